@@ -1,0 +1,115 @@
+import { utilityProcess, type UtilityProcess, type WebContents } from 'electron'
+import type { EventName } from '../shared/contract'
+import { ApiError } from '../shared/errors'
+import type { ResultEnvelope, ServerMessage } from '../shared/wire'
+
+/**
+ * Main-process side of the core: starts the core in a utility process, forwards calls to it and
+ * fans its events out to the windows that subscribed. If the core process dies, pending calls fail
+ * with a clear error and it is started again.
+ */
+export class CoreBridge {
+  private child: UtilityProcess | null = null
+  private ready: Promise<void> | null = null
+  private nextId = 1
+  private readonly pending = new Map<number, (envelope: ResultEnvelope) => void>()
+  /** event → the windows subscribed to it */
+  private readonly subscribers = new Map<EventName, Set<WebContents>>()
+  private stopping = false
+
+  constructor(
+    private readonly modulePath: string,
+    private readonly args: string[],
+  ) {}
+
+  start(): void {
+    const child = utilityProcess.fork(this.modulePath, this.args, {
+      serviceName: 'Hyperdesk core',
+      stdio: 'inherit',
+    })
+    this.child = child
+    this.ready = new Promise((resolve) => {
+      child.on('message', (message: ServerMessage | { kind: 'ready' }) => {
+        if (message.kind === 'ready') return resolve()
+        this.onMessage(message)
+      })
+    })
+    child.on('exit', (code) => {
+      this.child = null
+      for (const settle of this.pending.values()) {
+        settle({
+          ok: false,
+          error: {
+            code: 'core.crashed',
+            message: `The core process stopped (exit code ${code}).`,
+            hint: 'It is being restarted; try again.',
+          },
+        })
+      }
+      this.pending.clear()
+      if (!this.stopping) setTimeout(() => this.restart(), 1000)
+    })
+  }
+
+  async call(method: string, params: unknown): Promise<ResultEnvelope> {
+    await this.ready
+    const child = this.child
+    if (!child)
+      return {
+        ok: false,
+        error: new ApiError({
+          code: 'core.unavailable',
+          message: 'The core process is not running.',
+        }).toData(),
+      }
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve)
+      child.postMessage({ kind: 'call', id, method, params })
+    })
+  }
+
+  subscribe(contents: WebContents, event: EventName): void {
+    let set = this.subscribers.get(event)
+    if (!set) {
+      set = new Set()
+      this.subscribers.set(event, set)
+      this.child?.postMessage({ kind: 'subscribe', event })
+    }
+    set.add(contents)
+  }
+
+  unsubscribe(contents: WebContents, event?: EventName): void {
+    for (const [name, set] of this.subscribers) {
+      if (event && name !== event) continue
+      set.delete(contents)
+      if (set.size === 0) {
+        this.subscribers.delete(name)
+        this.child?.postMessage({ kind: 'unsubscribe', event: name })
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopping = true
+    this.child?.kill()
+  }
+
+  private restart(): void {
+    this.start()
+    // Windows keep their subscriptions across a restart of the core.
+    for (const event of this.subscribers.keys()) this.child?.postMessage({ kind: 'subscribe', event })
+  }
+
+  private onMessage(message: ServerMessage): void {
+    if (message.kind === 'result') {
+      const settle = this.pending.get(message.id)
+      this.pending.delete(message.id)
+      settle?.(message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error })
+      return
+    }
+    for (const contents of this.subscribers.get(message.event as EventName) ?? []) {
+      if (!contents.isDestroyed()) contents.send('hyperdesk:event', message.event, message.payload)
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseClusterConfig, type ClusterConfig } from '../../../shared/config'
+import type { ConfigState } from '../../../shared/contract'
+import { ApiError } from '../../../shared/errors'
+import { readSshConfigText, resolveHost } from './ssh-config'
+
+export interface ConfigStoreOptions {
+  /** The cluster file. */
+  path: string
+  /** OpenSSH client config to apply; defaults to ~/.ssh/config. */
+  sshConfigPath?: string
+  home?: string
+}
+
+/**
+ * Loads, validates and saves the cluster file. A missing or broken file is a state the UI shows
+ * (with each problem and its field), not an exception: the app must open to let the user fix it.
+ */
+export class ConfigStore {
+  private state: ConfigState
+
+  constructor(private readonly options: ConfigStoreOptions) {
+    this.state = { path: options.path, status: 'missing', problems: [], hosts: [] }
+  }
+
+  get current(): ConfigState {
+    return this.state
+  }
+
+  /** The validated config, or an error that says why there is none and where to fix it. */
+  requireConfig(): ClusterConfig {
+    if (this.state.status === 'ok' && this.state.config) return this.state.config
+    throw new ApiError({
+      code: this.state.status === 'missing' ? 'config.missing' : 'config.invalid',
+      message:
+        this.state.status === 'missing'
+          ? `No cluster file at ${this.state.path}`
+          : `The cluster file ${this.state.path} is invalid: ${this.state.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      step: 'read cluster file',
+      hint: 'Open the settings and describe your hypervisors, or fix the file and reload it.',
+    })
+  }
+
+  async load(): Promise<ConfigState> {
+    let text: string
+    try {
+      text = await fs.readFile(this.options.path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.state = { path: this.options.path, status: 'missing', problems: [], hosts: [] }
+        return this.state
+      }
+      this.state = this.invalid([{ field: '(file)', message: `cannot be read: ${(error as Error).message}` }])
+      return this.state
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (error) {
+      this.state = this.invalid([
+        { field: '(file)', message: `is not valid JSON: ${(error as Error).message}` },
+      ])
+      return this.state
+    }
+    this.state = await this.accept(json)
+    return this.state
+  }
+
+  /** Validates first: an invalid config is refused with its problems and the file is left as it was. */
+  async save(input: unknown): Promise<ConfigState> {
+    const parsed = parseClusterConfig(input)
+    if (!parsed.ok) {
+      throw new ApiError({
+        code: 'config.invalid',
+        message: `Not saved: ${parsed.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+        step: 'validate cluster file',
+        details: { problems: parsed.problems },
+      })
+    }
+    await fs.mkdir(path.dirname(this.options.path), { recursive: true, mode: 0o700 })
+    // Write then rename, so a crash never leaves half a file.
+    const temporary = `${this.options.path}.${process.pid}.tmp`
+    await fs.writeFile(temporary, `${JSON.stringify(parsed.config, null, 2)}\n`, { mode: 0o600 })
+    await fs.rename(temporary, this.options.path)
+    return this.load()
+  }
+
+  private async accept(json: unknown): Promise<ConfigState> {
+    const parsed = parseClusterConfig(json)
+    if (!parsed.ok) return this.invalid(parsed.problems)
+    const config = parsed.config
+    const home = this.options.home ?? os.homedir()
+    let sshText = ''
+    const problems = []
+    if (config.ssh.useSshConfig) {
+      const sshConfigPath = this.options.sshConfigPath ?? path.join(home, '.ssh', 'config')
+      try {
+        sshText = readSshConfigText(sshConfigPath, home)
+      } catch (error) {
+        problems.push({
+          field: 'ssh.useSshConfig',
+          message: `~/.ssh/config could not be read: ${(error as Error).message}`,
+        })
+      }
+    }
+    const hosts = config.hosts.map((host) => resolveHost(host, config, sshText, home))
+    return { path: this.options.path, status: 'ok', config, problems, hosts }
+  }
+
+  private invalid(problems: ConfigState['problems']): ConfigState {
+    return { path: this.options.path, status: 'invalid', problems, hosts: [] }
+  }
+}

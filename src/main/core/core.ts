@@ -1,0 +1,107 @@
+import { z } from 'zod'
+import {
+  methods,
+  isMethodName,
+  type EventName,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+} from '../../shared/contract'
+import { ApiError } from '../../shared/errors'
+import { ConfigStore } from './config/config-store'
+import { CoreEvents, type EventListener } from './events'
+import { appService } from './services/app'
+import { configService } from './services/config'
+
+export interface CoreOptions {
+  /** Path of the cluster file. */
+  configPath: string
+  /** Path of the OpenSSH client config (default ~/.ssh/config). */
+  sshConfigPath?: string
+  home?: string
+  version: string
+}
+
+/** What every service gets: shared state and the event bus. */
+export interface CoreContext {
+  readonly options: CoreOptions
+  readonly events: CoreEvents
+  readonly config: ConfigStore
+}
+
+export type Handler<M extends MethodName> = (
+  params: z.output<(typeof methods)[M]['params']>,
+) => Promise<MethodResult<M>>
+export type Handlers = { [M in MethodName]: Handler<M> }
+/** A service builds a slice of the handler map; the core is the union of its services. */
+export type Service<M extends MethodName> = (context: CoreContext) => Pick<Handlers, M>
+
+/**
+ * The core, as the transports see it: call a method by name with unchecked input, subscribe to events.
+ * It never knows whether Electron IPC or the WebSocket bridge is calling.
+ */
+export interface Core {
+  call(method: string, params: unknown): Promise<unknown>
+  subscribe<E extends EventName>(event: E, listener: EventListener<E>): () => void
+  close(): Promise<void>
+}
+
+/** The typed face of a core, for code in the same process (tests, benchmarks). */
+export function typedCall<M extends MethodName>(
+  core: Core,
+  method: M,
+  params: MethodParams<M>,
+): Promise<MethodResult<M>> {
+  return core.call(method, params) as Promise<MethodResult<M>>
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const events = new CoreEvents()
+  const config = new ConfigStore({
+    path: options.configPath,
+    ...(options.sshConfigPath ? { sshConfigPath: options.sshConfigPath } : {}),
+    ...(options.home ? { home: options.home } : {}),
+  })
+  await config.load()
+  const context: CoreContext = { options, events, config }
+
+  // Adding a service means adding it here; TypeScript refuses a contract method without a handler.
+  const handlers: Handlers = { ...appService(context), ...configService(context) }
+
+  return {
+    async call(method, params) {
+      if (!isMethodName(method)) {
+        throw new ApiError({
+          code: 'api.unknown-method',
+          message: `Unknown method ${JSON.stringify(method)}`,
+        })
+      }
+      const spec = methods[method]
+      const parsed = spec.params.safeParse(params ?? {})
+      if (!parsed.success) {
+        throw new ApiError({
+          code: 'api.invalid-params',
+          message: `Invalid parameters for ${method}: ${z.prettifyError(parsed.error)}`,
+          step: method,
+        })
+      }
+      const handler = handlers[method] as (params: unknown) => Promise<unknown>
+      const result = await handler(parsed.data)
+      // A result that breaks the contract is a bug in the core: say so rather than send it on.
+      const checked = spec.result.safeParse(result)
+      if (!checked.success) {
+        throw new ApiError({
+          code: 'internal.bad-result',
+          message: `The core returned an invalid result for ${method}: ${z.prettifyError(checked.error)}`,
+        })
+      }
+      return checked.data
+    },
+    subscribe(event, listener) {
+      return events.on(event, listener)
+    },
+    async close() {
+      // Services with connections will release them here.
+    },
+  }
+}

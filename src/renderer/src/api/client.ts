@@ -1,0 +1,40 @@
+import type {
+  EventName,
+  EventPayload,
+  MethodName,
+  MethodParams,
+  MethodResult,
+} from '../../../shared/contract'
+
+/** How the UI reaches the core. Feature code never knows which one it has. */
+export interface Transport {
+  readonly kind: 'electron' | 'websocket'
+  /** Resolves with the result or rejects with an ApiError. */
+  call(method: string, params: unknown): Promise<unknown>
+  subscribe(event: string, listener: (payload: unknown) => void): () => void
+  /** Connection state changes (the Electron transport is always connected). */
+  onStatus(listener: (status: TransportStatus) => void): () => void
+}
+
+/**
+ * A browser cannot tell a refused token from a stopped server (both just fail the handshake), so
+ * 'disconnected' covers both and the UI says so.
+ */
+export type TransportStatus = 'connecting' | 'connected' | 'disconnected'
+
+/** The typed API the features use. */
+export interface Api {
+  readonly transport: Transport['kind']
+  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  onStatus(listener: (status: TransportStatus) => void): () => void
+}
+
+export function createApi(transport: Transport): Api {
+  return {
+    transport: transport.kind,
+    call: (method, params) => transport.call(method, params) as never,
+    on: (event, listener) => transport.subscribe(event, listener as (payload: unknown) => void),
+    onStatus: (listener) => transport.onStatus(listener),
+  }
+}

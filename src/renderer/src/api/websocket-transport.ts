@@ -1,0 +1,107 @@
+import { ApiError } from '../../../shared/errors'
+import { ServerMessageSchema, WS_PROTOCOL, WS_TOKEN_PREFIX, type ClientMessage } from '../../../shared/wire'
+import type { Transport, TransportStatus } from './client'
+
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
+
+/**
+ * Browser mode: the core behind a loopback WebSocket. The token is offered as a subprotocol. Calls made
+ * while connecting wait; a dropped socket fails its pending calls, reconnects with backoff and
+ * subscribes again.
+ */
+export function websocketTransport(url: string, token: string): Transport {
+  let socket: WebSocket | null = null
+  let status: TransportStatus = 'connecting'
+  let attempt = 0
+  let nextId = 1
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>()
+  const waiting: ClientMessage[] = []
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const statusListeners = new Set<(status: TransportStatus) => void>()
+
+  function setStatus(next: TransportStatus): void {
+    status = next
+    for (const listener of statusListeners) listener(next)
+  }
+
+  function send(message: ClientMessage): void {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
+    else waiting.push(message)
+  }
+
+  function connect(): void {
+    setStatus('connecting')
+    const ws = new WebSocket(url, [WS_PROTOCOL, WS_TOKEN_PREFIX + token])
+    socket = ws
+    ws.onopen = () => {
+      attempt = 0
+      setStatus('connected')
+      for (const event of listeners.keys()) ws.send(JSON.stringify({ kind: 'subscribe', event }))
+      for (const message of waiting.splice(0)) ws.send(JSON.stringify(message))
+    }
+    ws.onmessage = (event) => {
+      const parsed = ServerMessageSchema.safeParse(JSON.parse(String(event.data)))
+      if (!parsed.success) return
+      const message = parsed.data
+      if (message.kind === 'event') {
+        for (const listener of listeners.get(message.event) ?? []) listener(message.payload)
+        return
+      }
+      const call = pending.get(message.id)
+      pending.delete(message.id)
+      if (!call) return
+      if (message.ok) call.resolve(message.value)
+      else call.reject(new ApiError(message.error))
+    }
+    ws.onclose = () => {
+      for (const call of pending.values()) {
+        call.reject(
+          new ApiError({
+            code: 'transport.disconnected',
+            message: 'Lost the connection to the Hyperdesk core.',
+            hint: 'Is `npm run serve` still running?',
+          }),
+        )
+      }
+      pending.clear()
+      setStatus('disconnected')
+      const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)] ?? 5000
+      attempt += 1
+      setTimeout(connect, delay)
+    }
+  }
+
+  connect()
+
+  return {
+    kind: 'websocket',
+    call(method, params) {
+      const id = nextId++
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        send({ kind: 'call', id, method, params })
+      })
+    },
+    subscribe(event, listener) {
+      let set = listeners.get(event)
+      if (!set) {
+        set = new Set()
+        listeners.set(event, set)
+        send({ kind: 'subscribe', event })
+      }
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+        if (set.size === 0) {
+          listeners.delete(event)
+          send({ kind: 'unsubscribe', event })
+        }
+      }
+    },
+    onStatus(listener) {
+      statusListeners.add(listener)
+      listener(status)
+      return () => statusListeners.delete(listener)
+    },
+  }
+}

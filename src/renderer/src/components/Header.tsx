@@ -1,0 +1,67 @@
+import { useTranslation } from 'react-i18next'
+import { LANGUAGES, setLanguage, type Language } from '../i18n'
+import { useAppStore, type Theme } from '../store'
+import { applyTheme } from '../theme'
+
+const THEMES: Theme[] = ['system', 'light', 'dark']
+
+export function Header() {
+  const { t } = useTranslation()
+  const connection = useAppStore((state) => state.connection)
+  const language = useAppStore((state) => state.language)
+  const theme = useAppStore((state) => state.theme)
+  const clusterName = useAppStore((state) => state.config?.config?.name)
+
+  return (
+    <header className="header">
+      <div className="brand">
+        <span className="logo" aria-hidden>
+          ▦
+        </span>
+        <strong>{t('app.title')}</strong>
+        <span className="muted">{clusterName ?? t('app.tagline')}</span>
+      </div>
+      <div className="header-controls">
+        <span className={`connection connection-${connection}`} data-testid="connection" role="status">
+          {t(`header.connection.${connection}`)}
+        </span>
+        <label>
+          {t('header.language')}{' '}
+          <select
+            data-testid="language"
+            value={language}
+            onChange={(event) => {
+              const next = event.target.value as Language
+              setLanguage(next)
+              useAppStore.getState().setLanguage(next)
+            }}
+          >
+            {LANGUAGES.map((code) => (
+              <option key={code} value={code}>
+                {code === 'fr' ? 'Français' : 'English'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('header.theme')}{' '}
+          <select
+            data-testid="theme"
+            value={theme}
+            onChange={(event) => {
+              const next = event.target.value as Theme
+              applyTheme(next)
+              useAppStore.getState().setTheme(next)
+            }}
+          >
+            {THEMES.map((code) => (
+              <option key={code} value={code}>
+                {t(`header.themes.${code}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,119 @@
+import { useTranslation } from 'react-i18next'
+import { ApiError } from '../../../../shared/errors'
+import { useApi } from '../../api/context'
+import { useAppStore } from '../../store'
+
+/** What the cluster file says, where it is, and what to fix in it. */
+export function ConfigPanel() {
+  const { t } = useTranslation()
+  const api = useApi()
+  const state = useAppStore((s) => s.config)
+  if (!state) return null
+
+  async function reload(): Promise<void> {
+    const { setConfig, notify } = useAppStore.getState()
+    try {
+      setConfig(await api.call('config.reload', {}))
+      notify({ kind: 'info', text: t('config.reloaded') })
+    } catch (error) {
+      const data = ApiError.from(error).toData()
+      notify({ kind: 'error', text: data.message, error: data })
+    }
+  }
+
+  return (
+    <section className="panel" data-testid="config-panel">
+      <div className="panel-title">
+        <h1>{t('config.title')}</h1>
+        <button type="button" onClick={() => void reload()} data-testid="config-reload">
+          {t('config.reload')}
+        </button>
+      </div>
+      <p>
+        <span className={`badge badge-${state.status}`} data-testid="config-status">
+          {t(`config.status.${state.status}`)}
+        </span>{' '}
+        <span className="muted">{t('config.path')}:</span> <code>{state.path}</code>
+      </p>
+      {state.status === 'missing' && <p>{t('config.missingHelp')}</p>}
+      {state.problems.length > 0 && (
+        <>
+          <h2>{t('config.problems')}</h2>
+          <table className="table" data-testid="config-problems">
+            <thead>
+              <tr>
+                <th>{t('config.field')}</th>
+                <th>{t('config.problem')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.problems.map((problem) => (
+                <tr key={`${problem.field}:${problem.message}`}>
+                  <td>
+                    <code>{problem.field}</code>
+                  </td>
+                  <td>{problem.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {state.hosts.length > 0 && (
+        <>
+          <h2>{t('config.hostsTitle')}</h2>
+          <table className="table" data-testid="config-hosts">
+            <thead>
+              <tr>
+                <th>{t('config.host')}</th>
+                <th>{t('config.sshTarget')}</th>
+                <th>{t('config.keys')}</th>
+                <th>{t('config.migration')}</th>
+                <th>{t('config.gateway')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.hosts.map((host) => (
+                <tr key={host.name}>
+                  <td>
+                    <strong>{host.name}</strong>
+                  </td>
+                  <td>
+                    <code>
+                      {host.user}@{host.hostname}:{host.port}
+                    </code>
+                    {host.fromSshConfig && (
+                      <span className="muted small"> ({t('config.fromSshConfig')})</span>
+                    )}
+                    {host.ignoredDirectives.length > 0 && (
+                      <div className="warning small">
+                        {t('config.ignored', { list: host.ignoredDirectives.join(', ') })}
+                      </div>
+                    )}
+                  </td>
+                  <td className="small">
+                    {host.identityFiles.length > 0 ? host.identityFiles.join(', ') : t('config.agent')}
+                  </td>
+                  <td>
+                    <code>{host.migrationAddress}</code>
+                  </td>
+                  <td>
+                    <code>{host.gateway ?? '—'}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {state.config && (
+            <p className="muted">
+              {t('config.ceph')}: <code>client.{state.config.ceph.clientId}</code> · {t('config.pools')}:{' '}
+              {state.config.pools.map((pool) => (
+                <code key={pool}>{pool} </code>
+              ))}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,32 @@
+import i18next from 'i18next'
+import { initReactI18next } from 'react-i18next'
+import { en } from './en'
+import { fr } from './fr'
+
+export const LANGUAGES = ['fr', 'en'] as const
+export type Language = (typeof LANGUAGES)[number]
+const STORAGE_KEY = 'hyperdesk.language'
+
+/** The user's choice if they made one, else the OS/browser language (French for any fr-*). */
+export function initialLanguage(): Language {
+  const saved = localStorage.getItem(STORAGE_KEY)
+  if (saved === 'fr' || saved === 'en') return saved
+  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en'
+}
+
+export function setLanguage(language: Language): void {
+  localStorage.setItem(STORAGE_KEY, language)
+  document.documentElement.lang = language
+  void i18next.changeLanguage(language)
+}
+
+export function initI18n(): void {
+  const language = initialLanguage()
+  document.documentElement.lang = language
+  void i18next.use(initReactI18next).init({
+    resources: { en: { translation: en }, fr: { translation: fr } },
+    lng: language,
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+  })
+}

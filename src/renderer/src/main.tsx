@@ -1,0 +1,28 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { connectApi } from './api'
+import { ApiContext } from './api/context'
+import { App, NoTokenPage } from './App'
+import { initI18n, initialLanguage } from './i18n'
+import { useAppStore } from './store'
+import { applyTheme, initialTheme } from './theme'
+import './styles.css'
+
+initI18n()
+const theme = initialTheme()
+applyTheme(theme)
+useAppStore.setState({ language: initialLanguage(), theme })
+
+const api = connectApi()
+const root = createRoot(document.getElementById('root') as HTMLElement)
+root.render(
+  <StrictMode>
+    {api ? (
+      <ApiContext.Provider value={api}>
+        <App />
+      </ApiContext.Provider>
+    ) : (
+      <NoTokenPage />
+    )}
+  </StrictMode>,
+)

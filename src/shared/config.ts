@@ -1,0 +1,123 @@
+import { z } from 'zod'
+import { nameProblem } from './names'
+
+/**
+ * The cluster file: which hypervisors to manage and how to reach them. Stored as JSON in the
+ * user's config directory. Every field is validated here, once, for both the core and the UI.
+ */
+
+const name = z.string().superRefine((value, ctx) => {
+  const problem = nameProblem(value)
+  if (problem) ctx.addIssue({ code: 'custom', message: `name ${problem}` })
+})
+
+// A host name or an IP address. A leading '-' would turn an address into an ssh option.
+const address = z
+  .string()
+  .min(1, 'is empty')
+  .max(253)
+  .refine(
+    (value) =>
+      z.ipv4().safeParse(value).success ||
+      z.ipv6().safeParse(value).success ||
+      z.hostname().safeParse(value).success,
+    {
+      message: 'must be a host name or an IP address',
+    },
+  )
+
+const unixUser = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name (lower case letters, digits, _ and -)')
+
+// Paths may start with ~/ (expanded on use), otherwise they must be absolute.
+const filePath = z.string().regex(/^(~\/|\/|[A-Za-z]:[\\/])/, 'must be an absolute path or start with ~/')
+
+export const HostConfigSchema = z
+  .object({
+    name,
+    address: address.describe('SSH address (or an alias from ~/.ssh/config)'),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: unixUser.optional(),
+    identityFile: filePath.optional(),
+    migrationAddress: address.optional().describe('private address used for live-migration traffic'),
+    gateway: z
+      .ipv4({ message: 'must be an IPv4 address' })
+      .optional()
+      .describe("the guests' default gateway on this host"),
+  })
+  .strict()
+
+export const ClusterConfigSchema = z
+  .object({
+    version: z.literal(1),
+    name: z.string().max(64).optional(),
+    ssh: z
+      .object({
+        user: unixUser.default('etalab'),
+        identityFile: filePath.optional(),
+        knownHostsFile: filePath.optional(),
+        useSshConfig: z.boolean().default(true),
+      })
+      .strict()
+      .default({ user: 'etalab', useSshConfig: true }),
+    hosts: z.array(HostConfigSchema).min(1, 'needs at least one host'),
+    ceph: z
+      .object({
+        clientId: name.default('libvirt'),
+        privilegedClientId: name.optional(),
+        monitorTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+      })
+      .strict()
+      .default({ clientId: 'libvirt', monitorTimeoutSeconds: 10 }),
+    pools: z.array(name).min(1).default(['libvirt-ssd', 'libvirt-sata']),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>()
+    config.hosts.forEach((host, index) => {
+      const previous = seen.get(host.name)
+      if (previous !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', index, 'name'],
+          message: `duplicates hosts[${previous}].name`,
+        })
+      }
+      seen.set(host.name, index)
+    })
+    const pools = new Set<string>()
+    config.pools.forEach((pool, index) => {
+      if (pools.has(pool))
+        ctx.addIssue({ code: 'custom', path: ['pools', index], message: `pool ${pool} is listed twice` })
+      pools.add(pool)
+    })
+  })
+
+export type ClusterConfig = z.output<typeof ClusterConfigSchema>
+export type ClusterConfigInput = z.input<typeof ClusterConfigSchema>
+export type HostConfig = z.output<typeof HostConfigSchema>
+
+/** One problem in a cluster file, located by its field path, e.g. "hosts[1].address". */
+export const ConfigProblemSchema = z.object({ field: z.string(), message: z.string() })
+export type ConfigProblem = z.infer<typeof ConfigProblemSchema>
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out === '' ? String(key) : `.${String(key)}`
+  }
+  return out || '(file)'
+}
+
+export type ConfigParseResult = { ok: true; config: ClusterConfig } | { ok: false; problems: ConfigProblem[] }
+
+export function parseClusterConfig(value: unknown): ConfigParseResult {
+  const result = ClusterConfigSchema.safeParse(value)
+  if (result.success) return { ok: true, config: result.data }
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })),
+  }
+}

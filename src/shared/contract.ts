@@ -1,0 +1,78 @@
+import { z } from 'zod'
+import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
+import { ClusterConfigSchema, ConfigProblemSchema } from './config'
+
+export { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName }
+
+/**
+ * The API contract between the UI and the core: every request method and every pushed event, each
+ * with a zod schema. Both transports (Electron IPC and the browser-mode WebSocket) carry exactly
+ * these, and both validate them. To add a feature: add its methods/events here and a service in
+ * src/main/core/services — the transports never change.
+ */
+
+interface MethodSpec {
+  params: z.ZodType
+  result: z.ZodType
+}
+function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
+  return { params, result }
+}
+const noParams = z.object({}).strict()
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  nodeVersion: z.string(),
+})
+
+/** A host as it will actually be reached, after ~/.ssh/config is applied. */
+export const ResolvedHostSchema = z.object({
+  name: z.string(),
+  hostname: z.string(),
+  port: z.number(),
+  user: z.string(),
+  identityFiles: z.array(z.string()),
+  identitiesOnly: z.boolean(),
+  identityAgent: z.string().optional(),
+  proxyJump: z.string().optional(),
+  fromSshConfig: z.boolean(),
+  migrationAddress: z.string(),
+  gateway: z.string().optional(),
+  /** ssh_config directives found for this host that the app does not apply, so the user knows. */
+  ignoredDirectives: z.array(z.string()),
+})
+export type ResolvedHost = z.infer<typeof ResolvedHostSchema>
+
+export const ConfigStateSchema = z.object({
+  path: z.string(),
+  status: z.enum(['missing', 'invalid', 'ok']),
+  config: ClusterConfigSchema.optional(),
+  problems: z.array(ConfigProblemSchema),
+  hosts: z.array(ResolvedHostSchema),
+})
+export type ConfigState = z.infer<typeof ConfigStateSchema>
+
+export const methods = {
+  'app.info': method(noParams, AppInfoSchema),
+  'config.get': method(noParams, ConfigStateSchema),
+  /** Reads the cluster file again from disk (after an edit by hand). */
+  'config.reload': method(noParams, ConfigStateSchema),
+  /** Validates and writes the cluster file; invalid input is refused with each field's problem. */
+  'config.save': method(z.object({ config: z.unknown() }).strict(), ConfigStateSchema),
+} as const satisfies { [M in MethodName]: MethodSpec }
+
+export const events = {
+  'config.changed': ConfigStateSchema,
+} as const satisfies { [E in EventName]: z.ZodType }
+export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>
+export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(methods, value)
+}
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value)
+}

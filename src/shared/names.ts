@@ -1,0 +1,23 @@
+/**
+ * The one rule for names the app creates or passes to a hypervisor (VMs, hosts, pools, images,
+ * snapshots, Ceph client ids). It keeps every name safe as a single shell word and as a single
+ * virsh/rbd argument, and matches what the runbook asks for ("sans espace, uniquement des
+ * caractères ascii").
+ */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+export const NAME_MAX_LENGTH = 64
+
+export function isValidName(name: string): boolean {
+  return name.length <= NAME_MAX_LENGTH && NAME_PATTERN.test(name)
+}
+
+/** Why a name is refused, in words a user can act on; null when it is fine. */
+export function nameProblem(name: string): string | null {
+  if (name.length === 0) return 'is empty'
+  if (name.length > NAME_MAX_LENGTH) return `is longer than ${NAME_MAX_LENGTH} characters`
+  if (!/^[A-Za-z0-9]/.test(name)) return 'must start with a letter or a digit'
+  const bad = [...name].find((ch) => !/[A-Za-z0-9._-]/.test(ch))
+  if (bad !== undefined)
+    return `contains ${JSON.stringify(bad)}: only ASCII letters, digits, '.', '_' and '-' are allowed`
+  return null
+}

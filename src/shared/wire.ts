@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { ApiErrorDataSchema } from './errors'
+
+/**
+ * Messages on the wire between a UI client and the core. The WebSocket bridge and the Electron
+ * utility-process channel both carry these; Electron IPC carries the same envelopes.
+ */
+export const ClientMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    method: z.string(),
+    params: z.unknown(),
+  }),
+  z.object({ kind: z.literal('subscribe'), event: z.string() }),
+  z.object({ kind: z.literal('unsubscribe'), event: z.string() }),
+])
+export type ClientMessage = z.infer<typeof ClientMessageSchema>
+
+export const ResultEnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorDataSchema }),
+])
+export type ResultEnvelope = z.infer<typeof ResultEnvelopeSchema>
+
+export type ServerMessage =
+  ({ kind: 'result'; id: number } & ResultEnvelope) | { kind: 'event'; event: string; payload: unknown }
+
+export const ServerMessageSchema: z.ZodType<ServerMessage> = z.union([
+  z.object({ kind: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ kind: z.literal('result'), id: z.number(), ok: z.literal(false), error: ApiErrorDataSchema }),
+  z.object({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
+]) as z.ZodType<ServerMessage>
+
+/** The WebSocket subprotocol; the token travels as a second offered subprotocol, never in the URL. */
+export const WS_PROTOCOL = 'hyperdesk.v1'
+export const WS_TOKEN_PREFIX = 'token.'
