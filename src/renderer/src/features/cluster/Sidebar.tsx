@@ -2,9 +2,12 @@ import { useTranslation } from 'react-i18next'
 import { useAppStore } from '../../store'
 
 /** The cluster tree. For now, the configured hypervisors; VMs join them when the inventory lands. */
+const NO_HOSTS: never[] = []
+
 export function Sidebar() {
   const { t } = useTranslation()
-  const hosts = useAppStore((state) => state.config?.hosts ?? [])
+  // A constant fallback: a new [] on every call would make zustand re-render forever.
+  const hosts = useAppStore((state) => state.config?.hosts ?? NO_HOSTS)
 
   return (
     <nav className="sidebar" aria-label={t('sidebar.cluster')}>
