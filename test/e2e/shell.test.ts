@@ -13,7 +13,8 @@ let server: BrowserServer
 let core: Awaited<ReturnType<typeof tempCore>>
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error('Build the renderer first: npm run build')
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error('Build the renderer first: npm run build')
   core = await tempCore(sampleCluster)
   server = await startBrowserServer({ core: core.core, staticDir: rendererDir })
   browser = await launchChromium()
@@ -42,11 +43,9 @@ describe('browser mode shell', () => {
     await page.goBack()
     expect(page.url()).not.toContain('token')
     await page.goForward()
-    await expect.poll(() => page.getByTestId('host-tree').locator('li').allTextContents()).toEqual([
-      'hv110.77.11.1',
-      'hv210.77.12.1',
-      'hv310.77.13.1',
-    ])
+    await expect
+      .poll(() => page.getByTestId('host-tree').locator('li').allTextContents())
+      .toEqual(['hv110.77.11.1', 'hv210.77.12.1', 'hv310.77.13.1'])
     expect(await page.getByTestId('config-status').textContent()).toBe('Cluster file loaded')
     expect(await page.getByTestId('config-hosts').textContent()).toContain('etalab@10.77.11.1:22')
     await page.screenshot({ path: screenshotPath('shell-en-light'), fullPage: true })
@@ -88,13 +87,18 @@ describe('browser mode shell', () => {
   })
 
   it('shows each problem of an invalid cluster file with its field, after a reload', async () => {
-    fs.writeFileSync(core.configPath, JSON.stringify({ version: 1, hosts: [{ name: 'hv 1', address: '10.77.11.1', gateway: 'x' }] }))
+    fs.writeFileSync(
+      core.configPath,
+      JSON.stringify({ version: 1, hosts: [{ name: 'hv 1', address: '10.77.11.1', gateway: 'x' }] }),
+    )
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 700 } })
     const page = await context.newPage()
     await page.goto(server.url)
     await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Connected')
     await page.getByTestId('config-reload').click()
-    await expect.poll(() => page.getByTestId('config-status').textContent()).toBe('The cluster file has problems')
+    await expect
+      .poll(() => page.getByTestId('config-status').textContent())
+      .toBe('The cluster file has problems')
     const problems = await page.getByTestId('config-problems').textContent()
     expect(problems).toContain('hosts[0].name')
     expect(problems).toContain('hosts[0].gateway')

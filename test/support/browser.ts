@@ -8,7 +8,9 @@ export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screen
 
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No chromium at ${CHROMIUM_PATH}: run \`apt-get install chromium\` (or set CHROMIUM_PATH)`)
+    throw new Error(
+      `No chromium at ${CHROMIUM_PATH}: run \`apt-get install chromium\` (or set CHROMIUM_PATH)`,
+    )
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
