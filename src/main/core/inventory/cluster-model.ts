@@ -1,0 +1,71 @@
+import type { HostInventory, Vm, VmFlag } from '../../../shared/inventory'
+
+/**
+ * From each host's view to each VM's view of the cluster: where it runs, where it is defined, and
+ * the dangers: running on two hosts, one name with different UUIDs, autostart on several hosts, a
+ * managed save (stale memory), definitions that differ, hosts that could not be asked.
+ */
+export function buildVms(hosts: readonly HostInventory[]): Vm[] {
+  const byUuid = new Map<string, Vm>()
+  const uuidsByName = new Map<string, Set<string>>()
+  const autostartCount = new Map<string, number>()
+  const hashes = new Map<string, Set<string>>()
+  const managedSave = new Set<string>()
+
+  for (const host of hosts) {
+    if (!host.reachable) continue
+    for (const domain of host.domains) {
+      let vm = byUuid.get(domain.uuid)
+      if (!vm) {
+        vm = {
+          uuid: domain.uuid,
+          name: domain.name,
+          runningOn: [],
+          definedOn: [],
+          missingOn: [],
+          unknownOn: [],
+          flags: [],
+        }
+        byUuid.set(domain.uuid, vm)
+      }
+      vm.definedOn.push(host.host)
+      if (
+        domain.state === 'running' ||
+        domain.state === 'paused' ||
+        domain.state === 'blocked' ||
+        domain.state === 'pmsuspended' ||
+        domain.state === 'shutdown'
+      ) {
+        vm.runningOn.push(host.host)
+      }
+      if (domain.autostart) autostartCount.set(domain.uuid, (autostartCount.get(domain.uuid) ?? 0) + 1)
+      if (domain.managedSave) managedSave.add(domain.uuid)
+      if (domain.definitionHash) {
+        const set = hashes.get(domain.uuid) ?? new Set<string>()
+        set.add(domain.definitionHash)
+        hashes.set(domain.uuid, set)
+      }
+      const names = uuidsByName.get(domain.name) ?? new Set<string>()
+      names.add(domain.uuid)
+      uuidsByName.set(domain.name, names)
+    }
+  }
+
+  const vms = [...byUuid.values()]
+  for (const vm of vms) {
+    const flags = new Set<VmFlag>()
+    for (const host of hosts) {
+      if (!host.reachable) vm.unknownOn.push(host.host)
+      else if (!vm.definedOn.includes(host.host)) vm.missingOn.push(host.host)
+    }
+    if (vm.runningOn.length > 1) flags.add('running-twice')
+    if ((uuidsByName.get(vm.name)?.size ?? 0) > 1) flags.add('uuid-mismatch')
+    if ((autostartCount.get(vm.uuid) ?? 0) > 1) flags.add('autostart-multiple')
+    if (managedSave.has(vm.uuid)) flags.add('managed-save')
+    if ((hashes.get(vm.uuid)?.size ?? 0) > 1) flags.add('drift')
+    if (vm.missingOn.length > 0) flags.add('not-defined-everywhere')
+    if (vm.unknownOn.length > 0) flags.add('host-unknown')
+    vm.flags = [...flags]
+  }
+  return vms.sort((a, b) => a.name.localeCompare(b.name) || a.uuid.localeCompare(b.uuid))
+}

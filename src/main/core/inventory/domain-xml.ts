@@ -1,0 +1,237 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser'
+import type { Disk, DomainDefinition, Nic } from '../../../shared/inventory'
+
+/**
+ * Reading libvirt domain XML (`virsh dumpxml`), and the canonical form used to compare one VM's
+ * definitions across hosts (drift). Parsing is fast-xml-parser's; this file only knows libvirt's schema.
+ */
+
+/** Hyperdesk keeps its per-VM settings under this namespace in <metadata>, so they sync with the definition. */
+export const HYPERDESK_METADATA_NS = 'https://hyperdesk.app/xmlns/vm/1'
+
+type Node = Record<string, unknown>
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  // Elements that may repeat are always arrays, so one disk and two disks read the same way.
+  isArray: (name) =>
+    ['disk', 'interface', 'graphics', 'serial', 'console', 'boot', 'feature', 'host', 'listen'].includes(
+      name,
+    ),
+})
+
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'object') return (value as Node)['#text'] as string | undefined
+  return String(value)
+}
+
+function attr(node: unknown, name: string): string | undefined {
+  if (!node || typeof node !== 'object') return undefined
+  const value = (node as Node)[`@${name}`]
+  return value === undefined ? undefined : String(value)
+}
+
+function child(node: unknown, name: string): Node | undefined {
+  if (!node || typeof node !== 'object') return undefined
+  const value = (node as Node)[name]
+  if (Array.isArray(value)) return value[0] as Node | undefined
+  return value as Node | undefined
+}
+
+function children(node: unknown, name: string): Node[] {
+  if (!node || typeof node !== 'object') return []
+  const value = (node as Node)[name]
+  if (value === undefined) return []
+  return (Array.isArray(value) ? value : [value]) as Node[]
+}
+
+/** Memory in KiB, whatever unit libvirt wrote it in. */
+function memoryKiB(node: unknown): number {
+  const value = Number(text(node) ?? 0)
+  const unit = (attr(node, 'unit') ?? 'KiB').toLowerCase()
+  const factor: Record<string, number> = {
+    b: 1 / 1024,
+    bytes: 1 / 1024,
+    k: 1,
+    kib: 1,
+    kb: 1000 / 1024,
+    m: 1024,
+    mib: 1024,
+    mb: 1e6 / 1024,
+    g: 1024 ** 2,
+    gib: 1024 ** 2,
+    gb: 1e9 / 1024,
+  }
+  return Math.round(value * (factor[unit] ?? 1))
+}
+
+export class DomainXmlError extends Error {}
+
+export function parseDomainXml(xml: string): DomainDefinition {
+  let document: Node
+  try {
+    document = parser.parse(xml) as Node
+  } catch (error) {
+    throw new DomainXmlError(`Domain XML does not parse: ${(error as Error).message}`)
+  }
+  const domain = child(document, 'domain')
+  const name = text(child(domain, 'name'))
+  const uuid = text(child(domain, 'uuid'))
+  if (!domain || !name || !uuid) throw new DomainXmlError('Domain XML has no <domain> with <name> and <uuid>')
+  const devices = child(domain, 'devices')
+
+  const disks: Disk[] = children(devices, 'disk').map((disk) => {
+    const source = child(disk, 'source')
+    const target = child(disk, 'target')
+    const out: Disk = {
+      device: (attr(disk, 'device') ?? 'disk') as Disk['device'],
+      target: attr(target, 'dev') ?? '',
+      readonly: child(disk, 'readonly') !== undefined,
+    }
+    const bus = attr(target, 'bus')
+    if (bus) out.bus = bus
+    if (attr(disk, 'type') === 'network' && attr(source, 'protocol') === 'rbd') {
+      const [pool = '', rest = ''] = (attr(source, 'name') ?? '').split('/', 2)
+      const [image = '', snapshot] = rest.split('@', 2)
+      out.rbd = snapshot ? { pool, image, snapshot } : { pool, image }
+    }
+    const file = attr(source, 'file') ?? attr(source, 'dev')
+    if (file) out.file = file
+    return out
+  })
+
+  const nics: Nic[] = children(devices, 'interface').map((nic) => {
+    const out: Nic = {
+      mac: (attr(child(nic, 'mac'), 'address') ?? '').toLowerCase(),
+      type: attr(nic, 'type') ?? '',
+    }
+    const source = child(nic, 'source')
+    const bridge = attr(source, 'bridge')
+    const network = attr(source, 'network')
+    const model = attr(child(nic, 'model'), 'type')
+    const target = attr(child(nic, 'target'), 'dev')
+    if (bridge) out.bridge = bridge
+    if (network) out.network = network
+    if (model) out.model = model
+    if (target) out.target = target
+    return out
+  })
+
+  const graphics = children(devices, 'graphics').map((node) => {
+    const port = attr(node, 'port')
+    const out: DomainDefinition['graphics'][number] = {
+      type: attr(node, 'type') ?? '',
+      autoport: attr(node, 'autoport') === 'yes',
+    }
+    if (port !== undefined) out.port = Number(port)
+    const listen = attr(node, 'listen') ?? attr(child(node, 'listen'), 'address')
+    if (listen) out.listen = listen
+    const keymap = attr(node, 'keymap')
+    if (keymap) out.keymap = keymap
+    return out
+  })
+
+  const serials = children(devices, 'serial').map((node) => {
+    const out: { type: string; path?: string } = { type: attr(node, 'type') ?? '' }
+    const path = attr(child(node, 'source'), 'path')
+    if (path) out.path = path
+    return out
+  })
+
+  const definition: DomainDefinition = {
+    name,
+    uuid: uuid.toLowerCase(),
+    type: attr(domain, 'type') ?? '',
+    memoryKiB: memoryKiB(child(domain, 'memory')),
+    currentMemoryKiB: memoryKiB(child(domain, 'currentMemory') ?? child(domain, 'memory')),
+    vcpus: Number(text(child(domain, 'vcpu')) ?? 1),
+    disks,
+    nics,
+    graphics,
+    serials,
+    hyperdesk: readHyperdeskMetadata(child(domain, 'metadata')),
+  }
+  const cpuModel = text(child(child(domain, 'cpu'), 'model'))
+  if (cpuModel) definition.cpuModel = cpuModel
+  return definition
+}
+
+/** <metadata><hd:vm xmlns:hd="…"><hd:setting name="failoverIp">1.2.3.4</hd:setting>…</hd:vm></metadata> */
+function readHyperdeskMetadata(metadata: Node | undefined): Record<string, string> {
+  const settings: Record<string, string> = {}
+  if (!metadata) return settings
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!key.endsWith(':vm') && key !== 'vm') continue
+    for (const node of [value].flat() as Node[]) {
+      const prefix = key.includes(':') ? `${key.split(':')[0]}:` : ''
+      if (attr(node, prefix ? `xmlns:${prefix.slice(0, -1)}` : 'xmlns') !== HYPERDESK_METADATA_NS) continue
+      for (const setting of children(node, `${prefix}setting`)) {
+        const name = attr(setting, 'name')
+        const content = text(setting)
+        if (name && content !== undefined) settings[name] = content
+      }
+    }
+  }
+  return settings
+}
+
+const canonicalParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  preserveOrder: true,
+  trimValues: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  commentPropName: '#comment',
+})
+const canonicalBuilder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  preserveOrder: true,
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+})
+
+type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> }
+
+/** Live-only details that say nothing about the definition itself. */
+const VOLATILE_ELEMENTS = new Set(['alias', 'seclabel', '#comment'])
+const VOLATILE_DOMAIN_ATTRIBUTES = new Set(['@id'])
+
+function canonicalise(nodes: OrderedNode[], depth: number): OrderedNode[] {
+  const out: OrderedNode[] = []
+  for (const node of nodes) {
+    const tag = Object.keys(node).find((key) => key !== ':@')
+    if (!tag || VOLATILE_ELEMENTS.has(tag)) continue
+    const copy: OrderedNode = {}
+    const value = node[tag]
+    copy[tag] = Array.isArray(value) ? canonicalise(value as OrderedNode[], depth + 1) : value
+    const attributes = node[':@']
+    if (attributes) {
+      const sorted = Object.keys(attributes)
+        .filter((name) => !(depth === 0 && tag === 'domain' && VOLATILE_DOMAIN_ATTRIBUTES.has(name)))
+        .sort()
+      if (sorted.length > 0)
+        copy[':@'] = Object.fromEntries(sorted.map((name) => [name, attributes[name] as string]))
+    }
+    out.push(copy)
+  }
+  return out
+}
+
+/**
+ * The definition in a canonical text form (attributes sorted, volatile parts removed, stable
+ * indentation), so two hosts' `dumpxml --inactive` compare equal exactly when they define the same VM,
+ * and a line diff of two canonical forms shows the user what differs.
+ */
+export function canonicalDomainXml(xml: string): string {
+  const tree = canonicalParser.parse(xml) as OrderedNode[]
+  return String(canonicalBuilder.build(canonicalise(tree, 0))).trim() + '\n'
+}

@@ -1,0 +1,60 @@
+/**
+ * A whole-host refresh in ONE exec: one `virsh` process, one libvirt connection, running several
+ * commands separated by markers. virsh returns only the last command's exit code, so the output is
+ * split section by section and each section is judged on its own.
+ */
+
+export const SECTION_MARKER = '@@hyperdesk-section '
+
+export interface BatchSection {
+  /** Identifies the section in the output; [A-Za-z0-9:._-] only. */
+  id: string
+  /** One virsh command with its arguments, each already safe as a single virsh token. */
+  command: readonly string[]
+}
+
+const SECTION_ID = /^[A-Za-z0-9:._-]+$/
+const SAFE_TOKEN = /^[A-Za-z0-9@%+=:,./_-]+$/
+
+/**
+ * The argument of `virsh '<script>'`. Tokens are restricted to characters virsh's own tokenizer
+ * leaves alone (no quotes, spaces, backslashes, ';' or '#'), so no value can start another command;
+ * anything else is refused rather than escaped.
+ */
+export function buildVirshBatch(sections: readonly BatchSection[]): string {
+  return sections
+    .map(({ id, command }) => {
+      if (!SECTION_ID.test(id)) throw new Error(`batch section id ${JSON.stringify(id)} is not safe`)
+      for (const token of command) {
+        if (!SAFE_TOKEN.test(token)) throw new Error(`virsh batch token ${JSON.stringify(token)} is not safe`)
+      }
+      return `echo ${SECTION_MARKER.trim()} ${id} ; ${command.join(' ')}`
+    })
+    .join(' ; ')
+}
+
+/**
+ * Splits a batch's combined output (stderr merged into stdout, line-buffered so the order holds)
+ * into sections. A section whose output has a line starting with "error:" failed; its text is kept.
+ */
+export function splitBatchOutput(output: string): Map<string, { text: string; errors: string[] }> {
+  const sections = new Map<string, { text: string; errors: string[] }>()
+  let current: { lines: string[]; errors: string[] } | null = null
+  let currentId = ''
+  const flush = (): void => {
+    if (current) sections.set(currentId, { text: current.lines.join('\n'), errors: current.errors })
+  }
+  for (const line of output.split('\n')) {
+    if (line.startsWith(SECTION_MARKER)) {
+      flush()
+      currentId = line.slice(SECTION_MARKER.length).trim()
+      current = { lines: [], errors: [] }
+      continue
+    }
+    if (!current) continue
+    if (line.startsWith('error: ')) current.errors.push(line.slice('error: '.length))
+    else current.lines.push(line)
+  }
+  flush()
+  return sections
+}

@@ -1,0 +1,147 @@
+import crypto from 'node:crypto'
+import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
+import { canonicalDomainXml, parseDomainXml } from './domain-xml'
+import { splitBatchOutput, type BatchSection } from './host-batch'
+import {
+  parseDomdisplay,
+  parseDominfo,
+  parseDomstats,
+  parseNodeinfo,
+  parseNodememstats,
+  parseUuidList,
+  parseUuidNameList,
+  parseVersion,
+} from './virsh-parse'
+
+/**
+ * What one host's refresh asks virsh, and how its answer becomes that host's inventory. Definitions
+ * (XML) are asked only for the domains named in `xmlFor` (new or changed ones); the others keep the
+ * definition from the previous refresh.
+ */
+export interface HostBatchPlan {
+  /** Domains whose inactive definition to fetch. */
+  xmlFor: readonly string[]
+  /** Domains whose display (VNC port) to look up: the running ones. */
+  displayFor: readonly string[]
+  /** libvirt < 1.2.8 has no `domstats`: fall back to one `dominfo` per known domain. */
+  useDomstats: boolean
+  /** With the fallback: the domains to ask about (from the previous refresh or a first list). */
+  dominfoFor: readonly string[]
+}
+
+export function hostBatchSections(plan: HostBatchPlan): BatchSection[] {
+  const sections: BatchSection[] = [
+    { id: 'hostname', command: ['hostname'] },
+    { id: 'nodeinfo', command: ['nodeinfo'] },
+    { id: 'nodememstats', command: ['nodememstats'] },
+    { id: 'version', command: ['version'] },
+    { id: 'list', command: ['list', '--all', '--uuid', '--name'] },
+    { id: 'autostart', command: ['list', '--all', '--autostart', '--uuid'] },
+    { id: 'managedsave', command: ['list', '--all', '--with-managed-save', '--uuid'] },
+  ]
+  if (plan.useDomstats) {
+    sections.push({
+      id: 'domstats',
+      command: ['domstats', '--raw', '--state', '--balloon', '--vcpu', '--cpu-total'],
+    })
+  } else {
+    for (const uuid of plan.dominfoFor) sections.push({ id: `dominfo:${uuid}`, command: ['dominfo', uuid] })
+  }
+  for (const uuid of plan.xmlFor)
+    sections.push({ id: `xml:${uuid}`, command: ['dumpxml', '--inactive', uuid] })
+  for (const uuid of plan.displayFor) sections.push({ id: `display:${uuid}`, command: ['domdisplay', uuid] })
+  return sections
+}
+
+export function definitionHash(xml: string): string {
+  return crypto.createHash('sha256').update(canonicalDomainXml(xml)).digest('hex')
+}
+
+export class HostBatchError extends Error {
+  constructor(
+    readonly section: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Builds a host's inventory from its batch output; a failed essential section throws with its error. */
+export function readHostBatch(
+  host: string,
+  output: string,
+  previous: HostInventory | undefined,
+  now = Date.now(),
+): HostInventory {
+  const sections = splitBatchOutput(output)
+  const essential = (id: string): string => {
+    const section = sections.get(id)
+    if (!section) throw new HostBatchError(id, `virsh printed no "${id}" section`)
+    if (section.errors.length > 0) throw new HostBatchError(id, `virsh ${id}: ${section.errors.join('; ')}`)
+    return section.text
+  }
+  const optional = (id: string): string | undefined => {
+    const section = sections.get(id)
+    return section && section.errors.length === 0 ? section.text : undefined
+  }
+
+  const listed = parseUuidNameList(essential('list'))
+  const autostart = new Set(parseUuidList(optional('autostart') ?? ''))
+  const managedSave = new Set(parseUuidList(optional('managedsave') ?? ''))
+  const node = parseNodeinfo(optional('nodeinfo') ?? '')
+  const memory = parseNodememstats(optional('nodememstats') ?? '')
+  const version = parseVersion(optional('version') ?? '')
+  const previousByUuid = new Map(previous?.domains.map((domain) => [domain.uuid, domain]))
+
+  const stats = sections.has('domstats')
+    ? new Map(parseDomstats(essential('domstats')).map((s) => [s.name, s]))
+    : null
+
+  const domains: DomainOnHost[] = listed.map(({ uuid, name }) => {
+    const before = previousByUuid.get(uuid)
+    const domain: DomainOnHost = {
+      uuid,
+      name,
+      state: 'nostate',
+      autostart: autostart.has(uuid),
+      managedSave: managedSave.has(uuid),
+    }
+    if (stats) {
+      const stat = stats.get(name)
+      if (stat) {
+        domain.state = stat.state
+        if (stat.vcpus !== undefined) domain.vcpus = stat.vcpus
+        if (stat.memoryKiB !== undefined) domain.memoryKiB = stat.memoryKiB
+      }
+    } else {
+      const info = parseDominfo(optional(`dominfo:${uuid}`) ?? '')
+      if (info) {
+        domain.state = info.state
+        if (info.vcpus !== undefined) domain.vcpus = info.vcpus
+        if (info.memoryKiB !== undefined) domain.memoryKiB = info.memoryKiB
+        domain.autostart = info.autostart
+        domain.managedSave = info.managedSave
+      }
+    }
+    const xml = optional(`xml:${uuid}`)
+    if (xml !== undefined && xml.trim() !== '') {
+      domain.definition = parseDomainXml(xml)
+      domain.definitionHash = definitionHash(xml)
+    } else if (before?.definition) {
+      domain.definition = before.definition
+      if (before.definitionHash) domain.definitionHash = before.definitionHash
+    }
+    const display = parseDomdisplay(optional(`display:${uuid}`) ?? '')
+    if (display) domain.displayPort = display.port
+    return domain
+  })
+
+  const facts: HostInventory['facts'] = { ...node }
+  const hostname = optional('hostname')?.trim()
+  if (hostname) facts.hostname = hostname
+  if (memory.totalKiB !== undefined) facts.memoryTotalKiB = memory.totalKiB
+  if (memory.availableKiB !== undefined) facts.memoryFreeKiB = memory.availableKiB
+  if (version.libvirt) facts.libvirtVersion = version.libvirt
+  if (version.hypervisor) facts.hypervisorVersion = version.hypervisor
+  return { host, reachable: true, facts, domains, refreshedAt: now }
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod'
+
+/**
+ * The cluster as the app sees it: each host's facts and domains, and each VM across hosts with the
+ * dangers the runbook leaves to memory. Shared by the core (which builds it) and the UI (which shows it).
+ */
+
+export const DOMAIN_STATES = [
+  'running',
+  'blocked',
+  'paused',
+  'shutdown',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+  'nostate',
+] as const
+export const DomainStateSchema = z.enum(DOMAIN_STATES)
+export type DomainState = z.infer<typeof DomainStateSchema>
+
+export const DiskSchema = z.object({
+  device: z.enum(['disk', 'cdrom', 'floppy', 'lun']),
+  target: z.string(),
+  bus: z.string().optional(),
+  /** RBD pool/image when the disk is on Ceph. */
+  rbd: z.object({ pool: z.string(), image: z.string(), snapshot: z.string().optional() }).optional(),
+  /** A local file (ISO, qcow2). */
+  file: z.string().optional(),
+  readonly: z.boolean(),
+})
+export type Disk = z.infer<typeof DiskSchema>
+
+export const NicSchema = z.object({
+  mac: z.string(),
+  type: z.string(),
+  bridge: z.string().optional(),
+  network: z.string().optional(),
+  model: z.string().optional(),
+  target: z.string().optional(),
+})
+export type Nic = z.infer<typeof NicSchema>
+
+export const GraphicsSchema = z.object({
+  type: z.string(),
+  /** Live port, when the domain runs; -1 or absent when autoport and not running. */
+  port: z.number().optional(),
+  autoport: z.boolean(),
+  listen: z.string().optional(),
+  keymap: z.string().optional(),
+})
+
+export const DomainDefinitionSchema = z.object({
+  name: z.string(),
+  uuid: z.string(),
+  type: z.string(),
+  memoryKiB: z.number(),
+  currentMemoryKiB: z.number(),
+  vcpus: z.number(),
+  cpuModel: z.string().optional(),
+  disks: z.array(DiskSchema),
+  nics: z.array(NicSchema),
+  graphics: z.array(GraphicsSchema),
+  serials: z.array(z.object({ type: z.string(), path: z.string().optional() })),
+  /** Hyperdesk's own settings kept in the definition so they sync with it (failover IP, keyboard layout…). */
+  hyperdesk: z.record(z.string(), z.string()),
+})
+export type DomainDefinition = z.infer<typeof DomainDefinitionSchema>
+
+export const HostFactsSchema = z.object({
+  hostname: z.string().optional(),
+  cpuModel: z.string().optional(),
+  cpus: z.number().optional(),
+  mhz: z.number().optional(),
+  memoryTotalKiB: z.number().optional(),
+  memoryFreeKiB: z.number().optional(),
+  libvirtVersion: z.string().optional(),
+  hypervisorVersion: z.string().optional(),
+})
+export type HostFacts = z.infer<typeof HostFactsSchema>
+
+/** One domain as one host sees it. */
+export const DomainOnHostSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  state: DomainStateSchema,
+  vcpus: z.number().optional(),
+  memoryKiB: z.number().optional(),
+  autostart: z.boolean(),
+  managedSave: z.boolean(),
+  /** VNC/SPICE TCP port on the host's loopback, when running. */
+  displayPort: z.number().optional(),
+  /** Canonical inactive definition, for drift checks (see canonicalDomainXml). */
+  definitionHash: z.string().optional(),
+  definition: DomainDefinitionSchema.optional(),
+})
+export type DomainOnHost = z.infer<typeof DomainOnHostSchema>
+
+export const HostInventorySchema = z.object({
+  host: z.string(),
+  /** false when the last refresh could not reach the host: its domains are then unknown, not absent. */
+  reachable: z.boolean(),
+  error: z.string().optional(),
+  facts: HostFactsSchema,
+  domains: z.array(DomainOnHostSchema),
+  refreshedAt: z.number(),
+})
+export type HostInventory = z.infer<typeof HostInventorySchema>
+
+export const VM_FLAGS = [
+  'running-twice',
+  'uuid-mismatch',
+  'autostart-multiple',
+  'managed-save',
+  'drift',
+  'not-defined-everywhere',
+  'host-unknown',
+] as const
+export const VmFlagSchema = z.enum(VM_FLAGS)
+export type VmFlag = z.infer<typeof VmFlagSchema>
+
+/** One VM across the cluster. */
+export const VmSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  /** Hosts where it runs (more than one is the split-brain the app must prevent). */
+  runningOn: z.array(z.string()),
+  definedOn: z.array(z.string()),
+  /** Reachable hosts where it is not defined. */
+  missingOn: z.array(z.string()),
+  /** Hosts that could not be asked. */
+  unknownOn: z.array(z.string()),
+  flags: z.array(VmFlagSchema),
+})
+export type Vm = z.infer<typeof VmSchema>
