@@ -1,0 +1,133 @@
+import crypto from 'node:crypto'
+import type { Job } from '../../../shared/jobs'
+import { ApiError } from '../../../shared/errors'
+
+/** What a running job can do to report itself; handed to the operation's code. */
+export interface JobContext {
+  readonly id: string
+  /** Aborted when the user cancels; operations pass it down to remote commands. */
+  readonly signal: AbortSignal
+  step(text: string, progress?: number): void
+  progress(value: number): void
+  log(text: string): void
+}
+
+export interface StartJob<T> {
+  kind: string
+  title: string
+  target?: Job['target']
+  cancellable?: boolean
+  run(context: JobContext): Promise<T>
+}
+
+const KEEP_FINISHED = 200
+const MAX_LOG_LINES = 500
+
+/**
+ * Every long operation is a job: an id, progress, log lines, a result or an error, and a cancel
+ * that aborts its signal. Changes are pushed through `onChange` (throttled by the caller if needed).
+ */
+export class JobManager {
+  private readonly jobs = new Map<string, Job>()
+  private readonly controllers = new Map<string, AbortController>()
+
+  constructor(private readonly onChange: (job: Job) => void) {}
+
+  list(): Job[] {
+    return [...this.jobs.values()].sort((a, b) => b.startedAt - a.startedAt)
+  }
+
+  get(id: string): Job | undefined {
+    return this.jobs.get(id)
+  }
+
+  /** Starts the job and returns at once with its id; `done` settles with its outcome. */
+  start<T>(spec: StartJob<T>): { job: Job; done: Promise<T> } {
+    const controller = new AbortController()
+    const job: Job = {
+      id: crypto.randomUUID(),
+      kind: spec.kind,
+      title: spec.title,
+      target: spec.target ?? {},
+      state: 'running',
+      log: [],
+      cancellable: spec.cancellable ?? false,
+      startedAt: Date.now(),
+    }
+    this.jobs.set(job.id, job)
+    this.controllers.set(job.id, controller)
+    this.prune()
+    const context: JobContext = {
+      id: job.id,
+      signal: controller.signal,
+      step: (text, progress) => {
+        job.step = text
+        if (progress !== undefined) job.progress = clamp(progress)
+        this.appendLog(job, text)
+      },
+      progress: (value) => {
+        job.progress = clamp(value)
+        this.onChange(job)
+      },
+      log: (text) => this.appendLog(job, text),
+    }
+    this.onChange(job)
+    const done = (async () => {
+      try {
+        const result = await spec.run(context)
+        job.state = controller.signal.aborted ? 'cancelled' : 'succeeded'
+        job.result = result
+        if (job.state === 'succeeded') job.progress = 1
+        return result
+      } catch (error) {
+        const apiError = ApiError.from(error)
+        job.state = controller.signal.aborted ? 'cancelled' : 'failed'
+        job.error = apiError.toData()
+        this.appendLog(
+          job,
+          `${job.state === 'cancelled' ? 'Cancelled' : 'Failed'}: ${apiError.message}`,
+          false,
+        )
+        throw apiError
+      } finally {
+        job.endedAt = Date.now()
+        this.controllers.delete(job.id)
+        this.onChange(job)
+      }
+    })()
+    // The caller may not await `done`; the outcome is in the job.
+    done.catch(() => {})
+    return { job, done }
+  }
+
+  cancel(id: string): Job {
+    const job = this.jobs.get(id)
+    if (!job) throw new ApiError({ code: 'job.unknown', message: `No job ${id}` })
+    if (job.state !== 'running') return job
+    if (!job.cancellable) {
+      throw new ApiError({
+        code: 'job.not-cancellable',
+        message: `“${job.title}” cannot be cancelled once started.`,
+        step: job.step,
+      })
+    }
+    this.controllers.get(id)?.abort()
+    this.appendLog(job, 'Cancel requested')
+    return job
+  }
+
+  private appendLog(job: Job, text: string, notify = true): void {
+    job.log.push({ at: Date.now(), text })
+    if (job.log.length > MAX_LOG_LINES) job.log.splice(0, job.log.length - MAX_LOG_LINES)
+    if (notify) this.onChange(job)
+  }
+
+  private prune(): void {
+    const finished = this.list().filter((job) => job.state !== 'running')
+    for (const job of finished.slice(KEEP_FINISHED)) this.jobs.delete(job.id)
+  }
+}
+
+function clamp(value: number): number {
+  return Math.max(0, Math.min(1, value))
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod'
+import { ApiErrorDataSchema } from './errors'
+
+/** A long operation (start, migration, sync, maintenance…) as the UI sees it. */
+export const JOB_STATES = ['running', 'succeeded', 'failed', 'cancelled'] as const
+export const JobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  /** What the job acts on, e.g. a VM's name, for lists and notifications. */
+  title: z.string(),
+  target: z.object({ vm: z.string().optional(), host: z.string().optional() }),
+  state: z.enum(JOB_STATES),
+  /** 0..1 when known. */
+  progress: z.number().min(0).max(1).optional(),
+  /** What is happening now, in a few words. */
+  step: z.string().optional(),
+  log: z.array(z.object({ at: z.number(), text: z.string() })),
+  result: z.unknown().optional(),
+  error: ApiErrorDataSchema.optional(),
+  cancellable: z.boolean(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+})
+export type Job = z.infer<typeof JobSchema>

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { JobManager } from '../../src/main/core/jobs/job-manager'
+import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
+import type { Job } from '../../src/shared/jobs'
+
+describe('JobManager', () => {
+  it('reports progress, log and result, and pushes each change', async () => {
+    const seen: Array<Pick<Job, 'state' | 'progress' | 'step'>> = []
+    const jobs = new JobManager((job) =>
+      seen.push({ state: job.state, progress: job.progress, step: job.step }),
+    )
+    const { job, done } = jobs.start({
+      kind: 'test',
+      title: 'labvm1',
+      run: async (context) => {
+        context.step('checking', 0.2)
+        context.progress(0.6)
+        context.log('almost')
+        return 42
+      },
+    })
+    expect(await done).toBe(42)
+    expect(job).toMatchObject({ state: 'succeeded', progress: 1, result: 42 })
+    expect(job.log.map((l) => l.text)).toEqual(['checking', 'almost'])
+    expect(seen.at(-1)?.state).toBe('succeeded')
+    expect(seen.some((s) => s.progress === 0.6)).toBe(true)
+    expect(jobs.list()).toEqual([job])
+  })
+
+  it('keeps the error of a failed job as data', async () => {
+    const jobs = new JobManager(() => {})
+    const { job, done } = jobs.start({
+      kind: 'test',
+      title: 'x',
+      run: async () => {
+        throw new Error('boom')
+      },
+    })
+    await expect(done).rejects.toThrow('boom')
+    expect(job.state).toBe('failed')
+    expect(job.error).toMatchObject({ code: 'internal', message: 'boom' })
+  })
+
+  it('cancels through the signal when cancellable, and refuses otherwise', async () => {
+    const jobs = new JobManager(() => {})
+    const waitForAbort = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))))
+    const cancellable = jobs.start({
+      kind: 't',
+      title: 'a',
+      cancellable: true,
+      run: (c) => waitForAbort(c.signal),
+    })
+    jobs.cancel(cancellable.job.id)
+    await expect(cancellable.done).rejects.toThrow('aborted')
+    expect(cancellable.job.state).toBe('cancelled')
+
+    let finish: () => void = () => {}
+    const fixed = jobs.start({
+      kind: 't',
+      title: 'b',
+      run: () => new Promise<void>((resolve) => (finish = resolve)),
+    })
+    expect(() => jobs.cancel(fixed.job.id)).toThrow(/cannot be cancelled/)
+    finish()
+    await fixed.done
+    expect(() => jobs.cancel('nope')).toThrow(/No job/)
+  })
+})
+
+describe('KeyedMutex', () => {
+  it('serialises per key and runs different keys in parallel', async () => {
+    const mutex = new KeyedMutex()
+    const order: string[] = []
+    const task = (name: string, ms: number) => async () => {
+      order.push(`start ${name}`)
+      await new Promise((resolve) => setTimeout(resolve, ms))
+      order.push(`end ${name}`)
+      return name
+    }
+    const results = await Promise.all([
+      mutex.run('vm1', task('a', 30)),
+      mutex.run('vm1', task('b', 1)),
+      mutex.run('vm2', task('c', 1)),
+    ])
+    expect(results).toEqual(['a', 'b', 'c'])
+    expect(order.indexOf('end a')).toBeLessThan(order.indexOf('start b'))
+    expect(order.indexOf('start c')).toBeLessThan(order.indexOf('end a'))
+    expect(mutex.isBusy('vm1')).toBe(false)
+  })
+
+  it('goes on after a failed task', async () => {
+    const mutex = new KeyedMutex()
+    await expect(mutex.run('k', async () => Promise.reject(new Error('x')))).rejects.toThrow('x')
+    expect(await mutex.run('k', async () => 'next')).toBe('next')
+  })
+})
