@@ -1,0 +1,255 @@
+/**
+ * The lab itself: three isolated hypervisors that look like the runbook's, Ceph reachable as etalab,
+ * guests with VNC and serial consoles, a --p2p live migration over the private network.
+ * Needs `sudo npm run lab:up` first; fails (never skips) without it.
+ */
+import { spawn } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  LAB_GUESTS, LAB_HOSTS, LAB_ISO, LAB_SECRET_UUID, type LabHostName,
+  asRootOn, domState, faults, labHost, readHostSyslog, readSerialLog, requireLab, sshArgs, sshAsEtalab,
+  sshOk, sshTunnel, virsh, waitFor, waitForSerial,
+} from './support/lab'
+import { RfbClient } from './support/rfb'
+
+beforeAll(requireLab, 60_000)
+
+/** Types a command on the guest's serial console (`virsh console` as etalab over ssh -tt). */
+async function consoleCommand(host: LabHostName, vm: string, command: string, expected: string): Promise<string> {
+  const child = spawn('ssh', [...sshArgs(['-tt']), `etalab@${labHost(host).address}`,
+    `virsh -c qemu:///system console ${vm} --force`], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.setEncoding('latin1').on('data', (d: string) => (out += d))
+  try {
+    await waitFor(`virsh console ${vm} on ${host} to attach`, () => out.includes('Escape character') || undefined, 15_000)
+    child.stdin.write(`${command}\r`)
+    await waitFor(`${vm} to answer on its console`, () => out.includes(expected) || undefined, 15_000)
+    return out
+  } finally {
+    child.kill('SIGTERM')
+  }
+}
+
+const hostNames = LAB_HOSTS.map((h) => h.name)
+
+describe('hosts are separate machines', () => {
+  it.each(hostNames)('%s has its own hostname, addresses and host UUID', async (host) => {
+    const out = await sshOk(host, "hostname; ip -4 -o addr show | awk '{print $2, $4}'; virsh -c qemu:///system capabilities | grep -m1 '<uuid>'")
+    const h = labHost(host)
+    const [name, ...rest] = out.trim().split('\n')
+    expect(name).toBe(host)
+    const addrs = rest.filter((l) => !l.includes('<uuid>')).sort()
+    expect(addrs).toEqual(['br0 ' + h.address + '/24', 'eth1 ' + h.migrationAddress + '/24', 'lo 127.0.0.1/8'].sort())
+    expect(out).toContain(`<uuid>4876c0de-0000-4000-8000-00000000000${host.slice(2)}</uuid>`)
+  })
+
+  it('each host lists its own domain states: labvm1 runs on hv1, labvm2 on hv2, labvm3 nowhere', async () => {
+    const states = await Promise.all(
+      hostNames.map(async (h) => [h, (await virsh(h, 'list --all --name')).trim().split('\n').sort(),
+        await domState(h, 'labvm1'), await domState(h, 'labvm2'), await domState(h, 'labvm3')] as const),
+    )
+    for (const [, names] of states) expect(names).toEqual(expect.arrayContaining(['labvm1', 'labvm2', 'labvm3']))
+    expect(states.map(([h, , a, b, c]) => `${h}:${a}/${b}/${c}`)).toEqual([
+      'hv1:running/shut off/shut off',
+      'hv2:shut off/running/shut off',
+      'hv3:shut off/shut off/shut off',
+    ])
+  })
+
+  it('a domain defined only on hv3 is invisible on hv1 and hv2', async () => {
+    const xml = (await virsh('hv3', 'dumpxml labvm3'))
+      .replace(/<name>labvm3<\/name>/, '<name>only-on-hv3</name>')
+      .replace(/<uuid>[^<]*<\/uuid>/, '')
+      .replace(/<mac address='[^']*'\/>/, '')
+    const def = await sshAsEtalab('hv3', 'cat > /tmp/only-on-hv3.xml && virsh -c qemu:///system define /tmp/only-on-hv3.xml', { input: xml })
+    expect(def.code, def.stderr).toBe(0)
+    try {
+      expect(await virsh('hv3', 'list --all --name')).toContain('only-on-hv3')
+      for (const h of ['hv1', 'hv2'] as const) {
+        expect(await virsh(h, 'list --all --name')).not.toContain('only-on-hv3')
+        const r = await sshAsEtalab(h, 'virsh -c qemu:///system dominfo only-on-hv3')
+        expect(r.code).not.toBe(0)
+      }
+    } finally {
+      await virsh('hv3', 'undefine only-on-hv3')
+    }
+  })
+
+  it('root on each host can ssh to the others over the private network (for --p2p)', async () => {
+    const out = await asRootOn('hv1', 'ssh', '-o', 'BatchMode=yes', 'root@10.77.0.3', 'hostname')
+    expect(out.trim()).toBe('hv3')
+  })
+})
+
+describe('configuration like the runbook', () => {
+  it.each(hostNames)('%s: guests, secret and ISO are the same everywhere', async (host) => {
+    for (const g of LAB_GUESTS) {
+      const xml = await virsh(host, `dumpxml --inactive ${g.name}`)
+      expect(xml).toContain(`<uuid>${g.uuid}</uuid>`)
+      expect(xml).toContain(`<mac address='${g.mac}'/>`)
+      expect(xml).toContain("<source bridge='br0'/>")
+      expect(xml).toContain(`<source protocol='rbd' name='${g.pool}/${g.name}'`)
+      expect(xml).toContain(`<secret type='ceph' uuid='${LAB_SECRET_UUID}'/>`)
+      expect(xml).toContain(`<source file='${LAB_ISO}'/>`)
+      expect(xml).toMatch(/<serial type='pty'>/)
+      expect(xml).toMatch(/<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/)
+      expect(xml.includes("keymap='fr'")).toBe(g.keymap === 'fr')
+    }
+    expect(await virsh(host, 'secret-list')).toMatch(new RegExp(`${LAB_SECRET_UUID}\\s+ceph client.libvirt secret`))
+    expect(await sshOk(host, `stat -c '%s %a' ${LAB_ISO}`)).toMatch(/^\d+ 644/)
+  })
+
+  it('sshd: keys in /etc/ssh/authorized_keys/%u, no passwords, MaxSessions 10, TCP forwarding on', async () => {
+    const cfg = await asRootOn('hv2', 'sshd', '-T')
+    expect(cfg).toMatch(/^authorizedkeysfile \/etc\/ssh\/authorized_keys\/%u$/m)
+    expect(cfg).toMatch(/^passwordauthentication no$/m)
+    expect(cfg).toMatch(/^maxsessions 10$/m)
+    expect(cfg).toMatch(/^allowtcpforwarding yes$/m)
+    expect(await sshOk('hv2', 'id -nG; getent shadow etalab || true')).toMatch(/\blibvirt\b/)
+    expect((await asRootOn('hv2', 'getent', 'shadow', 'etalab')).split(':')[1]).toBe('*')
+  })
+
+  it('libvirtd.log is root-only; etalab cannot read it', async () => {
+    expect((await asRootOn('hv1', 'stat', '-c', '%a %U', '/var/log/libvirt/libvirtd.log')).trim()).toBe('600 root')
+    const r = await sshAsEtalab('hv1', 'cat /var/log/libvirt/libvirtd.log')
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/Permission denied/)
+  })
+
+  it('`logger -t hyperdesk` as etalab lands in the host syslog', async () => {
+    const tag = `audit-probe-${process.pid}-${Date.now()}`
+    await sshOk('hv2', `logger -t hyperdesk "${tag}"`)
+    await waitFor('the syslog line', async () => (await readHostSyslog('hv2')).includes(`hyperdesk: ${tag}`) || undefined, 5000)
+    expect(await readHostSyslog('hv1')).not.toContain(tag)
+  })
+})
+
+describe('Ceph as etalab', () => {
+  it.each(hostNames)('%s: etalab runs rbd and ceph with --id libvirt', async (host) => {
+    const images = JSON.parse(await sshOk(host, 'rbd --id libvirt ls -l --format json libvirt-ssd')) as { image: string }[]
+    expect(images.map((i) => i.image)).toEqual(expect.arrayContaining(['labvm1', 'labvm2']))
+    const sata = JSON.parse(await sshOk(host, 'rbd --id libvirt ls --format json libvirt-sata')) as string[]
+    expect(sata).toContain('labvm3')
+    const status = JSON.parse(await sshOk(host, 'ceph --id libvirt -s -f json')) as { health: { status: string } }
+    expect(status.health.status).toBe('HEALTH_OK')
+  })
+
+  it('pools sit on separate CRUSH roots ssd and sata', async () => {
+    const tree = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd tree -f json')) as { nodes: { name: string; type: string; status?: string }[] }
+    const roots = tree.nodes.filter((n) => n.type === 'root').map((n) => n.name).sort()
+    expect(roots).toEqual(['sata', 'ssd'])
+    const pools = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd pool ls detail -f json')) as { pool_name: string; crush_rule: number }[]
+    const rules = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd crush rule dump -f json')) as { rule_id: number; rule_name: string }[]
+    const ruleOf = (p: string) => rules.find((r) => r.rule_id === pools.find((x) => x.pool_name === p)?.crush_rule)?.rule_name
+    expect(ruleOf('libvirt-ssd')).toBe('ssd')
+    expect(ruleOf('libvirt-sata')).toBe('sata')
+  })
+
+  it("client.libvirt has the runbook's caps, so `osd set noout` is refused (EACCES)", async () => {
+    const r = await sshAsEtalab('hv1', 'ceph --id libvirt osd set noout')
+    expect(r.code).toBe(13)
+    expect(r.stderr).toMatch(/access denied/i)
+  })
+
+  it('`lab keyring hv3 off`: etalab cannot reach Ceph there, libvirt still can; `on` restores', async () => {
+    await faults.keyring('hv3', 'off')
+    try {
+      const r = await sshAsEtalab('hv3', 'ls /etc/ceph; timeout 20 ceph --id libvirt -s', { timeoutMs: 30_000 })
+      expect(r.code).not.toBe(0)
+      expect(r.stdout).not.toMatch(/client\.libvirt\.keyring/)
+      expect(r.stderr).toMatch(/keyring|auth|Permission/i)
+      expect((await sshAsEtalab('hv1', 'ceph --id libvirt health')).code).toBe(0)
+      // libvirt's own secret does not depend on that file: labvm3 boots from RBD on hv3
+      await virsh('hv3', 'start labvm3')
+      await waitForSerial('hv3', 'labvm3', /labvm: booted labvm3/, 60_000)
+    } finally {
+      await sshAsEtalab('hv3', 'virsh -c qemu:///system destroy labvm3')
+      await faults.keyring('hv3', 'on')
+    }
+    expect((await sshAsEtalab('hv3', 'ceph --id libvirt health')).stdout).toMatch(/HEALTH_OK/)
+    expect(await domState('hv3', 'labvm3')).toBe('shut off')
+  }, 90_000)
+})
+
+describe('consoles', () => {
+  it('VNC answers RFB 003.008 through an ssh -L tunnel, desktop "QEMU (labvm1)"', async () => {
+    const display = (await virsh('hv1', 'domdisplay labvm1')).trim()
+    expect(display).toMatch(/^vnc:\/\/127\.0\.0\.1:\d+$/)
+    const port = 5900 + Number(display.split(':').pop())
+    const tunnel = await sshTunnel('hv1', port)
+    try {
+      const { client, info } = await RfbClient.connect('127.0.0.1', tunnel.port)
+      client.close()
+      expect(info.banner).toBe('RFB 003.008\n')
+      expect(info.securityTypes).toContain(1)
+      expect(info.name).toBe('QEMU (labvm1)')
+      expect(info.width).toBeGreaterThan(0)
+    } finally {
+      await tunnel.close()
+    }
+  })
+
+  it('labvm2 is an AZERTY guest with a fr VNC keymap: keysyms typed over VNC come out right', async () => {
+    // With a VNC keymap, QEMU turns each keysym into the scancode of the fr layout (ignoring the
+    // scancode of QEMU extended key events) and never adds Shift: the client presses it, as for
+    // an AZERTY keyboard ('/', '0', '>' and 'S' are shifted there). The guest's console is AZERTY:
+    // on a QWERTY console the same scancodes would read "wqqw", ":dev:tty" and so on.
+    const display = (await virsh('hv2', 'domdisplay labvm2')).trim()
+    const tunnel = await sshTunnel('hv2', 5900 + Number(display.split(':').pop()))
+    const before = readSerialLog('hv2', 'labvm2').length
+    try {
+      const { client, info } = await RfbClient.connect('127.0.0.1', tunnel.port)
+      expect(info.name).toBe('QEMU (labvm2)')
+      const S = 0xffe1 // Shift_L
+      const c = (s: string) => [...s].map((ch) => ch.charCodeAt(0))
+      await client.typeKeysyms([
+        ...c('echo zaaz '), [S, 0x3e], // >
+        [S, 0x2f], ...c('dev'), [S, 0x2f], ...c('tty'), [S, 0x53], [S, 0x30], // /dev/ttyS0
+        0xff0d, // Return
+      ])
+      await client.close()
+      const log = await waitForSerial('hv2', 'labvm2', /zaaz/, 15_000)
+      expect(log.slice(before)).toMatch(/^zaaz\r?$/m)
+    } finally {
+      await tunnel.close()
+    }
+  })
+
+  it('serial console is a pty: `virsh console` over ssh -tt reaches the guest shell', async () => {
+    expect((await virsh('hv1', 'ttyconsole labvm1')).trim()).toMatch(/^\/dev\/pts\/\d+$/)
+    const marker = `console${process.pid}`
+    await consoleCommand('hv1', 'labvm1', `echo $((6*7))${marker}`, `42${marker}`)
+    await waitForSerial('hv1', 'labvm1', new RegExp(`42${marker}`), 5000)
+  })
+})
+
+describe('live migration', () => {
+  const migrate = async (from: LabHostName, to: LabHostName) => {
+    const dst = labHost(to).migrationAddress
+    const r = await sshAsEtalab(from,
+      `virsh -c qemu:///system migrate --live --p2p labvm1 qemu+ssh://root@${dst}/system tcp://${dst}`, { timeoutMs: 90_000 })
+    if (r.code !== 0) {
+      const log = await asRootOn(from, 'tail', '-n', '20', '/var/log/libvirt/libvirtd.log').catch(() => '')
+      throw new Error(`migration ${from}->${to} failed: ${r.stderr}\nsource libvirtd.log:\n${log}`)
+    }
+    return r.ms
+  }
+
+  afterAll(async () => {
+    // leave labvm1 where `lab up` put it, whatever happened
+    if ((await domState('hv2', 'labvm1').catch(() => '')) === 'running') await migrate('hv2', 'hv1').catch(() => {})
+  }, 90_000)
+
+  it('labvm1 migrates hv1 -> hv2 -> hv1 with --live --p2p over the private network', async () => {
+    await migrate('hv1', 'hv2')
+    expect(await domState('hv2', 'labvm1')).toBe('running')
+    expect(await domState('hv1', 'labvm1')).toBe('shut off') // definition kept on the source
+    // the guest kept running: its shell answers on the destination's serial console
+    const marker = `migrated${process.pid}`
+    await consoleCommand('hv2', 'labvm1', `echo $((6*7))${marker}`, `42${marker}`)
+    await migrate('hv2', 'hv1')
+    expect(await domState('hv1', 'labvm1')).toBe('running')
+    expect(await domState('hv2', 'labvm1')).toBe('shut off')
+    for (const h of hostNames) expect(await virsh(h, 'domuuid labvm1')).toContain(LAB_GUESTS[0]!.uuid)
+  }, 120_000)
+})

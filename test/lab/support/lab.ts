@@ -1,0 +1,337 @@
+/**
+ * Driving the Hyperdesk test lab from TypeScript: paths, topology, the `lab` CLI, SSH as etalab,
+ * fault controls. Lab tests (and the app's own tests against the lab) import this module.
+ * Everything here needs root, like `lab` itself. Node built-ins only.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import net from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const LAB_STATE_DIR = process.env['HYPERDESK_LAB_STATE'] ?? '/var/lib/hyperdesk-lab'
+export const LAB_CLUSTER_CONFIG = join(LAB_STATE_DIR, 'cluster.json')
+export const LAB_APP_KEY = join(LAB_STATE_DIR, 'keys', 'app_ed25519')
+export const LAB_KNOWN_HOSTS = join(LAB_STATE_DIR, 'known_hosts')
+export const LAB_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'lab')
+
+export type LabHostName = 'hv1' | 'hv2' | 'hv3'
+export interface LabHost {
+  name: LabHostName
+  /** public address: what the app's SSH connects to */
+  address: string
+  /** private address: `migrate --p2p qemu+ssh://root@<this>/system tcp://<this>` */
+  migrationAddress: string
+  /** the host's default gateway, which its guests route through */
+  gateway: string
+}
+export const LAB_HOSTS: readonly LabHost[] = [1, 2, 3].map((n) => ({
+  name: `hv${n}` as LabHostName,
+  address: `10.77.${10 + n}.1`,
+  migrationAddress: `10.77.0.${n}`,
+  gateway: `10.77.${10 + n}.254`,
+}))
+export const LAB_MON_ADDRESS = '10.77.0.254'
+export const LAB_POOLS = ['libvirt-ssd', 'libvirt-sata'] as const
+export const LAB_SECRET_UUID = '5a1b7e57-c3f0-4d1b-9a6e-000000000c1b'
+export const LAB_ISO = '/var/lib/libvirt/images/debian-7.2.0-amd64-netinst.iso'
+
+export interface LabGuest {
+  name: string
+  uuid: string
+  mac: string
+  pool: (typeof LAB_POOLS)[number]
+  /** where `lab up` starts it (or, for labvm3, its "home": it stays shut off) */
+  home: LabHostName
+  runningAtStart: boolean
+  /** guest console keymap, also the VNC keymap QEMU is given */
+  keymap: 'us' | 'fr'
+  failoverIp: string
+}
+export const LAB_GUESTS: readonly LabGuest[] = [
+  { name: 'labvm1', pool: 'libvirt-ssd', home: 'hv1', runningAtStart: true, keymap: 'us', n: 1 },
+  { name: 'labvm2', pool: 'libvirt-ssd', home: 'hv2', runningAtStart: true, keymap: 'fr', n: 2 },
+  { name: 'labvm3', pool: 'libvirt-sata', home: 'hv3', runningAtStart: false, keymap: 'us', n: 3 },
+].map(({ n, ...g }) => ({
+  ...(g as Omit<LabGuest, 'uuid' | 'mac' | 'failoverIp'>),
+  uuid: `1ab0c0de-0000-4000-8000-00000000000${n}`,
+  mac: `02:00:00:77:01:0${n}`,
+  failoverIp: `10.77.100.${n}`,
+}))
+
+export function labHost(name: LabHostName): LabHost {
+  const h = LAB_HOSTS.find((x) => x.name === name)
+  if (!h) throw new Error(`unknown lab host ${name}`)
+  return h
+}
+export function labGuest(name: string): LabGuest {
+  const g = LAB_GUESTS.find((x) => x.name === name)
+  if (!g) throw new Error(`unknown lab guest ${name}`)
+  return g
+}
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+/** Runs a program; resolves with its output and exit code (never rejects on a non-zero exit). */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
+  const t0 = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${opts.timeoutMs} ms]`
+      child.kill('SIGKILL')
+    }, opts.timeoutMs ?? 90_000)
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr, ms: performance.now() - t0 })
+    })
+    child.stdin.on('error', () => {})
+    child.stdin.end(opts.input ?? '')
+  })
+}
+
+function fail(what: string, r: RunResult): never {
+  throw new Error(`${what} failed (exit ${r.code}):\n${r.stderr.trim() || r.stdout.trim()}`)
+}
+
+/** `lab ARGS...` (test/lab/lab); throws with its stderr on failure, returns stdout. */
+export async function labCmd(...args: string[]): Promise<string> {
+  const r = await run('bash', [LAB_SCRIPT, ...args], { timeoutMs: 110_000 })
+  if (r.code !== 0) fail(`lab ${args.join(' ')}`, r)
+  return r.stdout
+}
+
+/** Like labCmd but returns the whole result, whatever the exit code. */
+export function labRun(...args: string[]): Promise<RunResult> {
+  return run('bash', [LAB_SCRIPT, ...args], { timeoutMs: 110_000 })
+}
+
+/** OpenSSH options the app's SSH would use: the lab key, strict host keys from the lab's known_hosts. */
+export function sshArgs(extra: string[] = []): string[] {
+  return [
+    '-i', LAB_APP_KEY,
+    '-o', `UserKnownHostsFile=${LAB_KNOWN_HOSTS}`,
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', 'BatchMode=yes',
+    '-o', 'ConnectTimeout=5',
+    '-o', 'LogLevel=ERROR',
+    ...extra,
+  ]
+}
+
+/** Runs a shell command line as etalab on a host over SSH (public address). Never throws on exit codes. */
+export function sshAsEtalab(
+  host: LabHostName,
+  command: string,
+  opts: { timeoutMs?: number; input?: string; sshOptions?: string[] } = {},
+): Promise<RunResult> {
+  return run('ssh', [...sshArgs(opts.sshOptions), `etalab@${labHost(host).address}`, command], opts)
+}
+
+/** Same, but throws unless the command succeeds; returns stdout. */
+export async function sshOk(host: LabHostName, command: string, timeoutMs = 60_000): Promise<string> {
+  const r = await sshAsEtalab(host, command, { timeoutMs })
+  if (r.code !== 0) fail(`ssh etalab@${host} ${command}`, r)
+  return r.stdout
+}
+
+/** `virsh -c qemu:///system ...` as etalab on a host. */
+export function virsh(host: LabHostName, args: string): Promise<string> {
+  return sshOk(host, `LC_ALL=C virsh -c qemu:///system ${args}`)
+}
+
+/** Runs argv as root inside a host (its namespaces), through `lab hv`. */
+export function asRootOn(host: LabHostName, ...argv: string[]): Promise<string> {
+  return labCmd('hv', host, ...argv)
+}
+
+export async function domState(host: LabHostName, vm: string): Promise<string> {
+  return (await virsh(host, `domstate ${vm}`)).trim()
+}
+
+/** Path (in the root namespace) of a VM's serial log on a host; root-only, like the real one. */
+export function serialLogPath(host: LabHostName, vm: string): string {
+  return join(LAB_STATE_DIR, 'hosts', host, 'log-libvirt', 'qemu', `${vm}-serial.log`)
+}
+export function readSerialLog(host: LabHostName, vm: string): string {
+  const p = serialLogPath(host, vm)
+  return existsSync(p) ? readFileSync(p, 'latin1') : ''
+}
+
+/** The host's syslog (`logger -t hyperdesk ...` on the host lands here). */
+export function readHostSyslog(host: LabHostName): Promise<string> {
+  return labCmd('log', host)
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
+  const end = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await probe()
+      if (v !== undefined && v !== false) return v
+    } catch (e) {
+      last = e
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    }
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+/** Waits until the serial log of `vm` on `host` matches `pattern`; returns the log. */
+export function waitForSerial(host: LabHostName, vm: string, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  return waitFor(`${vm}'s serial log on ${host} to match ${pattern}`, () => {
+    const log = readSerialLog(host, vm)
+    return pattern.test(log) ? log : undefined
+  }, timeoutMs)
+}
+
+/** Admin `ceph ... -f json` in the root namespace (the lab's client.admin). */
+export async function cephJson<T = unknown>(...args: string[]): Promise<T> {
+  const out = await labCmd('ceph', ...args, '-f', 'json')
+  return JSON.parse(out) as T
+}
+
+export async function cephHealth(): Promise<string> {
+  const r = await run('bash', [LAB_SCRIPT, 'ceph', 'health'], { timeoutMs: 15_000 })
+  return r.code === 0 ? r.stdout.trim() : `no answer: ${r.stderr.trim()}`
+}
+
+export function waitForHealthOk(timeoutMs = 60_000): Promise<string> {
+  return waitFor('Ceph HEALTH_OK', async () => {
+    const h = await cephHealth()
+    return h.startsWith('HEALTH_OK') ? h : undefined
+  }, timeoutMs, 500)
+}
+
+/**
+ * Throws loudly unless the lab is really up: cluster.json written, every host's sshd answers etalab
+ * with the right hostname, Ceph is HEALTH_OK. Call it in beforeAll: no lab = failing suite, never a skip.
+ */
+export async function requireLab(): Promise<void> {
+  const notUp = (why: string): never => {
+    throw new Error(`lab is not up: run \`sudo npm run lab:up\` (${why})`)
+  }
+  if (process.getuid?.() !== 0) notUp('the lab tests must run as root')
+  if (!existsSync(LAB_CLUSTER_CONFIG)) notUp(`${LAB_CLUSTER_CONFIG} is missing`)
+  await Promise.all(
+    LAB_HOSTS.map(async (h) => {
+      const r = await sshAsEtalab(h.name, 'hostname', { timeoutMs: 15_000 })
+      if (r.code !== 0 || r.stdout.trim() !== h.name) {
+        notUp(`ssh etalab@${h.address}: exit ${r.code} ${r.stderr.trim() || r.stdout.trim()}`)
+      }
+    }),
+  )
+  try {
+    await waitForHealthOk(20_000)
+  } catch {
+    notUp(`Ceph is not HEALTH_OK: ${await cephHealth()}`)
+  }
+}
+
+// ------------------------------------------------------------------ fault controls
+
+export const faults = {
+  /** stop/start the host's sshd (start waits until it listens); open sessions survive a stop */
+  sshd: (host: LabHostName, action: 'stop' | 'start') => labCmd('sshd', host, action),
+  /** stop/start/restart libvirtd (start waits until it answers); running guests survive */
+  libvirtd: (host: LabHostName, action: 'stop' | 'start' | 'restart') => labCmd('libvirtd', host, action),
+  /** take the host's public and private links down (cut) or up (restore) */
+  net: (host: LabHostName, action: 'cut' | 'restore') => labCmd('net', host, action),
+  /** stop/start osd.N (0,1: CRUSH root ssd; 2,3: root sata); waits until the monitor sees it */
+  osd: (id: 0 | 1 | 2 | 3, action: 'stop' | 'start') => labCmd('osd', String(id), action),
+  /** stop/start the only monitor: every Ceph call then hangs until its timeout */
+  mon: (action: 'stop' | 'start') => labCmd('mon', action),
+  /** remove/restore the client.libvirt keyring on a host (off: etalab cannot reach Ceph) */
+  keyring: (host: LabHostName, state: 'on' | 'off') => labCmd('keyring', host, state),
+  /** tc netem on all public links; fails with a clear message where the kernel has no netem */
+  latency: (roundTripMs: number | 'off') => labCmd('latency', String(roundTripMs)),
+}
+
+/** Define N extra shut-off VMs (scale-001...) on all three hosts; `delVms` removes them all. */
+export const addVms = (n: number) => labCmd('add-vms', String(n))
+export const delVms = () => labCmd('del-vms')
+
+// ------------------------------------------------------------------ SSH tunnels
+
+export interface Tunnel {
+  port: number
+  close(): Promise<void>
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      const port = typeof a === 'object' && a ? a.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** `ssh -N -L 127.0.0.1:<free>:127.0.0.1:<remotePort> etalab@host`, resolved once the local port accepts. */
+export async function sshTunnel(host: LabHostName, remotePort: number): Promise<Tunnel> {
+  const port = await freePort()
+  const child = spawn(
+    'ssh',
+    [...sshArgs(['-N', '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${port}:127.0.0.1:${remotePort}`]),
+      `etalab@${labHost(host).address}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+  }
+  try {
+    await waitFor(`ssh -L to ${host}:${remotePort}`, async () => {
+      if (child.exitCode !== null) throw new Error(`ssh exited ${child.exitCode}: ${stderr}`)
+      return (await canConnect('127.0.0.1', port)) || undefined
+    }, 10_000, 100)
+  } catch (e) {
+    await close()
+    throw e
+  }
+  return { port, close }
+}
+
+export function canConnect(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port })
+    const done = (ok: boolean) => {
+      s.destroy()
+      resolve(ok)
+    }
+    s.setTimeout(timeoutMs, () => done(false))
+    s.once('connect', () => done(true))
+    s.once('error', () => done(false))
+  })
+}
