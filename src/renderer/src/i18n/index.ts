@@ -1,5 +1,7 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { clusterEn } from './cluster.en'
+import { clusterFr } from './cluster.fr'
 import { en } from './en'
 import { fr } from './fr'
 
@@ -24,7 +26,7 @@ export function initI18n(): void {
   const language = initialLanguage()
   document.documentElement.lang = language
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, fr: { translation: fr } },
+    resources: { en: { translation: { ...en, ...clusterEn } }, fr: { translation: { ...fr, ...clusterFr } } },
     lng: language,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },

@@ -1,0 +1,200 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useInventoryStore } from '../../store/inventory'
+import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
+import './cluster-tree.css'
+
+const ROW_HEIGHT = 30
+
+export interface ClusterTreeProps {
+  hostNames: readonly string[]
+  /** Connection status per host (online, offline, key-unknown…), from the SSH layer. */
+  hostStatus: Readonly<Record<string, string | undefined>>
+  selected: string | null
+  onSelect(row: TreeRow): void
+}
+
+function percent(used: number | undefined, total: number | undefined): string {
+  if (used === undefined || !total) return '–'
+  return `${Math.round((100 * used) / total)}%`
+}
+
+/**
+ * Hosts with the VMs running on each, then the VMs running nowhere. Virtualised (hundreds of VMs stay
+ * fluid), filtered as you type, driven by the keyboard (↑ ↓ to move, ← → to fold, Enter to open).
+ */
+export function ClusterTree({ hostNames, hostStatus, selected, onSelect }: ClusterTreeProps) {
+  const { t } = useTranslation()
+  const inventories = useInventoryStore((state) => state.hosts)
+  const vms = useInventoryStore((state) => state.vms)
+  const [filter, setFilter] = useState('')
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
+  const rows = useMemo(
+    () => buildTreeRows({ hostNames, inventories, vms, filter, collapsed }),
+    [hostNames, inventories, vms, filter, collapsed],
+  )
+  const scroller = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  })
+  const selectedIndex = rows.findIndex((row) => row.key === selected)
+
+  function toggle(key: string): void {
+    setCollapsed((previous) => {
+      const next = new Set(previous)
+      if (next.has(key)) next.delete(key)
+      else next.add(key)
+      return next
+    })
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
+    const move = (index: number): void => {
+      const row = rows[Math.max(0, Math.min(rows.length - 1, index))]
+      if (!row) return
+      onSelect(row)
+      virtualizer.scrollToIndex(rows.indexOf(row))
+    }
+    const current = rows[selectedIndex]
+    switch (event.key) {
+      case 'ArrowDown':
+        move(selectedIndex + 1)
+        break
+      case 'ArrowUp':
+        move(selectedIndex <= 0 ? 0 : selectedIndex - 1)
+        break
+      case 'ArrowLeft':
+      case 'ArrowRight':
+        if (current && current.kind !== 'vm' && current.collapsed === (event.key === 'ArrowRight'))
+          toggle(current.key)
+        break
+      case 'Enter':
+        if (current) onSelect(current)
+        break
+      default:
+        return
+    }
+    event.preventDefault()
+  }
+
+  return (
+    <div className="cluster-tree">
+      <input
+        className="tree-filter"
+        type="search"
+        placeholder={t('tree.filter')}
+        aria-label={t('tree.filter')}
+        value={filter}
+        onChange={(event) => setFilter(event.target.value)}
+        data-testid="tree-filter"
+      />
+      <div
+        ref={scroller}
+        className="tree-scroll"
+        role="tree"
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-testid="cluster-tree"
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]
+            if (!row) return null
+            return (
+              <div
+                key={row.key}
+                role="treeitem"
+                aria-selected={row.key === selected}
+                aria-level={row.kind === 'vm' ? 2 : 1}
+                aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
+                className={`tree-row tree-row-${row.kind}${row.key === selected ? ' selected' : ''}`}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${item.start}px)`,
+                }}
+                onClick={() => onSelect(row)}
+                onDoubleClick={() => row.kind !== 'vm' && toggle(row.key)}
+                data-testid={
+                  row.kind === 'vm'
+                    ? `tree-vm-${row.vm.name}`
+                    : row.kind === 'host'
+                      ? `tree-host-${row.host}`
+                      : 'tree-group-stopped'
+                }
+                data-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
+              >
+                <RowContent row={row} status={row.kind === 'host' ? hostStatus[row.host] : undefined} />
+              </div>
+            )
+          })}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function RowContent({ row, status }: { row: TreeRow; status: string | undefined }) {
+  const { t } = useTranslation()
+  if (row.kind === 'host') {
+    const facts = row.inventory?.facts
+    const reachable = row.inventory?.reachable ?? false
+    const dot = status ?? (reachable ? 'online' : 'offline')
+    const used =
+      facts?.memoryTotalKiB !== undefined && facts.memoryFreeKiB !== undefined
+        ? facts.memoryTotalKiB - facts.memoryFreeKiB
+        : undefined
+    return (
+      <>
+        <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
+        <span className={`status-dot status-${dot}`} title={t(`hostStatus.${dot}`, { defaultValue: dot })} />
+        <span className="row-name">{row.host}</span>
+        <span className="row-meta">
+          {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
+          {percent(used, facts?.memoryTotalKiB)}
+          {row.warnings > 0 && <span className="badge-inline danger"> ⚠ {row.warnings}</span>}
+        </span>
+      </>
+    )
+  }
+  if (row.kind === 'group') {
+    return (
+      <>
+        <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
+        <span className="row-name muted">{t('tree.stopped', { count: row.count })}</span>
+      </>
+    )
+  }
+  const dangers = row.flags.filter((flag) => DANGER_FLAGS.includes(flag))
+  return (
+    <>
+      <span
+        className={`vm-state state-${row.state}`}
+        title={t(`vmState.${row.state}`, { defaultValue: row.state })}
+      />
+      <span className="row-name">{row.vm.name}</span>
+      <span className="row-meta">
+        {row.host === null && (
+          <span className="muted small">{t('tree.definedOn', { hosts: row.vm.definedOn.join(', ') })}</span>
+        )}
+        {dangers.map((flag) => (
+          <span key={flag} className="badge-inline danger" title={t(`flags.${flag}.long`)}>
+            {t(`flags.${flag}.short`)}
+          </span>
+        ))}
+        {row.vm.flags.includes('host-unknown') && (
+          <span className="badge-inline warn" title={t('flags.host-unknown.long')}>
+            ?
+          </span>
+        )}
+      </span>
+    </>
+  )
+}

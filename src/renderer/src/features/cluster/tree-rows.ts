@@ -1,0 +1,90 @@
+import type { HostInventory, Vm, VmFlag } from '../../../../shared/inventory'
+
+/**
+ * The cluster tree as a flat list of rows (so it can be virtualised): each host with the VMs running
+ * on it, then the VMs running nowhere, each with where it is defined. Pure, for tests.
+ */
+export type TreeRow =
+  | {
+      kind: 'host'
+      key: string
+      host: string
+      inventory: HostInventory | undefined
+      runningCount: number
+      collapsed: boolean
+      warnings: number
+    }
+  | { kind: 'vm'; key: string; vm: Vm; host: string | null; state: string; flags: VmFlag[] }
+  | { kind: 'group'; key: string; group: 'stopped'; count: number; collapsed: boolean }
+
+/** Flags that mean "look now": a VM's data may be at risk or an action will be refused. */
+export const DANGER_FLAGS: readonly VmFlag[] = [
+  'running-twice',
+  'uuid-mismatch',
+  'autostart-multiple',
+  'managed-save',
+  'drift',
+]
+
+export interface TreeInput {
+  hostNames: readonly string[]
+  inventories: Readonly<Record<string, HostInventory>>
+  vms: readonly Vm[]
+  filter: string
+  collapsed: ReadonlySet<string>
+}
+
+function matches(filter: string, ...texts: string[]): boolean {
+  if (filter === '') return true
+  return texts.some((text) => text.toLowerCase().includes(filter))
+}
+
+export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }: TreeInput): TreeRow[] {
+  const needle = filter.trim().toLowerCase()
+  const rows: TreeRow[] = []
+  for (const host of hostNames) {
+    const inventory = inventories[host]
+    const running = vms.filter((vm) => vm.runningOn.includes(host))
+    // A filter that names the host shows all its VMs; otherwise only the VMs it names.
+    const visible = matches(needle, host) ? running : running.filter((vm) => matches(needle, vm.name))
+    if (visible.length === 0 && !matches(needle, host)) continue
+    const isCollapsed = collapsed.has(`host:${host}`)
+    rows.push({
+      kind: 'host',
+      key: `host:${host}`,
+      host,
+      inventory,
+      runningCount: running.length,
+      collapsed: isCollapsed,
+      warnings: running.filter((vm) => vm.flags.some((flag) => DANGER_FLAGS.includes(flag))).length,
+    })
+    if (isCollapsed) continue
+    for (const vm of visible) {
+      const domain = inventory?.domains.find((candidate) => candidate.uuid === vm.uuid)
+      rows.push({
+        kind: 'vm',
+        key: `vm:${host}:${vm.uuid}`,
+        vm,
+        host,
+        state: domain?.state ?? 'running',
+        flags: vm.flags,
+      })
+    }
+  }
+  const stopped = vms.filter((vm) => vm.runningOn.length === 0 && matches(needle, vm.name, ...vm.definedOn))
+  if (stopped.length > 0) {
+    const isCollapsed = collapsed.has('group:stopped')
+    rows.push({
+      kind: 'group',
+      key: 'group:stopped',
+      group: 'stopped',
+      count: stopped.length,
+      collapsed: isCollapsed,
+    })
+    if (!isCollapsed) {
+      for (const vm of stopped)
+        rows.push({ kind: 'vm', key: `vm:-:${vm.uuid}`, vm, host: null, state: 'shutoff', flags: vm.flags })
+    }
+  }
+  return rows
+}

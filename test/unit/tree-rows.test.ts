@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { buildTreeRows } from '../../src/renderer/src/features/cluster/tree-rows'
+import type { HostInventory, Vm } from '../../src/shared/inventory'
+
+const vm = (name: string, runningOn: string[], flags: Vm['flags'] = []): Vm => ({
+  uuid: `uuid-${name}`,
+  name,
+  runningOn,
+  definedOn: ['hv1', 'hv2', 'hv3'],
+  missingOn: [],
+  unknownOn: [],
+  flags,
+})
+const inventory = (host: string): HostInventory => ({
+  host,
+  reachable: true,
+  facts: {},
+  domains: [],
+  refreshedAt: 0,
+})
+const base = {
+  hostNames: ['hv1', 'hv2', 'hv3'],
+  inventories: { hv1: inventory('hv1'), hv2: inventory('hv2'), hv3: inventory('hv3') },
+  vms: [vm('web', ['hv1']), vm('db', ['hv2']), vm('old', []), vm('twin', ['hv1', 'hv2'], ['running-twice'])],
+  filter: '',
+  collapsed: new Set<string>(),
+}
+const keys = (rows: ReturnType<typeof buildTreeRows>) => rows.map((row) => row.key)
+
+describe('cluster tree rows', () => {
+  it('lists each host with its running VMs, then the stopped ones', () => {
+    expect(keys(buildTreeRows(base))).toEqual([
+      'host:hv1',
+      'vm:hv1:uuid-web',
+      'vm:hv1:uuid-twin',
+      'host:hv2',
+      'vm:hv2:uuid-db',
+      'vm:hv2:uuid-twin',
+      'host:hv3',
+      'group:stopped',
+      'vm:-:uuid-old',
+    ])
+    const hv1 = buildTreeRows(base)[0]
+    expect(hv1).toMatchObject({ kind: 'host', runningCount: 2, warnings: 1 })
+  })
+
+  it('filters by VM name, or shows a whole host when the filter names it', () => {
+    expect(keys(buildTreeRows({ ...base, filter: 'DB' }))).toEqual(['host:hv2', 'vm:hv2:uuid-db'])
+    expect(keys(buildTreeRows({ ...base, filter: 'hv1' }))).toEqual([
+      'host:hv1',
+      'vm:hv1:uuid-web',
+      'vm:hv1:uuid-twin',
+      'group:stopped',
+      'vm:-:uuid-old',
+    ])
+  })
+
+  it('folds a host or the stopped group', () => {
+    const rows = buildTreeRows({ ...base, collapsed: new Set(['host:hv1', 'group:stopped']) })
+    expect(keys(rows)).toEqual([
+      'host:hv1',
+      'host:hv2',
+      'vm:hv2:uuid-db',
+      'vm:hv2:uuid-twin',
+      'host:hv3',
+      'group:stopped',
+    ])
+  })
+
+  it('lists every one of hundreds of VMs', () => {
+    const many = Array.from({ length: 600 }, (_, i) => vm(`vm-${i}`, i % 4 === 0 ? [] : [`hv${(i % 3) + 1}`]))
+    const rows = buildTreeRows({ ...base, vms: many })
+    expect(rows.filter((row) => row.kind === 'vm')).toHaveLength(600)
+  })
+})
