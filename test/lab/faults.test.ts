@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  addVms, cephJson, delVms, domState, faults, labCmd, labRun, requireLab, sshAsEtalab, virsh,
+  addVms,
+  cephJson,
+  delVms,
+  domState,
+  faults,
+  labCmd,
+  labRun,
+  requireLab,
+  sshAsEtalab,
+  virsh,
   waitForHealthOk,
 } from './support/lab'
 
@@ -44,7 +53,10 @@ describe('fault controls', () => {
   it('net cut -> hv3 unreachable on both networks; restore -> back', async () => {
     await faults.net('hv3', 'cut')
     try {
-      const r = await sshAsEtalab('hv3', 'true', { sshOptions: ['-o', 'ConnectTimeout=2'], timeoutMs: 10_000 })
+      const r = await sshAsEtalab('hv3', 'true', {
+        sshOptions: ['-o', 'ConnectTimeout=2'],
+        timeoutMs: 10_000,
+      })
       expect(r.code).toBe(255)
       expect(r.stderr).toMatch(/timed out|No route|unreachable/i)
       const p = await labRun('hv', 'hv1', 'timeout', '3', 'bash', '-c', 'exec 3<>/dev/tcp/10.77.0.3/22')
@@ -72,7 +84,9 @@ describe('fault controls', () => {
   it('mon stop -> Ceph calls time out; start -> answers again', async () => {
     await faults.mon('stop')
     try {
-      const r = await sshAsEtalab('hv2', 'ceph --id libvirt --connect-timeout 3 health', { timeoutMs: 20_000 })
+      const r = await sshAsEtalab('hv2', 'ceph --id libvirt --connect-timeout 3 health', {
+        timeoutMs: 20_000,
+      })
       expect(r.code).not.toBe(0)
     } finally {
       await faults.mon('start')
@@ -86,8 +100,15 @@ describe('scale VMs', () => {
   it('add-vms 12 defines scale-001..012 on every host with one UUID each; del-vms removes them', async () => {
     await addVms(12)
     try {
-      const lists = await Promise.all(['hv1', 'hv2', 'hv3'].map((h) => virsh(h as 'hv1', 'list --all --uuid --name')))
-      const scale = lists.map((l) => l.split('\n').filter((x) => x.includes('scale-')).sort())
+      const lists = await Promise.all(
+        ['hv1', 'hv2', 'hv3'].map((h) => virsh(h as 'hv1', 'list --all --uuid --name')),
+      )
+      const scale = lists.map((l) =>
+        l
+          .split('\n')
+          .filter((x) => x.includes('scale-'))
+          .sort(),
+      )
       expect(scale[0]).toHaveLength(12)
       expect(scale[1]).toEqual(scale[0])
       expect(scale[2]).toEqual(scale[0])

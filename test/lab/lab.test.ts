@@ -6,22 +6,50 @@
 import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  LAB_GUESTS, LAB_HOSTS, LAB_ISO, LAB_SECRET_UUID, type LabHostName,
-  asRootOn, domState, faults, labHost, readHostSyslog, readSerialLog, requireLab, sshArgs, sshAsEtalab,
-  sshOk, sshTunnel, virsh, waitFor, waitForSerial,
+  LAB_GUESTS,
+  LAB_HOSTS,
+  LAB_ISO,
+  LAB_SECRET_UUID,
+  type LabHostName,
+  asRootOn,
+  domState,
+  faults,
+  labHost,
+  readHostSyslog,
+  readSerialLog,
+  requireLab,
+  sshArgs,
+  sshAsEtalab,
+  sshOk,
+  sshTunnel,
+  virsh,
+  waitFor,
+  waitForSerial,
 } from './support/lab'
 import { RfbClient } from './support/rfb'
 
 beforeAll(requireLab, 60_000)
 
 /** Types a command on the guest's serial console (`virsh console` as etalab over ssh -tt). */
-async function consoleCommand(host: LabHostName, vm: string, command: string, expected: string): Promise<string> {
-  const child = spawn('ssh', [...sshArgs(['-tt']), `etalab@${labHost(host).address}`,
-    `virsh -c qemu:///system console ${vm} --force`], { stdio: ['pipe', 'pipe', 'pipe'] })
+async function consoleCommand(
+  host: LabHostName,
+  vm: string,
+  command: string,
+  expected: string,
+): Promise<string> {
+  const child = spawn(
+    'ssh',
+    [...sshArgs(['-tt']), `etalab@${labHost(host).address}`, `virsh -c qemu:///system console ${vm} --force`],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  )
   let out = ''
   child.stdout.setEncoding('latin1').on('data', (d: string) => (out += d))
   try {
-    await waitFor(`virsh console ${vm} on ${host} to attach`, () => out.includes('Escape character') || undefined, 15_000)
+    await waitFor(
+      `virsh console ${vm} on ${host} to attach`,
+      () => out.includes('Escape character') || undefined,
+      15_000,
+    )
     child.stdin.write(`${command}\r`)
     await waitFor(`${vm} to answer on its console`, () => out.includes(expected) || undefined, 15_000)
     return out
@@ -34,21 +62,35 @@ const hostNames = LAB_HOSTS.map((h) => h.name)
 
 describe('hosts are separate machines', () => {
   it.each(hostNames)('%s has its own hostname, addresses and host UUID', async (host) => {
-    const out = await sshOk(host, "hostname; ip -4 -o addr show | awk '{print $2, $4}'; virsh -c qemu:///system capabilities | grep -m1 '<uuid>'")
+    const out = await sshOk(
+      host,
+      "hostname; ip -4 -o addr show | awk '{print $2, $4}'; virsh -c qemu:///system capabilities | grep -m1 '<uuid>'",
+    )
     const h = labHost(host)
     const [name, ...rest] = out.trim().split('\n')
     expect(name).toBe(host)
     const addrs = rest.filter((l) => !l.includes('<uuid>')).sort()
-    expect(addrs).toEqual(['br0 ' + h.address + '/24', 'eth1 ' + h.migrationAddress + '/24', 'lo 127.0.0.1/8'].sort())
+    expect(addrs).toEqual(
+      ['br0 ' + h.address + '/24', 'eth1 ' + h.migrationAddress + '/24', 'lo 127.0.0.1/8'].sort(),
+    )
     expect(out).toContain(`<uuid>4876c0de-0000-4000-8000-00000000000${host.slice(2)}</uuid>`)
   })
 
   it('each host lists its own domain states: labvm1 runs on hv1, labvm2 on hv2, labvm3 nowhere', async () => {
     const states = await Promise.all(
-      hostNames.map(async (h) => [h, (await virsh(h, 'list --all --name')).trim().split('\n').sort(),
-        await domState(h, 'labvm1'), await domState(h, 'labvm2'), await domState(h, 'labvm3')] as const),
+      hostNames.map(
+        async (h) =>
+          [
+            h,
+            (await virsh(h, 'list --all --name')).trim().split('\n').sort(),
+            await domState(h, 'labvm1'),
+            await domState(h, 'labvm2'),
+            await domState(h, 'labvm3'),
+          ] as const,
+      ),
     )
-    for (const [, names] of states) expect(names).toEqual(expect.arrayContaining(['labvm1', 'labvm2', 'labvm3']))
+    for (const [, names] of states)
+      expect(names).toEqual(expect.arrayContaining(['labvm1', 'labvm2', 'labvm3']))
     expect(states.map(([h, , a, b, c]) => `${h}:${a}/${b}/${c}`)).toEqual([
       'hv1:running/shut off/shut off',
       'hv2:shut off/running/shut off',
@@ -61,7 +103,11 @@ describe('hosts are separate machines', () => {
       .replace(/<name>labvm3<\/name>/, '<name>only-on-hv3</name>')
       .replace(/<uuid>[^<]*<\/uuid>/, '')
       .replace(/<mac address='[^']*'\/>/, '')
-    const def = await sshAsEtalab('hv3', 'cat > /tmp/only-on-hv3.xml && virsh -c qemu:///system define /tmp/only-on-hv3.xml', { input: xml })
+    const def = await sshAsEtalab(
+      'hv3',
+      'cat > /tmp/only-on-hv3.xml && virsh -c qemu:///system define /tmp/only-on-hv3.xml',
+      { input: xml },
+    )
     expect(def.code, def.stderr).toBe(0)
     try {
       expect(await virsh('hv3', 'list --all --name')).toContain('only-on-hv3')
@@ -95,7 +141,9 @@ describe('configuration like the runbook', () => {
       expect(xml).toMatch(/<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/)
       expect(xml.includes("keymap='fr'")).toBe(g.keymap === 'fr')
     }
-    expect(await virsh(host, 'secret-list')).toMatch(new RegExp(`${LAB_SECRET_UUID}\\s+ceph client.libvirt secret`))
+    expect(await virsh(host, 'secret-list')).toMatch(
+      new RegExp(`${LAB_SECRET_UUID}\\s+ceph client.libvirt secret`),
+    )
     expect(await sshOk(host, `stat -c '%s %a' ${LAB_ISO}`)).toMatch(/^\d+ 644/)
   })
 
@@ -110,7 +158,9 @@ describe('configuration like the runbook', () => {
   })
 
   it('libvirtd.log is root-only; etalab cannot read it', async () => {
-    expect((await asRootOn('hv1', 'stat', '-c', '%a %U', '/var/log/libvirt/libvirtd.log')).trim()).toBe('600 root')
+    expect((await asRootOn('hv1', 'stat', '-c', '%a %U', '/var/log/libvirt/libvirtd.log')).trim()).toBe(
+      '600 root',
+    )
     const r = await sshAsEtalab('hv1', 'cat /var/log/libvirt/libvirtd.log')
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/Permission denied/)
@@ -119,28 +169,48 @@ describe('configuration like the runbook', () => {
   it('`logger -t hyperdesk` as etalab lands in the host syslog', async () => {
     const tag = `audit-probe-${process.pid}-${Date.now()}`
     await sshOk('hv2', `logger -t hyperdesk "${tag}"`)
-    await waitFor('the syslog line', async () => (await readHostSyslog('hv2')).includes(`hyperdesk: ${tag}`) || undefined, 5000)
+    await waitFor(
+      'the syslog line',
+      async () => (await readHostSyslog('hv2')).includes(`hyperdesk: ${tag}`) || undefined,
+      5000,
+    )
     expect(await readHostSyslog('hv1')).not.toContain(tag)
   })
 })
 
 describe('Ceph as etalab', () => {
   it.each(hostNames)('%s: etalab runs rbd and ceph with --id libvirt', async (host) => {
-    const images = JSON.parse(await sshOk(host, 'rbd --id libvirt ls -l --format json libvirt-ssd')) as { image: string }[]
+    const images = JSON.parse(await sshOk(host, 'rbd --id libvirt ls -l --format json libvirt-ssd')) as {
+      image: string
+    }[]
     expect(images.map((i) => i.image)).toEqual(expect.arrayContaining(['labvm1', 'labvm2']))
     const sata = JSON.parse(await sshOk(host, 'rbd --id libvirt ls --format json libvirt-sata')) as string[]
     expect(sata).toContain('labvm3')
-    const status = JSON.parse(await sshOk(host, 'ceph --id libvirt -s -f json')) as { health: { status: string } }
+    const status = JSON.parse(await sshOk(host, 'ceph --id libvirt -s -f json')) as {
+      health: { status: string }
+    }
     expect(status.health.status).toBe('HEALTH_OK')
   })
 
   it('pools sit on separate CRUSH roots ssd and sata', async () => {
-    const tree = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd tree -f json')) as { nodes: { name: string; type: string; status?: string }[] }
-    const roots = tree.nodes.filter((n) => n.type === 'root').map((n) => n.name).sort()
+    const tree = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd tree -f json')) as {
+      nodes: { name: string; type: string; status?: string }[]
+    }
+    const roots = tree.nodes
+      .filter((n) => n.type === 'root')
+      .map((n) => n.name)
+      .sort()
     expect(roots).toEqual(['sata', 'ssd'])
-    const pools = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd pool ls detail -f json')) as { pool_name: string; crush_rule: number }[]
-    const rules = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd crush rule dump -f json')) as { rule_id: number; rule_name: string }[]
-    const ruleOf = (p: string) => rules.find((r) => r.rule_id === pools.find((x) => x.pool_name === p)?.crush_rule)?.rule_name
+    const pools = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd pool ls detail -f json')) as {
+      pool_name: string
+      crush_rule: number
+    }[]
+    const rules = JSON.parse(await sshOk('hv1', 'ceph --id libvirt osd crush rule dump -f json')) as {
+      rule_id: number
+      rule_name: string
+    }[]
+    const ruleOf = (p: string) =>
+      rules.find((r) => r.rule_id === pools.find((x) => x.pool_name === p)?.crush_rule)?.rule_name
     expect(ruleOf('libvirt-ssd')).toBe('ssd')
     expect(ruleOf('libvirt-sata')).toBe('sata')
   })
@@ -154,7 +224,9 @@ describe('Ceph as etalab', () => {
   it('`lab keyring hv3 off`: etalab cannot reach Ceph there, libvirt still can; `on` restores', async () => {
     await faults.keyring('hv3', 'off')
     try {
-      const r = await sshAsEtalab('hv3', 'ls /etc/ceph; timeout 20 ceph --id libvirt -s', { timeoutMs: 30_000 })
+      const r = await sshAsEtalab('hv3', 'ls /etc/ceph; timeout 20 ceph --id libvirt -s', {
+        timeoutMs: 30_000,
+      })
       expect(r.code).not.toBe(0)
       expect(r.stdout).not.toMatch(/client\.libvirt\.keyring/)
       expect(r.stderr).toMatch(/keyring|auth|Permission/i)
@@ -203,8 +275,14 @@ describe('consoles', () => {
       const S = 0xffe1 // Shift_L
       const c = (s: string) => [...s].map((ch) => ch.charCodeAt(0))
       await client.typeKeysyms([
-        ...c('echo zaaz '), [S, 0x3e], // >
-        [S, 0x2f], ...c('dev'), [S, 0x2f], ...c('tty'), [S, 0x53], [S, 0x30], // /dev/ttyS0
+        ...c('echo zaaz '),
+        [S, 0x3e], // >
+        [S, 0x2f],
+        ...c('dev'),
+        [S, 0x2f],
+        ...c('tty'),
+        [S, 0x53],
+        [S, 0x30], // /dev/ttyS0
         0xff0d, // Return
       ])
       await client.close()
@@ -226,8 +304,11 @@ describe('consoles', () => {
 describe('live migration', () => {
   const migrate = async (from: LabHostName, to: LabHostName) => {
     const dst = labHost(to).migrationAddress
-    const r = await sshAsEtalab(from,
-      `virsh -c qemu:///system migrate --live --p2p labvm1 qemu+ssh://root@${dst}/system tcp://${dst}`, { timeoutMs: 90_000 })
+    const r = await sshAsEtalab(
+      from,
+      `virsh -c qemu:///system migrate --live --p2p labvm1 qemu+ssh://root@${dst}/system tcp://${dst}`,
+      { timeoutMs: 90_000 },
+    )
     if (r.code !== 0) {
       const log = await asRootOn(from, 'tail', '-n', '20', '/var/log/libvirt/libvirtd.log').catch(() => '')
       throw new Error(`migration ${from}->${to} failed: ${r.stderr}\nsource libvirtd.log:\n${log}`)
@@ -237,7 +318,8 @@ describe('live migration', () => {
 
   afterAll(async () => {
     // leave labvm1 where `lab up` put it, whatever happened
-    if ((await domState('hv2', 'labvm1').catch(() => '')) === 'running') await migrate('hv2', 'hv1').catch(() => {})
+    if ((await domState('hv2', 'labvm1').catch(() => '')) === 'running')
+      await migrate('hv2', 'hv1').catch(() => {})
   }, 90_000)
 
   it('labvm1 migrates hv1 -> hv2 -> hv1 with --live --p2p over the private network', async () => {

@@ -17,7 +17,12 @@ describe('latency proxy', () => {
     const echo = net.createServer((s) => s.pipe(s))
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r))
     const target = echo.address() as net.AddressInfo
-    const proxy = await startLatencyProxy({ listenHost: '127.0.0.1', targetHost: '127.0.0.1', targetPort: target.port, oneWayDelayMs: 40 })
+    const proxy = await startLatencyProxy({
+      listenHost: '127.0.0.1',
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      oneWayDelayMs: 40,
+    })
     try {
       const sock = net.connect(proxy.port, '127.0.0.1')
       sock.setNoDelay(true)
@@ -51,7 +56,12 @@ describe('latency proxy', () => {
 
   it('ssh to hv1 through a 15 ms + 15 ms proxy sees about +30 ms round trip', async () => {
     const hv1 = labHost('hv1')
-    const proxy = await startLatencyProxy({ listenHost: '127.0.0.1', targetHost: hv1.address, targetPort: 22, oneWayDelayMs: 15 })
+    const proxy = await startLatencyProxy({
+      listenHost: '127.0.0.1',
+      targetHost: hv1.address,
+      targetPort: 22,
+      oneWayDelayMs: 15,
+    })
     // one SSH session running `cat`: each line echoed back is one round trip
     const rtts = async (viaProxy: boolean) => {
       const target = viaProxy

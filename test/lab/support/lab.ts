@@ -126,12 +126,18 @@ export function labRun(...args: string[]): Promise<RunResult> {
 /** OpenSSH options the app's SSH would use: the lab key, strict host keys from the lab's known_hosts. */
 export function sshArgs(extra: string[] = []): string[] {
   return [
-    '-i', LAB_APP_KEY,
-    '-o', `UserKnownHostsFile=${LAB_KNOWN_HOSTS}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'ConnectTimeout=5',
-    '-o', 'LogLevel=ERROR',
+    '-i',
+    LAB_APP_KEY,
+    '-o',
+    `UserKnownHostsFile=${LAB_KNOWN_HOSTS}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'LogLevel=ERROR',
     ...extra,
   ]
 }
@@ -203,11 +209,20 @@ export async function waitFor<T>(
 }
 
 /** Waits until the serial log of `vm` on `host` matches `pattern`; returns the log. */
-export function waitForSerial(host: LabHostName, vm: string, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
-  return waitFor(`${vm}'s serial log on ${host} to match ${pattern}`, () => {
-    const log = readSerialLog(host, vm)
-    return pattern.test(log) ? log : undefined
-  }, timeoutMs)
+export function waitForSerial(
+  host: LabHostName,
+  vm: string,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<string> {
+  return waitFor(
+    `${vm}'s serial log on ${host} to match ${pattern}`,
+    () => {
+      const log = readSerialLog(host, vm)
+      return pattern.test(log) ? log : undefined
+    },
+    timeoutMs,
+  )
 }
 
 /** Admin `ceph ... -f json` in the root namespace (the lab's client.admin). */
@@ -222,10 +237,15 @@ export async function cephHealth(): Promise<string> {
 }
 
 export function waitForHealthOk(timeoutMs = 60_000): Promise<string> {
-  return waitFor('Ceph HEALTH_OK', async () => {
-    const h = await cephHealth()
-    return h.startsWith('HEALTH_OK') ? h : undefined
-  }, timeoutMs, 500)
+  return waitFor(
+    'Ceph HEALTH_OK',
+    async () => {
+      const h = await cephHealth()
+      return h.startsWith('HEALTH_OK') ? h : undefined
+    },
+    timeoutMs,
+    500,
+  )
 }
 
 /**
@@ -300,8 +320,10 @@ export async function sshTunnel(host: LabHostName, remotePort: number): Promise<
   const port = await freePort()
   const child = spawn(
     'ssh',
-    [...sshArgs(['-N', '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${port}:127.0.0.1:${remotePort}`]),
-      `etalab@${labHost(host).address}`],
+    [
+      ...sshArgs(['-N', '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${port}:127.0.0.1:${remotePort}`]),
+      `etalab@${labHost(host).address}`,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let stderr = ''
@@ -312,10 +334,15 @@ export async function sshTunnel(host: LabHostName, remotePort: number): Promise<
     await exited
   }
   try {
-    await waitFor(`ssh -L to ${host}:${remotePort}`, async () => {
-      if (child.exitCode !== null) throw new Error(`ssh exited ${child.exitCode}: ${stderr}`)
-      return (await canConnect('127.0.0.1', port)) || undefined
-    }, 10_000, 100)
+    await waitFor(
+      `ssh -L to ${host}:${remotePort}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`ssh exited ${child.exitCode}: ${stderr}`)
+        return (await canConnect('127.0.0.1', port)) || undefined
+      },
+      10_000,
+      100,
+    )
   } catch (e) {
     await close()
     throw e

@@ -63,13 +63,16 @@ function delayedPipe(from: net.Socket, to: net.Socket, delayMs: number): void {
     // deliver what is still queued, then close: like a slow link draining
     const rest = queue.splice(0)
     if (rest.length === 0) return
-    setTimeout(() => {
-      for (const { chunk } of rest) {
-        if (to.destroyed) return
-        if (chunk === null) to.end()
-        else to.write(chunk)
-      }
-    }, Math.max(0, rest[rest.length - 1]!.due - performance.now()))
+    setTimeout(
+      () => {
+        for (const { chunk } of rest) {
+          if (to.destroyed) return
+          if (chunk === null) to.end()
+          else to.write(chunk)
+        }
+      },
+      Math.max(0, rest[rest.length - 1]!.due - performance.now()),
+    )
   })
 }
 

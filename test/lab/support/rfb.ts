@@ -35,13 +35,21 @@ export class RfbClient {
     sock.on('close', () => stop())
   }
 
-  static async connect(host: string, port: number, timeoutMs = 10_000): Promise<{ client: RfbClient; info: RfbServerInfo }> {
+  static async connect(
+    host: string,
+    port: number,
+    timeoutMs = 10_000,
+  ): Promise<{ client: RfbClient; info: RfbServerInfo }> {
     const sock = net.connect({ host, port })
     const client = new RfbClient(sock)
-    const timer = setTimeout(() => sock.destroy(new Error(`RFB handshake timed out after ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => sock.destroy(new Error(`RFB handshake timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     try {
       const banner = (await client.read(12)).toString('latin1')
-      if (!/^RFB \d{3}\.\d{3}\n$/.test(banner)) throw new Error(`not an RFB server: ${JSON.stringify(banner)}`)
+      if (!/^RFB \d{3}\.\d{3}\n$/.test(banner))
+        throw new Error(`not an RFB server: ${JSON.stringify(banner)}`)
       sock.write('RFB 003.008\n')
       const n = (await client.read(1))[0]!
       if (n === 0) throw new Error('server refused the connection')
