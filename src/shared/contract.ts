@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
+import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
 
 export { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName }
 
@@ -19,6 +20,7 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
   return { params, result }
 }
 const noParams = z.object({}).strict()
+const hostParams = z.object({ host: z.string() }).strict()
 
 export const AppInfoSchema = z.object({
   name: z.string(),
@@ -61,10 +63,31 @@ export const methods = {
   'config.reload': method(noParams, ConfigStateSchema),
   /** Validates and writes the cluster file; invalid input is refused with each field's problem. */
   'config.save': method(z.object({ config: z.unknown() }).strict(), ConfigStateSchema),
+  /** Every configured host's connection state, with its last doctor report. */
+  'hosts.list': method(noParams, z.array(HostStateSchema)),
+  /** Connects now (also the user's explicit retry after an authentication failure). */
+  'hosts.connect': method(hostParams, HostStateSchema),
+  /** Closes the connection and stops retrying until hosts.connect. */
+  'hosts.disconnect': method(hostParams, HostStateSchema),
+  /** Saves the key the host offered to known_hosts, if it still has this fingerprint, and connects. */
+  'hosts.acceptHostKey': method(
+    z.object({ host: z.string(), fingerprint: z.string() }).strict(),
+    HostStateSchema,
+  ),
+  /** Unlocks an encrypted key file for this run (kept in memory only) and connects. */
+  'hosts.providePassphrase': method(
+    z.object({ host: z.string(), keyPath: z.string(), passphrase: z.string() }).strict(),
+    HostStateSchema,
+  ),
+  /** Runs the host doctor again. */
+  'hosts.doctor': method(hostParams, DoctorReportSchema),
 } as const satisfies { [M in MethodName]: MethodSpec }
 
 export const events = {
   'config.changed': ConfigStateSchema,
+  'hosts.state': HostStateSchema,
+  'hosts.hostKeyPrompt': HostKeyPromptSchema,
+  'hosts.passphrasePrompt': PassphrasePromptSchema,
 } as const satisfies { [E in EventName]: z.ZodType }
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>

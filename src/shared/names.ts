@@ -21,3 +21,10 @@ export function nameProblem(name: string): string | null {
     return `contains ${JSON.stringify(bad)}: only ASCII letters, digits, '.', '_' and '-' are allowed`
   return null
 }
+
+/** Existing VMs are addressed by UUID (libvirt's canonical form), never by a name typed into a command. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value)
+}

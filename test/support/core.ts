@@ -22,7 +22,8 @@ export async function tempCore(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-core-'))
   const configPath = path.join(dir, 'cluster.json')
   if (cluster) fs.writeFileSync(configPath, JSON.stringify(cluster))
-  const core = await createCore({ configPath, home: dir, version: 'test' })
+  // Unit tests never reach out to hosts: the lab tests do that on purpose.
+  const core = await createCore({ configPath, home: dir, version: 'test', autoConnect: false })
   return {
     core,
     dir,

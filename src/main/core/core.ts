@@ -8,10 +8,16 @@ import {
   type MethodResult,
 } from '../../shared/contract'
 import { ApiError } from '../../shared/errors'
+import type { ConfigState } from '../../shared/contract'
+import type { DoctorReport } from '../../shared/hosts'
 import { ConfigStore } from './config/config-store'
+import { runDoctor } from './doctor/doctor'
 import { CoreEvents, type EventListener } from './events'
+import { SshRunner, type RemoteRunner } from './remote/runner'
 import { appService } from './services/app'
 import { configService } from './services/config'
+import { hostsService } from './services/hosts'
+import { HostPool, type PoolOptions } from './ssh/pool'
 
 export interface CoreOptions {
   /** Path of the cluster file. */
@@ -20,6 +26,12 @@ export interface CoreOptions {
   sshConfigPath?: string
   home?: string
   version: string
+  /** Connect to every configured host as soon as the config is valid (default true). */
+  autoConnect?: boolean
+  /** Read-only known_hosts files after the user's (default /etc/ssh/ssh_known_hosts). */
+  globalKnownHostsFiles?: readonly string[]
+  /** Connection tuning (tests). */
+  connection?: PoolOptions['connection']
 }
 
 /** What every service gets: shared state and the event bus. */
@@ -27,6 +39,11 @@ export interface CoreContext {
   readonly options: CoreOptions
   readonly events: CoreEvents
   readonly config: ConfigStore
+  /** One SSH connection per configured host. */
+  readonly hosts: HostPool
+  /** Commands on the hosts: use this, never a raw channel. */
+  readonly runner: RemoteRunner
+  readonly doctor: { check(host: string): Promise<DoctorReport> }
 }
 
 export type Handler<M extends MethodName> = (
@@ -63,10 +80,50 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.home ? { home: options.home } : {}),
   })
   await config.load()
-  const context: CoreContext = { options, events, config }
+
+  const hosts: HostPool = new HostPool({
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.globalKnownHostsFiles ? { globalKnownHostsFiles: options.globalKnownHostsFiles } : {}),
+    ...(options.connection ? { connection: options.connection } : {}),
+    onState: (state) => events.emit('hosts.state', state),
+    onHostKeyPrompt: (prompt) => events.emit('hosts.hostKeyPrompt', prompt),
+    onPassphrasePrompt: (prompt) => events.emit('hosts.passphrasePrompt', prompt),
+    // The doctor runs at every (re)connection; its failure is already in the host's state.
+    onOnline: (host) => void doctor.check(host).catch(() => undefined),
+  })
+  const runner = new SshRunner(hosts, () => {
+    const ceph = config.requireConfig().ceph
+    return { clientId: ceph.clientId, monitorTimeoutSeconds: ceph.monitorTimeoutSeconds }
+  })
+  const doctor = {
+    async check(host: string): Promise<DoctorReport> {
+      const connection = hosts.get(host)
+      const cluster = config.requireConfig()
+      const report = await runDoctor(runner, connection, {
+        user: connection.host.user,
+        cephClientId: cluster.ceph.clientId,
+        pools: cluster.pools,
+      })
+      connection.setDoctor(report)
+      return report
+    },
+  }
+  const context: CoreContext = { options, events, config, hosts, runner, doctor }
+
+  // The pool follows the cluster file: on load and on every change.
+  const applyConfig = (state: ConfigState) =>
+    hosts.configure(
+      {
+        hosts: state.status === 'ok' ? state.hosts : [],
+        ...(state.config?.ssh.knownHostsFile ? { knownHostsFile: state.config.ssh.knownHostsFile } : {}),
+      },
+      options.autoConnect ?? true,
+    )
+  await applyConfig(config.current)
+  const stopFollowingConfig = events.on('config.changed', (state) => void applyConfig(state))
 
   // Adding a service means adding it here; TypeScript refuses a contract method without a handler.
-  const handlers: Handlers = { ...appService(context), ...configService(context) }
+  const handlers: Handlers = { ...appService(context), ...configService(context), ...hostsService(context) }
 
   return {
     async call(method, params) {
@@ -101,7 +158,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return events.on(event, listener)
     },
     async close() {
-      // Services with connections will release them here.
+      stopFollowingConfig()
+      await hosts.close()
     },
   }
 }

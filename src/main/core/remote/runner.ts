@@ -1,0 +1,355 @@
+import type { ClientChannel } from 'ssh2'
+import { ApiError } from '../../../shared/errors'
+import type { HostConnection } from '../ssh/connection'
+import { shellCommand, virshCommandString, virshQuote } from './quote'
+
+/**
+ * Runs commands on the hypervisors, safely: argv arrays through one quoting function, a timeout
+ * enforced on the host (`timeout -k 5 N`: closing a channel does not stop a hung `ceph`), `LC_ALL=C`
+ * (virsh translates its output), cancellation that kills the remote process group, and errors that
+ * name the host, the step, the command, its exit code and the end of its stderr.
+ */
+
+export interface RunOptions {
+  /** Default 30; enforced on the host with `timeout -k 5 N`. */
+  timeoutSeconds?: number
+  signal?: AbortSignal
+  stdin?: string
+  /** Return a non-zero exit instead of throwing. */
+  allowFailure?: boolean
+  /** Human step name for errors, e.g. "read VM definitions". */
+  step?: string
+}
+
+export interface RemoteResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+  durationMs: number
+}
+
+export interface RemoteStream {
+  close(): void
+  /** The exit code, or null when the stream was closed or the connection lost. */
+  done: Promise<number | null>
+}
+
+export interface RemoteRunner {
+  run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult>
+  /** `LC_ALL=C virsh -c qemu:///system <args>`; each arg stays one argument. */
+  virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult>
+  /** Several virsh commands in one process and one libvirt connection; exit code is the last one's. */
+  virshBatch(
+    host: string,
+    commands: readonly (readonly string[])[],
+    options?: RunOptions,
+  ): Promise<RemoteResult>
+  /** `ceph --id <client> --connect-timeout <monitor timeout> <args>` */
+  ceph(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult>
+  /** `rbd --id <client>` with the monitor timeouts set */
+  rbd(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult>
+  /** Long-running (e.g. `virsh event --loop`): no timeout, one callback per stdout line. */
+  stream(
+    host: string,
+    argv: readonly string[],
+    onLine: (line: string) => void,
+    options?: { signal?: AbortSignal },
+  ): Promise<RemoteStream>
+}
+
+export interface CephSettings {
+  clientId: string
+  monitorTimeoutSeconds: number
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 30
+/** Grace between timeout's TERM and its KILL. */
+const KILL_AFTER_SECONDS = 5
+/** If the host does not even report the timeout (network gone), give up locally this much later. */
+const LOCAL_MARGIN_SECONDS = 10
+const PID_MARK = 'HYPERDESK_PID '
+const STDERR_TAIL_CHARS = 600
+
+/**
+ * The remote command line. sshd makes each session's shell a session leader, so `$$` is also the
+ * process group of everything the command starts: that group is what a cancel kills.
+ */
+export function remoteCommandLine(argv: readonly string[], timeoutSeconds?: number): string {
+  const timed =
+    timeoutSeconds === undefined
+      ? argv
+      : ['timeout', '-k', String(KILL_AFTER_SECONDS), String(timeoutSeconds), ...argv]
+  return `printf '${PID_MARK}%d\\n' "$$" >&2; exec env LC_ALL=C ${shellCommand(timed)}`
+}
+
+interface HostSource {
+  get(name: string): HostConnection
+}
+
+export class SshRunner implements RemoteRunner {
+  constructor(
+    private readonly hosts: HostSource,
+    private readonly cephSettings: () => CephSettings,
+  ) {}
+
+  async run(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+      throw new Error(`timeoutSeconds must be a positive integer, not ${timeoutSeconds}`)
+    const display = shellCommand(argv)
+    const connection = this.hosts.get(host)
+    const started = performance.now()
+    const channel = await connection.exec(remoteCommandLine(argv, timeoutSeconds), options.signal)
+    const process = new RemoteProcess(connection, channel)
+    if (options.stdin !== undefined) channel.end(options.stdin)
+    else channel.end()
+
+    const localTimer = setTimeout(
+      () => process.abort('local-timeout'),
+      (timeoutSeconds + KILL_AFTER_SECONDS + LOCAL_MARGIN_SECONDS) * 1000,
+    )
+    const onAbort = () => process.abort('cancelled')
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const outcome = await process.finished
+      const durationMs = Math.round(performance.now() - started)
+      const base = { host, step: options.step, display, stderr: outcome.stderr }
+      if (outcome.aborted === 'cancelled')
+        throw remoteError({ ...base, code: 'remote.cancelled', what: 'was cancelled' })
+      const killedByTimeout =
+        outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
+      if (outcome.aborted === 'local-timeout' || killedByTimeout) {
+        throw remoteError({
+          ...base,
+          code: 'remote.timeout',
+          what: `did not finish within ${timeoutSeconds} s`,
+          exitCode: outcome.exitCode,
+          hint:
+            argv[0] === 'ceph' || argv[0] === 'rbd'
+              ? 'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.'
+              : 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
+        })
+      }
+      if (outcome.exitCode === null)
+        throw remoteError({
+          ...base,
+          code: 'host.offline',
+          what: 'lost its connection before it finished',
+          hint: 'The connection dropped: Hyperdesk reconnects by itself. Check the result before trying again.',
+        })
+      const result: RemoteResult = {
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+        exitCode: outcome.exitCode,
+        durationMs,
+      }
+      if (result.exitCode !== 0 && !options.allowFailure) {
+        throw remoteError({
+          ...base,
+          code: 'remote.failed',
+          what: 'failed',
+          exitCode: result.exitCode,
+          hint: hintForExit(argv, result.exitCode),
+        })
+      }
+      return result
+    } finally {
+      clearTimeout(localTimer)
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    // virsh re-parses a lone argument as a command string: quoting it for virsh keeps it one argument.
+    const safe = args.length === 1 && args[0] !== undefined ? [virshQuote(args[0])] : args
+    return this.run(host, ['virsh', '-c', 'qemu:///system', ...safe], options)
+  }
+
+  virshBatch(
+    host: string,
+    commands: readonly (readonly string[])[],
+    options?: RunOptions,
+  ): Promise<RemoteResult> {
+    return this.run(host, ['virsh', '-c', 'qemu:///system', virshCommandString(commands)], options)
+  }
+
+  ceph(host: string, args: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
+    const { clientId, monitorTimeoutSeconds } = this.cephSettings()
+    return this.run(
+      host,
+      ['ceph', '--id', clientId, '--connect-timeout', String(monitorTimeoutSeconds), ...args],
+      { ...options, timeoutSeconds: options.timeoutSeconds ?? monitorTimeoutSeconds + 20 },
+    )
+  }
+
+  rbd(host: string, args: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
+    const { clientId, monitorTimeoutSeconds } = this.cephSettings()
+    const seconds = String(monitorTimeoutSeconds)
+    return this.run(
+      host,
+      [
+        'rbd',
+        '--id',
+        clientId,
+        '--client-mount-timeout',
+        seconds,
+        '--rados-mon-op-timeout',
+        seconds,
+        ...args,
+      ],
+      { ...options, timeoutSeconds: options.timeoutSeconds ?? monitorTimeoutSeconds + 20 },
+    )
+  }
+
+  async stream(
+    host: string,
+    argv: readonly string[],
+    onLine: (line: string) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RemoteStream> {
+    const connection = this.hosts.get(host)
+    const channel = await connection.exec(remoteCommandLine(argv), options.signal)
+    channel.end()
+    const process = new RemoteProcess(connection, channel, onLine)
+    const close = () => process.abort('cancelled')
+    options.signal?.addEventListener('abort', close, { once: true })
+    const done = process.finished.then((outcome) => {
+      options.signal?.removeEventListener('abort', close)
+      return outcome.aborted ? null : outcome.exitCode
+    })
+    return { close, done }
+  }
+}
+
+interface Outcome {
+  stdout: string
+  stderr: string
+  /** null when the channel closed without an exit status (connection lost, or aborted). */
+  exitCode: number | null
+  aborted?: 'cancelled' | 'local-timeout'
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, PIPE: 13, TERM: 15 }
+
+/** One remote command on its channel: collects output, knows its process group, can kill it. */
+class RemoteProcess {
+  readonly finished: Promise<Outcome>
+  private pid: number | undefined
+  private aborted: Outcome['aborted']
+  private exited = false
+  private killSent = false
+
+  constructor(
+    private readonly connection: HostConnection,
+    private readonly channel: ClientChannel,
+    onLine?: (line: string) => void,
+  ) {
+    const stdout: Buffer[] = []
+    let stderr = ''
+    let stderrHead = ''
+    let lineBuffer = ''
+    let exitCode: number | null = null
+    channel.on('data', (chunk: Buffer) => {
+      if (!onLine) {
+        stdout.push(chunk)
+        return
+      }
+      lineBuffer += chunk.toString('utf8')
+      const lines = lineBuffer.split('\n')
+      lineBuffer = lines.pop() ?? ''
+      for (const line of lines) onLine(line)
+    })
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (this.pid !== undefined) {
+        stderr += chunk.toString('utf8')
+        return
+      }
+      // The first stderr line is ours: the process group to kill on cancel.
+      stderrHead += chunk.toString('utf8')
+      const newline = stderrHead.indexOf('\n')
+      if (newline < 0) return
+      const first = stderrHead.slice(0, newline)
+      stderr += stderrHead.slice(newline + 1)
+      this.pid = first.startsWith(PID_MARK) ? Number.parseInt(first.slice(PID_MARK.length), 10) : NaN
+      if (this.aborted) this.killAndClose()
+    })
+    channel.on('exit', (code: number | null, signal?: string) => {
+      this.exited = true
+      exitCode = code ?? (signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 0) : null)
+    })
+    this.finished = new Promise((resolve) => {
+      channel.on('close', () => {
+        if (onLine && lineBuffer) onLine(lineBuffer)
+        resolve({
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: stderr || stderrHead,
+          exitCode,
+          ...(this.aborted ? { aborted: this.aborted } : {}),
+        })
+      })
+    })
+  }
+
+  abort(reason: NonNullable<Outcome['aborted']>): void {
+    if (this.aborted || this.exited) return
+    this.aborted = reason
+    if (this.pid !== undefined) this.killAndClose()
+    // Not started yet: the process group arrives with the first stderr line (then killAndClose).
+    else setTimeout(() => this.channel.close(), 2000).unref?.()
+  }
+
+  private killAndClose(): void {
+    this.killRemote()
+    // Closing our end frees the session slot; the kill stops what is still running.
+    this.channel.close()
+  }
+
+  private killRemote(): void {
+    if (this.killSent || this.exited || this.pid === undefined || !Number.isInteger(this.pid)) return
+    this.killSent = true
+    const command = `kill -s KILL -- -${this.pid} 2>/dev/null; true`
+    this.connection.exec(command, undefined, true).then(
+      (channel) => {
+        channel.resume()
+        channel.stderr.resume()
+        channel.end()
+      },
+      () => {
+        // The connection is gone: sshd then hangs up the session, and `timeout` still ends it.
+      },
+    )
+  }
+}
+
+function tail(text: string): string {
+  const trimmed = text.trim()
+  return trimmed.length > STDERR_TAIL_CHARS ? `…${trimmed.slice(-STDERR_TAIL_CHARS)}` : trimmed
+}
+
+function remoteError(input: {
+  code: string
+  host: string
+  step: string | undefined
+  display: string
+  stderr: string
+  what: string
+  exitCode?: number | null
+  hint?: string
+}): ApiError {
+  const stderr = tail(input.stderr)
+  const exit = input.exitCode === undefined || input.exitCode === null ? '' : ` (exit ${input.exitCode})`
+  return new ApiError({
+    code: input.code,
+    message: `${input.step ?? 'Command'} on ${input.host} ${input.what}${exit}: ${input.display}${stderr ? `\n${stderr}` : ''}`,
+    host: input.host,
+    ...(input.step ? { step: input.step } : {}),
+    ...(input.hint ? { hint: input.hint } : {}),
+    details: { command: input.display, exitCode: input.exitCode ?? null, stderr },
+  })
+}
+
+function hintForExit(argv: readonly string[], exitCode: number): string | undefined {
+  if (exitCode === 127) return `${argv[0]} is not installed on the host (or not in PATH).`
+  if (exitCode === 126) return `${argv[0]} cannot be run by this user on the host.`
+  return undefined
+}

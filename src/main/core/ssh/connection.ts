@@ -1,0 +1,542 @@
+import { EventEmitter } from 'node:events'
+import { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2'
+import type { ResolvedHost } from '../../../shared/contract'
+import { ApiError, type ApiErrorData } from '../../../shared/errors'
+import type { HostKeyPrompt, HostState, HostStatus, PassphrasePrompt } from '../../../shared/hosts'
+import type { KeyStore } from './auth'
+import {
+  appendKnownHost,
+  fingerprint,
+  hostKeyAlgorithmsFor,
+  keyTypeOf,
+  lookupHost,
+  readKnownHosts,
+  type HostKeyVerdict,
+} from './known-hosts'
+import { EXEC_SLOTS, INTERACTIVE_SLOTS, Slots, type Release } from './slots'
+
+/**
+ * One ssh2 connection to one hypervisor, shared by every command, stream and console (sshd's
+ * MaxSessions permitting, see slots.ts). It reconnects by itself after a network loss, with backoff,
+ * but never after a refused key or a host-key problem: those wait for the user (fail2ban bans after
+ * 6 failures; a changed key may be an attack).
+ */
+
+export interface ConnectionOptions {
+  host: ResolvedHost
+  /** The user's known_hosts (accepted keys are appended here), then read-only global files. */
+  knownHostsFile: string
+  globalKnownHostsFiles: readonly string[]
+  keys: KeyStore
+  onState(state: HostState): void
+  onHostKeyPrompt(prompt: HostKeyPrompt): void
+  onPassphrasePrompt(prompt: PassphrasePrompt): void
+  readyTimeoutMs?: number
+  keepaliveIntervalMs?: number
+  keepaliveCountMax?: number
+  /** Reconnect delays in ms; the last one repeats. */
+  backoffMs?: readonly number[]
+}
+
+const DEFAULT_BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000]
+
+/** Counters for diagnostics and for the tests that prove "tried once only". */
+export interface ConnectionStats {
+  connectAttempts: number
+  /** Public keys offered to the server (each counts as one failure for fail2ban if refused). */
+  keyOffers: number
+  lastConnectMs?: number
+}
+
+// Statuses after which only the user may try again.
+const WAITS_FOR_USER: readonly HostStatus[] = [
+  'auth-failed',
+  'passphrase-needed',
+  'key-unknown',
+  'key-changed',
+  'unsupported',
+]
+
+export class HostConnection {
+  readonly stats: ConnectionStats = { connectAttempts: 0, keyOffers: 0 }
+  private state: HostState
+  private client: Client | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private failuresInARow = 0
+  private pendingHostKey: Buffer | undefined
+  private readonly changes = new EventEmitter()
+  private readonly execSlots = new Slots(EXEC_SLOTS)
+  private readonly interactiveSlots = new Slots(INTERACTIVE_SLOTS)
+  private closed = false
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.state = { name: options.host.name, target: targetOf(options.host), status: 'idle', since: now() }
+    this.changes.setMaxListeners(200)
+  }
+
+  get name(): string {
+    return this.options.host.name
+  }
+  get host(): ResolvedHost {
+    return this.options.host
+  }
+  get knownHostsFile(): string {
+    return this.options.knownHostsFile
+  }
+  get current(): HostState {
+    return this.state
+  }
+  get status(): HostStatus {
+    return this.state.status
+  }
+  get slotUse(): { exec: number; queued: number; interactive: number } {
+    return {
+      exec: this.execSlots.inUse,
+      queued: this.execSlots.queued,
+      interactive: this.interactiveSlots.inUse,
+    }
+  }
+
+  /** Connects unless already online or connecting. Also the user's explicit retry. */
+  connect(): void {
+    if (this.closed) return
+    if (this.state.status === 'online' || this.state.status === 'connecting') return
+    this.clearRetry()
+    this.attempt()
+  }
+
+  /** Closes and stays idle until connect(). */
+  disconnect(): void {
+    this.clearRetry()
+    const client = this.client
+    this.client = undefined
+    client?.end()
+    this.setState({ status: 'idle' })
+  }
+
+  /** Closes for good (config change or core shutdown). */
+  close(): Promise<void> {
+    this.closed = true
+    this.clearRetry()
+    const client = this.client
+    this.client = undefined
+    this.changes.emit('change')
+    if (!client) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        client.destroy()
+        resolve()
+      }, 2000)
+      client.once('close', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      client.end()
+    })
+  }
+
+  /** Saves the key the host offered, if it is still the one the user saw, then connects. */
+  acceptHostKey(expectedFingerprint: string): void {
+    const key = this.pendingHostKey
+    if (!key || this.state.status !== 'key-unknown') {
+      throw new ApiError({
+        code: 'host.no-key-to-accept',
+        message: `${this.name} has no unknown host key waiting for approval (it is ${this.state.status})`,
+        host: this.name,
+      })
+    }
+    const offered = fingerprint(key)
+    if (offered !== expectedFingerprint) {
+      throw new ApiError({
+        code: 'host.key-mismatch',
+        message: `${this.name} offered ${offered}, not ${expectedFingerprint}: nothing saved`,
+        host: this.name,
+        hint: 'Connect again and compare the fingerprint shown with the one on the host.',
+      })
+    }
+    appendKnownHost(this.options.knownHostsFile, this.host.hostname, this.host.port, key)
+    this.pendingHostKey = undefined
+    this.attempt()
+  }
+
+  /** Resolves once online; fails at once with the reason when the host is not reachable now. */
+  whenOnline(timeoutMs = (this.options.readyTimeoutMs ?? 15000) + 2000): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => settle(), timeoutMs)
+      const settle = () => {
+        const client = this.client
+        if (this.state.status === 'online' && client) {
+          finish()
+          resolve(client)
+        } else if (this.state.status !== 'connecting' || this.closed) {
+          finish()
+          reject(this.unavailableError())
+        } else if (Date.now() >= deadline) {
+          finish()
+          reject(this.unavailableError())
+        }
+      }
+      const deadline = Date.now() + timeoutMs
+      const finish = () => {
+        clearTimeout(timer)
+        this.changes.off('change', settle)
+      }
+      this.changes.on('change', settle)
+      settle()
+    })
+  }
+
+  /**
+   * Opens an exec channel when a slot is free (queued in order under MaxSessions). The slot is given
+   * back when the channel closes. `urgent` jumps the queue (used to kill a cancelled command).
+   */
+  async exec(command: string, signal?: AbortSignal, urgent = false): Promise<ClientChannel> {
+    const client = await this.whenOnline()
+    const release = await this.execSlots.acquire(signal, urgent)
+    return new Promise<ClientChannel>((resolve, reject) => {
+      try {
+        client.exec(command, (error, channel) => {
+          if (error) {
+            release()
+            reject(this.channelError(error))
+            return
+          }
+          channel.once('close', release)
+          resolve(channel)
+        })
+      } catch (error) {
+        // ssh2 throws synchronously when the connection closed a moment ago.
+        release()
+        reject(this.channelError(error as Error))
+      }
+    })
+  }
+
+  /**
+   * A slot for a terminal or console, outside the command queue. Throws when both are in use, so the
+   * UI can say so instead of waiting.
+   */
+  async reserveInteractive(): Promise<{ client: Client; release: Release }> {
+    const client = await this.whenOnline()
+    const release = this.interactiveSlots.tryAcquire()
+    if (!release) {
+      throw new ApiError({
+        code: 'host.busy',
+        message: `${this.name} already has ${INTERACTIVE_SLOTS} consoles or terminals open`,
+        host: this.name,
+        hint: 'Close a console or terminal on this host first.',
+      })
+    }
+    return { client, release }
+  }
+
+  /** A TCP connection made by the host (direct-tcpip): not a session, so it takes no slot. */
+  async forwardOut(toHost: string, toPort: number): Promise<ClientChannel> {
+    const client = await this.whenOnline()
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, toHost, toPort, (error, channel) =>
+        error ? reject(error) : resolve(channel),
+      )
+    })
+  }
+
+  /**
+   * After a sleep or a suspected network change: an online connection must answer within 5 s or is
+   * dropped (and reconnected); an offline one is retried now.
+   */
+  probe(): void {
+    if (this.closed) return
+    if (this.state.status === 'offline') {
+      this.clearRetry()
+      this.failuresInARow = 0
+      this.attempt()
+      return
+    }
+    const client = this.client
+    if (this.state.status !== 'online' || !client) return
+    const timer = setTimeout(() => client.destroy(), 5000)
+    this.exec('true').then(
+      (channel) => {
+        channel.once('close', () => clearTimeout(timer))
+        channel.end()
+      },
+      () => {
+        clearTimeout(timer)
+        client.destroy()
+      },
+    )
+  }
+
+  private attempt(): void {
+    if (this.closed) return
+    const host = this.host
+    this.client?.end()
+    this.client = undefined
+    if (host.proxyJump) {
+      this.setState({
+        status: 'unsupported',
+        error: this.error(
+          'host.unsupported-config',
+          `${this.name} is reached through ProxyJump ${host.proxyJump}, which Hyperdesk does not support yet`,
+          'Make the host reachable directly (or through a VPN), or remove ProxyJump for it from ~/.ssh/config.',
+        ),
+      })
+      return
+    }
+    const plan = this.options.keys.plan(host)
+    if (plan.methods.length === 0) {
+      if (plan.locked.length > 0) return this.askPassphrase(plan.locked)
+      this.setState({
+        status: 'auth-failed',
+        error: this.error(
+          'host.auth-failed',
+          `No SSH key to offer to ${this.name}: no ssh-agent and no usable identity file${plan.problems.length ? ` (${plan.problems.join('; ')})` : ''}`,
+          'Set identityFile in the cluster file or IdentityFile in ~/.ssh/config, or start ssh-agent, then connect again.',
+        ),
+      })
+      return
+    }
+
+    const known = readKnownHosts([this.options.knownHostsFile, ...this.options.globalKnownHostsFiles])
+    const lookup = lookupHost(known.entries, host.hostname, host.port)
+    let hostKeyProblem: { verdict: HostKeyVerdict; key: Buffer } | undefined
+    let lastError: (Error & { level?: string }) | undefined
+    let ready = false
+    const startedAt = performance.now()
+
+    const client = new Client()
+    this.client = client
+    this.stats.connectAttempts++
+    this.setState({ status: 'connecting' })
+
+    const methods = [...plan.methods]
+    const config: ConnectConfig = {
+      host: host.hostname,
+      port: host.port,
+      username: host.user,
+      readyTimeout: this.options.readyTimeoutMs ?? 15000,
+      keepaliveInterval: this.options.keepaliveIntervalMs ?? 5000,
+      keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
+      // Each method is tried once, in order; then the connection fails (no retry).
+      authHandler: (_left, _partial, next) => next((methods.shift() ?? false) as AnyAuthMethod),
+      hostVerifier: (key: Buffer) => {
+        const verdict = lookup.verify(key)
+        if (verdict.kind === 'known') return true
+        hostKeyProblem = { verdict, key }
+        return false
+      },
+      debug: (message: string) => {
+        if (message.includes('USERAUTH_REQUEST (publickey -- check)')) this.stats.keyOffers++
+      },
+    }
+    const algorithms = hostKeyAlgorithmsFor(lookup.knownTypes)
+    if (algorithms.length > 0)
+      config.algorithms = {
+        serverHostKey: algorithms as NonNullable<ConnectConfig['algorithms']>['serverHostKey'],
+      }
+
+    client.on('ready', () => {
+      if (this.client !== client) return
+      ready = true
+      this.failuresInARow = 0
+      this.stats.lastConnectMs = Math.round(performance.now() - startedAt)
+      this.setState({ status: 'online', connectMs: this.stats.lastConnectMs })
+    })
+    client.on('error', (error: Error & { level?: string }) => {
+      lastError = error
+    })
+    client.on('close', () => {
+      if (this.client !== client) return
+      this.client = undefined
+      if (this.closed) return
+      if (hostKeyProblem) return this.refuseHostKey(hostKeyProblem.verdict, hostKeyProblem.key)
+      if (!ready && lastError?.level === 'client-authentication') {
+        if (plan.locked.length > 0) return this.askPassphrase(plan.locked)
+        this.setState({
+          status: 'auth-failed',
+          error: this.error(
+            'host.auth-failed',
+            `${host.user}@${host.hostname} refused every key offered (${this.stats.keyOffers} offered so far)`,
+            `Check that the key is in ${host.user}'s authorized_keys on ${this.name}, then connect again. ` +
+              'Hyperdesk never retries by itself: the host bans an address after 6 failures (fail2ban).',
+          ),
+        })
+        return
+      }
+      const reason = lastError ? describeNetworkError(lastError) : 'the connection closed'
+      this.goOffline(
+        ready ? `Connection to ${this.name} lost: ${reason}` : `Cannot reach ${this.name}: ${reason}`,
+      )
+    })
+    client.connect(config)
+  }
+
+  private refuseHostKey(verdict: HostKeyVerdict, key: Buffer): void {
+    const hostKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
+    const where = `${this.host.hostname}:${this.host.port}`
+    if (verdict.kind === 'unknown') {
+      this.pendingHostKey = key
+      this.setState({
+        status: 'key-unknown',
+        hostKey,
+        error: this.error(
+          'host.key-unknown',
+          `${this.name} (${where}) is not in known_hosts; it offers ${hostKey.type} ${hostKey.fingerprint}`,
+          `Compare with the key on the host (ssh-keygen -lf /etc/ssh/ssh_host_${hostKey.type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub) and accept it if it is the same.`,
+        ),
+      })
+      this.options.onHostKeyPrompt({
+        host: this.name,
+        hostname: this.host.hostname,
+        port: this.host.port,
+        ...hostKey,
+      })
+      return
+    }
+    if (verdict.kind === 'revoked') {
+      this.setState({
+        status: 'key-changed',
+        hostKey,
+        error: this.error(
+          'host.key-revoked',
+          `${this.name} (${where}) offers ${hostKey.type} ${hostKey.fingerprint}, which is marked @revoked in ${verdict.file}:${verdict.line}`,
+          'Do not connect: give the host a new key and put its fingerprint in known_hosts.',
+        ),
+      })
+      return
+    }
+    if (verdict.kind === 'changed') {
+      this.setState({
+        status: 'key-changed',
+        hostKey,
+        knownFingerprints: verdict.knownFingerprints,
+        error: this.error(
+          'host.key-changed',
+          `The host key of ${this.name} (${where}) has changed: it now offers ${hostKey.type} ${hostKey.fingerprint}, but known_hosts has ${verdict.knownFingerprints.join(', ')}. Connection refused.`,
+          `This can be an attack. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R ${this.host.port === 22 ? this.host.hostname : `'[${this.host.hostname}]:${this.host.port}'`} -f ${this.options.knownHostsFile}) and connect again.`,
+        ),
+      })
+    }
+  }
+
+  private askPassphrase(locked: readonly string[]): void {
+    this.setState({
+      status: 'passphrase-needed',
+      lockedKeys: [...locked],
+      error: this.error(
+        'host.passphrase-needed',
+        `${locked.join(', ')} ${locked.length > 1 ? 'are' : 'is'} encrypted: type the passphrase to use it`,
+        'The decrypted key stays in memory until the app quits; the passphrase is not stored.',
+      ),
+    })
+    for (const keyPath of locked) this.options.onPassphrasePrompt({ host: this.name, keyPath })
+  }
+
+  private goOffline(message: string): void {
+    const delays = this.options.backoffMs ?? DEFAULT_BACKOFF_MS
+    const base = delays[Math.min(this.failuresInARow, delays.length - 1)] ?? 30000
+    this.failuresInARow++
+    const delay = Math.round(base * (1 + Math.random() * 0.2))
+    this.clearRetry()
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      if (this.state.status === 'offline') this.attempt()
+    }, delay)
+    this.retryTimer.unref?.()
+    this.setState({
+      status: 'offline',
+      retryAt: new Date(Date.now() + delay).toISOString(),
+      error: this.error(
+        'host.offline',
+        message,
+        'Hyperdesk retries by itself. Check that the host is up and that its sshd runs.',
+      ),
+    })
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
+  }
+
+  private setState(change: Partial<HostState> & { status: HostStatus }): void {
+    // Each state says everything about itself: nothing carries over except the doctor's report.
+    const next: HostState = {
+      name: this.name,
+      target: targetOf(this.host),
+      since: change.status === this.state.status ? this.state.since : now(),
+      ...(this.state.doctor ? { doctor: this.state.doctor } : {}),
+      ...change,
+    }
+    this.state = next
+    this.changes.emit('change')
+    this.options.onState(next)
+  }
+
+  /** Keeps the doctor's report with the state, so one hosts.state event tells the UI everything. */
+  setDoctor(report: HostState['doctor']): void {
+    if (!report) return
+    this.state = { ...this.state, doctor: report }
+    this.options.onState(this.state)
+  }
+
+  private error(code: string, message: string, hint: string): ApiErrorData {
+    return { code, message, host: this.name, step: 'connect', hint }
+  }
+
+  private unavailableError(): ApiError {
+    const state = this.state
+    if (this.closed)
+      return new ApiError({ code: 'host.offline', message: `${this.name} is being closed`, host: this.name })
+    if (state.status === 'connecting')
+      return new ApiError({
+        code: 'host.offline',
+        message: `${this.name} did not finish connecting in time`,
+        host: this.name,
+        hint: 'Check the host and the network, then try again.',
+      })
+    if (state.error) return new ApiError(state.error)
+    return new ApiError({
+      code: 'host.offline',
+      message: `${this.name} is not connected (${state.status})`,
+      host: this.name,
+      hint: 'Connect to the host first.',
+    })
+  }
+
+  private channelError(error: Error): ApiError {
+    return new ApiError({
+      code: 'host.channel-failed',
+      message: `Cannot open a channel on ${this.name}: ${error.message}`,
+      host: this.name,
+      hint: WAITS_FOR_USER.includes(this.state.status)
+        ? 'Connect to the host again.'
+        : 'The connection may have just dropped; Hyperdesk reconnects by itself.',
+    })
+  }
+}
+
+function targetOf(host: ResolvedHost): string {
+  return `${host.user}@${host.hostname}:${host.port}`
+}
+
+function now(): string {
+  return new Date().toISOString()
+}
+
+function describeNetworkError(error: Error & { code?: string; level?: string }): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is sshd running?)'
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'no route to the host'
+    case 'ETIMEDOUT':
+      return 'TCP connection timed out'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve'
+  }
+  if (error.level === 'client-timeout') return error.message
+  return error.message
+}

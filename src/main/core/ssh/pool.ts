@@ -1,0 +1,139 @@
+import os from 'node:os'
+import path from 'node:path'
+import type { ResolvedHost } from '../../../shared/contract'
+import { ApiError } from '../../../shared/errors'
+import type { HostKeyPrompt, HostState, PassphrasePrompt } from '../../../shared/hosts'
+import { expandHome } from '../paths'
+import { KeyStore } from './auth'
+import { HostConnection, type ConnectionOptions } from './connection'
+
+/**
+ * Every configured hypervisor's connection, by host name. It follows the cluster file (hosts added,
+ * removed or changed), pushes each host's state, and notices when the computer slept: the core has no
+ * Electron powerMonitor, so a wall-clock jump between two 5-second ticks stands for "resumed"
+ * (the Electron shell could also forward powerMonitor's 'resume' to probe()).
+ */
+
+export interface PoolOptions {
+  keys?: KeyStore
+  home?: string
+  globalKnownHostsFiles?: readonly string[]
+  onState(state: HostState): void
+  onHostKeyPrompt(prompt: HostKeyPrompt): void
+  onPassphrasePrompt(prompt: PassphrasePrompt): void
+  /** Called each time a host comes online (the doctor runs then). */
+  onOnline?(host: string): void
+  /** Tuning for tests. */
+  connection?: Pick<
+    ConnectionOptions,
+    'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax' | 'backoffMs'
+  >
+}
+
+export interface PoolSettings {
+  hosts: readonly ResolvedHost[]
+  knownHostsFile?: string
+}
+
+const TICK_MS = 5000
+const RESUME_JUMP_MS = 15000
+
+export class HostPool {
+  readonly keys: KeyStore
+  private readonly connections = new Map<string, HostConnection>()
+  private readonly home: string
+  private wakeTimer: NodeJS.Timeout | undefined
+  private lastTick = Date.now()
+
+  constructor(private readonly options: PoolOptions) {
+    this.home = options.home ?? os.homedir()
+    this.keys = options.keys ?? new KeyStore(this.home)
+  }
+
+  /** Applies a (new) cluster file: unchanged hosts keep their connection, others are replaced. */
+  async configure(settings: PoolSettings, connect = true): Promise<void> {
+    const knownHostsFile = expandHome(
+      settings.knownHostsFile ?? path.join(this.home, '.ssh', 'known_hosts'),
+      this.home,
+    )
+    const wanted = new Map(settings.hosts.map((host) => [host.name, host]))
+    const closing: Promise<void>[] = []
+    for (const [name, connection] of this.connections) {
+      const host = wanted.get(name)
+      if (host && sameTarget(host, connection.host) && connection.knownHostsFile === knownHostsFile) continue
+      this.connections.delete(name)
+      closing.push(connection.close())
+    }
+    await Promise.all(closing)
+    for (const host of settings.hosts) {
+      if (this.connections.has(host.name)) continue
+      let wasOnline = false
+      const connection = new HostConnection({
+        ...this.options.connection,
+        host,
+        knownHostsFile,
+        globalKnownHostsFiles: this.options.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts'],
+        keys: this.keys,
+        onState: (state) => {
+          // A replaced connection may still report while closing: only the current one speaks.
+          if (this.connections.get(host.name) !== connection) return
+          this.options.onState(state)
+          const online = state.status === 'online'
+          if (online && !wasOnline) this.options.onOnline?.(host.name)
+          wasOnline = online
+        },
+        onHostKeyPrompt: this.options.onHostKeyPrompt,
+        onPassphrasePrompt: this.options.onPassphrasePrompt,
+      })
+      this.connections.set(host.name, connection)
+      this.options.onState(connection.current)
+    }
+    if (connect) for (const connection of this.connections.values()) connection.connect()
+    this.watchForWake()
+  }
+
+  list(): HostState[] {
+    return [...this.connections.values()].map((connection) => connection.current)
+  }
+
+  get(name: string): HostConnection {
+    const connection = this.connections.get(name)
+    if (!connection) {
+      throw new ApiError({
+        code: 'host.unknown',
+        message: `No host named ${JSON.stringify(name)} in the cluster file`,
+        host: name,
+        hint: 'Check the host names in the settings.',
+      })
+    }
+    return connection
+  }
+
+  /** Checks every connection now (after a resume from sleep or a network change). */
+  probeAll(): void {
+    for (const connection of this.connections.values()) connection.probe()
+  }
+
+  async close(): Promise<void> {
+    if (this.wakeTimer) clearInterval(this.wakeTimer)
+    this.wakeTimer = undefined
+    const all = [...this.connections.values()]
+    this.connections.clear()
+    await Promise.all(all.map((connection) => connection.close()))
+  }
+
+  private watchForWake(): void {
+    if (this.wakeTimer) return
+    this.lastTick = Date.now()
+    this.wakeTimer = setInterval(() => {
+      const nowMs = Date.now()
+      if (nowMs - this.lastTick > TICK_MS + RESUME_JUMP_MS) this.probeAll()
+      this.lastTick = nowMs
+    }, TICK_MS)
+    this.wakeTimer.unref?.()
+  }
+}
+
+function sameTarget(a: ResolvedHost, b: ResolvedHost): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}

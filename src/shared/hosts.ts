@@ -1,0 +1,121 @@
+import { z } from 'zod'
+import { ApiErrorDataSchema } from './errors'
+
+/**
+ * What the app knows about each hypervisor's SSH connection and what the host can do (the doctor's
+ * report). Later features read `capabilities` to choose a path or to explain why an action is
+ * unavailable; the UI shows `checks` with their exact fixes.
+ */
+
+/**
+ * idle: not connected and not trying (before start, or after the user disconnected).
+ * offline: unreachable or connection lost; the app retries by itself with backoff.
+ * auth-failed, passphrase-needed, key-unknown, key-changed, unsupported: the app waits for the user
+ * (never retried automatically: the hosts run fail2ban, and a changed key may be an attack).
+ */
+export const HostStatusSchema = z.enum([
+  'idle',
+  'connecting',
+  'online',
+  'offline',
+  'auth-failed',
+  'passphrase-needed',
+  'key-unknown',
+  'key-changed',
+  'unsupported',
+])
+export type HostStatus = z.infer<typeof HostStatusSchema>
+
+export const HostKeySchema = z.object({
+  /** e.g. ssh-ed25519 */
+  type: z.string(),
+  /** OpenSSH's format: SHA256:<base64 without padding> */
+  fingerprint: z.string(),
+})
+export type HostKey = z.infer<typeof HostKeySchema>
+
+export const CheckSchema = z.object({
+  id: z.string(),
+  status: z.enum(['ok', 'warn', 'fail', 'unknown']),
+  summary: z.string(),
+  detail: z.string().optional(),
+  /** Exact commands to run on the host (as root unless they say sudo) to fix it. */
+  fix: z.string().optional(),
+})
+export type Check = z.infer<typeof CheckSchema>
+
+export const CapabilitiesSchema = z.object({
+  /** etalab reaches qemu:///system read-write (group libvirt). */
+  canUseLibvirt: z.boolean(),
+  /** a keyring for the configured Ceph client id is readable by etalab. */
+  canReadCephKeyring: z.boolean(),
+  /** `ceph health` answered with that client id. */
+  cephReachable: z.boolean(),
+  /** `rbd status` (image watchers) works: needed before any VM start. */
+  canRbdStatus: z.boolean(),
+  /** `virsh domstats` exists and runs (one bulk call per refresh). */
+  hasDomstats: z.boolean(),
+  /** `virsh event --all --loop` exists (push instead of polling). */
+  hasVirshEvent: z.boolean(),
+  /** `virsh event` has `--timestamp`. */
+  hasVirshEventTimestamp: z.boolean(),
+  /** sshd allows direct-tcpip channels (VNC consoles without a local port). */
+  tcpForwarding: z.boolean(),
+  /** libvirtd.log is readable, directly or with the sudo rule the doctor gives. */
+  canReadLibvirtLog: z.boolean(),
+  /** logger(1) exists: the audit trail in the host's syslog works. */
+  hasLogger: z.boolean(),
+  /** coreutils timeout(1) exists: every remote command needs it. */
+  hasTimeout: z.boolean(),
+})
+export type Capabilities = z.infer<typeof CapabilitiesSchema>
+
+export const DoctorReportSchema = z.object({
+  host: z.string(),
+  checkedAt: z.string(),
+  durationMs: z.number(),
+  versions: z.object({
+    libvirt: z.string().nullable(),
+    qemu: z.string().nullable(),
+    ceph: z.string().nullable(),
+    openssh: z.string().nullable(),
+  }),
+  capabilities: CapabilitiesSchema,
+  checks: z.array(CheckSchema),
+})
+export type DoctorReport = z.infer<typeof DoctorReportSchema>
+
+export const HostStateSchema = z.object({
+  name: z.string(),
+  /** user@hostname:port, as connected */
+  target: z.string(),
+  status: HostStatusSchema,
+  /** When the status last changed (ISO time). */
+  since: z.string(),
+  /** Why the host is not online, with host, step and hint. */
+  error: ApiErrorDataSchema.optional(),
+  /** The key the host offered: set for key-unknown (to accept) and key-changed (to compare). */
+  hostKey: HostKeySchema.optional(),
+  /** key-changed: the fingerprints known_hosts holds for this host. */
+  knownFingerprints: z.array(z.string()).optional(),
+  /** passphrase-needed: the encrypted key files waiting for their passphrase. */
+  lockedKeys: z.array(z.string()).optional(),
+  /** offline: when the next automatic attempt happens (ISO time). */
+  retryAt: z.string().optional(),
+  /** online: how long the last connect took (TCP + key exchange + auth). */
+  connectMs: z.number().optional(),
+  doctor: DoctorReportSchema.optional(),
+})
+export type HostState = z.infer<typeof HostStateSchema>
+
+export const HostKeyPromptSchema = z.object({
+  host: z.string(),
+  hostname: z.string(),
+  port: z.number(),
+  type: z.string(),
+  fingerprint: z.string(),
+})
+export type HostKeyPrompt = z.infer<typeof HostKeyPromptSchema>
+
+export const PassphrasePromptSchema = z.object({ host: z.string(), keyPath: z.string() })
+export type PassphrasePrompt = z.infer<typeof PassphrasePromptSchema>

@@ -1,0 +1,264 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ResolvedHost } from '../../src/shared/contract'
+import type { HostKeyPrompt, HostState } from '../../src/shared/hosts'
+import { SshRunner } from '../../src/main/core/remote/runner'
+import { fingerprint } from '../../src/main/core/ssh/known-hosts'
+import { HostPool } from '../../src/main/core/ssh/pool'
+import { newKeyPair, startFakeSshd, type FakeSshd } from '../support/fake-sshd'
+
+/** The connection, pool and runner against an in-process SSH server that runs real `sh -c`. */
+
+let dir: string
+let sshd: FakeSshd
+let pool: HostPool
+let states: HostState[]
+let prompts: HostKeyPrompt[]
+const hostKey = newKeyPair()
+const clientKey = newKeyPair()
+
+function hostKeyBlob(): Buffer {
+  return Buffer.from(hostKey.publicSSH.split(' ')[1]!, 'base64')
+}
+
+function resolved(identityFile: string): ResolvedHost {
+  return {
+    name: 'hv1',
+    hostname: '127.0.0.1',
+    port: sshd.port,
+    user: 'etalab',
+    identityFiles: [identityFile],
+    identitiesOnly: true,
+    fromSshConfig: false,
+    migrationAddress: '127.0.0.1',
+    ignoredDirectives: [],
+  }
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const value = probe()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}; states: ${states.map((s) => s.status).join(',')}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function status(): string | undefined {
+  return pool.list()[0]?.status
+}
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-ssh-'))
+  fs.writeFileSync(path.join(dir, 'id_good'), clientKey.privateKey, { mode: 0o600 })
+  fs.writeFileSync(path.join(dir, 'id_wrong'), newKeyPair().privateKey, { mode: 0o600 })
+  sshd = await startFakeSshd({ hostKey: hostKey.privateKey, clientPublicKey: clientKey.publicSSH })
+  states = []
+  prompts = []
+  pool = new HostPool({
+    home: dir,
+    globalKnownHostsFiles: [],
+    onState: (state) => states.push(state),
+    onHostKeyPrompt: (prompt) => prompts.push(prompt),
+    onPassphrasePrompt: () => undefined,
+    connection: { backoffMs: [200, 400], keepaliveIntervalMs: 1000, readyTimeoutMs: 5000 },
+  })
+})
+
+afterEach(async () => {
+  await pool.close()
+  await sshd.stop()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const knownHosts = () => path.join(dir, 'known_hosts')
+function trustHost(): void {
+  fs.writeFileSync(knownHosts(), `[127.0.0.1]:${sshd.port} ${hostKey.publicSSH}\n`)
+}
+
+describe('host connection', () => {
+  it('asks about an unknown host key, connects after accept, and remembers it', async () => {
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_good'))], knownHostsFile: knownHosts() })
+    await until('key-unknown', () => status() === 'key-unknown')
+    expect(prompts).toEqual([
+      {
+        host: 'hv1',
+        hostname: '127.0.0.1',
+        port: sshd.port,
+        type: 'ssh-ed25519',
+        fingerprint: fingerprint(hostKeyBlob()),
+      },
+    ])
+    expect(sshd.keyOffers).toEqual([]) // no key is offered to a host we do not trust
+    expect(() => pool.get('hv1').acceptHostKey('SHA256:somethingElse')).toThrow(/nothing saved/)
+    pool.get('hv1').acceptHostKey(fingerprint(hostKeyBlob()))
+    await until('online', () => status() === 'online')
+    expect(fs.readFileSync(knownHosts(), 'utf8')).toBe(`[127.0.0.1]:${sshd.port} ${hostKey.publicSSH}\n`)
+  })
+
+  it('refuses a changed host key, naming both fingerprints', async () => {
+    const other = newKeyPair()
+    fs.writeFileSync(knownHosts(), `[127.0.0.1]:${sshd.port} ${other.publicSSH}\n`)
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_good'))], knownHostsFile: knownHosts() })
+    await until('key-changed', () => status() === 'key-changed')
+    const state = pool.list()[0]!
+    const oldPrint = fingerprint(Buffer.from(other.publicSSH.split(' ')[1]!, 'base64'))
+    expect(state.error?.code).toBe('host.key-changed')
+    expect(state.error?.message).toContain(fingerprint(hostKeyBlob()))
+    expect(state.error?.message).toContain(oldPrint)
+    expect(state.knownFingerprints).toEqual([oldPrint])
+    expect(sshd.keyOffers).toEqual([])
+  })
+
+  it('offers a wrong key exactly once and never retries by itself', async () => {
+    trustHost()
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_wrong'))], knownHostsFile: knownHosts() })
+    await until('auth-failed', () => status() === 'auth-failed')
+    await new Promise((resolve) => setTimeout(resolve, 1500)) // several backoff periods
+    expect(sshd.keyOffers).toHaveLength(1)
+    expect(pool.get('hv1').stats).toMatchObject({ connectAttempts: 1, keyOffers: 1 })
+    expect(status()).toBe('auth-failed')
+    expect(pool.list()[0]?.error?.hint).toMatch(/fail2ban/)
+  })
+
+  it('goes offline when the server goes away and comes back by itself', async () => {
+    trustHost()
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_good'))], knownHostsFile: knownHosts() })
+    await until('online', () => status() === 'online')
+    await sshd.stop()
+    await until('offline', () => status() === 'offline')
+    expect(pool.list()[0]?.error?.code).toBe('host.offline')
+    await sshd.start()
+    await until('online again', () => status() === 'online')
+  })
+})
+
+describe('remote runner', () => {
+  let runner: SshRunner
+  beforeEach(async () => {
+    trustHost()
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_good'))], knownHostsFile: knownHosts() })
+    await until('online', () => status() === 'online')
+    runner = new SshRunner(pool, () => ({ clientId: 'libvirt', monitorTimeoutSeconds: 3 }))
+  })
+
+  it('runs argv with LC_ALL=C under timeout -k, returning output and exit code', async () => {
+    const result = await runner.run('hv1', [
+      'sh',
+      '-c',
+      'printf "%s|%s" "$LC_ALL" "$1"; echo oops >&2',
+      'x',
+      "a'b $(c)",
+    ])
+    expect(result).toMatchObject({ stdout: "C|a'b $(c)", stderr: 'oops\n', exitCode: 0 })
+    expect(sshd.commands.at(-1)).toContain('exec env LC_ALL=C timeout -k 5 30 sh -c')
+    const stdin = await runner.run('hv1', ['cat'], { stdin: 'from stdin' })
+    expect(stdin.stdout).toBe('from stdin')
+  })
+
+  it('throws remote.failed with host, step, command, exit code and stderr (unless allowFailure)', async () => {
+    const error = await runner
+      .run('hv1', ['sh', '-c', 'echo "no such domain" >&2; exit 3'], { step: 'read the VM' })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: 'remote.failed',
+      host: 'hv1',
+      step: 'read the VM',
+      details: { exitCode: 3, stderr: 'no such domain' },
+    })
+    expect((error as Error).message).toContain('sh -c \'echo "no such domain" >&2; exit 3\'')
+    const allowed = await runner.run('hv1', ['false'], { allowFailure: true })
+    expect(allowed.exitCode).toBe(1)
+  })
+
+  it('enforces the timeout on the host and leaves no process behind', async () => {
+    const marker = uniqueSleep()
+    const started = Date.now()
+    const error = await runner
+      .run('hv1', ['sh', '-c', `sleep ${marker}; true`], { timeoutSeconds: 1 })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'remote.timeout', host: 'hv1' })
+    expect(Date.now() - started).toBeLessThan(4000)
+    expect(livePids(`sleep\0${marker}`)).toEqual([])
+  })
+
+  it('cancels: kills the remote process group and frees the slot', async () => {
+    const [first, second] = [uniqueSleep(), uniqueSleep()]
+    const controller = new AbortController()
+    const running = runner.run('hv1', ['sh', '-c', `sleep ${first} & sleep ${second}; true`], {
+      signal: controller.signal,
+    })
+    const alive = () => [...livePids(`sleep\0${first}`), ...livePids(`sleep\0${second}`)]
+    await until('both remote sleeps started', () => alive().length === 2, 5000)
+    controller.abort()
+    await expect(running).rejects.toMatchObject({ code: 'remote.cancelled' })
+    await until('remote processes gone', () => alive().length === 0, 3000)
+    await until('slot free', () => pool.get('hv1').slotUse.exec === 0, 3000)
+  })
+
+  it('queues commands beyond 8 channels instead of failing', async () => {
+    const started = Date.now()
+    const results = await Promise.all(Array.from({ length: 12 }, () => runner.run('hv1', ['sleep', '0.3'])))
+    expect(results.every((r) => r.exitCode === 0)).toBe(true)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550) // two waves
+    const interactive = await pool.get('hv1').reserveInteractive()
+    const second = await pool.get('hv1').reserveInteractive()
+    await expect(pool.get('hv1').reserveInteractive()).rejects.toMatchObject({ code: 'host.busy' })
+    interactive.release()
+    second.release()
+  })
+
+  it('streams lines until closed', async () => {
+    const lines: string[] = []
+    const stream = await runner.stream(
+      'hv1',
+      ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "line $i"; sleep 0.05; done'],
+      (line) => lines.push(line),
+    )
+    await until('3 lines', () => lines.length >= 3)
+    stream.close()
+    expect(await stream.done).toBeNull()
+    expect(lines.slice(0, 3)).toEqual(['line 1', 'line 2', 'line 3'])
+  })
+
+  it('keeps a lone virsh argument as one argument (virsh would re-parse it)', async () => {
+    fs.writeFileSync(path.join(dir, 'virsh'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 })
+    const original = process.env.PATH
+    // The fake host runs the local sh: put a fake virsh first in its PATH.
+    process.env.PATH = `${dir}:${original}`
+    try {
+      const result = await runner.virsh('hv1', ['list; destroy x'])
+      expect(result.stdout).toBe("-c\nqemu:///system\n'list; destroy x'\n")
+    } finally {
+      process.env.PATH = original
+    }
+  })
+})
+
+/** A sleep duration no other process has, to find exactly our processes in /proc. */
+function uniqueSleep(): string {
+  return `${600 + Math.floor(Math.random() * 1000)}.${process.pid}${Math.floor(Math.random() * 1000)}`
+}
+function cmdline(pid: string): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+  } catch {
+    return ''
+  }
+}
+function livePids(marker: string): string[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid) && cmdline(pid).includes(marker) && !isZombie(pid))
+}
+function isZombie(pid: string): boolean {
+  try {
+    return / Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return true
+  }
+}
