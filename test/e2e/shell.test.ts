@@ -45,7 +45,7 @@ describe('browser mode shell', () => {
     await page.goForward()
     await expect
       .poll(() => page.getByTestId('host-tree').locator('li').allTextContents())
-      .toEqual(['hv110.77.11.1', 'hv210.77.12.1', 'hv310.77.13.1'])
+      .toEqual(['hv110.77.11.1Not connected', 'hv210.77.12.1Not connected', 'hv310.77.13.1Not connected'])
     expect(await page.getByTestId('config-status').textContent()).toBe('Cluster file loaded')
     expect(await page.getByTestId('config-hosts').textContent()).toContain('etalab@10.77.11.1:22')
     await page.screenshot({ path: screenshotPath('shell-en-light'), fullPage: true })

@@ -5,13 +5,17 @@ import { useApi } from './api/context'
 import { Header } from './components/Header'
 import { Sidebar } from './features/cluster/Sidebar'
 import { ConfigPanel } from './features/config/ConfigPanel'
+import { HostDetail } from './features/hosts/HostDetail'
+import { HostPrompts } from './features/hosts/HostPrompts'
 import { JobsPanel } from './features/jobs/JobsPanel'
 import { useAppStore } from './store'
+import { useHostsStore } from './store/hosts'
 
 export function App() {
   const api = useApi()
   const { t } = useTranslation()
   const connection = useAppStore((state) => state.connection)
+  const selectedHost = useHostsStore((state) => state.selected)
 
   useEffect(() => {
     const store = useAppStore.getState()
@@ -19,10 +23,11 @@ export function App() {
       store.setConnection(status)
       if (status !== 'connected') return
       // (Re)load what the core knows each time the connection comes (back).
-      Promise.all([api.call('app.info', {}), api.call('config.get', {})]).then(
-        ([info, config]) => {
+      Promise.all([api.call('app.info', {}), api.call('config.get', {}), api.call('hosts.list', {})]).then(
+        ([info, config, hosts]) => {
           store.setAppInfo(info)
           store.setConfig(config)
+          useHostsStore.getState().replace(hosts)
         },
         (error: unknown) => {
           const data = ApiError.from(error).toData()
@@ -31,9 +36,11 @@ export function App() {
       )
     })
     const stopConfig = api.on('config.changed', (state) => store.setConfig(state))
+    const stopHosts = api.on('hosts.state', (state) => useHostsStore.getState().update(state))
     return () => {
       stopStatus()
       stopConfig()
+      stopHosts()
     }
   }, [api])
 
@@ -47,11 +54,10 @@ export function App() {
       )}
       <div className="body">
         <Sidebar />
-        <main className="main">
-          <ConfigPanel />
-        </main>
+        <main className="main">{selectedHost ? <HostDetail host={selectedHost} /> : <ConfigPanel />}</main>
       </div>
       <JobsPanel />
+      <HostPrompts />
     </div>
   )
 }

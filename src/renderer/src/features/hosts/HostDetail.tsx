@@ -1,0 +1,111 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError } from '../../../../shared/errors'
+import { useApi } from '../../api/context'
+import { useAppStore } from '../../store'
+import { useHostsStore } from '../../store/hosts'
+import { HostStatus } from './HostStatus'
+
+/** One hypervisor: its connection, why it is not online, and the doctor's report with exact fixes. */
+export function HostDetail({ host }: { host: string }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const state = useHostsStore((store) => store.states[host])
+  const [busy, setBusy] = useState(false)
+
+  async function act(action: () => Promise<unknown>): Promise<void> {
+    setBusy(true)
+    try {
+      await action()
+    } catch (error) {
+      const data = ApiError.from(error).toData()
+      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (!state) return null
+  const report = state.doctor
+  return (
+    <section className="panel" data-testid="host-detail">
+      <div className="panel-title">
+        <h1>
+          {state.name} <span className="muted small">{state.target}</span>
+        </h1>
+        <HostStatus status={state.status} />
+      </div>
+      {state.error && state.status !== 'online' && (
+        <div className="host-error" role="status" data-testid="host-error">
+          <div>{state.error.message}</div>
+          {state.error.hint && <div className="muted small">{state.error.hint}</div>}
+        </div>
+      )}
+      <div className="host-actions">
+        {state.status === 'online' || state.status === 'connecting' ? (
+          <button disabled={busy} onClick={() => void act(() => api.call('hosts.disconnect', { host }))}>
+            {t('hosts.disconnect')}
+          </button>
+        ) : (
+          <button disabled={busy} onClick={() => void act(() => api.call('hosts.connect', { host }))}>
+            {t('hosts.connect')}
+          </button>
+        )}
+        <button
+          disabled={busy || state.status !== 'online'}
+          data-testid="run-doctor"
+          onClick={() => void act(() => api.call('hosts.doctor', { host }))}
+        >
+          {t('hosts.runDoctor')}
+        </button>
+        {state.connectMs !== undefined && state.status === 'online' && (
+          <span className="muted small">{t('hosts.connectedIn', { ms: state.connectMs })}</span>
+        )}
+      </div>
+
+      <h2>{t('hosts.doctor')}</h2>
+      {!report ? (
+        <p className="muted">{t('hosts.noReport')}</p>
+      ) : (
+        <>
+          <p className="muted small" data-testid="doctor-versions">
+            libvirt {report.versions.libvirt ?? '?'} · QEMU {report.versions.qemu ?? '?'} · Ceph{' '}
+            {report.versions.ceph ?? '?'} · OpenSSH {report.versions.openssh ?? '?'} —{' '}
+            {t('hosts.checkedAt', { time: new Date(report.checkedAt).toLocaleTimeString() })}
+          </p>
+          <table className="table" data-testid="doctor-checks">
+            <thead>
+              <tr>
+                <th>{t('hosts.check')}</th>
+                <th>{t('hosts.result')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.checks.map((check) => (
+                <tr key={check.id} data-check={check.id} data-status={check.status}>
+                  <td className={`check-${check.status}`}>
+                    {check.status === 'ok' ? '✔' : check.status === 'unknown' ? '?' : '✖'}{' '}
+                    {t(`hosts.checks.${check.id}`, { defaultValue: check.id })}
+                    <div className="muted small">{t(`hosts.checkStatus.${check.status}`)}</div>
+                  </td>
+                  <td>
+                    <div>{check.summary}</div>
+                    {check.detail && check.status !== 'ok' && (
+                      <div className="muted small">{check.detail}</div>
+                    )}
+                    {check.fix && (
+                      <>
+                        <div className="small">{t('hosts.fix')}</div>
+                        <pre className="fix">{check.fix}</pre>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  )
+}
