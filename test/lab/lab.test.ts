@@ -14,6 +14,7 @@ import {
   asRootOn,
   domState,
   faults,
+  labCmd,
   labHost,
   readHostSyslog,
   readSerialLog,
@@ -22,6 +23,7 @@ import {
   sshAsEtalab,
   sshOk,
   sshTunnel,
+  tcpProbe,
   virsh,
   waitFor,
   waitForSerial,
@@ -178,6 +180,21 @@ describe('configuration like the runbook', () => {
   })
 })
 
+describe('guest network', () => {
+  it("guests configured the runbook's failover block: their failover IP answers via their host", async () => {
+    // The root namespace routes each running guest's failover IP to its host, as OVH does; the guest
+    // answers (RST on a closed port) only if eth0 got the /32 address and the route via the gateway.
+    for (const g of LAB_GUESTS.filter((x) => x.runningAtStart)) {
+      expect(await tcpProbe(g.failoverIp, 22)).toBe('refused')
+    }
+    const log = await consoleCommand('hv1', 'labvm1', 'cat /etc/network/interfaces; route -n', 'UG')
+    expect(log).toContain('address 10.77.100.1')
+    expect(log).toContain('netmask 255.255.255.255')
+    expect(log).toContain('post-up route add default gw 10.77.11.254 dev eth0')
+    expect(log).toMatch(/0\.0\.0\.0\s+10\.77\.11\.254\s+0\.0\.0\.0\s+UG/)
+  })
+})
+
 describe('Ceph as etalab', () => {
   it.each(hostNames)('%s: etalab runs rbd and ceph with --id libvirt', async (host) => {
     const images = JSON.parse(await sshOk(host, 'rbd --id libvirt ls -l --format json libvirt-ssd')) as {
@@ -301,6 +318,17 @@ describe('consoles', () => {
   })
 })
 
+/** The runbook's gateway change, typed on the guest's serial console: ifdown, edit, ifup. */
+async function setGuestGateway(host: LabHostName, vm: string, gw: string): Promise<void> {
+  const out = await consoleCommand(
+    host,
+    vm,
+    `ifdown eth0; sed -i -r 's/10\\.77\\.1[0-9]\\.254/${gw}/g' /etc/network/interfaces; ifup eth0; route -n | grep UG; echo gw-$((40+2))-set`,
+    'gw-42-set',
+  )
+  expect(out).toMatch(new RegExp(`0\\.0\\.0\\.0\\s+${gw.replace(/\./g, '\\.')}\\s+0\\.0\\.0\\.0\\s+UG`))
+}
+
 describe('live migration', () => {
   const migrate = async (from: LabHostName, to: LabHostName) => {
     const dst = labHost(to).migrationAddress
@@ -320,6 +348,8 @@ describe('live migration', () => {
     // leave labvm1 where `lab up` put it, whatever happened
     if ((await domState('hv2', 'labvm1').catch(() => '')) === 'running')
       await migrate('hv2', 'hv1').catch(() => {})
+    await labCmd('failover', 'labvm1', 'hv1').catch(() => {})
+    await setGuestGateway('hv1', 'labvm1', labHost('hv1').gateway).catch(() => {})
   }, 90_000)
 
   it('labvm1 migrates hv1 -> hv2 -> hv1 with --live --p2p over the private network', async () => {
@@ -329,9 +359,16 @@ describe('live migration', () => {
     // the guest kept running: its shell answers on the destination's serial console
     const marker = `migrated${process.pid}`
     await consoleCommand('hv2', 'labvm1', `echo $((6*7))${marker}`, `42${marker}`)
+    // the runbook's after-migration steps: move the failover IP (OVH), then the guest's gateway
+    await labCmd('failover', 'labvm1', 'hv2')
+    await setGuestGateway('hv2', 'labvm1', labHost('hv2').gateway)
+    expect(await tcpProbe('10.77.100.1', 22)).toBe('refused')
     await migrate('hv2', 'hv1')
     expect(await domState('hv1', 'labvm1')).toBe('running')
     expect(await domState('hv2', 'labvm1')).toBe('shut off')
+    await labCmd('failover', 'labvm1', 'hv1')
+    await setGuestGateway('hv1', 'labvm1', labHost('hv1').gateway)
+    expect(await tcpProbe('10.77.100.1', 22)).toBe('refused')
     for (const h of hostNames) expect(await virsh(h, 'domuuid labvm1')).toContain(LAB_GUESTS[0]!.uuid)
   }, 120_000)
 })

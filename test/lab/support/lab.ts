@@ -362,3 +362,19 @@ export function canConnect(host: string, port: number, timeoutMs = 2000): Promis
     s.once('error', () => done(false))
   })
 }
+
+/** One TCP connection attempt: 'open', 'refused' (a host answered with RST), or the error code. */
+export function tcpProbe(host: string, port: number, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port })
+    const done = (r: string) => {
+      s.destroy()
+      resolve(r)
+    }
+    s.setTimeout(timeoutMs, () => done('timeout'))
+    s.once('connect', () => done('open'))
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      done(e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? e.message)),
+    )
+  })
+}
