@@ -73,6 +73,11 @@ export function typedCall<M extends MethodName>(
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
+  return (await createCoreWithContext(options)).core
+}
+
+/** The core and its services' shared context, for code in the same process (lab tests, benchmarks). */
+export async function createCoreWithContext(options: CoreOptions): Promise<{ core: Core; context: CoreContext }> {
   const events = new CoreEvents()
   const config = new ConfigStore({
     path: options.configPath,
@@ -125,7 +130,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Adding a service means adding it here; TypeScript refuses a contract method without a handler.
   const handlers: Handlers = { ...appService(context), ...configService(context), ...hostsService(context) }
 
-  return {
+  const core: Core = {
     async call(method, params) {
       if (!isMethodName(method)) {
         throw new ApiError({
@@ -162,4 +167,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await hosts.close()
     },
   }
+  return { core, context }
 }

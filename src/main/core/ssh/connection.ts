@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import net from 'node:net'
 import { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError, type ApiErrorData } from '../../../shared/errors'
@@ -46,6 +47,8 @@ export interface ConnectionStats {
   /** Public keys offered to the server (each counts as one failure for fail2ban if refused). */
   keyOffers: number
   lastConnectMs?: number
+  /** This side's TCP port: lets a test (or an admin) find the sshd process serving the connection. */
+  localPort?: number
 }
 
 // Statuses after which only the user may try again.
@@ -310,7 +313,13 @@ export class HostConnection {
     this.setState({ status: 'connecting' })
 
     const methods = [...plan.methods]
+    // Our own socket, so its local port is known (and a ProxyJump channel could stand in for it later).
+    const socket = net.connect({ host: host.hostname, port: host.port })
+    socket.once('connect', () => {
+      this.stats.localPort = socket.localPort
+    })
     const config: ConnectConfig = {
+      sock: socket,
       host: host.hostname,
       port: host.port,
       username: host.user,
