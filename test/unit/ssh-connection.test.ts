@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ResolvedHost } from '../../src/shared/contract'
 import type { HostKeyPrompt, HostState } from '../../src/shared/hosts'
 import { SshRunner } from '../../src/main/core/remote/runner'
@@ -134,6 +134,30 @@ describe('host connection', () => {
     expect(pool.list()[0]?.error?.code).toBe('host.offline')
     await sshd.start()
     await until('online again', () => status() === 'online')
+  })
+})
+
+describe('resume from sleep', () => {
+  it('probes every connection when the wall clock jumps between two ticks', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    try {
+      const sleepy = new HostPool({
+        home: dir,
+        onState: () => undefined,
+        onHostKeyPrompt: () => undefined,
+        onPassphrasePrompt: () => undefined,
+      })
+      await sleepy.configure({ hosts: [] }, false)
+      const probe = vi.spyOn(sleepy, 'probeAll')
+      vi.advanceTimersByTime(20_000)
+      expect(probe).not.toHaveBeenCalled()
+      vi.setSystemTime(Date.now() + 10 * 60_000) // the laptop slept ten minutes
+      vi.advanceTimersByTime(5_000)
+      expect(probe).toHaveBeenCalledTimes(1)
+      await sleepy.close()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
