@@ -137,6 +137,47 @@ describe('host connection', () => {
   })
 })
 
+describe('encrypted keys', () => {
+  it('asks for the passphrase, refuses a wrong one locally, and connects with the right one', async () => {
+    const { utils } = await import('ssh2')
+    const locked = utils.generateKeyPairSync('ed25519', {
+      passphrase: 'correct horse',
+      cipher: 'aes256-ctr',
+      rounds: 4,
+    })
+    const lockedSshd = await startFakeSshd({ hostKey: hostKey.privateKey, clientPublicKey: locked.public })
+    const keyPath = path.join(dir, 'id_locked')
+    fs.writeFileSync(keyPath, locked.private, { mode: 0o600 })
+    fs.writeFileSync(knownHosts(), `[127.0.0.1]:${lockedSshd.port} ${hostKey.publicSSH}\n`)
+    const asked: unknown[] = []
+    const lockedPool = new HostPool({
+      home: dir,
+      globalKnownHostsFiles: [],
+      onState: () => undefined,
+      onHostKeyPrompt: () => undefined,
+      onPassphrasePrompt: (prompt) => asked.push(prompt),
+    })
+    try {
+      await lockedPool.configure({
+        hosts: [{ ...resolved(keyPath), port: lockedSshd.port }],
+        knownHostsFile: knownHosts(),
+      })
+      const connection = lockedPool.get('hv1')
+      expect(connection.current).toMatchObject({ status: 'passphrase-needed', lockedKeys: [keyPath] })
+      expect(asked).toEqual([{ host: 'hv1', keyPath }])
+      expect(lockedSshd.keyOffers).toEqual([])
+      expect(() => lockedPool.keys.unlock(keyPath, 'wrong')).toThrow(/does not decrypt/)
+      lockedPool.keys.unlock(keyPath, 'correct horse')
+      connection.connect()
+      await until('online with the unlocked key', () => connection.status === 'online')
+      expect(lockedSshd.keyOffers).toHaveLength(1)
+    } finally {
+      await lockedPool.close()
+      await lockedSshd.stop()
+    }
+  })
+})
+
 describe('resume from sleep', () => {
   it('probes every connection when the wall clock jumps between two ticks', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
