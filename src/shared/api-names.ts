@@ -14,12 +14,23 @@ export const METHOD_NAMES = [
   'hosts.acceptHostKey',
   'hosts.providePassphrase',
   'hosts.doctor',
+  'inventory.get',
+  'inventory.refresh',
+  'vm.start',
+  'vm.shutdown',
+  'vm.forceOff',
+  'vm.reboot',
+  'jobs.list',
+  'jobs.get',
+  'jobs.cancel',
 ] as const
 export const EVENT_NAMES = [
   'config.changed',
   'hosts.state',
   'hosts.hostKeyPrompt',
   'hosts.passphrasePrompt',
+  'inventory.changed',
+  'jobs.update',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

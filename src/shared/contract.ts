@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
 import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
+import { HostInventorySchema, VmSchema } from './inventory'
+import { JobSchema } from './jobs'
+import { UUID_PATTERN } from './names'
 
 export { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName }
 
@@ -21,6 +24,13 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
 }
 const noParams = z.object({}).strict()
 const hostParams = z.object({ host: z.string() }).strict()
+/** Existing VMs are addressed by UUID, on a named host. */
+const vmOnHost = z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), host: z.string() })
+
+export const InventorySnapshotSchema = z.object({
+  hosts: z.array(HostInventorySchema),
+  vms: z.array(VmSchema),
+})
 
 export const AppInfoSchema = z.object({
   name: z.string(),
@@ -81,6 +91,30 @@ export const methods = {
   ),
   /** Runs the host doctor again. */
   'hosts.doctor': method(hostParams, DoctorReportSchema),
+  /** The last known inventory of every host and the cluster's VMs with their danger flags. */
+  'inventory.get': method(noParams, InventorySnapshotSchema),
+  /** Refreshes one host, or all of them, now. */
+  'inventory.refresh': method(z.object({ host: z.string().optional() }).strict(), InventorySnapshotSchema),
+  /**
+   * Starts a VM on a host, as a job. Refused (the job fails with each reason) while it runs elsewhere,
+   * its disks are open, a managed save exists, or a host cannot be asked — unless that host is in
+   * overrideUnreachable.
+   */
+  'vm.start': method(
+    vmOnHost.extend({ overrideUnreachable: z.array(z.string()).optional() }).strict(),
+    JobSchema,
+  ),
+  /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
+  'vm.shutdown': method(
+    vmOnHost.extend({ timeoutSeconds: z.number().int().min(1).max(3600).optional() }).strict(),
+    JobSchema,
+  ),
+  /** Power cut: confirmName must be the VM's exact name. */
+  'vm.forceOff': method(vmOnHost.extend({ confirmName: z.string() }).strict(), JobSchema),
+  'vm.reboot': method(vmOnHost.strict(), JobSchema),
+  'jobs.list': method(noParams, z.array(JobSchema)),
+  'jobs.get': method(z.object({ id: z.string() }).strict(), JobSchema),
+  'jobs.cancel': method(z.object({ id: z.string() }).strict(), JobSchema),
 } as const satisfies { [M in MethodName]: MethodSpec }
 
 export const events = {
@@ -88,6 +122,9 @@ export const events = {
   'hosts.state': HostStateSchema,
   'hosts.hostKeyPrompt': HostKeyPromptSchema,
   'hosts.passphrasePrompt': PassphrasePromptSchema,
+  /** One host's inventory changed (refresh or event), with the cluster's VMs recomputed. */
+  'inventory.changed': z.object({ host: HostInventorySchema, vms: z.array(VmSchema) }),
+  'jobs.update': JobSchema,
 } as const satisfies { [E in EventName]: z.ZodType }
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>

@@ -7,7 +7,8 @@ import {
   HYPERDESK_METADATA_NS,
   parseDomainXml,
 } from '../../src/main/core/inventory/domain-xml'
-import { buildVirshBatch, splitBatchOutput } from '../../src/main/core/inventory/host-batch'
+import { batchCommands, splitBatchOutput } from '../../src/main/core/inventory/host-batch'
+import { virshCommandString } from '../../src/main/core/remote/quote'
 import { hostBatchSections, readHostBatch } from '../../src/main/core/inventory/host-inventory'
 import { parseDomdisplay, parseDominfo, parseDomstats } from '../../src/main/core/inventory/virsh-parse'
 import type { HostInventory } from '../../src/shared/inventory'
@@ -21,8 +22,10 @@ const LABVM3 = '1ab0c0de-0000-4000-8000-000000000003'
 
 describe('virsh batch', () => {
   it('builds one virsh script with a marker before each section', () => {
-    const script = buildVirshBatch(
-      hostBatchSections({ xmlFor: [LABVM1], displayFor: [LABVM1], useDomstats: true, dominfoFor: [] }),
+    const script = virshCommandString(
+      batchCommands(
+        hostBatchSections({ xmlFor: [LABVM1], displayFor: [LABVM1], useDomstats: true, dominfoFor: [] }),
+      ),
     )
     expect(
       script.startsWith('echo @@hyperdesk-section hostname ; hostname ; echo @@hyperdesk-section nodeinfo'),
@@ -31,13 +34,9 @@ describe('virsh batch', () => {
     expect(script).toContain(`domdisplay ${LABVM1}`)
   })
 
-  it('refuses any token virsh would split or interpret', () => {
-    for (const bad of ['a b', 'x;reboot', "o'k", 'a"b', 'back\\slash', '#c', 'new\nline', '']) {
-      expect(() => buildVirshBatch([{ id: 'x', command: ['dominfo', bad] }]), JSON.stringify(bad)).toThrow(
-        /not safe/,
-      )
-    }
-    expect(() => buildVirshBatch([{ id: 'x y', command: ['list'] }])).toThrow(/not safe/)
+  it('refuses a section id that could leave its marker line', () => {
+    expect(() => batchCommands([{ id: 'x y', command: ['list'] }])).toThrow(/not safe/)
+    expect(() => batchCommands([{ id: 'x;reboot', command: ['list'] }])).toThrow(/not safe/)
   })
 
   it('splits the output into sections and keeps each section’s own errors', () => {

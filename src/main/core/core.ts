@@ -17,6 +17,15 @@ import { SshRunner, type RemoteRunner } from './remote/runner'
 import { appService } from './services/app'
 import { configService } from './services/config'
 import { hostsService } from './services/hosts'
+import { inventoryService } from './services/inventory'
+import { jobsService } from './services/jobs'
+import { vmService } from './services/vm'
+import { Rbd } from './ceph/rbd'
+import { InventoryService } from './inventory/inventory-service'
+import { JobManager } from './jobs/job-manager'
+import { KeyedMutex } from './jobs/keyed-mutex'
+import { audit } from './remote/audit'
+import { Lifecycle } from './vm/lifecycle'
 import { HostPool, type PoolOptions } from './ssh/pool'
 
 export interface CoreOptions {
@@ -30,6 +39,8 @@ export interface CoreOptions {
   autoConnect?: boolean
   /** Read-only known_hosts files after the user's (default /etc/ssh/ssh_known_hosts). */
   globalKnownHostsFiles?: readonly string[]
+  /** Periodic inventory refresh (default 15 s). */
+  inventoryPollMs?: number
   /** Connection tuning (tests). */
   connection?: PoolOptions['connection']
 }
@@ -44,6 +55,12 @@ export interface CoreContext {
   /** Commands on the hosts: use this, never a raw channel. */
   readonly runner: RemoteRunner
   readonly doctor: { check(host: string): Promise<DoctorReport> }
+  /** The live inventory of every host and VM. */
+  readonly inventory: InventoryService
+  readonly jobs: JobManager
+  readonly lifecycle: Lifecycle
+  /** A VM's name for messages, from the inventory (its UUID when unknown). */
+  vmName(uuid: string): string
 }
 
 export type Handler<M extends MethodName> = (
@@ -77,7 +94,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 }
 
 /** The core and its services' shared context, for code in the same process (lab tests, benchmarks). */
-export async function createCoreWithContext(options: CoreOptions): Promise<{ core: Core; context: CoreContext }> {
+export async function createCoreWithContext(
+  options: CoreOptions,
+): Promise<{ core: Core; context: CoreContext }> {
   const events = new CoreEvents()
   const config = new ConfigStore({
     path: options.configPath,
@@ -93,8 +112,13 @@ export async function createCoreWithContext(options: CoreOptions): Promise<{ cor
     onState: (state) => events.emit('hosts.state', state),
     onHostKeyPrompt: (prompt) => events.emit('hosts.hostKeyPrompt', prompt),
     onPassphrasePrompt: (prompt) => events.emit('hosts.passphrasePrompt', prompt),
-    // The doctor runs at every (re)connection; its failure is already in the host's state.
-    onOnline: (host) => void doctor.check(host).catch(() => undefined),
+    // The doctor runs at every (re)connection (its failure is already in the host's state); then the
+    // inventory reads the host, choosing its path from the doctor's findings.
+    onOnline: (host) =>
+      void doctor
+        .check(host)
+        .catch(() => undefined)
+        .finally(() => inventory.hostOnline(host)),
   })
   const runner = new SshRunner(hosts, () => {
     const ceph = config.requireConfig().ceph
@@ -113,7 +137,40 @@ export async function createCoreWithContext(options: CoreOptions): Promise<{ cor
       return report
     },
   }
-  const context: CoreContext = { options, events, config, hosts, runner, doctor }
+  const hostNames = (): string[] =>
+    config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []
+  const inventory = new InventoryService({
+    runner,
+    events,
+    hostNames,
+    // Until the doctor has answered, assume a libvirt recent enough for domstats (1.2.8, 2014).
+    hasDomstats: (host) =>
+      hosts.list().find((state) => state.name === host)?.doctor?.capabilities.hasDomstats ?? true,
+    ...(options.inventoryPollMs ? { pollIntervalMs: options.inventoryPollMs } : {}),
+  })
+  const jobs = new JobManager((job) => events.emit('jobs.update', job))
+  const lifecycle = new Lifecycle({
+    runner,
+    inventory,
+    rbd: new Rbd(runner),
+    vmLocks: new KeyedMutex(),
+    hostNames,
+    audit: (host, action, vm) => audit(runner, host, { action, vm }),
+  })
+  const vmName = (uuid: string): string =>
+    inventory.snapshot().vms.find((vm) => vm.uuid === uuid)?.name ?? uuid
+  const context: CoreContext = {
+    options,
+    events,
+    config,
+    hosts,
+    runner,
+    doctor,
+    inventory,
+    jobs,
+    lifecycle,
+    vmName,
+  }
 
   // The pool follows the cluster file: on load and on every change.
   const applyConfig = (state: ConfigState) =>
@@ -125,10 +182,21 @@ export async function createCoreWithContext(options: CoreOptions): Promise<{ cor
       options.autoConnect ?? true,
     )
   await applyConfig(config.current)
-  const stopFollowingConfig = events.on('config.changed', (state) => void applyConfig(state))
+  inventory.start()
+  const stopFollowingConfig = events.on('config.changed', (state) => {
+    void applyConfig(state)
+    inventory.followHosts()
+  })
 
   // Adding a service means adding it here; TypeScript refuses a contract method without a handler.
-  const handlers: Handlers = { ...appService(context), ...configService(context), ...hostsService(context) }
+  const handlers: Handlers = {
+    ...appService(context),
+    ...configService(context),
+    ...hostsService(context),
+    ...inventoryService(context),
+    ...vmService(context),
+    ...jobsService(context),
+  }
 
   const core: Core = {
     async call(method, params) {
@@ -164,6 +232,7 @@ export async function createCoreWithContext(options: CoreOptions): Promise<{ cor
     },
     async close() {
       stopFollowingConfig()
+      inventory.stop()
       await hosts.close()
     },
   }

@@ -9,28 +9,18 @@ export const SECTION_MARKER = '@@hyperdesk-section '
 export interface BatchSection {
   /** Identifies the section in the output; [A-Za-z0-9:._-] only. */
   id: string
-  /** One virsh command with its arguments, each already safe as a single virsh token. */
+  /** One virsh command with its arguments (quoted later by virshCommandString). */
   command: readonly string[]
 }
 
 const SECTION_ID = /^[A-Za-z0-9:._-]+$/
-const SAFE_TOKEN = /^[A-Za-z0-9@%+=:,./_-]+$/
 
-/**
- * The argument of `virsh '<script>'`. Tokens are restricted to characters virsh's own tokenizer
- * leaves alone (no quotes, spaces, backslashes, ';' or '#'), so no value can start another command;
- * anything else is refused rather than escaped.
- */
-export function buildVirshBatch(sections: readonly BatchSection[]): string {
-  return sections
-    .map(({ id, command }) => {
-      if (!SECTION_ID.test(id)) throw new Error(`batch section id ${JSON.stringify(id)} is not safe`)
-      for (const token of command) {
-        if (!SAFE_TOKEN.test(token)) throw new Error(`virsh batch token ${JSON.stringify(token)} is not safe`)
-      }
-      return `echo ${SECTION_MARKER.trim()} ${id} ; ${command.join(' ')}`
-    })
-    .join(' ; ')
+/** The batch as virsh commands: each section's command after an `echo` of its marker. */
+export function batchCommands(sections: readonly BatchSection[]): string[][] {
+  return sections.flatMap(({ id, command }) => {
+    if (!SECTION_ID.test(id)) throw new Error(`batch section id ${JSON.stringify(id)} is not safe`)
+    return [['echo', SECTION_MARKER.trim(), id], [...command]]
+  })
 }
 
 /**

@@ -1,0 +1,280 @@
+import type { HostInventory, Vm } from '../../../shared/inventory'
+import { ApiError } from '../../../shared/errors'
+import type { CoreEvents } from '../events'
+import type { RemoteRunner } from '../remote/runner'
+import { buildVms } from './cluster-model'
+import { virshCommandString } from '../remote/quote'
+import { batchCommands } from './host-batch'
+import { HostBatchError, hostBatchSections, readHostBatch } from './host-inventory'
+import { needsDefinitionReload, parseVirshEventLine, stateAfterLifecycle } from './virsh-events'
+
+export interface InventoryOptions {
+  runner: RemoteRunner
+  events: CoreEvents
+  /** The configured hosts, in the cluster file's order. */
+  hostNames(): string[]
+  /** From the doctor: false forces the dominfo fallback (libvirt < 1.2.8). */
+  hasDomstats(host: string): boolean
+  /** A cheap full refresh to catch anything events missed. */
+  pollIntervalMs?: number
+  /** Refresh timeout on the host. */
+  refreshTimeoutSeconds?: number
+}
+
+export interface InventorySnapshot {
+  hosts: HostInventory[]
+  vms: Vm[]
+}
+
+const EVENT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000, 10000]
+const REFRESH_DEBOUNCE_MS = 150
+
+/**
+ * The live inventory of the cluster. One exec per host per refresh (a single read-only `virsh`
+ * running a batch), hosts in parallel; XML only for domains that are new or changed; `virsh event`
+ * streams per host update the state at once and schedule a refresh; a periodic refresh catches
+ * anything missed. A host that cannot be reached is marked unreachable; the others go on.
+ */
+export class InventoryService {
+  private readonly inventories = new Map<string, HostInventory>()
+  /** host → UUIDs whose definition must be read again */
+  private readonly staleDefinitions = new Map<string, Set<string>>()
+  private readonly refreshing = new Map<string, Promise<HostInventory>>()
+  private readonly refreshAgain = new Set<string>()
+  private readonly debounce = new Map<string, NodeJS.Timeout>()
+  private readonly streams = new Map<string, { close(): void }>()
+  /** Hosts whose event stream is being kept up. */
+  private readonly watching = new Set<string>()
+  private pollTimer: NodeJS.Timeout | undefined
+  private stopped = true
+
+  constructor(private readonly options: InventoryOptions) {}
+
+  snapshot(): InventorySnapshot {
+    const hosts = this.options
+      .hostNames()
+      .map((name) => this.inventories.get(name))
+      .filter((inventory): inventory is HostInventory => inventory !== undefined)
+    return { hosts, vms: buildVms(hosts) }
+  }
+
+  host(name: string): HostInventory | undefined {
+    return this.inventories.get(name)
+  }
+
+  /**
+   * Starts event streams and periodic refreshes. Hosts are refreshed as they come online
+   * (`hostOnline`), so start-up never waits for a slow or unreachable host.
+   */
+  start(): void {
+    this.stopped = false
+    this.followHosts()
+    this.pollTimer = setInterval(() => void this.refreshAll(), this.options.pollIntervalMs ?? 15_000)
+    this.pollTimer.unref()
+  }
+
+  /** Watches the events of hosts added to the cluster file, and forgets removed ones. */
+  followHosts(): void {
+    if (this.stopped) return
+    const names = new Set(this.options.hostNames())
+    for (const host of names) if (!this.watching.has(host)) void this.watchEvents(host, 0)
+    for (const host of [...this.watching]) {
+      if (names.has(host)) continue
+      this.watching.delete(host)
+      this.streams.get(host)?.close()
+      this.inventories.delete(host)
+    }
+  }
+
+  /** A host (re)connected: read it now, and let its event stream reconnect at once. */
+  hostOnline(host: string): void {
+    void this.refreshHost(host)
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.pollTimer) clearInterval(this.pollTimer)
+    for (const timer of this.debounce.values()) clearTimeout(timer)
+    this.debounce.clear()
+    for (const stream of this.streams.values()) stream.close()
+    this.streams.clear()
+    this.watching.clear()
+  }
+
+  async refreshAll(): Promise<InventorySnapshot> {
+    await Promise.all(this.options.hostNames().map((host) => this.refreshHost(host)))
+    return this.snapshot()
+  }
+
+  /**
+   * Refreshes one host. Concurrent calls share the refresh in flight, and one more runs after it
+   * when something asked during it, so no change is missed and no host is asked twice at once.
+   */
+  refreshHost(host: string): Promise<HostInventory> {
+    const running = this.refreshing.get(host)
+    if (running) {
+      this.refreshAgain.add(host)
+      return running
+    }
+    const refresh = this.doRefresh(host).finally(() => {
+      this.refreshing.delete(host)
+      if (this.refreshAgain.delete(host)) void this.refreshHost(host)
+    })
+    this.refreshing.set(host, refresh)
+    return refresh
+  }
+
+  /** Marks a domain's definition as changed (after the app itself redefined it, for instance). */
+  invalidateDefinition(host: string, uuid: string): void {
+    const set = this.staleDefinitions.get(host) ?? new Set<string>()
+    set.add(uuid)
+    this.staleDefinitions.set(host, set)
+  }
+
+  private async doRefresh(host: string): Promise<HostInventory> {
+    const previous = this.inventories.get(host)
+    try {
+      let inventory = await this.runBatch(host, previous, this.xmlWanted(host, previous))
+      // Domains seen for the first time need their definition: one follow-up exec, only then.
+      const missing = inventory.domains.filter((domain) => !domain.definition).map((domain) => domain.uuid)
+      const needDisplay = inventory.domains
+        .filter((d) => d.state === 'running' && d.displayPort === undefined)
+        .map((d) => d.uuid)
+      if (missing.length > 0 || needDisplay.length > 0) {
+        inventory = await this.runBatch(host, inventory, missing, inventory)
+      }
+      this.staleDefinitions.delete(host)
+      return this.publish(inventory)
+    } catch (error) {
+      const apiError = ApiError.from(error)
+      return this.publish({
+        host,
+        reachable: false,
+        error: apiError.message,
+        facts: previous?.facts ?? {},
+        domains: previous?.domains ?? [],
+        refreshedAt: Date.now(),
+      })
+    }
+  }
+
+  private xmlWanted(host: string, previous: HostInventory | undefined): string[] {
+    const stale = [...(this.staleDefinitions.get(host) ?? [])]
+    const known = previous?.domains.filter((domain) => domain.definition).map((domain) => domain.uuid) ?? []
+    return stale.filter((uuid) => known.includes(uuid))
+  }
+
+  private async runBatch(
+    host: string,
+    previous: HostInventory | undefined,
+    xmlFor: string[],
+    current?: HostInventory,
+  ): Promise<HostInventory> {
+    const basis = current ?? previous
+    const useDomstats = this.options.hasDomstats(host)
+    const running =
+      basis?.domains.filter((domain) => domain.state === 'running').map((domain) => domain.uuid) ?? []
+    const sections = hostBatchSections({
+      xmlFor,
+      displayFor: running,
+      useDomstats,
+      dominfoFor: basis?.domains.map((domain) => domain.uuid) ?? [],
+    })
+    // stderr merged into stdout, both line-buffered, so each error lands in its own section.
+    const result = await this.options.runner.run(
+      host,
+      [
+        'sh',
+        '-c',
+        'exec stdbuf -oL -eL "$@" 2>&1',
+        'hyperdesk-refresh',
+        'virsh',
+        '-r',
+        '-c',
+        'qemu:///system',
+        virshCommandString(batchCommands(sections)),
+      ],
+      {
+        timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
+        allowFailure: true,
+        step: 'refresh inventory',
+      },
+    )
+    try {
+      const inventory = readHostBatch(host, result.stdout, basis)
+      // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
+      if (!useDomstats && !basis && inventory.domains.length > 0)
+        return this.runBatch(host, inventory, xmlFor, inventory)
+      return inventory
+    } catch (error) {
+      if (error instanceof HostBatchError) {
+        throw new ApiError({
+          code: 'inventory.refresh-failed',
+          host,
+          step: `virsh ${error.section}`,
+          message: error.message,
+          hint: 'Check with the host doctor that etalab can use libvirt (group libvirt) and that libvirtd runs.',
+        })
+      }
+      throw error
+    }
+  }
+
+  private publish(inventory: HostInventory): HostInventory {
+    this.inventories.set(inventory.host, inventory)
+    this.options.events.emit('inventory.changed', { host: inventory, vms: this.snapshot().vms })
+    return inventory
+  }
+
+  private scheduleRefresh(host: string): void {
+    clearTimeout(this.debounce.get(host))
+    const timer = setTimeout(() => {
+      this.debounce.delete(host)
+      void this.refreshHost(host)
+    }, REFRESH_DEBOUNCE_MS)
+    timer.unref()
+    this.debounce.set(host, timer)
+  }
+
+  /** Applies a virsh event at once (state) and refreshes the host soon after (details). */
+  handleEventLine(host: string, line: string): void {
+    const event = parseVirshEventLine(line)
+    const inventory = this.inventories.get(host)
+    if (!event || !inventory) return
+    const domain = inventory.domains.find((candidate) => candidate.name === event.domain)
+    const state = stateAfterLifecycle(event.event)
+    if (domain && state && domain.state !== state) {
+      domain.state = state
+      if (state !== 'running') delete domain.displayPort
+      this.publish({ ...inventory, refreshedAt: Date.now() })
+    }
+    if (domain && needsDefinitionReload(event)) this.invalidateDefinition(host, domain.uuid)
+    this.scheduleRefresh(host)
+  }
+
+  private async watchEvents(host: string, attempt: number): Promise<void> {
+    if (this.stopped) return
+    this.watching.add(host)
+    let connectedAt = 0
+    try {
+      const stream = await this.options.runner.stream(
+        host,
+        ['virsh', '-r', '-c', 'qemu:///system', 'event', '--all', '--loop', '--timestamp'],
+        (line) => this.handleEventLine(host, line),
+      )
+      this.streams.set(host, stream)
+      connectedAt = Date.now()
+      // Events may have been missed while the stream was down.
+      if (attempt > 0) this.scheduleRefresh(host)
+      await stream.done
+    } catch {
+      // The host is unreachable; the refresh path reports it. Try again later.
+    }
+    this.streams.delete(host)
+    if (this.stopped || !this.watching.has(host)) return
+    const next = connectedAt && Date.now() - connectedAt > 30_000 ? 0 : attempt
+    const delay = EVENT_RECONNECT_DELAYS_MS[Math.min(next, EVENT_RECONNECT_DELAYS_MS.length - 1)] ?? 10_000
+    const timer = setTimeout(() => void this.watchEvents(host, next + 1), delay)
+    timer.unref()
+  }
+}

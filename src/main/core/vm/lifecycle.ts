@@ -1,0 +1,268 @@
+import os from 'node:os'
+import type { DomainOnHost, Vm } from '../../../shared/inventory'
+import { ApiError } from '../../../shared/errors'
+import { isUuid } from '../../../shared/names'
+import type { Rbd, RbdImageRef } from '../ceph/rbd'
+import type { InventoryService } from '../inventory/inventory-service'
+import type { JobContext } from '../jobs/job-manager'
+import type { KeyedMutex } from '../jobs/keyed-mutex'
+import { localAdminName } from '../remote/audit'
+import type { RemoteRunner } from '../remote/runner'
+
+/**
+ * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to
+ * memory. Start is refused while the VM runs elsewhere, while its RBD images are open (watchers),
+ * while a managed save exists, or while a host cannot be asked (unless the user overrides that host);
+ * the check and the start happen under an RBD lock, so two admins cannot both start it.
+ */
+
+export interface LifecycleDeps {
+  runner: RemoteRunner
+  inventory: InventoryService
+  rbd: Rbd
+  vmLocks: KeyedMutex
+  hostNames(): string[]
+  /** Logs the change on the host for the other admins (`logger -t hyperdesk`). */
+  audit(host: string, action: string, vm: string): Promise<void>
+}
+
+export interface StartRequest {
+  uuid: string
+  host: string
+  /** Hosts the user explicitly accepts not to check (unreachable ones). */
+  overrideUnreachable?: string[]
+}
+
+export interface Refusal {
+  code: string
+  message: string
+  host?: string
+}
+
+/** A lock older than this is left over from a crash: say so and how to clear it. */
+const STALE_LOCK_MS = 5 * 60_000
+
+export class Lifecycle {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  private checkTarget(uuid: string, host: string): void {
+    if (!isUuid(uuid))
+      throw new ApiError({ code: 'vm.invalid-uuid', message: `Not a VM UUID: ${JSON.stringify(uuid)}` })
+    if (!this.deps.hostNames().includes(host)) {
+      throw new ApiError({
+        code: 'host.unknown',
+        message: `No host named ${JSON.stringify(host)} in the cluster file`,
+        host,
+      })
+    }
+  }
+
+  private domainOn(host: string, uuid: string): DomainOnHost {
+    const domain = this.deps.inventory.host(host)?.domains.find((candidate) => candidate.uuid === uuid)
+    if (!domain) {
+      throw new ApiError({
+        code: 'vm.not-defined',
+        host,
+        message: `The VM ${uuid} is not defined on ${host}.`,
+        hint: 'Sync its definition to this host first.',
+      })
+    }
+    return domain
+  }
+
+  /** Why the VM must not start on `host` now; empty when it may. Reads fresh state from every host. */
+  async startRefusals(
+    request: StartRequest,
+    context?: JobContext,
+  ): Promise<{ refusals: Refusal[]; vm: Vm | undefined; images: RbdImageRef[] }> {
+    const refusals: Refusal[] = []
+    context?.step('Reading every host’s state', 0.1)
+    const snapshot = await this.deps.inventory.refreshAll()
+    const vm = snapshot.vms.find((candidate) => candidate.uuid === request.uuid)
+    const domain = this.domainOn(request.host, request.uuid)
+    const name = domain.name
+    for (const inventory of snapshot.hosts) {
+      if (!inventory.reachable && !request.overrideUnreachable?.includes(inventory.host)) {
+        refusals.push({
+          code: 'host-unreachable',
+          host: inventory.host,
+          message: `${inventory.host} cannot be reached (${inventory.error ?? 'no answer'}): ${name} might be running there.`,
+        })
+      }
+    }
+    for (const host of vm?.runningOn ?? []) {
+      refusals.push({
+        code: host === request.host ? 'already-running' : 'running-elsewhere',
+        host,
+        message:
+          host === request.host
+            ? `${name} is already running on ${host}.`
+            : `${name} is running on ${host}: starting it on ${request.host} would run it twice on one disk.`,
+      })
+    }
+    for (const inventory of snapshot.hosts) {
+      const copy = inventory.domains.find((candidate) => candidate.uuid === request.uuid)
+      if (copy?.managedSave) {
+        refusals.push({
+          code: 'managed-save',
+          host: inventory.host,
+          message: `${name} has a saved memory image on ${inventory.host}; it would resume over a disk that may have changed since. Remove it there (virsh managedsave-remove) or start it on ${inventory.host}.`,
+        })
+      }
+    }
+    const images = (domain.definition?.disks ?? []).flatMap((disk) =>
+      disk.rbd ? [{ pool: disk.rbd.pool, image: disk.rbd.image }] : [],
+    )
+    if (refusals.length === 0) {
+      context?.step('Checking that no one has its disks open', 0.3)
+      for (const image of images) {
+        const watchers = await this.deps.rbd.watchers(request.host, image)
+        if (watchers.length > 0) {
+          refusals.push({
+            code: 'image-in-use',
+            message: `The disk ${image.pool}/${image.image} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU somewhere still uses it.`,
+          })
+        }
+      }
+    }
+    return { refusals, vm, images }
+  }
+
+  async start(request: StartRequest, context: JobContext): Promise<{ host: string }> {
+    this.checkTarget(request.uuid, request.host)
+    return this.deps.vmLocks.run(request.uuid, async () => {
+      const domain = this.domainOn(request.host, request.uuid)
+      const lockId = `hyperdesk-start:${localAdminName()}@${os.hostname()}:${Date.now()}`
+      const images = (domain.definition?.disks ?? []).flatMap((disk) =>
+        disk.rbd ? [{ pool: disk.rbd.pool, image: disk.rbd.image }] : [],
+      )
+      const locked: RbdImageRef[] = []
+      try {
+        context.step('Taking the start lock on its disks', 0.05)
+        for (const image of images) {
+          const attempt = await this.deps.rbd.tryLock(request.host, image, lockId)
+          if (!attempt.acquired) throw this.lockedError(domain.name, image, attempt.heldBy)
+          locked.push(image)
+        }
+        const { refusals } = await this.startRefusals(request, context)
+        if (refusals.length > 0) {
+          throw new ApiError({
+            code: 'vm.start.refused',
+            host: request.host,
+            step: 'pre-start checks',
+            message: `Not started: ${refusals.map((refusal) => refusal.message).join(' ')}`,
+            details: { refusals },
+            hint: refusals.some((refusal) => refusal.code === 'host-unreachable')
+              ? 'If you are sure the VM is not running on the unreachable host, start again and override that host.'
+              : undefined,
+          })
+        }
+        context.step(`Starting ${domain.name} on ${request.host}`, 0.6)
+        await this.deps.runner.virsh(request.host, ['start', request.uuid], {
+          step: `virsh start ${domain.name}`,
+          timeoutSeconds: 60,
+        })
+        await this.deps.audit(request.host, 'start', domain.name)
+        context.step('Started', 0.9)
+        await this.deps.inventory.refreshHost(request.host)
+        return { host: request.host }
+      } finally {
+        for (const image of locked) {
+          await this.deps.rbd.unlock(request.host, image, lockId).catch((error: unknown) => {
+            context.log(
+              `Could not release the start lock on ${image.pool}/${image.image}: ${ApiError.from(error).message}`,
+            )
+          })
+        }
+      }
+    })
+  }
+
+  private lockedError(name: string, image: RbdImageRef, heldBy: { id: string; locker: string }[]): ApiError {
+    const lock = heldBy[0]
+    const started = Number(lock?.id.split(':').at(-1))
+    const stale = Number.isFinite(started) && Date.now() - started > STALE_LOCK_MS
+    const spec = `${image.pool}/${image.image}`
+    return new ApiError({
+      code: 'vm.start.locked',
+      step: 'start lock',
+      message: stale
+        ? `${name}: a start lock on ${spec} was left by ${lock?.id ?? 'another client'} (an interrupted start).`
+        : `${name} is being started by someone else right now (${lock?.id ?? 'lock held'} on ${spec}).`,
+      hint:
+        stale && lock
+          ? `If no start is in progress, remove it: rbd lock rm ${spec} '${lock.id}' ${lock.locker}`
+          : 'Wait for it to finish, then look at where the VM runs.',
+      details: { locks: heldBy },
+    })
+  }
+
+  /** ACPI shutdown, then wait for the guest to stop; on timeout the result offers a force off. */
+  async shutdown(
+    uuid: string,
+    host: string,
+    timeoutSeconds: number,
+    context: JobContext,
+  ): Promise<{ stopped: boolean }> {
+    this.checkTarget(uuid, host)
+    return this.deps.vmLocks.run(uuid, async () => {
+      const domain = this.domainOn(host, uuid)
+      context.step(`Asking ${domain.name} to shut down (ACPI)`, 0.1)
+      await this.deps.runner.virsh(host, ['shutdown', uuid], {
+        step: `virsh shutdown ${domain.name}`,
+        signal: context.signal,
+      })
+      await this.deps.audit(host, 'shutdown', domain.name)
+      const deadline = Date.now() + timeoutSeconds * 1000
+      while (Date.now() < deadline) {
+        if (context.signal.aborted)
+          throw new ApiError({ code: 'job.cancelled', message: 'Stopped waiting for the shutdown.' })
+        const state = await this.deps.runner.virsh(host, ['domstate', uuid], {
+          step: 'virsh domstate',
+          allowFailure: true,
+        })
+        if (state.stdout.trim() === 'shut off') {
+          await this.deps.inventory.refreshHost(host)
+          return { stopped: true }
+        }
+        context.progress(
+          0.1 + (0.8 * (timeoutSeconds * 1000 - (deadline - Date.now()))) / (timeoutSeconds * 1000),
+        )
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+      }
+      context.log(
+        `${domain.name} did not stop within ${timeoutSeconds} s: the guest may ignore ACPI. You can force it off.`,
+      )
+      return { stopped: false }
+    })
+  }
+
+  /** Power cut. The caller must have the user confirm by typing the VM's name. */
+  async forceOff(uuid: string, host: string, confirmName: string, context: JobContext): Promise<void> {
+    this.checkTarget(uuid, host)
+    return this.deps.vmLocks.run(uuid, async () => {
+      const domain = this.domainOn(host, uuid)
+      if (confirmName !== domain.name) {
+        throw new ApiError({
+          code: 'vm.confirm-mismatch',
+          host,
+          message: `To force ${domain.name} off, confirm with its exact name.`,
+        })
+      }
+      context.step(`Forcing ${domain.name} off`, 0.3)
+      await this.deps.runner.virsh(host, ['destroy', uuid], { step: `virsh destroy ${domain.name}` })
+      await this.deps.audit(host, 'force off', domain.name)
+      await this.deps.inventory.refreshHost(host)
+    })
+  }
+
+  async reboot(uuid: string, host: string, context: JobContext): Promise<void> {
+    this.checkTarget(uuid, host)
+    return this.deps.vmLocks.run(uuid, async () => {
+      const domain = this.domainOn(host, uuid)
+      context.step(`Rebooting ${domain.name}`, 0.3)
+      await this.deps.runner.virsh(host, ['reboot', uuid], { step: `virsh reboot ${domain.name}` })
+      await this.deps.audit(host, 'reboot', domain.name)
+    })
+  }
+}
