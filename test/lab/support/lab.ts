@@ -258,6 +258,8 @@ export async function requireLab(): Promise<void> {
   }
   if (process.getuid?.() !== 0) notUp('the lab tests must run as root')
   if (!existsSync(LAB_CLUSTER_CONFIG)) notUp(`${LAB_CLUSTER_CONFIG} is missing`)
+  // without the lab's links, 10.77.x would follow the default route off this machine: never try
+  if (!existsSync('/sys/class/net/hdpriv')) notUp('its network (bridge hdpriv) does not exist')
   await Promise.all(
     LAB_HOSTS.map(async (h) => {
       const r = await sshAsEtalab(h.name, 'hostname', { timeoutMs: 15_000 })

@@ -1,0 +1,201 @@
+/**
+ * Issue 5's fault tests against the real lab: sshd stopped on one host, a wrong key (tried once,
+ * never retried: fail2ban), an unknown and a changed host key, and Ceph with its monitor stopped.
+ * Everything broken here is restored in afterAll, whatever happens.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { labCore, type LabCore } from '../support/lab-core'
+import {
+  faults,
+  labCmd,
+  readHostSyslog,
+  requireLab,
+  sshAsEtalab,
+  waitFor,
+  waitForHealthOk,
+} from './support/lab'
+
+beforeAll(requireLab, 60_000)
+afterAll(async () => {
+  await faults.sshd('hv3', 'start').catch(() => undefined)
+  await faults.mon('start').catch(() => undefined)
+  await waitForHealthOk(60_000).catch(() => undefined)
+}, 120_000)
+
+const cores: LabCore[] = []
+afterAll(async () => {
+  for (const core of cores) await core.cleanup()
+})
+async function newCore(edit?: Parameters<typeof labCore>[0]): Promise<LabCore> {
+  const core = await labCore(edit)
+  cores.push(core)
+  return core
+}
+
+function fingerprintOf(publicLine: string, dir: string): string {
+  const file = path.join(dir, `fp-${Date.now()}.pub`)
+  fs.writeFileSync(file, `${publicLine}\n`)
+  return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', file], { encoding: 'utf8' }).split(/\s+/)[1]!
+}
+
+describe('faults', () => {
+  it('a host whose sshd stops goes offline, the others keep working, and it comes back by itself', async () => {
+    const lab = await newCore()
+    await Promise.all(['hv1', 'hv2', 'hv3'].map((host) => lab.waitForStatus(host, 'online')))
+    const { hosts, runner } = lab.context
+    const localPort = hosts.get('hv3').stats.localPort
+    expect(localPort).toBeGreaterThan(0)
+
+    await faults.sshd('hv3', 'stop')
+    try {
+      // Stopping sshd keeps open sessions (as on a real host): end ours as a reboot would, by the
+      // pid of the sshd process that serves exactly our TCP connection.
+      const sockets = await labCmd('hv', 'hv3', 'ss', '-tnpH', 'state', 'established', '( sport = :22 )')
+      const ours = sockets.split('\n').find((line) => new RegExp(`:${localPort}\\s`).test(line))
+      const pids = [...(ours ?? '').matchAll(/pid=(\d+)/g)].map((match) => match[1]!)
+      expect(pids.length).toBeGreaterThan(0)
+      await labCmd('hv', 'hv3', 'kill', ...pids)
+      const offline = await lab.waitForStatus('hv3', 'offline', 20_000)
+      expect(offline.error).toMatchObject({ code: 'host.offline', host: 'hv3' })
+      console.log(`hv3 offline: ${offline.error?.message}`)
+
+      // The others keep answering while hv3 is down.
+      const [one, two] = await Promise.all([runner.run('hv1', ['hostname']), runner.run('hv2', ['hostname'])])
+      expect([one.stdout.trim(), two.stdout.trim()]).toEqual(['hv1', 'hv2'])
+      await expect(runner.run('hv3', ['hostname'])).rejects.toMatchObject({
+        code: 'host.offline',
+        host: 'hv3',
+      })
+      // Retries hit a closed port: still offline, with the reason.
+      await waitFor(
+        'a refused retry',
+        () =>
+          lab.history.some((state) => state.name === 'hv3' && /refused/.test(state.error?.message ?? '')) ||
+          undefined,
+      )
+    } finally {
+      await faults.sshd('hv3', 'start')
+    }
+    const started = Date.now()
+    await lab.waitForStatus('hv3', 'online', 45_000)
+    console.log(`hv3 back online ${Date.now() - started} ms after sshd started`)
+    expect((await runner.run('hv3', ['hostname'])).stdout.trim()).toBe('hv3')
+  }, 120_000)
+
+  it('a wrong key is offered exactly once and never retried', async () => {
+    const dir = fs.mkdtempSync('/tmp/hd-wrongkey-')
+    const keyFile = path.join(dir, 'id_wrong')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile])
+    const wrongPrint = fingerprintOf(fs.readFileSync(`${keyFile}.pub`, 'utf8').trim(), dir)
+    const lab = await newCore((cluster) => {
+      cluster.ssh.identityFile = keyFile
+      cluster.hosts = cluster.hosts.filter((host: { name: string }) => host.name === 'hv2')
+    })
+    const failed = await lab.waitForStatus('hv2', 'auth-failed', 20_000)
+    expect(failed.error?.hint).toMatch(/fail2ban/)
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    const connection = lab.context.hosts.get('hv2')
+    expect(connection.current.status).toBe('auth-failed')
+    expect(connection.stats).toMatchObject({ connectAttempts: 1, keyOffers: 1 })
+    const failedAt = lab.history.findIndex((state) => state.status === 'auth-failed')
+    expect(lab.history.slice(failedAt + 1).filter((state) => state.status === 'connecting')).toEqual([])
+    // The host's own log: sshd saw this key exactly once.
+    const log = await readHostSyslog('hv2')
+    const offers = log.split('\n').filter((line) => line.includes(wrongPrint))
+    console.log(`hv2 sshd log lines with the wrong key: ${offers.length}\n${offers.join('\n')}`)
+    expect(offers).toHaveLength(1)
+    fs.rmSync(dir, { recursive: true, force: true })
+  }, 60_000)
+
+  it('an unknown host key is asked about, and a changed one is refused naming both fingerprints', async () => {
+    const lab = await newCore()
+    const lines = fs.readFileSync(lab.knownHostsFile, 'utf8').split('\n')
+    const hv1Line = lines.find((line) => line.startsWith('10.77.11.1 '))!
+    const realPrint = fingerprintOf(hv1Line.split(' ').slice(1).join(' '), lab.dir)
+    // hv1: replace its key by another one; hv2: remove it.
+    const otherFile = path.join(lab.dir, 'other')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', otherFile])
+    const otherKey = fs.readFileSync(`${otherFile}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')
+    const otherPrint = fingerprintOf(otherKey, lab.dir)
+    fs.writeFileSync(
+      lab.knownHostsFile,
+      lines
+        .filter((line) => !line.startsWith('10.77.12.1 '))
+        .map((line) => (line === hv1Line ? `10.77.11.1 ${otherKey}` : line))
+        .join('\n'),
+    )
+    const prompts: unknown[] = []
+    lab.core.subscribe('hosts.hostKeyPrompt', (prompt) => prompts.push(prompt))
+    await lab.core.call('hosts.disconnect', { host: 'hv1' })
+    await lab.core.call('hosts.connect', { host: 'hv1' })
+    await lab.core.call('hosts.disconnect', { host: 'hv2' })
+    await lab.core.call('hosts.connect', { host: 'hv2' })
+
+    const changed = await lab.waitForStatus('hv1', 'key-changed')
+    expect(changed.error?.code).toBe('host.key-changed')
+    expect(changed.error?.message).toContain(realPrint)
+    expect(changed.error?.message).toContain(otherPrint)
+    expect(changed.knownFingerprints).toEqual([otherPrint])
+    console.log(`refused: ${changed.error?.message}`)
+
+    const unknown = await lab.waitForStatus('hv2', 'key-unknown')
+    const hv2Print = unknown.hostKey!.fingerprint
+    expect(prompts).toContainEqual({
+      host: 'hv2',
+      hostname: '10.77.12.1',
+      port: 22,
+      type: 'ssh-ed25519',
+      fingerprint: hv2Print,
+    })
+    await lab.core.call('hosts.acceptHostKey', { host: 'hv2', fingerprint: hv2Print })
+    await lab.waitForStatus('hv2', 'online')
+    expect(fs.readFileSync(lab.knownHostsFile, 'utf8')).toMatch(/\n10\.77\.12\.1 ssh-ed25519 \S+\n$/)
+    // hv1 stays refused: no automatic retry on a changed key.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expect(lab.states.get('hv1')?.status).toBe('key-changed')
+  }, 60_000)
+
+  it('a Ceph call with the monitor stopped times out with a clear error and leaves no process', async () => {
+    const lab = await newCore((cluster) => {
+      cluster.hosts = cluster.hosts.filter((host: { name: string }) => host.name === 'hv2')
+      cluster.ceph.monitorTimeoutSeconds = 5
+    })
+    await lab.waitForStatus('hv2', 'online')
+    const { runner } = lab.context
+    await faults.mon('stop')
+    try {
+      // 1. The app's way: ceph's own connect timeout (5 s) inside timeout -k on the host.
+      let started = Date.now()
+      const viaCeph = await runner.ceph('hv2', ['-s'], { step: 'read Ceph status' }).catch((e: unknown) => e)
+      const cephMs = Date.now() - started
+      expect(viaCeph).toMatchObject({ host: 'hv2', step: 'read Ceph status' })
+      expect((viaCeph as Error).message).toMatch(/ceph --id libvirt --connect-timeout 5 -s/)
+      expect((viaCeph as Error).message).toMatch(/timed out|timeout/i)
+      expect(cephMs).toBeLessThan(25_000 + 5_000)
+      console.log(
+        `ceph -s, monitor down: ${(viaCeph as { code: string }).code} after ${cephMs} ms: ${(viaCeph as Error).message}`,
+      )
+
+      // 2. A Ceph call that would hang forever (no connect timeout): the host's timeout ends it.
+      started = Date.now()
+      const hung = await runner
+        .run('hv2', ['ceph', '--id', 'libvirt', 'health'], { timeoutSeconds: 4 })
+        .catch((e: unknown) => e)
+      const hungMs = Date.now() - started
+      expect(hung).toMatchObject({ code: 'remote.timeout', host: 'hv2' })
+      expect((hung as { hint?: string }).hint).toMatch(/Ceph did not answer/)
+      expect(hungMs).toBeGreaterThanOrEqual(4_000)
+      expect(hungMs).toBeLessThan(4_000 + 5_000 + 3_000)
+      console.log(`hung ceph health stopped by the host's timeout after ${hungMs} ms`)
+
+      const left = await sshAsEtalab('hv2', 'pgrep -u etalab -x ceph; pgrep -u etalab -x timeout; true')
+      expect(left.stdout.trim()).toBe('')
+    } finally {
+      await faults.mon('start')
+    }
+    await waitForHealthOk(60_000)
+  }, 120_000)
+})
