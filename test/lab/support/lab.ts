@@ -208,17 +208,22 @@ export async function waitFor<T>(
   }
 }
 
-/** Waits until the serial log of `vm` on `host` matches `pattern`; returns the log. */
+/**
+ * Waits until the serial log of `vm` on `host` matches `pattern`, looking only past byte offset
+ * `since` (pass `readSerialLog(...).length` taken before acting: logs are appended across boots).
+ * Returns that new part of the log.
+ */
 export function waitForSerial(
   host: LabHostName,
   vm: string,
   pattern: RegExp,
   timeoutMs = 60_000,
+  since = 0,
 ): Promise<string> {
   return waitFor(
     `${vm}'s serial log on ${host} to match ${pattern}`,
     () => {
-      const log = readSerialLog(host, vm)
+      const log = readSerialLog(host, vm).slice(since)
       return pattern.test(log) ? log : undefined
     },
     timeoutMs,

@@ -1,0 +1,315 @@
+/**
+ * The live inventory and the VM lifecycle against the real lab: what the app sees equals what virsh
+ * says on each host; start/shutdown/force off round trips; every refusal of a start, with its reason;
+ * two cores racing to start one VM start it once; events resume after libvirtd restarts.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Core } from '../../src/main/core/core'
+import type { InventorySnapshot } from '../../src/main/core/inventory/inventory-service'
+import type { Job } from '../../src/shared/jobs'
+import { labCore, type LabCore } from '../support/lab-core'
+import {
+  asRootOn,
+  faults,
+  labCmd,
+  labGuest,
+  labRun,
+  LAB_HOSTS,
+  requireLab,
+  waitFor,
+  type LabHostName,
+} from './support/lab'
+
+const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
+const LABVM3 = labGuest('labvm3')
+let lab: LabCore
+
+function waitUntil<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs: number; what: string },
+): Promise<T> {
+  return waitFor(options.what, probe, options.timeoutMs)
+}
+
+/** Starts a job through the API and waits for it to end. */
+async function runJob(
+  core: Core,
+  method: 'vm.start' | 'vm.shutdown' | 'vm.forceOff',
+  params: Record<string, unknown>,
+): Promise<Job> {
+  const started = (await core.call(method, params)) as Job
+  return waitFor(
+    `the ${method} job to end`,
+    async () => {
+      const job = (await core.call('jobs.get', { id: started.id })) as Job
+      return job.state === 'running' ? undefined : job
+    },
+    90_000,
+  )
+}
+
+/** Where virsh itself (as root on each host) says a VM runs. */
+async function runningOn(vm: string): Promise<LabHostName[]> {
+  const states = await Promise.all(
+    HOSTS.map(
+      async (host) =>
+        [host, (await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'domstate', vm)).trim()] as const,
+    ),
+  )
+  return states.filter(([, state]) => state === 'running').map(([host]) => host)
+}
+
+async function stopEverywhere(vm: string): Promise<void> {
+  for (const host of HOSTS) {
+    await asRootOn(
+      host,
+      'sh',
+      '-c',
+      `virsh -c qemu:///system destroy ${vm} >/dev/null 2>&1; virsh -c qemu:///system managedsave-remove ${vm} >/dev/null 2>&1; true`,
+    )
+  }
+}
+
+beforeAll(async () => {
+  await requireLab()
+  await stopEverywhere(LABVM3.name)
+  // Events only: a long poll interval proves updates come from `virsh event`, not polling.
+  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
+  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
+  await waitUntil(
+    () => (lab.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3 ? true : undefined),
+    {
+      timeoutMs: 30_000,
+      what: 'a first inventory of the three hosts',
+    },
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await lab?.cleanup()
+  await stopEverywhere(LABVM3.name)
+})
+
+afterEach(async () => {
+  for (const host of HOSTS) await faults.sshd(host, 'start').catch(() => undefined)
+})
+
+describe('inventory', () => {
+  it('equals what virsh says on each host', async () => {
+    const snapshot = (await lab.core.call('inventory.refresh', {})) as InventorySnapshot
+    for (const host of HOSTS) {
+      const list = await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'list', '--all', '--uuid', '--name')
+      const expected = list
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .map(([uuid, name]) => `${uuid} ${name}`)
+        .sort()
+      const inventory = snapshot.hosts.find((candidate) => candidate.host === host)
+      expect(inventory?.reachable).toBe(true)
+      expect(inventory?.domains.map((d) => `${d.uuid} ${d.name}`).sort()).toEqual(expected)
+      for (const domain of inventory?.domains ?? []) {
+        const state = (await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'domstate', domain.uuid)).trim()
+        expect(`${host}/${domain.name}: ${domain.state}`).toBe(
+          `${host}/${domain.name}: ${state.replace('shut off', 'shutoff')}`,
+        )
+        expect(domain.definition?.uuid).toBe(domain.uuid)
+      }
+      expect(inventory?.facts.libvirtVersion).toMatch(/^\d+\.\d+/)
+      expect(inventory?.facts.cpus).toBeGreaterThan(0)
+    }
+    const labvm1 = snapshot.vms.find((vm) => vm.name === 'labvm1')
+    expect(labvm1?.definedOn.sort()).toEqual(HOSTS)
+    expect(labvm1?.runningOn).toEqual(await runningOn('labvm1'))
+    const running = snapshot.hosts.flatMap((h) =>
+      h.domains.filter((d) => d.name === 'labvm1' && d.state === 'running'),
+    )
+    expect(running[0]?.displayPort).toBeGreaterThanOrEqual(5900)
+  })
+})
+
+describe('lifecycle', () => {
+  it('starts, shuts down and forces off a VM, and the inventory follows through events', async () => {
+    const start = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
+    expect(start.error).toBeUndefined()
+    expect(start.state).toBe('succeeded')
+    expect(await runningOn(LABVM3.name)).toEqual(['hv3'])
+    await waitUntil(
+      () =>
+        lab.context.inventory
+          .snapshot()
+          .vms.find((vm) => vm.uuid === LABVM3.uuid)
+          ?.runningOn.join() === 'hv3'
+          ? true
+          : undefined,
+      {
+        timeoutMs: 5000,
+        what: 'inventory shows labvm3 on hv3',
+      },
+    )
+    expect(await labCmd('log', 'hv3')).toMatch(/hyperdesk.*start labvm3/)
+
+    // The busybox guest has no ACPI daemon: the shutdown times out and offers a force off.
+    const shutdown = await runJob(lab.core, 'vm.shutdown', {
+      uuid: LABVM3.uuid,
+      host: 'hv3',
+      timeoutSeconds: 3,
+    })
+    expect(shutdown.state).toBe('succeeded')
+    expect(shutdown.result).toEqual({ stopped: false })
+    expect(shutdown.log.map((line) => line.text).join('\n')).toMatch(/did not stop within 3 s/)
+
+    const wrongName = await runJob(lab.core, 'vm.forceOff', {
+      uuid: LABVM3.uuid,
+      host: 'hv3',
+      confirmName: 'labvm',
+    })
+    expect(wrongName.state).toBe('failed')
+    expect(wrongName.error?.code).toBe('vm.confirm-mismatch')
+    expect(await runningOn(LABVM3.name)).toEqual(['hv3'])
+
+    const forced = await runJob(lab.core, 'vm.forceOff', {
+      uuid: LABVM3.uuid,
+      host: 'hv3',
+      confirmName: LABVM3.name,
+    })
+    expect(forced.state).toBe('succeeded')
+    expect(await runningOn(LABVM3.name)).toEqual([])
+    await waitUntil(
+      () =>
+        lab.context.inventory.snapshot().vms.find((vm) => vm.uuid === LABVM3.uuid)?.runningOn.length === 0
+          ? true
+          : undefined,
+      {
+        timeoutMs: 5000,
+        what: 'inventory shows labvm3 stopped',
+      },
+    )
+  })
+
+  it('refuses to start a VM that runs on another host', async () => {
+    const labvm1 = labGuest('labvm1')
+    const [where] = await runningOn(labvm1.name)
+    const other = HOSTS.find((host) => host !== where)!
+    const job = await runJob(lab.core, 'vm.start', { uuid: labvm1.uuid, host: other })
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('vm.start.refused')
+    expect(job.error?.details?.refusals).toEqual([
+      expect.objectContaining({ code: 'running-elsewhere', host: where }),
+    ])
+    expect(job.error?.message).toContain(`running on ${where}`)
+    expect(await runningOn(labvm1.name)).toEqual([where])
+  })
+
+  it('refuses while the disk has a watcher (a QEMU or any client has it open)', async () => {
+    // `rbd watch` keeps a watch on the image, as a running QEMU elsewhere would.
+    const watcher = labRun('ssh', '1', `timeout 40 rbd --id libvirt watch ${LABVM3.pool}/${LABVM3.name}`)
+    await waitUntil(
+      async () => {
+        const status = await asRootOn(
+          'hv2',
+          'sh',
+          '-c',
+          `rbd --id libvirt status ${LABVM3.pool}/${LABVM3.name} --format json`,
+        )
+        return (JSON.parse(status) as { watchers: unknown[] }).watchers.length > 0 ? true : undefined
+      },
+      { timeoutMs: 15_000, what: 'the rbd watch to register' },
+    )
+    const job = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv2' })
+    expect(job.state).toBe('failed')
+    expect(job.error?.details?.refusals).toEqual([expect.objectContaining({ code: 'image-in-use' })])
+    expect(job.error?.message).toMatch(/is open by 10\.77\.0\.1:/)
+    expect(await runningOn(LABVM3.name)).toEqual([])
+    await asRootOn('hv1', 'pkill', '-f', 'rbd --id libvirt watch')
+    await watcher
+  })
+
+  it('refuses while a managed save exists on any host', async () => {
+    expect((await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })).state).toBe('succeeded')
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'managedsave', LABVM3.name)
+    const job = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv1' })
+    expect(job.state).toBe('failed')
+    expect(job.error?.details?.refusals).toEqual([
+      expect.objectContaining({ code: 'managed-save', host: 'hv3' }),
+    ])
+    const snapshot = lab.context.inventory.snapshot()
+    expect(snapshot.vms.find((vm) => vm.uuid === LABVM3.uuid)?.flags).toContain('managed-save')
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'managedsave-remove', LABVM3.name)
+    expect(await runningOn(LABVM3.name)).toEqual([])
+  })
+
+  it('refuses while a host cannot be asked, unless the user overrides that host', async () => {
+    await faults.sshd('hv2', 'stop')
+    await lab.waitForStatus('hv2', 'offline', 60_000)
+    const refused = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
+    expect(refused.state).toBe('failed')
+    expect(refused.error?.details?.refusals).toEqual([
+      expect.objectContaining({ code: 'host-unreachable', host: 'hv2' }),
+    ])
+    expect(refused.error?.hint).toMatch(/override/)
+
+    const overridden = await runJob(lab.core, 'vm.start', {
+      uuid: LABVM3.uuid,
+      host: 'hv3',
+      overrideUnreachable: ['hv2'],
+    })
+    expect(overridden.error).toBeUndefined()
+    expect(await runningOn(LABVM3.name)).toEqual(['hv3'])
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
+    await faults.sshd('hv2', 'start')
+    await lab.waitForStatus('hv2', 'online', 60_000)
+  })
+
+  it('starts a VM once when two cores race to start it on two hosts', async () => {
+    const second = await labCore()
+    try {
+      await Promise.all(HOSTS.map((host) => second.waitForStatus(host, 'online', 30_000)))
+      await waitUntil(
+        () =>
+          second.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3
+            ? true
+            : undefined,
+        {
+          timeoutMs: 30_000,
+          what: 'the second core’s inventory',
+        },
+      )
+      const [a, b] = await Promise.all([
+        runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv1' }),
+        runJob(second.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv2' }),
+      ])
+      const outcomes = [a, b].map((job) => job.state).sort()
+      expect(outcomes).toEqual(['failed', 'succeeded'])
+      const loser = [a, b].find((job) => job.state === 'failed')
+      expect(['vm.start.locked', 'vm.start.refused']).toContain(loser?.error?.code)
+      const where = await runningOn(LABVM3.name)
+      expect(where).toHaveLength(1)
+      await asRootOn(where[0]!, 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
+    } finally {
+      await second.cleanup()
+    }
+  })
+})
+
+describe('live updates', () => {
+  it('resume after libvirtd restarts, without polling', async () => {
+    await faults.libvirtd('hv3', 'restart')
+    // The event stream reconnects on its own (backoff ≤ 10 s); then a start must arrive as an event.
+    await new Promise((resolve) => setTimeout(resolve, 12_000))
+    const seen: number[] = []
+    const stop = lab.core.subscribe('inventory.changed', ({ host }) => {
+      if (host.host === 'hv3' && host.domains.find((d) => d.uuid === LABVM3.uuid)?.state === 'running')
+        seen.push(Date.now())
+    })
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'start', LABVM3.name)
+    const started = Date.now()
+    await waitUntil(() => (seen.length > 0 ? true : undefined), {
+      timeoutMs: 5000,
+      what: 'the started event from hv3',
+    })
+    stop()
+    console.log(`event after libvirtd restart reached the core in ${(seen[0] ?? 0) - started} ms`)
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
+  })
+})
