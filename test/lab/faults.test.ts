@@ -39,6 +39,18 @@ describe('fault controls', () => {
     expect((await sshAsEtalab('hv3', 'hostname')).stdout.trim()).toBe('hv3')
   })
 
+  it('sshd kill drops established sessions too', async () => {
+    const session = sshAsEtalab('hv3', 'sleep 30', { timeoutMs: 40_000 })
+    await new Promise((r) => setTimeout(r, 1000))
+    await faults.sshd('hv3', 'kill')
+    const r = await session
+    expect(r.code).toBe(255)
+    expect(r.ms).toBeLessThan(10_000)
+    expect((await sshAsEtalab('hv3', 'true')).stderr).toMatch(/Connection refused/)
+    await faults.sshd('hv3', 'start')
+    expect((await sshAsEtalab('hv3', 'hostname')).stdout.trim()).toBe('hv3')
+  })
+
   it('libvirtd stop -> virsh cannot connect; start -> answers; restart keeps a running guest', async () => {
     await faults.libvirtd('hv3', 'stop')
     const r = await sshAsEtalab('hv3', 'virsh -c qemu:///system list')

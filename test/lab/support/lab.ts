@@ -283,8 +283,12 @@ export async function requireLab(): Promise<void> {
 // ------------------------------------------------------------------ fault controls
 
 export const faults = {
-  /** stop/start the host's sshd (start waits until it listens); open sessions survive a stop */
-  sshd: (host: LabHostName, action: 'stop' | 'start') => labCmd('sshd', host, action),
+  /**
+   * stop: the listening sshd only — open sessions survive, as with `systemctl stop ssh`;
+   * kill: the listener and every session (established connections drop);
+   * start: waits until it listens.
+   */
+  sshd: (host: LabHostName, action: 'stop' | 'kill' | 'start') => labCmd('sshd', host, action),
   /** stop/start/restart libvirtd (start waits until it answers); running guests survive */
   libvirtd: (host: LabHostName, action: 'stop' | 'start' | 'restart') => labCmd('libvirtd', host, action),
   /** take the host's public and private links down (cut) or up (restore) */
