@@ -165,27 +165,24 @@ export class HostConnection {
   /** Resolves once online; fails at once with the reason when the host is not reachable now. */
   whenOnline(timeoutMs = (this.options.readyTimeoutMs ?? 15000) + 2000): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => settle(), timeoutMs)
-      const settle = () => {
+      const settle = (timedOut: boolean) => {
         const client = this.client
         if (this.state.status === 'online' && client) {
           finish()
           resolve(client)
-        } else if (this.state.status !== 'connecting' || this.closed) {
-          finish()
-          reject(this.unavailableError())
-        } else if (Date.now() >= deadline) {
+        } else if (timedOut || this.closed || this.state.status !== 'connecting') {
           finish()
           reject(this.unavailableError())
         }
       }
-      const deadline = Date.now() + timeoutMs
+      const onChange = () => settle(false)
+      const timer = setTimeout(() => settle(true), timeoutMs)
       const finish = () => {
         clearTimeout(timer)
-        this.changes.off('change', settle)
+        this.changes.off('change', onChange)
       }
-      this.changes.on('change', settle)
-      settle()
+      this.changes.on('change', onChange)
+      settle(false)
     })
   }
 
