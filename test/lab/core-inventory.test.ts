@@ -38,7 +38,7 @@ async function runJob(
   params: Record<string, unknown>,
 ): Promise<Job> {
   const started = (await core.call(method, params)) as Job
-  return waitFor(
+  const ended = await waitFor(
     `the ${method} job to end`,
     async () => {
       const job = (await core.call('jobs.get', { id: started.id })) as Job
@@ -46,6 +46,10 @@ async function runJob(
     },
     90_000,
   )
+  // Shown with any failing assertion on the job.
+  if (ended.error)
+    console.log(`${method} ${JSON.stringify(params)} → ${ended.state}: ${JSON.stringify(ended.error)}`)
+  return ended
 }
 
 /** Where virsh itself (as root on each host) says a VM runs. */
@@ -202,8 +206,9 @@ describe('lifecycle', () => {
   })
 
   it('refuses while the disk has a watcher (a QEMU or any client has it open)', async () => {
-    // `rbd watch` keeps a watch on the image, as a running QEMU elsewhere would.
-    const watcher = labRun('ssh', '1', `timeout 40 rbd --id libvirt watch ${LABVM3.pool}/${LABVM3.name}`)
+    // `rbd watch` keeps a watch on the image, as a running QEMU elsewhere would (it stops when its
+    // stdin closes, hence the sleep feeding it).
+    const watcher = labRun('ssh', '1', `sleep 47 | rbd --id libvirt watch ${LABVM3.pool}/${LABVM3.name}`)
     await waitUntil(
       async () => {
         const status = await asRootOn(
@@ -221,8 +226,22 @@ describe('lifecycle', () => {
     expect(job.error?.details?.refusals).toEqual([expect.objectContaining({ code: 'image-in-use' })])
     expect(job.error?.message).toMatch(/is open by 10\.77\.0\.1:/)
     expect(await runningOn(LABVM3.name)).toEqual([])
-    await asRootOn('hv1', 'pkill', '-f', 'rbd --id libvirt watch')
+    // Ending the sleep closes rbd watch's stdin: it unwatches and exits cleanly (a killed client's
+    // watch would linger until the OSD times it out, 30 s). [p] keeps pkill from matching its own sh.
+    await asRootOn('hv1', 'sh', '-c', "pkill -f 'slee[p] 47'; true")
     await watcher
+    await waitUntil(
+      async () => {
+        const status = await asRootOn(
+          'hv2',
+          'sh',
+          '-c',
+          `rbd --id libvirt status ${LABVM3.pool}/${LABVM3.name} --format json`,
+        )
+        return (JSON.parse(status) as { watchers: unknown[] }).watchers.length === 0 ? true : undefined
+      },
+      { timeoutMs: 45_000, what: 'the watch to go away' },
+    )
   })
 
   it('refuses while a managed save exists on any host', async () => {
@@ -240,7 +259,8 @@ describe('lifecycle', () => {
   })
 
   it('refuses while a host cannot be asked, unless the user overrides that host', async () => {
-    await faults.sshd('hv2', 'stop')
+    // kill, not stop: a stopped sshd leaves open sessions alive, as on a real host.
+    await faults.sshd('hv2', 'kill')
     await lab.waitForStatus('hv2', 'offline', 60_000)
     const refused = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
     expect(refused.state).toBe('failed')
@@ -302,14 +322,16 @@ describe('live updates', () => {
       if (host.host === 'hv3' && host.domains.find((d) => d.uuid === LABVM3.uuid)?.state === 'running')
         seen.push(Date.now())
     })
-    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'start', LABVM3.name)
     const started = Date.now()
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'start', LABVM3.name)
     await waitUntil(() => (seen.length > 0 ? true : undefined), {
       timeoutMs: 5000,
       what: 'the started event from hv3',
     })
     stop()
-    console.log(`event after libvirtd restart reached the core in ${(seen[0] ?? 0) - started} ms`)
+    console.log(
+      `after libvirtd restart: virsh start issued → state in the core: ${(seen[0] ?? 0) - started} ms`,
+    )
     await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
   })
 })

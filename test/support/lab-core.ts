@@ -1,7 +1,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createCoreWithContext, type Core, type CoreContext } from '../../src/main/core/core'
+import {
+  createCoreWithContext,
+  type Core,
+  type CoreContext,
+  type CoreOptions,
+} from '../../src/main/core/core'
 import type { HostState } from '../../src/shared/hosts'
 import { LAB_CLUSTER_CONFIG, LAB_KNOWN_HOSTS } from '../lab/support/lab'
 
@@ -24,6 +29,7 @@ export interface LabCore {
 
 export async function labCore(
   edit: (cluster: Record<string, any>) => void = () => undefined, // eslint-disable-line @typescript-eslint/no-explicit-any
+  coreOptions: Partial<CoreOptions> = {},
 ): Promise<LabCore> {
   delete process.env.SSH_AUTH_SOCK
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-labcore-'))
@@ -43,6 +49,7 @@ export async function labCore(
     home: dir,
     version: 'lab',
     globalKnownHostsFiles: [],
+    ...coreOptions,
   })
   core.subscribe('hosts.state', (state) => {
     states.set(state.name, state)

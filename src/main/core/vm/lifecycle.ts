@@ -120,7 +120,7 @@ export class Lifecycle {
         if (watchers.length > 0) {
           refusals.push({
             code: 'image-in-use',
-            message: `The disk ${image.pool}/${image.image} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU somewhere still uses it.`,
+            message: `The disk ${image.pool}/${image.image} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU somewhere still uses it (after a QEMU crash its watch expires within 30 s).`,
           })
         }
       }
@@ -191,7 +191,7 @@ export class Lifecycle {
         : `${name} is being started by someone else right now (${lock?.id ?? 'lock held'} on ${spec}).`,
       hint:
         stale && lock
-          ? `If no start is in progress, remove it: rbd lock rm ${spec} '${lock.id}' ${lock.locker}`
+          ? `If no start is in progress, remove it: rbd --id <client> --rbd-blocklist-on-break-lock=false lock rm ${spec} '${lock.id}' ${lock.locker}`
           : 'Wait for it to finish, then look at where the VM runs.',
       details: { locks: heldBy },
     })
