@@ -193,23 +193,24 @@ export class HostConnection {
   async exec(command: string, signal?: AbortSignal, urgent = false): Promise<ClientChannel> {
     const client = await this.whenOnline()
     const release = await this.execSlots.acquire(signal, urgent)
-    return new Promise<ClientChannel>((resolve, reject) => {
+    for (let attempt = 0; ; attempt++) {
       try {
-        client.exec(command, (error, channel) => {
-          if (error) {
-            release()
-            reject(this.channelError(error))
-            return
-          }
-          channel.once('close', release)
-          resolve(channel)
-        })
+        const channel = await openExec(client, command)
+        channel.once('close', release)
+        return channel
       } catch (error) {
-        // ssh2 throws synchronously when the connection closed a moment ago.
-        release()
-        reject(this.channelError(error as Error))
+        // ssh2 reports a channel closed when it gets the server's CLOSE, a moment before sshd frees
+        // that session: at the MaxSessions limit the next open can be refused. Wait and try again.
+        const refused =
+          (error as { reason?: number }).reason === 1 || /open failed/.test((error as Error).message)
+        const delay = SESSION_REFUSED_RETRY_MS[attempt]
+        if (!refused || delay === undefined || this.client !== client || signal?.aborted) {
+          release()
+          throw this.channelError(error as Error)
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay))
       }
-    })
+    }
   }
 
   /**
@@ -520,6 +521,20 @@ export class HostConnection {
         : 'The connection may have just dropped; Hyperdesk reconnects by itself.',
     })
   }
+}
+
+// Retries when sshd refuses a session at its limit: about 1.5 s in all.
+const SESSION_REFUSED_RETRY_MS = [20, 50, 100, 200, 400, 800]
+
+function openExec(client: Client, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)))
+    } catch (error) {
+      // ssh2 throws synchronously when the connection closed a moment ago.
+      reject(error as Error)
+    }
+  })
 }
 
 function targetOf(host: ResolvedHost): string {
