@@ -1,0 +1,150 @@
+/**
+ * Whole-cluster refresh: the app versus the naive way (one exec per VM, as by hand) and a hand-written
+ * one-exec-per-host batch, all in the same run, on the lab with 40 extra defined VMs per host, at 0 ms
+ * and 30 ms added round trip. Also: how long a libvirt event takes to reach the core's store.
+ * Reports ratios; asserts only that the three ways saw the same VMs (no timed assertions).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CoreEvents } from '../src/main/core/events'
+import { InventoryService } from '../src/main/core/inventory/inventory-service'
+import { parseVirshEventLine } from '../src/main/core/inventory/virsh-events'
+import { addVms, asRootOn, delVms, LAB_HOSTS, requireLab } from '../test/lab/support/lab'
+import { benchCore, CountingRunner, median, medianOf, timed, writeReport } from './support'
+
+const EXTRA_VMS = 40
+const RUNS = 5
+const HOSTS = LAB_HOSTS.map((host) => host.name)
+const report: string[] = []
+
+beforeAll(async () => {
+  await requireLab()
+  await delVms()
+  await addVms(EXTRA_VMS)
+}, 300_000)
+
+afterAll(async () => {
+  await delVms()
+  writeReport('inventory', report)
+}, 300_000)
+
+describe.each([0, 30])('inventory refresh at +%i ms round trip', (roundTrip) => {
+  let bench: Awaited<ReturnType<typeof benchCore>>
+  beforeAll(async () => {
+    bench = await benchCore(roundTrip)
+  }, 120_000)
+  afterAll(async () => bench?.close())
+
+  it('the app, the naive way and a hand batch, same data', async () => {
+    const runner = new CountingRunner(bench.lab.context.runner)
+    const newInventory = () =>
+      new InventoryService({
+        runner,
+        events: new CoreEvents(),
+        hostNames: () => HOSTS,
+        hasDomstats: () => true,
+      })
+
+    // Cold: a fresh inventory, definitions included (what a start-up costs).
+    runner.execs = 0
+    const cold = await timed(() => newInventory().refreshAll())
+    const coldExecs = runner.execs
+    const vmCount = cold.value.vms.length
+    expect(vmCount).toBeGreaterThanOrEqual(EXTRA_VMS + 3)
+
+    // Warm: the steady-state refresh (definitions cached, updated from events).
+    const warmInventory = newInventory()
+    await warmInventory.refreshAll()
+    runner.execs = 0
+    const warm = await medianOf(RUNS, () => warmInventory.refreshAll())
+    const warmExecs = runner.execs / RUNS
+
+    // Naive: list, then one exec per VM (dominfo + dumpxml), hosts in parallel.
+    const naive = async () => {
+      await Promise.all(
+        HOSTS.map(async (host) => {
+          const list = await runner.virsh(host, ['list', '--all', '--uuid'])
+          for (const uuid of list.stdout.split('\n').filter(Boolean)) {
+            await runner.run(host, [
+              'sh',
+              '-c',
+              'virsh -r -c qemu:///system dominfo "$1"; virsh -r -c qemu:///system dumpxml "$1"',
+              'naive',
+              uuid,
+            ])
+          }
+        }),
+      )
+    }
+    runner.execs = 0
+    const naiveMs = await medianOf(Math.min(RUNS, 3), naive)
+    const naiveExecs = runner.execs / Math.min(RUNS, 3)
+
+    // Hand batch: one virsh per host with list, domstats and every dumpxml (the design's mark).
+    const uuidsByHost = new Map(cold.value.hosts.map((host) => [host.host, host.domains.map((d) => d.uuid)]))
+    const hand = async () => {
+      await Promise.all(
+        HOSTS.map((host) =>
+          runner.virshBatch(host, [
+            ['list', '--all'],
+            ['domstats', '--raw'],
+            ...(uuidsByHost.get(host) ?? []).map((uuid) => ['dumpxml', uuid]),
+          ]),
+        ),
+      )
+    }
+    runner.execs = 0
+    const handMs = await medianOf(RUNS, hand)
+    const handExecs = runner.execs / RUNS
+
+    report.push(
+      `inventory refresh, +${roundTrip} ms RTT, ${HOSTS.length} hosts, ${vmCount} VMs (${EXTRA_VMS} extra per host), median of ${RUNS}:`,
+      `  app, steady state       ${warm.toFixed(1).padStart(8)} ms   ${warmExecs} execs/refresh`,
+      `  app, cold (with XML)    ${cold.ms.toFixed(1).padStart(8)} ms   ${coldExecs} execs`,
+      `  hand batch (1 per host) ${handMs.toFixed(1).padStart(8)} ms   ${handExecs} execs`,
+      `  naive (1 per VM)        ${naiveMs.toFixed(1).padStart(8)} ms   ${naiveExecs} execs`,
+      `  naive / app steady      ${(naiveMs / warm).toFixed(1).padStart(8)} ×   (target ≥ 25×)`,
+      `  app steady / hand batch ${(warm / handMs).toFixed(2).padStart(8)} ×   (target ≤ 1.5×)`,
+      `  app cold / hand batch   ${(cold.ms / handMs).toFixed(2).padStart(8)} ×`,
+    )
+  }, 600_000)
+
+  it('a libvirt event reaches the core’s store', async () => {
+    const { lab } = bench
+    const inventory = lab.context.inventory
+    await inventory.refreshAll()
+    const host = HOSTS[2]!
+    // Our own event stream gives libvirt's timestamp of each event.
+    const stamps: number[] = []
+    const own = await lab.context.runner.stream(
+      host,
+      ['virsh', '-r', '-c', 'qemu:///system', 'event', '--all', '--loop', '--timestamp'],
+      (line) => {
+        const event = parseVirshEventLine(line)
+        if (event?.event === 'Started' && event.domain === 'labvm3' && event.at) stamps.push(event.at)
+      },
+    )
+    const seen: number[] = []
+    const stop = lab.core.subscribe('inventory.changed', ({ host: changed }) => {
+      if (changed.host === host && changed.domains.find((d) => d.name === 'labvm3')?.state === 'running')
+        seen.push(Date.now())
+    })
+    const latencies: number[] = []
+    for (let i = 0; i < 3; i++) {
+      stamps.length = 0
+      seen.length = 0
+      await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'start', 'labvm3')
+      const end = Date.now() + 10_000
+      while ((stamps.length === 0 || seen.length === 0) && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20))
+      expect(seen.length).toBeGreaterThan(0)
+      latencies.push((seen[0] ?? 0) - (stamps[0] ?? 0))
+      await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'destroy', 'labvm3')
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    stop()
+    own.close()
+    report.push(
+      `  event → core store      ${median(latencies).toFixed(0).padStart(8)} ms   (median of ${latencies.length}; target < 100 ms)`,
+    )
+  }, 120_000)
+})

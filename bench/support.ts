@@ -1,0 +1,116 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { RemoteResult, RemoteRunner, RunOptions } from '../src/main/core/remote/runner'
+import { labCore, type LabCore } from '../test/support/lab-core'
+import { startLatencyProxy, type LatencyProxy } from '../test/lab/support/latency-proxy'
+import { LAB_HOSTS } from '../test/lab/support/lab'
+
+/** Shared by the benchmarks: the lab's core at a given added round trip, and simple statistics. */
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2
+}
+
+export async function timed<T>(task: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now()
+  const value = await task()
+  return { ms: performance.now() - start, value }
+}
+
+export async function medianOf(runs: number, task: () => Promise<unknown>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) times.push((await timed(task)).ms)
+  return median(times)
+}
+
+/** Counts the execs (SSH channels) a piece of code opens through the runner. */
+export class CountingRunner implements RemoteRunner {
+  execs = 0
+  constructor(private readonly inner: RemoteRunner) {}
+  run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    this.execs++
+    return this.inner.run(host, argv, options)
+  }
+  virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    this.execs++
+    return this.inner.virsh(host, args, options)
+  }
+  virshBatch(
+    host: string,
+    commands: readonly (readonly string[])[],
+    options?: RunOptions,
+  ): Promise<RemoteResult> {
+    this.execs++
+    return this.inner.virshBatch(host, commands, options)
+  }
+  ceph(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    this.execs++
+    return this.inner.ceph(host, args, options)
+  }
+  rbd(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    this.execs++
+    return this.inner.rbd(host, args, options)
+  }
+  stream(...args: Parameters<RemoteRunner['stream']>): ReturnType<RemoteRunner['stream']> {
+    this.execs++
+    return this.inner.stream(...args)
+  }
+}
+
+/**
+ * A core on the lab, optionally behind a latency proxy per host (the kernel here has no netem):
+ * `addedRoundTripMs` is split evenly between the two directions.
+ */
+export async function benchCore(addedRoundTripMs: number): Promise<{ lab: LabCore; close(): Promise<void> }> {
+  const proxies: LatencyProxy[] = []
+  if (addedRoundTripMs > 0) {
+    for (const host of LAB_HOSTS) {
+      proxies.push(
+        await startLatencyProxy({
+          targetHost: host.address,
+          targetPort: 22,
+          oneWayDelayMs: addedRoundTripMs / 2,
+        }),
+      )
+    }
+  }
+  const lab = await labCore(
+    (cluster) => {
+      if (proxies.length === 0) return
+      // Reach each host through its proxy; its known key is filed under [127.0.0.1]:<port>.
+      const knownHosts = fs.readFileSync(cluster.ssh.knownHostsFile, 'utf8').split('\n')
+      const extra: string[] = []
+      cluster.hosts.forEach((host: { address: string; port?: number }, index: number) => {
+        const port = proxies[index]!.port
+        for (const line of knownHosts) {
+          const [patterns, ...rest] = line.split(' ')
+          if (patterns?.split(',').includes(host.address))
+            extra.push([`[127.0.0.1]:${port}`, ...rest].join(' '))
+        }
+        host.address = '127.0.0.1'
+        host.port = port
+      })
+      fs.appendFileSync(cluster.ssh.knownHostsFile, `${extra.join('\n')}\n`)
+    },
+    { inventoryPollMs: 60 * 60_000 },
+  )
+  await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 60_000)))
+  return {
+    lab,
+    async close() {
+      await lab.cleanup()
+      await Promise.all(proxies.map((proxy) => proxy.close()))
+    },
+  }
+}
+
+export function writeReport(name: string, lines: string[]): void {
+  const dir = path.resolve(__dirname, '../test-results/bench')
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, `${name}.txt`), `${lines.join('\n')}\n`)
+  console.log(`\n${lines.join('\n')}\n`)
+}
