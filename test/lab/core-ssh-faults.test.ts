@@ -102,11 +102,15 @@ describe('faults', () => {
     expect(connection.stats).toMatchObject({ connectAttempts: 1, keyOffers: 1 })
     const failedAt = lab.history.findIndex((state) => state.status === 'auth-failed')
     expect(lab.history.slice(failedAt + 1).filter((state) => state.status === 'connecting')).toEqual([])
-    // The host's own log: sshd saw this key exactly once.
-    const log = await readHostSyslog('hv2')
-    const offers = log.split('\n').filter((line) => line.includes(wrongPrint))
-    console.log(`hv2 sshd log lines with the wrong key: ${offers.length}\n${offers.join('\n')}`)
-    expect(offers).toHaveLength(1)
+    // The host's own log (sshd at LogLevel INFO does not log each key query): our one TCP
+    // connection, found by its port, ended unauthenticated; nothing else came from that port.
+    const port = connection.stats.localPort
+    const ours = (await readHostSyslog('hv2')).split('\n').filter((line) => line.includes(` port ${port}`))
+    console.log(`hv2 sshd lines for our connection (port ${port}), key ${wrongPrint}:\n${ours.join('\n')}`)
+    expect(
+      ours.some((line) => /Disconnected from authenticating user etalab .* \[preauth\]/.test(line)),
+    ).toBe(true)
+    expect(ours.filter((line) => /Accepted/.test(line))).toEqual([])
     fs.rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
@@ -164,6 +168,8 @@ describe('faults', () => {
       cluster.ceph.monitorTimeoutSeconds = 5
     })
     await lab.waitForStatus('hv2', 'online')
+    // Let the connect-time doctor finish first: its own Ceph probes would otherwise be running.
+    await waitFor('hv2 doctor report', () => lab.states.get('hv2')?.doctor, 60_000)
     const { runner } = lab.context
     await faults.mon('stop')
     try {
@@ -171,10 +177,11 @@ describe('faults', () => {
       let started = Date.now()
       const viaCeph = await runner.ceph('hv2', ['-s'], { step: 'read Ceph status' }).catch((e: unknown) => e)
       const cephMs = Date.now() - started
-      expect(viaCeph).toMatchObject({ host: 'hv2', step: 'read Ceph status' })
+      expect(viaCeph).toMatchObject({ code: 'remote.timeout', host: 'hv2', step: 'read Ceph status' })
+      expect((viaCeph as { hint?: string }).hint).toMatch(/Ceph did not answer/)
       expect((viaCeph as Error).message).toMatch(/ceph --id libvirt --connect-timeout 5 -s/)
       expect((viaCeph as Error).message).toMatch(/timed out|timeout/i)
-      expect(cephMs).toBeLessThan(25_000 + 5_000)
+      expect(cephMs).toBeLessThan(5_000 + 5_000)
       console.log(
         `ceph -s, monitor down: ${(viaCeph as { code: string }).code} after ${cephMs} ms: ${(viaCeph as Error).message}`,
       )
@@ -191,8 +198,14 @@ describe('faults', () => {
       expect(hungMs).toBeLessThan(4_000 + 5_000 + 3_000)
       console.log(`hung ceph health stopped by the host's timeout after ${hungMs} ms`)
 
-      const left = await sshAsEtalab('hv2', 'pgrep -u etalab -x ceph; pgrep -u etalab -x timeout; true')
-      expect(left.stdout.trim()).toBe('')
+      // No live process of either call (zombies wait for this machine's init to reap them).
+      const ps = await sshAsEtalab('hv2', 'ps -u etalab -o stat=,args=')
+      const left = ps.stdout
+        .split('\n')
+        .filter(
+          (line) => !/^\s*Z/.test(line) && /ceph --id libvirt (--connect-timeout 5 -s|health)$/.test(line),
+        )
+      expect(left).toEqual([])
     } finally {
       await faults.mon('start')
     }

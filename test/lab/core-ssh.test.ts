@@ -93,6 +93,31 @@ describe('SSH to every hypervisor', () => {
     console.log(`cancel: remote process gone ${Date.now() - cancelledAt} ms after abort`)
   })
 
+  it('stops a stream’s remote process (virsh event) when its connection closes', async () => {
+    const { runner, hosts } = lab.context
+    const lines: string[] = []
+    const stream = await runner.stream(
+      'hv2',
+      ['virsh', '-c', 'qemu:///system', 'event', '--all', '--loop', '--timestamp'],
+      (line) => lines.push(line),
+    )
+    const ours = async () =>
+      (await sshAsEtalab('hv2', 'ps -u etalab -o stat=,args=')).stdout
+        .split('\n')
+        .filter(
+          (line) =>
+            !/^\s*Z/.test(line) && line.includes('virsh -c qemu:///system event --all --loop --timestamp'),
+        )
+    await waitFor('virsh event running', async () => (await ours()).length > 0 || undefined, 10_000)
+    const before = (await ours()).length
+    hosts.get('hv2').disconnect()
+    expect(await stream.done).toBeNull()
+    // Only ours goes: other clients (the inventory) may run the same command.
+    await waitFor('our virsh event to stop', async () => (await ours()).length < before || undefined, 10_000)
+    hosts.get('hv2').connect()
+    await lab.waitForStatus('hv2', 'online')
+  })
+
   it('queues more commands than sshd allows sessions, and keeps two slots for consoles', async () => {
     const { runner, hosts } = lab.context
     const connection = hosts.get('hv3')

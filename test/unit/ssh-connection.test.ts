@@ -290,6 +290,20 @@ describe('remote runner', () => {
     expect(lines.slice(0, 3)).toEqual(['line 1', 'line 2', 'line 3'])
   })
 
+  it('stops a stream’s remote process when the connection closes', async () => {
+    const seconds = uniqueSleep()
+    const stream = await runner.stream('hv1', ['sh', '-c', `echo started; sleep ${seconds}`], () => undefined)
+    await until('remote sleep started', () => livePids(`sleep\0${seconds}`).length > 0, 5000)
+    await pool.close()
+    await until('remote sleep stopped', () => livePids(`sleep\0${seconds}`).length === 0, 5000)
+    expect(await stream.done).toBeNull()
+  })
+
+  it('reports a stream’s own exit code', async () => {
+    const stream = await runner.stream('hv1', ['sh', '-c', 'echo one; exit 3'], () => undefined)
+    expect(await stream.done).toBe(3)
+  })
+
   it('keeps a lone virsh argument as one argument (virsh would re-parse it)', async () => {
     fs.writeFileSync(path.join(dir, 'virsh'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 })
     const original = process.env.PATH

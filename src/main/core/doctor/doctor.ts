@@ -341,10 +341,14 @@ export async function runDoctor(
   )
 }
 
-/** Asks sshd for a TCP connection to its own port: refused only when forwarding is prohibited. */
+/**
+ * Asks sshd for a TCP connection to a port where nothing listens (1, tcpmux): "connect failed" proves
+ * forwarding is allowed, "administratively prohibited" that it is not. (Aiming at sshd's own port would
+ * leave a "kex_exchange_identification" error in the host's auth log at every check.)
+ */
 async function probeForwarding(connection: HostConnection): Promise<{ ok: boolean; detail: string }> {
   try {
-    const channel = await connection.forwardOut('127.0.0.1', connection.host.port)
+    const channel = await connection.forwardOut('127.0.0.1', 1)
     channel.close()
     return { ok: true, detail: 'direct-tcpip channel opened' }
   } catch (error) {

@@ -82,6 +82,22 @@ export function remoteCommandLine(argv: readonly string[], timeoutSeconds?: numb
   return `printf '${PID_MARK}%d\\n' "$$" >&2; exec env LC_ALL=C ${shellCommand(timed)}`
 }
 
+/**
+ * A long-running command (no timeout) must not outlive its channel: closing a channel, or losing the
+ * connection, does not stop a remote process that has nothing to write. So the command runs in the
+ * background of a shell whose `cat` watches the session's stdin: at EOF (channel closed, connection
+ * gone) it stops the session's whole process group; the command's own exit is still reported as the exit code.
+ */
+export function remoteStreamLine(argv: readonly string[]): string {
+  return (
+    `printf '${PID_MARK}%d\\n' "$$" >&2; LC_ALL=C; export LC_ALL; ` +
+    // A background job's stdin is /dev/null unless redirected: keep the session's stdin as fd 3.
+    `exec 3<&0; ${shellCommand(argv)} </dev/null 3<&- & c=$!; ` +
+    `{ cat <&3 >/dev/null 2>&1; kill -s TERM 0; } & w=$!; exec 3<&-; ` +
+    `wait "$c"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"`
+  )
+}
+
 interface HostSource {
   get(name: string): HostConnection
 }
@@ -118,16 +134,19 @@ export class SshRunner implements RemoteRunner {
         throw remoteError({ ...base, code: 'remote.cancelled', what: 'was cancelled' })
       const killedByTimeout =
         outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
-      if (outcome.aborted === 'local-timeout' || killedByTimeout) {
+      // ceph/rbd giving up on the monitors by themselves (--connect-timeout) is a timeout too.
+      const cephGaveUp = isCeph(argv) && outcome.exitCode !== 0 && /timed out|errno 110/i.test(outcome.stderr)
+      if (outcome.aborted === 'local-timeout' || killedByTimeout || cephGaveUp) {
         throw remoteError({
           ...base,
           code: 'remote.timeout',
-          what: `did not finish within ${timeoutSeconds} s`,
+          what: cephGaveUp
+            ? 'could not reach the Ceph monitors'
+            : `did not finish within ${timeoutSeconds} s`,
           exitCode: outcome.exitCode,
-          hint:
-            argv[0] === 'ceph' || argv[0] === 'rbd'
-              ? 'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.'
-              : 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
+          hint: isCeph(argv)
+            ? 'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.'
+            : 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
         })
       }
       if (outcome.exitCode === null)
@@ -208,8 +227,8 @@ export class SshRunner implements RemoteRunner {
     options: { signal?: AbortSignal } = {},
   ): Promise<RemoteStream> {
     const connection = this.hosts.get(host)
-    const channel = await connection.exec(remoteCommandLine(argv), options.signal)
-    channel.end()
+    const channel = await connection.exec(remoteStreamLine(argv), options.signal)
+    // stdin stays open: its EOF is what stops the command when the channel or connection goes.
     const process = new RemoteProcess(connection, channel, onLine)
     const close = () => process.abort('cancelled')
     options.signal?.addEventListener('abort', close, { once: true })
@@ -346,6 +365,10 @@ function remoteError(input: {
     ...(input.hint ? { hint: input.hint } : {}),
     details: { command: input.display, exitCode: input.exitCode ?? null, stderr },
   })
+}
+
+function isCeph(argv: readonly string[]): boolean {
+  return argv[0] === 'ceph' || argv[0] === 'rbd'
 }
 
 function hintForExit(argv: readonly string[], exitCode: number): string | undefined {
