@@ -29,13 +29,14 @@ probe keyring sh -c 'for f in /etc/ceph/ceph.client.'"$client"'.keyring /etc/cep
 [ "$rc" = 0 ] && keyring_ok=1
 if [ -n "$keyring_ok" ]; then probe ceph-health t 15 ceph --id "$client" --connect-timeout 8 health; else rc=1; fi
 if [ "$rc" = 0 ]; then
+  image=
   for pool in "$@"; do
-    probe "rbd-ls $pool" t 15 rbd --id "$client" --client-mount-timeout 8 --rados-mon-op-timeout 8 ls -p "$pool"
+    out=$(t 15 rbd --id "$client" --client-mount-timeout 8 --rados-mon-op-timeout 8 ls -p "$pool" 2>&1); rc=$?
+    printf '@@begin rbd-ls %s\n%s\n\n@@end rbd-ls %s %s\n' "$pool" "$out" "$pool" "$rc"
+    if [ -z "$image" ] && [ "$rc" = 0 ] && [ -n "$out" ]; then image="$pool/$(printf '%s\n' "$out" | head -n 1)"; fi
   done
-  pool=$1
-  image=$(t 15 rbd --id "$client" --client-mount-timeout 8 --rados-mon-op-timeout 8 ls -p "$pool" 2>/dev/null | head -n 1)
   if [ -n "$image" ]; then
-    probe rbd-status t 15 rbd --id "$client" --client-mount-timeout 8 --rados-mon-op-timeout 8 status "$pool/$image"
+    probe rbd-status t 15 rbd --id "$client" --client-mount-timeout 8 --rados-mon-op-timeout 8 status "$image"
   fi
 fi
 probe libvirt-log sh -c 'if [ -r /var/log/libvirt/libvirtd.log ]; then echo direct; exit 0; fi; sudo -n -l /usr/bin/tail -n 200 /var/log/libvirt/libvirtd.log >/dev/null 2>&1 && { echo sudo; exit 0; }; ls -ln /var/log/libvirt/libvirtd.log; exit 1'
