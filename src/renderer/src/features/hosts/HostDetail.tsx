@@ -6,6 +6,8 @@ import { useAppStore } from '../../store'
 import { useHostsStore } from '../../store/hosts'
 import { HostStatus } from './HostStatus'
 
+const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
+
 /** One hypervisor: its connection, why it is not online, and the doctor's report with exact fixes. */
 export function HostDetail({ host }: { host: string }) {
   const { t } = useTranslation()
@@ -84,8 +86,7 @@ export function HostDetail({ host }: { host: string }) {
               {report.checks.map((check) => (
                 <tr key={check.id} data-check={check.id} data-status={check.status}>
                   <td className={`check-${check.status}`}>
-                    {check.status === 'ok' ? '✔' : check.status === 'unknown' ? '?' : '✖'}{' '}
-                    {t(`hosts.checks.${check.id}`, { defaultValue: check.id })}
+                    {CHECK_ICONS[check.status]} {t(`hosts.checks.${check.id}`, { defaultValue: check.id })}
                     <div className="muted small">{t(`hosts.checkStatus.${check.status}`)}</div>
                   </td>
                   <td>
