@@ -124,6 +124,8 @@ export const VmSchema = z.object({
   name: z.string(),
   /** Hosts where it runs (more than one is the split-brain the app must prevent). */
   runningOn: z.array(z.string()),
+  /** Unreachable hosts where it was running when last asked: it may still run there. */
+  lastKnownRunningOn: z.array(z.string()),
   definedOn: z.array(z.string()),
   /** Reachable hosts where it is not defined. */
   missingOn: z.array(z.string()),

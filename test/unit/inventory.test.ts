@@ -250,6 +250,7 @@ describe('cluster model', () => {
         uuid: LABVM1,
         name: 'labvm1',
         runningOn: ['hv1'],
+        lastKnownRunningOn: [],
         definedOn: ['hv1', 'hv2', 'hv3'],
         missingOn: [],
         unknownOn: [],
@@ -277,5 +278,18 @@ describe('cluster model', () => {
     expect(flags['web/3']).toEqual(['host-unknown', 'not-defined-everywhere', 'uuid-mismatch'])
     expect(flags['web/0']).toEqual(['host-unknown', 'not-defined-everywhere', 'uuid-mismatch'])
     expect(vms.find((vm) => vm.uuid === LABVM2)).toMatchObject({ missingOn: ['hv2'], unknownOn: ['hv3'] })
+  })
+
+  it('remembers where a VM ran on a host that stopped answering', () => {
+    const vms = buildVms([
+      host('hv1', [domain(LABVM1, 'labvm1', 'shutoff')]),
+      host('hv2', [domain(LABVM1, 'labvm1', 'running')], false),
+    ])
+    expect(vms[0]).toMatchObject({
+      runningOn: [],
+      lastKnownRunningOn: ['hv2'],
+      definedOn: ['hv1'],
+      unknownOn: ['hv2'],
+    })
   })
 })

@@ -6,6 +6,7 @@ const vm = (name: string, runningOn: string[], flags: Vm['flags'] = []): Vm => (
   uuid: `uuid-${name}`,
   name,
   runningOn,
+  lastKnownRunningOn: [],
   definedOn: ['hv1', 'hv2', 'hv3'],
   missingOn: [],
   unknownOn: [],
@@ -71,5 +72,12 @@ describe('cluster tree rows', () => {
     const many = Array.from({ length: 600 }, (_, i) => vm(`vm-${i}`, i % 4 === 0 ? [] : [`hv${(i % 3) + 1}`]))
     const rows = buildTreeRows({ ...base, vms: many })
     expect(rows.filter((row) => row.kind === 'vm')).toHaveLength(600)
+  })
+
+  it('keeps a VM under an unreachable host where it was last seen running, not among the stopped', () => {
+    const lost = { ...vm('lost', []), lastKnownRunningOn: ['hv3'] }
+    const rows = buildTreeRows({ ...base, vms: [lost] })
+    expect(rows.map((row) => row.key)).toEqual(['host:hv1', 'host:hv2', 'host:hv3', 'vm:hv3:uuid-lost'])
+    expect(rows[3]).toMatchObject({ kind: 'vm', stale: true })
   })
 })

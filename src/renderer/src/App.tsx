@@ -10,12 +10,17 @@ import { HostPrompts } from './features/hosts/HostPrompts'
 import { JobsPanel } from './features/jobs/JobsPanel'
 import { useAppStore } from './store'
 import { useHostsStore } from './store/hosts'
+import { useInventoryStore } from './store/inventory'
+import { useJobsStore } from './store/jobs'
+import { useSelectionStore } from './store/selection'
+import { VmView } from './features/vm/VmView'
 
 export function App() {
   const api = useApi()
   const { t } = useTranslation()
   const connection = useAppStore((state) => state.connection)
   const selectedHost = useHostsStore((state) => state.selected)
+  const selectedVm = useSelectionStore((state) => state.vm)
 
   useEffect(() => {
     const store = useAppStore.getState()
@@ -23,11 +28,19 @@ export function App() {
       store.setConnection(status)
       if (status !== 'connected') return
       // (Re)load what the core knows each time the connection comes (back).
-      Promise.all([api.call('app.info', {}), api.call('config.get', {}), api.call('hosts.list', {})]).then(
-        ([info, config, hosts]) => {
+      Promise.all([
+        api.call('app.info', {}),
+        api.call('config.get', {}),
+        api.call('hosts.list', {}),
+        api.call('inventory.get', {}),
+        api.call('jobs.list', {}),
+      ]).then(
+        ([info, config, hosts, inventory, jobs]) => {
           store.setAppInfo(info)
           store.setConfig(config)
           useHostsStore.getState().replace(hosts)
+          useInventoryStore.getState().replace(inventory)
+          useJobsStore.getState().replace(jobs)
         },
         (error: unknown) => {
           const data = ApiError.from(error).toData()
@@ -37,10 +50,14 @@ export function App() {
     })
     const stopConfig = api.on('config.changed', (state) => store.setConfig(state))
     const stopHosts = api.on('hosts.state', (state) => useHostsStore.getState().update(state))
+    const stopInventory = api.on('inventory.changed', (update) => useInventoryStore.getState().apply(update))
+    const stopJobs = api.on('jobs.update', (job) => useJobsStore.getState().update(job))
     return () => {
       stopStatus()
       stopConfig()
       stopHosts()
+      stopInventory()
+      stopJobs()
     }
   }, [api])
 
@@ -54,7 +71,15 @@ export function App() {
       )}
       <div className="body">
         <Sidebar />
-        <main className="main">{selectedHost ? <HostDetail host={selectedHost} /> : <ConfigPanel />}</main>
+        <main className="main">
+          {selectedVm ? (
+            <VmView uuid={selectedVm} />
+          ) : selectedHost ? (
+            <HostDetail host={selectedHost} />
+          ) : (
+            <ConfigPanel />
+          )}
+        </main>
       </div>
       <JobsPanel />
       <HostPrompts />

@@ -1,10 +1,21 @@
-import type { HostInventory, Vm, VmFlag } from '../../../shared/inventory'
+import type { DomainState, HostInventory, Vm, VmFlag } from '../../../shared/inventory'
 
 /**
  * From each host's view to each VM's view of the cluster: where it runs, where it is defined, and
  * the dangers: running on two hosts, one name with different UUIDs, autostart on several hosts, a
  * managed save (stale memory), definitions that differ, hosts that could not be asked.
  */
+/** States in which a QEMU process exists for the domain (it holds its disks). */
+export function isActive(state: DomainState): boolean {
+  return (
+    state === 'running' ||
+    state === 'paused' ||
+    state === 'blocked' ||
+    state === 'pmsuspended' ||
+    state === 'shutdown'
+  )
+}
+
 export function buildVms(hosts: readonly HostInventory[]): Vm[] {
   const byUuid = new Map<string, Vm>()
   const uuidsByName = new Map<string, Set<string>>()
@@ -12,32 +23,36 @@ export function buildVms(hosts: readonly HostInventory[]): Vm[] {
   const hashes = new Map<string, Set<string>>()
   const managedSave = new Set<string>()
 
+  const vmFor = (uuid: string, name: string): Vm => {
+    let vm = byUuid.get(uuid)
+    if (!vm) {
+      vm = {
+        uuid,
+        name,
+        runningOn: [],
+        lastKnownRunningOn: [],
+        definedOn: [],
+        missingOn: [],
+        unknownOn: [],
+        flags: [],
+      }
+      byUuid.set(uuid, vm)
+    }
+    return vm
+  }
+
   for (const host of hosts) {
-    if (!host.reachable) continue
+    if (!host.reachable) {
+      // What the host said before it went away: not facts any more, but where to look.
+      for (const domain of host.domains) {
+        if (isActive(domain.state)) vmFor(domain.uuid, domain.name).lastKnownRunningOn.push(host.host)
+      }
+      continue
+    }
     for (const domain of host.domains) {
-      let vm = byUuid.get(domain.uuid)
-      if (!vm) {
-        vm = {
-          uuid: domain.uuid,
-          name: domain.name,
-          runningOn: [],
-          definedOn: [],
-          missingOn: [],
-          unknownOn: [],
-          flags: [],
-        }
-        byUuid.set(domain.uuid, vm)
-      }
+      const vm = vmFor(domain.uuid, domain.name)
       vm.definedOn.push(host.host)
-      if (
-        domain.state === 'running' ||
-        domain.state === 'paused' ||
-        domain.state === 'blocked' ||
-        domain.state === 'pmsuspended' ||
-        domain.state === 'shutdown'
-      ) {
-        vm.runningOn.push(host.host)
-      }
+      if (isActive(domain.state)) vm.runningOn.push(host.host)
       if (domain.autostart) autostartCount.set(domain.uuid, (autostartCount.get(domain.uuid) ?? 0) + 1)
       if (domain.managedSave) managedSave.add(domain.uuid)
       if (domain.definitionHash) {

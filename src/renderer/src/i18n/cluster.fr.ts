@@ -8,6 +8,9 @@ export const clusterFr: typeof clusterEn = {
     memory: 'mém',
     stopped_one: 'Arrêtées ({{count}})',
     stopped_other: 'Arrêtées ({{count}})',
+    stale: 'dernier état connu',
+    staleLong:
+      '{{host}} est injoignable : c’est ce qu’il disait en dernier. La VM y tourne peut-être encore.',
     definedOn: 'sur {{hosts}}',
   },
   vmState: {
@@ -41,4 +44,54 @@ export const clusterFr: typeof clusterEn = {
     'not-defined-everywhere': { short: 'PARTIELLE', long: 'Pas définie sur tous les hôtes.' },
     'host-unknown': { short: '?', long: 'Un hôte n’a pas pu être interrogé : son état y est inconnu.' },
   },
+  vm: {
+    gone: 'Cette VM n’est plus dans l’inventaire.',
+    runningOn: 'en marche sur {{host}}',
+    stopped: 'arrêtée',
+    definedOn: 'définie sur {{hosts}}',
+    missingOn: 'absente de {{hosts}}',
+    unknownOn: 'inconnue sur {{hosts}} (injoignable)',
+    start: 'Démarrer',
+    startOn: 'Démarrer sur',
+    shutdown: 'Arrêter',
+    reboot: 'Redémarrer',
+    forceOff: 'Arrêt forcé',
+    forceOffTitle: 'Forcer l’arrêt de {{name}} sur {{host}} ?',
+    forceOffExplain:
+      'C’est une coupure de courant : les données non enregistrées dans la VM sont perdues et ses systèmes de fichiers devront peut-être être vérifiés.',
+    typeName: 'Tapez {{name}} pour confirmer :',
+    cancel: 'Annuler',
+    shutdownTimedOut:
+      'La VM ne s’est pas arrêtée à temps (elle ignore peut-être l’ACPI). Vous pouvez forcer l’arrêt.',
+    refused: 'Non démarrée :',
+    override: 'J’ai vérifié : elle ne tourne pas sur {{hosts}}. Démarrer quand même.',
+    hardware: 'Matériel',
+    vcpus: 'vCPU',
+    memory: 'Mémoire',
+    disk: 'Disque',
+    cdrom: 'CD-ROM',
+    empty: '(vide)',
+    nic: 'Réseau',
+    console: 'Console',
+    keymap: 'clavier {{keymap}}',
+    failoverIp: 'IP failover',
+    notSet: 'non définie',
+  },
+  refusals: {
+    'host-unreachable': '{{host}} est injoignable : {{vm}} y tourne peut-être.',
+    'already-running': '{{vm}} tourne déjà sur {{host}}.',
+    'running-elsewhere':
+      '{{vm}} tourne sur {{host}} : la démarrer ici la ferait tourner deux fois sur un même disque.',
+    'managed-save':
+      '{{vm}} a une image mémoire sauvegardée sur {{host}} : elle reprendrait sur un disque peut-être modifié depuis. Supprimez-la sur {{host}} ou démarrez-la là-bas.',
+    'image-in-use':
+      'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part (après un plantage, cela expire en 30 s).',
+  },
+  jobKinds: {
+    'vm.start': 'Démarrer {{vm}} sur {{host}}',
+    'vm.shutdown': 'Arrêter {{vm}} sur {{host}}',
+    'vm.forceOff': 'Arrêt forcé de {{vm}} sur {{host}}',
+    'vm.reboot': 'Redémarrer {{vm}} sur {{host}}',
+  },
+  jobState: { running: 'en cours', succeeded: 'terminé', failed: 'échec', cancelled: 'annulé' },
 }

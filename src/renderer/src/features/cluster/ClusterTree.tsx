@@ -1,7 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { HostStatus as HostStatusValue } from '../../../../shared/hosts'
 import { useInventoryStore } from '../../store/inventory'
+import { HostStatus } from '../hosts/HostStatus'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
 import './cluster-tree.css'
 
@@ -10,8 +12,11 @@ const ROW_HEIGHT = 30
 export interface ClusterTreeProps {
   hostNames: readonly string[]
   /** Connection status per host (online, offline, key-unknown…), from the SSH layer. */
-  hostStatus: Readonly<Record<string, string | undefined>>
+  hostStatus: Readonly<Record<string, HostStatusValue | undefined>>
+  /** The selected host row's key ("host:hv1"), if any. */
   selected: string | null
+  /** The selected VM's UUID: its row is highlighted under whichever host shows it. */
+  selectedVm: string | null
   onSelect(row: TreeRow): void
 }
 
@@ -24,7 +29,7 @@ function percent(used: number | undefined, total: number | undefined): string {
  * Hosts with the VMs running on each, then the VMs running nowhere. Virtualised (hundreds of VMs stay
  * fluid), filtered as you type, driven by the keyboard (↑ ↓ to move, ← → to fold, Enter to open).
  */
-export function ClusterTree({ hostNames, hostStatus, selected, onSelect }: ClusterTreeProps) {
+export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSelect }: ClusterTreeProps) {
   const { t } = useTranslation()
   const inventories = useInventoryStore((state) => state.hosts)
   const vms = useInventoryStore((state) => state.vms)
@@ -41,7 +46,9 @@ export function ClusterTree({ hostNames, hostStatus, selected, onSelect }: Clust
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   })
-  const selectedIndex = rows.findIndex((row) => row.key === selected)
+  const isSelected = (row: TreeRow): boolean =>
+    row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
+  const selectedIndex = rows.findIndex(isSelected)
 
   function toggle(key: string): void {
     setCollapsed((previous) => {
@@ -108,10 +115,10 @@ export function ClusterTree({ hostNames, hostStatus, selected, onSelect }: Clust
               <div
                 key={row.key}
                 role="treeitem"
-                aria-selected={row.key === selected}
+                aria-selected={isSelected(row)}
                 aria-level={row.kind === 'vm' ? 2 : 1}
                 aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
-                className={`tree-row tree-row-${row.kind}${row.key === selected ? ' selected' : ''}`}
+                className={`tree-row tree-row-${row.kind}${isSelected(row) ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}`}
                 style={{
                   position: 'absolute',
                   top: 0,
@@ -129,7 +136,8 @@ export function ClusterTree({ hostNames, hostStatus, selected, onSelect }: Clust
                       ? `tree-host-${row.host}`
                       : 'tree-group-stopped'
                 }
-                data-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
+                data-host={row.kind === 'host' ? row.host : undefined}
+                data-vm-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
               >
                 <RowContent row={row} status={row.kind === 'host' ? hostStatus[row.host] : undefined} />
               </div>
@@ -141,12 +149,10 @@ export function ClusterTree({ hostNames, hostStatus, selected, onSelect }: Clust
   )
 }
 
-function RowContent({ row, status }: { row: TreeRow; status: string | undefined }) {
+function RowContent({ row, status }: { row: TreeRow; status: HostStatusValue | undefined }) {
   const { t } = useTranslation()
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
-    const reachable = row.inventory?.reachable ?? false
-    const dot = status ?? (reachable ? 'online' : 'offline')
     const used =
       facts?.memoryTotalKiB !== undefined && facts.memoryFreeKiB !== undefined
         ? facts.memoryTotalKiB - facts.memoryFreeKiB
@@ -154,8 +160,8 @@ function RowContent({ row, status }: { row: TreeRow; status: string | undefined 
     return (
       <>
         <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
-        <span className={`status-dot status-${dot}`} title={t(`hostStatus.${dot}`, { defaultValue: dot })} />
         <span className="row-name">{row.host}</span>
+        <HostStatus status={status} />
         <span className="row-meta">
           {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
           {percent(used, facts?.memoryTotalKiB)}
@@ -180,6 +186,11 @@ function RowContent({ row, status }: { row: TreeRow; status: string | undefined 
         title={t(`vmState.${row.state}`, { defaultValue: row.state })}
       />
       <span className="row-name">{row.vm.name}</span>
+      {row.stale && (
+        <span className="muted small" title={t('tree.staleLong', { host: row.host })}>
+          {t('tree.stale')}
+        </span>
+      )}
       <span className="row-meta">
         {row.host === null && (
           <span className="muted small">{t('tree.definedOn', { hosts: row.vm.definedOn.join(', ') })}</span>

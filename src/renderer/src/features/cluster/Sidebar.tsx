@@ -1,18 +1,38 @@
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { HostStatus } from '../../../../shared/hosts'
 import { useAppStore } from '../../store'
 import { useHostsStore } from '../../store/hosts'
-import { HostStatus } from '../hosts/HostStatus'
+import { selectHost, useSelectionStore } from '../../store/selection'
+import { ClusterTree } from './ClusterTree'
+import type { TreeRow } from './tree-rows'
 
-/** The cluster tree. For now, the configured hypervisors with their connection state. */
+// A constant fallback: a new [] on every call would make zustand re-render forever.
 const NO_HOSTS: never[] = []
 
+/** The cluster tree: hosts with their connection state and the VMs running on each. */
 export function Sidebar() {
   const { t } = useTranslation()
-  // A constant fallback: a new [] on every call would make zustand re-render forever.
   const hosts = useAppStore((state) => state.config?.hosts ?? NO_HOSTS)
   const states = useHostsStore((state) => state.states)
-  const selected = useHostsStore((state) => state.selected)
-  const select = useHostsStore((state) => state.select)
+  const selectedHost = useHostsStore((state) => state.selected)
+  const selectedVm = useSelectionStore((state) => state.vm)
+  const hostNames = useMemo(() => hosts.map((host) => host.name), [hosts])
+  const hostStatus = useMemo(
+    () =>
+      Object.fromEntries(Object.values(states).map((state) => [state.name, state.status])) as Record<
+        string,
+        HostStatus
+      >,
+    [states],
+  )
+  // Keys as the tree builds them; a VM is selected under whichever host shows it.
+  const selected = selectedHost ? `host:${selectedHost}` : null
+
+  function onSelect(row: TreeRow): void {
+    if (row.kind === 'host') selectHost(row.host)
+    else if (row.kind === 'vm') useSelectionStore.getState().selectVm(row.vm.uuid)
+  }
 
   return (
     <nav className="sidebar" aria-label={t('sidebar.cluster')}>
@@ -20,31 +40,16 @@ export function Sidebar() {
       {hosts.length === 0 ? (
         <p className="muted">{t('sidebar.noHosts')}</p>
       ) : (
-        <ul className="tree" role="tree" data-testid="host-tree">
-          {hosts.map((host) => (
-            <li
-              key={host.name}
-              role="treeitem"
-              aria-selected={selected === host.name}
-              className={`host-row${selected === host.name ? ' selected' : ''}`}
-              tabIndex={0}
-              data-host={host.name}
-              onClick={() => select(host.name)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' || event.key === ' ') select(host.name)
-              }}
-            >
-              <span className="host-row-line">
-                <span className="host-name">{host.name}</span>
-                <span className="muted small">{host.hostname}</span>
-              </span>
-              <HostStatus status={states[host.name]?.status} />
-            </li>
-          ))}
-        </ul>
+        <ClusterTree
+          hostNames={hostNames}
+          hostStatus={hostStatus}
+          selected={selected}
+          selectedVm={selectedVm}
+          onSelect={onSelect}
+        />
       )}
-      {selected !== null && (
-        <button className="link small" onClick={() => select(null)} data-testid="show-config">
+      {(selectedHost !== null || selectedVm !== null) && (
+        <button className="link small" onClick={() => selectHost(null)} data-testid="show-config">
           {t('sidebar.clusterFile')}
         </button>
       )}

@@ -14,7 +14,16 @@ export type TreeRow =
       collapsed: boolean
       warnings: number
     }
-  | { kind: 'vm'; key: string; vm: Vm; host: string | null; state: string; flags: VmFlag[] }
+  | {
+      kind: 'vm'
+      key: string
+      vm: Vm
+      host: string | null
+      state: string
+      flags: VmFlag[]
+      /** Last known state from a host that cannot be asked now. */
+      stale: boolean
+    }
   | { kind: 'group'; key: string; group: 'stopped'; count: number; collapsed: boolean }
 
 /** Flags that mean "look now": a VM's data may be at risk or an action will be refused. */
@@ -44,7 +53,8 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
   const rows: TreeRow[] = []
   for (const host of hostNames) {
     const inventory = inventories[host]
-    const running = vms.filter((vm) => vm.runningOn.includes(host))
+    // A VM last seen running on a host that is now unreachable stays under it, marked as stale.
+    const running = vms.filter((vm) => vm.runningOn.includes(host) || vm.lastKnownRunningOn.includes(host))
     // A filter that names the host shows all its VMs; otherwise only the VMs it names.
     const visible = matches(needle, host) ? running : running.filter((vm) => matches(needle, vm.name))
     if (visible.length === 0 && !matches(needle, host)) continue
@@ -68,10 +78,16 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
         host,
         state: domain?.state ?? 'running',
         flags: vm.flags,
+        stale: !vm.runningOn.includes(host),
       })
     }
   }
-  const stopped = vms.filter((vm) => vm.runningOn.length === 0 && matches(needle, vm.name, ...vm.definedOn))
+  const stopped = vms.filter(
+    (vm) =>
+      vm.runningOn.length === 0 &&
+      vm.lastKnownRunningOn.length === 0 &&
+      matches(needle, vm.name, ...vm.definedOn),
+  )
   if (stopped.length > 0) {
     const isCollapsed = collapsed.has('group:stopped')
     rows.push({
@@ -83,7 +99,15 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
     })
     if (!isCollapsed) {
       for (const vm of stopped)
-        rows.push({ kind: 'vm', key: `vm:-:${vm.uuid}`, vm, host: null, state: 'shutoff', flags: vm.flags })
+        rows.push({
+          kind: 'vm',
+          key: `vm:-:${vm.uuid}`,
+          vm,
+          host: null,
+          state: 'shutoff',
+          flags: vm.flags,
+          stale: false,
+        })
     }
   }
   return rows

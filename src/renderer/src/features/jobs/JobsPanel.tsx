@@ -1,18 +1,69 @@
 import { useTranslation } from 'react-i18next'
+import { useApi } from '../../api/context'
+import { ApiError } from '../../../../shared/errors'
 import { useAppStore } from '../../store'
+import { useJobsStore } from '../../store/jobs'
+import { useJobTitle } from './job-title'
 
-/** Long operations and notifications. Jobs arrive with the core's job service. */
+const SHOWN_JOBS = 8
+
+/** Running and recent operations with their progress, errors and logs, then notifications. */
 export function JobsPanel() {
   const { t } = useTranslation()
+  const api = useApi()
   const notifications = useAppStore((state) => state.notifications)
   const dismiss = useAppStore((state) => state.dismiss)
+  const jobs = useJobsStore((state) => state.jobs)
+  const shown = jobs.slice(0, SHOWN_JOBS)
+  const jobTitle = useJobTitle()
+
+  async function cancel(id: string): Promise<void> {
+    try {
+      useJobsStore.getState().update(await api.call('jobs.cancel', { id }))
+    } catch (error) {
+      const data = ApiError.from(error).toData()
+      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+    }
+  }
 
   return (
     <section className="jobs" aria-label={t('jobs.title')} data-testid="jobs-panel">
       <h2>{t('jobs.title')}</h2>
-      {notifications.length === 0 ? (
-        <p className="muted">{t('jobs.empty')}</p>
-      ) : (
+      {shown.length === 0 && notifications.length === 0 && <p className="muted">{t('jobs.empty')}</p>}
+      {shown.length > 0 && (
+        <ul className="job-list" data-testid="job-list">
+          {shown.map((job) => (
+            <li key={job.id} className={`job-row job-${job.state}`} data-state={job.state}>
+              <details>
+                <summary>
+                  <span className="job-title">{jobTitle(job)}</span>
+                  <span className="muted small"> · {t(`jobState.${job.state}`)}</span>
+                  {job.state === 'running' && job.step && <span className="muted small"> · {job.step}</span>}
+                  {job.state === 'failed' && job.error && (
+                    <span className="job-error small"> · {job.error.message}</span>
+                  )}
+                  {job.state === 'running' && (
+                    <progress max={1} value={job.progress ?? undefined} aria-label={jobTitle(job)} />
+                  )}
+                  {job.state === 'running' && job.cancellable && (
+                    <button type="button" className="link small" onClick={() => void cancel(job.id)}>
+                      {t('vm.cancel')}
+                    </button>
+                  )}
+                </summary>
+                <ol className="job-log small">
+                  {job.log.map((line, index) => (
+                    <li key={index}>
+                      <span className="muted">{new Date(line.at).toLocaleTimeString()}</span> {line.text}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+      {notifications.length > 0 && (
         <ul className="notifications">
           {notifications.map((item) => (
             <li

@@ -1,0 +1,326 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import type { DomainOnHost } from '../../../../shared/inventory'
+import type { Job } from '../../../../shared/jobs'
+import { useApi } from '../../api/context'
+import { formatKiB } from '../../format'
+import { useAppStore } from '../../store'
+import { useInventoryStore } from '../../store/inventory'
+import { useJobsStore } from '../../store/jobs'
+import { DANGER_FLAGS } from '../cluster/tree-rows'
+import { useJobTitle } from '../jobs/job-title'
+import './vm.css'
+
+interface Refusal {
+  code: string
+  message: string
+  host?: string
+}
+
+function refusalsOf(error: ApiErrorData | undefined): Refusal[] {
+  const refusals = error?.details?.refusals
+  return Array.isArray(refusals) ? (refusals as Refusal[]) : []
+}
+
+/** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
+export function VmView({ uuid }: { uuid: string }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const vm = useInventoryStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
+  const hosts = useInventoryStore((state) => state.hosts)
+  const lastJob = useJobsStore((state) => state.jobs.find((job) => job.target.vm === uuid))
+  const [startHost, setStartHost] = useState<string>('')
+  const [confirming, setConfirming] = useState(false)
+  const [typedName, setTypedName] = useState('')
+  const [override, setOverride] = useState<string[]>([])
+  const jobTitle = useJobTitle()
+
+  if (!vm) {
+    return (
+      <section className="panel" data-testid="vm-view">
+        <p className="muted">{t('vm.gone')}</p>
+      </section>
+    )
+  }
+
+  const runningHost = vm.runningOn[0]
+  const copies: Array<{ host: string; domain: DomainOnHost }> = vm.definedOn.flatMap((host) => {
+    const domain = hosts[host]?.domains.find((candidate) => candidate.uuid === uuid)
+    return domain ? [{ host, domain }] : []
+  })
+  const shown = copies.find((copy) => copy.host === runningHost) ?? copies[0]
+  const definition = shown?.domain.definition
+  const target = startHost || vm.definedOn[0] || ''
+  const busy = lastJob?.state === 'running'
+
+  async function act(
+    method: 'vm.start' | 'vm.shutdown' | 'vm.reboot' | 'vm.forceOff',
+    params: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      const job = (await api.call(method, { uuid, ...params } as never)) as Job
+      useJobsStore.getState().update(job)
+    } catch (error) {
+      const data = ApiError.from(error).toData()
+      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+    }
+  }
+
+  const refusals = lastJob?.state === 'failed' ? refusalsOf(lastJob.error) : []
+  const unreachable = refusals.filter((refusal) => refusal.code === 'host-unreachable' && refusal.host)
+
+  return (
+    <section className="panel vm-view" data-testid="vm-view">
+      <div className="panel-title">
+        <h1>
+          {vm.name}{' '}
+          <span
+            className={`vm-pill state-pill-${runningHost ? 'running' : 'shutoff'}`}
+            data-testid="vm-state"
+          >
+            {runningHost ? t('vm.runningOn', { host: vm.runningOn.join(', ') }) : t('vm.stopped')}
+          </span>
+        </h1>
+      </div>
+      <p className="muted small">
+        UUID <code>{vm.uuid}</code> · {t('vm.definedOn', { hosts: vm.definedOn.join(', ') })}
+        {vm.missingOn.length > 0 && <> · {t('vm.missingOn', { hosts: vm.missingOn.join(', ') })}</>}
+        {vm.unknownOn.length > 0 && <> · {t('vm.unknownOn', { hosts: vm.unknownOn.join(', ') })}</>}
+      </p>
+
+      {vm.flags.filter((flag) => DANGER_FLAGS.includes(flag)).length > 0 && (
+        <ul className="dangers" data-testid="vm-dangers">
+          {vm.flags
+            .filter((flag) => DANGER_FLAGS.includes(flag))
+            .map((flag) => (
+              <li key={flag}>⚠ {t(`flags.${flag}.long`)}</li>
+            ))}
+        </ul>
+      )}
+
+      <div className="vm-actions" data-testid="vm-actions">
+        {runningHost ? (
+          <>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void act('vm.shutdown', { host: runningHost })}
+              data-testid="vm-shutdown"
+            >
+              {t('vm.shutdown')}
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void act('vm.reboot', { host: runningHost })}
+              data-testid="vm-reboot"
+            >
+              {t('vm.reboot')}
+            </button>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => setConfirming(true)}
+              data-testid="vm-force-off"
+            >
+              {t('vm.forceOff')}
+            </button>
+          </>
+        ) : (
+          <>
+            <label>
+              {t('vm.startOn')}{' '}
+              <select
+                value={target}
+                onChange={(event) => setStartHost(event.target.value)}
+                data-testid="vm-start-host"
+              >
+                {vm.definedOn.map((host) => (
+                  <option key={host} value={host}>
+                    {host}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || !target}
+              onClick={() =>
+                void act('vm.start', {
+                  host: target,
+                  ...(override.length > 0 ? { overrideUnreachable: override } : {}),
+                })
+              }
+              data-testid="vm-start"
+            >
+              {t('vm.start')}
+            </button>
+          </>
+        )}
+      </div>
+
+      {confirming && runningHost && (
+        <div
+          className="confirm"
+          role="alertdialog"
+          aria-labelledby="force-off-title"
+          data-testid="force-off-dialog"
+        >
+          <p id="force-off-title">
+            <strong>{t('vm.forceOffTitle', { name: vm.name, host: runningHost })}</strong>
+          </p>
+          <p>{t('vm.forceOffExplain')}</p>
+          <label>
+            {t('vm.typeName', { name: vm.name })}{' '}
+            <input
+              value={typedName}
+              onChange={(event) => setTypedName(event.target.value)}
+              data-testid="force-off-name"
+              autoFocus
+            />
+          </label>{' '}
+          <button
+            type="button"
+            className="danger"
+            disabled={typedName !== vm.name}
+            onClick={() => {
+              setConfirming(false)
+              setTypedName('')
+              void act('vm.forceOff', { host: runningHost, confirmName: typedName })
+            }}
+            data-testid="force-off-confirm"
+          >
+            {t('vm.forceOff')}
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t('vm.cancel')}
+          </button>
+        </div>
+      )}
+
+      {lastJob && (
+        <div className={`job-status job-${lastJob.state}`} data-testid="vm-job" data-state={lastJob.state}>
+          <strong>{jobTitle(lastJob)}</strong> — {t(`jobState.${lastJob.state}`)}
+          {lastJob.state === 'running' && lastJob.step && <span className="muted"> · {lastJob.step}</span>}
+          {lastJob.state === 'succeeded' &&
+            lastJob.kind === 'vm.shutdown' &&
+            (lastJob.result as { stopped?: boolean })?.stopped === false && (
+              <p className="warning">{t('vm.shutdownTimedOut')}</p>
+            )}
+          {lastJob.state === 'failed' && (
+            <div data-testid="vm-job-error">
+              {refusals.length > 0 ? (
+                <>
+                  <p>{t('vm.refused')}</p>
+                  <ul>
+                    {refusals.map((refusal) => (
+                      <li
+                        key={`${refusal.code}:${refusal.host ?? ''}`}
+                        data-refusal={refusal.code}
+                        title={refusal.message}
+                      >
+                        {t(`refusals.${refusal.code}`, {
+                          host: refusal.host,
+                          vm: vm.name,
+                          defaultValue: refusal.message,
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                <p>{lastJob.error?.message}</p>
+              )}
+              {lastJob.error?.hint && unreachable.length === 0 && (
+                <p className="muted">{lastJob.error.hint}</p>
+              )}
+              {unreachable.length > 0 && (
+                <label className="override">
+                  <input
+                    type="checkbox"
+                    checked={unreachable.every((refusal) => override.includes(refusal.host ?? ''))}
+                    onChange={(event) =>
+                      setOverride(
+                        event.target.checked ? unreachable.map((refusal) => refusal.host ?? '') : [],
+                      )
+                    }
+                    data-testid="vm-override"
+                  />{' '}
+                  {t('vm.override', { hosts: unreachable.map((refusal) => refusal.host).join(', ') })}
+                </label>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+
+      {definition && (
+        <>
+          <h2>{t('vm.hardware')}</h2>
+          <table className="table" data-testid="vm-details">
+            <tbody>
+              <tr>
+                <th>{t('vm.vcpus')}</th>
+                <td>{definition.vcpus}</td>
+              </tr>
+              <tr>
+                <th>{t('vm.memory')}</th>
+                <td>{formatKiB(definition.memoryKiB)}</td>
+              </tr>
+              {definition.disks.map((disk) => (
+                <tr key={disk.target}>
+                  <th>
+                    {disk.device === 'cdrom' ? t('vm.cdrom') : t('vm.disk')} <code>{disk.target}</code>
+                  </th>
+                  <td>
+                    {disk.rbd ? (
+                      <code>
+                        rbd:{disk.rbd.pool}/{disk.rbd.image}
+                      </code>
+                    ) : (
+                      <code>{disk.file ?? t('vm.empty')}</code>
+                    )}
+                  </td>
+                </tr>
+              ))}
+              {definition.nics.map((nic) => (
+                <tr key={nic.mac}>
+                  <th>{t('vm.nic')}</th>
+                  <td>
+                    <code>{nic.mac}</code> → {nic.bridge ?? nic.network ?? nic.type}{' '}
+                    {nic.model && <span className="muted">({nic.model})</span>}
+                  </td>
+                </tr>
+              ))}
+              <tr>
+                <th>{t('vm.console')}</th>
+                <td>
+                  {definition.graphics.map((g) => g.type.toUpperCase()).join(', ') || '–'}
+                  {shown?.domain.displayPort !== undefined && runningHost && (
+                    <span className="muted">
+                      {' '}
+                      · {runningHost} 127.0.0.1:{shown.domain.displayPort}
+                    </span>
+                  )}
+                  {definition.graphics[0]?.keymap && (
+                    <span className="muted">
+                      {' '}
+                      · {t('vm.keymap', { keymap: definition.graphics[0].keymap })}
+                    </span>
+                  )}
+                </td>
+              </tr>
+              <tr>
+                <th>{t('vm.failoverIp')}</th>
+                <td>{definition.hyperdesk.failoverIp ?? <span className="muted">{t('vm.notSet')}</span>}</td>
+              </tr>
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,130 @@
+/**
+ * The cluster tree and the VM view in browser mode against the real lab: VMs under the hosts they
+ * run on, starting a shut-off VM and seeing it run, a refused start with its reason and the explicit
+ * override, a force off confirmed by typing the name. Screenshots in test-results/screenshots/.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
+import { launchChromium, screenshotPath } from '../support/browser'
+import { labCore, type LabCore } from '../support/lab-core'
+import { asRootOn, faults, labGuest, LAB_HOSTS, requireLab } from './support/lab'
+
+const rendererDir = path.resolve(__dirname, '../../out/renderer')
+const LABVM3 = labGuest('labvm3')
+let browser: Browser
+let server: BrowserServer
+let lab: LabCore
+
+async function stopLabvm3(): Promise<void> {
+  for (const host of LAB_HOSTS) {
+    await asRootOn(
+      host.name,
+      'sh',
+      '-c',
+      `virsh -c qemu:///system destroy ${LABVM3.name} >/dev/null 2>&1; true`,
+    )
+  }
+}
+
+beforeAll(async () => {
+  await requireLab()
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error('Build the renderer first: npm run build')
+  await stopLabvm3()
+  lab = await labCore()
+  await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
+  server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
+  browser = await launchChromium()
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  await lab?.cleanup()
+  await stopLabvm3()
+})
+
+afterEach(async () => {
+  await faults.sshd('hv2', 'start').catch(() => undefined)
+})
+
+/** The host a VM's row sits under in the tree ('' for the stopped group). */
+function treeHostOf(page: Page, vm: string): Promise<string | null> {
+  return page.getByTestId(`tree-vm-${vm}`).first().getAttribute('data-vm-host')
+}
+
+describe('cluster window', () => {
+  it('shows the lab’s VMs under the hosts they run on, starts a shut-off VM and forces it off', async () => {
+    const page = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
+    ).newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(server.url)
+
+    await expect.poll(() => treeHostOf(page, 'labvm1'), { timeout: 30_000 }).toBe('hv1')
+    expect(await treeHostOf(page, 'labvm2')).toBe('hv2')
+    expect(await treeHostOf(page, 'labvm3')).toBe('')
+    expect(await page.getByTestId('tree-group-stopped').textContent()).toContain('Stopped (1)')
+    expect(await page.getByTestId('tree-host-hv1').textContent()).toMatch(/1 VM/)
+    await page.screenshot({ path: screenshotPath('cluster-tree') })
+
+    await page.getByTestId('tree-vm-labvm3').click()
+    await expect.poll(() => page.getByTestId('vm-state').textContent()).toBe('stopped')
+    expect(await page.getByTestId('vm-details').textContent()).toContain('rbd:libvirt-sata/labvm3')
+    await page.getByTestId('vm-start-host').selectOption('hv3')
+    await page.getByTestId('vm-start').click()
+    await expect
+      .poll(() => page.getByTestId('vm-state').textContent(), { timeout: 60_000 })
+      .toBe('running on hv3')
+    await expect.poll(() => treeHostOf(page, 'labvm3')).toBe('hv3')
+    expect((await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'domstate', LABVM3.name)).trim()).toBe(
+      'running',
+    )
+    await page.screenshot({ path: screenshotPath('vm-running') })
+
+    await page.getByTestId('vm-force-off').click()
+    await expect.poll(() => page.getByTestId('force-off-confirm').isDisabled()).toBe(true)
+    await page.getByTestId('force-off-name').fill('labvm3')
+    await page.getByTestId('force-off-confirm').click()
+    await expect.poll(() => page.getByTestId('vm-state').textContent(), { timeout: 30_000 }).toBe('stopped')
+    expect((await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'domstate', LABVM3.name)).trim()).toBe(
+      'shut off',
+    )
+    expect(errors).toEqual([])
+  })
+
+  it('shows why a start is refused, and starts only after the user overrides the unreachable host', async () => {
+    const page = await (
+      await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } })
+    ).newPage()
+    await page.goto(server.url)
+    await expect.poll(() => treeHostOf(page, 'labvm3'), { timeout: 30_000 }).toBe('')
+    await faults.sshd('hv2', 'kill')
+    await lab.waitForStatus('hv2', 'offline', 60_000)
+
+    await page.getByTestId('tree-vm-labvm3').click()
+    await page.getByTestId('vm-start-host').selectOption('hv3')
+    await page.getByTestId('vm-start').click()
+    await expect
+      .poll(() => page.getByTestId('vm-job').getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('failed')
+    const reason = page.locator('[data-refusal="host-unreachable"]')
+    expect(await reason.textContent()).toBe('hv2 est injoignable : labvm3 y tourne peut-être.')
+    expect((await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'domstate', LABVM3.name)).trim()).toBe(
+      'shut off',
+    )
+    await page.screenshot({ path: screenshotPath('vm-start-refused-fr') })
+
+    await page.getByTestId('vm-override').check()
+    await page.getByTestId('vm-start').click()
+    await expect
+      .poll(() => page.getByTestId('vm-state').textContent(), { timeout: 60_000 })
+      .toBe('en marche sur hv3')
+    await faults.sshd('hv2', 'start')
+    await lab.waitForStatus('hv2', 'online', 60_000)
+  })
+})
