@@ -45,9 +45,13 @@ describe('browser mode shell', () => {
     await page.goForward()
     // No connection in this test (the lab is not up): each host shows as not connected, with no VMs.
     await expect
-      .poll(() => page.locator('[data-host]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-host'))))
+      .poll(() =>
+        page.locator('[data-host]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-host'))),
+      )
       .toEqual(['hv1', 'hv2', 'hv3'])
-    expect(await page.locator('[data-host="hv1"] [data-testid="host-status"]').textContent()).toBe('Not connected')
+    expect(await page.locator('[data-host="hv1"] [data-testid="host-status"]').textContent()).toBe(
+      'Not connected',
+    )
     expect(await page.getByTestId('tree-host-hv1').textContent()).toContain('0 VMs')
     expect(await page.getByTestId('config-status').textContent()).toBe('Cluster file loaded')
     expect(await page.getByTestId('config-hosts').textContent()).toContain('etalab@10.77.11.1:22')
