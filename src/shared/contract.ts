@@ -4,6 +4,12 @@ import { ClusterConfigSchema, ConfigProblemSchema } from './config'
 import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
 import { HostInventorySchema, VmSchema } from './inventory'
 import { JobSchema } from './jobs'
+import {
+  DefinitionDiffSchema,
+  MigrateParamsSchema,
+  MigrationPlanParamsSchema,
+  MigrationPlanSchema,
+} from './migration'
 import { UUID_PATTERN } from './names'
 
 export { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName }
@@ -112,6 +118,25 @@ export const methods = {
   /** Power cut: confirmName must be the VM's exact name. */
   'vm.forceOff': method(vmOnHost.extend({ confirmName: z.string() }).strict(), JobSchema),
   'vm.reboot': method(vmOnHost.strict(), JobSchema),
+  /** A live migration's pre-checks (pass/warn/fail, each with its reason) and follow-ups; changes nothing. */
+  'vm.migrationPlan': method(MigrationPlanParamsSchema, MigrationPlanSchema),
+  /**
+   * Live migration as a cancellable job (kind 'vm.migrate'): refused when a pre-check fails, or warns
+   * without acceptWarnings. job.detail has the live figures; job.result is a MigrationResult.
+   */
+  'vm.migrate': method(MigrateParamsSchema, JobSchema),
+  /** Each host's definition against a reference host's: same/different/missing, with a unified diff. */
+  'vm.definitionDiff': method(
+    z
+      .object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), reference: z.string().optional() })
+      .strict(),
+    DefinitionDiffSchema,
+  ),
+  /** Defines `from`'s definition on every other host, as a job whose result reports each host (SyncResult). */
+  'vm.syncDefinition': method(
+    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), from: z.string() }).strict(),
+    JobSchema,
+  ),
   'jobs.list': method(noParams, z.array(JobSchema)),
   'jobs.get': method(z.object({ id: z.string() }).strict(), JobSchema),
   'jobs.cancel': method(z.object({ id: z.string() }).strict(), JobSchema),

@@ -14,6 +14,8 @@ export const JobSchema = z.object({
   progress: z.number().min(0).max(1).optional(),
   /** What is happening now, in a few words. */
   step: z.string().optional(),
+  /** Live figures of the current step (e.g. a migration's bytes processed/remaining, speed). */
+  detail: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
   log: z.array(z.object({ at: z.number(), text: z.string() })),
   result: z.unknown().optional(),
   error: ApiErrorDataSchema.optional(),

@@ -20,6 +20,10 @@ import { hostsService } from './services/hosts'
 import { inventoryService } from './services/inventory'
 import { jobsService } from './services/jobs'
 import { vmService } from './services/vm'
+import { migrationService } from './services/migration'
+import { definitionsService } from './services/definitions'
+import { Migration } from './migration/migrate'
+import { Definitions } from './definitions/sync'
 import { Rbd } from './ceph/rbd'
 import { InventoryService } from './inventory/inventory-service'
 import { JobManager } from './jobs/job-manager'
@@ -59,6 +63,12 @@ export interface CoreContext {
   readonly inventory: InventoryService
   readonly jobs: JobManager
   readonly lifecycle: Lifecycle
+  /** One lock per VM UUID: start, shutdown, migration and sync of one VM never interleave. */
+  readonly vmLocks: KeyedMutex
+  /** Live migration (pre-checks, migrate, follow-ups), also for maintenance and the consoles. */
+  readonly migration: Migration
+  /** Definition drift and sync across hosts. */
+  readonly definitions: Definitions
   /** A VM's name for messages, from the inventory (its UUID when unknown). */
   vmName(uuid: string): string
 }
@@ -149,14 +159,23 @@ export async function createCoreWithContext(
     ...(options.inventoryPollMs ? { pollIntervalMs: options.inventoryPollMs } : {}),
   })
   const jobs = new JobManager((job) => events.emit('jobs.update', job))
-  const lifecycle = new Lifecycle({
+  // What every VM operation needs; one lock per VM shared by all of them.
+  const vmDeps = {
     runner,
     inventory,
-    rbd: new Rbd(runner),
     vmLocks: new KeyedMutex(),
     hostNames,
-    audit: (host, action, vm) => audit(runner, host, { action, vm }),
+    audit: (host: string, action: string, vm: string) => audit(runner, host, { action, vm }),
+  }
+  const { vmLocks } = vmDeps
+  const lifecycle = new Lifecycle({ ...vmDeps, rbd: new Rbd(runner) })
+  const migration = new Migration({
+    ...vmDeps,
+    hostConfig: (name) =>
+      config.current.status === 'ok' ? config.current.hosts.find((host) => host.name === name) : undefined,
+    hostState: (name) => hosts.list().find((state) => state.name === name),
   })
+  const definitions = new Definitions(vmDeps)
   const vmName = (uuid: string): string =>
     inventory.snapshot().vms.find((vm) => vm.uuid === uuid)?.name ?? uuid
   const context: CoreContext = {
@@ -169,6 +188,9 @@ export async function createCoreWithContext(
     inventory,
     jobs,
     lifecycle,
+    vmLocks,
+    migration,
+    definitions,
     vmName,
   }
 
@@ -195,6 +217,8 @@ export async function createCoreWithContext(
     ...hostsService(context),
     ...inventoryService(context),
     ...vmService(context),
+    ...migrationService(context),
+    ...definitionsService(context),
     ...jobsService(context),
   }
 

@@ -213,6 +213,9 @@ function canonicalise(nodes: OrderedNode[], depth: number): OrderedNode[] {
     const copy: OrderedNode = {}
     const value = node[tag]
     copy[tag] = Array.isArray(value) ? canonicalise(value as OrderedNode[], depth + 1) : value
+    // libvirt may write devices in another order after a migration (controllers, inputs): only the order
+    // within some kinds means something (disks, NICs…), so the rest are sorted (stable sort).
+    if (tag === 'devices' && Array.isArray(copy[tag])) copy[tag] = sortByTag(copy[tag] as OrderedNode[])
     const attributes = node[':@']
     if (attributes) {
       const sorted = Object.keys(attributes)
@@ -224,6 +227,30 @@ function canonicalise(nodes: OrderedNode[], depth: number): OrderedNode[] {
     out.push(copy)
   }
   return out
+}
+
+/** Device kinds whose order is meaningful (boot and bus order, primary video, console numbering). */
+const ORDERED_DEVICES = new Set([
+  'disk',
+  'interface',
+  'hostdev',
+  'filesystem',
+  'serial',
+  'console',
+  'parallel',
+  'channel',
+  'video',
+  'graphics',
+])
+
+/** Devices by kind; within an unordered kind (controllers, inputs…) by their attributes too. */
+function sortByTag(nodes: OrderedNode[]): OrderedNode[] {
+  const tagOf = (node: OrderedNode) => Object.keys(node).find((key) => key !== ':@') ?? ''
+  const keyOf = (node: OrderedNode) => {
+    const tag = tagOf(node)
+    return ORDERED_DEVICES.has(tag) ? tag : `${tag} ${JSON.stringify(node[':@'] ?? {})}`
+  }
+  return [...nodes].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0))
 }
 
 /**

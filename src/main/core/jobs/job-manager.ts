@@ -9,6 +9,8 @@ export interface JobContext {
   readonly signal: AbortSignal
   step(text: string, progress?: number): void
   progress(value: number): void
+  /** Replaces the job's live figures (shown with the progress), and its progress when given. */
+  detail(values: Record<string, number | string>, progress?: number): void
   log(text: string): void
 }
 
@@ -67,6 +69,11 @@ export class JobManager {
       },
       progress: (value) => {
         job.progress = clamp(value)
+        this.onChange(job)
+      },
+      detail: (values, progress) => {
+        job.detail = values
+        if (progress !== undefined) job.progress = clamp(progress)
         this.onChange(job)
       },
       log: (text) => this.appendLog(job, text),

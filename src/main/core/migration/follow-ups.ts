@@ -1,0 +1,93 @@
+import type { FollowUps } from '../../../shared/migration'
+
+/**
+ * What the runbook asks after a migration: the failover IP must already point to the destination
+ * (moved in the OVH manager *before* migrating, it takes minutes), and the guest's default gateway
+ * must become the destination host's gateway (OVH blocks the failover IP otherwise). The lines are the
+ * runbook's failover block for eth0; the commands are typed in the guest's console in this order:
+ * `ifdown` first, while the file still names the old gateway its post-down lines remove.
+ */
+export interface FollowUpInput {
+  failoverIp?: string
+  /** The source host's gateway, from the cluster file. */
+  oldGateway?: string
+  /** The destination host's gateway, from the cluster file. */
+  newGateway?: string
+  interfaceName?: string
+}
+
+const INDENT = '        '
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+
+function isIpv4(value: string | undefined): value is string {
+  const match = value === undefined ? null : IPV4.exec(value)
+  return match !== null && match.slice(1).every((part) => Number(part) <= 255)
+}
+
+/** An IPv4 address as a sed basic regular expression (dots escaped). */
+function sedAddress(address: string): string {
+  return address.replaceAll('.', '\\.')
+}
+
+export function gatewayLines(gateway: string, nic = 'eth0'): string[] {
+  return [
+    `${INDENT}post-up route add ${gateway} dev ${nic}`,
+    `${INDENT}post-up route add default gw ${gateway} dev ${nic}`,
+    `${INDENT}post-down route del ${gateway} dev ${nic}`,
+    `${INDENT}post-down route del default gw ${gateway}`,
+  ]
+}
+
+export function migrationFollowUps(input: FollowUpInput): FollowUps {
+  const nic = input.interfaceName ?? 'eth0'
+  const notes: string[] = []
+  const failoverIp = isIpv4(input.failoverIp) ? input.failoverIp : undefined
+  if (input.failoverIp !== undefined && !failoverIp)
+    notes.push(`The VM's failover IP setting ${JSON.stringify(input.failoverIp)} is not an IPv4 address.`)
+  if (!failoverIp)
+    notes.push(
+      'No failover IP is recorded for this VM (Hyperdesk setting failoverIp): check in the OVH manager which IP to move.',
+    )
+  const oldGateway = isIpv4(input.oldGateway) ? input.oldGateway : undefined
+  if (!isIpv4(input.newGateway)) {
+    notes.push(
+      'The destination host has no gateway in the cluster file: add its "gateway" so Hyperdesk can give the guest’s new lines.',
+    )
+    return {
+      ...(failoverIp ? { failoverIp } : {}),
+      gateway: { new: '' },
+      interfacesLines: [],
+      commands: [],
+      notes,
+    }
+  }
+  const gateway = input.newGateway
+  const interfacesLines = failoverIp
+    ? [
+        `auto ${nic}`,
+        `iface ${nic} inet static`,
+        `${INDENT}address ${failoverIp}`,
+        `${INDENT}netmask 255.255.255.255`,
+        `${INDENT}broadcast ${failoverIp}`,
+        ...gatewayLines(gateway, nic),
+      ]
+    : gatewayLines(gateway, nic)
+  // Only whole addresses after a space are replaced (10.0.0.254 must not match 110.0.0.254); without a
+  // known old gateway, the runbook's rule: the route lines' addresses ending in .254.
+  const old = oldGateway ? sedAddress(oldGateway) : '[0-9.]*\\.254'
+  const scope = oldGateway ? '' : '/route /'
+  const sed = `sed -i -e '${scope}s/ ${old} / ${gateway} /g' -e '${scope}s/ ${old}$/ ${gateway}/' /etc/network/interfaces`
+  if (!oldGateway)
+    notes.push(
+      'The source host has no gateway in the cluster file: the command replaces the route lines’ addresses ending in .254 (the runbook’s rule).',
+    )
+  if (oldGateway === gateway)
+    notes.push('Both hosts have the same gateway in the cluster file: the guest needs no change.')
+  return {
+    ...(failoverIp ? { failoverIp } : {}),
+    gateway: { ...(oldGateway ? { old: oldGateway } : {}), new: gateway },
+    interfacesLines,
+    commands: oldGateway === gateway ? [] : [`ifdown ${nic}`, sed, `ifup ${nic}`],
+    notes,
+  }
+}

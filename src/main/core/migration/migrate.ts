@@ -1,0 +1,417 @@
+import { ApiError } from '../../../shared/errors'
+import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
+import type { JobContext } from '../jobs/job-manager'
+import {
+  checkHostName,
+  checkUuid,
+  planMigration,
+  uriHost,
+  type MigrationDeps,
+  type PlanRequest,
+} from './precheck'
+import { jobActive, parseDomjobinfo, progressDetail } from './progress'
+
+/**
+ * The live migration, as the runbook does it, on the SOURCE host:
+ * `virsh migrate --live --p2p --persistent <uuid> qemu+ssh://root@<dest migration address>/system
+ * tcp://<dest migration address>`. Never --undefinesource: the source keeps its definition (shut off).
+ * --persistent only when both definitions are equal (the pre-checks refuse otherwise).
+ *
+ * While it runs, `virsh domjobinfo` is polled on the source every 400 ms (progress, speed). A timeout or a
+ * cancel aborts the job (`virsh domjobabort`) and checks that the VM still runs on the source. A failure
+ * says what and where, with libvirtd's own reason when its log is readable (with --p2p the client only
+ * sees "End of file…"). If the connection to the source drops (sleep, network), the outcome is read when
+ * the host is back rather than reported as a failure.
+ */
+
+export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600
+const POLL_INTERVAL_MS = 400
+const PROGRESS_MARK = '@@hyperdesk-progress'
+const LIBVIRT_LOG = '/var/log/libvirt/libvirtd.log'
+/** The sudo rule the doctor proposes allows exactly this command. */
+const SUDO_TAIL = ['sudo', '-n', '/usr/bin/tail', '-n', '200', LIBVIRT_LOG]
+
+export interface MigrationOptions {
+  /** How long to wait for a lost source host to come back before giving up on reconciling. */
+  reconcileTimeoutMs?: number
+  pollIntervalMs?: number
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class Migration {
+  constructor(
+    private readonly deps: MigrationDeps,
+    private readonly options: MigrationOptions = {},
+  ) {}
+
+  async plan(request: PlanRequest): Promise<MigrationPlan> {
+    return (await planMigration(this.deps, request)).plan
+  }
+
+  async migrate(params: MigrateParams, context: JobContext): Promise<MigrationResult> {
+    checkUuid(params.uuid)
+    checkHostName(this.deps, params.to, 'destination')
+    const uuid = params.uuid.toLowerCase()
+    return this.deps.vmLocks.run(uuid, async () => {
+      context.step('Pre-checks', 0.01)
+      const { plan } = await planMigration(this.deps, { uuid, to: params.to })
+      this.refuseUnlessReady(plan, params.acceptWarnings ?? false)
+      const { from, to, name } = plan
+      const address = uriHost(this.deps.hostConfig(to)?.migrationAddress ?? to)
+      const timeoutSeconds = params.timeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS
+      const args = [
+        'migrate',
+        '--live',
+        '--p2p',
+        '--persistent',
+        ...(params.bandwidthMiBps ? ['--bandwidth', String(params.bandwidthMiBps)] : []),
+        uuid,
+        `qemu+ssh://root@${address}/system`,
+        `tcp://${address}`,
+      ]
+      context.step(`Migrating ${name} from ${from} to ${to}`, 0.05)
+      context.log(`On ${from}: virsh ${args.join(' ')}`)
+      const started = Date.now()
+      const abort = new Aborter(this.deps, from, uuid)
+      const onCancel = () => abort.request('cancelled')
+      context.signal.addEventListener('abort', onCancel, { once: true })
+      const timer = setTimeout(() => abort.request('timeout'), timeoutSeconds * 1000)
+      const poller = this.pollProgress(from, uuid, context)
+      let failure: ApiError | undefined
+      try {
+        // The host's own timeout is a backstop behind ours (which aborts the job cleanly first).
+        await this.deps.runner.virsh(from, args, {
+          timeoutSeconds: timeoutSeconds + 60,
+          step: 'virsh migrate',
+        })
+      } catch (error) {
+        failure = ApiError.from(error)
+      } finally {
+        clearTimeout(timer)
+        context.signal.removeEventListener('abort', onCancel)
+        abort.stop()
+        await poller.stop()
+      }
+      context.log(poller.summary())
+      if (failure?.code === 'host.offline') return this.reconcile({ plan, started, context, cause: failure })
+      if (failure) throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started)
+      return this.finish(plan, started, context, false)
+    })
+  }
+
+  private refuseUnlessReady(plan: MigrationPlan, acceptWarnings: boolean): void {
+    const failed = plan.checks.filter((check) => check.status === 'fail')
+    const warned = plan.checks.filter((check) => check.status === 'warn')
+    if (failed.length > 0) {
+      throw new ApiError({
+        code: 'vm.migrate.refused',
+        host: plan.to,
+        step: 'pre-checks',
+        message: `${plan.name} was not migrated: ${failed.map((check) => check.message).join(' ')}`,
+        hint: failed.some((check) => check.id === 'drift' || check.id === 'defined')
+          ? `Sync the definition (vm.syncDefinition from ${plan.from}), then migrate again.`
+          : 'Fix what the checks say, then migrate again.',
+        details: { checks: plan.checks },
+      })
+    }
+    if (warned.length > 0 && !acceptWarnings) {
+      throw new ApiError({
+        code: 'vm.migrate.warnings',
+        host: plan.to,
+        step: 'pre-checks',
+        message: `${plan.name}: confirm these warnings to migrate: ${warned.map((check) => check.message).join(' ')}`,
+        hint: 'Migrate again with the warnings accepted.',
+        details: { checks: plan.checks },
+      })
+    }
+  }
+
+  /**
+   * Samples `virsh domjobinfo` on the source every 400 ms until stopped. The loop runs on the host and
+   * streams its answers over one channel: an SSH exec per sample costs more than the interval.
+   */
+  private pollProgress(host: string, uuid: string, context: JobContext) {
+    let samples = 0
+    let best = 0
+    let block: string[] = []
+    let firstAt: number | undefined
+    let lastAt = 0
+    const interval = ((this.options.pollIntervalMs ?? POLL_INTERVAL_MS) / 1000).toFixed(2)
+    const onLine = (line: string) => {
+      if (line !== PROGRESS_MARK) {
+        block.push(line)
+        return
+      }
+      const info = parseDomjobinfo(block.join('\n'))
+      block = []
+      if (!jobActive(info)) return
+      samples++
+      firstAt ??= Date.now()
+      lastAt = Date.now()
+      const { detail, fraction } = progressDetail(info)
+      best = Math.max(best, fraction)
+      context.detail(detail, 0.05 + 0.9 * best)
+    }
+    const stream = this.deps.runner
+      .stream(
+        host,
+        [
+          'sh',
+          '-c',
+          // Each sample in the background, so the cadence does not include virsh's own time (0.1–0.2 s
+          // on a busy host); printed in one write, so samples never interleave.
+          `while :; do { o=$(timeout 5 virsh -c qemu:///system domjobinfo "$1" 2>&1); printf '%s\\n${PROGRESS_MARK}\\n' "$o"; } & sleep ${interval}; done`,
+          'hyperdesk-progress',
+          uuid,
+        ],
+        onLine,
+      )
+      .catch(() => undefined)
+    return {
+      async stop() {
+        const handle = await stream
+        handle?.close()
+        await handle?.done
+      },
+      /** Rate over the span the job was seen running (before it, virsh migrate is still connecting). */
+      summary() {
+        const seconds = firstAt === undefined ? 0 : (lastAt - firstAt) / 1000
+        return `${samples} progress samples over ${seconds.toFixed(1)} s of migration job (${seconds > 0 ? ((samples - 1) / seconds).toFixed(1) : '–'}/s)`
+      },
+    }
+  }
+
+  /** After success: where the VM runs and where it is defined, read back; the runbook's follow-ups. */
+  private async finish(
+    plan: MigrationPlan,
+    started: number,
+    context: JobContext,
+    reconciled: boolean,
+  ): Promise<MigrationResult> {
+    const { from, to, name, uuid } = plan
+    const durationMs = Date.now() - started
+    context.step('Checking both hosts', 0.96)
+    const downtimeMs = await this.downtime(to, uuid)
+    // Both hosts now, so the inventory shows the VM on the destination at once (events follow too).
+    await Promise.all([this.deps.inventory.refreshHost(from), this.deps.inventory.refreshHost(to)])
+    const onSource = this.deps.inventory.host(from)?.domains.find((domain) => domain.uuid === uuid)
+    const onDestination = this.deps.inventory.host(to)?.domains.find((domain) => domain.uuid === uuid)
+    if (onDestination?.state !== 'running')
+      context.log(
+        `Warning: ${to} reports ${name} as ${onDestination?.state ?? 'not defined'} after the migration.`,
+      )
+    if (!onSource)
+      context.log(
+        `Warning: ${name} is no longer defined on ${from}: sync its definition there (vm.syncDefinition).`,
+      )
+    else if (onSource.state !== 'shutoff')
+      context.log(`Warning: ${from} reports ${name} as ${onSource.state} after the migration.`)
+    await this.deps
+      .audit(from, `migrate to ${to}${reconciled ? ' (outcome read after a lost connection)' : ''}`, name)
+      .catch(() => undefined)
+    context.log(
+      `${name} now runs on ${to}${downtimeMs !== undefined ? ` (downtime ${downtimeMs} ms)` : ''}; definition kept on ${from}.`,
+    )
+    return {
+      from,
+      to,
+      durationMs,
+      ...(downtimeMs !== undefined ? { downtimeMs } : {}),
+      followUps: plan.followUps,
+      ...(reconciled ? { reconciled } : {}),
+    }
+  }
+
+  /** libvirt keeps the completed job's statistics on the destination (downtime included). */
+  private async downtime(host: string, uuid: string): Promise<number | undefined> {
+    const result = await this.deps.runner
+      .virsh(host, ['domjobinfo', '--completed', uuid], { timeoutSeconds: 10, allowFailure: true })
+      .catch(() => undefined)
+    return result?.exitCode === 0 ? parseDomjobinfo(result.stdout).downtimeMs : undefined
+  }
+
+  /** Where does the VM run now, from both hosts' fresh inventories. */
+  private async whereRunning(plan: MigrationPlan): Promise<{ from: boolean; to: boolean; known: boolean }> {
+    const [source, destination] = await Promise.all([
+      this.deps.inventory.refreshHost(plan.from),
+      this.deps.inventory.refreshHost(plan.to),
+    ])
+    const runs = (inventory: typeof source) =>
+      inventory.domains.some((domain) => domain.uuid === plan.uuid && domain.state === 'running')
+    return { from: runs(source), to: runs(destination), known: source.reachable && destination.reachable }
+  }
+
+  private async failed(
+    plan: MigrationPlan,
+    cause: ApiError,
+    reason: 'cancelled' | 'timeout' | undefined,
+    timeoutSeconds: number,
+    started: number,
+  ): Promise<ApiError> {
+    const { from, to, name } = plan
+    const where = await this.whereRunning(plan).catch(() => ({ from: false, to: false, known: false }))
+    const state = where.from
+      ? `${name} is still running on ${from}.`
+      : where.to
+        ? `${name} runs on ${to} after all: check it there.`
+        : `Could not confirm where ${name} runs now: look at both hosts before doing anything else.`
+    const virshError = String(cause.details?.['stderr'] ?? cause.message).trim()
+    if (reason === 'cancelled')
+      return new ApiError({
+        code: 'job.cancelled',
+        host: from,
+        step: 'virsh migrate',
+        message: `Migration of ${name} to ${to} cancelled (virsh domjobabort on ${from}). ${state}`,
+      })
+    if (reason === 'timeout')
+      return new ApiError({
+        code: 'vm.migrate.timeout',
+        host: from,
+        step: 'virsh migrate',
+        message: `Migration of ${name} from ${from} to ${to} did not finish within ${timeoutSeconds} s and was aborted. ${state}`,
+        hint: 'The guest writes memory faster than it can be copied: migrate with more bandwidth, a longer timeout, or when it is quieter.',
+      })
+    const log = await this.libvirtLog(from, started)
+    return new ApiError({
+      code: 'vm.migrate.failed',
+      host: from,
+      step: 'virsh migrate',
+      message: `Migration of ${name} from ${from} to ${to} failed on ${from}: ${virshError}. ${state}${log.lines.length ? `\nlibvirtd.log on ${from}:\n${log.lines.join('\n')}` : ''}`,
+      hint: log.hint,
+      details: {
+        ...cause.details,
+        libvirtLog: log.lines,
+        runningOn: where.from ? from : where.to ? to : null,
+      },
+    })
+  }
+
+  /**
+   * libvirtd's own errors since the migration started: with --p2p the real reason is only there. Root
+   * only; readable when the doctor found it readable (group adm, or the sudo rule it proposes).
+   */
+  private async libvirtLog(host: string, since: number): Promise<{ lines: string[]; hint: string }> {
+    const state = this.deps.hostState(host)
+    const check = state?.doctor?.checks.find((candidate) => candidate.id === 'libvirt-log')
+    const fix =
+      check?.fix ??
+      `echo 'etalab ALL=(root) NOPASSWD: /usr/bin/tail -n 200 ${LIBVIRT_LOG}' > /etc/sudoers.d/hyperdesk`
+    const manual = `libvirt's real reason is in ${host}'s ${LIBVIRT_LOG} (root only): run "tail -n 50 ${LIBVIRT_LOG}" as root on ${host}, or let Hyperdesk read it — as root on ${host}:\n${fix}`
+    if (!state?.doctor?.capabilities.canReadLibvirtLog) return { lines: [], hint: manual }
+    const result = await this.deps.runner
+      .run(
+        host,
+        [
+          'sh',
+          '-c',
+          'if [ -r "$1" ]; then exec tail -n 200 "$1"; fi; shift; exec "$@"',
+          'hyperdesk-log',
+          LIBVIRT_LOG,
+          ...SUDO_TAIL,
+        ],
+        { timeoutSeconds: 15, allowFailure: true, step: 'read libvirtd.log' },
+      )
+      .catch(() => undefined)
+    if (!result || result.exitCode !== 0) return { lines: [], hint: manual }
+    return {
+      lines: relevantLogLines(result.stdout, since),
+      hint: `The lines above are from ${host}'s ${LIBVIRT_LOG}.`,
+    }
+  }
+
+  /**
+   * The connection to the source dropped mid-migration (workstation asleep, network): libvirtd on the
+   * source goes on without us. Wait for the host, wait for its job to end, then read where the VM runs.
+   */
+  private async reconcile(input: {
+    plan: MigrationPlan
+    started: number
+    context: JobContext
+    cause: ApiError
+  }): Promise<MigrationResult> {
+    const { plan, context } = input
+    const { from, to, name, uuid } = plan
+    context.step(`Lost the connection to ${from}: waiting for it to read the outcome`, 0.95)
+    const deadline = Date.now() + (this.options.reconcileTimeoutMs ?? 15 * 60_000)
+    for (;;) {
+      const info = await this.deps.runner
+        .virsh(from, ['domjobinfo', uuid], { timeoutSeconds: 10, allowFailure: true })
+        .then((result) => (result.exitCode === 0 ? parseDomjobinfo(result.stdout) : undefined))
+        .catch(() => undefined)
+      if (info && !jobActive(info)) break
+      if (Date.now() > deadline || context.signal.aborted) {
+        throw new ApiError({
+          code: 'vm.migrate.unknown-outcome',
+          host: from,
+          step: 'reconcile',
+          message: `Lost the connection to ${from} during the migration of ${name} and could not read the outcome: ${input.cause.message}`,
+          hint: `When ${from} is reachable, look where ${name} runs (refresh the inventory) before doing anything else.`,
+        })
+      }
+      await sleep(1000)
+    }
+    const where = await this.whereRunning(plan)
+    context.log(
+      `Reconciled after the lost connection: ${name} runs on ${where.to ? to : where.from ? from : 'neither host'}.`,
+    )
+    if (where.to && !where.from) return this.finish(plan, input.started, context, true)
+    throw new ApiError({
+      code: 'vm.migrate.failed',
+      host: from,
+      step: 'reconcile',
+      message: where.from
+        ? `The migration of ${name} did not complete (the connection to ${from} dropped): ${name} is still running on ${from}.`
+        : `After the lost connection, ${name} runs on ${where.to ? `both ${from} and ${to}` : 'neither host'}: check both hosts now.`,
+      details: { reconciled: true },
+    })
+  }
+}
+
+/** libvirtd's error lines (and the line after each) logged since `since` (UTC timestamps). */
+export function relevantLogLines(log: string, since: number): string[] {
+  const lines = log.split('\n')
+  const out: string[] = []
+  for (const line of lines) {
+    const stamp = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+)\+0000/.exec(line)?.[1]
+    if (stamp && Date.parse(`${stamp.replace(' ', 'T')}Z`) < since - 2000) continue
+    if (/: error : /.test(line)) out.push(line.trim())
+  }
+  return out.slice(-10)
+}
+
+/**
+ * Aborts the source's migration job (virsh domjobabort) on cancel or timeout. The job may not have
+ * started yet when asked: it tries again every second until the migration command ends.
+ */
+class Aborter {
+  reason: 'cancelled' | 'timeout' | undefined
+  private timer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  constructor(
+    private readonly deps: MigrationDeps,
+    private readonly host: string,
+    private readonly uuid: string,
+  ) {}
+
+  request(reason: 'cancelled' | 'timeout'): void {
+    if (this.reason || this.stopped) return
+    this.reason = reason
+    const attempt = () => {
+      void this.deps.runner
+        .virsh(this.host, ['domjobabort', this.uuid], { timeoutSeconds: 15, allowFailure: true })
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(attempt, 1000)
+        })
+    }
+    attempt()
+  }
+
+  /** The migration command ended: stop retrying (the reason stays, for the error). */
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.timer)
+  }
+}

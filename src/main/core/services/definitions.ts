@@ -1,0 +1,17 @@
+import type { Service } from '../core'
+
+/** Definition drift across hosts (read-only) and its sync, as a job reporting each host. */
+export const definitionsService: Service<'vm.definitionDiff' | 'vm.syncDefinition'> = ({
+  jobs,
+  definitions,
+  vmName,
+}) => ({
+  'vm.definitionDiff': async ({ uuid, reference }) => definitions.diff(uuid, reference),
+  'vm.syncDefinition': async ({ uuid, from }) =>
+    jobs.start({
+      kind: 'vm.syncDefinition',
+      title: `Sync ${vmName(uuid)}'s definition from ${from}`,
+      target: { vm: uuid, host: from },
+      run: (context) => definitions.sync(uuid, from, context),
+    }).job,
+})

@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import { UUID_PATTERN } from './names'
+
+/**
+ * Live migration and definition sync, as the UI sees them: the pre-checks of a planned migration,
+ * the follow-ups the runbook asks for afterwards (failover IP, guest gateway), the result of a
+ * migration job, and each host's definition compared with a reference host's.
+ */
+
+const uuid = z.string().regex(UUID_PATTERN, 'must be a VM UUID')
+
+export const MigrationCheckSchema = z.object({
+  /** Stable id the UI can translate, e.g. 'destination-online', 'drift', 'memory'. */
+  id: z.string(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  /** English sentence with the reason: which host, what was found, what to do. */
+  message: z.string(),
+})
+export type MigrationCheck = z.infer<typeof MigrationCheckSchema>
+
+export const FollowUpsSchema = z.object({
+  /** The VM's failover IP (Hyperdesk metadata `failoverIp`): move it in the OVH manager *before* migrating. */
+  failoverIp: z.string().optional(),
+  /** The guest's default gateway: the source host's (old) and the destination host's (new). */
+  gateway: z.object({ old: z.string().optional(), new: z.string() }),
+  /** The eth0 block of the guest's /etc/network/interfaces on the destination (runbook layout). */
+  interfacesLines: z.array(z.string()),
+  /** The safe sequence to type in the guest's console, in order. */
+  commands: z.array(z.string()),
+  /** Anything the app could not work out (no gateway configured, no failover IP…), in words. */
+  notes: z.array(z.string()),
+})
+export type FollowUps = z.infer<typeof FollowUpsSchema>
+
+export const MigrationPlanParamsSchema = z
+  .object({ uuid, from: z.string().optional(), to: z.string() })
+  .strict()
+
+export const MigrationPlanSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  from: z.string(),
+  to: z.string(),
+  checks: z.array(MigrationCheckSchema),
+  /** No check failed (warnings need acceptWarnings on vm.migrate). */
+  canStart: z.boolean(),
+  /** The destination's definition equals the source's: the migration keeps it with --persistent. */
+  persistent: z.boolean(),
+  followUps: FollowUpsSchema,
+})
+export type MigrationPlan = z.infer<typeof MigrationPlanSchema>
+
+export const MigrateParamsSchema = z
+  .object({
+    uuid,
+    to: z.string(),
+    /** Caps the migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
+    bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
+    /** Aborts (virsh domjobabort) a migration that has not finished after this long. Default 600. */
+    timeoutSeconds: z.number().int().min(10).max(86_400).optional(),
+    /** Start even though some checks warned. */
+    acceptWarnings: z.boolean().optional(),
+  })
+  .strict()
+export type MigrateParams = z.infer<typeof MigrateParamsSchema>
+
+/** A migration job's result. */
+export const MigrationResultSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  durationMs: z.number(),
+  /** From `virsh domjobinfo --completed` on the source, when libvirt reports it. */
+  downtimeMs: z.number().optional(),
+  followUps: FollowUpsSchema,
+  /** Set when the connection dropped during the migration and the outcome was read afterwards. */
+  reconciled: z.boolean().optional(),
+})
+export type MigrationResult = z.infer<typeof MigrationResultSchema>
+
+/** Live statistics of a migration, put in the job's `detail` at each sample. */
+export interface MigrationProgressDetail {
+  [key: string]: number | string
+  dataProcessedBytes: number
+  dataRemainingBytes: number
+  dataTotalBytes: number
+  /** Bytes per second (libvirt's memory bandwidth). */
+  speedBytesPerSecond: number
+  elapsedMs: number
+}
+
+export const DefinitionStatusSchema = z.enum(['reference', 'same', 'different', 'missing', 'unreachable'])
+export const DefinitionDiffSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  /** The host every other definition is compared with (where the VM runs, else the first defining host). */
+  reference: z.string(),
+  hosts: z.array(
+    z.object({
+      host: z.string(),
+      status: DefinitionStatusSchema,
+      /** Unified diff reference → this host (canonical XML), for 'different' and 'missing'. */
+      diff: z.string().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+})
+export type DefinitionDiff = z.infer<typeof DefinitionDiffSchema>
+
+export const SyncResultSchema = z.object({
+  from: z.string(),
+  hosts: z.array(
+    z.object({
+      host: z.string(),
+      outcome: z.enum(['source', 'unchanged', 'defined', 'failed']),
+      error: z.string().optional(),
+    }),
+  ),
+})
+export type SyncResult = z.infer<typeof SyncResultSchema>

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { compareDefinitions, type HostDefinition } from '../../src/main/core/definitions/drift'
+import { canonicalDomainXml } from '../../src/main/core/inventory/domain-xml'
+
+const UUID = '1ab0c0de-0000-4000-8000-000000000003'
+const xml = (memory: number) =>
+  `<domain type='qemu'><name>labvm3</name><uuid>${UUID}</uuid><memory unit='KiB'>${memory}</memory><vcpu>1</vcpu></domain>`
+const defined = (host: string, memory: number): HostDefinition => ({
+  host,
+  status: 'defined',
+  xml: xml(memory),
+  canonical: canonicalDomainXml(xml(memory)),
+})
+
+describe('definition drift', () => {
+  it('says same, different (with a unified diff), missing and unreachable against the reference', () => {
+    const diff = compareDefinitions(UUID, 'hv1', [
+      defined('hv1', 131072),
+      defined('hv2', 262144),
+      { host: 'hv3', status: 'missing' },
+      { host: 'hv4', status: 'unreachable', error: 'offline' },
+      defined('hv5', 131072),
+    ])
+    expect(diff.name).toBe('labvm3')
+    expect(diff.hosts.map((host) => `${host.host}:${host.status}`)).toEqual([
+      'hv1:reference',
+      'hv2:different',
+      'hv3:missing',
+      'hv4:unreachable',
+      'hv5:same',
+    ])
+    const hv2 = diff.hosts[1]?.diff ?? ''
+    expect(hv2).toContain('--- hv1/labvm3.xml')
+    expect(hv2).toContain('+++ hv2/labvm3.xml')
+    expect(hv2).toMatch(/^-\s*<memory unit="KiB">131072<\/memory>$/m)
+    expect(hv2).toMatch(/^\+\s*<memory unit="KiB">262144<\/memory>$/m)
+    expect(diff.hosts[2]?.diff).toMatch(/^-\s*<name>labvm3<\/name>$/m)
+  })
+
+  it('refuses a reference host that does not define the VM', () => {
+    expect(() =>
+      compareDefinitions(UUID, 'hv3', [defined('hv1', 1), { host: 'hv3', status: 'missing' }]),
+    ).toThrow(/not defined on hv3/)
+  })
+
+  it('ignores the order of device kinds, which libvirt changes after a migration, but not of disks', () => {
+    const devices = (inner: string) =>
+      `<domain type='qemu'><name>v</name><uuid>${UUID}</uuid><devices>${inner}</devices></domain>`
+    const controller = "<controller type='ide' index='0'/>"
+    const input = "<input type='mouse' bus='ps2'/>"
+    const disk = (dev: string) => `<disk type='file' device='disk'><target dev='${dev}'/></disk>`
+    expect(canonicalDomainXml(devices(controller + disk('vda') + input))).toBe(
+      canonicalDomainXml(devices(disk('vda') + input + controller)),
+    )
+    expect(canonicalDomainXml(devices(disk('vda') + disk('vdb')))).not.toBe(
+      canonicalDomainXml(devices(disk('vdb') + disk('vda'))),
+    )
+  })
+})
