@@ -250,6 +250,12 @@ interface Outcome {
 
 const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, PIPE: 13, TERM: 15 }
 
+/** A shell's exit code for death by signal (128 + number); ssh2 names signals "SIGKILL" and the like. */
+function signalExitCode(signal: string | undefined): number | null {
+  if (!signal) return null
+  return 128 + (SIGNAL_NUMBERS[signal.replace(/^SIG/, '')] ?? 0)
+}
+
 /** One remote command on its channel: collects output, knows its process group, can kill it. */
 class RemoteProcess {
   readonly finished: Promise<Outcome>
@@ -294,10 +300,16 @@ class RemoteProcess {
     })
     channel.on('exit', (code: number | null, signal?: string) => {
       this.exited = true
-      exitCode = code ?? (signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 0) : null)
+      exitCode = code ?? signalExitCode(signal)
     })
     this.finished = new Promise((resolve) => {
-      channel.on('close', () => {
+      // ssh2 repeats the exit status on 'close'. It matters: a fast command's exit-status can arrive
+      // in the same read as the exec reply, before the 'exit' listener above exists (seen under load).
+      channel.on('close', (code?: number | null, signal?: string) => {
+        if (!this.exited && (code !== undefined || signal !== undefined)) {
+          this.exited = true
+          exitCode = code ?? signalExitCode(signal)
+        }
         if (onLine && lineBuffer) onLine(lineBuffer)
         resolve({
           stdout: Buffer.concat(stdout).toString('utf8'),
