@@ -5,7 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/main/core/core'
-import type { InventorySnapshot } from '../../src/main/core/inventory/inventory-service'
+import { CoreEvents } from '../../src/main/core/events'
+import { InventoryService, type InventorySnapshot } from '../../src/main/core/inventory/inventory-service'
 import type { Job } from '../../src/shared/jobs'
 import { labCore, type LabCore } from '../support/lab-core'
 import {
@@ -129,6 +130,30 @@ describe('inventory', () => {
       h.domains.filter((d) => d.name === 'labvm1' && d.state === 'running'),
     )
     expect(running[0]?.displayPort).toBeGreaterThanOrEqual(5900)
+  })
+})
+
+describe('inventory without domstats (libvirt < 1.2.8)', () => {
+  it('reads the same states and sizes through the dominfo fallback', async () => {
+    const fallback = new InventoryService({
+      runner: lab.context.runner,
+      events: new CoreEvents(),
+      hostNames: () => HOSTS,
+      hasDomstats: () => false,
+    })
+    const viaFallback = await fallback.refreshAll()
+    const viaDomstats = await lab.context.inventory.refreshAll()
+    const summary = (snapshot: InventorySnapshot) =>
+      snapshot.hosts
+        .flatMap((host) =>
+          host.domains.map(
+            (d) =>
+              `${host.host} ${d.name} ${d.state} ${d.vcpus} ${d.memoryKiB} ${d.autostart} ${d.managedSave}`,
+          ),
+        )
+        .sort()
+    expect(summary(viaFallback)).toEqual(summary(viaDomstats))
+    expect(summary(viaFallback).length).toBeGreaterThanOrEqual(9)
   })
 })
 
