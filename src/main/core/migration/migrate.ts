@@ -334,18 +334,31 @@ export class Migration {
     const { from, to, name, uuid } = plan
     context.step(`Lost the connection to ${from}: waiting for it to read the outcome`, 0.95)
     const deadline = Date.now() + (this.options.reconcileTimeoutMs ?? 15 * 60_000)
+    let lastReason = ''
+    let loggedReason = ''
     for (;;) {
       const info = await this.deps.runner
         .virsh(from, ['domjobinfo', uuid], { timeoutSeconds: 10, allowFailure: true })
-        .then((result) => (result.exitCode === 0 ? parseDomjobinfo(result.stdout) : undefined))
-        .catch(() => undefined)
+        .then((result) => {
+          if (result.exitCode === 0) return parseDomjobinfo(result.stdout)
+          // Shut off on the source: no job left (it has moved, or stopped).
+          if (/domain is not running/.test(result.stderr)) return parseDomjobinfo('')
+          lastReason = result.stderr.trim()
+          return undefined
+        })
+        .catch((error: unknown) => {
+          lastReason = ApiError.from(error).message
+          return undefined
+        })
       if (info && !jobActive(info)) break
+      if (lastReason && lastReason !== loggedReason) context.log(`Still waiting for ${from}: ${lastReason}`)
+      loggedReason = lastReason
       if (Date.now() > deadline || context.signal.aborted) {
         throw new ApiError({
           code: 'vm.migrate.unknown-outcome',
           host: from,
           step: 'reconcile',
-          message: `Lost the connection to ${from} during the migration of ${name} and could not read the outcome: ${input.cause.message}`,
+          message: `Lost the connection to ${from} during the migration of ${name} and could not read the outcome: ${lastReason || input.cause.message}`,
           hint: `When ${from} is reachable, look where ${name} runs (refresh the inventory) before doing anything else.`,
         })
       }

@@ -1,0 +1,361 @@
+/**
+ * Live migration against the real lab: a running guest goes hv1→hv2→hv3→hv1 through vm.migrate with
+ * progress at least twice a second, the inventory following at once and the definitions kept on every
+ * host; each pre-check the lab can break fails with its reason; the destination's libvirtd stopped
+ * mid-migration leaves the VM on the source with the reason (or how to get it); cancel and timeout
+ * abort the job; a connection lost mid-migration is reconciled (the connection is closed in-process,
+ * see the test). Leaves labvm1 running on hv1, labvm2 on hv2, labvm3 off, definitions everywhere.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Job } from '../../src/shared/jobs'
+import type { MigrationPlan, MigrationResult } from '../../src/shared/migration'
+import { labCore, type LabCore } from '../support/lab-core'
+import {
+  asRootOn,
+  faults,
+  labGuest,
+  LAB_HOSTS,
+  LAB_ISO,
+  LAB_SECRET_UUID,
+  requireLab,
+  waitFor,
+  type LabHostName,
+} from './support/lab'
+
+const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
+const VM = labGuest('labvm1')
+let lab: LabCore
+
+const rootVirsh = (host: LabHostName, ...args: string[]) =>
+  asRootOn(host, 'virsh', '-c', 'qemu:///system', ...args)
+
+async function runningOn(vm: string): Promise<LabHostName[]> {
+  const states = await Promise.all(
+    HOSTS.map(async (host) => [host, (await rootVirsh(host, 'domstate', vm)).trim()] as const),
+  )
+  return states.filter(([, state]) => state === 'running').map(([host]) => host)
+}
+
+/** Every host still defines the VM, persistently, under the same UUID. */
+async function expectDefinedEverywhere(vm: string, uuid: string): Promise<void> {
+  for (const host of HOSTS) {
+    const info = await rootVirsh(host, 'dominfo', vm)
+    expect(`${host}: ${/UUID:\s+(\S+)/.exec(info)?.[1]} ${/Persistent:\s+(\S+)/.exec(info)?.[1]}`).toBe(
+      `${host}: ${uuid} yes`,
+    )
+  }
+}
+
+/** Puts labvm1 back on hv1 with bare virsh, whatever a failed test left. */
+async function restoreHome(): Promise<void> {
+  for (const host of HOSTS) {
+    const job = await rootVirsh(host, 'domjobinfo', VM.name).catch(() => '')
+    if (/Unbounded/.test(job)) await rootVirsh(host, 'domjobabort', VM.name).catch(() => '')
+  }
+  const where = await waitFor(
+    'labvm1 running somewhere',
+    async () => {
+      const hosts = await runningOn(VM.name)
+      return hosts.length > 0 ? hosts : undefined
+    },
+    30_000,
+  )
+  for (const host of where.filter((h) => h !== 'hv1')) {
+    await rootVirsh(
+      host,
+      'migrate',
+      '--live',
+      '--p2p',
+      '--persistent',
+      VM.name,
+      'qemu+ssh://root@10.77.0.1/system',
+      'tcp://10.77.0.1',
+    )
+  }
+}
+
+async function startJob(
+  method: 'vm.migrate' | 'vm.syncDefinition',
+  params: Record<string, unknown>,
+): Promise<Job> {
+  return (await lab.core.call(method, params)) as Job
+}
+
+async function waitJob(id: string, timeoutMs = 110_000): Promise<Job> {
+  const job = await waitFor(
+    `job ${id} to end`,
+    async () => {
+      const current = (await lab.core.call('jobs.get', { id })) as Job
+      return current.state === 'running' ? undefined : current
+    },
+    timeoutMs,
+    100,
+  )
+  if (job.error) console.log(`${job.kind} → ${job.state}: ${JSON.stringify(job.error)}`)
+  return job
+}
+
+async function plan(to: LabHostName, from?: LabHostName): Promise<MigrationPlan> {
+  return (await lab.core.call('vm.migrationPlan', {
+    uuid: VM.uuid,
+    to,
+    ...(from ? { from } : {}),
+  })) as MigrationPlan
+}
+
+function check(p: MigrationPlan, id: string) {
+  return p.checks.find((c) => c.id === id)
+}
+
+/** Waits until the migration job reports live figures (the migration is really under way). */
+async function waitForProgress(id: string): Promise<Job> {
+  return waitFor(
+    'migration progress',
+    async () => {
+      const job = (await lab.core.call('jobs.get', { id })) as Job
+      return job.detail?.['dataProcessedBytes'] !== undefined || job.state !== 'running' ? job : undefined
+    },
+    30_000,
+    100,
+  )
+}
+
+beforeAll(async () => {
+  await requireLab()
+  await restoreHome()
+  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
+  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
+  await waitFor(
+    'a first inventory of the three hosts',
+    () => (lab.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3 ? true : undefined),
+    30_000,
+  )
+}, 180_000)
+
+afterEach(async () => {
+  await faults.libvirtd('hv2', 'start').catch(() => undefined)
+  await faults.sshd('hv1', 'start').catch(() => undefined)
+  for (const host of HOSTS) await lab.core.call('hosts.connect', { host }).catch(() => undefined)
+  await restoreHome()
+}, 120_000)
+
+afterAll(async () => {
+  await lab?.cleanup()
+  await restoreHome()
+}, 120_000)
+
+describe('live migration', () => {
+  it('plans hv1→hv2 with every check passing and the runbook follow-ups', async () => {
+    const p = await plan('hv2')
+    expect(p.from).toBe('hv1')
+    expect(p.canStart).toBe(true)
+    expect(p.persistent).toBe(true)
+    expect(p.checks.filter((c) => c.status !== 'pass')).toEqual([])
+    for (const id of [
+      'destination-online',
+      'defined',
+      'drift',
+      'memory',
+      'disks-shared',
+      'cdrom',
+      'bridges',
+      'ceph-secret',
+      'cpu',
+      'not-running-on-destination',
+      'managed-save',
+    ])
+      expect(check(p, id)?.status, id).toBe('pass')
+    expect(p.followUps.gateway).toEqual({ old: '10.77.11.254', new: '10.77.12.254' })
+    expect(p.followUps.commands).toEqual([
+      'ifdown eth0',
+      "sed -i -e 's/ 10\\.77\\.11\\.254 / 10.77.12.254 /g' -e 's/ 10\\.77\\.11\\.254$/ 10.77.12.254/' /etc/network/interfaces",
+      'ifup eth0',
+    ])
+  })
+
+  it('migrates a running guest hv1→hv2→hv3→hv1 with live progress; the inventory follows at once', async () => {
+    // Each new sample (a new libvirt "Time elapsed") as it reached the API's subscribers.
+    const updates = new Map<string, { elapsed: number; at: number }[]>()
+    const unsubscribe = lab.core.subscribe('jobs.update', (job) => {
+      const elapsed = job.detail?.['elapsedMs']
+      if (job.kind !== 'vm.migrate' || job.state !== 'running' || typeof elapsed !== 'number') return
+      const seen = updates.get(job.id) ?? []
+      if (seen.at(-1)?.elapsed !== elapsed) updates.set(job.id, [...seen, { elapsed, at: Date.now() }])
+    })
+    try {
+      for (const [from, to] of [
+        ['hv1', 'hv2'],
+        ['hv2', 'hv3'],
+        ['hv3', 'hv1'],
+      ] as const) {
+        const started = await startJob('vm.migrate', { uuid: VM.uuid, to })
+        expect(started.cancellable).toBe(true)
+        const job = await waitJob(started.id)
+        expect(job.state).toBe('succeeded')
+        const result = job.result as MigrationResult
+        expect(result.from).toBe(from)
+        expect(result.to).toBe(to)
+        expect(result.followUps.gateway.new).toBe(`10.77.1${to.slice(2)}.254`)
+        // The inventory already knows, without a refresh asked by the test.
+        const vm = lab.context.inventory.snapshot().vms.find((v) => v.uuid === VM.uuid)
+        expect(vm?.runningOn).toEqual([to])
+        expect(await runningOn(VM.name)).toEqual([to])
+        expect((await rootVirsh(from, 'domstate', VM.name)).trim()).toBe('shut off')
+        await expectDefinedEverywhere(VM.name, VM.uuid)
+        const samples = updates.get(job.id) ?? []
+        const span = samples.length > 1 ? (samples.at(-1)!.at - samples[0]!.at) / 1000 : 0
+        const rate = span > 0 ? (samples.length - 1) / span : 0
+        console.log(
+          `${from}→${to}: ${result.durationMs} ms, downtime ${result.downtimeMs} ms, ${samples.length} progress samples at the API over ${span.toFixed(1)} s (${rate.toFixed(1)}/s); core: ${job.log.map((l) => l.text).find((t) => t.includes('samples'))}`,
+        )
+        expect(samples.length).toBeGreaterThanOrEqual(2)
+        if (span >= 1) expect(rate).toBeGreaterThanOrEqual(2)
+      }
+    } finally {
+      unsubscribe()
+    }
+  }, 300_000)
+})
+
+describe('pre-checks that fail, each with its reason', () => {
+  it('destination offline', async () => {
+    await lab.core.call('hosts.disconnect', { host: 'hv3' })
+    try {
+      const p = await plan('hv3')
+      expect(p.canStart).toBe(false)
+      expect(check(p, 'destination-online')).toMatchObject({ status: 'fail' })
+      expect(check(p, 'destination-online')?.message).toMatch(/hv3 is idle: connect to it first/)
+    } finally {
+      await lab.core.call('hosts.connect', { host: 'hv3' })
+      await lab.waitForStatus('hv3', 'online', 30_000)
+    }
+  })
+
+  it('not running on the source, running on the destination', async () => {
+    const p = await plan('hv1', 'hv2')
+    expect(p.canStart).toBe(false)
+    expect(check(p, 'source-running')?.message).toBe('labvm1 runs on hv1, not on hv2.')
+    expect(check(p, 'not-running-on-destination')).toMatchObject({ status: 'fail' })
+    expect(check(p, 'not-running-on-destination')?.message).toMatch(
+      /labvm1 is running on hv1: it would run twice/,
+    )
+  })
+
+  it('CD-ROM image missing on the destination; vm.migrate refuses with the checks', async () => {
+    await asRootOn('hv2', 'mv', LAB_ISO, `${LAB_ISO}.hidden`)
+    try {
+      const p = await plan('hv2')
+      expect(check(p, 'cdrom')).toMatchObject({ status: 'fail' })
+      expect(check(p, 'cdrom')?.message).toBe(
+        `The CD-ROM image ${LAB_ISO} is missing on hv2: copy it to the same path there, or eject it.`,
+      )
+      const job = await waitJob((await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2' })).id)
+      expect(job.state).toBe('failed')
+      expect(job.error?.code).toBe('vm.migrate.refused')
+      expect(job.error?.message).toMatch(/CD-ROM image/)
+      expect(await runningOn(VM.name)).toEqual(['hv1'])
+    } finally {
+      await asRootOn('hv2', 'mv', `${LAB_ISO}.hidden`, LAB_ISO)
+    }
+  })
+
+  it('Ceph secret missing on the destination', async () => {
+    const xml = await rootVirsh('hv3', 'secret-dumpxml', LAB_SECRET_UUID)
+    const value = (await rootVirsh('hv3', 'secret-get-value', LAB_SECRET_UUID)).trim()
+    await rootVirsh('hv3', 'secret-undefine', LAB_SECRET_UUID)
+    try {
+      const p = await plan('hv3')
+      expect(check(p, 'ceph-secret')).toMatchObject({ status: 'fail' })
+      expect(check(p, 'ceph-secret')?.message).toMatch(
+        new RegExp(`Ceph secret is not usable on hv3 \\(${LAB_SECRET_UUID}: .*secret`),
+      )
+    } finally {
+      await asRootOn(
+        'hv3',
+        'sh',
+        '-c',
+        `printf '%s' "$1" > /tmp/hd-secret.xml && virsh -c qemu:///system secret-define /tmp/hd-secret.xml && rm -f /tmp/hd-secret.xml`,
+        'sh',
+        xml,
+      )
+      await rootVirsh('hv3', 'secret-set-value', '--secret', LAB_SECRET_UUID, '--base64', value)
+    }
+    expect(check(await plan('hv3'), 'ceph-secret')).toMatchObject({ status: 'pass' })
+  })
+})
+
+describe('failures, cancel, timeout and a lost connection', () => {
+  it('destination libvirtd stopped mid-migration: the VM stays on the source, the error says why or how to see why', async () => {
+    const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 2 })
+    const progressing = await waitForProgress(started.id)
+    expect(progressing.state).toBe('running')
+    await faults.libvirtd('hv2', 'stop')
+    const job = await waitJob(started.id)
+    await faults.libvirtd('hv2', 'start')
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('vm.migrate.failed')
+    expect(job.error?.host).toBe('hv1')
+    expect(job.error?.message).toMatch(
+      /^Migration of labvm1 from hv1 to hv2 failed on hv1: .+ labvm1 is still running on hv1\./s,
+    )
+    // etalab cannot read libvirtd.log in the lab (root only, no sudo): the hint says how.
+    expect(job.error?.hint).toMatch(/hv1's \/var\/log\/libvirt\/libvirtd\.log \(root only\)/)
+    expect(job.error?.hint).toMatch(/NOPASSWD: \/usr\/bin\/tail -n 200 \/var\/log\/libvirt\/libvirtd\.log/)
+    expect(await runningOn(VM.name)).toEqual(['hv1'])
+    await waitFor(
+      'no copy of labvm1 left on hv2',
+      async () => ((await rootVirsh('hv2', 'domstate', VM.name)).trim() === 'shut off' ? true : undefined),
+      30_000,
+    )
+    await expectDefinedEverywhere(VM.name, VM.uuid)
+  })
+
+  it('cancel aborts the job on the source and the VM keeps running there', async () => {
+    const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 2 })
+    await waitForProgress(started.id)
+    await lab.core.call('jobs.cancel', { id: started.id })
+    const job = await waitJob(started.id)
+    expect(job.state).toBe('cancelled')
+    expect(job.error?.message).toMatch(
+      /cancelled \(virsh domjobabort on hv1\)\. labvm1 is still running on hv1\./,
+    )
+    expect(await runningOn(VM.name)).toEqual(['hv1'])
+    await expectDefinedEverywhere(VM.name, VM.uuid)
+  })
+
+  it('a migration that does not finish in time is aborted', async () => {
+    const job = await waitJob(
+      (await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv3', bandwidthMiBps: 1, timeoutSeconds: 10 })).id,
+    )
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('vm.migrate.timeout')
+    expect(job.error?.message).toMatch(
+      /did not finish within 10 s and was aborted\. labvm1 is still running on hv1\./,
+    )
+    expect(await runningOn(VM.name)).toEqual(['hv1'])
+  })
+
+  // The app's connection to the source is dropped by killing hv1's sshd and every session (as a
+  // workstation that slept or lost its network finds it): cutting hv1's network instead would also
+  // cut the private link the migration itself uses. libvirtd goes on with the --p2p migration.
+  it('a connection lost mid-migration is reconciled from where the VM runs when the host is back', async () => {
+    const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 10 })
+    await waitForProgress(started.id)
+    await faults.sshd('hv1', 'kill')
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    await faults.sshd('hv1', 'start')
+    const job = await waitJob(started.id, 115_000)
+    expect(job.log.map((line) => line.text).join('\n')).toMatch(/Reconciled after the lost connection/)
+    const where = await runningOn(VM.name)
+    console.log(`after the lost connection: ${job.state}, labvm1 on ${where.join(',')}`)
+    if (where[0] === 'hv2') {
+      expect(job.state).toBe('succeeded')
+      expect((job.result as MigrationResult).reconciled).toBe(true)
+    } else {
+      expect(where).toEqual(['hv1'])
+      expect(job.state).toBe('failed')
+      expect(job.error?.message).toMatch(/still running on hv1/)
+    }
+    await expectDefinedEverywhere(VM.name, VM.uuid)
+  }, 120_000)
+})
