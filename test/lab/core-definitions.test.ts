@@ -1,0 +1,153 @@
+/**
+ * Definition drift and sync against the real lab: a VM edited on one host only shows as a diff
+ * against the reference host, blocks a migration to that host, and vm.syncDefinition puts the
+ * reference's definition back on every host (same UUID), reporting each host; a host that lost the
+ * definition gets it again. Restores the lab's own definitions afterwards.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Job } from '../../src/shared/jobs'
+import type { DefinitionDiff, MigrationPlan, SyncResult } from '../../src/shared/migration'
+import { labCore, type LabCore } from '../support/lab-core'
+import {
+  asRootOn,
+  labGuest,
+  LAB_HOSTS,
+  LAB_STATE_DIR,
+  requireLab,
+  waitFor,
+  type LabHostName,
+} from './support/lab'
+
+const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
+const LABVM1 = labGuest('labvm1')
+const LABVM3 = labGuest('labvm3')
+let lab: LabCore
+
+const rootVirsh = (host: LabHostName, ...args: string[]) =>
+  asRootOn(host, 'virsh', '-c', 'qemu:///system', ...args)
+
+/** Defines XML on a host as root, from stdin (as the app does). */
+function defineAsRoot(host: LabHostName, xml: string): Promise<string> {
+  return asRootOn(host, 'sh', '-c', 'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin', 'sh', xml)
+}
+
+/** Edits a VM's definition on one host only: adds a <description>. */
+async function editOn(host: LabHostName, vm: string, text: string): Promise<void> {
+  const xml = await rootVirsh(host, 'dumpxml', '--inactive', vm)
+  await defineAsRoot(
+    host,
+    xml.replace(`<name>${vm}</name>`, `<name>${vm}</name>\n  <description>${text}</description>`),
+  )
+}
+
+/** The lab's own definitions, as `lab up` defined them, on every host. */
+async function restoreDefinitions(): Promise<void> {
+  for (const vm of ['labvm1', 'labvm3']) {
+    const xml = fs.readFileSync(path.join(LAB_STATE_DIR, 'domains', `${vm}.xml`), 'utf8')
+    for (const host of HOSTS) await defineAsRoot(host, xml)
+  }
+}
+
+async function runJob(method: 'vm.syncDefinition', params: Record<string, unknown>): Promise<Job> {
+  const started = (await lab.core.call(method, params)) as Job
+  const job = await waitFor(
+    `job ${started.id}`,
+    async () => {
+      const current = (await lab.core.call('jobs.get', { id: started.id })) as Job
+      return current.state === 'running' ? undefined : current
+    },
+    60_000,
+    100,
+  )
+  if (job.error) console.log(`${method} → ${job.state}: ${JSON.stringify(job.error)}`)
+  return job
+}
+
+const diff = async (uuid: string, reference?: string) =>
+  (await lab.core.call('vm.definitionDiff', { uuid, ...(reference ? { reference } : {}) })) as DefinitionDiff
+const statuses = (d: DefinitionDiff) => d.hosts.map((h) => `${h.host}:${h.status}`)
+
+beforeAll(async () => {
+  await requireLab()
+  await restoreDefinitions()
+  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
+  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
+  await waitFor(
+    'a first inventory of the three hosts',
+    () => (lab.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3 ? true : undefined),
+    30_000,
+  )
+}, 180_000)
+
+afterEach(restoreDefinitions, 60_000)
+
+afterAll(async () => {
+  await lab?.cleanup()
+  await restoreDefinitions()
+}, 60_000)
+
+describe('definition drift and sync', () => {
+  it('shows a VM edited on one host as a diff, and sync from the reference puts it back everywhere', async () => {
+    await editOn('hv2', LABVM3.name, 'edited on hv2 only')
+    const before = await diff(LABVM3.uuid, 'hv1')
+    expect(statuses(before)).toEqual(['hv1:reference', 'hv2:different', 'hv3:same'])
+    const hv2 = before.hosts.find((h) => h.host === 'hv2')?.diff ?? ''
+    expect(hv2).toContain('--- hv1/labvm3.xml')
+    expect(hv2).toMatch(/^\+\s*<description>edited on hv2 only<\/description>$/m)
+    // The inventory flags it too (from its definition hashes).
+    await lab.core.call('inventory.refresh', {})
+    expect(lab.context.inventory.snapshot().vms.find((v) => v.uuid === LABVM3.uuid)?.flags).toContain('drift')
+
+    const job = await runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv1' })
+    expect(job.state).toBe('succeeded')
+    expect((job.result as SyncResult).hosts).toEqual([
+      { host: 'hv1', outcome: 'source' },
+      { host: 'hv2', outcome: 'defined' },
+      { host: 'hv3', outcome: 'unchanged' },
+    ])
+    expect(job.log.map((l) => l.text)).toEqual(expect.arrayContaining(['hv2: defined', 'hv3: unchanged']))
+    expect(statuses(await diff(LABVM3.uuid, 'hv1'))).toEqual(['hv1:reference', 'hv2:same', 'hv3:same'])
+    expect(await rootVirsh('hv2', 'dumpxml', '--inactive', LABVM3.name)).not.toContain('<description>')
+    expect(lab.context.inventory.snapshot().vms.find((v) => v.uuid === LABVM3.uuid)?.flags).not.toContain(
+      'drift',
+    )
+  })
+
+  it('a host that lost the definition shows it as missing and gets it back with the same UUID', async () => {
+    await rootVirsh('hv3', 'undefine', LABVM3.name)
+    expect(statuses(await diff(LABVM3.uuid))).toEqual(['hv1:reference', 'hv2:same', 'hv3:missing'])
+    const job = await runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv2' })
+    expect(job.state).toBe('succeeded')
+    expect((job.result as SyncResult).hosts.find((h) => h.host === 'hv3')?.outcome).toBe('defined')
+    expect(await rootVirsh('hv3', 'domuuid', LABVM3.name)).toContain(LABVM3.uuid)
+  })
+
+  it('drift blocks a migration to that host until synced', async () => {
+    await editOn('hv3', LABVM1.name, 'edited on hv3 only')
+    const plan = (await lab.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv3' })) as MigrationPlan
+    expect(plan.canStart).toBe(false)
+    expect(plan.persistent).toBe(false)
+    expect(plan.checks.find((c) => c.id === 'drift')).toMatchObject({ status: 'fail' })
+    expect((await runJob('vm.syncDefinition', { uuid: LABVM1.uuid, from: 'hv1' })).state).toBe('succeeded')
+    const after = (await lab.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv3' })) as MigrationPlan
+    expect(after.checks.find((c) => c.id === 'drift')).toMatchObject({ status: 'pass' })
+    expect(after.canStart).toBe(true)
+  })
+
+  it('refuses a source that does not define the VM, and bad input', async () => {
+    await rootVirsh('hv3', 'undefine', LABVM3.name)
+    const job = await runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv3' })
+    expect(job.state).toBe('failed')
+    expect(job.error).toMatchObject({ code: 'vm.not-defined', host: 'hv3' })
+    await expect(lab.core.call('vm.syncDefinition', { uuid: 'labvm3', from: 'hv1' })).rejects.toMatchObject({
+      code: 'api.invalid-params',
+    })
+    await expect(
+      lab.core.call('vm.definitionDiff', { uuid: LABVM3.uuid, reference: 'hv9' }),
+    ).rejects.toMatchObject({
+      code: 'host.unknown',
+    })
+  })
+})
