@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium, screenshotPath } from '../support/browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { asRootOn, faults, labGuest, LAB_HOSTS, requireLab } from './support/lab'
+import { asRootOn, faults, labGuest, LAB_HOSTS, requireLab, type LabHostName } from './support/lab'
 
 const rendererDir = path.resolve(__dirname, '../../out/renderer')
 const LABVM3 = labGuest('labvm3')
@@ -126,5 +126,55 @@ describe('cluster window', () => {
       .toBe('en marche sur hv3')
     await faults.sshd('hv2', 'start')
     await lab.waitForStatus('hv2', 'online', 60_000)
+  })
+
+  it('migrates a running VM by drag and drop, with pre-checks, progress and the gateway checklist, and back from the menu', async () => {
+    const page = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
+    ).newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(server.url)
+    // From wherever labvm1 runs now (the lab starts it on hv1) to another host, and back.
+    await expect.poll(() => treeHostOf(page, 'labvm1'), { timeout: 30_000 }).toMatch(/^hv[123]$/)
+    const home = (await treeHostOf(page, 'labvm1')) as LabHostName
+    const away: LabHostName = home === 'hv1' ? 'hv2' : 'hv1'
+    const awayGateway = LAB_HOSTS.find((host) => host.name === away)!.gateway
+
+    await page.getByTestId('tree-vm-labvm1').dragTo(page.getByTestId(`tree-host-${away}`))
+    const sheet = page.getByTestId('migration-sheet')
+    expect(await sheet.locator('h1').textContent()).toBe(`Migrate labvm1 from ${home} to ${away}`)
+    await expect.poll(() => sheet.locator('[data-check]').count(), { timeout: 30_000 }).toBeGreaterThan(5)
+    const statuses = await sheet
+      .locator('[data-check]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))
+    expect(statuses).not.toContain('fail')
+    await page.screenshot({ path: screenshotPath('migration-sheet') })
+    // Nothing moves before the explicit confirm.
+    expect((await asRootOn(home, 'virsh', '-c', 'qemu:///system', 'domstate', 'labvm1')).trim()).toBe(
+      'running',
+    )
+
+    await page.getByTestId('migration-confirm').click()
+    await expect.poll(() => page.getByTestId('migration-done').isVisible(), { timeout: 90_000 }).toBe(true)
+    expect(await page.getByTestId('migration-commands').textContent()).toContain('ifdown eth0')
+    expect(await page.getByTestId('migration-checklist').textContent()).toContain(awayGateway)
+    await expect.poll(() => treeHostOf(page, 'labvm1')).toBe(away)
+    expect((await asRootOn(away, 'virsh', '-c', 'qemu:///system', 'domstate', 'labvm1')).trim()).toBe(
+      'running',
+    )
+    await page.screenshot({ path: screenshotPath('migration-done') })
+    await page.getByTestId('migration-close').click()
+
+    // Back without the mouse: the VM view's menu opens the same sheet.
+    await page.getByTestId('tree-vm-labvm1').click()
+    await page.getByTestId('vm-migrate-host').selectOption(home)
+    await page.getByTestId('vm-migrate').focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('migration-confirm').isEnabled(), { timeout: 30_000 }).toBe(true)
+    await page.getByTestId('migration-confirm').click()
+    await expect.poll(() => page.getByTestId('migration-done').isVisible(), { timeout: 90_000 }).toBe(true)
+    await expect.poll(() => treeHostOf(page, 'labvm1')).toBe(home)
+    expect(errors).toEqual([])
   })
 })

@@ -14,6 +14,7 @@ import { useInventoryStore } from './store/inventory'
 import { useJobsStore } from './store/jobs'
 import { useSelectionStore } from './store/selection'
 import { VmView } from './features/vm/VmView'
+import { MigrationSheet } from './features/migration/MigrationSheet'
 
 export function App() {
   const api = useApi()
@@ -83,6 +84,7 @@ export function App() {
       </div>
       <JobsPanel />
       <HostPrompts />
+      <MigrationSheet />
     </div>
   )
 }

@@ -84,6 +84,7 @@ export const clusterEn = {
       'A disk of {{vm}} is open by another client: a QEMU somewhere still uses it (after a crash its watch expires within 30 s).',
   },
   jobKinds: {
+    'vm.migrate': 'Migrate {{vm}} to {{host}}',
     'vm.start': 'Start {{vm}} on {{host}}',
     'vm.shutdown': 'Shut down {{vm}} on {{host}}',
     'vm.forceOff': 'Force {{vm}} off on {{host}}',

@@ -88,6 +88,7 @@ export const clusterFr: typeof clusterEn = {
       'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part (après un plantage, cela expire en 30 s).',
   },
   jobKinds: {
+    'vm.migrate': 'Migrer {{vm}} vers {{host}}',
     'vm.start': 'Démarrer {{vm}} sur {{host}}',
     'vm.shutdown': 'Arrêter {{vm}} sur {{host}}',
     'vm.forceOff': 'Arrêt forcé de {{vm}} sur {{host}}',

@@ -3,6 +3,8 @@ import { initReactI18next } from 'react-i18next'
 import { clusterEn } from './cluster.en'
 import { clusterFr } from './cluster.fr'
 import { en } from './en'
+import { migrationEn } from './migration.en'
+import { migrationFr } from './migration.fr'
 import { fr } from './fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
@@ -26,7 +28,10 @@ export function initI18n(): void {
   const language = initialLanguage()
   document.documentElement.lang = language
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: { ...en, ...clusterEn } }, fr: { translation: { ...fr, ...clusterFr } } },
+    resources: {
+      en: { translation: { ...en, ...clusterEn, ...migrationEn } },
+      fr: { translation: { ...fr, ...clusterFr, ...migrationFr } },
+    },
     lng: language,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },

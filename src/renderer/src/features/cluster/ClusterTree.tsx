@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useMemo, useRef, useState, type DragEvent, type HTMLAttributes, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { HostStatus as HostStatusValue } from '../../../../shared/hosts'
 import { useInventoryStore } from '../../store/inventory'
+import { useMigrationStore, VM_DRAG_TYPE } from '../../store/migration'
 import { HostStatus } from '../hosts/HostStatus'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
 import './cluster-tree.css'
@@ -40,6 +41,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
     [hostNames, inventories, vms, filter, collapsed],
   )
   const scroller = useRef<HTMLDivElement>(null)
+  const [dropTarget, setDropTarget] = useState<string | null>(null)
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -49,6 +51,43 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
   const selectedIndex = rows.findIndex(isSelected)
+
+  /**
+   * A running VM can be dragged onto another host: that opens the migration sheet (which checks and
+   * asks before anything happens). The VM view's "Migrate…" does the same without a mouse.
+   */
+  function dragAndDrop(row: TreeRow): HTMLAttributes<HTMLDivElement> {
+    if (row.kind === 'vm' && row.host !== null && !row.stale) {
+      return {
+        draggable: true,
+        onDragStart: (event) => {
+          event.dataTransfer.setData(VM_DRAG_TYPE, JSON.stringify({ uuid: row.vm.uuid, from: row.host }))
+          event.dataTransfer.effectAllowed = 'move'
+        },
+      }
+    }
+    if (row.kind !== 'host') return {}
+    const accepts = (event: DragEvent<HTMLDivElement>) => event.dataTransfer.types.includes(VM_DRAG_TYPE)
+    return {
+      onDragOver: (event) => {
+        if (!accepts(event)) return
+        event.preventDefault()
+        event.dataTransfer.dropEffect = 'move'
+        setDropTarget(row.host)
+      },
+      onDragLeave: () => setDropTarget(null),
+      onDrop: (event) => {
+        setDropTarget(null)
+        if (!accepts(event)) return
+        event.preventDefault()
+        const { uuid, from } = JSON.parse(event.dataTransfer.getData(VM_DRAG_TYPE)) as {
+          uuid: string
+          from: string
+        }
+        if (from !== row.host) useMigrationStore.getState().open(uuid, row.host)
+      },
+    }
+  }
 
   function toggle(key: string): void {
     setCollapsed((previous) => {
@@ -118,7 +157,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
                 aria-selected={isSelected(row)}
                 aria-level={row.kind === 'vm' ? 2 : 1}
                 aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
-                className={`tree-row tree-row-${row.kind}${isSelected(row) ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}`}
+                className={`tree-row tree-row-${row.kind}${isSelected(row) ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${row.kind === 'host' && row.host === dropTarget ? ' drop-target' : ''}`}
                 style={{
                   position: 'absolute',
                   top: 0,
@@ -129,6 +168,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
                 }}
                 onClick={() => onSelect(row)}
                 onDoubleClick={() => row.kind !== 'vm' && toggle(row.key)}
+                {...dragAndDrop(row)}
                 data-testid={
                   row.kind === 'vm'
                     ? `tree-vm-${row.vm.name}`

@@ -8,6 +8,7 @@ import { formatKiB } from '../../format'
 import { useAppStore } from '../../store'
 import { useInventoryStore } from '../../store/inventory'
 import { useJobsStore } from '../../store/jobs'
+import { useMigrationStore } from '../../store/migration'
 import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
 import './vm.css'
@@ -35,6 +36,7 @@ export function VmView({ uuid }: { uuid: string }) {
   const [typedName, setTypedName] = useState('')
   const [override, setOverride] = useState<string[]>([])
   const jobTitle = useJobTitle()
+  const [migrateTo, setMigrateTo] = useState('')
 
   if (!vm) {
     return (
@@ -53,6 +55,8 @@ export function VmView({ uuid }: { uuid: string }) {
   const definition = shown?.domain.definition
   const target = startHost || vm.definedOn[0] || ''
   const busy = lastJob?.state === 'running'
+  const otherHosts = vm.definedOn.filter((host) => !vm.runningOn.includes(host))
+  const migrateTarget = migrateTo && otherHosts.includes(migrateTo) ? migrateTo : (otherHosts[0] ?? '')
 
   async function act(
     method: 'vm.start' | 'vm.shutdown' | 'vm.reboot' | 'vm.forceOff',
@@ -117,6 +121,28 @@ export function VmView({ uuid }: { uuid: string }) {
               data-testid="vm-reboot"
             >
               {t('vm.reboot')}
+            </button>
+            <label>
+              {t('migration.migrateTo')}{' '}
+              <select
+                value={migrateTarget}
+                onChange={(event) => setMigrateTo(event.target.value)}
+                data-testid="vm-migrate-host"
+              >
+                {otherHosts.map((host) => (
+                  <option key={host} value={host}>
+                    {host}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              disabled={busy || !migrateTarget}
+              onClick={() => useMigrationStore.getState().open(uuid, migrateTarget)}
+              data-testid="vm-migrate"
+            >
+              {t('migration.migrate')}
             </button>
             <button
               type="button"

@@ -1,0 +1,260 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import type { Job } from '../../../../shared/jobs'
+import type { MigrationPlan, MigrationResult } from '../../../../shared/migration'
+import { useApi } from '../../api/context'
+import { formatKiB } from '../../format'
+import { useInventoryStore } from '../../store/inventory'
+import { useJobsStore } from '../../store/jobs'
+import { useMigrationStore } from '../../store/migration'
+import './migration.css'
+
+/**
+ * The migration sheet, in the runbook's order: first the failover IP in the OVH manager (it takes
+ * minutes), then the pre-checks, an explicit confirm, progress with cancel, and afterwards the guest
+ * gateway checklist with the exact lines.
+ */
+export function MigrationSheet() {
+  const sheet = useMigrationStore((state) => state.sheet)
+  if (!sheet) return null
+  return <Sheet key={`${sheet.uuid}:${sheet.to}`} uuid={sheet.uuid} to={sheet.to} />
+}
+
+function Sheet({ uuid, to }: { uuid: string; to: string }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const close = useMigrationStore((state) => state.close)
+  const vm = useInventoryStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
+  const [plan, setPlan] = useState<MigrationPlan | null>(null)
+  const [planError, setPlanError] = useState<ApiErrorData | null>(null)
+  const [failoverMoved, setFailoverMoved] = useState(false)
+  const [acceptWarnings, setAcceptWarnings] = useState(false)
+  const [jobId, setJobId] = useState<string | null>(null)
+  const job = useJobsStore((state) =>
+    jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
+  )
+
+  async function check(): Promise<void> {
+    setPlan(null)
+    setPlanError(null)
+    try {
+      setPlan(await api.call('vm.migrationPlan', { uuid, to }))
+    } catch (error) {
+      setPlanError(ApiError.from(error).toData())
+    }
+  }
+
+  useEffect(() => {
+    void check()
+    // Checked once when the sheet opens; "Check again" re-runs it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [uuid, to])
+
+  async function migrate(): Promise<void> {
+    try {
+      const started = (await api.call('vm.migrate', {
+        uuid,
+        to,
+        ...(acceptWarnings ? { acceptWarnings } : {}),
+      })) as Job
+      useJobsStore.getState().update(started)
+      setJobId(started.id)
+    } catch (error) {
+      setPlanError(ApiError.from(error).toData())
+    }
+  }
+
+  const name = vm?.name ?? plan?.name ?? uuid
+  const from = plan?.from ?? vm?.runningOn[0] ?? '?'
+  const warnings = plan?.checks.filter((check) => check.status === 'warn') ?? []
+  const failoverIp = plan?.followUps.failoverIp
+  const canConfirm =
+    plan !== null &&
+    plan.canStart &&
+    (!failoverIp || failoverMoved) &&
+    (warnings.length === 0 || acceptWarnings)
+  const result = job?.state === 'succeeded' ? (job.result as MigrationResult) : undefined
+
+  return (
+    <div className="sheet-backdrop" role="presentation">
+      <section
+        className="sheet"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="migration-title"
+        data-testid="migration-sheet"
+      >
+        <header className="sheet-header">
+          <h1 id="migration-title">{t('migration.title', { name, from, to })}</h1>
+          <button
+            type="button"
+            className="link"
+            onClick={close}
+            disabled={job?.state === 'running'}
+            data-testid="migration-close"
+          >
+            {t('migration.close')}
+          </button>
+        </header>
+
+        {!job && (
+          <>
+            <ol className="sheet-steps">
+              <li>
+                <h2>{t('migration.stepFailover')}</h2>
+                {failoverIp ? (
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={failoverMoved}
+                      onChange={(event) => setFailoverMoved(event.target.checked)}
+                      data-testid="migration-failover-done"
+                    />{' '}
+                    {t('migration.failoverDone', { ip: failoverIp, to })}
+                  </label>
+                ) : (
+                  <p className="muted">{t('migration.noFailover')}</p>
+                )}
+              </li>
+              <li>
+                <h2>
+                  {t('migration.stepChecks')}{' '}
+                  <button type="button" className="link small" onClick={() => void check()}>
+                    {t('migration.checkAgain')}
+                  </button>
+                </h2>
+                {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
+                {planError && (
+                  <p className="error" role="alert">
+                    {planError.message} {planError.hint && <span className="muted">{planError.hint}</span>}
+                  </p>
+                )}
+                {plan && (
+                  <ul className="checks" data-testid="migration-checks">
+                    {plan.checks.map((check) => (
+                      <li
+                        key={check.id}
+                        className={`check check-${check.status}`}
+                        data-check={check.id}
+                        data-status={check.status}
+                      >
+                        <span className="check-mark">
+                          {check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗'}
+                        </span>{' '}
+                        {check.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {warnings.length > 0 && (
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={acceptWarnings}
+                      onChange={(event) => setAcceptWarnings(event.target.checked)}
+                    />{' '}
+                    {t('migration.acceptWarnings')}
+                  </label>
+                )}
+              </li>
+              <li>
+                <h2>{t('migration.stepConfirm')}</h2>
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={!canConfirm}
+                  onClick={() => void migrate()}
+                  data-testid="migration-confirm"
+                >
+                  {t('migration.confirm', { name, to })}
+                </button>
+                {plan && !plan.canStart && <p className="error">{t('migration.blocked')}</p>}
+              </li>
+            </ol>
+          </>
+        )}
+
+        {job && job.state === 'running' && <Progress job={job} />}
+
+        {job && (job.state === 'failed' || job.state === 'cancelled') && (
+          <div className="job-status job-failed" data-testid="migration-failed">
+            <p>
+              <strong>{t(`migration.${job.state}`, { name, from })}</strong>
+            </p>
+            <p>{job.error?.message}</p>
+            {job.error?.hint && <p className="muted">{job.error.hint}</p>}
+          </div>
+        )}
+
+        {result && (
+          <div data-testid="migration-done">
+            <p className="done">
+              {t('migration.done', { name, to: result.to, seconds: (result.durationMs / 1000).toFixed(1) })}
+            </p>
+            <h2>{t('migration.followUps')}</h2>
+            <ol className="checklist" data-testid="migration-checklist">
+              {result.followUps.failoverIp && (
+                <li>{t('migration.checkFailover', { ip: result.followUps.failoverIp, to: result.to })}</li>
+              )}
+              <li>
+                {t('migration.changeGateway', {
+                  old: result.followUps.gateway.old ?? '?',
+                  new: result.followUps.gateway.new,
+                })}
+                <pre className="lines" data-testid="migration-commands">
+                  {result.followUps.commands.join('\n')}
+                </pre>
+                <p className="muted small">{t('migration.interfacesAfter')}</p>
+                <pre className="lines" data-testid="migration-interfaces">
+                  {result.followUps.interfacesLines.join('\n')}
+                </pre>
+              </li>
+              {result.followUps.notes.map((note) => (
+                <li key={note} className="muted">
+                  {note}
+                </li>
+              ))}
+            </ol>
+            <p className="muted small">{t('migration.consoleSoon')}</p>
+          </div>
+        )}
+      </section>
+    </div>
+  )
+}
+
+function Progress({ job }: { job: Job }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const detail = job.detail as Record<string, number> | undefined
+  const bytes = (value: number | undefined) => (value === undefined ? '–' : formatKiB(value / 1024))
+  return (
+    <div className="migration-progress" data-testid="migration-progress">
+      <progress max={1} value={job.progress ?? undefined} />
+      <p className="small">
+        {job.step}
+        {detail && (
+          <>
+            {' '}
+            · {t('migration.processed')} {bytes(detail.dataProcessedBytes)} · {t('migration.remaining')}{' '}
+            {bytes(detail.dataRemainingBytes)} · {bytes(detail.speedBytesPerSecond)}/s
+          </>
+        )}
+      </p>
+      <button
+        type="button"
+        className="danger"
+        onClick={() =>
+          void api.call('jobs.cancel', { id: job.id }).then(
+            (updated) => useJobsStore.getState().update(updated),
+            () => undefined,
+          )
+        }
+        data-testid="migration-cancel"
+      >
+        {t('migration.cancel')}
+      </button>
+    </div>
+  )
+}
