@@ -83,6 +83,8 @@ export const DomainOnHostSchema = z.object({
   uuid: z.string(),
   name: z.string(),
   state: DomainStateSchema,
+  /** libvirt's reason code for the state (domstats state.reason), e.g. 2 = paused for migration. */
+  stateReason: z.number().optional(),
   vcpus: z.number().optional(),
   memoryKiB: z.number().optional(),
   autostart: z.boolean(),

@@ -292,4 +292,13 @@ describe('cluster model', () => {
       unknownOn: ['hv2'],
     })
   })
+
+  it('does not call a live migration in progress "running twice"', () => {
+    const vms = buildVms([
+      host('hv1', [domain(LABVM1, 'labvm1', 'running')]),
+      host('hv2', [{ ...domain(LABVM1, 'labvm1', 'running'), state: 'paused', stateReason: 2 }]),
+    ])
+    expect(vms[0]?.runningOn).toEqual(['hv1', 'hv2'])
+    expect(vms[0]?.flags).not.toContain('running-twice')
+  })
 })

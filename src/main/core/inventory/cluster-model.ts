@@ -1,4 +1,4 @@
-import type { DomainState, HostInventory, Vm, VmFlag } from '../../../shared/inventory'
+import type { DomainOnHost, DomainState, HostInventory, Vm, VmFlag } from '../../../shared/inventory'
 
 /**
  * From each host's view to each VM's view of the cluster: where it runs, where it is defined, and
@@ -16,12 +16,27 @@ export function isActive(state: DomainState): boolean {
   )
 }
 
+/**
+ * virDomainPausedReason codes of a live migration's destination: VIR_DOMAIN_PAUSED_STARTING_UP (11)
+ * while its QEMU starts, then VIR_DOMAIN_PAUSED_MIGRATION (2) while memory arrives (seen in the lab).
+ */
+const MIGRATION_PAUSE_REASONS = new Set([2, 11])
+
+function pausedForMigration(domain: DomainOnHost): boolean {
+  return (
+    domain.state === 'paused' &&
+    domain.stateReason !== undefined &&
+    MIGRATION_PAUSE_REASONS.has(domain.stateReason)
+  )
+}
+
 export function buildVms(hosts: readonly HostInventory[]): Vm[] {
   const byUuid = new Map<string, Vm>()
   const uuidsByName = new Map<string, Set<string>>()
   const autostartCount = new Map<string, number>()
   const hashes = new Map<string, Set<string>>()
   const managedSave = new Set<string>()
+  const runningNotMigrating = new Map<string, number>()
 
   const vmFor = (uuid: string, name: string): Vm => {
     let vm = byUuid.get(uuid)
@@ -53,6 +68,9 @@ export function buildVms(hosts: readonly HostInventory[]): Vm[] {
       const vm = vmFor(domain.uuid, domain.name)
       vm.definedOn.push(host.host)
       if (isActive(domain.state)) vm.runningOn.push(host.host)
+      if (isActive(domain.state) && !pausedForMigration(domain)) {
+        runningNotMigrating.set(domain.uuid, (runningNotMigrating.get(domain.uuid) ?? 0) + 1)
+      }
       if (domain.autostart) autostartCount.set(domain.uuid, (autostartCount.get(domain.uuid) ?? 0) + 1)
       if (domain.managedSave) managedSave.add(domain.uuid)
       if (domain.definitionHash) {
@@ -73,7 +91,9 @@ export function buildVms(hosts: readonly HostInventory[]): Vm[] {
       if (!host.reachable) vm.unknownOn.push(host.host)
       else if (!vm.definedOn.includes(host.host)) vm.missingOn.push(host.host)
     }
-    if (vm.runningOn.length > 1) flags.add('running-twice')
+    // During a live migration the destination's QEMU waits paused (reason "migration"): two QEMUs
+    // exist, but only one runs the guest. That is not the split-brain this flag warns about.
+    if ((runningNotMigrating.get(vm.uuid) ?? 0) > 1) flags.add('running-twice')
     if ((uuidsByName.get(vm.name)?.size ?? 0) > 1) flags.add('uuid-mismatch')
     if ((autostartCount.get(vm.uuid) ?? 0) > 1) flags.add('autostart-multiple')
     if (managedSave.has(vm.uuid)) flags.add('managed-save')

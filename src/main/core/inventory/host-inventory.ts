@@ -110,6 +110,7 @@ export function readHostBatch(
       const stat = stats.get(name)
       if (stat) {
         domain.state = stat.state
+        if (stat.reason !== undefined) domain.stateReason = stat.reason
         if (stat.vcpus !== undefined) domain.vcpus = stat.vcpus
         if (stat.memoryKiB !== undefined) domain.memoryKiB = stat.memoryKiB
       }
