@@ -177,4 +177,33 @@ describe('cluster window', () => {
     await expect.poll(() => treeHostOf(page, 'labvm1')).toBe(home)
     expect(errors).toEqual([])
   })
+
+  it('shows a definition that drifted on one host, with the diff, and syncs it back', async () => {
+    // An edit made on hv3 only, as the runbook warns about ("devront être répercutées").
+    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'setmaxmem', LABVM3.name, '262144', '--config')
+    await lab.core.call('inventory.refresh', {})
+    const page = await (
+      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
+    ).newPage()
+    await page.goto(server.url)
+    await expect
+      .poll(() => page.getByTestId('tree-vm-labvm3').textContent(), { timeout: 30_000 })
+      .toContain('DRIFT')
+    await page.getByTestId('tree-vm-labvm3').click()
+    await page.getByTestId('definitions-compare').click()
+    const hv3 = page.locator('[data-host-definition="hv3"]')
+    await expect.poll(() => hv3.getAttribute('data-status'), { timeout: 30_000 }).toBe('different')
+    expect(await hv3.locator('pre').textContent()).toMatch(/262144/)
+    await page.screenshot({ path: screenshotPath('vm-drift') })
+
+    await page.getByTestId('definitions-source').selectOption('hv1')
+    await page.getByTestId('definitions-sync').click()
+    await expect
+      .poll(() => page.getByTestId('tree-vm-labvm3').textContent(), { timeout: 60_000 })
+      .not.toContain('DRIFT')
+    await page.getByTestId('definitions-compare').click()
+    await expect.poll(() => hv3.getAttribute('data-status'), { timeout: 30_000 }).toBe('same')
+    const memory = await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'dominfo', LABVM3.name)
+    expect(memory).toMatch(/Max memory:\s+131072 KiB/)
+  })
 })

@@ -83,7 +83,21 @@ export const clusterEn = {
     'image-in-use':
       'A disk of {{vm}} is open by another client: a QEMU somewhere still uses it (after a crash its watch expires within 30 s).',
   },
+  definitions: {
+    title: 'Definition on each host',
+    compare: 'Compare',
+    status: {
+      reference: 'reference',
+      same: 'same as {{reference}}',
+      different: 'differs from {{reference}}',
+      missing: 'not defined',
+      unreachable: 'cannot be reached',
+    },
+    syncFrom: 'Define everywhere the definition of',
+    sync: 'Sync',
+  },
   jobKinds: {
+    'vm.syncDefinition': 'Sync the definition of {{vm}} from {{host}}',
     'vm.migrate': 'Migrate {{vm}} to {{host}}',
     'vm.start': 'Start {{vm}} on {{host}}',
     'vm.shutdown': 'Shut down {{vm}} on {{host}}',

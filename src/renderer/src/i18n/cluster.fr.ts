@@ -87,7 +87,21 @@ export const clusterFr: typeof clusterEn = {
     'image-in-use':
       'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part (après un plantage, cela expire en 30 s).',
   },
+  definitions: {
+    title: 'Définition sur chaque hôte',
+    compare: 'Comparer',
+    status: {
+      reference: 'référence',
+      same: 'identique à {{reference}}',
+      different: 'diffère de {{reference}}',
+      missing: 'non définie',
+      unreachable: 'injoignable',
+    },
+    syncFrom: 'Définir partout la définition de',
+    sync: 'Synchroniser',
+  },
   jobKinds: {
+    'vm.syncDefinition': 'Synchroniser la définition de {{vm}} depuis {{host}}',
     'vm.migrate': 'Migrer {{vm}} vers {{host}}',
     'vm.start': 'Démarrer {{vm}} sur {{host}}',
     'vm.shutdown': 'Arrêter {{vm}} sur {{host}}',

@@ -11,6 +11,7 @@ import { useJobsStore } from '../../store/jobs'
 import { useMigrationStore } from '../../store/migration'
 import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
+import { DefinitionsPanel } from './DefinitionsPanel'
 import './vm.css'
 
 interface Refusal {
@@ -282,6 +283,8 @@ export function VmView({ uuid }: { uuid: string }) {
           )}
         </div>
       )}
+
+      <DefinitionsPanel vm={vm} />
 
       {definition && (
         <>
