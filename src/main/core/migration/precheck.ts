@@ -87,6 +87,24 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   const add = (id: string, status: MigrationCheck['status'], message: string) =>
     checks.push({ id, status, message })
 
+  // The source's definition is read while every host is refreshed, from where the VM runs as far as
+  // the inventory knows (kept current by events); read again only if the refresh says otherwise.
+  const readSource = (host: string) =>
+    runVirshSections(
+      deps.runner,
+      host,
+      [
+        { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
+        { id: 'live', command: ['dumpxml', uuid] },
+        { id: 'job', command: ['domjobinfo', uuid] },
+      ],
+      { step: `read the VM's definition on ${host}` },
+    ).then(
+      (sections) => ({ sections }),
+      (error: unknown) => ({ error: ApiError.from(error) }),
+    )
+  const guess = request.from ?? deps.inventory.snapshot().vms.find((c) => c.uuid === uuid)?.runningOn[0]
+  const early = guess && guess !== request.to ? readSource(guess) : undefined
   const snapshot = await deps.inventory.refreshAll()
   const vm = snapshot.vms.find((candidate) => candidate.uuid === uuid)
   if (!vm) {
@@ -146,19 +164,10 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
     add('migration-address', 'pass', `Migration traffic goes to ${to}'s private address ${migrationAddress}.`)
 
   // Source: what will be migrated (live XML), its inactive definition (to compare), any job running.
-  const sourceSections = await runVirshSections(
-    deps.runner,
-    from,
-    [
-      { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
-      { id: 'live', command: ['dumpxml', uuid] },
-      { id: 'job', command: ['domjobinfo', uuid] },
-    ],
-    { step: `read ${name}'s definition on ${from}` },
-  ).catch((error: unknown) => {
-    add('source-readable', 'fail', `Could not read ${name} on ${from}: ${ApiError.from(error).message}`)
-    return undefined
-  })
+  const read = await (from === guess && early ? early : readSource(from))
+  if ('error' in read)
+    add('source-readable', 'fail', `Could not read ${name} on ${from}: ${read.error.message}`)
+  const sourceSections = 'sections' in read ? read.sections : undefined
   const sourceInactive = sourceSections && sectionText(sourceSections, 'inactive')
   const liveXml = (sourceSections && sectionText(sourceSections, 'live')) || sourceInactive
   const job = sourceSections && sectionText(sourceSections, 'job')
