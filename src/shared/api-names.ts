@@ -20,6 +20,7 @@ export const METHOD_NAMES = [
   'vm.shutdown',
   'vm.forceOff',
   'vm.reboot',
+  'vm.stats',
   'vm.migrationPlan',
   'vm.migrate',
   'vm.definitionDiff',

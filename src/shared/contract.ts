@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
 import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
-import { HostInventorySchema, VmSchema } from './inventory'
+import { HostInventorySchema, VmSchema, VmStatsSchema } from './inventory'
 import { JobSchema } from './jobs'
 import {
   DefinitionDiffSchema,
@@ -118,6 +118,8 @@ export const methods = {
   /** Power cut: confirmName must be the VM's exact name. */
   'vm.forceOff': method(vmOnHost.extend({ confirmName: z.string() }).strict(), JobSchema),
   'vm.reboot': method(vmOnHost.strict(), JobSchema),
+  /** One sample of a running VM's CPU time and memory, for the live graphs (one exec). */
+  'vm.stats': method(vmOnHost.strict(), VmStatsSchema),
   /** A live migration's pre-checks (pass/warn/fail, each with its reason) and follow-ups; changes nothing. */
   'vm.migrationPlan': method(MigrationPlanParamsSchema, MigrationPlanSchema),
   /**

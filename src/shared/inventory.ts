@@ -136,3 +136,16 @@ export const VmSchema = z.object({
   flags: z.array(VmFlagSchema),
 })
 export type Vm = z.infer<typeof VmSchema>
+
+/** A sample for the live graphs: CPU% comes from two samples' cpuTimeNs over their times. */
+export const VmStatsSchema = z.object({
+  at: z.number(),
+  /** Total guest CPU time (cpu.time), in nanoseconds. */
+  cpuTimeNs: z.number(),
+  vcpus: z.number(),
+  /** Memory the guest has (balloon.current). */
+  memoryKiB: z.number().optional(),
+  /** Host memory used by its QEMU (balloon.rss). */
+  rssKiB: z.number().optional(),
+})
+export type VmStats = z.infer<typeof VmStatsSchema>

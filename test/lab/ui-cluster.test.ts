@@ -84,6 +84,10 @@ describe('cluster window', () => {
     expect((await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'domstate', LABVM3.name)).trim()).toBe(
       'running',
     )
+    // Live graphs: two samples 2 s apart give the first CPU figure.
+    await expect
+      .poll(() => page.getByTestId('vm-graphs-latest').textContent(), { timeout: 20_000 })
+      .toMatch(/CPU \d+%/)
     await page.screenshot({ path: screenshotPath('vm-running') })
 
     await page.getByTestId('vm-force-off').click()

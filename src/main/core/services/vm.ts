@@ -1,10 +1,13 @@
+import { ApiError } from '../../../shared/errors'
+import { parseDomstats } from '../inventory/virsh-parse'
 import type { Service } from '../core'
 
 /** VM lifecycle: each operation is a job; the call returns it at once and `jobs.update` follows it. */
-export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm.reboot'> = ({
+export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm.reboot' | 'vm.stats'> = ({
   jobs,
   lifecycle,
   vmName,
+  runner,
 }) => ({
   'vm.start': async ({ uuid, host, overrideUnreachable }) =>
     jobs.start({
@@ -29,6 +32,32 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
       target: { vm: uuid, host },
       run: (context) => lifecycle.forceOff(uuid, host, confirmName, context),
     }).job,
+  'vm.stats': async ({ uuid, host }) => {
+    // domstats of one domain: cheap, read-only, and the same counters the inventory parses.
+    const result = await runner.virsh(
+      host,
+      ['-r', 'domstats', '--raw', '--cpu-total', '--balloon', '--vcpu', uuid],
+      {
+        step: 'read VM statistics',
+        timeoutSeconds: 10,
+      },
+    )
+    const [stats] = parseDomstats(result.stdout)
+    if (!stats || stats.cpuTimeNs === undefined) {
+      throw new ApiError({
+        code: 'vm.not-running',
+        host,
+        message: `No statistics for ${vmName(uuid)} on ${host}: is it running there?`,
+      })
+    }
+    return {
+      at: Date.now(),
+      cpuTimeNs: stats.cpuTimeNs,
+      vcpus: stats.vcpus ?? 1,
+      ...(stats.memoryKiB !== undefined ? { memoryKiB: stats.memoryKiB } : {}),
+      ...(stats.rssKiB !== undefined ? { rssKiB: stats.rssKiB } : {}),
+    }
+  },
   'vm.reboot': async ({ uuid, host }) =>
     jobs.start({
       kind: 'vm.reboot',

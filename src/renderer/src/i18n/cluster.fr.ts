@@ -100,6 +100,11 @@ export const clusterFr: typeof clusterEn = {
     syncFrom: 'Définir partout la définition de',
     sync: 'Synchroniser',
   },
+  graphs: {
+    title: 'En direct sur {{host}}',
+    cpu: 'CPU (tous les vCPU)',
+    memory: 'Mémoire utilisée par QEMU',
+  },
   jobKinds: {
     'vm.syncDefinition': 'Synchroniser la définition de {{vm}} depuis {{host}}',
     'vm.migrate': 'Migrer {{vm}} vers {{host}}',

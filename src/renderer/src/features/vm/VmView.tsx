@@ -12,6 +12,7 @@ import { useMigrationStore } from '../../store/migration'
 import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
 import { DefinitionsPanel } from './DefinitionsPanel'
+import { VmGraphs } from './VmGraphs'
 import './vm.css'
 
 interface Refusal {
@@ -283,6 +284,8 @@ export function VmView({ uuid }: { uuid: string }) {
           )}
         </div>
       )}
+
+      {runningHost && <VmGraphs uuid={uuid} host={runningHost} />}
 
       <DefinitionsPanel vm={vm} />
 
