@@ -125,7 +125,9 @@ export class SshRunner implements RemoteRunner {
       (timeoutSeconds + KILL_AFTER_SECONDS + LOCAL_MARGIN_SECONDS) * 1000,
     )
     const onAbort = () => process.abort('cancelled')
-    options.signal?.addEventListener('abort', onAbort, { once: true })
+    // A cancel that came while the channel was opening would never fire the listener: honour it now.
+    if (options.signal?.aborted) onAbort()
+    else options.signal?.addEventListener('abort', onAbort, { once: true })
     try {
       const outcome = await process.finished
       const durationMs = Math.round(performance.now() - started)
@@ -231,7 +233,8 @@ export class SshRunner implements RemoteRunner {
     // stdin stays open: its EOF is what stops the command when the channel or connection goes.
     const process = new RemoteProcess(connection, channel, onLine)
     const close = () => process.abort('cancelled')
-    options.signal?.addEventListener('abort', close, { once: true })
+    if (options.signal?.aborted) close()
+    else options.signal?.addEventListener('abort', close, { once: true })
     const done = process.finished.then((outcome) => {
       options.signal?.removeEventListener('abort', close)
       return outcome.aborted ? null : outcome.exitCode
