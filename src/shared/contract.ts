@@ -99,7 +99,7 @@ export const methods = {
   'hosts.doctor': method(hostParams, DoctorReportSchema),
   /** The last known inventory of every host and the cluster's VMs with their danger flags. */
   'inventory.get': method(noParams, InventorySnapshotSchema),
-  /** Refreshes one host, or all of them, now. */
+  /** Refreshes one host, or all of them, now, definitions included. */
   'inventory.refresh': method(z.object({ host: z.string().optional() }).strict(), InventorySnapshotSchema),
   /**
    * Starts a VM on a host, as a job. Refused (the job fails with each reason) while it runs elsewhere,

@@ -130,6 +130,7 @@ describe('cluster window', () => {
       .toBe('en marche sur hv3')
     await faults.sshd('hv2', 'start')
     await lab.waitForStatus('hv2', 'online', 60_000)
+    await stopLabvm3()
   })
 
   it('migrates a running VM by drag and drop, with pre-checks, progress and the gateway checklist, and back from the menu', async () => {
@@ -183,6 +184,8 @@ describe('cluster window', () => {
   })
 
   it('shows a definition that drifted on one host, with the diff, and syncs it back', async () => {
+    // Stopped, so the reference definition is the first host's (hv1), not hv3's.
+    await stopLabvm3()
     // An edit made on hv3 only, as the runbook warns about ("devront être répercutées").
     await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'setmaxmem', LABVM3.name, '262144', '--config')
     await lab.core.call('inventory.refresh', {})

@@ -28,6 +28,8 @@ export interface InventorySnapshot {
 
 const EVENT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000, 10000]
 const REFRESH_DEBOUNCE_MS = 150
+/** With the default 15 s poll: definitions are read again every minute. */
+const DEFINITIONS_EVERY = 4
 
 /**
  * The live inventory of the cluster. One exec per host per refresh (a single read-only `virsh`
@@ -69,7 +71,13 @@ export class InventoryService {
   start(): void {
     this.stopped = false
     this.followHosts()
-    this.pollTimer = setInterval(() => void this.refreshAll(), this.options.pollIntervalMs ?? 15_000)
+    let polls = 0
+    // Some definition changes raise no libvirt event (e.g. `setmaxmem --config` on a stopped VM): every
+    // DEFINITIONS_EVERY-th poll reads the definitions again too.
+    this.pollTimer = setInterval(
+      () => void this.refreshAll({ definitions: ++polls % DEFINITIONS_EVERY === 0 }),
+      this.options.pollIntervalMs ?? 15_000,
+    )
     this.pollTimer.unref()
   }
 
@@ -101,8 +109,9 @@ export class InventoryService {
     this.watching.clear()
   }
 
-  async refreshAll(): Promise<InventorySnapshot> {
-    await Promise.all(this.options.hostNames().map((host) => this.refreshHost(host)))
+  /** `definitions`: read every definition again, not only the ones announced as changed. */
+  async refreshAll(options: { definitions?: boolean } = {}): Promise<InventorySnapshot> {
+    await Promise.all(this.options.hostNames().map((host) => this.refreshHost(host, options)))
     return this.snapshot()
   }
 
@@ -110,7 +119,11 @@ export class InventoryService {
    * Refreshes one host. Concurrent calls share the refresh in flight, and one more runs after it
    * when something asked during it, so no change is missed and no host is asked twice at once.
    */
-  refreshHost(host: string): Promise<HostInventory> {
+  refreshHost(host: string, options: { definitions?: boolean } = {}): Promise<HostInventory> {
+    if (options.definitions) {
+      for (const domain of this.inventories.get(host)?.domains ?? [])
+        this.invalidateDefinition(host, domain.uuid)
+    }
     const running = this.refreshing.get(host)
     if (running) {
       this.refreshAgain.add(host)
@@ -134,7 +147,8 @@ export class InventoryService {
   private async doRefresh(host: string): Promise<HostInventory> {
     const previous = this.inventories.get(host)
     try {
-      let inventory = await this.runBatch(host, previous, this.xmlWanted(host, previous))
+      const wanted = this.xmlWanted(host, previous)
+      let inventory = await this.runBatch(host, previous, wanted)
       // Domains seen for the first time need their definition: one follow-up exec, only then.
       const missing = inventory.domains.filter((domain) => !domain.definition).map((domain) => domain.uuid)
       const needDisplay = inventory.domains
@@ -143,7 +157,9 @@ export class InventoryService {
       if (missing.length > 0 || needDisplay.length > 0) {
         inventory = await this.runBatch(host, inventory, missing, inventory)
       }
-      this.staleDefinitions.delete(host)
+      // Forget only what this refresh read: a change announced meanwhile waits for the next one.
+      const stale = this.staleDefinitions.get(host)
+      for (const uuid of [...wanted, ...missing]) stale?.delete(uuid)
       return this.publish(inventory)
     } catch (error) {
       const apiError = ApiError.from(error)
