@@ -7,18 +7,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Job } from '../../src/shared/jobs'
 import type { DefinitionDiff, MigrationPlan, SyncResult } from '../../src/shared/migration'
 import { labCore, type LabCore } from '../support/lab-core'
-import {
-  asRootOn,
-  labGuest,
-  LAB_HOSTS,
-  LAB_STATE_DIR,
-  requireLab,
-  waitFor,
-  type LabHostName,
-} from './support/lab'
+import { asRootOn, labGuest, LAB_HOSTS, LAB_STATE_DIR, requireLab, type LabHostName } from './support/lab'
 
 const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
 const LABVM1 = labGuest('labvm1')
@@ -50,21 +41,6 @@ async function restoreDefinitions(): Promise<void> {
   }
 }
 
-async function runJob(method: 'vm.syncDefinition', params: Record<string, unknown>): Promise<Job> {
-  const started = (await lab.core.call(method, params)) as Job
-  const job = await waitFor(
-    `job ${started.id}`,
-    async () => {
-      const current = (await lab.core.call('jobs.get', { id: started.id })) as Job
-      return current.state === 'running' ? undefined : current
-    },
-    60_000,
-    100,
-  )
-  if (job.error) console.log(`${method} → ${job.state}: ${JSON.stringify(job.error)}`)
-  return job
-}
-
 const diff = async (uuid: string, reference?: string) =>
   (await lab.core.call('vm.definitionDiff', { uuid, ...(reference ? { reference } : {}) })) as DefinitionDiff
 const statuses = (d: DefinitionDiff) => d.hosts.map((h) => `${h.host}:${h.status}`)
@@ -73,12 +49,7 @@ beforeAll(async () => {
   await requireLab()
   await restoreDefinitions()
   lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
-  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
-  await waitFor(
-    'a first inventory of the three hosts',
-    () => (lab.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3 ? true : undefined),
-    30_000,
-  )
+  await lab.waitForInventory()
 }, 180_000)
 
 afterEach(restoreDefinitions, 60_000)
@@ -100,7 +71,7 @@ describe('definition drift and sync', () => {
     await lab.core.call('inventory.refresh', {})
     expect(lab.context.inventory.snapshot().vms.find((v) => v.uuid === LABVM3.uuid)?.flags).toContain('drift')
 
-    const job = await runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv1' })
+    const job = await lab.runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv1' })
     expect(job.state).toBe('succeeded')
     expect((job.result as SyncResult).hosts).toEqual([
       { host: 'hv1', outcome: 'source' },
@@ -118,7 +89,7 @@ describe('definition drift and sync', () => {
   it('a host that lost the definition shows it as missing and gets it back with the same UUID', async () => {
     await rootVirsh('hv3', 'undefine', LABVM3.name)
     expect(statuses(await diff(LABVM3.uuid))).toEqual(['hv1:reference', 'hv2:same', 'hv3:missing'])
-    const job = await runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv2' })
+    const job = await lab.runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv2' })
     expect(job.state).toBe('succeeded')
     expect((job.result as SyncResult).hosts.find((h) => h.host === 'hv3')?.outcome).toBe('defined')
     expect(await rootVirsh('hv3', 'domuuid', LABVM3.name)).toContain(LABVM3.uuid)
@@ -130,7 +101,9 @@ describe('definition drift and sync', () => {
     expect(plan.canStart).toBe(false)
     expect(plan.persistent).toBe(false)
     expect(plan.checks.find((c) => c.id === 'drift')).toMatchObject({ status: 'fail' })
-    expect((await runJob('vm.syncDefinition', { uuid: LABVM1.uuid, from: 'hv1' })).state).toBe('succeeded')
+    expect((await lab.runJob('vm.syncDefinition', { uuid: LABVM1.uuid, from: 'hv1' })).state).toBe(
+      'succeeded',
+    )
     const after = (await lab.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv3' })) as MigrationPlan
     expect(after.checks.find((c) => c.id === 'drift')).toMatchObject({ status: 'pass' })
     expect(after.canStart).toBe(true)
@@ -138,7 +111,7 @@ describe('definition drift and sync', () => {
 
   it('refuses a source that does not define the VM, and bad input', async () => {
     await rootVirsh('hv3', 'undefine', LABVM3.name)
-    const job = await runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv3' })
+    const job = await lab.runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv3' })
     expect(job.state).toBe('failed')
     expect(job.error).toMatchObject({ code: 'vm.not-defined', host: 'hv3' })
     await expect(lab.core.call('vm.syncDefinition', { uuid: 'labvm3', from: 'hv1' })).rejects.toMatchObject({

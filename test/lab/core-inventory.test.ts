@@ -4,10 +4,8 @@
  * two cores racing to start one VM start it once; events resume after libvirtd restarts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Core } from '../../src/main/core/core'
 import { CoreEvents } from '../../src/main/core/events'
 import { InventoryService, type InventorySnapshot } from '../../src/main/core/inventory/inventory-service'
-import type { Job } from '../../src/shared/jobs'
 import { labCore, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
@@ -32,25 +30,15 @@ function waitUntil<T>(
   return waitFor(options.what, probe, options.timeoutMs)
 }
 
-/** Starts a job through the API and waits for it to end. */
-async function runJob(
-  core: Core,
-  method: 'vm.start' | 'vm.shutdown' | 'vm.forceOff',
-  params: Record<string, unknown>,
-): Promise<Job> {
-  const started = (await core.call(method, params)) as Job
-  const ended = await waitFor(
-    `the ${method} job to end`,
-    async () => {
-      const job = (await core.call('jobs.get', { id: started.id })) as Job
-      return job.state === 'running' ? undefined : job
-    },
-    90_000,
+/** Clients watching labvm3's disk, as `rbd status` reports them. */
+async function watcherCount(): Promise<number> {
+  const status = await asRootOn(
+    'hv2',
+    'sh',
+    '-c',
+    `rbd --id libvirt status ${LABVM3.pool}/${LABVM3.name} --format json`,
   )
-  // Shown with any failing assertion on the job.
-  if (ended.error)
-    console.log(`${method} ${JSON.stringify(params)} → ${ended.state}: ${JSON.stringify(ended.error)}`)
-  return ended
+  return (JSON.parse(status) as { watchers: unknown[] }).watchers.length
 }
 
 /** Where virsh itself (as root on each host) says a VM runs. */
@@ -80,14 +68,7 @@ beforeAll(async () => {
   await stopEverywhere(LABVM3.name)
   // Events only: a long poll interval proves updates come from `virsh event`, not polling.
   lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
-  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
-  await waitUntil(
-    () => (lab.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3 ? true : undefined),
-    {
-      timeoutMs: 30_000,
-      what: 'a first inventory of the three hosts',
-    },
-  )
+  await lab.waitForInventory()
 }, 120_000)
 
 afterAll(async () => {
@@ -159,7 +140,7 @@ describe('inventory without domstats (libvirt < 1.2.8)', () => {
 
 describe('lifecycle', () => {
   it('starts, shuts down and forces off a VM, and the inventory follows through events', async () => {
-    const start = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
+    const start = await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
     expect(start.error).toBeUndefined()
     expect(start.state).toBe('succeeded')
     expect(await runningOn(LABVM3.name)).toEqual(['hv3'])
@@ -179,7 +160,7 @@ describe('lifecycle', () => {
     expect(await labCmd('log', 'hv3')).toMatch(/hyperdesk.*start labvm3/)
 
     // The busybox guest has no ACPI daemon: the shutdown times out and offers a force off.
-    const shutdown = await runJob(lab.core, 'vm.shutdown', {
+    const shutdown = await lab.runJob('vm.shutdown', {
       uuid: LABVM3.uuid,
       host: 'hv3',
       timeoutSeconds: 3,
@@ -188,7 +169,7 @@ describe('lifecycle', () => {
     expect(shutdown.result).toEqual({ stopped: false })
     expect(shutdown.log.map((line) => line.text).join('\n')).toMatch(/did not stop within 3 s/)
 
-    const wrongName = await runJob(lab.core, 'vm.forceOff', {
+    const wrongName = await lab.runJob('vm.forceOff', {
       uuid: LABVM3.uuid,
       host: 'hv3',
       confirmName: 'labvm',
@@ -197,7 +178,7 @@ describe('lifecycle', () => {
     expect(wrongName.error?.code).toBe('vm.confirm-mismatch')
     expect(await runningOn(LABVM3.name)).toEqual(['hv3'])
 
-    const forced = await runJob(lab.core, 'vm.forceOff', {
+    const forced = await lab.runJob('vm.forceOff', {
       uuid: LABVM3.uuid,
       host: 'hv3',
       confirmName: LABVM3.name,
@@ -220,7 +201,7 @@ describe('lifecycle', () => {
     const labvm1 = labGuest('labvm1')
     const [where] = await runningOn(labvm1.name)
     const other = HOSTS.find((host) => host !== where)!
-    const job = await runJob(lab.core, 'vm.start', { uuid: labvm1.uuid, host: other })
+    const job = await lab.runJob('vm.start', { uuid: labvm1.uuid, host: other })
     expect(job.state).toBe('failed')
     expect(job.error?.code).toBe('vm.start.refused')
     expect(job.error?.details?.refusals).toEqual([
@@ -234,19 +215,11 @@ describe('lifecycle', () => {
     // `rbd watch` keeps a watch on the image, as a running QEMU elsewhere would (it stops when its
     // stdin closes, hence the sleep feeding it).
     const watcher = labRun('ssh', '1', `sleep 47 | rbd --id libvirt watch ${LABVM3.pool}/${LABVM3.name}`)
-    await waitUntil(
-      async () => {
-        const status = await asRootOn(
-          'hv2',
-          'sh',
-          '-c',
-          `rbd --id libvirt status ${LABVM3.pool}/${LABVM3.name} --format json`,
-        )
-        return (JSON.parse(status) as { watchers: unknown[] }).watchers.length > 0 ? true : undefined
-      },
-      { timeoutMs: 15_000, what: 'the rbd watch to register' },
-    )
-    const job = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv2' })
+    await waitUntil(async () => ((await watcherCount()) > 0 ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'the rbd watch to register',
+    })
+    const job = await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv2' })
     expect(job.state).toBe('failed')
     expect(job.error?.details?.refusals).toEqual([expect.objectContaining({ code: 'image-in-use' })])
     expect(job.error?.message).toMatch(/is open by 10\.77\.0\.1:/)
@@ -255,24 +228,16 @@ describe('lifecycle', () => {
     // watch would linger until the OSD times it out, 30 s). [p] keeps pkill from matching its own sh.
     await asRootOn('hv1', 'sh', '-c', "pkill -f 'slee[p] 47'; true")
     await watcher
-    await waitUntil(
-      async () => {
-        const status = await asRootOn(
-          'hv2',
-          'sh',
-          '-c',
-          `rbd --id libvirt status ${LABVM3.pool}/${LABVM3.name} --format json`,
-        )
-        return (JSON.parse(status) as { watchers: unknown[] }).watchers.length === 0 ? true : undefined
-      },
-      { timeoutMs: 45_000, what: 'the watch to go away' },
-    )
+    await waitUntil(async () => ((await watcherCount()) === 0 ? true : undefined), {
+      timeoutMs: 45_000,
+      what: 'the watch to go away',
+    })
   })
 
   it('refuses while a managed save exists on any host', async () => {
-    expect((await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })).state).toBe('succeeded')
+    expect((await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv3' })).state).toBe('succeeded')
     await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'managedsave', LABVM3.name)
-    const job = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv1' })
+    const job = await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv1' })
     expect(job.state).toBe('failed')
     expect(job.error?.details?.refusals).toEqual([
       expect.objectContaining({ code: 'managed-save', host: 'hv3' }),
@@ -287,14 +252,14 @@ describe('lifecycle', () => {
     // kill, not stop: a stopped sshd leaves open sessions alive, as on a real host.
     await faults.sshd('hv2', 'kill')
     await lab.waitForStatus('hv2', 'offline', 60_000)
-    const refused = await runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
+    const refused = await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
     expect(refused.state).toBe('failed')
     expect(refused.error?.details?.refusals).toEqual([
       expect.objectContaining({ code: 'host-unreachable', host: 'hv2' }),
     ])
     expect(refused.error?.hint).toMatch(/override/)
 
-    const overridden = await runJob(lab.core, 'vm.start', {
+    const overridden = await lab.runJob('vm.start', {
       uuid: LABVM3.uuid,
       host: 'hv3',
       overrideUnreachable: ['hv2'],
@@ -309,20 +274,10 @@ describe('lifecycle', () => {
   it('starts a VM once when two cores race to start it on two hosts', async () => {
     const second = await labCore()
     try {
-      await Promise.all(HOSTS.map((host) => second.waitForStatus(host, 'online', 30_000)))
-      await waitUntil(
-        () =>
-          second.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3
-            ? true
-            : undefined,
-        {
-          timeoutMs: 30_000,
-          what: 'the second core’s inventory',
-        },
-      )
+      await second.waitForInventory()
       const [a, b] = await Promise.all([
-        runJob(lab.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv1' }),
-        runJob(second.core, 'vm.start', { uuid: LABVM3.uuid, host: 'hv2' }),
+        lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv1' }),
+        second.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv2' }),
       ])
       const outcomes = [a, b].map((job) => job.state).sort()
       expect(outcomes).toEqual(['failed', 'succeeded'])

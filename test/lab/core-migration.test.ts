@@ -81,20 +81,6 @@ async function startJob(
   return (await lab.core.call(method, params)) as Job
 }
 
-async function waitJob(id: string, timeoutMs = 110_000): Promise<Job> {
-  const job = await waitFor(
-    `job ${id} to end`,
-    async () => {
-      const current = (await lab.core.call('jobs.get', { id })) as Job
-      return current.state === 'running' ? undefined : current
-    },
-    timeoutMs,
-    100,
-  )
-  if (job.error) console.log(`${job.kind} → ${job.state}: ${JSON.stringify(job.error)}`)
-  return job
-}
-
 async function plan(to: LabHostName, from?: LabHostName): Promise<MigrationPlan> {
   return (await lab.core.call('vm.migrationPlan', {
     uuid: VM.uuid,
@@ -124,12 +110,7 @@ beforeAll(async () => {
   await requireLab()
   await restoreHome()
   lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
-  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
-  await waitFor(
-    'a first inventory of the three hosts',
-    () => (lab.context.inventory.snapshot().hosts.filter((h) => h.reachable).length === 3 ? true : undefined),
-    30_000,
-  )
+  await lab.waitForInventory()
 }, 180_000)
 
 afterEach(async () => {
@@ -190,7 +171,7 @@ describe('live migration', () => {
       ] as const) {
         const started = await startJob('vm.migrate', { uuid: VM.uuid, to })
         expect(started.cancellable).toBe(true)
-        const job = await waitJob(started.id)
+        const job = await lab.waitForJob(started.id)
         expect(job.state).toBe('succeeded')
         const result = job.result as MigrationResult
         expect(result.from).toBe(from)
@@ -249,7 +230,7 @@ describe('pre-checks that fail, each with its reason', () => {
       expect(check(p, 'cdrom')?.message).toBe(
         `The CD-ROM image ${LAB_ISO} is missing on hv2: copy it to the same path there, or eject it.`,
       )
-      const job = await waitJob((await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2' })).id)
+      const job = await lab.waitForJob((await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2' })).id)
       expect(job.state).toBe('failed')
       expect(job.error?.code).toBe('vm.migrate.refused')
       expect(job.error?.message).toMatch(/CD-ROM image/)
@@ -290,7 +271,7 @@ describe('failures, cancel, timeout and a lost connection', () => {
     const progressing = await waitForProgress(started.id)
     expect(progressing.state).toBe('running')
     await faults.libvirtd('hv2', 'stop')
-    const job = await waitJob(started.id)
+    const job = await lab.waitForJob(started.id)
     await faults.libvirtd('hv2', 'start')
     expect(job.state).toBe('failed')
     expect(job.error?.code).toBe('vm.migrate.failed')
@@ -314,7 +295,7 @@ describe('failures, cancel, timeout and a lost connection', () => {
     const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 2 })
     await waitForProgress(started.id)
     await lab.core.call('jobs.cancel', { id: started.id })
-    const job = await waitJob(started.id)
+    const job = await lab.waitForJob(started.id)
     expect(job.state).toBe('cancelled')
     expect(job.error?.message).toMatch(
       /cancelled \(virsh domjobabort on hv1\)\. labvm1 is still running on hv1\./,
@@ -324,7 +305,7 @@ describe('failures, cancel, timeout and a lost connection', () => {
   })
 
   it('a migration that does not finish in time is aborted', async () => {
-    const job = await waitJob(
+    const job = await lab.waitForJob(
       (await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv3', bandwidthMiBps: 1, timeoutSeconds: 10 })).id,
     )
     expect(job.state).toBe('failed')
@@ -344,7 +325,7 @@ describe('failures, cancel, timeout and a lost connection', () => {
     await faults.sshd('hv1', 'kill')
     await new Promise((resolve) => setTimeout(resolve, 2000))
     await faults.sshd('hv1', 'start')
-    const job = await waitJob(started.id, 115_000)
+    const job = await lab.waitForJob(started.id, 115_000)
     expect(job.log.map((line) => line.text).join('\n')).toMatch(/Reconciled after the lost connection/)
     const where = await runningOn(VM.name)
     console.log(`after the lost connection: ${job.state}, labvm1 on ${where.join(',')}`)

@@ -7,8 +7,10 @@ import {
   type CoreContext,
   type CoreOptions,
 } from '../../src/main/core/core'
+import type { MethodName } from '../../src/shared/api-names'
 import type { HostState } from '../../src/shared/hosts'
-import { LAB_CLUSTER_CONFIG, LAB_KNOWN_HOSTS } from '../lab/support/lab'
+import type { Job } from '../../src/shared/jobs'
+import { LAB_CLUSTER_CONFIG, LAB_HOSTS, LAB_KNOWN_HOSTS, waitFor } from '../lab/support/lab'
 
 /**
  * A real core on the lab's cluster file, with a private copy of the lab's known_hosts (tests edit
@@ -24,6 +26,12 @@ export interface LabCore {
   /** Every hosts.state event, in order. */
   history: HostState[]
   waitForStatus(host: string, status: HostState['status'], timeoutMs?: number): Promise<HostState>
+  /** Every lab host online and read once by the inventory. */
+  waitForInventory(timeoutMs?: number): Promise<void>
+  /** Polls a job until it ends; logs its error so a failing assertion shows why. */
+  waitForJob(id: string, timeoutMs?: number): Promise<Job>
+  /** Starts a job through the API and waits for it to end. */
+  runJob(method: MethodName, params: Record<string, unknown>, timeoutMs?: number): Promise<Job>
   cleanup(): Promise<void>
 }
 
@@ -59,7 +67,7 @@ export async function labCore(
   for (const state of (await core.call('hosts.list', {})) as HostState[])
     if (!states.has(state.name)) states.set(state.name, state)
 
-  return {
+  const lab: LabCore = {
     core,
     context,
     dir,
@@ -91,9 +99,35 @@ export async function labCore(
         check()
       })
     },
+    async waitForInventory(timeoutMs = 30_000) {
+      await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', timeoutMs)))
+      await waitFor(
+        'a first inventory of every lab host',
+        () => context.inventory.snapshot().hosts.filter((h) => h.reachable).length === LAB_HOSTS.length,
+        timeoutMs,
+      )
+    },
+    async waitForJob(id, timeoutMs = 110_000) {
+      const job = await waitFor(
+        `job ${id} to end`,
+        async () => {
+          const current = (await core.call('jobs.get', { id })) as Job
+          return current.state === 'running' ? undefined : current
+        },
+        timeoutMs,
+        100,
+      )
+      if (job.error) console.log(`${job.kind} → ${job.state}: ${JSON.stringify(job.error)}`)
+      return job
+    },
+    async runJob(method, params, timeoutMs) {
+      const started = (await core.call(method, params)) as Job
+      return lab.waitForJob(started.id, timeoutMs)
+    },
     async cleanup() {
       await core.close()
       fs.rmSync(dir, { recursive: true, force: true })
     },
   }
+  return lab
 }

@@ -39,6 +39,13 @@ export interface Refusal {
   host?: string
 }
 
+/** The VM's disks that live on Ceph, from its definition on one host. */
+function rbdImagesOf(domain: DomainOnHost): RbdImageRef[] {
+  return (domain.definition?.disks ?? []).flatMap((disk) =>
+    disk.rbd ? [{ pool: disk.rbd.pool, image: disk.rbd.image }] : [],
+  )
+}
+
 /** A lock older than this is left over from a crash: say so and how to clear it. */
 const STALE_LOCK_MS = 5 * 60_000
 
@@ -110,9 +117,7 @@ export class Lifecycle {
         })
       }
     }
-    const images = (domain.definition?.disks ?? []).flatMap((disk) =>
-      disk.rbd ? [{ pool: disk.rbd.pool, image: disk.rbd.image }] : [],
-    )
+    const images = rbdImagesOf(domain)
     if (refusals.length === 0) {
       context?.step('Checking that no one has its disks open', 0.3)
       for (const image of images) {
@@ -133,9 +138,7 @@ export class Lifecycle {
     return this.deps.vmLocks.run(request.uuid, async () => {
       const domain = this.domainOn(request.host, request.uuid)
       const lockId = `hyperdesk-start:${localAdminName()}@${os.hostname()}:${Date.now()}`
-      const images = (domain.definition?.disks ?? []).flatMap((disk) =>
-        disk.rbd ? [{ pool: disk.rbd.pool, image: disk.rbd.image }] : [],
-      )
+      const images = rbdImagesOf(domain)
       const locked: RbdImageRef[] = []
       try {
         context.step('Taking the start lock on its disks', 0.05)
