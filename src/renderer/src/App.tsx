@@ -15,6 +15,8 @@ import { useJobsStore } from './store/jobs'
 import { useSelectionStore } from './store/selection'
 import { VmView } from './features/vm/VmView'
 import { MigrationSheet } from './features/migration/MigrationSheet'
+import { StorageView } from './features/storage/StorageView'
+import { CephView } from './features/ceph/CephView'
 
 export function App() {
   const api = useApi()
@@ -22,6 +24,7 @@ export function App() {
   const connection = useAppStore((state) => state.connection)
   const selectedHost = useHostsStore((state) => state.selected)
   const selectedVm = useSelectionStore((state) => state.vm)
+  const panel = useSelectionStore((state) => state.panel)
 
   useEffect(() => {
     const store = useAppStore.getState()
@@ -73,7 +76,11 @@ export function App() {
       <div className="body">
         <Sidebar />
         <main className="main">
-          {selectedVm ? (
+          {panel === 'storage' ? (
+            <StorageView />
+          ) : panel === 'ceph' ? (
+            <CephView />
+          ) : selectedVm ? (
             <VmView uuid={selectedVm} />
           ) : selectedHost ? (
             <HostDetail host={selectedHost} />

@@ -15,6 +15,8 @@ export const en = {
     hosts: 'Hypervisors',
     noHosts: 'No hypervisor configured yet.',
     clusterFile: '← Cluster file',
+    storage: 'Storage (RBD)',
+    ceph: 'Ceph',
   },
   config: {
     title: 'Cluster file',

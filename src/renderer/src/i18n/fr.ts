@@ -17,6 +17,8 @@ export const fr: Messages = {
     hosts: 'Hyperviseurs',
     noHosts: 'Aucun hyperviseur configuré pour l’instant.',
     clusterFile: '← Fichier du cluster',
+    storage: 'Stockage (RBD)',
+    ceph: 'Ceph',
   },
   config: {
     title: 'Fichier du cluster',

@@ -6,6 +6,14 @@ import { en } from './en'
 import { migrationEn } from './migration.en'
 import { migrationFr } from './migration.fr'
 import { fr } from './fr'
+import { storageEn } from './storage.en'
+import { storageFr } from './storage.fr'
+import { cephEn } from './ceph.en'
+import { cephFr } from './ceph.fr'
+import { maintenanceEn } from './maintenance.en'
+import { maintenanceFr } from './maintenance.fr'
+import { consoleEn } from './console.en'
+import { consoleFr } from './console.fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -29,8 +37,28 @@ export function initI18n(): void {
   document.documentElement.lang = language
   void i18next.use(initReactI18next).init({
     resources: {
-      en: { translation: { ...en, ...clusterEn, ...migrationEn } },
-      fr: { translation: { ...fr, ...clusterFr, ...migrationFr } },
+      en: {
+        translation: {
+          ...en,
+          ...clusterEn,
+          ...migrationEn,
+          ...storageEn,
+          ...cephEn,
+          ...maintenanceEn,
+          ...consoleEn,
+        },
+      },
+      fr: {
+        translation: {
+          ...fr,
+          ...clusterFr,
+          ...migrationFr,
+          ...storageFr,
+          ...cephFr,
+          ...maintenanceFr,
+          ...consoleFr,
+        },
+      },
     },
     lng: language,
     fallbackLng: 'en',

@@ -17,6 +17,7 @@ export function Sidebar() {
   const states = useHostsStore((state) => state.states)
   const selectedHost = useHostsStore((state) => state.selected)
   const selectedVm = useSelectionStore((state) => state.vm)
+  const panel = useSelectionStore((state) => state.panel)
   const hostNames = useMemo(() => hosts.map((host) => host.name), [hosts])
   const hostStatus = useMemo(
     () =>
@@ -48,7 +49,22 @@ export function Sidebar() {
           onSelect={onSelect}
         />
       )}
-      {(selectedHost !== null || selectedVm !== null) && (
+      <h2>{t('sidebar.cluster')}</h2>
+      <ul className="panel-links">
+        {(['storage', 'ceph'] as const).map((name) => (
+          <li key={name}>
+            <button
+              className={`link${panel === name ? ' current' : ''}`}
+              aria-current={panel === name ? 'page' : undefined}
+              onClick={() => useSelectionStore.getState().showPanel(name)}
+              data-testid={`show-${name}`}
+            >
+              {t(`sidebar.${name}`)}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {(selectedHost !== null || selectedVm !== null || panel !== null) && (
         <button className="link small" onClick={() => selectHost(null)} data-testid="show-config">
           {t('sidebar.clusterFile')}
         </button>
