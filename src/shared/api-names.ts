@@ -28,6 +28,14 @@ export const METHOD_NAMES = [
   'jobs.list',
   'jobs.get',
   'jobs.cancel',
+  'ceph.status',
+  'ceph.setFlag',
+  'maintenance.plan',
+  'maintenance.start',
+  'maintenance.current',
+  'maintenance.resume',
+  'maintenance.abort',
+  'maintenance.confirmReboot',
 ] as const
 export const EVENT_NAMES = [
   'config.changed',
@@ -36,6 +44,7 @@ export const EVENT_NAMES = [
   'hosts.passphrasePrompt',
   'inventory.changed',
   'jobs.update',
+  'maintenance.changed',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

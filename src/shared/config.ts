@@ -65,11 +65,24 @@ export const ClusterConfigSchema = z
     ceph: z
       .object({
         clientId: name.default('libvirt'),
+        /** A Ceph client allowed `osd set/unset noout` and `osd ok-to-stop` (its keyring readable by the user). */
         privilegedClientId: name.optional(),
+        /** Instead: run those commands as `sudo -n ceph …` (root's admin keyring; sudoers rule in docs/hosts.md). */
+        privilegedSudo: z.boolean().optional(),
         monitorTimeoutSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict()
+      .refine((ceph) => !(ceph.privilegedClientId && ceph.privilegedSudo), {
+        message: 'privilegedClientId and privilegedSudo exclude each other: choose one',
+      })
       .default({ clientId: 'libvirt', monitorTimeoutSeconds: 10 }),
+    maintenance: z
+      .object({
+        /** argv run on a host to reboot it during maintenance, e.g. ["sudo", "-n", "/sbin/reboot"]. */
+        rebootCommand: z.array(z.string().min(1, 'is empty')).min(1, 'is empty').optional(),
+      })
+      .strict()
+      .optional(),
     pools: z.array(name).min(1).default(['libvirt-ssd', 'libvirt-sata']),
   })
   .strict()

@@ -11,6 +11,16 @@ import {
   MigrationPlanSchema,
 } from './migration'
 import { UUID_PATTERN } from './names'
+import { CephFlagParamsSchema, CephStatusSchema } from './ceph'
+import {
+  MaintenanceAbortParamsSchema,
+  MaintenanceCurrentSchema,
+  MaintenanceIdParamsSchema,
+  MaintenancePlanParamsSchema,
+  MaintenancePlanSchema,
+  MaintenanceRecordSchema,
+  MaintenanceStartParamsSchema,
+} from './maintenance'
 
 export { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName }
 
@@ -139,6 +149,24 @@ export const methods = {
     z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), from: z.string() }).strict(),
     JobSchema,
   ),
+  /** Ceph's health, OSD tree, monitors, pools and flags, read with the configured client on an online host. */
+  'ceph.status': method(z.object({ host: z.string().optional() }).strict(), CephStatusSchema),
+  /** Sets or unsets noout (cluster-wide, or on a CRUSH node) with the privileged client or sudo. */
+  'ceph.setFlag': method(
+    CephFlagParamsSchema,
+    z.object({ host: z.string(), flag: z.string(), command: z.string() }),
+  ),
+  /** Host maintenance pre-checks and capacity plan; changes nothing. */
+  'maintenance.plan': method(MaintenancePlanParamsSchema, MaintenancePlanSchema),
+  /** Starts the maintenance job (kind 'host.maintenance'); refused when a check fails or warns unaccepted. */
+  'maintenance.start': method(MaintenanceStartParamsSchema, MaintenanceRecordSchema),
+  /** The current (or last) maintenance, saved on disk: after a restart it shows as interrupted. */
+  'maintenance.current': method(noParams, MaintenanceCurrentSchema),
+  'maintenance.resume': method(MaintenanceIdParamsSchema, MaintenanceRecordSchema),
+  /** Cancels the job (and a migration in flight), then unsets the noout it set unless keepNoout. */
+  'maintenance.abort': method(MaintenanceAbortParamsSchema, MaintenanceRecordSchema),
+  /** The user rebooted the host: the job checks it (offline seen, or a new boot id). */
+  'maintenance.confirmReboot': method(MaintenanceIdParamsSchema, MaintenanceRecordSchema),
   'jobs.list': method(noParams, z.array(JobSchema)),
   'jobs.get': method(z.object({ id: z.string() }).strict(), JobSchema),
   'jobs.cancel': method(z.object({ id: z.string() }).strict(), JobSchema),
@@ -152,6 +180,7 @@ export const events = {
   /** One host's inventory changed (refresh or event), with the cluster's VMs recomputed. */
   'inventory.changed': z.object({ host: HostInventorySchema, vms: z.array(VmSchema) }),
   'jobs.update': JobSchema,
+  'maintenance.changed': MaintenanceCurrentSchema,
 } as const satisfies { [E in EventName]: z.ZodType }
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>

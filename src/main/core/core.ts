@@ -22,6 +22,9 @@ import { jobsService } from './services/jobs'
 import { vmService } from './services/vm'
 import { migrationService } from './services/migration'
 import { definitionsService } from './services/definitions'
+import { cephService } from './services/ceph'
+import { maintenanceService } from './services/maintenance'
+import type { MaintenanceOptions } from './maintenance/maintenance'
 import { Migration } from './migration/migrate'
 import { Definitions } from './definitions/sync'
 import { Rbd } from './ceph/rbd'
@@ -47,6 +50,8 @@ export interface CoreOptions {
   inventoryPollMs?: number
   /** Connection tuning (tests). */
   connection?: PoolOptions['connection']
+  /** Maintenance polling and timeouts (tests). */
+  maintenance?: MaintenanceOptions
 }
 
 /** What every service gets: shared state and the event bus. */
@@ -220,6 +225,8 @@ export async function createCoreWithContext(
     ...migrationService(context),
     ...definitionsService(context),
     ...jobsService(context),
+    ...cephService(context),
+    ...maintenanceService(context),
   }
 
   const core: Core = {

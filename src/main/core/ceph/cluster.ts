@@ -1,0 +1,80 @@
+import { ApiError } from '../../../shared/errors'
+import type { CoreContext } from '../core'
+import { audit } from '../remote/audit'
+import type { RemoteRunner } from '../remote/runner'
+import { runPrivileged, type PrivilegeSettings } from './privileged'
+
+/**
+ * What the Ceph panel and host maintenance share: which host to ask, with which privileges, and
+ * the noout flag (cluster-wide, or per CRUSH host with `osd set-group`, Luminous and later).
+ */
+
+type Context = Pick<CoreContext, 'config' | 'hosts'>
+
+export function privilegeSettings(context: Context): PrivilegeSettings {
+  const cluster = context.config.requireConfig()
+  return {
+    clientId: cluster.ceph.clientId,
+    privilegedClientId: cluster.ceph.privilegedClientId,
+    privilegedSudo: cluster.ceph.privilegedSudo,
+    monitorTimeoutSeconds: cluster.ceph.monitorTimeoutSeconds,
+    user: cluster.ssh.user,
+  }
+}
+
+/**
+ * An online host to run Ceph commands on: the preferred one (which must then be online), else the
+ * first online host other than those to avoid (e.g. the host in maintenance).
+ */
+export function cephHost(context: Context, preferred?: string, avoid: readonly string[] = []): string {
+  const states = context.hosts.list()
+  if (preferred) {
+    const state = context.hosts.get(preferred).current
+    if (state.status !== 'online')
+      throw new ApiError({
+        code: 'host.offline',
+        host: preferred,
+        step: 'choose a host for Ceph commands',
+        message: `${preferred} is ${state.status}: Ceph commands cannot run there.`,
+        hint: 'Choose an online host, or reconnect this one.',
+      })
+    return preferred
+  }
+  const online = states.filter((state) => state.status === 'online')
+  const chosen = online.find((state) => !avoid.includes(state.name)) ?? online[0]
+  if (!chosen)
+    throw new ApiError({
+      code: 'ceph.no-online-host',
+      step: 'choose a host for Ceph commands',
+      message: 'No host is online: Ceph is read through a hypervisor, over SSH.',
+      hint: 'Reconnect a host (Hosts) and try again.',
+    })
+  return chosen.name
+}
+
+export interface NooutTarget {
+  /** A CRUSH host bucket for `osd set-group noout <node>`; the whole cluster when absent. */
+  node?: string
+}
+
+export function nooutCommand(set: boolean, target: NooutTarget): string[] {
+  return target.node
+    ? ['osd', set ? 'set-group' : 'unset-group', 'noout', target.node]
+    : ['osd', set ? 'set' : 'unset', 'noout']
+}
+
+/** Sets or unsets noout through the privileged path, and writes it to the host's syslog. */
+export async function setNoout(
+  runner: RemoteRunner,
+  host: string,
+  settings: PrivilegeSettings,
+  set: boolean,
+  target: NooutTarget,
+  signal?: AbortSignal,
+): Promise<string> {
+  const args = nooutCommand(set, target)
+  const step = `ceph ${args.join(' ')}`
+  await runPrivileged(runner, host, settings, args, { step, ...(signal ? { signal } : {}) })
+  await audit(runner, host, { action: step })
+  return step
+}

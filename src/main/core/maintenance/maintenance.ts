@@ -1,0 +1,593 @@
+import crypto from 'node:crypto'
+import { ApiError } from '../../../shared/errors'
+import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../shared/maintenance'
+import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
+import { allPgsClean, cephJson, parsePgs } from '../ceph/health'
+import type { JobContext } from '../jobs/job-manager'
+import { planMaintenance, type MaintenanceContext } from './precheck'
+import type { MaintenanceStore } from './store'
+
+/**
+ * Host maintenance as one job: migrations one by one through the migration engine, noout, the
+ * reboot (configured command or the user), the host back, every PG active+clean, noout unset.
+ *
+ * The record is saved after every change, so the app can stop at any point: at the next start an
+ * unfinished maintenance shows as interrupted, to resume (each step checks what is already done:
+ * a VM already on its destination, noout already set) or to abort (which unsets the noout it set).
+ * Cancelling the job pauses it the same way; a migration in flight is cancelled by the engine
+ * (virsh domjobabort). A failed step stops the job with its error and can be retried by resuming.
+ */
+
+export interface MaintenanceOptions {
+  /** How often to look at the host's connection and at the PGs (default 1 s and 3 s). */
+  pollMs?: number
+  cleanPollMs?: number
+  /** Give up waiting for the PGs after this long (default 30 min). */
+  cleanTimeoutMs?: number
+  /** With a reboot command: give up waiting for the host after this long (default 20 min). */
+  rebootTimeoutMs?: number
+}
+
+export type MaintenanceDeps = MaintenanceContext & {
+  emit(record: MaintenanceRecord | null): void
+}
+
+const FINAL = new Set<MaintenanceRecord['status']>(['done', 'cancelled'])
+
+function aborted(signal: AbortSignal, host: string, step: string): void {
+  if (signal.aborted)
+    throw new ApiError({
+      code: 'remote.cancelled',
+      host,
+      step,
+      message: `Maintenance of ${host} cancelled during: ${step}`,
+    })
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}
+
+export class Maintenance {
+  private record: MaintenanceRecord | null
+  private running: { jobId: string; done: Promise<unknown> } | undefined
+
+  constructor(
+    private readonly deps: MaintenanceDeps,
+    private readonly store: MaintenanceStore,
+    private readonly options: MaintenanceOptions = {},
+  ) {
+    this.record = store.load()
+    // A record saved as running belongs to a job of a previous run of the app.
+    if (this.record?.status === 'running') {
+      this.record.status = 'interrupted'
+      delete this.record.jobId
+      this.save()
+    }
+  }
+
+  current(): MaintenanceRecord | null {
+    return this.record
+  }
+
+  plan(host: string, destinations?: Record<string, string>): Promise<MaintenancePlan> {
+    return planMaintenance(this.deps, host, destinations)
+  }
+
+  async start(params: {
+    host: string
+    destinations?: Record<string, string> | undefined
+    acceptWarnings?: boolean | undefined
+  }): Promise<MaintenanceRecord> {
+    const { host } = params
+    if (this.record && !FINAL.has(this.record.status))
+      throw new ApiError({
+        code: 'maintenance.in-progress',
+        host: this.record.host,
+        step: 'start maintenance',
+        message: `The maintenance of ${this.record.host} is ${this.record.status}: resume or abort it before starting another.`,
+      })
+    const plan = await planMaintenance(this.deps, host, params.destinations)
+    const failed = plan.checks.filter((check) => check.status === 'fail')
+    const warned = plan.checks.filter((check) => check.status === 'warn')
+    if (failed.length > 0)
+      throw new ApiError({
+        code: 'maintenance.refused',
+        host,
+        step: 'pre-checks',
+        message: `Maintenance of ${host} not started: ${failed.map((check) => check.message).join(' ')}`,
+        hint: 'Fix what the checks say, then start again.',
+        details: { checks: plan.checks },
+      })
+    if (warned.length > 0 && !params.acceptWarnings)
+      throw new ApiError({
+        code: 'maintenance.warnings',
+        host,
+        step: 'pre-checks',
+        message: `Confirm these warnings to start the maintenance of ${host}: ${warned.map((check) => check.message).join(' ')}`,
+        details: { checks: plan.checks },
+      })
+    const steps: MaintenanceStep[] = [
+      ...plan.moves.map((move): MaintenanceStep => ({
+        id: `migrate:${move.uuid}`,
+        kind: 'migrate',
+        state: 'pending',
+        uuid: move.uuid,
+        vm: move.name,
+        to: move.to,
+      })),
+      { id: 'noout-set', kind: 'noout-set', state: 'pending' },
+      { id: 'reboot', kind: 'reboot', state: 'pending' },
+      { id: 'wait-clean', kind: 'wait-clean', state: 'pending' },
+      { id: 'noout-unset', kind: 'noout-unset', state: 'pending' },
+    ]
+    const now = Date.now()
+    this.record = {
+      id: crypto.randomUUID(),
+      host,
+      createdAt: now,
+      updatedAt: now,
+      status: 'running',
+      plan,
+      steps,
+    }
+    this.launch(this.record)
+    return this.record
+  }
+
+  resume(id: string): MaintenanceRecord {
+    const record = this.require(id)
+    if (record.status !== 'interrupted' && record.status !== 'failed')
+      throw new ApiError({
+        code: 'maintenance.not-resumable',
+        host: record.host,
+        step: 'resume maintenance',
+        message: `The maintenance of ${record.host} is ${record.status}: only an interrupted or failed one can be resumed.`,
+      })
+    delete record.error
+    this.launch(record)
+    return record
+  }
+
+  /** Stops the job (cancelling a migration in flight), then unsets the noout it set unless kept. */
+  async abort(id: string, keepNoout = false): Promise<MaintenanceRecord> {
+    const record = this.require(id)
+    if (FINAL.has(record.status)) return record
+    if (this.running) {
+      try {
+        this.deps.jobs.cancel(this.running.jobId)
+      } catch {
+        // Already finished.
+      }
+      await this.running.done.catch(() => undefined)
+    }
+    let outcome = 'Aborted; noout was not set by this maintenance.'
+    if (record.nooutSet && keepNoout)
+      outcome = 'Aborted; noout kept as asked: unset it in the Ceph panel when the host is back.'
+    else if (record.nooutSet) {
+      try {
+        outcome = `Aborted; noout unset (${await this.unsetNoout(record)}).`
+      } catch (error) {
+        // The record stays as it was: abort can be asked again; nothing claims noout is gone.
+        record.error = ApiError.from(error).toData()
+        this.save()
+        throw error
+      }
+    }
+    record.status = 'cancelled'
+    record.outcome = outcome
+    this.save()
+    return record
+  }
+
+  confirmReboot(id: string): MaintenanceRecord {
+    const record = this.require(id)
+    const step = record.steps.find((entry) => entry.kind === 'reboot')
+    if (record.status !== 'running' || step?.state !== 'waiting')
+      throw new ApiError({
+        code: 'maintenance.not-waiting',
+        host: record.host,
+        step: 'confirm the reboot',
+        message: `The maintenance of ${record.host} is not waiting for a reboot.`,
+      })
+    record.rebootConfirmed = true
+    this.save()
+    return record
+  }
+
+  private require(id: string): MaintenanceRecord {
+    if (!this.record || this.record.id !== id)
+      throw new ApiError({
+        code: 'maintenance.unknown',
+        step: 'maintenance',
+        message: `No maintenance ${id}.`,
+      })
+    return this.record
+  }
+
+  private save(): void {
+    if (!this.record) return
+    this.record.updatedAt = Date.now()
+    this.store.save(this.record)
+    this.deps.emit(structuredClone(this.record))
+  }
+
+  private launch(record: MaintenanceRecord): void {
+    const { job, done } = this.deps.jobs.start({
+      kind: 'host.maintenance',
+      title: `Maintenance of ${record.host}`,
+      target: { host: record.host },
+      cancellable: true,
+      run: (context) => this.runSteps(record, context),
+    })
+    record.status = 'running'
+    record.jobId = job.id
+    this.running = { jobId: job.id, done }
+    void done
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.running?.jobId === job.id) this.running = undefined
+      })
+    this.save()
+  }
+
+  private async runSteps(record: MaintenanceRecord, context: JobContext): Promise<MaintenanceRecord> {
+    const total = record.steps.length
+    let current: MaintenanceStep | undefined
+    try {
+      for (const [index, step] of record.steps.entries()) {
+        if (step.state === 'done' || step.state === 'skipped') continue
+        current = step
+        aborted(context.signal, record.host, stepLabel(step, record.host))
+        step.state = 'running'
+        step.startedAt = Date.now()
+        delete step.message
+        this.save()
+        context.step(stepLabel(step, record.host), index / total)
+        await this.runStep(record, step, context, index / total, 1 / total)
+        if (step.state === 'running') step.state = 'done'
+        step.endedAt = Date.now()
+        if (step.message) context.log(step.message)
+        this.save()
+      }
+      record.status = 'done'
+      delete record.jobId
+      this.save()
+      return record
+    } catch (error) {
+      const failure = ApiError.from(error)
+      const cancelled = context.signal.aborted
+      if (current) {
+        current.state = cancelled ? 'pending' : 'failed'
+        current.message = failure.message
+      }
+      record.status = cancelled ? 'interrupted' : 'failed'
+      record.error = failure.toData()
+      delete record.jobId
+      this.save()
+      throw failure
+    }
+  }
+
+  private async runStep(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+    base: number,
+    span: number,
+  ): Promise<void> {
+    switch (step.kind) {
+      case 'migrate':
+        return this.migrate(record, step, context, base, span)
+      case 'noout-set':
+        return this.nooutSet(record, step, context)
+      case 'reboot':
+        return this.reboot(record, step, context)
+      case 'wait-clean':
+        return this.waitClean(record, step, context)
+      case 'noout-unset':
+        return this.nooutUnset(record, step, context)
+    }
+  }
+
+  private async migrate(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+    base: number,
+    span: number,
+  ): Promise<void> {
+    const { host } = record
+    const uuid = step.uuid ?? ''
+    const to = step.to ?? ''
+    await Promise.all([this.deps.inventory.refreshHost(host), this.deps.inventory.refreshHost(to)])
+    const vm = this.deps.inventory.snapshot().vms.find((entry) => entry.uuid === uuid)
+    const where = vm?.runningOn ?? []
+    if (where.includes(to) && !where.includes(host)) {
+      step.message = `${step.vm} already runs on ${to}.`
+      return
+    }
+    if (!where.includes(host)) {
+      step.state = 'skipped'
+      step.message = `${step.vm} no longer runs on ${host} (${where.length ? `it runs on ${where.join(', ')}` : 'it is not running'}): nothing to migrate.`
+      return
+    }
+    // The engine reports into this job: its progress fills this step's share, its steps are prefixed.
+    const sub: JobContext = {
+      id: context.id,
+      signal: context.signal,
+      step: (text, progress) =>
+        context.step(`${step.vm}: ${text}`, progress === undefined ? undefined : base + progress * span),
+      progress: (value) => context.progress(base + value * span),
+      detail: (values, progress) =>
+        context.detail(values, progress === undefined ? undefined : base + progress * span),
+      log: (text) => context.log(`${step.vm}: ${text}`),
+    }
+    const result = await this.deps.migration.migrate({ uuid, to, acceptWarnings: true }, sub)
+    step.followUps = result.followUps
+    step.message = `${step.vm} migrated from ${host} to ${to} in ${(result.durationMs / 1000).toFixed(1)} s.`
+  }
+
+  /** Nothing may run on the host when noout goes on and the reboot starts. */
+  private async ensureEmpty(record: MaintenanceRecord, stepName: string): Promise<void> {
+    const inventory = await this.deps.inventory.refreshHost(record.host)
+    if (!inventory.reachable)
+      throw new ApiError({
+        code: 'host.offline',
+        host: record.host,
+        step: stepName,
+        message: `${record.host} could not be read before ${stepName}: ${inventory.error ?? 'unreachable'}.`,
+      })
+    const left = inventory.domains.filter(
+      (domain) => domain.state !== 'shutoff' && domain.state !== 'crashed',
+    )
+    if (left.length > 0)
+      throw new ApiError({
+        code: 'maintenance.vms-left',
+        host: record.host,
+        step: stepName,
+        message: `${left.map((domain) => `${domain.name} (${domain.state})`).join(', ')} still on ${record.host}: migrate or shut it down, then resume.`,
+      })
+  }
+
+  private async nooutSet(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+  ): Promise<void> {
+    if (record.nooutSet) {
+      step.message = 'noout was already set by this maintenance.'
+      return
+    }
+    await this.ensureEmpty(record, 'set noout')
+    const on = cephHost(this.deps, undefined, [record.host])
+    const settings = privilegeSettings(this.deps)
+    const node = record.plan.noout.node
+    try {
+      const command = await setNoout(
+        this.deps.runner,
+        on,
+        settings,
+        true,
+        node ? { node } : {},
+        context.signal,
+      )
+      record.nooutSet = node ? { node } : {}
+      step.message = `${command} (on ${on}). ${record.plan.noout.reason}`
+    } catch (error) {
+      const failure = ApiError.from(error)
+      // Ceph older than Luminous has no set-group: fall back to the whole cluster, and say so.
+      if (
+        !node ||
+        failure.code !== 'remote.failed' ||
+        !/EINVAL|unrecognized|invalid command/i.test(failure.message)
+      )
+        throw failure
+      const command = await setNoout(this.deps.runner, on, settings, true, {}, context.signal)
+      record.nooutSet = {}
+      step.message = `${command} (on ${on}): this Ceph has no osd set-group, so noout is cluster-wide.`
+    }
+  }
+
+  private async readBootId(host: string): Promise<string> {
+    const result = await this.deps.runner.run(host, ['cat', '/proc/sys/kernel/random/boot_id'], {
+      step: 'read the boot id',
+      timeoutSeconds: 10,
+    })
+    return result.stdout.trim()
+  }
+
+  private async reboot(record: MaintenanceRecord, step: MaintenanceStep, context: JobContext): Promise<void> {
+    const { host } = record
+    const connection = this.deps.hosts.get(host)
+    if (record.bootId === undefined) {
+      await this.ensureEmpty(record, 'reboot')
+      record.bootId = await this.readBootId(host)
+      record.sawOffline = false
+      delete record.rebootConfirmed
+      this.save()
+      const command = this.deps.config.requireConfig().maintenance?.rebootCommand
+      if (command) {
+        context.log(`On ${host}: ${command.join(' ')}`)
+        const result = await this.deps.runner
+          .run(host, command, { step: 'reboot command', allowFailure: true, timeoutSeconds: 30 })
+          .catch((error: unknown) => {
+            const failure = ApiError.from(error)
+            // The connection dropping under a reboot command is the expected outcome.
+            if (failure.code === 'host.offline' || failure.code === 'remote.timeout') return undefined
+            throw failure
+          })
+        if (result && result.exitCode !== 0 && connection.current.status === 'online')
+          throw new ApiError({
+            code: 'maintenance.reboot-failed',
+            host,
+            step: 'reboot command',
+            message: `The reboot command failed on ${host} (exit ${result.exitCode}): ${command.join(' ')}\n${result.stderr.trim()}`,
+            hint: 'Fix the command (cluster file: maintenance.rebootCommand) or reboot the host yourself, then resume.',
+          })
+        step.message = `Reboot command sent (${command.join(' ')}); waiting for ${host} to go offline and come back.`
+      }
+    }
+    const byCommand = this.deps.config.requireConfig().maintenance?.rebootCommand !== undefined
+    if (!byCommand) {
+      step.state = 'waiting'
+      step.message = `Reboot ${host} now (its VMs are gone and noout is set). Waiting for ${host} to go offline and come back.`
+    }
+    this.save()
+    context.step(step.message ?? `Waiting for ${host} to reboot`)
+    const started = Date.now()
+    const limit = byCommand ? (this.options.rebootTimeoutMs ?? 20 * 60_000) : Infinity
+    // The boot id is also read every few seconds: a reboot faster than the keepalive (or one that
+    // happened while the app was closed) shows as a new boot id without the host being seen offline.
+    let lastBootCheck = 0
+    for (;;) {
+      aborted(context.signal, host, 'wait for the reboot')
+      const status = connection.current.status
+      if (status !== 'online' && !record.sawOffline) {
+        record.sawOffline = true
+        step.message = `${host} went offline (${status}); waiting for it to come back.`
+        context.log(step.message)
+        this.save()
+      }
+      const due = Date.now() - lastBootCheck > 5000
+      if (status === 'online' && (record.sawOffline || record.rebootConfirmed || due)) {
+        lastBootCheck = Date.now()
+        const bootId = await this.readBootId(host).catch(() => undefined)
+        if (bootId !== undefined) {
+          const changed = bootId !== record.bootId
+          if (record.sawOffline || changed) {
+            step.state = 'running'
+            step.message = changed
+              ? `${host} rebooted (new boot id) and is back online.`
+              : `${host} was offline and is back online; its boot id did not change (the connection dropped but the kernel did not restart).`
+            await this.waitForLibvirt(host, context)
+            return
+          }
+          if (!record.rebootConfirmed) continue
+          // The user says it rebooted, but nothing shows it: say so and keep waiting.
+          record.rebootConfirmed = false
+          step.message = `${host} was never seen offline and its boot id is unchanged: it has not rebooted yet. Reboot it, then confirm again.`
+          context.log(step.message)
+          this.save()
+        }
+      }
+      if (Date.now() - started > limit)
+        throw new ApiError({
+          code: 'maintenance.reboot-timeout',
+          host,
+          step: 'wait for the reboot',
+          message: `${host} did not go offline and come back within ${Math.round(limit / 60_000)} min after the reboot command.`,
+          hint: 'Look at the host (console, OVH manager), then resume or abort.',
+        })
+      await sleep(this.options.pollMs ?? 1000, context.signal)
+    }
+  }
+
+  /** After a boot, libvirtd may answer a little after sshd. */
+  private async waitForLibvirt(host: string, context: JobContext): Promise<void> {
+    const until = Date.now() + 120_000
+    for (;;) {
+      aborted(context.signal, host, 'wait for libvirtd')
+      const result = await this.deps.runner
+        .virsh(host, ['uri'], { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
+        .catch(() => undefined)
+      if (result?.exitCode === 0) {
+        await this.deps.inventory.refreshHost(host)
+        return
+      }
+      if (Date.now() > until)
+        throw new ApiError({
+          code: 'maintenance.libvirt-down',
+          host,
+          step: 'wait for libvirtd',
+          message: `${host} is back but libvirtd does not answer (virsh uri) after 2 min.`,
+          hint: 'Start libvirtd on the host, then resume.',
+        })
+      await sleep(2000, context.signal)
+    }
+  }
+
+  private async waitClean(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+  ): Promise<void> {
+    const started = Date.now()
+    const limit = this.options.cleanTimeoutMs ?? 30 * 60_000
+    for (;;) {
+      aborted(context.signal, record.host, 'wait for the PGs')
+      const on = cephHost(this.deps)
+      const status = await cephJson(this.deps.runner, on, ['status'], context.signal)
+      const pgs = parsePgs(status)
+      const osdmap = (status.osdmap ?? {}) as Record<string, unknown>
+      const osds = (osdmap.osdmap as Record<string, unknown> | undefined) ?? osdmap
+      const up = Number(osds.num_up_osds ?? 0)
+      const all = Number(osds.num_osds ?? 0)
+      const states = pgs.byState.map((entry) => `${entry.count} ${entry.state}`).join(', ')
+      if (allPgsClean(pgs) && up === all) {
+        step.message = `All ${pgs.total} PGs active+clean, ${up}/${all} OSDs up (read on ${on}).`
+        return
+      }
+      const message = `Waiting for Ceph: ${up}/${all} OSDs up; PGs: ${states || 'none reported'}.`
+      if (message !== step.message) {
+        step.message = message
+        context.step(message)
+        this.save()
+      }
+      if (Date.now() - started > limit)
+        throw new ApiError({
+          code: 'maintenance.pgs-not-clean',
+          host: on,
+          step: 'wait for the PGs',
+          message: `After ${Math.round(limit / 60_000)} min Ceph is still not clean: ${message}`,
+          hint: 'Look at the Ceph panel (OSDs down?), then resume; noout stays set meanwhile.',
+        })
+      await sleep(this.options.cleanPollMs ?? 3000, context.signal)
+    }
+  }
+
+  private async nooutUnset(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+  ): Promise<void> {
+    if (!record.nooutSet) {
+      step.state = 'skipped'
+      step.message = 'noout was not set by this maintenance.'
+      return
+    }
+    step.message = `${await this.unsetNoout(record, context.signal)}.`
+  }
+
+  /** Unsets the noout this maintenance set, on any online host; says what ran where. */
+  private async unsetNoout(record: MaintenanceRecord, signal?: AbortSignal): Promise<string> {
+    const on = cephHost(this.deps)
+    const target = record.nooutSet ?? {}
+    const command = await setNoout(this.deps.runner, on, privilegeSettings(this.deps), false, target, signal)
+    delete record.nooutSet
+    return `${command} on ${on}`
+  }
+}
+
+export function stepLabel(step: MaintenanceStep, host: string): string {
+  switch (step.kind) {
+    case 'migrate':
+      return `Migrate ${step.vm} to ${step.to}`
+    case 'noout-set':
+      return 'Set noout'
+    case 'reboot':
+      return `Reboot ${host}`
+    case 'wait-clean':
+      return 'Wait for every PG active+clean'
+    case 'noout-unset':
+      return 'Unset noout'
+  }
+}

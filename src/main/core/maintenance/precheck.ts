@@ -1,0 +1,371 @@
+import type { CephStatus } from '../../../shared/ceph'
+import { ApiError } from '../../../shared/errors'
+import type {
+  MaintenanceCheck,
+  MaintenanceMove,
+  MaintenancePlan,
+  NooutPlan,
+} from '../../../shared/maintenance'
+import { cephHost, privilegeSettings } from '../ceph/cluster'
+import { cephJson, crushHosts, readCephStatus } from '../ceph/health'
+import { permissionHelp, privilegeOf, privilegedArgv, runPrivileged } from '../ceph/privileged'
+import type { CoreContext } from '../core'
+
+/**
+ * The maintenance pre-checks and capacity plan; changes nothing. Each check says what it found and
+ * why it passes — including "nothing to check" when the host owns no OSD or monitor (as in the lab,
+ * where the OSDs are not on the hypervisors) — so a pass is never a guess.
+ */
+
+export type MaintenanceContext = Pick<
+  CoreContext,
+  'config' | 'hosts' | 'runner' | 'inventory' | 'migration' | 'jobs' | 'events' | 'options' | 'vmLocks'
+>
+
+const MiB = 1024
+const mib = (kib: number) => `${Math.round(kib / MiB)} MiB`
+
+export function checkHost(context: MaintenanceContext, host: string): void {
+  context.hosts.get(host) // throws host.unknown with the hint
+}
+
+/** The hypervisor's name as CRUSH knows it: the configured name, or its short hostname. */
+function crushNameOf(context: MaintenanceContext, host: string, buckets: string[]): string | undefined {
+  const facts = context.inventory.snapshot().hosts.find((entry) => entry.host === host)?.facts
+  const candidates = [host, facts?.hostname, facts?.hostname?.split('.')[0]].filter(Boolean) as string[]
+  return buckets.find((bucket) => candidates.includes(bucket))
+}
+
+/** The host's own addresses (config and migration), to find the monitors that run on it. */
+function hostAddresses(context: MaintenanceContext, host: string): string[] {
+  const config = context.config.requireConfig().hosts.find((entry) => entry.name === host)
+  return [config?.address, config?.migrationAddress].filter(Boolean) as string[]
+}
+
+/** Running VMs on the host, heaviest first, each to the destination with the most memory left. */
+export function planMoves(
+  context: MaintenanceContext,
+  host: string,
+  overrides: Record<string, string> = {},
+): { moves: Omit<MaintenanceMove, 'failoverIp'>[]; destinations: MaintenancePlan['destinations'] } {
+  const snapshot = context.inventory.snapshot()
+  const others = context.config
+    .requireConfig()
+    .hosts.map((entry) => entry.name)
+    .filter((name) => name !== host)
+  const online = new Set(
+    context.hosts
+      .list()
+      .filter((state) => state.status === 'online')
+      .map((state) => state.name),
+  )
+  const destinations = others.map((name) => {
+    const freeKiB = snapshot.hosts.find((entry) => entry.host === name)?.facts.memoryFreeKiB
+    return {
+      host: name,
+      online: online.has(name),
+      ...(freeKiB !== undefined ? { freeKiB } : {}),
+      plannedKiB: 0,
+    }
+  })
+  const domains = snapshot.hosts.find((entry) => entry.host === host)?.domains ?? []
+  const running = domains
+    .filter((domain) => domain.state === 'running' || domain.state === 'paused' || domain.state === 'blocked')
+    .map((domain) => ({
+      uuid: domain.uuid,
+      name: domain.name,
+      memoryKiB: domain.memoryKiB ?? domain.definition?.currentMemoryKiB ?? 0,
+    }))
+    .sort((a, b) => b.memoryKiB - a.memoryKiB || a.name.localeCompare(b.name))
+  const moves = running.map((vm) => {
+    const chosen = overrides[vm.uuid]
+    const target =
+      (chosen && destinations.find((entry) => entry.host === chosen)) ||
+      [...destinations]
+        .filter((entry) => entry.online)
+        .sort((a, b) => (b.freeKiB ?? 0) - b.plannedKiB - ((a.freeKiB ?? 0) - a.plannedKiB))[0]
+    if (!target)
+      throw new ApiError({
+        code: 'maintenance.no-destination',
+        host,
+        step: 'capacity plan',
+        message: `No other host is online to take ${vm.name} from ${host}.`,
+        hint: 'Reconnect another host first.',
+      })
+    target.plannedKiB += vm.memoryKiB
+    return { ...vm, to: target.host }
+  })
+  return { moves, destinations }
+}
+
+export async function planMaintenance(
+  context: MaintenanceContext,
+  host: string,
+  overrides: Record<string, string> = {},
+): Promise<MaintenancePlan> {
+  checkHost(context, host)
+  for (const [uuid, to] of Object.entries(overrides)) {
+    if (to === host)
+      throw new ApiError({
+        code: 'maintenance.bad-destination',
+        host,
+        step: 'capacity plan',
+        message: `A VM cannot be moved to ${host}, the host going into maintenance (${uuid}).`,
+      })
+    checkHost(context, to)
+  }
+  const checks: MaintenanceCheck[] = []
+  const add = (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) =>
+    checks.push({ id, status, message, ...(fix ? { fix } : {}) })
+
+  const state = context.hosts.get(host).current
+  if (state.status === 'online') add('host-online', 'pass', `${host} is online.`)
+  else add('host-online', 'fail', `${host} is ${state.status}: its VMs cannot be migrated from here.`)
+  if (state.status === 'online') await context.inventory.refreshHost(host)
+
+  const { moves: bare, destinations } = planMoves(context, host, overrides)
+  const settings = privilegeSettings(context)
+  let noout: NooutPlan = { reason: '' }
+
+  // Ceph: health, the host's OSDs, its monitors — read on another host when one is online.
+  let ceph: CephStatus | undefined
+  let tree: Record<string, unknown> | undefined
+  try {
+    const on = cephHost(context, undefined, [host])
+    ;[ceph, tree] = await Promise.all([
+      readCephStatus(context.runner, on, privilegeOf(settings)),
+      cephJson(context.runner, on, ['osd', 'tree']),
+    ])
+  } catch (error) {
+    const failure = ApiError.from(error)
+    add('ceph-health', 'fail', `Ceph could not be read: ${failure.message}`, failure.hint)
+  }
+  if (ceph && tree) {
+    const summaries = ceph.checks.map((check) => `${check.code}: ${check.summary}`).join('; ')
+    if (ceph.health === 'HEALTH_OK') add('ceph-health', 'pass', 'Ceph is HEALTH_OK.')
+    else if (ceph.health === 'HEALTH_WARN')
+      add('ceph-health', 'warn', `Ceph is HEALTH_WARN (${summaries}): a reboot now adds to it.`)
+    else add('ceph-health', 'fail', `Ceph is HEALTH_ERR (${summaries}): fix it before any maintenance.`)
+
+    const buckets = crushHosts(tree)
+    const bucket = crushNameOf(context, host, buckets)
+    const osds = ceph.osds.filter((osd) => bucket !== undefined && osd.host === bucket)
+    if (osds.length === 0) {
+      add(
+        'osds',
+        'pass',
+        `${host} holds no OSDs: the CRUSH map has no host bucket named ${host} with OSDs (its hosts: ${buckets.join(', ') || 'none'}). Nothing to stop.`,
+      )
+      noout = {
+        reason: `${host} owns no OSD in the CRUSH map, so there is no host bucket to flag: noout is set for the whole cluster during the reboot. No OSD should go down; noout only keeps data from moving if one does.`,
+      }
+    } else {
+      noout = {
+        node: bucket,
+        reason: `noout only for CRUSH host ${bucket} (osd set-group), so its OSDs are not marked out while ${host} reboots.`,
+      }
+      const ids = osds.map((osd) => String(osd.id))
+      try {
+        const on = cephHost(context, undefined, [host])
+        const result = await runPrivileged(
+          context.runner,
+          on,
+          settings,
+          ['osd', 'ok-to-stop', ...ids, '--format', 'json'],
+          {
+            step: `ceph osd ok-to-stop ${ids.join(' ')}`,
+            allowFailure: true,
+          },
+        )
+        const names = osds.map((osd) => osd.name).join(', ')
+        if (result.exitCode === 0)
+          add('osds', 'pass', `Ceph says ${names} on ${host} can stop (osd ok-to-stop).`)
+        else
+          add(
+            'osds',
+            'fail',
+            `Ceph says stopping ${names} on ${host} would make data unavailable: ${result.stderr.trim().split('\n').at(-1)}`,
+          )
+      } catch (error) {
+        const failure = ApiError.from(error)
+        add('osds', 'fail', failure.message, failure.hint)
+      }
+    }
+
+    const addresses = hostAddresses(context, host)
+    const mine = ceph.monitors.filter(
+      (mon) => mon.name === host || addresses.some((address) => mon.address.split(':')[0] === address),
+    )
+    const quorum = ceph.monitors.filter((mon) => mon.inQuorum)
+    const left = quorum.filter((mon) => !mine.includes(mon)).length
+    const list = ceph.monitors.map(
+      (mon) => `${mon.name} ${mon.address}${mon.inQuorum ? '' : ' (out of quorum)'}`,
+    )
+    if (left <= ceph.monitors.length / 2)
+      add(
+        'monitors',
+        'fail',
+        `Without ${host}'s monitor(s) ${mine.map((mon) => mon.name).join(', ') || '(none)'} only ${left} of ${ceph.monitors.length} monitors stay in quorum: Ceph would stop. Monitors: ${list.join(', ')}.`,
+      )
+    else if (mine.length === 0)
+      add(
+        'monitors',
+        'pass',
+        `No monitor runs on ${host}; ${quorum.length} of ${ceph.monitors.length} in quorum (${list.join(', ')}).`,
+      )
+    else
+      add(
+        'monitors',
+        'pass',
+        `${mine.map((mon) => mon.name).join(', ')} run(s) on ${host}; the other ${left} keep the quorum.`,
+      )
+  }
+
+  // Autostart on the host: a VM migrated away would start again there at boot (running twice).
+  const domains = context.inventory.snapshot().hosts.find((entry) => entry.host === host)?.domains ?? []
+  const autostart = domains.filter((domain) => domain.autostart)
+  if (autostart.length === 0) add('autostart', 'pass', `No VM has autostart on ${host}.`)
+  else
+    add(
+      'autostart',
+      'fail',
+      `${autostart.map((domain) => domain.name).join(', ')} start(s) by itself when ${host} boots, while running elsewhere after the migration: the disk would be used twice.`,
+      autostart.map((domain) => `virsh autostart --disable ${domain.name}   # on ${host}`).join('\n'),
+    )
+  if (state.status === 'online') await checkLibvirtGuests(context, host, add)
+
+  // Who sets noout.
+  const privilege = privilegeOf(settings)
+  const help = permissionHelp(settings)
+  if (privilege.mode === 'none')
+    add(
+      'privilege',
+      'fail',
+      `noout cannot be set: client.${settings.clientId} may not run \`ceph osd set noout\` (EACCES) and no privileged client or sudo is configured.`,
+      `${help.createClient}\ncluster file: ${help.config}\nor sudo: ${help.sudoRule}`,
+    )
+  else if (state.status === 'online' || context.hosts.list().some((entry) => entry.status === 'online')) {
+    const on = cephHost(context, undefined, [host])
+    const probe =
+      privilege.mode === 'sudo'
+        ? ['sudo', '-n', '-l', ...privilegedArgv(settings, ['osd', 'set', 'noout']).slice(2)]
+        : privilegedArgv(settings, ['health'])
+    const result = await context.runner
+      .run(on, probe, {
+        step: 'check the privileged Ceph access',
+        allowFailure: true,
+        timeoutSeconds: settings.monitorTimeoutSeconds + 20,
+      })
+      .catch((error: unknown) => ({
+        exitCode: -1,
+        stderr: ApiError.from(error).message,
+        stdout: '',
+        durationMs: 0,
+      }))
+    if (result.exitCode === 0)
+      add(
+        'privilege',
+        'pass',
+        `noout is set with ${privilege.mode === 'sudo' ? 'sudo' : privilege.client} (checked on ${on}).`,
+      )
+    else
+      add(
+        'privilege',
+        'fail',
+        `${privilege.mode === 'sudo' ? 'sudo' : privilege.client} does not work on ${on}: ${result.stderr.trim().split('\n').at(-1)}`,
+        privilege.mode === 'sudo' ? help.sudoRule : help.createClient,
+      )
+  }
+
+  // Capacity: everything planned for a destination must fit in its free memory.
+  for (const destination of destinations.filter((entry) => entry.plannedKiB > 0)) {
+    const names = bare.filter((move) => move.to === destination.host).map((move) => move.name)
+    if (!destination.online)
+      add(
+        `capacity:${destination.host}`,
+        'fail',
+        `${destination.host} is not online: ${names.join(', ')} cannot go there.`,
+      )
+    else if (destination.freeKiB === undefined)
+      add(
+        `capacity:${destination.host}`,
+        'warn',
+        `${destination.host}'s free memory is unknown (${names.join(', ')} planned there).`,
+      )
+    else if (destination.plannedKiB > destination.freeKiB)
+      add(
+        `capacity:${destination.host}`,
+        'fail',
+        `${destination.host} has ${mib(destination.freeKiB)} free, ${names.join(', ')} need ${mib(destination.plannedKiB)}: choose other destinations.`,
+      )
+    else
+      add(
+        `capacity:${destination.host}`,
+        'pass',
+        `${destination.host}: ${names.join(', ')} need ${mib(destination.plannedKiB)} of ${mib(destination.freeKiB)} free.`,
+      )
+  }
+
+  // Each migration's own pre-checks (definition drift, bridges, memory…), as the engine runs them.
+  const moves: MaintenanceMove[] = []
+  for (const move of bare) {
+    try {
+      const plan = await context.migration.plan({ uuid: move.uuid, from: host, to: move.to })
+      for (const check of plan.checks.filter((entry) => entry.status !== 'pass'))
+        add(`migration:${move.name}:${check.id}`, check.status, `${move.name} → ${move.to}: ${check.message}`)
+      moves.push({ ...move, ...(plan.followUps.failoverIp ? { failoverIp: plan.followUps.failoverIp } : {}) })
+    } catch (error) {
+      add(`migration:${move.name}`, 'fail', `${move.name} → ${move.to}: ${ApiError.from(error).message}`)
+      moves.push(move)
+    }
+  }
+  if (bare.length === 0) add('vms', 'pass', `No VM runs on ${host}: nothing to migrate.`)
+
+  const rebootCommand = context.config.requireConfig().maintenance?.rebootCommand
+  return {
+    host,
+    checks,
+    moves,
+    destinations,
+    noout,
+    ...(rebootCommand ? { rebootCommand: rebootCommand.join(' ') } : {}),
+    canStart: checks.every((check) => check.status !== 'fail'),
+  }
+}
+
+/** libvirt-guests restarts at boot the VMs that ran at shutdown: with every VM moved away, none. */
+async function checkLibvirtGuests(
+  context: MaintenanceContext,
+  host: string,
+  add: (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) => void,
+): Promise<void> {
+  const script =
+    'if [ -e /etc/init.d/libvirt-guests ] || [ -e /lib/systemd/system/libvirt-guests.service ] || [ -e /usr/lib/systemd/system/libvirt-guests.service ]; then echo installed; fi; ' +
+    '(systemctl is-enabled libvirt-guests 2>/dev/null || true); ' +
+    '(grep -E "^[[:space:]]*ON_(BOOT|SHUTDOWN)=" /etc/default/libvirt-guests 2>/dev/null || true)'
+  try {
+    const result = await context.runner.run(host, ['sh', '-c', script], { step: 'check libvirt-guests' })
+    const lines = result.stdout.trim().split('\n').filter(Boolean)
+    if (!lines.includes('installed')) {
+      add(
+        'libvirt-guests',
+        'pass',
+        `libvirt-guests is not installed on ${host}: nothing restarts VMs at boot but autostart.`,
+      )
+      return
+    }
+    const enabled = lines.find((line) => /^(enabled|disabled|static|masked)/.test(line)) ?? 'unknown'
+    const onBoot =
+      lines.find((line) => line.trim().startsWith('ON_BOOT='))?.split('=')[1] ?? 'start (default)'
+    if (enabled === 'enabled' && !onBoot.startsWith('ignore'))
+      add(
+        'libvirt-guests',
+        'warn',
+        `libvirt-guests is enabled on ${host} with ON_BOOT=${onBoot}: a VM still running at shutdown would start again there at boot. Every VM is migrated first; check that none is left before rebooting.`,
+        `ON_BOOT=ignore   # in /etc/default/libvirt-guests on ${host}`,
+      )
+    else add('libvirt-guests', 'pass', `libvirt-guests on ${host}: ${enabled}, ON_BOOT=${onBoot}.`)
+  } catch (error) {
+    add('libvirt-guests', 'warn', `Could not check libvirt-guests: ${ApiError.from(error).message}`)
+  }
+}

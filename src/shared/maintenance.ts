@@ -1,0 +1,120 @@
+import { z } from 'zod'
+import { ApiErrorDataSchema } from './errors'
+import { FollowUpsSchema } from './migration'
+import { UUID_PATTERN } from './names'
+
+/**
+ * Host maintenance as one guided job: pre-checks, a capacity plan, migrations one by one, noout,
+ * the reboot (a configured command or the user), waiting for the host and for every PG
+ * active+clean, then noout unset. The record is saved on disk after every step, so after an app
+ * restart the maintenance can be resumed or aborted.
+ */
+
+export const MaintenanceCheckSchema = z.object({
+  /** Stable id: host-online, ceph-health, osds, monitors, autostart, libvirt-guests, privilege, capacity:<host>, migration:<vm>:<check>. */
+  id: z.string(),
+  status: z.enum(['pass', 'warn', 'fail']),
+  /** English sentence with the reason: what was found, where, what to do. */
+  message: z.string(),
+  /** An exact fix (command, caps, sudoers rule) when there is one. */
+  fix: z.string().optional(),
+})
+export type MaintenanceCheck = z.infer<typeof MaintenanceCheckSchema>
+
+export const MaintenanceMoveSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  memoryKiB: z.number(),
+  to: z.string(),
+  /** Move it in the OVH manager before this VM's migration. */
+  failoverIp: z.string().optional(),
+})
+export type MaintenanceMove = z.infer<typeof MaintenanceMoveSchema>
+
+export const NooutPlanSchema = z.object({
+  /** CRUSH host bucket for `osd set-group noout <node>`; cluster-wide `osd set noout` when absent. */
+  node: z.string().optional(),
+  /** Why this scope, in words. */
+  reason: z.string(),
+})
+export type NooutPlan = z.infer<typeof NooutPlanSchema>
+
+export const MaintenancePlanSchema = z.object({
+  host: z.string(),
+  checks: z.array(MaintenanceCheckSchema),
+  moves: z.array(MaintenanceMoveSchema),
+  /** Each possible destination's free memory and what the plan puts there. */
+  destinations: z.array(
+    z.object({
+      host: z.string(),
+      online: z.boolean(),
+      freeKiB: z.number().optional(),
+      plannedKiB: z.number(),
+    }),
+  ),
+  noout: NooutPlanSchema,
+  /** The configured reboot command (argv joined), or absent: the user reboots the host. */
+  rebootCommand: z.string().optional(),
+  /** No check failed. */
+  canStart: z.boolean(),
+})
+export type MaintenancePlan = z.infer<typeof MaintenancePlanSchema>
+
+export const MAINTENANCE_STEP_KINDS = ['migrate', 'noout-set', 'reboot', 'wait-clean', 'noout-unset'] as const
+export const MaintenanceStepSchema = z.object({
+  id: z.string(),
+  kind: z.enum(MAINTENANCE_STEP_KINDS),
+  state: z.enum(['pending', 'running', 'waiting', 'done', 'skipped', 'failed']),
+  /** For migrate: the VM and its destination. */
+  uuid: z.string().optional(),
+  vm: z.string().optional(),
+  to: z.string().optional(),
+  /** What happened or what the step waits for, in words. */
+  message: z.string().optional(),
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  /** A migration's follow-ups (the guest gateway checklist). */
+  followUps: FollowUpsSchema.optional(),
+})
+export type MaintenanceStep = z.infer<typeof MaintenanceStepSchema>
+
+export const MAINTENANCE_STATUSES = ['running', 'interrupted', 'failed', 'cancelled', 'done'] as const
+export const MaintenanceRecordSchema = z.object({
+  id: z.string(),
+  host: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** running: a job drives it; interrupted: no job (app restarted, job cancelled): resume or abort. */
+  status: z.enum(MAINTENANCE_STATUSES),
+  /** The job driving it while running. */
+  jobId: z.string().optional(),
+  plan: MaintenancePlanSchema,
+  steps: z.array(MaintenanceStepSchema),
+  /** noout as this maintenance set it (so abort and resume know what to unset). */
+  nooutSet: z.object({ node: z.string().optional() }).optional(),
+  /** The host's boot id when the reboot step began (a changed id proves the reboot). */
+  bootId: z.string().optional(),
+  /** The host was seen offline since the reboot step began. */
+  sawOffline: z.boolean().optional(),
+  /** The user said the host was rebooted. */
+  rebootConfirmed: z.boolean().optional(),
+  error: ApiErrorDataSchema.optional(),
+  /** What abort did (noout unset or kept), in words. */
+  outcome: z.string().optional(),
+})
+export type MaintenanceRecord = z.infer<typeof MaintenanceRecordSchema>
+
+const destinations = z
+  .record(z.string().regex(UUID_PATTERN, 'must be a VM UUID'), z.string())
+  .optional()
+  .describe('VM UUID → destination host, overriding the plan')
+
+export const MaintenancePlanParamsSchema = z.object({ host: z.string(), destinations }).strict()
+export const MaintenanceStartParamsSchema = z
+  .object({ host: z.string(), destinations, acceptWarnings: z.boolean().optional() })
+  .strict()
+export const MaintenanceIdParamsSchema = z.object({ id: z.string() }).strict()
+export const MaintenanceAbortParamsSchema = z
+  .object({ id: z.string(), keepNoout: z.boolean().optional() })
+  .strict()
+export const MaintenanceCurrentSchema = z.object({ record: MaintenanceRecordSchema.nullable() })

@@ -1,0 +1,171 @@
+/**
+ * The Ceph panel's core against the real lab: the cluster's state read as client.libvirt (health,
+ * OSD tree with CRUSH hosts and roots, monitor quorum, pools, PGs), a stopped OSD showing as down
+ * with its health check in plain words, noout refused for client.libvirt with the exact caps and
+ * sudo rule, noout set/unset (cluster-wide and per CRUSH host) through the lab's privileged
+ * client.hyperdesk-maint, and a stopped monitor giving a clear timeout within the configured
+ * monitor timeout while the core keeps answering. Leaves every OSD and the monitor up, no flags.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CephStatus } from '../../src/shared/ceph'
+import { ApiError } from '../../src/shared/errors'
+import type { HostState } from '../../src/shared/hosts'
+import { labCore, type LabCore } from '../support/lab-core'
+import { faults, labCmd, requireLab, waitFor } from './support/lab'
+
+let lab: LabCore
+/** The same lab with client.hyperdesk-maint named as the privileged client. */
+let privileged: LabCore
+
+const status = (core: LabCore, host?: string) =>
+  core.core.call('ceph.status', host ? { host } : {}) as Promise<CephStatus>
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise
+  } catch (error) {
+    return ApiError.from(error)
+  }
+  throw new Error('expected a rejection')
+}
+
+beforeAll(async () => {
+  await requireLab()
+  ;[lab, privileged] = await Promise.all([
+    labCore(),
+    labCore((cluster) => {
+      cluster.ceph.privilegedClientId = 'hyperdesk-maint'
+    }),
+  ])
+  await Promise.all([lab.waitForInventory(), privileged.waitForInventory()])
+}, 60_000)
+
+afterAll(async () => {
+  // Whatever failed: no flag left behind.
+  await labCmd('ceph', 'osd', 'unset', 'noout').catch(() => undefined)
+  await labCmd('ceph', 'osd', 'unset-group', 'noout', 'ceph-a-ssd').catch(() => undefined)
+  await Promise.all([lab?.cleanup(), privileged?.cleanup()])
+})
+
+describe('Ceph panel (core)', () => {
+  it('reads health, the OSD tree, the monitors, pools and PGs as client.libvirt', async () => {
+    const started = Date.now()
+    const ceph = await status(lab, 'hv2')
+    console.log(`ceph.status took ${Date.now() - started} ms`)
+    expect(ceph.host).toBe('hv2')
+    expect(ceph.health).toBe('HEALTH_OK')
+    expect(ceph.checks).toEqual([])
+    expect(ceph.osds.map((osd) => [osd.name, osd.host, osd.root, osd.up, osd.in])).toEqual([
+      ['osd.0', 'ceph-a-ssd', 'ssd', true, true],
+      ['osd.1', 'ceph-b-ssd', 'ssd', true, true],
+      ['osd.2', 'ceph-a-sata', 'sata', true, true],
+      ['osd.3', 'ceph-b-sata', 'sata', true, true],
+    ])
+    expect(ceph.monitors).toEqual([
+      { name: 'a', rank: 0, address: '10.77.0.254:6789', inQuorum: true, leader: true },
+    ])
+    expect(ceph.pools.map((pool) => pool.name)).toEqual(
+      expect.arrayContaining(['libvirt-ssd', 'libvirt-sata']),
+    )
+    expect(ceph.pools.find((pool) => pool.name === 'libvirt-ssd')!.storedBytes).toBeGreaterThan(0)
+    expect(ceph.totalBytes).toBeGreaterThan(ceph.usedBytes)
+    expect(ceph.pgs.byState).toEqual([{ state: 'active+clean', count: ceph.pgs.total }])
+    expect(ceph.flags).toEqual([])
+    expect(ceph.privilege).toEqual({ mode: 'none', client: 'client.libvirt' })
+    expect((await status(privileged)).privilege).toEqual({ mode: 'client', client: 'client.hyperdesk-maint' })
+  })
+
+  it('shows a stopped OSD as down, with the health check in plain words', async () => {
+    await faults.osd(2, 'stop')
+    try {
+      const ceph = await waitFor(
+        'osd.2 down in ceph.status',
+        async () => {
+          const read = await status(lab)
+          return read.osds.find((osd) => osd.id === 2)?.up === false && read.checks.length > 0
+            ? read
+            : undefined
+        },
+        30_000,
+        500,
+      )
+      expect(ceph.health).toBe('HEALTH_WARN')
+      const down = ceph.checks.find((check) => check.code === 'OSD_DOWN')!
+      expect(down.summary).toMatch(/1 osds down/)
+      expect(down.explanation).toMatch(/OSDs are down/)
+      expect(down.detail.join('\n')).toMatch(/osd\.2 .*is down/)
+      expect(ceph.osds.filter((osd) => osd.up).map((osd) => osd.id)).toEqual([0, 1, 3])
+    } finally {
+      await faults.osd(2, 'start')
+    }
+    await waitFor('osd.2 up again', async () => (await status(lab)).osds.every((osd) => osd.up), 30_000, 500)
+  })
+
+  it('refuses noout for client.libvirt and gives the caps and the sudo rule', async () => {
+    const error = await rejection(lab.core.call('ceph.setFlag', { flag: 'noout', set: true, host: 'hv1' }))
+    expect(error.code).toBe('ceph.permission-denied')
+    expect(error.host).toBe('hv1')
+    expect(error.step).toBe('ceph osd set noout')
+    expect(error.message).toMatch(/client\.libvirt may not run `ceph osd set noout` on hv1 \(EACCES/)
+    expect(error.message).toMatch(/No privileged Ceph client or sudo is configured/)
+    expect(error.hint).toContain(`allow command "osd set" with key=noout`)
+    expect(error.hint).toContain('"privilegedClientId": "hyperdesk-maint"')
+    expect(error.hint).toContain(
+      'etalab ALL=(root) NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd set noout',
+    )
+    expect((await status(lab)).flags).toEqual([])
+  })
+
+  it('sets and unsets noout, cluster-wide and per CRUSH host, with the privileged client', async () => {
+    const set = (await privileged.core.call('ceph.setFlag', { flag: 'noout', set: true })) as {
+      command: string
+    }
+    expect(set.command).toBe('ceph osd set noout')
+    let ceph = await status(privileged)
+    expect(ceph.flags).toEqual(['noout'])
+    expect(ceph.checks.find((check) => check.code === 'OSDMAP_FLAGS')?.explanation).toMatch(/noout/)
+    await privileged.core.call('ceph.setFlag', { flag: 'noout', set: false })
+    expect((await status(privileged)).flags).toEqual([])
+
+    await privileged.core.call('ceph.setFlag', { flag: 'noout', set: true, node: 'ceph-a-ssd' })
+    ceph = await status(privileged)
+    expect(ceph.groupFlags).toEqual([{ node: 'ceph-a-ssd', flags: ['noout'] }])
+    await privileged.core.call('ceph.setFlag', { flag: 'noout', set: false, node: 'ceph-a-ssd' })
+    expect((await status(privileged)).groupFlags).toEqual([])
+    // Every change is in the host's syslog.
+    const log = await labCmd('log', privileged.context.hosts.list()[0]!.name)
+    expect(log).toMatch(/hyperdesk: .*: ceph osd unset-group noout ceph-a-ssd/)
+  })
+
+  it('a stopped monitor gives a clear timeout within the monitor timeout, never a frozen core', async () => {
+    const short = await labCore((cluster) => {
+      cluster.ceph.monitorTimeoutSeconds = 3
+    })
+    try {
+      await short.waitForStatus('hv1', 'online')
+      await faults.mon('stop')
+      const started = Date.now()
+      const pending = rejection(status(short, 'hv1'))
+      // Meanwhile the core answers other calls at once.
+      const listStarted = Date.now()
+      const hosts = (await short.core.call('hosts.list', {})) as HostState[]
+      expect(hosts.length).toBe(3)
+      expect(Date.now() - listStarted).toBeLessThan(1000)
+      const error = await pending
+      const took = Date.now() - started
+      console.log(
+        `ceph.status with the monitor down failed after ${took} ms: ${error.message.split('\n')[0]}`,
+      )
+      expect(error.code).toBe('remote.timeout')
+      expect(error.host).toBe('hv1')
+      expect(error.step).toMatch(/^ceph /)
+      expect(error.message).toMatch(/could not reach the Ceph monitors|did not finish within/)
+      expect(error.hint).toMatch(/Ceph did not answer/)
+      expect(took).toBeLessThan(3_000 + 20_000)
+    } finally {
+      await faults.mon('start')
+      await short.cleanup()
+    }
+    await waitFor('Ceph answering again', async () => (await status(lab)).health === 'HEALTH_OK', 30_000, 500)
+  }, 60_000)
+})
