@@ -11,6 +11,16 @@ import {
   MigrationPlanSchema,
 } from './migration'
 import { UUID_PATTERN } from './names'
+import {
+  CreateImageParamsSchema,
+  DeleteImageParamsSchema,
+  GrowImageParamsSchema,
+  ImageRefSchema,
+  RollbackParamsSchema,
+  ShrinkImageParamsSchema,
+  SnapshotParamsSchema,
+  StorageListingSchema,
+} from './storage'
 import { CephFlagParamsSchema, CephStatusSchema } from './ceph'
 import {
   MaintenanceAbortParamsSchema,
@@ -170,6 +180,30 @@ export const methods = {
   'jobs.list': method(noParams, z.array(JobSchema)),
   'jobs.get': method(z.object({ id: z.string() }).strict(), JobSchema),
   'jobs.cancel': method(z.object({ id: z.string() }).strict(), JobSchema),
+  /** Images of every configured pool (or one): sizes, used space when cheap, users, watchers, snapshots. */
+  'storage.list': method(z.object({ pool: z.string().optional() }).strict(), StorageListingSchema),
+  'storage.createImage': method(
+    CreateImageParamsSchema,
+    z.object({ host: z.string(), pool: z.string(), image: z.string(), sizeBytes: z.number() }),
+  ),
+  /** Job: live (virsh blockresize) when a VM runs with it, else rbd resize; result is a GrowResult. */
+  'storage.growImage': method(GrowImageParamsSchema, JobSchema),
+  /** Job: refused unless every VM using it is off on every host, no watchers, name typed; snapshot first. */
+  'storage.shrinkImage': method(ShrinkImageParamsSchema, JobSchema),
+  /** Job: refused if a definition uses it, it has watchers, or snapshots (unless purgeSnapshots). */
+  'storage.deleteImage': method(DeleteImageParamsSchema, JobSchema),
+  /** Job (cancellable): used space; reads every object when the image has no fast-diff. */
+  'storage.du': method(ImageRefSchema, JobSchema),
+  'storage.snapshotCreate': method(
+    SnapshotParamsSchema,
+    z.object({ host: z.string(), pool: z.string(), image: z.string(), snapshot: z.string() }),
+  ),
+  'storage.snapshotDelete': method(
+    SnapshotParamsSchema,
+    z.object({ host: z.string(), pool: z.string(), image: z.string(), snapshot: z.string() }),
+  ),
+  /** Job: like shrink's checks; a safety snapshot first unless safetySnapshot is false. */
+  'storage.snapshotRollback': method(RollbackParamsSchema, JobSchema),
 } as const satisfies { [M in MethodName]: MethodSpec }
 
 export const events = {

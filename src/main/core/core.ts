@@ -22,6 +22,7 @@ import { jobsService } from './services/jobs'
 import { vmService } from './services/vm'
 import { migrationService } from './services/migration'
 import { definitionsService } from './services/definitions'
+import { storageService } from './services/storage'
 import { cephService } from './services/ceph'
 import { maintenanceService } from './services/maintenance'
 import type { MaintenanceOptions } from './maintenance/maintenance'
@@ -225,6 +226,7 @@ export async function createCoreWithContext(
     ...migrationService(context),
     ...definitionsService(context),
     ...jobsService(context),
+    ...storageService(context),
     ...cephService(context),
     ...maintenanceService(context),
   }

@@ -127,3 +127,107 @@ export class Rbd {
     )
   }
 }
+
+/** An image as `rbd ls -l` lists it, with the snapshots it lists after it. */
+export interface PoolEntry {
+  image: string
+  sizeBytes: number
+  snapshots: Array<{ name: string; sizeBytes: number; protected: boolean }>
+}
+
+export interface ImageInfo {
+  sizeBytes: number
+  features: string[]
+  createdAt?: string
+}
+
+export interface SnapshotEntry {
+  name: string
+  sizeBytes: number
+  protected: boolean
+  createdAt?: string
+}
+
+/** rbd prints booleans as "true"/"false" strings in some places (snapshot "protected"). */
+function truthy(value: unknown): boolean {
+  return value === true || value === 'true'
+}
+
+/** Read-only calls for the storage view; one rbd process each, JSON output. */
+export class RbdReader {
+  constructor(private readonly runner: RemoteRunner) {}
+
+  private async json<T>(host: string, args: string[], step: string, options: RunOptions = {}): Promise<T> {
+    const result = await this.runner.rbd(host, [...args, '--format', 'json'], { step, ...options })
+    return parseJson<T>(result.stdout, host, step)
+  }
+
+  /** Every image of a pool with its size and snapshots, in one call (`rbd ls -l`). */
+  async pool(host: string, pool: string): Promise<PoolEntry[]> {
+    if (!isValidName(pool))
+      throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid pool ${JSON.stringify(pool)}` })
+    type Row = { image?: string; size?: number; snapshot?: string; protected?: unknown }
+    const rows = (await this.json<Row[] | null>(host, ['ls', '-l', pool], `rbd ls -l ${pool}`)) ?? []
+    const byName = new Map<string, PoolEntry>()
+    for (const row of rows) {
+      if (!row.image) continue
+      let entry = byName.get(row.image)
+      if (!entry) {
+        entry = { image: row.image, sizeBytes: 0, snapshots: [] }
+        byName.set(row.image, entry)
+      }
+      if (row.snapshot)
+        entry.snapshots.push({
+          name: row.snapshot,
+          sizeBytes: row.size ?? 0,
+          protected: truthy(row.protected),
+        })
+      else entry.sizeBytes = row.size ?? 0
+    }
+    return [...byName.values()]
+  }
+
+  async info(host: string, ref: RbdImageRef): Promise<ImageInfo> {
+    const step = `rbd info ${imageSpec(ref)}`
+    const info = await this.json<{ size?: number; features?: string[]; create_timestamp?: string }>(
+      host,
+      ['info', imageSpec(ref)],
+      step,
+    )
+    return {
+      sizeBytes: info?.size ?? 0,
+      features: info?.features ?? [],
+      ...(info?.create_timestamp ? { createdAt: info.create_timestamp } : {}),
+    }
+  }
+
+  /** Snapshots with their creation dates (`rbd ls -l` has no dates). */
+  async snapshots(host: string, ref: RbdImageRef): Promise<SnapshotEntry[]> {
+    const step = `rbd snap ls ${imageSpec(ref)}`
+    type Row = { name?: string; size?: number; protected?: unknown; timestamp?: string }
+    const rows = (await this.json<Row[] | null>(host, ['snap', 'ls', imageSpec(ref)], step)) ?? []
+    return rows.map((row) => ({
+      name: row.name ?? '',
+      sizeBytes: row.size ?? 0,
+      protected: truthy(row.protected),
+      ...(row.timestamp ? { createdAt: row.timestamp } : {}),
+    }))
+  }
+
+  /**
+   * Space used by the image itself (`rbd du`). Cheap with fast-diff; without it rbd reads every
+   * object of the image, so callers only ask on request, with a long timeout and a cancel signal.
+   */
+  async usedBytes(host: string, ref: RbdImageRef, options: RunOptions = {}): Promise<number> {
+    const step = `rbd du ${imageSpec(ref)}`
+    const du = await this.json<{ images?: Array<{ name?: string; snapshot?: string; used_size?: number }> }>(
+      host,
+      ['du', imageSpec(ref)],
+      step,
+      options,
+    )
+    // Snapshots are listed too; the image's own line is the one without a snapshot name.
+    const own = (du?.images ?? []).find((row) => row.name === ref.image && !row.snapshot)
+    return own?.used_size ?? 0
+  }
+}

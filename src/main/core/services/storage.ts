@@ -1,0 +1,68 @@
+import type { Service } from '../core'
+import { StorageOps } from '../storage/operations'
+import { audit } from '../remote/audit'
+
+/**
+ * The storage view and image/snapshot operations (see storage/operations.ts). Quick changes answer
+ * directly; what can take long or destroy data (resize, shrink, delete, rollback, du) is a job.
+ */
+export const storageService: Service<
+  | 'storage.list'
+  | 'storage.createImage'
+  | 'storage.growImage'
+  | 'storage.shrinkImage'
+  | 'storage.deleteImage'
+  | 'storage.du'
+  | 'storage.snapshotCreate'
+  | 'storage.snapshotDelete'
+  | 'storage.snapshotRollback'
+> = ({ runner, inventory, vmLocks, hosts, config, jobs }) => {
+  const ops = new StorageOps({
+    runner,
+    inventory,
+    vmLocks,
+    hostStates: () => hosts.list(),
+    hostNames: () => (config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []),
+    pools: () => config.requireConfig().pools,
+    ceph: () => config.requireConfig().ceph,
+    audit: (host, action) => audit(runner, host, { action }),
+  })
+  const spec = (pool: string, image: string) => `${pool}/${image}`
+  return {
+    'storage.list': async ({ pool }) => ops.list(pool),
+    'storage.createImage': async (params) => ops.create(params),
+    'storage.growImage': async (params) =>
+      jobs.start({
+        kind: 'storage.grow',
+        title: `Grow ${spec(params.pool, params.image)}`,
+        run: (context) => ops.grow(params, context),
+      }).job,
+    'storage.shrinkImage': async (params) =>
+      jobs.start({
+        kind: 'storage.shrink',
+        title: `Shrink ${spec(params.pool, params.image)}`,
+        run: (context) => ops.shrink(params, context),
+      }).job,
+    'storage.deleteImage': async (params) =>
+      jobs.start({
+        kind: 'storage.delete',
+        title: `Delete ${spec(params.pool, params.image)}`,
+        run: (context) => ops.remove(params, context),
+      }).job,
+    'storage.du': async (params) =>
+      jobs.start({
+        kind: 'storage.du',
+        title: `Used space of ${spec(params.pool, params.image)}`,
+        cancellable: true,
+        run: (context) => ops.du(params, context),
+      }).job,
+    'storage.snapshotCreate': async (params) => ops.snapshotCreate(params),
+    'storage.snapshotDelete': async (params) => ops.snapshotDelete(params),
+    'storage.snapshotRollback': async (params) =>
+      jobs.start({
+        kind: 'storage.rollback',
+        title: `Roll ${spec(params.pool, params.image)} back to ${params.snapshot}`,
+        run: (context) => ops.rollback(params, context),
+      }).job,
+  }
+}

@@ -1,0 +1,489 @@
+import { ApiError } from '../../../shared/errors'
+import type { HostState } from '../../../shared/hosts'
+import { formatBytes, type GrowResult, type ImageUser, type Refusal } from '../../../shared/storage'
+import { Rbd, RbdReader, imageSpec, type RbdImageRef, type Watcher } from '../ceph/rbd'
+import type { InventoryService, InventorySnapshot } from '../inventory/inventory-service'
+import type { JobContext } from '../jobs/job-manager'
+import type { KeyedMutex } from '../jobs/keyed-mutex'
+import type { RemoteRunner, RunOptions } from '../remote/runner'
+import { imageKey, unknownHosts, usersByImage } from './image-users'
+import { listStorage } from './listing'
+import {
+  explainCephFailure,
+  LONG_RBD_TIMEOUT_SECONDS,
+  pickRbdHost,
+  rbdWithProgress,
+  type CephAccess,
+} from './rbd-host'
+
+/**
+ * Image and snapshot operations with the runbook's safety rules. What can destroy data (shrink,
+ * rollback, delete) first reads every host's state afresh and is refused — with every reason at
+ * once — while a VM using the image may run (on a host that answers or one that does not), while
+ * anyone has the image open (watchers), or while its snapshots would be lost. They run under the VM's
+ * lock (never interleaved with a start or a migration) and the image's own lock.
+ */
+
+export interface StorageDeps {
+  runner: RemoteRunner
+  inventory: InventoryService
+  vmLocks: KeyedMutex
+  hostStates(): HostState[]
+  hostNames(): string[]
+  pools(): string[]
+  ceph(): CephAccess
+  /** Logs the change on the host for the other admins. */
+  audit(host: string, action: string): Promise<void>
+}
+
+interface ImageParams {
+  pool: string
+  image: string
+}
+
+/** A snapshot name that says why it exists and when, e.g. hyperdesk-before-shrink-20261125-091500. */
+export function safetySnapshotName(reason: string, at = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `hyperdesk-before-${reason}-${stamp}`
+}
+
+function refused(action: string, host: string, refusals: Refusal[]): ApiError {
+  return new ApiError({
+    code: 'storage.refused',
+    host,
+    step: `${action} checks`,
+    message: `Not done: ${refusals.map((refusal) => refusal.message).join(' ')}`,
+    details: { refusals },
+  })
+}
+
+/** Typing the image's name is what confirms a destructive operation on it. */
+function nameRefusal(params: { image: string; confirmName: string }): Refusal[] {
+  if (params.confirmName === params.image) return []
+  return [
+    {
+      code: 'confirm-name',
+      message: `The name typed (${JSON.stringify(params.confirmName)}) is not the image's name (${params.image}).`,
+    },
+  ]
+}
+
+function watcherRefusal(spec: string, watchers: Watcher[]): Refusal[] {
+  if (watchers.length === 0) return []
+  return [
+    {
+      code: 'watchers',
+      message: `${spec} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU or another client still uses it.`,
+    },
+  ]
+}
+
+export class StorageOps {
+  private readonly reader: RbdReader
+  private readonly rbd: Rbd
+
+  constructor(private readonly deps: StorageDeps) {
+    this.reader = new RbdReader(deps.runner)
+    this.rbd = new Rbd(deps.runner)
+  }
+
+  /** The host rbd runs on for this operation (see pickRbdHost). */
+  host(): string {
+    return pickRbdHost(this.deps.hostStates(), this.deps.hostNames())
+  }
+
+  async list(pool?: string) {
+    if (pool !== undefined) this.checkPool(pool)
+    const host = this.host()
+    return listStorage({
+      runner: this.deps.runner,
+      host,
+      clientId: this.deps.ceph().clientId,
+      pools: pool !== undefined ? [pool] : this.deps.pools(),
+      hostNames: this.deps.hostNames(),
+      inventory: this.deps.inventory.snapshot(),
+    })
+  }
+
+  async create(params: ImageParams & { sizeBytes: number }) {
+    this.checkPool(params.pool)
+    const host = this.host()
+    const spec = imageSpec(params)
+    const result = await this.call(host, ['create', '--size', `${params.sizeBytes}B`, spec], {
+      step: `rbd create ${spec}`,
+      allowFailure: true,
+    })
+    if (result.exitCode === 17) {
+      throw new ApiError({
+        code: 'storage.image-exists',
+        host,
+        step: `rbd create ${spec}`,
+        message: `An image ${spec} already exists.`,
+        hint: 'Choose another name, or use the existing image.',
+      })
+    }
+    if (result.exitCode !== 0) throw this.failed(host, `rbd create ${spec}`, result)
+    await this.audit(host, `create image ${spec} (${formatBytes(params.sizeBytes)})`)
+    return { host, pool: params.pool, image: params.image, sizeBytes: params.sizeBytes }
+  }
+
+  /** Grows the image: live through the QEMU that has it open, else with rbd resize. */
+  grow(params: ImageParams & { sizeBytes: number }, job: JobContext): Promise<GrowResult> {
+    this.checkPool(params.pool)
+    return this.locked(params, async (_snapshot, users) => {
+      const host = this.host()
+      const spec = imageSpec(params)
+      job.step('Reading the image', 0.3)
+      const { sizeBytes: fromBytes } = await this.read(() => this.reader.info(host, params), host)
+      const refusals: Refusal[] = []
+      if (params.sizeBytes <= fromBytes)
+        refusals.push({
+          code: 'not-larger',
+          message: `${spec} is already ${formatBytes(fromBytes)}: growing needs a larger size (to make it smaller, shrink it).`,
+        })
+      for (const user of users) {
+        for (const unreachable of user.lastKnownRunningOn)
+          refusals.push({
+            code: 'host-unknown',
+            host: unreachable,
+            message: `${user.name} was running on ${unreachable}, which cannot be reached: its QEMU must be told of the new size there (virsh blockresize).`,
+          })
+      }
+      const running = users.flatMap((user) => user.runningOn.map((on) => ({ user, host: on })))
+      if (running.length > 1)
+        refusals.push({
+          code: 'vm-running',
+          message: `${spec} is open by several running QEMUs (${running.map((r) => `${r.user.name} on ${r.host}`).join(', ')}): resize it by hand.`,
+        })
+      if (refusals.length > 0) throw refused('grow', host, refusals)
+      const live = running[0]
+      if (live) {
+        job.step(`Growing ${spec} live through ${live.user.name} on ${live.host}`, 0.5)
+        await this.deps.runner.virsh(
+          live.host,
+          ['blockresize', live.user.uuid, live.user.target, '--size', `${params.sizeBytes}B`],
+          { step: `virsh blockresize ${live.user.name} ${live.user.target}`, timeoutSeconds: 120 },
+        )
+      } else {
+        job.step(`Growing ${spec} with rbd resize`, 0.5)
+        await this.call(host, ['resize', '--size', `${params.sizeBytes}B`, spec], {
+          step: `rbd resize ${spec}`,
+          timeoutSeconds: 600,
+        })
+      }
+      const by = live ? live.host : host
+      await this.audit(by, `grow image ${spec} ${formatBytes(fromBytes)} → ${formatBytes(params.sizeBytes)}`)
+      return {
+        method: live ? 'blockresize' : 'rbd-resize',
+        host: by,
+        fromBytes,
+        toBytes: params.sizeBytes,
+        usedBy: users,
+      }
+    })
+  }
+
+  /** Shrinks a stopped, unopened image, after a snapshot that keeps the cut-off data. */
+  shrink(params: ImageParams & { sizeBytes: number; confirmName: string }, job: JobContext) {
+    this.checkPool(params.pool)
+    return this.locked(params, async (snapshot, users) => {
+      const host = this.host()
+      const spec = imageSpec(params)
+      job.step('Checking that nothing uses the image', 0.1)
+      const { sizeBytes: fromBytes } = await this.read(() => this.reader.info(host, params), host)
+      const refusals = await this.offlineRefusals(host, params, snapshot, users)
+      refusals.push(...nameRefusal(params))
+      if (params.sizeBytes >= fromBytes)
+        refusals.push({
+          code: 'not-smaller',
+          message: `${spec} is ${formatBytes(fromBytes)}: shrinking needs a smaller size.`,
+        })
+      if (refusals.length > 0) throw refused('shrink', host, refusals)
+      const snap = safetySnapshotName('shrink')
+      job.step(`Snapshot ${snap} first`, 0.15)
+      await this.call(host, ['snap', 'create', `${spec}@${snap}`], {
+        step: `rbd snap create ${spec}@${snap}`,
+      })
+      job.step(`Shrinking ${spec} to ${formatBytes(params.sizeBytes)}`, 0.2)
+      await rbdWithProgress(
+        this.deps.runner,
+        host,
+        this.deps.ceph(),
+        ['resize', '--size', `${params.sizeBytes}B`, '--allow-shrink', spec],
+        `rbd resize --allow-shrink ${spec}`,
+        (fraction) => job.progress(0.2 + fraction * 0.75),
+      )
+      await this.audit(
+        host,
+        `shrink image ${spec} ${formatBytes(fromBytes)} → ${formatBytes(params.sizeBytes)} (snapshot ${snap})`,
+      )
+      return { host, fromBytes, toBytes: params.sizeBytes, snapshot: snap }
+    })
+  }
+
+  /** Deletes an image nobody uses; its snapshots only with purgeSnapshots. */
+  remove(params: ImageParams & { confirmName: string; purgeSnapshots?: boolean }, job: JobContext) {
+    this.checkPool(params.pool)
+    return this.locked(params, async (snapshot, users) => {
+      const host = this.host()
+      const spec = imageSpec(params)
+      job.step('Checking that nothing uses the image', 0.1)
+      const refusals: Refusal[] = []
+      refusals.push(...nameRefusal(params))
+      for (const user of users)
+        refusals.push({
+          code: 'in-use',
+          message: `${user.name}'s definition uses ${spec} as its disk ${user.target}: remove the disk from the VM (or the VM) first.`,
+        })
+      for (const unknown of unknownHosts(snapshot, this.deps.hostNames()))
+        refusals.push({
+          code: 'host-unknown',
+          host: unknown,
+          message: `${unknown} cannot be reached: a definition there may use ${spec}.`,
+        })
+      const watchers = await this.read(() => this.rbd.watchers(host, params), host)
+      refusals.push(...watcherRefusal(spec, watchers))
+      const snapshots = await this.read(() => this.reader.snapshots(host, params), host)
+      if (snapshots.length > 0 && !params.purgeSnapshots)
+        refusals.push({
+          code: 'snapshots',
+          message: `${spec} has ${snapshots.length} snapshot(s) (${snapshots.map((s) => s.name).join(', ')}): delete them, or ask to purge them with the image.`,
+        })
+      const protectedSnaps = snapshots.filter((s) => s.protected)
+      if (protectedSnaps.length > 0 && params.purgeSnapshots)
+        refusals.push({
+          code: 'protected-snapshots',
+          message: `${spec} has protected snapshots (${protectedSnaps.map((s) => s.name).join(', ')}), which clones may depend on: unprotect them by hand first.`,
+        })
+      if (refusals.length > 0) throw refused('delete', host, refusals)
+      if (snapshots.length > 0) {
+        job.step(`Purging ${snapshots.length} snapshot(s) of ${spec}`, 0.2)
+        await rbdWithProgress(
+          this.deps.runner,
+          host,
+          this.deps.ceph(),
+          ['snap', 'purge', spec],
+          `rbd snap purge ${spec}`,
+          (fraction) => job.progress(0.2 + fraction * 0.3),
+        )
+      }
+      job.step(`Deleting ${spec}`, 0.5)
+      await rbdWithProgress(
+        this.deps.runner,
+        host,
+        this.deps.ceph(),
+        ['rm', spec],
+        `rbd rm ${spec}`,
+        (fraction) => job.progress(0.5 + fraction * 0.45),
+      )
+      const purged = snapshots.map((s) => s.name)
+      await this.audit(
+        host,
+        `delete image ${spec}${purged.length ? ` with snapshots ${purged.join(', ')}` : ''}`,
+      )
+      return { host, purgedSnapshots: purged }
+    })
+  }
+
+  async snapshotCreate(params: ImageParams & { snapshot: string }) {
+    this.checkPool(params.pool)
+    const host = this.host()
+    const spec = `${imageSpec(params)}@${params.snapshot}`
+    const result = await this.call(host, ['snap', 'create', spec], {
+      step: `rbd snap create ${spec}`,
+      allowFailure: true,
+      timeoutSeconds: 120,
+    })
+    if (result.exitCode === 17) {
+      throw new ApiError({
+        code: 'storage.snapshot-exists',
+        host,
+        step: `rbd snap create ${spec}`,
+        message: `${imageSpec(params)} already has a snapshot named ${params.snapshot}.`,
+        hint: 'Choose another name.',
+      })
+    }
+    if (result.exitCode !== 0) throw this.failed(host, `rbd snap create ${spec}`, result)
+    await this.audit(host, `snapshot ${spec}`)
+    return { host, pool: params.pool, image: params.image, snapshot: params.snapshot }
+  }
+
+  async snapshotDelete(params: ImageParams & { snapshot: string }) {
+    this.checkPool(params.pool)
+    const host = this.host()
+    const spec = `${imageSpec(params)}@${params.snapshot}`
+    const snap = await this.findSnapshot(host, params)
+    if (snap.protected) {
+      throw refused('delete snapshot', host, [
+        {
+          code: 'protected-snapshot',
+          message: `${spec} is protected (clones may depend on it): unprotect it by hand first (rbd snap unprotect).`,
+        },
+      ])
+    }
+    await this.call(host, ['snap', 'rm', spec], { step: `rbd snap rm ${spec}`, timeoutSeconds: 600 })
+    await this.audit(host, `delete snapshot ${spec}`)
+    return { host, pool: params.pool, image: params.image, snapshot: params.snapshot }
+  }
+
+  /** Rolls the image back to a snapshot; a safety snapshot of the current state first by default. */
+  rollback(params: ImageParams & { snapshot: string; safetySnapshot?: boolean }, job: JobContext) {
+    this.checkPool(params.pool)
+    return this.locked(params, async (snapshot, users) => {
+      const host = this.host()
+      const spec = imageSpec(params)
+      job.step('Checking that nothing uses the image', 0.05)
+      await this.findSnapshot(host, params)
+      const refusals = await this.offlineRefusals(host, params, snapshot, users)
+      if (refusals.length > 0) throw refused('rollback', host, refusals)
+      let safety: string | undefined
+      if (params.safetySnapshot ?? true) {
+        safety = safetySnapshotName('rollback')
+        job.step(`Safety snapshot ${safety} of the current state`, 0.08)
+        await this.call(host, ['snap', 'create', `${spec}@${safety}`], {
+          step: `rbd snap create ${spec}@${safety}`,
+          timeoutSeconds: 120,
+        })
+      }
+      job.step(`Rolling ${spec} back to ${params.snapshot}`, 0.1)
+      await rbdWithProgress(
+        this.deps.runner,
+        host,
+        this.deps.ceph(),
+        ['snap', 'rollback', `${spec}@${params.snapshot}`],
+        `rbd snap rollback ${spec}@${params.snapshot}`,
+        (fraction) => job.progress(0.1 + fraction * 0.85),
+      )
+      await this.audit(
+        host,
+        `rollback image ${spec} to ${params.snapshot}${safety ? ` (safety snapshot ${safety})` : ''}`,
+      )
+      return { host, snapshot: params.snapshot, ...(safety ? { safetySnapshot: safety } : {}) }
+    })
+  }
+
+  /** Used space on request: without fast-diff, rbd du reads every object of the image. */
+  async du(params: ImageParams, job: JobContext) {
+    this.checkPool(params.pool)
+    const host = this.host()
+    job.step(`rbd du ${imageSpec(params)} on ${host}`, 0.1)
+    const usedBytes = await this.read(
+      () =>
+        this.reader.usedBytes(host, params, { signal: job.signal, timeoutSeconds: LONG_RBD_TIMEOUT_SECONDS }),
+      host,
+    )
+    return { host, pool: params.pool, image: params.image, usedBytes }
+  }
+
+  /** What forbids changing the image's content now: a VM that may run, an unknown host, a watcher. */
+  private async offlineRefusals(
+    host: string,
+    ref: RbdImageRef,
+    snapshot: InventorySnapshot,
+    users: ImageUser[],
+  ): Promise<Refusal[]> {
+    const refusals: Refusal[] = []
+    const spec = imageSpec(ref)
+    for (const unknown of unknownHosts(snapshot, this.deps.hostNames()))
+      refusals.push({
+        code: 'host-unknown',
+        host: unknown,
+        message: `${unknown} cannot be reached: a VM using ${spec} might be running there.`,
+      })
+    for (const user of users)
+      for (const on of user.runningOn)
+        refusals.push({
+          code: 'vm-running',
+          host: on,
+          message: `${user.name} is running on ${on} with ${spec} as its disk ${user.target}: shut it down first.`,
+        })
+    const watchers = await this.read(() => this.rbd.watchers(host, ref), host)
+    refusals.push(...watcherRefusal(spec, watchers))
+    return refusals
+  }
+
+  private async findSnapshot(host: string, params: ImageParams & { snapshot: string }) {
+    const snapshots = await this.read(() => this.reader.snapshots(host, params), host)
+    const snap = snapshots.find((candidate) => candidate.name === params.snapshot)
+    if (!snap) {
+      throw new ApiError({
+        code: 'storage.no-snapshot',
+        host,
+        step: `rbd snap ls ${imageSpec(params)}`,
+        message: `${imageSpec(params)} has no snapshot named ${params.snapshot}.`,
+        hint: 'Refresh the storage view: someone may have deleted it.',
+      })
+    }
+    return snap
+  }
+
+  /**
+   * Runs `task` with the image's lock and the lock of every VM using it (sorted, so two operations
+   * never wait on each other crosswise), on a fresh read of every host.
+   */
+  private async locked<T>(
+    ref: RbdImageRef,
+    task: (snapshot: InventorySnapshot, users: ImageUser[]) => Promise<T>,
+  ): Promise<T> {
+    const before = usersByImage(this.deps.inventory.snapshot()).get(imageKey(ref.pool, ref.image)) ?? []
+    const keys = [...new Set(before.map((user) => user.uuid))].sort()
+    const withKeys = (remaining: string[]): Promise<T> => {
+      const [key, ...rest] = remaining
+      if (key === undefined) {
+        return this.deps.vmLocks.run(`rbd:${imageKey(ref.pool, ref.image)}`, async () => {
+          const snapshot = await this.deps.inventory.refreshAll()
+          const users = usersByImage(snapshot).get(imageKey(ref.pool, ref.image)) ?? []
+          return task(snapshot, users)
+        })
+      }
+      return this.deps.vmLocks.run(key, () => withKeys(rest))
+    }
+    return withKeys(keys)
+  }
+
+  private checkPool(pool: string): void {
+    if (!this.deps.pools().includes(pool)) {
+      throw new ApiError({
+        code: 'storage.unknown-pool',
+        step: 'check the pool',
+        message: `${pool} is not one of the cluster's pools (${this.deps.pools().join(', ')}).`,
+        hint: 'Pools are listed in the cluster file ("pools").',
+      })
+    }
+  }
+
+  private async call(host: string, args: string[], options: RunOptions) {
+    try {
+      return await this.deps.runner.rbd(host, args, options)
+    } catch (error) {
+      throw explainCephFailure(error, host, this.deps.ceph().clientId)
+    }
+  }
+
+  private async read<T>(read: () => Promise<T>, host: string): Promise<T> {
+    try {
+      return await read()
+    } catch (error) {
+      throw explainCephFailure(error, host, this.deps.ceph().clientId)
+    }
+  }
+
+  private failed(host: string, step: string, result: { exitCode: number; stderr: string }): ApiError {
+    return explainCephFailure(
+      new ApiError({
+        code: 'remote.failed',
+        host,
+        step,
+        message: `${step} on ${host} failed (exit ${result.exitCode}): ${result.stderr.trim().slice(-400)}`,
+        details: { exitCode: result.exitCode, stderr: result.stderr.trim().slice(-600) },
+      }),
+      host,
+      this.deps.ceph().clientId,
+    )
+  }
+
+  private async audit(host: string, action: string): Promise<void> {
+    // The change is done; a syslog hiccup must not turn it into a failure.
+    await this.deps.audit(host, action).catch(() => undefined)
+  }
+}

@@ -1,0 +1,136 @@
+import { ApiError } from '../../../shared/errors'
+import type { HostState } from '../../../shared/hosts'
+import type { RemoteRunner } from '../remote/runner'
+
+/**
+ * Where the storage commands run. Any hypervisor can talk to Ceph (the runbook's `rbd --id
+ * libvirt`), so one online host is picked, preferring those whose doctor found a readable keyring.
+ * Every error names that host; a missing keyring is said in words, with the fix.
+ */
+
+export interface CephAccess {
+  clientId: string
+  monitorTimeoutSeconds: number
+}
+
+/** The first online host in the cluster file's order, keyring-readable ones first. */
+export function pickRbdHost(states: readonly HostState[], order: readonly string[]): string {
+  const online = order
+    .map((name) => states.find((state) => state.name === name))
+    .filter((state): state is HostState => state?.status === 'online')
+  // Until the doctor has answered, a host counts as able (the call will say otherwise).
+  const able = online.find((state) => state.doctor?.capabilities.canReadCephKeyring !== false)
+  if (able) return able.name
+  if (online.length > 0) {
+    throw new ApiError({
+      code: 'storage.no-keyring',
+      host: online[0]?.name,
+      step: 'choose a host for rbd',
+      message: `No online host can read a Ceph keyring (${online.map((state) => state.name).join(', ')}): rbd cannot reach the cluster.`,
+      hint: 'Install the Ceph client keyring on a host (its doctor gives the exact commands), then run the doctor again.',
+    })
+  }
+  throw new ApiError({
+    code: 'storage.no-host',
+    step: 'choose a host for rbd',
+    message: 'No host is online: storage commands run on a hypervisor.',
+    hint: 'Connect at least one host (see the hosts list).',
+  })
+}
+
+const KEYRING_MISSING = /unable to find a keyring|no keyring found/i
+
+/** Rewrites an rbd failure caused by a missing keyring into an error that says so; others unchanged. */
+export function explainCephFailure(error: unknown, host: string, clientId: string): ApiError {
+  const apiError = ApiError.from(error)
+  const stderr = String(apiError.details?.stderr ?? apiError.message)
+  if (!KEYRING_MISSING.test(stderr)) return apiError
+  return new ApiError({
+    code: 'storage.no-keyring',
+    host,
+    ...(apiError.step ? { step: apiError.step } : {}),
+    message: `${apiError.step ?? 'rbd'} on ${host} failed: ${host} has no readable keyring for client.${clientId} (/etc/ceph/ceph.client.${clientId}.keyring), so rbd cannot reach Ceph there.`,
+    hint: `Restore the keyring on ${host} (its doctor shows the commands), or disconnect ${host} so another host is used.`,
+    ...(apiError.details ? { details: apiError.details } : {}),
+  })
+}
+
+/** The `rbd` argv as RemoteRunner.rbd builds it, for the streamed (progress) calls. */
+export function rbdArgv(access: CephAccess, args: readonly string[]): string[] {
+  const seconds = String(access.monitorTimeoutSeconds)
+  return [
+    'rbd',
+    '--id',
+    access.clientId,
+    '--client-mount-timeout',
+    seconds,
+    '--rados-mon-op-timeout',
+    seconds,
+    ...args,
+  ]
+}
+
+const EXIT_MARK = 'HYPERDESK_RBD_EXIT '
+/** Long rbd operations on big images (rollback, shrink, rm) can take hours; this is the last resort. */
+export const LONG_RBD_TIMEOUT_SECONDS = 6 * 3600
+
+/**
+ * Runs an rbd command that prints "…: 42% complete…" and reports each percentage. rbd writes its
+ * progress to stderr with carriage returns, so the host merges stderr into stdout and turns the
+ * carriage returns into lines; the exit status comes back as a marked last line.
+ */
+export async function rbdWithProgress(
+  runner: RemoteRunner,
+  host: string,
+  access: CephAccess,
+  args: readonly string[],
+  step: string,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const script = `{ "$@" 2>&1; echo "${EXIT_MARK}$?"; } | tr '\\r' '\\n'`
+  const argv = [
+    'timeout',
+    '-k',
+    '5',
+    String(LONG_RBD_TIMEOUT_SECONDS),
+    'sh',
+    '-c',
+    script,
+    'sh',
+    ...rbdArgv(access, args),
+  ]
+  const output: string[] = []
+  let exitCode: number | null = null
+  const stream = await runner.stream(
+    host,
+    argv,
+    (line) => {
+      if (line.startsWith(EXIT_MARK)) {
+        exitCode = Number.parseInt(line.slice(EXIT_MARK.length), 10)
+        return
+      }
+      const percent = /(\d+)% complete/.exec(line)
+      if (percent) onProgress(Number(percent[1]) / 100)
+      else if (line.trim()) output.push(line.trim())
+    },
+    signal ? { signal } : {},
+  )
+  const streamExit = await stream.done
+  if (exitCode === 0) return
+  const stderr = output.slice(-8).join('\n')
+  throw explainCephFailure(
+    new ApiError({
+      code: streamExit === null ? 'host.offline' : 'remote.failed',
+      host,
+      step,
+      message:
+        streamExit === null && exitCode === null
+          ? `${step} on ${host} was interrupted (connection lost or cancelled): check the image before trying again.`
+          : `${step} on ${host} failed (exit ${exitCode ?? streamExit}): ${stderr}`,
+      details: { exitCode: exitCode ?? streamExit, stderr },
+    }),
+    host,
+    access.clientId,
+  )
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod'
+import { ApiErrorDataSchema } from './errors'
+import { nameProblem, UUID_PATTERN } from './names'
+
+/**
+ * The storage view and the image/snapshot operations: RBD images per configured pool, who uses
+ * them, who has them open, their snapshots. Sizes cross the API in bytes; the UI accepts and shows
+ * them with binary units (GiB/MiB), like rbd and libvirt count them.
+ */
+
+/** A pool, image or snapshot name: one safe rbd argument (no '/', '@', spaces…; see names.ts). */
+export const rbdName = z.string().superRefine((value, ctx) => {
+  const problem = nameProblem(value)
+  if (problem) ctx.addIssue({ code: 'custom', message: `name ${problem}` })
+})
+
+/** 1 PiB: far beyond any disk here, small enough to stay an exact integer in JSON. */
+export const MAX_IMAGE_BYTES = 2 ** 50
+/** rbd sizes are whole bytes; the app works in whole MiB so every tool shows the same number. */
+export const SIZE_STEP_BYTES = 2 ** 20
+export const sizeBytes = z
+  .number()
+  .int('must be a whole number of bytes')
+  .positive('must be more than 0')
+  .max(MAX_IMAGE_BYTES, 'must be at most 1 PiB')
+  .refine((value) => value % SIZE_STEP_BYTES === 0, 'must be a whole number of MiB')
+
+export const ImageRefSchema = z.object({ pool: rbdName, image: rbdName }).strict()
+export type ImageRef = z.infer<typeof ImageRefSchema>
+
+export const WatcherSchema = z.object({ address: z.string(), client: z.number().optional() })
+
+export const SnapshotSchema = z.object({
+  name: z.string(),
+  sizeBytes: z.number(),
+  protected: z.boolean(),
+  /** As rbd prints it (the host's local time), e.g. "Wed Nov 25 09:04:21 2026". */
+  createdAt: z.string().optional(),
+})
+export type Snapshot = z.infer<typeof SnapshotSchema>
+
+/** A VM whose definition (on some host) uses the image as a disk. */
+export const ImageUserSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  /** The disk's target in the guest (vda…), from the definition. */
+  target: z.string(),
+  runningOn: z.array(z.string()),
+  /** Unreachable hosts where it was running when last asked. */
+  lastKnownRunningOn: z.array(z.string()),
+})
+export type ImageUser = z.infer<typeof ImageUserSchema>
+
+export const ImageSchema = z.object({
+  pool: z.string(),
+  name: z.string(),
+  sizeBytes: z.number(),
+  /** Known without reading the data only with fast-diff; otherwise only after storage.du. */
+  usedBytes: z.number().optional(),
+  fastDiff: z.boolean(),
+  features: z.array(z.string()),
+  createdAt: z.string().optional(),
+  watchers: z.array(WatcherSchema),
+  snapshots: z.array(SnapshotSchema),
+  usedBy: z.array(ImageUserSchema),
+  /** No known definition uses it. Only certain when every host could be asked (listing.unknownHosts). */
+  orphan: z.boolean(),
+  /** Why some details are missing (a failed rbd info/status for this image). */
+  error: ApiErrorDataSchema.optional(),
+})
+export type Image = z.infer<typeof ImageSchema>
+
+export const PoolListingSchema = z.object({
+  pool: z.string(),
+  images: z.array(ImageSchema),
+  error: ApiErrorDataSchema.optional(),
+})
+export type PoolListing = z.infer<typeof PoolListingSchema>
+
+export const StorageListingSchema = z.object({
+  /** The host whose rbd answered. */
+  host: z.string(),
+  pools: z.array(PoolListingSchema),
+  /** Hosts whose definitions are unknown: an "orphan" may be used there. */
+  unknownHosts: z.array(z.string()),
+  at: z.number(),
+})
+export type StorageListing = z.infer<typeof StorageListingSchema>
+
+/** One reason an operation is refused; several are reported together. */
+export const RefusalSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  host: z.string().optional(),
+})
+export type Refusal = z.infer<typeof RefusalSchema>
+
+export const CreateImageParamsSchema = z.object({ pool: rbdName, image: rbdName, sizeBytes }).strict()
+export const GrowImageParamsSchema = z.object({ pool: rbdName, image: rbdName, sizeBytes }).strict()
+export const ShrinkImageParamsSchema = z
+  .object({
+    pool: rbdName,
+    image: rbdName,
+    sizeBytes,
+    /** The image's exact name, typed by the user. */
+    confirmName: z.string(),
+    /** Must be true: shrinking cuts off whatever the guest stored beyond the new size. */
+    allowShrink: z.literal(true, { error: 'must be true: shrinking destroys data beyond the new size' }),
+  })
+  .strict()
+export const DeleteImageParamsSchema = z
+  .object({
+    pool: rbdName,
+    image: rbdName,
+    confirmName: z.string(),
+    /** Also delete its snapshots (rbd snap purge); without it, an image with snapshots is refused. */
+    purgeSnapshots: z.boolean().optional(),
+  })
+  .strict()
+export const SnapshotParamsSchema = z.object({ pool: rbdName, image: rbdName, snapshot: rbdName }).strict()
+export const RollbackParamsSchema = SnapshotParamsSchema.extend({
+  /** Default true: a snapshot of the current state first, so the rollback itself can be undone. */
+  safetySnapshot: z.boolean().optional(),
+}).strict()
+
+/** What a grow did: the live path (virsh blockresize on the running host) or rbd resize. */
+export const GrowResultSchema = z.object({
+  method: z.enum(['blockresize', 'rbd-resize']),
+  host: z.string(),
+  fromBytes: z.number(),
+  toBytes: z.number(),
+  /** The VMs using the image, with their disk target, for the in-guest steps. */
+  usedBy: z.array(ImageUserSchema),
+})
+export type GrowResult = z.infer<typeof GrowResultSchema>
+
+export const ShrinkResultSchema = z.object({
+  host: z.string(),
+  fromBytes: z.number(),
+  toBytes: z.number(),
+  /** The snapshot taken before shrinking (the data beyond the new size is still there). */
+  snapshot: z.string(),
+})
+export const RollbackResultSchema = z.object({
+  host: z.string(),
+  snapshot: z.string(),
+  safetySnapshot: z.string().optional(),
+})
+export const DeleteResultSchema = z.object({ host: z.string(), purgedSnapshots: z.array(z.string()) })
+export const DuResultSchema = z.object({
+  host: z.string(),
+  pool: z.string(),
+  image: z.string(),
+  usedBytes: z.number(),
+})
+
+export const UuidSchema = z.string().regex(UUID_PATTERN, 'must be a VM UUID')
+
+const UNIT_BYTES: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }
+
+/**
+ * Reads a size typed by a user ("20 GiB", "512M", "1,5 Go"); a bare number is in `defaultUnit`.
+ * Returns bytes, or null when it is not a size. GB/Go are read as binary units, like rbd does.
+ */
+export function parseSize(text: string, defaultUnit: 'MiB' | 'GiB' = 'GiB'): number | null {
+  const match = /^\s*(\d+(?:[.,]\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text)
+  if (!match) return null
+  const value = Number((match[1] ?? '').replace(',', '.'))
+  const typed = (match[2] ?? '') || defaultUnit
+  // "GiB", "GB", "Go", "G" → G; "B", "o" → bytes. French users write octets (o).
+  const unit = typed.toUpperCase().replace(/[BO]$/, '').replace(/I$/, '')
+  const factor = UNIT_BYTES[unit]
+  if (factor === undefined || !Number.isFinite(value)) return null
+  return Math.round(value * factor)
+}
+
+/** Bytes with a binary unit, e.g. "24 MiB", "1.5 GiB". */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '–'
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  const shown = Number.isInteger(value) ? String(value) : value >= 100 ? value.toFixed(0) : value.toFixed(1)
+  return `${shown} ${units[unit]}`
+}
