@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { STREAM_PATH_PREFIX } from '../shared/console'
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/wire'
 import type { Core } from './core/core'
 import { CoreSession } from './core/session'
@@ -92,7 +93,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   }
 
   server.on('upgrade', (request, socket, head) => {
-    if (request.url !== '/api') return refuse(socket, 404, 'Not Found')
+    // /api: the calls and events; /stream/<id>: one console's bytes (see ByteStreams).
+    const streamId = request.url?.startsWith(STREAM_PATH_PREFIX)
+      ? request.url.slice(STREAM_PATH_PREFIX.length)
+      : undefined
+    if (request.url !== '/api' && !streamId) return refuse(socket, 404, 'Not Found')
     if (request.headers.host !== expectedHost) return refuse(socket, 421, 'Misdirected Request')
     if (request.headers.origin !== origin) return refuse(socket, 403, 'Forbidden')
     const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((item) => item.trim())
@@ -100,8 +105,28 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       offered.find((item) => item.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length) ?? ''
     if (!offered.includes(WS_PROTOCOL) || !tokensEqual(given, token))
       return refuse(socket, 401, 'Unauthorized')
+    if (streamId) return attachStream(streamId, request, socket, head)
     sockets.handleUpgrade(request, socket, head, (ws) => attach(ws))
   })
+
+  function attachStream(id: string, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      // Attached only once upgraded: the host's first bytes (a VNC banner) go straight out.
+      const stream = options.core.attachStream(id, {
+        send: (data) => {
+          if (ws.readyState === ws.OPEN) ws.send(data)
+        },
+        close: (reason) => ws.close(1000, reason.slice(0, 120)),
+      })
+      if (!stream) return ws.close(4404, 'unknown, used or closed stream')
+      ws.on('message', (data, isBinary) => {
+        // Terminals send text frames (xterm), VNC binary ones.
+        stream.write(isBinary ? (data as Buffer) : Buffer.from(data.toString(), 'utf8'))
+      })
+      ws.on('close', () => stream.close())
+      ws.on('error', () => stream.close())
+    })
+  }
 
   function attach(ws: WebSocket): void {
     const session = new CoreSession(options.core, (message) => {

@@ -11,6 +11,8 @@ import {
   MigrationPlanSchema,
 } from './migration'
 import { UUID_PATTERN } from './names'
+import { SerialOpenedSchema, ShellOpenedSchema, TerminalSizeSchema, VncOpenedSchema } from './console'
+import { NetworkPlanSchema, VmSettingsSchema } from './vm-settings'
 import {
   CreateImageParamsSchema,
   DeleteImageParamsSchema,
@@ -177,6 +179,30 @@ export const methods = {
   'maintenance.abort': method(MaintenanceAbortParamsSchema, MaintenanceRecordSchema),
   /** The user rebooted the host: the job checks it (offline seen, or a new boot id). */
   'maintenance.confirmReboot': method(MaintenanceIdParamsSchema, MaintenanceRecordSchema),
+  'console.openVnc': method(
+    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID') }).strict(),
+    VncOpenedSchema,
+  ),
+  'console.openSerial': method(
+    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), ...TerminalSizeSchema }).strict(),
+    SerialOpenedSchema,
+  ),
+  'console.openShell': method(
+    z.object({ host: z.string(), ...TerminalSizeSchema }).strict(),
+    ShellOpenedSchema,
+  ),
+  'console.resize': method(z.object({ streamId: z.string(), ...TerminalSizeSchema }).strict(), z.object({})),
+  'console.close': method(z.object({ streamId: z.string() }).strict(), z.object({})),
+  'vm.setSettings': method(
+    z
+      .object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), settings: VmSettingsSchema })
+      .strict(),
+    JobSchema,
+  ),
+  'vm.networkPlan': method(
+    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID') }).strict(),
+    NetworkPlanSchema,
+  ),
   'jobs.list': method(noParams, z.array(JobSchema)),
   'jobs.get': method(z.object({ id: z.string() }).strict(), JobSchema),
   'jobs.cancel': method(z.object({ id: z.string() }).strict(), JobSchema),

@@ -22,6 +22,9 @@ import { jobsService } from './services/jobs'
 import { vmService } from './services/vm'
 import { migrationService } from './services/migration'
 import { definitionsService } from './services/definitions'
+import { consoleService } from './services/console'
+import { ByteStreams, type AttachedStream, type StreamPeer } from './console/byte-streams'
+import { Consoles } from './console/consoles'
 import { storageService } from './services/storage'
 import { cephService } from './services/ceph'
 import { maintenanceService } from './services/maintenance'
@@ -75,6 +78,9 @@ export interface CoreContext {
   readonly migration: Migration
   /** Definition drift and sync across hosts. */
   readonly definitions: Definitions
+  /** Consoles and terminals: each opens a byte stream a client attaches to. */
+  readonly consoles: Consoles
+  readonly streams: ByteStreams
   /** A VM's name for messages, from the inventory (its UUID when unknown). */
   vmName(uuid: string): string
 }
@@ -93,6 +99,11 @@ export type Service<M extends MethodName> = (context: CoreContext) => Pick<Handl
 export interface Core {
   call(method: string, params: unknown): Promise<unknown>
   subscribe<E extends EventName>(event: E, listener: EventListener<E>): () => void
+  /**
+   * Binds a transport channel to a stream opened by a console method (by its single-use id);
+   * undefined when the id is unknown, already used or closed.
+   */
+  attachStream(id: string, peer: StreamPeer): AttachedStream | undefined
   close(): Promise<void>
 }
 
@@ -184,6 +195,8 @@ export async function createCoreWithContext(
   const definitions = new Definitions(vmDeps)
   const vmName = (uuid: string): string =>
     inventory.snapshot().vms.find((vm) => vm.uuid === uuid)?.name ?? uuid
+  const streams = new ByteStreams()
+  const consoles = new Consoles({ hosts, runner, inventory, streams, vmName })
   const context: CoreContext = {
     options,
     events,
@@ -197,6 +210,8 @@ export async function createCoreWithContext(
     vmLocks,
     migration,
     definitions,
+    consoles,
+    streams,
     vmName,
   }
 
@@ -226,6 +241,7 @@ export async function createCoreWithContext(
     ...migrationService(context),
     ...definitionsService(context),
     ...jobsService(context),
+    ...consoleService(context),
     ...storageService(context),
     ...cephService(context),
     ...maintenanceService(context),
@@ -263,8 +279,12 @@ export async function createCoreWithContext(
     subscribe(event, listener) {
       return events.on(event, listener)
     },
+    attachStream(id, peer) {
+      return streams.attach(id, peer)
+    },
     async close() {
       stopFollowingConfig()
+      streams.closeAll('the app is closing')
       inventory.stop()
       await hosts.close()
     },

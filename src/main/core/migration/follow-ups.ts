@@ -14,6 +14,11 @@ export interface FollowUpInput {
   /** The destination host's gateway, from the cluster file. */
   newGateway?: string
   interfaceName?: string
+  /**
+   * Not after a migration (the console's network helper): the guest may name any host's gateway, so
+   * the runbook's rule (route addresses ending in .254) is expected, not worth a note.
+   */
+  anyOldGateway?: boolean
 }
 
 const INDENT = '        '
@@ -77,7 +82,7 @@ export function migrationFollowUps(input: FollowUpInput): FollowUps {
   const old = oldGateway ? sedAddress(oldGateway) : '[0-9.]*\\.254'
   const scope = oldGateway ? '' : '/route /'
   const sed = `sed -i -e '${scope}s/ ${old} / ${gateway} /g' -e '${scope}s/ ${old}$/ ${gateway}/' /etc/network/interfaces`
-  if (!oldGateway)
+  if (!oldGateway && !input.anyOldGateway)
     notes.push(
       'The source host has no gateway in the cluster file: the command replaces the route lines’ addresses ending in .254 (the runbook’s rule).',
     )

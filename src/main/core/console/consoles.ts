@@ -1,0 +1,316 @@
+import type { Duplex } from 'node:stream'
+import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2'
+import { ApiError } from '../../../shared/errors'
+import type { ShellOpened, SerialOpened, VncOpened } from '../../../shared/console'
+import { KEYBOARD_LAYOUT_SETTING, keyboardLayoutOf } from '../../../shared/keyboard'
+import type { InventoryService } from '../inventory/inventory-service'
+import { shellCommand } from '../remote/quote'
+import type { RemoteRunner } from '../remote/runner'
+import type { HostPool } from '../ssh/pool'
+import { ByteStreams } from './byte-streams'
+
+/**
+ * Consoles over the host's one SSH connection: a VM's VNC display (a direct-tcpip channel to the
+ * host's loopback, or `nc` on the host when sshd forbids forwarding), its serial console
+ * (`virsh console` in a pty, never `--force`), and a shell on the host. Each becomes a byte stream
+ * (see ByteStreams) that the client attaches to; nothing listens on a local port.
+ */
+
+export interface ConsolesDeps {
+  hosts: HostPool
+  runner: RemoteRunner
+  inventory: InventoryService
+  streams: ByteStreams
+  vmName(uuid: string): string
+}
+
+const TERM = 'xterm-256color'
+/** How long virsh console may still refuse after its banner (it asks libvirt only then). */
+const CONSOLE_SETTLE_MS = 600
+
+/** `virsh domdisplay --type vnc` → the TCP address QEMU listens on, as seen from the host. */
+export function parseVncDisplay(output: string): { address: string; port: number } | undefined {
+  const match = /^vnc:\/\/(\[[^\]]+\]|[^:/\s]+):(\d+)/m.exec(output.trim())
+  if (!match) return undefined
+  const raw = match[1]!.replace(/^\[|\]$/g, '')
+  // A VNC display number N is TCP port 5900 + N.
+  const port = 5900 + Number(match[2])
+  // QEMU listening on every address is still reachable on the host's loopback.
+  const address = raw === '0.0.0.0' || raw === '::' || raw === 'localhost' ? '127.0.0.1' : raw
+  return { address, port }
+}
+
+/** sshd refuses direct-tcpip with "administratively prohibited" when AllowTcpForwarding is off. */
+function forwardingRefused(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error)
+  return /administratively prohibited|open failed|prohibited/i.test(message)
+}
+
+export class Consoles {
+  constructor(private readonly deps: ConsolesDeps) {}
+
+  /** The host a VM runs on now, from the live inventory (events make it current within ms). */
+  private runningHost(uuid: string, step: string): string {
+    const vm = this.deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
+    const name = this.deps.vmName(uuid)
+    if (!vm)
+      throw new ApiError({
+        code: 'vm.unknown',
+        step,
+        message: `No VM with UUID ${uuid} is known on any connected host.`,
+        hint: 'Refresh the inventory, or check that its hosts are online.',
+      })
+    if (vm.runningOn.length > 1)
+      throw new ApiError({
+        code: 'vm.running-twice',
+        step,
+        message: `${name} runs on ${vm.runningOn.join(' and ')}: Hyperdesk will not guess which console you want.`,
+        hint: 'Stop the copy that should not run (see the VM view), then open its console.',
+      })
+    const host = vm.runningOn[0]
+    if (!host) {
+      const lastKnown = vm.lastKnownRunningOn[0]
+      throw new ApiError({
+        code: lastKnown ? 'host.offline' : 'vm.not-running',
+        step,
+        ...(lastKnown ? { host: lastKnown } : {}),
+        message: lastKnown
+          ? `${name} was running on ${lastKnown}, which is not reachable now.`
+          : `${name} is not running: it has no console to show.`,
+        hint: lastKnown
+          ? 'Hyperdesk reconnects by itself; the console opens once the host is back.'
+          : 'Start it first (the console then shows its boot).',
+      })
+    }
+    return host
+  }
+
+  async openVnc(uuid: string): Promise<VncOpened> {
+    const step = 'open the VNC console'
+    let host = this.runningHost(uuid, step)
+    let display = await this.readDisplay(host, uuid)
+    if (!display) {
+      // It may have just moved or stopped: read that host again, then decide once more.
+      await this.deps.inventory.refreshHost(host).catch(() => undefined)
+      host = this.runningHost(uuid, step)
+      display = await this.readDisplay(host, uuid)
+    }
+    if (!display)
+      throw new ApiError({
+        code: 'console.no-vnc',
+        host,
+        step: 'read the VNC display (virsh domdisplay)',
+        message: `${this.deps.vmName(uuid)} on ${host} has no VNC display.`,
+        hint: "Add a <graphics type='vnc' listen='127.0.0.1'/> to its definition (then sync it).",
+      })
+    const { channel, via, release } = await this.connectTcp(host, display.address, display.port)
+    const definition = this.deps.inventory
+      .host(host)
+      ?.domains.find((domain) => domain.uuid === uuid)?.definition
+    const vncKeymap = definition?.graphics.find((graphics) => graphics.type === 'vnc')?.keymap
+    const streamId = this.deps.streams.register({ kind: 'vnc', host }, channel, release)
+    const name = this.deps.vmName(uuid)
+    return {
+      streamId,
+      host,
+      port: display.port,
+      via,
+      vmName: name,
+      // QEMU names its VNC desktop after the domain: the client checks it before showing anything.
+      expectedDesktopName: `QEMU (${name})`,
+      keyboardLayout: keyboardLayoutOf(definition?.hyperdesk[KEYBOARD_LAYOUT_SETTING]),
+      ...(vncKeymap ? { vncKeymap } : {}),
+      hasSerial: definition?.serials.some((serial) => serial.type === 'pty') ?? false,
+    }
+  }
+
+  /** The display is read at every connect: ports change after a migration and are reused. */
+  private async readDisplay(
+    host: string,
+    uuid: string,
+  ): Promise<{ address: string; port: number } | undefined> {
+    const result = await this.deps.runner.virsh(host, ['domdisplay', '--type', 'vnc', uuid], {
+      step: 'read the VNC display (virsh domdisplay)',
+      timeoutSeconds: 15,
+      allowFailure: true,
+    })
+    if (result.exitCode !== 0) {
+      if (/not running|domain is not running/i.test(result.stderr)) return undefined
+      if (/No graphical display/i.test(result.stderr)) return undefined
+      throw new ApiError({
+        code: 'console.display-failed',
+        host,
+        step: 'read the VNC display (virsh domdisplay)',
+        message: `Cannot read ${this.deps.vmName(uuid)}'s display on ${host}: ${result.stderr.trim() || `exit ${result.exitCode}`}`,
+        hint: 'Check libvirtd on that host (host view › doctor).',
+      })
+    }
+    return parseVncDisplay(result.stdout)
+  }
+
+  /** A TCP stream from the host: direct-tcpip first (no SSH session used), else `nc` on the host. */
+  private async connectTcp(
+    host: string,
+    address: string,
+    port: number,
+  ): Promise<{ channel: Duplex; via: 'forward' | 'nc'; release: () => void }> {
+    const connection = this.deps.hosts.get(host)
+    try {
+      return { channel: await connection.forwardOut(address, port), via: 'forward', release: () => {} }
+    } catch (error) {
+      if (!forwardingRefused(error)) throw this.channelError(host, 'open the VNC channel', error)
+    }
+    const { client, release } = await connection.reserveInteractive()
+    try {
+      const channel = await execChannel(client, shellCommand(['nc', address, String(port)]))
+      return { channel, via: 'nc', release }
+    } catch (error) {
+      release()
+      throw this.channelError(
+        host,
+        'open the VNC channel through nc',
+        error,
+        'sshd forbids TCP forwarding there (AllowTcpForwarding): allow it for this user, or install netcat-openbsd on the host.',
+      )
+    }
+  }
+
+  async openSerial(uuid: string, cols: number, rows: number): Promise<SerialOpened> {
+    const step = 'open the serial console'
+    const host = this.runningHost(uuid, step)
+    const { client, release } = await this.deps.hosts.get(host).reserveInteractive()
+    let channel: ClientChannel
+    let banner: Buffer
+    try {
+      // Never --force: it would steal the console from another admin.
+      const command = shellCommand(['env', 'LC_ALL=C', 'virsh', '-c', 'qemu:///system', 'console', uuid])
+      channel = await execChannel(client, command, { term: TERM, cols, rows })
+      banner = await this.checkConsoleAttached(host, uuid, channel)
+    } catch (error) {
+      release()
+      throw error instanceof ApiError ? error : this.channelError(host, step, error)
+    }
+    const streamId = this.deps.streams.register(
+      { kind: 'serial', host, resize: (c, r) => channel.setWindow(r, c, 0, 0) },
+      channel,
+      release,
+      banner,
+    )
+    return { streamId, host, vmName: this.deps.vmName(uuid) }
+  }
+
+  /**
+   * virsh prints "Connected to domain …" before it asks libvirt for the console, then an error (another
+   * session holds it, no serial device) and exits. So: wait for the banner, then a short settle time in
+   * which an error or an exit means refused; the user gets a reason, not a dead tab.
+   */
+  private checkConsoleAttached(host: string, uuid: string, channel: ClientChannel): Promise<Buffer> {
+    const name = this.deps.vmName(uuid)
+    return new Promise((resolve, reject) => {
+      let seen = ''
+      let settle: NodeJS.Timeout | undefined
+      const timer = setTimeout(() => finish(false), 10_000)
+      const onData = (chunk: Buffer) => {
+        seen += chunk.toString('utf8')
+        if (/^error:.*\n/m.test(seen)) finish(false)
+        else if (!settle && /Escape character/i.test(seen))
+          settle = setTimeout(() => finish(true), CONSOLE_SETTLE_MS)
+      }
+      const onClose = () => finish(false)
+      const finish = (attached: boolean) => {
+        clearTimeout(timer)
+        clearTimeout(settle)
+        channel.off('data', onData)
+        channel.off('close', onClose)
+        // The banner goes to the client as well, ahead of what follows.
+        if (attached) return resolve(Buffer.from(seen))
+        channel.close()
+        const busy = /Active console session exists/i.test(seen)
+        const noSerial = /cannot find character device|no console available/i.test(seen)
+        reject(
+          new ApiError({
+            code: busy ? 'console.busy' : noSerial ? 'console.no-serial' : 'console.failed',
+            host,
+            step: 'open the serial console (virsh console)',
+            message: busy
+              ? `Someone else is on ${name}'s serial console on ${host}.`
+              : noSerial
+                ? `${name} has no serial console.`
+                : `The serial console of ${name} on ${host} did not open: ${seen.trim().slice(-300) || 'no answer within 10 s'}`,
+            hint: busy
+              ? 'Hyperdesk never takes it over (virsh console --force would cut them off): ask them to leave it (Ctrl+]), or use the VNC console.'
+              : noSerial
+                ? "Use the VNC console, or add <serial type='pty'/> and <console type='pty'/> to its definition."
+                : 'Check libvirtd on that host (host view › doctor).',
+          }),
+        )
+      }
+      channel.on('data', onData)
+      channel.once('close', onClose)
+    })
+  }
+
+  async openShell(host: string, cols: number, rows: number): Promise<ShellOpened> {
+    const { client, release } = await this.deps.hosts.get(host).reserveInteractive()
+    let channel: ClientChannel
+    try {
+      channel = await new Promise<ClientChannel>((resolve, reject) => {
+        try {
+          client.shell({ term: TERM, cols, rows }, (error, opened) =>
+            error ? reject(error) : resolve(opened),
+          )
+        } catch (error) {
+          reject(error as Error)
+        }
+      })
+    } catch (error) {
+      release()
+      throw this.channelError(host, 'open a shell', error)
+    }
+    const streamId = this.deps.streams.register(
+      { kind: 'shell', host, resize: (c, r) => channel.setWindow(r, c, 0, 0) },
+      channel,
+      release,
+    )
+    return { streamId, host }
+  }
+
+  resize(streamId: string, cols: number, rows: number): void {
+    const info = this.deps.streams.info(streamId)
+    if (!info)
+      throw new ApiError({
+        code: 'console.closed',
+        message: 'This console is closed.',
+        hint: 'Open it again.',
+      })
+    info.resize?.(cols, rows)
+  }
+
+  close(streamId: string): void {
+    this.deps.streams.close(streamId, 'closed by the user')
+  }
+
+  private channelError(host: string, step: string, error: unknown, hint?: string): ApiError {
+    if (error instanceof ApiError) return error
+    return new ApiError({
+      code: 'console.channel-failed',
+      host,
+      step,
+      message: `Cannot ${step} on ${host}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: hint ?? 'The connection may have just dropped; Hyperdesk reconnects by itself. Try again.',
+    })
+  }
+}
+
+function execChannel(client: Client, command: string, pty?: PseudoTtyOptions): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      const callback = (error: Error | undefined, channel: ClientChannel) =>
+        error ? reject(error) : resolve(channel)
+      if (pty) client.exec(command, { pty }, callback)
+      else client.exec(command, callback)
+    } catch (error) {
+      reject(error as Error)
+    }
+  })
+}

@@ -1,0 +1,64 @@
+import { ApiError } from '../../../shared/errors'
+import { migrationFollowUps } from '../migration/follow-ups'
+import { applyVmSettings } from '../vm/settings'
+import type { Service } from '../core'
+
+/**
+ * Consoles (VNC, serial, host shell) and what the consoles' network helper needs: the VM's settings
+ * (failover IP, keyboard layout) and its network lines for the host it runs on.
+ */
+export const consoleService: Service<
+  | 'console.openVnc'
+  | 'console.openSerial'
+  | 'console.openShell'
+  | 'console.resize'
+  | 'console.close'
+  | 'vm.setSettings'
+  | 'vm.networkPlan'
+> = (context) => ({
+  'console.openVnc': ({ uuid }) => context.consoles.openVnc(uuid.toLowerCase()),
+  'console.openSerial': ({ uuid, cols, rows }) => context.consoles.openSerial(uuid.toLowerCase(), cols, rows),
+  'console.openShell': ({ host, cols, rows }) => context.consoles.openShell(host, cols, rows),
+  'console.resize': async ({ streamId, cols, rows }) => {
+    context.consoles.resize(streamId, cols, rows)
+    return {}
+  },
+  'console.close': async ({ streamId }) => {
+    context.consoles.close(streamId)
+    return {}
+  },
+  'vm.setSettings': async ({ uuid, settings }) => {
+    const id = uuid.toLowerCase()
+    return context.jobs.start({
+      kind: 'vm.setSettings',
+      title: `Change ${context.vmName(id)}'s settings`,
+      target: { vm: id },
+      run: (job) => applyVmSettings(context, id, settings, job),
+    }).job
+  },
+  'vm.networkPlan': async ({ uuid }) => {
+    const id = uuid.toLowerCase()
+    const { inventory, vmName } = context
+    const vm = inventory.snapshot().vms.find((candidate) => candidate.uuid === id)
+    const host = vm?.runningOn[0]
+    if (!vm || !host)
+      throw new ApiError({
+        code: 'vm.not-running',
+        step: 'work out the guest network lines',
+        message: `${vmName(id)} is not running: its gateway depends on the host it runs on.`,
+        hint: 'Start it first.',
+      })
+    const definition = inventory.host(host)?.domains.find((domain) => domain.uuid === id)?.definition
+    const gateway = context.config.current.hosts.find((candidate) => candidate.name === host)?.gateway
+    const failoverIp = definition?.hyperdesk['failoverIp']
+    return {
+      host,
+      vmName: vmName(id),
+      ...migrationFollowUps({
+        ...(failoverIp ? { failoverIp } : {}),
+        ...(gateway ? { newGateway: gateway } : {}),
+        anyOldGateway: true,
+      }),
+    }
+  },
+})

@@ -1,0 +1,98 @@
+import { ApiError } from '../../../shared/errors'
+import type { VmSettings } from '../../../shared/vm-settings'
+import { HYPERDESK_METADATA_NS } from '../inventory/domain-xml'
+import type { InventoryService } from '../inventory/inventory-service'
+import type { JobContext } from '../jobs/job-manager'
+import type { KeyedMutex } from '../jobs/keyed-mutex'
+import type { RemoteRunner } from '../remote/runner'
+
+/**
+ * Hyperdesk's per-VM settings (failover IP, keyboard layout) live in each definition's <metadata>, so
+ * they travel with the definition. A change is written on every host where the VM is defined, with
+ * `virsh metadata --config`, so the definitions stay identical; a host that cannot be written is named,
+ * and the drift it leaves shows in the VM view until synced.
+ */
+
+export interface SettingsDeps {
+  runner: RemoteRunner
+  inventory: InventoryService
+  vmLocks: KeyedMutex
+  vmName(uuid: string): string
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
+const escapeXml = (value: string) => value.replace(/[&<>"]/g, (c) => XML_ESCAPES[c]!)
+
+/** The metadata element readHyperdeskMetadata reads back, settings sorted so every host writes the same. */
+export function settingsXml(settings: Record<string, string>): string {
+  const lines = Object.keys(settings)
+    .sort()
+    .map((name) => `<hd:setting name="${escapeXml(name)}">${escapeXml(settings[name]!)}</hd:setting>`)
+  return `<hd:vm xmlns:hd="${HYPERDESK_METADATA_NS}">${lines.join('')}</hd:vm>`
+}
+
+export async function applyVmSettings(
+  deps: SettingsDeps,
+  uuid: string,
+  change: VmSettings,
+  job: JobContext,
+): Promise<{ hosts: string[] }> {
+  const name = deps.vmName(uuid)
+  const vm = deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
+  if (!vm || vm.definedOn.length === 0)
+    throw new ApiError({
+      code: 'vm.unknown',
+      step: 'change VM settings',
+      message: `No host defines a VM with UUID ${uuid}.`,
+    })
+  return deps.vmLocks.run(uuid, async () => {
+    // Start from the settings of the first host that has them read, so other settings are kept.
+    const current =
+      vm.definedOn
+        .map((host) => deps.inventory.host(host)?.domains.find((d) => d.uuid === uuid)?.definition)
+        .find((definition) => definition !== undefined)?.hyperdesk ?? {}
+    const next: Record<string, string> = { ...current }
+    for (const [key, value] of Object.entries(change)) {
+      if (value === null) delete next[key]
+      else if (value !== undefined) next[key] = value
+    }
+    const failed: string[] = []
+    const done: string[] = []
+    for (const [index, host] of vm.definedOn.entries()) {
+      job.step(`Write ${name}'s settings on ${host}`, index / vm.definedOn.length)
+      const args =
+        Object.keys(next).length === 0
+          ? ['metadata', uuid, '--uri', HYPERDESK_METADATA_NS, '--remove', '--config']
+          : [
+              'metadata',
+              uuid,
+              '--uri',
+              HYPERDESK_METADATA_NS,
+              '--key',
+              'hd',
+              '--set',
+              settingsXml(next),
+              '--config',
+            ]
+      try {
+        await deps.runner.virsh(host, args, { step: `write ${name}'s settings`, signal: job.signal })
+        done.push(host)
+        job.log(`${host}: written`)
+      } catch (error) {
+        failed.push(host)
+        job.log(`${host}: ${ApiError.from(error).message}`)
+      }
+      await deps.inventory.refreshHost(host, { definitions: true }).catch(() => undefined)
+    }
+    if (vm.unknownOn.length > 0) job.log(`Not reachable, not written: ${vm.unknownOn.join(', ')}`)
+    if (failed.length > 0 || vm.unknownOn.length > 0)
+      throw new ApiError({
+        code: 'vm.settings-partial',
+        host: [...failed, ...vm.unknownOn][0]!,
+        step: 'write VM settings',
+        message: `${name}'s settings were written on ${done.join(', ') || 'no host'} but not on ${[...failed, ...vm.unknownOn].join(', ')}.`,
+        hint: 'Its definitions now differ: once the host is back, sync the definition from a written host (VM view › Definitions).',
+      })
+    return { hosts: done }
+  })
+}
