@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
 import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
+import { HostErrorEntrySchema, HostStatsSchema } from './host-activity'
 import { HostInventorySchema, VmSchema, VmStatsSchema } from './inventory'
 import { JobSchema } from './jobs'
 import {
@@ -119,6 +120,10 @@ export const methods = {
   ),
   /** Runs the host doctor again. */
   'hosts.doctor': method(hostParams, DoctorReportSchema),
+  /** One sample of the host's CPU counters and memory, for the live graphs (one exec). */
+  'hosts.stats': method(hostParams, HostStatsSchema),
+  /** The host's last failed remote commands (newest first), each with its step, command and stderr. */
+  'hosts.errors': method(hostParams, z.array(HostErrorEntrySchema)),
   /** The last known inventory of every host and the cluster's VMs with their danger flags. */
   'inventory.get': method(noParams, InventorySnapshotSchema),
   /** Refreshes one host, or all of them, now, definitions included. */
@@ -237,6 +242,8 @@ export const events = {
   'hosts.state': HostStateSchema,
   'hosts.hostKeyPrompt': HostKeyPromptSchema,
   'hosts.passphrasePrompt': PassphrasePromptSchema,
+  /** A remote command failed on a host (also in hosts.errors). */
+  'hosts.error': HostErrorEntrySchema,
   /** One host's inventory changed (refresh or event), with the cluster's VMs recomputed. */
   'inventory.changed': z.object({ host: HostInventorySchema, vms: z.array(VmSchema) }),
   'jobs.update': JobSchema,

@@ -94,7 +94,10 @@ export const HostStateSchema = z.object({
   since: z.string(),
   /** Why the host is not online, with host, step and hint. */
   error: ApiErrorDataSchema.optional(),
-  /** The key the host offered: set for key-unknown (to accept) and key-changed (to compare). */
+  /**
+   * The key the host offered: for key-unknown (to accept) and key-changed (to compare); when online,
+   * the key known_hosts vouched for.
+   */
   hostKey: HostKeySchema.optional(),
   /** key-changed: the fingerprints known_hosts holds for this host. */
   knownFingerprints: z.array(z.string()).optional(),

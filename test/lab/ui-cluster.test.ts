@@ -213,4 +213,57 @@ describe('cluster window', () => {
     const memory = await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'dominfo', LABVM3.name)
     expect(memory).toMatch(/Max memory:\s+131072 KiB/)
   })
+  it('shows a host: resources with live graphs, its VMs, versions, host key, doctor, and the commands that failed there', async () => {
+    const page = await (
+      await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } })
+    ).newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(server.url)
+    await page.getByTestId('tree-host-hv1').click()
+    const view = page.getByTestId('host-detail')
+    await expect
+      .poll(() => view.getByTestId('host-resources').textContent(), { timeout: 30_000 })
+      .toMatch(/\d+ CPU/)
+    expect(await view.getByTestId('host-software').textContent()).toMatch(/hv1 · libvirt 9\.\d/)
+    // The key known_hosts vouched for: the same as the lab's host key for hv1.
+    const fingerprint = (await asRootOn('hv1', 'ssh-keygen', '-lf', '/etc/ssh/ssh_host_ed25519_key.pub'))
+      .split(' ')[1]!
+      .trim()
+    expect(await view.getByTestId('host-fingerprint').textContent()).toContain(fingerprint)
+    // Every lab VM is defined on hv1; labvm1 runs there.
+    await expect.poll(() => view.getByTestId('host-vm-labvm1').getAttribute('data-state')).toBe('running')
+    expect(await view.getByTestId('host-vm-labvm3').getAttribute('data-state')).toBe('shutoff')
+    await expect
+      .poll(() => page.getByTestId('doctor-checks').locator('[data-check]').count(), { timeout: 30_000 })
+      .toBeGreaterThan(5)
+    // Two samples 2 s apart give the first figures.
+    await expect
+      .poll(() => view.getByTestId('host-graphs-latest').textContent(), { timeout: 20_000 })
+      .toMatch(/CPU \d+% · \d+(,\d)? Gio utilisés/)
+
+    // A command that really fails on hv1, through the app's runner: it lands in the host's recent errors.
+    await lab.context.runner
+      .virsh('hv1', ['dominfo', 'hyperdesk-no-such-vm'], { step: 'read a VM that does not exist' })
+      .catch(() => undefined)
+    const entry = view.getByTestId('host-error-entry').first()
+    await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toContain('hyperdesk-no-such-vm')
+    expect(await entry.textContent()).toContain('read a VM that does not exist')
+    expect(await entry.textContent()).toMatch(/failed to get domain/)
+    expect(await entry.getAttribute('data-code')).toBe('remote.failed')
+    // Two points drawn (the first CPU figure needs two samples, a line two points).
+    await expect
+      .poll(async () => Number(await view.getByTestId('host-graphs').getAttribute('data-points')), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThanOrEqual(2)
+    await page.screenshot({ path: screenshotPath('host-view-fr') })
+    await view.getByTestId('host-errors').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('host-view-errors-fr') })
+    // Another host's view does not show hv1's errors.
+    await page.getByTestId('tree-host-hv2').click()
+    await expect.poll(() => page.getByTestId('host-detail').locator('h1').textContent()).toContain('hv2')
+    expect(await page.getByTestId('host-errors').textContent()).not.toContain('hyperdesk-no-such-vm')
+    expect(errors).toEqual([])
+  })
 })

@@ -38,6 +38,7 @@ import { KeyedMutex } from './jobs/keyed-mutex'
 import { audit } from './remote/audit'
 import { Lifecycle } from './vm/lifecycle'
 import { HostPool, type PoolOptions } from './ssh/pool'
+import { HostErrorLog } from './hosts/host-errors'
 
 export interface CoreOptions {
   /** Path of the cluster file. */
@@ -67,6 +68,8 @@ export interface CoreContext {
   readonly hosts: HostPool
   /** Commands on the hosts: use this, never a raw channel. */
   readonly runner: RemoteRunner
+  /** Each host's last failed remote commands (fed by the runner). */
+  readonly hostErrors: HostErrorLog
   readonly doctor: { check(host: string): Promise<DoctorReport> }
   /** The live inventory of every host and VM. */
   readonly inventory: InventoryService
@@ -147,10 +150,15 @@ export async function createCoreWithContext(
         .catch(() => undefined)
         .finally(() => inventory.hostOnline(host)),
   })
-  const runner = new SshRunner(hosts, () => {
-    const ceph = config.requireConfig().ceph
-    return { clientId: ceph.clientId, monitorTimeoutSeconds: ceph.monitorTimeoutSeconds }
-  })
+  const hostErrors = new HostErrorLog((entry) => events.emit('hosts.error', entry))
+  const runner = new SshRunner(
+    hosts,
+    () => {
+      const ceph = config.requireConfig().ceph
+      return { clientId: ceph.clientId, monitorTimeoutSeconds: ceph.monitorTimeoutSeconds }
+    },
+    (error) => hostErrors.record(error),
+  )
   const doctor = {
     async check(host: string): Promise<DoctorReport> {
       const connection = hosts.get(host)
@@ -203,6 +211,7 @@ export async function createCoreWithContext(
     config,
     hosts,
     runner,
+    hostErrors,
     doctor,
     inventory,
     jobs,

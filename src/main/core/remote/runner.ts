@@ -106,6 +106,8 @@ export class SshRunner implements RemoteRunner {
   constructor(
     private readonly hosts: HostSource,
     private readonly cephSettings: () => CephSettings,
+    /** Every command that ends in an error (the host's recent errors are kept from here). */
+    private readonly onFailure: (error: ApiError) => void = () => undefined,
   ) {}
 
   async run(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
@@ -174,6 +176,9 @@ export class SshRunner implements RemoteRunner {
         })
       }
       return result
+    } catch (error) {
+      if (error instanceof ApiError) this.onFailure(error)
+      throw error
     } finally {
       clearTimeout(localTimer)
       options.signal?.removeEventListener('abort', onAbort)

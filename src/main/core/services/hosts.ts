@@ -1,5 +1,6 @@
 import { ApiError } from '../../../shared/errors'
 import type { Service } from '../core'
+import { readHostStats } from '../hosts/host-stats'
 
 /** The hypervisors' connections and doctor, as the UI sees them. */
 export const hostsService: Service<
@@ -9,7 +10,9 @@ export const hostsService: Service<
   | 'hosts.acceptHostKey'
   | 'hosts.providePassphrase'
   | 'hosts.doctor'
-> = ({ hosts, doctor }) => ({
+  | 'hosts.stats'
+  | 'hosts.errors'
+> = ({ hosts, doctor, runner, hostErrors }) => ({
   'hosts.list': async () => hosts.list(),
   'hosts.connect': async ({ host }) => {
     const connection = hosts.get(host)
@@ -44,4 +47,9 @@ export const hostsService: Service<
     return connection.current
   },
   'hosts.doctor': async ({ host }) => doctor.check(host),
+  'hosts.stats': async ({ host }) => readHostStats(runner, host),
+  'hosts.errors': async ({ host }) => {
+    hosts.get(host) // an unknown host is an error, not an empty list
+    return hostErrors.list(host)
+  },
 })

@@ -301,6 +301,8 @@ export class HostConnection {
     const known = readKnownHosts([this.options.knownHostsFile, ...this.options.globalKnownHostsFiles])
     const lookup = lookupHost(known.entries, host.hostname, host.port)
     let hostKeyProblem: { verdict: HostKeyVerdict; key: Buffer } | undefined
+    // The key known_hosts vouched for: shown in the host view, to compare with the host's console.
+    let verifiedKey: HostState['hostKey']
     let lastError: (Error & { level?: string }) | undefined
     let ready = false
     const startedAt = performance.now()
@@ -328,7 +330,10 @@ export class HostConnection {
       authHandler: (_left, _partial, next) => next((methods.shift() ?? false) as AnyAuthMethod),
       hostVerifier: (key: Buffer) => {
         const verdict = lookup.verify(key)
-        if (verdict.kind === 'known') return true
+        if (verdict.kind === 'known') {
+          verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
+          return true
+        }
         hostKeyProblem = { verdict, key }
         return false
       },
@@ -347,7 +352,11 @@ export class HostConnection {
       ready = true
       this.failuresInARow = 0
       this.stats.lastConnectMs = Math.round(performance.now() - startedAt)
-      this.setState({ status: 'online', connectMs: this.stats.lastConnectMs })
+      this.setState({
+        status: 'online',
+        connectMs: this.stats.lastConnectMs,
+        ...(verifiedKey ? { hostKey: verifiedKey } : {}),
+      })
     })
     client.on('error', (error: Error & { level?: string }) => {
       lastError = error

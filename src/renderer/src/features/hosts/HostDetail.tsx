@@ -4,15 +4,23 @@ import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { useHostsStore } from '../../store/hosts'
+import { useInventoryStore } from '../../store/inventory'
+import { HostErrors } from './HostErrors'
+import { HostGraphs } from './HostGraphs'
+import { HostOverview } from './HostOverview'
 import { HostStatus } from './HostStatus'
 
 const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
 
-/** One hypervisor: its connection, why it is not online, and the doctor's report with exact fixes. */
+/**
+ * One hypervisor: its connection and why it is not online, its resources (live graphs), VMs, versions
+ * and host key, the doctor's report with exact fixes, and the remote commands that failed lately.
+ */
 export function HostDetail({ host }: { host: string }) {
   const { t } = useTranslation()
   const api = useApi()
   const state = useHostsStore((store) => store.states[host])
+  const memoryTotalKiB = useInventoryStore((store) => store.hosts[host]?.facts.memoryTotalKiB)
   const [busy, setBusy] = useState(false)
 
   async function act(action: () => Promise<unknown>): Promise<void> {
@@ -65,6 +73,11 @@ export function HostDetail({ host }: { host: string }) {
         )}
       </div>
 
+      <HostOverview state={state} />
+      {state.status === 'online' && (
+        <HostGraphs host={host} {...(memoryTotalKiB !== undefined ? { memoryTotalKiB } : {})} />
+      )}
+
       <h2>{t('hosts.doctor')}</h2>
       {!report ? (
         <p className="muted">{t('hosts.noReport')}</p>
@@ -107,6 +120,7 @@ export function HostDetail({ host }: { host: string }) {
           </table>
         </>
       )}
+      <HostErrors host={host} />
     </section>
   )
 }

@@ -1,0 +1,59 @@
+import { ApiError } from '../../../shared/errors'
+import type { HostStats } from '../../../shared/host-activity'
+import { batchCommands, splitBatchOutput } from '../inventory/host-batch'
+import { parseColonFields, parseNodememstats } from '../inventory/virsh-parse'
+import { virshCommandString } from '../remote/quote'
+import type { RemoteRunner } from '../remote/runner'
+
+/**
+ * One sample of a host's CPU counters and memory for the live graphs: `virsh nodecpustats` and
+ * `nodememstats` in one read-only virsh, one exec. libvirt's view rather than /proc, so the figures
+ * match the inventory's and the migration pre-checks' (and the host needs nothing but libvirt).
+ */
+export async function readHostStats(runner: RemoteRunner, host: string): Promise<HostStats> {
+  const result = await runner.run(
+    host,
+    [
+      'virsh',
+      '-r',
+      '-c',
+      'qemu:///system',
+      virshCommandString(
+        batchCommands([
+          { id: 'cpu', command: ['nodecpustats'] },
+          { id: 'memory', command: ['nodememstats'] },
+        ]),
+      ),
+    ],
+    { step: 'read host statistics', timeoutSeconds: 10 },
+  )
+  const at = Date.now()
+  const sections = splitBatchOutput(result.stdout)
+  const cpu = parseNodecpustats(sections.get('cpu')?.text ?? '')
+  const memory = parseNodememstats(sections.get('memory')?.text ?? '')
+  if (!cpu || memory.totalKiB === undefined || memory.availableKiB === undefined) {
+    throw new ApiError({
+      code: 'host.stats-unreadable',
+      host,
+      step: 'read host statistics',
+      message: `${host} answered virsh nodecpustats/nodememstats with something Hyperdesk cannot read: ${result.stdout.trim().slice(0, 300) || result.stderr.trim().slice(0, 300)}`,
+      hint: 'Run the host doctor: it checks that etalab can use libvirt on this host.',
+    })
+  }
+  return { at, cpu, memoryTotalKiB: memory.totalKiB, memoryAvailableKiB: memory.availableKiB }
+}
+
+/** `nodecpustats` (all CPUs, cumulative): "user: 123" lines in nanoseconds; undefined if incomplete. */
+export function parseNodecpustats(text: string): HostStats['cpu'] | undefined {
+  const fields = parseColonFields(text)
+  const ns = (key: string) => {
+    const value = fields.get(key)
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
+  }
+  const userNs = ns('user')
+  const systemNs = ns('system')
+  const idleNs = ns('idle')
+  if (userNs === undefined || systemNs === undefined || idleNs === undefined) return undefined
+  // Some kernels/libvirt versions do not report iowait: count it as none rather than refuse.
+  return { userNs, systemNs, idleNs, iowaitNs: ns('iowait') ?? 0 }
+}

@@ -1,0 +1,113 @@
+import { useTranslation } from 'react-i18next'
+import type { HostState } from '../../../../shared/hosts'
+import { useInventoryStore } from '../../store/inventory'
+import { useSelectionStore } from '../../store/selection'
+
+const MiB = 1024
+
+/** What the host is (CPU, memory, versions, SSH key) and which VMs it runs or holds shut off. */
+export function HostOverview({ state }: { state: HostState }) {
+  const { t } = useTranslation()
+  const inventory = useInventoryStore((store) => store.hosts[state.name])
+  const selectVm = useSelectionStore((store) => store.selectVm)
+  const facts = inventory?.facts
+  const domains = [...(inventory?.domains ?? [])].sort(
+    (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name),
+  )
+  const usedKiB =
+    facts?.memoryTotalKiB !== undefined && facts.memoryFreeKiB !== undefined
+      ? facts.memoryTotalKiB - facts.memoryFreeKiB
+      : undefined
+  const running = domains.filter((domain) => domain.state === 'running')
+  const reservedKiB = running.reduce((sum, domain) => sum + (domain.memoryKiB ?? 0), 0)
+  const vcpus = running.reduce((sum, domain) => sum + (domain.vcpus ?? 0), 0)
+
+  return (
+    <>
+      <h2>{t('hostView.resources')}</h2>
+      {!facts || Object.keys(facts).length === 0 ? (
+        <p className="muted">{t('hostView.notRead')}</p>
+      ) : (
+        <dl className="facts" data-testid="host-resources">
+          <dt>{t('hostView.cpu')}</dt>
+          <dd>
+            {t('hostView.cpuValue', {
+              count: facts.cpus ?? 0,
+              model: facts.cpuModel ?? '?',
+              mhz: facts.mhz ?? '?',
+            })}
+            <span className="muted small"> · {t('hostView.vcpusRunning', { count: vcpus })}</span>
+          </dd>
+          <dt>{t('hostView.memory')}</dt>
+          <dd>
+            {t('hostView.memoryValue', {
+              used: mib(usedKiB),
+              total: mib(facts.memoryTotalKiB),
+              available: mib(facts.memoryFreeKiB),
+            })}
+            <span className="muted small"> · {t('hostView.memoryVms', { mib: mib(reservedKiB) })}</span>
+          </dd>
+          <dt>{t('hostView.software')}</dt>
+          <dd data-testid="host-software">
+            {facts.hostname && <>{facts.hostname} · </>}
+            libvirt {facts.libvirtVersion ?? '?'} · {facts.hypervisorVersion ?? '?'}
+          </dd>
+          <dt>{t('hostView.hostKey')}</dt>
+          <dd data-testid="host-fingerprint">
+            {state.hostKey ? (
+              <>
+                <code>
+                  {state.hostKey.type} {state.hostKey.fingerprint}
+                </code>
+                <div className="muted small">{t('hostView.hostKeyHelp')}</div>
+              </>
+            ) : (
+              <span className="muted">{t('hostView.hostKeyUnknown')}</span>
+            )}
+          </dd>
+        </dl>
+      )}
+      {inventory && !inventory.reachable && inventory.error && (
+        <p className="muted small">{t('hostView.stale', { error: inventory.error })}</p>
+      )}
+
+      <h2>{t('hostView.vms', { count: domains.length })}</h2>
+      {domains.length === 0 ? (
+        <p className="muted">{t('hostView.noVms')}</p>
+      ) : (
+        <table className="table" data-testid="host-vms">
+          <thead>
+            <tr>
+              <th>{t('hostView.vm')}</th>
+              <th>{t('hostView.state')}</th>
+              <th>{t('vm.vcpus')}</th>
+              <th>{t('vm.memory')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {domains.map((domain) => (
+              <tr key={domain.uuid} data-testid={`host-vm-${domain.name}`} data-state={domain.state}>
+                <td>
+                  <button className="link" onClick={() => selectVm(domain.uuid)}>
+                    {domain.name}
+                  </button>
+                  {domain.autostart && <span className="muted small"> · {t('hostView.autostart')}</span>}
+                  {domain.managedSave && (
+                    <span className="badge-inline danger"> {t('hostView.managedSave')}</span>
+                  )}
+                </td>
+                <td>{t(`vmState.${domain.state}`, { defaultValue: domain.state })}</td>
+                <td>{domain.vcpus ?? domain.definition?.vcpus ?? '—'}</td>
+                <td>{t('hostView.mib', { value: mib(domain.memoryKiB ?? domain.definition?.memoryKiB) })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  )
+}
+
+function mib(kib: number | undefined): string {
+  return kib === undefined ? '?' : Math.round(kib / MiB).toLocaleString()
+}
