@@ -339,10 +339,17 @@ async function checkLibvirtGuests(
   host: string,
   add: (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) => void,
 ): Promise<void> {
+  // The script's own defaults first (Debian 12: ON_BOOT=ignore), then the admin's settings: last wins.
+  const files = [
+    '/usr/lib/libvirt/libvirt-guests.sh',
+    '/usr/libexec/libvirt-guests.sh',
+    '/etc/default/libvirt-guests',
+    '/etc/sysconfig/libvirt-guests',
+  ]
   const script =
     'if [ -e /etc/init.d/libvirt-guests ] || [ -e /lib/systemd/system/libvirt-guests.service ] || [ -e /usr/lib/systemd/system/libvirt-guests.service ]; then echo installed; fi; ' +
     '(systemctl is-enabled libvirt-guests 2>/dev/null || true); ' +
-    '(grep -E "^[[:space:]]*ON_(BOOT|SHUTDOWN)=" /etc/default/libvirt-guests 2>/dev/null || true)'
+    `for f in ${files.join(' ')}; do grep -hE '^[[:space:]]*ON_(BOOT|SHUTDOWN)=' "$f" 2>/dev/null; done; true`
   try {
     const result = await context.runner.run(host, ['sh', '-c', script], { step: 'check libvirt-guests' })
     const lines = result.stdout.trim().split('\n').filter(Boolean)
@@ -354,17 +361,27 @@ async function checkLibvirtGuests(
       )
       return
     }
-    const enabled = lines.find((line) => /^(enabled|disabled|static|masked)/.test(line)) ?? 'unknown'
-    const onBoot =
-      lines.find((line) => line.trim().startsWith('ON_BOOT='))?.split('=')[1] ?? 'start (default)'
-    if (enabled === 'enabled' && !onBoot.startsWith('ignore'))
+    const enabled = lines.find((line) => /^(enabled|disabled|static|masked)/.test(line)) ?? 'state unknown'
+    const setting = (name: string) =>
+      lines
+        .filter((line) => line.trim().startsWith(`${name}=`))
+        .map((line) => line.split('=')[1]!.replace(/["']/g, '').trim())
+        .at(-1) ?? 'start (libvirt default)'
+    const onBoot = setting('ON_BOOT')
+    const onShutdown = setting('ON_SHUTDOWN')
+    if (enabled === 'enabled' && onBoot.startsWith('start'))
       add(
         'libvirt-guests',
         'warn',
         `libvirt-guests is enabled on ${host} with ON_BOOT=${onBoot}: a VM still running at shutdown would start again there at boot. Every VM is migrated first; check that none is left before rebooting.`,
         `ON_BOOT=ignore   # in /etc/default/libvirt-guests on ${host}`,
       )
-    else add('libvirt-guests', 'pass', `libvirt-guests on ${host}: ${enabled}, ON_BOOT=${onBoot}.`)
+    else
+      add(
+        'libvirt-guests',
+        'pass',
+        `libvirt-guests on ${host}: ${enabled}, ON_BOOT=${onBoot} (restarts no VM at boot), ON_SHUTDOWN=${onShutdown}.`,
+      )
   } catch (error) {
     add('libvirt-guests', 'warn', `Could not check libvirt-guests: ${ApiError.from(error).message}`)
   }

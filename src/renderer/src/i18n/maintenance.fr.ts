@@ -1,4 +1,72 @@
 /** Strings of the maintenance views (fr); one top-level key, `maintenance`, so merging never clobbers another file. */
 export const maintenanceFr = {
-  maintenance: {},
+  maintenance: {
+    open: 'Maintenance…',
+    inProgress: 'Maintenance {{status}} : ouvrir',
+    title: 'Maintenance de {{host}}',
+    close: 'Fermer',
+    intro:
+      'Déplace toutes les VM en marche, active noout, vous laisse redémarrer {{host}}, l’attend ainsi que Ceph, puis désactive noout. Chaque étape est enregistrée : si l’application s’arrête, reprenez ou abandonnez plus tard.',
+    checks: 'Vérifications préalables',
+    checkAgain: 'Vérifier à nouveau',
+    checking: 'Vérification…',
+    fix: 'Correction',
+    moves: 'Migrations, une par une',
+    noMoves: 'Aucune VM ne tourne sur {{host}} : rien à migrer.',
+    vm: 'VM',
+    memory: 'Mémoire',
+    destination: 'Destination',
+    failoverIp: 'IP failover',
+    capacity: 'Capacité',
+    free: '{{free}} libres, {{planned}} prévus',
+    offline: 'hors ligne',
+    noout: 'noout',
+    nooutNode: 'Seulement l’hôte CRUSH {{node}} (osd set-group noout).',
+    nooutCluster: 'Tout le cluster (osd set noout).',
+    reboot: 'Redémarrage',
+    rebootCommand: 'L’application lance la commande configurée : {{command}}',
+    rebootUser:
+      'Vous redémarrez {{host}} quand la tâche le demande (console, manager OVH…) ; la tâche l’attend.',
+    failoverAck:
+      'Je déplacerai chaque IP failover ci-dessus vers sa destination dans le manager OVH (Serveurs dédiés › IP › Déplacer) au fil des migrations.',
+    acceptWarnings: 'Démarrer malgré les avertissements ci-dessus.',
+    start: 'Démarrer la maintenance de {{host}}',
+    blocked: 'Une vérification a échoué : corrigez, puis vérifiez à nouveau.',
+    status: {
+      running: 'en cours',
+      interrupted: 'interrompue',
+      failed: 'en échec',
+      cancelled: 'abandonnée',
+      done: 'terminée',
+    },
+    statusLine: 'État : {{status}}',
+    interruptedHelp:
+      'Plus rien ne tourne (l’application a été fermée ou la tâche annulée) : reprenez-la, ou abandonnez-la.',
+    failedHelp:
+      'Une étape a échoué : corrigez la cause, puis reprenez (l’étape échouée est relancée), ou abandonnez.',
+    steps: {
+      migrate: 'Migrer {{vm}} vers {{to}}',
+      'noout-set': 'Activer noout',
+      reboot: 'Redémarrer {{host}}',
+      'wait-clean': 'Attendre que tous les PG soient active+clean',
+      'noout-unset': 'Désactiver noout',
+    },
+    stepState: {
+      pending: 'à faire',
+      running: 'en cours',
+      waiting: 'vous attend',
+      done: 'fait',
+      skipped: 'sautée',
+      failed: 'en échec',
+    },
+    rebootNow: 'Redémarrez {{host}} maintenant',
+    rebootNowHelp:
+      'Ses VM sont parties et noout est actif. La tâche continue seule dès qu’elle a vu {{host}} se déconnecter puis revenir (ou son boot id changer).',
+    rebooted: 'J’ai redémarré {{host}}',
+    gateway: 'Dans {{vm}} : passerelle {{old}} → {{new}}',
+    resume: 'Reprendre',
+    abort: 'Abandonner',
+    keepNoout: 'Laisser noout actif (par ex. l’hôte est encore éteint)',
+    abortConfirm: 'Abandonner la maintenance de {{host}} ? Une migration en cours est annulée.',
+  },
 }

@@ -9,6 +9,7 @@ import { HostErrors } from './HostErrors'
 import { HostGraphs } from './HostGraphs'
 import { HostOverview } from './HostOverview'
 import { HostStatus } from './HostStatus'
+import { MaintenanceButton } from '../maintenance/MaintenanceButton'
 
 const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
 
@@ -68,6 +69,7 @@ export function HostDetail({ host }: { host: string }) {
         >
           {t('hosts.runDoctor')}
         </button>
+        <MaintenanceButton host={host} online={state.status === 'online'} />
         {state.connectMs !== undefined && state.status === 'online' && (
           <span className="muted small">{t('hosts.connectedIn', { ms: state.connectMs })}</span>
         )}

@@ -1,0 +1,395 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../../shared/maintenance'
+import { useApi } from '../../api/context'
+import { formatKiB } from '../../format'
+import { useJobsStore } from '../../store/jobs'
+import { ErrorBox } from '../ceph/ErrorBox'
+import { isActive } from './use-maintenance'
+import '../migration/migration.css'
+import './maintenance.css'
+
+const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const
+
+/**
+ * The maintenance sheet: before the start, the pre-checks with their reasons and fixes, the
+ * migrations with adjustable destinations and each destination's capacity, how noout and the reboot
+ * will happen; once started (or found unfinished after a restart), every step with its state and
+ * message, the reboot prompt, each migration's gateway checklist, and resume / abort.
+ */
+export function MaintenanceSheet({
+  host,
+  record,
+  onClose,
+}: {
+  host: string
+  record: MaintenanceRecord | null
+  onClose: () => void
+}) {
+  const { t } = useTranslation()
+  const [startedId, setStartedId] = useState<string | null>(null)
+  const showRecord = record !== null && record.host === host && (record.id === startedId || isActive(record))
+  return (
+    <div className="sheet-backdrop" role="presentation">
+      <section
+        className="sheet maintenance-sheet"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="maintenance-title"
+        data-testid="maintenance-sheet"
+      >
+        <header className="sheet-header">
+          <h1 id="maintenance-title">{t('maintenance.title', { host })}</h1>
+          <button type="button" className="link" onClick={onClose} data-testid="maintenance-close">
+            {t('maintenance.close')}
+          </button>
+        </header>
+        {showRecord ? (
+          <Progress record={record} />
+        ) : (
+          <PlanView host={host} onStarted={(started) => setStartedId(started.id)} />
+        )}
+      </section>
+    </div>
+  )
+}
+
+function PlanView({ host, onStarted }: { host: string; onStarted: (record: MaintenanceRecord) => void }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const [plan, setPlan] = useState<MaintenancePlan | null>(null)
+  const [error, setError] = useState<ApiErrorData | null>(null)
+  const [destinations, setDestinations] = useState<Record<string, string>>({})
+  const [failoverAck, setFailoverAck] = useState(false)
+  const [acceptWarnings, setAcceptWarnings] = useState(false)
+  const [starting, setStarting] = useState(false)
+
+  async function check(overrides = destinations): Promise<void> {
+    setPlan(null)
+    setError(null)
+    try {
+      setPlan(await api.call('maintenance.plan', { host, destinations: overrides }))
+    } catch (failure) {
+      setError(ApiError.from(failure).toData())
+    }
+  }
+
+  useEffect(() => {
+    void check()
+    // Planned once when the sheet opens; a destination change or "Check again" plans again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [host])
+
+  async function start(): Promise<void> {
+    setStarting(true)
+    setError(null)
+    try {
+      onStarted(await api.call('maintenance.start', { host, destinations, acceptWarnings }))
+    } catch (failure) {
+      setError(ApiError.from(failure).toData())
+    } finally {
+      setStarting(false)
+    }
+  }
+
+  const warnings = plan?.checks.filter((check) => check.status === 'warn') ?? []
+  const failovers = plan?.moves.filter((move) => move.failoverIp) ?? []
+  const canStart =
+    !!plan &&
+    plan.canStart &&
+    (warnings.length === 0 || acceptWarnings) &&
+    (failovers.length === 0 || failoverAck) &&
+    !starting
+
+  return (
+    <>
+      <p className="muted small">{t('maintenance.intro', { host })}</p>
+      <h2>
+        {t('maintenance.checks')}{' '}
+        <button type="button" className="link small" onClick={() => void check()}>
+          {t('maintenance.checkAgain')}
+        </button>
+      </h2>
+      {!plan && !error && <p className="muted">{t('maintenance.checking')}</p>}
+      {error && <ErrorBox title={t('maintenance.blocked')} error={error} testId="maintenance-error" />}
+      {plan && (
+        <>
+          <ul className="checks" data-testid="maintenance-checks">
+            {plan.checks.map((check) => (
+              <li
+                key={check.id}
+                className={`check check-${check.status}`}
+                data-check={check.id}
+                data-status={check.status}
+              >
+                <span className="check-mark">{MARKS[check.status]}</span> {check.message}
+                {check.fix && <pre className="ceph-fix">{check.fix}</pre>}
+              </li>
+            ))}
+          </ul>
+
+          <h2>{t('maintenance.moves')}</h2>
+          {plan.moves.length === 0 ? (
+            <p className="muted">{t('maintenance.noMoves', { host })}</p>
+          ) : (
+            <table className="table" data-testid="maintenance-moves">
+              <thead>
+                <tr>
+                  <th>{t('maintenance.vm')}</th>
+                  <th>{t('maintenance.memory')}</th>
+                  <th>{t('maintenance.failoverIp')}</th>
+                  <th>{t('maintenance.destination')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {plan.moves.map((move) => (
+                  <tr key={move.uuid}>
+                    <td>{move.name}</td>
+                    <td>{formatKiB(move.memoryKiB)}</td>
+                    <td>{move.failoverIp ?? '–'}</td>
+                    <td>
+                      <select
+                        value={move.to}
+                        data-testid={`maintenance-destination-${move.name}`}
+                        onChange={(event) => {
+                          const next = { ...destinations, [move.uuid]: event.target.value }
+                          setDestinations(next)
+                          void check(next)
+                        }}
+                      >
+                        {plan.destinations.map((destination) => (
+                          <option
+                            key={destination.host}
+                            value={destination.host}
+                            disabled={!destination.online}
+                          >
+                            {destination.host}
+                            {destination.online ? '' : ` (${t('maintenance.offline')})`}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="small" data-testid="maintenance-capacity">
+            {t('maintenance.capacity')}:{' '}
+            {plan.destinations
+              .map(
+                (destination) =>
+                  `${destination.host} — ${
+                    destination.online
+                      ? t('maintenance.free', {
+                          free: formatKiB(destination.freeKiB),
+                          planned: formatKiB(destination.plannedKiB),
+                        })
+                      : t('maintenance.offline')
+                  }`,
+              )
+              .join(' · ')}
+          </p>
+
+          <h2>{t('maintenance.noout')}</h2>
+          <p className="small" data-testid="maintenance-noout">
+            {plan.noout.node
+              ? t('maintenance.nooutNode', { node: plan.noout.node })
+              : t('maintenance.nooutCluster')}{' '}
+            <span className="muted">{plan.noout.reason}</span>
+          </p>
+          <h2>{t('maintenance.reboot')}</h2>
+          <p className="small">
+            {plan.rebootCommand
+              ? t('maintenance.rebootCommand', { command: plan.rebootCommand })
+              : t('maintenance.rebootUser', { host })}
+          </p>
+
+          {failovers.length > 0 && (
+            <Ack checked={failoverAck} onChange={setFailoverAck} testId="maintenance-failover-ack">
+              {t('maintenance.failoverAck')}
+            </Ack>
+          )}
+          {warnings.length > 0 && (
+            <Ack checked={acceptWarnings} onChange={setAcceptWarnings} testId="maintenance-accept-warnings">
+              {t('maintenance.acceptWarnings')}
+            </Ack>
+          )}
+          {!plan.canStart && <p className="error">{t('maintenance.blocked')}</p>}
+          <button disabled={!canStart} onClick={() => void start()} data-testid="maintenance-start">
+            {t('maintenance.start', { host })}
+          </button>
+        </>
+      )}
+    </>
+  )
+}
+
+function Progress({ record }: { record: MaintenanceRecord }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const job = useJobsStore((state) =>
+    record.jobId ? state.jobs.find((candidate) => candidate.id === record.jobId) : undefined,
+  )
+  const [error, setError] = useState<ApiErrorData | null>(null)
+  const [aborting, setAborting] = useState(false)
+  const [keepNoout, setKeepNoout] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  async function act(action: () => Promise<unknown>): Promise<void> {
+    setBusy(true)
+    setError(null)
+    try {
+      await action()
+      setAborting(false)
+    } catch (failure) {
+      setError(ApiError.from(failure).toData())
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const { host } = record
+  const unfinished = isActive(record)
+  return (
+    <div data-testid="maintenance-progress" data-status={record.status}>
+      <p>
+        <strong>{t('maintenance.statusLine', { status: t(`maintenance.status.${record.status}`) })}</strong>
+        {record.status === 'running' && job?.progress !== undefined && (
+          <progress className="maintenance-bar" max={1} value={job.progress} />
+        )}
+      </p>
+      {record.status === 'interrupted' && <p className="muted">{t('maintenance.interruptedHelp')}</p>}
+      {record.status === 'failed' && <p className="muted">{t('maintenance.failedHelp')}</p>}
+      {record.outcome && <p data-testid="maintenance-outcome">{record.outcome}</p>}
+      {record.error && record.status !== 'done' && (
+        <ErrorBox
+          title={t(`maintenance.status.${record.status}`)}
+          error={record.error}
+          testId="maintenance-record-error"
+        />
+      )}
+      <ol className="maintenance-steps" data-testid="maintenance-steps">
+        {record.steps.map((step) => (
+          <StepRow key={step.id} step={step} host={host}>
+            {step.kind === 'reboot' && step.state === 'waiting' && record.status === 'running' && (
+              <div className="maintenance-reboot" data-testid="maintenance-reboot">
+                <strong>{t('maintenance.rebootNow', { host })}</strong>
+                <p className="small">{t('maintenance.rebootNowHelp', { host })}</p>
+                <button
+                  disabled={busy}
+                  data-testid="maintenance-rebooted"
+                  onClick={() => void act(() => api.call('maintenance.confirmReboot', { id: record.id }))}
+                >
+                  {t('maintenance.rebooted', { host })}
+                </button>
+              </div>
+            )}
+          </StepRow>
+        ))}
+      </ol>
+      {error && <ErrorBox title={t('maintenance.blocked')} error={error} testId="maintenance-action-error" />}
+      {unfinished && (
+        <div className="maintenance-actions">
+          {(record.status === 'interrupted' || record.status === 'failed') && (
+            <button
+              disabled={busy}
+              data-testid="maintenance-resume"
+              onClick={() => void act(() => api.call('maintenance.resume', { id: record.id }))}
+            >
+              {t('maintenance.resume')}
+            </button>
+          )}
+          {!aborting ? (
+            <button disabled={busy} data-testid="maintenance-abort" onClick={() => setAborting(true)}>
+              {t('maintenance.abort')}
+            </button>
+          ) : (
+            <span className="maintenance-abort-confirm">
+              {t('maintenance.abortConfirm', { host })}{' '}
+              {record.nooutSet && (
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={keepNoout}
+                    onChange={(event) => setKeepNoout(event.target.checked)}
+                  />{' '}
+                  {t('maintenance.keepNoout')}
+                </label>
+              )}{' '}
+              <button
+                disabled={busy}
+                className="danger"
+                data-testid="maintenance-abort-confirm"
+                onClick={() => void act(() => api.call('maintenance.abort', { id: record.id, keepNoout }))}
+              >
+                {t('maintenance.abort')}
+              </button>
+            </span>
+          )}
+        </div>
+      )}
+    </div>
+  )
+}
+
+function StepRow({
+  step,
+  host,
+  children,
+}: {
+  step: MaintenanceStep
+  host: string
+  children?: React.ReactNode
+}) {
+  const { t } = useTranslation()
+  const gateway = step.followUps?.gateway
+  return (
+    <li className={`maintenance-step step-${step.state}`} data-step={step.id} data-state={step.state}>
+      <div>
+        <strong>{t(`maintenance.steps.${step.kind}`, { vm: step.vm, to: step.to, host })}</strong>{' '}
+        <span className="muted small">{t(`maintenance.stepState.${step.state}`)}</span>
+      </div>
+      {step.message && <div className="small">{step.message}</div>}
+      {gateway && step.followUps && (
+        <details open>
+          <summary className="small">
+            {t('maintenance.gateway', { vm: step.vm, old: gateway.old ?? '?', new: gateway.new })}
+          </summary>
+          <pre className="ceph-fix">{step.followUps.commands.join('\n')}</pre>
+          {step.followUps.notes.map((note) => (
+            <div key={note} className="muted small">
+              {note}
+            </div>
+          ))}
+        </details>
+      )}
+      {children}
+    </li>
+  )
+}
+
+function Ack({
+  checked,
+  onChange,
+  testId,
+  children,
+}: {
+  checked: boolean
+  onChange: (value: boolean) => void
+  testId: string
+  children: React.ReactNode
+}) {
+  return (
+    <label className="maintenance-ack">
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+        data-testid={testId}
+      />{' '}
+      {children}
+    </label>
+  )
+}

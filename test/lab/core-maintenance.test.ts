@@ -1,0 +1,262 @@
+/**
+ * Host maintenance against the real lab. The lab's OSDs and monitor are not on the hypervisors, so
+ * the per-host Ceph checks must say so (pass with the reason) and noout is cluster-wide.
+ *
+ * - the plan: every pre-check with its reason, the capacity plan, the privilege check failing with
+ *   the exact caps for client.libvirt alone;
+ * - draining hv1: labvm1 migrated through the engine (with its gateway checklist), noout set, the
+ *   reboot simulated by killing hv1's sshd and every session (`lab sshd hv1 kill`, then `start`): the
+ *   job sees hv1 go offline and come back, waits for the PGs, unsets noout; labvm1 goes back to hv1;
+ * - resumable and abortable: a maintenance of hv3 (nothing running) paused at the reboot, the app
+ *   "restarted" (a second core on the same config directory) finds it interrupted, resumes it,
+ *   refuses a reboot confirmation that nothing proves, and aborting unsets noout.
+ * Leaves labvm1 on hv1, no flags, no maintenance file outside its temporary directory.
+ */
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCoreWithContext, type Core } from '../../src/main/core/core'
+import type { Job } from '../../src/shared/jobs'
+import type { MaintenancePlan, MaintenanceRecord } from '../../src/shared/maintenance'
+import { labCore, type LabCore } from '../support/lab-core'
+import { faults, labCmd, labGuest, requireLab, virsh, waitFor } from './support/lab'
+
+const VM = labGuest('labvm1')
+let lab: LabCore
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the cluster file as JSON
+const withMaint = (cluster: Record<string, any>) => {
+  cluster.ceph.privilegedClientId = 'hyperdesk-maint'
+}
+const fast = { maintenance: { pollMs: 250, cleanPollMs: 1000 } }
+
+const current = async (core: Core) =>
+  ((await core.call('maintenance.current', {})) as { record: MaintenanceRecord | null }).record
+
+async function untilStep(core: Core, predicate: (record: MaintenanceRecord) => boolean, what: string) {
+  return waitFor(
+    what,
+    async () => {
+      const record = await current(core)
+      if (record && (record.status === 'failed' || record.status === 'cancelled'))
+        throw new Error(`maintenance ${record.status}: ${JSON.stringify(record.error)}`)
+      return record && predicate(record) ? record : undefined
+    },
+    90_000,
+    250,
+  )
+}
+
+async function osdFlags(): Promise<string[]> {
+  return JSON.parse(await labCmd('ceph', 'osd', 'dump', '-f', 'json')).flags_set
+}
+
+async function runningOn(vm: string): Promise<string[]> {
+  const hosts: string[] = []
+  for (const host of ['hv1', 'hv2', 'hv3'] as const)
+    if ((await virsh(host, `domstate ${vm}`)).trim() === 'running') hosts.push(host)
+  return hosts
+}
+
+beforeAll(async () => {
+  await requireLab()
+  lab = await labCore(withMaint, fast)
+  await lab.waitForInventory()
+}, 60_000)
+
+afterAll(async () => {
+  await faults.sshd('hv1', 'start').catch(() => undefined)
+  await labCmd('ceph', 'osd', 'unset', 'noout').catch(() => undefined)
+  await lab?.cleanup()
+})
+
+describe('host maintenance (core)', () => {
+  it('plans hv1: each pre-check with its reason, the capacity plan, noout cluster-wide', async () => {
+    const plan = (await lab.core.call('maintenance.plan', { host: 'hv1' })) as MaintenancePlan
+    const byId = Object.fromEntries(plan.checks.map((check) => [check.id, check]))
+    expect(byId['host-online']!.status).toBe('pass')
+    expect(byId['ceph-health']).toMatchObject({ status: 'pass', message: 'Ceph is HEALTH_OK.' })
+    expect(byId.osds!.status).toBe('pass')
+    expect(byId.osds!.message).toMatch(
+      /hv1 holds no OSDs: the CRUSH map has no host bucket named hv1.*ceph-a-sata/,
+    )
+    expect(byId.monitors!.message).toMatch(
+      /No monitor runs on hv1; 1 of 1 in quorum \(a 10\.77\.0\.254:6789\)/,
+    )
+    expect(byId.autostart!.status).toBe('pass')
+    // Debian 12's libvirt-guests is enabled but its ON_BOOT default is ignore.
+    expect(byId['libvirt-guests']).toMatchObject({
+      status: 'pass',
+      message: expect.stringMatching(/enabled, ON_BOOT=ignore/),
+    })
+    expect(byId.privilege!.message).toMatch(/client\.hyperdesk-maint/)
+    expect(byId.privilege!.status).toBe('pass')
+    expect(plan.moves).toHaveLength(1)
+    const move = plan.moves[0]!
+    expect(move).toMatchObject({
+      uuid: VM.uuid,
+      name: 'labvm1',
+      memoryKiB: 131072,
+    })
+    expect(['hv2', 'hv3']).toContain(move.to)
+    expect(byId[`capacity:${move.to}`]!.message).toMatch(/labvm1 need 128 MiB of \d+ MiB free/)
+    expect(plan.noout.node).toBeUndefined()
+    expect(plan.noout.reason).toMatch(/owns no OSD/)
+    expect(plan.canStart).toBe(true)
+
+    // Destinations can be chosen.
+    const other = move.to === 'hv2' ? 'hv3' : 'hv2'
+    const chosen = (await lab.core.call('maintenance.plan', {
+      host: 'hv1',
+      destinations: { [VM.uuid]: other },
+    })) as MaintenancePlan
+    expect(chosen.moves[0]!.to).toBe(other)
+
+    // client.libvirt alone cannot set noout: the plan says so, with the caps to create.
+    const plain = await labCore()
+    try {
+      await plain.waitForStatus('hv2', 'online')
+      const refused = (await plain.core.call('maintenance.plan', { host: 'hv3' })) as MaintenancePlan
+      const privilege = refused.checks.find((check) => check.id === 'privilege')!
+      expect(privilege.status).toBe('fail')
+      expect(privilege.message).toMatch(/client\.libvirt may not run `ceph osd set noout` \(EACCES\)/)
+      expect(privilege.fix).toContain('allow command "osd set" with key=noout')
+      expect(refused.canStart).toBe(false)
+    } finally {
+      await plain.cleanup()
+    }
+  }, 60_000)
+
+  it('drains hv1: migrates labvm1, sets noout, waits for the reboot and the PGs, unsets noout', async () => {
+    const started = Date.now()
+    let record = (await lab.core.call('maintenance.start', {
+      host: 'hv1',
+      acceptWarnings: true,
+    })) as MaintenanceRecord
+    const to = record.plan.moves[0]!.to
+    expect(record.steps.map((step) => step.kind)).toEqual([
+      'migrate',
+      'noout-set',
+      'reboot',
+      'wait-clean',
+      'noout-unset',
+    ])
+    try {
+      record = await untilStep(
+        lab.core,
+        (r) => r.steps.find((step) => step.kind === 'reboot')?.state === 'waiting',
+        'the maintenance waiting for the reboot',
+      )
+      console.log(`migration + noout took ${Date.now() - started} ms`)
+      const migrate = record.steps[0]!
+      expect(migrate.state).toBe('done')
+      expect(migrate.message).toMatch(new RegExp(`labvm1 migrated from hv1 to ${to}`))
+      expect(migrate.followUps?.gateway.new).toBe(to === 'hv2' ? '10.77.12.254' : '10.77.13.254')
+      expect(await runningOn('labvm1')).toEqual([to])
+      expect(record.steps[1]!.message).toMatch(/^ceph osd set noout \(on hv[23]\)/)
+      expect(await osdFlags()).toContain('noout')
+      expect(record.steps[2]!.message).toMatch(/Reboot hv1 now/)
+
+      // The "reboot": every SSH session of hv1 dies, then sshd comes back.
+      await faults.sshd('hv1', 'kill')
+      await lab.waitForStatus('hv1', 'offline', 20_000).catch(() => undefined)
+      await faults.sshd('hv1', 'start')
+      const job = await lab.waitForJob(record.jobId!, 90_000)
+      expect(job.state).toBe('succeeded')
+      record = (await current(lab.core))!
+      expect(record.status).toBe('done')
+      expect(record.sawOffline).toBe(true)
+      expect(record.steps[2]!.message).toMatch(
+        /hv1 was offline and is back online; its boot id did not change/,
+      )
+      expect(record.steps[3]!.message).toMatch(/All \d+ PGs active\+clean, 4\/4 OSDs up/)
+      expect(record.steps[4]!.message).toMatch(/^ceph osd unset noout on hv/)
+      expect(await osdFlags()).not.toContain('noout')
+      console.log(`whole maintenance took ${Date.now() - started} ms`)
+    } finally {
+      const left = await current(lab.core)
+      if (left && left.status !== 'done' && left.status !== 'cancelled')
+        await lab.core.call('maintenance.abort', { id: left.id }).catch(() => undefined)
+      await faults.sshd('hv1', 'start')
+      await lab.waitForStatus('hv1', 'online', 60_000)
+      await lab.waitForInventory()
+      // labvm1 back home.
+      if ((await runningOn('labvm1')).includes(to)) {
+        const back = await lab.runJob('vm.migrate', { uuid: VM.uuid, to: 'hv1', acceptWarnings: true })
+        expect(back.state).toBe('succeeded')
+      }
+      expect(await runningOn('labvm1')).toEqual(['hv1'])
+    }
+  }, 180_000)
+
+  it('is resumable after a restart and abortable: abort unsets the noout it set', async () => {
+    const first = await labCore(withMaint, fast)
+    let second: Core | undefined
+    try {
+      await first.waitForInventory()
+      let record = (await first.core.call('maintenance.start', {
+        host: 'hv3',
+        acceptWarnings: true,
+      })) as MaintenanceRecord
+      expect(record.plan.moves).toEqual([])
+      expect(record.plan.checks.find((check) => check.id === 'vms')?.message).toBe(
+        'No VM runs on hv3: nothing to migrate.',
+      )
+      record = await untilStep(
+        first.core,
+        (r) => r.steps.find((step) => step.kind === 'reboot')?.state === 'waiting',
+        'hv3 waiting for its reboot',
+      )
+      expect(await osdFlags()).toContain('noout')
+      // The app goes away: its job is stopped and the record stays on disk.
+      const cancelled = (await first.core.call('jobs.cancel', { id: record.jobId! })) as Job
+      await first.waitForJob(cancelled.id)
+      await first.core.close()
+
+      const opened = await createCoreWithContext({
+        configPath: path.join(first.dir, 'cluster.json'),
+        home: first.dir,
+        version: 'lab',
+        globalKnownHostsFiles: [],
+        ...fast,
+      })
+      second = opened.core
+      record = (await current(second))!
+      expect(record.status).toBe('interrupted')
+      expect(record.nooutSet).toEqual({})
+      expect(record.steps.map((step) => step.state)).toEqual(['done', 'pending', 'pending', 'pending'])
+
+      await waitFor(
+        'hv3 online in the new core',
+        () => opened.context.hosts.get('hv3').current.status === 'online',
+        30_000,
+      )
+      await second.call('maintenance.resume', { id: record.id })
+      record = await untilStep(
+        second,
+        (r) => r.steps.find((step) => step.kind === 'reboot')?.state === 'waiting',
+        'hv3 waiting again after resume',
+      )
+      // Done steps are not run again: noout stays set, once.
+      expect(record.steps[0]).toMatchObject({
+        state: 'done',
+        message: expect.stringMatching(/^ceph osd set noout/),
+      })
+      expect(await osdFlags()).toContain('noout')
+      // "I rebooted it" while nothing shows a reboot: refused in words, still waiting.
+      await second.call('maintenance.confirmReboot', { id: record.id })
+      record = await untilStep(
+        second,
+        (r) => /has not rebooted yet/.test(r.steps[1]!.message ?? ''),
+        'the unproven reboot refused',
+      )
+      expect(record.steps[1]!.state).toBe('waiting')
+
+      record = (await second.call('maintenance.abort', { id: record.id })) as MaintenanceRecord
+      expect(record.status).toBe('cancelled')
+      expect(record.outcome).toMatch(/^Aborted; noout unset \(ceph osd unset noout on hv/)
+      expect(await osdFlags()).not.toContain('noout')
+    } finally {
+      await second?.close()
+      await first.cleanup()
+    }
+  }, 120_000)
+})

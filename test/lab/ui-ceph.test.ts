@@ -1,0 +1,137 @@
+/**
+ * The Ceph panel and the maintenance sheet in browser mode against the real lab:
+ * - as client.libvirt: health OK with the OSD tree, monitors and pools; a stopped OSD shows as down
+ *   with its check in plain words (French UI); "Set noout" is refused with the exact caps;
+ * - with client.hyperdesk-maint: the maintenance sheet of hv3 (nothing runs there) shows its
+ *   pre-checks and plan, starts, reaches "reboot hv3 now" with noout set, and Abort unsets noout.
+ * Screenshots in test-results/screenshots/ceph-*.png and maintenance-*.png. Leaves no flag, every OSD up.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
+import { launchChromium, screenshotPath } from '../support/browser'
+import { labCore, type LabCore } from '../support/lab-core'
+import { faults, labCmd, LAB_HOSTS, requireLab } from './support/lab'
+
+const rendererDir = path.resolve(__dirname, '../../out/renderer')
+let browser: Browser
+let plain: { lab: LabCore; server: BrowserServer }
+let privileged: { lab: LabCore; server: BrowserServer }
+
+async function serve(edit?: (cluster: Record<string, unknown>) => void) {
+  const lab = await labCore(edit)
+  await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
+  return { lab, server: await startBrowserServer({ core: lab.core, staticDir: rendererDir }) }
+}
+
+async function open(url: string, locale: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale, viewport: { width: 1280, height: 900 } })).newPage()
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`))
+  await page.goto(url)
+  return page
+}
+
+async function osdFlags(): Promise<string[]> {
+  return JSON.parse(await labCmd('ceph', 'osd', 'dump', '-f', 'json')).flags_set
+}
+
+beforeAll(async () => {
+  await requireLab()
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error('Build the renderer first: npm run build')
+  ;[plain, privileged] = await Promise.all([
+    serve(),
+    serve((cluster) => {
+      ;(cluster.ceph as Record<string, unknown>).privilegedClientId = 'hyperdesk-maint'
+    }),
+  ])
+  browser = await launchChromium()
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  for (const side of [plain, privileged]) {
+    await side?.server.close()
+    await side?.lab.cleanup()
+  }
+  await faults.osd(3, 'start').catch(() => undefined)
+  await labCmd('ceph', 'osd', 'unset', 'noout').catch(() => undefined)
+})
+
+describe('Ceph panel (browser)', () => {
+  it('shows health, OSDs, monitors and pools; a stopped OSD; noout refused with the caps', async () => {
+    const page = await open(plain.server.url, 'en-US')
+    await page.getByTestId('show-ceph').click()
+    await expect
+      .poll(() => page.getByTestId('ceph-health').first().getAttribute('data-health'), { timeout: 30_000 })
+      .toBe('HEALTH_OK')
+    expect(await page.getByTestId('ceph-osds').locator('tr[data-up="true"]').count()).toBe(4)
+    expect(await page.getByTestId('ceph-monitors').textContent()).toContain('10.77.0.254:6789')
+    expect(await page.getByTestId('ceph-pools').textContent()).toContain('libvirt-sata')
+    await page.screenshot({ path: screenshotPath('ceph-panel'), fullPage: true })
+
+    await page.getByTestId('ceph-noout-toggle').click()
+    const refusal = page.getByTestId('ceph-refusal')
+    await refusal.waitFor({ timeout: 30_000 })
+    const text = (await refusal.textContent()) ?? ''
+    expect(text).toMatch(/client\.libvirt may not run `ceph osd set noout`/)
+    expect(text).toContain('allow command "osd set" with key=noout')
+    expect(text).toContain('NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd set noout')
+    await refusal.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('ceph-noout-refused'), fullPage: true })
+    expect(await osdFlags()).not.toContain('noout')
+    await page.context().close()
+  }, 90_000)
+
+  it('shows a stopped OSD as down with the check explained (French)', async () => {
+    await faults.osd(3, 'stop')
+    try {
+      const page = await open(plain.server.url, 'fr-FR')
+      await page.getByTestId('show-ceph').click()
+      await expect
+        .poll(() => page.locator('[data-osd="3"]').getAttribute('data-up'), { timeout: 30_000 })
+        .toBe('false')
+      const check = page.locator('[data-check="OSD_DOWN"]')
+      await check.waitFor({ timeout: 30_000 })
+      expect(await check.textContent()).toMatch(/Un ou plusieurs OSD sont arrêtés/)
+      expect(await page.locator('[data-osd="3"]').textContent()).toContain('arrêté')
+      await page.screenshot({ path: screenshotPath('ceph-osd-down-fr'), fullPage: true })
+      await page.context().close()
+    } finally {
+      await faults.osd(3, 'start')
+    }
+  }, 90_000)
+})
+
+describe('maintenance sheet (browser)', () => {
+  it('plans hv3, starts, waits for the reboot with noout set, and Abort unsets noout', async () => {
+    const page = await open(privileged.server.url, 'en-US')
+    await page.getByTestId('tree-host-hv3').click()
+    await page.getByTestId('open-maintenance').click()
+    const checks = page.getByTestId('maintenance-checks')
+    await checks.waitFor({ timeout: 60_000 })
+    expect(await checks.locator('[data-check="osds"]').textContent()).toMatch(/hv3 holds no OSDs/)
+    expect(await checks.locator('[data-check="privilege"]').getAttribute('data-status')).toBe('pass')
+    expect(await page.getByTestId('maintenance-noout').textContent()).toContain('The whole cluster')
+    await page.screenshot({ path: screenshotPath('maintenance-plan') })
+
+    await page.getByTestId('maintenance-start').click()
+    const reboot = page.getByTestId('maintenance-reboot')
+    await reboot.waitFor({ timeout: 60_000 })
+    expect(await reboot.textContent()).toContain('Reboot hv3 now')
+    expect(await osdFlags()).toContain('noout')
+    await page.screenshot({ path: screenshotPath('maintenance-reboot') })
+
+    await page.getByTestId('maintenance-abort').click()
+    await page.getByTestId('maintenance-abort-confirm').click()
+    await expect
+      .poll(() => page.getByTestId('maintenance-progress').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('cancelled')
+    expect(await page.getByTestId('maintenance-outcome').textContent()).toMatch(/noout unset/)
+    expect(await osdFlags()).not.toContain('noout')
+    await page.screenshot({ path: screenshotPath('maintenance-aborted') })
+    await page.context().close()
+  }, 120_000)
+})
