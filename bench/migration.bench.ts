@@ -80,6 +80,8 @@ describe('live migration', () => {
       raw.push((await timed(() => bare('hv2', 'hv1'))).ms)
     }
     const ratio = median(app) / median(raw)
+    const phase = (pattern: RegExp) =>
+      Math.round(median(phases.map((line) => Number(pattern.exec(line)?.[1] ?? NaN)).filter(Number.isFinite)))
     const ms = (values: number[]) => values.map((v) => Math.round(v)).join(', ')
     report.push(
       `live migration of ${VM.name} (128 MiB, TCG guest) hv1→hv2 and back, ${RUNS * 2} migrations each way of doing it, same run:`,
@@ -87,6 +89,7 @@ describe('live migration', () => {
       `  through the app (vm.migrate job, call → job ended):           median ${Math.round(median(app))} ms (${ms(app)})`,
       `    of which virsh migrate itself (job durationMs):                median ${Math.round(median(appMigrationOnly))} ms`,
       `  ratio app / bare: ${ratio.toFixed(3)}× (target ≤ 1.05×)`,
+      `  median pre-checks ${phase(/Pre-checks took (\d+) ms/)} ms, median read-back ${phase(/Read-back of both hosts took (\d+) ms/)} ms`,
       '  the app’s phases, per migration:',
       ...phases.map((line) => `    ${line}`),
     )

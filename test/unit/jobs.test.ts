@@ -66,6 +66,24 @@ describe('JobManager', () => {
     await fixed.done
     expect(() => jobs.cancel('nope')).toThrow(/No job/)
   })
+
+  it('a job that completes although a cancel arrived meanwhile succeeded, and says the cancel came too late', async () => {
+    const jobs = new JobManager(() => {})
+    let finish: () => void = () => {}
+    const late = jobs.start({
+      kind: 't',
+      title: 'c',
+      cancellable: true,
+      run: () => new Promise<string>((resolve) => (finish = () => resolve('done'))),
+    })
+    jobs.cancel(late.job.id)
+    finish()
+    expect(await late.done).toBe('done')
+    expect(late.job.state).toBe('succeeded')
+    expect(late.job.log.map((line) => line.text)).toContain(
+      'The cancel came too late: the operation had already completed.',
+    )
+  })
 })
 
 describe('KeyedMutex', () => {

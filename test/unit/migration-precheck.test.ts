@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ResolvedHost } from '../../src/shared/contract'
-import type { HostState } from '../../src/shared/hosts'
-import type { HostInventory, Vm } from '../../src/shared/inventory'
-import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
-import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import { planMigration } from '../../src/main/core/migration/precheck'
-import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
-import { SECTION_MARKER } from '../../src/main/core/inventory/host-batch'
+import { fakeDeps, fakeInventory, fakeRunner } from '../support/fake-migration-hosts'
 
 /**
  * The pre-checks the lab cannot break safely (memory, local disks, bridges, managed save, CPU, a
@@ -25,56 +19,11 @@ const XML = `<domain type='kvm'>
   </devices>
 </domain>`
 
-type Answers = Record<string, string>
-
-function fakeRunner(byHost: Record<string, Answers>, existing: string[]): RemoteRunner {
-  const result = (stdout: string): RemoteResult => ({ stdout, stderr: '', exitCode: 0, durationMs: 1 })
-  return {
-    async run(host, argv) {
-      if (argv.includes('hyperdesk-paths')) return result(argv.filter((a) => existing.includes(a)).join('\n'))
-      const ids = [...(argv.at(-1) ?? '').matchAll(/echo @@hyperdesk-section ([^;\s]+)/g)].map((m) => m[1]!)
-      const answers = byHost[host] ?? {}
-      return result(ids.map((id) => `${SECTION_MARKER}${id}\n${answers[id] ?? ''}`).join('\n'))
-    },
-    virsh: () => Promise.reject(new Error('not used')),
-    virshBatch: () => Promise.reject(new Error('not used')),
-    ceph: () => Promise.reject(new Error('not used')),
-    rbd: () => Promise.reject(new Error('not used')),
-    stream: () => Promise.reject(new Error('not used')),
-  }
-}
-
-function inventory(): InventoryService {
-  const host = (name: string, cpuModel: string, state: 'running' | 'shutoff'): HostInventory => ({
-    host: name,
-    reachable: true,
-    facts: { cpuModel },
-    domains: [{ uuid: UUID, name: 'web1', state, autostart: false, managedSave: false }],
-    refreshedAt: 0,
-  })
-  const hosts = [host('hv1', 'EPYC-Rome', 'running'), host('hv2', 'Skylake-Server', 'shutoff')]
-  const vm: Vm = {
-    uuid: UUID,
-    name: 'web1',
-    runningOn: ['hv1'],
-    definedOn: ['hv1', 'hv2'],
-    missingOn: [],
-    unknownOn: [],
-    flags: [],
-  } as unknown as Vm
-  const snapshot = { hosts, vms: [vm] }
-  return {
-    refreshAll: async () => snapshot,
-    snapshot: () => snapshot,
-    host: (name: string) => hosts.find((h) => h.host === name),
-  } as unknown as InventoryService
-}
-
 describe('migration pre-checks on a fake host', () => {
   it('fails each problem with its reason', async () => {
     const runner = fakeRunner(
       {
-        hv1: { inactive: XML, live: XML, job: 'Job type:         None' },
+        hv1: { inactive: XML, live: XML, job: 'Job type:         None', state: 'running' },
         hv2: {
           inactive: XML,
           state: 'shut off',
@@ -85,24 +34,14 @@ describe('migration pre-checks on a fake host', () => {
       },
       [],
     )
-    const { plan } = await planMigration(
-      {
-        runner,
-        inventory: inventory(),
-        vmLocks: new KeyedMutex(),
-        hostNames: () => ['hv1', 'hv2'],
-        hostConfig: (name) =>
-          ({
-            name,
-            hostname: name,
-            migrationAddress: `10.0.0.${name.slice(2)}`,
-            gateway: '192.0.2.254',
-          }) as ResolvedHost,
-        hostState: (name) => ({ name, status: 'online' }) as HostState,
-        audit: async () => undefined,
-      },
-      { uuid: UUID, to: 'hv2' },
-    )
+    const inventory = fakeInventory(UUID, [
+      { name: 'hv1', cpuModel: 'EPYC-Rome', state: 'running' },
+      { name: 'hv2', cpuModel: 'Skylake-Server', state: 'shutoff' },
+    ]).inventory
+    const { plan } = await planMigration(fakeDeps(runner, inventory, ['hv1', 'hv2']), {
+      uuid: UUID,
+      to: 'hv2',
+    })
     const status = Object.fromEntries(plan.checks.map((c) => [c.id, c.status]))
     expect(plan.canStart).toBe(false)
     expect(status).toMatchObject({
@@ -130,5 +69,60 @@ describe('migration pre-checks on a fake host', () => {
     expect(message('ceph-secret')).toMatch(/no value/)
     expect(message('cpu')).toMatch(/hv1 has EPYC-Rome while hv2 has Skylake-Server/)
     expect(plan.followUps.gateway).toEqual({ old: '192.0.2.254', new: '192.0.2.254' })
+  })
+
+  // The inventory is only a first guess: every host's state is read again before migrating.
+  const CLEAN = XML.replace(/<disk type='file' device='disk'>.*?<\/disk>/s, '')
+  const healthy = (state: string) => ({
+    inactive: CLEAN,
+    live: CLEAN,
+    job: 'Job type:         None',
+    state,
+    info: 'Managed save:   no',
+    memory: 'total  :  8388608 KiB\nfree   :  8000000 KiB',
+    'secret:5a1b7e57-c3f0-4d1b-9a6e-000000000c1b': 'c2VjcmV0',
+  })
+
+  it('fails when a third host runs the VM too, though the inventory did not know', async () => {
+    const runner = fakeRunner(
+      { hv1: healthy('running'), hv2: healthy('shut off'), hv3: healthy('running') },
+      ['/srv/iso/debian.iso', '/sys/class/net/br1/bridge'],
+    )
+    const { inventory } = fakeInventory(UUID, [
+      { name: 'hv1', state: 'running' },
+      { name: 'hv2', state: 'shutoff' },
+      { name: 'hv3', state: 'shutoff' },
+    ])
+    const { plan } = await planMigration(fakeDeps(runner, inventory, ['hv1', 'hv2', 'hv3']), {
+      uuid: UUID,
+      to: 'hv2',
+    })
+    expect(plan.canStart).toBe(false)
+    expect(plan.checks.find((c) => c.id === 'source-running')).toEqual({
+      id: 'source-running',
+      status: 'fail',
+      message: 'web1 runs on hv1 and hv3 at once: stop the extra copy before anything else.',
+    })
+  })
+
+  it('migrates from where the VM really runs when the inventory was behind', async () => {
+    const runner = fakeRunner(
+      { hv1: healthy('shut off'), hv2: healthy('shut off'), hv3: healthy('running') },
+      ['/srv/iso/debian.iso', '/sys/class/net/br1/bridge'],
+    )
+    const { inventory } = fakeInventory(UUID, [
+      { name: 'hv1', state: 'running' },
+      { name: 'hv2', state: 'shutoff' },
+      { name: 'hv3', state: 'shutoff' },
+    ])
+    const { plan } = await planMigration(fakeDeps(runner, inventory, ['hv1', 'hv2', 'hv3']), {
+      uuid: UUID,
+      to: 'hv2',
+    })
+    expect(plan.from).toBe('hv3')
+    expect(plan.checks.filter((c) => c.status === 'fail')).toEqual([
+      expect.objectContaining({ id: 'cpu' }), // host-passthrough and no CPU model known for hv3, hv2
+    ])
+    expect(plan.checks.find((c) => c.id === 'source-running')?.message).toBe('web1 runs on hv3.')
   })
 })

@@ -82,9 +82,13 @@ export class JobManager {
     const done = (async () => {
       try {
         const result = await spec.run(context)
-        job.state = controller.signal.aborted ? 'cancelled' : 'succeeded'
+        // An operation that completed did happen, even if a cancel arrived meanwhile (e.g. a migration
+        // that switched over as the user pressed Cancel): only one that stopped short is 'cancelled'.
+        if (controller.signal.aborted)
+          this.appendLog(job, 'The cancel came too late: the operation had already completed.', false)
+        job.state = 'succeeded'
         job.result = result
-        if (job.state === 'succeeded') job.progress = 1
+        job.progress = 1
         return result
       } catch (error) {
         const apiError = ApiError.from(error)

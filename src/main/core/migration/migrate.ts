@@ -25,6 +25,9 @@ import { jobActive, parseDomjobinfo, progressDetail } from './progress'
  */
 
 export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600
+/** How long the read-back waits for libvirt's events before reading both hosts itself. */
+const EVENT_WAIT_MS = 2000
+const EVENT_POLL_MS = 20
 const POLL_INTERVAL_MS = 400
 const PROGRESS_MARK = '@@hyperdesk-progress'
 const LIBVIRT_LOG = '/var/log/libvirt/libvirtd.log'
@@ -35,6 +38,7 @@ export interface MigrationOptions {
   /** How long to wait for a lost source host to come back before giving up on reconciling. */
   reconcileTimeoutMs?: number
   pollIntervalMs?: number
+  eventWaitMs?: number
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -97,7 +101,18 @@ export class Migration {
       }
       context.log(poller.summary())
       if (failure?.code === 'host.offline') return this.reconcile({ plan, started, context, cause: failure })
-      if (failure) throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started)
+      const tooLate = `The cancel came too late: ${name} had already moved to ${to}.`
+      if (failure) {
+        const where = await this.whereRunning(plan).catch(() => ({ from: false, to: false, known: false }))
+        // A cancel racing the switch-over: libvirt may report the abort while the VM did move. The
+        // job then says what happened (moved, with the follow-ups), not "cancelled".
+        if (abort.reason === 'cancelled' && where.to && !where.from) {
+          context.log(tooLate)
+          return this.finish(plan, started, context, false)
+        }
+        throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started, where)
+      }
+      if (abort.reason === 'cancelled') context.log(tooLate)
       return this.finish(plan, started, context, false)
     })
   }
@@ -195,16 +210,21 @@ export class Migration {
   ): Promise<MigrationResult> {
     const { from, to, name, uuid } = plan
     const durationMs = Date.now() - started
+    const readBackStarted = Date.now()
     context.step('Checking both hosts', 0.96)
-    // Both hosts now, so the inventory shows the VM on the destination at once (events follow too).
-    const [downtimeMs] = await Promise.all([
+    // libvirt's own lifecycle events (the inventory's `virsh event` streams) say where the VM is now;
+    // both hosts are read again only when they have not said so in time (a stream down, say).
+    const [downtimeMs, confirmed] = await Promise.all([
       this.downtime(to, uuid),
-      this.deps.inventory.refreshHost(from),
-      this.deps.inventory.refreshHost(to),
+      this.movedPerEvents(from, to, uuid),
       this.deps
         .audit(from, `migrate to ${to}${reconciled ? ' (outcome read after a lost connection)' : ''}`, name)
         .catch(() => undefined),
     ])
+    if (!confirmed) {
+      context.log(`No event from ${from} and ${to} yet: reading both hosts`)
+      await Promise.all([this.deps.inventory.refreshHost(from), this.deps.inventory.refreshHost(to)])
+    }
     const onSource = this.deps.inventory.host(from)?.domains.find((domain) => domain.uuid === uuid)
     const onDestination = this.deps.inventory.host(to)?.domains.find((domain) => domain.uuid === uuid)
     if (onDestination?.state !== 'running')
@@ -217,7 +237,7 @@ export class Migration {
       )
     else if (onSource.state !== 'shutoff')
       context.log(`Warning: ${from} reports ${name} as ${onSource.state} after the migration.`)
-    context.log(`Read-back of both hosts took ${Date.now() - started - durationMs} ms`)
+    context.log(`Read-back of both hosts took ${Date.now() - readBackStarted} ms`)
     context.log(
       `${name} now runs on ${to}${downtimeMs !== undefined ? ` (downtime ${downtimeMs} ms)` : ''}; definition kept on ${from}.`,
     )
@@ -228,6 +248,21 @@ export class Migration {
       ...(downtimeMs !== undefined ? { downtimeMs } : {}),
       followUps: plan.followUps,
       ...(reconciled ? { reconciled } : {}),
+    }
+  }
+
+  /**
+   * Waits (briefly) until the inventory, fed by libvirt's events, shows the VM running on the
+   * destination and shut off on the source. In-process only: no command on the hosts.
+   */
+  private async movedPerEvents(from: string, to: string, uuid: string): Promise<boolean> {
+    const deadline = Date.now() + (this.options.eventWaitMs ?? EVENT_WAIT_MS)
+    const state = (host: string) =>
+      this.deps.inventory.host(host)?.domains.find((domain) => domain.uuid === uuid)?.state
+    for (;;) {
+      if (state(to) === 'running' && state(from) === 'shutoff') return true
+      if (Date.now() >= deadline) return false
+      await sleep(EVENT_POLL_MS)
     }
   }
 
@@ -256,9 +291,9 @@ export class Migration {
     reason: 'cancelled' | 'timeout' | undefined,
     timeoutSeconds: number,
     started: number,
+    where: { from: boolean; to: boolean },
   ): Promise<ApiError> {
     const { from, to, name } = plan
-    const where = await this.whereRunning(plan).catch(() => ({ from: false, to: false, known: false }))
     const state = where.from
       ? `${name} is still running on ${from}.`
       : where.to

@@ -1,21 +1,22 @@
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
-import type { DomainDefinition } from '../../../shared/inventory'
+import type { DomainDefinition, DomainState } from '../../../shared/inventory'
 import type { MigrationCheck, MigrationPlan } from '../../../shared/migration'
 import { isUuid } from '../../../shared/names'
 import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
-import { parseNodememstats } from '../inventory/virsh-parse'
+import { isActive } from '../inventory/cluster-model'
+import { parseNodememstats, stateFromWord } from '../inventory/virsh-parse'
 import { migrationFollowUps } from './follow-ups'
 import { jobActive, parseDomjobinfo } from './progress'
-import { runVirshSections, sectionError, sectionText } from './virsh-sections'
+import { runVirshSections, sectionError, sectionText, type Sections } from './virsh-sections'
 
 /**
- * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source
- * and the destination (two execs on each, in parallel): the destination is online and defines the VM
+ * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source,
+ * the destination and every other host (see planMigration for the execs): the destination is online and defines the VM
  * with the same UUID and the same definition (no drift), has the memory, the bridges, the ISO, the
  * Ceph secret with a value and the CPU model; the VM does not run there and has no managed save.
  */
@@ -83,66 +84,72 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   checkHostName(deps, request.to, 'destination')
   if (request.from !== undefined) checkHostName(deps, request.from, 'source')
   const uuid = request.uuid.toLowerCase()
-  const checks: MigrationCheck[] = []
-  const add = (id: string, status: MigrationCheck['status'], message: string) =>
-    checks.push({ id, status, message })
+  const to = request.to
+  const destinationState = deps.hostState(to)
+  const destinationOnline = destinationState?.status === 'online'
+  const online = (host: string) => deps.hostState(host)?.status === 'online'
 
-  // The source's definition is read while every host is refreshed, from where the VM runs as far as
-  // the inventory knows (kept current by events); read again only if the refresh says otherwise.
-  const readSource = (host: string) =>
-    runVirshSections(
-      deps.runner,
-      host,
-      [
-        { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
-        { id: 'live', command: ['dumpxml', uuid] },
-        { id: 'job', command: ['domjobinfo', uuid] },
-      ],
-      { step: `read the VM's definition on ${host}` },
-    ).then(
-      (sections) => ({ sections }),
-      (error: unknown) => ({ error: ApiError.from(error) }),
-    )
-  const guess = request.from ?? deps.inventory.snapshot().vms.find((c) => c.uuid === uuid)?.runningOn[0]
-  const early = guess && guess !== request.to ? readSource(guess) : undefined
-  const snapshot = await deps.inventory.refreshAll()
-  const vm = snapshot.vms.find((candidate) => candidate.uuid === uuid)
-  if (!vm) {
+  // Everything is read fresh, in one round of execs in parallel: the source (its definitions, job
+  // and state), then the destination's checks as soon as the source's definition is known, and the
+  // VM's state on every other online host (a copy started there behind the inventory's back would
+  // run twice). The inventory only says where to look first; a wrong guess costs one more round.
+  const cached = deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
+  const guess = request.from ?? cached?.runningOn[0]
+  const inspect = (host: string) =>
+    inspectSource(deps, { uuid, host, to, name: cached?.name, destinationOnline })
+  const early = guess !== undefined && guess !== to ? inspect(guess) : undefined
+  const elsewhere = deps
+    .hostNames()
+    .filter((host) => (early === undefined || host !== guess) && online(host))
+    .map((host) => domainState(deps.runner, host, uuid).then((state) => [host, state] as const))
+  const [stateList, earlySource] = await Promise.all([Promise.all(elsewhere), early])
+  const states = new Map<string, DomainState | null | undefined>(stateList)
+  let source = earlySource
+  if (source && guess !== undefined) states.set(guess, source.state)
+
+  // In the cluster file's order, as the inventory lists them.
+  const hosts = deps.hostNames()
+  const runningOn = hosts.filter((host) => {
+    const state = states.get(host)
+    return state ? isActive(state) : false
+  })
+  const definedOn = hosts.filter((host) => states.get(host))
+  if (definedOn.length === 0 && !source?.definition) {
     throw new ApiError({
       code: 'vm.unknown',
       message: `No VM with UUID ${uuid} on any reachable host.`,
       hint: 'Refresh the inventory; check that the hosts are online.',
     })
   }
-  const name = vm.name
-  const from = request.from ?? vm.runningOn[0] ?? vm.definedOn[0] ?? request.to
-  const to = request.to
+  const from = request.from ?? runningOn[0] ?? guess ?? definedOn[0] ?? to
   if (from === to) {
     throw new ApiError({
       code: 'vm.migrate.same-host',
       host: to,
-      message: `${name} would migrate from ${from} to itself: choose another destination.`,
+      message: `${cached?.name ?? source?.definition?.name ?? uuid} would migrate from ${from} to itself: choose another destination.`,
     })
   }
+  if (from !== guess || !source) source = await inspect(from)
+  const name = cached?.name ?? source.definition?.name ?? uuid
 
-  if (vm.runningOn.length > 1)
+  const checks: MigrationCheck[] = []
+  const add = (id: string, status: MigrationCheck['status'], message: string) =>
+    checks.push({ id, status, message })
+  if (runningOn.length > 1)
     add(
       'source-running',
       'fail',
-      `${name} runs on ${vm.runningOn.join(' and ')} at once: stop the extra copy before anything else.`,
+      `${name} runs on ${runningOn.join(' and ')} at once: stop the extra copy before anything else.`,
     )
-  else if (vm.runningOn[0] === from) add('source-running', 'pass', `${name} runs on ${from}.`)
+  else if (runningOn[0] === from) add('source-running', 'pass', `${name} runs on ${from}.`)
   else
     add(
       'source-running',
       'fail',
-      vm.runningOn[0]
-        ? `${name} runs on ${vm.runningOn[0]}, not on ${from}.`
+      runningOn[0]
+        ? `${name} runs on ${runningOn[0]}, not on ${from}.`
         : `${name} is not running: a live migration needs a running VM (start it on ${to} instead).`,
     )
-
-  const destinationState = deps.hostState(to)
-  const destinationOnline = destinationState?.status === 'online'
   add(
     'destination-online',
     destinationOnline ? 'pass' : 'fail',
@@ -163,50 +170,15 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   else
     add('migration-address', 'pass', `Migration traffic goes to ${to}'s private address ${migrationAddress}.`)
 
-  // Source: what will be migrated (live XML), its inactive definition (to compare), any job running.
-  const read = await (from === guess && early ? early : readSource(from))
-  if ('error' in read)
-    add('source-readable', 'fail', `Could not read ${name} on ${from}: ${read.error.message}`)
-  const sourceSections = 'sections' in read ? read.sections : undefined
-  const sourceInactive = sourceSections && sectionText(sourceSections, 'inactive')
-  const liveXml = (sourceSections && sectionText(sourceSections, 'live')) || sourceInactive
-  const job = sourceSections && sectionText(sourceSections, 'job')
-  if (job !== undefined && jobActive(parseDomjobinfo(job)))
-    add(
-      'source-job',
-      'fail',
-      `${name} already has a job running on ${from} (${parseDomjobinfo(job).operation ?? 'another operation'}): wait for it or abort it.`,
-    )
-  let definition: DomainDefinition | undefined
-  try {
-    if (liveXml) definition = parseDomainXml(liveXml)
-  } catch (error) {
-    add(
-      'source-readable',
-      'fail',
-      `${name}'s definition on ${from} does not parse: ${(error as Error).message}`,
-    )
-  }
-  if (sourceSections && !sourceInactive)
-    add(
-      'source-readable',
-      'fail',
-      `Could not read ${name}'s definition on ${from}: ${sectionError(sourceSections, 'inactive')}.`,
-    )
-
+  checks.push(...source.checks)
+  const definition = source.definition
   const followUps = migrationFollowUps({
     ...(definition?.hyperdesk['failoverIp'] ? { failoverIp: definition.hyperdesk['failoverIp'] } : {}),
     ...(fromConfig?.gateway ? { oldGateway: fromConfig.gateway } : {}),
     ...(toConfig?.gateway ? { newGateway: toConfig.gateway } : {}),
   })
-  let persistent = false
-  if (destinationOnline && definition && sourceInactive) {
-    persistent = await checkDestination(
-      deps,
-      { uuid, name, from, to, definition, sourceInactive, liveXml: liveXml ?? '' },
-      add,
-    )
-  }
+  const persistent = source.destination?.persistent ?? false
+  checks.push(...(source.destination?.checks ?? []))
   if (followUps.failoverIp)
     add(
       'failover-ip',
@@ -221,6 +193,111 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   }
 }
 
+/** The VM's state on a host from `virsh domstate`: null when not defined there, undefined when unknown. */
+async function domainState(
+  runner: RemoteRunner,
+  host: string,
+  uuid: string,
+): Promise<DomainState | null | undefined> {
+  const result = await runner
+    .virsh(host, ['-r', 'domstate', uuid], {
+      step: `read the VM's state on ${host}`,
+      timeoutSeconds: 15,
+      allowFailure: true,
+    })
+    .catch(() => undefined)
+  if (!result) return undefined
+  if (result.exitCode === 0) return stateFromWord(result.stdout)
+  return /failed to get domain|[Dd]omain not found/.test(result.stderr) ? null : undefined
+}
+
+interface SourceFindings {
+  /** The VM's state on the source (null: not defined there; undefined: could not be read). */
+  state: DomainState | null | undefined
+  definition?: DomainDefinition
+  /** The source's own checks (job running, definition readable). */
+  checks: MigrationCheck[]
+  /** The destination's checks, run as soon as the source's definition was known. */
+  destination?: { checks: MigrationCheck[]; persistent: boolean }
+}
+
+/**
+ * The source's side in one exec — what will be migrated (live XML), its inactive definition (to
+ * compare), any job running, its state — then at once the destination's checks, which depend on it.
+ */
+async function inspectSource(
+  deps: MigrationDeps,
+  input: { uuid: string; host: string; to: string; name: string | undefined; destinationOnline: boolean },
+): Promise<SourceFindings> {
+  const { uuid, host: from, to } = input
+  const checks: MigrationCheck[] = []
+  const add = (id: string, status: MigrationCheck['status'], message: string) =>
+    checks.push({ id, status, message })
+  let sections: Sections
+  try {
+    sections = await runVirshSections(
+      deps.runner,
+      from,
+      [
+        { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
+        { id: 'live', command: ['dumpxml', uuid] },
+        { id: 'job', command: ['domjobinfo', uuid] },
+        { id: 'state', command: ['domstate', uuid] },
+      ],
+      { step: `read the VM's definition on ${from}` },
+    )
+  } catch (error) {
+    const name = input.name ?? uuid
+    add('source-readable', 'fail', `Could not read ${name} on ${from}: ${ApiError.from(error).message}`)
+    return { state: undefined, checks }
+  }
+  const stateText = sectionText(sections, 'state')
+  const state =
+    stateText !== undefined
+      ? stateFromWord(stateText)
+      : /failed to get domain|[Dd]omain not found/.test(sectionError(sections, 'state') ?? '')
+        ? null
+        : undefined
+  const sourceInactive = sectionText(sections, 'inactive')
+  const liveXml = sectionText(sections, 'live') || sourceInactive
+  let definition: DomainDefinition | undefined
+  let parseProblem: string | undefined
+  try {
+    if (liveXml) definition = parseDomainXml(liveXml)
+  } catch (error) {
+    parseProblem = (error as Error).message
+  }
+  const name = input.name ?? definition?.name ?? uuid
+  const job = sectionText(sections, 'job')
+  if (job !== undefined && jobActive(parseDomjobinfo(job)))
+    add(
+      'source-job',
+      'fail',
+      `${name} already has a job running on ${from} (${parseDomjobinfo(job).operation ?? 'another operation'}): wait for it or abort it.`,
+    )
+  if (parseProblem !== undefined)
+    add('source-readable', 'fail', `${name}'s definition on ${from} does not parse: ${parseProblem}`)
+  if (!sourceInactive)
+    add(
+      'source-readable',
+      'fail',
+      `Could not read ${name}'s definition on ${from}: ${sectionError(sections, 'inactive')}.`,
+    )
+  const findings: SourceFindings = { state, checks, ...(definition ? { definition } : {}) }
+  if (input.destinationOnline && definition && sourceInactive) {
+    findings.destination = await checkDestination(deps, {
+      uuid,
+      name,
+      from,
+      to,
+      definition,
+      sourceInactive,
+      liveXml: liveXml ?? '',
+    })
+  }
+  return findings
+}
+
 interface DestinationInput {
   uuid: string
   name: string
@@ -231,12 +308,14 @@ interface DestinationInput {
   liveXml: string
 }
 
-/** The destination's checks; returns whether its definition equals the source's (→ --persistent). */
+/** The destination's checks, and whether its definition equals the source's (→ --persistent). */
 async function checkDestination(
   deps: MigrationDeps,
   input: DestinationInput,
-  add: (id: string, status: MigrationCheck['status'], message: string) => void,
-): Promise<boolean> {
+): Promise<{ checks: MigrationCheck[]; persistent: boolean }> {
+  const checks: MigrationCheck[] = []
+  const add = (id: string, status: MigrationCheck['status'], message: string) =>
+    checks.push({ id, status, message })
   const { uuid, name, from, to, definition, liveXml } = input
   const secrets = [...new Set(attributeValues(liveXml, 'secret', 'uuid'))].filter((s) =>
     /^[0-9a-f-]{36}$/i.test(s),
@@ -269,7 +348,7 @@ async function checkDestination(
     ])
   } catch (error) {
     add('destination-readable', 'fail', `Could not run the checks on ${to}: ${ApiError.from(error).message}`)
-    return false
+    return { checks, persistent: false }
   }
 
   const destinationInactive = sectionText(destination, 'inactive')
@@ -392,7 +471,7 @@ async function checkDestination(
   add(
     ...cpuCheck(deps, { name, from, to, definition, cpuMode, domcaps: sectionText(destination, 'domcaps') }),
   )
-  return persistent
+  return { checks, persistent }
 }
 
 function cpuCheck(

@@ -1,0 +1,116 @@
+import type { ResolvedHost } from '../../src/shared/contract'
+import type { HostState } from '../../src/shared/hosts'
+import type { HostInventory, Vm } from '../../src/shared/inventory'
+import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
+import type { MigrationDeps } from '../../src/main/core/migration/precheck'
+import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import { SECTION_MARKER } from '../../src/main/core/inventory/host-batch'
+import type { RemoteResult, RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
+
+/**
+ * Fake hypervisors for the migration's unit tests (what the lab cannot break safely or time exactly):
+ * each host answers the virsh sections of a batch by id, `domstate` with its 'state' answer, and the
+ * paths it has. The inventory is a plain object the test (or a fake migration) changes, as libvirt's
+ * events would.
+ */
+export type Answers = Record<string, string>
+
+export const ok = (stdout: string): RemoteResult => ({ stdout, stderr: '', exitCode: 0, durationMs: 1 })
+
+export interface FakeHostsOptions {
+  /** `virsh migrate` on the source; default: fails. */
+  migrate?(options: RunOptions | undefined): Promise<RemoteResult>
+  /** Called for each `virsh domjobabort`. */
+  onAbort?(host: string): void
+}
+
+export function fakeRunner(
+  byHost: Record<string, Answers>,
+  existing: string[],
+  options: FakeHostsOptions = {},
+): RemoteRunner {
+  return {
+    async run(host, argv) {
+      if (argv.includes('hyperdesk-paths')) return ok(argv.filter((a) => existing.includes(a)).join('\n'))
+      const ids = [...(argv.at(-1) ?? '').matchAll(/echo @@hyperdesk-section ([^;\s]+)/g)].map((m) => m[1]!)
+      const answers = byHost[host] ?? {}
+      return ok(ids.map((id) => `${SECTION_MARKER}${id}\n${answers[id] ?? ''}`).join('\n'))
+    },
+    async virsh(host, args, runOptions) {
+      const answers = byHost[host] ?? {}
+      if (args.includes('migrate')) {
+        if (!options.migrate) throw new Error('virsh migrate not expected')
+        return options.migrate(runOptions)
+      }
+      if (args.includes('domjobabort')) {
+        options.onAbort?.(host)
+        return ok('')
+      }
+      if (args.includes('domjobinfo')) return ok(answers['completed'] ?? 'Job type:         None')
+      // `virsh -r domstate` on the hosts other than the source: the host's 'state' answer.
+      if (args.includes('domstate') && answers['state'] !== undefined) return ok(answers['state'])
+      return { stdout: '', stderr: "error: failed to get domain 'x'", exitCode: 1, durationMs: 1 }
+    },
+    virshBatch: () => Promise.reject(new Error('not used')),
+    ceph: () => Promise.reject(new Error('not used')),
+    rbd: () => Promise.reject(new Error('not used')),
+    async stream() {
+      return { close: () => undefined, done: Promise.resolve(0) }
+    },
+  }
+}
+
+/** One VM on hosts with the given CPU models and states; `vm.runningOn` is what the inventory believes. */
+export function fakeInventory(
+  uuid: string,
+  hosts: Array<{ name: string; cpuModel?: string; state: 'running' | 'shutoff' }>,
+): { inventory: InventoryService; setState(host: string, state: 'running' | 'shutoff'): void } {
+  const inventories: HostInventory[] = hosts.map(({ name, cpuModel, state }) => ({
+    host: name,
+    reachable: true,
+    facts: cpuModel ? { cpuModel } : {},
+    domains: [{ uuid, name: 'web1', state, autostart: false, managedSave: false }],
+    refreshedAt: 0,
+  }))
+  const vm = (): Vm => ({
+    uuid,
+    name: 'web1',
+    runningOn: inventories.filter((h) => h.domains[0]?.state === 'running').map((h) => h.host),
+    lastKnownRunningOn: [],
+    definedOn: inventories.map((h) => h.host),
+    missingOn: [],
+    unknownOn: [],
+    flags: [],
+  })
+  const host = (name: string) => inventories.find((h) => h.host === name)
+  return {
+    inventory: {
+      snapshot: () => ({ hosts: inventories, vms: [vm()] }),
+      host,
+      refreshHost: async (name: string) => host(name),
+    } as unknown as InventoryService,
+    setState(name, state) {
+      const domain = host(name)?.domains[0]
+      if (domain) domain.state = state
+    },
+  }
+}
+
+/** Every host online, with a private migration address 10.0.0.N and the gateway 192.0.2.254. */
+export function fakeDeps(runner: RemoteRunner, inventory: InventoryService, hosts: string[]): MigrationDeps {
+  return {
+    runner,
+    inventory,
+    vmLocks: new KeyedMutex(),
+    hostNames: () => hosts,
+    hostConfig: (name) =>
+      ({
+        name,
+        hostname: name,
+        migrationAddress: `10.0.0.${name.slice(2)}`,
+        gateway: '192.0.2.254',
+      }) as ResolvedHost,
+    hostState: (name) => ({ name, status: 'online' }) as HostState,
+    audit: async () => undefined,
+  }
+}
