@@ -66,8 +66,9 @@ export const PrivilegeSchema = z.object({
 export type Privilege = z.infer<typeof PrivilegeSchema>
 
 export const CephStatusSchema = z.object({
-  /** The host the commands ran on. */
+  /** The host the commands ran on, and the (read-only) client they ran as. */
   host: z.string(),
+  readAs: z.string(),
   fetchedAt: z.number(),
   fsid: z.string().optional(),
   health: HealthStatusSchema,

@@ -133,14 +133,6 @@ export function parseOsdTree(json: Json): Osd[] {
     .sort((a, b) => a.id - b.id)
 }
 
-/** CRUSH host buckets (with or without OSDs), for matching a hypervisor to its OSDs. */
-export function crushHosts(json: Json): string[] {
-  return arr(json.nodes)
-    .filter((node) => node.type === 'host')
-    .map((node) => str(node.name) ?? '')
-    .filter(Boolean)
-}
-
 /** Flags an admin sets; the OSD map's permanent feature flags (sortbitwise…) are not news. */
 const INTERNAL_FLAGS = new Set(['sortbitwise', 'recovery_deletes', 'purged_snapdirs', 'pglog_hardlimit'])
 
@@ -206,6 +198,7 @@ export async function readCephStatus(
   runner: RemoteRunner,
   host: string,
   privilege: Privilege,
+  readAs: string,
   signal?: AbortSignal,
 ): Promise<CephStatus> {
   const call = (args: string[]) => cephJson(runner, host, args, signal)
@@ -221,6 +214,7 @@ export async function readCephStatus(
   const fsid = str(status.fsid)
   return {
     host,
+    readAs,
     fetchedAt: Date.now(),
     ...(fsid ? { fsid } : {}),
     health: overall,

@@ -105,7 +105,7 @@ export async function runPrivileged(
   if (refusal) {
     const help = permissionHelp(settings)
     const who = privilege.mode === 'sudo' ? `sudo (as ${settings.user})` : privilege.client
-    const firstLine = result.stderr.trim().split('\n').at(-1) ?? ''
+    const firstLine = (result.stderr.trim().split('\n').at(-1) ?? '').replace(/^Error EACCES:\s*/, '')
     throw new ApiError({
       code: 'ceph.permission-denied',
       host,

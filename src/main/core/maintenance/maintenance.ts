@@ -184,6 +184,8 @@ export class Maintenance {
     }
     record.status = 'cancelled'
     record.outcome = outcome
+    // The job's own "cancelled" error is not news once the user aborted.
+    if (record.error?.code === 'remote.cancelled') delete record.error
     this.save()
     return record
   }
@@ -267,7 +269,7 @@ export class Maintenance {
       const cancelled = context.signal.aborted
       if (current) {
         current.state = cancelled ? 'pending' : 'failed'
-        current.message = failure.message
+        current.message = cancelled ? 'Stopped here (cancelled): resume to run it again.' : failure.message
       }
       record.status = cancelled ? 'interrupted' : 'failed'
       record.error = failure.toData()

@@ -7,8 +7,14 @@ import type {
   NooutPlan,
 } from '../../../shared/maintenance'
 import { cephHost, privilegeSettings } from '../ceph/cluster'
-import { cephJson, crushHosts, readCephStatus } from '../ceph/health'
-import { permissionHelp, privilegeOf, privilegedArgv, runPrivileged } from '../ceph/privileged'
+import { readCephStatus } from '../ceph/health'
+import {
+  permissionHelp,
+  privilegeOf,
+  privilegedArgv,
+  runPrivileged,
+  type PrivilegeSettings,
+} from '../ceph/privileged'
 import type { CoreContext } from '../core'
 
 /**
@@ -98,6 +104,20 @@ export function planMoves(
   return { moves, destinations }
 }
 
+type Add = (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) => void
+
+function collector(): { checks: MaintenanceCheck[]; add: Add } {
+  const checks: MaintenanceCheck[] = []
+  return {
+    checks,
+    add: (id, status, message, fix) => checks.push({ id, status, message, ...(fix ? { fix } : {}) }),
+  }
+}
+
+/**
+ * Pre-checks and capacity plan. The independent parts (Ceph, libvirt-guests, the privileged access,
+ * each migration's own checks) run side by side; the checks come back in a fixed order.
+ */
 export async function planMaintenance(
   context: MaintenanceContext,
   host: string,
@@ -114,114 +134,143 @@ export async function planMaintenance(
       })
     checkHost(context, to)
   }
-  const checks: MaintenanceCheck[] = []
-  const add = (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) =>
-    checks.push({ id, status, message, ...(fix ? { fix } : {}) })
-
+  const first = collector()
   const state = context.hosts.get(host).current
-  if (state.status === 'online') add('host-online', 'pass', `${host} is online.`)
-  else add('host-online', 'fail', `${host} is ${state.status}: its VMs cannot be migrated from here.`)
-  if (state.status === 'online') await context.inventory.refreshHost(host)
+  const online = state.status === 'online'
+  if (online) first.add('host-online', 'pass', `${host} is online.`)
+  else first.add('host-online', 'fail', `${host} is ${state.status}: its VMs cannot be migrated from here.`)
+  if (online) await context.inventory.refreshHost(host)
 
   const { moves: bare, destinations } = planMoves(context, host, overrides)
   const settings = privilegeSettings(context)
-  let noout: NooutPlan = { reason: '' }
+  const [ceph, guests, privilege, migrations] = await Promise.all([
+    cephChecks(context, host, settings),
+    online ? libvirtGuestsChecks(context, host) : [],
+    privilegeChecks(context, host, settings),
+    migrationChecks(context, host, bare),
+  ])
+  const checks = [
+    ...first.checks,
+    ...ceph.checks,
+    ...autostartChecks(context, host),
+    ...guests,
+    ...privilege,
+    ...capacityChecks(destinations, bare),
+    ...migrations.checks,
+  ]
+  const rebootCommand = context.config.requireConfig().maintenance?.rebootCommand
+  return {
+    host,
+    checks,
+    moves: migrations.moves,
+    destinations,
+    noout: ceph.noout,
+    ...(rebootCommand ? { rebootCommand: rebootCommand.join(' ') } : {}),
+    canStart: checks.every((check) => check.status !== 'fail'),
+  }
+}
 
-  // Ceph: health, the host's OSDs, its monitors — read on another host when one is online.
-  let ceph: CephStatus | undefined
-  let tree: Record<string, unknown> | undefined
+/** Ceph health, the host's OSDs (ok-to-stop) and its monitors, read on another host when one is online. */
+async function cephChecks(
+  context: MaintenanceContext,
+  host: string,
+  settings: PrivilegeSettings,
+): Promise<{ checks: MaintenanceCheck[]; noout: NooutPlan }> {
+  const { checks, add } = collector()
+  let noout: NooutPlan = { reason: 'Ceph could not be read: noout will be set for the whole cluster.' }
+  let ceph: CephStatus
+  let on: string
   try {
-    const on = cephHost(context, undefined, [host])
-    ;[ceph, tree] = await Promise.all([
-      readCephStatus(context.runner, on, privilegeOf(settings)),
-      cephJson(context.runner, on, ['osd', 'tree']),
-    ])
+    on = cephHost(context, undefined, [host])
+    ceph = await readCephStatus(context.runner, on, privilegeOf(settings), `client.${settings.clientId}`)
   } catch (error) {
     const failure = ApiError.from(error)
     add('ceph-health', 'fail', `Ceph could not be read: ${failure.message}`, failure.hint)
+    return { checks, noout }
   }
-  if (ceph && tree) {
-    const summaries = ceph.checks.map((check) => `${check.code}: ${check.summary}`).join('; ')
-    if (ceph.health === 'HEALTH_OK') add('ceph-health', 'pass', 'Ceph is HEALTH_OK.')
-    else if (ceph.health === 'HEALTH_WARN')
-      add('ceph-health', 'warn', `Ceph is HEALTH_WARN (${summaries}): a reboot now adds to it.`)
-    else add('ceph-health', 'fail', `Ceph is HEALTH_ERR (${summaries}): fix it before any maintenance.`)
+  const summaries = ceph.checks.map((check) => `${check.code}: ${check.summary}`).join('; ')
+  if (ceph.health === 'HEALTH_OK') add('ceph-health', 'pass', 'Ceph is HEALTH_OK.')
+  else if (ceph.health === 'HEALTH_WARN')
+    add('ceph-health', 'warn', `Ceph is HEALTH_WARN (${summaries}): a reboot now adds to it.`)
+  else add('ceph-health', 'fail', `Ceph is HEALTH_ERR (${summaries}): fix it before any maintenance.`)
 
-    const buckets = crushHosts(tree)
-    const bucket = crushNameOf(context, host, buckets)
-    const osds = ceph.osds.filter((osd) => bucket !== undefined && osd.host === bucket)
-    if (osds.length === 0) {
-      add(
-        'osds',
-        'pass',
-        `${host} holds no OSDs: the CRUSH map has no host bucket named ${host} with OSDs (its hosts: ${buckets.join(', ') || 'none'}). Nothing to stop.`,
-      )
-      noout = {
-        reason: `${host} owns no OSD in the CRUSH map, so there is no host bucket to flag: noout is set for the whole cluster during the reboot. No OSD should go down; noout only keeps data from moving if one does.`,
-      }
-    } else {
-      noout = {
-        node: bucket,
-        reason: `noout only for CRUSH host ${bucket} (osd set-group), so its OSDs are not marked out while ${host} reboots.`,
-      }
-      const ids = osds.map((osd) => String(osd.id))
-      try {
-        const on = cephHost(context, undefined, [host])
-        const result = await runPrivileged(
-          context.runner,
-          on,
-          settings,
-          ['osd', 'ok-to-stop', ...ids, '--format', 'json'],
-          {
-            step: `ceph osd ok-to-stop ${ids.join(' ')}`,
-            allowFailure: true,
-          },
-        )
-        const names = osds.map((osd) => osd.name).join(', ')
-        if (result.exitCode === 0)
-          add('osds', 'pass', `Ceph says ${names} on ${host} can stop (osd ok-to-stop).`)
-        else
-          add(
-            'osds',
-            'fail',
-            `Ceph says stopping ${names} on ${host} would make data unavailable: ${result.stderr.trim().split('\n').at(-1)}`,
-          )
-      } catch (error) {
-        const failure = ApiError.from(error)
-        add('osds', 'fail', failure.message, failure.hint)
-      }
+  const buckets = [...new Set(ceph.osds.map((osd) => osd.host).filter((name): name is string => !!name))]
+  const bucket = crushNameOf(context, host, buckets)
+  const osds = ceph.osds.filter((osd) => bucket !== undefined && osd.host === bucket)
+  if (osds.length === 0) {
+    add(
+      'osds',
+      'pass',
+      `${host} holds no OSDs: the CRUSH map has no host bucket named ${host} with OSDs (its hosts: ${buckets.join(', ') || 'none'}). Nothing to stop.`,
+    )
+    noout = {
+      reason: `${host} owns no OSD in the CRUSH map, so there is no host bucket to flag: noout is set for the whole cluster during the reboot. No OSD should go down; noout only keeps data from moving if one does.`,
     }
-
-    const addresses = hostAddresses(context, host)
-    const mine = ceph.monitors.filter(
-      (mon) => mon.name === host || addresses.some((address) => mon.address.split(':')[0] === address),
-    )
-    const quorum = ceph.monitors.filter((mon) => mon.inQuorum)
-    const left = quorum.filter((mon) => !mine.includes(mon)).length
-    const list = ceph.monitors.map(
-      (mon) => `${mon.name} ${mon.address}${mon.inQuorum ? '' : ' (out of quorum)'}`,
-    )
-    if (left <= ceph.monitors.length / 2)
-      add(
-        'monitors',
-        'fail',
-        `Without ${host}'s monitor(s) ${mine.map((mon) => mon.name).join(', ') || '(none)'} only ${left} of ${ceph.monitors.length} monitors stay in quorum: Ceph would stop. Monitors: ${list.join(', ')}.`,
+  } else {
+    noout = {
+      node: bucket,
+      reason: `noout only for CRUSH host ${bucket} (osd set-group), so its OSDs are not marked out while ${host} reboots.`,
+    }
+    const ids = osds.map((osd) => String(osd.id))
+    const names = osds.map((osd) => osd.name).join(', ')
+    try {
+      const result = await runPrivileged(
+        context.runner,
+        on,
+        settings,
+        ['osd', 'ok-to-stop', ...ids, '--format', 'json'],
+        {
+          step: `ceph osd ok-to-stop ${ids.join(' ')}`,
+          allowFailure: true,
+        },
       )
-    else if (mine.length === 0)
-      add(
-        'monitors',
-        'pass',
-        `No monitor runs on ${host}; ${quorum.length} of ${ceph.monitors.length} in quorum (${list.join(', ')}).`,
-      )
-    else
-      add(
-        'monitors',
-        'pass',
-        `${mine.map((mon) => mon.name).join(', ')} run(s) on ${host}; the other ${left} keep the quorum.`,
-      )
+      if (result.exitCode === 0)
+        add('osds', 'pass', `Ceph says ${names} on ${host} can stop (osd ok-to-stop).`)
+      else
+        add(
+          'osds',
+          'fail',
+          `Ceph says stopping ${names} on ${host} would make data unavailable: ${result.stderr.trim().split('\n').at(-1)}`,
+        )
+    } catch (error) {
+      const failure = ApiError.from(error)
+      add('osds', 'fail', failure.message, failure.hint)
+    }
   }
 
-  // Autostart on the host: a VM migrated away would start again there at boot (running twice).
+  const addresses = hostAddresses(context, host)
+  const mine = ceph.monitors.filter(
+    (mon) => mon.name === host || addresses.some((address) => mon.address.split(':')[0] === address),
+  )
+  const quorum = ceph.monitors.filter((mon) => mon.inQuorum)
+  const left = quorum.filter((mon) => !mine.includes(mon)).length
+  const list = ceph.monitors.map(
+    (mon) => `${mon.name} ${mon.address}${mon.inQuorum ? '' : ' (out of quorum)'}`,
+  )
+  if (left <= ceph.monitors.length / 2)
+    add(
+      'monitors',
+      'fail',
+      `Without ${host}'s monitor(s) ${mine.map((mon) => mon.name).join(', ') || '(none)'} only ${left} of ${ceph.monitors.length} monitors stay in quorum: Ceph would stop. Monitors: ${list.join(', ')}.`,
+    )
+  else if (mine.length === 0)
+    add(
+      'monitors',
+      'pass',
+      `No monitor runs on ${host}; ${quorum.length} of ${ceph.monitors.length} in quorum (${list.join(', ')}).`,
+    )
+  else
+    add(
+      'monitors',
+      'pass',
+      `${mine.map((mon) => mon.name).join(', ')} run(s) on ${host}; the other ${left} keep the quorum.`,
+    )
+  return { checks, noout }
+}
+
+/** Autostart on the host: a VM migrated away would start again there at boot (running twice). */
+function autostartChecks(context: MaintenanceContext, host: string): MaintenanceCheck[] {
+  const { checks, add } = collector()
   const domains = context.inventory.snapshot().hosts.find((entry) => entry.host === host)?.domains ?? []
   const autostart = domains.filter((domain) => domain.autostart)
   if (autostart.length === 0) add('autostart', 'pass', `No VM has autostart on ${host}.`)
@@ -232,113 +281,118 @@ export async function planMaintenance(
       `${autostart.map((domain) => domain.name).join(', ')} start(s) by itself when ${host} boots, while running elsewhere after the migration: the disk would be used twice.`,
       autostart.map((domain) => `virsh autostart --disable ${domain.name}   # on ${host}`).join('\n'),
     )
-  if (state.status === 'online') await checkLibvirtGuests(context, host, add)
+  return checks
+}
 
-  // Who sets noout.
+/** Who sets noout: the privileged client must authenticate, or sudo must allow the exact command. */
+async function privilegeChecks(
+  context: MaintenanceContext,
+  host: string,
+  settings: PrivilegeSettings,
+): Promise<MaintenanceCheck[]> {
+  const { checks, add } = collector()
   const privilege = privilegeOf(settings)
   const help = permissionHelp(settings)
-  if (privilege.mode === 'none')
+  if (privilege.mode === 'none') {
     add(
       'privilege',
       'fail',
       `noout cannot be set: client.${settings.clientId} may not run \`ceph osd set noout\` (EACCES) and no privileged client or sudo is configured.`,
       `${help.createClient}\ncluster file: ${help.config}\nor sudo: ${help.sudoRule}`,
     )
-  else if (state.status === 'online' || context.hosts.list().some((entry) => entry.status === 'online')) {
-    const on = cephHost(context, undefined, [host])
-    const probe =
-      privilege.mode === 'sudo'
-        ? ['sudo', '-n', '-l', ...privilegedArgv(settings, ['osd', 'set', 'noout']).slice(2)]
-        : privilegedArgv(settings, ['health'])
-    const result = await context.runner
-      .run(on, probe, {
-        step: 'check the privileged Ceph access',
-        allowFailure: true,
-        timeoutSeconds: settings.monitorTimeoutSeconds + 20,
-      })
-      .catch((error: unknown) => ({
-        exitCode: -1,
-        stderr: ApiError.from(error).message,
-        stdout: '',
-        durationMs: 0,
-      }))
-    if (result.exitCode === 0)
-      add(
-        'privilege',
-        'pass',
-        `noout is set with ${privilege.mode === 'sudo' ? 'sudo' : privilege.client} (checked on ${on}).`,
-      )
-    else
-      add(
-        'privilege',
-        'fail',
-        `${privilege.mode === 'sudo' ? 'sudo' : privilege.client} does not work on ${on}: ${result.stderr.trim().split('\n').at(-1)}`,
-        privilege.mode === 'sudo' ? help.sudoRule : help.createClient,
-      )
+    return checks
   }
+  let on: string
+  try {
+    on = cephHost(context, undefined, [host])
+  } catch (error) {
+    add('privilege', 'fail', ApiError.from(error).message)
+    return checks
+  }
+  const probe =
+    privilege.mode === 'sudo'
+      ? ['sudo', '-n', '-l', ...privilegedArgv(settings, ['osd', 'set', 'noout']).slice(2)]
+      : privilegedArgv(settings, ['health'])
+  const result = await context.runner
+    .run(on, probe, {
+      step: 'check the privileged Ceph access',
+      allowFailure: true,
+      timeoutSeconds: settings.monitorTimeoutSeconds + 20,
+    })
+    .catch((error: unknown) => ({ exitCode: -1, stderr: ApiError.from(error).message }))
+  const who = privilege.mode === 'sudo' ? 'sudo' : privilege.client
+  if (result.exitCode === 0) add('privilege', 'pass', `noout is set with ${who} (checked on ${on}).`)
+  else
+    add(
+      'privilege',
+      'fail',
+      `${who} does not work on ${on}: ${result.stderr.trim().split('\n').at(-1)}`,
+      privilege.mode === 'sudo' ? help.sudoRule : help.createClient,
+    )
+  return checks
+}
 
-  // Capacity: everything planned for a destination must fit in its free memory.
+/** Everything planned for a destination must fit in its free memory. */
+function capacityChecks(
+  destinations: MaintenancePlan['destinations'],
+  moves: readonly Omit<MaintenanceMove, 'failoverIp'>[],
+): MaintenanceCheck[] {
+  const { checks, add } = collector()
   for (const destination of destinations.filter((entry) => entry.plannedKiB > 0)) {
-    const names = bare.filter((move) => move.to === destination.host).map((move) => move.name)
-    if (!destination.online)
-      add(
-        `capacity:${destination.host}`,
-        'fail',
-        `${destination.host} is not online: ${names.join(', ')} cannot go there.`,
-      )
+    const id = `capacity:${destination.host}`
+    const names = moves
+      .filter((move) => move.to === destination.host)
+      .map((move) => move.name)
+      .join(', ')
+    if (!destination.online) add(id, 'fail', `${destination.host} is not online: ${names} cannot go there.`)
     else if (destination.freeKiB === undefined)
-      add(
-        `capacity:${destination.host}`,
-        'warn',
-        `${destination.host}'s free memory is unknown (${names.join(', ')} planned there).`,
-      )
+      add(id, 'warn', `${destination.host}'s free memory is unknown (${names} planned there).`)
     else if (destination.plannedKiB > destination.freeKiB)
       add(
-        `capacity:${destination.host}`,
+        id,
         'fail',
-        `${destination.host} has ${mib(destination.freeKiB)} free, ${names.join(', ')} need ${mib(destination.plannedKiB)}: choose other destinations.`,
+        `${destination.host} has ${mib(destination.freeKiB)} free, ${names} need ${mib(destination.plannedKiB)}: choose other destinations.`,
       )
     else
       add(
-        `capacity:${destination.host}`,
+        id,
         'pass',
-        `${destination.host}: ${names.join(', ')} need ${mib(destination.plannedKiB)} of ${mib(destination.freeKiB)} free.`,
+        `${destination.host}: ${names} need ${mib(destination.plannedKiB)} of ${mib(destination.freeKiB)} free.`,
       )
   }
+  return checks
+}
 
-  // Each migration's own pre-checks (definition drift, bridges, memory…), as the engine runs them.
-  const moves: MaintenanceMove[] = []
-  for (const move of bare) {
-    try {
-      const plan = await context.migration.plan({ uuid: move.uuid, from: host, to: move.to })
-      for (const check of plan.checks.filter((entry) => entry.status !== 'pass'))
-        add(`migration:${move.name}:${check.id}`, check.status, `${move.name} → ${move.to}: ${check.message}`)
-      moves.push({ ...move, ...(plan.followUps.failoverIp ? { failoverIp: plan.followUps.failoverIp } : {}) })
-    } catch (error) {
-      add(`migration:${move.name}`, 'fail', `${move.name} → ${move.to}: ${ApiError.from(error).message}`)
-      moves.push(move)
-    }
-  }
+/** Each migration's own pre-checks (definition drift, bridges, memory…), as the engine runs them. */
+async function migrationChecks(
+  context: MaintenanceContext,
+  host: string,
+  bare: readonly Omit<MaintenanceMove, 'failoverIp'>[],
+): Promise<{ checks: MaintenanceCheck[]; moves: MaintenanceMove[] }> {
+  const { checks, add } = collector()
   if (bare.length === 0) add('vms', 'pass', `No VM runs on ${host}: nothing to migrate.`)
-
-  const rebootCommand = context.config.requireConfig().maintenance?.rebootCommand
-  return {
-    host,
-    checks,
-    moves,
-    destinations,
-    noout,
-    ...(rebootCommand ? { rebootCommand: rebootCommand.join(' ') } : {}),
-    canStart: checks.every((check) => check.status !== 'fail'),
-  }
+  const planned = await Promise.all(
+    bare.map(async (move) => {
+      try {
+        return { move, plan: await context.migration.plan({ uuid: move.uuid, from: host, to: move.to }) }
+      } catch (error) {
+        return { move, error: ApiError.from(error) }
+      }
+    }),
+  )
+  const moves = planned.map(({ move, plan, error }): MaintenanceMove => {
+    if (error) add(`migration:${move.name}`, 'fail', `${move.name} → ${move.to}: ${error.message}`)
+    for (const check of plan?.checks.filter((entry) => entry.status !== 'pass') ?? [])
+      add(`migration:${move.name}:${check.id}`, check.status, `${move.name} → ${move.to}: ${check.message}`)
+    const failoverIp = plan?.followUps.failoverIp
+    return { ...move, ...(failoverIp ? { failoverIp } : {}) }
+  })
+  return { checks, moves }
 }
 
 /** libvirt-guests restarts at boot the VMs that ran at shutdown: with every VM moved away, none. */
-async function checkLibvirtGuests(
-  context: MaintenanceContext,
-  host: string,
-  add: (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) => void,
-): Promise<void> {
+async function libvirtGuestsChecks(context: MaintenanceContext, host: string): Promise<MaintenanceCheck[]> {
+  const { checks, add } = collector()
   // The script's own defaults first (Debian 12: ON_BOOT=ignore), then the admin's settings: last wins.
   const files = [
     '/usr/lib/libvirt/libvirt-guests.sh',
@@ -359,7 +413,7 @@ async function checkLibvirtGuests(
         'pass',
         `libvirt-guests is not installed on ${host}: nothing restarts VMs at boot but autostart.`,
       )
-      return
+      return checks
     }
     const enabled = lines.find((line) => /^(enabled|disabled|static|masked)/.test(line)) ?? 'state unknown'
     const setting = (name: string) =>
@@ -385,4 +439,5 @@ async function checkLibvirtGuests(
   } catch (error) {
     add('libvirt-guests', 'warn', `Could not check libvirt-guests: ${ApiError.from(error).message}`)
   }
+  return checks
 }

@@ -8,8 +8,15 @@ import type { Service } from '../core'
  * noout flag set/unset through the privileged client or sudo (a refusal explains the caps to add).
  */
 export const cephService: Service<'ceph.status' | 'ceph.setFlag'> = (context) => ({
-  'ceph.status': async ({ host }) =>
-    readCephStatus(context.runner, cephHost(context, host), privilegeOf(privilegeSettings(context))),
+  'ceph.status': async ({ host }) => {
+    const settings = privilegeSettings(context)
+    return readCephStatus(
+      context.runner,
+      cephHost(context, host),
+      privilegeOf(settings),
+      `client.${settings.clientId}`,
+    )
+  },
   'ceph.setFlag': async ({ flag, set, node, host }) => {
     const on = cephHost(context, host)
     // flag is 'noout' (the only one the contract allows).

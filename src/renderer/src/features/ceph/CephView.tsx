@@ -54,7 +54,7 @@ export function CephView() {
               {t('ceph.readOn', {
                 host: status.host,
                 time: new Date(status.fetchedAt).toLocaleTimeString(),
-                client: status.privilege.mode === 'none' ? status.privilege.client : 'client',
+                client: status.readAs,
               })}
             </span>
           )}{' '}
