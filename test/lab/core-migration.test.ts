@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DoctorReport } from '../../src/shared/hosts'
 import type { Job } from '../../src/shared/jobs'
 import type { MigrationPlan, MigrationResult } from '../../src/shared/migration'
+import { localAdminName } from '../../src/main/core/remote/audit'
 import { labCore, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
@@ -19,6 +20,7 @@ import {
   LAB_HOSTS,
   LAB_ISO,
   LAB_SECRET_UUID,
+  readHostSyslog,
   requireLab,
   waitFor,
   type LabHostName,
@@ -119,8 +121,10 @@ beforeAll(async () => {
 }, 180_000)
 
 afterEach(async () => {
-  await faults.libvirtd('hv2', 'start').catch(() => undefined)
-  await faults.sshd('hv1', 'start').catch(() => undefined)
+  await Promise.all([
+    faults.libvirtd('hv2', 'start').catch(() => undefined),
+    faults.sshd('hv1', 'start').catch(() => undefined),
+  ])
   for (const host of HOSTS) await lab.core.call('hosts.connect', { host }).catch(() => undefined)
   await restoreHome()
 }, 120_000)
@@ -174,6 +178,12 @@ describe('live migration', () => {
         ['hv2', 'hv3'],
         ['hv3', 'hv1'],
       ] as const) {
+        const audited = (log: string, host: string) =>
+          log
+            .split('\n')
+            .filter((line) => line.endsWith(`hyperdesk: ${localAdminName()}: migrate to ${host} labvm1`))
+            .length
+        const auditedBefore = audited(await readHostSyslog(from), to)
         const started = await startJob('vm.migrate', { uuid: VM.uuid, to })
         expect(started.cancellable).toBe(true)
         const job = await lab.waitForJob(started.id)
@@ -185,6 +195,9 @@ describe('live migration', () => {
         // The inventory already knows, without a refresh asked by the test.
         const vm = lab.context.inventory.snapshot().vms.find((v) => v.uuid === VM.uuid)
         expect(vm?.runningOn).toEqual([to])
+        // Downtime and the audit line come with the migration's own command, read on the source.
+        expect(result.downtimeMs).toBeGreaterThan(0)
+        expect(audited(await readHostSyslog(from), to)).toBe(auditedBefore + 1)
         expect(await runningOn(VM.name)).toEqual([to])
         expect((await rootVirsh(from, 'domstate', VM.name)).trim()).toBe('shut off')
         await expectDefinedEverywhere(VM.name, VM.uuid)

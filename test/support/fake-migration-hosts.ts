@@ -18,10 +18,14 @@ export type Answers = Record<string, string>
 export const ok = (stdout: string): RemoteResult => ({ stdout, stderr: '', exitCode: 0, durationMs: 1 })
 
 export interface FakeHostsOptions {
-  /** `virsh migrate` on the source; default: fails. */
+  /** `virsh migrate` on the source (it throws for a failure, as the runner does); default: not expected. */
   migrate?(options: RunOptions | undefined): Promise<RemoteResult>
   /** Called for each `virsh domjobabort`. */
   onAbort?(host: string): void
+  /** Called as each batch of virsh sections starts, with the section ids. */
+  onBatch?(host: string, ids: string[]): void
+  /** How long each host takes to answer a batch (default at once). */
+  delayMs?: Record<string, number>
 }
 
 export function fakeRunner(
@@ -30,18 +34,22 @@ export function fakeRunner(
   options: FakeHostsOptions = {},
 ): RemoteRunner {
   return {
-    async run(host, argv) {
+    async run(host, argv, runOptions) {
       if (argv.includes('hyperdesk-paths')) return ok(argv.filter((a) => existing.includes(a)).join('\n'))
+      // The migration's command: virsh migrate, then the completed job's statistics (its 'completed').
+      if (argv.includes('hyperdesk-migrate')) {
+        if (!options.migrate) throw new Error('virsh migrate not expected')
+        const result = await options.migrate(runOptions)
+        return ok(`${result.stdout}@@hyperdesk-completed\n${byHost[host]?.['completed'] ?? ''}`)
+      }
       const ids = [...(argv.at(-1) ?? '').matchAll(/echo @@hyperdesk-section ([^;\s]+)/g)].map((m) => m[1]!)
+      options.onBatch?.(host, ids)
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs?.[host] ?? 0))
       const answers = byHost[host] ?? {}
       return ok(ids.map((id) => `${SECTION_MARKER}${id}\n${answers[id] ?? ''}`).join('\n'))
     },
-    async virsh(host, args, runOptions) {
+    async virsh(host, args) {
       const answers = byHost[host] ?? {}
-      if (args.includes('migrate')) {
-        if (!options.migrate) throw new Error('virsh migrate not expected')
-        return options.migrate(runOptions)
-      }
       if (args.includes('domjobabort')) {
         options.onAbort?.(host)
         return ok('')

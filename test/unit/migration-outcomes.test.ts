@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
 import type { MigrationResult } from '../../src/shared/migration'
 import { JobManager } from '../../src/main/core/jobs/job-manager'
-import { Migration } from '../../src/main/core/migration/migrate'
+import { migrateCommand, Migration } from '../../src/main/core/migration/migrate'
 import type { RemoteResult } from '../../src/main/core/remote/runner'
 import { fakeDeps, fakeInventory, fakeRunner, ok } from '../support/fake-migration-hosts'
 
@@ -134,5 +138,53 @@ describe('a migration that fails', () => {
       "echo 'etalab ALL=(root) NOPASSWD: /usr/bin/tail -n 200 /var/log/libvirt/libvirtd.log' > /etc/sudoers.d/hyperdesk",
     )
     expect(job.error?.details?.['libvirtLog']).toEqual([])
+  })
+})
+
+describe("the migration's command", () => {
+  // Run for real by sh, with stand-ins for virsh and logger that record how they were called.
+  function runWith(migrateExit: number) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-migrate-'))
+    const calls = path.join(dir, 'calls')
+    const stub = (name: string, body: string) =>
+      fs.writeFileSync(path.join(dir, name), `#!/bin/sh\necho "${name} $*" >> ${calls}\n${body}\n`, {
+        mode: 0o755,
+      })
+    stub(
+      'virsh',
+      `case "$*" in *' migrate '*) exit ${migrateExit};; *domjobinfo*) echo 'Total downtime:   61 ms';; esac`,
+    )
+    stub('logger', '')
+    const argv = migrateCommand(UUID, 'root: migrate to hv2 web1 (it\'s "quoted")', [
+      'migrate',
+      '--live',
+      UUID,
+      'qemu+ssh://root@10.0.0.2/system',
+    ])
+    const result = spawnSync(argv[0]!, argv.slice(1), {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:/usr/bin:/bin` },
+    })
+    const recorded = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').trim().split('\n') : []
+    fs.rmSync(dir, { recursive: true, force: true })
+    return { status: result.status, stdout: result.stdout, calls: recorded }
+  }
+
+  it('after a successful virsh migrate: the completed job (downtime) and the audit line, exit 0', () => {
+    const { status, stdout, calls } = runWith(0)
+    expect(status).toBe(0)
+    expect(stdout).toBe('@@hyperdesk-completed\nTotal downtime:   61 ms\n')
+    expect(calls).toEqual([
+      `virsh -c qemu:///system migrate --live ${UUID} qemu+ssh://root@10.0.0.2/system`,
+      `virsh -c qemu:///system domjobinfo --completed ${UUID}`,
+      `logger -t hyperdesk -- root: migrate to hv2 web1 (it's "quoted")`,
+    ])
+  })
+
+  it('after a failed one: its exit status, and nothing else run', () => {
+    const { status, stdout, calls } = runWith(1)
+    expect(status).toBe(1)
+    expect(stdout).toBe('')
+    expect(calls).toHaveLength(1)
   })
 })

@@ -125,4 +125,41 @@ describe('migration pre-checks on a fake host', () => {
     ])
     expect(plan.checks.find((c) => c.id === 'source-running')?.message).toBe('web1 runs on hv3.')
   })
+
+  it('asks the destination at once when the VM was planned before, and again when it now needs more', async () => {
+    const UUID2 = '0c0ffee0-0000-4000-8000-0000000000a2'
+    const xml = CLEAN.replaceAll(UUID, UUID2)
+    const batches: string[] = []
+    const answers = (state: string, live = xml) => ({ ...healthy(state), inactive: xml, live })
+    const hosts = { hv1: answers('running'), hv2: answers('shut off') }
+    const runner = fakeRunner(hosts, ['/srv/iso/debian.iso', '/sys/class/net/br1/bridge'], {
+      onBatch: (host, ids) => batches.push(`${host}:${ids.includes('live') ? 'source' : 'destination'}`),
+      delayMs: { hv1: 50 },
+    })
+    const { inventory } = fakeInventory(UUID2, [
+      { name: 'hv1', state: 'running' },
+      { name: 'hv2', state: 'shutoff' },
+    ])
+    const deps = fakeDeps(runner, inventory, ['hv1', 'hv2'])
+    const plan = async () => (await planMigration(deps, { uuid: UUID2, to: 'hv2' })).plan
+
+    // First plan: the destination is asked once the source's definition is known.
+    expect((await plan()).canStart).toBe(false) // host-passthrough and no CPU model known
+    expect(batches).toEqual(['hv1:source', 'hv2:destination'])
+    // Next plan: both at once (the source answers 50 ms later), and nothing asked twice.
+    batches.length = 0
+    const again = await plan()
+    expect(batches).toEqual(['hv2:destination', 'hv1:source'])
+    expect(again.checks.find((c) => c.id === 'ceph-secret')?.status).toBe('pass')
+    // The running VM now uses a second secret (a disk hot-plugged): the destination is asked again.
+    const other = '5a1b7e57-c3f0-4d1b-9a6e-0000000000ff'
+    hosts.hv1.live = xml.replace(
+      '</devices>',
+      `<disk type='network' device='disk'><auth username='libvirt'><secret type='ceph' uuid='${other}'/></auth><source protocol='rbd' name='libvirt-ssd/extra'/><target dev='vdc' bus='virtio'/></disk></devices>`,
+    )
+    batches.length = 0
+    const more = await plan()
+    expect(batches).toEqual(['hv2:destination', 'hv1:source', 'hv2:destination'])
+    expect(more.checks.find((c) => c.id === 'ceph-secret')?.message).toMatch(new RegExp(`${other}: no value`))
+  })
 })

@@ -9,6 +9,7 @@ import {
   type MigrationDeps,
   type PlanRequest,
 } from './precheck'
+import { auditMessage } from '../remote/audit'
 import { jobActive, parseDomjobinfo, progressDetail } from './progress'
 
 /**
@@ -21,7 +22,9 @@ import { jobActive, parseDomjobinfo, progressDetail } from './progress'
  * cancel aborts the job (`virsh domjobabort`) and checks that the VM still runs on the source. A failure
  * says what and where, with libvirtd's own reason when its log is readable (with --p2p the client only
  * sees "End of file…"). If the connection to the source drops (sleep, network), the outcome is read when
- * the host is back rather than reported as a failure.
+ * the host is back rather than reported as a failure. After a success, the same exec reads the
+ * downtime and writes the audit line, and libvirt's events (the inventory's streams) confirm where
+ * the VM runs: the read-back costs no further command.
  */
 
 export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600
@@ -85,12 +88,15 @@ export class Migration {
       const timer = setTimeout(() => abort.request('timeout'), timeoutSeconds * 1000)
       const poller = this.pollProgress(from, uuid, context)
       let failure: ApiError | undefined
+      let completed: Completed | undefined
       try {
         // The host's own timeout is a backstop behind ours (which aborts the job cleanly first).
-        await this.deps.runner.virsh(from, args, {
-          timeoutSeconds: timeoutSeconds + 60,
-          step: 'virsh migrate',
-        })
+        const result = await this.deps.runner.run(
+          from,
+          migrateCommand(uuid, auditMessage({ action: `migrate to ${to}`, vm: name }), args),
+          { timeoutSeconds: timeoutSeconds + 60, step: 'virsh migrate' },
+        )
+        completed = completedFrom(result.stdout)
       } catch (error) {
         failure = ApiError.from(error)
       } finally {
@@ -113,7 +119,7 @@ export class Migration {
         throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started, where)
       }
       if (abort.reason === 'cancelled') context.log(tooLate)
-      return this.finish(plan, started, context, false)
+      return this.finish(plan, started, context, false, completed)
     })
   }
 
@@ -207,19 +213,28 @@ export class Migration {
     started: number,
     context: JobContext,
     reconciled: boolean,
+    completed?: Completed,
   ): Promise<MigrationResult> {
     const { from, to, name, uuid } = plan
     const durationMs = Date.now() - started
     const readBackStarted = Date.now()
     context.step('Checking both hosts', 0.96)
     // libvirt's own lifecycle events (the inventory's `virsh event` streams) say where the VM is now;
-    // both hosts are read again only when they have not said so in time (a stream down, say).
+    // both hosts are read again only when they have not said so in time (a stream down, say). The
+    // downtime and the audit line came with the migration's own command, unless it did not finish
+    // normally (a lost connection, a late cancel): then they are asked for here.
     const [downtimeMs, confirmed] = await Promise.all([
-      this.downtime(to, uuid),
+      completed ? completed.downtimeMs : this.downtime(to, uuid),
       this.movedPerEvents(from, to, uuid),
-      this.deps
-        .audit(from, `migrate to ${to}${reconciled ? ' (outcome read after a lost connection)' : ''}`, name)
-        .catch(() => undefined),
+      completed
+        ? undefined
+        : this.deps
+            .audit(
+              from,
+              `migrate to ${to}${reconciled ? ' (outcome read after a lost connection)' : ''}`,
+              name,
+            )
+            .catch(() => undefined),
     ])
     if (!confirmed) {
       context.log(`No event from ${from} and ${to} yet: reading both hosts`)
@@ -421,6 +436,38 @@ export class Migration {
         : `After the lost connection, ${name} runs on ${where.to ? `both ${from} and ${to}` : 'neither host'}: check both hosts now.`,
       details: { reconciled: true },
     })
+  }
+}
+
+const COMPLETED_MARK = '@@hyperdesk-completed'
+
+/** What the migration's command reported after virsh migrate succeeded. */
+interface Completed {
+  downtimeMs: number | undefined
+}
+
+/**
+ * `virsh migrate` on the source and, only when it succeeded, in the same exec: the completed job's
+ * statistics (the source keeps them: downtime) and the audit line. Its exit status is virsh migrate's.
+ */
+export function migrateCommand(uuid: string, auditLine: string, migrateArgs: readonly string[]): string[] {
+  return [
+    'sh',
+    '-c',
+    'u=$1; a=$2; shift 2; virsh -c qemu:///system "$@" || exit $?; ' +
+      `echo ${COMPLETED_MARK}; virsh -c qemu:///system domjobinfo --completed "$u" 2>/dev/null; ` +
+      'logger -t hyperdesk -- "$a" 2>/dev/null; exit 0',
+    'hyperdesk-migrate',
+    uuid,
+    auditLine,
+    ...migrateArgs,
+  ]
+}
+
+function completedFrom(stdout: string): Completed {
+  const mark = stdout.indexOf(COMPLETED_MARK)
+  return {
+    downtimeMs: mark < 0 ? undefined : parseDomjobinfo(stdout.slice(mark + COMPLETED_MARK.length)).downtimeMs,
   }
 }
 

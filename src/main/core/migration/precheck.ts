@@ -90,13 +90,15 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   const online = (host: string) => deps.hostState(host)?.status === 'online'
 
   // Everything is read fresh, in one round of execs in parallel: the source (its definitions, job
-  // and state), then the destination's checks as soon as the source's definition is known, and the
-  // VM's state on every other online host (a copy started there behind the inventory's back would
-  // run twice). The inventory only says where to look first; a wrong guess costs one more round.
+  // and state); the destination's side — at once when this VM was planned before (see lastNeeds),
+  // else as soon as the source's definition is known; and the VM's state on every other online host
+  // (a copy started there behind the inventory's back would run twice). The inventory only says where
+  // to look first; a wrong guess costs one more round.
   const cached = deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
   const guess = request.from ?? cached?.runningOn[0]
+  const ahead = destinationOnline ? readDestinationAhead(deps, to, uuid) : undefined
   const inspect = (host: string) =>
-    inspectSource(deps, { uuid, host, to, name: cached?.name, destinationOnline })
+    inspectSource(deps, { uuid, host, to, name: cached?.name, destinationOnline, ahead })
   const early = guess !== undefined && guess !== to ? inspect(guess) : undefined
   const elsewhere = deps
     .hostNames()
@@ -227,7 +229,14 @@ interface SourceFindings {
  */
 async function inspectSource(
   deps: MigrationDeps,
-  input: { uuid: string; host: string; to: string; name: string | undefined; destinationOnline: boolean },
+  input: {
+    uuid: string
+    host: string
+    to: string
+    name: string | undefined
+    destinationOnline: boolean
+    ahead: Promise<DestinationRead> | undefined
+  },
 ): Promise<SourceFindings> {
   const { uuid, host: from, to } = input
   const checks: MigrationCheck[] = []
@@ -285,15 +294,11 @@ async function inspectSource(
     )
   const findings: SourceFindings = { state, checks, ...(definition ? { definition } : {}) }
   if (input.destinationOnline && definition && sourceInactive) {
-    findings.destination = await checkDestination(deps, {
-      uuid,
-      name,
-      from,
-      to,
-      definition,
-      sourceInactive,
-      liveXml: liveXml ?? '',
-    })
+    findings.destination = await checkDestination(
+      deps,
+      { uuid, name, from, to, definition, sourceInactive, liveXml: liveXml ?? '' },
+      input.ahead,
+    )
   }
   return findings
 }
@@ -308,48 +313,121 @@ interface DestinationInput {
   liveXml: string
 }
 
-/** The destination's checks, and whether its definition equals the source's (→ --persistent). */
-async function checkDestination(
-  deps: MigrationDeps,
-  input: DestinationInput,
-): Promise<{ checks: MigrationCheck[]; persistent: boolean }> {
-  const checks: MigrationCheck[] = []
-  const add = (id: string, status: MigrationCheck['status'], message: string) =>
-    checks.push({ id, status, message })
-  const { uuid, name, from, to, definition, liveXml } = input
-  const secrets = [...new Set(attributeValues(liveXml, 'secret', 'uuid'))].filter((s) =>
-    /^[0-9a-f-]{36}$/i.test(s),
-  )
+/** What the destination must be asked about, from the VM's definition as it runs on the source. */
+interface DestinationNeeds {
+  secrets: string[]
+  networks: string[]
+  /** The virt type whose CPU models to list, when the VM names a CPU model (cpu mode custom). */
+  domcapsType?: string
+  bridges: string[]
+  isos: string[]
+}
+
+function destinationNeeds(definition: DomainDefinition, liveXml: string): DestinationNeeds {
   const cpuMode = attributeValues(liveXml, 'cpu', 'mode')[0]
-  const networks = [...new Set(definition.nics.flatMap((nic) => (nic.network ? [nic.network] : [])))]
+  return {
+    secrets: [...new Set(attributeValues(liveXml, 'secret', 'uuid'))].filter((s) =>
+      /^[0-9a-f-]{36}$/i.test(s),
+    ),
+    networks: [...new Set(definition.nics.flatMap((nic) => (nic.network ? [nic.network] : [])))],
+    ...(cpuMode === 'custom' || cpuMode === undefined ? { domcapsType: definition.type || 'kvm' } : {}),
+    bridges: [...new Set(definition.nics.flatMap((nic) => (nic.bridge ? [nic.bridge] : [])))],
+    isos: definition.disks.filter((disk) => disk.device === 'cdrom' && disk.file).map((disk) => disk.file!),
+  }
+}
+
+/** Whether a read made for `asked` answers everything `needed` asks. */
+function covers(asked: DestinationNeeds, needed: DestinationNeeds): boolean {
+  const all = (have: string[], want: string[]) => want.every((item) => have.includes(item))
+  return (
+    all(asked.secrets, needed.secrets) &&
+    all(asked.networks, needed.networks) &&
+    all(asked.bridges, needed.bridges) &&
+    all(asked.isos, needed.isos) &&
+    (needed.domcapsType === undefined || needed.domcapsType === asked.domcapsType)
+  )
+}
+
+interface DestinationRead {
+  needs: DestinationNeeds
+  sections: Sections
+  present: Set<string>
+}
+
+/** The destination's side, fresh: its definition, state, memory, secrets, networks, CPU models, paths. */
+async function readDestination(
+  deps: MigrationDeps,
+  to: string,
+  uuid: string,
+  needs: DestinationNeeds,
+): Promise<DestinationRead> {
   const sections = [
     { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
     { id: 'state', command: ['domstate', uuid] },
     { id: 'info', command: ['dominfo', uuid] },
     { id: 'memory', command: ['nodememstats'] },
-    ...secrets.map((secret) => ({ id: `secret:${secret}`, command: ['secret-get-value', secret] })),
-    ...networks.map((network, index) => ({ id: `net:${index}`, command: ['net-info', network] })),
-    ...(cpuMode === 'custom' || cpuMode === undefined
-      ? [{ id: 'domcaps', command: ['domcapabilities', '--virttype', definition.type || 'kvm'] }]
+    ...needs.secrets.map((secret) => ({ id: `secret:${secret}`, command: ['secret-get-value', secret] })),
+    ...needs.networks.map((network, index) => ({ id: `net:${index}`, command: ['net-info', network] })),
+    ...(needs.domcapsType
+      ? [{ id: 'domcaps', command: ['domcapabilities', '--virttype', needs.domcapsType] }]
       : []),
   ]
-  const bridges = [...new Set(definition.nics.flatMap((nic) => (nic.bridge ? [nic.bridge] : [])))]
-  const isos = definition.disks
-    .filter((disk) => disk.device === 'cdrom' && disk.file)
-    .map((disk) => disk.file!)
+  const paths = [...needs.bridges.map((bridge) => `/sys/class/net/${bridge}/bridge`), ...needs.isos]
+  const [read, present] = await Promise.all([
+    runVirshSections(deps.runner, to, sections, { step: `pre-checks on ${to}` }),
+    existingPaths(deps.runner, to, paths),
+  ])
+  return { needs, sections: read, present }
+}
+
+/**
+ * What the last plan of each VM had to ask its destination. The next plan of that VM (typically the
+ * migration right after the user saw its plan) asks a destination the same at once, in parallel with
+ * the source; if the VM's definition now needs more, the destination is asked again. Only the shape
+ * of the questions is reused: every answer is read fresh.
+ */
+const lastNeeds = new Map<string, DestinationNeeds>()
+const LAST_NEEDS_KEPT = 1000
+
+/** The destination read ahead with what the last plan of this VM needed, if there was one. */
+export function readDestinationAhead(
+  deps: MigrationDeps,
+  to: string,
+  uuid: string,
+): Promise<DestinationRead> | undefined {
+  const needs = lastNeeds.get(uuid)
+  if (!needs) return undefined
+  const read = readDestination(deps, to, uuid, needs)
+  read.catch(() => undefined) // judged (or replaced) by checkDestination
+  return read
+}
+
+/** The destination's checks, and whether its definition equals the source's (→ --persistent). */
+async function checkDestination(
+  deps: MigrationDeps,
+  input: DestinationInput,
+  ahead: Promise<DestinationRead> | undefined,
+): Promise<{ checks: MigrationCheck[]; persistent: boolean }> {
+  const checks: MigrationCheck[] = []
+  const add = (id: string, status: MigrationCheck['status'], message: string) =>
+    checks.push({ id, status, message })
+  const { uuid, name, from, to, definition, liveXml } = input
+  const needs = destinationNeeds(definition, liveXml)
+  lastNeeds.delete(uuid)
+  lastNeeds.set(uuid, needs)
+  if (lastNeeds.size > LAST_NEEDS_KEPT) lastNeeds.delete(lastNeeds.keys().next().value!)
+  const { secrets, networks, bridges, isos } = needs
   const localDisks = definition.disks.filter((disk) => disk.device !== 'cdrom' && !disk.rbd)
-  const paths = [...bridges.map((bridge) => `/sys/class/net/${bridge}/bridge`), ...isos]
-  let destination: Awaited<ReturnType<typeof runVirshSections>>
-  let present: Set<string>
+  let read: DestinationRead
   try {
-    ;[destination, present] = await Promise.all([
-      runVirshSections(deps.runner, to, sections, { step: `pre-checks on ${to}` }),
-      existingPaths(deps.runner, to, paths),
-    ])
+    const early = ahead ? await ahead.catch(() => undefined) : undefined
+    read = early && covers(early.needs, needs) ? early : await readDestination(deps, to, uuid, needs)
   } catch (error) {
     add('destination-readable', 'fail', `Could not run the checks on ${to}: ${ApiError.from(error).message}`)
     return { checks, persistent: false }
   }
+  const { sections: destination, present } = read
+  const cpuMode = attributeValues(liveXml, 'cpu', 'mode')[0]
 
   const destinationInactive = sectionText(destination, 'inactive')
   let persistent = false
@@ -435,7 +513,8 @@ async function checkDestination(
 
   const missingBridges = bridges.filter((bridge) => !present.has(`/sys/class/net/${bridge}/bridge`))
   const inactiveNetworks = networks.filter(
-    (_network, index) => !/^Active:\s+yes/m.test(sectionText(destination, `net:${index}`) ?? ''),
+    (network) =>
+      !/^Active:\s+yes/m.test(sectionText(destination, `net:${read.needs.networks.indexOf(network)}`) ?? ''),
   )
   if (missingBridges.length > 0 || inactiveNetworks.length > 0)
     add(
