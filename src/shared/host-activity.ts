@@ -31,6 +31,8 @@ export const HostErrorEntrySchema = z.object({
   stderr: z.string(),
   message: z.string(),
   hint: z.string().optional(),
+  /** The same failure again and again (a sampler against a stopped libvirtd): how many times, `at` the last. */
+  repeats: z.number().optional(),
 })
 export type HostErrorEntry = z.infer<typeof HostErrorEntrySchema>
 

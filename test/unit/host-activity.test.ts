@@ -51,6 +51,20 @@ describe('host errors', () => {
     expect(pushed).toHaveLength(HOST_ERRORS_KEPT + 6)
   })
 
+  it('counts the same failure in a row instead of filling the buffer with it', () => {
+    const pushed: Array<number | undefined> = []
+    const log = new HostErrorLog((entry) => pushed.push(entry.repeats))
+    log.record(failure('hv1', 1), 1)
+    for (let n = 0; n < 30; n++) log.record(failure('hv1', 2), 10 + n)
+    log.record(failure('hv1', 1), 100)
+    expect(log.list('hv1').map((entry) => [entry.command, entry.repeats, entry.at])).toEqual([
+      ['virsh dominfo nope-1', undefined, 100],
+      ['virsh dominfo nope-2', 30, 39],
+      ['virsh dominfo nope-1', undefined, 1],
+    ])
+    expect(pushed.slice(0, 3)).toEqual([undefined, undefined, 2])
+  })
+
   it('does not keep a user’s cancel, nor an error with no host', () => {
     const log = new HostErrorLog()
     log.record(failure('hv1', 1, 'remote.cancelled'))

@@ -31,6 +31,14 @@ export class HostErrorLog {
       ...(error.hint !== undefined ? { hint: error.hint } : {}),
     }
     const entries = this.byHost.get(entry.host) ?? []
+    // The same failure in a row (a periodic sample) is one line with a count, not the whole buffer.
+    const last = entries.at(-1)
+    if (last && last.command === entry.command && last.code === entry.code && last.stderr === entry.stderr) {
+      last.at = entry.at
+      last.repeats = (last.repeats ?? 1) + 1
+      this.onEntry({ ...last })
+      return
+    }
     entries.push(entry)
     if (entries.length > HOST_ERRORS_KEPT) entries.splice(0, entries.length - HOST_ERRORS_KEPT)
     this.byHost.set(entry.host, entries)

@@ -144,6 +144,7 @@ export const clusterEn = {
       step: 'Step',
       command: 'Command and message',
       exit: 'exit {{code}}',
+      repeats: '{{count}} times in a row',
       codes: {
         'remote.failed': 'failed',
         'remote.timeout': 'timed out',

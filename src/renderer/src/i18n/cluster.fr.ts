@@ -152,6 +152,7 @@ export const clusterFr: typeof clusterEn = {
       step: 'Étape',
       command: 'Commande et message',
       exit: 'code {{code}}',
+      repeats: '{{count}} fois de suite',
       codes: {
         'remote.failed': 'échec',
         'remote.timeout': 'délai dépassé',

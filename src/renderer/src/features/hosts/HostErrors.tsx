@@ -14,21 +14,13 @@ export function HostErrors({ host }: { host: string }) {
   useEffect(() => {
     let stopped = false
     setEntries([]) // another host: none of the previous one's
-    // Subscribe first, so an error raised while the list is loading is not lost.
+    // Subscribe first, so an error raised while the list is loading is not lost. A repeat (same
+    // command, code and output) replaces the entry it counts.
     const unsubscribe = api.on('hosts.error', (entry) => {
-      if (entry.host === host) setEntries((previous) => [entry, ...previous].slice(0, 20))
+      if (entry.host === host) setEntries((previous) => merge([entry], previous))
     })
     api.call('hosts.errors', { host }).then(
-      (list) => {
-        if (stopped) return
-        setEntries((pushed) => {
-          const known = new Set(list.map((entry) => `${entry.at} ${entry.command}`))
-          return [...pushed.filter((entry) => !known.has(`${entry.at} ${entry.command}`)), ...list].slice(
-            0,
-            20,
-          )
-        })
-      },
+      (list) => !stopped && setEntries((pushed) => merge(pushed, list)),
       (caught: unknown) => !stopped && setError(ApiError.from(caught).message),
     )
     return () => {
@@ -61,6 +53,7 @@ export function HostErrors({ host }: { host: string }) {
                   <div className="muted small">
                     {t(`hostView.errors.codes.${entry.code}`, { defaultValue: entry.code })}
                     {entry.exitCode !== null && <> · {t('hostView.errors.exit', { code: entry.exitCode })}</>}
+                    {entry.repeats && <> · {t('hostView.errors.repeats', { count: entry.repeats })}</>}
                   </div>
                 </td>
                 <td>
@@ -75,4 +68,16 @@ export function HostErrors({ host }: { host: string }) {
       )}
     </section>
   )
+}
+
+const sameFailure = (a: HostErrorEntry, b: HostErrorEntry) =>
+  a.command === b.command && a.code === b.code && a.stderr === b.stderr
+
+/** Newer entries first; an older one the newer ones repeat is dropped. */
+function merge(newer: HostErrorEntry[], older: HostErrorEntry[]): HostErrorEntry[] {
+  const repeated = (entry: HostErrorEntry) =>
+    newer.some((other) => other.repeats !== undefined && sameFailure(other, entry) && other.at >= entry.at)
+  const seen = (entry: HostErrorEntry) =>
+    newer.some((other) => other.at === entry.at && sameFailure(other, entry))
+  return [...newer, ...older.filter((entry) => !repeated(entry) && !seen(entry))].slice(0, 20)
 }
