@@ -1,4 +1,4 @@
-import { utilityProcess, type UtilityProcess, type WebContents } from 'electron'
+import { utilityProcess, type MessagePortMain, type UtilityProcess, type WebContents } from 'electron'
 import type { EventName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import type { ResultEnvelope, ServerMessage } from '../shared/wire'
@@ -88,6 +88,16 @@ export class CoreBridge {
         this.child?.postMessage({ kind: 'unsubscribe', event: name })
       }
     }
+  }
+
+  /** Hands one end of a console stream's MessagePort pair to the core process. */
+  attachStream(streamId: string, port: MessagePortMain): void {
+    if (!this.child) {
+      port.postMessage({ close: 'the core process is not running' })
+      port.close()
+      return
+    }
+    this.child.postMessage({ kind: 'stream', streamId }, [port])
   }
 
   stop(): void {

@@ -1,5 +1,7 @@
-import { createCore } from './core/core'
+import type { MessagePortMain } from 'electron'
+import { createCore, type Core } from './core/core'
 import { CoreSession } from './core/session'
+import type { StreamCloseMessage } from '../shared/ipc'
 
 /**
  * Entry of the Electron utility process that runs the core, off the main thread, so a hung host or a
@@ -18,9 +20,35 @@ async function main(): Promise<void> {
   const core = await createCore({ configPath: argument('--config'), version: argument('--version') })
   const session = new CoreSession(core, (message) => parentPort.postMessage(message))
   parentPort.on('message', (event) => {
+    const data = event.data as { kind?: string; streamId?: unknown }
+    if (data?.kind === 'stream' && typeof data.streamId === 'string' && event.ports[0])
+      return attachPort(core, data.streamId, event.ports[0])
     session.handle(event.data)
   })
   parentPort.postMessage({ kind: 'ready' })
+}
+
+/** A console stream over a MessagePort: bytes both ways, a {close} message before closing. */
+function attachPort(core: Core, streamId: string, port: MessagePortMain): void {
+  const stream = core.attachStream(streamId, {
+    send: (data) => port.postMessage(data),
+    close: (reason) => {
+      port.postMessage({ close: reason } satisfies StreamCloseMessage)
+      port.close()
+    },
+  })
+  if (!stream) {
+    port.postMessage({ close: 'unknown, used or closed stream' } satisfies StreamCloseMessage)
+    return port.close()
+  }
+  port.on('message', (message) => {
+    const data: unknown = message.data
+    if (typeof data === 'string') stream.write(Buffer.from(data, 'utf8'))
+    else if (data instanceof Uint8Array) stream.write(data)
+    else if (data instanceof ArrayBuffer) stream.write(new Uint8Array(data))
+  })
+  port.on('close', () => stream.close())
+  port.start()
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,24 @@
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, session, type WebContents } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  net,
+  protocol,
+  session,
+  type WebContents,
+} from 'electron'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { IPC_CALL, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from '../shared/ipc'
+import {
+  IPC_CALL,
+  IPC_CONSOLE_FOCUS,
+  IPC_STREAM_OPEN,
+  IPC_STREAM_PORT,
+  IPC_SUBSCRIBE,
+  IPC_UNSUBSCRIBE,
+} from '../shared/ipc'
 import { APP_CSP, APP_ENTRY_URL, APP_SCHEME, resolveAppRequest } from './app-protocol'
 import { CoreBridge } from './core-bridge'
 import { defaultConfigPath } from './core/paths'
@@ -47,6 +64,17 @@ function bindIpc(): void {
   ipcMain.on(IPC_SUBSCRIBE, (event, name: unknown) => {
     const checked = checkIpcEvent(name)
     if (checked && isTrusted(event.senderFrame)) core.subscribe(event.sender, checked)
+  })
+  // A console's bytes: a MessagePort pair, one end to the page, the other to the core process.
+  ipcMain.on(IPC_STREAM_OPEN, (event, streamId: unknown) => {
+    if (typeof streamId !== 'string' || !isTrusted(event.senderFrame)) return
+    const { port1, port2 } = new MessageChannelMain()
+    core.attachStream(streamId, port1)
+    event.sender.postMessage(IPC_STREAM_PORT, streamId, [port2])
+  })
+  // While a console has the keyboard, menu accelerators must not take its keys (Ctrl+W, Ctrl+R…).
+  ipcMain.on(IPC_CONSOLE_FOCUS, (event, focused: unknown) => {
+    if (isTrusted(event.senderFrame)) event.sender.setIgnoreMenuShortcuts(focused === true)
   })
   ipcMain.on(IPC_UNSUBSCRIBE, (event, name: unknown) => {
     const checked = checkIpcEvent(name)

@@ -1,6 +1,16 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { METHOD_NAMES, EVENT_NAMES } from '../shared/api-names'
-import { IPC_CALL, IPC_EVENT, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type HyperdeskBridge } from '../shared/ipc'
+import {
+  IPC_CALL,
+  IPC_CONSOLE_FOCUS,
+  IPC_EVENT,
+  IPC_STREAM_OPEN,
+  IPC_STREAM_PORT,
+  IPC_SUBSCRIBE,
+  IPC_UNSUBSCRIBE,
+  STREAM_PORT_MESSAGE,
+  type HyperdeskBridge,
+} from '../shared/ipc'
 
 /**
  * Exposes exactly one object to the page: an allow-list of API methods and subscribe() → unsubscribe.
@@ -12,6 +22,14 @@ const listeners = new Map<string, Set<(payload: unknown) => void>>()
 
 ipcRenderer.on(IPC_EVENT, (_event: IpcRendererEvent, name: string, payload: unknown) => {
   for (const listener of listeners.get(name) ?? []) listener(payload)
+})
+// A console's MessagePort cannot cross contextBridge: hand it to the page with window.postMessage.
+// It is posted to this window itself (navigation away from the app is blocked), so '*' reaches no one else.
+const page = globalThis as unknown as {
+  postMessage(message: unknown, targetOrigin: string, transfer: readonly unknown[]): void
+}
+ipcRenderer.on(IPC_STREAM_PORT, (event: IpcRendererEvent, streamId: string) => {
+  page.postMessage({ type: STREAM_PORT_MESSAGE, streamId }, '*', event.ports)
 })
 
 const bridge: HyperdeskBridge = {
@@ -37,6 +55,12 @@ const bridge: HyperdeskBridge = {
         ipcRenderer.send(IPC_UNSUBSCRIBE, event)
       }
     }
+  },
+  openStream(streamId) {
+    if (typeof streamId === 'string') ipcRenderer.send(IPC_STREAM_OPEN, streamId)
+  },
+  setConsoleFocus(focused) {
+    ipcRenderer.send(IPC_CONSOLE_FOCUS, focused === true)
   },
 }
 

@@ -17,6 +17,7 @@ import { VmView } from './features/vm/VmView'
 import { MigrationSheet } from './features/migration/MigrationSheet'
 import { StorageView } from './features/storage/StorageView'
 import { CephView } from './features/ceph/CephView'
+import { ConsoleDock } from './features/console/ConsoleDock'
 
 export function App() {
   const api = useApi()
@@ -89,6 +90,7 @@ export function App() {
           )}
         </main>
       </div>
+      <ConsoleDock />
       <JobsPanel />
       <HostPrompts />
       <MigrationSheet />

@@ -23,12 +23,16 @@ export interface SettingsDeps {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 const escapeXml = (value: string) => value.replace(/[&<>"]/g, (c) => XML_ESCAPES[c]!)
 
-/** The metadata element readHyperdeskMetadata reads back, settings sorted so every host writes the same. */
+/**
+ * The metadata element, settings sorted so every host writes the same. Given without a namespace:
+ * `virsh metadata --uri … --key hd` puts it and every child in Hyperdesk's namespace, prefix hd
+ * (an element that declares the namespace itself is refused: "failed to create a new XML namespace").
+ */
 export function settingsXml(settings: Record<string, string>): string {
   const lines = Object.keys(settings)
     .sort()
-    .map((name) => `<hd:setting name="${escapeXml(name)}">${escapeXml(settings[name]!)}</hd:setting>`)
-  return `<hd:vm xmlns:hd="${HYPERDESK_METADATA_NS}">${lines.join('')}</hd:vm>`
+    .map((name) => `<setting name="${escapeXml(name)}">${escapeXml(settings[name]!)}</setting>`)
+  return `<vm>${lines.join('')}</vm>`
 }
 
 export async function applyVmSettings(

@@ -5,6 +5,7 @@ import type {
   MethodParams,
   MethodResult,
 } from '../../../shared/contract'
+import type { ByteChannel } from './byte-channel'
 
 /** How the UI reaches the core. Feature code never knows which one it has. */
 export interface Transport {
@@ -14,6 +15,10 @@ export interface Transport {
   subscribe(event: string, listener: (payload: unknown) => void): () => void
   /** Connection state changes (the Electron transport is always connected). */
   onStatus(listener: (status: TransportStatus) => void): () => void
+  /** The page's end of a console stream opened by a console.* method. */
+  openStream(streamId: string): ByteChannel
+  /** Electron: stop menu shortcuts while a console has the keyboard. */
+  setConsoleFocus(focused: boolean): void
 }
 
 /**
@@ -28,6 +33,8 @@ export interface Api {
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
   onStatus(listener: (status: TransportStatus) => void): () => void
+  openStream(streamId: string): ByteChannel
+  setConsoleFocus(focused: boolean): void
 }
 
 export function createApi(transport: Transport): Api {
@@ -36,5 +43,7 @@ export function createApi(transport: Transport): Api {
     call: (method, params) => transport.call(method, params) as never,
     on: (event, listener) => transport.subscribe(event, listener as (payload: unknown) => void),
     onStatus: (listener) => transport.onStatus(listener),
+    openStream: (streamId) => transport.openStream(streamId),
+    setConsoleFocus: (focused) => transport.setConsoleFocus(focused),
   }
 }

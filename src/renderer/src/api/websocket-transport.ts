@@ -1,3 +1,4 @@
+import { STREAM_PATH_PREFIX } from '../../../shared/console'
 import { ApiError } from '../../../shared/errors'
 import { ServerMessageSchema, WS_PROTOCOL, WS_TOKEN_PREFIX, type ClientMessage } from '../../../shared/wire'
 import type { Transport, TransportStatus } from './client'
@@ -102,6 +103,15 @@ export function websocketTransport(url: string, token: string): Transport {
       statusListeners.add(listener)
       listener(status)
       return () => statusListeners.delete(listener)
+    },
+    openStream(streamId) {
+      // Same origin and token as the API socket; one WebSocket per console.
+      const base = new URL(url)
+      base.pathname = STREAM_PATH_PREFIX + encodeURIComponent(streamId)
+      return new WebSocket(base.toString(), [WS_PROTOCOL, WS_TOKEN_PREFIX + token])
+    },
+    setConsoleFocus() {
+      // A browser has no app menu to silence.
     },
   }
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { useHostsStore } from '../../store/hosts'
+import { useConsolesStore } from '../../store/consoles'
 import { useInventoryStore } from '../../store/inventory'
 import { HostErrors } from './HostErrors'
 import { HostGraphs } from './HostGraphs'
@@ -68,6 +69,13 @@ export function HostDetail({ host }: { host: string }) {
           onClick={() => void act(() => api.call('hosts.doctor', { host }))}
         >
           {t('hosts.runDoctor')}
+        </button>
+        <button
+          disabled={state.status !== 'online'}
+          data-testid="open-host-shell"
+          onClick={() => useConsolesStore.getState().open({ kind: 'shell', host })}
+        >
+          {t('console.openShell')}
         </button>
         <MaintenanceButton host={host} online={state.status === 'online'} />
         {state.connectMs !== undefined && state.status === 'online' && (

@@ -5,6 +5,7 @@ import type { Job } from '../../../../shared/jobs'
 import type { MigrationPlan, MigrationResult } from '../../../../shared/migration'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
+import { useConsolesStore } from '../../store/consoles'
 import { useInventoryStore } from '../../store/inventory'
 import { useJobsStore } from '../../store/jobs'
 import { useMigrationStore } from '../../store/migration'
@@ -216,7 +217,21 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
                 </li>
               ))}
             </ol>
-            <p className="muted small">{t('migration.consoleSoon')}</p>
+            <p>
+              <button
+                type="button"
+                className="primary"
+                data-testid="migration-open-console"
+                onClick={() => {
+                  // The serial console types long lines more reliably; the screen is there too.
+                  useConsolesStore.getState().open({ kind: 'vnc', uuid })
+                  useConsolesStore.getState().open({ kind: 'serial', uuid })
+                }}
+              >
+                {t('console.openAfterMigration')}
+              </button>{' '}
+              <span className="muted small">{t('console.afterMigrationHint')}</span>
+            </p>
           </div>
         )}
       </section>

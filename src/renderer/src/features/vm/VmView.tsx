@@ -13,6 +13,8 @@ import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
 import { DefinitionsPanel } from './DefinitionsPanel'
 import { VmGraphs } from './VmGraphs'
+import { useConsolesStore } from '../../store/consoles'
+import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
 
 interface Refusal {
@@ -138,6 +140,22 @@ export function VmView({ uuid }: { uuid: string }) {
                 ))}
               </select>
             </label>
+            <button
+              type="button"
+              onClick={() => useConsolesStore.getState().open({ kind: 'vnc', uuid })}
+              data-testid="vm-open-console"
+            >
+              {t('console.openVnc')}
+            </button>
+            {definition?.serials.some((serial) => serial.type === 'pty') && (
+              <button
+                type="button"
+                onClick={() => useConsolesStore.getState().open({ kind: 'serial', uuid })}
+                data-testid="vm-open-serial"
+              >
+                {t('console.openSerial')}
+              </button>
+            )}
             <button
               type="button"
               disabled={busy || !migrateTarget}
@@ -351,6 +369,7 @@ export function VmView({ uuid }: { uuid: string }) {
               </tr>
             </tbody>
           </table>
+          <VmSettingsForm uuid={uuid} settings={definition.hyperdesk} />
         </>
       )}
     </section>

@@ -1,0 +1,62 @@
+import { useTranslation } from 'react-i18next'
+import { useInventoryStore } from '../../store/inventory'
+import { tabKey, useConsolesStore, type ConsoleTab } from '../../store/consoles'
+import { TerminalView } from './TerminalView'
+import { VncConsole } from './VncConsole'
+import './console.css'
+
+/** The consoles' dock: one tab per open console; hidden tabs stay connected. */
+export function ConsoleDock() {
+  const { t } = useTranslation()
+  const tabs = useConsolesStore((state) => state.tabs)
+  const active = useConsolesStore((state) => state.active)
+  const vms = useInventoryStore((state) => state.vms)
+  if (tabs.length === 0) return null
+
+  const title = (tab: ConsoleTab): string => {
+    if (tab.kind === 'shell') return t('console.shellTab', { host: tab.host })
+    const name = vms.find((vm) => vm.uuid === tab.uuid)?.name ?? tab.uuid
+    return tab.kind === 'vnc' ? t('console.vncTab', { name }) : t('console.serialTab', { name })
+  }
+
+  return (
+    <section className="console-dock" aria-label={t('console.dock')} data-testid="console-dock">
+      <div className="console-tabs" role="tablist">
+        {tabs.map((tab) => {
+          const key = tabKey(tab)
+          return (
+            <span key={key} className={`console-tab${key === active ? ' current' : ''}`}>
+              <button
+                role="tab"
+                aria-selected={key === active}
+                onClick={() => useConsolesStore.getState().show(key)}
+                data-testid={`console-tab-${key}`}
+              >
+                {title(tab)}
+              </button>
+              <button
+                className="link small"
+                aria-label={t('console.closeTab', { title: title(tab) })}
+                onClick={() => useConsolesStore.getState().close(key)}
+              >
+                ×
+              </button>
+            </span>
+          )
+        })}
+        <button
+          className="link small console-hide"
+          onClick={() => useConsolesStore.getState().show(active ? null : tabKey(tabs[tabs.length - 1]!))}
+        >
+          {active ? t('console.hide') : t('console.show')}
+        </button>
+      </div>
+      {tabs.map((tab) => {
+        const key = tabKey(tab)
+        const visible = key === active
+        if (tab.kind === 'vnc') return <VncConsole key={key} uuid={tab.uuid} visible={visible} />
+        return <TerminalView key={key} target={tab} visible={visible} />
+      })}
+    </section>
+  )
+}

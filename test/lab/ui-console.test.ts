@@ -1,0 +1,234 @@
+/**
+ * Consoles in browser mode against the real lab: a VNC console that shows the guest's screen, text
+ * typed through the app into the AZERTY guest (and a QWERTY one) and checked in the guest's serial
+ * log, a shell on a host, and a console that follows its VM through a live migration, where the
+ * network helper types the gateway change on the serial console. Screenshots in test-results/screenshots/.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
+import { typedCall } from '../../src/main/core/core'
+import { launchChromium, screenshotPath } from '../support/browser'
+import { attachStream } from '../support/core-stream'
+import { labCore, type LabCore } from '../support/lab-core'
+import { labGuest, labHost, readSerialLog, requireLab, waitForSerial, type LabHostName } from './support/lab'
+
+const rendererDir = path.resolve(__dirname, '../../out/renderer')
+const LABVM1 = labGuest('labvm1')
+const LABVM2 = labGuest('labvm2')
+/** What the issue asks to type: shifted and AltGr characters on AZERTY (and a backslash). */
+const SPECIALS = `$()>|"@#~'`
+/** Prints SPECIALS on the guest's serial port: single quotes, then an escaped one. */
+const ECHO_SPECIALS = `echo '$()>|"@#~'\\' > /dev/ttyS0`
+let browser: Browser
+let server: BrowserServer
+let lab: LabCore
+
+/** Runs a command on a guest's serial console through the core (as the app does) and waits for `expected`. */
+async function serialCommand(uuid: string, command: string, expected: RegExp): Promise<string> {
+  const opened = await typedCall(lab.core, 'console.openSerial', { uuid, cols: 120, rows: 30 })
+  const end = attachStream(lab.core, opened.streamId)
+  try {
+    const from = end.output().length
+    end.write(`${command}\r`)
+    return await end.waitFor(expected, 15_000, from)
+  } finally {
+    end.close()
+  }
+}
+
+async function runningHostOf(uuid: string): Promise<string | undefined> {
+  return lab.context.inventory.snapshot().vms.find((vm) => vm.uuid === uuid)?.runningOn[0]
+}
+
+async function migrate(uuid: string, to: LabHostName): Promise<void> {
+  const job = await lab.runJob('vm.migrate', { uuid, to, acceptWarnings: true }, 120_000)
+  expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+}
+
+async function openPage(locale: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale, viewport: { width: 1280, height: 900 } })).newPage()
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`))
+  await page.goto(server.url)
+  await expect.poll(() => page.getByTestId('tree-vm-labvm1').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+  return page
+}
+
+/** Share of the VNC canvas's pixels that are not black: a booted guest's text console has some. */
+function litPixels(page: Page, uuid: string): Promise<number> {
+  return page
+    .getByTestId(`vnc-console-${uuid}`)
+    .locator('canvas')
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const context = canvas.getContext('2d')
+      if (!context || canvas.width === 0) return 0
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height)
+      let lit = 0
+      for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 60) lit++
+      return lit / (data.length / 4)
+    })
+}
+
+async function openVnc(page: Page, vm: string, uuid: string): Promise<void> {
+  await page.getByTestId(`tree-vm-${vm}`).first().click()
+  await page.getByTestId('vm-open-console').click()
+  const status = page.getByTestId(`vnc-console-${uuid}`).getByTestId('vnc-status')
+  await expect.poll(() => status.getAttribute('data-status'), { timeout: 20_000 }).toBe('connected')
+}
+
+async function typeInConsole(page: Page, uuid: string, text: string): Promise<void> {
+  const console = page.getByTestId(`vnc-console-${uuid}`)
+  // Ctrl+C first, from the combos menu: a fresh prompt whatever an earlier run left on the line.
+  await console.getByRole('combobox').selectOption('Ctrl+C')
+  await console.getByTestId('vnc-type-input').fill(text)
+  await console.getByTestId('vnc-type-input').press('Enter')
+  await expect.poll(() => console.getByTestId('vnc-type-input').inputValue(), { timeout: 20_000 }).toBe('')
+}
+
+beforeAll(async () => {
+  await requireLab()
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error('Build the renderer first: npm run build')
+  lab = await labCore()
+  await lab.waitForInventory()
+  server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
+  browser = await launchChromium()
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  // Leave labvm1 where `lab up` put it, with its home gateway and without the layout setting.
+  if (lab) {
+    if ((await runningHostOf(LABVM1.uuid)) !== 'hv1') await migrate(LABVM1.uuid, 'hv1').catch(() => undefined)
+    const gateway = labHost('hv1').gateway
+    await serialCommand(
+      LABVM1.uuid,
+      `ifdown eth0; sed -i -r 's/10\\.77\\.1[0-9]\\.254/${gateway}/g' /etc/network/interfaces; ifup eth0; echo gw-$((40+2))`,
+      /gw-42/,
+    ).catch((error: unknown) => console.log(`could not restore labvm1's gateway: ${String(error)}`))
+    await lab
+      .runJob('vm.setSettings', { uuid: LABVM1.uuid, settings: { keyboardLayout: null } })
+      .catch(() => undefined)
+  }
+  await server?.close()
+  await lab?.cleanup()
+}, 180_000)
+
+describe('consoles', () => {
+  it('shows the AZERTY guest’s screen and types shifted and AltGr characters into it exactly', async () => {
+    const page = await openPage('fr-FR')
+    await openVnc(page, 'labvm2', LABVM2.uuid)
+    const console = page.getByTestId(`vnc-console-${LABVM2.uuid}`)
+    expect(await console.getByTestId('vnc-status').textContent()).toMatch(
+      /labvm2 sur hv2 \(port VNC 59\d\d, via SSH\)/,
+    )
+    await expect.poll(() => litPixels(page, LABVM2.uuid), { timeout: 20_000 }).toBeGreaterThan(0.002)
+    await page.screenshot({ path: screenshotPath('console-vnc-azerty') })
+
+    // labvm2 has no layout setting: it is taken as French, as the users' guests are.
+    const before = readSerialLog('hv2', 'labvm2').length
+    await typeInConsole(page, LABVM2.uuid, ECHO_SPECIALS)
+    const log = await waitForSerial('hv2', 'labvm2', /\$\(\)/, 20_000, before)
+    expect(log).toContain(SPECIALS)
+    await page.screenshot({ path: screenshotPath('console-vnc-azerty-typed') })
+    // A character this layout cannot type is refused before anything is sent.
+    await console.getByTestId('vnc-type-input').fill('echo ♥')
+    await console.getByTestId('vnc-type-input').press('Enter')
+    await expect.poll(() => console.textContent()).toContain('Impossible de taper ♥ sur un clavier fr.')
+    await page.context().close()
+  }, 90_000)
+
+  it('a QWERTY guest set to "us" in its settings gets the same characters right', async () => {
+    const page = await openPage('en-US')
+    await page.getByTestId('tree-vm-labvm1').first().click()
+    await page.getByTestId('vm-settings-layout').selectOption('us')
+    await page.getByTestId('vm-settings-save').click()
+    await expect
+      .poll(
+        () =>
+          lab.context.inventory
+            .snapshot()
+            .hosts.every(
+              (host) =>
+                host.domains.find((domain) => domain.uuid === LABVM1.uuid)?.definition?.hyperdesk[
+                  'keyboardLayout'
+                ] === 'us',
+            ),
+        { timeout: 20_000 },
+      )
+      .toBe(true)
+    await page.getByTestId('vm-open-console').click()
+    const console = page.getByTestId(`vnc-console-${LABVM1.uuid}`)
+    await expect
+      .poll(() => console.getByTestId('vnc-status').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('connected')
+    expect(await console.textContent()).toContain('Guest keyboard: US')
+    const before = readSerialLog('hv1', 'labvm1').length
+    await typeInConsole(page, LABVM1.uuid, ECHO_SPECIALS)
+    const log = await waitForSerial('hv1', 'labvm1', /\$\(\)/, 20_000, before)
+    expect(log).toContain(SPECIALS)
+    await page.context().close()
+  }, 90_000)
+
+  it('opens a shell on a host and runs a command', async () => {
+    const page = await openPage('en-US')
+    await page.getByTestId('tree-host-hv3').click()
+    await page.getByTestId('open-host-shell').click()
+    const terminal = page.getByTestId('terminal-shell')
+    await expect
+      .poll(() => terminal.getByTestId('terminal-status').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('open')
+    await terminal.locator('.xterm').click()
+    await page.keyboard.type('echo "$(id -un)@$(hostname) $((6*7))"\n')
+    await expect
+      .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 10_000 })
+      .toContain('etalab@hv3 42')
+    await page.screenshot({ path: screenshotPath('console-host-shell') })
+    await page.context().close()
+  }, 60_000)
+
+  it('follows labvm1 through a live migration, then types the gateway change on its serial console', async () => {
+    const page = await openPage('en-US')
+    await openVnc(page, 'labvm1', LABVM1.uuid)
+    const vnc = page.getByTestId(`vnc-console-${LABVM1.uuid}`)
+    expect(await vnc.getByTestId('vnc-status').textContent()).toContain('labvm1 on hv1')
+
+    await migrate(LABVM1.uuid, 'hv2')
+    await expect
+      .poll(() => vnc.getByTestId('vnc-status').textContent(), { timeout: 30_000 })
+      .toMatch(/labvm1 on hv2 \(VNC port 59\d\d/)
+    expect(await vnc.getByTestId('vnc-status').getAttribute('data-status')).toBe('connected')
+    // Still the right guest: what is typed runs in labvm1, now on hv2.
+    const before = readSerialLog('hv2', 'labvm1').length
+    await typeInConsole(page, LABVM1.uuid, 'echo followed-$((40+2)) > /dev/ttyS0')
+    await waitForSerial('hv2', 'labvm1', /followed-42/, 20_000, before)
+    await page.screenshot({ path: screenshotPath('console-after-migration') })
+
+    // The runbook's after-migration step, on the serial console, once a root prompt is confirmed.
+    await page.getByTestId('vm-open-serial').click()
+    const serial = page.getByTestId('terminal-serial')
+    await expect
+      .poll(() => serial.getByTestId('terminal-status').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('open')
+    await serial.getByRole('button', { name: 'Network lines' }).click()
+    const helper = serial.getByTestId('network-helper')
+    await expect
+      .poll(() => helper.getByTestId('network-commands').textContent(), { timeout: 10_000 })
+      .toContain('ifdown eth0')
+    expect(await helper.getByTestId('network-lines').textContent()).toContain(
+      'post-up route add default gw 10.77.12.254 dev eth0',
+    )
+    expect(await helper.getByTestId('type-network-commands').isDisabled()).toBe(true)
+    await helper.getByTestId('root-prompt-confirm').check()
+    await helper.getByTestId('type-network-commands').click()
+    await serial.locator('.xterm').click()
+    await page.keyboard.type('route -n | grep UG\n')
+    await expect
+      .poll(() => serial.locator('.xterm-rows').textContent(), { timeout: 20_000 })
+      .toMatch(/0\.0\.0\.0\s*10\.77\.12\.254\s*0\.0\.0\.0\s*UG/)
+    await page.screenshot({ path: screenshotPath('console-network-helper') })
+    await page.context().close()
+  }, 150_000)
+})
