@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium, screenshotPath } from '../support/browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { faults, labCmd, LAB_HOSTS, requireLab } from './support/lab'
+import { faults, labCmd, LAB_HOSTS, requireLab, waitFor } from './support/lab'
 
 const rendererDir = path.resolve(__dirname, '../../out/renderer')
 let browser: Browser
@@ -99,6 +99,13 @@ describe('Ceph panel (browser)', () => {
     } finally {
       await faults.osd(3, 'start')
     }
+    // Recovery after the OSD returns takes a few seconds: the next test starts from HEALTH_OK.
+    await waitFor(
+      'Ceph HEALTH_OK again',
+      async () => JSON.parse(await labCmd('ceph', 'health', '-f', 'json')).status === 'HEALTH_OK',
+      60_000,
+      500,
+    )
     await page.context().close()
   }, 90_000)
 })

@@ -184,8 +184,10 @@ export class Maintenance {
     }
     record.status = 'cancelled'
     record.outcome = outcome
-    // The job's own "cancelled" error is not news once the user aborted.
+    // The job's own "cancelled" error is not news once the user aborted, nor is "resume".
     if (record.error?.code === 'remote.cancelled') delete record.error
+    for (const step of record.steps)
+      if (step.state === 'pending' && step.message?.startsWith('Stopped here')) step.message = 'Aborted here.'
     this.save()
     return record
   }

@@ -18,7 +18,7 @@ const bytes = (value: number) => formatKiB(value / 1024)
  * usage and PG states. Read with the configured client on an online host, every 15 s.
  */
 export function CephView() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const api = useApi()
   const [status, setStatus] = useState<CephStatus | null>(null)
   const [error, setError] = useState<ApiErrorData | null>(null)
@@ -53,7 +53,7 @@ export function CephView() {
             <span className="muted small" data-testid="ceph-read-on">
               {t('ceph.readOn', {
                 host: status.host,
-                time: new Date(status.fetchedAt).toLocaleTimeString(),
+                time: new Date(status.fetchedAt).toLocaleTimeString(i18n.language),
                 client: status.readAs,
               })}
             </span>
