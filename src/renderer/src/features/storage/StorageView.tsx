@@ -1,11 +1,214 @@
+import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import { formatBytes, type Image, type StorageListing } from '../../../../shared/storage'
+import { useApi } from '../../api/context'
+import { useSelectionStore } from '../../store/selection'
+import { CreateImageForm } from './CreateImageForm'
+import { ImagePanel } from './ImagePanel'
+import { notifyError, useTrackedJob } from './storage-jobs'
+import './storage.css'
 
-/** RBD images and snapshots per pool (placeholder until the storage view lands). */
+/**
+ * RBD images per configured pool: size, used space (when cheap, else on request), the VMs whose
+ * definitions use each image and where they run, who has it open, its snapshots; orphans marked.
+ * Selecting an image opens its snapshots and operations.
+ */
 export function StorageView() {
   const { t } = useTranslation()
+  const api = useApi()
+  const [listing, setListing] = useState<StorageListing | null>(null)
+  const [error, setError] = useState<ApiErrorData | null>(null)
+  const [loading, setLoading] = useState(false)
+  const [selected, setSelected] = useState<{ pool: string; image: string } | null>(null)
+
+  const load = useCallback(async () => {
+    setLoading(true)
+    try {
+      setListing(await api.call('storage.list', {}))
+      setError(null)
+    } catch (caught) {
+      setError(ApiError.from(caught).toData())
+    } finally {
+      setLoading(false)
+    }
+  }, [api])
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  const image = selected
+    ? listing?.pools
+        .find((pool) => pool.pool === selected.pool)
+        ?.images.find((i) => i.name === selected.image)
+    : undefined
+
   return (
-    <section className="panel" data-testid="storage-view">
-      <h1>{t('sidebar.storage')}</h1>
+    <section className="panel storage-view" data-testid="storage-view">
+      <div className="panel-title">
+        <h1>{t('storage.title')}</h1>
+        <button type="button" onClick={() => void load()} disabled={loading} data-testid="storage-refresh">
+          {t('storage.refresh')}
+        </button>
+      </div>
+      {listing && (
+        <p className="muted small" data-testid="storage-via">
+          {t('storage.via', { host: listing.host, time: new Date(listing.at).toLocaleTimeString() })}
+        </p>
+      )}
+      {loading && !listing && <p className="muted">{t('storage.loading')}</p>}
+      {error && (
+        <div className="job-status job-failed" role="alert" data-testid="storage-error">
+          <p>{error.message}</p>
+          {error.hint && <p className="muted">{error.hint}</p>}
+        </div>
+      )}
+      {listing && listing.unknownHosts.length > 0 && (
+        <p className="warning" data-testid="storage-unknown-hosts">
+          ⚠ {t('storage.unknownHosts', { hosts: listing.unknownHosts.join(', ') })}
+        </p>
+      )}
+
+      {listing && (
+        <CreateImageForm pools={listing.pools.map((pool) => pool.pool)} onCreated={() => void load()} />
+      )}
+
+      {image && (
+        <ImagePanel
+          key={`${image.pool}/${image.name}`}
+          image={image}
+          onChanged={() => void load()}
+          onClose={() => setSelected(null)}
+        />
+      )}
+
+      {listing?.pools.map((pool) => (
+        <div key={pool.pool} className="storage-pool" data-testid={`storage-pool-${pool.pool}`}>
+          <h2>
+            {pool.pool}{' '}
+            <span className="muted small">{t('storage.images', { count: pool.images.length })}</span>
+          </h2>
+          {pool.error && (
+            <div className="job-status job-failed" role="alert">
+              <p>
+                {t('storage.poolError', { pool: pool.pool })}: {pool.error.message}
+              </p>
+              {pool.error.hint && <p className="muted">{pool.error.hint}</p>}
+            </div>
+          )}
+          {!pool.error && pool.images.length === 0 && <p className="muted">{t('storage.noImages')}</p>}
+          {pool.images.length > 0 && (
+            <table className="table storage-table">
+              <thead>
+                <tr>
+                  <th>{t('storage.col.image')}</th>
+                  <th className="num">{t('storage.col.size')}</th>
+                  <th className="num">{t('storage.col.used')}</th>
+                  <th>{t('storage.col.vms')}</th>
+                  <th>{t('storage.col.watchers')}</th>
+                  <th>{t('storage.col.snapshots')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {pool.images.map((row) => (
+                  <ImageRow
+                    key={row.name}
+                    image={row}
+                    selected={selected?.pool === row.pool && selected.image === row.name}
+                    onSelect={() => setSelected({ pool: row.pool, image: row.name })}
+                  />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
     </section>
+  )
+}
+
+function ImageRow({ image, selected, onSelect }: { image: Image; selected: boolean; onSelect(): void }) {
+  const { t } = useTranslation()
+  return (
+    <tr
+      className={selected ? 'selected' : undefined}
+      data-testid={`storage-image-${image.pool}-${image.name}`}
+      data-orphan={image.orphan}
+    >
+      <td>
+        <code>{image.name}</code>{' '}
+        {image.orphan && (
+          <span className="badge badge-missing" title={t('storage.orphanTitle')} data-testid="storage-orphan">
+            {t('storage.orphan')}
+          </span>
+        )}
+        {image.error && (
+          <span className="warning" title={image.error.message}>
+            {' '}
+            ⚠
+          </span>
+        )}
+      </td>
+      <td className="num" data-testid="storage-size">
+        {formatBytes(image.sizeBytes)}
+      </td>
+      <td className="num" data-testid="storage-used">
+        {image.usedBytes !== undefined ? formatBytes(image.usedBytes) : <UsedOnRequest image={image} />}
+      </td>
+      <td data-testid="storage-vms">
+        {image.usedBy.map((user) => (
+          <div key={user.uuid}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => useSelectionStore.getState().selectVm(user.uuid)}
+            >
+              {user.name}
+            </button>{' '}
+            <span className="muted small">
+              {user.runningOn.length > 0
+                ? t('storage.running', { host: user.runningOn.join(', ') })
+                : t('storage.stopped')}
+            </span>
+          </div>
+        ))}
+      </td>
+      <td data-testid="storage-watchers" title={image.watchers.map((w) => w.address).join('\n')}>
+        {image.watchers.length > 0 ? t('storage.watchers', { count: image.watchers.length }) : '–'}
+      </td>
+      <td data-testid="storage-snapshots">
+        {image.snapshots.length > 0 ? image.snapshots.map((s) => s.name).join(', ') : '–'}
+      </td>
+      <td>
+        <button type="button" onClick={onSelect} data-testid="storage-manage">
+          {t('storage.details')}
+        </button>
+      </td>
+    </tr>
+  )
+}
+
+/** Without fast-diff, rbd du reads every object: only when asked, as a cancellable job. */
+function UsedOnRequest({ image }: { image: Image }) {
+  const { t } = useTranslation()
+  const api = useApi()
+  const [job, track] = useTrackedJob(() => undefined)
+  const result = job?.state === 'succeeded' ? (job.result as { usedBytes: number }) : undefined
+  if (result) return <>{formatBytes(result.usedBytes)}</>
+  if (job?.state === 'running') return <span className="muted">{t('storage.computing')}</span>
+  return (
+    <button
+      type="button"
+      className="link small"
+      title={t('storage.computeUsedTitle')}
+      onClick={() =>
+        void api.call('storage.du', { pool: image.pool, image: image.name }).then(track, notifyError)
+      }
+      data-testid="storage-du"
+    >
+      {t('storage.computeUsed')}
+      {job?.state === 'failed' && ' ⚠'}
+    </button>
   )
 }

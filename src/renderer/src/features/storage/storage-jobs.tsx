@@ -1,0 +1,103 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError } from '../../../../shared/errors'
+import type { Job } from '../../../../shared/jobs'
+import type { Refusal } from '../../../../shared/storage'
+import { useAppStore } from '../../store'
+import { useJobsStore } from '../../store/jobs'
+
+/**
+ * The storage operation a panel started: its live job from the jobs store (fed by `jobs.update`), and
+ * a callback when it ends, so the view reads the pools again.
+ */
+export function useTrackedJob(onEnd: (job: Job) => void): [Job | undefined, (job: Job) => void] {
+  const [id, setId] = useState<string | null>(null)
+  const job = useJobsStore((state) => (id ? state.jobs.find((candidate) => candidate.id === id) : undefined))
+  const ended = useRef<string | null>(null)
+  const endRef = useRef(onEnd)
+  endRef.current = onEnd
+  useEffect(() => {
+    if (job && job.state !== 'running' && ended.current !== job.id) {
+      ended.current = job.id
+      endRef.current(job)
+    }
+  }, [job])
+  const track = (started: Job) => {
+    useJobsStore.getState().update(started)
+    setId(started.id)
+  }
+  return [job, track]
+}
+
+function refusalsOf(job: Job): Refusal[] {
+  const refusals = job.error?.details?.refusals
+  return Array.isArray(refusals) ? (refusals as Refusal[]) : []
+}
+
+/** A storage job's state: progress while it runs, each refusal in the user's language, or the error. */
+export function JobOutcome({
+  job,
+  image,
+  success,
+}: {
+  job: Job
+  image: string
+  success?: (job: Job) => ReactNode
+}) {
+  const { t } = useTranslation()
+  const refusals = refusalsOf(job)
+  const box = useRef<HTMLDivElement>(null)
+  // The form that started it may be far below: bring the outcome into view once, when it starts.
+  // (A block body: recent Chromium's scrollIntoView returns a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' })
+  }, [job.id])
+  // storage.grow → storage.jobs.grow ("Agrandir {{image}}"); the core's English title otherwise.
+  const title = t(`storage.jobs.${job.kind.replace(/^storage\./, '')}`, {
+    image,
+    defaultValue: job.title,
+  })
+  return (
+    <div ref={box} className={`job-status job-${job.state}`} data-testid="storage-job" data-state={job.state}>
+      <strong>{title}</strong> — {t(`jobState.${job.state}`)}
+      {job.state === 'running' && (
+        <>
+          {job.step && <span className="muted"> · {job.step}</span>}{' '}
+          <progress max={1} value={job.progress ?? 0} data-testid="storage-job-progress" />
+        </>
+      )}
+      {job.state === 'succeeded' && success && <div data-testid="storage-job-result">{success(job)}</div>}
+      {job.state === 'failed' &&
+        (refusals.length > 0 ? (
+          <>
+            <p>{t('storage.job.refused')}</p>
+            <ul>
+              {refusals.map((refusal) => (
+                <li
+                  key={`${refusal.code}:${refusal.host ?? ''}`}
+                  data-refusal={refusal.code}
+                  title={refusal.message}
+                >
+                  {t(`storage.refusals.${refusal.code}`, {
+                    host: refusal.host,
+                    defaultValue: refusal.message,
+                  })}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <div data-testid="storage-job-error">
+            <p>{job.error?.message}</p>
+            {job.error?.hint && <p className="muted">{job.error.hint}</p>}
+          </div>
+        ))}
+    </div>
+  )
+}
+
+/** A call that failed before any job started (bad input, no host): a notification with its hint. */
+export function notifyError(error: unknown): void {
+  const data = ApiError.from(error).toData()
+  useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+}
