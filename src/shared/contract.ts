@@ -12,16 +12,6 @@ import {
   MigrationPlanSchema,
 } from './migration'
 import { UUID_PATTERN } from './names'
-import {
-  CreateImageParamsSchema,
-  DeleteImageParamsSchema,
-  GrowImageParamsSchema,
-  ImageRefSchema,
-  RollbackParamsSchema,
-  ShrinkImageParamsSchema,
-  SnapshotParamsSchema,
-  StorageListingSchema,
-} from './storage'
 import { SerialOpenedSchema, ShellOpenedSchema, TerminalSizeSchema, VncOpenedSchema } from './console'
 import { NetworkPlanSchema, VmSettingsSchema } from './vm-settings'
 import {
