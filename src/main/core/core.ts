@@ -22,7 +22,6 @@ import { jobsService } from './services/jobs'
 import { vmService } from './services/vm'
 import { migrationService } from './services/migration'
 import { definitionsService } from './services/definitions'
-import { storageService } from './services/storage'
 import { consoleService } from './services/console'
 import { ByteStreams, type AttachedStream, type StreamPeer } from './console/byte-streams'
 import { Consoles } from './console/consoles'
@@ -251,7 +250,6 @@ export async function createCoreWithContext(
     ...migrationService(context),
     ...definitionsService(context),
     ...jobsService(context),
-    ...storageService(context),
     ...consoleService(context),
     ...storageService(context),
     ...cephService(context),
