@@ -35,10 +35,15 @@ async function editOn(host: LabHostName, vm: string, text: string): Promise<void
 
 /** The lab's own definitions, as `lab up` defined them, on every host. */
 async function restoreDefinitions(): Promise<void> {
-  for (const vm of ['labvm1', 'labvm3']) {
-    const xml = fs.readFileSync(path.join(LAB_STATE_DIR, 'domains', `${vm}.xml`), 'utf8')
-    for (const host of HOSTS) await defineAsRoot(host, xml)
-  }
+  const xmls = ['labvm1', 'labvm3'].map((vm) =>
+    fs.readFileSync(path.join(LAB_STATE_DIR, 'domains', `${vm}.xml`), 'utf8'),
+  )
+  // Each host's libvirtd on its own: the hosts in parallel (this runs after every test).
+  await Promise.all(
+    HOSTS.map(async (host) => {
+      for (const xml of xmls) await defineAsRoot(host, xml)
+    }),
+  )
 }
 
 const diff = async (uuid: string, reference?: string) =>

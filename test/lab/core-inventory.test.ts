@@ -53,14 +53,16 @@ async function runningOn(vm: string): Promise<LabHostName[]> {
 }
 
 async function stopEverywhere(vm: string): Promise<void> {
-  for (const host of HOSTS) {
-    await asRootOn(
-      host,
-      'sh',
-      '-c',
-      `virsh -c qemu:///system destroy ${vm} >/dev/null 2>&1; virsh -c qemu:///system managedsave-remove ${vm} >/dev/null 2>&1; true`,
-    )
-  }
+  await Promise.all(
+    HOSTS.map((host) =>
+      asRootOn(
+        host,
+        'sh',
+        '-c',
+        `virsh -c qemu:///system destroy ${vm} >/dev/null 2>&1; virsh -c qemu:///system managedsave-remove ${vm} >/dev/null 2>&1; true`,
+      ),
+    ),
+  )
 }
 
 beforeAll(async () => {
@@ -77,7 +79,7 @@ afterAll(async () => {
 })
 
 afterEach(async () => {
-  for (const host of HOSTS) await faults.sshd(host, 'start').catch(() => undefined)
+  await Promise.all(HOSTS.map((host) => faults.sshd(host, 'start').catch(() => undefined)))
 })
 
 describe('inventory', () => {
@@ -292,11 +294,59 @@ describe('lifecycle', () => {
   })
 })
 
+/**
+ * The `virsh event` processes this core's connection to a host runs there: found by the sshd that
+ * serves our TCP connection (its local port) among the virsh process's ancestors.
+ */
+async function ourEventStreams(host: LabHostName): Promise<string[]> {
+  const port = lab.context.hosts.get(host).stats.localPort
+  const sockets = await asRootOn(host, 'ss', '-tnpH', 'state', 'established', '( sport = :22 )')
+  const line = sockets.split('\n').find((candidate) => new RegExp(`:${port}\\s`).test(candidate))
+  const sshd = new Set([...(line ?? '').matchAll(/pid=(\d+)/g)].map((match) => match[1]!))
+  const table = (await asRootOn(host, 'ps', '-e', '-o', 'pid=,ppid=,args=')).split('\n').map((row) => {
+    const [pid = '', ppid = '', ...args] = row.trim().split(/\s+/)
+    return { pid, ppid, args: args.join(' ') }
+  })
+  const parent = new Map(table.map((row) => [row.pid, row.ppid]))
+  const ours = (pid: string): boolean => {
+    for (let p: string | undefined = pid; p && p !== '0' && p !== '1'; p = parent.get(p))
+      if (sshd.has(p)) return true
+    return false
+  }
+  return table
+    .filter((row) => row.args.startsWith('virsh -r -c qemu:///system event --all --loop') && ours(row.pid))
+    .map((row) => row.pid)
+}
+
 describe('live updates', () => {
   it('resume after libvirtd restarts, without polling', async () => {
+    const published: number[] = []
+    const stopCounting = lab.core.subscribe('inventory.changed', ({ host }) => {
+      if (host.host === 'hv3') published.push(Date.now())
+    })
+    const before = new Set(await ourEventStreams('hv3'))
+    expect(before.size).toBe(1)
     await faults.libvirtd('hv3', 'restart')
-    // The event stream reconnects on its own (backoff ≤ 10 s); then a start must arrive as an event.
-    await new Promise((resolve) => setTimeout(resolve, 12_000))
+    // The core's event stream reconnects on its own (backoff ≤ 10 s): wait until a new one of ours
+    // is up and stays up (virsh exits at once while libvirtd refuses it)…
+    let candidate: string | undefined
+    await waitUntil(
+      async () => {
+        const fresh = (await ourEventStreams('hv3')).find((pid) => !before.has(pid))
+        if (fresh && fresh === candidate) return true
+        candidate = fresh
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        return undefined
+      },
+      { timeoutMs: 20_000, what: "the core's virsh event stream on hv3 to reconnect" },
+    )
+    // …and until the catch-up refresh that follows a reconnect is over (no hv3 update for 1 s), so
+    // the start below can only reach the core as an event.
+    await waitUntil(() => (Date.now() - (published.at(-1) ?? 0) > 1000 ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the catch-up refresh of hv3',
+    })
+    stopCounting()
     const seen: number[] = []
     const stop = lab.core.subscribe('inventory.changed', ({ host }) => {
       if (host.host === 'hv3' && host.domains.find((d) => d.uuid === LABVM3.uuid)?.state === 'running')

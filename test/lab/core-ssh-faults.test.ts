@@ -29,10 +29,26 @@ const cores: LabCore[] = []
 afterAll(async () => {
   for (const core of cores) await core.cleanup()
 })
-async function newCore(edit?: Parameters<typeof labCore>[0]): Promise<LabCore> {
-  const core = await labCore(edit)
+/**
+ * Reconnection attempts 200 ms apart instead of 1, 2, 4… s: a retry that should never happen would
+ * show within a second or two, so the tests that prove there is none wait that long, not 10 s.
+ */
+const FAST_RETRIES = { connection: { backoffMs: [200] } }
+
+async function newCore(
+  edit?: Parameters<typeof labCore>[0],
+  options?: Parameters<typeof labCore>[1],
+): Promise<LabCore> {
+  const core = await labCore(edit, options)
   cores.push(core)
   return core
+}
+
+/** One core on the whole lab for the tests that do not need their own cluster file. */
+let shared: LabCore | undefined
+async function sharedCore(): Promise<LabCore> {
+  shared ??= await newCore(undefined, FAST_RETRIES)
+  return shared
 }
 
 function fingerprintOf(publicLine: string, dir: string): string {
@@ -43,7 +59,7 @@ function fingerprintOf(publicLine: string, dir: string): string {
 
 describe('faults', () => {
   it('a host whose sshd stops goes offline, the others keep working, and it comes back by itself', async () => {
-    const lab = await newCore()
+    const lab = await sharedCore()
     await Promise.all(['hv1', 'hv2', 'hv3'].map((host) => lab.waitForStatus(host, 'online')))
     const { hosts, runner } = lab.context
     const localPort = hosts.get('hv3').stats.localPort
@@ -93,10 +109,11 @@ describe('faults', () => {
     const lab = await newCore((cluster) => {
       cluster.ssh.identityFile = keyFile
       cluster.hosts = cluster.hosts.filter((host: { name: string }) => host.name === 'hv2')
-    })
+    }, FAST_RETRIES)
     const failed = await lab.waitForStatus('hv2', 'auth-failed', 20_000)
     expect(failed.error?.hint).toMatch(/fail2ban/)
-    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    // With retries 200 ms apart, 2 s would have seen about ten.
+    await new Promise((resolve) => setTimeout(resolve, 2000))
     const connection = lab.context.hosts.get('hv2')
     expect(connection.current.status).toBe('auth-failed')
     expect(connection.stats).toMatchObject({ connectAttempts: 1, keyOffers: 1 })
@@ -115,7 +132,8 @@ describe('faults', () => {
   }, 60_000)
 
   it('an unknown host key is asked about, and a changed one is refused naming both fingerprints', async () => {
-    const lab = await newCore()
+    // Last user of the shared core: it leaves hv1 refused.
+    const lab = await sharedCore()
     const lines = fs.readFileSync(lab.knownHostsFile, 'utf8').split('\n')
     const hv1Line = lines.find((line) => line.startsWith('10.77.11.1 '))!
     const realPrint = fingerprintOf(hv1Line.split(' ').slice(1).join(' '), lab.dir)
@@ -157,8 +175,8 @@ describe('faults', () => {
     await lab.core.call('hosts.acceptHostKey', { host: 'hv2', fingerprint: hv2Print })
     await lab.waitForStatus('hv2', 'online')
     expect(fs.readFileSync(lab.knownHostsFile, 'utf8')).toMatch(/\n10\.77\.12\.1 ssh-ed25519 \S+\n$/)
-    // hv1 stays refused: no automatic retry on a changed key.
-    await new Promise((resolve) => setTimeout(resolve, 3000))
+    // hv1 stays refused: no automatic retry on a changed key (retries would come every 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 1500))
     expect(lab.states.get('hv1')?.status).toBe('key-changed')
   }, 60_000)
 

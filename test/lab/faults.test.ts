@@ -14,6 +14,7 @@ import {
   requireLab,
   sshAsEtalab,
   virsh,
+  waitFor,
   waitForHealthOk,
 } from './support/lab'
 
@@ -41,7 +42,22 @@ describe('fault controls', () => {
 
   it('sshd kill drops established sessions too', async () => {
     const session = sshAsEtalab('hv3', 'sleep 30', { timeoutMs: 40_000 })
-    await new Promise((r) => setTimeout(r, 1000))
+    // The session is established once its command runs on the host.
+    await waitFor(
+      'the ssh session on hv3',
+      async () =>
+        (
+          await labRun(
+            'hv',
+            'hv3',
+            'sh',
+            '-c',
+            // hv3's own processes only: the hosts share one PID namespace.
+            'me=$(readlink /proc/self/ns/net); for p in $(pgrep -u etalab -x sleep); do [ "$(readlink /proc/$p/ns/net)" = "$me" ] && exit 0; done; exit 1',
+          )
+        ).code === 0 || undefined,
+      10_000,
+    )
     await faults.sshd('hv3', 'kill')
     const r = await session
     expect(r.code).toBe(255)
