@@ -19,14 +19,11 @@ let server: BrowserServer
 let lab: LabCore
 
 async function stopLabvm3(): Promise<void> {
-  for (const host of LAB_HOSTS) {
-    await asRootOn(
-      host.name,
-      'sh',
-      '-c',
-      `virsh -c qemu:///system destroy ${LABVM3.name} >/dev/null 2>&1; true`,
-    )
-  }
+  await Promise.all(
+    LAB_HOSTS.map((host) =>
+      asRootOn(host.name, 'sh', '-c', `virsh -c qemu:///system destroy ${LABVM3.name} >/dev/null 2>&1; true`),
+    ),
+  )
 }
 
 beforeAll(async () => {

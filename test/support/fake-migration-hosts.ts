@@ -35,18 +35,25 @@ export function fakeRunner(
 ): RemoteRunner {
   return {
     async run(host, argv, runOptions) {
-      if (argv.includes('hyperdesk-paths')) return ok(argv.filter((a) => existing.includes(a)).join('\n'))
       // The migration's command: virsh migrate, then the completed job's statistics (its 'completed').
       if (argv.includes('hyperdesk-migrate')) {
         if (!options.migrate) throw new Error('virsh migrate not expected')
         const result = await options.migrate(runOptions)
         return ok(`${result.stdout}@@hyperdesk-completed\n${byHost[host]?.['completed'] ?? ''}`)
       }
-      const ids = [...(argv.at(-1) ?? '').matchAll(/echo @@hyperdesk-section ([^;\s]+)/g)].map((m) => m[1]!)
+      // A batch: its virsh command string, then the paths to look for.
+      const at = argv.findIndex((arg) => arg.includes('echo @@hyperdesk-section'))
+      const ids = [...(argv[at] ?? '').matchAll(/echo @@hyperdesk-section ([^;\s]+)/g)].map((m) => m[1]!)
       options.onBatch?.(host, ids)
       await new Promise((resolve) => setTimeout(resolve, options.delayMs?.[host] ?? 0))
       const answers = byHost[host] ?? {}
-      return ok(ids.map((id) => `${SECTION_MARKER}${id}\n${answers[id] ?? ''}`).join('\n'))
+      const paths = argv.slice(at + 1).filter((path) => existing.includes(path))
+      return ok(
+        [
+          ...paths.map((path) => `@@hyperdesk-path ${path}`),
+          ...ids.map((id) => `${SECTION_MARKER}${id}\n${answers[id] ?? ''}`),
+        ].join('\n'),
+      )
     },
     async virsh(host, args) {
       const answers = byHost[host] ?? {}

@@ -12,7 +12,13 @@ import { isActive } from '../inventory/cluster-model'
 import { parseNodememstats, stateFromWord } from '../inventory/virsh-parse'
 import { migrationFollowUps } from './follow-ups'
 import { jobActive, parseDomjobinfo } from './progress'
-import { runVirshSections, sectionError, sectionText, type Sections } from './virsh-sections'
+import {
+  runVirshSections,
+  runVirshSectionsAndPaths,
+  sectionError,
+  sectionText,
+  type Sections,
+} from './virsh-sections'
 
 /**
  * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source,
@@ -102,10 +108,18 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   const early = guess !== undefined && guess !== to ? inspect(guess) : undefined
   const elsewhere = deps
     .hostNames()
-    .filter((host) => (early === undefined || host !== guess) && online(host))
+    // The destination's state comes with its read-ahead, when there is one.
+    .filter((host) => (early === undefined || host !== guess) && (ahead === undefined || host !== to))
+    .filter(online)
     .map((host) => domainState(deps.runner, host, uuid).then((state) => [host, state] as const))
-  const [stateList, earlySource] = await Promise.all([Promise.all(elsewhere), early])
+  const [stateList, earlySource, aheadRead] = await Promise.all([
+    Promise.all(elsewhere),
+    early,
+    ahead?.catch(() => undefined),
+  ])
   const states = new Map<string, DomainState | null | undefined>(stateList)
+  if (ahead)
+    states.set(to, aheadRead ? sectionState(aheadRead.sections) : await domainState(deps.runner, to, uuid))
   let source = earlySource
   if (source && guess !== undefined) states.set(guess, source.state)
 
@@ -195,6 +209,15 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   }
 }
 
+/** A batch's 'state' section (domstate): null when the VM is not defined there, undefined when unknown. */
+function sectionState(sections: Sections): DomainState | null | undefined {
+  const text = sectionText(sections, 'state')
+  if (text !== undefined) return stateFromWord(text)
+  return /failed to get domain|[Dd]omain not found/.test(sectionError(sections, 'state') ?? '')
+    ? null
+    : undefined
+}
+
 /** The VM's state on a host from `virsh domstate`: null when not defined there, undefined when unknown. */
 async function domainState(
   runner: RemoteRunner,
@@ -260,13 +283,7 @@ async function inspectSource(
     add('source-readable', 'fail', `Could not read ${name} on ${from}: ${ApiError.from(error).message}`)
     return { state: undefined, checks }
   }
-  const stateText = sectionText(sections, 'state')
-  const state =
-    stateText !== undefined
-      ? stateFromWord(stateText)
-      : /failed to get domain|[Dd]omain not found/.test(sectionError(sections, 'state') ?? '')
-        ? null
-        : undefined
+  const state = sectionState(sections)
   const sourceInactive = sectionText(sections, 'inactive')
   const liveXml = sectionText(sections, 'live') || sourceInactive
   let definition: DomainDefinition | undefined
@@ -373,11 +390,10 @@ async function readDestination(
       : []),
   ]
   const paths = [...needs.bridges.map((bridge) => `/sys/class/net/${bridge}/bridge`), ...needs.isos]
-  const [read, present] = await Promise.all([
-    runVirshSections(deps.runner, to, sections, { step: `pre-checks on ${to}` }),
-    existingPaths(deps.runner, to, paths),
-  ])
-  return { needs, sections: read, present }
+  const read = await runVirshSectionsAndPaths(deps.runner, to, sections, paths, {
+    step: `pre-checks on ${to}`,
+  })
+  return { needs, ...read }
 }
 
 /**
@@ -585,19 +601,4 @@ function cpuCheck(
   if (usable === 'no')
     return ['cpu', 'fail', `CPU model ${model} is not usable on ${to}'s CPU: change the VM's CPU model.`]
   return ['cpu', 'warn', `Could not confirm that CPU model ${model} is usable on ${to}.`]
-}
-
-/** Which of these paths exist on the host (one exec; paths are arguments, never parsed by a shell). */
-async function existingPaths(
-  runner: RemoteRunner,
-  host: string,
-  paths: readonly string[],
-): Promise<Set<string>> {
-  if (paths.length === 0) return new Set()
-  const result = await runner.run(
-    host,
-    ['sh', '-c', 'for p do if [ -e "$p" ]; then printf "%s\\n" "$p"; fi; done', 'hyperdesk-paths', ...paths],
-    { step: `look for bridges and images on ${host}`, timeoutSeconds: 15 },
-  )
-  return new Set(result.stdout.split('\n').filter(Boolean))
 }
