@@ -90,6 +90,7 @@ describe('live migration', () => {
       `    of which virsh migrate itself (job durationMs):                median ${Math.round(median(appMigrationOnly))} ms`,
       `  ratio app / bare: ${ratio.toFixed(3)}× (target ≤ 1.05×)`,
       `  median pre-checks ${phase(/Pre-checks took (\d+) ms/)} ms, median read-back ${phase(/Read-back of both hosts took (\d+) ms/)} ms`,
+      `  the app outside its migrate command (call → job ended minus durationMs): median ${Math.round(median(app.map((ms, i) => ms - (appMigrationOnly[i] ?? 0))))} ms`,
       '  the app’s phases, per migration:',
       ...phases.map((line) => `    ${line}`),
     )
