@@ -99,6 +99,8 @@ export const MaintenanceRecordSchema = z.object({
   /** The user said the host was rebooted. */
   rebootConfirmed: z.boolean().optional(),
   error: ApiErrorDataSchema.optional(),
+  /** Caps each migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
+  bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
   /** What abort did (noout unset or kept), in words. */
   outcome: z.string().optional(),
 })
@@ -111,7 +113,13 @@ const destinations = z
 
 export const MaintenancePlanParamsSchema = z.object({ host: z.string(), destinations }).strict()
 export const MaintenanceStartParamsSchema = z
-  .object({ host: z.string(), destinations, acceptWarnings: z.boolean().optional() })
+  .object({
+    host: z.string(),
+    destinations,
+    acceptWarnings: z.boolean().optional(),
+    /** Caps each migration's bandwidth (MiB/s), e.g. to spare the production network. */
+    bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
+  })
   .strict()
 export const MaintenanceIdParamsSchema = z.object({ id: z.string() }).strict()
 export const MaintenanceAbortParamsSchema = z

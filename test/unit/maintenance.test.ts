@@ -2,14 +2,15 @@
  * Host maintenance, the parts the lab cannot break safely: the record on disk (a crash never loses
  * it, an unreadable one is set aside), a record found "running" at start is interrupted (its job
  * died with the previous app), what resume and abort accept, and the capacity plan (heaviest VM
- * first to the host with the most memory left, user choices kept, no destination → a clear error).
+ * first to the host with the most memory left, user choices kept, no destination → a clear error),
+ * and the privilege check when nothing privileged is configured.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Maintenance, type MaintenanceDeps } from '../../src/main/core/maintenance/maintenance'
-import { planMoves, type MaintenanceContext } from '../../src/main/core/maintenance/precheck'
+import { planMoves, privilegeChecks, type MaintenanceContext } from '../../src/main/core/maintenance/precheck'
 import { MaintenanceStore } from '../../src/main/core/maintenance/store'
 import { ApiError } from '../../src/shared/errors'
 import type { MaintenanceRecord } from '../../src/shared/maintenance'
@@ -157,5 +158,24 @@ describe('capacity plan', () => {
     }
     expect(error).toMatchObject({ code: 'maintenance.no-destination', host: 'hv1', step: 'capacity plan' })
     expect(error?.message).toBe('No other host is online to take big from hv1.')
+  })
+})
+
+describe('privilege check', () => {
+  it('fails without a privileged client or sudo, with the caps, the config field and the sudo rule', async () => {
+    // Nothing is asked of the hosts in this case: the context is never used.
+    const checks = await privilegeChecks({} as MaintenanceContext, 'hv1', {
+      clientId: 'libvirt',
+      monitorTimeoutSeconds: 10,
+      user: 'etalab',
+    })
+    expect(checks).toHaveLength(1)
+    expect(checks[0]).toMatchObject({ id: 'privilege', status: 'fail' })
+    expect(checks[0]!.message).toMatch(/client\.libvirt may not run `ceph osd set noout` \(EACCES\)/)
+    expect(checks[0]!.fix).toContain('allow command "osd set" with key=noout')
+    expect(checks[0]!.fix).toContain('"privilegedClientId": "hyperdesk-maint"')
+    expect(checks[0]!.fix).toContain(
+      'etalab ALL=(root) NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd set noout',
+    )
   })
 })

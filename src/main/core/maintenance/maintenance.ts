@@ -86,6 +86,7 @@ export class Maintenance {
     host: string
     destinations?: Record<string, string> | undefined
     acceptWarnings?: boolean | undefined
+    bandwidthMiBps?: number | undefined
   }): Promise<MaintenanceRecord> {
     const { host } = params
     if (this.record && !FINAL.has(this.record.status))
@@ -138,6 +139,7 @@ export class Maintenance {
       status: 'running',
       plan,
       steps,
+      ...(params.bandwidthMiBps ? { bandwidthMiBps: params.bandwidthMiBps } : {}),
     }
     this.launch(this.record)
     return this.record
@@ -335,7 +337,8 @@ export class Maintenance {
         context.detail(values, progress === undefined ? undefined : base + progress * span),
       log: (text) => context.log(`${step.vm}: ${text}`),
     }
-    const result = await this.deps.migration.migrate({ uuid, to, acceptWarnings: true }, sub)
+    const bandwidth = record.bandwidthMiBps ? { bandwidthMiBps: record.bandwidthMiBps } : {}
+    const result = await this.deps.migration.migrate({ uuid, to, acceptWarnings: true, ...bandwidth }, sub)
     step.followUps = result.followUps
     step.message = `${step.vm} migrated from ${host} to ${to} in ${(result.durationMs / 1000).toFixed(1)} s.`
   }

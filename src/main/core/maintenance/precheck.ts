@@ -285,7 +285,7 @@ function autostartChecks(context: MaintenanceContext, host: string): Maintenance
 }
 
 /** Who sets noout: the privileged client must authenticate, or sudo must allow the exact command. */
-async function privilegeChecks(
+export async function privilegeChecks(
   context: MaintenanceContext,
   host: string,
   settings: PrivilegeSettings,

@@ -16,6 +16,7 @@ export const maintenanceEn = {
     vm: 'VM',
     memory: 'Memory',
     destination: 'Destination',
+    bandwidth: 'Cap each migration’s bandwidth (optional):',
     failoverIp: 'Failover IP',
     capacity: 'Capacity',
     free: '{{free}} free, {{planned}} planned',

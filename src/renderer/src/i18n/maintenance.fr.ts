@@ -16,6 +16,7 @@ export const maintenanceFr = {
     vm: 'VM',
     memory: 'Mémoire',
     destination: 'Destination',
+    bandwidth: 'Limiter le débit de chaque migration (facultatif) :',
     failoverIp: 'IP failover',
     capacity: 'Capacité',
     free: '{{free}} libres, {{planned}} prévus',

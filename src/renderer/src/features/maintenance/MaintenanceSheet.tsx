@@ -64,6 +64,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
   const [failoverAck, setFailoverAck] = useState(false)
   const [acceptWarnings, setAcceptWarnings] = useState(false)
   const [starting, setStarting] = useState(false)
+  const [bandwidth, setBandwidth] = useState('')
 
   async function check(overrides = destinations): Promise<void> {
     setPlan(null)
@@ -85,7 +86,15 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
     setStarting(true)
     setError(null)
     try {
-      onStarted(await api.call('maintenance.start', { host, destinations, acceptWarnings }))
+      const cap = Number.parseInt(bandwidth, 10)
+      onStarted(
+        await api.call('maintenance.start', {
+          host,
+          destinations,
+          acceptWarnings,
+          ...(cap > 0 ? { bandwidthMiBps: cap } : {}),
+        }),
+      )
     } catch (failure) {
       setError(ApiError.from(failure).toData())
     } finally {
@@ -174,6 +183,21 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
                 ))}
               </tbody>
             </table>
+          )}
+          {plan.moves.length > 0 && (
+            <label className="small maintenance-ack">
+              {t('maintenance.bandwidth')}{' '}
+              <input
+                type="number"
+                min={1}
+                className="maintenance-bandwidth"
+                value={bandwidth}
+                placeholder="–"
+                onChange={(event) => setBandwidth(event.target.value)}
+                data-testid="maintenance-bandwidth"
+              />{' '}
+              MiB/s
+            </label>
           )}
           <p className="small" data-testid="maintenance-capacity">
             {t('maintenance.capacity')}:{' '}
