@@ -48,6 +48,7 @@ export async function streamOnLoopback(
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server = net.createServer((socket) => {
     server.close()
+    socket.setNoDelay(true)
     const attached = core.attachStream(id, {
       send: (data) => socket.write(data),
       close: () => socket.end(),

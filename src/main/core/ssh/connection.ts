@@ -315,6 +315,9 @@ export class HostConnection {
     const methods = [...plan.methods]
     // Our own socket, so its local port is known (and a ProxyJump channel could stand in for it later).
     const socket = net.connect({ host: host.hostname, port: host.port })
+    // Keystrokes in consoles are tiny writes: without this, Nagle holds each until the last is
+    // acknowledged, one more round trip per key (OpenSSH sets it for interactive sessions too).
+    socket.setNoDelay(true)
     socket.once('connect', () => {
       this.stats.localPort = socket.localPort
     })
