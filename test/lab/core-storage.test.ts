@@ -15,6 +15,7 @@ import {
   asRootOn,
   faults,
   labGuest,
+  labCmd,
   labHost,
   labRun,
   LAB_STATE_DIR,
@@ -145,6 +146,24 @@ describe('storage view', () => {
     const temp = listing.pools[1]?.images.find((i) => i.name === TEMP)
     expect(temp).toMatchObject({ sizeBytes: 16 * MiB, orphan: true, usedBy: [], snapshots: [], watchers: [] })
     expect(temp?.createdAt).toMatch(/\d{4}$/)
+  })
+
+  it('without fast-diff, leaves used space to an explicit (cancellable) rbd du job', async () => {
+    const name = `${TEMP}-nofd`
+    await labCmd('rbd', 'create', '--size', '8M', '--image-feature', 'layering', `${SATA}/${name}`)
+    try {
+      await adminRbd('write', name, 'DATA')
+      const listed = await image(SATA, name)
+      expect(listed).toMatchObject({ fastDiff: false, features: ['layering'], orphan: true })
+      expect(listed?.usedBytes).toBeUndefined()
+      const job = await lab.runJob('storage.du', { pool: SATA, image: name })
+      expect(job.cancellable).toBe(true)
+      expect(job.result).toMatchObject({ host: 'hv1', pool: SATA, image: name })
+      // One 4 MiB object was written to.
+      expect((job.result as { usedBytes: number }).usedBytes).toBe(4 * MiB)
+    } finally {
+      await removeTemp(name)
+    }
   })
 
   it('refuses bad creates: existing name, unknown pool, unsafe name, size not in whole MiB', async () => {

@@ -69,7 +69,13 @@ describe('storage view', () => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(server.url)
-    await page.getByTestId('show-storage').click()
+    // From a VM's disk to its image in the storage view.
+    await page.getByTestId('tree-vm-labvm3').click()
+    await page.getByTestId('vm-disk-storage-labvm3').click()
+    await expect
+      .poll(() => page.getByTestId('storage-image-panel').locator('h2').textContent(), { timeout: 30_000 })
+      .toBe('Image libvirt-sata/labvm3')
+    await page.getByTestId('storage-image-panel').getByRole('button', { name: 'Fermer' }).click()
 
     const vm1 = row(page, 'libvirt-ssd', 'labvm1')
     await expect

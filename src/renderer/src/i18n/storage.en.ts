@@ -32,6 +32,7 @@ export const storageEn = {
     computing: 'Computing…',
     details: 'Manage',
     close: 'Close',
+    openFromVm: 'Snapshots, size…',
     cancel: 'Cancel',
     create: {
       title: 'New image',

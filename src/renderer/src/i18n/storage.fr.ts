@@ -32,6 +32,7 @@ export const storageFr = {
     computing: 'Calcul…',
     details: 'Gérer',
     close: 'Fermer',
+    openFromVm: 'Instantanés, taille…',
     cancel: 'Cancel',
     create: {
       title: 'Nouvelle image',

@@ -4,6 +4,7 @@ import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { formatBytes, type Image, type StorageListing } from '../../../../shared/storage'
 import { useApi } from '../../api/context'
 import { useSelectionStore } from '../../store/selection'
+import { useStorageStore, type ImageFocus } from '../../store/storage'
 import { CreateImageForm } from './CreateImageForm'
 import { ImagePanel } from './ImagePanel'
 import { notifyError, useTrackedJob } from './storage-jobs'
@@ -20,7 +21,14 @@ export function StorageView() {
   const [listing, setListing] = useState<StorageListing | null>(null)
   const [error, setError] = useState<ApiErrorData | null>(null)
   const [loading, setLoading] = useState(false)
-  const [selected, setSelected] = useState<{ pool: string; image: string } | null>(null)
+  const focus = useStorageStore((state) => state.focus)
+  const [selected, setSelected] = useState<ImageFocus | null>(focus)
+  // Opened from elsewhere (a VM's disk): show that image's panel.
+  useEffect(() => {
+    if (!focus) return
+    setSelected(focus)
+    useStorageStore.getState().clearFocus()
+  }, [focus])
 
   const load = useCallback(async () => {
     setLoading(true)

@@ -13,6 +13,7 @@ import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
 import { DefinitionsPanel } from './DefinitionsPanel'
 import { VmGraphs } from './VmGraphs'
+import { DiskStorageLink } from '../storage/DiskStorageLink'
 import { useConsolesStore } from '../../store/consoles'
 import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
@@ -327,9 +328,12 @@ export function VmView({ uuid }: { uuid: string }) {
                   </th>
                   <td>
                     {disk.rbd ? (
-                      <code>
-                        rbd:{disk.rbd.pool}/{disk.rbd.image}
-                      </code>
+                      <>
+                        <code>
+                          rbd:{disk.rbd.pool}/{disk.rbd.image}
+                        </code>{' '}
+                        <DiskStorageLink pool={disk.rbd.pool} image={disk.rbd.image} />
+                      </>
                     ) : (
                       <code>{disk.file ?? t('vm.empty')}</code>
                     )}

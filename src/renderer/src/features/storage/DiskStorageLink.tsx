@@ -1,0 +1,17 @@
+import { useTranslation } from 'react-i18next'
+import { useStorageStore } from '../../store/storage'
+
+/** From a VM's RBD disk to its image in the storage view (snapshots, grow…). */
+export function DiskStorageLink({ pool, image }: { pool: string; image: string }) {
+  const { t } = useTranslation()
+  return (
+    <button
+      type="button"
+      className="link small"
+      onClick={() => useStorageStore.getState().openImage(pool, image)}
+      data-testid={`vm-disk-storage-${image}`}
+    >
+      {t('storage.openFromVm')}
+    </button>
+  )
+}
