@@ -410,8 +410,8 @@ describe('storage view', () => {
       await lab.core.call('hosts.doctor', { host: 'hv1' })
       expect((await list()).host).toBe('hv2')
     } finally {
+      // This core's doctor report for hv1 stays stale: the core is closed right after this test.
       await faults.keyring('hv1', 'on')
-      await lab.core.call('hosts.doctor', { host: 'hv1' })
     }
   })
 })
