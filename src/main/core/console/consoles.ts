@@ -40,10 +40,16 @@ export function parseVncDisplay(output: string): { address: string; port: number
   return { address, port }
 }
 
-/** sshd refuses direct-tcpip with "administratively prohibited" when AllowTcpForwarding is off. */
+/**
+ * sshd refuses direct-tcpip with "administratively prohibited" (SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+ * reason 1) when AllowTcpForwarding is off; a closed port is reason 2 (connect failed): no fallback.
+ */
 function forwardingRefused(error: unknown): boolean {
+  const reason = (error as { reason?: unknown }).reason
   const message = error instanceof Error ? error.message : String(error)
-  return /administratively prohibited|open failed|prohibited/i.test(message)
+  return (
+    reason === 1 || reason === 'ADMINISTRATIVELY_PROHIBITED' || /administratively prohibited/i.test(message)
+  )
 }
 
 export class Consoles {
