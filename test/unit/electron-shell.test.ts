@@ -118,6 +118,16 @@ describe('build output', () => {
     expect(main).toContain('utilityProcess')
   })
 
+  it('consoles: a MessagePort pair per stream (no local port), menu shortcuts off while one has the keyboard', () => {
+    const main = built('main/index.js')
+    expect(main).toContain('MessageChannelMain')
+    expect(main).toContain('setIgnoreMenuShortcuts')
+    const preload = built('preload/index.js')
+    // The port reaches the page by window.postMessage with the port transferred, never through contextBridge.
+    expect(preload).toMatch(/postMessage\([^)]*event\.ports\)/)
+    expect(built('main/core-process.js')).toContain('attachStream')
+  })
+
   it('the core bundles never import electron', () => {
     for (const file of ['main/serve.js', 'main/core-process.js']) {
       const code = built(file)
