@@ -17,6 +17,7 @@ type Status =
   | { kind: 'closed'; reason: string }
   | { kind: 'error'; error: ApiErrorData }
 
+const MAX_AUTO_RETRIES = 5
 /** Gap between typed keys: QEMU and a busy TCG guest drop keys sent much faster. */
 const KEY_GAP_MS = 12
 
@@ -36,6 +37,8 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
   const [typing, setTyping] = useState('')
   const [typeError, setTypeError] = useState<string | null>(null)
   const [showNetwork, setShowNetwork] = useState(false)
+  /** Reconnections in a row without reaching the guest: a display that keeps closing is not retried forever. */
+  const autoRetries = useRef(0)
   const runningOn = useInventoryStore((state) => state.vms.find((vm) => vm.uuid === uuid)?.runningOn[0])
   const vmName = useInventoryStore((state) => state.vms.find((vm) => vm.uuid === uuid)?.name ?? uuid)
   const connectedHost = status.kind === 'connected' ? status.opened.host : undefined
@@ -46,7 +49,10 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
     setStatus({ kind: 'connecting' })
     api.call('console.openVnc', { uuid }).then(
       (opened) => {
-        if (cancelled || !screen.current) return
+        if (cancelled || !screen.current) {
+          void api.call('console.close', { streamId: opened.streamId }).catch(() => undefined)
+          return
+        }
         client = new RFB(screen.current, api.openStream(opened.streamId), { shared: true })
         rfb.current = client
         client.scaleViewport = scale
@@ -63,7 +69,9 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
           client?.disconnect()
         })
         client.addEventListener('connect', () => {
-          if (verified) setStatus({ kind: 'connected', opened })
+          if (!verified) return
+          autoRetries.current = 0
+          setStatus({ kind: 'connected', opened })
         })
         client.addEventListener('disconnect', () => {
           if (cancelled) return
@@ -92,8 +100,11 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
   // Follow the VM: after a live migration it runs elsewhere; the old display is gone or reused.
   useEffect(() => {
     if (!runningOn) return
-    if (status.kind === 'closed' || (connectedHost && connectedHost !== runningOn)) {
-      const timer = setTimeout(() => setAttempt((n) => n + 1), 300)
+    const moved = connectedHost !== undefined && connectedHost !== runningOn
+    if (moved || (status.kind === 'closed' && autoRetries.current < MAX_AUTO_RETRIES)) {
+      const delay = 300 * 2 ** autoRetries.current
+      autoRetries.current += 1
+      const timer = setTimeout(() => setAttempt((n) => n + 1), delay)
       return () => clearTimeout(timer)
     }
   }, [runningOn, connectedHost, status.kind])
@@ -166,7 +177,14 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
         <button onClick={() => setShowNetwork((shown) => !shown)} aria-expanded={showNetwork}>
           {t('console.network')}
         </button>
-        <button onClick={() => setAttempt((n) => n + 1)}>{t('console.reconnect')}</button>
+        <button
+          onClick={() => {
+            autoRetries.current = 0
+            setAttempt((n) => n + 1)
+          }}
+        >
+          {t('console.reconnect')}
+        </button>
       </div>
       <form
         className="console-type"
