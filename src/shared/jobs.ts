@@ -8,7 +8,12 @@ export const JobSchema = z.object({
   kind: z.string(),
   /** What the job acts on, e.g. a VM's name, for lists and notifications. */
   title: z.string(),
-  target: z.object({ vm: z.string().optional(), host: z.string().optional() }),
+  target: z.object({
+    vm: z.string().optional(),
+    host: z.string().optional(),
+    /** An RBD image as pool/image (storage jobs). */
+    image: z.string().optional(),
+  }),
   state: z.enum(JOB_STATES),
   /** 0..1 when known. */
   progress: z.number().min(0).max(1).optional(),

@@ -125,6 +125,8 @@ describe('storage view', () => {
     expect(await page.getByTestId('storage-job-result').textContent()).toContain(
       `${TEMP} fait maintenant 32 MiB`,
     )
+    // The jobs panel names storage jobs in the user's language too.
+    expect(await page.getByTestId('job-list').textContent()).toContain(`Agrandir ${SATA}/${TEMP}`)
     await page.screenshot({ path: screenshotPath('storage-image'), fullPage: true })
 
     // Delete with its snapshots: needs the typed name, then the purge.

@@ -8,6 +8,8 @@ export function useJobTitle(): (job: Job) => string {
   const vms = useInventoryStore((state) => state.vms)
   return (job) => {
     const vm = vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
-    return t(`jobKinds.${job.kind}`, { vm, host: job.target.host, defaultValue: job.title })
+    // Storage jobs (storage.grow…) are named in the storage strings, with their image.
+    const keys = [`jobKinds.${job.kind}`, `storage.jobs.${job.kind.replace(/^storage\./, '')}`]
+    return t(keys, { vm, host: job.target.host, image: job.target.image, defaultValue: job.title })
   }
 }

@@ -100,7 +100,7 @@ export function ImagePanel({
       {job && (
         <JobOutcome
           job={job}
-          image={`${image.pool}/${image.name}`}
+
           success={(done) => <Success job={done} image={image} />}
         />
       )}

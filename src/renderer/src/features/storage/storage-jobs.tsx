@@ -5,6 +5,7 @@ import type { Job } from '../../../../shared/jobs'
 import type { Refusal } from '../../../../shared/storage'
 import { useAppStore } from '../../store'
 import { useJobsStore } from '../../store/jobs'
+import { useJobTitle } from '../jobs/job-title'
 
 /**
  * The storage operation a panel started: its live job from the jobs store (fed by `jobs.update`), and
@@ -35,16 +36,9 @@ function refusalsOf(job: Job): Refusal[] {
 }
 
 /** A storage job's state: progress while it runs, each refusal in the user's language, or the error. */
-export function JobOutcome({
-  job,
-  image,
-  success,
-}: {
-  job: Job
-  image: string
-  success?: (job: Job) => ReactNode
-}) {
+export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) => ReactNode }) {
   const { t } = useTranslation()
+  const jobTitle = useJobTitle()
   const refusals = refusalsOf(job)
   const box = useRef<HTMLDivElement>(null)
   // The form that started it may be far below: bring the outcome into view once, when it starts.
@@ -52,14 +46,9 @@ export function JobOutcome({
   useEffect(() => {
     box.current?.scrollIntoView({ block: 'nearest' })
   }, [job.id])
-  // storage.grow → storage.jobs.grow ("Agrandir {{image}}"); the core's English title otherwise.
-  const title = t(`storage.jobs.${job.kind.replace(/^storage\./, '')}`, {
-    image,
-    defaultValue: job.title,
-  })
   return (
     <div ref={box} className={`job-status job-${job.state}`} data-testid="storage-job" data-state={job.state}>
-      <strong>{title}</strong> — {t(`jobState.${job.state}`)}
+      <strong>{jobTitle(job)}</strong> — {t(`jobState.${job.state}`)}
       {job.state === 'running' && (
         <>
           {job.step && <span className="muted"> · {job.step}</span>}{' '}
