@@ -4,26 +4,22 @@
  * log, a shell on a host, and a console that follows its VM through a live migration, where the
  * network helper types the gateway change on the serial console. Screenshots in test-results/screenshots/.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { typedCall } from '../../src/main/core/core'
-import { launchChromium, screenshotPath } from '../support/browser'
+import { screenshotPath } from '../support/browser'
 import { attachStream } from '../support/core-stream'
+import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { labGuest, labHost, readSerialLog, requireLab, waitForSerial, type LabHostName } from './support/lab'
 
-const rendererDir = path.resolve(__dirname, '../../out/renderer')
 const LABVM1 = labGuest('labvm1')
 const LABVM2 = labGuest('labvm2')
 /** What the issue asks to type: shifted and AltGr characters on AZERTY (and a backslash). */
 const SPECIALS = `$()>|"@#~'`
 /** Prints SPECIALS on the guest's serial port: single quotes, then an escaped one. */
 const ECHO_SPECIALS = `echo '$()>|"@#~'\\' > /dev/ttyS0`
-let browser: Browser
-let server: BrowserServer
+let app: LabBrowser
 let lab: LabCore
 
 /** Runs a command on a guest's serial console through the core (as the app does) and waits for `expected`. */
@@ -49,9 +45,7 @@ async function migrate(uuid: string, to: LabHostName): Promise<void> {
 }
 
 async function openPage(locale: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale, viewport: { width: 1280, height: 900 } })).newPage()
-  page.on('pageerror', (error) => console.log(`page error: ${error.message}`))
-  await page.goto(server.url)
+  const page = await app.openPage(locale)
   await expect.poll(() => page.getByTestId('tree-vm-labvm1').count(), { timeout: 30_000 }).toBeGreaterThan(0)
   return page
 }
@@ -89,16 +83,13 @@ async function typeInConsole(page: Page, uuid: string, text: string): Promise<vo
 
 beforeAll(async () => {
   await requireLab()
-  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
-    throw new Error('Build the renderer first: npm run build')
   lab = await labCore()
   await lab.waitForInventory()
-  server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
-  browser = await launchChromium()
+  app = await startLabBrowser(lab)
 }, 90_000)
 
 afterAll(async () => {
-  await browser?.close()
+  await app?.close()
   // Leave labvm1 where `lab up` put it, with its home gateway and without the layout setting.
   if (lab) {
     if ((await runningHostOf(LABVM1.uuid)) !== 'hv1') await migrate(LABVM1.uuid, 'hv1').catch(() => undefined)
@@ -112,7 +103,6 @@ afterAll(async () => {
       .runJob('vm.setSettings', { uuid: LABVM1.uuid, settings: { keyboardLayout: null } })
       .catch(() => undefined)
   }
-  await server?.close()
   await lab?.cleanup()
 }, 180_000)
 
