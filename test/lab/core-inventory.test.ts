@@ -69,7 +69,8 @@ beforeAll(async () => {
   await requireLab()
   await stopEverywhere(LABVM3.name)
   // Events only: a long poll interval proves updates come from `virsh event`, not polling.
-  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
+  // Reconnection 200 ms after sshd is back, not after the next 1, 2, 4, 8 s backoff.
+  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000, connection: { backoffMs: [200] } })
   await lab.waitForInventory()
 }, 120_000)
 

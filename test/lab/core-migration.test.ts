@@ -116,7 +116,8 @@ async function waitForProgress(id: string): Promise<Job> {
 beforeAll(async () => {
   await requireLab()
   await restoreHome()
-  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
+  // Reconnection 200 ms after sshd is back (the lost-connection test), not after 1, 2, 4, 8 s.
+  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000, connection: { backoffMs: [200] } })
   await lab.waitForInventory()
 }, 180_000)
 

@@ -31,7 +31,8 @@ beforeAll(async () => {
   if (!fs.existsSync(path.join(rendererDir, 'index.html')))
     throw new Error('Build the renderer first: npm run build')
   await stopLabvm3()
-  lab = await labCore()
+  // A host whose sshd is back is reconnected within 200 ms, not after the next 1, 2, 4, 8 s backoff.
+  lab = await labCore(undefined, { connection: { backoffMs: [200] } })
   await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
   server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
   browser = await launchChromium()
