@@ -5,20 +5,16 @@
  * a shrink refused on a running VM with its reasons in French, and a delete with purge.
  * Screenshots in test-results/screenshots/storage-*.png.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
-import { launchChromium, screenshotPath } from '../support/browser'
+import { screenshotPath } from '../support/browser'
+import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { LAB_HOSTS, labRun, requireLab } from './support/lab'
 
-const rendererDir = path.resolve(__dirname, '../../out/renderer')
 const SATA = 'libvirt-sata'
 const TEMP = `hdui-${process.pid}`
-let browser: Browser
-let server: BrowserServer
+let app: LabBrowser
 let lab: LabCore
 
 async function removeTemp(): Promise<void> {
@@ -28,18 +24,14 @@ async function removeTemp(): Promise<void> {
 
 beforeAll(async () => {
   await requireLab()
-  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
-    throw new Error('Build the renderer first: npm run build')
   lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
   await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
   await lab.waitForInventory()
-  server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
-  browser = await launchChromium()
+  app = await startLabBrowser(lab)
 }, 90_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  await app?.close()
   await lab?.cleanup()
   await removeTemp()
 })
@@ -63,12 +55,9 @@ async function explain<T>(page: Page, errors: string[], step: () => Promise<T>):
 
 describe('storage view', () => {
   it('lists images with their VMs, creates, snapshots, rolls back, grows, refuses and deletes', async () => {
-    const page = await (
-      await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
-    ).newPage()
+    const page = await app.openPage('fr-FR')
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(server.url)
     // From a VM's disk to its image in the storage view.
     await page.getByTestId('tree-vm-labvm3').click()
     await page.getByTestId('vm-disk-storage-labvm3').click()
