@@ -3,7 +3,8 @@
  * - as client.libvirt: health OK with the OSD tree, monitors and pools; a stopped OSD shows as down
  *   with its check in plain words (French UI); "Set noout" is refused with the exact caps;
  * - with client.hyperdesk-maint: the maintenance sheet of hv3 (nothing runs there) shows its
- *   pre-checks and plan, starts, reaches "reboot hv3 now" with noout set, and Abort unsets noout.
+ *   pre-checks and plan, starts, reaches "reboot hv3 now" with noout set, and Abort unsets noout;
+ *   hv1's plan shows labvm1 with a destination to choose and the capacity it takes.
  * Screenshots in test-results/screenshots/ceph-*.png and maintenance-*.png. Leaves no flag, every OSD up.
  */
 import fs from 'node:fs'
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium, screenshotPath } from '../support/browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { faults, labCmd, LAB_HOSTS, requireLab, waitFor } from './support/lab'
+import { cephJson, faults, labCmd, LAB_HOSTS, requireLab, waitFor } from './support/lab'
 
 const rendererDir = path.resolve(__dirname, '../../out/renderer')
 let browser: Browser
@@ -35,6 +36,37 @@ async function open(url: string, locale = 'en-US'): Promise<Page> {
 
 async function osdFlags(): Promise<string[]> {
   return JSON.parse(await labCmd('ceph', 'osd', 'dump', '-f', 'json')).flags_set
+}
+
+/**
+ * HEALTH_OK, every OSD up, every PG active+clean — and still so 6 s later: after an OSD returns,
+ * the manager's PG stats lag (HEALTH_OK can show before PG_DEGRADED does).
+ */
+async function waitCephSettled(): Promise<void> {
+  const clean = async () => {
+    const s = await cephJson<CephAdminStatus>('status')
+    const pgs = s.pgmap.pgs_by_state
+    return (
+      s.health.status === 'HEALTH_OK' &&
+      s.osdmap.num_up_osds === s.osdmap.num_osds &&
+      pgs.every((entry) => entry.state_name === 'active+clean')
+    )
+  }
+  await waitFor(
+    'Ceph settled (HEALTH_OK, all PGs active+clean, twice 6 s apart)',
+    async () => {
+      if (!(await clean())) return false
+      await new Promise((resolve) => setTimeout(resolve, 6000))
+      return clean()
+    },
+    90_000,
+    500,
+  )
+}
+interface CephAdminStatus {
+  health: { status: string }
+  osdmap: { num_osds: number; num_up_osds: number }
+  pgmap: { pgs_by_state: { state_name: string; count: number }[] }
 }
 
 beforeAll(async () => {
@@ -99,13 +131,8 @@ describe('Ceph panel (browser)', () => {
     } finally {
       await faults.osd(3, 'start')
     }
-    // Recovery after the OSD returns takes a few seconds: the next test starts from HEALTH_OK.
-    await waitFor(
-      'Ceph HEALTH_OK again',
-      async () => JSON.parse(await labCmd('ceph', 'health', '-f', 'json')).status === 'HEALTH_OK',
-      60_000,
-      500,
-    )
+    // Recovery after the OSD returns takes a few seconds: the next test starts from a clean Ceph.
+    await waitCephSettled()
     await page.context().close()
   }, 90_000)
 })
@@ -137,6 +164,19 @@ describe('maintenance sheet (browser)', () => {
     expect(await page.getByTestId('maintenance-outcome').textContent()).toMatch(/noout unset/)
     expect(await osdFlags()).not.toContain('noout')
     await page.screenshot({ path: screenshotPath('maintenance-aborted') })
+    await page.getByTestId('maintenance-close').click()
+
+    // hv1's plan: labvm1 with its destination to choose and the capacity it takes (not started).
+    await page.getByTestId('tree-host-hv1').click()
+    await page.getByTestId('open-maintenance').click()
+    const destination = page.getByTestId('maintenance-destination-labvm1')
+    await destination.waitFor({ timeout: 60_000 })
+    const other = (await destination.inputValue()) === 'hv2' ? 'hv3' : 'hv2'
+    await destination.selectOption(other)
+    await expect
+      .poll(() => page.getByTestId('maintenance-capacity').textContent(), { timeout: 30_000 })
+      .toMatch(new RegExp(`${other} — [\\d.]+ GiB free, 128 MiB planned`))
+    await page.screenshot({ path: screenshotPath('maintenance-plan-hv1') })
     await page.context().close()
   }, 120_000)
 })
