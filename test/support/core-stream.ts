@@ -9,8 +9,8 @@ import { waitFor } from '../lab/support/lab'
  */
 export interface StreamEnd {
   output(): string
-  /** Waits until the output (from `from` on) matches. */
-  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<string>
+  /** Waits until the output (from `from` on) matches, or contains the text. */
+  waitFor(pattern: RegExp | string, timeoutMs?: number, from?: number): Promise<string>
   write(text: string | Uint8Array): void
   close(): void
   /** Resolves with the reason when the core closes the stream. */
@@ -29,11 +29,18 @@ export function attachStream(core: Core, id: string): StreamEnd {
   const output = () => Buffer.concat(chunks).toString('utf8')
   return {
     output,
+    // Polled every 2 ms: the console benchmark times echoes with it.
     waitFor: (pattern, timeoutMs = 15_000, from = 0) =>
       waitFor(
-        `${pattern} in the stream`,
-        () => (pattern.test(output().slice(from)) ? output() : undefined),
+        `${JSON.stringify(String(pattern))} in the stream`,
+        () => {
+          const seen = output().slice(from)
+          return (typeof pattern === 'string' ? seen.includes(pattern) : pattern.test(seen))
+            ? output()
+            : undefined
+        },
         timeoutMs,
+        2,
       ),
     write: (data) => attached.write(typeof data === 'string' ? Buffer.from(data) : data),
     close: () => attached.close(),
