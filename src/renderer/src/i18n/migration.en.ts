@@ -25,8 +25,6 @@ export const migrationEn = {
     changeGateway:
       'Change its default gateway from {{old}} to {{new}}: type these lines as root in its console.',
     interfacesAfter: 'Afterwards, /etc/network/interfaces reads:',
-    consoleSoon:
-      'Hyperdesk’s own console is not there yet: type them in the VM’s console (virt-manager or virsh console).',
     migrateTo: 'Migrate to',
     migrate: 'Migrate…',
   },

@@ -26,8 +26,6 @@ export const migrationFr: typeof migrationEn = {
     changeGateway:
       'Changez sa passerelle par défaut de {{old}} à {{new}} : tapez ces lignes en root dans sa console.',
     interfacesAfter: 'Ensuite, /etc/network/interfaces contient :',
-    consoleSoon:
-      'La console de Hyperdesk n’existe pas encore : tapez-les dans la console de la VM (virt-manager ou virsh console).',
     migrateTo: 'Migrer vers',
     migrate: 'Migrer…',
   },
