@@ -3,23 +3,17 @@
  * the unknown-host-key dialog (accept → online). Screenshots in test-results/screenshots/.
  */
 import fs from 'node:fs'
-import path from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
-import { launchChromium, screenshotPath } from '../support/browser'
+import { screenshotPath } from '../support/browser'
+import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { requireLab } from './support/lab'
 
-const rendererDir = path.resolve(__dirname, '../../out/renderer')
-let browser: Browser
-let server: BrowserServer
+let app: LabBrowser
 let lab: LabCore
 
 beforeAll(async () => {
   await requireLab()
-  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
-    throw new Error('Build the renderer first: npm run build')
   // hv3 is missing from known_hosts: the UI must ask about its key.
   lab = await labCore()
   fs.writeFileSync(
@@ -32,23 +26,17 @@ beforeAll(async () => {
   )
   await lab.core.call('hosts.disconnect', { host: 'hv3' })
   await lab.core.call('hosts.connect', { host: 'hv3' })
-  server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
-  browser = await launchChromium()
+  app = await startLabBrowser(lab)
 }, 90_000)
 afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  await app?.close()
   await lab?.cleanup()
 })
 
 describe('hosts in the UI', () => {
   it('shows each host’s state, asks about an unknown key, and shows the doctor', async () => {
-    const page = await (
-      await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } })
-    ).newPage()
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(server.url)
+    const page = await app.openPage('fr-FR', { width: 1280, height: 800 })
+    const errors = app.errorsOf(page)
     await page.getByTestId('language').selectOption('fr')
 
     const status = (host: string) => page.locator(`[data-host="${host}"] [data-testid="host-status"]`)

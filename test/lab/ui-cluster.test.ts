@@ -3,19 +3,15 @@
  * run on, starting a shut-off VM and seeing it run, a refused start with its reason and the explicit
  * override, a force off confirmed by typing the name. Screenshots in test-results/screenshots/.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
-import { launchChromium, screenshotPath } from '../support/browser'
+import { screenshotPath } from '../support/browser'
+import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { asRootOn, faults, labGuest, LAB_HOSTS, requireLab, type LabHostName } from './support/lab'
 
-const rendererDir = path.resolve(__dirname, '../../out/renderer')
 const LABVM3 = labGuest('labvm3')
-let browser: Browser
-let server: BrowserServer
+let app: LabBrowser
 let lab: LabCore
 
 async function stopLabvm3(): Promise<void> {
@@ -28,19 +24,15 @@ async function stopLabvm3(): Promise<void> {
 
 beforeAll(async () => {
   await requireLab()
-  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
-    throw new Error('Build the renderer first: npm run build')
   await stopLabvm3()
   // A host whose sshd is back is reconnected within 200 ms, not after the next 1, 2, 4, 8 s backoff.
   lab = await labCore(undefined, { connection: { backoffMs: [200] } })
   await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
-  server = await startBrowserServer({ core: lab.core, staticDir: rendererDir })
-  browser = await launchChromium()
+  app = await startLabBrowser(lab)
 }, 90_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  await app?.close()
   await lab?.cleanup()
   await stopLabvm3()
 })
@@ -56,12 +48,8 @@ function treeHostOf(page: Page, vm: string): Promise<string | null> {
 
 describe('cluster window', () => {
   it('shows the lab’s VMs under the hosts they run on, starts a shut-off VM and forces it off', async () => {
-    const page = await (
-      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
-    ).newPage()
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(server.url)
+    const page = await app.openPage('en-US', { width: 1280, height: 800 })
+    const errors = app.errorsOf(page)
 
     await expect.poll(() => treeHostOf(page, 'labvm1'), { timeout: 30_000 }).toBe('hv1')
     expect(await treeHostOf(page, 'labvm2')).toBe('hv2')
@@ -100,10 +88,7 @@ describe('cluster window', () => {
   })
 
   it('shows why a start is refused, and starts only after the user overrides the unreachable host', async () => {
-    const page = await (
-      await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } })
-    ).newPage()
-    await page.goto(server.url)
+    const page = await app.openPage('fr-FR', { width: 1280, height: 800 })
     await expect.poll(() => treeHostOf(page, 'labvm3'), { timeout: 30_000 }).toBe('')
     await faults.sshd('hv2', 'kill')
     await lab.waitForStatus('hv2', 'offline', 60_000)
@@ -132,12 +117,8 @@ describe('cluster window', () => {
   })
 
   it('migrates a running VM by drag and drop, with pre-checks, progress and the gateway checklist, and back from the menu', async () => {
-    const page = await (
-      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
-    ).newPage()
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(server.url)
+    const page = await app.openPage('en-US', { width: 1280, height: 900 })
+    const errors = app.errorsOf(page)
     // From wherever labvm1 runs now (the lab starts it on hv1) to another host, and back.
     await expect.poll(() => treeHostOf(page, 'labvm1'), { timeout: 30_000 }).toMatch(/^hv[123]$/)
     const home = (await treeHostOf(page, 'labvm1')) as LabHostName
@@ -187,10 +168,7 @@ describe('cluster window', () => {
     // An edit made on hv3 only, as the runbook warns about ("devront être répercutées").
     await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'setmaxmem', LABVM3.name, '262144', '--config')
     await lab.core.call('inventory.refresh', {})
-    const page = await (
-      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })
-    ).newPage()
-    await page.goto(server.url)
+    const page = await app.openPage('en-US', { width: 1280, height: 900 })
     await expect
       .poll(() => page.getByTestId('tree-vm-labvm3').textContent(), { timeout: 30_000 })
       .toContain('DRIFT')
@@ -212,12 +190,8 @@ describe('cluster window', () => {
     expect(memory).toMatch(/Max memory:\s+131072 KiB/)
   })
   it('shows a host: resources with live graphs, its VMs, versions, host key, doctor, and the commands that failed there', async () => {
-    const page = await (
-      await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } })
-    ).newPage()
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(server.url)
+    const page = await app.openPage('fr-FR', { width: 1280, height: 1400 })
+    const errors = app.errorsOf(page)
     await page.getByTestId('tree-host-hv1').click()
     const view = page.getByTestId('host-detail')
     await expect

@@ -56,8 +56,7 @@ async function explain<T>(page: Page, errors: string[], step: () => Promise<T>):
 describe('storage view', () => {
   it('lists images with their VMs, creates, snapshots, rolls back, grows, refuses and deletes', async () => {
     const page = await app.openPage('fr-FR')
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
+    const errors = app.errorsOf(page)
     // From a VM's disk to its image in the storage view.
     await page.getByTestId('tree-vm-labvm3').click()
     await page.getByTestId('vm-disk-storage-labvm3').click()

@@ -14,6 +14,8 @@ export interface LabBrowser {
   browser: Browser
   /** A new page (own context) on the app, in that locale and viewport. */
   openPage(locale?: string, viewport?: { width: number; height: number }): Promise<Page>
+  /** The uncaught errors of a page opened here, from its first script on (tests expect none). */
+  errorsOf(page: Page): string[]
   close(): Promise<void>
 }
 
@@ -22,15 +24,19 @@ export async function startLabBrowser(lab: LabCore): Promise<LabBrowser> {
     throw new Error('Build the renderer first: npm run build')
   const server = await startBrowserServer({ core: lab.core, staticDir: RENDERER_DIR })
   const browser = await launchChromium()
+  const errors = new WeakMap<Page, string[]>()
   return {
     server,
     browser,
     async openPage(locale = 'en-US', viewport = { width: 1280, height: 900 }) {
       const page = await (await browser.newContext({ locale, viewport })).newPage()
-      page.on('pageerror', (error) => console.log(`page error: ${error.message}`))
+      const seen: string[] = []
+      errors.set(page, seen)
+      page.on('pageerror', (error) => seen.push(error.message))
       await page.goto(server.url)
       return page
     },
+    errorsOf: (page) => errors.get(page) ?? [],
     async close() {
       await browser.close()
       await server.close()
