@@ -127,6 +127,7 @@ describe('consoles', () => {
     await console.getByTestId('vnc-type-input').fill('echo ♥')
     await console.getByTestId('vnc-type-input').press('Enter')
     await expect.poll(() => console.textContent()).toContain('Impossible de taper ♥ sur un clavier fr.')
+    expect(app.errorsOf(page)).toEqual([])
     await page.context().close()
   }, 90_000)
 
@@ -159,6 +160,7 @@ describe('consoles', () => {
     await typeInConsole(page, LABVM1.uuid, ECHO_SPECIALS)
     const log = await waitForSerial('hv1', 'labvm1', /\$\(\)/, 20_000, before)
     expect(log).toContain(SPECIALS)
+    expect(app.errorsOf(page)).toEqual([])
     await page.context().close()
   }, 90_000)
 
@@ -176,6 +178,7 @@ describe('consoles', () => {
       .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 10_000 })
       .toContain('etalab@hv3 42')
     await page.screenshot({ path: screenshotPath('console-host-shell') })
+    expect(app.errorsOf(page)).toEqual([])
     await page.context().close()
   }, 60_000)
 
@@ -219,6 +222,7 @@ describe('consoles', () => {
       .poll(() => serial.locator('.xterm-rows').textContent(), { timeout: 20_000 })
       .toMatch(/0\.0\.0\.0\s*10\.77\.12\.254\s*0\.0\.0\.0\s*UG/)
     await page.screenshot({ path: screenshotPath('console-network-helper') })
+    expect(app.errorsOf(page)).toEqual([])
     await page.context().close()
   }, 150_000)
 })
