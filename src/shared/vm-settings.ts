@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { KeyboardLayoutSchema } from './keyboard'
 import { FollowUpsSchema } from './migration'
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+/** A dotted IPv4 address, each part 0–255 (the form checks it as the user types, the core on receipt). */
+export const IPV4_PATTERN = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 
 /**
  * Hyperdesk's per-VM settings, kept in the definition's <metadata> so they sync with it on every host.
@@ -10,7 +11,11 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
  */
 export const VmSettingsSchema = z
   .object({
-    failoverIp: z.string().regex(IPV4, 'must be an IPv4 address such as 87.98.165.65').nullable().optional(),
+    failoverIp: z
+      .string()
+      .regex(IPV4_PATTERN, 'must be an IPv4 address such as 87.98.165.65')
+      .nullable()
+      .optional(),
     keyboardLayout: KeyboardLayoutSchema.nullable().optional(),
   })
   .strict()

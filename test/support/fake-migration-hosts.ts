@@ -101,7 +101,9 @@ export function fakeInventory(
   return {
     inventory: {
       snapshot: () => ({ hosts: inventories, vms: [vm()] }),
+      vm: (id: string) => (id === uuid ? vm() : undefined),
       host,
+      domain: (name: string, id: string) => host(name)?.domains.find((domain) => domain.uuid === id),
       refreshHost: async (name: string) => host(name),
     } as unknown as InventoryService,
     setState(name, state) {

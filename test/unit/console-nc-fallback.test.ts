@@ -86,7 +86,9 @@ it('falls back to nc on the host when sshd refuses TCP forwarding, and relays th
   const vm = { uuid: UUID, name: 'web1', runningOn: ['hv1'], lastKnownRunningOn: [] }
   const inventory = {
     snapshot: () => ({ hosts: [], vms: [vm] }),
+    vm: (uuid: string) => (uuid === UUID ? vm : undefined),
     host: () => undefined,
+    domain: () => undefined,
     refreshHost: async () => undefined,
   } as unknown as InventoryService
   const streams = new ByteStreams()

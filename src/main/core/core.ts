@@ -201,8 +201,7 @@ export async function createCoreWithContext(
     hostState: (name) => hosts.list().find((state) => state.name === name),
   })
   const definitions = new Definitions(vmDeps)
-  const vmName = (uuid: string): string =>
-    inventory.snapshot().vms.find((vm) => vm.uuid === uuid)?.name ?? uuid
+  const vmName = (uuid: string): string => inventory.vm(uuid)?.name ?? uuid
   const streams = new ByteStreams()
   const consoles = new Consoles({ hosts, runner, inventory, streams, vmName })
   const context: CoreContext = {

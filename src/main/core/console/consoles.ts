@@ -1,11 +1,12 @@
 import type { Duplex } from 'node:stream'
-import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2'
+import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
 import type { ShellOpened, SerialOpened, VncOpened } from '../../../shared/console'
 import { KEYBOARD_LAYOUT_SETTING, keyboardLayoutOf } from '../../../shared/keyboard'
 import type { InventoryService } from '../inventory/inventory-service'
 import { shellCommand } from '../remote/quote'
 import type { RemoteRunner } from '../remote/runner'
+import { openExec } from '../ssh/connection'
 import type { HostPool } from '../ssh/pool'
 import { ByteStreams } from './byte-streams'
 
@@ -57,7 +58,7 @@ export class Consoles {
 
   /** The host a VM runs on now, from the live inventory (events make it current within ms). */
   private runningHost(uuid: string, step: string): string {
-    const vm = this.deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
+    const vm = this.deps.inventory.vm(uuid)
     const name = this.deps.vmName(uuid)
     if (!vm)
       throw new ApiError({
@@ -110,9 +111,7 @@ export class Consoles {
         hint: "Add a <graphics type='vnc' listen='127.0.0.1'/> to its definition (then sync it).",
       })
     const { channel, via, release } = await this.connectTcp(host, display.address, display.port)
-    const definition = this.deps.inventory
-      .host(host)
-      ?.domains.find((domain) => domain.uuid === uuid)?.definition
+    const definition = this.deps.inventory.domain(host, uuid)?.definition
     const vncKeymap = definition?.graphics.find((graphics) => graphics.type === 'vnc')?.keymap
     const streamId = this.deps.streams.register({ kind: 'vnc', host }, channel, release)
     const name = this.deps.vmName(uuid)
@@ -168,7 +167,7 @@ export class Consoles {
     }
     const { client, release } = await connection.reserveInteractive()
     try {
-      const channel = await execChannel(client, shellCommand(['nc', address, String(port)]))
+      const channel = await openExec(client, shellCommand(['nc', address, String(port)]))
       return { channel, via: 'nc', release }
     } catch (error) {
       release()
@@ -190,7 +189,7 @@ export class Consoles {
     try {
       // Never --force: it would steal the console from another admin.
       const command = shellCommand(['env', 'LC_ALL=C', 'virsh', '-c', 'qemu:///system', 'console', uuid])
-      channel = await execChannel(client, command, { term: TERM, cols, rows })
+      channel = await openExec(client, command, { term: TERM, cols, rows })
       banner = await this.checkConsoleAttached(host, uuid, channel)
     } catch (error) {
       release()
@@ -306,17 +305,4 @@ export class Consoles {
       hint: hint ?? 'The connection may have just dropped; Hyperdesk reconnects by itself. Try again.',
     })
   }
-}
-
-function execChannel(client: Client, command: string, pty?: PseudoTtyOptions): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    try {
-      const callback = (error: Error | undefined, channel: ClientChannel) =>
-        error ? reject(error) : resolve(channel)
-      if (pty) client.exec(command, { pty }, callback)
-      else client.exec(command, callback)
-    } catch (error) {
-      reject(error as Error)
-    }
-  })
 }

@@ -34,8 +34,7 @@ export class Definitions {
     const hosts = this.deps.hostNames()
     const definitions = await readDefinitions(this.deps.runner, hosts, id)
     const running = this.deps.inventory
-      .snapshot()
-      .vms.find((vm) => vm.uuid === id)
+      .vm(id)
       ?.runningOn.find((host) => definitions.some((d) => d.host === host && d.status === 'defined'))
     const chosen = reference ?? running ?? definitions.find((d) => d.status === 'defined')?.host
     if (!chosen)

@@ -1,4 +1,4 @@
-import type { HostInventory, Vm } from '../../../shared/inventory'
+import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
 import { ApiError } from '../../../shared/errors'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
@@ -62,6 +62,16 @@ export class InventoryService {
 
   host(name: string): HostInventory | undefined {
     return this.inventories.get(name)
+  }
+
+  /** One VM across the cluster, by UUID. */
+  vm(uuid: string): Vm | undefined {
+    return this.snapshot().vms.find((vm) => vm.uuid === uuid)
+  }
+
+  /** One VM as one host last reported it (state, definition), by UUID. */
+  domain(host: string, uuid: string): DomainOnHost | undefined {
+    return this.inventories.get(host)?.domains.find((domain) => domain.uuid === uuid)
   }
 
   /**

@@ -315,7 +315,7 @@ export class Maintenance {
     const uuid = step.uuid ?? ''
     const to = step.to ?? ''
     await Promise.all([this.deps.inventory.refreshHost(host), this.deps.inventory.refreshHost(to)])
-    const vm = this.deps.inventory.snapshot().vms.find((entry) => entry.uuid === uuid)
+    const vm = this.deps.inventory.vm(uuid)
     const where = vm?.runningOn ?? []
     if (where.includes(to) && !where.includes(host)) {
       step.message = `${step.vm} already runs on ${to}.`

@@ -240,8 +240,8 @@ export class Migration {
       context.log(`No event from ${from} and ${to} yet: reading both hosts`)
       await Promise.all([this.deps.inventory.refreshHost(from), this.deps.inventory.refreshHost(to)])
     }
-    const onSource = this.deps.inventory.host(from)?.domains.find((domain) => domain.uuid === uuid)
-    const onDestination = this.deps.inventory.host(to)?.domains.find((domain) => domain.uuid === uuid)
+    const onSource = this.deps.inventory.domain(from, uuid)
+    const onDestination = this.deps.inventory.domain(to, uuid)
     if (onDestination?.state !== 'running')
       context.log(
         `Warning: ${to} reports ${name} as ${onDestination?.state ?? 'not defined'} after the migration.`,
@@ -272,8 +272,7 @@ export class Migration {
    */
   private async movedPerEvents(from: string, to: string, uuid: string): Promise<boolean> {
     const deadline = Date.now() + (this.options.eventWaitMs ?? EVENT_WAIT_MS)
-    const state = (host: string) =>
-      this.deps.inventory.host(host)?.domains.find((domain) => domain.uuid === uuid)?.state
+    const state = (host: string) => this.deps.inventory.domain(host, uuid)?.state
     for (;;) {
       if (state(to) === 'running' && state(from) === 'shutoff') return true
       if (Date.now() >= deadline) return false

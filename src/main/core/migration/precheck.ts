@@ -100,7 +100,7 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   // else as soon as the source's definition is known; and the VM's state on every other online host
   // (a copy started there behind the inventory's back would run twice). The inventory only says where
   // to look first; a wrong guess costs one more round.
-  const cached = deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
+  const cached = deps.inventory.vm(uuid)
   const guess = request.from ?? cached?.runningOn[0]
   const ahead = destinationOnline ? readDestinationAhead(deps, to, uuid) : undefined
   const inspect = (host: string) =>

@@ -39,7 +39,7 @@ export const consoleService: Service<
   'vm.networkPlan': async ({ uuid }) => {
     const id = uuid.toLowerCase()
     const { inventory, vmName } = context
-    const vm = inventory.snapshot().vms.find((candidate) => candidate.uuid === id)
+    const vm = inventory.vm(id)
     const host = vm?.runningOn[0]
     if (!vm || !host)
       throw new ApiError({
@@ -48,7 +48,7 @@ export const consoleService: Service<
         message: `${vmName(id)} is not running: its gateway depends on the host it runs on.`,
         hint: 'Start it first.',
       })
-    const definition = inventory.host(host)?.domains.find((domain) => domain.uuid === id)?.definition
+    const definition = inventory.domain(host, id)?.definition
     const gateway = context.config.current.hosts.find((candidate) => candidate.name === host)?.gateway
     const failoverIp = definition?.hyperdesk['failoverIp']
     return {

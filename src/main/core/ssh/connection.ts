@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events'
 import net from 'node:net'
-import { Client, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2'
+import {
+  Client,
+  type AnyAuthMethod,
+  type ClientChannel,
+  type ConnectConfig,
+  type PseudoTtyOptions,
+} from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError, type ApiErrorData } from '../../../shared/errors'
 import type { HostKeyPrompt, HostState, HostStatus, PassphrasePrompt } from '../../../shared/hosts'
@@ -538,10 +544,14 @@ export class HostConnection {
 // Retries when sshd refuses a session at its limit: about 1.5 s in all.
 const SESSION_REFUSED_RETRY_MS = [20, 50, 100, 200, 400, 800]
 
-function openExec(client: Client, command: string): Promise<ClientChannel> {
+/** An exec channel on the connection, with a pty when given (consoles). */
+export function openExec(client: Client, command: string, pty?: PseudoTtyOptions): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)))
+      const callback = (error: Error | undefined, channel: ClientChannel) =>
+        error ? reject(error) : resolve(channel)
+      if (pty) client.exec(command, { pty }, callback)
+      else client.exec(command, callback)
     } catch (error) {
       // ssh2 throws synchronously when the connection closed a moment ago.
       reject(error as Error)

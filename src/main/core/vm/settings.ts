@@ -42,7 +42,7 @@ export async function applyVmSettings(
   job: JobContext,
 ): Promise<{ hosts: string[] }> {
   const name = deps.vmName(uuid)
-  const vm = deps.inventory.snapshot().vms.find((candidate) => candidate.uuid === uuid)
+  const vm = deps.inventory.vm(uuid)
   if (!vm || vm.definedOn.length === 0)
     throw new ApiError({
       code: 'vm.unknown',
@@ -53,7 +53,7 @@ export async function applyVmSettings(
     // Start from the settings of the first host that has them read, so other settings are kept.
     const current =
       vm.definedOn
-        .map((host) => deps.inventory.host(host)?.domains.find((d) => d.uuid === uuid)?.definition)
+        .map((host) => deps.inventory.domain(host, uuid)?.definition)
         .find((definition) => definition !== undefined)?.hyperdesk ?? {}
     const next: Record<string, string> = { ...current }
     for (const [key, value] of Object.entries(change)) {

@@ -3,11 +3,10 @@ import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import { KEYBOARD_LAYOUT_SETTING, KEYBOARD_LAYOUTS, keyboardLayoutOf } from '../../../../shared/keyboard'
+import { IPV4_PATTERN } from '../../../../shared/vm-settings'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { useJobsStore } from '../../store/jobs'
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 
 /**
  * Hyperdesk's settings of a VM — its failover IP and its keyboard layout — written into its definition
@@ -18,7 +17,7 @@ export function VmSettingsForm({ uuid, settings }: { uuid: string; settings: Rec
   const api = useApi()
   const [failoverIp, setFailoverIp] = useState(settings['failoverIp'] ?? '')
   const [layout, setLayout] = useState(keyboardLayoutOf(settings[KEYBOARD_LAYOUT_SETTING]))
-  const ipValid = failoverIp === '' || IPV4.test(failoverIp)
+  const ipValid = failoverIp === '' || IPV4_PATTERN.test(failoverIp)
   const changed =
     failoverIp !== (settings['failoverIp'] ?? '') ||
     layout !== keyboardLayoutOf(settings[KEYBOARD_LAYOUT_SETTING])
