@@ -10,7 +10,7 @@ import type { MigrationResult } from '../src/shared/migration'
 import { labGuest, requireLab, waitFor } from '../test/lab/support/lab'
 import { benchCore, median, timed, writeReport } from './support'
 
-const RUNS = 3
+const RUNS = 5
 const VM = labGuest('labvm1')
 const ADDRESS = { hv1: '10.77.0.1', hv2: '10.77.0.2' } as const
 const report: string[] = []

@@ -27,9 +27,10 @@ export async function medianOf(runs: number, task: () => Promise<unknown>): Prom
   return median(times)
 }
 
-/** Counts the execs (SSH channels) a piece of code opens through the runner. */
+/** Counts the execs (SSH channels) a piece of code opens through the runner, and its virsh-session queries. */
 export class CountingRunner implements RemoteRunner {
   execs = 0
+  queries = 0
   constructor(private readonly inner: RemoteRunner) {}
   run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
     this.execs++
@@ -46,6 +47,10 @@ export class CountingRunner implements RemoteRunner {
   ): Promise<RemoteResult> {
     this.execs++
     return this.inner.virshBatch(host, commands, options)
+  }
+  virshQuery(...args: Parameters<RemoteRunner['virshQuery']>): ReturnType<RemoteRunner['virshQuery']> {
+    this.queries++
+    return this.inner.virshQuery(...args)
   }
   ceph(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
     this.execs++

@@ -4,7 +4,6 @@ import type { HostInventory, Vm } from '../../src/shared/inventory'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { MigrationDeps } from '../../src/main/core/migration/precheck'
 import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
-import { SECTION_MARKER } from '../../src/main/core/inventory/host-batch'
 import type { RemoteResult, RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
 
 /**
@@ -35,24 +34,41 @@ export function fakeRunner(
 ): RemoteRunner {
   return {
     async run(host, argv, runOptions) {
-      // The migration's command: virsh migrate, then the completed job's statistics (its 'completed').
+      // The migration's command (virsh migrate, then the audit line).
       if (argv.includes('hyperdesk-migrate')) {
         if (!options.migrate) throw new Error('virsh migrate not expected')
-        const result = await options.migrate(runOptions)
-        return ok(`${result.stdout}@@hyperdesk-completed\n${byHost[host]?.['completed'] ?? ''}`)
+        return options.migrate(runOptions)
       }
-      // A batch: its virsh command string, then the paths to look for.
-      const at = argv.findIndex((arg) => arg.includes('echo @@hyperdesk-section'))
-      const ids = [...(argv[at] ?? '').matchAll(/echo @@hyperdesk-section ([^;\s]+)/g)].map((m) => m[1]!)
+      // Which paths exist: the arguments after the script's name.
+      if (argv.includes('hyperdesk-paths')) {
+        const paths = argv.slice(argv.indexOf('hyperdesk-paths') + 1)
+        return ok(
+          paths
+            .filter((path) => existing.includes(path))
+            .map((path) => `@@hyperdesk-path ${path}\n`)
+            .join(''),
+        )
+      }
+      throw new Error(`unexpected command on ${host}: ${argv.join(' ')}`)
+    },
+    // The host's virsh session: each section answered by id (empty when none is given); a VM without
+    // a 'state' answer is not defined on that host.
+    async virshQuery(host, sections) {
+      const ids = sections.map((section) => section.id)
       options.onBatch?.(host, ids)
       await new Promise((resolve) => setTimeout(resolve, options.delayMs?.[host] ?? 0))
       const answers = byHost[host] ?? {}
-      const paths = argv.slice(at + 1).filter((path) => existing.includes(path))
-      return ok(
-        [
-          ...paths.map((path) => `@@hyperdesk-path ${path}`),
-          ...ids.map((id) => `${SECTION_MARKER}${id}\n${answers[id] ?? ''}`),
-        ].join('\n'),
+      return new Map(
+        sections.map(({ id, command }) => {
+          const answer =
+            command[0] === 'domjobinfo' && command[1] === '--completed' ? answers['completed'] : answers[id]
+          return [
+            id,
+            answer === undefined && command[0] === 'domstate'
+              ? { text: '', errors: [`failed to get domain '${command.at(-1)}'`] }
+              : { text: answer ?? '', errors: [] },
+          ] as const
+        }),
       )
     },
     async virsh(host, args) {

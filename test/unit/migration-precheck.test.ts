@@ -133,7 +133,11 @@ describe('migration pre-checks on a fake host', () => {
     const answers = (state: string, live = xml) => ({ ...healthy(state), inactive: xml, live })
     const hosts = { hv1: answers('running'), hv2: answers('shut off') }
     const runner = fakeRunner(hosts, ['/srv/iso/debian.iso', '/sys/class/net/br1/bridge'], {
-      onBatch: (host, ids) => batches.push(`${host}:${ids.includes('live') ? 'source' : 'destination'}`),
+      // The source's and the destination's reads (a lone domstate is the VM's state on another host).
+      onBatch: (host, ids) => {
+        if (ids.includes('inactive'))
+          batches.push(`${host}:${ids.includes('live') ? 'source' : 'destination'}`)
+      },
       delayMs: { hv1: 50 },
     })
     const { inventory } = fakeInventory(UUID2, [

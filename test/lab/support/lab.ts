@@ -290,7 +290,9 @@ export const faults = {
    */
   sshd: (host: LabHostName, action: 'stop' | 'kill' | 'start') => labCmd('sshd', host, action),
   /** stop/start/restart libvirtd (start waits until it answers); running guests survive */
-  libvirtd: (host: LabHostName, action: 'stop' | 'start' | 'restart') => labCmd('libvirtd', host, action),
+  /** freeze/thaw: SIGSTOP/SIGCONT, a hung libvirtd (its socket accepts, nothing answers) */
+  libvirtd: (host: LabHostName, action: 'stop' | 'start' | 'restart' | 'freeze' | 'thaw') =>
+    labCmd('libvirtd', host, action),
   /** take the host's public and private links down (cut) or up (restore) */
   net: (host: LabHostName, action: 'cut' | 'restore') => labCmd('net', host, action),
   /** stop/start osd.N (0,1: CRUSH root ssd; 2,3: root sata); waits until the monitor sees it */

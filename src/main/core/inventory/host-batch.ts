@@ -13,7 +13,10 @@ export interface BatchSection {
   command: readonly string[]
 }
 
-const SECTION_ID = /^[A-Za-z0-9:._-]+$/
+/** Each section's output, and its "error:" lines apart. */
+export type Sections = Map<string, { text: string; errors: string[] }>
+
+export const SECTION_ID = /^[A-Za-z0-9:._-]+$/
 
 /** The batch as virsh commands: each section's command after an `echo` of its marker. */
 export function batchCommands(sections: readonly BatchSection[]): string[][] {
@@ -27,8 +30,8 @@ export function batchCommands(sections: readonly BatchSection[]): string[][] {
  * Splits a batch's combined output (stderr merged into stdout, line-buffered so the order holds)
  * into sections. A section whose output has a line starting with "error:" failed; its text is kept.
  */
-export function splitBatchOutput(output: string): Map<string, { text: string; errors: string[] }> {
-  const sections = new Map<string, { text: string; errors: string[] }>()
+export function splitBatchOutput(output: string): Sections {
+  const sections: Sections = new Map()
   let current: { lines: string[]; errors: string[] } | null = null
   let currentId = ''
   const flush = (): void => {

@@ -11,6 +11,7 @@ import {
 } from './precheck'
 import { auditMessage } from '../remote/audit'
 import { jobActive, parseDomjobinfo, progressDetail } from './progress'
+import { sectionText } from './virsh-sections'
 
 /**
  * The live migration, as the runbook does it, on the SOURCE host:
@@ -18,13 +19,13 @@ import { jobActive, parseDomjobinfo, progressDetail } from './progress'
  * tcp://<dest migration address>`. Never --undefinesource: the source keeps its definition (shut off).
  * --persistent only when both definitions are equal (the pre-checks refuse otherwise).
  *
- * While it runs, `virsh domjobinfo` is polled on the source every 400 ms (progress, speed). A timeout or a
+ * While it runs, `virsh domjobinfo` is asked on the source every 400 ms (progress, speed). A timeout or a
  * cancel aborts the job (`virsh domjobabort`) and checks that the VM still runs on the source. A failure
  * says what and where, with libvirtd's own reason when its log is readable (with --p2p the client only
  * sees "End of file…"). If the connection to the source drops (sleep, network), the outcome is read when
- * the host is back rather than reported as a failure. After a success, the same exec reads the
- * downtime and writes the audit line, and libvirt's events (the inventory's streams) confirm where
- * the VM runs: the read-back costs no further command.
+ * the host is back rather than reported as a failure. After a success, the same exec writes the audit
+ * line, the source's virsh session gives the downtime, and libvirt's events (the inventory's streams)
+ * confirm where the VM runs: the read-back starts no further command.
  */
 
 export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600
@@ -32,7 +33,6 @@ export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600
 const EVENT_WAIT_MS = 2000
 const EVENT_POLL_MS = 20
 const POLL_INTERVAL_MS = 400
-const PROGRESS_MARK = '@@hyperdesk-progress'
 const LIBVIRT_LOG = '/var/log/libvirt/libvirtd.log'
 /** The sudo rule the doctor proposes allows exactly this command. */
 const SUDO_TAIL = ['sudo', '-n', '/usr/bin/tail', '-n', '200', LIBVIRT_LOG]
@@ -88,22 +88,20 @@ export class Migration {
       const timer = setTimeout(() => abort.request('timeout'), timeoutSeconds * 1000)
       const poller = this.pollProgress(from, uuid, context)
       let failure: ApiError | undefined
-      let completed: Completed | undefined
       try {
         // The host's own timeout is a backstop behind ours (which aborts the job cleanly first).
-        const result = await this.deps.runner.run(
+        await this.deps.runner.run(
           from,
-          migrateCommand(uuid, auditMessage({ action: `migrate to ${to}`, vm: name }), args),
+          migrateCommand(auditMessage({ action: `migrate to ${to}`, vm: name }), args),
           { timeoutSeconds: timeoutSeconds + 60, step: 'virsh migrate' },
         )
-        completed = completedFrom(result.stdout)
       } catch (error) {
         failure = ApiError.from(error)
       } finally {
         clearTimeout(timer)
         context.signal.removeEventListener('abort', onCancel)
         abort.stop()
-        await poller.stop()
+        poller.stop()
       }
       context.log(poller.summary())
       if (failure?.code === 'host.offline') return this.reconcile({ plan, started, context, cause: failure })
@@ -119,7 +117,7 @@ export class Migration {
         throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started, where)
       }
       if (abort.reason === 'cancelled') context.log(tooLate)
-      return this.finish(plan, started, context, false, completed)
+      return this.finish(plan, started, context, false, true)
     })
   }
 
@@ -151,25 +149,27 @@ export class Migration {
   }
 
   /**
-   * Samples `virsh domjobinfo` on the source every 400 ms until stopped. The loop runs on the host and
-   * streams its answers over one channel: an SSH exec per sample costs more than the interval.
+   * Samples `virsh domjobinfo` on the source every 400 ms until stopped, through the source's virsh
+   * session: a virsh started per sample cost the migration itself ~20 % on a busy host.
    */
   private pollProgress(host: string, uuid: string, context: JobContext) {
     let samples = 0
     let best = 0
-    let block: string[] = []
     let firstAt: number | undefined
     let lastAt = 0
-    const interval = ((this.options.pollIntervalMs ?? POLL_INTERVAL_MS) / 1000).toFixed(2)
-    const onLine = (line: string) => {
-      // virsh echoes its prompt and each command; the mark's newline may come after the next prompt.
-      if (line.startsWith('virsh #')) return
-      if (!line.startsWith(PROGRESS_MARK)) {
-        block.push(line)
-        return
-      }
-      const info = parseDomjobinfo(block.join('\n'))
-      block = []
+    let stopped = false
+    let wake: (() => void) | undefined
+    const interval = this.options.pollIntervalMs ?? POLL_INTERVAL_MS
+    const sample = async () => {
+      const sections = await this.deps.runner
+        .virshQuery(host, [{ id: 'job', command: ['domjobinfo', uuid] }], {
+          step: 'read the migration progress',
+          timeoutSeconds: 10,
+        })
+        .catch(() => undefined)
+      const text = sections ? sectionText(sections, 'job') : undefined
+      if (stopped || text === undefined) return
+      const info = parseDomjobinfo(text)
       if (!jobActive(info)) return
       samples++
       firstAt ??= Date.now()
@@ -178,26 +178,22 @@ export class Migration {
       best = Math.max(best, fraction)
       context.detail(detail, 0.05 + 0.9 * best)
     }
-    const stream = this.deps.runner
-      .stream(
-        host,
-        [
-          'sh',
-          '-c',
-          // One virsh and one libvirt connection for every sample, fed a command every 400 ms: spawning
-          // virsh per sample cost the migration itself ~20 % on a busy host. stdbuf: a line per answer.
-          `while :; do echo "domjobinfo $1"; echo "echo ${PROGRESS_MARK}"; sleep ${interval}; done | stdbuf -oL virsh -q -c qemu:///system 2>&1`,
-          'hyperdesk-progress',
-          uuid,
-        ],
-        onLine,
-      )
-      .catch(() => undefined)
+    void (async () => {
+      while (!stopped) {
+        const next = Date.now() + interval
+        await sample()
+        if (stopped) break
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          setTimeout(resolve, Math.max(0, next - Date.now()))
+        })
+      }
+    })()
     return {
-      async stop() {
-        const handle = await stream
-        handle?.close()
-        await handle?.done
+      /** Stops sampling at once; an answer still on its way is dropped. */
+      stop() {
+        stopped = true
+        wake?.()
       },
       /** Rate over the span the job was seen running (before it, virsh migrate is still connecting). */
       summary() {
@@ -213,7 +209,8 @@ export class Migration {
     started: number,
     context: JobContext,
     reconciled: boolean,
-    completed?: Completed,
+    /** The migration's own command ended normally, and wrote the audit line. */
+    audited = false,
   ): Promise<MigrationResult> {
     const { from, to, name, uuid } = plan
     const durationMs = Date.now() - started
@@ -221,12 +218,12 @@ export class Migration {
     context.step('Checking both hosts', 0.96)
     // libvirt's own lifecycle events (the inventory's `virsh event` streams) say where the VM is now;
     // both hosts are read again only when they have not said so in time (a stream down, say). The
-    // downtime and the audit line came with the migration's own command, unless it did not finish
-    // normally (a lost connection, a late cancel): then they are asked for here.
+    // downtime comes from the source's virsh session meanwhile. The audit line came with the
+    // migration's own command, unless it did not end normally (a lost connection, a late cancel).
     const [downtimeMs, confirmed] = await Promise.all([
-      completed ? completed.downtimeMs : this.downtime(to, uuid),
+      this.downtime(from, uuid),
       this.movedPerEvents(from, to, uuid),
-      completed
+      audited
         ? undefined
         : this.deps
             .audit(
@@ -280,12 +277,16 @@ export class Migration {
     }
   }
 
-  /** libvirt keeps the completed job's statistics on the destination (downtime included). */
+  /** The source keeps the completed job's statistics (downtime included) until its next job. */
   private async downtime(host: string, uuid: string): Promise<number | undefined> {
-    const result = await this.deps.runner
-      .virsh(host, ['domjobinfo', '--completed', uuid], { timeoutSeconds: 10, allowFailure: true })
+    const sections = await this.deps.runner
+      .virshQuery(host, [{ id: 'completed', command: ['domjobinfo', '--completed', uuid] }], {
+        step: 'read the migration statistics',
+        timeoutSeconds: 10,
+      })
       .catch(() => undefined)
-    return result?.exitCode === 0 ? parseDomjobinfo(result.stdout).downtimeMs : undefined
+    const text = sections ? sectionText(sections, 'completed') : undefined
+    return text === undefined ? undefined : parseDomjobinfo(text).downtimeMs
   }
 
   /** Where does the VM run now, from both hosts' fresh inventories. */
@@ -438,36 +439,19 @@ export class Migration {
   }
 }
 
-const COMPLETED_MARK = '@@hyperdesk-completed'
-
-/** What the migration's command reported after virsh migrate succeeded. */
-interface Completed {
-  downtimeMs: number | undefined
-}
-
 /**
- * `virsh migrate` on the source and, only when it succeeded, in the same exec: the completed job's
- * statistics (the source keeps them: downtime) and the audit line. Its exit status is virsh migrate's.
+ * `virsh migrate` on the source and, only when it succeeded, in the same exec, the audit line. Its
+ * exit status is virsh migrate's.
  */
-export function migrateCommand(uuid: string, auditLine: string, migrateArgs: readonly string[]): string[] {
+export function migrateCommand(auditLine: string, migrateArgs: readonly string[]): string[] {
   return [
     'sh',
     '-c',
-    'u=$1; a=$2; shift 2; virsh -c qemu:///system "$@" || exit $?; ' +
-      `echo ${COMPLETED_MARK}; virsh -c qemu:///system domjobinfo --completed "$u" 2>/dev/null; ` +
-      'logger -t hyperdesk -- "$a" 2>/dev/null; exit 0',
+    'a=$1; shift; virsh -c qemu:///system "$@" || exit $?; logger -t hyperdesk -- "$a" 2>/dev/null; exit 0',
     'hyperdesk-migrate',
-    uuid,
     auditLine,
     ...migrateArgs,
   ]
-}
-
-function completedFrom(stdout: string): Completed {
-  const mark = stdout.indexOf(COMPLETED_MARK)
-  return {
-    downtimeMs: mark < 0 ? undefined : parseDomjobinfo(stdout.slice(mark + COMPLETED_MARK.length)).downtimeMs,
-  }
 }
 
 /** libvirtd's error lines (and the line after each) logged since `since` (UTC timestamps). */

@@ -12,13 +12,7 @@ import { isActive } from '../inventory/cluster-model'
 import { parseNodememstats, stateFromWord } from '../inventory/virsh-parse'
 import { migrationFollowUps } from './follow-ups'
 import { jobActive, parseDomjobinfo } from './progress'
-import {
-  runVirshSections,
-  runVirshSectionsAndPaths,
-  sectionError,
-  sectionText,
-  type Sections,
-} from './virsh-sections'
+import { pathsPresent, sectionError, sectionText, type Sections } from './virsh-sections'
 
 /**
  * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source,
@@ -95,7 +89,8 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   const destinationOnline = destinationState?.status === 'online'
   const online = (host: string) => deps.hostState(host)?.status === 'online'
 
-  // Everything is read fresh, in one round of execs in parallel: the source (its definitions, job
+  // Everything is read fresh, in one round of questions in parallel, each to its host's long-lived
+  // virsh session (remote/virsh-session.ts; no virsh start per question): the source (its definitions, job
   // and state); the destination's side — at once when this VM was planned before (see lastNeeds),
   // else as soon as the source's definition is known; and the VM's state on every other online host
   // (a copy started there behind the inventory's back would run twice). The inventory only says where
@@ -224,16 +219,12 @@ async function domainState(
   host: string,
   uuid: string,
 ): Promise<DomainState | null | undefined> {
-  const result = await runner
-    .virsh(host, ['-r', 'domstate', uuid], {
+  const sections = await runner
+    .virshQuery(host, [{ id: 'state', command: ['domstate', uuid] }], {
       step: `read the VM's state on ${host}`,
-      timeoutSeconds: 15,
-      allowFailure: true,
     })
     .catch(() => undefined)
-  if (!result) return undefined
-  if (result.exitCode === 0) return stateFromWord(result.stdout)
-  return /failed to get domain|[Dd]omain not found/.test(result.stderr) ? null : undefined
+  return sections ? sectionState(sections) : undefined
 }
 
 interface SourceFindings {
@@ -247,7 +238,7 @@ interface SourceFindings {
 }
 
 /**
- * The source's side in one exec — what will be migrated (live XML), its inactive definition (to
+ * The source's side in one query — what will be migrated (live XML), its inactive definition (to
  * compare), any job running, its state — then at once the destination's checks, which depend on it.
  */
 async function inspectSource(
@@ -267,8 +258,7 @@ async function inspectSource(
     checks.push({ id, status, message })
   let sections: Sections
   try {
-    sections = await runVirshSections(
-      deps.runner,
+    sections = await deps.runner.virshQuery(
       from,
       [
         { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
@@ -390,10 +380,12 @@ async function readDestination(
       : []),
   ]
   const paths = [...needs.bridges.map((bridge) => `/sys/class/net/${bridge}/bridge`), ...needs.isos]
-  const read = await runVirshSectionsAndPaths(deps.runner, to, sections, paths, {
-    step: `pre-checks on ${to}`,
-  })
-  return { needs, ...read }
+  const step = `pre-checks on ${to}`
+  const [answers, present] = await Promise.all([
+    deps.runner.virshQuery(to, sections, { step }),
+    pathsPresent(deps.runner, to, paths, { step }),
+  ])
+  return { needs, sections: answers, present }
 }
 
 /**

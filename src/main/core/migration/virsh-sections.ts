@@ -1,55 +1,38 @@
-import { batchCommands, splitBatchOutput, type BatchSection } from '../inventory/host-batch'
-import { virshCommandString } from '../remote/quote'
+import type { Sections } from '../inventory/host-batch'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
 
-export type Sections = Map<string, { text: string; errors: string[] }>
+export type { Sections }
 
 const PATH_MARK = '@@hyperdesk-path '
 
 /**
- * Several virsh commands in one exec and one libvirt connection (read-write: the pre-checks read a
- * secret's presence), each judged on its own section, as the inventory's refresh does.
+ * Which of these paths exist on the host (bridges, ISO images), in one exec of the host's shell and
+ * no virsh. Paths are arguments, never parsed by a shell.
  */
-export async function runVirshSections(
+export async function pathsPresent(
   runner: RemoteRunner,
   host: string,
-  sections: readonly BatchSection[],
-  options: RunOptions = {},
-): Promise<Sections> {
-  return (await runVirshSectionsAndPaths(runner, host, sections, [], options)).sections
-}
-
-/**
- * The same, and in the same exec which of these paths exist on the host (bridges, ISO images). Paths
- * are arguments, never parsed by a shell.
- */
-export async function runVirshSectionsAndPaths(
-  runner: RemoteRunner,
-  host: string,
-  sections: readonly BatchSection[],
   paths: readonly string[],
   options: RunOptions = {},
-): Promise<{ sections: Sections; present: Set<string> }> {
+): Promise<Set<string>> {
+  if (paths.length === 0) return new Set()
   const result = await runner.run(
     host,
     [
       'sh',
       '-c',
-      `c=$1; shift; for p do if [ -e "$p" ]; then printf '${PATH_MARK}%s\\n' "$p"; fi; done; ` +
-        'exec stdbuf -oL -eL virsh -c qemu:///system "$c" 2>&1',
-      'hyperdesk-batch',
-      virshCommandString(batchCommands(sections)),
+      `for p do if [ -e "$p" ]; then printf '${PATH_MARK}%s\\n' "$p"; fi; done`,
+      'hyperdesk-paths',
       ...paths,
     ],
-    { timeoutSeconds: 30, ...options, allowFailure: true },
+    { timeoutSeconds: 15, ...options },
   )
-  const present = new Set(
+  return new Set(
     result.stdout
       .split('\n')
       .filter((line) => line.startsWith(PATH_MARK))
       .map((line) => line.slice(PATH_MARK.length)),
   )
-  return { sections: splitBatchOutput(result.stdout), present }
 }
 
 /** A section's text when it succeeded, else undefined. */

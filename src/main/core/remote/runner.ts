@@ -1,7 +1,9 @@
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
 import type { HostConnection } from '../ssh/connection'
+import type { BatchSection, Sections } from '../inventory/host-batch'
 import { shellCommand, virshCommandString, virshQuote } from './quote'
+import { VirshSession, type QueryOptions } from './virsh-session'
 
 /**
  * Runs commands on the hypervisors, safely: argv arrays through one quoting function, a timeout
@@ -44,6 +46,11 @@ export interface RemoteRunner {
     commands: readonly (readonly string[])[],
     options?: RunOptions,
   ): Promise<RemoteResult>
+  /**
+   * Read-only virsh commands in the host's long-lived virsh session (virsh-session.ts): no new
+   * process or libvirt connection per question. Each section is judged on its own.
+   */
+  virshQuery(host: string, sections: readonly BatchSection[], options?: QueryOptions): Promise<Sections>
   /** `ceph --id <client> --connect-timeout <monitor timeout> <args>` */
   ceph(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult>
   /** `rbd --id <client>` with the monitor timeouts set */
@@ -103,6 +110,8 @@ interface HostSource {
 }
 
 export class SshRunner implements RemoteRunner {
+  private readonly sessions = new Map<string, VirshSession>()
+
   constructor(
     private readonly hosts: HostSource,
     private readonly cephSettings: () => CephSettings,
@@ -197,6 +206,24 @@ export class SshRunner implements RemoteRunner {
     options?: RunOptions,
   ): Promise<RemoteResult> {
     return this.run(host, ['virsh', '-c', 'qemu:///system', virshCommandString(commands)], options)
+  }
+
+  async virshQuery(
+    host: string,
+    sections: readonly BatchSection[],
+    options?: QueryOptions,
+  ): Promise<Sections> {
+    let session = this.sessions.get(host)
+    if (!session) {
+      session = new VirshSession(host, () => this.hosts.get(host))
+      this.sessions.set(host, session)
+    }
+    try {
+      return await session.query(sections, options)
+    } catch (error) {
+      if (error instanceof ApiError) this.onFailure(error)
+      throw error
+    }
   }
 
   ceph(host: string, args: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {

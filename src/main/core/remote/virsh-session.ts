@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto'
+import type { ClientChannel } from 'ssh2'
+import { ApiError } from '../../../shared/errors'
+import { SECTION_ID, type BatchSection, type Sections } from '../inventory/host-batch'
+import type { HostConnection } from '../ssh/connection'
+import { virshCommandString } from './quote'
+
+/**
+ * A long-lived `virsh` on one host, fed commands on its stdin: one process and one libvirt connection
+ * for every question. A new exec costs a virsh start and a libvirt connection (~60 ms of CPU each on
+ * the lab's hosts, three times that when a few run at once), which was most of a migration's
+ * pre-checks. It answers short READ-ONLY questions only (see READ_ONLY_COMMANDS): anything that
+ * changes a host goes through the runner's own execs, with their audit and timeouts.
+ *
+ * virsh reading a pipe still behaves as its interactive shell: it prints "virsh # " and echoes each
+ * command line (readline, which scrolls a line longer than the screen: COLUMNS is set wide), and
+ * `echo` prints no newline there. So each query is framed by markers carrying a random nonce, which a
+ * VM's description or any other output cannot forge:
+ *   echo '@@hd'-section-<nonce>-<id>-@@   the section's command   …   echo '@@hd'-end-<nonce>--@@
+ * The quote keeps the marker's text out of virsh's echo of the line, so it is found only where `echo`
+ * printed it, and the answer is complete when the end marker has been printed.
+ */
+
+/** virsh commands that only read: the only ones a session runs. */
+const READ_ONLY_COMMANDS = new Set([
+  'capabilities',
+  'domcapabilities',
+  'domdisplay',
+  'domstate',
+  'dominfo',
+  'domjobinfo',
+  'domstats',
+  'dumpxml',
+  'list',
+  'net-info',
+  'nodeinfo',
+  'nodememstats',
+  'secret-get-value',
+  'version',
+])
+
+const PID_MARK = 'HYPERDESK_PID '
+const PROMPT = 'virsh # '
+/**
+ * What a long-lived virsh says about its connection as "error:" lines: after libvirtd restarted,
+ * "Reconnected to the hypervisor" before the next command's own output. Not the command's error.
+ */
+const NOTICES = /^error: (Reconnected to the hypervisor|Disconnected from \S+ due to .+)$/
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 15
+/** A session nobody asked anything for this long is closed (it holds one of the host's exec slots). */
+const IDLE_CLOSE_MS = 5 * 60_000
+
+/**
+ * The remote side: our process group first (to kill a hung virsh), then virsh with stderr merged into
+ * stdout, both line-buffered so each error lands in its own section. It ends at stdin's EOF, which
+ * closing the channel or losing the connection gives it.
+ */
+export const VIRSH_SESSION_COMMAND =
+  `printf '${PID_MARK}%d\\n' "$$" >&2; LC_ALL=C COLUMNS=4096; export LC_ALL COLUMNS; ` +
+  'exec stdbuf -oL -eL virsh -q -c qemu:///system 2>&1'
+
+export interface QueryOptions {
+  timeoutSeconds?: number
+  /** Human step name for errors, e.g. "pre-checks on hv2". */
+  step?: string
+}
+
+interface Pending {
+  nonce: string
+  sections: readonly BatchSection[]
+  resolve(sections: Sections): void
+  reject(error: ApiError): void
+}
+
+export class VirshSession {
+  private channel: ClientChannel | undefined
+  private opening: Promise<ClientChannel> | undefined
+  private pid: number | undefined
+  private output = ''
+  private pending: Pending | undefined
+  /** Queries run one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve()
+  private idleTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    readonly host: string,
+    private readonly connection: () => HostConnection,
+  ) {}
+
+  /** Runs the sections' commands in this host's session; each section is judged on its own. */
+  query(sections: readonly BatchSection[], options: QueryOptions = {}): Promise<Sections> {
+    const lines = queryLines(sections, nonce())
+    const run = () => this.send(sections, lines, options)
+    const result = this.queue.then(run, run)
+    this.queue = result.catch(() => undefined)
+    return result
+  }
+
+  /** Closes the session; the next query opens a new one. */
+  close(): void {
+    clearTimeout(this.idleTimer)
+    this.channel?.close()
+  }
+
+  private async send(
+    sections: readonly BatchSection[],
+    framed: { nonce: string; lines: string[] },
+    options: QueryOptions,
+  ): Promise<Sections> {
+    clearTimeout(this.idleTimer)
+    const step = options.step ?? 'virsh query'
+    const channel = await this.open()
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS
+    try {
+      return await new Promise<Sections>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending = undefined
+          reject(
+            new ApiError({
+              code: 'remote.timeout',
+              host: this.host,
+              step,
+              message: `${step} on ${this.host}: virsh did not answer within ${timeoutSeconds} s (${sections.map((s) => s.command[0]).join(', ')}).`,
+              hint: 'Check libvirtd on the host (systemctl status libvirtd). The stuck virsh was stopped; the next attempt starts a new one.',
+            }),
+          )
+          this.kill()
+        }, timeoutSeconds * 1000)
+        this.pending = {
+          nonce: framed.nonce,
+          sections,
+          resolve: (answer) => {
+            clearTimeout(timer)
+            resolve(answer)
+          },
+          reject: (error) => {
+            clearTimeout(timer)
+            reject(error)
+          },
+        }
+        channel.write(`${framed.lines.join('\n')}\n`)
+        this.readAnswer()
+      })
+    } finally {
+      this.idleTimer = setTimeout(() => this.close(), IDLE_CLOSE_MS)
+      this.idleTimer.unref()
+    }
+  }
+
+  /** The session's channel; errors opening it (host offline…) come from the connection, as ApiErrors. */
+  private open(): Promise<ClientChannel> {
+    if (this.channel) return Promise.resolve(this.channel)
+    this.opening ??= this.connection()
+      .exec(VIRSH_SESSION_COMMAND)
+      .then((channel) => {
+        this.attach(channel)
+        return channel
+      })
+      .finally(() => {
+        this.opening = undefined
+      })
+    return this.opening
+  }
+
+  private attach(channel: ClientChannel): void {
+    this.channel = channel
+    this.output = ''
+    this.pid = undefined
+    let stderrHead = ''
+    channel.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString('utf8')
+      this.readAnswer()
+    })
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (this.pid !== undefined) return
+      stderrHead += chunk.toString('utf8')
+      const newline = stderrHead.indexOf('\n')
+      if (newline >= 0 && stderrHead.startsWith(PID_MARK))
+        this.pid = Number.parseInt(stderrHead.slice(PID_MARK.length, newline), 10)
+    })
+    channel.on('close', () => {
+      if (this.channel !== channel) return
+      this.channel = undefined
+      const pending = this.pending
+      this.pending = undefined
+      pending?.reject(
+        new ApiError({
+          code: 'host.offline',
+          host: this.host,
+          step: 'virsh query',
+          message: `The virsh session on ${this.host} ended before it answered (connection lost or virsh stopped).`,
+          hint: 'Hyperdesk reconnects by itself; try again when the host is online.',
+        }),
+      )
+    })
+  }
+
+  /** Completes the pending query once its end marker's output has arrived. */
+  private readAnswer(): void {
+    const pending = this.pending
+    if (!pending) return
+    const end = endOfAnswer(this.output, pending.nonce)
+    if (!end) return
+    const answer = this.output.slice(0, end.at)
+    this.output = this.output.slice(end.next)
+    this.pending = undefined
+    pending.resolve(parseAnswer(answer, pending.nonce, pending.sections))
+  }
+
+  /** A virsh that does not answer: stop its process group and drop the session. */
+  private kill(): void {
+    const channel = this.channel
+    this.channel = undefined
+    if (this.pid !== undefined && Number.isInteger(this.pid)) {
+      this.connection()
+        .exec(`kill -s KILL -- -${this.pid} 2>/dev/null; true`, undefined, true)
+        .then(
+          (killer) => {
+            killer.resume()
+            killer.stderr.resume()
+            killer.end()
+          },
+          () => undefined,
+        )
+    }
+    channel?.close()
+  }
+}
+
+function nonce(): string {
+  return randomBytes(8).toString('hex')
+}
+
+/**
+ * A marker as virsh prints it, and the line that prints it. The line quotes part of the marker, so
+ * the marker's text never appears in virsh's echo of the line: only in `echo`'s output.
+ */
+function marker(nonce: string, kind: 'section' | 'end', id = ''): { printed: string; line: string } {
+  const rest = `-${kind}-${nonce}-${id}-@@`
+  return { printed: `@@hd${rest}`, line: `echo '@@hd'${rest}` }
+}
+
+/** The lines to send: each section's marker and command, then the end marker. */
+export function queryLines(
+  sections: readonly BatchSection[],
+  nonce: string,
+): { nonce: string; lines: string[] } {
+  if (sections.length === 0) throw new Error('A virsh query needs at least one section')
+  const lines: string[] = []
+  for (const { id, command } of sections) {
+    if (!SECTION_ID.test(id)) throw new Error(`virsh query section id ${JSON.stringify(id)} is not safe`)
+    const verb = command[0] ?? ''
+    if (!READ_ONLY_COMMANDS.has(verb))
+      throw new Error(`virsh ${JSON.stringify(verb)} is not a read-only command: run it with the runner`)
+    // One command per line: a newline would let an argument become a command of its own.
+    if (command.some((arg) => /[\n\r]/.test(arg)))
+      throw new Error('A virsh query argument contains a line break')
+    lines.push(marker(nonce, 'section', id).line, virshCommandString([command]))
+  }
+  lines.push(marker(nonce, 'end').line)
+  return { nonce, lines }
+}
+
+/** Where a query's answer ends: the end marker's output. */
+export function endOfAnswer(output: string, nonce: string): { at: number; next: number } | undefined {
+  const { printed } = marker(nonce, 'end')
+  const at = output.indexOf(printed)
+  return at < 0 ? undefined : { at, next: at + printed.length }
+}
+
+/**
+ * Splits an answer into its sections. After each section's marker come virsh's echo of the command
+ * line (up to its newline), the command's output, then the prompt before the next marker's line;
+ * lines starting with "error:" are the section's errors, as in a batch.
+ */
+export function parseAnswer(answer: string, nonce: string, sections: readonly BatchSection[]): Sections {
+  const parsed: Sections = new Map()
+  // In order: each marker is looked for after the one before it.
+  let from = 0
+  const found = sections.map(({ id }) => {
+    const { printed } = marker(nonce, 'section', id)
+    const at = answer.indexOf(printed, from)
+    if (at < 0) return undefined
+    from = at + printed.length
+    return { id, start: from, at }
+  })
+  found.forEach((section, index) => {
+    if (!section) return
+    const next = found.slice(index + 1).find((later) => later !== undefined)?.at ?? answer.length
+    let text = answer.slice(section.start, next)
+    const echoEnd = text.indexOf('\n')
+    text = echoEnd < 0 ? '' : text.slice(echoEnd + 1)
+    const prompt = text.lastIndexOf(PROMPT)
+    if (prompt >= 0) text = text.slice(0, prompt)
+    const kept: string[] = []
+    const errors: string[] = []
+    for (const line of text.replace(/\n$/, '').split('\n')) {
+      if (NOTICES.test(line)) continue
+      if (line.startsWith('error: ')) errors.push(line.slice('error: '.length))
+      else kept.push(line)
+    }
+    parsed.set(section.id, { text: kept.join('\n'), errors })
+  })
+  return parsed
+}

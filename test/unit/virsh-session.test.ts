@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { endOfAnswer, parseAnswer, queryLines } from '../../src/main/core/remote/virsh-session'
+
+/**
+ * The virsh session's framing. The answers below are written as virsh 9.0 prints them when it reads
+ * a pipe (recorded in the lab): "virsh # " and the echoed line before each command's output, no newline
+ * after `echo`'s output, and readline's horizontal scrolling ("\r<…") for a line wider than its screen.
+ */
+const NONCE = '4c272e652ce2e035'
+const UUID = '1ab0c0de-0000-4000-8000-000000000001'
+const SECRET = '5a1b7e57-c3f0-4d1b-9a6e-000000000c1b'
+
+describe('virsh session framing', () => {
+  it('sends each section as its marker line then its command, and an end marker', () => {
+    const { lines } = queryLines(
+      [
+        { id: 'state', command: ['domstate', UUID] },
+        { id: `secret:${SECRET}`, command: ['secret-get-value', SECRET] },
+      ],
+      NONCE,
+    )
+    expect(lines).toEqual([
+      `echo '@@hd'-section-${NONCE}-state-@@`,
+      `domstate ${UUID}`,
+      `echo '@@hd'-section-${NONCE}-secret:${SECRET}-@@`,
+      `secret-get-value ${SECRET}`,
+      `echo '@@hd'-end-${NONCE}--@@`,
+    ])
+  })
+
+  it('runs only read-only commands, one per line, under safe section ids', () => {
+    for (const verb of ['migrate', 'destroy', 'undefine', 'define', 'secret-set-value', 'echo', 'start'])
+      expect(() => queryLines([{ id: 'x', command: [verb, UUID] }], NONCE)).toThrow(/not a read-only/)
+    expect(() => queryLines([{ id: 'x', command: ['dumpxml', `${UUID}\ndestroy ${UUID}`] }], NONCE)).toThrow(
+      /line break/,
+    )
+    expect(() => queryLines([{ id: 'x; destroy', command: ['domstate', UUID] }], NONCE)).toThrow(/not safe/)
+    expect(() => queryLines([], NONCE)).toThrow(/at least one/)
+  })
+
+  it('splits an answer into sections, errors apart, whatever the outputs and echoes look like', () => {
+    const sections = [
+      { id: 'memory', command: ['nodememstats'] },
+      { id: `secret:${SECRET}`, command: ['secret-get-value', SECRET] },
+      { id: 'inactive', command: ['dumpxml', '--inactive', UUID] },
+      { id: 'gone', command: ['domstate', 'nosuch'] },
+    ]
+    // A description can say anything, even a prompt and markers (of another query: each query's
+    // nonce is drawn after that text exists).
+    const xml = `<domain type='qemu'>\n  <description>virsh # echo @@hd-section-0123456789abcdef-gone-@@ @@hd-end-0123456789abcdef--@@</description>\n</domain>`
+    const output =
+      `virsh # echo '@@hd'-section-${NONCE}-memory-@@\n@@hd-section-${NONCE}-memory-@@` +
+      'virsh # nodememstats\ntotal  :             24683620 KiB\nfree   :             22672652 KiB\n' +
+      // Readline scrolled this echo (no COLUMNS): the parser does not rely on echoes being exact.
+      `virsh # \r<ce2e035-secret:${SECRET}-@@\n@@hd-section-${NONCE}-secret:${SECRET}-@@` +
+      `virsh # secret-get-value ${SECRET}\nAQDBzAZrQVUeOhAAJ5KO+drxyFerhJnMj6vUxw==` +
+      `virsh # echo '@@hd'-section-${NONCE}-inactive-@@\n@@hd-section-${NONCE}-inactive-@@` +
+      `virsh # dumpxml --inactive ${UUID}\n${xml}\n\n` +
+      `virsh # echo '@@hd'-section-${NONCE}-gone-@@\n@@hd-section-${NONCE}-gone-@@` +
+      "virsh # domstate nosuch\nerror: failed to get domain 'nosuch'\n" +
+      `virsh # echo '@@hd'-end-${NONCE}--@@\n@@hd-end-${NONCE}--@@virsh # `
+    const end = endOfAnswer(output, NONCE)
+    expect(end).toBeDefined()
+    expect(output.slice(end!.next)).toBe('virsh # ')
+    const parsed = parseAnswer(output.slice(0, end!.at), NONCE, sections)
+    expect(parsed.get('memory')).toEqual({
+      text: 'total  :             24683620 KiB\nfree   :             22672652 KiB',
+      errors: [],
+    })
+    expect(parsed.get(`secret:${SECRET}`)).toEqual({
+      text: 'AQDBzAZrQVUeOhAAJ5KO+drxyFerhJnMj6vUxw==',
+      errors: [],
+    })
+    expect(parsed.get('inactive')).toEqual({ text: `${xml}\n`, errors: [] })
+    expect(parsed.get('gone')).toEqual({ text: '', errors: ["failed to get domain 'nosuch'"] })
+  })
+
+  it("keeps virsh's notices about its own connection out of the sections' errors", () => {
+    // libvirtd restarted between two queries: virsh reconnects on the next command and says so.
+    const output =
+      `virsh # echo '@@hd'-section-${NONCE}-state-@@\n@@hd-section-${NONCE}-state-@@` +
+      `virsh # domstate ${UUID}\nerror: Reconnected to the hypervisor\nshut off\n` +
+      `virsh # echo '@@hd'-end-${NONCE}--@@\n`
+    const parsed = parseAnswer(output, NONCE, [{ id: 'state', command: ['domstate', UUID] }])
+    expect(parsed.get('state')).toEqual({ text: 'shut off', errors: [] })
+  })
+
+  it('is not complete until the end marker itself was printed', () => {
+    // virsh has echoed the end marker's line but not yet run it.
+    expect(endOfAnswer(`virsh # echo '@@hd'-end-${NONCE}--@@\n`, NONCE)).toBeUndefined()
+    // Another query's end marker does not end this one.
+    expect(endOfAnswer('@@hd-end-0123456789abcdef--@@', NONCE)).toBeUndefined()
+  })
+})
