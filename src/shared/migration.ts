@@ -15,6 +15,9 @@ export const MigrationCheckSchema = z.object({
   status: z.enum(['pass', 'warn', 'fail']),
   /** English sentence with the reason: which host, what was found, what to do. */
   message: z.string(),
+  /** The sentence's key in migration-checks.ts and its values: the UI shows it in the user's language. */
+  text: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 })
 export type MigrationCheck = z.infer<typeof MigrationCheckSchema>
 

@@ -116,7 +116,7 @@ describe('cluster window', () => {
     await stopLabvm3()
   })
 
-  it('migrates a running VM by drag and drop, with pre-checks, progress and the gateway checklist, and back from the menu', async () => {
+  it('migrates a running VM by drag and drop, with pre-checks, progress and the gateway checklist, and back from the menu in French', async () => {
     const page = await app.openPage('en-US', { width: 1280, height: 900 })
     const errors = app.errorsOf(page)
     // From wherever labvm1 runs now (the lab starts it on hv1) to another host, and back.
@@ -150,16 +150,29 @@ describe('cluster window', () => {
     await page.screenshot({ path: screenshotPath('migration-done') })
     await page.getByTestId('migration-close').click()
 
-    // Back without the mouse: the VM view's menu opens the same sheet.
-    await page.getByTestId('tree-vm-labvm1').click()
-    await page.getByTestId('vm-migrate-host').selectOption(home)
-    await page.getByTestId('vm-migrate').focus()
-    await page.keyboard.press('Enter')
-    await expect.poll(() => page.getByTestId('migration-confirm').isEnabled(), { timeout: 30_000 }).toBe(true)
-    await page.getByTestId('migration-confirm').click()
-    await expect.poll(() => page.getByTestId('migration-done').isVisible(), { timeout: 90_000 }).toBe(true)
-    await expect.poll(() => treeHostOf(page, 'labvm1')).toBe(home)
+    // Back without the mouse, and in French: the VM view's menu opens the same sheet, whose checks
+    // read in French (the core sends each sentence's key and values, not only its English).
+    const french = await app.openPage('fr-FR', { width: 1280, height: 900 })
+    const frenchErrors = app.errorsOf(french)
+    await french.getByTestId('tree-vm-labvm1').click()
+    await french.getByTestId('vm-migrate-host').selectOption(home)
+    await french.getByTestId('vm-migrate').focus()
+    await french.keyboard.press('Enter')
+    await expect
+      .poll(() => french.getByTestId('migration-confirm').isEnabled(), { timeout: 30_000 })
+      .toBe(true)
+    const check = (id: string) => french.locator(`[data-check="${id}"]`).textContent()
+    expect(await check('drift')).toBe(
+      `✓ La définition sur ${home} est identique à celle de ${away} : elle reste définie sur les deux après la migration.`,
+    )
+    expect(await check('memory')).toMatch(/^✓ labvm1 a besoin de 128 Mio ; .+ Mio disponibles\.$/)
+    expect(await check('ceph-secret')).toMatch(/^✓ Le secret Ceph [0-9a-f-]{36} a une valeur sur hv[123]\.$/)
+    await french.screenshot({ path: screenshotPath('migration-sheet-fr') })
+    await french.getByTestId('migration-confirm').click()
+    await expect.poll(() => french.getByTestId('migration-done').isVisible(), { timeout: 90_000 }).toBe(true)
+    await expect.poll(() => treeHostOf(french, 'labvm1')).toBe(home)
     expect(errors).toEqual([])
+    expect(frenchErrors).toEqual([])
   })
 
   it('shows a definition that drifted on one host, with the diff, and syncs it back', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planMigration } from '../../src/main/core/migration/precheck'
+import { MIGRATION_CHECK_TEXTS } from '../../src/shared/migration-checks'
+import { migrationChecksFr } from '../../src/renderer/src/i18n/migration-checks.fr'
 import { fakeDeps, fakeInventory, fakeRunner } from '../support/fake-migration-hosts'
 
 /**
@@ -64,10 +66,10 @@ describe('migration pre-checks on a fake host', () => {
     expect(message('disks-shared')).toMatch(
       /^vdb \(\/var\/lib\/libvirt\/images\/scratch\.qcow2\) not on Ceph RBD/,
     )
-    expect(message('bridges')).toBe('bridge br1 does not exist on hv2.')
+    expect(message('bridges')).toBe('Missing on hv2: br1.')
     expect(message('managed-save')).toMatch(/saved memory image on hv2/)
     expect(message('ceph-secret')).toMatch(/no value/)
-    expect(message('cpu')).toMatch(/hv1 has EPYC-Rome while hv2 has Skylake-Server/)
+    expect(message('cpu')).toMatch(/CPUs differ \(hv1: EPYC-Rome, hv2: Skylake-Server\)/)
     expect(plan.followUps.gateway).toEqual({ old: '192.0.2.254', new: '192.0.2.254' })
   })
 
@@ -101,7 +103,10 @@ describe('migration pre-checks on a fake host', () => {
     expect(plan.checks.find((c) => c.id === 'source-running')).toEqual({
       id: 'source-running',
       status: 'fail',
-      message: 'web1 runs on hv1 and hv3 at once: stop the extra copy before anything else.',
+      message: 'web1 runs on hv1, hv3 at once: stop the extra copy before anything else.',
+      // What the UI translates: the sentence's key and its values.
+      text: 'sourceRunningTwice',
+      params: { name: 'web1', hosts: 'hv1, hv3' },
     })
   })
 
@@ -165,5 +170,15 @@ describe('migration pre-checks on a fake host', () => {
     const more = await plan()
     expect(batches).toEqual(['hv2:destination', 'hv1:source', 'hv2:destination'])
     expect(more.checks.find((c) => c.id === 'ceph-secret')?.message).toMatch(new RegExp(`${other}: no value`))
+  })
+
+  it('has every sentence in French, with the same values to fill in', () => {
+    const placeholders = (sentence: string) =>
+      [...sentence.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
+    for (const [key, english] of Object.entries(MIGRATION_CHECK_TEXTS)) {
+      const french = migrationChecksFr[key as keyof typeof MIGRATION_CHECK_TEXTS]
+      expect(french, key).toBeTruthy()
+      expect(new Set(placeholders(french)), key).toEqual(new Set(placeholders(english)))
+    }
   })
 })

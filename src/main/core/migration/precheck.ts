@@ -3,6 +3,11 @@ import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
 import type { DomainDefinition, DomainState } from '../../../shared/inventory'
 import type { MigrationCheck, MigrationPlan } from '../../../shared/migration'
+import {
+  migrationCheckMessage,
+  type MigrationCheckParams,
+  type MigrationCheckText,
+} from '../../../shared/migration-checks'
 import { isUuid } from '../../../shared/names'
 import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -144,42 +149,32 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   const name = cached?.name ?? source.definition?.name ?? uuid
 
   const checks: MigrationCheck[] = []
-  const add = (id: string, status: MigrationCheck['status'], message: string) =>
-    checks.push({ id, status, message })
+  const add = checkAdder(checks)
   if (runningOn.length > 1)
-    add(
-      'source-running',
-      'fail',
-      `${name} runs on ${runningOn.join(' and ')} at once: stop the extra copy before anything else.`,
-    )
-  else if (runningOn[0] === from) add('source-running', 'pass', `${name} runs on ${from}.`)
+    add('source-running', 'fail', 'sourceRunningTwice', { name, hosts: runningOn.join(', ') })
+  else if (runningOn[0] === from) add('source-running', 'pass', 'sourceRunning', { name, from })
+  else if (runningOn[0])
+    add('source-running', 'fail', 'sourceRunningElsewhere', { name, host: runningOn[0], from })
+  else add('source-running', 'fail', 'sourceNotRunning', { name, to })
+  if (destinationOnline) add('destination-online', 'pass', 'destinationOnline', { to })
   else
-    add(
-      'source-running',
-      'fail',
-      runningOn[0]
-        ? `${name} runs on ${runningOn[0]}, not on ${from}.`
-        : `${name} is not running: a live migration needs a running VM (start it on ${to} instead).`,
-    )
-  add(
-    'destination-online',
-    destinationOnline ? 'pass' : 'fail',
-    destinationOnline
-      ? `${to} is online.`
-      : `${to} is ${destinationState?.status ?? 'unknown'}${destinationState?.error ? ` (${destinationState.error.message})` : ''}: connect to it first.`,
-  )
+    add('destination-online', 'fail', 'destinationNotOnline', {
+      to,
+      status: destinationState?.status ?? 'unknown',
+      reason: destinationState?.error ? ` (${destinationState.error.message})` : '',
+    })
 
   const toConfig = deps.hostConfig(to)
   const fromConfig = deps.hostConfig(from)
   const migrationAddress = toConfig?.migrationAddress ?? to
-  if (toConfig && toConfig.migrationAddress === toConfig.hostname)
-    add(
-      'migration-address',
-      'warn',
-      `${to} has no separate migrationAddress in the cluster file: the migration goes over its SSH address ${migrationAddress}, not the private network the runbook uses.`,
-    )
-  else
-    add('migration-address', 'pass', `Migration traffic goes to ${to}'s private address ${migrationAddress}.`)
+  add(
+    'migration-address',
+    toConfig && toConfig.migrationAddress === toConfig.hostname ? 'warn' : 'pass',
+    toConfig && toConfig.migrationAddress === toConfig.hostname
+      ? 'migrationAddressShared'
+      : 'migrationAddress',
+    { to, address: migrationAddress },
+  )
 
   checks.push(...source.checks)
   const definition = source.definition
@@ -190,12 +185,7 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   })
   const persistent = source.destination?.persistent ?? false
   checks.push(...(source.destination?.checks ?? []))
-  if (followUps.failoverIp)
-    add(
-      'failover-ip',
-      'warn',
-      `Move the failover IP ${followUps.failoverIp} to ${to} in the OVH manager before migrating (it takes minutes).`,
-    )
+  if (followUps.failoverIp) add('failover-ip', 'warn', 'failoverIp', { ip: followUps.failoverIp, to })
 
   const canStart = !checks.some((check) => check.status === 'fail')
   return {
@@ -254,8 +244,7 @@ async function inspectSource(
 ): Promise<SourceFindings> {
   const { uuid, host: from, to } = input
   const checks: MigrationCheck[] = []
-  const add = (id: string, status: MigrationCheck['status'], message: string) =>
-    checks.push({ id, status, message })
+  const add = checkAdder(checks)
   let sections: Sections
   try {
     sections = await deps.runner.virshQuery(
@@ -270,7 +259,7 @@ async function inspectSource(
     )
   } catch (error) {
     const name = input.name ?? uuid
-    add('source-readable', 'fail', `Could not read ${name} on ${from}: ${ApiError.from(error).message}`)
+    add('source-readable', 'fail', 'sourceUnreadable', { name, from, error: ApiError.from(error).message })
     return { state: undefined, checks }
   }
   const state = sectionState(sections)
@@ -286,19 +275,19 @@ async function inspectSource(
   const name = input.name ?? definition?.name ?? uuid
   const job = sectionText(sections, 'job')
   if (job !== undefined && jobActive(parseDomjobinfo(job)))
-    add(
-      'source-job',
-      'fail',
-      `${name} already has a job running on ${from} (${parseDomjobinfo(job).operation ?? 'another operation'}): wait for it or abort it.`,
-    )
+    add('source-job', 'fail', 'sourceJob', {
+      name,
+      from,
+      operation: parseDomjobinfo(job).operation ?? 'another operation',
+    })
   if (parseProblem !== undefined)
-    add('source-readable', 'fail', `${name}'s definition on ${from} does not parse: ${parseProblem}`)
+    add('source-readable', 'fail', 'sourceUnparsable', { name, from, error: parseProblem })
   if (!sourceInactive)
-    add(
-      'source-readable',
-      'fail',
-      `Could not read ${name}'s definition on ${from}: ${sectionError(sections, 'inactive')}.`,
-    )
+    add('source-readable', 'fail', 'sourceDefinitionUnreadable', {
+      name,
+      from,
+      error: sectionError(sections, 'inactive') ?? '',
+    })
   const findings: SourceFindings = { state, checks, ...(definition ? { definition } : {}) }
   if (input.destinationOnline && definition && sourceInactive) {
     findings.destination = await checkDestination(
@@ -417,8 +406,7 @@ async function checkDestination(
   ahead: Promise<DestinationRead> | undefined,
 ): Promise<{ checks: MigrationCheck[]; persistent: boolean }> {
   const checks: MigrationCheck[] = []
-  const add = (id: string, status: MigrationCheck['status'], message: string) =>
-    checks.push({ id, status, message })
+  const add = checkAdder(checks)
   const { uuid, name, from, to, definition, liveXml } = input
   const needs = destinationNeeds(definition, liveXml)
   lastNeeds.delete(uuid)
@@ -431,7 +419,7 @@ async function checkDestination(
     const early = ahead ? await ahead.catch(() => undefined) : undefined
     read = early && covers(early.needs, needs) ? early : await readDestination(deps, to, uuid, needs)
   } catch (error) {
-    add('destination-readable', 'fail', `Could not run the checks on ${to}: ${ApiError.from(error).message}`)
+    add('destination-readable', 'fail', 'destinationUnreadable', { to, error: ApiError.from(error).message })
     return { checks, persistent: false }
   }
   const { sections: destination, present } = read
@@ -440,84 +428,58 @@ async function checkDestination(
   const destinationInactive = sectionText(destination, 'inactive')
   let persistent = false
   if (!destinationInactive) {
-    add(
-      'defined',
-      'fail',
-      `${name} (UUID ${uuid}) is not defined on ${to} (${sectionError(destination, 'inactive')}): sync its definition from ${from} first.`,
-    )
+    add('defined', 'fail', 'notDefined', {
+      name,
+      uuid,
+      to,
+      error: sectionError(destination, 'inactive') ?? '',
+      from,
+    })
   } else {
-    add('defined', 'pass', `${name} is defined on ${to} with the same UUID.`)
+    add('defined', 'pass', 'defined', { name, to })
     persistent = canonicalDomainXml(destinationInactive) === canonicalDomainXml(input.sourceInactive)
-    add(
-      'drift',
-      persistent ? 'pass' : 'fail',
-      persistent
-        ? `${to}'s definition equals ${from}'s: it stays defined on both after the migration.`
-        : `${to}'s definition of ${name} differs from ${from}'s: sync the definition (from the host whose definition is right) before migrating, so it is kept on both hosts.`,
-    )
+    add('drift', persistent ? 'pass' : 'fail', persistent ? 'noDrift' : 'drift', { name, from, to })
   }
 
   const state = sectionText(destination, 'state')?.trim()
   if (state === undefined)
-    add(
-      'not-running-on-destination',
-      destinationInactive ? 'warn' : 'pass',
-      `Could not read ${name}'s state on ${to}.`,
-    )
-  else if (state === 'shut off') add('not-running-on-destination', 'pass', `${name} is shut off on ${to}.`)
-  else
-    add(
-      'not-running-on-destination',
-      'fail',
-      `${name} is ${state} on ${to}: it would run twice on one disk. Stop that copy first.`,
-    )
+    add('not-running-on-destination', destinationInactive ? 'warn' : 'pass', 'destinationStateUnknown', {
+      name,
+      to,
+    })
+  else if (state === 'shut off')
+    add('not-running-on-destination', 'pass', 'notRunningOnDestination', { name, to })
+  else add('not-running-on-destination', 'fail', 'runningOnDestination', { name, state, to })
 
   const info = sectionText(destination, 'info') ?? ''
-  if (/^Managed save:\s+yes/m.test(info))
-    add(
-      'managed-save',
-      'fail',
-      `${name} has a saved memory image on ${to}, which could start a stale copy: remove it there (virsh managedsave-remove ${name}).`,
-    )
-  else add('managed-save', 'pass', `${name} has no managed save on ${to}.`)
+  const managedSave = /^Managed save:\s+yes/m.test(info)
+  add('managed-save', managedSave ? 'fail' : 'pass', managedSave ? 'managedSave' : 'noManagedSave', {
+    name,
+    to,
+  })
 
   // Free + buffers + cached: what the kernel can hand to a new QEMU (the inventory's figure too).
   const availableKiB = parseNodememstats(sectionText(destination, 'memory') ?? '').availableKiB
   const needKiB = definition.memoryKiB
-  if (availableKiB === undefined) add('memory', 'warn', `Could not read ${to}'s free memory.`)
+  if (availableKiB === undefined) add('memory', 'warn', 'memoryUnknown', { to })
   else {
-    const figures = `${name} needs ${Math.round(needKiB / MiB)} MiB; ${to} has ${Math.round(availableKiB / MiB)} MiB available`
-    if (availableKiB < needKiB) add('memory', 'fail', `Not enough memory on ${to}: ${figures}.`)
-    else if (availableKiB < needKiB + 256 * MiB)
-      add('memory', 'warn', `${figures}: less than 256 MiB would be left for the host.`)
-    else add('memory', 'pass', `${figures}.`)
+    const figures = { name, to, need: Math.round(needKiB / MiB), available: Math.round(availableKiB / MiB) }
+    if (availableKiB < needKiB) add('memory', 'fail', 'memoryShort', figures)
+    else if (availableKiB < needKiB + 256 * MiB) add('memory', 'warn', 'memoryTight', figures)
+    else add('memory', 'pass', 'memory', figures)
   }
 
+  const rbdDisks = definition.disks.flatMap((d) => (d.rbd ? [`${d.rbd.pool}/${d.rbd.image}`] : []))
   if (localDisks.length > 0)
-    add(
-      'disks-shared',
-      'fail',
-      `${localDisks.map((disk) => `${disk.target} (${disk.file ?? 'no source'})`).join(', ')} not on Ceph RBD: a live migration needs every disk on shared storage.`,
-    )
-  else
-    add(
-      'disks-shared',
-      'pass',
-      `Every disk is on Ceph RBD (${definition.disks.flatMap((d) => (d.rbd ? [`${d.rbd.pool}/${d.rbd.image}`] : [])).join(', ') || 'none'}).`,
-    )
+    add('disks-shared', 'fail', 'disksLocal', {
+      disks: localDisks.map((disk) => `${disk.target} (${disk.file ?? 'no source'})`).join(', '),
+    })
+  else if (rbdDisks.length > 0) add('disks-shared', 'pass', 'disksShared', { disks: rbdDisks.join(', ') })
+  else add('disks-shared', 'pass', 'noDisks', {})
   const missingIsos = isos.filter((iso) => !present.has(iso))
-  if (missingIsos.length > 0)
-    add(
-      'cdrom',
-      'fail',
-      `The CD-ROM image ${missingIsos.join(', ')} is missing on ${to}: copy it to the same path there, or eject it.`,
-    )
-  else
-    add(
-      'cdrom',
-      'pass',
-      isos.length > 0 ? `${isos.join(', ')} is present on ${to}.` : 'No CD-ROM image inserted.',
-    )
+  if (missingIsos.length > 0) add('cdrom', 'fail', 'cdromMissing', { images: missingIsos.join(', '), to })
+  else if (isos.length > 0) add('cdrom', 'pass', 'cdromPresent', { images: isos.join(', '), to })
+  else add('cdrom', 'pass', 'noCdrom', {})
 
   const missingBridges = bridges.filter((bridge) => !present.has(`/sys/class/net/${bridge}/bridge`))
   const inactiveNetworks = networks.filter(
@@ -525,16 +487,17 @@ async function checkDestination(
       !/^Active:\s+yes/m.test(sectionText(destination, `net:${read.needs.networks.indexOf(network)}`) ?? ''),
   )
   if (missingBridges.length > 0 || inactiveNetworks.length > 0)
-    add(
-      'bridges',
-      'fail',
-      [
-        ...missingBridges.map((bridge) => `bridge ${bridge} does not exist on ${to}`),
-        ...inactiveNetworks.map((network) => `libvirt network ${network} is not active on ${to}`),
-      ].join('; ') + '.',
-    )
-  else
-    add('bridges', 'pass', `${[...bridges, ...networks].join(', ') || 'No bridge needed'} present on ${to}.`)
+    add('bridges', 'fail', 'bridgesMissing', {
+      to,
+      // Names only (the same in every language): a bridge as is, a libvirt network with its kind.
+      missing: [...missingBridges, ...inactiveNetworks.map((network) => `network:${network}`)].join(', '),
+    })
+  else if (bridges.length + networks.length > 0)
+    add('bridges', 'pass', 'bridgesPresent', {
+      bridges: [...bridges, ...networks.map((network) => `network:${network}`)].join(', '),
+      to,
+    })
+  else add('bridges', 'pass', 'noBridges', {})
 
   const secretProblems = secrets.flatMap((secret) => {
     const error = sectionError(destination, `secret:${secret}`)
@@ -543,20 +506,13 @@ async function checkDestination(
     return value?.trim() ? [] : [`${secret}: no value`]
   })
   if (secretProblems.length > 0)
-    add(
-      'ceph-secret',
-      'fail',
-      `The Ceph secret is not usable on ${to} (${secretProblems.join('; ')}): define it there with virsh secret-define and secret-set-value, as on ${from}.`,
-    )
-  else
-    add(
-      'ceph-secret',
-      'pass',
-      secrets.length ? `Ceph secret ${secrets.join(', ')} has a value on ${to}.` : 'No Ceph secret needed.',
-    )
+    add('ceph-secret', 'fail', 'secretUnusable', { to, problems: secretProblems.join('; '), from })
+  else if (secrets.length > 0)
+    add('ceph-secret', 'pass', 'secretPresent', { secrets: secrets.join(', '), to })
+  else add('ceph-secret', 'pass', 'noSecret', {})
 
-  add(
-    ...cpuCheck(deps, { name, from, to, definition, cpuMode, domcaps: sectionText(destination, 'domcaps') }),
+  checks.push(
+    cpuCheck(deps, { name, from, to, definition, cpuMode, domcaps: sectionText(destination, 'domcaps') }),
   )
   return { checks, persistent }
 }
@@ -571,26 +527,48 @@ function cpuCheck(
     cpuMode?: string
     domcaps?: string
   },
-): [string, MigrationCheck['status'], string] {
+): MigrationCheck {
   const { name, from, to, definition, cpuMode } = input
+  const check = (status: MigrationCheck['status'], text: MigrationCheckText, params: MigrationCheckParams) =>
+    migrationCheck('cpu', status, text, params)
   if (cpuMode === 'host-passthrough' || cpuMode === 'host-model') {
     const source = deps.inventory.host(from)?.facts.cpuModel
     const destination = deps.inventory.host(to)?.facts.cpuModel
-    if (source && source === destination)
-      return ['cpu', 'pass', `Both hosts have a ${source} CPU (${cpuMode}).`]
-    return [
-      'cpu',
-      cpuMode === 'host-passthrough' ? 'fail' : 'warn',
-      `${name} uses the host's CPU (${cpuMode}) and ${from} has ${source ?? 'an unknown CPU'} while ${to} has ${destination ?? 'an unknown CPU'}: the guest may crash or refuse to move.`,
-    ]
+    if (source && source === destination) return check('pass', 'cpuSame', { model: source, mode: cpuMode })
+    return check(cpuMode === 'host-passthrough' ? 'fail' : 'warn', 'cpuDiffers', {
+      name,
+      mode: cpuMode,
+      from,
+      source: source ?? '?',
+      to,
+      destination: destination ?? '?',
+    })
   }
   const model = definition.cpuModel
-  if (!model) return ['cpu', 'pass', `${name} uses the hypervisor's default CPU model.`]
+  if (!model) return check('pass', 'cpuDefault', { name })
   const usable = new RegExp(
     `<model usable='(yes|no|unknown)'[^>]*>${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</model>`,
   ).exec(input.domcaps ?? '')?.[1]
-  if (usable === 'yes') return ['cpu', 'pass', `CPU model ${model} is usable on ${to}.`]
-  if (usable === 'no')
-    return ['cpu', 'fail', `CPU model ${model} is not usable on ${to}'s CPU: change the VM's CPU model.`]
-  return ['cpu', 'warn', `Could not confirm that CPU model ${model} is usable on ${to}.`]
+  if (usable === 'yes') return check('pass', 'cpuModelUsable', { model, to })
+  if (usable === 'no') return check('fail', 'cpuModelUnusable', { model, to })
+  return check('warn', 'cpuModelUnknown', { model, to })
+}
+
+/** A check: its English message from the shared sentences, its key and values for the UI to translate. */
+function migrationCheck(
+  id: string,
+  status: MigrationCheck['status'],
+  text: MigrationCheckText,
+  params: MigrationCheckParams,
+): MigrationCheck {
+  return { id, status, message: migrationCheckMessage(text, params), text, params }
+}
+
+function checkAdder(checks: MigrationCheck[]) {
+  return (
+    id: string,
+    status: MigrationCheck['status'],
+    text: MigrationCheckText,
+    params: MigrationCheckParams,
+  ) => checks.push(migrationCheck(id, status, text, params))
 }

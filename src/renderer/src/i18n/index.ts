@@ -14,6 +14,8 @@ import { maintenanceEn } from './maintenance.en'
 import { maintenanceFr } from './maintenance.fr'
 import { consoleEn } from './console.en'
 import { consoleFr } from './console.fr'
+import { MIGRATION_CHECK_TEXTS } from '../../../shared/migration-checks'
+import { migrationChecksFr } from './migration-checks.fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -46,6 +48,8 @@ export function initI18n(): void {
           ...cephEn,
           ...maintenanceEn,
           ...consoleEn,
+          // The pre-checks' sentences: English is the core's own table.
+          migrationChecks: MIGRATION_CHECK_TEXTS,
         },
       },
       fr: {
@@ -57,6 +61,7 @@ export function initI18n(): void {
           ...cephFr,
           ...maintenanceFr,
           ...consoleFr,
+          migrationChecks: migrationChecksFr,
         },
       },
     },

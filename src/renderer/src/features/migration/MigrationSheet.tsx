@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { MigrationPlan, MigrationResult } from '../../../../shared/migration'
+import { checkSentence } from './check-sentence'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
 import { useConsolesStore } from '../../store/consoles'
@@ -143,7 +144,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
                         <span className="check-mark">
                           {check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗'}
                         </span>{' '}
-                        {check.message}
+                        {checkSentence(t, check)}
                       </li>
                     ))}
                   </ul>

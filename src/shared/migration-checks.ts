@@ -1,0 +1,74 @@
+/**
+ * The migration pre-checks' sentences, in English, with {{placeholders}}. The core writes each
+ * check's `message` from here; the UI shows the same sentence in the user's language by the check's
+ * `text` key and `params` (i18n/migration-checks.fr.ts translates every key), so the reasons a French
+ * admin reads are French too. Placeholders are the same syntax as i18next's.
+ */
+export const MIGRATION_CHECK_TEXTS = {
+  sourceRunningTwice: '{{name}} runs on {{hosts}} at once: stop the extra copy before anything else.',
+  sourceRunning: '{{name}} runs on {{from}}.',
+  sourceRunningElsewhere: '{{name}} runs on {{host}}, not on {{from}}.',
+  sourceNotRunning:
+    '{{name}} is not running: a live migration needs a running VM (start it on {{to}} instead).',
+  destinationOnline: '{{to}} is online.',
+  destinationNotOnline: '{{to}} is {{status}}{{reason}}: connect to it first.',
+  migrationAddressShared:
+    '{{to}} has no separate migrationAddress in the cluster file: the migration goes over its SSH address {{address}}, not the private network the runbook uses.',
+  migrationAddress: "Migration traffic goes to {{to}}'s private address {{address}}.",
+  failoverIp: 'Move the failover IP {{ip}} to {{to}} in the OVH manager before migrating (it takes minutes).',
+  sourceUnreadable: 'Could not read {{name}} on {{from}}: {{error}}',
+  sourceJob: '{{name}} already has a job running on {{from}} ({{operation}}): wait for it or abort it.',
+  sourceUnparsable: "{{name}}'s definition on {{from}} does not parse: {{error}}",
+  sourceDefinitionUnreadable: "Could not read {{name}}'s definition on {{from}}: {{error}}.",
+  destinationUnreadable: 'Could not run the checks on {{to}}: {{error}}',
+  notDefined:
+    '{{name}} (UUID {{uuid}}) is not defined on {{to}} ({{error}}): sync its definition from {{from}} first.',
+  defined: '{{name}} is defined on {{to}} with the same UUID.',
+  noDrift: "{{to}}'s definition equals {{from}}'s: it stays defined on both after the migration.",
+  drift:
+    "{{to}}'s definition of {{name}} differs from {{from}}'s: sync the definition (from the host whose definition is right) before migrating, so it is kept on both hosts.",
+  destinationStateUnknown: "Could not read {{name}}'s state on {{to}}.",
+  notRunningOnDestination: '{{name}} is shut off on {{to}}.',
+  runningOnDestination:
+    '{{name}} is {{state}} on {{to}}: it would run twice on one disk. Stop that copy first.',
+  managedSave:
+    '{{name}} has a saved memory image on {{to}}, which could start a stale copy: remove it there (virsh managedsave-remove {{name}}).',
+  noManagedSave: '{{name}} has no managed save on {{to}}.',
+  memoryUnknown: "Could not read {{to}}'s free memory.",
+  memoryShort:
+    'Not enough memory on {{to}}: {{name}} needs {{need}} MiB; {{to}} has {{available}} MiB available.',
+  memoryTight:
+    '{{name}} needs {{need}} MiB; {{to}} has {{available}} MiB available: less than 256 MiB would be left for the host.',
+  memory: '{{name}} needs {{need}} MiB; {{to}} has {{available}} MiB available.',
+  disksLocal: '{{disks}} not on Ceph RBD: a live migration needs every disk on shared storage.',
+  disksShared: 'Every disk is on Ceph RBD ({{disks}}).',
+  noDisks: 'The VM has no disk to move.',
+  cdromMissing:
+    'The CD-ROM image {{images}} is missing on {{to}}: copy it to the same path there, or eject it.',
+  cdromPresent: '{{images}} is present on {{to}}.',
+  noCdrom: 'No CD-ROM image inserted.',
+  bridgesMissing: 'Missing on {{to}}: {{missing}}.',
+  bridgesPresent: '{{bridges}} present on {{to}}.',
+  noBridges: 'No bridge or libvirt network needed.',
+  secretUnusable:
+    'The Ceph secret is not usable on {{to}} ({{problems}}): define it there with virsh secret-define and secret-set-value, as on {{from}}.',
+  secretPresent: 'Ceph secret {{secrets}} has a value on {{to}}.',
+  noSecret: 'No Ceph secret needed.',
+  cpuSame: 'Both hosts have a {{model}} CPU ({{mode}}).',
+  cpuDiffers:
+    "{{name}} uses the host's CPU ({{mode}}) and the hosts' CPUs differ ({{from}}: {{source}}, {{to}}: {{destination}}): the guest may crash or refuse to move.",
+  cpuDefault: "{{name}} uses the hypervisor's default CPU model.",
+  cpuModelUsable: 'CPU model {{model}} is usable on {{to}}.',
+  cpuModelUnusable: "CPU model {{model}} is not usable on {{to}}'s CPU: change the VM's CPU model.",
+  cpuModelUnknown: 'Could not confirm that CPU model {{model}} is usable on {{to}}.',
+} as const
+
+export type MigrationCheckText = keyof typeof MIGRATION_CHECK_TEXTS
+export type MigrationCheckParams = Record<string, string | number>
+
+/** The English sentence of a check. */
+export function migrationCheckMessage(text: MigrationCheckText, params: MigrationCheckParams): string {
+  return MIGRATION_CHECK_TEXTS[text].replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
+    String(params[name] ?? ''),
+  )
+}
