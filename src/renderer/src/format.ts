@@ -1,4 +1,31 @@
+import i18next from 'i18next'
+import { formatBytes } from '../../shared/storage'
+
+/** French writes binary units with "o" (octet) and a decimal comma: 1,5 Gio. */
+const FRENCH_UNITS: Record<string, string> = {
+  B: 'o',
+  KiB: 'Kio',
+  MiB: 'Mio',
+  GiB: 'Gio',
+  TiB: 'Tio',
+  PiB: 'Pio',
+}
+
+/** A size written by formatBytes ("1.5 GiB"), as the user's language writes it. */
+export function localSize(english: string): string {
+  if (!i18next.language?.startsWith('fr')) return english
+  return english.replace(
+    /^(-?[\d.]+) (B|KiB|MiB|GiB|TiB|PiB)$/,
+    (_, value: string, unit: string) => `${value.replace('.', ',')} ${FRENCH_UNITS[unit]}`,
+  )
+}
+
 /** Sizes always with units, in binary multiples as libvirt and rbd count them. */
+export function formatSize(bytes: number | undefined): string {
+  return localSize(formatBytes(bytes))
+}
+
+/** The same from KiB (libvirt's memory figures). */
 export function formatKiB(kib: number | undefined): string {
   if (kib === undefined) return '–'
   const units = ['KiB', 'MiB', 'GiB', 'TiB']
@@ -8,5 +35,7 @@ export function formatKiB(kib: number | undefined): string {
     value /= 1024
     unit++
   }
-  return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
+  return localSize(
+    `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`,
+  )
 }

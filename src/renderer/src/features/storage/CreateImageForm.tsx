@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { formatBytes } from '../../../../shared/storage'
+import { formatSize } from '../../format'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { nameError, readSize } from './inputs'
@@ -30,7 +30,7 @@ export function CreateImageForm({ pools, onCreated }: { pools: string[]; onCreat
         text: t('storage.create.created', {
           pool: created.pool,
           image: created.image,
-          size: formatBytes(created.sizeBytes),
+          size: formatSize(created.sizeBytes),
         }),
       })
       setName('')
@@ -82,7 +82,7 @@ export function CreateImageForm({ pools, onCreated }: { pools: string[]; onCreat
           data-testid="storage-create-size"
         />
       </label>
-      {parsed && 'bytes' in parsed && <span className="muted small">= {formatBytes(parsed.bytes)}</span>}
+      {parsed && 'bytes' in parsed && <span className="muted small">= {formatSize(parsed.bytes)}</span>}
       <button type="submit" className="primary" disabled={!ready || busy} data-testid="storage-create-submit">
         {t('storage.create.submit')}
       </button>

@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Job } from '../../../../shared/jobs'
-import { formatBytes, type GrowResult, type Image } from '../../../../shared/storage'
+import type { GrowResult, Image } from '../../../../shared/storage'
+import { formatSize } from '../../format'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { nameError, readSize } from './inputs'
@@ -47,11 +48,11 @@ export function ImagePanel({
           <tr>
             <th>{t('storage.col.size')}</th>
             <td>
-              {formatBytes(image.sizeBytes)}
+              {formatSize(image.sizeBytes)}
               {image.usedBytes !== undefined && (
                 <span className="muted">
                   {' '}
-                  · {t('storage.col.used')} {formatBytes(image.usedBytes)}
+                  · {t('storage.col.used')} {formatSize(image.usedBytes)}
                 </span>
               )}
             </td>
@@ -146,7 +147,7 @@ function Success({ job, image }: { job: Job; image: Image }) {
     return (
       <>
         <p>
-          {t('storage.grow.done', { image: image.name, size: formatBytes(result.toBytes) })}{' '}
+          {t('storage.grow.done', { image: image.name, size: formatSize(result.toBytes) })}{' '}
           <span className="muted">
             {result.method === 'blockresize'
               ? t('storage.grow.live', { host: result.host })
@@ -168,7 +169,7 @@ function Success({ job, image }: { job: Job; image: Image }) {
       <p>
         {t('storage.shrink.done', {
           image: image.name,
-          size: formatBytes(result.toBytes),
+          size: formatSize(result.toBytes),
           snapshot: result.snapshot,
         })}
       </p>
@@ -244,7 +245,7 @@ function Snapshots({
                   {snapshot.protected && <span className="badge">{t('storage.snapshots.protected')}</span>}
                 </td>
                 <td>{snapshot.createdAt ?? '–'}</td>
-                <td className="num">{formatBytes(snapshot.sizeBytes)}</td>
+                <td className="num">{formatSize(snapshot.sizeBytes)}</td>
                 <td>
                   <button
                     type="button"
@@ -363,7 +364,7 @@ function SizeInput({
         size={10}
         data-testid={testid}
       />{' '}
-      {parsed && 'bytes' in parsed && <span className="muted small">= {formatBytes(parsed.bytes)}</span>}
+      {parsed && 'bytes' in parsed && <span className="muted small">= {formatSize(parsed.bytes)}</span>}
       {parsed && 'error' in parsed && <span className="warning small">{t(parsed.error)}</span>}
     </>
   )

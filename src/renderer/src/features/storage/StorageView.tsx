@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
-import { formatBytes, type Image, type StorageListing } from '../../../../shared/storage'
+import type { Image, StorageListing } from '../../../../shared/storage'
+import { formatSize } from '../../format'
 import { useApi } from '../../api/context'
 import { useSelectionStore } from '../../store/selection'
 import { useStorageStore, type ImageFocus } from '../../store/storage'
@@ -159,10 +160,10 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
         )}
       </td>
       <td className="num" data-testid="storage-size">
-        {formatBytes(image.sizeBytes)}
+        {formatSize(image.sizeBytes)}
       </td>
       <td className="num" data-testid="storage-used">
-        {image.usedBytes !== undefined ? formatBytes(image.usedBytes) : <UsedOnRequest image={image} />}
+        {image.usedBytes !== undefined ? formatSize(image.usedBytes) : <UsedOnRequest image={image} />}
       </td>
       <td data-testid="storage-vms">
         {image.usedBy.map((user) => (
@@ -203,7 +204,7 @@ function UsedOnRequest({ image }: { image: Image }) {
   const api = useApi()
   const [job, track] = useTrackedJob(() => undefined)
   const result = job?.state === 'succeeded' ? (job.result as { usedBytes: number }) : undefined
-  if (result) return <>{formatBytes(result.usedBytes)}</>
+  if (result) return <>{formatSize(result.usedBytes)}</>
   if (job?.state === 'running') return <span className="muted">{t('storage.computing')}</span>
   return (
     <button

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { VmStats } from '../../../../shared/inventory'
 import { useApi } from '../../api/context'
+import { formatKiB } from '../../format'
 import { LiveGraphs } from './live-chart'
 
 /** CPU use from two samples: guest CPU time over wall time, per vCPU, in percent. */
@@ -28,14 +29,15 @@ export function VmGraphs({ uuid, host }: { uuid: string; host: string }) {
         }),
         cpuTitle: t('graphs.cpu'),
         memoryTitle: t('graphs.memory'),
-        memoryUnit: ' MiB',
+        memoryUnit: ` ${t('units.mib')}`,
       }}
       deps={[api, uuid, host, t]}
       testId="vm-graphs"
       title={t('graphs.title', { host })}
       summary={(latest) => (
         <>
-          CPU {latest.cpuPercent.toFixed(0)}% {latest.memory !== null && <>· {latest.memory} MiB</>}
+          CPU {latest.cpuPercent.toFixed(0)}%{' '}
+          {latest.memory !== null && <>· {formatKiB(latest.memory * 1024)}</>}
         </>
       )}
     />

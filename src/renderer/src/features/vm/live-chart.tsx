@@ -49,11 +49,15 @@ export function useLiveCharts<S>(spec: LiveChartsSpec<S>, deps: readonly unknown
       height: 140,
       title,
       legend: { show: false },
-      // Always the last three minutes (one sample would otherwise stretch the axis over years).
+      // Always the last three minutes (one sample would otherwise stretch the axis over years), up to
+      // now while there is no point yet (uPlot then has no newest and would show 1970's midnight).
       scales: {
         x: {
           time: true,
-          range: (_u, _min, newest) => [newest - (KEEP_SAMPLES * SAMPLE_EVERY_MS) / 1000, newest],
+          range: (_u, _min, newest) => {
+            const end = times.length > 0 ? newest : Date.now() / 1000
+            return [end - (KEEP_SAMPLES * SAMPLE_EVERY_MS) / 1000, end]
+          },
         },
         y:
           max === undefined
