@@ -106,6 +106,7 @@ export const en = {
     empty: 'No operation yet.',
     notifications: 'Notifications',
     dismiss: 'Dismiss',
+    refused: 'Not done:',
   },
   browser: {
     noTokenTitle: 'Open Hyperdesk from its link',

@@ -114,6 +114,7 @@ export const fr: Messages = {
     empty: 'Aucune opération pour l’instant.',
     notifications: 'Notifications',
     dismiss: 'Fermer',
+    refused: 'Pas fait :',
   },
   browser: {
     noTokenTitle: 'Ouvrez Hyperdesk depuis son lien',

@@ -4,6 +4,7 @@ import { ApiError } from '../../../../shared/errors'
 import { useAppStore } from '../../store'
 import { useJobsStore } from '../../store/jobs'
 import { useJobTitle } from './job-title'
+import { refusalsOf, useRefusalText } from './refusals'
 
 const SHOWN_JOBS = 8
 
@@ -16,6 +17,7 @@ export function JobsPanel() {
   const jobs = useJobsStore((state) => state.jobs)
   const shown = jobs.slice(0, SHOWN_JOBS)
   const jobTitle = useJobTitle()
+  const refusalText = useRefusalText()
 
   async function cancel(id: string): Promise<void> {
     try {
@@ -40,7 +42,15 @@ export function JobsPanel() {
                   <span className="muted small"> · {t(`jobState.${job.state}`)}</span>
                   {job.state === 'running' && job.step && <span className="muted small"> · {job.step}</span>}
                   {job.state === 'failed' && job.error && (
-                    <span className="job-error small"> · {job.error.message}</span>
+                    <span className="job-error small">
+                      {' '}
+                      ·{' '}
+                      {refusalsOf(job.error).length > 0
+                        ? `${t('jobs.refused')} ${refusalsOf(job.error)
+                            .map((refusal) => refusalText(job, refusal))
+                            .join(' ')}`
+                        : job.error.message}
+                    </span>
                   )}
                   {job.state === 'running' && (
                     <progress max={1} value={job.progress ?? undefined} aria-label={jobTitle(job)} />

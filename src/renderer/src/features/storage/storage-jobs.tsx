@@ -2,10 +2,10 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
-import type { Refusal } from '../../../../shared/storage'
 import { useAppStore } from '../../store'
 import { useJobsStore } from '../../store/jobs'
 import { useJobTitle } from '../jobs/job-title'
+import { RefusalList, refusalsOf } from '../jobs/refusals'
 
 /**
  * The storage operation a panel started: its live job from the jobs store (fed by `jobs.update`), and
@@ -30,16 +30,11 @@ export function useTrackedJob(onEnd: (job: Job) => void): [Job | undefined, (job
   return [job, track]
 }
 
-function refusalsOf(job: Job): Refusal[] {
-  const refusals = job.error?.details?.refusals
-  return Array.isArray(refusals) ? (refusals as Refusal[]) : []
-}
-
 /** A storage job's state: progress while it runs, each refusal in the user's language, or the error. */
 export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) => ReactNode }) {
   const { t } = useTranslation()
   const jobTitle = useJobTitle()
-  const refusals = refusalsOf(job)
+  const refusals = refusalsOf(job.error)
   const box = useRef<HTMLDivElement>(null)
   // The form that started it may be far below: bring the outcome into view once, when it starts.
   // (A block body: recent Chromium's scrollIntoView returns a promise, which React would take for a cleanup.)
@@ -60,20 +55,7 @@ export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) =>
         (refusals.length > 0 ? (
           <>
             <p>{t('storage.job.refused')}</p>
-            <ul>
-              {refusals.map((refusal) => (
-                <li
-                  key={`${refusal.code}:${refusal.host ?? ''}`}
-                  data-refusal={refusal.code}
-                  title={refusal.message}
-                >
-                  {t(`storage.refusals.${refusal.code}`, {
-                    host: refusal.host,
-                    defaultValue: refusal.message,
-                  })}
-                </li>
-              ))}
-            </ul>
+            <RefusalList job={job} />
           </>
         ) : (
           <div data-testid="storage-job-error">

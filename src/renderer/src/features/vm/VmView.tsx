@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import { ApiError } from '../../../../shared/errors'
 import type { DomainOnHost } from '../../../../shared/inventory'
 import type { Job } from '../../../../shared/jobs'
 import { useApi } from '../../api/context'
@@ -17,17 +17,7 @@ import { DiskStorageLink } from '../storage/DiskStorageLink'
 import { useConsolesStore } from '../../store/consoles'
 import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
-
-interface Refusal {
-  code: string
-  message: string
-  host?: string
-}
-
-function refusalsOf(error: ApiErrorData | undefined): Refusal[] {
-  const refusals = error?.details?.refusals
-  return Array.isArray(refusals) ? (refusals as Refusal[]) : []
-}
+import { RefusalList, refusalsOf } from '../jobs/refusals'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
@@ -262,21 +252,7 @@ export function VmView({ uuid }: { uuid: string }) {
               {refusals.length > 0 ? (
                 <>
                   <p>{t('vm.refused')}</p>
-                  <ul>
-                    {refusals.map((refusal) => (
-                      <li
-                        key={`${refusal.code}:${refusal.host ?? ''}`}
-                        data-refusal={refusal.code}
-                        title={refusal.message}
-                      >
-                        {t(`refusals.${refusal.code}`, {
-                          host: refusal.host,
-                          vm: vm.name,
-                          defaultValue: refusal.message,
-                        })}
-                      </li>
-                    ))}
-                  </ul>
+                  <RefusalList job={lastJob} />
                 </>
               ) : (
                 <p>{lastJob.error?.message}</p>

@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next'
+import type { ApiErrorData } from '../../../../shared/errors'
+import type { Job } from '../../../../shared/jobs'
+import type { Refusal } from '../../../../shared/storage'
+import { useInventoryStore } from '../../store/inventory'
+
+/**
+ * "Not done, because…": the reasons a VM or storage operation was refused (error.details.refusals),
+ * each in the user's language from its code, the core's English sentence otherwise. Shared by the VM
+ * view, the storage panels and the operations list.
+ */
+
+export function refusalsOf(error: ApiErrorData | undefined): Refusal[] {
+  const refusals = error?.details?.refusals
+  return Array.isArray(refusals) ? (refusals as Refusal[]) : []
+}
+
+/** One refusal's sentence; storage jobs' codes are in the storage strings. */
+export function useRefusalText(): (job: Job, refusal: Refusal) => string {
+  const { t } = useTranslation()
+  const vms = useInventoryStore((state) => state.vms)
+  return (job, refusal) => {
+    const vm = vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
+    const key = job.kind.startsWith('storage.')
+      ? `storage.refusals.${refusal.code}`
+      : `refusals.${refusal.code}`
+    return t(key, { host: refusal.host, vm, defaultValue: refusal.message })
+  }
+}
+
+export function RefusalList({ job }: { job: Job }) {
+  const text = useRefusalText()
+  return (
+    <ul>
+      {refusalsOf(job.error).map((refusal) => (
+        <li key={`${refusal.code}:${refusal.host ?? ''}`} data-refusal={refusal.code} title={refusal.message}>
+          {text(job, refusal)}
+        </li>
+      ))}
+    </ul>
+  )
+}
