@@ -138,7 +138,15 @@ export class VirshSession {
             reject(error)
           },
         }
-        channel.write(`${framed.lines.join('\n')}\n`)
+        try {
+          channel.write(`${framed.lines.join('\n')}\n`)
+        } catch {
+          // The channel closed between opening and writing (connection lost).
+          this.pending = undefined
+          clearTimeout(timer)
+          reject(this.ended())
+          return
+        }
         this.readAnswer()
       })
     } finally {
@@ -183,15 +191,17 @@ export class VirshSession {
       this.channel = undefined
       const pending = this.pending
       this.pending = undefined
-      pending?.reject(
-        new ApiError({
-          code: 'host.offline',
-          host: this.host,
-          step: 'virsh query',
-          message: `The virsh session on ${this.host} ended before it answered (connection lost or virsh stopped).`,
-          hint: 'Hyperdesk reconnects by itself; try again when the host is online.',
-        }),
-      )
+      pending?.reject(this.ended())
+    })
+  }
+
+  private ended(): ApiError {
+    return new ApiError({
+      code: 'host.offline',
+      host: this.host,
+      step: 'virsh query',
+      message: `The virsh session on ${this.host} ended before it answered (connection lost or virsh stopped).`,
+      hint: 'Hyperdesk reconnects by itself; try again when the host is online.',
     })
   }
 
