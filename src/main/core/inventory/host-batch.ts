@@ -32,22 +32,31 @@ export function batchCommands(sections: readonly BatchSection[]): string[][] {
  */
 export function splitBatchOutput(output: string): Sections {
   const sections: Sections = new Map()
-  let current: { lines: string[]; errors: string[] } | null = null
+  let current: string[] | null = null
   let currentId = ''
   const flush = (): void => {
-    if (current) sections.set(currentId, { text: current.lines.join('\n'), errors: current.errors })
+    if (current) sections.set(currentId, judgeSection(current))
   }
   for (const line of output.split('\n')) {
     if (line.startsWith(SECTION_MARKER)) {
       flush()
       currentId = line.slice(SECTION_MARKER.length).trim()
-      current = { lines: [], errors: [] }
+      current = []
       continue
     }
-    if (!current) continue
-    if (line.startsWith('error: ')) current.errors.push(line.slice('error: '.length))
-    else current.lines.push(line)
+    current?.push(line)
   }
   flush()
   return sections
+}
+
+/** One section's output lines: those starting with "error:" are its errors, the rest its text. */
+export function judgeSection(lines: readonly string[]): { text: string; errors: string[] } {
+  const kept: string[] = []
+  const errors: string[] = []
+  for (const line of lines) {
+    if (line.startsWith('error: ')) errors.push(line.slice('error: '.length))
+    else kept.push(line)
+  }
+  return { text: kept.join('\n'), errors }
 }

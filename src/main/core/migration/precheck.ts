@@ -167,14 +167,9 @@ export async function planMigration(deps: MigrationDeps, request: PlanRequest): 
   const toConfig = deps.hostConfig(to)
   const fromConfig = deps.hostConfig(from)
   const migrationAddress = toConfig?.migrationAddress ?? to
-  add(
-    'migration-address',
-    toConfig && toConfig.migrationAddress === toConfig.hostname ? 'warn' : 'pass',
-    toConfig && toConfig.migrationAddress === toConfig.hostname
-      ? 'migrationAddressShared'
-      : 'migrationAddress',
-    { to, address: migrationAddress },
-  )
+  if (toConfig && toConfig.migrationAddress === toConfig.hostname)
+    add('migration-address', 'warn', 'migrationAddressShared', { to, address: migrationAddress })
+  else add('migration-address', 'pass', 'migrationAddress', { to, address: migrationAddress })
 
   checks.push(...source.checks)
   const definition = source.definition

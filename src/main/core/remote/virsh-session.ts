@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
-import { SECTION_ID, type BatchSection, type Sections } from '../inventory/host-batch'
+import { judgeSection, SECTION_ID, type BatchSection, type Sections } from '../inventory/host-batch'
 import type { HostConnection } from '../ssh/connection'
 import { virshCommandString } from './quote'
 
@@ -302,14 +302,8 @@ export function parseAnswer(answer: string, nonce: string, sections: readonly Ba
     text = echoEnd < 0 ? '' : text.slice(echoEnd + 1)
     const prompt = text.lastIndexOf(PROMPT)
     if (prompt >= 0) text = text.slice(0, prompt)
-    const kept: string[] = []
-    const errors: string[] = []
-    for (const line of text.replace(/\n$/, '').split('\n')) {
-      if (NOTICES.test(line)) continue
-      if (line.startsWith('error: ')) errors.push(line.slice('error: '.length))
-      else kept.push(line)
-    }
-    parsed.set(section.id, { text: kept.join('\n'), errors })
+    const lines = text.replace(/\n$/, '').split('\n')
+    parsed.set(section.id, judgeSection(lines.filter((line) => !NOTICES.test(line))))
   })
   return parsed
 }
