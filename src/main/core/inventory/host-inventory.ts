@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
 import { canonicalDomainXml, parseDomainXml } from './domain-xml'
+import { domainNameFromXml } from './domain-name'
 import { splitBatchOutput, type BatchSection } from './host-batch'
 import {
   parseDomdisplay,
@@ -9,7 +10,6 @@ import {
   parseNodeinfo,
   parseNodememstats,
   parseUuidList,
-  parseUuidNameList,
   parseVersion,
 } from './virsh-parse'
 
@@ -35,7 +35,8 @@ export function hostBatchSections(plan: HostBatchPlan): BatchSection[] {
     { id: 'nodeinfo', command: ['nodeinfo'] },
     { id: 'nodememstats', command: ['nodememstats'] },
     { id: 'version', command: ['version'] },
-    { id: 'list', command: ['list', '--all', '--uuid', '--name'] },
+    // UUIDs only: a name is read from the domain's XML, where it is exact (see parseUuidList).
+    { id: 'list', command: ['list', '--all', '--uuid'] },
     { id: 'autostart', command: ['list', '--all', '--autostart', '--uuid'] },
     { id: 'managedsave', command: ['list', '--all', '--with-managed-save', '--uuid'] },
   ]
@@ -85,7 +86,7 @@ export function readHostBatch(
     return section && section.errors.length === 0 ? section.text : undefined
   }
 
-  const listed = parseUuidNameList(essential('list'))
+  const listed = parseUuidList(essential('list'))
   const autostart = new Set(parseUuidList(optional('autostart') ?? ''))
   const managedSave = new Set(parseUuidList(optional('managedsave') ?? ''))
   const node = parseNodeinfo(optional('nodeinfo') ?? '')
@@ -93,26 +94,44 @@ export function readHostBatch(
   const version = parseVersion(optional('version') ?? '')
   const previousByUuid = new Map(previous?.domains.map((domain) => [domain.uuid, domain]))
 
+  // domstats names its blocks by domain name (never by UUID): they are matched to the names read
+  // from the XML, exactly.
   const stats = sections.has('domstats')
     ? new Map(parseDomstats(essential('domstats')).map((s) => [s.name, s]))
     : null
 
-  const domains: DomainOnHost[] = listed.map(({ uuid, name }) => {
+  const domains: DomainOnHost[] = listed.map((uuid) => {
     const before = previousByUuid.get(uuid)
+    const xml = optional(`xml:${uuid}`)
+    const fresh = xml !== undefined && xml.trim() !== ''
+    const xmlName = fresh ? domainNameFromXml(xml) : undefined
     const domain: DomainOnHost = {
       uuid,
-      name,
+      // Until its XML is read (the refresh's follow-up does it), a new domain goes by its UUID.
+      name: xmlName ?? before?.name ?? uuid,
       state: 'nostate',
       autostart: autostart.has(uuid),
       managedSave: managedSave.has(uuid),
     }
+    if (fresh) {
+      domain.definition = { ...parseDomainXml(xml), ...(xmlName !== undefined ? { name: xmlName } : {}) }
+      domain.definitionHash = definitionHash(xml)
+    } else if (before?.definition) {
+      domain.definition = before.definition
+      if (before.definitionHash) domain.definitionHash = before.definitionHash
+    }
     if (stats) {
-      const stat = stats.get(name)
+      const stat = stats.get(domain.name)
       if (stat) {
         domain.state = stat.state
         if (stat.reason !== undefined) domain.stateReason = stat.reason
         if (stat.vcpus !== undefined) domain.vcpus = stat.vcpus
         if (stat.memoryKiB !== undefined) domain.memoryKiB = stat.memoryKiB
+      } else if (!fresh) {
+        // No block under the name its last XML gave: it was renamed (or is new). Its state stays
+        // unknown and its definition is dropped, so the refresh's follow-up reads its XML again.
+        delete domain.definition
+        delete domain.definitionHash
       }
     } else {
       const info = parseDominfo(optional(`dominfo:${uuid}`) ?? '')
@@ -123,14 +142,6 @@ export function readHostBatch(
         domain.autostart = info.autostart
         domain.managedSave = info.managedSave
       }
-    }
-    const xml = optional(`xml:${uuid}`)
-    if (xml !== undefined && xml.trim() !== '') {
-      domain.definition = parseDomainXml(xml)
-      domain.definitionHash = definitionHash(xml)
-    } else if (before?.definition) {
-      domain.definition = before.definition
-      if (before.definitionHash) domain.definitionHash = before.definitionHash
     }
     const display = parseDomdisplay(optional(`display:${uuid}`) ?? '')
     if (display) domain.displayPort = display.port

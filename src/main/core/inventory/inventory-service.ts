@@ -198,8 +198,12 @@ export class InventoryService {
   ): Promise<HostInventory> {
     const basis = current ?? previous
     const useDomstats = this.options.hasDomstats(host)
+    // Running domains' displays, and those of domains whose state is not known yet: they are named
+    // only once their XML is read (in this very batch), so they may well be running.
     const running =
-      basis?.domains.filter((domain) => domain.state === 'running').map((domain) => domain.uuid) ?? []
+      basis?.domains
+        .filter((domain) => domain.state === 'running' || !domain.definition)
+        .map((domain) => domain.uuid) ?? []
     const sections = hostBatchSections({
       xmlFor,
       displayFor: running,
@@ -264,8 +268,12 @@ export class InventoryService {
 
   /** Applies a virsh event at once (state) and refreshes the host soon after (details). */
   handleEventLine(host: string, line: string): void {
-    const event = parseVirshEventLine(line)
     const inventory = this.inventories.get(host)
+    // virsh names the domain (never its UUID), unescaped: read against the names the host has.
+    const event = parseVirshEventLine(
+      line,
+      inventory?.domains.map((domain) => domain.name),
+    )
     if (!event || !inventory) return
     const domain = inventory.domains.find((candidate) => candidate.name === event.domain)
     const state = stateAfterLifecycle(event.event)

@@ -16,21 +16,59 @@ export interface VirshEvent {
   detail: string | undefined
 }
 
-const LINE =
-  /^(?:(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{4}): )?event '([a-z0-9-]+)' for domain (?:'((?:[^']|'(?!:|$))*)'|([^:\s]+))(?:: (.*))?$/
+const HEAD =
+  /^(?:(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{4}): )?event '([a-z0-9-]+)' for domain /
+/** Without known names: a quoted name runs to the first quote followed by ": " or the line's end. */
+const GUESS = /^(?:'((?:[^']|'(?!: |$))*)'|([^:\s]+))(?:: (.*))?$/s
 
-export function parseVirshEventLine(line: string): VirshEvent | null {
-  const match = LINE.exec(line.trim())
-  if (!match) return null
-  const [, timestamp, kind = '', quoted, bare, rest] = match
-  const [event, ...detail] = (rest ?? '').trim().split(/\s+/)
+/**
+ * virsh prints the name unescaped, so `'a': Started Booted': Defined Added` is the event "Defined
+ * Added" of the domain named `a': Started Booted`. With `knownNames` (the host's domains, read from
+ * their XML) the name is the longest known one the line can hold, quoted (virsh ≥ 1.2.x) or bare
+ * (older virsh), followed by ": " or the line's end; otherwise it is guessed as above.
+ */
+export function parseVirshEventLine(line: string, knownNames?: Iterable<string>): VirshEvent | null {
+  const text = line.replace(/\r?\n$/, '').replace(/\r$/, '')
+  const head = HEAD.exec(text)
+  if (!head) return null
+  const [matched, timestamp, kind = ''] = head
+  const subject = text.slice(matched.length)
+  const found = knownName(subject, knownNames) ?? guessName(subject)
+  if (!found) return null
+  const rest = found.rest.trim()
+  const [event, ...detail] = rest.split(/\s+/)
   return {
     at: timestamp ? parseTimestamp(timestamp) : undefined,
     kind,
-    domain: quoted ?? bare ?? '',
+    domain: found.name,
     event: kind === 'lifecycle' ? event || undefined : undefined,
-    detail: kind === 'lifecycle' ? detail.join(' ') || undefined : rest?.trim() || undefined,
+    detail: kind === 'lifecycle' ? detail.join(' ') || undefined : rest || undefined,
   }
+}
+
+function knownName(
+  subject: string,
+  names: Iterable<string> | undefined,
+): { name: string; rest: string } | undefined {
+  let best: { name: string; rest: string } | undefined
+  for (const name of names ?? []) {
+    if (best && name.length <= best.name.length) continue
+    for (const written of [`'${name}'`, name]) {
+      if (!subject.startsWith(written)) continue
+      const after = subject.slice(written.length)
+      if (after === '') best = { name, rest: '' }
+      else if (after.startsWith(': ')) best = { name, rest: after.slice(2) }
+      else continue
+      break
+    }
+  }
+  return best
+}
+
+function guessName(subject: string): { name: string; rest: string } | undefined {
+  const match = GUESS.exec(subject)
+  if (!match) return undefined
+  return { name: match[1] ?? match[2] ?? '', rest: match[3] ?? '' }
 }
 
 function parseTimestamp(text: string): number | undefined {

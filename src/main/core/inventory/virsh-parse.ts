@@ -91,23 +91,19 @@ export function parseVersion(text: string): { libvirt?: string; hypervisor?: str
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** `list --all --uuid --name`: "uuid name" per line. */
-export function parseUuidNameList(text: string): Array<{ uuid: string; name: string }> {
-  const out: Array<{ uuid: string; name: string }> = []
-  for (const line of text.split('\n')) {
-    const [uuid, name] = line.trim().split(/\s+/, 2)
-    if (uuid && name && UUID.test(uuid)) out.push({ uuid: uuid.toLowerCase(), name })
-  }
-  return out
-}
-
-/** `list --uuid`: one uuid per line. */
+/**
+ * `list --uuid`: one uuid per line, the same in every libvirt version (a line's first word: the
+ * UUID also leads the `--uuid --name` forms). Names are never read from
+ * `list`: with `--uuid --name`, older virsh prints the UUID alone, later ones pad the name to 30
+ * columns (a name's own trailing blanks are lost), and only recent ones (9.0) print it bare. The
+ * exact name comes from the domain's XML (domainNameFromXml).
+ */
 export function parseUuidList(text: string): string[] {
   return text
     .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => UUID.test(line))
-    .map((line) => line.toLowerCase())
+    .map((line) => line.trim().split(/\s/, 1)[0] ?? '')
+    .filter((word) => UUID.test(word))
+    .map((word) => word.toLowerCase())
 }
 
 export interface DomainStats {
@@ -124,12 +120,16 @@ export interface DomainStats {
   raw: Record<string, string>
 }
 
-/** `domstats --raw`: "Domain: 'name'" blocks of "key=value" lines. */
+/**
+ * `domstats --raw`: "Domain: 'name'" blocks of "  key=value" lines. virsh prints the name as it is,
+ * unescaped, between the quotes: it may hold quotes, blanks (leading and trailing too), tabs, `: `…
+ * but never a newline (libvirt refuses one), so the header is the whole line, read without trimming.
+ */
 export function parseDomstats(text: string): DomainStats[] {
   const blocks: Array<{ name: string; raw: Record<string, string> }> = []
   let current: { name: string; raw: Record<string, string> } | null = null
   for (const line of text.split('\n')) {
-    const header = /^Domain: '(.*)'$/.exec(line.trim())
+    const header = /^Domain: '(.*)'\r?$/s.exec(line)
     if (header) {
       current = { name: header[1] ?? '', raw: {} }
       blocks.push(current)
