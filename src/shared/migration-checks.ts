@@ -32,7 +32,7 @@ export const MIGRATION_CHECK_TEXTS = {
   runningOnDestination:
     '{{name}} is {{state}} on {{to}}: it would run twice on one disk. Stop that copy first.',
   managedSave:
-    '{{name}} has a saved memory image on {{to}}, which could start a stale copy: remove it there (virsh managedsave-remove {{name}}).',
+    '{{name}} has a saved memory image on {{to}}, which could start a stale copy: remove it there (virsh managedsave-remove {{uuid}}).',
   noManagedSave: '{{name}} has no managed save on {{to}}.',
   memoryUnknown: "Could not read {{to}}'s free memory.",
   memoryShort:

@@ -10,7 +10,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Maintenance, type MaintenanceDeps } from '../../src/main/core/maintenance/maintenance'
-import { planMoves, privilegeChecks, type MaintenanceContext } from '../../src/main/core/maintenance/precheck'
+import {
+  autostartChecks,
+  planMoves,
+  privilegeChecks,
+  type MaintenanceContext,
+} from '../../src/main/core/maintenance/precheck'
 import { MaintenanceStore } from '../../src/main/core/maintenance/store'
 import { ApiError } from '../../src/shared/errors'
 import type { MaintenanceRecord } from '../../src/shared/maintenance'
@@ -177,5 +182,26 @@ describe('privilege check', () => {
     expect(checks[0]!.fix).toContain(
       'etalab ALL=(root) NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd set noout',
     )
+  })
+})
+
+describe('autostart fix lines', () => {
+  it('address the VM by UUID (its name could be anything libvirt allows), the name only in a comment', () => {
+    const uuid = '4a3e0000-0000-4000-8000-000000000005'
+    const name = "x;$(touch $(printf '\\057tmp\\057pwn'))"
+    const context = {
+      inventory: {
+        snapshot: () => ({
+          vms: [],
+          hosts: [
+            { host: 'hv3', domains: [{ uuid, name, state: 'shutoff', autostart: true, managedSave: false }] },
+          ],
+        }),
+      },
+    } as unknown as MaintenanceContext
+    const [check] = autostartChecks(context, 'hv3')
+    expect(check?.status).toBe('fail')
+    expect(check?.message).toContain(name)
+    expect(check?.fix).toBe(`virsh autostart --disable ${uuid}   # ${JSON.stringify(name)} on hv3`)
   })
 })

@@ -68,6 +68,8 @@ describe('migration pre-checks on a fake host', () => {
     )
     expect(message('bridges')).toBe('Missing on hv2: br1.')
     expect(message('managed-save')).toMatch(/saved memory image on hv2/)
+    // The fix addresses the VM by UUID: a name pasted into a shell could hold anything libvirt allows.
+    expect(message('managed-save')).toContain(`(virsh managedsave-remove ${UUID})`)
     expect(message('ceph-secret')).toMatch(/no value/)
     expect(message('cpu')).toMatch(/CPUs differ \(hv1: EPYC-Rome, hv2: Skylake-Server\)/)
     expect(plan.followUps.gateway).toEqual({ old: '192.0.2.254', new: '192.0.2.254' })

@@ -269,7 +269,7 @@ async function cephChecks(
 }
 
 /** Autostart on the host: a VM migrated away would start again there at boot (running twice). */
-function autostartChecks(context: MaintenanceContext, host: string): MaintenanceCheck[] {
+export function autostartChecks(context: MaintenanceContext, host: string): MaintenanceCheck[] {
   const { checks, add } = collector()
   const domains = context.inventory.snapshot().hosts.find((entry) => entry.host === host)?.domains ?? []
   const autostart = domains.filter((domain) => domain.autostart)
@@ -279,7 +279,13 @@ function autostartChecks(context: MaintenanceContext, host: string): Maintenance
       'autostart',
       'fail',
       `${autostart.map((domain) => domain.name).join(', ')} start(s) by itself when ${host} boots, while running elsewhere after the migration: the disk would be used twice.`,
-      autostart.map((domain) => `virsh autostart --disable ${domain.name}   # on ${host}`).join('\n'),
+      // By UUID: a VM's name may hold anything but '/' and newlines, and these lines get pasted into a shell.
+      autostart
+        .map(
+          (domain) =>
+            `virsh autostart --disable ${domain.uuid}   # ${JSON.stringify(domain.name)} on ${host}`,
+        )
+        .join('\n'),
     )
   return checks
 }

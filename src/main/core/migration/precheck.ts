@@ -448,8 +448,10 @@ async function checkDestination(
 
   const info = sectionText(destination, 'info') ?? ''
   const managedSave = /^Managed save:\s+yes/m.test(info)
+  // The fix names the VM by UUID: a name pasted into a shell could be anything libvirt allows.
   add('managed-save', managedSave ? 'fail' : 'pass', managedSave ? 'managedSave' : 'noManagedSave', {
     name,
+    uuid,
     to,
   })
 

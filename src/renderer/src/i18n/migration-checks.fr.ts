@@ -33,7 +33,7 @@ export const migrationChecksFr: Record<MigrationCheckText, string> = {
   runningOnDestination:
     '{{name}} est dans l’état « {{state}} » sur {{to}} : elle tournerait deux fois sur le même disque. Arrêtez d’abord cette copie.',
   managedSave:
-    '{{name}} a une image mémoire sauvegardée sur {{to}}, qui pourrait démarrer une copie périmée : supprimez-la là-bas (virsh managedsave-remove {{name}}).',
+    '{{name}} a une image mémoire sauvegardée sur {{to}}, qui pourrait démarrer une copie périmée : supprimez-la là-bas (virsh managedsave-remove {{uuid}}).',
   noManagedSave: '{{name}} n’a pas de sauvegarde mémoire (managed save) sur {{to}}.',
   memoryUnknown: 'Impossible de lire la mémoire libre de {{to}}.',
   memoryShort:
