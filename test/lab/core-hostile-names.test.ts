@@ -4,11 +4,12 @@
  * choose, each with its own small RBD image; "Windows 10 Pro" runs on hv3 (it has no OS: it sits in
  * the BIOS, VNC and serial still answer). Then every path reads them by UUID and shows the exact
  * name: inventory (refresh and events), the double-start guard, migration pre-checks, definition
- * sync, VNC and serial consoles, settings, storage owners, maintenance. Nothing in a name is ever
- * run: no /tmp/pwn appears on any host. Everything is removed in afterAll.
+ * sync, VNC and serial consoles, settings, storage owners, maintenance, the virsh session. Nothing
+ * in a name is ever run: no /tmp/pwn appears on any host. Everything is removed in afterAll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { typedCall } from '../../src/main/core/core'
+import { parseDomstats } from '../../src/main/core/inventory/virsh-parse'
 import type { MaintenancePlan } from '../../src/shared/maintenance'
 import type { DefinitionDiff, MigrationPlan, SyncResult } from '../../src/shared/migration'
 import type { StorageListing } from '../../src/shared/storage'
@@ -268,6 +269,20 @@ describe('hostile VM names', () => {
     await waitFor(`"a': Started Booted" shut off on hv1`, () =>
       lab.context.inventory.domain('hv1', tricky.uuid)?.state === 'shutoff' ? true : undefined,
     )
+  })
+
+  it('the virsh session reads them by UUID too (domstats keyed by the exact name)', async () => {
+    const blank = VMS.find((vm) => vm.name === ' lead and trail ')!
+    const sections = await lab.context.runner.virshQuery(HOME, [
+      { id: 'running', command: ['domstats', '--raw', '--state', WINDOWS.uuid] },
+      { id: 'blank', command: ['domstats', '--raw', '--state', blank.uuid] },
+    ])
+    expect(parseDomstats(sections.get('running')?.text ?? '')).toMatchObject([
+      { name: 'Windows 10 Pro', state: 'running' },
+    ])
+    expect(parseDomstats(sections.get('blank')?.text ?? '')).toMatchObject([
+      { name: ' lead and trail ', state: 'shutoff' },
+    ])
   })
 
   it('ran nothing from a name', async () => {
