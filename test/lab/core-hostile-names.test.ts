@@ -141,8 +141,12 @@ beforeAll(async () => {
   lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
   await lab.waitForInventory()
   await rootVirsh(HOME, 'start', WINDOWS.uuid)
-  await waitFor('Windows 10 Pro running on hv3 in the inventory (from its event)', () =>
-    lab.context.inventory.domain(HOME, WINDOWS.uuid)?.state === 'running' ? true : undefined,
+  // From its event, or from the catch-up refresh once hv3's event stream is up (its first tries,
+  // before the host was online, back off up to 10 s).
+  await waitFor(
+    'Windows 10 Pro running on hv3 in the inventory (from its event)',
+    () => (lab.context.inventory.domain(HOME, WINDOWS.uuid)?.state === 'running' ? true : undefined),
+    45_000,
   )
 }, 180_000)
 
@@ -259,8 +263,10 @@ describe('hostile VM names', () => {
     const tricky = VMS.find((vm) => vm.name === "a': Started Booted")!
     await rootVirsh('hv1', 'start', tricky.uuid)
     try {
-      await waitFor(`"a': Started Booted" running on hv1`, () =>
-        lab.context.inventory.domain('hv1', tricky.uuid)?.state === 'running' ? true : undefined,
+      await waitFor(
+        `"a': Started Booted" running on hv1`,
+        () => (lab.context.inventory.domain('hv1', tricky.uuid)?.state === 'running' ? true : undefined),
+        45_000,
       )
       expect(lab.context.inventory.domain('hv1', DASH.uuid)?.state).toBe('shutoff')
     } finally {
