@@ -76,11 +76,13 @@ describe('hostile VM names in a recorded refresh (libvirt 9.0.0)', () => {
     const names = parseDomstats(sections.get('domstats')?.text ?? '').map((s) => s.name)
     expect(names.sort()).toEqual(Object.values(NAMES).sort())
     expect(parseUuidList(sections.get('list')?.text ?? '').sort()).toEqual(Object.keys(NAMES).sort())
-    // The `--uuid --name` forms (9.0: "uuid name"; older: the name padded to 30 columns): the UUID leads.
-    expect(parseUuidList(`${uuid(1)} Windows 10 Pro\n${uuid(9)}  lead and trail \n`)).toEqual([
-      uuid(1),
-      uuid(9),
-    ])
+    // The `--uuid --name` forms of libvirt's cmdList (tools/virsh-domain-monitor.c): 9.0 prints
+    // "uuid name" (recorded), older ones "%-36s %-30s" (padded), the oldest the UUID alone.
+    expect(
+      parseUuidList(
+        `${uuid(1)} Windows 10 Pro\n${uuid(9)}  lead and trail \n${uuid(2)} ${'-x'.padEnd(30)}\n${uuid(3)}\n`,
+      ),
+    ).toEqual([uuid(1), uuid(9), uuid(2), uuid(3)])
   })
 })
 
@@ -125,8 +127,8 @@ describe('virsh events with hostile names', () => {
   })
 
   it('read the unquoted names of older virsh against the known names', () => {
-    // Older virsh printed `event 'lifecycle' for domain NAME: Started Booted` (no quotes), as in
-    // avocado-vt's virsh_event test and cockpit-machines' libvirt provider comments.
+    // Older virsh printed the name bare: "virsh # event 'lifecycle' for domain avocado-vt-vm1: Started
+    // Booted" (autotest/tp-libvirt, libvirt/tests/src/virsh_cmd/domain/virsh_event.py, commit 7dff38f7).
     expect(
       parseVirshEventLine("event 'lifecycle' for domain Windows 10 Pro: Started Booted", known),
     ).toMatchObject({
