@@ -211,7 +211,7 @@ describe('hostile VM names', () => {
     expect(vmView(QUOTES.uuid)?.flags).not.toContain('drift')
   })
 
-  it('consoles: VNC display looked up by UUID, desktop "QEMU (Windows 10 Pro)"; serial console', async () => {
+  it('consoles: VNC display looked up by UUID, desktop "QEMU (Windows 10 Pro)" and "QEMU (été ☃)"; serial console', async () => {
     const opened = await typedCall(lab.core, 'console.openVnc', { uuid: WINDOWS.uuid })
     expect(opened).toMatchObject({ host: HOME, expectedDesktopName: 'QEMU (Windows 10 Pro)' })
     const loopback = await streamOnLoopback(lab.core, opened.streamId)
@@ -221,6 +221,27 @@ describe('hostile VM names', () => {
       await client.close()
     } finally {
       await loopback.close()
+    }
+    // QEMU sends the desktop name as UTF-8: a unicode name must still match, or the console stays blank.
+    await rootVirsh('hv2', 'start', UNICODE.uuid)
+    try {
+      await waitFor(
+        'été ☃ running on hv2 in the inventory',
+        () => (lab.context.inventory.domain('hv2', UNICODE.uuid)?.state === 'running' ? true : undefined),
+        45_000,
+      )
+      const unicode = await typedCall(lab.core, 'console.openVnc', { uuid: UNICODE.uuid })
+      expect(unicode).toMatchObject({ host: 'hv2', expectedDesktopName: 'QEMU (été ☃)' })
+      const port = await streamOnLoopback(lab.core, unicode.streamId)
+      try {
+        const { client, info } = await RfbClient.connect('127.0.0.1', port.port)
+        expect(info.name).toBe('QEMU (été ☃)')
+        await client.close()
+      } finally {
+        await port.close()
+      }
+    } finally {
+      await rootVirsh('hv2', 'destroy', UNICODE.uuid)
     }
     const serial = await typedCall(lab.core, 'console.openSerial', { uuid: WINDOWS.uuid, cols: 80, rows: 24 })
     const end = attachStream(lab.core, serial.streamId)
