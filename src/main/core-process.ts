@@ -6,7 +6,7 @@ import type { StreamCloseMessage } from '../shared/ipc'
 /**
  * Entry of the Electron utility process that runs the core, off the main thread, so a hung host or a
  * slow parse never freezes a window. It speaks the same wire protocol as the WebSocket bridge.
- * argv: --config <path> --version <app version>
+ * argv: --config <path> --version <app version> [--update-feed <url>]
  */
 function argument(name: string): string {
   const index = process.argv.indexOf(name)
@@ -17,7 +17,13 @@ function argument(name: string): string {
 
 async function main(): Promise<void> {
   const parentPort = process.parentPort
-  const core = await createCore({ configPath: argument('--config'), version: argument('--version') })
+  const feed = process.argv.indexOf('--update-feed')
+  const updateFeedUrl = feed >= 0 ? process.argv[feed + 1] : undefined
+  const core = await createCore({
+    configPath: argument('--config'),
+    version: argument('--version'),
+    ...(updateFeedUrl ? { updateFeedUrl } : {}),
+  })
   const session = new CoreSession(core, (message) => parentPort.postMessage(message))
   parentPort.on('message', (event) => {
     const data = event.data as { kind?: string; streamId?: unknown }

@@ -7,6 +7,7 @@ import {
   net,
   protocol,
   session,
+  shell,
   type WebContents,
 } from 'electron'
 import path from 'node:path'
@@ -23,6 +24,8 @@ import { APP_CSP, APP_ENTRY_URL, APP_SCHEME, resolveAppRequest } from './app-pro
 import { CoreBridge } from './core-bridge'
 import { defaultConfigPath } from './core/paths'
 import { checkIpcCall, checkIpcEvent, isTrustedSender } from './ipc-guard'
+import { menuTemplate } from './menu'
+import { DEFAULT_UPDATE_FEED, isReleasePage } from '../shared/updates'
 import { mainWindowOptions } from './window-options'
 
 /**
@@ -38,11 +41,14 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
+// Packaged builds check the project's releases; HYPERDESK_UPDATE_FEED sets another feed, or "off".
+const updateFeed = process.env.HYPERDESK_UPDATE_FEED ?? (app.isPackaged ? DEFAULT_UPDATE_FEED : 'off')
 const core = new CoreBridge(path.join(__dirname, 'core-process.js'), [
   '--config',
   process.env.HYPERDESK_CONFIG ?? defaultConfigPath(),
   '--version',
   app.getVersion(),
+  ...(updateFeed && updateFeed !== 'off' ? ['--update-feed', updateFeed] : []),
 ])
 
 function isTrusted(frame: Electron.WebFrameMain | null): boolean {
@@ -92,8 +98,12 @@ function isLocalUrl(url: string): boolean {
 }
 
 function harden(contents: WebContents): void {
-  // Console windows are opened by main, never by the page.
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  // Console windows are opened by main, never by the page. The one link that leaves the app, a newer
+  // release's page, opens in the user's browser — only under the project's releases.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isReleasePage(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
   contents.on('will-navigate', (event) => event.preventDefault())
   contents.on('will-redirect', (event) => event.preventDefault())
   contents.on('will-attach-webview', (event) => event.preventDefault())
@@ -128,12 +138,15 @@ app.whenReady().then(async () => {
     callback({ cancel: !isLocalUrl(details.url) })
   })
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-      { role: 'windowMenu' },
-    ]),
+    Menu.buildFromTemplate(
+      menuTemplate({
+        packaged: app.isPackaged,
+        platform: process.platform,
+        locale: app.getLocale(),
+        // The answer reaches the window as app.updateStatus (manual: even "up to date" is shown).
+        checkForUpdates: () => void core.call('app.checkForUpdates', { manual: true }),
+      }),
+    ),
   )
   core.start()
   bindIpc()

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { startBrowserServer } from './browser-server'
 import { createCore } from './core/core'
 import { defaultConfigPath } from './core/paths'
+import { checkFeedUrl } from './core/updates/update-check'
 
 /**
  * `npm run serve`: runs the core in this Node process and serves the UI to a browser on loopback.
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: process.env.HYPERDESK_PORT ?? '0' },
       config: { type: 'string' },
+      // Browser mode runs from a checkout, so it checks for releases only when asked to.
+      'update-feed': { type: 'string', default: process.env.HYPERDESK_UPDATE_FEED },
     },
   })
   const port = Number.parseInt(values.port ?? '0', 10)
@@ -21,7 +24,13 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const configPath = values.config ? path.resolve(values.config) : defaultConfigPath()
-  const core = await createCore({ configPath, version: process.env.npm_package_version ?? 'dev' })
+  const feed = values['update-feed']
+  const updateFeedUrl = feed && feed !== 'off' ? checkFeedUrl(feed).href : undefined
+  const core = await createCore({
+    configPath,
+    version: process.env.npm_package_version ?? 'dev',
+    ...(updateFeedUrl ? { updateFeedUrl } : {}),
+  })
   const server = await startBrowserServer({ core, staticDir: path.join(__dirname, '../renderer'), port })
   console.log(`Hyperdesk (browser mode) — cluster file: ${configPath}`)
   console.log(`Open: ${server.url}`)

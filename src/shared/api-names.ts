@@ -5,6 +5,7 @@
  */
 export const METHOD_NAMES = [
   'app.info',
+  'app.checkForUpdates',
   'config.get',
   'config.reload',
   'config.save',
@@ -56,6 +57,7 @@ export const METHOD_NAMES = [
   'maintenance.confirmReboot',
 ] as const
 export const EVENT_NAMES = [
+  'app.updateStatus',
   'config.changed',
   'hosts.state',
   'hosts.hostKeyPrompt',

@@ -12,6 +12,7 @@ import {
   MigrationPlanSchema,
 } from './migration'
 import { UUID_PATTERN } from './names'
+import { UpdateStatusSchema } from './updates'
 import { SerialOpenedSchema, ShellOpenedSchema, TerminalSizeSchema, VncOpenedSchema } from './console'
 import { NetworkPlanSchema, VmSettingsSchema } from './vm-settings'
 import {
@@ -97,6 +98,11 @@ export type ConfigState = z.infer<typeof ConfigStateSchema>
 
 export const methods = {
   'app.info': method(noParams, AppInfoSchema),
+  /**
+   * Asks the release feed whether a newer release exists (never downloads or installs it). An automatic
+   * check reuses a recent answer; manual (Help menu) always asks. The answer is also sent as app.updateStatus.
+   */
+  'app.checkForUpdates': method(z.object({ manual: z.boolean().optional() }).strict(), UpdateStatusSchema),
   'config.get': method(noParams, ConfigStateSchema),
   /** Reads the cluster file again from disk (after an edit by hand). */
   'config.reload': method(noParams, ConfigStateSchema),
@@ -238,6 +244,8 @@ export const methods = {
 } as const satisfies { [M in MethodName]: MethodSpec }
 
 export const events = {
+  /** The result of every release check, so a check started from the Help menu reaches the window. */
+  'app.updateStatus': UpdateStatusSchema,
   'config.changed': ConfigStateSchema,
   'hosts.state': HostStateSchema,
   'hosts.hostKeyPrompt': HostKeyPromptSchema,

@@ -135,20 +135,3 @@ describe('build output', () => {
     }
   })
 })
-
-describe('packaging', () => {
-  it('sets the fuses: no ELECTRON_RUN_AS_NODE, app only from a verified asar', () => {
-    const config = JSON.parse(fs.readFileSync(path.join(root, 'build/electron-builder.json'), 'utf8')) as {
-      asar: boolean
-      electronFuses: Record<string, boolean>
-    }
-    expect(config.asar).toBe(true)
-    expect(config.electronFuses).toMatchObject({
-      runAsNode: false,
-      onlyLoadAppFromAsar: true,
-      enableEmbeddedAsarIntegrityValidation: true,
-      enableNodeOptionsEnvironmentVariable: false,
-      enableNodeCliInspectArguments: false,
-    })
-  })
-})

@@ -55,6 +55,8 @@ export interface CoreOptions {
   inventoryPollMs?: number
   /** Connection tuning (tests). */
   connection?: PoolOptions['connection']
+  /** The release feed to check for a newer release (off when undefined). */
+  updateFeedUrl?: string
   /** Maintenance polling and timeouts (tests). */
   maintenance?: MaintenanceOptions
 }

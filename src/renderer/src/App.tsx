@@ -18,6 +18,7 @@ import { MigrationSheet } from './features/migration/MigrationSheet'
 import { StorageView } from './features/storage/StorageView'
 import { CephView } from './features/ceph/CephView'
 import { ConsoleDock } from './features/console/ConsoleDock'
+import { UpdateNotice } from './features/updates/UpdateNotice'
 
 export function App() {
   const api = useApi()
@@ -69,6 +70,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <UpdateNotice />
       {connection === 'disconnected' && api.transport === 'websocket' && (
         <div className="banner" role="alert">
           {t('browser.disconnected')}

@@ -16,6 +16,8 @@ import { consoleEn } from './console.en'
 import { consoleFr } from './console.fr'
 import { MIGRATION_CHECK_TEXTS } from '../../../shared/migration-checks'
 import { migrationChecksFr } from './migration-checks.fr'
+import { updatesEn } from './updates.en'
+import { updatesFr } from './updates.fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -48,6 +50,7 @@ export function initI18n(): void {
           ...cephEn,
           ...maintenanceEn,
           ...consoleEn,
+          ...updatesEn,
           // The pre-checks' sentences: English is the core's own table.
           migrationChecks: MIGRATION_CHECK_TEXTS,
         },
@@ -61,6 +64,7 @@ export function initI18n(): void {
           ...cephFr,
           ...maintenanceFr,
           ...consoleFr,
+          ...updatesFr,
           migrationChecks: migrationChecksFr,
         },
       },
