@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
-// The real Electron shell; needs Electron's binary (not available on this project's CI machines).
+// The real Electron shell (shell.test.ts) and the packaged app (package.test.ts); needs Electron's
+// binary (`npx install-electron`), which this project's CI machines cannot download: the release
+// workflow runs these. One file at a time: each launches an app.
 export default defineConfig({
   test: {
     include: ['test/electron/**/*.test.ts'],
     environment: 'node',
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
