@@ -310,6 +310,61 @@ describe('release workflow', () => {
   })
 })
 
+describe('publish job', () => {
+  const workflow = parseYaml(read('.github/workflows/release.yml')) as {
+    jobs: { publish: { if: string; needs: string[]; steps: { name?: string; run?: string }[] } }
+  }
+  const step = (name: string) => {
+    const found = workflow.jobs.publish.steps.find((entry) => entry.name === name)?.run
+    if (!found) throw new Error(`no step ${name}`)
+    return found
+  }
+  let dir: string
+  beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-publish-'))))
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const bash = (script: string, cwd: string, tag: string) =>
+    execFileSync('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd,
+      env: { ...process.env, GITHUB_REF_NAME: tag },
+      encoding: 'utf8',
+    })
+
+  it('runs only for version tags, after both platforms passed', () => {
+    expect(workflow.jobs.publish.if).toBe("startsWith(github.ref, 'refs/tags/v')")
+    expect(workflow.jobs.publish.needs).toEqual(['linux', 'macos'])
+  })
+
+  it('writes SHA256SUMS that sha256sum verifies, the SBOM named with the version', () => {
+    const release = path.join(dir, 'release')
+    fs.mkdirSync(release)
+    fs.writeFileSync(path.join(release, 'hyperdesk_0.2.0_amd64.deb'), 'deb')
+    fs.writeFileSync(path.join(release, 'Hyperdesk-0.2.0-arm64.dmg'), 'dmg')
+    fs.writeFileSync(path.join(release, 'hyperdesk.cdx.json'), '{}')
+    bash(step('Checksums'), release, 'v0.2.0')
+    const sums = fs.readFileSync(path.join(release, 'SHA256SUMS'), 'utf8').trim().split('\n')
+    expect(sums.map((line) => line.split(/\s+\*?/)[1]).sort()).toEqual([
+      'Hyperdesk-0.2.0-arm64.dmg',
+      'hyperdesk-0.2.0.cdx.json',
+      'hyperdesk_0.2.0_amd64.deb',
+    ])
+    expect(bash('sha256sum --check SHA256SUMS', release, 'v0.2.0')).toMatch(/hyperdesk_0.2.0_amd64.deb: OK/)
+  })
+
+  it('takes the release notes from the version’s CHANGELOG section, and refuses a version without one', () => {
+    const checkout = path.join(dir, 'checkout')
+    fs.mkdirSync(checkout)
+    fs.writeFileSync(
+      path.join(checkout, 'CHANGELOG.md'),
+      '# Changelog\n\n## [Unreleased]\n\n- next\n\n## [0.2.0] - 2027-01-15\n\n### Fixed\n\n- the thing\n\n## [0.1.0] - 2026-12-20\n\n- first\n',
+    )
+    bash(step('Release notes from CHANGELOG.md'), checkout, 'v0.2.0')
+    expect(fs.readFileSync(path.join(checkout, 'notes.md'), 'utf8').trim()).toBe('### Fixed\n\n- the thing')
+    expect(() => bash(step('Release notes from CHANGELOG.md'), checkout, 'v0.3.0')).toThrow()
+    // The project's own changelog has the heading the workflow looks for once a version is cut.
+    expect(read('CHANGELOG.md')).toMatch(/^## \[Unreleased\]$/m)
+  })
+})
+
 describe('application menu', () => {
   const checkForUpdates = () => undefined
   it('packaged builds have no DevTools entry; development builds keep Electron’s View menu', () => {

@@ -3,7 +3,7 @@ import type { UpdateText } from '../../../shared/updates'
 /** The release notice in French: every key of shared/updates.ts, same placeholders. */
 const texts: Record<UpdateText, string> = {
   newer:
-    'Hyperdesk {{latest}} est disponible (vous avez la {{current}}). Téléchargez-la depuis la page de la version : l’application n’installe jamais de mise à jour d’elle-même.',
+    'Hyperdesk {{latest}} est disponible (vous avez la version {{current}}). Téléchargez-la depuis la page de la version : l’application n’installe jamais de mise à jour d’elle-même.',
   current: 'Hyperdesk {{current}} est la dernière version.',
   disabled:
     'Cette version ne vérifie pas les nouvelles versions (version de développement ou mode navigateur). Réglez HYPERDESK_UPDATE_FEED pour vérifier.',
