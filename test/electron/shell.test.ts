@@ -89,7 +89,7 @@ describe('Electron shell', () => {
       electronApp
         .getAppMetrics()
         .filter((metric) => metric.type === 'Utility')
-        .map((metric) => metric.serviceName),
+        .map((metric) => metric.name),
     )
     expect(utility).toContain('Hyperdesk core')
     const info = await page.evaluate(() => window.hyperdesk?.call('app.info', {}))
