@@ -297,6 +297,14 @@ describe('release workflow', () => {
     for (const name of called) expect(Object.keys(pkg.scripts), name).toContain(name)
   })
 
+  it('never turns Electron’s sandbox off to make a test pass', () => {
+    const workflow = files.map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('\n')
+    expect(workflow).not.toMatch(/no-sandbox|apparmor_restrict_unprivileged_userns|ELECTRON_DISABLE_SANDBOX/)
+    for (const file of fs.readdirSync(path.join(root, 'test/electron'))) {
+      expect(read(`test/electron/${file}`), file).not.toMatch(/'--no-sandbox'|ELECTRON_DISABLE_SANDBOX/)
+    }
+  })
+
   it('runs the tools it calls with npx from this project’s own dependencies, pinned otherwise', () => {
     const workflow = files.map((file) => fs.readFileSync(path.join(dir, file), 'utf8')).join('\n')
     const bins = [...workflow.matchAll(/\bnpx (--yes )?(@?[\w/.-]+(?:@[\w.-]+)?)/g)].map(
