@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -210,5 +211,27 @@ describe('release check through the core', () => {
     await expect(core.call('app.checkForUpdates', { manual: 'yes' })).rejects.toMatchObject({
       code: 'api.invalid-params',
     })
+  })
+})
+
+describe('browser mode', () => {
+  it('refuses a release feed that is not https before starting, and says which', () => {
+    const serve = path.resolve(__dirname, '../../out/main/serve.js')
+    if (!fs.existsSync(serve)) throw new Error('out/ is missing: run `npm run build` first (npm test does)')
+    for (const [args, env] of [
+      [['--update-feed', 'http://example.com/latest'], {}],
+      [[], { HYPERDESK_UPDATE_FEED: 'ftp://127.0.0.1/latest' }],
+    ] as const) {
+      const result = spawnSync(process.execPath, [serve, '--config', '/nonexistent/cluster.json', ...args], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+        timeout: 15_000,
+      })
+      expect(result.status).toBe(1)
+      expect(result.stderr).toMatch(
+        /^hyperdesk: The release feed \S+ must be https \(plain http only on 127\.0\.0\.1\)\.$/m,
+      )
+      expect(result.stdout).not.toContain('Open:')
+    }
   })
 })
