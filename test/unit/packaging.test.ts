@@ -37,6 +37,7 @@ interface BuilderConfig {
     maintainer: string
     desktop: { entry: Record<string, string> }
     executableArgs?: string[]
+    syncDesktopName: boolean
   }
   mac: {
     target: Target[]
@@ -59,6 +60,7 @@ const pkg = JSON.parse(read('package.json')) as {
   homepage: string
   repository: { url: string }
   author: { name: string; email: string }
+  desktopName: string
   engines: { node: string }
   scripts: Record<string, string>
 }
@@ -117,6 +119,11 @@ describe('electron-builder configuration', () => {
     expect(entry.Keywords).toMatch(/;$/)
     expect(entry.Name).toBe(config.productName)
     expect(entry['Comment[fr]']).toBeTruthy()
+    // Electron takes its Wayland app_id / X11 WM_CLASS from package.json's desktopName: the entry's file
+    // name must be that, so the desktop links running windows to it (electron-builder's syncDesktopName).
+    expect(pkg.desktopName).toBe(`${config.linux.executableName}.desktop`)
+    expect(config.linux.syncDesktopName).toBe(true)
+    expect(entry.StartupWMClass).toBeUndefined()
     expect(config.linux.executableName).toMatch(/^[a-z][a-z0-9-]*$/)
     expect(config.linux.executableArgs ?? []).not.toContain('--no-sandbox')
     expect(JSON.stringify(config)).not.toContain('no-sandbox')
