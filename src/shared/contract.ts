@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
+import { ApiErrorDataSchema } from './errors'
 import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
 import { HostErrorEntrySchema, HostStatsSchema } from './host-activity'
 import { HostInventorySchema, VmSchema, VmStatsSchema } from './inventory'
@@ -84,6 +85,14 @@ export const ResolvedHostSchema = z.object({
   gateway: z.string().optional(),
   /** ssh_config directives found for this host that the app does not apply, so the user knows. */
   ignoredDirectives: z.array(z.string()),
+  /** ~/.ssh/config's UserKnownHostsFile (expanded); absent: the cluster file's or OpenSSH's default. */
+  userKnownHostsFiles: z.array(z.string()).optional(),
+  /** ~/.ssh/config's GlobalKnownHostsFile; absent: /etc/ssh/ssh_known_hosts{,2}. */
+  globalKnownHostsFiles: z.array(z.string()).optional(),
+  /** ~/.ssh/config's StrictHostKeyChecking when not "ask" (yes: never accept; accept-new/no: keep new keys). */
+  strictHostKeyChecking: z.enum(['yes', 'no', 'accept-new']).optional(),
+  /** Why this host cannot be reached as ~/.ssh/config describes it (e.g. Match exec): never contacted. */
+  refusal: ApiErrorDataSchema.optional(),
 })
 export type ResolvedHost = z.infer<typeof ResolvedHostSchema>
 

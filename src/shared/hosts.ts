@@ -105,6 +105,22 @@ export const HostStateSchema = z.object({
   lockedKeys: z.array(z.string()).optional(),
   /** offline: when the next automatic attempt happens (ISO time). */
   retryAt: z.string().optional(),
+  /**
+   * known_hosts lines OpenSSH would not use either (unknown marker, bad hash, key of another type…):
+   * never trusted, shown so the user can mend them. `reasonText` keys shared/ssh-texts.ts's
+   * KNOWN_HOSTS_REASONS, with `params`; `reason` is the English sentence.
+   */
+  knownHostsWarnings: z
+    .array(
+      z.object({
+        file: z.string(),
+        line: z.number(),
+        reason: z.string(),
+        reasonText: z.string(),
+        params: z.record(z.string(), z.union([z.string(), z.number()])),
+      }),
+    )
+    .optional(),
   /** online: how long the last connect took (TCP + key exchange + auth). */
   connectMs: z.number().optional(),
   doctor: DoctorReportSchema.optional(),

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseClusterConfig, type ClusterConfigInput } from '../../src/shared/config'
 import { ConfigStore } from '../../src/main/core/config/config-store'
-import { readSshConfigText } from '../../src/main/core/config/ssh-config'
+import { resolveHost, sshEnvironment } from '../../src/main/core/config/ssh-config'
 import { ApiError } from '../../src/shared/errors'
 
 const validInput: ClusterConfigInput = {
@@ -125,7 +125,8 @@ describe('ConfigStore', () => {
         '  IdentitiesOnly yes',
         '  ProxyJump bastion',
         '  ProxyCommand nc %h %p',
-        'Match exec "touch ' + path.join(dir, 'exec-ran') + '"',
+        // ssh would run this for the second host (its originalhost matches first): refused, never run.
+        'Match originalhost 178.33.237.236 exec "touch ' + path.join(dir, 'exec-ran') + '"',
         '  User hacked',
         'Host *',
         '  IdentityAgent ~/agent.sock',
@@ -153,7 +154,12 @@ describe('ConfigStore', () => {
     })
     expect(first?.identityFiles).toEqual([path.join(dir, '.ssh/id_hv'), '/keys/cluster'])
     expect(first?.ignoredDirectives).toEqual(['ProxyCommand'])
+    expect(first?.refusal).toBeUndefined()
     expect(second).toMatchObject({ hostname: '178.33.237.236', port: 22, user: 'etalab' })
+    expect(second?.refusal).toMatchObject({
+      code: 'host.ssh-config',
+      details: { text: 'configMatchExec', params: { line: 9, alias: '178.33.237.236' } },
+    })
     // Match exec must never run a command from the user's ssh config.
     expect(fs.existsSync(path.join(dir, 'exec-ran'))).toBe(false)
   })
@@ -168,16 +174,21 @@ describe('ConfigStore', () => {
 })
 
 describe('ssh_config Include', () => {
-  it('inlines included files, relative to ~/.ssh, with globs', () => {
+  const cluster = parseClusterConfig({ ...validInput, hosts: [{ name: 'a', address: 'a' }] })
+  if (!cluster.ok) throw new Error('invalid test cluster')
+  const host = (address: string) => ({ name: address, address })
+
+  it('reads included files, relative to ~/.ssh, with globs, where the Include stands', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-home-'))
     fs.mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true })
-    fs.writeFileSync(path.join(home, '.ssh', 'config'), 'Include conf.d/*.conf\nHost b\n  User bee\n')
+    const config = path.join(home, '.ssh', 'config')
+    fs.writeFileSync(config, 'Include conf.d/*.conf\nHost b\n  User bee\n')
     fs.writeFileSync(path.join(home, '.ssh', 'conf.d', '10-a.conf'), 'Host a\n  User ay\n')
     fs.writeFileSync(path.join(home, '.ssh', 'conf.d', 'skip.txt'), 'Host c\n  User sea\n')
-    const text = readSshConfigText(path.join(home, '.ssh', 'config'), home)
-    expect(text).toContain('User ay')
-    expect(text).toContain('User bee')
-    expect(text).not.toContain('User sea')
+    const env = sshEnvironment(home)
+    expect(resolveHost(host('a'), cluster.config, config, env).user).toBe('ay')
+    expect(resolveHost(host('b'), cluster.config, config, env).user).toBe('bee')
+    expect(resolveHost(host('c'), cluster.config, config, env).user).toBe('etalab')
     fs.rmSync(home, { recursive: true, force: true })
   })
 
@@ -185,7 +196,13 @@ describe('ssh_config Include', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-home-'))
     fs.mkdirSync(path.join(home, '.ssh'))
     fs.writeFileSync(path.join(home, '.ssh', 'config'), 'Include config\n')
-    expect(() => readSshConfigText(path.join(home, '.ssh', 'config'), home)).toThrow(/nested deeper/)
+    const resolved = resolveHost(
+      host('a'),
+      cluster.config,
+      path.join(home, '.ssh', 'config'),
+      sshEnvironment(home),
+    )
+    expect(resolved.refusal?.message).toMatch(/Include nested deeper than 16/)
     fs.rmSync(home, { recursive: true, force: true })
   })
 })

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { parseClusterConfig, type ClusterConfig } from '../../../shared/config'
 import type { ConfigState } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
-import { readSshConfigText, resolveHost } from './ssh-config'
+import { resolveHost, sshEnvironment } from './ssh-config'
 
 export interface ConfigStoreOptions {
   /** The cluster file. */
@@ -91,22 +90,11 @@ export class ConfigStore {
     const parsed = parseClusterConfig(json)
     if (!parsed.ok) return this.invalid(parsed.problems)
     const config = parsed.config
-    const home = this.options.home ?? os.homedir()
-    let sshText = ''
-    const problems = []
-    if (config.ssh.useSshConfig) {
-      const sshConfigPath = this.options.sshConfigPath ?? path.join(home, '.ssh', 'config')
-      try {
-        sshText = readSshConfigText(sshConfigPath, home)
-      } catch (error) {
-        problems.push({
-          field: 'ssh.useSshConfig',
-          message: `~/.ssh/config could not be read: ${(error as Error).message}`,
-        })
-      }
-    }
-    const hosts = config.hosts.map((host) => resolveHost(host, config, sshText, home))
-    return { path: this.options.path, status: 'ok', config, problems, hosts }
+    const env = sshEnvironment(this.options.home)
+    // Read per host, as ssh does: a problem in the file refuses the hosts it concerns, with file and line.
+    const sshConfigPath = this.options.sshConfigPath ?? path.join(env.home, '.ssh', 'config')
+    const hosts = config.hosts.map((host) => resolveHost(host, config, sshConfigPath, env))
+    return { path: this.options.path, status: 'ok', config, problems: [], hosts }
   }
 
   private invalid(problems: ConfigState['problems']): ConfigState {

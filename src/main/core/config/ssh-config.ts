@@ -1,149 +1,137 @@
-import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
-import SSHConfig from 'ssh-config'
 import type { ClusterConfig, HostConfig } from '../../../shared/config'
 import type { ResolvedHost } from '../../../shared/contract'
+import type { ApiErrorData } from '../../../shared/errors'
+import { sshMessage } from '../../../shared/ssh-texts'
 import { expandHome } from '../paths'
+import { readOpenSshConfig, type SshConfigRefusal, type SshEnvironment } from './openssh-config'
 
 /**
- * Applies ~/.ssh/config to the cluster's hosts, as OpenSSH users expect. Parsing is done by the
- * maintained `ssh-config` package; this file adds what it leaves out (Include) and decides precedence:
- * a value set on the host in the cluster file > ~/.ssh/config > the cluster file's ssh defaults.
+ * Applies ~/.ssh/config to the cluster's hosts, as OpenSSH users expect. The file is read by
+ * openssh-config.ts exactly as `ssh -G` reads it (a focused reader: the `ssh-config` package kept
+ * keywords' case, had no Include scoping, no %-tokens and no Match evaluation, so it answered
+ * differently from ssh). This file decides precedence, as ssh does with its command line:
+ * a value set on the host in the cluster file (like -p, -l, -i) > ~/.ssh/config > the cluster file's
+ * ssh defaults (user, identityFile, knownHostsFile) > OpenSSH's defaults.
  */
 
-/** Directives the app applies. Anything else found for a host is reported as ignored. */
-export const SUPPORTED_DIRECTIVES = [
-  'HostName',
-  'User',
-  'Port',
-  'IdentityFile',
-  'IdentitiesOnly',
-  'IdentityAgent',
-  'ProxyJump',
-  'Include',
-] as const
+/** Directives the app applies (lower-case keywords). Anything else found for a host is reported. */
+const SUPPORTED_DIRECTIVES = new Set([
+  'hostname',
+  'user',
+  'port',
+  'identityfile',
+  'identitiesonly',
+  'identityagent',
+  'proxyjump',
+  'userknownhostsfile',
+  'globalknownhostsfile',
+  'stricthostkeychecking',
+])
 
 // Directives that do not change how the app connects, so listing them as "ignored" would be noise.
 const HARMLESS_DIRECTIVES = new Set([
-  'Host',
-  'ServerAliveInterval',
-  'ServerAliveCountMax',
-  'AddKeysToAgent',
-  'ForwardAgent',
-  'ForwardX11',
-  'Compression',
-  'LogLevel',
-  'StrictHostKeyChecking',
-  'UserKnownHostsFile',
-  'HashKnownHosts',
-  'ControlMaster',
-  'ControlPath',
-  'ControlPersist',
-  'SendEnv',
-  'SetEnv',
-  'UseKeychain',
+  'serveraliveinterval',
+  'serveralivecountmax',
+  'addkeystoagent',
+  'forwardagent',
+  'forwardx11',
+  'compression',
+  'loglevel',
+  'hashknownhosts',
+  'controlmaster',
+  'controlpath',
+  'controlpersist',
+  'sendenv',
+  'setenv',
+  'usekeychain',
+  'ignoreunknown',
 ])
 
-const MAX_INCLUDE_DEPTH = 16
-
-/** Reads an ssh_config file with its Include directives inlined (globs in the last path component). */
-export function readSshConfigText(file: string, home = os.homedir(), depth = 0): string {
-  if (depth > MAX_INCLUDE_DEPTH)
-    throw new Error(`ssh config: Include nested deeper than ${MAX_INCLUDE_DEPTH} at ${file}`)
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ''
-    throw error
-  }
-  return text
-    .split(/\r?\n/)
-    .map((line) => {
-      const match = /^\s*include\s+(.+)$/i.exec(line)
-      if (!match?.[1]) return line
-      return match[1]
-        .trim()
-        .split(/\s+/)
-        .flatMap((pattern) => expandIncludePattern(pattern, home))
-        .map((included) => readSshConfigText(included, home, depth + 1))
-        .join('\n')
-    })
-    .join('\n')
-}
-
-function expandIncludePattern(pattern: string, home: string): string[] {
-  const absolute = pattern.startsWith('~/')
-    ? expandHome(pattern, home)
-    : path.isAbsolute(pattern)
-      ? pattern
-      : path.join(home, '.ssh', pattern)
-  const dir = path.dirname(absolute)
-  const base = path.basename(absolute)
-  if (!/[*?]/.test(base)) return [absolute]
-  const regex = new RegExp(
-    `^${base
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  )
-  try {
-    return fs
-      .readdirSync(dir)
-      .filter((entry) => regex.test(entry))
-      .sort()
-      .map((entry) => path.join(dir, entry))
-  } catch {
-    return []
+/** Who the app runs as: the passwd home for `~` and %d, $HOME for Include (as ssh does). */
+export function sshEnvironment(home?: string, env: NodeJS.ProcessEnv = process.env): SshEnvironment {
+  const info = os.userInfo()
+  return {
+    home: home ?? info.homedir,
+    includeHome: home ?? env.HOME ?? info.homedir,
+    localUser: info.username,
+    thisHost: os.hostname(),
+    uid: info.uid,
+    env,
   }
 }
 
-type Computed = Record<string, string | string[] | undefined>
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value
+function refusalError(refusal: SshConfigRefusal): ApiErrorData {
+  return {
+    code: 'host.ssh-config',
+    message: refusal.message,
+    step: 'read ~/.ssh/config',
+    hint: refusal.hint,
+    details: {
+      text: refusal.text,
+      hintText: refusal.hintText,
+      params: refusal.params,
+      ...(refusal.problemText ? { problemText: refusal.problemText } : {}),
+    },
+  }
 }
 
+/**
+ * One cluster host as it will be reached. `sshConfigFile` is undefined when the cluster file says not
+ * to use ~/.ssh/config (OpenSSH's defaults still apply, e.g. the host name is lower-cased).
+ */
 export function resolveHost(
   host: HostConfig,
   cluster: ClusterConfig,
-  sshConfigText: string,
-  home = os.homedir(),
+  sshConfigFile: string | undefined,
+  env: SshEnvironment = sshEnvironment(),
 ): ResolvedHost {
-  const useSshConfig = cluster.ssh.useSshConfig && sshConfigText.trim() !== ''
-  // Match exec would run commands from the config file: never do that from the app.
-  const computed: Computed = useSshConfig
-    ? (SSHConfig.parse(sshConfigText).compute(host.address, { matchExec: false }) as Computed)
-    : {}
-  const fromSshConfig = Object.keys(computed).some((key) => key !== 'Host')
+  const files = cluster.ssh.useSshConfig && sshConfigFile ? [sshConfigFile] : []
+  const ssh = readOpenSshConfig(files, host.address, env, {
+    ...(host.port !== undefined ? { port: host.port } : {}),
+    ...(host.user !== undefined ? { user: host.user } : {}),
+    ...(host.identityFile !== undefined ? { identityFiles: [host.identityFile] } : {}),
+  })
+  const applied = ssh.applied
+  const clusterKey = cluster.ssh.identityFile
+  const configured = ssh.defaultIdentityFiles ? [] : ssh.identityFiles
+  // The cluster file's key comes after the config's, as a default; OpenSSH's ~/.ssh/id_* only when
+  // nothing at all is set (auth.ts offers those that exist).
+  const identityFiles = [...configured, ...(clusterKey ? [expandHome(clusterKey, env.home)] : [])]
 
-  const configFiles = (
-    computed.IdentityFile === undefined ? [] : ([] as string[]).concat(computed.IdentityFile)
-  ).map((file) => expandHome(file, home))
-  // Order matters: ssh2 tries keys in this order, like ssh tries -i before the config's files.
-  const identityFiles = [host.identityFile, ...configFiles, cluster.ssh.identityFile].filter(
-    (file): file is string => file !== undefined,
-  )
-
-  const portText = single(computed.Port)
   const resolved: ResolvedHost = {
     name: host.name,
-    hostname: single(computed.HostName) ?? host.address,
-    port: host.port ?? (portText ? Number.parseInt(portText, 10) : 22),
-    user: host.user ?? single(computed.User) ?? cluster.ssh.user,
-    identityFiles: [...new Set(identityFiles.map((file) => expandHome(file, home)))],
-    identitiesOnly: (single(computed.IdentitiesOnly) ?? 'no').toLowerCase() === 'yes',
-    fromSshConfig,
+    hostname: ssh.hostname,
+    port: ssh.port,
+    user: host.user ?? (applied.has('user') ? ssh.user : cluster.ssh.user),
+    identityFiles: [...new Set(identityFiles)],
+    identitiesOnly: ssh.identitiesOnly,
+    fromSshConfig: applied.size > 0,
     migrationAddress: host.migrationAddress ?? host.address,
-    ignoredDirectives: Object.keys(computed).filter(
-      (key) => !(SUPPORTED_DIRECTIVES as readonly string[]).includes(key) && !HARMLESS_DIRECTIVES.has(key),
-    ),
+    ignoredDirectives: [
+      ...[...applied]
+        .filter(([keyword]) => !SUPPORTED_DIRECTIVES.has(keyword) && !HARMLESS_DIRECTIVES.has(keyword))
+        .map(([, written]) => written),
+      ...ssh.unknownKeywords,
+    ],
   }
-  const agent = single(computed.IdentityAgent)
-  if (agent) resolved.identityAgent = expandHome(agent, home)
-  const jump = single(computed.ProxyJump)
-  if (jump && jump.toLowerCase() !== 'none') resolved.proxyJump = jump
+  if (ssh.identityAgent && ssh.identityAgent !== 'SSH_AUTH_SOCK') resolved.identityAgent = ssh.identityAgent
+  if (ssh.proxyJump) resolved.proxyJump = ssh.proxyJump
+  if (ssh.userKnownHostsSet) resolved.userKnownHostsFiles = ssh.userKnownHostsFiles
+  if (ssh.globalKnownHostsSet) resolved.globalKnownHostsFiles = ssh.globalKnownHostsFiles
+  if (ssh.strictHostKeyChecking !== 'ask') resolved.strictHostKeyChecking = ssh.strictHostKeyChecking
   if (host.gateway) resolved.gateway = host.gateway
+  if (ssh.refusal) resolved.refusal = refusalError(ssh.refusal)
+  else if (ssh.userKnownHostsSet && (ssh.userKnownHostsFiles[0] ?? '/dev/null') === '/dev/null') {
+    // Keys could be neither checked against nor kept: refused, never silently "not checked".
+    const params = { alias: host.address, value: ssh.userKnownHostsFiles[0] ?? 'none' }
+    resolved.refusal = {
+      code: 'host.ssh-config',
+      message: sshMessage('configKnownHostsNone', params),
+      step: 'read ~/.ssh/config',
+      hint: sshMessage('configFixHint', params),
+      details: { text: 'configKnownHostsNone', hintText: 'configFixHint', params },
+    }
+  }
   return resolved
 }

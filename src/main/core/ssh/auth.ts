@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import { OpenSSHAgent, createAgent, utils, type AnyAuthMethod, type BaseAgent, type ParsedKey } from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
+import { OPENSSH_DEFAULT_IDENTITY_FILES } from '../config/openssh-config'
+import { expandHome } from '../paths'
 
 /**
  * How the app proves who it is, like OpenSSH: the agent first (SSH_AUTH_SOCK or IdentityAgent), then
@@ -14,6 +15,8 @@ import { ApiError } from '../../../shared/errors'
 
 export interface AuthPlan {
   methods: AnyAuthMethod[]
+  /** How many keys the agent offered during this attempt (undefined: no agent, or not asked yet). */
+  agentKeys(): number | undefined
   /** Encrypted key files the user has not unlocked yet. */
   locked: string[]
   /** Key files that could not be used, with why. */
@@ -31,16 +34,25 @@ function isEncryptedKeyError(error: Error): boolean {
 
 /** OpenSSH's default identity files, used when nothing is configured. */
 function defaultIdentityFiles(home: string): string[] {
-  return ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk']
-    .map((name) => path.join(home, '.ssh', name))
+  // OpenSSH 9.2 lists id_xmss and id_dsa too but offers neither by default (XMSS is an experimental
+  // build option; ssh-dss is not in its PubkeyAcceptedAlgorithms): offering them would only add
+  // refused keys, each counted by fail2ban.
+  return OPENSSH_DEFAULT_IDENTITY_FILES.filter((file) => !/id_(xmss|dsa)$/.test(file))
+    .map((file) => expandHome(file, home))
     .filter((file) => fs.existsSync(file))
 }
 
-/** Only the agent's keys that are also identity files (IdentitiesOnly with an agent). */
-class FilteredAgent extends OpenSSHAgent {
+/**
+ * The agent as OpenSSH uses it: its keys that are also identity files first (so the configured key
+ * is the first refused or accepted, not the sixth), then the others, or with IdentitiesOnly none of
+ * the others. It counts what it offered, for the "too many keys" hint.
+ */
+class PlanAgent extends OpenSSHAgent {
+  offered: number | undefined
   constructor(
     socketPath: string,
-    private readonly allowed: Set<string>,
+    private readonly configured: Set<string>,
+    private readonly only: boolean,
   ) {
     super(socketPath)
   }
@@ -49,10 +61,13 @@ class FilteredAgent extends OpenSSHAgent {
       if (err) return cb(err)
       // The agent's keys are parsed public keys (ParsedKey at runtime).
       const parsed = (keys ?? []) as ParsedKey[]
-      cb(
-        undefined,
-        parsed.filter((key) => this.allowed.has(key.getPublicSSH().toString('base64'))),
-      )
+      const isConfigured = (key: ParsedKey) => this.configured.has(key.getPublicSSH().toString('base64'))
+      const ordered = [
+        ...parsed.filter(isConfigured),
+        ...(this.only ? [] : parsed.filter((key) => !isConfigured(key))),
+      ]
+      this.offered = ordered.length
+      cb(undefined, ordered)
     })
   }
 }
@@ -132,14 +147,16 @@ export class KeyStore {
     }
 
     const agentPath = host.identityAgent ?? this.env.SSH_AUTH_SOCK
+    let planAgent: PlanAgent | undefined
     if (agentPath && agentPath.toLowerCase() !== 'none') {
-      const agent: BaseAgent = host.identitiesOnly
-        ? new FilteredAgent(agentPath, publicKeys)
-        : (createAgent(agentPath) as BaseAgent)
+      // Pageant and Windows pipes keep ssh2's own agent classes.
+      const unixSocket = agentPath.startsWith('/')
+      if (unixSocket) planAgent = new PlanAgent(agentPath, publicKeys, host.identitiesOnly)
+      const agent: BaseAgent = planAgent ?? (createAgent(agentPath) as BaseAgent)
       methods.push({ type: 'agent', username, agent })
     }
     methods.push(...keyMethods)
-    return { methods, locked, problems }
+    return { methods, locked, problems, agentKeys: () => planAgent?.offered }
   }
 
   /** The public half of an encrypted key, from its .pub file (lets IdentitiesOnly pick it in the agent). */

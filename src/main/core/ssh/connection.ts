@@ -19,7 +19,9 @@ import {
   lookupHost,
   readKnownHosts,
   type HostKeyVerdict,
+  type KnownHostsFile,
 } from './known-hosts'
+import { sshMessage, type SshText, type SshTextParams } from '../../../shared/ssh-texts'
 import { EXEC_SLOTS, INTERACTIVE_SLOTS, Slots, type Release } from './slots'
 
 /**
@@ -31,8 +33,8 @@ import { EXEC_SLOTS, INTERACTIVE_SLOTS, Slots, type Release } from './slots'
 
 export interface ConnectionOptions {
   host: ResolvedHost
-  /** The user's known_hosts (accepted keys are appended here), then read-only global files. */
-  knownHostsFile: string
+  /** The user's known_hosts files (accepted keys are appended to the first), then read-only global files. */
+  knownHostsFiles: readonly string[]
   globalKnownHostsFiles: readonly string[]
   keys: KeyStore
   onState(state: HostState): void
@@ -58,7 +60,7 @@ export interface ConnectionStats {
 }
 
 // Statuses after which only the user may try again.
-const WAITS_FOR_USER: readonly HostStatus[] = [
+export const WAITS_FOR_USER: readonly HostStatus[] = [
   'auth-failed',
   'passphrase-needed',
   'key-unknown',
@@ -73,6 +75,8 @@ export class HostConnection {
   private retryTimer: NodeJS.Timeout | undefined
   private failuresInARow = 0
   private pendingHostKey: Buffer | undefined
+  /** known_hosts lines not used (OpenSSH ignores them too), shown with the host's state. */
+  private knownHostsSkipped: KnownHostsFile['skipped'] = []
   private readonly changes = new EventEmitter()
   private readonly execSlots = new Slots(EXEC_SLOTS)
   private readonly interactiveSlots = new Slots(INTERACTIVE_SLOTS)
@@ -89,8 +93,12 @@ export class HostConnection {
   get host(): ResolvedHost {
     return this.options.host
   }
+  /** Where accepted keys go: the first user known_hosts file, as with ssh. */
   get knownHostsFile(): string {
-    return this.options.knownHostsFile
+    return this.options.knownHostsFiles[0] ?? ''
+  }
+  get knownHostsFiles(): readonly string[] {
+    return this.options.knownHostsFiles
   }
   get current(): HostState {
     return this.state
@@ -163,7 +171,7 @@ export class HostConnection {
         hint: 'Connect again and compare the fingerprint shown with the one on the host.',
       })
     }
-    appendKnownHost(this.options.knownHostsFile, this.host.hostname, this.host.port, key)
+    appendKnownHost(this.knownHostsFile, this.host.hostname, this.host.port, key)
     this.pendingHostKey = undefined
     this.attempt()
   }
@@ -279,6 +287,11 @@ export class HostConnection {
     const host = this.host
     this.client?.end()
     this.client = undefined
+    if (host.refusal) {
+      // ~/.ssh/config says something the app will not do or cannot read: never contact the host.
+      this.setState({ status: 'unsupported', error: { ...host.refusal, host: this.name } })
+      return
+    }
     if (host.proxyJump) {
       this.setState({
         status: 'unsupported',
@@ -295,22 +308,27 @@ export class HostConnection {
       if (plan.locked.length > 0) return this.askPassphrase(plan.locked)
       this.setState({
         status: 'auth-failed',
-        error: this.error(
-          'host.auth-failed',
-          `No SSH key to offer to ${this.name}: no ssh-agent and no usable identity file${plan.problems.length ? ` (${plan.problems.join('; ')})` : ''}`,
-          'Set identityFile in the cluster file or IdentityFile in ~/.ssh/config, or start ssh-agent, then connect again.',
-        ),
+        error: this.textError('host.auth-failed', 'authNoKey', 'authNoKeyHint', {
+          host: this.name,
+          problems: plan.problems.length ? ` (${plan.problems.join('; ')})` : '',
+        }),
       })
       return
     }
 
-    const known = readKnownHosts([this.options.knownHostsFile, ...this.options.globalKnownHostsFiles])
+    const known = readKnownHosts([...this.options.knownHostsFiles, ...this.options.globalKnownHostsFiles])
+    this.knownHostsSkipped = known.skipped
     const lookup = lookupHost(known.entries, host.hostname, host.port)
     let hostKeyProblem: { verdict: HostKeyVerdict; key: Buffer } | undefined
     // The key known_hosts vouched for: shown in the host view, to compare with the host's console.
     let verifiedKey: HostState['hostKey']
     let lastError: (Error & { level?: string }) | undefined
     let ready = false
+    // Set once the first key is offered: from then on, a connection that ends before 'ready' is an
+    // authentication failure (sshd's "Too many authentication failures" is a disconnect), never
+    // retried by the app: fail2ban counts every refused key.
+    const offersBefore = this.stats.keyOffers
+    let authStarted = false
     const startedAt = performance.now()
 
     const client = new Client()
@@ -336,10 +354,25 @@ export class HostConnection {
       keepaliveInterval: this.options.keepaliveIntervalMs ?? 5000,
       keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
       // Each method is tried once, in order; then the connection fails (no retry).
-      authHandler: (_left, _partial, next) => next((methods.shift() ?? false) as AnyAuthMethod),
+      authHandler: (_left, _partial, next) => {
+        authStarted = true
+        next((methods.shift() ?? false) as AnyAuthMethod)
+      },
       hostVerifier: (key: Buffer) => {
         const verdict = lookup.verify(key)
         if (verdict.kind === 'known') {
+          verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
+          return true
+        }
+        // StrictHostKeyChecking accept-new (or no) in ~/.ssh/config: a new key is kept, as ssh does.
+        // A changed or revoked key is refused whatever the setting.
+        const strict = host.strictHostKeyChecking
+        if (
+          verdict.kind === 'unknown' &&
+          (strict === 'accept-new' || strict === 'no') &&
+          this.knownHostsFile
+        ) {
+          appendKnownHost(this.knownHostsFile, host.hostname, host.port, key)
           verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
           return true
         }
@@ -375,15 +408,26 @@ export class HostConnection {
       this.client = undefined
       if (this.closed) return
       if (hostKeyProblem) return this.refuseHostKey(hostKeyProblem.verdict, hostKeyProblem.key)
-      if (!ready && lastError?.level === 'client-authentication') {
-        if (plan.locked.length > 0) return this.askPassphrase(plan.locked)
+      const offers = this.stats.keyOffers - offersBefore
+      const refused = lastError?.level === 'client-authentication'
+      if (!ready && (refused || (authStarted && offers > 0))) {
+        if (refused && plan.locked.length > 0) return this.askPassphrase(plan.locked)
+        const agentKeys = plan.agentKeys() ?? 0
+        const params = {
+          user: host.user,
+          hostname: host.hostname,
+          host: this.name,
+          offers,
+          agentKeys,
+          reason: lastError?.message ?? 'connection closed',
+        }
         this.setState({
           status: 'auth-failed',
-          error: this.error(
+          error: this.textError(
             'host.auth-failed',
-            `${host.user}@${host.hostname} refused every key offered (${this.stats.keyOffers} offered so far)`,
-            `Check that the key is in ${host.user}'s authorized_keys on ${this.name}, then connect again. ` +
-              'Hyperdesk never retries by itself: the host bans an address after 6 failures (fail2ban).',
+            refused ? 'authRefused' : 'authDisconnected',
+            agentKeys > 1 && !host.identitiesOnly ? 'authManyKeysHint' : 'authHint',
+            params,
           ),
         })
         return
@@ -399,6 +443,20 @@ export class HostConnection {
   private refuseHostKey(verdict: HostKeyVerdict, key: Buffer): void {
     const hostKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
     const where = `${this.host.hostname}:${this.host.port}`
+    if (verdict.kind === 'unknown' && this.host.strictHostKeyChecking === 'yes') {
+      // StrictHostKeyChecking yes: ssh would refuse without asking; so does the app.
+      this.setState({
+        status: 'key-unknown',
+        hostKey,
+        error: this.textError('host.key-unknown', 'keyUnknownStrict', 'keyUnknownStrictHint', {
+          host: this.name,
+          where,
+          file: this.knownHostsFile,
+          ...hostKey,
+        }),
+      })
+      return
+    }
     if (verdict.kind === 'unknown') {
       this.pendingHostKey = key
       this.setState({
@@ -438,7 +496,7 @@ export class HostConnection {
         error: this.error(
           'host.key-changed',
           `The host key of ${this.name} (${where}) has changed: it now offers ${hostKey.type} ${hostKey.fingerprint}, but known_hosts has ${verdict.knownFingerprints.join(', ')}. Connection refused.`,
-          `This can be an attack. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R ${this.host.port === 22 ? this.host.hostname : `'[${this.host.hostname}]:${this.host.port}'`} -f ${this.options.knownHostsFile}) and connect again.`,
+          `This can be an attack. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R ${this.host.port === 22 ? this.host.hostname : `'[${this.host.hostname}]:${this.host.port}'`} -f ${this.knownHostsFile}) and connect again.`,
         ),
       })
     }
@@ -491,6 +549,17 @@ export class HostConnection {
       target: targetOf(this.host),
       since: change.status === this.state.status ? this.state.since : now(),
       ...(this.state.doctor ? { doctor: this.state.doctor } : {}),
+      ...(this.knownHostsSkipped.length > 0
+        ? {
+            knownHostsWarnings: this.knownHostsSkipped.map((skip) => ({
+              file: skip.file,
+              line: skip.line,
+              reason: skip.reason,
+              reasonText: skip.reasonText,
+              params: skip.params,
+            })),
+          }
+        : {}),
       ...change,
     }
     this.state = next
@@ -507,6 +576,14 @@ export class HostConnection {
 
   private error(code: string, message: string, hint: string): ApiErrorData {
     return { code, message, host: this.name, step: 'connect', hint }
+  }
+
+  /** An error whose sentences the window shows in its language (shared/ssh-texts.ts). */
+  private textError(code: string, text: SshText, hintText: SshText, params: SshTextParams): ApiErrorData {
+    return {
+      ...this.error(code, sshMessage(text, params), sshMessage(hintText, params)),
+      details: { text, hintText, params },
+    }
   }
 
   private unavailableError(): ApiError {

@@ -1,12 +1,19 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { utils } from 'ssh2'
+import { matchPatternList } from '../config/openssh-config'
+import { knownHostsReason, type KnownHostsReason } from '../../../shared/ssh-texts'
 
 /**
- * OpenSSH's known_hosts, read the way ssh reads it: plain and hashed (`|1|salt|hash`, HashKnownHosts)
- * host patterns, `[host]:port` for other ports, wildcards and negation, `@revoked` keys. `@cert-authority`
- * lines are skipped with a reason (the app does not verify host certificates), so a host known only
- * through a CA is treated as unknown and its key is shown for the user to check.
+ * OpenSSH's known_hosts, read the way ssh reads it (hostfile.c; checked against `ssh-keygen -l -F`):
+ * plain and hashed (`|1|salt|hash`, HashKnownHosts) host patterns, `[host]:port` for other ports,
+ * wildcards and negation, host names lower-cased before matching and hashing (ssh lower-cases the
+ * name it connects to), `@revoked` keys. A line ssh would not use (unknown marker, truncated line,
+ * malformed hash, unknown key type, a key that is not valid base64 of its type) is skipped with its
+ * reason, never trusted. `@cert-authority` lines are skipped with a reason too (the app does not
+ * verify host certificates), so a host known only through a CA is treated as unknown and its key is
+ * shown for the user to check.
  */
 
 export interface KnownHostEntry {
@@ -20,50 +27,104 @@ export interface KnownHostEntry {
   line: number
 }
 
+export interface SkippedLine {
+  file: string
+  line: number
+  /** English, for logs and diagnostics. */
+  reason: string
+  /** A KNOWN_HOSTS_REASONS key and its parameters, for the window's language. */
+  reasonText: KnownHostsReason
+  params: Record<string, string | number>
+}
+
 export interface KnownHostsFile {
   entries: KnownHostEntry[]
-  /** Lines that could not be used, with why (shown in diagnostics, never fatal). */
-  skipped: { file: string; line: number; reason: string }[]
+  /** Lines that could not be used, with why (shown with the host's state, never fatal). */
+  skipped: SkippedLine[]
+}
+
+// Keys ssh2 can parse: for these the blob itself is checked too.
+const PARSEABLE = new Set([
+  'ssh-rsa',
+  'ssh-dss',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+])
+// OpenSSH's key type names (sshkey.c), plain and certificates.
+const KEY_TYPES = new Set([
+  ...PARSEABLE,
+  'sk-ecdsa-sha2-nistp256@openssh.com',
+  'sk-ssh-ed25519@openssh.com',
+  'ssh-xmss@openssh.com',
+  'ssh-rsa-cert-v01@openssh.com',
+  'ssh-dss-cert-v01@openssh.com',
+  'ssh-ed25519-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp256-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp384-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp521-cert-v01@openssh.com',
+  'sk-ecdsa-sha2-nistp256-cert-v01@openssh.com',
+  'sk-ssh-ed25519-cert-v01@openssh.com',
+  'ssh-xmss-cert-v01@openssh.com',
+])
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+/** What is wrong with a key field, like sshkey_read (undefined: usable). */
+function keyProblem(
+  keyType: string,
+  keyBase64: string,
+): [KnownHostsReason, Record<string, string>] | undefined {
+  if (!KEY_TYPES.has(keyType)) return ['unknownKeyType', { keyType }]
+  if (!BASE64.test(keyBase64) || keyBase64.length % 4 !== 0) return ['badKey', {}]
+  const blob = Buffer.from(keyBase64, 'base64')
+  const actual = keyTypeOf(blob)
+  if (actual !== keyType) return ['typeMismatch', { keyType, actual }]
+  if (PARSEABLE.has(keyType) && utils.parseKey(`${keyType} ${keyBase64}`) instanceof Error)
+    return ['badKey', {}]
+  return undefined
+}
+
+/** A hashed host field must be |1|<base64 of 20 bytes>|… (extract_salt). */
+function hashProblem(hosts: string): boolean {
+  const [empty, magic, salt] = hosts.split('|')
+  if (empty !== '' || magic !== '1' || !salt || !BASE64.test(salt)) return true
+  return Buffer.from(salt, 'base64').length !== 20
 }
 
 export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostsFile {
   const entries: KnownHostEntry[] = []
   const skipped: KnownHostsFile['skipped'] = []
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim()
+  const skip = (line: number, reasonText: KnownHostsReason, params: Record<string, string> = {}) =>
+    skipped.push({ file, line, reason: knownHostsReason(reasonText, params), reasonText, params })
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '').replace(/^[ \t]+/, '')
+    const number = index + 1
     if (line === '' || line.startsWith('#')) return
-    const fields = line.split(/\s+/)
+    const fields = line.split(/[ \t]+/)
     let marker: KnownHostEntry['marker']
     if (fields[0]?.startsWith('@')) {
-      const name = fields.shift()
+      const name = fields.shift()!
       if (name === '@revoked') marker = 'revoked'
       else if (name === '@cert-authority') marker = 'cert-authority'
-      else {
-        skipped.push({ file, line: index + 1, reason: `unknown marker ${name}` })
-        return
-      }
+      else return skip(number, 'unknownMarker', { marker: name })
     }
     const [hosts, keyType, keyBase64] = fields
-    if (!hosts || !keyType || !keyBase64) {
-      skipped.push({ file, line: index + 1, reason: 'needs hosts, key type and key' })
-      return
-    }
-    if (marker === 'cert-authority') {
-      skipped.push({
-        file,
-        line: index + 1,
-        reason: '@cert-authority: host certificates are not supported; the host key itself is checked',
-      })
-      return
-    }
-    entries.push({ ...(marker ? { marker } : {}), hosts, keyType, keyBase64, file, line: index + 1 })
+    if (!hosts || !keyType || !keyBase64 || keyType.startsWith('#') || keyBase64.startsWith('#'))
+      return skip(number, 'missingFields')
+    if (hosts.startsWith('|') && hashProblem(hosts)) return skip(number, 'badHash')
+    const problem = keyProblem(keyType, keyBase64)
+    if (problem) return skip(number, problem[0], problem[1])
+    if (marker === 'cert-authority') return skip(number, 'certAuthority')
+    entries.push({ ...(marker ? { marker } : {}), hosts, keyType, keyBase64, file, line: number })
   })
   return { entries, skipped }
 }
 
-/** The name ssh looks up: `host` on port 22, `[host]:port` otherwise. */
+/** The name ssh looks up: the host lower-cased (ssh lower-cases it), `[host]:port` off port 22. */
 export function hostToken(hostname: string, port: number): string {
-  return port === 22 ? hostname : `[${hostname}]:${port}`
+  const host = hostname.toLowerCase()
+  return port === 22 ? host : `[${host}]:${port}`
 }
 
 function matchesHashed(field: string, token: string): boolean {
@@ -74,27 +135,11 @@ function matchesHashed(field: string, token: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
-function wildcardToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${body}$`, 'i')
-}
-
-/** Does this entry's host field name `hostname:port`? A negated pattern that matches wins. */
+/** Does this entry's host field name `hostname:port`? (match_hostname: a negated pattern wins.) */
 export function entryMatches(entry: Pick<KnownHostEntry, 'hosts'>, hostname: string, port: number): boolean {
   const token = hostToken(hostname, port)
   if (entry.hosts.startsWith('|')) return matchesHashed(entry.hosts, token)
-  let matched = false
-  for (const pattern of entry.hosts.split(',')) {
-    const negated = pattern.startsWith('!')
-    const body = negated ? pattern.slice(1) : pattern
-    if (!wildcardToRegExp(body).test(token)) continue
-    if (negated) return false
-    matched = true
-  }
-  return matched
+  return matchPatternList(token, entry.hosts, true)
 }
 
 /** OpenSSH's fingerprint: SHA256 of the key blob, base64 without padding. */
@@ -134,7 +179,8 @@ export function lookupHost(
     knownTypes: [...new Set(trusted.map((entry) => entry.keyType))],
     verify(keyBlob) {
       const base64 = keyBlob.toString('base64')
-      // @revoked applies whatever host it names, as in OpenSSH.
+      // @revoked applies whatever host it names: stricter than ssh, which applies it to the hosts the
+      // line names; a key revoked anywhere is never trusted here.
       const hit = revoked.find((entry) => entry.keyBase64 === base64)
       if (hit) return { kind: 'revoked', file: hit.file, line: hit.line }
       if (trusted.some((entry) => entry.keyBase64 === base64)) return { kind: 'known' }
@@ -156,7 +202,14 @@ export function readKnownHosts(files: readonly string[]): KnownHostsFile {
       text = fs.readFileSync(file, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
-      all.skipped.push({ file, line: 0, reason: `cannot be read: ${(error as Error).message}` })
+      const params = { error: (error as Error).message }
+      all.skipped.push({
+        file,
+        line: 0,
+        reason: knownHostsReason('unreadable', params),
+        reasonText: 'unreadable',
+        params,
+      })
       continue
     }
     const parsed = parseKnownHosts(text, file)

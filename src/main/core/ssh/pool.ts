@@ -1,8 +1,11 @@
 import os from 'node:os'
-import path from 'node:path'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
 import type { HostKeyPrompt, HostState, PassphrasePrompt } from '../../../shared/hosts'
+import {
+  OPENSSH_DEFAULT_GLOBAL_KNOWN_HOSTS,
+  OPENSSH_DEFAULT_USER_KNOWN_HOSTS,
+} from '../config/openssh-config'
 import { expandHome } from '../paths'
 import { KeyStore } from './auth'
 import { HostConnection, type ConnectionOptions } from './connection'
@@ -52,15 +55,25 @@ export class HostPool {
 
   /** Applies a (new) cluster file: unchanged hosts keep their connection, others are replaced. */
   async configure(settings: PoolSettings, connect = true): Promise<void> {
-    const knownHostsFile = expandHome(
-      settings.knownHostsFile ?? path.join(this.home, '.ssh', 'known_hosts'),
-      this.home,
-    )
+    // ~/.ssh/config's UserKnownHostsFile for the host, else the cluster file's knownHostsFile, else
+    // OpenSSH's two defaults. Accepted keys are appended to the first, as ssh does.
+    const userFiles = (host: ResolvedHost): string[] =>
+      host.userKnownHostsFiles ??
+      (settings.knownHostsFile
+        ? [expandHome(settings.knownHostsFile, this.home)]
+        : OPENSSH_DEFAULT_USER_KNOWN_HOSTS.map((file) => expandHome(file, this.home)))
+    const globalFiles = (host: ResolvedHost): readonly string[] =>
+      host.globalKnownHostsFiles ?? this.options.globalKnownHostsFiles ?? OPENSSH_DEFAULT_GLOBAL_KNOWN_HOSTS
     const wanted = new Map(settings.hosts.map((host) => [host.name, host]))
     const closing: Promise<void>[] = []
     for (const [name, connection] of this.connections) {
       const host = wanted.get(name)
-      if (host && sameTarget(host, connection.host) && connection.knownHostsFile === knownHostsFile) continue
+      if (
+        host &&
+        sameTarget(host, connection.host) &&
+        sameTarget(userFiles(host), connection.knownHostsFiles)
+      )
+        continue
       this.connections.delete(name)
       closing.push(connection.close())
     }
@@ -71,8 +84,8 @@ export class HostPool {
       const connection = new HostConnection({
         ...this.options.connection,
         host,
-        knownHostsFile,
-        globalKnownHostsFiles: this.options.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts'],
+        knownHostsFiles: userFiles(host),
+        globalKnownHostsFiles: globalFiles(host),
         keys: this.keys,
         onState: (state) => {
           // A replaced connection may still report while closing: only the current one speaks.
@@ -134,6 +147,6 @@ export class HostPool {
   }
 }
 
-function sameTarget(a: ResolvedHost, b: ResolvedHost): boolean {
+function sameTarget<T>(a: T, b: T): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
