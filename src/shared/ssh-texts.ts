@@ -57,6 +57,7 @@ function fill(template: string, params: SshTextParams): string {
 /** Why a known_hosts line is not used (OpenSSH ignores it too). */
 export const KNOWN_HOSTS_REASONS = {
   unknownMarker: 'unknown marker {{marker}}',
+  twoMarkers: 'only one marker is allowed on a line',
   missingFields: 'a line needs host patterns, a key type and a key',
   badHash: 'the hashed host name is not |1|salt|hash with a 20-byte salt and hash',
   unknownKeyType: 'unknown key type {{keyType}}',

@@ -108,6 +108,7 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostsF
       if (name === '@revoked') marker = 'revoked'
       else if (name === '@cert-authority') marker = 'cert-authority'
       else return skip(number, 'unknownMarker', { marker: name })
+      if (fields[0]?.startsWith('@')) return skip(number, 'twoMarkers')
     }
     const [hosts, keyType, keyBase64] = fields
     if (!hosts || !keyType || !keyBase64 || keyType.startsWith('#') || keyBase64.startsWith('#'))
