@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../../src/shared/ssh-texts'
+import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from '../../src/renderer/src/i18n/ssh-texts.fr'
 import {
   readOpenSshConfig,
   splitArguments,
@@ -266,5 +268,20 @@ describe('~/.ssh/config as `ssh -G` reads it', () => {
   it('splits arguments like OpenSSH (quotes, escapes, comments)', () => {
     expect(splitArguments(`a "b c" 'd e' f\\ g h\\"i # comment`)).toEqual(['a', 'b c', 'd e', 'f g', 'h"i'])
     expect(splitArguments('"unbalanced')).toBeUndefined()
+  })
+
+  it('has every SSH sentence in French, with the same placeholders', () => {
+    const placeholders = (sentence: string) =>
+      [...sentence.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
+    for (const [english, french] of [
+      [SSH_TEXTS, sshTextsFr],
+      [CONFIG_PROBLEMS, configProblemsFr],
+      [KNOWN_HOSTS_REASONS, knownHostsReasonsFr],
+    ] as [Record<string, string>, Record<string, string>][]) {
+      for (const [key, sentence] of Object.entries(english)) {
+        expect(french[key], key).toBeTruthy()
+        expect(placeholders(french[key]!), key).toEqual(placeholders(sentence))
+      }
+    }
   })
 })

@@ -59,6 +59,7 @@ export const en = {
     },
     connect: 'Connect',
     disconnect: 'Disconnect',
+    knownHostsWarnings: 'known_hosts lines not used (never trusted)',
     runDoctor: 'Check again',
     connectedIn: 'connected in {{ms}} ms',
     doctor: 'Host doctor',

@@ -61,6 +61,7 @@ export const fr: Messages = {
     },
     connect: 'Se connecter',
     disconnect: 'Se déconnecter',
+    knownHostsWarnings: 'Lignes de known_hosts non utilisées (jamais considérées comme sûres)',
     runDoctor: 'Vérifier à nouveau',
     connectedIn: 'connecté en {{ms}} ms',
     doctor: 'Diagnostic de l’hôte',

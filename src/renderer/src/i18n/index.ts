@@ -18,6 +18,8 @@ import { MIGRATION_CHECK_TEXTS } from '../../../shared/migration-checks'
 import { migrationChecksFr } from './migration-checks.fr'
 import { updatesEn } from './updates.en'
 import { updatesFr } from './updates.fr'
+import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../../../shared/ssh-texts'
+import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -53,6 +55,10 @@ export function initI18n(): void {
           ...updatesEn,
           // The pre-checks' sentences: English is the core's own table.
           migrationChecks: MIGRATION_CHECK_TEXTS,
+          // SSH settings, authentication and known_hosts sentences: the core's own tables.
+          sshTexts: SSH_TEXTS,
+          sshConfigProblems: CONFIG_PROBLEMS,
+          knownHostsReasons: KNOWN_HOSTS_REASONS,
         },
       },
       fr: {
@@ -66,6 +72,9 @@ export function initI18n(): void {
           ...consoleFr,
           ...updatesFr,
           migrationChecks: migrationChecksFr,
+          sshTexts: sshTextsFr,
+          sshConfigProblems: configProblemsFr,
+          knownHostsReasons: knownHostsReasonsFr,
         },
       },
     },

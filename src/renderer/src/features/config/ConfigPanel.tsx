@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
+import { sshSentence } from '../hosts/ssh-sentence'
 
 /** What the cluster file says, where it is, and what to fix in it. */
 export function ConfigPanel() {
@@ -84,6 +85,11 @@ export function ConfigPanel() {
                     </code>
                     {host.fromSshConfig && (
                       <span className="muted small"> ({t('config.fromSshConfig')})</span>
+                    )}
+                    {host.refusal && (
+                      <div className="warning small" data-testid="ssh-config-refusal">
+                        {sshSentence(t, host.refusal).message}
+                      </div>
                     )}
                     {host.ignoredDirectives.length > 0 && (
                       <div className="warning small">

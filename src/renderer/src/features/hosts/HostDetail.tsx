@@ -7,6 +7,7 @@ import { useHostsStore } from '../../store/hosts'
 import { useConsolesStore } from '../../store/consoles'
 import { useInventoryStore } from '../../store/inventory'
 import { HostErrors } from './HostErrors'
+import { sshSentence } from './ssh-sentence'
 import { HostGraphs } from './HostGraphs'
 import { HostOverview } from './HostOverview'
 import { HostStatus } from './HostStatus'
@@ -39,6 +40,7 @@ export function HostDetail({ host }: { host: string }) {
 
   if (!state) return null
   const report = state.doctor
+  const error = state.error ? sshSentence(t, state.error) : undefined
   return (
     <section className="panel" data-testid="host-detail">
       <div className="panel-title">
@@ -47,10 +49,29 @@ export function HostDetail({ host }: { host: string }) {
         </h1>
         <HostStatus status={state.status} />
       </div>
-      {state.error && state.status !== 'online' && (
+      {error && state.status !== 'online' && (
         <div className="host-error" role="status" data-testid="host-error">
-          <div>{state.error.message}</div>
-          {state.error.hint && <div className="muted small">{state.error.hint}</div>}
+          <div>{error.message}</div>
+          {error.hint && <div className="muted small">{error.hint}</div>}
+        </div>
+      )}
+      {state.knownHostsWarnings && (
+        <div className="warning small" data-testid="known-hosts-warnings">
+          <div>{t('hosts.knownHostsWarnings')}</div>
+          <ul>
+            {state.knownHostsWarnings.map((skip) => (
+              <li key={`${skip.file}:${skip.line}`}>
+                {t('sshTexts.knownHostsSkipped', {
+                  file: skip.file,
+                  line: skip.line,
+                  reason: t(`knownHostsReasons.${skip.reasonText}`, {
+                    ...skip.params,
+                    defaultValue: skip.reason,
+                  }),
+                })}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
       <div className="host-actions">

@@ -1,0 +1,61 @@
+import type { ConfigProblem, KnownHostsReason, SshText } from '../../../shared/ssh-texts'
+
+/** The SSH sentences in French: every key of shared/ssh-texts.ts, same placeholders. */
+export const sshTextsFr: Record<SshText, string> = {
+  configMatchExec:
+    '{{file}} ligne {{line}} : « Match exec » lancerait une commande pour {{alias}}. Hyperdesk ne lance jamais de commande venue de la configuration SSH.',
+  configMatchExecHint:
+    'Restreignez ce bloc Match par des critères « host » ou « originalhost » placés avant « exec », pour qu’il ne concerne pas {{alias}}, ou indiquez les valeurs de cet hôte dans le fichier du cluster.',
+  configMatchUnsupported:
+    '{{file}} ligne {{line}} : Hyperdesk ne comprend pas « Match {{criterion}} » et ne peut donc pas savoir si le bloc s’applique à {{alias}}.',
+  configInvalid: '{{file}} ligne {{line}} : {{problem}}. OpenSSH refuse aussi ce fichier.',
+  configIncludeLoop:
+    '{{file}} ligne {{line}} : Include imbriqués sur plus de {{depth}} fichiers (une boucle ?).',
+  configToken:
+    '{{file}} ligne {{line}} : {{keyword}} utilise « {{token}} », qu’OpenSSH ne remplace pas à cet endroit.',
+  configEnv: '{{file}} ligne {{line}} : {{keyword}} utilise ${{{name}}}, qui n’est pas défini.',
+  configTildeUser:
+    '{{file}} ligne {{line}} : {{keyword}} utilise « {{path}} » ; Hyperdesk ne développe que « ~/ » (votre propre dossier).',
+  configKnownHostsNone:
+    'UserKnownHostsFile vaut « {{value}} » pour {{alias}} dans ~/.ssh/config : Hyperdesk vérifie chaque clé d’hôte et a besoin d’un fichier known_hosts pour les garder.',
+  configFixHint: 'Corrigez ~/.ssh/config (ou le bloc de cet hôte), puis rechargez les réglages.',
+  authRefused: '{{user}}@{{hostname}} a refusé toutes les clés proposées (clés proposées : {{offers}}).',
+  authDisconnected:
+    '{{hostname}} a fermé la connexion pendant l’authentification, après {{offers}} clé(s) proposée(s) ({{reason}}).',
+  authNoKey:
+    'Aucune clé SSH à proposer à {{host}} : pas d’agent ssh et aucun fichier de clé utilisable{{problems}}.',
+  authHint:
+    'Vérifiez que la clé figure dans les authorized_keys de {{user}} sur {{host}}, puis reconnectez-vous. Hyperdesk ne réessaie jamais seul : chaque clé refusée compte pour fail2ban, qui bannit l’adresse au bout de quelques-unes.',
+  authManyKeysHint:
+    'L’agent ssh contient {{agentKeys}} clés et sshd s’arrête après quelques refus (MaxAuthTries), chacun compté par fail2ban : indiquez identityFile pour {{host}} dans le fichier du cluster, ou IdentityFile avec IdentitiesOnly yes dans ~/.ssh/config, pour ne proposer que la bonne clé. Puis reconnectez-vous.',
+  authNoKeyHint:
+    'Indiquez identityFile dans le fichier du cluster ou IdentityFile dans ~/.ssh/config, ou démarrez ssh-agent, puis reconnectez-vous.',
+  keyUnknownStrict:
+    '{{host}} ({{where}}) n’est pas dans known_hosts, et ~/.ssh/config fixe StrictHostKeyChecking yes pour lui : il présente {{type}} {{fingerprint}}.',
+  keyUnknownStrictHint:
+    'Vérifiez la clé sur la console de l’hôte, ajoutez-la à {{file}} (ou mettez StrictHostKeyChecking ask pour cet hôte), puis reconnectez-vous.',
+  knownHostsSkipped: '{{file}} ligne {{line}} ignorée : {{reason}}.',
+}
+
+export const configProblemsFr: Record<ConfigProblem, string> = {
+  noArgument: 'aucune valeur après {{keyword}}',
+  badQuotes: 'guillemets non refermés',
+  badPort: 'port invalide « {{value}} »',
+  badValue: '{{keyword}} n’accepte pas « {{value}} »',
+  extraArguments: 'valeurs en trop après {{keyword}}',
+  badMatch: 'condition Match invalide',
+  unreadable: 'impossible de lire {{path}} ({{error}})',
+}
+
+export const knownHostsReasonsFr: Record<KnownHostsReason, string> = {
+  unknownMarker: 'marqueur inconnu {{marker}}',
+  twoMarkers: 'un seul marqueur est permis par ligne',
+  missingFields: 'une ligne doit contenir des noms d’hôtes, un type de clé et une clé',
+  badHash: 'le nom haché n’est pas de la forme |1|sel|empreinte avec un sel et une empreinte de 20 octets',
+  unknownKeyType: 'type de clé inconnu {{keyType}}',
+  badKey: 'la clé n’est pas une clé publique SSH valide en base64',
+  typeMismatch: 'la clé est de type {{actual}}, pas {{keyType}}',
+  certAuthority:
+    'Hyperdesk ne vérifie pas les certificats d’hôte (@cert-authority) ; il vérifie la clé de l’hôte elle-même',
+  unreadable: 'le fichier ne peut pas être lu ({{error}})',
+}
