@@ -49,7 +49,7 @@ export interface CoreOptions {
   version: string
   /** Connect to every configured host as soon as the config is valid (default true). */
   autoConnect?: boolean
-  /** Read-only known_hosts files after the user's (default /etc/ssh/ssh_known_hosts). */
+  /** Read-only known_hosts files after the user's (default /etc/ssh/ssh_known_hosts and ssh_known_hosts2). */
   globalKnownHostsFiles?: readonly string[]
   /** Periodic inventory refresh (default 15 s). */
   inventoryPollMs?: number

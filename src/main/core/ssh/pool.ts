@@ -8,7 +8,7 @@ import {
 } from '../config/openssh-config'
 import { expandHome } from '../paths'
 import { KeyStore } from './auth'
-import { HostConnection, type ConnectionOptions } from './connection'
+import { HostConnection, WAITS_FOR_USER, type ConnectionOptions } from './connection'
 
 /**
  * Every configured hypervisor's connection, by host name. It follows the cluster file (hosts added,
@@ -101,7 +101,11 @@ export class HostPool {
       this.connections.set(host.name, connection)
       this.options.onState(connection.current)
     }
-    if (connect) for (const connection of this.connections.values()) connection.connect()
+    // A host that waits for the user (refused key, unknown host key…) is not tried again because the
+    // cluster file changed elsewhere: fail2ban counts every failed authentication.
+    if (connect)
+      for (const connection of this.connections.values())
+        if (!WAITS_FOR_USER.includes(connection.status)) connection.connect()
     this.watchForWake()
   }
 
