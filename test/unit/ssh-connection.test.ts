@@ -137,6 +137,68 @@ describe('host connection', () => {
   })
 })
 
+describe('~/.ssh/config host key settings and refusals', () => {
+  it('StrictHostKeyChecking accept-new keeps a new key and connects; a changed key is still refused', async () => {
+    await pool.configure({
+      hosts: [{ ...resolved(path.join(dir, 'id_good')), strictHostKeyChecking: 'no' }],
+      knownHostsFile: knownHosts(),
+    })
+    await until('online', () => status() === 'online')
+    expect(prompts).toEqual([])
+    expect(fs.readFileSync(knownHosts(), 'utf8')).toBe(`[127.0.0.1]:${sshd.port} ${hostKey.publicSSH}\n`)
+    await pool.close()
+    fs.writeFileSync(knownHosts(), `[127.0.0.1]:${sshd.port} ${newKeyPair().publicSSH}\n`)
+    pool = new HostPool({
+      home: dir,
+      globalKnownHostsFiles: [],
+      onState: (state) => states.push(state),
+      onHostKeyPrompt: (prompt) => prompts.push(prompt),
+      onPassphrasePrompt: () => undefined,
+    })
+    await pool.configure({
+      hosts: [{ ...resolved(path.join(dir, 'id_good')), strictHostKeyChecking: 'accept-new' }],
+      knownHostsFile: knownHosts(),
+    })
+    await until('key-changed', () => status() === 'key-changed')
+    expect(sshd.keyOffers).toHaveLength(1) // only the first, trusted-on-first-use connection
+  })
+
+  it('StrictHostKeyChecking yes refuses an unknown key without asking', async () => {
+    await pool.configure({
+      hosts: [{ ...resolved(path.join(dir, 'id_good')), strictHostKeyChecking: 'yes' }],
+      knownHostsFile: knownHosts(),
+    })
+    await until('key-unknown', () => status() === 'key-unknown')
+    expect(prompts).toEqual([])
+    expect(pool.list()[0]?.error).toMatchObject({
+      code: 'host.key-unknown',
+      details: { text: 'keyUnknownStrict', params: { fingerprint: fingerprint(hostKeyBlob()) } },
+    })
+    expect(() => pool.get('hv1').acceptHostKey(fingerprint(hostKeyBlob()))).toThrow(/no unknown host key/)
+    expect(fs.existsSync(knownHosts())).toBe(false)
+    expect(sshd.keyOffers).toEqual([])
+  })
+
+  it('never contacts a host that ~/.ssh/config refused (Match exec), even on the user’s retry', async () => {
+    const refusal = {
+      code: 'host.ssh-config',
+      message: '/home/u/.ssh/config line 3: "Match exec" would run a command for hv1.',
+      step: 'read ~/.ssh/config',
+    }
+    trustHost()
+    await pool.configure({
+      hosts: [{ ...resolved(path.join(dir, 'id_good')), refusal }],
+      knownHostsFile: knownHosts(),
+    })
+    await until('unsupported', () => status() === 'unsupported')
+    pool.get('hv1').connect()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(pool.list()[0]?.error).toMatchObject({ ...refusal, host: 'hv1' })
+    expect(pool.get('hv1').stats.connectAttempts).toBe(0)
+    expect(sshd.keyOffers).toEqual([])
+  })
+})
+
 describe('encrypted keys', () => {
   it('asks for the passphrase, refuses a wrong one locally, and connects with the right one', async () => {
     const { utils } = await import('ssh2')
