@@ -3,9 +3,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { resolveHost } from '../../src/main/core/config/ssh-config'
+import { parseClusterConfig, type ClusterConfig } from '../../src/shared/config'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../../src/shared/ssh-texts'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from '../../src/renderer/src/i18n/ssh-texts.fr'
+import { expandHome } from '../../src/main/core/paths'
 import {
+  OPENSSH_DEFAULT_USER_KNOWN_HOSTS,
   readOpenSshConfig,
   splitArguments,
   type OpenSshHost,
@@ -92,6 +96,16 @@ function install(fixture: string): { home: string; config: string; env: SshEnvir
   }
 }
 
+function cluster(user: string): ClusterConfig {
+  const parsed = parseClusterConfig({
+    version: 1,
+    ssh: { user },
+    hosts: [{ name: 'h', address: 'h' }],
+  })
+  if (!parsed.ok) throw new Error('invalid test cluster')
+  return parsed.config
+}
+
 const STRICT_G: Record<string, string> = { true: 'yes', false: 'no', ask: 'ask', 'accept-new': 'accept-new' }
 
 function fromSsh(g: Map<string, string[]>) {
@@ -159,6 +173,30 @@ describe('~/.ssh/config as `ssh -G` reads it', () => {
         expect(app.identityFiles, `${fixture.name} ${alias} identity files`).toEqual(
           app.identityFilesRaw.map((raw) => sshExpands(home, config, alias, raw)),
         )
+        // And what the connection uses (resolveHost: cluster file layered over the config; with the
+        // cluster's default user set to the local user, it must be exactly what ssh would use).
+        const effective = resolveHost({ name: 'h', address: alias }, cluster(me.username), config, env)
+        const ssh = fromSsh(g)
+        expect(
+          {
+            hostname: effective.hostname,
+            port: effective.port,
+            user: effective.user,
+            // Unset: the pool's default, OpenSSH's two files in the home directory.
+            userKnownHostsFiles:
+              effective.userKnownHostsFiles ??
+              OPENSSH_DEFAULT_USER_KNOWN_HOSTS.map((file) => expandHome(file, env.home)),
+            identitiesOnly: effective.identitiesOnly,
+          },
+          `${fixture.name} ${alias} resolved`,
+        ).toEqual({
+          hostname: ssh.hostname,
+          port: ssh.port,
+          user: ssh.user,
+          userKnownHostsFiles: ssh.userKnownHostsFiles,
+          identitiesOnly: ssh.identitiesOnly,
+        })
+        expect(effective.identityFiles).toEqual(app.defaultIdentityFiles ? [] : app.identityFiles)
         expect(app.certificateFiles.length).toBe((g.get('certificatefile') ?? []).length)
         expect(app.certificateFiles, `${fixture.name} ${alias} certificate files`).toEqual(
           (g.get('certificatefile') ?? []).map((raw) => sshExpands(home, config, alias, raw)),
