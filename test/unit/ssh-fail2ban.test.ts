@@ -116,7 +116,11 @@ beforeAll(async () => {
   authorize(outsider)
   // -D: stays in the foreground (its PID is ours to stop); -e would go to stderr, -E writes the log.
   sshd = spawn(SSHD, ['-D', '-f', path.join(dir, 'sshd_config'), '-E', log()], { stdio: 'ignore' })
-  await until('sshd listening', () => /Server listening on 127\.0\.0\.1 port/.test(sshdLog()))
+  await until('sshd listening', () => /Server listening on 127\.0\.0\.1 port/.test(sshdLog())).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}; sshd's log:\n${sshdLog()}`)
+    },
+  )
   agent = spawn('ssh-agent', ['-D', '-a', agentSocket()], { stdio: 'ignore' })
   await until('ssh-agent socket', () => fs.existsSync(agentSocket()))
   for (const key of keys)
