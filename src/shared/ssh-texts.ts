@@ -38,6 +38,26 @@ export const SSH_TEXTS = {
     '{{host}} ({{where}}) is not in known_hosts, and ~/.ssh/config sets StrictHostKeyChecking yes for it: it offers {{type}} {{fingerprint}}.',
   keyUnknownStrictHint:
     "Check the key on the host's console, add it to {{file}} (or set StrictHostKeyChecking ask for this host), then connect again.",
+  keyUnknown: '{{host}} ({{where}}) is not in known_hosts; it offers {{type}} {{fingerprint}}',
+  keyUnknownHint:
+    'Compare with the key on the host (ssh-keygen -lf /etc/ssh/ssh_host_{{shortType}}_key.pub) and accept it if it is the same.',
+  keyRevoked:
+    '{{host}} ({{where}}) offers {{type}} {{fingerprint}}, which is marked @revoked in {{file}}:{{line}}',
+  keyRevokedHint: 'Do not connect: give the host a new key and put its fingerprint in known_hosts.',
+  keyChanged:
+    'The host key of {{host}} ({{where}}) has changed: it now offers {{type}} {{fingerprint}}, but known_hosts has {{known}}. Connection refused.',
+  keyChangedHint:
+    'This can be an attack. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R {{name}} -f {{file}}) and connect again.',
+  keyChangedStrictNoHint:
+    'This can be an attack: Hyperdesk refuses a changed key even with StrictHostKeyChecking no. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R {{name}} -f {{file}}) and connect again.',
+  proxyJump: '{{host}} is reached through ProxyJump {{jump}}, which Hyperdesk does not support yet',
+  proxyJumpHint:
+    'Make the host reachable directly (or through a VPN), or remove ProxyJump for it from ~/.ssh/config.',
+  passphraseNeeded: '{{keys}}: encrypted, type the passphrase to use it',
+  passphraseHint: 'The decrypted key stays in memory until the app quits; the passphrase is not stored.',
+  offlineUnreachable: 'Cannot reach {{host}}: {{reason}}',
+  offlineLost: 'Connection to {{host}} lost: {{reason}}',
+  offlineHint: 'Hyperdesk retries by itself. Check that the host is up and that its sshd runs.',
   // known_hosts lines OpenSSH would not use: shown, never trusted.
   knownHostsSkipped: '{{file}} line {{line}} is not used: {{reason}}.',
 } as const

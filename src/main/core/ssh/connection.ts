@@ -295,11 +295,10 @@ export class HostConnection {
     if (host.proxyJump) {
       this.setState({
         status: 'unsupported',
-        error: this.error(
-          'host.unsupported-config',
-          `${this.name} is reached through ProxyJump ${host.proxyJump}, which Hyperdesk does not support yet`,
-          'Make the host reachable directly (or through a VPN), or remove ProxyJump for it from ~/.ssh/config.',
-        ),
+        error: this.textError('host.unsupported-config', 'proxyJump', 'proxyJumpHint', {
+          host: this.name,
+          jump: host.proxyJump,
+        }),
       })
       return
     }
@@ -433,9 +432,7 @@ export class HostConnection {
         return
       }
       const reason = lastError ? describeNetworkError(lastError) : 'the connection closed'
-      this.goOffline(
-        ready ? `Connection to ${this.name} lost: ${reason}` : `Cannot reach ${this.name}: ${reason}`,
-      )
+      this.goOffline(ready ? 'offlineLost' : 'offlineUnreachable', reason)
     })
     client.connect(config)
   }
@@ -462,11 +459,12 @@ export class HostConnection {
       this.setState({
         status: 'key-unknown',
         hostKey,
-        error: this.error(
-          'host.key-unknown',
-          `${this.name} (${where}) is not in known_hosts; it offers ${hostKey.type} ${hostKey.fingerprint}`,
-          `Compare with the key on the host (ssh-keygen -lf /etc/ssh/ssh_host_${hostKey.type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub) and accept it if it is the same.`,
-        ),
+        error: this.textError('host.key-unknown', 'keyUnknown', 'keyUnknownHint', {
+          host: this.name,
+          where,
+          ...hostKey,
+          shortType: hostKey.type.replace(/^ssh-/, '').replace(/-.*/, ''),
+        }),
       })
       this.options.onHostKeyPrompt({
         host: this.name,
@@ -480,11 +478,13 @@ export class HostConnection {
       this.setState({
         status: 'key-changed',
         hostKey,
-        error: this.error(
-          'host.key-revoked',
-          `${this.name} (${where}) offers ${hostKey.type} ${hostKey.fingerprint}, which is marked @revoked in ${verdict.file}:${verdict.line}`,
-          'Do not connect: give the host a new key and put its fingerprint in known_hosts.',
-        ),
+        error: this.textError('host.key-revoked', 'keyRevoked', 'keyRevokedHint', {
+          host: this.name,
+          where,
+          ...hostKey,
+          file: verdict.file,
+          line: verdict.line,
+        }),
       })
       return
     }
@@ -493,10 +493,18 @@ export class HostConnection {
         status: 'key-changed',
         hostKey,
         knownFingerprints: verdict.knownFingerprints,
-        error: this.error(
+        error: this.textError(
           'host.key-changed',
-          `The host key of ${this.name} (${where}) has changed: it now offers ${hostKey.type} ${hostKey.fingerprint}, but known_hosts has ${verdict.knownFingerprints.join(', ')}. Connection refused.`,
-          `This can be an attack. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R ${this.host.port === 22 ? this.host.hostname : `'[${this.host.hostname}]:${this.host.port}'`} -f ${this.knownHostsFile}) and connect again.`,
+          'keyChanged',
+          this.host.strictHostKeyChecking === 'no' ? 'keyChangedStrictNoHint' : 'keyChangedHint',
+          {
+            host: this.name,
+            where,
+            ...hostKey,
+            known: verdict.knownFingerprints.join(', '),
+            name: this.host.port === 22 ? this.host.hostname : `'[${this.host.hostname}]:${this.host.port}'`,
+            file: this.knownHostsFile,
+          },
         ),
       })
     }
@@ -506,16 +514,14 @@ export class HostConnection {
     this.setState({
       status: 'passphrase-needed',
       lockedKeys: [...locked],
-      error: this.error(
-        'host.passphrase-needed',
-        `${locked.join(', ')} ${locked.length > 1 ? 'are' : 'is'} encrypted: type the passphrase to use it`,
-        'The decrypted key stays in memory until the app quits; the passphrase is not stored.',
-      ),
+      error: this.textError('host.passphrase-needed', 'passphraseNeeded', 'passphraseHint', {
+        keys: locked.join(', '),
+      }),
     })
     for (const keyPath of locked) this.options.onPassphrasePrompt({ host: this.name, keyPath })
   }
 
-  private goOffline(message: string): void {
+  private goOffline(message: 'offlineLost' | 'offlineUnreachable', reason: string): void {
     const delays = this.options.backoffMs ?? DEFAULT_BACKOFF_MS
     const base = delays[Math.min(this.failuresInARow, delays.length - 1)] ?? 30000
     this.failuresInARow++
@@ -529,11 +535,7 @@ export class HostConnection {
     this.setState({
       status: 'offline',
       retryAt: new Date(Date.now() + delay).toISOString(),
-      error: this.error(
-        'host.offline',
-        message,
-        'Hyperdesk retries by itself. Check that the host is up and that its sshd runs.',
-      ),
+      error: this.textError('host.offline', message, 'offlineHint', { host: this.name, reason }),
     })
   }
 

@@ -34,6 +34,28 @@ export const sshTextsFr: Record<SshText, string> = {
     '{{host}} ({{where}}) n’est pas dans known_hosts, et ~/.ssh/config fixe StrictHostKeyChecking yes pour lui : il présente {{type}} {{fingerprint}}.',
   keyUnknownStrictHint:
     'Vérifiez la clé sur la console de l’hôte, ajoutez-la à {{file}} (ou mettez StrictHostKeyChecking ask pour cet hôte), puis reconnectez-vous.',
+  keyUnknown: '{{host}} ({{where}}) n’est pas dans known_hosts ; il présente {{type}} {{fingerprint}}',
+  keyUnknownHint:
+    'Comparez avec la clé sur l’hôte (ssh-keygen -lf /etc/ssh/ssh_host_{{shortType}}_key.pub) et acceptez-la si elle est identique.',
+  keyRevoked:
+    '{{host}} ({{where}}) présente {{type}} {{fingerprint}}, marquée @revoked dans {{file}}:{{line}}',
+  keyRevokedHint:
+    'Ne vous connectez pas : donnez une nouvelle clé à l’hôte et mettez son empreinte dans known_hosts.',
+  keyChanged:
+    'La clé de {{host}} ({{where}}) a changé : il présente maintenant {{type}} {{fingerprint}}, mais known_hosts contient {{known}}. Connexion refusée.',
+  keyChangedHint:
+    'Ce peut être une attaque. Si l’hôte a été réinstallé, vérifiez la nouvelle empreinte sur sa console, supprimez l’ancienne clé (ssh-keygen -R {{name}} -f {{file}}) et reconnectez-vous.',
+  keyChangedStrictNoHint:
+    'Ce peut être une attaque : Hyperdesk refuse une clé changée même avec StrictHostKeyChecking no. Si l’hôte a été réinstallé, vérifiez la nouvelle empreinte sur sa console, supprimez l’ancienne clé (ssh-keygen -R {{name}} -f {{file}}) et reconnectez-vous.',
+  proxyJump: '{{host}} est joint via ProxyJump {{jump}}, que Hyperdesk ne prend pas encore en charge',
+  proxyJumpHint:
+    'Rendez l’hôte joignable directement (ou via un VPN), ou retirez-lui ProxyJump dans ~/.ssh/config.',
+  passphraseNeeded: '{{keys}} : clé chiffrée, saisissez la phrase de passe pour l’utiliser',
+  passphraseHint:
+    'La clé déchiffrée reste en mémoire jusqu’à la fermeture de l’application ; la phrase de passe n’est pas conservée.',
+  offlineUnreachable: 'Impossible de joindre {{host}} : {{reason}}',
+  offlineLost: 'Connexion à {{host}} perdue : {{reason}}',
+  offlineHint: 'Hyperdesk réessaie seul. Vérifiez que l’hôte est démarré et que son sshd tourne.',
   knownHostsSkipped: '{{file}} ligne {{line}} ignorée : {{reason}}.',
 }
 
