@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   allPgsClean,
-  parseDf,
   parseHealthDetail,
   parseOsdFlags,
   parseOsdTree,
@@ -54,13 +53,7 @@ describe('Ceph parsers', () => {
     expect(health.checks[0]!.explanation).toMatch(/degraded/)
     // Unknown checks keep Ceph's own words rather than an invented explanation.
     expect(health.checks[1]!.explanation).toBe('a new check')
-    // Older layouts: overall_status, summary as a plain string.
-    expect(
-      parseHealthDetail({
-        overall_status: 'HEALTH_OK',
-        checks: { X: { severity: 'HEALTH_WARN', summary: 'x' } },
-      }),
-    ).toMatchObject({ status: 'HEALTH_OK', checks: [{ code: 'X', summary: 'x' }] })
+    // Older layouts (Luminous's compat fields, Jewel's refusal): test/unit/ceph-formats.test.ts.
   })
 
   it('puts each OSD under its CRUSH host and root, up/in and device class', () => {
@@ -130,28 +123,17 @@ describe('Ceph parsers', () => {
       { name: 'b', rank: 1, address: '10.0.0.2:6789', inQuorum: false, leader: false },
       { name: 'c', rank: 2, address: '10.0.0.3:6789', inQuorum: true, leader: false },
     ])
-    const df = parseDf({
-      stats: { total_bytes: 4000, total_used_raw_bytes: 100 },
-      pools: [
-        {
-          name: 'libvirt-ssd',
-          id: 1,
-          stats: { stored: 50, objects: 3, percent_used: 0.01, max_avail: 1000 },
-        },
-      ],
-    })
-    expect(df).toEqual({
-      totalBytes: 4000,
-      usedBytes: 100,
-      pools: [
-        { name: 'libvirt-ssd', id: 1, storedBytes: 50, objects: 3, percentUsed: 0.01, maxAvailBytes: 1000 },
-      ],
-    })
+    // pgmap and osdmap as Ceph 16 prints them in `ceph status` (the rest of it is not read).
+    const osdmap = { epoch: 36, num_osds: 4, num_up_osds: 4, num_in_osds: 4 }
     const clean = parsePgs({
+      fsid: 'cdf77098-b29d-4259-95d4-cae4515e6049',
+      osdmap,
       pgmap: { num_pgs: 17, pgs_by_state: [{ state_name: 'active+clean', count: 17 }] },
     })
     expect(allPgsClean(clean)).toBe(true)
     const degraded = parsePgs({
+      fsid: 'cdf77098-b29d-4259-95d4-cae4515e6049',
+      osdmap,
       pgmap: {
         num_pgs: 17,
         pgs_by_state: [
@@ -161,7 +143,7 @@ describe('Ceph parsers', () => {
       },
     })
     expect(allPgsClean(degraded)).toBe(false)
-    expect(allPgsClean(parsePgs({}))).toBe(false)
+    expect(allPgsClean({ total: 0, byState: [] })).toBe(false)
   })
 })
 

@@ -7,8 +7,13 @@ import type {
   PoolUsage,
   Privilege,
 } from '../../../shared/ceph'
-import { ApiError } from '../../../shared/errors'
 import type { RemoteRunner } from '../remote/runner'
+import { readCephDf } from './formats/ceph-df'
+import { readCephHealth } from './formats/ceph-health'
+import { readOsdDumpFlags, readOsdTree } from './formats/ceph-osd'
+import { readQuorum, readStatusPgs } from './formats/ceph-status'
+import { readShape } from './formats/errors'
+import { jsonValue } from './formats/json'
 
 /**
  * Reads the Ceph cluster's state with the configured (read-only) client: six `ceph … --format json`
@@ -16,37 +21,23 @@ import type { RemoteRunner } from '../remote/runner'
  * of other Ceph versions; fields missing on old versions become absent, never invented.
  */
 
-type Json = Record<string, unknown>
-
-/** `ceph … --format json` prints a leading newline on some versions; errors name host and step. */
+/**
+ * `ceph … --format json` as a value (a leading newline is fine); output that is not JSON is a
+ * `ceph.unknown-output` error naming the command, the host and the Ceph version.
+ */
 export async function cephJson(
   runner: RemoteRunner,
   host: string,
   args: readonly string[],
   signal?: AbortSignal,
-): Promise<Json> {
+): Promise<unknown> {
   const step = `ceph ${args.join(' ')}`
   const result = await runner.ceph(host, [...args, '--format', 'json'], {
     step,
     ...(signal ? { signal } : {}),
   })
-  try {
-    return JSON.parse(result.stdout.trim() || '{}') as Json
-  } catch {
-    throw new ApiError({
-      code: 'ceph.bad-output',
-      host,
-      step,
-      message: `${step} on ${host} did not print JSON: ${result.stdout.trim().slice(0, 200)}`,
-    })
-  }
+  return readShape(runner, host, 'ceph', () => jsonValue(result.stdout, step))
 }
-
-const num = (value: unknown, fallback = 0): number => (typeof value === 'number' ? value : fallback)
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
-const arr = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : [])
-const obj = (value: unknown): Json =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {}
 
 export function healthStatus(value: unknown): HealthStatus {
   return value === 'HEALTH_OK' || value === 'HEALTH_ERR' ? value : 'HEALTH_WARN'
@@ -80,53 +71,48 @@ const EXPLANATIONS: Record<string, string> = {
   PG_NOT_DEEP_SCRUBBED: 'Some data has not been deep-checked (deep scrub) recently.',
 }
 
-export function parseHealthDetail(json: Json): { status: HealthStatus; checks: HealthCheck[] } {
-  const checks = Object.entries(obj(json.checks)).map(([code, value]): HealthCheck => {
-    const check = obj(value)
-    const summary = str(obj(check.summary).message) ?? str(check.summary) ?? code
-    return {
-      code,
+export function parseHealthDetail(json: unknown): { status: HealthStatus; checks: HealthCheck[] } {
+  const { health } = readCephHealth(json)
+  return {
+    status: health.status,
+    checks: health.checks.map((check): HealthCheck => ({
+      code: check.code,
       severity: healthStatus(check.severity),
-      summary,
-      explanation: EXPLANATIONS[code] ?? summary,
-      detail: arr(check.detail)
-        .map((line) => str(line.message) ?? '')
-        .filter(Boolean),
-    }
-  })
-  return { status: healthStatus(json.status ?? json.overall_status), checks }
+      summary: check.summary,
+      explanation: EXPLANATIONS[check.code] ?? check.summary,
+      detail: check.detail.filter(Boolean),
+    })),
+  }
 }
 
 /** OSDs with their CRUSH host and root, from `osd tree` (a bucket's children are ids). */
-export function parseOsdTree(json: Json): Osd[] {
-  const nodes = arr(json.nodes)
-  const byId = new Map(nodes.map((node) => [num(node.id), node]))
+export function parseOsdTree(json: unknown): Osd[] {
+  const nodes = readOsdTree(json)
+  const byId = new Map(nodes.map((node) => [node.id, node]))
   const parent = new Map<number, number>()
-  for (const node of nodes) for (const child of arr(node.children)) parent.set(Number(child), num(node.id))
+  for (const node of nodes) for (const child of node.children ?? []) parent.set(child, node.id)
   const ancestor = (id: number, type: string): string | undefined => {
     for (let current = parent.get(id); current !== undefined; current = parent.get(current)) {
       const node = byId.get(current)
-      if (node?.type === type) return str(node.name)
+      if (node?.type === type) return node.name
     }
     return undefined
   }
   return nodes
     .filter((node) => node.type === 'osd')
     .map((node): Osd => {
-      const id = num(node.id)
-      const host = ancestor(id, 'host')
-      const root = ancestor(id, 'root')
-      const deviceClass = str(node.device_class)
-      const reweight = num(node.reweight)
+      const host = ancestor(node.id, 'host')
+      const root = ancestor(node.id, 'root')
+      const reweight = node.reweight ?? 0
       return {
-        id,
-        name: str(node.name) ?? `osd.${id}`,
+        id: node.id,
+        name: node.name,
         ...(host ? { host } : {}),
         ...(root ? { root } : {}),
-        ...(deviceClass ? { deviceClass } : {}),
+        ...(node.device_class ? { deviceClass: node.device_class } : {}),
         up: node.status === 'up',
         in: reweight > 0,
-        crushWeight: num(node.crush_weight),
+        crushWeight: node.crush_weight ?? 0,
         reweight,
       }
     })
@@ -136,55 +122,25 @@ export function parseOsdTree(json: Json): Osd[] {
 /** Flags an admin sets; the OSD map's permanent feature flags (sortbitwise…) are not news. */
 const INTERNAL_FLAGS = new Set(['sortbitwise', 'recovery_deletes', 'purged_snapdirs', 'pglog_hardlimit'])
 
-export function parseOsdFlags(json: Json): { flags: string[]; groupFlags: CephStatus['groupFlags'] } {
-  const set = Array.isArray(json.flags_set)
-    ? (json.flags_set as unknown[]).map(String)
-    : (str(json.flags) ?? '').split(',').filter(Boolean)
-  const groupFlags = Object.entries(obj(json.crush_node_flags))
-    .map(([node, flags]) => ({ node, flags: Array.isArray(flags) ? flags.map(String) : [] }))
-    .filter((entry) => entry.flags.length > 0)
-  return { flags: set.filter((flag) => !INTERNAL_FLAGS.has(flag)).sort(), groupFlags }
-}
-
-export function parseQuorum(json: Json): Monitor[] {
-  const quorum = new Set(arr(json.quorum_names).map(String))
-  const leader = str(json.quorum_leader_name)
-  return arr(obj(json.monmap).mons).map((mon): Monitor => ({
-    name: str(mon.name) ?? '?',
-    rank: num(mon.rank),
-    address: (str(mon.public_addr) ?? str(mon.addr) ?? '').replace(/\/\d+$/, ''),
-    inQuorum: quorum.has(str(mon.name) ?? ''),
-    leader: mon.name === leader,
-  }))
-}
-
-export function parseDf(json: Json): { pools: PoolUsage[]; totalBytes: number; usedBytes: number } {
-  const stats = obj(json.stats)
-  const pools = arr(json.pools).map((pool): PoolUsage => {
-    const s = obj(pool.stats)
-    return {
-      name: str(pool.name) ?? '?',
-      id: num(pool.id),
-      storedBytes: num(s.stored, num(s.bytes_used)),
-      objects: num(s.objects),
-      percentUsed: num(s.percent_used),
-      maxAvailBytes: num(s.max_avail),
-    }
-  })
+export function parseOsdFlags(json: unknown): { flags: string[]; groupFlags: CephStatus['groupFlags'] } {
+  const { flags } = readOsdDumpFlags(json)
   return {
-    pools,
-    totalBytes: num(stats.total_bytes),
-    usedBytes: num(stats.total_used_raw_bytes, num(stats.total_used_bytes)),
+    flags: flags.flags.filter((flag) => !INTERNAL_FLAGS.has(flag)).sort(),
+    groupFlags: flags.groupFlags.filter((entry) => entry.flags.length > 0),
   }
 }
 
-export function parsePgs(json: Json): CephStatus['pgs'] {
-  const pgmap = obj(json.pgmap)
-  const byState = arr(pgmap.pgs_by_state).map((entry) => ({
-    state: str(entry.state_name) ?? '?',
-    count: num(entry.count),
-  }))
-  return { total: num(pgmap.num_pgs), byState }
+export function parseQuorum(json: unknown): Monitor[] {
+  return readQuorum(json)
+}
+
+export function parseDf(json: unknown): { pools: PoolUsage[]; totalBytes: number; usedBytes: number } {
+  return readCephDf(json).df
+}
+
+export function parsePgs(json: unknown): CephStatus['pgs'] {
+  const { total, byState } = readStatusPgs(json)
+  return { total, byState }
 }
 
 /** Every PG active+clean (and at least one PG): data fully replicated, safe to go on. */
@@ -210,20 +166,22 @@ export async function readCephStatus(
     call(['quorum_status']),
     call(['df']),
   ])
-  const { status: overall, checks } = parseHealthDetail(health)
-  const fsid = str(status.fsid)
-  return {
-    host,
-    readAs,
-    fetchedAt: Date.now(),
-    ...(fsid ? { fsid } : {}),
-    health: overall,
-    checks,
-    ...parseOsdFlags(dump),
-    osds: parseOsdTree(tree),
-    monitors: parseQuorum(quorum),
-    ...parseDf(df),
-    pgs: parsePgs(status),
-    privilege,
-  }
+  return readShape(runner, host, 'ceph', () => {
+    const { status: overall, checks } = parseHealthDetail(health)
+    const { fsid } = readStatusPgs(status)
+    return {
+      host,
+      readAs,
+      fetchedAt: Date.now(),
+      fsid,
+      health: overall,
+      checks,
+      ...parseOsdFlags(dump),
+      osds: parseOsdTree(tree),
+      monitors: parseQuorum(quorum),
+      ...parseDf(df),
+      pgs: parsePgs(status),
+      privilege,
+    }
+  })
 }

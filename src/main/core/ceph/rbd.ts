@@ -1,6 +1,11 @@
 import { ApiError } from '../../../shared/errors'
 import { isValidName } from '../../../shared/names'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
+import { readShape } from './formats/errors'
+import { parseRbdDu, parseRbdInfo, parseRbdLsLong } from './formats/rbd-image'
+import { parseRbdLocks } from './formats/rbd-locks'
+import { parseRbdSnapList, parseSnapshotProtection } from './formats/rbd-snapshots'
+import { parseRbdStatus } from './formats/rbd-status'
 
 /**
  * The `rbd` calls the VM guards need, run on a hypervisor as the configured Ceph client. Output is
@@ -29,19 +34,6 @@ export function imageSpec({ pool, image }: RbdImageRef): string {
   return `${pool}/${image}`
 }
 
-function parseJson<T>(text: string, host: string, step: string): T {
-  try {
-    return JSON.parse(text.trim() || 'null') as T
-  } catch {
-    throw new ApiError({
-      code: 'rbd.bad-output',
-      host,
-      step,
-      message: `rbd printed something that is not JSON: ${text.slice(0, 200)}`,
-    })
-  }
-}
-
 /** Runs as the configured Ceph client with the monitor timeouts (see RemoteRunner.rbd). */
 export class Rbd {
   constructor(private readonly runner: RemoteRunner) {}
@@ -50,43 +42,20 @@ export class Rbd {
     return this.runner.rbd(host, args, options)
   }
 
-  /** Clients that have the image open (a running QEMU is one). */
+  /** Clients that have the image open (a running QEMU is one), as every supported release prints them. */
   async watchers(host: string, ref: RbdImageRef): Promise<Watcher[]> {
     const step = `rbd status ${imageSpec(ref)}`
     const result = await this.run(host, ['status', imageSpec(ref), '--format', 'json'], { step })
-    const parsed = parseJson<{ watchers?: Array<{ address?: string; client?: number }> }>(
-      result.stdout,
-      host,
-      step,
-    )
-    return (parsed?.watchers ?? []).map((watcher) => ({
-      address: watcher.address ?? '?',
-      ...(watcher.client !== undefined ? { client: watcher.client } : {}),
-    }))
+    const { watchers } = await readShape(this.runner, host, 'rbd', () => parseRbdStatus(result.stdout, step))
+    return watchers.map((watcher) => ({ address: watcher.address, client: watcher.client }))
   }
 
+  /** Advisory locks: an object keyed by lock id (Luminous) or a list (Mimic and later). */
   async locks(host: string, ref: RbdImageRef): Promise<ImageLock[]> {
     const step = `rbd lock ls ${imageSpec(ref)}`
     const result = await this.run(host, ['lock', 'ls', imageSpec(ref), '--format', 'json'], { step })
-    const parsed = parseJson<unknown>(result.stdout, host, step)
-    // Pacific and later print a list; older releases an object keyed by lock id.
-    if (Array.isArray(parsed)) {
-      return parsed.map((lock: { id?: string; locker?: string; address?: string }) => ({
-        id: lock.id ?? '',
-        locker: lock.locker ?? '',
-        ...(lock.address ? { address: lock.address } : {}),
-      }))
-    }
-    if (parsed && typeof parsed === 'object') {
-      return Object.entries(parsed as Record<string, { locker?: string; address?: string }>).map(
-        ([id, lock]) => ({
-          id,
-          locker: lock.locker ?? '',
-          ...(lock.address ? { address: lock.address } : {}),
-        }),
-      )
-    }
-    return []
+    const { locks } = await readShape(this.runner, host, 'rbd', () => parseRbdLocks(result.stdout, step))
+    return locks
   }
 
   /**
@@ -148,70 +117,79 @@ export interface SnapshotEntry {
   createdAt?: string
 }
 
-/** rbd prints booleans as "true"/"false" strings in some places (snapshot "protected"). */
-function truthy(value: unknown): boolean {
-  return value === true || value === 'true'
-}
-
 /** Read-only calls for the storage view; one rbd process each, JSON output. */
 export class RbdReader {
   constructor(private readonly runner: RemoteRunner) {}
 
-  private async json<T>(host: string, args: string[], step: string, options: RunOptions = {}): Promise<T> {
+  private async output<T>(
+    host: string,
+    args: string[],
+    step: string,
+    parse: (text: string) => T,
+    options: RunOptions = {},
+  ): Promise<T> {
     const result = await this.runner.rbd(host, [...args, '--format', 'json'], { step, ...options })
-    return parseJson<T>(result.stdout, host, step)
+    return readShape(this.runner, host, 'rbd', () => parse(result.stdout))
   }
 
   /** Every image of a pool with its size and snapshots, in one call (`rbd ls -l`). */
   async pool(host: string, pool: string): Promise<PoolEntry[]> {
     if (!isValidName(pool))
       throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid pool ${JSON.stringify(pool)}` })
-    type Row = { image?: string; size?: number; snapshot?: string; protected?: unknown }
-    const rows = (await this.json<Row[] | null>(host, ['ls', '-l', pool], `rbd ls -l ${pool}`)) ?? []
+    const step = `rbd ls -l ${pool}`
+    // An empty pool prints nothing at all on some releases.
+    const rows = await this.output(host, ['ls', '-l', pool], step, (text) =>
+      text.trim() === '' ? [] : parseRbdLsLong(text, step),
+    )
     const byName = new Map<string, PoolEntry>()
     for (const row of rows) {
-      if (!row.image) continue
       let entry = byName.get(row.image)
       if (!entry) {
         entry = { image: row.image, sizeBytes: 0, snapshots: [] }
         byName.set(row.image, entry)
       }
-      if (row.snapshot)
+      if (row.snapshot !== undefined)
         entry.snapshots.push({
           name: row.snapshot,
-          sizeBytes: row.size ?? 0,
-          protected: truthy(row.protected),
+          sizeBytes: row.sizeBytes,
+          protected: row.protected ?? false,
         })
-      else entry.sizeBytes = row.size ?? 0
+      else entry.sizeBytes = row.sizeBytes
     }
     return [...byName.values()]
   }
 
   async info(host: string, ref: RbdImageRef): Promise<ImageInfo> {
     const step = `rbd info ${imageSpec(ref)}`
-    const info = await this.json<{ size?: number; features?: string[]; create_timestamp?: string }>(
-      host,
-      ['info', imageSpec(ref)],
-      step,
-    )
-    return {
-      sizeBytes: info?.size ?? 0,
-      features: info?.features ?? [],
-      ...(info?.create_timestamp ? { createdAt: info.create_timestamp } : {}),
-    }
+    return this.output(host, ['info', imageSpec(ref)], step, (text) => parseRbdInfo(text, step))
   }
 
-  /** Snapshots with their creation dates (`rbd ls -l` has no dates). */
+  /**
+   * Snapshots with their dates and protection. Releases whose `snap ls` does not say whether a
+   * snapshot is protected (Luminous, Mimic) are asked per snapshot with `rbd info IMAGE@SNAP`.
+   */
   async snapshots(host: string, ref: RbdImageRef): Promise<SnapshotEntry[]> {
     const step = `rbd snap ls ${imageSpec(ref)}`
-    type Row = { name?: string; size?: number; protected?: unknown; timestamp?: string }
-    const rows = (await this.json<Row[] | null>(host, ['snap', 'ls', imageSpec(ref)], step)) ?? []
-    return rows.map((row) => ({
-      name: row.name ?? '',
-      sizeBytes: row.size ?? 0,
-      protected: truthy(row.protected),
-      ...(row.timestamp ? { createdAt: row.timestamp } : {}),
-    }))
+    const { snapshots } = await this.output(host, ['snap', 'ls', imageSpec(ref)], step, (text) =>
+      parseRbdSnapList(text, step),
+    )
+    const out: SnapshotEntry[] = []
+    for (const snapshot of snapshots) {
+      const isProtected = snapshot.protected ?? (await this.snapshotProtected(host, ref, snapshot.name))
+      out.push({
+        name: snapshot.name,
+        sizeBytes: snapshot.sizeBytes,
+        protected: isProtected,
+        ...(snapshot.createdAt ? { createdAt: snapshot.createdAt } : {}),
+      })
+    }
+    return out
+  }
+
+  private snapshotProtected(host: string, ref: RbdImageRef, snapshot: string): Promise<boolean> {
+    const spec = `${imageSpec(ref)}@${snapshot}`
+    const step = `rbd info ${spec}`
+    return this.output(host, ['info', spec], step, (text) => parseSnapshotProtection(text, step))
   }
 
   /**
@@ -220,14 +198,20 @@ export class RbdReader {
    */
   async usedBytes(host: string, ref: RbdImageRef, options: RunOptions = {}): Promise<number> {
     const step = `rbd du ${imageSpec(ref)}`
-    const du = await this.json<{ images?: Array<{ name?: string; snapshot?: string; used_size?: number }> }>(
+    const used = await this.output(
       host,
       ['du', imageSpec(ref)],
       step,
+      (text) => parseRbdDu(text, step, ref.image),
       options,
     )
-    // Snapshots are listed too; the image's own line is the one without a snapshot name.
-    const own = (du?.images ?? []).find((row) => row.name === ref.image && !row.snapshot)
-    return own?.used_size ?? 0
+    if (used === undefined)
+      throw new ApiError({
+        code: 'rbd.bad-output',
+        host,
+        step,
+        message: `${step} on ${host} did not list the image ${ref.image} itself.`,
+      })
+    return used
   }
 }

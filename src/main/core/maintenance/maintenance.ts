@@ -2,7 +2,9 @@ import crypto from 'node:crypto'
 import { ApiError } from '../../../shared/errors'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../shared/maintenance'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
-import { allPgsClean, cephJson, parsePgs } from '../ceph/health'
+import { allPgsClean, cephJson } from '../ceph/health'
+import { readShape } from '../ceph/formats/errors'
+import { readStatusPgs } from '../ceph/formats/ceph-status'
 import type { JobContext } from '../jobs/job-manager'
 import { planMaintenance, type MaintenanceContext } from './precheck'
 import type { MaintenanceStore } from './store'
@@ -533,11 +535,9 @@ export class Maintenance {
       aborted(context.signal, record.host, 'wait for the PGs')
       const on = cephHost(this.deps)
       const status = await cephJson(this.deps.runner, on, ['status'], context.signal)
-      const pgs = parsePgs(status)
-      const osdmap = (status.osdmap ?? {}) as Record<string, unknown>
-      const osds = (osdmap.osdmap as Record<string, unknown> | undefined) ?? osdmap
-      const up = Number(osds.num_up_osds ?? 0)
-      const all = Number(osds.num_osds ?? 0)
+      const read = await readShape(this.deps.runner, on, 'ceph', () => readStatusPgs(status))
+      const pgs = { total: read.total, byState: read.byState }
+      const { up, total: all } = read.osds
       const states = pgs.byState.map((entry) => `${entry.count} ${entry.state}`).join(', ')
       if (allPgsClean(pgs) && up === all) {
         step.message = `All ${pgs.total} PGs active+clean, ${up}/${all} OSDs up (read on ${on}).`

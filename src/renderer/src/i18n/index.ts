@@ -20,6 +20,8 @@ import { updatesEn } from './updates.en'
 import { updatesFr } from './updates.fr'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../../../shared/ssh-texts'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
+import { FORMAT_ERROR_TEXTS } from '../../../shared/format-errors'
+import { formatErrorsFr } from './format-errors.fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -59,6 +61,7 @@ export function initI18n(): void {
           sshTexts: SSH_TEXTS,
           sshConfigProblems: CONFIG_PROBLEMS,
           knownHostsReasons: KNOWN_HOSTS_REASONS,
+          formatErrors: FORMAT_ERROR_TEXTS,
         },
       },
       fr: {
@@ -75,6 +78,7 @@ export function initI18n(): void {
           sshTexts: sshTextsFr,
           sshConfigProblems: configProblemsFr,
           knownHostsReasons: knownHostsReasonsFr,
+          formatErrors: formatErrorsFr,
         },
       },
     },

@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { CephShapeError, excerpt, jsonTrees, readFamilies, valueOf } from './json'
+
+/**
+ * `ceph osd blocklist ls --format json` (Pacific and later; `ceph osd blacklist ls` before Pacific,
+ * same JSON): an array of `{"addr": "IP:PORT/NONCE", "until": "…"}`. Pacific 16.2.15 (lab) prints the
+ * array and then a second, empty one (`[…][]`): the values are read in order and concatenated.
+ */
+
+export interface BlocklistEntry {
+  address: string
+  until: string
+}
+
+/** The word for the command in a release: `blacklist` before Pacific (16), `blocklist` from it on. */
+export function blocklistWord(cephMajor: number): 'blocklist' | 'blacklist' {
+  return cephMajor >= 16 ? 'blocklist' : 'blacklist'
+}
+
+const EntrySchema = z.object({ addr: z.string(), until: z.string() })
+
+export function parseBlocklist(text: string, command: string): BlocklistEntry[] {
+  const trees = jsonTrees(text, command)
+  if (trees.some((tree) => tree.type !== 'array'))
+    throw new CephShapeError(command, ['expected JSON arrays'], excerpt(text))
+  const rows = trees.flatMap((tree) => valueOf(tree) as unknown[])
+  const { data } = readFamilies(
+    rows,
+    [{ family: 'luminous-tentacle', schema: z.array(EntrySchema) }],
+    command,
+    text,
+  )
+  return data.map((entry) => ({ address: entry.addr, until: entry.until }))
+}

@@ -1,0 +1,81 @@
+import { ApiError } from '../../../../shared/errors'
+import { formatErrorMessage, type FormatErrorParams } from '../../../../shared/format-errors'
+import type { RemoteRunner } from '../../remote/runner'
+import { CephShapeError } from './json'
+
+/**
+ * Turns a CephShapeError into the error the user reads: which command, on which host, which Ceph
+ * version printed it (asked of the host only now, when it matters), and why no release family fits.
+ * `rbd` formats its own output, so its client version is the one named; `ceph` output comes from
+ * the monitors and managers, so their versions (`ceph version`) are asked first.
+ */
+export async function shapeFailure(
+  error: CephShapeError,
+  runner: Pick<RemoteRunner, 'run' | 'ceph'>,
+  host: string,
+  tool: 'ceph' | 'rbd',
+): Promise<ApiError> {
+  const version = await cephVersion(runner, host, tool)
+  const params: FormatErrorParams = {
+    command: error.command,
+    host,
+    version,
+    problems: error.problems.join('; '),
+  }
+  return new ApiError({
+    code: 'ceph.unknown-output',
+    host,
+    step: error.command,
+    message: formatErrorMessage('cephUnknownOutput', params),
+    hint: formatErrorMessage('cephUnknownOutputHint', params),
+    details: { text: 'cephUnknownOutput', params, hintText: 'cephUnknownOutputHint', output: error.excerpt },
+  })
+}
+
+/** "Ceph 16.2.15 pacific", or why it could not be read; never throws. */
+export async function cephVersion(
+  runner: Pick<RemoteRunner, 'run' | 'ceph'>,
+  host: string,
+  tool: 'ceph' | 'rbd',
+): Promise<string> {
+  const attempts =
+    tool === 'ceph'
+      ? [
+          () =>
+            runner.ceph(host, ['version'], { allowFailure: true, step: 'ceph version', timeoutSeconds: 20 }),
+        ]
+      : []
+  attempts.push(() =>
+    runner.run(host, [tool, '--version'], {
+      allowFailure: true,
+      step: `${tool} --version`,
+      timeoutSeconds: 10,
+    }),
+  )
+  for (const attempt of attempts) {
+    try {
+      const result = await attempt()
+      const match = /ceph version (\S+)(?: \([0-9a-f]+\))? ?(\w+)?/.exec(result.stdout)
+      if (result.exitCode === 0 && match?.[1])
+        return `Ceph ${match[1]}${match[2] ? ` ${match[2]}` : ''}${tool === 'rbd' ? ' (rbd client)' : ''}`
+    } catch {
+      // Try the next way; the version only makes the message better.
+    }
+  }
+  return 'Ceph version unknown'
+}
+
+/** Runs a parse; a CephShapeError becomes the user's error (see shapeFailure). */
+export async function readShape<T>(
+  runner: Pick<RemoteRunner, 'run' | 'ceph'>,
+  host: string,
+  tool: 'ceph' | 'rbd',
+  parse: () => T,
+): Promise<T> {
+  try {
+    return parse()
+  } catch (error) {
+    if (error instanceof CephShapeError) throw await shapeFailure(error, runner, host, tool)
+    throw error
+  }
+}
