@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ApiErrorDataSchema } from './errors'
 
 /**
  * The cluster as the app sees it: each host's facts and domains, and each VM across hosts with the
@@ -22,8 +23,29 @@ export const DiskSchema = z.object({
   device: z.enum(['disk', 'cdrom', 'floppy', 'lun']),
   target: z.string(),
   bus: z.string().optional(),
-  /** RBD pool/image when the disk is on Ceph. */
-  rbd: z.object({ pool: z.string(), image: z.string(), snapshot: z.string().optional() }).optional(),
+  /** RBD pool/image (and namespace, Nautilus and later) when the disk is on Ceph. */
+  rbd: z
+    .object({
+      pool: z.string(),
+      namespace: z.string().optional(),
+      image: z.string(),
+      snapshot: z.string().optional(),
+      /** The monitors named in <source><host/>, when the definition names them. */
+      monitors: z.array(z.object({ name: z.string(), port: z.number().optional() })).optional(),
+      /** <auth>: inside <source> (libvirt 3.9 and later) or inside <disk> (older). */
+      auth: z
+        .object({
+          username: z.string(),
+          secretUuid: z.string().optional(),
+          secretUsage: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  /** A volume of a libvirt storage pool (<disk type='volume'>): what backs it is known only on the host. */
+  volume: z.object({ pool: z.string(), volume: z.string() }).optional(),
+  /** Another network protocol (iscsi, nbd, http, gluster…): never shared RBD storage. */
+  network: z.object({ protocol: z.string(), name: z.string().optional() }).optional(),
   /** A local file (ISO, qcow2). */
   file: z.string().optional(),
   readonly: z.boolean(),
@@ -94,6 +116,8 @@ export const DomainOnHostSchema = z.object({
   /** Canonical inactive definition, for drift checks (see canonicalDomainXml). */
   definitionHash: z.string().optional(),
   definition: DomainDefinitionSchema.optional(),
+  /** Why the definition could not be read (a truncated or broken XML): the VM then has no known disks. */
+  definitionError: ApiErrorDataSchema.optional(),
 })
 export type DomainOnHost = z.infer<typeof DomainOnHostSchema>
 

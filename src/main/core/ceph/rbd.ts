@@ -14,6 +14,8 @@ import { parseRbdStatus } from './formats/rbd-status'
 export interface RbdImageRef {
   pool: string
   image: string
+  /** An RBD namespace (Nautilus and later): the image is POOL/NAMESPACE/IMAGE. */
+  namespace?: string
 }
 
 export interface Watcher {
@@ -27,11 +29,12 @@ export interface ImageLock {
   address?: string
 }
 
-export function imageSpec({ pool, image }: RbdImageRef): string {
-  if (!isValidName(pool) || !isValidName(image)) {
-    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD image ${pool}/${image}` })
+export function imageSpec({ pool, image, namespace }: RbdImageRef): string {
+  const parts = namespace !== undefined ? [pool, namespace, image] : [pool, image]
+  if (!parts.every(isValidName)) {
+    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD image ${parts.join('/')}` })
   }
-  return `${pool}/${image}`
+  return parts.join('/')
 }
 
 /** Runs as the configured Ceph client with the monitor timeouts (see RemoteRunner.rbd). */

@@ -60,7 +60,7 @@ export class Definitions {
           step: 'read the canonical definition',
           message: `The VM ${id} is not defined on ${from}${source.status === 'unreachable' ? ` (${source.error})` : ''}: sync from a host that defines it.`,
         })
-      const definition = parseDomainXml(source.xml)
+      const definition = parseDomainXml(source.xml, { host: from, vm: id })
       if (definition.uuid !== id)
         throw new ApiError({
           code: 'internal',

@@ -1,4 +1,6 @@
-import { XMLBuilder, XMLParser } from 'fast-xml-parser'
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+import { ApiError } from '../../../shared/errors'
+import { formatErrorMessage, type FormatErrorText } from '../../../shared/format-errors'
 import type { Disk, DomainDefinition, Nic } from '../../../shared/inventory'
 
 /**
@@ -71,40 +73,137 @@ function memoryKiB(node: unknown): number {
   return Math.round(value * (factor[unit] ?? 1))
 }
 
-export class DomainXmlError extends Error {}
+/** Where a definition was read, for the error's words (host and VM). */
+export interface DomainXmlSource {
+  host?: string
+  vm?: string
+}
 
-export function parseDomainXml(xml: string): DomainDefinition {
+/**
+ * A definition Hyperdesk will not read: not well-formed or truncated XML, no <domain>, or a disk it
+ * cannot understand. Never a VM with fewer disks: the guards rely on knowing every disk.
+ */
+export class DomainXmlError extends ApiError {
+  constructor(
+    text: Extract<FormatErrorText, 'domainXmlInvalid' | 'domainDiskUnknown'>,
+    params: Record<string, string>,
+  ) {
+    const message = formatErrorMessage(text, params)
+    super({
+      code: 'domain-xml.invalid',
+      ...(params.host ? { host: params.host } : {}),
+      step: 'read the VM definition',
+      message,
+      hint: formatErrorMessage('domainXmlInvalidHint', params),
+      details: { text, params, hintText: 'domainXmlInvalidHint' },
+    })
+    this.name = 'DomainXmlError'
+  }
+}
+
+/** libvirt's own syntax for an RBD source name: pool/image or pool/namespace/image, `@snap` allowed (older). */
+const RBD_NAME = /^([^/@]+)\/(?:([^/@]+)\/)?([^/@]+)(?:@([^/@]+))?$/
+
+function readDisk(disk: Node, where: Record<string, string>): Disk {
+  const source = child(disk, 'source')
+  const target = attr(child(disk, 'target'), 'dev')
+  const type = attr(disk, 'type') ?? 'file'
+  const fail = (problem: string): never => {
+    throw new DomainXmlError('domainDiskUnknown', { ...where, target: target ?? '?', problem })
+  }
+  if (!target) fail('it has no <target dev=…>')
+  const out: Disk = {
+    device: (attr(disk, 'device') ?? 'disk') as Disk['device'],
+    target: target ?? '',
+    readonly: child(disk, 'readonly') !== undefined,
+  }
+  const bus = attr(child(disk, 'target'), 'bus')
+  if (bus) out.bus = bus
+  if (type === 'network') {
+    const protocol = attr(source, 'protocol')
+    if (!protocol) fail('a network disk without <source protocol=…>')
+    if (protocol === 'rbd') out.rbd = readRbdSource(disk, source, fail)
+    else {
+      const name = attr(source, 'name')
+      out.network = { protocol: protocol ?? '', ...(name !== undefined ? { name } : {}) }
+    }
+  } else if (type === 'volume' && source) {
+    // (A removable drive may have no <source>: it is empty.)
+    const pool = attr(source, 'pool')
+    const volume = attr(source, 'volume')
+    if (!pool || !volume) fail('a volume disk whose <source> lacks pool= or volume=')
+    out.volume = { pool: pool ?? '', volume: volume ?? '' }
+  }
+  const file = attr(source, 'file') ?? attr(source, 'dev')
+  if (file) out.file = file
+  return out
+}
+
+function readRbdSource(disk: Node, source: Node | undefined, fail: (problem: string) => never): Disk['rbd'] {
+  const name = attr(source, 'name') ?? ''
+  const match = RBD_NAME.exec(name)
+  if (!match)
+    return fail(`the RBD source name ${JSON.stringify(name)} is not pool/image or pool/namespace/image`)
+  const [, pool = '', namespace, image = '', inlineSnapshot] = match
+  const snapshotNode = child(source, 'snapshot')
+  const snapshot = attr(snapshotNode, 'name') ?? inlineSnapshot
+  if (snapshotNode && inlineSnapshot) fail(`the RBD source ${name} names a snapshot twice`)
+  const monitors = children(source, 'host').map((host) => {
+    const monitor = attr(host, 'name')
+    const port = attr(host, 'port')
+    if (!monitor) return fail('an RBD monitor <host> without a name')
+    if (port !== undefined && !/^\d+$/.test(port)) return fail(`the monitor ${monitor} has the port ${port}`)
+    return port !== undefined ? { name: monitor, port: Number(port) } : { name: monitor }
+  })
+  // <auth> moved from <disk> into <source> in libvirt 3.9; both are still accepted.
+  const authNode = child(source, 'auth') ?? child(disk, 'auth')
+  let auth: NonNullable<Disk['rbd']>['auth']
+  if (authNode) {
+    const username = attr(authNode, 'username')
+    const secret = child(authNode, 'secret')
+    if (!username) return fail('an RBD <auth> without a username')
+    const uuid = attr(secret, 'uuid')
+    const usage = attr(secret, 'usage')
+    auth = {
+      username,
+      ...(uuid ? { secretUuid: uuid.toLowerCase() } : {}),
+      ...(usage ? { secretUsage: usage } : {}),
+    }
+  }
+  return {
+    pool,
+    ...(namespace ? { namespace } : {}),
+    image,
+    ...(snapshot ? { snapshot } : {}),
+    ...(monitors.length > 0 ? { monitors } : {}),
+    ...(auth ? { auth } : {}),
+  }
+}
+
+export function parseDomainXml(xml: string, from: DomainXmlSource = {}): DomainDefinition {
+  const where: Record<string, string> = { host: from.host ?? '?', vm: from.vm ?? '?' }
+  const invalid = (problem: string): never => {
+    throw new DomainXmlError('domainXmlInvalid', { ...where, problem })
+  }
+  // fast-xml-parser reads a truncated document without complaint (and would drop the disks after
+  // the cut): the validator refuses it first.
+  const valid = XMLValidator.validate(xml)
+  if (valid !== true) invalid(`line ${valid.err.line}: ${valid.err.msg}`)
   let document: Node
   try {
     document = parser.parse(xml) as Node
   } catch (error) {
-    throw new DomainXmlError(`Domain XML does not parse: ${(error as Error).message}`)
+    return invalid((error as Error).message)
   }
   const domain = child(document, 'domain')
   const name = text(child(domain, 'name'))
   const uuid = text(child(domain, 'uuid'))
-  if (!domain || !name || !uuid) throw new DomainXmlError('Domain XML has no <domain> with <name> and <uuid>')
+  if (!domain || !name || !uuid) return invalid('no <domain> with <name> and <uuid>')
+  if (where.vm === '?') where.vm = name
   const devices = child(domain, 'devices')
+  if (!devices) return invalid('no <devices>')
 
-  const disks: Disk[] = children(devices, 'disk').map((disk) => {
-    const source = child(disk, 'source')
-    const target = child(disk, 'target')
-    const out: Disk = {
-      device: (attr(disk, 'device') ?? 'disk') as Disk['device'],
-      target: attr(target, 'dev') ?? '',
-      readonly: child(disk, 'readonly') !== undefined,
-    }
-    const bus = attr(target, 'bus')
-    if (bus) out.bus = bus
-    if (attr(disk, 'type') === 'network' && attr(source, 'protocol') === 'rbd') {
-      const [pool = '', rest = ''] = (attr(source, 'name') ?? '').split('/', 2)
-      const [image = '', snapshot] = rest.split('@', 2)
-      out.rbd = snapshot ? { pool, image, snapshot } : { pool, image }
-    }
-    const file = attr(source, 'file') ?? attr(source, 'dev')
-    if (file) out.file = file
-    return out
-  })
+  const disks: Disk[] = children(devices, 'disk').map((disk) => readDisk(disk, where))
 
   const nics: Nic[] = children(devices, 'interface').map((nic) => {
     const out: Nic = {

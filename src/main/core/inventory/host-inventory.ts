@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
-import { canonicalDomainXml, parseDomainXml } from './domain-xml'
+import { canonicalDomainXml, DomainXmlError, parseDomainXml } from './domain-xml'
 import { domainNameFromXml } from './domain-name'
 import { splitBatchOutput, type BatchSection } from './host-batch'
 import {
@@ -114,8 +114,17 @@ export function readHostBatch(
       managedSave: managedSave.has(uuid),
     }
     if (fresh) {
-      domain.definition = { ...parseDomainXml(xml), ...(xmlName !== undefined ? { name: xmlName } : {}) }
-      domain.definitionHash = definitionHash(xml)
+      try {
+        domain.definition = {
+          ...parseDomainXml(xml, { host, vm: domain.name }),
+          ...(xmlName !== undefined ? { name: xmlName } : {}),
+        }
+        domain.definitionHash = definitionHash(xml)
+      } catch (error) {
+        // A broken definition is reported on the VM, never read as a VM with fewer disks.
+        if (!(error instanceof DomainXmlError)) throw error
+        domain.definitionError = error.toData()
+      }
     } else if (before?.definition) {
       domain.definition = before.definition
       if (before.definitionHash) domain.definitionHash = before.definitionHash

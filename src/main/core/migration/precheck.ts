@@ -263,7 +263,7 @@ async function inspectSource(
   let definition: DomainDefinition | undefined
   let parseProblem: string | undefined
   try {
-    if (liveXml) definition = parseDomainXml(liveXml)
+    if (liveXml) definition = parseDomainXml(liveXml, { host: from, vm: input.name ?? uuid })
   } catch (error) {
     parseProblem = (error as Error).message
   }

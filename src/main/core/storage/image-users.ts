@@ -6,8 +6,8 @@ import type { InventorySnapshot } from '../inventory/inventory-service'
  * unreachable host's last known definitions count too: its VMs still exist). Every VM is meant to be
  * defined on every host, but a definition on one host only is enough to make an image "in use".
  */
-export function imageKey(pool: string, image: string): string {
-  return `${pool}/${image}`
+export function imageKey(pool: string, image: string, namespace?: string): string {
+  return namespace ? `${pool}/${namespace}/${image}` : `${pool}/${image}`
 }
 
 export function usersByImage(snapshot: InventorySnapshot): Map<string, ImageUser[]> {
@@ -16,7 +16,7 @@ export function usersByImage(snapshot: InventorySnapshot): Map<string, ImageUser
     for (const domain of inventory.domains) {
       for (const disk of domain.definition?.disks ?? []) {
         if (!disk.rbd) continue
-        const key = imageKey(disk.rbd.pool, disk.rbd.image)
+        const key = imageKey(disk.rbd.pool, disk.rbd.image, disk.rbd.namespace)
         const users = byImage.get(key) ?? new Map<string, ImageUser>()
         byImage.set(key, users)
         if (users.has(domain.uuid)) continue

@@ -42,7 +42,43 @@ export interface Refusal {
 /** The VM's disks that live on Ceph, from its definition on one host. */
 function rbdImagesOf(domain: DomainOnHost): RbdImageRef[] {
   return (domain.definition?.disks ?? []).flatMap((disk) =>
-    disk.rbd ? [{ pool: disk.rbd.pool, image: disk.rbd.image }] : [],
+    disk.rbd
+      ? [
+          {
+            pool: disk.rbd.pool,
+            image: disk.rbd.image,
+            ...(disk.rbd.namespace ? { namespace: disk.rbd.namespace } : {}),
+          },
+        ]
+      : [],
+  )
+}
+
+/**
+ * Disks whose users the guard cannot check: an unreadable definition (its disks are unknown), or a
+ * writable volume of a libvirt storage pool (what backs it, maybe an RBD image, is only known on
+ * the host).
+ */
+export function uncheckableDisks(domain: DomainOnHost, host: string): Refusal[] {
+  if (domain.definitionError || !domain.definition)
+    return [
+      {
+        code: 'definition-unreadable',
+        host,
+        message: `${domain.name}'s definition on ${host} could not be read${domain.definitionError ? ` (${domain.definitionError.message})` : ''}: its disks, and who uses them, are unknown.`,
+      },
+    ]
+  // Read-only volumes (install media) cannot be corrupted by a second QEMU.
+  return domain.definition.disks.flatMap((disk) =>
+    disk.volume && !disk.readonly
+      ? [
+          {
+            code: 'disk-unchecked',
+            host,
+            message: `${domain.name}'s disk ${disk.target} is the volume ${disk.volume.volume} of the libvirt storage pool ${disk.volume.pool}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol='rbd' name='POOL/IMAGE'>), or start the VM by hand after checking.`,
+          },
+        ]
+      : [],
   )
 }
 
@@ -117,6 +153,7 @@ export class Lifecycle {
         })
       }
     }
+    refusals.push(...uncheckableDisks(domain, request.host))
     const images = rbdImagesOf(domain)
     if (refusals.length === 0) {
       context?.step('Checking that no one has its disks open', 0.3)
