@@ -118,6 +118,30 @@ describe('host doctor', () => {
     )
   })
 
+  it('warns below the oldest and above the newest Ceph release whose outputs are known', () => {
+    const versionCheck = (ceph: string) =>
+      diagnose(
+        'hv1',
+        settings,
+        parseProbeOutput(probes({ 'ceph-version': [ceph, 0] })),
+        forwarding,
+        1,
+      ).checks.find((check) => check.id === 'versions')
+    expect(versionCheck('ceph version 20.2.0 (abcdef0) tentacle (stable)')?.status).toBe('ok')
+    expect(
+      versionCheck('ceph version 12.2.13 (584a20eb0237c657dc0567da126be145106aa47e) luminous (stable)')
+        ?.status,
+    ).toBe('ok')
+    expect(versionCheck('ceph version 10.2.11 (abcdef0) jewel (stable)')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('ceph 10.2.11 < 12.2.0'),
+    })
+    expect(versionCheck('ceph version 21.0.0 (0123abcd) umbrella (dev)')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('newer than the releases Hyperdesk knows'),
+    })
+  })
+
   it('compares versions numerically', () => {
     expect(versionAtLeast('9.2p1', '7.9')).toBe(true)
     expect(versionAtLeast('10.0.0', '5.0.0')).toBe(true)

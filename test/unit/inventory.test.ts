@@ -10,7 +10,13 @@ import {
 import { batchCommands, splitBatchOutput } from '../../src/main/core/inventory/host-batch'
 import { virshCommandString } from '../../src/main/core/remote/quote'
 import { hostBatchSections, readHostBatch } from '../../src/main/core/inventory/host-inventory'
-import { parseDomdisplay, parseDominfo, parseDomstats } from '../../src/main/core/inventory/virsh-parse'
+import {
+  parseDisplayUri,
+  parseDomdisplay,
+  parseDominfo,
+  parseDomstats,
+} from '../../src/main/core/inventory/virsh-parse'
+import { parseVncDisplay } from '../../src/main/core/console/consoles'
 import type { HostInventory } from '../../src/shared/inventory'
 
 // Recorded from the lab (libvirt 9.0.0, QEMU 7.2) with exactly the batch the app sends.
@@ -306,5 +312,50 @@ describe('cluster model', () => {
     ])
     expect(vms[0]?.runningOn).toEqual(['hv1', 'hv2'])
     expect(vms[0]?.flags).not.toContain('running-twice')
+  })
+})
+
+describe('virsh domdisplay in every form libvirt prints', () => {
+  // Forms from libvirt's functional tests (autotest/tp-libvirt libvirt/tests/src/virsh_cmd/domain/
+  // virsh_domdisplay.py @ 127ff83b1515360935c7f0bb3ea81e86ee908107) and the lab's libvirt 9.0.0.
+  it('reads VNC (display number) and SPICE (port), with passwords and TLS ports', () => {
+    expect(parseDisplayUri('vnc://127.0.0.1:0\n')).toEqual({ protocol: 'vnc', host: '127.0.0.1', port: 5900 })
+    expect(parseDisplayUri('vnc://localhost:3')).toEqual({ protocol: 'vnc', host: 'localhost', port: 5903 })
+    expect(parseDisplayUri('vnc://[::1]:1')).toEqual({ protocol: 'vnc', host: '::1', port: 5901 })
+    expect(parseDisplayUri('vnc://:s3cret@127.0.0.1:2')).toEqual({
+      protocol: 'vnc',
+      host: '127.0.0.1',
+      port: 5902,
+    })
+    expect(parseDisplayUri('spice://127.0.0.1:5930')).toEqual({
+      protocol: 'spice',
+      host: '127.0.0.1',
+      port: 5930,
+    })
+    expect(parseDisplayUri('spice://127.0.0.1:5930?tls-port=5931')).toEqual({
+      protocol: 'spice',
+      host: '127.0.0.1',
+      port: 5930,
+      tlsPort: 5931,
+    })
+    expect(parseDisplayUri('spice://localhost:5930?tls-port=5931&password=x')?.tlsPort).toBe(5931)
+    expect(parseDisplayUri('spice://127.0.0.1:5930?password=x')?.port).toBe(5930)
+    // A SPICE server with only a TLS port has no plain port to show.
+    expect(parseDomdisplay('spice://127.0.0.1?tls-port=5931')).toBeNull()
+    expect(parseDisplayUri('')).toBeUndefined()
+  })
+
+  it('refuses what it does not know instead of guessing a port', () => {
+    for (const text of [
+      'vnc+unix:///run/libvirt/qemu/vm.sock',
+      'vnc://127.0.0.1:x',
+      'error: no display',
+      'vnc://[::1:0',
+    ])
+      expect(parseDisplayUri(text), text).toBeNull()
+    expect(() => parseVncDisplay('vnc+unix:///run/libvirt/qemu/vm.sock', 'hv2')).toThrow(
+      expect.objectContaining({ code: 'console.display-unknown', host: 'hv2' }),
+    )
+    expect(parseVncDisplay('vnc://:pw@[::]:4')).toEqual({ address: '127.0.0.1', port: 5904 })
   })
 })

@@ -6,6 +6,7 @@ import { KEYBOARD_LAYOUT_SETTING, keyboardLayoutOf } from '../../../shared/keybo
 import type { InventoryService } from '../inventory/inventory-service'
 import { shellCommand } from '../remote/quote'
 import type { RemoteRunner } from '../remote/runner'
+import { parseDisplayUri } from '../inventory/virsh-parse'
 import { openExec } from '../ssh/connection'
 import type { HostPool } from '../ssh/pool'
 import { ByteStreams } from './byte-streams'
@@ -29,16 +30,29 @@ const TERM = 'xterm-256color'
 /** How long virsh console may still refuse after its banner (it asks libvirt only then). */
 const CONSOLE_SETTLE_MS = 600
 
-/** `virsh domdisplay --type vnc` → the TCP address QEMU listens on, as seen from the host. */
-export function parseVncDisplay(output: string): { address: string; port: number } | undefined {
-  const match = /^vnc:\/\/(\[[^\]]+\]|[^:/\s]+):(\d+)/m.exec(output.trim())
-  if (!match) return undefined
-  const raw = match[1]!.replace(/^\[|\]$/g, '')
-  // A VNC display number N is TCP port 5900 + N.
-  const port = 5900 + Number(match[2])
+/**
+ * `virsh domdisplay --type vnc` → the TCP address QEMU listens on, as seen from the host; undefined
+ * when there is no VNC display. Output of a form libvirt is not known to print is an error naming it
+ * (see parseDisplayUri), never a guessed port.
+ */
+export function parseVncDisplay(
+  output: string,
+  host?: string,
+): { address: string; port: number } | undefined {
+  const display = parseDisplayUri(output)
+  if (display === null)
+    throw new ApiError({
+      code: 'console.display-unknown',
+      ...(host ? { host } : {}),
+      step: 'read the VNC display (virsh domdisplay)',
+      message: `virsh domdisplay printed a display Hyperdesk cannot read: ${JSON.stringify(output.trim().slice(0, 200))}`,
+      details: { output: output.trim().slice(0, 200) },
+    })
+  if (!display || display.protocol !== 'vnc' || display.port === undefined) return undefined
   // QEMU listening on every address is still reachable on the host's loopback.
+  const raw = display.host
   const address = raw === '0.0.0.0' || raw === '::' || raw === 'localhost' ? '127.0.0.1' : raw
-  return { address, port }
+  return { address, port: display.port }
 }
 
 /**
@@ -150,7 +164,7 @@ export class Consoles {
         hint: 'Check libvirtd on that host (host view › doctor).',
       })
     }
-    return parseVncDisplay(result.stdout)
+    return parseVncDisplay(result.stdout, host)
   }
 
   /** A TCP stream from the host: direct-tcpip first (no SSH session used), else `nc` on the host. */

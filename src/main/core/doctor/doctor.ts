@@ -14,6 +14,8 @@ import { PROBE_SCRIPT } from './probe-script'
  * below these the doctor warns, it does not refuse.
  */
 export const MINIMUM_VERSIONS = { libvirt: '5.0.0', qemu: '3.1.0', ceph: '12.2.0', openssh: '7.9' } as const
+/** The newest Ceph release whose outputs were read (Tentacle); later ones may print new shapes. */
+export const NEWEST_KNOWN_CEPH_MAJOR = 20
 
 export interface DoctorSettings {
   user: string
@@ -295,19 +297,28 @@ export function diagnose(
     const version = versions[name]
     return version !== null && !versionAtLeast(version, MINIMUM_VERSIONS[name])
   })
+  const cephMajor = Number(/^(\d+)\./.exec(versions.ceph ?? '')?.[1] ?? NaN)
+  const newer = cephMajor > NEWEST_KNOWN_CEPH_MAJOR
   add(
-    old.length === 0
+    newer && old.length === 0
       ? {
           id: 'versions',
-          status: 'ok',
-          summary: `libvirt ${versions.libvirt ?? '?'}, QEMU ${versions.qemu ?? '?'}, Ceph ${versions.ceph ?? '?'}, OpenSSH ${versions.openssh ?? '?'}`,
-        }
-      : {
-          id: 'versions',
           status: 'warn',
-          summary: `Older than supported: ${old.map((name) => `${name} ${versions[name]} < ${MINIMUM_VERSIONS[name]}`).join(', ')}`,
-          fix: 'Upgrade the host (docs/hosts.md lists the minimum versions).',
-        },
+          summary: `Ceph ${versions.ceph} is newer than the releases Hyperdesk knows (up to ${NEWEST_KNOWN_CEPH_MAJOR}, Tentacle): an output it cannot read is reported as such, never guessed`,
+          fix: 'Check docs/hosts.md for the supported Ceph releases.',
+        }
+      : old.length === 0
+        ? {
+            id: 'versions',
+            status: 'ok',
+            summary: `libvirt ${versions.libvirt ?? '?'}, QEMU ${versions.qemu ?? '?'}, Ceph ${versions.ceph ?? '?'}, OpenSSH ${versions.openssh ?? '?'}`,
+          }
+        : {
+            id: 'versions',
+            status: 'warn',
+            summary: `Older than supported: ${old.map((name) => `${name} ${versions[name]} < ${MINIMUM_VERSIONS[name]}`).join(', ')}`,
+            fix: 'Upgrade the host (docs/hosts.md lists the minimum versions).',
+          },
   )
 
   return { host, checkedAt: new Date().toISOString(), durationMs, versions, capabilities, checks }

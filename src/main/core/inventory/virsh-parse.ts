@@ -182,11 +182,46 @@ export function parseDominfo(text: string): DomainInfo | null {
   }
 }
 
-/** `domdisplay`: "vnc://127.0.0.1:0" → the TCP port 5900. */
+/** What `virsh domdisplay` says, as a TCP endpoint on the host (undefined port: no plain port). */
+export interface DisplayUri {
+  protocol: 'vnc' | 'spice' | 'rdp'
+  /** As printed, brackets removed: 127.0.0.1, localhost, ::1, 0.0.0.0… */
+  host: string
+  port?: number
+  tlsPort?: number
+}
+
+/**
+ * `virsh domdisplay` in every form libvirt prints (libvirt's functional tests, autotest/tp-libvirt
+ * virsh_domdisplay.py; the lab's libvirt 9.0): `vnc://127.0.0.1:0` or `vnc://localhost:0` (a VNC URI
+ * carries the display number, port 5900 + N), `vnc://[::1]:0` (IPv6 in brackets),
+ * `vnc://:PASSWORD@127.0.0.1:0` (--include-password), `spice://127.0.0.1:5900` (the port itself),
+ * `spice://…:5900?tls-port=5901`, `…?password=…`, and a SPICE server with only a TLS port
+ * (`spice://127.0.0.1?tls-port=5901`). Empty output: no display (undefined); any other text is not
+ * guessed at: `null`.
+ */
+export function parseDisplayUri(text: string): DisplayUri | undefined | null {
+  const line = text.trim().split('\n')[0]?.trim() ?? ''
+  if (line === '') return undefined
+  const match =
+    /^(vnc|spice|rdp):\/\/(?:[^@/\s]*@)?(\[[0-9A-Fa-f:.]+\]|[^:/?@\s[\]]+)(?::(\d+))?(?:\?([^\s]*))?$/.exec(
+      line,
+    )
+  if (!match) return null
+  const protocol = match[1] as DisplayUri['protocol']
+  const host = (match[2] ?? '').replace(/^\[|\]$/g, '')
+  const query = new URLSearchParams(match[4] ?? '')
+  const tls = query.get('tls-port')
+  if (tls !== null && !/^\d+$/.test(tls)) return null
+  const out: DisplayUri = { protocol, host }
+  if (match[3] !== undefined) out.port = protocol === 'vnc' ? 5900 + Number(match[3]) : Number(match[3])
+  if (tls !== null) out.tlsPort = Number(tls)
+  return out
+}
+
+/** `domdisplay` for the inventory: the TCP port when there is one, else null. */
 export function parseDomdisplay(text: string): { protocol: string; host: string; port: number } | null {
-  const match = /^(vnc|spice):\/\/([^:/\s]+|\[[^\]]+\]):(\d+)/m.exec(text.trim())
-  if (!match?.[1] || !match[2] || !match[3]) return null
-  const display = Number(match[3])
-  // VNC URIs carry the display number; SPICE URIs the port.
-  return { protocol: match[1], host: match[2], port: match[1] === 'vnc' ? 5900 + display : display }
+  const display = parseDisplayUri(text)
+  if (!display || display.port === undefined) return null
+  return { protocol: display.protocol, host: display.host, port: display.port }
 }
