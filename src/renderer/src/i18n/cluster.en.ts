@@ -68,6 +68,7 @@ export const clusterEn = {
     disk: 'Disk',
     cdrom: 'CD-ROM',
     empty: '(empty)',
+    poolVolume: 'volume {{volume}} of the libvirt pool {{pool}}',
     nic: 'Network',
     console: 'Console',
     keymap: 'keyboard {{keymap}}',

@@ -71,6 +71,7 @@ export const clusterFr: typeof clusterEn = {
     disk: 'Disque',
     cdrom: 'CD-ROM',
     empty: '(vide)',
+    poolVolume: 'volume {{volume}} du pool libvirt {{pool}}',
     nic: 'Réseau',
     console: 'Console',
     keymap: 'clavier {{keymap}}',

@@ -18,6 +18,7 @@ import { useConsolesStore } from '../../store/consoles'
 import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
+import { ErrorText } from '../../components/ErrorText'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
@@ -284,6 +285,7 @@ export function VmView({ uuid }: { uuid: string }) {
 
       <DefinitionsPanel vm={vm} />
 
+      {shown?.domain.definitionError && <ErrorText error={shown.domain.definitionError} />}
       {definition && (
         <>
           <h2>{t('vm.hardware')}</h2>
@@ -306,10 +308,22 @@ export function VmView({ uuid }: { uuid: string }) {
                     {disk.rbd ? (
                       <>
                         <code>
-                          rbd:{disk.rbd.pool}/{disk.rbd.image}
+                          rbd:{disk.rbd.pool}/{disk.rbd.namespace ? `${disk.rbd.namespace}/` : ''}
+                          {disk.rbd.image}
+                          {disk.rbd.snapshot ? `@${disk.rbd.snapshot}` : ''}
                         </code>{' '}
-                        <DiskStorageLink pool={disk.rbd.pool} image={disk.rbd.image} />
+                        {!disk.rbd.namespace && (
+                          <DiskStorageLink pool={disk.rbd.pool} image={disk.rbd.image} />
+                        )}
                       </>
+                    ) : disk.volume ? (
+                      <code>
+                        {t('vm.poolVolume', { pool: disk.volume.pool, volume: disk.volume.volume })}
+                      </code>
+                    ) : disk.network ? (
+                      <code>
+                        {disk.network.protocol}:{disk.network.name ?? ''}
+                      </code>
                     ) : (
                       <code>{disk.file ?? t('vm.empty')}</code>
                     )}
