@@ -12,7 +12,7 @@ export const FORMAT_ERROR_TEXTS = {
   domainXmlInvalid:
     'The definition of {{vm}} on {{host}} is not complete, well-formed XML ({{problem}}): Hyperdesk will not guess its disks.',
   domainXmlInvalidHint:
-    'Read it on {{host}} with `virsh dumpxml {{vm}}`; a truncated read is usually a dropped connection: refresh.',
+    "Read it on {{host}} with virsh dumpxml and the VM's UUID; a truncated read usually comes from a dropped connection: refresh.",
   domainDiskUnknown: 'Disk {{target}} of {{vm}} on {{host}} cannot be read: {{problem}}.',
 } as const
 

@@ -9,6 +9,6 @@ export const formatErrorsFr: Record<FormatErrorText, string> = {
   domainXmlInvalid:
     'La définition de {{vm}} sur {{host}} n’est pas un XML complet et bien formé ({{problem}}) : Hyperdesk ne devinera pas ses disques.',
   domainXmlInvalidHint:
-    'Lisez-la sur {{host}} avec `virsh dumpxml {{vm}}` ; une lecture tronquée vient en général d’une connexion coupée : actualisez.',
+    'Lisez-la sur {{host}} avec virsh dumpxml et l’UUID de la VM ; une lecture tronquée vient en général d’une connexion coupée : actualisez.',
   domainDiskUnknown: 'Le disque {{target}} de {{vm}} sur {{host}} est illisible : {{problem}}.',
 }
