@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
-import { usersByImage, unknownHosts } from '../../src/main/core/storage/image-users'
+import { unknownHosts, unreadableDefinitions, usersByImage } from '../../src/main/core/storage/image-users'
 import { safetySnapshotName } from '../../src/main/core/storage/operations'
 import { explainCephFailure, pickRbdHost, rbdWithProgress } from '../../src/main/core/storage/rbd-host'
 import { ApiError } from '../../src/shared/errors'
@@ -162,6 +162,23 @@ describe('image users', () => {
     ])
     expect(users.get('libvirt-ssd/other')).toBeUndefined()
     expect(unknownHosts(snapshot, ['hv1', 'hv2', 'hv3', 'hv4'])).toEqual(['hv3', 'hv4'])
+  })
+
+  it('keeps images in RBD namespaces apart, and names VMs whose definition could not be read', () => {
+    const namespaced = domain(uuid1, 'web', 'shutoff', 'web')
+    namespaced.definition!.disks[0]!.rbd = { pool: 'libvirt-ssd', namespace: 'tenant', image: 'web' }
+    const broken: DomainOnHost = {
+      uuid: uuid2,
+      name: 'db',
+      state: 'shutoff',
+      autostart: false,
+      managedSave: false,
+      definitionError: { code: 'domain-xml.invalid', message: 'The definition of db on hv1 is not complete' },
+    }
+    const hosts = [host('hv1', true, [namespaced, broken])]
+    const snapshot = { hosts, vms: buildVms(hosts) }
+    expect([...usersByImage(snapshot).keys()]).toEqual(['libvirt-ssd/tenant/web'])
+    expect(unreadableDefinitions(snapshot)).toEqual([{ host: 'hv1', name: 'db' }])
   })
 })
 

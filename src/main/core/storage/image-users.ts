@@ -40,3 +40,15 @@ export function unknownHosts(snapshot: InventorySnapshot, hostNames: readonly st
     (name) => !snapshot.hosts.some((inventory) => inventory.host === name && inventory.reachable),
   )
 }
+
+/**
+ * VMs whose definition on a reachable host could not be read: their disks are unknown, so any image
+ * may be one of them (see DomainOnHost.definitionError).
+ */
+export function unreadableDefinitions(snapshot: InventorySnapshot): Array<{ host: string; name: string }> {
+  return snapshot.hosts.flatMap((inventory) =>
+    inventory.domains
+      .filter((domain) => domain.definitionError !== undefined)
+      .map((domain) => ({ host: inventory.host, name: domain.name })),
+  )
+}

@@ -6,7 +6,7 @@ import type { InventoryService, InventorySnapshot } from '../inventory/inventory
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
-import { imageKey, unknownHosts, usersByImage } from './image-users'
+import { imageKey, unknownHosts, unreadableDefinitions, usersByImage } from './image-users'
 import { listStorage } from './listing'
 import {
   explainCephFailure,
@@ -76,6 +76,15 @@ function watcherRefusal(spec: string, watchers: Watcher[]): Refusal[] {
       message: `${spec} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU or another client still uses it.`,
     },
   ]
+}
+
+/** A VM whose definition could not be read may use any image: refuse until it is readable. */
+function unreadableRefusals(snapshot: InventorySnapshot, spec: string): Refusal[] {
+  return unreadableDefinitions(snapshot).map(({ host, name }) => ({
+    code: 'definition-unreadable',
+    host,
+    message: `${name}'s definition on ${host} could not be read: it may use ${spec}. Refresh, or fix that definition first.`,
+  }))
 }
 
 export class StorageOps {
@@ -241,6 +250,7 @@ export class StorageOps {
           host: unknown,
           message: `${unknown} cannot be reached: a definition there may use ${spec}.`,
         })
+      refusals.push(...unreadableRefusals(snapshot, spec))
       const watchers = await this.read(() => this.rbd.watchers(host, params), host)
       refusals.push(...watcherRefusal(spec, watchers))
       const snapshots = await this.read(() => this.reader.snapshots(host, params), host)
