@@ -9,7 +9,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DomainXmlError, parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { imageSpec } from '../../src/main/core/ceph/rbd'
-import { uncheckableDisks } from '../../src/main/core/vm/lifecycle'
+import { resolvePoolVolumes, uncheckableDisks } from '../../src/main/core/vm/lifecycle'
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', 'libvirt', name), 'utf8')
 
@@ -164,22 +164,76 @@ describe('the start guard and disks it cannot check', () => {
     ])
   })
 
-  it('refuses writable storage-pool volumes, not read-only ones, RBD network disks or local files', () => {
+  it('resolves writable pool volumes on the host: RBD pool → its image, local pool → nothing, others refused', async () => {
     const xml = fixture('disk-source-pool.xml')
-    // As shipped every volume there is read-only (harmless to share).
-    expect(uncheckableDisks({ ...base, definition: parseDomainXml(xml) }, 'hv1')).toEqual([])
     // The same definition with vdb writable, like libvirt's formatdomain docs' blk-pool0 volume disk.
     const writable = xml.replace(
       "<target dev='vdb' bus='virtio'/>\n      <readonly/>",
       "<target dev='vdb' bus='virtio'/>",
     )
-    const refusals = uncheckableDisks({ ...base, definition: parseDomainXml(writable) }, 'hv1')
-    expect(refusals).toEqual([expect.objectContaining({ code: 'disk-unchecked' })])
-    expect(refusals[0]?.message).toContain(
-      'disk vdb is the volume dir+vol2 of the libvirt storage pool pool-disk',
+    const domainOf = (text: string) => ({ ...base, definition: parseDomainXml(text) })
+    const runner = (answer: { stdout?: string; stderr?: string; exitCode?: number }) => {
+      const asked: string[][] = []
+      return {
+        asked,
+        virsh: async (_host: string, args: readonly string[]) => {
+          asked.push([...args])
+          return {
+            stdout: answer.stdout ?? '',
+            stderr: answer.stderr ?? '',
+            exitCode: answer.exitCode ?? 0,
+            durationMs: 1,
+          }
+        },
+      }
+    }
+    // As shipped every volume there is read-only (harmless to share): nothing to ask.
+    const none = runner({})
+    expect(await resolvePoolVolumes(none, 'hv1', domainOf(xml))).toEqual({ images: [], refusals: [] })
+    expect(none.asked).toEqual([])
+    const rbd = runner({ stdout: fixture('pool-rbd.xml') })
+    const oddName = await resolvePoolVolumes(rbd, 'hv1', domainOf(writable))
+    expect(oddName.images).toEqual([])
+    expect(oddName.refusals[0]?.message).toContain(
+      'an RBD image whose name (rbd/dir+vol2) Hyperdesk cannot pass to rbd',
     )
+    expect(rbd.asked).toEqual([['pool-dumpxml', 'pool-disk']])
+    // A volume name rbd accepts is checked like any RBD disk.
+    const named = writable.replace("volume='dir+vol2'", "volume='web-disk0'")
     expect(
-      uncheckableDisks({ ...base, definition: parseDomainXml(fixture('disk-network-rbd.xml')) }, 'hv1'),
-    ).toEqual([])
+      await resolvePoolVolumes(runner({ stdout: fixture('pool-rbd.xml') }), 'hv1', domainOf(named)),
+    ).toEqual({
+      images: [{ pool: 'rbd', image: 'web-disk0' }],
+      refusals: [],
+    })
+    expect(
+      await resolvePoolVolumes(runner({ stdout: fixture('pool-dir.xml') }), 'hv1', domainOf(named)),
+    ).toEqual({
+      images: [],
+      refusals: [],
+    })
+    const nfs = await resolvePoolVolumes(
+      runner({ stdout: "<pool type='netfs'><name>shared</name></pool>" }),
+      'hv1',
+      domainOf(named),
+    )
+    expect(nfs.refusals[0]?.message).toContain('a netfs pool, shared storage without watchers to read')
+    const missing = await resolvePoolVolumes(
+      runner({ exitCode: 1, stderr: "error: failed to get pool 'pool-disk'\nerror: Storage pool not found" }),
+      'hv1',
+      domainOf(named),
+    )
+    expect(missing.refusals[0]?.message).toContain('cannot be read on hv1 (error: Storage pool not found)')
+    const dashed = await resolvePoolVolumes(
+      none,
+      'hv1',
+      domainOf(named.replace("pool='pool-disk' volume='web-disk0'", "pool='--all' volume='web-disk0'")),
+    )
+    expect(dashed.refusals[0]?.message).toContain('whose name Hyperdesk will not pass to virsh')
+    expect(none.asked).toEqual([])
+    expect(await resolvePoolVolumes(none, 'hv1', domainOf(fixture('disk-network-rbd.xml')))).toEqual({
+      images: [],
+      refusals: [],
+    })
   })
 })

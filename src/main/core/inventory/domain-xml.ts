@@ -280,6 +280,32 @@ function readHyperdeskMetadata(metadata: Node | undefined): Record<string, strin
   return settings
 }
 
+/**
+ * `virsh pool-dumpxml POOL`: the pool's type and, for an RBD pool, the Ceph pool its volumes are
+ * images of (`<pool type='rbd'><source><name>CEPHPOOL</name>`). Anything else is a DomainXmlError.
+ */
+export function parsePoolXml(
+  xml: string,
+  from: { host: string; vm: string; target: string },
+): {
+  type: string
+  cephPool?: string
+} {
+  const where = { host: from.host, vm: from.vm, target: from.target }
+  const fail = (problem: string): never => {
+    throw new DomainXmlError('domainDiskUnknown', { ...where, problem })
+  }
+  const valid = XMLValidator.validate(xml)
+  if (valid !== true) fail(`its storage pool's XML does not parse (line ${valid.err.line}: ${valid.err.msg})`)
+  const pool = child(parser.parse(xml) as Node, 'pool')
+  const type = attr(pool, 'type')
+  if (!pool || !type) return fail("its storage pool's XML has no <pool type=…>")
+  if (type !== 'rbd') return { type }
+  const cephPool = text(child(child(pool, 'source'), 'name'))
+  if (!cephPool) return fail('its RBD storage pool names no Ceph pool (<source><name>)')
+  return { type, cephPool }
+}
+
 const canonicalParser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',

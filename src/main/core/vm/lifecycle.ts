@@ -1,8 +1,9 @@
 import os from 'node:os'
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
 import { ApiError } from '../../../shared/errors'
-import { isUuid } from '../../../shared/names'
+import { isUuid, isValidName } from '../../../shared/names'
 import type { Rbd, RbdImageRef } from '../ceph/rbd'
+import { parsePoolXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
@@ -54,11 +55,7 @@ function rbdImagesOf(domain: DomainOnHost): RbdImageRef[] {
   )
 }
 
-/**
- * Disks whose users the guard cannot check: an unreadable definition (its disks are unknown), or a
- * writable volume of a libvirt storage pool (what backs it, maybe an RBD image, is only known on
- * the host).
- */
+/** A VM whose definition could not be read has unknown disks: the guard cannot check them. */
 export function uncheckableDisks(domain: DomainOnHost, host: string): Refusal[] {
   if (domain.definitionError || !domain.definition)
     return [
@@ -68,18 +65,70 @@ export function uncheckableDisks(domain: DomainOnHost, host: string): Refusal[] 
         message: `${domain.name}'s definition on ${host} could not be read${domain.definitionError ? ` (${domain.definitionError.message})` : ''}: its disks, and who uses them, are unknown.`,
       },
     ]
-  // Read-only volumes (install media) cannot be corrupted by a second QEMU.
-  return domain.definition.disks.flatMap((disk) =>
-    disk.volume && !disk.readonly
-      ? [
-          {
-            code: 'disk-unchecked',
-            host,
-            message: `${domain.name}'s disk ${disk.target} is the volume ${disk.volume.volume} of the libvirt storage pool ${disk.volume.pool}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol='rbd' name='POOL/IMAGE'>), or start the VM by hand after checking.`,
-          },
-        ]
-      : [],
-  )
+  return []
+}
+
+/** Pools whose volumes live on the host itself (like a file disk): one host's QEMU only. */
+const LOCAL_POOL_TYPES = new Set(['dir', 'fs', 'logical', 'disk', 'zfs'])
+
+/**
+ * The VM's writable disks defined through a libvirt storage pool (<source pool=… volume=…/>),
+ * resolved on `host` with `virsh pool-dumpxml`: a volume of an RBD pool is the image
+ * CEPHPOOL/VOLUME, checked like any RBD disk; a local pool's volume is like a file disk; any other
+ * pool (NFS, iSCSI, Gluster…), or a pool that cannot be read, is refused with the way out.
+ * Read-only volumes (install media) cannot be corrupted by a second QEMU.
+ */
+export async function resolvePoolVolumes(
+  runner: Pick<RemoteRunner, 'virsh'>,
+  host: string,
+  domain: DomainOnHost,
+): Promise<{ images: RbdImageRef[]; refusals: Refusal[] }> {
+  const images: RbdImageRef[] = []
+  const refusals: Refusal[] = []
+  for (const disk of domain.definition?.disks ?? []) {
+    if (!disk.volume || disk.readonly) continue
+    const { pool, volume } = disk.volume
+    const refuse = (why: string) =>
+      refusals.push({
+        code: 'disk-unchecked',
+        host,
+        message: `${domain.name}'s disk ${disk.target} is the volume ${volume} of the libvirt storage pool ${pool}, ${why}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol='rbd' name='POOL/IMAGE'>), or start the VM by hand after checking.`,
+      })
+    // A name from the XML reaches virsh as one argument; an option-like or control-character name never does.
+    if (
+      pool.startsWith('-') ||
+      [...pool].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)
+    ) {
+      refuse('whose name Hyperdesk will not pass to virsh')
+      continue
+    }
+    const step = `virsh pool-dumpxml ${pool}`
+    const result = await runner.virsh(host, ['pool-dumpxml', pool], {
+      step,
+      allowFailure: true,
+      timeoutSeconds: 15,
+    })
+    if (result.exitCode !== 0) {
+      refuse(
+        `which cannot be read on ${host} (${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.exitCode}`})`,
+      )
+      continue
+    }
+    let source: ReturnType<typeof parsePoolXml>
+    try {
+      source = parsePoolXml(result.stdout, { host, vm: domain.name, target: disk.target })
+    } catch (error) {
+      refuse(`whose definition cannot be read (${(error as Error).message})`)
+      continue
+    }
+    if (source.type === 'rbd' && source.cephPool && isValidName(source.cephPool) && isValidName(volume))
+      images.push({ pool: source.cephPool, image: volume })
+    else if (source.type === 'rbd')
+      refuse(`an RBD image whose name (${source.cephPool}/${volume}) Hyperdesk cannot pass to rbd`)
+    else if (!LOCAL_POOL_TYPES.has(source.type))
+      refuse(`a ${source.type} pool, shared storage without watchers to read`)
+  }
+  return { images, refusals }
 }
 
 /** A lock older than this is left over from a crash: say so and how to clear it. */
@@ -154,7 +203,9 @@ export class Lifecycle {
       }
     }
     refusals.push(...uncheckableDisks(domain, request.host))
-    const images = rbdImagesOf(domain)
+    const volumes = await resolvePoolVolumes(this.deps.runner, request.host, domain)
+    refusals.push(...volumes.refusals)
+    const images = [...rbdImagesOf(domain), ...volumes.images]
     if (refusals.length === 0) {
       context?.step('Checking that no one has its disks open', 0.3)
       for (const image of images) {
