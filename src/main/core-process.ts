@@ -2,6 +2,7 @@ import type { MessagePortMain } from 'electron'
 import { createCore, type Core } from './core/core'
 import { CoreSession } from './core/session'
 import type { StreamCloseMessage } from '../shared/ipc'
+import { installProcessGuards } from './process-guards'
 
 /**
  * Entry of the Electron utility process that runs the core, off the main thread, so a hung host or a
@@ -16,6 +17,9 @@ function argument(name: string): string {
 }
 
 async function main(): Promise<void> {
+  // Logged, not fatal: the process holds every SSH session (the bridge would restart it, but
+  // dropping them all mid-maintenance for one bad message is worse).
+  installProcessGuards()
   const parentPort = process.parentPort
   const feed = process.argv.indexOf('--update-feed')
   const updateFeedUrl = feed >= 0 ? process.argv[feed + 1] : undefined

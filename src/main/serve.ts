@@ -4,12 +4,15 @@ import { startBrowserServer } from './browser-server'
 import { createCore } from './core/core'
 import { defaultConfigPath } from './core/paths'
 import { checkFeedUrl } from './core/updates/update-check'
+import { installProcessGuards } from './process-guards'
 
 /**
  * `npm run serve`: runs the core in this Node process and serves the UI to a browser on loopback.
  * This is how the app runs where the Electron binary is not available (and how it is tested here).
  */
 async function main(): Promise<void> {
+  // A failing request or a forgotten promise is logged; the SSH sessions the core holds stay up.
+  installProcessGuards()
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.HYPERDESK_PORT ?? '0' },

@@ -13,12 +13,21 @@ import type { Duplex } from 'node:stream'
 export interface StreamPeer {
   send(data: Uint8Array): void
   close(reason: string): void
+  /** The host side took what a write() returning false left waiting: the client may send again. */
+  drained?(): void
 }
 
-/** What the transport calls with the client's bytes and when the client goes away. */
+/**
+ * What the transport calls with the client's bytes and when the client goes away. Flow control both
+ * ways: write() returns false when the host side is full (stop reading the client until drained()),
+ * and pause()/resume() stop and restart the host's bytes while the client is not reading them
+ * (an SSH channel then stops the sender with its window: nothing piles up in this process).
+ */
 export interface AttachedStream {
-  write(data: Uint8Array): void
+  write(data: Uint8Array): boolean
   close(): void
+  pause(): void
+  resume(): void
 }
 
 export interface StreamInfo {
@@ -71,6 +80,7 @@ export class ByteStreams {
     // ssh2 emits 'close' once the channel is done either way (EOF, host gone, connection lost).
     channel.once('close', () => this.close(id, entry.closeReason || 'closed by the host'))
     channel.on('error', (error: Error) => this.close(id, error.message))
+    channel.on('drain', () => entry.peer?.drained?.())
     entry.attachTimer = setTimeout(
       () => this.close(id, `no client attached within ${this.attachTimeoutMs / 1000} s`),
       this.attachTimeoutMs,
@@ -86,10 +96,14 @@ export class ByteStreams {
     entry.peer = peer
     for (const chunk of entry.early.splice(0)) peer.send(chunk)
     return {
-      write: (data) => {
-        if (!entry.closed) entry.channel.write(data)
-      },
+      write: (data) => (entry.closed ? true : entry.channel.write(data)),
       close: () => this.close(id, 'closed by the client'),
+      pause: () => {
+        if (!entry.closed) entry.channel.pause()
+      },
+      resume: () => {
+        if (!entry.closed) entry.channel.resume()
+      },
     }
   }
 
