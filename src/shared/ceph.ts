@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CEPH_FLAGS, CephFlagSchema, CrushNodeSchema, HostNameSchema } from './validators'
 
 /**
  * The Ceph panel's data, read with the configured client on one online host: health and its checks,
@@ -91,14 +92,14 @@ export const CephStatusSchema = z.object({
 export type CephStatus = z.infer<typeof CephStatusSchema>
 
 /** Flags the panel lets the user set and unset. */
-export const CEPH_FLAGS = ['noout'] as const
+export { CEPH_FLAGS }
 export const CephFlagParamsSchema = z
   .object({
-    flag: z.enum(CEPH_FLAGS),
+    flag: CephFlagSchema,
     set: z.boolean(),
     /** A CRUSH node (host bucket) for `osd set-group`; the whole cluster when absent. */
-    node: z.string().optional(),
-    host: z.string().optional(),
+    node: CrushNodeSchema.optional(),
+    host: HostNameSchema.optional(),
   })
   .strict()
 export type CephFlagParams = z.infer<typeof CephFlagParamsSchema>

@@ -1,15 +1,17 @@
 import { z } from 'zod'
-import { nameProblem } from './names'
+import {
+  argumentProblem,
+  CephClientIdSchema,
+  codePoint,
+  controlCharacterIn,
+  HostNameSchema,
+  PoolNameSchema,
+} from './validators'
 
 /**
  * The cluster file: which hypervisors to manage and how to reach them. Stored as JSON in the
  * user's config directory. Every field is validated here, once, for both the core and the UI.
  */
-
-const name = z.string().superRefine((value, ctx) => {
-  const problem = nameProblem(value)
-  if (problem) ctx.addIssue({ code: 'custom', message: `name ${problem}` })
-})
 
 // A host name or an IP address. A leading '-' would turn an address into an ssh option.
 const address = z
@@ -31,11 +33,39 @@ const unixUser = z
   .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name (lower case letters, digits, _ and -)')
 
 // Paths may start with ~/ (expanded on use), otherwise they must be absolute.
-const filePath = z.string().regex(/^(~\/|\/|[A-Za-z]:[\\/])/, 'must be an absolute path or start with ~/')
+const filePath = z
+  .string()
+  .regex(/^(~\/|\/|[A-Za-z]:[\\/])/, 'must be an absolute path or start with ~/')
+  .superRefine((value, ctx) => {
+    const control = controlCharacterIn(value)
+    if (control !== undefined)
+      ctx.addIssue({ code: 'custom', message: `contains the control character ${codePoint(control)}` })
+  })
+
+/**
+ * A command the admin configures to run on the hosts: its words may be options (`sudo -n …`), but
+ * none may hold a control character, and the program itself may not start with '-'.
+ */
+const hostCommand = z
+  .array(z.string().min(1, 'is empty'))
+  .min(1, 'is empty')
+  .superRefine((words, ctx) => {
+    words.forEach((word, index) => {
+      const control = controlCharacterIn(word)
+      if (control !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `contains the control character ${codePoint(control)}`,
+        })
+    })
+    const program = argumentProblem(words[0] ?? '')
+    if (program) ctx.addIssue({ code: 'custom', path: [0], message: program })
+  })
 
 export const HostConfigSchema = z
   .object({
-    name,
+    name: HostNameSchema,
     address: address.describe('SSH address (or an alias from ~/.ssh/config)'),
     port: z.number().int().min(1).max(65535).optional(),
     user: unixUser.optional(),
@@ -64,9 +94,9 @@ export const ClusterConfigSchema = z
     hosts: z.array(HostConfigSchema).min(1, 'needs at least one host'),
     ceph: z
       .object({
-        clientId: name.default('libvirt'),
+        clientId: CephClientIdSchema.default('libvirt'),
         /** A Ceph client allowed `osd set/unset noout` and `osd ok-to-stop` (its keyring readable by the user). */
-        privilegedClientId: name.optional(),
+        privilegedClientId: CephClientIdSchema.optional(),
         /** Instead: run those commands as `sudo -n ceph …` (root's admin keyring; sudoers rule in docs/hosts.md). */
         privilegedSudo: z.boolean().optional(),
         monitorTimeoutSeconds: z.number().int().min(1).max(300).default(10),
@@ -79,11 +109,11 @@ export const ClusterConfigSchema = z
     maintenance: z
       .object({
         /** argv run on a host to reboot it during maintenance, e.g. ["sudo", "-n", "/sbin/reboot"]. */
-        rebootCommand: z.array(z.string().min(1, 'is empty')).min(1, 'is empty').optional(),
+        rebootCommand: hostCommand.optional(),
       })
       .strict()
       .optional(),
-    pools: z.array(name).min(1).default(['libvirt-ssd', 'libvirt-sata']),
+    pools: z.array(PoolNameSchema).min(1).default(['libvirt-ssd', 'libvirt-sata']),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -12,8 +12,17 @@ import {
   MigrationPlanParamsSchema,
   MigrationPlanSchema,
 } from './migration'
-import { UUID_PATTERN } from './names'
 import { UpdateStatusSchema } from './updates'
+import {
+  CoreIdSchema,
+  FingerprintSchema,
+  freeText,
+  HostNameSchema,
+  LocalPathSchema,
+  PoolNameSchema,
+  StreamIdSchema,
+  UuidSchema,
+} from './validators'
 import { SerialOpenedSchema, ShellOpenedSchema, TerminalSizeSchema, VncOpenedSchema } from './console'
 import { NetworkPlanSchema, VmSettingsSchema } from './vm-settings'
 import {
@@ -54,9 +63,9 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
   return { params, result }
 }
 const noParams = z.object({}).strict()
-const hostParams = z.object({ host: z.string() }).strict()
+const hostParams = z.object({ host: HostNameSchema }).strict()
 /** Existing VMs are addressed by UUID, on a named host. */
-const vmOnHost = z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), host: z.string() })
+const vmOnHost = z.object({ uuid: UuidSchema, host: HostNameSchema })
 
 export const InventorySnapshotSchema = z.object({
   hosts: z.array(HostInventorySchema),
@@ -125,12 +134,12 @@ export const methods = {
   'hosts.disconnect': method(hostParams, HostStateSchema),
   /** Saves the key the host offered to known_hosts, if it still has this fingerprint, and connects. */
   'hosts.acceptHostKey': method(
-    z.object({ host: z.string(), fingerprint: z.string() }).strict(),
+    z.object({ host: HostNameSchema, fingerprint: FingerprintSchema }).strict(),
     HostStateSchema,
   ),
   /** Unlocks an encrypted key file for this run (kept in memory only) and connects. */
   'hosts.providePassphrase': method(
-    z.object({ host: z.string(), keyPath: z.string(), passphrase: z.string() }).strict(),
+    z.object({ host: HostNameSchema, keyPath: LocalPathSchema, passphrase: freeText('passphrase') }).strict(),
     HostStateSchema,
   ),
   /** Runs the host doctor again. */
@@ -142,14 +151,17 @@ export const methods = {
   /** The last known inventory of every host and the cluster's VMs with their danger flags. */
   'inventory.get': method(noParams, InventorySnapshotSchema),
   /** Refreshes one host, or all of them, now, definitions included. */
-  'inventory.refresh': method(z.object({ host: z.string().optional() }).strict(), InventorySnapshotSchema),
+  'inventory.refresh': method(
+    z.object({ host: HostNameSchema.optional() }).strict(),
+    InventorySnapshotSchema,
+  ),
   /**
    * Starts a VM on a host, as a job. Refused (the job fails with each reason) while it runs elsewhere,
    * its disks are open, a managed save exists, or a host cannot be asked — unless that host is in
    * overrideUnreachable.
    */
   'vm.start': method(
-    vmOnHost.extend({ overrideUnreachable: z.array(z.string()).optional() }).strict(),
+    vmOnHost.extend({ overrideUnreachable: z.array(HostNameSchema).optional() }).strict(),
     JobSchema,
   ),
   /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
@@ -158,7 +170,12 @@ export const methods = {
     JobSchema,
   ),
   /** Power cut: confirmName must be the VM's exact name. */
-  'vm.forceOff': method(vmOnHost.extend({ confirmName: z.string() }).strict(), JobSchema),
+  'vm.forceOff': method(
+    vmOnHost
+      .extend({ confirmName: freeText("confirmation (the VM's name as the hosts report it)") })
+      .strict(),
+    JobSchema,
+  ),
   'vm.reboot': method(vmOnHost.strict(), JobSchema),
   /** One sample of a running VM's CPU time and memory, for the live graphs (one exec). */
   'vm.stats': method(vmOnHost.strict(), VmStatsSchema),
@@ -171,18 +188,13 @@ export const methods = {
   'vm.migrate': method(MigrateParamsSchema, JobSchema),
   /** Each host's definition against a reference host's: same/different/missing, with a unified diff. */
   'vm.definitionDiff': method(
-    z
-      .object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), reference: z.string().optional() })
-      .strict(),
+    z.object({ uuid: UuidSchema, reference: HostNameSchema.optional() }).strict(),
     DefinitionDiffSchema,
   ),
   /** Defines `from`'s definition on every other host, as a job whose result reports each host (SyncResult). */
-  'vm.syncDefinition': method(
-    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), from: z.string() }).strict(),
-    JobSchema,
-  ),
+  'vm.syncDefinition': method(z.object({ uuid: UuidSchema, from: HostNameSchema }).strict(), JobSchema),
   /** Ceph's health, OSD tree, monitors, pools and flags, read with the configured client on an online host. */
-  'ceph.status': method(z.object({ host: z.string().optional() }).strict(), CephStatusSchema),
+  'ceph.status': method(z.object({ host: HostNameSchema.optional() }).strict(), CephStatusSchema),
   /** Sets or unsets noout (cluster-wide, or on a CRUSH node) with the privileged client or sudo. */
   'ceph.setFlag': method(
     CephFlagParamsSchema,
@@ -199,35 +211,27 @@ export const methods = {
   'maintenance.abort': method(MaintenanceAbortParamsSchema, MaintenanceRecordSchema),
   /** The user rebooted the host: the job checks it (offline seen, or a new boot id). */
   'maintenance.confirmReboot': method(MaintenanceIdParamsSchema, MaintenanceRecordSchema),
-  'console.openVnc': method(
-    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID') }).strict(),
-    VncOpenedSchema,
-  ),
+  'console.openVnc': method(z.object({ uuid: UuidSchema }).strict(), VncOpenedSchema),
   'console.openSerial': method(
-    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), ...TerminalSizeSchema }).strict(),
+    z.object({ uuid: UuidSchema, ...TerminalSizeSchema }).strict(),
     SerialOpenedSchema,
   ),
   'console.openShell': method(
-    z.object({ host: z.string(), ...TerminalSizeSchema }).strict(),
+    z.object({ host: HostNameSchema, ...TerminalSizeSchema }).strict(),
     ShellOpenedSchema,
   ),
-  'console.resize': method(z.object({ streamId: z.string(), ...TerminalSizeSchema }).strict(), z.object({})),
-  'console.close': method(z.object({ streamId: z.string() }).strict(), z.object({})),
-  'vm.setSettings': method(
-    z
-      .object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), settings: VmSettingsSchema })
-      .strict(),
-    JobSchema,
+  'console.resize': method(
+    z.object({ streamId: StreamIdSchema, ...TerminalSizeSchema }).strict(),
+    z.object({}),
   ),
-  'vm.networkPlan': method(
-    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID') }).strict(),
-    NetworkPlanSchema,
-  ),
+  'console.close': method(z.object({ streamId: StreamIdSchema }).strict(), z.object({})),
+  'vm.setSettings': method(z.object({ uuid: UuidSchema, settings: VmSettingsSchema }).strict(), JobSchema),
+  'vm.networkPlan': method(z.object({ uuid: UuidSchema }).strict(), NetworkPlanSchema),
   'jobs.list': method(noParams, z.array(JobSchema)),
-  'jobs.get': method(z.object({ id: z.string() }).strict(), JobSchema),
-  'jobs.cancel': method(z.object({ id: z.string() }).strict(), JobSchema),
+  'jobs.get': method(z.object({ id: CoreIdSchema }).strict(), JobSchema),
+  'jobs.cancel': method(z.object({ id: CoreIdSchema }).strict(), JobSchema),
   /** Images of every configured pool (or one): sizes, used space when cheap, users, watchers, snapshots. */
-  'storage.list': method(z.object({ pool: z.string().optional() }).strict(), StorageListingSchema),
+  'storage.list': method(z.object({ pool: PoolNameSchema.optional() }).strict(), StorageListingSchema),
   'storage.createImage': method(
     CreateImageParamsSchema,
     z.object({ host: z.string(), pool: z.string(), image: z.string(), sizeBytes: z.number() }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
 import { FollowUpsSchema } from './migration'
-import { UUID_PATTERN } from './names'
+import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
 
 /**
  * Host maintenance as one guided job: pre-checks, a capacity plan, migrations one by one, noout,
@@ -107,22 +107,22 @@ export const MaintenanceRecordSchema = z.object({
 export type MaintenanceRecord = z.infer<typeof MaintenanceRecordSchema>
 
 const destinations = z
-  .record(z.string().regex(UUID_PATTERN, 'must be a VM UUID'), z.string())
+  .record(UuidSchema, HostNameSchema)
   .optional()
   .describe('VM UUID → destination host, overriding the plan')
 
-export const MaintenancePlanParamsSchema = z.object({ host: z.string(), destinations }).strict()
+export const MaintenancePlanParamsSchema = z.object({ host: HostNameSchema, destinations }).strict()
 export const MaintenanceStartParamsSchema = z
   .object({
-    host: z.string(),
+    host: HostNameSchema,
     destinations,
     acceptWarnings: z.boolean().optional(),
     /** Caps each migration's bandwidth (MiB/s), e.g. to spare the production network. */
     bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
   })
   .strict()
-export const MaintenanceIdParamsSchema = z.object({ id: z.string() }).strict()
+export const MaintenanceIdParamsSchema = z.object({ id: CoreIdSchema }).strict()
 export const MaintenanceAbortParamsSchema = z
-  .object({ id: z.string(), keepNoout: z.boolean().optional() })
+  .object({ id: CoreIdSchema, keepNoout: z.boolean().optional() })
   .strict()
 export const MaintenanceCurrentSchema = z.object({ record: MaintenanceRecordSchema.nullable() })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { UUID_PATTERN } from './names'
+import { HostNameSchema, UuidSchema } from './validators'
 
 /**
  * Live migration and definition sync, as the UI sees them: the pre-checks of a planned migration,
@@ -7,7 +7,7 @@ import { UUID_PATTERN } from './names'
  * migration job, and each host's definition compared with a reference host's.
  */
 
-const uuid = z.string().regex(UUID_PATTERN, 'must be a VM UUID')
+const uuid = UuidSchema
 
 export const MigrationCheckSchema = z.object({
   /** Stable id the UI can translate, e.g. 'destination-online', 'drift', 'memory'. */
@@ -36,7 +36,7 @@ export const FollowUpsSchema = z.object({
 export type FollowUps = z.infer<typeof FollowUpsSchema>
 
 export const MigrationPlanParamsSchema = z
-  .object({ uuid, from: z.string().optional(), to: z.string() })
+  .object({ uuid, from: HostNameSchema.optional(), to: HostNameSchema })
   .strict()
 
 export const MigrationPlanSchema = z.object({
@@ -56,7 +56,7 @@ export type MigrationPlan = z.infer<typeof MigrationPlanSchema>
 export const MigrateParamsSchema = z
   .object({
     uuid,
-    to: z.string(),
+    to: HostNameSchema,
     /** Caps the migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
     bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
     /** Aborts (virsh domjobabort) a migration that has not finished after this long. Default 600. */

@@ -1,6 +1,15 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
-import { nameProblem, UUID_PATTERN } from './names'
+import {
+  freeText,
+  ImageNameSchema,
+  MAX_IMAGE_BYTES,
+  PoolNameSchema,
+  SIZE_STEP_BYTES,
+  SizeBytesSchema,
+  SnapshotNameSchema,
+  UuidSchema,
+} from './validators'
 
 /**
  * The storage view and the image/snapshot operations: RBD images per configured pool, who uses
@@ -8,24 +17,9 @@ import { nameProblem, UUID_PATTERN } from './names'
  * them with binary units (GiB/MiB), like rbd and libvirt count them.
  */
 
-/** A pool, image or snapshot name: one safe rbd argument (no '/', '@', spaces…; see names.ts). */
-export const rbdName = z.string().superRefine((value, ctx) => {
-  const problem = nameProblem(value)
-  if (problem) ctx.addIssue({ code: 'custom', message: `name ${problem}` })
-})
+export { MAX_IMAGE_BYTES, SIZE_STEP_BYTES, UuidSchema }
 
-/** 1 PiB: far beyond any disk here, small enough to stay an exact integer in JSON. */
-export const MAX_IMAGE_BYTES = 2 ** 50
-/** rbd sizes are whole bytes; the app works in whole MiB so every tool shows the same number. */
-export const SIZE_STEP_BYTES = 2 ** 20
-export const sizeBytes = z
-  .number()
-  .int('must be a whole number of bytes')
-  .positive('must be more than 0')
-  .max(MAX_IMAGE_BYTES, 'must be at most 1 PiB')
-  .refine((value) => value % SIZE_STEP_BYTES === 0, 'must be a whole number of MiB')
-
-export const ImageRefSchema = z.object({ pool: rbdName, image: rbdName }).strict()
+export const ImageRefSchema = z.object({ pool: PoolNameSchema, image: ImageNameSchema }).strict()
 export type ImageRef = z.infer<typeof ImageRefSchema>
 
 export const WatcherSchema = z.object({ address: z.string(), client: z.number().optional() })
@@ -95,29 +89,29 @@ export const RefusalSchema = z.object({
 })
 export type Refusal = z.infer<typeof RefusalSchema>
 
-export const CreateImageParamsSchema = z.object({ pool: rbdName, image: rbdName, sizeBytes }).strict()
-export const GrowImageParamsSchema = z.object({ pool: rbdName, image: rbdName, sizeBytes }).strict()
+export const CreateImageParamsSchema = ImageRefSchema.extend({ sizeBytes: SizeBytesSchema }).strict()
+export const GrowImageParamsSchema = ImageRefSchema.extend({ sizeBytes: SizeBytesSchema }).strict()
 export const ShrinkImageParamsSchema = z
   .object({
-    pool: rbdName,
-    image: rbdName,
-    sizeBytes,
+    pool: PoolNameSchema,
+    image: ImageNameSchema,
+    sizeBytes: SizeBytesSchema,
     /** The image's exact name, typed by the user. */
-    confirmName: z.string(),
+    confirmName: freeText("confirmation (the image's name)"),
     /** Must be true: shrinking cuts off whatever the guest stored beyond the new size. */
     allowShrink: z.literal(true, { error: 'must be true: shrinking destroys data beyond the new size' }),
   })
   .strict()
 export const DeleteImageParamsSchema = z
   .object({
-    pool: rbdName,
-    image: rbdName,
-    confirmName: z.string(),
+    pool: PoolNameSchema,
+    image: ImageNameSchema,
+    confirmName: freeText("confirmation (the image's name)"),
     /** Also delete its snapshots (rbd snap purge); without it, an image with snapshots is refused. */
     purgeSnapshots: z.boolean().optional(),
   })
   .strict()
-export const SnapshotParamsSchema = z.object({ pool: rbdName, image: rbdName, snapshot: rbdName }).strict()
+export const SnapshotParamsSchema = ImageRefSchema.extend({ snapshot: SnapshotNameSchema }).strict()
 export const RollbackParamsSchema = SnapshotParamsSchema.extend({
   /** Default true: a snapshot of the current state first, so the rollback itself can be undone. */
   safetySnapshot: z.boolean().optional(),
@@ -153,8 +147,6 @@ export const DuResultSchema = z.object({
   image: z.string(),
   usedBytes: z.number(),
 })
-
-export const UuidSchema = z.string().regex(UUID_PATTERN, 'must be a VM UUID')
 
 const UNIT_BYTES: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }
 

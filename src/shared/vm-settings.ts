@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { KeyboardLayoutSchema } from './keyboard'
 import { FollowUpsSchema } from './migration'
+import { IPV4_PATTERN, Ipv4Schema } from './validators'
 
-/** A dotted IPv4 address, each part 0–255 (the form checks it as the user types, the core on receipt). */
-export const IPV4_PATTERN = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+export { IPV4_PATTERN }
 
 /**
  * Hyperdesk's per-VM settings, kept in the definition's <metadata> so they sync with it on every host.
@@ -11,11 +11,7 @@ export const IPV4_PATTERN = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\
  */
 export const VmSettingsSchema = z
   .object({
-    failoverIp: z
-      .string()
-      .regex(IPV4_PATTERN, 'must be an IPv4 address such as 87.98.165.65')
-      .nullable()
-      .optional(),
+    failoverIp: Ipv4Schema.nullable().optional(),
     keyboardLayout: KeyboardLayoutSchema.nullable().optional(),
   })
   .strict()

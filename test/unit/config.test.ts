@@ -52,7 +52,7 @@ describe('cluster file schema', () => {
       pools: ['libvirt-ssd', 'libvirt-ssd'],
     })
     expect(problems).toContain(
-      `hosts[0].name: name contains " ": only ASCII letters, digits, '.', '_' and '-' are allowed`,
+      `hosts[0].name: host name contains " ": only ASCII letters, digits, '.', '_' and '-' are allowed`,
     )
     expect(problems).toContain('hosts[0].address: must be a host name or an IP address')
     expect(problems.some((p) => p.startsWith('hosts[1].port:'))).toBe(true)

@@ -32,7 +32,16 @@ describe('virsh session framing', () => {
     for (const verb of ['migrate', 'destroy', 'undefine', 'define', 'secret-set-value', 'echo', 'start'])
       expect(() => queryLines([{ id: 'x', command: [verb, UUID] }], NONCE)).toThrow(/not a read-only/)
     expect(() => queryLines([{ id: 'x', command: ['dumpxml', `${UUID}\ndestroy ${UUID}`] }], NONCE)).toThrow(
-      /line break/,
+      /control character U\+000A/,
+    )
+    // Every control character, not only line breaks: virsh's line editor acts on them (^U, ^W, ESC…).
+    for (const control of ['\r', '\t', '\u0015', '\u0017', '\u001b', '\u007f', '\u0085', '\u009b'])
+      expect(() => queryLines([{ id: 'x', command: ['dumpxml', `${UUID}${control}`] }], NONCE)).toThrow(
+        /control character U\+00/,
+      )
+    // No option the app does not write: a value like --out-file=/tmp/p never reaches virsh.
+    expect(() => queryLines([{ id: 'x', command: ['dumpxml', '--out-file=/tmp/p'] }], NONCE)).toThrow(
+      /not an option Hyperdesk writes/,
     )
     expect(() => queryLines([{ id: 'x; destroy', command: ['domstate', UUID] }], NONCE)).toThrow(/not safe/)
     expect(() => queryLines([], NONCE)).toThrow(/at least one/)

@@ -60,7 +60,8 @@ export class ByteStreams {
 
   /** Registers an open host channel; returns the id the client attaches with. */
   register(info: StreamInfo, channel: Duplex, release: () => void = () => {}, early?: Buffer): string {
-    const id = randomBytes(18).toString('base64url')
+    // Hex: an id never starts with '-' (it crosses the contract as a StreamIdSchema value).
+    const id = randomBytes(18).toString('hex')
     const entry: Entry = {
       info,
       channel,

@@ -1,4 +1,5 @@
 import os from 'node:os'
+import { CONTROL_CHARACTER } from '../../../shared/validators'
 import type { RemoteRunner } from './runner'
 
 /**
@@ -15,9 +16,24 @@ export interface AuditEntry {
   vm?: string
 }
 
+/**
+ * The audit line: one line of printable text. A VM's name comes from the hosts and may hold
+ * anything libvirt allows (a tab, a terminal escape…), so control characters are written
+ * as \xHH: an audit line can never be split in two, nor carry terminal escapes, in syslog.
+ */
 export function auditMessage(entry: AuditEntry): string {
   const admin = entry.admin ?? localAdminName()
-  return `${admin}: ${entry.action}${entry.vm ? ` ${entry.vm}` : ''}`
+  return printable(`${admin}: ${entry.action}${entry.vm ? ` ${entry.vm}` : ''}`)
+}
+
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g')
+
+function printable(text: string): string {
+  // Every control character is at most U+009F: two hex digits say which.
+  return text.replace(
+    CONTROL_CHARACTERS,
+    (character) => `\\x${(character.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`,
+  )
 }
 
 export async function audit(runner: RemoteRunner, host: string, entry: AuditEntry): Promise<void> {

@@ -1,3 +1,5 @@
+import { codePoint, controlCharacterIn } from '../../../shared/validators'
+
 /**
  * The one way the app turns argv arrays into command text for a hypervisor. Everything that reaches a
  * remote shell goes through shellCommand(); everything that reaches virsh's own command-string parser
@@ -51,4 +53,31 @@ export function virshCommandString(commands: readonly (readonly string[])[]): st
       return command.map(virshQuote).join(' ')
     })
     .join(' ; ')
+}
+
+/**
+ * An option the app writes itself: `-c`, `--format`, `--rbd-blocklist-on-break-lock=false`. A word
+ * that starts with '-' and is not of this shape (`--out-file=/tmp/p`) never reaches a host.
+ */
+const OPTION_WORD = /^--?[A-Za-z0-9][A-Za-z0-9-]*(=[A-Za-z0-9._:,-]*)?$/
+
+/**
+ * Why an argv may not be sent to a host; null when it may. The runner asks this of every command
+ * before it opens a channel, on top of the contract's validators (src/shared/validators.ts):
+ * - no argument holds a control character (the script of `sh -c <script>` is the app's own text);
+ * - before a `--`, a word starting with '-' must be an option of the plain shape the app writes.
+ * Values from users never start with '-' (the validators refuse it); this is the net under them.
+ */
+export function argvProblem(argv: readonly string[]): string | null {
+  const script = argv[0] === 'sh' && argv[1] === '-c' ? 2 : -1
+  let options = true
+  for (const [index, arg] of argv.entries()) {
+    const control = index === script ? undefined : controlCharacterIn(arg)
+    if (control !== undefined)
+      return `${JSON.stringify(arg)} contains the control character ${codePoint(control)}`
+    if (arg === '--') options = false
+    else if (options && arg.startsWith('-') && !OPTION_WORD.test(arg))
+      return `${JSON.stringify(arg)} starts with "-" but is not an option Hyperdesk writes`
+  }
+  return null
 }

@@ -2,7 +2,7 @@ import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
 import type { HostConnection } from '../ssh/connection'
 import type { BatchSection, Sections } from '../inventory/host-batch'
-import { shellCommand, virshCommandString, virshQuote } from './quote'
+import { argvProblem, shellCommand, virshCommandString, virshQuote } from './quote'
 import { VirshSession, type QueryOptions } from './virsh-session'
 
 /**
@@ -109,6 +109,22 @@ interface HostSource {
   get(name: string): HostConnection
 }
 
+/**
+ * Refuses, before any channel is opened, an argv that must not reach a host (quote.ts: argvProblem).
+ * The contract's validators refuse such values first; reaching this is a bug the error names.
+ */
+export function checkArgv(host: string, argv: readonly string[], step: string | undefined): void {
+  const problem = argvProblem(argv)
+  if (!problem) return
+  throw new ApiError({
+    code: 'remote.unsafe-argument',
+    host,
+    ...(step ? { step } : {}),
+    message: `${step ?? 'Command'} on ${host} was not run: ${problem}.`,
+    hint: 'Nothing was sent to the host. A value that reaches a command must not start with "-" nor hold control characters: check the name or setting used.',
+  })
+}
+
 export class SshRunner implements RemoteRunner {
   private readonly sessions = new Map<string, VirshSession>()
 
@@ -123,6 +139,7 @@ export class SshRunner implements RemoteRunner {
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
       throw new Error(`timeoutSeconds must be a positive integer, not ${timeoutSeconds}`)
+    checkArgv(host, argv, options.step)
     const display = shellCommand(argv)
     const connection = this.hosts.get(host)
     const started = performance.now()
@@ -194,17 +211,20 @@ export class SshRunner implements RemoteRunner {
     }
   }
 
-  virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+  async virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    // Checked before quoting: a lone argument is quoted into a command string for virsh to re-parse.
+    checkArgv(host, args, options?.step)
     // virsh re-parses a lone argument as a command string: quoting it for virsh keeps it one argument.
     const safe = args.length === 1 && args[0] !== undefined ? [virshQuote(args[0])] : args
     return this.run(host, ['virsh', '-c', 'qemu:///system', ...safe], options)
   }
 
-  virshBatch(
+  async virshBatch(
     host: string,
     commands: readonly (readonly string[])[],
     options?: RunOptions,
   ): Promise<RemoteResult> {
+    for (const command of commands) checkArgv(host, command, options?.step)
     return this.run(host, ['virsh', '-c', 'qemu:///system', virshCommandString(commands)], options)
   }
 
@@ -260,6 +280,7 @@ export class SshRunner implements RemoteRunner {
     onLine: (line: string) => void,
     options: { signal?: AbortSignal } = {},
   ): Promise<RemoteStream> {
+    checkArgv(host, argv, 'stream')
     const connection = this.hosts.get(host)
     const channel = await connection.exec(remoteStreamLine(argv), options.signal)
     // stdin stays open: its EOF is what stops the command when the channel or connection goes.

@@ -3,7 +3,7 @@ import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
 import { judgeSection, SECTION_ID, type BatchSection, type Sections } from '../inventory/host-batch'
 import type { HostConnection } from '../ssh/connection'
-import { virshCommandString } from './quote'
+import { argvProblem, virshCommandString } from './quote'
 
 /**
  * A long-lived `virsh` on one host, fed commands on its stdin: one process and one libvirt connection
@@ -89,8 +89,7 @@ export class VirshSession {
 
   /** Runs the sections' commands in this host's session; each section is judged on its own. */
   query(sections: readonly BatchSection[], options: QueryOptions = {}): Promise<Sections> {
-    const lines = queryLines(sections, nonce())
-    const run = () => this.send(sections, lines, options)
+    const run = () => this.send(sections, options)
     const result = this.queue.then(run, run)
     this.queue = result.catch(() => undefined)
     return result
@@ -102,13 +101,11 @@ export class VirshSession {
     this.channel?.close()
   }
 
-  private async send(
-    sections: readonly BatchSection[],
-    framed: { nonce: string; lines: string[] },
-    options: QueryOptions,
-  ): Promise<Sections> {
+  private async send(sections: readonly BatchSection[], options: QueryOptions): Promise<Sections> {
     clearTimeout(this.idleTimer)
     const step = options.step ?? 'virsh query'
+    // Refused before a session is opened; checked again where the lines are written.
+    this.frame(sections)
     const channel = await this.open()
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS
     try {
@@ -126,6 +123,15 @@ export class VirshSession {
           )
           this.kill()
         }, timeoutSeconds * 1000)
+        let framed: { nonce: string; lines: string[] }
+        try {
+          framed = this.write(channel, sections)
+        } catch (error) {
+          clearTimeout(timer)
+          // The channel closed between opening and writing (connection lost), or a refused line.
+          reject(error instanceof ApiError ? error : this.ended())
+          return
+        }
         this.pending = {
           nonce: framed.nonce,
           sections,
@@ -138,20 +144,39 @@ export class VirshSession {
             reject(error)
           },
         }
-        try {
-          channel.write(`${framed.lines.join('\n')}\n`)
-        } catch {
-          // The channel closed between opening and writing (connection lost).
-          this.pending = undefined
-          clearTimeout(timer)
-          reject(this.ended())
-          return
-        }
         this.readAnswer()
       })
     } finally {
       this.idleTimer = setTimeout(() => this.close(), IDLE_CLOSE_MS)
       this.idleTimer.unref()
+    }
+  }
+
+  /**
+   * The one place that writes to virsh's stdin: the lines are built and checked here (read-only
+   * verbs, no control character, no stray option: queryLines), so nothing else can reach virsh.
+   */
+  private write(
+    channel: ClientChannel,
+    sections: readonly BatchSection[],
+  ): { nonce: string; lines: string[] } {
+    const framed = this.frame(sections)
+    channel.write(`${framed.lines.join('\n')}\n`)
+    return framed
+  }
+
+  /** The query's lines, or the refusal as an error naming the host. */
+  private frame(sections: readonly BatchSection[]): { nonce: string; lines: string[] } {
+    try {
+      return queryLines(sections, nonce())
+    } catch (error) {
+      throw new ApiError({
+        code: 'remote.unsafe-argument',
+        host: this.host,
+        step: 'virsh query',
+        message: `virsh query on ${this.host} was not sent: ${error instanceof Error ? error.message : String(error)}`,
+        hint: 'Nothing was sent to the host.',
+      })
     }
   }
 
@@ -262,9 +287,10 @@ export function queryLines(
     const verb = command[0] ?? ''
     if (!READ_ONLY_COMMANDS.has(verb))
       throw new Error(`virsh ${JSON.stringify(verb)} is not a read-only command: run it with the runner`)
-    // One command per line: a newline would let an argument become a command of its own.
-    if (command.some((arg) => /[\n\r]/.test(arg)))
-      throw new Error('A virsh query argument contains a line break')
+    // One command per line: a newline would let an argument become a command of its own, and
+    // virsh's line editor acts on other control characters. Options only of the shape the app writes.
+    const problem = argvProblem(command)
+    if (problem) throw new Error(`virsh query argument refused: ${problem}`)
     lines.push(marker(nonce, 'section', id).line, virshCommandString([command]))
   }
   lines.push(marker(nonce, 'end').line)
