@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws'
+import { WS_CLOSE_SLOW_CLIENT } from '../shared/wire'
 
 /**
  * Flow control of what the server sends on one WebSocket. A client that stops reading (a stuck tab,
@@ -9,8 +10,8 @@ import type { WebSocket } from 'ws'
  * for a while — the connection is closed with SLOW_CLIENT_CLOSE_CODE and a reason saying why.
  */
 
-/** Application close code (RFC 6455 §7.4.2, 4000-4999): the client did not read what it was sent. */
-export const SLOW_CLIENT_CLOSE_CODE = 4008
+/** The client did not read what it was sent (shared with the renderer, which says so). */
+export const SLOW_CLIENT_CLOSE_CODE = WS_CLOSE_SLOW_CLIENT
 
 export interface FlowLimits {
   /** Unread bytes past which the source is paused. */

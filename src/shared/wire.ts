@@ -35,3 +35,9 @@ export const ServerMessageSchema: z.ZodType<ServerMessage> = z.union([
 /** The WebSocket subprotocol; the token travels as a second offered subprotocol, never in the URL. */
 export const WS_PROTOCOL = 'hyperdesk.v1'
 export const WS_TOKEN_PREFIX = 'token.'
+
+/**
+ * Close code (RFC 6455 §7.4.2, 4000-4999 are the application's) of a socket whose client did not
+ * read what it was sent: browser mode closes it rather than buffer without bound (ws-flow.ts).
+ */
+export const WS_CLOSE_SLOW_CLIENT = 4008

@@ -31,6 +31,7 @@ export const consoleEn = {
     loading: 'Loading…',
     opening: 'Opening…',
     closed: 'closed',
+    slowClient: 'closed: this window stopped reading the console’s output for too long. Open it again.',
     serialOn: 'Serial console on {{host}} (Ctrl+] leaves virsh console)',
     shellOn: 'Shell on {{host}}',
     networkFor: '{{name}} runs on {{host}}: its gateway is {{gateway}}, its failover IP {{ip}}.',

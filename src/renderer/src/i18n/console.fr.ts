@@ -32,6 +32,7 @@ export const consoleFr = {
     loading: 'Chargement…',
     opening: 'Ouverture…',
     closed: 'fermée',
+    slowClient: 'fermée : cette fenêtre a cessé trop longtemps de lire la sortie de la console. Rouvrez-la.',
     serialOn: 'Console série sur {{host}} (Ctrl+] quitte virsh console)',
     shellOn: 'Shell sur {{host}}',
     networkFor: '{{name}} tourne sur {{host}} : sa passerelle est {{gateway}}, son IP failover {{ip}}.',

@@ -5,6 +5,7 @@ import '@xterm/xterm/css/xterm.css'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import { WS_CLOSE_SLOW_CLIENT } from '../../../../shared/wire'
 import { useApi } from '../../api/context'
 import type { ByteChannel } from '../../api/byte-channel'
 import { ErrorText } from '../../components/ErrorText'
@@ -56,7 +57,9 @@ export function TerminalView({ target, visible }: { target: Target; visible: boo
         terminal.loadAddon(new AttachAddon(socket as unknown as WebSocket))
         socket.addEventListener('open', () => setState({ kind: 'open', host: opened.host }))
         socket.addEventListener('close', (event) => {
-          const reason = (event as CloseEvent).reason || t('console.closed')
+          const { code, reason: said } = event as CloseEvent
+          // Browser mode closed it because this tab stopped reading (ws-flow.ts): say so in the UI's language.
+          const reason = code === WS_CLOSE_SLOW_CLIENT ? t('console.slowClient') : said || t('console.closed')
           terminal.write(`\r\n\x1b[33m[${reason}]\x1b[0m\r\n`)
           if (!cancelled) setState({ kind: 'closed', reason })
         })
