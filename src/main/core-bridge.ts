@@ -1,7 +1,7 @@
 import { utilityProcess, type MessagePortMain, type UtilityProcess, type WebContents } from 'electron'
 import type { EventName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
-import type { ResultEnvelope, ServerMessage } from '../shared/wire'
+import { ServerMessageSchema, type ResultEnvelope, type ServerMessage } from '../shared/wire'
 
 /**
  * Main-process side of the core: starts the core in a utility process, forwards calls to it and
@@ -29,9 +29,13 @@ export class CoreBridge {
     })
     this.child = child
     this.ready = new Promise((resolve) => {
-      child.on('message', (message: ServerMessage | { kind: 'ready' }) => {
-        if (message.kind === 'ready') return resolve()
-        this.onMessage(message)
+      child.on('message', (message: unknown) => {
+        if ((message as { kind?: unknown } | null)?.kind === 'ready') return resolve()
+        // The window process must not fall over on a malformed message: drop it, say so.
+        const parsed = ServerMessageSchema.safeParse(message)
+        if (!parsed.success)
+          return console.error('hyperdesk: dropped a malformed message from the core process')
+        this.onMessage(parsed.data)
       })
     })
     child.on('exit', (code) => {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import {
   argumentProblem,
   CephClientIdSchema,
+  noControlCharacters,
   codePoint,
   controlCharacterIn,
   HostNameSchema,
@@ -36,11 +37,7 @@ const unixUser = z
 const filePath = z
   .string()
   .regex(/^(~\/|\/|[A-Za-z]:[\\/])/, 'must be an absolute path or start with ~/')
-  .superRefine((value, ctx) => {
-    const control = controlCharacterIn(value)
-    if (control !== undefined)
-      ctx.addIssue({ code: 'custom', message: `contains the control character ${codePoint(control)}` })
-  })
+  .superRefine(noControlCharacters)
 
 /**
  * A command the admin configures to run on the hosts: its words may be options (`sudo -n …`), but

@@ -51,6 +51,13 @@ function named<T extends z.ZodType>(schema: T, meta: ValidatorMeta): T {
   return schema.meta({ ...meta }) as T
 }
 
+/** No control character, as a zod refinement (local values: paths, config words). */
+export function noControlCharacters(value: string, ctx: z.RefinementCtx): void {
+  const control = controlCharacterIn(value)
+  if (control !== undefined)
+    ctx.addIssue({ code: 'custom', message: `contains the control character ${codePoint(control)}` })
+}
+
 /** The argument rule as a zod refinement, for schemas that add their own pattern. */
 function safeArgument(value: string, ctx: z.RefinementCtx): void {
   const problem = argumentProblem(value)
@@ -143,13 +150,12 @@ export const FingerprintSchema = named(
     example: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
   },
 )
-/** A local file path (a key file): absolute or ~/, without control characters. Never sent to a host. */
+/**
+ * A local file path (a key file the core unlocks): as the core reported it in a prompt, without
+ * control characters. Never sent to a host.
+ */
 export const LocalPathSchema = named(
-  z
-    .string()
-    .max(4096)
-    .superRefine(safeArgument)
-    .regex(/^(~\/|\/|[A-Za-z]:[\\/])/, 'must be an absolute path or start with ~/'),
+  z.string().min(1, 'is empty').max(4096).superRefine(noControlCharacters),
   { validator: 'local path', example: '/home/admin/.ssh/id_ed25519', localOnly: true },
 )
 
