@@ -257,6 +257,9 @@ describe('a console stream whose client stops reading', () => {
       await new Promise((resolve) => setTimeout(resolve, 300))
       // Paused: nothing more is produced, however long the client does not read.
       expect(host.produced()).toBe(whilePaused)
+      console.log(
+        `console client that never reads: the host side made ${(whilePaused / 2 ** 20).toFixed(1)} MiB, then was paused`,
+      )
       // Kernel buffers (a few MiB on loopback) + the pause mark + a chunk, not an endless stream.
       expect(host.produced()).toBeLessThan(32 * 1024 * 1024)
       // Then the stall limit closes it and gives the host's channel back.
