@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { endOfAnswer, parseAnswer, queryLines } from '../../src/main/core/remote/virsh-session'
+import { endOfAnswer, parseAnswer, queryLines, VirshSession } from '../../src/main/core/remote/virsh-session'
+import type { HostConnection } from '../../src/main/core/ssh/connection'
 
 /**
  * The virsh session's framing. The answers below are written as virsh 9.0 prints them when it reads
@@ -99,5 +101,37 @@ describe('virsh session framing', () => {
     expect(endOfAnswer(`virsh # echo '@@hd'-end-${NONCE}--@@\n`, NONCE)).toBeUndefined()
     // Another query's end marker does not end this one.
     expect(endOfAnswer('@@hd-end-0123456789abcdef--@@', NONCE)).toBeUndefined()
+  })
+})
+
+describe('virsh session input', () => {
+  it('refuses a write, a control character or a stray option before anything reaches virsh', async () => {
+    const written: string[] = []
+    let opened = 0
+    // A connection whose channel records what would be written to virsh's stdin.
+    const connection = {
+      exec: async () => {
+        opened++
+        return Object.assign(new EventEmitter(), {
+          stderr: new EventEmitter(),
+          write: (text: string) => written.push(text),
+          close: () => undefined,
+        })
+      },
+    } as unknown as HostConnection
+    const session = new VirshSession('hv1', () => connection)
+    for (const command of [
+      ['destroy', UUID],
+      ['dumpxml', `${UUID}\u0015`],
+      ['dumpxml', `${UUID}\u001b[A`],
+      ['dominfo', '--out-file=/tmp/p'],
+    ])
+      await expect(session.query([{ id: 'x', command }])).rejects.toMatchObject({
+        code: 'remote.unsafe-argument',
+        host: 'hv1',
+      })
+    expect(opened).toBe(0)
+    expect(written).toEqual([])
+    session.close()
   })
 })
