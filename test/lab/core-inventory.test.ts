@@ -319,6 +319,24 @@ async function ourEventStreams(host: LabHostName): Promise<string[]> {
     .map((row) => row.pid)
 }
 
+/** Starts labvm3 on hv3 by hand and waits for the core to learn it (no poll runs: from the event). */
+async function startSeenAsEvent(after: string): Promise<void> {
+  const seen: number[] = []
+  const stop = lab.core.subscribe('inventory.changed', ({ host }) => {
+    if (host.host === 'hv3' && host.domains.find((d) => d.uuid === LABVM3.uuid)?.state === 'running')
+      seen.push(Date.now())
+  })
+  const started = Date.now()
+  await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'start', LABVM3.name)
+  await waitUntil(() => (seen.length > 0 ? true : undefined), {
+    timeoutMs: 5000,
+    what: `the started event from hv3 ${after}`,
+  })
+  stop()
+  console.log(`${after}: virsh start issued → state in the core: ${(seen[0] ?? 0) - started} ms`)
+  await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
+}
+
 describe('live updates', () => {
   it('resume after libvirtd restarts, without polling', async () => {
     const published: number[] = []
@@ -348,21 +366,31 @@ describe('live updates', () => {
       what: 'the catch-up refresh of hv3',
     })
     stopCounting()
-    const seen: number[] = []
-    const stop = lab.core.subscribe('inventory.changed', ({ host }) => {
-      if (host.host === 'hv3' && host.domains.find((d) => d.uuid === LABVM3.uuid)?.state === 'running')
-        seen.push(Date.now())
-    })
-    const started = Date.now()
-    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'start', LABVM3.name)
-    await waitUntil(() => (seen.length > 0 ? true : undefined), {
-      timeoutMs: 5000,
-      what: 'the started event from hv3',
-    })
-    stop()
-    console.log(
-      `after libvirtd restart: virsh start issued → state in the core: ${(seen[0] ?? 0) - started} ms`,
-    )
-    await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
+    await startSeenAsEvent('after libvirtd restart')
   })
+  it('resume as soon as sshd is back, even after the event stream had backed off', async () => {
+    await faults.sshd('hv3', 'kill')
+    await lab.waitForStatus('hv3', 'offline', 60_000)
+    // While sshd is down each try to reopen the event stream fails and the next waits longer, up to
+    // 10 s: stay down long enough for that longest wait to be the pending one.
+    await new Promise((resolve) => setTimeout(resolve, 9_000))
+    const fresh: number[] = []
+    const stopCounting = lab.core.subscribe('inventory.changed', ({ host }) => {
+      if (host.host === 'hv3' && host.reachable) fresh.push(Date.now())
+    })
+    await faults.sshd('hv3', 'start')
+    await lab.waitForStatus('hv3', 'online', 60_000)
+    // The stream reopened with the connection (not at its next backoff try), and a catch-up read
+    // followed; wait until that read is over so the start below reaches the core only as an event.
+    await waitUntil(async () => ((await ourEventStreams('hv3')).length === 1 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: "the core's virsh event stream on hv3 to reopen with the connection",
+    })
+    await waitUntil(() => (fresh.length > 0 && Date.now() - (fresh.at(-1) ?? 0) > 1000 ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the catch-up refresh of hv3',
+    })
+    stopCounting()
+    await startSeenAsEvent('after sshd restart')
+  }, 90_000)
 })

@@ -47,6 +47,10 @@ export class InventoryService {
   private readonly streams = new Map<string, { close(): void }>()
   /** Hosts whose event stream is being kept up. */
   private readonly watching = new Set<string>()
+  /** Hosts whose stream is being opened or is open (at most one per host). */
+  private readonly streaming = new Set<string>()
+  /** Pending reconnection of a host's lost stream, after a backoff. */
+  private readonly reconnects = new Map<string, NodeJS.Timeout>()
   private pollTimer: NodeJS.Timeout | undefined
   private stopped = true
 
@@ -100,13 +104,23 @@ export class InventoryService {
       if (names.has(host)) continue
       this.watching.delete(host)
       this.streams.get(host)?.close()
+      clearTimeout(this.reconnects.get(host))
+      this.reconnects.delete(host)
       this.inventories.delete(host)
     }
   }
 
-  /** A host (re)connected: read it now, and let its event stream reconnect at once. */
+  /**
+   * A host (re)connected: read it now, and reopen its event stream at once rather than after the
+   * backoff of its failed attempts (the stream's return triggers one more refresh, so an event that
+   * came between this read and the stream is not missed).
+   */
   hostOnline(host: string): void {
     void this.refreshHost(host)
+    if (this.stopped || !this.watching.has(host) || this.streaming.has(host)) return
+    clearTimeout(this.reconnects.get(host))
+    this.reconnects.delete(host)
+    void this.watchEvents(host, 1)
   }
 
   stop(): void {
@@ -116,6 +130,8 @@ export class InventoryService {
     this.debounce.clear()
     for (const stream of this.streams.values()) stream.close()
     this.streams.clear()
+    for (const timer of this.reconnects.values()) clearTimeout(timer)
+    this.reconnects.clear()
     this.watching.clear()
   }
 
@@ -289,6 +305,7 @@ export class InventoryService {
   private async watchEvents(host: string, attempt: number): Promise<void> {
     if (this.stopped) return
     this.watching.add(host)
+    this.streaming.add(host)
     let connectedAt = 0
     try {
       const stream = await this.options.runner.stream(
@@ -305,10 +322,15 @@ export class InventoryService {
       // The host is unreachable; the refresh path reports it. Try again later.
     }
     this.streams.delete(host)
+    this.streaming.delete(host)
     if (this.stopped || !this.watching.has(host)) return
     const next = connectedAt && Date.now() - connectedAt > 30_000 ? 0 : attempt
     const delay = EVENT_RECONNECT_DELAYS_MS[Math.min(next, EVENT_RECONNECT_DELAYS_MS.length - 1)] ?? 10_000
-    const timer = setTimeout(() => void this.watchEvents(host, next + 1), delay)
+    const timer = setTimeout(() => {
+      this.reconnects.delete(host)
+      void this.watchEvents(host, next + 1)
+    }, delay)
     timer.unref()
+    this.reconnects.set(host, timer)
   }
 }
