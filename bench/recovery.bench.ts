@@ -1,0 +1,118 @@
+/**
+ * Time to recover, on the lab, at +0 ms round trip, REPS times each, no timed assertions:
+ * - after a monitor restart: from `lab mon start` returning to the app's `ceph.status` saying
+ *   HEALTH_OK, beside `ceph health` polled by hand in the lab (root) at the same pace, same moment;
+ * - after an sshd restart on hv3 (killed with its sessions, down long enough for the event stream's
+ *   retries to reach their longest wait): from sshd listening again to the app's host online, and to
+ *   its first fresh inventory of hv3 (the catch-up read), beside a fresh `ssh` + the hand batch
+ *   (`virsh list --all; domstats --raw`) started at the same moment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CephStatus } from '../src/shared/ceph'
+import { cephJson, faults, requireLab, sshAsEtalab, waitFor } from '../test/lab/support/lab'
+import { benchCore, median, writeReport } from './support'
+
+const REPS = Number(process.env['RECOVERY_BENCH_REPS'] ?? 3)
+const POLL_MS = 100
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const report: string[] = []
+let bench: Awaited<ReturnType<typeof benchCore>>
+
+beforeAll(async () => {
+  await requireLab()
+  bench = await benchCore(0)
+  await bench.lab.waitForInventory()
+}, 120_000)
+
+afterAll(async () => {
+  await faults.sshd('hv3', 'start').catch(() => undefined)
+  await faults.mon('start').catch(() => undefined)
+  await bench?.close()
+  writeReport('recovery', report)
+}, 120_000)
+
+const line = (what: string, app: number[], base: number[]) =>
+  `  ${what.padEnd(34)} app ${median(app).toFixed(0).padStart(6)} ms   baseline ${median(base)
+    .toFixed(0)
+    .padStart(6)} ms   ratio ${(median(app) / median(base)).toFixed(2)} ×   (app runs: ${app
+    .map((ms) => ms.toFixed(0))
+    .join(', ')}; baseline runs: ${base.map((ms) => ms.toFixed(0)).join(', ')})`
+
+describe('time to recover', () => {
+  it('after a monitor restart', async () => {
+    const app: number[] = []
+    const base: number[] = []
+    for (let rep = 0; rep < REPS; rep++) {
+      await faults.mon('stop')
+      await sleep(5_000)
+      await faults.mon('start')
+      const t0 = performance.now()
+      const [byApp, byHand] = await Promise.all([
+        waitFor(
+          'HEALTH_OK in the app',
+          async () =>
+            ((await bench.lab.core.call('ceph.status', {})) as CephStatus).health === 'HEALTH_OK'
+              ? performance.now() - t0
+              : undefined,
+          90_000,
+          POLL_MS,
+        ),
+        waitFor(
+          'HEALTH_OK from `ceph health` in the lab',
+          async () =>
+            (await cephJson<{ status: string }>('health')).status === 'HEALTH_OK'
+              ? performance.now() - t0
+              : undefined,
+          90_000,
+          POLL_MS,
+        ),
+      ])
+      app.push(byApp)
+      base.push(byHand)
+    }
+    report.push(
+      `time to recover, +0 ms RTT, median of ${REPS} (from \`lab mon start\` returning, mon down 5 s):`,
+    )
+    report.push(line('monitor restart → HEALTH_OK', app, base))
+    expect(app).toHaveLength(REPS)
+  })
+
+  it('after an sshd restart', async () => {
+    const { core } = bench.lab
+    const online: number[] = []
+    const inventory: number[] = []
+    const base: number[] = []
+    for (let rep = 0; rep < REPS; rep++) {
+      await faults.sshd('hv3', 'kill')
+      await bench.lab.waitForStatus('hv3', 'offline', 60_000)
+      await sleep(9_000)
+      let t0 = 0
+      let onlineAt = 0
+      let freshAt = 0
+      const stopHosts = core.subscribe('hosts.state', (state) => {
+        if (t0 && !onlineAt && state.name === 'hv3' && state.status === 'online') onlineAt = performance.now()
+      })
+      const stopInventory = core.subscribe('inventory.changed', ({ host }) => {
+        if (t0 && !freshAt && host.host === 'hv3' && host.reachable) freshAt = performance.now()
+      })
+      await faults.sshd('hv3', 'start')
+      t0 = performance.now()
+      const hand = sshAsEtalab('hv3', "virsh -r -c qemu:///system 'list --all; domstats --raw'").then((r) => {
+        if (r.code !== 0) throw new Error(`hand batch on hv3 failed: ${r.stderr}`)
+        return performance.now() - t0
+      })
+      await waitFor('hv3 online and read again', () => (onlineAt && freshAt ? true : undefined), 60_000, 20)
+      stopHosts()
+      stopInventory()
+      online.push(onlineAt - t0)
+      inventory.push(freshAt - t0)
+      base.push(await hand)
+    }
+    report.push(
+      `time to recover, +0 ms RTT, median of ${REPS} (from sshd listening again on hv3, down ≥ 9 s):`,
+    )
+    report.push(line('sshd restart → host online', online, base))
+    report.push(line('sshd restart → first fresh inventory', inventory, base))
+    expect(inventory).toHaveLength(REPS)
+  })
+})
