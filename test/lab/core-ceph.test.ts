@@ -39,11 +39,13 @@ async function osdFlags(): Promise<{ flags: string[]; nodes: Record<string, stri
 async function bothHealthyAgain(): Promise<void> {
   const restarted = Date.now()
   let ceph = ''
+  const saw = new Set<string>()
   await waitFor(
     'HEALTH_OK and an available manager from `ceph -s` in the lab',
     async () => {
       const s = await cephJson<{ health: { status: string }; mgrmap?: { available?: boolean } }>('status')
       ceph = `${s.health.status}, manager ${s.mgrmap?.available ? 'available' : 'not available'}`
+      saw.add(ceph)
       if (s.health.status !== 'HEALTH_OK' || !s.mgrmap?.available) return undefined
       await cephJson('df')
       return true
@@ -64,7 +66,7 @@ async function bothHealthyAgain(): Promise<void> {
     200,
   ).catch((error: Error) => Promise.reject(new Error(`${error.message} (app last read: ${seen})`)))
   console.log(
-    `after the monitor restart: Ceph HEALTH_OK in ${cephReady - restarted} ms, the app ${Date.now() - cephReady} ms later`,
+    `after the monitor restart: Ceph ready in ${cephReady - restarted} ms (saw: ${[...saw].join('; ')}), the app ${Date.now() - cephReady} ms later`,
   )
 }
 
