@@ -43,8 +43,12 @@ async function bothHealthyAgain(): Promise<void> {
   await waitFor(
     'HEALTH_OK and an available manager from `ceph -s` in the lab',
     async () => {
-      const s = await cephJson<{ health: { status: string }; mgrmap?: { available?: boolean } }>('status')
-      ceph = `${s.health.status}, manager ${s.mgrmap?.available ? 'available' : 'not available'}`
+      const s = await cephJson<{
+        health: { status: string; checks?: Record<string, unknown> }
+        mgrmap?: { available?: boolean }
+      }>('status')
+      const checks = Object.keys(s.health.checks ?? {}).join(',')
+      ceph = `${s.health.status}${checks ? ` (${checks})` : ''}, manager ${s.mgrmap?.available ? 'available' : 'not available'}`
       saw.add(ceph)
       if (s.health.status !== 'HEALTH_OK' || !s.mgrmap?.available) return undefined
       await cephJson('df')
