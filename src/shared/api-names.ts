@@ -24,6 +24,10 @@ export const METHOD_NAMES = [
   'vm.forceOff',
   'vm.reboot',
   'vm.stats',
+  'vm.fencePlan',
+  'vm.fenceStart',
+  'vm.destroyFenced',
+  'fencing.list',
   'vm.migrationPlan',
   'vm.migrate',
   'vm.definitionDiff',
@@ -66,6 +70,7 @@ export const EVENT_NAMES = [
   'inventory.changed',
   'jobs.update',
   'maintenance.changed',
+  'fencing.changed',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

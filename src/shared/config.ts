@@ -96,6 +96,11 @@ export const ClusterConfigSchema = z
         privilegedClientId: CephClientIdSchema.optional(),
         /** Instead: run those commands as `sudo -n ceph …` (root's admin keyring; sudoers rule in docs/hosts.md). */
         privilegedSudo: z.boolean().optional(),
+        /**
+         * A Ceph client allowed `osd blocklist add/rm` (fencing a lost host); else the sudo rule when
+         * privilegedSudo is set; else fencing is refused with the caps to add.
+         */
+        fenceClientId: name.optional(),
         monitorTimeoutSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict()

@@ -37,6 +37,13 @@ import {
 } from './storage'
 import { CephFlagParamsSchema, CephStatusSchema } from './ceph'
 import {
+  DestroyFencedParamsSchema,
+  FencePlanParamsSchema,
+  FencePlanSchema,
+  FenceRecordSchema,
+  FenceStartParamsSchema,
+} from './fencing'
+import {
   MaintenanceAbortParamsSchema,
   MaintenanceCurrentSchema,
   MaintenanceIdParamsSchema,
@@ -157,13 +164,21 @@ export const methods = {
   ),
   /**
    * Starts a VM on a host, as a job. Refused (the job fails with each reason) while it runs elsewhere,
-   * its disks are open, a managed save exists, or a host cannot be asked — unless that host is in
-   * overrideUnreachable.
+   * its disks are open, a managed save exists, or a host cannot be asked and is not fenced for it
+   * (vm.fenceStart is the way to start it then).
    */
-  'vm.start': method(
-    vmOnHost.extend({ overrideUnreachable: z.array(HostNameSchema).optional() }).strict(),
-    JobSchema,
-  ),
+  'vm.start': method(vmOnHost.strict(), JobSchema),
+  /** What fencing a lost host for this VM would blocklist, and what the user must accept; changes nothing. */
+  'vm.fencePlan': method(FencePlanParamsSchema, FencePlanSchema),
+  /**
+   * Job (kind 'vm.fenceStart'): blocklists the lost host's clients of the VM's disks (7 days), reads
+   * the blocklist back, then starts the VM on `host` with every start check.
+   */
+  'vm.fenceStart': method(FenceStartParamsSchema, JobSchema),
+  /** Job: destroys the fenced copy on the host that came back, then removes the fence's blocklist entries. */
+  'vm.destroyFenced': method(DestroyFencedParamsSchema, JobSchema),
+  /** The fences the app made and has not resolved yet. */
+  'fencing.list': method(noParams, z.array(FenceRecordSchema)),
   /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
   'vm.shutdown': method(
     vmOnHost.extend({ timeoutSeconds: z.number().int().min(1).max(3600).optional() }).strict(),
@@ -269,6 +284,7 @@ export const events = {
   'inventory.changed': z.object({ host: HostInventorySchema, vms: z.array(VmSchema) }),
   'jobs.update': JobSchema,
   'maintenance.changed': MaintenanceCurrentSchema,
+  'fencing.changed': z.array(FenceRecordSchema),
 } as const satisfies { [E in EventName]: z.ZodType }
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>

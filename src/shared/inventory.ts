@@ -126,6 +126,8 @@ export const HostInventorySchema = z.object({
   /** false when the last refresh could not reach the host: its domains are then unknown, not absent. */
   reachable: z.boolean(),
   error: z.string().optional(),
+  /** When the app first found it unreachable (kept until it answers again); its domains are then its last report. */
+  unreachableSince: z.number().optional(),
   facts: HostFactsSchema,
   domains: z.array(DomainOnHostSchema),
   refreshedAt: z.number(),
@@ -152,6 +154,11 @@ export const VmSchema = z.object({
   runningOn: z.array(z.string()),
   /** Unreachable hosts where it was running when last asked: it may still run there. */
   lastKnownRunningOn: z.array(z.string()),
+  /**
+   * Hosts where a copy was fenced (its Ceph clients blocklisted): not a copy to choose from, but one
+   * to destroy once its host answers (fencing.ts).
+   */
+  fencedOn: z.array(z.string()).optional(),
   definedOn: z.array(z.string()),
   /** Reachable hosts where it is not defined. */
   missingOn: z.array(z.string()),

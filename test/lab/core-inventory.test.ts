@@ -251,7 +251,7 @@ describe('lifecycle', () => {
     expect(await runningOn(LABVM3.name)).toEqual([])
   })
 
-  it('refuses while a host cannot be asked, unless the user overrides that host', async () => {
+  it('refuses while a host cannot be asked, and starts only after that host is fenced for the VM', async () => {
     // kill, not stop: a stopped sshd leaves open sessions alive, as on a real host.
     await faults.sshd('hv2', 'kill')
     await lab.waitForStatus('hv2', 'offline', 60_000)
@@ -260,18 +260,27 @@ describe('lifecycle', () => {
     expect(refused.error?.details?.refusals).toEqual([
       expect.objectContaining({ code: 'host-unreachable', host: 'hv2' }),
     ])
-    expect(refused.error?.hint).toMatch(/override/)
+    expect(refused.error?.hint).toMatch(/Fence the unreachable host first/)
 
-    const overridden = await lab.runJob('vm.start', {
-      uuid: LABVM3.uuid,
-      host: 'hv3',
-      overrideUnreachable: ['hv2'],
-    })
-    expect(overridden.error).toBeUndefined()
+    // labvm3 was shut off on hv2 when last seen and nothing of hv2 holds its disk: the fence is the
+    // user's confirmation that hv2 is off, with nothing to blocklist.
+    const fence = { uuid: LABVM3.uuid, lostHost: 'hv2', host: 'hv3', confirmHostOff: true }
+    const mistyped = await lab.runJob('vm.fenceStart', { ...fence, confirmName: 'labvm' })
+    expect(mistyped.error?.code).toBe('vm.confirm-mismatch')
+    const fenced = await lab.runJob('vm.fenceStart', { ...fence, confirmName: LABVM3.name })
+    expect(fenced.error).toBeUndefined()
     expect(await runningOn(LABVM3.name)).toEqual(['hv3'])
     await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)
     await faults.sshd('hv2', 'start')
     await lab.waitForStatus('hv2', 'online', 60_000)
+    // hv2 answers and labvm3 is not running there: the fence ends by itself.
+    await waitUntil(
+      async () => ((await lab.core.call('fencing.list', {})) as unknown[]).length === 0 || undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'the fence of hv2 to end',
+      },
+    )
   })
 
   it('starts a VM once when two cores race to start it on two hosts', async () => {

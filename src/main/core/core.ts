@@ -39,6 +39,11 @@ import { audit } from './remote/audit'
 import { Lifecycle } from './vm/lifecycle'
 import { HostPool, type PoolOptions } from './ssh/pool'
 import { HostErrorLog } from './hosts/host-errors'
+import { Blocklist } from './ceph/blocklist'
+import { Fencing } from './vm/fencing'
+import { FenceStore } from './vm/fence-store'
+import { WatcherRecorder } from './vm/watcher-recorder'
+import { fencingService } from './services/fencing'
 
 export interface CoreOptions {
   /** Path of the cluster file. */
@@ -77,6 +82,8 @@ export interface CoreContext {
   readonly inventory: InventoryService
   readonly jobs: JobManager
   readonly lifecycle: Lifecycle
+  /** Fencing a lost host before its VM starts elsewhere; the fenced copies when it comes back. */
+  readonly fencing: Fencing
   /** One lock per VM UUID: start, shutdown, migration and sync of one VM never interleave. */
   readonly vmLocks: KeyedMutex
   /** Live migration (pre-checks, migrate, follow-ups), also for maintenance and the consoles. */
@@ -176,10 +183,12 @@ export async function createCoreWithContext(
   }
   const hostNames = (): string[] =>
     config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []
+  const fenceStore = FenceStore.besideConfig(options.configPath)
   const inventory = new InventoryService({
     runner,
     events,
     hostNames,
+    isFenced: (host, uuid) => fencing.isFenced(host, uuid),
     // Until the doctor has answered, assume a libvirt recent enough for domstats (1.2.8, 2014).
     hasDomstats: (host) =>
       hosts.list().find((state) => state.name === host)?.doctor?.capabilities.hasDomstats ?? true,
@@ -195,7 +204,45 @@ export async function createCoreWithContext(
     audit: (host: string, action: string, vm: string) => audit(runner, host, { action, vm }),
   }
   const { vmLocks } = vmDeps
-  const lifecycle = new Lifecycle({ ...vmDeps, rbd: new Rbd(runner) })
+  const cephClient = () => {
+    const ceph = config.requireConfig().ceph
+    return { clientId: ceph.clientId, monitorTimeoutSeconds: ceph.monitorTimeoutSeconds }
+  }
+  const recorder = new WatcherRecorder(runner, fenceStore, cephClient)
+  const rbd = new Rbd(runner)
+  const lifecycle: Lifecycle = new Lifecycle({
+    ...vmDeps,
+    rbd,
+    isFenced: (host, uuid) => fencing.isFenced(host, uuid),
+    started: (host, domain) => recorder.record(host, [domain]),
+  })
+  const blocklist = new Blocklist(runner, (host) => {
+    const cluster = config.requireConfig()
+    return {
+      ...cephClient(),
+      fenceClientId: cluster.ceph.fenceClientId,
+      privilegedSudo: cluster.ceph.privilegedSudo,
+      user: hosts.get(host).host.user,
+      cephVersion: hosts.list().find((state) => state.name === host)?.doctor?.versions.ceph ?? undefined,
+    }
+  })
+  const fencing: Fencing = new Fencing({
+    ...vmDeps,
+    rbd,
+    blocklist,
+    store: fenceStore,
+    recorder,
+    lifecycle,
+    changed: (fences) => {
+      events.emit('fencing.changed', fences)
+      inventory.republish()
+    },
+  })
+  // Every published inventory: record newly running VMs' Ceph clients; isolate fenced copies that came back.
+  events.on('inventory.changed', ({ host }) => {
+    recorder.observe(host)
+    void fencing.onInventory(host)
+  })
   const migration = new Migration({
     ...vmDeps,
     hostConfig: (name) =>
@@ -217,6 +264,7 @@ export async function createCoreWithContext(
     inventory,
     jobs,
     lifecycle,
+    fencing,
     vmLocks,
     migration,
     definitions,
@@ -248,6 +296,7 @@ export async function createCoreWithContext(
     ...hostsService(context),
     ...inventoryService(context),
     ...vmService(context),
+    ...fencingService(context),
     ...migrationService(context),
     ...definitionsService(context),
     ...jobsService(context),

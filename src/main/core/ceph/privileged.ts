@@ -26,7 +26,7 @@ export const MAINT_MON_CAPS =
   'allow r, allow command "osd set" with key=noout, allow command "osd unset" with key=noout, ' +
   'allow command "osd set-group" with flags=noout, allow command "osd unset-group" with flags=noout'
 export const MAINT_MGR_CAPS = 'allow command "osd ok-to-stop"'
-const CEPH_BINARY = '/usr/bin/ceph'
+export const CEPH_BINARY = '/usr/bin/ceph'
 
 export function privilegeOf(settings: PrivilegeSettings): Privilege {
   if (settings.privilegedClientId) return { mode: 'client', client: `client.${settings.privilegedClientId}` }
@@ -72,7 +72,8 @@ export function permissionHelp(settings: PrivilegeSettings): {
   }
 }
 
-function refused(stderr: string, exitCode: number): 'caps' | 'sudo' | undefined {
+/** Whether a failed privileged command was refused (caps or sudo), as opposed to failing. */
+export function refused(stderr: string, exitCode: number): 'caps' | 'sudo' | undefined {
   if (/a password is required|not allowed to execute|may not run sudo|sudo: a terminal/i.test(stderr))
     return 'sudo'
   if (exitCode === 13 || /EACCES|access denied|Permission denied/i.test(stderr)) return 'caps'

@@ -88,11 +88,16 @@ export class Rbd {
   async unlock(host: string, ref: RbdImageRef, lockId: string): Promise<void> {
     const lock = (await this.locks(host, ref)).find((candidate) => candidate.id === lockId)
     if (!lock) return
+    await this.breakLock(host, ref, lock)
+  }
+
+  /** Removes a lock without blocklisting its locker (the caller fenced it already, or it is ours). */
+  async breakLock(host: string, ref: RbdImageRef, lock: ImageLock): Promise<void> {
     // Removing a lock is "breaking" it for librbd, which would also blocklist the locker: that needs
     // mon caps client.libvirt does not have (EACCES), and the locker (a finished `rbd lock add`) is gone.
     await this.run(
       host,
-      ['--rbd-blocklist-on-break-lock=false', 'lock', 'rm', imageSpec(ref), lockId, lock.locker],
+      ['--rbd-blocklist-on-break-lock=false', 'lock', 'rm', imageSpec(ref), lock.id, lock.locker],
       {
         step: `rbd lock rm ${imageSpec(ref)}`,
       },

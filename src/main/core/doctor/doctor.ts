@@ -249,6 +249,8 @@ export function diagnose(
     }
   }
 
+  if (capabilities.cephReachable) add(lockBreakCheck(id, settings.pools, sections.get('ceph-caps')))
+
   add(
     capabilities.tcpForwarding
       ? { id: 'tcp-forwarding', status: 'ok', summary: 'sshd allows TCP forwarding (graphical consoles)' }
@@ -322,6 +324,47 @@ export function diagnose(
   )
 
   return { host, checkedAt: new Date().toISOString(), durationMs, versions, capabilities, checks }
+}
+
+/**
+ * Whether librbd, as this client, can break a crashed QEMU's exclusive lock (it blocklists the dead
+ * owner first): the runbook's `mon 'allow r'` cannot, so the first write of a VM restarted after a
+ * crash fails. `mon 'profile rbd'` allows exactly that (add an exact client address, nothing else).
+ * A client usually may not read its own caps (`auth get` is EACCES): then the check says what to
+ * look at, as unknown.
+ */
+export function lockBreakCheck(
+  id: string,
+  pools: readonly string[],
+  section: ProbeSection | undefined,
+): Check {
+  const fix = `ceph auth caps client.${id} mon 'profile rbd' osd '${pools.map((pool) => `profile rbd pool=${pool}`).join(', ')}'`
+  const consequence =
+    'librbd cannot break a crashed QEMU’s lock on its disk (it must blocklist the dead owner first): the first write of the VM restarted elsewhere fails'
+  if (!section || section.exitCode !== 0) {
+    return {
+      id: 'ceph-lock-break',
+      status: 'unknown',
+      summary: `client.${id} may not read its own caps: if its mon caps are the runbook’s 'allow r', ${consequence}`,
+      detail: `${section?.output ?? 'not probed'}\n# as admin: ceph auth get client.${id}`,
+      fix,
+    }
+  }
+  const mon = /caps mon = "([^"]*)"/.exec(section.output)?.[1] ?? ''
+  const allowed = /profile rbd\b|allow \*|osd (?:block|black)list/.test(mon)
+  return allowed
+    ? {
+        id: 'ceph-lock-break',
+        status: 'ok',
+        summary: `client.${id} may blocklist a dead lock owner (mon '${mon}')`,
+      }
+    : {
+        id: 'ceph-lock-break',
+        status: 'warn',
+        summary: `client.${id} has mon '${mon}': ${consequence}`,
+        detail: section.output,
+        fix,
+      }
 }
 
 /** Runs the probes on one host and builds its report. */

@@ -29,6 +29,9 @@ probe keyring sh -c 'for f in /etc/ceph/ceph.client.'"$client"'.keyring /etc/cep
 [ "$rc" = 0 ] && keyring_ok=1
 if [ -n "$keyring_ok" ]; then probe ceph-health t 15 ceph --id "$client" --connect-timeout 8 health; else rc=1; fi
 if [ "$rc" = 0 ]; then
+  # The client's own caps, when it may read them (never its key).
+  probe ceph-caps sh -c 'out=$(timeout -k 2 15 ceph --id "$1" --connect-timeout 8 auth get "client.$1" 2>&1); rc=$?; printf "%s\n" "$out" | grep -v "key ="; exit $rc' sh "$client"
+  rc=0
   image=
   for pool in "$@"; do
     out=$(t 15 rbd --id "$client" --client-mount-timeout 8 --rados-mon-op-timeout 8 ls -p "$pool" 2>&1); rc=$?

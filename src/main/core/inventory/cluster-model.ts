@@ -30,7 +30,11 @@ function pausedForMigration(domain: DomainOnHost): boolean {
   )
 }
 
-export function buildVms(hosts: readonly HostInventory[]): Vm[] {
+export function buildVms(
+  hosts: readonly HostInventory[],
+  /** A fence covers this VM's copy on this host (fencing.ts). */
+  isFenced: (host: string, uuid: string) => boolean = () => false,
+): Vm[] {
   const byUuid = new Map<string, Vm>()
   const uuidsByName = new Map<string, Set<string>>()
   const autostartCount = new Map<string, number>()
@@ -60,15 +64,21 @@ export function buildVms(hosts: readonly HostInventory[]): Vm[] {
     if (!host.reachable) {
       // What the host said before it went away: not facts any more, but where to look.
       for (const domain of host.domains) {
-        if (isActive(domain.state)) vmFor(domain.uuid, domain.name).lastKnownRunningOn.push(host.host)
+        if (!isActive(domain.state)) continue
+        const vm = vmFor(domain.uuid, domain.name)
+        if (isFenced(host.host, domain.uuid)) vm.fencedOn = [...(vm.fencedOn ?? []), host.host]
+        else vm.lastKnownRunningOn.push(host.host)
       }
       continue
     }
     for (const domain of host.domains) {
       const vm = vmFor(domain.uuid, domain.name)
       vm.definedOn.push(host.host)
-      if (isActive(domain.state)) vm.runningOn.push(host.host)
-      if (isActive(domain.state) && !pausedForMigration(domain)) {
+      // A fenced copy is cut from its disks: shown as one to destroy, never as a place it runs.
+      const fenced = isActive(domain.state) && isFenced(host.host, domain.uuid)
+      if (fenced) vm.fencedOn = [...(vm.fencedOn ?? []), host.host]
+      if (isActive(domain.state) && !fenced) vm.runningOn.push(host.host)
+      if (isActive(domain.state) && !fenced && !pausedForMigration(domain)) {
         runningNotMigrating.set(domain.uuid, (runningNotMigrating.get(domain.uuid) ?? 0) + 1)
       }
       if (domain.autostart) autostartCount.set(domain.uuid, (autostartCount.get(domain.uuid) ?? 0) + 1)

@@ -19,6 +19,8 @@ export interface InventoryOptions {
   pollIntervalMs?: number
   /** Refresh timeout on the host. */
   refreshTimeoutSeconds?: number
+  /** A fence covers this VM's copy on this host (fencing.ts). */
+  isFenced?(host: string, uuid: string): boolean
 }
 
 export interface InventorySnapshot {
@@ -61,7 +63,7 @@ export class InventoryService {
       .hostNames()
       .map((name) => this.inventories.get(name))
       .filter((inventory): inventory is HostInventory => inventory !== undefined)
-    return { hosts, vms: buildVms(hosts) }
+    return { hosts, vms: buildVms(hosts, this.options.isFenced?.bind(this.options)) }
   }
 
   host(name: string): HostInventory | undefined {
@@ -193,6 +195,8 @@ export class InventoryService {
         host,
         reachable: false,
         error: apiError.message,
+        unreachableSince:
+          previous && !previous.reachable ? (previous.unreachableSince ?? Date.now()) : Date.now(),
         facts: previous?.facts ?? {},
         domains: previous?.domains ?? [],
         refreshedAt: Date.now(),
@@ -264,6 +268,11 @@ export class InventoryService {
       }
       throw error
     }
+  }
+
+  /** Tells every listener again (after a fence changed what the model shows). */
+  republish(): void {
+    for (const inventory of this.inventories.values()) this.publish(inventory)
   }
 
   private publish(inventory: HostInventory): HostInventory {

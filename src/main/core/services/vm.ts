@@ -9,13 +9,12 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
   vmName,
   runner,
 }) => ({
-  'vm.start': async ({ uuid, host, overrideUnreachable }) =>
+  'vm.start': async ({ uuid, host }) =>
     jobs.start({
       kind: 'vm.start',
       title: `Start ${vmName(uuid)} on ${host}`,
       target: { vm: uuid, host },
-      run: (context) =>
-        lifecycle.start({ uuid, host, ...(overrideUnreachable ? { overrideUnreachable } : {}) }, context),
+      run: (context) => lifecycle.start({ uuid, host }, context),
     }).job,
   'vm.shutdown': async ({ uuid, host, timeoutSeconds }) =>
     jobs.start({

@@ -25,13 +25,15 @@ export interface LifecycleDeps {
   hostNames(): string[]
   /** Logs the change on the host for the other admins (`logger -t hyperdesk`). */
   audit(host: string, action: string, vm: string): Promise<void>
+  /** A fence of `host` covers this VM (fencing.ts): that host's silence no longer blocks a start. */
+  isFenced?(host: string, uuid: string): boolean
+  /** After a start: record the new QEMU's Ceph client addresses (watcher-recorder.ts). */
+  started?(host: string, domain: DomainOnHost): Promise<void>
 }
 
 export interface StartRequest {
   uuid: string
   host: string
-  /** Hosts the user explicitly accepts not to check (unreachable ones). */
-  overrideUnreachable?: string[]
 }
 
 export interface Refusal {
@@ -174,7 +176,8 @@ export class Lifecycle {
     const domain = this.domainOn(request.host, request.uuid)
     const name = domain.name
     for (const inventory of snapshot.hosts) {
-      if (!inventory.reachable && !request.overrideUnreachable?.includes(inventory.host)) {
+      // A host that cannot be asked blocks the start until it is fenced for this VM (fencing.ts).
+      if (!inventory.reachable && !this.deps.isFenced?.(inventory.host, request.uuid)) {
         refusals.push({
           code: 'host-unreachable',
           host: inventory.host,
@@ -213,7 +216,7 @@ export class Lifecycle {
         if (watchers.length > 0) {
           refusals.push({
             code: 'image-in-use',
-            message: `The disk ${image.pool}/${image.image} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU somewhere still uses it (after a QEMU crash its watch expires within 30 s).`,
+            message: `The disk ${image.pool}/${image.image} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU somewhere still uses it. A watch that expires only proves its host lost Ceph for now: fence that host first.`,
           })
         }
       }
@@ -223,19 +226,40 @@ export class Lifecycle {
 
   async start(request: StartRequest, context: JobContext): Promise<{ host: string }> {
     this.checkTarget(request.uuid, request.host)
-    return this.deps.vmLocks.run(request.uuid, async () => {
+    return this.deps.vmLocks.run(request.uuid, () => this.startLocked(request, context))
+  }
+
+  /**
+   * The start workflow itself, for a caller that already holds the VM's lock (the fence job, later a
+   * cluster-wide lease): the start lock on its disks, every check from fresh state, then virsh start.
+   */
+  async startLocked(request: StartRequest, context: JobContext): Promise<{ host: string }> {
+    this.checkTarget(request.uuid, request.host)
+    {
       const domain = this.domainOn(request.host, request.uuid)
       const lockId = `hyperdesk-start:${localAdminName()}@${os.hostname()}:${Date.now()}`
       const images = rbdImagesOf(domain)
       const locked: RbdImageRef[] = []
       try {
         context.step('Taking the start lock on its disks', 0.05)
+        const qemuLocks: Refusal[] = []
         for (const image of images) {
           const attempt = await this.deps.rbd.tryLock(request.host, image, lockId)
-          if (!attempt.acquired) throw this.lockedError(domain.name, image, attempt.heldBy)
-          locked.push(image)
+          if (attempt.acquired) {
+            locked.push(image)
+            continue
+          }
+          // librbd's exclusive lock (cookie "auto …"): a QEMU holds the disk — running, or on a
+          // lost host. A refusal among the others, not "someone else is starting it".
+          const owner = attempt.heldBy.find((lock) => lock.id.startsWith('auto '))
+          if (!owner) throw this.lockedError(domain.name, image, attempt.heldBy)
+          qemuLocks.push({
+            code: 'image-locked',
+            message: `The disk ${image.pool}/${image.image} is locked by the QEMU client ${owner.address ?? owner.locker}: it runs somewhere, or ran on a host that was lost (fence that host).`,
+          })
         }
-        const { refusals } = await this.startRefusals(request, context)
+        const checked = await this.startRefusals(request, context)
+        const refusals = [...checked.refusals, ...qemuLocks]
         if (refusals.length > 0) {
           throw new ApiError({
             code: 'vm.start.refused',
@@ -244,7 +268,7 @@ export class Lifecycle {
             message: `Not started: ${refusals.map((refusal) => refusal.message).join(' ')}`,
             details: { refusals },
             hint: refusals.some((refusal) => refusal.code === 'host-unreachable')
-              ? 'If you are sure the VM is not running on the unreachable host, start again and override that host.'
+              ? 'Fence the unreachable host first (confirm it is off or isolated): the app blocklists its clients of the disks, then starts.'
               : undefined,
           })
         }
@@ -256,6 +280,9 @@ export class Lifecycle {
         await this.deps.audit(request.host, 'start', domain.name)
         context.step('Started', 0.9)
         await this.deps.inventory.refreshHost(request.host)
+        await this.deps.started?.(request.host, domain).catch((error: unknown) => {
+          context.log(`Could not record the disks' Ceph clients: ${ApiError.from(error).message}`)
+        })
         return { host: request.host }
       } finally {
         for (const image of locked) {
@@ -266,7 +293,7 @@ export class Lifecycle {
           })
         }
       }
-    })
+    }
   }
 
   private lockedError(name: string, image: RbdImageRef, heldBy: { id: string; locker: string }[]): ApiError {

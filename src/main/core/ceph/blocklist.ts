@@ -1,0 +1,265 @@
+import { ApiError } from '../../../shared/errors'
+import type { RemoteResult, RemoteRunner } from '../remote/runner'
+import { CEPH_BINARY, privilegedArgv, refused } from './privileged'
+
+/**
+ * Ceph's blocklist, the fence: the OSDs refuse every request of a blocklisted client address, even
+ * after its host comes back. Adding and removing entries needs mon caps the runbook's client.libvirt
+ * (`mon 'allow r'`) does not have, so they run as a fencing client (`fenceClientId`) or through
+ * `sudo -n /usr/bin/ceph` (`privilegedSudo`); reading the list and the watch timeout only needs
+ * `allow r`. Pacific (16) renamed `blacklist` to `blocklist`; Octopus and older know only `blacklist`.
+ */
+
+export interface FenceSettings {
+  /** The configured, read-only client (client.libvirt). */
+  clientId: string
+  fenceClientId?: string | undefined
+  privilegedSudo?: boolean | undefined
+  monitorTimeoutSeconds: number
+  /** The SSH user, for the sudoers line. */
+  user: string
+  /** `ceph --version` on the host (from the doctor), for blocklist vs blacklist. */
+  cephVersion?: string | undefined
+}
+
+export type BlocklistWord = 'blocklist' | 'blacklist'
+export const FENCE_CLIENT_EXAMPLE = 'hyperdesk-fence'
+
+/**
+ * How long an entry lasts: 7 days. Ceph's default (one hour) can end while the lost host is still
+ * down or being repaired, and an entry that expires lets its QEMU write again as soon as the host's
+ * network is back. A week outlives a long weekend and the diagnosis; the app removes its entries
+ * itself once the fenced copy is destroyed, so the length never keeps a healthy client out.
+ */
+export const FENCE_EXPIRY_SECONDS = 7 * 24 * 3600
+
+/** Pacific (16) and later say blocklist; earlier releases blacklist. Unknown: the current word. */
+export function blocklistWord(cephVersion: string | undefined): BlocklistWord {
+  const major = Number(/(\d+)\.\d+/.exec(cephVersion ?? '')?.[1])
+  return Number.isFinite(major) && major > 0 && major < 16 ? 'blacklist' : 'blocklist'
+}
+
+/** The fencing client's mon caps, nothing more. */
+export function fenceMonCaps(word: BlocklistWord): string {
+  return `allow r, allow command "osd ${word}" with ${word}op=add, allow command "osd ${word}" with ${word}op=rm`
+}
+
+/** `IP:port/nonce` of one client instance (never a whole IP: nonce 0 would match every client). */
+const CLIENT_ADDRESS = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}\/(\d{1,10})$/
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
+
+/** Strips the messenger type Ceph may print before an address (`v1:`, `v2:`, `any:`). */
+export function normalizeAddress(address: string): string {
+  return address.trim().replace(/^(?:v1|v2|any):/, '')
+}
+
+export function isClientAddress(address: string): boolean {
+  const match = CLIENT_ADDRESS.exec(address)
+  return match !== null && Number(match[2]) !== 0
+}
+
+/** The IP part of `IP:port/nonce`. */
+export function addressIp(address: string): string | undefined {
+  const match = CLIENT_ADDRESS.exec(normalizeAddress(address))
+  return match?.[1]
+}
+
+/** The whole-IP entry for an IPv4 address: port 0, nonce 0 (Ceph matches every client of that IP). */
+export function wholeIpAddress(ip: string): string {
+  if (!IPV4.test(ip) || ip.split('.').some((part) => Number(part) > 255))
+    throw new ApiError({
+      code: 'fence.invalid-address',
+      message: `Not an IPv4 address: ${JSON.stringify(ip)}`,
+    })
+  return `${ip}:0/0`
+}
+
+export interface BlocklistEntry {
+  address: string
+  until?: string
+}
+
+/** The top-level JSON values of a text that may hold several side by side (`[…][…]`). */
+function jsonValues(text: string): unknown[] {
+  const values: unknown[] = []
+  let depth = 0
+  let start = -1
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+    } else if (ch === '"') inString = true
+    else if (ch === '[' || ch === '{') {
+      if (depth++ === 0) start = i
+    } else if (ch === ']' || ch === '}') {
+      if (--depth === 0) values.push(JSON.parse(text.slice(start, i + 1)))
+    } else if (depth === 0 && !/\s/.test(ch ?? '')) throw new SyntaxError(`unexpected ${ch} outside JSON`)
+  }
+  if (depth !== 0) throw new SyntaxError('unbalanced JSON')
+  return values
+}
+
+/**
+ * `ceph osd blocklist ls -f json`: `[{"addr": …, "until": …}]` from Luminous on. Pacific 16.2.15
+ * prints a second array after it (range entries, captured in the lab: `[{"addr":"10.77.0.99:0/12345",
+ * "until":"2026-12-03T09:33:44.948917+0000"}][]`); range entries have no `addr` and are skipped.
+ */
+export function parseBlocklist(text: string): BlocklistEntry[] {
+  let values: unknown[]
+  try {
+    values = jsonValues(text.trim())
+  } catch {
+    throw new ApiError({
+      code: 'ceph.bad-output',
+      message: `ceph osd blocklist ls printed something that is not JSON: ${text.trim().slice(0, 200)}`,
+    })
+  }
+  return values.flatMap((value) =>
+    Array.isArray(value)
+      ? value.flatMap((entry: { addr?: unknown; until?: unknown }) =>
+          typeof entry?.addr === 'string'
+            ? [
+                {
+                  address: normalizeAddress(entry.addr),
+                  ...(typeof entry.until === 'string' ? { until: entry.until } : {}),
+                },
+              ]
+            : [],
+        )
+      : [],
+  )
+}
+
+/** The argv of a blocklist change: privileged.ts's, with the fencing client as the privileged one. */
+export function fenceArgv(settings: FenceSettings, args: readonly string[]): string[] {
+  return privilegedArgv({ ...settings, privilegedClientId: settings.fenceClientId }, args)
+}
+
+/** What to grant when a blocklist change is refused: caps, the command to create the client, the sudo rule. */
+export function fencePermissionHelp(
+  settings: FenceSettings,
+  word: BlocklistWord,
+): {
+  caps: string
+  createClient: string
+  sudoRule: string
+  config: string
+} {
+  const id = settings.fenceClientId ?? FENCE_CLIENT_EXAMPLE
+  const keyring = `/etc/ceph/ceph.client.${id}.keyring`
+  const caps = fenceMonCaps(word)
+  const prefix = `${CEPH_BINARY} --connect-timeout ${settings.monitorTimeoutSeconds} osd ${word}`
+  return {
+    caps: `mon '${caps}'`,
+    createClient:
+      `ceph auth get-or-create client.${id} mon '${caps}' -o ${keyring}\n` +
+      `# then on every host: copy ${keyring}, chown root:libvirt, chmod 0640`,
+    sudoRule: `${settings.user} ALL=(root) NOPASSWD: ${prefix} add *, ${prefix} rm *`,
+    config: settings.fenceClientId
+      ? `"ceph": { "fenceClientId": "${id}" } is set: give client.${id} these caps`
+      : `"ceph": { "fenceClientId": "${id}" } (or "privilegedSudo": true with the sudoers rule)`,
+  }
+}
+
+/** Reads and changes the blocklist from one host (a reachable one, never the lost host). */
+export class Blocklist {
+  constructor(
+    private readonly runner: RemoteRunner,
+    private readonly settings: (host: string) => FenceSettings,
+  ) {}
+
+  word(host: string): BlocklistWord {
+    return blocklistWord(this.settings(host).cephVersion)
+  }
+
+  async list(host: string): Promise<BlocklistEntry[]> {
+    const word = this.word(host)
+    const result = await this.runner.ceph(host, ['osd', word, 'ls', '-f', 'json'], {
+      step: `ceph osd ${word} ls`,
+    })
+    return parseBlocklist(result.stdout)
+  }
+
+  /** Adds an exact client address (or a whole-IP `IP:0/0` when `wholeIp`) for `seconds`. */
+  async add(
+    host: string,
+    address: string,
+    seconds: number,
+    options: { wholeIp?: boolean } = {},
+  ): Promise<void> {
+    const exact = normalizeAddress(address)
+    if (!(options.wholeIp ? /^[\d.]+:0\/0$/.test(exact) : isClientAddress(exact))) {
+      throw new ApiError({
+        code: 'fence.invalid-address',
+        host,
+        message: `Not a Ceph client address (IP:port/nonce): ${JSON.stringify(address)}`,
+      })
+    }
+    if (!Number.isInteger(seconds) || seconds < 60)
+      throw new ApiError({ code: 'fence.invalid-expiry', message: `Invalid expiry: ${seconds} s` })
+    await this.change(host, ['add', exact, String(seconds)])
+  }
+
+  async remove(host: string, address: string): Promise<void> {
+    const exact = normalizeAddress(address)
+    if (!isClientAddress(exact) && !/^[\d.]+:0\/0$/.test(exact))
+      throw new ApiError({ code: 'fence.invalid-address', host, message: `Not a Ceph address: ${address}` })
+    await this.change(host, ['rm', exact])
+  }
+
+  /** `osd_client_watch_timeout` as the cluster has it (seconds), or undefined with why. */
+  async watchTimeout(host: string): Promise<{ seconds?: number; error?: string }> {
+    const result = await this.runner.ceph(host, ['config', 'get', 'osd', 'osd_client_watch_timeout'], {
+      step: 'ceph config get osd osd_client_watch_timeout',
+      allowFailure: true,
+    })
+    const seconds = Number(result.stdout.trim())
+    if (result.exitCode === 0 && Number.isFinite(seconds) && seconds > 0) return { seconds }
+    return { error: (result.stderr.trim().split('\n').at(-1) ?? '') || `exit ${result.exitCode}` }
+  }
+
+  private async change(host: string, args: string[]): Promise<RemoteResult> {
+    const settings = this.settings(host)
+    const word = this.word(host)
+    const command = `ceph osd ${word} ${args.join(' ')}`
+    const result = await this.runner.run(host, fenceArgv(settings, ['osd', word, ...args]), {
+      step: command,
+      timeoutSeconds: settings.monitorTimeoutSeconds + 20,
+      allowFailure: true,
+    })
+    if (result.exitCode === 0) return result
+    const refusal = refused(result.stderr, result.exitCode)
+    const lastLine = result.stderr.trim().split('\n').at(-1) ?? ''
+    if (refusal) {
+      const help = fencePermissionHelp(settings, word)
+      const who = settings.fenceClientId
+        ? `client.${settings.fenceClientId}`
+        : settings.privilegedSudo
+          ? `sudo (as ${settings.user})`
+          : `client.${settings.clientId}`
+      throw new ApiError({
+        code: 'fence.permission-denied',
+        host,
+        step: command,
+        message:
+          `${who} may not run \`${command}\` on ${host} (${refusal === 'sudo' ? 'sudo refused' : 'EACCES'}: ${lastLine}). ` +
+          `Fencing needs mon caps ${help.caps}.`,
+        hint:
+          refusal === 'sudo'
+            ? `Add this sudoers rule on every host (visudo -f /etc/sudoers.d/hyperdesk):\n${help.sudoRule}`
+            : `Create a fencing client (on a host with the admin keyring):\n${help.createClient}\n` +
+              `and name it in the cluster file: ${help.config}.\nOr use sudo: ${help.sudoRule}`,
+        details: { command, exitCode: result.exitCode, stderr: result.stderr.trim(), ...help },
+      })
+    }
+    throw new ApiError({
+      code: 'fence.failed',
+      host,
+      step: command,
+      message: `${command} failed on ${host} (exit ${result.exitCode}): ${lastLine}`,
+      details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() },
+    })
+  }
+}

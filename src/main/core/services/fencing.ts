@@ -1,0 +1,23 @@
+import type { Service } from '../core'
+
+/** Fencing a lost host (vm/fencing.ts): the plan, the fence-then-start job, the fenced copy's end. */
+export const fencingService: Service<
+  'vm.fencePlan' | 'vm.fenceStart' | 'vm.destroyFenced' | 'fencing.list'
+> = ({ jobs, fencing, vmName }) => ({
+  'vm.fencePlan': ({ uuid, lostHost }) => fencing.plan(uuid, lostHost),
+  'vm.fenceStart': async (params) =>
+    jobs.start({
+      kind: 'vm.fenceStart',
+      title: `Fence ${params.lostHost} and start ${vmName(params.uuid)} on ${params.host}`,
+      target: { vm: params.uuid, host: params.host },
+      run: (context) => fencing.fenceAndStart(params, context),
+    }).job,
+  'vm.destroyFenced': async ({ uuid, host, confirmName }) =>
+    jobs.start({
+      kind: 'vm.destroyFenced',
+      title: `Destroy the fenced copy of ${vmName(uuid)} on ${host}`,
+      target: { vm: uuid, host },
+      run: (context) => fencing.destroyFenced(uuid, host, confirmName, context),
+    }).job,
+  'fencing.list': async () => fencing.fences(),
+})

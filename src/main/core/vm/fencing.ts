@@ -1,0 +1,490 @@
+import crypto from 'node:crypto'
+import {
+  fenceMessage,
+  type FenceMessage,
+  type FencePlan,
+  type FenceRecord,
+  type FenceStartParams,
+  type FenceTarget,
+} from '../../../shared/fencing'
+import { ApiError } from '../../../shared/errors'
+import type { HostInventory } from '../../../shared/inventory'
+import {
+  addressIp,
+  FENCE_EXPIRY_SECONDS,
+  normalizeAddress,
+  wholeIpAddress,
+  type Blocklist,
+} from '../ceph/blocklist'
+import { imageSpec, type Rbd, type RbdImageRef } from '../ceph/rbd'
+import { isActive } from '../inventory/cluster-model'
+import type { InventoryService } from '../inventory/inventory-service'
+import type { JobContext } from '../jobs/job-manager'
+import type { KeyedMutex } from '../jobs/keyed-mutex'
+import { localAdminName } from '../remote/audit'
+import type { RemoteRunner } from '../remote/runner'
+import type { FenceStore } from './fence-store'
+import type { Lifecycle } from './lifecycle'
+import { rbdImagesOf, type WatcherRecorder } from './watcher-recorder'
+
+/**
+ * Fencing a lost host before its VM starts elsewhere (issue 15, items 2 and 4). The plan says what
+ * the app knows (lock owners, watchers recorded while the host was reachable, watchers alive now)
+ * and what the user must accept; the job blocklists each exact address with a long expiry, reads the
+ * blocklist back, releases the fenced owner's exclusive lock, and only then runs the ordinary start
+ * (Lifecycle.startLocked, every start check included). When the host answers again, its fenced copy
+ * is isolated at once (link down, paused) and waits for the user's confirmation to be destroyed;
+ * then the entries the app added are removed.
+ */
+
+export interface FencingDeps {
+  runner: RemoteRunner
+  inventory: InventoryService
+  rbd: Rbd
+  blocklist: Blocklist
+  store: FenceStore
+  recorder: WatcherRecorder
+  lifecycle: Lifecycle
+  vmLocks: KeyedMutex
+  hostNames(): string[]
+  audit(host: string, action: string, vm: string): Promise<void>
+  /** The fences changed (event for the UI). */
+  changed(fences: FenceRecord[]): void
+}
+
+/** Our own start lock's cookie (lifecycle.ts): not a QEMU, never fenced. */
+const START_LOCK_PREFIX = 'hyperdesk-start:'
+
+function timeOf(ms: number | undefined): string {
+  return ms === undefined ? '?' : new Date(ms).toISOString()
+}
+
+/** A fence for `uuid` that covers `host`: the start may ignore that host's silence. */
+export function isFencedBy(fences: readonly FenceRecord[], host: string, uuid: string): boolean {
+  return fences.some((fence) => fence.uuid === uuid && fence.lostHost === host)
+}
+
+/**
+ * What the fence must blocklist: every lock owner and live watcher of the VM's images, and every
+ * address recorded on the lost host; deduplicated by address (pure, for tests).
+ */
+export function fenceTargets(input: {
+  locks: ReadonlyArray<{ image: string; id: string; address?: string }>
+  live: ReadonlyArray<{ image: string; address: string }>
+  recorded: Readonly<Record<string, readonly string[]>>
+  recordedAt?: number
+}): { targets: FenceTarget[]; liveWatchers: FenceTarget[] } {
+  const targets = new Map<string, FenceTarget>()
+  const liveWatchers: FenceTarget[] = []
+  for (const lock of input.locks) {
+    if (!lock.address || lock.id.startsWith(START_LOCK_PREFIX)) continue
+    const address = normalizeAddress(lock.address)
+    targets.set(address, { address, image: lock.image, source: 'lock-owner' })
+  }
+  for (const watcher of input.live) {
+    const address = normalizeAddress(watcher.address)
+    const target: FenceTarget = { address, image: watcher.image, source: 'live-watcher' }
+    liveWatchers.push(target)
+    targets.set(address, target)
+  }
+  for (const [image, addresses] of Object.entries(input.recorded)) {
+    for (const raw of addresses) {
+      const address = normalizeAddress(raw)
+      if (targets.has(address)) continue
+      targets.set(address, {
+        address,
+        image,
+        source: 'recorded-watcher',
+        ...(input.recordedAt !== undefined ? { seenAt: input.recordedAt } : {}),
+      })
+    }
+  }
+  return { targets: [...targets.values()], liveWatchers }
+}
+
+export class Fencing {
+  constructor(private readonly deps: FencingDeps) {}
+
+  fences(): FenceRecord[] {
+    return this.deps.store.fences()
+  }
+
+  isFenced(host: string, uuid: string): boolean {
+    return isFencedBy(this.deps.store.fences(), host, uuid)
+  }
+
+  private checkHost(host: string): void {
+    if (!this.deps.hostNames().includes(host))
+      throw new ApiError({
+        code: 'host.unknown',
+        host,
+        message: `No host named ${JSON.stringify(host)} in the cluster file`,
+      })
+  }
+
+  /** A reachable host to ask Ceph from (the start host first). */
+  private readerHost(preferred?: string): string {
+    const hosts = preferred ? [preferred, ...this.deps.hostNames()] : this.deps.hostNames()
+    const reader = hosts.find((host) => this.deps.inventory.host(host)?.reachable)
+    if (!reader)
+      throw new ApiError({
+        code: 'fence.no-host',
+        message: 'No host answers: Ceph cannot be asked from anywhere.',
+      })
+    return reader
+  }
+
+  /** The VM's Ceph disks, from every definition the app knows (the lost host's last one included). */
+  private imagesOf(uuid: string): RbdImageRef[] {
+    const byspec = new Map<string, RbdImageRef>()
+    for (const host of this.deps.hostNames()) {
+      for (const image of rbdImagesOf(this.deps.inventory.domain(host, uuid)))
+        byspec.set(imageSpec(image), image)
+    }
+    return [...byspec.values()]
+  }
+
+  /** What fencing `lostHost` for this VM would do, and what the user must accept. Changes nothing. */
+  async plan(uuid: string, lostHost: string, startHost?: string): Promise<FencePlan> {
+    this.checkHost(lostHost)
+    if (startHost) this.checkHost(startHost)
+    const vm = this.deps.inventory.vm(uuid)
+    const lost = this.deps.inventory.host(lostHost)
+    const name = vm?.name ?? uuid
+    const blocks: FenceMessage[] = []
+    const warnings: FenceMessage[] = []
+    const notes: FenceMessage[] = []
+    const since = timeOf(lost?.unreachableSince)
+    if (!lost || lost.reachable) blocks.push(fenceMessage('hostReachable', { host: lostHost, name }))
+    const reader = this.readerHost(startHost)
+    const images = this.imagesOf(uuid)
+    const locks: Array<{ image: string; id: string; address?: string }> = []
+    const live: Array<{ image: string; address: string }> = []
+    for (const image of images) {
+      const spec = imageSpec(image)
+      for (const lock of await this.deps.rbd.locks(reader, image)) locks.push({ ...lock, image: spec })
+      for (const watcher of await this.deps.rbd.watchers(reader, image))
+        live.push({ image: spec, address: watcher.address })
+    }
+    const recorded = this.deps.store.watchers(lostHost, uuid)
+    const { targets, liveWatchers } = fenceTargets({
+      locks,
+      live,
+      recorded: recorded?.images ?? {},
+      ...(recorded ? { recordedAt: recorded.seenAt } : {}),
+    })
+    for (const watcher of liveWatchers)
+      warnings.push(fenceMessage('liveWatcher', { image: watcher.image, address: watcher.address }))
+
+    const lastDomain = lost?.domains.find((domain) => domain.uuid === uuid)
+    const lastSeenRunning = lastDomain !== undefined && isActive(lastDomain.state)
+    notes.push(
+      fenceMessage(lastSeenRunning ? 'lastSeenRunning' : 'lastSeenStopped', { name, host: lostHost, since }),
+    )
+    const hostIps = [
+      ...new Set([
+        ...this.deps.store.hostIps(lostHost),
+        ...targets.flatMap((target) => (addressIp(target.address) ? [addressIp(target.address)!] : [])),
+      ]),
+    ]
+    const needsWholeIp = targets.length === 0 && lastSeenRunning
+    if (needsWholeIp) {
+      if (hostIps.length === 0) blocks.push(fenceMessage('noAddressNoIp', { host: lostHost, name }))
+      else warnings.push(fenceMessage('noAddress', { host: lostHost, name }))
+    }
+    if (hostIps.length > 0) notes.push(fenceMessage('wholeIp', { ips: hostIps.join(', '), host: lostHost }))
+    for (const domain of lost?.domains ?? []) {
+      if (domain.autostart) warnings.push(fenceMessage('autostart', { vm: domain.name, host: lostHost }))
+      if (domain.managedSave) warnings.push(fenceMessage('managedSave', { vm: domain.name, host: lostHost }))
+    }
+    const timeout = await this.deps.blocklist.watchTimeout(reader)
+    notes.push(
+      timeout.seconds !== undefined
+        ? fenceMessage('watchTimeout', { seconds: timeout.seconds })
+        : fenceMessage('watchTimeoutUnknown', { error: timeout.error ?? '?' }),
+    )
+    notes.push(fenceMessage('expiry', { days: FENCE_EXPIRY_SECONDS / 86400 }))
+    const listed = await this.deps.blocklist.list(reader)
+    for (const target of targets) {
+      const entry = listed.find((candidate) => candidate.address === target.address)
+      if (entry)
+        notes.push(fenceMessage('alreadyBlocklisted', { address: entry.address, until: entry.until ?? '?' }))
+    }
+    return {
+      uuid,
+      name,
+      lostHost,
+      ...(lost?.unreachableSince !== undefined ? { unreachableSince: lost.unreachableSince } : {}),
+      targets,
+      liveWatchers,
+      hostIps,
+      needsWholeIp,
+      expirySeconds: FENCE_EXPIRY_SECONDS,
+      ...(timeout.seconds !== undefined ? { watchTimeoutSeconds: timeout.seconds } : {}),
+      blocks,
+      warnings,
+      notes,
+    }
+  }
+
+  /** The fence, then the start: the one workflow behind "start elsewhere" when a host is lost. */
+  async fenceAndStart(
+    params: FenceStartParams,
+    context: JobContext,
+  ): Promise<{ host: string; fence: FenceRecord }> {
+    this.checkHost(params.host)
+    this.checkHost(params.lostHost)
+    if (params.host === params.lostHost)
+      throw new ApiError({
+        code: 'fence.same-host',
+        host: params.host,
+        message: 'The VM cannot start on the host being fenced.',
+      })
+    return this.deps.vmLocks.run(params.uuid, async () => {
+      context.step(`Reading what ${params.lostHost} may still hold`, 0.05)
+      await this.deps.inventory.refreshAll()
+      const plan = await this.plan(params.uuid, params.lostHost, params.host)
+      if (params.confirmName !== plan.name)
+        throw new ApiError({
+          code: 'vm.confirm-mismatch',
+          message: `To fence ${params.lostHost} and start ${plan.name}, confirm with its exact name.`,
+        })
+      if (plan.blocks.length > 0)
+        throw new ApiError({
+          code: 'fence.refused',
+          host: params.lostHost,
+          step: 'fence plan',
+          message: plan.blocks.map((block) => block.message).join(' '),
+          details: { blocks: plan.blocks },
+        })
+      if (plan.liveWatchers.length > 0 && !params.acceptLiveWatchers)
+        throw new ApiError({
+          code: 'fence.live-watcher',
+          host: params.lostHost,
+          step: 'fence plan',
+          message: `${plan.liveWatchers.map((w) => `${w.image} is open by ${w.address}`).join('; ')}: fencing cuts the disk of a running VM. Confirm that separately.`,
+          details: { liveWatchers: plan.liveWatchers },
+        })
+      if (plan.needsWholeIp && !params.wholeIp)
+        throw new ApiError({
+          code: 'fence.needs-whole-ip',
+          host: params.lostHost,
+          step: 'fence plan',
+          message: `No client address of ${params.lostHost} is known for ${plan.name}'s disks: only fencing its whole IP (${plan.hostIps.join(', ')}) can stop it. Choose that step explicitly.`,
+        })
+      const reader = this.readerHost(params.host)
+      const addresses = plan.targets.map((target) => target.address)
+      const wholeIps = params.wholeIp
+        ? plan.hostIps.filter((ip) => /^[\d.]+$/.test(ip)).map(wholeIpAddress)
+        : []
+      const all = [...addresses, ...wholeIps]
+      const total = all.length
+      let done = 0
+      for (const target of plan.targets) {
+        context.step(
+          `Blocklisting ${target.address} (${target.source}, ${target.image})`,
+          0.1 + (0.4 * done++) / Math.max(total, 1),
+        )
+        await this.deps.blocklist.add(reader, target.address, FENCE_EXPIRY_SECONDS)
+        context.log(
+          `Blocklisted ${target.address} for ${FENCE_EXPIRY_SECONDS} s (${target.source} of ${target.image})`,
+        )
+        await this.deps.audit(
+          reader,
+          `fence ${params.lostHost}: blocklist add ${target.address} ${FENCE_EXPIRY_SECONDS}s (${target.image}) for`,
+          plan.name,
+        )
+      }
+      for (const address of wholeIps) {
+        context.step(
+          `Fencing the whole IP ${address} of ${params.lostHost}`,
+          0.1 + (0.4 * done++) / Math.max(total, 1),
+        )
+        await this.deps.blocklist.add(reader, address, FENCE_EXPIRY_SECONDS, { wholeIp: true })
+        context.log(`Blocklisted every client of ${address} for ${FENCE_EXPIRY_SECONDS} s`)
+        await this.deps.audit(
+          reader,
+          `fence ${params.lostHost}: blocklist add whole IP ${address} ${FENCE_EXPIRY_SECONDS}s for`,
+          plan.name,
+        )
+      }
+      context.step('Reading the blocklist back', 0.55)
+      const listed = await this.deps.blocklist.list(reader)
+      const missing = all.filter((address) => !listed.some((entry) => entry.address === address))
+      if (missing.length > 0)
+        throw new ApiError({
+          code: 'fence.not-confirmed',
+          host: reader,
+          step: 'read the blocklist back',
+          message: `The blocklist does not list ${missing.join(', ')} after adding it: ${plan.name} was not started.`,
+        })
+      context.log(
+        `The blocklist lists ${all.length === 0 ? 'nothing to fence (no client known)' : all.join(', ')}`,
+      )
+      const record: FenceRecord = {
+        id: crypto.randomUUID(),
+        uuid: params.uuid,
+        name: plan.name,
+        lostHost: params.lostHost,
+        entries: all.map((address) => {
+          const until = listed.find((entry) => entry.address === address)?.until
+          return { address, ...(until ? { until } : {}) }
+        }),
+        fencedAt: Date.now(),
+        admin: localAdminName(),
+      }
+      const previous = this.deps.store.fence(params.uuid, params.lostHost)
+      if (previous)
+        record.entries = [...previous.entries.filter((e) => !all.includes(e.address)), ...record.entries]
+      if (previous) record.id = previous.id
+      this.deps.store.putFence(record)
+      this.deps.changed(this.fences())
+      await this.deps.audit(
+        reader,
+        `fenced ${params.lostHost} (host confirmed off or isolated) for`,
+        plan.name,
+      )
+      // The fenced client may still hold its image's exclusive lock; a client with the runbook's
+      // mon caps cannot break it (librbd would blocklist first), so the app releases it now.
+      for (const image of this.imagesOf(params.uuid)) {
+        for (const lock of await this.deps.rbd.locks(reader, image)) {
+          if (!lock.address || !all.some((address) => covers(address, lock.address!))) continue
+          context.step(`Releasing the fenced client's lock on ${imageSpec(image)}`, 0.6)
+          await this.deps.rbd.breakLock(reader, image, lock)
+          context.log(`Released lock ${lock.id} of ${lock.address} on ${imageSpec(image)}`)
+        }
+      }
+      context.step(`Starting ${plan.name} on ${params.host}`, 0.65)
+      const started = await this.deps.lifecycle.startLocked({ uuid: params.uuid, host: params.host }, context)
+      const final = { ...record, startedOn: started.host }
+      this.deps.store.putFence(final)
+      this.deps.changed(this.fences())
+      return { host: started.host, fence: final }
+    })
+  }
+
+  /**
+   * A fenced host answers again: cut the network link of its fenced copies and pause them at once
+   * (they hold an old view of the disk and must never run on), and say so on the host.
+   */
+  async onInventory(inventory: HostInventory): Promise<void> {
+    if (!inventory.reachable) return
+    for (const fence of this.deps.store.fences()) {
+      if (fence.lostHost !== inventory.host || fence.isolatedAt !== undefined) continue
+      const domain = inventory.domains.find((candidate) => candidate.uuid === fence.uuid)
+      // Nothing runs there any more (the host was powered off): nothing to destroy, the entries go.
+      if (!domain || !isActive(domain.state)) await this.release(inventory.host, fence).catch(() => undefined)
+      else await this.isolate(inventory.host, fence).catch(() => undefined)
+    }
+  }
+
+  /** Isolations and releases in flight, by fence: a second caller waits for the same one. */
+  private readonly inflight = new Map<string, Promise<void>>()
+
+  private once(key: string, work: () => Promise<void>): Promise<void> {
+    const running = this.inflight.get(key)
+    if (running) return running
+    const promise = work().finally(() => this.inflight.delete(key))
+    this.inflight.set(key, promise)
+    return promise
+  }
+
+  private isolate(host: string, fence: FenceRecord): Promise<void> {
+    return this.once(`isolate:${fence.id}`, async () => {
+      const { runner } = this.deps
+      const list = await runner.virsh(host, ['domiflist', fence.uuid], {
+        step: 'virsh domiflist',
+        allowFailure: true,
+      })
+      const macs = [...list.stdout.matchAll(/([0-9a-f]{2}(?::[0-9a-f]{2}){5})/gi)].map((match) => match[1]!)
+      for (const mac of macs) {
+        await runner.virsh(host, ['domif-setlink', fence.uuid, mac, 'down'], {
+          step: `virsh domif-setlink ${fence.name} ${mac} down`,
+          allowFailure: true,
+        })
+      }
+      await runner.virsh(host, ['suspend', fence.uuid], {
+        step: `virsh suspend ${fence.name}`,
+        allowFailure: true,
+      })
+      await this.deps.audit(host, `isolated fenced copy (link down, paused) of`, fence.name)
+      this.deps.store.putFence({ ...fence, isolatedAt: Date.now() })
+      this.deps.changed(this.fences())
+      await this.deps.inventory.refreshHost(host)
+    })
+  }
+
+  /** Removes the fence's blocklist entries and forgets it (its copy is gone). */
+  private release(host: string, fence: FenceRecord, log: (text: string) => void = () => undefined) {
+    return this.once(`release:${fence.id}`, async () => {
+      if (!this.deps.store.fences().some((other) => other.id === fence.id)) return
+      // Another host than the one that came back (a whole-IP entry refuses its own ceph too).
+      const reader = this.readerHost(
+        this.deps.hostNames().find((name) => name !== host && this.deps.inventory.host(name)?.reachable),
+      )
+      for (const entry of fence.entries) {
+        await this.deps.blocklist.remove(reader, entry.address)
+        await this.deps.audit(reader, `unfence ${host}: blocklist rm ${entry.address} for`, fence.name)
+        log(`Removed ${entry.address} from the blocklist`)
+      }
+      this.deps.store.removeFence(fence.id)
+      this.deps.recorder.forget(host, fence.uuid)
+      this.deps.changed(this.fences())
+    })
+  }
+
+  /**
+   * Destroys the fenced copy on the host that came back (after the user typed its name), then
+   * removes the blocklist entries this fence added.
+   */
+  async destroyFenced(uuid: string, host: string, confirmName: string, context: JobContext): Promise<void> {
+    this.checkHost(host)
+    const fence = this.deps.store.fence(uuid, host)
+    if (!fence)
+      throw new ApiError({
+        code: 'fence.none',
+        host,
+        message: `No fence of ${host} is recorded for this VM.`,
+      })
+    if (confirmName !== fence.name)
+      throw new ApiError({
+        code: 'vm.confirm-mismatch',
+        host,
+        message: `To destroy the fenced copy of ${fence.name}, confirm with its exact name.`,
+      })
+    const inventory = this.deps.inventory.host(host)
+    if (!inventory?.reachable)
+      throw new ApiError({
+        code: 'fence.host-unreachable',
+        host,
+        message: `${host} does not answer: its fenced copy cannot be destroyed yet.`,
+      })
+    await this.deps.vmLocks.run(uuid, async () => {
+      const domain = inventory.domains.find((candidate) => candidate.uuid === uuid)
+      if (domain && isActive(domain.state)) {
+        context.step(`Destroying the fenced copy of ${fence.name} on ${host}`, 0.2)
+        await this.deps.runner.virsh(host, ['destroy', uuid], { step: `virsh destroy ${fence.name}` })
+        await this.deps.audit(host, 'destroyed fenced copy of', fence.name)
+        context.log(`Destroyed the fenced copy on ${host}`)
+      }
+      await this.deps.inventory.refreshHost(host)
+      const after = this.deps.inventory.domain(host, uuid)
+      if (after && isActive(after.state))
+        throw new ApiError({
+          code: 'fence.still-running',
+          host,
+          message: `${fence.name} still runs on ${host} after virsh destroy: the blocklist entries stay.`,
+        })
+      context.step('Removing the blocklist entries of the fence', 0.6)
+      await this.release(host, fence, (text) => context.log(text))
+      await this.deps.inventory.refreshAll()
+    })
+  }
+}
+
+/** Whether a blocklist entry covers a client address (exact, or its whole IP). */
+function covers(entry: string, address: string): boolean {
+  const normal = normalizeAddress(address)
+  if (entry === normal) return true
+  return entry.endsWith(':0/0') && entry.slice(0, -4) === addressIp(normal)
+}

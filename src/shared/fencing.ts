@@ -1,0 +1,148 @@
+import { z } from 'zod'
+import { UUID_PATTERN } from './names'
+
+/**
+ * Fencing a lost host before starting its VM elsewhere (issue 15). Starting a VM whose last host
+ * cannot be asked is only allowed once Ceph refuses that host's clients of the VM's disks: the app
+ * blocklists their exact addresses (`IP:0/nonce`), reads the blocklist back, and only then starts.
+ * When the host comes back, its fenced copy is isolated (link down, paused), shown as "fenced, must
+ * be destroyed", destroyed after a confirmation, and the blocklist entries the app added are removed.
+ *
+ * Sentences travel as a text key and parameters: the core writes the English from FENCE_TEXTS, the
+ * UI renders the same key in the user's language (i18n/fencing.fr.ts translates every key).
+ */
+
+export const FENCE_TEXTS = {
+  hostReachable: '{{host}} answers: it is not lost. Stop {{name}} there (or migrate it) instead of fencing.',
+  lastSeenRunning: '{{name}} was last seen running on {{host}}, unreachable since {{since}}.',
+  lastSeenStopped:
+    '{{name}} was not running on {{host}} when last seen ({{host}} unreachable since {{since}}).',
+  liveWatcher:
+    'The disk {{image}} is still open by {{address}}: a QEMU is running and writing right now. Fencing cuts the disk of a running VM.',
+  noAddress:
+    'No client address of {{host}} is known for {{name}}’s disks (no lock owner, no watcher recorded while {{host}} was reachable): only fencing {{host}}’s whole IP can stop it.',
+  noAddressNoIp:
+    'No client address of {{host}} is known for {{name}}’s disks and no Ceph address of {{host}} either: the app cannot fence it. Power {{host}} off, then blocklist its Ceph address by hand.',
+  wholeIp:
+    'Fencing {{ips}} as a whole refuses every Ceph client of {{host}}, the app’s own rbd and ceph there included, until the entry is removed.',
+  autostart:
+    '{{vm}} has autostart on {{host}}: if {{host}} reboots it starts a new QEMU with a new address that this fence does not cover. Disable it there once {{host}} is back (virsh autostart --disable).',
+  managedSave:
+    '{{vm}} has a managed save on {{host}}: if {{host}} reboots, a start there resumes stale memory with a new address this fence does not cover.',
+  watchTimeout:
+    'Ceph forgets a lost client’s watch after {{seconds}} s (osd_client_watch_timeout): a vanished watcher proves nothing about the host.',
+  watchTimeoutUnknown: 'Could not read osd_client_watch_timeout from the cluster: {{error}}',
+  expiry:
+    'Each entry expires after {{days}} days (Ceph’s default is one hour): the app removes it itself once the fenced copy is destroyed.',
+  alreadyBlocklisted: '{{address}} is already on the blocklist (until {{until}}).',
+  privilegeNone:
+    'No fencing client is configured: the app will try with client.{{client}}, which the runbook’s caps refuse.',
+  privilegeClient: 'Fencing runs as {{client}}.',
+  privilegeSudo: 'Fencing runs as root through sudo (the admin keyring).',
+  fencedCopy:
+    '{{name}} on {{host}} is a fenced copy (blocklisted since {{since}}): it must be destroyed, never resumed.',
+  isolated: 'The app cut its network link and paused it as soon as {{host}} answered again.',
+} as const
+export type FenceText = keyof typeof FENCE_TEXTS
+
+export const FenceMessageSchema = z.object({
+  text: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** The English sentence (logs, audit, the UI's fallback). */
+  message: z.string(),
+})
+export type FenceMessage = z.infer<typeof FenceMessageSchema>
+
+/** One client of Ceph to blocklist, and why the app knows it. */
+export const FenceTargetSchema = z.object({
+  /** The client's exact address, `IP:0/nonce`. */
+  address: z.string(),
+  /** pool/image it has (or had) open. */
+  image: z.string(),
+  source: z.enum(['lock-owner', 'recorded-watcher', 'live-watcher']),
+  /** When the app recorded it (recorded watchers). */
+  seenAt: z.number().optional(),
+})
+export type FenceTarget = z.infer<typeof FenceTargetSchema>
+
+export const FencePlanSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  lostHost: z.string(),
+  /** When the app found the host unreachable (ms since epoch). */
+  unreachableSince: z.number().optional(),
+  /** Exact addresses to blocklist (deduplicated). */
+  targets: z.array(FenceTargetSchema),
+  /** Watchers alive now: fencing them cuts a running QEMU's disk (asked separately). */
+  liveWatchers: z.array(FenceTargetSchema),
+  /** The lost host's Ceph IPs, for the separate whole-IP step. */
+  hostIps: z.array(z.string()),
+  /** Exact fencing is impossible: only the whole-IP step can fence. */
+  needsWholeIp: z.boolean(),
+  expirySeconds: z.number(),
+  watchTimeoutSeconds: z.number().optional(),
+  /** Why fencing is not possible now (e.g. the host answers). */
+  blocks: z.array(FenceMessageSchema),
+  /** What the user must know before confirming. */
+  warnings: z.array(FenceMessageSchema),
+  /** Facts (expiry, watch timeout, who fences). */
+  notes: z.array(FenceMessageSchema),
+})
+export type FencePlan = z.infer<typeof FencePlanSchema>
+
+export const FencePlanParamsSchema = z
+  .object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), lostHost: z.string() })
+  .strict()
+
+export const FenceStartParamsSchema = z
+  .object({
+    uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'),
+    lostHost: z.string(),
+    /** Where to start the VM once the lost host is fenced. */
+    host: z.string(),
+    /** The user confirms the lost host is powered off or isolated. */
+    confirmHostOff: z.literal(true),
+    /** The VM's exact name, typed. */
+    confirmName: z.string(),
+    /** A separate consent: a watcher is alive, fencing cuts a running VM's disk. */
+    acceptLiveWatchers: z.boolean().optional(),
+    /** The separate, named whole-IP step. */
+    wholeIp: z.boolean().optional(),
+  })
+  .strict()
+export type FenceStartParams = z.infer<typeof FenceStartParamsSchema>
+
+/** A blocklist entry the app added, with its expiry as Ceph reported it. */
+export const FenceEntrySchema = z.object({ address: z.string(), until: z.string().optional() })
+
+/** A fence the app made: active until the fenced copy is destroyed and its entries removed. */
+export const FenceRecordSchema = z.object({
+  id: z.string(),
+  uuid: z.string(),
+  name: z.string(),
+  lostHost: z.string(),
+  entries: z.array(FenceEntrySchema),
+  fencedAt: z.number(),
+  admin: z.string(),
+  /** Where the VM was started after the fence. */
+  startedOn: z.string().optional(),
+  /** The host came back and the app cut the copy's link and paused it. */
+  isolatedAt: z.number().optional(),
+})
+export type FenceRecord = z.infer<typeof FenceRecordSchema>
+
+export const DestroyFencedParamsSchema = z
+  .object({
+    uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'),
+    host: z.string(),
+    confirmName: z.string(),
+  })
+  .strict()
+
+/** Fills a text's {{placeholders}} (the core's English rendering). */
+export function fenceMessage(text: FenceText, params: Record<string, string | number>): FenceMessage {
+  const message = FENCE_TEXTS[text].replace(/\{\{(\w+)\}\}/g, (_, key: string) =>
+    String(params[key] ?? `{{${key}}}`),
+  )
+  return { text, params, message }
+}

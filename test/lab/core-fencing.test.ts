@@ -1,0 +1,344 @@
+/**
+ * Issue 15's whole story on the lab, with a second RBD disk that labvm1's guest writes its boot id
+ * and a counter to, every 0.2 s, synchronously (test/lab/guest/rcS): whose marker ends on the image
+ * says which QEMU wrote last.
+ *
+ * 1. hv1's links cut past the watch timeout: labvm1 is "last seen running on hv1", never stopped;
+ *    a plain start is refused; the app fences hv1 (recorded watcher + lock owner, read back) and
+ *    starts labvm1 on hv2; when hv1 comes back its copy gets write errors, is isolated (paused) and
+ *    shown as fenced, not as a second copy; the image holds hv2's marker; destroying the fenced copy
+ *    after its name is typed removes the blocklist entries.
+ * 2. hv2's libvirtd frozen (QEMU keeps its watch): the fence needs the separate live-watcher consent,
+ *    then labvm1 moves back to hv1 the same way.
+ * 3. Negative control: the same cut without the fence (a bare `virsh start` on hv2, what the old
+ *    override did): hv1's marker comes back on the image — proof the test can fail.
+ * Leaves labvm1 running on hv1, the extra disk detached and deleted, no blocklist entry.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FencePlan, FenceRecord } from '../../src/shared/fencing'
+import type { Vm } from '../../src/shared/inventory'
+import { labCore, type LabCore } from '../support/lab-core'
+import {
+  asRootOn,
+  faults,
+  labCmd,
+  labGuest,
+  LAB_STATE_DIR,
+  LAB_SECRET_UUID,
+  LAB_MON_ADDRESS,
+  readSerialLog,
+  requireLab,
+  run,
+  LAB_SCRIPT,
+  virsh,
+  waitFor,
+  waitForSerial,
+  type LabHostName,
+} from './support/lab'
+
+const VM = labGuest('labvm1')
+const IMAGE = `${VM.pool}/labvm1-fence`
+const HOSTS: LabHostName[] = ['hv1', 'hv2', 'hv3']
+const DISK_XML = `<disk type='network' device='disk'>
+  <driver name='qemu' type='raw' cache='none'/>
+  <auth username='libvirt'><secret type='ceph' uuid='${LAB_SECRET_UUID}'/></auth>
+  <source protocol='rbd' name='${IMAGE}'><host name='${LAB_MON_ADDRESS}' port='6789'/></source>
+  <target dev='vdb' bus='virtio'/>
+</disk>
+`
+let lab: LabCore
+
+/** The disk XML where each host's root sees it (its /run). */
+function diskXmlOn(host: LabHostName): string {
+  const file = path.join(LAB_STATE_DIR, 'hosts', host, 'run', 'hyperdesk-fence-vdb.xml')
+  fs.writeFileSync(file, DISK_XML)
+  return '/run/hyperdesk-fence-vdb.xml'
+}
+
+/** The first sector of the test disk, as Ceph has it: `labvm-writer <vm> <boot id> <n>`. */
+async function marker(): Promise<{ boot: string; count: number }> {
+  const result = await run('bash', [
+    '-c',
+    `bash ${LAB_SCRIPT} rbd export ${IMAGE} - 2>/dev/null | head -c 512`,
+  ])
+  const match = /labvm-writer labvm1 ([0-9a-f-]{36}) (\d+)/.exec(result.stdout)
+  if (!match) throw new Error(`no writer marker on ${IMAGE}: ${JSON.stringify(result.stdout.slice(0, 80))}`)
+  return { boot: match[1]!, count: Number(match[2]) }
+}
+
+/** The boot id the guest's writer announced on `host`'s serial log after byte `since`. */
+async function writerBoot(host: LabHostName, since: number): Promise<string> {
+  const log = await waitForSerial(
+    host,
+    'labvm1',
+    /labvm: writer labvm1 [0-9a-f-]{36} on \/dev\/vdb/,
+    60_000,
+    since,
+  )
+  return /labvm: writer labvm1 ([0-9a-f-]{36})/.exec(log)![1]!
+}
+
+async function watchers(): Promise<string[]> {
+  const status = JSON.parse(await labCmd('rbd', 'status', IMAGE, '--format', 'json')) as {
+    watchers?: Array<{ address: string }>
+  }
+  return (status.watchers ?? []).map((watcher) => watcher.address)
+}
+
+async function blocklist(): Promise<string[]> {
+  const out = await labCmd('ceph', 'osd', 'blocklist', 'ls', '-f', 'json')
+  return [...out.matchAll(/"addr":"([^"]+)"/g)].map((match) => match[1]!)
+}
+
+const vmNow = () => lab.context.inventory.vm(VM.uuid) as Vm
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
+  return waitFor(what, probe, ms, 500)
+}
+
+/** The app's inventory sees `host` unreachable (its refresh fails), then the watch has expired. */
+async function hostLost(host: LabHostName, expectWatchGone: boolean): Promise<void> {
+  await until(`${host} unreachable in the app`, async () => {
+    await lab.context.inventory.refreshHost(host)
+    return lab.context.inventory.host(host)?.reachable === false || undefined
+  })
+  if (expectWatchGone)
+    await until('the lost QEMU’s watch to expire', async () => (await watchers()).length === 0 || undefined)
+}
+
+async function hostBack(host: LabHostName): Promise<void> {
+  await until(`${host} reachable in the app`, async () => {
+    await lab.context.inventory.refreshHost(host)
+    return lab.context.inventory.host(host)?.reachable === true || undefined
+  })
+}
+
+const fencesNow = async () => (await lab.core.call('fencing.list', {})) as FenceRecord[]
+
+/** Fences `lost` and starts labvm1 on `to`; checks the whole resolution when `lost` answers again. */
+async function fenceStory(
+  lost: LabHostName,
+  to: LabHostName,
+  restore: () => Promise<unknown>,
+  live: boolean,
+) {
+  const lostLog = readSerialLog(lost, 'labvm1').length
+  const toLog = readSerialLog(to, 'labvm1').length
+  const lostBoot = (await marker()).boot
+  // Item 1: never "stopped" while its host cannot be asked.
+  const vm = vmNow()
+  expect(vm.runningOn).toEqual([])
+  expect(vm.lastKnownRunningOn).toEqual([lost])
+  expect(lab.context.inventory.host(lost)?.unreachableSince).toBeGreaterThan(Date.now() - 300_000)
+  // What blocks a start: the lost host, unfenced.
+  const refused = await lab.runJob('vm.start', { uuid: VM.uuid, host: to })
+  expect(refused.state).toBe('failed')
+  expect(refused.error?.details?.refusals).toContainEqual(
+    expect.objectContaining({ code: 'host-unreachable', host: lost }),
+  )
+
+  const plan = (await lab.core.call('vm.fencePlan', { uuid: VM.uuid, lostHost: lost })) as FencePlan
+  expect(plan.blocks).toEqual([])
+  expect(plan.watchTimeoutSeconds).toBe(30)
+  expect(plan.expirySeconds).toBe(7 * 86400)
+  const addresses = plan.targets.map((target) => target.address)
+  expect(plan.targets.filter((target) => target.image === IMAGE).length).toBeGreaterThan(0)
+  expect(plan.liveWatchers.length > 0).toBe(live)
+  const params = { uuid: VM.uuid, lostHost: lost, host: to, confirmHostOff: true, confirmName: 'labvm1' }
+  if (live) {
+    // The separate consent: a live watcher means a running QEMU.
+    const withoutConsent = await lab.runJob('vm.fenceStart', params)
+    expect(withoutConsent.error?.code).toBe('fence.live-watcher')
+  }
+  const fenced = await lab.runJob(
+    'vm.fenceStart',
+    { ...params, ...(live ? { acceptLiveWatchers: true } : {}) },
+    120_000,
+  )
+  expect(fenced.state, JSON.stringify(fenced.error)).toBe('succeeded')
+  expect(fenced.log.map((line) => line.text).join('\n')).toMatch(
+    /Blocklisted .* for 604800 s[\s\S]*The blocklist lists/,
+  )
+  for (const address of addresses) expect(await blocklist()).toContain(address)
+  const toBoot = await writerBoot(to, toLog)
+  await until(
+    `${to}'s marker on the image`,
+    async () => (await marker()).boot === toBoot || undefined,
+    30_000,
+  )
+
+  await restore()
+  // The fenced QEMU's writes are refused by the OSDs: its guest sees I/O errors.
+  await waitForSerial(lost, 'labvm1', /labvm: write error \d+ on \/dev\/vdb/, 60_000, lostLog)
+  await hostBack(lost)
+  // Isolated at once (paused, link down), shown as fenced, not as a copy that runs.
+  await until(
+    `the fenced copy on ${lost} paused`,
+    async () => (await virsh(lost, 'domstate labvm1')).trim() === 'paused' || undefined,
+    30_000,
+  )
+  expect((await virsh(lost, 'domif-getlink labvm1 ' + VM.mac)).trim()).toMatch(/down/)
+  const after = vmNow()
+  expect(after.runningOn).toEqual([to])
+  expect(after.fencedOn).toEqual([lost])
+  expect(after.flags).not.toContain('running-twice')
+  const before = await marker()
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  const later = await marker()
+  expect(later.boot).toBe(toBoot)
+  expect(later.boot).not.toBe(lostBoot)
+  expect(later.count).toBeGreaterThan(before.count)
+  expect((await fencesNow()).map((fence) => fence.lostHost)).toEqual([lost])
+
+  const wrongName = await lab.runJob('vm.destroyFenced', { uuid: VM.uuid, host: lost, confirmName: 'labvm2' })
+  expect(wrongName.error?.code).toBe('vm.confirm-mismatch')
+  const destroyed = await lab.runJob('vm.destroyFenced', { uuid: VM.uuid, host: lost, confirmName: 'labvm1' })
+  expect(destroyed.state, JSON.stringify(destroyed.error)).toBe('succeeded')
+  expect((await virsh(lost, 'domstate labvm1')).trim()).toBe('shut off')
+  for (const address of addresses) expect(await blocklist()).not.toContain(address)
+  expect(await fencesNow()).toEqual([])
+  const syslog = await labCmd('log', to)
+  expect(syslog).toMatch(new RegExp(`fence ${lost}: blocklist add .* 604800s`))
+}
+
+beforeAll(async () => {
+  await requireLab()
+  for (const host of HOSTS) {
+    const keyring = path.join(LAB_STATE_DIR, 'hosts', host, 'etc-ceph', 'ceph.client.hyperdesk-fence.keyring')
+    if (!fs.existsSync(keyring))
+      throw new Error(
+        `lab is not up to date: ${keyring} is missing (run \`sudo npm run lab:up\` from this tree)`,
+      )
+  }
+  expect((await virsh('hv1', 'domstate labvm1')).trim()).toBe('running')
+  await labCmd('rbd', 'create', '--size', '8M', IMAGE)
+  const since = readSerialLog('hv1', 'labvm1').length
+  await asRootOn(
+    'hv1',
+    'virsh',
+    '-c',
+    'qemu:///system',
+    'attach-device',
+    'labvm1',
+    diskXmlOn('hv1'),
+    '--live',
+    '--config',
+  )
+  for (const host of ['hv2', 'hv3'] as const)
+    await asRootOn(
+      host,
+      'virsh',
+      '-c',
+      'qemu:///system',
+      'attach-device',
+      'labvm1',
+      diskXmlOn(host),
+      '--config',
+    )
+  await writerBoot('hv1', since)
+  lab = await labCore((cluster) => {
+    cluster.ceph.fenceClientId = 'hyperdesk-fence'
+  })
+  await lab.waitForInventory()
+  // The app records hv1's clients of labvm1's disks while hv1 is reachable.
+  await until(
+    'labvm1’s clients recorded on hv1',
+    async () => {
+      const file = path.join(lab.dir, 'fencing.json')
+      if (!fs.existsSync(file)) return undefined
+      const entry = JSON.parse(fs.readFileSync(file, 'utf8')).watchers.find(
+        (w: { host: string; uuid: string }) => w.host === 'hv1' && w.uuid === VM.uuid,
+      )
+      return (entry?.images[IMAGE]?.length ?? 0) > 0 || undefined
+    },
+    30_000,
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await faults.net('hv1', 'restore').catch(() => undefined)
+  await faults.libvirtd('hv2', 'thaw').catch(() => undefined)
+  await lab?.cleanup().catch(() => undefined)
+  // labvm1 runs on hv1 only, without the test disk; the image and any entry the test left go.
+  for (const host of ['hv2', 'hv3'] as const) {
+    if ((await virsh(host, 'domstate labvm1').catch(() => '')).trim() !== 'shut off')
+      await virsh(host, 'destroy labvm1').catch(() => undefined)
+  }
+  if ((await virsh('hv1', 'domstate labvm1').catch(() => '')).trim() !== 'running') {
+    await virsh('hv1', 'destroy labvm1').catch(() => undefined)
+    await virsh('hv1', 'start labvm1').catch(() => undefined)
+  }
+  for (const host of HOSTS) {
+    const live = (await virsh(host, 'domstate labvm1').catch(() => '')).trim() === 'running' ? ['--live'] : []
+    await asRootOn(
+      host,
+      'virsh',
+      '-c',
+      'qemu:///system',
+      'detach-device',
+      'labvm1',
+      diskXmlOn(host),
+      ...live,
+      '--config',
+    ).catch(() => undefined)
+  }
+  await until(
+    'the test disk closed',
+    async () => (await watchers().catch(() => [])).length === 0 || undefined,
+    60_000,
+  ).catch(() => undefined)
+  await labCmd('rbd', 'rm', '--no-progress', IMAGE).catch(() => undefined)
+  for (const address of await blocklist().catch(() => [])) {
+    if (address.startsWith('10.77.'))
+      await labCmd('ceph', 'osd', 'blocklist', 'rm', address).catch(() => undefined)
+  }
+}, 240_000)
+
+describe('fencing a lost host (issue 15)', () => {
+  it('network cut: fence hv1, start on hv2; hv1 comes back fenced, isolated, destroyed; hv2’s marker stays', async () => {
+    await faults.net('hv1', 'cut')
+    try {
+      await hostLost('hv1', true)
+      await fenceStory('hv1', 'hv2', () => faults.net('hv1', 'restore'), false)
+    } finally {
+      await faults.net('hv1', 'restore')
+    }
+  }, 300_000)
+
+  it('libvirtd frozen on hv2 (QEMU keeps its watch): the live-watcher consent, then labvm1 back on hv1', async () => {
+    expect((await virsh('hv2', 'domstate labvm1')).trim()).toBe('running')
+    await faults.libvirtd('hv2', 'freeze')
+    try {
+      await hostLost('hv2', false)
+      expect(await watchers()).not.toEqual([])
+      await fenceStory('hv2', 'hv1', () => faults.libvirtd('hv2', 'thaw'), true)
+    } finally {
+      await faults.libvirtd('hv2', 'thaw')
+    }
+  }, 300_000)
+
+  it('negative control: the same cut without the fence lets hv1’s writes come back', async () => {
+    expect((await virsh('hv1', 'domstate labvm1')).trim()).toBe('running')
+    const hv1Boot = (await marker()).boot
+    await faults.net('hv1', 'cut')
+    try {
+      await hostLost('hv1', true)
+      const since = readSerialLog('hv2', 'labvm1').length
+      // What the old override did: start on hv2 once the watch expired, no fence.
+      await virsh('hv2', 'start labvm1')
+      await writerBoot('hv2', since)
+    } finally {
+      await faults.net('hv1', 'restore')
+    }
+    await hostBack('hv1')
+    await until(
+      'hv1’s marker back on the image',
+      async () => (await marker()).boot === hv1Boot || undefined,
+      60_000,
+    )
+    expect(vmNow().flags).toContain('running-twice')
+    await virsh('hv2', 'destroy labvm1')
+  }, 300_000)
+})

@@ -1,0 +1,301 @@
+/**
+ * The fencing decisions (issue 15): what blocks a start, what counts as fenced, what is blocklisted,
+ * and how Ceph's blocklist output and refusals are read.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  Blocklist,
+  blocklistWord,
+  fenceArgv,
+  fenceMonCaps,
+  fencePermissionHelp,
+  isClientAddress,
+  parseBlocklist,
+  wholeIpAddress,
+  type FenceSettings,
+} from '../../src/main/core/ceph/blocklist'
+import type { Rbd } from '../../src/main/core/ceph/rbd'
+import { buildVms } from '../../src/main/core/inventory/cluster-model'
+import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
+import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
+import { FenceStore } from '../../src/main/core/vm/fence-store'
+import { fenceTargets, isFencedBy } from '../../src/main/core/vm/fencing'
+import { Lifecycle } from '../../src/main/core/vm/lifecycle'
+import { lockBreakCheck } from '../../src/main/core/doctor/doctor'
+import { parseRecordOutput } from '../../src/main/core/vm/watcher-recorder'
+import { ApiError } from '../../src/shared/errors'
+import { fenceMessage, type FenceRecord } from '../../src/shared/fencing'
+import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
+
+const UUID = '1ab0c0de-0000-4000-8000-000000000001'
+const settings: FenceSettings = {
+  clientId: 'libvirt',
+  monitorTimeoutSeconds: 10,
+  user: 'etalab',
+  fenceClientId: 'hyperdesk-fence',
+}
+
+function domain(state: DomainOnHost['state'], extra: Partial<DomainOnHost> = {}): DomainOnHost {
+  return { uuid: UUID, name: 'labvm1', state, autostart: false, managedSave: false, ...extra }
+}
+function host(name: string, domains: DomainOnHost[], reachable = true): HostInventory {
+  return { host: name, reachable, facts: {}, domains, refreshedAt: 0 }
+}
+
+describe('Ceph blocklist output and commands', () => {
+  it('reads Pacific 16.2.15’s two arrays (captured in the lab) and skips range entries', () => {
+    const captured = '\n[{"addr":"10.77.0.99:0/12345","until":"2026-12-03T09:33:44.948917+0000"}][]'
+    expect(parseBlocklist(captured)).toEqual([
+      { address: '10.77.0.99:0/12345', until: '2026-12-03T09:33:44.948917+0000' },
+    ])
+    expect(parseBlocklist('\n[][]')).toEqual([])
+    expect(parseBlocklist('[][{"range":"10.77.0.0/24","until":"2026-12-10T00:00:00.000000+0000"}]')).toEqual(
+      [],
+    )
+  })
+
+  it('reads the single array of older releases (shape of ceph/ceph src/mon/OSDMonitor.cc, luminous `osd blacklist ls`: addr, until)', () => {
+    // Values made up in that shape: utime_t printed as "YYYY-MM-DD HH:MM:SS.uuuuuu" before Nautilus.
+    expect(
+      parseBlocklist('[{"addr":"192.168.0.2:0/3451651720","until":"2019-10-04 14:09:16.389431"}]'),
+    ).toEqual([{ address: '192.168.0.2:0/3451651720', until: '2019-10-04 14:09:16.389431' }])
+  })
+
+  it('says what is not JSON', () => {
+    expect(() => parseBlocklist('Error EINVAL: oops')).toThrow(/not JSON/)
+  })
+
+  it('uses blacklist before Pacific, blocklist from Pacific on', () => {
+    expect(blocklistWord('12.2.13')).toBe('blacklist')
+    expect(blocklistWord('15.2.17')).toBe('blacklist')
+    expect(blocklistWord('16.2.15')).toBe('blocklist')
+    expect(blocklistWord('19.2.0')).toBe('blocklist')
+    expect(blocklistWord(undefined)).toBe('blocklist')
+    expect(fenceMonCaps('blacklist')).toBe(
+      'allow r, allow command "osd blacklist" with blacklistop=add, allow command "osd blacklist" with blacklistop=rm',
+    )
+  })
+
+  it('accepts only exact client addresses, and builds the whole-IP entry separately', () => {
+    expect(isClientAddress('10.77.0.1:0/3358795907')).toBe(true)
+    expect(isClientAddress('10.77.0.1:0/0')).toBe(false)
+    expect(isClientAddress('10.77.0.1')).toBe(false)
+    expect(isClientAddress('10.77.0.1:0/1; reboot')).toBe(false)
+    expect(wholeIpAddress('10.77.0.1')).toBe('10.77.0.1:0/0')
+    expect(() => wholeIpAddress('10.77.0.300')).toThrow(/Not an IPv4/)
+  })
+
+  it('runs changes as the fencing client, or through sudo (privileged.ts’s argv), with the sudo rule for exactly them', () => {
+    expect(fenceArgv(settings, ['osd', 'blocklist', 'add', 'A', '604800']).slice(0, 3)).toEqual([
+      'ceph',
+      '--id',
+      'hyperdesk-fence',
+    ])
+    const sudo = { ...settings, fenceClientId: undefined, privilegedSudo: true }
+    expect(fenceArgv(sudo, ['osd', 'blocklist', 'rm', 'A']).slice(0, 3)).toEqual([
+      'sudo',
+      '-n',
+      '/usr/bin/ceph',
+    ])
+    expect(fencePermissionHelp(sudo, 'blocklist').sudoRule).toBe(
+      'etalab ALL=(root) NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd blocklist add *, /usr/bin/ceph --connect-timeout 10 osd blocklist rm *',
+    )
+    expect(fenceArgv({ ...settings, fenceClientId: undefined }, ['osd', 'blocklist', 'ls'])[2]).toBe(
+      'libvirt',
+    )
+  })
+
+  it('names the caps to add when Ceph refuses (EACCES), and never sends a malformed address', async () => {
+    const calls: string[][] = []
+    const runner = {
+      run: async (_host: string, argv: readonly string[]): Promise<RemoteResult> => {
+        calls.push([...argv])
+        return { stdout: '', stderr: 'Error EACCES: access denied\n', exitCode: 13, durationMs: 1 }
+      },
+    } as unknown as RemoteRunner
+    const blocklist = new Blocklist(runner, () => ({ ...settings, fenceClientId: undefined }))
+    const error = await blocklist.add('hv2', '10.77.0.1:0/3358795907', 604800).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).code).toBe('fence.permission-denied')
+    expect((error as ApiError).message).toContain(
+      `client.libvirt may not run \`ceph osd blocklist add 10.77.0.1:0/3358795907 604800\` on hv2 (EACCES: Error EACCES: access denied). Fencing needs mon caps mon '${fenceMonCaps('blocklist')}'.`,
+    )
+    expect((error as ApiError).hint).toContain('ceph auth get-or-create client.hyperdesk-fence')
+    await expect(blocklist.add('hv2', '10.77.0.1', 604800)).rejects.toThrow(/Not a Ceph client address/)
+    await expect(blocklist.add('hv2', '10.77.0.1:0/5', 10)).rejects.toThrow(/Invalid expiry/)
+    expect(calls).toHaveLength(1)
+  })
+})
+
+describe('what the fence blocklists', () => {
+  it('every lock owner, live watcher and recorded watcher, once each; never the app’s own start lock', () => {
+    const { targets, liveWatchers } = fenceTargets({
+      locks: [
+        { image: 'ssd/vm-data', id: 'auto 140185397383232', address: '10.77.0.1:0/3358795907' },
+        { image: 'ssd/vm', id: 'hyperdesk-start:alice@desk:1', address: '10.77.0.3:0/99' },
+      ],
+      live: [{ image: 'ssd/vm', address: '10.77.0.1:0/42' }],
+      recorded: {
+        'ssd/vm': ['10.77.0.1:0/42'],
+        'ssd/vm-data': ['10.77.0.1:0/3358795907'],
+        'ssd/other': ['10.77.0.1:0/7'],
+      },
+      recordedAt: 5,
+    })
+    expect(targets).toEqual([
+      { address: '10.77.0.1:0/3358795907', image: 'ssd/vm-data', source: 'lock-owner' },
+      { address: '10.77.0.1:0/42', image: 'ssd/vm', source: 'live-watcher' },
+      { address: '10.77.0.1:0/7', image: 'ssd/other', source: 'recorded-watcher', seenAt: 5 },
+    ])
+    expect(liveWatchers.map((watcher) => watcher.address)).toEqual(['10.77.0.1:0/42'])
+  })
+
+  it('records only the host’s own clients of each image (a migration’s other end watches too)', () => {
+    const out =
+      '10.77.0.1 10.77.11.1 \n@@hyperdesk-watchers\n' +
+      '{"watchers":[{"address":"10.77.0.1:0/3358795907","client":4163,"cookie":1},{"address":"10.77.0.2:0/77","client":4200,"cookie":2}]}\n' +
+      '@@hyperdesk-watchers\n\n'
+    expect(parseRecordOutput(out, ['ssd/a', 'ssd/b'])).toEqual({
+      ips: ['10.77.0.1', '10.77.11.1'],
+      images: { 'ssd/a': ['10.77.0.1:0/3358795907'], 'ssd/b': [] },
+    })
+  })
+})
+
+describe('what counts as fenced', () => {
+  const fence: FenceRecord = {
+    id: 'f1',
+    uuid: UUID,
+    name: 'labvm1',
+    lostHost: 'hv1',
+    entries: [{ address: '10.77.0.1:0/3358795907' }],
+    fencedAt: 1,
+    admin: 'alice',
+  }
+  const fenced = (h: string, u: string) => isFencedBy([fence], h, u)
+
+  it('a fence covers one VM on one host, nothing else', () => {
+    expect(fenced('hv1', UUID)).toBe(true)
+    expect(fenced('hv2', UUID)).toBe(false)
+    expect(fenced('hv1', '1ab0c0de-0000-4000-8000-000000000002')).toBe(false)
+  })
+
+  it('an unfenced VM last seen running on a lost host is "last known running" there, never stopped', () => {
+    const [vm] = buildVms([host('hv1', [domain('running')], false), host('hv2', [domain('shutoff')])])
+    expect(vm).toMatchObject({ runningOn: [], lastKnownRunningOn: ['hv1'], unknownOn: ['hv1'] })
+    expect(vm?.flags).toContain('host-unknown')
+  })
+
+  it('a fenced copy is shown as fenced, not as a place it runs, and is no second copy', () => {
+    const lost = buildVms(
+      [host('hv1', [domain('running')], false), host('hv2', [domain('running')])],
+      fenced,
+    )[0]
+    expect(lost).toMatchObject({ runningOn: ['hv2'], lastKnownRunningOn: [], fencedOn: ['hv1'] })
+    const back = buildVms([host('hv1', [domain('paused')]), host('hv2', [domain('running')])], fenced)[0]
+    expect(back).toMatchObject({ runningOn: ['hv2'], fencedOn: ['hv1'] })
+    expect(back?.flags).not.toContain('running-twice')
+    // Without the fence the same hosts are the split-brain the app must shout about.
+    expect(
+      buildVms([host('hv1', [domain('running')]), host('hv2', [domain('running')])])[0]?.flags,
+    ).toContain('running-twice')
+  })
+
+  it('persists fences and recorded clients next to the cluster file, and keeps an unreadable file aside', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-fence-'))
+    const file = path.join(dir, 'fencing.json')
+    const store = new FenceStore(file)
+    store.putFence(fence)
+    store.setWatchers({ host: 'hv1', uuid: UUID, seenAt: 3, images: { 'ssd/vm': ['10.77.0.1:0/42'] } })
+    const again = new FenceStore(file)
+    expect(again.fence(UUID, 'hv1')).toEqual(fence)
+    expect(again.watchers('hv1', UUID)?.images).toEqual({ 'ssd/vm': ['10.77.0.1:0/42'] })
+    fs.writeFileSync(file, '{"version":1,"fences":"nope"}')
+    expect(new FenceStore(file).fences()).toEqual([])
+    expect(fs.readdirSync(dir).some((name) => name.startsWith('fencing.json.invalid-'))).toBe(true)
+  })
+
+  it('renders its sentences from the shared table', () => {
+    expect(fenceMessage('lastSeenRunning', { name: 'labvm1', host: 'hv1', since: '12:03' }).message).toBe(
+      'labvm1 was last seen running on hv1, unreachable since 12:03.',
+    )
+  })
+})
+
+describe('what blocks a start', () => {
+  function lifecycle(hosts: HostInventory[], isFenced?: (h: string, u: string) => boolean): Lifecycle {
+    const snapshot = { hosts, vms: buildVms(hosts, isFenced) }
+    const inventory = {
+      refreshAll: async () => snapshot,
+      host: (name: string) => hosts.find((candidate) => candidate.host === name),
+    } as unknown as InventoryService
+    const rbd = { watchers: async () => [] } as unknown as Rbd
+    return new Lifecycle({
+      runner: {} as RemoteRunner,
+      inventory,
+      rbd,
+      vmLocks: new KeyedMutex(),
+      hostNames: () => hosts.map((h) => h.host),
+      audit: async () => undefined,
+      ...(isFenced ? { isFenced } : {}),
+    })
+  }
+  const hosts = () => [host('hv1', [domain('running')], false), host('hv2', [domain('shutoff')])]
+
+  it('a lost host where the VM may run blocks the start until it is fenced for that VM', async () => {
+    const { refusals } = await lifecycle(hosts()).startRefusals({ uuid: UUID, host: 'hv2' })
+    expect(refusals).toEqual([expect.objectContaining({ code: 'host-unreachable', host: 'hv1' })])
+    const fencedOther = await lifecycle(hosts(), (h, u) => h === 'hv1' && u !== UUID).startRefusals({
+      uuid: UUID,
+      host: 'hv2',
+    })
+    expect(fencedOther.refusals.map((r) => r.code)).toEqual(['host-unreachable'])
+    const fenced = await lifecycle(hosts(), (h, u) => h === 'hv1' && u === UUID).startRefusals({
+      uuid: UUID,
+      host: 'hv2',
+    })
+    expect(fenced.refusals).toEqual([])
+  })
+
+  it('a fenced copy that came back does not count as running elsewhere; an unfenced one does', async () => {
+    const back = [host('hv1', [domain('paused')]), host('hv2', [domain('shutoff')])]
+    expect(
+      (await lifecycle(back, (h) => h === 'hv1').startRefusals({ uuid: UUID, host: 'hv2' })).refusals,
+    ).toEqual([])
+    expect((await lifecycle(back).startRefusals({ uuid: UUID, host: 'hv2' })).refusals).toEqual([
+      expect.objectContaining({ code: 'running-elsewhere', host: 'hv1' }),
+    ])
+  })
+})
+
+describe('the host doctor on client.libvirt’s caps (lock breaking)', () => {
+  const pools = ['libvirt-ssd', 'libvirt-sata']
+  it('warns with the fix when the runbook’s mon allow r is readable', () => {
+    const check = lockBreakCheck('libvirt', pools, {
+      exitCode: 0,
+      output:
+        '[client.libvirt]\n\tcaps mon = "allow r"\n\tcaps osd = "allow class-read object_prefix rbd_children, allow rwx pool=libvirt-ssd"',
+    })
+    expect(check.status).toBe('warn')
+    expect(check.summary).toMatch(/mon 'allow r'.*cannot break a crashed QEMU’s lock/)
+    expect(check.fix).toBe(
+      "ceph auth caps client.libvirt mon 'profile rbd' osd 'profile rbd pool=libvirt-ssd, profile rbd pool=libvirt-sata'",
+    )
+  })
+  it('is fine with profile rbd, and says what to check when the caps cannot be read (EACCES, as in the lab)', () => {
+    expect(lockBreakCheck('libvirt', pools, { exitCode: 0, output: 'caps mon = "profile rbd"' }).status).toBe(
+      'ok',
+    )
+    const unreadable = lockBreakCheck('libvirt', pools, {
+      exitCode: 13,
+      output: 'Error EACCES: access denied',
+    })
+    expect(unreadable.status).toBe('unknown')
+    expect(unreadable.detail).toContain('ceph auth get client.libvirt')
+    expect(unreadable.fix).toContain("mon 'profile rbd'")
+  })
+})
