@@ -61,7 +61,6 @@ export const clusterEn = {
     cancel: 'Cancel',
     shutdownTimedOut: 'The guest did not stop in time (it may ignore ACPI). You can force it off.',
     refused: 'Not started:',
-    override: 'I have checked: it is not running on {{hosts}}. Start anyway.',
     hardware: 'Hardware',
     vcpus: 'vCPUs',
     memory: 'Memory',
@@ -83,6 +82,8 @@ export const clusterEn = {
       '{{vm}} has a saved memory image on {{host}}: it would resume over a disk that may have changed. Remove it there or start it on {{host}}.',
     'image-in-use':
       'A disk of {{vm}} is open by another client: a QEMU somewhere still uses it (after a crash its watch expires within 30 s).',
+    'image-locked':
+      'A disk of {{vm}} is locked by a QEMU client: it runs somewhere, or ran on a host that was lost (fence that host).',
   },
   definitions: {
     title: 'Definition on each host',
@@ -106,6 +107,8 @@ export const clusterEn = {
     'vm.shutdown': 'Shut down {{vm}} on {{host}}',
     'vm.forceOff': 'Force {{vm}} off on {{host}}',
     'vm.reboot': 'Reboot {{vm}} on {{host}}',
+    'vm.fenceStart': 'Fence a lost host and start {{vm}} on {{host}}',
+    'vm.destroyFenced': 'Destroy the fenced copy of {{vm}} on {{host}}',
   },
   hostView: {
     resources: 'Resources',

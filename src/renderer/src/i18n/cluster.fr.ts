@@ -64,7 +64,6 @@ export const clusterFr: typeof clusterEn = {
     shutdownTimedOut:
       'La VM ne s’est pas arrêtée à temps (elle ignore peut-être l’ACPI). Vous pouvez forcer l’arrêt.',
     refused: 'Non démarrée :',
-    override: 'J’ai vérifié : elle ne tourne pas sur {{hosts}}. Démarrer quand même.',
     hardware: 'Matériel',
     vcpus: 'vCPU',
     memory: 'Mémoire',
@@ -87,6 +86,8 @@ export const clusterFr: typeof clusterEn = {
       '{{vm}} a une image mémoire sauvegardée sur {{host}} : elle reprendrait sur un disque peut-être modifié depuis. Supprimez-la sur {{host}} ou démarrez-la là-bas.',
     'image-in-use':
       'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part (après un plantage, cela expire en 30 s).',
+    'image-locked':
+      'Un disque de {{vm}} est verrouillé par un client QEMU : elle tourne quelque part, ou tournait sur un hôte perdu (isolez cet hôte).',
   },
   definitions: {
     title: 'Définition sur chaque hôte',
@@ -114,6 +115,8 @@ export const clusterFr: typeof clusterEn = {
     'vm.shutdown': 'Arrêter {{vm}} sur {{host}}',
     'vm.forceOff': 'Arrêt forcé de {{vm}} sur {{host}}',
     'vm.reboot': 'Redémarrer {{vm}} sur {{host}}',
+    'vm.fenceStart': 'Isoler un hôte perdu et démarrer {{vm}} sur {{host}}',
+    'vm.destroyFenced': 'Détruire la copie isolée de {{vm}} sur {{host}}',
   },
   hostView: {
     resources: 'Ressources',

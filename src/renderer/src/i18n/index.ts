@@ -22,6 +22,9 @@ import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../../../shared
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
 import { FORMAT_ERROR_TEXTS } from '../../../shared/format-errors'
 import { formatErrorsFr } from './format-errors.fr'
+import { FENCE_TEXTS } from '../../../shared/fencing'
+import { fencingEn } from './fencing.en'
+import { fenceTextsFr, fencingFr } from './fencing.fr'
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -55,6 +58,7 @@ export function initI18n(): void {
           ...maintenanceEn,
           ...consoleEn,
           ...updatesEn,
+          ...fencingEn,
           // The pre-checks' sentences: English is the core's own table.
           migrationChecks: MIGRATION_CHECK_TEXTS,
           // SSH settings, authentication and known_hosts sentences: the core's own tables.
@@ -62,6 +66,7 @@ export function initI18n(): void {
           sshConfigProblems: CONFIG_PROBLEMS,
           knownHostsReasons: KNOWN_HOSTS_REASONS,
           formatErrors: FORMAT_ERROR_TEXTS,
+          fenceTexts: FENCE_TEXTS,
         },
       },
       fr: {
@@ -74,11 +79,13 @@ export function initI18n(): void {
           ...maintenanceFr,
           ...consoleFr,
           ...updatesFr,
+          ...fencingFr,
           migrationChecks: migrationChecksFr,
           sshTexts: sshTextsFr,
           sshConfigProblems: configProblemsFr,
           knownHostsReasons: knownHostsReasonsFr,
           formatErrors: formatErrorsFr,
+          fenceTexts: fenceTextsFr,
         },
       },
     },

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useMemo, useRef, useState, type DragEvent, type HTMLAttributes, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useWhen } from '../vm/FenceSheet'
 import type { HostStatus as HostStatusValue } from '../../../../shared/hosts'
 import { useInventoryStore } from '../../store/inventory'
 import { useMigrationStore, VM_DRAG_TYPE } from '../../store/migration'
@@ -191,6 +192,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
 
 function RowContent({ row, status }: { row: TreeRow; status: HostStatusValue | undefined }) {
   const { t } = useTranslation()
+  const when = useWhen()
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
     const used =
@@ -226,9 +228,21 @@ function RowContent({ row, status }: { row: TreeRow; status: HostStatusValue | u
         title={t(`vmState.${row.state}`, { defaultValue: row.state })}
       />
       <span className="row-name">{row.vm.name}</span>
-      {row.stale && (
-        <span className="muted small" title={t('tree.staleLong', { host: row.host })}>
-          {t('tree.stale')}
+      {row.stale && row.host !== null && (
+        <span
+          className="muted small"
+          title={t('fencing.lastSeenLong', { host: row.host })}
+          data-testid="tree-last-seen"
+        >
+          {t('fencing.lastSeen', {
+            host: row.host,
+            since: when(row.inventory?.unreachableSince),
+          })}
+        </span>
+      )}
+      {row.fenced && (
+        <span className="badge-inline danger" title={t('fencing.fencedLong')} data-testid="tree-fenced">
+          {t('fencing.fenced')}
         </span>
       )}
       <span className="row-meta">

@@ -23,6 +23,10 @@ export type TreeRow =
       flags: VmFlag[]
       /** Last known state from a host that cannot be asked now. */
       stale: boolean
+      /** A fenced copy (its Ceph clients blocklisted): one to destroy, not a place it runs. */
+      fenced: boolean
+      /** The host's inventory (when it became unreachable). */
+      inventory?: HostInventory | undefined
     }
   | { kind: 'group'; key: string; group: 'stopped'; count: number; collapsed: boolean }
 
@@ -54,7 +58,13 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
   for (const host of hostNames) {
     const inventory = inventories[host]
     // A VM last seen running on a host that is now unreachable stays under it, marked as stale.
-    const running = vms.filter((vm) => vm.runningOn.includes(host) || vm.lastKnownRunningOn.includes(host))
+    // A fenced copy stays under its host too, marked as fenced (never as a second running copy).
+    const running = vms.filter(
+      (vm) =>
+        vm.runningOn.includes(host) ||
+        vm.lastKnownRunningOn.includes(host) ||
+        (vm.fencedOn ?? []).includes(host),
+    )
     // A filter that names the host shows all its VMs; otherwise only the VMs it names.
     const visible = matches(needle, host) ? running : running.filter((vm) => matches(needle, vm.name))
     if (visible.length === 0 && !matches(needle, host)) continue
@@ -78,7 +88,9 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
         host,
         state: domain?.state ?? 'running',
         flags: vm.flags,
-        stale: !vm.runningOn.includes(host),
+        stale: !vm.runningOn.includes(host) && !(vm.fencedOn ?? []).includes(host),
+        fenced: (vm.fencedOn ?? []).includes(host),
+        inventory,
       })
     }
   }
@@ -107,6 +119,7 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
           state: 'shutoff',
           flags: vm.flags,
           stale: false,
+          fenced: false,
         })
     }
   }

@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { MigrationPlan, MigrationResult } from '../../../../shared/migration'
 import { checkSentence } from './check-sentence'
 import { useApi } from '../../api/context'
+import { usePlan } from '../../api/use-plan'
+import { SheetFrame } from '../../components/SheetFrame'
 import { formatKiB } from '../../format'
 import { useConsolesStore } from '../../store/consoles'
 import { useInventoryStore } from '../../store/inventory'
@@ -28,30 +30,18 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
   const api = useApi()
   const close = useMigrationStore((state) => state.close)
   const vm = useInventoryStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
-  const [plan, setPlan] = useState<MigrationPlan | null>(null)
-  const [planError, setPlanError] = useState<ApiErrorData | null>(null)
+  const {
+    plan,
+    error: planError,
+    setError: setPlanError,
+    reload: check,
+  } = usePlan<MigrationPlan>(() => api.call('vm.migrationPlan', { uuid, to }), `${uuid}:${to}`)
   const [failoverMoved, setFailoverMoved] = useState(false)
   const [acceptWarnings, setAcceptWarnings] = useState(false)
   const [jobId, setJobId] = useState<string | null>(null)
   const job = useJobsStore((state) =>
     jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
   )
-
-  async function check(): Promise<void> {
-    setPlan(null)
-    setPlanError(null)
-    try {
-      setPlan(await api.call('vm.migrationPlan', { uuid, to }))
-    } catch (error) {
-      setPlanError(ApiError.from(error).toData())
-    }
-  }
-
-  useEffect(() => {
-    void check()
-    // Checked once when the sheet opens; "Check again" re-runs it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [uuid, to])
 
   async function migrate(): Promise<void> {
     try {
@@ -79,164 +69,149 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
   const result = job?.state === 'succeeded' ? (job.result as MigrationResult) : undefined
 
   return (
-    <div className="sheet-backdrop" role="presentation">
-      <section
-        className="sheet"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="migration-title"
-        data-testid="migration-sheet"
-      >
-        <header className="sheet-header">
-          <h1 id="migration-title">{t('migration.title', { name, from, to })}</h1>
-          <button
-            type="button"
-            className="link"
-            onClick={close}
-            disabled={job?.state === 'running'}
-            data-testid="migration-close"
-          >
-            {t('migration.close')}
-          </button>
-        </header>
-
-        {!job && (
-          <>
-            <ol className="sheet-steps">
-              <li>
-                <h2>{t('migration.stepFailover')}</h2>
-                {failoverIp ? (
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={failoverMoved}
-                      onChange={(event) => setFailoverMoved(event.target.checked)}
-                      data-testid="migration-failover-done"
-                    />{' '}
-                    {t('migration.failoverDone', { ip: failoverIp, to })}
-                  </label>
-                ) : (
-                  <p className="muted">{t('migration.noFailover')}</p>
-                )}
-              </li>
-              <li>
-                <h2>
-                  {t('migration.stepChecks')}{' '}
-                  <button type="button" className="link small" onClick={() => void check()}>
-                    {t('migration.checkAgain')}
-                  </button>
-                </h2>
-                {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
-                {planError && (
-                  <p className="error" role="alert">
-                    {planError.message} {planError.hint && <span className="muted">{planError.hint}</span>}
-                  </p>
-                )}
-                {plan && (
-                  <ul className="checks" data-testid="migration-checks">
-                    {plan.checks.map((check) => (
-                      <li
-                        key={check.id}
-                        className={`check check-${check.status}`}
-                        data-check={check.id}
-                        data-status={check.status}
-                      >
-                        <span className="check-mark">
-                          {check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗'}
-                        </span>{' '}
-                        {checkSentence(t, check)}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {warnings.length > 0 && (
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={acceptWarnings}
-                      onChange={(event) => setAcceptWarnings(event.target.checked)}
-                    />{' '}
-                    {t('migration.acceptWarnings')}
-                  </label>
-                )}
-              </li>
-              <li>
-                <h2>{t('migration.stepConfirm')}</h2>
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={!canConfirm}
-                  onClick={() => void migrate()}
-                  data-testid="migration-confirm"
-                >
-                  {t('migration.confirm', { name, to })}
-                </button>
-                {plan && !plan.canStart && <p className="error">{t('migration.blocked')}</p>}
-              </li>
-            </ol>
-          </>
-        )}
-
-        {job && job.state === 'running' && <Progress job={job} />}
-
-        {job && (job.state === 'failed' || job.state === 'cancelled') && (
-          <div className="job-status job-failed" data-testid="migration-failed">
-            <p>
-              <strong>{t(`migration.${job.state}`, { name, from })}</strong>
-            </p>
-            <p>{job.error?.message}</p>
-            {job.error?.hint && <p className="muted">{job.error.hint}</p>}
-          </div>
-        )}
-
-        {result && (
-          <div data-testid="migration-done">
-            <p className="done">
-              {t('migration.done', { name, to: result.to, seconds: (result.durationMs / 1000).toFixed(1) })}
-            </p>
-            <h2>{t('migration.followUps')}</h2>
-            <ol className="checklist" data-testid="migration-checklist">
-              {result.followUps.failoverIp && (
-                <li>{t('migration.checkFailover', { ip: result.followUps.failoverIp, to: result.to })}</li>
+    <SheetFrame
+      id="migration"
+      title={t('migration.title', { name, from, to })}
+      closeLabel={t('migration.close')}
+      onClose={close}
+      closeDisabled={job?.state === 'running'}
+    >
+      {!job && (
+        <>
+          <ol className="sheet-steps">
+            <li>
+              <h2>{t('migration.stepFailover')}</h2>
+              {failoverIp ? (
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={failoverMoved}
+                    onChange={(event) => setFailoverMoved(event.target.checked)}
+                    data-testid="migration-failover-done"
+                  />{' '}
+                  {t('migration.failoverDone', { ip: failoverIp, to })}
+                </label>
+              ) : (
+                <p className="muted">{t('migration.noFailover')}</p>
               )}
-              <li>
-                {t('migration.changeGateway', {
-                  old: result.followUps.gateway.old ?? '?',
-                  new: result.followUps.gateway.new,
-                })}
-                <pre className="lines" data-testid="migration-commands">
-                  {result.followUps.commands.join('\n')}
-                </pre>
-                <p className="muted small">{t('migration.interfacesAfter')}</p>
-                <pre className="lines" data-testid="migration-interfaces">
-                  {result.followUps.interfacesLines.join('\n')}
-                </pre>
-              </li>
-              {result.followUps.notes.map((note) => (
-                <li key={note} className="muted">
-                  {note}
-                </li>
-              ))}
-            </ol>
-            <p>
+            </li>
+            <li>
+              <h2>
+                {t('migration.stepChecks')}{' '}
+                <button type="button" className="link small" onClick={() => void check()}>
+                  {t('migration.checkAgain')}
+                </button>
+              </h2>
+              {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
+              {planError && (
+                <p className="error" role="alert">
+                  {planError.message} {planError.hint && <span className="muted">{planError.hint}</span>}
+                </p>
+              )}
+              {plan && (
+                <ul className="checks" data-testid="migration-checks">
+                  {plan.checks.map((check) => (
+                    <li
+                      key={check.id}
+                      className={`check check-${check.status}`}
+                      data-check={check.id}
+                      data-status={check.status}
+                    >
+                      <span className="check-mark">
+                        {check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗'}
+                      </span>{' '}
+                      {checkSentence(t, check)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {warnings.length > 0 && (
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={acceptWarnings}
+                    onChange={(event) => setAcceptWarnings(event.target.checked)}
+                  />{' '}
+                  {t('migration.acceptWarnings')}
+                </label>
+              )}
+            </li>
+            <li>
+              <h2>{t('migration.stepConfirm')}</h2>
               <button
                 type="button"
                 className="primary"
-                data-testid="migration-open-console"
-                onClick={() => {
-                  // The serial console types long lines more reliably; the screen is there too.
-                  useConsolesStore.getState().open({ kind: 'vnc', uuid })
-                  useConsolesStore.getState().open({ kind: 'serial', uuid })
-                }}
+                disabled={!canConfirm}
+                onClick={() => void migrate()}
+                data-testid="migration-confirm"
               >
-                {t('console.openAfterMigration')}
-              </button>{' '}
-              <span className="muted small">{t('console.afterMigrationHint')}</span>
-            </p>
-          </div>
-        )}
-      </section>
-    </div>
+                {t('migration.confirm', { name, to })}
+              </button>
+              {plan && !plan.canStart && <p className="error">{t('migration.blocked')}</p>}
+            </li>
+          </ol>
+        </>
+      )}
+
+      {job && job.state === 'running' && <Progress job={job} />}
+
+      {job && (job.state === 'failed' || job.state === 'cancelled') && (
+        <div className="job-status job-failed" data-testid="migration-failed">
+          <p>
+            <strong>{t(`migration.${job.state}`, { name, from })}</strong>
+          </p>
+          <p>{job.error?.message}</p>
+          {job.error?.hint && <p className="muted">{job.error.hint}</p>}
+        </div>
+      )}
+
+      {result && (
+        <div data-testid="migration-done">
+          <p className="done">
+            {t('migration.done', { name, to: result.to, seconds: (result.durationMs / 1000).toFixed(1) })}
+          </p>
+          <h2>{t('migration.followUps')}</h2>
+          <ol className="checklist" data-testid="migration-checklist">
+            {result.followUps.failoverIp && (
+              <li>{t('migration.checkFailover', { ip: result.followUps.failoverIp, to: result.to })}</li>
+            )}
+            <li>
+              {t('migration.changeGateway', {
+                old: result.followUps.gateway.old ?? '?',
+                new: result.followUps.gateway.new,
+              })}
+              <pre className="lines" data-testid="migration-commands">
+                {result.followUps.commands.join('\n')}
+              </pre>
+              <p className="muted small">{t('migration.interfacesAfter')}</p>
+              <pre className="lines" data-testid="migration-interfaces">
+                {result.followUps.interfacesLines.join('\n')}
+              </pre>
+            </li>
+            {result.followUps.notes.map((note) => (
+              <li key={note} className="muted">
+                {note}
+              </li>
+            ))}
+          </ol>
+          <p>
+            <button
+              type="button"
+              className="primary"
+              data-testid="migration-open-console"
+              onClick={() => {
+                // The serial console types long lines more reliably; the screen is there too.
+                useConsolesStore.getState().open({ kind: 'vnc', uuid })
+                useConsolesStore.getState().open({ kind: 'serial', uuid })
+              }}
+            >
+              {t('console.openAfterMigration')}
+            </button>{' '}
+            <span className="muted small">{t('console.afterMigrationHint')}</span>
+          </p>
+        </div>
+      )}
+    </SheetFrame>
   )
 }
 

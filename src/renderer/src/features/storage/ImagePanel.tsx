@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useWhereText } from '../vm/where'
 import type { Job } from '../../../../shared/jobs'
 import type { GrowResult, Image } from '../../../../shared/storage'
 import { formatSize } from '../../format'
@@ -23,6 +24,7 @@ export function ImagePanel({
   onClose(): void
 }) {
   const { t } = useTranslation()
+  const where = useWhereText()
   const api = useApi()
   const [job, track] = useTrackedJob((done) => {
     // A deleted image leaves the listing (and this panel with it): say it in a notification.
@@ -78,11 +80,11 @@ export function ImagePanel({
                 : image.usedBy
                     .map(
                       (user) =>
-                        `${user.name} (${user.target}, ${
-                          user.runningOn.length > 0
-                            ? t('storage.running', { host: user.runningOn.join(', ') })
-                            : t('storage.stopped')
-                        })`,
+                        `${user.name} (${user.target}, ${where(
+                          user,
+                          (host) => t('storage.running', { host }),
+                          t('storage.stopped'),
+                        )})`,
                     )
                     .join(' · ')}
             </td>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useWhereText } from '../vm/where'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Image, StorageListing } from '../../../../shared/storage'
 import { formatSize } from '../../format'
@@ -139,6 +140,7 @@ export function StorageView() {
 
 function ImageRow({ image, selected, onSelect }: { image: Image; selected: boolean; onSelect(): void }) {
   const { t } = useTranslation()
+  const where = useWhereText()
   return (
     <tr
       className={selected ? 'selected' : undefined}
@@ -176,9 +178,7 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
               {user.name}
             </button>{' '}
             <span className="muted small">
-              {user.runningOn.length > 0
-                ? t('storage.running', { host: user.runningOn.join(', ') })
-                : t('storage.stopped')}
+              {where(user, (host) => t('storage.running', { host }), t('storage.stopped'))}
             </span>
           </div>
         ))}

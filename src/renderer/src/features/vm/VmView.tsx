@@ -19,6 +19,7 @@ import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
 import { ErrorText } from '../../components/ErrorText'
+import { FenceSheet, useWhen } from './FenceSheet'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
@@ -30,7 +31,9 @@ export function VmView({ uuid }: { uuid: string }) {
   const [startHost, setStartHost] = useState<string>('')
   const [confirming, setConfirming] = useState(false)
   const [typedName, setTypedName] = useState('')
-  const [override, setOverride] = useState<string[]>([])
+  const [fencing, setFencing] = useState<string | null>(null)
+  const [destroyName, setDestroyName] = useState('')
+  const when = useWhen()
   const jobTitle = useJobTitle()
   const [migrateTo, setMigrateTo] = useState('')
 
@@ -55,7 +58,7 @@ export function VmView({ uuid }: { uuid: string }) {
   const migrateTarget = migrateTo && otherHosts.includes(migrateTo) ? migrateTo : (otherHosts[0] ?? '')
 
   async function act(
-    method: 'vm.start' | 'vm.shutdown' | 'vm.reboot' | 'vm.forceOff',
+    method: 'vm.start' | 'vm.shutdown' | 'vm.reboot' | 'vm.forceOff' | 'vm.destroyFenced',
     params: Record<string, unknown>,
   ): Promise<void> {
     try {
@@ -69,6 +72,10 @@ export function VmView({ uuid }: { uuid: string }) {
 
   const refusals = lastJob?.state === 'failed' ? refusalsOf(lastJob.error) : []
   const unreachable = refusals.filter((refusal) => refusal.code === 'host-unreachable' && refusal.host)
+  // Never "stopped" while a host where it ran cannot be asked (issue 15).
+  const lastSeenHost = runningHost ? undefined : vm.lastKnownRunningOn[0]
+  const lostHost = lastSeenHost ?? unreachable[0]?.host
+  const fencedCopies = (vm.fencedOn ?? []).filter((host) => hosts[host]?.reachable)
 
   return (
     <section className="panel vm-view" data-testid="vm-view">
@@ -76,10 +83,18 @@ export function VmView({ uuid }: { uuid: string }) {
         <h1>
           {vm.name}{' '}
           <span
-            className={`vm-pill state-pill-${runningHost ? 'running' : 'shutoff'}`}
+            className={`vm-pill state-pill-${runningHost ? 'running' : lastSeenHost ? 'unknown' : 'shutoff'}`}
             data-testid="vm-state"
+            title={lastSeenHost ? t('fencing.lastSeenLong', { host: lastSeenHost }) : undefined}
           >
-            {runningHost ? t('vm.runningOn', { host: vm.runningOn.join(', ') }) : t('vm.stopped')}
+            {runningHost
+              ? t('vm.runningOn', { host: vm.runningOn.join(', ') })
+              : lastSeenHost
+                ? t('fencing.lastSeen', {
+                    host: lastSeenHost,
+                    since: when(hosts[lastSeenHost]?.unreachableSince),
+                  })
+                : t('vm.stopped')}
           </span>
         </h1>
       </div>
@@ -186,16 +201,22 @@ export function VmView({ uuid }: { uuid: string }) {
               type="button"
               className="primary"
               disabled={busy || !target}
-              onClick={() =>
-                void act('vm.start', {
-                  host: target,
-                  ...(override.length > 0 ? { overrideUnreachable: override } : {}),
-                })
-              }
+              onClick={() => void act('vm.start', { host: target })}
               data-testid="vm-start"
             >
               {t('vm.start')}
             </button>
+            {lostHost && (
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => setFencing(lostHost)}
+                data-testid="vm-fence"
+              >
+                {t('fencing.fenceAndStart', { host: lostHost })}
+              </button>
+            )}
           </>
         )}
       </div>
@@ -261,25 +282,41 @@ export function VmView({ uuid }: { uuid: string }) {
               {lastJob.error?.hint && unreachable.length === 0 && (
                 <p className="muted">{lastJob.error.hint}</p>
               )}
-              {unreachable.length > 0 && (
-                <label className="override">
-                  <input
-                    type="checkbox"
-                    checked={unreachable.every((refusal) => override.includes(refusal.host ?? ''))}
-                    onChange={(event) =>
-                      setOverride(
-                        event.target.checked ? unreachable.map((refusal) => refusal.host ?? '') : [],
-                      )
-                    }
-                    data-testid="vm-override"
-                  />{' '}
-                  {t('vm.override', { hosts: unreachable.map((refusal) => refusal.host).join(', ') })}
-                </label>
-              )}
             </div>
           )}
         </div>
       )}
+
+      {fencedCopies.map((host) => (
+        <div className="confirm" role="alert" key={host} data-testid="vm-fenced-copy" data-host={host}>
+          <p>
+            <strong>{t('fencing.fencedTitle', { host })}</strong>
+          </p>
+          <p>{t('fencing.fencedExplain', { host })}</p>
+          <label>
+            {t('vm.typeName', { name: vm.name })}{' '}
+            <input
+              value={destroyName}
+              onChange={(event) => setDestroyName(event.target.value)}
+              data-testid="fenced-destroy-name"
+            />
+          </label>{' '}
+          <button
+            type="button"
+            className="danger"
+            disabled={busy || destroyName !== vm.name}
+            onClick={() => {
+              setDestroyName('')
+              void act('vm.destroyFenced', { host, confirmName: vm.name })
+            }}
+            data-testid="fenced-destroy"
+          >
+            {t('fencing.destroy')}
+          </button>
+        </div>
+      ))}
+
+      {fencing && <FenceSheet uuid={uuid} lostHost={fencing} onClose={() => setFencing(null)} />}
 
       {runningHost && <VmGraphs uuid={uuid} host={runningHost} />}
 
