@@ -28,6 +28,7 @@ export const METHOD_NAMES = [
   'vm.fenceStart',
   'vm.destroyFenced',
   'fencing.list',
+  'vm.setErrorPolicy',
   'vm.migrationPlan',
   'vm.migrate',
   'vm.definitionDiff',

@@ -49,6 +49,8 @@ export const DiskSchema = z.object({
   /** A local file (ISO, qcow2). */
   file: z.string().optional(),
   readonly: z.boolean(),
+  /** <driver error_policy>: 'stop' pauses the guest on a write error (a fenced copy stops, issue 15). */
+  errorPolicy: z.string().optional(),
 })
 export type Disk = z.infer<typeof DiskSchema>
 

@@ -1,7 +1,7 @@
 /**
  * The cluster tree and the VM view in browser mode against the real lab: VMs under the hosts they
- * run on, starting a shut-off VM and seeing it run, a refused start with its reason and the explicit
- * override, a force off confirmed by typing the name. Screenshots in test-results/screenshots/.
+ * run on, starting a shut-off VM and seeing it run, a refused start with its reason and the fence
+ * sheet that replaces the override, a force off confirmed by typing the name. Screenshots in test-results/screenshots/.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -88,7 +88,7 @@ describe('cluster window', () => {
     expect(errors).toEqual([])
   })
 
-  it('shows why a start is refused, and starts only after the user overrides the unreachable host', async () => {
+  it('shows why a start is refused, and starts only after the user fences the unreachable host', async () => {
     const page = await app.openPage('fr-FR', { width: 1280, height: 800 })
     await expect.poll(() => treeHostOf(page, 'labvm3'), { timeout: 30_000 }).toBe('')
     await faults.sshd('hv2', 'kill')
@@ -107,8 +107,25 @@ describe('cluster window', () => {
     )
     await page.screenshot({ path: screenshotPath('vm-start-refused-fr') })
 
-    await page.getByTestId('vm-override').check()
-    await page.getByTestId('vm-start').click()
+    // No checkbox any more: the way on is the fence sheet (host off, name typed).
+    await page.getByTestId('vm-fence').click()
+    const sheet = page.getByTestId('fence-sheet')
+    expect(await sheet.locator('h1').textContent()).toBe('Isoler hv2 et démarrer labvm3')
+    await expect
+      .poll(() => sheet.getByTestId('fence-notes').locator('li').count(), { timeout: 30_000 })
+      .toBeGreaterThan(1)
+    expect(await sheet.getByTestId('fence-notes').textContent()).toContain(
+      'labvm3 ne tournait pas sur hv2 la dernière fois qu’il a répondu',
+    )
+    await sheet.getByTestId('fence-start-host').selectOption('hv3')
+    await sheet.getByTestId('fence-name').fill('labvm3')
+    expect(await sheet.getByTestId('fence-confirm-button').isDisabled()).toBe(true)
+    await sheet.getByTestId('fence-host-off').check()
+    await sheet.getByTestId('fence-confirm-button').click()
+    await expect
+      .poll(() => sheet.getByTestId('fence-job').getAttribute('data-state'), { timeout: 90_000 })
+      .toBe('succeeded')
+    await sheet.getByTestId('fence-close').click()
     await expect
       .poll(() => page.getByTestId('vm-state').textContent(), { timeout: 60_000 })
       .toBe('en marche sur hv3')

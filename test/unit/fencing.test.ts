@@ -26,6 +26,8 @@ import { FenceStore } from '../../src/main/core/vm/fence-store'
 import { fenceTargets, isFencedBy } from '../../src/main/core/vm/fencing'
 import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { lockBreakCheck } from '../../src/main/core/doctor/doctor'
+import { withStopErrorPolicy } from '../../src/main/core/definitions/error-policy'
+import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { parseRecordOutput } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
 import { fenceMessage, type FenceRecord } from '../../src/shared/fencing'
@@ -297,5 +299,33 @@ describe('the host doctor on client.libvirt’s caps (lock breaking)', () => {
     expect(unreadable.status).toBe('unknown')
     expect(unreadable.detail).toContain('ceph auth get client.libvirt')
     expect(unreadable.fix).toContain("mon 'profile rbd'")
+  })
+})
+
+describe("error_policy='stop' on RBD disks", () => {
+  // Recorded from the lab (libvirt 9.0.0): labvm1's inactive definition, one RBD disk and a CD-ROM.
+  const xml = fs.readFileSync(
+    path.resolve(__dirname, '../fixtures/libvirt-9.0.0/labvm1-inactive.xml'),
+    'utf8',
+  )
+
+  it('adds it to the RBD disk’s driver only, keeps everything else, and is idempotent', () => {
+    const once = withStopErrorPolicy(xml)
+    expect(once.changed).toBe(1)
+    expect(once.xml).toContain("<driver name='qemu' type='raw' cache='writeback' error_policy='stop'/>")
+    expect(once.xml.replace(" error_policy='stop'", '')).toBe(xml)
+    const disks = parseDomainXml(once.xml).disks
+    expect(disks.find((disk) => disk.rbd)?.errorPolicy).toBe('stop')
+    expect(disks.find((disk) => disk.device === 'cdrom')?.errorPolicy).toBeUndefined()
+    expect(withStopErrorPolicy(once.xml)).toEqual({ xml: once.xml, changed: 0 })
+  })
+
+  it('replaces another policy, and adds a driver where the disk has none', () => {
+    const report = xml.replace("cache='writeback'/>", "cache='writeback' error_policy='report'/>")
+    expect(withStopErrorPolicy(report).xml).toContain("cache='writeback' error_policy='stop'/>")
+    const bare = xml.replace("<driver name='qemu' type='raw' cache='writeback'/>", '')
+    const fixed = withStopErrorPolicy(bare)
+    expect(fixed.changed).toBe(1)
+    expect(parseDomainXml(fixed.xml).disks.find((disk) => disk.rbd)?.errorPolicy).toBe('stop')
   })
 })

@@ -119,6 +119,8 @@ function readDisk(disk: Node, where: Record<string, string>): Disk {
   }
   const bus = attr(child(disk, 'target'), 'bus')
   if (bus) out.bus = bus
+  const errorPolicy = attr(child(disk, 'driver'), 'error_policy')
+  if (errorPolicy) out.errorPolicy = errorPolicy
   if (type === 'network') {
     const protocol = attr(source, 'protocol')
     if (!protocol) fail('a network disk without <source protocol=…>')

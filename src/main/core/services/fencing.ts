@@ -1,9 +1,11 @@
 import type { Service } from '../core'
+import { setStopErrorPolicy } from '../definitions/error-policy'
+import { audit } from '../remote/audit'
 
 /** Fencing a lost host (vm/fencing.ts): the plan, the fence-then-start job, the fenced copy's end. */
 export const fencingService: Service<
-  'vm.fencePlan' | 'vm.fenceStart' | 'vm.destroyFenced' | 'fencing.list'
-> = ({ jobs, fencing, vmName }) => ({
+  'vm.fencePlan' | 'vm.fenceStart' | 'vm.destroyFenced' | 'fencing.list' | 'vm.setErrorPolicy'
+> = ({ jobs, fencing, vmName, runner, inventory, vmLocks, definitions, config }) => ({
   'vm.fencePlan': ({ uuid, lostHost }) => fencing.plan(uuid, lostHost),
   'vm.fenceStart': async (params) =>
     jobs.start({
@@ -20,4 +22,24 @@ export const fencingService: Service<
       run: (context) => fencing.destroyFenced(uuid, host, confirmName, context),
     }).job,
   'fencing.list': async () => fencing.fences(),
+  'vm.setErrorPolicy': async ({ uuid }) =>
+    jobs.start({
+      kind: 'vm.setErrorPolicy',
+      title: `Pause ${vmName(uuid)} on disk write errors`,
+      target: { vm: uuid },
+      run: (context) =>
+        setStopErrorPolicy(
+          {
+            runner,
+            inventory,
+            vmLocks,
+            hostNames: () =>
+              config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : [],
+            audit: (host, action, vm) => audit(runner, host, { action, vm }),
+          },
+          definitions,
+          uuid,
+          context,
+        ),
+    }).job,
 })

@@ -181,12 +181,15 @@ export class Fencing {
     notes.push(
       fenceMessage(lastSeenRunning ? 'lastSeenRunning' : 'lastSeenStopped', { name, host: lostHost, since }),
     )
-    const hostIps = [
-      ...new Set([
-        ...this.deps.store.hostIps(lostHost),
-        ...targets.flatMap((target) => (addressIp(target.address) ? [addressIp(target.address)!] : [])),
-      ]),
+    // The IPs the host's Ceph clients were seen with (the Ceph network's); all its IPs only if none.
+    const seenIps = [
+      ...new Set(
+        [...targets.map((t) => t.address), ...Object.values(recorded?.images ?? {}).flat()].flatMap((a) =>
+          addressIp(a) ? [addressIp(a)!] : [],
+        ),
+      ),
     ]
+    const hostIps = seenIps.length > 0 ? seenIps : this.deps.store.hostIps(lostHost)
     const needsWholeIp = targets.length === 0 && lastSeenRunning
     if (needsWholeIp) {
       if (hostIps.length === 0) blocks.push(fenceMessage('noAddressNoIp', { host: lostHost, name }))

@@ -109,6 +109,7 @@ export const clusterEn = {
     'vm.reboot': 'Reboot {{vm}} on {{host}}',
     'vm.fenceStart': 'Fence a lost host and start {{vm}} on {{host}}',
     'vm.destroyFenced': 'Destroy the fenced copy of {{vm}} on {{host}}',
+    'vm.setErrorPolicy': 'Pause {{vm}} on disk write errors',
   },
   hostView: {
     resources: 'Resources',

@@ -117,6 +117,7 @@ export const clusterFr: typeof clusterEn = {
     'vm.reboot': 'Redémarrer {{vm}} sur {{host}}',
     'vm.fenceStart': 'Isoler un hôte perdu et démarrer {{vm}} sur {{host}}',
     'vm.destroyFenced': 'Détruire la copie isolée de {{vm}} sur {{host}}',
+    'vm.setErrorPolicy': 'Mettre {{vm}} en pause sur erreur d’écriture disque',
   },
   hostView: {
     resources: 'Ressources',

@@ -2,6 +2,7 @@
 export const fencingEn = {
   fencing: {
     lastSeen: 'last seen running on {{host}}, {{host}} unreachable since {{since}}',
+    lastSeenTree: 'last seen running on {{host}}, unreachable since {{since}}',
     lastSeenLong:
       '{{host}} cannot be asked: the VM may still run there. Starting it elsewhere means fencing {{host}} first.',
     fenced: 'fenced',
@@ -26,7 +27,8 @@ export const fencingEn = {
     facts: 'Facts',
     startOn: 'Start on',
     confirmOff: 'I confirm {{host}} is powered off or cut from the network (including Ceph’s).',
-    confirmLive: 'I understand: this cuts the disk of a running VM ({{count}} live client).',
+    confirmLive_one: 'I understand: this cuts the disk of a running VM ({{count}} live client).',
+    confirmLive_other: 'I understand: this cuts the disk of a running VM ({{count}} live clients).',
     wholeIp:
       'Separate step: fence the whole IP {{ips}} (every Ceph client of {{host}}, the app’s own included).',
     typeName: 'Type {{name}} to confirm:',
@@ -38,5 +40,9 @@ export const fencingEn = {
     fencedExplain:
       'When {{host}} answered again the app cut the copy’s network link and paused it. Its disk writes are refused by Ceph. Destroy it; the app then removes the blocklist entries it added.',
     destroy: 'Destroy the fenced copy',
+    errorPolicy:
+      "Its Ceph disks ({{disks}}) have no error_policy='stop': a copy cut from Ceph (fenced) would run on with I/O errors instead of pausing.",
+    setErrorPolicy: 'Set it in the definition on every host',
+    errorPolicyLater: 'Applies at its next start.',
   },
 }

@@ -5,6 +5,7 @@ import type { fencingEn } from './fencing.en'
 export const fencingFr: typeof fencingEn = {
   fencing: {
     lastSeen: 'vue en marche pour la dernière fois sur {{host}}, {{host}} injoignable depuis {{since}}',
+    lastSeenTree: 'vue en marche sur {{host}}, injoignable depuis {{since}}',
     lastSeenLong:
       '{{host}} ne répond pas : la VM y tourne peut-être encore. La démarrer ailleurs, c’est d’abord isoler {{host}}.',
     fenced: 'isolée',
@@ -30,7 +31,8 @@ export const fencingFr: typeof fencingEn = {
     facts: 'Faits',
     startOn: 'Démarrer sur',
     confirmOff: 'Je confirme que {{host}} est éteint ou coupé du réseau (y compris celui de Ceph).',
-    confirmLive: 'J’ai compris : cela coupe le disque d’une VM en marche ({{count}} client actif).',
+    confirmLive_one: 'J’ai compris : cela coupe le disque d’une VM en marche ({{count}} client actif).',
+    confirmLive_other: 'J’ai compris : cela coupe le disque d’une VM en marche ({{count}} clients actifs).',
     wholeIp:
       'Étape à part : bloquer toute l’IP {{ips}} (tous les clients Ceph de {{host}}, y compris ceux de l’application).',
     typeName: 'Tapez {{name}} pour confirmer :',
@@ -42,6 +44,10 @@ export const fencingFr: typeof fencingEn = {
     fencedExplain:
       'Quand {{host}} a de nouveau répondu, l’application a coupé le lien réseau de la copie et l’a mise en pause. Ceph refuse ses écritures. Détruisez-la ; l’application retire ensuite les entrées de blocage qu’elle a ajoutées.',
     destroy: 'Détruire la copie isolée',
+    errorPolicy:
+      "Ses disques Ceph ({{disks}}) n’ont pas error_policy='stop' : une copie coupée de Ceph (isolée) continuerait avec des erreurs d’entrée-sortie au lieu de se mettre en pause.",
+    setErrorPolicy: 'L’ajouter à la définition sur chaque hôte',
+    errorPolicyLater: 'Prend effet à son prochain démarrage.',
   },
 }
 

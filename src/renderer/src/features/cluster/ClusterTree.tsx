@@ -230,14 +230,11 @@ function RowContent({ row, status }: { row: TreeRow; status: HostStatusValue | u
       <span className="row-name">{row.vm.name}</span>
       {row.stale && row.host !== null && (
         <span
-          className="muted small"
-          title={t('fencing.lastSeenLong', { host: row.host })}
+          className="muted small tree-last-seen"
+          title={`${t('fencing.lastSeen', { host: row.host, since: when(row.inventory?.unreachableSince) })}. ${t('fencing.lastSeenLong', { host: row.host })}`}
           data-testid="tree-last-seen"
         >
-          {t('fencing.lastSeen', {
-            host: row.host,
-            since: when(row.inventory?.unreachableSince),
-          })}
+          {t('fencing.lastSeenTree', { host: row.host, since: when(row.inventory?.unreachableSince, true) })}
         </span>
       )}
       {row.fenced && (

@@ -9,16 +9,19 @@ import { SheetFrame } from '../../components/SheetFrame'
 import { useInventoryStore } from '../../store/inventory'
 import { useJobsStore } from '../../store/jobs'
 
-/** A time the core sent (ms or ISO), as the user's language writes it: "3 déc., 12:03". */
-export function useWhen(): (value: number | string | undefined) => string {
+/**
+ * A time the core sent (ms or ISO), as the user's language writes it: "3 déc., 12:03", or only
+ * "12:03" when it is today and `compact` is asked (the tree).
+ */
+export function useWhen(): (value: number | string | undefined, compact?: boolean) => string {
   const { i18n } = useTranslation()
-  return (value) => {
+  return (value, compact = false) => {
     if (value === undefined) return '?'
     const date = new Date(value)
     if (Number.isNaN(date.getTime())) return String(value)
+    const today = date.toDateString() === new Date().toDateString()
     return new Intl.DateTimeFormat(i18n.language, {
-      day: 'numeric',
-      month: 'short',
+      ...(compact && today ? {} : { day: 'numeric', month: 'short' }),
       hour: '2-digit',
       minute: '2-digit',
     }).format(date)

@@ -58,7 +58,8 @@ export function VmView({ uuid }: { uuid: string }) {
   const migrateTarget = migrateTo && otherHosts.includes(migrateTo) ? migrateTo : (otherHosts[0] ?? '')
 
   async function act(
-    method: 'vm.start' | 'vm.shutdown' | 'vm.reboot' | 'vm.forceOff' | 'vm.destroyFenced',
+    method:
+      'vm.start' | 'vm.shutdown' | 'vm.reboot' | 'vm.forceOff' | 'vm.destroyFenced' | 'vm.setErrorPolicy',
     params: Record<string, unknown>,
   ): Promise<void> {
     try {
@@ -76,6 +77,9 @@ export function VmView({ uuid }: { uuid: string }) {
   const lastSeenHost = runningHost ? undefined : vm.lastKnownRunningOn[0]
   const lostHost = lastSeenHost ?? unreachable[0]?.host
   const fencedCopies = (vm.fencedOn ?? []).filter((host) => hosts[host]?.reachable)
+  const noStopPolicy = (definition?.disks ?? [])
+    .filter((disk) => disk.rbd && disk.device === 'disk' && disk.errorPolicy !== 'stop')
+    .map((disk) => disk.target)
 
   return (
     <section className="panel vm-view" data-testid="vm-view">
@@ -315,6 +319,22 @@ export function VmView({ uuid }: { uuid: string }) {
           </button>
         </div>
       ))}
+
+      {noStopPolicy.length > 0 && (
+        <p className="warning small" data-testid="vm-error-policy">
+          ⚠ {t('fencing.errorPolicy', { disks: noStopPolicy.join(', ') })}{' '}
+          <button
+            type="button"
+            className="link"
+            disabled={busy}
+            onClick={() => void act('vm.setErrorPolicy', {})}
+            data-testid="vm-set-error-policy"
+          >
+            {t('fencing.setErrorPolicy')}
+          </button>{' '}
+          <span className="muted">{t('fencing.errorPolicyLater')}</span>
+        </p>
+      )}
 
       {fencing && <FenceSheet uuid={uuid} lostHost={fencing} onClose={() => setFencing(null)} />}
 

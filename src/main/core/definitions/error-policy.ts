@@ -1,0 +1,82 @@
+import { ApiError } from '../../../shared/errors'
+import { parseDomainXml } from '../inventory/domain-xml'
+import type { JobContext } from '../jobs/job-manager'
+import type { Definitions, DefinitionsDeps } from './sync'
+import { readDefinition } from './drift'
+
+/**
+ * `error_policy='stop'` on a VM's RBD disks: on a write error QEMU pauses the guest instead of letting
+ * it run on with I/O errors — a fenced copy (its client blocklisted) stops at its first write rather
+ * than corrupt its view of the disk (issue 15). Set on the reference host's definition, then synced
+ * to every host like any definition change; it applies at the VM's next start.
+ */
+
+const DISK_BLOCK = /<disk\b[^>]*>[\s\S]*?<\/disk>/g
+const DRIVER = /<driver\b[^>]*?(\/?)>/
+
+/** The XML with error_policy='stop' on every RBD disk's <driver>, and how many disks changed (pure). */
+export function withStopErrorPolicy(xml: string): { xml: string; changed: number } {
+  let changed = 0
+  const out = xml.replace(DISK_BLOCK, (block) => {
+    if (!/protocol=(['"])rbd\1/.test(block)) return block
+    const driver = DRIVER.exec(block)
+    if (!driver) {
+      changed++
+      return block.replace(
+        /(<disk\b[^>]*>)/,
+        `$1\n      <driver name='qemu' type='raw' error_policy='stop'/>`,
+      )
+    }
+    const tag = driver[0]
+    if (/\serror_policy=(['"])stop\1/.test(tag)) return block
+    changed++
+    const next = /\serror_policy=/.test(tag)
+      ? tag.replace(/\serror_policy=(['"])[^'"]*\1/, " error_policy='stop'")
+      : tag.replace(/\s*(\/?)>$/, " error_policy='stop'$1>")
+    return block.replace(tag, next)
+  })
+  return { xml: out, changed }
+}
+
+export async function setStopErrorPolicy(
+  deps: DefinitionsDeps,
+  definitions: Definitions,
+  uuid: string,
+  context: JobContext,
+): Promise<{ reference: string; changed: number }> {
+  const id = uuid.toLowerCase()
+  const vm = deps.inventory.vm(id)
+  const reference = vm?.runningOn[0] ?? vm?.definedOn[0]
+  if (!vm || !reference)
+    throw new ApiError({ code: 'vm.unknown', message: `No reachable host defines a VM with UUID ${id}.` })
+  const changed = await deps.vmLocks.run(id, async () => {
+    context.step(`Reading the definition on ${reference}`, 0.05)
+    const source = await readDefinition(deps.runner, reference, id)
+    if (source.status !== 'defined')
+      throw new ApiError({
+        code: 'vm.not-defined',
+        host: reference,
+        message: `${id} is not defined on ${reference}.`,
+      })
+    const next = withStopErrorPolicy(source.xml)
+    if (next.changed === 0) return 0
+    if (parseDomainXml(next.xml).uuid !== id)
+      throw new ApiError({
+        code: 'internal',
+        host: reference,
+        message: 'The edited definition lost its UUID.',
+      })
+    context.step(`Defining it with error_policy='stop' on ${reference}`, 0.2)
+    await deps.runner.virsh(reference, ['define', '/dev/stdin'], {
+      stdin: next.xml,
+      timeoutSeconds: 30,
+      step: `virsh define ${vm.name} on ${reference}`,
+    })
+    await deps.audit(reference, "set error_policy='stop' on the RBD disks of", vm.name).catch(() => undefined)
+    deps.inventory.invalidateDefinition(reference, id)
+    return next.changed
+  })
+  // Then every other host, as a definition sync from the reference (its checks and read-back).
+  if (changed > 0) await definitions.sync(id, reference, context)
+  return { reference, changed }
+}
