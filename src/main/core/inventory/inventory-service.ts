@@ -6,7 +6,7 @@ import { buildVms } from './cluster-model'
 import { virshCommandString } from '../remote/quote'
 import { batchCommands } from './host-batch'
 import { HostBatchError, hostBatchSections, readHostBatch } from './host-inventory'
-import { needsDefinitionReload, parseVirshEventLine, stateAfterLifecycle } from './virsh-events'
+import { lifecycleChange, needsDefinitionReload, parseVirshEventLine } from './virsh-events'
 
 export interface InventoryOptions {
   runner: RemoteRunner
@@ -301,10 +301,13 @@ export class InventoryService {
     )
     if (!event || !inventory) return
     const domain = inventory.domains.find((candidate) => candidate.name === event.domain)
-    const state = stateAfterLifecycle(event.event)
-    if (domain && state && domain.state !== state) {
-      domain.state = state
-      if (state !== 'running') delete domain.displayPort
+    const change = lifecycleChange(event.event, event.detail)
+    if (domain && change && (domain.state !== change.state || domain.stateReason !== change.stateReason)) {
+      domain.state = change.state
+      // The reason the event implies, or none: a stale reason must not outlive its state.
+      if (change.stateReason !== undefined) domain.stateReason = change.stateReason
+      else delete domain.stateReason
+      if (change.state !== 'running') delete domain.displayPort
       this.publish({ ...inventory, refreshedAt: Date.now() })
     }
     if (domain && needsDefinitionReload(event)) this.invalidateDefinition(host, domain.uuid)

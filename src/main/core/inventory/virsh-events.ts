@@ -97,6 +97,22 @@ export function stateAfterLifecycle(event: string | undefined): DomainState | un
   }
 }
 
+/**
+ * The state and reason a lifecycle event leaves, when it says so: a migration's destination starts
+ * paused for the incoming migration ("Started Migrated") and the source pauses for its last phase
+ * ("Suspended Migrated"): paused, reason VIR_DOMAIN_PAUSED_MIGRATION (2), which the cluster model does
+ * not count as a second running copy. A failed migration then stops the destination ("Stopped Failed").
+ */
+export function lifecycleChange(
+  event: string | undefined,
+  detail: string | undefined,
+): { state: DomainState; stateReason?: number } | undefined {
+  if ((event === 'Started' || event === 'Suspended') && detail === 'Migrated')
+    return { state: 'paused', stateReason: 2 }
+  const state = stateAfterLifecycle(event)
+  return state ? { state } : undefined
+}
+
 /** Events after which the domain's definition (XML) or its presence must be read again. */
 export function needsDefinitionReload(event: VirshEvent): boolean {
   if (event.kind === 'lifecycle') return event.event === 'Defined' || event.event === 'Undefined'

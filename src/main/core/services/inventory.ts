@@ -13,7 +13,16 @@ export const inventoryService: Service<'inventory.get' | 'inventory.refresh'> = 
         message: `No host named ${JSON.stringify(host)} in the cluster file`,
       })
     }
-    await inventory.refreshHost(host, { definitions: true })
+    const refreshed = await inventory.refreshHost(host, { definitions: true })
+    // Asked for one host: a refresh that could not read it is an error, never its old data.
+    if (!refreshed.reachable) {
+      throw new ApiError({
+        code: 'inventory.refresh-failed',
+        host,
+        step: 'refresh inventory',
+        message: `${host} could not be read: ${refreshed.error ?? 'no answer'}. What the app shows for it is what it said last.`,
+      })
+    }
     return inventory.snapshot()
   },
 })

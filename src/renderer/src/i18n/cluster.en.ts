@@ -126,6 +126,7 @@ export const clusterEn = {
     hostKey: 'SSH host key',
     hostKeyHelp:
       'Verified against known_hosts. On the host’s console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+    hostKeyOffered: 'Offered by the host, not verified: {{status}}.',
     hostKeyUnknown: 'not known until the host is connected',
     stale: 'Last refresh failed ({{error}}): these figures are the last known ones.',
     vms_one: 'VMs defined here ({{count}})',

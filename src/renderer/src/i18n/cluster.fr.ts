@@ -134,6 +134,7 @@ export const clusterFr: typeof clusterEn = {
     hostKey: 'Clé SSH de l’hôte',
     hostKeyHelp:
       'Vérifiée avec known_hosts. Sur la console de l’hôte : ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+    hostKeyOffered: 'Présentée par l’hôte, non vérifiée : {{status}}.',
     hostKeyUnknown: 'inconnue tant que l’hôte n’est pas connecté',
     stale: 'La dernière lecture a échoué ({{error}}) : ces chiffres sont les derniers connus.',
     vms_one: 'VM définies ici ({{count}})',

@@ -59,7 +59,14 @@ export function HostOverview({ state }: { state: HostState }) {
                 <code>
                   {state.hostKey.type} {state.hostKey.fingerprint}
                 </code>
-                <div className="muted small">{t('hostView.hostKeyHelp')}</div>
+                {/* A key the app refused (unknown, changed) is only what the host offered: never "verified". */}
+                {state.status === 'key-unknown' || state.status === 'key-changed' ? (
+                  <div className="warning small" data-testid="host-key-unverified">
+                    {t('hostView.hostKeyOffered', { status: t(`hosts.status.${state.status}`) })}
+                  </div>
+                ) : (
+                  <div className="muted small">{t('hostView.hostKeyHelp')}</div>
+                )}
               </>
             ) : (
               <span className="muted">{t('hostView.hostKeyUnknown')}</span>
