@@ -178,6 +178,11 @@ describe('faults', () => {
     // hv1 stays refused: no automatic retry on a changed key (retries would come every 200 ms).
     await new Promise((resolve) => setTimeout(resolve, 1500))
     expect(lab.states.get('hv1')?.status).toBe('key-changed')
+    // Refreshing a refused host is an error (issue 15, item 10), never its last known inventory.
+    await expect(lab.core.call('inventory.refresh', { host: 'hv1' })).rejects.toMatchObject({
+      code: 'inventory.refresh-failed',
+      host: 'hv1',
+    })
   }, 60_000)
 
   it('a Ceph call with the monitor stopped times out with a clear error and leaves no process', async () => {
