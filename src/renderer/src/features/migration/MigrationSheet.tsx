@@ -7,6 +7,7 @@ import { checkSentence } from './check-sentence'
 import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
+import { Consent } from '../../components/Consent'
 import { formatKiB } from '../../format'
 import { useConsolesStore } from '../../store/consoles'
 import { useInventoryStore } from '../../store/inventory'
@@ -82,15 +83,9 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
             <li>
               <h2>{t('migration.stepFailover')}</h2>
               {failoverIp ? (
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={failoverMoved}
-                    onChange={(event) => setFailoverMoved(event.target.checked)}
-                    data-testid="migration-failover-done"
-                  />{' '}
+                <Consent checked={failoverMoved} onChange={setFailoverMoved} testId="migration-failover-done">
                   {t('migration.failoverDone', { ip: failoverIp, to })}
-                </label>
+                </Consent>
               ) : (
                 <p className="muted">{t('migration.noFailover')}</p>
               )}

@@ -6,6 +6,7 @@ import type { Job } from '../../../../shared/jobs'
 import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
+import { Consent } from '../../components/Consent'
 import { useInventoryStore } from '../../store/inventory'
 import { useJobsStore } from '../../store/jobs'
 
@@ -192,40 +193,22 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
                 </select>
               </label>
               <p>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={hostOff}
-                    onChange={(event) => setHostOff(event.target.checked)}
-                    data-testid="fence-host-off"
-                  />{' '}
+                <Consent checked={hostOff} onChange={setHostOff} testId="fence-host-off">
                   {t('fencing.confirmOff', { host: lostHost })}
-                </label>
+                </Consent>
               </p>
               {plan.liveWatchers.length > 0 && (
                 <p className="warning">
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={acceptLive}
-                      onChange={(event) => setAcceptLive(event.target.checked)}
-                      data-testid="fence-accept-live"
-                    />{' '}
+                  <Consent checked={acceptLive} onChange={setAcceptLive} testId="fence-accept-live">
                     {t('fencing.confirmLive', { count: plan.liveWatchers.length })}
-                  </label>
+                  </Consent>
                 </p>
               )}
               {plan.hostIps.length > 0 && (
                 <p>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={wholeIp}
-                      onChange={(event) => setWholeIp(event.target.checked)}
-                      data-testid="fence-whole-ip"
-                    />{' '}
+                  <Consent checked={wholeIp} onChange={setWholeIp} testId="fence-whole-ip">
                     {t('fencing.wholeIp', { ips: plan.hostIps.join(', '), host: lostHost })}
-                  </label>
+                  </Consent>
                 </p>
               )}
               <label>
