@@ -81,7 +81,7 @@ export const clusterEn = {
     'managed-save':
       '{{vm}} has a saved memory image on {{host}}: it would resume over a disk that may have changed. Remove it there or start it on {{host}}.',
     'image-in-use':
-      'A disk of {{vm}} is open by another client: a QEMU somewhere still uses it (after a crash its watch expires within 30 s).',
+      'A disk of {{vm}} is open by another client: a QEMU somewhere still uses it. A watch that expires only proves its host lost Ceph for now: fence that host first.',
     'image-locked':
       'A disk of {{vm}} is locked by a QEMU client: it runs somewhere, or ran on a host that was lost (fence that host).',
   },

@@ -85,7 +85,7 @@ export const clusterFr: typeof clusterEn = {
     'managed-save':
       '{{vm}} a une image mémoire sauvegardée sur {{host}} : elle reprendrait sur un disque peut-être modifié depuis. Supprimez-la sur {{host}} ou démarrez-la là-bas.',
     'image-in-use':
-      'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part (après un plantage, cela expire en 30 s).',
+      'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part. Un watch qui expire prouve seulement que son hôte a perdu Ceph pour l’instant : isolez d’abord cet hôte.',
     'image-locked':
       'Un disque de {{vm}} est verrouillé par un client QEMU : elle tourne quelque part, ou tournait sur un hôte perdu (isolez cet hôte).',
   },
