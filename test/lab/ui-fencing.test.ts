@@ -3,24 +3,30 @@
  * links cut while labvm1 runs there. The tree and the VM view say "last seen running on hv1, hv1
  * unreachable since …", never "stopped"; the fence sheet lists what would be blocklisted (hv1's
  * clients of labvm1's disk, recorded while hv1 answered, and still watching), asks separately about
- * the live watcher, and stays disabled until everything is confirmed. Nothing is fenced: the sheet
- * is closed and hv1 restored. Screenshots in test-results/screenshots/fence-*.
+ * the live watcher, and stays disabled until everything is confirmed. Then the fence for real, from
+ * the sheet: labvm1 starts on hv2; when hv1 answers again its copy shows as fenced, must be destroyed
+ * (not a second copy), and is destroyed once its name is typed. labvm1 ends back on hv1.
+ * Screenshots in test-results/screenshots/fence-*.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { faults, labCmd, requireLab, waitFor } from './support/lab'
+import { faults, labCmd, requireLab, virsh, waitFor } from './support/lab'
 
 let app: LabBrowser
 let lab: LabCore
 
 beforeAll(async () => {
   await requireLab()
-  lab = await labCore((cluster) => {
-    cluster.ceph.fenceClientId = 'hyperdesk-fence'
-  })
+  // hv1 is reconnected within 200 ms of coming back, not after the next 1, 2, 4, 8 s backoff.
+  lab = await labCore(
+    (cluster) => {
+      cluster.ceph.fenceClientId = 'hyperdesk-fence'
+    },
+    { connection: { backoffMs: [200] } },
+  )
   await lab.waitForInventory()
   app = await startLabBrowser(lab)
 }, 90_000)
@@ -29,9 +35,20 @@ afterAll(async () => {
   await faults.net('hv1', 'restore').catch(() => undefined)
   await app?.close()
   await lab?.cleanup()
-}, 60_000)
+  // labvm1 back on hv1 only, and no blocklist entry left by a failed run.
+  if ((await virsh('hv2', 'domstate labvm1').catch(() => '')).trim() !== 'shut off')
+    await virsh('hv2', 'destroy labvm1').catch(() => undefined)
+  if ((await virsh('hv1', 'domstate labvm1').catch(() => '')).trim() !== 'running') {
+    await virsh('hv1', 'destroy labvm1').catch(() => undefined)
+    await virsh('hv1', 'start labvm1').catch(() => undefined)
+  }
+  for (const address of (await labCmd('ceph', 'osd', 'blocklist', 'ls').catch(() => '')).match(
+    /10\.77\.\S+/g,
+  ) ?? [])
+    await labCmd('ceph', 'osd', 'blocklist', 'rm', address).catch(() => undefined)
+}, 90_000)
 
-async function lostHostViews(page: Page, language: 'fr' | 'en'): Promise<void> {
+async function lostHostViews(page: Page, language: 'fr' | 'en', fence = false): Promise<void> {
   const lastSeen =
     language === 'fr'
       ? /^vue en marche pour la dernière fois sur hv1, hv1 injoignable depuis \d+ déc\., \d\d:\d\d$/
@@ -71,11 +88,24 @@ async function lostHostViews(page: Page, language: 'fr' | 'en'): Promise<void> {
   await sheet.getByTestId('fence-accept-live').check()
   expect(await confirm.isDisabled()).toBe(false)
   await page.screenshot({ path: screenshotPath(`fence-sheet-${language}`), fullPage: true })
+  if (!fence) {
+    await sheet.getByTestId('fence-close').click()
+    return
+  }
+  await sheet.getByTestId('fence-start-host').selectOption('hv2')
+  await confirm.click()
+  await expect
+    .poll(() => sheet.getByTestId('fence-job').getAttribute('data-state'), { timeout: 120_000 })
+    .toBe('succeeded')
+  await page.screenshot({ path: screenshotPath(`fence-done-${language}`), fullPage: true })
   await sheet.getByTestId('fence-close').click()
+  await expect
+    .poll(() => page.getByTestId('vm-state').textContent(), { timeout: 30_000 })
+    .toBe('running on hv2')
 }
 
 describe('a lost host in the window', () => {
-  it('says where labvm1 was last seen and shows the fence sheet, in French and English', async () => {
+  it('says where labvm1 was last seen, fences hv1 from the sheet and resolves the fenced copy, in French and English', async () => {
     await faults.net('hv1', 'cut')
     try {
       await waitFor(
@@ -88,11 +118,35 @@ describe('a lost host in the window', () => {
         500,
       )
       await lostHostViews(await app.openPage('fr-FR', { width: 1280, height: 900 }), 'fr')
-      await lostHostViews(await app.openPage('en-US', { width: 1280, height: 900 }), 'en')
+      const page = await app.openPage('en-US', { width: 1280, height: 900 })
+      await lostHostViews(page, 'en', true)
+      await faults.net('hv1', 'restore')
+      // hv1 answers again: its copy is isolated and shown as fenced, to destroy — not a second copy.
+      await expect.poll(() => page.getByTestId('tree-fenced').count(), { timeout: 90_000 }).toBe(1)
+      await expect
+        .poll(async () => (await virsh('hv1', 'domstate labvm1')).trim(), { timeout: 30_000 })
+        .toBe('paused')
+      const copy = page.getByTestId('vm-fenced-copy')
+      expect(await copy.getAttribute('data-host')).toBe('hv1')
+      expect(await page.getByTestId('vm-dangers').count()).toBe(0)
+      await page.screenshot({ path: screenshotPath('fence-fenced-copy-en') })
+      const fr = await app.openPage('fr-FR', { width: 1280, height: 900 })
+      await fr.getByTestId('tree-vm-labvm1').first().click()
+      await expect
+        .poll(() => fr.getByTestId('vm-fenced-copy').textContent(), { timeout: 30_000 })
+        .toContain('Copie isolée sur hv1 : à détruire')
+      await fr.screenshot({ path: screenshotPath('fence-fenced-copy-fr') })
+      expect(await copy.getByTestId('fenced-destroy').isDisabled()).toBe(true)
+      await copy.getByTestId('fenced-destroy-name').fill('labvm1')
+      await copy.getByTestId('fenced-destroy').click()
+      await expect.poll(() => page.getByTestId('vm-fenced-copy').count(), { timeout: 60_000 }).toBe(0)
+      expect((await virsh('hv1', 'domstate labvm1')).trim()).toBe('shut off')
+      expect(await labCmd('ceph', 'osd', 'blocklist', 'ls')).not.toMatch(/10\.77\.0\.1:/)
     } finally {
       await faults.net('hv1', 'restore')
     }
-    // Nothing was fenced.
-    expect(await labCmd('ceph', 'osd', 'blocklist', 'ls')).not.toMatch(/10\.77\.0\.1:/)
-  }, 240_000)
+    // labvm1 back home: off on hv2, started on hv1.
+    await virsh('hv2', 'destroy labvm1')
+    await virsh('hv1', 'start labvm1')
+  }, 360_000)
 })
