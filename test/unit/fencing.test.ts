@@ -263,6 +263,18 @@ describe('what blocks a start', () => {
     expect(fenced.refusals).toEqual([])
   })
 
+  it('a fenced copy still on the chosen host blocks a start there until it is destroyed', async () => {
+    const back = [host('hv1', [domain('paused')]), host('hv2', [domain('running')])]
+    expect(
+      (await lifecycle(back, (h) => h === 'hv1').startRefusals({ uuid: UUID, host: 'hv1' })).refusals,
+    ).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'fenced-copy', host: 'hv1' }),
+        expect.objectContaining({ code: 'running-elsewhere', host: 'hv2' }),
+      ]),
+    )
+  })
+
   it('a fenced copy that came back does not count as running elsewhere; an unfenced one does', async () => {
     const back = [host('hv1', [domain('paused')]), host('hv2', [domain('shutoff')])]
     expect(

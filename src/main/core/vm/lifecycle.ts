@@ -5,6 +5,7 @@ import { isUuid, isValidName } from '../../../shared/names'
 import type { Rbd, RbdImageRef } from '../ceph/rbd'
 import { parsePoolXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
+import { isActive } from '../inventory/cluster-model'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import { localAdminName } from '../remote/audit'
@@ -184,6 +185,16 @@ export class Lifecycle {
           message: `${inventory.host} cannot be reached (${inventory.error ?? 'no answer'}): ${name} might be running there.`,
         })
       }
+    }
+    // A fenced copy is no place the VM runs, but while it exists its host cannot start another.
+    const target = snapshot.hosts.find((inventory) => inventory.host === request.host)
+    const copyHere = target?.domains.find((candidate) => candidate.uuid === request.uuid)
+    if (copyHere && isActive(copyHere.state) && !(vm?.runningOn ?? []).includes(request.host)) {
+      refusals.push({
+        code: 'fenced-copy',
+        host: request.host,
+        message: `A fenced copy of ${name} is still on ${request.host} (${copyHere.state}): destroy it there first.`,
+      })
     }
     for (const host of vm?.runningOn ?? []) {
       refusals.push({

@@ -84,6 +84,7 @@ export const clusterEn = {
       'A disk of {{vm}} is open by another client: a QEMU somewhere still uses it. A watch that expires only proves its host lost Ceph for now: fence that host first.',
     'image-locked':
       'A disk of {{vm}} is locked by a QEMU client: it runs somewhere, or ran on a host that was lost (fence that host).',
+    'fenced-copy': 'A fenced copy of {{vm}} is still on {{host}}: destroy it there first.',
   },
   definitions: {
     title: 'Definition on each host',

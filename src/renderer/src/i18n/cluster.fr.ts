@@ -88,6 +88,7 @@ export const clusterFr: typeof clusterEn = {
       'Un disque de {{vm}} est ouvert par un autre client : un QEMU l’utilise encore quelque part. Un watch qui expire prouve seulement que son hôte a perdu Ceph pour l’instant : isolez d’abord cet hôte.',
     'image-locked':
       'Un disque de {{vm}} est verrouillé par un client QEMU : elle tourne quelque part, ou tournait sur un hôte perdu (isolez cet hôte).',
+    'fenced-copy': 'Une copie isolée de {{vm}} est encore sur {{host}} : détruisez-la d’abord.',
   },
   definitions: {
     title: 'Définition sur chaque hôte',
