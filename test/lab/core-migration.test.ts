@@ -328,6 +328,12 @@ describe('failures, cancel, timeout and a lost connection', () => {
   })
 
   it('cancel aborts the job on the source and the VM keeps running there', async () => {
+    // Issue 15, item 10: the destination being prepared (paused, incoming) is never a second copy.
+    const seen: string[][] = []
+    const stop = lab.core.subscribe('inventory.changed', ({ vms }) => {
+      const vm = vms.find((candidate) => candidate.uuid === VM.uuid)
+      if (vm) seen.push([...vm.flags])
+    })
     const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 2 })
     await waitForProgress(started.id)
     await lab.core.call('jobs.cancel', { id: started.id })
@@ -338,6 +344,9 @@ describe('failures, cancel, timeout and a lost connection', () => {
     )
     expect(await runningOn(VM.name)).toEqual(['hv1'])
     await expectDefinedEverywhere(VM.name, VM.uuid)
+    stop()
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.filter((flags) => flags.includes('running-twice'))).toEqual([])
   })
 
   it('a migration that does not finish in time is aborted', async () => {
