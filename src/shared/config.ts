@@ -100,7 +100,7 @@ export const ClusterConfigSchema = z
          * A Ceph client allowed `osd blocklist add/rm` (fencing a lost host); else the sudo rule when
          * privilegedSudo is set; else fencing is refused with the caps to add.
          */
-        fenceClientId: name.optional(),
+        fenceClientId: CephClientIdSchema.optional(),
         monitorTimeoutSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict()

@@ -180,10 +180,7 @@ export const methods = {
   /** The fences the app made and has not resolved yet. */
   'fencing.list': method(noParams, z.array(FenceRecordSchema)),
   /** Job: error_policy='stop' on the VM's RBD disks, on the reference host then synced to every host. */
-  'vm.setErrorPolicy': method(
-    z.object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID') }).strict(),
-    JobSchema,
-  ),
+  'vm.setErrorPolicy': method(z.object({ uuid: UuidSchema }).strict(), JobSchema),
   /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
   'vm.shutdown': method(
     vmOnHost.extend({ timeoutSeconds: z.number().int().min(1).max(3600).optional() }).strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { UUID_PATTERN } from './names'
+import { freeText, HostNameSchema, UuidSchema } from './validators'
 
 /**
  * Fencing a lost host before starting its VM elsewhere (issue 15). Starting a VM whose last host
@@ -90,20 +90,18 @@ export const FencePlanSchema = z.object({
 })
 export type FencePlan = z.infer<typeof FencePlanSchema>
 
-export const FencePlanParamsSchema = z
-  .object({ uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'), lostHost: z.string() })
-  .strict()
+export const FencePlanParamsSchema = z.object({ uuid: UuidSchema, lostHost: HostNameSchema }).strict()
 
 export const FenceStartParamsSchema = z
   .object({
-    uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'),
-    lostHost: z.string(),
+    uuid: UuidSchema,
+    lostHost: HostNameSchema,
     /** Where to start the VM once the lost host is fenced. */
-    host: z.string(),
+    host: HostNameSchema,
     /** The user confirms the lost host is powered off or isolated. */
     confirmHostOff: z.literal(true),
     /** The VM's exact name, typed. */
-    confirmName: z.string(),
+    confirmName: freeText("confirmation (the VM's name as the hosts report it)"),
     /** A separate consent: a watcher is alive, fencing cuts a running VM's disk. */
     acceptLiveWatchers: z.boolean().optional(),
     /** The separate, named whole-IP step. */
@@ -133,9 +131,9 @@ export type FenceRecord = z.infer<typeof FenceRecordSchema>
 
 export const DestroyFencedParamsSchema = z
   .object({
-    uuid: z.string().regex(UUID_PATTERN, 'must be a VM UUID'),
-    host: z.string(),
-    confirmName: z.string(),
+    uuid: UuidSchema,
+    host: HostNameSchema,
+    confirmName: freeText("confirmation (the VM's name as the hosts report it)"),
   })
   .strict()
 

@@ -167,6 +167,24 @@ describe('ceph osd blocklist / blacklist ls', () => {
     expect(parseBlocklist(fixture('pacific', 'ceph-blocklist.json'), 'ceph osd blocklist ls')).toEqual([])
     expect(() => parseBlocklist('{"blocklist":[]}', 'ceph osd blocklist ls')).toThrow(CephShapeError)
   })
+
+  it('skips range entries (second array) and reads older releases’ single array', () => {
+    // Range entries: shape of ceph/ceph src/mon/OSDMonitor.cc (Quincy, `osd blocklist ls`: range, until); values made up.
+    expect(
+      parseBlocklist(
+        '[][{"range":"10.77.0.0/24","until":"2026-12-10T00:00:00.000000+0000"}]',
+        'ceph osd blocklist ls',
+      ),
+    ).toEqual([])
+    // Luminous `osd blacklist ls` (same source file): utime_t printed as "YYYY-MM-DD HH:MM:SS.uuuuuu"; values made up.
+    expect(
+      parseBlocklist(
+        '[{"addr":"192.168.0.2:0/3451651720","until":"2019-10-04 14:09:16.389431"}]',
+        'ceph osd blacklist ls',
+      ),
+    ).toEqual([{ address: '192.168.0.2:0/3451651720', until: '2019-10-04 14:09:16.389431' }])
+    expect(() => parseBlocklist('Error EINVAL: oops', 'ceph osd blocklist ls')).toThrow(CephShapeError)
+  })
 })
 
 describe('ceph health, status, df, osd dump across releases', () => {

@@ -8,18 +8,17 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   Blocklist,
-  blocklistWord,
   fenceArgv,
   fenceMonCaps,
   fencePermissionHelp,
   isClientAddress,
-  parseBlocklist,
   wholeIpAddress,
   type FenceSettings,
 } from '../../src/main/core/ceph/blocklist'
 import type { Rbd } from '../../src/main/core/ceph/rbd'
 import { buildVms } from '../../src/main/core/inventory/cluster-model'
 import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import { argvProblem } from '../../src/main/core/remote/quote'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import { FenceStore } from '../../src/main/core/vm/fence-store'
@@ -41,42 +40,47 @@ const settings: FenceSettings = {
   fenceClientId: 'hyperdesk-fence',
 }
 
+/** A read definition with no disk: the start guard has nothing to check but where the VM runs. */
+const DEFINITION: DomainOnHost['definition'] = {
+  name: 'labvm1',
+  uuid: UUID,
+  type: 'kvm',
+  memoryKiB: 524288,
+  currentMemoryKiB: 524288,
+  vcpus: 1,
+  disks: [],
+  nics: [],
+  graphics: [],
+  serials: [],
+  hyperdesk: {},
+}
+
 function domain(state: DomainOnHost['state'], extra: Partial<DomainOnHost> = {}): DomainOnHost {
-  return { uuid: UUID, name: 'labvm1', state, autostart: false, managedSave: false, ...extra }
+  return {
+    uuid: UUID,
+    name: 'labvm1',
+    state,
+    autostart: false,
+    managedSave: false,
+    definition: DEFINITION,
+    ...extra,
+  }
 }
 function host(name: string, domains: DomainOnHost[], reachable = true): HostInventory {
   return { host: name, reachable, facts: {}, domains, refreshedAt: 0 }
 }
 
 describe('Ceph blocklist output and commands', () => {
-  it('reads Pacific 16.2.15’s two arrays (captured in the lab) and skips range entries', () => {
-    const captured = '\n[{"addr":"10.77.0.99:0/12345","until":"2026-12-03T09:33:44.948917+0000"}][]'
-    expect(parseBlocklist(captured)).toEqual([
-      { address: '10.77.0.99:0/12345', until: '2026-12-03T09:33:44.948917+0000' },
-    ])
-    expect(parseBlocklist('\n[][]')).toEqual([])
-    expect(parseBlocklist('[][{"range":"10.77.0.0/24","until":"2026-12-10T00:00:00.000000+0000"}]')).toEqual(
-      [],
+  it('uses blacklist before Pacific, blocklist from Pacific on (the host’s ceph --version)', () => {
+    const word = (cephVersion: string | undefined) =>
+      new Blocklist({} as RemoteRunner, () => ({ ...settings, cephVersion })).word('hv2')
+    expect(word('ceph version 12.2.13 (584a20eb0237c657dc0567da126be145106aa47e) luminous (stable)')).toBe(
+      'blacklist',
     )
-  })
-
-  it('reads the single array of older releases (shape of ceph/ceph src/mon/OSDMonitor.cc, luminous `osd blacklist ls`: addr, until)', () => {
-    // Values made up in that shape: utime_t printed as "YYYY-MM-DD HH:MM:SS.uuuuuu" before Nautilus.
-    expect(
-      parseBlocklist('[{"addr":"192.168.0.2:0/3451651720","until":"2019-10-04 14:09:16.389431"}]'),
-    ).toEqual([{ address: '192.168.0.2:0/3451651720', until: '2019-10-04 14:09:16.389431' }])
-  })
-
-  it('says what is not JSON', () => {
-    expect(() => parseBlocklist('Error EINVAL: oops')).toThrow(/not JSON/)
-  })
-
-  it('uses blacklist before Pacific, blocklist from Pacific on', () => {
-    expect(blocklistWord('12.2.13')).toBe('blacklist')
-    expect(blocklistWord('15.2.17')).toBe('blacklist')
-    expect(blocklistWord('16.2.15')).toBe('blocklist')
-    expect(blocklistWord('19.2.0')).toBe('blocklist')
-    expect(blocklistWord(undefined)).toBe('blocklist')
+    expect(word('15.2.17')).toBe('blacklist')
+    expect(word('16.2.15')).toBe('blocklist')
+    expect(word('19.2.0')).toBe('blocklist')
+    expect(word(undefined)).toBe('blocklist')
     expect(fenceMonCaps('blacklist')).toBe(
       'allow r, allow command "osd blacklist" with blacklistop=add, allow command "osd blacklist" with blacklistop=rm',
     )
@@ -225,6 +229,47 @@ describe('what counts as fenced', () => {
     expect(fenceMessage('lastSeenRunning', { name: 'labvm1', host: 'hv1', since: '12:03' }).message).toBe(
       'labvm1 was last seen running on hv1, unreachable since 12:03.',
     )
+  })
+})
+
+describe('what fencing sends to a host', () => {
+  it('passes the runner’s argv check (argvProblem) for every privilege mode, add and rm, exact and whole-IP', () => {
+    const modes: FenceSettings[] = [
+      settings,
+      { ...settings, fenceClientId: undefined, privilegedSudo: true },
+      { ...settings, fenceClientId: undefined },
+    ]
+    for (const mode of modes)
+      for (const args of [
+        ['osd', 'blocklist', 'add', '10.77.0.1:0/12345', '604800'],
+        ['osd', 'blacklist', 'add', wholeIpAddress('10.77.0.1'), '604800'],
+        ['osd', 'blocklist', 'rm', '10.77.0.1:0/12345'],
+      ])
+        expect(argvProblem(fenceArgv(mode, args))).toBeNull()
+    expect(argvProblem(['ceph', 'osd', 'blocklist', 'ls', '-f', 'json'])).toBeNull()
+    expect(argvProblem(['ceph', 'config', 'get', 'osd', 'osd_client_watch_timeout'])).toBeNull()
+  })
+
+  it('refuses what is not a client address or a sane expiry before running anything', async () => {
+    const calls: string[][] = []
+    const runner = {
+      run: async (_host: string, argv: string[]) => {
+        calls.push(argv)
+        return { exitCode: 0, stdout: '', stderr: '' }
+      },
+    } as unknown as RemoteRunner
+    const blocklist = new Blocklist(runner, () => settings)
+    for (const address of ['-x', '10.77.0.1:0/0', '10.77.0.1', '10.77.0.1:0/1 --yes', '10.77.0\u0007.1:0/1'])
+      await expect(blocklist.add('hv2', address, 604800)).rejects.toMatchObject({
+        code: 'fence.invalid-address',
+      })
+    await expect(blocklist.add('hv2', '10.77.0.1:0/12345', 10)).rejects.toMatchObject({
+      code: 'fence.invalid-expiry',
+    })
+    expect(() => wholeIpAddress('10.77.0.256')).toThrow(/Not an IPv4/)
+    expect(calls).toEqual([])
+    await blocklist.add('hv2', '10.77.0.1:0/12345', 604800)
+    expect(argvProblem(calls[0] ?? [])).toBeNull()
   })
 })
 

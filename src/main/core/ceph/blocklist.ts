@@ -1,5 +1,8 @@
 import { ApiError } from '../../../shared/errors'
+import { IPV4_PATTERN } from '../../../shared/validators'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
+import { blocklistWord, parseBlocklist, type BlocklistEntry } from './formats/blocklist'
+import { readShape } from './formats/errors'
 import { CEPH_BINARY, privilegedArgv, refused } from './privileged'
 
 /**
@@ -22,7 +25,7 @@ export interface FenceSettings {
   cephVersion?: string | undefined
 }
 
-export type BlocklistWord = 'blocklist' | 'blacklist'
+export type BlocklistWord = ReturnType<typeof blocklistWord>
 export const FENCE_CLIENT_EXAMPLE = 'hyperdesk-fence'
 
 /**
@@ -33,10 +36,10 @@ export const FENCE_CLIENT_EXAMPLE = 'hyperdesk-fence'
  */
 export const FENCE_EXPIRY_SECONDS = 7 * 24 * 3600
 
-/** Pacific (16) and later say blocklist; earlier releases blacklist. Unknown: the current word. */
-export function blocklistWord(cephVersion: string | undefined): BlocklistWord {
+/** The word `ceph --version` calls for (formats' blocklistWord); an unknown version: the current word. */
+function wordFor(cephVersion: string | undefined): BlocklistWord {
   const major = Number(/(\d+)\.\d+/.exec(cephVersion ?? '')?.[1])
-  return Number.isFinite(major) && major > 0 && major < 16 ? 'blacklist' : 'blocklist'
+  return Number.isFinite(major) && major > 0 ? blocklistWord(major) : 'blocklist'
 }
 
 /** The fencing client's mon caps, nothing more. */
@@ -46,7 +49,6 @@ export function fenceMonCaps(word: BlocklistWord): string {
 
 /** `IP:port/nonce` of one client instance (never a whole IP: nonce 0 would match every client). */
 const CLIENT_ADDRESS = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}\/(\d{1,10})$/
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 
 /** Strips the messenger type Ceph may print before an address (`v1:`, `v2:`, `any:`). */
 export function normalizeAddress(address: string): string {
@@ -66,70 +68,12 @@ export function addressIp(address: string): string | undefined {
 
 /** The whole-IP entry for an IPv4 address: port 0, nonce 0 (Ceph matches every client of that IP). */
 export function wholeIpAddress(ip: string): string {
-  if (!IPV4.test(ip) || ip.split('.').some((part) => Number(part) > 255))
+  if (!IPV4_PATTERN.test(ip))
     throw new ApiError({
       code: 'fence.invalid-address',
       message: `Not an IPv4 address: ${JSON.stringify(ip)}`,
     })
   return `${ip}:0/0`
-}
-
-export interface BlocklistEntry {
-  address: string
-  until?: string
-}
-
-/** The top-level JSON values of a text that may hold several side by side (`[…][…]`). */
-function jsonValues(text: string): unknown[] {
-  const values: unknown[] = []
-  let depth = 0
-  let start = -1
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (inString) {
-      if (ch === '\\') i++
-      else if (ch === '"') inString = false
-    } else if (ch === '"') inString = true
-    else if (ch === '[' || ch === '{') {
-      if (depth++ === 0) start = i
-    } else if (ch === ']' || ch === '}') {
-      if (--depth === 0) values.push(JSON.parse(text.slice(start, i + 1)))
-    } else if (depth === 0 && !/\s/.test(ch ?? '')) throw new SyntaxError(`unexpected ${ch} outside JSON`)
-  }
-  if (depth !== 0) throw new SyntaxError('unbalanced JSON')
-  return values
-}
-
-/**
- * `ceph osd blocklist ls -f json`: `[{"addr": …, "until": …}]` from Luminous on. Pacific 16.2.15
- * prints a second array after it (range entries, captured in the lab: `[{"addr":"10.77.0.99:0/12345",
- * "until":"2026-12-03T09:33:44.948917+0000"}][]`); range entries have no `addr` and are skipped.
- */
-export function parseBlocklist(text: string): BlocklistEntry[] {
-  let values: unknown[]
-  try {
-    values = jsonValues(text.trim())
-  } catch {
-    throw new ApiError({
-      code: 'ceph.bad-output',
-      message: `ceph osd blocklist ls printed something that is not JSON: ${text.trim().slice(0, 200)}`,
-    })
-  }
-  return values.flatMap((value) =>
-    Array.isArray(value)
-      ? value.flatMap((entry: { addr?: unknown; until?: unknown }) =>
-          typeof entry?.addr === 'string'
-            ? [
-                {
-                  address: normalizeAddress(entry.addr),
-                  ...(typeof entry.until === 'string' ? { until: entry.until } : {}),
-                },
-              ]
-            : [],
-        )
-      : [],
-  )
 }
 
 /** The argv of a blocklist change: privileged.ts's, with the fencing client as the privileged one. */
@@ -171,15 +115,15 @@ export class Blocklist {
   ) {}
 
   word(host: string): BlocklistWord {
-    return blocklistWord(this.settings(host).cephVersion)
+    return wordFor(this.settings(host).cephVersion)
   }
 
   async list(host: string): Promise<BlocklistEntry[]> {
     const word = this.word(host)
-    const result = await this.runner.ceph(host, ['osd', word, 'ls', '-f', 'json'], {
-      step: `ceph osd ${word} ls`,
-    })
-    return parseBlocklist(result.stdout)
+    const step = `ceph osd ${word} ls`
+    const result = await this.runner.ceph(host, ['osd', word, 'ls', '-f', 'json'], { step })
+    const entries = await readShape(this.runner, host, 'ceph', () => parseBlocklist(result.stdout, step))
+    return entries.map((entry) => ({ ...entry, address: normalizeAddress(entry.address) }))
   }
 
   /** Adds an exact client address (or a whole-IP `IP:0/0` when `wholeIp`) for `seconds`. */

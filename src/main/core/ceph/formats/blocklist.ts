@@ -18,6 +18,12 @@ export function blocklistWord(cephMajor: number): 'blocklist' | 'blacklist' {
 }
 
 const EntrySchema = z.object({ addr: z.string(), until: z.string() })
+/**
+ * A range entry (`ceph osd blocklist range add`, Quincy and later), printed in the second array
+ * (ceph/ceph src/mon/OSDMonitor.cc, `osd blocklist ls`: "range", "until"). It blocks a whole
+ * subnet: not a client address, so it is skipped.
+ */
+const RangeEntrySchema = z.object({ range: z.string(), until: z.string() })
 
 export function parseBlocklist(text: string, command: string): BlocklistEntry[] {
   const trees = jsonTrees(text, command)
@@ -26,9 +32,9 @@ export function parseBlocklist(text: string, command: string): BlocklistEntry[] 
   const rows = trees.flatMap((tree) => valueOf(tree) as unknown[])
   const { data } = readFamilies(
     rows,
-    [{ family: 'luminous-tentacle', schema: z.array(EntrySchema) }],
+    [{ family: 'luminous-tentacle', schema: z.array(z.union([EntrySchema, RangeEntrySchema])) }],
     command,
     text,
   )
-  return data.map((entry) => ({ address: entry.addr, until: entry.until }))
+  return data.flatMap((entry) => ('addr' in entry ? [{ address: entry.addr, until: entry.until }] : []))
 }
