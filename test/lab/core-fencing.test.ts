@@ -51,9 +51,9 @@ const DISK_XML = `<disk type='network' device='disk'>
 let lab: LabCore
 /**
  * The watch timeout this test runs with (the lab's default is Ceph's 30 s): each cut waits for it
- * twice, so a shorter one saves about 40 s. The app reads it from the cluster, and the plan must say
+ * twice, so a shorter one shortens those waits. The app reads it from the cluster, and the plan must say
  * this value: proof it is not hard-coded. Set before the test disk is attached (a watch keeps the
- * timeout it was registered with), removed in afterAll.
+ * timeout it was registered with), removed in afterAll before labvm1 starts again on hv1.
  */
 const WATCH_TIMEOUT_SECONDS = 10
 
@@ -271,6 +271,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await faults.net('hv1', 'restore').catch(() => undefined)
   await faults.libvirtd('hv2', 'thaw').catch(() => undefined)
+  // Before labvm1 starts again below: its new watch must get Ceph's 30 s, not this test's value.
+  await labCmd('ceph', 'config', 'rm', 'osd', 'osd_client_watch_timeout').catch(() => undefined)
   // The app first, so it isolates nothing more while the lab is put back.
   await lab?.cleanup().catch(() => undefined)
   // labvm1 runs on hv1 only, without the test disk; the image and any entry the test left go.
@@ -294,7 +296,6 @@ afterAll(async () => {
     if (address.startsWith('10.77.'))
       await labCmd('ceph', 'osd', 'blocklist', 'rm', address).catch(() => undefined)
   }
-  await labCmd('ceph', 'config', 'rm', 'osd', 'osd_client_watch_timeout').catch(() => undefined)
 }, 240_000)
 
 describe('fencing a lost host (issue 15)', () => {
