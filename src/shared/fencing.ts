@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { freeText, HostNameSchema, UuidSchema } from './validators'
+import { fillPlaceholders } from './placeholders'
 
 /**
  * Fencing a lost host before starting its VM elsewhere (issue 15). Starting a VM whose last host
@@ -139,8 +140,6 @@ export const DestroyFencedParamsSchema = z
 
 /** Fills a text's {{placeholders}} (the core's English rendering). */
 export function fenceMessage(text: FenceText, params: Record<string, string | number>): FenceMessage {
-  const message = FENCE_TEXTS[text].replace(/\{\{(\w+)\}\}/g, (_, key: string) =>
-    String(params[key] ?? `{{${key}}}`),
-  )
+  const message = fillPlaceholders(FENCE_TEXTS[text], params, (key) => `{{${key}}}`)
   return { text, params, message }
 }

@@ -1,3 +1,5 @@
+import { fillPlaceholders } from './placeholders'
+
 /**
  * Sentences for output Hyperdesk cannot read (a Ceph or libvirt release it does not know, a broken
  * domain XML), in English with {{placeholders}}. The core writes the error's `message` from here and
@@ -20,5 +22,5 @@ export type FormatErrorText = keyof typeof FORMAT_ERROR_TEXTS
 export type FormatErrorParams = Record<string, string | number>
 
 export function formatErrorMessage(text: FormatErrorText, params: FormatErrorParams): string {
-  return FORMAT_ERROR_TEXTS[text].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''))
+  return fillPlaceholders(FORMAT_ERROR_TEXTS[text], params)
 }

@@ -1,3 +1,5 @@
+import { fillPlaceholders } from './placeholders'
+
 /**
  * The migration pre-checks' sentences, in English, with {{placeholders}}. The core writes each
  * check's `message` from here; the UI shows the same sentence in the user's language by the check's
@@ -68,7 +70,5 @@ export type MigrationCheckParams = Record<string, string | number>
 
 /** The English sentence of a check. */
 export function migrationCheckMessage(text: MigrationCheckText, params: MigrationCheckParams): string {
-  return MIGRATION_CHECK_TEXTS[text].replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
-    String(params[name] ?? ''),
-  )
+  return fillPlaceholders(MIGRATION_CHECK_TEXTS[text], params)
 }

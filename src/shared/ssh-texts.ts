@@ -1,3 +1,5 @@
+import { fillPlaceholders } from './placeholders'
+
 /**
  * The sentences about SSH settings and connections, in English, with {{placeholders}} (same syntax as
  * i18next). The core writes an error's `message` (and `hint`) from here and puts the keys and their
@@ -67,11 +69,7 @@ export type SshTextParams = Record<string, string | number>
 
 /** The English sentence of a text. */
 export function sshMessage(text: SshText, params: SshTextParams = {}): string {
-  return fill(SSH_TEXTS[text], params)
-}
-
-function fill(template: string, params: SshTextParams): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? ''))
+  return fillPlaceholders(SSH_TEXTS[text], params)
 }
 
 /** Why a known_hosts line is not used (OpenSSH ignores it too). */
@@ -101,9 +99,9 @@ export const CONFIG_PROBLEMS = {
 export type ConfigProblem = keyof typeof CONFIG_PROBLEMS
 
 export function configProblem(problem: ConfigProblem, params: SshTextParams = {}): string {
-  return fill(CONFIG_PROBLEMS[problem], params)
+  return fillPlaceholders(CONFIG_PROBLEMS[problem], params)
 }
 
 export function knownHostsReason(reason: KnownHostsReason, params: SshTextParams = {}): string {
-  return fill(KNOWN_HOSTS_REASONS[reason], params)
+  return fillPlaceholders(KNOWN_HOSTS_REASONS[reason], params)
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { fillPlaceholders } from './placeholders'
 
 /**
  * What the release check tells the user, in English with {{placeholders}} (i18next syntax). The core
@@ -66,5 +67,5 @@ export function isReleasePage(url: string): boolean {
 }
 
 export function renderUpdateText(text: UpdateText, params: Record<string, string>): string {
-  return UPDATE_TEXTS[text].replace(/\{\{(\w+)\}\}/g, (_match, name: string) => params[name] ?? '')
+  return fillPlaceholders(UPDATE_TEXTS[text], params)
 }
