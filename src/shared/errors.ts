@@ -1,8 +1,12 @@
 import { z } from 'zod'
+import { englishText, MessageSchema, type Message } from './messages/message'
 
 /**
- * Every failure that crosses the API is one of these: a stable code the UI can translate, an English
- * message, and — whenever it is known — which host, which step, and what the user can do about it.
+ * Every failure that crosses the API is one of these: a stable code, an English message (logs), and —
+ * whenever it is known — which host, which step, and what the user can do about it. `text` and
+ * `hintText` are the same sentences as messages (shared/messages): the window shows those, in its
+ * language, with the host's own output (`text.detail`) verbatim. New errors are made with
+ * `ApiError.of(code, text, { host, hint })`, which writes the English from the messages.
  */
 export const ApiErrorDataSchema = z.object({
   code: z.string(),
@@ -11,6 +15,8 @@ export const ApiErrorDataSchema = z.object({
   step: z.string().optional(),
   hint: z.string().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
+  text: MessageSchema.optional(),
+  hintText: MessageSchema.optional(),
 })
 export type ApiErrorData = z.infer<typeof ApiErrorDataSchema>
 
@@ -20,6 +26,8 @@ export class ApiError extends Error implements ApiErrorData {
   readonly step?: string
   readonly hint?: string
   readonly details?: Record<string, unknown>
+  readonly text?: Message
+  readonly hintText?: Message
 
   constructor(data: ApiErrorData) {
     super(data.message)
@@ -29,6 +37,23 @@ export class ApiError extends Error implements ApiErrorData {
     if (data.step !== undefined) this.step = data.step
     if (data.hint !== undefined) this.hint = data.hint
     if (data.details !== undefined) this.details = data.details
+    if (data.text !== undefined) this.text = data.text
+    if (data.hintText !== undefined) this.hintText = data.hintText
+  }
+
+  /** An error whose sentences are messages: the English `message`/`hint` are rendered from them. */
+  static of(
+    code: string,
+    text: Message,
+    extra: { host?: string; step?: string; hint?: Message; details?: Record<string, unknown> } = {},
+  ): ApiError {
+    const { hint, ...rest } = extra
+    const data: ApiErrorData = { code, message: englishText(text), text, ...rest }
+    if (hint !== undefined) {
+      data.hint = englishText(hint)
+      data.hintText = hint
+    }
+    return new ApiError(data)
   }
 
   toData(): ApiErrorData {
@@ -37,6 +62,8 @@ export class ApiError extends Error implements ApiErrorData {
     if (this.step !== undefined) data.step = this.step
     if (this.hint !== undefined) data.hint = this.hint
     if (this.details !== undefined) data.details = this.details
+    if (this.text !== undefined) data.text = this.text
+    if (this.hintText !== undefined) data.hintText = this.hintText
     return data
   }
 

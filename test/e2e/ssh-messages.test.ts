@@ -100,15 +100,15 @@ describe('SSH messages in the window', () => {
     await page.getByTestId('language').selectOption('fr')
     await expect
       .poll(() => page.getByTestId('host-error').textContent())
-      .toContain('« Match exec » lancerait une commande pour hv2. Hyperdesk ne lance jamais')
+      .toContain('«\u00a0Match exec\u00a0» lancerait une commande pour hv2. Hyperdesk ne lance jamais')
     await page.screenshot({ path: screenshotPath('ssh-match-exec-fr'), fullPage: true })
 
     await page.getByTestId('tree-host-hv1').click()
     await expect
       .poll(() => page.getByTestId('host-error').textContent())
-      .toContain('etalab@127.0.0.1 a refusé toutes les clés proposées (clés proposées : 1).')
+      .toContain('etalab@127.0.0.1 a refusé toutes les clés proposées (clés proposées\u00a0: 1).')
     expect(await page.getByTestId('known-hosts-warnings').textContent()).toContain(
-      'ligne 2 ignorée : type de clé inconnu ssh-foo.',
+      'ligne 2 ignorée\u00a0: type de clé inconnu ssh-foo.',
     )
     await page.screenshot({ path: screenshotPath('ssh-auth-refused-fr'), fullPage: true })
 

@@ -101,7 +101,7 @@ describe('cluster window', () => {
       .poll(() => page.getByTestId('vm-job').getAttribute('data-state'), { timeout: 60_000 })
       .toBe('failed')
     const reason = page.locator('[data-refusal="host-unreachable"]')
-    expect(await reason.textContent()).toBe('hv2 est injoignable : labvm3 y tourne peut-être.')
+    expect(await reason.textContent()).toBe('hv2 est injoignable\u00a0: labvm3 y tourne peut-être.')
     expect((await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'domstate', LABVM3.name)).trim()).toBe(
       'shut off',
     )
@@ -181,9 +181,9 @@ describe('cluster window', () => {
       .toBe(true)
     const check = (id: string) => french.locator(`[data-check="${id}"]`).textContent()
     expect(await check('drift')).toBe(
-      `✓ La définition sur ${home} est identique à celle de ${away} : elle reste définie sur les deux après la migration.`,
+      `✓ La définition sur ${home} est identique à celle de ${away}\u00a0: elle reste définie sur les deux après la migration.`,
     )
-    expect(await check('memory')).toMatch(/^✓ labvm1 a besoin de 128 Mio ; .+ Mio disponibles\.$/)
+    expect(await check('memory')).toMatch(/^✓ labvm1 a besoin de 128 Mio\u202f; .+ Mio disponibles\.$/)
     expect(await check('ceph-secret')).toMatch(/^✓ Le secret Ceph [0-9a-f-]{36} a une valeur sur hv[123]\.$/)
     await french.screenshot({ path: screenshotPath('migration-sheet-fr') })
     await french.getByTestId('migration-confirm').click()

@@ -134,7 +134,7 @@ describe('a lost host in the window', () => {
       await fr.getByTestId('tree-vm-labvm1').first().click()
       await expect
         .poll(() => fr.getByTestId('vm-fenced-copy').textContent(), { timeout: 30_000 })
-        .toContain('Copie isolée sur hv1 : à détruire')
+        .toContain('Copie isolée sur hv1\u00a0: à détruire')
       await fr.screenshot({ path: screenshotPath('fence-fenced-copy-fr') })
       expect(await copy.getByTestId('fenced-destroy').isDisabled()).toBe(true)
       await copy.getByTestId('fenced-destroy-name').fill('labvm1')

@@ -132,7 +132,7 @@ describe('storage view', () => {
     await panel.getByTestId('storage-shrink-submit').click()
     await expect.poll(() => jobState(page), { timeout: 60_000 }).toBe('failed')
     expect(await page.locator('[data-refusal="vm-running"]').textContent()).toBe(
-      'Une VM qui l’utilise tourne sur hv1 : arrêtez-la d’abord.',
+      'Une VM qui l’utilise tourne sur hv1\u00a0: arrêtez-la d’abord.',
     )
     expect(await page.locator('[data-refusal="watchers"]').count()).toBe(1)
     await page.screenshot({ path: screenshotPath('storage-refused'), fullPage: true })

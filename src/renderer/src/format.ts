@@ -1,15 +1,9 @@
 import i18next from 'i18next'
 import { formatBytes } from '../../shared/storage'
+import { UNIT_LABELS_FR } from './i18n/messages'
 
 /** French writes binary units with "o" (octet) and a decimal comma: 1,5 Gio. */
-const FRENCH_UNITS: Record<string, string> = {
-  B: 'o',
-  KiB: 'Kio',
-  MiB: 'Mio',
-  GiB: 'Gio',
-  TiB: 'Tio',
-  PiB: 'Pio',
-}
+const FRENCH_UNITS: Record<string, string> = UNIT_LABELS_FR
 
 /** A size written by formatBytes ("1.5 GiB"), as the user's language writes it. */
 export function localSize(english: string): string {

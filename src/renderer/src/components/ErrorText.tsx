@@ -1,8 +1,13 @@
 import { useTranslation } from 'react-i18next'
 import type { ApiErrorData } from '../../../shared/errors'
 import { errorSentences } from './error-sentence'
+import { HostSaid } from './MessageText'
 
-/** An API error as the user reads it: what failed, where (host, step), and what to do. */
+/**
+ * An API error as the user reads it: what failed, where (host, step), what to do, and what the host
+ * printed (verbatim). Errors made of messages (`text`, `hintText`) are rendered in the window's
+ * language; older errors fall back to their keyed details or the core's English.
+ */
 export function ErrorText({ error }: { error: ApiErrorData }) {
   const { t } = useTranslation()
   const { message, hint } = errorSentences(t, error)
@@ -13,6 +18,7 @@ export function ErrorText({ error }: { error: ApiErrorData }) {
         <div className="muted small">{[error.host, error.step].filter(Boolean).join(' · ')}</div>
       )}
       {hint && <div className="small">{hint}</div>}
+      {error.text?.detail && <HostSaid output={error.text.detail} />}
     </div>
   )
 }

@@ -99,7 +99,6 @@ export const clusterEn = {
     syncFrom: 'Define everywhere the definition of',
     sync: 'Sync',
   },
-  units: { mib: 'MiB' },
   graphs: { title: 'Live on {{host}}', cpu: 'CPU (all vCPUs)', memory: 'Memory used by QEMU' },
   jobKinds: {
     'vm.syncDefinition': 'Sync the definition of {{vm}} from {{host}}',

@@ -103,7 +103,6 @@ export const clusterFr: typeof clusterEn = {
     syncFrom: 'Définir partout la définition de',
     sync: 'Synchroniser',
   },
-  units: { mib: 'Mio' },
   graphs: {
     title: 'En direct sur {{host}}',
     cpu: 'CPU (tous les vCPU)',

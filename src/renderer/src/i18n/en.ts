@@ -117,5 +117,10 @@ export const en = {
       'The core does not answer. Is `npm run serve` still running? If it was restarted, open the new link it printed.',
   },
   errors: { generic: 'Error' },
+  checkUi: {
+    hostSaid: 'The host said:',
+    fix: 'Fix:',
+    levels: { ok: 'OK', info: 'Information', warn: 'Warning', fail: 'Failed', unknown: 'Not checked' },
+  },
 }
 export type Messages = typeof en

@@ -125,4 +125,9 @@ export const fr: Messages = {
       'Le cœur ne répond pas. `npm run serve` tourne-t-il toujours ? S’il a été relancé, ouvrez le nouveau lien qu’il a affiché.',
   },
   errors: { generic: 'Erreur' },
+  checkUi: {
+    hostSaid: 'L’hôte a répondu :',
+    fix: 'Correction :',
+    levels: { ok: 'OK', info: 'Information', warn: 'Avertissement', fail: 'Échec', unknown: 'Non vérifié' },
+  },
 }

@@ -14,83 +14,98 @@ import { maintenanceEn } from './maintenance.en'
 import { maintenanceFr } from './maintenance.fr'
 import { consoleEn } from './console.en'
 import { consoleFr } from './console.fr'
-import { MIGRATION_CHECK_TEXTS } from '../../../shared/migration-checks'
-import { migrationChecksFr } from './migration-checks.fr'
 import { updatesEn } from './updates.en'
 import { updatesFr } from './updates.fr'
-import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../../../shared/ssh-texts'
-import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
-import { FORMAT_ERROR_TEXTS } from '../../../shared/format-errors'
-import { formatErrorsFr } from './format-errors.fr'
-import { FENCE_TEXTS } from '../../../shared/fencing'
 import { fencingEn } from './fencing.en'
-import { fenceTextsFr, fencingFr } from './fencing.fr'
+import { fencingFr } from './fencing.fr'
+import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
+import { messagesFr } from './messages.fr'
+import {
+  addMessageFormatters,
+  frenchSpacing,
+  mapStrings,
+  messageResources,
+  pseudoText,
+  UNIT_LABELS_FR,
+} from './messages'
 
 export const LANGUAGES = ['fr', 'en'] as const
-export type Language = (typeof LANGUAGES)[number]
+/**
+ * `pseudo` is the pseudo-locale the browser walk test uses: English with every catalog string
+ * wrapped in ⟦…⟧, so text that does not come from a catalog stands out. It is not offered in the
+ * language menu; it is chosen by saving it as the language (localStorage).
+ */
+export type Language = (typeof LANGUAGES)[number] | 'pseudo'
 const STORAGE_KEY = 'hyperdesk.language'
 
 /** The user's choice if they made one, else the OS/browser language (French for any fr-*). */
 export function initialLanguage(): Language {
   const saved = localStorage.getItem(STORAGE_KEY)
-  if (saved === 'fr' || saved === 'en') return saved
+  if (saved === 'fr' || saved === 'en' || saved === 'pseudo') return saved
   return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en'
 }
 
+/** The HTML lang of a UI language. */
+export function htmlLang(language: Language): string {
+  return language === 'pseudo' ? 'en' : language
+}
+
+/** Every UI string in English: the UI catalogs, the core's messages and the unit labels. */
+export const englishResources = {
+  ...en,
+  ...clusterEn,
+  ...migrationEn,
+  ...storageEn,
+  ...cephEn,
+  ...maintenanceEn,
+  ...consoleEn,
+  ...updatesEn,
+  ...fencingEn,
+  ...messageResources(MESSAGES_EN),
+  units: UNIT_LABELS_EN,
+}
+
+/** The same in French, with French spacing before ":", ";", "!", "?". */
+export const frenchResources = mapStrings(
+  {
+    ...fr,
+    ...clusterFr,
+    ...migrationFr,
+    ...storageFr,
+    ...cephFr,
+    ...maintenanceFr,
+    ...consoleFr,
+    ...updatesFr,
+    ...fencingFr,
+    ...messageResources(messagesFr),
+    units: UNIT_LABELS_FR,
+  },
+  frenchSpacing,
+)
+
 export function setLanguage(language: Language): void {
   localStorage.setItem(STORAGE_KEY, language)
-  document.documentElement.lang = language
+  document.documentElement.lang = htmlLang(language)
   void i18next.changeLanguage(language)
 }
 
-export function initI18n(): void {
-  const language = initialLanguage()
-  document.documentElement.lang = language
-  void i18next.use(initReactI18next).init({
+/** i18next's options for a language: the app's instance, and the tests' own instances. */
+export function i18nOptions(language: Language) {
+  return {
     resources: {
-      en: {
-        translation: {
-          ...en,
-          ...clusterEn,
-          ...migrationEn,
-          ...storageEn,
-          ...cephEn,
-          ...maintenanceEn,
-          ...consoleEn,
-          ...updatesEn,
-          ...fencingEn,
-          // The pre-checks' sentences: English is the core's own table.
-          migrationChecks: MIGRATION_CHECK_TEXTS,
-          // SSH settings, authentication and known_hosts sentences: the core's own tables.
-          sshTexts: SSH_TEXTS,
-          sshConfigProblems: CONFIG_PROBLEMS,
-          knownHostsReasons: KNOWN_HOSTS_REASONS,
-          formatErrors: FORMAT_ERROR_TEXTS,
-          fenceTexts: FENCE_TEXTS,
-        },
-      },
-      fr: {
-        translation: {
-          ...fr,
-          ...clusterFr,
-          ...migrationFr,
-          ...storageFr,
-          ...cephFr,
-          ...maintenanceFr,
-          ...consoleFr,
-          ...updatesFr,
-          ...fencingFr,
-          migrationChecks: migrationChecksFr,
-          sshTexts: sshTextsFr,
-          sshConfigProblems: configProblemsFr,
-          knownHostsReasons: knownHostsReasonsFr,
-          formatErrors: formatErrorsFr,
-          fenceTexts: fenceTextsFr,
-        },
-      },
+      en: { translation: englishResources },
+      fr: { translation: frenchResources },
+      pseudo: { translation: mapStrings(englishResources, pseudoText) },
     },
     lng: language,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },
-  })
+  }
+}
+
+export function initI18n(): void {
+  const language = initialLanguage()
+  document.documentElement.lang = htmlLang(language)
+  void i18next.use(initReactI18next).init(i18nOptions(language))
+  addMessageFormatters(i18next)
 }

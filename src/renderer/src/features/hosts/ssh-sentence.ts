@@ -1,5 +1,10 @@
 import type { TFunction } from 'i18next'
 import type { ApiErrorData } from '../../../../shared/errors'
+import { CONFIG_PROBLEMS, SSH_TEXTS } from '../../../../shared/ssh-texts'
+
+function isKeyOf<T extends object>(table: T, key: unknown): key is keyof T & string {
+  return typeof key === 'string' && Object.hasOwn(table, key)
+}
 
 /**
  * An SSH error's sentence and hint in the user's language, from the keys and values the core put in
@@ -7,14 +12,21 @@ import type { ApiErrorData } from '../../../../shared/errors'
  */
 export function sshSentence(t: TFunction, error: ApiErrorData): { message: string; hint?: string } {
   const details = error.details ?? {}
-  const text = typeof details['text'] === 'string' ? details['text'] : undefined
-  const hintText = typeof details['hintText'] === 'string' ? details['hintText'] : undefined
+  const text = isKeyOf(SSH_TEXTS, details['text']) ? details['text'] : undefined
+  const hintText = isKeyOf(SSH_TEXTS, details['hintText']) ? details['hintText'] : undefined
   const raw = details['params']
   const params: Record<string, unknown> = raw && typeof raw === 'object' ? { ...raw } : {}
   const problemText = details['problemText']
-  if (typeof problemText === 'string')
-    params['problem'] = t(`sshConfigProblems.${problemText}`, { ...params, defaultValue: params['problem'] })
-  const message = text ? t(`sshTexts.${text}`, { ...params, defaultValue: error.message }) : error.message
-  const hint = hintText ? t(`sshTexts.${hintText}`, { ...params, defaultValue: error.hint }) : error.hint
+  if (isKeyOf(CONFIG_PROBLEMS, problemText))
+    params['problem'] = t(`sshConfigProblems.${problemText}`, {
+      ...params,
+      defaultValue: String(params['problem'] ?? ''),
+    })
+  const message = text
+    ? String(t(`sshTexts.${text}`, { ...params, defaultValue: error.message }))
+    : error.message
+  const hint = hintText
+    ? String(t(`sshTexts.${hintText}`, { ...params, defaultValue: error.hint ?? '' }))
+    : error.hint
   return hint === undefined ? { message } : { message, hint }
 }

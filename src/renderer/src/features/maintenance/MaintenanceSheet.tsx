@@ -196,7 +196,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
                 onChange={(event) => setBandwidth(event.target.value)}
                 data-testid="maintenance-bandwidth"
               />{' '}
-              {t('units.mib')}/s
+              {t('units.MiB')}/s
             </label>
           )}
           <p className="small" data-testid="maintenance-capacity">

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
-import type { UpdateStatus } from '../../../../shared/updates'
+import type { TFunction } from 'i18next'
+import type { UpdateStatus, UpdateText } from '../../../../shared/updates'
 import './updates.css'
 
 /**
@@ -36,7 +37,7 @@ export function UpdateNotice() {
   const level = status.state === 'failed' ? 'warn' : status.state === 'newer' ? 'new' : 'info'
   return (
     <div className={`update-notice update-${level}`} role="status" data-testid="update-notice">
-      <span>{t(`updates.texts.${status.text}`, status.params)}</span>
+      <span>{renderUpdate(t, status.text, status.params)}</span>
       {status.url && (
         <a href={status.url} target="_blank" rel="noreferrer noopener">
           {t('updates.open')}
@@ -47,4 +48,9 @@ export function UpdateNotice() {
       </button>
     </div>
   )
+}
+
+/** The status sentence: its parameters are whatever the core's table asks for (shared/updates.ts). */
+function renderUpdate(t: TFunction, text: UpdateText, params: Record<string, string>): string {
+  return String(t(`updates.texts.${text}`, params as never))
 }

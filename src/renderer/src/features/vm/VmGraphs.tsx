@@ -29,7 +29,7 @@ export function VmGraphs({ uuid, host }: { uuid: string; host: string }) {
         }),
         cpuTitle: t('graphs.cpu'),
         memoryTitle: t('graphs.memory'),
-        memoryUnit: ` ${t('units.mib')}`,
+        memoryUnit: ` ${t('units.MiB')}`,
       }}
       deps={[api, uuid, host, t]}
       testId="vm-graphs"

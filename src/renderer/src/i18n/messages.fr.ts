@@ -1,0 +1,36 @@
+import type { MessageCatalog } from '../../../shared/messages/message'
+import { fenceTextsFr } from './fencing.fr'
+import { formatErrorsFr } from './format-errors.fr'
+import { migrationChecksFr } from './migration-checks.fr'
+import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
+
+/**
+ * The core's messages in French: every area of shared/messages/catalog.ts. The type makes a missing
+ * area or code a compile error; test/unit/messages.test.ts checks that placeholders match.
+ */
+export const messagesFr: MessageCatalog = {
+  common: {
+    hostCommandFailed: '{{command}} a échoué sur {{host}}.',
+    hostCommandTimedOut: '{{command}} n’a pas répondu sur {{host}} en {{seconds}} s.',
+    invalidValue: '{{field}} n’est pas valide : {{problem, message}}',
+    internal: 'Erreur interne de Hyperdesk : {{error}}',
+    itemCount: { one: '{{count, number}} élément', other: '{{count, number}} éléments' },
+    vmCount: { one: '{{count, number}} VM', other: '{{count, number}} VM' },
+  },
+  checks: {
+    blocksStart: 'empêche de démarrer des VM',
+    blocksMigrate: 'empêche la migration',
+    blocksMaintenance: 'empêche la maintenance',
+    blocksConsole: 'empêche les consoles',
+    blocksStorage: 'empêche de modifier le stockage',
+    blocksFencing: 'empêche l’isolement (fencing)',
+    blocksInventory: 'empêche de lire les VM de l’hôte',
+    blocksCeph: 'empêche les opérations Ceph',
+  },
+  migrationChecks: migrationChecksFr,
+  formatErrors: formatErrorsFr,
+  sshTexts: sshTextsFr,
+  sshConfigProblems: configProblemsFr,
+  knownHostsReasons: knownHostsReasonsFr,
+  fenceTexts: fenceTextsFr,
+}

@@ -1,0 +1,28 @@
+import { FENCE_TEXTS } from '../fencing'
+import { FORMAT_ERROR_TEXTS } from '../format-errors'
+import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
+import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../ssh-texts'
+import { CHECK_TEXTS } from './check-texts'
+import { COMMON_TEXTS } from './common'
+
+/**
+ * Every message the core can send, by area, in English with {{placeholders}}: the core's own
+ * rendering (logs, audit lines) and the window's English. A message's code is `area.key`
+ * (e.g. `migrationChecks.memoryShort`). The French of every area is in
+ * src/renderer/src/i18n/messages.fr.ts, whose type makes a missing code a compile error; the unit test
+ * test/unit/messages.test.ts fails when a translation's placeholders differ from the English.
+ *
+ * A placeholder is `{{name}}` (a name, address, command… shown as is) or `{{name, kind}}` with a
+ * kind from PARAM_KINDS (`size`, `percent`, `time`, `list`, `message`…), written in the UI's
+ * language. An entry is a sentence, or `{ one, other }` chosen by the `count` parameter.
+ */
+export const MESSAGES_EN = {
+  common: COMMON_TEXTS,
+  checks: CHECK_TEXTS,
+  migrationChecks: MIGRATION_CHECK_TEXTS,
+  formatErrors: FORMAT_ERROR_TEXTS,
+  sshTexts: SSH_TEXTS,
+  sshConfigProblems: CONFIG_PROBLEMS,
+  knownHostsReasons: KNOWN_HOSTS_REASONS,
+  fenceTexts: FENCE_TEXTS,
+} as const

@@ -1,0 +1,12 @@
+/**
+ * Messages any area can use: a host command that failed (its output travels as the message's
+ * `detail`), a value that failed validation, an operation refused with a reason.
+ */
+export const COMMON_TEXTS = {
+  hostCommandFailed: '{{command}} failed on {{host}}.',
+  hostCommandTimedOut: '{{command}} did not answer on {{host}} within {{seconds}} s.',
+  invalidValue: '{{field}} is not valid: {{problem, message}}',
+  internal: 'Hyperdesk hit an internal error: {{error}}',
+  itemCount: { one: '{{count, number}} item', other: '{{count, number}} items' },
+  vmCount: { one: '{{count, number}} VM', other: '{{count, number}} VMs' },
+} as const

@@ -1,0 +1,244 @@
+import { z } from 'zod'
+import { MESSAGES_EN } from './catalog'
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatPercent,
+  formatSize,
+  formatTime,
+  UNIT_LABELS_EN,
+  type UnitLabels,
+} from './format'
+
+/**
+ * One shape for every text the core sends to the window: a code from the catalog and typed
+ * parameters. The window renders it in its language (src/renderer/src/i18n/messages.ts); the core
+ * renders it in English for its own logs and the hosts' audit lines (`englishText`). What a host's
+ * tool printed (virsh, ceph, rbd stderr) cannot be translated: it travels as `detail` and is shown
+ * verbatim in a "the host said" block marked lang="en".
+ */
+
+type Catalog = typeof MESSAGES_EN
+export type MessageArea = keyof Catalog
+export type MessageCode = { [A in MessageArea]: `${A}.${keyof Catalog[A] & string}` }[MessageArea]
+export type PluralEntry = { readonly one: string; readonly other: string; readonly many?: string }
+export type MessageEntry = string | PluralEntry
+
+/** A parameter's kind, after the comma in `{{name, kind}}`, and the value it takes. */
+export interface ParamKinds {
+  /** Bytes, written with a binary unit ("2.3 GiB", "2,3 Gio"). */
+  size: number
+  /** KiB (libvirt's memory figures). */
+  kib: number
+  /** MiB. */
+  mib: number
+  /** A ratio 0..1 ("57 %"). */
+  percent: number
+  /** A clock time, ms since epoch ("07:51"). */
+  time: number
+  /** A date and time, ms since epoch. */
+  datetime: number
+  /** A duration in ms ("2 min 3 s"). */
+  duration: number
+  number: number
+  /** Items joined as the language joins them ("a, b and c"). */
+  list: readonly string[]
+  /** Another message, rendered in the same language (an error inside a check…). */
+  message: Message
+}
+export type ParamKind = keyof ParamKinds
+export const PARAM_KINDS: readonly ParamKind[] = [
+  'size',
+  'kib',
+  'mib',
+  'percent',
+  'time',
+  'datetime',
+  'duration',
+  'number',
+  'list',
+  'message',
+]
+
+export type ParamValue = string | number | readonly string[] | Message
+export interface Message {
+  code: MessageCode
+  params?: Record<string, ParamValue>
+  /** What a host's tool printed, verbatim (never translated). */
+  detail?: string
+}
+
+// ---- typed parameters, read from the English template at compile time ----
+
+type EntryOf<C> = C extends `${infer A}.${infer K}`
+  ? A extends MessageArea
+    ? K extends keyof Catalog[A]
+      ? Catalog[A][K]
+      : never
+    : never
+  : never
+type TemplatesOf<E> = E extends string ? E : E extends PluralEntry ? E['one'] | E['other'] : never
+type Placeholders<S> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | Placeholders<Rest> : never
+type StripBrace<P> = P extends `{${infer Q}` ? StripBrace<Q> : P
+type NameOf<P> = P extends `${infer N}, ${string}` ? N : P
+type ValueOf<P> = P extends `${string}, ${infer K}`
+  ? K extends ParamKind
+    ? ParamKinds[K]
+    : never
+  : string | number
+type ParamsOfTemplate<S> = { [P in StripBrace<Placeholders<S>> as NameOf<P>]: ValueOf<P> }
+/** The parameters a code takes, by name and kind, from its English sentence. */
+export type ParamsOf<C extends MessageCode> = ParamsOfTemplate<TemplatesOf<EntryOf<C>>>
+type ParamsArg<C extends MessageCode> = keyof ParamsOf<C> extends never
+  ? [params?: ParamsOf<C>]
+  : [params: ParamsOf<C>]
+
+/** A message: `msg('migrationChecks.memoryShort', { name, to, need, available })`. */
+export function msg<C extends MessageCode>(code: C, ...[params]: ParamsArg<C>): Message {
+  return params && Object.keys(params).length > 0
+    ? { code, params: params as Record<string, ParamValue> }
+    : { code }
+}
+
+/** The same message with what the host's tool printed, kept verbatim (trimmed, bounded). */
+export function withDetail(message: Message, output: string | undefined): Message {
+  const detail = output?.trim()
+  if (!detail) return message
+  return { ...message, detail: detail.length > 4000 ? `${detail.slice(0, 4000)}…` : detail }
+}
+
+// ---- the wire ----
+
+const ParamValueSchema: z.ZodType<ParamValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.array(z.string()).readonly(), MessageSchema]),
+)
+export const MessageSchema: z.ZodType<Message> = z.lazy(() =>
+  z.object({
+    code: z.string().refine(isMessageCode, { message: 'unknown message code' }) as z.ZodType<MessageCode>,
+    params: z.record(z.string(), ParamValueSchema).optional(),
+    detail: z.string().optional(),
+  }),
+)
+
+export function isMessageCode(code: string): code is MessageCode {
+  return (
+    catalogEntry(MESSAGES_EN as unknown as Record<string, Record<string, MessageEntry>>, code) !== undefined
+  )
+}
+
+export function isMessage(value: unknown): value is Message {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Message).code === 'string' &&
+    isMessageCode((value as Message).code)
+  )
+}
+
+// ---- rendering (shared by the core's English and the tests) ----
+
+/** `area.key` → the catalog's entry. */
+export function catalogEntry(
+  catalog: Record<string, Record<string, MessageEntry>>,
+  code: string,
+): MessageEntry | undefined {
+  const dot = code.indexOf('.')
+  if (dot < 0) return undefined
+  const area = catalog[code.slice(0, dot)]
+  return area && Object.hasOwn(area, code.slice(dot + 1)) ? area[code.slice(dot + 1)] : undefined
+}
+
+/** Placeholders of a sentence, `name` or `name, kind`, sorted: the completeness test compares them. */
+export function placeholdersOf(entry: MessageEntry): string[] {
+  const texts = typeof entry === 'string' ? [entry] : Object.values(entry)
+  const found = new Set<string>()
+  for (const text of texts)
+    for (const match of text.matchAll(PLACEHOLDER))
+      found.add(match[2] ? `${match[1]}, ${match[2]}` : match[1]!)
+  return [...found].sort()
+}
+const PLACEHOLDER = /\{\{(\w+)(?:,\s*(\w+))?\}\}/g
+
+/** One parameter in a language (`render` renders nested messages). */
+export function formatParam(
+  locale: string,
+  units: UnitLabels,
+  value: unknown,
+  kind: string | undefined,
+  render: (message: Message) => string,
+): string {
+  if (value === undefined || value === null) return ''
+  switch (kind) {
+    case 'size':
+      return formatSize(locale, units, Number(value))
+    case 'kib':
+      return formatSize(locale, units, Number(value) * 1024)
+    case 'mib':
+      return formatSize(locale, units, Number(value) * 1024 * 1024, { unit: 'MiB' })
+    case 'percent':
+      return formatPercent(locale, Number(value))
+    case 'time':
+      return formatTime(locale, Number(value))
+    case 'datetime':
+      return formatDateTime(locale, Number(value))
+    case 'duration':
+      return formatDuration(locale, Number(value))
+    case 'number':
+      return formatNumber(locale, Number(value))
+    case 'list':
+      return formatList(locale, Array.isArray(value) ? value.map(String) : [String(value)])
+    case 'message':
+      return isMessage(value) ? render(value) : String(value)
+    default:
+      return typeof value === 'number' ? formatNumber(locale, value, { useGrouping: false }) : String(value)
+  }
+}
+
+/** The sentence of an entry for a count (plural rules of the language). */
+export function pickEntry(locale: string, entry: MessageEntry, count: unknown): string {
+  if (typeof entry === 'string') return entry
+  const category = new Intl.PluralRules(locale).select(Number(count ?? 0))
+  return (entry as Record<string, string | undefined>)[category] ?? entry.other
+}
+
+/** Fills a template's placeholders with formatted parameters. */
+export function fillTemplate(
+  template: string,
+  params: Record<string, unknown>,
+  format: (value: unknown, kind: string | undefined) => string,
+): string {
+  return template.replace(PLACEHOLDER, (_, name: string, kind: string | undefined) =>
+    format(params[name], kind),
+  )
+}
+
+/** The core's English rendering of a message (logs, audit lines, the `message` of an ApiError). */
+export function englishText(message: Message): string {
+  const entry = catalogEntry(
+    MESSAGES_EN as unknown as Record<string, Record<string, MessageEntry>>,
+    message.code,
+  )
+  if (entry === undefined) return message.code
+  const params = message.params ?? {}
+  return fillTemplate(pickEntry('en', entry, params.count), params, (value, kind) =>
+    formatParam('en', UNIT_LABELS_EN, value, kind, englishText),
+  )
+}
+
+/** English with the host's own output appended: one log line. */
+export function englishLine(message: Message): string {
+  const text = englishText(message)
+  return message.detail ? `${text} (the host said: ${message.detail})` : text
+}
+
+/**
+ * A translation of the whole catalog: every area, every code (a missing one is a compile error), a
+ * plural entry where English has one. Placeholders are compared by test/unit/messages.test.ts.
+ */
+export type MessageCatalog = {
+  readonly [A in MessageArea]: {
+    readonly [K in keyof Catalog[A]]: Catalog[A][K] extends string ? string : PluralEntry
+  }
+}
