@@ -79,7 +79,9 @@ describe('storage view', () => {
     await page.getByTestId('storage-create-pool').selectOption(SATA)
     await page.getByTestId('storage-create-name').fill('mauvais nom/@')
     await page.getByTestId('storage-create-size').fill('16 Mio')
-    expect(await page.getByTestId('storage-create-invalid').textContent()).toContain('ni « / », ni « @ »')
+    expect(await page.getByTestId('storage-create-invalid').textContent()).toContain(
+      'ni «\u00a0/\u00a0», ni «\u00a0@\u00a0»',
+    )
     expect(await page.getByTestId('storage-create-submit').isDisabled()).toBe(true)
     await page.getByTestId('storage-create-name').fill(TEMP)
     await page.getByTestId('storage-create-submit').click()
