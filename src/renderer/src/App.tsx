@@ -1,6 +1,4 @@
-import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../shared/errors'
 import { useApi } from './api/context'
 import { Header } from './components/Header'
 import { Sidebar } from './features/cluster/Sidebar'
@@ -9,10 +7,6 @@ import { HostDetail } from './features/hosts/HostDetail'
 import { HostPrompts } from './features/hosts/HostPrompts'
 import { JobsPanel } from './features/jobs/JobsPanel'
 import { useAppStore } from './store'
-import { useHostsStore } from './store/hosts'
-import { useInventoryStore } from './store/inventory'
-import { useJobsStore } from './store/jobs'
-import { useSelectionStore } from './store/selection'
 import { VmView } from './features/vm/VmView'
 import { MigrationSheet } from './features/migration/MigrationSheet'
 import { StorageView } from './features/storage/StorageView'
@@ -24,48 +18,7 @@ export function App() {
   const api = useApi()
   const { t } = useTranslation()
   const connection = useAppStore((state) => state.connection)
-  const selectedHost = useHostsStore((state) => state.selected)
-  const selectedVm = useSelectionStore((state) => state.vm)
-  const panel = useSelectionStore((state) => state.panel)
-
-  useEffect(() => {
-    const store = useAppStore.getState()
-    const stopStatus = api.onStatus((status) => {
-      store.setConnection(status)
-      if (status !== 'connected') return
-      // (Re)load what the core knows each time the connection comes (back).
-      Promise.all([
-        api.call('app.info', {}),
-        api.call('config.get', {}),
-        api.call('hosts.list', {}),
-        api.call('inventory.get', {}),
-        api.call('jobs.list', {}),
-      ]).then(
-        ([info, config, hosts, inventory, jobs]) => {
-          store.setAppInfo(info)
-          store.setConfig(config)
-          useHostsStore.getState().replace(hosts)
-          useInventoryStore.getState().replace(inventory)
-          useJobsStore.getState().replace(jobs)
-        },
-        (error: unknown) => {
-          const data = ApiError.from(error).toData()
-          store.notify({ kind: 'error', text: data.message, error: data })
-        },
-      )
-    })
-    const stopConfig = api.on('config.changed', (state) => store.setConfig(state))
-    const stopHosts = api.on('hosts.state', (state) => useHostsStore.getState().update(state))
-    const stopInventory = api.on('inventory.changed', (update) => useInventoryStore.getState().apply(update))
-    const stopJobs = api.on('jobs.update', (job) => useJobsStore.getState().update(job))
-    return () => {
-      stopStatus()
-      stopConfig()
-      stopHosts()
-      stopInventory()
-      stopJobs()
-    }
-  }, [api])
+  const view = useAppStore((state) => state.view)
 
   return (
     <div className="app">
@@ -79,14 +32,14 @@ export function App() {
       <div className="body">
         <Sidebar />
         <main className="main">
-          {panel === 'storage' ? (
+          {view.kind === 'storage' ? (
             <StorageView />
-          ) : panel === 'ceph' ? (
+          ) : view.kind === 'ceph' ? (
             <CephView />
-          ) : selectedVm ? (
-            <VmView uuid={selectedVm} />
-          ) : selectedHost ? (
-            <HostDetail host={selectedHost} />
+          ) : view.kind === 'vm' ? (
+            <VmView uuid={view.uuid} />
+          ) : view.kind === 'host' ? (
+            <HostDetail host={view.host} />
           ) : (
             <ConfigPanel />
           )}

@@ -5,6 +5,7 @@ import { ApiContext } from './api/context'
 import { App, NoTokenPage } from './App'
 import { initI18n, initialLanguage } from './i18n'
 import { useAppStore } from './store'
+import { wireCoreEvents } from './store/core-events'
 import { applyTheme, initialTheme } from './theme'
 import './styles.css'
 
@@ -14,6 +15,7 @@ applyTheme(theme)
 useAppStore.setState({ language: initialLanguage(), theme })
 
 const api = connectApi()
+if (api) wireCoreEvents(api)
 const root = createRoot(document.getElementById('root') as HTMLElement)
 root.render(
   <StrictMode>

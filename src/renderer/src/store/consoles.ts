@@ -1,4 +1,4 @@
-import { create } from 'zustand'
+import type { Slice } from './types'
 
 /**
  * The open consoles, as tabs of the console dock: several at once (each keeps its connection while
@@ -11,29 +11,33 @@ export function tabKey(tab: ConsoleTab): string {
   return tab.kind === 'shell' ? `shell:${tab.host}` : `${tab.kind}:${tab.uuid}`
 }
 
-interface ConsolesState {
-  tabs: ConsoleTab[]
-  active: string | null
-  open(tab: ConsoleTab): void
-  close(key: string): void
-  show(key: string | null): void
+export interface ConsolesSlice {
+  consoleTabs: ConsoleTab[]
+  /** The tab shown (null: the dock is folded). */
+  activeConsole: string | null
+  openConsole(tab: ConsoleTab): void
+  closeConsole(key: string): void
+  showConsole(key: string | null): void
 }
 
-export const useConsolesStore = create<ConsolesState>()((set) => ({
-  tabs: [],
-  active: null,
-  open: (tab) =>
+export const createConsolesSlice: Slice<ConsolesSlice> = (set) => ({
+  consoleTabs: [],
+  activeConsole: null,
+  openConsole: (tab) =>
     set((state) => {
       const key = tabKey(tab)
-      const tabs = state.tabs.some((existing) => tabKey(existing) === key) ? state.tabs : [...state.tabs, tab]
-      return { tabs, active: key }
+      const tabs = state.consoleTabs
+      return {
+        consoleTabs: tabs.some((existing) => tabKey(existing) === key) ? tabs : [...tabs, tab],
+        activeConsole: key,
+      }
     }),
-  close: (key) =>
+  closeConsole: (key) =>
     set((state) => {
-      const tabs = state.tabs.filter((tab) => tabKey(tab) !== key)
-      const active =
-        state.active === key ? (tabs.length ? tabKey(tabs[tabs.length - 1]!) : null) : state.active
-      return { tabs, active }
+      const consoleTabs = state.consoleTabs.filter((tab) => tabKey(tab) !== key)
+      const last = consoleTabs[consoleTabs.length - 1]
+      const activeConsole = state.activeConsole === key ? (last ? tabKey(last) : null) : state.activeConsole
+      return { consoleTabs, activeConsole }
     }),
-  show: (active) => set({ active }),
-}))
+  showConsole: (activeConsole) => set({ activeConsole }),
+})

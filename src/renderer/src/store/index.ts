@@ -1,66 +1,27 @@
 import { create } from 'zustand'
-import type { AppInfoSchema, ConfigState } from '../../../shared/contract'
-import type { ApiErrorData } from '../../../shared/errors'
-import type { z } from 'zod'
-import type { TransportStatus } from '../api/client'
-import type { Language } from '../i18n'
+import { createClusterSlice } from './cluster'
+import { createConsolesSlice } from './consoles'
+import { createNotificationsSlice } from './notifications'
+import { createSessionSlice } from './session'
+import type { AppState } from './types'
+import { createViewSlice } from './view'
 
-export type Theme = 'system' | 'light' | 'dark'
+export type { AppState } from './types'
+export type { Theme } from './session'
+export type { Notification } from './notifications'
+export { tabKey, type ConsoleTab } from './consoles'
+export { VM_DRAG_TYPE, type ImageFocus, type PanelName, type View } from './view'
 
-export interface Notification {
-  id: number
-  kind: 'error' | 'info'
-  text: string
-  error?: ApiErrorData
-}
-
-interface SessionSlice {
-  connection: TransportStatus
-  appInfo: z.infer<typeof AppInfoSchema> | null
-  setConnection(status: TransportStatus): void
-  setAppInfo(info: z.infer<typeof AppInfoSchema>): void
-}
-
-interface ConfigSlice {
-  config: ConfigState | null
-  setConfig(state: ConfigState): void
-}
-
-interface UiSlice {
-  language: Language
-  theme: Theme
-  setLanguage(language: Language): void
-  setTheme(theme: Theme): void
-}
-
-interface NotificationSlice {
-  notifications: Notification[]
-  notify(notification: Omit<Notification, 'id'>): void
-  dismiss(id: number): void
-}
-
-export type AppState = SessionSlice & ConfigSlice & UiSlice & NotificationSlice
-
-let nextNotificationId = 1
-
-export const useAppStore = create<AppState>()((set) => ({
-  connection: 'connecting',
-  appInfo: null,
-  setConnection: (connection) => set({ connection }),
-  setAppInfo: (appInfo) => set({ appInfo }),
-
-  config: null,
-  setConfig: (config) => set({ config }),
-
-  language: 'en',
-  theme: 'system',
-  setLanguage: (language) => set({ language }),
-  setTheme: (theme) => set({ theme }),
-
-  notifications: [],
-  notify: (notification) =>
-    set((state) => ({
-      notifications: [...state.notifications, { ...notification, id: nextNotificationId++ }].slice(-50),
-    })),
-  dismiss: (id) => set((state) => ({ notifications: state.notifications.filter((item) => item.id !== id) })),
+/**
+ * The renderer's state, one store built from slices: the session (link, cluster file, language,
+ * theme), notifications, the cluster as the core pushes it (hosts, inventory, jobs, maintenance),
+ * the view (what the main pane shows, the migration sheet) and the console tabs. Core events reach
+ * it through one module, ./core-events.ts.
+ */
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createNotificationsSlice(...a),
+  ...createClusterSlice(...a),
+  ...createViewSlice(...a),
+  ...createConsolesSlice(...a),
 }))

@@ -1,10 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import { useMemo, useRef, useState, type DragEvent, type HTMLAttributes, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useWhen } from '../vm/FenceSheet'
 import type { HostStatus as HostStatusValue } from '../../../../shared/hosts'
-import { useInventoryStore } from '../../store/inventory'
-import { useMigrationStore, VM_DRAG_TYPE } from '../../store/migration'
 import { HostStatus } from '../hosts/HostStatus'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
 import './cluster-tree.css'
@@ -33,8 +32,8 @@ function percent(used: number | undefined, total: number | undefined): string {
  */
 export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSelect }: ClusterTreeProps) {
   const { t } = useTranslation()
-  const inventories = useInventoryStore((state) => state.hosts)
-  const vms = useInventoryStore((state) => state.vms)
+  const inventories = useAppStore((state) => state.inventories)
+  const vms = useAppStore((state) => state.vms)
   const [filter, setFilter] = useState('')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   const rows = useMemo(
@@ -85,7 +84,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
           uuid: string
           from: string
         }
-        if (from !== row.host) useMigrationStore.getState().open(uuid, row.host)
+        if (from !== row.host) useAppStore.getState().openMigration(uuid, row.host)
       },
     }
   }

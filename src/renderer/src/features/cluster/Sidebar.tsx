@@ -2,8 +2,6 @@ import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { HostStatus } from '../../../../shared/hosts'
 import { useAppStore } from '../../store'
-import { useHostsStore } from '../../store/hosts'
-import { selectHost, useSelectionStore } from '../../store/selection'
 import { ClusterTree } from './ClusterTree'
 import type { TreeRow } from './tree-rows'
 
@@ -14,10 +12,11 @@ const NO_HOSTS: never[] = []
 export function Sidebar() {
   const { t } = useTranslation()
   const hosts = useAppStore((state) => state.config?.hosts ?? NO_HOSTS)
-  const states = useHostsStore((state) => state.states)
-  const selectedHost = useHostsStore((state) => state.selected)
-  const selectedVm = useSelectionStore((state) => state.vm)
-  const panel = useSelectionStore((state) => state.panel)
+  const states = useAppStore((state) => state.hostStates)
+  const view = useAppStore((state) => state.view)
+  const select = useAppStore((state) => state.select)
+  const selectedHost = view.kind === 'host' ? view.host : null
+  const selectedVm = view.kind === 'vm' ? view.uuid : null
   const hostNames = useMemo(() => hosts.map((host) => host.name), [hosts])
   const hostStatus = useMemo(
     () =>
@@ -31,8 +30,8 @@ export function Sidebar() {
   const selected = selectedHost ? `host:${selectedHost}` : null
 
   function onSelect(row: TreeRow): void {
-    if (row.kind === 'host') selectHost(row.host)
-    else if (row.kind === 'vm') useSelectionStore.getState().selectVm(row.vm.uuid)
+    if (row.kind === 'host') select({ kind: 'host', host: row.host })
+    else if (row.kind === 'vm') select({ kind: 'vm', uuid: row.vm.uuid })
   }
 
   return (
@@ -54,9 +53,9 @@ export function Sidebar() {
         {(['storage', 'ceph'] as const).map((name) => (
           <li key={name}>
             <button
-              className={`link${panel === name ? ' current' : ''}`}
-              aria-current={panel === name ? 'page' : undefined}
-              onClick={() => useSelectionStore.getState().showPanel(name)}
+              className={`link${view.kind === name ? ' current' : ''}`}
+              aria-current={view.kind === name ? 'page' : undefined}
+              onClick={() => select({ kind: name })}
               data-testid={`show-${name}`}
             >
               {t(`sidebar.${name}`)}
@@ -64,8 +63,8 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
-      {(selectedHost !== null || selectedVm !== null || panel !== null) && (
-        <button className="link small" onClick={() => selectHost(null)} data-testid="show-config">
+      {view.kind !== 'config' && (
+        <button className="link small" onClick={() => select({ kind: 'config' })} data-testid="show-config">
           {t('sidebar.clusterFile')}
         </button>
       )}

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { useInventoryStore } from '../../store/inventory'
-import { tabKey, useConsolesStore, type ConsoleTab } from '../../store/consoles'
+import { tabKey, useAppStore, type ConsoleTab } from '../../store'
 import { TerminalView } from './TerminalView'
 import { VncConsole } from './VncConsole'
 import './console.css'
@@ -8,9 +7,9 @@ import './console.css'
 /** The consoles' dock: one tab per open console; hidden tabs stay connected. */
 export function ConsoleDock() {
   const { t } = useTranslation()
-  const tabs = useConsolesStore((state) => state.tabs)
-  const active = useConsolesStore((state) => state.active)
-  const vms = useInventoryStore((state) => state.vms)
+  const tabs = useAppStore((state) => state.consoleTabs)
+  const active = useAppStore((state) => state.activeConsole)
+  const vms = useAppStore((state) => state.vms)
   if (tabs.length === 0) return null
 
   const title = (tab: ConsoleTab): string => {
@@ -29,7 +28,7 @@ export function ConsoleDock() {
               <button
                 role="tab"
                 aria-selected={key === active}
-                onClick={() => useConsolesStore.getState().show(key)}
+                onClick={() => useAppStore.getState().showConsole(key)}
                 data-testid={`console-tab-${key}`}
               >
                 {title(tab)}
@@ -37,7 +36,7 @@ export function ConsoleDock() {
               <button
                 className="link small"
                 aria-label={t('console.closeTab', { title: title(tab) })}
-                onClick={() => useConsolesStore.getState().close(key)}
+                onClick={() => useAppStore.getState().closeConsole(key)}
               >
                 ×
               </button>
@@ -46,7 +45,7 @@ export function ConsoleDock() {
         })}
         <button
           className="link small console-hide"
-          onClick={() => useConsolesStore.getState().show(active ? null : tabKey(tabs[tabs.length - 1]!))}
+          onClick={() => useAppStore.getState().showConsole(active ? null : tabKey(tabs[tabs.length - 1]!))}
         >
           {active ? t('console.hide') : t('console.show')}
         </button>

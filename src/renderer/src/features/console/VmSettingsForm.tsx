@@ -6,7 +6,6 @@ import { KEYBOARD_LAYOUT_SETTING, KEYBOARD_LAYOUTS, keyboardLayoutOf } from '../
 import { IPV4_PATTERN } from '../../../../shared/vm-settings'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
-import { useJobsStore } from '../../store/jobs'
 
 /**
  * Hyperdesk's settings of a VM — its failover IP and its keyboard layout — written into its definition
@@ -28,7 +27,7 @@ export function VmSettingsForm({ uuid, settings }: { uuid: string; settings: Rec
         uuid,
         settings: { failoverIp: failoverIp === '' ? null : failoverIp, keyboardLayout: layout },
       })) as Job
-      useJobsStore.getState().update(job)
+      useAppStore.getState().updateJob(job)
     } catch (error) {
       const data = ApiError.from(error).toData()
       useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })

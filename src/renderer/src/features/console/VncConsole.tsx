@@ -1,11 +1,11 @@
 import RFB from '@novnc/novnc'
+import { useAppStore } from '../../store'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { VncOpened } from '../../../../shared/console'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { keyStrokes, untypable, type KeyboardLayout } from '../../../../shared/keyboard'
 import { useApi } from '../../api/context'
-import { useInventoryStore } from '../../store/inventory'
 import { ErrorText } from '../../components/ErrorText'
 import { NetworkHelper } from './NetworkHelper'
 import { COMBOS, sendCombo } from './combos'
@@ -39,8 +39,8 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
   const [showNetwork, setShowNetwork] = useState(false)
   /** Reconnections in a row without reaching the guest: a display that keeps closing is not retried forever. */
   const autoRetries = useRef(0)
-  const runningOn = useInventoryStore((state) => state.vms.find((vm) => vm.uuid === uuid)?.runningOn[0])
-  const vmName = useInventoryStore((state) => state.vms.find((vm) => vm.uuid === uuid)?.name ?? uuid)
+  const runningOn = useAppStore((state) => state.vms.find((vm) => vm.uuid === uuid)?.runningOn[0])
+  const vmName = useAppStore((state) => state.vms.find((vm) => vm.uuid === uuid)?.name ?? uuid)
   const connectedHost = status.kind === 'connected' ? status.opened.host : undefined
 
   useEffect(() => {

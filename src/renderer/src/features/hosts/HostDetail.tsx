@@ -3,9 +3,6 @@ import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
-import { useHostsStore } from '../../store/hosts'
-import { useConsolesStore } from '../../store/consoles'
-import { useInventoryStore } from '../../store/inventory'
 import { HostErrors } from './HostErrors'
 import { sshSentence } from './ssh-sentence'
 import { HostGraphs } from './HostGraphs'
@@ -22,8 +19,8 @@ const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as con
 export function HostDetail({ host }: { host: string }) {
   const { t } = useTranslation()
   const api = useApi()
-  const state = useHostsStore((store) => store.states[host])
-  const memoryTotalKiB = useInventoryStore((store) => store.hosts[host]?.facts.memoryTotalKiB)
+  const state = useAppStore((store) => store.hostStates[host])
+  const memoryTotalKiB = useAppStore((store) => store.inventories[host]?.facts.memoryTotalKiB)
   const [busy, setBusy] = useState(false)
 
   async function act(action: () => Promise<unknown>): Promise<void> {
@@ -94,7 +91,7 @@ export function HostDetail({ host }: { host: string }) {
         <button
           disabled={state.status !== 'online'}
           data-testid="open-host-shell"
-          onClick={() => useConsolesStore.getState().open({ kind: 'shell', host })}
+          onClick={() => useAppStore.getState().openConsole({ kind: 'shell', host })}
         >
           {t('console.openShell')}
         </button>

@@ -3,29 +3,30 @@ import { useTranslation } from 'react-i18next'
 import type { HostErrorEntry } from '../../../../shared/host-activity'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
+import { useAppStore } from '../../store'
+
+// A constant fallback: a new [] on every call would make zustand re-render forever.
+const NO_ENTRIES: HostErrorEntry[] = []
 
 /** The last remote commands that failed on this host: when, which step, the command, what it said. */
 export function HostErrors({ host }: { host: string }) {
   const { t } = useTranslation()
   const api = useApi()
-  const [entries, setEntries] = useState<HostErrorEntry[]>([])
+  const entries = useAppStore((state) => state.hostErrors[host] ?? NO_ENTRIES)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
     let stopped = false
-    setEntries([]) // another host: none of the previous one's
-    // Subscribe first, so an error raised while the list is loading is not lost. A repeat (same
-    // command, code and output) replaces the entry it counts.
-    const unsubscribe = api.on('hosts.error', (entry) => {
-      if (entry.host === host) setEntries((previous) => merge([entry], previous))
-    })
+    const store = useAppStore.getState()
+    // From this host's list only; what the core pushes meanwhile (core-events.ts) stays on top. A
+    // repeat (same command, code and output) replaces the entry it counts.
+    store.resetHostErrors(host)
     api.call('hosts.errors', { host }).then(
-      (list) => !stopped && setEntries((pushed) => merge(pushed, list)),
+      (list) => !stopped && store.loadHostErrors(host, list),
       (caught: unknown) => !stopped && setError(ApiError.from(caught).message),
     )
     return () => {
       stopped = true
-      unsubscribe()
     }
   }, [api, host])
 
@@ -68,16 +69,4 @@ export function HostErrors({ host }: { host: string }) {
       )}
     </section>
   )
-}
-
-const sameFailure = (a: HostErrorEntry, b: HostErrorEntry) =>
-  a.command === b.command && a.code === b.code && a.stderr === b.stderr
-
-/** Newer entries first; an older one the newer ones repeat is dropped. */
-function merge(newer: HostErrorEntry[], older: HostErrorEntry[]): HostErrorEntry[] {
-  const repeated = (entry: HostErrorEntry) =>
-    newer.some((other) => other.repeats !== undefined && sameFailure(other, entry) && other.at >= entry.at)
-  const seen = (entry: HostErrorEntry) =>
-    newer.some((other) => other.at === entry.at && sameFailure(other, entry))
-  return [...newer, ...older.filter((entry) => !repeated(entry) && !seen(entry))].slice(0, 20)
 }

@@ -1,15 +1,14 @@
 import { useTranslation } from 'react-i18next'
+import { useAppStore } from '../../store'
 import type { HostState } from '../../../../shared/hosts'
-import { useInventoryStore } from '../../store/inventory'
-import { useSelectionStore } from '../../store/selection'
 
 const MiB = 1024
 
 /** What the host is (CPU, memory, versions, SSH key) and which VMs it runs or holds shut off. */
 export function HostOverview({ state }: { state: HostState }) {
   const { t } = useTranslation()
-  const inventory = useInventoryStore((store) => store.hosts[state.name])
-  const selectVm = useSelectionStore((store) => store.selectVm)
+  const inventory = useAppStore((store) => store.inventories[state.name])
+  const select = useAppStore((store) => store.select)
   const facts = inventory?.facts
   const domains = [...(inventory?.domains ?? [])].sort(
     (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name),
@@ -95,7 +94,7 @@ export function HostOverview({ state }: { state: HostState }) {
             {domains.map((domain) => (
               <tr key={domain.uuid} data-testid={`host-vm-${domain.name}`} data-state={domain.state}>
                 <td>
-                  <button className="link" onClick={() => selectVm(domain.uuid)}>
+                  <button className="link" onClick={() => select({ kind: 'vm', uuid: domain.uuid })}>
                     {domain.name}
                   </button>
                   {domain.autostart && <span className="muted small"> · {t('hostView.autostart')}</span>}

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react'
+import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
-import { useHostsStore } from '../../store/hosts'
 
 /**
  * The questions only the user can answer: an unknown host key (compare its SHA256 fingerprint, then
@@ -10,8 +10,8 @@ import { useHostsStore } from '../../store/hosts'
  * window asks again; one dialog at a time.
  */
 export function HostPrompts() {
-  const states = useHostsStore((store) => store.states)
-  const dismissed = useHostsStore((store) => store.dismissed)
+  const states = useAppStore((store) => store.hostStates)
+  const dismissed = useAppStore((store) => store.dismissedPrompts)
   const keyHost = Object.values(states).find(
     (state) => state.status === 'key-unknown' && state.hostKey && !dismissed.has(state.hostKey.fingerprint),
   )
@@ -75,7 +75,7 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
         <p className="muted small">{t('hosts.keyDialog.howToCheck')}</p>
         {error && <p className="warning">{error}</p>}
         <div className="dialog-buttons">
-          <button onClick={() => useHostsStore.getState().dismiss(props.fingerprint)}>
+          <button onClick={() => useAppStore.getState().dismissPrompt(props.fingerprint)}>
             {t('hosts.keyDialog.refuse')}
           </button>
           <button
@@ -138,7 +138,7 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
         <p className="muted small">{t('hosts.passphraseDialog.memoryOnly')}</p>
         {error && <p className="warning">{error}</p>}
         <div className="dialog-buttons">
-          <button type="button" onClick={() => useHostsStore.getState().dismiss(props.keyPath)}>
+          <button type="button" onClick={() => useAppStore.getState().dismissPrompt(props.keyPath)}>
             {t('hosts.passphraseDialog.cancel')}
           </button>
           <button type="submit" className="primary" disabled={busy || passphrase === ''}>

@@ -2,7 +2,6 @@ import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
 import { ApiError } from '../../../../shared/errors'
 import { useAppStore } from '../../store'
-import { useJobsStore } from '../../store/jobs'
 import { useJobTitle } from './job-title'
 import { refusalsOf, useRefusalText } from './refusals'
 
@@ -14,14 +13,14 @@ export function JobsPanel() {
   const api = useApi()
   const notifications = useAppStore((state) => state.notifications)
   const dismiss = useAppStore((state) => state.dismiss)
-  const jobs = useJobsStore((state) => state.jobs)
+  const jobs = useAppStore((state) => state.jobs)
   const shown = jobs.slice(0, SHOWN_JOBS)
   const jobTitle = useJobTitle()
   const refusalText = useRefusalText()
 
   async function cancel(id: string): Promise<void> {
     try {
-      useJobsStore.getState().update(await api.call('jobs.cancel', { id }))
+      useAppStore.getState().updateJob(await api.call('jobs.cancel', { id }))
     } catch (error) {
       const data = ApiError.from(error).toData()
       useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next'
+import { useAppStore } from '../../store'
 import type { ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { Refusal } from '../../../../shared/storage'
-import { useInventoryStore } from '../../store/inventory'
 
 /**
  * "Not done, because…": the reasons a VM or storage operation was refused (error.details.refusals),
@@ -18,7 +18,7 @@ export function refusalsOf(error: ApiErrorData | undefined): Refusal[] {
 /** One refusal's sentence; storage jobs' codes are in the storage strings. */
 export function useRefusalText(): (job: Job, refusal: Refusal) => string {
   const { t } = useTranslation()
-  const vms = useInventoryStore((state) => state.vms)
+  const vms = useAppStore((state) => state.vms)
   return (job, refusal) => {
     const vm = vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
     const key = job.kind.startsWith('storage.')

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react'
+import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../../shared/maintenance'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
-import { useJobsStore } from '../../store/jobs'
 import { ErrorBox } from '../ceph/ErrorBox'
 import { isActive } from './use-maintenance'
 import '../migration/migration.css'
@@ -253,7 +253,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
 function Progress({ record }: { record: MaintenanceRecord }) {
   const { t } = useTranslation()
   const api = useApi()
-  const job = useJobsStore((state) =>
+  const job = useAppStore((state) =>
     record.jobId ? state.jobs.find((candidate) => candidate.id === record.jobId) : undefined,
   )
   const [error, setError] = useState<ApiErrorData | null>(null)

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
@@ -9,10 +10,6 @@ import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
 import { Consent } from '../../components/Consent'
 import { formatKiB } from '../../format'
-import { useConsolesStore } from '../../store/consoles'
-import { useInventoryStore } from '../../store/inventory'
-import { useJobsStore } from '../../store/jobs'
-import { useMigrationStore } from '../../store/migration'
 import './migration.css'
 
 /**
@@ -21,7 +18,7 @@ import './migration.css'
  * gateway checklist with the exact lines.
  */
 export function MigrationSheet() {
-  const sheet = useMigrationStore((state) => state.sheet)
+  const sheet = useAppStore((state) => state.migration)
   if (!sheet) return null
   return <Sheet key={`${sheet.uuid}:${sheet.to}`} uuid={sheet.uuid} to={sheet.to} />
 }
@@ -29,8 +26,8 @@ export function MigrationSheet() {
 function Sheet({ uuid, to }: { uuid: string; to: string }) {
   const { t } = useTranslation()
   const api = useApi()
-  const close = useMigrationStore((state) => state.close)
-  const vm = useInventoryStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
+  const close = useAppStore((state) => state.closeMigration)
+  const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
   const {
     plan,
     error: planError,
@@ -40,7 +37,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
   const [failoverMoved, setFailoverMoved] = useState(false)
   const [acceptWarnings, setAcceptWarnings] = useState(false)
   const [jobId, setJobId] = useState<string | null>(null)
-  const job = useJobsStore((state) =>
+  const job = useAppStore((state) =>
     jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
   )
 
@@ -51,7 +48,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
         to,
         ...(acceptWarnings ? { acceptWarnings } : {}),
       })) as Job
-      useJobsStore.getState().update(started)
+      useAppStore.getState().updateJob(started)
       setJobId(started.id)
     } catch (error) {
       setPlanError(ApiError.from(error).toData())
@@ -196,8 +193,8 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
               data-testid="migration-open-console"
               onClick={() => {
                 // The serial console types long lines more reliably; the screen is there too.
-                useConsolesStore.getState().open({ kind: 'vnc', uuid })
-                useConsolesStore.getState().open({ kind: 'serial', uuid })
+                useAppStore.getState().openConsole({ kind: 'vnc', uuid })
+                useAppStore.getState().openConsole({ kind: 'serial', uuid })
               }}
             >
               {t('console.openAfterMigration')}
@@ -233,7 +230,7 @@ function Progress({ job }: { job: Job }) {
         className="danger"
         onClick={() =>
           void api.call('jobs.cancel', { id: job.id }).then(
-            (updated) => useJobsStore.getState().update(updated),
+            (updated) => useAppStore.getState().updateJob(updated),
             () => undefined,
           )
         }

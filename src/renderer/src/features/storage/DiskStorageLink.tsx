@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { useStorageStore } from '../../store/storage'
+import { useAppStore } from '../../store'
 
 /** From a VM's RBD disk to its image in the storage view (snapshots, grow…). */
 export function DiskStorageLink({ pool, image }: { pool: string; image: string }) {
@@ -8,7 +8,7 @@ export function DiskStorageLink({ pool, image }: { pool: string; image: string }
     <button
       type="button"
       className="link small"
-      onClick={() => useStorageStore.getState().openImage(pool, image)}
+      onClick={() => useAppStore.getState().select({ kind: 'storage', image: { pool, image } })}
       data-testid={`vm-disk-storage-${image}`}
     >
       {t('storage.openFromVm')}

@@ -5,8 +5,7 @@ import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Image, StorageListing } from '../../../../shared/storage'
 import { formatSize } from '../../format'
 import { useApi } from '../../api/context'
-import { useSelectionStore } from '../../store/selection'
-import { useStorageStore, type ImageFocus } from '../../store/storage'
+import { useAppStore, type ImageFocus } from '../../store'
 import { CreateImageForm } from './CreateImageForm'
 import { ImagePanel } from './ImagePanel'
 import { notifyError, useTrackedJob } from './storage-jobs'
@@ -23,14 +22,10 @@ export function StorageView() {
   const [listing, setListing] = useState<StorageListing | null>(null)
   const [error, setError] = useState<ApiErrorData | null>(null)
   const [loading, setLoading] = useState(false)
-  const focus = useStorageStore((state) => state.focus)
-  const [selected, setSelected] = useState<ImageFocus | null>(focus)
-  // Opened from elsewhere (a VM's disk): show that image's panel.
-  useEffect(() => {
-    if (!focus) return
-    setSelected(focus)
-    useStorageStore.getState().clearFocus()
-  }, [focus])
+  // The image whose panel is open is part of the view: a VM's disk link opens it too.
+  const selected = useAppStore((state) => (state.view.kind === 'storage' ? state.view.image : undefined))
+  const select = useAppStore((state) => state.select)
+  const setSelected = (image: ImageFocus | null) => select({ kind: 'storage', ...(image ? { image } : {}) })
 
   const load = useCallback(async () => {
     setLoading(true)
@@ -173,7 +168,7 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
             <button
               type="button"
               className="link"
-              onClick={() => useSelectionStore.getState().selectVm(user.uuid)}
+              onClick={() => useAppStore.getState().select({ kind: 'vm', uuid: user.uuid })}
             >
               {user.name}
             </button>{' '}

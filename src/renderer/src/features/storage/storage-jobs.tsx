@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import { useAppStore } from '../../store'
-import { useJobsStore } from '../../store/jobs'
 import { useJobTitle } from '../jobs/job-title'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
 
@@ -13,7 +12,7 @@ import { RefusalList, refusalsOf } from '../jobs/refusals'
  */
 export function useTrackedJob(onEnd: (job: Job) => void): [Job | undefined, (job: Job) => void] {
   const [id, setId] = useState<string | null>(null)
-  const job = useJobsStore((state) => (id ? state.jobs.find((candidate) => candidate.id === id) : undefined))
+  const job = useAppStore((state) => (id ? state.jobs.find((candidate) => candidate.id === id) : undefined))
   const ended = useRef<string | null>(null)
   const endRef = useRef(onEnd)
   endRef.current = onEnd
@@ -24,7 +23,7 @@ export function useTrackedJob(onEnd: (job: Job) => void): [Job | undefined, (job
     }
   }, [job])
   const track = (started: Job) => {
-    useJobsStore.getState().update(started)
+    useAppStore.getState().updateJob(started)
     setId(started.id)
   }
   return [job, track]

@@ -1,37 +1,18 @@
-import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useApi } from '../../api/context'
 import type { TFunction } from 'i18next'
-import type { UpdateStatus, UpdateText } from '../../../../shared/updates'
+import type { UpdateText } from '../../../../shared/updates'
+import { useAppStore } from '../../store'
 import './updates.css'
 
 /**
  * Says when a newer release exists: asked once when the page first reaches the core, and again from
  * the Help menu (whose answer arrives as app.updateStatus with manual set, so "up to date" and
- * failures show too). It only links to the release page; nothing is downloaded or installed.
+ * failures show too; both reach the store through store/core-events.ts). It only links to the
+ * release page; nothing is downloaded or installed.
  */
 export function UpdateNotice() {
-  const api = useApi()
   const { t } = useTranslation()
-  const [status, setStatus] = useState<UpdateStatus | null>(null)
-  const asked = useRef(false)
-
-  useEffect(() => {
-    const show = (next: UpdateStatus) => {
-      if (next.manual || next.state === 'newer') setStatus(next)
-    }
-    const stopEvents = api.on('app.updateStatus', show)
-    const stopStatus = api.onStatus((connection) => {
-      if (connection !== 'connected' || asked.current) return
-      asked.current = true
-      // A failed automatic check stays quiet: the Help menu's check shows why.
-      api.call('app.checkForUpdates', {}).then(show, () => undefined)
-    })
-    return () => {
-      stopEvents()
-      stopStatus()
-    }
-  }, [api])
+  const status = useAppStore((state) => state.update)
 
   if (!status) return null
   const level = status.state === 'failed' ? 'warn' : status.state === 'newer' ? 'new' : 'info'
@@ -43,7 +24,7 @@ export function UpdateNotice() {
           {t('updates.open')}
         </a>
       )}
-      <button type="button" onClick={() => setStatus(null)}>
+      <button type="button" onClick={() => useAppStore.getState().showUpdate(null)}>
         {t('updates.dismiss')}
       </button>
     </div>

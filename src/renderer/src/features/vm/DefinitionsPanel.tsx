@@ -1,11 +1,11 @@
 import { useState } from 'react'
+import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { DefinitionDiff } from '../../../../shared/migration'
 import type { Vm } from '../../../../shared/inventory'
 import { useApi } from '../../api/context'
-import { useJobsStore } from '../../store/jobs'
 
 /**
  * The VM's definition on each host compared with a reference host's (a diff for each that differs),
@@ -31,7 +31,7 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
   async function sync(): Promise<void> {
     try {
       const job = (await api.call('vm.syncDefinition', { uuid: vm.uuid, from: source })) as Job
-      useJobsStore.getState().update(job)
+      useAppStore.getState().updateJob(job)
     } catch (caught) {
       setError(ApiError.from(caught).toData())
     }

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { FenceMessage, FencePlan } from '../../../../shared/fencing'
@@ -7,8 +8,6 @@ import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
 import { Consent } from '../../components/Consent'
-import { useInventoryStore } from '../../store/inventory'
-import { useJobsStore } from '../../store/jobs'
 
 /**
  * A time the core sent (ms or ISO), as the user's language writes it: "3 déc., 12:03", or only
@@ -49,8 +48,8 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
   const { t } = useTranslation()
   const api = useApi()
   const sentence = useFenceSentence()
-  const vm = useInventoryStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
-  const hostStates = useInventoryStore((state) => state.hosts)
+  const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
+  const hostStates = useAppStore((state) => state.inventories)
   const {
     plan,
     error,
@@ -62,7 +61,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
   const [wholeIp, setWholeIp] = useState(false)
   const [typed, setTyped] = useState('')
   const [jobId, setJobId] = useState<string | null>(null)
-  const job = useJobsStore((state) =>
+  const job = useAppStore((state) =>
     jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
   )
   const targets = (vm?.definedOn ?? []).filter((host) => host !== lostHost && hostStates[host]?.reachable)
@@ -81,7 +80,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
         ...(acceptLive ? { acceptLiveWatchers: true } : {}),
         ...(wholeIp ? { wholeIp: true } : {}),
       })) as Job
-      useJobsStore.getState().update(started)
+      useAppStore.getState().updateJob(started)
       setJobId(started.id)
     } catch (caught) {
       setError(ApiError.from(caught).toData())

@@ -6,15 +6,11 @@ import type { Job } from '../../../../shared/jobs'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
 import { useAppStore } from '../../store'
-import { useInventoryStore } from '../../store/inventory'
-import { useJobsStore } from '../../store/jobs'
-import { useMigrationStore } from '../../store/migration'
 import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
 import { DefinitionsPanel } from './DefinitionsPanel'
 import { VmGraphs } from './VmGraphs'
 import { DiskStorageLink } from '../storage/DiskStorageLink'
-import { useConsolesStore } from '../../store/consoles'
 import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
@@ -25,9 +21,9 @@ import { FenceSheet, useWhen } from './FenceSheet'
 export function VmView({ uuid }: { uuid: string }) {
   const { t } = useTranslation()
   const api = useApi()
-  const vm = useInventoryStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
-  const hosts = useInventoryStore((state) => state.hosts)
-  const lastJob = useJobsStore((state) => state.jobs.find((job) => job.target.vm === uuid))
+  const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
+  const hosts = useAppStore((state) => state.inventories)
+  const lastJob = useAppStore((state) => state.jobs.find((job) => job.target.vm === uuid))
   const [startHost, setStartHost] = useState<string>('')
   const [confirming, setConfirming] = useState(false)
   const [typedName, setTypedName] = useState('')
@@ -64,7 +60,7 @@ export function VmView({ uuid }: { uuid: string }) {
   ): Promise<void> {
     try {
       const job = (await api.call(method, { uuid, ...params } as never)) as Job
-      useJobsStore.getState().update(job)
+      useAppStore.getState().updateJob(job)
     } catch (error) {
       const data = ApiError.from(error).toData()
       useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
@@ -153,7 +149,7 @@ export function VmView({ uuid }: { uuid: string }) {
             </label>
             <button
               type="button"
-              onClick={() => useConsolesStore.getState().open({ kind: 'vnc', uuid })}
+              onClick={() => useAppStore.getState().openConsole({ kind: 'vnc', uuid })}
               data-testid="vm-open-console"
             >
               {t('console.openVnc')}
@@ -161,7 +157,7 @@ export function VmView({ uuid }: { uuid: string }) {
             {definition?.serials.some((serial) => serial.type === 'pty') && (
               <button
                 type="button"
-                onClick={() => useConsolesStore.getState().open({ kind: 'serial', uuid })}
+                onClick={() => useAppStore.getState().openConsole({ kind: 'serial', uuid })}
                 data-testid="vm-open-serial"
               >
                 {t('console.openSerial')}
@@ -170,7 +166,7 @@ export function VmView({ uuid }: { uuid: string }) {
             <button
               type="button"
               disabled={busy || !migrateTarget}
-              onClick={() => useMigrationStore.getState().open(uuid, migrateTarget)}
+              onClick={() => useAppStore.getState().openMigration(uuid, migrateTarget)}
               data-testid="vm-migrate"
             >
               {t('migration.migrate')}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { useInventoryStore } from '../../store/inventory'
+import { useAppStore } from '../../store'
 import { useWhen } from './FenceSheet'
 
 /**
@@ -14,7 +14,7 @@ export function useWhereText(): (
 ) => string {
   const { t } = useTranslation()
   const when = useWhen()
-  const hosts = useInventoryStore((state) => state.hosts)
+  const hosts = useAppStore((state) => state.inventories)
   return (vm, running, stopped) => {
     if (vm.runningOn.length > 0) return running(vm.runningOn.join(', '))
     const lost = vm.lastKnownRunningOn[0]

@@ -1,0 +1,98 @@
+import type { HostErrorEntry } from '../../../shared/host-activity'
+import type { HostState } from '../../../shared/hosts'
+import type { HostInventory, Vm } from '../../../shared/inventory'
+import type { Job } from '../../../shared/jobs'
+import type { MaintenanceRecord } from '../../../shared/maintenance'
+import type { Slice } from './types'
+
+/** What the core knows of the cluster, as its events push it (see ./core-events.ts). */
+export interface ClusterSlice {
+  /** Each hypervisor's SSH state and doctor report (`hosts.state`). */
+  hostStates: Record<string, HostState>
+  /** Prompts the user closed without answering (host key fingerprints, key paths): not asked again. */
+  dismissedPrompts: ReadonlySet<string>
+  /** The last remote commands that failed, per host, newest first (`hosts.error`, `hosts.errors`). */
+  hostErrors: Record<string, HostErrorEntry[]>
+  /** The live inventory (`inventory.changed`): each host's, and the cluster's VMs. */
+  inventories: Record<string, HostInventory>
+  vms: Vm[]
+  /** When the last inventory update arrived (performance.now()), for the UI's freshness. */
+  receivedAt: number
+  /** Long operations (`jobs.update`), newest first. */
+  jobs: Job[]
+  /** The saved maintenance record (`maintenance.changed`); undefined until read. */
+  maintenance: MaintenanceRecord | null | undefined
+  replaceHosts(list: readonly HostState[]): void
+  updateHost(state: HostState): void
+  dismissPrompt(key: string): void
+  /** A failure the core just pushed: first in its host's list. */
+  pushHostError(entry: HostErrorEntry): void
+  /** The host's list as the core kept it, under what was pushed since `resetHostErrors`. */
+  loadHostErrors(host: string, list: HostErrorEntry[]): void
+  resetHostErrors(host: string): void
+  applyInventory(update: { host: HostInventory; vms: Vm[] }): void
+  replaceInventory(snapshot: { hosts: HostInventory[]; vms: Vm[] }): void
+  replaceJobs(jobs: Job[]): void
+  updateJob(job: Job): void
+  setMaintenance(record: MaintenanceRecord | null): void
+}
+
+const byStart = (a: Job, b: Job) => b.startedAt - a.startedAt
+
+export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
+  hostStates: {},
+  dismissedPrompts: new Set(),
+  hostErrors: {},
+  inventories: {},
+  vms: [],
+  receivedAt: 0,
+  jobs: [],
+  maintenance: undefined,
+  replaceHosts: (list) => set({ hostStates: Object.fromEntries(list.map((state) => [state.name, state])) }),
+  updateHost: (state) => set((previous) => ({ hostStates: { ...previous.hostStates, [state.name]: state } })),
+  dismissPrompt: (key) =>
+    set((previous) => ({ dismissedPrompts: new Set([...previous.dismissedPrompts, key]) })),
+  pushHostError: (entry) =>
+    set((previous) => ({
+      hostErrors: {
+        ...previous.hostErrors,
+        [entry.host]: mergeHostErrors([entry], previous.hostErrors[entry.host] ?? []),
+      },
+    })),
+  loadHostErrors: (host, list) =>
+    set((previous) => ({
+      hostErrors: { ...previous.hostErrors, [host]: mergeHostErrors(previous.hostErrors[host] ?? [], list) },
+    })),
+  resetHostErrors: (host) => set((previous) => ({ hostErrors: { ...previous.hostErrors, [host]: [] } })),
+  applyInventory: ({ host, vms }) =>
+    set((state) => ({
+      inventories: { ...state.inventories, [host.host]: host },
+      vms,
+      receivedAt: performance.now(),
+    })),
+  replaceInventory: ({ hosts, vms }) =>
+    set({
+      inventories: Object.fromEntries(hosts.map((host) => [host.host, host])),
+      vms,
+      receivedAt: performance.now(),
+    }),
+  replaceJobs: (jobs) => set({ jobs: [...jobs].sort(byStart) }),
+  updateJob: (job) =>
+    set((state) => {
+      const others = state.jobs.filter((candidate) => candidate.id !== job.id)
+      return { jobs: [job, ...others].sort(byStart).slice(0, 200) }
+    }),
+  setMaintenance: (maintenance) => set({ maintenance }),
+})
+
+const sameFailure = (a: HostErrorEntry, b: HostErrorEntry) =>
+  a.command === b.command && a.code === b.code && a.stderr === b.stderr
+
+/** Newer entries first; an older one the newer ones repeat is dropped. */
+export function mergeHostErrors(newer: HostErrorEntry[], older: HostErrorEntry[]): HostErrorEntry[] {
+  const repeated = (entry: HostErrorEntry) =>
+    newer.some((other) => other.repeats !== undefined && sameFailure(other, entry) && other.at >= entry.at)
+  const seen = (entry: HostErrorEntry) =>
+    newer.some((other) => other.at === entry.at && sameFailure(other, entry))
+  return [...newer, ...older.filter((entry) => !repeated(entry) && !seen(entry))].slice(0, 20)
+}

@@ -1,0 +1,69 @@
+import { ApiError } from '../../../shared/errors'
+import type { UpdateStatus } from '../../../shared/updates'
+import type { Api } from '../api/client'
+import { useAppStore } from './index'
+
+/** Pages whose automatic release check was made (once per page, not at each reconnection). */
+const checkedForUpdates = new WeakSet<Api>()
+
+/**
+ * The one place where the core's events reach the store: every event the window uses, and what
+ * the core knows, read again each time the connection comes (back). Returns the unsubscribe.
+ */
+export function wireCoreEvents(api: Api): () => void {
+  const store = useAppStore.getState()
+  // A maintenance event that arrives while `maintenance.current` is being read is newer than its answer.
+  let maintenanceEvents = 0
+  const showUpdate = (status: UpdateStatus) => {
+    if (status.manual || status.state === 'newer') store.showUpdate(status)
+  }
+
+  const stops = [
+    api.onStatus((status) => {
+      store.setConnection(status)
+      if (status !== 'connected') return
+      Promise.all([
+        api.call('app.info', {}),
+        api.call('config.get', {}),
+        api.call('hosts.list', {}),
+        api.call('inventory.get', {}),
+        api.call('jobs.list', {}),
+      ]).then(
+        ([info, config, hosts, inventory, jobs]) => {
+          store.setAppInfo(info)
+          store.setConfig(config)
+          store.replaceHosts(hosts)
+          store.replaceInventory(inventory)
+          store.replaceJobs(jobs)
+        },
+        (error: unknown) => {
+          const data = ApiError.from(error).toData()
+          store.notify({ kind: 'error', text: data.message, error: data })
+        },
+      )
+      const seen = maintenanceEvents
+      api.call('maintenance.current', {}).then(
+        (current) => seen === maintenanceEvents && store.setMaintenance(current.record),
+        () => undefined,
+      )
+      if (checkedForUpdates.has(api)) return
+      checkedForUpdates.add(api)
+      // A failed automatic check stays quiet: the Help menu's check shows why.
+      api.call('app.checkForUpdates', {}).then(showUpdate, () => undefined)
+    }),
+    api.on('config.changed', (state) => store.setConfig(state)),
+    api.on('hosts.state', (state) => store.updateHost(state)),
+    api.on('hosts.error', (entry) => store.pushHostError(entry)),
+    api.on('inventory.changed', (update) => store.applyInventory(update)),
+    api.on('jobs.update', (job) => store.updateJob(job)),
+    api.on('maintenance.changed', (change) => {
+      maintenanceEvents += 1
+      store.setMaintenance(change.record)
+    }),
+    // Also the answer to a check started from the Help menu (manual: "up to date" and failures show).
+    api.on('app.updateStatus', showUpdate),
+  ]
+  return () => {
+    for (const stop of stops) stop()
+  }
+}

@@ -1,0 +1,41 @@
+import type { Slice } from './types'
+
+export interface ImageFocus {
+  pool: string
+  image: string
+}
+
+/**
+ * What the main pane shows, as one value: the cluster file, a host, a VM (by UUID), or a
+ * cluster-wide panel (storage with the image whose panel is open, Ceph). Selecting one thing
+ * replaces the rest, so two selections can never disagree.
+ */
+export type View =
+  | { kind: 'config' }
+  | { kind: 'host'; host: string }
+  | { kind: 'vm'; uuid: string }
+  | { kind: 'storage'; image?: ImageFocus }
+  | { kind: 'ceph' }
+
+/** Cluster-wide views of the main pane, next to the host and VM views. */
+export type PanelName = 'storage' | 'ceph'
+
+export interface ViewSlice {
+  view: View
+  /** The migration sheet: which VM to which host, opened by drag and drop, the VM menu or the keyboard. */
+  migration: { uuid: string; to: string } | null
+  select(view: View): void
+  openMigration(uuid: string, to: string): void
+  closeMigration(): void
+}
+
+export const createViewSlice: Slice<ViewSlice> = (set) => ({
+  view: { kind: 'config' },
+  migration: null,
+  select: (view) => set({ view }),
+  openMigration: (uuid, to) => set({ migration: { uuid, to } }),
+  closeMigration: () => set({ migration: null }),
+})
+
+/** The drag payload type: only VM rows set it, so hosts accept nothing else. */
+export const VM_DRAG_TYPE = 'application/x-hyperdesk-vm'
