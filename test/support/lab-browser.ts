@@ -19,7 +19,8 @@ export interface LabBrowser {
   close(): Promise<void>
 }
 
-export async function startLabBrowser(lab: LabCore): Promise<LabBrowser> {
+/** Also for a core without the lab (the e2e tests' temporary core): only its `core` is used. */
+export async function startLabBrowser(lab: Pick<LabCore, 'core'>): Promise<LabBrowser> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
     throw new Error('Build the renderer first: npm run build')
   const server = await startBrowserServer({ core: lab.core, staticDir: RENDERER_DIR })

@@ -1,19 +1,21 @@
 import type { ReactNode } from 'react'
 
-/** One explicit consent: a checkbox and the sentence it agrees to (sheets' confirmations). */
+/** One explicit consent: a checkbox and the sentence it agrees to (sheets' and dialogs' confirmations). */
 export function Consent({
   checked,
   onChange,
   testId,
+  className,
   children,
 }: {
   checked: boolean
   onChange(checked: boolean): void
-  testId: string
+  testId?: string
+  className?: string
   children: ReactNode
 }) {
   return (
-    <label>
+    <label className={className}>
       <input
         type="checkbox"
         checked={checked}

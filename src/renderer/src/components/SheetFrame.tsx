@@ -1,13 +1,17 @@
 import type { ReactNode } from 'react'
-import '../features/migration/migration.css'
+import { Dialog } from './Dialog'
 
-/** A modal sheet: backdrop, titled dialog, and its close button (disabled while a job runs). */
+/**
+ * A modal sheet (migration, maintenance, fencing): a wide dialog with its title and close button;
+ * while a job it started runs, neither the button nor Escape closes it.
+ */
 export function SheetFrame({
   id,
   title,
   closeLabel,
   onClose,
-  closeDisabled,
+  closeDisabled = false,
+  className,
   children,
 }: {
   /** The sheet's name: its test id is `${id}-sheet`, its close button's `${id}-close`. */
@@ -15,32 +19,31 @@ export function SheetFrame({
   title: string
   closeLabel: string
   onClose(): void
-  closeDisabled: boolean
+  closeDisabled?: boolean
+  className?: string
   children: ReactNode
 }) {
   return (
-    <div className="sheet-backdrop" role="presentation">
-      <section
-        className="sheet"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        data-testid={`${id}-sheet`}
-      >
-        <header className="sheet-header">
-          <h1 id={`${id}-title`}>{title}</h1>
-          <button
-            type="button"
-            className="link"
-            onClick={onClose}
-            disabled={closeDisabled}
-            data-testid={`${id}-close`}
-          >
-            {closeLabel}
-          </button>
-        </header>
-        {children}
-      </section>
-    </div>
+    <Dialog
+      className={className ? `sheet ${className}` : 'sheet'}
+      labelledBy={`${id}-title`}
+      testId={`${id}-sheet`}
+      onClose={onClose}
+      closeDisabled={closeDisabled}
+    >
+      <header className="sheet-header">
+        <h1 id={`${id}-title`}>{title}</h1>
+        <button
+          type="button"
+          className="link"
+          onClick={onClose}
+          disabled={closeDisabled}
+          data-testid={`${id}-close`}
+        >
+          {closeLabel}
+        </button>
+      </header>
+      {children}
+    </Dialog>
   )
 }

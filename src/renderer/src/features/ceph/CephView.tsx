@@ -4,7 +4,7 @@ import type { CephStatus, HealthStatus, Osd } from '../../../../shared/ceph'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
-import { ErrorBox } from './ErrorBox'
+import { ErrorBox } from '../../components/ErrorBox'
 import './ceph.css'
 
 /** Read again this often while the panel is open (each read is six `ceph` calls on one host). */

@@ -1,11 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import { useMemo, useRef, useState, type DragEvent, type HTMLAttributes, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useWhen } from '../vm/FenceSheet'
 import type { HostStatus as HostStatusValue } from '../../../../shared/hosts'
 import { HostStatus } from '../hosts/HostStatus'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
+import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
 const ROW_HEIGHT = 30

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
+import { notifyError, notifyInfo } from '../../components/notify'
 import { sshSentence } from '../hosts/ssh-sentence'
 
 /** What the cluster file says, where it is, and what to fix in it. */
@@ -12,13 +12,11 @@ export function ConfigPanel() {
   if (!state) return null
 
   async function reload(): Promise<void> {
-    const { setConfig, notify } = useAppStore.getState()
     try {
-      setConfig(await api.call('config.reload', {}))
-      notify({ kind: 'info', text: t('config.reloaded') })
+      useAppStore.getState().setConfig(await api.call('config.reload', {}))
+      notifyInfo(t('config.reloaded'))
     } catch (error) {
-      const data = ApiError.from(error).toData()
-      notify({ kind: 'error', text: data.message, error: data })
+      notifyError(error)
     }
   }
 

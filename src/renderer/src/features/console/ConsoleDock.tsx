@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
-import { tabKey, useAppStore, type ConsoleTab } from '../../store'
 import { TerminalView } from './TerminalView'
 import { VncConsole } from './VncConsole'
+import { tabKey, useAppStore, type ConsoleTab } from '../../store'
 import './console.css'
 
 /** The consoles' dock: one tab per open console; hidden tabs stay connected. */

@@ -1,11 +1,11 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import { KEYBOARD_LAYOUT_SETTING, KEYBOARD_LAYOUTS, keyboardLayoutOf } from '../../../../shared/keyboard'
 import { IPV4_PATTERN } from '../../../../shared/vm-settings'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
+import { notifyError } from '../../components/notify'
 
 /**
  * Hyperdesk's settings of a VM — its failover IP and its keyboard layout — written into its definition
@@ -29,8 +29,7 @@ export function VmSettingsForm({ uuid, settings }: { uuid: string; settings: Rec
       })) as Job
       useAppStore.getState().updateJob(job)
     } catch (error) {
-      const data = ApiError.from(error).toData()
-      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+      notifyError(error)
     }
   }
 

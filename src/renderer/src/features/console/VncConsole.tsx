@@ -1,5 +1,4 @@
 import RFB from '@novnc/novnc'
-import { useAppStore } from '../../store'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { VncOpened } from '../../../../shared/console'
@@ -9,6 +8,7 @@ import { useApi } from '../../api/context'
 import { ErrorText } from '../../components/ErrorText'
 import { NetworkHelper } from './NetworkHelper'
 import { COMBOS, sendCombo } from './combos'
+import { useAppStore } from '../../store'
 
 type Status =
   | { kind: 'connecting' }

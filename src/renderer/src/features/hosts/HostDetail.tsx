@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
+import { notifyError } from '../../components/notify'
 import { HostErrors } from './HostErrors'
 import { sshSentence } from './ssh-sentence'
 import { HostGraphs } from './HostGraphs'
@@ -28,8 +28,7 @@ export function HostDetail({ host }: { host: string }) {
     try {
       await action()
     } catch (error) {
-      const data = ApiError.from(error).toData()
-      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+      notifyError(error)
     } finally {
       setBusy(false)
     }

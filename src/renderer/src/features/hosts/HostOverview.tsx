@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { useAppStore } from '../../store'
 import type { HostState } from '../../../../shared/hosts'
+import { useAppStore } from '../../store'
 
 const MiB = 1024
 

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react'
-import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
+import { Dialog } from '../../components/Dialog'
+import { useAppStore } from '../../store'
 
 /**
  * The questions only the user can answer: an unknown host key (compare its SHA256 fingerprint, then
@@ -50,45 +51,41 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
   }
 
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="host-key-title"
-        data-testid="host-key-dialog"
-      >
-        <h2 id="host-key-title">{t('hosts.keyDialog.title', { host: props.host })}</h2>
-        <p>{t('hosts.keyDialog.explain')}</p>
-        <dl>
-          <dt>{t('hosts.keyDialog.host')}</dt>
-          <dd>
-            {props.host} ({props.target})
-          </dd>
-          <dt>{t('hosts.keyDialog.type')}</dt>
-          <dd>{props.type}</dd>
-          <dt>{t('hosts.keyDialog.fingerprint')}</dt>
-          <dd>
-            <code data-testid="host-key-fingerprint">{props.fingerprint}</code>
-          </dd>
-        </dl>
-        <p className="muted small">{t('hosts.keyDialog.howToCheck')}</p>
-        {error && <p className="warning">{error}</p>}
-        <div className="dialog-buttons">
-          <button onClick={() => useAppStore.getState().dismissPrompt(props.fingerprint)}>
-            {t('hosts.keyDialog.refuse')}
-          </button>
-          <button
-            className="primary"
-            disabled={busy}
-            onClick={() => void accept()}
-            data-testid="host-key-accept"
-          >
-            {t('hosts.keyDialog.accept')}
-          </button>
-        </div>
+    <Dialog
+      labelledBy="host-key-title"
+      testId="host-key-dialog"
+      onClose={() => useAppStore.getState().dismissPrompt(props.fingerprint)}
+    >
+      <h2 id="host-key-title">{t('hosts.keyDialog.title', { host: props.host })}</h2>
+      <p>{t('hosts.keyDialog.explain')}</p>
+      <dl>
+        <dt>{t('hosts.keyDialog.host')}</dt>
+        <dd>
+          {props.host} ({props.target})
+        </dd>
+        <dt>{t('hosts.keyDialog.type')}</dt>
+        <dd>{props.type}</dd>
+        <dt>{t('hosts.keyDialog.fingerprint')}</dt>
+        <dd>
+          <code data-testid="host-key-fingerprint">{props.fingerprint}</code>
+        </dd>
+      </dl>
+      <p className="muted small">{t('hosts.keyDialog.howToCheck')}</p>
+      {error && <p className="warning">{error}</p>}
+      <div className="dialog-buttons">
+        <button onClick={() => useAppStore.getState().dismissPrompt(props.fingerprint)}>
+          {t('hosts.keyDialog.refuse')}
+        </button>
+        <button
+          className="primary"
+          disabled={busy}
+          onClick={() => void accept()}
+          data-testid="host-key-accept"
+        >
+          {t('hosts.keyDialog.accept')}
+        </button>
       </div>
-    </div>
+    </Dialog>
   )
 }
 
@@ -113,15 +110,12 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
   }
 
   return (
-    <div className="dialog-backdrop">
-      <form
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="passphrase-title"
-        data-testid="passphrase-dialog"
-        onSubmit={(event) => void submit(event)}
-      >
+    <Dialog
+      labelledBy="passphrase-title"
+      testId="passphrase-dialog"
+      onClose={() => useAppStore.getState().dismissPrompt(props.keyPath)}
+    >
+      <form onSubmit={(event) => void submit(event)}>
         <h2 id="passphrase-title">{t('hosts.passphraseDialog.title')}</h2>
         <p>{t('hosts.passphraseDialog.explain', { host: props.host })}</p>
         <p>
@@ -129,7 +123,7 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
         </p>
         <input
           type="password"
-          autoFocus
+          data-autofocus
           autoComplete="off"
           aria-label={t('hosts.passphraseDialog.label')}
           value={passphrase}
@@ -146,6 +140,6 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
           </button>
         </div>
       </form>
-    </div>
+    </Dialog>
   )
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
-import { ApiError } from '../../../../shared/errors'
 import { useAppStore } from '../../store'
+import { notifyError } from '../../components/notify'
 import { useJobTitle } from './job-title'
 import { refusalsOf, useRefusalText } from './refusals'
 
@@ -22,8 +22,7 @@ export function JobsPanel() {
     try {
       useAppStore.getState().updateJob(await api.call('jobs.cancel', { id }))
     } catch (error) {
-      const data = ApiError.from(error).toData()
-      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+      notifyError(error)
     }
   }
 

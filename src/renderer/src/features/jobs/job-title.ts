@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { useAppStore } from '../../store'
 import type { Job } from '../../../../shared/jobs'
+import { useAppStore } from '../../store'
 
 /** A job's title in the user's language (the core's English title when the kind is not known). */
 export function useJobTitle(): (job: Job) => string {

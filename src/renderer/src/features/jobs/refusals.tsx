@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next'
-import { useAppStore } from '../../store'
 import type { ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { Refusal } from '../../../../shared/storage'
+import { useAppStore } from '../../store'
 
 /**
  * "Not done, because…": the reasons a VM or storage operation was refused (error.details.refusals),

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react'
-import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../../shared/maintenance'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
-import { ErrorBox } from '../ceph/ErrorBox'
+import { Consent } from '../../components/Consent'
+import { ErrorBox } from '../../components/ErrorBox'
+import { SheetFrame } from '../../components/SheetFrame'
 import { isActive } from './use-maintenance'
+import { useAppStore } from '../../store'
 import '../migration/migration.css'
 import './maintenance.css'
 
@@ -31,27 +33,19 @@ export function MaintenanceSheet({
   const [startedId, setStartedId] = useState<string | null>(null)
   const showRecord = record !== null && record.host === host && (record.id === startedId || isActive(record))
   return (
-    <div className="sheet-backdrop" role="presentation">
-      <section
-        className="sheet maintenance-sheet"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="maintenance-title"
-        data-testid="maintenance-sheet"
-      >
-        <header className="sheet-header">
-          <h1 id="maintenance-title">{t('maintenance.title', { host })}</h1>
-          <button type="button" className="link" onClick={onClose} data-testid="maintenance-close">
-            {t('maintenance.close')}
-          </button>
-        </header>
-        {showRecord ? (
-          <Progress record={record} />
-        ) : (
-          <PlanView host={host} onStarted={(started) => setStartedId(started.id)} />
-        )}
-      </section>
-    </div>
+    <SheetFrame
+      id="maintenance"
+      className="maintenance-sheet"
+      title={t('maintenance.title', { host })}
+      closeLabel={t('maintenance.close')}
+      onClose={onClose}
+    >
+      {showRecord ? (
+        <Progress record={record} />
+      ) : (
+        <PlanView host={host} onStarted={(started) => setStartedId(started.id)} />
+      )}
+    </SheetFrame>
   )
 }
 
@@ -231,14 +225,24 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
           </p>
 
           {failovers.length > 0 && (
-            <Ack checked={failoverAck} onChange={setFailoverAck} testId="maintenance-failover-ack">
+            <Consent
+              className="maintenance-ack"
+              checked={failoverAck}
+              onChange={setFailoverAck}
+              testId="maintenance-failover-ack"
+            >
               {t('maintenance.failoverAck')}
-            </Ack>
+            </Consent>
           )}
           {warnings.length > 0 && (
-            <Ack checked={acceptWarnings} onChange={setAcceptWarnings} testId="maintenance-accept-warnings">
+            <Consent
+              className="maintenance-ack"
+              checked={acceptWarnings}
+              onChange={setAcceptWarnings}
+              testId="maintenance-accept-warnings"
+            >
               {t('maintenance.acceptWarnings')}
-            </Ack>
+            </Consent>
           )}
           {!plan.canStart && <p className="error">{t('maintenance.blocked')}</p>}
           <button disabled={!canStart} onClick={() => void start()} data-testid="maintenance-start">
@@ -333,14 +337,9 @@ function Progress({ record }: { record: MaintenanceRecord }) {
             <span className="maintenance-abort-confirm">
               {t('maintenance.abortConfirm', { host })}{' '}
               {record.nooutSet && (
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={keepNoout}
-                    onChange={(event) => setKeepNoout(event.target.checked)}
-                  />{' '}
+                <Consent checked={keepNoout} onChange={setKeepNoout}>
                   {t('maintenance.keepNoout')}
-                </label>
+                </Consent>
               )}{' '}
               <button
                 disabled={busy}
@@ -391,29 +390,5 @@ function StepRow({
       )}
       {children}
     </li>
-  )
-}
-
-function Ack({
-  checked,
-  onChange,
-  testId,
-  children,
-}: {
-  checked: boolean
-  onChange: (value: boolean) => void
-  testId: string
-  children: React.ReactNode
-}) {
-  return (
-    <label className="maintenance-ack">
-      <input
-        type="checkbox"
-        checked={checked}
-        onChange={(event) => onChange(event.target.checked)}
-        data-testid={testId}
-      />{' '}
-      {children}
-    </label>
   )
 }

@@ -1,5 +1,4 @@
 import { useState } from 'react'
-import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
@@ -9,7 +8,9 @@ import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
 import { Consent } from '../../components/Consent'
+import { ErrorBox } from '../../components/ErrorBox'
 import { formatKiB } from '../../format'
+import { useAppStore } from '../../store'
 import './migration.css'
 
 /**
@@ -95,11 +96,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
                 </button>
               </h2>
               {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
-              {planError && (
-                <p className="error" role="alert">
-                  {planError.message} {planError.hint && <span className="muted">{planError.hint}</span>}
-                </p>
-              )}
+              {planError && <ErrorBox error={planError} testId="migration-error" />}
               {plan && (
                 <ul className="checks" data-testid="migration-checks">
                   {plan.checks.map((check) => (
@@ -118,14 +115,9 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
                 </ul>
               )}
               {warnings.length > 0 && (
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={acceptWarnings}
-                    onChange={(event) => setAcceptWarnings(event.target.checked)}
-                  />{' '}
+                <Consent checked={acceptWarnings} onChange={setAcceptWarnings}>
                   {t('migration.acceptWarnings')}
-                </label>
+                </Consent>
               )}
             </li>
             <li>

@@ -2,9 +2,8 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatSize } from '../../format'
 import { useApi } from '../../api/context'
-import { useAppStore } from '../../store'
 import { nameError, readSize } from './inputs'
-import { notifyError } from './storage-jobs'
+import { notifyError, notifyInfo } from '../../components/notify'
 
 /** A new image: pool, a validated name, a size typed with its unit (sent in bytes). */
 export function CreateImageForm({ pools, onCreated }: { pools: string[]; onCreated(): void }) {
@@ -25,14 +24,13 @@ export function CreateImageForm({ pools, onCreated }: { pools: string[]; onCreat
     setBusy(true)
     try {
       const created = await api.call('storage.createImage', { pool, image: name, sizeBytes: parsed.bytes })
-      useAppStore.getState().notify({
-        kind: 'info',
-        text: t('storage.create.created', {
+      notifyInfo(
+        t('storage.create.created', {
           pool: created.pool,
           image: created.image,
           size: formatSize(created.sizeBytes),
         }),
-      })
+      )
       setName('')
       setSize('')
       onCreated()

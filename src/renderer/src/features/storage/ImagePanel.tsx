@@ -5,9 +5,12 @@ import type { Job } from '../../../../shared/jobs'
 import type { GrowResult, Image } from '../../../../shared/storage'
 import { formatSize } from '../../format'
 import { useApi } from '../../api/context'
-import { useAppStore } from '../../store'
 import { nameError, readSize } from './inputs'
-import { JobOutcome, notifyError, useTrackedJob } from './storage-jobs'
+import { JobOutcome, useTrackedJob } from './storage-jobs'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { Consent } from '../../components/Consent'
+import { notifyError, notifyInfo } from '../../components/notify'
+import { TypedName, typedMatches } from '../../components/TypedName'
 
 /**
  * One image: who uses it and has it open, its snapshots (take, roll back, delete), and grow, shrink
@@ -29,7 +32,7 @@ export function ImagePanel({
   const [job, track] = useTrackedJob((done) => {
     // A deleted image leaves the listing (and this panel with it): say it in a notification.
     if (done.kind === 'storage.delete' && done.state === 'succeeded')
-      useAppStore.getState().notify({ kind: 'info', text: t('storage.remove.done', { image: image.name }) })
+      notifyInfo(t('storage.remove.done', { image: image.name }))
     onChanged()
   })
   const busy = job?.state === 'running'
@@ -198,15 +201,15 @@ function Snapshots({
   const api = useApi()
   const [name, setName] = useState('')
   const [rollbackTo, setRollbackTo] = useState<string | null>(null)
+  const [deleting, setDeleting] = useState<string | null>(null)
   const [safety, setSafety] = useState(true)
   const ref = { pool: image.pool, image: image.name }
   const badName = name ? nameError(name) : null
-  const info = (text: string) => useAppStore.getState().notify({ kind: 'info', text })
 
   async function create(): Promise<void> {
     try {
       await api.call('storage.snapshotCreate', { ...ref, snapshot: name })
-      info(t('storage.snapshots.created', { snapshot: name }))
+      notifyInfo(t('storage.snapshots.created', { snapshot: name }))
       setName('')
       onChanged()
     } catch (error) {
@@ -214,10 +217,10 @@ function Snapshots({
     }
   }
   async function remove(snapshot: string): Promise<void> {
-    if (!window.confirm(t('storage.snapshots.deleteConfirm', { snapshot }))) return
+    setDeleting(null)
     try {
       await api.call('storage.snapshotDelete', { ...ref, snapshot })
-      info(t('storage.snapshots.deleted', { snapshot }))
+      notifyInfo(t('storage.snapshots.deleted', { snapshot }))
       onChanged()
     } catch (error) {
       notifyError(error)
@@ -261,7 +264,7 @@ function Snapshots({
                     type="button"
                     className="danger"
                     disabled={busy}
-                    onClick={() => void remove(snapshot.name)}
+                    onClick={() => setDeleting(snapshot.name)}
                     data-testid="storage-snapshot-delete"
                   >
                     {t('storage.snapshots.delete')}
@@ -273,45 +276,36 @@ function Snapshots({
         </table>
       )}
       {rollbackTo && (
-        <div className="confirm" role="alertdialog" data-testid="storage-rollback-dialog">
-          <p>
-            <strong>
-              {t('storage.snapshots.rollbackTitle', { image: image.name, snapshot: rollbackTo })}
-            </strong>
-          </p>
+        <ConfirmDialog
+          testId="storage-rollback-dialog"
+          title={t('storage.snapshots.rollbackTitle', { image: image.name, snapshot: rollbackTo })}
+          confirmLabel={t('storage.snapshots.rollbackConfirm')}
+          confirmTestId="storage-rollback-confirm"
+          cancelLabel={t('storage.cancel')}
+          onCancel={() => setRollbackTo(null)}
+          onConfirm={() => {
+            startJob(
+              api.call('storage.snapshotRollback', { ...ref, snapshot: rollbackTo, safetySnapshot: safety }),
+            )
+            setRollbackTo(null)
+          }}
+        >
           <p>{t('storage.snapshots.rollbackExplain')}</p>
-          <label>
-            <input
-              type="checkbox"
-              checked={safety}
-              onChange={(event) => setSafety(event.target.checked)}
-              data-testid="storage-rollback-safety"
-            />{' '}
+          <Consent checked={safety} onChange={setSafety} testId="storage-rollback-safety">
             {t('storage.snapshots.safety')}
-          </label>
-          <p>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                startJob(
-                  api.call('storage.snapshotRollback', {
-                    ...ref,
-                    snapshot: rollbackTo,
-                    safetySnapshot: safety,
-                  }),
-                )
-                setRollbackTo(null)
-              }}
-              data-testid="storage-rollback-confirm"
-            >
-              {t('storage.snapshots.rollbackConfirm')}
-            </button>{' '}
-            <button type="button" onClick={() => setRollbackTo(null)}>
-              {t('storage.cancel')}
-            </button>
-          </p>
-        </div>
+          </Consent>
+        </ConfirmDialog>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          testId="storage-snapshot-delete-dialog"
+          title={t('storage.snapshots.deleteConfirm', { snapshot: deleting })}
+          confirmLabel={t('storage.snapshots.delete')}
+          confirmTestId="storage-snapshot-delete-confirm"
+          cancelLabel={t('storage.cancel')}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => void remove(deleting)}
+        />
       )}
       <form
         className="storage-form"
@@ -425,22 +419,20 @@ function ShrinkForm({
         {t('storage.shrink.newSize')}{' '}
         <SizeInput value={size} onChange={setSize} testid="storage-shrink-size" />
       </label>
-      <TextLine
+      <TypedName
+        block
         label={t('storage.shrink.typeName', { image: image.name })}
         value={typed}
         onChange={setTyped}
-        testid="storage-shrink-name"
+        testId="storage-shrink-name"
       />
-      <CheckLine
-        label={t('storage.shrink.allow')}
-        checked={allow}
-        onChange={setAllow}
-        testid="storage-shrink-allow"
-      />
+      <Consent className="block" checked={allow} onChange={setAllow} testId="storage-shrink-allow">
+        {t('storage.shrink.allow')}
+      </Consent>
       <button
         type="button"
         className="danger"
-        disabled={busy || bytes === null || typed !== image.name || !allow}
+        disabled={busy || bytes === null || !typedMatches(typed, image.name) || !allow}
         onClick={() => bytes && onShrink(bytes, typed)}
         data-testid="storage-shrink-submit"
       >
@@ -466,71 +458,27 @@ function DeleteForm({
     <fieldset className="danger-zone" data-testid="storage-delete">
       <legend>{t('storage.remove.title')}</legend>
       <p className="muted small">{t('storage.remove.explain')}</p>
-      <TextLine
+      <TypedName
+        block
         label={t('storage.remove.typeName', { image: image.name })}
         value={typed}
         onChange={setTyped}
-        testid="storage-delete-name"
+        testId="storage-delete-name"
       />
       {image.snapshots.length > 0 && (
-        <CheckLine
-          label={t('storage.remove.purge')}
-          checked={purge}
-          onChange={setPurge}
-          testid="storage-delete-purge"
-        />
+        <Consent className="block" checked={purge} onChange={setPurge} testId="storage-delete-purge">
+          {t('storage.remove.purge')}
+        </Consent>
       )}
       <button
         type="button"
         className="danger"
-        disabled={busy || typed !== image.name}
+        disabled={busy || !typedMatches(typed, image.name)}
         onClick={() => onDelete(typed, purge)}
         data-testid="storage-delete-submit"
       >
         {t('storage.remove.submit')}
       </button>
     </fieldset>
-  )
-}
-
-interface LineProps<T> {
-  label: string
-  value: T
-  onChange(value: T): void
-  testid: string
-}
-
-/** "Type the image name to confirm" and the like: a label above a text field. */
-function TextLine({ label, value, onChange, testid }: LineProps<string>) {
-  return (
-    <label className="block">
-      {label}{' '}
-      <input
-        type="text"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        data-testid={testid}
-      />
-    </label>
-  )
-}
-
-/** An explicit consent, as a checkbox with its sentence. */
-function CheckLine({
-  label,
-  checked,
-  onChange,
-  testid,
-}: Omit<LineProps<boolean>, 'value'> & { checked: boolean }) {
-  return (
-    <label className="block">
-      <input
-        type="checkbox"
-        checked={checked}
-        onChange={(event) => onChange(event.target.checked)}
-        data-testid={testid}
-      />{' '}
-      {label}
-    </label>
   )
 }

@@ -8,7 +8,8 @@ import { useApi } from '../../api/context'
 import { useAppStore, type ImageFocus } from '../../store'
 import { CreateImageForm } from './CreateImageForm'
 import { ImagePanel } from './ImagePanel'
-import { notifyError, useTrackedJob } from './storage-jobs'
+import { useTrackedJob } from './storage-jobs'
+import { notifyError } from '../../components/notify'
 import './storage.css'
 
 /**

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import { useAppStore } from '../../store'
 import { useJobTitle } from '../jobs/job-title'
@@ -64,10 +63,4 @@ export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) =>
         ))}
     </div>
   )
-}
-
-/** A call that failed before any job started (bad input, no host): a notification with its hint. */
-export function notifyError(error: unknown): void {
-  const data = ApiError.from(error).toData()
-  useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
 }

@@ -1,11 +1,11 @@
 import { useState } from 'react'
-import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { DefinitionDiff } from '../../../../shared/migration'
 import type { Vm } from '../../../../shared/inventory'
 import { useApi } from '../../api/context'
+import { useAppStore } from '../../store'
 
 /**
  * The VM's definition on each host compared with a reference host's (a diff for each that differs),

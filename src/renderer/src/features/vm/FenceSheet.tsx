@@ -1,5 +1,4 @@
 import { useState } from 'react'
-import { useAppStore } from '../../store'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { FenceMessage, FencePlan } from '../../../../shared/fencing'
@@ -8,6 +7,10 @@ import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
 import { Consent } from '../../components/Consent'
+import { ErrorBox } from '../../components/ErrorBox'
+import { TypedName, typedMatches } from '../../components/TypedName'
+import { useAppStore } from '../../store'
+import '../migration/migration.css'
 
 /**
  * A time the core sent (ms or ISO), as the user's language writes it: "3 déc., 12:03", or only
@@ -93,7 +96,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
     hostOff &&
     (plan.liveWatchers.length === 0 || acceptLive) &&
     (!plan.needsWholeIp || wholeIp) &&
-    typed === name &&
+    typedMatches(typed, name) &&
     startOn !== '' &&
     !job
 
@@ -107,11 +110,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
     >
       <p>{t('fencing.intro', { host: lostHost, name })}</p>
       {!plan && !error && <p className="muted">{t('fencing.loading')}</p>}
-      {error && (
-        <p className="error" role="alert" data-testid="fence-error">
-          {error.message} {error.hint && <span className="muted">{error.hint}</span>}
-        </p>
-      )}
+      {error && <ErrorBox error={error} testId="fence-error" />}
       {plan && (
         <>
           {plan.blocks.length > 0 && (
@@ -210,14 +209,12 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
                   </Consent>
                 </p>
               )}
-              <label>
-                {t('fencing.typeName', { name })}{' '}
-                <input
-                  value={typed}
-                  onChange={(event) => setTyped(event.target.value)}
-                  data-testid="fence-name"
-                />
-              </label>{' '}
+              <TypedName
+                label={t('fencing.typeName', { name })}
+                value={typed}
+                onChange={setTyped}
+                testId="fence-name"
+              />{' '}
               <button
                 type="button"
                 className="danger"

@@ -1,6 +1,5 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../../../shared/errors'
 import type { DomainOnHost } from '../../../../shared/inventory'
 import type { Job } from '../../../../shared/jobs'
 import { useApi } from '../../api/context'
@@ -15,6 +14,9 @@ import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
 import { ErrorText } from '../../components/ErrorText'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { notifyError } from '../../components/notify'
+import { TypedName, typedMatches } from '../../components/TypedName'
 import { FenceSheet, useWhen } from './FenceSheet'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
@@ -62,8 +64,7 @@ export function VmView({ uuid }: { uuid: string }) {
       const job = (await api.call(method, { uuid, ...params } as never)) as Job
       useAppStore.getState().updateJob(job)
     } catch (error) {
-      const data = ApiError.from(error).toData()
-      useAppStore.getState().notify({ kind: 'error', text: data.message, error: data })
+      notifyError(error)
     }
   }
 
@@ -222,42 +223,29 @@ export function VmView({ uuid }: { uuid: string }) {
       </div>
 
       {confirming && runningHost && (
-        <div
-          className="confirm"
-          role="alertdialog"
-          aria-labelledby="force-off-title"
-          data-testid="force-off-dialog"
+        <ConfirmDialog
+          testId="force-off-dialog"
+          title={t('vm.forceOffTitle', { name: vm.name, host: runningHost })}
+          confirmLabel={t('vm.forceOff')}
+          confirmTestId="force-off-confirm"
+          confirmDisabled={!typedMatches(typedName, vm.name)}
+          cancelLabel={t('vm.cancel')}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false)
+            setTypedName('')
+            void act('vm.forceOff', { host: runningHost, confirmName: typedName })
+          }}
         >
-          <p id="force-off-title">
-            <strong>{t('vm.forceOffTitle', { name: vm.name, host: runningHost })}</strong>
-          </p>
           <p>{t('vm.forceOffExplain')}</p>
-          <label>
-            {t('vm.typeName', { name: vm.name })}{' '}
-            <input
-              value={typedName}
-              onChange={(event) => setTypedName(event.target.value)}
-              data-testid="force-off-name"
-              autoFocus
-            />
-          </label>{' '}
-          <button
-            type="button"
-            className="danger"
-            disabled={typedName !== vm.name}
-            onClick={() => {
-              setConfirming(false)
-              setTypedName('')
-              void act('vm.forceOff', { host: runningHost, confirmName: typedName })
-            }}
-            data-testid="force-off-confirm"
-          >
-            {t('vm.forceOff')}
-          </button>{' '}
-          <button type="button" onClick={() => setConfirming(false)}>
-            {t('vm.cancel')}
-          </button>
-        </div>
+          <TypedName
+            label={t('vm.typeName', { name: vm.name })}
+            value={typedName}
+            onChange={setTypedName}
+            testId="force-off-name"
+            autoFocus
+          />
+        </ConfirmDialog>
       )}
 
       {lastJob && (
@@ -293,18 +281,16 @@ export function VmView({ uuid }: { uuid: string }) {
             <strong>{t('fencing.fencedTitle', { host })}</strong>
           </p>
           <p>{t('fencing.fencedExplain', { host })}</p>
-          <label>
-            {t('vm.typeName', { name: vm.name })}{' '}
-            <input
-              value={destroyName}
-              onChange={(event) => setDestroyName(event.target.value)}
-              data-testid="fenced-destroy-name"
-            />
-          </label>{' '}
+          <TypedName
+            label={t('vm.typeName', { name: vm.name })}
+            value={destroyName}
+            onChange={setDestroyName}
+            testId="fenced-destroy-name"
+          />{' '}
           <button
             type="button"
             className="danger"
-            disabled={busy || destroyName !== vm.name}
+            disabled={busy || !typedMatches(destroyName, vm.name)}
             onClick={() => {
               setDestroyName('')
               void act('vm.destroyFenced', { host, confirmName: vm.name })

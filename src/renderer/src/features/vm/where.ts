@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { useAppStore } from '../../store'
 import { useWhen } from './FenceSheet'
+import { useAppStore } from '../../store'
 
 /**
  * Where a VM runs, in one phrase for every view and sheet: "running on hv2", "last seen running on
