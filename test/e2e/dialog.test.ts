@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
@@ -15,6 +16,9 @@ import { sampleCluster, tempCore } from '../support/core'
  */
 
 const UUID = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
+/** The discard port: nothing listens there on these machines, so a connection is refused at once. */
+const CLOSED_PORT = 9
+const UUID2 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
 
 const vm: Vm = {
   uuid: UUID,
@@ -33,13 +37,39 @@ const host = (name: string, state: 'running' | 'shutoff'): HostInventory => ({
   refreshedAt: Date.now(),
   domains: [{ uuid: UUID, name: 'web1', state, autostart: false, managedSave: false }],
 })
-const inventory = { hosts: [host('hv1', 'running'), host('hv2', 'shutoff')], vms: [vm] }
+/** db1 was last seen on hv3, which cannot be reached: its view offers the fence sheet. */
+const lost: Vm = {
+  ...vm,
+  uuid: UUID2,
+  name: 'db1',
+  runningOn: [],
+  lastKnownRunningOn: ['hv3'],
+  definedOn: ['hv1', 'hv3'],
+}
+const hv3: HostInventory = {
+  host: 'hv3',
+  reachable: false,
+  unreachableSince: Date.now() - 60_000,
+  facts: {},
+  refreshedAt: Date.now(),
+  domains: [{ uuid: UUID2, name: 'db1', state: 'running', autostart: false, managedSave: false }],
+}
+const inventory = { hosts: [host('hv1', 'running'), host('hv2', 'shutoff'), hv3], vms: [vm, lost] }
+/** hv1 online, so its view offers maintenance. */
+const hostStates: HostState[] = [
+  { name: 'hv1', target: 'etalab@10.77.11.1:22', status: 'online', since: new Date().toISOString() },
+]
 
 let app: LabBrowser
 let core: Awaited<ReturnType<typeof tempCore>>
 
 beforeAll(async () => {
-  core = await tempCore(sampleCluster)
+  // Every host on a closed loopback port: whatever the sheets ask a host fails at once, and nothing
+  // reaches the lab's addresses (sampleCluster's) even when the lab is up.
+  core = await tempCore({
+    ...sampleCluster,
+    hosts: sampleCluster.hosts.map((host) => ({ ...host, address: '127.0.0.1', port: CLOSED_PORT })),
+  })
   app = await startLabBrowser(core)
 })
 
@@ -53,16 +83,21 @@ async function openApp(locale: string): Promise<{ context: BrowserContext; page:
   const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 800 } })
   await context.routeWebSocket(/\/api$/, (ws) => {
     const real = ws.connectToServer()
-    const inventoryCalls = new Set<number>()
+    const replaced = new Map<number, unknown>()
+    const answers: Record<string, unknown> = { 'inventory.get': inventory, 'hosts.list': hostStates }
     ws.onMessage((message) => {
       const parsed = JSON.parse(String(message)) as { kind: string; id?: number; method?: string }
-      if (parsed.kind === 'call' && parsed.method === 'inventory.get') inventoryCalls.add(parsed.id!)
+      if (parsed.kind === 'call' && parsed.method! in answers)
+        replaced.set(parsed.id!, answers[parsed.method!])
       real.send(message)
     })
     real.onMessage((message) => {
       const parsed = JSON.parse(String(message)) as { kind: string; id?: number; ok?: boolean }
-      if (parsed.kind === 'result' && parsed.ok && inventoryCalls.delete(parsed.id!))
-        return ws.send(JSON.stringify({ ...parsed, value: inventory }))
+      if (parsed.kind === 'result' && parsed.ok && replaced.has(parsed.id!)) {
+        const value = replaced.get(parsed.id!)
+        replaced.delete(parsed.id!)
+        return ws.send(JSON.stringify({ ...parsed, value }))
+      }
       ws.send(message)
     })
   })
@@ -184,4 +219,58 @@ describe('the shared dialog', () => {
     expect(errors).toEqual([])
     await context.close()
   })
+
+  for (const [locale, language] of [
+    ['en-US', 'en'],
+    ['fr-FR', 'fr'],
+  ] as const) {
+    it(`maintenance and fence sheets (${language}): Escape closes each, the focus returns to its button`, async () => {
+      const { context, page, errors } = await openApp(locale)
+      await page.getByTestId('tree-host-hv1').click()
+      const maintenance = page.getByTestId('open-maintenance')
+      await maintenance.click()
+      const sheet = page.getByTestId('maintenance-sheet')
+      await expect.poll(() => sheet.count()).toBe(1)
+      expect((await focused(page)).inDialog).toBe(true)
+      // No host answers: the plan's pre-checks say so (or the plan cannot be read, and the sheet says why).
+      await expect
+        .poll(
+          () =>
+            sheet.locator('[data-testid="maintenance-checks"], [data-testid="maintenance-error"]').count(),
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBe(1)
+      await page.screenshot({ path: screenshotPath(`dialog-maintenance-sheet-${language}`) })
+      await page.keyboard.press('Escape')
+      await expect.poll(() => sheet.count()).toBe(0)
+      expect(await focused(page)).toEqual({ id: 'open-maintenance', inDialog: false })
+
+      await page.getByTestId('tree-vm-db1').first().click()
+      const fence = page.getByTestId('vm-fence')
+      await fence.click()
+      const fenceSheet = page.getByTestId('fence-sheet')
+      await expect.poll(() => fenceSheet.count()).toBe(1)
+      await expect
+        .poll(() => fenceSheet.locator('[data-testid="fence-error"], [data-testid="fence-notes"]').count(), {
+          timeout: 15_000,
+        })
+        .toBe(1)
+      await page.screenshot({ path: screenshotPath(`dialog-fence-sheet-${language}`) })
+      expect((await tabThrough(page, 4)).every((step) => step.inDialog)).toBe(true)
+      await page.keyboard.press('Escape')
+      await expect.poll(() => fenceSheet.count()).toBe(0)
+      expect(await focused(page)).toEqual({ id: 'vm-fence', inDialog: false })
+      if (language === 'en') {
+        await page.getByTestId('tree-vm-web1').click()
+        await page.getByTestId('vm-migrate').click()
+        await expect.poll(() => page.getByTestId('migration-error').count(), { timeout: 15_000 }).toBe(1)
+        await page.screenshot({ path: screenshotPath('dialog-migration-sheet-en') })
+        await page.keyboard.press('Escape')
+      }
+      expect(errors).toEqual([])
+      await context.close()
+    })
+  }
 })
