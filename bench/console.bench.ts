@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { typedCall } from '../src/main/core/core'
+import { typedCall } from '../test/support/in-process-core'
 import { attachStream, streamOnLoopback } from '../test/support/core-stream'
 import { labGuest, requireLab, sshArgs, virsh, waitFor } from '../test/lab/support/lab'
 import { RfbTiming } from './rfb-timing'

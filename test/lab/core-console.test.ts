@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { typedCall } from '../../src/main/core/core'
+import { typedCall } from '../support/in-process-core'
 import { ApiError } from '../../src/shared/errors'
 import { attachStream, streamOnLoopback } from '../support/core-stream'
 import { labCore, type LabCore } from '../support/lab-core'

@@ -8,7 +8,7 @@
  * in a name is ever run: no /tmp/pwn appears on any host. Everything is removed in afterAll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { typedCall } from '../../src/main/core/core'
+import { typedCall } from '../support/in-process-core'
 import { parseDomstats } from '../../src/main/core/inventory/virsh-parse'
 import type { MaintenancePlan } from '../../src/shared/maintenance'
 import type { DefinitionDiff, MigrationPlan, SyncResult } from '../../src/shared/migration'

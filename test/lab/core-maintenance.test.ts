@@ -15,7 +15,8 @@
  */
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCoreWithContext, type Core } from '../../src/main/core/core'
+import type { Core } from '../../src/main/core/core'
+import { createCoreWithContext } from '../support/in-process-core'
 import type { Job } from '../../src/shared/jobs'
 import type { MaintenancePlan, MaintenanceRecord } from '../../src/shared/maintenance'
 import { labCore, type LabCore } from '../support/lab-core'

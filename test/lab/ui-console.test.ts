@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { typedCall } from '../../src/main/core/core'
+import { typedCall } from '../support/in-process-core'
 import { screenshotPath } from '../support/browser'
 import { attachStream } from '../support/core-stream'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'

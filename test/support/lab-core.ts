@@ -1,12 +1,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  createCoreWithContext,
-  type Core,
-  type CoreContext,
-  type CoreOptions,
-} from '../../src/main/core/core'
+import type { Core } from '../../src/main/core/core'
+import type { CoreContext, CoreOptions } from '../../src/main/core/context'
+import { createCoreWithContext } from './in-process-core'
 import type { MethodName } from '../../src/shared/api-names'
 import type { HostState } from '../../src/shared/hosts'
 import type { Job } from '../../src/shared/jobs'

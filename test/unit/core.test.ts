@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { typedCall } from '../../src/main/core/core'
+import { typedCall } from '../support/in-process-core'
 import { CoreSession } from '../../src/main/core/session'
 import { METHOD_NAMES, EVENT_NAMES, methods, events } from '../../src/shared/contract'
 import type { ServerMessage } from '../../src/shared/wire'

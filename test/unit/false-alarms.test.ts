@@ -10,7 +10,7 @@ import { InventoryService } from '../../src/main/core/inventory/inventory-servic
 import { lifecycleChange } from '../../src/main/core/inventory/virsh-events'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { inventoryService } from '../../src/main/core/services/inventory'
-import type { CoreContext } from '../../src/main/core/core'
+import type { CoreContext } from '../../src/main/core/context'
 import { ApiError } from '../../src/shared/errors'
 
 // Recorded from the lab (libvirt 9.0.0): labvm1 runs on hv2 and is shut off on hv1.

@@ -1,7 +1,8 @@
 import { ApiError } from '../../../shared/errors'
-import type { CoreContext } from '../core'
+import type { ConfigStore } from '../config/config-store'
 import { audit } from '../remote/audit'
 import type { RemoteRunner } from '../remote/runner'
+import type { HostPool } from '../ssh/pool'
 import { runPrivileged, type PrivilegeSettings } from './privileged'
 
 /**
@@ -9,9 +10,13 @@ import { runPrivileged, type PrivilegeSettings } from './privileged'
  * the noout flag (cluster-wide, or per CRUSH host with `osd set-group`, Luminous and later).
  */
 
-type Context = Pick<CoreContext, 'config' | 'hosts'>
+/** What choosing a Ceph host and its privileges reads: the cluster file and the hosts' states. */
+export interface CephSite {
+  readonly config: Pick<ConfigStore, 'requireConfig'>
+  readonly hosts: Pick<HostPool, 'list' | 'get'>
+}
 
-export function privilegeSettings(context: Context): PrivilegeSettings {
+export function privilegeSettings(context: CephSite): PrivilegeSettings {
   const cluster = context.config.requireConfig()
   return {
     clientId: cluster.ceph.clientId,
@@ -26,7 +31,7 @@ export function privilegeSettings(context: Context): PrivilegeSettings {
  * An online host to run Ceph commands on: the preferred one (which must then be online), else the
  * first online host other than those to avoid (e.g. the host in maintenance).
  */
-export function cephHost(context: Context, preferred?: string, avoid: readonly string[] = []): string {
+export function cephHost(context: CephSite, preferred?: string, avoid: readonly string[] = []): string {
   const states = context.hosts.list()
   if (preferred) {
     const state = context.hosts.get(preferred).current

@@ -15,7 +15,12 @@ import {
   runPrivileged,
   type PrivilegeSettings,
 } from '../ceph/privileged'
-import type { CoreContext } from '../core'
+import type { ConfigStore } from '../config/config-store'
+import type { InventoryService } from '../inventory/inventory-service'
+import type { JobManager } from '../jobs/job-manager'
+import type { Migration } from '../migration/migrate'
+import type { RemoteRunner } from '../remote/runner'
+import type { HostPool } from '../ssh/pool'
 
 /**
  * The maintenance pre-checks and capacity plan; changes nothing. Each check says what it found and
@@ -23,10 +28,15 @@ import type { CoreContext } from '../core'
  * where the OSDs are not on the hypervisors) — so a pass is never a guess.
  */
 
-export type MaintenanceContext = Pick<
-  CoreContext,
-  'config' | 'hosts' | 'runner' | 'inventory' | 'migration' | 'jobs' | 'events' | 'options' | 'vmLocks'
->
+/** What the pre-checks and the maintenance job use of the core's engines. */
+export interface MaintenanceContext {
+  readonly config: Pick<ConfigStore, 'requireConfig'>
+  readonly hosts: Pick<HostPool, 'list' | 'get'>
+  readonly runner: RemoteRunner
+  readonly inventory: Pick<InventoryService, 'snapshot' | 'refreshHost' | 'vm'>
+  readonly migration: Pick<Migration, 'plan' | 'migrate'>
+  readonly jobs: Pick<JobManager, 'start' | 'cancel'>
+}
 
 const MiB = 1024
 const mib = (kib: number) => `${Math.round(kib / MiB)} MiB`

@@ -1,7 +1,7 @@
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
 import { readCephStatus } from '../ceph/health'
 import { privilegeOf } from '../ceph/privileged'
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 /**
  * The Ceph panel: the cluster's state read on an online host with the configured client, and the

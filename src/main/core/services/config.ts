@@ -1,4 +1,4 @@
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 export const configService: Service<'config.get' | 'config.reload' | 'config.save'> = ({
   config,

@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { migrationFollowUps } from '../migration/follow-ups'
 import { applyVmSettings } from '../vm/settings'
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 /**
  * Consoles (VNC, serial, host shell) and what the consoles' network helper needs: the VM's settings

@@ -1,4 +1,4 @@
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 /** Definition drift across hosts (read-only) and its sync, as a job reporting each host. */
 export const definitionsService: Service<'vm.definitionDiff' | 'vm.syncDefinition'> = ({

@@ -1,11 +1,9 @@
-import type { Service } from '../core'
-import { setStopErrorPolicy } from '../definitions/error-policy'
-import { audit } from '../remote/audit'
+import type { Service } from '../context'
 
 /** Fencing a lost host (vm/fencing.ts): the plan, the fence-then-start job, the fenced copy's end. */
 export const fencingService: Service<
   'vm.fencePlan' | 'vm.fenceStart' | 'vm.destroyFenced' | 'fencing.list' | 'vm.setErrorPolicy'
-> = ({ jobs, fencing, vmName, runner, inventory, vmLocks, definitions, config }) => ({
+> = ({ jobs, fencing, vmName, errorPolicy }) => ({
   'vm.fencePlan': ({ uuid, lostHost }) => fencing.plan(uuid, lostHost),
   'vm.fenceStart': async (params) =>
     jobs.start({
@@ -27,19 +25,6 @@ export const fencingService: Service<
       kind: 'vm.setErrorPolicy',
       title: `Pause ${vmName(uuid)} on disk write errors`,
       target: { vm: uuid },
-      run: (context) =>
-        setStopErrorPolicy(
-          {
-            runner,
-            inventory,
-            vmLocks,
-            hostNames: () =>
-              config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : [],
-            audit: (host, action, vm) => audit(runner, host, { action, vm }),
-          },
-          definitions,
-          uuid,
-          context,
-        ),
+      run: (context) => errorPolicy.setStop(uuid, context),
     }).job,
 })

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import type { Service } from '../core'
+import type { Service } from '../context'
 import { readHostStats } from '../hosts/host-stats'
 
 /** The hypervisors' connections and doctor, as the UI sees them. */

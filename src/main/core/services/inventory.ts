@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 export const inventoryService: Service<'inventory.get' | 'inventory.refresh'> = ({ inventory, config }) => ({
   'inventory.get': async () => inventory.snapshot(),

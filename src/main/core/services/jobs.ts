@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 export const jobsService: Service<'jobs.list' | 'jobs.get' | 'jobs.cancel'> = ({ jobs }) => ({
   'jobs.list': async () => jobs.list(),

@@ -1,4 +1,4 @@
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 /**
  * Live migration: the plan (pre-checks and follow-ups, nothing changed) and the migration itself as

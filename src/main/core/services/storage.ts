@@ -1,6 +1,4 @@
-import type { Service } from '../core'
-import { StorageOps } from '../storage/operations'
-import { audit } from '../remote/audit'
+import type { Service } from '../context'
 
 /**
  * The storage view and image/snapshot operations (see storage/operations.ts). Quick changes answer
@@ -16,17 +14,7 @@ export const storageService: Service<
   | 'storage.snapshotCreate'
   | 'storage.snapshotDelete'
   | 'storage.snapshotRollback'
-> = ({ runner, inventory, vmLocks, hosts, config, jobs }) => {
-  const ops = new StorageOps({
-    runner,
-    inventory,
-    vmLocks,
-    hostStates: () => hosts.list(),
-    hostNames: () => (config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []),
-    pools: () => config.requireConfig().pools,
-    ceph: () => config.requireConfig().ceph,
-    audit: (host, action) => audit(runner, host, { action }),
-  })
+> = ({ storage: ops, jobs }) => {
   const spec = (pool: string, image: string) => `${pool}/${image}`
   return {
     'storage.list': async ({ pool }) => ops.list(pool),

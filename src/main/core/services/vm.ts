@@ -1,6 +1,6 @@
 import { ApiError } from '../../../shared/errors'
 import { parseDomstats } from '../inventory/virsh-parse'
-import type { Service } from '../core'
+import type { Service } from '../context'
 
 /** VM lifecycle: each operation is a job; the call returns it at once and `jobs.update` follows it. */
 export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm.reboot' | 'vm.stats'> = ({

@@ -1,0 +1,256 @@
+import type { ConfigState } from '../../shared/contract'
+import type { DoctorReport } from '../../shared/hosts'
+import type { MaintenanceRecord } from '../../shared/maintenance'
+import { Blocklist } from './ceph/blocklist'
+import { Rbd } from './ceph/rbd'
+import { ConfigStore } from './config/config-store'
+import { ByteStreams } from './console/byte-streams'
+import { Consoles } from './console/consoles'
+import type { CoreContext, CoreOptions } from './context'
+import { setStopErrorPolicy } from './definitions/error-policy'
+import { Definitions } from './definitions/sync'
+import { runDoctor } from './doctor/doctor'
+import { CoreEvents } from './events'
+import { HostErrorLog } from './hosts/host-errors'
+import { InventoryService } from './inventory/inventory-service'
+import { JobManager, type JobContext } from './jobs/job-manager'
+import { KeyedMutex } from './jobs/keyed-mutex'
+import { Maintenance } from './maintenance/maintenance'
+import { MaintenanceStore } from './maintenance/store'
+import { Migration } from './migration/migrate'
+import { audit } from './remote/audit'
+import { SshRunner } from './remote/runner'
+import { HostPool } from './ssh/pool'
+import { StorageOps } from './storage/operations'
+import { UpdateChecker } from './updates/update-check'
+import { FenceStore } from './vm/fence-store'
+import { Fencing } from './vm/fencing'
+import { Lifecycle } from './vm/lifecycle'
+import { WatcherRecorder } from './vm/watcher-recorder'
+
+/**
+ * The core's one composition root: every engine is built here, once, from the options and each
+ * other, and handed to the services as the context (context.ts). Engines take the narrow
+ * dependencies they declare; only this file knows how they fit together.
+ */
+
+export interface WiredCore {
+  context: CoreContext
+  /** Stops following the cluster file, closes every stream, the inventory and the connections. */
+  close(): Promise<void>
+}
+
+/** Builds the engines, then starts them: the pool follows the cluster file, the inventory polls. */
+export async function wireCore(options: CoreOptions): Promise<WiredCore> {
+  const events = new CoreEvents()
+  const config = new ConfigStore({
+    path: options.configPath,
+    ...(options.sshConfigPath ? { sshConfigPath: options.sshConfigPath } : {}),
+    ...(options.home ? { home: options.home } : {}),
+  })
+  await config.load()
+  // The doctor runs at every (re)connection (its failure is already in the host's state); then the
+  // inventory reads the host, choosing its path from the doctor's findings.
+  const remote = wireRemote(
+    options,
+    events,
+    config,
+    (host) =>
+      void remote.doctor
+        .check(host)
+        .catch(() => undefined)
+        .finally(() => vms.inventory.hostOnline(host)),
+  )
+  const vms = wireVms(options, events, config, remote)
+  const { hosts, hostErrors, runner, doctor } = remote
+  const context: CoreContext = {
+    options,
+    events,
+    config,
+    hosts,
+    hostErrors,
+    runner,
+    doctor,
+    ...vms,
+    storage: new StorageOps({
+      runner,
+      inventory: vms.inventory,
+      vmLocks: vms.vmLocks,
+      hostStates: () => hosts.list(),
+      hostNames: remote.hostNames,
+      pools: () => config.requireConfig().pools,
+      ceph: () => config.requireConfig().ceph,
+      audit: (host, action) => audit(runner, host, { action }),
+    }),
+    maintenance: new Maintenance(
+      {
+        config,
+        hosts,
+        runner,
+        inventory: vms.inventory,
+        migration: vms.migration,
+        jobs: vms.jobs,
+        emit: (record: MaintenanceRecord | null) => events.emit('maintenance.changed', { record }),
+      },
+      MaintenanceStore.besideConfig(options.configPath),
+      options.maintenance ?? {},
+    ),
+    updates: new UpdateChecker({
+      currentVersion: options.version,
+      ...(options.updateFeedUrl ? { feedUrl: options.updateFeedUrl } : {}),
+    }),
+  }
+
+  // The pool follows the cluster file: on load and on every change.
+  const applyConfig = (state: ConfigState) =>
+    hosts.configure(
+      {
+        hosts: state.status === 'ok' ? state.hosts : [],
+        ...(state.config?.ssh.knownHostsFile ? { knownHostsFile: state.config.ssh.knownHostsFile } : {}),
+      },
+      options.autoConnect ?? true,
+    )
+  await applyConfig(config.current)
+  vms.inventory.start()
+  const stopFollowingConfig = events.on('config.changed', (state) => {
+    void applyConfig(state)
+    vms.inventory.followHosts()
+  })
+  return {
+    context,
+    async close() {
+      stopFollowingConfig()
+      vms.streams.closeAll('the app is closing')
+      vms.inventory.stop()
+      await hosts.close()
+    },
+  }
+}
+
+/** The connections to the hosts and what runs over them: the pool, the runner, the doctor. */
+function wireRemote(
+  options: CoreOptions,
+  events: CoreEvents,
+  config: ConfigStore,
+  onOnline: (host: string) => void,
+) {
+  const hosts: HostPool = new HostPool({
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.globalKnownHostsFiles ? { globalKnownHostsFiles: options.globalKnownHostsFiles } : {}),
+    ...(options.connection ? { connection: options.connection } : {}),
+    onState: (state) => events.emit('hosts.state', state),
+    onHostKeyPrompt: (prompt) => events.emit('hosts.hostKeyPrompt', prompt),
+    onPassphrasePrompt: (prompt) => events.emit('hosts.passphrasePrompt', prompt),
+    onOnline,
+  })
+  const hostErrors = new HostErrorLog((entry) => events.emit('hosts.error', entry))
+  const cephClient = () => {
+    const ceph = config.requireConfig().ceph
+    return { clientId: ceph.clientId, monitorTimeoutSeconds: ceph.monitorTimeoutSeconds }
+  }
+  const runner = new SshRunner(hosts, cephClient, (error) => hostErrors.record(error))
+  const doctor = {
+    async check(host: string): Promise<DoctorReport> {
+      const connection = hosts.get(host)
+      const cluster = config.requireConfig()
+      const report = await runDoctor(runner, connection, {
+        user: connection.host.user,
+        cephClientId: cluster.ceph.clientId,
+        pools: cluster.pools,
+      })
+      connection.setDoctor(report)
+      return report
+    },
+  }
+  const hostNames = (): string[] =>
+    config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []
+  return { hosts, hostErrors, runner, doctor, hostNames, cephClient }
+}
+
+/** The inventory, the jobs and every engine that works on VMs, with one lock per VM shared by all. */
+function wireVms(
+  options: CoreOptions,
+  events: CoreEvents,
+  config: ConfigStore,
+  { hosts, runner, hostNames, cephClient }: ReturnType<typeof wireRemote>,
+) {
+  const fenceStore = FenceStore.besideConfig(options.configPath)
+  const inventory = new InventoryService({
+    runner,
+    events,
+    hostNames,
+    isFenced: (host, uuid) => fencing.isFenced(host, uuid),
+    // Until the doctor has answered, assume a libvirt recent enough for domstats (1.2.8, 2014).
+    hasDomstats: (host) =>
+      hosts.list().find((state) => state.name === host)?.doctor?.capabilities.hasDomstats ?? true,
+    ...(options.inventoryPollMs ? { pollIntervalMs: options.inventoryPollMs } : {}),
+  })
+  const jobs = new JobManager((job) => events.emit('jobs.update', job))
+  // What every VM operation needs; one lock per VM shared by all of them.
+  const vmDeps = {
+    runner,
+    inventory,
+    vmLocks: new KeyedMutex(),
+    hostNames,
+    audit: (host: string, action: string, vm: string) => audit(runner, host, { action, vm }),
+  }
+  const recorder = new WatcherRecorder(runner, fenceStore, cephClient)
+  const rbd = new Rbd(runner)
+  const lifecycle: Lifecycle = new Lifecycle({
+    ...vmDeps,
+    rbd,
+    isFenced: (host, uuid) => fencing.isFenced(host, uuid),
+    started: (host, domain) => recorder.record(host, [domain]),
+  })
+  const blocklist = new Blocklist(runner, (host) => {
+    const cluster = config.requireConfig()
+    return {
+      ...cephClient(),
+      fenceClientId: cluster.ceph.fenceClientId,
+      privilegedSudo: cluster.ceph.privilegedSudo,
+      user: hosts.get(host).host.user,
+      cephVersion: hosts.list().find((state) => state.name === host)?.doctor?.versions.ceph ?? undefined,
+    }
+  })
+  const fencing: Fencing = new Fencing({
+    ...vmDeps,
+    rbd,
+    blocklist,
+    store: fenceStore,
+    recorder,
+    lifecycle,
+    changed: (fences) => {
+      events.emit('fencing.changed', fences)
+      inventory.republish()
+    },
+  })
+  // Every published inventory: record newly running VMs' Ceph clients; isolate fenced copies that came back.
+  events.on('inventory.changed', ({ host }) => {
+    recorder.observe(host)
+    void fencing.onInventory(host)
+  })
+  const migration = new Migration({
+    ...vmDeps,
+    hostConfig: (name) =>
+      config.current.status === 'ok' ? config.current.hosts.find((host) => host.name === name) : undefined,
+    hostState: (name) => hosts.list().find((state) => state.name === name),
+  })
+  const definitions = new Definitions(vmDeps)
+  const vmName = (uuid: string): string => inventory.vm(uuid)?.name ?? uuid
+  const streams = new ByteStreams()
+  return {
+    inventory,
+    jobs,
+    vmLocks: vmDeps.vmLocks,
+    lifecycle,
+    fencing,
+    migration,
+    definitions,
+    errorPolicy: {
+      setStop: (uuid: string, job: JobContext) => setStopErrorPolicy(vmDeps, definitions, uuid, job),
+    },
+    vmName,
+    streams,
+    consoles: new Consoles({ hosts, runner, inventory, streams, vmName }),
+  }
+}
