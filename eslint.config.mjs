@@ -15,16 +15,6 @@ export default tseslint.config(
     },
   },
   {
-    // The core runs in plain Node and in a utility process: it must never import Electron.
-    files: ['src/main/core/**/*.ts', 'src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'The core and shared code never import electron.' }] },
-      ],
-    },
-  },
-  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
