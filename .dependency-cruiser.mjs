@@ -59,8 +59,15 @@ export default {
     forbid(
       'no-cycle',
       'No import circle, type-only imports included: a module and what it uses form layers.',
-      '^src/',
+      '^src/(?!renderer/src/store/)',
       { circular: true },
+    ),
+    forbid(
+      'store-no-runtime-cycle',
+      "The renderer's store follows zustand's slices pattern, where each slice is typed by the whole store " +
+        '(StateCreator<AppState, …>): a circle of type-only imports inside store/ is that pattern; any other is refused.',
+      '^src/renderer/src/store/',
+      { circular: true, via: { dependencyTypesNot: ['type-only'] } },
     ),
   ],
   options: {
