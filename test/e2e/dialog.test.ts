@@ -202,7 +202,7 @@ describe('the shared dialog', () => {
     expect(await sheet.locator('h1').textContent()).toBe('Migrer web1 de hv1 vers hv2')
     expect((await focused(page)).inDialog).toBe(true)
     // No host is connected: the pre-checks cannot be read, and the sheet says why.
-    await expect.poll(() => sheet.getByTestId('migration-error').count(), { timeout: 15_000 }).toBe(1)
+    await expect.poll(() => sheet.getByTestId('migration-error').count(), { timeout: 30_000 }).toBe(1)
     await page.screenshot({ path: screenshotPath('dialog-migration-sheet-fr') })
     const steps = await tabThrough(page, 6)
     expect(steps.every((step) => step.inDialog)).toBe(true)
@@ -238,7 +238,7 @@ describe('the shared dialog', () => {
           () =>
             sheet.locator('[data-testid="maintenance-checks"], [data-testid="maintenance-error"]').count(),
           {
-            timeout: 15_000,
+            timeout: 30_000,
           },
         )
         .toBe(1)
@@ -254,7 +254,7 @@ describe('the shared dialog', () => {
       await expect.poll(() => fenceSheet.count()).toBe(1)
       await expect
         .poll(() => fenceSheet.locator('[data-testid="fence-error"], [data-testid="fence-notes"]').count(), {
-          timeout: 15_000,
+          timeout: 30_000,
         })
         .toBe(1)
       await page.screenshot({ path: screenshotPath(`dialog-fence-sheet-${language}`) })
@@ -265,7 +265,7 @@ describe('the shared dialog', () => {
       if (language === 'en') {
         await page.getByTestId('tree-vm-web1').click()
         await page.getByTestId('vm-migrate').click()
-        await expect.poll(() => page.getByTestId('migration-error').count(), { timeout: 15_000 }).toBe(1)
+        await expect.poll(() => page.getByTestId('migration-error').count(), { timeout: 30_000 }).toBe(1)
         await page.screenshot({ path: screenshotPath('dialog-migration-sheet-en') })
         await page.keyboard.press('Escape')
       }
