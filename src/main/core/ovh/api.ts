@@ -1,0 +1,300 @@
+import { ApiError } from '../../../shared/errors'
+import {
+  OVH_TASK_ENDS,
+  blockContains,
+  type OvhTask,
+  type OvhTaskStatus,
+  type VirtualMacEntry,
+} from '../../../shared/ovh'
+import { OvhClient, OvhHttpError, pathOf } from './client'
+
+/**
+ * The OVH endpoints Hyperdesk uses, typed after OVH's published schema (api.ovh.com/1.0/ip.json and
+ * dedicated/server.json; the lab's double checks requests and answers against a copy of it), and the
+ * access rules a consumer key needs for exactly these — never `/*`.
+ */
+
+export const OVH_ACCESS_RULES: readonly { method: 'GET' | 'POST'; path: string }[] = [
+  { method: 'GET', path: '/ip' },
+  { method: 'GET', path: '/ip/*' },
+  { method: 'GET', path: '/dedicated/server' },
+  { method: 'GET', path: '/dedicated/server/*' },
+  { method: 'POST', path: '/dedicated/server/*/ipMove' },
+  { method: 'POST', path: '/dedicated/server/*/virtualMac' },
+  { method: 'POST', path: '/dedicated/server/*/virtualMac/*/virtualAddress' },
+]
+
+/** ip.Ip, the fields used. */
+export interface OvhIp {
+  ip: string
+  type: string
+  routedTo?: { serviceName: string | null } | null
+  description?: string | null
+  country?: string | null
+  campus?: string | null
+  regions?: string[] | null
+}
+
+export interface ConsumerKeyRequest {
+  validationUrl: string
+  consumerKey: string
+  state: string
+}
+
+export class OvhApi {
+  constructor(readonly client: OvhClient) {}
+
+  /** Every failover block of the account (GET /ip?type=failover, then each block). */
+  async failoverBlocks(signal?: AbortSignal): Promise<OvhIp[]> {
+    const blocks = await this.client.request<string[]>({
+      method: 'GET',
+      path: '/ip',
+      query: { type: 'failover' },
+      ...(signal ? { signal } : {}),
+    })
+    return Promise.all(
+      blocks.map((block) =>
+        this.client.request<OvhIp>({
+          method: 'GET',
+          path: pathOf('/ip/{ip}', { ip: block }),
+          ...(signal ? { signal } : {}),
+        }),
+      ),
+    )
+  }
+
+  servers(signal?: AbortSignal): Promise<string[]> {
+    return this.client.request<string[]>({
+      method: 'GET',
+      path: '/dedicated/server',
+      ...(signal ? { signal } : {}),
+    })
+  }
+
+  /** The virtual MACs of a server with their addresses (`moveVirtualMac` may hide them during a move). */
+  async virtualMacs(serviceName: string, signal?: AbortSignal): Promise<VirtualMacEntry[]> {
+    const opts = signal ? { signal } : {}
+    const macs = await this.client.request<string[]>({
+      method: 'GET',
+      path: pathOf('/dedicated/server/{serviceName}/virtualMac', { serviceName }),
+      ...opts,
+    })
+    return Promise.all(
+      macs.map(async (macAddress) => {
+        const [mac, addresses] = await Promise.all([
+          this.client.request<{ macAddress: string; type: string }>({
+            method: 'GET',
+            path: pathOf('/dedicated/server/{serviceName}/virtualMac/{macAddress}', {
+              serviceName,
+              macAddress,
+            }),
+            ...opts,
+          }),
+          this.client.request<string[]>({
+            method: 'GET',
+            path: pathOf('/dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress', {
+              serviceName,
+              macAddress,
+            }),
+            ...opts,
+          }),
+        ])
+        const named = await Promise.all(
+          addresses.map((ipAddress) =>
+            this.client.request<{ ipAddress: string; virtualMachineName: string }>({
+              method: 'GET',
+              path: pathOf(
+                '/dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress/{ipAddress}',
+                { serviceName, macAddress, ipAddress },
+              ),
+              ...opts,
+            }),
+          ),
+        )
+        return { server: serviceName, macAddress: mac.macAddress, type: mac.type, addresses: named }
+      }),
+    )
+  }
+
+  /**
+   * OVH's own pre-check: can this block be routed to that server? Resolves when it can; rejects with
+   * OVH's reason (an OvhHttpError) when it cannot.
+   */
+  async ipCanBeMovedTo(serviceName: string, block: string, signal?: AbortSignal): Promise<void> {
+    await this.client.request<null>({
+      method: 'GET',
+      path: pathOf('/dedicated/server/{serviceName}/ipCanBeMovedTo', { serviceName }),
+      query: { ip: block },
+      ...(signal ? { signal } : {}),
+    })
+  }
+
+  /** Routes a whole block to a server: OVH answers a task to follow. */
+  ipMove(serviceName: string, block: string, signal?: AbortSignal): Promise<OvhTask> {
+    return this.client.request<OvhTask>({
+      method: 'POST',
+      path: pathOf('/dedicated/server/{serviceName}/ipMove', { serviceName }),
+      body: { ip: block },
+      ...(signal ? { signal } : {}),
+    })
+  }
+
+  createVirtualMac(
+    serviceName: string,
+    ipAddress: string,
+    virtualMachineName: string,
+    signal?: AbortSignal,
+  ): Promise<OvhTask> {
+    return this.client.request<OvhTask>({
+      method: 'POST',
+      path: pathOf('/dedicated/server/{serviceName}/virtualMac', { serviceName }),
+      body: { ipAddress, type: 'ovh', virtualMachineName },
+      ...(signal ? { signal } : {}),
+    })
+  }
+
+  task(serviceName: string, taskId: number, signal?: AbortSignal): Promise<OvhTask> {
+    return this.client.request<OvhTask>({
+      method: 'GET',
+      path: pathOf('/dedicated/server/{serviceName}/task/{taskId}', { serviceName, taskId }),
+      ...(signal ? { signal } : {}),
+    })
+  }
+
+  /**
+   * Follows a server task until it ends (done, cancelled, customerError, ovhError), reporting each
+   * status change. Resolves with the last task when it is done; rejects with OVH's comment otherwise.
+   * An abort ("stop following") only stops watching: OVH may still carry the task out.
+   */
+  async followTask(
+    serviceName: string,
+    first: OvhTask,
+    options: { intervalMs?: number; signal?: AbortSignal; onStatus?(task: OvhTask): void } = {},
+  ): Promise<OvhTask> {
+    let task = first
+    let last: OvhTaskStatus | undefined
+    for (;;) {
+      if (task.status !== last) {
+        last = task.status
+        options.onStatus?.(task)
+      }
+      if (OVH_TASK_ENDS.includes(task.status)) break
+      await sleep(options.intervalMs ?? 5000, options.signal)
+      task = await this.task(serviceName, task.taskId, options.signal)
+    }
+    if (task.status === 'done') return task
+    throw new ApiError({
+      code: `ovh.task.${task.status}`,
+      message: `OVH's task ${task.taskId} (${task.function}) on ${serviceName} ended ${task.status}${task.comment ? `: ${task.comment}` : ''}`,
+      step: `${task.function} on ${serviceName}`,
+      hint:
+        task.status === 'customerError'
+          ? 'OVH says the request itself is wrong: read its comment.'
+          : task.status === 'ovhError'
+            ? 'OVH failed on its side: try again later or open a ticket with OVH quoting the task id.'
+            : 'The task was cancelled at OVH.',
+      details: {
+        taskId: task.taskId,
+        status: task.status,
+        ...(task.comment ? { comment: task.comment } : {}),
+      },
+    })
+  }
+
+  /** The virtual MAC a server already has for this IP, if any. */
+  async virtualMacFor(
+    serviceName: string,
+    ipAddress: string,
+    signal?: AbortSignal,
+  ): Promise<VirtualMacEntry | undefined> {
+    const macs = await this.virtualMacs(serviceName, signal)
+    return macs.find((mac) => mac.addresses.some((address) => address.ipAddress === ipAddress))
+  }
+
+  /**
+   * The runbook's "create a virtual MAC of type ovh for the failover IP" (VM creation): checks that
+   * the IP's block routes to this server, reuses the MAC it already has there, or creates one and
+   * follows OVH's task until the MAC exists.
+   */
+  async ensureVirtualMac(options: {
+    serviceName: string
+    ipAddress: string
+    virtualMachineName: string
+    signal?: AbortSignal
+    intervalMs?: number
+    onStatus?(task: OvhTask): void
+  }): Promise<{ macAddress: string; created: boolean; taskId?: number }> {
+    const { serviceName, ipAddress, signal } = options
+    const blocks = await this.failoverBlocks(signal)
+    const block = blocks.find((candidate) => blockContains(candidate.ip, ipAddress))
+    if (!block)
+      throw new ApiError({
+        code: 'ovh.ip.unknown',
+        message: `${ipAddress} is in no failover block of this OVH account`,
+        hint: 'Check the address, or the OVH account in ovh.conf.',
+      })
+    const routed = block.routedTo?.serviceName ?? null
+    if (routed !== serviceName)
+      throw new ApiError({
+        code: 'ovh.ip.elsewhere',
+        message: `${ipAddress}'s block ${block.ip} routes to ${routed ?? 'no server'}, not ${serviceName}: a virtual MAC is created on the server the IP routes to`,
+        hint: `Move the block to ${serviceName} first, or create the VM on the host whose server has it.`,
+        details: { block: block.ip, routedTo: routed },
+      })
+    const existing = await this.virtualMacFor(serviceName, ipAddress, signal)
+    if (existing) return { macAddress: existing.macAddress, created: false }
+    const task = await this.createVirtualMac(serviceName, ipAddress, options.virtualMachineName, signal)
+    await this.followTask(serviceName, task, {
+      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+      ...(signal ? { signal } : {}),
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    })
+    const made = await this.virtualMacFor(serviceName, ipAddress, signal)
+    if (!made)
+      throw new ApiError({
+        code: 'ovh.vmac.missing',
+        message: `OVH's task ${task.taskId} ended done but ${serviceName} lists no virtual MAC for ${ipAddress}`,
+        hint: 'Look at the server’s virtual MACs in the OVH manager.',
+      })
+    return { macAddress: made.macAddress, created: true, taskId: task.taskId }
+  }
+
+  /**
+   * Step one of the guided consumer key: OVH answers a validation URL the admin opens to approve a
+   * key limited to OVH_ACCESS_RULES (not signed: only the application key).
+   */
+  requestConsumerKey(signal?: AbortSignal): Promise<ConsumerKeyRequest> {
+    return this.client.request<ConsumerKeyRequest>({
+      method: 'POST',
+      path: '/auth/credential',
+      body: { accessRules: OVH_ACCESS_RULES },
+      noAuth: true,
+      ...(signal ? { signal } : {}),
+    })
+  }
+}
+
+export { OvhHttpError }
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(stopped())
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(stopped())
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+function stopped(): ApiError {
+  return new ApiError({
+    code: 'ovh.task.unfollowed',
+    message: 'Stopped following OVH’s task: OVH may still carry it out.',
+    hint: 'Look at the IP in the failover IP view (or the OVH manager) before acting again.',
+  })
+}

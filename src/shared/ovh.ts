@@ -1,0 +1,211 @@
+import { z } from 'zod'
+import { IPV4_PATTERN } from './validators'
+
+/**
+ * OVH failover IPs as the app sees them: OVH's task states, IPv4 blocks (OVH moves whole blocks: one
+ * address of a /29 moves its neighbours), and the badge rules of the failover IP view — what OVH or
+ * the hosts' firewall will break. Pure: used by the core and the window alike.
+ */
+
+/** dedicated.TaskStatusEnum / ip.TaskStatusEnum in OVH's schema. */
+export const OVH_TASK_STATUSES = [
+  'init',
+  'todo',
+  'doing',
+  'done',
+  'cancelled',
+  'customerError',
+  'ovhError',
+] as const
+export type OvhTaskStatus = (typeof OVH_TASK_STATUSES)[number]
+export const OVH_TASK_ENDS: readonly OvhTaskStatus[] = ['done', 'cancelled', 'customerError', 'ovhError']
+
+/** dedicated.server.Task, the fields used. */
+export interface OvhTask {
+  taskId: number
+  function: string
+  status: OvhTaskStatus
+  comment?: string | null
+  startDate?: string
+  doneDate?: string | null
+  lastUpdate?: string | null
+}
+
+export interface VirtualMacEntry {
+  server: string
+  macAddress: string
+  type: string
+  addresses: { ipAddress: string; virtualMachineName: string }[]
+}
+
+function ipToNumber(ip: string): number {
+  return ip.split('.').reduce((value, part) => value * 256 + Number(part), 0)
+}
+function numberToIp(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.')
+}
+
+/** "1.2.3.8/29" or "1.2.3.4" (a /32) → its first address and prefix; undefined when not IPv4. */
+export function parseBlock(block: string): { base: number; prefix: number } | undefined {
+  const [address, prefixText] = block.split('/')
+  if (!address || !IPV4_PATTERN.test(address)) return undefined
+  const prefix = prefixText === undefined ? 32 : Number(prefixText)
+  if (
+    !Number.isInteger(prefix) ||
+    prefix < 0 ||
+    prefix > 32 ||
+    (prefixText !== undefined && !/^\d+$/.test(prefixText))
+  )
+    return undefined
+  const size = 2 ** (32 - prefix)
+  return { base: Math.floor(ipToNumber(address) / size) * size, prefix }
+}
+
+export function blockContains(block: string, ip: string): boolean {
+  const parsed = parseBlock(block)
+  if (!parsed || !IPV4_PATTERN.test(ip)) return false
+  const value = ipToNumber(ip)
+  return value >= parsed.base && value < parsed.base + 2 ** (32 - parsed.prefix)
+}
+
+/** Every address of a block (IPv4 blocks up to /24; larger ones are not failover blocks). */
+export function blockAddresses(block: string): string[] {
+  const parsed = parseBlock(block)
+  if (!parsed || parsed.prefix < 24) return []
+  return Array.from({ length: 2 ** (32 - parsed.prefix) }, (_, index) => numberToIp(parsed.base + index))
+}
+
+// ------------------------------------------------------------------ the view and its badges
+
+export const FAILOVER_BADGES = [
+  'routedElsewhere',
+  'claimedTwice',
+  'macMismatch',
+  'noVirtualMac',
+  'firewallMissing',
+  'duplicateMac',
+  'unmappedServer',
+] as const
+export type FailoverBadgeCode = (typeof FAILOVER_BADGES)[number]
+
+export const FailoverBadgeSchema = z.object({
+  code: z.enum(FAILOVER_BADGES),
+  /** The address the badge is about (blocks badges: the block). */
+  ip: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+})
+export type FailoverBadge = z.infer<typeof FailoverBadgeSchema>
+
+/** English sentences of the badges (the window renders them from i18n by code and params). */
+export const FAILOVER_BADGE_TEXTS: Record<FailoverBadgeCode, string> = {
+  routedElsewhere:
+    '{{vm}} runs on {{host}} but {{ip}} routes to {{server}}: move the block to {{hostServer}} or OVH drops its traffic.',
+  claimedTwice: '{{ip}} is claimed by {{vms}}: two VMs with one address cut each other off.',
+  macMismatch:
+    "{{ip}}'s virtual MAC is {{mac}} but {{vm}}'s NIC has {{nicMacs}}: OVH drops frames from any other MAC.",
+  noVirtualMac: '{{ip}} has no virtual MAC on {{server}}: create one (type ovh) before the VM uses it.',
+  firewallMissing: "{{ip}} is missing from {{hosts}}'s firewall (IPS_FAILOVER): the VM is unreachable there.",
+  duplicateMac: '{{detail}}: OVH refuses to move the block {{ip}} while it has duplicate virtual MACs.',
+  unmappedServer: '{{ip}} routes to {{server}}, which no host of the cluster file maps to (ovhServiceName).',
+}
+
+export interface BadgeInput {
+  blocks: readonly { block: string; routedTo: string | null }[]
+  /** The cluster's hosts and the OVH server each maps to. */
+  hosts: readonly { name: string; serviceName?: string }[]
+  /** VMs with their failover IP setting, where they run, and their NICs' MACs. */
+  vms: readonly { name: string; failoverIp?: string; runningOn?: string; macs: readonly string[] }[]
+  virtualMacs: readonly VirtualMacEntry[]
+  /** Each host's IPS_FAILOVER; a host whose firewall could not be read is absent. */
+  firewall: Readonly<Record<string, readonly string[]>>
+}
+
+/** The badges of the failover IP view, block by block (see FAILOVER_BADGE_TEXTS). */
+export function failoverBadges(input: BadgeInput): FailoverBadge[] {
+  const badges: FailoverBadge[] = []
+  const serverOf = new Map(input.hosts.filter((h) => h.serviceName).map((h) => [h.name, h.serviceName!]))
+  const mapped = new Set(serverOf.values())
+  const norm = (mac: string): string => mac.toLowerCase()
+  for (const { block, routedTo } of input.blocks) {
+    if (routedTo && !mapped.has(routedTo))
+      badges.push({ code: 'unmappedServer', ip: block, params: { server: routedTo } })
+    // duplicate virtual MACs touching this block: one address under two MACs, or one MAC on two servers
+    const entries = input.virtualMacs.filter((mac) =>
+      mac.addresses.some((a) => blockContains(block, a.ipAddress)),
+    )
+    const byAddress = new Map<string, string[]>()
+    for (const entry of entries)
+      for (const address of entry.addresses)
+        if (blockContains(block, address.ipAddress))
+          byAddress.set(address.ipAddress, [
+            ...(byAddress.get(address.ipAddress) ?? []),
+            `${entry.macAddress}@${entry.server}`,
+          ])
+    for (const [address, owners] of byAddress)
+      if (owners.length > 1)
+        badges.push({
+          code: 'duplicateMac',
+          ip: block,
+          params: { detail: `${address} has ${owners.join(', ')}` },
+        })
+    const servers = new Map<string, Set<string>>()
+    for (const entry of entries)
+      servers.set(
+        norm(entry.macAddress),
+        (servers.get(norm(entry.macAddress)) ?? new Set()).add(entry.server),
+      )
+    for (const [mac, on] of servers)
+      if (on.size > 1)
+        badges.push({
+          code: 'duplicateMac',
+          ip: block,
+          params: { detail: `${mac} exists on ${[...on].sort().join(', ')}` },
+        })
+
+    for (const ip of blockAddresses(block)) {
+      const claimants = input.vms.filter((vm) => vm.failoverIp === ip)
+      if (claimants.length === 0) continue
+      if (claimants.length > 1)
+        badges.push({
+          code: 'claimedTwice',
+          ip,
+          params: {
+            vms: claimants
+              .map((vm) => vm.name)
+              .sort()
+              .join(', '),
+          },
+        })
+      for (const vm of claimants) {
+        if (vm.runningOn) {
+          const hostServer = serverOf.get(vm.runningOn)
+          if (hostServer && routedTo !== hostServer)
+            badges.push({
+              code: 'routedElsewhere',
+              ip,
+              params: { vm: vm.name, host: vm.runningOn, server: routedTo ?? '—', hostServer },
+            })
+        }
+        if (routedTo) {
+          const vmac = input.virtualMacs.find(
+            (mac) => mac.server === routedTo && mac.addresses.some((address) => address.ipAddress === ip),
+          )
+          if (!vmac) badges.push({ code: 'noVirtualMac', ip, params: { server: routedTo } })
+          else if (!vm.macs.some((mac) => norm(mac) === norm(vmac.macAddress)))
+            badges.push({
+              code: 'macMismatch',
+              ip,
+              params: { vm: vm.name, mac: vmac.macAddress, nicMacs: vm.macs.join(', ') || '—' },
+            })
+        }
+      }
+      const missing = Object.entries(input.firewall)
+        .filter(([, ips]) => !ips.includes(ip))
+        .map(([host]) => host)
+        .sort()
+      if (missing.length > 0)
+        badges.push({ code: 'firewallMissing', ip, params: { hosts: missing.join(', ') } })
+    }
+  }
+  return badges.map((badge) => ({ ...badge, params: { ip: badge.ip, ...badge.params } }))
+}
