@@ -60,6 +60,8 @@ export const METHOD_NAMES = [
   'maintenance.resume',
   'maintenance.abort',
   'maintenance.confirmReboot',
+  'firewall.state',
+  'firewall.change',
 ] as const
 export const EVENT_NAMES = [
   'app.updateStatus',

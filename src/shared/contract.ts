@@ -13,6 +13,7 @@ import {
   MigrationPlanSchema,
 } from './migration'
 import { UpdateStatusSchema } from './updates'
+import { FirewallChangeParamsSchema, FirewallStateSchema } from './firewall'
 import {
   CoreIdSchema,
   FingerprintSchema,
@@ -181,6 +182,13 @@ export const methods = {
   'fencing.list': method(noParams, z.array(FenceRecordSchema)),
   /** Job: error_policy='stop' on the VM's RBD disks, on the reference host then synced to every host. */
   'vm.setErrorPolicy': method(z.object({ uuid: UuidSchema }).strict(), JobSchema),
+  /** Every host's IPS_FAILOVER (through the helper) and the drift between hosts. */
+  'firewall.state': method(noParams, FirewallStateSchema),
+  /**
+   * Job: adds or removes one IPv4 address in IPS_FAILOVER on every host, one after the other, each
+   * confirmed over a new SSH connection or restored by the helper's dead-man; stops at the first failure.
+   */
+  'firewall.change': method(FirewallChangeParamsSchema, JobSchema),
   /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
   'vm.shutdown': method(
     vmOnHost.extend({ timeoutSeconds: z.number().int().min(1).max(3600).optional() }).strict(),

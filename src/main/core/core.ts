@@ -10,6 +10,7 @@ import { configService } from './services/config'
 import { consoleService } from './services/console'
 import { definitionsService } from './services/definitions'
 import { fencingService } from './services/fencing'
+import { firewallService } from './services/firewall'
 import { hostsService } from './services/hosts'
 import { inventoryService } from './services/inventory'
 import { jobsService } from './services/jobs'
@@ -56,6 +57,7 @@ export function coreOf({ context, close }: WiredCore): Core {
     ...storageService(context),
     ...cephService(context),
     ...maintenanceService(context),
+    ...firewallService(context),
   }
 
   return {

@@ -100,6 +100,9 @@ export class HostConnection {
   get knownHostsFiles(): readonly string[] {
     return this.options.knownHostsFiles
   }
+  get globalKnownHostsFiles(): readonly string[] {
+    return this.options.globalKnownHostsFiles
+  }
   get current(): HostState {
     return this.state
   }

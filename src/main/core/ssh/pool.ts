@@ -126,6 +126,27 @@ export class HostPool {
     return connection
   }
 
+  /**
+   * A NEW connection to a configured host, with the same target, trust and keys as its pooled one but
+   * none of its state: it connects once (no retry) when asked and reports to no one. Proves that new
+   * SSH connections work, which the pooled, established one cannot (firewall changes). Close it after use.
+   */
+  separate(name: string, readyTimeoutMs: number): HostConnection {
+    const pooled = this.get(name)
+    return new HostConnection({
+      ...this.options.connection,
+      readyTimeoutMs,
+      backoffMs: [24 * 3600 * 1000],
+      host: pooled.host,
+      knownHostsFiles: pooled.knownHostsFiles,
+      globalKnownHostsFiles: pooled.globalKnownHostsFiles,
+      keys: this.keys,
+      onState: () => undefined,
+      onHostKeyPrompt: () => undefined,
+      onPassphrasePrompt: () => undefined,
+    })
+  }
+
   /** Checks every connection now (after a resume from sleep or a network change). */
   probeAll(): void {
     for (const connection of this.connections.values()) connection.probe()

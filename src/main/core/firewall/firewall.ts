@@ -1,0 +1,285 @@
+import net from 'node:net'
+import { ApiError } from '../../../shared/errors'
+import {
+  FIREWALL_HELPER,
+  FIREWALL_TEXTS,
+  firewallDrift,
+  type FirewallChangeParams,
+  type FirewallChangeResult,
+  type FirewallHostOutcome,
+  type FirewallState,
+  type FirewallText,
+  type HostFirewall,
+} from '../../../shared/firewall'
+import { fillPlaceholders } from '../../../shared/placeholders'
+import type { JobContext } from '../jobs/job-manager'
+import type { RemoteRunner } from '../remote/runner'
+
+/**
+ * The hosts' firewall (IPS_FAILOVER in /etc/etalab.conf, then packetfilter) as one cluster setting.
+ * Everything goes through the root helper `hyperdesk-ips-failover` (resources/host-helpers), run with
+ * `sudo -n`: it accepts only IPv4 addresses, checks the new file, keeps the previous one, restarts
+ * packetfilter and arms a dead-man restore detached from the SSH session (setsid). A change is then
+ * confirmed only when a NEW SSH connection works (an established one survives a broken ruleset) and
+ * every failover IP that answered before still answers; otherwise the app does not confirm, waits for
+ * the dead-man restore and checks it over a new connection. Hosts are changed one after the other and
+ * the job stops at the first failure: that host is named, the next ones are not touched.
+ */
+
+export interface FirewallDeps {
+  runner: RemoteRunner
+  /** The cluster file's hosts, in order. */
+  hostNames(): string[]
+  /** Runs argv on the host over a NEW SSH connection (not the pool's), closing it afterwards. */
+  freshRun(
+    host: string,
+    argv: readonly string[],
+    timeoutMs: number,
+  ): Promise<{ stdout: string; exitCode: number }>
+  /** Does this address answer now (within timeoutMs)? */
+  reachable(ip: string, timeoutMs: number): Promise<boolean>
+  audit?(host: string, action: string): Promise<void>
+  /** Waits (tests shorten nothing: the dead-man's delay is real). */
+  sleep?(ms: number): Promise<void>
+}
+
+const SUDO = ['sudo', '-n', FIREWALL_HELPER] as const
+
+export function parseHelperList(stdout: string): { ips: string[]; armed: boolean } {
+  const ips: string[] = []
+  let armed = false
+  for (const line of stdout.split('\n')) {
+    const [word, value] = line.trim().split(/\s+/)
+    if (word === 'ip' && value) ips.push(value)
+    else if (word === 'armed') armed = true
+  }
+  return { ips, armed }
+}
+
+function helperError(host: string, stderr: string, exitCode: number, step: string): ApiError {
+  const text = stderr.trim().split('\n').pop() ?? ''
+  const missing = exitCode === 127 || /command not found|No such file/.test(text)
+  const sudo = /sudo:|password is required|not allowed/.test(text)
+  return new ApiError({
+    code: missing ? 'firewall.helper-missing' : sudo ? 'firewall.sudo-refused' : 'firewall.helper-failed',
+    host,
+    step,
+    message: `${step} on ${host} failed (exit ${exitCode}): ${text || 'no message'}`,
+    hint: missing
+      ? `Install ${FIREWALL_HELPER} on ${host} (root:root 0755, docs/hosts.md).`
+      : sudo
+        ? `Allow exactly the helper in sudoers on ${host}: "etalab ALL=(root) NOPASSWD: ${FIREWALL_HELPER}" (docs/hosts.md).`
+        : 'Read the helper’s message; /etc/etalab.conf must set IPS_FAILOVER on one line of IPv4 addresses.',
+  })
+}
+
+export class Firewall {
+  constructor(private readonly deps: FirewallDeps) {}
+
+  async readHost(host: string): Promise<HostFirewall> {
+    try {
+      const result = await this.deps.runner.run(host, [...SUDO, 'list'], {
+        allowFailure: true,
+        timeoutSeconds: 20,
+        step: 'read IPS_FAILOVER',
+      })
+      if (result.exitCode !== 0) throw helperError(host, result.stderr, result.exitCode, 'read IPS_FAILOVER')
+      return { host, ...parseHelperList(result.stdout) }
+    } catch (error) {
+      return { host, error: ApiError.from(error).toData() }
+    }
+  }
+
+  async state(): Promise<FirewallState> {
+    const hosts = await Promise.all(this.deps.hostNames().map((host) => this.readHost(host)))
+    return { hosts, ...firewallDrift(hosts) }
+  }
+
+  /** Adds or removes an address on every host (or the given ones), one host after the other. */
+  async change(params: FirewallChangeParams, context?: JobContext): Promise<FirewallChangeResult> {
+    const all = this.deps.hostNames()
+    const unknown = (params.hosts ?? []).filter((host) => !all.includes(host))
+    if (unknown.length > 0)
+      throw new ApiError({
+        code: 'host.unknown',
+        message: `No host named ${unknown.join(', ')} in the cluster file`,
+        hint: 'Check the host names in the settings.',
+      })
+    const hosts = params.hosts ? all.filter((host) => params.hosts!.includes(host)) : all
+    const seconds = params.confirmWithinSeconds ?? 45
+    const outcomes: FirewallHostOutcome[] = []
+    let failed: string | undefined
+    for (const [index, host] of hosts.entries()) {
+      if (failed) {
+        outcomes.push(outcome(host, 'notTried', 'notTried', { failed }))
+        continue
+      }
+      context?.step(`${params.action} ${params.ip} on ${host}`, index / hosts.length)
+      const result = await this.changeHost(host, params, seconds, context)
+      outcomes.push(result)
+      context?.log(fillPlaceholders(FIREWALL_TEXTS[result.text as FirewallText], result.params))
+      if (result.outcome === 'restored' || result.outcome === 'failed') failed = host
+    }
+    return { action: params.action, ip: params.ip, hosts: outcomes }
+  }
+
+  private async changeHost(
+    host: string,
+    params: FirewallChangeParams,
+    seconds: number,
+    context?: JobContext,
+  ): Promise<FirewallHostOutcome> {
+    const { action, ip } = params
+    const before = await this.readHost(host)
+    if (!before.ips)
+      return outcome(host, 'failed', 'failed', {
+        reason: fillPlaceholders(FIREWALL_TEXTS.reasonHelper, { error: before.error?.message ?? '' }),
+      })
+    // what must still answer afterwards: the listed addresses that answer now (not the one removed)
+    const candidates = before.ips.filter((listed) => !(action === 'remove' && listed === ip))
+    const answering = (
+      await Promise.all(candidates.map(async (c) => ((await this.deps.reachable(c, 3000)) ? c : undefined)))
+    ).filter((c): c is string => c !== undefined)
+    context?.log(
+      `${host}: ${answering.length} failover IP(s) answer before the change (${answering.join(' ') || 'none'})`,
+    )
+
+    const armed = await this.deps.runner.run(host, [...SUDO, action, String(seconds), ip], {
+      allowFailure: true,
+      timeoutSeconds: 60,
+      step: `${action} ${ip} in IPS_FAILOVER`,
+    })
+    if (armed.exitCode !== 0) {
+      const error = helperError(host, armed.stderr, armed.exitCode, `${action} ${ip} in IPS_FAILOVER`)
+      return outcome(host, 'failed', 'failed', {
+        reason: fillPlaceholders(FIREWALL_TEXTS.reasonHelper, { error: error.message }),
+      })
+    }
+    if (armed.stdout.trim() === 'unchanged')
+      return outcome(host, 'unchanged', 'unchanged', {
+        action,
+        ip,
+        state: action === 'add' ? 'lists' : 'lacks',
+      })
+    const token = /^armed ([0-9a-f]{32}) /.exec(armed.stdout.trim())?.[1]
+    if (!token)
+      return outcome(host, 'failed', 'failed', {
+        reason: fillPlaceholders(FIREWALL_TEXTS.reasonHelper, {
+          error: `unexpected answer ${JSON.stringify(armed.stdout.trim())}`,
+        }),
+      })
+    const deadline = Date.now() + seconds * 1000
+    context?.log(`${host}: packetfilter restarted with the new file; dead-man restore armed for ${seconds} s`)
+
+    // 1. a NEW SSH connection must work (and see the new list)
+    let why: string | undefined
+    try {
+      const fresh = await this.deps.freshRun(host, [...SUDO, 'list'], Math.min(15_000, seconds * 500))
+      if (fresh.exitCode !== 0) throw new Error(`the helper answered exit ${fresh.exitCode}`)
+      const seen = parseHelperList(fresh.stdout).ips
+      if (seen.includes(ip) !== (action === 'add'))
+        throw new Error('the new connection does not see the change')
+    } catch (error) {
+      why = fillPlaceholders(FIREWALL_TEXTS.reasonNewSsh, { host, error: (error as Error).message })
+    }
+    // 2. what answered before still answers
+    if (!why) {
+      const lost: string[] = []
+      for (const address of answering) if (!(await this.retryReachable(address, 6000))) lost.push(address)
+      if (lost.length > 0) why = fillPlaceholders(FIREWALL_TEXTS.reasonProbe, { ips: lost.join(', ') })
+    }
+    if (!why && Date.now() < deadline - 2000) {
+      try {
+        const confirmed = await this.deps.runner.run(host, [...SUDO, 'confirm', token], {
+          allowFailure: true,
+          timeoutSeconds: 20,
+          step: 'confirm the firewall change',
+        })
+        if (confirmed.exitCode === 0) {
+          await this.deps.audit?.(host, `${action} ${ip} in IPS_FAILOVER (firewall)`).catch(() => undefined)
+          return outcome(host, 'changed', 'changed', { action, ip, probed: answering.length })
+        }
+        why = confirmed.stderr.trim() || `confirm answered exit ${confirmed.exitCode}`
+      } catch (error) {
+        why = (error as Error).message
+      }
+    }
+    why ??= `not confirmed within ${seconds} s`
+    // 3. not confirmed: the dead-man restore puts the previous file back; check it over a new connection
+    context?.step(
+      `${host}: waiting for the dead-man restore (${Math.ceil((deadline - Date.now()) / 1000)} s)`,
+    )
+    await (this.deps.sleep ?? delay)(Math.max(0, deadline - Date.now()) + 3000)
+    try {
+      const after = await this.retryFresh(host, 20_000)
+      const list = parseHelperList(after.stdout)
+      if (after.exitCode !== 0 || list.armed || list.ips.join(' ') !== before.ips.join(' '))
+        throw new Error(`IPS_FAILOVER reads ${list.ips.join(' ')}${list.armed ? ' (still armed)' : ''}`)
+    } catch (error) {
+      return outcome(host, 'failed', 'failed', {
+        reason: fillPlaceholders(FIREWALL_TEXTS.reasonNotRestored, {
+          host,
+          why,
+          seconds,
+          error: (error as Error).message,
+        }),
+      })
+    }
+    await this.deps
+      .audit?.(host, `${action} ${ip} in IPS_FAILOVER not confirmed: restored (firewall)`)
+      .catch(() => undefined)
+    return outcome(host, 'restored', 'restored', { reason: why })
+  }
+
+  private async retryReachable(ip: string, withinMs: number): Promise<boolean> {
+    const end = Date.now() + withinMs
+    for (;;) {
+      if (await this.deps.reachable(ip, 2000)) return true
+      if (Date.now() >= end) return false
+    }
+  }
+
+  private async retryFresh(host: string, withinMs: number): Promise<{ stdout: string; exitCode: number }> {
+    const end = Date.now() + withinMs
+    for (;;) {
+      try {
+        return await this.deps.freshRun(host, [...SUDO, 'list'], 8000)
+      } catch (error) {
+        if (Date.now() >= end) throw error
+        await delay(1000)
+      }
+    }
+  }
+}
+
+function outcome(
+  host: string,
+  kind: FirewallHostOutcome['outcome'],
+  text: FirewallText,
+  params: Record<string, string | number>,
+): FirewallHostOutcome {
+  return { host, outcome: kind, text, params: { host, ...params } }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * Does an address answer? A TCP connection to port 22 that is accepted or refused (RST) proves the
+ * address is reachable through every firewall on the way; a timeout or "unreachable" does not.
+ * (No ICMP: Node has no unprivileged ping, and a refused port answers as surely.)
+ */
+export function tcpReachable(ip: string, timeoutMs: number, port = 22): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: ip, port })
+    const done = (value: boolean): void => {
+      socket.destroy()
+      clearTimeout(timer)
+      resolve(value)
+    }
+    const timer = setTimeout(() => done(false), timeoutMs)
+    socket.once('connect', () => done(true))
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED'))
+  })
+}

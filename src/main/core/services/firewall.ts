@@ -1,0 +1,46 @@
+import type { Service } from '../core'
+import { ApiError } from '../../../shared/errors'
+import { FIREWALL_TEXTS, type FirewallText } from '../../../shared/firewall'
+import { fillPlaceholders } from '../../../shared/placeholders'
+import { Firewall, tcpReachable } from '../firewall/firewall'
+import { freshRun } from '../firewall/fresh-run'
+import { audit } from '../remote/audit'
+
+/** The hosts' firewall as one cluster setting (firewall/firewall.ts): read with drift, change in one job. */
+export const firewallService: Service<'firewall.state' | 'firewall.change'> = ({
+  jobs,
+  runner,
+  hosts,
+  config,
+}) => {
+  const firewall = new Firewall({
+    runner,
+    hostNames: () => (config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []),
+    freshRun: (host, argv, timeoutMs) => freshRun(hosts, host, argv, timeoutMs),
+    reachable: tcpReachable,
+    audit: (host, action) => audit(runner, host, { action }),
+  })
+  return {
+    'firewall.state': () => firewall.state(),
+    'firewall.change': async (params) =>
+      jobs.start({
+        kind: 'firewall.change',
+        title: `${params.action === 'add' ? 'Add' : 'Remove'} ${params.ip} ${params.action === 'add' ? 'to' : 'from'} every host's firewall`,
+        target: {},
+        run: async (context) => {
+          const result = await firewall.change(params, context)
+          const bad = result.hosts.find((h) => h.outcome === 'failed' || h.outcome === 'restored')
+          if (bad)
+            throw new ApiError({
+              code: `firewall.${bad.outcome}`,
+              host: bad.host,
+              step: `${params.action} ${params.ip} in IPS_FAILOVER`,
+              message: fillPlaceholders(FIREWALL_TEXTS[bad.text as FirewallText], bad.params),
+              hint: 'Fix what the message names on that host, then run the change again: hosts already changed keep it (see the drift).',
+              details: { result },
+            })
+          return result
+        },
+      }).job,
+  }
+}
