@@ -62,6 +62,8 @@ export const METHOD_NAMES = [
   'maintenance.confirmReboot',
   'firewall.state',
   'firewall.change',
+  'ovh.status',
+  'ovh.failoverView',
 ] as const
 export const EVENT_NAMES = [
   'app.updateStatus',

@@ -72,6 +72,10 @@ export const HostConfigSchema = z
       .ipv4({ message: 'must be an IPv4 address' })
       .optional()
       .describe("the guests' default gateway on this host"),
+    ovhServiceName: z
+      .hostname({ message: 'must be an OVH service name such as ns3000001.ip-1-2-3.eu' })
+      .optional()
+      .describe('the OVH dedicated server this host is (failover IPs, virtual MACs)'),
   })
   .strict()
 

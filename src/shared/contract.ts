@@ -14,6 +14,7 @@ import {
 } from './migration'
 import { UpdateStatusSchema } from './updates'
 import { FirewallChangeParamsSchema, FirewallStateSchema } from './firewall'
+import { FailoverViewSchema, OvhStatusSchema } from './ovh'
 import {
   CoreIdSchema,
   FingerprintSchema,
@@ -189,6 +190,10 @@ export const methods = {
    * confirmed over a new SSH connection or restored by the helper's dead-man; stops at the first failure.
    */
   'firewall.change': method(FirewallChangeParamsSchema, JobSchema),
+  /** Where OVH credentials come from (environment, ovh.conf) and what is wrong with them; never a secret. */
+  'ovh.status': method(noParams, OvhStatusSchema),
+  /** Every failover block of the OVH account with its server, virtual MACs, claiming VMs, firewall hosts and badges. */
+  'ovh.failoverView': method(noParams, FailoverViewSchema),
   /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
   'vm.shutdown': method(
     vmOnHost.extend({ timeoutSeconds: z.number().int().min(1).max(3600).optional() }).strict(),

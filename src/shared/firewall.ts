@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
+import { FIREWALL_TEXTS } from './firewall-texts'
+import { MessageSchema } from './messages'
 import { HostNameSchema, Ipv4Schema } from './validators'
 
 /**
@@ -46,9 +48,8 @@ export const FIREWALL_OUTCOMES = ['changed', 'unchanged', 'restored', 'failed', 
 export const FirewallHostOutcomeSchema = z.object({
   host: z.string(),
   outcome: z.enum(FIREWALL_OUTCOMES),
-  /** What happened, as a FIREWALL_TEXTS key and its params. */
-  text: z.string(),
-  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** What happened (a `firewall.*` message). */
+  message: MessageSchema,
 })
 export type FirewallHostOutcome = z.infer<typeof FirewallHostOutcomeSchema>
 export const FirewallChangeResultSchema = z.object({
@@ -58,20 +59,7 @@ export const FirewallChangeResultSchema = z.object({
 })
 export type FirewallChangeResult = z.infer<typeof FirewallChangeResultSchema>
 
-export const FIREWALL_TEXTS = {
-  changed:
-    '{{host}}: {{action}} {{ip}} done, confirmed over a new SSH connection; {{probed}} failover IP(s) still answer.',
-  unchanged: '{{host}}: IPS_FAILOVER already {{state}} {{ip}}; nothing changed.',
-  restored:
-    '{{host}}: the change was not confirmed ({{reason}}); the dead-man restore put the previous /etc/etalab.conf back and SSH answers again. The other hosts were not touched.',
-  failed: '{{host}}: {{reason}}. The other hosts were not touched.',
-  notTried: '{{host}}: not tried, because {{failed}} failed first.',
-  reasonNewSsh: 'a new SSH connection to {{host}} failed after the restart ({{error}})',
-  reasonProbe: '{{ips}} answered before the change and no longer do',
-  reasonHelper: 'the helper refused: {{error}}',
-  reasonNotRestored:
-    'the change was not confirmed ({{why}}) and {{host}} could not be reached {{seconds}} s later to check the dead-man restore ({{error}}): look at the host from its console',
-} as const
+export { FIREWALL_TEXTS }
 export type FirewallText = keyof typeof FIREWALL_TEXTS
 
 /** Drift: addresses missing from some readable host. */

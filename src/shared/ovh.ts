@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import { IPV4_PATTERN } from './validators'
+import { FAILOVER_BADGE_TEXTS } from './ovh-texts'
+
+export { FAILOVER_BADGE_TEXTS }
 
 /**
  * OVH failover IPs as the app sees them: OVH's task states, IPv4 blocks (OVH moves whole blocks: one
@@ -95,19 +98,6 @@ export const FailoverBadgeSchema = z.object({
   params: z.record(z.string(), z.union([z.string(), z.number()])),
 })
 export type FailoverBadge = z.infer<typeof FailoverBadgeSchema>
-
-/** English sentences of the badges (the window renders them from i18n by code and params). */
-export const FAILOVER_BADGE_TEXTS: Record<FailoverBadgeCode, string> = {
-  routedElsewhere:
-    '{{vm}} runs on {{host}} but {{ip}} routes to {{server}}: move the block to {{hostServer}} or OVH drops its traffic.',
-  claimedTwice: '{{ip}} is claimed by {{vms}}: two VMs with one address cut each other off.',
-  macMismatch:
-    "{{ip}}'s virtual MAC is {{mac}} but {{vm}}'s NIC has {{nicMacs}}: OVH drops frames from any other MAC.",
-  noVirtualMac: '{{ip}} has no virtual MAC on {{server}}: create one (type ovh) before the VM uses it.',
-  firewallMissing: "{{ip}} is missing from {{hosts}}'s firewall (IPS_FAILOVER): the VM is unreachable there.",
-  duplicateMac: '{{detail}}: OVH refuses to move the block {{ip}} while it has duplicate virtual MACs.',
-  unmappedServer: '{{ip}} routes to {{server}}, which no host of the cluster file maps to (ovhServiceName).',
-}
 
 export interface BadgeInput {
   blocks: readonly { block: string; routedTo: string | null }[]
@@ -209,3 +199,42 @@ export function failoverBadges(input: BadgeInput): FailoverBadge[] {
   }
   return badges.map((badge) => ({ ...badge, params: { ip: badge.ip, ...badge.params } }))
 }
+
+// ------------------------------------------------------------------ the view, on the wire
+
+export const FailoverAddressSchema = z.object({
+  ip: z.string(),
+  /** VMs whose settings claim this address. */
+  vms: z.array(z.object({ uuid: z.string(), name: z.string(), runningOn: z.array(z.string()) })),
+  virtualMacs: z.array(z.object({ server: z.string(), macAddress: z.string() })),
+  /** Hosts whose IPS_FAILOVER lists it. */
+  firewallHosts: z.array(z.string()),
+})
+export const FailoverBlockSchema = z.object({
+  block: z.string(),
+  routedTo: z.string().nullable(),
+  /** The cluster host whose ovhServiceName is routedTo. */
+  routedHost: z.string().optional(),
+  addresses: z.array(FailoverAddressSchema),
+})
+export const FailoverViewSchema = z.object({
+  endpoint: z.string(),
+  blocks: z.array(FailoverBlockSchema),
+  badges: z.array(FailoverBadgeSchema),
+  hosts: z.array(z.object({ host: z.string(), serviceName: z.string().optional() })),
+  /** Hosts whose firewall could not be read (not blamed by badges). */
+  firewallUnread: z.array(z.string()),
+})
+export type FailoverView = z.infer<typeof FailoverViewSchema>
+
+/** Where OVH credentials come from, for the window: never a secret. */
+export const OvhStatusSchema = z.object({
+  configured: z.boolean(),
+  endpoint: z.string().optional(),
+  source: z.string().optional(),
+  files: z.array(z.string()),
+  problems: z.array(z.object({ code: z.string(), message: z.string(), file: z.string().optional() })),
+  /** The access rules a consumer key for Hyperdesk needs (never /*). */
+  accessRules: z.array(z.object({ method: z.string(), path: z.string() })),
+})
+export type OvhStatus = z.infer<typeof OvhStatusSchema>

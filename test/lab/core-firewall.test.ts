@@ -57,7 +57,13 @@ describe('changing IPS_FAILOVER on every host', () => {
     const result = job.result as FirewallChangeResult
     expect(result.hosts.map((h) => [h.host, h.outcome])).toEqual(LAB_HOSTS.map((h) => [h.name, 'changed']))
     // the VMs' IPs that answered before still answer (labvm1 and labvm2 run)
-    expect(Number(result.hosts[0]!.params['probed'])).toBeGreaterThanOrEqual(2)
+    expect(result.hosts[0]!.message).toMatchObject({
+      code: 'firewall.added',
+      params: { host: 'hv1', ip: SPARE },
+    })
+    expect(result.hosts[0]!.message.params?.['probed']).toEqual(
+      expect.arrayContaining(['10.77.100.1', '10.77.100.2']),
+    )
     const s = await state()
     for (const host of LAB_HOSTS) {
       expect(listed(s, host.name)).toContain(SPARE)
@@ -74,11 +80,9 @@ describe('changing IPS_FAILOVER on every host', () => {
       { action: 'add', ip: SPARE, confirmWithinSeconds: 20 },
       60_000,
     )
-    expect((again.result as FirewallChangeResult).hosts.map((h) => h.outcome)).toEqual([
-      'unchanged',
-      'unchanged',
-      'unchanged',
-    ])
+    expect((again.result as FirewallChangeResult).hosts.map((h) => [h.outcome, h.message.code])).toEqual(
+      LAB_HOSTS.map(() => ['unchanged', 'firewall.alreadyListed']),
+    )
 
     const removed = await lab.runJob(
       'firewall.change',
@@ -136,7 +140,11 @@ describe('a ruleset that locks the admin out', () => {
       120_000,
     )
     expect(job.state).toBe('failed')
-    expect(job.error).toMatchObject({ code: 'firewall.restored', host: 'hv1' })
+    expect(job.error).toMatchObject({
+      code: 'firewall.restored',
+      host: 'hv1',
+      text: { code: 'firewall.restored' },
+    })
     expect(job.error?.message).toMatch(
       /^hv1: the change was not confirmed \(a new SSH connection to hv1 failed after the restart/,
     )

@@ -13,6 +13,7 @@ import type { JobContext, JobManager } from './jobs/job-manager'
 import type { KeyedMutex } from './jobs/keyed-mutex'
 import type { Maintenance, MaintenanceOptions } from './maintenance/maintenance'
 import type { Migration } from './migration/migrate'
+import type { ReadOptions as OvhCredentialOptions } from './ovh/credentials'
 import type { RemoteRunner } from './remote/runner'
 import type { PoolOptions, HostPool } from './ssh/pool'
 import type { StorageOps } from './storage/operations'
@@ -45,6 +46,8 @@ export interface CoreOptions {
   updateFeedUrl?: string
   /** Maintenance polling and timeouts (tests). */
   maintenance?: MaintenanceOptions
+  /** Where OVH credentials are read (default: the environment and ovh.conf as OVH's tools read them). */
+  ovhCredentials?: OvhCredentialOptions
 }
 
 /** What every service gets: shared state and the event bus. */

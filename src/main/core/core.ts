@@ -11,6 +11,7 @@ import { consoleService } from './services/console'
 import { definitionsService } from './services/definitions'
 import { fencingService } from './services/fencing'
 import { firewallService } from './services/firewall'
+import { ovhService } from './services/ovh'
 import { hostsService } from './services/hosts'
 import { inventoryService } from './services/inventory'
 import { jobsService } from './services/jobs'
@@ -58,6 +59,7 @@ export function coreOf({ context, close }: WiredCore): Core {
     ...cephService(context),
     ...maintenanceService(context),
     ...firewallService(context),
+    ...ovhService(context),
   }
 
   return {

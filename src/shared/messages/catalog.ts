@@ -1,4 +1,6 @@
 import { FENCE_TEXTS } from '../fencing'
+import { FIREWALL_TEXTS } from '../firewall-texts'
+import { FAILOVER_BADGE_TEXTS } from '../ovh-texts'
 import { FORMAT_ERROR_TEXTS } from '../format-errors'
 import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../ssh-texts'
@@ -25,4 +27,6 @@ export const MESSAGES_EN = {
   sshConfigProblems: CONFIG_PROBLEMS,
   knownHostsReasons: KNOWN_HOSTS_REASONS,
   fenceTexts: FENCE_TEXTS,
+  firewall: FIREWALL_TEXTS,
+  failoverBadges: FAILOVER_BADGE_TEXTS,
 } as const

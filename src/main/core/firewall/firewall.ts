@@ -2,16 +2,14 @@ import net from 'node:net'
 import { ApiError } from '../../../shared/errors'
 import {
   FIREWALL_HELPER,
-  FIREWALL_TEXTS,
   firewallDrift,
   type FirewallChangeParams,
   type FirewallChangeResult,
   type FirewallHostOutcome,
   type FirewallState,
-  type FirewallText,
   type HostFirewall,
 } from '../../../shared/firewall'
-import { fillPlaceholders } from '../../../shared/placeholders'
+import { englishText, msg, type Message } from '../../../shared/messages'
 import type { JobContext } from '../jobs/job-manager'
 import type { RemoteRunner } from '../remote/runner'
 
@@ -111,13 +109,13 @@ export class Firewall {
     let failed: string | undefined
     for (const [index, host] of hosts.entries()) {
       if (failed) {
-        outcomes.push(outcome(host, 'notTried', 'notTried', { failed }))
+        outcomes.push({ host, outcome: 'notTried', message: msg('firewall.notTried', { host, failed }) })
         continue
       }
       context?.step(`${params.action} ${params.ip} on ${host}`, index / hosts.length)
       const result = await this.changeHost(host, params, seconds, context)
       outcomes.push(result)
-      context?.log(fillPlaceholders(FIREWALL_TEXTS[result.text as FirewallText], result.params))
+      context?.log(englishText(result.message))
       if (result.outcome === 'restored' || result.outcome === 'failed') failed = host
     }
     return { action: params.action, ip: params.ip, hosts: outcomes }
@@ -131,10 +129,7 @@ export class Firewall {
   ): Promise<FirewallHostOutcome> {
     const { action, ip } = params
     const before = await this.readHost(host)
-    if (!before.ips)
-      return outcome(host, 'failed', 'failed', {
-        reason: fillPlaceholders(FIREWALL_TEXTS.reasonHelper, { error: before.error?.message ?? '' }),
-      })
+    if (!before.ips) return failed(host, msg('firewall.reasonHelper', { error: before.error?.message ?? '' }))
     // what must still answer afterwards: the listed addresses that answer now (not the one removed)
     const candidates = before.ips.filter((listed) => !(action === 'remove' && listed === ip))
     const answering = (
@@ -151,28 +146,25 @@ export class Firewall {
     })
     if (armed.exitCode !== 0) {
       const error = helperError(host, armed.stderr, armed.exitCode, `${action} ${ip} in IPS_FAILOVER`)
-      return outcome(host, 'failed', 'failed', {
-        reason: fillPlaceholders(FIREWALL_TEXTS.reasonHelper, { error: error.message }),
-      })
+      return failed(host, msg('firewall.reasonHelper', { error: error.message }))
     }
     if (armed.stdout.trim() === 'unchanged')
-      return outcome(host, 'unchanged', 'unchanged', {
-        action,
-        ip,
-        state: action === 'add' ? 'lists' : 'lacks',
-      })
+      return {
+        host,
+        outcome: 'unchanged',
+        message: msg(action === 'add' ? 'firewall.alreadyListed' : 'firewall.alreadyAbsent', { host, ip }),
+      }
     const token = /^armed ([0-9a-f]{32}) /.exec(armed.stdout.trim())?.[1]
     if (!token)
-      return outcome(host, 'failed', 'failed', {
-        reason: fillPlaceholders(FIREWALL_TEXTS.reasonHelper, {
-          error: `unexpected answer ${JSON.stringify(armed.stdout.trim())}`,
-        }),
-      })
+      return failed(
+        host,
+        msg('firewall.reasonHelper', { error: `unexpected answer ${JSON.stringify(armed.stdout.trim())}` }),
+      )
     const deadline = Date.now() + seconds * 1000
     context?.log(`${host}: packetfilter restarted with the new file; dead-man restore armed for ${seconds} s`)
 
     // 1. a NEW SSH connection must work (and see the new list)
-    let why: string | undefined
+    let why: Message | undefined
     try {
       const fresh = await this.deps.freshRun(host, [...SUDO, 'list'], Math.min(15_000, seconds * 500))
       if (fresh.exitCode !== 0) throw new Error(`the helper answered exit ${fresh.exitCode}`)
@@ -180,13 +172,13 @@ export class Firewall {
       if (seen.includes(ip) !== (action === 'add'))
         throw new Error('the new connection does not see the change')
     } catch (error) {
-      why = fillPlaceholders(FIREWALL_TEXTS.reasonNewSsh, { host, error: (error as Error).message })
+      why = msg('firewall.reasonNewSsh', { host, error: (error as Error).message })
     }
     // 2. what answered before still answers
     if (!why) {
       const lost: string[] = []
       for (const address of answering) if (!(await this.retryReachable(address, 6000))) lost.push(address)
-      if (lost.length > 0) why = fillPlaceholders(FIREWALL_TEXTS.reasonProbe, { ips: lost.join(', ') })
+      if (lost.length > 0) why = msg('firewall.reasonProbe', { ips: lost })
     }
     if (!why && Date.now() < deadline - 2000) {
       try {
@@ -197,14 +189,24 @@ export class Firewall {
         })
         if (confirmed.exitCode === 0) {
           await this.deps.audit?.(host, `${action} ${ip} in IPS_FAILOVER (firewall)`).catch(() => undefined)
-          return outcome(host, 'changed', 'changed', { action, ip, probed: answering.length })
+          return {
+            host,
+            outcome: 'changed',
+            message: msg(action === 'add' ? 'firewall.added' : 'firewall.removed', {
+              host,
+              ip,
+              probed: answering.length > 0 ? answering : [englishText(msg('firewall.nothingProbed'))],
+            }),
+          }
         }
-        why = confirmed.stderr.trim() || `confirm answered exit ${confirmed.exitCode}`
+        why = msg('firewall.reasonHelper', {
+          error: confirmed.stderr.trim() || `confirm answered exit ${confirmed.exitCode}`,
+        })
       } catch (error) {
-        why = (error as Error).message
+        why = msg('firewall.reasonHelper', { error: (error as Error).message })
       }
     }
-    why ??= `not confirmed within ${seconds} s`
+    why ??= msg('firewall.reasonLate', { seconds })
     // 3. not confirmed: the dead-man restore puts the previous file back; check it over a new connection
     context?.step(
       `${host}: waiting for the dead-man restore (${Math.ceil((deadline - Date.now()) / 1000)} s)`,
@@ -216,19 +218,15 @@ export class Firewall {
       if (after.exitCode !== 0 || list.armed || list.ips.join(' ') !== before.ips.join(' '))
         throw new Error(`IPS_FAILOVER reads ${list.ips.join(' ')}${list.armed ? ' (still armed)' : ''}`)
     } catch (error) {
-      return outcome(host, 'failed', 'failed', {
-        reason: fillPlaceholders(FIREWALL_TEXTS.reasonNotRestored, {
-          host,
-          why,
-          seconds,
-          error: (error as Error).message,
-        }),
-      })
+      return failed(
+        host,
+        msg('firewall.reasonNotRestored', { host, why, seconds, error: (error as Error).message }),
+      )
     }
     await this.deps
       .audit?.(host, `${action} ${ip} in IPS_FAILOVER not confirmed: restored (firewall)`)
       .catch(() => undefined)
-    return outcome(host, 'restored', 'restored', { reason: why })
+    return { host, outcome: 'restored', message: msg('firewall.restored', { host, reason: why }) }
   }
 
   private async retryReachable(ip: string, withinMs: number): Promise<boolean> {
@@ -252,13 +250,8 @@ export class Firewall {
   }
 }
 
-function outcome(
-  host: string,
-  kind: FirewallHostOutcome['outcome'],
-  text: FirewallText,
-  params: Record<string, string | number>,
-): FirewallHostOutcome {
-  return { host, outcome: kind, text, params: { host, ...params } }
+function failed(host: string, reason: Message): FirewallHostOutcome {
+  return { host, outcome: 'failed', message: msg('firewall.failed', { host, reason }) }
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,7 +1,6 @@
-import type { Service } from '../core'
+import type { Service } from '../context'
 import { ApiError } from '../../../shared/errors'
-import { FIREWALL_TEXTS, type FirewallText } from '../../../shared/firewall'
-import { fillPlaceholders } from '../../../shared/placeholders'
+import { englishText } from '../../../shared/messages'
 import { Firewall, tcpReachable } from '../firewall/firewall'
 import { freshRun } from '../firewall/fresh-run'
 import { audit } from '../remote/audit'
@@ -35,7 +34,8 @@ export const firewallService: Service<'firewall.state' | 'firewall.change'> = ({
               code: `firewall.${bad.outcome}`,
               host: bad.host,
               step: `${params.action} ${params.ip} in IPS_FAILOVER`,
-              message: fillPlaceholders(FIREWALL_TEXTS[bad.text as FirewallText], bad.params),
+              message: englishText(bad.message),
+              text: bad.message,
               hint: 'Fix what the message names on that host, then run the change again: hosts already changed keep it (see the drift).',
               details: { result },
             })

@@ -1,5 +1,7 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
 import { fenceTextsFr } from './fencing.fr'
+import { firewallFr } from './firewall.fr'
+import { failoverBadgesFr } from './ovh.fr'
 import { formatErrorsFr } from './format-errors.fr'
 import { migrationChecksFr } from './migration-checks.fr'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
@@ -33,4 +35,6 @@ export const messagesFr: MessageCatalog = {
   sshConfigProblems: configProblemsFr,
   knownHostsReasons: knownHostsReasonsFr,
   fenceTexts: fenceTextsFr,
+  firewall: firewallFr,
+  failoverBadges: failoverBadgesFr,
 }
