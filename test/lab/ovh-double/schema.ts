@@ -92,7 +92,14 @@ export class OvhSchema {
     const problems: string[] = []
     const where = `${matched.operation.httpMethod} ${matched.template}`
     for (const p of matched.operation.parameters.filter((p) => p.paramType === 'path'))
-      problems.push(...this.check(matched.pathParams[p.name!], p.dataType, false, `${where} path ${p.name}`))
+      problems.push(
+        ...this.check(
+          scalarFromText(matched.pathParams[p.name!] ?? '', p.dataType),
+          p.dataType,
+          false,
+          `${where} path ${p.name}`,
+        ),
+      )
     const declaredQuery = matched.operation.parameters.filter((p) => p.paramType === 'query')
     for (const key of query.keys())
       if (!declaredQuery.some((p) => p.name === key))
