@@ -3,7 +3,6 @@
  * guests with VNC and serial consoles, a --p2p live migration over the private network.
  * Needs `sudo npm run lab:up` first; fails (never skips) without it.
  */
-import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LAB_GUESTS,
@@ -19,7 +18,6 @@ import {
   readHostSyslog,
   readSerialLog,
   requireLab,
-  sshArgs,
   sshAsEtalab,
   sshOk,
   sshTunnel,
@@ -29,36 +27,9 @@ import {
   waitForSerial,
 } from './support/lab'
 import { RfbClient } from './support/rfb'
+import { consoleCommand, setGuestGateway } from './support/guest-console'
 
 beforeAll(requireLab, 60_000)
-
-/** Types a command on the guest's serial console (`virsh console` as etalab over ssh -tt). */
-async function consoleCommand(
-  host: LabHostName,
-  vm: string,
-  command: string,
-  expected: string,
-): Promise<string> {
-  const child = spawn(
-    'ssh',
-    [...sshArgs(['-tt']), `etalab@${labHost(host).address}`, `virsh -c qemu:///system console ${vm} --force`],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  )
-  let out = ''
-  child.stdout.setEncoding('latin1').on('data', (d: string) => (out += d))
-  try {
-    await waitFor(
-      `virsh console ${vm} on ${host} to attach`,
-      () => out.includes('Escape character') || undefined,
-      15_000,
-    )
-    child.stdin.write(`${command}\r`)
-    await waitFor(`${vm} to answer on its console`, () => out.includes(expected) || undefined, 15_000)
-    return out
-  } finally {
-    child.kill('SIGTERM')
-  }
-}
 
 const hostNames = LAB_HOSTS.map((h) => h.name)
 
@@ -338,17 +309,6 @@ describe('consoles', () => {
     await waitForSerial('hv1', 'labvm1', new RegExp(`42${marker}`), 5000)
   })
 })
-
-/** The runbook's gateway change, typed on the guest's serial console: ifdown, edit, ifup. */
-async function setGuestGateway(host: LabHostName, vm: string, gw: string): Promise<void> {
-  const out = await consoleCommand(
-    host,
-    vm,
-    `ifdown eth0; sed -i -r 's/10\\.77\\.1[0-9]\\.254/${gw}/g' /etc/network/interfaces; ifup eth0; route -n | grep UG; echo gw-$((40+2))-set`,
-    'gw-42-set',
-  )
-  expect(out).toMatch(new RegExp(`0\\.0\\.0\\.0\\s+${gw.replace(/\./g, '\\.')}\\s+0\\.0\\.0\\.0\\s+UG`))
-}
 
 describe('live migration', () => {
   const migrate = async (from: LabHostName, to: LabHostName) => {
