@@ -10,6 +10,8 @@ import { ApiErrorDataSchema } from './errors'
 /**
  * idle: not connected and not trying (before start, or after the user disconnected).
  * offline: unreachable or connection lost; the app retries by itself with backoff.
+ * no-key: no key was offered at all (no agent, an agent holding none, no usable identity file): the
+ * host refused nothing, the settings lack a key.
  * auth-failed, passphrase-needed, key-unknown, key-changed, unsupported: the app waits for the user
  * (never retried automatically: the hosts run fail2ban, and a changed key may be an attack).
  */
@@ -18,6 +20,7 @@ export const HostStatusSchema = z.enum([
   'connecting',
   'online',
   'offline',
+  'no-key',
   'auth-failed',
   'passphrase-needed',
   'key-unknown',

@@ -29,12 +29,16 @@ export const SSH_TEXTS = {
   authDisconnected:
     '{{hostname}} closed the connection during authentication after {{offers}} key(s) were offered ({{reason}}).',
   authNoKey: 'No SSH key to offer to {{host}}: no ssh-agent and no usable identity file{{problems}}.',
+  authAgentEmpty:
+    'No SSH key was offered to {{host}}: the ssh-agent holds no key and no identity file is usable{{problems}}.',
   authHint:
     "Check that the key is in {{user}}'s authorized_keys on {{host}}, then connect again. Hyperdesk never retries by itself: each refused key counts for fail2ban, which bans the address after a few.",
   authManyKeysHint:
     'The ssh-agent holds {{agentKeys}} keys and sshd stops after a few refused ones (MaxAuthTries), each counted by fail2ban: set identityFile for {{host}} in the cluster file, or IdentityFile with IdentitiesOnly yes in ~/.ssh/config, so only the right key is offered. Then connect again.',
   authNoKeyHint:
     'Set identityFile in the cluster file or IdentityFile in ~/.ssh/config, or start ssh-agent, then connect again.',
+  authAgentEmptyHint:
+    'Add your key to the agent (ssh-add, e.g. ssh-add ~/.ssh/id_ed25519), or set identityFile in the cluster file or IdentityFile in ~/.ssh/config, then connect again.',
   // Host keys with ~/.ssh/config's StrictHostKeyChecking.
   keyUnknownStrict:
     '{{host}} ({{where}}) is not in known_hosts, and ~/.ssh/config sets StrictHostKeyChecking yes for it: it offers {{type}} {{fingerprint}}.',

@@ -37,7 +37,7 @@ describe('browser mode shell', () => {
     })
     await page.goto(server.url)
 
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Connected')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Core: connected')
     // replaceState swapped the history entry itself: the token is in neither the address bar nor history.
     expect(page.url()).toBe(`${server.origin}/`)
     await page.goBack()
@@ -58,7 +58,7 @@ describe('browser mode shell', () => {
     await page.screenshot({ path: screenshotPath('shell-en-light'), fullPage: true })
 
     await page.getByTestId('language').selectOption('fr')
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Connecté')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur : connecté')
     expect(await page.locator('html').getAttribute('lang')).toBe('fr')
     expect(await page.getByText('Hyperviseurs', { exact: true }).count()).toBe(1)
 
@@ -69,7 +69,7 @@ describe('browser mode shell', () => {
 
     // A reload keeps the choices and the session (the token lives in this tab's sessionStorage).
     await page.reload()
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Connecté')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur : connecté')
     expect(await page.getByTestId('config-status').textContent()).toBe('Fichier du cluster chargé')
     await page.screenshot({ path: screenshotPath('shell-fr-dark'), fullPage: true })
 
@@ -81,7 +81,7 @@ describe('browser mode shell', () => {
     const context = await browser.newContext({ locale: 'fr-FR' })
     const page = await context.newPage()
     await page.goto(server.url)
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Connecté')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur : connecté')
     await context.close()
   })
 
@@ -101,7 +101,7 @@ describe('browser mode shell', () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 700 } })
     const page = await context.newPage()
     await page.goto(server.url)
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Connected')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Core: connected')
     await page.getByTestId('config-reload').click()
     await expect
       .poll(() => page.getByTestId('config-status').textContent())

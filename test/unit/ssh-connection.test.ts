@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,6 +7,7 @@ import type { ResolvedHost } from '../../src/shared/contract'
 import type { HostKeyPrompt, HostState } from '../../src/shared/hosts'
 import { SshRunner } from '../../src/main/core/remote/runner'
 import { fingerprint } from '../../src/main/core/ssh/known-hosts'
+import { KeyStore } from '../../src/main/core/ssh/auth'
 import { HostPool } from '../../src/main/core/ssh/pool'
 import { newKeyPair, startFakeSshd, type FakeSshd } from '../support/fake-sshd'
 
@@ -403,3 +405,58 @@ function isZombie(pid: string): boolean {
     return true
   }
 }
+
+describe('no key to offer is not "key refused"', () => {
+  async function poolWith(env: NodeJS.ProcessEnv): Promise<HostPool> {
+    await pool.close()
+    pool = new HostPool({
+      home: dir,
+      keys: new KeyStore(dir, env),
+      globalKnownHostsFiles: [],
+      onState: (state) => states.push(state),
+      onHostKeyPrompt: (prompt) => prompts.push(prompt),
+      onPassphrasePrompt: () => undefined,
+      connection: { backoffMs: [200, 400], keepaliveIntervalMs: 1000, readyTimeoutMs: 5000 },
+    })
+    return pool
+  }
+
+  it('no agent and no identity file: no-key, the host never contacted, what to set', async () => {
+    trustHost()
+    await poolWith({})
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_missing'))], knownHostsFile: knownHosts() })
+    await until('no-key', () => status() === 'no-key')
+    const state = pool.list()[0]!
+    expect(state.error?.code).toBe('host.no-key')
+    expect(state.error?.message).toMatch(
+      /^No SSH key to offer to hv1: no ssh-agent and no usable identity file/,
+    )
+    expect(state.error?.message).toContain('id_missing')
+    expect(state.error?.hint).toMatch(/identityFile/)
+    expect(state.error?.details).toMatchObject({ text: 'authNoKey', hintText: 'authNoKeyHint' })
+    expect(sshd.keyOffers).toEqual([])
+    expect(pool.get('hv1').stats.connectAttempts).toBe(0)
+  })
+
+  it('an agent holding no key: no-key after one attempt with zero offers, never retried', async () => {
+    trustHost()
+    const socket = path.join(dir, 'agent.sock')
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
+    try {
+      await until('ssh-agent socket', () => fs.existsSync(socket))
+      await poolWith({ SSH_AUTH_SOCK: socket })
+      await pool.configure({ hosts: [resolved(path.join(dir, 'id_missing'))], knownHostsFile: knownHosts() })
+      await until('no-key', () => status() === 'no-key')
+      await new Promise((resolve) => setTimeout(resolve, 800)) // past two backoff periods
+      const state = pool.list()[0]!
+      expect(state.status).toBe('no-key')
+      expect(state.error?.message).toMatch(/^No SSH key was offered to hv1: the ssh-agent holds no key/)
+      expect(state.error?.hint).toMatch(/^Add your key to the agent \(ssh-add/)
+      expect(sshd.keyOffers).toEqual([])
+      expect(pool.get('hv1').stats).toMatchObject({ connectAttempts: 1, keyOffers: 0 })
+      expect(states.some((s) => s.status === 'auth-failed')).toBe(false)
+    } finally {
+      agent.kill()
+    }
+  })
+})

@@ -29,6 +29,11 @@ export function App() {
           {t('browser.disconnected')}
         </div>
       )}
+      {connection === 'stale' && (
+        <div className="banner" role="alert" data-testid="stale-link">
+          {t('link.stale')}
+        </div>
+      )}
       <div className="body">
         <Sidebar />
         <main className="main">

@@ -61,6 +61,7 @@ export interface ConnectionStats {
 
 // Statuses after which only the user may try again.
 export const WAITS_FOR_USER: readonly HostStatus[] = [
+  'no-key',
   'auth-failed',
   'passphrase-needed',
   'key-unknown',
@@ -308,14 +309,8 @@ export class HostConnection {
     const plan = this.options.keys.plan(host)
     if (plan.methods.length === 0) {
       if (plan.locked.length > 0) return this.askPassphrase(plan.locked)
-      this.setState({
-        status: 'auth-failed',
-        error: this.textError('host.auth-failed', 'authNoKey', 'authNoKeyHint', {
-          host: this.name,
-          problems: plan.problems.length ? ` (${plan.problems.join('; ')})` : '',
-        }),
-      })
-      return
+      // Nothing to offer: the host refused nothing, so this is not "key refused".
+      return this.noKey('authNoKey', 'authNoKeyHint', plan.problems)
     }
 
     const known = readKnownHosts([...this.options.knownHostsFiles, ...this.options.globalKnownHostsFiles])
@@ -415,6 +410,8 @@ export class HostConnection {
       if (!ready && (refused || (authStarted && offers > 0))) {
         if (refused && plan.locked.length > 0) return this.askPassphrase(plan.locked)
         const agentKeys = plan.agentKeys() ?? 0
+        // The agent held no key and no identity file was usable: nothing was offered, nothing refused.
+        if (refused && offers === 0) return this.noKey('authAgentEmpty', 'authAgentEmptyHint', plan.problems)
         const params = {
           user: host.user,
           hostname: host.hostname,
@@ -522,6 +519,17 @@ export class HostConnection {
       }),
     })
     for (const keyPath of locked) this.options.onPassphrasePrompt({ host: this.name, keyPath })
+  }
+
+  /** No key was offered: waits for the user to set one (never retried, like a refusal). */
+  private noKey(text: SshText, hintText: SshText, problems: readonly string[]): void {
+    this.setState({
+      status: 'no-key',
+      error: this.textError('host.no-key', text, hintText, {
+        host: this.name,
+        problems: problems.length ? ` (${problems.join('; ')})` : '',
+      }),
+    })
   }
 
   private goOffline(message: 'offlineLost' | 'offlineUnreachable', reason: string): void {

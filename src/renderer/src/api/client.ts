@@ -25,7 +25,11 @@ export interface Transport {
  * A browser cannot tell a refused token from a stopped server (both just fail the handshake), so
  * 'disconnected' covers both and the UI says so.
  */
-export type TransportStatus = 'connecting' | 'connected' | 'disconnected'
+/**
+ * stale (browser mode only): the server at this address answers, but refuses this tab's token — it was
+ * restarted and printed a new link. Retrying cannot help, so the transport stops and says so.
+ */
+export type TransportStatus = 'connecting' | 'connected' | 'disconnected' | 'stale'
 
 /** The typed API the features use. */
 export interface Api {

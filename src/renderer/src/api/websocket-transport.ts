@@ -5,15 +5,41 @@ import type { Transport, TransportStatus } from './client'
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
 
+/** Refused opens in a row after which the transport asks whether the server itself answers. */
+const OPENS_BEFORE_PROBE = 2
+
+/**
+ * Does an HTTP server answer at the WebSocket's origin? The browser does not tell why an upgrade
+ * failed (a 401 for a wrong token and a refused port both look like code 1006), but a page served from
+ * the same address while the upgrade is refused means the core runs and the tab's token is old.
+ */
+async function serverAnswers(url: string): Promise<boolean> {
+  const page = new URL(url)
+  page.protocol = page.protocol === 'wss:' ? 'https:' : 'http:'
+  page.pathname = '/'
+  try {
+    const response = await fetch(page, { cache: 'no-store' })
+    return response.ok
+  } catch {
+    return false
+  }
+}
+
 /**
  * Browser mode: the core behind a loopback WebSocket. The token is offered as a subprotocol. Calls made
  * while connecting wait; a dropped socket fails its pending calls, reconnects with backoff and
- * subscribes again.
+ * subscribes again. When the server answers but keeps refusing the socket, the tab's link is out of
+ * date (the server was restarted with a new token): the status becomes `stale` and retries stop.
  */
-export function websocketTransport(url: string, token: string): Transport {
+export function websocketTransport(
+  url: string,
+  token: string,
+  probe: (url: string) => Promise<boolean> = serverAnswers,
+): Transport {
   let socket: WebSocket | null = null
   let status: TransportStatus = 'connecting'
   let attempt = 0
+  let refusedOpens = 0
   let nextId = 1
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>()
   const waiting: ClientMessage[] = []
@@ -34,8 +60,11 @@ export function websocketTransport(url: string, token: string): Transport {
     setStatus('connecting')
     const ws = new WebSocket(url, [WS_PROTOCOL, WS_TOKEN_PREFIX + token])
     socket = ws
+    let opened = false
     ws.onopen = () => {
+      opened = true
       attempt = 0
+      refusedOpens = 0
       setStatus('connected')
       for (const event of listeners.keys()) ws.send(JSON.stringify({ kind: 'subscribe', event }))
       for (const message of waiting.splice(0)) ws.send(JSON.stringify(message))
@@ -68,7 +97,12 @@ export function websocketTransport(url: string, token: string): Transport {
       setStatus('disconnected')
       const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)] ?? 5000
       attempt += 1
-      setTimeout(connect, delay)
+      if (!opened) refusedOpens += 1
+      if (refusedOpens < OPENS_BEFORE_PROBE) return void setTimeout(connect, delay)
+      void probe(url).then((answers) => {
+        if (answers) setStatus('stale')
+        else setTimeout(connect, delay)
+      })
     }
   }
 

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { LANGUAGES, setLanguage, type Language } from '../i18n'
 import { useAppStore, type Theme } from '../store'
 import { applyTheme } from '../theme'
+import { HostCount } from './HostCount'
 
 const THEMES: Theme[] = ['system', 'light', 'dark']
 
@@ -22,9 +23,16 @@ export function Header() {
         <span className="muted">{clusterName ?? t('app.tagline')}</span>
       </div>
       <div className="header-controls">
-        <span className={`connection connection-${connection}`} data-testid="connection" role="status">
+        <span
+          className={`connection connection-${connection}`}
+          data-testid="connection"
+          data-state={connection}
+          title={t('link.coreTitle')}
+          role="status"
+        >
           {t(`header.connection.${connection}`)}
         </span>
+        <HostCount />
         <label>
           {t('header.language')}{' '}
           <select

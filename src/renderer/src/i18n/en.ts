@@ -5,9 +5,10 @@ export const en = {
     theme: 'Theme',
     themes: { system: 'System', light: 'Light', dark: 'Dark' },
     connection: {
-      connecting: 'Connecting to the core…',
-      connected: 'Connected',
-      disconnected: 'Disconnected from the core',
+      connecting: 'Core: connecting…',
+      connected: 'Core: connected',
+      disconnected: 'Core: not answering',
+      stale: 'Core: link out of date',
     },
   },
   sidebar: {
@@ -51,6 +52,7 @@ export const en = {
       connecting: 'Connecting…',
       online: 'Online',
       offline: 'Offline (retrying)',
+      'no-key': 'No key offered',
       'auth-failed': 'Key refused',
       'passphrase-needed': 'Passphrase needed',
       'key-unknown': 'Unknown host key',

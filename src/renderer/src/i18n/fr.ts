@@ -7,9 +7,10 @@ export const fr: Messages = {
     theme: 'Thème',
     themes: { system: 'Système', light: 'Clair', dark: 'Sombre' },
     connection: {
-      connecting: 'Connexion au cœur…',
-      connected: 'Connecté',
-      disconnected: 'Déconnecté du cœur',
+      connecting: 'Cœur : connexion…',
+      connected: 'Cœur : connecté',
+      disconnected: 'Cœur : ne répond pas',
+      stale: 'Cœur : lien périmé',
     },
   },
   sidebar: {
@@ -53,6 +54,7 @@ export const fr: Messages = {
       connecting: 'Connexion…',
       online: 'En ligne',
       offline: 'Injoignable (nouvel essai)',
+      'no-key': 'Aucune clé proposée',
       'auth-failed': 'Clé refusée',
       'passphrase-needed': 'Phrase de passe requise',
       'key-unknown': 'Clé d’hôte inconnue',

@@ -18,6 +18,8 @@ import { updatesEn } from './updates.en'
 import { updatesFr } from './updates.fr'
 import { fencingEn } from './fencing.en'
 import { fencingFr } from './fencing.fr'
+import { statusEn } from './status.en'
+import { statusFr } from './status.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -61,6 +63,7 @@ export const englishResources = {
   ...consoleEn,
   ...updatesEn,
   ...fencingEn,
+  ...statusEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -77,6 +80,7 @@ export const frenchResources = mapStrings(
     ...consoleFr,
     ...updatesFr,
     ...fencingFr,
+    ...statusFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

@@ -28,8 +28,12 @@ export const sshTextsFr: Record<SshText, string> = {
     'Vérifiez que la clé figure dans les authorized_keys de {{user}} sur {{host}}, puis reconnectez-vous. Hyperdesk ne réessaie jamais seul : chaque clé refusée compte pour fail2ban, qui bannit l’adresse au bout de quelques-unes.',
   authManyKeysHint:
     'L’agent ssh contient {{agentKeys}} clés et sshd s’arrête après quelques refus (MaxAuthTries), chacun compté par fail2ban : indiquez identityFile pour {{host}} dans le fichier du cluster, ou IdentityFile avec IdentitiesOnly yes dans ~/.ssh/config, pour ne proposer que la bonne clé. Puis reconnectez-vous.',
+  authAgentEmpty:
+    'Aucune clé SSH n’a été proposée à {{host}} : l’agent ssh ne contient aucune clé et aucun fichier de clé n’est utilisable{{problems}}.',
   authNoKeyHint:
     'Indiquez identityFile dans le fichier du cluster ou IdentityFile dans ~/.ssh/config, ou démarrez ssh-agent, puis reconnectez-vous.',
+  authAgentEmptyHint:
+    'Ajoutez votre clé à l’agent (ssh-add, par exemple ssh-add ~/.ssh/id_ed25519), ou indiquez identityFile dans le fichier du cluster ou IdentityFile dans ~/.ssh/config, puis reconnectez-vous.',
   keyUnknownStrict:
     '{{host}} ({{where}}) n’est pas dans known_hosts, et ~/.ssh/config fixe StrictHostKeyChecking yes pour lui : il présente {{type}} {{fingerprint}}.',
   keyUnknownStrictHint:

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useMemo, useRef, useState, type DragEvent, type HTMLAttributes, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useWhen } from '../vm/FenceSheet'
-import type { HostStatus as HostStatusValue } from '../../../../shared/hosts'
+import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
@@ -12,8 +12,8 @@ const ROW_HEIGHT = 30
 
 export interface ClusterTreeProps {
   hostNames: readonly string[]
-  /** Connection status per host (online, offline, key-unknown…), from the SSH layer. */
-  hostStatus: Readonly<Record<string, HostStatusValue | undefined>>
+  /** Status per host (online, offline, key-unknown…, or degraded: libvirt/Ceph unusable). */
+  hostStatus: Readonly<Record<string, HostHealth | undefined>>
   /** The selected host row's key ("host:hv1"), if any. */
   selected: string | null
   /** The selected VM's UUID: its row is highlighted under whichever host shows it. */
@@ -189,7 +189,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
   )
 }
 
-function RowContent({ row, status }: { row: TreeRow; status: HostStatusValue | undefined }) {
+function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefined }) {
   const { t } = useTranslation()
   const when = useWhen()
   if (row.kind === 'host') {
@@ -202,7 +202,7 @@ function RowContent({ row, status }: { row: TreeRow; status: HostStatusValue | u
       <>
         <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
         <span className="row-name">{row.host}</span>
-        <HostStatus status={status} />
+        <HostStatus status={status?.status} problems={status?.problems ?? []} />
         <span className="row-meta">
           {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
           {percent(used, facts?.memoryTotalKiB)}

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { HostStatus } from '../../../../shared/hosts'
+import { hostHealth, type HostHealth } from '../../../../shared/host-health'
 import { useAppStore } from '../../store'
 import { ClusterTree } from './ClusterTree'
 import type { TreeRow } from './tree-rows'
@@ -12,6 +12,8 @@ const NO_HOSTS: never[] = []
 export function Sidebar() {
   const { t } = useTranslation()
   const hosts = useAppStore((state) => state.config?.hosts ?? NO_HOSTS)
+  // Until the core has sent the cluster file, "no hypervisor configured" would be a guess.
+  const configKnown = useAppStore((state) => state.config !== null)
   const states = useAppStore((state) => state.hostStates)
   const view = useAppStore((state) => state.view)
   const select = useAppStore((state) => state.select)
@@ -20,9 +22,9 @@ export function Sidebar() {
   const hostNames = useMemo(() => hosts.map((host) => host.name), [hosts])
   const hostStatus = useMemo(
     () =>
-      Object.fromEntries(Object.values(states).map((state) => [state.name, state.status])) as Record<
+      Object.fromEntries(Object.values(states).map((state) => [state.name, hostHealth(state)])) as Record<
         string,
-        HostStatus
+        HostHealth
       >,
     [states],
   )
@@ -37,7 +39,9 @@ export function Sidebar() {
   return (
     <nav className="sidebar" aria-label={t('sidebar.cluster')}>
       <h2>{t('sidebar.hosts')}</h2>
-      {hosts.length === 0 ? (
+      {!configKnown ? (
+        <p className="muted">{t('link.waiting')}</p>
+      ) : hosts.length === 0 ? (
         <p className="muted">{t('sidebar.noHosts')}</p>
       ) : (
         <ClusterTree

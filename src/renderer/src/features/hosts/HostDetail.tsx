@@ -8,6 +8,8 @@ import { sshSentence } from './ssh-sentence'
 import { HostGraphs } from './HostGraphs'
 import { HostOverview } from './HostOverview'
 import { HostStatus } from './HostStatus'
+import { HostRetry } from './HostRetry'
+import { hostHealth } from '../../../../shared/host-health'
 import { MaintenanceButton } from '../maintenance/MaintenanceButton'
 
 const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
@@ -22,6 +24,8 @@ export function HostDetail({ host }: { host: string }) {
   const state = useAppStore((store) => store.hostStates[host])
   const memoryTotalKiB = useAppStore((store) => store.inventories[host]?.facts.memoryTotalKiB)
   const [busy, setBusy] = useState(false)
+  // When the user last clicked Connect: "trying…" shows until the host's state moves on from it.
+  const [clickedAt, setClickedAt] = useState<number | null>(null)
 
   async function act(action: () => Promise<unknown>): Promise<void> {
     setBusy(true)
@@ -43,8 +47,9 @@ export function HostDetail({ host }: { host: string }) {
         <h1>
           {state.name} <span className="muted small">{state.target}</span>
         </h1>
-        <HostStatus status={state.status} />
+        <HostStatus {...hostHealth(state)} />
       </div>
+      <HostRetry state={state} clickedAt={clickedAt} />
       {error && state.status !== 'online' && (
         <div className="host-error" role="status" data-testid="host-error">
           <div>{error.message}</div>
@@ -76,7 +81,21 @@ export function HostDetail({ host }: { host: string }) {
             {t('hosts.disconnect')}
           </button>
         ) : (
-          <button disabled={busy} onClick={() => void act(() => api.call('hosts.connect', { host }))}>
+          <button
+            disabled={busy}
+            data-testid="host-connect"
+            onClick={() => {
+              setClickedAt(Date.now())
+              void act(async () => {
+                try {
+                  await api.call('hosts.connect', { host })
+                } catch (error) {
+                  setClickedAt(null) // refused before any attempt: the error says why
+                  throw error
+                }
+              })
+            }}
+          >
             {t('hosts.connect')}
           </button>
         )}

@@ -1,14 +1,35 @@
 import { useTranslation } from 'react-i18next'
-import type { HostStatus as Status } from '../../../../shared/hosts'
+import type { HostProblem, ShownHostStatus } from '../../../../shared/host-health'
 import './hosts.css'
 
-/** A coloured dot and the status in words (colour is never the only signal). */
-export function HostStatus({ status }: { status: Status | undefined }) {
+/**
+ * A coloured dot and the status in words (colour is never the only signal). `degraded`: reachable
+ * over SSH, but the doctor found libvirt or Ceph unusable (shared/host-health.ts).
+ */
+export function HostStatus({
+  status,
+  problems = [],
+}: {
+  status: ShownHostStatus | undefined
+  problems?: readonly HostProblem[]
+}) {
   const { t } = useTranslation()
   const value = status ?? 'idle'
+  const text =
+    value === 'degraded'
+      ? t('hostHealth.degraded', {
+          what: problems.map((problem) => t(`hostHealth.problem.${problem}`)).join(t('hostHealth.and')),
+          count: problems.length,
+        })
+      : t(`hosts.status.${value}`)
   return (
-    <span className={`host-status host-status-${value}`} data-testid="host-status" data-status={value}>
-      {t(`hosts.status.${value}`)}
+    <span
+      className={`host-status host-status-${value}`}
+      data-testid="host-status"
+      data-status={value}
+      title={text}
+    >
+      {text}
     </span>
   )
 }

@@ -1,0 +1,198 @@
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
+import { createCore, type Core } from '../../src/main/core/core'
+import { launchChromium, screenshotPath } from '../support/browser'
+import { newKeyPair } from '../support/fake-sshd'
+import { sampleCluster, tempCore } from '../support/core'
+
+/**
+ * Statuses tell the truth (issue 21, item 3), in a real browser: a tab whose server was restarted says
+ * its link is out of date (and stops retrying) instead of claiming "no hypervisor configured"; a host
+ * with no key says so, not "key refused"; an offline host shows its next attempt, and Connect shows it
+ * is trying; the header counts reachable hosts apart from the link to the core. Everything is on
+ * loopback: the "offline" host is a closed port of 127.0.0.1.
+ */
+const rendererDir = path.resolve(__dirname, '../../out/renderer')
+let browser: Browser
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error('Build the renderer first: npm run build')
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function openPage(url: string, locale: string): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 760 } })
+  const page = await context.newPage()
+  await page.goto(url)
+  return page
+}
+
+describe('a browser tab whose server was restarted', () => {
+  let core: Awaited<ReturnType<typeof tempCore>>
+  let servers: BrowserServer[] = []
+  beforeAll(async () => {
+    core = await tempCore(sampleCluster)
+  })
+  afterAll(async () => {
+    for (const server of servers) await server.close()
+    await core?.cleanup()
+  })
+
+  it('says "not answering" while the server is down, then that its link is out of date', async () => {
+    const first = await startBrowserServer({ core: core.core, staticDir: rendererDir })
+    servers.push(first)
+    const page = await openPage(first.url, 'en-US')
+    const connection = page.getByTestId('connection')
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected')
+    expect(await connection.textContent()).toBe('Core: connected')
+    expect(await page.getByTestId('host-count').textContent()).toBe('0/3 hosts reachable')
+
+    // Down: the address answers nothing, so this is not "out of date" (the server may come back).
+    await first.close()
+    servers = []
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('disconnected')
+    await page.waitForTimeout(2500) // several refused reconnections and their probe
+    expect(await connection.getAttribute('data-state')).toBe('disconnected')
+    expect(await connection.textContent()).toBe('Core: not answering')
+
+    // Restarted on the same port with a new token (what `npm run serve -- --port N` does).
+    const second = await startBrowserServer({ core: core.core, staticDir: rendererDir, port: first.port })
+    servers.push(second)
+    expect(second.token).not.toBe(first.token)
+    await expect.poll(() => connection.getAttribute('data-state'), { timeout: 15_000 }).toBe('stale')
+    expect(await page.getByTestId('stale-link').textContent()).toBe(
+      'This link is out of date: the server was restarted and printed a new one. Open the new link printed by `npm run serve`.',
+    )
+    expect(await connection.textContent()).toBe('Core: link out of date')
+    // The tree kept what it knew; nothing claims that no hypervisor is configured.
+    expect(await page.getByText('No hypervisor configured yet.').count()).toBe(0)
+    await page.screenshot({ path: screenshotPath('link-stale-en'), fullPage: true })
+
+    // It stopped retrying: no more upgrade attempts reach the server.
+    const upgrades: string[] = []
+    page.on('websocket', (ws) => upgrades.push(ws.url()))
+    await page.waitForTimeout(3000)
+    expect(upgrades).toEqual([])
+
+    await page.getByTestId('language').selectOption('fr')
+    expect(await page.getByTestId('stale-link').textContent()).toBe(
+      'Ce lien est périmé : le serveur a été relancé et a affiché un nouveau lien. Ouvrez le nouveau lien affiché par `npm run serve`.',
+    )
+    expect(await connection.textContent()).toBe('Cœur : lien périmé')
+    await page.screenshot({ path: screenshotPath('link-stale-fr'), fullPage: true })
+
+    // The new link works.
+    const fresh = await openPage(second.url, 'en-US')
+    await expect.poll(() => fresh.getByTestId('connection').getAttribute('data-state')).toBe('connected')
+    await page.context().close()
+    await fresh.context().close()
+  })
+})
+
+describe('host statuses without the lab', () => {
+  let dir: string
+  let core: Core
+  let server: BrowserServer
+
+  beforeAll(async () => {
+    delete process.env.SSH_AUTH_SOCK // the "no key" host must have no agent to fall back on
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-status-'))
+    const key = path.join(dir, 'id_ed25519')
+    fs.writeFileSync(key, newKeyPair().privateKey, { mode: 0o600 })
+    // A port of 127.0.0.1 nobody listens on: connection refused, within milliseconds.
+    const closed = net.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as net.AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const configPath = path.join(dir, 'cluster.json')
+    fs.writeFileSync(
+      configPath,
+      JSON.stringify({
+        version: 1,
+        name: 'statuses',
+        ssh: { user: 'etalab', useSshConfig: false },
+        hosts: [
+          {
+            name: 'lost',
+            address: '127.0.0.1',
+            port,
+            identityFile: key,
+            migrationAddress: '127.0.0.1',
+            gateway: '127.0.0.1',
+          },
+          {
+            name: 'nokey',
+            address: '127.0.0.1',
+            port,
+            identityFile: path.join(dir, 'id_missing'),
+            migrationAddress: '127.0.0.1',
+            gateway: '127.0.0.1',
+          },
+        ],
+      }),
+    )
+    core = await createCore({ configPath, home: dir, version: 'test', globalKnownHostsFiles: [] })
+    server = await startBrowserServer({ core, staticDir: rendererDir })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await core?.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('no key is "No key offered", offline shows its next attempt, Connect shows it is trying', async () => {
+    const page = await openPage(server.url, 'en-US')
+    const row = (host: string) => page.locator(`[data-host="${host}"] [data-testid="host-status"]`)
+    await expect.poll(() => row('nokey').getAttribute('data-status')).toBe('no-key')
+    expect(await row('nokey').textContent()).toBe('No key offered')
+    await expect.poll(() => row('lost').getAttribute('data-status')).toBe('offline')
+    expect(await page.getByTestId('host-count').textContent()).toBe('0/2 hosts reachable')
+
+    await page.getByTestId('tree-host-nokey').click()
+    expect(await page.getByTestId('host-error').textContent()).toContain(
+      'No SSH key to offer to nokey: no ssh-agent and no usable identity file',
+    )
+
+    await page.getByTestId('tree-host-lost').click()
+    const retry = page.getByTestId('host-retry')
+    await expect
+      .poll(() => retry.textContent())
+      .toMatch(/^Next attempt (at \d\d:\d\d:\d\d [AP]M \(in \d+ s\)|in a moment)\./)
+    const before = await retry.getAttribute('data-retry-at')
+    // Record every "trying" the page shows: a refused port fails within milliseconds.
+    await page.evaluate(() => {
+      const seen: string[] = []
+      ;(window as unknown as { tryingSeen: string[] }).tryingSeen = seen
+      new MutationObserver(() => {
+        const trying = document.querySelector('[data-testid="host-trying"]')
+        if (trying) seen.push(trying.textContent ?? '')
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    await page.getByTestId('host-connect').click()
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { tryingSeen: string[] }).tryingSeen))
+      .toContain('Trying to connect…')
+    // The attempt ended (refused again) and the next one is scheduled anew.
+    await expect.poll(() => retry.getAttribute('data-retry-at')).not.toBe(before)
+    expect(await page.getByTestId('host-error').textContent()).toContain('Cannot reach lost')
+    await page.screenshot({ path: screenshotPath('host-offline-retry-en'), fullPage: true })
+
+    await page.getByTestId('language').selectOption('fr')
+    await expect
+      .poll(() => retry.textContent())
+      .toMatch(/^Prochain essai (à \d\d:\d\d:\d\d \(dans \d+ s\)|dans un instant)\./)
+    expect(await row('nokey').textContent()).toBe('Aucune clé proposée')
+    expect(await page.getByTestId('host-count').textContent()).toBe('0/2 hôtes joignables')
+    await page.screenshot({ path: screenshotPath('host-offline-retry-fr'), fullPage: true })
+    await page.context().close()
+  })
+})
