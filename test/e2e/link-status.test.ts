@@ -85,9 +85,9 @@ describe('a browser tab whose server was restarted', () => {
 
     await page.getByTestId('language').selectOption('fr')
     expect(await page.getByTestId('stale-link').textContent()).toBe(
-      'Ce lien est périmé : le serveur a été relancé et a affiché un nouveau lien. Ouvrez le nouveau lien affiché par `npm run serve`.',
+      'Ce lien est périmé\u00a0: le serveur a été relancé et a affiché un nouveau lien. Ouvrez le nouveau lien affiché par `npm run serve`.',
     )
-    expect(await connection.textContent()).toBe('Cœur : lien périmé')
+    expect(await connection.textContent()).toBe('Cœur\u00a0: lien périmé')
     await page.screenshot({ path: screenshotPath('link-stale-fr'), fullPage: true })
 
     // The new link works.

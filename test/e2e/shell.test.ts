@@ -58,7 +58,7 @@ describe('browser mode shell', () => {
     await page.screenshot({ path: screenshotPath('shell-en-light'), fullPage: true })
 
     await page.getByTestId('language').selectOption('fr')
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur : connecté')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur\u00a0: connecté')
     expect(await page.locator('html').getAttribute('lang')).toBe('fr')
     expect(await page.getByText('Hyperviseurs', { exact: true }).count()).toBe(1)
 
@@ -69,7 +69,7 @@ describe('browser mode shell', () => {
 
     // A reload keeps the choices and the session (the token lives in this tab's sessionStorage).
     await page.reload()
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur : connecté')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur\u00a0: connecté')
     expect(await page.getByTestId('config-status').textContent()).toBe('Fichier du cluster chargé')
     await page.screenshot({ path: screenshotPath('shell-fr-dark'), fullPage: true })
 
@@ -81,7 +81,7 @@ describe('browser mode shell', () => {
     const context = await browser.newContext({ locale: 'fr-FR' })
     const page = await context.newPage()
     await page.goto(server.url)
-    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur : connecté')
+    await expect.poll(() => page.getByTestId('connection').textContent()).toBe('Cœur\u00a0: connecté')
     await context.close()
   })
 
