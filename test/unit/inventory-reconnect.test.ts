@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CoreEvents } from '../../src/main/core/events'
-import { SECTION_MARKER } from '../../src/main/core/inventory/host-batch'
+import { SECTION_MARKER } from '../../src/main/core/remote/framing'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 

@@ -7,7 +7,7 @@ import {
   HYPERDESK_METADATA_NS,
   parseDomainXml,
 } from '../../src/main/core/inventory/domain-xml'
-import { batchCommands, splitBatchOutput } from '../../src/main/core/inventory/host-batch'
+import { batchCommands, splitBatchOutput } from '../../src/main/core/remote/framing'
 import { virshCommandString } from '../../src/main/core/remote/quote'
 import { hostBatchSections, readHostBatch } from '../../src/main/core/inventory/host-inventory'
 import {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { endOfAnswer, parseAnswer, queryLines, VirshSession } from '../../src/main/core/remote/virsh-session'
+import { endOfAnswer, parseAnswer } from '../../src/main/core/remote/framing'
+import { queryLines, VirshSession } from '../../src/main/core/remote/virsh-session'
 import type { HostConnection } from '../../src/main/core/ssh/connection'
 
 /**

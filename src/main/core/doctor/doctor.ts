@@ -1,6 +1,7 @@
 import type { Capabilities, Check, DoctorReport } from '../../../shared/hosts'
 import type { RemoteRunner } from '../remote/runner'
 import type { HostConnection } from '../ssh/connection'
+import { splitShellSections, type ShellSection } from '../remote/framing'
 import { PROBE_SCRIPT } from './probe-script'
 
 /**
@@ -23,28 +24,11 @@ export interface DoctorSettings {
   pools: readonly string[]
 }
 
-export interface ProbeSection {
-  output: string
-  exitCode: number
-}
+export type ProbeSection = ShellSection
 
-/** Splits the probe script's output into its sections. */
+/** Splits the probe script's output into its sections (framing.ts judges them). */
 export function parseProbeOutput(text: string): Map<string, ProbeSection> {
-  const sections = new Map<string, ProbeSection>()
-  let name: string | undefined
-  let lines: string[] = []
-  for (const line of text.split('\n')) {
-    const begin = /^@@begin (.+)$/.exec(line)
-    const end = /^@@end (.+) (\d+)$/.exec(line)
-    if (begin?.[1]) {
-      name = begin[1]
-      lines = []
-    } else if (end?.[1] && name === end[1]) {
-      sections.set(name, { output: lines.join('\n').trim(), exitCode: Number(end[2]) })
-      name = undefined
-    } else if (name !== undefined) lines.push(line)
-  }
-  return sections
+  return splitShellSections(text)
 }
 
 function match(text: string | undefined, pattern: RegExp): string | null {

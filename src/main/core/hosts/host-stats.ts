@@ -1,8 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import type { HostStats } from '../../../shared/host-activity'
-import { batchCommands, splitBatchOutput } from '../inventory/host-batch'
+import { sectionError, sectionText, splitBatchOutput, virshBatchArgv } from '../remote/framing'
 import { parseColonFields, parseNodememstats } from '../inventory/virsh-parse'
-import { virshCommandString } from '../remote/quote'
 import type { RemoteRunner } from '../remote/runner'
 
 /**
@@ -11,32 +10,30 @@ import type { RemoteRunner } from '../remote/runner'
  * match the inventory's and the migration pre-checks' (and the host needs nothing but libvirt).
  */
 export async function readHostStats(runner: RemoteRunner, host: string): Promise<HostStats> {
-  const result = await runner.run(
-    host,
-    [
-      'virsh',
-      '-r',
-      '-c',
-      'qemu:///system',
-      virshCommandString(
-        batchCommands([
-          { id: 'cpu', command: ['nodecpustats'] },
-          { id: 'memory', command: ['nodememstats'] },
-        ]),
-      ),
-    ],
-    { step: 'read host statistics', timeoutSeconds: 10 },
-  )
+  const asked = [
+    { id: 'cpu', command: ['nodecpustats'] },
+    { id: 'memory', command: ['nodememstats'] },
+  ]
+  const result = await runner.run(host, virshBatchArgv(asked, 'hyperdesk-stats'), {
+    step: 'read host statistics',
+    timeoutSeconds: 10,
+    // virsh's errors land in their sections (stderr is merged): judged below, with the host named.
+    allowFailure: true,
+  })
   const at = Date.now()
-  const sections = splitBatchOutput(result.stdout)
-  const cpu = parseNodecpustats(sections.get('cpu')?.text ?? '')
-  const memory = parseNodememstats(sections.get('memory')?.text ?? '')
+  const sections = splitBatchOutput(result.stdout, { sections: asked, exitCode: result.exitCode })
+  const cpu = parseNodecpustats(sectionText(sections, 'cpu') ?? '')
+  const memory = parseNodememstats(sectionText(sections, 'memory') ?? '')
   if (!cpu || memory.totalKiB === undefined || memory.availableKiB === undefined) {
     throw new ApiError({
       code: 'host.stats-unreadable',
       host,
       step: 'read host statistics',
-      message: `${host} answered virsh nodecpustats/nodememstats with something Hyperdesk cannot read: ${result.stdout.trim().slice(0, 300) || result.stderr.trim().slice(0, 300)}`,
+      message: `${host} answered virsh nodecpustats/nodememstats with something Hyperdesk cannot read: ${
+        [sectionError(sections, 'cpu'), sectionError(sections, 'memory')].filter(Boolean).join('; ') ||
+        result.stdout.trim().slice(0, 300) ||
+        result.stderr.trim().slice(0, 300)
+      }`,
       hint: 'Run the host doctor: it checks that etalab can use libvirt on this host.',
     })
   }

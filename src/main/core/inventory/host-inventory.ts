@@ -1,8 +1,14 @@
 import crypto from 'node:crypto'
 import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
 import { canonicalDomainXml, DomainXmlError, parseDomainXml } from './domain-xml'
+import {
+  FRAMING_ERRORS,
+  sectionError,
+  sectionText,
+  splitBatchOutput,
+  type BatchSection,
+} from '../remote/framing'
 import { domainNameFromXml } from './domain-name'
-import { splitBatchOutput, type BatchSection } from './host-batch'
 import {
   parseDomdisplay,
   parseDominfo,
@@ -67,24 +73,26 @@ export class HostBatchError extends Error {
   }
 }
 
-/** Builds a host's inventory from its batch output; a failed essential section throws with its error. */
+/**
+ * Builds a host's inventory from its batch output; a failed essential section throws with its error.
+ * `asked` (the sections sent and the exec's exit status) lets the framing judge missing, truncated
+ * and spoofed sections; a recording read back has none.
+ */
 export function readHostBatch(
   host: string,
   output: string,
   previous: HostInventory | undefined,
   now = Date.now(),
+  asked?: { sections: readonly BatchSection[]; exitCode?: number | null },
 ): HostInventory {
-  const sections = splitBatchOutput(output)
+  const sections = splitBatchOutput(output, asked)
   const essential = (id: string): string => {
-    const section = sections.get(id)
-    if (!section) throw new HostBatchError(id, `virsh printed no "${id}" section`)
-    if (section.errors.length > 0) throw new HostBatchError(id, `virsh ${id}: ${section.errors.join('; ')}`)
-    return section.text
+    const error = sectionError(sections, id)
+    if (error === FRAMING_ERRORS.missing) throw new HostBatchError(id, `virsh printed no "${id}" section`)
+    if (error !== undefined) throw new HostBatchError(id, `virsh ${id}: ${error}`)
+    return sections.get(id)?.text ?? ''
   }
-  const optional = (id: string): string | undefined => {
-    const section = sections.get(id)
-    return section && section.errors.length === 0 ? section.text : undefined
-  }
+  const optional = (id: string): string | undefined => sectionText(sections, id)
 
   const listed = parseUuidList(essential('list'))
   const autostart = new Set(parseUuidList(optional('autostart') ?? ''))

@@ -3,8 +3,7 @@ import { ApiError } from '../../../shared/errors'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
-import { virshCommandString } from '../remote/quote'
-import { batchCommands } from './host-batch'
+import { virshBatchArgv } from '../remote/framing'
 import { HostBatchError, hostBatchSections, readHostBatch } from './host-inventory'
 import { lifecycleChange, needsDefinitionReload, parseVirshEventLine } from './virsh-events'
 
@@ -230,28 +229,16 @@ export class InventoryService {
       useDomstats,
       dominfoFor: basis?.domains.map((domain) => domain.uuid) ?? [],
     })
-    // stderr merged into stdout, both line-buffered, so each error lands in its own section.
-    const result = await this.options.runner.run(
-      host,
-      [
-        'sh',
-        '-c',
-        'exec stdbuf -oL -eL "$@" 2>&1',
-        'hyperdesk-refresh',
-        'virsh',
-        '-r',
-        '-c',
-        'qemu:///system',
-        virshCommandString(batchCommands(sections)),
-      ],
-      {
-        timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
-        allowFailure: true,
-        step: 'refresh inventory',
-      },
-    )
+    const result = await this.options.runner.run(host, virshBatchArgv(sections, 'hyperdesk-refresh'), {
+      timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
+      allowFailure: true,
+      step: 'refresh inventory',
+    })
     try {
-      const inventory = readHostBatch(host, result.stdout, basis)
+      const inventory = readHostBatch(host, result.stdout, basis, Date.now(), {
+        sections,
+        exitCode: result.exitCode,
+      })
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
         return this.runBatch(host, inventory, xmlFor, inventory)

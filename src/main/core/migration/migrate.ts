@@ -11,7 +11,7 @@ import {
 } from './precheck'
 import { auditMessage } from '../remote/audit'
 import { jobActive, parseDomjobinfo, progressDetail } from './progress'
-import { sectionText } from './virsh-sections'
+import { sectionText } from '../remote/framing'
 
 /**
  * The live migration, as the runbook does it, on the SOURCE host:

@@ -17,7 +17,7 @@ import { isActive } from '../inventory/cluster-model'
 import { parseNodememstats, stateFromWord } from '../inventory/virsh-parse'
 import { migrationFollowUps } from './follow-ups'
 import { jobActive, parseDomjobinfo } from './progress'
-import { pathsPresent, sectionError, sectionText, type Sections } from './virsh-sections'
+import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
 
 /**
  * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source,
@@ -367,7 +367,11 @@ async function readDestination(
   const step = `pre-checks on ${to}`
   const [answers, present] = await Promise.all([
     deps.runner.virshQuery(to, sections, { step }),
-    pathsPresent(deps.runner, to, paths, { step }),
+    paths.length === 0
+      ? new Set<string>()
+      : deps.runner
+          .run(to, pathsArgv(paths), { timeoutSeconds: 15, step })
+          .then((result) => presentPaths(result.stdout, paths)),
   ])
   return { needs, sections: answers, present }
 }

@@ -1,7 +1,7 @@
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
 import type { HostConnection } from '../ssh/connection'
-import type { BatchSection, Sections } from '../inventory/host-batch'
+import type { BatchSection, Sections } from './framing'
 import { argvProblem, shellCommand, virshCommandString, virshQuote } from './quote'
 import { VirshSession, type QueryOptions } from './virsh-session'
 

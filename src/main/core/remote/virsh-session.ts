@@ -1,9 +1,15 @@
-import { randomBytes } from 'node:crypto'
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
-import { judgeSection, SECTION_ID, type BatchSection, type Sections } from '../inventory/host-batch'
 import type { HostConnection } from '../ssh/connection'
-import { argvProblem, virshCommandString } from './quote'
+import {
+  endOfAnswer,
+  parseAnswer,
+  sessionNonce,
+  virshSessionLines,
+  type BatchSection,
+  type Sections,
+} from './framing'
+import { argvProblem } from './quote'
 
 /**
  * A long-lived `virsh` on one host, fed commands on its stdin: one process and one libvirt connection
@@ -15,10 +21,9 @@ import { argvProblem, virshCommandString } from './quote'
  * virsh reading a pipe still behaves as its interactive shell: it prints "virsh # " and echoes each
  * command line (readline, which scrolls a line longer than the screen: COLUMNS is set wide), and
  * `echo` prints no newline there. So each query is framed by markers carrying a random nonce, which a
- * VM's description or any other output cannot forge:
+ * VM's description or any other output cannot forge (framing.ts: virshSessionLines, parseAnswer):
  *   echo '@@hd'-section-<nonce>-<id>-@@   the section's command   …   echo '@@hd'-end-<nonce>--@@
- * The quote keeps the marker's text out of virsh's echo of the line, so it is found only where `echo`
- * printed it, and the answer is complete when the end marker has been printed.
+ * The answer is complete when the end marker has been printed.
  */
 
 /** virsh commands that only read: the only ones a session runs. */
@@ -40,12 +45,6 @@ const READ_ONLY_COMMANDS = new Set([
 ])
 
 const PID_MARK = 'HYPERDESK_PID '
-const PROMPT = 'virsh # '
-/**
- * What a long-lived virsh says about its connection as "error:" lines: after libvirtd restarted,
- * "Reconnected to the hypervisor" before the next command's own output. Not the command's error.
- */
-const NOTICES = /^error: (Reconnected to the hypervisor|Disconnected from \S+ due to .+)$/
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 15
 /** A session nobody asked anything for this long is closed (it holds one of the host's exec slots). */
 const IDLE_CLOSE_MS = 5 * 60_000
@@ -168,7 +167,7 @@ export class VirshSession {
   /** The query's lines, or the refusal as an error naming the host. */
   private frame(sections: readonly BatchSection[]): { nonce: string; lines: string[] } {
     try {
-      return queryLines(sections, nonce())
+      return queryLines(sections, sessionNonce())
     } catch (error) {
       throw new ApiError({
         code: 'remote.unsafe-argument',
@@ -262,28 +261,16 @@ export class VirshSession {
   }
 }
 
-function nonce(): string {
-  return randomBytes(8).toString('hex')
-}
-
 /**
- * A marker as virsh prints it, and the line that prints it. The line quotes part of the marker, so
- * the marker's text never appears in virsh's echo of the line: only in `echo`'s output.
+ * The lines to send, after this session's own checks: read-only verbs, no control character, no stray
+ * option. The markers come from framing.ts.
  */
-function marker(nonce: string, kind: 'section' | 'end', id = ''): { printed: string; line: string } {
-  const rest = `-${kind}-${nonce}-${id}-@@`
-  return { printed: `@@hd${rest}`, line: `echo '@@hd'${rest}` }
-}
-
-/** The lines to send: each section's marker and command, then the end marker. */
 export function queryLines(
   sections: readonly BatchSection[],
   nonce: string,
 ): { nonce: string; lines: string[] } {
   if (sections.length === 0) throw new Error('A virsh query needs at least one section')
-  const lines: string[] = []
-  for (const { id, command } of sections) {
-    if (!SECTION_ID.test(id)) throw new Error(`virsh query section id ${JSON.stringify(id)} is not safe`)
+  for (const { command } of sections) {
     const verb = command[0] ?? ''
     if (!READ_ONLY_COMMANDS.has(verb))
       throw new Error(`virsh ${JSON.stringify(verb)} is not a read-only command: run it with the runner`)
@@ -291,45 +278,6 @@ export function queryLines(
     // virsh's line editor acts on other control characters. Options only of the shape the app writes.
     const problem = argvProblem(command)
     if (problem) throw new Error(`virsh query argument refused: ${problem}`)
-    lines.push(marker(nonce, 'section', id).line, virshCommandString([command]))
   }
-  lines.push(marker(nonce, 'end').line)
-  return { nonce, lines }
-}
-
-/** Where a query's answer ends: the end marker's output. */
-export function endOfAnswer(output: string, nonce: string): { at: number; next: number } | undefined {
-  const { printed } = marker(nonce, 'end')
-  const at = output.indexOf(printed)
-  return at < 0 ? undefined : { at, next: at + printed.length }
-}
-
-/**
- * Splits an answer into its sections. After each section's marker come virsh's echo of the command
- * line (up to its newline), the command's output, then the prompt before the next marker's line;
- * lines starting with "error:" are the section's errors, as in a batch.
- */
-export function parseAnswer(answer: string, nonce: string, sections: readonly BatchSection[]): Sections {
-  const parsed: Sections = new Map()
-  // In order: each marker is looked for after the one before it.
-  let from = 0
-  const found = sections.map(({ id }) => {
-    const { printed } = marker(nonce, 'section', id)
-    const at = answer.indexOf(printed, from)
-    if (at < 0) return undefined
-    from = at + printed.length
-    return { id, start: from, at }
-  })
-  found.forEach((section, index) => {
-    if (!section) return
-    const next = found.slice(index + 1).find((later) => later !== undefined)?.at ?? answer.length
-    let text = answer.slice(section.start, next)
-    const echoEnd = text.indexOf('\n')
-    text = echoEnd < 0 ? '' : text.slice(echoEnd + 1)
-    const prompt = text.lastIndexOf(PROMPT)
-    if (prompt >= 0) text = text.slice(0, prompt)
-    const lines = text.replace(/\n$/, '').split('\n')
-    parsed.set(section.id, judgeSection(lines.filter((line) => !NOTICES.test(line))))
-  })
-  return parsed
+  return { nonce, lines: virshSessionLines(sections, nonce) }
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
+import { exitFramed } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 
 /**
@@ -70,14 +71,13 @@ export function rbdArgv(access: CephAccess, args: readonly string[]): string[] {
   ]
 }
 
-const EXIT_MARK = 'HYPERDESK_RBD_EXIT '
 /** Long rbd operations on big images (rollback, shrink, rm) can take hours; this is the last resort. */
 export const LONG_RBD_TIMEOUT_SECONDS = 6 * 3600
 
 /**
  * Runs an rbd command that prints "…: 42% complete…" and reports each percentage. rbd writes its
  * progress to stderr with carriage returns, so the host merges stderr into stdout and turns the
- * carriage returns into lines; the exit status comes back as a marked last line.
+ * carriage returns into lines; the exit status comes back as a marked last line (framing.ts).
  */
 export async function rbdWithProgress(
   runner: RemoteRunner,
@@ -88,26 +88,17 @@ export async function rbdWithProgress(
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const script = `{ "$@" 2>&1; echo "${EXIT_MARK}$?"; } | tr '\\r' '\\n'`
-  const argv = [
-    'timeout',
-    '-k',
-    '5',
-    String(LONG_RBD_TIMEOUT_SECONDS),
-    'sh',
-    '-c',
-    script,
-    'sh',
-    ...rbdArgv(access, args),
-  ]
+  const framed = exitFramed(rbdArgv(access, args))
+  const argv = ['timeout', '-k', '5', String(LONG_RBD_TIMEOUT_SECONDS), ...framed.argv]
   const output: string[] = []
   let exitCode: number | null = null
   const stream = await runner.stream(
     host,
     argv,
     (line) => {
-      if (line.startsWith(EXIT_MARK)) {
-        exitCode = Number.parseInt(line.slice(EXIT_MARK.length), 10)
+      const exit = framed.exitCode(line)
+      if (exit !== undefined) {
+        exitCode = exit
         return
       }
       const percent = /(\d+)% complete/.exec(line)

@@ -1,0 +1,381 @@
+import { randomBytes } from 'node:crypto'
+import { virshCommandString } from './quote'
+
+/**
+ * The one framing of remote output. Several questions go to a host in one exec (or one line of a
+ * long-lived virsh), each printed after a marker; this module writes the markers and judges what came
+ * back, section by section:
+ * - a section's "error:" lines are its errors (virsh returns only the last command's exit status);
+ * - a section whose marker never came is missing ("no answer");
+ * - a section the output ended inside (the exec's exit status says it was cut) is truncated;
+ * - a marker line printed by a command's OUTPUT (a VM description can hold any text) is spoofing:
+ *   a section is trusted only when its marker appears once and the next marker is the next section's,
+ *   itself appearing once. Anything else is an error of that section, never a silently shorter answer.
+ * The framings (same judgement, three wire forms the hosts' tools impose):
+ * - virsh command-string batch, one exec: `virsh 'echo @@hyperdesk-section <id> ; <command> ; …'`;
+ * - the long-lived virsh session: markers carrying a random nonce (virshSessionLines);
+ * - POSIX sh scripts whose parts report their own exit status: `@@begin <id>` … `@@end <id> <rc>`
+ *   (SHELL_SECTIONS, for the doctor), one exit-status line for a streamed command (exitFramed), and
+ *   one line per present path (pathsArgv).
+ */
+
+/** One question of a framed exec: a section id and its command (virsh verb and arguments). */
+export interface BatchSection {
+  /** Identifies the section in the output; [A-Za-z0-9:._-] only. */
+  id: string
+  command: readonly string[]
+}
+
+/** A section's answer: its output, and its errors ("error:" lines, or what the framing found wrong). */
+export interface SectionAnswer {
+  text: string
+  errors: string[]
+}
+
+/** Each section's answer, by id. */
+export type Sections = Map<string, SectionAnswer>
+
+export const SECTION_ID = /^[A-Za-z0-9:._-]+$/
+
+/** What the framing says of a section it could not delimit (its errors; see sectionError). */
+export const FRAMING_ERRORS = {
+  missing: 'no answer',
+  truncated: 'the output ended inside this section (the command was cut short)',
+  spoofed: "a marker line appeared in a command's output: this section's answer cannot be trusted",
+} as const
+
+function checkId(id: string, what: string): void {
+  if (!SECTION_ID.test(id)) throw new Error(`${what} section id ${JSON.stringify(id)} is not safe`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The judgement common to every framing.
+
+interface Mark {
+  id: string
+  /** Where the marker starts, and where its section's body starts (units of the caller's choice). */
+  at: number
+  body: number
+}
+
+type Delimited = { from: number; to: number } | { problem: keyof typeof FRAMING_ERRORS }
+
+/**
+ * Delimits each expected section between its marker and the next one, trusting a section only when
+ * the markers around it are exactly those expected (see the module's comment). `end` is where the
+ * output stops; `complete` says whether it stopped normally (exit status, end marker).
+ */
+function delimit(
+  expected: readonly string[],
+  marks: readonly Mark[],
+  end: number,
+  complete: boolean,
+): Map<string, Delimited> {
+  const count = new Map<string, number>()
+  for (const mark of marks) count.set(mark.id, (count.get(mark.id) ?? 0) + 1)
+  const once = (id: string | undefined): boolean => id !== undefined && count.get(id) === 1
+  const result = new Map<string, Delimited>()
+  expected.forEach((id, index) => {
+    const seen = count.get(id) ?? 0
+    if (seen === 0) {
+      result.set(id, { problem: 'missing' })
+      return
+    }
+    if (seen > 1) {
+      result.set(id, { problem: 'spoofed' })
+      return
+    }
+    const at = marks.findIndex((mark) => mark.id === id)
+    const mark = marks[at] as Mark
+    const next = marks[at + 1]
+    if (next === undefined) {
+      // The last marker: its section runs to the end, which must be a normal one.
+      const last = index === expected.length - 1
+      result.set(id, last && complete ? { from: mark.body, to: end } : { problem: 'truncated' })
+    } else if (next.id === expected[index + 1] && once(next.id)) {
+      result.set(id, { from: mark.body, to: next.at })
+    } else {
+      result.set(id, { problem: 'spoofed' })
+    }
+  })
+  return result
+}
+
+/** One section's output lines: those starting with "error:" are its errors, the rest its text. */
+export function judgeSection(lines: readonly string[]): SectionAnswer {
+  const kept: string[] = []
+  const errors: string[] = []
+  for (const line of lines) {
+    if (line.startsWith('error: ')) errors.push(line.slice('error: '.length))
+    else kept.push(line)
+  }
+  return { text: kept.join('\n'), errors }
+}
+
+/** The ids in the order their markers first appear (when the caller does not say what it asked). */
+function idsInOrder(marks: readonly Mark[]): string[] {
+  return [...new Set(marks.map((mark) => mark.id))]
+}
+
+// ---------------------------------------------------------------------------------------------
+// virsh command-string batch: one exec, one virsh, one libvirt connection.
+
+export const SECTION_MARKER = '@@hyperdesk-section '
+
+/** The batch as virsh commands: each section's command after an `echo` of its marker. */
+export function batchCommands(sections: readonly BatchSection[]): string[][] {
+  return sections.flatMap(({ id, command }) => {
+    checkId(id, 'batch')
+    return [['echo', SECTION_MARKER.trim(), id], [...command]]
+  })
+}
+
+/**
+ * The argv of a read-only virsh batch: stderr merged into stdout, both line-buffered, so each error
+ * lands in its own section. `name` is the script's $0 (what `ps` shows on the host).
+ */
+export function virshBatchArgv(sections: readonly BatchSection[], name: string): string[] {
+  return [
+    'sh',
+    '-c',
+    'exec stdbuf -oL -eL "$@" 2>&1',
+    name,
+    'virsh',
+    '-r',
+    '-c',
+    'qemu:///system',
+    virshCommandString(batchCommands(sections)),
+  ]
+}
+
+/**
+ * Judges a batch's combined output. With `asked` (the sections sent, and the exec's exit status when
+ * known) every asked section gets an answer, missing, truncated and spoofed ones as errors; without
+ * it, the sections are those whose markers appear (a recording read back).
+ */
+export function splitBatchOutput(
+  output: string,
+  asked?: { sections: readonly BatchSection[]; exitCode?: number | null },
+): Sections {
+  const lines = output.split('\n')
+  const marks: Mark[] = []
+  lines.forEach((line, index) => {
+    if (line.startsWith(SECTION_MARKER))
+      marks.push({ id: line.slice(SECTION_MARKER.length).trim(), at: index, body: index + 1 })
+  })
+  const expected = asked ? asked.sections.map((section) => section.id) : idsInOrder(marks)
+  const sections: Sections = new Map()
+  for (const [id, place] of delimit(expected, marks, lines.length, true)) {
+    if ('problem' in place) {
+      // Read back without knowing what was asked, a missing section simply is not there.
+      if (asked || place.problem !== 'missing')
+        sections.set(id, { text: '', errors: [FRAMING_ERRORS[place.problem]] })
+      continue
+    }
+    sections.set(id, judgeSection(lines.slice(place.from, place.to)))
+  }
+  // virsh's exit status is the last command's: a failure its section does not explain means the
+  // batch was cut inside it.
+  const lastId = expected.at(-1)
+  const last = lastId === undefined ? undefined : sections.get(lastId)
+  const exitCode = asked?.exitCode
+  if (lastId && last && typeof exitCode === 'number' && exitCode !== 0 && last.errors.length === 0)
+    sections.set(lastId, { text: last.text, errors: [`${FRAMING_ERRORS.truncated} (exit ${exitCode})`] })
+  return sections
+}
+
+// ---------------------------------------------------------------------------------------------
+// The long-lived virsh session: markers with a nonce, written as lines on virsh's stdin.
+
+export function sessionNonce(): string {
+  return randomBytes(8).toString('hex')
+}
+
+/**
+ * A marker as virsh prints it, and the line that prints it. The line quotes part of the marker, so
+ * the marker's text never appears in virsh's echo of the line: only in `echo`'s output.
+ */
+function sessionMarker(nonce: string, kind: 'section' | 'end', id = ''): { printed: string; line: string } {
+  const rest = `-${kind}-${nonce}-${id}-@@`
+  return { printed: `@@hd${rest}`, line: `echo '@@hd'${rest}` }
+}
+
+/** The lines to send (commands already checked by the session): marker and command, then the end. */
+export function virshSessionLines(sections: readonly BatchSection[], nonce: string): string[] {
+  if (sections.length === 0) throw new Error('A virsh query needs at least one section')
+  const lines: string[] = []
+  for (const { id, command } of sections) {
+    checkId(id, 'virsh query')
+    lines.push(sessionMarker(nonce, 'section', id).line, virshCommandString([command]))
+  }
+  lines.push(sessionMarker(nonce, 'end').line)
+  return lines
+}
+
+/** Where a query's answer ends: the end marker's output. */
+export function endOfAnswer(output: string, nonce: string): { at: number; next: number } | undefined {
+  const { printed } = sessionMarker(nonce, 'end')
+  const at = output.indexOf(printed)
+  return at < 0 ? undefined : { at, next: at + printed.length }
+}
+
+const PROMPT = 'virsh # '
+/**
+ * What a long-lived virsh says about its connection as "error:" lines: after libvirtd restarted,
+ * "Reconnected to the hypervisor" before the next command's own output. Not the command's error.
+ */
+const NOTICES = /^error: (Reconnected to the hypervisor|Disconnected from \S+ due to .+)$/
+
+/**
+ * Splits a session's answer (up to its end marker) into sections. After each section's marker come
+ * virsh's echo of the command line (up to its newline), the command's output, then the prompt before
+ * the next marker's line; lines starting with "error:" are the section's errors, as in a batch.
+ */
+export function parseAnswer(answer: string, nonce: string, sections: readonly BatchSection[]): Sections {
+  const marks: Mark[] = []
+  for (const { id } of sections) {
+    const { printed } = sessionMarker(nonce, 'section', id)
+    for (let at = answer.indexOf(printed); at >= 0; at = answer.indexOf(printed, at + printed.length))
+      marks.push({ id, at, body: at + printed.length })
+  }
+  marks.sort((a, b) => a.at - b.at)
+  const parsed: Sections = new Map()
+  const places = delimit(
+    sections.map((section) => section.id),
+    marks,
+    answer.length,
+    true,
+  )
+  for (const [id, place] of places) {
+    if ('problem' in place) {
+      // A section virsh printed nothing for stays out: sectionError says "no answer" for it.
+      if (place.problem !== 'missing') parsed.set(id, { text: '', errors: [FRAMING_ERRORS[place.problem]] })
+      continue
+    }
+    let text = answer.slice(place.from, place.to)
+    const echoEnd = text.indexOf('\n')
+    text = echoEnd < 0 ? '' : text.slice(echoEnd + 1)
+    const prompt = text.lastIndexOf(PROMPT)
+    if (prompt >= 0) text = text.slice(0, prompt)
+    const lines = text.replace(/\n$/, '').split('\n')
+    parsed.set(id, judgeSection(lines.filter((line) => !NOTICES.test(line))))
+  }
+  return parsed
+}
+
+// ---------------------------------------------------------------------------------------------
+// POSIX sh scripts whose sections report their own exit status.
+
+/**
+ * Shell functions for a script of sections: `section <id> <command…>` runs the command (stderr
+ * merged) between `@@begin <id>` and `@@end <id> <exit status>`, and leaves that status in $rc;
+ * `section_text <id> <text> <rc>` prints an already captured output the same way.
+ */
+export const SHELL_SECTIONS = String.raw`
+section() { name=$1; shift; echo "@@begin $name"; "$@" 2>&1; rc=$?; echo; echo "@@end $name $rc"; }
+section_text() { printf '@@begin %s\n%s\n\n@@end %s %s\n' "$1" "$2" "$1" "$3"; }
+`
+
+/** A shell section's output (stdout and stderr, trimmed) and exit status. */
+export interface ShellSection {
+  output: string
+  exitCode: number
+}
+
+/**
+ * Splits a script's output into its sections. A section counts only when its begin and end markers
+ * each appear once, in that order, with no other marker between them: an output holding a marker
+ * line (an image named "@@end …") leaves that section out, as if it had not answered.
+ */
+export function splitShellSections(text: string): Map<string, ShellSection> {
+  const lines = text.split('\n')
+  const marks: Array<{ kind: 'begin' | 'end'; id: string; line: number; exitCode?: number }> = []
+  lines.forEach((line, index) => {
+    const begin = /^@@begin (.+)$/.exec(line)
+    const end = /^@@end (.+) (\d+)$/.exec(line)
+    if (begin?.[1]) marks.push({ kind: 'begin', id: begin[1], line: index })
+    else if (end?.[1]) marks.push({ kind: 'end', id: end[1], line: index, exitCode: Number(end[2]) })
+  })
+  const count = new Map<string, number>()
+  for (const mark of marks)
+    count.set(`${mark.kind} ${mark.id}`, (count.get(`${mark.kind} ${mark.id}`) ?? 0) + 1)
+  const sections = new Map<string, ShellSection>()
+  marks.forEach((begin, index) => {
+    const end = marks[index + 1]
+    if (begin.kind !== 'begin' || end?.kind !== 'end' || end.id !== begin.id) return
+    if (count.get(`begin ${begin.id}`) !== 1 || count.get(`end ${begin.id}`) !== 1) return
+    sections.set(begin.id, {
+      output: lines
+        .slice(begin.line + 1, end.line)
+        .join('\n')
+        .trim(),
+      exitCode: end.exitCode ?? -1,
+    })
+  })
+  return sections
+}
+
+/**
+ * A streamed command framed by its exit status: the host runs `argv` with stderr merged and carriage
+ * returns turned into lines (rbd's progress), then prints one marker line with a fresh nonce and the
+ * exit status. `exitCode(line)` reads that line (undefined for any other line).
+ */
+export function exitFramed(argv: readonly string[]): {
+  argv: string[]
+  exitCode(line: string): number | undefined
+} {
+  const mark = `@@hd-exit-${sessionNonce()} `
+  const script = `{ "$@" 2>&1; echo "${mark}$?"; } | tr '\\r' '\\n'`
+  return {
+    argv: ['sh', '-c', script, 'sh', ...argv],
+    exitCode: (line) => {
+      if (!line.startsWith(mark)) return undefined
+      const code = line.slice(mark.length)
+      return /^\d+$/.test(code) ? Number(code) : undefined
+    },
+  }
+}
+
+const PATH_MARK = '@@hyperdesk-path '
+
+/**
+ * The argv that prints, for each of these paths that exists on the host, one marked line. Paths are
+ * arguments, never parsed by a shell.
+ */
+export function pathsArgv(paths: readonly string[]): string[] {
+  return [
+    'sh',
+    '-c',
+    `for p do if [ -e "$p" ]; then printf '${PATH_MARK}%s\\n' "$p"; fi; done`,
+    'hyperdesk-paths',
+    ...paths,
+  ]
+}
+
+/** The asked paths the output says exist (a marked line for a path not asked is not believed). */
+export function presentPaths(stdout: string, paths: readonly string[]): Set<string> {
+  const asked = new Set(paths)
+  return new Set(
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith(PATH_MARK))
+      .map((line) => line.slice(PATH_MARK.length))
+      .filter((path) => asked.has(path)),
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading judged sections.
+
+/** A section's text when it succeeded, else undefined. */
+export function sectionText(sections: Sections, id: string): string | undefined {
+  const section = sections.get(id)
+  return section && section.errors.length === 0 ? section.text : undefined
+}
+
+/** A section's error, or 'no answer' when nothing came for it; undefined when it succeeded. */
+export function sectionError(sections: Sections, id: string): string | undefined {
+  const section = sections.get(id)
+  if (!section) return FRAMING_ERRORS.missing
+  return section.errors.length > 0 ? section.errors.join('; ') : undefined
+}
