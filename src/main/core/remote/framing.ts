@@ -9,8 +9,10 @@ import { virshCommandString } from './quote'
  * - a section whose marker never came is missing ("no answer");
  * - a section the output ended inside (the exec's exit status says it was cut) is truncated;
  * - a marker line printed by a command's OUTPUT (a VM description can hold any text) is spoofing:
- *   a section is trusted only when its marker appears once and the next marker is the next section's,
- *   itself appearing once. Anything else is an error of that section, never a silently shorter answer.
+ *   a section is trusted only when its marker appears once and so does the marker after it. Anything
+ *   else is an error of that section, never a silently different answer. (In the batch, whose markers
+ *   carry no nonce, a forged marker of an id that was NOT asked only cuts the section holding it
+ *   short: for a definition, that is an XML that does not parse, reported on the VM.)
  * The framings (same judgement, three wire forms the hosts' tools impose):
  * - virsh command-string batch, one exec: `virsh 'echo @@hyperdesk-section <id> ; <command> ; …'`;
  * - the long-lived virsh session: markers carrying a random nonce (virshSessionLines);
@@ -61,9 +63,11 @@ interface Mark {
 type Delimited = { from: number; to: number } | { problem: keyof typeof FRAMING_ERRORS }
 
 /**
- * Delimits each expected section between its marker and the next one, trusting a section only when
- * the markers around it are exactly those expected (see the module's comment). `end` is where the
- * output stops; `complete` says whether it stopped normally (exit status, end marker).
+ * Delimits each expected section between its marker and the next one. A command's output can print
+ * a line that looks like a marker; for an expected id the real marker is then printed too, so an id
+ * seen twice is spoofed, and so is the section before a doubled marker (the forgery may sit in its
+ * output). `end` is where the output stops; `complete` says whether it stopped normally (exit status,
+ * end marker): the last section is truncated otherwise, or when an expected section never came.
  */
 function delimit(
   expected: readonly string[],
@@ -73,31 +77,22 @@ function delimit(
 ): Map<string, Delimited> {
   const count = new Map<string, number>()
   for (const mark of marks) count.set(mark.id, (count.get(mark.id) ?? 0) + 1)
-  const once = (id: string | undefined): boolean => id !== undefined && count.get(id) === 1
+  const allCame = expected.every((id) => count.has(id))
   const result = new Map<string, Delimited>()
-  expected.forEach((id, index) => {
+  for (const id of expected) {
     const seen = count.get(id) ?? 0
-    if (seen === 0) {
-      result.set(id, { problem: 'missing' })
-      return
-    }
-    if (seen > 1) {
-      result.set(id, { problem: 'spoofed' })
-      return
+    if (seen !== 1) {
+      result.set(id, { problem: seen === 0 ? 'missing' : 'spoofed' })
+      continue
     }
     const at = marks.findIndex((mark) => mark.id === id)
     const mark = marks[at] as Mark
     const next = marks[at + 1]
-    if (next === undefined) {
-      // The last marker: its section runs to the end, which must be a normal one.
-      const last = index === expected.length - 1
-      result.set(id, last && complete ? { from: mark.body, to: end } : { problem: 'truncated' })
-    } else if (next.id === expected[index + 1] && once(next.id)) {
-      result.set(id, { from: mark.body, to: next.at })
-    } else {
-      result.set(id, { problem: 'spoofed' })
-    }
-  })
+    if (next === undefined)
+      result.set(id, complete && allCame ? { from: mark.body, to: end } : { problem: 'truncated' })
+    else if ((count.get(next.id) ?? 0) > 1) result.set(id, { problem: 'spoofed' })
+    else result.set(id, { from: mark.body, to: next.at })
+  }
   return result
 }
 
