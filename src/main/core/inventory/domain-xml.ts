@@ -13,13 +13,18 @@ export const HYPERDESK_METADATA_NS = 'https://hyperdesk.app/xmlns/vm/1'
 
 type Node = Record<string, unknown>
 
-const parser = new XMLParser({
+/** Attributes as '@name', text as '#text', every value a string: how each reader here sees XML. */
+const READING = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   textNodeName: '#text',
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+} as const
+
+const parser = new XMLParser({
+  ...READING,
   // Elements that may repeat are always arrays, so one disk and two disks read the same way.
   isArray: (name) =>
     ['disk', 'interface', 'graphics', 'serial', 'console', 'boot', 'feature', 'host', 'listen'].includes(
@@ -261,6 +266,42 @@ export function parseDomainXml(xml: string, from: DomainXmlSource = {}): DomainD
   const cpuModel = text(child(child(domain, 'cpu'), 'model'))
   if (cpuModel) definition.cpuModel = cpuModel
   return definition
+}
+
+/**
+ * The `<cpu mode>` of a domain's XML (libvirt's default, custom, when the attribute is absent reads
+ * as undefined). A document that does not parse reads as undefined too: parseDomainXml says why.
+ */
+export function domainCpuMode(xml: string): string | undefined {
+  try {
+    return attr(child(child(parser.parse(xml) as Node, 'domain'), 'cpu'), 'mode')
+  } catch {
+    return undefined
+  }
+}
+
+const capabilitiesParser = new XMLParser({
+  ...READING,
+  isArray: (name) => ['mode', 'model'].includes(name),
+})
+
+/**
+ * Whether `virsh domcapabilities` lists a CPU model as usable on this host:
+ * `<domainCapabilities><cpu><mode name='custom'><model usable='yes|no|unknown'>NAME</model>`.
+ * undefined when the model is not listed or the document does not read.
+ */
+export function domcapsModelUsable(xml: string, model: string): string | undefined {
+  let document: Node
+  try {
+    document = capabilitiesParser.parse(xml) as Node
+  } catch {
+    return undefined
+  }
+  const modes = children(child(child(document, 'domainCapabilities'), 'cpu'), 'mode')
+  // Only the custom mode lists models by usability (host-model names the host's own model).
+  for (const mode of modes.filter((node) => attr(node, 'name') === 'custom'))
+    for (const node of children(mode, 'model')) if (text(node) === model) return attr(node, 'usable')
+  return undefined
 }
 
 /** <metadata><hd:vm xmlns:hd="…"><hd:setting name="failoverIp">1.2.3.4</hd:setting>…</hd:vm></metadata> */

@@ -1,0 +1,204 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { domainCpuMode, domcapsModelUsable, parseDomainXml } from '../../src/main/core/inventory/domain-xml'
+import {
+  judgeMigration,
+  type DestinationFacts,
+  type MigrationFacts,
+} from '../../src/main/core/migration/precheck-judge'
+
+/**
+ * The pre-checks' judgement on facts alone. The definitions and the CPU models are the lab's, as
+ * libvirt 9.0.0 (QEMU 7.2) printed them: labvm1's live XML (custom CPU qemu64, a Ceph secret, a
+ * CD-ROM, bridge br0) and `virsh domcapabilities --virttype qemu` on hv2.
+ */
+const fixtures = path.resolve(__dirname, '../fixtures/libvirt-9.0.0')
+const fixture = (name: string): string => fs.readFileSync(path.join(fixtures, name), 'utf8')
+const liveXml = fixture('labvm1-live.xml')
+const inactiveXml = fixture('labvm1-inactive.xml')
+const domcaps = fixture('domcapabilities-qemu-hv2.xml')
+const definition = parseDomainXml(liveXml)
+const UUID = definition.uuid
+const SECRET = '5a1b7e57-c3f0-4d1b-9a6e-000000000c1b'
+const ISO = definition.disks.find((disk) => disk.device === 'cdrom')?.file ?? ''
+
+function healthyDestination(): DestinationFacts {
+  return {
+    inactiveXml,
+    state: 'shut off',
+    info: 'Name:           labvm1\nManaged save:   no',
+    availableKiB: 4 * 1024 * 1024,
+    networks: [],
+    secrets: [{ uuid: SECRET, value: 'QVFEQnpBWnI=' }],
+    bridges: ['br0'],
+    isos: [ISO],
+    present: new Set(['/sys/class/net/br0/bridge', ISO]),
+    cpuModelUsable: 'yes',
+  }
+}
+
+function facts(change: (facts: MigrationFacts) => void = () => undefined): MigrationFacts {
+  const base: MigrationFacts = {
+    uuid: UUID,
+    name: 'labvm1',
+    from: 'hv1',
+    to: 'hv2',
+    runningOn: ['hv1'],
+    destinationHost: { status: 'online' },
+    migrationAddress: '10.77.0.2',
+    migrationAddressShared: false,
+    gateways: { old: '10.77.11.254', new: '10.77.12.254' },
+    cpuModels: { source: 'EPYC', destination: 'EPYC' },
+    source: { inactiveXml, definition, cpuMode: 'custom', job: { type: 'None' } },
+    destination: healthyDestination(),
+  }
+  change(base)
+  return base
+}
+
+const statusOf = (judged: ReturnType<typeof judgeMigration>) =>
+  Object.fromEntries(judged.checks.map((check) => [check.id, check.status]))
+
+describe('the domain-XML reader for the pre-checks', () => {
+  it('reads the CPU mode and the CPU models a host can run', () => {
+    expect(domainCpuMode(liveXml)).toBe('custom')
+    expect(definition.cpuModel).toBe('qemu64')
+    expect(domcapsModelUsable(domcaps, 'qemu64')).toBe('yes')
+    // EPYC is host-model's model (no usability) AND a custom model that QEMU's TCG cannot run.
+    expect(domcapsModelUsable(domcaps, 'EPYC')).toBe('no')
+    expect(domcapsModelUsable(domcaps, 'NoSuchModel')).toBeUndefined()
+    expect(domcapsModelUsable('<not xml', 'qemu64')).toBeUndefined()
+  })
+})
+
+describe('judging a migration on its facts', () => {
+  it('passes a healthy migration, persistent since both definitions are equal', () => {
+    const judged = judgeMigration(facts())
+    expect(judged.checks.filter((check) => check.status !== 'pass').map((check) => check.id)).toEqual([])
+    expect(judged.canStart).toBe(true)
+    expect(judged.persistent).toBe(true)
+    expect(statusOf(judged)).toMatchObject({
+      cpu: 'pass',
+      'ceph-secret': 'pass',
+      cdrom: 'pass',
+      bridges: 'pass',
+    })
+    expect(judged.followUps.gateway).toEqual({ old: '10.77.11.254', new: '10.77.12.254' })
+  })
+
+  it('refuses a VM running on two hosts, or not running on its source', () => {
+    expect(statusOf(judgeMigration(facts((f) => (f.runningOn = ['hv1', 'hv3']))))['source-running']).toBe(
+      'fail',
+    )
+    const elsewhere = judgeMigration(facts((f) => (f.runningOn = [])))
+    expect(elsewhere.checks[0]).toMatchObject({
+      id: 'source-running',
+      status: 'fail',
+      text: 'sourceNotRunning',
+    })
+    expect(elsewhere.canStart).toBe(false)
+  })
+
+  it('says what the source could not give, and judges no destination without it', () => {
+    const judged = judgeMigration(
+      facts((f) => {
+        f.source = { readError: 'virsh did not answer within 15 s' }
+        delete f.destination
+      }),
+    )
+    expect(judged.checks.find((check) => check.id === 'source-readable')).toMatchObject({
+      status: 'fail',
+      text: 'sourceUnreadable',
+      params: { error: 'virsh did not answer within 15 s' },
+    })
+    expect(judged.checks.some((check) => check.id === 'memory')).toBe(false)
+    expect(judged.persistent).toBe(false)
+  })
+
+  it('fails a running job on the source, a drifted or missing definition on the destination', () => {
+    expect(
+      statusOf(judgeMigration(facts((f) => (f.source.job = { type: 'Unbounded', operation: 'Backup' })))),
+    ).toMatchObject({ 'source-job': 'fail' })
+    const drift = judgeMigration(
+      facts(
+        (f) =>
+          (f.destination!.inactiveXml = inactiveXml.replace(
+            '</devices>',
+            '<watchdog model="i6300esb"/></devices>',
+          )),
+      ),
+    )
+    expect(statusOf(drift)).toMatchObject({ defined: 'pass', drift: 'fail' })
+    expect(drift.persistent).toBe(false)
+    const missing = judgeMigration(
+      facts((f) => {
+        delete f.destination!.inactiveXml
+        f.destination!.inactiveError = "failed to get domain '1ab0c0de'"
+        delete f.destination!.state
+      }),
+    )
+    expect(statusOf(missing)).toMatchObject({ defined: 'fail', 'not-running-on-destination': 'pass' })
+  })
+
+  it('weighs the destination’s memory against the VM’s, with a margin', () => {
+    const need = definition.memoryKiB
+    const memory = (availableKiB: number | undefined) =>
+      judgeMigration(
+        facts((f) => {
+          if (availableKiB === undefined) delete f.destination!.availableKiB
+          else f.destination!.availableKiB = availableKiB
+        }),
+      ).checks.find((check) => check.id === 'memory')?.status
+    expect(memory(need - 1)).toBe('fail')
+    expect(memory(need + 100 * 1024)).toBe('warn')
+    expect(memory(need + 512 * 1024)).toBe('pass')
+    expect(memory(undefined)).toBe('warn')
+  })
+
+  it('fails a missing ISO, bridge, inactive network or secret without value, naming each', () => {
+    const judged = judgeMigration(
+      facts((f) => {
+        const destination = f.destination!
+        destination.present = new Set()
+        destination.networks = [{ name: 'default', active: false }]
+        destination.secrets = [{ uuid: SECRET, value: '' }]
+      }),
+    )
+    const message = (id: string) => judged.checks.find((check) => check.id === id)
+    expect(message('cdrom')).toMatchObject({ status: 'fail', params: { images: ISO, to: 'hv2' } })
+    expect(message('bridges')).toMatchObject({ status: 'fail', params: { missing: 'br0, network:default' } })
+    expect(message('ceph-secret')).toMatchObject({
+      status: 'fail',
+      params: { problems: `${SECRET}: no value` },
+    })
+  })
+
+  it('judges the CPU by mode: the host models for passthrough, domcapabilities for a named model', () => {
+    const cpu = (change: (f: MigrationFacts) => void) =>
+      judgeMigration(facts(change)).checks.find((check) => check.id === 'cpu')
+    expect(cpu((f) => (f.destination!.cpuModelUsable = 'no'))).toMatchObject({
+      status: 'fail',
+      text: 'cpuModelUnusable',
+    })
+    expect(cpu((f) => delete f.destination!.cpuModelUsable)).toMatchObject({ status: 'warn' })
+    const passthrough = (destination: string) =>
+      cpu((f) => {
+        f.source.cpuMode = 'host-passthrough'
+        f.cpuModels = { source: 'EPYC', destination }
+      })
+    expect(passthrough('EPYC')).toMatchObject({ status: 'pass', text: 'cpuSame' })
+    expect(passthrough('Skylake-Server')).toMatchObject({ status: 'fail', text: 'cpuDiffers' })
+  })
+
+  it('says an unreachable destination, and only that, when it could not be read', () => {
+    const judged = judgeMigration(
+      facts((f) => {
+        f.destinationHost = { status: 'offline', error: 'connection refused' }
+        f.destination = { ...healthyDestination(), readError: 'host offline' }
+      }),
+    )
+    expect(statusOf(judged)).toMatchObject({ 'destination-online': 'fail', 'destination-readable': 'fail' })
+    expect(judged.checks.some((check) => check.id === 'defined')).toBe(false)
+  })
+})
