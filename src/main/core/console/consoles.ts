@@ -10,6 +10,7 @@ import { parseDisplayUri } from '../inventory/virsh-parse'
 import { openExec } from '../ssh/connection'
 import type { HostPool } from '../ssh/pool'
 import { ByteStreams } from './byte-streams'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * Consoles over the host's one SSH connection: a VM's VNC display (a direct-tcpip channel to the
@@ -148,7 +149,7 @@ export class Consoles {
     host: string,
     uuid: string,
   ): Promise<{ address: string; port: number } | undefined> {
-    const result = await this.deps.runner.virsh(host, ['domdisplay', '--type', 'vnc', uuid], {
+    const result = await this.deps.runner.virsh(host, domainArgv.display(uuid, 'vnc'), {
       step: 'read the VNC display (virsh domdisplay)',
       timeoutSeconds: 15,
       allowFailure: true,
@@ -202,7 +203,14 @@ export class Consoles {
     let banner: Buffer
     try {
       // Never --force: it would steal the console from another admin.
-      const command = shellCommand(['env', 'LC_ALL=C', 'virsh', '-c', 'qemu:///system', 'console', uuid])
+      const command = shellCommand([
+        'env',
+        'LC_ALL=C',
+        'virsh',
+        '-c',
+        'qemu:///system',
+        ...domainArgv.console(uuid),
+      ])
       channel = await openExec(client, command, { term: TERM, cols, rows })
       banner = await this.checkConsoleAttached(host, uuid, channel)
     } catch (error) {

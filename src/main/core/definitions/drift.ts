@@ -3,6 +3,8 @@ import { ApiError } from '../../../shared/errors'
 import type { DefinitionDiff } from '../../../shared/migration'
 import { canonicalDomainXml } from '../inventory/domain-xml'
 import type { RemoteRunner } from '../remote/runner'
+import { domainArgv } from '../libvirt/domain'
+import { domainNameFromXml } from '../inventory/domain-name'
 
 /**
  * One VM's definition on every host, compared in canonical form (see canonicalDomainXml) with a
@@ -25,7 +27,7 @@ export async function readDefinition(
   uuid: string,
 ): Promise<HostDefinition> {
   try {
-    const result = await runner.virsh(host, ['dumpxml', '--inactive', uuid], {
+    const result = await runner.virsh(host, domainArgv.xml(uuid, 'inactive'), {
       allowFailure: true,
       timeoutSeconds: 20,
       step: `read the definition on ${host}`,
@@ -82,7 +84,7 @@ export function compareDefinitions(
       message: `The VM ${uuid} is not defined on ${reference}${base?.status === 'unreachable' ? ` (${base.error})` : ''}: choose a host that defines it as the reference.`,
     })
   }
-  const name = /<name>([^<]*)<\/name>/.exec(base.canonical)?.[1] ?? uuid
+  const name = domainNameFromXml(base.xml) ?? uuid
   return {
     uuid,
     name,

@@ -3,6 +3,7 @@ import { parseDomainXml } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { Definitions, DefinitionsDeps } from './sync'
 import { readDefinition } from './drift'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * `error_policy='stop'` on a VM's RBD disks: on a write error QEMU pauses the guest instead of letting
@@ -67,7 +68,7 @@ export async function setStopErrorPolicy(
         message: 'The edited definition lost its UUID.',
       })
     context.step(`Defining it with error_policy='stop' on ${reference}`, 0.2)
-    await deps.runner.virsh(reference, ['define', '/dev/stdin'], {
+    await deps.runner.virsh(reference, domainArgv.defineFromStdin(), {
       stdin: next.xml,
       timeoutSeconds: 30,
       step: `virsh define ${vm.name} on ${reference}`,

@@ -7,6 +7,7 @@ import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
 import { checkHostName, checkUuid } from '../migration/precheck'
 import { compareDefinitions, readDefinition, readDefinitions } from './drift'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * Every VM is defined on every host with the same UUID (migration needs it). Sync takes one host's
@@ -107,7 +108,7 @@ export class Definitions {
     if (before.status === 'unreachable') return { host, outcome: 'failed', error: before.error }
     if (before.status === 'defined' && before.canonical === canonical) return { host, outcome: 'unchanged' }
     try {
-      await this.deps.runner.virsh(host, ['define', '/dev/stdin'], {
+      await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
         stdin: xml,
         timeoutSeconds: 30,
         step: `virsh define ${name} on ${host}`,

@@ -18,6 +18,7 @@ import {
   parseUuidList,
   parseVersion,
 } from './virsh-parse'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * What one host's refresh asks virsh, and how its answer becomes that host's inventory. Definitions
@@ -52,11 +53,13 @@ export function hostBatchSections(plan: HostBatchPlan): BatchSection[] {
       command: ['domstats', '--raw', '--state', '--balloon', '--vcpu', '--cpu-total'],
     })
   } else {
-    for (const uuid of plan.dominfoFor) sections.push({ id: `dominfo:${uuid}`, command: ['dominfo', uuid] })
+    for (const uuid of plan.dominfoFor)
+      sections.push({ id: `dominfo:${uuid}`, command: domainArgv.info(uuid) })
   }
   for (const uuid of plan.xmlFor)
-    sections.push({ id: `xml:${uuid}`, command: ['dumpxml', '--inactive', uuid] })
-  for (const uuid of plan.displayFor) sections.push({ id: `display:${uuid}`, command: ['domdisplay', uuid] })
+    sections.push({ id: `xml:${uuid}`, command: domainArgv.xml(uuid, 'inactive') })
+  for (const uuid of plan.displayFor)
+    sections.push({ id: `display:${uuid}`, command: domainArgv.display(uuid) })
   return sections
 }
 

@@ -12,6 +12,7 @@ import {
 import { auditMessage } from '../remote/audit'
 import { jobActive, parseDomjobinfo, progressDetail } from './progress'
 import { sectionText } from '../remote/framing'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * The live migration, as the runbook does it, on the SOURCE host:
@@ -69,16 +70,7 @@ export class Migration {
       const { from, to, name } = plan
       const address = uriHost(this.deps.hostConfig(to)?.migrationAddress ?? to)
       const timeoutSeconds = params.timeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS
-      const args = [
-        'migrate',
-        '--live',
-        '--p2p',
-        '--persistent',
-        ...(params.bandwidthMiBps ? ['--bandwidth', String(params.bandwidthMiBps)] : []),
-        uuid,
-        `qemu+ssh://root@${address}/system`,
-        `tcp://${address}`,
-      ]
+      const args = domainArgv.migrate(uuid, address, params.bandwidthMiBps)
       context.step(`Migrating ${name} from ${from} to ${to}`, 0.05)
       context.log(`On ${from}: virsh ${args.join(' ')}`)
       const started = Date.now()
@@ -162,7 +154,7 @@ export class Migration {
     const interval = this.options.pollIntervalMs ?? POLL_INTERVAL_MS
     const sample = async () => {
       const sections = await this.deps.runner
-        .virshQuery(host, [{ id: 'job', command: ['domjobinfo', uuid] }], {
+        .virshQuery(host, [{ id: 'job', command: domainArgv.jobInfo(uuid) }], {
           step: 'read the migration progress',
           timeoutSeconds: 10,
         })
@@ -280,7 +272,7 @@ export class Migration {
   /** The source keeps the completed job's statistics (downtime included) until its next job. */
   private async downtime(host: string, uuid: string): Promise<number | undefined> {
     const sections = await this.deps.runner
-      .virshQuery(host, [{ id: 'completed', command: ['domjobinfo', '--completed', uuid] }], {
+      .virshQuery(host, [{ id: 'completed', command: domainArgv.jobInfo(uuid, 'completed') }], {
         step: 'read the migration statistics',
         timeoutSeconds: 10,
       })
@@ -396,7 +388,7 @@ export class Migration {
     let loggedReason = ''
     for (;;) {
       const info = await this.deps.runner
-        .virsh(from, ['domjobinfo', uuid], { timeoutSeconds: 10, allowFailure: true })
+        .virsh(from, domainArgv.jobInfo(uuid), { timeoutSeconds: 10, allowFailure: true })
         .then((result) => {
           if (result.exitCode === 0) return parseDomjobinfo(result.stdout)
           // Shut off on the source: no job left (it has moved, or stopped).
@@ -486,7 +478,7 @@ class Aborter {
     this.reason = reason
     const attempt = () => {
       void this.deps.runner
-        .virsh(this.host, ['domjobabort', this.uuid], { timeoutSeconds: 15, allowFailure: true })
+        .virsh(this.host, domainArgv.jobAbort(this.uuid), { timeoutSeconds: 15, allowFailure: true })
         .catch(() => undefined)
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(attempt, 1000)

@@ -19,6 +19,7 @@ import {
   type SourceFacts,
 } from './precheck-judge'
 import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
+import { domainArgv, hostArgv } from '../libvirt/domain'
 
 /**
  * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source,
@@ -196,7 +197,7 @@ async function domainState(
   uuid: string,
 ): Promise<DomainState | null | undefined> {
   const sections = await runner
-    .virshQuery(host, [{ id: 'state', command: ['domstate', uuid] }], {
+    .virshQuery(host, [{ id: 'state', command: domainArgv.state(uuid) }], {
       step: `read the VM's state on ${host}`,
     })
     .catch(() => undefined)
@@ -231,10 +232,10 @@ async function readSource(
     sections = await deps.runner.virshQuery(
       from,
       [
-        { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
-        { id: 'live', command: ['dumpxml', uuid] },
-        { id: 'job', command: ['domjobinfo', uuid] },
-        { id: 'state', command: ['domstate', uuid] },
+        { id: 'inactive', command: domainArgv.xml(uuid, 'inactive') },
+        { id: 'live', command: domainArgv.xml(uuid, 'live') },
+        { id: 'job', command: domainArgv.jobInfo(uuid) },
+        { id: 'state', command: domainArgv.state(uuid) },
       ],
       { step: `read the VM's definition on ${from}` },
     )
@@ -319,15 +320,13 @@ async function readDestination(
   needs: DestinationNeeds,
 ): Promise<DestinationRead> {
   const sections = [
-    { id: 'inactive', command: ['dumpxml', '--inactive', uuid] },
-    { id: 'state', command: ['domstate', uuid] },
-    { id: 'info', command: ['dominfo', uuid] },
-    { id: 'memory', command: ['nodememstats'] },
-    ...needs.secrets.map((secret) => ({ id: `secret:${secret}`, command: ['secret-get-value', secret] })),
-    ...needs.networks.map((network, index) => ({ id: `net:${index}`, command: ['net-info', network] })),
-    ...(needs.domcapsType
-      ? [{ id: 'domcaps', command: ['domcapabilities', '--virttype', needs.domcapsType] }]
-      : []),
+    { id: 'inactive', command: domainArgv.xml(uuid, 'inactive') },
+    { id: 'state', command: domainArgv.state(uuid) },
+    { id: 'info', command: domainArgv.info(uuid) },
+    { id: 'memory', command: hostArgv.memory() },
+    ...needs.secrets.map((secret) => ({ id: `secret:${secret}`, command: hostArgv.secretValue(secret) })),
+    ...needs.networks.map((network, index) => ({ id: `net:${index}`, command: hostArgv.network(network) })),
+    ...(needs.domcapsType ? [{ id: 'domcaps', command: hostArgv.cpuModels(needs.domcapsType) }] : []),
   ]
   const paths = [...needs.bridges.map(bridgePath), ...needs.isos]
   const step = `pre-checks on ${to}`

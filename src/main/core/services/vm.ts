@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { parseDomstats } from '../inventory/virsh-parse'
 import type { Service } from '../context'
+import { domainArgv } from '../libvirt/domain'
 
 /** VM lifecycle: each operation is a job; the call returns it at once and `jobs.update` follows it. */
 export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm.reboot' | 'vm.stats'> = ({
@@ -33,14 +34,10 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
     }).job,
   'vm.stats': async ({ uuid, host }) => {
     // domstats of one domain: cheap, read-only, and the same counters the inventory parses.
-    const result = await runner.virsh(
-      host,
-      ['-r', 'domstats', '--raw', '--cpu-total', '--balloon', '--vcpu', uuid],
-      {
-        step: 'read VM statistics',
-        timeoutSeconds: 10,
-      },
-    )
+    const result = await runner.virsh(host, domainArgv.stats(uuid), {
+      step: 'read VM statistics',
+      timeoutSeconds: 10,
+    })
     const [stats] = parseDomstats(result.stdout)
     if (!stats || stats.cpuTimeNs === undefined) {
       throw new ApiError({

@@ -15,6 +15,7 @@ import {
   rbdWithProgress,
   type CephAccess,
 } from './rbd-host'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * Image and snapshot operations with the runbook's safety rules. What can destroy data (shrink,
@@ -170,7 +171,7 @@ export class StorageOps {
         job.step(`Growing ${spec} live through ${live.user.name} on ${live.host}`, 0.5)
         await this.deps.runner.virsh(
           live.host,
-          ['blockresize', live.user.uuid, live.user.target, '--size', `${params.sizeBytes}B`],
+          domainArgv.blockResize(live.user.uuid, live.user.target, params.sizeBytes),
           { step: `virsh blockresize ${live.user.name} ${live.user.target}`, timeoutSeconds: 120 },
         )
       } else {

@@ -26,6 +26,7 @@ import type { RemoteRunner } from '../remote/runner'
 import type { FenceStore } from './fence-store'
 import type { Lifecycle } from './lifecycle'
 import { rbdImagesOf, type WatcherRecorder } from './watcher-recorder'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * Fencing a lost host before its VM starts elsewhere (issue 15, items 2 and 4). The plan says what
@@ -395,18 +396,18 @@ export class Fencing {
   private isolate(host: string, fence: FenceRecord): Promise<void> {
     return this.once(`isolate:${fence.id}`, async () => {
       const { runner } = this.deps
-      const list = await runner.virsh(host, ['domiflist', fence.uuid], {
+      const list = await runner.virsh(host, domainArgv.interfaces(fence.uuid), {
         step: 'virsh domiflist',
         allowFailure: true,
       })
       const macs = [...list.stdout.matchAll(/([0-9a-f]{2}(?::[0-9a-f]{2}){5})/gi)].map((match) => match[1]!)
       for (const mac of macs) {
-        await runner.virsh(host, ['domif-setlink', fence.uuid, mac, 'down'], {
+        await runner.virsh(host, domainArgv.linkDown(fence.uuid, mac), {
           step: `virsh domif-setlink ${fence.name} ${mac} down`,
           allowFailure: true,
         })
       }
-      await runner.virsh(host, ['suspend', fence.uuid], {
+      await runner.virsh(host, domainArgv.suspend(fence.uuid), {
         step: `virsh suspend ${fence.name}`,
         allowFailure: true,
       })
@@ -466,7 +467,7 @@ export class Fencing {
       const domain = inventory.domains.find((candidate) => candidate.uuid === uuid)
       if (domain && isActive(domain.state)) {
         context.step(`Destroying the fenced copy of ${fence.name} on ${host}`, 0.2)
-        await this.deps.runner.virsh(host, ['destroy', uuid], { step: `virsh destroy ${fence.name}` })
+        await this.deps.runner.virsh(host, domainArgv.destroy(uuid), { step: `virsh destroy ${fence.name}` })
         await this.deps.audit(host, 'destroyed fenced copy of', fence.name)
         context.log(`Destroyed the fenced copy on ${host}`)
       }

@@ -10,6 +10,7 @@ import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import { localAdminName } from '../remote/audit'
 import type { RemoteRunner } from '../remote/runner'
+import { domainArgv, hostArgv } from '../libvirt/domain'
 
 /**
  * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to
@@ -106,7 +107,7 @@ export async function resolvePoolVolumes(
       continue
     }
     const step = `virsh pool-dumpxml ${pool}`
-    const result = await runner.virsh(host, ['pool-dumpxml', pool], {
+    const result = await runner.virsh(host, hostArgv.poolXml(pool), {
       step,
       allowFailure: true,
       timeoutSeconds: 15,
@@ -284,7 +285,7 @@ export class Lifecycle {
           })
         }
         context.step(`Starting ${domain.name} on ${request.host}`, 0.6)
-        await this.deps.runner.virsh(request.host, ['start', request.uuid], {
+        await this.deps.runner.virsh(request.host, domainArgv.start(request.uuid), {
           step: `virsh start ${domain.name}`,
           timeoutSeconds: 60,
         })
@@ -337,7 +338,7 @@ export class Lifecycle {
     return this.deps.vmLocks.run(uuid, async () => {
       const domain = this.domainOn(host, uuid)
       context.step(`Asking ${domain.name} to shut down (ACPI)`, 0.1)
-      await this.deps.runner.virsh(host, ['shutdown', uuid], {
+      await this.deps.runner.virsh(host, domainArgv.shutdown(uuid), {
         step: `virsh shutdown ${domain.name}`,
         signal: context.signal,
       })
@@ -346,7 +347,7 @@ export class Lifecycle {
       while (Date.now() < deadline) {
         if (context.signal.aborted)
           throw new ApiError({ code: 'job.cancelled', message: 'Stopped waiting for the shutdown.' })
-        const state = await this.deps.runner.virsh(host, ['domstate', uuid], {
+        const state = await this.deps.runner.virsh(host, domainArgv.state(uuid), {
           step: 'virsh domstate',
           allowFailure: true,
         })
@@ -379,7 +380,7 @@ export class Lifecycle {
         })
       }
       context.step(`Forcing ${domain.name} off`, 0.3)
-      await this.deps.runner.virsh(host, ['destroy', uuid], { step: `virsh destroy ${domain.name}` })
+      await this.deps.runner.virsh(host, domainArgv.destroy(uuid), { step: `virsh destroy ${domain.name}` })
       await this.deps.audit(host, 'force off', domain.name)
       await this.deps.inventory.refreshHost(host)
     })
@@ -390,7 +391,7 @@ export class Lifecycle {
     return this.deps.vmLocks.run(uuid, async () => {
       const domain = this.domainOn(host, uuid)
       context.step(`Rebooting ${domain.name}`, 0.3)
-      await this.deps.runner.virsh(host, ['reboot', uuid], { step: `virsh reboot ${domain.name}` })
+      await this.deps.runner.virsh(host, domainArgv.reboot(uuid), { step: `virsh reboot ${domain.name}` })
       await this.deps.audit(host, 'reboot', domain.name)
     })
   }

@@ -1,10 +1,10 @@
 import { ApiError } from '../../../shared/errors'
 import type { VmSettings } from '../../../shared/vm-settings'
-import { HYPERDESK_METADATA_NS } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
+import { domainArgv } from '../libvirt/domain'
 
 /**
  * Hyperdesk's per-VM settings (failover IP, keyboard layout) live in each definition's <metadata>, so
@@ -64,20 +64,7 @@ export async function applyVmSettings(
     const done: string[] = []
     for (const [index, host] of vm.definedOn.entries()) {
       job.step(`Write ${name}'s settings on ${host}`, index / vm.definedOn.length)
-      const args =
-        Object.keys(next).length === 0
-          ? ['metadata', uuid, '--uri', HYPERDESK_METADATA_NS, '--remove', '--config']
-          : [
-              'metadata',
-              uuid,
-              '--uri',
-              HYPERDESK_METADATA_NS,
-              '--key',
-              'hd',
-              '--set',
-              settingsXml(next),
-              '--config',
-            ]
+      const args = domainArgv.setMetadata(uuid, Object.keys(next).length === 0 ? null : settingsXml(next))
       try {
         await deps.runner.virsh(host, args, { step: `write ${name}'s settings`, signal: job.signal })
         done.push(host)
