@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DomainXmlError, parseDomainXml } from '../../src/main/core/inventory/domain-xml'
-import { imageSpec } from '../../src/main/core/ceph/rbd'
+import { imageSpec } from '../../src/main/core/ceph/image'
 import { resolvePoolVolumes, uncheckableDisks } from '../../src/main/core/vm/lifecycle'
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', 'libvirt', name), 'utf8')

@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { isValidName } from '../../../shared/names'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
+import { imageArgv, imageSpec, poolArgv, snapshotArgv, snapshotSpec, type RbdImageRef } from './image'
 import { readShape } from './formats/errors'
 import { parseRbdDu, parseRbdInfo, parseRbdLsLong } from './formats/rbd-image'
 import { parseRbdLocks } from './formats/rbd-locks'
@@ -11,13 +12,6 @@ import { parseRbdStatus } from './formats/rbd-status'
  * The `rbd` calls the VM guards need, run on a hypervisor as the configured Ceph client. Output is
  * JSON (`--format json`); every call has a timeout on the host, since rbd hangs when Ceph is down.
  */
-export interface RbdImageRef {
-  pool: string
-  image: string
-  /** An RBD namespace (Nautilus and later): the image is POOL/NAMESPACE/IMAGE. */
-  namespace?: string
-}
-
 export interface Watcher {
   address: string
   client?: number
@@ -27,14 +21,6 @@ export interface ImageLock {
   id: string
   locker: string
   address?: string
-}
-
-export function imageSpec({ pool, image, namespace }: RbdImageRef): string {
-  const parts = namespace !== undefined ? [pool, namespace, image] : [pool, image]
-  if (!parts.every(isValidName)) {
-    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD image ${parts.join('/')}` })
-  }
-  return parts.join('/')
 }
 
 /** Runs as the configured Ceph client with the monitor timeouts (see RemoteRunner.rbd). */
@@ -48,7 +34,7 @@ export class Rbd {
   /** Clients that have the image open (a running QEMU is one), as every supported release prints them. */
   async watchers(host: string, ref: RbdImageRef): Promise<Watcher[]> {
     const step = `rbd status ${imageSpec(ref)}`
-    const result = await this.run(host, ['status', imageSpec(ref), '--format', 'json'], { step })
+    const result = await this.run(host, imageArgv.status(ref), { step })
     const { watchers } = await readShape(this.runner, host, 'rbd', () => parseRbdStatus(result.stdout, step))
     return watchers.map((watcher) => ({ address: watcher.address, client: watcher.client }))
   }
@@ -56,7 +42,7 @@ export class Rbd {
   /** Advisory locks: an object keyed by lock id (Luminous) or a list (Mimic and later). */
   async locks(host: string, ref: RbdImageRef): Promise<ImageLock[]> {
     const step = `rbd lock ls ${imageSpec(ref)}`
-    const result = await this.run(host, ['lock', 'ls', imageSpec(ref), '--format', 'json'], { step })
+    const result = await this.run(host, imageArgv.locks(ref), { step })
     const { locks } = await readShape(this.runner, host, 'rbd', () => parseRbdLocks(result.stdout, step))
     return locks
   }
@@ -71,7 +57,7 @@ export class Rbd {
     lockId: string,
   ): Promise<{ acquired: true } | { acquired: false; heldBy: ImageLock[] }> {
     const step = `rbd lock add ${imageSpec(ref)}`
-    const result = await this.run(host, ['lock', 'add', imageSpec(ref), lockId], { step, allowFailure: true })
+    const result = await this.run(host, imageArgv.lock(ref, lockId), { step, allowFailure: true })
     if (result.exitCode === 0) return { acquired: true }
     // EBUSY (16) or EEXIST (17): someone holds it.
     if (result.exitCode === 16 || result.exitCode === 17)
@@ -93,15 +79,10 @@ export class Rbd {
 
   /** Removes a lock without blocklisting its locker (the caller fenced it already, or it is ours). */
   async breakLock(host: string, ref: RbdImageRef, lock: ImageLock): Promise<void> {
-    // Removing a lock is "breaking" it for librbd, which would also blocklist the locker: that needs
-    // mon caps client.libvirt does not have (EACCES), and the locker (a finished `rbd lock add`) is gone.
-    await this.run(
-      host,
-      ['--rbd-blocklist-on-break-lock=false', 'lock', 'rm', imageSpec(ref), lock.id, lock.locker],
-      {
-        step: `rbd lock rm ${imageSpec(ref)}`,
-      },
-    )
+    // Without blocklisting (see imageArgv.unlock): the locker (a finished `rbd lock add`) is gone.
+    await this.run(host, imageArgv.unlock(ref, lock), {
+      step: `rbd lock rm ${imageSpec(ref)}`,
+    })
   }
 }
 
@@ -146,7 +127,7 @@ export class RbdReader {
       throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid pool ${JSON.stringify(pool)}` })
     const step = `rbd ls -l ${pool}`
     // An empty pool prints nothing at all on some releases.
-    const rows = await this.output(host, ['ls', '-l', pool], step, (text) =>
+    const rows = await this.output(host, poolArgv.listLong(pool), step, (text) =>
       text.trim() === '' ? [] : parseRbdLsLong(text, step),
     )
     const byName = new Map<string, PoolEntry>()
@@ -169,7 +150,7 @@ export class RbdReader {
 
   async info(host: string, ref: RbdImageRef): Promise<ImageInfo> {
     const step = `rbd info ${imageSpec(ref)}`
-    return this.output(host, ['info', imageSpec(ref)], step, (text) => parseRbdInfo(text, step))
+    return this.output(host, imageArgv.info(ref), step, (text) => parseRbdInfo(text, step))
   }
 
   /**
@@ -178,7 +159,7 @@ export class RbdReader {
    */
   async snapshots(host: string, ref: RbdImageRef): Promise<SnapshotEntry[]> {
     const step = `rbd snap ls ${imageSpec(ref)}`
-    const { snapshots } = await this.output(host, ['snap', 'ls', imageSpec(ref)], step, (text) =>
+    const { snapshots } = await this.output(host, snapshotArgv.list(ref), step, (text) =>
       parseRbdSnapList(text, step),
     )
     const out: SnapshotEntry[] = []
@@ -195,9 +176,10 @@ export class RbdReader {
   }
 
   private snapshotProtected(host: string, ref: RbdImageRef, snapshot: string): Promise<boolean> {
-    const spec = `${imageSpec(ref)}@${snapshot}`
-    const step = `rbd info ${spec}`
-    return this.output(host, ['info', spec], step, (text) => parseSnapshotProtection(text, step))
+    const step = `rbd info ${snapshotSpec(ref, snapshot)}`
+    return this.output(host, snapshotArgv.info(ref, snapshot), step, (text) =>
+      parseSnapshotProtection(text, step),
+    )
   }
 
   /**
@@ -208,7 +190,7 @@ export class RbdReader {
     const step = `rbd du ${imageSpec(ref)}`
     const used = await this.output(
       host,
-      ['du', imageSpec(ref)],
+      imageArgv.usage(ref),
       step,
       (text) => parseRbdDu(text, step, ref.image),
       options,

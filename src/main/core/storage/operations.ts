@@ -1,7 +1,8 @@
 import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
 import { formatBytes, type GrowResult, type ImageUser, type Refusal } from '../../../shared/storage'
-import { Rbd, RbdReader, imageSpec, type RbdImageRef, type Watcher } from '../ceph/rbd'
+import { imageArgv, imageSpec, snapshotArgv, snapshotSpec, type RbdImageRef } from '../ceph/image'
+import { Rbd, RbdReader, type Watcher } from '../ceph/rbd'
 import type { InventoryService, InventorySnapshot } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
@@ -119,7 +120,7 @@ export class StorageOps {
     this.checkPool(params.pool)
     const host = this.host()
     const spec = imageSpec(params)
-    const result = await this.call(host, ['create', '--size', `${params.sizeBytes}B`, spec], {
+    const result = await this.call(host, imageArgv.create(params, params.sizeBytes), {
       step: `rbd create ${spec}`,
       allowFailure: true,
     })
@@ -176,7 +177,7 @@ export class StorageOps {
         )
       } else {
         job.step(`Growing ${spec} with rbd resize`, 0.5)
-        await this.call(host, ['resize', '--size', `${params.sizeBytes}B`, spec], {
+        await this.call(host, imageArgv.resize(params, params.sizeBytes), {
           step: `rbd resize ${spec}`,
           timeoutSeconds: 600,
         })
@@ -211,7 +212,7 @@ export class StorageOps {
       if (refusals.length > 0) throw refused('shrink', host, refusals)
       const snap = safetySnapshotName('shrink')
       job.step(`Snapshot ${snap} first`, 0.15)
-      await this.call(host, ['snap', 'create', `${spec}@${snap}`], {
+      await this.call(host, snapshotArgv.create(params, snap), {
         step: `rbd snap create ${spec}@${snap}`,
       })
       job.step(`Shrinking ${spec} to ${formatBytes(params.sizeBytes)}`, 0.2)
@@ -219,7 +220,7 @@ export class StorageOps {
         this.deps.runner,
         host,
         this.deps.ceph(),
-        ['resize', '--size', `${params.sizeBytes}B`, '--allow-shrink', spec],
+        imageArgv.resize(params, params.sizeBytes, true),
         `rbd resize --allow-shrink ${spec}`,
         (fraction) => job.progress(0.2 + fraction * 0.75),
       )
@@ -273,7 +274,7 @@ export class StorageOps {
           this.deps.runner,
           host,
           this.deps.ceph(),
-          ['snap', 'purge', spec],
+          snapshotArgv.purge(params),
           `rbd snap purge ${spec}`,
           (fraction) => job.progress(0.2 + fraction * 0.3),
         )
@@ -283,7 +284,7 @@ export class StorageOps {
         this.deps.runner,
         host,
         this.deps.ceph(),
-        ['rm', spec],
+        imageArgv.remove(params),
         `rbd rm ${spec}`,
         (fraction) => job.progress(0.5 + fraction * 0.45),
       )
@@ -299,8 +300,8 @@ export class StorageOps {
   async snapshotCreate(params: ImageParams & { snapshot: string }) {
     this.checkPool(params.pool)
     const host = this.host()
-    const spec = `${imageSpec(params)}@${params.snapshot}`
-    const result = await this.call(host, ['snap', 'create', spec], {
+    const spec = snapshotSpec(params, params.snapshot)
+    const result = await this.call(host, snapshotArgv.create(params, params.snapshot), {
       step: `rbd snap create ${spec}`,
       allowFailure: true,
       timeoutSeconds: 120,
@@ -322,7 +323,7 @@ export class StorageOps {
   async snapshotDelete(params: ImageParams & { snapshot: string }) {
     this.checkPool(params.pool)
     const host = this.host()
-    const spec = `${imageSpec(params)}@${params.snapshot}`
+    const spec = snapshotSpec(params, params.snapshot)
     const snap = await this.findSnapshot(host, params)
     if (snap.protected) {
       throw refused('delete snapshot', host, [
@@ -332,7 +333,10 @@ export class StorageOps {
         },
       ])
     }
-    await this.call(host, ['snap', 'rm', spec], { step: `rbd snap rm ${spec}`, timeoutSeconds: 600 })
+    await this.call(host, snapshotArgv.remove(params, params.snapshot), {
+      step: `rbd snap rm ${spec}`,
+      timeoutSeconds: 600,
+    })
     await this.audit(host, `delete snapshot ${spec}`)
     return { host, pool: params.pool, image: params.image, snapshot: params.snapshot }
   }
@@ -351,7 +355,7 @@ export class StorageOps {
       if (params.safetySnapshot ?? true) {
         safety = safetySnapshotName('rollback')
         job.step(`Safety snapshot ${safety} of the current state`, 0.08)
-        await this.call(host, ['snap', 'create', `${spec}@${safety}`], {
+        await this.call(host, snapshotArgv.create(params, safety), {
           step: `rbd snap create ${spec}@${safety}`,
           timeoutSeconds: 120,
         })
@@ -361,7 +365,7 @@ export class StorageOps {
         this.deps.runner,
         host,
         this.deps.ceph(),
-        ['snap', 'rollback', `${spec}@${params.snapshot}`],
+        snapshotArgv.rollback(params, params.snapshot),
         `rbd snap rollback ${spec}@${params.snapshot}`,
         (fraction) => job.progress(0.1 + fraction * 0.85),
       )

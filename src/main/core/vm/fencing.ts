@@ -16,7 +16,8 @@ import {
   wholeIpAddress,
   type Blocklist,
 } from '../ceph/blocklist'
-import { imageSpec, type Rbd, type RbdImageRef } from '../ceph/rbd'
+import { imageSpec, type RbdImageRef } from '../ceph/image'
+import type { Rbd } from '../ceph/rbd'
 import { isActive } from '../inventory/cluster-model'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'

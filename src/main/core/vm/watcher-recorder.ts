@@ -1,7 +1,7 @@
 import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
 import { ApiError } from '../../../shared/errors'
 import { addressIp, isClientAddress, normalizeAddress } from '../ceph/blocklist'
-import { imageSpec, type RbdImageRef } from '../ceph/rbd'
+import { imageSpec, type RbdImageRef } from '../ceph/image'
 import { isActive } from '../inventory/cluster-model'
 import type { RemoteRunner } from '../remote/runner'
 import type { FenceStore } from './fence-store'

@@ -1,0 +1,109 @@
+import { ApiError } from '../../../shared/errors'
+import { isValidName } from '../../../shared/names'
+import { argumentProblem, SizeBytesSchema } from '../../../shared/validators'
+
+/**
+ * Ceph RBD by object, as cockpit-machines does libvirt: the `rbd` argv (after `rbd --id <client>`
+ * and the monitor timeouts: RemoteRunner.rbd, storage/rbd-host.ts rbdArgv) of every command the app
+ * sends about an image, a snapshot or a pool, built here and only here from validated values: pool,
+ * namespace, image and snapshot names pass the app's name rule (shared/names.ts, the contract's
+ * validators), sizes SizeBytesSchema. Cluster flags (noout) are ceph/cluster.ts's.
+ */
+
+export interface RbdImageRef {
+  pool: string
+  image: string
+  /** An RBD namespace (Nautilus and later): the image is POOL/NAMESPACE/IMAGE. */
+  namespace?: string
+}
+
+export interface ImageLockRef {
+  id: string
+  locker: string
+}
+
+/** POOL/IMAGE or POOL/NAMESPACE/IMAGE, each part a valid name. */
+export function imageSpec({ pool, image, namespace }: RbdImageRef): string {
+  const parts = namespace !== undefined ? [pool, namespace, image] : [pool, image]
+  if (!parts.every(isValidName)) {
+    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD image ${parts.join('/')}` })
+  }
+  return parts.join('/')
+}
+
+/** IMAGE@SNAPSHOT, the snapshot a valid name. */
+export function snapshotSpec(ref: RbdImageRef, snapshot: string): string {
+  if (!isValidName(snapshot))
+    throw new ApiError({
+      code: 'rbd.invalid-name',
+      message: `Invalid RBD snapshot name ${JSON.stringify(snapshot)}`,
+    })
+  return `${imageSpec(ref)}@${snapshot}`
+}
+
+function size(sizeBytes: number): string {
+  if (!SizeBytesSchema.safeParse(sizeBytes).success)
+    throw new ApiError({ code: 'rbd.invalid-size', message: `Invalid image size ${String(sizeBytes)} bytes` })
+  return `${sizeBytes}B`
+}
+
+function pool(name: string): string {
+  if (!isValidName(name))
+    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD pool ${name}` })
+  return name
+}
+
+/** An image's commands. */
+export const imageArgv = {
+  create: (ref: RbdImageRef, sizeBytes: number) => ['create', '--size', size(sizeBytes), imageSpec(ref)],
+  /** Grow, or shrink when `allowShrink` (data past the new end is lost). */
+  resize: (ref: RbdImageRef, sizeBytes: number, allowShrink = false) => [
+    'resize',
+    '--size',
+    size(sizeBytes),
+    ...(allowShrink ? ['--allow-shrink'] : []),
+    imageSpec(ref),
+  ],
+  remove: (ref: RbdImageRef) => ['rm', imageSpec(ref)],
+  info: (ref: RbdImageRef) => ['info', imageSpec(ref)],
+  usage: (ref: RbdImageRef) => ['du', imageSpec(ref)],
+  /** The clients that have the image open (watchers). */
+  status: (ref: RbdImageRef) => ['status', imageSpec(ref), '--format', 'json'],
+  locks: (ref: RbdImageRef) => ['lock', 'ls', imageSpec(ref), '--format', 'json'],
+  lock: (ref: RbdImageRef, lockId: string) => ['lock', 'add', imageSpec(ref), lockArgument(lockId)],
+  /**
+   * Removes a lock without blocklisting its locker: "breaking" a lock would, and that needs mon caps
+   * client.libvirt does not have (the caller fenced the locker already, or it is ours).
+   */
+  unlock: (ref: RbdImageRef, lock: ImageLockRef) => [
+    '--rbd-blocklist-on-break-lock=false',
+    'lock',
+    'rm',
+    imageSpec(ref),
+    lockArgument(lock.id),
+    lockArgument(lock.locker),
+  ],
+} as const
+
+/** A snapshot's commands, and an image's snapshots as a whole. */
+export const snapshotArgv = {
+  create: (ref: RbdImageRef, snapshot: string) => ['snap', 'create', snapshotSpec(ref, snapshot)],
+  remove: (ref: RbdImageRef, snapshot: string) => ['snap', 'rm', snapshotSpec(ref, snapshot)],
+  rollback: (ref: RbdImageRef, snapshot: string) => ['snap', 'rollback', snapshotSpec(ref, snapshot)],
+  info: (ref: RbdImageRef, snapshot: string) => ['info', snapshotSpec(ref, snapshot)],
+  list: (ref: RbdImageRef) => ['snap', 'ls', imageSpec(ref)],
+  purge: (ref: RbdImageRef) => ['snap', 'purge', imageSpec(ref)],
+} as const
+
+/** A pool's commands. */
+export const poolArgv = {
+  /** Images with their sizes, and their snapshots after each. */
+  listLong: (name: string) => ['ls', '-l', pool(name)],
+} as const
+
+/** A lock id or locker as rbd printed it (`client.4170`, `hyperdesk …`): one argument, never an option. */
+function lockArgument(value: string): string {
+  if (value === '' || argumentProblem(value) !== null)
+    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD lock ${JSON.stringify(value)}` })
+  return value
+}
