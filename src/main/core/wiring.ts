@@ -101,21 +101,7 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
     }),
   }
 
-  // The pool follows the cluster file: on load and on every change.
-  const applyConfig = (state: ConfigState) =>
-    hosts.configure(
-      {
-        hosts: state.status === 'ok' ? state.hosts : [],
-        ...(state.config?.ssh.knownHostsFile ? { knownHostsFile: state.config.ssh.knownHostsFile } : {}),
-      },
-      options.autoConnect ?? true,
-    )
-  await applyConfig(config.current)
-  vms.inventory.start()
-  const stopFollowingConfig = events.on('config.changed', (state) => {
-    void applyConfig(state)
-    vms.inventory.followHosts()
-  })
+  const stopFollowingConfig = await start(context)
   return {
     context,
     async close() {
@@ -125,6 +111,24 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
       await hosts.close()
     },
   }
+}
+
+/** Connects the pool to the cluster file's hosts and starts the inventory; then follows every change. */
+async function start({ options, events, config, hosts, inventory }: CoreContext): Promise<() => void> {
+  const applyConfig = (state: ConfigState) =>
+    hosts.configure(
+      {
+        hosts: state.status === 'ok' ? state.hosts : [],
+        ...(state.config?.ssh.knownHostsFile ? { knownHostsFile: state.config.ssh.knownHostsFile } : {}),
+      },
+      options.autoConnect ?? true,
+    )
+  await applyConfig(config.current)
+  inventory.start()
+  return events.on('config.changed', (state) => {
+    void applyConfig(state)
+    inventory.followHosts()
+  })
 }
 
 /** The connections to the hosts and what runs over them: the pool, the runner, the doctor. */
@@ -172,8 +176,9 @@ function wireVms(
   options: CoreOptions,
   events: CoreEvents,
   config: ConfigStore,
-  { hosts, runner, hostNames, cephClient }: ReturnType<typeof wireRemote>,
+  remote: ReturnType<typeof wireRemote>,
 ) {
+  const { hosts, runner, hostNames, cephClient } = remote
   const fenceStore = FenceStore.besideConfig(options.configPath)
   const inventory = new InventoryService({
     runner,
@@ -202,20 +207,10 @@ function wireVms(
     isFenced: (host, uuid) => fencing.isFenced(host, uuid),
     started: (host, domain) => recorder.record(host, [domain]),
   })
-  const blocklist = new Blocklist(runner, (host) => {
-    const cluster = config.requireConfig()
-    return {
-      ...cephClient(),
-      fenceClientId: cluster.ceph.fenceClientId,
-      privilegedSudo: cluster.ceph.privilegedSudo,
-      user: hosts.get(host).host.user,
-      cephVersion: hosts.list().find((state) => state.name === host)?.doctor?.versions.ceph ?? undefined,
-    }
-  })
   const fencing: Fencing = new Fencing({
     ...vmDeps,
     rbd,
-    blocklist,
+    blocklist: blocklistOf(config, remote),
     store: fenceStore,
     recorder,
     lifecycle,
@@ -253,4 +248,18 @@ function wireVms(
     streams,
     consoles: new Consoles({ hosts, runner, inventory, streams, vmName }),
   }
+}
+
+/** Fencing's Ceph blocklist, with the fence client and the Ceph version the doctor found on each host. */
+function blocklistOf(config: ConfigStore, { runner, hosts, cephClient }: ReturnType<typeof wireRemote>) {
+  return new Blocklist(runner, (host) => {
+    const cluster = config.requireConfig()
+    return {
+      ...cephClient(),
+      fenceClientId: cluster.ceph.fenceClientId,
+      privilegedSudo: cluster.ceph.privilegedSudo,
+      user: hosts.get(host).host.user,
+      cephVersion: hosts.list().find((state) => state.name === host)?.doctor?.versions.ceph ?? undefined,
+    }
+  })
 }
