@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ResolvedHost } from '../../src/shared/contract'
 import type { HostKeyPrompt, HostState } from '../../src/shared/hosts'
 import { SshRunner } from '../../src/main/core/remote/runner'
-import { fingerprint } from '../../src/main/core/ssh/known-hosts'
+import { fingerprint, lookupHost, parseKnownHosts } from '../../src/main/core/ssh/known-hosts'
 import { KeyStore } from '../../src/main/core/ssh/auth'
 import { HostPool } from '../../src/main/core/ssh/pool'
-import { newKeyPair, startFakeSshd, type FakeSshd } from '../support/fake-sshd'
+import { newKeyPair, startFakeSshd, wellFormedEd25519, type FakeSshd } from '../support/fake-sshd'
 
 /** The connection, pool and runner against an in-process SSH server that runs real `sh -c`. */
 
@@ -204,11 +204,13 @@ describe('~/.ssh/config host key settings and refusals', () => {
 describe('encrypted keys', () => {
   it('asks for the passphrase, refuses a wrong one locally, and connects with the right one', async () => {
     const { utils } = await import('ssh2')
-    const locked = utils.generateKeyPairSync('ed25519', {
-      passphrase: 'correct horse',
-      cipher: 'aes256-ctr',
-      rounds: 4,
-    })
+    const locked = wellFormedEd25519(() =>
+      utils.generateKeyPairSync('ed25519', {
+        passphrase: 'correct horse',
+        cipher: 'aes256-ctr',
+        rounds: 4,
+      }),
+    )
     const lockedSshd = await startFakeSshd({ hostKey: hostKey.privateKey, clientPublicKey: locked.public })
     const keyPath = path.join(dir, 'id_locked')
     fs.writeFileSync(keyPath, locked.private, { mode: 0o600 })
@@ -457,6 +459,37 @@ describe('no key to offer is not "key refused"', () => {
       expect(states.some((s) => s.status === 'auth-failed')).toBe(false)
     } finally {
       agent.kill()
+    }
+  })
+})
+
+describe('test keys', () => {
+  // ssh2's key generator strips an ed25519 public key's leading zero bytes (one key in 256): known_hosts
+  // skips such a line, so "another key was known" became "no key known", and accept-new connected.
+  const short = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAH88Z8n3CdrOCYUI9oA8wyaLWgihX4+3XrA63gnIsdjs='
+
+  it('a 31-byte ed25519 key in known_hosts is skipped: the host reads as unknown, not changed', () => {
+    const { entries, skipped } = parseKnownHosts(`[127.0.0.1]:2222 ${short}\n`)
+    expect(skipped).toMatchObject([{ reasonText: 'badKey' }])
+    expect(lookupHost(entries, '127.0.0.1', 2222).verify(hostKeyBlob()).kind).toBe('unknown')
+  })
+
+  it('newKeyPair draws again when ssh2 generates such a key, so another key reads as changed', async () => {
+    const { utils } = await import('ssh2')
+    const real = utils.generateKeyPairSync.bind(utils)
+    let calls = 0
+    const spy = vi.spyOn(utils, 'generateKeyPairSync').mockImplementation(((type: 'ed25519') => {
+      const pair = real(type)
+      return ++calls === 1 ? { ...pair, public: short } : pair
+    }) as typeof utils.generateKeyPairSync)
+    try {
+      const other = newKeyPair()
+      expect(calls).toBe(2)
+      const { entries, skipped } = parseKnownHosts(`[127.0.0.1]:2222 ${other.publicSSH}\n`)
+      expect(skipped).toEqual([])
+      expect(lookupHost(entries, '127.0.0.1', 2222).verify(hostKeyBlob()).kind).toBe('changed')
+    } finally {
+      spy.mockRestore()
     }
   })
 })
