@@ -33,6 +33,7 @@ export const METHOD_NAMES = [
   'vm.migrate',
   'vm.definitionDiff',
   'vm.syncDefinition',
+  'vm.syncPlan',
   'console.openVnc',
   'console.openSerial',
   'console.openShell',
@@ -64,6 +65,8 @@ export const METHOD_NAMES = [
   'firewall.change',
   'ovh.status',
   'ovh.failoverView',
+  'lease.list',
+  'lease.takeOver',
 ] as const
 export const EVENT_NAMES = [
   'app.updateStatus',

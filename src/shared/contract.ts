@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LeaseHolderSchema, LeaseTakeOverParamsSchema } from './lease'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
 import { ApiErrorDataSchema } from './errors'
@@ -11,6 +12,8 @@ import {
   MigrateParamsSchema,
   MigrationPlanParamsSchema,
   MigrationPlanSchema,
+  SyncParamsSchema,
+  SyncPlanSchema,
 } from './migration'
 import { UpdateStatusSchema } from './updates'
 import { FirewallChangeParamsSchema, FirewallStateSchema } from './firewall'
@@ -35,6 +38,7 @@ import {
   RollbackParamsSchema,
   ShrinkImageParamsSchema,
   SnapshotParamsSchema,
+  SnapshotDeleteParamsSchema,
   StorageListingSchema,
 } from './storage'
 import { CephFlagParamsSchema, CephStatusSchema } from './ceph'
@@ -49,6 +53,7 @@ import {
   MaintenanceAbortParamsSchema,
   MaintenanceCurrentSchema,
   MaintenanceIdParamsSchema,
+  MaintenanceResumeParamsSchema,
   MaintenancePlanParamsSchema,
   MaintenancePlanSchema,
   MaintenanceRecordSchema,
@@ -222,7 +227,13 @@ export const methods = {
     DefinitionDiffSchema,
   ),
   /** Defines `from`'s definition on every other host, as a job whose result reports each host (SyncResult). */
-  'vm.syncDefinition': method(z.object({ uuid: UuidSchema, from: HostNameSchema }).strict(), JobSchema),
+  /**
+   * Refused, before anything changes, when the VM runs on a host whose definition would change and
+   * that host is not named in confirmRunningHosts (see vm.syncPlan).
+   */
+  'vm.syncDefinition': method(SyncParamsSchema, JobSchema),
+  /** What a sync from `from` would change on each host, with the hosts where the VM runs; changes nothing. */
+  'vm.syncPlan': method(z.object({ uuid: UuidSchema, from: HostNameSchema }).strict(), SyncPlanSchema),
   /** Ceph's health, OSD tree, monitors, pools and flags, read with the configured client on an online host. */
   'ceph.status': method(z.object({ host: HostNameSchema.optional() }).strict(), CephStatusSchema),
   /** Sets or unsets noout (cluster-wide, or on a CRUSH node) with the privileged client or sudo. */
@@ -236,7 +247,8 @@ export const methods = {
   'maintenance.start': method(MaintenanceStartParamsSchema, MaintenanceRecordSchema),
   /** The current (or last) maintenance, saved on disk: after a restart it shows as interrupted. */
   'maintenance.current': method(noParams, MaintenanceCurrentSchema),
-  'maintenance.resume': method(MaintenanceIdParamsSchema, MaintenanceRecordSchema),
+  /** Runs an interrupted or failed maintenance again; acceptWarnings accepts the new warnings that stopped it. */
+  'maintenance.resume': method(MaintenanceResumeParamsSchema, MaintenanceRecordSchema),
   /** Cancels the job (and a migration in flight), then unsets the noout it set unless keepNoout. */
   'maintenance.abort': method(MaintenanceAbortParamsSchema, MaintenanceRecordSchema),
   /** The user rebooted the host: the job checks it (offline seen, or a new boot id). */
@@ -278,12 +290,20 @@ export const methods = {
     SnapshotParamsSchema,
     z.object({ host: z.string(), pool: z.string(), image: z.string(), snapshot: z.string() }),
   ),
+  /** Refused unless confirmName is the snapshot's name; a safety snapshot also needs confirmSafetySnapshot. */
   'storage.snapshotDelete': method(
-    SnapshotParamsSchema,
+    SnapshotDeleteParamsSchema,
     z.object({ host: z.string(), pool: z.string(), image: z.string(), snapshot: z.string() }),
   ),
   /** Job: like shrink's checks; a safety snapshot first unless safetySnapshot is false. */
   'storage.snapshotRollback': method(RollbackParamsSchema, JobSchema),
+  /** Every part of the cluster lease held now: who (user@machine), doing what, since and until when. */
+  'lease.list': method(noParams, z.array(LeaseHolderSchema)),
+  /**
+   * Ends another instance's lease (a crashed app): only the exact holder and cookie the user saw and
+   * confirmed; written to the host's syslog. Returns the holder that was removed.
+   */
+  'lease.takeOver': method(LeaseTakeOverParamsSchema, LeaseHolderSchema),
 } as const satisfies { [M in MethodName]: MethodSpec }
 
 export const events = {

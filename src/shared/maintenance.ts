@@ -98,6 +98,13 @@ export const MaintenanceRecordSchema = z.object({
   sawOffline: z.boolean().optional(),
   /** The user said the host was rebooted. */
   rebootConfirmed: z.boolean().optional(),
+  /** The host dropped its connection and came back with the same boot id (not a reboot). */
+  droppedWithoutReboot: z.boolean().optional(),
+  /**
+   * Warning check ids the user accepted (migration:<vm>:<check>): with the plan, or later. A warning
+   * not among them that appears during the maintenance stops it for a new confirmation.
+   */
+  acceptedWarnings: z.array(z.string()).optional(),
   error: ApiErrorDataSchema.optional(),
   /** Caps each migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
   bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
@@ -122,6 +129,13 @@ export const MaintenanceStartParamsSchema = z
   })
   .strict()
 export const MaintenanceIdParamsSchema = z.object({ id: CoreIdSchema }).strict()
+export const MaintenanceResumeParamsSchema = z
+  .object({
+    id: CoreIdSchema,
+    /** Accept the warnings that stopped it (error.details.warnings) and go on. */
+    acceptWarnings: z.boolean().optional(),
+  })
+  .strict()
 export const MaintenanceAbortParamsSchema = z
   .object({ id: CoreIdSchema, keepNoout: z.boolean().optional() })
   .strict()

@@ -116,7 +116,42 @@ export const SyncResultSchema = z.object({
       host: z.string(),
       outcome: z.enum(['source', 'unchanged', 'defined', 'failed']),
       error: z.string().optional(),
+      /** The VM runs there: the new definition applies at its next power-off and start. */
+      running: z.boolean().optional(),
     }),
   ),
 })
 export type SyncResult = z.infer<typeof SyncResultSchema>
+
+/**
+ * What a sync from `from` would do on each other host, before it is done: that host's current
+ * definition (`dumpxml --inactive`) against the one it would get, and whether the VM runs there —
+ * then the change only applies at its next power-off and start, and the user must name that host.
+ */
+export const SyncPlanSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  from: z.string(),
+  hosts: z.array(
+    z.object({
+      host: z.string(),
+      status: z.enum(['source', 'same', 'different', 'missing', 'unreachable']),
+      running: z.boolean(),
+      /** Unified diff: this host's definition now → after the sync ('different', 'missing'). */
+      diff: z.string().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+  /** Hosts where the VM runs and whose definition would change: each must be named to confirm. */
+  confirmHosts: z.array(z.string()),
+})
+export type SyncPlan = z.infer<typeof SyncPlanSchema>
+
+export const SyncParamsSchema = z
+  .object({
+    uuid: UuidSchema,
+    from: HostNameSchema,
+    /** The hosts the user named to accept redefining the VM where it runs (SyncPlan.confirmHosts). */
+    confirmRunningHosts: z.array(HostNameSchema).max(64).optional(),
+  })
+  .strict()

@@ -112,10 +112,42 @@ export const DeleteImageParamsSchema = z
   })
   .strict()
 export const SnapshotParamsSchema = ImageRefSchema.extend({ snapshot: SnapshotNameSchema }).strict()
+export const SnapshotDeleteParamsSchema = SnapshotParamsSchema.extend({
+  /** The snapshot's exact name, typed by the user. */
+  confirmName: freeText('confirmation (the snapshot name)'),
+  /**
+   * A second, explicit consent, needed only for a safety snapshot the app took before a shrink or a
+   * rollback (hyperdesk-before-…): it holds the disk as it was before that change.
+   */
+  confirmSafetySnapshot: z.boolean().optional(),
+}).strict()
 export const RollbackParamsSchema = SnapshotParamsSchema.extend({
   /** Default true: a snapshot of the current state first, so the rollback itself can be undone. */
   safetySnapshot: z.boolean().optional(),
+  /** The image's exact name, typed by the user: its current content is replaced by the snapshot's. */
+  confirmName: freeText("confirmation (the image's name)"),
 }).strict()
+
+const SAFETY_SNAPSHOT = /^hyperdesk-before-([a-z]+)-(\d{8})-(\d{6})$/
+
+/**
+ * A safety snapshot's reason and time, from its name (hyperdesk-before-shrink-20261125-091500, see
+ * storage/operations.ts safetySnapshotName); undefined for any other snapshot.
+ */
+export function safetySnapshotInfo(name: string): { reason: string; takenAt: number } | undefined {
+  const match = SAFETY_SNAPSHOT.exec(name)
+  if (!match) return undefined
+  const [, reason = '', day = '', time = ''] = match
+  const takenAt = Date.UTC(
+    Number(day.slice(0, 4)),
+    Number(day.slice(4, 6)) - 1,
+    Number(day.slice(6, 8)),
+    Number(time.slice(0, 2)),
+    Number(time.slice(2, 4)),
+    Number(time.slice(4, 6)),
+  )
+  return Number.isNaN(takenAt) ? undefined : { reason, takenAt }
+}
 
 /** What a grow did: the live path (virsh blockresize on the running host) or rbd resize. */
 export const GrowResultSchema = z.object({

@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { DefinitionDiff, MigrationPlan, SyncResult } from '../../src/shared/migration'
+import type { DefinitionDiff, MigrationPlan, SyncPlan, SyncResult } from '../../src/shared/migration'
 import { labCore, type LabCore } from '../support/lab-core'
 import { asRootOn, labGuest, LAB_HOSTS, LAB_STATE_DIR, requireLab, type LabHostName } from './support/lab'
 
@@ -112,6 +112,54 @@ describe('definition drift and sync', () => {
     const after = (await lab.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv3' })) as MigrationPlan
     expect(after.checks.find((c) => c.id === 'drift')).toMatchObject({ status: 'pass' })
     expect(after.canStart).toBe(true)
+  })
+
+  it('never redefines the host where the VM runs without that host named; then says it applies at the next start', async () => {
+    // labvm1 runs on hv1; an edit made on hv2, then synced from hv2, would change hv1's definition.
+    await editOn('hv2', LABVM1.name, 'edited on hv2')
+    const plan = (await lab.core.call('vm.syncPlan', { uuid: LABVM1.uuid, from: 'hv2' })) as SyncPlan
+    expect(plan.confirmHosts).toEqual(['hv1'])
+    const hv1 = plan.hosts.find((h) => h.host === 'hv1')
+    expect(hv1).toMatchObject({ status: 'different', running: true })
+    // The diff is hv1's own dumpxml --inactive → what it would get.
+    expect(hv1?.diff).toContain('--- hv1/labvm1.xml')
+    expect(hv1?.diff).toMatch(/^\+\s*<description>edited on hv2<\/description>$/m)
+    expect(plan.hosts.find((h) => h.host === 'hv3')).toMatchObject({ status: 'different', running: false })
+
+    const refused = await lab.runJob('vm.syncDefinition', { uuid: LABVM1.uuid, from: 'hv2' })
+    expect(refused.error).toMatchObject({ code: 'vm.sync.confirm-running-host', host: 'hv1' })
+    expect(refused.error?.message).toBe(
+      'labvm1 runs on hv1: its definition there changes only at its next power-off and start. Confirm by naming hv1.',
+    )
+    // Nothing changed anywhere, hv3 included.
+    expect(await rootVirsh('hv1', 'dumpxml', '--inactive', LABVM1.name)).not.toContain('<description>')
+    expect(await rootVirsh('hv3', 'dumpxml', '--inactive', LABVM1.name)).not.toContain('<description>')
+    const wrongName = await lab.runJob('vm.syncDefinition', {
+      uuid: LABVM1.uuid,
+      from: 'hv2',
+      confirmRunningHosts: ['hv3'],
+    })
+    expect(wrongName.error?.code).toBe('vm.sync.confirm-running-host')
+
+    const job = await lab.runJob('vm.syncDefinition', {
+      uuid: LABVM1.uuid,
+      from: 'hv2',
+      confirmRunningHosts: ['hv1'],
+    })
+    expect(job.state).toBe('succeeded')
+    expect((job.result as SyncResult).hosts).toEqual([
+      { host: 'hv2', outcome: 'source' },
+      { host: 'hv1', outcome: 'defined', running: true },
+      { host: 'hv3', outcome: 'defined' },
+    ])
+    expect(job.log.map((l) => l.text)).toContain(
+      'hv1: defined (labvm1 runs there: applies at its next power-off and start)',
+    )
+    // The persistent definition changed; the running QEMU's did not.
+    expect(await rootVirsh('hv1', 'dumpxml', '--inactive', LABVM1.name)).toContain(
+      '<description>edited on hv2</description>',
+    )
+    expect(await rootVirsh('hv1', 'dumpxml', LABVM1.name)).not.toContain('<description>')
   })
 
   it('refuses a source that does not define the VM, and bad input', async () => {

@@ -87,8 +87,11 @@ async function writerBoot(host: LabHostName, since: number): Promise<string> {
   return /labvm: writer labvm1 ([0-9a-f-]{36})/.exec(log)![1]!
 }
 
-async function watchers(): Promise<string[]> {
-  const status = JSON.parse(await labCmd('rbd', 'status', IMAGE, '--format', 'json')) as {
+/** labvm1's boot disk: its QEMU opened it before this test set the short watch timeout. */
+const BOOT_IMAGE = `${VM.pool}/labvm1`
+
+async function watchers(image = IMAGE): Promise<string[]> {
+  const status = JSON.parse(await labCmd('rbd', 'status', image, '--format', 'json')) as {
     watchers?: Array<{ address: string }>
   }
   return (status.watchers ?? []).map((watcher) => watcher.address)
@@ -105,14 +108,24 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   return waitFor(what, probe, ms, 500)
 }
 
-/** The app's inventory sees `host` unreachable (its refresh fails), then the watch has expired. */
+/**
+ * The app's inventory sees `host` unreachable (its refresh fails), then the lost QEMU's watches have
+ * expired on *every* disk of labvm1: the fence plan reads them all. The boot disk's watch may keep
+ * Ceph's 30 s (labvm1 started before this test shortened the timeout, and the afterAll starts it with
+ * 30 s again), so waiting for the test disk's 10 s alone would race it: a plan read in between rightly
+ * sees a live watcher on the boot disk and asks for the running-VM consent.
+ */
 async function hostLost(host: LabHostName, expectWatchGone: boolean): Promise<void> {
   await until(`${host} unreachable in the app`, async () => {
     await lab.context.inventory.refreshHost(host)
     return lab.context.inventory.host(host)?.reachable === false || undefined
   })
   if (expectWatchGone)
-    await until('the lost QEMU’s watch to expire', async () => (await watchers()).length === 0 || undefined)
+    await until(
+      'the lost QEMU’s watches to expire on every disk',
+      async () =>
+        ((await watchers(IMAGE)).length === 0 && (await watchers(BOOT_IMAGE)).length === 0) || undefined,
+    )
 }
 
 async function hostBack(host: LabHostName): Promise<void> {

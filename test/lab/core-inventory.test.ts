@@ -294,7 +294,7 @@ describe('lifecycle', () => {
       const outcomes = [a, b].map((job) => job.state).sort()
       expect(outcomes).toEqual(['failed', 'succeeded'])
       const loser = [a, b].find((job) => job.state === 'failed')
-      expect(['vm.start.locked', 'vm.start.refused']).toContain(loser?.error?.code)
+      expect(['lease.held', 'vm.start.refused']).toContain(loser?.error?.code)
       const where = await runningOn(LABVM3.name)
       expect(where).toHaveLength(1)
       await asRootOn(where[0]!, 'virsh', '-c', 'qemu:///system', 'destroy', LABVM3.name)

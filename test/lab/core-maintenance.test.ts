@@ -3,10 +3,11 @@
  * the per-host Ceph checks must say so (pass with the reason) and noout is cluster-wide.
  *
  * - the plan: every pre-check with its reason, the capacity plan, destinations that can be chosen;
- * - draining hv1 in one go: labvm1 migrated through the engine (with its gateway checklist), noout
- *   set, the configured reboot command run (it drops the app's own SSH connection to hv1, see
- *   REBOOT_COMMAND), the job sees hv1 go offline and come back, waits for the PGs, unsets noout;
- *   labvm1 goes back to hv1;
+ * - draining hv1: labvm1 migrated through the engine (with its gateway checklist), noout set, the
+ *   configured reboot command run (it drops the app's own SSH connection to hv1, see REBOOT_COMMAND);
+ *   hv1 comes back with the same boot id, which is not a reboot: the job keeps waiting with noout
+ *   set (the rest after a real reboot — PGs clean, noout unset — is in test/unit/maintenance-guards);
+ *   abort unsets noout; labvm1 goes back to hv1;
  * - abort while labvm1 migrates (capped at 1 MiB/s): the engine aborts the migration, labvm1 stays;
  * - the user-reboot path, resumable and abortable: a maintenance of hv3 (nothing running) waits for
  *   the user's reboot, the app "restarts" (a second core on the same config directory) and finds it
@@ -126,7 +127,7 @@ describe('host maintenance (core)', () => {
     expect(chosen.moves[0]!.to).toBe(other)
   }, 60_000)
 
-  it('drains hv1: migrates labvm1, sets noout, runs the reboot command, waits for hv1 and the PGs, unsets noout', async () => {
+  it('drains hv1: migrates labvm1, sets noout, runs the reboot command; a dropped connection is not the reboot', async () => {
     const started = Date.now()
     let record = (await lab.core.call('maintenance.start', {
       host: 'hv1',
@@ -140,13 +141,19 @@ describe('host maintenance (core)', () => {
       'wait-clean',
       'noout-unset',
     ])
+    // The plan's warnings (labvm1's failover IP) were accepted with it, by id.
+    expect(record.acceptedWarnings).toEqual(
+      record.plan.checks.filter((check) => check.status === 'warn').map((check) => check.id),
+    )
     try {
-      // The configured reboot command (see REBOOT_COMMAND) drops the app's connection to hv1; the
-      // job must see hv1 go offline and come back before it goes on.
-      const job = await lab.waitForJob(record.jobId!, 90_000)
-      expect(job.state).toBe('succeeded')
-      record = (await current(lab.core))!
-      expect(record.status).toBe('done')
+      // The configured reboot command (see REBOOT_COMMAND) only drops the app's connection to hv1:
+      // hv1 goes offline and comes back with the same boot id. The lab cannot reboot a host, and
+      // that is the point: the job must not take this for the reboot.
+      record = await untilStep(
+        lab.core,
+        (r) => r.droppedWithoutReboot === true,
+        'the dropped connection judged',
+      )
       const migrate = record.steps[0]!
       expect(migrate.state).toBe('done')
       expect(migrate.message).toMatch(new RegExp(`labvm1 migrated from hv1 to ${to}`))
@@ -154,19 +161,31 @@ describe('host maintenance (core)', () => {
       expect(await runningOn('labvm1')).toEqual([to])
       const setOn = /^ceph osd set noout \(on (hv[23])\)/.exec(record.steps[1]!.message ?? '')?.[1]
       expect(setOn).toBeDefined()
-      expect(record.sawOffline).toBe(true)
-      expect(record.steps[2]!.message).toMatch(
-        /hv1 was offline and is back online; its boot id did not change/,
+      expect(record.steps[2]!.message).toBe(
+        'hv1 dropped its connection and is back, but its boot id did not change: it did not reboot. Still waiting for the reboot; noout stays set.',
       )
-      expect(record.steps[3]!.message).toMatch(/All \d+ PGs active\+clean, 4\/4 OSDs up/)
-      const unsetOn = /^ceph osd unset noout on (hv\d)/.exec(record.steps[4]!.message ?? '')?.[1]
-      expect(unsetOn).toBeDefined()
-      expect(await osdFlags()).not.toContain('noout')
-      // Both changes are in the syslog of the host that ran them.
+      // Still waiting a moment later: noout set, the PG wait and the unset not begun.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      record = (await current(lab.core))!
+      expect(record.status).toBe('running')
+      expect(record.steps.map((step) => step.state)).toEqual([
+        'done',
+        'done',
+        'running',
+        'pending',
+        'pending',
+      ])
+      expect(await osdFlags()).toContain('noout')
       expect(await labCmd('log', setOn!)).toMatch(/hyperdesk: .*: ceph osd set noout/)
-      expect(await labCmd('log', unsetOn!)).toMatch(/hyperdesk: .*: ceph osd unset noout/)
+      const job = (await lab.core.call('jobs.get', { id: record.jobId! })) as Job
+      expect(job.state).toBe('running')
       expect(job.log.map((line) => line.text).join('\n')).toContain(`On hv1: ${REBOOT_COMMAND.join(' ')}`)
-      console.log(`whole maintenance took ${Date.now() - started} ms`)
+
+      // Abort: noout unset by the app, as it set it.
+      record = (await lab.core.call('maintenance.abort', { id: record.id })) as MaintenanceRecord
+      expect(record.outcome).toMatch(/^Aborted; noout unset \(ceph osd unset noout on hv/)
+      expect(await osdFlags()).not.toContain('noout')
+      console.log(`maintenance up to the unproven reboot took ${Date.now() - started} ms`)
     } finally {
       const left = await current(lab.core)
       if (left && left.status !== 'done' && left.status !== 'cancelled')

@@ -195,7 +195,21 @@ describe('storage view', () => {
     ).toBe('api.invalid-params')
     await adminRbd('write', TEMP, 'AFTER!')
 
-    const job = await lab.runJob('storage.snapshotRollback', { pool: SATA, image: TEMP, snapshot: 's1' })
+    // The image's name must be typed: its current content is what a rollback replaces.
+    const unnamed = await lab.runJob('storage.snapshotRollback', {
+      pool: SATA,
+      image: TEMP,
+      snapshot: 's1',
+      confirmName: 's1',
+    })
+    expect(refusalCodes(unnamed)).toEqual(['confirm-name'])
+    expect(await adminRbd('read', TEMP)).toBe('AFTER!')
+    const job = await lab.runJob('storage.snapshotRollback', {
+      pool: SATA,
+      image: TEMP,
+      snapshot: 's1',
+      confirmName: TEMP,
+    })
     expect(job.state).toBe('succeeded')
     expect(job.progress).toBe(1)
     expect(job.log.map((l) => l.text).join('\n')).toMatch(/Safety snapshot hyperdesk-before-rollback-/)
@@ -212,6 +226,7 @@ describe('storage view', () => {
       image: TEMP,
       snapshot: safety,
       safetySnapshot: false,
+      confirmName: TEMP,
     })
     expect(back.state).toBe('succeeded')
     expect(back.result).toEqual({ host: 'hv1', snapshot: safety })
@@ -221,10 +236,23 @@ describe('storage view', () => {
       pool: SATA,
       image: TEMP,
       snapshot: 'nope',
+      confirmName: TEMP,
     })
     expect(missing.error?.code).toBe('storage.no-snapshot')
 
-    await lab.core.call('storage.snapshotDelete', { pool: SATA, image: TEMP, snapshot: 's1' })
+    const wrong = await callError('storage.snapshotDelete', {
+      pool: SATA,
+      image: TEMP,
+      snapshot: 's1',
+      confirmName: TEMP,
+    })
+    expect(wrong.details?.refusals).toEqual([expect.objectContaining({ code: 'confirm-name' })])
+    await lab.core.call('storage.snapshotDelete', {
+      pool: SATA,
+      image: TEMP,
+      snapshot: 's1',
+      confirmName: 's1',
+    })
     expect((await image(SATA, TEMP))?.snapshots.map((s) => s.name)).toEqual([safety])
   })
 
@@ -257,6 +285,7 @@ describe('storage view', () => {
         pool: SATA,
         image: TEMP,
         snapshot: snap,
+        confirmName: TEMP,
       })
       expect(refusalCodes(rollback)).toEqual(['watchers'])
     } finally {
@@ -350,7 +379,23 @@ describe('storage view', () => {
     const after = await image(SATA, LABVM3.name)
     expect(after?.sizeBytes).toBe(24 * MiB)
     expect(after?.snapshots).toEqual([expect.objectContaining({ name: snapshot, sizeBytes: 32 * MiB })])
-    await lab.core.call('storage.snapshotDelete', { pool: SATA, image: LABVM3.name, snapshot })
+    // The safety snapshot holds the cut-off data: typing its name is not enough, a second consent is.
+    const once = await callError('storage.snapshotDelete', {
+      pool: SATA,
+      image: LABVM3.name,
+      snapshot,
+      confirmName: snapshot,
+    })
+    expect(once.details?.refusals).toEqual([expect.objectContaining({ code: 'safety-snapshot' })])
+    expect(once.message).toMatch(/safety snapshot Hyperdesk took before a shrink of libvirt-sata\/labvm3/)
+    expect((await image(SATA, LABVM3.name))?.snapshots).toHaveLength(1)
+    await lab.core.call('storage.snapshotDelete', {
+      pool: SATA,
+      image: LABVM3.name,
+      snapshot,
+      confirmName: snapshot,
+      confirmSafetySnapshot: true,
+    })
     expect((await image(SATA, LABVM3.name))?.snapshots).toEqual([])
   }, 120_000)
 
@@ -377,6 +422,7 @@ describe('storage view', () => {
         pool: SATA,
         image: name,
         snapshot: 's1',
+        confirmName: name,
       })
       expect(refusalCodes(rollback)).toEqual(['host-unknown'])
       const del = await lab.runJob('storage.deleteImage', {

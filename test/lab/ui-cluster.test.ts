@@ -212,6 +212,11 @@ describe('cluster window', () => {
 
     await page.getByTestId('definitions-source').selectOption('hv1')
     await page.getByTestId('definitions-sync').click()
+    // The plan first: hv3 would be redefined; labvm3 runs nowhere, so no host has to be named.
+    const planned = page.locator('[data-sync-host="hv3"]')
+    await expect.poll(() => planned.getAttribute('data-status'), { timeout: 30_000 }).toBe('different')
+    expect(await page.getByTestId('definitions-running-warning').count()).toBe(0)
+    await page.getByTestId('definitions-sync-confirm').click()
     await expect
       .poll(() => page.getByTestId('tree-vm-labvm3').textContent(), { timeout: 60_000 })
       .not.toContain('DRIFT')

@@ -4,8 +4,10 @@
  * unreachable since …", never "stopped"; the fence sheet lists what would be blocklisted (hv1's
  * clients of labvm1's disk, recorded while hv1 answered, and still watching), asks separately about
  * the live watcher, and stays disabled until everything is confirmed. Then the fence for real, from
- * the sheet: labvm1 starts on hv2; when hv1 answers again its copy shows as fenced, must be destroyed
- * (not a second copy), and is destroyed once its name is typed. labvm1 ends back on hv1.
+ * the sheet: first refused while another admin's app (bob@desk-b) holds labvm1's lease, who is named,
+ * then confirmed again after the take-over; labvm1 starts on hv2; when hv1 answers again its copy
+ * shows as fenced, must be destroyed (not a second copy), and is destroyed once its name is typed.
+ * labvm1 ends back on hv1.
  * Screenshots in test-results/screenshots/fence-*.
  */
 import type { Page } from 'playwright-core'
@@ -13,10 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { faults, labCmd, requireLab, virsh, waitFor } from './support/lab'
+import { faults, labCmd, labGuest, requireLab, virsh, waitFor } from './support/lab'
 
 let app: LabBrowser
 let lab: LabCore
+/** Another admin's app instance, to hold labvm1's lease when the fence is confirmed. */
+let bob: LabCore
+const LABVM1_LEASE = `vm:${labGuest('labvm1').uuid}`
 
 beforeAll(async () => {
   await requireLab()
@@ -27,7 +32,8 @@ beforeAll(async () => {
     },
     { connection: { backoffMs: [200] } },
   )
-  await lab.waitForInventory()
+  bob = await labCore(undefined, { leaseHolder: 'bob@desk-b', inventoryPollMs: 10 * 60_000 })
+  await Promise.all([lab.waitForInventory(), bob.waitForInventory()])
   app = await startLabBrowser(lab)
 }, 90_000)
 
@@ -35,6 +41,7 @@ afterAll(async () => {
   await faults.net('hv1', 'restore').catch(() => undefined)
   await app?.close()
   await lab?.cleanup()
+  await bob?.cleanup()
   // labvm1 back on hv1 only, and no blocklist entry left by a failed run.
   if ((await virsh('hv2', 'domstate labvm1').catch(() => '')).trim() !== 'shut off')
     await virsh('hv2', 'destroy labvm1').catch(() => undefined)
@@ -93,6 +100,28 @@ async function lostHostViews(page: Page, language: 'fr' | 'en', fence = false): 
     return
   }
   await sheet.getByTestId('fence-start-host').selectOption('hv2')
+  // bob's app holds labvm1's lease (left by a crash, say): the fence is refused before it cuts
+  // anything, says who holds it, and goes on once the take-over is confirmed and the fence confirmed again.
+  const held = await bob.context.lease.acquire([LABVM1_LEASE], 'migrate labvm1 to hv3', 300)
+  await confirm.click()
+  await expect
+    .poll(() => sheet.getByTestId('fence-job').getAttribute('data-state'), { timeout: 60_000 })
+    .toBe('failed')
+  const refusal = sheet.getByTestId('fence-job-error')
+  expect(await refusal.getAttribute('data-code')).toBe('lease.held')
+  expect(await refusal.locator('p').first().textContent()).toMatch(
+    /^labvm1 is being changed by bob@desk-b since .* \(migrate labvm1 to hv3\)\./,
+  )
+  expect(await labCmd('ceph', 'osd', 'blocklist', 'ls')).not.toMatch(/10\.77\.0\.1:/)
+  await refusal.getByTestId('lease-takeover').click()
+  await refusal.getByTestId('lease-takeover-sure').check()
+  await page.screenshot({ path: screenshotPath(`fence-lease-held-${language}`), fullPage: true })
+  await refusal.getByTestId('lease-takeover-confirm').click()
+  await expect
+    .poll(() => refusal.getByTestId('lease-held').textContent(), { timeout: 20_000 })
+    .toContain('Lease of bob@desk-b ended')
+  await expect(held.check('virsh migrate')).rejects.toMatchObject({ code: 'lease.lost' })
+  await held.release()
   await confirm.click()
   await expect
     .poll(() => sheet.getByTestId('fence-job').getAttribute('data-state'), { timeout: 120_000 })

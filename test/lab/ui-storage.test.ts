@@ -100,11 +100,31 @@ describe('storage view', () => {
     expect(await panel.getByTestId('storage-snapshot-avant').textContent()).toMatch(/\d\d:\d\d:\d\d \d{4}/)
     await panel.getByTestId('storage-rollback').click()
     expect(await panel.getByTestId('storage-rollback-safety').isChecked()).toBe(true)
+    // Rolling back replaces the image's content: the image's name must be typed first.
+    expect(await panel.getByTestId('storage-rollback-confirm').isDisabled()).toBe(true)
+    await panel.getByTestId('storage-rollback-name').fill(TEMP)
     await panel.getByTestId('storage-rollback-confirm').click()
     await expect.poll(() => jobState(page), { timeout: 60_000 }).toBe('succeeded')
     await expect
       .poll(() => temp.getByTestId('storage-snapshots').textContent(), { timeout: 20_000 })
       .toMatch(/^avant, hyperdesk-before-rollback-\d{8}-\d{6}$/)
+
+    // The safety snapshot: its name typed is not enough, a second consent says what it holds.
+    const safetyRow = panel.locator('[data-testid^="storage-snapshot-hyperdesk-before-rollback-"]')
+    const safetyName = ((await safetyRow.getAttribute('data-testid')) ?? '').replace('storage-snapshot-', '')
+    await safetyRow.getByTestId('storage-snapshot-delete').click()
+    const dialog = panel.getByTestId('storage-snapshot-delete-dialog')
+    expect(await dialog.getByTestId('storage-snapshot-safety-explain').textContent()).toMatch(
+      new RegExp(
+        `^${safetyName} est l’instantané de sécurité pris par Hyperdesk avant un retour arrière de ${SATA}/${TEMP} le \\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d`,
+      ),
+    )
+    await dialog.getByTestId('storage-snapshot-delete-name').fill(safetyName)
+    expect(await dialog.getByTestId('storage-snapshot-delete-confirm').isDisabled()).toBe(true)
+    await dialog.getByTestId('storage-snapshot-delete-safety').check()
+    expect(await dialog.getByTestId('storage-snapshot-delete-confirm').isDisabled()).toBe(false)
+    await dialog.screenshot({ path: screenshotPath('storage-safety-snapshot-delete-fr') })
+    await dialog.getByRole('button', { name: 'Annuler' }).click()
 
     // Grow: a stopped image grows with rbd resize.
     await panel.getByTestId('storage-grow-size').fill('32 Mio')

@@ -1,3 +1,4 @@
+import { MemoryLeases } from './memory-lease'
 import type { ResolvedHost } from '../../src/shared/contract'
 import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
@@ -135,6 +136,7 @@ export function fakeDeps(runner: RemoteRunner, inventory: InventoryService, host
     runner,
     inventory,
     vmLocks: new KeyedMutex(),
+    lease: new MemoryLeases(),
     hostNames: () => hosts,
     hostConfig: (name) =>
       ({

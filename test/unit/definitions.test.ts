@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { compareDefinitions, type HostDefinition } from '../../src/main/core/definitions/drift'
 import { canonicalDomainXml } from '../../src/main/core/inventory/domain-xml'
+import { planSync } from '../../src/main/core/definitions/sync'
 
 const UUID = '1ab0c0de-0000-4000-8000-000000000003'
 const xml = (memory: number) =>
-  `<domain type='qemu'><name>labvm3</name><uuid>${UUID}</uuid><memory unit='KiB'>${memory}</memory><vcpu>1</vcpu></domain>`
+  `<domain type='qemu'><name>labvm3</name><uuid>${UUID}</uuid><memory unit='KiB'>${memory}</memory><vcpu>1</vcpu><devices><console type='pty'/></devices></domain>`
 const defined = (host: string, memory: number): HostDefinition => ({
   host,
   status: 'defined',
@@ -54,6 +55,44 @@ describe('definition drift', () => {
     )
     expect(canonicalDomainXml(devices(disk('vda') + disk('vdb')))).not.toBe(
       canonicalDomainXml(devices(disk('vdb') + disk('vda'))),
+    )
+  })
+})
+
+describe('sync plan', () => {
+  it('asks to name exactly the hosts where the VM runs and whose definition would change', () => {
+    const plan = planSync(
+      UUID,
+      'hv2',
+      [
+        defined('hv1', 131072),
+        defined('hv2', 262144),
+        defined('hv3', 262144),
+        { host: 'hv4', status: 'missing' },
+        { host: 'hv5', status: 'unreachable', error: 'offline' },
+      ],
+      // Runs on hv1 (would change) and hv3 (already the same: nothing to confirm there).
+      ['hv1', 'hv3'],
+    )
+    expect(plan.confirmHosts).toEqual(['hv1'])
+    expect(plan.hosts.map((host) => `${host.host}:${host.status}:${host.running}`)).toEqual([
+      'hv1:different:true',
+      'hv2:source:false',
+      'hv3:same:true',
+      'hv4:missing:false',
+      'hv5:unreachable:false',
+    ])
+    // The diff reads as "what this host has now → what it would get".
+    const hv1 = plan.hosts[0]?.diff ?? ''
+    expect(hv1).toContain('--- hv1/labvm3.xml')
+    expect(hv1).toContain('+++ hv2/labvm3.xml')
+    expect(hv1).toMatch(/^-\s*<memory unit="KiB">131072<\/memory>$/m)
+    expect(hv1).toMatch(/^\+\s*<memory unit="KiB">262144<\/memory>$/m)
+  })
+
+  it('refuses a source that does not define the VM', () => {
+    expect(() => planSync(UUID, 'hv4', [defined('hv1', 1), { host: 'hv4', status: 'missing' }], [])).toThrow(
+      expect.objectContaining({ code: 'vm.not-defined', host: 'hv4' }),
     )
   })
 })

@@ -22,13 +22,16 @@ import { argvProblem } from '../../src/main/core/remote/quote'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import { FenceStore } from '../../src/main/core/vm/fence-store'
-import { fenceTargets, isFencedBy } from '../../src/main/core/vm/fencing'
-import { Lifecycle } from '../../src/main/core/vm/lifecycle'
+import { Fencing, fenceTargets, isFencedBy } from '../../src/main/core/vm/fencing'
+import type { WatcherRecorder } from '../../src/main/core/vm/watcher-recorder'
+import { Lifecycle, startLeaseNames } from '../../src/main/core/vm/lifecycle'
+import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import { lockBreakCheck } from '../../src/main/core/doctor/doctor'
 import { withStopErrorPolicy } from '../../src/main/core/definitions/error-policy'
 import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { parseRecordOutput } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
+import { MemoryLeases } from '../support/memory-lease'
 import { fenceMessage, type FenceRecord } from '../../src/shared/fencing'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 
@@ -286,6 +289,7 @@ describe('what blocks a start', () => {
       inventory,
       rbd,
       vmLocks: new KeyedMutex(),
+      lease: new MemoryLeases(),
       hostNames: () => hosts.map((h) => h.host),
       audit: async () => undefined,
       ...(isFenced ? { isFenced } : {}),
@@ -328,6 +332,212 @@ describe('what blocks a start', () => {
     expect((await lifecycle(back).startRefusals({ uuid: UUID, host: 'hv2' })).refusals).toEqual([
       expect.objectContaining({ code: 'running-elsewhere', host: 'hv1' }),
     ])
+  })
+})
+
+describe('a start under the cluster lease (alone, or inside the fence job)', () => {
+  const disk = { target: 'vda', rbd: { pool: 'rbd', image: 'labvm1' } }
+  const withDisk = { ...DEFINITION, disks: [disk] } as unknown as DomainOnHost['definition']
+  function started(locks: { id: string; locker: string; address?: string }[] = []) {
+    const hosts = [host('hv1', [domain('shutoff', { definition: withDisk })]), host('hv2', [])]
+    const snapshot = { hosts, vms: buildVms(hosts) }
+    const inventory = {
+      refreshAll: async () => snapshot,
+      refreshHost: async () => hosts[0],
+      host: (name: string) => hosts.find((candidate) => candidate.host === name),
+    } as unknown as InventoryService
+    const virsh: string[][] = []
+    const lease = new MemoryLeases()
+    const lifecycle = new Lifecycle({
+      runner: {
+        virsh: async (_host: string, args: string[]) => {
+          virsh.push(args)
+          return { exitCode: 0, stdout: '', stderr: '' }
+        },
+      } as unknown as RemoteRunner,
+      inventory,
+      rbd: { watchers: async () => [], locks: async () => locks } as unknown as Rbd,
+      vmLocks: new KeyedMutex(),
+      lease,
+      hostNames: () => hosts.map((h) => h.host),
+      audit: async () => undefined,
+    })
+    const context = { step: () => undefined, log: () => undefined } as unknown as JobContext
+    return { lifecycle, lease, virsh, context }
+  }
+  const names = startLeaseNames(UUID, [{ pool: 'rbd', image: 'labvm1' }])
+
+  it('a plain start takes the VM and its disk, checks the lease before virsh start, releases both', async () => {
+    const { lifecycle, lease, virsh, context } = started()
+    await lifecycle.start({ uuid: UUID, host: 'hv1' }, context)
+    expect(lease.log).toEqual([
+      `take ${names.join(',')}`,
+      'check virsh start labvm1',
+      `release ${names.join(',')}`,
+    ])
+    expect(virsh).toEqual([['start', UUID]])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('inside the fence job it takes nothing the job holds, only what the job does not cover', async () => {
+    const { lifecycle, lease, virsh, context } = started()
+    const checks: string[] = []
+    const held = { names, lease: { check: async (step: string) => void checks.push(step) } }
+    await lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, context, held)
+    expect(lease.log).toEqual([])
+    expect(checks).toEqual(['virsh start labvm1'])
+    expect(virsh).toEqual([['start', UUID]])
+    const partial = started()
+    await partial.lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, partial.context, {
+      names: names.slice(0, 1),
+      lease: { check: async (step: string) => void checks.push(`job ${step}`) },
+    })
+    expect(partial.lease.log).toEqual([`take ${names[1]}`, 'check virsh start labvm1', `release ${names[1]}`])
+    expect(checks).toContain('job virsh start labvm1')
+  })
+
+  it("a QEMU's exclusive lock on a disk refuses the start (image-locked), pointing to fencing", async () => {
+    // `rbd lock ls --format json` of an image open by QEMU (librbd's exclusive lock, cookie "auto …").
+    const { lifecycle, virsh, context } = started([
+      { id: 'auto 140245734', locker: 'client.4235', address: '10.77.0.11:0/3091442101' },
+    ])
+    const refused = await lifecycle
+      .start({ uuid: UUID, host: 'hv1' }, context)
+      .catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(ApiError)
+    const details = (refused as ApiError).details as { refusals: { code: string; message: string }[] }
+    expect(details.refusals).toEqual([expect.objectContaining({ code: 'image-locked' })])
+    expect(details.refusals[0]?.message).toMatch(/10\.77\.0\.11:0\/3091442101.*fence that host/)
+    expect(virsh).toEqual([])
+  })
+})
+
+describe('the fence job under the cluster lease', () => {
+  const disk = { target: 'vda', rbd: { pool: 'rbd', image: 'labvm1' } }
+  const withDisk = { ...DEFINITION, disks: [disk] } as unknown as DomainOnHost['definition']
+  const OWNER = '10.77.0.1:0/3091442101'
+  /** hv1 lost with labvm1 running (its QEMU still owns the disk's exclusive lock), hv2 can start it. */
+  function fenceJob(lease: MemoryLeases) {
+    const hosts = [
+      { ...host('hv1', [domain('running', { definition: withDisk })], false), unreachableSince: 1 },
+      host('hv2', [domain('shutoff', { definition: withDisk })]),
+    ]
+    const store = new FenceStore()
+    const isFenced = (h: string, u: string) => isFencedBy(store.fences(), h, u)
+    const snapshot = () => ({ hosts, vms: buildVms(hosts, isFenced) })
+    const inventory = {
+      refreshAll: async () => snapshot(),
+      refreshHost: async (name: string) => hosts.find((candidate) => candidate.host === name),
+      host: (name: string) => hosts.find((candidate) => candidate.host === name),
+      domain: (name: string, uuid: string) =>
+        hosts.find((candidate) => candidate.host === name)?.domains.find((d) => d.uuid === uuid),
+      vm: (uuid: string) => snapshot().vms.find((vm) => vm.uuid === uuid),
+    } as unknown as InventoryService
+    let locks = [{ id: 'auto 140245734', locker: 'client.4235', address: OWNER }]
+    const done: string[] = []
+    const rbd = {
+      watchers: async () => [],
+      locks: async () => locks,
+      breakLock: async (_host: string, _image: unknown, lock: { id: string }) => {
+        done.push(`lock rm ${lock.id}`)
+        locks = []
+      },
+    } as unknown as Rbd
+    const added: { address: string; until: string }[] = []
+    const blocklist = {
+      watchTimeout: async () => ({ seconds: 30 }),
+      list: async () => added,
+      add: async (_host: string, address: string) => {
+        done.push(`blocklist add ${address}`)
+        added.push({ address, until: '2026-12-10T12:00:00' })
+      },
+    } as unknown as Blocklist
+    const runner = {
+      virsh: async (on: string, args: string[]) => {
+        done.push(`virsh ${args.join(' ')} on ${on}`)
+        return { exitCode: 0, stdout: '', stderr: '' }
+      },
+    } as unknown as RemoteRunner
+    const common = {
+      runner,
+      inventory,
+      rbd,
+      lease,
+      vmLocks: new KeyedMutex(),
+      hostNames: () => hosts.map((h) => h.host),
+      audit: async () => undefined,
+    }
+    // The real start, on the same lease: it must never refuse itself for a name the fence holds.
+    const lifecycle = new Lifecycle({ ...common, isFenced })
+    const fencing = new Fencing({
+      ...common,
+      blocklist,
+      store,
+      recorder: {} as WatcherRecorder,
+      lifecycle,
+      changed: () => undefined,
+    })
+    const context = { step: () => undefined, log: () => undefined } as unknown as JobContext
+    const params = {
+      uuid: UUID,
+      lostHost: 'hv1',
+      host: 'hv2',
+      confirmHostOff: true as const,
+      confirmName: 'labvm1',
+    }
+    return { fencing, store, done, context, params }
+  }
+  const names = startLeaseNames(UUID, [{ pool: 'rbd', image: 'labvm1' }])
+
+  it('holds the VM and its disk through the start, re-checked before each destructive step', async () => {
+    const lease = new MemoryLeases()
+    const { fencing, store, done, context, params } = fenceJob(lease)
+    const result = await fencing.fenceAndStart(params, context)
+    expect(result.host).toBe('hv2')
+    expect(done).toEqual([`blocklist add ${OWNER}`, 'lock rm auto 140245734', `virsh start ${UUID} on hv2`])
+    expect(lease.log).toEqual([
+      `take ${names.join(',')}`,
+      'check ceph osd blocklist add (hv1)',
+      'check rbd lock rm rbd/labvm1',
+      'check virsh start labvm1',
+      `release ${names.join(',')}`,
+    ])
+    expect(lease.held.size).toBe(0)
+    expect(store.fences()).toEqual([expect.objectContaining({ lostHost: 'hv1', startedOn: 'hv2' })])
+  })
+
+  it('stops before cutting anything when its lease was taken over', async () => {
+    const lease = new MemoryLeases(/^ceph osd blocklist add/)
+    const { fencing, store, done, context, params } = fenceJob(lease)
+    await expect(fencing.fenceAndStart(params, context)).rejects.toMatchObject({ code: 'lease.lost' })
+    expect(done).toEqual([])
+    expect(store.fences()).toEqual([])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('a whole-IP fence names its host for the lease to go elsewhere; exact addresses do not', () => {
+    const { fencing, store } = fenceJob(new MemoryLeases())
+    const record = (lostHost: string, address: string): FenceRecord => ({
+      id: lostHost,
+      uuid: UUID,
+      name: 'labvm1',
+      lostHost,
+      entries: [{ address }],
+      fencedAt: 1,
+      admin: 'root',
+    })
+    store.putFence(record('hv1', OWNER))
+    expect(fencing.wholeIpFenced()).toEqual([])
+    store.putFence(record('hv3', wholeIpAddress('10.77.0.3')))
+    expect(fencing.wholeIpFenced()).toEqual(['hv3'])
+  })
+
+  it('is refused at once, with nothing done, while another instance holds the VM', async () => {
+    const lease = new MemoryLeases()
+    lease.held.set(names[0]!, 'migrate labvm1 to hv3')
+    const { fencing, done, context, params } = fenceJob(lease)
+    await expect(fencing.fenceAndStart(params, context)).rejects.toMatchObject({ code: 'lease.held' })
+    expect(done).toEqual([])
   })
 })
 

@@ -11,6 +11,7 @@ import type { HostErrorLog } from './hosts/host-errors'
 import type { InventoryService } from './inventory/inventory-service'
 import type { JobContext, JobManager } from './jobs/job-manager'
 import type { KeyedMutex } from './jobs/keyed-mutex'
+import type { ClusterLease } from './lease/cluster-lease'
 import type { Maintenance, MaintenanceOptions } from './maintenance/maintenance'
 import type { Migration } from './migration/migrate'
 import type { ReadOptions as OvhCredentialOptions } from './ovh/credentials'
@@ -48,6 +49,8 @@ export interface CoreOptions {
   maintenance?: MaintenanceOptions
   /** Where OVH credentials are read (default: the environment and ovh.conf as OVH's tools read them). */
   ovhCredentials?: OvhCredentialOptions
+  /** Who this instance is in the cluster lease (default user@machine; tests run two instances). */
+  leaseHolder?: string
 }
 
 /** What every service gets: shared state and the event bus. */
@@ -70,6 +73,8 @@ export interface CoreContext {
   readonly fencing: Fencing
   /** One lock per VM UUID: start, shutdown, migration and sync of one VM never interleave. */
   readonly vmLocks: KeyedMutex
+  /** The cluster lease in Ceph: the same across app instances and workstations (lease/cluster-lease.ts). */
+  readonly lease: ClusterLease
   /** Live migration (pre-checks, migrate, follow-ups), also for maintenance and the consoles. */
   readonly migration: Migration
   /** Definition drift and sync across hosts. */

@@ -17,6 +17,7 @@ import { inventoryService } from './services/inventory'
 import { jobsService } from './services/jobs'
 import { maintenanceService } from './services/maintenance'
 import { migrationService } from './services/migration'
+import { leaseService } from './services/lease'
 import { storageService } from './services/storage'
 import { vmService } from './services/vm'
 import { wireCore, type WiredCore } from './wiring'
@@ -60,6 +61,7 @@ export function coreOf({ context, close }: WiredCore): Core {
     ...maintenanceService(context),
     ...firewallService(context),
     ...ovhService(context),
+    ...leaseService(context),
   }
 
   return {

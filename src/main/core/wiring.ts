@@ -1,3 +1,4 @@
+import os from 'node:os'
 import type { ConfigState } from '../../shared/contract'
 import type { DoctorReport } from '../../shared/hosts'
 import type { MaintenanceRecord } from '../../shared/maintenance'
@@ -15,10 +16,11 @@ import { HostErrorLog } from './hosts/host-errors'
 import { InventoryService } from './inventory/inventory-service'
 import { JobManager, type JobContext } from './jobs/job-manager'
 import { KeyedMutex } from './jobs/keyed-mutex'
+import { ClusterLease, leaseHostOrder } from './lease/cluster-lease'
 import { Maintenance } from './maintenance/maintenance'
 import { MaintenanceStore } from './maintenance/store'
 import { Migration } from './migration/migrate'
-import { audit } from './remote/audit'
+import { audit, localAdminName } from './remote/audit'
 import { SshRunner } from './remote/runner'
 import { HostPool } from './ssh/pool'
 import { StorageOps } from './storage/operations'
@@ -76,6 +78,7 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
       runner,
       inventory: vms.inventory,
       vmLocks: vms.vmLocks,
+      lease: vms.lease,
       hostStates: () => hosts.list(),
       hostNames: remote.hostNames,
       pools: () => config.requireConfig().pools,
@@ -90,6 +93,7 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
         inventory: vms.inventory,
         migration: vms.migration,
         jobs: vms.jobs,
+        lease: vms.lease,
         emit: (record: MaintenanceRecord | null) => events.emit('maintenance.changed', { record }),
       },
       MaintenanceStore.besideConfig(options.configPath),
@@ -191,10 +195,13 @@ function wireVms(
     ...(options.inventoryPollMs ? { pollIntervalMs: options.inventoryPollMs } : {}),
   })
   const jobs = new JobManager((job) => events.emit('jobs.update', job))
+  // The lease's rados never goes first through a host whose whole IP this app fenced (Ceph refuses it).
+  const lease = leaseOf(options, config, remote, inventory, () => fencing.wholeIpFenced())
   // What every VM operation needs; one lock per VM shared by all of them.
   const vmDeps = {
     runner,
     inventory,
+    lease,
     vmLocks: new KeyedMutex(),
     hostNames,
     audit: (host: string, action: string, vm: string) => audit(runner, host, { action, vm }),
@@ -237,6 +244,7 @@ function wireVms(
     inventory,
     jobs,
     vmLocks: vmDeps.vmLocks,
+    lease,
     lifecycle,
     fencing,
     migration,
@@ -248,6 +256,47 @@ function wireVms(
     streams,
     consoles: new Consoles({ hosts, runner, inventory, streams, vmName }),
   }
+}
+
+/**
+ * The cluster lease in Ceph, as this instance (options.leaseHolder, default user@machine): its
+ * `rados` runs through online hosts, those with a readable keyring first, a whole-IP-fenced host last.
+ */
+function leaseOf(
+  options: CoreOptions,
+  config: ConfigStore,
+  { runner, hosts, hostNames }: ReturnType<typeof wireRemote>,
+  inventory: InventoryService,
+  wholeIpFenced: () => readonly string[],
+) {
+  const holder = options.leaseHolder ?? `${localAdminName()}@${os.hostname()}`
+  return new ClusterLease(
+    {
+      runner,
+      hosts: () =>
+        leaseHostOrder(
+          hostNames().map((name) => {
+            const state = hosts.list().find((candidate) => candidate.name === name)
+            const canRead = state?.doctor?.capabilities.canReadCephKeyring
+            return {
+              name,
+              online: state?.status === 'online',
+              ...(canRead !== undefined ? { canReadKeyring: canRead } : {}),
+            }
+          }),
+          wholeIpFenced(),
+        ),
+      pool: () => config.requireConfig().pools[0] ?? '',
+      ceph: () => config.requireConfig().ceph,
+      holder: () => holder,
+      audit: (host, action) => audit(runner, host, { action }),
+    },
+    (name) => {
+      if (name.startsWith('vm:')) return inventory.vm(name.slice(3))?.name ?? name.slice(3)
+      if (name.startsWith('image:')) return name.slice(6)
+      return name.slice(5)
+    },
+  )
 }
 
 /** Fencing's Ceph blocklist, with the fence client and the Ceph version the doctor found on each host. */

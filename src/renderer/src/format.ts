@@ -33,3 +33,22 @@ export function formatKiB(kib: number | undefined): string {
     `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`,
   )
 }
+
+/** A moment in the UI's language: "03/12/2026 09:15" in French, "12/3/2026, 9:15 AM" in English. */
+export function formatDateTime(ms: number): string {
+  return new Intl.DateTimeFormat(i18next.language || undefined, {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(new Date(ms))
+}
+
+/** The parameters of a guard sentence (shared/guard-texts.ts) as the UI shows them: times formatted. */
+export function guardParams(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) =>
+      typeof value === 'number' && (name === 'since' || name === 'until' || name.endsWith('At'))
+        ? [name, formatDateTime(value)]
+        : [name, value],
+    ),
+  )
+}

@@ -2,6 +2,7 @@ import { FENCE_TEXTS } from '../fencing'
 import { FIREWALL_TEXTS } from '../firewall-texts'
 import { FAILOVER_BADGE_TEXTS } from '../ovh-texts'
 import { FORMAT_ERROR_TEXTS } from '../format-errors'
+import { GUARD_TEXTS } from '../guard-texts'
 import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../ssh-texts'
 import { CHECK_TEXTS } from './check-texts'
@@ -29,4 +30,5 @@ export const MESSAGES_EN = {
   fenceTexts: FENCE_TEXTS,
   firewall: FIREWALL_TEXTS,
   failoverBadges: FAILOVER_BADGE_TEXTS,
+  guards: GUARD_TEXTS,
 } as const

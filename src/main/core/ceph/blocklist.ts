@@ -76,6 +76,11 @@ export function wholeIpAddress(ip: string): string {
   return `${ip}:0/0`
 }
 
+/** Whether an entry is a whole-IP one (`IP:0/0`): it refuses every client of that IP, new ones included. */
+export function isWholeIpAddress(address: string): boolean {
+  return normalizeAddress(address).endsWith(':0/0')
+}
+
 /** The argv of a blocklist change: privileged.ts's, with the fencing client as the privileged one. */
 export function fenceArgv(settings: FenceSettings, args: readonly string[]): string[] {
   return privilegedArgv({ ...settings, privilegedClientId: settings.fenceClientId }, args)

@@ -70,7 +70,6 @@ export const imageArgv = {
   /** The clients that have the image open (watchers). */
   status: (ref: RbdImageRef) => ['status', imageSpec(ref), '--format', 'json'],
   locks: (ref: RbdImageRef) => ['lock', 'ls', imageSpec(ref), '--format', 'json'],
-  lock: (ref: RbdImageRef, lockId: string) => ['lock', 'add', imageSpec(ref), lockArgument(lockId)],
   /**
    * Removes a lock without blocklisting its locker: "breaking" a lock would, and that needs mon caps
    * client.libvirt does not have (the caller fenced the locker already, or it is ours).

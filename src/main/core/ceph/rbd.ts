@@ -47,36 +47,6 @@ export class Rbd {
     return locks
   }
 
-  /**
-   * Takes the image's exclusive advisory lock, or returns the lock that holds it. QEMU ignores
-   * these locks; they only serialise Hyperdesk's own check-and-start across admins.
-   */
-  async tryLock(
-    host: string,
-    ref: RbdImageRef,
-    lockId: string,
-  ): Promise<{ acquired: true } | { acquired: false; heldBy: ImageLock[] }> {
-    const step = `rbd lock add ${imageSpec(ref)}`
-    const result = await this.run(host, imageArgv.lock(ref, lockId), { step, allowFailure: true })
-    if (result.exitCode === 0) return { acquired: true }
-    // EBUSY (16) or EEXIST (17): someone holds it.
-    if (result.exitCode === 16 || result.exitCode === 17)
-      return { acquired: false, heldBy: await this.locks(host, ref) }
-    throw new ApiError({
-      code: 'rbd.failed',
-      host,
-      step,
-      message: `rbd lock add failed (exit ${result.exitCode}): ${result.stderr.trim().slice(-300)}`,
-      details: { exitCode: result.exitCode },
-    })
-  }
-
-  async unlock(host: string, ref: RbdImageRef, lockId: string): Promise<void> {
-    const lock = (await this.locks(host, ref)).find((candidate) => candidate.id === lockId)
-    if (!lock) return
-    await this.breakLock(host, ref, lock)
-  }
-
   /** Removes a lock without blocklisting its locker (the caller fenced it already, or it is ours). */
   async breakLock(host: string, ref: RbdImageRef, lock: ImageLock): Promise<void> {
     // Without blocklisting (see imageArgv.unlock): the locker (a finished `rbd lock add`) is gone.

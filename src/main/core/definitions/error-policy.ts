@@ -4,6 +4,7 @@ import type { JobContext } from '../jobs/job-manager'
 import type { Definitions, DefinitionsDeps } from './sync'
 import { readDefinition } from './drift'
 import { domainArgv } from '../libvirt/domain'
+import { vmLeaseName } from '../../../shared/lease'
 
 /**
  * `error_policy='stop'` on a VM's RBD disks: on a write error QEMU pauses the guest instead of letting
@@ -39,6 +40,9 @@ export function withStopErrorPolicy(xml: string): { xml: string; changed: number
   return { xml: out, changed }
 }
 
+/** The lease of an error-policy change: one read and one define (30 s), then the sync takes its own. */
+const ERROR_POLICY_LEASE_SECONDS = 120
+
 export async function setStopErrorPolicy(
   deps: DefinitionsDeps,
   definitions: Definitions,
@@ -50,33 +54,45 @@ export async function setStopErrorPolicy(
   const reference = vm?.runningOn[0] ?? vm?.definedOn[0]
   if (!vm || !reference)
     throw new ApiError({ code: 'vm.unknown', message: `No reachable host defines a VM with UUID ${id}.` })
-  const changed = await deps.vmLocks.run(id, async () => {
-    context.step(`Reading the definition on ${reference}`, 0.05)
-    const source = await readDefinition(deps.runner, reference, id)
-    if (source.status !== 'defined')
-      throw new ApiError({
-        code: 'vm.not-defined',
-        host: reference,
-        message: `${id} is not defined on ${reference}.`,
-      })
-    const next = withStopErrorPolicy(source.xml)
-    if (next.changed === 0) return 0
-    if (parseDomainXml(next.xml).uuid !== id)
-      throw new ApiError({
-        code: 'internal',
-        host: reference,
-        message: 'The edited definition lost its UUID.',
-      })
-    context.step(`Defining it with error_policy='stop' on ${reference}`, 0.2)
-    await deps.runner.virsh(reference, domainArgv.defineFromStdin(), {
-      stdin: next.xml,
-      timeoutSeconds: 30,
-      step: `virsh define ${vm.name} on ${reference}`,
-    })
-    await deps.audit(reference, "set error_policy='stop' on the RBD disks of", vm.name).catch(() => undefined)
-    deps.inventory.invalidateDefinition(reference, id)
-    return next.changed
-  })
+  // Like a sync, the change holds the VM's cluster lease (no other app instance changes it meanwhile).
+  const changed = await deps.vmLocks.run(id, () =>
+    deps.lease.run(
+      [vmLeaseName(id)],
+      `set error_policy='stop' on ${vm.name}`,
+      ERROR_POLICY_LEASE_SECONDS,
+      async (lease) => {
+        context.step(`Reading the definition on ${reference}`, 0.05)
+        const source = await readDefinition(deps.runner, reference, id)
+        if (source.status !== 'defined')
+          throw new ApiError({
+            code: 'vm.not-defined',
+            host: reference,
+            message: `${id} is not defined on ${reference}.`,
+          })
+        const next = withStopErrorPolicy(source.xml)
+        if (next.changed === 0) return 0
+        if (parseDomainXml(next.xml).uuid !== id)
+          throw new ApiError({
+            code: 'internal',
+            host: reference,
+            message: 'The edited definition lost its UUID.',
+          })
+        await lease.check(`virsh define ${vm.name} on ${reference}`)
+        context.step(`Defining it with error_policy='stop' on ${reference}`, 0.2)
+        await deps.runner.virsh(reference, domainArgv.defineFromStdin(), {
+          stdin: next.xml,
+          timeoutSeconds: 30,
+          step: `virsh define ${vm.name} on ${reference}`,
+        })
+        await deps
+          .audit(reference, "set error_policy='stop' on the RBD disks of", vm.name)
+          .catch(() => undefined)
+        deps.inventory.invalidateDefinition(reference, id)
+        return next.changed
+      },
+      context,
+    ),
+  )
   // Then every other host, as a definition sync from the reference (its checks and read-back).
   if (changed > 0) await definitions.sync(id, reference, context)
   return { reference, changed }

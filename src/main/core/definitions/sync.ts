@@ -1,12 +1,21 @@
 import { ApiError } from '../../../shared/errors'
-import type { DefinitionDiff, SyncResult } from '../../../shared/migration'
+import type { DefinitionDiff, SyncPlan, SyncResult } from '../../../shared/migration'
+import { guardDetails, guardMessage } from '../../../shared/guard-texts'
+import { vmLeaseName } from '../../../shared/lease'
+import type { Leases } from '../lease/cluster-lease'
 import { parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
 import { checkHostName, checkUuid } from '../migration/precheck'
-import { compareDefinitions, readDefinition, readDefinitions } from './drift'
+import {
+  compareDefinitions,
+  readDefinition,
+  readDefinitions,
+  unifiedDiff,
+  type HostDefinition,
+} from './drift'
 import { domainArgv } from '../libvirt/domain'
 
 /**
@@ -14,12 +23,20 @@ import { domainArgv } from '../libvirt/domain'
  * `dumpxml --inactive` as the canonical definition and defines it on every other host with
  * `virsh define /dev/stdin` (the XML travels on the command's stdin: no file name is ever built),
  * then reads it back to confirm. Hosts that already match are left alone.
+ *
+ * A host where the VM runs keeps running the old definition until the VM's next power-off and start
+ * (libvirt changes only the persistent configuration): the sync is refused, before anything changes,
+ * unless the user named that host after seeing its diff (plan → confirmRunningHosts).
  */
+
+/** A sync holds the VM's lease: one define per host (30 s each) fits well within it. */
+const SYNC_LEASE_SECONDS = 300
 
 export interface DefinitionsDeps {
   runner: RemoteRunner
   inventory: InventoryService
   vmLocks: KeyedMutex
+  lease: Leases
   hostNames(): string[]
   audit(host: string, action: string, vm: string): Promise<void>
 }
@@ -47,54 +64,97 @@ export class Definitions {
     return compareDefinitions(id, chosen, definitions)
   }
 
-  async sync(uuid: string, from: string, context: JobContext): Promise<SyncResult> {
+  /** What a sync from `from` would change on each host, and where the VM runs; changes nothing. */
+  async plan(uuid: string, from: string): Promise<SyncPlan> {
     checkUuid(uuid)
     checkHostName(this.deps, from, 'source of the definition')
     const id = uuid.toLowerCase()
-    return this.deps.vmLocks.run(id, async () => {
-      context.step(`Reading the definition on ${from}`, 0.05)
-      const source = await readDefinition(this.deps.runner, from, id)
-      if (source.status !== 'defined')
-        throw new ApiError({
-          code: 'vm.not-defined',
-          host: from,
-          step: 'read the canonical definition',
-          message: `The VM ${id} is not defined on ${from}${source.status === 'unreachable' ? ` (${source.error})` : ''}: sync from a host that defines it.`,
-        })
-      const definition = parseDomainXml(source.xml, { host: from, vm: id })
-      if (definition.uuid !== id)
-        throw new ApiError({
-          code: 'internal',
-          host: from,
-          message: `${from} answered with UUID ${definition.uuid}`,
-        })
-      const name = definition.name
-      const others = this.deps.hostNames().filter((host) => host !== from)
-      const hosts: SyncResult['hosts'] = [{ host: from, outcome: 'source' }]
-      for (const [index, host] of others.entries()) {
-        context.step(`${host}: defining ${name}`, 0.1 + (0.8 * index) / others.length)
-        const outcome = await this.syncHost(host, id, name, source.canonical, source.xml)
-        hosts.push(outcome)
-        context.log(`${host}: ${outcome.outcome}${outcome.error ? ` — ${outcome.error}` : ''}`)
-      }
-      await Promise.all(
-        others.map((host) => {
-          this.deps.inventory.invalidateDefinition(host, id)
-          return this.deps.inventory.refreshHost(host)
-        }),
-      )
-      const failed = hosts.filter((host) => host.outcome === 'failed')
-      if (failed.length > 0)
-        throw new ApiError({
-          code: 'vm.sync.failed',
-          host: failed[0]?.host,
-          step: 'virsh define',
-          message: `${name}'s definition from ${from} could not be defined on ${failed.map((h) => `${h.host} (${h.error})`).join(', ')}.`,
-          hint: 'A VM with the same name and another UUID, or the same UUID under another name, blocks the define: rename or undefine it there first.',
-          details: { hosts },
-        })
-      return { from, hosts }
-    })
+    const [definitions, running] = await Promise.all([
+      readDefinitions(this.deps.runner, this.deps.hostNames(), id),
+      this.runningOn(id),
+    ])
+    return planSync(id, from, definitions, running)
+  }
+
+  async sync(
+    uuid: string,
+    from: string,
+    context: JobContext,
+    confirmRunningHosts: readonly string[] = [],
+  ): Promise<SyncResult> {
+    checkUuid(uuid)
+    checkHostName(this.deps, from, 'source of the definition')
+    const id = uuid.toLowerCase()
+    return this.deps.vmLocks.run(id, () =>
+      this.deps.lease.run(
+        [vmLeaseName(id)],
+        `sync the definition of ${this.deps.inventory.vm(id)?.name ?? id} from ${from}`,
+        SYNC_LEASE_SECONDS,
+        async (lease) => {
+          context.step(`Reading the definition on every host`, 0.05)
+          const [definitions, running] = await Promise.all([
+            readDefinitions(this.deps.runner, this.deps.hostNames(), id),
+            this.runningOn(id),
+          ])
+          const plan = planSync(id, from, definitions, running)
+          const source = definitions.find((definition) => definition.host === from)
+          if (source?.status !== 'defined') throw new Error('unreachable: planSync checked the source')
+          const name = plan.name
+          const unconfirmed = plan.confirmHosts.filter((host) => !confirmRunningHosts.includes(host))
+          const [first] = unconfirmed
+          if (first !== undefined) {
+            const params = { name, host: unconfirmed.join(', ') }
+            throw new ApiError({
+              code: 'vm.sync.confirm-running-host',
+              host: first,
+              step: 'confirm the hosts where the VM runs',
+              message: guardMessage('syncRunningHost', params),
+              details: guardDetails('syncRunningHost', params, { plan }),
+            })
+          }
+          const hosts: SyncResult['hosts'] = [{ host: from, outcome: 'source' }]
+          const others = plan.hosts.filter((host) => host.status !== 'source')
+          for (const [index, entry] of others.entries()) {
+            const { host } = entry
+            context.step(`${host}: defining ${name}`, 0.1 + (0.8 * index) / others.length)
+            if (entry.status === 'different' || entry.status === 'missing')
+              await lease.check(`virsh define ${name} on ${host}`)
+            const before = definitions.find((definition) => definition.host === host)
+            const outcome = await this.syncHost(host, id, name, source.canonical, source.xml, before)
+            const result =
+              entry.running && outcome.outcome === 'defined' ? { ...outcome, running: true } : outcome
+            hosts.push(result)
+            context.log(
+              `${host}: ${outcome.outcome}${outcome.error ? ` — ${outcome.error}` : ''}${result.running ? ` (${name} runs there: applies at its next power-off and start)` : ''}`,
+            )
+          }
+          await Promise.all(
+            others.map(({ host }) => {
+              this.deps.inventory.invalidateDefinition(host, id)
+              return this.deps.inventory.refreshHost(host)
+            }),
+          )
+          const failed = hosts.filter((host) => host.outcome === 'failed')
+          if (failed.length > 0)
+            throw new ApiError({
+              code: 'vm.sync.failed',
+              host: failed[0]?.host,
+              step: 'virsh define',
+              message: `${name}'s definition from ${from} could not be defined on ${failed.map((h) => `${h.host} (${h.error})`).join(', ')}.`,
+              hint: 'A VM with the same name and another UUID, or the same UUID under another name, blocks the define: rename or undefine it there first.',
+              details: { hosts },
+            })
+          return { from, hosts }
+        },
+        context,
+      ),
+    )
+  }
+
+  /** Where the VM runs now, read afresh (a host that cannot be read is not counted here). */
+  private async runningOn(uuid: string): Promise<string[]> {
+    const snapshot = await this.deps.inventory.refreshAll()
+    return snapshot.vms.find((vm) => vm.uuid === uuid)?.runningOn ?? []
   }
 
   private async syncHost(
@@ -103,8 +163,9 @@ export class Definitions {
     name: string,
     canonical: string,
     xml: string,
+    read?: HostDefinition,
   ): Promise<SyncResult['hosts'][number]> {
-    const before = await readDefinition(this.deps.runner, host, uuid)
+    const before = read ?? (await readDefinition(this.deps.runner, host, uuid))
     if (before.status === 'unreachable') return { host, outcome: 'failed', error: before.error }
     if (before.status === 'defined' && before.canonical === canonical) return { host, outcome: 'unchanged' }
     try {
@@ -130,4 +191,53 @@ export class Definitions {
       }
     }
   }
+}
+
+/** Each host against the source: what would change (its definition now → the source's) and where it runs. */
+export function planSync(
+  uuid: string,
+  from: string,
+  definitions: readonly HostDefinition[],
+  running: readonly string[],
+): SyncPlan {
+  const source = definitions.find((definition) => definition.host === from)
+  if (source?.status !== 'defined')
+    throw new ApiError({
+      code: 'vm.not-defined',
+      host: from,
+      step: 'read the canonical definition',
+      message: `The VM ${uuid} is not defined on ${from}${source?.status === 'unreachable' ? ` (${source.error})` : ''}: sync from a host that defines it.`,
+    })
+  const definition = parseDomainXml(source.xml, { host: from, vm: uuid })
+  if (definition.uuid !== uuid)
+    throw new ApiError({
+      code: 'internal',
+      host: from,
+      message: `${from} answered with UUID ${definition.uuid}`,
+    })
+  const name = definition.name
+  const hosts: SyncPlan['hosts'] = definitions.map((entry) => {
+    const runs = running.includes(entry.host)
+    if (entry.host === from) return { host: entry.host, status: 'source', running: runs }
+    if (entry.status === 'unreachable')
+      return { host: entry.host, status: 'unreachable', running: runs, error: entry.error }
+    if (entry.status === 'missing')
+      return {
+        host: entry.host,
+        status: 'missing',
+        running: runs,
+        diff: unifiedDiff(entry.host, from, name, '', source.canonical),
+      }
+    if (entry.canonical === source.canonical) return { host: entry.host, status: 'same', running: runs }
+    return {
+      host: entry.host,
+      status: 'different',
+      running: runs,
+      diff: unifiedDiff(entry.host, from, name, entry.canonical, source.canonical),
+    }
+  })
+  const confirmHosts = hosts
+    .filter((host) => host.running && (host.status === 'different' || host.status === 'missing'))
+    .map((host) => host.host)
+  return { uuid, name, from, hosts, confirmHosts }
 }

@@ -1,11 +1,15 @@
 import crypto from 'node:crypto'
 import { ApiError } from '../../../shared/errors'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../shared/maintenance'
+import type { MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
 import { allPgsClean, cephJson } from '../ceph/health'
 import { readShape } from '../ceph/formats/errors'
 import { readStatusPgs } from '../ceph/formats/ceph-status'
 import type { JobContext } from '../jobs/job-manager'
+import type { LeaseCheck } from '../lease/cluster-lease'
+import { hostLeaseName } from '../../../shared/lease'
+import { guardDetails, guardMessage } from '../../../shared/guard-texts'
 import { planMaintenance, type MaintenanceContext } from './precheck'
 import type { MaintenanceStore } from './store'
 
@@ -33,6 +37,9 @@ export interface MaintenanceOptions {
 export type MaintenanceDeps = MaintenanceContext & {
   emit(record: MaintenanceRecord | null): void
 }
+
+/** The host's lease during a maintenance; renewed while it runs (a reboot can take long). */
+const MAINTENANCE_LEASE_SECONDS = 600
 
 const FINAL = new Set<MaintenanceRecord['status']>(['done', 'cancelled'])
 
@@ -142,12 +149,13 @@ export class Maintenance {
       plan,
       steps,
       ...(params.bandwidthMiBps ? { bandwidthMiBps: params.bandwidthMiBps } : {}),
+      acceptedWarnings: warned.map((check) => check.id),
     }
     this.launch(this.record)
     return this.record
   }
 
-  resume(id: string): MaintenanceRecord {
+  resume(id: string, acceptWarnings = false): MaintenanceRecord {
     const record = this.require(id)
     if (record.status !== 'interrupted' && record.status !== 'failed')
       throw new ApiError({
@@ -156,6 +164,18 @@ export class Maintenance {
         step: 'resume maintenance',
         message: `The maintenance of ${record.host} is ${record.status}: only an interrupted or failed one can be resumed.`,
       })
+    if (record.error?.code === 'maintenance.new-warnings') {
+      const ids = (record.error.details?.warningIds ?? []) as string[]
+      if (!acceptWarnings)
+        throw new ApiError({
+          code: 'maintenance.new-warnings',
+          host: record.host,
+          step: 'resume maintenance',
+          message: record.error.message,
+          details: record.error.details ?? {},
+        })
+      record.acceptedWarnings = [...new Set([...(record.acceptedWarnings ?? []), ...ids])]
+    }
     delete record.error
     this.launch(record)
     return record
@@ -234,7 +254,28 @@ export class Maintenance {
       title: `Maintenance of ${record.host}`,
       target: { host: record.host },
       cancellable: true,
-      run: (context) => this.runSteps(record, context),
+      // The host's lease: no other app instance runs a maintenance of it meanwhile; each migration
+      // also takes its VM's lease. (A fence of this host does not take it: a lost host is fenced even
+      // while a maintenance of it waits.)
+      run: (context) =>
+        this.deps.lease
+          .run(
+            [hostLeaseName(record.host)],
+            `maintenance of ${record.host}`,
+            MAINTENANCE_LEASE_SECONDS,
+            (lease) => this.runSteps(record, context, lease),
+            context,
+          )
+          .catch((error: unknown) => {
+            // Not taken (another instance holds it): no step ran; the record can be resumed later.
+            if (record.status === 'running' && record.jobId === context.id) {
+              record.status = 'failed'
+              record.error = ApiError.from(error).toData()
+              delete record.jobId
+              this.save()
+            }
+            throw error
+          }),
     })
     record.status = 'running'
     record.jobId = job.id
@@ -247,7 +288,11 @@ export class Maintenance {
     this.save()
   }
 
-  private async runSteps(record: MaintenanceRecord, context: JobContext): Promise<MaintenanceRecord> {
+  private async runSteps(
+    record: MaintenanceRecord,
+    context: JobContext,
+    lease: LeaseCheck,
+  ): Promise<MaintenanceRecord> {
     const total = record.steps.length
     let current: MaintenanceStep | undefined
     try {
@@ -260,6 +305,10 @@ export class Maintenance {
         delete step.message
         this.save()
         context.step(stepLabel(step, record.host), index / total)
+        // Still ours before noout and the reboot (a migration checks its VM's own lease); never
+        // before unsetting noout, which only puts the cluster back.
+        if (step.kind === 'noout-set' || step.kind === 'reboot')
+          await lease.check(stepLabel(step, record.host))
         await this.runStep(record, step, context, index / total, 1 / total)
         if (step.state === 'running') step.state = 'done'
         step.endedAt = Date.now()
@@ -340,7 +389,32 @@ export class Maintenance {
       log: (text) => context.log(`${step.vm}: ${text}`),
     }
     const bandwidth = record.bandwidthMiBps ? { bandwidthMiBps: record.bandwidthMiBps } : {}
-    const result = await this.deps.migration.migrate({ uuid, to, acceptWarnings: true, ...bandwidth }, sub)
+    // Only the warnings accepted with the plan (or since) pass: a new one (memory now tight on the
+    // destination, say) stops the maintenance here for a new confirmation.
+    const prefix = `migration:${step.vm}:`
+    const acceptedWarnings = (record.acceptedWarnings ?? [])
+      .filter((id) => id.startsWith(prefix))
+      .map((id) => id.slice(prefix.length))
+    let result
+    try {
+      result = await this.deps.migration.migrate({ uuid, to, ...bandwidth }, sub, { acceptedWarnings })
+    } catch (error) {
+      const failure = ApiError.from(error)
+      if (failure.code !== 'vm.migrate.new-warnings') throw failure
+      const warnings = (failure.details?.warnings ?? []) as MigrationCheck[]
+      const params = { host, vm: step.vm ?? uuid, to }
+      throw new ApiError({
+        code: 'maintenance.new-warnings',
+        host: to,
+        step: stepLabel(step, host),
+        message: `${guardMessage('maintenanceNewWarnings', params)} ${warnings.map((warning) => warning.message).join(' ')}`,
+        details: guardDetails('maintenanceNewWarnings', params, {
+          warningIds: warnings.map((warning) => `${prefix}${warning.id}`),
+          // Each with its sentence's key, for the sheet to show it in the user's language.
+          warnings: warnings.map((warning) => ({ ...warning, id: `${prefix}${warning.id}` })),
+        }),
+      })
+    }
     step.followUps = result.followUps
     step.message = `${step.vm} migrated from ${host} to ${to} in ${(result.durationMs / 1000).toFixed(1)} s.`
   }
@@ -471,14 +545,22 @@ export class Maintenance {
         lastBootCheck = Date.now()
         const bootId = await this.readBootId(host).catch(() => undefined)
         if (bootId !== undefined) {
-          const changed = bootId !== record.bootId
-          if (record.sawOffline || changed) {
+          // Only a new boot id proves the reboot: a dropped SSH connection (network, sshd restart)
+          // looks the same from here, and noout must stay set until the host really rebooted.
+          if (bootId !== record.bootId) {
             step.state = 'running'
-            step.message = changed
-              ? `${host} rebooted (new boot id) and is back online.`
-              : `${host} was offline and is back online; its boot id did not change (the connection dropped but the kernel did not restart).`
+            step.message = `${host} rebooted (new boot id) and is back online.`
+            delete record.droppedWithoutReboot
             await this.waitForLibvirt(host, context)
             return
+          }
+          if (record.sawOffline) {
+            record.sawOffline = false
+            record.droppedWithoutReboot = true
+            step.message = guardMessage('maintenanceNotRebooted', { host })
+            context.log(step.message)
+            this.save()
+            continue
           }
           if (!record.rebootConfirmed) continue
           // The user says it rebooted, but nothing shows it: say so and keep waiting.

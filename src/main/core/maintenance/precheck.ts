@@ -19,6 +19,7 @@ import type { ConfigStore } from '../config/config-store'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobManager } from '../jobs/job-manager'
 import type { Migration } from '../migration/migrate'
+import type { Leases } from '../lease/cluster-lease'
 import type { RemoteRunner } from '../remote/runner'
 import type { HostPool } from '../ssh/pool'
 
@@ -36,6 +37,8 @@ export interface MaintenanceContext {
   readonly inventory: Pick<InventoryService, 'snapshot' | 'refreshHost' | 'vm'>
   readonly migration: Pick<Migration, 'plan' | 'migrate'>
   readonly jobs: Pick<JobManager, 'start' | 'cancel'>
+  /** The cluster lease: the host's, held over the whole maintenance. */
+  readonly lease: Leases
 }
 
 const MiB = 1024

@@ -1,6 +1,8 @@
 import { ApiError } from '../../../shared/errors'
 import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
 import type { JobContext } from '../jobs/job-manager'
+import type { LeaseCheck } from '../lease/cluster-lease'
+import { vmLeaseName } from '../../../shared/lease'
 import {
   checkHostName,
   checkUuid,
@@ -30,6 +32,8 @@ import { domainArgv } from '../libvirt/domain'
  */
 
 export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600
+/** A migration's lease on its VM; renewed while the migration runs. */
+const MIGRATION_LEASE_SECONDS = 300
 /** How long the read-back waits for libvirt's events before reading both hosts itself. */
 const EVENT_WAIT_MS = 2000
 const EVENT_POLL_MS = 20
@@ -57,63 +61,92 @@ export class Migration {
     return (await planMigration(this.deps, request)).plan
   }
 
-  async migrate(params: MigrateParams, context: JobContext): Promise<MigrationResult> {
+  /**
+   * `acceptedWarnings`: instead of accepting every warning, only these check ids (a maintenance
+   * accepted them with its plan); any other warning stops the migration as vm.migrate.new-warnings.
+   */
+  async migrate(
+    params: MigrateParams,
+    context: JobContext,
+    options: { acceptedWarnings?: readonly string[] } = {},
+  ): Promise<MigrationResult> {
     checkUuid(params.uuid)
     checkHostName(this.deps, params.to, 'destination')
     const uuid = params.uuid.toLowerCase()
-    return this.deps.vmLocks.run(uuid, async () => {
-      context.step('Pre-checks', 0.01)
-      const planStarted = Date.now()
-      const { plan } = await planMigration(this.deps, { uuid, to: params.to })
-      context.log(`Pre-checks took ${Date.now() - planStarted} ms`)
-      this.refuseUnlessReady(plan, params.acceptWarnings ?? false)
-      const { from, to, name } = plan
-      const address = uriHost(this.deps.hostConfig(to)?.migrationAddress ?? to)
-      const timeoutSeconds = params.timeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS
-      const args = domainArgv.migrate(uuid, address, params.bandwidthMiBps)
-      context.step(`Migrating ${name} from ${from} to ${to}`, 0.05)
-      context.log(`On ${from}: virsh ${args.join(' ')}`)
-      const started = Date.now()
-      const abort = new Aborter(this.deps, from, uuid)
-      const onCancel = () => abort.request('cancelled')
-      context.signal.addEventListener('abort', onCancel, { once: true })
-      const timer = setTimeout(() => abort.request('timeout'), timeoutSeconds * 1000)
-      const poller = this.pollProgress(from, uuid, context)
-      let failure: ApiError | undefined
-      try {
-        // The host's own timeout is a backstop behind ours (which aborts the job cleanly first).
-        await this.deps.runner.run(
-          from,
-          migrateCommand(auditMessage({ action: `migrate to ${to}`, vm: name }), args),
-          { timeoutSeconds: timeoutSeconds + 60, step: 'virsh migrate' },
-        )
-      } catch (error) {
-        failure = ApiError.from(error)
-      } finally {
-        clearTimeout(timer)
-        context.signal.removeEventListener('abort', onCancel)
-        abort.stop()
-        poller.stop()
-      }
-      context.log(poller.summary())
-      if (failure?.code === 'host.offline') return this.reconcile({ plan, started, context, cause: failure })
-      const tooLate = `The cancel came too late: ${name} had already moved to ${to}.`
-      if (failure) {
-        const where = await this.whereRunning(plan).catch(() => ({ from: false, to: false, known: false }))
-        // A cancel racing the switch-over: libvirt may report the abort while the VM did move. The
-        // job then says what happened (moved, with the follow-ups), not "cancelled".
-        if (abort.reason === 'cancelled' && where.to && !where.from) {
-          context.log(tooLate)
-          return this.finish(plan, started, context, false)
-        }
-        throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started, where)
-      }
-      if (abort.reason === 'cancelled') context.log(tooLate)
-      return this.finish(plan, started, context, false, true)
-    })
+    return this.deps.vmLocks.run(uuid, () =>
+      this.deps.lease.run(
+        [vmLeaseName(uuid)],
+        `migrate ${this.deps.inventory.vm(uuid)?.name ?? uuid} to ${params.to}`,
+        MIGRATION_LEASE_SECONDS,
+        (lease) => this.migrateLeased(uuid, params, context, lease, options.acceptedWarnings),
+        context,
+      ),
+    )
   }
 
-  private refuseUnlessReady(plan: MigrationPlan, acceptWarnings: boolean): void {
+  private async migrateLeased(
+    uuid: string,
+    params: MigrateParams,
+    context: JobContext,
+    lease: LeaseCheck,
+    acceptedWarnings: readonly string[] | undefined,
+  ): Promise<MigrationResult> {
+    context.step('Pre-checks', 0.01)
+    const planStarted = Date.now()
+    const { plan } = await planMigration(this.deps, { uuid, to: params.to })
+    context.log(`Pre-checks took ${Date.now() - planStarted} ms`)
+    this.refuseUnlessReady(plan, params.acceptWarnings ?? false, acceptedWarnings)
+    const { from, to, name } = plan
+    const address = uriHost(this.deps.hostConfig(to)?.migrationAddress ?? to)
+    const timeoutSeconds = params.timeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS
+    const args = domainArgv.migrate(uuid, address, params.bandwidthMiBps)
+    await lease.check('virsh migrate')
+    context.step(`Migrating ${name} from ${from} to ${to}`, 0.05)
+    context.log(`On ${from}: virsh ${args.join(' ')}`)
+    const started = Date.now()
+    const abort = new Aborter(this.deps, from, uuid)
+    const onCancel = () => abort.request('cancelled')
+    context.signal.addEventListener('abort', onCancel, { once: true })
+    const timer = setTimeout(() => abort.request('timeout'), timeoutSeconds * 1000)
+    const poller = this.pollProgress(from, uuid, context)
+    let failure: ApiError | undefined
+    try {
+      // The host's own timeout is a backstop behind ours (which aborts the job cleanly first).
+      await this.deps.runner.run(
+        from,
+        migrateCommand(auditMessage({ action: `migrate to ${to}`, vm: name }), args),
+        { timeoutSeconds: timeoutSeconds + 60, step: 'virsh migrate' },
+      )
+    } catch (error) {
+      failure = ApiError.from(error)
+    } finally {
+      clearTimeout(timer)
+      context.signal.removeEventListener('abort', onCancel)
+      abort.stop()
+      poller.stop()
+    }
+    context.log(poller.summary())
+    if (failure?.code === 'host.offline') return this.reconcile({ plan, started, context, cause: failure })
+    const tooLate = `The cancel came too late: ${name} had already moved to ${to}.`
+    if (failure) {
+      const where = await this.whereRunning(plan).catch(() => ({ from: false, to: false, known: false }))
+      // A cancel racing the switch-over: libvirt may report the abort while the VM did move. The
+      // job then says what happened (moved, with the follow-ups), not "cancelled".
+      if (abort.reason === 'cancelled' && where.to && !where.from) {
+        context.log(tooLate)
+        return this.finish(plan, started, context, false)
+      }
+      throw await this.failed(plan, failure, abort.reason, timeoutSeconds, started, where)
+    }
+    if (abort.reason === 'cancelled') context.log(tooLate)
+    return this.finish(plan, started, context, false, true)
+  }
+
+  private refuseUnlessReady(
+    plan: MigrationPlan,
+    acceptWarnings: boolean,
+    acceptedWarnings?: readonly string[],
+  ): void {
     const failed = plan.checks.filter((check) => check.status === 'fail')
     const warned = plan.checks.filter((check) => check.status === 'warn')
     if (failed.length > 0) {
@@ -128,7 +161,17 @@ export class Migration {
         details: { checks: plan.checks },
       })
     }
-    if (warned.length > 0 && !acceptWarnings) {
+    const unaccepted = acceptedWarnings ? warned.filter((check) => !acceptedWarnings.includes(check.id)) : []
+    if (unaccepted.length > 0) {
+      throw new ApiError({
+        code: 'vm.migrate.new-warnings',
+        host: plan.to,
+        step: 'pre-checks',
+        message: `${plan.name}: new since the plan was accepted: ${unaccepted.map((check) => check.message).join(' ')}`,
+        details: { checks: plan.checks, warnings: unaccepted },
+      })
+    }
+    if (warned.length > 0 && !acceptWarnings && !acceptedWarnings) {
       throw new ApiError({
         code: 'vm.migrate.warnings',
         host: plan.to,

@@ -6,6 +6,7 @@ import type { MigrationPlan } from '../../../shared/migration'
 import { isUuid } from '../../../shared/names'
 import { domainCpuMode, domcapsModelUsable, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
+import type { Leases } from '../lease/cluster-lease'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
 import { isActive } from '../inventory/cluster-model'
@@ -33,6 +34,8 @@ export interface MigrationDeps {
   inventory: InventoryService
   /** The core's per-VM lock, shared with start/shutdown so they never interleave with a migration. */
   vmLocks: KeyedMutex
+  /** The cluster lease (Ceph): a migration holds its VM's, so no other app instance changes it meanwhile. */
+  lease: Leases
   hostNames(): string[]
   /** The host as configured: migration address, gateway. */
   hostConfig(name: string): ResolvedHost | undefined

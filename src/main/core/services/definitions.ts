@@ -1,17 +1,18 @@
 import type { Service } from '../context'
 
 /** Definition drift across hosts (read-only) and its sync, as a job reporting each host. */
-export const definitionsService: Service<'vm.definitionDiff' | 'vm.syncDefinition'> = ({
+export const definitionsService: Service<'vm.definitionDiff' | 'vm.syncDefinition' | 'vm.syncPlan'> = ({
   jobs,
   definitions,
   vmName,
 }) => ({
   'vm.definitionDiff': async ({ uuid, reference }) => definitions.diff(uuid, reference),
-  'vm.syncDefinition': async ({ uuid, from }) =>
+  'vm.syncPlan': async ({ uuid, from }) => definitions.plan(uuid, from),
+  'vm.syncDefinition': async ({ uuid, from, confirmRunningHosts }) =>
     jobs.start({
       kind: 'vm.syncDefinition',
       title: `Sync ${vmName(uuid)}'s definition from ${from}`,
       target: { vm: uuid, host: from },
-      run: (context) => definitions.sync(uuid, from, context),
+      run: (context) => definitions.sync(uuid, from, context, confirmRunningHosts),
     }).job,
 })

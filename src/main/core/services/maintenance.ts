@@ -15,7 +15,7 @@ export const maintenanceService: Service<
   'maintenance.plan': async ({ host, destinations }) => maintenance.plan(host, destinations),
   'maintenance.start': async (params) => maintenance.start(params),
   'maintenance.current': async () => ({ record: maintenance.current() }),
-  'maintenance.resume': async ({ id }) => maintenance.resume(id),
+  'maintenance.resume': async ({ id, acceptWarnings }) => maintenance.resume(id, acceptWarnings ?? false),
   'maintenance.abort': async ({ id, keepNoout }) => maintenance.abort(id, keepNoout),
   'maintenance.confirmReboot': async ({ id }) => maintenance.confirmReboot(id),
 })

@@ -6,6 +6,10 @@ import { Rbd, RbdReader, type Watcher } from '../ceph/rbd'
 import type { InventoryService, InventorySnapshot } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
+import type { LeaseCheck, Leases } from '../lease/cluster-lease'
+import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
+import { guardMessage } from '../../../shared/guard-texts'
+import { safetySnapshotInfo } from '../../../shared/storage'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
 import { imageKey, unknownHosts, unreadableDefinitions, usersByImage } from './image-users'
 import { listStorage } from './listing'
@@ -23,13 +27,20 @@ import { domainArgv } from '../libvirt/domain'
  * rollback, delete) first reads every host's state afresh and is refused — with every reason at
  * once — while a VM using the image may run (on a host that answers or one that does not), while
  * anyone has the image open (watchers), or while its snapshots would be lost. They run under the VM's
- * lock (never interleaved with a start or a migration) and the image's own lock.
+ * lock (never interleaved with a start or a migration) and the image's own lock, and under the
+ * cluster lease of the image and of those VMs (never interleaved with another app instance), which is
+ * re-checked before each step that changes data.
  */
+
+/** A storage operation's lease; renewed while a long rbd step runs. */
+const STORAGE_LEASE_SECONDS = 300
 
 export interface StorageDeps {
   runner: RemoteRunner
   inventory: InventoryService
   vmLocks: KeyedMutex
+  /** The cluster lease (Ceph): the image and every VM using it, across app instances. */
+  lease: Leases
   hostStates(): HostState[]
   hostNames(): string[]
   pools(): string[]
@@ -59,13 +70,13 @@ function refused(action: string, host: string, refusals: Refusal[]): ApiError {
   })
 }
 
-/** Typing the image's name is what confirms a destructive operation on it. */
-function nameRefusal(params: { image: string; confirmName: string }): Refusal[] {
-  if (params.confirmName === params.image) return []
+/** Typing the object's name (the image's, or the snapshot's) is what confirms a destructive operation. */
+function nameRefusal(typed: string, expected: string): Refusal[] {
+  if (typed === expected) return []
   return [
     {
       code: 'confirm-name',
-      message: `The name typed (${JSON.stringify(params.confirmName)}) is not the image's name (${params.image}).`,
+      message: guardMessage('confirmNameMismatch', { typed: JSON.stringify(typed), expected }),
     },
   ]
 }
@@ -141,7 +152,7 @@ export class StorageOps {
   /** Grows the image: live through the QEMU that has it open, else with rbd resize. */
   grow(params: ImageParams & { sizeBytes: number }, job: JobContext): Promise<GrowResult> {
     this.checkPool(params.pool)
-    return this.locked(params, async (_snapshot, users) => {
+    return this.locked(params, 'grow', job, async (_snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
       job.step('Reading the image', 0.3)
@@ -168,6 +179,7 @@ export class StorageOps {
         })
       if (refusals.length > 0) throw refused('grow', host, refusals)
       const live = running[0]
+      await lease.check(`grow ${spec}`)
       if (live) {
         job.step(`Growing ${spec} live through ${live.user.name} on ${live.host}`, 0.5)
         await this.deps.runner.virsh(
@@ -197,13 +209,13 @@ export class StorageOps {
   /** Shrinks a stopped, unopened image, after a snapshot that keeps the cut-off data. */
   shrink(params: ImageParams & { sizeBytes: number; confirmName: string }, job: JobContext) {
     this.checkPool(params.pool)
-    return this.locked(params, async (snapshot, users) => {
+    return this.locked(params, 'shrink', job, async (snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
       job.step('Checking that nothing uses the image', 0.1)
       const { sizeBytes: fromBytes } = await this.read(() => this.reader.info(host, params), host)
       const refusals = await this.offlineRefusals(host, params, snapshot, users)
-      refusals.push(...nameRefusal(params))
+      refusals.push(...nameRefusal(params.confirmName, params.image))
       if (params.sizeBytes >= fromBytes)
         refusals.push({
           code: 'not-smaller',
@@ -211,10 +223,12 @@ export class StorageOps {
         })
       if (refusals.length > 0) throw refused('shrink', host, refusals)
       const snap = safetySnapshotName('shrink')
+      await lease.check(`rbd snap create ${spec}@${snap}`)
       job.step(`Snapshot ${snap} first`, 0.15)
       await this.call(host, snapshotArgv.create(params, snap), {
         step: `rbd snap create ${spec}@${snap}`,
       })
+      await lease.check(`rbd resize --allow-shrink ${spec}`)
       job.step(`Shrinking ${spec} to ${formatBytes(params.sizeBytes)}`, 0.2)
       await rbdWithProgress(
         this.deps.runner,
@@ -235,12 +249,12 @@ export class StorageOps {
   /** Deletes an image nobody uses; its snapshots only with purgeSnapshots. */
   remove(params: ImageParams & { confirmName: string; purgeSnapshots?: boolean }, job: JobContext) {
     this.checkPool(params.pool)
-    return this.locked(params, async (snapshot, users) => {
+    return this.locked(params, 'delete', job, async (snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
       job.step('Checking that nothing uses the image', 0.1)
       const refusals: Refusal[] = []
-      refusals.push(...nameRefusal(params))
+      refusals.push(...nameRefusal(params.confirmName, params.image))
       for (const user of users)
         refusals.push({
           code: 'in-use',
@@ -269,6 +283,7 @@ export class StorageOps {
         })
       if (refusals.length > 0) throw refused('delete', host, refusals)
       if (snapshots.length > 0) {
+        await lease.check(`rbd snap purge ${spec}`)
         job.step(`Purging ${snapshots.length} snapshot(s) of ${spec}`, 0.2)
         await rbdWithProgress(
           this.deps.runner,
@@ -279,6 +294,7 @@ export class StorageOps {
           (fraction) => job.progress(0.2 + fraction * 0.3),
         )
       }
+      await lease.check(`rbd rm ${spec}`)
       job.step(`Deleting ${spec}`, 0.5)
       await rbdWithProgress(
         this.deps.runner,
@@ -320,46 +336,81 @@ export class StorageOps {
     return { host, pool: params.pool, image: params.image, snapshot: params.snapshot }
   }
 
-  async snapshotDelete(params: ImageParams & { snapshot: string }) {
+  /**
+   * Deletes a snapshot: the user types its name; a safety snapshot the app took before a shrink or a
+   * rollback also needs a second consent that says what it holds. Under the image's lease.
+   */
+  snapshotDelete(
+    params: ImageParams & { snapshot: string; confirmName: string; confirmSafetySnapshot?: boolean },
+  ) {
     this.checkPool(params.pool)
-    const host = this.host()
     const spec = snapshotSpec(params, params.snapshot)
-    const snap = await this.findSnapshot(host, params)
-    if (snap.protected) {
-      throw refused('delete snapshot', host, [
-        {
-          code: 'protected-snapshot',
-          message: `${spec} is protected (clones may depend on it): unprotect it by hand first (rbd snap unprotect).`,
+    return this.deps.vmLocks.run(`rbd:${imageKey(params.pool, params.image)}`, () =>
+      this.deps.lease.run(
+        [imageLeaseName(params.pool, params.image)],
+        `delete snapshot ${spec}`,
+        STORAGE_LEASE_SECONDS,
+        async (lease) => {
+          const host = this.host()
+          const snap = await this.findSnapshot(host, params)
+          const refusals: Refusal[] = [...nameRefusal(params.confirmName, params.snapshot)]
+          if (snap.protected)
+            refusals.push({
+              code: 'protected-snapshot',
+              message: `${spec} is protected (clones may depend on it): unprotect it by hand first (rbd snap unprotect).`,
+            })
+          const safety = safetySnapshotInfo(params.snapshot)
+          if (safety && params.confirmSafetySnapshot !== true)
+            refusals.push({
+              code: 'safety-snapshot',
+              message: guardMessage('safetySnapshotConsent', {
+                snapshot: params.snapshot,
+                reason: safety.reason,
+                image: imageSpec(params),
+                takenAt: safety.takenAt,
+              }),
+            })
+          if (refusals.length > 0) throw refused('delete snapshot', host, refusals)
+          await lease.check(`rbd snap rm ${spec}`)
+          await this.call(host, snapshotArgv.remove(params, params.snapshot), {
+            step: `rbd snap rm ${spec}`,
+            timeoutSeconds: 600,
+          })
+          await this.audit(
+            host,
+            `delete snapshot ${spec}${safety ? ` (safety snapshot before ${safety.reason}, second consent given)` : ''}`,
+          )
+          return { host, pool: params.pool, image: params.image, snapshot: params.snapshot }
         },
-      ])
-    }
-    await this.call(host, snapshotArgv.remove(params, params.snapshot), {
-      step: `rbd snap rm ${spec}`,
-      timeoutSeconds: 600,
-    })
-    await this.audit(host, `delete snapshot ${spec}`)
-    return { host, pool: params.pool, image: params.image, snapshot: params.snapshot }
+      ),
+    )
   }
 
   /** Rolls the image back to a snapshot; a safety snapshot of the current state first by default. */
-  rollback(params: ImageParams & { snapshot: string; safetySnapshot?: boolean }, job: JobContext) {
+  rollback(
+    params: ImageParams & { snapshot: string; safetySnapshot?: boolean; confirmName: string },
+    job: JobContext,
+  ) {
     this.checkPool(params.pool)
-    return this.locked(params, async (snapshot, users) => {
+    return this.locked(params, 'rollback', job, async (snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
       job.step('Checking that nothing uses the image', 0.05)
       await this.findSnapshot(host, params)
       const refusals = await this.offlineRefusals(host, params, snapshot, users)
+      refusals.push(...nameRefusal(params.confirmName, params.image))
       if (refusals.length > 0) throw refused('rollback', host, refusals)
       let safety: string | undefined
       if (params.safetySnapshot ?? true) {
         safety = safetySnapshotName('rollback')
+        await lease.check(`rbd snap create ${spec}@${safety}`)
         job.step(`Safety snapshot ${safety} of the current state`, 0.08)
         await this.call(host, snapshotArgv.create(params, safety), {
           step: `rbd snap create ${spec}@${safety}`,
           timeoutSeconds: 120,
         })
       }
+      await lease.check(`rbd snap rollback ${spec}@${params.snapshot}`)
       job.step(`Rolling ${spec} back to ${params.snapshot}`, 0.1)
       await rbdWithProgress(
         this.deps.runner,
@@ -438,18 +489,40 @@ export class StorageOps {
    */
   private async locked<T>(
     ref: RbdImageRef,
-    task: (snapshot: InventorySnapshot, users: ImageUser[]) => Promise<T>,
+    action: string,
+    job: JobContext,
+    task: (snapshot: InventorySnapshot, users: ImageUser[], lease: LeaseCheck) => Promise<T>,
   ): Promise<T> {
     const before = usersByImage(this.deps.inventory.snapshot()).get(imageKey(ref.pool, ref.image)) ?? []
     const keys = [...new Set(before.map((user) => user.uuid))].sort()
+    const names = [imageLeaseName(ref.pool, ref.image), ...keys.map(vmLeaseName)]
     const withKeys = (remaining: string[]): Promise<T> => {
       const [key, ...rest] = remaining
       if (key === undefined) {
-        return this.deps.vmLocks.run(`rbd:${imageKey(ref.pool, ref.image)}`, async () => {
-          const snapshot = await this.deps.inventory.refreshAll()
-          const users = usersByImage(snapshot).get(imageKey(ref.pool, ref.image)) ?? []
-          return task(snapshot, users)
-        })
+        return this.deps.vmLocks.run(`rbd:${imageKey(ref.pool, ref.image)}`, () =>
+          this.deps.lease.run(
+            names,
+            `${action} ${imageSpec(ref)}`,
+            STORAGE_LEASE_SECONDS,
+            async (lease) => {
+              const snapshot = await this.deps.inventory.refreshAll()
+              const users = usersByImage(snapshot).get(imageKey(ref.pool, ref.image)) ?? []
+              // A VM that started using the image since: its lease is not held, so refuse rather than guess.
+              const unleased = users.filter((user) => !keys.includes(user.uuid))
+              if (unleased.length > 0)
+                throw refused(
+                  action,
+                  this.host(),
+                  unleased.map((user) => ({
+                    code: 'users-changed',
+                    message: `${user.name} started using ${imageSpec(ref)} during the checks: try again.`,
+                  })),
+                )
+              return task(snapshot, users, lease)
+            },
+            job,
+          ),
+        )
       }
       return this.deps.vmLocks.run(key, () => withKeys(rest))
     }

@@ -58,9 +58,14 @@ export function explainCephFailure(error: unknown, host: string, clientId: strin
 
 /** The `rbd` argv as RemoteRunner.rbd builds it, for the streamed (progress) calls. */
 export function rbdArgv(access: CephAccess, args: readonly string[]): string[] {
+  return cephClientArgv('rbd', access, args)
+}
+
+/** `rbd`/`rados` as the configured client, with the monitor timeouts (a down cluster makes them hang). */
+export function cephClientArgv(tool: 'rbd' | 'rados', access: CephAccess, args: readonly string[]): string[] {
   const seconds = String(access.monitorTimeoutSeconds)
   return [
-    'rbd',
+    tool,
     '--id',
     access.clientId,
     '--client-mount-timeout',

@@ -12,6 +12,7 @@ import type { HostInventory } from '../../../shared/inventory'
 import {
   addressIp,
   FENCE_EXPIRY_SECONDS,
+  isWholeIpAddress,
   normalizeAddress,
   wholeIpAddress,
   type Blocklist,
@@ -22,10 +23,12 @@ import { isActive } from '../inventory/cluster-model'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
+import type { Leases } from '../lease/cluster-lease'
+import { vmLeaseName } from '../../../shared/lease'
 import { localAdminName } from '../remote/audit'
 import type { RemoteRunner } from '../remote/runner'
 import type { FenceStore } from './fence-store'
-import type { Lifecycle } from './lifecycle'
+import { startLeaseNames, type HeldStartLease, type Lifecycle } from './lifecycle'
 import { rbdImagesOf, type WatcherRecorder } from './watcher-recorder'
 import { domainArgv } from '../libvirt/domain'
 
@@ -48,13 +51,18 @@ export interface FencingDeps {
   recorder: WatcherRecorder
   lifecycle: Lifecycle
   vmLocks: KeyedMutex
+  /** The cluster lease (Ceph): a fence changes the VM and its disks, like a start. */
+  lease: Leases
   hostNames(): string[]
   audit(host: string, action: string, vm: string): Promise<void>
   /** The fences changed (event for the UI). */
   changed(fences: FenceRecord[]): void
 }
 
-/** Our own start lock's cookie (lifecycle.ts): not a QEMU, never fenced. */
+/** A fence job's lease: blocklist, read-back, lock release and the start; renewed if it runs longer. */
+const FENCE_LEASE_SECONDS = 300
+
+/** The start lock cookie of Hyperdesk before the cluster lease (an older instance): not a QEMU, never fenced. */
 const START_LOCK_PREFIX = 'hyperdesk-start:'
 
 function timeOf(ms: number | undefined): string {
@@ -113,6 +121,18 @@ export class Fencing {
 
   isFenced(host: string, uuid: string): boolean {
     return isFencedBy(this.deps.store.fences(), host, uuid)
+  }
+
+  /** Hosts whose whole IP this app fenced: Ceph refuses every client there, the app's own rados too. */
+  wholeIpFenced(): string[] {
+    return [
+      ...new Set(
+        this.deps.store
+          .fences()
+          .filter((fence) => fence.entries.some((entry) => isWholeIpAddress(entry.address)))
+          .map((fence) => fence.lostHost),
+      ),
+    ]
   }
 
   private checkHost(host: string): void {
@@ -248,124 +268,145 @@ export class Fencing {
     return this.deps.vmLocks.run(params.uuid, async () => {
       context.step(`Reading what ${params.lostHost} may still hold`, 0.05)
       await this.deps.inventory.refreshAll()
-      const plan = await this.plan(params.uuid, params.lostHost, params.host)
-      if (params.confirmName !== plan.name)
-        throw new ApiError({
-          code: 'vm.confirm-mismatch',
-          message: `To fence ${params.lostHost} and start ${plan.name}, confirm with its exact name.`,
-        })
-      if (plan.blocks.length > 0)
-        throw new ApiError({
-          code: 'fence.refused',
-          host: params.lostHost,
-          step: 'fence plan',
-          message: plan.blocks.map((block) => block.message).join(' '),
-          details: { blocks: plan.blocks },
-        })
-      if (plan.liveWatchers.length > 0 && !params.acceptLiveWatchers)
-        throw new ApiError({
-          code: 'fence.live-watcher',
-          host: params.lostHost,
-          step: 'fence plan',
-          message: `${plan.liveWatchers.map((w) => `${w.image} is open by ${w.address}`).join('; ')}: fencing cuts the disk of a running VM. Confirm that separately.`,
-          details: { liveWatchers: plan.liveWatchers },
-        })
-      if (plan.needsWholeIp && !params.wholeIp)
-        throw new ApiError({
-          code: 'fence.needs-whole-ip',
-          host: params.lostHost,
-          step: 'fence plan',
-          message: `No client address of ${params.lostHost} is known for ${plan.name}'s disks: only fencing its whole IP (${plan.hostIps.join(', ')}) can stop it. Choose that step explicitly.`,
-        })
-      const reader = this.readerHost(params.host)
-      const addresses = plan.targets.map((target) => target.address)
-      const wholeIps = params.wholeIp
-        ? plan.hostIps.filter((ip) => /^[\d.]+$/.test(ip)).map(wholeIpAddress)
-        : []
-      const all = [...addresses, ...wholeIps]
-      const total = all.length
-      let done = 0
-      for (const target of plan.targets) {
-        context.step(
-          `Blocklisting ${target.address} (${target.source}, ${target.image})`,
-          0.1 + (0.4 * done++) / Math.max(total, 1),
-        )
-        await this.deps.blocklist.add(reader, target.address, FENCE_EXPIRY_SECONDS)
-        context.log(
-          `Blocklisted ${target.address} for ${FENCE_EXPIRY_SECONDS} s (${target.source} of ${target.image})`,
-        )
-        await this.deps.audit(
-          reader,
-          `fence ${params.lostHost}: blocklist add ${target.address} ${FENCE_EXPIRY_SECONDS}s (${target.image}) for`,
-          plan.name,
-        )
-      }
-      for (const address of wholeIps) {
-        context.step(
-          `Fencing the whole IP ${address} of ${params.lostHost}`,
-          0.1 + (0.4 * done++) / Math.max(total, 1),
-        )
-        await this.deps.blocklist.add(reader, address, FENCE_EXPIRY_SECONDS, { wholeIp: true })
-        context.log(`Blocklisted every client of ${address} for ${FENCE_EXPIRY_SECONDS} s`)
-        await this.deps.audit(
-          reader,
-          `fence ${params.lostHost}: blocklist add whole IP ${address} ${FENCE_EXPIRY_SECONDS}s for`,
-          plan.name,
-        )
-      }
-      context.step('Reading the blocklist back', 0.55)
-      const listed = await this.deps.blocklist.list(reader)
-      const missing = all.filter((address) => !listed.some((entry) => entry.address === address))
-      if (missing.length > 0)
-        throw new ApiError({
-          code: 'fence.not-confirmed',
-          host: reader,
-          step: 'read the blocklist back',
-          message: `The blocklist does not list ${missing.join(', ')} after adding it: ${plan.name} was not started.`,
-        })
-      context.log(
-        `The blocklist lists ${all.length === 0 ? 'nothing to fence (no client known)' : all.join(', ')}`,
+      // The whole fence, the start included, holds the cluster lease of the VM and of every disk it has
+      // on any host: no other app instance starts, migrates or changes it meanwhile.
+      const names = startLeaseNames(params.uuid, this.imagesOf(params.uuid))
+      return this.deps.lease.run(
+        names,
+        `fence ${params.lostHost} and start on ${params.host}`,
+        FENCE_LEASE_SECONDS,
+        (lease) => this.fenceLeased(params, context, { names, lease }),
+        context,
       )
-      const record: FenceRecord = {
-        id: crypto.randomUUID(),
-        uuid: params.uuid,
-        name: plan.name,
-        lostHost: params.lostHost,
-        entries: all.map((address) => {
-          const until = listed.find((entry) => entry.address === address)?.until
-          return { address, ...(until ? { until } : {}) }
-        }),
-        fencedAt: Date.now(),
-        admin: localAdminName(),
-      }
-      const previous = this.deps.store.fence(params.uuid, params.lostHost)
-      if (previous)
-        record.entries = [...previous.entries.filter((e) => !all.includes(e.address)), ...record.entries]
-      if (previous) record.id = previous.id
-      this.deps.store.putFence(record)
-      this.deps.changed(this.fences())
+    })
+  }
+
+  /** fenceStart's work, under the VM's lock and the cluster lease. */
+  private async fenceLeased(
+    params: FenceStartParams,
+    context: JobContext,
+    held: HeldStartLease,
+  ): Promise<{ host: string; fence: FenceRecord }> {
+    const plan = await this.plan(params.uuid, params.lostHost, params.host)
+    if (params.confirmName !== plan.name)
+      throw new ApiError({
+        code: 'vm.confirm-mismatch',
+        message: `To fence ${params.lostHost} and start ${plan.name}, confirm with its exact name.`,
+      })
+    if (plan.blocks.length > 0)
+      throw new ApiError({
+        code: 'fence.refused',
+        host: params.lostHost,
+        step: 'fence plan',
+        message: plan.blocks.map((block) => block.message).join(' '),
+        details: { blocks: plan.blocks },
+      })
+    if (plan.liveWatchers.length > 0 && !params.acceptLiveWatchers)
+      throw new ApiError({
+        code: 'fence.live-watcher',
+        host: params.lostHost,
+        step: 'fence plan',
+        message: `${plan.liveWatchers.map((w) => `${w.image} is open by ${w.address}`).join('; ')}: fencing cuts the disk of a running VM. Confirm that separately.`,
+        details: { liveWatchers: plan.liveWatchers },
+      })
+    if (plan.needsWholeIp && !params.wholeIp)
+      throw new ApiError({
+        code: 'fence.needs-whole-ip',
+        host: params.lostHost,
+        step: 'fence plan',
+        message: `No client address of ${params.lostHost} is known for ${plan.name}'s disks: only fencing its whole IP (${plan.hostIps.join(', ')}) can stop it. Choose that step explicitly.`,
+      })
+    const reader = this.readerHost(params.host)
+    const addresses = plan.targets.map((target) => target.address)
+    const wholeIps = params.wholeIp
+      ? plan.hostIps.filter((ip) => /^[\d.]+$/.test(ip)).map(wholeIpAddress)
+      : []
+    const all = [...addresses, ...wholeIps]
+    const total = all.length
+    let done = 0
+    // Still ours before the first entry: a take-over by another instance stops the fence before it cuts anything.
+    if (all.length > 0) await held.lease.check(`ceph osd blocklist add (${params.lostHost})`)
+    for (const target of plan.targets) {
+      context.step(
+        `Blocklisting ${target.address} (${target.source}, ${target.image})`,
+        0.1 + (0.4 * done++) / Math.max(total, 1),
+      )
+      await this.deps.blocklist.add(reader, target.address, FENCE_EXPIRY_SECONDS)
+      context.log(
+        `Blocklisted ${target.address} for ${FENCE_EXPIRY_SECONDS} s (${target.source} of ${target.image})`,
+      )
       await this.deps.audit(
         reader,
-        `fenced ${params.lostHost} (host confirmed off or isolated) for`,
+        `fence ${params.lostHost}: blocklist add ${target.address} ${FENCE_EXPIRY_SECONDS}s (${target.image}) for`,
         plan.name,
       )
-      // The fenced client may still hold its image's exclusive lock; a client with the runbook's
-      // mon caps cannot break it (librbd would blocklist first), so the app releases it now.
-      for (const image of this.imagesOf(params.uuid)) {
-        for (const lock of await this.deps.rbd.locks(reader, image)) {
-          if (!lock.address || !all.some((address) => covers(address, lock.address!))) continue
-          context.step(`Releasing the fenced client's lock on ${imageSpec(image)}`, 0.6)
-          await this.deps.rbd.breakLock(reader, image, lock)
-          context.log(`Released lock ${lock.id} of ${lock.address} on ${imageSpec(image)}`)
-        }
+    }
+    for (const address of wholeIps) {
+      context.step(
+        `Fencing the whole IP ${address} of ${params.lostHost}`,
+        0.1 + (0.4 * done++) / Math.max(total, 1),
+      )
+      await this.deps.blocklist.add(reader, address, FENCE_EXPIRY_SECONDS, { wholeIp: true })
+      context.log(`Blocklisted every client of ${address} for ${FENCE_EXPIRY_SECONDS} s`)
+      await this.deps.audit(
+        reader,
+        `fence ${params.lostHost}: blocklist add whole IP ${address} ${FENCE_EXPIRY_SECONDS}s for`,
+        plan.name,
+      )
+    }
+    context.step('Reading the blocklist back', 0.55)
+    const listed = await this.deps.blocklist.list(reader)
+    const missing = all.filter((address) => !listed.some((entry) => entry.address === address))
+    if (missing.length > 0)
+      throw new ApiError({
+        code: 'fence.not-confirmed',
+        host: reader,
+        step: 'read the blocklist back',
+        message: `The blocklist does not list ${missing.join(', ')} after adding it: ${plan.name} was not started.`,
+      })
+    context.log(
+      `The blocklist lists ${all.length === 0 ? 'nothing to fence (no client known)' : all.join(', ')}`,
+    )
+    const record: FenceRecord = {
+      id: crypto.randomUUID(),
+      uuid: params.uuid,
+      name: plan.name,
+      lostHost: params.lostHost,
+      entries: all.map((address) => {
+        const until = listed.find((entry) => entry.address === address)?.until
+        return { address, ...(until ? { until } : {}) }
+      }),
+      fencedAt: Date.now(),
+      admin: localAdminName(),
+    }
+    const previous = this.deps.store.fence(params.uuid, params.lostHost)
+    if (previous)
+      record.entries = [...previous.entries.filter((e) => !all.includes(e.address)), ...record.entries]
+    if (previous) record.id = previous.id
+    this.deps.store.putFence(record)
+    this.deps.changed(this.fences())
+    await this.deps.audit(reader, `fenced ${params.lostHost} (host confirmed off or isolated) for`, plan.name)
+    // The fenced client may still hold its image's exclusive lock; a client with the runbook's
+    // mon caps cannot break it (librbd would blocklist first), so the app releases it now.
+    for (const image of this.imagesOf(params.uuid)) {
+      for (const lock of await this.deps.rbd.locks(reader, image)) {
+        if (!lock.address || !all.some((address) => covers(address, lock.address!))) continue
+        await held.lease.check(`rbd lock rm ${imageSpec(image)}`)
+        context.step(`Releasing the fenced client's lock on ${imageSpec(image)}`, 0.6)
+        await this.deps.rbd.breakLock(reader, image, lock)
+        context.log(`Released lock ${lock.id} of ${lock.address} on ${imageSpec(image)}`)
       }
-      context.step(`Starting ${plan.name} on ${params.host}`, 0.65)
-      const started = await this.deps.lifecycle.startLocked({ uuid: params.uuid, host: params.host }, context)
-      const final = { ...record, startedOn: started.host }
-      this.deps.store.putFence(final)
-      this.deps.changed(this.fences())
-      return { host: started.host, fence: final }
-    })
+    }
+    context.step(`Starting ${plan.name} on ${params.host}`, 0.65)
+    const started = await this.deps.lifecycle.startLocked(
+      { uuid: params.uuid, host: params.host },
+      context,
+      held,
+    )
+    const final = { ...record, startedOn: started.host }
+    this.deps.store.putFence(final)
+    this.deps.changed(this.fences())
+    return { host: started.host, fence: final }
   }
 
   /**
@@ -464,26 +505,38 @@ export class Fencing {
         host,
         message: `${host} does not answer: its fenced copy cannot be destroyed yet.`,
       })
-    await this.deps.vmLocks.run(uuid, async () => {
-      const domain = inventory.domains.find((candidate) => candidate.uuid === uuid)
-      if (domain && isActive(domain.state)) {
-        context.step(`Destroying the fenced copy of ${fence.name} on ${host}`, 0.2)
-        await this.deps.runner.virsh(host, domainArgv.destroy(uuid), { step: `virsh destroy ${fence.name}` })
-        await this.deps.audit(host, 'destroyed fenced copy of', fence.name)
-        context.log(`Destroyed the fenced copy on ${host}`)
-      }
-      await this.deps.inventory.refreshHost(host)
-      const after = this.deps.inventory.domain(host, uuid)
-      if (after && isActive(after.state))
-        throw new ApiError({
-          code: 'fence.still-running',
-          host,
-          message: `${fence.name} still runs on ${host} after virsh destroy: the blocklist entries stay.`,
-        })
-      context.step('Removing the blocklist entries of the fence', 0.6)
-      await this.release(host, fence, (text) => context.log(text))
-      await this.deps.inventory.refreshAll()
-    })
+    // Like a force off, destroying the copy holds the VM's cluster lease.
+    await this.deps.vmLocks.run(uuid, () =>
+      this.deps.lease.run(
+        [vmLeaseName(uuid)],
+        `destroy the fenced copy of ${fence.name} on ${host}`,
+        FENCE_LEASE_SECONDS,
+        async (lease) => {
+          const domain = inventory.domains.find((candidate) => candidate.uuid === uuid)
+          if (domain && isActive(domain.state)) {
+            await lease.check(`virsh destroy ${fence.name}`)
+            context.step(`Destroying the fenced copy of ${fence.name} on ${host}`, 0.2)
+            await this.deps.runner.virsh(host, domainArgv.destroy(uuid), {
+              step: `virsh destroy ${fence.name}`,
+            })
+            await this.deps.audit(host, 'destroyed fenced copy of', fence.name)
+            context.log(`Destroyed the fenced copy on ${host}`)
+          }
+          await this.deps.inventory.refreshHost(host)
+          const after = this.deps.inventory.domain(host, uuid)
+          if (after && isActive(after.state))
+            throw new ApiError({
+              code: 'fence.still-running',
+              host,
+              message: `${fence.name} still runs on ${host} after virsh destroy: the blocklist entries stay.`,
+            })
+          context.step('Removing the blocklist entries of the fence', 0.6)
+          await this.release(host, fence, (text) => context.log(text))
+          await this.deps.inventory.refreshAll()
+        },
+        context,
+      ),
+    )
   }
 }
 
@@ -491,5 +544,5 @@ export class Fencing {
 function covers(entry: string, address: string): boolean {
   const normal = normalizeAddress(address)
   if (entry === normal) return true
-  return entry.endsWith(':0/0') && entry.slice(0, -4) === addressIp(normal)
+  return isWholeIpAddress(entry) && entry.slice(0, -4) === addressIp(normal)
 }

@@ -1,4 +1,3 @@
-import os from 'node:os'
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
 import { ApiError } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
@@ -9,15 +8,16 @@ import type { InventoryService } from '../inventory/inventory-service'
 import { isActive } from '../inventory/cluster-model'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
-import { localAdminName } from '../remote/audit'
+import type { LeaseCheck, Leases } from '../lease/cluster-lease'
+import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { RemoteRunner } from '../remote/runner'
 import { domainArgv, hostArgv } from '../libvirt/domain'
 
 /**
  * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to
  * memory. Start is refused while the VM runs elsewhere, while its RBD images are open (watchers),
- * while a managed save exists, or while a host cannot be asked (unless the user overrides that host);
- * the check and the start happen under an RBD lock, so two admins cannot both start it.
+ * while a managed save exists, or while a host cannot be asked (until that host is fenced: fencing.ts);
+ * the check and the start happen under the cluster lease, so two admins cannot both start it.
  */
 
 export interface LifecycleDeps {
@@ -25,6 +25,8 @@ export interface LifecycleDeps {
   inventory: InventoryService
   rbd: Rbd
   vmLocks: KeyedMutex
+  /** The cluster lease (Ceph): taken by every operation that changes the VM. */
+  lease: Leases
   hostNames(): string[]
   /** Logs the change on the host for the other admins (`logger -t hyperdesk`). */
   audit(host: string, action: string, vm: string): Promise<void>
@@ -136,8 +138,24 @@ export async function resolvePoolVolumes(
   return { images, refusals }
 }
 
-/** A lock older than this is left over from a crash: say so and how to clear it. */
-const STALE_LOCK_MS = 5 * 60_000
+/** A start's lease: the checks and `virsh start` (60 s) fit well within it; it is renewed if not. */
+const START_LEASE_SECONDS = 180
+
+/** The lease names a start takes: the VM and every RBD disk it would open. */
+export function startLeaseNames(uuid: string, images: readonly RbdImageRef[]): string[] {
+  return [vmLeaseName(uuid), ...images.map((image) => imageLeaseName(image.pool, image.image))]
+}
+
+/** What a start's lease is taken for (shown to the other instances that find it held). */
+function startOperation(name: string, host: string): string {
+  return `start ${name} on ${host}`
+}
+
+/** A lease the caller of startLocked already holds (the fence job), and the names it covers. */
+export interface HeldStartLease {
+  names: readonly string[]
+  lease: LeaseCheck
+}
 
 export class Lifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
@@ -243,89 +261,95 @@ export class Lifecycle {
   }
 
   /**
-   * The start workflow itself, for a caller that already holds the VM's lock (the fence job, later a
-   * cluster-wide lease): the start lock on its disks, every check from fresh state, then virsh start.
+   * The start workflow itself, for a caller that already holds the VM's lock (the fence job): under the
+   * cluster lease of the VM and of each of its disks, every check from fresh state, then virsh start.
+   * A caller that already holds the lease over some of these names (the fence job) passes it as `held`;
+   * only the names it does not cover are taken here, and both are checked before `virsh start`.
    */
-  async startLocked(request: StartRequest, context: JobContext): Promise<{ host: string }> {
+  async startLocked(
+    request: StartRequest,
+    context: JobContext,
+    held?: HeldStartLease,
+  ): Promise<{ host: string }> {
     this.checkTarget(request.uuid, request.host)
-    {
-      const domain = this.domainOn(request.host, request.uuid)
-      const lockId = `hyperdesk-start:${localAdminName()}@${os.hostname()}:${Date.now()}`
-      const images = rbdImagesOf(domain)
-      const locked: RbdImageRef[] = []
-      try {
-        context.step('Taking the start lock on its disks', 0.05)
-        const qemuLocks: Refusal[] = []
-        for (const image of images) {
-          const attempt = await this.deps.rbd.tryLock(request.host, image, lockId)
-          if (attempt.acquired) {
-            locked.push(image)
-            continue
-          }
-          // librbd's exclusive lock (cookie "auto …"): a QEMU holds the disk — running, or on a
-          // lost host. A refusal among the others, not "someone else is starting it".
-          const owner = attempt.heldBy.find((lock) => lock.id.startsWith('auto '))
-          if (!owner) throw this.lockedError(domain.name, image, attempt.heldBy)
-          qemuLocks.push({
-            code: 'image-locked',
-            message: `The disk ${image.pool}/${image.image} is locked by the QEMU client ${owner.address ?? owner.locker}: it runs somewhere, or ran on a host that was lost (fence that host).`,
-          })
-        }
-        const checked = await this.startRefusals(request, context)
-        const refusals = [...checked.refusals, ...qemuLocks]
-        if (refusals.length > 0) {
-          throw new ApiError({
-            code: 'vm.start.refused',
-            host: request.host,
-            step: 'pre-start checks',
-            message: `Not started: ${refusals.map((refusal) => refusal.message).join(' ')}`,
-            details: { refusals },
-            hint: refusals.some((refusal) => refusal.code === 'host-unreachable')
-              ? 'Fence the unreachable host first (confirm it is off or isolated): the app blocklists its clients of the disks, then starts.'
-              : undefined,
-          })
-        }
-        context.step(`Starting ${domain.name} on ${request.host}`, 0.6)
-        await this.deps.runner.virsh(request.host, domainArgv.start(request.uuid), {
-          step: `virsh start ${domain.name}`,
-          timeoutSeconds: 60,
-        })
-        await this.deps.audit(request.host, 'start', domain.name)
-        context.step('Started', 0.9)
-        await this.deps.inventory.refreshHost(request.host)
-        await this.deps.started?.(request.host, domain).catch((error: unknown) => {
-          context.log(`Could not record the disks' Ceph clients: ${ApiError.from(error).message}`)
-        })
-        return { host: request.host }
-      } finally {
-        for (const image of locked) {
-          await this.deps.rbd.unlock(request.host, image, lockId).catch((error: unknown) => {
-            context.log(
-              `Could not release the start lock on ${image.pool}/${image.image}: ${ApiError.from(error).message}`,
-            )
-          })
-        }
-      }
-    }
+    const domain = this.domainOn(request.host, request.uuid)
+    const names = startLeaseNames(request.uuid, rbdImagesOf(domain))
+    if (!held)
+      return this.deps.lease.run(
+        names,
+        startOperation(domain.name, request.host),
+        START_LEASE_SECONDS,
+        (lease) => this.checkAndStart(request, domain, context, lease),
+        context,
+      )
+    const missing = names.filter((name) => !held.names.includes(name))
+    if (missing.length === 0) return this.checkAndStart(request, domain, context, held.lease)
+    return this.deps.lease.run(
+      missing,
+      startOperation(domain.name, request.host),
+      START_LEASE_SECONDS,
+      (taken) =>
+        this.checkAndStart(request, domain, context, {
+          check: async (step, needSeconds) => {
+            await held.lease.check(step, needSeconds)
+            await taken.check(step, needSeconds)
+          },
+        }),
+      context,
+    )
   }
 
-  private lockedError(name: string, image: RbdImageRef, heldBy: { id: string; locker: string }[]): ApiError {
-    const lock = heldBy[0]
-    const started = Number(lock?.id.split(':').at(-1))
-    const stale = Number.isFinite(started) && Date.now() - started > STALE_LOCK_MS
-    const spec = `${image.pool}/${image.image}`
-    return new ApiError({
-      code: 'vm.start.locked',
-      step: 'start lock',
-      message: stale
-        ? `${name}: a start lock on ${spec} was left by ${lock?.id ?? 'another client'} (an interrupted start).`
-        : `${name} is being started by someone else right now (${lock?.id ?? 'lock held'} on ${spec}).`,
-      hint:
-        stale && lock
-          ? `If no start is in progress, remove it: rbd --id <client> --rbd-blocklist-on-break-lock=false lock rm ${spec} '${lock.id}' ${lock.locker}`
-          : 'Wait for it to finish, then look at where the VM runs.',
-      details: { locks: heldBy },
+  /** Under the lease: every refusal (start checks, a QEMU's lock on a disk), then virsh start. */
+  private async checkAndStart(
+    request: StartRequest,
+    domain: DomainOnHost,
+    context: JobContext,
+    lease: LeaseCheck,
+  ): Promise<{ host: string }> {
+    const checked = await this.startRefusals(request, context)
+    const refusals = [...checked.refusals, ...(await this.qemuLocks(request.host, checked.images))]
+    if (refusals.length > 0) {
+      throw new ApiError({
+        code: 'vm.start.refused',
+        host: request.host,
+        step: 'pre-start checks',
+        message: `Not started: ${refusals.map((refusal) => refusal.message).join(' ')}`,
+        details: { refusals },
+        hint: refusals.some((refusal) => refusal.code === 'host-unreachable')
+          ? 'Fence the unreachable host first (confirm it is off or isolated): the app blocklists its clients of the disks, then starts.'
+          : undefined,
+      })
+    }
+    await lease.check(`virsh start ${domain.name}`)
+    context.step(`Starting ${domain.name} on ${request.host}`, 0.6)
+    await this.deps.runner.virsh(request.host, domainArgv.start(request.uuid), {
+      step: `virsh start ${domain.name}`,
+      timeoutSeconds: 60,
     })
+    await this.deps.audit(request.host, 'start', domain.name)
+    context.step('Started', 0.9)
+    await this.deps.inventory.refreshHost(request.host)
+    await this.deps.started?.(request.host, domain).catch((error: unknown) => {
+      context.log(`Could not record the disks' Ceph clients: ${ApiError.from(error).message}`)
+    })
+    return { host: request.host }
+  }
+
+  /**
+   * librbd's exclusive lock (cookie "auto …") on a disk: a QEMU holds it — running, or on a host that
+   * was lost. Read with the lock listing (the cluster lease, not an rbd lock, serialises starts).
+   */
+  private async qemuLocks(host: string, images: readonly RbdImageRef[]): Promise<Refusal[]> {
+    const refusals: Refusal[] = []
+    for (const image of images) {
+      const owner = (await this.deps.rbd.locks(host, image)).find((lock) => lock.id.startsWith('auto '))
+      if (owner)
+        refusals.push({
+          code: 'image-locked',
+          message: `The disk ${image.pool}/${image.image} is locked by the QEMU client ${owner.address ?? owner.locker}: it runs somewhere, or ran on a host that was lost (fence that host).`,
+        })
+    }
+    return refusals
   }
 
   /** ACPI shutdown, then wait for the guest to stop; on timeout the result offers a force off. */
@@ -380,10 +404,21 @@ export class Lifecycle {
           message: `To force ${domain.name} off, confirm with its exact name.`,
         })
       }
-      context.step(`Forcing ${domain.name} off`, 0.3)
-      await this.deps.runner.virsh(host, domainArgv.destroy(uuid), { step: `virsh destroy ${domain.name}` })
-      await this.deps.audit(host, 'force off', domain.name)
-      await this.deps.inventory.refreshHost(host)
+      await this.deps.lease.run(
+        [vmLeaseName(uuid)],
+        `force off ${domain.name} on ${host}`,
+        START_LEASE_SECONDS,
+        async (lease) => {
+          await lease.check(`virsh destroy ${domain.name}`)
+          context.step(`Forcing ${domain.name} off`, 0.3)
+          await this.deps.runner.virsh(host, domainArgv.destroy(uuid), {
+            step: `virsh destroy ${domain.name}`,
+          })
+          await this.deps.audit(host, 'force off', domain.name)
+          await this.deps.inventory.refreshHost(host)
+        },
+        context,
+      )
     })
   }
 

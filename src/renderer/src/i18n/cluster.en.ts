@@ -98,6 +98,17 @@ export const clusterEn = {
     },
     syncFrom: 'Define everywhere the definition of',
     sync: 'Sync',
+    planTitle: 'Define {{from}}’s definition of {{name}} on the other hosts:',
+    plan: {
+      same: 'already the same: left alone',
+      different: 'differs: will be redefined (its definition now → after)',
+      missing: 'not defined: will be defined',
+      unreachable: 'cannot be reached: not changed',
+    },
+    runsHere: 'runs here',
+    typeHost: 'Type {{host}} to confirm',
+    syncConfirm: 'Define it',
+    cancel: 'Cancel',
   },
   graphs: { title: 'Live on {{host}}', cpu: 'CPU (all vCPUs)', memory: 'Memory used by QEMU' },
   jobKinds: {

@@ -102,6 +102,17 @@ export const clusterFr: typeof clusterEn = {
     },
     syncFrom: 'Définir partout la définition de',
     sync: 'Synchroniser',
+    planTitle: 'Définir la définition de {{name}} prise sur {{from}} sur les autres hôtes :',
+    plan: {
+      same: 'déjà identique : laissée telle quelle',
+      different: 'différente : sera redéfinie (sa définition actuelle → après)',
+      missing: 'non définie : sera définie',
+      unreachable: 'injoignable : rien n’y change',
+    },
+    runsHere: 'tourne ici',
+    typeHost: 'Tapez {{host}} pour confirmer',
+    syncConfirm: 'La définir',
+    cancel: 'Annuler',
   },
   graphs: {
     title: 'En direct sur {{host}}',

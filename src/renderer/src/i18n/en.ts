@@ -118,6 +118,16 @@ export const en = {
     disconnected:
       'The core does not answer. Is `npm run serve` still running? If it was restarted, open the new link it printed.',
   },
+  lease: {
+    details: 'Held by {{holder}} from {{address}}; Ceph ends it by itself at {{until}} if that app stops.',
+    cancel: 'Cancel',
+    takeOver: 'Take over…',
+    takeOverExplain:
+      'Take over only if the app of {{holder}} is closed or crashed: if it is still working ({{operation}}), both apps would change the same object at once.',
+    takeOverSure: 'I checked: the app of {{holder}} is no longer running this operation',
+    takeOverConfirm: 'Take over the lease',
+    takenOver: 'Lease of {{holder}} ended: try the operation again.',
+  },
   errors: { generic: 'Error' },
   checkUi: {
     hostSaid: 'The host said:',

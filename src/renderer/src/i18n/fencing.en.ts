@@ -36,6 +36,7 @@ export const fencingEn = {
     cancel: 'Cancel',
     running: 'Fencing…',
     done: 'Fenced and started on {{host}}.',
+    failed: 'Stopped: the steps done are listed above, the reason below. You may confirm again.',
     fencedTitle: 'Fenced copy on {{host}}: must be destroyed',
     fencedExplain:
       'When {{host}} answered again the app cut the copy’s network link and paused it. Its disk writes are refused by Ceph. Destroy it; the app then removes the blocklist entries it added.',

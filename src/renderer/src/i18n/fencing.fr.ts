@@ -40,6 +40,8 @@ export const fencingFr: typeof fencingEn = {
     cancel: 'Annuler',
     running: 'Isolation en cours…',
     done: 'Isolée et démarrée sur {{host}}.',
+    failed:
+      'Arrêté : les étapes faites sont listées ci-dessus, la raison ci-dessous. Vous pouvez confirmer à nouveau.',
     fencedTitle: 'Copie isolée sur {{host}} : à détruire',
     fencedExplain:
       'Quand {{host}} a de nouveau répondu, l’application a coupé le lien réseau de la copie et l’a mise en pause. Ceph refuse ses écritures. Détruisez-la ; l’application retire ensuite les entrées de blocage qu’elle a ajoutées.',

@@ -126,6 +126,17 @@ export const fr: Messages = {
     disconnected:
       'Le cœur ne répond pas. `npm run serve` tourne-t-il toujours ? S’il a été relancé, ouvrez le nouveau lien qu’il a affiché.',
   },
+  lease: {
+    details:
+      'Tenu par {{holder}} depuis {{address}} ; Ceph le termine de lui-même à {{until}} si cette application s’arrête.',
+    cancel: 'Annuler',
+    takeOver: 'Reprendre…',
+    takeOverExplain:
+      'Ne reprenez le bail que si l’application de {{holder}} est fermée ou plantée : si elle travaille encore ({{operation}}), les deux applications modifieraient le même objet en même temps.',
+    takeOverSure: 'J’ai vérifié : l’application de {{holder}} ne fait plus cette opération',
+    takeOverConfirm: 'Reprendre le bail',
+    takenOver: 'Bail de {{holder}} terminé : relancez l’opération.',
+  },
   errors: { generic: 'Erreur' },
   checkUi: {
     hostSaid: 'L’hôte a répondu :',

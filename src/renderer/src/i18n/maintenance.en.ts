@@ -62,6 +62,8 @@ export const maintenanceEn = {
       'Its VMs are gone and noout is set. The job goes on by itself once it has seen {{host}} go offline and come back (or its boot id change).',
     rebooted: 'I have rebooted {{host}}',
     gateway: 'In {{vm}}: gateway {{old}} → {{new}}',
+    acceptNewWarnings: 'I reviewed these new warnings and accept them for this maintenance',
+    resumeAccepting: 'Confirm and resume',
     resume: 'Resume',
     abort: 'Abort',
     keepNoout: 'Keep noout set (e.g. the host is still down)',

@@ -65,6 +65,8 @@ export const maintenanceFr = {
       'Ses VM sont parties et noout est actif. La tâche continue seule dès qu’elle a vu {{host}} se déconnecter puis revenir (ou son boot id changer).',
     rebooted: 'J’ai redémarré {{host}}',
     gateway: 'Dans {{vm}} : passerelle {{old}} → {{new}}',
+    acceptNewWarnings: 'J’ai relu ces nouveaux avertissements et les accepte pour cette maintenance',
+    resumeAccepting: 'Confirmer et reprendre',
     resume: 'Reprendre',
     abort: 'Abandonner',
     keepNoout: 'Laisser noout actif (par ex. l’hôte est encore éteint)',

@@ -3,6 +3,7 @@ import { fenceTextsFr } from './fencing.fr'
 import { firewallFr } from './firewall.fr'
 import { failoverBadgesFr } from './ovh.fr'
 import { formatErrorsFr } from './format-errors.fr'
+import { guardsFr } from './guards.fr'
 import { migrationChecksFr } from './migration-checks.fr'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
 
@@ -37,4 +38,5 @@ export const messagesFr: MessageCatalog = {
   fenceTexts: fenceTextsFr,
   firewall: firewallFr,
   failoverBadges: failoverBadgesFr,
+  guards: guardsFr,
 }

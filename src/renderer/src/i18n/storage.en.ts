@@ -75,6 +75,10 @@ export const storageEn = {
       safety: 'Take a safety snapshot of the current state first (recommended)',
       rollbackConfirm: 'Roll back',
       deleteConfirm: 'Delete snapshot {{snapshot}}?',
+      typeName: 'Type the snapshot name ({{snapshot}}) to confirm',
+      safetyConsent:
+        'I understand: this snapshot is the only copy of {{image}} as it was before that change, and deleting it cannot be undone.',
+      reason: { shrink: 'shrink', rollback: 'rollback' },
     },
     grow: {
       title: 'Grow',
@@ -118,7 +122,10 @@ export const storageEn = {
       refused: 'Refused:',
     },
     refusals: {
-      'confirm-name': 'The name typed is not the image’s name.',
+      'confirm-name': 'The name typed is not the name of the image or snapshot: nothing was changed.',
+      'safety-snapshot':
+        'This is a safety snapshot Hyperdesk took before a shrink or a rollback: deleting it needs the second consent.',
+      'users-changed': 'A VM started using the image during the checks: try again.',
       'not-larger': 'The new size is not larger than the current one (to make it smaller, shrink it).',
       'not-smaller': 'The new size is not smaller than the current one.',
       'vm-running': 'A VM using it is running on {{host}}: shut it down first.',

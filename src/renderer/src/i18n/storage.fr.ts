@@ -33,7 +33,7 @@ export const storageFr = {
     details: 'Gérer',
     close: 'Fermer',
     openFromVm: 'Instantanés, taille…',
-    cancel: 'Cancel',
+    cancel: 'Annuler',
     create: {
       title: 'Nouvelle image',
       pool: 'Pool',
@@ -75,6 +75,10 @@ export const storageFr = {
       safety: 'Prendre d’abord un instantané de sécurité de l’état actuel (recommandé)',
       rollbackConfirm: 'Revenir à l’instantané',
       deleteConfirm: 'Supprimer l’instantané {{snapshot}} ?',
+      typeName: 'Tapez le nom de l’instantané ({{snapshot}}) pour confirmer',
+      safetyConsent:
+        'J’ai compris : cet instantané est la seule copie de {{image}} telle qu’elle était avant ce changement, et sa suppression est définitive.',
+      reason: { shrink: 'une réduction', rollback: 'un retour arrière' },
     },
     grow: {
       title: 'Agrandir',
@@ -118,7 +122,10 @@ export const storageFr = {
       refused: 'Refusé :',
     },
     refusals: {
-      'confirm-name': 'Le nom tapé n’est pas celui de l’image.',
+      'confirm-name': 'Le nom tapé n’est pas celui de l’image ou de l’instantané : rien n’a été modifié.',
+      'safety-snapshot':
+        'C’est un instantané de sécurité pris par Hyperdesk avant une réduction ou un retour arrière : le supprimer demande le second consentement.',
+      'users-changed': 'Une VM s’est mise à utiliser l’image pendant les vérifications : réessayez.',
       'not-larger':
         'La nouvelle taille n’est pas plus grande que l’actuelle (pour la diminuer, réduisez l’image).',
       'not-smaller': 'La nouvelle taille n’est pas plus petite que l’actuelle.',

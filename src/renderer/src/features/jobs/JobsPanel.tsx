@@ -3,6 +3,7 @@ import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { notifyError } from '../../components/notify'
 import { useJobTitle } from './job-title'
+import { useErrorMessage } from '../../components/GuardMessage'
 import { refusalsOf, useRefusalText } from './refusals'
 
 const SHOWN_JOBS = 8
@@ -17,6 +18,7 @@ export function JobsPanel() {
   const shown = jobs.slice(0, SHOWN_JOBS)
   const jobTitle = useJobTitle()
   const refusalText = useRefusalText()
+  const errorMessage = useErrorMessage()
 
   async function cancel(id: string): Promise<void> {
     try {
@@ -47,7 +49,7 @@ export function JobsPanel() {
                         ? `${t('jobs.refused')} ${refusalsOf(job.error)
                             .map((refusal) => refusalText(job, refusal))
                             .join(' ')}`
-                        : job.error.message}
+                        : errorMessage(job.error)}
                     </span>
                   )}
                   {job.state === 'running' && (

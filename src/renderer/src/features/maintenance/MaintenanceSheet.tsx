@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../../shared/maintenance'
+import type { MigrationCheck } from '../../../../shared/migration'
+import { checkSentence } from '../migration/check-sentence'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
 import { Consent } from '../../components/Consent'
@@ -264,6 +266,12 @@ function Progress({ record }: { record: MaintenanceRecord }) {
   const [aborting, setAborting] = useState(false)
   const [keepNoout, setKeepNoout] = useState(false)
   const [busy, setBusy] = useState(false)
+  const [reviewed, setReviewed] = useState(false)
+  // A warning that appeared after the plan was accepted stopped it: confirm it before going on.
+  const newWarnings =
+    record.status === 'failed' && record.error?.code === 'maintenance.new-warnings'
+      ? ((record.error.details?.warnings ?? []) as MigrationCheck[])
+      : []
 
   async function act(action: () => Promise<unknown>): Promise<void> {
     setBusy(true)
@@ -298,6 +306,34 @@ function Progress({ record }: { record: MaintenanceRecord }) {
           testId="maintenance-record-error"
         />
       )}
+      {newWarnings.length > 0 && (
+        <div className="maintenance-new-warnings" data-testid="maintenance-new-warnings">
+          <ul>
+            {newWarnings.map((warning) => (
+              <li key={warning.id} className="warning" data-warning={warning.id}>
+                {checkSentence(t, warning)}
+              </li>
+            ))}
+          </ul>
+          <Consent checked={reviewed} onChange={setReviewed} testId="maintenance-accept-new-warnings">
+            {t('maintenance.acceptNewWarnings')}
+          </Consent>{' '}
+          <button
+            disabled={busy || !reviewed}
+            data-testid="maintenance-resume-accepting"
+            onClick={() =>
+              void act(() => api.call('maintenance.resume', { id: record.id, acceptWarnings: true }))
+            }
+          >
+            {t('maintenance.resumeAccepting')}
+          </button>
+        </div>
+      )}
+      {record.droppedWithoutReboot && record.status === 'running' && (
+        <p className="warning" data-testid="maintenance-not-rebooted">
+          {t('guards.maintenanceNotRebooted', { host })}
+        </p>
+      )}
       <ol className="maintenance-steps" data-testid="maintenance-steps">
         {record.steps.map((step) => (
           <StepRow key={step.id} step={step} host={host}>
@@ -320,7 +356,7 @@ function Progress({ record }: { record: MaintenanceRecord }) {
       {error && <ErrorBox title={t('maintenance.blocked')} error={error} testId="maintenance-action-error" />}
       {unfinished && (
         <div className="maintenance-actions">
-          {(record.status === 'interrupted' || record.status === 'failed') && (
+          {(record.status === 'interrupted' || record.status === 'failed') && newWarnings.length === 0 && (
             <button
               disabled={busy}
               data-testid="maintenance-resume"

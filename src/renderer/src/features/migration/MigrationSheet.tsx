@@ -9,6 +9,7 @@ import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
 import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
+import { GuardError } from '../../components/GuardMessage'
 import { formatKiB } from '../../format'
 import { useAppStore } from '../../store'
 import './migration.css'
@@ -144,8 +145,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
           <p>
             <strong>{t(`migration.${job.state}`, { name, from })}</strong>
           </p>
-          <p>{job.error?.message}</p>
-          {job.error?.hint && <p className="muted">{job.error.hint}</p>}
+          <GuardError error={job.error} />
         </div>
       )}
 

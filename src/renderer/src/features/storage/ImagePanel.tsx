@@ -2,8 +2,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useWhereText } from '../vm/where'
 import type { Job } from '../../../../shared/jobs'
-import type { GrowResult, Image } from '../../../../shared/storage'
-import { formatSize } from '../../format'
+import { safetySnapshotInfo, type GrowResult, type Image } from '../../../../shared/storage'
+import { formatDateTime, formatSize } from '../../format'
 import { useApi } from '../../api/context'
 import { nameError, readSize } from './inputs'
 import { JobOutcome, useTrackedJob } from './storage-jobs'
@@ -201,7 +201,10 @@ function Snapshots({
   const api = useApi()
   const [name, setName] = useState('')
   const [rollbackTo, setRollbackTo] = useState<string | null>(null)
+  const [rollbackTyped, setRollbackTyped] = useState('')
   const [deleting, setDeleting] = useState<string | null>(null)
+  const [deleteTyped, setDeleteTyped] = useState('')
+  const [safetyConsent, setSafetyConsent] = useState(false)
   const [safety, setSafety] = useState(true)
   const ref = { pool: image.pool, image: image.name }
   const badName = name ? nameError(name) : null
@@ -219,13 +222,19 @@ function Snapshots({
   async function remove(snapshot: string): Promise<void> {
     setDeleting(null)
     try {
-      await api.call('storage.snapshotDelete', { ...ref, snapshot })
+      await api.call('storage.snapshotDelete', {
+        ...ref,
+        snapshot,
+        confirmName: deleteTyped,
+        ...(safetySnapshotInfo(snapshot) ? { confirmSafetySnapshot: safetyConsent } : {}),
+      })
       notifyInfo(t('storage.snapshots.deleted', { snapshot }))
       onChanged()
     } catch (error) {
       notifyError(error)
     }
   }
+  const deletingSafety = deleting ? safetySnapshotInfo(deleting) : undefined
 
   return (
     <div data-testid="storage-snapshots-panel">
@@ -255,7 +264,10 @@ function Snapshots({
                   <button
                     type="button"
                     disabled={busy}
-                    onClick={() => setRollbackTo(snapshot.name)}
+                    onClick={() => {
+                      setRollbackTo(snapshot.name)
+                      setRollbackTyped('')
+                    }}
                     data-testid="storage-rollback"
                   >
                     {t('storage.snapshots.rollback')}
@@ -264,7 +276,11 @@ function Snapshots({
                     type="button"
                     className="danger"
                     disabled={busy}
-                    onClick={() => setDeleting(snapshot.name)}
+                    onClick={() => {
+                      setDeleting(snapshot.name)
+                      setDeleteTyped('')
+                      setSafetyConsent(false)
+                    }}
                     data-testid="storage-snapshot-delete"
                   >
                     {t('storage.snapshots.delete')}
@@ -283,9 +299,15 @@ function Snapshots({
           confirmTestId="storage-rollback-confirm"
           cancelLabel={t('storage.cancel')}
           onCancel={() => setRollbackTo(null)}
+          confirmDisabled={!typedMatches(rollbackTyped, image.name)}
           onConfirm={() => {
             startJob(
-              api.call('storage.snapshotRollback', { ...ref, snapshot: rollbackTo, safetySnapshot: safety }),
+              api.call('storage.snapshotRollback', {
+                ...ref,
+                snapshot: rollbackTo,
+                safetySnapshot: safety,
+                confirmName: rollbackTyped,
+              }),
             )
             setRollbackTo(null)
           }}
@@ -294,6 +316,14 @@ function Snapshots({
           <Consent checked={safety} onChange={setSafety} testId="storage-rollback-safety">
             {t('storage.snapshots.safety')}
           </Consent>
+          <TypedName
+            block
+            autoFocus
+            label={t('storage.remove.typeName', { image: image.name })}
+            value={rollbackTyped}
+            onChange={setRollbackTyped}
+            testId="storage-rollback-name"
+          />
         </ConfirmDialog>
       )}
       {deleting && (
@@ -304,8 +334,41 @@ function Snapshots({
           confirmTestId="storage-snapshot-delete-confirm"
           cancelLabel={t('storage.cancel')}
           onCancel={() => setDeleting(null)}
+          confirmDisabled={
+            busy || !typedMatches(deleteTyped, deleting) || (deletingSafety !== undefined && !safetyConsent)
+          }
           onConfirm={() => void remove(deleting)}
-        />
+        >
+          {deletingSafety && (
+            <p className="warning" data-testid="storage-snapshot-safety-explain">
+              {t('guards.safetySnapshotConsent', {
+                snapshot: deleting,
+                reason: t(`storage.snapshots.reason.${deletingSafety.reason}`, {
+                  defaultValue: deletingSafety.reason,
+                }),
+                image: `${image.pool}/${image.name}`,
+                takenAt: formatDateTime(deletingSafety.takenAt),
+              })}
+            </p>
+          )}
+          <TypedName
+            block
+            autoFocus
+            label={t('storage.snapshots.typeName', { snapshot: deleting })}
+            value={deleteTyped}
+            onChange={setDeleteTyped}
+            testId="storage-snapshot-delete-name"
+          />
+          {deletingSafety && (
+            <Consent
+              checked={safetyConsent}
+              onChange={setSafetyConsent}
+              testId="storage-snapshot-delete-safety"
+            >
+              {t('storage.snapshots.safetyConsent', { image: image.name })}
+            </Consent>
+          )}
+        </ConfirmDialog>
       )}
       <form
         className="storage-form"

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { Job } from '../../../../shared/jobs'
 import { useAppStore } from '../../store'
 import { useJobTitle } from '../jobs/job-title'
+import { GuardError } from '../../components/GuardMessage'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
 
 /**
@@ -56,10 +57,7 @@ export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) =>
             <RefusalList job={job} />
           </>
         ) : (
-          <div data-testid="storage-job-error">
-            <p>{job.error?.message}</p>
-            {job.error?.hint && <p className="muted">{job.error.hint}</p>}
-          </div>
+          <GuardError error={job.error} testid="storage-job-error" />
         ))}
     </div>
   )

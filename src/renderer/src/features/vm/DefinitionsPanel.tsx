@@ -2,14 +2,17 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
-import type { DefinitionDiff } from '../../../../shared/migration'
+import type { DefinitionDiff, SyncPlan } from '../../../../shared/migration'
 import type { Vm } from '../../../../shared/inventory'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
+import { useErrorMessage } from '../../components/GuardMessage'
 
 /**
  * The VM's definition on each host compared with a reference host's (a diff for each that differs),
  * and "sync": define the chosen host's definition everywhere else, as a job reporting each host.
+ * Sync first shows what it would change on each host; where the VM runs, the change only applies at
+ * its next power-off and start, and the user confirms by typing that host's name.
  */
 export function DefinitionsPanel({ vm }: { vm: Vm }) {
   const { t } = useTranslation()
@@ -17,6 +20,9 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
   const [diff, setDiff] = useState<DefinitionDiff | null>(null)
   const [error, setError] = useState<ApiErrorData | null>(null)
   const [from, setFrom] = useState('')
+  const [plan, setPlan] = useState<SyncPlan | null>(null)
+  const [typed, setTyped] = useState<Record<string, string>>({})
+  const message = useErrorMessage()
   const source = from || diff?.reference || vm.runningOn[0] || vm.definedOn[0] || ''
 
   async function compare(): Promise<void> {
@@ -28,14 +34,30 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
     }
   }
 
-  async function sync(): Promise<void> {
+  async function preview(): Promise<void> {
+    setError(null)
     try {
-      const job = (await api.call('vm.syncDefinition', { uuid: vm.uuid, from: source })) as Job
-      useAppStore.getState().updateJob(job)
+      setPlan(await api.call('vm.syncPlan', { uuid: vm.uuid, from: source }))
+      setTyped({})
     } catch (caught) {
       setError(ApiError.from(caught).toData())
     }
   }
+
+  async function sync(confirmed: SyncPlan): Promise<void> {
+    try {
+      const job = (await api.call('vm.syncDefinition', {
+        uuid: vm.uuid,
+        from: confirmed.from,
+        confirmRunningHosts: confirmed.confirmHosts.filter((host) => typed[host] === host),
+      })) as Job
+      useAppStore.getState().updateJob(job)
+      setPlan(null)
+    } catch (caught) {
+      setError(ApiError.from(caught).toData())
+    }
+  }
+  const allNamed = plan ? plan.confirmHosts.every((host) => typed[host] === host) : false
 
   return (
     <section data-testid="vm-definitions">
@@ -52,7 +74,7 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
       </h2>
       {error && (
         <p className="error" role="alert">
-          {error.message} {error.hint && <span className="muted">{error.hint}</span>}
+          {message(error)} {error.hint && <span className="muted">{error.hint}</span>}
         </p>
       )}
       {diff && (
@@ -72,7 +94,10 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
           {t('definitions.syncFrom')}{' '}
           <select
             value={source}
-            onChange={(event) => setFrom(event.target.value)}
+            onChange={(event) => {
+              setFrom(event.target.value)
+              setPlan(null)
+            }}
             data-testid="definitions-source"
           >
             {vm.definedOn.map((host) => (
@@ -82,10 +107,66 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
             ))}
           </select>
         </label>{' '}
-        <button type="button" onClick={() => void sync()} disabled={!source} data-testid="definitions-sync">
+        <button
+          type="button"
+          onClick={() => void preview()}
+          disabled={!source}
+          data-testid="definitions-sync"
+        >
           {t('definitions.sync')}
         </button>
       </p>
+      {plan && (
+        <div className="confirm" role="alertdialog" data-testid="definitions-sync-plan">
+          <p>
+            <strong>{t('definitions.planTitle', { name: plan.name, from: plan.from })}</strong>
+          </p>
+          <ul className="definition-hosts">
+            {plan.hosts
+              .filter((host) => host.status !== 'source')
+              .map((host) => (
+                <li key={host.host} data-sync-host={host.host} data-status={host.status}>
+                  <strong>{host.host}</strong> —{' '}
+                  {t(`definitions.plan.${host.status as Exclude<typeof host.status, 'source'>}`)}
+                  {host.running && ' '}
+                  {host.running && <span className="badge badge-missing">{t('definitions.runsHere')}</span>}
+                  {host.error && <span className="error"> {host.error}</span>}
+                  {plan.confirmHosts.includes(host.host) && (
+                    <p className="warning" data-testid="definitions-running-warning">
+                      {t('guards.syncRunningHost', { name: plan.name, host: host.host })}
+                    </p>
+                  )}
+                  {host.diff && <pre className="lines diff">{host.diff}</pre>}
+                  {plan.confirmHosts.includes(host.host) && (
+                    <label className="block">
+                      {t('definitions.typeHost', { host: host.host })}{' '}
+                      <input
+                        type="text"
+                        value={typed[host.host] ?? ''}
+                        onChange={(event) => setTyped({ ...typed, [host.host]: event.target.value })}
+                        data-testid={`definitions-confirm-${host.host}`}
+                      />
+                    </label>
+                  )}
+                </li>
+              ))}
+          </ul>
+          <p>
+            <button
+              type="button"
+              className={plan.confirmHosts.length > 0 ? 'danger' : undefined}
+              disabled={!allNamed}
+              onClick={() => void sync(plan)}
+              data-testid="definitions-sync-confirm"
+            >
+              {t('definitions.syncConfirm')}
+            </button>{' '}
+            <button type="button" onClick={() => setPlan(null)}>
+              {t('definitions.cancel')}
+            </button>
+          </p>
+        </div>
+      )}
     </section>
   )
 }

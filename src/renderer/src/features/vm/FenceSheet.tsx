@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
+import { GuardError } from '../../components/GuardMessage'
 import type { FenceMessage, FencePlan } from '../../../../shared/fencing'
 import type { Job } from '../../../../shared/jobs'
 import { useApi } from '../../api/context'
@@ -90,6 +91,8 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
     }
   }
 
+  // A failed job may be confirmed again (after a take-over of the lease, or the plan read again).
+  const running = job !== undefined && job.state !== 'failed'
   const canConfirm =
     plan !== null &&
     plan.blocks.length === 0 &&
@@ -98,7 +101,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
     (!plan.needsWholeIp || wholeIp) &&
     typedMatches(typed, name) &&
     startOn !== '' &&
-    !job
+    !running
 
   return (
     <SheetFrame
@@ -174,7 +177,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
               </li>
             ))}
           </ul>
-          {!job && (
+          {!running && (
             <div className="confirm" data-testid="fence-confirm">
               <label>
                 {t('fencing.startOn')}{' '}
@@ -231,7 +234,11 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
       {job && (
         <div className={`job-status job-${job.state}`} data-testid="fence-job" data-state={job.state}>
           <strong>
-            {job.state === 'succeeded' ? t('fencing.done', { host: startOn }) : t('fencing.running')}
+            {job.state === 'succeeded'
+              ? t('fencing.done', { host: startOn })
+              : job.state === 'failed'
+                ? t('fencing.failed')
+                : t('fencing.running')}
           </strong>
           {job.step && job.state === 'running' && <span className="muted"> · {job.step}</span>}
           <ul className="small">
@@ -239,7 +246,12 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
               <li key={`${line.at}:${line.text}`}>{line.text}</li>
             ))}
           </ul>
-          {job.state === 'failed' && <p className="error">{job.error?.message}</p>}
+          {job.state === 'failed' && (
+            <div className="error">
+              {/* In the user's language; a lease held by another instance says who, since when, and offers the take-over. */}
+              <GuardError error={job.error} testid="fence-job-error" />
+            </div>
+          )}
         </div>
       )}
     </SheetFrame>

@@ -12,6 +12,7 @@ import { VmGraphs } from './VmGraphs'
 import { DiskStorageLink } from '../storage/DiskStorageLink'
 import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
+import { GuardError } from '../../components/GuardMessage'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
 import { ErrorText } from '../../components/ErrorText'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -265,9 +266,9 @@ export function VmView({ uuid }: { uuid: string }) {
                   <RefusalList job={lastJob} />
                 </>
               ) : (
-                <p>{lastJob.error?.message}</p>
+                <GuardError error={lastJob.error} />
               )}
-              {lastJob.error?.hint && unreachable.length === 0 && (
+              {lastJob.error?.hint && unreachable.length === 0 && !lastJob.error.details?.text && (
                 <p className="muted">{lastJob.error.hint}</p>
               )}
             </div>

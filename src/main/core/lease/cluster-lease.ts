@@ -1,0 +1,533 @@
+import crypto from 'node:crypto'
+import { ApiError } from '../../../shared/errors'
+import { guardDetails, guardMessage, type GuardParams, type GuardText } from '../../../shared/guard-texts'
+import { LEASE_NAME_PATTERN, type LeaseHolder } from '../../../shared/lease'
+import { isValidName } from '../../../shared/names'
+import type { JobContext } from '../jobs/job-manager'
+import type { RemoteRunner } from '../remote/runner'
+import { cephClientArgv } from '../storage/rbd-host'
+
+/**
+ * The cluster lease (see shared/lease.ts), kept in Ceph with RADOS advisory locks (`rados lock`,
+ * cls_lock) on one object, `hyperdesk.lease`, in the cluster's first pool.
+ *
+ * Why RADOS locks: they work with the runbook's `client.libvirt` caps (`mon 'allow r'`, `osd 'allow
+ * rwx pool=…'`: a lock is a class call on an object of a pool it may write; checked on the lab's
+ * Pacific); `rados` ships with `ceph-common` like `rbd`; and a lock taken with `--lock-duration`
+ * expires *in the OSD*, so the lease of a crashed or disconnected app frees itself without anyone
+ * trusting a clock in a lock name. `rbd lock add` has no duration, and needs an image per object.
+ *
+ * Each acquisition has its own random cookie. A `rados` process is a new Ceph client each time, so a
+ * lease cannot be extended in place: renewing breaks our own lock and takes it again with the same
+ * cookie; if someone took it in between, the renewal fails and the operation stops as "lease lost".
+ * Before each destructive step the operation calls `check`, which reads the lease back (still ours,
+ * not expired, enough time left — renewing when less than half its duration is left).
+ */
+
+/** What an operation holding the lease can do: re-check it before each destructive step. */
+export interface LeaseCheck {
+  check(step: string, needSeconds?: number): Promise<void>
+}
+
+/** What operations need of the lease (ClusterLease; unit tests of other modules give a local one). */
+export interface Leases {
+  run<T>(
+    names: readonly string[],
+    operation: string,
+    durationSeconds: number,
+    task: (lease: LeaseCheck) => Promise<T>,
+    context?: Pick<JobContext, 'log' | 'step'>,
+  ): Promise<T>
+}
+
+/**
+ * The hosts the lease goes through, best first: online ones whose doctor found a readable keyring,
+ * then online ones it did not; a host whose whole IP is fenced comes last, since Ceph refuses every
+ * client there (a `rados` on it would fail, and the take-back of a fence must not depend on it).
+ */
+export function leaseHostOrder(
+  hosts: ReadonlyArray<{ name: string; online: boolean; canReadKeyring?: boolean }>,
+  wholeIpFenced: readonly string[],
+): string[] {
+  const rank = (host: { name: string; canReadKeyring?: boolean }) =>
+    (wholeIpFenced.includes(host.name) ? 2 : 0) + (host.canReadKeyring === false ? 1 : 0)
+  return hosts
+    .filter((host) => host.online)
+    .map((host, index) => ({ host, index }))
+    .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
+    .map(({ host }) => host.name)
+}
+
+export const LEASE_OBJECT = 'hyperdesk.lease'
+const LEASE_TAG = 'hyperdesk'
+
+export interface LeaseDeps {
+  runner: RemoteRunner
+  /** Online hosts that can reach Ceph, best first: the lease goes through the first that answers. */
+  hosts(): string[]
+  /** The pool that holds the lease object (the cluster file's first pool). */
+  pool(): string
+  ceph(): { clientId: string; monitorTimeoutSeconds: number }
+  /** user@machine of this app instance. */
+  holder(): string
+  /** A syslog line on the host for the other admins (take-overs). */
+  audit(host: string, action: string): Promise<void>
+  /** The clock (tests); Date.now by default. */
+  now?(): number
+}
+
+interface RawLocker {
+  name?: string
+  cookie?: string
+  description?: string
+  expiration?: string
+  addr?: string
+}
+
+/** What we write as the lock's description: who, what, since when. */
+interface Description {
+  holder: string
+  op: string
+  since: number
+}
+
+function describe(value: Description): string {
+  return JSON.stringify(value)
+}
+
+/**
+ * Ceph prints a lock's expiration as a time (`2026-12-03T09:16:23.515426+0000` on Pacific, with a
+ * space instead of the T on older releases) or, for a lock without duration, as seconds (`0.000000`).
+ */
+export function parseExpiration(text: string | undefined): number | undefined {
+  if (!text) return undefined
+  const trimmed = text.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const seconds = Number(trimmed)
+    return seconds > 0 ? Math.round(seconds * 1000) : undefined
+  }
+  const match = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?$/.exec(trimmed)
+  if (!match) return undefined
+  const [, date, time, fraction = '', zone] = match
+  const offset = !zone || zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`
+  const parsed = Date.parse(`${date}T${time}${fraction.slice(0, 4)}${offset}`)
+  return Number.isNaN(parsed) ? undefined : parsed
+}
+
+/** One locker of `rados lock info --format json`, as the app shows it. */
+export function parseLocker(name: string, raw: RawLocker, now = Date.now()): LeaseHolder {
+  let description: Partial<Description> = {}
+  try {
+    const parsed: unknown = JSON.parse(raw.description ?? '')
+    if (parsed && typeof parsed === 'object') description = parsed as Partial<Description>
+  } catch {
+    // Not one of ours (taken by hand): show its description as the operation.
+  }
+  const expiresAt = parseExpiration(raw.expiration)
+  return {
+    name,
+    holder: typeof description.holder === 'string' ? description.holder : (raw.name ?? '?'),
+    operation: typeof description.op === 'string' ? description.op : (raw.description ?? ''),
+    ...(typeof description.since === 'number' ? { since: description.since } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    expired: expiresAt !== undefined && expiresAt <= now,
+    locker: raw.name ?? '',
+    cookie: raw.cookie ?? '',
+    ...(raw.addr ? { address: raw.addr } : {}),
+  }
+}
+
+/** `rados lock info` output: the lockers still holding the lock (Pacific already hides expired ones). */
+export function parseLockInfo(name: string, stdout: string, now = Date.now()): LeaseHolder[] {
+  const text = stdout.trim()
+  if (!text) return []
+  const parsed = JSON.parse(text) as { lockers?: RawLocker[] }
+  return (parsed.lockers ?? []).map((raw) => parseLocker(name, raw, now))
+}
+
+/** Which object a lease name protects, for sentences: "labvm1", "libvirt-ssd/web1", "host hv1". */
+export type ObjectLabel = (name: string) => string
+
+function leaseError(
+  code: string,
+  text: GuardText,
+  params: GuardParams,
+  extra: Record<string, unknown> = {},
+  host?: string,
+): ApiError {
+  return new ApiError({
+    code,
+    ...(host ? { host } : {}),
+    step: 'cluster lease',
+    message: guardMessage(text, params),
+    details: guardDetails(text, params, extra),
+  })
+}
+
+const BUSY = /\(16\)|Device or resource busy/
+const MISSING = /\(2\)|No such file or directory/
+
+export class ClusterLease implements Leases {
+  constructor(
+    private readonly deps: LeaseDeps,
+    private readonly label: ObjectLabel = (name) => name,
+  ) {}
+
+  private argv(args: readonly string[]): string[] {
+    const access = this.deps.ceph()
+    const pool = this.deps.pool()
+    if (!isValidName(pool))
+      throw new ApiError({ code: 'lease.bad-pool', step: 'cluster lease', message: `Invalid pool ${pool}` })
+    const seconds = String(access.monitorTimeoutSeconds)
+    return cephClientArgv('rados', access, ['--rados-osd-op-timeout', seconds, '-p', pool, ...args])
+  }
+
+  /** Runs `rados …` on the first online host that answers; a host that drops is skipped. */
+  private async rados(
+    args: readonly string[],
+    step: string,
+    prefer?: string,
+  ): Promise<{ host: string; exitCode: number; stdout: string; stderr: string }> {
+    const hosts = this.deps.hosts()
+    const order = prefer && hosts.includes(prefer) ? [prefer, ...hosts.filter((h) => h !== prefer)] : hosts
+    if (order.length === 0) throw leaseError('lease.no-host', 'leaseNoHost', {})
+    let last: ApiError | undefined
+    for (const host of order) {
+      try {
+        const { monitorTimeoutSeconds } = this.deps.ceph()
+        const result = await this.deps.runner.run(host, this.argv(args), {
+          step,
+          allowFailure: true,
+          timeoutSeconds: 3 * monitorTimeoutSeconds + 10,
+        })
+        return { host, ...result }
+      } catch (error) {
+        last = ApiError.from(error)
+        // Only a host we cannot talk to is skipped; a Ceph that does not answer fails the same anywhere.
+        if (last.code !== 'host.offline' && !last.code.startsWith('ssh.')) throw last
+      }
+    }
+    throw last ?? leaseError('lease.no-host', 'leaseNoHost', {})
+  }
+
+  /** Who holds `name` now (unexpired lockers only). */
+  async holders(name: string, prefer?: string): Promise<{ host: string; holders: LeaseHolder[] }> {
+    checkName(name)
+    const result = await this.rados(
+      ['lock', 'info', LEASE_OBJECT, name, '--format', 'json'],
+      `rados lock info ${name}`,
+      prefer,
+    )
+    if (result.exitCode !== 0) {
+      if (MISSING.test(result.stderr)) return { host: result.host, holders: [] }
+      throw this.failed(name, result)
+    }
+    return {
+      host: result.host,
+      holders: parseLockInfo(name, result.stdout, this.now()).filter((holder) => !holder.expired),
+    }
+  }
+
+  /** Every lease held in the cluster now. */
+  async list(): Promise<LeaseHolder[]> {
+    const result = await this.rados(['lock', 'list', LEASE_OBJECT, '--format', 'json'], 'rados lock list')
+    if (result.exitCode !== 0) {
+      if (MISSING.test(result.stderr)) return []
+      throw this.failed('*', result)
+    }
+    const names = ((JSON.parse(result.stdout.trim() || '{}') as { locks?: { name?: string }[] }).locks ?? [])
+      .map((lock) => lock.name ?? '')
+      .filter((name) => LEASE_NAME_PATTERN.test(name))
+    const all = await Promise.all(names.map((name) => this.holders(name, result.host)))
+    return all.flatMap((entry) => entry.holders)
+  }
+
+  /**
+   * Takes every name (all or none) for `operation`, runs `task`, and releases them in finally. While
+   * another instance holds one, fails at once with `lease.held`: who, since when, until when.
+   */
+  async run<T>(
+    names: readonly string[],
+    operation: string,
+    durationSeconds: number,
+    task: (lease: HeldLease) => Promise<T>,
+    context?: Pick<JobContext, 'log' | 'step'>,
+  ): Promise<T> {
+    const lease = await this.acquire(names, operation, durationSeconds, context)
+    // Long steps (an rbd resize of a big image, a migration) outlive one duration: renew meanwhile.
+    const heartbeat = setInterval(
+      () => {
+        lease.check('keep the lease', (durationSeconds * 2) / 3).catch((error: unknown) => {
+          context?.log(`Could not renew the lease: ${ApiError.from(error).message}`)
+        })
+      },
+      (durationSeconds * 1000) / 3,
+    )
+    heartbeat.unref()
+    try {
+      return await task(lease)
+    } finally {
+      clearInterval(heartbeat)
+      await lease.release().catch((error: unknown) => {
+        context?.log(
+          `Could not release the lease (${names.join(', ')}): ${ApiError.from(error).message}. It ends by itself at its expiry.`,
+        )
+      })
+    }
+  }
+
+  async acquire(
+    names: readonly string[],
+    operation: string,
+    durationSeconds: number,
+    context?: Pick<JobContext, 'log' | 'step'>,
+  ): Promise<HeldLease> {
+    // In the caller's order (the VM first): the first name held is the one the refusal names. No
+    // wait is ever made for a held name, so the order cannot deadlock two instances.
+    const unique = [...new Set(names)]
+    unique.forEach(checkName)
+    const cookie = crypto.randomUUID()
+    const lease = new HeldLease(this, unique, cookie, operation, durationSeconds, context)
+    context?.step(`Taking the cluster lease (${unique.map(this.label).join(', ')})`)
+    for (const name of unique) {
+      try {
+        await lease.take(name)
+      } catch (error) {
+        await lease.release().catch(() => undefined)
+        throw error
+      }
+    }
+    return lease
+  }
+
+  /** @internal One `rados lock get`; resolves to the host it went through, or throws lease.held. */
+  async lockGet(
+    name: string,
+    cookie: string,
+    description: string,
+    durationSeconds: number,
+    prefer?: string,
+  ): Promise<string> {
+    const result = await this.rados(
+      [
+        'lock',
+        'get',
+        LEASE_OBJECT,
+        name,
+        '--lock-cookie',
+        cookie,
+        '--lock-tag',
+        LEASE_TAG,
+        '--lock-duration',
+        String(durationSeconds),
+        '--lock-description',
+        description,
+      ],
+      `rados lock get ${name}`,
+      prefer,
+    )
+    if (result.exitCode === 0) return result.host
+    if (BUSY.test(result.stderr)) {
+      const { holders } = await this.holders(name, result.host)
+      throw this.heldError(name, holders, result.host)
+    }
+    throw this.failed(name, result)
+  }
+
+  /** @internal Breaks one locker (ours at release/renewal, another's at a take-over). */
+  async lockBreak(
+    name: string,
+    locker: string,
+    cookie: string,
+    prefer?: string,
+  ): Promise<{ host: string; gone: boolean }> {
+    const result = await this.rados(
+      ['lock', 'break', LEASE_OBJECT, name, locker, '--lock-cookie', cookie],
+      `rados lock break ${name}`,
+      prefer,
+    )
+    if (result.exitCode === 0) return { host: result.host, gone: false }
+    if (MISSING.test(result.stderr)) return { host: result.host, gone: true }
+    throw this.failed(name, result)
+  }
+
+  /**
+   * Ends another instance's lease after the user confirmed who held it (a crashed app, a closed
+   * laptop): breaks exactly the locker the user saw, and writes who took it over to the host's syslog.
+   */
+  async takeOver(name: string, cookie: string, confirmHolder: string): Promise<LeaseHolder> {
+    const { host, holders } = await this.holders(name)
+    const object = this.label(name)
+    const current = holders.find((holder) => holder.cookie === cookie)
+    // Another cookie now, or another holder than the one confirmed: the user must look again.
+    const shown = current ?? holders[0]
+    if (!shown) throw leaseError('lease.takeover-gone', 'leaseTakeOverGone', { object }, {}, host)
+    if (!current || current.holder !== confirmHolder)
+      throw leaseError(
+        'lease.takeover-mismatch',
+        'leaseTakeOverMismatch',
+        { object, holder: shown.holder, confirmed: confirmHolder },
+        { lease: shown },
+        host,
+      )
+    const broken = await this.lockBreak(name, current.locker, current.cookie, host)
+    await this.deps
+      .audit(broken.host, `took over the lease ${name} from ${current.holder} (${current.operation})`)
+      .catch(() => undefined)
+    return current
+  }
+
+  heldError(name: string, holders: LeaseHolder[], host?: string): ApiError {
+    const holder = holders[0]
+    const object = this.label(name)
+    if (!holder)
+      return leaseError(
+        'lease.held',
+        'leaseHeldNoExpiry',
+        { object, holder: '?', operation: '?' },
+        { lease: { name } },
+        host,
+      )
+    const params: GuardParams = { object, holder: holder.holder, operation: holder.operation }
+    if (holder.since !== undefined) params.since = holder.since
+    if (holder.expiresAt !== undefined) params.until = holder.expiresAt
+    const text: GuardText =
+      holder.expiresAt !== undefined && holder.since !== undefined ? 'leaseHeld' : 'leaseHeldNoExpiry'
+    return leaseError('lease.held', text, params, { lease: holder }, host)
+  }
+
+  lostError(name: string, step: string, holders: LeaseHolder[], host?: string): ApiError {
+    return leaseError(
+      'lease.lost',
+      'leaseLost',
+      { object: this.label(name), step },
+      holders[0] ? { lease: holders[0] } : {},
+      host,
+    )
+  }
+
+  private failed(name: string, result: { host: string; exitCode: number; stderr: string }): ApiError {
+    const error =
+      result.stderr.trim().split('\n').slice(-2).join(' ').slice(-300) || `exit ${result.exitCode}`
+    return leaseError(
+      'lease.unavailable',
+      'leaseUnavailable',
+      { object: this.label(name), host: result.host, error },
+      { exitCode: result.exitCode },
+      result.host,
+    )
+  }
+
+  describe(operation: string, since: number): string {
+    return describe({ holder: this.deps.holder(), op: operation, since })
+  }
+
+  holderName(): string {
+    return this.deps.holder()
+  }
+
+  now(): number {
+    return this.deps.now?.() ?? Date.now()
+  }
+}
+
+function checkName(name: string): void {
+  if (!LEASE_NAME_PATTERN.test(name))
+    throw new ApiError({
+      code: 'lease.bad-name',
+      step: 'cluster lease',
+      message: `Not a lease name: ${JSON.stringify(name)}`,
+    })
+}
+
+/** A lease this instance holds: re-checked before each destructive step, released in finally. */
+export class HeldLease implements LeaseCheck {
+  private readonly taken = new Set<string>()
+  private host: string | undefined
+  private readonly since: number
+  private expiresAt = 0
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly lease: ClusterLease,
+    readonly names: readonly string[],
+    readonly cookie: string,
+    readonly operation: string,
+    readonly durationSeconds: number,
+    private readonly context?: Pick<JobContext, 'log' | 'step'>,
+  ) {
+    this.since = lease.now()
+  }
+
+  /** @internal */
+  async take(name: string): Promise<void> {
+    const started = this.lease.now()
+    this.host = await this.lease.lockGet(
+      name,
+      this.cookie,
+      this.lease.describe(this.operation, this.since),
+      this.durationSeconds,
+      this.host,
+    )
+    this.taken.add(name)
+    this.expiresAt = started + this.durationSeconds * 1000
+    this.context?.log(
+      `Lease ${name} taken through ${this.host} by ${this.lease.holderName()} until ${new Date(this.expiresAt).toISOString()}`,
+    )
+  }
+
+  /**
+   * Before a destructive step: every name still ours and unexpired, with at least `needSeconds` left
+   * (default half the duration), else renewed. Throws `lease.lost` when another instance has it now.
+   */
+  check(step: string, needSeconds = this.durationSeconds / 2): Promise<void> {
+    // One check at a time: the heartbeat and a step's check must not both renew.
+    const next = this.queue.then(() => this.checkNow(step, needSeconds))
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  private async checkNow(step: string, needSeconds: number): Promise<void> {
+    for (const name of this.names) {
+      const { host, holders } = await this.lease.holders(name, this.host)
+      const mine = holders.find((holder) => holder.cookie === this.cookie)
+      if (!mine) throw this.lease.lostError(name, step, holders, host)
+      const left = (mine.expiresAt ?? Infinity) - this.lease.now()
+      if (left < needSeconds * 1000) {
+        // Renew: a new rados client cannot extend another client's lock, so break ours and take it
+        // again with the same cookie; losing the race in between is a lost lease.
+        await this.lease.lockBreak(name, mine.locker, mine.cookie, host)
+        try {
+          await this.take(name)
+        } catch (error) {
+          this.taken.delete(name)
+          const failure = ApiError.from(error)
+          if (failure.code === 'lease.held') throw this.lease.lostError(name, step, [], host)
+          throw failure
+        }
+      }
+    }
+  }
+
+  /** Ends every name taken (reading each locker back: a renewal changes the client name). */
+  async release(): Promise<void> {
+    await this.queue
+    const errors: unknown[] = []
+    for (const name of [...this.taken]) {
+      try {
+        const { host, holders } = await this.lease.holders(name, this.host)
+        const mine = holders.find((holder) => holder.cookie === this.cookie)
+        if (mine) await this.lease.lockBreak(name, mine.locker, mine.cookie, host)
+        this.taken.delete(name)
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    if (errors.length > 0) throw errors[0]
+  }
+
+  /** The time Ceph lets this lease go by itself (the local clock's estimate). */
+  get until(): number {
+    return this.expiresAt
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The cluster lease against the real lab's Ceph, with the runbook's client.libvirt caps: two app
+ * instances (two cores, two holder identities) race the same start 50 times — exactly one gets past
+ * the lease each time, the other is told who holds it; a crashed holder's lease expires by itself in
+ * the OSD; a stale one is taken over only with the exact holder confirmed, and its owner then finds
+ * its lease lost before its next destructive step. Everything is released (lease.list is empty).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiError } from '../../src/shared/errors'
+import type { Job } from '../../src/shared/jobs'
+import type { LeaseHolder } from '../../src/shared/lease'
+import { labCore, type LabCore } from '../support/lab-core'
+import { labGuest, readHostSyslog, requireLab } from './support/lab'
+
+const LABVM1 = labGuest('labvm1')
+const VM_LEASE = `vm:${LABVM1.uuid}`
+let alice: LabCore
+let bob: LabCore
+
+async function heldNow(): Promise<LeaseHolder[]> {
+  return (await alice.core.call('lease.list', {})) as LeaseHolder[]
+}
+
+beforeAll(async () => {
+  await requireLab()
+  alice = await labCore(undefined, { leaseHolder: 'alice@desk-a', inventoryPollMs: 10 * 60_000 })
+  bob = await labCore(undefined, { leaseHolder: 'bob@desk-b', inventoryPollMs: 10 * 60_000 })
+  await Promise.all([alice.waitForInventory(), bob.waitForInventory()])
+  // labvm1 runs on hv1 in the lab: a start of it is refused after the lease (nothing is changed).
+  expect(alice.context.inventory.vm(LABVM1.uuid)?.runningOn).toEqual(['hv1'])
+}, 90_000)
+
+afterAll(async () => {
+  await alice?.cleanup()
+  await bob?.cleanup()
+})
+
+describe('cluster lease', () => {
+  it('lets exactly one of two instances past the lease when both start labvm1, 50 times', async () => {
+    const outcomes: string[] = []
+    const started = Date.now()
+    for (let round = 0; round < 50; round++) {
+      const [a, b] = await Promise.all([
+        alice.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv2' }, 30_000),
+        bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000),
+      ])
+      const codes = [a, b].map((job) => job.error?.code)
+      outcomes.push(codes.join(','))
+      // The one that got the lease went on to the checks (labvm1 runs on hv1: refused there);
+      // the other stopped at the lease, told who holds it.
+      expect(codes.sort()).toEqual(['lease.held', 'vm.start.refused'])
+      const loser = [a, b].find((job) => job.error?.code === 'lease.held') as Job
+      const winner = loser === a ? 'bob@desk-b' : 'alice@desk-a'
+      const holder = loser.error?.details?.lease as LeaseHolder
+      expect(holder.holder).toBe(winner)
+      expect(holder.operation).toMatch(/^start labvm1 on hv[23]$/)
+      expect(holder.since).toBeLessThanOrEqual(Date.now())
+      expect(holder.expiresAt).toBeGreaterThan(holder.since ?? 0)
+      expect(loser.error?.message).toMatch(new RegExp(`^labvm1 is being changed by ${winner} since `))
+      const refused = (loser === a ? b : a).error?.details?.refusals as { code: string }[]
+      expect(refused.map((refusal) => refusal.code)).toContain('running-elsewhere')
+    }
+    console.log(
+      `50 races in ${((Date.now() - started) / 1000).toFixed(1)} s; winners: alice ${outcomes.filter((o) => o.startsWith('vm.start.refused')).length}, bob ${outcomes.filter((o) => o.endsWith('vm.start.refused')).length}`,
+    )
+    // Released every time, by both.
+    expect(await heldNow()).toEqual([])
+    expect(alice.context.inventory.vm(LABVM1.uuid)?.runningOn).toEqual(['hv1'])
+  }, 120_000)
+
+  it('frees a crashed holder’s lease at its expiry, without anyone breaking it', async () => {
+    // A lease taken and never released, as by an app that died: 4 s long.
+    await alice.context.lease.acquire([VM_LEASE], 'start labvm1 on hv2', 4)
+    const held = await bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000)
+    expect(held.error?.code).toBe('lease.held')
+    expect((held.error?.details?.lease as LeaseHolder).holder).toBe('alice@desk-a')
+    await new Promise((resolve) => setTimeout(resolve, 4500))
+    const after = await bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000)
+    expect(after.error?.code).toBe('vm.start.refused')
+    expect(await heldNow()).toEqual([])
+  }, 60_000)
+
+  it('takes over a stale lease only for the holder confirmed; its owner then finds it lost', async () => {
+    const stale = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 120)
+    const [shown] = await heldNow()
+    expect(shown).toMatchObject({
+      name: VM_LEASE,
+      holder: 'alice@desk-a',
+      operation: 'migrate labvm1 to hv2',
+      expired: false,
+    })
+    expect(shown?.address).toMatch(/^10\.77\.0\.\d:0\/\d+$/)
+
+    const wrong = await bob.core
+      .call('lease.takeOver', { name: VM_LEASE, cookie: shown?.cookie, confirmHolder: 'carol@desk-c' })
+      .catch((error: unknown) => ApiError.from(error))
+    expect((wrong as ApiError).code).toBe('lease.takeover-mismatch')
+    expect(await heldNow()).toHaveLength(1)
+
+    const taken = (await bob.core.call('lease.takeOver', {
+      name: VM_LEASE,
+      cookie: shown?.cookie,
+      confirmHolder: 'alice@desk-a',
+    })) as LeaseHolder
+    expect(taken.holder).toBe('alice@desk-a')
+    expect(await heldNow()).toEqual([])
+    // Written on the host for the other admins.
+    const logs = (
+      await Promise.all((['hv1', 'hv2', 'hv3'] as const).map((host) => readHostSyslog(host)))
+    ).join('\n')
+    expect(logs).toContain(`took over the lease ${VM_LEASE} from alice@desk-a (migrate labvm1 to hv2)`)
+
+    // Bob's start now passes the lease; Alice's next destructive step is refused: lease lost.
+    const after = await bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000)
+    expect(after.error?.code).toBe('vm.start.refused')
+    const lost = await stale.check('virsh migrate').catch((error: unknown) => ApiError.from(error))
+    expect((lost as ApiError).code).toBe('lease.lost')
+    expect((lost as ApiError).message).toBe(
+      'The lease on labvm1 was lost before “virsh migrate” (taken over, or expired): nothing more was changed.',
+    )
+    await stale.release()
+    expect(await heldNow()).toEqual([])
+  }, 60_000)
+})

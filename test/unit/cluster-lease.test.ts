@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest'
+import {
+  leaseHostOrder,
+  ClusterLease,
+  parseExpiration,
+  parseLockInfo,
+  type LeaseDeps,
+} from '../../src/main/core/lease/cluster-lease'
+import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
+import { ApiError } from '../../src/shared/errors'
+
+/**
+ * The lease's decisions: what rados prints is read right (outputs captured on the lab's Ceph 16.2.15
+ * Pacific with client.libvirt), a held name refuses with who/since/until, a multi-name lease is all or
+ * none, a check finds a lost lease and renews a short one, a take-over breaks only the holder confirmed.
+ * The rados side is a small model of cls_lock's exclusive locks (exit 1 + "(16) Device or resource
+ * busy" when held, "(2) No such file or directory" for a missing object or locker — as rados prints them).
+ */
+
+// `rados -p libvirt-ssd lock info hd-probe.lease vm:x --format json` after `lock get … --lock-duration 20`.
+const PACIFIC_INFO =
+  '{"name":"vm:x","type":"exclusive","tag":"","lockers":[{"name":"client.4148","cookie":"c1","description":"holder1","expiration":"2026-12-03T09:16:23.515426+0000","addr":"10.77.0.1:0/4000197111"}]}'
+// The same without --lock-duration.
+const PACIFIC_NO_EXPIRY =
+  '{"name":"vm:y","type":"exclusive","tag":"","lockers":[{"name":"client.4212","cookie":"c9","description":"probe","expiration":"0.000000","addr":"10.77.0.2:0/1197767909"}]}'
+
+const UUID = '1ab0c0de-0000-4000-8000-000000000001'
+const VM = `vm:${UUID}`
+const IMAGE = 'image:libvirt-ssd/labvm1'
+
+interface Locker {
+  client: string
+  cookie: string
+  description: string
+  expiresAt: number
+}
+
+/** cls_lock's exclusive locks on one object, answered as the rados CLI does. */
+function radosModel(now: () => number) {
+  const locks = new Map<string, Locker>()
+  let clients = 4100
+  const calls: string[] = []
+  const result = (exitCode: number, stdout = '', stderr = ''): RemoteResult => ({
+    exitCode,
+    stdout,
+    stderr,
+    durationMs: 1,
+  })
+  const runner = {
+    async run(host: string, argv: readonly string[]) {
+      const at = argv.indexOf('lock')
+      const [verb, , name = ''] = argv.slice(at + 1)
+      const option = (flag: string) => argv[argv.indexOf(flag) + 1] ?? ''
+      calls.push(`${host} ${verb} ${name}`)
+      const current = locks.get(name)
+      const live = current && current.expiresAt > now() ? current : undefined
+      const client = `client.${++clients}`
+      if (verb === 'get') {
+        if (live) return result(1, '', 'ERROR: failed locking: (16) Device or resource busy\n')
+        locks.set(name, {
+          client,
+          cookie: option('--lock-cookie'),
+          description: option('--lock-description'),
+          expiresAt: now() + Number(option('--lock-duration')) * 1000,
+        })
+        return result(0)
+      }
+      if (verb === 'info') {
+        const lockers = live
+          ? [
+              {
+                name: live.client,
+                cookie: live.cookie,
+                description: live.description,
+                expiration: new Date(live.expiresAt).toISOString().replace('Z', '000+0000'),
+                addr: '10.77.0.1:0/1234',
+              },
+            ]
+          : []
+        return result(0, JSON.stringify({ name, type: 'exclusive', tag: 'hyperdesk', lockers }))
+      }
+      if (verb === 'break') {
+        const locker = argv[at + 4]
+        if (!live || live.client !== locker || live.cookie !== option('--lock-cookie'))
+          return result(1, '', 'ERROR: failed breaking lock: (2) No such file or directory\n')
+        locks.delete(name)
+        return result(0)
+      }
+      if (verb === 'list')
+        return result(
+          0,
+          JSON.stringify({ objname: 'hyperdesk.lease', locks: [...locks.keys()].map((n) => ({ name: n })) }),
+        )
+      throw new Error(`unexpected ${argv.join(' ')}`)
+    },
+  } as unknown as RemoteRunner
+  return { runner, locks, calls }
+}
+
+function lease(
+  runner: RemoteRunner,
+  holder: string,
+  audits: string[] = [],
+  now: () => number = Date.now,
+): ClusterLease {
+  const deps: LeaseDeps = {
+    runner,
+    hosts: () => ['hv1', 'hv2'],
+    pool: () => 'libvirt-ssd',
+    ceph: () => ({ clientId: 'libvirt', monitorTimeoutSeconds: 10 }),
+    holder: () => holder,
+    audit: async (host, action) => {
+      audits.push(`${host}: ${action}`)
+    },
+    now,
+  }
+  return new ClusterLease(deps, (name) => (name === VM ? 'labvm1' : name.replace(/^image:/, '')))
+}
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('did not fail')
+    },
+    (error: unknown) => ApiError.from(error),
+  )
+
+describe('the hosts the lease goes through', () => {
+  it('online ones, a readable keyring first, a host whose whole IP is fenced last', () => {
+    const hosts = [
+      { name: 'hv1', online: true },
+      { name: 'hv2', online: true, canReadKeyring: false },
+      { name: 'hv3', online: true, canReadKeyring: true },
+      { name: 'hv4', online: false },
+    ]
+    expect(leaseHostOrder(hosts, [])).toEqual(['hv1', 'hv3', 'hv2'])
+    // hv1 came back after a whole-IP fence: its own rados is refused by the OSDs; tried only if alone.
+    expect(leaseHostOrder(hosts, ['hv1'])).toEqual(['hv3', 'hv2', 'hv1'])
+    expect(leaseHostOrder([{ name: 'hv1', online: true }], ['hv1'])).toEqual(['hv1'])
+  })
+})
+
+describe('rados lock output', () => {
+  it('reads a Pacific locker: holder, expiry, address', () => {
+    const [locker] = parseLockInfo('vm:x', PACIFIC_INFO, Date.parse('2026-12-03T09:16:00Z'))
+    expect(locker).toEqual({
+      name: 'vm:x',
+      holder: 'client.4148',
+      operation: 'holder1',
+      expiresAt: Date.parse('2026-12-03T09:16:23.515Z'),
+      expired: false,
+      locker: 'client.4148',
+      cookie: 'c1',
+      address: '10.77.0.1:0/4000197111',
+    })
+    expect(parseLockInfo('vm:x', PACIFIC_INFO, Date.parse('2026-12-03T09:17:00Z'))[0]?.expired).toBe(true)
+  })
+
+  it('reads a lock without duration as never expiring, and our own description as holder and operation', () => {
+    expect(parseExpiration('0.000000')).toBeUndefined()
+    const [locker] = parseLockInfo('vm:y', PACIFIC_NO_EXPIRY)
+    expect(locker?.expiresAt).toBeUndefined()
+    expect(locker?.expired).toBe(false)
+    const ours = PACIFIC_INFO.replace(
+      '"holder1"',
+      JSON.stringify(JSON.stringify({ holder: 'alice@desk-a', op: 'start labvm1 on hv2', since: 1 })),
+    )
+    expect(parseLockInfo('vm:x', ours)[0]).toMatchObject({
+      holder: 'alice@desk-a',
+      operation: 'start labvm1 on hv2',
+      since: 1,
+    })
+  })
+})
+
+describe('cluster lease', () => {
+  it('refuses a held name with who holds it, since and until when; the holder is never disturbed', async () => {
+    let now = Date.parse('2026-12-03T09:00:00Z')
+    const clock = () => now
+    const rados = radosModel(clock)
+    const alice = lease(rados.runner, 'alice@desk-a', [], clock)
+    const bob = lease(rados.runner, 'bob@desk-b', [], clock)
+    const held = await alice.acquire([VM], 'start labvm1 on hv2', 120)
+    now += 5000
+    const error = await failure(bob.run([VM], 'migrate labvm1 to hv3', 120, async () => 'ran'))
+    expect(error.code).toBe('lease.held')
+    expect(error.message).toBe(
+      'labvm1 is being changed by alice@desk-a since 2026-12-03 09:00:00 UTC (start labvm1 on hv2). Their lease ends at 2026-12-03 09:02:00 UTC unless they finish first.',
+    )
+    expect(error.details).toMatchObject({
+      text: 'leaseHeld',
+      params: { object: 'labvm1', holder: 'alice@desk-a' },
+    })
+    await held.check('virsh start')
+    await held.release()
+    expect(await bob.run([VM], 'migrate labvm1 to hv3', 120, async () => 'ran')).toBe('ran')
+    expect(await alice.list()).toEqual([])
+  })
+
+  it('takes all names or none: a held image releases the VM name already taken', async () => {
+    const clock = Date.now
+    const rados = radosModel(clock)
+    const alice = lease(rados.runner, 'alice@desk-a', [], clock)
+    const bob = lease(rados.runner, 'bob@desk-b', [], clock)
+    const image = await alice.acquire([IMAGE], 'shrink libvirt-ssd/labvm1', 300)
+    const error = await failure(bob.acquire([VM, IMAGE], 'start labvm1 on hv2', 180))
+    expect(error.message).toMatch(/^libvirt-ssd\/labvm1 is being changed by alice@desk-a/)
+    expect([...rados.locks.keys()]).toEqual([IMAGE])
+    await image.release()
+  })
+
+  it('frees a lease at its expiry; a check past it is a lost lease', async () => {
+    let now = Date.parse('2026-12-03T09:00:00Z')
+    const clock = () => now
+    const rados = radosModel(clock)
+    const alice = lease(rados.runner, 'alice@desk-a', [], clock)
+    const held = await alice.acquire([VM], 'start labvm1 on hv2', 60)
+    now += 61_000
+    expect(
+      (await lease(rados.runner, 'bob@desk-b', [], clock).acquire([VM], 'start labvm1 on hv3', 60)).names,
+    ).toEqual([VM])
+    const lost = await failure(held.check('virsh start labvm1'))
+    expect(lost.code).toBe('lease.lost')
+    expect(lost.message).toBe(
+      'The lease on labvm1 was lost before “virsh start labvm1” (taken over, or expired): nothing more was changed.',
+    )
+  })
+
+  it('renews a lease with too little time left before a step, keeping its cookie', async () => {
+    let now = Date.parse('2026-12-03T09:00:00Z')
+    const clock = () => now
+    const rados = radosModel(clock)
+    const held = await lease(rados.runner, 'alice@desk-a', [], clock).acquire(
+      [VM],
+      'migrate labvm1 to hv2',
+      300,
+    )
+    const first = rados.locks.get(VM)
+    now += 200_000
+    await held.check('virsh migrate')
+    const renewed = rados.locks.get(VM)
+    expect(renewed?.cookie).toBe(first?.cookie)
+    expect(renewed?.client).not.toBe(first?.client)
+    expect(renewed?.expiresAt).toBe(now + 300_000)
+    // Plenty left: no renewal.
+    now += 10_000
+    await held.check('virsh migrate')
+    expect(rados.locks.get(VM)).toBe(renewed)
+  })
+
+  it('takes over only the holder and cookie the user saw, and says so on the host', async () => {
+    const clock = Date.now
+    const rados = radosModel(clock)
+    const audits: string[] = []
+    const alice = lease(rados.runner, 'alice@desk-a', [], clock)
+    const bob = lease(rados.runner, 'bob@desk-b', audits, clock)
+    const stale = await alice.acquire([VM], 'start labvm1 on hv2', 120)
+    const [shown] = await bob.list()
+    expect(shown).toMatchObject({ name: VM, holder: 'alice@desk-a', cookie: stale.cookie })
+    expect((await failure(bob.takeOver(VM, stale.cookie, 'carol@desk-c'))).code).toBe(
+      'lease.takeover-mismatch',
+    )
+    expect((await failure(bob.takeOver(VM, 'another-cookie', 'alice@desk-a'))).code).toBe(
+      'lease.takeover-mismatch',
+    )
+    expect(rados.locks.has(VM)).toBe(true)
+    expect((await bob.takeOver(VM, stale.cookie, 'alice@desk-a')).holder).toBe('alice@desk-a')
+    expect(audits).toEqual([
+      'hv1: took over the lease vm:1ab0c0de-0000-4000-8000-000000000001 from alice@desk-a (start labvm1 on hv2)',
+    ])
+    expect((await failure(bob.takeOver(VM, stale.cookie, 'alice@desk-a'))).code).toBe('lease.takeover-gone')
+    expect((await failure(stale.check('virsh start'))).code).toBe('lease.lost')
+  })
+
+  it('refuses a name outside the lease namespace', async () => {
+    const clock = Date.now
+    const rados = radosModel(clock)
+    expect((await failure(lease(rados.runner, 'a@b').acquire(['vm:../../x'], 'x', 10))).code).toBe(
+      'lease.bad-name',
+    )
+    expect(rados.calls).toEqual([])
+  })
+})
