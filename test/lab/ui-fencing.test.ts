@@ -10,7 +10,7 @@
  * labvm1 ends back on hv1.
  * Screenshots in test-results/screenshots/fence-*.
  */
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
@@ -55,7 +55,12 @@ afterAll(async () => {
     await labCmd('ceph', 'osd', 'blocklist', 'rm', address).catch(() => undefined)
 }, 90_000)
 
-async function lostHostViews(page: Page, language: 'fr' | 'en', fence = false): Promise<void> {
+/**
+ * The lost host's views, up to the fence sheet with its plan read. The plan's live watcher (hv1's
+ * QEMU) exists only until hv1's watch times out, 30 s after the cut: both languages read their plan
+ * at once, before the slower checks and screenshots, so neither depends on the other's pace.
+ */
+async function openLostHostSheet(page: Page, language: 'fr' | 'en'): Promise<Locator> {
   const lastSeen =
     language === 'fr'
       ? /^vue en marche pour la dernière fois sur hv1, hv1 injoignable depuis \d+ déc\., \d\d:\d\d$/
@@ -78,6 +83,16 @@ async function lostHostViews(page: Page, language: 'fr' | 'en', fence = false): 
   await expect
     .poll(() => sheet.getByTestId('fence-targets').locator('tbody tr').count(), { timeout: 60_000 })
     .toBeGreaterThan(0)
+  return sheet
+}
+
+/** The fence sheet's consents (the live watcher's apart), then, with `fence`, the fence for real. */
+async function fenceFromSheet(
+  page: Page,
+  sheet: Locator,
+  language: 'fr' | 'en',
+  fence = false,
+): Promise<void> {
   const confirm = sheet.getByTestId('fence-confirm-button')
   await sheet.getByTestId('fence-host-off').check()
   await sheet.getByTestId('fence-name').fill('labvm1')
@@ -146,9 +161,14 @@ describe('a lost host in the window', () => {
         90_000,
         500,
       )
-      await lostHostViews(await app.openPage('fr-FR', { width: 1280, height: 900 }), 'fr')
+      const first = await app.openPage('fr-FR', { width: 1280, height: 900 })
       const page = await app.openPage('en-US', { width: 1280, height: 900 })
-      await lostHostViews(page, 'en', true)
+      const [frSheet, enSheet] = await Promise.all([
+        openLostHostSheet(first, 'fr'),
+        openLostHostSheet(page, 'en'),
+      ])
+      await fenceFromSheet(first, frSheet, 'fr')
+      await fenceFromSheet(page, enSheet, 'en', true)
       await faults.net('hv1', 'restore')
       // hv1 answers again: its copy is isolated and shown as fenced, to destroy — not a second copy.
       await expect.poll(() => page.getByTestId('tree-fenced').count(), { timeout: 90_000 }).toBe(1)
