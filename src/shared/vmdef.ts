@@ -1,0 +1,176 @@
+import { z } from 'zod'
+import { KeyboardLayoutSchema } from './keyboard'
+import { MigrationCheckSchema } from './migration'
+import {
+  controlCharacterIn,
+  freeText,
+  HostNameSchema,
+  Ipv4Schema,
+  PoolNameSchema,
+  SizeBytesSchema,
+  UuidSchema,
+  VmNameSchema,
+} from './validators'
+
+/**
+ * VM definitions across the cluster (issue 19): creating a VM as the runbook does it — an RBD image,
+ * then the same definition with one UUID on every host — and deleting one. Shared by the core (jobs)
+ * and the window (wizard, delete sheet).
+ */
+
+/**
+ * A MAC address as libvirt writes it (lower-case, colons). Unicast only: the first octet's lowest bit
+ * (multicast) must be clear, and 00:00:00:00:00:00 is not an address.
+ */
+export const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/
+export function macProblem(mac: string): string | null {
+  if (!MAC_PATTERN.test(mac)) return 'must be six hexadecimal pairs separated by ":" (02:00:00:12:34:56)'
+  const first = Number.parseInt(mac.slice(0, 2), 16)
+  if (first & 1) return 'is a multicast address (the first byte is odd)'
+  if (mac === '00:00:00:00:00:00') return 'is all zeroes'
+  return null
+}
+export const MacSchema = z
+  .string()
+  .transform((value) => value.trim().toLowerCase().replace(/-/g, ':'))
+  .superRefine((value, ctx) => {
+    const problem = macProblem(value)
+    if (problem) ctx.addIssue({ code: 'custom', message: `MAC address ${problem}` })
+  })
+  .meta({ validator: 'MAC address', example: '02:00:00:12:34:56' })
+
+/** A Linux bridge on the hosts (br0): an interface name (IFNAMSIZ 15), one safe argument. */
+export const BridgeNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/, 'must be a bridge interface name such as br0')
+  .meta({ validator: 'bridge name', example: 'br0' })
+
+/**
+ * An ISO image on the hosts, by absolute path (the runbook's /var/lib/libvirt/images/…iso): no "..",
+ * no spaces or quotes, nothing a command could read as an option.
+ */
+export const ISO_PATH_PATTERN = /^\/(?:[A-Za-z0-9_+.-]+\/)*[A-Za-z0-9_+-][A-Za-z0-9_+.-]*$/
+export const IsoPathSchema = z
+  .string()
+  .max(1024)
+  .regex(ISO_PATH_PATTERN, 'must be an absolute path of ASCII letters, digits and . _ + -')
+  .refine((path) => !path.split('/').includes('..'), 'must not contain ".."')
+  .meta({ validator: 'ISO path', example: '/var/lib/libvirt/images/debian-12.iso' })
+
+/** A description kept in the definition (it travels in the XML on stdin, never as an argument). */
+export const DescriptionSchema = z
+  .string()
+  .max(1000)
+  // Lines and tabs are text; any other control character is refused.
+  .refine(
+    (text) => controlCharacterIn(text.replace(/[\n\t]/g, ' ')) === undefined,
+    'holds a control character',
+  )
+  .meta({ validator: 'description', example: 'Web front, team A' })
+
+export const NetworkChoiceSchema = z.discriminatedUnion('kind', [
+  /** The virtual MAC OVH gave for the failover IP; the IP is recorded in the VM's settings. */
+  z.object({ kind: z.literal('failover'), mac: MacSchema, failoverIp: Ipv4Schema.optional() }).strict(),
+  /** A MAC the app generates, unique among every definition on every host. */
+  z.object({ kind: z.literal('ripe') }).strict(),
+])
+export type NetworkChoice = z.infer<typeof NetworkChoiceSchema>
+
+export const DOMAIN_TYPES = ['kvm', 'qemu'] as const
+
+export const CreateVmParamsSchema = z
+  .object({
+    name: VmNameSchema,
+    pool: PoolNameSchema,
+    sizeBytes: SizeBytesSchema,
+    vcpus: z.number().int().min(1).max(64).default(2),
+    memoryMiB: z
+      .number()
+      .int()
+      .min(64)
+      .max(1024 * 1024)
+      .default(1024),
+    network: NetworkChoiceSchema,
+    bridge: BridgeNameSchema.default('br0'),
+    /** The install medium, present on every host; boot is disk then CD-ROM, as the runbook's scripts. */
+    iso: IsoPathSchema.optional(),
+    keyboardLayout: KeyboardLayoutSchema.default('fr'),
+    /** kvm unless a host lacks it; qemu (TCG, no acceleration) only where asked (test labs). */
+    domainType: z.enum(DOMAIN_TYPES).optional(),
+    description: DescriptionSchema.optional(),
+    /** Start it there once defined everywhere (its console can then be opened). */
+    startOn: HostNameSchema.optional(),
+  })
+  .strict()
+export type CreateVmParams = z.input<typeof CreateVmParamsSchema>
+export type CreateVmInput = z.output<typeof CreateVmParamsSchema>
+
+/** What creating would do, checked on every host; changes nothing. */
+export const CreatePlanSchema = z.object({
+  name: z.string(),
+  checks: z.array(MigrationCheckSchema),
+  canCreate: z.boolean(),
+  /** The versioned machine type every host offers (e.g. pc-i440fx-5.2). */
+  machine: z.string().optional(),
+  domainType: z.enum(DOMAIN_TYPES).optional(),
+  /** The MAC the VM will get (typed for failover, generated for RIPE: the job checks it again). */
+  mac: z.string().optional(),
+  secretUuid: z.string().optional(),
+  /** Bridges present on every host, for the wizard. */
+  bridges: z.array(z.string()),
+  /** ISO images present on every host (in the images directory), for the wizard. */
+  isos: z.array(z.string()),
+  /** The pool's space (bytes), when Ceph answered. */
+  poolFreeBytes: z.number().optional(),
+})
+export type CreatePlan = z.infer<typeof CreatePlanSchema>
+
+/** Something a failed job could not undo, for the user's cleanup action. */
+export const RemainSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('definition'), host: z.string(), uuid: z.string(), error: z.string() }),
+  z.object({ kind: z.literal('image'), pool: z.string(), image: z.string(), error: z.string() }),
+])
+export type Remain = z.infer<typeof RemainSchema>
+
+export const CreateVmResultSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  mac: z.string(),
+  machine: z.string(),
+  image: z.string(),
+  hosts: z.array(z.string()),
+  started: z.object({ host: z.string(), ok: z.boolean(), error: z.string().optional() }).optional(),
+})
+export type CreateVmResult = z.infer<typeof CreateVmResultSchema>
+
+/** Removes what a failed creation left (its definitions with its tag, its image with its tag). */
+export const CleanupCreateParamsSchema = z
+  .object({
+    uuid: UuidSchema,
+    pool: PoolNameSchema,
+    image: VmNameSchema,
+    /** The creation job's id: only objects tagged with it are removed. */
+    job: UuidSchema,
+  })
+  .strict()
+
+export const DeleteVmParamsSchema = z
+  .object({
+    uuid: UuidSchema,
+    /** The VM's exact name, typed by the user. */
+    confirmName: freeText("confirmation (the VM's name)", 'web1'),
+    /** Also delete its RBD disks (typed confirmation above covers them too). */
+    deleteImages: z.boolean().default(false),
+    /** Purge the images' snapshots first (refused without it when they have some). */
+    purgeSnapshots: z.boolean().default(false),
+  })
+  .strict()
+export type DeleteVmParams = z.input<typeof DeleteVmParamsSchema>
+
+export const DeleteVmResultSchema = z.object({
+  name: z.string(),
+  undefinedOn: z.array(z.string()),
+  imagesDeleted: z.array(z.string()),
+  imagesKept: z.array(z.string()),
+})
+export type DeleteVmResult = z.infer<typeof DeleteVmResultSchema>
