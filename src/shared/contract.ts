@@ -43,6 +43,12 @@ import {
 } from './storage'
 import { CephFlagParamsSchema, CephStatusSchema } from './ceph'
 import {
+  CleanupCreateParamsSchema,
+  CreatePlanSchema,
+  CreateVmParamsSchema,
+  DeleteVmParamsSchema,
+} from './vmdef'
+import {
   DestroyFencedParamsSchema,
   FencePlanParamsSchema,
   FencePlanSchema,
@@ -234,6 +240,18 @@ export const methods = {
   'vm.syncDefinition': method(SyncParamsSchema, JobSchema),
   /** What a sync from `from` would change on each host, with the hosts where the VM runs; changes nothing. */
   'vm.syncPlan': method(z.object({ uuid: UuidSchema, from: HostNameSchema }).strict(), SyncPlanSchema),
+  /** Creation's pre-checks on every host and in Ceph (and the wizard's choices); changes nothing. */
+  'vm.createPlan': method(CreateVmParamsSchema, CreatePlanSchema),
+  /**
+   * Job (kind 'vm.create'): image created and tagged, the same definition with one UUID defined on
+   * every host and read back, optionally started; undone on failure (job.error.details.remains lists
+   * what could not be undone). job.result is a CreateVmResult.
+   */
+  'vm.create': method(CreateVmParamsSchema, JobSchema),
+  /** Job: removes what a failed vm.create listed as remaining (its image only if still tagged). */
+  'vm.cleanupCreate': method(CleanupCreateParamsSchema, JobSchema),
+  /** Job: undefines a stopped VM on every host; its images only when asked (DeleteVmResult). */
+  'vm.delete': method(DeleteVmParamsSchema, JobSchema),
   /** Ceph's health, OSD tree, monitors, pools and flags, read with the configured client on an online host. */
   'ceph.status': method(z.object({ host: HostNameSchema.optional() }).strict(), CephStatusSchema),
   /** Sets or unsets noout (cluster-wide, or on a CRUSH node) with the privileged client or sudo. */

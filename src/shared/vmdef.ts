@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { KeyboardLayoutSchema } from './keyboard'
 import { MigrationCheckSchema } from './migration'
 import {
-  controlCharacterIn,
+  CoreIdSchema,
   freeText,
   HostNameSchema,
   Ipv4Schema,
@@ -30,9 +30,12 @@ export function macProblem(mac: string): string | null {
   if (mac === '00:00:00:00:00:00') return 'is all zeroes'
   return null
 }
+/** How users type MACs (capitals, dashes) → libvirt's form; the window normalises before sending. */
+export function normaliseMac(value: string): string {
+  return value.trim().toLowerCase().replace(/-/g, ':')
+}
 export const MacSchema = z
   .string()
-  .transform((value) => value.trim().toLowerCase().replace(/-/g, ':'))
   .superRefine((value, ctx) => {
     const problem = macProblem(value)
     if (problem) ctx.addIssue({ code: 'custom', message: `MAC address ${problem}` })
@@ -56,17 +59,6 @@ export const IsoPathSchema = z
   .regex(ISO_PATH_PATTERN, 'must be an absolute path of ASCII letters, digits and . _ + -')
   .refine((path) => !path.split('/').includes('..'), 'must not contain ".."')
   .meta({ validator: 'ISO path', example: '/var/lib/libvirt/images/debian-12.iso' })
-
-/** A description kept in the definition (it travels in the XML on stdin, never as an argument). */
-export const DescriptionSchema = z
-  .string()
-  .max(1000)
-  // Lines and tabs are text; any other control character is refused.
-  .refine(
-    (text) => controlCharacterIn(text.replace(/[\n\t]/g, ' ')) === undefined,
-    'holds a control character',
-  )
-  .meta({ validator: 'description', example: 'Web front, team A' })
 
 export const NetworkChoiceSchema = z.discriminatedUnion('kind', [
   /** The virtual MAC OVH gave for the failover IP; the IP is recorded in the VM's settings. */
@@ -97,7 +89,6 @@ export const CreateVmParamsSchema = z
     keyboardLayout: KeyboardLayoutSchema.default('fr'),
     /** kvm unless a host lacks it; qemu (TCG, no acceleration) only where asked (test labs). */
     domainType: z.enum(DOMAIN_TYPES).optional(),
-    description: DescriptionSchema.optional(),
     /** Start it there once defined everywhere (its console can then be opened). */
     startOn: HostNameSchema.optional(),
   })
@@ -143,14 +134,11 @@ export const CreateVmResultSchema = z.object({
 })
 export type CreateVmResult = z.infer<typeof CreateVmResultSchema>
 
-/** Removes what a failed creation left (its definitions with its tag, its image with its tag). */
+/** Removes what a failed creation listed as remaining (its definitions, its image if still tagged). */
 export const CleanupCreateParamsSchema = z
   .object({
-    uuid: UuidSchema,
-    pool: PoolNameSchema,
-    image: VmNameSchema,
-    /** The creation job's id: only objects tagged with it are removed. */
-    job: UuidSchema,
+    /** The failed creation job's id: only what it listed is removed. */
+    job: CoreIdSchema,
   })
   .strict()
 

@@ -76,6 +76,9 @@ function example(schema: Schema, at: (string | number)[] = [], slots: Slot[] = [
       for (const slot of keySlots) slots.push({ ...slot, recordKey: true })
       return { [key]: example(def.valueType as Schema, [...at, key], slots) }
     }
+    case 'union':
+      // The first option (a discriminated union's first kind): its strings are enumerated like the rest.
+      return example((def.options as Schema[])[0]!, at, slots)
     case 'enum':
       return Object.values(def.entries as Record<string, string>)[0]
     case 'literal':

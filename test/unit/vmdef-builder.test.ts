@@ -12,7 +12,7 @@ import {
   parseCapabilityMachines,
   parseDomcapsMachine,
 } from '../../src/main/core/vmdef/machine'
-import { CreateVmParamsSchema, macProblem } from '../../src/shared/vmdef'
+import { CreateVmParamsSchema, macProblem, normaliseMac } from '../../src/shared/vmdef'
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'vmdef')
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8')
@@ -147,13 +147,17 @@ describe('names and values refused before anything runs (item 6)', () => {
     ).toBe(false)
   })
 
-  it('an OVH virtual MAC typed in capitals or with dashes is taken as libvirt writes it', () => {
+  it('an OVH virtual MAC typed in capitals or with dashes is normalised by the window, refused as such by the core', () => {
+    const network = (mac: string) => ({ kind: 'failover', mac, failoverIp: '87.98.165.65' })
+    expect(
+      CreateVmParamsSchema.safeParse({ ...base, name: 'a', network: network('02-00-00-AB-CD-EF') }).success,
+    ).toBe(false)
     const parsed = CreateVmParamsSchema.parse({
       ...base,
       name: 'a',
-      network: { kind: 'failover', mac: '02-00-00-AB-CD-EF', failoverIp: '87.98.165.65' },
+      network: network(normaliseMac(' 02-00-00-AB-CD-EF ')),
     })
-    expect(parsed.network).toEqual({ kind: 'failover', mac: '02:00:00:ab:cd:ef', failoverIp: '87.98.165.65' })
+    expect(parsed.network).toEqual(network('02:00:00:ab:cd:ef'))
   })
 
   it.each(['../etc/passwd', '/var/lib/libvirt/images/../../../etc/shadow', '/a b.iso', '-x.iso', 'rel.iso'])(

@@ -6,6 +6,8 @@ import type { ByteStreams } from './console/byte-streams'
 import type { Consoles } from './console/consoles'
 import type { setStopErrorPolicy } from './definitions/error-policy'
 import type { Definitions } from './definitions/sync'
+import type { VmCreator } from './vmdef/create'
+import type { DeleteDeps } from './vmdef/delete'
 import type { CoreEvents } from './events'
 import type { HostErrorLog } from './hosts/host-errors'
 import type { InventoryService } from './inventory/inventory-service'
@@ -51,6 +53,8 @@ export interface CoreOptions {
   ovhCredentials?: OvhCredentialOptions
   /** Who this instance is in the cluster lease (default user@machine; tests run two instances). */
   leaseHolder?: string
+  /** VM definitions: virsh define/undefine timeout on a host (default 30 s; tests shorten it). */
+  vmdef?: { defineTimeoutSeconds?: number }
 }
 
 /** What every service gets: shared state and the event bus. */
@@ -92,6 +96,8 @@ export interface CoreContext {
   /** Consoles and terminals: each opens a byte stream a client attaches to. */
   readonly consoles: Consoles
   readonly streams: ByteStreams
+  /** VM creation (pre-checks, job, cleanup) and deletion across every host (vmdef/). */
+  readonly vmdefs: { creator: VmCreator; deleteDeps: DeleteDeps }
   /** A VM's name for messages, from the inventory (its UUID when unknown). */
   vmName(uuid: string): string
 }

@@ -9,6 +9,7 @@ import { cephService } from './services/ceph'
 import { configService } from './services/config'
 import { consoleService } from './services/console'
 import { definitionsService } from './services/definitions'
+import { vmdefService } from './services/vmdef'
 import { fencingService } from './services/fencing'
 import { firewallService } from './services/firewall'
 import { ovhService } from './services/ovh'
@@ -54,6 +55,7 @@ export function coreOf({ context, close }: WiredCore): Core {
     ...fencingService(context),
     ...migrationService(context),
     ...definitionsService(context),
+    ...vmdefService(context),
     ...jobsService(context),
     ...consoleService(context),
     ...storageService(context),

@@ -10,6 +10,8 @@ import { Consoles } from './console/consoles'
 import type { CoreContext, CoreOptions } from './context'
 import { setStopErrorPolicy } from './definitions/error-policy'
 import { Definitions } from './definitions/sync'
+import { VmCreator } from './vmdef/create'
+import type { DeleteDeps } from './vmdef/delete'
 import { runDoctor } from './doctor/doctor'
 import { CoreEvents } from './events'
 import { HostErrorLog } from './hosts/host-errors'
@@ -240,7 +242,21 @@ function wireVms(
   const definitions = new Definitions(vmDeps)
   const vmName = (uuid: string): string => inventory.vm(uuid)?.name ?? uuid
   const streams = new ByteStreams()
+  const vmdefDeps: DeleteDeps = {
+    ...vmDeps,
+    // Until the cluster lease (issue 15) is on main: the jobs already call it before every step.
+    lease: { run: (_names, _operation, _seconds, task) => task({ check: async () => undefined }) },
+    hostStates: () => hosts.list(),
+    pools: () => config.requireConfig().pools,
+    ceph: () => ({ clientId: config.requireConfig().ceph.clientId }),
+    start: (uuid, host, job) => lifecycle.start({ uuid, host }, job),
+    isFenced: (host, uuid) => fencing.isFenced(host, uuid),
+    ...(options.vmdef?.defineTimeoutSeconds
+      ? { defineTimeoutSeconds: options.vmdef.defineTimeoutSeconds }
+      : {}),
+  }
   return {
+    vmdefs: { creator: new VmCreator(vmdefDeps), deleteDeps: vmdefDeps },
     inventory,
     jobs,
     vmLocks: vmDeps.vmLocks,

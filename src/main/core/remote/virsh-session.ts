@@ -41,6 +41,7 @@ const READ_ONLY_COMMANDS = new Set([
   'nodeinfo',
   'nodememstats',
   'secret-get-value',
+  'secret-list',
   'version',
 ])
 

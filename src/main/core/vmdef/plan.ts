@@ -1,0 +1,363 @@
+import { ApiError } from '../../../shared/errors'
+import type { HostState } from '../../../shared/hosts'
+import type { MigrationCheck } from '../../../shared/migration'
+import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
+import { vmdefMessage, type VmdefParams, type VmdefText } from '../../../shared/vmdef-texts'
+import { imageSpec } from '../ceph/rbd'
+import { readCephDf } from '../ceph/formats/ceph-df'
+import { jsonValue } from '../ceph/formats/json'
+import type { InventoryService } from '../inventory/inventory-service'
+import { parseNodememstats } from '../inventory/virsh-parse'
+import type { Sections } from '../inventory/host-batch'
+import { pathsPresent, sectionError, sectionText } from '../migration/virsh-sections'
+import type { RemoteRunner } from '../remote/runner'
+import { pickRbdHost } from '../storage/rbd-host'
+import { hostFactsArgv, imageArgv } from './argv'
+import { generateMac } from './mac'
+import { commonMachine, parseCapabilityMachines, parseDomcapsMachine, type HostMachines } from './machine'
+
+/**
+ * Creation's pre-checks, on every host and in Ceph, before anything is made: every host online, the
+ * name unused on every host and as an image, the MAC unused by every definition on every host, the
+ * bridge and the ISO on every host, one Ceph secret UUID with a value on every host, the domain type
+ * and a machine type every host offers, memory on the host that will start it, the pool's space.
+ * Read fresh (the inventory is refreshed with every definition first). Changes nothing.
+ */
+
+export interface PlanDeps {
+  runner: RemoteRunner
+  inventory: InventoryService
+  hostNames(): string[]
+  hostStates(): HostState[]
+  pools(): string[]
+}
+
+/** What the job needs besides the checks. */
+export interface PlanFacts {
+  rbdHost?: string
+  secretUuid?: string
+  machine?: string
+  domainType: 'kvm' | 'qemu'
+  mac?: string
+}
+
+const MiB = 1024
+const LIST_MARK = '@@hyperdesk-list '
+
+function adder(checks: MigrationCheck[]) {
+  return (id: string, status: MigrationCheck['status'], text: VmdefText, params: VmdefParams) =>
+    checks.push({ id, status, text, params, message: vmdefMessage(text, params) })
+}
+
+/** The bridges of one host (`/sys/class/net/X/bridge`), in one exec. */
+export async function listBridges(runner: RemoteRunner, host: string): Promise<string[]> {
+  const result = await runner.run(
+    host,
+    [
+      'sh',
+      '-c',
+      `for p in /sys/class/net/*/bridge; do [ -e "$p" ] && printf '${LIST_MARK}%s\\n' "$p"; done; true`,
+    ],
+    { timeoutSeconds: 15, step: `list bridges on ${host}` },
+  )
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith(LIST_MARK))
+    .flatMap((line) => /^\/sys\/class\/net\/([^/]+)\/bridge$/.exec(line.slice(LIST_MARK.length))?.[1] ?? [])
+}
+
+/**
+ * ISO images the cluster's definitions already use as CD-ROM media: the wizard offers those present on
+ * every host (etalab cannot list /var/lib/libvirt/images itself, mode 0711 on the runbook's hosts).
+ */
+export function knownIsos(inventory: InventoryService, hosts: readonly string[]): string[] {
+  const isos = new Set<string>()
+  for (const host of hosts)
+    for (const domain of inventory.host(host)?.domains ?? [])
+      for (const disk of domain.definition?.disks ?? [])
+        if (disk.device === 'cdrom' && disk.file && ISO_PATH_PATTERN.test(disk.file)) isos.add(disk.file)
+  return [...isos].sort()
+}
+
+/** `virsh secret-list`: the secrets whose usage is ceph, by UUID. */
+export function parseCephSecrets(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => /^\s*([0-9a-f-]{36})\s+ceph\b/i.exec(line)?.[1]?.toLowerCase())
+    .filter((uuid): uuid is string => uuid !== undefined)
+}
+
+interface HostRead {
+  host: string
+  sections?: Sections
+  present?: Set<string>
+  bridges?: string[]
+  error?: string
+}
+
+async function readHost(
+  deps: PlanDeps,
+  host: string,
+  domainType: string,
+  params: CreateVmInput,
+  isos: readonly string[],
+): Promise<HostRead> {
+  const step = `creation checks on ${host}`
+  try {
+    const sections = await deps.runner.virshQuery(
+      host,
+      [
+        { id: 'domcaps', command: hostFactsArgv.domcapabilities(domainType) },
+        { id: 'caps', command: hostFactsArgv.capabilities() },
+        { id: 'secrets', command: hostFactsArgv.secretList() },
+        { id: 'memory', command: hostFactsArgv.memory() },
+      ],
+      { step },
+    )
+    const secrets = parseCephSecrets(sectionText(sections, 'secrets') ?? '')
+    const values =
+      secrets.length > 0
+        ? await deps.runner.virshQuery(
+            host,
+            secrets.map((uuid) => ({ id: `value:${uuid}`, command: hostFactsArgv.secretValue(uuid) })),
+            { step },
+          )
+        : new Map()
+    for (const [id, value] of values) sections.set(id, value)
+    const paths = [`/sys/class/net/${params.bridge}/bridge`, ...(params.iso ? [params.iso] : []), ...isos]
+    const [present, bridges] = await Promise.all([
+      pathsPresent(deps.runner, host, paths, { step }),
+      listBridges(deps.runner, host),
+    ])
+    return { host, sections, present, bridges }
+  } catch (error) {
+    return { host, error: ApiError.from(error).message }
+  }
+}
+
+export async function createPlan(
+  deps: PlanDeps,
+  params: CreateVmInput,
+): Promise<{ plan: CreatePlan; facts: PlanFacts }> {
+  const checks: MigrationCheck[] = []
+  const add = adder(checks)
+  const hosts = deps.hostNames()
+  const states = deps.hostStates()
+  const name = params.name
+  const facts: PlanFacts = { domainType: params.domainType ?? 'kvm' }
+
+  if (!deps.pools().includes(params.pool))
+    add('pool', 'fail', 'poolUnknown', { pool: params.pool, pools: deps.pools().join(', ') })
+  for (const host of hosts) {
+    const status = states.find((state) => state.name === host)?.status ?? 'unknown'
+    if (status === 'online') add('host-online', 'pass', 'hostOnline', { host })
+    else add('host-online', 'fail', 'hostOffline', { host, status })
+  }
+  const online = hosts.filter((host) => states.find((state) => state.name === host)?.status === 'online')
+
+  // Every definition of every host, read now: names and MACs in use.
+  await Promise.all(online.map((host) => deps.inventory.refreshHost(host, { definitions: true })))
+  const candidateIsos = knownIsos(deps.inventory, online)
+  const reads = await Promise.all(
+    online.map((host) => readHost(deps, host, facts.domainType, params, candidateIsos)),
+  )
+
+  const usedMacs: string[] = []
+  let nameUsed = false
+  for (const host of online) {
+    const inventory = deps.inventory.host(host)
+    if (!inventory?.reachable) continue
+    for (const domain of inventory.domains) {
+      if (domain.name === name) {
+        nameUsed = true
+        add('name', 'fail', 'nameUsed', { name, host, uuid: domain.uuid })
+      }
+      if (domain.definitionError || !domain.definition)
+        add('mac', 'fail', 'macUnconfirmed', {
+          vm: domain.name,
+          host,
+          error: domain.definitionError?.message ?? 'not read yet',
+        })
+      for (const nic of domain.definition?.nics ?? []) usedMacs.push(nic.mac)
+      if (params.network.kind === 'failover') {
+        const mac = params.network.mac
+        if (domain.definition?.nics.some((nic) => nic.mac === mac))
+          add('mac', 'fail', 'macUsed', { mac, vm: domain.name, host })
+      }
+    }
+  }
+  if (!nameUsed && online.length === hosts.length) add('name', 'pass', 'nameFree', { name })
+  if (params.network.kind === 'failover') {
+    facts.mac = params.network.mac
+    if (!checks.some((check) => check.id === 'mac')) add('mac', 'pass', 'macFree', { mac: facts.mac })
+  } else {
+    facts.mac = generateMac(usedMacs)
+    add('mac', 'pass', 'macGenerated', { mac: facts.mac })
+  }
+
+  const unreadable = reads.filter((read) => read.error)
+  for (const read of unreadable)
+    add('host-read', 'fail', 'hostUnreadable', { host: read.host, error: read.error! })
+  const readable = reads.filter((read) => !read.error)
+
+  // Bridge and ISO on every host; the wizard's choices are those present everywhere.
+  const everywhere = (list: (read: HostRead) => string[]) =>
+    readable.length === 0
+      ? []
+      : (list(readable[0]!) ?? []).filter((item) => readable.every((read) => list(read).includes(item)))
+  const bridges = everywhere((read) => read.bridges ?? [])
+  const isos = candidateIsos.filter(
+    (iso) => readable.length > 0 && readable.every((read) => read.present?.has(iso)),
+  )
+  const missingBridge = readable.filter(
+    (read) => !read.present?.has(`/sys/class/net/${params.bridge}/bridge`),
+  )
+  if (missingBridge.length > 0)
+    add('bridge', 'fail', 'bridgeMissing', {
+      bridge: params.bridge,
+      hosts: missingBridge.map((read) => read.host).join(', '),
+    })
+  else add('bridge', 'pass', 'bridgePresent', { bridge: params.bridge })
+  if (params.iso) {
+    const missingIso = readable.filter((read) => !read.present?.has(params.iso!))
+    if (missingIso.length > 0)
+      add('iso', 'fail', 'isoMissing', {
+        iso: params.iso,
+        hosts: missingIso.map((read) => read.host).join(', '),
+      })
+    else add('iso', 'pass', 'isoPresent', { iso: params.iso })
+  } else add('iso', 'pass', 'noIso', {})
+
+  // One Ceph secret, the same UUID everywhere, with a value everywhere.
+  const reference = readable[0]
+  const referenceSecrets = reference
+    ? parseCephSecrets(sectionText(reference.sections!, 'secrets') ?? '')
+    : []
+  const secret = referenceSecrets.find((uuid) =>
+    readable.every((read) => parseCephSecrets(sectionText(read.sections!, 'secrets') ?? '').includes(uuid)),
+  )
+  let secretProblem = false
+  for (const read of readable) {
+    const found = parseCephSecrets(sectionText(read.sections!, 'secrets') ?? '')
+    if (found.length === 0) {
+      secretProblem = true
+      add('secret', 'fail', 'secretNone', { host: read.host })
+    } else if (!secret && reference && read !== reference) {
+      secretProblem = true
+      add('secret', 'fail', 'secretDiffers', {
+        host: read.host,
+        found: found.join(', '),
+        reference: reference.host,
+        uuid: referenceSecrets.join(', '),
+      })
+    } else if (secret) {
+      const error = sectionError(read.sections!, `value:${secret}`)
+      if (error || !sectionText(read.sections!, `value:${secret}`)?.trim()) {
+        secretProblem = true
+        add('secret', 'fail', 'secretNoValue', { uuid: secret, host: read.host, error: error ?? 'empty' })
+      }
+    }
+  }
+  if (secret && !secretProblem) {
+    facts.secretUuid = secret
+    add('secret', 'pass', 'secretSame', { uuid: secret })
+  }
+
+  // Domain type and machine type.
+  const machines: HostMachines[] = []
+  for (const read of readable) {
+    const domcaps = sectionText(read.sections!, 'domcaps')
+    if (!domcaps) {
+      add('domain-type', 'fail', params.domainType ? 'domainTypeMissing' : 'kvmMissing', {
+        host: read.host,
+        type: facts.domainType,
+        error: sectionError(read.sections!, 'domcaps') ?? '',
+      })
+      continue
+    }
+    machines.push({
+      host: read.host,
+      pc: parseDomcapsMachine(domcaps),
+      offered: parseCapabilityMachines(sectionText(read.sections!, 'caps') ?? ''),
+    })
+  }
+  if (machines.length === readable.length && readable.length > 0) {
+    add('domain-type', 'pass', 'domainType', { type: facts.domainType })
+    const pcs = machines.map((entry) => `${entry.pc ?? '?'} on ${entry.host}`).join(', ')
+    facts.machine = commonMachine(machines)
+    if (facts.machine) add('machine', 'pass', 'machine', { machine: facts.machine, pcs })
+    else add('machine', 'fail', 'machineNone', { pcs })
+  }
+
+  // Memory where it will start.
+  if (params.startOn) {
+    const read = readable.find((entry) => entry.host === params.startOn)
+    const available = read
+      ? parseNodememstats(sectionText(read.sections!, 'memory') ?? '').availableKiB
+      : undefined
+    const figures = { host: params.startOn, name, need: params.memoryMiB }
+    if (available === undefined) add('memory', 'warn', 'memoryUnknown', { host: params.startOn })
+    else if (available < params.memoryMiB * MiB)
+      add('memory', 'fail', 'memoryShort', { ...figures, available: Math.round(available / MiB) })
+    else add('memory', 'pass', 'memory', { ...figures, available: Math.round(available / MiB) })
+  } else add('memory', 'pass', 'memoryNotStarted', { name })
+
+  // Ceph: the image must not exist (its creation is the name's reservation), and the pool's space.
+  let poolFreeBytes: number | undefined
+  try {
+    facts.rbdHost = pickRbdHost(states, hosts)
+    const spec = imageSpec({ pool: params.pool, image: name })
+    const info = await deps.runner.rbd(facts.rbdHost, imageArgv.info(spec), {
+      step: `rbd info ${spec}`,
+      allowFailure: true,
+    })
+    if (info.exitCode === 0) add('image', 'fail', 'imageExists', { pool: params.pool, name })
+    else if (/No such file|\(2\)/.test(info.stderr))
+      add('image', 'pass', 'imageFree', { pool: params.pool, name })
+    else
+      add('image', 'fail', 'imageUnreadable', {
+        pool: params.pool,
+        name,
+        error: info.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${info.exitCode}`,
+      })
+    try {
+      const df = await deps.runner.ceph(facts.rbdHost, ['df', '--format', 'json'], { step: 'ceph df' })
+      const row = readCephDf(jsonValue(df.stdout, 'ceph df')).df.pools.find((p) => p.name === params.pool)
+      if (row) {
+        poolFreeBytes = row.maxAvailBytes
+        const figures = {
+          pool: params.pool,
+          free: Math.floor(row.maxAvailBytes / 2 ** 20),
+          size: Math.floor(params.sizeBytes / 2 ** 20),
+        }
+        add(
+          'pool-space',
+          row.maxAvailBytes < params.sizeBytes ? 'warn' : 'pass',
+          row.maxAvailBytes < params.sizeBytes ? 'poolSpaceShort' : 'poolSpace',
+          figures,
+        )
+      }
+    } catch (error) {
+      add('pool-space', 'warn', 'poolSpaceUnknown', {
+        pool: params.pool,
+        error: ApiError.from(error).message,
+      })
+    }
+  } catch (error) {
+    add('image', 'fail', 'imageUnreadable', { pool: params.pool, name, error: ApiError.from(error).message })
+  }
+
+  const plan: CreatePlan = {
+    name,
+    checks,
+    canCreate: !checks.some((check) => check.status === 'fail'),
+    ...(facts.machine ? { machine: facts.machine } : {}),
+    domainType: facts.domainType,
+    ...(facts.mac ? { mac: facts.mac } : {}),
+    ...(facts.secretUuid ? { secretUuid: facts.secretUuid } : {}),
+    bridges,
+    isos,
+    ...(poolFreeBytes !== undefined ? { poolFreeBytes } : {}),
+  }
+  return { plan, facts }
+}
