@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { KeyboardLayoutSchema } from './keyboard'
-import { MigrationCheckSchema } from './migration'
+import { CheckSchema } from './messages/check'
 import {
   CoreIdSchema,
   freeText,
@@ -99,7 +99,7 @@ export type CreateVmInput = z.output<typeof CreateVmParamsSchema>
 /** What creating would do, checked on every host; changes nothing. */
 export const CreatePlanSchema = z.object({
   name: z.string(),
-  checks: z.array(MigrationCheckSchema),
+  checks: z.array(CheckSchema),
   canCreate: z.boolean(),
   /** The versioned machine type every host offers (e.g. pc-i440fx-5.2). */
   machine: z.string().optional(),

@@ -102,7 +102,7 @@ describe('create, consoles, delete (items 1 and 5)', () => {
       name: CREATED,
       startOn: 'hv2',
     })
-    expect(plan.canCreate, JSON.stringify(plan.checks.filter((c) => c.status !== 'pass'))).toBe(true)
+    expect(plan.canCreate, JSON.stringify(plan.checks.filter((c) => c.level !== 'ok'))).toBe(true)
     expect(plan).toMatchObject({ machine: 'pc-i440fx-7.2', domainType: 'qemu', secretUuid: LAB_SECRET_UUID })
     expect(plan.mac).toMatch(/^52:54:00:/)
     expect(plan.bridges).toContain('br0')
@@ -128,9 +128,15 @@ describe('create, consoles, delete (items 1 and 5)', () => {
       iso: '/var/lib/libvirt/images/missing.iso',
     })
     expect(taken.canCreate).toBe(false)
-    const failed = taken.checks.filter((check) => check.status === 'fail').map((check) => check.text)
-    expect(failed).toEqual(expect.arrayContaining(['nameUsed', 'macUsed', 'imageExists', 'isoMissing']))
-    expect(taken.checks.find((check) => check.text === 'isoMissing')?.message).toContain('hv1, hv2, hv3')
+    const failed = taken.checks.filter((check) => check.level === 'fail').map((check) => check.message.code)
+    expect(failed).toEqual(
+      expect.arrayContaining(['vmdef.nameUsed', 'vmdef.macUsed', 'vmdef.imageExists', 'vmdef.isoMissing']),
+    )
+    expect(
+      taken.checks.find((check) => check.message.code === 'vmdef.isoMissing')?.message.params,
+    ).toMatchObject({
+      hosts: ['hv1', 'hv2', 'hv3'],
+    })
   })
 
   it('creates it: image tagged with the job, one UUID on every host, read back, started on hv2', async () => {

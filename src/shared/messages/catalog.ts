@@ -5,6 +5,7 @@ import { FORMAT_ERROR_TEXTS } from '../format-errors'
 import { GUARD_TEXTS } from '../guard-texts'
 import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../ssh-texts'
+import { VMDEF_TEXTS } from '../vmdef-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { COMMON_TEXTS } from './common'
 
@@ -31,4 +32,5 @@ export const MESSAGES_EN = {
   firewall: FIREWALL_TEXTS,
   failoverBadges: FAILOVER_BADGE_TEXTS,
   guards: GUARD_TEXTS,
+  vmdef: VMDEF_TEXTS,
 } as const

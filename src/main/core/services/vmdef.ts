@@ -1,8 +1,9 @@
 import { ApiError } from '../../../shared/errors'
 import { RemainSchema } from '../../../shared/vmdef'
-import { vmdefMessage } from '../../../shared/vmdef-texts'
+import { englishText } from '../../../shared/messages/message'
 import type { Service } from '../context'
 import { deleteVm } from '../vmdef/delete'
+import { vmdefMsg } from '../vmdef/plan'
 
 /** VM definitions across the cluster: create (with its pre-checks and cleanup) and delete, as jobs. */
 export const vmdefService: Service<'vm.createPlan' | 'vm.create' | 'vm.cleanupCreate' | 'vm.delete'> = ({
@@ -23,11 +24,8 @@ export const vmdefService: Service<'vm.createPlan' | 'vm.create' | 'vm.cleanupCr
     const failed = jobs.get(id)
     const remains = RemainSchema.array().safeParse(failed?.error?.details?.['remains'])
     if (failed?.kind !== 'vm.create' || failed.state === 'running' || !remains.success)
-      throw new ApiError({
-        code: 'vm.cleanup.unknown-job',
+      throw ApiError.of('vm.cleanup.unknown-job', vmdefMsg('cleanupUnknownJob', { job: id }), {
         step: 'clean up a failed creation',
-        message: `No failed VM creation ${id} is known to this app (jobs are kept until it closes).`,
-        hint: 'Remove what remains by hand: virsh undefine on the hosts named, rbd rm of the image named.',
       })
     return jobs.start({
       kind: 'vm.cleanupCreate',
@@ -37,17 +35,24 @@ export const vmdefService: Service<'vm.createPlan' | 'vm.create' | 'vm.cleanupCr
         const result = await vmdefs.creator.cleanup(remains.data, id, context)
         const name = failed.target.vm ?? failed.title
         context.log(
-          result.removed.length > 0
-            ? vmdefMessage('cleanupDone', { name, removed: result.removed.join(', ') })
-            : vmdefMessage('cleanupNothing', {}),
+          englishText(
+            result.removed.length > 0
+              ? vmdefMsg('cleanupDone', { name, removed: result.removed })
+              : vmdefMsg('cleanupNothing'),
+          ),
         )
-        if (result.remains.length > 0)
-          throw new ApiError({
-            code: 'vm.cleanup.remains',
-            step: 'clean up a failed creation',
-            message: `Still there: ${result.remains.map((r) => (r.kind === 'definition' ? `definition on ${r.host} (${r.error})` : `${r.pool}/${r.image} (${r.error})`)).join('; ')}`,
-            details: { remains: result.remains },
-          })
+        if (result.remains.length > 0) {
+          const hosts = result.remains.flatMap((r) => (r.kind === 'definition' ? [r.host] : []))
+          const images = result.remains.flatMap((r) => (r.kind === 'image' ? [`${r.pool}/${r.image}`] : []))
+          throw ApiError.of(
+            'vm.cleanup.remains',
+            vmdefMsg('cleanupRemains', {
+              hosts: hosts.length ? hosts : ['—'],
+              images: images.length ? images : ['—'],
+            }),
+            { step: 'clean up a failed creation', details: { remains: result.remains } },
+          )
+        }
         return result
       },
     }).job

@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
 import { vmLeaseName, imageLeaseName } from './lease-names'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
-import { vmdefMessage } from '../../../shared/vmdef-texts'
+import { englishText, type Message } from '../../../shared/messages/message'
 import { imageSpec } from '../ceph/rbd'
 import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -13,7 +13,7 @@ import type { RemoteRunner } from '../remote/runner'
 import { CREATE_JOB_META, domainArgv, imageArgv } from './argv'
 import { buildDomainXml, type VmSpec } from './builder'
 import type { LeaseCheck, Leases } from './lease-names'
-import { createPlan, type PlanFacts } from './plan'
+import { createPlan, vmdefMsg, type PlanFacts } from './plan'
 import { pickRbdHost } from '../storage/rbd-host'
 
 /**
@@ -83,14 +83,28 @@ export function readBackDifferences(sent: string, read: string): string[] {
   )
 }
 
-function remainsText(remains: readonly Remain[]): string {
-  return remains
-    .map((remain) =>
-      remain.kind === 'definition'
-        ? vmdefMessage('remainDefinition', { host: remain.host, error: remain.error })
-        : vmdefMessage('remainImage', { image: `${remain.pool}/${remain.image}`, error: remain.error }),
-    )
-    .join('; ')
+/** The remains as the failure message's lists: hosts whose definition stayed, images that stayed. */
+function remainLists(remains: readonly Remain[]): { hosts: string[]; images: string[] } {
+  const hosts = remains.flatMap((remain) => (remain.kind === 'definition' ? [remain.host] : []))
+  const images = remains.flatMap((remain) =>
+    remain.kind === 'image' ? [`${remain.pool}/${remain.image}`] : [],
+  )
+  return { hosts: hosts.length > 0 ? hosts : ['—'], images: images.length > 0 ? images : ['—'] }
+}
+
+/** An error whose English message also lists its reasons (the window shows each reason's message). */
+export function withReasons(
+  code: string,
+  text: Message,
+  reasons: readonly Message[],
+  extra: { step?: string; details?: Record<string, unknown> } = {},
+): ApiError {
+  return new ApiError({
+    code,
+    message: [englishText(text), ...reasons.map(englishText)].join(' '),
+    text,
+    ...extra,
+  })
 }
 
 export class VmCreator {
@@ -135,18 +149,15 @@ export class VmCreator {
   ): Promise<CreateVmResult> {
     job.step('Checking every host', 0.02)
     const { plan, facts } = await createPlan(this.deps, params)
-    const failed = plan.checks.filter((check) => check.status === 'fail')
+    const failed = plan.checks.filter((check) => check.level === 'fail')
     if (failed.length > 0 || !facts.machine || !facts.secretUuid || !facts.mac || !facts.rbdHost)
-      throw new ApiError({
-        code: 'vm.create.refused',
-        step: 'pre-checks',
-        message: vmdefMessage('refused', {
-          name: params.name,
-          reasons: failed.map((check) => check.message).join(' '),
-        }),
-        details: { checks: plan.checks, text: 'refused' },
-      })
-    for (const check of plan.checks) job.log(`${check.status}: ${check.message}`)
+      throw withReasons(
+        'vm.create.refused',
+        vmdefMsg('refused', { name: params.name, count: failed.length }),
+        failed.map((check) => check.message),
+        { step: 'pre-checks', details: { checks: plan.checks } },
+      )
+    for (const check of plan.checks) job.log(`${check.level}: ${englishText(check.message)}`)
     const made: Made = { defineSent: [] }
     const xml = buildDomainXml(this.specFor(params, uuid, facts))
     const hosts = this.deps.hostNames()
@@ -212,19 +223,20 @@ export class VmCreator {
       signal: job.signal,
     })
     if (result.exitCode === 17 || /File exists/.test(result.stderr))
-      throw new ApiError({
-        code: 'vm.create.image-exists',
-        host,
-        step: `rbd create ${spec}`,
-        message: vmdefMessage('imageExists', { pool: params.pool, name: params.name }),
-      })
+      throw ApiError.of(
+        'vm.create.image-exists',
+        vmdefMsg('imageExists', { pool: params.pool, name: params.name }),
+        {
+          host,
+          step: `rbd create ${spec}`,
+        },
+      )
     if (result.exitCode !== 0)
-      throw new ApiError({
-        code: 'vm.create.image-failed',
-        host,
-        step: `rbd create ${spec}`,
-        message: result.stderr.trim().split('\n').slice(-2).join(' ') || `rbd exit ${result.exitCode}`,
-      })
+      throw ApiError.of(
+        'vm.create.image-failed',
+        vmdefMsg('imageCreateFailed', { image: spec }, result.stderr.trim() || `rbd exit ${result.exitCode}`),
+        { host, step: `rbd create ${spec}` },
+      )
     made.image = { host, spec, pool: params.pool, image: params.name, tagged: false }
     job.step(`Tagging ${spec} with this job`, 0.3)
     await this.deps.runner.rbd(host, imageArgv.tag(spec, job.id), { step: `rbd image-meta set ${spec}` })
@@ -263,11 +275,9 @@ export class VmCreator {
       })
       const fields = readBackDifferences(xml, result.stdout)
       if (fields.length > 0)
-        throw new ApiError({
-          code: 'vm.create.read-back',
+        throw ApiError.of('vm.create.read-back', vmdefMsg('readBackDiffers', { host, fields }), {
           host,
           step: `read back ${name} on ${host}`,
-          message: vmdefMessage('readBackDiffers', { host, fields: fields.join(', ') }),
         })
       canonical.set(host, canonicalDomainXml(result.stdout))
     }
@@ -296,36 +306,20 @@ export class VmCreator {
       const remain = await this.removeTaggedImage(made.image, job.id, job)
       if (remain) remains.push(remain)
     }
-    const params = {
-      name,
-      step: cause.step ?? 'create',
-      host: cause.host ? ` on ${cause.host}` : '',
-      error: cause.message,
-    }
+    const step = cause.step ?? 'create'
+    const causeText: Message =
+      cause.text ?? vmdefMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
+    const where = { ...(cause.host ? { host: cause.host } : {}), step }
     if (remains.length === 0)
-      return new ApiError({
-        code: 'vm.create.failed',
-        ...(cause.host ? { host: cause.host } : {}),
-        step: cause.step ?? 'create',
-        message: vmdefMessage('failedUndone', params),
-        details: { text: 'failedUndone', params, remains: [], cause: cause.toData() },
+      return ApiError.of('vm.create.failed', vmdefMsg('failedUndone', { name, cause: causeText }), {
+        ...where,
+        details: { remains: [], cause: cause.toData() },
       })
-    const withRemains = { ...params, remains: remainsText(remains) }
-    return new ApiError({
-      code: 'vm.create.remains',
-      ...(cause.host ? { host: cause.host } : {}),
-      step: cause.step ?? 'create',
-      message: vmdefMessage('failedRemains', withRemains),
-      hint: 'vm.cleanupCreate removes them (only what carries this job’s tag) once the hosts answer.',
-      details: {
-        text: 'failedRemains',
-        params: withRemains,
-        remains,
-        uuid,
-        job: job.id,
-        cause: cause.toData(),
-      },
-    })
+    return ApiError.of(
+      'vm.create.remains',
+      vmdefMsg('failedRemains', { name, cause: causeText, ...remainLists(remains) }),
+      { ...where, details: { remains, uuid, job: job.id, cause: cause.toData() } },
+    )
   }
 
   /**
@@ -437,5 +431,5 @@ export class VmCreator {
 }
 
 function cancelled(): ApiError {
-  return new ApiError({ code: 'vm.create.cancelled', step: 'create', message: 'Cancelled by the user.' })
+  return ApiError.of('vm.create.cancelled', vmdefMsg('cancelled'), { step: 'create' })
 }

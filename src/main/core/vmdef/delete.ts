@@ -1,12 +1,13 @@
 import { ApiError } from '../../../shared/errors'
 import type { DeleteVmResult } from '../../../shared/vmdef'
-import { vmdefMessage, type VmdefParams, type VmdefText } from '../../../shared/vmdef-texts'
+import { englishText, type Message } from '../../../shared/messages/message'
 import { imageSpec, Rbd, RbdReader, type RbdImageRef } from '../ceph/rbd'
 import type { JobContext } from '../jobs/job-manager'
 import { imageKey, usersByImage } from '../storage/image-users'
 import { pickRbdHost } from '../storage/rbd-host'
 import { domainArgv, imageArgv } from './argv'
-import type { VmdefDeps } from './create'
+import { withReasons, type VmdefDeps } from './create'
+import { vmdefMsg } from './plan'
 import { imageLeaseName, vmLeaseName } from './lease-names'
 
 /**
@@ -23,19 +24,16 @@ export interface DeleteDeps extends VmdefDeps {
 
 const DELETE_LEASE_SECONDS = 300
 
-interface Refusal {
-  text: VmdefText
-  params: VmdefParams
-}
-
-function refusedError(name: string, refusals: readonly Refusal[]): ApiError {
-  const reasons = refusals.map((refusal) => vmdefMessage(refusal.text, refusal.params))
-  return new ApiError({
-    code: 'vm.delete.refused',
-    step: 'delete checks',
-    message: `${name} was not deleted: ${reasons.join(' ')}`,
-    details: { refusals },
-  })
+function refusedError(name: string, refusals: readonly Message[]): ApiError {
+  return withReasons(
+    'vm.delete.refused',
+    vmdefMsg('deleteRefused', { name, count: refusals.length }),
+    refusals,
+    {
+      step: 'delete checks',
+      details: { refusals },
+    },
+  )
 }
 
 export async function deleteVm(
@@ -77,17 +75,13 @@ export async function deleteVm(
       `delete ${name}`,
       DELETE_LEASE_SECONDS,
       async (lease) => {
-        const refusals: Refusal[] = []
+        const refusals: Message[] = []
         if (params.confirmName !== name)
-          refusals.push({
-            text: 'deleteConfirm',
-            params: { typed: JSON.stringify(params.confirmName), name },
-          })
+          refusals.push(vmdefMsg('deleteConfirm', { typed: JSON.stringify(params.confirmName), name }))
         const running = [...new Set([...vm.runningOn, ...vm.lastKnownRunningOn])]
-        if (running.length > 0)
-          refusals.push({ text: 'deleteRunning', params: { name, hosts: running.join(', ') } })
+        if (running.length > 0) refusals.push(vmdefMsg('deleteRunning', { name, hosts: running }))
         for (const host of vm.unknownOn.filter((host) => !deps.isFenced(host, uuid)))
-          refusals.push({ text: 'deleteUnreachable', params: { host, name } })
+          refusals.push(vmdefMsg('deleteUnreachable', { host, name }))
 
         // Images: kept when another VM uses them; refused when open or (without purge) snapshotted.
         const rbdHost = images.length > 0 ? pickRbdHost(deps.hostStates(), deps.hostNames()) : undefined
@@ -102,22 +96,18 @@ export async function deleteVm(
           if (others.length > 0) {
             kept.push(spec)
             job.log(
-              vmdefMessage('deleteSharedImage', {
-                image: spec,
-                others: others.map((o) => o.name).join(', '),
-              }),
+              englishText(vmdefMsg('deleteSharedImage', { image: spec, others: others.map((o) => o.name) })),
             )
             continue
           }
           const watchers = await new Rbd(deps.runner).watchers(rbdHost!, image)
           if (watchers.length > 0)
-            refusals.push({
-              text: 'deleteWatchers',
-              params: { image: spec, watchers: watchers.map((w) => w.address).join(', ') },
-            })
+            refusals.push(
+              vmdefMsg('deleteWatchers', { image: spec, watchers: watchers.map((w) => w.address) }),
+            )
           const snapshots = await new RbdReader(deps.runner).snapshots(rbdHost!, image)
           if (snapshots.length > 0 && !params.purgeSnapshots)
-            refusals.push({ text: 'deleteSnapshots', params: { image: spec, count: snapshots.length } })
+            refusals.push(vmdefMsg('deleteSnapshots', { image: spec, count: snapshots.length }))
           toDelete.push({ ...image, snapshots: snapshots.length })
         }
         if (refusals.length > 0) throw refusedError(name, refusals)
@@ -164,11 +154,13 @@ export async function deleteVm(
             : (definition?.disks ?? []).flatMap((disk) => (disk.rbd ? [imageSpec(disk.rbd)] : []))),
         ]
         job.log(
-          vmdefMessage('deleted', {
-            name,
-            hosts: undefinedOn.join(', '),
-            images: imagesDeleted.length > 0 ? ` and its images ${imagesDeleted.join(', ')} deleted` : '',
-          }),
+          englishText(
+            vmdefMsg('deleted', {
+              name,
+              hosts: undefinedOn,
+              images: imagesDeleted.length > 0 ? imagesDeleted : ['—'],
+            }),
+          ),
         )
         return { name, undefinedOn, imagesDeleted, imagesKept }
       },

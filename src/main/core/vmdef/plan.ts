@@ -1,8 +1,9 @@
 import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
-import type { MigrationCheck } from '../../../shared/migration'
+import type { Check } from '../../../shared/messages/check'
+import type { MessageCode, ParamValue } from '../../../shared/messages/message'
 import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
-import { vmdefMessage, type VmdefParams, type VmdefText } from '../../../shared/vmdef-texts'
+import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
 import { imageSpec } from '../ceph/rbd'
 import { readCephDf } from '../ceph/formats/ceph-df'
 import { jsonValue } from '../ceph/formats/json'
@@ -44,9 +45,24 @@ export interface PlanFacts {
 const MiB = 1024
 const LIST_MARK = '@@hyperdesk-list '
 
-function adder(checks: MigrationCheck[]) {
-  return (id: string, status: MigrationCheck['status'], text: VmdefText, params: VmdefParams) =>
-    checks.push({ id, status, text, params, message: vmdefMessage(text, params) })
+export type VmdefText = keyof typeof VMDEF_TEXTS
+/** A message of the vmdef area (its parameters are checked by the catalog tests, not here). */
+export function vmdefMsg(text: VmdefText, params: Record<string, ParamValue> = {}, detail?: string) {
+  return {
+    code: `vmdef.${text}` as MessageCode,
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    ...(detail ? { detail } : {}),
+  }
+}
+
+function adder(checks: Check[]) {
+  return (
+    id: string,
+    status: 'pass' | 'warn' | 'fail',
+    text: VmdefText,
+    params: Record<string, ParamValue>,
+    detail?: string,
+  ) => checks.push({ id, level: status === 'pass' ? 'ok' : status, message: vmdefMsg(text, params, detail) })
 }
 
 /** The bridges of one host (`/sys/class/net/X/bridge`), in one exec. */
@@ -139,7 +155,7 @@ export async function createPlan(
   deps: PlanDeps,
   params: CreateVmInput,
 ): Promise<{ plan: CreatePlan; facts: PlanFacts }> {
-  const checks: MigrationCheck[] = []
+  const checks: Check[] = []
   const add = adder(checks)
   const hosts = deps.hostNames()
   const states = deps.hostStates()
@@ -147,7 +163,7 @@ export async function createPlan(
   const facts: PlanFacts = { domainType: params.domainType ?? 'kvm' }
 
   if (!deps.pools().includes(params.pool))
-    add('pool', 'fail', 'poolUnknown', { pool: params.pool, pools: deps.pools().join(', ') })
+    add('pool', 'fail', 'poolUnknown', { pool: params.pool, pools: deps.pools() })
   for (const host of hosts) {
     const status = states.find((state) => state.name === host)?.status ?? 'unknown'
     if (status === 'online') add('host-online', 'pass', 'hostOnline', { host })
@@ -173,11 +189,13 @@ export async function createPlan(
         add('name', 'fail', 'nameUsed', { name, host, uuid: domain.uuid })
       }
       if (domain.definitionError || !domain.definition)
-        add('mac', 'fail', 'macUnconfirmed', {
-          vm: domain.name,
-          host,
-          error: domain.definitionError?.message ?? 'not read yet',
-        })
+        add(
+          'mac',
+          'fail',
+          'macUnconfirmed',
+          { vm: domain.name, host },
+          domain.definitionError?.message ?? 'not read yet',
+        )
       for (const nic of domain.definition?.nics ?? []) usedMacs.push(nic.mac)
       if (params.network.kind === 'failover') {
         const mac = params.network.mac
@@ -215,7 +233,7 @@ export async function createPlan(
   if (missingBridge.length > 0)
     add('bridge', 'fail', 'bridgeMissing', {
       bridge: params.bridge,
-      hosts: missingBridge.map((read) => read.host).join(', '),
+      hosts: missingBridge.map((read) => read.host),
     })
   else add('bridge', 'pass', 'bridgePresent', { bridge: params.bridge })
   if (params.iso) {
@@ -223,7 +241,7 @@ export async function createPlan(
     if (missingIso.length > 0)
       add('iso', 'fail', 'isoMissing', {
         iso: params.iso,
-        hosts: missingIso.map((read) => read.host).join(', '),
+        hosts: missingIso.map((read) => read.host),
       })
     else add('iso', 'pass', 'isoPresent', { iso: params.iso })
   } else add('iso', 'pass', 'noIso', {})
@@ -254,7 +272,7 @@ export async function createPlan(
       const error = sectionError(read.sections!, `value:${secret}`)
       if (error || !sectionText(read.sections!, `value:${secret}`)?.trim()) {
         secretProblem = true
-        add('secret', 'fail', 'secretNoValue', { uuid: secret, host: read.host, error: error ?? 'empty' })
+        add('secret', 'fail', 'secretNoValue', { uuid: secret, host: read.host }, error ?? 'empty')
       }
     }
   }
@@ -298,8 +316,8 @@ export async function createPlan(
     const figures = { host: params.startOn, name, need: params.memoryMiB }
     if (available === undefined) add('memory', 'warn', 'memoryUnknown', { host: params.startOn })
     else if (available < params.memoryMiB * MiB)
-      add('memory', 'fail', 'memoryShort', { ...figures, available: Math.round(available / MiB) })
-    else add('memory', 'pass', 'memory', { ...figures, available: Math.round(available / MiB) })
+      add('memory', 'fail', 'memoryShort', { ...figures, available: Math.floor(available / MiB) })
+    else add('memory', 'pass', 'memory', { ...figures, available: Math.floor(available / MiB) })
   } else add('memory', 'pass', 'memoryNotStarted', { name })
 
   // Ceph: the image must not exist (its creation is the name's reservation), and the pool's space.
@@ -315,21 +333,19 @@ export async function createPlan(
     else if (/No such file|\(2\)/.test(info.stderr))
       add('image', 'pass', 'imageFree', { pool: params.pool, name })
     else
-      add('image', 'fail', 'imageUnreadable', {
-        pool: params.pool,
-        name,
-        error: info.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${info.exitCode}`,
-      })
+      add(
+        'image',
+        'fail',
+        'imageUnreadable',
+        { pool: params.pool, name },
+        info.stderr.trim() || `exit ${info.exitCode}`,
+      )
     try {
       const df = await deps.runner.ceph(facts.rbdHost, ['df', '--format', 'json'], { step: 'ceph df' })
       const row = readCephDf(jsonValue(df.stdout, 'ceph df')).df.pools.find((p) => p.name === params.pool)
       if (row) {
         poolFreeBytes = row.maxAvailBytes
-        const figures = {
-          pool: params.pool,
-          free: Math.floor(row.maxAvailBytes / 2 ** 20),
-          size: Math.floor(params.sizeBytes / 2 ** 20),
-        }
+        const figures = { pool: params.pool, free: row.maxAvailBytes, size: params.sizeBytes }
         add(
           'pool-space',
           row.maxAvailBytes < params.sizeBytes ? 'warn' : 'pass',
@@ -344,13 +360,13 @@ export async function createPlan(
       })
     }
   } catch (error) {
-    add('image', 'fail', 'imageUnreadable', { pool: params.pool, name, error: ApiError.from(error).message })
+    add('image', 'fail', 'imageUnreadable', { pool: params.pool, name }, ApiError.from(error).message)
   }
 
   const plan: CreatePlan = {
     name,
     checks,
-    canCreate: !checks.some((check) => check.status === 'fail'),
+    canCreate: !checks.some((check) => check.level === 'fail'),
     ...(facts.machine ? { machine: facts.machine } : {}),
     domainType: facts.domainType,
     ...(facts.mac ? { mac: facts.mac } : {}),

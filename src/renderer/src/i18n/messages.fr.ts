@@ -6,6 +6,7 @@ import { formatErrorsFr } from './format-errors.fr'
 import { guardsFr } from './guards.fr'
 import { migrationChecksFr } from './migration-checks.fr'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
+import { vmdefFr } from './vmdef.fr'
 
 /**
  * The core's messages in French: every area of shared/messages/catalog.ts. The type makes a missing
@@ -39,4 +40,5 @@ export const messagesFr: MessageCatalog = {
   firewall: firewallFr,
   failoverBadges: failoverBadgesFr,
   guards: guardsFr,
+  vmdef: vmdefFr,
 }

@@ -1,0 +1,83 @@
+import type { MessageCatalog } from '../../../shared/messages/message'
+
+/** VM creation and deletion in French: every key of shared/vmdef-texts.ts, same placeholders. */
+export const vmdefFr: MessageCatalog['vmdef'] = {
+  hostOnline: '{{host}} est en ligne.',
+  hostOffline:
+    '{{host}} est {{status}} : une nouvelle VM est définie sur tous les hôtes, chacun doit donc répondre. Connectez-le d’abord.',
+  hostUnreadable: 'Impossible de faire les vérifications sur {{host}}.',
+  poolUnknown: '{{pool}} n’est pas un des pools du fichier du cluster ({{pools, list}}).',
+  poolSpace:
+    '{{pool}} a {{free, size}} disponibles ; le disque fait {{size, size}} (les images RBD sont allouées à l’écriture).',
+  poolSpaceShort:
+    '{{pool}} n’a que {{free, size}} disponibles, moins que les {{size, size}} du disque : les écritures échoueront une fois le pool plein.',
+  poolSpaceUnknown: 'Impossible de lire l’espace libre de {{pool}}.',
+  nameFree: 'Aucun hôte ne définit de VM nommée {{name}}.',
+  nameUsed: '{{name}} est déjà définie sur {{host}} (UUID {{uuid}}) : choisissez un autre nom.',
+  imageFree: 'Aucune image {{pool}}/{{name}} n’existe encore (le disque de la VM prend son nom).',
+  imageExists:
+    'Une image {{pool}}/{{name}} existe déjà : choisissez un autre nom, ou supprimez d’abord cette image.',
+  imageUnreadable: 'Impossible de vérifier si {{pool}}/{{name}} existe.',
+  macFree: 'L’adresse MAC {{mac}} n’est utilisée par aucune définition, sur aucun hôte.',
+  macGenerated: 'Adresse MAC {{mac}} générée : aucune définition ne l’utilise, sur aucun hôte.',
+  macUsed:
+    'L’adresse MAC {{mac}} est déjà utilisée par {{vm}} sur {{host}} : chaque VM a besoin de la sienne.',
+  macUnconfirmed:
+    'La définition de {{vm}} sur {{host}} est illisible : impossible de garantir que l’adresse MAC est unique.',
+  bridgePresent: 'Le pont {{bridge}} existe sur tous les hôtes.',
+  bridgeMissing: 'Le pont {{bridge}} manque sur {{hosts, list}}.',
+  isoPresent: '{{iso}} est présente sur tous les hôtes.',
+  isoMissing: '{{iso}} manque sur {{hosts, list}} : placez-la d’abord sur chaque hôte.',
+  noIso: 'Pas de support d’installation : le lecteur de CD-ROM reste vide.',
+  secretSame: 'Le secret Ceph {{uuid}} est défini, avec sa valeur, sur tous les hôtes.',
+  secretNone:
+    'Aucun secret Ceph (usage ceph) n’est défini sur {{host}} : définissez-y le secret du cluster (virsh secret-define, secret-set-value).',
+  secretDiffers:
+    'Le secret Ceph diffère d’un hôte à l’autre : {{host}} a {{found}}, {{reference}} a {{uuid}}. Définissez le même UUID sur tous les hôtes.',
+  secretNoValue:
+    'Le secret Ceph {{uuid}} n’a pas de valeur utilisable sur {{host}} : donnez-la avec virsh secret-set-value.',
+  domainType: 'Les domaines {{type}} sont proposés par tous les hôtes.',
+  domainTypeMissing: '{{host}} ne propose pas de domaines {{type}}.',
+  kvmMissing: '{{host}} ne propose pas KVM : la VM tournerait sans accélération. Utilisez des hôtes KVM.',
+  machine: 'Type de machine {{machine}} : proposé par tous les hôtes (pc y vaut {{pcs}}).',
+  machineNone:
+    'Aucun type de machine i440fx versionné n’est proposé par tous les hôtes (pc y vaut {{pcs}}) : la VM ne pourrait pas migrer entre eux.',
+  memory: '{{host}} a {{available, mib}} disponibles ; {{name}} a besoin de {{need, mib}}.',
+  memoryShort:
+    'Pas assez de mémoire sur {{host}} : {{name}} a besoin de {{need, mib}} ; {{host}} a {{available, mib}} disponibles.',
+  memoryUnknown: 'Impossible de lire la mémoire libre de {{host}}.',
+  memoryNotStarted: '{{name}} n’est pas démarrée par cette tâche : la mémoire sera vérifiée au démarrage.',
+  refused: {
+    one: 'Rien n’a été créé pour {{name}} : {{count, number}} vérification a échoué.',
+    other: 'Rien n’a été créé pour {{name}} : {{count, number}} vérifications ont échoué.',
+  },
+  stepFailed: '« {{step}} » a échoué sur {{host}}',
+  failedUndone:
+    'La création de {{name}} a échoué ({{cause, message}}). Tout ce que cette tâche avait fait a été défait.',
+  failedRemains:
+    'La création de {{name}} a échoué ({{cause, message}}). L’annulation n’a pas pu retirer la définition sur {{hosts, list}} ni les images {{images, list}} : utilisez « Nettoyer » quand les hôtes répondent.',
+  readBackDiffers: '{{host}} relit une autre définition que celle envoyée ({{fields, list}}).',
+  imageCreateFailed: 'rbd n’a pas pu créer {{image}}.',
+  cleanupDone: 'Retiré ce que la création de {{name}} avait laissé : {{removed, list}}.',
+  cleanupNothing: 'Rien de ce que cette création avait laissé n’a été trouvé.',
+  cleanupRemains: 'Toujours là : définitions sur {{hosts, list}}, images {{images, list}}.',
+  cleanupUnknownJob:
+    'Aucune création de VM échouée {{job}} n’est connue de l’application (les tâches sont gardées jusqu’à sa fermeture) : retirez à la main ce qui reste.',
+  cancelled: 'Annulé par l’utilisateur.',
+  deleteRefused: {
+    one: '{{name}} n’a pas été supprimée : {{count, number}} raison.',
+    other: '{{name}} n’a pas été supprimée : {{count, number}} raisons.',
+  },
+  deleteConfirm: 'Le nom saisi ({{typed}}) n’est pas celui de la VM ({{name}}).',
+  deleteRunning: '{{name}} tourne sur {{hosts, list}} : arrêtez-la d’abord.',
+  deleteUnreachable:
+    '{{host}} définit peut-être {{name}} et ne répond pas : supprimez-la quand il sera revenu, ou isolez-le (fencing) d’abord s’il est perdu.',
+  deleteSnapshots: {
+    one: '{{image}} a {{count, number}} instantané : cochez « purger les instantanés » pour le supprimer aussi, ou gardez les images.',
+    other:
+      '{{image}} a {{count, number}} instantanés : cochez « purger les instantanés » pour les supprimer aussi, ou gardez les images.',
+  },
+  deleteWatchers: '{{image}} est ouverte par {{watchers, list}} : quelque chose l’utilise encore.',
+  deleteSharedImage: '{{image}} est aussi un disque de {{others, list}} : elle est gardée.',
+  deleted: '{{name}} a été retirée de {{hosts, list}} ; images supprimées : {{images, list}}.',
+}
