@@ -7,7 +7,7 @@
  * listed, then cleaned up: nothing left on any host or in Ceph. Everything made is removed in afterAll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { typedCall } from '../../src/main/core/core'
+import { typedCall } from '../support/in-process-core'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { VmCreator } from '../../src/main/core/vmdef/create'
 import type { Job } from '../../src/shared/jobs'
