@@ -3,7 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { imageArgv } from '../../src/main/core/ceph/image'
 import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
+import { domainArgv, hostArgv } from '../../src/main/core/libvirt/domain'
 import { buildDomainXml, type VmSpec } from '../../src/main/core/vmdef/builder'
 import { generateMac, GENERATED_MAC_PREFIX } from '../../src/main/core/vmdef/mac'
 import {
@@ -224,5 +226,49 @@ describe('machine type pinned to a version every host offers', () => {
     expect(machineVersion('pc-q35-7.1')).toBeUndefined()
     expect(commonMachine([lab, { host: 'x', pc: 'pc-0.11', offered: ancient }])).toBeUndefined()
     expect(commonMachine([{ host: 'x', pc: 'pc-0.11', offered: ancient }])).toBe('pc-0.11')
+  })
+})
+
+describe("creation's and deletion's commands, by object", () => {
+  const ref = { pool: 'libvirt-ssd', image: 'web1' }
+  it("tags an image with the app's own image-meta key only, the value one argument", () => {
+    expect(imageArgv.setMeta(ref, 'hyperdesk.create-job', 'j-12')).toEqual([
+      'image-meta',
+      'set',
+      'libvirt-ssd/web1',
+      'hyperdesk.create-job',
+      'j-12',
+    ])
+    expect(imageArgv.getMeta(ref, 'hyperdesk.create-job')).toEqual([
+      'image-meta',
+      'get',
+      'libvirt-ssd/web1',
+      'hyperdesk.create-job',
+    ])
+    expect(() => imageArgv.setMeta(ref, 'conf_rbd_cache', 'false')).toThrow(/image-meta key/)
+    expect(() => imageArgv.setMeta(ref, 'hyperdesk.create-job', '--pretty-format')).toThrow(
+      /image-meta value/,
+    )
+    expect(() => imageArgv.getMeta({ pool: 'libvirt-ssd', image: '../x' }, 'hyperdesk.create-job')).toThrow(
+      /Invalid RBD image/,
+    )
+  })
+  it('undefines with managed save and snapshot metadata, copies with the security data, by UUID only', () => {
+    const uuid = SPEC.uuid
+    expect(domainArgv.undefine(uuid)).toEqual(['undefine', '--managed-save', '--snapshots-metadata', uuid])
+    expect(domainArgv.xmlToCopy(uuid)).toEqual(['dumpxml', '--inactive', '--security-info', uuid])
+    expect(() => domainArgv.undefine('web1')).toThrow(/not a valid VM UUID/)
+  })
+  it('asks for the pc machine of kvm or qemu only', () => {
+    expect(hostArgv.pcMachine('qemu')).toEqual([
+      'domcapabilities',
+      '--virttype',
+      'qemu',
+      '--arch',
+      'x86_64',
+      '--machine',
+      'pc',
+    ])
+    expect(() => hostArgv.pcMachine('xen --all')).toThrow(/virt type/)
   })
 })

@@ -244,8 +244,6 @@ function wireVms(
   const streams = new ByteStreams()
   const vmdefDeps: DeleteDeps = {
     ...vmDeps,
-    // Until the cluster lease (issue 15) is on main: the jobs already call it before every step.
-    lease: { run: (_names, _operation, _seconds, task) => task({ check: async () => undefined }) },
     hostStates: () => hosts.list(),
     pools: () => config.requireConfig().pools,
     ceph: () => ({ clientId: config.requireConfig().ceph.clientId }),

@@ -65,6 +65,15 @@ export const imageArgv = {
     imageSpec(ref),
   ],
   remove: (ref: RbdImageRef) => ['rm', imageSpec(ref)],
+  /** The app's own key/value on an image (`rbd image-meta`): the key a META_KEY, the value one argument. */
+  setMeta: (ref: RbdImageRef, key: string, value: string) => [
+    'image-meta',
+    'set',
+    imageSpec(ref),
+    metaKey(key),
+    metaValue(value),
+  ],
+  getMeta: (ref: RbdImageRef, key: string) => ['image-meta', 'get', imageSpec(ref), metaKey(key)],
   info: (ref: RbdImageRef) => ['info', imageSpec(ref)],
   usage: (ref: RbdImageRef) => ['du', imageSpec(ref)],
   /** The clients that have the image open (watchers). */
@@ -99,6 +108,22 @@ export const poolArgv = {
   /** Images with their sizes, and their snapshots after each. */
   listLong: (name: string) => ['ls', '-l', pool(name)],
 } as const
+
+/** The app's image-meta keys: `hyperdesk.` then lower-case words. */
+const META_KEY = /^hyperdesk\.[a-z0-9-]+$/
+function metaKey(key: string): string {
+  if (!META_KEY.test(key))
+    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid image-meta key ${JSON.stringify(key)}` })
+  return key
+}
+function metaValue(value: string): string {
+  if (value === '' || argumentProblem(value) !== null)
+    throw new ApiError({
+      code: 'rbd.invalid-name',
+      message: `Invalid image-meta value ${JSON.stringify(value)}`,
+    })
+  return value
+}
 
 /** A lock id or locker as rbd printed it (`client.4170`, `hyperdesk …`): one argument, never an option. */
 function lockArgument(value: string): string {

@@ -60,6 +60,11 @@ export const domainArgv = {
   /** The definition: the inactive one (what a restart would use), or the live one. */
   xml: (uuid: string, which: 'inactive' | 'live') =>
     which === 'inactive' ? ['dumpxml', '--inactive', uuidOf(uuid)] : ['dumpxml', uuidOf(uuid)],
+  /**
+   * The persistent definition with its security data (VNC/SPICE passwords): what is copied to the
+   * other hosts, so a define there does not drop them (read-write connection only).
+   */
+  xmlToCopy: (uuid: string) => ['dumpxml', '--inactive', '--security-info', uuidOf(uuid)],
   /** The running job (migration…), or the last completed one. */
   jobInfo: (uuid: string, which: 'current' | 'completed' = 'current') =>
     which === 'completed' ? ['domjobinfo', '--completed', uuidOf(uuid)] : ['domjobinfo', uuidOf(uuid)],
@@ -110,6 +115,8 @@ export const domainArgv = {
       : ['metadata', uuidOf(uuid), '--uri', HYPERDESK_METADATA_NS, '--key', 'hd', '--set', xml, '--config'],
   /** Defines (or redefines) a domain from the XML given on stdin. */
   defineFromStdin: () => ['define', '/dev/stdin'],
+  /** Removes the persistent definition with its managed save and snapshot metadata (libvirt refuses otherwise). */
+  undefine: (uuid: string) => ['undefine', '--managed-save', '--snapshots-metadata', uuidOf(uuid)],
 } as const
 
 /** A host's libvirt objects and capabilities, asked about by the pre-checks and the guards. */
@@ -118,6 +125,14 @@ export const hostArgv = {
   /** The CPU models a virt type can run on this host. */
   cpuModels: (virtType: string) =>
     VIRT_TYPES.has(virtType) ? ['domcapabilities', '--virttype', virtType] : refuse('virt type', virtType),
+  /** The `pc` machine type of a virt type on x86_64: its versioned name on this host. */
+  pcMachine: (virtType: string) =>
+    VIRT_TYPES.has(virtType)
+      ? ['domcapabilities', '--virttype', virtType, '--arch', 'x86_64', '--machine', 'pc']
+      : refuse('virt type', virtType),
+  /** The host's capabilities: every machine type each emulator offers. */
+  capabilities: () => ['capabilities'],
+  secretList: () => ['secret-list'],
   secretValue: (uuid: string) => ['secret-get-value', checked(UuidSchema, uuid.toLowerCase())],
   network: (name: string) => (NETWORK.test(name) ? ['net-info', name] : refuse('libvirt network name', name)),
   poolXml: (pool: string) => ['pool-dumpxml', argument('storage pool name', pool)],

@@ -1,18 +1,18 @@
 import crypto from 'node:crypto'
 import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
-import { vmLeaseName, imageLeaseName } from './lease-names'
+import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
 import { englishText, type Message } from '../../../shared/messages/message'
-import { imageSpec } from '../ceph/rbd'
+import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
 import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
-import { CREATE_JOB_META, domainArgv, imageArgv } from './argv'
+import type { LeaseCheck, Leases } from '../lease/cluster-lease'
+import { domainArgv } from '../libvirt/domain'
 import { buildDomainXml, type VmSpec } from './builder'
-import type { LeaseCheck, Leases } from './lease-names'
 import { createPlan, vmdefMsg, type PlanFacts } from './plan'
 import { pickRbdHost } from '../storage/rbd-host'
 
@@ -45,6 +45,9 @@ export interface VmdefDeps {
   /** virsh define / undefine timeout on a host (default 30 s). */
   defineTimeoutSeconds?: number
 }
+
+/** The image-meta key that tags an image with the creation job that made it. */
+export const CREATE_JOB_META = 'hyperdesk.create-job'
 
 /** The creation holds the new VM's and its image's leases; its steps are short. */
 const CREATE_LEASE_SECONDS = 300
@@ -217,11 +220,15 @@ export class VmCreator {
     if (job.signal.aborted) throw cancelled()
     await lease.check(`rbd create ${spec}`)
     job.step(`Creating the image ${spec} (${Math.round(params.sizeBytes / 2 ** 20)} MiB)`, 0.2)
-    const result = await this.deps.runner.rbd(host, imageArgv.create(spec, params.sizeBytes), {
-      step: `rbd create ${spec}`,
-      allowFailure: true,
-      signal: job.signal,
-    })
+    const result = await this.deps.runner.rbd(
+      host,
+      imageArgv.create({ pool: params.pool, image: params.name }, params.sizeBytes),
+      {
+        step: `rbd create ${spec}`,
+        allowFailure: true,
+        signal: job.signal,
+      },
+    )
     if (result.exitCode === 17 || /File exists/.test(result.stderr))
       throw ApiError.of(
         'vm.create.image-exists',
@@ -239,7 +246,9 @@ export class VmCreator {
       )
     made.image = { host, spec, pool: params.pool, image: params.name, tagged: false }
     job.step(`Tagging ${spec} with this job`, 0.3)
-    await this.deps.runner.rbd(host, imageArgv.tag(spec, job.id), { step: `rbd image-meta set ${spec}` })
+    await this.deps.runner.rbd(host, imageArgv.setMeta(made.image, CREATE_JOB_META, job.id), {
+      step: `rbd image-meta set ${spec}`,
+    })
     made.image.tagged = true
   }
 
@@ -258,7 +267,7 @@ export class VmCreator {
       await lease.check(`virsh define ${name} on ${host}`)
       job.step(`Defining ${name} on ${host}`, 0.4 + (0.4 * index) / hosts.length)
       made.defineSent.push(host)
-      await this.deps.runner.virsh(host, domainArgv.define(), {
+      await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
         stdin: xml,
         timeoutSeconds,
         step: `virsh define ${name} on ${host}`,
@@ -269,7 +278,7 @@ export class VmCreator {
     job.step('Reading the definitions back', 0.85)
     const canonical = new Map<string, string>()
     for (const host of hosts) {
-      const result = await this.deps.runner.virsh(host, domainArgv.dumpInactive(uuid), {
+      const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
         timeoutSeconds,
         step: `virsh dumpxml ${name} on ${host}`,
       })
@@ -398,13 +407,13 @@ export class VmCreator {
 
   /** Removes the image only if its tag names this job; what remains, if anything. */
   async removeTaggedImage(
-    image: { host: string; spec: string; pool: string; image: string },
+    image: RbdImageRef & { host: string; spec: string },
     jobId: string,
     job: Pick<JobContext, 'log'>,
   ): Promise<Remain | undefined> {
     const remain = (error: string): Remain => ({ kind: 'image', pool: image.pool, image: image.image, error })
     try {
-      const tag = await this.deps.runner.rbd(image.host, imageArgv.readTag(image.spec), {
+      const tag = await this.deps.runner.rbd(image.host, imageArgv.getMeta(image, CREATE_JOB_META), {
         allowFailure: true,
         step: `rbd image-meta get ${image.spec}`,
       })
@@ -416,7 +425,7 @@ export class VmCreator {
         job.log(`${image.spec}: not removed, it does not carry this job's tag (${CREATE_JOB_META})`)
         return remain(`its ${CREATE_JOB_META} is not this job's`)
       }
-      await this.deps.runner.rbd(image.host, imageArgv.remove(image.spec), {
+      await this.deps.runner.rbd(image.host, imageArgv.remove(image), {
         step: `rbd rm ${image.spec}`,
         timeoutSeconds: 120,
       })

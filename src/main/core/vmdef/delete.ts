@@ -1,14 +1,15 @@
 import { ApiError } from '../../../shared/errors'
 import type { DeleteVmResult } from '../../../shared/vmdef'
 import { englishText, type Message } from '../../../shared/messages/message'
-import { imageSpec, Rbd, RbdReader, type RbdImageRef } from '../ceph/rbd'
+import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
+import { Rbd, RbdReader } from '../ceph/rbd'
 import type { JobContext } from '../jobs/job-manager'
 import { imageKey, usersByImage } from '../storage/image-users'
 import { pickRbdHost } from '../storage/rbd-host'
-import { domainArgv, imageArgv } from './argv'
+import { domainArgv } from '../libvirt/domain'
 import { withReasons, type VmdefDeps } from './create'
 import { vmdefMsg } from './plan'
-import { imageLeaseName, vmLeaseName } from './lease-names'
+import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 
 /**
  * Deleting a VM (the runbook's `virsh undefine` on each host, then `rbd rm`): refused while it runs
@@ -130,14 +131,14 @@ export async function deleteVm(
           if (image.snapshots > 0) {
             await lease.check(`rbd snap purge ${spec}`)
             job.step(`Purging the snapshots of ${spec}`, 0.7)
-            await deps.runner.rbd(rbdHost!, ['snap', 'purge', '--no-progress', spec], {
+            await deps.runner.rbd(rbdHost!, snapshotArgv.purge(image), {
               step: `rbd snap purge ${spec}`,
               timeoutSeconds: 600,
             })
           }
           await lease.check(`rbd rm ${spec}`)
           job.step(`Deleting ${spec}`, 0.8)
-          await deps.runner.rbd(rbdHost!, imageArgv.remove(spec), {
+          await deps.runner.rbd(rbdHost!, imageArgv.remove(image), {
             step: `rbd rm ${spec}`,
             timeoutSeconds: 600,
           })

@@ -4,16 +4,15 @@ import type { Check } from '../../../shared/messages/check'
 import type { MessageCode, ParamValue } from '../../../shared/messages/message'
 import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
 import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
-import { imageSpec } from '../ceph/rbd'
+import { imageArgv } from '../ceph/image'
 import { readCephDf } from '../ceph/formats/ceph-df'
 import { jsonValue } from '../ceph/formats/json'
 import type { InventoryService } from '../inventory/inventory-service'
 import { parseNodememstats } from '../inventory/virsh-parse'
-import type { Sections } from '../inventory/host-batch'
-import { pathsPresent, sectionError, sectionText } from '../migration/virsh-sections'
+import { hostArgv } from '../libvirt/domain'
+import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 import { pickRbdHost } from '../storage/rbd-host'
-import { hostFactsArgv, imageArgv } from './argv'
 import { generateMac } from './mac'
 import { commonMachine, parseCapabilityMachines, parseDomcapsMachine, type HostMachines } from './machine'
 
@@ -123,10 +122,10 @@ async function readHost(
     const sections = await deps.runner.virshQuery(
       host,
       [
-        { id: 'domcaps', command: hostFactsArgv.domcapabilities(domainType) },
-        { id: 'caps', command: hostFactsArgv.capabilities() },
-        { id: 'secrets', command: hostFactsArgv.secretList() },
-        { id: 'memory', command: hostFactsArgv.memory() },
+        { id: 'domcaps', command: hostArgv.pcMachine(domainType) },
+        { id: 'caps', command: hostArgv.capabilities() },
+        { id: 'secrets', command: hostArgv.secretList() },
+        { id: 'memory', command: hostArgv.memory() },
       ],
       { step },
     )
@@ -135,14 +134,16 @@ async function readHost(
       secrets.length > 0
         ? await deps.runner.virshQuery(
             host,
-            secrets.map((uuid) => ({ id: `value:${uuid}`, command: hostFactsArgv.secretValue(uuid) })),
+            secrets.map((uuid) => ({ id: `value:${uuid}`, command: hostArgv.secretValue(uuid) })),
             { step },
           )
         : new Map()
     for (const [id, value] of values) sections.set(id, value)
     const paths = [`/sys/class/net/${params.bridge}/bridge`, ...(params.iso ? [params.iso] : []), ...isos]
     const [present, bridges] = await Promise.all([
-      pathsPresent(deps.runner, host, paths, { step }),
+      deps.runner
+        .run(host, pathsArgv(paths), { timeoutSeconds: 15, step })
+        .then((result) => presentPaths(result.stdout, paths)),
       listBridges(deps.runner, host),
     ])
     return { host, sections, present, bridges }
@@ -324,8 +325,9 @@ export async function createPlan(
   let poolFreeBytes: number | undefined
   try {
     facts.rbdHost = pickRbdHost(states, hosts)
-    const spec = imageSpec({ pool: params.pool, image: name })
-    const info = await deps.runner.rbd(facts.rbdHost, imageArgv.info(spec), {
+    const ref = { pool: params.pool, image: name }
+    const spec = `${params.pool}/${name}`
+    const info = await deps.runner.rbd(facts.rbdHost, imageArgv.info(ref), {
       step: `rbd info ${spec}`,
       allowFailure: true,
     })
