@@ -155,7 +155,7 @@ describe('rendering in the window’s language', () => {
       'Fichier\u00a0: a\u202f; b\u202f! c\u202f? «\u00a0d\u00a0»',
     )
     const i18n = await instance('fr')
-    expect(i18n.t('config.path')).toBe('Fichier')
+    expect(i18n.t('config.path')).toBe('Fichier\u00a0:')
     expect(i18n.t('checkUi.fix')).toBe('Correction\u00a0:')
   })
 

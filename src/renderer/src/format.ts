@@ -1,6 +1,7 @@
 import i18next from 'i18next'
 import { formatBytes } from '../../shared/storage'
-import { UNIT_LABELS_FR } from './i18n/messages'
+import { formatTime } from '../../shared/messages'
+import { intlLocale, UNIT_LABELS_FR } from './i18n/messages'
 
 /** French writes binary units with "o" (octet) and a decimal comma: 1,5 Gio. */
 const FRENCH_UNITS: Record<string, string> = UNIT_LABELS_FR
@@ -51,4 +52,9 @@ export function guardParams(params: Record<string, unknown>): Record<string, unk
         : [name, value],
     ),
   )
+}
+
+/** A clock time in the UI's language, not the browser's: "15:38:05" (ms since epoch). */
+export function formatClock(ms: number, seconds = true): string {
+  return formatTime(intlLocale(i18next.language), ms, seconds)
 }

@@ -6,6 +6,7 @@ import { App, NoTokenPage } from './App'
 import { initI18n, initialLanguage } from './i18n'
 import { useAppStore } from './store'
 import { wireCoreEvents } from './store/core-events'
+import { exposeScreens } from './screens'
 import { applyTheme, initialTheme } from './theme'
 import './styles.css'
 
@@ -16,6 +17,7 @@ useAppStore.setState({ language: initialLanguage(), theme })
 
 const api = connectApi()
 if (api) wireCoreEvents(api)
+exposeScreens()
 const root = createRoot(document.getElementById('root') as HTMLElement)
 root.render(
   <StrictMode>

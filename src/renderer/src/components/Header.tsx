@@ -20,7 +20,13 @@ export function Header() {
           ▦
         </span>
         <strong>{t('app.title')}</strong>
-        <span className="muted">{clusterName ?? t('app.tagline')}</span>
+        {clusterName ? (
+          <span className="muted" translate="no">
+            {clusterName}
+          </span>
+        ) : (
+          <span className="muted">{t('app.tagline')}</span>
+        )}
       </div>
       <div className="header-controls">
         <span
@@ -45,7 +51,8 @@ export function Header() {
             }}
           >
             {LANGUAGES.map((code) => (
-              <option key={code} value={code}>
+              // Each language by its own name, the same in every UI language.
+              <option key={code} value={code} translate="no">
                 {code === 'fr' ? 'Français' : 'English'}
               </option>
             ))}

@@ -24,6 +24,7 @@ export const consoleEn = {
     layoutHint: 'Typed text is sent as the keys of this layout. Change it in the VM view (settings).',
     network: 'Network lines',
     reconnect: 'Reconnect',
+    ctrlAltDel: 'Ctrl+Alt+Del',
     typeLabel: 'Text to type into the guest',
     typePlaceholder: 'Type a command to send, keys mapped to the guest’s layout (Enter sends)',
     typeSend: 'Type it',

@@ -25,6 +25,7 @@ export const consoleFr = {
       'Le texte tapé est envoyé avec les touches de cette disposition. Modifiable dans la vue de la VM (réglages).',
     network: 'Lignes réseau',
     reconnect: 'Reconnecter',
+    ctrlAltDel: 'Ctrl+Alt+Suppr',
     typeLabel: 'Texte à taper dans l’invité',
     typePlaceholder: 'Commande à envoyer, touches adaptées au clavier de l’invité (Entrée pour envoyer)',
     typeSend: 'Taper',

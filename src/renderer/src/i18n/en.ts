@@ -21,7 +21,7 @@ export const en = {
   },
   config: {
     title: 'Cluster file',
-    path: 'File',
+    path: 'File:',
     reload: 'Reload file',
     reloaded: 'Cluster file reloaded.',
     status: {
@@ -43,8 +43,8 @@ export const en = {
     fromSshConfig: 'from ~/.ssh/config',
     ignored: 'Ignored ssh_config directives: {{list}}',
     agent: 'ssh-agent',
-    ceph: 'Ceph client',
-    pools: 'Pools',
+    ceph: 'Ceph client:',
+    pools: 'Pools:',
   },
   hosts: {
     status: {
@@ -79,6 +79,7 @@ export const en = {
       'ceph-keyring': 'Ceph keyring',
       ceph: 'Ceph cluster',
       rbd: 'RBD images and watchers',
+      'ceph-lock-break': 'Breaking a dead VM’s lock',
       'tcp-forwarding': 'TCP forwarding (consoles)',
       'libvirt-log': 'libvirt log',
       audit: 'Audit trail (syslog)',

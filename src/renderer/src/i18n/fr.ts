@@ -23,7 +23,7 @@ export const fr: Messages = {
   },
   config: {
     title: 'Fichier du cluster',
-    path: 'Fichier',
+    path: 'Fichier :',
     reload: 'Relire le fichier',
     reloaded: 'Fichier du cluster relu.',
     status: {
@@ -45,8 +45,8 @@ export const fr: Messages = {
     fromSshConfig: 'depuis ~/.ssh/config',
     ignored: 'Directives ssh_config ignorées : {{list}}',
     agent: 'ssh-agent',
-    ceph: 'Client Ceph',
-    pools: 'Pools',
+    ceph: 'Client Ceph :',
+    pools: 'Pools :',
   },
   hosts: {
     status: {
@@ -86,6 +86,7 @@ export const fr: Messages = {
       'ceph-keyring': 'Trousseau Ceph',
       ceph: 'Cluster Ceph',
       rbd: 'Images RBD et watchers',
+      'ceph-lock-break': 'Levée du verrou d’une VM morte',
       'tcp-forwarding': 'Redirection TCP (consoles)',
       'libvirt-log': 'Journal de libvirt',
       audit: 'Traçabilité (syslog)',

@@ -7,7 +7,7 @@ export const storageEn = {
     via: 'rbd run on {{host}} · read at {{time}}',
     unknownHosts:
       'Not reachable: {{hosts}}. An image shown as orphan may still be used by a definition there.',
-    poolError: 'Pool {{pool}} could not be read',
+    poolError: 'Pool {{pool}} could not be read:',
     images_one: '{{count}} image',
     images_other: '{{count}} images',
     noImages: 'No image in this pool.',

@@ -7,7 +7,7 @@ export const storageFr = {
     via: 'rbd exécuté sur {{host}} · lu à {{time}}',
     unknownHosts:
       'Injoignable : {{hosts}}. Une image affichée comme orpheline peut encore être utilisée par une définition là-bas.',
-    poolError: 'Le pool {{pool}} n’a pas pu être lu',
+    poolError: 'Le pool {{pool}} n’a pas pu être lu :',
     images_one: '{{count}} image',
     images_other: '{{count}} images',
     noImages: 'Aucune image dans ce pool.',

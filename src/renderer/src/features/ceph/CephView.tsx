@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next'
 import type { CephStatus, HealthStatus, Osd } from '../../../../shared/ceph'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
-import { formatKiB } from '../../format'
+import { formatClock, formatKiB } from '../../format'
+import { formatNumber, formatPercent } from '../../../../shared/messages'
+import { intlLocale } from '../../i18n/messages'
+import { Data } from '../../components/Data'
 import { ErrorBox } from '../../components/ErrorBox'
 import './ceph.css'
 
@@ -18,7 +21,7 @@ const bytes = (value: number) => formatKiB(value / 1024)
  * usage and PG states. Read with the configured client on an online host, every 15 s.
  */
 export function CephView() {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const api = useApi()
   const [status, setStatus] = useState<CephStatus | null>(null)
   const [error, setError] = useState<ApiErrorData | null>(null)
@@ -53,7 +56,7 @@ export function CephView() {
             <span className="muted small" data-testid="ceph-read-on">
               {t('ceph.readOn', {
                 host: status.host,
-                time: new Date(status.fetchedAt).toLocaleTimeString(i18n.language),
+                time: formatClock(status.fetchedAt),
                 client: status.readAs,
               })}
             </span>
@@ -99,14 +102,21 @@ function Health({ status }: { status: CephStatus }) {
           {status.checks.map((check) => (
             <li key={check.code} className={`ceph-check ceph-${check.severity}`} data-check={check.code}>
               <div>
-                <HealthBadge health={check.severity} /> <strong>{check.summary}</strong>{' '}
-                <code className="muted small">{check.code}</code>
+                <HealthBadge health={check.severity} /> {/* What Ceph said, in its words. */}
+                <strong translate="no" lang="en">
+                  {check.summary}
+                </strong>{' '}
+                <code translate="no" className="muted small">
+                  {check.code}
+                </code>
               </div>
               <div>{t(`ceph.checks.${check.code}`, { defaultValue: check.explanation })}</div>
               {check.detail.length > 0 && (
                 <details>
                   <summary className="small">{t('ceph.details', { count: check.detail.length })}</summary>
-                  <pre className="ceph-detail">{check.detail.join('\n')}</pre>
+                  <pre className="ceph-detail" translate="no" lang="en">
+                    {check.detail.join('\n')}
+                  </pre>
                 </details>
               )}
             </li>
@@ -146,7 +156,7 @@ function Flags({ status, onChanged }: { status: CephStatus; onChanged: () => Pro
           <span className="muted">{t('ceph.noFlags')}</span>
         )}
         {status.flags.map((flag) => (
-          <span key={flag} className="ceph-flag" data-flag={flag}>
+          <span key={flag} className="ceph-flag" data-flag={flag} translate="no">
             {flag}
           </span>
         ))}
@@ -175,7 +185,9 @@ function Flags({ status, onChanged }: { status: CephStatus; onChanged: () => Pro
 }
 
 function OsdTree({ osds }: { osds: Osd[] }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const weight = (value: number) =>
+    formatNumber(intlLocale(i18n.language), value, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
   const up = osds.filter((osd) => osd.up).length
   const inside = osds.filter((osd) => osd.in).length
   // Sorted by root then CRUSH host, so each host's OSDs sit together under their root.
@@ -205,10 +217,12 @@ function OsdTree({ osds }: { osds: Osd[] }) {
             const previous = rows[index - 1]
             return (
               <tr key={osd.id} data-osd={osd.id} data-up={osd.up} className={osd.up ? '' : 'ceph-row-down'}>
-                <td>{previous?.root === osd.root ? '' : (osd.root ?? '–')}</td>
-                <td>{previous?.host === osd.host && previous?.root === osd.root ? '' : (osd.host ?? '–')}</td>
-                <td>{osd.name}</td>
-                <td>{osd.deviceClass ?? '–'}</td>
+                <td translate="no">{previous?.root === osd.root ? '' : (osd.root ?? '–')}</td>
+                <td translate="no">
+                  {previous?.host === osd.host && previous?.root === osd.root ? '' : (osd.host ?? '–')}
+                </td>
+                <td translate="no">{osd.name}</td>
+                <td translate="no">{osd.deviceClass ?? '–'}</td>
                 <td>
                   <span className={osd.up ? 'ceph-good' : 'ceph-bad'}>
                     {osd.up ? t('ceph.up') : t('ceph.down')}
@@ -216,8 +230,8 @@ function OsdTree({ osds }: { osds: Osd[] }) {
                   {' · '}
                   <span className={osd.in ? '' : 'ceph-warn'}>{osd.in ? t('ceph.in') : t('ceph.out')}</span>
                 </td>
-                <td>
-                  {osd.crushWeight.toFixed(2)} <span className="muted small">×{osd.reweight.toFixed(2)}</span>
+                <td translate="no">
+                  {weight(osd.crushWeight)} <span className="muted small">×{weight(osd.reweight)}</span>
                 </td>
               </tr>
             )
@@ -250,8 +264,8 @@ function Monitors({ status }: { status: CephStatus }) {
         <tbody>
           {status.monitors.map((mon) => (
             <tr key={mon.name}>
-              <td>{mon.name}</td>
-              <td>{mon.address}</td>
+              <td translate="no">{mon.name}</td>
+              <td translate="no">{mon.address}</td>
               <td className={mon.inQuorum ? 'ceph-good' : 'ceph-bad'}>
                 {mon.inQuorum ? t('ceph.inQuorum') : t('ceph.outOfQuorum')}
                 {mon.leader && <span className="muted small"> ({t('ceph.leader')})</span>}
@@ -265,7 +279,8 @@ function Monitors({ status }: { status: CephStatus }) {
 }
 
 function Pools({ status }: { status: CephStatus }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const locale = intlLocale(i18n.language)
   return (
     <>
       <h2>
@@ -287,13 +302,14 @@ function Pools({ status }: { status: CephStatus }) {
         <tbody>
           {status.pools.map((pool) => (
             <tr key={pool.id}>
-              <td>{pool.name}</td>
-              <td>{bytes(pool.storedBytes)}</td>
-              <td>{pool.objects}</td>
+              <td translate="no">{pool.name}</td>
+              <td translate="no">{bytes(pool.storedBytes)}</td>
+              <td translate="no">{formatNumber(locale, pool.objects)}</td>
               <td>
-                <meter min={0} max={1} value={pool.percentUsed} /> {(pool.percentUsed * 100).toFixed(1)} %
+                <meter min={0} max={1} value={pool.percentUsed} />{' '}
+                <Data>{formatPercent(locale, pool.percentUsed)}</Data>
               </td>
-              <td>{bytes(pool.maxAvailBytes)}</td>
+              <td translate="no">{bytes(pool.maxAvailBytes)}</td>
             </tr>
           ))}
         </tbody>
@@ -305,7 +321,9 @@ function Pools({ status }: { status: CephStatus }) {
       <ul className="ceph-pgs" data-testid="ceph-pgs">
         {status.pgs.byState.map((entry) => (
           <li key={entry.state} className={entry.state === 'active+clean' ? 'ceph-good' : 'ceph-warn'}>
-            {entry.count} {entry.state}
+            <Data>
+              {formatNumber(locale, entry.count)} {entry.state}
+            </Data>
           </li>
         ))}
       </ul>

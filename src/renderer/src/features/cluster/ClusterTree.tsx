@@ -4,8 +4,11 @@ import { useTranslation } from 'react-i18next'
 import { useWhen } from '../vm/FenceSheet'
 import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
+import { Data } from '../../components/Data'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
+import { formatPercent } from '../../../../shared/messages'
+import { intlLocale } from '../../i18n/messages'
 import './cluster-tree.css'
 
 const ROW_HEIGHT = 30
@@ -21,9 +24,9 @@ export interface ClusterTreeProps {
   onSelect(row: TreeRow): void
 }
 
-function percent(used: number | undefined, total: number | undefined): string {
+function percent(locale: string, used: number | undefined, total: number | undefined): string {
   if (used === undefined || !total) return '–'
-  return `${Math.round((100 * used) / total)}%`
+  return formatPercent(locale, used / total)
 }
 
 /**
@@ -190,7 +193,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
 }
 
 function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefined }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const when = useWhen()
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
@@ -201,12 +204,19 @@ function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefi
     return (
       <>
         <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
-        <span className="row-name">{row.host}</span>
+        <span className="row-name" translate="no">
+          {row.host}
+        </span>
         <HostStatus status={status?.status} problems={status?.problems ?? []} />
         <span className="row-meta">
           {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
-          {percent(used, facts?.memoryTotalKiB)}
-          {row.warnings > 0 && <span className="badge-inline danger"> ⚠ {row.warnings}</span>}
+          <Data>{percent(intlLocale(i18n.language), used, facts?.memoryTotalKiB)}</Data>
+          {row.warnings > 0 && (
+            <span className="badge-inline danger">
+              {' '}
+              ⚠ <Data>{row.warnings}</Data>
+            </span>
+          )}
         </span>
       </>
     )
@@ -226,7 +236,9 @@ function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefi
         className={`vm-state state-${row.state}`}
         title={t(`vmState.${row.state}`, { defaultValue: row.state })}
       />
-      <span className="row-name">{row.vm.name}</span>
+      <span className="row-name" translate="no">
+        {row.vm.name}
+      </span>
       {row.stale && row.host !== null && (
         <span
           className="muted small tree-last-seen"

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { notifyError, notifyInfo } from '../../components/notify'
+import { Data } from '../../components/Data'
 import { sshSentence } from '../hosts/ssh-sentence'
 
 /** What the cluster file says, where it is, and what to fix in it. */
@@ -32,7 +33,7 @@ export function ConfigPanel() {
         <span className={`badge badge-${state.status}`} data-testid="config-status">
           {t(`config.status.${state.status}`)}
         </span>{' '}
-        <span className="muted">{t('config.path')}:</span> <code>{state.path}</code>
+        <span className="muted">{t('config.path')}</span> <code translate="no">{state.path}</code>
       </p>
       {state.status === 'missing' && <p>{t('config.missingHelp')}</p>}
       {state.problems.length > 0 && (
@@ -49,7 +50,7 @@ export function ConfigPanel() {
               {state.problems.map((problem) => (
                 <tr key={`${problem.field}:${problem.message}`}>
                   <td>
-                    <code>{problem.field}</code>
+                    <code translate="no">{problem.field}</code>
                   </td>
                   <td>{problem.message}</td>
                 </tr>
@@ -75,10 +76,10 @@ export function ConfigPanel() {
               {state.hosts.map((host) => (
                 <tr key={host.name}>
                   <td>
-                    <strong>{host.name}</strong>
+                    <strong translate="no">{host.name}</strong>
                   </td>
                   <td>
-                    <code>
+                    <code translate="no">
                       {host.user}@{host.hostname}:{host.port}
                     </code>
                     {host.fromSshConfig && (
@@ -96,13 +97,17 @@ export function ConfigPanel() {
                     )}
                   </td>
                   <td className="small">
-                    {host.identityFiles.length > 0 ? host.identityFiles.join(', ') : t('config.agent')}
+                    {host.identityFiles.length > 0 ? (
+                      <Data>{host.identityFiles.join(', ')}</Data>
+                    ) : (
+                      t('config.agent')
+                    )}
                   </td>
                   <td>
-                    <code>{host.migrationAddress}</code>
+                    <code translate="no">{host.migrationAddress}</code>
                   </td>
                   <td>
-                    <code>{host.gateway ?? '—'}</code>
+                    <code translate="no">{host.gateway ?? '—'}</code>
                   </td>
                 </tr>
               ))}
@@ -110,9 +115,12 @@ export function ConfigPanel() {
           </table>
           {state.config && (
             <p className="muted">
-              {t('config.ceph')}: <code>client.{state.config.ceph.clientId}</code> · {t('config.pools')}:{' '}
+              {t('config.ceph')} <code translate="no">client.{state.config.ceph.clientId}</code> ·{' '}
+              {t('config.pools')}{' '}
               {state.config.pools.map((pool) => (
-                <code key={pool}>{pool} </code>
+                <code translate="no" key={pool}>
+                  {pool}{' '}
+                </code>
               ))}
             </p>
           )}

@@ -37,13 +37,13 @@ export function NetworkHelper({ uuid, type }: { uuid: string; type?: (text: stri
         })}
       </p>
       <p className="small">{t('console.interfacesBlock')}</p>
-      <pre className="code" data-testid="network-lines">
+      <pre className="code" data-testid="network-lines" translate="no">
         {plan.interfacesLines.join('\n')}
       </pre>
       {plan.commands.length > 0 && (
         <>
           <p className="small">{t('console.fixSequence')}</p>
-          <pre className="code" data-testid="network-commands">
+          <pre className="code" data-testid="network-commands" translate="no">
             {plan.commands.join('\n')}
           </pre>
           {type && (

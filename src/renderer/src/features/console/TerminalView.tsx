@@ -119,6 +119,8 @@ export function TerminalView({ target, visible }: { target: Target; visible: boo
       <div
         ref={container}
         className="terminal-screen"
+        // What the host or the guest prints: data.
+        translate="no"
         onFocus={() => api.setConsoleFocus(true)}
         onBlur={() => api.setConsoleFocus(false)}
       />

@@ -48,7 +48,9 @@ export function VmSettingsForm({ uuid, settings }: { uuid: string; settings: Rec
         <input
           value={failoverIp}
           onChange={(event) => setFailoverIp(event.target.value.trim())}
+          // An example address: data, the same in every language.
           placeholder="87.98.165.65"
+          translate="no"
           aria-invalid={!ipValid}
           data-testid="vm-settings-failover"
         />

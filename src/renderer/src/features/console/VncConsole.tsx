@@ -151,7 +151,7 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
           {t('console.scale')}
         </label>
         <button onClick={() => rfb.current?.sendCtrlAltDel()} disabled={status.kind !== 'connected'}>
-          Ctrl+Alt+Suppr
+          {t('console.ctrlAltDel')}
         </button>
         <select
           aria-label={t('console.combos')}
@@ -164,7 +164,8 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
         >
           <option value="">{t('console.combos')}</option>
           {COMBOS.map((combo) => (
-            <option key={combo.label} value={combo.label}>
+            // Key names, as the keyboard prints them: data.
+            <option key={combo.label} value={combo.label} translate="no">
               {combo.label}
             </option>
           ))}
@@ -174,7 +175,11 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
             {t('console.layout', { layout: layout.toUpperCase() })}
           </span>
         )}
-        <button onClick={() => setShowNetwork((shown) => !shown)} aria-expanded={showNetwork}>
+        <button
+          onClick={() => setShowNetwork((shown) => !shown)}
+          aria-expanded={showNetwork}
+          data-testid="console-network"
+        >
           {t('console.network')}
         </button>
         <button

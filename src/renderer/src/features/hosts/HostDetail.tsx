@@ -11,6 +11,8 @@ import { HostStatus } from './HostStatus'
 import { HostRetry } from './HostRetry'
 import { hostHealth } from '../../../../shared/host-health'
 import { MaintenanceButton } from '../maintenance/MaintenanceButton'
+import { Data } from '../../components/Data'
+import { formatClock } from '../../format'
 
 const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
 
@@ -45,7 +47,10 @@ export function HostDetail({ host }: { host: string }) {
     <section className="panel" data-testid="host-detail">
       <div className="panel-title">
         <h1>
-          {state.name} <span className="muted small">{state.target}</span>
+          <Data>{state.name}</Data>{' '}
+          <span className="muted small" translate="no">
+            {state.target}
+          </span>
         </h1>
         <HostStatus {...hostHealth(state)} />
       </div>
@@ -130,9 +135,11 @@ export function HostDetail({ host }: { host: string }) {
       ) : (
         <>
           <p className="muted small" data-testid="doctor-versions">
-            libvirt {report.versions.libvirt ?? '?'} · QEMU {report.versions.qemu ?? '?'} · Ceph{' '}
-            {report.versions.ceph ?? '?'} · OpenSSH {report.versions.openssh ?? '?'} —{' '}
-            {t('hosts.checkedAt', { time: new Date(report.checkedAt).toLocaleTimeString() })}
+            <Data>
+              libvirt {report.versions.libvirt ?? '?'} · QEMU {report.versions.qemu ?? '?'} · Ceph{' '}
+              {report.versions.ceph ?? '?'} · OpenSSH {report.versions.openssh ?? '?'}
+            </Data>{' '}
+            — {t('hosts.checkedAt', { time: formatClock(Date.parse(report.checkedAt)) })}
           </p>
           <table className="table" data-testid="doctor-checks">
             <thead>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { HostErrorEntry } from '../../../../shared/host-activity'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
+import { formatClock } from '../../format'
 import { useAppStore } from '../../store'
 
 // A constant fallback: a new [] on every call would make zustand re-render forever.
@@ -48,7 +49,9 @@ export function HostErrors({ host }: { host: string }) {
           <tbody>
             {entries.map((entry) => (
               <tr key={`${entry.at} ${entry.command}`} data-testid="host-error-entry" data-code={entry.code}>
-                <td className="nowrap">{new Date(entry.at).toLocaleTimeString()}</td>
+                <td className="nowrap" translate="no">
+                  {formatClock(entry.at)}
+                </td>
                 <td>
                   {entry.step ?? '—'}
                   <div className="muted small">
@@ -58,8 +61,14 @@ export function HostErrors({ host }: { host: string }) {
                   </div>
                 </td>
                 <td>
-                  <code className="command">{entry.command}</code>
-                  {entry.stderr && <pre className="stderr">{entry.stderr}</pre>}
+                  <code translate="no" className="command">
+                    {entry.command}
+                  </code>
+                  {entry.stderr && (
+                    <pre className="stderr" translate="no" lang="en">
+                      {entry.stderr}
+                    </pre>
+                  )}
                   {entry.hint && <div className="muted small">{entry.hint}</div>}
                 </td>
               </tr>

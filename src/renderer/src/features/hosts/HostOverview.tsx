@@ -1,12 +1,14 @@
 import { useTranslation } from 'react-i18next'
 import type { HostState } from '../../../../shared/hosts'
 import { useAppStore } from '../../store'
+import { intlLocale } from '../../i18n/messages'
 
 const MiB = 1024
 
 /** What the host is (CPU, memory, versions, SSH key) and which VMs it runs or holds shut off. */
 export function HostOverview({ state }: { state: HostState }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const mib = (kib: number | undefined) => mibIn(intlLocale(i18n.language), kib)
   const inventory = useAppStore((store) => store.inventories[state.name])
   const select = useAppStore((store) => store.select)
   const facts = inventory?.facts
@@ -47,7 +49,7 @@ export function HostOverview({ state }: { state: HostState }) {
             <span className="muted small"> · {t('hostView.memoryVms', { mib: mib(reservedKiB) })}</span>
           </dd>
           <dt>{t('hostView.software')}</dt>
-          <dd data-testid="host-software">
+          <dd data-testid="host-software" translate="no">
             {facts.hostname && <>{facts.hostname} · </>}
             libvirt {facts.libvirtVersion ?? '?'} · {facts.hypervisorVersion ?? '?'}
           </dd>
@@ -55,7 +57,7 @@ export function HostOverview({ state }: { state: HostState }) {
           <dd data-testid="host-fingerprint">
             {state.hostKey ? (
               <>
-                <code>
+                <code translate="no">
                   {state.hostKey.type} {state.hostKey.fingerprint}
                 </code>
                 {/* A key the app refused (unknown, changed) is only what the host offered: never "verified". */}
@@ -94,7 +96,11 @@ export function HostOverview({ state }: { state: HostState }) {
             {domains.map((domain) => (
               <tr key={domain.uuid} data-testid={`host-vm-${domain.name}`} data-state={domain.state}>
                 <td>
-                  <button className="link" onClick={() => select({ kind: 'vm', uuid: domain.uuid })}>
+                  <button
+                    className="link"
+                    translate="no"
+                    onClick={() => select({ kind: 'vm', uuid: domain.uuid })}
+                  >
                     {domain.name}
                   </button>
                   {domain.autostart && <span className="muted small"> · {t('hostView.autostart')}</span>}
@@ -103,7 +109,7 @@ export function HostOverview({ state }: { state: HostState }) {
                   )}
                 </td>
                 <td>{t(`vmState.${domain.state}`, { defaultValue: domain.state })}</td>
-                <td>{domain.vcpus ?? domain.definition?.vcpus ?? '—'}</td>
+                <td translate="no">{domain.vcpus ?? domain.definition?.vcpus ?? '—'}</td>
                 <td>{t('hostView.mib', { value: mib(domain.memoryKiB ?? domain.definition?.memoryKiB) })}</td>
               </tr>
             ))}
@@ -114,6 +120,7 @@ export function HostOverview({ state }: { state: HostState }) {
   )
 }
 
-function mib(kib: number | undefined): string {
-  return kib === undefined ? '?' : Math.round(kib / MiB).toLocaleString()
+/** KiB as a whole number of MiB, written in the UI's language ("2 396" in French). */
+function mibIn(locale: string, kib: number | undefined): string {
+  return kib === undefined ? '?' : Math.round(kib / MiB).toLocaleString(locale)
 }

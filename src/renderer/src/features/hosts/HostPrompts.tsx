@@ -67,7 +67,9 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
         <dd>{props.type}</dd>
         <dt>{t('hosts.keyDialog.fingerprint')}</dt>
         <dd>
-          <code data-testid="host-key-fingerprint">{props.fingerprint}</code>
+          <code data-testid="host-key-fingerprint" translate="no">
+            {props.fingerprint}
+          </code>
         </dd>
       </dl>
       <p className="muted small">{t('hosts.keyDialog.howToCheck')}</p>
@@ -119,7 +121,7 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
         <h2 id="passphrase-title">{t('hosts.passphraseDialog.title')}</h2>
         <p>{t('hosts.passphraseDialog.explain', { host: props.host })}</p>
         <p>
-          <code>{props.keyPath}</code>
+          <code translate="no">{props.keyPath}</code>
         </p>
         <input
           type="password"

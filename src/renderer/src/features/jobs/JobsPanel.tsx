@@ -5,6 +5,7 @@ import { notifyError } from '../../components/notify'
 import { useJobTitle } from './job-title'
 import { useErrorMessage } from '../../components/GuardMessage'
 import { refusalsOf, useRefusalText } from './refusals'
+import { formatClock } from '../../format'
 
 const SHOWN_JOBS = 8
 
@@ -64,7 +65,10 @@ export function JobsPanel() {
                 <ol className="job-log small">
                   {job.log.map((line, index) => (
                     <li key={index}>
-                      <span className="muted">{new Date(line.at).toLocaleTimeString()}</span> {line.text}
+                      <span className="muted" translate="no">
+                        {formatClock(line.at)}
+                      </span>{' '}
+                      {line.text}
                     </li>
                   ))}
                 </ol>

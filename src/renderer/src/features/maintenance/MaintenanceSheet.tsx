@@ -12,6 +12,7 @@ import { SheetFrame } from '../../components/SheetFrame'
 import { isActive } from './use-maintenance'
 import { useAppStore } from '../../store'
 import '../migration/migration.css'
+import { Data } from '../../components/Data'
 import './maintenance.css'
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const
@@ -150,9 +151,9 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
               <tbody>
                 {plan.moves.map((move) => (
                   <tr key={move.uuid}>
-                    <td>{move.name}</td>
-                    <td>{formatKiB(move.memoryKiB)}</td>
-                    <td>{move.failoverIp ?? '–'}</td>
+                    <td translate="no">{move.name}</td>
+                    <td translate="no">{formatKiB(move.memoryKiB)}</td>
+                    <td translate="no">{move.failoverIp ?? '–'}</td>
                     <td>
                       <select
                         value={move.to}
@@ -164,10 +165,12 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
                         }}
                       >
                         {plan.destinations.map((destination) => (
+                          // A host's name (an option holds no markup to mark the name alone).
                           <option
                             key={destination.host}
                             value={destination.host}
                             disabled={!destination.online}
+                            translate="no"
                           >
                             {destination.host}
                             {destination.online ? '' : ` (${t('maintenance.offline')})`}
@@ -192,24 +195,23 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
                 onChange={(event) => setBandwidth(event.target.value)}
                 data-testid="maintenance-bandwidth"
               />{' '}
-              {t('units.MiB')}/s
+              {t('maintenance.bandwidthUnit')}
             </label>
           )}
           <p className="small" data-testid="maintenance-capacity">
-            {t('maintenance.capacity')}:{' '}
-            {plan.destinations
-              .map(
-                (destination) =>
-                  `${destination.host} — ${
-                    destination.online
-                      ? t('maintenance.free', {
-                          free: formatKiB(destination.freeKiB),
-                          planned: formatKiB(destination.plannedKiB),
-                        })
-                      : t('maintenance.offline')
-                  }`,
-              )
-              .join(' · ')}
+            {t('maintenance.capacity')}{' '}
+            {plan.destinations.map((destination, index) => (
+              <span key={destination.host}>
+                {index > 0 && ' · '}
+                <Data>{destination.host}</Data> —{' '}
+                {destination.online
+                  ? t('maintenance.free', {
+                      free: formatKiB(destination.freeKiB),
+                      planned: formatKiB(destination.plannedKiB),
+                    })
+                  : t('maintenance.offline')}
+              </span>
+            ))}
           </p>
 
           <h2>{t('maintenance.noout')}</h2>

@@ -52,7 +52,7 @@ export function CreateImageForm({ pools, onCreated }: { pools: string[]; onCreat
           data-testid="storage-create-pool"
         >
           {pools.map((candidate) => (
-            <option key={candidate} value={candidate}>
+            <option key={candidate} value={candidate} translate="no">
               {candidate}
             </option>
           ))}

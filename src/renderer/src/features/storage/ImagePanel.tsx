@@ -9,6 +9,7 @@ import { nameError, readSize } from './inputs'
 import { JobOutcome, useTrackedJob } from './storage-jobs'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Consent } from '../../components/Consent'
+import { Data } from '../../components/Data'
 import { notifyError, notifyInfo } from '../../components/notify'
 import { TypedName, typedMatches } from '../../components/TypedName'
 
@@ -53,11 +54,11 @@ export function ImagePanel({
           <tr>
             <th>{t('storage.col.size')}</th>
             <td>
-              {formatSize(image.sizeBytes)}
+              <Data>{formatSize(image.sizeBytes)}</Data>
               {image.usedBytes !== undefined && (
                 <span className="muted">
                   {' '}
-                  · {t('storage.col.used')} {formatSize(image.usedBytes)}
+                  · {t('storage.col.used')} <Data>{formatSize(image.usedBytes)}</Data>
                 </span>
               )}
             </td>
@@ -65,14 +66,14 @@ export function ImagePanel({
           <tr>
             <th>{t('storage.image.features')}</th>
             <td>
-              {image.features.join(', ') || '–'}
+              <Data>{image.features.join(', ') || '–'}</Data>
               {!image.fastDiff && <span className="muted"> · {t('storage.image.noFastDiff')}</span>}
             </td>
           </tr>
           {image.createdAt && (
             <tr>
               <th>{t('storage.image.created')}</th>
-              <td>{image.createdAt}</td>
+              <td translate="no">{image.createdAt}</td>
             </tr>
           )}
           <tr>
@@ -80,16 +81,13 @@ export function ImagePanel({
             <td>
               {image.usedBy.length === 0
                 ? t('storage.orphanTitle')
-                : image.usedBy
-                    .map(
-                      (user) =>
-                        `${user.name} (${user.target}, ${where(
-                          user,
-                          (host) => t('storage.running', { host }),
-                          t('storage.stopped'),
-                        )})`,
-                    )
-                    .join(' · ')}
+                : image.usedBy.map((user, index) => (
+                    <span key={user.uuid}>
+                      {index > 0 && ' · '}
+                      <Data>{user.name}</Data> (<Data>{user.target}</Data>,{' '}
+                      {where(user, (host) => t('storage.running', { host }), t('storage.stopped'))})
+                    </span>
+                  ))}
             </td>
           </tr>
           <tr>
@@ -97,7 +95,11 @@ export function ImagePanel({
             <td data-testid="storage-image-watchers">
               {image.watchers.length === 0
                 ? t('storage.none')
-                : image.watchers.map((watcher) => <code key={watcher.address}>{watcher.address} </code>)}
+                : image.watchers.map((watcher) => (
+                    <code translate="no" key={watcher.address}>
+                      {watcher.address}{' '}
+                    </code>
+                  ))}
             </td>
           </tr>
         </tbody>
@@ -255,11 +257,13 @@ function Snapshots({
             {image.snapshots.map((snapshot) => (
               <tr key={snapshot.name} data-testid={`storage-snapshot-${snapshot.name}`}>
                 <td>
-                  <code>{snapshot.name}</code>{' '}
+                  <code translate="no">{snapshot.name}</code>{' '}
                   {snapshot.protected && <span className="badge">{t('storage.snapshots.protected')}</span>}
                 </td>
-                <td>{snapshot.createdAt ?? '–'}</td>
-                <td className="num">{formatSize(snapshot.sizeBytes)}</td>
+                <td translate="no">{snapshot.createdAt ?? '–'}</td>
+                <td className="num" translate="no">
+                  {formatSize(snapshot.sizeBytes)}
+                </td>
                 <td>
                   <button
                     type="button"

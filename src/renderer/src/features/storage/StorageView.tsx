@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next'
 import { useWhereText } from '../vm/where'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Image, StorageListing } from '../../../../shared/storage'
-import { formatSize } from '../../format'
+import { formatClock, formatSize } from '../../format'
+import { Data } from '../../components/Data'
 import { useApi } from '../../api/context'
 import { useAppStore, type ImageFocus } from '../../store'
 import { CreateImageForm } from './CreateImageForm'
@@ -59,7 +60,7 @@ export function StorageView() {
       </div>
       {listing && (
         <p className="muted small" data-testid="storage-via">
-          {t('storage.via', { host: listing.host, time: new Date(listing.at).toLocaleTimeString() })}
+          {t('storage.via', { host: listing.host, time: formatClock(listing.at) })}
         </p>
       )}
       {loading && !listing && <p className="muted">{t('storage.loading')}</p>}
@@ -91,13 +92,13 @@ export function StorageView() {
       {listing?.pools.map((pool) => (
         <div key={pool.pool} className="storage-pool" data-testid={`storage-pool-${pool.pool}`}>
           <h2>
-            {pool.pool}{' '}
+            <Data>{pool.pool}</Data>{' '}
             <span className="muted small">{t('storage.images', { count: pool.images.length })}</span>
           </h2>
           {pool.error && (
             <div className="job-status job-failed" role="alert">
               <p>
-                {t('storage.poolError', { pool: pool.pool })}: {pool.error.message}
+                {t('storage.poolError', { pool: pool.pool })} {pool.error.message}
               </p>
               {pool.error.hint && <p className="muted">{pool.error.hint}</p>}
             </div>
@@ -144,7 +145,7 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
       data-orphan={image.orphan}
     >
       <td>
-        <code>{image.name}</code>{' '}
+        <code translate="no">{image.name}</code>{' '}
         {image.orphan && (
           <span className="badge badge-missing" title={t('storage.orphanTitle')} data-testid="storage-orphan">
             {t('storage.orphan')}
@@ -157,11 +158,15 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
           </span>
         )}
       </td>
-      <td className="num" data-testid="storage-size">
+      <td className="num" data-testid="storage-size" translate="no">
         {formatSize(image.sizeBytes)}
       </td>
       <td className="num" data-testid="storage-used">
-        {image.usedBytes !== undefined ? formatSize(image.usedBytes) : <UsedOnRequest image={image} />}
+        {image.usedBytes !== undefined ? (
+          <Data>{formatSize(image.usedBytes)}</Data>
+        ) : (
+          <UsedOnRequest image={image} />
+        )}
       </td>
       <td data-testid="storage-vms">
         {image.usedBy.map((user) => (
@@ -171,7 +176,7 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
               className="link"
               onClick={() => useAppStore.getState().select({ kind: 'vm', uuid: user.uuid })}
             >
-              {user.name}
+              <Data>{user.name}</Data>
             </button>{' '}
             <span className="muted small">
               {where(user, (host) => t('storage.running', { host }), t('storage.stopped'))}
@@ -182,7 +187,7 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
       <td data-testid="storage-watchers" title={image.watchers.map((w) => w.address).join('\n')}>
         {image.watchers.length > 0 ? t('storage.watchers', { count: image.watchers.length }) : '–'}
       </td>
-      <td data-testid="storage-snapshots">
+      <td data-testid="storage-snapshots" translate="no">
         {image.snapshots.length > 0 ? image.snapshots.map((s) => s.name).join(', ') : '–'}
       </td>
       <td>
@@ -200,7 +205,7 @@ function UsedOnRequest({ image }: { image: Image }) {
   const api = useApi()
   const [job, track] = useTrackedJob(() => undefined)
   const result = job?.state === 'succeeded' ? (job.result as { usedBytes: number }) : undefined
-  if (result) return <>{formatSize(result.usedBytes)}</>
+  if (result) return <Data>{formatSize(result.usedBytes)}</Data>
   if (job?.state === 'running') return <span className="muted">{t('storage.computing')}</span>
   return (
     <button

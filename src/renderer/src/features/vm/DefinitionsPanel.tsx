@@ -101,7 +101,7 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
             data-testid="definitions-source"
           >
             {vm.definedOn.map((host) => (
-              <option key={host} value={host}>
+              <option key={host} value={host} translate="no">
                 {host}
               </option>
             ))}

@@ -146,10 +146,10 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
                 {plan.targets.map((target) => (
                   <tr key={target.address} data-source={target.source}>
                     <td>
-                      <code>{target.address}</code>
+                      <code translate="no">{target.address}</code>
                     </td>
                     <td>
-                      <code>{target.image}</code>
+                      <code translate="no">{target.image}</code>
                     </td>
                     <td>{t(`fencing.sources.${target.source}`, { host: lostHost })}</td>
                   </tr>

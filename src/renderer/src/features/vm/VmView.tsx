@@ -19,6 +19,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { notifyError } from '../../components/notify'
 import { TypedName, typedMatches } from '../../components/TypedName'
 import { FenceSheet, useWhen } from './FenceSheet'
+import { Data } from '../../components/Data'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
@@ -83,7 +84,7 @@ export function VmView({ uuid }: { uuid: string }) {
     <section className="panel vm-view" data-testid="vm-view">
       <div className="panel-title">
         <h1>
-          {vm.name}{' '}
+          <Data>{vm.name}</Data>{' '}
           <span
             className={`vm-pill state-pill-${runningHost ? 'running' : lastSeenHost ? 'unknown' : 'shutoff'}`}
             data-testid="vm-state"
@@ -101,7 +102,10 @@ export function VmView({ uuid }: { uuid: string }) {
         </h1>
       </div>
       <p className="muted small">
-        UUID <code>{vm.uuid}</code> · {t('vm.definedOn', { hosts: vm.definedOn.join(', ') })}
+        <Data>
+          UUID <code translate="no">{vm.uuid}</code>
+        </Data>{' '}
+        · {t('vm.definedOn', { hosts: vm.definedOn.join(', ') })}
         {vm.missingOn.length > 0 && <> · {t('vm.missingOn', { hosts: vm.missingOn.join(', ') })}</>}
         {vm.unknownOn.length > 0 && <> · {t('vm.unknownOn', { hosts: vm.unknownOn.join(', ') })}</>}
       </p>
@@ -143,7 +147,7 @@ export function VmView({ uuid }: { uuid: string }) {
                 data-testid="vm-migrate-host"
               >
                 {otherHosts.map((host) => (
-                  <option key={host} value={host}>
+                  <option key={host} value={host} translate="no">
                     {host}
                   </option>
                 ))}
@@ -193,7 +197,7 @@ export function VmView({ uuid }: { uuid: string }) {
                 data-testid="vm-start-host"
               >
                 {vm.definedOn.map((host) => (
-                  <option key={host} value={host}>
+                  <option key={host} value={host} translate="no">
                     {host}
                   </option>
                 ))}
@@ -333,21 +337,22 @@ export function VmView({ uuid }: { uuid: string }) {
             <tbody>
               <tr>
                 <th>{t('vm.vcpus')}</th>
-                <td>{definition.vcpus}</td>
+                <td translate="no">{definition.vcpus}</td>
               </tr>
               <tr>
                 <th>{t('vm.memory')}</th>
-                <td>{formatKiB(definition.memoryKiB)}</td>
+                <td translate="no">{formatKiB(definition.memoryKiB)}</td>
               </tr>
               {definition.disks.map((disk) => (
                 <tr key={disk.target}>
                   <th>
-                    {disk.device === 'cdrom' ? t('vm.cdrom') : t('vm.disk')} <code>{disk.target}</code>
+                    {disk.device === 'cdrom' ? t('vm.cdrom') : t('vm.disk')}{' '}
+                    <code translate="no">{disk.target}</code>
                   </th>
                   <td>
                     {disk.rbd ? (
                       <>
-                        <code>
+                        <code translate="no">
                           rbd:{disk.rbd.pool}/{disk.rbd.namespace ? `${disk.rbd.namespace}/` : ''}
                           {disk.rbd.image}
                           {disk.rbd.snapshot ? `@${disk.rbd.snapshot}` : ''}
@@ -361,11 +366,13 @@ export function VmView({ uuid }: { uuid: string }) {
                         {t('vm.poolVolume', { pool: disk.volume.pool, volume: disk.volume.volume })}
                       </code>
                     ) : disk.network ? (
-                      <code>
+                      <code translate="no">
                         {disk.network.protocol}:{disk.network.name ?? ''}
                       </code>
+                    ) : disk.file ? (
+                      <code translate="no">{disk.file}</code>
                     ) : (
-                      <code>{disk.file ?? t('vm.empty')}</code>
+                      <code>{t('vm.empty')}</code>
                     )}
                   </td>
                 </tr>
@@ -374,19 +381,24 @@ export function VmView({ uuid }: { uuid: string }) {
                 <tr key={nic.mac}>
                   <th>{t('vm.nic')}</th>
                   <td>
-                    <code>{nic.mac}</code> → {nic.bridge ?? nic.network ?? nic.type}{' '}
-                    {nic.model && <span className="muted">({nic.model})</span>}
+                    <Data>
+                      <code translate="no">{nic.mac}</code> → {nic.bridge ?? nic.network ?? nic.type}{' '}
+                      {nic.model && <span className="muted">({nic.model})</span>}
+                    </Data>
                   </td>
                 </tr>
               ))}
               <tr>
                 <th>{t('vm.console')}</th>
                 <td>
-                  {definition.graphics.map((g) => g.type.toUpperCase()).join(', ') || '–'}
+                  <Data>{definition.graphics.map((g) => g.type.toUpperCase()).join(', ') || '–'}</Data>
                   {shown?.domain.displayPort !== undefined && runningHost && (
                     <span className="muted">
                       {' '}
-                      · {runningHost} 127.0.0.1:{shown.domain.displayPort}
+                      ·{' '}
+                      <Data>
+                        {runningHost} 127.0.0.1:{shown.domain.displayPort}
+                      </Data>
                     </span>
                   )}
                   {definition.graphics[0]?.keymap && (
@@ -399,7 +411,13 @@ export function VmView({ uuid }: { uuid: string }) {
               </tr>
               <tr>
                 <th>{t('vm.failoverIp')}</th>
-                <td>{definition.hyperdesk.failoverIp ?? <span className="muted">{t('vm.notSet')}</span>}</td>
+                <td>
+                  {definition.hyperdesk.failoverIp ? (
+                    <Data>{definition.hyperdesk.failoverIp}</Data>
+                  ) : (
+                    <span className="muted">{t('vm.notSet')}</span>
+                  )}
+                </td>
               </tr>
             </tbody>
           </table>

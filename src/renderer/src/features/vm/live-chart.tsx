@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { ApiError } from '../../../../shared/errors'
+import { formatClock } from '../../format'
 
 export const SAMPLE_EVERY_MS = 2000
 const KEEP_SAMPLES = 90
@@ -69,10 +70,8 @@ export function useLiveCharts<S>(spec: LiveChartsSpec<S>, deps: readonly unknown
         {
           stroke: textColor,
           space: 70,
-          values: (_u, ticks) =>
-            ticks.map((tick) =>
-              new Date(tick * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
-            ),
+          // In the UI's language, not the browser's ("07:51", not "7:51 AM" in French).
+          values: (_u, ticks) => ticks.map((tick) => formatClock(tick * 1000, false)),
         },
         { stroke: textColor, size: 64, values: (_u, ticks) => ticks.map((tick) => `${tick}${unit}`) },
       ],

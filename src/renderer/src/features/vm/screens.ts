@@ -1,0 +1,54 @@
+import type { Vm } from '../../../../shared/inventory'
+import { hostHealth } from '../../../../shared/host-health'
+import { registerScreen, type ScreenApp } from '../../screens/registry'
+
+/**
+ * Selects a VM running on a fully usable host, the walk's usual subject; returns it, or why there is
+ * none (the screen's `open` returns that sentence).
+ */
+export function selectRunningVm(app: ScreenApp): Vm | string {
+  const states = app.state().hostStates
+  const vm = app
+    .state()
+    .vms.find(
+      (vm) => vm.runningOn.length === 1 && hostHealth(states[vm.runningOn[0] ?? '']).status === 'online',
+    )
+  if (!vm) return 'no VM runs on an online host'
+  app.select({ kind: 'vm', uuid: vm.uuid })
+  return vm
+}
+
+registerScreen({
+  id: 'vm',
+  about: 'A running VM: state, actions, disks, definitions, settings and graphs',
+  ready: '[data-testid="vm-details"]',
+  async open(app) {
+    const vm = selectRunningVm(app)
+    if (typeof vm === 'string') return vm
+  },
+})
+
+registerScreen({
+  id: 'vm-lost-host',
+  about: 'A VM last seen running on a host that does not answer: where it was, fence and start',
+  ready: '[data-testid="vm-fence"]',
+  async open(app) {
+    const vm = app.state().vms.find((candidate) => candidate.lastKnownRunningOn.length > 0)
+    if (!vm) return 'no VM was running on a host that is now unreachable'
+    app.select({ kind: 'vm', uuid: vm.uuid })
+  },
+})
+
+registerScreen({
+  id: 'force-off-dialog',
+  about: "The force-off confirmation: type the VM's name",
+  ready: '[data-testid="force-off-dialog"]',
+  async open(app) {
+    const vm = selectRunningVm(app)
+    if (typeof vm === 'string') return vm
+    await app.click('[data-testid="vm-force-off"]')
+  },
+  async close(app) {
+    await app.click('[data-testid="force-off-dialog-cancel"]')
+  },
+})

@@ -1,0 +1,255 @@
+/**
+ * The walk (issue 18, item 7): every screen of the window's registry (src/renderer/src/screens/) is
+ * opened against the real lab in the pseudo-locale, then in French and English. In the pseudo-locale
+ * every catalog string is wrapped in ⟦…⟧; the walk fails on any visible text outside the marks that
+ * is not data (an element with translate="no": names, addresses, sizes, what a host printed — see
+ * <Data> in src/renderer/src/components/Data.tsx). The French and English runs leave screenshots
+ * test-results/screenshots/walk-<screen>-{fr,en}.png.
+ *
+ * The lab as the screens need it: hv1 online; hv2 cut off the network after labvm2 was seen running
+ * there (an offline host, a VM on a lost host); hv3's Ceph keyring removed (its doctor fails); one
+ * finished job (an image's disk usage). Screens that need a broken cluster file are walked last, on a
+ * file with problems. Every fault is undone in afterAll.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { screenshotPath } from '../support/browser'
+import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { labCore, type LabCore } from '../support/lab-core'
+import { faults, labGuest, requireLab, waitFor } from './support/lab'
+
+type Language = 'pseudo' | 'fr' | 'en'
+interface ScreenInfo {
+  id: string
+  about: string
+  ready: string
+  needs?: string
+}
+interface Walker {
+  list(): ScreenInfo[]
+  open(id: string): Promise<void>
+  close(id: string): Promise<void>
+}
+
+/**
+ * English the core still writes as sentences (issue 18 items 1–2, helper msg2's conversion, not on
+ * main yet). Each entry is one finding of /work/wt/WALK-FINDINGS.md: the screen, the text, where the
+ * core writes it. Tolerated only on that screen and only while it is seen: an entry that matches
+ * nothing fails the walk, so the list shrinks as the conversion lands. Never a blanket exemption.
+ */
+const HOST_SCREENS = ['host-online', 'host-offline', 'host-doctor-failing', 'host-shell']
+const CORE_ENGLISH: { screens: string[]; text: RegExp; from: string }[] = [
+  {
+    // A doctor row's summary, detail and fix (the check's name is the catalog's), e.g. "timeout(1) is installed".
+    screens: HOST_SCREENS,
+    text: /^(timeout\(1\) is|etalab (reaches|can(not)? read)|virsh (domstats|event)|Ceph answers|rbd ls and rbd status|client\.libvirt may not|ceph auth caps|sshd allows|libvirtd\.log is not|echo 'etalab|logger\(1\) is|# as root|libvirt [\d.]+, QEMU)/,
+    from: 'src/main/core/doctor/doctor.ts (check summary, detail, fix)',
+  },
+  {
+    screens: ['jobs'],
+    text: /^rbd du \S+ on \S+$/,
+    from: 'src/main/core/storage/operations.ts:435 job.step(`rbd du … on …`)',
+  },
+  {
+    // The checks, fixes and noout reason of the maintenance plan, e.g. "hv1 is online."
+    screens: ['maintenance-sheet'],
+    text: /^(✓ \S+ is online\.|Ceph could not be read: noout will be set for the whole cluster\.$)/,
+    from: 'src/main/core/maintenance/precheck.ts (check messages, fixes, noout.reason)',
+  },
+  {
+    screens: ['vnc-console'],
+    text: /^No failover IP is recorded for this VM/,
+    from: 'src/main/core/migration/follow-ups.ts:53 (network plan notes)',
+  },
+  {
+    // zod's English (issue 18 item 5).
+    screens: ['cluster-file-errors'],
+    text: /^(Unrecognized key: "adress"|Too big: expected number to be <=65535)$/,
+    from: 'src/shared/config.ts parseConfig (zod issue.message)',
+  },
+]
+
+let lab: LabCore
+let ui: LabBrowser
+let hv2Cut = false
+let hv3KeyringOff = false
+
+beforeAll(async () => {
+  await requireLab()
+  // Keepalives every second: a cut host is offline within ~3 s; no reconnection during the walk.
+  lab = await labCore(undefined, {
+    connection: { keepaliveIntervalMs: 1000, keepaliveCountMax: 2, backoffMs: [10 * 60_000] },
+  })
+  hv3KeyringOff = true
+  await faults.keyring('hv3', 'off')
+  await lab.waitForInventory(60_000)
+  // hv3's doctor ran before its keyring went: ask again.
+  await lab.core.call('hosts.doctor', { host: 'hv3' })
+  await waitFor('hv3 to fail its doctor', () =>
+    lab.states.get('hv3')?.doctor?.checks.some((check) => check.status === 'fail'),
+  )
+  const labvm1 = labGuest('labvm1')
+  await lab.runJob('storage.du', { pool: labvm1.pool, image: labvm1.name })
+  hv2Cut = true
+  await faults.net('hv2', 'cut')
+  await lab.waitForStatus('hv2', 'offline', 30_000)
+  ui = await startLabBrowser(lab)
+}, 150_000)
+
+afterAll(async () => {
+  await ui?.close()
+  await lab?.cleanup()
+  if (hv2Cut) await faults.net('hv2', 'restore')
+  if (hv3KeyringOff) await faults.keyring('hv3', 'on')
+})
+
+async function openIn(
+  language: Language,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await ui.browser.newContext({
+    locale: language === 'fr' ? 'fr-FR' : 'en-GB',
+    viewport: { width: 1280, height: 900 },
+  })
+  await context.addInitScript((lng) => localStorage.setItem('hyperdesk.language', lng), language)
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(ui.server.url)
+  await page.waitForFunction(() => 'hyperdeskScreens' in window)
+  return { context, page, errors }
+}
+
+const walker = (page: Page) => ({
+  list: () =>
+    page.evaluate(() => (window as unknown as { hyperdeskScreens: Walker }).hyperdeskScreens.list()),
+  open: (id: string) =>
+    page.evaluate(
+      (screen) => (window as unknown as { hyperdeskScreens: Walker }).hyperdeskScreens.open(screen),
+      id,
+    ),
+  close: (id: string) =>
+    page.evaluate(
+      (screen) => (window as unknown as { hyperdeskScreens: Walker }).hyperdeskScreens.close(screen),
+      id,
+    ),
+})
+
+/**
+ * Runs in the page: the visible text outside ⟦…⟧ and outside data (translate="no"), as the runs of
+ * words between marks and data that contain a letter or a digit. Placeholders and the options of
+ * visible drop-downs count as visible text.
+ */
+function unmarkedText(): string[] {
+  const DATA = '\u2063'
+  const isData = (element: Element) => element.closest('[translate="no"]') !== null
+  const shown = (element: Element) =>
+    element.checkVisibility({ visibilityProperty: true, opacityProperty: true })
+  const parts: string[] = []
+  // A modal dialog or sheet hides the rest from the user: only it is read (the rest is its own screen).
+  const root = document.querySelector('dialog:modal') ?? document.body
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement
+    if (!parent || parent.closest('script, style, select')) continue
+    if (isData(parent)) parts.push(DATA)
+    else if (shown(parent)) parts.push((node as Text).data)
+  }
+  for (const field of root.querySelectorAll<HTMLInputElement>('input[placeholder], textarea[placeholder]'))
+    if (shown(field) && !isData(field)) parts.push(DATA, field.placeholder, DATA)
+  for (const select of root.querySelectorAll('select'))
+    if (shown(select))
+      for (const option of select.options) parts.push(DATA, isData(option) ? '' : option.text, DATA)
+  let text = parts.join('')
+  for (let before = ''; before !== text;) {
+    before = text
+    text = text.replace(/⟦[^⟦⟧]*⟧/g, DATA)
+  }
+  return text
+    .split(DATA)
+    .map((run) => run.replace(/\s+/g, ' ').trim())
+    .filter((run) => /[\p{L}\p{N}]/u.test(run))
+}
+
+async function settle(page: Page): Promise<void> {
+  // Screens fill in as their calls answer; wait until the page's text stops changing.
+  let last = ''
+  await waitFor(
+    'the screen to settle',
+    async () => {
+      const now = await page.evaluate(() => document.body.innerText)
+      const same = now === last
+      last = now
+      return same || undefined
+    },
+    10_000,
+    250,
+  )
+}
+
+async function walk(
+  language: Language,
+  needs: string | undefined,
+  found: Map<string, string[]>,
+): Promise<void> {
+  const { context, page, errors } = await openIn(language)
+  const screens = (await walker(page).list()).filter((screen) => screen.needs === needs)
+  for (const screen of screens) {
+    await walker(page).open(screen.id)
+    await settle(page)
+    if (language === 'pseudo') found.set(screen.id, await page.evaluate(unmarkedText))
+    else await page.screenshot({ path: screenshotPath(`walk-${screen.id}-${language}`), fullPage: true })
+    await walker(page).close(screen.id)
+  }
+  expect(errors, `uncaught errors in ${language}`).toEqual([])
+  await context.close()
+}
+
+/** The runs found outside marks, less the core's English still allowed; the allowances seen. */
+function judge(found: Map<string, string[]>, used: Set<number>): Record<string, string[]> {
+  const bad: Record<string, string[]> = {}
+  for (const [screen, runs] of found) {
+    const left = runs.filter((run) => {
+      const index = CORE_ENGLISH.findIndex((entry) => entry.screens.includes(screen) && entry.text.test(run))
+      if (index >= 0) used.add(index)
+      return index < 0
+    })
+    if (left.length > 0) bad[screen] = left
+  }
+  return bad
+}
+
+describe('the walk through every screen', () => {
+  it('finds no text outside the catalogs and data, in the pseudo-locale, then shows each screen in French and English', async () => {
+    const started = performance.now()
+    const found = new Map<string, string[]>()
+    const used = new Set<number>()
+    const { page, context } = await openIn('pseudo')
+    const all = await walker(page).list()
+    await context.close()
+    for (const language of ['pseudo', 'fr', 'en'] as const) await walk(language, undefined, found)
+
+    // The cluster file with problems: a misspelt key and a port out of range.
+    const configPath = path.join(lab.dir, 'cluster.json')
+    const good = fs.readFileSync(configPath, 'utf8')
+    const broken = JSON.parse(good)
+    broken.hosts[0].adress = broken.hosts[0].address
+    broken.hosts[1].port = 70000
+    fs.writeFileSync(configPath, JSON.stringify(broken, null, 2))
+    try {
+      await lab.core.call('config.reload', {})
+      for (const language of ['pseudo', 'fr', 'en'] as const)
+        await walk(language, 'broken-cluster-file', found)
+    } finally {
+      fs.writeFileSync(configPath, good)
+      await lab.core.call('config.reload', {})
+    }
+
+    expect([...found.keys()].sort()).toEqual(all.map((screen) => screen.id).sort())
+    expect(judge(found, used)).toEqual({})
+    const unseen = CORE_ENGLISH.filter((_, index) => !used.has(index))
+    expect(unseen, 'allowed core English no longer seen: remove it from CORE_ENGLISH').toEqual([])
+    console.log(`walked ${all.length} screens × 3 languages in ${Math.round(performance.now() - started)} ms`)
+  }, 240_000)
+})
