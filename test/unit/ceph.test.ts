@@ -13,7 +13,7 @@ import {
   parseQuorum,
 } from '../../src/main/core/ceph/health'
 import { permissionHelp, privilegedArgv, privilegeOf } from '../../src/main/core/ceph/privileged'
-import { nooutCommand } from '../../src/main/core/ceph/cluster'
+import { nooutCommand } from '../../src/main/core/ceph/cluster-commands'
 import { parseClusterConfig } from '../../src/shared/config'
 
 const tree = {

@@ -3,6 +3,7 @@ import { IPV4_PATTERN } from '../../../shared/validators'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
 import { blocklistWord, parseBlocklist, type BlocklistEntry } from './formats/blocklist'
 import { readShape } from './formats/errors'
+import { clusterArgv } from './cluster-commands'
 import { CEPH_BINARY, privilegedArgv, refused } from './privileged'
 
 /**
@@ -81,6 +82,41 @@ export function isWholeIpAddress(address: string): boolean {
   return normalizeAddress(address).endsWith(':0/0')
 }
 
+const WHOLE_IP = /^[\d.]+:0\/0$/
+
+function blocklistWordOf(word: BlocklistWord): BlocklistWord {
+  if (word === 'blocklist' || word === 'blacklist') return word
+  throw new ApiError({ code: 'fence.invalid-argument', message: `Not a blocklist command: ${String(word)}` })
+}
+
+/** An exact client address or a whole-IP entry, already normalized (Blocklist checks it with its host). */
+function entryAddress(address: string): string {
+  if (isClientAddress(address) || WHOLE_IP.test(address)) return address
+  throw new ApiError({
+    code: 'fence.invalid-address',
+    message: `Not a Ceph address: ${JSON.stringify(address)}`,
+  })
+}
+
+/**
+ * The blocklist by object: the `ceph` argv of its commands (after the client and timeouts), built
+ * here and only here, in the word the cluster's version calls for, from checked addresses.
+ */
+export const blocklistArgv = {
+  list: (word: BlocklistWord) => ['osd', blocklistWordOf(word), 'ls', '-f', 'json'],
+  add: (word: BlocklistWord, address: string, seconds: number) => {
+    if (!Number.isInteger(seconds) || seconds < 60)
+      throw new ApiError({ code: 'fence.invalid-expiry', message: `Invalid expiry: ${seconds} s` })
+    return ['osd', blocklistWordOf(word), 'add', entryAddress(address), String(seconds)]
+  },
+  remove: (word: BlocklistWord, address: string) => [
+    'osd',
+    blocklistWordOf(word),
+    'rm',
+    entryAddress(address),
+  ],
+} as const
+
 /** The argv of a blocklist change: privileged.ts's, with the fencing client as the privileged one. */
 export function fenceArgv(settings: FenceSettings, args: readonly string[]): string[] {
   return privilegedArgv({ ...settings, privilegedClientId: settings.fenceClientId }, args)
@@ -126,7 +162,7 @@ export class Blocklist {
   async list(host: string): Promise<BlocklistEntry[]> {
     const word = this.word(host)
     const step = `ceph osd ${word} ls`
-    const result = await this.runner.ceph(host, ['osd', word, 'ls', '-f', 'json'], { step })
+    const result = await this.runner.ceph(host, blocklistArgv.list(word), { step })
     const entries = await readShape(this.runner, host, 'ceph', () => parseBlocklist(result.stdout, step))
     return entries.map((entry) => ({ ...entry, address: normalizeAddress(entry.address) }))
   }
@@ -139,28 +175,26 @@ export class Blocklist {
     options: { wholeIp?: boolean } = {},
   ): Promise<void> {
     const exact = normalizeAddress(address)
-    if (!(options.wholeIp ? /^[\d.]+:0\/0$/.test(exact) : isClientAddress(exact))) {
+    if (!(options.wholeIp ? WHOLE_IP.test(exact) : isClientAddress(exact))) {
       throw new ApiError({
         code: 'fence.invalid-address',
         host,
         message: `Not a Ceph client address (IP:port/nonce): ${JSON.stringify(address)}`,
       })
     }
-    if (!Number.isInteger(seconds) || seconds < 60)
-      throw new ApiError({ code: 'fence.invalid-expiry', message: `Invalid expiry: ${seconds} s` })
-    await this.change(host, ['add', exact, String(seconds)])
+    await this.change(host, blocklistArgv.add(this.word(host), exact, seconds))
   }
 
   async remove(host: string, address: string): Promise<void> {
     const exact = normalizeAddress(address)
-    if (!isClientAddress(exact) && !/^[\d.]+:0\/0$/.test(exact))
+    if (!isClientAddress(exact) && !WHOLE_IP.test(exact))
       throw new ApiError({ code: 'fence.invalid-address', host, message: `Not a Ceph address: ${address}` })
-    await this.change(host, ['rm', exact])
+    await this.change(host, blocklistArgv.remove(this.word(host), exact))
   }
 
   /** `osd_client_watch_timeout` as the cluster has it (seconds), or undefined with why. */
   async watchTimeout(host: string): Promise<{ seconds?: number; error?: string }> {
-    const result = await this.runner.ceph(host, ['config', 'get', 'osd', 'osd_client_watch_timeout'], {
+    const result = await this.runner.ceph(host, clusterArgv.watchTimeout(), {
       step: 'ceph config get osd osd_client_watch_timeout',
       allowFailure: true,
     })
@@ -169,11 +203,12 @@ export class Blocklist {
     return { error: (result.stderr.trim().split('\n').at(-1) ?? '') || `exit ${result.exitCode}` }
   }
 
+  /** Runs a blocklistArgv change (`osd <word> add|rm …`) as the fencing client. */
   private async change(host: string, args: string[]): Promise<RemoteResult> {
     const settings = this.settings(host)
     const word = this.word(host)
-    const command = `ceph osd ${word} ${args.join(' ')}`
-    const result = await this.runner.run(host, fenceArgv(settings, ['osd', word, ...args]), {
+    const command = `ceph ${args.join(' ')}`
+    const result = await this.runner.run(host, fenceArgv(settings, args), {
       step: command,
       timeoutSeconds: settings.monitorTimeoutSeconds + 20,
       allowFailure: true,

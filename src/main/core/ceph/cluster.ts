@@ -3,6 +3,7 @@ import type { ConfigStore } from '../config/config-store'
 import { audit } from '../remote/audit'
 import type { RemoteRunner } from '../remote/runner'
 import type { HostPool } from '../ssh/pool'
+import { nooutCommand, type NooutTarget } from './cluster-commands'
 import { runPrivileged, type PrivilegeSettings } from './privileged'
 
 /**
@@ -55,17 +56,6 @@ export function cephHost(context: CephSite, preferred?: string, avoid: readonly 
       hint: 'Reconnect a host (Hosts) and try again.',
     })
   return chosen.name
-}
-
-export interface NooutTarget {
-  /** A CRUSH host bucket for `osd set-group noout <node>`; the whole cluster when absent. */
-  node?: string
-}
-
-export function nooutCommand(set: boolean, target: NooutTarget): string[] {
-  return target.node
-    ? ['osd', set ? 'set-group' : 'unset-group', 'noout', target.node]
-    : ['osd', set ? 'set' : 'unset', 'noout']
 }
 
 /** Sets or unsets noout through the privileged path, and writes it to the host's syslog. */

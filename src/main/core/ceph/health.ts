@@ -8,6 +8,7 @@ import type {
   Privilege,
 } from '../../../shared/ceph'
 import type { RemoteRunner } from '../remote/runner'
+import { clusterReads } from './cluster-commands'
 import { readCephDf } from './formats/ceph-df'
 import { readCephHealth } from './formats/ceph-health'
 import { readOsdDumpFlags, readOsdTree } from './formats/ceph-osd'
@@ -159,12 +160,12 @@ export async function readCephStatus(
 ): Promise<CephStatus> {
   const call = (args: string[]) => cephJson(runner, host, args, signal)
   const [status, health, tree, dump, quorum, df] = await Promise.all([
-    call(['status']),
-    call(['health', 'detail']),
-    call(['osd', 'tree']),
-    call(['osd', 'dump']),
-    call(['quorum_status']),
-    call(['df']),
+    call(clusterReads.status()),
+    call(clusterReads.healthDetail()),
+    call(clusterReads.osdTree()),
+    call(clusterReads.osdDump()),
+    call(clusterReads.quorum()),
+    call(clusterReads.df()),
   ])
   return readShape(runner, host, 'ceph', () => {
     const { status: overall, checks } = parseHealthDetail(health)

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { parseDomainXml } from '../inventory/domain-xml'
+import { parseDomainXml, withStopErrorPolicy } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { Definitions, DefinitionsDeps } from './sync'
 import { readDefinition } from './drift'
@@ -12,33 +12,6 @@ import { vmLeaseName } from '../../../shared/lease'
  * than corrupt its view of the disk (issue 15). Set on the reference host's definition, then synced
  * to every host like any definition change; it applies at the VM's next start.
  */
-
-const DISK_BLOCK = /<disk\b[^>]*>[\s\S]*?<\/disk>/g
-const DRIVER = /<driver\b[^>]*?(\/?)>/
-
-/** The XML with error_policy='stop' on every RBD disk's <driver>, and how many disks changed (pure). */
-export function withStopErrorPolicy(xml: string): { xml: string; changed: number } {
-  let changed = 0
-  const out = xml.replace(DISK_BLOCK, (block) => {
-    if (!/protocol=(['"])rbd\1/.test(block)) return block
-    const driver = DRIVER.exec(block)
-    if (!driver) {
-      changed++
-      return block.replace(
-        /(<disk\b[^>]*>)/,
-        `$1\n      <driver name='qemu' type='raw' error_policy='stop'/>`,
-      )
-    }
-    const tag = driver[0]
-    if (/\serror_policy=(['"])stop\1/.test(tag)) return block
-    changed++
-    const next = /\serror_policy=/.test(tag)
-      ? tag.replace(/\serror_policy=(['"])[^'"]*\1/, " error_policy='stop'")
-      : tag.replace(/\s*(\/?)>$/, " error_policy='stop'$1>")
-    return block.replace(tag, next)
-  })
-  return { xml: out, changed }
-}
 
 /** The lease of an error-policy change: one read and one define (30 s), then the sync takes its own. */
 const ERROR_POLICY_LEASE_SECONDS = 120

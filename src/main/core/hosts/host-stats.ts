@@ -3,6 +3,7 @@ import type { HostStats } from '../../../shared/host-activity'
 import { sectionError, sectionText, splitBatchOutput, virshBatchArgv } from '../remote/framing'
 import { parseColonFields, parseNodememstats } from '../inventory/virsh-parse'
 import type { RemoteRunner } from '../remote/runner'
+import { hostArgv } from '../libvirt/host'
 
 /**
  * One sample of a host's CPU counters and memory for the live graphs: `virsh nodecpustats` and
@@ -11,8 +12,8 @@ import type { RemoteRunner } from '../remote/runner'
  */
 export async function readHostStats(runner: RemoteRunner, host: string): Promise<HostStats> {
   const asked = [
-    { id: 'cpu', command: ['nodecpustats'] },
-    { id: 'memory', command: ['nodememstats'] },
+    { id: 'cpu', command: hostArgv.cpuStats() },
+    { id: 'memory', command: hostArgv.memory() },
   ]
   const result = await runner.run(host, virshBatchArgv(asked, 'hyperdesk-stats'), {
     step: 'read host statistics',

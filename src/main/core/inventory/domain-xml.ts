@@ -4,8 +4,9 @@ import { formatErrorMessage, type FormatErrorText } from '../../../shared/format
 import type { Disk, DomainDefinition, Nic } from '../../../shared/inventory'
 
 /**
- * Reading libvirt domain XML (`virsh dumpxml`), and the canonical form used to compare one VM's
- * definitions across hosts (drift). Parsing is fast-xml-parser's; this file only knows libvirt's schema.
+ * Reading libvirt domain XML (`virsh dumpxml`), the canonical form used to compare one VM's
+ * definitions across hosts (drift), and the one edit the app makes to a definition (error_policy):
+ * no other module reads domain XML. Parsing is fast-xml-parser's; this file only knows libvirt's schema.
  */
 
 /** Hyperdesk keeps its per-VM settings under this namespace in <metadata>, so they sync with the definition. */
@@ -429,4 +430,35 @@ function sortByTag(nodes: OrderedNode[]): OrderedNode[] {
 export function canonicalDomainXml(xml: string): string {
   const tree = canonicalParser.parse(xml) as OrderedNode[]
   return String(canonicalBuilder.build(canonicalise(tree, 0))).trim() + '\n'
+}
+
+const DISK_BLOCK = /<disk\b[^>]*>[\s\S]*?<\/disk>/g
+const DRIVER = /<driver\b[^>]*?(\/?)>/
+
+/**
+ * The XML with error_policy='stop' on every RBD disk's <driver>, and how many disks changed (pure;
+ * definitions/error-policy.ts sets it). An edit in place, by the tags' text: everything else in the
+ * definition stays byte for byte what the host printed (a parse and rebuild would not).
+ */
+export function withStopErrorPolicy(xml: string): { xml: string; changed: number } {
+  let changed = 0
+  const out = xml.replace(DISK_BLOCK, (block) => {
+    if (!/protocol=(['"])rbd\1/.test(block)) return block
+    const driver = DRIVER.exec(block)
+    if (!driver) {
+      changed++
+      return block.replace(
+        /(<disk\b[^>]*>)/,
+        `$1\n      <driver name='qemu' type='raw' error_policy='stop'/>`,
+      )
+    }
+    const tag = driver[0]
+    if (/\serror_policy=(['"])stop\1/.test(tag)) return block
+    changed++
+    const next = /\serror_policy=/.test(tag)
+      ? tag.replace(/\serror_policy=(['"])[^'"]*\1/, " error_policy='stop'")
+      : tag.replace(/\s*(\/?)>$/, " error_policy='stop'$1>")
+    return block.replace(tag, next)
+  })
+  return { xml: out, changed }
 }

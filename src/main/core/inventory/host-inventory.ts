@@ -19,6 +19,7 @@ import {
   parseVersion,
 } from './virsh-parse'
 import { domainArgv } from '../libvirt/domain'
+import { hostArgv } from '../libvirt/host'
 
 /**
  * What one host's refresh asks virsh, and how its answer becomes that host's inventory. Definitions
@@ -38,20 +39,16 @@ export interface HostBatchPlan {
 
 export function hostBatchSections(plan: HostBatchPlan): BatchSection[] {
   const sections: BatchSection[] = [
-    { id: 'hostname', command: ['hostname'] },
-    { id: 'nodeinfo', command: ['nodeinfo'] },
-    { id: 'nodememstats', command: ['nodememstats'] },
-    { id: 'version', command: ['version'] },
-    // UUIDs only: a name is read from the domain's XML, where it is exact (see parseUuidList).
-    { id: 'list', command: ['list', '--all', '--uuid'] },
-    { id: 'autostart', command: ['list', '--all', '--autostart', '--uuid'] },
-    { id: 'managedsave', command: ['list', '--all', '--with-managed-save', '--uuid'] },
+    { id: 'hostname', command: hostArgv.hostname() },
+    { id: 'nodeinfo', command: hostArgv.info() },
+    { id: 'nodememstats', command: hostArgv.memory() },
+    { id: 'version', command: hostArgv.version() },
+    { id: 'list', command: hostArgv.domainUuids() },
+    { id: 'autostart', command: hostArgv.domainUuids('autostart') },
+    { id: 'managedsave', command: hostArgv.domainUuids('managed-save') },
   ]
   if (plan.useDomstats) {
-    sections.push({
-      id: 'domstats',
-      command: ['domstats', '--raw', '--state', '--balloon', '--vcpu', '--cpu-total'],
-    })
+    sections.push({ id: 'domstats', command: hostArgv.allDomainStats() })
   } else {
     for (const uuid of plan.dominfoFor)
       sections.push({ id: `dominfo:${uuid}`, command: domainArgv.info(uuid) })

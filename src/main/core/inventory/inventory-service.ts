@@ -4,6 +4,7 @@ import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
 import { virshBatchArgv } from '../remote/framing'
+import { eventStreamArgv } from '../libvirt/host'
 import { HostBatchError, hostBatchSections, readHostBatch } from './host-inventory'
 import { lifecycleChange, needsDefinitionReload, parseVirshEventLine } from './virsh-events'
 
@@ -307,10 +308,8 @@ export class InventoryService {
     this.streaming.add(host)
     let connectedAt = 0
     try {
-      const stream = await this.options.runner.stream(
-        host,
-        ['virsh', '-r', '-c', 'qemu:///system', 'event', '--all', '--loop', '--timestamp'],
-        (line) => this.handleEventLine(host, line),
+      const stream = await this.options.runner.stream(host, eventStreamArgv(), (line) =>
+        this.handleEventLine(host, line),
       )
       this.streams.set(host, stream)
       connectedAt = Date.now()

@@ -1,52 +1,20 @@
-import type { z } from 'zod'
-import { ApiError } from '../../../shared/errors'
 import { HYPERDESK_METADATA_NS } from '../inventory/domain-xml'
-import { argumentProblem, SizeBytesSchema, UuidSchema, validatorMeta } from '../../../shared/validators'
+import { SizeBytesSchema, UuidSchema } from '../../../shared/validators'
+import { argument, checked, refuse } from './arguments'
 
 /**
  * libvirt by object, as cockpit-machines' libvirtApi/domain: the virsh argv (after `virsh -c
- * qemu:///system`) of every command the app sends about a domain, a host's libvirt objects (secret,
- * network, storage pool) and its capabilities, built here and only here. A domain is addressed by
- * UUID, never by name; each value passes its named validator (src/shared/validators.ts) here, so a
- * caller cannot hand an unchecked string to a host even by mistake. The runner's argv check
+ * qemu:///system`) of every command the app sends about a domain, built here and only here (a
+ * host's own objects and its whole-host reads are host.ts's). A domain is addressed by UUID, never
+ * by name; each value passes its named validator (src/shared/validators.ts) here, so a caller
+ * cannot hand an unchecked string to a host even by mistake. The runner's argv check
  * (remote/quote.ts) stays the net under this.
  */
 
-/** A value as its validator accepts it, or an error naming the validator (nothing is sent). */
-function checked(schema: z.ZodType<string>, value: string): string {
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
-  const what = validatorMeta(schema)?.validator ?? 'value'
-  throw new ApiError({
-    code: 'remote.unsafe-argument',
-    step: 'build a virsh command',
-    message: `${JSON.stringify(value)} is not a valid ${what}: ${result.error.issues[0]?.message ?? 'refused'}.`,
-    hint: 'Nothing was sent to the host.',
-  })
-}
-
 const uuidOf = (uuid: string): string => checked(UuidSchema, uuid)
-
-/** A name read from a host (a disk target, a pool): one argument, never an option or a control. */
-function argument(what: string, value: string): string {
-  return argumentProblem(value) === null && value !== '' ? value : refuse(what, value)
-}
 
 /** A MAC address as `virsh domiflist` prints it. */
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i
-/** The virt types whose CPU models the app asks for (a domain's `<domain type>`). */
-const VIRT_TYPES = new Set(['kvm', 'qemu'])
-/** libvirt network names the app may ask about: libvirt's own rule is looser; the app's is ASCII. */
-const NETWORK = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
-
-function refuse(what: string, value: string): never {
-  throw new ApiError({
-    code: 'remote.unsafe-argument',
-    step: 'build a virsh command',
-    message: `${JSON.stringify(value)} is not a valid ${what}.`,
-    hint: 'Nothing was sent to the host.',
-  })
-}
 
 /** A domain's commands. */
 export const domainArgv = {
@@ -117,23 +85,4 @@ export const domainArgv = {
   defineFromStdin: () => ['define', '/dev/stdin'],
   /** Removes the persistent definition with its managed save and snapshot metadata (libvirt refuses otherwise). */
   undefine: (uuid: string) => ['undefine', '--managed-save', '--snapshots-metadata', uuidOf(uuid)],
-} as const
-
-/** A host's libvirt objects and capabilities, asked about by the pre-checks and the guards. */
-export const hostArgv = {
-  memory: () => ['nodememstats'],
-  /** The CPU models a virt type can run on this host. */
-  cpuModels: (virtType: string) =>
-    VIRT_TYPES.has(virtType) ? ['domcapabilities', '--virttype', virtType] : refuse('virt type', virtType),
-  /** The `pc` machine type of a virt type on x86_64: its versioned name on this host. */
-  pcMachine: (virtType: string) =>
-    VIRT_TYPES.has(virtType)
-      ? ['domcapabilities', '--virttype', virtType, '--arch', 'x86_64', '--machine', 'pc']
-      : refuse('virt type', virtType),
-  /** The host's capabilities: every machine type each emulator offers. */
-  capabilities: () => ['capabilities'],
-  secretList: () => ['secret-list'],
-  secretValue: (uuid: string) => ['secret-get-value', checked(UuidSchema, uuid.toLowerCase())],
-  network: (name: string) => (NETWORK.test(name) ? ['net-info', name] : refuse('libvirt network name', name)),
-  poolXml: (pool: string) => ['pool-dumpxml', argument('storage pool name', pool)],
 } as const

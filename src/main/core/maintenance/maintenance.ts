@@ -4,6 +4,8 @@ import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../
 import type { MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
 import { allPgsClean, cephJson } from '../ceph/health'
+import { clusterReads } from '../ceph/cluster-commands'
+import { hostArgv } from '../libvirt/host'
 import { readShape } from '../ceph/formats/errors'
 import { readStatusPgs } from '../ceph/formats/ceph-status'
 import type { JobContext } from '../jobs/job-manager'
@@ -588,7 +590,7 @@ export class Maintenance {
     for (;;) {
       aborted(context.signal, host, 'wait for libvirtd')
       const result = await this.deps.runner
-        .virsh(host, ['uri'], { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
+        .virsh(host, hostArgv.uri(), { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
         .catch(() => undefined)
       if (result?.exitCode === 0) {
         await this.deps.inventory.refreshHost(host)
@@ -616,7 +618,7 @@ export class Maintenance {
     for (;;) {
       aborted(context.signal, record.host, 'wait for the PGs')
       const on = cephHost(this.deps)
-      const status = await cephJson(this.deps.runner, on, ['status'], context.signal)
+      const status = await cephJson(this.deps.runner, on, clusterReads.status(), context.signal)
       const read = await readShape(this.deps.runner, on, 'ceph', () => readStatusPgs(status))
       const pgs = { total: read.total, byState: read.byState }
       const { up, total: all } = read.osds

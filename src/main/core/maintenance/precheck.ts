@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/maintenance'
 import { cephHost, privilegeSettings } from '../ceph/cluster'
 import { readCephStatus } from '../ceph/health'
+import { clusterArgv } from '../ceph/cluster-commands'
 import {
   permissionHelp,
   privilegeOf,
@@ -231,7 +232,7 @@ async function cephChecks(
         context.runner,
         on,
         settings,
-        ['osd', 'ok-to-stop', ...ids, '--format', 'json'],
+        clusterArgv.okToStop(osds.map((osd) => osd.id)),
         {
           step: `ceph osd ok-to-stop ${ids.join(' ')}`,
           allowFailure: true,
@@ -330,8 +331,8 @@ export async function privilegeChecks(
   }
   const probe =
     privilege.mode === 'sudo'
-      ? ['sudo', '-n', '-l', ...privilegedArgv(settings, ['osd', 'set', 'noout']).slice(2)]
-      : privilegedArgv(settings, ['health'])
+      ? ['sudo', '-n', '-l', ...privilegedArgv(settings, clusterArgv.noout(true, {})).slice(2)]
+      : privilegedArgv(settings, clusterArgv.health())
   const result = await context.runner
     .run(on, probe, {
       step: 'check the privileged Ceph access',

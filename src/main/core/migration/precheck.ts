@@ -20,7 +20,8 @@ import {
   type SourceFacts,
 } from './precheck-judge'
 import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
-import { domainArgv, hostArgv } from '../libvirt/domain'
+import { domainArgv } from '../libvirt/domain'
+import { hostArgv } from '../libvirt/host'
 
 /**
  * The pre-checks of a live migration, each pass/warn/fail with its reason, read fresh from the source,

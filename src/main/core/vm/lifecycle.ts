@@ -11,7 +11,8 @@ import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { LeaseCheck, Leases } from '../lease/cluster-lease'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { RemoteRunner } from '../remote/runner'
-import { domainArgv, hostArgv } from '../libvirt/domain'
+import { domainArgv } from '../libvirt/domain'
+import { hostArgv } from '../libvirt/host'
 
 /**
  * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to

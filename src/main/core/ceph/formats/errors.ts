@@ -2,6 +2,7 @@ import { ApiError } from '../../../../shared/errors'
 import { formatErrorMessage, type FormatErrorParams } from '../../../../shared/format-errors'
 import type { RemoteRunner } from '../../remote/runner'
 import { CephShapeError } from './json'
+import { clientVersionArgv, clusterArgv } from '../cluster-commands'
 
 /**
  * Turns a CephShapeError into the error the user reads: which command, on which host, which Ceph
@@ -42,11 +43,15 @@ export async function cephVersion(
     tool === 'ceph'
       ? [
           () =>
-            runner.ceph(host, ['version'], { allowFailure: true, step: 'ceph version', timeoutSeconds: 20 }),
+            runner.ceph(host, clusterArgv.version(), {
+              allowFailure: true,
+              step: 'ceph version',
+              timeoutSeconds: 20,
+            }),
         ]
       : []
   attempts.push(() =>
-    runner.run(host, [tool, '--version'], {
+    runner.run(host, clientVersionArgv(tool), {
       allowFailure: true,
       step: `${tool} --version`,
       timeoutSeconds: 10,

@@ -1,0 +1,70 @@
+import { ApiError } from '../../../shared/errors'
+import { CrushNodeSchema } from '../../../shared/validators'
+
+/**
+ * Ceph by object, the cluster's side (ceph/image.ts has images, snapshots and pools; blocklist.ts
+ * the blocklist): the `ceph` argv (after `ceph --id <client> --connect-timeout …`: RemoteRunner.ceph,
+ * privileged.ts's privilegedArgv) of every cluster-level command the app sends — the reads of the
+ * Ceph panel and the maintenance, the OSD flags (noout, cluster-wide or per CRUSH host), ok-to-stop,
+ * one config read and the versions — built here and only here from validated values.
+ */
+
+export interface NooutTarget {
+  /** A CRUSH host bucket for `osd set-group noout <node>`; the whole cluster when absent. */
+  node?: string
+}
+
+function refuse(what: string, value: string): never {
+  throw new ApiError({
+    code: 'ceph.invalid-argument',
+    step: 'build a ceph command',
+    message: `${JSON.stringify(value)} is not a valid ${what}.`,
+    hint: 'Nothing was sent to the host.',
+  })
+}
+
+function crushNode(node: string): string {
+  return CrushNodeSchema.safeParse(node).success ? node : refuse('CRUSH node name', node)
+}
+
+function osdId(id: number): string {
+  return Number.isSafeInteger(id) && id >= 0 ? String(id) : refuse('OSD id', String(id))
+}
+
+/** Sets or unsets noout: for one CRUSH host (Luminous and later), or the whole cluster. */
+export function nooutCommand(set: boolean, target: NooutTarget): string[] {
+  return target.node
+    ? ['osd', set ? 'set-group' : 'unset-group', 'noout', crushNode(target.node)]
+    : ['osd', set ? 'set' : 'unset', 'noout']
+}
+
+/** The cluster's reads: each is read as JSON (health.ts cephJson adds `--format json`). */
+export const clusterReads = {
+  status: () => ['status'],
+  healthDetail: () => ['health', 'detail'],
+  osdTree: () => ['osd', 'tree'],
+  osdDump: () => ['osd', 'dump'],
+  quorum: () => ['quorum_status'],
+  df: () => ['df'],
+} as const
+
+/** The cluster's other commands. */
+export const clusterArgv = {
+  noout: nooutCommand,
+  /** Whether these OSDs can stop without making data unavailable (a non-zero exit: no). */
+  okToStop: (ids: readonly number[]) =>
+    ids.length > 0
+      ? ['osd', 'ok-to-stop', ...ids.map(osdId), '--format', 'json']
+      : refuse('OSD list', '(none)'),
+  /** A plain health line: whether a client reaches the monitors at all. */
+  health: () => ['health'],
+  /** The monitors' and managers' versions. */
+  version: () => ['version'],
+  /** How long a dead client's watch outlives it (seconds). */
+  watchTimeout: () => ['config', 'get', 'osd', 'osd_client_watch_timeout'],
+} as const
+
+/** The whole argv of a Ceph client tool's own version (the binary on the host, no cluster asked). */
+export function clientVersionArgv(tool: 'ceph' | 'rbd'): string[] {
+  return tool === 'ceph' || tool === 'rbd' ? [tool, '--version'] : refuse('Ceph tool', String(tool))
+}

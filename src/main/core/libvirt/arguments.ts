@@ -1,0 +1,35 @@
+import type { z } from 'zod'
+import { ApiError } from '../../../shared/errors'
+import { argumentProblem, validatorMeta } from '../../../shared/validators'
+
+/**
+ * How libvirt's object modules (domain.ts, host.ts) refuse a value: before anything is sent, with
+ * the validator's name, so a caller cannot hand an unchecked string to a host even by mistake.
+ */
+
+/** A value as its validator accepts it, or an error naming the validator (nothing is sent). */
+export function checked(schema: z.ZodType<string>, value: string): string {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const what = validatorMeta(schema)?.validator ?? 'value'
+  throw new ApiError({
+    code: 'remote.unsafe-argument',
+    step: 'build a virsh command',
+    message: `${JSON.stringify(value)} is not a valid ${what}: ${result.error.issues[0]?.message ?? 'refused'}.`,
+    hint: 'Nothing was sent to the host.',
+  })
+}
+
+/** A name read from a host (a disk target, a pool): one argument, never an option or a control. */
+export function argument(what: string, value: string): string {
+  return argumentProblem(value) === null && value !== '' ? value : refuse(what, value)
+}
+
+export function refuse(what: string, value: string): never {
+  throw new ApiError({
+    code: 'remote.unsafe-argument',
+    step: 'build a virsh command',
+    message: `${JSON.stringify(value)} is not a valid ${what}.`,
+    hint: 'Nothing was sent to the host.',
+  })
+}
