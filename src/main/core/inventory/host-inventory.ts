@@ -108,62 +108,15 @@ export function readHostBatch(
     ? new Map(parseDomstats(essential('domstats')).map((s) => [s.name, s]))
     : null
 
-  const domains: DomainOnHost[] = listed.map((uuid) => {
-    const before = previousByUuid.get(uuid)
-    const xml = optional(`xml:${uuid}`)
-    const fresh = xml !== undefined && xml.trim() !== ''
-    const xmlName = fresh ? domainNameFromXml(xml) : undefined
-    const domain: DomainOnHost = {
-      uuid,
-      // Until its XML is read (the refresh's follow-up does it), a new domain goes by its UUID.
-      name: xmlName ?? before?.name ?? uuid,
-      state: 'nostate',
+  const domains = listed.map((uuid) =>
+    readDomain(host, uuid, {
+      before: previousByUuid.get(uuid),
       autostart: autostart.has(uuid),
       managedSave: managedSave.has(uuid),
-    }
-    if (fresh) {
-      try {
-        domain.definition = {
-          ...parseDomainXml(xml, { host, vm: domain.name }),
-          ...(xmlName !== undefined ? { name: xmlName } : {}),
-        }
-        domain.definitionHash = definitionHash(xml)
-      } catch (error) {
-        // A broken definition is reported on the VM, never read as a VM with fewer disks.
-        if (!(error instanceof DomainXmlError)) throw error
-        domain.definitionError = error.toData()
-      }
-    } else if (before?.definition) {
-      domain.definition = before.definition
-      if (before.definitionHash) domain.definitionHash = before.definitionHash
-    }
-    if (stats) {
-      const stat = stats.get(domain.name)
-      if (stat) {
-        domain.state = stat.state
-        if (stat.reason !== undefined) domain.stateReason = stat.reason
-        if (stat.vcpus !== undefined) domain.vcpus = stat.vcpus
-        if (stat.memoryKiB !== undefined) domain.memoryKiB = stat.memoryKiB
-      } else if (!fresh) {
-        // No block under the name its last XML gave: it was renamed (or is new). Its state stays
-        // unknown and its definition is dropped, so the refresh's follow-up reads its XML again.
-        delete domain.definition
-        delete domain.definitionHash
-      }
-    } else {
-      const info = parseDominfo(optional(`dominfo:${uuid}`) ?? '')
-      if (info) {
-        domain.state = info.state
-        if (info.vcpus !== undefined) domain.vcpus = info.vcpus
-        if (info.memoryKiB !== undefined) domain.memoryKiB = info.memoryKiB
-        domain.autostart = info.autostart
-        domain.managedSave = info.managedSave
-      }
-    }
-    const display = parseDomdisplay(optional(`display:${uuid}`) ?? '')
-    if (display) domain.displayPort = display.port
-    return domain
-  })
+      stats,
+      optional,
+    }),
+  )
 
   const facts: HostInventory['facts'] = { ...node }
   const hostname = optional('hostname')?.trim()
@@ -173,4 +126,73 @@ export function readHostBatch(
   if (version.libvirt) facts.libvirtVersion = version.libvirt
   if (version.hypervisor) facts.hypervisorVersion = version.hypervisor
   return { host, reachable: true, facts, domains, refreshedAt: now }
+}
+
+/** What the batch said about one domain, beside its own sections. */
+interface DomainFacts {
+  /** The domain as the previous refresh read it. */
+  before: DomainOnHost | undefined
+  autostart: boolean
+  managedSave: boolean
+  /** domstats by domain name, or null on a libvirt without domstats (dominfo sections instead). */
+  stats: Map<string, ReturnType<typeof parseDomstats>[number]> | null
+  optional: (id: string) => string | undefined
+}
+
+/** One domain of a host's batch: its definition (fresh, or the previous one), state and display. */
+function readDomain(host: string, uuid: string, facts: DomainFacts): DomainOnHost {
+  const { before } = facts
+  const xml = facts.optional(`xml:${uuid}`)
+  const fresh = xml !== undefined && xml.trim() !== ''
+  const xmlName = fresh ? domainNameFromXml(xml) : undefined
+  const domain: DomainOnHost = {
+    uuid,
+    // Until its XML is read (the refresh's follow-up does it), a new domain goes by its UUID.
+    name: xmlName ?? before?.name ?? uuid,
+    state: 'nostate',
+    autostart: facts.autostart,
+    managedSave: facts.managedSave,
+  }
+  if (fresh) {
+    try {
+      domain.definition = {
+        ...parseDomainXml(xml, { host, vm: domain.name }),
+        ...(xmlName !== undefined ? { name: xmlName } : {}),
+      }
+      domain.definitionHash = definitionHash(xml)
+    } catch (error) {
+      // A broken definition is reported on the VM, never read as a VM with fewer disks.
+      if (!(error instanceof DomainXmlError)) throw error
+      domain.definitionError = error.toData()
+    }
+  } else if (before?.definition) {
+    domain.definition = before.definition
+    if (before.definitionHash) domain.definitionHash = before.definitionHash
+  }
+  if (facts.stats) {
+    const stat = facts.stats.get(domain.name)
+    if (stat) {
+      domain.state = stat.state
+      if (stat.reason !== undefined) domain.stateReason = stat.reason
+      if (stat.vcpus !== undefined) domain.vcpus = stat.vcpus
+      if (stat.memoryKiB !== undefined) domain.memoryKiB = stat.memoryKiB
+    } else if (!fresh) {
+      // No block under the name its last XML gave: it was renamed (or is new). Its state stays
+      // unknown and its definition is dropped, so the refresh's follow-up reads its XML again.
+      delete domain.definition
+      delete domain.definitionHash
+    }
+  } else {
+    const info = parseDominfo(facts.optional(`dominfo:${uuid}`) ?? '')
+    if (info) {
+      domain.state = info.state
+      if (info.vcpus !== undefined) domain.vcpus = info.vcpus
+      if (info.memoryKiB !== undefined) domain.memoryKiB = info.memoryKiB
+      domain.autostart = info.autostart
+      domain.managedSave = info.managedSave
+    }
+  }
+  const display = parseDomdisplay(facts.optional(`display:${uuid}`) ?? '')
+  if (display) domain.displayPort = display.port
+  return domain
 }
