@@ -177,6 +177,7 @@ function wireRemote(
   return { hosts, hostErrors, runner, doctor, hostNames, cephClient }
 }
 
+// Over ~80 lines on purpose: VM engines in dependency order.
 /** The inventory, the jobs and every engine that works on VMs, with one lock per VM shared by all. */
 function wireVms(
   options: CoreOptions,

@@ -47,6 +47,7 @@ export function versionAtLeast(version: string, minimum: string): boolean {
   return true
 }
 
+// Over ~80 lines on purpose: independent checks in the report's order.
 /** Builds the report from the probes' output (pure: unit-tested on recorded output). */
 export function diagnose(
   host: string,

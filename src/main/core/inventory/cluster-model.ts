@@ -30,6 +30,7 @@ function pausedForMigration(domain: DomainOnHost): boolean {
   )
 }
 
+// Over ~80 lines on purpose: one pass over hosts, then flags.
 export function buildVms(
   hosts: readonly HostInventory[],
   /** A fence covers this VM's copy on this host (fencing.ts). */

@@ -101,6 +101,7 @@ export function defaultFiles(home: string, cwd: string): string[] {
   return ['/etc/ovh.conf', path.join(home, '.ovh.conf'), path.resolve(cwd, 'ovh.conf')]
 }
 
+// Over ~80 lines on purpose: OVH's lookup order as one list.
 export function readOvhCredentials(options: ReadOptions = {}): ReadResult {
   const env = options.env ?? process.env
   const files = [

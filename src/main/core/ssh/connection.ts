@@ -286,6 +286,7 @@ export class HostConnection {
     )
   }
 
+  // Over ~80 lines on purpose: ssh2's callbacks share one attempt's state (fail2ban).
   private attempt(): void {
     if (this.closed) return
     const host = this.host
