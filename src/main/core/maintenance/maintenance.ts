@@ -5,7 +5,6 @@ import type { MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
 import { allPgsClean, cephJson } from '../ceph/health'
 import { clusterReads } from '../ceph/cluster-commands'
-import { hostArgv } from '../libvirt/host'
 import { readShape } from '../ceph/formats/errors'
 import { readStatusPgs } from '../ceph/formats/ceph-status'
 import type { JobContext } from '../jobs/job-manager'
@@ -13,13 +12,15 @@ import type { LeaseCheck } from '../lease/cluster-lease'
 import { hostLeaseName } from '../../../shared/lease'
 import { guardDetails, guardMessage } from '../../../shared/guard-texts'
 import { planMaintenance, type MaintenanceContext } from './precheck'
+import { aborted, readBootId, sleep, waitForReboot } from './reboot-watch'
 import type { MaintenanceStore } from './store'
 
 /**
  * Host maintenance as one job: migrations one by one through the migration engine, noout, the
  * reboot (configured command or the user), the host back, every PG active+clean, noout unset.
  *
- * The record is saved after every change, so the app can stop at any point: at the next start an
+ * The record changes only through update(), which saves and emits it at once, so the app can stop
+ * at any point and the window shows what the job does: at the next start an
  * unfinished maintenance shows as interrupted, to resume (each step checks what is already done:
  * a VM already on its destination, noout already set) or to abort (which unsets the noout it set).
  * Cancelling the job pauses it the same way; a migration in flight is cancelled by the engine
@@ -45,26 +46,18 @@ const MAINTENANCE_LEASE_SECONDS = 600
 
 const FINAL = new Set<MaintenanceRecord['status']>(['done', 'cancelled'])
 
-function aborted(signal: AbortSignal, host: string, step: string): void {
-  if (signal.aborted)
-    throw new ApiError({
-      code: 'remote.cancelled',
-      host,
-      step,
-      message: `Maintenance of ${host} cancelled during: ${step}`,
-    })
-}
+/** A change to a record or a step: each field given is set, a field given as undefined is removed. */
+export type Change<T> = { [K in keyof T]?: T[K] | undefined }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
+/** What a step ends with: its own change (state 'done' unless it says otherwise) and the record's. */
+type StepOutcome = Change<MaintenanceStep> & { record?: Change<MaintenanceRecord> }
+
+function applyChange<T extends object>(target: T, change: Change<T>): void {
+  const fields = target as Record<string, unknown>
+  for (const [key, value] of Object.entries(change)) {
+    if (value === undefined) delete fields[key]
+    else fields[key] = value
+  }
 }
 
 export class Maintenance {
@@ -78,11 +71,8 @@ export class Maintenance {
   ) {
     this.record = store.load()
     // A record saved as running belongs to a job of a previous run of the app.
-    if (this.record?.status === 'running') {
-      this.record.status = 'interrupted'
-      delete this.record.jobId
-      this.save()
-    }
+    if (this.record?.status === 'running')
+      this.update(this.record, { status: 'interrupted', jobId: undefined })
   }
 
   current(): MaintenanceRecord | null {
@@ -142,7 +132,7 @@ export class Maintenance {
       { id: 'noout-unset', kind: 'noout-unset', state: 'pending' },
     ]
     const now = Date.now()
-    this.record = {
+    const record: MaintenanceRecord = {
       id: crypto.randomUUID(),
       host,
       createdAt: now,
@@ -153,8 +143,8 @@ export class Maintenance {
       ...(params.bandwidthMiBps ? { bandwidthMiBps: params.bandwidthMiBps } : {}),
       acceptedWarnings: warned.map((check) => check.id),
     }
-    this.launch(this.record)
-    return this.record
+    this.record = record
+    return this.launch(record)
   }
 
   resume(id: string, acceptWarnings = false): MaintenanceRecord {
@@ -176,11 +166,12 @@ export class Maintenance {
           message: record.error.message,
           details: record.error.details ?? {},
         })
-      record.acceptedWarnings = [...new Set([...(record.acceptedWarnings ?? []), ...ids])]
+      return this.launch(record, {
+        error: undefined,
+        acceptedWarnings: [...new Set([...(record.acceptedWarnings ?? []), ...ids])],
+      })
     }
-    delete record.error
-    this.launch(record)
-    return record
+    return this.launch(record, { error: undefined })
   }
 
   /** Stops the job (cancelling a migration in flight), then unsets the noout it set unless kept. */
@@ -196,26 +187,33 @@ export class Maintenance {
       await this.running.done.catch(() => undefined)
     }
     let outcome = 'Aborted; noout was not set by this maintenance.'
+    let nooutChange: Change<MaintenanceRecord> = {}
     if (record.nooutSet && keepNoout)
       outcome = 'Aborted; noout kept as asked: unset it in the Ceph panel when the host is back.'
     else if (record.nooutSet) {
       try {
         outcome = `Aborted; noout unset (${await this.unsetNoout(record)}).`
+        nooutChange = { nooutSet: undefined }
       } catch (error) {
         // The record stays as it was: abort can be asked again; nothing claims noout is gone.
-        record.error = ApiError.from(error).toData()
-        this.save()
+        this.update(record, { error: ApiError.from(error).toData() })
         throw error
       }
     }
-    record.status = 'cancelled'
-    record.outcome = outcome
-    // The job's own "cancelled" error is not news once the user aborted, nor is "resume".
-    if (record.error?.code === 'remote.cancelled') delete record.error
-    for (const step of record.steps)
-      if (step.state === 'pending' && step.message?.startsWith('Stopped here')) step.message = 'Aborted here.'
-    this.save()
-    return record
+    const stopped = record.steps.filter(
+      (step) => step.state === 'pending' && step.message?.startsWith('Stopped here'),
+    )
+    return this.update(
+      record,
+      {
+        ...nooutChange,
+        status: 'cancelled',
+        outcome,
+        // The job's own "cancelled" error is not news once the user aborted, nor is "resume".
+        ...(record.error?.code === 'remote.cancelled' ? { error: undefined } : {}),
+      },
+      Object.fromEntries(stopped.map((step) => [step.id, { message: 'Aborted here.' }])),
+    )
   }
 
   confirmReboot(id: string): MaintenanceRecord {
@@ -228,9 +226,7 @@ export class Maintenance {
         step: 'confirm the reboot',
         message: `The maintenance of ${record.host} is not waiting for a reboot.`,
       })
-    record.rebootConfirmed = true
-    this.save()
-    return record
+    return this.update(record, { rebootConfirmed: true })
   }
 
   private require(id: string): MaintenanceRecord {
@@ -243,14 +239,37 @@ export class Maintenance {
     return this.record
   }
 
-  private save(): void {
-    if (!this.record) return
-    this.record.updatedAt = Date.now()
-    this.store.save(this.record)
-    this.deps.emit(structuredClone(this.record))
+  /**
+   * The one way the saved record changes: `change` on the record, `steps` on its steps (by id);
+   * then it is stamped, saved and emitted at once, so what is on disk and what the window shows is
+   * always what the job does.
+   */
+  private update(
+    record: MaintenanceRecord,
+    change: Change<MaintenanceRecord>,
+    steps: Record<string, Change<MaintenanceStep>> = {},
+  ): MaintenanceRecord {
+    applyChange(record, change)
+    for (const [id, stepChange] of Object.entries(steps)) {
+      const step = record.steps.find((entry) => entry.id === id)
+      if (step) applyChange(step, stepChange)
+    }
+    record.updatedAt = Date.now()
+    this.store.save(record)
+    this.deps.emit(structuredClone(record))
+    return record
   }
 
-  private launch(record: MaintenanceRecord): void {
+  private updateStep(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    change: Change<MaintenanceStep>,
+  ): MaintenanceRecord {
+    return this.update(record, {}, { [step.id]: change })
+  }
+
+  /** Starts (or resumes) the job, with `change` (a resume's) saved as it starts. */
+  private launch(record: MaintenanceRecord, change: Change<MaintenanceRecord> = {}): MaintenanceRecord {
     const { job, done } = this.deps.jobs.start({
       kind: 'host.maintenance',
       title: `Maintenance of ${record.host}`,
@@ -270,24 +289,22 @@ export class Maintenance {
           )
           .catch((error: unknown) => {
             // Not taken (another instance holds it): no step ran; the record can be resumed later.
-            if (record.status === 'running' && record.jobId === context.id) {
-              record.status = 'failed'
-              record.error = ApiError.from(error).toData()
-              delete record.jobId
-              this.save()
-            }
+            if (record.status === 'running' && record.jobId === context.id)
+              this.update(record, {
+                status: 'failed',
+                error: ApiError.from(error).toData(),
+                jobId: undefined,
+              })
             throw error
           }),
     })
-    record.status = 'running'
-    record.jobId = job.id
     this.running = { jobId: job.id, done }
     void done
       .catch(() => undefined)
       .finally(() => {
         if (this.running?.jobId === job.id) this.running = undefined
       })
-    this.save()
+    return this.update(record, { ...change, status: 'running', jobId: job.id })
   }
 
   private async runSteps(
@@ -302,36 +319,36 @@ export class Maintenance {
         if (step.state === 'done' || step.state === 'skipped') continue
         current = step
         aborted(context.signal, record.host, stepLabel(step, record.host))
-        step.state = 'running'
-        step.startedAt = Date.now()
-        delete step.message
-        this.save()
+        this.updateStep(record, step, { state: 'running', startedAt: Date.now(), message: undefined })
         context.step(stepLabel(step, record.host), index / total)
         // Still ours before noout and the reboot (a migration checks its VM's own lease); never
         // before unsetting noout, which only puts the cluster back.
         if (step.kind === 'noout-set' || step.kind === 'reboot')
           await lease.check(stepLabel(step, record.host))
-        await this.runStep(record, step, context, index / total, 1 / total)
-        if (step.state === 'running') step.state = 'done'
-        step.endedAt = Date.now()
+        const { record: recordChange = {}, ...stepChange } = await this.runStep(
+          record,
+          step,
+          context,
+          index / total,
+          1 / total,
+        )
+        this.update(record, recordChange, {
+          [step.id]: { state: 'done', ...stepChange, endedAt: Date.now() },
+        })
         if (step.message) context.log(step.message)
-        this.save()
       }
-      record.status = 'done'
-      delete record.jobId
-      this.save()
-      return record
+      return this.update(record, { status: 'done', jobId: undefined })
     } catch (error) {
       const failure = ApiError.from(error)
       const cancelled = context.signal.aborted
-      if (current) {
-        current.state = cancelled ? 'pending' : 'failed'
-        current.message = cancelled ? 'Stopped here (cancelled): resume to run it again.' : failure.message
-      }
-      record.status = cancelled ? 'interrupted' : 'failed'
-      record.error = failure.toData()
-      delete record.jobId
-      this.save()
+      const stoppedAt: Change<MaintenanceStep> = cancelled
+        ? { state: 'pending', message: 'Stopped here (cancelled): resume to run it again.' }
+        : { state: 'failed', message: failure.message }
+      this.update(
+        record,
+        { status: cancelled ? 'interrupted' : 'failed', error: failure.toData(), jobId: undefined },
+        current ? { [current.id]: stoppedAt } : {},
+      )
       throw failure
     }
   }
@@ -342,7 +359,7 @@ export class Maintenance {
     context: JobContext,
     base: number,
     span: number,
-  ): Promise<void> {
+  ): Promise<StepOutcome> {
     switch (step.kind) {
       case 'migrate':
         return this.migrate(record, step, context, base, span)
@@ -363,22 +380,19 @@ export class Maintenance {
     context: JobContext,
     base: number,
     span: number,
-  ): Promise<void> {
+  ): Promise<StepOutcome> {
     const { host } = record
     const uuid = step.uuid ?? ''
     const to = step.to ?? ''
     await Promise.all([this.deps.inventory.refreshHost(host), this.deps.inventory.refreshHost(to)])
     const vm = this.deps.inventory.vm(uuid)
     const where = vm?.runningOn ?? []
-    if (where.includes(to) && !where.includes(host)) {
-      step.message = `${step.vm} already runs on ${to}.`
-      return
-    }
-    if (!where.includes(host)) {
-      step.state = 'skipped'
-      step.message = `${step.vm} no longer runs on ${host} (${where.length ? `it runs on ${where.join(', ')}` : 'it is not running'}): nothing to migrate.`
-      return
-    }
+    if (where.includes(to) && !where.includes(host)) return { message: `${step.vm} already runs on ${to}.` }
+    if (!where.includes(host))
+      return {
+        state: 'skipped',
+        message: `${step.vm} no longer runs on ${host} (${where.length ? `it runs on ${where.join(', ')}` : 'it is not running'}): nothing to migrate.`,
+      }
     // The engine reports into this job: its progress fills this step's share, its steps are prefixed.
     const sub: JobContext = {
       id: context.id,
@@ -417,8 +431,10 @@ export class Maintenance {
         }),
       })
     }
-    step.followUps = result.followUps
-    step.message = `${step.vm} migrated from ${host} to ${to} in ${(result.durationMs / 1000).toFixed(1)} s.`
+    return {
+      followUps: result.followUps,
+      message: `${step.vm} migrated from ${host} to ${to} in ${(result.durationMs / 1000).toFixed(1)} s.`,
+    }
   }
 
   /** Nothing may run on the host when noout goes on and the reboot starts. */
@@ -447,11 +463,8 @@ export class Maintenance {
     record: MaintenanceRecord,
     step: MaintenanceStep,
     context: JobContext,
-  ): Promise<void> {
-    if (record.nooutSet) {
-      step.message = 'noout was already set by this maintenance.'
-      return
-    }
+  ): Promise<StepOutcome> {
+    if (record.nooutSet) return { message: 'noout was already set by this maintenance.' }
     await this.ensureEmpty(record, 'set noout')
     const on = cephHost(this.deps, undefined, [record.host])
     const settings = privilegeSettings(this.deps)
@@ -465,8 +478,10 @@ export class Maintenance {
         node ? { node } : {},
         context.signal,
       )
-      record.nooutSet = node ? { node } : {}
-      step.message = `${command} (on ${on}). ${record.plan.noout.reason}`
+      return {
+        message: `${command} (on ${on}). ${record.plan.noout.reason}`,
+        record: { nooutSet: node ? { node } : {} },
+      }
     } catch (error) {
       const failure = ApiError.from(error)
       // Ceph older than Luminous has no set-group: fall back to the whole cluster, and say so.
@@ -477,142 +492,84 @@ export class Maintenance {
       )
         throw failure
       const command = await setNoout(this.deps.runner, on, settings, true, {}, context.signal)
-      record.nooutSet = {}
-      step.message = `${command} (on ${on}): this Ceph has no osd set-group, so noout is cluster-wide.`
+      return {
+        message: `${command} (on ${on}): this Ceph has no osd set-group, so noout is cluster-wide.`,
+        record: { nooutSet: {} },
+      }
     }
   }
 
-  private async readBootId(host: string): Promise<string> {
-    const result = await this.deps.runner.run(host, ['cat', '/proc/sys/kernel/random/boot_id'], {
-      step: 'read the boot id',
-      timeoutSeconds: 10,
-    })
-    return result.stdout.trim()
-  }
-
-  private async reboot(record: MaintenanceRecord, step: MaintenanceStep, context: JobContext): Promise<void> {
+  /** Empties the host, sends the reboot command (or asks the user), then watches (reboot-watch.ts). */
+  private async reboot(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+  ): Promise<StepOutcome> {
     const { host } = record
-    const connection = this.deps.hosts.get(host)
+    const command = this.deps.config.requireConfig().maintenance?.rebootCommand
+    let message = step.message
     if (record.bootId === undefined) {
       await this.ensureEmpty(record, 'reboot')
-      record.bootId = await this.readBootId(host)
-      record.sawOffline = false
-      delete record.rebootConfirmed
-      this.save()
-      const command = this.deps.config.requireConfig().maintenance?.rebootCommand
+      const bootId = await readBootId(this.deps.runner, host)
+      this.update(record, { bootId, sawOffline: false, rebootConfirmed: undefined })
       if (command) {
-        context.log(`On ${host}: ${command.join(' ')}`)
-        const result = await this.deps.runner
-          .run(host, command, { step: 'reboot command', allowFailure: true, timeoutSeconds: 30 })
-          .catch((error: unknown) => {
-            const failure = ApiError.from(error)
-            // The connection dropping under a reboot command is the expected outcome.
-            if (failure.code === 'host.offline' || failure.code === 'remote.timeout') return undefined
-            throw failure
-          })
-        if (result && result.exitCode !== 0 && connection.current.status === 'online')
-          throw new ApiError({
-            code: 'maintenance.reboot-failed',
-            host,
-            step: 'reboot command',
-            message: `The reboot command failed on ${host} (exit ${result.exitCode}): ${command.join(' ')}\n${result.stderr.trim()}`,
-            hint: 'Fix the command (cluster file: maintenance.rebootCommand) or reboot the host yourself, then resume.',
-          })
-        step.message = `Reboot command sent (${command.join(' ')}); waiting for ${host} to go offline and come back.`
+        await this.sendRebootCommand(host, command, context)
+        message = `Reboot command sent (${command.join(' ')}); waiting for ${host} to go offline and come back.`
       }
     }
-    const byCommand = this.deps.config.requireConfig().maintenance?.rebootCommand !== undefined
-    if (!byCommand) {
-      step.state = 'waiting'
-      step.message = `Reboot ${host} now (its VMs are gone and noout is set). Waiting for ${host} to go offline and come back.`
-    }
-    this.save()
-    context.step(step.message ?? `Waiting for ${host} to reboot`)
-    const started = Date.now()
-    const limit = byCommand ? (this.options.rebootTimeoutMs ?? 20 * 60_000) : Infinity
-    // The boot id is also read every few seconds: a reboot faster than the keepalive (or one that
-    // happened while the app was closed) shows as a new boot id without the host being seen offline.
-    let lastBootCheck = 0
-    for (;;) {
-      aborted(context.signal, host, 'wait for the reboot')
-      const status = connection.current.status
-      if (status !== 'online' && !record.sawOffline) {
-        record.sawOffline = true
-        step.message = `${host} went offline (${status}); waiting for it to come back.`
-        context.log(step.message)
-        this.save()
-      }
-      const due = Date.now() - lastBootCheck > 5000
-      if (status === 'online' && (record.sawOffline || record.rebootConfirmed || due)) {
-        lastBootCheck = Date.now()
-        const bootId = await this.readBootId(host).catch(() => undefined)
-        if (bootId !== undefined) {
-          // Only a new boot id proves the reboot: a dropped SSH connection (network, sshd restart)
-          // looks the same from here, and noout must stay set until the host really rebooted.
-          if (bootId !== record.bootId) {
-            step.state = 'running'
-            step.message = `${host} rebooted (new boot id) and is back online.`
-            delete record.droppedWithoutReboot
-            await this.waitForLibvirt(host, context)
-            return
-          }
-          if (record.sawOffline) {
-            record.sawOffline = false
-            record.droppedWithoutReboot = true
-            step.message = guardMessage('maintenanceNotRebooted', { host })
-            context.log(step.message)
-            this.save()
-            continue
-          }
-          if (!record.rebootConfirmed) continue
-          // The user says it rebooted, but nothing shows it: say so and keep waiting.
-          record.rebootConfirmed = false
-          step.message = `${host} was never seen offline and its boot id is unchanged: it has not rebooted yet. Reboot it, then confirm again.`
-          context.log(step.message)
-          this.save()
+    const waiting: Change<MaintenanceStep> = command
+      ? { message }
+      : {
+          state: 'waiting',
+          message: `Reboot ${host} now (its VMs are gone and noout is set). Waiting for ${host} to go offline and come back.`,
         }
-      }
-      if (Date.now() - started > limit)
-        throw new ApiError({
-          code: 'maintenance.reboot-timeout',
-          host,
-          step: 'wait for the reboot',
-          message: `${host} did not go offline and come back within ${Math.round(limit / 60_000)} min after the reboot command.`,
-          hint: 'Look at the host (console, OVH manager), then resume or abort.',
-        })
-      await sleep(this.options.pollMs ?? 1000, context.signal)
-    }
+    this.updateStep(record, step, waiting)
+    context.step(step.message ?? `Waiting for ${host} to reboot`)
+    await waitForReboot(this.deps, {
+      host,
+      signal: context.signal,
+      record,
+      limitMs: command ? (this.options.rebootTimeoutMs ?? 20 * 60_000) : Infinity,
+      pollMs: this.options.pollMs ?? 1000,
+      saw: (change, text) => {
+        this.update(record, change, { [step.id]: { message: text } })
+        context.log(text)
+      },
+      rebooted: (text) =>
+        this.update(
+          record,
+          { droppedWithoutReboot: undefined },
+          { [step.id]: { state: 'running', message: text } },
+        ),
+    })
+    return {}
   }
 
-  /** After a boot, libvirtd may answer a little after sshd. */
-  private async waitForLibvirt(host: string, context: JobContext): Promise<void> {
-    const until = Date.now() + 120_000
-    for (;;) {
-      aborted(context.signal, host, 'wait for libvirtd')
-      const result = await this.deps.runner
-        .virsh(host, hostArgv.uri(), { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
-        .catch(() => undefined)
-      if (result?.exitCode === 0) {
-        await this.deps.inventory.refreshHost(host)
-        return
-      }
-      if (Date.now() > until)
-        throw new ApiError({
-          code: 'maintenance.libvirt-down',
-          host,
-          step: 'wait for libvirtd',
-          message: `${host} is back but libvirtd does not answer (virsh uri) after 2 min.`,
-          hint: 'Start libvirtd on the host, then resume.',
-        })
-      await sleep(2000, context.signal)
-    }
+  /** The configured reboot command; the connection dropping under it is the expected outcome. */
+  private async sendRebootCommand(host: string, command: string[], context: JobContext): Promise<void> {
+    context.log(`On ${host}: ${command.join(' ')}`)
+    const result = await this.deps.runner
+      .run(host, command, { step: 'reboot command', allowFailure: true, timeoutSeconds: 30 })
+      .catch((error: unknown) => {
+        const failure = ApiError.from(error)
+        if (failure.code === 'host.offline' || failure.code === 'remote.timeout') return undefined
+        throw failure
+      })
+    if (result && result.exitCode !== 0 && this.deps.hosts.get(host).current.status === 'online')
+      throw new ApiError({
+        code: 'maintenance.reboot-failed',
+        host,
+        step: 'reboot command',
+        message: `The reboot command failed on ${host} (exit ${result.exitCode}): ${command.join(' ')}\n${result.stderr.trim()}`,
+        hint: 'Fix the command (cluster file: maintenance.rebootCommand) or reboot the host yourself, then resume.',
+      })
   }
 
   private async waitClean(
     record: MaintenanceRecord,
     step: MaintenanceStep,
     context: JobContext,
-  ): Promise<void> {
+  ): Promise<StepOutcome> {
     const started = Date.now()
     const limit = this.options.cleanTimeoutMs ?? 30 * 60_000
     for (;;) {
@@ -623,15 +580,12 @@ export class Maintenance {
       const pgs = { total: read.total, byState: read.byState }
       const { up, total: all } = read.osds
       const states = pgs.byState.map((entry) => `${entry.count} ${entry.state}`).join(', ')
-      if (allPgsClean(pgs) && up === all) {
-        step.message = `All ${pgs.total} PGs active+clean, ${up}/${all} OSDs up (read on ${on}).`
-        return
-      }
+      if (allPgsClean(pgs) && up === all)
+        return { message: `All ${pgs.total} PGs active+clean, ${up}/${all} OSDs up (read on ${on}).` }
       const message = `Waiting for Ceph: ${up}/${all} OSDs up; PGs: ${states || 'none reported'}.`
       if (message !== step.message) {
-        step.message = message
+        this.updateStep(record, step, { message })
         context.step(message)
-        this.save()
       }
       if (Date.now() - started > limit)
         throw new ApiError({
@@ -649,13 +603,9 @@ export class Maintenance {
     record: MaintenanceRecord,
     step: MaintenanceStep,
     context: JobContext,
-  ): Promise<void> {
-    if (!record.nooutSet) {
-      step.state = 'skipped'
-      step.message = 'noout was not set by this maintenance.'
-      return
-    }
-    step.message = `${await this.unsetNoout(record, context.signal)}.`
+  ): Promise<StepOutcome> {
+    if (!record.nooutSet) return { state: 'skipped', message: 'noout was not set by this maintenance.' }
+    return { message: `${await this.unsetNoout(record, context.signal)}.`, record: { nooutSet: undefined } }
   }
 
   /** Unsets the noout this maintenance set, on any online host; says what ran where. */
@@ -663,7 +613,6 @@ export class Maintenance {
     const on = cephHost(this.deps)
     const target = record.nooutSet ?? {}
     const command = await setNoout(this.deps.runner, on, privilegeSettings(this.deps), false, target, signal)
-    delete record.nooutSet
     return `${command} on ${on}`
   }
 }

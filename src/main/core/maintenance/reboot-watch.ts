@@ -1,0 +1,149 @@
+import { ApiError } from '../../../shared/errors'
+import { guardMessage } from '../../../shared/guard-texts'
+import type { MaintenanceRecord } from '../../../shared/maintenance'
+import type { InventoryService } from '../inventory/inventory-service'
+import { hostArgv } from '../libvirt/host'
+import type { RemoteRunner } from '../remote/runner'
+import type { HostPool } from '../ssh/pool'
+
+/**
+ * The maintenance's reboot watcher: from the reboot's start (command sent, or the user asked to
+ * reboot) until the host is back with a new boot id and libvirtd answers. Only a new boot id proves
+ * the reboot: a dropped SSH connection looks the same from here, and noout must stay set until the
+ * host really rebooted. What it sees goes through the maintenance's update() (saved and shown).
+ */
+
+/** What the watcher reads and runs on the host. */
+export interface RebootWatchDeps {
+  readonly runner: Pick<RemoteRunner, 'run' | 'virsh'>
+  readonly hosts: Pick<HostPool, 'get'>
+  readonly inventory: Pick<InventoryService, 'refreshHost'>
+}
+
+/** The record's fields the watcher reads and changes. */
+export type RebootFields = Pick<
+  MaintenanceRecord,
+  'bootId' | 'sawOffline' | 'rebootConfirmed' | 'droppedWithoutReboot'
+>
+
+export interface RebootWatch {
+  readonly host: string
+  readonly signal: AbortSignal
+  /** The record as it is now: the user may confirm the reboot while the watcher waits. */
+  readonly record: Readonly<RebootFields>
+  /** Saves what the watcher saw (a field given as undefined is removed) with the step's message. */
+  saw(change: { [K in keyof RebootFields]?: RebootFields[K] | undefined }, message: string): void
+  /** The host rebooted: the step runs again (it was waiting) with this message. */
+  rebooted(message: string): void
+  /** Give up after this long (Infinity when the user reboots the host). */
+  readonly limitMs: number
+  readonly pollMs: number
+}
+
+/** Throws the maintenance's "cancelled" error once the job is cancelled. */
+export function aborted(signal: AbortSignal, host: string, step: string): void {
+  if (signal.aborted)
+    throw new ApiError({
+      code: 'remote.cancelled',
+      host,
+      step,
+      message: `Maintenance of ${host} cancelled during: ${step}`,
+    })
+}
+
+/** Waits `ms`, or less when the job is cancelled. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}
+
+export async function readBootId(runner: Pick<RemoteRunner, 'run'>, host: string): Promise<string> {
+  const result = await runner.run(host, ['cat', '/proc/sys/kernel/random/boot_id'], {
+    step: 'read the boot id',
+    timeoutSeconds: 10,
+  })
+  return result.stdout.trim()
+}
+
+/**
+ * Until the host went offline and came back with a new boot id, then libvirtd answers. The boot id
+ * is also read every few seconds: a reboot faster than the keepalive (or one that happened while
+ * the app was closed) shows as a new boot id without the host being seen offline.
+ */
+export async function waitForReboot(deps: RebootWatchDeps, watch: RebootWatch): Promise<void> {
+  const { host, record, signal } = watch
+  const connection = deps.hosts.get(host)
+  const started = Date.now()
+  let lastBootCheck = 0
+  for (;;) {
+    aborted(signal, host, 'wait for the reboot')
+    const status = connection.current.status
+    if (status !== 'online' && !record.sawOffline)
+      watch.saw({ sawOffline: true }, `${host} went offline (${status}); waiting for it to come back.`)
+    const due = Date.now() - lastBootCheck > 5000
+    if (status === 'online' && (record.sawOffline || record.rebootConfirmed || due)) {
+      lastBootCheck = Date.now()
+      const bootId = await readBootId(deps.runner, host).catch(() => undefined)
+      if (bootId !== undefined) {
+        if (bootId !== record.bootId) {
+          watch.rebooted(`${host} rebooted (new boot id) and is back online.`)
+          await waitForLibvirt(deps, host, signal)
+          return
+        }
+        if (record.sawOffline) {
+          watch.saw(
+            { sawOffline: false, droppedWithoutReboot: true },
+            guardMessage('maintenanceNotRebooted', { host }),
+          )
+          continue
+        }
+        if (!record.rebootConfirmed) continue
+        // The user says it rebooted, but nothing shows it: say so and keep waiting.
+        watch.saw(
+          { rebootConfirmed: false },
+          `${host} was never seen offline and its boot id is unchanged: it has not rebooted yet. Reboot it, then confirm again.`,
+        )
+      }
+    }
+    if (Date.now() - started > watch.limitMs)
+      throw new ApiError({
+        code: 'maintenance.reboot-timeout',
+        host,
+        step: 'wait for the reboot',
+        message: `${host} did not go offline and come back within ${Math.round(watch.limitMs / 60_000)} min after the reboot command.`,
+        hint: 'Look at the host (console, OVH manager), then resume or abort.',
+      })
+    await sleep(watch.pollMs, signal)
+  }
+}
+
+/** After a boot, libvirtd may answer a little after sshd. */
+async function waitForLibvirt(deps: RebootWatchDeps, host: string, signal: AbortSignal): Promise<void> {
+  const until = Date.now() + 120_000
+  for (;;) {
+    aborted(signal, host, 'wait for libvirtd')
+    const result = await deps.runner
+      .virsh(host, hostArgv.uri(), { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
+      .catch(() => undefined)
+    if (result?.exitCode === 0) {
+      await deps.inventory.refreshHost(host)
+      return
+    }
+    if (Date.now() > until)
+      throw new ApiError({
+        code: 'maintenance.libvirt-down',
+        host,
+        step: 'wait for libvirtd',
+        message: `${host} is back but libvirtd does not answer (virsh uri) after 2 min.`,
+        hint: 'Start libvirtd on the host, then resume.',
+      })
+    await sleep(2000, signal)
+  }
+}
