@@ -281,6 +281,15 @@ export function domainCpuMode(xml: string): string | undefined {
   }
 }
 
+/** The machine type of a domain's XML (`<os><type machine='pc-i440fx-7.2'>`), or undefined. */
+export function domainMachine(xml: string): string | undefined {
+  try {
+    return attr(child(child(child(parser.parse(xml) as Node, 'domain'), 'os'), 'type'), 'machine')
+  } catch {
+    return undefined
+  }
+}
+
 const capabilitiesParser = new XMLParser({
   ...READING,
   isArray: (name) => ['mode', 'model'].includes(name),

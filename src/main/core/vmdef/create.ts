@@ -5,7 +5,7 @@ import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
 import { englishText, type Message } from '../../../shared/messages/message'
 import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
-import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
+import { canonicalDomainXml, domainMachine, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
@@ -73,7 +73,7 @@ function fieldsOf(xml: string) {
     graphics: parsed.graphics.map(({ type, listen, autoport }) => ({ type, listen, autoport })),
     serials: parsed.serials,
     hyperdesk: parsed.hyperdesk,
-    machine: /<type\b[^>]*\bmachine=['"]([^'"]+)['"]/.exec(xml)?.[1],
+    machine: domainMachine(xml),
   }
 }
 

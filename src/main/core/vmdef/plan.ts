@@ -4,6 +4,7 @@ import type { Check } from '../../../shared/messages/check'
 import type { MessageCode, ParamValue } from '../../../shared/messages/message'
 import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
 import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
+import { clusterReads } from '../ceph/cluster-commands'
 import { imageArgv } from '../ceph/image'
 import { readCephDf } from '../ceph/formats/ceph-df'
 import { jsonValue } from '../ceph/formats/json'
@@ -343,7 +344,9 @@ export async function createPlan(
         info.stderr.trim() || `exit ${info.exitCode}`,
       )
     try {
-      const df = await deps.runner.ceph(facts.rbdHost, ['df', '--format', 'json'], { step: 'ceph df' })
+      const df = await deps.runner.ceph(facts.rbdHost, [...clusterReads.df(), '--format', 'json'], {
+        step: 'ceph df',
+      })
       const row = readCephDf(jsonValue(df.stdout, 'ceph df')).df.pools.find((p) => p.name === params.pool)
       if (row) {
         poolFreeBytes = row.maxAvailBytes
