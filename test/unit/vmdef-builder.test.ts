@@ -4,17 +4,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { imageArgv } from '../../src/main/core/ceph/image'
-import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
+import {
+  parseCapabilityMachines,
+  parseDomainXml,
+  parseDomcapsMachine,
+} from '../../src/main/core/inventory/domain-xml'
 import { domainArgv } from '../../src/main/core/libvirt/domain'
 import { hostArgv } from '../../src/main/core/libvirt/host'
 import { buildDomainXml, type VmSpec } from '../../src/main/core/vmdef/builder'
 import { generateMac, GENERATED_MAC_PREFIX } from '../../src/main/core/vmdef/mac'
-import {
-  commonMachine,
-  machineVersion,
-  parseCapabilityMachines,
-  parseDomcapsMachine,
-} from '../../src/main/core/vmdef/machine'
+import { commonMachine, machineVersion } from '../../src/main/core/vmdef/machine'
 import { CreateVmParamsSchema, macProblem, normaliseMac } from '../../src/shared/vmdef'
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'vmdef')

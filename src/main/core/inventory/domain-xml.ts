@@ -290,6 +290,53 @@ export function domainMachine(xml: string): string | undefined {
   }
 }
 
+/** `virsh capabilities` and `domcapabilities`: the elements that repeat are always arrays. */
+const hostCapsParser = new XMLParser({
+  ...READING,
+  isArray: (name) => ['guest', 'machine', 'domain'].includes(name),
+})
+
+function readHostCaps(xml: string): Node | undefined {
+  try {
+    return hostCapsParser.parse(xml) as Node
+  } catch {
+    return undefined
+  }
+}
+
+/** `<machine>pc-i440fx-7.2</machine>` of domcapabilities: the versioned name an alias (pc) means. */
+export function parseDomcapsMachine(xml: string): string | undefined {
+  return text(child(child(readHostCaps(xml), 'domainCapabilities'), 'machine'))?.trim() || undefined
+}
+
+/** Whether domcapabilities allows a domain type (it answers only for types the host supports). */
+export function parseDomcapsDomain(xml: string): string | undefined {
+  return text(child(child(readHostCaps(xml), 'domainCapabilities'), 'domain'))?.trim() || undefined
+}
+
+/**
+ * The machine types `virsh capabilities` lists for one arch's guests, with each alias's canonical
+ * name (`<machine canonical='pc-i440fx-7.2'>pc</machine>`), across every `<domain type>` of that arch.
+ */
+export function parseCapabilityMachines(xml: string, arch = 'x86_64'): Set<string> {
+  const machines = new Set<string>()
+  for (const guest of children(child(readHostCaps(xml), 'capabilities'), 'guest')) {
+    const archNode = child(guest, 'arch')
+    if (attr(archNode, 'name') !== arch) continue
+    const listed = [
+      ...children(archNode, 'machine'),
+      ...children(archNode, 'domain').flatMap((domain) => children(domain, 'machine')),
+    ]
+    for (const machine of listed) {
+      const name = text(machine)?.trim()
+      if (name) machines.add(name)
+      const canonical = attr(machine, 'canonical')
+      if (canonical) machines.add(canonical)
+    }
+  }
+  return machines
+}
+
 const capabilitiesParser = new XMLParser({
   ...READING,
   isArray: (name) => ['mode', 'model'].includes(name),

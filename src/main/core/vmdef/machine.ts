@@ -3,36 +3,9 @@
  * defined as `pc` on a QEMU 7.2 host becomes pc-i440fx-7.2 there, and a host with an older QEMU cannot
  * receive it by live migration. The app pins the versioned name every host offers: each host's `virsh
  * domcapabilities --machine pc` gives the version `pc` means there, `virsh capabilities` the machine
- * types it offers; the newest i440fx version all hosts offer is the one (pure parsing here).
+ * types it offers (both read by inventory/domain-xml.ts, the one XML reader); the newest i440fx
+ * version all hosts offer is the one.
  */
-
-/** `<machine>pc-i440fx-7.2</machine>` of domcapabilities. */
-export function parseDomcapsMachine(xml: string): string | undefined {
-  return /<machine>([^<]+)<\/machine>/.exec(xml)?.[1]?.trim()
-}
-
-/** Whether domcapabilities allows a domain type (it answers only for types the host supports). */
-export function parseDomcapsDomain(xml: string): string | undefined {
-  return /<domain>([^<]+)<\/domain>/.exec(xml)?.[1]?.trim()
-}
-
-/**
- * The machine types `virsh capabilities` lists for x86_64 guests, with each alias's canonical name
- * (`<machine canonical='pc-i440fx-7.2'>pc</machine>`), across every `<domain type>` of that arch.
- */
-export function parseCapabilityMachines(xml: string, arch = 'x86_64'): Set<string> {
-  const machines = new Set<string>()
-  const guests = xml.match(/<guest>[\s\S]*?<\/guest>/g) ?? []
-  for (const guest of guests) {
-    if (!new RegExp(`<arch name=['"]${arch}['"]`).test(guest)) continue
-    for (const match of guest.matchAll(/<machine\b([^>]*)>([^<]+)<\/machine>/g)) {
-      machines.add(match[2]!.trim())
-      const canonical = /canonical=['"]([^'"]+)['"]/.exec(match[1] ?? '')?.[1]
-      if (canonical) machines.add(canonical)
-    }
-  }
-  return machines
-}
 
 /**
  * "pc-i440fx-2.12" → [2, 12]; QEMU before 1.4 named the same i440fx machines "pc-1.1", "pc-0.11"

@@ -10,12 +10,13 @@ import { readCephDf } from '../ceph/formats/ceph-df'
 import { jsonValue } from '../ceph/formats/json'
 import type { InventoryService } from '../inventory/inventory-service'
 import { parseNodememstats } from '../inventory/virsh-parse'
+import { parseCapabilityMachines, parseDomcapsMachine } from '../inventory/domain-xml'
 import { hostArgv } from '../libvirt/host'
 import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 import { pickRbdHost } from '../storage/rbd-host'
 import { generateMac } from './mac'
-import { commonMachine, parseCapabilityMachines, parseDomcapsMachine, type HostMachines } from './machine'
+import { commonMachine, type HostMachines } from './machine'
 
 /**
  * Creation's pre-checks, on every host and in Ceph, before anything is made: every host online, the
