@@ -184,7 +184,7 @@ async function settle(page: Page): Promise<void> {
       return same || undefined
     },
     10_000,
-    250,
+    150,
   )
 }
 

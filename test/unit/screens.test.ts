@@ -28,6 +28,7 @@ describe('screen registry', () => {
         'jobs',
         'cluster-file-errors',
         'force-off-dialog',
+        'fence-sheet',
       ]),
     )
   })

@@ -187,7 +187,7 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
                   data-testid="fence-start-host"
                 >
                   {targets.map((host) => (
-                    <option key={host} value={host}>
+                    <option key={host} value={host} translate="no">
                       {host}
                     </option>
                   ))}

@@ -18,6 +18,14 @@ export function selectRunningVm(app: ScreenApp): Vm | string {
   return vm
 }
 
+/** Selects a VM last seen running on a host that no longer answers; returns why when there is none. */
+function selectLostVm(app: ScreenApp): string | undefined {
+  const vm = app.state().vms.find((candidate) => candidate.lastKnownRunningOn.length > 0)
+  if (!vm) return 'no VM was running on a host that is now unreachable'
+  app.select({ kind: 'vm', uuid: vm.uuid })
+  return undefined
+}
+
 registerScreen({
   id: 'vm',
   about: 'A running VM: state, actions, disks, definitions, settings and graphs',
@@ -33,9 +41,21 @@ registerScreen({
   about: 'A VM last seen running on a host that does not answer: where it was, fence and start',
   ready: '[data-testid="vm-fence"]',
   async open(app) {
-    const vm = app.state().vms.find((candidate) => candidate.lastKnownRunningOn.length > 0)
-    if (!vm) return 'no VM was running on a host that is now unreachable'
-    app.select({ kind: 'vm', uuid: vm.uuid })
+    return selectLostVm(app)
+  },
+})
+
+registerScreen({
+  id: 'fence-sheet',
+  about: 'The fence sheet of a VM on a lost host: what will be cut off from Ceph, the facts, the start',
+  ready: '[data-testid="fence-notes"]',
+  async open(app) {
+    const why = selectLostVm(app)
+    if (why) return why
+    await app.click('[data-testid="vm-fence"]')
+  },
+  async close(app) {
+    await app.click('[data-testid="fence-close"]')
   },
 })
 
