@@ -9,6 +9,7 @@ export const METHOD_NAMES = [
   'config.get',
   'config.reload',
   'config.save',
+  'config.sshConfigHosts',
   'hosts.list',
   'hosts.connect',
   'hosts.disconnect',

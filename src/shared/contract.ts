@@ -3,6 +3,7 @@ import { LeaseHolderSchema, LeaseTakeOverParamsSchema } from './lease'
 import { METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './api-names'
 import { ClusterConfigSchema, ConfigProblemSchema } from './config'
 import { ApiErrorDataSchema } from './errors'
+import { MessageSchema } from './messages/message'
 import { DoctorReportSchema, HostKeyPromptSchema, HostStateSchema, PassphrasePromptSchema } from './hosts'
 import { HostErrorEntrySchema, HostStatsSchema } from './host-activity'
 import { HostInventorySchema, VmSchema, VmStatsSchema } from './inventory'
@@ -131,8 +132,36 @@ export const ConfigStateSchema = z.object({
   config: ClusterConfigSchema.optional(),
   problems: z.array(ConfigProblemSchema),
   hosts: z.array(ResolvedHostSchema),
+  /** The file as it was before the app's last save (kept beside it), when there was one. */
+  previousPath: z.string().optional(),
 })
 export type ConfigState = z.infer<typeof ConfigStateSchema>
+
+/** A host named in ~/.ssh/config, as ssh would reach it: what the first run offers to import. */
+export const SshConfigHostSchema = z.object({
+  alias: z.string(),
+  /** The cluster file's name for it (the alias's first label), when that is a valid host name. */
+  name: z.string().optional(),
+  hostname: z.string(),
+  port: z.number(),
+  user: z.string(),
+  identityFiles: z.array(z.string()),
+  /** Where its Host line is. */
+  file: z.string(),
+  line: z.number(),
+  /** Why ssh itself would refuse this host (the app would too): not offered for import. */
+  refusal: ApiErrorDataSchema.optional(),
+})
+export type SshConfigHost = z.infer<typeof SshConfigHostSchema>
+export const SshConfigImportSchema = z.object({
+  file: z.string(),
+  hosts: z.array(SshConfigHostSchema),
+  /** Nothing to import, and why (no file, no host names). */
+  problem: MessageSchema.optional(),
+  /** The file is one ssh refuses (which line, what to fix): nothing imported. */
+  refusal: ApiErrorDataSchema.optional(),
+})
+export type SshConfigImport = z.infer<typeof SshConfigImportSchema>
 
 export const methods = {
   'app.info': method(noParams, AppInfoSchema),
@@ -146,6 +175,8 @@ export const methods = {
   'config.reload': method(noParams, ConfigStateSchema),
   /** Validates and writes the cluster file; invalid input is refused with each field's problem. */
   'config.save': method(z.object({ config: z.unknown() }).strict(), ConfigStateSchema),
+  /** The host names of ~/.ssh/config, each as ssh would reach it (read by the app, never by running ssh). */
+  'config.sshConfigHosts': method(noParams, SshConfigImportSchema),
   /** Every configured host's connection state, with its last doctor report. */
   'hosts.list': method(noParams, z.array(HostStateSchema)),
   /** Connects now (also the user's explicit retry after an authentication failure). */

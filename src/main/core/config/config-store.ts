@@ -79,11 +79,33 @@ export class ConfigStore {
       })
     }
     await fs.mkdir(path.dirname(this.options.path), { recursive: true, mode: 0o700 })
-    // Write then rename, so a crash never leaves half a file.
+    // Write then rename, so a crash never leaves half a file; the file it replaces is kept beside it
+    // (a hard link, so the file's name never points at nothing), so a wrong edit can be undone by hand.
     const temporary = `${this.options.path}.${process.pid}.tmp`
     await fs.writeFile(temporary, `${JSON.stringify(parsed.config, null, 2)}\n`, { mode: 0o600 })
+    const kept = await this.keepPrevious()
     await fs.rename(temporary, this.options.path)
-    return this.load()
+    const state = await this.load()
+    if (kept) this.state = { ...state, previousPath: kept }
+    return this.state
+  }
+
+  /** The path the previous file is kept at: cluster.json → cluster.json.previous. */
+  get previousPath(): string {
+    return `${this.options.path}.previous`
+  }
+
+  private async keepPrevious(): Promise<string | undefined> {
+    try {
+      await fs.rm(this.previousPath, { force: true })
+      await fs.link(this.options.path, this.previousPath)
+      return this.previousPath
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      // A file system without hard links: a copy is as good for the user.
+      await fs.copyFile(this.options.path, this.previousPath)
+      return this.previousPath
+    }
   }
 
   private async accept(json: unknown): Promise<ConfigState> {

@@ -252,6 +252,11 @@ function isAddress(host: string): boolean {
   return net.isIP(host) !== 0
 }
 
+/** A relative Include is under ~/.ssh (the user's config; the app reads no system-wide file). */
+function includePath(pattern: string): string {
+  return pattern.startsWith('/') || pattern.startsWith('~') ? pattern : `~/.ssh/${pattern}`
+}
+
 /** glob(3) with GLOB_TILDE, enough for Include: wildcards in any component, sorted, no dot files. */
 function glob(pattern: string, env: SshEnvironment): string[] {
   const expanded = pattern === '~' || pattern.startsWith('~/') ? env.includeHome + pattern.slice(1) : pattern
@@ -414,9 +419,7 @@ class Reader {
           for (const pattern of line.args) {
             if (depth + 1 > MAX_INCLUDE_DEPTH)
               throw refusal('configIncludeLoop', { file, line: line.line, depth: MAX_INCLUDE_DEPTH })
-            const absolute =
-              pattern.startsWith('/') || pattern.startsWith('~') ? pattern : `~/.ssh/${pattern}`
-            for (const included of glob(absolute, this.env)) {
+            for (const included of glob(includePath(pattern), this.env)) {
               this.readFile(
                 included,
                 options,
@@ -645,6 +648,51 @@ function expandTilde(value: string, home: string, at: { file: string; line: numb
   if (value.startsWith('~/')) return home + value.slice(1)
   if (value.startsWith('~')) throw refusal('configTildeUser', { ...at, path: value })
   return value
+}
+
+/** A `Host` line's literal name: no wildcard, no negation (those are patterns, not hosts). */
+export interface SshConfigAlias {
+  alias: string
+  file: string
+  line: number
+}
+
+/**
+ * The host names written on `Host` lines, in the order ssh reads them (Includes followed where
+ * they stand), without patterns: what a user can pick to import. The same line reader as
+ * readOpenSshConfig, so a file ssh refuses is refused here too (Refused → its refusal).
+ */
+export function listHostAliases(
+  files: readonly string[],
+  env: SshEnvironment,
+): { aliases: SshConfigAlias[]; refusal?: SshConfigRefusal } {
+  const reader = new Reader(env, '')
+  const aliases: SshConfigAlias[] = []
+  const seen = new Set<string>()
+  const visit = (file: string, depth: number, from?: { file: string; line: number }): void => {
+    for (const line of reader.lines(file, from) ?? []) {
+      if (line.keyword === 'host') {
+        for (const alias of line.args) {
+          if (/[*?!]/.test(alias) || seen.has(alias)) continue
+          seen.add(alias)
+          aliases.push({ alias, file, line: line.line })
+        }
+      } else if (line.keyword === 'include') {
+        if (depth + 1 > MAX_INCLUDE_DEPTH)
+          throw refusal('configIncludeLoop', { file, line: line.line, depth: MAX_INCLUDE_DEPTH })
+        for (const pattern of line.args) {
+          for (const included of glob(includePath(pattern), env)) visit(included, depth + 1, line)
+        }
+      }
+    }
+  }
+  try {
+    for (const file of files) visit(file, 0)
+    return { aliases }
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error
+    return { aliases, refusal: error.refusal }
+  }
 }
 
 /** The options, then the values ssh computes from them (defaults, expansions). */

@@ -1,10 +1,18 @@
+import fs from 'node:fs'
 import os from 'node:os'
 import type { ClusterConfig, HostConfig } from '../../../shared/config'
-import type { ResolvedHost } from '../../../shared/contract'
+import type { ResolvedHost, SshConfigHost, SshConfigImport } from '../../../shared/contract'
+import { msg } from '../../../shared/messages/message'
+import { HostNameSchema } from '../../../shared/validators'
 import type { ApiErrorData } from '../../../shared/errors'
 import { sshMessage } from '../../../shared/ssh-texts'
 import { expandHome } from '../paths'
-import { readOpenSshConfig, type SshConfigRefusal, type SshEnvironment } from './openssh-config'
+import {
+  listHostAliases,
+  readOpenSshConfig,
+  type SshConfigRefusal,
+  type SshEnvironment,
+} from './openssh-config'
 
 /**
  * Applies ~/.ssh/config to the cluster's hosts, as OpenSSH users expect. The file is read by
@@ -134,4 +142,37 @@ export function resolveHost(
     }
   }
   return resolved
+}
+
+/**
+ * The hosts ~/.ssh/config names, each resolved as ssh would reach it, for the first run's import.
+ * Read with the same reader as the connections (openssh-config.ts); ssh itself is never run.
+ */
+export function sshConfigHosts(
+  sshConfigFile: string,
+  env: SshEnvironment = sshEnvironment(),
+): SshConfigImport {
+  if (!fs.existsSync(sshConfigFile))
+    return { file: sshConfigFile, hosts: [], problem: msg('setup.sshConfigMissing', { file: sshConfigFile }) }
+  const listed = listHostAliases([sshConfigFile], env)
+  if (listed.refusal) return { file: sshConfigFile, hosts: [], refusal: refusalError(listed.refusal) }
+  const hosts = listed.aliases.map(({ alias, file, line }): SshConfigHost => {
+    const ssh = readOpenSshConfig([sshConfigFile], alias, env)
+    const label = alias.split('.')[0] ?? alias
+    const host: SshConfigHost = {
+      alias,
+      hostname: ssh.hostname,
+      port: ssh.port,
+      user: ssh.user,
+      identityFiles: ssh.defaultIdentityFiles ? [] : ssh.identityFiles,
+      file,
+      line,
+    }
+    if (HostNameSchema.safeParse(label).success) host.name = label
+    if (ssh.refusal) host.refusal = refusalError(ssh.refusal)
+    return host
+  })
+  if (hosts.length === 0)
+    return { file: sshConfigFile, hosts, problem: msg('setup.sshConfigEmpty', { file: sshConfigFile }) }
+  return { file: sshConfigFile, hosts }
 }
