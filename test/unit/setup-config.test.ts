@@ -9,6 +9,14 @@ import { coreOf, type Core } from '../../src/main/core/core'
 import { wireCore } from '../../src/main/core/wiring'
 import { parseClusterConfig, type ClusterConfigInput } from '../../src/shared/config'
 import type { ConfigState, SshConfigImport } from '../../src/shared/contract'
+import {
+  draftFromConfig,
+  draftProblems,
+  emptyDraft,
+  emptyHost,
+  toConfig,
+  withImported,
+} from '../../src/renderer/src/features/config/cluster-draft'
 
 /**
  * The first run's core half (issue 21 item 2): the cluster file written validated, atomically, the
@@ -95,6 +103,7 @@ describe('importing hosts from ~/.ssh/config', () => {
     const output = execFileSync('ssh', ['-G', '-F', config, alias], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 10_000,
     })
     return new Map(
@@ -158,12 +167,12 @@ describe('importing hosts from ~/.ssh/config', () => {
     expect(sshConfigHosts(missing, env)).toEqual({
       file: missing,
       hosts: [],
-      problem: { code: 'setup.sshConfigMissing', params: { file: missing } },
+      problem: { code: 'clusterFile.sshConfigMissing', params: { file: missing } },
     })
     const patterns = path.join(dir, 'patterns')
     fs.writeFileSync(patterns, 'Host *\n  User etalab\n')
     expect(sshConfigHosts(patterns, env).problem).toEqual({
-      code: 'setup.sshConfigEmpty',
+      code: 'clusterFile.sshConfigEmpty',
       params: { file: patterns },
     })
     const loop = path.join(dir, '.ssh', 'config')
@@ -226,8 +235,8 @@ describe('editing the hosts while the app runs', () => {
     expect(refusal).toMatchObject({
       code: 'config.host-busy',
       host: 'hv2',
-      text: { code: 'setup.hostBusy', params: { host: 'hv2', job: 'Maintenance of hv2' } },
-      hintText: { code: 'setup.removeHint' },
+      text: { code: 'clusterFile.hostBusy', params: { host: 'hv2', job: 'Maintenance of hv2' } },
+      hintText: { code: 'clusterFile.removeHint' },
     })
     expect(fs.readFileSync(file, 'utf8')).toBe(before)
     expect(await hostNames()).toEqual(['hv1', 'hv2'])
@@ -237,5 +246,60 @@ describe('editing the hosts while the app runs', () => {
     await done
     await save(cluster([hv(1), hv(3)]))
     await expect.poll(hostNames).toEqual(['hv1', 'hv3'])
+  })
+})
+
+describe("the form's draft of the cluster file", () => {
+  it('writes back what the form does not show, and leaves out empty optional fields', () => {
+    const parsed = parseClusterConfig({
+      ...cluster([{ ...hv(1), user: 'admin', identityFile: '~/.ssh/hv1' }, hv(2)]),
+      ssh: { user: 'etalab', knownHostsFile: '~/.ssh/cluster_known_hosts' },
+      ceph: { clientId: 'libvirt', privilegedSudo: true },
+      maintenance: { rebootCommand: ['sudo', '-n', '/sbin/reboot'] },
+    })
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems))
+    const draft = draftFromConfig(parsed.config)
+    expect(draft.auth).toBe('agent')
+    const again = parseClusterConfig(toConfig(draft))
+    expect(again).toEqual(parsed)
+
+    const edited = { ...draft, hosts: [...draft.hosts, { ...emptyHost(), name: 'hv3', address: 'hv3' }] }
+    expect(toConfig(edited).hosts[2]).toEqual({ name: 'hv3', address: 'hv3' })
+    expect(draftProblems(edited)).toEqual([])
+    expect(draftProblems({ ...edited, pools: ' , ', auth: 'key', keyFile: 'relative/key' })).toEqual([
+      { field: 'ssh.identityFile', message: 'must be an absolute path or start with ~/' },
+      { field: 'pools', message: expect.stringContaining('1') },
+    ])
+  })
+
+  it('adds imported hosts by alias, replacing the blank first row and skipping names already there', () => {
+    const picked = [
+      {
+        alias: 'hv1.lab',
+        name: 'hv1',
+        hostname: '10.77.11.1',
+        port: 22,
+        user: 'etalab',
+        identityFiles: [],
+        file: 'c',
+        line: 1,
+      },
+      {
+        alias: 'hôte9',
+        hostname: '10.77.1.9',
+        port: 22,
+        user: 'etalab',
+        identityFiles: [],
+        file: 'c',
+        line: 4,
+      },
+    ]
+    const first = withImported({ ...emptyDraft(), useSshConfig: false }, picked)
+    expect(first.useSshConfig).toBe(true)
+    expect(first.hosts.map((host) => [host.name, host.address])).toEqual([
+      ['hv1', 'hv1.lab'],
+      ['', 'hôte9'],
+    ])
+    expect(withImported(first, picked.slice(0, 1)).hosts).toHaveLength(2)
   })
 })

@@ -34,5 +34,5 @@ export const MESSAGES_EN = {
   failoverBadges: FAILOVER_BADGE_TEXTS,
   guards: GUARD_TEXTS,
   vmdef: VMDEF_TEXTS,
-  setup: SETUP_TEXTS,
+  clusterFile: SETUP_TEXTS,
 } as const

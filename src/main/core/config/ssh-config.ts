@@ -153,7 +153,11 @@ export function sshConfigHosts(
   env: SshEnvironment = sshEnvironment(),
 ): SshConfigImport {
   if (!fs.existsSync(sshConfigFile))
-    return { file: sshConfigFile, hosts: [], problem: msg('setup.sshConfigMissing', { file: sshConfigFile }) }
+    return {
+      file: sshConfigFile,
+      hosts: [],
+      problem: msg('clusterFile.sshConfigMissing', { file: sshConfigFile }),
+    }
   const listed = listHostAliases([sshConfigFile], env)
   if (listed.refusal) return { file: sshConfigFile, hosts: [], refusal: refusalError(listed.refusal) }
   const hosts = listed.aliases.map(({ alias, file, line }): SshConfigHost => {
@@ -173,6 +177,6 @@ export function sshConfigHosts(
     return host
   })
   if (hosts.length === 0)
-    return { file: sshConfigFile, hosts, problem: msg('setup.sshConfigEmpty', { file: sshConfigFile }) }
+    return { file: sshConfigFile, hosts, problem: msg('clusterFile.sshConfigEmpty', { file: sshConfigFile }) }
   return { file: sshConfigFile, hosts }
 }

@@ -50,17 +50,17 @@ function refuseBusyRemovals(
               (inventory.vm(candidate.target.vm)?.runningOn.includes(host) ?? false))),
       )
     if (job)
-      throw ApiError.of('config.host-busy', msg('setup.hostBusy', { host, job: job.title }), {
+      throw ApiError.of('config.host-busy', msg('clusterFile.hostBusy', { host, job: job.title }), {
         host,
         step: 'save cluster file',
-        hint: msg('setup.removeHint'),
+        hint: msg('clusterFile.removeHint'),
       })
     const record = maintenance.current()
     if (record?.host === host && (record.status === 'running' || record.status === 'interrupted'))
-      throw ApiError.of('config.host-busy', msg('setup.hostInMaintenance', { host }), {
+      throw ApiError.of('config.host-busy', msg('clusterFile.hostInMaintenance', { host }), {
         host,
         step: 'save cluster file',
-        hint: msg('setup.removeHint'),
+        hint: msg('clusterFile.removeHint'),
       })
   }
 }

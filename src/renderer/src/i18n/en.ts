@@ -29,8 +29,6 @@ export const en = {
       invalid: 'The cluster file has problems',
       ok: 'Cluster file loaded',
     },
-    missingHelp:
-      'Describe your hypervisors in this file (JSON): their names, SSH addresses, migration addresses and gateways. The README has an example.',
     problems: 'Problems to fix',
     field: 'Field',
     problem: 'Problem',

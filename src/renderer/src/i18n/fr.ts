@@ -31,8 +31,6 @@ export const fr: Messages = {
       invalid: 'Le fichier du cluster contient des erreurs',
       ok: 'Fichier du cluster chargé',
     },
-    missingHelp:
-      'Décrivez vos hyperviseurs dans ce fichier (JSON) : leurs noms, adresses SSH, adresses de migration et passerelles. Le README en donne un exemple.',
     problems: 'Problèmes à corriger',
     field: 'Champ',
     problem: 'Problème',

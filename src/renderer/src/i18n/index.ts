@@ -20,6 +20,8 @@ import { fencingEn } from './fencing.en'
 import { fencingFr } from './fencing.fr'
 import { statusEn } from './status.en'
 import { statusFr } from './status.fr'
+import { setupEn } from './setup.en'
+import { setupFr } from './setup.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -64,6 +66,7 @@ export const englishResources = {
   ...updatesEn,
   ...fencingEn,
   ...statusEn,
+  ...setupEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -81,6 +84,7 @@ export const frenchResources = mapStrings(
     ...updatesFr,
     ...fencingFr,
     ...statusFr,
+    ...setupFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

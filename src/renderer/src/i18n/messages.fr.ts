@@ -5,7 +5,7 @@ import { failoverBadgesFr } from './ovh.fr'
 import { formatErrorsFr } from './format-errors.fr'
 import { guardsFr } from './guards.fr'
 import { migrationChecksFr } from './migration-checks.fr'
-import { setupTextsFr } from './setup.fr'
+import { setupTextsFr } from './setup-texts.fr'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
 import { vmdefFr } from './vmdef.fr'
 
@@ -42,5 +42,5 @@ export const messagesFr: MessageCatalog = {
   failoverBadges: failoverBadgesFr,
   guards: guardsFr,
   vmdef: vmdefFr,
-  setup: setupTextsFr,
+  clusterFile: setupTextsFr,
 }

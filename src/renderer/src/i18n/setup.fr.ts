@@ -1,13 +1,48 @@
-import type { SETUP_TEXTS } from '../../../shared/setup-texts'
+import type { setupEn } from './setup.en'
 
-/** The first run's and the cluster file editor's messages in French (shared/setup-texts.ts). */
-export const setupTextsFr: Record<keyof typeof SETUP_TEXTS, string> = {
-  hostBusy:
-    '{{host}} ne peut pas être retiré du fichier du cluster : « {{job}} » est en cours sur cet hôte. Attendez la fin (ou annulez-la dans Opérations), puis retirez l’hôte.',
-  hostInMaintenance:
-    '{{host}} ne peut pas être retiré du fichier du cluster : il est en maintenance. Terminez ou abandonnez la maintenance d’abord.',
-  removeHint: 'Rien n’a été écrit : le fichier du cluster est resté tel quel.',
-  sshConfigMissing: 'Il n’y a pas de {{file}} : rien à importer. Saisissez les hôtes à la main.',
-  sshConfigEmpty:
-    '{{file}} ne nomme aucun hôte (seulement des motifs comme « Host * ») : saisissez les hôtes à la main.',
+/** The cluster file's form (fr). */
+export const setupFr: typeof setupEn = {
+  setup: {
+    title: 'Décrivez votre cluster',
+    intro:
+      'Pas encore de fichier du cluster. Décrivez ici vos hyperviseurs (ou importez-les depuis ~/.ssh/config) : Hyperdesk écrit le fichier, se connecte à chaque hôte, vous demande de confirmer sa clé d’hôte et montre ce qui manque à chaque hôte.',
+    edit: 'Modifier les hôtes…',
+    editTitle: 'Modifier le fichier du cluster',
+    cancel: 'Annuler',
+    clusterName: 'Nom du cluster',
+    sshTitle: 'SSH',
+    sshUser: 'Utilisateur SSH',
+    auth: 'Authentification',
+    authAgent: 'Clés de mon ssh-agent (ou ~/.ssh/id_*)',
+    authKey: 'Ce fichier de clé',
+    keyFile: 'Fichier de clé',
+    useSshConfig: 'Appliquer ~/.ssh/config à ces hôtes (noms, utilisateurs, clés, rebonds)',
+    hostsTitle: 'Hyperviseurs',
+    hostName: 'Nom',
+    address: 'Adresse SSH',
+    migrationAddress: 'Adresse de migration',
+    gateway: 'Passerelle des invités',
+    removeHost: 'Retirer {{host}}',
+    addHost: 'Ajouter un hôte',
+    cephTitle: 'Ceph',
+    cephClient: 'Client Ceph (client.…)',
+    pools: 'Pools RBD (séparés par des virgules)',
+    importTitle: 'Importer depuis ~/.ssh/config',
+    importButton: 'Lire ~/.ssh/config',
+    importExplain:
+      'Hyperdesk lit le fichier lui-même (il ne lance jamais ssh). Cochez les hôtes qui sont des hyperviseurs : leur adresse est l’alias, donc ~/.ssh/config continue de s’appliquer.',
+    importAdd: 'Ajouter les hôtes cochés',
+    importRefused: 'refusé par ssh aussi',
+    importFrom: '{{file}}, ligne {{line}}',
+    save: 'Écrire le fichier du cluster et se connecter',
+    saving: 'Écriture…',
+    saved: 'Fichier du cluster écrit : {{path}}.',
+    previousKept: 'L’ancien fichier est conservé sous {{path}}.',
+    problemsTitle: 'Rien n’a été écrit : corrigez d’abord ces champs',
+    progressTitle: 'Connexion à vos hôtes',
+    progressExplain:
+      'Chaque nouvel hôte vous demande de confirmer sa clé d’hôte : comparez l’empreinte avec celle que montre l’hôte (ssh-keygen -lf sur l’hôte), puis acceptez. Le docteur vérifie ensuite ce dont l’hôte a besoin.',
+    doctorPending: 'Le docteur n’a pas encore été lancé.',
+    doctorSummary: '{{ok}} vérifications réussies, {{warn}} avertissements, {{fail}} en échec',
+  },
 }

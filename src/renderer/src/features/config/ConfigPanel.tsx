@@ -1,15 +1,26 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { notifyError, notifyInfo } from '../../components/notify'
 import { Data } from '../../components/Data'
 import { sshSentence } from '../hosts/ssh-sentence'
+import { draftFromConfig, emptyDraft } from './cluster-draft'
+import { ConfigProblems } from './ConfigProblems'
+import { HostsProgress } from './HostsProgress'
+import { SetupForm } from './SetupForm'
 
-/** What the cluster file says, where it is, and what to fix in it. */
+/**
+ * What the cluster file says, where it is, and what to fix in it; with no file, the form that writes
+ * it (the first run), and later the same form to add or remove hosts; after a save, each host's
+ * connection and doctor report.
+ */
 export function ConfigPanel() {
   const { t } = useTranslation()
   const api = useApi()
   const state = useAppStore((s) => s.config)
+  const [editing, setEditing] = useState(false)
+  const [showProgress, setShowProgress] = useState(false)
   if (!state) return null
 
   async function reload(): Promise<void> {
@@ -35,29 +46,32 @@ export function ConfigPanel() {
         </span>{' '}
         <span className="muted">{t('config.path')}</span> <code translate="no">{state.path}</code>
       </p>
-      {state.status === 'missing' && <p>{t('config.missingHelp')}</p>}
       {state.problems.length > 0 && (
         <>
           <h2>{t('config.problems')}</h2>
-          <table className="table" data-testid="config-problems">
-            <thead>
-              <tr>
-                <th>{t('config.field')}</th>
-                <th>{t('config.problem')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.problems.map((problem) => (
-                <tr key={`${problem.field}:${problem.message}`}>
-                  <td>
-                    <code translate="no">{problem.field}</code>
-                  </td>
-                  <td>{problem.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ConfigProblems problems={state.problems} />
         </>
+      )}
+      {editing || state.status === 'missing' ? (
+        <>
+          <h2>{state.status === 'missing' ? t('setup.title') : t('setup.editTitle')}</h2>
+          {state.status === 'missing' && <p>{t('setup.intro')}</p>}
+          <SetupForm
+            initial={state.config ? draftFromConfig(state.config) : emptyDraft()}
+            onSaved={() => {
+              setEditing(false)
+              setShowProgress(true)
+            }}
+            {...(state.status === 'missing' ? {} : { onCancel: () => setEditing(false) })}
+          />
+        </>
+      ) : (
+        <button type="button" data-testid="setup-edit" onClick={() => setEditing(true)}>
+          {t('setup.edit')}
+        </button>
+      )}
+      {showProgress && state.status === 'ok' && (
+        <HostsProgress hosts={state.hosts.map((host) => host.name)} />
       )}
       {state.hosts.length > 0 && (
         <>

@@ -8,13 +8,11 @@ import { sshSentence } from './ssh-sentence'
 import { HostGraphs } from './HostGraphs'
 import { HostOverview } from './HostOverview'
 import { HostStatus } from './HostStatus'
+import { DoctorReport } from './DoctorReport'
 import { HostRetry } from './HostRetry'
 import { hostHealth } from '../../../../shared/host-health'
 import { MaintenanceButton } from '../maintenance/MaintenanceButton'
 import { Data } from '../../components/Data'
-import { formatClock } from '../../format'
-
-const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
 
 /**
  * One hypervisor: its connection and why it is not online, its resources (live graphs), VMs, versions
@@ -41,7 +39,6 @@ export function HostDetail({ host }: { host: string }) {
   }
 
   if (!state) return null
-  const report = state.doctor
   const error = state.error ? sshSentence(t, state.error) : undefined
   return (
     <section className="panel" data-testid="host-detail">
@@ -130,49 +127,7 @@ export function HostDetail({ host }: { host: string }) {
       )}
 
       <h2>{t('hosts.doctor')}</h2>
-      {!report ? (
-        <p className="muted">{t('hosts.noReport')}</p>
-      ) : (
-        <>
-          <p className="muted small" data-testid="doctor-versions">
-            <Data>
-              libvirt {report.versions.libvirt ?? '?'} · QEMU {report.versions.qemu ?? '?'} · Ceph{' '}
-              {report.versions.ceph ?? '?'} · OpenSSH {report.versions.openssh ?? '?'}
-            </Data>{' '}
-            — {t('hosts.checkedAt', { time: formatClock(Date.parse(report.checkedAt)) })}
-          </p>
-          <table className="table" data-testid="doctor-checks">
-            <thead>
-              <tr>
-                <th>{t('hosts.check')}</th>
-                <th>{t('hosts.result')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.checks.map((check) => (
-                <tr key={check.id} data-check={check.id} data-status={check.status}>
-                  <td className={`check-${check.status}`}>
-                    {CHECK_ICONS[check.status]} {t(`hosts.checks.${check.id}`, { defaultValue: check.id })}
-                    <div className="muted small">{t(`hosts.checkStatus.${check.status}`)}</div>
-                  </td>
-                  <td>
-                    <div>{check.summary}</div>
-                    {check.detail && check.status !== 'ok' && (
-                      <div className="muted small">{check.detail}</div>
-                    )}
-                    {check.fix && (
-                      <>
-                        <div className="small">{t('hosts.fix')}</div>
-                        <pre className="fix">{check.fix}</pre>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
+      <DoctorReport report={state.doctor} />
       <HostErrors host={host} />
     </section>
   )
