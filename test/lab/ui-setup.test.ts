@@ -195,7 +195,8 @@ describe('first run on the lab', () => {
     await expect
       .poll(() => vnc.getByTestId('vnc-status').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('connected')
-    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click()
+    const dismiss = page.getByRole('button', { name: 'Dismiss' })
+    while ((await dismiss.count()) > 0) await dismiss.first().click()
     await page.setViewportSize({ width: 1400, height: 1050 })
     await page.screenshot({ path: screenshotPath('readme-window-en') })
     expect(run.ui.errorsOf(page)).toEqual([])
