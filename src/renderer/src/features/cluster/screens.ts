@@ -19,3 +19,18 @@ registerScreen({
     app.select({ kind: 'config' })
   },
 })
+
+registerScreen({
+  id: 'cluster-file-edit',
+  about:
+    'The cluster file as a form: the hosts added or removed in the app (the first run shows the same form)',
+  ready: '[data-testid="setup-form"]',
+  async open(app) {
+    if (app.state().config?.status !== 'ok') return 'the cluster file is not loaded'
+    app.select({ kind: 'config' })
+    await app.click('[data-testid="setup-edit"]')
+  },
+  async close(app) {
+    await app.click('[data-testid="setup-cancel"]')
+  },
+})

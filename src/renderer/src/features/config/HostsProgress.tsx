@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import { hostHealth } from '../../../../shared/host-health'
+import { Data } from '../../components/Data'
 import { useAppStore } from '../../store'
 import { DoctorReport } from '../hosts/DoctorReport'
 import { HostStatus } from '../hosts/HostStatus'
@@ -22,7 +23,7 @@ export function HostsProgress({ hosts }: { hosts: readonly string[] }) {
         return (
           <div key={name} className="setup-progress-host" data-testid="setup-progress-host" data-host={name}>
             <h3>
-              {name} <span className="muted small">{state?.target}</span>
+              <Data>{name}</Data> <Data className="muted small">{state?.target}</Data>
               <HostStatus {...hostHealth(state)} />
             </h3>
             {error && <p className="warning small">{error.message}</p>}

@@ -200,7 +200,7 @@ export function SetupForm({
       {error && <ErrorBox error={error} testId="setup-error" />}
       <div className="dialog-buttons">
         {onCancel && (
-          <button type="button" onClick={onCancel}>
+          <button type="button" data-testid="setup-cancel" onClick={onCancel}>
             {t('setup.cancel')}
           </button>
         )}

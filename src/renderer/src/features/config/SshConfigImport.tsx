@@ -61,8 +61,8 @@ export function SshConfigImport({
                     checked={ticked.has(host.alias)}
                     onChange={(event) => toggle(host.alias, event.target.checked)}
                   />{' '}
-                  <strong>{host.alias}</strong>{' '}
-                  <code>
+                  <strong translate="no">{host.alias}</strong>{' '}
+                  <code translate="no">
                     {host.user}@{host.hostname}:{host.port}
                   </code>{' '}
                   <span className="muted small">
