@@ -6,8 +6,9 @@ import { freeText, LeaseCookieSchema, LeaseNameSchema } from './validators'
  * snapshot delete, migration, definition sync, maintenance) first takes a lease in Ceph, so two app
  * instances — one admin's two windows, or two admins' workstations — never change the same object at
  * once. One RADOS object holds the whole cluster's leases; each object changed has its own lease name
- * under it (`vm:<uuid>`, `image:<pool>/<image>`, `host:<name>`), so operations on different VMs do not
- * wait for each other, while an operation touching a VM and its disks takes all their names.
+ * under it (`vm:<uuid>`, `image:<pool>/<image>`, `host:<name>`, `cluster:firewall`), so operations
+ * on different VMs do not wait for each other, while an operation touching a VM and its disks takes
+ * all their names.
  */
 
 /** The lease names: one per object an operation changes. */
@@ -20,6 +21,11 @@ export function imageLeaseName(pool: string, image: string): string {
 export function hostLeaseName(host: string): string {
   return `host:${host}`
 }
+/**
+ * The hosts' firewall (IPS_FAILOVER on every host) is one cluster setting: a change takes this one
+ * name, so two instances never rewrite it at once, while a maintenance's `host:` lease does not stop it.
+ */
+export const FIREWALL_LEASE_NAME = 'cluster:firewall'
 
 export { LEASE_NAME_PATTERN } from './validators'
 

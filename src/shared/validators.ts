@@ -138,13 +138,18 @@ export const CoreIdSchema = named(z.string().regex(UUID_PATTERN, 'must be an id 
   example: '0b6f2c1a-9d7e-4f3a-8b2c-1d0e9f8a7b6c',
 })
 /**
- * A part of the cluster lease (shared/lease.ts): vm:<uuid>, image:<pool>/<image> or host:<name>,
- * one `rados lock` argument.
+ * A part of the cluster lease (shared/lease.ts): vm:<uuid>, image:<pool>/<image>, host:<name> or
+ * cluster:firewall, one `rados lock` argument.
  */
 export const LEASE_NAME_PATTERN =
-  /^(vm:[0-9a-f-]{36}|image:[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*|host:[A-Za-z0-9][A-Za-z0-9._-]*)$/
+  /^(vm:[0-9a-f-]{36}|image:[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*|host:[A-Za-z0-9][A-Za-z0-9._-]*|cluster:firewall)$/
 export const LeaseNameSchema = named(
-  z.string().regex(LEASE_NAME_PATTERN, 'must be a lease name (vm:<uuid>, image:<pool>/<image>, host:<name>)'),
+  z
+    .string()
+    .regex(
+      LEASE_NAME_PATTERN,
+      'must be a lease name (vm:<uuid>, image:<pool>/<image>, host:<name>, cluster:firewall)',
+    ),
   { validator: 'lease name', example: 'vm:6f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f' },
 )
 /** A lease holder's cookie as `rados lock info` shows it (the app's are UUIDs). */

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FirewallChangeResult, FirewallState } from '../../src/shared/firewall'
+import { FIREWALL_LEASE_NAME } from '../../src/shared/lease'
 import { tcpReachable } from '../../src/main/core/firewall/firewall'
 import { labCore, type LabCore } from '../support/lab-core'
 import { labCmd, LAB_HOSTS, readHostSyslog, requireLab, sshAsEtalab, asRootOn } from './support/lab'
@@ -92,6 +93,19 @@ describe('changing IPS_FAILOVER on every host', () => {
     expect(removed.state, JSON.stringify(removed.error)).toBe('succeeded')
     for (const host of LAB_HOSTS) expect(listed(await state(), host.name)).not.toContain(SPARE)
   }, 240_000)
+
+  it('is refused while another change holds the cluster lease cluster:firewall; no host changes', async () => {
+    const other = await lab.context.lease.acquire([FIREWALL_LEASE_NAME], `remove ${SPARE} elsewhere`, 60)
+    try {
+      const job = await lab.runJob('firewall.change', { action: 'add', ip: SPARE }, 30_000)
+      expect(job.state).toBe('failed')
+      expect(job.error?.code).toBe('lease.held')
+      expect(job.error?.message).toContain(`remove ${SPARE} elsewhere`)
+    } finally {
+      await other.release()
+    }
+    for (const host of LAB_HOSTS) expect(listed(await state(), host.name)).not.toContain(SPARE)
+  }, 60_000)
 
   it('shows drift when a host differs', async () => {
     const job = await lab.runJob(

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { OvhApi, OVH_ACCESS_RULES } from '../../src/main/core/ovh/api'
+import { accessRulesOf, OvhApi, OVH_ACCESS_RULES, OVH_CALLS } from '../../src/main/core/ovh/api'
+import { ruleAllows } from '../lab/ovh-double/server'
 import { OvhClient, OvhHttpError, pathOf } from '../../src/main/core/ovh/client'
 import {
   endpointUrl,
@@ -147,6 +148,29 @@ describe('OvhClient', () => {
     expect(OVH_ACCESS_RULES.map((rule) => `${rule.method} ${rule.path}`)).toContain(
       'POST /dedicated/server/*/ipMove',
     )
+  })
+
+  it('derives the access rules from the code’s own list of calls: one rule per call, each parameter a *', () => {
+    const rules = accessRulesOf(OVH_CALLS)
+    expect(rules).toEqual(OVH_ACCESS_RULES)
+    for (const call of Object.values(OVH_CALLS)) {
+      const example = call.path.replace(/\{[A-Za-z]+\}/g, 'x')
+      // each call is allowed (OVH's matching, a * spans anything, as the lab's double does it)
+      expect(rules.some((rule) => ruleAllows(rule, call.method, example))).toBe(true)
+    }
+    // only reads and the two changes the app makes: no other POST, no PUT/DELETE, nothing of /me
+    expect(rules.filter((rule) => rule.method !== 'GET').map((rule) => rule.path)).toEqual([
+      '/dedicated/server/*/ipMove',
+      '/dedicated/server/*/virtualMac',
+    ])
+    expect(rules.some((rule) => ruleAllows(rule, 'POST', '/ip/1.2.3.4%2F32/move'))).toBe(false)
+    expect(rules.some((rule) => ruleAllows(rule, 'POST', '/dedicated/server/x/reboot'))).toBe(false)
+    expect(rules.some((rule) => ruleAllows(rule, 'GET', '/me'))).toBe(false)
+    // and api.ts calls OVH only through OVH_CALLS (plus the unsigned POST /auth/credential)
+    const whole = fs.readFileSync(path.join(__dirname, '../../src/main/core/ovh/api.ts'), 'utf8')
+    const source = whole.slice(whole.indexOf('export function accessRulesOf')) // after OVH_CALLS
+    expect(source.match(/this\.client\.request</g)).toHaveLength(2)
+    expect(source.match(/path: '\/[^']*'/g)).toEqual(["path: '/auth/credential'"])
   })
 })
 

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import type { ConfigState } from '../../shared/contract'
 import type { DoctorReport } from '../../shared/hosts'
+import { FIREWALL_LEASE_NAME } from '../../shared/lease'
 import type { MaintenanceRecord } from '../../shared/maintenance'
 import { Blocklist } from './ceph/blocklist'
 import { Rbd } from './ceph/rbd'
@@ -309,6 +310,7 @@ function leaseOf(
     (name) => {
       if (name.startsWith('vm:')) return inventory.vm(name.slice(3))?.name ?? name.slice(3)
       if (name.startsWith('image:')) return name.slice(6)
+      if (name === FIREWALL_LEASE_NAME) return 'IPS_FAILOVER (the hosts’ firewall)'
       return name.slice(5)
     },
   )

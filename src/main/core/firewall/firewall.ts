@@ -9,8 +9,10 @@ import {
   type FirewallState,
   type HostFirewall,
 } from '../../../shared/firewall'
+import { FIREWALL_LEASE_NAME } from '../../../shared/lease'
 import { englishText, msg, type Message } from '../../../shared/messages'
 import type { JobContext } from '../jobs/job-manager'
+import type { LeaseCheck, Leases } from '../lease/cluster-lease'
 import type { RemoteRunner } from '../remote/runner'
 
 /**
@@ -21,7 +23,9 @@ import type { RemoteRunner } from '../remote/runner'
  * confirmed only when a NEW SSH connection works (an established one survives a broken ruleset) and
  * every failover IP that answered before still answers; otherwise the app does not confirm, waits for
  * the dead-man restore and checks it over a new connection. Hosts are changed one after the other and
- * the job stops at the first failure: that host is named, the next ones are not touched.
+ * the job stops at the first failure: that host is named, the next ones are not touched. A change
+ * holds the cluster lease `cluster:firewall` (shared/lease.ts) from its first host to its last, so two
+ * app instances never rewrite IPS_FAILOVER at once; the lease is re-checked before each host.
  */
 
 export interface FirewallDeps {
@@ -37,6 +41,8 @@ export interface FirewallDeps {
   /** Does this address answer now (within timeoutMs)? */
   reachable(ip: string, timeoutMs: number): Promise<boolean>
   audit?(host: string, action: string): Promise<void>
+  /** The cluster lease (every change takes `cluster:firewall`). */
+  lease: Leases
   /** Waits (tests shorten nothing: the dead-man's delay is real). */
   sleep?(ms: number): Promise<void>
 }
@@ -95,6 +101,19 @@ export class Firewall {
 
   /** Adds or removes an address on every host (or the given ones), one host after the other. */
   async change(params: FirewallChangeParams, context?: JobContext): Promise<FirewallChangeResult> {
+    const hosts = this.targets(params)
+    const seconds = params.confirmWithinSeconds ?? 45
+    return this.deps.lease.run(
+      [FIREWALL_LEASE_NAME],
+      `${params.action} ${params.ip} in IPS_FAILOVER on ${hosts.join(', ')}`,
+      // one host's change: its dead-man delay plus the probes and the restore check
+      Math.max(120, seconds * 2 + 60),
+      (lease) => this.changeLeased(params, hosts, seconds, lease, context),
+      context,
+    )
+  }
+
+  private targets(params: FirewallChangeParams): string[] {
     const all = this.deps.hostNames()
     const unknown = (params.hosts ?? []).filter((host) => !all.includes(host))
     if (unknown.length > 0)
@@ -103,8 +122,16 @@ export class Firewall {
         message: `No host named ${unknown.join(', ')} in the cluster file`,
         hint: 'Check the host names in the settings.',
       })
-    const hosts = params.hosts ? all.filter((host) => params.hosts!.includes(host)) : all
-    const seconds = params.confirmWithinSeconds ?? 45
+    return params.hosts ? all.filter((host) => params.hosts!.includes(host)) : all
+  }
+
+  private async changeLeased(
+    params: FirewallChangeParams,
+    hosts: readonly string[],
+    seconds: number,
+    lease: LeaseCheck,
+    context?: JobContext,
+  ): Promise<FirewallChangeResult> {
     const outcomes: FirewallHostOutcome[] = []
     let failed: string | undefined
     for (const [index, host] of hosts.entries()) {
@@ -113,6 +140,7 @@ export class Firewall {
         continue
       }
       context?.step(`${params.action} ${params.ip} on ${host}`, index / hosts.length)
+      await lease.check(`${params.action} ${params.ip} in IPS_FAILOVER on ${host}`, seconds + 60)
       const result = await this.changeHost(host, params, seconds, context)
       outcomes.push(result)
       context?.log(englishText(result.message))

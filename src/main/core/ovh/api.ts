@@ -14,15 +14,52 @@ import { OvhClient, OvhHttpError, pathOf } from './client'
  * access rules a consumer key needs for exactly these — never `/*`.
  */
 
-export const OVH_ACCESS_RULES: readonly { method: 'GET' | 'POST'; path: string }[] = [
-  { method: 'GET', path: '/ip' },
-  { method: 'GET', path: '/ip/*' },
-  { method: 'GET', path: '/dedicated/server' },
-  { method: 'GET', path: '/dedicated/server/*' },
-  { method: 'POST', path: '/dedicated/server/*/ipMove' },
-  { method: 'POST', path: '/dedicated/server/*/virtualMac' },
-  { method: 'POST', path: '/dedicated/server/*/virtualMac/*/virtualAddress' },
-]
+/**
+ * Every OVH endpoint the app calls, by name: each request below goes through `call(OVH_CALLS.x, …)`,
+ * so this list is the code's own and the consumer key's access rules derive from it.
+ */
+export const OVH_CALLS = {
+  failoverBlocks: { method: 'GET', path: '/ip' },
+  block: { method: 'GET', path: '/ip/{ip}' },
+  servers: { method: 'GET', path: '/dedicated/server' },
+  virtualMacs: { method: 'GET', path: '/dedicated/server/{serviceName}/virtualMac' },
+  virtualMac: { method: 'GET', path: '/dedicated/server/{serviceName}/virtualMac/{macAddress}' },
+  virtualAddresses: {
+    method: 'GET',
+    path: '/dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress',
+  },
+  virtualAddress: {
+    method: 'GET',
+    path: '/dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress/{ipAddress}',
+  },
+  ipCanBeMovedTo: { method: 'GET', path: '/dedicated/server/{serviceName}/ipCanBeMovedTo' },
+  ipMove: { method: 'POST', path: '/dedicated/server/{serviceName}/ipMove' },
+  createVirtualMac: { method: 'POST', path: '/dedicated/server/{serviceName}/virtualMac' },
+  task: { method: 'GET', path: '/dedicated/server/{serviceName}/task/{taskId}' },
+} as const satisfies Record<string, { method: 'GET' | 'POST'; path: string }>
+
+/**
+ * The access rules a consumer key for Hyperdesk needs: one per endpoint of OVH_CALLS, each path
+ * parameter a `*` (never `/*`, never a wider prefix than a call needs).
+ */
+export function accessRulesOf(
+  calls: Readonly<Record<string, { method: 'GET' | 'POST'; path: string }>>,
+): { method: 'GET' | 'POST'; path: string }[] {
+  const seen = new Set<string>()
+  const rules: { method: 'GET' | 'POST'; path: string }[] = []
+  for (const call of Object.values(calls)) {
+    const path = call.path.replace(/\{[A-Za-z]+\}/g, '*')
+    const key = `${call.method} ${path}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    rules.push({ method: call.method, path })
+  }
+  return rules
+}
+
+export const OVH_ACCESS_RULES: readonly { method: 'GET' | 'POST'; path: string }[] = accessRulesOf(OVH_CALLS)
+
+type OvhCall = (typeof OVH_CALLS)[keyof typeof OVH_CALLS]
 
 /** ip.Ip, the fields used. */
 export interface OvhIp {
@@ -44,71 +81,56 @@ export interface ConsumerKeyRequest {
 export class OvhApi {
   constructor(readonly client: OvhClient) {}
 
+  /** One call of OVH_CALLS, its path parameters encoded. */
+  private call<T>(
+    call: OvhCall,
+    params: Record<string, string | number>,
+    extra: { query?: Record<string, string>; body?: unknown; signal?: AbortSignal | undefined } = {},
+  ): Promise<T> {
+    return this.client.request<T>({
+      method: call.method,
+      path: pathOf(call.path, params),
+      ...(extra.query ? { query: extra.query } : {}),
+      ...(extra.body !== undefined ? { body: extra.body } : {}),
+      ...(extra.signal ? { signal: extra.signal } : {}),
+    })
+  }
+
   /** Every failover block of the account (GET /ip?type=failover, then each block). */
   async failoverBlocks(signal?: AbortSignal): Promise<OvhIp[]> {
-    const blocks = await this.client.request<string[]>({
-      method: 'GET',
-      path: '/ip',
-      query: { type: 'failover' },
-      ...(signal ? { signal } : {}),
-    })
-    return Promise.all(
-      blocks.map((block) =>
-        this.client.request<OvhIp>({
-          method: 'GET',
-          path: pathOf('/ip/{ip}', { ip: block }),
-          ...(signal ? { signal } : {}),
-        }),
-      ),
+    const blocks = await this.call<string[]>(
+      OVH_CALLS.failoverBlocks,
+      {},
+      { query: { type: 'failover' }, signal },
     )
+    return Promise.all(blocks.map((block) => this.call<OvhIp>(OVH_CALLS.block, { ip: block }, { signal })))
   }
 
   servers(signal?: AbortSignal): Promise<string[]> {
-    return this.client.request<string[]>({
-      method: 'GET',
-      path: '/dedicated/server',
-      ...(signal ? { signal } : {}),
-    })
+    return this.call<string[]>(OVH_CALLS.servers, {}, { signal })
   }
 
   /** The virtual MACs of a server with their addresses (`moveVirtualMac` may hide them during a move). */
   async virtualMacs(serviceName: string, signal?: AbortSignal): Promise<VirtualMacEntry[]> {
-    const opts = signal ? { signal } : {}
-    const macs = await this.client.request<string[]>({
-      method: 'GET',
-      path: pathOf('/dedicated/server/{serviceName}/virtualMac', { serviceName }),
-      ...opts,
-    })
+    const opts = { signal }
+    const macs = await this.call<string[]>(OVH_CALLS.virtualMacs, { serviceName }, opts)
     return Promise.all(
       macs.map(async (macAddress) => {
         const [mac, addresses] = await Promise.all([
-          this.client.request<{ macAddress: string; type: string }>({
-            method: 'GET',
-            path: pathOf('/dedicated/server/{serviceName}/virtualMac/{macAddress}', {
-              serviceName,
-              macAddress,
-            }),
-            ...opts,
-          }),
-          this.client.request<string[]>({
-            method: 'GET',
-            path: pathOf('/dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress', {
-              serviceName,
-              macAddress,
-            }),
-            ...opts,
-          }),
+          this.call<{ macAddress: string; type: string }>(
+            OVH_CALLS.virtualMac,
+            { serviceName, macAddress },
+            opts,
+          ),
+          this.call<string[]>(OVH_CALLS.virtualAddresses, { serviceName, macAddress }, opts),
         ])
         const named = await Promise.all(
           addresses.map((ipAddress) =>
-            this.client.request<{ ipAddress: string; virtualMachineName: string }>({
-              method: 'GET',
-              path: pathOf(
-                '/dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress/{ipAddress}',
-                { serviceName, macAddress, ipAddress },
-              ),
-              ...opts,
-            }),
+            this.call<{ ipAddress: string; virtualMachineName: string }>(
+              OVH_CALLS.virtualAddress,
+              { serviceName, macAddress, ipAddress },
+              opts,
+            ),
           ),
         )
         return { server: serviceName, macAddress: mac.macAddress, type: mac.type, addresses: named }
@@ -121,22 +143,12 @@ export class OvhApi {
    * OVH's reason (an OvhHttpError) when it cannot.
    */
   async ipCanBeMovedTo(serviceName: string, block: string, signal?: AbortSignal): Promise<void> {
-    await this.client.request<null>({
-      method: 'GET',
-      path: pathOf('/dedicated/server/{serviceName}/ipCanBeMovedTo', { serviceName }),
-      query: { ip: block },
-      ...(signal ? { signal } : {}),
-    })
+    await this.call<null>(OVH_CALLS.ipCanBeMovedTo, { serviceName }, { query: { ip: block }, signal })
   }
 
   /** Routes a whole block to a server: OVH answers a task to follow. */
   ipMove(serviceName: string, block: string, signal?: AbortSignal): Promise<OvhTask> {
-    return this.client.request<OvhTask>({
-      method: 'POST',
-      path: pathOf('/dedicated/server/{serviceName}/ipMove', { serviceName }),
-      body: { ip: block },
-      ...(signal ? { signal } : {}),
-    })
+    return this.call<OvhTask>(OVH_CALLS.ipMove, { serviceName }, { body: { ip: block }, signal })
   }
 
   createVirtualMac(
@@ -145,20 +157,15 @@ export class OvhApi {
     virtualMachineName: string,
     signal?: AbortSignal,
   ): Promise<OvhTask> {
-    return this.client.request<OvhTask>({
-      method: 'POST',
-      path: pathOf('/dedicated/server/{serviceName}/virtualMac', { serviceName }),
-      body: { ipAddress, type: 'ovh', virtualMachineName },
-      ...(signal ? { signal } : {}),
-    })
+    return this.call<OvhTask>(
+      OVH_CALLS.createVirtualMac,
+      { serviceName },
+      { body: { ipAddress, type: 'ovh', virtualMachineName }, signal },
+    )
   }
 
   task(serviceName: string, taskId: number, signal?: AbortSignal): Promise<OvhTask> {
-    return this.client.request<OvhTask>({
-      method: 'GET',
-      path: pathOf('/dedicated/server/{serviceName}/task/{taskId}', { serviceName, taskId }),
-      ...(signal ? { signal } : {}),
-    })
+    return this.call<OvhTask>(OVH_CALLS.task, { serviceName, taskId }, { signal })
   }
 
   /**

@@ -1,7 +1,6 @@
 import type { Service } from '../context'
 import { ApiError } from '../../../shared/errors'
-import { Firewall, tcpReachable } from '../firewall/firewall'
-import { freshRun } from '../firewall/fresh-run'
+import { firewallOf } from './firewall'
 import { OvhApi, OVH_ACCESS_RULES } from '../ovh/api'
 import { OvhClient } from '../ovh/client'
 import { readOvhCredentials } from '../ovh/credentials'
@@ -12,13 +11,8 @@ import { failoverView } from '../ovh/view'
  * Credentials are read at each call the way OVH's tools read them (ovh/credentials.ts), so editing
  * ovh.conf or the environment needs no restart; they never enter the cluster file or the window.
  */
-export const ovhService: Service<'ovh.status' | 'ovh.failoverView'> = ({
-  options,
-  config,
-  inventory,
-  runner,
-  hosts,
-}) => {
+export const ovhService: Service<'ovh.status' | 'ovh.failoverView'> = (context) => {
+  const { options, config, inventory } = context
   const read = () => readOvhCredentials(options.ovhCredentials ?? {})
   let client: { key: string; client: OvhClient } | undefined
   const api = (): OvhApi => {
@@ -34,12 +28,7 @@ export const ovhService: Service<'ovh.status' | 'ovh.failoverView'> = ({
     if (client?.key !== key) client = { key, client: new OvhClient(c) }
     return new OvhApi(client.client)
   }
-  const firewall = new Firewall({
-    runner,
-    hostNames: () => (config.current.status === 'ok' ? config.current.hosts.map((host) => host.name) : []),
-    freshRun: (host, argv, timeoutMs) => freshRun(hosts, host, argv, timeoutMs),
-    reachable: tcpReachable,
-  })
+  const firewall = firewallOf(context)
   return {
     'ovh.status': async () => {
       const result = read()
