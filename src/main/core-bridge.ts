@@ -1,6 +1,13 @@
-import { utilityProcess, type MessagePortMain, type UtilityProcess, type WebContents } from 'electron'
+import {
+  safeStorage,
+  utilityProcess,
+  type MessagePortMain,
+  type UtilityProcess,
+  type WebContents,
+} from 'electron'
 import type { EventName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
+import { answerKeychain, type KeychainRequest } from './keychain-bridge'
 import { ServerMessageSchema, type ResultEnvelope, type ServerMessage } from '../shared/wire'
 
 /**
@@ -30,7 +37,11 @@ export class CoreBridge {
     this.child = child
     this.ready = new Promise((resolve) => {
       child.on('message', (message: unknown) => {
-        if ((message as { kind?: unknown } | null)?.kind === 'ready') return resolve()
+        const kind = (message as { kind?: unknown } | null)?.kind
+        if (kind === 'ready') return resolve()
+        // the core asks the OS keychain (safeStorage is the main process's only)
+        if (kind === 'keychain')
+          return child.postMessage(answerKeychain(safeStorage, message as KeychainRequest))
         // The window process must not fall over on a malformed message: drop it, say so.
         const parsed = ServerMessageSchema.safeParse(message)
         if (!parsed.success)

@@ -2,6 +2,7 @@ import type { MessagePortMain } from 'electron'
 import { createCore, type Core } from './core/core'
 import { CoreSession } from './core/session'
 import type { StreamCloseMessage } from '../shared/ipc'
+import { PortSecretBox } from './keychain-bridge'
 import { installProcessGuards } from './process-guards'
 
 /**
@@ -23,14 +24,19 @@ async function main(): Promise<void> {
   const parentPort = process.parentPort
   const feed = process.argv.indexOf('--update-feed')
   const updateFeedUrl = feed >= 0 ? process.argv[feed + 1] : undefined
+  // OVH credentials typed in the app: encrypted by the main process's safeStorage (the OS keychain)
+  const secretBox = new PortSecretBox((request) => parentPort.postMessage(request))
+  parentPort.on('message', (event) => secretBox.receive(event.data))
   const core = await createCore({
     configPath: argument('--config'),
     version: argument('--version'),
     ...(updateFeedUrl ? { updateFeedUrl } : {}),
+    secretBox,
   })
   const session = new CoreSession(core, (message) => parentPort.postMessage(message))
   parentPort.on('message', (event) => {
     const data = event.data as { kind?: string; streamId?: unknown }
+    if (data?.kind === 'keychain-result') return
     if (data?.kind === 'stream' && typeof data.streamId === 'string' && event.ports[0])
       return attachPort(core, data.streamId, event.ports[0])
     session.handle(event.data)

@@ -69,7 +69,12 @@ export const METHOD_NAMES = [
   'firewall.state',
   'firewall.change',
   'ovh.status',
+  'ovh.saveCredentials',
+  'ovh.forgetCredentials',
+  'ovh.requestConsumerKey',
   'ovh.failoverView',
+  'ovh.moveCheck',
+  'ovh.moveBlock',
   'lease.list',
   'lease.takeOver',
 ] as const

@@ -18,7 +18,15 @@ import {
 } from './migration'
 import { UpdateStatusSchema } from './updates'
 import { FirewallChangeParamsSchema, FirewallStateSchema } from './firewall'
-import { FailoverViewSchema, OvhStatusSchema } from './ovh'
+import {
+  FailoverViewSchema,
+  OvhConsumerKeyRequestSchema,
+  OvhMoveCheckSchema,
+  OvhMoveParamsSchema,
+  OvhRequestConsumerKeyParamsSchema,
+  OvhSaveCredentialsParamsSchema,
+  OvhStatusSchema,
+} from './ovh'
 import {
   CoreIdSchema,
   FingerprintSchema,
@@ -234,8 +242,18 @@ export const methods = {
   'firewall.change': method(FirewallChangeParamsSchema, JobSchema),
   /** Where OVH credentials come from (environment, ovh.conf) and what is wrong with them; never a secret. */
   'ovh.status': method(noParams, OvhStatusSchema),
+  /** Keeps OVH credentials typed in the app in the OS keychain (refused in browser mode or in plain text). */
+  'ovh.saveCredentials': method(OvhSaveCredentialsParamsSchema, OvhStatusSchema),
+  /** Forgets the credentials kept in the OS keychain (ovh.conf and the environment are not touched). */
+  'ovh.forgetCredentials': method(noParams, OvhStatusSchema),
+  /** Asks OVH for a consumer key limited to the app's access rules; answers the URL to validate it. */
+  'ovh.requestConsumerKey': method(OvhRequestConsumerKeyParamsSchema, OvhConsumerKeyRequestSchema),
   /** Every failover block of the OVH account with its server, virtual MACs, claiming VMs, firewall hosts and badges. */
   'ovh.failoverView': method(noParams, FailoverViewSchema),
+  /** OVH's pre-check (ipCanBeMovedTo) for routing a block to a host's server; OVH's refusal as data. */
+  'ovh.moveCheck': method(OvhMoveParamsSchema, OvhMoveCheckSchema),
+  /** Routes a whole failover block to a host's server and follows OVH's task (a job). */
+  'ovh.moveBlock': method(OvhMoveParamsSchema, JobSchema),
   /** ACPI shutdown, waiting up to timeoutSeconds; the job's result says whether it stopped. */
   'vm.shutdown': method(
     vmOnHost.extend({ timeoutSeconds: z.number().int().min(1).max(3600).optional() }).strict(),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { IPV4_PATTERN } from './validators'
+import { ApiErrorDataSchema } from './errors'
+import { HostNameSchema, IPV4_PATTERN } from './validators'
 import { FAILOVER_BADGE_TEXTS } from './ovh-texts'
 
 export { FAILOVER_BADGE_TEXTS }
@@ -227,8 +228,24 @@ export const FailoverViewSchema = z.object({
 })
 export type FailoverView = z.infer<typeof FailoverViewSchema>
 
+/**
+ * The OS keychain for OVH credentials entered in the app (main/core/ovh/keychain.ts): `ok` when
+ * Electron's safeStorage really encrypts; `plainText` when it would fall back to plain text (Linux
+ * without a keyring), `unavailable`, or `browserMode` (no safeStorage): saving is refused then.
+ */
+export const OvhKeychainStatusSchema = z.object({
+  state: z.enum(['ok', 'plainText', 'unavailable', 'browserMode']),
+  backend: z.string().optional(),
+  /** What is stored (never a secret): the endpoint and when. */
+  stored: z.object({ endpoint: z.string(), savedAt: z.number() }).optional(),
+})
+export type OvhKeychainStatus = z.infer<typeof OvhKeychainStatusSchema>
+
 /** Where OVH credentials come from, for the window: never a secret. */
 export const OvhStatusSchema = z.object({
+  keychain: OvhKeychainStatusSchema,
+  /** A consumer key was requested (ovh.requestConsumerKey) and waits to be saved with the secret. */
+  pendingConsumerKey: z.object({ endpoint: z.string(), validationUrl: z.string() }).optional(),
   configured: z.boolean(),
   endpoint: z.string().optional(),
   source: z.string().optional(),
@@ -238,3 +255,52 @@ export const OvhStatusSchema = z.object({
   accessRules: z.array(z.object({ method: z.string(), path: z.string() })),
 })
 export type OvhStatus = z.infer<typeof OvhStatusSchema>
+
+/** OVH's keys as it prints them (application key 16, secret and consumer key 32 characters). */
+const OvhKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9]{8,64}$/, 'must be an OVH key: 8 to 64 letters and digits, as OVH shows it')
+/** An endpoint name (ovh-eu…) or a loopback URL of a test double; the core checks which. */
+const OvhEndpointSchema = z.string().min(1).max(200)
+
+/** Credentials typed in the app, kept in the OS keychain; the consumer key typed, or the pending one. */
+export const OvhSaveCredentialsParamsSchema = z
+  .object({
+    endpoint: OvhEndpointSchema,
+    applicationKey: OvhKeySchema,
+    applicationSecret: OvhKeySchema,
+    /** Absent: use the consumer key requested by ovh.requestConsumerKey (validated by the admin). */
+    consumerKey: OvhKeySchema.optional(),
+  })
+  .strict()
+export type OvhSaveCredentialsParams = z.infer<typeof OvhSaveCredentialsParamsSchema>
+
+export const OvhRequestConsumerKeyParamsSchema = z
+  .object({ endpoint: OvhEndpointSchema, applicationKey: OvhKeySchema })
+  .strict()
+/** OVH's validation URL to open; the consumer key itself stays in the core until saved. */
+export const OvhConsumerKeyRequestSchema = z.object({
+  validationUrl: z.string(),
+  accessRules: z.array(z.object({ method: z.string(), path: z.string() })),
+})
+
+/** A failover block as OVH names it (`1.2.3.8/29`, `1.2.3.4/32`) or one of its addresses. */
+export const OvhBlockSchema = z
+  .string()
+  .max(18)
+  .refine((value) => parseBlock(value) !== undefined, 'must be an IPv4 block (1.2.3.8/29) or address')
+
+export const OvhMoveParamsSchema = z.object({ block: OvhBlockSchema, to: HostNameSchema }).strict()
+export type OvhMoveParams = z.infer<typeof OvhMoveParamsSchema>
+
+/** OVH's pre-check (ipCanBeMovedTo): can the block move to that host's server? */
+export const OvhMoveCheckSchema = z.object({
+  block: z.string(),
+  serviceName: z.string().optional(),
+  canMove: z.boolean(),
+  /** The block already routes there: nothing to move. */
+  already: z.boolean(),
+  /** OVH's refusal (its message in details.ovhMessage). */
+  refusal: ApiErrorDataSchema.optional(),
+})
+export type OvhMoveCheck = z.infer<typeof OvhMoveCheckSchema>

@@ -17,6 +17,7 @@ import type { ClusterLease } from './lease/cluster-lease'
 import type { Maintenance, MaintenanceOptions } from './maintenance/maintenance'
 import type { Migration } from './migration/migrate'
 import type { ReadOptions as OvhCredentialOptions } from './ovh/credentials'
+import type { SecretBox } from './ovh/keychain'
 import type { RemoteRunner } from './remote/runner'
 import type { PoolOptions, HostPool } from './ssh/pool'
 import type { StorageOps } from './storage/operations'
@@ -51,6 +52,10 @@ export interface CoreOptions {
   maintenance?: MaintenanceOptions
   /** Where OVH credentials are read (default: the environment and ovh.conf as OVH's tools read them). */
   ovhCredentials?: OvhCredentialOptions
+  /** The OS keychain (Electron's safeStorage, through the main process); absent in browser mode. */
+  secretBox?: SecretBox
+  /** How often OVH's tasks are polled (default 5 s; tests shorten it). */
+  ovhTaskIntervalMs?: number
   /** Who this instance is in the cluster lease (default user@machine; tests run two instances). */
   leaseHolder?: string
   /** VM definitions: virsh define/undefine timeout on a host (default 30 s; tests shorten it). */

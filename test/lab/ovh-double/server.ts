@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { blockAddresses, blockContains, parseBlock } from '../../../src/shared/ovh'
@@ -382,7 +382,8 @@ export class OvhDouble {
         return ok({
           consumerKey: key,
           state: 'pendingValidation',
-          validationUrl: `${this.url.replace(/\/1\.0$/, '')}/auth/?credentialToken=${key}`,
+          // OVH's credentialToken is a token of its own (64 characters), not the consumer key
+          validationUrl: `${this.url.replace(/\/1\.0$/, '')}/auth/?credentialToken=${randomBytes(48).toString('base64url')}`,
         })
       }
       case 'GET /ip': {

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ApiError } from '../../../shared/errors'
 
 /**
  * OVH credentials, read the way OVH's own tools read them (python-ovh's ovh/config.py, also used by
@@ -95,6 +96,17 @@ export function endpointUrl(endpoint: string): string | undefined {
   if (!loopback || (url.protocol !== 'http:' && url.protocol !== 'https:')) return undefined
   if (url.search || url.hash || url.username || url.password) return undefined
   return url.href.replace(/\/+$/, '')
+}
+
+/** endpointUrl, or an ApiError naming the endpoints (what the user typed in the app). */
+export function checkedEndpointUrl(endpoint: string): string {
+  const url = endpointUrl(endpoint)
+  if (url) return url
+  throw new ApiError({
+    code: 'ovh.endpoint.unknown',
+    message: `Unknown OVH endpoint ${JSON.stringify(endpoint)}: use one of ${Object.keys(OVH_ENDPOINTS).join(', ')}.`,
+    hint: 'Choose ovh-eu, ovh-ca or ovh-us (or kimsufi/soyoustart).',
+  })
 }
 
 export function defaultFiles(home: string, cwd: string): string[] {
