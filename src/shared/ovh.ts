@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
-import { HostNameSchema, IPV4_PATTERN } from './validators'
+import { HostNameSchema, IPV4_PATTERN, OvhBlockSchema, OvhEndpointSchema, OvhKeySchema } from './validators'
 import { FAILOVER_BADGE_TEXTS } from './ovh-texts'
 
 export { FAILOVER_BADGE_TEXTS }
@@ -256,13 +256,6 @@ export const OvhStatusSchema = z.object({
 })
 export type OvhStatus = z.infer<typeof OvhStatusSchema>
 
-/** OVH's keys as it prints them (application key 16, secret and consumer key 32 characters). */
-const OvhKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9]{8,64}$/, 'must be an OVH key: 8 to 64 letters and digits, as OVH shows it')
-/** An endpoint name (ovh-eu…) or a loopback URL of a test double; the core checks which. */
-const OvhEndpointSchema = z.string().min(1).max(200)
-
 /** Credentials typed in the app, kept in the OS keychain; the consumer key typed, or the pending one. */
 export const OvhSaveCredentialsParamsSchema = z
   .object({
@@ -284,12 +277,6 @@ export const OvhConsumerKeyRequestSchema = z.object({
   accessRules: z.array(z.object({ method: z.string(), path: z.string() })),
 })
 
-/** A failover block as OVH names it (`1.2.3.8/29`, `1.2.3.4/32`) or one of its addresses. */
-export const OvhBlockSchema = z
-  .string()
-  .max(18)
-  .refine((value) => parseBlock(value) !== undefined, 'must be an IPv4 block (1.2.3.8/29) or address')
-
 export const OvhMoveParamsSchema = z.object({ block: OvhBlockSchema, to: HostNameSchema }).strict()
 export type OvhMoveParams = z.infer<typeof OvhMoveParamsSchema>
 
@@ -304,3 +291,54 @@ export const OvhMoveCheckSchema = z.object({
   refusal: ApiErrorDataSchema.optional(),
 })
 export type OvhMoveCheck = z.infer<typeof OvhMoveCheckSchema>
+
+/**
+ * What moving a VM's failover IP to another host means (the migration sheet's and the guided
+ * maintenance's step): OVH moves the whole block, so every address of it goes, and every VM using
+ * one of them. `needed` is false when the block already routes to the destination's server, or when
+ * the VM claims no failover IP; `blockedBy` names what stops the move before asking OVH.
+ */
+export interface BlockMovePlan {
+  vm: string
+  failoverIp?: string
+  block?: string
+  routedTo?: string | null
+  /** The destination host's OVH server. */
+  toServer?: string
+  needed: boolean
+  /** Every address of the block and the VMs whose settings claim it. */
+  addresses: { ip: string; vms: string[] }[]
+  /** Other VMs whose address moves too (they lose their route unless they move to that host too). */
+  othersMoving: { name: string; ip: string; runningOn: string[] }[]
+  blockedBy?: 'noBlock' | 'unmappedHost' | 'duplicateMac'
+}
+
+export function blockMoveFor(
+  view: FailoverView,
+  vm: { uuid: string; name: string },
+  toHost: string,
+): BlockMovePlan {
+  const toServer = view.hosts.find((host) => host.host === toHost)?.serviceName
+  const block = view.blocks.find((candidate) =>
+    candidate.addresses.some((address) => address.vms.some((claimant) => claimant.uuid === vm.uuid)),
+  )
+  const base = { vm: vm.name, ...(toServer ? { toServer } : {}) }
+  if (!block) return { ...base, needed: false, addresses: [], othersMoving: [] }
+  const failoverIp = block.addresses.find((address) =>
+    address.vms.some((claimant) => claimant.uuid === vm.uuid),
+  )!.ip
+  const addresses = block.addresses.map((address) => ({
+    ip: address.ip,
+    vms: address.vms.map((claimant) => claimant.name),
+  }))
+  const othersMoving = block.addresses.flatMap((address) =>
+    address.vms
+      .filter((claimant) => claimant.uuid !== vm.uuid)
+      .map((claimant) => ({ name: claimant.name, ip: address.ip, runningOn: claimant.runningOn })),
+  )
+  const plan = { ...base, failoverIp, block: block.block, routedTo: block.routedTo, addresses, othersMoving }
+  if (!toServer) return { ...plan, needed: true, blockedBy: 'unmappedHost' }
+  if (block.routedTo === toServer) return { ...plan, needed: false }
+  const duplicate = view.badges.some((badge) => badge.code === 'duplicateMac' && badge.ip === block.block)
+  return { ...plan, needed: true, ...(duplicate ? { blockedBy: 'duplicateMac' as const } : {}) }
+}

@@ -118,6 +118,38 @@ export const Ipv4Schema = named(
   },
 )
 
+/** A failover block as OVH names it (`1.2.3.8/29`, `1.2.3.4/32`, /24 to /32) or one of its addresses. */
+export const OvhBlockSchema = named(
+  z
+    .string()
+    .max(18)
+    .refine((value) => {
+      const [address, prefix] = value.split('/')
+      return (
+        IPV4_PATTERN.test(address ?? '') &&
+        (prefix === undefined || (/^\d\d$/.test(prefix) && Number(prefix) >= 24 && Number(prefix) <= 32))
+      )
+    }, 'must be an IPv4 failover block (1.2.3.8/29) or address'),
+  { validator: 'OVH failover block', example: '87.98.165.64/29' },
+)
+
+/** OVH's keys as it prints them (application key 16, secret and consumer key 32 characters). */
+export const OvhKeySchema = named(
+  z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'must be an OVH key: 8 to 64 letters and digits, as OVH shows it'),
+  { validator: 'OVH key', example: '7kbG7Bk7S9Nt7ZSV', localOnly: true },
+)
+
+/** An OVH endpoint name (ovh-eu…) or the loopback URL of a test double: the core checks which. */
+export const OvhEndpointSchema = named(
+  z
+    .string()
+    .regex(
+      /^(?:[a-z]+-[a-z]{2}|https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?(?:\/[A-Za-z0-9._-]+)*)$/,
+      'must be an OVH endpoint such as ovh-eu',
+    ),
+  { validator: 'OVH endpoint', example: 'ovh-eu', localOnly: true },
+)
+
 /** 1 PiB: far beyond any disk here, small enough to stay an exact integer in JSON. */
 export const MAX_IMAGE_BYTES = 2 ** 50
 /** rbd sizes are whole bytes; the app works in whole MiB so every tool shows the same number. */

@@ -206,14 +206,17 @@ describe('credentials typed in the app', () => {
         .catch((e: unknown) => e)
       expect(refused).toMatchObject({ code: 'api.invalid-params' })
       expect(JSON.stringify(refused)).not.toContain('secret with spaces')
+      const params = { applicationKey: APP_KEY, applicationSecret: APP_SECRET, consumerKey: 'c'.repeat(32) }
+      // a remote URL is never an endpoint (only OVH's names, or a loopback test double)
       await expect(
-        core.call('ovh.saveCredentials', {
-          endpoint: 'http://example.org',
-          applicationKey: APP_KEY,
-          applicationSecret: APP_SECRET,
-          consumerKey: 'c'.repeat(32),
-        }),
-      ).rejects.toMatchObject({ code: 'ovh.endpoint.unknown' })
+        core.call('ovh.saveCredentials', { endpoint: 'http://example.org', ...params }),
+      ).rejects.toMatchObject({ code: 'api.invalid-params' })
+      await expect(core.call('ovh.saveCredentials', { endpoint: 'ovh-xx', ...params })).rejects.toMatchObject(
+        {
+          code: 'ovh.endpoint.unknown',
+          message: expect.stringContaining('ovh-eu'),
+        },
+      )
     } finally {
       await core.close()
     }
