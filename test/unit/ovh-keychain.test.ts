@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createCore, type Core } from '../../src/main/core/core'
 import { OVH_ACCESS_RULES } from '../../src/main/core/ovh/api'
 import { OvhKeychain, type SecretBox } from '../../src/main/core/ovh/keychain'
@@ -61,7 +61,7 @@ beforeAll(async () => {
   double = new OvhDouble({
     application: { key: APP_KEY, secret: APP_SECRET },
     consumers,
-    moveMs: 300,
+    moveMs: 1500,
     state: {
       servers: SERVERS.map((serviceName) => ({ serviceName, region: 'eu' })),
       blocks: [
@@ -289,6 +289,26 @@ describe('credentials typed in the app', () => {
       expect(job.result).toMatchObject({ block: '10.77.100.8/30', serviceName: SERVERS[1], moved: true })
       expect(job.log.map((line) => line.text).join('\n')).toMatch(/OVH task \d+: done/)
       expect(double.state.blocks[0]!.routedTo).toBe(SERVERS[1])
+      // "stop following": the job ends cancelled saying the move may still happen; OVH carries it out
+      const back = (await core.call('ovh.moveBlock', { block: '10.77.100.8/30', to: 'hv1' })) as Job
+      while (
+        !((await core.call('jobs.get', { id: back.id })) as Job).log.some((line) =>
+          /OVH task \d+: (todo|doing)/.test(line.text),
+        )
+      )
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      await core.call('jobs.cancel', { id: back.id })
+      const stopped = await waitJob(core, back.id)
+      expect(stopped.state).toBe('cancelled')
+      expect(stopped.error).toMatchObject({
+        code: 'ovh.task.unfollowed',
+        message: expect.stringContaining('may still carry it out'),
+      })
+      await vi.waitFor(() => expect(double.state.blocks[0]!.routedTo).toBe(SERVERS[0]), { timeout: 5000 })
+      await waitJob(
+        core,
+        ((await core.call('ovh.moveBlock', { block: '10.77.100.8/30', to: 'hv2' })) as Job).id,
+      )
       const again = await waitJob(
         core,
         ((await core.call('ovh.moveBlock', { block: '10.77.100.9', to: 'hv2' })) as Job).id,

@@ -285,23 +285,25 @@ export { OvhHttpError }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(stopped())
+    if (signal?.aborted) return reject(unfollowedError())
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = (): void => {
       clearTimeout(timer)
-      reject(stopped())
+      reject(unfollowedError())
     }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 
-function stopped(): ApiError {
+/** "Stop following": the app no longer watches OVH's task, which OVH may still carry out. */
+export function unfollowedError(taskId?: number): ApiError {
   return new ApiError({
     code: 'ovh.task.unfollowed',
-    message: 'Stopped following OVH’s task: OVH may still carry it out.',
+    message: `Stopped following OVH’s task${taskId !== undefined ? ` ${taskId}` : ''}: OVH may still carry it out.`,
     hint: 'Look at the IP in the failover IP view (or the OVH manager) before acting again.',
+    ...(taskId !== undefined ? { details: { taskId } } : {}),
   })
 }

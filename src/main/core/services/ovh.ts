@@ -1,7 +1,7 @@
 import type { CoreContext, Service } from '../context'
 import { ApiError } from '../../../shared/errors'
 import { blockContains, type OvhTask } from '../../../shared/ovh'
-import { OvhApi, OVH_ACCESS_RULES } from '../ovh/api'
+import { OvhApi, OVH_ACCESS_RULES, unfollowedError } from '../ovh/api'
 import { OvhClient } from '../ovh/client'
 import { checkedEndpointUrl, readOvhCredentials, type OvhCredentials } from '../ovh/credentials'
 import { OvhKeychain } from '../ovh/keychain'
@@ -221,20 +221,25 @@ function moveBlockJob(
       const task = await ovh.ipMove(checked.serviceName, checked.block, job.signal)
       job.log(`OVH task ${task.taskId} (${task.function}) started: ${task.status}`)
       const started = Date.now()
-      const done = await ovh.followTask(checked.serviceName, task, {
-        signal: job.signal,
-        ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
-        onStatus: (current: OvhTask) => {
-          job.detail({
-            taskId: current.taskId,
-            status: current.status,
-            seconds: Math.round((Date.now() - started) / 1000),
-          })
-          job.log(
-            `OVH task ${current.taskId}: ${current.status}${current.comment ? ` (${current.comment})` : ''}`,
-          )
-        },
-      })
+      const done = await ovh
+        .followTask(checked.serviceName, task, {
+          signal: job.signal,
+          ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
+          onStatus: (current: OvhTask) => {
+            job.detail({
+              taskId: current.taskId,
+              status: current.status,
+              seconds: Math.round((Date.now() - started) / 1000),
+            })
+            job.log(
+              `OVH task ${current.taskId}: ${current.status}${current.comment ? ` (${current.comment})` : ''}`,
+            )
+          },
+        })
+        .catch((error: unknown) => {
+          // "stop following" while a poll was in flight: the move was asked and may still happen
+          throw job.signal.aborted ? unfollowedError(task.taskId) : error
+        })
       job.log(
         `${checked.block} now routes to ${checked.serviceName} (task ${done.taskId}, ${Math.round((Date.now() - started) / 1000)} s)`,
       )
