@@ -14,6 +14,7 @@ import { hostArgv } from '../../src/main/core/libvirt/host'
 import { buildDomainXml, type VmSpec } from '../../src/main/core/vmdef/builder'
 import { generateMac, GENERATED_MAC_PREFIX } from '../../src/main/core/vmdef/mac'
 import { commonMachine, machineVersion } from '../../src/main/core/vmdef/machine'
+import { planNetwork } from '../../src/main/core/vmdef/network'
 import { CreateVmParamsSchema, macProblem, normaliseMac } from '../../src/shared/vmdef'
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'vmdef')
@@ -188,6 +189,28 @@ describe('MAC generation for RIPE VMs', () => {
 
   it('gives up with an error rather than loop when every draw is taken', () => {
     expect(() => generateMac(['52:54:00:00:00:01'], () => Buffer.from([0, 0, 1]))).toThrow(/64 draws/)
+  })
+
+  it('plans the network: a typed failover MAC is refused when a definition on any host uses it', () => {
+    const used = [
+      { mac: '02:00:00:AA:BB:CC', vm: 'web1', host: 'hv2' },
+      { mac: '52:54:00:01:02:03', vm: 'db1', host: 'hv1' },
+    ]
+    expect(
+      planNetwork({ kind: 'failover', mac: '02:00:00:aa:bb:cc', failoverIp: '87.98.165.65' }, used),
+    ).toEqual({
+      mac: '02:00:00:aa:bb:cc',
+      failoverIp: '87.98.165.65',
+      findings: [
+        { status: 'fail', text: 'macUsed', params: { mac: '02:00:00:aa:bb:cc', vm: 'web1', host: 'hv2' } },
+      ],
+    })
+    expect(planNetwork({ kind: 'failover', mac: '02:00:00:aa:bb:cd' }, used).findings).toEqual([
+      { status: 'pass', text: 'macFree', params: { mac: '02:00:00:aa:bb:cd' } },
+    ])
+    const ripe = planNetwork({ kind: 'ripe' }, used)
+    expect(ripe.mac).not.toBe('52:54:00:01:02:03')
+    expect(ripe.findings).toEqual([{ status: 'pass', text: 'macGenerated', params: { mac: ripe.mac } }])
   })
 })
 

@@ -203,9 +203,7 @@ export class VmCreator {
       ...(params.iso ? { iso: params.iso } : {}),
       nic: { mac: facts.mac!, bridge: params.bridge },
       keyboardLayout: params.keyboardLayout,
-      ...(params.network.kind === 'failover' && params.network.failoverIp
-        ? { failoverIp: params.network.failoverIp }
-        : {}),
+      ...(facts.failoverIp ? { failoverIp: facts.failoverIp } : {}),
     }
   }
 

@@ -15,7 +15,7 @@ import { hostArgv } from '../libvirt/host'
 import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 import { pickRbdHost } from '../storage/rbd-host'
-import { generateMac } from './mac'
+import { planNetwork, type MacUse } from './network'
 import { commonMachine, type HostMachines } from './machine'
 
 /**
@@ -41,6 +41,7 @@ export interface PlanFacts {
   machine?: string
   domainType: 'kvm' | 'qemu'
   mac?: string
+  failoverIp?: string
 }
 
 const MiB = 1024
@@ -181,7 +182,7 @@ export async function createPlan(
     online.map((host) => readHost(deps, host, facts.domainType, params, candidateIsos)),
   )
 
-  const usedMacs: string[] = []
+  const usedMacs: MacUse[] = []
   let nameUsed = false
   for (const host of online) {
     const inventory = deps.inventory.host(host)
@@ -199,22 +200,17 @@ export async function createPlan(
           { vm: domain.name, host },
           domain.definitionError?.message ?? 'not read yet',
         )
-      for (const nic of domain.definition?.nics ?? []) usedMacs.push(nic.mac)
-      if (params.network.kind === 'failover') {
-        const mac = params.network.mac
-        if (domain.definition?.nics.some((nic) => nic.mac === mac))
-          add('mac', 'fail', 'macUsed', { mac, vm: domain.name, host })
-      }
+      for (const nic of domain.definition?.nics ?? []) usedMacs.push({ mac: nic.mac, vm: domain.name, host })
     }
   }
   if (!nameUsed && online.length === hosts.length) add('name', 'pass', 'nameFree', { name })
-  if (params.network.kind === 'failover') {
-    facts.mac = params.network.mac
-    if (!checks.some((check) => check.id === 'mac')) add('mac', 'pass', 'macFree', { mac: facts.mac })
-  } else {
-    facts.mac = generateMac(usedMacs)
-    add('mac', 'pass', 'macGenerated', { mac: facts.mac })
-  }
+  const network = planNetwork(params.network, usedMacs)
+  facts.mac = network.mac
+  if (network.failoverIp) facts.failoverIp = network.failoverIp
+  for (const finding of network.findings)
+    // A definition that could not be read already failed the MAC check: no "free" on top of it.
+    if (finding.status === 'fail' || !checks.some((check) => check.id === 'mac'))
+      add('mac', finding.status, finding.text, finding.params)
 
   const unreadable = reads.filter((read) => read.error)
   for (const read of unreadable)
