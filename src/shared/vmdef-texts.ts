@@ -79,6 +79,16 @@ export const VMDEF_TEXTS = {
       '{{image}} has {{count, number}} snapshots: tick “purge the snapshots” to delete them too, or keep the images.',
   },
   deleteWatchers: '{{image}} is open by {{watchers, list}}: something still uses it.',
+  deleteProtected:
+    '{{image}} has protected snapshots ({{snapshots, list}}): they are templates clones may depend on. Unprotect them in the storage view first (flatten or delete their clones).',
+  deleteFencedCopy:
+    'A fenced copy of {{name}} still exists on {{hosts, list}}: destroy it there first (VM view, fencing).',
+  deleteChanged:
+    'The definition of {{name}} changed since the delete was asked (new disks {{images, list}}): check it and ask again.',
+  deleteUndone:
+    '{{name}} was not deleted: {{host}} refused the undefine ({{cause, message}}). It was defined again on {{hosts, list}}; no image was touched.',
+  deletePartly:
+    '{{name}} was not deleted: {{host}} refused the undefine ({{cause, message}}), and it could not be defined again on {{hosts, list}}: copy its definition there (VM view, sync) once the host answers; no image was touched.',
   deleteSharedImage: '{{image}} is also a disk of {{others, list}}: it is kept.',
   deleted: '{{name}} was removed from {{hosts, list}}; images deleted: {{images, list}}.',
 } as const

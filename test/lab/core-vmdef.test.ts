@@ -63,7 +63,11 @@ async function removeEverything(): Promise<void> {
         `virsh -c qemu:///system destroy ${name} >/dev/null 2>&1; virsh -c qemu:///system undefine --managed-save --snapshots-metadata ${name} >/dev/null 2>&1; true`,
       )
   for (const name of NAMES)
-    if (await imageExists(name)) await labRun('rbd', 'rm', '--no-progress', `${POOL}/${name}`)
+    if (await imageExists(name)) {
+      await labRun('rbd', 'snap', 'unprotect', `${POOL}/${name}@before`)
+      await labRun('rbd', 'snap', 'purge', '--no-progress', `${POOL}/${name}`)
+      await labRun('rbd', 'rm', '--no-progress', `${POOL}/${name}`)
+    }
 }
 
 beforeAll(async () => {
@@ -186,7 +190,7 @@ describe('create, consoles, delete (items 1 and 5)', () => {
     expect((await virsh('hv2', `ttyconsole ${CREATED}`)).trim()).toMatch(/^\/dev\/pts\/\d+$/)
   })
 
-  it('delete is refused while it runs, and with a wrong name; then removes it everywhere with its image', async () => {
+  it('delete is refused while it runs, with a wrong name, a protected or (without purge) any snapshot; then removes it everywhere with its managed save and image', async () => {
     const running = await lab.runJob('vm.delete', {
       uuid: result.uuid,
       confirmName: CREATED,
@@ -194,7 +198,10 @@ describe('create, consoles, delete (items 1 and 5)', () => {
     })
     expect(running.state).toBe('failed')
     expect(running.error?.message).toContain(`${CREATED} runs on hv2`)
-    await virsh('hv2', `destroy ${CREATED}`)
+    // Off with a managed save (the undefine must take it along), and a snapshot on its image.
+    await virsh('hv2', `managedsave ${CREATED}`)
+    expect((await labRun('rbd', 'snap', 'create', `${POOL}/${CREATED}@before`)).code).toBe(0)
+    expect((await labRun('rbd', 'snap', 'protect', `${POOL}/${CREATED}@before`)).code).toBe(0)
     await waitFor(
       'the inventory to see it off',
       async () => {
@@ -209,11 +216,27 @@ describe('create, consoles, delete (items 1 and 5)', () => {
       deleteImages: true,
     })
     expect(wrong.error?.message).toContain('is not the VM’s name')
+    const protectedSnap = await lab.runJob('vm.delete', {
+      uuid: result.uuid,
+      confirmName: CREATED,
+      deleteImages: true,
+      purgeSnapshots: true,
+    })
+    expect(protectedSnap.error?.message).toContain(`${POOL}/${CREATED} has protected snapshots (before)`)
+    expect((await labRun('rbd', 'snap', 'unprotect', `${POOL}/${CREATED}@before`)).code).toBe(0)
+    const snapshotted = await lab.runJob('vm.delete', {
+      uuid: result.uuid,
+      confirmName: CREATED,
+      deleteImages: true,
+    })
+    expect(snapshotted.error?.message).toContain(`${POOL}/${CREATED} has 1 snapshot`)
+    for (const host of HOSTS) expect(await definedNames(host)).toContain(CREATED)
     expect(await imageExists(CREATED)).toBe(true)
     const done = await lab.runJob('vm.delete', {
       uuid: result.uuid,
       confirmName: CREATED,
       deleteImages: true,
+      purgeSnapshots: true,
     })
     expect(done.state, JSON.stringify(done.error)).toBe('succeeded')
     expect(done.result as DeleteVmResult).toEqual({

@@ -1,22 +1,31 @@
 import { ApiError } from '../../../shared/errors'
-import type { DeleteVmResult } from '../../../shared/vmdef'
+import type { Vm } from '../../../shared/inventory'
+import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import { englishText, type Message } from '../../../shared/messages/message'
+import type { DeleteVmResult } from '../../../shared/vmdef'
 import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { Rbd, RbdReader } from '../ceph/rbd'
 import type { JobContext } from '../jobs/job-manager'
+import type { LeaseCheck } from '../lease/cluster-lease'
+import { domainArgv } from '../libvirt/domain'
 import { imageKey, usersByImage } from '../storage/image-users'
 import { pickRbdHost } from '../storage/rbd-host'
-import { domainArgv } from '../libvirt/domain'
 import { withReasons, type VmdefDeps } from './create'
 import { vmdefMsg } from './plan'
-import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 
 /**
- * Deleting a VM (the runbook's `virsh undefine` on each host, then `rbd rm`): refused while it runs
- * anywhere, or while a host that may define it does not answer (unless a fence covers that host);
- * undefined on every host that defines it (managed save and snapshot metadata included); its RBD
- * disks deleted only when asked with the typed name, refused when they have snapshots unless a purge
- * is asked, kept when another VM's definition uses them or someone has them open. Audited on each host.
+ * Deleting a VM (the runbook's `virsh undefine` on each host, then `rbd rm`), under the VM's and its
+ * images' leases, judged on a fresh read of every host taken under them:
+ *  - refused while it runs anywhere (or ran on a host that no longer answers), while a host that
+ *    may define it does not answer (unless that host was fenced for it), while a fenced copy still
+ *    exists on a host that answers, or when the typed name is not its name;
+ *  - its RBD disks deleted only when asked (the same typed name covers them); refused when one has
+ *    snapshots unless a purge is asked, always when one is protected (a template clones may hang
+ *    from) or open by a client (watchers); kept when another VM's definition uses them;
+ *  - undefined on every host that defines it, managed save and snapshot metadata included, after
+ *    the definition (with its security data) was read on each: if a host refuses, the hosts already
+ *    undefined get the definition back, and nothing is deleted — one change, or none;
+ *  - audited on each host (undefine) and on the host that ran rbd (each image).
  */
 
 export interface DeleteDeps extends VmdefDeps {
@@ -25,25 +34,43 @@ export interface DeleteDeps extends VmdefDeps {
 
 const DELETE_LEASE_SECONDS = 300
 
+export interface DeleteParams {
+  uuid: string
+  confirmName: string
+  deleteImages: boolean
+  purgeSnapshots: boolean
+}
+
+type ImageToDelete = RbdImageRef & { spec: string; snapshots: number }
+
 function refusedError(name: string, refusals: readonly Message[]): ApiError {
   return withReasons(
     'vm.delete.refused',
     vmdefMsg('deleteRefused', { name, count: refusals.length }),
     refusals,
-    {
-      step: 'delete checks',
-      details: { refusals },
-    },
+    { step: 'delete checks', details: { refusals } },
   )
 }
 
-export async function deleteVm(
-  deps: DeleteDeps,
-  params: { uuid: string; confirmName: string; deleteImages: boolean; purgeSnapshots: boolean },
-  job: JobContext,
-): Promise<DeleteVmResult> {
-  const uuid = params.uuid.toLowerCase()
-  job.step('Reading every host', 0.05)
+/** The RBD disks of a definition. */
+function rbdDisks(deps: DeleteDeps, vm: Vm): RbdImageRef[] {
+  const definition = vm.definedOn
+    .map((host) => deps.inventory.domain(host, vm.uuid)?.definition)
+    .find((found) => found !== undefined)
+  return (definition?.disks ?? []).flatMap((disk) =>
+    disk.rbd
+      ? [
+          {
+            pool: disk.rbd.pool,
+            image: disk.rbd.image,
+            ...(disk.rbd.namespace ? { namespace: disk.rbd.namespace } : {}),
+          },
+        ]
+      : [],
+  )
+}
+
+async function readVm(deps: DeleteDeps, uuid: string): Promise<Vm> {
   await Promise.all(deps.hostNames().map((host) => deps.inventory.refreshHost(host, { definitions: true })))
   const vm = deps.inventory.vm(uuid)
   if (!vm)
@@ -52,120 +79,216 @@ export async function deleteVm(
       step: 'delete',
       message: `No host defines a VM with UUID ${uuid}.`,
     })
-  const name = vm.name
-  const definition = vm.definedOn
-    .map((host) => deps.inventory.domain(host, uuid)?.definition)
-    .find((found) => found !== undefined)
-  const images: RbdImageRef[] = params.deleteImages
-    ? (definition?.disks ?? []).flatMap((disk) =>
-        disk.rbd
-          ? [
-              {
-                pool: disk.rbd.pool,
-                image: disk.rbd.image,
-                ...(disk.rbd.namespace ? { namespace: disk.rbd.namespace } : {}),
-              },
-            ]
-          : [],
-      )
-    : []
-  const names = [vmLeaseName(uuid), ...images.map((image) => imageLeaseName(image.pool, image.image))]
+  return vm
+}
+
+export async function deleteVm(
+  deps: DeleteDeps,
+  params: DeleteParams,
+  job: JobContext,
+): Promise<DeleteVmResult> {
+  const uuid = params.uuid.toLowerCase()
+  job.step('Reading every host', 0.05)
+  const first = await readVm(deps, uuid)
+  const leased = params.deleteImages ? rbdDisks(deps, first) : []
+  const names = [vmLeaseName(uuid), ...leased.map((image) => imageLeaseName(image.pool, image.image))]
   return deps.vmLocks.run(uuid, () =>
     deps.lease.run(
       names,
-      `delete ${name}`,
+      `delete ${first.name}`,
       DELETE_LEASE_SECONDS,
       async (lease) => {
-        const refusals: Message[] = []
-        if (params.confirmName !== name)
-          refusals.push(vmdefMsg('deleteConfirm', { typed: JSON.stringify(params.confirmName), name }))
-        const running = [...new Set([...vm.runningOn, ...vm.lastKnownRunningOn])]
-        if (running.length > 0) refusals.push(vmdefMsg('deleteRunning', { name, hosts: running }))
-        for (const host of vm.unknownOn.filter((host) => !deps.isFenced(host, uuid)))
-          refusals.push(vmdefMsg('deleteUnreachable', { host, name }))
-
-        // Images: kept when another VM uses them; refused when open or (without purge) snapshotted.
-        const rbdHost = images.length > 0 ? pickRbdHost(deps.hostStates(), deps.hostNames()) : undefined
-        const users = usersByImage(deps.inventory.snapshot())
-        const toDelete: Array<RbdImageRef & { snapshots: number }> = []
-        const kept: string[] = []
-        for (const image of images) {
-          const spec = imageSpec(image)
-          const others = (users.get(imageKey(image.pool, image.image, image.namespace)) ?? []).filter(
-            (user) => user.uuid !== uuid,
+        // Read again under the lease: nothing of this app changes it now, and what another did
+        // before (a start, an edit adding a disk) is seen.
+        const vm = await readVm(deps, uuid)
+        const images = params.deleteImages ? rbdDisks(deps, vm) : []
+        const refusals = refusalsFor(deps, vm, params)
+        const unleased = images.filter((image) => !names.includes(imageLeaseName(image.pool, image.image)))
+        if (unleased.length > 0)
+          refusals.push(
+            vmdefMsg('deleteChanged', { name: vm.name, images: unleased.map((i) => imageSpec(i)) }),
           )
-          if (others.length > 0) {
-            kept.push(spec)
-            job.log(
-              englishText(vmdefMsg('deleteSharedImage', { image: spec, others: others.map((o) => o.name) })),
-            )
-            continue
-          }
-          const watchers = await new Rbd(deps.runner).watchers(rbdHost!, image)
-          if (watchers.length > 0)
-            refusals.push(
-              vmdefMsg('deleteWatchers', { image: spec, watchers: watchers.map((w) => w.address) }),
-            )
-          const snapshots = await new RbdReader(deps.runner).snapshots(rbdHost!, image)
-          if (snapshots.length > 0 && !params.purgeSnapshots)
-            refusals.push(vmdefMsg('deleteSnapshots', { image: spec, count: snapshots.length }))
-          toDelete.push({ ...image, snapshots: snapshots.length })
-        }
-        if (refusals.length > 0) throw refusedError(name, refusals)
+        const { toDelete, kept, rbdHost } = await judgeImages(deps, vm, images, params, refusals, job)
+        if (refusals.length > 0) throw refusedError(vm.name, refusals)
 
-        const undefinedOn: string[] = []
-        for (const [index, host] of vm.definedOn.entries()) {
-          await lease.check(`virsh undefine ${name} on ${host}`)
-          job.step(`Undefining ${name} on ${host}`, 0.2 + (0.4 * index) / vm.definedOn.length)
-          await deps.runner.virsh(host, domainArgv.undefine(uuid), {
-            timeoutSeconds: deps.defineTimeoutSeconds ?? 30,
-            step: `virsh undefine ${name} on ${host}`,
-          })
-          undefinedOn.push(host)
-          await deps.audit(host, `delete VM (${uuid})`, name).catch(() => undefined)
-          deps.inventory.invalidateDefinition(host, uuid)
-        }
+        const undefinedOn = await undefineEverywhere(deps, vm, lease, job)
         const imagesDeleted: string[] = []
         for (const image of toDelete) {
-          const spec = imageSpec(image)
           if (image.snapshots > 0) {
-            await lease.check(`rbd snap purge ${spec}`)
-            job.step(`Purging the snapshots of ${spec}`, 0.7)
+            await lease.check(`rbd snap purge ${image.spec}`)
+            job.step(`Purging the snapshots of ${image.spec}`, 0.7)
             await deps.runner.rbd(rbdHost!, snapshotArgv.purge(image), {
-              step: `rbd snap purge ${spec}`,
+              step: `rbd snap purge ${image.spec}`,
               timeoutSeconds: 600,
             })
           }
-          await lease.check(`rbd rm ${spec}`)
-          job.step(`Deleting ${spec}`, 0.8)
+          await lease.check(`rbd rm ${image.spec}`)
+          job.step(`Deleting ${image.spec}`, 0.8)
           await deps.runner.rbd(rbdHost!, imageArgv.remove(image), {
-            step: `rbd rm ${spec}`,
+            step: `rbd rm ${image.spec}`,
             timeoutSeconds: 600,
           })
-          imagesDeleted.push(spec)
-          await deps.audit(rbdHost!, `delete image ${spec} of VM (${uuid})`, name).catch(() => undefined)
+          imagesDeleted.push(image.spec)
+          await deps
+            .audit(rbdHost!, `delete image ${image.spec} of VM (${uuid})`, vm.name)
+            .catch(() => undefined)
         }
         await Promise.all(
           deps.hostNames().map((host) => deps.inventory.refreshHost(host).catch(() => undefined)),
         )
         const imagesKept = [
           ...kept,
-          ...(params.deleteImages
-            ? []
-            : (definition?.disks ?? []).flatMap((disk) => (disk.rbd ? [imageSpec(disk.rbd)] : []))),
+          ...(params.deleteImages ? [] : rbdDisks(deps, first).map((image) => imageSpec(image))),
         ]
         job.log(
           englishText(
             vmdefMsg('deleted', {
-              name,
+              name: vm.name,
               hosts: undefinedOn,
               images: imagesDeleted.length > 0 ? imagesDeleted : ['—'],
             }),
           ),
         )
-        return { name, undefinedOn, imagesDeleted, imagesKept }
+        return { name: vm.name, undefinedOn, imagesDeleted, imagesKept }
       },
       job,
     ),
+  )
+}
+
+/** Why the VM itself cannot be deleted now (its images are judged apart). */
+export function refusalsFor(
+  deps: Pick<DeleteDeps, 'isFenced'>,
+  vm: Vm,
+  params: Pick<DeleteParams, 'confirmName'>,
+): Message[] {
+  const refusals: Message[] = []
+  if (params.confirmName !== vm.name)
+    refusals.push(vmdefMsg('deleteConfirm', { typed: JSON.stringify(params.confirmName), name: vm.name }))
+  const running = [...new Set([...vm.runningOn, ...vm.lastKnownRunningOn])]
+  if (running.length > 0) refusals.push(vmdefMsg('deleteRunning', { name: vm.name, hosts: running }))
+  for (const host of vm.unknownOn.filter((host) => !deps.isFenced(host, vm.uuid)))
+    refusals.push(vmdefMsg('deleteUnreachable', { host, name: vm.name }))
+  // A fenced copy on a host that answers again still runs, cut from its disks: destroy it first.
+  const fencedHere = (vm.fencedOn ?? []).filter((host) => !vm.unknownOn.includes(host))
+  if (fencedHere.length > 0) refusals.push(vmdefMsg('deleteFencedCopy', { name: vm.name, hosts: fencedHere }))
+  return refusals
+}
+
+/** Images: kept when another VM uses them; refused when open, protected, or (without purge) snapshotted. */
+async function judgeImages(
+  deps: DeleteDeps,
+  vm: Vm,
+  images: readonly RbdImageRef[],
+  params: DeleteParams,
+  refusals: Message[],
+  job: JobContext,
+): Promise<{ toDelete: ImageToDelete[]; kept: string[]; rbdHost?: string }> {
+  if (images.length === 0) return { toDelete: [], kept: [] }
+  const rbdHost = pickRbdHost(deps.hostStates(), deps.hostNames())
+  const users = usersByImage(deps.inventory.snapshot())
+  const toDelete: ImageToDelete[] = []
+  const kept: string[] = []
+  for (const image of images) {
+    const spec = imageSpec(image)
+    const others = (users.get(imageKey(image.pool, image.image, image.namespace)) ?? []).filter(
+      (user) => user.uuid !== vm.uuid,
+    )
+    if (others.length > 0) {
+      kept.push(spec)
+      job.log(englishText(vmdefMsg('deleteSharedImage', { image: spec, others: others.map((o) => o.name) })))
+      continue
+    }
+    const watchers = await new Rbd(deps.runner).watchers(rbdHost, image)
+    if (watchers.length > 0)
+      refusals.push(vmdefMsg('deleteWatchers', { image: spec, watchers: watchers.map((w) => w.address) }))
+    const snapshots = await new RbdReader(deps.runner).snapshots(rbdHost, image)
+    const protectedOnes = snapshots.filter((snapshot) => snapshot.protected).map((snapshot) => snapshot.name)
+    if (protectedOnes.length > 0)
+      refusals.push(vmdefMsg('deleteProtected', { image: spec, snapshots: protectedOnes }))
+    else if (snapshots.length > 0 && !params.purgeSnapshots)
+      refusals.push(vmdefMsg('deleteSnapshots', { image: spec, count: snapshots.length }))
+    toDelete.push({ ...image, spec, snapshots: snapshots.length })
+  }
+  return { toDelete, kept, rbdHost }
+}
+
+/**
+ * Undefines on every host that defines it, each definition read first (with its security data); if a
+ * host refuses, the hosts already undefined get their definition back and the error says where.
+ */
+async function undefineEverywhere(deps: DeleteDeps, vm: Vm, lease: LeaseCheck, job: JobContext) {
+  const timeoutSeconds = deps.defineTimeoutSeconds ?? 30
+  const saved = new Map<string, string>()
+  for (const host of vm.definedOn) {
+    const result = await deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
+      timeoutSeconds,
+      step: `virsh dumpxml ${vm.name} on ${host}`,
+    })
+    saved.set(host, result.stdout)
+  }
+  const undefinedOn: string[] = []
+  for (const [index, host] of vm.definedOn.entries()) {
+    try {
+      await lease.check(`virsh undefine ${vm.name} on ${host}`)
+      job.step(`Undefining ${vm.name} on ${host}`, 0.2 + (0.4 * index) / vm.definedOn.length)
+      await deps.runner.virsh(host, domainArgv.undefine(vm.uuid), {
+        timeoutSeconds,
+        step: `virsh undefine ${vm.name} on ${host}`,
+      })
+    } catch (error) {
+      throw await restoreDefinitions(deps, vm, saved, undefinedOn, host, ApiError.from(error), job)
+    }
+    undefinedOn.push(host)
+    deps.inventory.invalidateDefinition(host, vm.uuid)
+    await deps.audit(host, `delete VM (${vm.uuid})`, vm.name).catch(() => undefined)
+  }
+  return undefinedOn
+}
+
+async function restoreDefinitions(
+  deps: DeleteDeps,
+  vm: Vm,
+  saved: ReadonlyMap<string, string>,
+  undefinedOn: readonly string[],
+  failedHost: string,
+  cause: ApiError,
+  job: JobContext,
+): Promise<ApiError> {
+  const restored: string[] = []
+  const missing: string[] = []
+  for (const host of undefinedOn) {
+    try {
+      await deps.runner.virsh(host, domainArgv.defineFromStdin(), {
+        stdin: saved.get(host)!,
+        timeoutSeconds: deps.defineTimeoutSeconds ?? 30,
+        step: `virsh define ${vm.name} on ${host} (undo)`,
+      })
+      restored.push(host)
+      await deps.audit(host, `delete VM (${vm.uuid}) undone: defined again`, vm.name).catch(() => undefined)
+    } catch (error) {
+      job.log(`${host}: could not define ${vm.name} again: ${ApiError.from(error).message}`)
+      missing.push(host)
+    }
+    deps.inventory.invalidateDefinition(host, vm.uuid)
+  }
+  const cause_: Message =
+    cause.text ??
+    vmdefMsg('stepFailed', { step: cause.step ?? 'virsh undefine', host: failedHost }, cause.message)
+  return ApiError.of(
+    missing.length === 0 ? 'vm.delete.undone' : 'vm.delete.partly',
+    missing.length === 0
+      ? vmdefMsg('deleteUndone', {
+          name: vm.name,
+          host: failedHost,
+          cause: cause_,
+          hosts: restored.length ? restored : ['—'],
+        })
+      : vmdefMsg('deletePartly', { name: vm.name, host: failedHost, cause: cause_, hosts: missing }),
+    {
+      host: failedHost,
+      step: cause.step ?? 'virsh undefine',
+      details: { restored, missing, cause: cause.toData() },
+    },
   )
 }

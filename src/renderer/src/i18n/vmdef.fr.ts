@@ -78,6 +78,16 @@ export const vmdefFr: MessageCatalog['vmdef'] = {
       '{{image}} a {{count, number}} instantanés : cochez « purger les instantanés » pour les supprimer aussi, ou gardez les images.',
   },
   deleteWatchers: '{{image}} est ouverte par {{watchers, list}} : quelque chose l’utilise encore.',
+  deleteProtected:
+    '{{image}} a des instantanés protégés ({{snapshots, list}}) : ce sont des modèles dont des clones peuvent dépendre. Déprotégez-les d’abord dans la vue stockage (aplatissez ou supprimez leurs clones).',
+  deleteFencedCopy:
+    'Une copie isolée de {{name}} existe encore sur {{hosts, list}} : détruisez-la d’abord là-bas (vue VM, isolement).',
+  deleteChanged:
+    'La définition de {{name}} a changé depuis la demande de suppression (nouveaux disques {{images, list}}) : vérifiez-la et recommencez.',
+  deleteUndone:
+    '{{name}} n’a pas été supprimée : {{host}} a refusé le undefine ({{cause, message}}). Elle a été redéfinie sur {{hosts, list}} ; aucune image n’a été touchée.',
+  deletePartly:
+    '{{name}} n’a pas été supprimée : {{host}} a refusé le undefine ({{cause, message}}), et elle n’a pas pu être redéfinie sur {{hosts, list}} : copiez-y sa définition (vue VM, synchronisation) quand l’hôte répond ; aucune image n’a été touchée.',
   deleteSharedImage: '{{image}} est aussi un disque de {{others, list}} : elle est gardée.',
   deleted: '{{name}} a été retirée de {{hosts, list}} ; images supprimées : {{images, list}}.',
 }
