@@ -39,6 +39,7 @@ export const METHOD_NAMES = [
   'vm.create',
   'vm.cleanupCreate',
   'vm.delete',
+  'vm.rename',
   'console.openVnc',
   'console.openSerial',
   'console.openShell',

@@ -56,6 +56,7 @@ import {
   CreatePlanSchema,
   CreateVmParamsSchema,
   DeleteVmParamsSchema,
+  RenameVmParamsSchema,
 } from './vmdef'
 import {
   DestroyFencedParamsSchema,
@@ -301,6 +302,11 @@ export const methods = {
   'vm.cleanupCreate': method(CleanupCreateParamsSchema, JobSchema),
   /** Job: undefines a stopped VM on every host; its images only when asked (DeleteVmResult). */
   'vm.delete': method(DeleteVmParamsSchema, JobSchema),
+  /**
+   * Job (kind 'vm.rename'): renames a VM that is off on every host and its images named after it,
+   * undone on failure. job.result is a RenameVmResult.
+   */
+  'vm.rename': method(RenameVmParamsSchema, JobSchema),
   /** Ceph's health, OSD tree, monitors, pools and flags, read with the configured client on an online host. */
   'ceph.status': method(z.object({ host: HostNameSchema.optional() }).strict(), CephStatusSchema),
   /** Sets or unsets noout (cluster-wide, or on a CRUSH node) with the privileged client or sudo. */

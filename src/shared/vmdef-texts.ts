@@ -90,5 +90,19 @@ export const VMDEF_TEXTS = {
   deletePartly:
     '{{name}} was not deleted: {{host}} refused the undefine ({{cause, message}}), and it could not be defined again on {{hosts, list}}: copy its definition there (VM view, sync) once the host answers; no image was touched.',
   deleteSharedImage: '{{image}} is also a disk of {{others, list}}: it is kept.',
+  renameRefused: {
+    one: '{{name}} was not renamed: {{count, number}} reason.',
+    other: '{{name}} was not renamed: {{count, number}} reasons.',
+  },
+  renameRunning: '{{name}} runs on {{hosts, list}}: a VM is renamed while it is off. Shut it down first.',
+  renameSame: '{{name}} already has that name.',
+  renameManagedSave:
+    '{{name}} has a saved state (managed save) on {{host}}: start it there and shut it down, or discard the saved state, first.',
+  renameSnapshots:
+    'libvirt refuses to rename {{name}}: {{host}} holds snapshot metadata for it ({{snapshots, list}}). Delete those snapshots (or their metadata) first.',
+  renameUndone: 'Renaming {{name}} failed ({{cause, message}}). Everything was put back as it was.',
+  renamePartly:
+    'Renaming {{name}} failed ({{cause, message}}), and the undo could not restore {{remains, list}}: check them in the VM and storage views.',
+  renamed: '{{name}} is now {{newName}} on {{hosts, list}}.',
   deleted: '{{name}} was removed from {{hosts, list}}; images deleted: {{images, list}}.',
 } as const

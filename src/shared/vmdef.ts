@@ -155,6 +155,25 @@ export const DeleteVmParamsSchema = z
   .strict()
 export type DeleteVmParams = z.input<typeof DeleteVmParamsSchema>
 
+export const RenameVmParamsSchema = z
+  .object({
+    uuid: UuidSchema,
+    newName: VmNameSchema,
+    /** Also rename its RBD images named after it (NAME, or NAME-…, NAME_…, NAME.…). */
+    renameImages: z.boolean().default(true),
+  })
+  .strict()
+export type RenameVmParams = z.input<typeof RenameVmParamsSchema>
+
+export const RenameVmResultSchema = z.object({
+  uuid: z.string(),
+  oldName: z.string(),
+  name: z.string(),
+  hosts: z.array(z.string()),
+  images: z.array(z.object({ from: z.string(), to: z.string() })),
+})
+export type RenameVmResult = z.infer<typeof RenameVmResultSchema>
+
 export const DeleteVmResultSchema = z.object({
   name: z.string(),
   undefinedOn: z.array(z.string()),

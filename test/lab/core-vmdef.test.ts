@@ -32,7 +32,8 @@ const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
 const POOL = 'libvirt-sata'
 const CREATED = 'hd-vmdef-1'
 const FAILED = 'hd-vmdef-fail'
-const NAMES = [CREATED, FAILED]
+const RENAMED = 'hd-vmdef-r'
+const NAMES = [CREATED, FAILED, RENAMED]
 const BASE = {
   pool: POOL,
   sizeBytes: 64 * 2 ** 20,
@@ -188,6 +189,33 @@ describe('create, consoles, delete (items 1 and 5)', () => {
       await loopback.close()
     }
     expect((await virsh('hv2', `ttyconsole ${CREATED}`)).trim()).toMatch(/^\/dev\/pts\/\d+$/)
+  })
+
+  it('rename is refused while it runs; off, renames it and its image on every host, and back', async () => {
+    const running = await lab.runJob('vm.rename', { uuid: result.uuid, newName: RENAMED })
+    expect(running.error?.message).toContain(`${CREATED} runs on hv2: a VM is renamed while it is off`)
+    await virsh('hv2', `destroy ${CREATED}`)
+    const renamed = await lab.runJob('vm.rename', { uuid: result.uuid, newName: RENAMED })
+    expect(renamed.state, JSON.stringify(renamed.error)).toBe('succeeded')
+    expect(renamed.result).toEqual({
+      uuid: result.uuid,
+      oldName: CREATED,
+      name: RENAMED,
+      hosts: HOSTS,
+      images: [{ from: `${POOL}/${CREATED}`, to: `${POOL}/${RENAMED}` }],
+    })
+    for (const host of HOSTS) {
+      const xml = await virsh(host, `dumpxml --inactive ${result.uuid}`)
+      expect(xml).toContain(`<name>${RENAMED}</name>`)
+      expect(xml).toContain(`name='${POOL}/${RENAMED}'`)
+    }
+    expect(await imageExists(RENAMED)).toBe(true)
+    expect(await imageExists(CREATED)).toBe(false)
+    const back = await lab.runJob('vm.rename', { uuid: result.uuid, newName: CREATED })
+    expect(back.state, JSON.stringify(back.error)).toBe('succeeded')
+    for (const host of HOSTS) expect(await definedNames(host)).toContain(CREATED)
+    expect(await imageExists(CREATED)).toBe(true)
+    await virsh('hv2', `start ${CREATED}`)
   })
 
   it('delete is refused while it runs, with a wrong name, a protected or (without purge) any snapshot; then removes it everywhere with its managed save and image', async () => {

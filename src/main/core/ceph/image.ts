@@ -65,6 +65,8 @@ export const imageArgv = {
     imageSpec(ref),
   ],
   remove: (ref: RbdImageRef) => ['rm', imageSpec(ref)],
+  /** Renames an image within its pool (and namespace): the new name a valid name. */
+  rename: (ref: RbdImageRef, image: string) => ['rename', imageSpec(ref), imageSpec({ ...ref, image })],
   /** The app's own key/value on an image (`rbd image-meta`): the key a META_KEY, the value one argument. */
   setMeta: (ref: RbdImageRef, key: string, value: string) => [
     'image-meta',

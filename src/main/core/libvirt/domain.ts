@@ -1,5 +1,5 @@
 import { HYPERDESK_METADATA_NS } from '../inventory/domain-xml'
-import { SizeBytesSchema, UuidSchema } from '../../../shared/validators'
+import { SizeBytesSchema, UuidSchema, VmNameSchema } from '../../../shared/validators'
 import { argument, checked, refuse } from './arguments'
 
 /**
@@ -83,6 +83,10 @@ export const domainArgv = {
       : ['metadata', uuidOf(uuid), '--uri', HYPERDESK_METADATA_NS, '--key', 'hd', '--set', xml, '--config'],
   /** Defines (or redefines) a domain from the XML given on stdin. */
   defineFromStdin: () => ['define', '/dev/stdin'],
+  /** Renames an inactive domain (libvirt refuses one with snapshots); the name passes VmNameSchema. */
+  rename: (uuid: string, name: string) => ['domrename', uuidOf(uuid), checked(VmNameSchema, name)],
+  /** The names of its libvirt snapshots (metadata), one a line. */
+  snapshotNames: (uuid: string) => ['snapshot-list', '--name', uuidOf(uuid)],
   /** Removes the persistent definition with its managed save and snapshot metadata (libvirt refuses otherwise). */
   undefine: (uuid: string) => ['undefine', '--managed-save', '--snapshots-metadata', uuidOf(uuid)],
 } as const

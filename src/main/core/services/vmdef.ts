@@ -3,14 +3,13 @@ import { RemainSchema } from '../../../shared/vmdef'
 import { englishText } from '../../../shared/messages/message'
 import type { Service } from '../context'
 import { deleteVm } from '../vmdef/delete'
+import { renameVm } from '../vmdef/rename'
 import { vmdefMsg } from '../vmdef/plan'
 
 /** VM definitions across the cluster: create (with its pre-checks and cleanup) and delete, as jobs. */
-export const vmdefService: Service<'vm.createPlan' | 'vm.create' | 'vm.cleanupCreate' | 'vm.delete'> = ({
-  jobs,
-  vmdefs,
-  vmName,
-}) => ({
+export const vmdefService: Service<
+  'vm.createPlan' | 'vm.create' | 'vm.cleanupCreate' | 'vm.delete' | 'vm.rename'
+> = ({ jobs, vmdefs, vmName }) => ({
   'vm.createPlan': async (params) => vmdefs.creator.plan(params),
   'vm.create': async (params) =>
     jobs.start({
@@ -63,5 +62,12 @@ export const vmdefService: Service<'vm.createPlan' | 'vm.create' | 'vm.cleanupCr
       title: `Delete ${vmName(params.uuid)}`,
       target: { vm: params.uuid },
       run: (context) => deleteVm(vmdefs.deleteDeps, params, context),
+    }).job,
+  'vm.rename': async (params) =>
+    jobs.start({
+      kind: 'vm.rename',
+      title: `Rename ${vmName(params.uuid)} to ${params.newName}`,
+      target: { vm: params.uuid },
+      run: (context) => renameVm(vmdefs.deleteDeps, params, context),
     }).job,
 })

@@ -53,7 +53,7 @@ function refusedError(name: string, refusals: readonly Message[]): ApiError {
 }
 
 /** The RBD disks of a definition. */
-function rbdDisks(deps: DeleteDeps, vm: Vm): RbdImageRef[] {
+export function rbdDisks(deps: DeleteDeps, vm: Vm): RbdImageRef[] {
   const definition = vm.definedOn
     .map((host) => deps.inventory.domain(host, vm.uuid)?.definition)
     .find((found) => found !== undefined)
@@ -70,7 +70,7 @@ function rbdDisks(deps: DeleteDeps, vm: Vm): RbdImageRef[] {
   )
 }
 
-async function readVm(deps: DeleteDeps, uuid: string): Promise<Vm> {
+export async function readVm(deps: DeleteDeps, uuid: string): Promise<Vm> {
   await Promise.all(deps.hostNames().map((host) => deps.inventory.refreshHost(host, { definitions: true })))
   const vm = deps.inventory.vm(uuid)
   if (!vm)

@@ -89,5 +89,19 @@ export const vmdefFr: MessageCatalog['vmdef'] = {
   deletePartly:
     '{{name}} n’a pas été supprimée : {{host}} a refusé le undefine ({{cause, message}}), et elle n’a pas pu être redéfinie sur {{hosts, list}} : copiez-y sa définition (vue VM, synchronisation) quand l’hôte répond ; aucune image n’a été touchée.',
   deleteSharedImage: '{{image}} est aussi un disque de {{others, list}} : elle est gardée.',
+  renameRefused: {
+    one: '{{name}} n’a pas été renommée : {{count, number}} raison.',
+    other: '{{name}} n’a pas été renommée : {{count, number}} raisons.',
+  },
+  renameRunning: '{{name}} tourne sur {{hosts, list}} : une VM se renomme arrêtée. Arrêtez-la d’abord.',
+  renameSame: '{{name}} porte déjà ce nom.',
+  renameManagedSave:
+    '{{name}} a un état sauvegardé (managed save) sur {{host}} : démarrez-la là-bas puis arrêtez-la, ou supprimez cet état, d’abord.',
+  renameSnapshots:
+    'libvirt refuse de renommer {{name}} : {{host}} garde des métadonnées d’instantanés pour elle ({{snapshots, list}}). Supprimez d’abord ces instantanés (ou leurs métadonnées).',
+  renameUndone: 'Le renommage de {{name}} a échoué ({{cause, message}}). Tout a été remis en l’état.',
+  renamePartly:
+    'Le renommage de {{name}} a échoué ({{cause, message}}), et l’annulation n’a pas pu rétablir {{remains, list}} : vérifiez-les dans les vues VM et stockage.',
+  renamed: '{{name}} s’appelle maintenant {{newName}} sur {{hosts, list}}.',
   deleted: '{{name}} a été retirée de {{hosts, list}} ; images supprimées : {{images, list}}.',
 }

@@ -9,12 +9,13 @@ import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
 import { buildDomainXml } from '../../src/main/core/vmdef/builder'
 import { deleteVm, type DeleteDeps } from '../../src/main/core/vmdef/delete'
+import { renamedDefinition, renamedImage, renameVm } from '../../src/main/core/vmdef/rename'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 
 /**
- * Deleting a VM, judged and done against a scripted cluster: every host's definitions as the
+ * Deleting and renaming a VM, judged and done against a scripted cluster: every host's definitions as the
  * inventory holds them, and rbd's answers captured from the lab's Pacific (fixtures/ceph/pacific,
  * SOURCES.md). What the tests check is what was asked of the hosts, in which order, and what the
  * job refused or restored.
@@ -44,6 +45,11 @@ interface Scenario {
   watchers?: string
   refuseUndefineOn?: string
   refuseDefineOn?: string
+  /** libvirt snapshot names on a host (`virsh snapshot-list --name`). */
+  libvirtSnapshots?: { host: string; names: string }
+  managedSaveOn?: string
+  /** Images that already exist (rbd info answers). */
+  existing?: string[]
 }
 
 function world(scenario: Scenario = {}) {
@@ -53,7 +59,7 @@ function world(scenario: Scenario = {}) {
     name: 'web1',
     state: scenario.running === host ? 'running' : 'shutoff',
     autostart: false,
-    managedSave: host === 'hv2',
+    managedSave: scenario.managedSaveOn === host,
     definition: parseDomainXml(XML),
   })
   const hosts: HostInventory[] = HOSTS.map((host) => ({
@@ -73,6 +79,8 @@ function world(scenario: Scenario = {}) {
     invalidateDefinition: () => undefined,
   } as unknown as InventoryService
   const answer = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 })
+  /** Each host's current definition (what dumpxml answers), changed by domrename and define. */
+  const defined = new Map(HOSTS.map((host) => [host, XML]))
   const runner = {
     virsh: async (host: string, args: readonly string[], options?: RunOptions) => {
       calls.push(`${host}: virsh ${args.join(' ')}${options?.stdin ? ' <xml>' : ''}`)
@@ -88,12 +96,23 @@ function world(scenario: Scenario = {}) {
           host,
           message: 'error: failed to connect to the hypervisor',
         })
-      return answer(args[0] === 'dumpxml' ? XML : '')
+      if (args[0] === 'snapshot-list')
+        return answer(scenario.libvirtSnapshots?.host === host ? scenario.libvirtSnapshots.names : '')
+      if (args[0] === 'domrename')
+        defined.set(host, defined.get(host)!.replace(/<name>[^<]*<\/name>/, `<name>${args[2]}</name>`))
+      if (args[0] === 'define') defined.set(host, options!.stdin as string)
+      return answer(args[0] === 'dumpxml' ? defined.get(host)! : '')
     },
     rbd: async (host: string, args: readonly string[]) => {
       calls.push(`${host}: rbd ${args.join(' ')}`)
       if (args[0] === 'status') return answer(scenario.watchers ?? '{"watchers":[]}')
       if (args[0] === 'snap' && args[1] === 'ls') return answer(scenario.snapshots ?? '[]')
+      if (args[0] === 'info' && !scenario.existing?.includes(args[1]!))
+        return {
+          stdout: '',
+          stderr: `rbd: error opening image ${args[1]}: (2) No such file or directory`,
+          exitCode: 2,
+        }
       return answer('')
     },
   } as unknown as RemoteRunner
@@ -134,7 +153,7 @@ function world(scenario: Scenario = {}) {
     detail: () => undefined,
     log: (text) => logs.push(text),
   }
-  return { deps, job, calls, leases, audits, logs }
+  return { deps, job, calls, leases, audits, logs, defined }
 }
 
 const ASK = { uuid: UUID, confirmName: 'web1', deleteImages: true, purgeSnapshots: false }
@@ -250,5 +269,92 @@ describe('delete: one change on every host, or none', () => {
     expect(error?.code).toBe('vm.delete.partly')
     expect(error?.details).toMatchObject({ restored: ['hv1'], missing: ['hv2'] })
     expect(error?.message).toContain('could not be defined again on hv2')
+  })
+})
+
+describe('rename (item 4)', () => {
+  const RENAME = { uuid: UUID, newName: 'shop1', renameImages: true }
+  const changes = (calls: string[]) =>
+    calls.filter((call) => /virsh (domrename|define)|rbd rename/.test(call))
+
+  it('names the images named after the VM, and only those', () => {
+    expect(renamedImage('web1', 'web1', 'shop1')).toBe('shop1')
+    expect(renamedImage('web1-data', 'web1', 'shop1')).toBe('shop1-data')
+    expect(renamedImage('web1.swap', 'web1', 'shop1')).toBe('shop1.swap')
+    expect(renamedImage('web10', 'web1', 'shop1')).toBeUndefined()
+    expect(renamedImage('db', 'web1', 'shop1')).toBeUndefined()
+  })
+
+  it('edits the name and the disk sources, and refuses an edit that would not read back', () => {
+    const images = [
+      { from: { pool: 'libvirt-ssd', image: 'web1' }, to: { pool: 'libvirt-ssd', image: 'shop1' } },
+    ]
+    const xml = renamedDefinition(XML, UUID, 'shop1', images)
+    expect(parseDomainXml(xml)).toMatchObject({ name: 'shop1', uuid: UUID })
+    expect(parseDomainXml(xml).disks.find((disk) => disk.rbd)?.rbd).toMatchObject({ image: 'shop1' })
+    const missing = [
+      { from: { pool: 'libvirt-sata', image: 'web1' }, to: { pool: 'libvirt-sata', image: 'shop1' } },
+    ]
+    expect(() => renamedDefinition(XML, UUID, 'shop1', missing)).toThrow(/does not read back/)
+  })
+
+  it('renames the image, then the VM on every host, and reads each back', async () => {
+    const { deps, job, calls, leases, audits, defined } = world()
+    const result = await renameVm(deps, RENAME, job)
+    expect(result).toEqual({
+      uuid: UUID,
+      oldName: 'web1',
+      name: 'shop1',
+      hosts: HOSTS,
+      images: [{ from: 'libvirt-ssd/web1', to: 'libvirt-ssd/shop1' }],
+    })
+    expect(leases).toEqual([[`vm:${UUID}`, 'image:libvirt-ssd/web1', 'image:libvirt-ssd/shop1']])
+    expect(changes(calls)).toEqual([
+      'hv1: rbd rename libvirt-ssd/web1 libvirt-ssd/shop1',
+      ...HOSTS.flatMap((host) => [
+        `${host}: virsh domrename ${UUID} shop1`,
+        `${host}: virsh define /dev/stdin <xml>`,
+      ]),
+    ])
+    for (const host of HOSTS) expect(parseDomainXml(defined.get(host)!).name).toBe('shop1')
+    expect(audits).toEqual(HOSTS.map((host) => `${host}: rename VM (${UUID}) from web1 to shop1`))
+  })
+
+  it('says why before anything runs: snapshot metadata, a managed save, a taken image name', async () => {
+    const { deps, job, calls } = world({
+      libvirtSnapshots: { host: 'hv2', names: 'before-upgrade\n\n' },
+      managedSaveOn: 'hv3',
+      existing: ['libvirt-ssd/shop1'],
+    })
+    const error = await renameVm(deps, RENAME, job).catch((e: unknown) => ApiError.from(e))
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).code).toBe('vm.rename.refused')
+    const message = (error as ApiError).message
+    expect(message).toContain('hv2 holds snapshot metadata for it (before-upgrade)')
+    expect(message).toContain('saved state (managed save) on hv3')
+    expect(message).toContain('An image libvirt-ssd/shop1 already exists')
+    expect(changes(calls)).toEqual([])
+  })
+
+  it('refuses while it runs, and when another VM has the name', async () => {
+    const running = await renameVm(world({ running: 'hv1' }).deps, RENAME, world().job).catch((e: unknown) =>
+      ApiError.from(e),
+    )
+    expect((running as ApiError).message).toContain('web1 runs on hv1: a VM is renamed while it is off')
+    const same = await renameVm(world().deps, { ...RENAME, newName: 'web1' }, world().job).catch(
+      (e: unknown) => ApiError.from(e),
+    )
+    expect((same as ApiError).message).toContain('web1 already has that name')
+  })
+
+  it('a host refusing: every host and the image are put back as they were', async () => {
+    const { deps, job, calls, defined } = world({ refuseDefineOn: 'hv3' })
+    const error = await renameVm(deps, RENAME, job).catch((e: unknown) => ApiError.from(e))
+    expect((error as ApiError).code).toBe('vm.rename.failed')
+    expect((error as ApiError).host).toBe('hv3')
+    for (const host of ['hv1', 'hv2']) expect(parseDomainXml(defined.get(host)!).name).toBe('web1')
+    // hv3 took the domrename before refusing the define: renamed back too.
+    expect(calls).toContain(`hv3: virsh domrename ${UUID} web1`)
+    expect(calls.at(-1)).toBe('hv1: rbd rename libvirt-ssd/shop1 libvirt-ssd/web1')
   })
 })
