@@ -11,15 +11,36 @@ export function isValidName(name: string): boolean {
   return name.length <= NAME_MAX_LENGTH && NAME_PATTERN.test(name)
 }
 
+/** Which part of the rule a name breaks (for the window's own words), or null when it is fine. */
+export type NameIssue =
+  | { rule: 'empty' }
+  | { rule: 'tooLong'; max: number }
+  | { rule: 'start' }
+  | { rule: 'character'; character: string }
+export function nameIssue(name: string): NameIssue | null {
+  if (name.length === 0) return { rule: 'empty' }
+  if (name.length > NAME_MAX_LENGTH) return { rule: 'tooLong', max: NAME_MAX_LENGTH }
+  if (!/^[A-Za-z0-9]/.test(name)) return { rule: 'start' }
+  const bad = [...name].find((ch) => !/[A-Za-z0-9._-]/.test(ch))
+  if (bad !== undefined) return { rule: 'character', character: bad }
+  return null
+}
+
 /** Why a name is refused, in words a user can act on; null when it is fine. */
 export function nameProblem(name: string): string | null {
-  if (name.length === 0) return 'is empty'
-  if (name.length > NAME_MAX_LENGTH) return `is longer than ${NAME_MAX_LENGTH} characters`
-  if (!/^[A-Za-z0-9]/.test(name)) return 'must start with a letter or a digit'
-  const bad = [...name].find((ch) => !/[A-Za-z0-9._-]/.test(ch))
-  if (bad !== undefined)
-    return `contains ${JSON.stringify(bad)}: only ASCII letters, digits, '.', '_' and '-' are allowed`
-  return null
+  const issue = nameIssue(name)
+  switch (issue?.rule) {
+    case undefined:
+      return null
+    case 'empty':
+      return 'is empty'
+    case 'tooLong':
+      return `is longer than ${issue.max} characters`
+    case 'start':
+      return 'must start with a letter or a digit'
+    case 'character':
+      return `contains ${JSON.stringify(issue.character)}: only ASCII letters, digits, '.', '_' and '-' are allowed`
+  }
 }
 
 /** Existing VMs are addressed by UUID (libvirt's canonical form), never by a name typed into a command. */

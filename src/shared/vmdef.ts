@@ -23,12 +23,22 @@ import {
  * (multicast) must be clear, and 00:00:00:00:00:00 is not an address.
  */
 export const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/
-export function macProblem(mac: string): string | null {
-  if (!MAC_PATTERN.test(mac)) return 'must be six hexadecimal pairs separated by ":" (02:00:00:12:34:56)'
-  const first = Number.parseInt(mac.slice(0, 2), 16)
-  if (first & 1) return 'is a multicast address (the first byte is odd)'
-  if (mac === '00:00:00:00:00:00') return 'is all zeroes'
+/** Which rule a MAC breaks (for the window's own words), or null when libvirt can take it. */
+export type MacIssue = 'format' | 'multicast' | 'zero'
+export function macIssue(mac: string): MacIssue | null {
+  if (!MAC_PATTERN.test(mac)) return 'format'
+  if (Number.parseInt(mac.slice(0, 2), 16) & 1) return 'multicast'
+  if (mac === '00:00:00:00:00:00') return 'zero'
   return null
+}
+const MAC_PROBLEMS: Record<MacIssue, string> = {
+  format: 'must be six hexadecimal pairs separated by ":" (02:00:00:12:34:56)',
+  multicast: 'is a multicast address (the first byte is odd)',
+  zero: 'is all zeroes',
+}
+export function macProblem(mac: string): string | null {
+  const issue = macIssue(mac)
+  return issue === null ? null : MAC_PROBLEMS[issue]
 }
 /** How users type MACs (capitals, dashes) → libvirt's form; the window normalises before sending. */
 export function normaliseMac(value: string): string {

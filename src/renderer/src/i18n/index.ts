@@ -22,6 +22,8 @@ import { statusEn } from './status.en'
 import { statusFr } from './status.fr'
 import { setupEn } from './setup.en'
 import { setupFr } from './setup.fr'
+import { vmWizardEn } from './vmwizard.en'
+import { vmWizardFr } from './vmwizard.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -67,6 +69,7 @@ export const englishResources = {
   ...fencingEn,
   ...statusEn,
   ...setupEn,
+  ...vmWizardEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -85,6 +88,7 @@ export const frenchResources = mapStrings(
     ...fencingFr,
     ...statusFr,
     ...setupFr,
+    ...vmWizardFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

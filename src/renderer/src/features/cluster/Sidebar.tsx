@@ -1,7 +1,8 @@
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { hostHealth, type HostHealth } from '../../../../shared/host-health'
 import { useAppStore } from '../../store'
+import { CreateVmWizard } from '../vmdef/CreateVmWizard'
 import { ClusterTree } from './ClusterTree'
 import type { TreeRow } from './tree-rows'
 
@@ -19,6 +20,7 @@ export function Sidebar() {
   const select = useAppStore((state) => state.select)
   const selectedHost = view.kind === 'host' ? view.host : null
   const selectedVm = view.kind === 'vm' ? view.uuid : null
+  const [creating, setCreating] = useState(false)
   const hostNames = useMemo(() => hosts.map((host) => host.name), [hosts])
   const hostStatus = useMemo(
     () =>
@@ -66,7 +68,15 @@ export function Sidebar() {
             </button>
           </li>
         ))}
+        {hosts.length > 0 && (
+          <li>
+            <button className="link" onClick={() => setCreating(true)} data-testid="open-vm-create">
+              {t('vmWizard.open')}
+            </button>
+          </li>
+        )}
       </ul>
+      {creating && <CreateVmWizard onClose={() => setCreating(false)} />}
       {view.kind !== 'config' && (
         <button className="link small" onClick={() => select({ kind: 'config' })} data-testid="show-config">
           {t('sidebar.clusterFile')}

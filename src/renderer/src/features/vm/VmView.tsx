@@ -20,6 +20,7 @@ import { notifyError } from '../../components/notify'
 import { TypedName, typedMatches } from '../../components/TypedName'
 import { FenceSheet, useWhen } from './FenceSheet'
 import { Data } from '../../components/Data'
+import { DeleteVmDialog } from '../vmdef/DeleteVmDialog'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
@@ -32,6 +33,7 @@ export function VmView({ uuid }: { uuid: string }) {
   const [confirming, setConfirming] = useState(false)
   const [typedName, setTypedName] = useState('')
   const [fencing, setFencing] = useState<string | null>(null)
+  const [deleting, setDeleting] = useState(false)
   const [destroyName, setDestroyName] = useState('')
   const when = useWhen()
   const jobTitle = useJobTitle()
@@ -225,7 +227,17 @@ export function VmView({ uuid }: { uuid: string }) {
             )}
           </>
         )}
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => setDeleting(true)}
+          data-testid="vm-delete"
+        >
+          {t('vmDelete.open')}
+        </button>
       </div>
+      {deleting && <DeleteVmDialog uuid={uuid} onClose={() => setDeleting(false)} />}
 
       {confirming && runningHost && (
         <ConfirmDialog

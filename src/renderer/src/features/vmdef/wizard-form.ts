@@ -1,0 +1,119 @@
+import { nameIssue, type NameIssue } from '../../../../shared/names'
+import { IPV4_PATTERN } from '../../../../shared/validators'
+import {
+  ISO_PATH_PATTERN,
+  macIssue,
+  normaliseMac,
+  type CreateVmParams,
+  type MacIssue,
+  DOMAIN_TYPES,
+} from '../../../../shared/vmdef'
+import type { KeyboardLayout } from '../../../../shared/keyboard'
+import { readSize } from '../storage/inputs'
+
+/** What the creation wizard's fields hold, as typed. */
+export interface WizardForm {
+  name: string
+  pool: string
+  size: string
+  vcpus: string
+  memoryMiB: string
+  network: 'failover' | 'ripe'
+  mac: string
+  failoverIp: string
+  bridge: string
+  iso: string
+  domainType: (typeof DOMAIN_TYPES)[number]
+  keyboardLayout: KeyboardLayout
+  startOn: string
+}
+
+/** The runbook's defaults: 2 vCPU, 1 GiB, failover network on br0, a French keyboard. */
+export function initialForm(pools: readonly string[]): WizardForm {
+  return {
+    name: '',
+    pool: pools[0] ?? '',
+    size: '20',
+    vcpus: '2',
+    memoryMiB: '1024',
+    network: 'failover',
+    mac: '',
+    failoverIp: '',
+    bridge: 'br0',
+    iso: '',
+    domainType: 'kvm',
+    keyboardLayout: 'fr',
+    startOn: '',
+  }
+}
+
+export const VCPU_RANGE = { min: 1, max: 64 } as const
+export const MEMORY_RANGE = { min: 64, max: 1024 * 1024 } as const
+
+/** Each field's problem, as the window says it (i18n keys and their values); absent when fine. */
+export interface FormIssues {
+  name?: NameIssue | { rule: 'taken' }
+  size?: 'storage.invalid.size' | 'storage.invalid.sizeStep'
+  vcpus?: true
+  memoryMiB?: true
+  mac?: MacIssue
+  failoverIp?: true
+  iso?: true
+}
+
+function wholeIn(text: string, range: { min: number; max: number }): number | null {
+  if (!/^\d+$/.test(text.trim())) return null
+  const value = Number(text.trim())
+  return value >= range.min && value <= range.max ? value : null
+}
+
+/**
+ * The form read: each field's problem (the name's broken rule first of all, live), and the
+ * parameters of vm.createPlan / vm.create when nothing is wrong. `takenNames` are the VMs the window
+ * already knows (the pre-checks ask every host again).
+ */
+export function readForm(
+  form: WizardForm,
+  takenNames: readonly string[],
+): { issues: FormIssues; params: CreateVmParams | null } {
+  const issues: FormIssues = {}
+  const broken = nameIssue(form.name)
+  if (broken) issues.name = broken
+  else if (takenNames.includes(form.name)) issues.name = { rule: 'taken' }
+  const size = readSize(form.size)
+  if ('error' in size) issues.size = size.error
+  const vcpus = wholeIn(form.vcpus, VCPU_RANGE)
+  if (vcpus === null) issues.vcpus = true
+  const memoryMiB = wholeIn(form.memoryMiB, MEMORY_RANGE)
+  if (memoryMiB === null) issues.memoryMiB = true
+  const mac = normaliseMac(form.mac)
+  const failoverIp = form.failoverIp.trim()
+  if (form.network === 'failover') {
+    const problem = macIssue(mac)
+    if (problem) issues.mac = problem
+    if (failoverIp !== '' && !IPV4_PATTERN.test(failoverIp)) issues.failoverIp = true
+  }
+  const iso = form.iso.trim()
+  if (iso !== '' && (!ISO_PATH_PATTERN.test(iso) || iso.split('/').includes('..'))) issues.iso = true
+  if (Object.keys(issues).length > 0 || !('bytes' in size) || vcpus === null || memoryMiB === null)
+    return { issues, params: null }
+  return {
+    issues,
+    params: {
+      name: form.name,
+      pool: form.pool,
+      sizeBytes: size.bytes,
+      vcpus,
+      memoryMiB,
+      network:
+        form.network === 'ripe'
+          ? { kind: 'ripe' }
+          : { kind: 'failover', mac, ...(failoverIp ? { failoverIp } : {}) },
+      bridge: form.bridge,
+      ...(iso ? { iso } : {}),
+      keyboardLayout: form.keyboardLayout,
+      domainType: form.domainType,
+      ...(form.startOn ? { startOn: form.startOn } : {}),
+    },
+  }
+}
