@@ -24,8 +24,6 @@ export const vmWizardEn = {
     poolFreeUnknown: 'free space not read yet',
     size: 'Disk size',
     sizePlaceholder: '20 GiB',
-    sizeInvalid: 'Type a size such as 20 GiB or 512 MiB (a bare number is GiB).',
-    sizeStep: 'The size must be a whole number of MiB.',
     vcpus: 'vCPUs',
     memory: 'Memory (MiB)',
     numberInvalid: '{{what}}: between {{min}} and {{max}}.',

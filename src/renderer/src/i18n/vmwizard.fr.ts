@@ -24,8 +24,6 @@ export const vmWizardFr: typeof vmWizardEn = {
     poolFreeUnknown: 'espace libre pas encore lu',
     size: 'Taille du disque',
     sizePlaceholder: '20 Gio',
-    sizeInvalid: 'Saisissez une taille comme 20 Gio ou 512 Mio (un nombre seul compte en Gio).',
-    sizeStep: 'La taille doit être un nombre entier de Mio.',
     vcpus: 'vCPU',
     memory: 'Mémoire (Mio)',
     numberInvalid: '{{what}} : entre {{min}} et {{max}}.',

@@ -24,6 +24,17 @@ import { DeleteVmDialog } from '../vmdef/DeleteVmDialog'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
+  const [deleting, setDeleting] = useState(false)
+  // Outside the view: a deleted VM leaves the inventory before its job's end reaches the dialog.
+  return (
+    <>
+      {deleting && <DeleteVmDialog uuid={uuid} onClose={() => setDeleting(false)} />}
+      <VmDetails uuid={uuid} onDelete={() => setDeleting(true)} />
+    </>
+  )
+}
+
+function VmDetails({ uuid, onDelete }: { uuid: string; onDelete(): void }) {
   const { t } = useTranslation()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
@@ -33,7 +44,6 @@ export function VmView({ uuid }: { uuid: string }) {
   const [confirming, setConfirming] = useState(false)
   const [typedName, setTypedName] = useState('')
   const [fencing, setFencing] = useState<string | null>(null)
-  const [deleting, setDeleting] = useState(false)
   const [destroyName, setDestroyName] = useState('')
   const when = useWhen()
   const jobTitle = useJobTitle()
@@ -227,17 +237,10 @@ export function VmView({ uuid }: { uuid: string }) {
             )}
           </>
         )}
-        <button
-          type="button"
-          className="danger"
-          disabled={busy}
-          onClick={() => setDeleting(true)}
-          data-testid="vm-delete"
-        >
+        <button type="button" className="danger" disabled={busy} onClick={onDelete} data-testid="vm-delete">
           {t('vmDelete.open')}
         </button>
       </div>
-      {deleting && <DeleteVmDialog uuid={uuid} onClose={() => setDeleting(false)} />}
 
       {confirming && runningHost && (
         <ConfirmDialog

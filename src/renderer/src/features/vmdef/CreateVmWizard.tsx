@@ -129,7 +129,11 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
             ))}
           </select>
         </Field>
-        <Field label={t('vmWizard.size')} problem={issues.size && t(issues.size)}>
+        <Field
+          label={t('vmWizard.size')}
+          problem={issues.size && t(issues.size)}
+          help={params ? `= ${formatSize(params.sizeBytes)}` : undefined}
+        >
           <input
             type="text"
             value={form.size}
@@ -504,6 +508,12 @@ function CreateJob({
     cleanupId ? state.jobs.find((candidate) => candidate.id === cleanupId) : undefined,
   )
   const consoleOpened = useRef(false)
+  const box = useRef<HTMLDivElement>(null)
+
+  // The form stays above, disabled: bring the job's state into view as it changes.
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' })
+  }, [job.state, cleanup?.state])
 
   useEffect(() => {
     if (!created?.started?.ok || !openConsole || consoleOpened.current) return
@@ -523,7 +533,12 @@ function CreateJob({
   }
 
   return (
-    <div className={`job-status job-${job.state}`} data-testid="vm-create-job" data-state={job.state}>
+    <div
+      ref={box}
+      className={`job-status job-${job.state}`}
+      data-testid="vm-create-job"
+      data-state={job.state}
+    >
       {job.state === 'running' && (
         <>
           <strong>{t('vmWizard.running', { name })}</strong>
