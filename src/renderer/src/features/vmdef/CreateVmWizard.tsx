@@ -84,7 +84,8 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   }
 
   const hostNames = hosts?.map((host) => host.name) ?? []
-  const bridges = plan?.bridges ?? [form.bridge]
+  // None on every host (or no host answered): keep the choice shown; the pre-checks say what is wrong.
+  const bridges = plan && plan.bridges.length > 0 ? plan.bridges : [form.bridge]
 
   return (
     <SheetFrame
