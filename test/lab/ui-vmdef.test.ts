@@ -95,6 +95,8 @@ describe('VM definitions in the browser, on the lab', () => {
       await expect.poll(() => job.getAttribute('data-state'), { timeout: 120_000 }).toBe('succeeded')
       expect(await page.getByTestId('vm-create-started').textContent()).toBe('Started on hv2.')
       await page.screenshot({ path: screenshotPath('vmdef-ui-created-en') })
+      // The form still shows what was sent: the new VM does not make its own name "taken".
+      expect(await page.getByTestId('vm-create-problem').count()).toBe(0)
       // Its console was opened.
       const uuid = (await uuidOn('hv1'))!
       await expect.poll(() => page.getByTestId(`console-tab-vnc:${uuid}`).count()).toBe(1)

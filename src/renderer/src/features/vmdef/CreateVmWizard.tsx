@@ -47,17 +47,15 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const vms = useAppStore((state) => state.vms)
   const [form, setForm] = useState<WizardForm>(() => initialForm(pools))
   const [openConsole, setOpenConsole] = useState(true)
-  const { issues, params } = readForm(
-    form,
-    vms.map((vm) => vm.name),
-  )
-  const key = params ? JSON.stringify(params) : ''
-  const { plan, planKey, error: planError, checking, recheck } = usePlanFor(params, key)
   const [jobId, setJobId] = useState<string | null>(null)
   const [startError, setStartError] = useState<ApiErrorData | null>(null)
   const job = useAppStore((state) =>
     jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
   )
+  // Once its job started, the form is what was sent: the new VM must not make its own name "taken".
+  const { issues, params } = readForm(form, jobId ? [] : vms.map((vm) => vm.name))
+  const key = params ? JSON.stringify(params) : ''
+  const { plan, planKey, error: planError, checking, recheck } = usePlanFor(params, key)
   const set = <K extends keyof WizardForm>(field: K, value: WizardForm[K]) =>
     setForm((previous) => ({ ...previous, [field]: value }))
 
