@@ -29,6 +29,8 @@ describe('screen registry', () => {
         'cluster-file-errors',
         'force-off-dialog',
         'fence-sheet',
+        'vm-create-wizard',
+        'vm-delete-dialog',
       ]),
     )
   })

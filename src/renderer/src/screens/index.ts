@@ -10,6 +10,7 @@ import '../features/migration/screens'
 import '../features/maintenance/screens'
 import '../features/console/screens'
 import '../features/jobs/screens'
+import '../features/vmdef/screens'
 
 export { registerScreen, registeredScreens, type Screen, type ScreenApp } from './registry'
 

@@ -15,6 +15,7 @@ import {
 import { useApi } from '../../api/context'
 import { CheckList } from '../../components/CheckList'
 import { Consent } from '../../components/Consent'
+import { Data } from '../../components/Data'
 import { ErrorBox } from '../../components/ErrorBox'
 import { SheetFrame } from '../../components/SheetFrame'
 import { formatSize } from '../../format'
@@ -120,6 +121,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
             value={form.pool}
             onChange={(event) => set('pool', event.target.value)}
             data-testid="vm-create-pool"
+            translate="no"
           >
             {pools.map((pool) => (
               <option key={pool} value={pool}>
@@ -131,7 +133,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
         <Field
           label={t('vmWizard.size')}
           problem={issues.size && t(issues.size)}
-          help={params ? `= ${formatSize(params.sizeBytes)}` : undefined}
+          help={params ? <Data>= {formatSize(params.sizeBytes)}</Data> : undefined}
         >
           <input
             type="text"
@@ -221,7 +223,13 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
           </>
         ) : (
           <p className="muted small wizard-note">
-            {current && plan.mac ? `${t('vmWizard.ripeHelp')} → ${plan.mac}` : t('vmWizard.ripeHelp')}
+            {t('vmWizard.ripeHelp')}
+            {current && plan.mac && (
+              <>
+                {' '}
+                <Data>→ {plan.mac}</Data>
+              </>
+            )}
           </p>
         )}
         <Field
@@ -232,6 +240,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
             value={form.bridge}
             onChange={(event) => set('bridge', event.target.value)}
             data-testid="vm-create-bridge"
+            translate="no"
           >
             {bridges.map((bridge) => (
               <option key={bridge} value={bridge}>
@@ -382,7 +391,7 @@ function Field({
   children,
 }: {
   label: string
-  help?: string | undefined
+  help?: ReactNode
   problem?: string | false | undefined
   children: ReactNode
 }) {
