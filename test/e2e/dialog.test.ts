@@ -1,10 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HostState } from '../../src/shared/hosts'
-import type { HostInventory, Vm } from '../../src/shared/inventory'
+import { describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
-import { sampleCluster, tempCore } from '../support/core'
+import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
 
 /**
  * The shared dialog (native <dialog>, components/Dialog.tsx) in the browser: it takes the focus when
@@ -15,96 +12,11 @@ import { sampleCluster, tempCore } from '../support/core'
  * and its dialogs can be opened without the lab.
  */
 
-const UUID = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
-/** The discard port: nothing listens there on these machines, so a connection is refused at once. */
-const CLOSED_PORT = 9
-const UUID2 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
-
-const vm: Vm = {
-  uuid: UUID,
-  name: 'web1',
-  runningOn: ['hv1'],
-  lastKnownRunningOn: [],
-  definedOn: ['hv1', 'hv2'],
-  missingOn: [],
-  unknownOn: [],
-  flags: [],
-}
-const host = (name: string, state: 'running' | 'shutoff'): HostInventory => ({
-  host: name,
-  reachable: true,
-  facts: {},
-  refreshedAt: Date.now(),
-  domains: [{ uuid: UUID, name: 'web1', state, autostart: false, managedSave: false }],
-})
-/** db1 was last seen on hv3, which cannot be reached: its view offers the fence sheet. */
-const lost: Vm = {
-  ...vm,
-  uuid: UUID2,
-  name: 'db1',
-  runningOn: [],
-  lastKnownRunningOn: ['hv3'],
-  definedOn: ['hv1', 'hv3'],
-}
-const hv3: HostInventory = {
-  host: 'hv3',
-  reachable: false,
-  unreachableSince: Date.now() - 60_000,
-  facts: {},
-  refreshedAt: Date.now(),
-  domains: [{ uuid: UUID2, name: 'db1', state: 'running', autostart: false, managedSave: false }],
-}
-const inventory = { hosts: [host('hv1', 'running'), host('hv2', 'shutoff'), hv3], vms: [vm, lost] }
-/** hv1 online, so its view offers maintenance. */
-const hostStates: HostState[] = [
-  { name: 'hv1', target: 'etalab@10.77.11.1:22', status: 'online', since: new Date().toISOString() },
-]
-
-let app: LabBrowser
-let core: Awaited<ReturnType<typeof tempCore>>
-
-beforeAll(async () => {
-  // Every host on a closed loopback port: whatever the sheets ask a host fails at once, and nothing
-  // reaches the lab's addresses (sampleCluster's) even when the lab is up.
-  core = await tempCore({
-    ...sampleCluster,
-    hosts: sampleCluster.hosts.map((host) => ({ ...host, address: '127.0.0.1', port: CLOSED_PORT })),
-  })
-  app = await startLabBrowser(core)
-})
-
-afterAll(async () => {
-  await app?.close()
-  await core?.cleanup()
-})
+const app = useClosedPortApp()
 
 /** A page on the app whose inventory shows web1 running on hv1, in that locale. */
 async function openApp(locale: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 800 } })
-  await context.routeWebSocket(/\/api$/, (ws) => {
-    const real = ws.connectToServer()
-    const replaced = new Map<number, unknown>()
-    const answers: Record<string, unknown> = { 'inventory.get': inventory, 'hosts.list': hostStates }
-    ws.onMessage((message) => {
-      const parsed = JSON.parse(String(message)) as { kind: string; id?: number; method?: string }
-      if (parsed.kind === 'call' && parsed.method! in answers)
-        replaced.set(parsed.id!, answers[parsed.method!])
-      real.send(message)
-    })
-    real.onMessage((message) => {
-      const parsed = JSON.parse(String(message)) as { kind: string; id?: number; ok?: boolean }
-      if (parsed.kind === 'result' && parsed.ok && replaced.has(parsed.id!)) {
-        const value = replaced.get(parsed.id!)
-        replaced.delete(parsed.id!)
-        return ws.send(JSON.stringify({ ...parsed, value }))
-      }
-      ws.send(message)
-    })
-  })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(app.server.url)
+  const { context, page, errors } = await openFakeInventoryPage(app(), locale)
   await page.getByTestId('tree-vm-web1').click()
   await expect.poll(() => page.getByTestId('vm-state').textContent()).toContain('hv1')
   return { context, page, errors }

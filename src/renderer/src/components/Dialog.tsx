@@ -69,6 +69,8 @@ export function Dialog({
   }
 
   return (
+    // The modal dialog's focus trap (Tab and Shift+Tab stay inside): a dialog is where keys belong.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
     <dialog
       ref={ref}
       className={className ? `dialog ${className}` : 'dialog'}

@@ -1,5 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useMemo, useRef, useState, type DragEvent, type HTMLAttributes, type KeyboardEvent } from 'react'
+import {
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type HTMLAttributes,
+  type KeyboardEvent,
+} from 'react'
 import { useTranslation } from 'react-i18next'
 import { useWhen } from '../vm/FenceSheet'
 import type { HostHealth } from '../../../../shared/host-health'
@@ -54,6 +62,8 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
   const selectedIndex = rows.findIndex(isSelected)
+  const idPrefix = useId()
+  const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
 
   /**
    * A running VM can be dragged onto another host: that opens the migration sheet (which checks and
@@ -145,7 +155,10 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
         ref={scroller}
         className="tree-scroll"
         role="tree"
+        aria-label={t('sidebar.hosts')}
         tabIndex={0}
+        // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern).
+        aria-activedescendant={rows[selectedIndex] ? rowId(rows[selectedIndex]) : undefined}
         onKeyDown={onKeyDown}
         data-testid="cluster-tree"
       >
@@ -154,9 +167,13 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
             const row = rows[item.index]
             if (!row) return null
             return (
+              // The keyboard is the tree's (arrows, Enter, on the focused role="tree" above), not each row's.
+              // eslint-disable-next-line jsx-a11y/click-events-have-key-events
               <div
                 key={row.key}
+                id={rowId(row)}
                 role="treeitem"
+                tabIndex={-1}
                 aria-selected={isSelected(row)}
                 aria-level={row.kind === 'vm' ? 2 : 1}
                 aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}

@@ -3,6 +3,7 @@ import { FitAddon } from '@xterm/addon-fit'
 import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { useConsoleFocus } from './use-console-focus'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { WS_CLOSE_SLOW_CLIENT } from '../../../../shared/wire'
@@ -21,6 +22,7 @@ export function TerminalView({ target, visible }: { target: Target; visible: boo
   const { t } = useTranslation()
   const api = useApi()
   const container = useRef<HTMLDivElement>(null)
+  useConsoleFocus(container, api)
   const channel = useRef<ByteChannel | null>(null)
   const [attempt, setAttempt] = useState(0)
   const [state, setState] = useState<
@@ -121,8 +123,6 @@ export function TerminalView({ target, visible }: { target: Target; visible: boo
         className="terminal-screen"
         // What the host or the guest prints: data.
         translate="no"
-        onFocus={() => api.setConsoleFocus(true)}
-        onBlur={() => api.setConsoleFocus(false)}
       />
     </div>
   )

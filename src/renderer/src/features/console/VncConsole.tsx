@@ -1,5 +1,6 @@
 import RFB from '@novnc/novnc'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { useConsoleFocus } from './use-console-focus'
 import { useTranslation } from 'react-i18next'
 import type { VncOpened } from '../../../../shared/console'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
@@ -30,6 +31,7 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
   const { t } = useTranslation()
   const api = useApi()
   const screen = useRef<HTMLDivElement>(null)
+  useConsoleFocus(screen, api)
   const rfb = useRef<RFB | null>(null)
   const [status, setStatus] = useState<Status>({ kind: 'connecting' })
   const [scale, setScale] = useState(true)
@@ -234,8 +236,6 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
         data-testid="vnc-screen"
         // Hidden until the desktop name proved it is this VM.
         style={{ visibility: status.kind === 'connected' ? 'visible' : 'hidden' }}
-        onFocus={() => api.setConsoleFocus(true)}
-        onBlur={() => api.setConsoleFocus(false)}
       />
     </div>
   )

@@ -1,0 +1,141 @@
+import type { BrowserContext, Page } from 'playwright-core'
+import type { ClusterConfigInput } from '../../src/shared/config'
+import type { HostState } from '../../src/shared/hosts'
+import type { HostInventory, Vm } from '../../src/shared/inventory'
+import { afterAll, beforeAll } from 'vitest'
+import { sampleCluster, tempCore } from './core'
+import { startLabBrowser, type LabBrowser } from './lab-browser'
+
+/**
+ * A fake path to the screens that need VMs, without the lab: the page's WebSocket is routed through
+ * Playwright to the real core, and only the answers to `inventory.get` and `hosts.list` are replaced —
+ * web1 running on hv1 (online, so it offers maintenance), db1 last seen on hv3 (unreachable, so it
+ * offers the fence sheet); the core's later inventory events and the faked hosts' state events are
+ * dropped so the picture stays fixed. Used by the dialog and accessibility e2e tests.
+ */
+export const UUID = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
+export const UUID2 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
+
+const vm: Vm = {
+  uuid: UUID,
+  name: 'web1',
+  runningOn: ['hv1'],
+  lastKnownRunningOn: [],
+  definedOn: ['hv1', 'hv2'],
+  missingOn: [],
+  unknownOn: [],
+  flags: [],
+}
+const host = (name: string, state: 'running' | 'shutoff'): HostInventory => ({
+  host: name,
+  reachable: true,
+  facts: {},
+  refreshedAt: Date.now(),
+  domains: [{ uuid: UUID, name: 'web1', state, autostart: false, managedSave: false }],
+})
+const lost: Vm = {
+  ...vm,
+  uuid: UUID2,
+  name: 'db1',
+  runningOn: [],
+  lastKnownRunningOn: ['hv3'],
+  definedOn: ['hv1', 'hv3'],
+}
+const hv3: HostInventory = {
+  host: 'hv3',
+  reachable: false,
+  unreachableSince: Date.now() - 60_000,
+  facts: {},
+  refreshedAt: Date.now(),
+  domains: [{ uuid: UUID2, name: 'db1', state: 'running', autostart: false, managedSave: false }],
+}
+export const fakeInventory = { hosts: [host('hv1', 'running'), host('hv2', 'shutoff'), hv3], vms: [vm, lost] }
+export const fakeHostStates: HostState[] = [
+  { name: 'hv1', target: 'etalab@10.77.11.1:22', status: 'online', since: new Date().toISOString() },
+]
+
+/** Route the context's API socket to the real core, answering inventory.get and hosts.list with the fakes. */
+export async function routeInventory(context: BrowserContext): Promise<void> {
+  await context.routeWebSocket(/\/api$/, (ws) => {
+    const real = ws.connectToServer()
+    const replaced = new Map<number, unknown>()
+    const answers: Record<string, unknown> = { 'inventory.get': fakeInventory, 'hosts.list': fakeHostStates }
+    ws.onMessage((message) => {
+      const parsed = JSON.parse(String(message)) as { kind: string; id?: number; method?: string }
+      if (parsed.kind === 'call' && parsed.method! in answers)
+        replaced.set(parsed.id!, answers[parsed.method!])
+      real.send(message)
+    })
+    real.onMessage((message) => {
+      const parsed = JSON.parse(String(message)) as {
+        kind: string
+        id?: number
+        ok?: boolean
+        event?: string
+        payload?: { name?: string }
+      }
+      // The picture stays fixed: the real (empty) inventory and the faked hosts' real states, which the
+      // core sends after a sheet asked the closed-port hosts or a retry failed, are not passed on.
+      if (parsed.kind === 'event' && parsed.event === 'inventory.changed') return
+      if (
+        parsed.kind === 'event' &&
+        parsed.event === 'hosts.state' &&
+        fakeHostStates.some((state) => state.name === parsed.payload?.name)
+      )
+        return
+      if (parsed.kind === 'result' && parsed.ok && replaced.has(parsed.id!)) {
+        const value = replaced.get(parsed.id!)
+        replaced.delete(parsed.id!)
+        return ws.send(JSON.stringify({ ...parsed, value }))
+      }
+      ws.send(message)
+    })
+  })
+}
+
+/** The discard port: nothing listens there on these machines, so a connection is refused at once. */
+export const CLOSED_PORT = 9
+
+/**
+ * sampleCluster with every host on a closed loopback port: whatever the sheets ask a host fails at
+ * once, and nothing reaches the lab's addresses even when the lab is up.
+ */
+export const closedPortCluster: ClusterConfigInput = {
+  ...sampleCluster,
+  hosts: sampleCluster.hosts.map((host) => ({ ...host, address: '127.0.0.1', port: CLOSED_PORT })),
+}
+
+/**
+ * For a test file: before all, a core on closedPortCluster and the app in browser mode on it; after
+ * all, both stopped. `app()` is the running app.
+ */
+export function useClosedPortApp(): () => LabBrowser {
+  let app: LabBrowser | undefined
+  let core: Awaited<ReturnType<typeof tempCore>> | undefined
+  beforeAll(async () => {
+    core = await tempCore(closedPortCluster)
+    app = await startLabBrowser(core)
+  })
+  afterAll(async () => {
+    await app?.close()
+    await core?.cleanup()
+  })
+  return () => {
+    if (!app) throw new Error('the app is not started (useClosedPortApp runs in beforeAll)')
+    return app
+  }
+}
+
+/** A page (own context) on the app with the fake inventory, in that locale, and its uncaught errors. */
+export async function openFakeInventoryPage(
+  app: LabBrowser,
+  locale: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 800 } })
+  await routeInventory(context)
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(app.server.url)
+  return { context, page, errors }
+}
