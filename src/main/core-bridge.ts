@@ -27,6 +27,10 @@ export class CoreBridge {
   constructor(
     private readonly modulePath: string,
     private readonly args: string[],
+    /** The app's log file (main's index.ts): the core process's exits and every event main relays. */
+    private readonly log: { warn(text: string): void; event?(event: string, payload: unknown): void } = {
+      warn: (text) => console.error(`hyperdesk: ${text}`),
+    },
   ) {}
 
   start(): void {
@@ -44,13 +48,13 @@ export class CoreBridge {
           return child.postMessage(answerKeychain(safeStorage, message as KeychainRequest))
         // The window process must not fall over on a malformed message: drop it, say so.
         const parsed = ServerMessageSchema.safeParse(message)
-        if (!parsed.success)
-          return console.error('hyperdesk: dropped a malformed message from the core process')
+        if (!parsed.success) return this.log.warn('dropped a malformed message from the core process')
         this.onMessage(parsed.data)
       })
     })
     child.on('exit', (code) => {
       this.child = null
+      if (!this.stopping) this.log.warn(`the core process stopped (exit code ${code}); restarting it`)
       for (const settle of this.pending.values()) {
         settle({
           ok: false,
@@ -133,6 +137,7 @@ export class CoreBridge {
       settle?.(message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error })
       return
     }
+    this.log.event?.(message.event, message.payload)
     for (const contents of this.subscribers.get(message.event as EventName) ?? []) {
       if (!contents.isDestroyed()) contents.send('hyperdesk:event', message.event, message.payload)
     }

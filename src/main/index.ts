@@ -5,6 +5,8 @@ import {
   Menu,
   MessageChannelMain,
   net,
+  Notification,
+  screen,
   protocol,
   session,
   shell,
@@ -15,6 +17,9 @@ import { pathToFileURL } from 'node:url'
 import {
   IPC_CALL,
   IPC_CONSOLE_FOCUS,
+  IPC_MENU_COMMAND,
+  IPC_NOTIFY,
+  IPC_SET_LANGUAGE,
   IPC_STREAM_OPEN,
   IPC_STREAM_PORT,
   IPC_SUBSCRIBE,
@@ -22,11 +27,13 @@ import {
 } from '../shared/ipc'
 import { APP_CSP, APP_ENTRY_URL, APP_SCHEME, resolveAppRequest } from './app-protocol'
 import { CoreBridge } from './core-bridge'
-import { defaultConfigPath } from './core/paths'
-import { checkIpcCall, checkIpcEvent, isTrustedSender } from './ipc-guard'
-import { menuTemplate } from './menu'
-import { DEFAULT_UPDATE_FEED, isReleasePage } from '../shared/updates'
+import { defaultConfigDir, defaultConfigPath, defaultLogDir } from './core/paths'
+import { checkIpcCall, checkIpcEvent, checkLanguage, checkNotice, isTrustedSender } from './ipc-guard'
+import { jobEndLine, LogFile } from './log-file'
+import { menuLanguage, menuTemplate, type MenuLanguage } from './menu'
+import { DEFAULT_UPDATE_FEED, isProjectPage } from '../shared/updates'
 import { mainWindowOptions } from './window-options'
+import { loadWindowState, restoredBounds, saveWindowState } from './window-state'
 
 /**
  * The Electron shell, kept thin: windows, security, menu, and the binding of IPC to the core, which
@@ -41,15 +48,34 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
+// One instance: a second launch hands over to the first (its window comes to the front) and quits.
+const primary = app.requestSingleInstanceLock()
+if (!primary) app.quit()
+
+const log = new LogFile({ dir: defaultLogDir() })
+const windowStateFile = path.join(defaultConfigDir(), 'window-state.json')
+let mainWindow: BrowserWindow | null = null
+let language: MenuLanguage = 'en'
+
 // Packaged builds check the project's releases; HYPERDESK_UPDATE_FEED sets another feed, or "off".
 const updateFeed = process.env.HYPERDESK_UPDATE_FEED ?? (app.isPackaged ? DEFAULT_UPDATE_FEED : 'off')
-const core = new CoreBridge(path.join(__dirname, 'core-process.js'), [
-  '--config',
-  process.env.HYPERDESK_CONFIG ?? defaultConfigPath(),
-  '--version',
-  app.getVersion(),
-  ...(updateFeed && updateFeed !== 'off' ? ['--update-feed', updateFeed] : []),
-])
+const core = new CoreBridge(
+  path.join(__dirname, 'core-process.js'),
+  [
+    '--config',
+    process.env.HYPERDESK_CONFIG ?? defaultConfigPath(),
+    '--version',
+    app.getVersion(),
+    ...(updateFeed && updateFeed !== 'off' ? ['--update-feed', updateFeed] : []),
+  ],
+  {
+    warn: (text) => log.warn(text),
+    event: (event, payload) => {
+      const line = event === 'jobs.update' ? jobEndLine(payload) : null
+      if (line) log.info(line)
+    },
+  },
+)
 
 function isTrusted(frame: Electron.WebFrameMain | null): boolean {
   return !!frame && isTrustedSender(frame.url, frame === frame.top, devServerUrl)
@@ -82,6 +108,23 @@ function bindIpc(): void {
   ipcMain.on(IPC_CONSOLE_FOCUS, (event, focused: unknown) => {
     if (isTrusted(event.senderFrame)) event.sender.setIgnoreMenuShortcuts(focused === true)
   })
+  // The window's language: the menu is rebuilt in it (anything but 'fr' or 'en' is ignored).
+  ipcMain.on(IPC_SET_LANGUAGE, (event, value: unknown) => {
+    const checked = checkLanguage(value)
+    if (!checked || !isTrusted(event.senderFrame) || checked === language) return
+    language = checked
+    setMenu()
+  })
+  // A long job ended while the window was in the background: a desktop notification; a click on it
+  // brings the window back.
+  ipcMain.on(IPC_NOTIFY, (event, value: unknown) => {
+    const notice = checkNotice(value)
+    if (!notice || !isTrusted(event.senderFrame) || !Notification.isSupported()) return
+    if (mainWindow?.isFocused()) return
+    const notification = new Notification({ title: notice.title, body: notice.body })
+    notification.on('click', () => showWindow())
+    notification.show()
+  })
   ipcMain.on(IPC_UNSUBSCRIBE, (event, name: unknown) => {
     const checked = checkIpcEvent(name)
     if (checked) core.unsubscribe(event.sender, checked)
@@ -98,10 +141,10 @@ function isLocalUrl(url: string): boolean {
 }
 
 function harden(contents: WebContents): void {
-  // Console windows are opened by main, never by the page. The one link that leaves the app, a newer
-  // release's page, opens in the user's browser — only under the project's releases.
+  // Console windows are opened by main, never by the page. The links that leave the app (a newer
+  // release's page, About's links) open in the user's browser — only under the project's own pages.
   contents.setWindowOpenHandler(({ url }) => {
-    if (isReleasePage(url)) void shell.openExternal(url)
+    if (isProjectPage(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   contents.on('will-navigate', (event) => event.preventDefault())
@@ -114,15 +157,71 @@ function harden(contents: WebContents): void {
   contents.on('destroyed', () => core.unsubscribe(contents))
 }
 
+function setMenu(): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        packaged: app.isPackaged,
+        platform: process.platform,
+        language,
+        // The answer reaches the window as app.updateStatus (manual: even "up to date" is shown).
+        checkForUpdates: () => void core.call('app.checkForUpdates', { manual: true }),
+        openLogFolder: () => void shell.openPath(path.dirname(log.file)),
+        command: (command) => {
+          showWindow()
+          mainWindow?.webContents.send(IPC_MENU_COMMAND, command)
+        },
+      }),
+    ),
+  )
+}
+
+function showWindow(): void {
+  if (!mainWindow) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.show()
+  mainWindow.focus()
+}
+
 async function createWindow(): Promise<void> {
-  const window = new BrowserWindow(mainWindowOptions(path.join(__dirname, '../preload/index.js')))
-  window.once('ready-to-show', () => window.show())
+  const saved = loadWindowState(windowStateFile)
+  const bounds = restoredBounds(
+    saved,
+    screen.getAllDisplays().map((display) => display.workArea),
+  )
+  const window = new BrowserWindow({
+    ...mainWindowOptions(path.join(__dirname, '../preload/index.js')),
+    ...(bounds ?? {}),
+  })
+  mainWindow = window
+  window.once('ready-to-show', () => {
+    if (bounds && saved?.maximized) window.maximize()
+    window.show()
+  })
+  // Size and position are kept on close (the normal bounds, also when maximized).
+  window.on('close', () => {
+    const normal = window.getNormalBounds()
+    saveWindowState(windowStateFile, { ...normal, maximized: window.isMaximized() })
+  })
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null
+  })
   await window.loadURL(devServerUrl ?? APP_ENTRY_URL)
 }
+
+app.on('second-instance', () => {
+  log.info('a second launch: this window is brought to the front')
+  showWindow()
+})
 
 app.on('web-contents-created', (_event, contents) => harden(contents))
 
 app.whenReady().then(async () => {
+  if (!primary) return
+  log.info(
+    `Hyperdesk ${app.getVersion()} starts (${process.platform} ${process.arch}, Electron ${process.versions.electron})`,
+  )
+  language = menuLanguage(app.getLocale())
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppRequest(request.url, rendererRoot)
     if (!file) return new Response('Not found', { status: 404 })
@@ -137,17 +236,7 @@ app.whenReady().then(async () => {
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isLocalUrl(details.url) })
   })
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      menuTemplate({
-        packaged: app.isPackaged,
-        platform: process.platform,
-        locale: app.getLocale(),
-        // The answer reaches the window as app.updateStatus (manual: even "up to date" is shown).
-        checkForUpdates: () => void core.call('app.checkForUpdates', { manual: true }),
-      }),
-    ),
-  )
+  setMenu()
   core.start()
   bindIpc()
   await createWindow()
@@ -159,4 +248,7 @@ app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('before-quit', () => core.stop())
+app.on('before-quit', () => {
+  if (primary) log.info('Hyperdesk quits')
+  core.stop()
+})

@@ -1,6 +1,8 @@
 import { methods, isMethodName, isEventName, type EventName, type MethodName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import { z } from 'zod'
+import type { DesktopNotice } from '../shared/ipc'
+import type { MenuLanguage } from './menu'
 
 /**
  * Checks on every IPC message before it reaches the core (Electron checklist: validate the sender and
@@ -57,4 +59,22 @@ export function checkIpcCall(method: unknown, params: unknown): CheckedCall {
 
 export function checkIpcEvent(event: unknown): EventName | null {
   return isEventName(event) ? event : null
+}
+
+/** The window's language for the menu: only the two the app speaks; anything else is ignored (null). */
+export function checkLanguage(value: unknown): MenuLanguage | null {
+  return value === 'fr' || value === 'en' ? value : null
+}
+
+/** A notification's text from the page: two short strings, control characters dropped; else null. */
+const NoticeSchema = z.object({
+  title: z.string().trim().min(1).max(120),
+  body: z.string().max(500),
+})
+export function checkNotice(value: unknown): DesktopNotice | null {
+  const parsed = NoticeSchema.safeParse(value)
+  if (!parsed.success) return null
+  // eslint-disable-next-line no-control-regex
+  const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, ' ')
+  return { title: clean(parsed.data.title), body: clean(parsed.data.body) }
 }

@@ -2,7 +2,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startBrowserServer } from './browser-server'
 import { createCore } from './core/core'
-import { defaultConfigPath } from './core/paths'
+import { defaultConfigPath, defaultLogDir } from './core/paths'
+import { jobEndLine, LogFile } from './log-file'
 import { checkFeedUrl } from './core/updates/update-check'
 import { installProcessGuards } from './process-guards'
 
@@ -10,9 +11,15 @@ import { installProcessGuards } from './process-guards'
  * `npm run serve`: runs the core in this Node process and serves the UI to a browser on loopback.
  * This is how the app runs where the Electron binary is not available (and how it is tested here).
  */
+const log = new LogFile({ dir: defaultLogDir() })
+
 async function main(): Promise<void> {
-  // A failing request or a forgotten promise is logged; the SSH sessions the core holds stay up.
-  installProcessGuards()
+  // A failing request or a forgotten promise is logged (and kept in the log file); the SSH sessions
+  // the core holds stay up.
+  installProcessGuards((line) => {
+    console.error(line)
+    log.error(line)
+  })
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.HYPERDESK_PORT ?? '0' },
@@ -35,11 +42,20 @@ async function main(): Promise<void> {
     ...(updateFeedUrl ? { updateFeedUrl } : {}),
   })
   const server = await startBrowserServer({ core, staticDir: path.join(__dirname, '../renderer'), port })
+  log.info(
+    `Hyperdesk ${process.env.npm_package_version ?? 'dev'} starts in browser mode (${process.platform})`,
+  )
+  core.subscribe('jobs.update', (job) => {
+    const line = jobEndLine(job)
+    if (line) log.info(line)
+  })
   console.log(`Hyperdesk (browser mode) — cluster file: ${configPath}`)
+  console.log(`Log: ${log.file}`)
   console.log(`Open: ${server.url}`)
   console.log('This URL holds a secret token: do not share it. Press Ctrl-C to stop.')
 
   const stop = async (): Promise<void> => {
+    log.info('Hyperdesk stops')
     await server.close()
     await core.close()
     process.exit(0)
@@ -49,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`hyperdesk: ${error instanceof Error ? error.message : String(error)}`)
+  const text = error instanceof Error ? error.message : String(error)
+  log.error(`failed to start: ${text}`)
+  console.error(`hyperdesk: ${text}`)
   process.exit(1)
 })

@@ -4,12 +4,17 @@ import {
   IPC_CALL,
   IPC_CONSOLE_FOCUS,
   IPC_EVENT,
+  IPC_MENU_COMMAND,
+  IPC_NOTIFY,
+  IPC_SET_LANGUAGE,
   IPC_STREAM_OPEN,
   IPC_STREAM_PORT,
   IPC_SUBSCRIBE,
   IPC_UNSUBSCRIBE,
+  MENU_COMMANDS,
   STREAM_PORT_MESSAGE,
   type HyperdeskBridge,
+  type MenuCommand,
 } from '../shared/ipc'
 
 /**
@@ -61,6 +66,20 @@ const bridge: HyperdeskBridge = {
   },
   setConsoleFocus(focused) {
     ipcRenderer.send(IPC_CONSOLE_FOCUS, focused === true)
+  },
+  setLanguage(language) {
+    if (language === 'fr' || language === 'en') ipcRenderer.send(IPC_SET_LANGUAGE, language)
+  },
+  onMenuCommand(listener) {
+    const own = (_event: IpcRendererEvent, command: unknown): void => {
+      if ((MENU_COMMANDS as readonly unknown[]).includes(command)) listener(command as MenuCommand)
+    }
+    ipcRenderer.on(IPC_MENU_COMMAND, own)
+    return () => void ipcRenderer.removeListener(IPC_MENU_COMMAND, own)
+  },
+  notify(notice) {
+    if (typeof notice?.title === 'string' && typeof notice.body === 'string')
+      ipcRenderer.send(IPC_NOTIFY, { title: notice.title, body: notice.body })
   },
 }
 

@@ -50,8 +50,11 @@ export const RELEASES_PAGE = `https://github.com/${PROJECT_REPOSITORY}/releases/
 /** GitHub's "latest release" JSON: drafts and pre-releases are never in it. */
 export const DEFAULT_UPDATE_FEED = `https://api.github.com/repos/${PROJECT_REPOSITORY}/releases/latest`
 
-/** True only for an https page under the project's releases (what a "newer" notice links to). */
-export function isReleasePage(url: string): boolean {
+/** The project's home page and its issues (About links there). */
+export const PROJECT_PAGE = `https://github.com/${PROJECT_REPOSITORY}`
+export const ISSUES_PAGE = `${PROJECT_PAGE}/issues`
+
+function isHttpsUnder(url: string, prefix: string): boolean {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -62,8 +65,21 @@ export function isReleasePage(url: string): boolean {
     parsed.protocol === 'https:' &&
     parsed.username === '' &&
     parsed.password === '' &&
-    parsed.href.startsWith(RELEASES_PAGE)
+    (parsed.href === prefix || parsed.href.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
   )
+}
+
+/** True only for an https page under the project's releases (what a "newer" notice links to). */
+export function isReleasePage(url: string): boolean {
+  return isHttpsUnder(url, RELEASES_PAGE)
+}
+
+/**
+ * The pages the window may open in the user's browser: the project's own (home, issues, releases),
+ * never another repository whose name starts the same ("hyperdesk-evil").
+ */
+export function isProjectPage(url: string): boolean {
+  return isHttpsUnder(url, PROJECT_PAGE)
 }
 
 export function renderUpdateText(text: UpdateText, params: Record<string, string>): string {

@@ -110,8 +110,25 @@ const SCREENS: Array<{ name: string; open(page: Page): Promise<void> }> = [
     },
   },
   {
+    name: 'help-sheet',
+    open: async (page) => {
+      await page.getByTestId('open-help').click()
+      await expect.poll(() => page.getByTestId('help-sheet').isVisible()).toBe(true)
+    },
+  },
+  {
+    name: 'jump',
+    open: async (page) => {
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Control+k')
+      await expect.poll(() => page.getByTestId('jump-dialog').isVisible()).toBe(true)
+      await page.getByTestId('jump-input').fill('hv')
+    },
+  },
+  {
     name: 'ceph',
     open: async (page) => {
+      await page.keyboard.press('Escape')
       await page.getByTestId('show-ceph').click()
       await expect.poll(() => page.locator('main h1, main h2').count()).toBeGreaterThan(0)
     },

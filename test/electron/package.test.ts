@@ -150,7 +150,7 @@ describe(`packaged app (${process.platform} ${process.arch})`, () => {
     running.push(app)
     const endpoint = await app.devtools
     expect(await evaluate(endpoint, 'Object.keys(window.hyperdesk).sort().join()')).toBe(
-      'call,openStream,setConsoleFocus,subscribe,transport',
+      'call,notify,onMenuCommand,openStream,setConsoleFocus,setLanguage,subscribe,transport',
     )
     expect(await evaluate(endpoint, 'typeof require + typeof process')).toBe('undefinedundefined')
     expect(

@@ -70,8 +70,11 @@ describe('Electron shell', () => {
     ])
     expect(await page.evaluate(() => Object.keys(window.hyperdesk ?? {}).sort())).toEqual([
       'call',
+      'notify',
+      'onMenuCommand',
       'openStream',
       'setConsoleFocus',
+      'setLanguage',
       'subscribe',
       'transport',
     ])

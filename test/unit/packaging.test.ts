@@ -7,13 +7,12 @@ import path from 'node:path'
 import { Ajv } from 'ajv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { menuRoles, menuTemplate } from '../../src/main/menu'
 import { DEFAULT_UPDATE_FEED, PROJECT_REPOSITORY, RELEASES_PAGE } from '../../src/shared/updates'
 
 /**
  * What can be checked of the release without Electron's binary, which cannot be downloaded here: the
  * electron-builder configuration against electron-builder's own JSON schema, each target's metadata
- * and icons, the release workflow (actionlint, and the npm scripts it calls), and the app menu.
+ * and icons, the release workflow (actionlint, and the npm scripts it calls). The app menu: menu.test.ts.
  * Building and launching the packages happens in .github/workflows/release.yml on hosted runners.
  */
 const root = path.resolve(__dirname, '../..')
@@ -377,41 +376,5 @@ describe('publish job', () => {
     expect(() => bash(step('Release notes from CHANGELOG.md'), checkout, 'v0.3.0')).toThrow()
     // The project's own changelog has the heading the workflow looks for once a version is cut.
     expect(read('CHANGELOG.md')).toMatch(/^## \[Unreleased\]$/m)
-  })
-})
-
-describe('application menu', () => {
-  const checkForUpdates = () => undefined
-  it('packaged builds have no DevTools entry; development builds keep Electron’s View menu', () => {
-    const packaged = menuTemplate({ packaged: true, platform: 'linux', locale: 'en-US', checkForUpdates })
-    expect(menuRoles(packaged)).not.toContain('toggleDevTools')
-    // Electron's viewMenu role would bring toggleDevTools back.
-    expect(menuRoles(packaged)).not.toContain('viewMenu')
-    expect(menuRoles(packaged)).toContain('reload')
-    const dev = menuTemplate({ packaged: false, platform: 'linux', locale: 'en-US', checkForUpdates })
-    expect(menuRoles(dev)).toContain('viewMenu')
-  })
-
-  it('Help › Check for Updates asks the core, labelled in the OS language', () => {
-    let asked = 0
-    for (const [locale, label] of [
-      ['fr-FR', 'Rechercher une nouvelle version…'],
-      ['en-GB', 'Check for Updates…'],
-    ] as const) {
-      const template = menuTemplate({
-        packaged: true,
-        platform: 'darwin',
-        locale,
-        checkForUpdates: () => asked++,
-      })
-      expect(template[0]!.role).toBe('appMenu')
-      const help = template.find((item) => item.role === 'help')
-      const item = (help?.submenu as { id?: string; label?: string; click?: () => void }[]).find(
-        (entry) => entry.id === 'check-for-updates',
-      )
-      expect(item?.label).toBe(label)
-      item?.click?.()
-    }
-    expect(asked).toBe(2)
   })
 })

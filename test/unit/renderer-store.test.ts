@@ -32,6 +32,9 @@ function fakeApi(answers: Record<string, unknown>) {
       throw new Error('no streams here')
     },
     setConsoleFocus: () => undefined,
+    setLanguage: () => undefined,
+    onMenuCommand: () => () => undefined,
+    notify: () => undefined,
   } as unknown as Api
   return {
     api,

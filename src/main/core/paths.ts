@@ -21,3 +21,13 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform 
 export function expandHome(file: string, home = os.homedir()): string {
   return file.startsWith('~/') ? path.join(home, file.slice(2)) : file
 }
+
+/**
+ * Where the log files live (the same for the Electron app and browser mode): $HYPERDESK_LOG_DIR, else
+ * macOS's ~/Library/Logs/Hyperdesk, else a logs/ folder beside the cluster file's default folder.
+ */
+export function defaultLogDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.HYPERDESK_LOG_DIR) return path.resolve(env.HYPERDESK_LOG_DIR)
+  if (platform === 'darwin') return path.join(env.HOME ?? os.homedir(), 'Library', 'Logs', 'Hyperdesk')
+  return path.join(defaultConfigDir(env, platform), 'logs')
+}

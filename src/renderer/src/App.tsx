@@ -13,12 +13,23 @@ import { StorageView } from './features/storage/StorageView'
 import { CephView } from './features/ceph/CephView'
 import { ConsoleDock } from './features/console/ConsoleDock'
 import { UpdateNotice } from './features/updates/UpdateNotice'
+import { SidebarResizer } from './features/cluster/SidebarResizer'
+import { HelpSheet } from './features/help/HelpSheet'
+import { JumpDialog } from './features/help/JumpDialog'
+import { useShortcuts } from './features/help/use-shortcuts'
+import { useJobNotices } from './features/help/use-job-notices'
+import { useEffect } from 'react'
 
 export function App() {
   const api = useApi()
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const connection = useAppStore((state) => state.connection)
   const view = useAppStore((state) => state.view)
+  useShortcuts(api)
+  useJobNotices(api)
+  // Electron: the menu follows the window's language, and its Help items open the help sheet.
+  useEffect(() => api.setLanguage(i18n.language), [api, i18n.language])
+  useEffect(() => api.onMenuCommand(() => useAppStore.getState().openOverlay('help')), [api])
 
   return (
     <div className="app">
@@ -36,6 +47,7 @@ export function App() {
       )}
       <div className="body">
         <Sidebar />
+        <SidebarResizer />
         <main className="main">
           {view.kind === 'storage' ? (
             <StorageView />
@@ -54,6 +66,8 @@ export function App() {
       <JobsPanel />
       <HostPrompts />
       <MigrationSheet />
+      <HelpSheet />
+      <JumpDialog />
     </div>
   )
 }

@@ -5,6 +5,7 @@ import type {
   MethodParams,
   MethodResult,
 } from '../../../shared/contract'
+import type { DesktopNotice, MenuCommand } from '../../../shared/ipc'
 import type { ByteChannel } from './byte-channel'
 
 /** How the UI reaches the core. Feature code never knows which one it has. */
@@ -19,6 +20,12 @@ export interface Transport {
   openStream(streamId: string): ByteChannel
   /** Electron: stop menu shortcuts while a console has the keyboard. */
   setConsoleFocus(focused: boolean): void
+  /** Electron: the menu follows the window's language (browser mode has no app menu). */
+  setLanguage(language: string): void
+  /** Electron: a menu item asks for a sheet (About, shortcuts); browser mode has none. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void
+  /** A desktop notification: Electron's own, or the browser's when the user allowed it. */
+  notify(notice: DesktopNotice): void
 }
 
 /**
@@ -39,6 +46,12 @@ export interface Api {
   onStatus(listener: (status: TransportStatus) => void): () => void
   openStream(streamId: string): ByteChannel
   setConsoleFocus(focused: boolean): void
+  /** Electron: the menu follows the window's language (browser mode has no app menu). */
+  setLanguage(language: string): void
+  /** Electron: a menu item asks for a sheet (About, shortcuts); browser mode has none. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void
+  /** A desktop notification: Electron's own, or the browser's when the user allowed it. */
+  notify(notice: DesktopNotice): void
 }
 
 export function createApi(transport: Transport): Api {
@@ -49,5 +62,8 @@ export function createApi(transport: Transport): Api {
     onStatus: (listener) => transport.onStatus(listener),
     openStream: (streamId) => transport.openStream(streamId),
     setConsoleFocus: (focused) => transport.setConsoleFocus(focused),
+    setLanguage: (language) => transport.setLanguage(language),
+    onMenuCommand: (listener) => transport.onMenuCommand(listener),
+    notify: (notice) => transport.notify(notice),
   }
 }

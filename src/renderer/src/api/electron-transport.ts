@@ -34,5 +34,8 @@ export function electronTransport(bridge: HyperdeskBridge): Transport {
       return socket
     },
     setConsoleFocus: (focused) => bridge.setConsoleFocus(focused),
+    setLanguage: (language) => bridge.setLanguage(language),
+    onMenuCommand: (listener) => bridge.onMenuCommand(listener),
+    notify: (notice) => bridge.notify(notice),
   }
 }

@@ -147,5 +147,16 @@ export function websocketTransport(
     setConsoleFocus() {
       // A browser has no app menu to silence.
     },
+    setLanguage() {
+      // Nor a menu to translate.
+    },
+    onMenuCommand() {
+      return () => {}
+    },
+    notify(notice) {
+      // The browser's notifications, only if the user allowed them for this page (never asked here).
+      if (typeof Notification !== 'undefined' && Notification.permission === 'granted')
+        new Notification(notice.title, { body: notice.body })
+    },
   }
 }

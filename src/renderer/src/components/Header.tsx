@@ -76,6 +76,14 @@ export function Header() {
             ))}
           </select>
         </label>
+        <button
+          type="button"
+          onClick={() => useAppStore.getState().openOverlay('help')}
+          aria-keyshortcuts="?"
+          data-testid="open-help"
+        >
+          {t('help.open')}
+        </button>
       </div>
     </header>
   )

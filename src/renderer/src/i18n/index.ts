@@ -15,6 +15,8 @@ import { maintenanceFr } from './maintenance.fr'
 import { consoleEn } from './console.en'
 import { consoleFr } from './console.fr'
 import { updatesEn } from './updates.en'
+import { desktopEn } from './desktop.en'
+import { desktopFr } from './desktop.fr'
 import { updatesFr } from './updates.fr'
 import { fencingEn } from './fencing.en'
 import { fencingFr } from './fencing.fr'
@@ -66,6 +68,7 @@ export const englishResources = {
   ...maintenanceEn,
   ...consoleEn,
   ...updatesEn,
+  ...desktopEn,
   ...fencingEn,
   ...statusEn,
   ...setupEn,
@@ -85,6 +88,7 @@ export const frenchResources = mapStrings(
     ...maintenanceFr,
     ...consoleFr,
     ...updatesFr,
+    ...desktopFr,
     ...fencingFr,
     ...statusFr,
     ...setupFr,

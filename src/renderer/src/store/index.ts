@@ -10,7 +10,7 @@ export type { AppState } from './types'
 export type { Theme } from './session'
 export type { Notification } from './notifications'
 export { tabKey, type ConsoleTab } from './consoles'
-export { VM_DRAG_TYPE, type ImageFocus, type PanelName, type View } from './view'
+export { VM_DRAG_TYPE, type ImageFocus, type Overlay, type PanelName, type View } from './view'
 
 /**
  * The renderer's state, one store built from slices: the session (link, cluster file, language,

@@ -20,8 +20,13 @@ export type View =
 /** Cluster-wide views of the main pane, next to the host and VM views. */
 export type PanelName = 'storage' | 'ceph'
 
+/** A window-wide overlay: the help sheet (shortcuts and About) or the jump box (Ctrl/Cmd+K). */
+export type Overlay = 'help' | 'jump'
+
 export interface ViewSlice {
   view: View
+  overlay: Overlay | null
+  openOverlay(overlay: Overlay | null): void
   /** The migration sheet: which VM to which host, opened by drag and drop, the VM menu or the keyboard. */
   migration: { uuid: string; to: string } | null
   select(view: View): void
@@ -31,6 +36,8 @@ export interface ViewSlice {
 
 export const createViewSlice: Slice<ViewSlice> = (set) => ({
   view: { kind: 'config' },
+  overlay: null,
+  openOverlay: (overlay) => set({ overlay }),
   migration: null,
   select: (view) => set({ view }),
   openMigration: (uuid, to) => set({ migration: { uuid, to } }),

@@ -1,0 +1,42 @@
+/** Strings of what a desktop app has (issue 21 item 4): help sheet, shortcuts, About, jump, notices. */
+export const desktopEn = {
+  help: {
+    open: 'Help',
+    title: 'Help',
+    close: 'Close',
+    shortcuts: 'Keyboard shortcuts',
+    key: 'Keys',
+    action: 'Action',
+    jump: 'Jump to a VM or a host',
+    refresh: 'Refresh the hosts and VMs',
+    help: 'Show this help',
+    escape: 'Close a dialog or a sheet',
+    treeKeys: 'In the tree: move, fold, open',
+    about: 'About',
+    version: 'Hyperdesk {{version}} ({{platform}}, Node {{node}})',
+    versionUnknown: 'Hyperdesk (version not known yet)',
+    home: 'Project page',
+    issues: 'Report a problem',
+    releases: 'Releases',
+    license: 'Free software under the MIT licence.',
+    log: 'For a bug report, attach the log: Help menu › Open the Log Folder (browser mode prints its path at start).',
+  },
+  jump: {
+    title: 'Jump to a VM or a host',
+    label: 'Name of a VM or a host',
+    results: 'Matches',
+    none: 'Nothing matches.',
+    host: 'host',
+    vm: 'VM',
+    close: 'Close',
+  },
+  notice: {
+    ended: {
+      succeeded: 'Done: {{title}}',
+      failed: 'Failed: {{title}}',
+      cancelled: 'Cancelled: {{title}}',
+    },
+    body: 'Hyperdesk — {{cluster}}',
+  },
+  sidebarResize: 'Width of the tree',
+}
