@@ -32,7 +32,7 @@ describe('desktop app behaviour in the window', () => {
     it(`help sheet, Ctrl+K, F5 and ? (${language})`, async () => {
       const { context, page, errors } = await openFakeInventoryPage(app(), locale)
       const calls = callsOf(page)
-      await expect.poll(() => page.getByTestId('tree-vm-web1').count()).toBe(1)
+      await page.getByTestId('tree-vm-web1').waitFor()
 
       // ? opens the help sheet: shortcuts and About with the version and the project's links.
       await page.locator('body').press('?')
@@ -87,6 +87,55 @@ describe('desktop app behaviour in the window', () => {
         .toBe(before + 1)
       expect(await hv2.getAttribute('aria-selected')).toBe('true')
       expect(await page.getByTestId('vm-state').count()).toBe(0)
+      expect(errors).toEqual([])
+      await context.close()
+    })
+  }
+
+  for (const [language, locale] of [
+    ['en', 'en-US'],
+    ['fr', 'fr-FR'],
+  ] as const) {
+    it(`small things (${language}): risky actions apart, charts named, bandwidth cap, Ctrl+Alt+Del in the language`, async () => {
+      const { context, page, errors } = await openFakeInventoryPage(app(), locale)
+      await page.getByTestId('tree-vm-web1').click()
+      await expect.poll(() => page.getByTestId('vm-state').textContent()).toContain('hv1')
+      // Force off stands in its own labelled group, at the end of the row, apart from the rest.
+      const risky = page.getByRole('group', {
+        name: language === 'fr' ? 'Actions risquées' : 'Risky actions',
+      })
+      expect(await risky.getByTestId('vm-force-off').count()).toBe(1)
+      const migrate = (await page.getByTestId('vm-migrate').boundingBox())!
+      const forceOff = (await page.getByTestId('vm-force-off').boundingBox())!
+      expect(forceOff.x - (migrate.x + migrate.width)).toBeGreaterThan(40)
+      // The graphs (canvases) are images named by their titles.
+      expect(
+        await page
+          .locator('[data-testid="vm-graphs"] [role="img"]')
+          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))),
+      ).toEqual(
+        language === 'fr'
+          ? ['CPU (tous les vCPU)', 'Mémoire utilisée par QEMU']
+          : ['CPU (all vCPUs)', 'Memory used by QEMU'],
+      )
+      await page.screenshot({ path: screenshotPath(`desktop-vm-${language}`) })
+
+      // The migration sheet takes a bandwidth cap, checked as typed.
+      await page.getByTestId('vm-migrate').click()
+      const cap = page.getByTestId('migration-bandwidth')
+      await cap.fill('0')
+      await expect.poll(() => page.getByTestId('migration-bandwidth-invalid').count()).toBe(1)
+      await cap.fill('250')
+      await expect.poll(() => page.getByTestId('migration-bandwidth-invalid').count()).toBe(0)
+      await page.screenshot({ path: screenshotPath(`desktop-migration-bandwidth-${language}`) })
+      await page.keyboard.press('Escape')
+
+      // The console's Ctrl+Alt+Del button speaks the window's language.
+      await page.getByTestId('vm-open-console').click()
+      const button = page.getByTestId('console-dock').getByRole('button', { name: /^Ctrl\+Alt\+/ })
+      await expect
+        .poll(() => button.textContent())
+        .toBe(language === 'fr' ? 'Ctrl+Alt+Suppr' : 'Ctrl+Alt+Del')
       expect(errors).toEqual([])
       await context.close()
     })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Job } from '../../src/shared/jobs'
+import { parseBandwidth } from '../../src/renderer/src/components/BandwidthInput'
 import { clampSidebarWidth, SIDEBAR_WIDTH } from '../../src/renderer/src/features/cluster/sidebar-width'
 import { jumpMatches } from '../../src/renderer/src/features/help/jump'
 import { shortcutOf } from '../../src/renderer/src/features/help/shortcuts'
@@ -91,5 +92,17 @@ describe('tree width', () => {
     expect(clampSidebarWidth(400, 1600)).toBe(400)
     expect(clampSidebarWidth(560, 1024)).toBe(1024 - 480)
     expect(clampSidebarWidth(Number.NaN, 1600)).toBe(SIDEBAR_WIDTH.default)
+  })
+})
+
+describe('migration bandwidth cap (migration and maintenance sheets)', () => {
+  it('empty is no cap; a whole number of MiB/s from 1 to 100000; anything else is refused', () => {
+    expect(parseBandwidth('')).toEqual({ ok: true })
+    expect(parseBandwidth('  ')).toEqual({ ok: true })
+    expect(parseBandwidth('100')).toEqual({ ok: true, value: 100 })
+    expect(parseBandwidth(' 1 ')).toEqual({ ok: true, value: 1 })
+    expect(parseBandwidth('100000')).toEqual({ ok: true, value: 100_000 })
+    for (const bad of ['0', '-5', '1.5', '1e3', '100001', 'abc', '12 MiB', '0x10'])
+      expect(parseBandwidth(bad), bad).toEqual({ ok: false })
   })
 })

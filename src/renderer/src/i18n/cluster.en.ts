@@ -54,6 +54,7 @@ export const clusterEn = {
     shutdown: 'Shut down',
     reboot: 'Reboot',
     forceOff: 'Force off',
+    riskyActions: 'Risky actions',
     forceOffTitle: 'Force {{name}} off on {{host}}?',
     forceOffExplain:
       'This cuts the power: unsaved data in the guest is lost and its file systems may need a check.',

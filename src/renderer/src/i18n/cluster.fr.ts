@@ -56,6 +56,7 @@ export const clusterFr: typeof clusterEn = {
     shutdown: 'Arrêter',
     reboot: 'Redémarrer',
     forceOff: 'Arrêt forcé',
+    riskyActions: 'Actions risquées',
     forceOffTitle: 'Forcer l’arrêt de {{name}} sur {{host}} ?',
     forceOffExplain:
       'C’est une coupure de courant : les données non enregistrées dans la VM sont perdues et ses systèmes de fichiers devront peut-être être vérifiés.',

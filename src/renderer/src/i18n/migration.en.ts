@@ -27,5 +27,8 @@ export const migrationEn = {
     interfacesAfter: 'Afterwards, /etc/network/interfaces reads:',
     migrateTo: 'Migrate to',
     migrate: 'Migrate…',
+    bandwidth: 'Cap the migration’s bandwidth (optional):',
+    bandwidthUnit: 'MiB/s',
+    bandwidthInvalid: 'The cap is a whole number of MiB/s from 1 to {{max}}, or empty for none.',
   },
 }

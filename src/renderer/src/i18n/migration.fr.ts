@@ -28,5 +28,8 @@ export const migrationFr: typeof migrationEn = {
     interfacesAfter: 'Ensuite, /etc/network/interfaces contient :',
     migrateTo: 'Migrer vers',
     migrate: 'Migrer…',
+    bandwidth: 'Limiter le débit de la migration (facultatif) :',
+    bandwidthUnit: 'Mio/s',
+    bandwidthInvalid: 'La limite est un nombre entier de Mio/s de 1 à {{max}}, ou vide pour aucune.',
   },
 }

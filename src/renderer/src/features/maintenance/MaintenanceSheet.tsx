@@ -1,3 +1,4 @@
+import { BandwidthInput, parseBandwidth } from '../../components/BandwidthInput'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
@@ -83,13 +84,13 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
     setStarting(true)
     setError(null)
     try {
-      const cap = Number.parseInt(bandwidth, 10)
+      const cap = parseBandwidth(bandwidth)
       onStarted(
         await api.call('maintenance.start', {
           host,
           destinations,
           acceptWarnings,
-          ...(cap > 0 ? { bandwidthMiBps: cap } : {}),
+          ...(cap.ok && cap.value ? { bandwidthMiBps: cap.value } : {}),
         }),
       )
     } catch (failure) {
@@ -104,6 +105,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
   const canStart =
     !!plan &&
     plan.canStart &&
+    parseBandwidth(bandwidth).ok &&
     (warnings.length === 0 || acceptWarnings) &&
     (failovers.length === 0 || failoverAck) &&
     !starting
@@ -184,19 +186,14 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
             </table>
           )}
           {plan.moves.length > 0 && (
-            <label className="small maintenance-ack">
-              {t('maintenance.bandwidth')}{' '}
-              <input
-                type="number"
-                min={1}
-                className="maintenance-bandwidth"
-                value={bandwidth}
-                placeholder="–"
-                onChange={(event) => setBandwidth(event.target.value)}
-                data-testid="maintenance-bandwidth"
-              />{' '}
-              {t('maintenance.bandwidthUnit')}
-            </label>
+            <BandwidthInput
+              className="small maintenance-ack"
+              label={t('maintenance.bandwidth')}
+              unit={t('maintenance.bandwidthUnit')}
+              value={bandwidth}
+              onChange={setBandwidth}
+              testId="maintenance-bandwidth"
+            />
           )}
           <p className="small" data-testid="maintenance-capacity">
             {t('maintenance.capacity')}{' '}

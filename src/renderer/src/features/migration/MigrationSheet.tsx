@@ -1,3 +1,4 @@
+import { BandwidthInput, parseBandwidth } from '../../components/BandwidthInput'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
@@ -38,6 +39,8 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
   } = usePlan<MigrationPlan>(() => api.call('vm.migrationPlan', { uuid, to }), `${uuid}:${to}`)
   const [failoverMoved, setFailoverMoved] = useState(false)
   const [acceptWarnings, setAcceptWarnings] = useState(false)
+  const [bandwidth, setBandwidth] = useState('')
+  const cap = parseBandwidth(bandwidth)
   const [jobId, setJobId] = useState<string | null>(null)
   const job = useAppStore((state) =>
     jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
@@ -49,6 +52,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
         uuid,
         to,
         ...(acceptWarnings ? { acceptWarnings } : {}),
+        ...(cap.ok && cap.value ? { bandwidthMiBps: cap.value } : {}),
       })) as Job
       useAppStore.getState().updateJob(started)
       setJobId(started.id)
@@ -64,6 +68,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
   const canConfirm =
     plan !== null &&
     plan.canStart &&
+    cap.ok &&
     (!failoverIp || failoverMoved) &&
     (warnings.length === 0 || acceptWarnings)
   const result = job?.state === 'succeeded' ? (job.result as MigrationResult) : undefined
@@ -123,6 +128,14 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
             </li>
             <li>
               <h2>{t('migration.stepConfirm')}</h2>
+              <BandwidthInput
+                className="small migration-bandwidth"
+                label={t('migration.bandwidth')}
+                unit={t('migration.bandwidthUnit')}
+                value={bandwidth}
+                onChange={setBandwidth}
+                testId="migration-bandwidth"
+              />
               <button
                 type="button"
                 className="primary"

@@ -109,6 +109,7 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
         </label>{' '}
         <button
           type="button"
+          className="risky"
           onClick={() => void preview()}
           disabled={!source}
           data-testid="definitions-sync"

@@ -189,15 +189,17 @@ function VmDetails({ uuid, onDelete }: { uuid: string; onDelete(): void }) {
             >
               {t('migration.migrate')}
             </button>
-            <button
-              type="button"
-              className="danger"
-              disabled={busy}
-              onClick={() => setConfirming(true)}
-              data-testid="vm-force-off"
-            >
-              {t('vm.forceOff')}
-            </button>
+            <span className="risky-actions" role="group" aria-label={t('vm.riskyActions')}>
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() => setConfirming(true)}
+                data-testid="vm-force-off"
+              >
+                {t('vm.forceOff')}
+              </button>
+            </span>
           </>
         ) : (
           <>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { ApiError } from '../../../../shared/errors'
@@ -130,12 +130,15 @@ export function LiveGraphs<S>(props: {
   summary(latest: LivePoint): ReactNode
 }) {
   const { cpuRef, memoryRef, error, latest, points } = useLiveCharts(props.spec, props.deps)
+  // The graphs are canvases: each is an image named by its title and described by the latest figures.
+  const latestId = useId()
+  const described = latest ? latestId : undefined
   return (
     <section className="vm-graphs" data-testid={props.testId} data-points={points}>
       <h2>
         {props.title}
         {latest && (
-          <span className="muted small" data-testid={`${props.testId}-latest`}>
+          <span className="muted small" id={latestId} data-testid={`${props.testId}-latest`}>
             {' '}
             · {props.summary(latest)}
           </span>
@@ -143,8 +146,8 @@ export function LiveGraphs<S>(props: {
       </h2>
       {error && <p className="error">{error}</p>}
       <div className="graphs">
-        <div ref={cpuRef} />
-        <div ref={memoryRef} />
+        <div ref={cpuRef} role="img" aria-label={props.spec.cpuTitle} aria-describedby={described} />
+        <div ref={memoryRef} role="img" aria-label={props.spec.memoryTitle} aria-describedby={described} />
       </div>
     </section>
   )
