@@ -19,7 +19,6 @@ export const consoleEn = {
     wrongGuest:
       'Refused: the display on {{host}} belongs to “{{got}}”, not “{{expected}}” (ports are reused). Nothing of it was shown. Reconnect to read the display again.',
     scale: 'Fit to window',
-    ctrlAltDel: 'Ctrl+Alt+Del',
     combos: 'Send keys…',
     layout: 'Guest keyboard: {{layout}}',
     layoutHint: 'Typed text is sent as the keys of this layout. Change it in the VM view (settings).',

@@ -19,7 +19,6 @@ export const consoleFr = {
     wrongGuest:
       'Refusé : l’écran sur {{host}} est celui de « {{got}} », pas de « {{expected}} » (les ports sont réutilisés). Rien n’en a été affiché. Reconnectez pour relire l’affichage.',
     scale: 'Adapter à la fenêtre',
-    ctrlAltDel: 'Ctrl+Alt+Suppr',
     combos: 'Envoyer des touches…',
     layout: 'Clavier de l’invité : {{layout}}',
     layoutHint:
