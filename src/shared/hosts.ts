@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
+import { CheckSchema } from './messages/check'
 
 /**
  * What the app knows about each hypervisor's SSH connection and what the host can do (the doctor's
@@ -37,15 +38,8 @@ export const HostKeySchema = z.object({
 })
 export type HostKey = z.infer<typeof HostKeySchema>
 
-export const CheckSchema = z.object({
-  id: z.string(),
-  status: z.enum(['ok', 'warn', 'fail', 'unknown']),
-  summary: z.string(),
-  detail: z.string().optional(),
-  /** Exact commands to run on the host (as root unless they say sudo) to fix it. */
-  fix: z.string().optional(),
-})
-export type Check = z.infer<typeof CheckSchema>
+/** The doctor's checks have the one check shape (shared/messages/check.ts). */
+export { CheckSchema, type Check } from './messages/check'
 
 export const CapabilitiesSchema = z.object({
   /** etalab reaches qemu:///system read-write (group libvirt). */

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DoctorReport } from '../../src/shared/hosts'
+import { checkLine, englishText } from '../../src/shared/messages'
 import { labCore, type LabCore } from '../support/lab-core'
 import { faults, requireLab, waitFor } from './support/lab'
 
@@ -22,9 +23,7 @@ describe('host doctor', () => {
   it('runs by itself on connect and reports versions and capabilities of a healthy host', async () => {
     const report = await waitFor('hv1 doctor report', () => lab.states.get('hv1')?.doctor, 60_000)
     console.log(`doctor on hv1: ${report.durationMs} ms; versions ${JSON.stringify(report.versions)}`)
-    console.log(
-      report.checks.map((check) => `  ${check.status.padEnd(7)} ${check.id}: ${check.summary}`).join('\n'),
-    )
+    console.log(report.checks.map((check) => `  ${check.id}: ${checkLine(check)}`).join('\n'))
     expect(report.versions.libvirt).toMatch(/^\d+\.\d+/)
     expect(report.versions.qemu).toMatch(/^\d+\.\d+/)
     expect(report.versions.ceph).toMatch(/^\d+\.\d+/)
@@ -41,7 +40,7 @@ describe('host doctor', () => {
       hasLogger: true,
       hasTimeout: true,
     })
-    expect(report.checks.filter((check) => check.status === 'fail')).toEqual([])
+    expect(report.checks.filter((check) => check.level === 'fail')).toEqual([])
   })
 
   it('reports the keyring-less host with the exact fix, and the others unchanged', async () => {
@@ -59,11 +58,13 @@ describe('host doctor', () => {
       canRbdStatus: false,
     })
     const keyring = report.checks.find((check) => check.id === 'ceph-keyring')
-    expect(keyring?.status).toBe('fail')
-    expect(keyring?.summary).toContain('cannot read any Ceph keyring for client.libvirt')
-    expect(keyring?.fix).toContain('ceph auth get client.libvirt -o /etc/ceph/ceph.client.libvirt.keyring')
-    expect(keyring?.fix).toContain('chown root:libvirt /etc/ceph/ceph.client.libvirt.keyring')
-    expect(keyring?.fix).toContain('chmod 0640 /etc/ceph/ceph.client.libvirt.keyring')
+    expect(keyring?.level).toBe('fail')
+    expect(englishText(keyring!.message)).toContain('cannot read any Ceph keyring for client.libvirt')
+    expect(keyring?.fix?.command).toContain(
+      'ceph auth get client.libvirt -o /etc/ceph/ceph.client.libvirt.keyring',
+    )
+    expect(keyring?.fix?.command).toContain('chown root:libvirt /etc/ceph/ceph.client.libvirt.keyring')
+    expect(keyring?.fix?.command).toContain('chmod 0640 /etc/ceph/ceph.client.libvirt.keyring')
     // The state pushed to the UI carries the new report.
     expect(lab.states.get('hv3')?.doctor?.capabilities.canReadCephKeyring).toBe(false)
     expect(lab.states.get('hv1')?.doctor?.capabilities.canReadCephKeyring).toBe(true)

@@ -289,7 +289,8 @@ describe('failures, cancel, timeout and a lost connection', () => {
     // libvirtd.log is root only (as on the real hosts): apply the sudo rule the doctor proposes for it,
     // exactly as it says, and let the doctor see it. (Without it the error says how to get the
     // reason instead: see test/unit/migration-outcomes.test.ts.)
-    const fix = lab.states.get('hv1')?.doctor?.checks.find((check) => check.id === 'libvirt-log')?.fix
+    const fix = lab.states.get('hv1')?.doctor?.checks.find((check) => check.id === 'libvirt-log')
+      ?.fix?.command
     expect(fix).toMatch(/NOPASSWD: \/usr\/bin\/tail -n 200 \/var\/log\/libvirt\/libvirtd\.log/)
     await asRootOn('hv1', 'sh', '-ec', fix!)
     try {

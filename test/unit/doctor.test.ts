@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { diagnose, parseProbeOutput, versionAtLeast } from '../../src/main/core/doctor/doctor'
 import { Slots } from '../../src/main/core/ssh/slots'
+import { englishText } from '../../src/shared/messages'
 
 /** Output of the probe script as a Debian 12 host prints it (recorded from the lab, trimmed). */
 function probes(overrides: Record<string, [string, number]> = {}): string {
@@ -58,11 +59,11 @@ describe('host doctor', () => {
       hasLogger: true,
     })
     const log = report.checks.find((check) => check.id === 'libvirt-log')
-    expect(log?.status).toBe('warn')
-    expect(log?.fix).toContain(
+    expect(log?.level).toBe('warn')
+    expect(log?.fix?.command).toContain(
       "echo 'etalab ALL=(root) NOPASSWD: /usr/bin/tail -n 200 /var/log/libvirt/libvirtd.log' > /etc/sudoers.d/hyperdesk",
     )
-    expect(report.checks.filter((check) => check.status === 'fail')).toEqual([])
+    expect(report.checks.filter((check) => check.level === 'fail')).toEqual([])
   })
 
   it('gives the exact keyring fix for a host without a readable keyring', () => {
@@ -80,14 +81,16 @@ describe('host doctor', () => {
       canRbdStatus: false,
     })
     const check = report.checks.find((c) => c.id === 'ceph-keyring')
-    expect(check?.status).toBe('fail')
-    expect(check?.fix).toBe(
-      '# as root on a host that has the admin keyring:\n' +
-        'ceph auth get client.libvirt -o /etc/ceph/ceph.client.libvirt.keyring\n' +
-        '# copy it to hv3 if made elsewhere, then on hv3:\n' +
+    expect(check?.level).toBe('fail')
+    expect(check?.fix?.command).toBe(
+      'ceph auth get client.libvirt -o /etc/ceph/ceph.client.libvirt.keyring\n' +
         'chown root:libvirt /etc/ceph/ceph.client.libvirt.keyring\n' +
         'chmod 0640 /etc/ceph/ceph.client.libvirt.keyring',
     )
+    expect(englishText(check!.fix!.message!)).toBe(
+      'As root on a host that has the admin keyring, write the keyring (the first line); copy it to hv3 if it was made elsewhere; then on hv3 let group libvirt read it (the other lines):',
+    )
+    expect(check?.blocks).toContain('start')
   })
 
   it('tells a user outside group libvirt how to join it, and reports missing forwarding and caps', () => {
@@ -110,10 +113,18 @@ describe('host doctor', () => {
     expect(report.capabilities.canUseLibvirt).toBe(false)
     expect(report.versions.libvirt).toBe('9.0.0')
     const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]))
-    expect(byId.libvirt?.fix).toMatch(/^adduser etalab libvirt\n/)
-    expect(byId['tcp-forwarding']?.status).toBe('fail')
-    expect(byId['tcp-forwarding']?.fix).toContain('AllowTcpForwarding local')
-    expect(byId.rbd?.fix).toBe(
+    expect(byId.libvirt?.fix?.command).toBe('adduser etalab libvirt')
+    expect(englishText(byId.libvirt!.message)).toBe(
+      'etalab is not in group libvirt, so it cannot manage VMs.',
+    )
+    // What libvirt printed travels verbatim, untranslated.
+    expect(byId.libvirt?.message.detail).toContain(
+      "Failed to connect socket to '/var/run/libvirt/libvirt-sock'",
+    )
+    expect(byId['tcp-forwarding']?.level).toBe('fail')
+    expect(byId['tcp-forwarding']?.message.detail).toBe('administratively prohibited')
+    expect(byId['tcp-forwarding']?.fix?.command).toContain('AllowTcpForwarding local')
+    expect(byId.rbd?.fix?.command).toBe(
       "ceph auth caps client.libvirt mon 'profile rbd' osd 'profile rbd pool=libvirt-ssd, profile rbd pool=libvirt-sata'",
     )
   })
@@ -127,19 +138,17 @@ describe('host doctor', () => {
         forwarding,
         1,
       ).checks.find((check) => check.id === 'versions')
-    expect(versionCheck('ceph version 20.2.0 (abcdef0) tentacle (stable)')?.status).toBe('ok')
+    expect(versionCheck('ceph version 20.2.0 (abcdef0) tentacle (stable)')?.level).toBe('ok')
     expect(
       versionCheck('ceph version 12.2.13 (584a20eb0237c657dc0567da126be145106aa47e) luminous (stable)')
-        ?.status,
+        ?.level,
     ).toBe('ok')
-    expect(versionCheck('ceph version 10.2.11 (abcdef0) jewel (stable)')).toMatchObject({
-      status: 'warn',
-      summary: expect.stringContaining('ceph 10.2.11 < 12.2.0'),
-    })
-    expect(versionCheck('ceph version 21.0.0 (0123abcd) umbrella (dev)')).toMatchObject({
-      status: 'warn',
-      summary: expect.stringContaining('newer than the releases Hyperdesk knows'),
-    })
+    const jewel = versionCheck('ceph version 10.2.11 (abcdef0) jewel (stable)')
+    expect(jewel?.level).toBe('warn')
+    expect(englishText(jewel!.message)).toContain('ceph 10.2.11 < 12.2.0')
+    const umbrella = versionCheck('ceph version 21.0.0 (0123abcd) umbrella (dev)')
+    expect(umbrella?.level).toBe('warn')
+    expect(englishText(umbrella!.message)).toContain('newer than the releases Hyperdesk knows')
   })
 
   it('compares versions numerically', () => {

@@ -32,6 +32,7 @@ import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { parseRecordOutput } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
 import { MemoryLeases } from '../support/memory-lease'
+import { englishText } from '../../src/shared/messages'
 import { fenceMessage, type FenceRecord } from '../../src/shared/fencing'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 
@@ -549,23 +550,24 @@ describe('the host doctor on client.libvirt’s caps (lock breaking)', () => {
       output:
         '[client.libvirt]\n\tcaps mon = "allow r"\n\tcaps osd = "allow class-read object_prefix rbd_children, allow rwx pool=libvirt-ssd"',
     })
-    expect(check.status).toBe('warn')
-    expect(check.summary).toMatch(/mon 'allow r'.*cannot break a crashed QEMU’s lock/)
-    expect(check.fix).toBe(
+    expect(check.level).toBe('warn')
+    expect(englishText(check.message)).toMatch(/mon 'allow r'.*cannot break a crashed QEMU’s lock/)
+    expect(check.fix?.command).toBe(
       "ceph auth caps client.libvirt mon 'profile rbd' osd 'profile rbd pool=libvirt-ssd, profile rbd pool=libvirt-sata'",
     )
   })
   it('is fine with profile rbd, and says what to check when the caps cannot be read (EACCES, as in the lab)', () => {
-    expect(lockBreakCheck('libvirt', pools, { exitCode: 0, output: 'caps mon = "profile rbd"' }).status).toBe(
+    expect(lockBreakCheck('libvirt', pools, { exitCode: 0, output: 'caps mon = "profile rbd"' }).level).toBe(
       'ok',
     )
     const unreadable = lockBreakCheck('libvirt', pools, {
       exitCode: 13,
       output: 'Error EACCES: access denied',
     })
-    expect(unreadable.status).toBe('unknown')
-    expect(unreadable.detail).toContain('ceph auth get client.libvirt')
-    expect(unreadable.fix).toContain("mon 'profile rbd'")
+    expect(unreadable.level).toBe('unknown')
+    expect(unreadable.message.detail).toBe('Error EACCES: access denied')
+    expect(englishText(unreadable.fix!.message!)).toContain('ceph auth get client.libvirt')
+    expect(unreadable.fix?.command).toContain("mon 'profile rbd'")
   })
 })
 

@@ -9,6 +9,7 @@ import { VMDEF_TEXTS } from '../vmdef-texts'
 import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { COMMON_TEXTS } from './common'
+import { DOCTOR_TEXTS } from './doctor'
 
 /**
  * Every message the core can send, by area, in English with {{placeholders}}: the core's own
@@ -24,6 +25,7 @@ import { COMMON_TEXTS } from './common'
 export const MESSAGES_EN = {
   common: COMMON_TEXTS,
   checks: CHECK_TEXTS,
+  doctor: DOCTOR_TEXTS,
   migrationChecks: MIGRATION_CHECK_TEXTS,
   formatErrors: FORMAT_ERROR_TEXTS,
   sshTexts: SSH_TEXTS,

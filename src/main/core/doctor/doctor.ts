@@ -1,4 +1,5 @@
 import type { Capabilities, Check, DoctorReport } from '../../../shared/hosts'
+import { check, msg, withDetail, type Message } from '../../../shared/messages'
 import type { RemoteRunner } from '../remote/runner'
 import type { HostConnection } from '../ssh/connection'
 import { splitShellSections, type ShellSection } from '../remote/framing'
@@ -97,140 +98,142 @@ export function diagnose(
 
   const checks: Check[] = []
   const add = (check: Check) => checks.push(check)
+  /** The host's own output, kept verbatim with the message. */
+  const said = (message: Message, output?: string) => withDetail(message, output)
+  const asRoot = (command: string) => ({ message: msg('doctor.runAsRoot', { host }), command })
+  const upgradeLibvirt = { message: msg('doctor.upgradeLibvirt', { version: MINIMUM_VERSIONS.libvirt }) }
 
   add(
     capabilities.hasTimeout
-      ? { id: 'timeout', status: 'ok', summary: 'timeout(1) is installed' }
-      : {
-          id: 'timeout',
-          status: 'fail',
-          summary: 'timeout(1) is missing: Hyperdesk cannot bound its commands on this host',
-          fix: 'apt-get install coreutils',
-        },
+      ? check('timeout', 'ok', msg('doctor.timeoutOk'))
+      : check('timeout', 'fail', msg('doctor.timeoutMissing'), {
+          fix: asRoot('apt-get install coreutils'),
+          blocks: ['inventory', 'start', 'migrate', 'maintenance', 'storage'],
+        }),
   )
 
   if (capabilities.canUseLibvirt) {
-    add({
-      id: 'libvirt',
-      status: 'ok',
-      summary: `${user} reaches qemu:///system (libvirt ${versions.libvirt})`,
-    })
+    add(check('libvirt', 'ok', msg('doctor.libvirtOk', { user, version: versions.libvirt ?? '?' })))
   } else if (!groups.includes(libvirtGroup)) {
-    add({
-      id: 'libvirt',
-      status: 'fail',
-      summary: `${user} is not in group ${libvirtGroup}, so it cannot manage VMs`,
-      detail: out('libvirt'),
-      fix: `adduser ${user} ${libvirtGroup}\n# then, in Hyperdesk: disconnect and connect ${host} (group membership applies to new logins)`,
-    })
+    add(
+      check(
+        'libvirt',
+        'fail',
+        said(msg('doctor.libvirtGroup', { user, group: libvirtGroup }), out('libvirt')),
+        {
+          fix: {
+            message: msg('doctor.libvirtGroupFix', { host }),
+            command: `adduser ${user} ${libvirtGroup}`,
+          },
+          blocks: ['inventory', 'start', 'migrate', 'maintenance', 'console'],
+        },
+      ),
+    )
   } else {
-    add({
-      id: 'libvirt',
-      status: 'fail',
-      summary: 'libvirtd does not answer on qemu:///system',
-      detail: out('libvirt'),
-      fix: 'systemctl restart libvirtd\njournalctl -u libvirtd -n 50',
-    })
+    add(
+      check('libvirt', 'fail', said(msg('doctor.libvirtDown'), out('libvirt')), {
+        fix: {
+          message: msg('doctor.libvirtDownFix', { host }),
+          command: 'systemctl restart libvirtd\njournalctl -u libvirtd -n 50',
+        },
+        blocks: ['inventory', 'start', 'migrate', 'maintenance', 'console'],
+      }),
+    )
   }
 
   add(
     capabilities.hasDomstats
-      ? { id: 'domstats', status: 'ok', summary: 'virsh domstats works (one bulk call per refresh)' }
-      : {
-          id: 'domstats',
-          status: ok('libvirt') || !ok('domstats-help') ? 'warn' : 'unknown',
-          summary: 'virsh domstats is unavailable: the inventory falls back to one call per VM',
-          detail: out('domstats') || out('domstats-help'),
-          fix: `Upgrade libvirt to ${MINIMUM_VERSIONS.libvirt} or later.`,
-        },
+      ? check('domstats', 'ok', msg('doctor.domstatsOk'))
+      : check(
+          'domstats',
+          ok('libvirt') || !ok('domstats-help') ? 'warn' : 'unknown',
+          said(msg('doctor.domstatsMissing'), out('domstats') || out('domstats-help')),
+          { fix: upgradeLibvirt },
+        ),
   )
   add(
     capabilities.hasVirshEvent
-      ? {
-          id: 'virsh-event',
-          status: capabilities.hasVirshEventTimestamp ? 'ok' : 'warn',
-          summary: capabilities.hasVirshEventTimestamp
-            ? 'virsh event --all --loop --timestamp is available (live updates)'
-            : 'virsh event has no --timestamp: events are stamped on arrival',
-        }
-      : {
-          id: 'virsh-event',
-          status: 'warn',
-          summary: 'virsh event is unavailable: VM states are polled instead of pushed',
-          fix: `Upgrade libvirt to ${MINIMUM_VERSIONS.libvirt} or later.`,
-        },
+      ? capabilities.hasVirshEventTimestamp
+        ? check('virsh-event', 'ok', msg('doctor.eventsOk'))
+        : check('virsh-event', 'warn', msg('doctor.eventsNoTimestamp'))
+      : check('virsh-event', 'warn', msg('doctor.eventsMissing'), { fix: upgradeLibvirt }),
   )
 
-  const keyringFix =
-    `# as root on a host that has the admin keyring:\n` +
-    `ceph auth get client.${id} -o ${keyringPath}\n` +
-    `# copy it to ${host} if made elsewhere, then on ${host}:\n` +
-    `chown root:${libvirtGroup} ${keyringPath}\n` +
-    `chmod 0640 ${keyringPath}`
   if (capabilities.canReadCephKeyring) {
-    add({
-      id: 'ceph-keyring',
-      status: 'ok',
-      summary: `${user} can read a keyring for client.${id}`,
-      detail: out('keyring'),
-    })
+    add(check('ceph-keyring', 'ok', msg('doctor.keyringOk', { user, client: id })))
   } else {
-    add({
-      id: 'ceph-keyring',
-      status: 'fail',
-      summary: `${user} cannot read any Ceph keyring for client.${id}: no storage actions and no watcher check before a start`,
-      detail: out('keyring') || `${keyringPath} does not exist`,
-      fix: keyringFix,
-    })
+    const output = out('keyring')
+    add(
+      check(
+        'ceph-keyring',
+        'fail',
+        output
+          ? said(msg('doctor.keyringMissing', { user, client: id }), output)
+          : msg('doctor.keyringAbsent', { user, client: id, path: keyringPath }),
+        {
+          fix: {
+            message: msg('doctor.keyringFix', { host, group: libvirtGroup }),
+            command:
+              `ceph auth get client.${id} -o ${keyringPath}\n` +
+              `chown root:${libvirtGroup} ${keyringPath}\n` +
+              `chmod 0640 ${keyringPath}`,
+          },
+          blocks: ['start', 'storage', 'fencing', 'ceph'],
+        },
+      ),
+    )
   }
 
+  const capsCommand = `ceph auth caps client.${id} mon 'profile rbd' osd '${settings.pools.map((pool) => `profile rbd pool=${pool}`).join(', ')}'`
   if (capabilities.canReadCephKeyring) {
     add(
       capabilities.cephReachable
-        ? {
-            id: 'ceph',
-            status: 'ok',
-            summary: `Ceph answers client.${id}: ${out('ceph-health').split('\n')[0]}`,
-          }
-        : {
-            id: 'ceph',
-            status: 'fail',
-            summary:
+        ? check(
+            'ceph',
+            'ok',
+            msg('doctor.cephOk', { client: id, health: out('ceph-health').split('\n')[0] ?? '' }),
+          )
+        : check(
+            'ceph',
+            'fail',
+            said(
               sections.get('ceph-health')?.exitCode === 124
-                ? 'The Ceph monitors did not answer within 8 s'
-                : `ceph health failed for client.${id}`,
-            detail: out('ceph-health'),
-            fix: 'ceph -s   # as root with the admin keyring: are the monitors up and in quorum?',
-          },
+                ? msg('doctor.cephTimeout', { seconds: 8 })
+                : msg('doctor.cephFailed', { client: id }),
+              out('ceph-health'),
+            ),
+            {
+              fix: { message: msg('doctor.cephFix'), command: 'ceph -s' },
+              blocks: ['start', 'storage', 'ceph'],
+            },
+          ),
     )
     const denied = rbdPools.filter((entry) => entry.section?.exitCode !== 0)
     if (!capabilities.cephReachable) {
-      add({ id: 'rbd', status: 'unknown', summary: 'rbd not checked: Ceph does not answer' })
+      add(check('rbd', 'unknown', msg('doctor.rbdUnknown')))
     } else if (capabilities.canRbdStatus) {
-      add({
-        id: 'rbd',
-        status: 'ok',
-        summary: `rbd ls and rbd status work on ${settings.pools.join(', ')}`,
-      })
+      add(check('rbd', 'ok', msg('doctor.rbdOk', { pools: settings.pools })))
     } else {
       const detail = [
-        ...denied.map((entry) => `${entry.pool}: ${entry.section?.output ?? 'not probed'}`),
+        ...denied.map((entry) => `${entry.pool}: ${entry.section?.output ?? ''}`),
         rbdStatus && rbdStatus.exitCode !== 0 ? `rbd status: ${rbdStatus.output}` : '',
       ]
         .filter(Boolean)
         .join('\n')
       const permission = /EACCES|EPERM|ermission denied|not permitted|not authorized/i.test(detail)
-      add({
-        id: 'rbd',
-        status: 'fail',
-        summary: permission
-          ? `client.${id} lacks the caps to list images or watchers`
-          : 'rbd does not work with this client',
-        detail,
-        fix: permission
-          ? `ceph auth caps client.${id} mon 'profile rbd' osd '${settings.pools.map((pool) => `profile rbd pool=${pool}`).join(', ')}'`
-          : 'ceph -s   # as root: check the cluster, then run the doctor again',
-      })
+      add(
+        check(
+          'rbd',
+          'fail',
+          said(permission ? msg('doctor.rbdCaps', { client: id }) : msg('doctor.rbdFailed'), detail),
+          {
+            fix: permission
+              ? { message: msg('doctor.capsFix', { client: id }), command: capsCommand }
+              : { message: msg('doctor.rbdFailedFix'), command: 'ceph -s' },
+            blocks: ['start', 'storage'],
+          },
+        ),
+      )
     }
   }
 
@@ -238,46 +241,32 @@ export function diagnose(
 
   add(
     capabilities.tcpForwarding
-      ? { id: 'tcp-forwarding', status: 'ok', summary: 'sshd allows TCP forwarding (graphical consoles)' }
-      : {
-          id: 'tcp-forwarding',
-          status: 'fail',
-          summary: 'sshd refuses TCP forwarding: graphical consoles cannot open',
-          detail: tcpForwarding.detail,
-          fix: '# in /etc/ssh/sshd_config (or a Match User block for this user):\nAllowTcpForwarding local\nsystemctl reload ssh',
-        },
+      ? check('tcp-forwarding', 'ok', msg('doctor.forwardingOk'))
+      : check('tcp-forwarding', 'fail', said(msg('doctor.forwardingRefused'), tcpForwarding.detail), {
+          fix: {
+            message: msg('doctor.forwardingFix', { host, user }),
+            command: 'AllowTcpForwarding local\nsystemctl reload ssh',
+          },
+          blocks: ['console'],
+        }),
   )
 
   const sudoLine = `${user} ALL=(root) NOPASSWD: /usr/bin/tail -n 200 /var/log/libvirt/libvirtd.log`
   add(
     capabilities.canReadLibvirtLog
-      ? {
-          id: 'libvirt-log',
-          status: 'ok',
-          summary: `libvirtd.log is readable (${out('libvirt-log').split('\n')[0]})`,
-        }
-      : {
-          id: 'libvirt-log',
-          status: 'warn',
-          summary: 'libvirtd.log is not readable: errors are shown without the daemon’s log',
-          detail: out('libvirt-log'),
-          fix: `echo '${sudoLine}' > /etc/sudoers.d/hyperdesk\nchmod 0440 /etc/sudoers.d/hyperdesk\nvisudo -cf /etc/sudoers.d/hyperdesk`,
-        },
+      ? check('libvirt-log', 'ok', msg('doctor.logOk', { line: out('libvirt-log').split('\n')[0] ?? '' }))
+      : check('libvirt-log', 'warn', said(msg('doctor.logUnreadable'), out('libvirt-log')), {
+          fix: {
+            message: msg('doctor.logFix', { host, user }),
+            command: `echo '${sudoLine}' > /etc/sudoers.d/hyperdesk\nchmod 0440 /etc/sudoers.d/hyperdesk\nvisudo -cf /etc/sudoers.d/hyperdesk`,
+          },
+        }),
   )
 
   add(
     capabilities.hasLogger
-      ? {
-          id: 'audit',
-          status: 'ok',
-          summary: 'logger(1) is available: changes are recorded in the host’s syslog',
-        }
-      : {
-          id: 'audit',
-          status: 'warn',
-          summary: 'logger(1) is missing: changes made by Hyperdesk are not recorded on the host',
-          fix: 'apt-get install bsdutils',
-        },
+      ? check('audit', 'ok', msg('doctor.auditOk'))
+      : check('audit', 'warn', msg('doctor.auditMissing'), { fix: asRoot('apt-get install bsdutils') }),
   )
 
   const old = (Object.keys(MINIMUM_VERSIONS) as (keyof typeof MINIMUM_VERSIONS)[]).filter((name) => {
@@ -288,24 +277,31 @@ export function diagnose(
   const newer = cephMajor > NEWEST_KNOWN_CEPH_MAJOR
   add(
     newer && old.length === 0
-      ? {
-          id: 'versions',
-          status: 'warn',
-          summary: `Ceph ${versions.ceph} is newer than the releases Hyperdesk knows (up to ${NEWEST_KNOWN_CEPH_MAJOR}, Tentacle): an output it cannot read is reported as such, never guessed`,
-          fix: 'Check docs/hosts.md for the supported Ceph releases.',
-        }
+      ? check(
+          'versions',
+          'warn',
+          msg('doctor.cephNewer', { version: versions.ceph ?? '?', newest: NEWEST_KNOWN_CEPH_MAJOR }),
+          { fix: { message: msg('doctor.cephNewerFix') } },
+        )
       : old.length === 0
-        ? {
-            id: 'versions',
-            status: 'ok',
-            summary: `libvirt ${versions.libvirt ?? '?'}, QEMU ${versions.qemu ?? '?'}, Ceph ${versions.ceph ?? '?'}, OpenSSH ${versions.openssh ?? '?'}`,
-          }
-        : {
-            id: 'versions',
-            status: 'warn',
-            summary: `Older than supported: ${old.map((name) => `${name} ${versions[name]} < ${MINIMUM_VERSIONS[name]}`).join(', ')}`,
-            fix: 'Upgrade the host (docs/hosts.md lists the minimum versions).',
-          },
+        ? check(
+            'versions',
+            'ok',
+            msg('doctor.versionsOk', {
+              libvirt: versions.libvirt ?? '?',
+              qemu: versions.qemu ?? '?',
+              ceph: versions.ceph ?? '?',
+              openssh: versions.openssh ?? '?',
+            }),
+          )
+        : check(
+            'versions',
+            'warn',
+            msg('doctor.versionsOld', {
+              old: old.map((name) => `${name} ${versions[name]} < ${MINIMUM_VERSIONS[name]}`),
+            }),
+            { fix: { message: msg('doctor.versionsOldFix') } },
+          ),
   )
 
   return { host, checkedAt: new Date().toISOString(), durationMs, versions, capabilities, checks }
@@ -323,33 +319,29 @@ export function lockBreakCheck(
   pools: readonly string[],
   section: ProbeSection | undefined,
 ): Check {
-  const fix = `ceph auth caps client.${id} mon 'profile rbd' osd '${pools.map((pool) => `profile rbd pool=${pool}`).join(', ')}'`
-  const consequence =
-    'librbd cannot break a crashed QEMU’s lock on its disk (it must blocklist the dead owner first): the first write of the VM restarted elsewhere fails'
+  const command = `ceph auth caps client.${id} mon 'profile rbd' osd '${pools.map((pool) => `profile rbd pool=${pool}`).join(', ')}'`
   if (!section || section.exitCode !== 0) {
-    return {
-      id: 'ceph-lock-break',
-      status: 'unknown',
-      summary: `client.${id} may not read its own caps: if its mon caps are the runbook’s 'allow r', ${consequence}`,
-      detail: `${section?.output ?? 'not probed'}\n# as admin: ceph auth get client.${id}`,
-      fix,
-    }
+    return check(
+      'ceph-lock-break',
+      'unknown',
+      withDetail(msg('doctor.lockBreakUnknown', { client: id }), section?.output),
+      {
+        fix: { message: msg('doctor.lockBreakUnknownFix', { client: id }), command },
+      },
+    )
   }
   const mon = /caps mon = "([^"]*)"/.exec(section.output)?.[1] ?? ''
   const allowed = /profile rbd\b|allow \*|osd (?:block|black)list/.test(mon)
   return allowed
-    ? {
-        id: 'ceph-lock-break',
-        status: 'ok',
-        summary: `client.${id} may blocklist a dead lock owner (mon '${mon}')`,
-      }
-    : {
-        id: 'ceph-lock-break',
-        status: 'warn',
-        summary: `client.${id} has mon '${mon}': ${consequence}`,
-        detail: section.output,
-        fix,
-      }
+    ? check('ceph-lock-break', 'ok', msg('doctor.lockBreakOk', { client: id, mon }))
+    : check(
+        'ceph-lock-break',
+        'warn',
+        withDetail(msg('doctor.lockBreakWarn', { client: id, mon }), section.output),
+        {
+          fix: { message: msg('doctor.capsFix', { client: id }), command },
+        },
+      )
 }
 
 /** Runs the probes on one host and builds its report. */

@@ -64,11 +64,7 @@ export const en = {
     connectedIn: 'connected in {{ms}} ms',
     doctor: 'Host doctor',
     noReport: 'No report yet: the doctor runs when the host comes online.',
-    checkedAt: 'checked at {{time}}',
-    check: 'Check',
-    result: 'Result',
-    fix: 'Fix (run on the host as root):',
-    checkStatus: { ok: 'works', warn: 'works, limited', fail: 'does not work', unknown: 'not checked' },
+    checkedAt: 'checked at {{time, time}}',
     checks: {
       timeout: 'Command timeouts',
       libvirt: 'libvirt access',

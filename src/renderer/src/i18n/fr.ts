@@ -66,16 +66,7 @@ export const fr: Messages = {
     connectedIn: 'connecté en {{ms}} ms',
     doctor: 'Diagnostic de l’hôte',
     noReport: 'Pas encore de diagnostic : il est lancé quand l’hôte est en ligne.',
-    checkedAt: 'vérifié à {{time}}',
-    check: 'Vérification',
-    result: 'Résultat',
-    fix: 'Correction (à lancer sur l’hôte en root) :',
-    checkStatus: {
-      ok: 'fonctionne',
-      warn: 'fonctionne, limité',
-      fail: 'ne fonctionne pas',
-      unknown: 'non vérifié',
-    },
+    checkedAt: 'vérifié à {{time, time}}',
     checks: {
       timeout: 'Délais des commandes',
       libvirt: 'Accès à libvirt',

@@ -1,4 +1,5 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
+import { doctorFr } from './doctor.fr'
 import { fenceTextsFr } from './fencing.fr'
 import { firewallFr } from './firewall.fr'
 import { failoverBadgesFr } from './ovh.fr'
@@ -32,6 +33,7 @@ export const messagesFr: MessageCatalog = {
     blocksInventory: 'empêche de lire les VM de l’hôte',
     blocksCeph: 'empêche les opérations Ceph',
   },
+  doctor: doctorFr,
   migrationChecks: migrationChecksFr,
   formatErrors: formatErrorsFr,
   sshTexts: sshTextsFr,

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next'
 import type { DoctorReport as Report } from '../../../../shared/hosts'
+import { CheckList } from '../../components/CheckList'
 import { Data } from '../../components/Data'
 import { formatClock } from '../../format'
+import { en } from '../../i18n/en'
 
-const CHECK_ICONS = { ok: '✔', warn: '⚠', fail: '✖', unknown: '?' } as const
+const isDoctorCheckId = (id: string): id is keyof typeof en.hosts.checks => Object.hasOwn(en.hosts.checks, id)
 
 /** A host doctor's report: versions, then each check with its result and exact fix (host view, first run). */
 export function DoctorReport({ report }: { report: Report | undefined }) {
@@ -18,34 +20,11 @@ export function DoctorReport({ report }: { report: Report | undefined }) {
         </Data>{' '}
         — {t('hosts.checkedAt', { time: formatClock(Date.parse(report.checkedAt)) })}
       </p>
-      <table className="table" data-testid="doctor-checks">
-        <thead>
-          <tr>
-            <th>{t('hosts.check')}</th>
-            <th>{t('hosts.result')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.checks.map((check) => (
-            <tr key={check.id} data-check={check.id} data-status={check.status}>
-              <td className={`check-${check.status}`}>
-                {CHECK_ICONS[check.status]} {t(`hosts.checks.${check.id}`, { defaultValue: check.id })}
-                <div className="muted small">{t(`hosts.checkStatus.${check.status}`)}</div>
-              </td>
-              <td>
-                <div>{check.summary}</div>
-                {check.detail && check.status !== 'ok' && <div className="muted small">{check.detail}</div>}
-                {check.fix && (
-                  <>
-                    <div className="small">{t('hosts.fix')}</div>
-                    <pre className="fix">{check.fix}</pre>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CheckList
+        checks={report.checks}
+        testId="doctor-checks"
+        label={(check) => (isDoctorCheckId(check.id) ? t(`hosts.checks.${check.id}`) : check.id)}
+      />
     </>
   )
 }
