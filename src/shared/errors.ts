@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { englishText, MessageSchema, type Message } from './messages/message'
+import { englishText, msg, MessageSchema, type Message } from './messages/message'
 
 /**
  * Every failure that crosses the API is one of these: a stable code, an English message (logs), and —
@@ -74,4 +74,12 @@ export class ApiError extends Error implements ApiErrorData {
     const message = error instanceof Error ? error.message : String(error)
     return new ApiError({ code: 'internal', message })
   }
+}
+
+/**
+ * An error as a message: its own when the core made it with ApiError.of, else its English wrapped as
+ * `common.untranslated` (left unmarked in the pseudo-locale, so the browser walk finds it).
+ */
+export function errorText(error: ApiErrorData): Message {
+  return error.text ?? msg('common.untranslated', { text: error.message })
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
 import { FollowUpsSchema } from './migration'
+import { CheckSchema, type Check } from './messages/check'
 import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
 
 /**
@@ -10,16 +11,12 @@ import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
  * restart the maintenance can be resumed or aborted.
  */
 
-export const MaintenanceCheckSchema = z.object({
-  /** Stable id: host-online, ceph-health, osds, monitors, autostart, libvirt-guests, privilege, capacity:<host>, migration:<vm>:<check>. */
-  id: z.string(),
-  status: z.enum(['pass', 'warn', 'fail']),
-  /** English sentence with the reason: what was found, where, what to do. */
-  message: z.string(),
-  /** An exact fix (command, caps, sudoers rule) when there is one. */
-  fix: z.string().optional(),
-})
-export type MaintenanceCheck = z.infer<typeof MaintenanceCheckSchema>
+/**
+ * A pre-check in the one check shape (shared/messages/check.ts). Ids: host-online, ceph-health, osds,
+ * monitors, autostart, libvirt-guests, privilege, capacity:<host>, migration:<vm>:<check>.
+ */
+export const MaintenanceCheckSchema = CheckSchema
+export type MaintenanceCheck = Check
 
 export const MaintenanceMoveSchema = z.object({
   uuid: z.string(),

@@ -1,10 +1,7 @@
-import { fillPlaceholders } from './placeholders'
-
 /**
- * The migration pre-checks' sentences, in English, with {{placeholders}}. The core writes each
- * check's `message` from here; the UI shows the same sentence in the user's language by the check's
- * `text` key and `params` (i18n/migration-checks.fr.ts translates every key), so the reasons a French
- * admin reads are French too. Placeholders are the same syntax as i18next's.
+ * The migration pre-checks' sentences, in English: the `migrationChecks` area of the message catalog
+ * (shared/messages/catalog.ts). Each check's message is `migrationChecks.<key>` with its values; the
+ * window renders it in the user's language (i18n/migration-checks.fr.ts translates every key).
  */
 export const MIGRATION_CHECK_TEXTS = {
   sourceRunningTwice: '{{name}} runs on {{hosts}} at once: stop the extra copy before anything else.',
@@ -38,10 +35,10 @@ export const MIGRATION_CHECK_TEXTS = {
   noManagedSave: '{{name}} has no managed save on {{to}}.',
   memoryUnknown: "Could not read {{to}}'s free memory.",
   memoryShort:
-    'Not enough memory on {{to}}: {{name}} needs {{need}} MiB; {{to}} has {{available}} MiB available.',
+    'Not enough memory on {{to}}: {{name}} needs {{need, mib}}; {{to}} has {{available, mib}} available.',
   memoryTight:
-    '{{name}} needs {{need}} MiB; {{to}} has {{available}} MiB available: less than 256 MiB would be left for the host.',
-  memory: '{{name}} needs {{need}} MiB; {{to}} has {{available}} MiB available.',
+    '{{name}} needs {{need, mib}}; {{to}} has {{available, mib}} available: less than {{margin, mib}} would be left for the host.',
+  memory: '{{name}} needs {{need, mib}}; {{to}} has {{available, mib}} available.',
   disksLocal: '{{disks}} not on Ceph RBD: a live migration needs every disk on shared storage.',
   disksShared: 'Every disk is on Ceph RBD ({{disks}}).',
   noDisks: 'The VM has no disk to move.',
@@ -67,8 +64,3 @@ export const MIGRATION_CHECK_TEXTS = {
 
 export type MigrationCheckText = keyof typeof MIGRATION_CHECK_TEXTS
 export type MigrationCheckParams = Record<string, string | number>
-
-/** The English sentence of a check. */
-export function migrationCheckMessage(text: MigrationCheckText, params: MigrationCheckParams): string {
-  return fillPlaceholders(MIGRATION_CHECK_TEXTS[text], params)
-}

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { HostNameSchema, UuidSchema } from './validators'
+import { CheckSchema, type Check } from './messages/check'
 
 /**
  * Live migration and definition sync, as the UI sees them: the pre-checks of a planned migration,
@@ -9,17 +10,12 @@ import { HostNameSchema, UuidSchema } from './validators'
 
 const uuid = UuidSchema
 
-export const MigrationCheckSchema = z.object({
-  /** Stable id the UI can translate, e.g. 'destination-online', 'drift', 'memory'. */
-  id: z.string(),
-  status: z.enum(['pass', 'warn', 'fail']),
-  /** English sentence with the reason: which host, what was found, what to do. */
-  message: z.string(),
-  /** The sentence's key in migration-checks.ts and its values: the UI shows it in the user's language. */
-  text: z.string().optional(),
-  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-})
-export type MigrationCheck = z.infer<typeof MigrationCheckSchema>
+/**
+ * A pre-check, in the one check shape (shared/messages/check.ts): its id ('destination-online',
+ * 'drift', 'memory'…), level, and a migrationChecks.* message with its values.
+ */
+export const MigrationCheckSchema = CheckSchema
+export type MigrationCheck = Check
 
 export const FollowUpsSchema = z.object({
   /** The VM's failover IP (Hyperdesk metadata `failoverIp`): move it in the OVH manager *before* migrating. */

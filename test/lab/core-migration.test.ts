@@ -141,7 +141,7 @@ describe('live migration', () => {
     expect(p.from).toBe('hv1')
     expect(p.canStart).toBe(true)
     expect(p.persistent).toBe(true)
-    expect(p.checks.filter((c) => c.status !== 'pass')).toEqual([])
+    expect(p.checks.filter((c) => c.level !== 'ok')).toEqual([])
     for (const id of [
       'destination-online',
       'defined',
@@ -155,7 +155,7 @@ describe('live migration', () => {
       'not-running-on-destination',
       'managed-save',
     ])
-      expect(check(p, id)?.status, id).toBe('pass')
+      expect(check(p, id)?.level, id).toBe('ok')
     expect(p.followUps.gateway).toEqual({ old: '10.77.11.254', new: '10.77.12.254' })
     expect(p.followUps.commands).toEqual([
       'ifdown eth0',
@@ -280,7 +280,7 @@ describe('pre-checks that fail, each with its reason', () => {
       )
       await rootVirsh('hv3', 'secret-set-value', '--secret', LAB_SECRET_UUID, '--base64', value)
     }
-    expect(check(await plan('hv3'), 'ceph-secret')).toMatchObject({ status: 'pass' })
+    expect(check(await plan('hv3'), 'ceph-secret')).toMatchObject({ level: 'ok' })
   })
 })
 

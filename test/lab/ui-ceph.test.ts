@@ -145,7 +145,7 @@ describe('maintenance sheet (browser)', () => {
     const checks = page.getByTestId('maintenance-checks')
     await checks.waitFor({ timeout: 60_000 })
     expect(await checks.locator('[data-check="osds"]').textContent()).toMatch(/hv3 holds no OSDs/)
-    expect(await checks.locator('[data-check="privilege"]').getAttribute('data-status')).toBe('pass')
+    expect(await checks.locator('[data-check="privilege"]').getAttribute('data-level')).toBe('ok')
     expect(await page.getByTestId('maintenance-noout').textContent()).toContain('The whole cluster')
     await page.screenshot({ path: screenshotPath('maintenance-plan') })
 

@@ -149,7 +149,7 @@ describe('cluster window', () => {
     await expect.poll(() => sheet.locator('[data-check]').count(), { timeout: 30_000 }).toBeGreaterThan(5)
     const statuses = await sheet
       .locator('[data-check]')
-      .evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-level')))
     expect(statuses).not.toContain('fail')
     await page.screenshot({ path: screenshotPath('migration-sheet') })
     // Nothing moves before the explicit confirm.
@@ -181,10 +181,10 @@ describe('cluster window', () => {
       .toBe(true)
     const check = (id: string) => french.locator(`[data-check="${id}"]`).textContent()
     expect(await check('drift')).toBe(
-      `✓ La définition sur ${home} est identique à celle de ${away}\u00a0: elle reste définie sur les deux après la migration.`,
+      `✔La définition sur ${home} est identique à celle de ${away}\u00a0: elle reste définie sur les deux après la migration.`,
     )
-    expect(await check('memory')).toMatch(/^✓ labvm1 a besoin de 128 Mio\u202f; .+ Mio disponibles\.$/)
-    expect(await check('ceph-secret')).toMatch(/^✓ Le secret Ceph [0-9a-f-]{36} a une valeur sur hv[123]\.$/)
+    expect(await check('memory')).toMatch(/^✔labvm1 a besoin de 128\sMio\u202f; .+\s[MG]io disponibles\.$/)
+    expect(await check('ceph-secret')).toMatch(/^✔Le secret Ceph [0-9a-f-]{36} a une valeur sur hv[123]\.$/)
     await french.screenshot({ path: screenshotPath('migration-sheet-fr') })
     await french.getByTestId('migration-confirm').click()
     await expect.poll(() => french.getByTestId('migration-done').isVisible(), { timeout: 90_000 }).toBe(true)

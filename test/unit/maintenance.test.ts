@@ -18,6 +18,7 @@ import {
 } from '../../src/main/core/maintenance/precheck'
 import { MaintenanceStore } from '../../src/main/core/maintenance/store'
 import { ApiError } from '../../src/shared/errors'
+import { englishText } from '../../src/shared/messages'
 import type { MaintenanceRecord } from '../../src/shared/maintenance'
 
 const dirs: string[] = []
@@ -175,13 +176,14 @@ describe('privilege check', () => {
       user: 'etalab',
     })
     expect(checks).toHaveLength(1)
-    expect(checks[0]).toMatchObject({ id: 'privilege', status: 'fail' })
-    expect(checks[0]!.message).toMatch(/client\.libvirt may not run `ceph osd set noout` \(EACCES\)/)
-    expect(checks[0]!.fix).toContain('allow command "osd set" with key=noout')
-    expect(checks[0]!.fix).toContain('"privilegedClientId": "hyperdesk-maint"')
-    expect(checks[0]!.fix).toContain(
-      'etalab ALL=(root) NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd set noout',
+    expect(checks[0]).toMatchObject({ id: 'privilege', level: 'fail', blocks: ['maintenance'] })
+    expect(englishText(checks[0]!.message)).toMatch(
+      /client\.libvirt may not run `ceph osd set noout` \(EACCES\)/,
     )
+    expect(checks[0]!.fix?.command).toContain('allow command "osd set" with key=noout')
+    const fix = englishText(checks[0]!.fix!.message!)
+    expect(fix).toContain('"privilegedClientId": "hyperdesk-maint"')
+    expect(fix).toContain('etalab ALL=(root) NOPASSWD: /usr/bin/ceph --connect-timeout 10 osd set noout')
   })
 })
 
@@ -200,8 +202,9 @@ describe('autostart fix lines', () => {
       },
     } as unknown as MaintenanceContext
     const [check] = autostartChecks(context, 'hv3')
-    expect(check?.status).toBe('fail')
-    expect(check?.message).toContain(name)
-    expect(check?.fix).toBe(`virsh autostart --disable ${uuid}   # ${JSON.stringify(name)} on hv3`)
+    expect(check?.level).toBe('fail')
+    expect(englishText(check!.message)).toContain(name)
+    expect(check?.fix?.command).toBe(`virsh autostart --disable ${uuid}   # ${JSON.stringify(name)}`)
+    expect(englishText(check!.fix!.message!)).toBe('Disable autostart on hv3 (by UUID):')
   })
 })

@@ -53,6 +53,17 @@ describe('message catalogs', () => {
     expect(codes).toBeGreaterThan(100)
   })
 
+  it('gives message areas names no UI namespace uses (they share one i18next namespace)', async () => {
+    const { en: ui } = await import('../../src/renderer/src/i18n/en')
+    const others = await Promise.all(
+      ['cluster', 'migration', 'storage', 'ceph', 'maintenance', 'console', 'updates', 'fencing'].map(
+        async (name) => Object.values(await import(`../../src/renderer/src/i18n/${name}.en.ts`))[0] as object,
+      ),
+    )
+    const namespaces = [ui, ...others].flatMap((catalog) => Object.keys(catalog))
+    for (const area of Object.keys(en)) expect(namespaces, area).not.toContain(area)
+  })
+
   it('uses only known parameter kinds', () => {
     for (const [area, entries] of Object.entries(en))
       for (const [key, entry] of Object.entries(entries))

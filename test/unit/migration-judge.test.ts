@@ -58,7 +58,7 @@ function facts(change: (facts: MigrationFacts) => void = () => undefined): Migra
 }
 
 const statusOf = (judged: ReturnType<typeof judgeMigration>) =>
-  Object.fromEntries(judged.checks.map((check) => [check.id, check.status]))
+  Object.fromEntries(judged.checks.map((check) => [check.id, check.level]))
 
 describe('the domain-XML reader for the pre-checks', () => {
   it('reads the CPU mode and the CPU models a host can run', () => {
@@ -75,14 +75,14 @@ describe('the domain-XML reader for the pre-checks', () => {
 describe('judging a migration on its facts', () => {
   it('passes a healthy migration, persistent since both definitions are equal', () => {
     const judged = judgeMigration(facts())
-    expect(judged.checks.filter((check) => check.status !== 'pass').map((check) => check.id)).toEqual([])
+    expect(judged.checks.filter((check) => check.level !== 'ok').map((check) => check.id)).toEqual([])
     expect(judged.canStart).toBe(true)
     expect(judged.persistent).toBe(true)
     expect(statusOf(judged)).toMatchObject({
-      cpu: 'pass',
-      'ceph-secret': 'pass',
-      cdrom: 'pass',
-      bridges: 'pass',
+      cpu: 'ok',
+      'ceph-secret': 'ok',
+      cdrom: 'ok',
+      bridges: 'ok',
     })
     expect(judged.followUps.gateway).toEqual({ old: '10.77.11.254', new: '10.77.12.254' })
   })
@@ -94,8 +94,8 @@ describe('judging a migration on its facts', () => {
     const elsewhere = judgeMigration(facts((f) => (f.runningOn = [])))
     expect(elsewhere.checks[0]).toMatchObject({
       id: 'source-running',
-      status: 'fail',
-      text: 'sourceNotRunning',
+      level: 'fail',
+      message: { code: 'migrationChecks.sourceNotRunning' },
     })
     expect(elsewhere.canStart).toBe(false)
   })
@@ -108,9 +108,12 @@ describe('judging a migration on its facts', () => {
       }),
     )
     expect(judged.checks.find((check) => check.id === 'source-readable')).toMatchObject({
-      status: 'fail',
-      text: 'sourceUnreadable',
-      params: { error: 'virsh did not answer within 15 s' },
+      level: 'fail',
+      message: {
+        code: 'migrationChecks.sourceUnreadable',
+        params: { error: 'virsh did not answer within 15 s' },
+      },
+      blocks: ['migrate'],
     })
     expect(judged.checks.some((check) => check.id === 'memory')).toBe(false)
     expect(judged.persistent).toBe(false)
@@ -129,7 +132,7 @@ describe('judging a migration on its facts', () => {
           )),
       ),
     )
-    expect(statusOf(drift)).toMatchObject({ defined: 'pass', drift: 'fail' })
+    expect(statusOf(drift)).toMatchObject({ defined: 'ok', drift: 'fail' })
     expect(drift.persistent).toBe(false)
     const missing = judgeMigration(
       facts((f) => {
@@ -138,7 +141,7 @@ describe('judging a migration on its facts', () => {
         delete f.destination!.state
       }),
     )
-    expect(statusOf(missing)).toMatchObject({ defined: 'fail', 'not-running-on-destination': 'pass' })
+    expect(statusOf(missing)).toMatchObject({ defined: 'fail', 'not-running-on-destination': 'ok' })
   })
 
   it('weighs the destination’s memory against the VM’s, with a margin', () => {
@@ -149,10 +152,10 @@ describe('judging a migration on its facts', () => {
           if (availableKiB === undefined) delete f.destination!.availableKiB
           else f.destination!.availableKiB = availableKiB
         }),
-      ).checks.find((check) => check.id === 'memory')?.status
+      ).checks.find((check) => check.id === 'memory')?.level
     expect(memory(need - 1)).toBe('fail')
     expect(memory(need + 100 * 1024)).toBe('warn')
-    expect(memory(need + 512 * 1024)).toBe('pass')
+    expect(memory(need + 512 * 1024)).toBe('ok')
     expect(memory(undefined)).toBe('warn')
   })
 
@@ -166,11 +169,14 @@ describe('judging a migration on its facts', () => {
       }),
     )
     const message = (id: string) => judged.checks.find((check) => check.id === id)
-    expect(message('cdrom')).toMatchObject({ status: 'fail', params: { images: ISO, to: 'hv2' } })
-    expect(message('bridges')).toMatchObject({ status: 'fail', params: { missing: 'br0, network:default' } })
+    expect(message('cdrom')).toMatchObject({ level: 'fail', message: { params: { images: ISO, to: 'hv2' } } })
+    expect(message('bridges')).toMatchObject({
+      level: 'fail',
+      message: { params: { missing: 'br0, network:default' } },
+    })
     expect(message('ceph-secret')).toMatchObject({
-      status: 'fail',
-      params: { problems: `${SECRET}: no value` },
+      level: 'fail',
+      message: { params: { problems: `${SECRET}: no value` } },
     })
   })
 
@@ -178,17 +184,20 @@ describe('judging a migration on its facts', () => {
     const cpu = (change: (f: MigrationFacts) => void) =>
       judgeMigration(facts(change)).checks.find((check) => check.id === 'cpu')
     expect(cpu((f) => (f.destination!.cpuModelUsable = 'no'))).toMatchObject({
-      status: 'fail',
-      text: 'cpuModelUnusable',
+      level: 'fail',
+      message: { code: 'migrationChecks.cpuModelUnusable' },
     })
-    expect(cpu((f) => delete f.destination!.cpuModelUsable)).toMatchObject({ status: 'warn' })
+    expect(cpu((f) => delete f.destination!.cpuModelUsable)).toMatchObject({ level: 'warn' })
     const passthrough = (destination: string) =>
       cpu((f) => {
         f.source.cpuMode = 'host-passthrough'
         f.cpuModels = { source: 'EPYC', destination }
       })
-    expect(passthrough('EPYC')).toMatchObject({ status: 'pass', text: 'cpuSame' })
-    expect(passthrough('Skylake-Server')).toMatchObject({ status: 'fail', text: 'cpuDiffers' })
+    expect(passthrough('EPYC')).toMatchObject({ level: 'ok', message: { code: 'migrationChecks.cpuSame' } })
+    expect(passthrough('Skylake-Server')).toMatchObject({
+      level: 'fail',
+      message: { code: 'migrationChecks.cpuDiffers' },
+    })
   })
 
   it('says an unreachable destination, and only that, when it could not be read', () => {

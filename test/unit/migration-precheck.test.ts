@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planMigration } from '../../src/main/core/migration/precheck'
 import { MIGRATION_CHECK_TEXTS } from '../../src/shared/migration-checks'
+import { englishText, placeholdersOf } from '../../src/shared/messages'
 import { migrationChecksFr } from '../../src/renderer/src/i18n/migration-checks.fr'
 import { fakeDeps, fakeInventory, fakeRunner } from '../support/fake-migration-hosts'
 
@@ -44,13 +45,13 @@ describe('migration pre-checks on a fake host', () => {
       uuid: UUID,
       to: 'hv2',
     })
-    const status = Object.fromEntries(plan.checks.map((c) => [c.id, c.status]))
+    const status = Object.fromEntries(plan.checks.map((c) => [c.id, c.level]))
     expect(plan.canStart).toBe(false)
     expect(status).toMatchObject({
-      'source-running': 'pass',
-      'destination-online': 'pass',
-      defined: 'pass',
-      drift: 'pass',
+      'source-running': 'ok',
+      'destination-online': 'ok',
+      defined: 'ok',
+      drift: 'ok',
       memory: 'fail',
       'disks-shared': 'fail',
       cdrom: 'fail',
@@ -59,9 +60,11 @@ describe('migration pre-checks on a fake host', () => {
       'ceph-secret': 'fail',
       cpu: 'fail',
     })
-    const message = (id: string) => plan.checks.find((c) => c.id === id)?.message
+    const message = (id: string) => englishText(plan.checks.find((c) => c.id === id)!.message)
+    // Sizes go through Intl (the core's English: en-GB grouping, a no-break space before the unit).
+    const mib = (value: number) => `${new Intl.NumberFormat('en-GB').format(value)}\u00a0MiB`
     expect(message('memory')).toBe(
-      'Not enough memory on hv2: web1 needs 4096 MiB; hv2 has 1024 MiB available.',
+      `Not enough memory on hv2: web1 needs ${mib(4096)}; hv2 has ${mib(1024)} available.`,
     )
     expect(message('disks-shared')).toMatch(
       /^vdb \(\/var\/lib\/libvirt\/images\/scratch\.qcow2\) not on Ceph RBD/,
@@ -102,14 +105,17 @@ describe('migration pre-checks on a fake host', () => {
       to: 'hv2',
     })
     expect(plan.canStart).toBe(false)
-    expect(plan.checks.find((c) => c.id === 'source-running')).toEqual({
+    const check = plan.checks.find((c) => c.id === 'source-running')
+    expect(check).toEqual({
       id: 'source-running',
-      status: 'fail',
-      message: 'web1 runs on hv1, hv3 at once: stop the extra copy before anything else.',
-      // What the UI translates: the sentence's key and its values.
-      text: 'sourceRunningTwice',
-      params: { name: 'web1', hosts: 'hv1, hv3' },
+      level: 'fail',
+      // What the UI translates: the message's code and its values.
+      message: { code: 'migrationChecks.sourceRunningTwice', params: { name: 'web1', hosts: 'hv1, hv3' } },
+      blocks: ['migrate'],
     })
+    expect(englishText(check!.message)).toBe(
+      'web1 runs on hv1, hv3 at once: stop the extra copy before anything else.',
+    )
   })
 
   it('migrates from where the VM really runs when the inventory was behind', async () => {
@@ -127,10 +133,10 @@ describe('migration pre-checks on a fake host', () => {
       to: 'hv2',
     })
     expect(plan.from).toBe('hv3')
-    expect(plan.checks.filter((c) => c.status === 'fail')).toEqual([
+    expect(plan.checks.filter((c) => c.level === 'fail')).toEqual([
       expect.objectContaining({ id: 'cpu' }), // host-passthrough and no CPU model known for hv3, hv2
     ])
-    expect(plan.checks.find((c) => c.id === 'source-running')?.message).toBe('web1 runs on hv3.')
+    expect(englishText(plan.checks.find((c) => c.id === 'source-running')!.message)).toBe('web1 runs on hv3.')
   })
 
   it('asks the destination at once when the VM was planned before, and again when it now needs more', async () => {
@@ -161,7 +167,7 @@ describe('migration pre-checks on a fake host', () => {
     batches.length = 0
     const again = await plan()
     expect(batches).toEqual(['hv2:destination', 'hv1:source'])
-    expect(again.checks.find((c) => c.id === 'ceph-secret')?.status).toBe('pass')
+    expect(again.checks.find((c) => c.id === 'ceph-secret')?.level).toBe('ok')
     // The running VM now uses a second secret (a disk hot-plugged): the destination is asked again.
     const other = '5a1b7e57-c3f0-4d1b-9a6e-0000000000ff'
     hosts.hv1.live = xml.replace(
@@ -171,16 +177,16 @@ describe('migration pre-checks on a fake host', () => {
     batches.length = 0
     const more = await plan()
     expect(batches).toEqual(['hv2:destination', 'hv1:source', 'hv2:destination'])
-    expect(more.checks.find((c) => c.id === 'ceph-secret')?.message).toMatch(new RegExp(`${other}: no value`))
+    expect(englishText(more.checks.find((c) => c.id === 'ceph-secret')!.message)).toMatch(
+      new RegExp(`${other}: no value`),
+    )
   })
 
   it('has every sentence in French, with the same values to fill in', () => {
-    const placeholders = (sentence: string) =>
-      [...sentence.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
     for (const [key, english] of Object.entries(MIGRATION_CHECK_TEXTS)) {
       const french = migrationChecksFr[key as keyof typeof MIGRATION_CHECK_TEXTS]
       expect(french, key).toBeTruthy()
-      expect(new Set(placeholders(french)), key).toEqual(new Set(placeholders(english)))
+      expect(placeholdersOf(french), key).toEqual(placeholdersOf(english))
     }
   })
 })

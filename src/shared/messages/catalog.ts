@@ -10,6 +10,8 @@ import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
+import { MAINTENANCE_CHECK_TEXTS } from './maintenance'
+import { MIGRATION_TEXTS } from './migration'
 
 /**
  * Every message the core can send, by area, in English with {{placeholders}}: the core's own
@@ -26,6 +28,8 @@ export const MESSAGES_EN = {
   common: COMMON_TEXTS,
   checks: CHECK_TEXTS,
   doctor: DOCTOR_TEXTS,
+  maintenanceChecks: MAINTENANCE_CHECK_TEXTS,
+  migrationRefusals: MIGRATION_TEXTS,
   migrationChecks: MIGRATION_CHECK_TEXTS,
   formatErrors: FORMAT_ERROR_TEXTS,
   sshTexts: SSH_TEXTS,

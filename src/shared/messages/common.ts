@@ -7,6 +7,8 @@ export const COMMON_TEXTS = {
   hostCommandTimedOut: '{{command}} did not answer on {{host}} within {{seconds}} s.',
   invalidValue: '{{field}} is not valid: {{problem, message}}',
   internal: 'Hyperdesk hit an internal error: {{error}}',
+  /** English from a part of the core not converted to messages yet (unmarked in the pseudo-locale). */
+  untranslated: '{{text}}',
   itemCount: { one: '{{count, number}} item', other: '{{count, number}} items' },
   vmCount: { one: '{{count, number}} VM', other: '{{count, number}} VMs' },
 } as const

@@ -47,6 +47,8 @@ export interface ParamKinds {
   list: readonly string[]
   /** Another message, rendered in the same language (an error inside a check…). */
   message: Message
+  /** Several messages, one after the other (the reasons of a refusal). */
+  messages: readonly Message[]
 }
 export type ParamKind = keyof ParamKinds
 export const PARAM_KINDS: readonly ParamKind[] = [
@@ -60,9 +62,10 @@ export const PARAM_KINDS: readonly ParamKind[] = [
   'number',
   'list',
   'message',
+  'messages',
 ]
 
-export type ParamValue = string | number | readonly string[] | Message
+export type ParamValue = string | number | readonly string[] | Message | readonly Message[]
 export interface Message {
   code: MessageCode
   params?: Record<string, ParamValue>
@@ -112,7 +115,13 @@ export function withDetail(message: Message, output: string | undefined): Messag
 // ---- the wire ----
 
 const ParamValueSchema: z.ZodType<ParamValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.array(z.string()).readonly(), MessageSchema]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.array(z.string()).readonly(),
+    MessageSchema,
+    z.array(MessageSchema).readonly(),
+  ]),
 )
 export const MessageSchema: z.ZodType<Message> = z.lazy(() =>
   z.object({
@@ -191,6 +200,10 @@ export function formatParam(
       return formatList(locale, Array.isArray(value) ? value.map(String) : [String(value)])
     case 'message':
       return isMessage(value) ? render(value) : String(value)
+    case 'messages':
+      return Array.isArray(value)
+        ? value.map((item) => (isMessage(item) ? render(item) : String(item))).join(' ')
+        : ''
     default:
       return typeof value === 'number' ? formatNumber(locale, value, { useGrouping: false }) : String(value)
   }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../shared/maintenance'
 import type { MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
@@ -98,25 +99,26 @@ export class Maintenance {
         message: `The maintenance of ${this.record.host} is ${this.record.status}: resume or abort it before starting another.`,
       })
     const plan = await planMaintenance(this.deps, host, params.destinations)
-    const failed = plan.checks.filter((check) => check.status === 'fail')
-    const warned = plan.checks.filter((check) => check.status === 'warn')
+    const failed = plan.checks.filter((check) => check.level === 'fail')
+    const warned = plan.checks.filter((check) => check.level === 'warn')
+    const reasons = (checks: typeof failed) => checks.map((check) => check.message)
     if (failed.length > 0)
-      throw new ApiError({
-        code: 'maintenance.refused',
-        host,
-        step: 'pre-checks',
-        message: `Maintenance of ${host} not started: ${failed.map((check) => check.message).join(' ')}`,
-        hint: 'Fix what the checks say, then start again.',
-        details: { checks: plan.checks },
-      })
+      throw ApiError.of(
+        'maintenance.refused',
+        msg('maintenanceChecks.refused', { host, reasons: reasons(failed) }),
+        {
+          host,
+          step: 'pre-checks',
+          hint: msg('maintenanceChecks.refusedHint'),
+          details: { checks: plan.checks },
+        },
+      )
     if (warned.length > 0 && !params.acceptWarnings)
-      throw new ApiError({
-        code: 'maintenance.warnings',
-        host,
-        step: 'pre-checks',
-        message: `Confirm these warnings to start the maintenance of ${host}: ${warned.map((check) => check.message).join(' ')}`,
-        details: { checks: plan.checks },
-      })
+      throw ApiError.of(
+        'maintenance.warnings',
+        msg('maintenanceChecks.warnings', { host, reasons: reasons(warned) }),
+        { host, step: 'pre-checks', details: { checks: plan.checks } },
+      )
     const steps: MaintenanceStep[] = [
       ...plan.moves.map((move): MaintenanceStep => ({
         id: `migrate:${move.uuid}`,

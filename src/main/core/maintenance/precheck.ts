@@ -1,5 +1,6 @@
 import type { CephStatus } from '../../../shared/ceph'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
+import { msg, withDetail, type Fix, type Message } from '../../../shared/messages'
 import type {
   MaintenanceCheck,
   MaintenanceMove,
@@ -41,9 +42,6 @@ export interface MaintenanceContext {
   /** The cluster lease: the host's, held over the whole maintenance. */
   readonly lease: Leases
 }
-
-const MiB = 1024
-const mib = (kib: number) => `${Math.round(kib / MiB)} MiB`
 
 export function checkHost(context: MaintenanceContext, host: string): void {
   context.hosts.get(host) // throws host.unknown with the hint
@@ -118,13 +116,21 @@ export function planMoves(
   return { moves, destinations }
 }
 
-type Add = (id: string, status: MaintenanceCheck['status'], message: string, fix?: string) => void
+type Add = (id: string, level: MaintenanceCheck['level'], message: Message, fix?: Fix) => void
 
+/** Collects checks; a failing one blocks the maintenance. */
 function collector(): { checks: MaintenanceCheck[]; add: Add } {
   const checks: MaintenanceCheck[] = []
   return {
     checks,
-    add: (id, status, message, fix) => checks.push({ id, status, message, ...(fix ? { fix } : {}) }),
+    add: (id, level, message, fix) =>
+      checks.push({
+        id,
+        level,
+        message,
+        ...(fix ? { fix } : {}),
+        ...(level === 'fail' ? { blocks: ['maintenance' as const] } : {}),
+      }),
   }
 }
 
@@ -151,8 +157,9 @@ export async function planMaintenance(
   const first = collector()
   const state = context.hosts.get(host).current
   const online = state.status === 'online'
-  if (online) first.add('host-online', 'pass', `${host} is online.`)
-  else first.add('host-online', 'fail', `${host} is ${state.status}: its VMs cannot be migrated from here.`)
+  if (online) first.add('host-online', 'ok', msg('maintenanceChecks.hostOnline', { host }))
+  else
+    first.add('host-online', 'fail', msg('maintenanceChecks.hostNotOnline', { host, status: state.status }))
   if (online) await context.inventory.refreshHost(host)
 
   const { moves: bare, destinations } = planMoves(context, host, overrides)
@@ -180,7 +187,7 @@ export async function planMaintenance(
     destinations,
     noout: ceph.noout,
     ...(rebootCommand ? { rebootCommand: rebootCommand.join(' ') } : {}),
-    canStart: checks.every((check) => check.status !== 'fail'),
+    canStart: checks.every((check) => check.level !== 'fail'),
   }
 }
 
@@ -199,24 +206,25 @@ async function cephChecks(
     ceph = await readCephStatus(context.runner, on, privilegeOf(settings), `client.${settings.clientId}`)
   } catch (error) {
     const failure = ApiError.from(error)
-    add('ceph-health', 'fail', `Ceph could not be read: ${failure.message}`, failure.hint)
+    add(
+      'ceph-health',
+      'fail',
+      msg('maintenanceChecks.cephUnreadable', { error: errorText(failure) }),
+      failure.hintText ? { message: failure.hintText } : failure.hint ? { command: failure.hint } : undefined,
+    )
     return { checks, noout }
   }
   const summaries = ceph.checks.map((check) => `${check.code}: ${check.summary}`).join('; ')
-  if (ceph.health === 'HEALTH_OK') add('ceph-health', 'pass', 'Ceph is HEALTH_OK.')
+  if (ceph.health === 'HEALTH_OK') add('ceph-health', 'ok', msg('maintenanceChecks.cephOk'))
   else if (ceph.health === 'HEALTH_WARN')
-    add('ceph-health', 'warn', `Ceph is HEALTH_WARN (${summaries}): a reboot now adds to it.`)
-  else add('ceph-health', 'fail', `Ceph is HEALTH_ERR (${summaries}): fix it before any maintenance.`)
+    add('ceph-health', 'warn', msg('maintenanceChecks.cephWarn', { summaries }))
+  else add('ceph-health', 'fail', msg('maintenanceChecks.cephErr', { summaries }))
 
   const buckets = [...new Set(ceph.osds.map((osd) => osd.host).filter((name): name is string => !!name))]
   const bucket = crushNameOf(context, host, buckets)
   const osds = ceph.osds.filter((osd) => bucket !== undefined && osd.host === bucket)
   if (osds.length === 0) {
-    add(
-      'osds',
-      'pass',
-      `${host} holds no OSDs: the CRUSH map has no host bucket named ${host} with OSDs (its hosts: ${buckets.join(', ') || 'none'}). Nothing to stop.`,
-    )
+    add('osds', 'ok', msg('maintenanceChecks.noOsds', { host, buckets: buckets.join(', ') || '–' }))
     noout = {
       reason: `${host} owns no OSD in the CRUSH map, so there is no host bucket to flag: noout is set for the whole cluster during the reboot. No OSD should go down; noout only keeps data from moving if one does.`,
     }
@@ -239,16 +247,16 @@ async function cephChecks(
         },
       )
       if (result.exitCode === 0)
-        add('osds', 'pass', `Ceph says ${names} on ${host} can stop (osd ok-to-stop).`)
+        add('osds', 'ok', msg('maintenanceChecks.osdsCanStop', { osds: names, host }))
       else
         add(
           'osds',
           'fail',
-          `Ceph says stopping ${names} on ${host} would make data unavailable: ${result.stderr.trim().split('\n').at(-1)}`,
+          withDetail(msg('maintenanceChecks.osdsCannotStop', { osds: names, host }), result.stderr),
         )
     } catch (error) {
       const failure = ApiError.from(error)
-      add('osds', 'fail', failure.message, failure.hint)
+      add('osds', 'fail', errorText(failure), failure.hintText ? { message: failure.hintText } : undefined)
     }
   }
 
@@ -265,19 +273,30 @@ async function cephChecks(
     add(
       'monitors',
       'fail',
-      `Without ${host}'s monitor(s) ${mine.map((mon) => mon.name).join(', ') || '(none)'} only ${left} of ${ceph.monitors.length} monitors stay in quorum: Ceph would stop. Monitors: ${list.join(', ')}.`,
+      msg('maintenanceChecks.monitorsLost', {
+        host,
+        mine: mine.map((mon) => mon.name).join(', ') || '–',
+        left,
+        total: ceph.monitors.length,
+        monitors: list.join(', '),
+      }),
     )
   else if (mine.length === 0)
     add(
       'monitors',
-      'pass',
-      `No monitor runs on ${host}; ${quorum.length} of ${ceph.monitors.length} in quorum (${list.join(', ')}).`,
+      'ok',
+      msg('maintenanceChecks.noMonitor', {
+        host,
+        quorum: quorum.length,
+        total: ceph.monitors.length,
+        monitors: list.join(', '),
+      }),
     )
   else
     add(
       'monitors',
-      'pass',
-      `${mine.map((mon) => mon.name).join(', ')} run(s) on ${host}; the other ${left} keep the quorum.`,
+      'ok',
+      msg('maintenanceChecks.monitorsKept', { mine: mine.map((mon) => mon.name).join(', '), host, left }),
     )
   return { checks, noout }
 }
@@ -287,19 +306,19 @@ export function autostartChecks(context: MaintenanceContext, host: string): Main
   const { checks, add } = collector()
   const domains = context.inventory.snapshot().hosts.find((entry) => entry.host === host)?.domains ?? []
   const autostart = domains.filter((domain) => domain.autostart)
-  if (autostart.length === 0) add('autostart', 'pass', `No VM has autostart on ${host}.`)
+  if (autostart.length === 0) add('autostart', 'ok', msg('maintenanceChecks.noAutostart', { host }))
   else
     add(
       'autostart',
       'fail',
-      `${autostart.map((domain) => domain.name).join(', ')} start(s) by itself when ${host} boots, while running elsewhere after the migration: the disk would be used twice.`,
-      // By UUID: a VM's name may hold anything but '/' and newlines, and these lines get pasted into a shell.
-      autostart
-        .map(
-          (domain) =>
-            `virsh autostart --disable ${domain.uuid}   # ${JSON.stringify(domain.name)} on ${host}`,
-        )
-        .join('\n'),
+      msg('maintenanceChecks.autostart', { vms: autostart.map((domain) => domain.name).join(', '), host }),
+      {
+        message: msg('maintenanceChecks.autostartFix', { host }),
+        // By UUID: a VM's name may hold anything but '/' and newlines, and these lines get pasted into a shell.
+        command: autostart
+          .map((domain) => `virsh autostart --disable ${domain.uuid}   # ${JSON.stringify(domain.name)}`)
+          .join('\n'),
+      },
     )
   return checks
 }
@@ -314,19 +333,21 @@ export async function privilegeChecks(
   const privilege = privilegeOf(settings)
   const help = permissionHelp(settings)
   if (privilege.mode === 'none') {
-    add(
-      'privilege',
-      'fail',
-      `noout cannot be set: client.${settings.clientId} may not run \`ceph osd set noout\` (EACCES) and no privileged client or sudo is configured.`,
-      `${help.createClient}\ncluster file: ${help.config}\nor sudo: ${help.sudoRule}`,
-    )
+    add('privilege', 'fail', msg('maintenanceChecks.privilegeNone', { client: settings.clientId }), {
+      message: msg('maintenanceChecks.privilegeNoneFix', { config: help.config, sudoRule: help.sudoRule }),
+      command: help.createClient,
+    })
     return checks
   }
   let on: string
   try {
     on = cephHost(context, undefined, [host])
   } catch (error) {
-    add('privilege', 'fail', ApiError.from(error).message)
+    add(
+      'privilege',
+      'fail',
+      msg('maintenanceChecks.privilegeUnknown', { error: errorText(ApiError.from(error)) }),
+    )
     return checks
   }
   const probe =
@@ -341,13 +362,15 @@ export async function privilegeChecks(
     })
     .catch((error: unknown) => ({ exitCode: -1, stderr: ApiError.from(error).message }))
   const who = privilege.mode === 'sudo' ? 'sudo' : privilege.client
-  if (result.exitCode === 0) add('privilege', 'pass', `noout is set with ${who} (checked on ${on}).`)
+  if (result.exitCode === 0) add('privilege', 'ok', msg('maintenanceChecks.privilegeOk', { who, on }))
   else
     add(
       'privilege',
       'fail',
-      `${who} does not work on ${on}: ${result.stderr.trim().split('\n').at(-1)}`,
-      privilege.mode === 'sudo' ? help.sudoRule : help.createClient,
+      withDetail(msg('maintenanceChecks.privilegeBroken', { who, on }), result.stderr),
+      privilege.mode === 'sudo'
+        ? { message: msg('maintenanceChecks.privilegeSudoFix'), command: help.sudoRule }
+        : { message: msg('maintenanceChecks.privilegeClientFix'), command: help.createClient },
     )
   return checks
 }
@@ -364,21 +387,16 @@ function capacityChecks(
       .filter((move) => move.to === destination.host)
       .map((move) => move.name)
       .join(', ')
-    if (!destination.online) add(id, 'fail', `${destination.host} is not online: ${names} cannot go there.`)
+    const where = { host: destination.host, vms: names }
+    if (!destination.online) add(id, 'fail', msg('maintenanceChecks.capacityOffline', where))
     else if (destination.freeKiB === undefined)
-      add(id, 'warn', `${destination.host}'s free memory is unknown (${names} planned there).`)
-    else if (destination.plannedKiB > destination.freeKiB)
-      add(
-        id,
-        'fail',
-        `${destination.host} has ${mib(destination.freeKiB)} free, ${names} need ${mib(destination.plannedKiB)}: choose other destinations.`,
-      )
-    else
-      add(
-        id,
-        'pass',
-        `${destination.host}: ${names} need ${mib(destination.plannedKiB)} of ${mib(destination.freeKiB)} free.`,
-      )
+      add(id, 'warn', msg('maintenanceChecks.capacityUnknown', where))
+    else {
+      const figures = { ...where, free: destination.freeKiB, need: destination.plannedKiB }
+      if (destination.plannedKiB > destination.freeKiB)
+        add(id, 'fail', msg('maintenanceChecks.capacityShort', figures))
+      else add(id, 'ok', msg('maintenanceChecks.capacityOk', figures))
+    }
   }
   return checks
 }
@@ -390,7 +408,7 @@ async function migrationChecks(
   bare: readonly Omit<MaintenanceMove, 'failoverIp'>[],
 ): Promise<{ checks: MaintenanceCheck[]; moves: MaintenanceMove[] }> {
   const { checks, add } = collector()
-  if (bare.length === 0) add('vms', 'pass', `No VM runs on ${host}: nothing to migrate.`)
+  if (bare.length === 0) add('vms', 'ok', msg('maintenanceChecks.noVms', { host }))
   const planned = await Promise.all(
     bare.map(async (move) => {
       try {
@@ -401,9 +419,20 @@ async function migrationChecks(
     }),
   )
   const moves = planned.map(({ move, plan, error }): MaintenanceMove => {
-    if (error) add(`migration:${move.name}`, 'fail', `${move.name} → ${move.to}: ${error.message}`)
-    for (const check of plan?.checks.filter((entry) => entry.status !== 'pass') ?? [])
-      add(`migration:${move.name}:${check.id}`, check.status, `${move.name} → ${move.to}: ${check.message}`)
+    const where = { vm: move.name, to: move.to }
+    if (error)
+      add(
+        `migration:${move.name}`,
+        'fail',
+        msg('maintenanceChecks.migrationFailed', { ...where, error: errorText(error) }),
+      )
+    for (const check of plan?.checks.filter((entry) => entry.level !== 'ok') ?? [])
+      add(
+        `migration:${move.name}:${check.id}`,
+        check.level,
+        msg('maintenanceChecks.migrationCheck', { ...where, check: check.message }),
+        check.fix,
+      )
     const failoverIp = plan?.followUps.failoverIp
     return { ...move, ...(failoverIp ? { failoverIp } : {}) }
   })
@@ -428,11 +457,7 @@ async function libvirtGuestsChecks(context: MaintenanceContext, host: string): P
     const result = await context.runner.run(host, ['sh', '-c', script], { step: 'check libvirt-guests' })
     const lines = result.stdout.trim().split('\n').filter(Boolean)
     if (!lines.includes('installed')) {
-      add(
-        'libvirt-guests',
-        'pass',
-        `libvirt-guests is not installed on ${host}: nothing restarts VMs at boot but autostart.`,
-      )
+      add('libvirt-guests', 'ok', msg('maintenanceChecks.guestsAbsent', { host }))
       return checks
     }
     const enabled = lines.find((line) => /^(enabled|disabled|static|masked)/.test(line)) ?? 'state unknown'
@@ -444,20 +469,17 @@ async function libvirtGuestsChecks(context: MaintenanceContext, host: string): P
     const onBoot = setting('ON_BOOT')
     const onShutdown = setting('ON_SHUTDOWN')
     if (enabled === 'enabled' && onBoot.startsWith('start'))
-      add(
-        'libvirt-guests',
-        'warn',
-        `libvirt-guests is enabled on ${host} with ON_BOOT=${onBoot}: a VM still running at shutdown would start again there at boot. Every VM is migrated first; check that none is left before rebooting.`,
-        `ON_BOOT=ignore   # in /etc/default/libvirt-guests on ${host}`,
-      )
-    else
-      add(
-        'libvirt-guests',
-        'pass',
-        `libvirt-guests on ${host}: ${enabled}, ON_BOOT=${onBoot} (restarts no VM at boot), ON_SHUTDOWN=${onShutdown}.`,
-      )
+      add('libvirt-guests', 'warn', msg('maintenanceChecks.guestsOnBoot', { host, onBoot }), {
+        message: msg('maintenanceChecks.guestsOnBootFix', { host }),
+        command: 'ON_BOOT=ignore',
+      })
+    else add('libvirt-guests', 'ok', msg('maintenanceChecks.guestsOk', { host, enabled, onBoot, onShutdown }))
   } catch (error) {
-    add('libvirt-guests', 'warn', `Could not check libvirt-guests: ${ApiError.from(error).message}`)
+    add(
+      'libvirt-guests',
+      'warn',
+      msg('maintenanceChecks.guestsUnknown', { error: errorText(ApiError.from(error)) }),
+    )
   }
   return checks
 }

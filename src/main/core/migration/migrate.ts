@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
@@ -147,39 +148,42 @@ export class Migration {
     acceptWarnings: boolean,
     acceptedWarnings?: readonly string[],
   ): void {
-    const failed = plan.checks.filter((check) => check.status === 'fail')
-    const warned = plan.checks.filter((check) => check.status === 'warn')
+    const failed = plan.checks.filter((check) => check.level === 'fail')
+    const warned = plan.checks.filter((check) => check.level === 'warn')
+    const reasons = (checks: MigrationPlan['checks']) => checks.map((check) => check.message)
     if (failed.length > 0) {
-      throw new ApiError({
-        code: 'vm.migrate.refused',
-        host: plan.to,
-        step: 'pre-checks',
-        message: `${plan.name} was not migrated: ${failed.map((check) => check.message).join(' ')}`,
-        hint: failed.some((check) => check.id === 'drift' || check.id === 'defined')
-          ? `Sync the definition (vm.syncDefinition from ${plan.from}), then migrate again.`
-          : 'Fix what the checks say, then migrate again.',
-        details: { checks: plan.checks },
-      })
+      throw ApiError.of(
+        'vm.migrate.refused',
+        msg('migrationRefusals.refused', { name: plan.name, reasons: reasons(failed) }),
+        {
+          host: plan.to,
+          step: 'pre-checks',
+          hint: failed.some((check) => check.id === 'drift' || check.id === 'defined')
+            ? msg('migrationRefusals.refusedSyncHint', { from: plan.from })
+            : msg('migrationRefusals.refusedHint'),
+          details: { checks: plan.checks },
+        },
+      )
     }
     const unaccepted = acceptedWarnings ? warned.filter((check) => !acceptedWarnings.includes(check.id)) : []
     if (unaccepted.length > 0) {
-      throw new ApiError({
-        code: 'vm.migrate.new-warnings',
-        host: plan.to,
-        step: 'pre-checks',
-        message: `${plan.name}: new since the plan was accepted: ${unaccepted.map((check) => check.message).join(' ')}`,
-        details: { checks: plan.checks, warnings: unaccepted },
-      })
+      throw ApiError.of(
+        'vm.migrate.new-warnings',
+        msg('migrationRefusals.newWarnings', { name: plan.name, reasons: reasons(unaccepted) }),
+        { host: plan.to, step: 'pre-checks', details: { checks: plan.checks, warnings: unaccepted } },
+      )
     }
     if (warned.length > 0 && !acceptWarnings && !acceptedWarnings) {
-      throw new ApiError({
-        code: 'vm.migrate.warnings',
-        host: plan.to,
-        step: 'pre-checks',
-        message: `${plan.name}: confirm these warnings to migrate: ${warned.map((check) => check.message).join(' ')}`,
-        hint: 'Migrate again with the warnings accepted.',
-        details: { checks: plan.checks },
-      })
+      throw ApiError.of(
+        'vm.migrate.warnings',
+        msg('migrationRefusals.warnings', { name: plan.name, reasons: reasons(warned) }),
+        {
+          host: plan.to,
+          step: 'pre-checks',
+          hint: msg('migrationRefusals.warningsHint'),
+          details: { checks: plan.checks },
+        },
+      )
     }
   }
 

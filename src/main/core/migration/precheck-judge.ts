@@ -1,10 +1,7 @@
 import type { DomainDefinition } from '../../../shared/inventory'
 import type { FollowUps, MigrationCheck } from '../../../shared/migration'
-import {
-  migrationCheckMessage,
-  type MigrationCheckParams,
-  type MigrationCheckText,
-} from '../../../shared/migration-checks'
+import type { Message } from '../../../shared/messages'
+import { type MigrationCheckParams, type MigrationCheckText } from '../../../shared/migration-checks'
 import { canonicalDomainXml } from '../inventory/domain-xml'
 import { migrationFollowUps } from './follow-ups'
 import { jobActive, type DomainJobInfo } from './progress'
@@ -12,7 +9,7 @@ import { jobActive, type DomainJobInfo } from './progress'
 /**
  * The judgement of a live migration's pre-checks: a pure function of the facts gathered from the
  * hosts (precheck.ts reads them), so every rule is unit-tested on facts alone. Each check is
- * pass/warn/fail with its message's key and values (shared/migration-checks.ts).
+ * ok/warn/fail with a migrationChecks.* message and its values (shared/migration-checks.ts).
  */
 
 /** What the source said: its definition (live, and inactive to compare) and any job running. */
@@ -88,12 +85,11 @@ export function judgeMigration(facts: MigrationFacts): MigrationJudgement {
   const { name, from, to, runningOn } = facts
   if (runningOn.length > 1)
     add('source-running', 'fail', 'sourceRunningTwice', { name, hosts: runningOn.join(', ') })
-  else if (runningOn[0] === from) add('source-running', 'pass', 'sourceRunning', { name, from })
+  else if (runningOn[0] === from) add('source-running', 'ok', 'sourceRunning', { name, from })
   else if (runningOn[0])
     add('source-running', 'fail', 'sourceRunningElsewhere', { name, host: runningOn[0], from })
   else add('source-running', 'fail', 'sourceNotRunning', { name, to })
-  if (facts.destinationHost.status === 'online')
-    add('destination-online', 'pass', 'destinationOnline', { to })
+  if (facts.destinationHost.status === 'online') add('destination-online', 'ok', 'destinationOnline', { to })
   else
     add('destination-online', 'fail', 'destinationNotOnline', {
       to,
@@ -103,7 +99,7 @@ export function judgeMigration(facts: MigrationFacts): MigrationJudgement {
   const address = facts.migrationAddress
   if (facts.migrationAddressShared)
     add('migration-address', 'warn', 'migrationAddressShared', { to, address })
-  else add('migration-address', 'pass', 'migrationAddress', { to, address })
+  else add('migration-address', 'ok', 'migrationAddress', { to, address })
 
   checks.push(...judgeSource(facts))
   const destination = facts.destination ? judgeDestination(facts, facts.destination) : undefined
@@ -117,7 +113,7 @@ export function judgeMigration(facts: MigrationFacts): MigrationJudgement {
   if (followUps.failoverIp) add('failover-ip', 'warn', 'failoverIp', { ip: followUps.failoverIp, to })
   return {
     checks,
-    canStart: !checks.some((check) => check.status === 'fail'),
+    canStart: !checks.some((check) => check.level === 'fail'),
     persistent: destination?.persistent ?? false,
     followUps,
   }
@@ -165,25 +161,25 @@ export function judgeDestination(
   if (!destination.inactiveXml) {
     add('defined', 'fail', 'notDefined', { name, uuid, to, error: destination.inactiveError ?? '', from })
   } else {
-    add('defined', 'pass', 'defined', { name, to })
+    add('defined', 'ok', 'defined', { name, to })
     persistent =
       canonicalDomainXml(destination.inactiveXml) === canonicalDomainXml(facts.source.inactiveXml ?? '')
-    add('drift', persistent ? 'pass' : 'fail', persistent ? 'noDrift' : 'drift', { name, from, to })
+    add('drift', persistent ? 'ok' : 'fail', persistent ? 'noDrift' : 'drift', { name, from, to })
   }
 
   const state = destination.state
   if (state === undefined)
-    add('not-running-on-destination', destination.inactiveXml ? 'warn' : 'pass', 'destinationStateUnknown', {
+    add('not-running-on-destination', destination.inactiveXml ? 'warn' : 'ok', 'destinationStateUnknown', {
       name,
       to,
     })
   else if (state === 'shut off')
-    add('not-running-on-destination', 'pass', 'notRunningOnDestination', { name, to })
+    add('not-running-on-destination', 'ok', 'notRunningOnDestination', { name, to })
   else add('not-running-on-destination', 'fail', 'runningOnDestination', { name, state, to })
 
   const managedSave = /^Managed save:\s+yes/m.test(destination.info)
   // The fix names the VM by UUID: a name pasted into a shell could be anything libvirt allows.
-  add('managed-save', managedSave ? 'fail' : 'pass', managedSave ? 'managedSave' : 'noManagedSave', {
+  add('managed-save', managedSave ? 'fail' : 'ok', managedSave ? 'managedSave' : 'noManagedSave', {
     name,
     uuid,
     to,
@@ -206,10 +202,16 @@ export function judgeMemory(
   availableKiB: number | undefined,
 ): MigrationCheck {
   if (availableKiB === undefined) return migrationCheck('memory', 'warn', 'memoryUnknown', { to })
-  const figures = { name, to, need: Math.round(needKiB / MiB), available: Math.round(availableKiB / MiB) }
+  const figures = {
+    name,
+    to,
+    need: Math.round(needKiB / MiB),
+    available: Math.round(availableKiB / MiB),
+    margin: 256,
+  }
   if (availableKiB < needKiB) return migrationCheck('memory', 'fail', 'memoryShort', figures)
   if (availableKiB < needKiB + 256 * MiB) return migrationCheck('memory', 'warn', 'memoryTight', figures)
-  return migrationCheck('memory', 'pass', 'memory', figures)
+  return migrationCheck('memory', 'ok', 'memory', figures)
 }
 
 /** Every disk but CD-ROMs must be on Ceph RBD: a local file does not follow the VM. */
@@ -221,8 +223,8 @@ export function judgeDisks(definition: DomainDefinition): MigrationCheck {
       disks: localDisks.map((disk) => `${disk.target} (${disk.file ?? 'no source'})`).join(', '),
     })
   if (rbdDisks.length > 0)
-    return migrationCheck('disks-shared', 'pass', 'disksShared', { disks: rbdDisks.join(', ') })
-  return migrationCheck('disks-shared', 'pass', 'noDisks', {})
+    return migrationCheck('disks-shared', 'ok', 'disksShared', { disks: rbdDisks.join(', ') })
+  return migrationCheck('disks-shared', 'ok', 'noDisks', {})
 }
 
 /** The ISO images, bridges, networks and Ceph secrets the VM uses, on the destination. */
@@ -236,8 +238,8 @@ export function judgeHostResources(
   const { isos, bridges, present } = destination
   const missingIsos = isos.filter((iso) => !present.has(iso))
   if (missingIsos.length > 0) add('cdrom', 'fail', 'cdromMissing', { images: missingIsos.join(', '), to })
-  else if (isos.length > 0) add('cdrom', 'pass', 'cdromPresent', { images: isos.join(', '), to })
-  else add('cdrom', 'pass', 'noCdrom', {})
+  else if (isos.length > 0) add('cdrom', 'ok', 'cdromPresent', { images: isos.join(', '), to })
+  else add('cdrom', 'ok', 'noCdrom', {})
 
   const networks = destination.networks.map((network) => network.name)
   const missingBridges = bridges.filter((bridge) => !present.has(bridgePath(bridge)))
@@ -249,11 +251,11 @@ export function judgeHostResources(
       missing: [...missingBridges, ...inactiveNetworks.map((network) => `network:${network}`)].join(', '),
     })
   else if (bridges.length + networks.length > 0)
-    add('bridges', 'pass', 'bridgesPresent', {
+    add('bridges', 'ok', 'bridgesPresent', {
       bridges: [...bridges, ...networks.map((network) => `network:${network}`)].join(', '),
       to,
     })
-  else add('bridges', 'pass', 'noBridges', {})
+  else add('bridges', 'ok', 'noBridges', {})
 
   const secretProblems = destination.secrets.flatMap(({ uuid, value, error }) => {
     if (error) return [`${uuid}: ${error}`]
@@ -262,11 +264,11 @@ export function judgeHostResources(
   if (secretProblems.length > 0)
     add('ceph-secret', 'fail', 'secretUnusable', { to, problems: secretProblems.join('; '), from })
   else if (destination.secrets.length > 0)
-    add('ceph-secret', 'pass', 'secretPresent', {
+    add('ceph-secret', 'ok', 'secretPresent', {
       secrets: destination.secrets.map((s) => s.uuid).join(', '),
       to,
     })
-  else add('ceph-secret', 'pass', 'noSecret', {})
+  else add('ceph-secret', 'ok', 'noSecret', {})
   return checks
 }
 
@@ -282,11 +284,11 @@ export function judgeCpu(
 ): MigrationCheck {
   const { name, from, to } = facts
   const cpuMode = facts.source.cpuMode
-  const check = (status: MigrationCheck['status'], text: MigrationCheckText, params: MigrationCheckParams) =>
-    migrationCheck('cpu', status, text, params)
+  const check = (level: MigrationCheck['level'], text: MigrationCheckText, params: MigrationCheckParams) =>
+    migrationCheck('cpu', level, text, params)
   if (cpuMode === 'host-passthrough' || cpuMode === 'host-model') {
     const { source, destination } = facts.cpuModels
-    if (source && source === destination) return check('pass', 'cpuSame', { model: source, mode: cpuMode })
+    if (source && source === destination) return check('ok', 'cpuSame', { model: source, mode: cpuMode })
     return check(cpuMode === 'host-passthrough' ? 'fail' : 'warn', 'cpuDiffers', {
       name,
       mode: cpuMode,
@@ -297,27 +299,28 @@ export function judgeCpu(
     })
   }
   const model = definition.cpuModel
-  if (!model) return check('pass', 'cpuDefault', { name })
-  if (usable === 'yes') return check('pass', 'cpuModelUsable', { model, to })
+  if (!model) return check('ok', 'cpuDefault', { name })
+  if (usable === 'yes') return check('ok', 'cpuModelUsable', { model, to })
   if (usable === 'no') return check('fail', 'cpuModelUnusable', { model, to })
   return check('warn', 'cpuModelUnknown', { model, to })
 }
 
-/** A check: its English message from the shared sentences, its key and values for the UI to translate. */
+/** A check whose message is a migrationChecks.* sentence; a failing one blocks the migration. */
 function migrationCheck(
   id: string,
-  status: MigrationCheck['status'],
+  level: MigrationCheck['level'],
   text: MigrationCheckText,
   params: MigrationCheckParams,
 ): MigrationCheck {
-  return { id, status, message: migrationCheckMessage(text, params), text, params }
+  const message: Message = { code: `migrationChecks.${text}`, params }
+  return level === 'fail' ? { id, level, message, blocks: ['migrate'] } : { id, level, message }
 }
 
 function checkAdder(checks: MigrationCheck[]) {
   return (
     id: string,
-    status: MigrationCheck['status'],
+    level: MigrationCheck['level'],
     text: MigrationCheckText,
     params: MigrationCheckParams,
-  ) => checks.push(migrationCheck(id, status, text, params))
+  ) => checks.push(migrationCheck(id, level, text, params))
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { ApiErrorData } from '../../../shared/errors'
 import { errorSentences } from './error-sentence'
+import { HostSaid } from './MessageText'
 import './error-box.css'
 
 /**
@@ -18,6 +19,7 @@ export function ErrorBox({ title, error, testId }: { title?: string; error: ApiE
       {error.step && <span className="muted small"> · {error.step}</span>}
       <div className="error-box-message">{message}</div>
       {hint && <pre className="error-box-fix">{hint}</pre>}
+      {error.text?.detail && <HostSaid output={error.text.detail} />}
     </div>
   )
 }

@@ -58,7 +58,11 @@ export function htmlLang(language: Language): string {
   return language === 'pseudo' ? 'en' : language
 }
 
-/** Every UI string in English: the UI catalogs, the core's messages and the unit labels. */
+/**
+ * Every UI string in English: the UI catalogs, the core's messages and the unit labels. A message
+ * area must not share a name with a UI namespace (test/unit/messages.test.ts checks it): the spread
+ * would replace one with the other.
+ */
 export const englishResources = {
   ...en,
   ...clusterEn,
@@ -105,13 +109,22 @@ export function setLanguage(language: Language): void {
   void i18next.changeLanguage(language)
 }
 
+/**
+ * English with every catalog string marked, except `common.untranslated`: English the core has not
+ * converted to messages yet stays unmarked, so the walk test points at it.
+ */
+function pseudoResources() {
+  const marked = mapStrings(englishResources, pseudoText)
+  return { ...marked, common: { ...marked.common, untranslated: englishResources.common.untranslated } }
+}
+
 /** i18next's options for a language: the app's instance, and the tests' own instances. */
 export function i18nOptions(language: Language) {
   return {
     resources: {
       en: { translation: englishResources },
       fr: { translation: frenchResources },
-      pseudo: { translation: mapStrings(englishResources, pseudoText) },
+      pseudo: { translation: pseudoResources() },
     },
     lng: language,
     fallbackLng: 'en',

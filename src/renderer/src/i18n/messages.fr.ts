@@ -1,5 +1,6 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
 import { doctorFr } from './doctor.fr'
+import { maintenanceChecksFr } from './maintenance-checks.fr'
 import { fenceTextsFr } from './fencing.fr'
 import { firewallFr } from './firewall.fr'
 import { failoverBadgesFr } from './ovh.fr'
@@ -20,6 +21,7 @@ export const messagesFr: MessageCatalog = {
     hostCommandTimedOut: '{{command}} n’a pas répondu sur {{host}} en {{seconds}} s.',
     invalidValue: '{{field}} n’est pas valide : {{problem, message}}',
     internal: 'Erreur interne de Hyperdesk : {{error}}',
+    untranslated: '{{text}}',
     itemCount: { one: '{{count, number}} élément', other: '{{count, number}} éléments' },
     vmCount: { one: '{{count, number}} VM', other: '{{count, number}} VM' },
   },
@@ -34,6 +36,15 @@ export const messagesFr: MessageCatalog = {
     blocksCeph: 'empêche les opérations Ceph',
   },
   doctor: doctorFr,
+  maintenanceChecks: maintenanceChecksFr,
+  migrationRefusals: {
+    refused: '{{name}} n’a pas été migrée : {{reasons, messages}}',
+    refusedSyncHint: 'Synchronisez la définition depuis {{from}}, puis relancez la migration.',
+    refusedHint: 'Corrigez ce que disent les vérifications, puis relancez la migration.',
+    warnings: '{{name}} : confirmez ces avertissements pour migrer : {{reasons, messages}}',
+    newWarnings: '{{name}} : nouveau depuis l’acceptation du plan : {{reasons, messages}}',
+    warningsHint: 'Relancez la migration en acceptant les avertissements.',
+  },
   migrationChecks: migrationChecksFr,
   formatErrors: formatErrorsFr,
   sshTexts: sshTextsFr,

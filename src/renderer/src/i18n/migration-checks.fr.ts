@@ -37,10 +37,10 @@ export const migrationChecksFr: Record<MigrationCheckText, string> = {
   noManagedSave: '{{name}} n’a pas de sauvegarde mémoire (managed save) sur {{to}}.',
   memoryUnknown: 'Impossible de lire la mémoire libre de {{to}}.',
   memoryShort:
-    'Pas assez de mémoire sur {{to}} : {{name}} a besoin de {{need}} Mio ; {{to}} a {{available}} Mio disponibles.',
+    'Pas assez de mémoire sur {{to}} : {{name}} a besoin de {{need, mib}} ; {{to}} a {{available, mib}} disponibles.',
   memoryTight:
-    '{{name}} a besoin de {{need}} Mio ; {{to}} a {{available}} Mio disponibles : il resterait moins de 256 Mio à l’hôte.',
-  memory: '{{name}} a besoin de {{need}} Mio ; {{to}} a {{available}} Mio disponibles.',
+    '{{name}} a besoin de {{need, mib}} ; {{to}} a {{available, mib}} disponibles : il resterait moins de {{margin, mib}} à l’hôte.',
+  memory: '{{name}} a besoin de {{need, mib}} ; {{to}} a {{available, mib}} disponibles.',
   disksLocal:
     '{{disks}} : pas sur Ceph RBD. Une migration à chaud demande que tous les disques soient sur un stockage partagé.',
   disksShared: 'Tous les disques sont sur Ceph RBD ({{disks}}).',

@@ -10,13 +10,12 @@ import { formatKiB } from '../../format'
 import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
 import { SheetFrame } from '../../components/SheetFrame'
+import { CheckList } from '../../components/CheckList'
 import { isActive } from './use-maintenance'
 import { useAppStore } from '../../store'
 import '../migration/migration.css'
 import { Data } from '../../components/Data'
 import './maintenance.css'
-
-const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const
 
 /**
  * The maintenance sheet: before the start, the pre-checks with their reasons and fixes, the
@@ -100,7 +99,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
     }
   }
 
-  const warnings = plan?.checks.filter((check) => check.status === 'warn') ?? []
+  const warnings = plan?.checks.filter((check) => check.level === 'warn') ?? []
   const failovers = plan?.moves.filter((move) => move.failoverIp) ?? []
   const canStart =
     !!plan &&
@@ -123,19 +122,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
       {error && <ErrorBox title={t('maintenance.blocked')} error={error} testId="maintenance-error" />}
       {plan && (
         <>
-          <ul className="checks" data-testid="maintenance-checks">
-            {plan.checks.map((check) => (
-              <li
-                key={check.id}
-                className={`check check-${check.status}`}
-                data-check={check.id}
-                data-status={check.status}
-              >
-                <span className="check-mark">{MARKS[check.status]}</span> {check.message}
-                {check.fix && <pre className="ceph-fix">{check.fix}</pre>}
-              </li>
-            ))}
-          </ul>
+          <CheckList checks={plan.checks} testId="maintenance-checks" />
 
           <h2>{t('maintenance.moves')}</h2>
           {plan.moves.length === 0 ? (

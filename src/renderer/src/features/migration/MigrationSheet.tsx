@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { MigrationPlan, MigrationResult } from '../../../../shared/migration'
-import { checkSentence } from './check-sentence'
+import { CheckList } from '../../components/CheckList'
 import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
 import { SheetFrame } from '../../components/SheetFrame'
@@ -63,7 +63,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
 
   const name = vm?.name ?? plan?.name ?? uuid
   const from = plan?.from ?? vm?.runningOn[0] ?? '?'
-  const warnings = plan?.checks.filter((check) => check.status === 'warn') ?? []
+  const warnings = plan?.checks.filter((check) => check.level === 'warn') ?? []
   const failoverIp = plan?.followUps.failoverIp
   const canConfirm =
     plan !== null &&
@@ -103,23 +103,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
               </h2>
               {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
               {planError && <ErrorBox error={planError} testId="migration-error" />}
-              {plan && (
-                <ul className="checks" data-testid="migration-checks">
-                  {plan.checks.map((check) => (
-                    <li
-                      key={check.id}
-                      className={`check check-${check.status}`}
-                      data-check={check.id}
-                      data-status={check.status}
-                    >
-                      <span className="check-mark">
-                        {check.status === 'pass' ? '✓' : check.status === 'warn' ? '!' : '✗'}
-                      </span>{' '}
-                      {checkSentence(t, check)}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              {plan && <CheckList checks={plan.checks} testId="migration-checks" />}
               {warnings.length > 0 && (
                 <Consent checked={acceptWarnings} onChange={setAcceptWarnings}>
                   {t('migration.acceptWarnings')}
