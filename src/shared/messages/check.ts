@@ -46,7 +46,7 @@ export type Check = z.infer<typeof CheckSchema>
 export function checkLine(check: Check): string {
   const fix = [check.fix?.message && englishText(check.fix.message), check.fix?.command]
     .filter(Boolean)
-    .join(': ')
+    .join(' ')
   return `[${check.level}] ${englishText(check.message)}${fix ? ` — ${fix}` : ''}`
 }
 

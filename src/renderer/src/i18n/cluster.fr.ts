@@ -4,7 +4,7 @@ export const clusterFr: typeof clusterEn = {
   tree: {
     filter: 'Filtrer VMs et hôtes…',
     vmCount_one: '{{count}} VM',
-    vmCount_other: '{{count}} VMs',
+    vmCount_other: '{{count}} VM',
     memory: 'mém',
     stopped_one: 'Arrêtées ({{count}})',
     stopped_other: 'Arrêtées ({{count}})',

@@ -9,14 +9,14 @@ import {
   type KeyboardEvent,
 } from 'react'
 import { useTranslation } from 'react-i18next'
+import { formatPercent } from '../../../../shared/messages'
+import { intlLocale } from '../../i18n/messages'
 import { useWhen } from '../vm/FenceSheet'
 import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
 import { Data } from '../../components/Data'
 import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
-import { formatPercent } from '../../../../shared/messages'
-import { intlLocale } from '../../i18n/messages'
 import './cluster-tree.css'
 
 const ROW_HEIGHT = 30
