@@ -21,8 +21,6 @@ export const GUARD_TEXTS = {
     '{{snapshot}} is the safety snapshot Hyperdesk took before a {{reason}} of {{image}} on {{takenAt}}: it holds the disk as it was before that {{reason}}. Deleting it needs the second consent.',
   syncRunningHost:
     '{{name}} runs on {{host}}: its definition there changes only at its next power-off and start. Confirm by naming {{host}}.',
-  maintenanceNewWarnings:
-    'Something changed since the maintenance plan of {{host}} was accepted: the migration of {{vm}} to {{to}} has new warnings. Review them and confirm again to go on.',
   maintenanceNotRebooted:
     '{{host}} dropped its connection and is back, but its boot id did not change: it did not reboot. Still waiting for the reboot; noout stays set.',
 } as const

@@ -105,7 +105,7 @@ describe('definition drift and sync', () => {
     const plan = (await lab.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv3' })) as MigrationPlan
     expect(plan.canStart).toBe(false)
     expect(plan.persistent).toBe(false)
-    expect(plan.checks.find((c) => c.id === 'drift')).toMatchObject({ status: 'fail' })
+    expect(plan.checks.find((c) => c.id === 'drift')).toMatchObject({ level: 'fail' })
     expect((await lab.runJob('vm.syncDefinition', { uuid: LABVM1.uuid, from: 'hv1' })).state).toBe(
       'succeeded',
     )

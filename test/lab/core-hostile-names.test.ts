@@ -278,8 +278,9 @@ describe('hostile VM names', () => {
     const plan = (await lab.core.call('maintenance.plan', { host: HOME })) as MaintenancePlan
     expect(plan.moves.map((move) => [move.uuid, move.name])).toEqual([[WINDOWS.uuid, 'Windows 10 Pro']])
     const autostart = plan.checks.find((c) => c.id === 'autostart')
-    expect(autostart?.message).toContain('été ☃')
-    expect(autostart?.fix).toBe(`virsh autostart --disable ${UNICODE.uuid}   # "été ☃" on ${HOME}`)
+    expect(englishText(autostart!.message)).toContain('été ☃')
+    expect(englishText(autostart!.fix!.message!)).toBe(`Disable autostart on ${HOME} (by UUID):`)
+    expect(autostart?.fix?.command).toBe(`virsh autostart --disable ${UNICODE.uuid}   # "été ☃"`)
   })
 
   it('an event for a VM named like an event line moves that VM only', async () => {

@@ -145,7 +145,7 @@ describe('host maintenance (core)', () => {
     ])
     // The plan's warnings (labvm1's failover IP) were accepted with it, by id.
     expect(record.acceptedWarnings).toEqual(
-      record.plan.checks.filter((check) => check.status === 'warn').map((check) => check.id),
+      record.plan.checks.filter((check) => check.level === 'warn').map((check) => check.id),
     )
     try {
       // The configured reboot command (see REBOOT_COMMAND) only drops the app's connection to hv1:

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DoctorReport } from '../../src/shared/hosts'
 import type { Job } from '../../src/shared/jobs'
 import type { MigrationPlan, MigrationResult } from '../../src/shared/migration'
+import { englishText } from '../../src/shared/messages'
 import { localAdminName } from '../../src/main/core/remote/audit'
 import { labCore, type LabCore } from '../support/lab-core'
 import {
@@ -223,8 +224,8 @@ describe('pre-checks that fail, each with its reason', () => {
     try {
       const p = await plan('hv3')
       expect(p.canStart).toBe(false)
-      expect(check(p, 'destination-online')).toMatchObject({ status: 'fail' })
-      expect(check(p, 'destination-online')?.message).toMatch(/hv3 is idle: connect to it first/)
+      expect(check(p, 'destination-online')).toMatchObject({ level: 'fail' })
+      expect(englishText(check(p, 'destination-online')!.message)).toMatch(/hv3 is idle: connect to it first/)
     } finally {
       await lab.core.call('hosts.connect', { host: 'hv3' })
       await lab.waitForStatus('hv3', 'online', 30_000)
@@ -234,9 +235,9 @@ describe('pre-checks that fail, each with its reason', () => {
   it('not running on the source, running on the destination', async () => {
     const p = await plan('hv1', 'hv2')
     expect(p.canStart).toBe(false)
-    expect(check(p, 'source-running')?.message).toBe('labvm1 runs on hv1, not on hv2.')
-    expect(check(p, 'not-running-on-destination')).toMatchObject({ status: 'fail' })
-    expect(check(p, 'not-running-on-destination')?.message).toMatch(
+    expect(englishText(check(p, 'source-running')!.message)).toBe('labvm1 runs on hv1, not on hv2.')
+    expect(check(p, 'not-running-on-destination')).toMatchObject({ level: 'fail' })
+    expect(englishText(check(p, 'not-running-on-destination')!.message)).toMatch(
       /labvm1 is running on hv1: it would run twice/,
     )
   })
@@ -245,8 +246,8 @@ describe('pre-checks that fail, each with its reason', () => {
     await asRootOn('hv2', 'mv', LAB_ISO, `${LAB_ISO}.hidden`)
     try {
       const p = await plan('hv2')
-      expect(check(p, 'cdrom')).toMatchObject({ status: 'fail' })
-      expect(check(p, 'cdrom')?.message).toBe(
+      expect(check(p, 'cdrom')).toMatchObject({ level: 'fail' })
+      expect(englishText(check(p, 'cdrom')!.message)).toBe(
         `The CD-ROM image ${LAB_ISO} is missing on hv2: copy it to the same path there, or eject it.`,
       )
       const job = await lab.waitForJob((await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2' })).id)
@@ -265,8 +266,8 @@ describe('pre-checks that fail, each with its reason', () => {
     await rootVirsh('hv3', 'secret-undefine', LAB_SECRET_UUID)
     try {
       const p = await plan('hv3')
-      expect(check(p, 'ceph-secret')).toMatchObject({ status: 'fail' })
-      expect(check(p, 'ceph-secret')?.message).toMatch(
+      expect(check(p, 'ceph-secret')).toMatchObject({ level: 'fail' })
+      expect(englishText(check(p, 'ceph-secret')!.message)).toMatch(
         new RegExp(`Ceph secret is not usable on hv3 \\(${LAB_SECRET_UUID}: .*secret`),
       )
     } finally {

@@ -18,6 +18,7 @@ import { MaintenanceStore } from '../../src/main/core/maintenance/store'
 import { Migration } from '../../src/main/core/migration/migrate'
 import type { RemoteResult } from '../../src/main/core/remote/runner'
 import { ApiError } from '../../src/shared/errors'
+import { msg } from '../../src/shared/messages'
 import type { MaintenanceRecord } from '../../src/shared/maintenance'
 import { fakeDeps, fakeInventory, fakeRunner, ok } from '../support/fake-migration-hosts'
 import { MemoryLeases } from '../support/memory-lease'
@@ -109,9 +110,9 @@ describe('a warning that appears after it was accepted', () => {
         .done.catch((error: unknown) => ApiError.from(error))
     const refused = (await run([])) as ApiError
     expect(refused.code).toBe('vm.migrate.new-warnings')
-    expect(refused.details?.warnings).toEqual([expect.objectContaining({ id: 'memory', status: 'warn' })])
+    expect(refused.details?.warnings).toEqual([expect.objectContaining({ id: 'memory', level: 'warn' })])
     expect(refused.message).toMatch(
-      /^web1: new since the plan was accepted: web1 needs 128 MiB; hv2 has \d+ MiB available/,
+      /^web1: new since the plan was accepted: web1 needs 128\sMiB; hv2 has \d+\sMiB available/,
     )
     expect(migrated).toBe(0)
     // Accepted: the engine goes on to virsh migrate.
@@ -151,9 +152,14 @@ describe('a warning that appears after it was accepted', () => {
                 warnings: [
                   {
                     id: 'memory',
-                    status: 'warn',
-                    message:
-                      'web1 needs 128 MiB; hv2 has 293 MiB available: less than 256 MiB would be left for the host.',
+                    level: 'warn',
+                    message: msg('migrationChecks.memoryTight', {
+                      name: 'web1',
+                      to: 'hv2',
+                      need: 128,
+                      available: 293,
+                      margin: 256,
+                    }),
                   },
                 ],
               },
@@ -167,10 +173,11 @@ describe('a warning that appears after it was accepted', () => {
     const stopped = await stoppedOn(maintenance)
     expect(passed).toEqual([['failover-ip']])
     expect(stopped.error).toMatchObject({ code: 'maintenance.new-warnings', host: 'hv2' })
-    expect(stopped.error?.message).toBe(
+    // Sizes are written by Intl (a no-break space before the unit in English).
+    expect(stopped.error?.message.replace(/\s/g, ' ')).toBe(
       'Something changed since the maintenance plan of hv1 was accepted: the migration of web1 to hv2 has new warnings. Review them and confirm again to go on. web1 needs 128 MiB; hv2 has 293 MiB available: less than 256 MiB would be left for the host.',
     )
-    expect(stopped.error?.details?.text).toBe('maintenanceNewWarnings')
+    expect(stopped.error?.text?.code).toBe('maintenanceChecks.newWarnings')
     expect(stopped.steps[0]?.state).toBe('failed')
     // Resuming without confirming is refused, and nothing runs.
     expect(() => maintenance.resume('m1')).toThrow(

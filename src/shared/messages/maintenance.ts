@@ -3,6 +3,8 @@ export const MAINTENANCE_CHECK_TEXTS = {
   refused: 'Maintenance of {{host}} not started: {{reasons, messages}}',
   refusedHint: 'Fix what the checks say, then start again.',
   warnings: 'Confirm these warnings to start the maintenance of {{host}}: {{reasons, messages}}',
+  newWarnings:
+    'Something changed since the maintenance plan of {{host}} was accepted: the migration of {{vm}} to {{to}} has new warnings. Review them and confirm again to go on. {{reasons, messages}}',
   hostOnline: '{{host}} is online.',
   hostNotOnline: '{{host}} is {{status}}: its VMs cannot be migrated from here.',
   cephUnreadable: 'Ceph could not be read: {{error, message}}',

@@ -11,7 +11,7 @@ import { readStatusPgs } from '../ceph/formats/ceph-status'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
 import { hostLeaseName } from '../../../shared/lease'
-import { guardDetails, guardMessage } from '../../../shared/guard-texts'
+import { guardMessage } from '../../../shared/guard-texts'
 import { planMaintenance, type MaintenanceContext } from './precheck'
 import { aborted, readBootId, sleep, waitForReboot } from './reboot-watch'
 import type { MaintenanceStore } from './store'
@@ -161,13 +161,7 @@ export class Maintenance {
     if (record.error?.code === 'maintenance.new-warnings') {
       const ids = (record.error.details?.warningIds ?? []) as string[]
       if (!acceptWarnings)
-        throw new ApiError({
-          code: 'maintenance.new-warnings',
-          host: record.host,
-          step: 'resume maintenance',
-          message: record.error.message,
-          details: record.error.details ?? {},
-        })
+        throw new ApiError({ ...record.error, host: record.host, step: 'resume maintenance' })
       return this.launch(record, {
         error: undefined,
         acceptedWarnings: [...new Set([...(record.acceptedWarnings ?? []), ...ids])],
@@ -420,18 +414,24 @@ export class Maintenance {
       const failure = ApiError.from(error)
       if (failure.code !== 'vm.migrate.new-warnings') throw failure
       const warnings = (failure.details?.warnings ?? []) as MigrationCheck[]
-      const params = { host, vm: step.vm ?? uuid, to }
-      throw new ApiError({
-        code: 'maintenance.new-warnings',
-        host: to,
-        step: stepLabel(step, host),
-        message: `${guardMessage('maintenanceNewWarnings', params)} ${warnings.map((warning) => warning.message).join(' ')}`,
-        details: guardDetails('maintenanceNewWarnings', params, {
-          warningIds: warnings.map((warning) => `${prefix}${warning.id}`),
-          // Each with its sentence's key, for the sheet to show it in the user's language.
-          warnings: warnings.map((warning) => ({ ...warning, id: `${prefix}${warning.id}` })),
+      throw ApiError.of(
+        'maintenance.new-warnings',
+        msg('maintenanceChecks.newWarnings', {
+          host,
+          vm: step.vm ?? uuid,
+          to,
+          reasons: warnings.map((warning) => warning.message),
         }),
-      })
+        {
+          host: to,
+          step: stepLabel(step, host),
+          details: {
+            warningIds: warnings.map((warning) => `${prefix}${warning.id}`),
+            // Each a check (message code + parameters), for the sheet to show it in the user's language.
+            warnings: warnings.map((warning) => ({ ...warning, id: `${prefix}${warning.id}` })),
+          },
+        },
+      )
     }
     return {
       followUps: result.followUps,

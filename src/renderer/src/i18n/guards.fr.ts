@@ -19,8 +19,6 @@ export const guardsFr: Record<GuardText, string> = {
     '{{snapshot}} est l’instantané de sécurité pris par Hyperdesk avant {{reason}} de {{image}} le {{takenAt}} : il contient le disque tel qu’il était avant. Le supprimer demande le second consentement.',
   syncRunningHost:
     '{{name}} tourne sur {{host}} : sa définition n’y change qu’à son prochain arrêt complet puis démarrage. Confirmez en nommant {{host}}.',
-  maintenanceNewWarnings:
-    'Quelque chose a changé depuis que le plan de maintenance de {{host}} a été accepté : la migration de {{vm}} vers {{to}} a de nouveaux avertissements. Relisez-les et confirmez à nouveau pour continuer.',
   maintenanceNotRebooted:
     '{{host}} a perdu sa connexion puis est revenu, mais son boot id n’a pas changé : il n’a pas redémarré. On attend toujours le redémarrage ; noout reste posé.',
 }

@@ -5,6 +5,8 @@ export const maintenanceChecksFr: MessageCatalog['maintenanceChecks'] = {
   refused: 'Maintenance de {{host}} non démarrée : {{reasons, messages}}',
   refusedHint: 'Corrigez ce que disent les vérifications, puis recommencez.',
   warnings: 'Confirmez ces avertissements pour démarrer la maintenance de {{host}} : {{reasons, messages}}',
+  newWarnings:
+    'Quelque chose a changé depuis que le plan de maintenance de {{host}} a été accepté : la migration de {{vm}} vers {{to}} a de nouveaux avertissements. Relisez-les et confirmez à nouveau pour continuer. {{reasons, messages}}',
   hostOnline: '{{host}} est en ligne.',
   hostNotOnline: '{{host}} est dans l’état « {{status}} » : ses VM ne peuvent pas être migrées d’ici.',
   cephUnreadable: 'Impossible de lire l’état de Ceph : {{error, message}}',

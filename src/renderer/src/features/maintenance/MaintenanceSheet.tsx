@@ -4,13 +4,13 @@ import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../../shared/maintenance'
 import type { MigrationCheck } from '../../../../shared/migration'
-import { checkSentence } from '../migration/check-sentence'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
 import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
 import { SheetFrame } from '../../components/SheetFrame'
 import { CheckList } from '../../components/CheckList'
+import { MessageText } from '../../components/MessageText'
 import { isActive } from './use-maintenance'
 import { useAppStore } from '../../store'
 import '../migration/migration.css'
@@ -297,7 +297,7 @@ function Progress({ record }: { record: MaintenanceRecord }) {
           <ul>
             {newWarnings.map((warning) => (
               <li key={warning.id} className="warning" data-warning={warning.id}>
-                {checkSentence(t, warning)}
+                <MessageText message={warning.message} />
               </li>
             ))}
           </ul>
