@@ -88,7 +88,7 @@ beforeAll(async () => {
   // hv3's doctor ran before its keyring went: ask again.
   await lab.core.call('hosts.doctor', { host: 'hv3' })
   await waitFor('hv3 to fail its doctor', () =>
-    lab.states.get('hv3')?.doctor?.checks.some((check) => check.status === 'fail'),
+    lab.states.get('hv3')?.doctor?.checks.some((check) => check.level === 'fail'),
   )
   const labvm1 = labGuest('labvm1')
   await lab.runJob('storage.du', { pool: labvm1.pool, image: labvm1.name })

@@ -37,14 +37,14 @@ registerScreen({
 registerScreen({
   id: 'host-doctor-failing',
   about: 'A host reached over SSH whose doctor found a failure, with the fixes',
-  ready: '[data-testid="doctor-checks"] [data-status="fail"]',
+  ready: '[data-testid="doctor-checks"] [data-level="fail"]',
   async open(app) {
     return reason(
       selectHost(
         app,
         'failing its doctor',
         (state) =>
-          state.status === 'online' && !!state.doctor?.checks.some((check) => check.status === 'fail'),
+          state.status === 'online' && !!state.doctor?.checks.some((check) => check.level === 'fail'),
       ),
     )
   },
