@@ -74,7 +74,7 @@ describe('cluster window', () => {
     // Live graphs: two samples 2 s apart give the first CPU figure.
     await expect
       .poll(() => page.getByTestId('vm-graphs-latest').textContent(), { timeout: 20_000 })
-      .toMatch(/CPU \d+%/)
+      .toMatch(/CPU \d+(\.\d)?%/)
     await page.screenshot({ path: screenshotPath('vm-running') })
 
     await page.getByTestId('vm-force-off').click()
@@ -248,7 +248,7 @@ describe('cluster window', () => {
     // Two samples 2 s apart give the first figures.
     await expect
       .poll(() => view.getByTestId('host-graphs-latest').textContent(), { timeout: 20_000 })
-      .toMatch(/CPU \d+% · \d+(,\d)? Gio utilisés/)
+      .toMatch(/CPU \d+(,\d)?\s%\s· \d+(,\d)? Gio utilisés/)
 
     // A command that really fails on hv1, through the app's runner: it lands in the host's recent errors.
     await lab.context.runner

@@ -99,7 +99,7 @@ async function expectHostsOnlineWithDoctor(page: Page): Promise<void> {
       .toBe('online')
     await row.getByTestId('doctor-checks').waitFor({ timeout: 60_000 })
     expect(await row.locator('[data-check]').count()).toBeGreaterThan(3)
-    expect(await row.locator('[data-check][data-status="fail"]').count()).toBe(0)
+    expect(await row.locator('[data-check][data-level="fail"]').count()).toBe(0)
   }
 }
 

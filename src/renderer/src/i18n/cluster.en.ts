@@ -111,7 +111,7 @@ export const clusterEn = {
     syncConfirm: 'Define it',
     cancel: 'Cancel',
   },
-  graphs: { title: 'Live on {{host}}', cpu: 'CPU (all vCPUs)', memory: 'Memory used by QEMU' },
+  graphs: { title: 'Live on {{host}}', cpu: 'CPU (all vCPUs)', memory: 'Memory used by QEMU', cpuNow: 'CPU' },
   jobKinds: {
     'vm.syncDefinition': 'Sync the definition of {{vm}} from {{host}}',
     'vm.migrate': 'Migrate {{vm}} to {{host}}',

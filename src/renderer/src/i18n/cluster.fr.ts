@@ -119,6 +119,7 @@ export const clusterFr: typeof clusterEn = {
     title: 'En direct sur {{host}}',
     cpu: 'CPU (tous les vCPU)',
     memory: 'Mémoire utilisée par QEMU',
+    cpuNow: 'CPU',
   },
   jobKinds: {
     'vm.syncDefinition': 'Synchroniser la définition de {{vm}} depuis {{host}}',

@@ -2,12 +2,15 @@ import { useTranslation } from 'react-i18next'
 import { hostCpuPercent, type HostStats } from '../../../../shared/host-activity'
 import { useApi } from '../../api/context'
 import { LiveGraphs } from '../vm/live-chart'
+import { Data } from '../../components/Data'
+import { formatPercent } from '../../../../shared/messages'
+import { intlLocale } from '../../i18n/messages'
 
 const GiB = 1024 * 1024
 
 /** The host's CPU and memory use over the last minutes, one hosts.stats sample every 2 s. */
 export function HostGraphs({ host, memoryTotalKiB }: { host: string; memoryTotalKiB?: number }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const api = useApi()
   return (
     <LiveGraphs<HostStats>
@@ -28,7 +31,9 @@ export function HostGraphs({ host, memoryTotalKiB }: { host: string; memoryTotal
       title={t('hostView.graphs.title')}
       summary={(latest) => (
         <>
-          CPU {latest.cpuPercent.toFixed(0)}% · {t('hostView.graphs.used', { gib: latest.memory })}
+          {t('graphs.cpuNow')}{' '}
+          <Data>{formatPercent(intlLocale(i18n.language), latest.cpuPercent / 100)}</Data> ·{' '}
+          {t('hostView.graphs.used', { gib: latest.memory })}
         </>
       )}
     />
