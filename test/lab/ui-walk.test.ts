@@ -39,14 +39,7 @@ interface Walker {
  * core writes it. Tolerated only on that screen and only while it is seen: an entry that matches
  * nothing fails the walk, so the list shrinks as the conversion lands. Never a blanket exemption.
  */
-const HOST_SCREENS = ['host-online', 'host-offline', 'host-doctor-failing', 'host-shell']
 const CORE_ENGLISH: { screens: string[]; text: RegExp; from: string }[] = [
-  {
-    // A doctor row's summary, detail and fix (the check's name is the catalog's), e.g. "timeout(1) is installed".
-    screens: HOST_SCREENS,
-    text: /^(timeout\(1\) is|etalab (reaches|can(not)? read)|virsh (domstats|event)|Ceph answers|rbd ls and rbd status|client\.libvirt may not|ceph auth caps|sshd allows|libvirtd\.log is not|echo 'etalab|logger\(1\) is|# as root|libvirt [\d.]+, QEMU)/,
-    from: 'src/main/core/doctor/doctor.ts (check summary, detail, fix)',
-  },
   {
     screens: ['jobs'],
     text: /^rbd du \S+ on \S+$/,
