@@ -260,6 +260,12 @@ async function cephChecks(
     }
   }
 
+  monitorChecks(context, host, ceph, add)
+  return { checks, noout }
+}
+
+/** The host's monitors: refused when rebooting it would leave the rest without a majority in quorum. */
+function monitorChecks(context: MaintenanceContext, host: string, ceph: CephStatus, add: Add): void {
   const addresses = hostAddresses(context, host)
   const mine = ceph.monitors.filter(
     (mon) => mon.name === host || addresses.some((address) => mon.address.split(':')[0] === address),
@@ -298,7 +304,6 @@ async function cephChecks(
       'ok',
       msg('maintenanceChecks.monitorsKept', { mine: mine.map((mon) => mon.name).join(', '), host, left }),
     )
-  return { checks, noout }
 }
 
 /** Autostart on the host: a VM migrated away would start again there at boot (running twice). */
