@@ -60,7 +60,7 @@ describe('hosts in the UI', () => {
     const checks = page.getByTestId('doctor-checks')
     await checks.waitFor({ timeout: 60_000 })
     await expect
-      .poll(() => page.locator('[data-check="ceph-keyring"]').getAttribute('data-status'))
+      .poll(() => page.locator('[data-check="ceph-keyring"]').getAttribute('data-level'))
       .toBe('ok')
     expect(await page.getByTestId('doctor-versions').textContent()).toMatch(/libvirt \d+\.\d+.*Ceph \d+/)
     await page.screenshot({ path: screenshotPath('hosts-doctor-fr'), fullPage: true })

@@ -31,6 +31,8 @@ export const vmWizardFr: typeof vmWizardEn = {
     failover: 'IP failover (MAC virtuelle OVH)',
     ripe: 'Bloc RIPE (MAC générée par l’application)',
     mac: 'MAC virtuelle',
+    macExample: '02:00:00:12:34:56',
+    ipExample: '203.0.113.7',
     macHelp:
       'La MAC virtuelle qu’OVH a donnée pour cette IP failover (manager OVH, IP → Ajouter une MAC virtuelle).',
     macRule: {

@@ -202,7 +202,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
               <input
                 type="text"
                 value={form.mac}
-                placeholder="02:00:00:12:34:56"
+                placeholder={t('vmWizard.macExample')}
                 onChange={(event) => set('mac', event.target.value)}
                 aria-invalid={form.mac !== '' && issues.mac !== undefined}
                 spellCheck={false}
@@ -213,7 +213,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
               <input
                 type="text"
                 value={form.failoverIp}
-                placeholder="203.0.113.7"
+                placeholder={t('vmWizard.ipExample')}
                 onChange={(event) => set('failoverIp', event.target.value)}
                 aria-invalid={issues.failoverIp}
                 spellCheck={false}
