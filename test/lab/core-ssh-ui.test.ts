@@ -59,9 +59,7 @@ describe('hosts in the UI', () => {
     await page.locator('[data-host="hv1"]').click()
     const checks = page.getByTestId('doctor-checks')
     await checks.waitFor({ timeout: 60_000 })
-    await expect
-      .poll(() => page.locator('[data-check="ceph-keyring"]').getAttribute('data-level'))
-      .toBe('ok')
+    await expect.poll(() => page.locator('[data-check="ceph-keyring"]').getAttribute('data-level')).toBe('ok')
     expect(await page.getByTestId('doctor-versions').textContent()).toMatch(/libvirt \d+\.\d+.*Ceph \d+/)
     await page.screenshot({ path: screenshotPath('hosts-doctor-fr'), fullPage: true })
 
