@@ -10,6 +10,7 @@ import { CreatePlanSchema, CreateVmParamsSchema, type CreatePlan } from '../../s
 import { screenshotPath } from '../support/browser'
 import { sampleCluster, tempCore } from '../support/core'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { routeInventory } from '../support/fake-inventory'
 
 /**
  * The VM creation wizard and the delete dialog (issue 19) in the browser, in English and French.
@@ -164,54 +165,26 @@ interface Opened {
 async function openApp(locale: string, healthy: boolean, fakeJob?: Job): Promise<Opened> {
   const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1000 } })
   const creates: unknown[] = []
-  let route: WebSocketRoute | undefined
-  await context.routeWebSocket(/\/api$/, (ws) => {
-    route = ws
-    const real = ws.connectToServer()
-    const replaced = new Map<number, unknown>()
-    const answers: Record<string, unknown> = { 'inventory.get': inventory, 'hosts.list': hostStates }
-    ws.onMessage((message) => {
-      const parsed = JSON.parse(String(message)) as {
-        kind: string
-        id?: number
-        method?: string
-        params?: unknown
+  const socket = await routeInventory(context, {
+    inventory,
+    hostStates,
+    // The real core's states of its closed-port hosts reach the page.
+    dropFakedHostStates: false,
+    answer(call) {
+      if (healthy && call.method === 'vm.createPlan') return healthyPlan(call.params)
+      if (fakeJob && call.method === 'vm.create') {
+        creates.push(call.params)
+        return fakeJob
       }
-      if (parsed.kind === 'call' && healthy && parsed.method === 'vm.createPlan')
-        return ws.send(
-          JSON.stringify({ kind: 'result', id: parsed.id, ok: true, value: healthyPlan(parsed.params) }),
-        )
-      if (parsed.kind === 'call' && fakeJob && parsed.method === 'vm.create') {
-        creates.push(parsed.params)
-        return ws.send(JSON.stringify({ kind: 'result', id: parsed.id, ok: true, value: fakeJob }))
-      }
-      if (parsed.kind === 'call' && parsed.method! in answers)
-        replaced.set(parsed.id!, answers[parsed.method!])
-      real.send(message)
-    })
-    real.onMessage((message) => {
-      const parsed = JSON.parse(String(message)) as {
-        kind: string
-        id?: number
-        ok?: boolean
-        event?: string
-      }
-      // The real core's hosts are all offline: its inventory would replace the one shown.
-      if (parsed.kind === 'event' && parsed.event === 'inventory.changed') return
-      if (parsed.kind === 'result' && parsed.ok && replaced.has(parsed.id!)) {
-        const value = replaced.get(parsed.id!)
-        replaced.delete(parsed.id!)
-        return ws.send(JSON.stringify({ ...parsed, value }))
-      }
-      ws.send(message)
-    })
+      return undefined
+    },
   })
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   await page.goto(app.server.url)
   await expect.poll(() => page.getByTestId('open-vm-create').count(), { timeout: 30_000 }).toBe(1)
-  return { context, page, errors, creates, socket: () => route! }
+  return { context, page, errors, creates, socket }
 }
 
 const problem = (page: Page) => page.getByTestId('vm-create-sheet').getByTestId('vm-create-problem')

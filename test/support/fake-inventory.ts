@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import type { ClusterConfigInput } from '../../src/shared/config'
 import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
@@ -11,7 +11,8 @@ import { startLabBrowser, type LabBrowser } from './lab-browser'
  * Playwright to the real core, and only the answers to `inventory.get` and `hosts.list` are replaced —
  * web1 running on hv1 (online, so it offers maintenance), db1 last seen on hv3 (unreachable, so it
  * offers the fence sheet); the core's later inventory events and the faked hosts' state events are
- * dropped so the picture stays fixed. Used by the dialog and accessibility e2e tests.
+ * dropped so the picture stays fixed. Used by the dialog, accessibility, desktop and VM-definition
+ * e2e tests.
  */
 export const UUID = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
 export const UUID2 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
@@ -54,16 +55,48 @@ export const fakeHostStates: HostState[] = [
   { name: 'hv1', target: 'etalab@10.77.11.1:22', status: 'online', since: new Date().toISOString() },
 ]
 
-/** Route the context's API socket to the real core, answering inventory.get and hosts.list with the fakes. */
-export async function routeInventory(context: BrowserContext): Promise<void> {
+/** What `routeInventory` fakes: the answers to inventory.get and hosts.list, and optionally more. */
+export interface InventoryRoute {
+  inventory?: unknown
+  hostStates?: HostState[]
+  /**
+   * Drop the core's hosts.state events for the faked hosts (the picture stays fixed). Off when a test
+   * wants the real core's states of its closed-port hosts to reach the page.
+   */
+  dropFakedHostStates?: boolean
+  /** A call answered here without reaching the core: return its value, or undefined to pass it on. */
+  answer?(call: { method?: string; params?: unknown }): unknown
+}
+
+/**
+ * Route the context's API socket to the real core, answering inventory.get and hosts.list with the
+ * fakes (web1 and db1 by default); the core's later inventory events are dropped so its empty
+ * inventory does not replace the one shown. Gives the route, for tests that send events themselves.
+ */
+export async function routeInventory(
+  context: BrowserContext,
+  options: InventoryRoute = {},
+): Promise<() => WebSocketRoute> {
+  const { inventory = fakeInventory, hostStates = fakeHostStates, dropFakedHostStates = true } = options
+  let route: WebSocketRoute | undefined
   await context.routeWebSocket(/\/api$/, (ws) => {
+    route = ws
     const real = ws.connectToServer()
     const replaced = new Map<number, unknown>()
-    const answers: Record<string, unknown> = { 'inventory.get': fakeInventory, 'hosts.list': fakeHostStates }
+    const answers: Record<string, unknown> = { 'inventory.get': inventory, 'hosts.list': hostStates }
     ws.onMessage((message) => {
-      const parsed = JSON.parse(String(message)) as { kind: string; id?: number; method?: string }
-      if (parsed.kind === 'call' && parsed.method! in answers)
-        replaced.set(parsed.id!, answers[parsed.method!])
+      const parsed = JSON.parse(String(message)) as {
+        kind: string
+        id?: number
+        method?: string
+        params?: unknown
+      }
+      if (parsed.kind === 'call') {
+        const value = options.answer?.(parsed)
+        if (value !== undefined)
+          return ws.send(JSON.stringify({ kind: 'result', id: parsed.id, ok: true, value }))
+        if (parsed.method! in answers) replaced.set(parsed.id!, answers[parsed.method!])
+      }
       real.send(message)
     })
     real.onMessage((message) => {
@@ -78,9 +111,10 @@ export async function routeInventory(context: BrowserContext): Promise<void> {
       // core sends after a sheet asked the closed-port hosts or a retry failed, are not passed on.
       if (parsed.kind === 'event' && parsed.event === 'inventory.changed') return
       if (
+        dropFakedHostStates &&
         parsed.kind === 'event' &&
         parsed.event === 'hosts.state' &&
-        fakeHostStates.some((state) => state.name === parsed.payload?.name)
+        hostStates.some((state) => state.name === parsed.payload?.name)
       )
         return
       if (parsed.kind === 'result' && parsed.ok && replaced.has(parsed.id!)) {
@@ -91,6 +125,10 @@ export async function routeInventory(context: BrowserContext): Promise<void> {
       ws.send(message)
     })
   })
+  return () => {
+    if (!route) throw new Error('the page has not opened its API socket yet')
+    return route
+  }
 }
 
 /** The discard port: nothing listens there on these machines, so a connection is refused at once. */
