@@ -91,6 +91,24 @@ describe('definition drift and sync', () => {
     )
   })
 
+  it('keeps a VNC password on the other hosts after a sync (dumpxml --security-info), and never shows it', async () => {
+    const lab3 = fs.readFileSync(path.join(LAB_STATE_DIR, 'domains', 'labvm3.xml'), 'utf8')
+    await defineAsRoot('hv1', lab3.replace("<graphics type='vnc'", "<graphics type='vnc' passwd='vnc-lab7'"))
+    // The plain dump leaves it out: the hosts differ only by the password, which the diff hides.
+    const before = await diff(LABVM3.uuid, 'hv1')
+    expect(statuses(before)).toEqual(['hv1:reference', 'hv2:different', 'hv3:different'])
+    expect(JSON.stringify(before)).not.toContain('vnc-lab7')
+    expect(before.hosts[1]?.diff).toMatch(/^-.*passwd="\(hidden [0-9a-f]{12}\)"/m)
+    const job = await lab.runJob('vm.syncDefinition', { uuid: LABVM3.uuid, from: 'hv1' })
+    expect(job.state).toBe('succeeded')
+    for (const host of ['hv2', 'hv3'] as const)
+      expect(await rootVirsh(host, 'dumpxml', '--inactive', '--security-info', LABVM3.name)).toContain(
+        "passwd='vnc-lab7'",
+      )
+    expect(statuses(await diff(LABVM3.uuid, 'hv1'))).toEqual(['hv1:reference', 'hv2:same', 'hv3:same'])
+    // afterEach defines the lab's own XML (no password) on every host again.
+  })
+
   it('a host that lost the definition shows it as missing and gets it back with the same UUID', async () => {
     await rootVirsh('hv3', 'undefine', LABVM3.name)
     expect(statuses(await diff(LABVM3.uuid))).toEqual(['hv1:reference', 'hv2:same', 'hv3:missing'])

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { compareDefinitions, type HostDefinition } from '../../src/main/core/definitions/drift'
+import {
+  compareDefinitions,
+  readDefinition,
+  type HostDefinition,
+} from '../../src/main/core/definitions/drift'
+import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { canonicalDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { planSync } from '../../src/main/core/definitions/sync'
 
@@ -56,6 +61,42 @@ describe('definition drift', () => {
     expect(canonicalDomainXml(devices(disk('vda') + disk('vdb')))).not.toBe(
       canonicalDomainXml(devices(disk('vdb') + disk('vda'))),
     )
+  })
+})
+
+describe('security data (VNC passwords)', () => {
+  const withVnc = (passwd?: string) =>
+    `<domain type='qemu'><name>labvm3</name><uuid>${UUID}</uuid><devices><graphics type='vnc' port='-1' autoport='yes'${passwd === undefined ? '' : ` passwd='${passwd}'`} listen='127.0.0.1'/></devices></domain>`
+
+  it('reads the definition to copy with --inactive --security-info, so a define elsewhere keeps the password', async () => {
+    const asked: string[][] = []
+    const runner = {
+      virsh: (_host: string, args: string[]) => {
+        asked.push(args)
+        return Promise.resolve({ exitCode: 0, stdout: withVnc('s3cret'), stderr: '' })
+      },
+    } as unknown as RemoteRunner
+    const read = await readDefinition(runner, 'hv1', UUID)
+    expect(asked).toEqual([['dumpxml', '--inactive', '--security-info', UUID]])
+    // What is defined elsewhere is the host's own text, password included…
+    expect(read.status === 'defined' && read.xml).toContain("passwd='s3cret'")
+    // …but the canonical form (diffs, hashes) never shows it.
+    expect(read.status === 'defined' && read.canonical).not.toContain('s3cret')
+  })
+
+  it('the canonical form hides the password but still tells a lost or changed one from the same one', () => {
+    const same = canonicalDomainXml(withVnc('s3cret'))
+    expect(same).toMatch(/passwd="\(hidden [0-9a-f]{12}\)"/)
+    expect(same).not.toContain('s3cret')
+    expect(canonicalDomainXml(withVnc('s3cret'))).toBe(same)
+    expect(canonicalDomainXml(withVnc('other'))).not.toBe(same)
+    expect(canonicalDomainXml(withVnc())).not.toBe(same)
+    const drift = compareDefinitions(UUID, 'hv1', [
+      { host: 'hv1', status: 'defined', xml: withVnc('s3cret'), canonical: same },
+      { host: 'hv2', status: 'defined', xml: withVnc(), canonical: canonicalDomainXml(withVnc()) },
+    ])
+    expect(drift.hosts[1]?.status).toBe('different')
+    expect(drift.hosts[1]?.diff).not.toContain('s3cret')
   })
 })
 

@@ -21,13 +21,18 @@ export type HostDefinition =
 /** libvirt's wording for "no such domain" (VIR_ERR_NO_DOMAIN), across versions. */
 const NO_DOMAIN = /failed to get domain|Domain not found|no domain with matching/i
 
+/**
+ * A host's persistent definition as it would be copied elsewhere: `dumpxml --inactive --security-info`,
+ * so a define from it keeps the VNC/SPICE password (the plain dump leaves `passwd` out, and a define
+ * from that drops it). The canonical form hides the password (canonicalDomainXml).
+ */
 export async function readDefinition(
   runner: RemoteRunner,
   host: string,
   uuid: string,
 ): Promise<HostDefinition> {
   try {
-    const result = await runner.virsh(host, domainArgv.xml(uuid, 'inactive'), {
+    const result = await runner.virsh(host, domainArgv.xmlToCopy(uuid), {
       allowFailure: true,
       timeoutSeconds: 20,
       step: `read the definition on ${host}`,

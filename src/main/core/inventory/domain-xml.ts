@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 import { ApiError } from '../../../shared/errors'
 import { formatErrorMessage, type FormatErrorText } from '../../../shared/format-errors'
@@ -426,6 +427,19 @@ const canonicalBuilder = new XMLBuilder({
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> }
 
+/**
+ * Definitions read with `--security-info` (what is copied to other hosts) carry the display's password
+ * (`<graphics passwd=…>`). The canonical form is what diffs show and hashes cover, so the password is
+ * replaced by a keyed fingerprint: two equal passwords still compare equal (drift and read-backs see a
+ * lost or changed password), but neither the text nor a hash that could be guessed from (VNC passwords
+ * are at most 8 characters) leaves the process. The key is this process's own, random.
+ */
+const SECRET_ATTRIBUTES = new Set(['@passwd'])
+const secretKey = crypto.randomBytes(32)
+export function maskedSecret(value: string): string {
+  return `(hidden ${crypto.createHmac('sha256', secretKey).update(value).digest('hex').slice(0, 12)})`
+}
+
 /** Live-only details that say nothing about the definition itself. */
 const VOLATILE_ELEMENTS = new Set(['alias', 'seclabel', '#comment'])
 const VOLATILE_DOMAIN_ATTRIBUTES = new Set(['@id'])
@@ -447,7 +461,12 @@ function canonicalise(nodes: OrderedNode[], depth: number): OrderedNode[] {
         .filter((name) => !(depth === 0 && tag === 'domain' && VOLATILE_DOMAIN_ATTRIBUTES.has(name)))
         .sort()
       if (sorted.length > 0)
-        copy[':@'] = Object.fromEntries(sorted.map((name) => [name, attributes[name] as string]))
+        copy[':@'] = Object.fromEntries(
+          sorted.map((name) => {
+            const value = attributes[name] as string
+            return [name, SECRET_ATTRIBUTES.has(name) ? maskedSecret(value) : value]
+          }),
+        )
     }
     out.push(copy)
   }
