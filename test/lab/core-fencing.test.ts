@@ -19,7 +19,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FencePlan, FenceRecord } from '../../src/shared/fencing'
 import type { Vm } from '../../src/shared/inventory'
-import { labCore, type LabCore } from '../support/lab-core'
+import { labCore, LOST_HOST_TIMING, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
   faults,
@@ -262,9 +262,14 @@ beforeAll(async () => {
       '--config',
     )
   await writerBoot('hv1', since)
-  lab = await labCore((cluster) => {
-    cluster.ceph.fenceClientId = 'hyperdesk-fence'
-  })
+  lab = await labCore(
+    (cluster) => {
+      cluster.ceph.fenceClientId = 'hyperdesk-fence'
+    },
+    // Every story loses a host and gets it back: found lost and back sooner (see LOST_HOST_TIMING);
+    // hv2's frozen libvirtd alone cost three 20 s inventory reads per story.
+    LOST_HOST_TIMING,
+  )
   await lab.waitForInventory()
   // The app records hv1's clients of labvm1's disks while hv1 is reachable.
   await until(

@@ -14,7 +14,7 @@ import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
-import { labCore, type LabCore } from '../support/lab-core'
+import { labCore, LOST_HOST_TIMING, type LabCore } from '../support/lab-core'
 import { faults, labCmd, labGuest, requireLab, virsh, waitFor } from './support/lab'
 
 let app: LabBrowser
@@ -25,13 +25,10 @@ const LABVM1_LEASE = `vm:${labGuest('labvm1').uuid}`
 
 beforeAll(async () => {
   await requireLab()
-  // hv1 is reconnected within 200 ms of coming back, not after the next 1, 2, 4, 8 s backoff.
-  lab = await labCore(
-    (cluster) => {
-      cluster.ceph.fenceClientId = 'hyperdesk-fence'
-    },
-    { connection: { backoffMs: [200] } },
-  )
+  // hv1 is found lost sooner, and reconnected within 200 ms of coming back (LOST_HOST_TIMING).
+  lab = await labCore((cluster) => {
+    cluster.ceph.fenceClientId = 'hyperdesk-fence'
+  }, LOST_HOST_TIMING)
   bob = await labCore(undefined, { leaseHolder: 'bob@desk-b', inventoryPollMs: 10 * 60_000 })
   await Promise.all([lab.waitForInventory(), bob.waitForInventory()])
   app = await startLabBrowser(lab)

@@ -32,6 +32,18 @@ export interface LabCore {
   cleanup(): Promise<void>
 }
 
+/**
+ * Core options for lab files that lose a host on purpose (a cut link, a frozen libvirtd): the app's
+ * ways of finding a host lost are waits there, not what the test proves. Keepalives every 3 s (a cut
+ * host drops after ~9-12 s of silence, not 15-20 s), one inventory read may take 8 s (not 20 s: every
+ * fence or start job reads the lost host again first, and a lab host answers in well under a second),
+ * and a host that answers again is reconnected within 200 ms, not at the next 1, 2, 4, 8 s backoff.
+ */
+export const LOST_HOST_TIMING = {
+  inventoryRefreshTimeoutSeconds: 8,
+  connection: { keepaliveIntervalMs: 3000, backoffMs: [200] },
+} satisfies Partial<CoreOptions>
+
 export async function labCore(
   edit: (cluster: Record<string, any>) => void = () => undefined, // eslint-disable-line @typescript-eslint/no-explicit-any
   coreOptions: Partial<CoreOptions> = {},

@@ -44,6 +44,11 @@ export interface CoreOptions {
   globalKnownHostsFiles?: readonly string[]
   /** Periodic inventory refresh (default 15 s). */
   inventoryPollMs?: number
+  /**
+   * How long one inventory read of a host may take before the host counts as unreachable (default
+   * 20 s). Lab tests that freeze or cut a host on purpose shorten it: it is only a wait there.
+   */
+  inventoryRefreshTimeoutSeconds?: number
   /** Connection tuning (tests). */
   connection?: PoolOptions['connection']
   /** The release feed to check for a newer release (off when undefined). */

@@ -197,6 +197,9 @@ function wireVms(
     hasDomstats: (host) =>
       hosts.list().find((state) => state.name === host)?.doctor?.capabilities.hasDomstats ?? true,
     ...(options.inventoryPollMs ? { pollIntervalMs: options.inventoryPollMs } : {}),
+    ...(options.inventoryRefreshTimeoutSeconds
+      ? { refreshTimeoutSeconds: options.inventoryRefreshTimeoutSeconds }
+      : {}),
   })
   const jobs = new JobManager((job) => events.emit('jobs.update', job))
   // The lease's rados never goes first through a host whose whole IP this app fenced (Ceph refuses it).

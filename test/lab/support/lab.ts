@@ -4,7 +4,7 @@
  * Everything here needs root, like `lab` itself. Node built-ins only.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -77,6 +77,15 @@ export interface RunResult {
   ms: number
 }
 
+/**
+ * Where the time of a lab file goes: with HYPERDESK_LAB_TIMING=FILE, every wait and every `lab` command
+ * appends `<ms>\t<what>` to FILE (what CI-time work reads to find the long waits). Off by default.
+ */
+export function noteTiming(ms: number, what: string): void {
+  const file = process.env['HYPERDESK_LAB_TIMING']
+  if (file) appendFileSync(file, `${Math.round(ms)}\t${what.replace(/\s+/g, ' ').slice(0, 160)}\n`)
+}
+
 /** Runs a program; resolves with its output and exit code (never rejects on a non-zero exit). */
 export function run(
   cmd: string,
@@ -114,6 +123,7 @@ function fail(what: string, r: RunResult): never {
 /** `lab ARGS...` (test/lab/lab); throws with its stderr on failure, returns stdout. */
 export async function labCmd(...args: string[]): Promise<string> {
   const r = await run('bash', [LAB_SCRIPT, ...args], { timeoutMs: 110_000 })
+  noteTiming(r.ms, `lab ${args.join(' ')}`)
   if (r.code !== 0) fail(`lab ${args.join(' ')}`, r)
   return r.stdout
 }
@@ -192,12 +202,16 @@ export async function waitFor<T>(
   timeoutMs = 30_000,
   intervalMs = 200,
 ): Promise<T> {
-  const end = Date.now() + timeoutMs
+  const start = Date.now()
+  const end = start + timeoutMs
   let last: unknown
   for (;;) {
     try {
       const v = await probe()
-      if (v !== undefined && v !== false) return v
+      if (v !== undefined && v !== false) {
+        noteTiming(Date.now() - start, `wait ${what}`)
+        return v
+      }
     } catch (e) {
       last = e
     }
