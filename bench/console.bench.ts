@@ -16,6 +16,7 @@ import { attachStream, streamOnLoopback } from '../test/support/core-stream'
 import { labGuest, requireLab, sshArgs, virsh, waitFor } from '../test/lab/support/lab'
 import { RfbTiming } from './rfb-timing'
 import { benchCore, median, timed, writeReport } from './support'
+import { figure } from './summary'
 
 const RUNS = 7
 const VM = labGuest('labvm1')
@@ -167,6 +168,23 @@ describe('consoles', () => {
           `  open console → first full frame: app ${app.toFixed(0)} ms; ssh -L new tunnel ${cold.toFixed(0)} ms (app/that = ${(app / cold).toFixed(2)}×); ssh -L already open ${open.toFixed(0)} ms (app/that = ${(app / open).toFixed(2)}×)`,
           `  keystroke → echo on the serial console: app ${median(serial.app).toFixed(1)} ms; ssh -tt virsh console ${median(serial.ssh).toFixed(1)} ms (ratio ${(median(serial.app) / median(serial.ssh)).toFixed(2)}×)`,
         )
+        figure({
+          name: `console open → first frame (+${addedMs} ms RTT)`,
+          bench: 'console',
+          value: app,
+          unit: 'ms',
+          baseline: { name: 'ssh -L already open', value: open },
+          target: { kind: 'max', value: 1.05 },
+          detail: `median of ${RUNS}; range ${Math.round(Math.min(...samples.app))}–${Math.round(Math.max(...samples.app))} ms; new ssh -L tunnel ${cold.toFixed(0)} ms`,
+        })
+        figure({
+          name: `serial console keystroke → echo (+${addedMs} ms RTT)`,
+          bench: 'console',
+          value: median(serial.app),
+          unit: 'ms',
+          baseline: { name: 'ssh -tt virsh console', value: median(serial.ssh) },
+          detail: `median of ${serial.app.length}`,
+        })
         expect(samples.app).toHaveLength(RUNS)
       } finally {
         await bench.close()

@@ -10,6 +10,7 @@ import { InventoryService } from '../src/main/core/inventory/inventory-service'
 import { parseVirshEventLine } from '../src/main/core/inventory/virsh-events'
 import { addVms, asRootOn, delVms, LAB_HOSTS, requireLab } from '../test/lab/support/lab'
 import { benchCore, CountingRunner, median, medianOf, timed, writeReport } from './support'
+import { figure } from './summary'
 
 const EXTRA_VMS = 40
 const RUNS = 5
@@ -106,6 +107,35 @@ describe.each([0, 30])('inventory refresh at +%i ms round trip', (roundTrip) => 
       `  app steady / hand batch ${(warm / handMs).toFixed(2).padStart(8)} ×   (target ≤ 1.5×)`,
       `  app cold / hand batch   ${(cold.ms / handMs).toFixed(2).padStart(8)} ×`,
     )
+    const at = `+${roundTrip} ms RTT, ${vmCount} VMs`
+    const handFigure = { name: `hand batch, ${handExecs} execs`, value: handMs }
+    figure({
+      name: `inventory steady refresh (${at})`,
+      bench: 'inventory',
+      value: warm,
+      unit: 'ms',
+      baseline: handFigure,
+      target: { kind: 'max', value: 1.5 },
+      detail: `median of ${RUNS}; ${warmExecs} execs/refresh`,
+    })
+    figure({
+      name: `inventory first read with definitions (${at})`,
+      bench: 'inventory',
+      value: cold.ms,
+      unit: 'ms',
+      baseline: handFigure,
+      target: { kind: 'max', value: 1.5 },
+      detail: `one run; ${coldExecs} execs`,
+    })
+    figure({
+      name: `naive per-VM refresh over the app's (${at})`,
+      bench: 'inventory',
+      value: naiveMs,
+      unit: 'ms',
+      baseline: { name: 'app steady refresh', value: warm },
+      target: { kind: 'min', value: 25 },
+      detail: `median of ${Math.min(RUNS, 3)}; ${naiveExecs} execs`,
+    })
   }, 600_000)
 
   it('a libvirt event reaches the core’s store', async () => {
@@ -146,5 +176,13 @@ describe.each([0, 30])('inventory refresh at +%i ms round trip', (roundTrip) => 
     report.push(
       `  event → core store      ${median(latencies).toFixed(0).padStart(8)} ms   (median of ${latencies.length}; target < 100 ms)`,
     )
+    figure({
+      name: `libvirt event → core store (+${roundTrip} ms RTT)`,
+      bench: 'inventory',
+      value: median(latencies),
+      unit: 'ms',
+      target: { kind: 'max', value: 100 },
+      detail: `median of ${latencies.length}, range ${Math.min(...latencies)}–${Math.max(...latencies)} ms`,
+    })
   }, 120_000)
 })

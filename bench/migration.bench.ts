@@ -17,6 +17,7 @@ import type { Job } from '../src/shared/jobs'
 import type { MigrationResult } from '../src/shared/migration'
 import { labGuest, requireLab, waitFor } from '../test/lab/support/lab'
 import { benchCore, median, timed, writeReport } from './support'
+import { figure } from './summary'
 
 const PAIRS = Number(process.env['MIGRATION_BENCH_PAIRS'] ?? 20)
 /** Quiet before every migration, app or bare (see above). */
@@ -119,5 +120,14 @@ describe('live migration', () => {
       '  the app’s phases, per migration:',
       ...phases.map((line) => `    ${line}`),
     )
+    figure({
+      name: 'live migration, total wall time',
+      bench: 'migration',
+      value: sum(app),
+      unit: 'ms',
+      baseline: { name: 'bare virsh migrate', value: sum(raw) },
+      target: { kind: 'max', value: 1.05 },
+      detail: `${PAIRS} interleaved pairs; app ${range(app)}, bare ${range(raw)}`,
+    })
   }, 1_200_000)
 })

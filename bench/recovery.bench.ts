@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CephStatus } from '../src/shared/ceph'
 import { cephJson, faults, requireLab, sshAsEtalab, waitFor } from '../test/lab/support/lab'
 import { benchCore, median, writeReport } from './support'
+import { figure } from './summary'
 
 const REPS = Number(process.env['RECOVERY_BENCH_REPS'] ?? 3)
 const POLL_MS = 100
@@ -30,6 +31,17 @@ afterAll(async () => {
   await bench?.close()
   writeReport('recovery', report)
 }, 120_000)
+
+/** A row of the summary: the app's median time to recover beside the hand-made read's, with both ranges. */
+const recoveryFigure = (name: string, app: number[], base: { name: string; runs: number[] }) =>
+  figure({
+    name,
+    bench: 'recovery',
+    value: median(app),
+    unit: 'ms',
+    baseline: { name: base.name, value: median(base.runs) },
+    detail: `median of ${app.length}; app ${Math.round(Math.min(...app))}–${Math.round(Math.max(...app))} ms, baseline ${Math.round(Math.min(...base.runs))}–${Math.round(Math.max(...base.runs))} ms`,
+  })
 
 const line = (what: string, app: number[], base: number[]) =>
   `  ${what.padEnd(34)} app ${median(app).toFixed(0).padStart(6)} ms   baseline ${median(base)
@@ -74,6 +86,10 @@ describe('time to recover', () => {
       `time to recover, +0 ms RTT, median of ${REPS} (from \`lab mon start\` returning, mon down 5 s):`,
     )
     report.push(line('monitor restart → HEALTH_OK', app, base))
+    recoveryFigure('monitor restart → HEALTH_OK in the app', app, {
+      name: '`ceph health` by hand',
+      runs: base,
+    })
     expect(app).toHaveLength(REPS)
   })
 
@@ -113,6 +129,9 @@ describe('time to recover', () => {
     )
     report.push(line('sshd restart → host online', online, base))
     report.push(line('sshd restart → first fresh inventory', inventory, base))
+    const fresh = { name: 'new ssh + hand batch', runs: base }
+    recoveryFigure('sshd restart → host online in the app', online, fresh)
+    recoveryFigure('sshd restart → first fresh inventory', inventory, fresh)
     expect(inventory).toHaveLength(REPS)
   })
 })
