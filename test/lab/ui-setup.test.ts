@@ -197,6 +197,36 @@ describe('first run on the lab', () => {
       .toBe('connected')
     const dismiss = page.getByRole('button', { name: 'Dismiss' })
     while ((await dismiss.count()) > 0) await dismiss.first().click()
+    // The console docks under the VM's view, beside the tree: the tree keeps its width and its height
+    // (issue 21 item 5), at a small laptop's width and at a large screen's.
+    for (const size of [
+      { width: 1024, height: 768 },
+      { width: 1440, height: 900 },
+    ]) {
+      await page.setViewportSize(size)
+      await expect.poll(() => vnc.getByTestId('vnc-status').getAttribute('data-status')).toBe('connected')
+      const box = async (selector: string) => {
+        const found = await page.locator(selector).first().boundingBox()
+        if (!found) throw new Error(`${selector} is not shown at ${size.width}×${size.height}`)
+        return found
+      }
+      const [tree, body, dock, screen, view] = await Promise.all([
+        box('.sidebar'),
+        box('.body'),
+        box('[data-testid="console-dock"]'),
+        box('[data-testid="vnc-screen"]'),
+        box('.main'),
+      ])
+      expect(tree.width, `tree width at ${size.width} px`).toBeGreaterThanOrEqual(240)
+      expect(tree.height, `tree height at ${size.width} px`).toBeGreaterThanOrEqual(body.height - 1)
+      expect(dock.x, 'the console is right of the tree').toBeGreaterThanOrEqual(tree.x + tree.width)
+      expect(screen.height).toBeGreaterThanOrEqual(180)
+      expect(view.height, 'the VM view keeps a strip above the console').toBeGreaterThanOrEqual(140)
+      // Every host and VM row of the tree is still there to click, statuses included.
+      for (const row of ['tree-vm-labvm1', 'tree-vm-labvm2'])
+        expect(await page.getByTestId(row).first().isVisible()).toBe(true)
+      await page.screenshot({ path: screenshotPath(`window-console-${size.width}-en`) })
+    }
     await page.setViewportSize({ width: 1400, height: 1050 })
     await page.screenshot({ path: screenshotPath('readme-window-en') })
     expect(run.ui.errorsOf(page)).toEqual([])

@@ -48,21 +48,24 @@ export function App() {
       <div className="body">
         <Sidebar />
         <SidebarResizer />
-        <main className="main">
-          {view.kind === 'storage' ? (
-            <StorageView />
-          ) : view.kind === 'ceph' ? (
-            <CephView />
-          ) : view.kind === 'vm' ? (
-            <VmView uuid={view.uuid} />
-          ) : view.kind === 'host' ? (
-            <HostDetail host={view.host} />
-          ) : (
-            <ConfigPanel />
-          )}
-        </main>
+        {/* The consoles dock under the main pane, beside the tree: the tree keeps its height and width. */}
+        <div className="workspace">
+          <main className="main">
+            {view.kind === 'storage' ? (
+              <StorageView />
+            ) : view.kind === 'ceph' ? (
+              <CephView />
+            ) : view.kind === 'vm' ? (
+              <VmView uuid={view.uuid} />
+            ) : view.kind === 'host' ? (
+              <HostDetail host={view.host} />
+            ) : (
+              <ConfigPanel />
+            )}
+          </main>
+          <ConsoleDock />
+        </div>
       </div>
-      <ConsoleDock />
       <JobsPanel />
       <HostPrompts />
       <MigrationSheet />

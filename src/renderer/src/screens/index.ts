@@ -11,6 +11,7 @@ import '../features/maintenance/screens'
 import '../features/console/screens'
 import '../features/jobs/screens'
 import '../features/vmdef/screens'
+import '../features/help/screens'
 
 export { registerScreen, registeredScreens, type Screen, type ScreenApp } from './registry'
 

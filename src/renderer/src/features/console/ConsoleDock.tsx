@@ -19,7 +19,11 @@ export function ConsoleDock() {
   }
 
   return (
-    <section className="console-dock" aria-label={t('console.dock')} data-testid="console-dock">
+    <section
+      className={active ? 'console-dock shown' : 'console-dock'}
+      aria-label={t('console.dock')}
+      data-testid="console-dock"
+    >
       <div className="console-tabs" role="tablist">
         {tabs.map((tab) => {
           const key = tabKey(tab)

@@ -30,7 +30,7 @@ export function HelpSheet() {
                 {(mac ? shortcut.mac : shortcut.keys).map((key, index) => (
                   <span key={key}>
                     {index > 0 && ' · '}
-                    <kbd>{key}</kbd>
+                    <kbd translate="no">{key}</kbd>
                   </span>
                 ))}
               </td>

@@ -1,5 +1,6 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Data } from '../../components/Data'
 import { Dialog } from '../../components/Dialog'
 import { useAppStore } from '../../store'
 import { jumpMatches, type JumpTarget } from './jump'
@@ -88,12 +89,12 @@ function JumpBox({ onClose }: { onClose(): void }) {
               onClick={() => go(target)}
               data-testid={`jump-${target.kind}-${target.name}`}
             >
-              {target.name} <span className="muted">· {t(`jump.${target.kind}`)}</span>
+              <Data>{target.name}</Data> <span className="muted">· {t(`jump.${target.kind}`)}</span>
             </div>
           ))}
         </div>
       )}
-      <button type="button" className="link" onClick={onClose}>
+      <button type="button" className="link" onClick={onClose} data-testid="jump-close">
         {t('jump.close')}
       </button>
     </Dialog>
