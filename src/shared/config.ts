@@ -8,6 +8,7 @@ import {
   HostNameSchema,
   PoolNameSchema,
 } from './validators'
+import { DEFAULT_KEYBOARD_LAYOUT, KeyboardLayoutSchema } from './keyboard'
 
 /**
  * The cluster file: which hypervisors to manage and how to reach them. Stored as JSON in the
@@ -120,6 +121,11 @@ export const ClusterConfigSchema = z
       .strict()
       .optional(),
     pools: z.array(PoolNameSchema).min(1).default(['libvirt-ssd', 'libvirt-sata']),
+    /**
+     * The guests' keyboard layout when a VM's definition says none (no Hyperdesk setting, no VNC
+     * keymap): what text typed into its console is sent as, and the new-VM wizard's default.
+     */
+    guestKeyboardLayout: KeyboardLayoutSchema.default(DEFAULT_KEYBOARD_LAYOUT),
   })
   .strict()
   .superRefine((config, ctx) => {

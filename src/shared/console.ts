@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { KeyboardLayoutSchema } from './keyboard'
+import { KeyboardLayoutSchema, LAYOUT_SOURCES } from './keyboard'
 
 /** What opening a console returns: the id of a byte stream the client attaches to, and what it needs. */
 export const VncOpenedSchema = z.object({
@@ -13,8 +13,10 @@ export const VncOpenedSchema = z.object({
   vmName: z.string(),
   /** "QEMU (<vm>)": the client shows nothing until the server's desktop name is this one. */
   expectedDesktopName: z.string(),
-  /** The guest's keyboard layout (Hyperdesk setting in the definition), for typed text. */
+  /** The guest's keyboard layout, for typed text (shared/keyboard.ts guestLayout). */
   keyboardLayout: KeyboardLayoutSchema,
+  /** Where it was read: the VM's setting, its VNC keymap, or the cluster file's default. */
+  layoutFrom: z.enum(LAYOUT_SOURCES),
   /** The definition's VNC keymap: QEMU then maps keysyms itself and ignores scancodes. */
   vncKeymap: z.string().optional(),
   /** The VM has a serial console: typing long commands there is more reliable. */

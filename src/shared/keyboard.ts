@@ -24,6 +24,36 @@ export function keyboardLayoutOf(setting: string | undefined): KeyboardLayout {
   return parsed.success ? parsed.data : DEFAULT_KEYBOARD_LAYOUT
 }
 
+/**
+ * The layout a VNC `keymap` of the definition means (`<graphics type='vnc' keymap='…'>`, QEMU's
+ * keymap names: `fr`, `en-us`…); undefined for a keymap without a layout of ours (fr-be, de…).
+ */
+export function layoutOfVncKeymap(keymap: string | undefined): KeyboardLayout | undefined {
+  if (keymap === 'fr') return 'fr'
+  if (keymap === 'en-us' || keymap === 'us') return 'us'
+  return undefined
+}
+
+/** Where a guest's layout was read: its Hyperdesk setting, its VNC keymap, or the cluster file's default. */
+export const LAYOUT_SOURCES = ['setting', 'vncKeymap', 'cluster'] as const
+export type LayoutSource = (typeof LAYOUT_SOURCES)[number]
+
+/**
+ * A guest's keyboard layout, read from its definition: the VM's Hyperdesk setting when it has one
+ * (the admin chose it), else the layout its VNC keymap names (QEMU then maps keysyms with that table),
+ * else the cluster file's `guestKeyboardLayout`.
+ */
+export function guestLayout(
+  definition: { setting?: string; vncKeymap?: string },
+  clusterDefault: KeyboardLayout,
+): { layout: KeyboardLayout; from: LayoutSource } {
+  const set = KeyboardLayoutSchema.safeParse(definition.setting)
+  if (set.success) return { layout: set.data, from: 'setting' }
+  const fromKeymap = layoutOfVncKeymap(definition.vncKeymap)
+  if (fromKeymap) return { layout: fromKeymap, from: 'vncKeymap' }
+  return { layout: clusterDefault, from: 'cluster' }
+}
+
 export interface KeyEvent {
   keysym: number
   /** KeyboardEvent.code of the physical key, e.g. "Digit0". */

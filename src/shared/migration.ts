@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { HostNameSchema, UuidSchema } from './validators'
 import { CheckSchema, type Check } from './messages/check'
+import { MessageSchema } from './messages/message'
 
 /**
  * Live migration and definition sync, as the UI sees them: the pre-checks of a planned migration,
@@ -26,8 +27,8 @@ export const FollowUpsSchema = z.object({
   interfacesLines: z.array(z.string()),
   /** The safe sequence to type in the guest's console, in order. */
   commands: z.array(z.string()),
-  /** Anything the app could not work out (no gateway configured, no failover IP…), in words. */
-  notes: z.array(z.string()),
+  /** Anything the app could not work out (no gateway configured, no failover IP…): followUps.* messages. */
+  notes: z.array(MessageSchema),
 })
 export type FollowUps = z.infer<typeof FollowUpsSchema>
 

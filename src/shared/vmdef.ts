@@ -96,7 +96,8 @@ export const CreateVmParamsSchema = z
     bridge: BridgeNameSchema.default('br0'),
     /** The install medium, present on every host; boot is disk then CD-ROM, as the runbook's scripts. */
     iso: IsoPathSchema.optional(),
-    keyboardLayout: KeyboardLayoutSchema.default('fr'),
+    /** The guest's layout; by default the cluster file's guestKeyboardLayout. */
+    keyboardLayout: KeyboardLayoutSchema.optional(),
     /** kvm unless a host lacks it; qemu (TCG, no acceleration) only where asked (test labs). */
     domainType: z.enum(DOMAIN_TYPES).optional(),
     /** Start it there once defined everywhere (its console can then be opened). */

@@ -117,7 +117,12 @@ describe('consoles', () => {
     await expect.poll(() => litPixels(page, LABVM2.uuid), { timeout: 20_000 }).toBeGreaterThan(0.002)
     await page.screenshot({ path: screenshotPath('console-vnc-azerty') })
 
-    // labvm2 has no layout setting: it is taken as French, as the users' guests are.
+    // labvm2 has no layout setting: its definition's VNC keymap (fr) says French, and the toolbar says so.
+    const layout = console.getByTestId('vnc-layout')
+    expect(await layout.getAttribute('data-from')).toBe('vncKeymap')
+    expect(await layout.textContent()).toBe(
+      'Clavier de l’invité : Français (AZERTY), d’après son keymap VNC fr',
+    )
     const before = readSerialLog('hv2', 'labvm2').length
     await typeInConsole(page, LABVM2.uuid, ECHO_SPECIALS)
     const log = await waitForSerial('hv2', 'labvm2', /\$\(\)/, 20_000, before)
@@ -134,6 +139,11 @@ describe('consoles', () => {
   it('a QWERTY guest set to "us" in its settings gets the same characters right', async () => {
     const page = await openPage('en-US')
     await page.getByTestId('tree-vm-labvm1').first().click()
+    // Nothing in labvm1's definition (no setting, no VNC keymap): the cluster file's default, said as such.
+    expect(await page.getByTestId('vm-settings-layout').inputValue()).toBe('fr')
+    expect(await page.getByTestId('vm-settings-layout-from').textContent()).toBe(
+      'the cluster’s default (nothing in its definition)',
+    )
     await page.getByTestId('vm-settings-layout').selectOption('us')
     await page.getByTestId('vm-settings-save').click()
     await expect
@@ -155,7 +165,9 @@ describe('consoles', () => {
     await expect
       .poll(() => console.getByTestId('vnc-status').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('connected')
-    expect(await console.textContent()).toContain('Guest keyboard: US')
+    expect(await console.getByTestId('vnc-layout').textContent()).toBe(
+      'Guest keyboard: US (QWERTY), set for this VM',
+    )
     const before = readSerialLog('hv1', 'labvm1').length
     await typeInConsole(page, LABVM1.uuid, ECHO_SPECIALS)
     const log = await waitForSerial('hv1', 'labvm1', /\$\(\)/, 20_000, before)
@@ -212,6 +224,13 @@ describe('consoles', () => {
       .toContain('ifdown eth0')
     expect(await helper.getByTestId('network-lines').textContent()).toContain(
       'post-up route add default gw 10.77.12.254 dev eth0',
+    )
+    // labvm1 has no failover IP recorded: said so, with where to record it (not "its failover IP ?").
+    expect(await helper.getByTestId('network-summary').textContent()).toBe(
+      'labvm1 runs on hv2: its gateway is 10.77.12.254; no failover IP is recorded for it.',
+    )
+    expect(await helper.getByTestId('network-note').first().textContent()).toContain(
+      'record it in the VM view, under Hyperdesk settings (Failover IP)',
     )
     expect(await helper.getByTestId('type-network-commands').isDisabled()).toBe(true)
     await helper.getByTestId('root-prompt-confirm').check()

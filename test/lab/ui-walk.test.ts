@@ -52,11 +52,6 @@ const CORE_ENGLISH: { screens: string[]; text: RegExp; from: string }[] = [
     from: 'src/main/core/maintenance/precheck.ts (check messages, fixes, noout.reason)',
   },
   {
-    screens: ['vnc-console'],
-    text: /^No failover IP is recorded for this VM/,
-    from: 'src/main/core/migration/follow-ups.ts:53 (network plan notes)',
-  },
-  {
     // zod's English (issue 18 item 5).
     screens: ['cluster-file-errors'],
     text: /^(Unrecognized key: "adress"|Too big: expected number to be <=65535)$/,

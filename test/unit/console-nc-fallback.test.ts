@@ -98,9 +98,12 @@ it('falls back to nc on the host when sshd refuses TCP forwarding, and relays th
     inventory,
     streams,
     vmName: () => 'web1',
+    guestKeyboardLayout: () => 'us',
   })
   const opened = await consoles.openVnc(UUID)
   expect(opened).toMatchObject({ host: 'hv1', via: 'nc', expectedDesktopName: 'QEMU (web1)' })
+  // No definition read yet: the cluster file's layout, said to come from there.
+  expect(opened).toMatchObject({ keyboardLayout: 'us', layoutFrom: 'cluster' })
   expect(sshd.commands.at(-1)).toMatch(/^nc 127\.0\.0\.1 \d+$/)
   // The nc session holds one of the host's two interactive slots while the console is open.
   expect(pool.get('hv1').slotUse.interactive).toBe(1)

@@ -4,7 +4,8 @@ import { MessagePortSocket } from '../../src/renderer/src/api/byte-channel'
 import { ByteStreams } from '../../src/main/core/console/byte-streams'
 import { parseVncDisplay } from '../../src/main/core/console/consoles'
 import { settingsXml } from '../../src/main/core/vm/settings'
-import { keyStrokes, keysymOf, untypable } from '../../src/shared/keyboard'
+import { guestLayout, keyStrokes, keysymOf, layoutOfVncKeymap, untypable } from '../../src/shared/keyboard'
+import { parseClusterConfig } from '../../src/shared/config'
 
 /** The physical keys and modifiers pressed for each character, as "Shift+AltGr+Code". */
 function strokes(text: string, layout: 'fr' | 'us'): string[] {
@@ -79,6 +80,46 @@ describe('typing into a guest with its layout', () => {
     expect(untypable('echo ♥ ^', 'fr')).toEqual(['♥'])
     expect(untypable('é', 'us')).toEqual(['é'])
     expect(() => keyStrokes('♥', 'us')).toThrow('Cannot type "♥" on a us keyboard.')
+  })
+})
+
+describe('a guest’s layout, read from its definition', () => {
+  it('takes the VM’s setting first, then its VNC keymap, then the cluster file’s default', () => {
+    // The lab's labvm2: keymap='fr', no setting.
+    expect(guestLayout({ vncKeymap: 'fr' }, 'us')).toEqual({ layout: 'fr', from: 'vncKeymap' })
+    // A VM whose VNC keymap is en-us was shown as "FR" before: its keymap now decides.
+    expect(guestLayout({ vncKeymap: 'en-us' }, 'fr')).toEqual({ layout: 'us', from: 'vncKeymap' })
+    // The admin's setting wins over the keymap.
+    expect(guestLayout({ setting: 'fr', vncKeymap: 'en-us' }, 'us')).toEqual({
+      layout: 'fr',
+      from: 'setting',
+    })
+    // Nothing in the definition (the lab's labvm1, the VMs the runbook defines): the cluster's default.
+    expect(guestLayout({}, 'us')).toEqual({ layout: 'us', from: 'cluster' })
+    expect(guestLayout({ setting: 'azerty', vncKeymap: 'de' }, 'fr')).toEqual({
+      layout: 'fr',
+      from: 'cluster',
+    })
+  })
+
+  it('maps only the QEMU keymaps whose layout it types', () => {
+    expect(layoutOfVncKeymap('fr')).toBe('fr')
+    expect(layoutOfVncKeymap('en-us')).toBe('us')
+    // Belgian AZERTY and Swiss French differ from French AZERTY: not guessed.
+    expect(layoutOfVncKeymap('fr-be')).toBeUndefined()
+    expect(layoutOfVncKeymap('fr-ch')).toBeUndefined()
+    expect(layoutOfVncKeymap(undefined)).toBeUndefined()
+  })
+
+  it('the cluster file’s guestKeyboardLayout: fr by default, fr or us, anything else refused by name', () => {
+    const base = { version: 1, hosts: [{ name: 'hv1', address: 'hv1' }] }
+    const parsed = parseClusterConfig(base)
+    expect(parsed.ok && parsed.config.guestKeyboardLayout).toBe('fr')
+    const us = parseClusterConfig({ ...base, guestKeyboardLayout: 'us' })
+    expect(us.ok && us.config.guestKeyboardLayout).toBe('us')
+    const bad = parseClusterConfig({ ...base, guestKeyboardLayout: 'azerty' })
+    expect(bad.ok).toBe(false)
+    expect(!bad.ok && bad.problems.map((problem) => problem.field)).toEqual(['guestKeyboardLayout'])
   })
 })
 

@@ -7,6 +7,7 @@ import { migrationFollowUps } from '../../src/main/core/migration/follow-ups'
 import { relevantLogLines } from '../../src/main/core/migration/migrate'
 import { uriHost } from '../../src/main/core/migration/precheck'
 import { jobActive, parseDomjobinfo, parseSize, progressDetail } from '../../src/main/core/migration/progress'
+import { englishText } from '../../src/shared/messages'
 
 // libvirt 9.0's `LC_ALL=C virsh domjobinfo` during a p2p live migration (lab, labvm1 hv1 → hv2).
 const RUNNING = `Job type:         Unbounded
@@ -99,7 +100,10 @@ describe('follow-ups', () => {
   it('without an old gateway, replaces the route lines’ .254 addresses only', () => {
     const followUps = migrationFollowUps({ newGateway: '10.77.13.254' })
     expect(followUps.failoverIp).toBeUndefined()
-    expect(followUps.notes.join(' ')).toMatch(/No failover IP/)
+    expect(followUps.notes.map((note) => note.code)).toContain('followUps.noFailoverIp')
+    expect(followUps.notes.map(englishText).join(' ')).toMatch(
+      /No failover IP is recorded.*Hyperdesk settings/,
+    )
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-followups-'))
     const file = path.join(dir, 'interfaces')
     fs.writeFileSync(file, guestFile('10.77.100.254', '10.77.11.254'))
@@ -114,8 +118,11 @@ describe('follow-ups', () => {
   it('says when the destination has no gateway', () => {
     const followUps = migrationFollowUps({ failoverIp: 'not-an-ip' })
     expect(followUps.commands).toEqual([])
-    expect(followUps.notes.join(' ')).toMatch(/not an IPv4 address/)
-    expect(followUps.notes.join(' ')).toMatch(/no gateway/)
+    expect(followUps.notes).toContainEqual({
+      code: 'followUps.badFailoverIp',
+      params: { value: 'not-an-ip' },
+    })
+    expect(followUps.notes.map((note) => note.code)).toContain('followUps.noNewGateway')
   })
 })
 

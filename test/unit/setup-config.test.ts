@@ -256,10 +256,14 @@ describe("the form's draft of the cluster file", () => {
       ssh: { user: 'etalab', knownHostsFile: '~/.ssh/cluster_known_hosts' },
       ceph: { clientId: 'libvirt', privilegedSudo: true },
       maintenance: { rebootCommand: ['sudo', '-n', '/sbin/reboot'] },
+      guestKeyboardLayout: 'us',
     })
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems))
     const draft = draftFromConfig(parsed.config)
     expect(draft.auth).toBe('agent')
+    // The guests' layout is shown in the form and written back.
+    expect(draft.guestKeyboardLayout).toBe('us')
+    expect(toConfig({ ...draft, guestKeyboardLayout: 'fr' }).guestKeyboardLayout).toBe('fr')
     const again = parseClusterConfig(toConfig(draft))
     expect(again).toEqual(parsed)
 

@@ -23,6 +23,8 @@ describe('the creation wizard’s form', () => {
       keyboardLayout: 'fr',
       startOn: '',
     })
+    // A cluster file with guestKeyboardLayout "us" makes US the wizard's default.
+    expect(initialForm(POOLS, 'us').keyboardLayout).toBe('us')
     // Nothing typed yet: no parameters, and the name's issue is that it is empty.
     expect(readForm(form, [])).toEqual({ issues: { name: { rule: 'empty' }, mac: 'format' }, params: null })
   })

@@ -138,6 +138,7 @@ function world(scenario: Scenario = {}) {
       })),
     pools: () => ['libvirt-ssd'],
     ceph: () => ({ clientId: 'libvirt' }),
+    guestKeyboardLayout: () => 'fr',
     audit: async (host, action) => {
       audits.push(`${host}: ${action}`)
     },

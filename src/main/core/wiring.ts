@@ -252,6 +252,7 @@ function wireVms(
     hostStates: () => hosts.list(),
     pools: () => config.requireConfig().pools,
     ceph: () => ({ clientId: config.requireConfig().ceph.clientId }),
+    guestKeyboardLayout: () => config.requireConfig().guestKeyboardLayout,
     start: (uuid, host, job) => lifecycle.start({ uuid, host }, job),
     isFenced: (host, uuid) => fencing.isFenced(host, uuid),
     ...(options.vmdef?.defineTimeoutSeconds
@@ -273,7 +274,14 @@ function wireVms(
     },
     vmName,
     streams,
-    consoles: new Consoles({ hosts, runner, inventory, streams, vmName }),
+    consoles: new Consoles({
+      hosts,
+      runner,
+      inventory,
+      streams,
+      vmName,
+      guestKeyboardLayout: () => config.requireConfig().guestKeyboardLayout,
+    }),
   }
 }
 

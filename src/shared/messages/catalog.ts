@@ -11,7 +11,7 @@ import { CHECK_TEXTS } from './check-texts'
 import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
 import { MAINTENANCE_CHECK_TEXTS } from './maintenance'
-import { MIGRATION_TEXTS } from './migration'
+import { FOLLOW_UP_TEXTS, MIGRATION_TEXTS } from './migration'
 
 /**
  * Every message the core can send, by area, in English with {{placeholders}}: the core's own
@@ -31,6 +31,7 @@ export const MESSAGES_EN = {
   maintenanceChecks: MAINTENANCE_CHECK_TEXTS,
   migrationRefusals: MIGRATION_TEXTS,
   migrationChecks: MIGRATION_CHECK_TEXTS,
+  followUps: FOLLOW_UP_TEXTS,
   formatErrors: FORMAT_ERROR_TEXTS,
   sshTexts: SSH_TEXTS,
   sshConfigProblems: CONFIG_PROBLEMS,

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream'
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
 import type { ShellOpened, SerialOpened, VncOpened } from '../../../shared/console'
-import { KEYBOARD_LAYOUT_SETTING, keyboardLayoutOf } from '../../../shared/keyboard'
+import { guestLayout, KEYBOARD_LAYOUT_SETTING, type KeyboardLayout } from '../../../shared/keyboard'
 import type { InventoryService } from '../inventory/inventory-service'
 import { shellCommand } from '../remote/quote'
 import type { RemoteRunner } from '../remote/runner'
@@ -25,6 +25,8 @@ export interface ConsolesDeps {
   inventory: InventoryService
   streams: ByteStreams
   vmName(uuid: string): string
+  /** The cluster file's guestKeyboardLayout. */
+  guestKeyboardLayout(): KeyboardLayout
 }
 
 const TERM = 'xterm-256color'
@@ -130,6 +132,10 @@ export class Consoles {
     const vncKeymap = definition?.graphics.find((graphics) => graphics.type === 'vnc')?.keymap
     const streamId = this.deps.streams.register({ kind: 'vnc', host }, channel, release)
     const name = this.deps.vmName(uuid)
+    const { layout, from } = guestLayout(
+      { setting: definition?.hyperdesk[KEYBOARD_LAYOUT_SETTING], vncKeymap },
+      this.deps.guestKeyboardLayout(),
+    )
     return {
       streamId,
       host,
@@ -138,7 +144,8 @@ export class Consoles {
       vmName: name,
       // QEMU names its VNC desktop after the domain: the client checks it before showing anything.
       expectedDesktopName: `QEMU (${name})`,
-      keyboardLayout: keyboardLayoutOf(definition?.hyperdesk[KEYBOARD_LAYOUT_SETTING]),
+      keyboardLayout: layout,
+      layoutFrom: from,
       ...(vncKeymap ? { vncKeymap } : {}),
       hasSerial: definition?.serials.some((serial) => serial.type === 'pty') ?? false,
     }

@@ -1,4 +1,5 @@
 import type { FollowUps } from '../../../shared/migration'
+import { msg, type Message } from '../../../shared/messages'
 
 /**
  * What the runbook asks after a migration: the failover IP must already point to the destination
@@ -45,19 +46,14 @@ export function gatewayLines(gateway: string, nic = 'eth0'): string[] {
 
 export function migrationFollowUps(input: FollowUpInput): FollowUps {
   const nic = input.interfaceName ?? 'eth0'
-  const notes: string[] = []
+  const notes: Message[] = []
   const failoverIp = isIpv4(input.failoverIp) ? input.failoverIp : undefined
   if (input.failoverIp !== undefined && !failoverIp)
-    notes.push(`The VM's failover IP setting ${JSON.stringify(input.failoverIp)} is not an IPv4 address.`)
-  if (!failoverIp)
-    notes.push(
-      'No failover IP is recorded for this VM (Hyperdesk setting failoverIp): check in the OVH manager which IP to move.',
-    )
+    notes.push(msg('followUps.badFailoverIp', { value: input.failoverIp }))
+  if (!failoverIp) notes.push(msg('followUps.noFailoverIp'))
   const oldGateway = isIpv4(input.oldGateway) ? input.oldGateway : undefined
   if (!isIpv4(input.newGateway)) {
-    notes.push(
-      'The destination host has no gateway in the cluster file: add its "gateway" so Hyperdesk can give the guest’s new lines.',
-    )
+    notes.push(msg('followUps.noNewGateway'))
     return {
       ...(failoverIp ? { failoverIp } : {}),
       gateway: { new: '' },
@@ -82,12 +78,8 @@ export function migrationFollowUps(input: FollowUpInput): FollowUps {
   const old = oldGateway ? sedAddress(oldGateway) : '[0-9.]*\\.254'
   const scope = oldGateway ? '' : '/route /'
   const sed = `sed -i -e '${scope}s/ ${old} / ${gateway} /g' -e '${scope}s/ ${old}$/ ${gateway}/' /etc/network/interfaces`
-  if (!oldGateway && !input.anyOldGateway)
-    notes.push(
-      'The source host has no gateway in the cluster file: the command replaces the route lines’ addresses ending in .254 (the runbook’s rule).',
-    )
-  if (oldGateway === gateway)
-    notes.push('Both hosts have the same gateway in the cluster file: the guest needs no change.')
+  if (!oldGateway && !input.anyOldGateway) notes.push(msg('followUps.noOldGateway'))
+  if (oldGateway === gateway) notes.push(msg('followUps.sameGateway'))
   return {
     ...(failoverIp ? { failoverIp } : {}),
     gateway: { ...(oldGateway ? { old: oldGateway } : {}), new: gateway },

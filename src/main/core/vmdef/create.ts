@@ -3,6 +3,7 @@ import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
+import type { KeyboardLayout } from '../../../shared/keyboard'
 import { englishText, type Message } from '../../../shared/messages/message'
 import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
 import { canonicalDomainXml, domainMachine, parseDomainXml } from '../inventory/domain-xml'
@@ -39,6 +40,8 @@ export interface VmdefDeps {
   hostStates(): HostState[]
   pools(): string[]
   ceph(): { clientId: string }
+  /** The cluster file's guestKeyboardLayout: a new VM's layout when the wizard names none. */
+  guestKeyboardLayout(): KeyboardLayout
   audit(host: string, action: string, vm: string): Promise<void>
   /** Starts the new VM with every start guard (Lifecycle.start). */
   start(uuid: string, host: string, job: JobContext): Promise<unknown>
@@ -202,7 +205,7 @@ export class VmCreator {
       },
       ...(params.iso ? { iso: params.iso } : {}),
       nic: { mac: facts.mac!, bridge: params.bridge },
-      keyboardLayout: params.keyboardLayout,
+      keyboardLayout: params.keyboardLayout ?? this.deps.guestKeyboardLayout(),
       ...(facts.failoverIp ? { failoverIp: facts.failoverIp } : {}),
     }
   }

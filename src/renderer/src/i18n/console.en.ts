@@ -20,7 +20,12 @@ export const consoleEn = {
       'Refused: the display on {{host}} belongs to “{{got}}”, not “{{expected}}” (ports are reused). Nothing of it was shown. Reconnect to read the display again.',
     scale: 'Fit to window',
     combos: 'Send keys…',
-    layout: 'Guest keyboard: {{layout}}',
+    layout: 'Guest keyboard: {{layout}}, {{from}}',
+    layoutFrom: {
+      setting: 'set for this VM',
+      vncKeymap: 'from its VNC keymap {{keymap}}',
+      cluster: 'the cluster’s default (nothing in its definition)',
+    },
     layoutHint: 'Typed text is sent as the keys of this layout. Change it in the VM view (settings).',
     network: 'Network lines',
     reconnect: 'Reconnect',
@@ -36,6 +41,9 @@ export const consoleEn = {
     serialOn: 'Serial console on {{host}} (Ctrl+] leaves virsh console)',
     shellOn: 'Shell on {{host}}',
     networkFor: '{{name}} runs on {{host}}: its gateway is {{gateway}}, its failover IP {{ip}}.',
+    networkForNoIp:
+      '{{name}} runs on {{host}}: its gateway is {{gateway}}; no failover IP is recorded for it.',
+    networkForNoGateway: '{{name}} runs on {{host}}, which has no gateway in the cluster file.',
     interfacesBlock: 'Its /etc/network/interfaces block (runbook layout):',
     fixSequence: 'To change its gateway safely, type as root, in this order:',
     rootPromptShown: 'A root prompt (#) is shown in this console',

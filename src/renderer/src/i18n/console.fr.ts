@@ -20,7 +20,12 @@ export const consoleFr = {
       'Refusé : l’écran sur {{host}} est celui de « {{got}} », pas de « {{expected}} » (les ports sont réutilisés). Rien n’en a été affiché. Reconnectez pour relire l’affichage.',
     scale: 'Adapter à la fenêtre',
     combos: 'Envoyer des touches…',
-    layout: 'Clavier de l’invité : {{layout}}',
+    layout: 'Clavier de l’invité : {{layout}}, {{from}}',
+    layoutFrom: {
+      setting: 'réglé pour cette VM',
+      vncKeymap: 'd’après son keymap VNC {{keymap}}',
+      cluster: 'par défaut du cluster (rien dans sa définition)',
+    },
     layoutHint:
       'Le texte tapé est envoyé avec les touches de cette disposition. Modifiable dans la vue de la VM (réglages).',
     network: 'Lignes réseau',
@@ -37,6 +42,10 @@ export const consoleFr = {
     serialOn: 'Console série sur {{host}} (Ctrl+] quitte virsh console)',
     shellOn: 'Shell sur {{host}}',
     networkFor: '{{name}} tourne sur {{host}} : sa passerelle est {{gateway}}, son IP failover {{ip}}.',
+    networkForNoIp:
+      '{{name}} tourne sur {{host}} : sa passerelle est {{gateway}} ; aucune IP failover n’est notée pour elle.',
+    networkForNoGateway:
+      '{{name}} tourne sur {{host}}, qui n’a pas de passerelle dans le fichier du cluster.',
     interfacesBlock: 'Son bloc /etc/network/interfaces (comme dans le runbook) :',
     fixSequence: 'Pour changer sa passerelle sans risque, taper en root, dans cet ordre :',
     rootPromptShown: 'Un prompt root (#) est affiché dans cette console',

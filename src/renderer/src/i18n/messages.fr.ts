@@ -46,6 +46,18 @@ export const messagesFr: MessageCatalog = {
     warningsHint: 'Relancez la migration en acceptant les avertissements.',
   },
   migrationChecks: migrationChecksFr,
+  followUps: {
+    badFailoverIp:
+      'Le réglage IP failover de la VM, « {{value}} », n’est pas une adresse IPv4 : corrigez-le dans la vue de la VM, sous Réglages Hyperdesk.',
+    noFailoverIp:
+      'Aucune IP failover n’est notée pour cette VM : vérifiez dans le manager OVH quelle IP elle utilise, puis notez-la dans la vue de la VM, sous Réglages Hyperdesk (IP failover).',
+    noNewGateway:
+      'L’hôte de destination n’a pas de passerelle dans le fichier du cluster : ajoutez son « gateway » pour que Hyperdesk donne les nouvelles lignes de l’invité.',
+    noOldGateway:
+      'L’hôte source n’a pas de passerelle dans le fichier du cluster : la commande remplace les adresses des lignes route finissant par .254 (la règle du runbook).',
+    sameGateway:
+      'Les deux hôtes ont la même passerelle dans le fichier du cluster : l’invité n’a rien à changer.',
+  },
   formatErrors: formatErrorsFr,
   sshTexts: sshTextsFr,
   sshConfigProblems: configProblemsFr,

@@ -28,6 +28,10 @@ export const setupEn = {
     cephTitle: 'Ceph',
     cephClient: 'Ceph client (client.…)',
     pools: 'RBD pools (separated by commas)',
+    guestsTitle: 'Guests',
+    guestLayout: 'Guests’ keyboard layout',
+    guestLayoutHint:
+      'For a VM whose definition names none (no Hyperdesk setting, no VNC keymap): what its console types with, and the new-VM wizard’s default.',
     importTitle: 'Import from ~/.ssh/config',
     importButton: 'Read ~/.ssh/config',
     importExplain:

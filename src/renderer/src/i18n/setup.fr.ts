@@ -27,6 +27,10 @@ export const setupFr: typeof setupEn = {
     cephTitle: 'Ceph',
     cephClient: 'Client Ceph (client.…)',
     pools: 'Pools RBD (séparés par des virgules)',
+    guestsTitle: 'Invités',
+    guestLayout: 'Clavier des invités',
+    guestLayoutHint:
+      'Pour une VM dont la définition n’en nomme aucun (ni réglage Hyperdesk, ni keymap VNC) : le clavier avec lequel sa console tape, et le choix par défaut de l’assistant de création.',
     importTitle: 'Importer depuis ~/.ssh/config',
     importButton: 'Lire ~/.ssh/config',
     importExplain:

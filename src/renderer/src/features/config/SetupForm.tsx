@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ConfigProblem } from '../../../../shared/config'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import { KEYBOARD_LAYOUTS, keyboardLayoutOf } from '../../../../shared/keyboard'
 import { useApi } from '../../api/context'
 import { ErrorBox } from '../../components/ErrorBox'
 import { notifyInfo } from '../../components/notify'
@@ -189,6 +190,27 @@ export function SetupForm({
           'ceph.clientId',
         )}
         {input('setup-pools', t('setup.pools'), draft.pools, (pools) => change({ pools }), 'pools')}
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('setup.guestsTitle')}</legend>
+        <label className="setup-field" htmlFor="setup-guest-layout">
+          <span>{t('setup.guestLayout')}</span>
+          <select
+            id="setup-guest-layout"
+            data-testid="setup-guest-layout"
+            value={draft.guestKeyboardLayout}
+            aria-invalid={invalid('guestKeyboardLayout') || undefined}
+            onChange={(event) => change({ guestKeyboardLayout: keyboardLayoutOf(event.target.value) })}
+          >
+            {KEYBOARD_LAYOUTS.map((layout) => (
+              <option key={layout} value={layout}>
+                {t(`vmSettings.layouts.${layout}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="muted small">{t('setup.guestLayoutHint')}</p>
       </fieldset>
 
       {problems.length > 0 && (

@@ -5,6 +5,7 @@ import {
   type ConfigProblem,
 } from '../../../../shared/config'
 import type { SshConfigHost } from '../../../../shared/contract'
+import { DEFAULT_KEYBOARD_LAYOUT, type KeyboardLayout } from '../../../../shared/keyboard'
 
 /**
  * The cluster file as the form edits it: every field a string, so a half-typed value is kept as
@@ -29,6 +30,8 @@ export interface ClusterDraft {
   hosts: HostDraft[]
   cephClient: string
   pools: string
+  /** The guests' keyboard layout when a VM's definition names none (the file's guestKeyboardLayout). */
+  guestKeyboardLayout: KeyboardLayout
   /** Parts of the file the form does not show (knownHostsFile, maintenance, other Ceph clients…). */
   rest?: { ssh?: Record<string, unknown>; ceph?: Record<string, unknown>; other?: Record<string, unknown> }
 }
@@ -45,12 +48,13 @@ export function emptyDraft(): ClusterDraft {
     hosts: [emptyHost()],
     cephClient: 'libvirt',
     pools: 'libvirt-ssd, libvirt-sata',
+    guestKeyboardLayout: DEFAULT_KEYBOARD_LAYOUT,
   }
 }
 
 /** The form for a file that exists: what it shows, and the rest kept aside to be written back. */
 export function draftFromConfig(config: ClusterConfig): ClusterDraft {
-  const { version: _version, name, ssh, hosts, ceph, pools, ...other } = config
+  const { version: _version, name, ssh, hosts, ceph, pools, guestKeyboardLayout, ...other } = config
   const { user, identityFile, useSshConfig, ...sshRest } = ssh
   const { clientId, ...cephRest } = ceph
   return {
@@ -68,6 +72,7 @@ export function draftFromConfig(config: ClusterConfig): ClusterDraft {
     })),
     cephClient: clientId,
     pools: pools.join(', '),
+    guestKeyboardLayout,
     rest: { ssh: sshRest, ceph: cephRest, other },
   }
 }
@@ -98,6 +103,7 @@ export function toConfig(draft: ClusterDraft): ClusterConfigInput {
       .split(',')
       .map((pool) => pool.trim())
       .filter((pool) => pool !== ''),
+    guestKeyboardLayout: draft.guestKeyboardLayout,
   } as ClusterConfigInput
 }
 

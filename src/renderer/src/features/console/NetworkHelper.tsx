@@ -4,6 +4,7 @@ import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { NetworkPlan } from '../../../../shared/vm-settings'
 import { useApi } from '../../api/context'
 import { ErrorText } from '../../components/ErrorText'
+import { MessageText } from '../../components/MessageText'
 
 /**
  * The runbook's most manual step: the guest's /etc/network/interfaces block for the host it runs on,
@@ -28,13 +29,17 @@ export function NetworkHelper({ uuid, type }: { uuid: string; type?: (text: stri
   if (!plan) return <p className="muted small">{t('console.loading')}</p>
   return (
     <section className="network-helper" data-testid="network-helper" aria-label={t('console.network')}>
-      <p>
-        {t('console.networkFor', {
-          name: plan.vmName,
-          host: plan.host,
-          gateway: plan.gateway.new || '?',
-          ip: plan.failoverIp ?? '?',
-        })}
+      <p data-testid="network-summary">
+        {plan.gateway.new === ''
+          ? t('console.networkForNoGateway', { name: plan.vmName, host: plan.host })
+          : plan.failoverIp
+            ? t('console.networkFor', {
+                name: plan.vmName,
+                host: plan.host,
+                gateway: plan.gateway.new,
+                ip: plan.failoverIp,
+              })
+            : t('console.networkForNoIp', { name: plan.vmName, host: plan.host, gateway: plan.gateway.new })}
       </p>
       <p className="small">{t('console.interfacesBlock')}</p>
       <pre className="code" data-testid="network-lines" translate="no">
@@ -73,8 +78,8 @@ export function NetworkHelper({ uuid, type }: { uuid: string; type?: (text: stri
         </>
       )}
       {plan.notes.map((note) => (
-        <p key={note} className="muted small">
-          {note}
+        <p key={note.code} className="muted small" data-testid="network-note">
+          <MessageText message={note} />
         </p>
       ))}
     </section>

@@ -1,7 +1,13 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Job } from '../../../../shared/jobs'
-import { KEYBOARD_LAYOUT_SETTING, KEYBOARD_LAYOUTS, keyboardLayoutOf } from '../../../../shared/keyboard'
+import {
+  DEFAULT_KEYBOARD_LAYOUT,
+  guestLayout,
+  KEYBOARD_LAYOUT_SETTING,
+  KEYBOARD_LAYOUTS,
+  keyboardLayoutOf,
+} from '../../../../shared/keyboard'
 import { IPV4_PATTERN } from '../../../../shared/vm-settings'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
@@ -11,21 +17,38 @@ import { notifyError } from '../../components/notify'
  * Hyperdesk's settings of a VM — its failover IP and its keyboard layout — written into its definition
  * on every host (a job), so they sync with it and follow it through migrations.
  */
-export function VmSettingsForm({ uuid, settings }: { uuid: string; settings: Record<string, string> }) {
+export function VmSettingsForm({
+  uuid,
+  settings,
+  vncKeymap,
+}: {
+  uuid: string
+  settings: Record<string, string>
+  /** The definition's VNC keymap, which gives the layout when the VM has no setting. */
+  vncKeymap?: string | undefined
+}) {
   const { t } = useTranslation()
   const api = useApi()
+  const clusterDefault = useAppStore(
+    (state) => state.config?.config?.guestKeyboardLayout ?? DEFAULT_KEYBOARD_LAYOUT,
+  )
+  // What the console types with today: the setting, else the VNC keymap's layout, else the cluster's.
+  const current = guestLayout({ setting: settings[KEYBOARD_LAYOUT_SETTING], vncKeymap }, clusterDefault)
   const [failoverIp, setFailoverIp] = useState(settings['failoverIp'] ?? '')
-  const [layout, setLayout] = useState(keyboardLayoutOf(settings[KEYBOARD_LAYOUT_SETTING]))
+  const [layout, setLayout] = useState(current.layout)
   const ipValid = failoverIp === '' || IPV4_PATTERN.test(failoverIp)
-  const changed =
-    failoverIp !== (settings['failoverIp'] ?? '') ||
-    layout !== keyboardLayoutOf(settings[KEYBOARD_LAYOUT_SETTING])
+  const layoutChanged = layout !== current.layout
+  const changed = failoverIp !== (settings['failoverIp'] ?? '') || layoutChanged
 
   async function save(): Promise<void> {
     try {
       const job = (await api.call('vm.setSettings', {
         uuid,
-        settings: { failoverIp: failoverIp === '' ? null : failoverIp, keyboardLayout: layout },
+        settings: {
+          failoverIp: failoverIp === '' ? null : failoverIp,
+          // Written only when changed: a VM without the setting keeps following its keymap or the cluster.
+          ...(layoutChanged ? { keyboardLayout: layout } : {}),
+        },
       })) as Job
       useAppStore.getState().updateJob(job)
     } catch (error) {
@@ -70,6 +93,11 @@ export function VmSettingsForm({ uuid, settings }: { uuid: string; settings: Rec
           ))}
         </select>
       </label>{' '}
+      {current.from !== 'setting' && !layoutChanged && (
+        <span className="muted small" data-testid="vm-settings-layout-from">
+          {t(`console.layoutFrom.${current.from}`, { keymap: vncKeymap ?? '' })}
+        </span>
+      )}{' '}
       <button type="submit" disabled={!changed || !ipValid} data-testid="vm-settings-save">
         {t('vmSettings.save')}
       </button>

@@ -131,7 +131,7 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
     [status, t],
   )
 
-  const layout = status.kind === 'connected' ? status.opened.keyboardLayout : undefined
+  const opened = status.kind === 'connected' ? status.opened : undefined
 
   return (
     <div className="console vnc-console" data-testid={`vnc-console-${uuid}`} hidden={!visible}>
@@ -172,9 +172,18 @@ export function VncConsole({ uuid, visible }: { uuid: string; visible: boolean }
             </option>
           ))}
         </select>
-        {layout && (
-          <span className="muted small" title={t('console.layoutHint')}>
-            {t('console.layout', { layout: layout.toUpperCase() })}
+        {opened && (
+          <span
+            className="muted small"
+            title={t('console.layoutHint')}
+            data-testid="vnc-layout"
+            data-layout={opened.keyboardLayout}
+            data-from={opened.layoutFrom}
+          >
+            {t('console.layout', {
+              layout: t(`vmSettings.layouts.${opened.keyboardLayout}`),
+              from: t(`console.layoutFrom.${opened.layoutFrom}`, { keymap: opened.vncKeymap ?? '' }),
+            })}
           </span>
         )}
         <button

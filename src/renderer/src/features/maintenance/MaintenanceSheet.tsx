@@ -404,8 +404,8 @@ function StepRow({
           </summary>
           <pre className="ceph-fix">{step.followUps.commands.join('\n')}</pre>
           {step.followUps.notes.map((note) => (
-            <div key={note} className="muted small">
-              {note}
+            <div key={note.code} className="muted small">
+              <MessageText message={note} />
             </div>
           ))}
         </details>

@@ -11,6 +11,7 @@ import { SheetFrame } from '../../components/SheetFrame'
 import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
 import { GuardError } from '../../components/GuardMessage'
+import { MessageText } from '../../components/MessageText'
 import { formatKiB } from '../../format'
 import { useAppStore } from '../../store'
 import './migration.css'
@@ -170,8 +171,8 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
               </pre>
             </li>
             {result.followUps.notes.map((note) => (
-              <li key={note} className="muted">
-                {note}
+              <li key={note.code} className="muted">
+                <MessageText message={note} />
               </li>
             ))}
           </ol>

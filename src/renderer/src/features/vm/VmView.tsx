@@ -438,7 +438,11 @@ function VmDetails({ uuid, onDelete }: { uuid: string; onDelete(): void }) {
               </tr>
             </tbody>
           </table>
-          <VmSettingsForm uuid={uuid} settings={definition.hyperdesk} />
+          <VmSettingsForm
+            uuid={uuid}
+            settings={definition.hyperdesk}
+            vncKeymap={definition.graphics.find((graphics) => graphics.type === 'vnc')?.keymap}
+          />
         </>
       )}
     </section>

@@ -28,8 +28,11 @@ export interface WizardForm {
   startOn: string
 }
 
-/** The runbook's defaults: 2 vCPU, 1 GiB, failover network on br0, a French keyboard. */
-export function initialForm(pools: readonly string[]): WizardForm {
+/**
+ * The runbook's defaults: 2 vCPU, 1 GiB, failover network on br0, and the cluster file's guest
+ * keyboard layout (guestKeyboardLayout: French unless the file says otherwise).
+ */
+export function initialForm(pools: readonly string[], keyboardLayout: KeyboardLayout = 'fr'): WizardForm {
   return {
     name: '',
     pool: pools[0] ?? '',
@@ -42,7 +45,7 @@ export function initialForm(pools: readonly string[]): WizardForm {
     bridge: 'br0',
     iso: '',
     domainType: 'kvm',
-    keyboardLayout: 'fr',
+    keyboardLayout,
     startOn: '',
   }
 }
