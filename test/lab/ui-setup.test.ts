@@ -148,6 +148,9 @@ describe('first run on the lab', () => {
     expect(await page.getByTestId('setup-problems').textContent()).toContain('hosts[2].gateway')
     expect(fs.existsSync(run.configPath)).toBe(false)
     await fillRow(page, 2, { gateway: '10.77.13.254' })
+    // The lab's guests are QWERTY but for labvm2, whose VNC keymap says fr: the cluster's default is US.
+    expect(await page.getByTestId('setup-guest-layout').inputValue()).toBe('fr')
+    await page.getByTestId('setup-guest-layout').selectOption('us')
     await page.screenshot({ path: screenshotPath('setup-form-en'), fullPage: true })
     await page.getByTestId('setup-save').click()
 
@@ -156,6 +159,7 @@ describe('first run on the lab', () => {
     const written = JSON.parse(fs.readFileSync(run.configPath, 'utf8'))
     expect(written.hosts.map((host: { address: string }) => host.address)).toEqual(['hv1', 'hv2', 'hv3'])
     expect(written.ssh.useSshConfig).toBe(true)
+    expect(written.guestKeyboardLayout).toBe('us')
     await page.screenshot({ path: screenshotPath('setup-done-en'), fullPage: true })
 
     // Editable afterwards: hv3 removed then added back, the tree following, no restart.
@@ -197,6 +201,10 @@ describe('first run on the lab', () => {
       .toBe('connected')
     const dismiss = page.getByRole('button', { name: 'Dismiss' })
     while ((await dismiss.count()) > 0) await dismiss.first().click()
+    // labvm1's definition names no layout: the file's guestKeyboardLayout (US), and the toolbar says so.
+    expect(await vnc.getByTestId('vnc-layout').textContent()).toBe(
+      'Guest keyboard: US (QWERTY), the cluster’s default (nothing in its definition)',
+    )
     // The console docks under the VM's view, beside the tree: the tree keeps its width and its height
     // (issue 21 item 5), at a small laptop's width and at a large screen's.
     for (const size of [
@@ -260,6 +268,8 @@ describe('first run on the lab', () => {
     expect(await page.getByTestId('setup-progress').textContent()).toContain('Connexion à vos hôtes')
     const written = JSON.parse(fs.readFileSync(run.configPath, 'utf8'))
     expect(written.ssh).toMatchObject({ identityFile: LAB_APP_KEY, useSshConfig: false })
+    // The form's default for the guests' keyboard: French, today's behaviour, written out.
+    expect(written.guestKeyboardLayout).toBe('fr')
     await page.screenshot({ path: screenshotPath('setup-done-fr'), fullPage: true })
     expect(run.ui.errorsOf(page)).toEqual([])
   }, 240_000)
