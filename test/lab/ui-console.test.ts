@@ -121,7 +121,7 @@ describe('consoles', () => {
     const layout = console.getByTestId('vnc-layout')
     expect(await layout.getAttribute('data-from')).toBe('vncKeymap')
     expect(await layout.textContent()).toBe(
-      'Clavier de l’invité : Français (AZERTY), d’après son keymap VNC fr',
+      'Clavier de l’invité\u00a0: Français (AZERTY), d’après son keymap VNC fr',
     )
     const before = readSerialLog('hv2', 'labvm2').length
     await typeInConsole(page, LABVM2.uuid, ECHO_SPECIALS)
