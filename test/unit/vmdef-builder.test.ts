@@ -134,9 +134,15 @@ describe('names and values refused before anything runs (item 6)', () => {
     expect(parsed.error?.issues.map((issue) => issue.message).join(' ')).toContain(rule)
   })
 
-  it('accepts the runbook names and fills the runbook defaults (2 vCPU, 1 GiB, br0, AZERTY)', () => {
+  it('accepts the runbook names and fills the runbook defaults (2 vCPU, 1 GiB, br0; the layout is the cluster file’s)', () => {
     const parsed = CreateVmParamsSchema.parse({ ...base, name: 'web-1.prod_A' })
-    expect(parsed).toMatchObject({ vcpus: 2, memoryMiB: 1024, bridge: 'br0', keyboardLayout: 'fr' })
+    expect(parsed).toMatchObject({ vcpus: 2, memoryMiB: 1024, bridge: 'br0' })
+    // No layout asked: the core takes the cluster file's guestKeyboardLayout (VmCreator.specFor).
+    expect(parsed.keyboardLayout).toBeUndefined()
+    expect(CreateVmParamsSchema.parse({ ...base, name: 'a', keyboardLayout: 'us' }).keyboardLayout).toBe('us')
+    expect(CreateVmParamsSchema.safeParse({ ...base, name: 'a', keyboardLayout: 'azerty' }).success).toBe(
+      false,
+    )
   })
 
   it.each([
