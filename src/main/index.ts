@@ -32,6 +32,7 @@ import { checkIpcCall, checkIpcEvent, checkLanguage, checkNotice, isTrustedSende
 import { jobEndLine, LogFile } from './log-file'
 import { menuLanguage, menuTemplate, type MenuLanguage } from './menu'
 import { DEFAULT_UPDATE_FEED, isProjectPage } from '../shared/updates'
+import { isOvhValidationUrl } from '../shared/ovh'
 import { mainWindowOptions } from './window-options'
 import { loadWindowState, restoredBounds, saveWindowState } from './window-state'
 
@@ -142,9 +143,10 @@ function isLocalUrl(url: string): boolean {
 
 function harden(contents: WebContents): void {
   // Console windows are opened by main, never by the page. The links that leave the app (a newer
-  // release's page, About's links) open in the user's browser — only under the project's own pages.
+  // release's page, About's links) open in the user's browser — only under the project's own pages,
+  // and OVH's page that validates a consumer key the app asked for (the OVH credentials dialog).
   contents.setWindowOpenHandler(({ url }) => {
-    if (isProjectPage(url)) void shell.openExternal(url)
+    if (isProjectPage(url) || isOvhValidationUrl(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   contents.on('will-navigate', (event) => event.preventDefault())

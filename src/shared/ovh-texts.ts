@@ -10,6 +10,7 @@ export const FAILOVER_BADGE_TEXTS = {
     "{{ip}}'s virtual MAC is {{mac}} but {{vm}}'s NIC has {{nicMacs}}: OVH drops frames from any other MAC.",
   noVirtualMac: '{{ip}} has no virtual MAC on {{server}}: create one (type ovh) before the VM uses it.',
   firewallMissing: "{{ip}} is missing from {{hosts}}'s firewall (IPS_FAILOVER): the VM is unreachable there.",
-  duplicateMac: '{{detail}}: OVH refuses to move the block {{ip}} while it has duplicate virtual MACs.',
+  duplicateMac:
+    '{{addresses}} has duplicate virtual MACs ({{macs}}): OVH refuses to move the block {{ip}} while they exist.',
   unmappedServer: '{{ip}} routes to {{server}}, which no host of the cluster file maps to (ovhServiceName).',
 } as const

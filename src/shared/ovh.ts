@@ -137,20 +137,28 @@ export function failoverBadges(input: BadgeInput): FailoverBadge[] {
         badges.push({
           code: 'duplicateMac',
           ip: block,
-          params: { detail: `${address} has ${owners.join(', ')}` },
+          params: { addresses: address, macs: owners.join(', ') },
         })
-    const servers = new Map<string, Set<string>>()
-    for (const entry of entries)
-      servers.set(
-        norm(entry.macAddress),
-        (servers.get(norm(entry.macAddress)) ?? new Set()).add(entry.server),
-      )
-    for (const [mac, on] of servers)
+    const servers = new Map<string, { on: Set<string>; addresses: Set<string> }>()
+    for (const entry of entries) {
+      const seen = servers.get(norm(entry.macAddress)) ?? { on: new Set(), addresses: new Set() }
+      seen.on.add(entry.server)
+      for (const address of entry.addresses)
+        if (blockContains(block, address.ipAddress)) seen.addresses.add(address.ipAddress)
+      servers.set(norm(entry.macAddress), seen)
+    }
+    for (const [mac, { on, addresses }] of servers)
       if (on.size > 1)
         badges.push({
           code: 'duplicateMac',
           ip: block,
-          params: { detail: `${mac} exists on ${[...on].sort().join(', ')}` },
+          params: {
+            addresses: [...addresses].join(', '),
+            macs: [...on]
+              .sort()
+              .map((server) => `${mac}@${server}`)
+              .join(', '),
+          },
         })
 
     for (const ip of blockAddresses(block)) {
@@ -181,8 +189,10 @@ export function failoverBadges(input: BadgeInput): FailoverBadge[] {
           const vmac = input.virtualMacs.find(
             (mac) => mac.server === routedTo && mac.addresses.some((address) => address.ipAddress === ip),
           )
-          if (!vmac) badges.push({ code: 'noVirtualMac', ip, params: { server: routedTo } })
-          else if (!vm.macs.some((mac) => norm(mac) === norm(vmac.macAddress)))
+          // one badge per address, however many VMs claim it
+          if (!vmac) {
+            if (vm === claimants[0]) badges.push({ code: 'noVirtualMac', ip, params: { server: routedTo } })
+          } else if (!vm.macs.some((mac) => norm(mac) === norm(vmac.macAddress)))
             badges.push({
               code: 'macMismatch',
               ip,
@@ -198,7 +208,14 @@ export function failoverBadges(input: BadgeInput): FailoverBadge[] {
         badges.push({ code: 'firewallMissing', ip, params: { hosts: missing.join(', ') } })
     }
   }
-  return badges.map((badge) => ({ ...badge, params: { ip: badge.ip, ...badge.params } }))
+  // one MAC under one address on two servers is both kinds of duplicate: said once
+  const seen = new Set<string>()
+  return badges
+    .filter((badge) => {
+      const key = JSON.stringify([badge.code, badge.ip, badge.params])
+      return !seen.has(key) && seen.add(key)
+    })
+    .map((badge) => ({ ...badge, params: { ip: badge.ip, ...badge.params } }))
 }
 
 // ------------------------------------------------------------------ the view, on the wire
@@ -341,4 +358,64 @@ export function blockMoveFor(
   if (block.routedTo === toServer) return { ...plan, needed: false }
   const duplicate = view.badges.some((badge) => badge.code === 'duplicateMac' && badge.ip === block.block)
   return { ...plan, needed: true, ...(duplicate ? { blockedBy: 'duplicateMac' as const } : {}) }
+}
+
+// ------------------------------------------------------------------ the window's helpers
+
+/**
+ * How bad a badge is, for the view: `fail` when a VM's traffic is cut now (OVH drops it, or two VMs
+ * fight over one address), `warn` when something must be fixed before it bites (a host's firewall,
+ * a move OVH will refuse, a server no host maps to).
+ */
+export const FAILOVER_BADGE_LEVELS: Readonly<Record<FailoverBadgeCode, 'fail' | 'warn'>> = {
+  routedElsewhere: 'fail',
+  claimedTwice: 'fail',
+  macMismatch: 'fail',
+  noVirtualMac: 'fail',
+  firewallMissing: 'warn',
+  duplicateMac: 'warn',
+  unmappedServer: 'warn',
+}
+
+/** The badges of one address, or of a whole block (its block-wide badges), worst first. */
+export function badgesOf(view: Pick<FailoverView, 'badges'>, ip: string): FailoverBadge[] {
+  const rank = (badge: FailoverBadge): number => (FAILOVER_BADGE_LEVELS[badge.code] === 'fail' ? 0 : 1)
+  return view.badges.filter((badge) => badge.ip === ip).sort((a, b) => rank(a) - rank(b))
+}
+
+/** The hosts of OVH's API and manager that may show a consumer key's validation page. */
+export const OVH_VALIDATION_HOSTS: readonly string[] = [
+  'eu.api.ovh.com',
+  'ca.api.ovh.com',
+  'api.us.ovhcloud.com',
+  'eu.api.kimsufi.com',
+  'ca.api.kimsufi.com',
+  'eu.api.soyoustart.com',
+  'ca.api.soyoustart.com',
+  'www.ovh.com',
+  'ca.ovh.com',
+  'www.ovhcloud.com',
+  'us.ovhcloud.com',
+]
+
+/**
+ * Is this the validation page of a consumer key OVH answered (`validationUrl` of POST
+ * /auth/credential)? Only then may the desktop shell open it in the user's browser: https, one of
+ * OVH's hosts, a credentialToken, no user info.
+ */
+export function isOvhValidationUrl(url: string): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  return (
+    parsed.protocol === 'https:' &&
+    OVH_VALIDATION_HOSTS.includes(parsed.hostname) &&
+    parsed.port === '' &&
+    !parsed.username &&
+    !parsed.password &&
+    (parsed.searchParams.get('credentialToken') ?? '') !== ''
+  )
 }

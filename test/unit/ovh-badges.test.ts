@@ -6,7 +6,15 @@ import {
   parseBlock,
   type BadgeInput,
 } from '../../src/shared/ovh'
-import { FAILOVER_BADGES, FAILOVER_BADGE_TEXTS } from '../../src/shared/ovh'
+import {
+  badgesOf,
+  FAILOVER_BADGE_LEVELS,
+  FAILOVER_BADGES,
+  FAILOVER_BADGE_TEXTS,
+  isOvhValidationUrl,
+  OVH_VALIDATION_HOSTS,
+} from '../../src/shared/ovh'
+import { OVH_ENDPOINTS } from '../../src/main/core/ovh/credentials'
 import { fillPlaceholders } from '../../src/shared/placeholders'
 
 /** The failover IP view's badge rules: what OVH or the hosts' firewall will break. */
@@ -112,9 +120,34 @@ describe('failoverBadges', () => {
         },
       ],
     })
-    expect(twice.filter((b) => b.code === 'duplicateMac').map((b) => b.params['detail'])).toEqual([
-      '10.77.100.1 has 02:00:00:77:01:01@ns1.ip-10-77-11.eu, 02:00:00:77:01:01@ns2.ip-10-77-12.eu',
-      '02:00:00:77:01:01 exists on ns1.ip-10-77-11.eu, ns2.ip-10-77-12.eu',
+    // the parameters are data only (no English inside them): the sentence is the catalog's
+    expect(twice.filter((b) => b.code === 'duplicateMac').map((b) => b.params)).toEqual([
+      {
+        ip: '10.77.100.1/32',
+        addresses: '10.77.100.1',
+        macs: '02:00:00:77:01:01@ns1.ip-10-77-11.eu, 02:00:00:77:01:01@ns2.ip-10-77-12.eu',
+      },
+    ])
+    // one MAC on two servers for two addresses of a /30
+    const spread = failoverBadges({
+      ...healthy,
+      blocks: [{ block: '10.77.100.0/30', routedTo: 'ns1.ip-10-77-11.eu' }],
+      virtualMacs: [
+        ...healthy.virtualMacs,
+        {
+          server: 'ns2.ip-10-77-12.eu',
+          macAddress: '02:00:00:77:01:01',
+          type: 'ovh',
+          addresses: [{ ipAddress: '10.77.100.2', virtualMachineName: 'old' }],
+        },
+      ],
+    })
+    expect(spread.filter((b) => b.code === 'duplicateMac').map((b) => b.params)).toEqual([
+      {
+        ip: '10.77.100.0/30',
+        addresses: '10.77.100.1, 10.77.100.2',
+        macs: '02:00:00:77:01:01@ns1.ip-10-77-11.eu, 02:00:00:77:01:01@ns2.ip-10-77-12.eu',
+      },
     ])
   })
 
@@ -171,5 +204,49 @@ describe('failoverBadges', () => {
     ).toBe(
       'a runs on hv2 but 10.77.100.1 routes to ns9.example: move the block to ns2.ip-10-77-12.eu or OVH drops its traffic.',
     )
+  })
+})
+
+describe('the view’s helpers', () => {
+  it('says a missing virtual MAC once per address, however many VMs claim it', () => {
+    const badges = failoverBadges({
+      ...healthy,
+      vms: [...healthy.vms, { name: 'labvm3', failoverIp: '10.77.100.1', macs: [] }],
+      virtualMacs: [],
+    })
+    expect(badges.map((b) => b.code).sort()).toEqual(['claimedTwice', 'noVirtualMac'])
+  })
+
+  it('orders an address’s badges worst first, and every badge has a level', () => {
+    expect(Object.keys(FAILOVER_BADGE_LEVELS).sort()).toEqual([...FAILOVER_BADGES].sort())
+    const badges = failoverBadges({
+      ...healthy,
+      vms: [{ ...healthy.vms[0]!, runningOn: 'hv2' }],
+      firewall: { hv1: ['10.77.100.1'], hv3: [] },
+    })
+    expect(badgesOf({ badges: [...badges].reverse() }, '10.77.100.1').map((b) => b.code)).toEqual([
+      'routedElsewhere',
+      'firewallMissing',
+    ])
+  })
+
+  it('lets the desktop shell open only OVH’s consumer key validation page', () => {
+    expect(isOvhValidationUrl('https://eu.api.ovh.com/auth/?credentialToken=Zx8w4tGvP2hQkL9s')).toBe(true)
+    expect(isOvhValidationUrl('https://www.ovh.com/auth/sso/api?credentialToken=abc')).toBe(true)
+    for (const url of [
+      'http://eu.api.ovh.com/auth/?credentialToken=abc',
+      'https://eu.api.ovh.com.evil.example/auth/?credentialToken=abc',
+      'https://user:pw@eu.api.ovh.com/auth/?credentialToken=abc',
+      'https://eu.api.ovh.com:8443/auth/?credentialToken=abc',
+      'https://eu.api.ovh.com/auth/',
+      'javascript:alert(1)',
+      'not a url',
+    ])
+      expect(isOvhValidationUrl(url), url).toBe(false)
+  })
+
+  it('knows the host of every endpoint the credentials accept', () => {
+    for (const url of Object.values(OVH_ENDPOINTS))
+      expect(OVH_VALIDATION_HOSTS, url).toContain(new URL(url).hostname)
   })
 })

@@ -12,7 +12,7 @@ export const failoverBadgesFr: MessageCatalog['failoverBadges'] = {
     '{{ip}} n’a pas de MAC virtuelle sur {{server}} : créez-en une (type ovh) avant que la VM ne l’utilise.',
   firewallMissing: '{{ip}} manque dans le pare-feu (IPS_FAILOVER) de {{hosts}} : la VM y est injoignable.',
   duplicateMac:
-    '{{detail}} : OVH refuse de déplacer le bloc {{ip}} tant qu’il a des MAC virtuelles en double.',
+    '{{addresses}} a des MAC virtuelles en double ({{macs}}) : OVH refuse de déplacer le bloc {{ip}} tant qu’elles existent.',
   unmappedServer:
     '{{ip}} est routée vers {{server}}, qu’aucun hôte du fichier de cluster ne désigne (ovhServiceName).',
 }
