@@ -122,6 +122,8 @@ export const ResolvedHostSchema = z.object({
   fromSshConfig: z.boolean(),
   migrationAddress: z.string(),
   gateway: z.string().optional(),
+  /** The OVH server this host is (its service name, ns…ip-…eu): how OVH's API names it. */
+  ovhServiceName: z.string().optional(),
   /** ssh_config directives found for this host that the app does not apply, so the user knows. */
   ignoredDirectives: z.array(z.string()),
   /** ~/.ssh/config's UserKnownHostsFile (expanded); absent: the cluster file's or OpenSSH's default. */

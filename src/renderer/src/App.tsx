@@ -11,6 +11,8 @@ import { VmView } from './features/vm/VmView'
 import { MigrationSheet } from './features/migration/MigrationSheet'
 import { StorageView } from './features/storage/StorageView'
 import { CephView } from './features/ceph/CephView'
+import { FailoverIpView } from './features/ovh/FailoverIpView'
+import { FirewallView } from './features/ovh/FirewallView'
 import { ConsoleDock } from './features/console/ConsoleDock'
 import { UpdateNotice } from './features/updates/UpdateNotice'
 import { SidebarResizer } from './features/cluster/SidebarResizer'
@@ -55,6 +57,10 @@ export function App() {
               <StorageView />
             ) : view.kind === 'ceph' ? (
               <CephView />
+            ) : view.kind === 'failoverIps' ? (
+              <FailoverIpView />
+            ) : view.kind === 'hostFirewall' ? (
+              <FirewallView />
             ) : view.kind === 'vm' ? (
               <VmView uuid={view.uuid} />
             ) : view.kind === 'host' ? (

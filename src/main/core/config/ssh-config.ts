@@ -129,6 +129,7 @@ export function resolveHost(
   if (ssh.globalKnownHostsSet) resolved.globalKnownHostsFiles = ssh.globalKnownHostsFiles
   if (ssh.strictHostKeyChecking !== 'ask') resolved.strictHostKeyChecking = ssh.strictHostKeyChecking
   if (host.gateway) resolved.gateway = host.gateway
+  if (host.ovhServiceName) resolved.ovhServiceName = host.ovhServiceName
   if (ssh.refusal) resolved.refusal = refusalError(ssh.refusal)
   else if (ssh.userKnownHostsSet && (ssh.userKnownHostsFiles[0] ?? '/dev/null') === '/dev/null') {
     // Keys could be neither checked against nor kept: refused, never silently "not checked".

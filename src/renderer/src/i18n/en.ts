@@ -18,6 +18,8 @@ export const en = {
     clusterFile: '← Cluster file',
     storage: 'Storage (RBD)',
     ceph: 'Ceph',
+    failoverIps: 'Failover IPs (OVH)',
+    hostFirewall: 'Hosts’ firewall',
   },
   config: {
     title: 'Cluster file',

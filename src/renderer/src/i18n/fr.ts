@@ -20,6 +20,8 @@ export const fr: Messages = {
     clusterFile: '← Fichier du cluster',
     storage: 'Stockage (RBD)',
     ceph: 'Ceph',
+    failoverIps: 'IP failover (OVH)',
+    hostFirewall: 'Pare-feu des hôtes',
   },
   config: {
     title: 'Fichier du cluster',

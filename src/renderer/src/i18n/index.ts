@@ -26,6 +26,8 @@ import { setupEn } from './setup.en'
 import { setupFr } from './setup.fr'
 import { vmWizardEn } from './vmwizard.en'
 import { vmWizardFr } from './vmwizard.fr'
+import { ovhUiEn } from './ovhui.en'
+import { ovhUiFr } from './ovhui.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -77,6 +79,7 @@ export const englishResources = {
   ...statusEn,
   ...setupEn,
   ...vmWizardEn,
+  ...ovhUiEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -97,6 +100,7 @@ export const frenchResources = mapStrings(
     ...statusFr,
     ...setupFr,
     ...vmWizardFr,
+    ...ovhUiFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

@@ -12,6 +12,7 @@ import '../features/console/screens'
 import '../features/jobs/screens'
 import '../features/vmdef/screens'
 import '../features/help/screens'
+import '../features/ovh/screens'
 
 export { registerScreen, registeredScreens, type Screen, type ScreenApp } from './registry'
 

@@ -7,7 +7,8 @@ export interface ImageFocus {
 
 /**
  * What the main pane shows, as one value: the cluster file, a host, a VM (by UUID), or a
- * cluster-wide panel (storage with the image whose panel is open, Ceph). Selecting one thing
+ * cluster-wide panel (storage with the image whose panel is open, Ceph, OVH's failover IPs, the
+ * hosts' firewall). Selecting one thing
  * replaces the rest, so two selections can never disagree.
  */
 export type View =
@@ -16,9 +17,11 @@ export type View =
   | { kind: 'vm'; uuid: string }
   | { kind: 'storage'; image?: ImageFocus }
   | { kind: 'ceph' }
+  | { kind: 'failoverIps' }
+  | { kind: 'hostFirewall' }
 
 /** Cluster-wide views of the main pane, next to the host and VM views. */
-export type PanelName = 'storage' | 'ceph'
+export type PanelName = 'storage' | 'ceph' | 'failoverIps' | 'hostFirewall'
 
 /** A window-wide overlay: the help sheet (shortcuts and About) or the jump box (Ctrl/Cmd+K). */
 export type Overlay = 'help' | 'jump'

@@ -56,7 +56,7 @@ export function Sidebar() {
       )}
       <h2>{t('sidebar.cluster')}</h2>
       <ul className="panel-links">
-        {(['storage', 'ceph'] as const).map((name) => (
+        {(['storage', 'ceph', 'failoverIps', 'hostFirewall'] as const).map((name) => (
           <li key={name}>
             <button
               className={`link${view.kind === name ? ' current' : ''}`}
