@@ -223,14 +223,17 @@ interface Opened {
 }
 
 /** A page on the fake account; `realFirewall`: firewall.state goes to the real (closed-port) core. */
-async function openApp(locale: string, options: { realFirewall?: boolean; job?: Job } = {}): Promise<Opened> {
+async function openApp(
+  locale: string,
+  options: { realFirewall?: boolean; realOvh?: boolean; job?: Job } = {},
+): Promise<Opened> {
   const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1000 } })
   const changes: unknown[] = []
   const socket = await routeInventory(context, {
     inventory,
     hostStates,
     answer(call) {
-      if (call.method === 'ovh.failoverView') return failoverView()
+      if (call.method === 'ovh.failoverView' && !options.realOvh) return failoverView()
       if (call.method === 'firewall.state' && !options.realFirewall) return firewallState
       if (call.method === 'firewall.change' && options.job) {
         changes.push(call.params)
@@ -457,7 +460,22 @@ describe.each([
   })
 })
 
-describe('the firewall view on hosts that do not answer (the real core)', () => {
+describe('the real core, without OVH credentials or hosts that answer', () => {
+  it('the failover IP view says what to do and opens the credentials dialog', async () => {
+    const { context, page, errors } = await openApp('fr-FR', { realOvh: true })
+    await page.getByTestId('show-failoverIps').click()
+    const box = page.getByTestId('failover-error')
+    expect(await box.getAttribute('data-code')).toBe('ovh.not-configured')
+    expect(plain(await box.textContent())).toContain('Pas encore d’identifiants OVH.')
+    await page.getByTestId('ovh-credentials-fix').click()
+    expect(
+      await page.getByTestId('ovh-credentials').getByTestId('ovh-in-use').getAttribute('data-configured'),
+    ).toBe('no')
+    await page.screenshot({ path: screenshotPath('ovh-not-configured-fr') })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
   it('names each host whose IPS_FAILOVER could not be read', async () => {
     const { context, page, errors } = await openApp('en-US', { realFirewall: true })
     await page.getByTestId('show-hostFirewall').click()

@@ -11,6 +11,9 @@ export const ovhUiEn = {
     refresh: 'Read again',
     loading: 'Asking OVH and every host’s firewall…',
     readAt: 'Read at {{time}} from {{endpoint}}',
+    notConfigured: 'No OVH credentials yet.',
+    notConfiguredFix:
+      'Enter them here (kept in the OS keychain), or write them to ~/.ovh.conf (chmod 600) or the OVH_* environment variables as OVH’s own tools expect, with a consumer key limited to the access rules Hyperdesk lists.',
     unreachable: 'The failover IPs could not be read',
     credentials: 'OVH credentials…',
     problems: 'What OVH or the firewall will break',

@@ -9,6 +9,9 @@ export const ovhUiFr: typeof ovhUiEn = {
     refresh: 'Relire',
     loading: 'Interrogation d’OVH et du pare-feu de chaque hôte…',
     readAt: 'Lu à {{time}} sur {{endpoint}}',
+    notConfigured: 'Pas encore d’identifiants OVH.',
+    notConfiguredFix:
+      'Saisissez-les ici (gardés dans le trousseau du système), ou écrivez-les dans ~/.ovh.conf (chmod 600) ou les variables d’environnement OVH_* comme le veulent les outils d’OVH, avec une clé consommateur limitée aux règles d’accès que Hyperdesk liste.',
     unreachable: 'Impossible de lire les IP failover',
     credentials: 'Identifiants OVH…',
     problems: 'Ce qu’OVH ou le pare-feu vont casser',

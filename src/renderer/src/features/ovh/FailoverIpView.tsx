@@ -58,7 +58,17 @@ export function FailoverIpView() {
         </div>
       </div>
       <p className="muted">{t('failoverIps.intro')}</p>
-      {error && <ErrorBox title={t('failoverIps.unreachable')} error={error} testId="failover-error" />}
+      {error?.code === 'ovh.not-configured' ? (
+        <div className="error-box" role="alert" data-testid="failover-error" data-code={error.code}>
+          <strong>{t('failoverIps.notConfigured')}</strong>
+          <p>{t('failoverIps.notConfiguredFix')}</p>
+          <button onClick={() => setCredentials(true)} data-testid="ovh-credentials-fix">
+            {t('failoverIps.credentials')}
+          </button>
+        </div>
+      ) : (
+        error && <ErrorBox title={t('failoverIps.unreachable')} error={error} testId="failover-error" />
+      )}
       {!view && !error && <p className="muted">{t('failoverIps.loading')}</p>}
       {view && <FailoverContent view={view} />}
       {credentials && (
