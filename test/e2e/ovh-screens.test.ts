@@ -481,7 +481,11 @@ describe('the real core, without OVH credentials or hosts that answer', () => {
     await page.getByTestId('show-hostFirewall').click()
     const view = page.getByTestId('firewall-view')
     await view.getByTestId('firewall-table').waitFor({ timeout: 30_000 })
-    expect(await view.getByTestId('firewall-host-error').count()).toBe(3)
+    const unread = view.getByTestId('firewall-host-error')
+    expect(await unread.count()).toBe(3)
+    expect(await unread.nth(2).textContent()).toBe(
+      'hv3 did not answer over SSH: its firewall could not be read (Hyperdesk retries by itself; the host’s state is in the cluster tree).',
+    )
     expect(await view.getByTestId('firewall-drift-summary').textContent()).toBe(
       'No host lists a failover IP.',
     )

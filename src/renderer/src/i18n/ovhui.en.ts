@@ -56,6 +56,13 @@ export const ovhUiEn = {
     noDrift_one: 'Every host lists the same address.',
     noDrift_other: 'Every host lists the same {{count}} addresses.',
     empty: 'No host lists a failover IP.',
+    helperMissing: '{{host}}: the helper {{helper}} is not installed (root:root 0755, see docs/hosts.md).',
+    sudoRefused:
+      '{{host}}: sudo refuses the helper; allow exactly it: etalab ALL=(root) NOPASSWD: {{helper}} (docs/hosts.md).',
+    helperFailed:
+      '{{host}}: the helper refused to read /etc/etalab.conf (IPS_FAILOVER must be one line of IPv4 addresses):',
+    notReachable:
+      '{{host}} did not answer over SSH: its firewall could not be read (Hyperdesk retries by itself; the host’s state is in the cluster tree).',
     unreadable: 'not read',
     armed: 'change pending (dead-man restore armed)',
     addEverywhere: 'Add on every host',

@@ -55,6 +55,13 @@ export const ovhUiFr: typeof ovhUiEn = {
     noDrift_one: 'Tous les hôtes listent la même adresse.',
     noDrift_other: 'Tous les hôtes listent les mêmes {{count}} adresses.',
     empty: 'Aucun hôte ne liste d’IP failover.',
+    helperMissing: '{{host}} : l’outil {{helper}} n’est pas installé (root:root 0755, voir docs/hosts.md).',
+    sudoRefused:
+      '{{host}} : sudo refuse l’outil ; autorisez exactement celui-ci : etalab ALL=(root) NOPASSWD: {{helper}} (docs/hosts.md).',
+    helperFailed:
+      '{{host}} : l’outil a refusé de lire /etc/etalab.conf (IPS_FAILOVER doit être une ligne d’adresses IPv4) :',
+    notReachable:
+      '{{host}} n’a pas répondu en SSH : son pare-feu n’a pas pu être lu (Hyperdesk réessaie de lui-même ; l’état de l’hôte est dans l’arbre du cluster).',
     unreadable: 'non lu',
     armed: 'changement en attente (restauration automatique armée)',
     addEverywhere: 'Ajouter sur tous les hôtes',

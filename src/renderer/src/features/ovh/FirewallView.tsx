@@ -2,6 +2,7 @@ import { useCallback, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import {
+  FIREWALL_HELPER,
   FirewallChangeResultSchema,
   type FirewallChangeResult,
   type FirewallState,
@@ -10,7 +11,7 @@ import type { Job } from '../../../../shared/jobs'
 import { IPV4_PATTERN } from '../../../../shared/validators'
 import { useApi } from '../../api/context'
 import { ErrorBox } from '../../components/ErrorBox'
-import { ErrorText } from '../../components/ErrorText'
+import { HostSaid } from '../../components/MessageText'
 import { MessageText } from '../../components/MessageText'
 import { useTrackedJob } from '../storage/storage-jobs'
 import { useRead } from './use-read'
@@ -87,8 +88,12 @@ function FirewallTable({ state, onPick }: { state: FirewallState; onPick(ip: str
             <tr className="ovh-row-fail">
               <td>{t('hostFirewall.unreadable')}</td>
               {state.hosts.map((host) => (
-                <td key={host.host} data-testid={host.error ? 'firewall-host-error' : undefined}>
-                  {host.error && <ErrorText error={host.error} />}
+                <td
+                  key={host.host}
+                  data-testid={host.error ? 'firewall-host-error' : undefined}
+                  data-code={host.error?.code}
+                >
+                  {host.error && <HostReadError host={host.host} error={host.error} />}
                 </td>
               ))}
               <td />
@@ -134,6 +139,31 @@ function FirewallTable({ state, onPick }: { state: FirewallState; onPick(ip: str
       </table>
     </>
   )
+}
+
+/**
+ * Why a host's IPS_FAILOVER could not be read, in the window's language: the helper missing or sudo
+ * refusing it (with the exact fix), the helper's own refusal (what it printed, verbatim), or the host
+ * not answering over SSH (its state is in the cluster tree; Hyperdesk retries by itself).
+ */
+function HostReadError({ host, error }: { host: string; error: ApiErrorData }) {
+  const { t } = useTranslation()
+  if (error.code === 'firewall.helper-missing')
+    return (
+      <p className="ovh-fail small">{t('hostFirewall.helperMissing', { host, helper: FIREWALL_HELPER })}</p>
+    )
+  if (error.code === 'firewall.sudo-refused')
+    return (
+      <p className="ovh-fail small">{t('hostFirewall.sudoRefused', { host, helper: FIREWALL_HELPER })}</p>
+    )
+  if (error.code === 'firewall.helper-failed')
+    return (
+      <>
+        <p className="ovh-fail small">{t('hostFirewall.helperFailed', { host })}</p>
+        <HostSaid output={error.message} />
+      </>
+    )
+  return <p className="ovh-fail small">{t('hostFirewall.notReachable', { host })}</p>
 }
 
 function ChangeForm({
