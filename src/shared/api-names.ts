@@ -37,6 +37,8 @@ export const METHOD_NAMES = [
   'vm.syncPlan',
   'vm.createPlan',
   'vm.create',
+  'vm.clonePlan',
+  'vm.clone',
   'vm.cleanupCreate',
   'vm.delete',
   'vm.rename',

@@ -57,6 +57,8 @@ import {
   CreateVmParamsSchema,
   DeleteVmParamsSchema,
   RenameVmParamsSchema,
+  ClonePlanSchema,
+  CloneVmParamsSchema,
 } from './vmdef'
 import {
   DestroyFencedParamsSchema,
@@ -300,7 +302,16 @@ export const methods = {
    * what could not be undone). job.result is a CreateVmResult.
    */
   'vm.create': method(CreateVmParamsSchema, JobSchema),
-  /** Job: removes what a failed vm.create listed as remaining (its image only if still tagged). */
+  /** Cloning's pre-checks (the new VM's on every host, and the source's); changes nothing. */
+  'vm.clonePlan': method(CloneVmParamsSchema, ClonePlanSchema),
+  /**
+   * Job (kind 'vm.clone'): an RBD copy-on-write clone of a VM that is off (snapshotted by the job) or
+   * of a template (a protected snapshot), tagged with the job, defined on every host with a new UUID
+   * and MAC and read back; undone on failure (details.remains, as vm.create). job.result is a
+   * CloneVmResult.
+   */
+  'vm.clone': method(CloneVmParamsSchema, JobSchema),
+  /** Job: removes what a failed vm.create or vm.clone listed as remaining (its image only if still tagged). */
   'vm.cleanupCreate': method(CleanupCreateParamsSchema, JobSchema),
   /** Job: undefines a stopped VM on every host; its images only when asked (DeleteVmResult). */
   'vm.delete': method(DeleteVmParamsSchema, JobSchema),

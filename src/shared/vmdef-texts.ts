@@ -105,4 +105,39 @@ export const VMDEF_TEXTS = {
     'Renaming {{name}} failed ({{cause, message}}), and the undo could not restore {{remains, list}}: check them in the VM and storage views.',
   renamed: '{{name}} is now {{newName}} on {{hosts, list}}.',
   deleted: '{{name}} was removed from {{hosts, list}}; images deleted: {{images, list}}.',
+  // Clone.
+  cloneSourceUnknown: 'No host defines a VM with UUID {{uuid}}: it may have been deleted. Refresh the view.',
+  cloneSourceOff: '{{name}} is off on every host: its disk does not change while it is snapshotted.',
+  cloneSourceRunning:
+    '{{name}} runs on {{hosts, list}}: a VM is cloned while it is off (its disk must not change while it is snapshotted). Shut it down first.',
+  cloneSourceUnreachable: '{{host}} may run {{name}} and does not answer: clone once it is back.',
+  cloneDiskCount: {
+    one: '{{name}} has {{count, number}} RBD disk: a VM is cloned when it has exactly one (and CD-ROMs).',
+    other: '{{name}} has {{count, number}} RBD disks: a VM is cloned when it has exactly one (and CD-ROMs).',
+  },
+  cloneLocalDisk:
+    '{{name}}’s disk {{target}} is not an RBD image ({{source}}): its clone would share it. Only VMs whose disks are in Ceph are cloned.',
+  cloneDisk:
+    'The clone’s disk {{pool}}/{{name}} will be a copy-on-write child of {{parent}}@{{snapshot}}: ready in seconds, whatever its size.',
+  cloneSnapshotTaken:
+    '{{parent}} already has a snapshot {{snapshot}} (a clone {{name}} was made from it before): choose another name, or remove that snapshot in the storage view.',
+  cloneTemplate: '{{parent}}@{{snapshot}} is a protected snapshot: a template.',
+  cloneTemplateMissing: '{{parent}} has no snapshot {{snapshot}}: refresh the storage view.',
+  cloneTemplateUnprotected:
+    '{{parent}}@{{snapshot}} is not protected, so it is not a template: protect it first (rbd snap protect {{parent}}@{{snapshot}}).',
+  cloneSourceUnreadable: 'Could not read {{parent}} in Ceph.',
+  cloneMachineKept: 'The clone keeps {{name}}’s machine type {{machine}} (it migrates as its source does).',
+  cloneRefused: {
+    one: 'Nothing was cloned to {{name}}: {{count, number}} check failed.',
+    other: 'Nothing was cloned to {{name}}: {{count, number}} checks failed.',
+  },
+  cloneImageFailed: 'rbd could not clone {{parent}}@{{snapshot}} into {{image}}.',
+  cloneSnapshotFailed: 'rbd could not snapshot {{parent}} ({{snapshot}}).',
+  cloneSnapshotKept: 'The snapshot {{snapshot}} could not be removed.',
+  cloneFailedUndone:
+    'Cloning to {{name}} failed ({{cause, message}}). Everything this job had made was removed again; the source was not touched.',
+  cloneFailedRemains:
+    'Cloning to {{name}} failed ({{cause, message}}). The undo could not remove the definition on {{hosts, list}} nor {{images, list}}: use “Clean up” once the hosts answer.',
+  cloneFlattenFailed:
+    '{{name}} was cloned and defined everywhere, but the flatten of {{image}} failed: it still depends on {{parent}}@{{snapshot}}. Flatten it later (rbd flatten {{image}}).',
 } as const

@@ -8,6 +8,7 @@ import {
   Ipv4Schema,
   PoolNameSchema,
   SizeBytesSchema,
+  SnapshotNameSchema,
   UuidSchema,
   VmNameSchema,
 } from './validators'
@@ -80,18 +81,21 @@ export type NetworkChoice = z.infer<typeof NetworkChoiceSchema>
 
 export const DOMAIN_TYPES = ['kvm', 'qemu'] as const
 
+/** A new VM's vCPUs and memory (MiB). */
+const VcpusSchema = z.number().int().min(1).max(64)
+const MemoryMiBSchema = z
+  .number()
+  .int()
+  .min(64)
+  .max(1024 * 1024)
+
 export const CreateVmParamsSchema = z
   .object({
     name: VmNameSchema,
     pool: PoolNameSchema,
     sizeBytes: SizeBytesSchema,
-    vcpus: z.number().int().min(1).max(64).default(2),
-    memoryMiB: z
-      .number()
-      .int()
-      .min(64)
-      .max(1024 * 1024)
-      .default(1024),
+    vcpus: VcpusSchema.default(2),
+    memoryMiB: MemoryMiBSchema.default(1024),
     network: NetworkChoiceSchema,
     bridge: BridgeNameSchema.default('br0'),
     /** The install medium, present on every host; boot is disk then CD-ROM, as the runbook's scripts. */
@@ -131,6 +135,14 @@ export type CreatePlan = z.infer<typeof CreatePlanSchema>
 export const RemainSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('definition'), host: z.string(), uuid: z.string(), error: z.string() }),
   z.object({ kind: z.literal('image'), pool: z.string(), image: z.string(), error: z.string() }),
+  /** A snapshot a failed clone made of its source (removed only when nothing hangs from it). */
+  z.object({
+    kind: z.literal('snapshot'),
+    pool: z.string(),
+    image: z.string(),
+    snapshot: z.string(),
+    error: z.string(),
+  }),
 ])
 export type Remain = z.infer<typeof RemainSchema>
 
@@ -192,3 +204,74 @@ export const DeleteVmResultSchema = z.object({
   imagesKept: z.array(z.string()),
 })
 export type DeleteVmResult = z.infer<typeof DeleteVmResultSchema>
+
+/**
+ * What a clone starts from: a VM that is off (its RBD disk is snapshotted by the job, the snapshot
+ * protected, and the clone hangs from it), or a template — a protected snapshot in the storage view.
+ */
+export const CloneSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('vm'), uuid: UuidSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('snapshot'),
+      pool: PoolNameSchema,
+      image: VmNameSchema,
+      snapshot: SnapshotNameSchema,
+    })
+    .strict(),
+])
+export type CloneSource = z.infer<typeof CloneSourceSchema>
+
+/**
+ * Cloning (issue 19 item 2): an RBD copy-on-write clone of the source's disk named like the new VM,
+ * defined on every host with a new UUID and MAC. From a VM, the clone's definition is the source's
+ * (name, UUID, MACs, disk, serial log and failover IP changed); from a template, it is built as a
+ * creation's is, with the sizes given here.
+ */
+export const CloneVmParamsSchema = z
+  .object({
+    source: CloneSourceSchema,
+    name: VmNameSchema,
+    network: NetworkChoiceSchema,
+    /** A template's clone only (a VM's clone keeps the source's). */
+    vcpus: VcpusSchema.default(2),
+    memoryMiB: MemoryMiBSchema.default(1024),
+    bridge: BridgeNameSchema.default('br0'),
+    keyboardLayout: KeyboardLayoutSchema.default('fr'),
+    domainType: z.enum(DOMAIN_TYPES).optional(),
+    /** Copy the parent's data into the clone afterwards (rbd flatten), so it no longer depends on it. */
+    flatten: z.boolean().default(false),
+    startOn: HostNameSchema.optional(),
+  })
+  .strict()
+export type CloneVmParams = z.input<typeof CloneVmParamsSchema>
+export type CloneVmInput = z.output<typeof CloneVmParamsSchema>
+
+/** What cloning would do, checked on every host and in Ceph; changes nothing. */
+export const ClonePlanSchema = CreatePlanSchema.extend({
+  /** The source's disk (POOL/IMAGE) and the snapshot the clone hangs from. */
+  parent: z.string().optional(),
+  snapshot: z.string().optional(),
+  /** True when the job makes the snapshot (a VM's clone); false for a template. */
+  makesSnapshot: z.boolean(),
+  /** The source's size (the clone's virtual size). */
+  sizeBytes: z.number().optional(),
+  /** The clone's settings as they will be (a VM's clone: the source's). */
+  vcpus: z.number().optional(),
+  memoryMiB: z.number().optional(),
+})
+export type ClonePlan = z.infer<typeof ClonePlanSchema>
+
+export const CloneVmResultSchema = CreateVmResultSchema.extend({
+  parent: z.string(),
+  /** Whether the clone was flattened (no longer depends on the parent snapshot). */
+  flattened: z.boolean(),
+  /** Why the flatten did not happen, when asked and it failed (the clone itself is fine). */
+  flattenError: z.string().optional(),
+})
+export type CloneVmResult = z.infer<typeof CloneVmResultSchema>
+
+/** The snapshot a VM's clone hangs from: one per clone, named after it (a valid RBD snapshot name). */
+export function cloneSnapshotName(cloneName: string): string {
+  return `clone-${cloneName}`.slice(0, 64)
+}

@@ -6,6 +6,7 @@ import type { ByteStreams } from './console/byte-streams'
 import type { Consoles } from './console/consoles'
 import type { setStopErrorPolicy } from './definitions/error-policy'
 import type { Definitions } from './definitions/sync'
+import type { VmCloner } from './vmdef/clone'
 import type { VmCreator } from './vmdef/create'
 import type { DeleteDeps } from './vmdef/delete'
 import type { CoreEvents } from './events'
@@ -107,7 +108,7 @@ export interface CoreContext {
   readonly consoles: Consoles
   readonly streams: ByteStreams
   /** VM creation (pre-checks, job, cleanup) and deletion across every host (vmdef/). */
-  readonly vmdefs: { creator: VmCreator; deleteDeps: DeleteDeps }
+  readonly vmdefs: { creator: VmCreator; cloner: VmCloner; deleteDeps: DeleteDeps }
   /** A VM's name for messages, from the inventory (its UUID when unknown). */
   vmName(uuid: string): string
 }

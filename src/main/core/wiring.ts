@@ -11,6 +11,7 @@ import { Consoles } from './console/consoles'
 import type { CoreContext, CoreOptions } from './context'
 import { setStopErrorPolicy } from './definitions/error-policy'
 import { Definitions } from './definitions/sync'
+import { VmCloner } from './vmdef/clone'
 import { VmCreator } from './vmdef/create'
 import type { DeleteDeps } from './vmdef/delete'
 import { runDoctor } from './doctor/doctor'
@@ -259,8 +260,9 @@ function wireVms(
       ? { defineTimeoutSeconds: options.vmdef.defineTimeoutSeconds }
       : {}),
   }
+  const creator = new VmCreator(vmdefDeps)
   return {
-    vmdefs: { creator: new VmCreator(vmdefDeps), deleteDeps: vmdefDeps },
+    vmdefs: { creator, cloner: new VmCloner(vmdefDeps, creator), deleteDeps: vmdefDeps },
     inventory,
     jobs,
     vmLocks: vmDeps.vmLocks,

@@ -77,6 +77,16 @@ export const imageArgv = {
   ],
   getMeta: (ref: RbdImageRef, key: string) => ['image-meta', 'get', imageSpec(ref), metaKey(key)],
   info: (ref: RbdImageRef) => ['info', imageSpec(ref)],
+  /** A copy-on-write clone of a protected snapshot (the new image, in its own pool, must not exist). */
+  clone: (parent: RbdImageRef, snapshot: string, child: RbdImageRef) => [
+    'clone',
+    snapshotSpec(parent, snapshot),
+    imageSpec(child),
+  ],
+  /** Copies the parent's data into a clone, so it no longer depends on the parent's snapshot. */
+  flatten: (ref: RbdImageRef) => ['flatten', '--no-progress', imageSpec(ref)],
+  /** A full copy (the benchmark's baseline for a clone). */
+  copy: (from: RbdImageRef, to: RbdImageRef) => ['cp', '--no-progress', imageSpec(from), imageSpec(to)],
   usage: (ref: RbdImageRef) => ['du', imageSpec(ref)],
   /** The clients that have the image open (watchers). */
   status: (ref: RbdImageRef) => ['status', imageSpec(ref), '--format', 'json'],
@@ -103,6 +113,11 @@ export const snapshotArgv = {
   info: (ref: RbdImageRef, snapshot: string) => ['info', snapshotSpec(ref, snapshot)],
   list: (ref: RbdImageRef) => ['snap', 'ls', imageSpec(ref)],
   purge: (ref: RbdImageRef) => ['snap', 'purge', imageSpec(ref)],
+  /** Protects a snapshot so clones can hang from it (a template), or lifts it (refused while clones do). */
+  protect: (ref: RbdImageRef, snapshot: string) => ['snap', 'protect', snapshotSpec(ref, snapshot)],
+  unprotect: (ref: RbdImageRef, snapshot: string) => ['snap', 'unprotect', snapshotSpec(ref, snapshot)],
+  /** The clones hanging from a snapshot, POOL/IMAGE a line. */
+  children: (ref: RbdImageRef, snapshot: string) => ['children', snapshotSpec(ref, snapshot)],
 } as const
 
 /** A pool's commands. */

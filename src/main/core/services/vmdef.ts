@@ -2,13 +2,14 @@ import { ApiError } from '../../../shared/errors'
 import { RemainSchema } from '../../../shared/vmdef'
 import { englishText } from '../../../shared/messages/message'
 import type { Service } from '../context'
+import { remainLists } from '../vmdef/create'
 import { deleteVm } from '../vmdef/delete'
 import { renameVm } from '../vmdef/rename'
 import { vmdefMsg } from '../vmdef/plan'
 
 /** VM definitions across the cluster: create (with its pre-checks and cleanup) and delete, as jobs. */
 export const vmdefService: Service<
-  'vm.createPlan' | 'vm.create' | 'vm.cleanupCreate' | 'vm.delete' | 'vm.rename'
+  'vm.createPlan' | 'vm.create' | 'vm.clonePlan' | 'vm.clone' | 'vm.cleanupCreate' | 'vm.delete' | 'vm.rename'
 > = ({ jobs, vmdefs, vmName }) => ({
   'vm.createPlan': async (params) => vmdefs.creator.plan(params),
   'vm.create': async (params) =>
@@ -19,10 +20,23 @@ export const vmdefService: Service<
       cancellable: true,
       run: (context) => vmdefs.creator.create(params, context),
     }).job,
+  'vm.clonePlan': async (params) => vmdefs.cloner.plan(params),
+  'vm.clone': async (params) =>
+    jobs.start({
+      kind: 'vm.clone',
+      title: `Clone ${params.source.kind === 'vm' ? vmName(params.source.uuid) : `${params.source.pool}/${params.source.image}@${params.source.snapshot}`} to ${params.name}`,
+      target: { vm: params.name },
+      cancellable: true,
+      run: (context) => vmdefs.cloner.clone(params, context),
+    }).job,
   'vm.cleanupCreate': async ({ job: id }) => {
     const failed = jobs.get(id)
     const remains = RemainSchema.array().safeParse(failed?.error?.details?.['remains'])
-    if (failed?.kind !== 'vm.create' || failed.state === 'running' || !remains.success)
+    if (
+      (failed?.kind !== 'vm.create' && failed?.kind !== 'vm.clone') ||
+      failed?.state === 'running' ||
+      !remains.success
+    )
       throw ApiError.of('vm.cleanup.unknown-job', vmdefMsg('cleanupUnknownJob', { job: id }), {
         step: 'clean up a failed creation',
       })
@@ -41,16 +55,10 @@ export const vmdefService: Service<
           ),
         )
         if (result.remains.length > 0) {
-          const hosts = result.remains.flatMap((r) => (r.kind === 'definition' ? [r.host] : []))
-          const images = result.remains.flatMap((r) => (r.kind === 'image' ? [`${r.pool}/${r.image}`] : []))
-          throw ApiError.of(
-            'vm.cleanup.remains',
-            vmdefMsg('cleanupRemains', {
-              hosts: hosts.length ? hosts : ['—'],
-              images: images.length ? images : ['—'],
-            }),
-            { step: 'clean up a failed creation', details: { remains: result.remains } },
-          )
+          throw ApiError.of('vm.cleanup.remains', vmdefMsg('cleanupRemains', remainLists(result.remains)), {
+            step: 'clean up a failed creation',
+            details: { remains: result.remains },
+          })
         }
         return result
       },

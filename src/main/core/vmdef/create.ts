@@ -4,8 +4,8 @@ import type { HostState } from '../../../shared/hosts'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
 import type { KeyboardLayout } from '../../../shared/keyboard'
-import { englishText, type Message } from '../../../shared/messages/message'
-import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
+import { englishText, withDetail, type Message } from '../../../shared/messages/message'
+import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { canonicalDomainXml, domainMachine, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
@@ -55,12 +55,23 @@ export const CREATE_JOB_META = 'hyperdesk.create-job'
 /** The creation holds the new VM's and its image's leases; its steps are short. */
 const CREATE_LEASE_SECONDS = 300
 
-/** What the job made so far, for its undo. */
-interface Made {
+/** A snapshot a clone job made of its source, for the undo (unprotected and removed). */
+export interface MadeSnapshot extends RbdImageRef {
+  host: string
+  snapshot: string
+  protected: boolean
+}
+
+/** What the job made so far, for its undo (a creation's or a clone's). */
+export interface Made {
   image?: { host: string; spec: string; pool: string; image: string; tagged: boolean }
   /** Hosts where define was sent (answered or not): the undo asks each. */
   defineSent: string[]
+  snapshot?: MadeSnapshot
 }
+
+/** Which job an undo reports for: its error codes (vm.create.failed, vm.clone.remains…) and texts. */
+export type NewVmOperation = 'create' | 'clone'
 
 function fieldsOf(xml: string) {
   const parsed = parseDomainXml(xml)
@@ -89,11 +100,18 @@ export function readBackDifferences(sent: string, read: string): string[] {
   )
 }
 
-/** The remains as the failure message's lists: hosts whose definition stayed, images that stayed. */
-function remainLists(remains: readonly Remain[]): { hosts: string[]; images: string[] } {
+/**
+ * The remains as the failure message's lists: hosts whose definition stayed, images (and snapshots,
+ * POOL/IMAGE@SNAP) that stayed.
+ */
+export function remainLists(remains: readonly Remain[]): { hosts: string[]; images: string[] } {
   const hosts = remains.flatMap((remain) => (remain.kind === 'definition' ? [remain.host] : []))
   const images = remains.flatMap((remain) =>
-    remain.kind === 'image' ? [`${remain.pool}/${remain.image}`] : [],
+    remain.kind === 'image'
+      ? [`${remain.pool}/${remain.image}`]
+      : remain.kind === 'snapshot'
+        ? [`${remain.pool}/${remain.image}@${remain.snapshot}`]
+        : [],
   )
   return { hosts: hosts.length > 0 ? hosts : ['—'], images: images.length > 0 ? images : ['—'] }
 }
@@ -133,16 +151,24 @@ export class VmCreator {
         job,
       ),
     )
-    if (!params.startOn) return created
-    // Started with every start guard, under its own lease: the creation's is released by now.
-    job.step(`Starting ${params.name} on ${params.startOn}`, 0.95)
+    return this.startIfAsked(created, params.startOn, job)
+  }
+
+  /** Starts a new VM with every start guard, under its own lease (the creation's is released by now). */
+  async startIfAsked<T extends CreateVmResult>(
+    created: T,
+    host: string | undefined,
+    job: JobContext,
+  ): Promise<T> {
+    if (!host) return created
+    job.step(`Starting ${created.name} on ${host}`, 0.95)
     try {
-      await this.deps.start(uuid, params.startOn, job)
-      return { ...created, started: { host: params.startOn, ok: true } }
+      await this.deps.start(created.uuid, host, job)
+      return { ...created, started: { host, ok: true } }
     } catch (error) {
       const message = ApiError.from(error).message
-      job.log(`The VM was created on every host but did not start on ${params.startOn}: ${message}`)
-      return { ...created, started: { host: params.startOn, ok: false, error: message } }
+      job.log(`The VM was created on every host but did not start on ${host}: ${message}`)
+      return { ...created, started: { host, ok: false, error: message } }
     }
   }
 
@@ -173,12 +199,7 @@ export class VmCreator {
     } catch (error) {
       throw await this.undo(params.name, uuid, made, ApiError.from(error), job)
     }
-    await Promise.all(
-      hosts.map((host) =>
-        this.deps.audit(host, `create VM (${uuid}) with disk ${spec}`, params.name).catch(() => undefined),
-      ),
-    )
-    await Promise.all(hosts.map((host) => this.deps.inventory.refreshHost(host, { definitions: true })))
+    await this.announce(hosts, params.name, `create VM (${uuid}) with disk ${spec}`)
     return {
       uuid,
       name: params.name,
@@ -187,6 +208,12 @@ export class VmCreator {
       image: spec,
       hosts,
     }
+  }
+
+  /** Audits the new VM on every host and reads their definitions again. */
+  async announce(hosts: readonly string[], name: string, action: string): Promise<void> {
+    await Promise.all(hosts.map((host) => this.deps.audit(host, action, name).catch(() => undefined)))
+    await Promise.all(hosts.map((host) => this.deps.inventory.refreshHost(host, { definitions: true })))
   }
 
   private specFor(params: CreateVmInput, uuid: string, facts: PlanFacts): VmSpec {
@@ -210,6 +237,7 @@ export class VmCreator {
     }
   }
 
+  /** Creates the image (the name's atomic reservation), then tags it with the job. */
   private async createImage(
     params: CreateVmInput,
     spec: string,
@@ -218,42 +246,78 @@ export class VmCreator {
     lease: LeaseCheck,
     job: JobContext,
   ): Promise<void> {
-    if (job.signal.aborted) throw cancelled()
-    await lease.check(`rbd create ${spec}`)
-    job.step(`Creating the image ${spec} (${Math.round(params.sizeBytes / 2 ** 20)} MiB)`, 0.2)
-    const result = await this.deps.runner.rbd(
-      host,
-      imageArgv.create({ pool: params.pool, image: params.name }, params.sizeBytes),
+    const ref = { pool: params.pool, image: params.name }
+    await this.makeImage(
       {
+        operation: 'create',
+        host,
+        ref,
+        argv: imageArgv.create(ref, params.sizeBytes),
         step: `rbd create ${spec}`,
-        allowFailure: true,
-        signal: job.signal,
+        title: `Creating the image ${spec} (${Math.round(params.sizeBytes / 2 ** 20)} MiB)`,
+        failed: vmdefMsg('imageCreateFailed', { image: spec }),
       },
+      made,
+      lease,
+      job,
     )
+  }
+
+  /**
+   * Makes the new VM's image with one rbd command (create, or clone): the command's success is the
+   * name's atomic reservation (an existing image fails it); then tags it with the job.
+   */
+  async makeImage(
+    image: {
+      operation: NewVmOperation
+      host: string
+      ref: RbdImageRef
+      argv: string[]
+      step: string
+      title: string
+      failed: Message
+    },
+    made: Made,
+    lease: LeaseCheck,
+    job: JobContext,
+  ): Promise<void> {
+    const { host, ref, step } = image
+    if (job.signal.aborted) throw cancelled()
+    await lease.check(step)
+    job.step(image.title, 0.2)
+    const result = await this.deps.runner.rbd(host, image.argv, {
+      step,
+      allowFailure: true,
+      signal: job.signal,
+    })
     if (result.exitCode === 17 || /File exists/.test(result.stderr))
       throw ApiError.of(
-        'vm.create.image-exists',
-        vmdefMsg('imageExists', { pool: params.pool, name: params.name }),
-        {
-          host,
-          step: `rbd create ${spec}`,
-        },
+        `vm.${image.operation}.image-exists`,
+        vmdefMsg('imageExists', { pool: ref.pool, name: ref.image }),
+        { host, step },
       )
     if (result.exitCode !== 0)
       throw ApiError.of(
-        'vm.create.image-failed',
-        vmdefMsg('imageCreateFailed', { image: spec }, result.stderr.trim() || `rbd exit ${result.exitCode}`),
-        { host, step: `rbd create ${spec}` },
+        `vm.${image.operation}.image-failed`,
+        withDetail(image.failed, result.stderr.trim() || `rbd exit ${result.exitCode}`),
+        { host, step },
       )
-    made.image = { host, spec, pool: params.pool, image: params.name, tagged: false }
-    job.step(`Tagging ${spec} with this job`, 0.3)
-    await this.deps.runner.rbd(host, imageArgv.setMeta(made.image, CREATE_JOB_META, job.id), {
-      step: `rbd image-meta set ${spec}`,
-    })
-    made.image.tagged = true
+    made.image = { host, spec: imageSpec(ref), pool: ref.pool, image: ref.image, tagged: false }
+    await this.tagImage(made, job)
   }
 
-  private async defineEverywhere(
+  /** Tags the image the job just made with its id: the undo and the cleanup remove only tagged images. */
+  async tagImage(made: Made, job: JobContext): Promise<void> {
+    const image = made.image!
+    job.step(`Tagging ${image.spec} with this job`, 0.3)
+    await this.deps.runner.rbd(image.host, imageArgv.setMeta(image, CREATE_JOB_META, job.id), {
+      step: `rbd image-meta set ${image.spec}`,
+    })
+    image.tagged = true
+  }
+
+  /** Defines the same XML on every host (in order), then reads each back and compares. */
+  async defineEverywhere(
     name: string,
     uuid: string,
     xml: string,
@@ -299,12 +363,13 @@ export class VmCreator {
   }
 
   /** Undoes what `made` lists; the error says what was undone, or exactly what remains. */
-  private async undo(
+  async undo(
     name: string,
     uuid: string,
     made: Made,
     cause: ApiError,
     job: JobContext,
+    operation: NewVmOperation = 'create',
   ): Promise<ApiError> {
     job.step(`Undoing: ${cause.message}`, 0.9)
     const remains: Remain[] = []
@@ -316,18 +381,35 @@ export class VmCreator {
       const remain = await this.removeTaggedImage(made.image, job.id, job)
       if (remain) remains.push(remain)
     }
-    const step = cause.step ?? 'create'
+    // The snapshot a clone made of its source: only once its clone is gone (nothing hangs from it).
+    if (made.snapshot && !remains.some((remain) => remain.kind === 'image')) {
+      const remain = await this.removeJobSnapshot(made.snapshot, job)
+      if (remain) remains.push(remain)
+    } else if (made.snapshot)
+      remains.push({
+        kind: 'snapshot',
+        pool: made.snapshot.pool,
+        image: made.snapshot.image,
+        snapshot: made.snapshot.snapshot,
+        error: 'its clone is still there',
+      })
+    const step = cause.step ?? operation
     const causeText: Message =
       cause.text ?? vmdefMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
     const where = { ...(cause.host ? { host: cause.host } : {}), step }
+    const texts = {
+      create: { undone: 'failedUndone', remains: 'failedRemains' },
+      clone: { undone: 'cloneFailedUndone', remains: 'cloneFailedRemains' },
+    } as const
     if (remains.length === 0)
-      return ApiError.of('vm.create.failed', vmdefMsg('failedUndone', { name, cause: causeText }), {
-        ...where,
-        details: { remains: [], cause: cause.toData() },
-      })
+      return ApiError.of(
+        `vm.${operation}.failed`,
+        vmdefMsg(texts[operation].undone, { name, cause: causeText }),
+        { ...where, details: { remains: [], cause: cause.toData() } },
+      )
     return ApiError.of(
-      'vm.create.remains',
-      vmdefMsg('failedRemains', { name, cause: causeText, ...remainLists(remains) }),
+      `vm.${operation}.remains`,
+      vmdefMsg(texts[operation].remains, { name, cause: causeText, ...remainLists(remains) }),
       { ...where, details: { remains, uuid, job: job.id, cause: cause.toData() } },
     )
   }
@@ -343,32 +425,89 @@ export class VmCreator {
   ): Promise<{ removed: string[]; remains: Remain[] }> {
     const removed: string[] = []
     const left: Remain[] = []
-    for (const remain of remains) {
-      job.step(
+    // Definitions, then images, then snapshots (a snapshot goes once its clone is gone).
+    const order = { definition: 0, image: 1, snapshot: 2 } as const
+    const sorted = [...remains].sort((a, b) => order[a.kind] - order[b.kind])
+    const host = () => pickRbdHost(this.deps.hostStates(), this.deps.hostNames())
+    for (const remain of sorted) {
+      const what =
         remain.kind === 'definition'
-          ? `Undefining on ${remain.host}`
-          : `Removing ${remain.pool}/${remain.image}`,
-      )
+          ? `definition on ${remain.host}`
+          : remain.kind === 'image'
+            ? `${remain.pool}/${remain.image}`
+            : `${remain.pool}/${remain.image}@${remain.snapshot}`
+      job.step(remain.kind === 'definition' ? `Undefining on ${remain.host}` : `Removing ${what}`)
       const still =
         remain.kind === 'definition'
           ? await this.undefineIfPresent(remain.host, remain.uuid, job)
-          : await this.removeTaggedImage(
-              {
-                host: pickRbdHost(this.deps.hostStates(), this.deps.hostNames()),
-                spec: imageSpec(remain),
-                pool: remain.pool,
-                image: remain.image,
-              },
-              jobId,
-              job,
-            )
+          : remain.kind === 'image'
+            ? await this.removeTaggedImage(
+                { host: host(), spec: imageSpec(remain), pool: remain.pool, image: remain.image },
+                jobId,
+                job,
+              )
+            : left.some((other) => other.kind === 'image')
+              ? remain
+              : await this.removeJobSnapshot({ ...remain, host: host(), protected: true }, job)
       if (still) left.push(still)
-      else
-        removed.push(
-          remain.kind === 'definition' ? `definition on ${remain.host}` : `${remain.pool}/${remain.image}`,
-        )
+      else removed.push(what)
     }
     return { removed, remains: left }
+  }
+
+  /**
+   * Unprotects (when the job protected it) and removes a snapshot the job made of a clone's source;
+   * rbd refuses while a clone hangs from it, and the source's other snapshots are never touched.
+   */
+  async removeJobSnapshot(made: MadeSnapshot, job: Pick<JobContext, 'log'>): Promise<Remain | undefined> {
+    const spec = `${imageSpec(made)}@${made.snapshot}`
+    try {
+      if (made.protected) {
+        const unprotect = await this.deps.runner.rbd(made.host, snapshotArgv.unprotect(made, made.snapshot), {
+          allowFailure: true,
+          step: `rbd snap unprotect ${spec}`,
+        })
+        if (unprotect.exitCode !== 0 && /No such file|\(2\)/.test(unprotect.stderr)) {
+          job.log(`${spec}: not there`)
+          return undefined
+        }
+        // "snap is already unprotected" (EINVAL) is fine; anything else (a clone, EBUSY) stops here.
+        if (unprotect.exitCode !== 0 && !/already unprotected|\(22\)/.test(unprotect.stderr))
+          throw ApiError.of(
+            'vm.clone.snapshot',
+            vmdefMsg('cloneSnapshotKept', { snapshot: spec }, unprotect.stderr.trim()),
+            {
+              host: made.host,
+              step: `rbd snap unprotect ${spec}`,
+            },
+          )
+      }
+      const removed = await this.deps.runner.rbd(made.host, snapshotArgv.remove(made, made.snapshot), {
+        allowFailure: true,
+        step: `rbd snap rm ${spec}`,
+      })
+      if (removed.exitCode !== 0 && !/No such file|\(2\)/.test(removed.stderr))
+        throw ApiError.of(
+          'vm.clone.snapshot',
+          vmdefMsg('cloneSnapshotKept', { snapshot: spec }, removed.stderr.trim()),
+          {
+            host: made.host,
+            step: `rbd snap rm ${spec}`,
+          },
+        )
+      job.log(`${spec}: removed`)
+      return undefined
+    } catch (error) {
+      const message = ApiError.from(error).message
+      job.log(`${spec}: could not remove: ${message}`)
+      return {
+        kind: 'snapshot',
+        pool: made.pool,
+        image: made.image,
+        snapshot: made.snapshot,
+        error: message.split('\n')[0] ?? message,
+      }
+    }
   }
 
   /** Undefines the domain with this (random, new) UUID on one host; what remains, if anything. */
@@ -440,6 +579,6 @@ export class VmCreator {
   }
 }
 
-function cancelled(): ApiError {
+export function cancelled(): ApiError {
   return ApiError.of('vm.create.cancelled', vmdefMsg('cancelled'), { step: 'create' })
 }

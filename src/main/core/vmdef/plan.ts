@@ -158,6 +158,7 @@ async function readHost(
 export async function createPlan(
   deps: PlanDeps,
   params: CreateVmInput,
+  options: { definitionsRead?: boolean } = {},
 ): Promise<{ plan: CreatePlan; facts: PlanFacts }> {
   const checks: Check[] = []
   const add = adder(checks)
@@ -176,7 +177,9 @@ export async function createPlan(
   const online = hosts.filter((host) => states.find((state) => state.name === host)?.status === 'online')
 
   // Every definition of every host, read now: names and MACs in use.
-  await Promise.all(online.map((host) => deps.inventory.refreshHost(host, { definitions: true })))
+  // (A clone's plan has just read them for its source: not twice.)
+  if (!options.definitionsRead)
+    await Promise.all(online.map((host) => deps.inventory.refreshHost(host, { definitions: true })))
   const candidateIsos = knownIsos(deps.inventory, online)
   const reads = await Promise.all(
     online.map((host) => readHost(deps, host, facts.domainType, params, candidateIsos)),

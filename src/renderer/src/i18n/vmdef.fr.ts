@@ -104,4 +104,42 @@ export const vmdefFr: MessageCatalog['vmdef'] = {
     'Le renommage de {{name}} a échoué ({{cause, message}}), et l’annulation n’a pas pu rétablir {{remains, list}} : vérifiez-les dans les vues VM et stockage.',
   renamed: '{{name}} s’appelle maintenant {{newName}} sur {{hosts, list}}.',
   deleted: '{{name}} a été retirée de {{hosts, list}} ; images supprimées : {{images, list}}.',
+  // Clone.
+  cloneSourceUnknown:
+    'Aucun hôte ne définit de VM d’UUID {{uuid}} : elle a peut-être été supprimée. Rafraîchissez la vue.',
+  cloneSourceOff: '{{name}} est arrêtée sur tous les hôtes : son disque ne change pas pendant l’instantané.',
+  cloneSourceRunning:
+    '{{name}} tourne sur {{hosts, list}} : une VM se clone arrêtée (son disque ne doit pas changer pendant l’instantané). Arrêtez-la d’abord.',
+  cloneSourceUnreachable:
+    '{{host}} fait peut-être tourner {{name}} et ne répond pas : clonez quand il sera revenu.',
+  cloneDiskCount: {
+    one: '{{name}} a {{count, number}} disque RBD : une VM se clone quand elle en a exactement un (et des CD-ROM).',
+    other:
+      '{{name}} a {{count, number}} disques RBD : une VM se clone quand elle en a exactement un (et des CD-ROM).',
+  },
+  cloneLocalDisk:
+    'Le disque {{target}} de {{name}} n’est pas une image RBD ({{source}}) : son clone le partagerait. Seules les VM dont les disques sont dans Ceph se clonent.',
+  cloneDisk:
+    'Le disque du clone {{pool}}/{{name}} sera un enfant copy-on-write de {{parent}}@{{snapshot}} : prêt en quelques secondes, quelle que soit sa taille.',
+  cloneSnapshotTaken:
+    '{{parent}} a déjà un instantané {{snapshot}} (un clone {{name}} en a déjà été fait) : choisissez un autre nom, ou supprimez cet instantané dans la vue stockage.',
+  cloneTemplate: '{{parent}}@{{snapshot}} est un instantané protégé : un modèle.',
+  cloneTemplateMissing: '{{parent}} n’a pas d’instantané {{snapshot}} : rafraîchissez la vue stockage.',
+  cloneTemplateUnprotected:
+    '{{parent}}@{{snapshot}} n’est pas protégé, ce n’est donc pas un modèle : protégez-le d’abord (rbd snap protect {{parent}}@{{snapshot}}).',
+  cloneSourceUnreadable: 'Impossible de lire {{parent}} dans Ceph.',
+  cloneMachineKept: 'Le clone garde le type de machine {{machine}} de {{name}} (il migre comme sa source).',
+  cloneRefused: {
+    one: 'Rien n’a été cloné vers {{name}} : {{count, number}} vérification a échoué.',
+    other: 'Rien n’a été cloné vers {{name}} : {{count, number}} vérifications ont échoué.',
+  },
+  cloneImageFailed: 'rbd n’a pas pu cloner {{parent}}@{{snapshot}} en {{image}}.',
+  cloneSnapshotFailed: 'rbd n’a pas pu faire l’instantané {{snapshot}} de {{parent}}.',
+  cloneSnapshotKept: 'L’instantané {{snapshot}} n’a pas pu être supprimé.',
+  cloneFailedUndone:
+    'Le clonage vers {{name}} a échoué ({{cause, message}}). Tout ce que cette tâche avait fait a été retiré ; la source n’a pas été touchée.',
+  cloneFailedRemains:
+    'Le clonage vers {{name}} a échoué ({{cause, message}}). L’annulation n’a pu retirer ni la définition sur {{hosts, list}} ni {{images, list}} : utilisez « Nettoyer » quand les hôtes répondront.',
+  cloneFlattenFailed:
+    '{{name}} a été cloné et défini partout, mais l’aplatissement de {{image}} a échoué : il dépend encore de {{parent}}@{{snapshot}}. Aplatissez-le plus tard (rbd flatten {{image}}).',
 }
