@@ -378,7 +378,7 @@ export class VmCloner {
         memoryMiB: input.memoryMiB,
         disk: { ...child, cephUser: this.deps.ceph().clientId, secretUuid: facts.secretUuid! },
         nic: { mac: facts.mac!, bridge: input.bridge },
-        keyboardLayout: input.keyboardLayout,
+        keyboardLayout: input.keyboardLayout ?? this.deps.guestKeyboardLayout(),
         ...(facts.failoverIp ? { failoverIp: facts.failoverIp } : {}),
       })
     // Extra NICs get their own generated MACs, unused anywhere (the first takes the chosen one).
