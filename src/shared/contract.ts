@@ -39,6 +39,7 @@ import {
 } from './validators'
 import { SerialOpenedSchema, ShellOpenedSchema, TerminalSizeSchema, VncOpenedSchema } from './console'
 import { NetworkPlanSchema, VmSettingsSchema } from './vm-settings'
+import { VmEditParamsSchema, VmEditPlanParamsSchema, VmEditPlanSchema, VmPendingSchema } from './vmedit'
 import {
   CreateImageParamsSchema,
   DeleteImageParamsSchema,
@@ -320,6 +321,19 @@ export const methods = {
    * undone on failure. job.result is a RenameVmResult.
    */
   'vm.rename': method(RenameVmParamsSchema, JobSchema),
+  /**
+   * An edit of the persistent definition on every host, judged on a fresh read: the diff, each host's
+   * definition hash (to send back with vm.edit), what applies live and what waits; changes nothing.
+   */
+  'vm.editPlan': method(VmEditPlanParamsSchema, VmEditPlanSchema),
+  /**
+   * Job (kind 'vm.edit'): the edit defined on every host and read back identical, undone on failure;
+   * refused (vm.edit.changed, details.plan: the new plan) when a host's hash differs from `hashes`.
+   * job.result is a VmEditResult.
+   */
+  'vm.edit': method(VmEditParamsSchema, JobSchema),
+  /** What the running VM has not taken yet (live vs persistent definition where it runs). */
+  'vm.pending': method(z.object({ uuid: UuidSchema }).strict(), VmPendingSchema),
   /** Ceph's health, OSD tree, monitors, pools and flags, read with the configured client on an online host. */
   'ceph.status': method(z.object({ host: HostNameSchema.optional() }).strict(), CephStatusSchema),
   /** Sets or unsets noout (cluster-wide, or on a CRUSH node) with the privileged client or sudo. */

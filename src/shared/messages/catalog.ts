@@ -6,6 +6,7 @@ import { GUARD_TEXTS } from '../guard-texts'
 import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../ssh-texts'
 import { VMDEF_TEXTS } from '../vmdef-texts'
+import { VMEDIT_TEXTS } from '../vmedit-texts'
 import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { COMMON_TEXTS } from './common'
@@ -41,5 +42,6 @@ export const MESSAGES_EN = {
   failoverBadges: FAILOVER_BADGE_TEXTS,
   guards: GUARD_TEXTS,
   vmdef: VMDEF_TEXTS,
+  vmedit: VMEDIT_TEXTS,
   clusterFile: SETUP_TEXTS,
 } as const

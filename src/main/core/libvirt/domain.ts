@@ -1,5 +1,6 @@
 import { HYPERDESK_METADATA_NS } from '../inventory/domain-xml'
 import { SizeBytesSchema, UuidSchema, VmNameSchema } from '../../../shared/validators'
+import { IsoPathSchema } from '../../../shared/vmdef'
 import { argument, checked, refuse } from './arguments'
 
 /**
@@ -12,6 +13,8 @@ import { argument, checked, refuse } from './arguments'
  */
 
 const uuidOf = (uuid: string): string => checked(UuidSchema, uuid)
+const positive = (what: string, value: number): string =>
+  Number.isSafeInteger(value) && value > 0 ? String(value) : refuse(what, String(value))
 
 /** A MAC address as `virsh domiflist` prints it. */
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i
@@ -81,6 +84,35 @@ export const domainArgv = {
     xml === null
       ? ['metadata', uuidOf(uuid), '--uri', HYPERDESK_METADATA_NS, '--remove', '--config']
       : ['metadata', uuidOf(uuid), '--uri', HYPERDESK_METADATA_NS, '--key', 'hd', '--set', xml, '--config'],
+  /** The running domain's vCPUs (up to its maximum); the persistent definition is the edit's. */
+  setVcpusLive: (uuid: string, count: number) => [
+    'setvcpus',
+    uuidOf(uuid),
+    positive('vCPU count', count),
+    '--live',
+  ],
+  /** The running domain's memory through its balloon, in KiB (refused without a balloon). */
+  setMemoryLive: (uuid: string, kib: number) => [
+    'setmem',
+    uuidOf(uuid),
+    `${positive('memory in KiB', kib)}KiB`,
+    '--live',
+  ],
+  /** Inserts an ISO into the running domain's CD-ROM drive, or ejects it (null). */
+  changeMediaLive: (uuid: string, target: string, iso: string | null) =>
+    iso === null
+      ? ['change-media', uuidOf(uuid), argument('disk target', target), '--eject', '--live']
+      : [
+          'change-media',
+          uuidOf(uuid),
+          argument('disk target', target),
+          checked(IsoPathSchema, iso),
+          '--update',
+          '--live',
+        ],
+  /** Starts it with this host (or not). */
+  autostart: (uuid: string, enable: boolean) =>
+    enable ? ['autostart', uuidOf(uuid)] : ['autostart', '--disable', uuidOf(uuid)],
   /** Defines (or redefines) a domain from the XML given on stdin. */
   defineFromStdin: () => ['define', '/dev/stdin'],
   /** Renames an inactive domain (libvirt refuses one with snapshots); the name passes VmNameSchema. */

@@ -5,11 +5,21 @@ import type { Service } from '../context'
 import { remainLists } from '../vmdef/create'
 import { deleteVm } from '../vmdef/delete'
 import { renameVm } from '../vmdef/rename'
+import { editVm, pendingChanges, planEdit } from '../vmdef/edit'
 import { vmdefMsg } from '../vmdef/plan'
 
 /** VM definitions across the cluster: create (with its pre-checks and cleanup) and delete, as jobs. */
 export const vmdefService: Service<
-  'vm.createPlan' | 'vm.create' | 'vm.clonePlan' | 'vm.clone' | 'vm.cleanupCreate' | 'vm.delete' | 'vm.rename'
+  | 'vm.createPlan'
+  | 'vm.create'
+  | 'vm.clonePlan'
+  | 'vm.clone'
+  | 'vm.cleanupCreate'
+  | 'vm.delete'
+  | 'vm.rename'
+  | 'vm.editPlan'
+  | 'vm.edit'
+  | 'vm.pending'
 > = ({ jobs, vmdefs, vmName }) => ({
   'vm.createPlan': async (params) => vmdefs.creator.plan(params),
   'vm.create': async (params) =>
@@ -78,4 +88,13 @@ export const vmdefService: Service<
       target: { vm: params.uuid },
       run: (context) => renameVm(vmdefs.deleteDeps, params, context),
     }).job,
+  'vm.editPlan': async ({ uuid, changes }) => (await planEdit(vmdefs.deleteDeps, uuid, changes)).plan,
+  'vm.edit': async (params) =>
+    jobs.start({
+      kind: 'vm.edit',
+      title: `Edit ${vmName(params.uuid)}`,
+      target: { vm: params.uuid },
+      run: (context) => editVm(vmdefs.deleteDeps, params, context),
+    }).job,
+  'vm.pending': async ({ uuid }) => pendingChanges(vmdefs.deleteDeps, uuid),
 })

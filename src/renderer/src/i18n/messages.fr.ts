@@ -10,6 +10,7 @@ import { migrationChecksFr } from './migration-checks.fr'
 import { setupTextsFr } from './setup-texts.fr'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
 import { vmdefFr } from './vmdef.fr'
+import { vmeditFr } from './vmedit.fr'
 
 /**
  * The core's messages in French: every area of shared/messages/catalog.ts. The type makes a missing
@@ -67,5 +68,6 @@ export const messagesFr: MessageCatalog = {
   failoverBadges: failoverBadgesFr,
   guards: guardsFr,
   vmdef: vmdefFr,
+  vmedit: vmeditFr,
   clusterFile: setupTextsFr,
 }

@@ -1,0 +1,262 @@
+import crypto from 'node:crypto'
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+import type { BootDevice, VmEditChanges, VmEditSettings } from '../../../shared/vmedit'
+import { canonicalDomainXml } from './domain-xml'
+
+/**
+ * Editing a VM's persistent definition (issue 19 item 3), next to domain-xml.ts, the only other
+ * module that reads domain XML. An edit works on the host's own text as an ordered tree
+ * (fast-xml-parser with preserveOrder, whitespace kept), changes only the elements the user changed,
+ * and writes the rest back as it was: libvirt normalises the result when it is defined, and the edit
+ * job compares what each host reads back.
+ */
+
+type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> }
+
+const editParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  preserveOrder: true,
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  commentPropName: '#comment',
+})
+const editBuilder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  preserveOrder: true,
+  format: false,
+  suppressEmptyNode: true,
+  commentPropName: '#comment',
+})
+
+/** Why an edit cannot be made to this definition (the edit job turns it into a message). */
+export class DefinitionEditError extends Error {
+  constructor(
+    readonly reason: 'xml' | 'boot-per-device' | 'cdrom-unknown' | 'vcpus-over-max' | 'memory-over-max',
+    readonly detail: string,
+  ) {
+    super(detail)
+    this.name = 'DefinitionEditError'
+  }
+}
+
+function tagOf(node: Ordered): string {
+  return Object.keys(node).find((key) => key !== ':@') ?? ''
+}
+function kids(node: Ordered | undefined): Ordered[] {
+  if (!node) return []
+  const value = node[tagOf(node)]
+  return Array.isArray(value) ? (value as Ordered[]) : []
+}
+function find(nodes: readonly Ordered[], tag: string): Ordered | undefined {
+  return nodes.find((node) => tagOf(node) === tag)
+}
+function textIn(node: Ordered | undefined): string {
+  return kids(node)
+    .map((child) => (typeof child['#text'] === 'string' ? child['#text'] : ''))
+    .join('')
+    .trim()
+}
+function element(tag: string, attributes: Record<string, string> = {}, children: Ordered[] = []): Ordered {
+  const node: Ordered = { [tag]: children }
+  if (Object.keys(attributes).length > 0)
+    node[':@'] = Object.fromEntries(Object.entries(attributes).map(([name, value]) => [`@${name}`, value]))
+  return node
+}
+function textElement(tag: string, value: string, attributes: Record<string, string> = {}): Ordered {
+  return element(tag, attributes, [{ '#text': value }])
+}
+function attribute(node: Ordered | undefined, name: string): string | undefined {
+  return node?.[':@']?.[`@${name}`]
+}
+
+function parseTree(xml: string): { tree: Ordered[]; domain: Ordered[] } {
+  const valid = XMLValidator.validate(xml)
+  if (valid !== true) throw new DefinitionEditError('xml', `line ${valid.err.line}: ${valid.err.msg}`)
+  const tree = editParser.parse(xml) as Ordered[]
+  const root = find(tree, 'domain')
+  if (!root) throw new DefinitionEditError('xml', 'no <domain> element')
+  return { tree, domain: kids(root) }
+}
+
+/** Replaces (or inserts after `after`, or appends) the first `tag` child; null removes it. */
+function put(nodes: Ordered[], tag: string, next: Ordered | null, after: readonly string[] = []): void {
+  const index = nodes.findIndex((node) => tagOf(node) === tag)
+  if (index >= 0) {
+    if (next) nodes[index] = next
+    else nodes.splice(index, 1)
+    return
+  }
+  if (!next) return
+  const anchor = Math.max(...after.map((name) => nodes.findIndex((node) => tagOf(node) === name)))
+  nodes.splice(anchor >= 0 ? anchor + 1 : nodes.length, 0, next)
+}
+
+const KIB = { unit: 'KiB' }
+
+/** The settings an edit can change, as the definition has them (the sheet's starting values). */
+export function readSettings(xml: string): VmEditSettings {
+  const { domain } = parseTree(xml)
+  const vcpu = find(domain, 'vcpu')
+  const maxVcpus = Number(textIn(vcpu) || '1')
+  const memory = find(domain, 'memory')
+  const current = find(domain, 'currentMemory') ?? memory
+  const os = kids(find(domain, 'os'))
+  const devices = kids(find(domain, 'devices'))
+  const cdroms = devices
+    .filter((node) => tagOf(node) === 'disk' && attribute(node, 'device') === 'cdrom')
+    .map((node) => {
+      const source = attribute(find(kids(node), 'source'), 'file')
+      return {
+        target: attribute(find(kids(node), 'target'), 'dev') ?? '',
+        ...(source ? { iso: source } : {}),
+      }
+    })
+  return {
+    vcpus: Number(attribute(vcpu, 'current') ?? maxVcpus),
+    maxVcpus,
+    memoryMiB: Math.round(kib(current) / 1024),
+    maxMemoryMiB: Math.round(kib(memory) / 1024),
+    description: textIn(find(domain, 'description')),
+    bootOrder: os
+      .filter((node) => tagOf(node) === 'boot')
+      .map((node) => attribute(node, 'dev') as BootDevice)
+      .filter((dev) => dev === 'hd' || dev === 'cdrom' || dev === 'network'),
+    cdroms,
+    nics: devices
+      .filter((node) => tagOf(node) === 'interface')
+      .map((node) => ({
+        mac: attribute(find(kids(node), 'mac'), 'address') ?? '',
+        bridge: attribute(find(kids(node), 'source'), 'bridge') ?? '',
+        model: attribute(find(kids(node), 'model'), 'type') ?? '',
+      })),
+    disks: devices
+      .filter((node) => tagOf(node) === 'disk' && attribute(node, 'device') !== 'cdrom')
+      .map((node) => {
+        const source = find(kids(node), 'source')
+        return {
+          target: attribute(find(kids(node), 'target'), 'dev') ?? '',
+          source: attribute(source, 'name') ?? attribute(source, 'file') ?? attribute(source, 'dev') ?? '',
+        }
+      }),
+  }
+}
+
+function kib(node: Ordered | undefined): number {
+  const value = Number(textIn(node) || '0')
+  const unit = (attribute(node, 'unit') ?? 'KiB').toLowerCase()
+  const factor: Record<string, number> = {
+    b: 1 / 1024,
+    bytes: 1 / 1024,
+    k: 1,
+    kib: 1,
+    m: 1024,
+    mib: 1024,
+    g: 1024 ** 2,
+    gib: 1024 ** 2,
+  }
+  return Math.round(value * (factor[unit] ?? 1))
+}
+
+/**
+ * The definition with the changes made (vCPUs, memory, description, boot order, CD-ROM media):
+ * everything else is the host's text. Autostart is not in the XML (virsh autostart, per host).
+ */
+export function editedDefinition(xml: string, changes: VmEditChanges): string {
+  const { tree, domain } = parseTree(xml)
+  const before = readSettings(xml)
+  const vcpus = changes.vcpus ?? before.vcpus
+  const maxVcpus = changes.maxVcpus ?? Math.max(before.maxVcpus, changes.vcpus ?? 0)
+  if (vcpus > maxVcpus)
+    throw new DefinitionEditError('vcpus-over-max', `${vcpus} vCPUs is more than the maximum ${maxVcpus}`)
+  if (vcpus !== before.vcpus || maxVcpus !== before.maxVcpus) {
+    const vcpu = find(domain, 'vcpu')
+    const attributes: Record<string, string> = Object.fromEntries(
+      Object.entries(vcpu?.[':@'] ?? {})
+        .filter(([name]) => name !== '@current')
+        .map(([name, value]) => [name.slice(1), value]),
+    )
+    if (vcpus < maxVcpus) attributes['current'] = String(vcpus)
+    put(domain, 'vcpu', textElement('vcpu', String(maxVcpus), attributes), ['currentMemory', 'memory'])
+  }
+  const memory = changes.memoryMiB ?? before.memoryMiB
+  const max = changes.maxMemoryMiB ?? Math.max(before.maxMemoryMiB, changes.memoryMiB ?? 0)
+  if (memory > max)
+    throw new DefinitionEditError('memory-over-max', `${memory} MiB is more than the maximum ${max} MiB`)
+  // (Rewritten only when it changes: the same value in KiB instead of MiB is no change.)
+  if (memory !== before.memoryMiB || max !== before.maxMemoryMiB) {
+    put(domain, 'memory', textElement('memory', String(max * 1024), KIB), ['uuid', 'description'])
+    put(domain, 'currentMemory', textElement('currentMemory', String(memory * 1024), KIB), ['memory'])
+  }
+  if (changes.description !== undefined && changes.description !== before.description)
+    put(
+      domain,
+      'description',
+      changes.description === '' ? null : textElement('description', changes.description),
+      ['title', 'uuid', 'name'],
+    )
+  if (changes.bootOrder !== undefined && changes.bootOrder.join() !== before.bootOrder.join())
+    editBootOrder(domain, changes.bootOrder)
+  if (changes.cdrom !== undefined) editCdrom(domain, changes.cdrom.target, changes.cdrom.iso)
+  return String(editBuilder.build(tree))
+}
+
+function editBootOrder(domain: Ordered[], order: readonly BootDevice[]): void {
+  const devices = kids(find(domain, 'devices'))
+  const perDevice = devices.find((device) => find(kids(device), 'boot') !== undefined)
+  if (perDevice)
+    throw new DefinitionEditError(
+      'boot-per-device',
+      `the ${tagOf(perDevice)} ${attribute(find(kids(perDevice), 'target'), 'dev') ?? ''} has its own <boot order=…>`,
+    )
+  const os = find(domain, 'os')
+  if (!os) throw new DefinitionEditError('xml', 'no <os> element')
+  const children = kids(os).filter((node) => tagOf(node) !== 'boot')
+  const at = children.findIndex((node) => tagOf(node) === 'type')
+  children.splice(at + 1, 0, ...order.map((dev) => element('boot', { dev })))
+  os[tagOf(os)] = children
+}
+
+function editCdrom(domain: Ordered[], target: string, iso: string | null): void {
+  const drive = kids(find(domain, 'devices')).find(
+    (node) =>
+      tagOf(node) === 'disk' &&
+      attribute(node, 'device') === 'cdrom' &&
+      attribute(find(kids(node), 'target'), 'dev') === target,
+  )
+  if (!drive) throw new DefinitionEditError('cdrom-unknown', target)
+  drive[':@'] = { ...drive[':@'], '@type': 'file' }
+  const children = kids(drive).filter((node) => tagOf(node) !== 'source')
+  if (iso !== null) {
+    const driver = children.findIndex((node) => tagOf(node) === 'driver')
+    children.splice(driver + 1, 0, element('source', { file: iso }))
+  }
+  drive[tagOf(drive)] = children
+}
+
+/**
+ * A definition's hash for the edit's guard: the canonical form (passwords hidden, see
+ * canonicalDomainXml), so the same definition hashes the same on every host and after a re-read.
+ */
+export function definitionHash(xml: string): string {
+  return crypto.createHash('sha256').update(canonicalDomainXml(xml)).digest('hex')
+}
+
+/** Settings whose running value (live XML) differs from the persistent one: they apply at the next start. */
+export function pendingSettings(liveXml: string, persistentXml: string): (keyof VmEditSettings)[] {
+  const live = readSettings(liveXml)
+  const persistent = readSettings(persistentXml)
+  const fields: (keyof VmEditSettings)[] = [
+    'vcpus',
+    'maxVcpus',
+    'memoryMiB',
+    'maxMemoryMiB',
+    'bootOrder',
+    'cdroms',
+    'nics',
+    'disks',
+  ]
+  return fields.filter((field) => JSON.stringify(live[field]) !== JSON.stringify(persistent[field]))
+}

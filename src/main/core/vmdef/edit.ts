@@ -1,0 +1,489 @@
+import { ApiError } from '../../../shared/errors'
+import { vmLeaseName } from '../../../shared/lease'
+import {
+  englishText,
+  type Message,
+  type MessageCode,
+  type ParamValue,
+} from '../../../shared/messages/message'
+import type { VMEDIT_TEXTS } from '../../../shared/vmedit-texts'
+import type {
+  VmEditChanges,
+  VmEditPlan,
+  VmEditResult,
+  VmPending,
+  VmEditSettings,
+} from '../../../shared/vmedit'
+import { readDefinitions, unifiedDiff, type HostDefinition } from '../definitions/drift'
+import {
+  DefinitionEditError,
+  definitionHash,
+  editedDefinition,
+  pendingSettings,
+  readSettings,
+} from '../inventory/domain-edit'
+import { canonicalDomainXml } from '../inventory/domain-xml'
+import type { JobContext } from '../jobs/job-manager'
+import type { LeaseCheck } from '../lease/cluster-lease'
+import { domainArgv } from '../libvirt/domain'
+import { pathsArgv, presentPaths } from '../remote/framing'
+import type { VmdefDeps } from './create'
+import { withReasons } from './create'
+
+/**
+ * Editing a VM's persistent definition on every host as one change (issue 19 item 3), the app's
+ * `virsh edit` done once for the cluster:
+ *  1. the plan reads every host's definition with its security data (dumpxml --inactive
+ *     --security-info), refuses when a host does not answer, lacks it, or has another one (drift: sync
+ *     first), and shows the canonical diff with each host's hash;
+ *  2. the job, under the VM's cluster lease, reads again and refuses when a hash differs from the one
+ *     the user saw (another admin edited it meanwhile): the error carries the new plan;
+ *  3. defines the edited definition on each host and reads it back: the same canonical form on every
+ *     host (after libvirt's normalisation) and the changed settings kept; a failure defines the
+ *     previous definition back on the hosts already changed;
+ *  4. autostart on at most one host; then what libvirt can change on the running VM (vCPUs up to its
+ *     maximum, memory through the balloon, CD-ROM media); the rest waits for its next start, which the
+ *     VM view shows from the live and persistent definitions (vm.pending).
+ */
+
+const EDIT_LEASE_SECONDS = 300
+
+type VmeditText = keyof typeof VMEDIT_TEXTS
+
+export function vmeditMsg(
+  text: VmeditText,
+  params: Record<string, ParamValue> = {},
+  detail?: string,
+): Message {
+  return {
+    code: `vmedit.${text}` as MessageCode,
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+    ...(detail ? { detail } : {}),
+  }
+}
+
+interface Planned {
+  plan: VmEditPlan
+  definitions: HostDefinition[]
+  /** The edited definition (absent when refused). */
+  next?: string
+}
+
+/** What changes live on the running VM, and what waits for its next start. */
+export function liveAndPending(
+  before: VmEditSettings,
+  changes: VmEditChanges,
+  running: boolean,
+): { live: VmEditPlan['live']; pending: string[] } {
+  const live: VmEditPlan['live'] = []
+  const pending: string[] = []
+  const changed = <K extends keyof VmEditSettings>(key: K, value: VmEditSettings[K] | undefined) =>
+    value !== undefined && JSON.stringify(value) !== JSON.stringify(before[key])
+  if (!running) return { live, pending }
+  if (changed('maxVcpus', changes.maxVcpus)) pending.push('maxVcpus')
+  if (changed('vcpus', changes.vcpus)) {
+    if ((changes.vcpus ?? 0) <= before.maxVcpus) live.push('vcpus')
+    else pending.push('vcpus')
+  }
+  if (changed('maxMemoryMiB', changes.maxMemoryMiB)) pending.push('maxMemoryMiB')
+  if (changed('memoryMiB', changes.memoryMiB)) {
+    if ((changes.memoryMiB ?? 0) <= before.maxMemoryMiB) live.push('memory')
+    else pending.push('memoryMiB')
+  }
+  if (changed('bootOrder', changes.bootOrder)) pending.push('bootOrder')
+  if (changes.cdrom) {
+    const drive = before.cdroms.find((cdrom) => cdrom.target === changes.cdrom?.target)
+    if ((drive?.iso ?? null) !== changes.cdrom.iso) live.push('cdrom')
+  }
+  return { live, pending }
+}
+
+function editRefusal(
+  error: DefinitionEditError,
+  name: string,
+  host: string,
+  changes: VmEditChanges,
+): Message {
+  switch (error.reason) {
+    case 'boot-per-device':
+      return vmeditMsg('bootPerDevice', { name, detail: error.detail })
+    case 'cdrom-unknown':
+      return vmeditMsg('cdromUnknown', { name, target: changes.cdrom?.target ?? '?' })
+    case 'vcpus-over-max': {
+      const [vcpus = 0, max = 0] = (error.detail.match(/\d+/g) ?? []).map(Number)
+      return vmeditMsg('vcpusOverMax', { vcpus, max })
+    }
+    case 'memory-over-max': {
+      const [memory = 0, max = 0] = (error.detail.match(/\d+/g) ?? []).map(Number)
+      return vmeditMsg('memoryOverMax', { memory, max })
+    }
+    default:
+      return vmeditMsg('xmlInvalid', { host, problem: error.detail })
+  }
+}
+
+/** Reads every host and judges the edit; changes nothing. */
+export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditChanges): Promise<Planned> {
+  const id = uuid.toLowerCase()
+  const hosts = deps.hostNames()
+  const definitions = await readDefinitions(deps.runner, hosts, id)
+  const defined = definitions.filter(
+    (definition): definition is Extract<HostDefinition, { status: 'defined' }> =>
+      definition.status === 'defined',
+  )
+  if (defined.length === 0)
+    throw ApiError.of('vm.unknown', vmeditMsg('unknownVm', { uuid: id }), { step: 'read the definitions' })
+  const vm = deps.inventory.vm(id)
+  const runningOn = vm?.runningOn.find((host) => defined.some((d) => d.host === host))
+  const reference = defined.find((d) => d.host === runningOn) ?? defined[0]!
+  let settings: VmEditSettings | undefined
+  let name = vm?.name ?? id
+  const refusals: Message[] = []
+  try {
+    settings = readSettings(reference.xml)
+    name = /<name>([^<]*)<\/name>/.exec(reference.xml)?.[1] ?? name
+  } catch (error) {
+    refusals.push(vmeditMsg('xmlInvalid', { host: reference.host, problem: (error as Error).message }))
+  }
+  for (const definition of definitions) {
+    if (definition.status === 'unreachable')
+      refusals.push(vmeditMsg('hostUnreachable', { host: definition.host, error: definition.error }))
+    else if (definition.status === 'missing')
+      refusals.push(vmeditMsg('notDefined', { name, host: definition.host }))
+    else if (definition.canonical !== reference.canonical)
+      refusals.push(vmeditMsg('drift', { name, reference: reference.host, host: definition.host }))
+  }
+  let next: string | undefined
+  try {
+    next = editedDefinition(reference.xml, changes)
+  } catch (error) {
+    if (!(error instanceof DefinitionEditError)) throw error
+    refusals.push(editRefusal(error, name, reference.host, changes))
+  }
+  const autostartNow = new Map(
+    hosts.map((host) => [
+      host,
+      deps.inventory
+        .snapshot()
+        .hosts.find((inventory) => inventory.host === host)
+        ?.domains.find((domain) => domain.uuid === id)?.autostart ?? false,
+    ]),
+  )
+  const autostart = { enable: [] as string[], disable: [] as string[] }
+  if (changes.autostartOn !== undefined) {
+    const target = changes.autostartOn
+    if (target !== null && !defined.some((d) => d.host === target))
+      refusals.push(vmeditMsg('autostartHost', { host: target, name, hosts: defined.map((d) => d.host) }))
+    for (const { host } of defined) {
+      if (host === target && !autostartNow.get(host)) autostart.enable.push(host)
+      if (host !== target && autostartNow.get(host)) autostart.disable.push(host)
+    }
+  }
+  if (changes.cdrom?.iso)
+    refusals.push(
+      ...(await isoRefusals(
+        deps,
+        changes.cdrom.iso,
+        defined.map((d) => d.host),
+      )),
+    )
+  const after = next === undefined ? reference.canonical : canonicalDomainXml(next)
+  const diff =
+    after === reference.canonical ? '' : unifiedDiff(reference.host, 'edit', name, reference.canonical, after)
+  if (refusals.length === 0 && diff === '' && autostart.enable.length + autostart.disable.length === 0)
+    refusals.push(vmeditMsg('nothing'))
+  const { live, pending } = settings
+    ? liveAndPending(settings, changes, runningOn !== undefined)
+    : { live: [], pending: [] }
+  const plan: VmEditPlan = {
+    uuid: id,
+    name,
+    reference: reference.host,
+    ...(settings ? { settings } : {}),
+    hosts: definitions.map((definition) => ({
+      host: definition.host,
+      ...(definition.status === 'defined' ? { hash: definitionHash(definition.xml) } : {}),
+      running: definition.host === runningOn,
+      autostart: autostartNow.get(definition.host) ?? false,
+    })),
+    diff,
+    ...(runningOn ? { runningOn } : {}),
+    live,
+    pending,
+    refusals,
+    autostart,
+    canApply: refusals.length === 0,
+  }
+  return { plan, definitions, ...(next !== undefined ? { next } : {}) }
+}
+
+async function isoRefusals(deps: VmdefDeps, iso: string, hosts: readonly string[]): Promise<Message[]> {
+  const missing: string[] = []
+  const refusals: Message[] = []
+  await Promise.all(
+    hosts.map(async (host) => {
+      try {
+        const result = await deps.runner.run(host, pathsArgv([iso]), {
+          timeoutSeconds: 15,
+          step: `look for ${iso} on ${host}`,
+        })
+        if (!presentPaths(result.stdout, [iso]).has(iso)) missing.push(host)
+      } catch {
+        refusals.push(vmeditMsg('isoUnchecked', { iso, host }))
+      }
+    }),
+  )
+  if (missing.length > 0) refusals.push(vmeditMsg('isoMissing', { iso, hosts: missing.sort() }))
+  return refusals
+}
+
+export interface EditParams {
+  uuid: string
+  changes: VmEditChanges
+  hashes: Record<string, string>
+}
+
+/** The edit job (see the file's comment). */
+export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContext): Promise<VmEditResult> {
+  const id = params.uuid.toLowerCase()
+  const name = deps.inventory.vm(id)?.name ?? id
+  return deps.vmLocks.run(id, () =>
+    deps.lease.run(
+      [vmLeaseName(id)],
+      `edit the definition of ${name}`,
+      EDIT_LEASE_SECONDS,
+      async (lease) => {
+        job.step('Reading the definition on every host', 0.05)
+        const planned = await planEdit(deps, id, params.changes)
+        const { plan } = planned
+        const changed = plan.hosts
+          .filter((host) => host.hash !== undefined && host.hash !== params.hashes[host.host])
+          .map((host) => host.host)
+        if (changed.length > 0)
+          throw ApiError.of('vm.edit.changed', vmeditMsg('changed', { name: plan.name, hosts: changed }), {
+            ...(changed[0] ? { host: changed[0] } : {}),
+            step: 'compare the definition hashes',
+            details: { plan },
+          })
+        if (!plan.canApply || planned.next === undefined)
+          throw withReasons(
+            'vm.edit.refused',
+            vmeditMsg('refused', { name: plan.name, count: plan.refusals.length }),
+            plan.refusals,
+            { step: 'edit checks', details: { refusals: plan.refusals, plan } },
+          )
+        return new Editing(deps, plan, planned.definitions, planned.next, params.changes, lease, job).run()
+      },
+      job,
+    ),
+  )
+}
+
+/** The edit's steps and their undo. */
+class Editing {
+  private readonly timeoutSeconds: number
+  private readonly saved = new Map<string, string>()
+  /** Hosts where define was sent (answered or not): the undo defines the previous one back on each. */
+  private readonly definedOn: string[] = []
+  private readonly autostartDone: { host: string; enable: boolean }[] = []
+
+  constructor(
+    private readonly deps: VmdefDeps,
+    private readonly plan: VmEditPlan,
+    definitions: readonly HostDefinition[],
+    private readonly next: string,
+    private readonly changes: VmEditChanges,
+    private readonly lease: LeaseCheck,
+    private readonly job: JobContext,
+  ) {
+    this.timeoutSeconds = deps.defineTimeoutSeconds ?? 30
+    for (const definition of definitions)
+      if (definition.status === 'defined') this.saved.set(definition.host, definition.xml)
+  }
+
+  private get hosts(): string[] {
+    return [...this.saved.keys()]
+  }
+
+  async run(): Promise<VmEditResult> {
+    const { plan, job } = this
+    const hosts = this.hosts
+    try {
+      let expected: string | undefined
+      for (const [index, host] of hosts.entries()) {
+        await this.lease.check(`virsh define ${plan.name} on ${host}`)
+        job.step(`${host}: defining the edited ${plan.name}`, 0.1 + (0.6 * index) / hosts.length)
+        this.definedOn.push(host)
+        await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
+          stdin: this.next,
+          timeoutSeconds: this.timeoutSeconds,
+          step: `virsh define ${plan.name} on ${host}`,
+        })
+        const back = await this.readBack(host)
+        this.checkKept(host, back)
+        const canonical = canonicalDomainXml(back)
+        expected ??= canonical
+        if (canonical !== expected)
+          throw ApiError.of('vm.edit.read-back', vmeditMsg('readBack', { host, reference: hosts[0] ?? '' }), {
+            host,
+            step: `read back ${plan.name} on ${host}`,
+          })
+      }
+      for (const host of plan.autostart.disable) await this.setAutostart(host, false)
+      for (const host of plan.autostart.enable) await this.setAutostart(host, true)
+    } catch (error) {
+      throw await this.undo(ApiError.from(error))
+    }
+    for (const host of hosts) {
+      this.deps.inventory.invalidateDefinition(host, plan.uuid)
+      await this.deps.audit(host, 'edit the definition of', plan.name).catch(() => undefined)
+    }
+    const live = await this.applyLive()
+    await Promise.all(
+      this.deps.hostNames().map((host) => this.deps.inventory.refreshHost(host).catch(() => undefined)),
+    )
+    const setting = { vcpus: 'vcpus', memory: 'memoryMiB', cdrom: 'cdroms' } as const
+    const pending = [
+      ...plan.pending,
+      ...live.filter((entry) => !entry.ok).map((entry) => setting[entry.action]),
+    ]
+    job.log(englishText(vmeditMsg('edited', { name: plan.name, hosts })))
+    return { name: plan.name, hosts, live, pending }
+  }
+
+  private async setAutostart(host: string, enable: boolean): Promise<void> {
+    await this.lease.check(`virsh autostart ${this.plan.name} on ${host}`)
+    this.job.step(`${host}: autostart ${enable ? 'on' : 'off'}`, 0.75)
+    await this.deps.runner.virsh(host, domainArgv.autostart(this.plan.uuid, enable), {
+      timeoutSeconds: this.timeoutSeconds,
+      step: `virsh autostart ${enable ? '' : '--disable '}${this.plan.name} on ${host}`,
+    })
+    this.autostartDone.push({ host, enable })
+  }
+
+  /** libvirt's changes to the running VM; a refusal leaves the change for its next start. */
+  private async applyLive(): Promise<VmEditResult['live']> {
+    const { plan, changes } = this
+    const host = plan.runningOn
+    if (!host) return []
+    const out: VmEditResult['live'] = []
+    for (const action of plan.live) {
+      const argv =
+        action === 'vcpus'
+          ? domainArgv.setVcpusLive(plan.uuid, changes.vcpus!)
+          : action === 'memory'
+            ? domainArgv.setMemoryLive(plan.uuid, changes.memoryMiB! * 1024)
+            : domainArgv.changeMediaLive(plan.uuid, changes.cdrom!.target, changes.cdrom!.iso)
+      this.job.step(`${host}: ${argv[0]} on the running ${plan.name}`, 0.85)
+      try {
+        await this.deps.runner.virsh(host, argv, {
+          timeoutSeconds: this.timeoutSeconds,
+          step: `virsh ${argv[0]} ${plan.name} on ${host}`,
+        })
+        out.push({ action, ok: true })
+        this.job.log(englishText(vmeditMsg('liveDone', { host, action })))
+      } catch (error) {
+        const apiError = ApiError.from(error)
+        const stderr = apiError.details?.['stderr']
+        const why = typeof stderr === 'string' && stderr.trim() ? stderr.trim() : apiError.message
+        out.push({ action, ok: false, error: why })
+        this.job.log(`${englishText(vmeditMsg('liveFailed', { host, action }))} (${why})`)
+      }
+    }
+    return out
+  }
+
+  private async readBack(host: string): Promise<string> {
+    const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(this.plan.uuid), {
+      timeoutSeconds: this.timeoutSeconds,
+      step: `virsh dumpxml ${this.plan.name} on ${host}`,
+    })
+    return result.stdout
+  }
+
+  /** The settings the user changed, as the host reads them back. */
+  private checkKept(host: string, xml: string): void {
+    const wanted = readSettings(this.next)
+    const got = readSettings(xml)
+    const fields = (Object.keys(wanted) as (keyof VmEditSettings)[]).filter(
+      (key) => JSON.stringify(wanted[key]) !== JSON.stringify(got[key]),
+    )
+    if (fields.length > 0)
+      throw ApiError.of('vm.edit.read-back', vmeditMsg('readBackField', { host, fields }), {
+        host,
+        step: `read back ${this.plan.name} on ${host}`,
+      })
+  }
+
+  /** Defines the previous definition back where define was sent; autostart back as it was. */
+  private async undo(cause: ApiError): Promise<ApiError> {
+    const { plan, job } = this
+    job.step(`Undoing: ${cause.message}`, 0.9)
+    const restored: string[] = []
+    const left: string[] = []
+    for (const { host, enable } of [...this.autostartDone].reverse())
+      await this.deps.runner
+        .virsh(host, domainArgv.autostart(plan.uuid, !enable), {
+          timeoutSeconds: this.timeoutSeconds,
+          step: `virsh autostart back on ${host}`,
+        })
+        .catch(() => left.push(`autostart on ${host}`))
+    for (const host of [...this.definedOn].reverse()) {
+      const saved = this.saved.get(host)!
+      try {
+        // A host that refused (or never took) the edit still has the previous one: nothing to define.
+        if (canonicalDomainXml(await this.readBack(host)) === canonicalDomainXml(saved)) continue
+        await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
+          stdin: saved,
+          timeoutSeconds: this.timeoutSeconds,
+          step: `virsh define ${plan.name} on ${host} (undo)`,
+        })
+        if (canonicalDomainXml(await this.readBack(host)) !== canonicalDomainXml(saved))
+          throw new Error('reads back another definition')
+        restored.push(host)
+      } catch (error) {
+        job.log(`${host}: could not define the previous ${plan.name} back: ${ApiError.from(error).message}`)
+        left.push(host)
+      }
+    }
+    for (const host of this.definedOn) this.deps.inventory.invalidateDefinition(host, plan.uuid)
+    const step = cause.step ?? 'edit'
+    const causeText: Message =
+      cause.text ?? vmeditMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
+    const where = { ...(cause.host ? { host: cause.host } : {}), step }
+    return left.length === 0
+      ? ApiError.of(
+          'vm.edit.failed',
+          vmeditMsg('failedUndone', {
+            name: plan.name,
+            cause: causeText,
+            hosts: restored.length ? restored : ['—'],
+          }),
+          { ...where, details: { cause: cause.toData(), restored } },
+        )
+      : ApiError.of(
+          'vm.edit.remains',
+          vmeditMsg('failedRemains', { name: plan.name, cause: causeText, hosts: left }),
+          {
+            ...where,
+            details: { cause: cause.toData(), remains: left },
+          },
+        )
+  }
+}
+
+/** What the running VM has not taken yet: its live definition against the persistent one, where it runs. */
+export async function pendingChanges(deps: VmdefDeps, uuid: string): Promise<VmPending> {
+  const id = uuid.toLowerCase()
+  const host = deps.inventory.vm(id)?.runningOn[0]
+  if (!host) return { fields: [] }
+  const read = (which: 'inactive' | 'live') =>
+    deps.runner
+      .virsh(host, domainArgv.xml(id, which), {
+        timeoutSeconds: 20,
+        step: `virsh dumpxml (${which}) on ${host}`,
+      })
+      .then((result) => result.stdout)
+  const [live, persistent] = await Promise.all([read('live'), read('inactive')])
+  return { host, fields: pendingSettings(live, persistent) }
+}

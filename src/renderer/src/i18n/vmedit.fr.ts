@@ -1,0 +1,40 @@
+import type { MessageCatalog } from '../../../shared/messages/message'
+
+/** VM definition edits in French: every key of shared/vmedit-texts.ts, same placeholders. */
+export const vmeditFr: MessageCatalog['vmedit'] = {
+  hostUnreachable:
+    '{{host}} ne répond pas ({{error}}) : une définition se modifie sur tous les hôtes à la fois. Modifiez-la quand il répondra.',
+  notDefined:
+    '{{name}} n’est pas définie sur {{host}} : synchronisez d’abord sa définition sur cet hôte (vue de la VM, définitions).',
+  drift:
+    'La définition de {{name}} diffère entre {{reference}} et {{host}} : synchronisez d’abord les définitions (vue de la VM, définitions), puis modifiez.',
+  unknownVm: 'Aucun hôte joignable ne définit de VM d’UUID {{uuid}}.',
+  xmlInvalid: 'La définition lue sur {{host}} ne peut pas être modifiée ({{problem}}).',
+  bootPerDevice:
+    'L’ordre de démarrage de {{name}} est fixé sur ses périphériques ({{detail}}) : modifiez-le dans le XML (mode expert).',
+  cdromUnknown: '{{name}} n’a pas de lecteur de CD-ROM {{target}}.',
+  vcpusOverMax: 'Les vCPU ({{vcpus, number}}) ne peuvent pas dépasser le maximum ({{max, number}}).',
+  memoryOverMax: 'La mémoire ({{memory, mib}}) ne peut pas dépasser la mémoire maximale ({{max, mib}}).',
+  autostartHost:
+    '{{host}} ne définit pas {{name}} : le démarrage automatique se règle sur l’un de {{hosts, list}}.',
+  isoMissing: '{{iso}} manque sur {{hosts, list}} : placez-la d’abord sur chaque hôte.',
+  isoUnchecked: 'Impossible de vérifier {{iso}} sur {{host}}.',
+  nothing: 'Rien à modifier.',
+  refused: {
+    one: '{{name}} n’a pas été modifiée : {{count, number}} raison.',
+    other: '{{name}} n’a pas été modifiée : {{count, number}} raisons.',
+  },
+  changed:
+    'La définition de {{name}} a changé sur {{hosts, list}} depuis l’affichage des différences (un autre administrateur ?) : rien n’a été modifié. Relisez les nouvelles différences et appliquez de nouveau.',
+  readBack: '{{host}} relit une autre définition que {{reference}} après la modification.',
+  readBackField: '{{host}} n’a pas gardé la modification ({{fields, list}}).',
+  failedUndone:
+    'La modification de {{name}} a échoué ({{cause, message}}). La définition précédente a été remise sur {{hosts, list}}.',
+  failedRemains:
+    'La modification de {{name}} a échoué ({{cause, message}}), et la définition précédente n’a pas pu être remise sur {{hosts, list}} : synchronisez la définition depuis un hôte qui l’a (vue de la VM, définitions).',
+  stepFailed: '« {{step}} » a échoué sur {{host}}',
+  liveDone: '{{host}} : {{action}} appliqué à la VM en marche.',
+  liveFailed:
+    '{{host}} : {{action}} n’a pas pu être appliqué à la VM en marche : cela s’appliquera à son prochain démarrage.',
+  edited: '{{name}} modifiée sur {{hosts, list}}.',
+}

@@ -1,0 +1,38 @@
+/**
+ * The sentences of VM definition edits (issue 19 item 3), in English: the `vmedit` area of the
+ * message catalog. The window renders them in its language (i18n/vmedit.fr.ts).
+ */
+export const VMEDIT_TEXTS = {
+  hostUnreachable:
+    '{{host}} does not answer ({{error}}): a definition is changed on every host at once. Edit once it answers.',
+  notDefined: '{{name}} is not defined on {{host}}: sync its definition there first (VM view, definitions).',
+  drift:
+    'The definition of {{name}} differs between {{reference}} and {{host}}: sync the definitions first (VM view, definitions), then edit.',
+  unknownVm: 'No reachable host defines a VM with UUID {{uuid}}.',
+  xmlInvalid: 'The definition read on {{host}} cannot be edited ({{problem}}).',
+  bootPerDevice:
+    'The boot order of {{name}} is set on its devices ({{detail}}): edit it in the XML (expert mode).',
+  cdromUnknown: '{{name}} has no CD-ROM drive {{target}}.',
+  vcpusOverMax: 'The vCPUs ({{vcpus, number}}) cannot exceed the maximum ({{max, number}}).',
+  memoryOverMax: 'The memory ({{memory, mib}}) cannot exceed the maximum memory ({{max, mib}}).',
+  autostartHost: '{{host}} does not define {{name}}: autostart is set on one of {{hosts, list}}.',
+  isoMissing: '{{iso}} is missing on {{hosts, list}}: put it on every host first.',
+  isoUnchecked: 'Could not check {{iso}} on {{host}}.',
+  nothing: 'Nothing to change.',
+  refused: {
+    one: '{{name}} was not edited: {{count, number}} reason.',
+    other: '{{name}} was not edited: {{count, number}} reasons.',
+  },
+  changed:
+    'The definition of {{name}} changed on {{hosts, list}} since the diff was shown (another admin?): nothing was changed. Look at the new diff and apply again.',
+  readBack: '{{host}} reads back another definition than {{reference}} after the edit.',
+  readBackField: '{{host}} did not keep the change ({{fields, list}}).',
+  failedUndone:
+    'Editing {{name}} failed ({{cause, message}}). The previous definition was put back on {{hosts, list}}.',
+  failedRemains:
+    'Editing {{name}} failed ({{cause, message}}), and the previous definition could not be put back on {{hosts, list}}: sync the definition from a host that has it (VM view, definitions).',
+  stepFailed: '“{{step}}” failed on {{host}}',
+  liveDone: '{{host}}: {{action}} applied to the running VM.',
+  liveFailed: '{{host}}: {{action}} could not be applied to the running VM: it applies at its next start.',
+  edited: '{{name}} edited on {{hosts, list}}.',
+} as const

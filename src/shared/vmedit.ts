@@ -1,0 +1,137 @@
+import { z } from 'zod'
+import { MessageSchema } from './messages/message'
+import { CONTROL_CHARACTER, HostNameSchema, UuidSchema } from './validators'
+import { IsoPathSchema } from './vmdef'
+
+/**
+ * Editing a VM's persistent definition on every host as one change (issue 19 item 3): the window
+ * asks for a plan (the diff, each host's definition hash, what applies live and what waits for a
+ * restart), then sends the same changes with the hashes it was shown; the core refuses when a host's
+ * definition changed meanwhile.
+ */
+
+export const BOOT_DEVICES = ['hd', 'cdrom', 'network'] as const
+export const BootDeviceSchema = z.enum(BOOT_DEVICES)
+export type BootDevice = z.infer<typeof BootDeviceSchema>
+
+/** A disk target as libvirt names it (hdc, sda, vdb). */
+export const DiskTargetSchema = z
+  .string()
+  .regex(/^(hd|sd|vd|xvd)[a-z]{1,2}$/, 'must be a disk target such as hdc or vdb')
+  .meta({ validator: 'disk target', example: 'hdc' })
+
+export const MAX_VCPUS = 256
+export const MAX_MEMORY_MIB = 4 * 1024 * 1024
+
+/** A description: any text but control characters (tab and newline allowed), at most 1000 characters. */
+export const DescriptionSchema = z
+  .string()
+  .max(1000)
+  .refine(
+    (text) => !CONTROL_CHARACTER.test(text.replace(/[\t\n]/g, '')),
+    'must not contain control characters',
+  )
+
+/** What the user changed; absent fields stay as they are. */
+export const VmEditChangesSchema = z
+  .object({
+    /** vCPUs at boot (and live, when it runs and the maximum allows it). */
+    vcpus: z.number().int().min(1).max(MAX_VCPUS).optional(),
+    /** The maximum vCPUs (applies at the next start). */
+    maxVcpus: z.number().int().min(1).max(MAX_VCPUS).optional(),
+    /** Memory the guest has (currentMemory), MiB. */
+    memoryMiB: z.number().int().min(16).max(MAX_MEMORY_MIB).optional(),
+    /** Maximum memory (memory), MiB: applies at the next start. */
+    maxMemoryMiB: z.number().int().min(16).max(MAX_MEMORY_MIB).optional(),
+    /** '' removes it. */
+    description: DescriptionSchema.optional(),
+    bootOrder: z
+      .array(BootDeviceSchema)
+      .min(1)
+      .max(3)
+      .refine((order) => new Set(order).size === order.length, 'names a boot device twice')
+      .optional(),
+    /** Inserts an ISO (present on every host) into the CD-ROM drive `target`, or ejects it (null). */
+    cdrom: z.object({ target: DiskTargetSchema, iso: IsoPathSchema.nullable() }).strict().optional(),
+    /** The one host where it starts with the host (null: none); never more than one. */
+    autostartOn: HostNameSchema.nullable().optional(),
+  })
+  .strict()
+export type VmEditChanges = z.infer<typeof VmEditChangesSchema>
+
+export const VmEditPlanParamsSchema = z.object({ uuid: UuidSchema, changes: VmEditChangesSchema }).strict()
+export type VmEditPlanParams = z.input<typeof VmEditPlanParamsSchema>
+
+const HashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a definition hash from vm.editPlan')
+
+export const VmEditParamsSchema = z
+  .object({
+    uuid: UuidSchema,
+    changes: VmEditChangesSchema,
+    /** Each host's definition hash, as vm.editPlan gave it: the edit is refused if one changed. */
+    hashes: z.record(HostNameSchema, HashSchema),
+  })
+  .strict()
+export type VmEditParams = z.input<typeof VmEditParamsSchema>
+
+/** The settings an edit changes, as a definition has them. */
+export const VmEditSettingsSchema = z.object({
+  vcpus: z.number(),
+  maxVcpus: z.number(),
+  memoryMiB: z.number(),
+  maxMemoryMiB: z.number(),
+  description: z.string(),
+  bootOrder: z.array(BootDeviceSchema),
+  cdroms: z.array(z.object({ target: z.string(), iso: z.string().optional() })),
+  nics: z.array(z.object({ mac: z.string(), bridge: z.string(), model: z.string() })),
+  disks: z.array(z.object({ target: z.string(), source: z.string() })),
+})
+export type VmEditSettings = z.infer<typeof VmEditSettingsSchema>
+export type VmEditSettingName = keyof VmEditSettings
+
+export const LIVE_ACTIONS = ['vcpus', 'memory', 'cdrom'] as const
+export const LiveActionSchema = z.enum(LIVE_ACTIONS)
+
+export const VmEditPlanSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  /** The host whose definition the diff starts from (all must be identical). */
+  reference: z.string().optional(),
+  settings: VmEditSettingsSchema.optional(),
+  hosts: z.array(
+    z.object({
+      host: z.string(),
+      hash: z.string().optional(),
+      running: z.boolean(),
+      autostart: z.boolean(),
+    }),
+  ),
+  /** The canonical definition now → after the edit, as a unified diff ('' when nothing changes). */
+  diff: z.string(),
+  /** Where it runs, and what the edit would change there at once. */
+  runningOn: z.string().optional(),
+  live: z.array(LiveActionSchema),
+  /** What waits for the next power-off and start (the VM view marks it). */
+  pending: z.array(z.string()),
+  /** Why the edit cannot be made (empty when it can). */
+  refusals: z.array(MessageSchema),
+  /** Autostart changes: hosts where it would be enabled / disabled. */
+  autostart: z.object({ enable: z.array(z.string()), disable: z.array(z.string()) }),
+  canApply: z.boolean(),
+})
+export type VmEditPlan = z.infer<typeof VmEditPlanSchema>
+
+export const VmEditResultSchema = z.object({
+  name: z.string(),
+  hosts: z.array(z.string()),
+  live: z.array(z.object({ action: LiveActionSchema, ok: z.boolean(), error: z.string().optional() })),
+  pending: z.array(z.string()),
+})
+export type VmEditResult = z.infer<typeof VmEditResultSchema>
+
+/** What the running VM has not taken yet (its live definition differs from the persistent one). */
+export const VmPendingSchema = z.object({
+  host: z.string().optional(),
+  fields: z.array(z.string()),
+})
+export type VmPending = z.infer<typeof VmPendingSchema>

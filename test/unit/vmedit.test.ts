@@ -1,0 +1,409 @@
+import { describe, expect, it } from 'vitest'
+import { buildVms } from '../../src/main/core/inventory/cluster-model'
+import {
+  definitionHash,
+  editedDefinition,
+  pendingSettings,
+  readSettings,
+} from '../../src/main/core/inventory/domain-edit'
+import { canonicalDomainXml } from '../../src/main/core/inventory/domain-xml'
+import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import type { JobContext } from '../../src/main/core/jobs/job-manager'
+import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
+import type { RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
+import { buildDomainXml } from '../../src/main/core/vmdef/builder'
+import type { DeleteDeps } from '../../src/main/core/vmdef/delete'
+import { editVm, liveAndPending, planEdit } from '../../src/main/core/vmdef/edit'
+import { ApiError } from '../../src/shared/errors'
+import type { HostState } from '../../src/shared/hosts'
+import type { HostInventory } from '../../src/shared/inventory'
+import { englishText, type Message } from '../../src/shared/messages/message'
+import {
+  VmEditChangesSchema,
+  type VmEditChanges,
+  type VmEditPlan,
+  type VmEditResult,
+} from '../../src/shared/vmedit'
+
+/**
+ * Editing a definition on every host: the XML edit itself (on the app's own builder's output, as
+ * libvirt gets it), what applies live and what waits, the plan's refusals, the hash guard, and the
+ * job's every-host define with its read-back and undo, against a scripted cluster.
+ */
+
+const UUID = '6f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f'
+const HOSTS = ['hv1', 'hv2', 'hv3']
+const ISO = '/var/lib/libvirt/images/debian-12.iso'
+const XML = buildDomainXml({
+  name: 'web1',
+  uuid: UUID,
+  domainType: 'kvm',
+  machine: 'pc-i440fx-7.2',
+  vcpus: 2,
+  memoryMiB: 1024,
+  disk: { pool: 'libvirt-ssd', image: 'web1', cephUser: 'libvirt', secretUuid: UUID },
+  nic: { mac: '52:54:00:12:34:56', bridge: 'br0' },
+  keyboardLayout: 'fr',
+  iso: ISO,
+})
+
+describe('the XML edit', () => {
+  it('reads the settings the sheet starts from', () => {
+    expect(readSettings(XML)).toMatchObject({
+      vcpus: 2,
+      maxVcpus: 2,
+      memoryMiB: 1024,
+      maxMemoryMiB: 1024,
+      description: '',
+      bootOrder: ['hd', 'cdrom'],
+      cdroms: [{ target: 'hdc', iso: ISO }],
+      nics: [{ mac: '52:54:00:12:34:56', bridge: 'br0', model: 'virtio' }],
+      disks: [{ target: 'vda', source: 'libvirt-ssd/web1' }],
+    })
+  })
+
+  it('changes vCPUs (current under a larger maximum), memory, description, boot order and media, nothing else', () => {
+    const next = editedDefinition(XML, {
+      vcpus: 2,
+      maxVcpus: 4,
+      memoryMiB: 1024,
+      maxMemoryMiB: 2048,
+      description: 'web <front> & "api"',
+      bootOrder: ['cdrom', 'hd'],
+      cdrom: { target: 'hdc', iso: null },
+    })
+    expect(next).toMatch(/<vcpu[^>]*current="2"[^>]*>4<\/vcpu>/)
+    expect(next).toContain('<memory unit="KiB">2097152</memory>')
+    expect(next).toContain('<currentMemory unit="KiB">1048576</currentMemory>')
+    expect(next).toContain('<description>web &lt;front&gt; &amp; &quot;api&quot;</description>')
+    const settings = readSettings(next)
+    expect(settings).toMatchObject({
+      vcpus: 2,
+      maxVcpus: 4,
+      memoryMiB: 1024,
+      maxMemoryMiB: 2048,
+      description: 'web <front> & "api"',
+      bootOrder: ['cdrom', 'hd'],
+      cdroms: [{ target: 'hdc' }],
+    })
+    // The rest of the definition is untouched: only the changed lines differ in canonical form.
+    const strip = (xml: string) =>
+      canonicalDomainXml(xml)
+        .split('\n')
+        .filter((line) => !/vcpu|memory|Memory|description|boot|source file/.test(line))
+    expect(strip(next)).toEqual(strip(XML))
+    // Inserting media again puts the source back.
+    expect(readSettings(editedDefinition(next, { cdrom: { target: 'hdc', iso: ISO } })).cdroms).toEqual([
+      { target: 'hdc', iso: ISO },
+    ])
+  })
+
+  it('refuses what libvirt would refuse, with the reason', () => {
+    expect(() => editedDefinition(XML, { vcpus: 3, maxVcpus: 2 })).toThrow(
+      /3 vCPUs is more than the maximum 2/,
+    )
+    expect(() => editedDefinition(XML, { memoryMiB: 4096, maxMemoryMiB: 2048 })).toThrow(/maximum 2048 MiB/)
+    expect(() => editedDefinition(XML, { cdrom: { target: 'hdd', iso: null } })).toThrow(/hdd/)
+    const perDevice = XML.replace(
+      "<target dev='vda' bus='virtio'/>",
+      "<target dev='vda' bus='virtio'/><boot order='1'/>",
+    )
+    expect(() => editedDefinition(perDevice, { bootOrder: ['hd'] })).toThrow(/own <boot order/)
+    expect(() => editedDefinition('<domain><name>x', {})).toThrow()
+  })
+
+  it('raising vCPUs above the maximum raises the maximum when none is given', () => {
+    expect(readSettings(editedDefinition(XML, { vcpus: 4 }))).toMatchObject({ vcpus: 4, maxVcpus: 4 })
+  })
+
+  it('validates the input: boot devices once, descriptions without control characters, disk targets', () => {
+    const problem = (changes: unknown) => VmEditChangesSchema.safeParse(changes).success
+    expect(problem({ bootOrder: ['hd', 'hd'] })).toBe(false)
+    expect(problem({ description: 'a\u0007b' })).toBe(false)
+    expect(problem({ description: 'line 1\nline 2\ttab' })).toBe(true)
+    expect(problem({ cdrom: { target: '../x', iso: null } })).toBe(false)
+    expect(problem({ cdrom: { target: 'hdc', iso: '/var/lib/../../etc/shadow' } })).toBe(false)
+    expect(problem({ vcpus: 0 })).toBe(false)
+    expect(problem({ memoryMiB: 1.5 })).toBe(false)
+    expect(problem({ autostartOn: 'hv1; reboot' })).toBe(false)
+  })
+
+  it('the hash is the canonical form’s: the same on hosts that print it differently, never the password', () => {
+    const reordered = XML.replace(/\n\s*/g, '\n')
+    expect(definitionHash(reordered)).toBe(definitionHash(XML))
+    const withPassword = XML.replace("<graphics type='vnc'", "<graphics type='vnc' passwd='abc'")
+    expect(definitionHash(withPassword)).not.toBe(definitionHash(XML))
+  })
+
+  it('says what the running VM has not taken yet (live against persistent definition)', () => {
+    const persistent = editedDefinition(XML, { maxMemoryMiB: 2048, bootOrder: ['cdrom', 'hd'] })
+    expect(pendingSettings(XML, persistent)).toEqual(['maxMemoryMiB', 'bootOrder'])
+    expect(pendingSettings(XML, XML)).toEqual([])
+  })
+
+  it('on a running VM: vCPUs and memory up to the running maximum and media live, the rest at the next start', () => {
+    const before = readSettings(editedDefinition(XML, { vcpus: 1, maxVcpus: 4 }))
+    expect(liveAndPending(before, { vcpus: 3, memoryMiB: 512 }, true)).toEqual({
+      live: ['vcpus', 'memory'],
+      pending: [],
+    })
+    expect(
+      liveAndPending(before, { vcpus: 6, maxVcpus: 8, maxMemoryMiB: 4096, memoryMiB: 2048 }, true),
+    ).toEqual({
+      live: [],
+      pending: ['maxVcpus', 'vcpus', 'maxMemoryMiB', 'memoryMiB'],
+    })
+    expect(
+      liveAndPending(before, { cdrom: { target: 'hdc', iso: null }, bootOrder: ['cdrom'] }, true),
+    ).toEqual({
+      live: ['cdrom'],
+      pending: ['bootOrder'],
+    })
+    expect(liveAndPending(before, { vcpus: 3 }, false)).toEqual({ live: [], pending: [] })
+  })
+})
+
+interface Scenario {
+  running?: string
+  unreachable?: string
+  /** A host whose definition differs (drift). */
+  drift?: string
+  refuseDefineOn?: string
+  /** A host that answers define but reads back something else. */
+  keepsOldOn?: string
+  autostartOn?: string
+  /** A host where the ISO is missing. */
+  isoMissingOn?: string
+  /** virsh setmem answers this error (no balloon). */
+  setmemError?: string
+}
+
+function world(scenario: Scenario = {}) {
+  const calls: string[] = []
+  const defined = new Map(
+    HOSTS.map((host) => [
+      host,
+      host === scenario.drift ? XML.replace('<vcpu', '<description>x</description><vcpu') : XML,
+    ]),
+  )
+  const hosts: HostInventory[] = HOSTS.map((host) => ({
+    host,
+    reachable: scenario.unreachable !== host,
+    facts: {},
+    domains: [
+      {
+        uuid: UUID,
+        name: 'web1',
+        state: scenario.running === host ? 'running' : 'shutoff',
+        autostart: scenario.autostartOn === host,
+        managedSave: false,
+      },
+    ],
+    refreshedAt: 0,
+  }))
+  const inventory = {
+    refreshHost: async () => undefined,
+    vm: (uuid: string) => buildVms(hosts, () => false).find((vm) => vm.uuid === uuid),
+    snapshot: () => ({ hosts, vms: buildVms(hosts, () => false) }),
+    invalidateDefinition: () => undefined,
+  } as unknown as InventoryService
+  const answer = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 })
+  const runner = {
+    virsh: async (host: string, args: readonly string[], options?: RunOptions) => {
+      calls.push(`${host}: virsh ${args.join(' ')}${options?.stdin ? ' <xml>' : ''}`)
+      if (host === scenario.unreachable)
+        throw new ApiError({ code: 'ssh.unreachable', host, message: `${host} does not answer` })
+      if (args[0] === 'define' && scenario.refuseDefineOn === host)
+        throw new ApiError({
+          code: 'remote.failed',
+          host,
+          message: 'error: failed to connect to the hypervisor',
+        })
+      if (args[0] === 'define' && scenario.keepsOldOn !== host) defined.set(host, options!.stdin as string)
+      if (args[0] === 'setmem' && scenario.setmemError)
+        throw new ApiError({
+          code: 'remote.failed',
+          host,
+          message: 'virsh setmem failed',
+          details: { stderr: scenario.setmemError },
+        })
+      return answer(args[0] === 'dumpxml' ? defined.get(host)! : '')
+    },
+    run: async (host: string, argv: readonly string[]) => {
+      calls.push(`${host}: ${argv[0]}`)
+      // As pathsArgv's script prints each asked path that exists (every one but on isoMissingOn).
+      const asked = argv.slice(4)
+      return answer(
+        scenario.isoMissingOn === host ? '' : asked.map((path) => `@@hyperdesk-path ${path}\n`).join(''),
+      )
+    },
+  } as unknown as RemoteRunner
+  const leases: string[][] = []
+  const deps: DeleteDeps = {
+    runner,
+    inventory,
+    vmLocks: new KeyedMutex(),
+    lease: {
+      run: async (names, _operation, _seconds, task) => {
+        leases.push([...names])
+        return task({ check: async () => undefined })
+      },
+    },
+    hostNames: () => HOSTS,
+    hostStates: () => HOSTS.map((name): HostState => ({ name, target: name, status: 'online', since: '' })),
+    pools: () => ['libvirt-ssd'],
+    ceph: () => ({ clientId: 'libvirt' }),
+    audit: async () => undefined,
+    start: async () => undefined,
+    isFenced: () => false,
+  }
+  const logs: string[] = []
+  const job: JobContext = {
+    id: 'j-1',
+    signal: new AbortController().signal,
+    step: () => undefined,
+    progress: () => undefined,
+    detail: () => undefined,
+    log: (text) => logs.push(text),
+  }
+  return { deps, job, calls, leases, logs, defined }
+}
+
+const texts = (messages: readonly Message[]) => messages.map(englishText)
+const hashes = (plan: VmEditPlan) => Object.fromEntries(plan.hosts.map((h) => [h.host, h.hash ?? '']))
+
+async function planAndApply(scenario: Scenario, changes: VmEditChanges) {
+  const w = world(scenario)
+  const { plan } = await planEdit(w.deps, UUID, changes)
+  const result: { value?: VmEditResult; error?: ApiError } = await editVm(
+    w.deps,
+    { uuid: UUID, changes, hashes: hashes(plan) },
+    w.job,
+  ).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error: ApiError.from(error) }),
+  )
+  return { ...w, plan, ...result }
+}
+
+describe('the edit plan', () => {
+  it('shows the diff and one hash per host, the same on every host', async () => {
+    const { deps, calls } = world()
+    const { plan } = await planEdit(deps, UUID, { memoryMiB: 2048 })
+    expect(plan.canApply).toBe(true)
+    // (Raising the memory above the maximum raises the maximum too.)
+    expect(plan.diff).toMatch(/^-\s*<memory unit="MiB">1024<\/memory>$/m)
+    expect(plan.diff).toMatch(/^\+\s*<memory unit="KiB">2097152<\/memory>$/m)
+    expect(plan.diff).toMatch(/^\+\s*<currentMemory unit="KiB">2097152<\/currentMemory>$/m)
+    expect(new Set(plan.hosts.map((h) => h.hash)).size).toBe(1)
+    // Read with the security data, on every host, and nothing else.
+    expect(calls).toEqual(HOSTS.map((host) => `${host}: virsh dumpxml --inactive --security-info ${UUID}`))
+  })
+
+  it('refuses an unreachable host, drift, an ISO missing somewhere, autostart on a host that lacks it, and no change', async () => {
+    const refusals = async (scenario: Scenario, changes: VmEditChanges) =>
+      texts((await planEdit(world(scenario).deps, UUID, changes)).plan.refusals)
+    expect(await refusals({ unreachable: 'hv2' }, { vcpus: 1 })).toEqual([
+      'hv2 does not answer (hv2 does not answer): a definition is changed on every host at once. Edit once it answers.',
+    ])
+    expect(await refusals({ drift: 'hv3' }, { vcpus: 1 })).toEqual([
+      'The definition of web1 differs between hv1 and hv3: sync the definitions first (VM view, definitions), then edit.',
+    ])
+    expect(
+      await refusals({ isoMissingOn: 'hv3' }, { cdrom: { target: 'hdc', iso: ISO.replace('12', '13') } }),
+    ).toEqual(['/var/lib/libvirt/images/debian-13.iso is missing on hv3: put it on every host first.'])
+    expect(await refusals({}, { autostartOn: 'hv9' })).toEqual([
+      'hv9 does not define web1: autostart is set on one of hv1, hv2, and hv3.',
+    ])
+    expect(await refusals({}, { vcpus: 2, memoryMiB: 1024 })).toEqual(['Nothing to change.'])
+  })
+
+  it('autostart moves to one host: enabled there, disabled where it was', async () => {
+    const { plan } = await planEdit(world({ autostartOn: 'hv2' }).deps, UUID, { autostartOn: 'hv1' })
+    expect(plan.autostart).toEqual({ enable: ['hv1'], disable: ['hv2'] })
+    expect(plan.canApply).toBe(true)
+  })
+})
+
+describe('the edit job', () => {
+  it('defines the edit on every host under the VM lease, reads each back, and changes live what it can', async () => {
+    const { value, error, calls, leases, defined, logs } = await planAndApply(
+      {
+        running: 'hv2',
+        setmemError:
+          'error: Requested operation is not valid: Unable to change memory of active domain without the balloon device',
+      },
+      { vcpus: 1, memoryMiB: 512, maxMemoryMiB: 2048 },
+    )
+    expect(error).toBeUndefined()
+    expect(leases).toEqual([[`vm:${UUID}`]])
+    for (const host of HOSTS)
+      expect(readSettings(defined.get(host)!)).toMatchObject({
+        vcpus: 1,
+        maxVcpus: 2,
+        memoryMiB: 512,
+        maxMemoryMiB: 2048,
+      })
+    expect(calls.filter((c) => c.includes('define'))).toEqual(
+      HOSTS.map((h) => `${h}: virsh define /dev/stdin <xml>`),
+    )
+    expect(calls).toContain(`hv2: virsh setvcpus ${UUID} 1 --live`)
+    expect(calls).toContain(`hv2: virsh setmem ${UUID} 524288KiB --live`)
+    expect(value).toMatchObject({
+      hosts: HOSTS,
+      live: [
+        { action: 'vcpus', ok: true },
+        { action: 'memory', ok: false, error: expect.stringContaining('without the balloon device') },
+      ],
+      pending: ['maxMemoryMiB', 'memoryMiB'],
+    })
+    expect(logs.join('\n')).toContain('hv2: memory could not be applied to the running VM')
+  })
+
+  it('refuses when a host’s definition changed since the plan, with the new plan, and changes nothing', async () => {
+    const w = world()
+    const { plan } = await planEdit(w.deps, UUID, { vcpus: 1 })
+    // Another admin edits hv3 meanwhile.
+    w.defined.set('hv3', XML.replace('<vcpu', '<description>edited by bob</description><vcpu'))
+    w.calls.length = 0
+    const error = await editVm(
+      w.deps,
+      { uuid: UUID, changes: { vcpus: 1 }, hashes: hashes(plan) },
+      w.job,
+    ).then(
+      () => undefined,
+      (e: unknown) => ApiError.from(e),
+    )
+    expect(error).toMatchObject({ code: 'vm.edit.changed', host: 'hv3' })
+    expect(englishText(error!.text!)).toBe(
+      'The definition of web1 changed on hv3 since the diff was shown (another admin?): nothing was changed. Look at the new diff and apply again.',
+    )
+    const fresh = (error!.details as { plan: VmEditPlan }).plan
+    expect(fresh.refusals.map((r) => r.code)).toEqual(['vmedit.drift'])
+    expect(w.calls.some((c) => c.includes('define'))).toBe(false)
+  })
+
+  it('puts the previous definition back on the hosts already changed when a host refuses', async () => {
+    const { error, defined, calls } = await planAndApply({ refuseDefineOn: 'hv3' }, { vcpus: 1 })
+    expect(error).toMatchObject({ code: 'vm.edit.failed', host: 'hv3' })
+    expect(englishText(error!.text!)).toMatch(
+      /^Editing web1 failed \(.*\)\. The previous definition was put back on hv2 and hv1\.$/,
+    )
+    for (const host of HOSTS) expect(defined.get(host)).toBe(XML)
+    // hv3 refused (it still has the old one: read, not defined again); hv2 and hv1 defined back.
+    expect(calls.filter((c) => c.includes('define'))).toHaveLength(5)
+  })
+
+  it('a host that reads back something else fails the edit, undone everywhere', async () => {
+    const { error, defined } = await planAndApply({ keepsOldOn: 'hv2' }, { description: 'new' })
+    expect(error).toMatchObject({ code: 'vm.edit.failed', host: 'hv2' })
+    expect(error?.message).toContain('hv2 did not keep the change (description)')
+    for (const host of HOSTS) expect(readSettings(defined.get(host)!).description).toBe('')
+  })
+
+  it('refuses what the plan refuses (drift), before any define', async () => {
+    const { error, calls } = await planAndApply({ drift: 'hv2' }, { vcpus: 1 })
+    expect(error).toMatchObject({ code: 'vm.edit.refused' })
+    expect(calls.some((c) => c.includes('define'))).toBe(false)
+  })
+})
