@@ -45,6 +45,11 @@ export interface ValidatorMeta {
   example?: unknown
   /** Never sent to a host (compared or used locally only): any text it allows stays in this process. */
   localOnly?: boolean
+  /**
+   * Sent to a host only as escaped text inside an XML document on a command's stdin (a VM's
+   * description), never as an argument or a shell word: any text without control characters is fine.
+   */
+  xmlText?: boolean
 }
 
 function named<T extends z.ZodType>(schema: T, meta: ValidatorMeta): T {
@@ -213,6 +218,17 @@ export const LocalPathSchema = named(
   z.string().min(1, 'is empty').max(4096).superRefine(noControlCharacters),
   { validator: 'local path', example: '/home/admin/.ssh/id_ed25519', localOnly: true },
 )
+
+/** Text that reaches a host only escaped inside an XML document on stdin (ValidatorMeta.xmlText). */
+export function xmlText(what: string, example: string, max: number): z.ZodString {
+  return named(z.string().max(max), { validator: what, example, xmlText: true })
+}
+
+/** A sha256 in hex, as the core computed it (a definition's hash). */
+export const Sha256Schema = named(z.string().regex(/^[0-9a-f]{64}$/, 'must be a hash the core gave'), {
+  validator: 'sha256 hash',
+  example: 'a'.repeat(64),
+})
 
 /**
  * Text that never reaches a host: a passphrase (kept in memory), a confirmation the core compares

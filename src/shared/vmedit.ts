@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { MessageSchema } from './messages/message'
-import { CONTROL_CHARACTER, HostNameSchema, UuidSchema } from './validators'
+import { CONTROL_CHARACTER, HostNameSchema, Sha256Schema, UuidSchema, xmlText } from './validators'
 import { IsoPathSchema } from './vmdef'
 
 /**
@@ -24,13 +24,10 @@ export const MAX_VCPUS = 256
 export const MAX_MEMORY_MIB = 4 * 1024 * 1024
 
 /** A description: any text but control characters (tab and newline allowed), at most 1000 characters. */
-export const DescriptionSchema = z
-  .string()
-  .max(1000)
-  .refine(
-    (text) => !CONTROL_CHARACTER.test(text.replace(/[\t\n]/g, '')),
-    'must not contain control characters',
-  )
+export const DescriptionSchema = xmlText('description', 'web front, primary', 1000).refine(
+  (text) => !CONTROL_CHARACTER.test(text.replace(/[\t\n]/g, '')),
+  'must not contain control characters',
+)
 
 /** What the user changed; absent fields stay as they are. */
 export const VmEditChangesSchema = z
@@ -62,14 +59,12 @@ export type VmEditChanges = z.infer<typeof VmEditChangesSchema>
 export const VmEditPlanParamsSchema = z.object({ uuid: UuidSchema, changes: VmEditChangesSchema }).strict()
 export type VmEditPlanParams = z.input<typeof VmEditPlanParamsSchema>
 
-const HashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a definition hash from vm.editPlan')
-
 export const VmEditParamsSchema = z
   .object({
     uuid: UuidSchema,
     changes: VmEditChangesSchema,
     /** Each host's definition hash, as vm.editPlan gave it: the edit is refused if one changed. */
-    hashes: z.record(HostNameSchema, HashSchema),
+    hashes: z.record(HostNameSchema, Sha256Schema),
   })
   .strict()
 export type VmEditParams = z.input<typeof VmEditParamsSchema>
