@@ -1,5 +1,6 @@
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import type { ClusterConfigInput } from '../../src/shared/config'
+import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
 import { afterAll, beforeAll } from 'vitest'
@@ -64,7 +65,10 @@ export interface InventoryRoute {
    * wants the real core's states of its closed-port hosts to reach the page.
    */
   dropFakedHostStates?: boolean
-  /** A call answered here without reaching the core: return its value, or undefined to pass it on. */
+  /**
+   * A call answered here without reaching the core: return its value (or a promise of it), or
+   * undefined to pass it on.
+   */
   answer?(call: { method?: string; params?: unknown }): unknown
 }
 
@@ -93,6 +97,22 @@ export async function routeInventory(
       }
       if (parsed.kind === 'call') {
         const value = options.answer?.(parsed)
+        if (value instanceof Promise) {
+          void value.then(
+            (resolved) =>
+              ws.send(JSON.stringify({ kind: 'result', id: parsed.id, ok: true, value: resolved })),
+            (error: unknown) =>
+              ws.send(
+                JSON.stringify({
+                  kind: 'result',
+                  id: parsed.id,
+                  ok: false,
+                  error: ApiError.from(error).toData(),
+                }),
+              ),
+          )
+          return
+        }
         if (value !== undefined)
           return ws.send(JSON.stringify({ kind: 'result', id: parsed.id, ok: true, value }))
         if (parsed.method! in answers) replaced.set(parsed.id!, answers[parsed.method!])

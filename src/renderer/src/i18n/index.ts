@@ -28,6 +28,8 @@ import { vmWizardEn } from './vmwizard.en'
 import { vmWizardFr } from './vmwizard.fr'
 import { ovhUiEn } from './ovhui.en'
 import { ovhUiFr } from './ovhui.fr'
+import { vmEditEn } from './vmedit.en'
+import { vmEditFr } from './vmedit-ui.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -80,6 +82,7 @@ export const englishResources = {
   ...setupEn,
   ...vmWizardEn,
   ...ovhUiEn,
+  ...vmEditEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -101,6 +104,7 @@ export const frenchResources = mapStrings(
     ...setupFr,
     ...vmWizardFr,
     ...ovhUiFr,
+    ...vmEditFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

@@ -21,20 +21,26 @@ import { TypedName, typedMatches } from '../../components/TypedName'
 import { FenceSheet, useWhen } from './FenceSheet'
 import { Data } from '../../components/Data'
 import { DeleteVmDialog } from '../vmdef/DeleteVmDialog'
+import { EditVmSheet } from '../vmdef/EditVmSheet'
+import { PendingMarker } from '../vmdef/PendingMarker'
+import { RenameVmDialog } from '../vmdef/RenameVmDialog'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 export function VmView({ uuid }: { uuid: string }) {
-  const [deleting, setDeleting] = useState(false)
+  const [open, setOpen] = useState<'delete' | 'edit' | 'rename' | null>(null)
+  const close = () => setOpen(null)
   // Outside the view: a deleted VM leaves the inventory before its job's end reaches the dialog.
   return (
     <>
-      {deleting && <DeleteVmDialog uuid={uuid} onClose={() => setDeleting(false)} />}
-      <VmDetails uuid={uuid} onDelete={() => setDeleting(true)} />
+      {open === 'delete' && <DeleteVmDialog uuid={uuid} onClose={close} />}
+      {open === 'edit' && <EditVmSheet uuid={uuid} onClose={close} />}
+      {open === 'rename' && <RenameVmDialog uuid={uuid} onClose={close} />}
+      <VmDetails uuid={uuid} onOpen={setOpen} />
     </>
   )
 }
 
-function VmDetails({ uuid, onDelete }: { uuid: string; onDelete(): void }) {
+function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'edit' | 'rename'): void }) {
   const { t } = useTranslation()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
@@ -131,6 +137,8 @@ function VmDetails({ uuid, onDelete }: { uuid: string; onDelete(): void }) {
             ))}
         </ul>
       )}
+
+      {runningHost && <PendingMarker uuid={uuid} host={runningHost} version={lastJob?.state ?? ''} />}
 
       <div className="vm-actions" data-testid="vm-actions">
         {runningHost ? (
@@ -239,7 +247,19 @@ function VmDetails({ uuid, onDelete }: { uuid: string; onDelete(): void }) {
             )}
           </>
         )}
-        <button type="button" className="danger" disabled={busy} onClick={onDelete} data-testid="vm-delete">
+        <button type="button" disabled={busy} onClick={() => onOpen('edit')} data-testid="vm-edit">
+          {t('vmEdit.open')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => onOpen('rename')} data-testid="vm-rename">
+          {t('vmRename.open')}
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => onOpen('delete')}
+          data-testid="vm-delete"
+        >
           {t('vmDelete.open')}
         </button>
       </div>

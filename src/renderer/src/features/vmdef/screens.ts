@@ -27,3 +27,31 @@ registerScreen({
     await app.click('[data-testid="vm-delete-dialog-cancel"]')
   },
 })
+
+registerScreen({
+  id: 'vm-edit-sheet',
+  about: 'The edit sheet of a running VM: its settings as every host has them, the diff, live and pending',
+  ready: '[data-testid="vm-edit-form"]',
+  async open(app) {
+    const vm = selectRunningVm(app)
+    if (typeof vm === 'string') return vm
+    await app.click('[data-testid="vm-edit"]')
+  },
+  async close(app) {
+    await app.click('[data-testid="vm-edit-close"]')
+  },
+})
+
+registerScreen({
+  id: 'vm-rename-dialog',
+  about: 'The rename dialog, on a running VM: refused until it is off, the new name checked live',
+  ready: '[data-testid="vm-rename-running"]',
+  async open(app) {
+    const vm = selectRunningVm(app)
+    if (typeof vm === 'string') return vm
+    await app.click('[data-testid="vm-rename"]')
+  },
+  async close(app) {
+    await app.click('[data-testid="vm-rename-dialog-cancel"]')
+  },
+})

@@ -1,0 +1,335 @@
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
+import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import { buildDomainXml } from '../../src/main/core/vmdef/builder'
+import { planEdit } from '../../src/main/core/vmdef/edit'
+import type { DeleteDeps } from '../../src/main/core/vmdef/delete'
+import { ApiError } from '../../src/shared/errors'
+import type { HostState } from '../../src/shared/hosts'
+import type { HostInventory, Vm } from '../../src/shared/inventory'
+import type { Job } from '../../src/shared/jobs'
+import { msg } from '../../src/shared/messages/message'
+import {
+  VmEditParamsSchema,
+  VmEditPlanParamsSchema,
+  VmEditResultSchema,
+  VmPendingSchema,
+  type VmEditChanges,
+} from '../../src/shared/vmedit'
+import { screenshotPath } from '../support/browser'
+import { sampleCluster, tempCore } from '../support/core'
+import { CLOSED_PORT, routeInventory } from '../support/fake-inventory'
+import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+
+/**
+ * The edit sheet, the pending marker and the rename dialog (issue 19 items 3–4) in the browser, in
+ * English and French. The page's WebSocket goes through Playwright to a real core whose hosts are on
+ * a closed port; the inventory is replaced (db1 running on hv2, web1 off), vm.editPlan is answered by
+ * the core's own planEdit on a scripted cluster (each host's dumpxml the app's builder's XML), and
+ * the edit job's updates are pushed as the core would send them. Rename goes to the real core, which
+ * reaches no host and refuses with its reasons.
+ */
+
+const WEB1 = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
+const DB1 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
+const HOSTS = ['hv1', 'hv2', 'hv3']
+const ISO = '/var/lib/libvirt/images/debian-12.iso'
+const web1: Vm = {
+  uuid: WEB1,
+  name: 'web1',
+  runningOn: [],
+  lastKnownRunningOn: [],
+  definedOn: HOSTS,
+  missingOn: [],
+  unknownOn: [],
+  flags: [],
+}
+const db1: Vm = { ...web1, uuid: DB1, name: 'db1', runningOn: ['hv2'] }
+const hosts: HostInventory[] = HOSTS.map((name) => ({
+  host: name,
+  reachable: true,
+  facts: {},
+  refreshedAt: Date.now(),
+  domains: [
+    { uuid: WEB1, name: 'web1', state: 'shutoff', autostart: false, managedSave: false },
+    {
+      uuid: DB1,
+      name: 'db1',
+      state: name === 'hv2' ? 'running' : 'shutoff',
+      autostart: name === 'hv2',
+      managedSave: false,
+    },
+  ],
+}))
+const inventory = { hosts, vms: [web1, db1] }
+const hostStates: HostState[] = HOSTS.map((name, index) => ({
+  name,
+  target: `etalab@10.77.1${index + 1}.1:22`,
+  status: 'online',
+  since: new Date().toISOString(),
+}))
+const DB1_XML = buildDomainXml({
+  name: 'db1',
+  uuid: DB1,
+  domainType: 'kvm',
+  machine: 'pc-i440fx-7.2',
+  vcpus: 2,
+  memoryMiB: 2048,
+  disk: { pool: 'libvirt-ssd', image: 'db1', cephUser: 'libvirt', secretUuid: DB1 },
+  nic: { mac: '02:00:00:12:34:57', bridge: 'br0' },
+  keyboardLayout: 'fr',
+  iso: ISO,
+})
+
+/** The core's planEdit on a cluster whose hosts answer `xmlOf(host)` to dumpxml, ISO present everywhere. */
+async function realPlan(params: unknown, xmlOf: (host: string) => string = () => DB1_XML) {
+  const { uuid, changes } = VmEditPlanParamsSchema.parse(params)
+  const runner = {
+    virsh: async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0 }),
+    run: async (_host: string, argv: readonly string[]) => ({
+      stdout: argv
+        .slice(4)
+        .map((path) => `@@hyperdesk-path ${path}\n`)
+        .join(''),
+      stderr: '',
+      exitCode: 0,
+    }),
+  } as unknown as RemoteRunner
+  const deps = {
+    runner,
+    inventory: {
+      vm: (id: string) => inventory.vms.find((vm) => vm.uuid === id),
+      snapshot: () => inventory,
+    } as unknown as InventoryService,
+    vmLocks: new KeyedMutex(),
+    hostNames: () => HOSTS,
+  } as unknown as DeleteDeps
+  return (await planEdit(deps, uuid, changes as VmEditChanges)).plan
+}
+
+let app: LabBrowser
+let core: Awaited<ReturnType<typeof tempCore>>
+
+beforeAll(async () => {
+  core = await tempCore({
+    ...sampleCluster,
+    hosts: sampleCluster.hosts.map((entry) => ({ ...entry, address: '127.0.0.1', port: CLOSED_PORT })),
+  })
+  app = await startLabBrowser(core)
+})
+
+afterAll(async () => {
+  await app?.close()
+  await core?.cleanup()
+})
+
+interface Opened {
+  context: BrowserContext
+  page: Page
+  errors: string[]
+  edits: unknown[]
+  socket: () => WebSocketRoute
+}
+
+const JOB: Job = {
+  id: '4a0c2b1a-5d6e-4f70-8a9b-0c1d2e3f4a5c',
+  kind: 'vm.edit',
+  title: 'Edit db1',
+  target: { vm: DB1 },
+  state: 'running',
+  progress: 0.3,
+  step: 'hv2: defining the edited db1',
+  log: [],
+  cancellable: false,
+  startedAt: Date.now(),
+} as Job
+
+async function openApp(locale: string): Promise<Opened> {
+  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1100 } })
+  const edits: unknown[] = []
+  const socket = await routeInventory(context, {
+    inventory,
+    hostStates,
+    dropFakedHostStates: false,
+    answer(call) {
+      if (call.method === 'vm.editPlan') return realPlan(call.params)
+      if (call.method === 'vm.pending')
+        return VmPendingSchema.parse({ host: 'hv2', fields: ['maxMemoryMiB'] })
+      if (call.method === 'vm.edit') {
+        edits.push(VmEditParamsSchema.parse(call.params))
+        return JOB
+      }
+      return undefined
+    },
+  })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(app.server.url)
+  await expect.poll(() => page.getByTestId('tree-vm-db1').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+  return { context, page, errors, edits, socket }
+}
+
+const push = (socket: () => WebSocketRoute, job: Job) =>
+  socket().send(JSON.stringify({ kind: 'event', event: 'jobs.update', payload: job }))
+
+describe('VM edit sheet', () => {
+  it('English: the settings as every host has them, the diff with live and pending, then a host changed meanwhile', async () => {
+    const { context, page, errors, edits, socket } = await openApp('en-US')
+    await page.getByTestId('tree-vm-db1').first().click()
+    // The VM view marks what the running VM has not taken yet.
+    await expect
+      .poll(() => page.getByTestId('vm-pending').textContent())
+      .toBe('Pending until restart: maximum memory')
+    await page.getByTestId('vm-edit').click()
+    const sheet = page.getByTestId('vm-edit-sheet')
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    expect(await sheet.locator('h1').textContent()).toBe('Edit db1')
+    expect(await page.getByTestId('vm-edit-vcpus').inputValue()).toBe('2')
+    expect(await page.getByTestId('vm-edit-memoryMiB').inputValue()).toBe('2048')
+    expect(await page.getByTestId('vm-edit-cdrom-hdc').inputValue()).toBe(ISO)
+    expect(await page.getByTestId('vm-edit-autostart').inputValue()).toBe('hv2')
+    // Nothing applies before the changes were shown.
+    expect(await page.getByTestId('vm-edit-apply').isDisabled()).toBe(true)
+    await page.getByTestId('vm-edit-vcpus').fill('1')
+    await page.getByTestId('vm-edit-maxMemoryMiB').fill('4096')
+    await page.getByTestId('vm-edit-eject-hdc').click()
+    await page.getByTestId('vm-edit-description').fill('database, primary')
+    await page.getByTestId('vm-edit-preview').click()
+    const diff = page.getByTestId('vm-edit-diff')
+    await expect.poll(() => diff.count(), { timeout: 10_000 }).toBe(1)
+    expect(await diff.textContent()).toMatch(/\+\s*<description>database, primary<\/description>/)
+    expect(await page.getByTestId('vm-edit-live').textContent()).toBe(
+      'Applied at once to the running VM on hv2: vCPUs, CD-ROM media.',
+    )
+    expect(await page.getByTestId('vm-edit-pending').textContent()).toBe(
+      'Pending until its next power-off and start: maximum memory.',
+    )
+    // A change after the preview must be shown again before it applies.
+    await page.getByTestId('vm-edit-vcpus').fill('x')
+    expect(await page.getByTestId('vm-edit-apply').isDisabled()).toBe(true)
+    expect(await sheet.textContent()).toContain('Type a whole number.')
+    await page.getByTestId('vm-edit-vcpus').fill('1')
+    await page.getByTestId('vm-edit-apply').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-diff-en') })
+    await page.getByTestId('vm-edit-apply').click()
+    await expect.poll(() => edits.length).toBe(1)
+    // The changes sent are exactly the ones shown, with each host's hash from the plan.
+    expect(edits[0]).toMatchObject({
+      uuid: DB1,
+      changes: {
+        vcpus: 1,
+        maxMemoryMiB: 4096,
+        description: 'database, primary',
+        cdrom: { target: 'hdc', iso: null },
+      },
+    })
+    expect(Object.keys((edits[0] as { hashes: object }).hashes)).toEqual(HOSTS)
+    // Meanwhile another admin edited hv3: the core refuses with the new plan.
+    const fresh = await realPlan({ uuid: DB1, changes: { vcpus: 1 } }, (host) =>
+      host === 'hv3' ? DB1_XML.replace('<vcpu', '<description>bob</description><vcpu') : DB1_XML,
+    )
+    const error = ApiError.of('vm.edit.changed', msg('vmedit.changed', { name: 'db1', hosts: ['hv3'] }), {
+      host: 'hv3',
+      step: 'compare the definition hashes',
+      details: { plan: fresh },
+    }).toData()
+    push(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
+    const status = page.getByTestId('vm-edit-job')
+    await expect.poll(() => status.getAttribute('data-state')).toBe('failed')
+    expect(await page.getByTestId('vm-edit-job-error').textContent()).toContain(
+      'The definition of db1 changed on hv3 since the diff was shown (another admin?): nothing was changed.',
+    )
+    expect(await status.textContent()).toContain(
+      'The definition of db1 differs between hv2 and hv3: sync the definitions first',
+    )
+    await status.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-changed-en') })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('French: refusals in French, then an edit applied with what waits for the restart', async () => {
+    const { context, page, errors, socket } = await openApp('fr-FR')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await expect
+      .poll(() => page.getByTestId('vm-pending').textContent())
+      .toBe('En attente du redémarrage : mémoire maximale')
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    expect(await page.getByTestId('vm-edit-sheet').locator('h1').textContent()).toBe('Modifier db1')
+    // More vCPUs than the maximum: the core's refusal, in French.
+    await page.getByTestId('vm-edit-vcpus').fill('4')
+    await page.getByTestId('vm-edit-maxVcpus').fill('3')
+    await page.getByTestId('vm-edit-preview').click()
+    const refusals = page.getByTestId('vm-edit-refusals')
+    await expect.poll(() => refusals.count(), { timeout: 10_000 }).toBe(1)
+    expect(await refusals.textContent()).toContain('Les vCPU (4) ne peuvent pas dépasser le maximum (3).')
+    expect(await page.getByTestId('vm-edit-apply').isDisabled()).toBe(true)
+    await page.screenshot({ path: screenshotPath('vm-edit-refused-fr') })
+    await page.getByTestId('vm-edit-maxVcpus').fill('4')
+    await page.getByTestId('vm-edit-boot').selectOption('cdrom,hd')
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    expect(await page.getByTestId('vm-edit-pending').textContent()).toBe(
+      'En attente de son prochain arrêt et démarrage : vCPU maximum, vCPU, ordre de démarrage.',
+    )
+    await page.getByTestId('vm-edit-apply').click()
+    const result = VmEditResultSchema.parse({
+      name: 'db1',
+      hosts: HOSTS,
+      live: [],
+      pending: ['maxVcpus', 'vcpus', 'bootOrder'],
+    })
+    await expect.poll(() => page.getByTestId('vm-edit-job').count()).toBe(1)
+    push(socket, { ...JOB, state: 'succeeded', endedAt: Date.now(), result } as Job)
+    const status = page.getByTestId('vm-edit-job')
+    await expect.poll(() => status.getAttribute('data-state')).toBe('succeeded')
+    expect(await status.textContent()).toContain('Modifiée sur hv1, hv2, hv3.')
+    await status.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-done-fr') })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
+
+describe('VM rename dialog', () => {
+  for (const [locale, language] of [
+    ['en-US', 'en'],
+    ['fr-FR', 'fr'],
+  ] as const) {
+    it(`${language}: refused while running; the name checked live; the core's refusals listed`, async () => {
+      const { context, page, errors } = await openApp(locale)
+      await page.getByTestId('tree-vm-db1').first().click()
+      await page.getByTestId('vm-rename').click()
+      expect(await page.getByTestId('vm-rename-running').textContent()).toContain('hv2')
+      await page.getByTestId('vm-rename-name').fill('db2')
+      expect(await page.getByTestId('vm-rename-confirm').isDisabled()).toBe(true)
+      await page.keyboard.press('Escape')
+      await expect.poll(() => page.getByTestId('vm-rename-dialog').count()).toBe(0)
+
+      await page.getByTestId('tree-vm-web1').first().click()
+      await page.getByTestId('vm-rename').click()
+      expect(await page.getByTestId('vm-rename-running').count()).toBe(0)
+      const name = page.getByTestId('vm-rename-name')
+      await name.fill('web 2')
+      expect(await page.getByTestId('vm-rename-problem').textContent()).toContain('␠')
+      expect(await page.getByTestId('vm-rename-confirm').isDisabled()).toBe(true)
+      await name.fill('db1')
+      expect(await page.getByTestId('vm-rename-problem').textContent()).toContain('db1')
+      await name.fill('web2')
+      expect(await page.getByTestId('vm-rename-problem').count()).toBe(0)
+      await page.screenshot({ path: screenshotPath(`vm-rename-${language}`) })
+      // The real core reads every host first: none answers, so nothing is renamed and each reason is listed.
+      await page.getByTestId('vm-rename-confirm').click()
+      const job = page.getByTestId('vm-rename-job')
+      await expect.poll(() => job.getAttribute('data-state'), { timeout: 60_000 }).toBe('failed')
+      expect(await page.getByTestId('vm-rename-job-error').count()).toBe(1)
+      await page.screenshot({ path: screenshotPath(`vm-rename-failed-${language}`) })
+      expect(errors).toEqual([])
+      await context.close()
+    })
+  }
+})
