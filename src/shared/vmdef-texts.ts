@@ -103,6 +103,8 @@ export const VMDEF_TEXTS = {
   renameUndone: 'Renaming {{name}} failed ({{cause, message}}). Everything was put back as it was.',
   renamePartly:
     'Renaming {{name}} failed ({{cause, message}}), and the undo could not restore {{remains, list}}: check them in the VM and storage views.',
+  vmUnknown:
+    'No host that answers defines a VM with UUID {{uuid}}: check that the hosts are connected (it may have been deleted meanwhile).',
   renamed: '{{name}} is now {{newName}} on {{hosts, list}}.',
   deleted: '{{name}} was removed from {{hosts, list}}; images deleted: {{images, list}}.',
   // Clone.

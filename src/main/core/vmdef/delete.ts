@@ -73,12 +73,7 @@ export function rbdDisks(deps: DeleteDeps, vm: Vm): RbdImageRef[] {
 export async function readVm(deps: DeleteDeps, uuid: string): Promise<Vm> {
   await Promise.all(deps.hostNames().map((host) => deps.inventory.refreshHost(host, { definitions: true })))
   const vm = deps.inventory.vm(uuid)
-  if (!vm)
-    throw new ApiError({
-      code: 'vm.unknown',
-      step: 'delete',
-      message: `No host defines a VM with UUID ${uuid}.`,
-    })
+  if (!vm) throw ApiError.of('vm.unknown', vmdefMsg('vmUnknown', { uuid }), { step: 'read every host' })
   return vm
 }
 

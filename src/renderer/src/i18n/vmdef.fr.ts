@@ -102,6 +102,8 @@ export const vmdefFr: MessageCatalog['vmdef'] = {
   renameUndone: 'Le renommage de {{name}} a échoué ({{cause, message}}). Tout a été remis en l’état.',
   renamePartly:
     'Le renommage de {{name}} a échoué ({{cause, message}}), et l’annulation n’a pas pu rétablir {{remains, list}} : vérifiez-les dans les vues VM et stockage.',
+  vmUnknown:
+    'Aucun hôte qui répond ne définit de VM d’UUID {{uuid}} : vérifiez que les hôtes sont connectés (elle a peut-être été supprimée entre-temps).',
   renamed: '{{name}} s’appelle maintenant {{newName}} sur {{hosts, list}}.',
   deleted: '{{name}} a été retirée de {{hosts, list}} ; images supprimées : {{images, list}}.',
   // Clone.

@@ -106,7 +106,6 @@ export function RenameVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
               aria-invalid={problem !== null}
               data-testid="vm-rename-name"
               translate="no"
-              autoFocus
             />
           </label>
           {problem && (
