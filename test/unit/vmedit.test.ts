@@ -253,6 +253,7 @@ function world(scenario: Scenario = {}) {
     hostStates: () => HOSTS.map((name): HostState => ({ name, target: name, status: 'online', since: '' })),
     pools: () => ['libvirt-ssd'],
     ceph: () => ({ clientId: 'libvirt' }),
+    guestKeyboardLayout: () => 'fr',
     audit: async () => undefined,
     start: async () => undefined,
     isFenced: () => false,
