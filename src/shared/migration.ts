@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { HostNameSchema, UuidSchema } from './validators'
+import { HostNameSchema, OvhBlockSchema, UuidSchema } from './validators'
+import { ApiErrorDataSchema } from './errors'
 import { CheckSchema, type Check } from './messages/check'
 import { MessageSchema } from './messages/message'
 
@@ -60,6 +61,20 @@ export const MigrateParamsSchema = z
     timeoutSeconds: z.number().int().min(10).max(86_400).optional(),
     /** Start even though some checks warned. */
     acceptWarnings: z.boolean().optional(),
+    /**
+     * The runbook's first step as a step of the job (issue 20): move the VM's failover block to the
+     * destination's OVH server. `first`: the block moves and OVH's task is followed, then the
+     * migration; `parallel`: both at once. `others`: the other VMs (UUIDs) whose addresses are in the
+     * block, which the user confirmed move too — the job refuses when the block has one not listed.
+     */
+    blockMove: z
+      .object({
+        block: OvhBlockSchema,
+        when: z.enum(['first', 'parallel']),
+        others: z.array(uuid).max(256).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 export type MigrateParams = z.infer<typeof MigrateParamsSchema>
@@ -74,6 +89,16 @@ export const MigrationResultSchema = z.object({
   followUps: FollowUpsSchema,
   /** Set when the connection dropped during the migration and the outcome was read afterwards. */
   reconciled: z.boolean().optional(),
+  /** The failover block's move (blockMove): what OVH did, or why it did not (a parallel move's failure). */
+  blockMove: z
+    .object({
+      block: z.string(),
+      serviceName: z.string().optional(),
+      moved: z.boolean(),
+      taskId: z.number().optional(),
+      error: ApiErrorDataSchema.optional(),
+    })
+    .optional(),
 })
 export type MigrationResult = z.infer<typeof MigrationResultSchema>
 

@@ -1,11 +1,16 @@
 /**
- * The runbook's migration with OVH's step done by the app's OVH client against the lab's OVH double
- * (issue 20, item 7): labvm1's failover IP block is checked (ipCanBeMovedTo) and moved to hv2's
- * server, the task followed until OVH routes it there (the lab's routing follows), then labvm1 is
- * live-migrated hv1 → hv2 by the app and its gateway changed: its failover IP answers from the
- * destination. Everything is moved back: labvm1 on hv1, 10.77.100.1 routed to hv1, hv1's gateway.
+ * The runbook's migration with OVH's step done by the app against the lab's OVH double (issue 20,
+ * items 3 and 7): one `vm.migrate` job with `blockMove: first` checks labvm1's failover block
+ * (ipCanBeMovedTo), moves it to hv2's server and follows OVH's task until it routes there (the lab's
+ * routing follows), then live-migrates labvm1 hv1 → hv2; its gateway changed, its failover IP answers
+ * from the destination. It comes back with `blockMove: parallel` (migrated while the block moves).
+ * Everything is left as `lab up` made it: labvm1 on hv1, 10.77.100.1 routed to hv1, hv1's gateway.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { MigrationResult } from '../../src/shared/migration'
+import os from 'node:os'
 import { OvhApi, OVH_ACCESS_RULES } from '../../src/main/core/ovh/api'
 import { OvhClient } from '../../src/main/core/ovh/client'
 import { tcpReachable } from '../../src/main/core/firewall/firewall'
@@ -57,7 +62,19 @@ beforeAll(async () => {
       source: 'test',
     }),
   )
-  lab = await labCore()
+  // the app reads its OVH credentials as OVH's tools do (an ovh.conf, mode 0600), each host mapped
+  const conf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hd-ovhflow-')), 'ovh.conf')
+  fs.writeFileSync(
+    conf,
+    `[default]\nendpoint=${double.url}\n[${double.url}]\napplication_key=hdLabAppKey00002\napplication_secret=hdLabAppSecret000000000000000002\nconsumer_key=hdLabConsumerKey0000000000000002\n`,
+    { mode: 0o600 },
+  )
+  lab = await labCore(
+    (cluster) => {
+      for (const host of cluster.hosts) if (SERVER[host.name]) host.ovhServiceName = SERVER[host.name]
+    },
+    { ovhCredentials: { env: {}, files: [conf] }, ovhTaskIntervalMs: 200 },
+  )
   await lab.waitForInventory()
 }, 90_000)
 
@@ -74,32 +91,45 @@ afterAll(async () => {
   await lab?.cleanup()
 }, 180_000)
 
-describe('migration with OVH’s block move first', () => {
-  it('moves the block, follows the task, migrates, and the failover IP answers from the destination', async () => {
+describe('migration with OVH’s block move, as one job of the app', () => {
+  it('moves the block first, follows the task, migrates, and the failover IP answers from the destination', async () => {
     expect(await answers(VM.failoverIp)).toBe(true)
     const block = (await api.failoverBlocks()).find((b) => b.ip === `${VM.failoverIp}/32`)!
     expect(block.routedTo?.serviceName).toBe(SERVER['hv1'])
-    await api.ipCanBeMovedTo(SERVER['hv2']!, block.ip)
-    const statuses: string[] = []
-    const task = await api.ipMove(SERVER['hv2']!, block.ip)
-    await api.followTask(SERVER['hv2']!, task, { intervalMs: 200, onStatus: (t) => statuses.push(t.status) })
-    expect(statuses).toEqual(['init', 'todo', 'doing', 'done'])
-    // OVH routes the IP to hv2 now; the virtual MAC followed the block
-    expect((await api.virtualMacFor(SERVER['hv2']!, VM.failoverIp))?.macAddress).toBe(VM.mac)
 
-    const job = await lab.runJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', acceptWarnings: true }, 120_000)
+    const job = await lab.runJob(
+      'vm.migrate',
+      { uuid: VM.uuid, to: 'hv2', acceptWarnings: true, blockMove: { block: block.ip, when: 'first' } },
+      180_000,
+    )
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    const result = job.result as MigrationResult
+    expect(result.blockMove).toMatchObject({ block: block.ip, serviceName: SERVER['hv2'], moved: true })
+    // the job's log shows OVH's task from start to end, before the migration
+    const log = job.log.map((line) => line.text).join('\n')
+    expect(log).toMatch(/OVH task \d+: init[\s\S]*OVH task \d+: done[\s\S]*virsh migrate/)
+    // OVH routes the IP to hv2 now; the virtual MAC followed the block
+    expect((await api.failoverBlocks()).find((b) => b.ip === block.ip)?.routedTo?.serviceName).toBe(
+      SERVER['hv2'],
+    )
+    expect((await api.virtualMacFor(SERVER['hv2']!, VM.failoverIp))?.macAddress).toBe(VM.mac)
     expect(await domState('hv2', VM.name)).toBe('running')
     await setGuestGateway('hv2', VM.name, labHost('hv2').gateway)
     expect(await answers(VM.failoverIp)).toBe(true)
-    expect(double.violations).toEqual([])
 
-    // and back, the same way
-    const back = await api.ipMove(SERVER['hv1']!, block.ip)
-    await api.followTask(SERVER['hv1']!, back, { intervalMs: 200 })
-    const home = await lab.runJob('vm.migrate', { uuid: VM.uuid, to: 'hv1', acceptWarnings: true }, 120_000)
+    // and back, migrating at once while the block moves
+    const home = await lab.runJob(
+      'vm.migrate',
+      { uuid: VM.uuid, to: 'hv1', acceptWarnings: true, blockMove: { block: block.ip, when: 'parallel' } },
+      180_000,
+    )
     expect(home.state, JSON.stringify(home.error)).toBe('succeeded')
+    expect((home.result as MigrationResult).blockMove).toMatchObject({
+      serviceName: SERVER['hv1'],
+      moved: true,
+    })
     await setGuestGateway('hv1', VM.name, labHost('hv1').gateway)
     expect(await answers(VM.failoverIp)).toBe(true)
-  }, 300_000)
+    expect(double.violations).toEqual([])
+  }, 400_000)
 })

@@ -1,6 +1,7 @@
 import { FENCE_TEXTS } from '../fencing'
 import { FIREWALL_TEXTS } from '../firewall-texts'
 import { FAILOVER_BADGE_TEXTS } from '../ovh-texts'
+import { OVH_MOVE_TEXTS } from '../ovh-move-texts'
 import { FORMAT_ERROR_TEXTS } from '../format-errors'
 import { GUARD_TEXTS } from '../guard-texts'
 import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
@@ -40,6 +41,7 @@ export const MESSAGES_EN = {
   fenceTexts: FENCE_TEXTS,
   firewall: FIREWALL_TEXTS,
   failoverBadges: FAILOVER_BADGE_TEXTS,
+  ovhMoves: OVH_MOVE_TEXTS,
   guards: GUARD_TEXTS,
   vmdef: VMDEF_TEXTS,
   vmedit: VMEDIT_TEXTS,

@@ -143,7 +143,8 @@ export class Migration {
     return this.finish(plan, started, context, false, true)
   }
 
-  private refuseUnlessReady(
+  /** Refuses a plan with a failed check, or warnings not accepted (vm.migrate.refused/warnings). */
+  refuseUnlessReady(
     plan: MigrationPlan,
     acceptWarnings: boolean,
     acceptedWarnings?: readonly string[],

@@ -31,20 +31,7 @@ export async function failoverView(
     await Promise.all([...servers].map((server) => api.virtualMacs(server, input.signal)))
   ).flat()
 
-  // each VM once: its failover IP setting and NIC MACs from any host's definition
-  const vms = input.inventory.vms.map((vm) => {
-    const definition = input.inventory.hosts
-      .flatMap((host) => host.domains)
-      .find((domain) => domain.uuid === vm.uuid && domain.definition)?.definition
-    const failoverIp = definition?.hyperdesk['failoverIp']
-    return {
-      uuid: vm.uuid,
-      name: vm.name,
-      runningOn: vm.runningOn,
-      macs: definition?.nics.map((nic) => nic.mac) ?? [],
-      ...(failoverIp ? { failoverIp } : {}),
-    }
-  })
+  const vms = vmClaims(input.inventory)
   const firewall: Record<string, string[]> = {}
   for (const host of input.firewall.hosts) if (host.ips) firewall[host.host] = host.ips
   const hostOf = new Map(input.hosts.filter((h) => h.serviceName).map((h) => [h.serviceName!, h.name]))
@@ -89,4 +76,27 @@ export async function failoverView(
     })),
     firewallUnread: input.firewall.hosts.filter((h) => !h.ips).map((h) => h.host),
   }
+}
+
+/** Each VM once: its failover IP setting and NIC MACs from any host's definition, where it runs. */
+export function vmClaims(inventory: Pick<InventorySnapshot, 'vms' | 'hosts'>): {
+  uuid: string
+  name: string
+  runningOn: string[]
+  macs: string[]
+  failoverIp?: string
+}[] {
+  return inventory.vms.map((vm) => {
+    const definition = inventory.hosts
+      .flatMap((host) => host.domains)
+      .find((domain) => domain.uuid === vm.uuid && domain.definition)?.definition
+    const failoverIp = definition?.hyperdesk['failoverIp']
+    return {
+      uuid: vm.uuid,
+      name: vm.name,
+      runningOn: vm.runningOn,
+      macs: definition?.nics.map((nic) => nic.mac) ?? [],
+      ...(failoverIp ? { failoverIp } : {}),
+    }
+  })
 }

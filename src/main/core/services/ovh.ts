@@ -1,10 +1,9 @@
-import type { CoreContext, Service } from '../context'
+import type { Service } from '../context'
 import { ApiError } from '../../../shared/errors'
-import { blockContains, type OvhTask } from '../../../shared/ovh'
-import { OvhApi, OVH_ACCESS_RULES, unfollowedError } from '../ovh/api'
+import { OvhApi, OVH_ACCESS_RULES } from '../ovh/api'
+import { ovhOf } from '../ovh/access'
 import { OvhClient } from '../ovh/client'
-import { checkedEndpointUrl, readOvhCredentials, type OvhCredentials } from '../ovh/credentials'
-import { OvhKeychain } from '../ovh/keychain'
+import { checkedEndpointUrl } from '../ovh/credentials'
 import { failoverView } from '../ovh/view'
 import { firewallOf } from './firewall'
 
@@ -24,31 +23,14 @@ export const ovhService: Service<
   | 'ovh.moveCheck'
   | 'ovh.moveBlock'
 > = (context) => {
-  const { options, config, inventory } = context
-  const keychain = OvhKeychain.beside(options.configPath, options.secretBox)
-  const read = () => readOvhCredentials(options.ovhCredentials ?? {})
+  const { config, inventory, jobs } = context
+  const ovh = ovhOf(context)
+  const keychain = ovh.keychain
+  const read = () => ovh.read()
   /** The consumer key OVH gave for the guided creation: kept here until saved with the secret. */
   let pending:
     { endpoint: string; applicationKey: string; consumerKey: string; validationUrl: string } | undefined
-  let client: { key: string; client: OvhClient } | undefined
-
-  const credentials = async (): Promise<OvhCredentials> => {
-    const result = read()
-    const found = result.credentials ?? (await keychain.load())
-    if (!found)
-      throw new ApiError({
-        code: 'ovh.not-configured',
-        message: `No OVH credentials: ${result.problems.map((p) => p.message).join(' ') || `none in the environment (OVH_ENDPOINT, OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY), in ${result.files.join(', ')} nor in the OS keychain`}`,
-        hint: 'Enter them in the OVH settings (kept in the OS keychain), or write them to ~/.ovh.conf (chmod 600) as OVH’s own tools expect, with a consumer key limited to the access rules Hyperdesk lists.',
-      })
-    return found
-  }
-  const api = async (): Promise<OvhApi> => {
-    const c = await credentials()
-    const key = [c.baseUrl, c.applicationKey, c.consumerKey, c.source].join(' ')
-    if (client?.key !== key) client = { key, client: new OvhClient(c) }
-    return new OvhApi(client.client)
-  }
+  const api = () => ovh.api()
   const status = async () => {
     const result = read()
     const kept = result.credentials ? undefined : await keychain.load().catch(() => undefined)
@@ -66,39 +48,7 @@ export const ovhService: Service<
     }
   }
   const firewall = firewallOf(context)
-  const serverOf = (host: string): string => {
-    const entry = config.requireConfig().hosts.find((candidate) => candidate.name === host)
-    if (!entry)
-      throw new ApiError({
-        code: 'host.unknown',
-        message: `No host named ${host} in the cluster file`,
-        hint: 'Check the host names in the settings.',
-      })
-    if (!entry.ovhServiceName)
-      throw new ApiError({
-        code: 'ovh.host.unmapped',
-        host,
-        message: `${host} has no OVH service name (ovhServiceName) in the cluster file: the app cannot tell OVH which server it is`,
-        hint: `Set ${host}'s OVH service name (ns…ip-…eu, as the OVH manager shows it) in the host settings.`,
-      })
-    return entry.ovhServiceName
-  }
-  /** OVH's own pre-check, as a refusal the window can show, or nothing when the block can move. */
-  const moveCheck = async (block: string, to: string, signal?: AbortSignal) => {
-    const serviceName = serverOf(to)
-    const ovh = await api()
-    const blocks = await ovh.failoverBlocks(signal)
-    const known = blocks.find((candidate) => candidate.ip === block || blockContains(candidate.ip, block))
-    if (!known)
-      throw new ApiError({
-        code: 'ovh.ip.unknown',
-        message: `${block} is in no failover block of this OVH account`,
-        hint: 'Refresh the failover IP view: the block may have been removed.',
-      })
-    if (known.routedTo?.serviceName === serviceName) return { block: known.ip, serviceName, already: true }
-    await ovh.ipCanBeMovedTo(serviceName, known.ip, signal)
-    return { block: known.ip, serviceName, already: false }
-  }
+  const moveCheck = (block: string, to: string, signal?: AbortSignal) => ovh.moveCheck(block, to, signal)
 
   return {
     'ovh.status': status,
@@ -124,12 +74,12 @@ export const ovhService: Service<
         consumerKey,
       })
       pending = undefined
-      client = undefined
+      ovh.reset()
       return status()
     },
     'ovh.forgetCredentials': async () => {
       await keychain.forget()
-      client = undefined
+      ovh.reset()
       return status()
     },
     'ovh.requestConsumerKey': async (params) => {
@@ -182,68 +132,12 @@ export const ovhService: Service<
       }
     },
     'ovh.moveBlock': async (params) =>
-      moveBlockJob(context, params, { api, moveCheck, intervalMs: options.ovhTaskIntervalMs }),
+      jobs.start({
+        kind: 'ovh.moveBlock',
+        title: `Move the failover block ${params.block} to ${params.to}`,
+        target: { host: params.to },
+        cancellable: true,
+        run: (job) => ovh.moveBlock(job, params),
+      }).job,
   }
-}
-
-/**
- * Moves a failover block to a host's server as a job: OVH's pre-check, the move, then OVH's task
- * followed until it ends (its status as the job's step). Cancelling the job stops following only:
- * OVH may still carry the move out, and the error says so.
- */
-function moveBlockJob(
-  { jobs }: CoreContext,
-  params: { block: string; to: string },
-  deps: {
-    api(): Promise<OvhApi>
-    moveCheck(
-      block: string,
-      to: string,
-      signal?: AbortSignal,
-    ): Promise<{ block: string; serviceName: string; already: boolean }>
-    intervalMs: number | undefined
-  },
-) {
-  return jobs.start({
-    kind: 'ovh.moveBlock',
-    title: `Move the failover block ${params.block} to ${params.to}`,
-    target: { host: params.to },
-    cancellable: true,
-    run: async (job) => {
-      job.step(`Asking OVH whether ${params.block} can move to ${params.to}`, 0.02)
-      const checked = await deps.moveCheck(params.block, params.to, job.signal)
-      if (checked.already) {
-        job.log(`${checked.block} already routes to ${checked.serviceName}: nothing to move.`)
-        return { block: checked.block, serviceName: checked.serviceName, moved: false }
-      }
-      const ovh = await deps.api()
-      job.step(`Moving ${checked.block} to ${checked.serviceName}`, 0.05)
-      const task = await ovh.ipMove(checked.serviceName, checked.block, job.signal)
-      job.log(`OVH task ${task.taskId} (${task.function}) started: ${task.status}`)
-      const started = Date.now()
-      const done = await ovh
-        .followTask(checked.serviceName, task, {
-          signal: job.signal,
-          ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
-          onStatus: (current: OvhTask) => {
-            job.detail({
-              taskId: current.taskId,
-              status: current.status,
-              seconds: Math.round((Date.now() - started) / 1000),
-            })
-            job.log(
-              `OVH task ${current.taskId}: ${current.status}${current.comment ? ` (${current.comment})` : ''}`,
-            )
-          },
-        })
-        .catch((error: unknown) => {
-          // "stop following" while a poll was in flight: the move was asked and may still happen
-          throw job.signal.aborted ? unfollowedError(task.taskId) : error
-        })
-      job.log(
-        `${checked.block} now routes to ${checked.serviceName} (task ${done.taskId}, ${Math.round((Date.now() - started) / 1000)} s)`,
-      )
-      return { block: checked.block, serviceName: checked.serviceName, moved: true, taskId: done.taskId }
-    },
-  }).job
 }

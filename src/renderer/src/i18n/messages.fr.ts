@@ -4,6 +4,7 @@ import { maintenanceChecksFr } from './maintenance-checks.fr'
 import { fenceTextsFr } from './fencing.fr'
 import { firewallFr } from './firewall.fr'
 import { failoverBadgesFr } from './ovh.fr'
+import { ovhMovesFr } from './ovh-moves.fr'
 import { formatErrorsFr } from './format-errors.fr'
 import { guardsFr } from './guards.fr'
 import { migrationChecksFr } from './migration-checks.fr'
@@ -66,6 +67,7 @@ export const messagesFr: MessageCatalog = {
   fenceTexts: fenceTextsFr,
   firewall: firewallFr,
   failoverBadges: failoverBadgesFr,
+  ovhMoves: ovhMovesFr,
   guards: guardsFr,
   vmdef: vmdefFr,
   vmedit: vmeditFr,

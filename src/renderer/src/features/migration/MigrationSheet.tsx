@@ -14,11 +14,13 @@ import { GuardError } from '../../components/GuardMessage'
 import { MessageText } from '../../components/MessageText'
 import { formatKiB } from '../../format'
 import { useAppStore } from '../../store'
+import { BlockMoveStep, type BlockChoice } from './BlockMoveStep'
 import './migration.css'
 
 /**
- * The migration sheet, in the runbook's order: first the failover IP in the OVH manager (it takes
- * minutes), then the pre-checks, an explicit confirm, progress with cancel, and afterwards the guest
+ * The migration sheet, in the runbook's order: first the failover IP's block (moved by the app
+ * through OVH's API when it is configured — before or alongside the migration — or by hand in the
+ * OVH manager; it takes minutes), then the pre-checks, an explicit confirm, progress with cancel, and afterwards the guest
  * gateway checklist with the exact lines.
  */
 export function MigrationSheet() {
@@ -38,7 +40,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
     setError: setPlanError,
     reload: check,
   } = usePlan<MigrationPlan>(() => api.call('vm.migrationPlan', { uuid, to }), `${uuid}:${to}`)
-  const [failoverMoved, setFailoverMoved] = useState(false)
+  const [block, setBlock] = useState<BlockChoice>({ ready: false })
   const [acceptWarnings, setAcceptWarnings] = useState(false)
   const [bandwidth, setBandwidth] = useState('')
   const cap = parseBandwidth(bandwidth)
@@ -54,6 +56,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
         to,
         ...(acceptWarnings ? { acceptWarnings } : {}),
         ...(cap.ok && cap.value ? { bandwidthMiBps: cap.value } : {}),
+        ...(failoverIp && block.blockMove ? { blockMove: block.blockMove } : {}),
       })) as Job
       useAppStore.getState().updateJob(started)
       setJobId(started.id)
@@ -70,7 +73,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
     plan !== null &&
     plan.canStart &&
     cap.ok &&
-    (!failoverIp || failoverMoved) &&
+    (!failoverIp || block.ready) &&
     (warnings.length === 0 || acceptWarnings)
   const result = job?.state === 'succeeded' ? (job.result as MigrationResult) : undefined
 
@@ -88,11 +91,11 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
             <li>
               <h2>{t('migration.stepFailover')}</h2>
               {failoverIp ? (
-                <Consent checked={failoverMoved} onChange={setFailoverMoved} testId="migration-failover-done">
-                  {t('migration.failoverDone', { ip: failoverIp, to })}
-                </Consent>
+                <BlockMoveStep uuid={uuid} name={name} to={to} failoverIp={failoverIp} onChange={setBlock} />
               ) : (
-                <p className="muted">{t('migration.noFailover')}</p>
+                <p className="muted" data-testid="migration-no-failover">
+                  {t('migration.noFailover')}
+                </p>
               )}
             </li>
             <li>
@@ -152,6 +155,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
           <p className="done">
             {t('migration.done', { name, to: result.to, seconds: (result.durationMs / 1000).toFixed(1) })}
           </p>
+          <BlockMoveResult result={result} />
           <h2>{t('migration.followUps')}</h2>
           <ol className="checklist" data-testid="migration-checklist">
             {result.followUps.failoverIp && (
@@ -201,13 +205,24 @@ function Progress({ job }: { job: Job }) {
   const { t } = useTranslation()
   const api = useApi()
   const detail = job.detail as Record<string, number> | undefined
+  // OVH's task of the block move (before the migration): its status, and "stop following"
+  const task =
+    detail && 'taskId' in detail && (job.detail as Record<string, unknown>).status !== 'done'
+      ? (job.detail as Record<string, number | string>)
+      : undefined
   const bytes = (value: number | undefined) => (value === undefined ? '–' : formatKiB(value / 1024))
   return (
     <div className="migration-progress" data-testid="migration-progress">
       <progress max={1} value={job.progress ?? undefined} />
       <p className="small">
         {job.step}
-        {detail && (
+        {task && (
+          <>
+            {' '}
+            · <span data-testid="migration-ovh-task">{t('migration.ovhTask', task)}</span>
+          </>
+        )}
+        {detail && !task && (
           <>
             {' '}
             · {t('migration.processed')} {bytes(detail.dataProcessedBytes)} · {t('migration.remaining')}{' '}
@@ -226,8 +241,34 @@ function Progress({ job }: { job: Job }) {
         }
         data-testid="migration-cancel"
       >
-        {t('migration.cancel')}
+        {task ? t('migration.stopFollowing') : t('migration.cancel')}
       </button>
+      {task && <p className="muted small">{t('migration.stopFollowingHint')}</p>}
     </div>
+  )
+}
+
+/** What became of the failover block's move (moved, already there, or a parallel move that failed). */
+function BlockMoveResult({ result }: { result: MigrationResult }) {
+  const { t } = useTranslation()
+  const move = result.blockMove
+  if (!move) return null
+  if (move.error)
+    return (
+      <div data-testid="migration-block-result">
+        <p className="error">{t('migration.blockNotMoved')}</p>
+        <ErrorBox error={move.error} />
+      </div>
+    )
+  return (
+    <p className="done" data-testid="migration-block-result">
+      {move.moved
+        ? t('migration.blockMoved', {
+            block: move.block,
+            server: move.serviceName ?? '?',
+            taskId: move.taskId ?? '?',
+          })
+        : t('migration.blockAlready', { block: move.block, server: move.serviceName ?? '?' })}
+    </p>
   )
 }

@@ -1,0 +1,157 @@
+import { ApiError } from '../../../shared/errors'
+import { englishText, msg } from '../../../shared/messages'
+import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
+import { blockContains } from '../../../shared/ovh'
+import type { JobContext } from '../jobs/job-manager'
+import { OvhAccess, type BlockMoveOutcome } from '../ovh/access'
+
+/**
+ * The runbook's first step of a migration done by the app (issue 20): the VM's failover block moves
+ * to the destination's OVH server as a step of the migration job, so its log shows OVH's task —
+ * `first` (the runbook's order: the block, then the migration) or `parallel` (both at once). The
+ * migration's own pre-checks run before anything moves; a block with other VMs' addresses moves
+ * only when the user confirmed each of them.
+ */
+
+export interface BlockClaim {
+  uuid: string
+  name: string
+  failoverIp?: string
+  runningOn: readonly string[]
+}
+
+export type BlockMoveRequest = NonNullable<MigrateParams['blockMove']>
+
+/**
+ * Judges a block move request against what the VMs' settings claim (pure): the VM must claim a
+ * failover IP inside the block, and every other VM claiming an address of the block must be among
+ * the confirmed ones. Returns the VM's IP and the other VMs moving too; throws the refusal.
+ */
+export function judgeBlockMove(
+  claims: readonly BlockClaim[],
+  uuid: string,
+  request: BlockMoveRequest,
+): { vm: string; ip: string; others: BlockClaim[] } {
+  const vm = claims.find((claim) => claim.uuid === uuid)
+  const name = vm?.name ?? uuid
+  const step = 'OVH block move: checks'
+  if (!vm?.failoverIp)
+    throw ApiError.of('ovh.move.no-ip', msg('ovhMoves.noFailoverIp', { vm: name }), { step })
+  if (!blockContains(request.block, vm.failoverIp))
+    throw ApiError.of(
+      'ovh.move.not-in-block',
+      msg('ovhMoves.notInBlock', { vm: name, ip: vm.failoverIp, block: request.block }),
+      { step },
+    )
+  const others = claims.filter(
+    (claim) => claim.uuid !== uuid && claim.failoverIp && blockContains(request.block, claim.failoverIp),
+  )
+  const confirmed = new Set((request.others ?? []).map((other) => other.toLowerCase()))
+  const unconfirmed = others.filter((other) => !confirmed.has(other.uuid.toLowerCase()))
+  if (unconfirmed.length > 0)
+    throw ApiError.of(
+      'ovh.move.others',
+      msg('ovhMoves.othersUnconfirmed', {
+        block: request.block,
+        others: unconfirmed.map((other) => `${other.name} (${other.failoverIp})`),
+      }),
+      {
+        step,
+        details: {
+          others: unconfirmed.map(({ uuid: id, name: n, failoverIp }) => ({ uuid: id, name: n, failoverIp })),
+        },
+      },
+    )
+  return { vm: name, ip: vm.failoverIp, others }
+}
+
+export interface BlockMoveMigrationDeps {
+  claims(): readonly BlockClaim[]
+  ovh: Pick<OvhAccess, 'moveBlock' | 'serverOf' | 'credentials'>
+  migration: {
+    plan(request: { uuid: string; to: string }): Promise<MigrationPlan>
+    refuseUnlessReady(plan: MigrationPlan, acceptWarnings: boolean): void
+    migrate(params: MigrateParams, job: JobContext): Promise<MigrationResult>
+  }
+}
+
+/** A migration job with its failover block's move before it (`first`) or alongside (`parallel`). */
+export async function migrateWithBlockMove(
+  deps: BlockMoveMigrationDeps,
+  params: MigrateParams & { blockMove: BlockMoveRequest },
+  job: JobContext,
+): Promise<MigrationResult> {
+  const { blockMove, ...migrate } = params
+  const uuid = params.uuid.toLowerCase()
+  // nothing moves before the migration's own pre-checks pass and OVH is reachable for this host
+  job.step('Pre-checks (migration and OVH block move)', 0.01)
+  const plan = await deps.migration.plan({ uuid, to: params.to })
+  deps.migration.refuseUnlessReady(plan, params.acceptWarnings ?? false)
+  const judged = judgeBlockMove(deps.claims(), uuid, blockMove)
+  deps.ovh.serverOf(params.to)
+  await deps.ovh.credentials()
+  if (judged.others.length > 0)
+    job.log(
+      `${blockMove.block} also carries ${judged.others.map((o) => `${o.name} (${o.failoverIp})`).join(', ')}: confirmed by the user, they move too.`,
+    )
+  const where = { vm: judged.vm, block: blockMove.block, to: params.to }
+
+  if (blockMove.when === 'first') {
+    const outcome = await deps.ovh
+      .moveBlock(job, { block: blockMove.block, to: params.to })
+      .catch((error: unknown) => {
+        throw OvhAccess.moveFailed(error, { ...where, step: 'before' })
+      })
+    const result = await deps.migration.migrate(migrate, job).catch((error: unknown) => {
+      throw outcome.moved ? movedThenFailed(error, { ...where, from: plan.from }, job) : error
+    })
+    return { ...result, blockMove: outcomeData(outcome) }
+  }
+
+  // parallel: the block's move is followed in the log while the migration owns the progress
+  const moving = deps.ovh.moveBlock(job, { block: blockMove.block, to: params.to }, { quiet: true }).then(
+    (outcome) => ({ outcome }),
+    (error: unknown) => ({ error: OvhAccess.moveFailed(error, { ...where, step: 'parallel' }) }),
+  )
+  let result: MigrationResult
+  try {
+    result = await deps.migration.migrate(migrate, job)
+  } catch (error) {
+    const moved = await moving
+    throw 'outcome' in moved && moved.outcome.moved
+      ? movedThenFailed(error, { ...where, from: plan.from }, job)
+      : error
+  }
+  const moved = await moving
+  if ('error' in moved) {
+    job.log(moved.error.message)
+    return { ...result, blockMove: { block: blockMove.block, moved: false, error: moved.error.toData() } }
+  }
+  return { ...result, blockMove: outcomeData(moved.outcome) }
+}
+
+function outcomeData(outcome: BlockMoveOutcome): NonNullable<MigrationResult['blockMove']> {
+  return {
+    block: outcome.block,
+    serviceName: outcome.serviceName,
+    moved: outcome.moved,
+    ...(outcome.taskId !== undefined ? { taskId: outcome.taskId } : {}),
+  }
+}
+
+/** The migration failed after the block moved: the error keeps its own reason and says where the block is. */
+function movedThenFailed(
+  error: unknown,
+  where: { vm: string; block: string; to: string; from: string },
+  job: JobContext,
+): ApiError {
+  const cause = ApiError.from(error)
+  const hint = msg('ovhMoves.movedThenFailed', where)
+  job.log(englishText(hint))
+  return new ApiError({
+    ...cause.toData(),
+    hint: englishText(hint),
+    hintText: hint,
+    details: { ...(cause.details ?? {}), blockMoved: { block: where.block, to: where.to } },
+  })
+}

@@ -1,0 +1,201 @@
+import type { CoreContext } from '../context'
+import type { JobContext } from '../jobs/job-manager'
+import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
+import { blockContains, type OvhTask } from '../../../shared/ovh'
+import { OvhApi, unfollowedError } from './api'
+import { OvhClient } from './client'
+import { readOvhCredentials, type OvhCredentials } from './credentials'
+import { OvhKeychain } from './keychain'
+
+/** What moving a block to a host's server did. */
+export interface BlockMoveOutcome {
+  block: string
+  serviceName: string
+  moved: boolean
+  taskId?: number
+}
+
+/**
+ * This core's way to OVH, shared by the OVH service (view, checks, the move job), the migration and
+ * the maintenance (the block move before a VM's migration) and VM creation (its virtual MAC):
+ * credentials read at each call (environment, ovh.conf, else the OS keychain), the host → server
+ * mapping of the cluster file, OVH's pre-check and a block move followed as steps of a job.
+ */
+export class OvhAccess {
+  readonly keychain: OvhKeychain
+  private client: { key: string; client: OvhClient } | undefined
+
+  constructor(private readonly context: Pick<CoreContext, 'options' | 'config'>) {
+    this.keychain = OvhKeychain.beside(context.options.configPath, context.options.secretBox)
+  }
+
+  read() {
+    return readOvhCredentials(this.context.options.ovhCredentials ?? {})
+  }
+
+  /** Forgets the client built from old credentials (after a save or a forget). */
+  reset(): void {
+    this.client = undefined
+  }
+
+  get intervalMs(): number | undefined {
+    return this.context.options.ovhTaskIntervalMs
+  }
+
+  async credentials(): Promise<OvhCredentials> {
+    const result = this.read()
+    const found = result.credentials ?? (await this.keychain.load())
+    if (!found)
+      throw new ApiError({
+        code: 'ovh.not-configured',
+        message: `No OVH credentials: ${result.problems.map((p) => p.message).join(' ') || `none in the environment (OVH_ENDPOINT, OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY), in ${result.files.join(', ')} nor in the OS keychain`}`,
+        hint: 'Enter them in the OVH settings (kept in the OS keychain), or write them to ~/.ovh.conf (chmod 600) as OVH’s own tools expect, with a consumer key limited to the access rules Hyperdesk lists.',
+      })
+    return found
+  }
+
+  async api(): Promise<OvhApi> {
+    const c = await this.credentials()
+    const key = [c.baseUrl, c.applicationKey, c.consumerKey, c.source].join(' ')
+    if (this.client?.key !== key) this.client = { key, client: new OvhClient(c) }
+    return new OvhApi(this.client.client)
+  }
+
+  /** The OVH server (service name) of a cluster host, or a clear refusal naming the host. */
+  serverOf(host: string): string {
+    const entry = this.context.config.requireConfig().hosts.find((candidate) => candidate.name === host)
+    if (!entry)
+      throw new ApiError({
+        code: 'host.unknown',
+        message: `No host named ${host} in the cluster file`,
+        hint: 'Check the host names in the settings.',
+      })
+    if (!entry.ovhServiceName)
+      throw new ApiError({
+        code: 'ovh.host.unmapped',
+        host,
+        message: `${host} has no OVH service name (ovhServiceName) in the cluster file: the app cannot tell OVH which server it is`,
+        hint: `Set ${host}'s OVH service name (ns…ip-…eu, as the OVH manager shows it) in the host settings.`,
+      })
+    return entry.ovhServiceName
+  }
+
+  /** OVH's own pre-check: resolves when the block can move (or already routes there), else rejects. */
+  async moveCheck(
+    block: string,
+    to: string,
+    signal?: AbortSignal,
+  ): Promise<{ block: string; serviceName: string; already: boolean }> {
+    const serviceName = this.serverOf(to)
+    const ovh = await this.api()
+    const blocks = await ovh.failoverBlocks(signal)
+    const known = blocks.find((candidate) => candidate.ip === block || blockContains(candidate.ip, block))
+    if (!known)
+      throw new ApiError({
+        code: 'ovh.ip.unknown',
+        message: `${block} is in no failover block of this OVH account`,
+        hint: 'Refresh the failover IP view: the block may have been removed.',
+      })
+    if (known.routedTo?.serviceName === serviceName) return { block: known.ip, serviceName, already: true }
+    await ovh.ipCanBeMovedTo(serviceName, known.ip, signal)
+    return { block: known.ip, serviceName, already: false }
+  }
+
+  /**
+   * Moves a block to a host's server as steps of a job: OVH's pre-check, the move, then OVH's task
+   * followed until it ends (its status in the job's detail unless `quiet`, as when a migration runs
+   * alongside and owns the detail). Cancelling the job stops following only: OVH may still carry the
+   * move out, and the error says so.
+   */
+  async moveBlock(
+    job: JobContext,
+    params: { block: string; to: string },
+    options: { quiet?: boolean; progress?: number } = {},
+  ): Promise<BlockMoveOutcome> {
+    const progress = (value: number) => (options.quiet ? undefined : value)
+    const step = (text: string, value: number) =>
+      options.quiet ? job.log(text) : job.step(text, progress(value))
+    step(`Asking OVH whether ${params.block} can move to ${params.to}`, options.progress ?? 0.02)
+    const checked = await this.moveCheck(params.block, params.to, job.signal)
+    if (checked.already) {
+      job.log(`${checked.block} already routes to ${checked.serviceName}: nothing to move.`)
+      return { block: checked.block, serviceName: checked.serviceName, moved: false }
+    }
+    const ovh = await this.api()
+    step(`Moving ${checked.block} to ${checked.serviceName} (${params.to})`, options.progress ?? 0.05)
+    const task = await ovh.ipMove(checked.serviceName, checked.block, job.signal)
+    job.log(`OVH task ${task.taskId} (${task.function}) started: ${task.status}`)
+    const started = Date.now()
+    const done = await ovh
+      .followTask(checked.serviceName, task, {
+        signal: job.signal,
+        ...(this.intervalMs !== undefined ? { intervalMs: this.intervalMs } : {}),
+        onStatus: (current: OvhTask) => {
+          if (!options.quiet)
+            job.detail({
+              taskId: current.taskId,
+              status: current.status,
+              seconds: Math.round((Date.now() - started) / 1000),
+            })
+          job.log(
+            `OVH task ${current.taskId}: ${current.status}${current.comment ? ` (${current.comment})` : ''}`,
+          )
+        },
+      })
+      .catch((error: unknown) => {
+        // "stop following" while a poll was in flight: the move was asked and may still happen
+        throw job.signal.aborted ? unfollowedError(task.taskId) : error
+      })
+    job.log(
+      `${checked.block} now routes to ${checked.serviceName} (task ${done.taskId}, ${Math.round((Date.now() - started) / 1000)} s)`,
+    )
+    return { block: checked.block, serviceName: checked.serviceName, moved: true, taskId: done.taskId }
+  }
+
+  /**
+   * A block move that failed, as the error a job shows: which VM, which block, which host, at which
+   * step, OVH's own reason kept in `details.cause`.
+   */
+  static moveFailed(
+    error: unknown,
+    where: { vm: string; block: string; to: string; step: 'before' | 'parallel' | 'maintenance' },
+  ): ApiError {
+    const cause = ApiError.from(error)
+    const unfollowed = cause.code === 'ovh.task.unfollowed'
+    return ApiError.of(
+      unfollowed ? 'ovh.move.unfollowed' : 'ovh.move.failed',
+      msg(unfollowed ? 'ovhMoves.unfollowed' : 'ovhMoves.failed', {
+        vm: where.vm,
+        block: where.block,
+        to: where.to,
+        reason: cause.message,
+      }),
+      {
+        host: where.to,
+        step: `OVH block move of ${where.block} to ${where.to}`,
+        hint: msg(
+          unfollowed
+            ? 'ovhMoves.unfollowedHint'
+            : where.step === 'parallel'
+              ? 'ovhMoves.failedParallelHint'
+              : 'ovhMoves.failedHint',
+          { vm: where.vm, block: where.block, to: where.to },
+        ),
+        details: { cause: cause.toData(), block: where.block },
+      },
+    )
+  }
+}
+
+const accesses = new WeakMap<object, OvhAccess>()
+
+/** The one OvhAccess of a core (its client cache and keychain shared by every service). */
+export function ovhOf(context: Pick<CoreContext, 'options' | 'config'>): OvhAccess {
+  let access = accesses.get(context)
+  if (!access) {
+    access = new OvhAccess(context)
+    accesses.set(context, access)
+  }
+  return access
+}
