@@ -17,7 +17,8 @@ import { tcpReachable } from '../../src/main/core/firewall/firewall'
 import { labCore, type LabCore } from '../support/lab-core'
 import { OvhDouble, routedAddresses } from './ovh-double/server'
 import { setGuestGateway } from './support/guest-console'
-import { domState, labCmd, labGuest, labHost, requireLab } from './support/lab'
+import { domState, labCmd, labGuest, labHost, requireLab, waitFor } from './support/lab'
+import { vmClaims } from '../../src/main/core/ovh/view'
 
 const VM = labGuest('labvm1')
 const SERVER: Record<string, string> = { hv1: 'ns3000001.ip-10-77-11.eu', hv2: 'ns3000002.ip-10-77-12.eu' }
@@ -76,7 +77,15 @@ beforeAll(async () => {
     { ovhCredentials: { env: {}, files: [conf] }, ovhTaskIntervalMs: 200 },
   )
   await lab.waitForInventory()
-}, 90_000)
+  // labvm1's failover IP in its settings (Hyperdesk metadata), as the app records it at creation
+  const set = await lab.runJob('vm.setSettings', { uuid: VM.uuid, settings: { failoverIp: VM.failoverIp } })
+  expect(set.state, JSON.stringify(set.error)).toBe('succeeded')
+  await waitFor(
+    'labvm1 claims its failover IP in the inventory',
+    async () => vmClaims(lab.context.inventory.snapshot()).find((vm) => vm.uuid === VM.uuid)?.failoverIp,
+    30_000,
+  )
+}, 120_000)
 
 afterAll(async () => {
   // leave labvm1 where `lab up` put it, routed and configured for hv1, whatever happened
@@ -86,6 +95,9 @@ afterAll(async () => {
       .catch(() => undefined)
   await labCmd('failover', VM.name, 'hv1').catch(() => undefined)
   await setGuestGateway('hv1', VM.name, labHost('hv1').gateway).catch(() => undefined)
+  await lab
+    ?.runJob('vm.setSettings', { uuid: VM.uuid, settings: { failoverIp: null } })
+    .catch(() => undefined)
   await double?.settle()
   await double?.close()
   await lab?.cleanup()
