@@ -126,6 +126,11 @@ export const ClusterConfigSchema = z
      * keymap): what text typed into its console is sent as, and the new-VM wizard's default.
      */
     guestKeyboardLayout: KeyboardLayoutSchema.default(DEFAULT_KEYBOARD_LAYOUT),
+    /**
+     * The libvirt storage pool (a directory pool on every host, Debian's `default` at
+     * /var/lib/libvirt/images) where install ISOs are uploaded and listed.
+     */
+    imagesPool: PoolNameSchema.default('default'),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -9,6 +9,12 @@ import { HostErrorEntrySchema, HostStatsSchema } from './host-activity'
 import { HostInventorySchema, VmSchema, VmStatsSchema } from './inventory'
 import { JobSchema } from './jobs'
 import {
+  EjectMediaParamsSchema,
+  IsoChunkParamsSchema,
+  IsoChunkResultSchema,
+  IsoUploadParamsSchema,
+} from './iso'
+import {
   DefinitionDiffSchema,
   MigrateParamsSchema,
   MigrationPlanParamsSchema,
@@ -369,6 +375,19 @@ export const methods = {
   'console.close': method(z.object({ streamId: StreamIdSchema }).strict(), z.object({})),
   'vm.setSettings': method(z.object({ uuid: UuidSchema, settings: VmSettingsSchema }).strict(), JobSchema),
   'vm.networkPlan': method(z.object({ uuid: UuidSchema }).strict(), NetworkPlanSchema),
+  /**
+   * Job (kind 'iso.upload', cancellable): the images pool checked on every host, a volume made on
+   * each, then filled with what iso.uploadChunk sends, and its SHA-256 compared on each host; a
+   * failure deletes the volumes it made. job.result is an IsoUploadResult.
+   */
+  'iso.upload': method(IsoUploadParamsSchema, JobSchema),
+  /** The next piece of the file of a running iso.upload job, in order (base64). */
+  'iso.uploadChunk': method(IsoChunkParamsSchema, IsoChunkResultSchema),
+  /**
+   * Job (kind 'vm.ejectMedia'): empties the VM's CD-ROMs in its persistent definition on every host
+   * and live on the host where it runs. job.result is an EjectMediaResult.
+   */
+  'vm.ejectMedia': method(EjectMediaParamsSchema, JobSchema),
   'jobs.list': method(noParams, z.array(JobSchema)),
   'jobs.get': method(z.object({ id: CoreIdSchema }).strict(), JobSchema),
   'jobs.cancel': method(z.object({ id: CoreIdSchema }).strict(), JobSchema),

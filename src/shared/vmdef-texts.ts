@@ -6,7 +6,7 @@
 export const VMDEF_TEXTS = {
   hostOnline: '{{host}} is online.',
   hostOffline:
-    '{{host}} is {{status}}: a new VM is defined on every host, so every host must answer. Connect it first.',
+    '{{host}} does not answer ({{status, message}}): a new VM is defined on every host, so every host must answer. Connect it first.',
   hostUnreadable: 'Could not run the checks on {{host}}.',
   poolUnknown: '{{pool}} is not one of the cluster file’s pools ({{pools, list}}).',
   poolSpace: '{{pool}} has {{free, size}} available; the disk is {{size, size}} (RBD images are thin).',
@@ -25,9 +25,11 @@ export const VMDEF_TEXTS = {
     'The definition of {{vm}} on {{host}} could not be read: the MAC cannot be confirmed unique.',
   bridgePresent: 'Bridge {{bridge}} is present on every host.',
   bridgeMissing: 'The bridge {{bridge}} is missing on {{hosts, list}}.',
+  bridgeUnchecked: 'The bridge {{bridge}} could not be checked: {{hosts, list}} did not answer.',
   isoPresent: '{{iso}} is present on every host.',
   isoMissing: '{{iso}} is missing on {{hosts, list}}: put it on every host first.',
   noIso: 'No install medium: the CD-ROM drive is left empty.',
+  isoUnchecked: '{{iso}} could not be checked: {{hosts, list}} did not answer.',
   secretSame: 'Ceph secret {{uuid}} is defined, with a value, on every host.',
   secretNone:
     'No Ceph secret (usage type ceph) is defined on {{host}}: define the cluster’s secret there (virsh secret-define, secret-set-value).',

@@ -9,6 +9,7 @@ import type { Definitions } from './definitions/sync'
 import type { VmCloner } from './vmdef/clone'
 import type { VmCreator } from './vmdef/create'
 import type { DeleteDeps } from './vmdef/delete'
+import type { IsoUploads } from './vmdef/iso-upload'
 import type { CoreEvents } from './events'
 import type { HostErrorLog } from './hosts/host-errors'
 import type { InventoryService } from './inventory/inventory-service'
@@ -66,6 +67,8 @@ export interface CoreOptions {
   leaseHolder?: string
   /** VM definitions: virsh define/undefine timeout on a host (default 30 s; tests shorten it). */
   vmdef?: { defineTimeoutSeconds?: number }
+  /** ISO uploads: how long one waits for the window's next chunk (tests shorten it). */
+  iso?: { idleTimeoutMs?: number }
 }
 
 /** What every service gets: shared state and the event bus. */
@@ -109,6 +112,8 @@ export interface CoreContext {
   readonly streams: ByteStreams
   /** VM creation (pre-checks, job, cleanup) and deletion across every host (vmdef/). */
   readonly vmdefs: { creator: VmCreator; cloner: VmCloner; deleteDeps: DeleteDeps }
+  /** ISO uploads to every host's images pool (vmdef/iso-upload.ts). */
+  readonly isoUploads: IsoUploads
   /** A VM's name for messages, from the inventory (its UUID when unknown). */
   vmName(uuid: string): string
 }

@@ -10,6 +10,7 @@ import { configService } from './services/config'
 import { consoleService } from './services/console'
 import { definitionsService } from './services/definitions'
 import { vmdefService } from './services/vmdef'
+import { isoService } from './services/iso'
 import { fencingService } from './services/fencing'
 import { firewallService } from './services/firewall'
 import { ovhService } from './services/ovh'
@@ -56,6 +57,7 @@ export function coreOf({ context, close }: WiredCore): Core {
     ...migrationService(context),
     ...definitionsService(context),
     ...vmdefService(context),
+    ...isoService(context),
     ...jobsService(context),
     ...consoleService(context),
     ...storageService(context),

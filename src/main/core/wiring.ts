@@ -14,6 +14,7 @@ import { Definitions } from './definitions/sync'
 import { VmCloner } from './vmdef/clone'
 import { VmCreator } from './vmdef/create'
 import type { DeleteDeps } from './vmdef/delete'
+import { IsoUploads } from './vmdef/iso-upload'
 import { runDoctor } from './doctor/doctor'
 import { CoreEvents } from './events'
 import { HostErrorLog } from './hosts/host-errors'
@@ -252,6 +253,7 @@ function wireVms(
     ...vmDeps,
     hostStates: () => hosts.list(),
     pools: () => config.requireConfig().pools,
+    imagesPool: () => config.requireConfig().imagesPool,
     ceph: () => ({ clientId: config.requireConfig().ceph.clientId }),
     guestKeyboardLayout: () => config.requireConfig().guestKeyboardLayout,
     start: (uuid, host, job) => lifecycle.start({ uuid, host }, job),
@@ -263,6 +265,13 @@ function wireVms(
   const creator = new VmCreator(vmdefDeps)
   return {
     vmdefs: { creator, cloner: new VmCloner(vmdefDeps, creator), deleteDeps: vmdefDeps },
+    isoUploads: new IsoUploads({
+      runner,
+      hostNames,
+      hostStates: () => hosts.list(),
+      imagesPool: () => config.requireConfig().imagesPool,
+      ...(options.iso?.idleTimeoutMs ? { idleTimeoutMs: options.iso.idleTimeoutMs } : {}),
+    }),
     inventory,
     jobs,
     vmLocks: vmDeps.vmLocks,

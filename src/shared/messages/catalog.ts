@@ -8,6 +8,8 @@ import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
 import { CONFIG_PROBLEMS, KNOWN_HOSTS_REASONS, SSH_TEXTS } from '../ssh-texts'
 import { VMDEF_TEXTS } from '../vmdef-texts'
 import { VMEDIT_TEXTS } from '../vmedit-texts'
+import { ISO_TEXTS } from '../iso-texts'
+import { HOST_STATUS_TEXTS } from './host-status'
 import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { COMMON_TEXTS } from './common'
@@ -45,5 +47,7 @@ export const MESSAGES_EN = {
   guards: GUARD_TEXTS,
   vmdef: VMDEF_TEXTS,
   vmedit: VMEDIT_TEXTS,
+  iso: ISO_TEXTS,
+  hostStatus: HOST_STATUS_TEXTS,
   clusterFile: SETUP_TEXTS,
 } as const

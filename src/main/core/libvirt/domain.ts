@@ -121,4 +121,13 @@ export const domainArgv = {
   snapshotNames: (uuid: string) => ['snapshot-list', '--name', uuidOf(uuid)],
   /** Removes the persistent definition with its managed save and snapshot metadata (libvirt refuses otherwise). */
   undefine: (uuid: string) => ['undefine', '--managed-save', '--snapshots-metadata', uuidOf(uuid)],
+  /** Empties a CD-ROM: in the persistent definition, and in the running domain too when live. */
+  ejectMedia: (uuid: string, target: string, live: boolean) => [
+    'change-media',
+    uuidOf(uuid),
+    argument('disk target', target),
+    '--eject',
+    '--config',
+    ...(live ? ['--live'] : []),
+  ],
 } as const

@@ -1,3 +1,4 @@
+import { IsoNameSchema } from '../../../shared/iso'
 import { UuidSchema } from '../../../shared/validators'
 import { argument, checked, refuse } from './arguments'
 
@@ -58,7 +59,86 @@ export const hostArgv = {
   secretValue: (uuid: string) => ['secret-get-value', checked(UuidSchema, uuid.toLowerCase())],
   network: (name: string) => (NETWORK.test(name) ? ['net-info', name] : refuse('libvirt network name', name)),
   poolXml: (pool: string) => ['pool-dumpxml', argument('storage pool name', pool)],
+  /** A storage pool's state and space, in bytes. */
+  poolInfo: (pool: string) => ['pool-info', '--bytes', argument('storage pool name', pool)],
+  /** Reads the pool's directory again (files put there by hand, e.g. the runbook's wget). */
+  poolRefresh: (pool: string) => ['pool-refresh', argument('storage pool name', pool)],
+  /** The pool's volumes: name and path per line. */
+  volList: (pool: string) => ['vol-list', '--pool', argument('storage pool name', pool)],
 } as const
+
+/**
+ * A storage pool's volumes (the images pool's ISOs): made, filled from stdin, read back and deleted,
+ * by name in a named pool. Volume names pass the ISO name rule (shared/iso.ts).
+ */
+export const volumeArgv = {
+  /** A raw volume of exactly sizeBytes (vol-upload then fills it). */
+  create: (pool: string, name: string, sizeBytes: number) =>
+    Number.isSafeInteger(sizeBytes) && sizeBytes > 0
+      ? [
+          'vol-create-as',
+          argument('storage pool name', pool),
+          checked(IsoNameSchema, name),
+          String(sizeBytes),
+          '--format',
+          'raw',
+        ]
+      : refuse('volume size', String(sizeBytes)),
+  /** Writes the volume from the command's stdin (the SSH channel the app writes the file into). */
+  uploadFromStdin: (pool: string, name: string) => [
+    'vol-upload',
+    '--pool',
+    argument('storage pool name', pool),
+    checked(IsoNameSchema, name),
+    '/dev/stdin',
+  ],
+  delete: (pool: string, name: string) => [
+    'vol-delete',
+    '--pool',
+    argument('storage pool name', pool),
+    checked(IsoNameSchema, name),
+  ],
+  /**
+   * The whole argv (not a virsh one) that prints the volume's SHA-256 on the host: libvirt reads it
+   * (etalab cannot read /var/lib/libvirt/images) into sha256sum. virsh writes a newline of its own
+   * on stdout after the command: the data goes through fd 3, virsh's own stdout to /dev/null.
+   */
+  sha256: (pool: string, name: string) => [
+    'sh',
+    '-c',
+    `{ virsh -c qemu:///system vol-download --pool "$1" "$2" /dev/fd/3 3>&1 >/dev/null || echo "${DOWNLOAD_FAILED}" >&2; } | sha256sum`,
+    'sh',
+    argument('storage pool name', pool),
+    checked(IsoNameSchema, name),
+  ],
+} as const
+/** What the checksum command writes on stderr when vol-download failed (sha256sum then hashed nothing). */
+export const DOWNLOAD_FAILED = '@@hyperdesk-vol-download-failed'
+
+/** `virsh vol-list` → name → path (names with spaces are not the app's and are skipped). */
+export function parseVolList(text: string): Map<string, string> {
+  const volumes = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const match = /^\s*(\S+)\s+(\/\S*)\s*$/.exec(line)
+    if (match) volumes.set(match[1]!, match[2]!)
+  }
+  return volumes
+}
+
+/** `virsh pool-info --bytes` → state and available bytes. */
+export function parsePoolInfo(text: string): { state?: string; availableBytes?: number } {
+  const state = /^State:\s*(.+?)\s*$/m.exec(text)?.[1]
+  const available = /^Available:\s*(\d+)/m.exec(text)?.[1]
+  return {
+    ...(state ? { state } : {}),
+    ...(available ? { availableBytes: Number(available) } : {}),
+  }
+}
+
+/** The directory of a dir pool (`pool-dumpxml`'s target path). */
+export function parsePoolPath(xml: string): string | undefined {
+  return /<target>[\s\S]*?<path>([^<]+)<\/path>/.exec(xml)?.[1]?.trim()
+}
 
 /**
  * The whole argv of the host's lifecycle event stream (a long-running read-only virsh: the

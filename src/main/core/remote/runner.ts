@@ -36,6 +36,24 @@ export interface RemoteStream {
   done: Promise<number | null>
 }
 
+/**
+ * A command fed from the app through its stdin (vol-upload): write() resolves once the channel took
+ * the bytes (SSH's window is the flow control), end() sends EOF and waits for the exit, abort() kills
+ * the remote process group without EOF (a half-written volume is never reported as done).
+ */
+export interface RemoteUpload {
+  write(data: Uint8Array): Promise<void>
+  end(): Promise<RemoteResult>
+  abort(): void
+  /** Settles when the command ended, however it ended (never rejects). */
+  readonly ended: Promise<void>
+}
+
+/** Runners that can feed a command's stdin as a stream (the SSH runner; fakes in unit tests). */
+export interface RemoteUploader {
+  upload(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteUpload>
+}
+
 export interface RemoteRunner {
   run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult>
   /** `LC_ALL=C virsh -c qemu:///system <args>`; each arg stays one argument. */
@@ -158,56 +176,78 @@ export class SshRunner implements RemoteRunner {
     else options.signal?.addEventListener('abort', onAbort, { once: true })
     try {
       const outcome = await process.finished
-      const durationMs = Math.round(performance.now() - started)
-      const base = { host, step: options.step, display, stderr: outcome.stderr }
-      if (outcome.aborted === 'cancelled')
-        throw remoteError({ ...base, code: 'remote.cancelled', what: 'was cancelled' })
-      const killedByTimeout =
-        outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
-      // ceph/rbd giving up on the monitors by themselves (--connect-timeout) is a timeout too.
-      const cephGaveUp = isCeph(argv) && outcome.exitCode !== 0 && /timed out|errno 110/i.test(outcome.stderr)
-      if (outcome.aborted === 'local-timeout' || killedByTimeout || cephGaveUp) {
-        throw remoteError({
-          ...base,
-          code: 'remote.timeout',
-          what: cephGaveUp
-            ? 'could not reach the Ceph monitors'
-            : `did not finish within ${timeoutSeconds} s`,
-          exitCode: outcome.exitCode,
-          hint: isCeph(argv)
-            ? 'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.'
-            : 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
-        })
-      }
-      if (outcome.exitCode === null)
-        throw remoteError({
-          ...base,
-          code: 'host.offline',
-          what: 'lost its connection before it finished',
-          hint: 'The connection dropped: Hyperdesk reconnects by itself. Check the result before trying again.',
-        })
-      const result: RemoteResult = {
-        stdout: outcome.stdout,
-        stderr: outcome.stderr,
-        exitCode: outcome.exitCode,
-        durationMs,
-      }
-      if (result.exitCode !== 0 && !options.allowFailure) {
-        throw remoteError({
-          ...base,
-          code: 'remote.failed',
-          what: 'failed',
-          exitCode: result.exitCode,
-          hint: hintForExit(argv, result.exitCode),
-        })
-      }
-      return result
+      return judgeOutcome(outcome, {
+        host,
+        argv,
+        display,
+        options,
+        timeoutSeconds,
+        durationMs: Math.round(performance.now() - started),
+      })
     } catch (error) {
       if (error instanceof ApiError) this.onFailure(error)
       throw error
     } finally {
       clearTimeout(localTimer)
       options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async upload(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteUpload> {
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+      throw new Error(`timeoutSeconds must be a positive integer, not ${timeoutSeconds}`)
+    checkArgv(host, argv, options.step)
+    const display = shellCommand(argv)
+    const connection = this.hosts.get(host)
+    const started = performance.now()
+    const channel = await connection.exec(remoteCommandLine(argv, timeoutSeconds), options.signal)
+    const process = new RemoteProcess(connection, channel)
+    const localTimer = setTimeout(
+      () => process.abort('local-timeout'),
+      (timeoutSeconds + KILL_AFTER_SECONDS + LOCAL_MARGIN_SECONDS) * 1000,
+    )
+    const onAbort = () => process.abort('cancelled')
+    if (options.signal?.aborted) onAbort()
+    else options.signal?.addEventListener('abort', onAbort, { once: true })
+    let closed = false
+    const ended = process.finished.then(() => {
+      closed = true
+      clearTimeout(localTimer)
+      options.signal?.removeEventListener('abort', onAbort)
+    })
+    const result = async (): Promise<RemoteResult> => {
+      try {
+        return judgeOutcome(await process.finished, {
+          host,
+          argv,
+          display,
+          options,
+          timeoutSeconds,
+          durationMs: Math.round(performance.now() - started),
+        })
+      } catch (error) {
+        if (error instanceof ApiError) this.onFailure(error)
+        throw error
+      }
+    }
+    return {
+      ended,
+      write: async (data) => {
+        // The command ended early (libvirt refused, the host went away): its error says why.
+        if (closed) {
+          await result()
+          throw new ApiError({ code: 'remote.failed', host, message: `${display} on ${host} ended early` })
+        }
+        if (channel.write(data)) return
+        await Promise.race([new Promise<void>((resolve) => channel.once('drain', () => resolve())), ended])
+        if (closed) await result()
+      },
+      end: async () => {
+        if (!closed) channel.end()
+        return result()
+      },
+      abort: () => process.abort('cancelled'),
     }
   }
 
@@ -406,6 +446,61 @@ class RemoteProcess {
       },
     )
   }
+}
+
+interface JudgeInput {
+  host: string
+  argv: readonly string[]
+  display: string
+  options: RunOptions
+  timeoutSeconds: number
+  durationMs: number
+}
+
+/** A finished command as a result, or the error that names its host, step, exit and stderr. */
+function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
+  const { host, argv, display, options, timeoutSeconds, durationMs } = input
+  const base = { host, step: options.step, display, stderr: outcome.stderr }
+  if (outcome.aborted === 'cancelled')
+    throw remoteError({ ...base, code: 'remote.cancelled', what: 'was cancelled' })
+  const killedByTimeout =
+    outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
+  // ceph/rbd giving up on the monitors by themselves (--connect-timeout) is a timeout too.
+  const cephGaveUp = isCeph(argv) && outcome.exitCode !== 0 && /timed out|errno 110/i.test(outcome.stderr)
+  if (outcome.aborted === 'local-timeout' || killedByTimeout || cephGaveUp) {
+    throw remoteError({
+      ...base,
+      code: 'remote.timeout',
+      what: cephGaveUp ? 'could not reach the Ceph monitors' : `did not finish within ${timeoutSeconds} s`,
+      exitCode: outcome.exitCode,
+      hint: isCeph(argv)
+        ? 'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.'
+        : 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
+    })
+  }
+  if (outcome.exitCode === null)
+    throw remoteError({
+      ...base,
+      code: 'host.offline',
+      what: 'lost its connection before it finished',
+      hint: 'The connection dropped: Hyperdesk reconnects by itself. Check the result before trying again.',
+    })
+  const result: RemoteResult = {
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    exitCode: outcome.exitCode,
+    durationMs,
+  }
+  if (result.exitCode !== 0 && !options.allowFailure) {
+    throw remoteError({
+      ...base,
+      code: 'remote.failed',
+      what: 'failed',
+      exitCode: result.exitCode,
+      hint: hintForExit(argv, result.exitCode),
+    })
+  }
+  return result
 }
 
 function tail(text: string): string {

@@ -39,6 +39,8 @@ export interface VmdefDeps {
   hostNames(): string[]
   hostStates(): HostState[]
   pools(): string[]
+  /** The libvirt images pool (the wizard's ISOs, the uploads). */
+  imagesPool?(): string
   ceph(): { clientId: string }
   /** The cluster file's guestKeyboardLayout: a new VM's layout when the wizard names none. */
   guestKeyboardLayout(): KeyboardLayout

@@ -4,6 +4,7 @@ import type { Check } from '../../../shared/messages/check'
 import type { MessageCode, ParamValue } from '../../../shared/messages/message'
 import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
 import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
+import { hostStatusMessage } from '../../../shared/messages/host-status'
 import { clusterReads } from '../ceph/cluster-commands'
 import { imageArgv } from '../ceph/image'
 import { readCephDf } from '../ceph/formats/ceph-df'
@@ -11,7 +12,7 @@ import { jsonValue } from '../ceph/formats/json'
 import type { InventoryService } from '../inventory/inventory-service'
 import { parseNodememstats } from '../inventory/virsh-parse'
 import { parseCapabilityMachines, parseDomcapsMachine } from '../inventory/domain-xml'
-import { hostArgv } from '../libvirt/host'
+import { hostArgv, parseVolList } from '../libvirt/host'
 import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 import { pickRbdHost } from '../storage/rbd-host'
@@ -32,6 +33,8 @@ export interface PlanDeps {
   hostNames(): string[]
   hostStates(): HostState[]
   pools(): string[]
+  /** The libvirt images pool whose ISO volumes the wizard offers (uploaded ones included). */
+  imagesPool?(): string
 }
 
 /** What the job needs besides the checks. */
@@ -110,6 +113,8 @@ interface HostRead {
   sections?: Sections
   present?: Set<string>
   bridges?: string[]
+  /** The images pool's ISO volumes (paths); empty when it has none or is not defined. */
+  poolIsos?: string[]
   error?: string
 }
 
@@ -129,8 +134,13 @@ async function readHost(
         { id: 'caps', command: hostArgv.capabilities() },
         { id: 'secrets', command: hostArgv.secretList() },
         { id: 'memory', command: hostArgv.memory() },
+        ...(deps.imagesPool ? [{ id: 'images', command: hostArgv.volList(deps.imagesPool()) }] : []),
       ],
       { step },
+    )
+    // A missing images pool is the upload's concern: here it only means no volume to offer.
+    const poolIsos = [...parseVolList(sectionText(sections, 'images') ?? '').values()].filter(
+      (path) => /\.iso$/i.test(path) && ISO_PATH_PATTERN.test(path),
     )
     const secrets = parseCephSecrets(sectionText(sections, 'secrets') ?? '')
     const values =
@@ -149,7 +159,7 @@ async function readHost(
         .then((result) => presentPaths(result.stdout, paths)),
       listBridges(deps.runner, host),
     ])
-    return { host, sections, present, bridges }
+    return { host, sections, present, bridges, poolIsos }
   } catch (error) {
     return { host, error: ApiError.from(error).message }
   }
@@ -172,7 +182,7 @@ export async function createPlan(
   for (const host of hosts) {
     const status = states.find((state) => state.name === host)?.status ?? 'unknown'
     if (status === 'online') add('host-online', 'pass', 'hostOnline', { host })
-    else add('host-online', 'fail', 'hostOffline', { host, status })
+    else add('host-online', 'fail', 'hostOffline', { host, status: hostStatusMessage(status) })
   }
   const online = hosts.filter((host) => states.find((state) => state.name === host)?.status === 'online')
 
@@ -226,26 +236,36 @@ export async function createPlan(
       ? []
       : (list(readable[0]!) ?? []).filter((item) => readable.every((read) => list(read).includes(item)))
   const bridges = everywhere((read) => read.bridges ?? [])
-  const isos = candidateIsos.filter(
-    (iso) => readable.length > 0 && readable.every((read) => read.present?.has(iso)),
-  )
+  const fromPools = new Set(readable.flatMap((read) => read.poolIsos ?? []))
+  const isos = [...new Set([...candidateIsos, ...fromPools])]
+    .sort()
+    .filter(
+      (iso) =>
+        readable.length > 0 &&
+        readable.every((read) => read.present?.has(iso) || read.poolIsos?.includes(iso)),
+    )
   const missingBridge = readable.filter(
     (read) => !read.present?.has(`/sys/class/net/${params.bridge}/bridge`),
   )
+  // A host that did not answer proves nothing: the bridge and the ISO are then unchecked, not present.
+  const unanswered = hosts.filter((host) => !readable.some((read) => read.host === host))
+  if (unanswered.length > 0)
+    add('bridge', 'fail', 'bridgeUnchecked', { bridge: params.bridge, hosts: unanswered })
   if (missingBridge.length > 0)
     add('bridge', 'fail', 'bridgeMissing', {
       bridge: params.bridge,
       hosts: missingBridge.map((read) => read.host),
     })
-  else add('bridge', 'pass', 'bridgePresent', { bridge: params.bridge })
+  else if (unanswered.length === 0) add('bridge', 'pass', 'bridgePresent', { bridge: params.bridge })
   if (params.iso) {
     const missingIso = readable.filter((read) => !read.present?.has(params.iso!))
+    if (unanswered.length > 0) add('iso', 'fail', 'isoUnchecked', { iso: params.iso, hosts: unanswered })
     if (missingIso.length > 0)
       add('iso', 'fail', 'isoMissing', {
         iso: params.iso,
         hosts: missingIso.map((read) => read.host),
       })
-    else add('iso', 'pass', 'isoPresent', { iso: params.iso })
+    else if (unanswered.length === 0) add('iso', 'pass', 'isoPresent', { iso: params.iso })
   } else add('iso', 'pass', 'noIso', {})
 
   // One Ceph secret, the same UUID everywhere, with a value everywhere.

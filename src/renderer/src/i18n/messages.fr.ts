@@ -12,6 +12,7 @@ import { setupTextsFr } from './setup-texts.fr'
 import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.fr'
 import { vmdefFr } from './vmdef.fr'
 import { vmeditFr } from './vmedit.fr'
+import { hostStatusFr, isoFr } from './iso.fr'
 
 /**
  * The core's messages in French: every area of shared/messages/catalog.ts. The type makes a missing
@@ -71,5 +72,7 @@ export const messagesFr: MessageCatalog = {
   guards: guardsFr,
   vmdef: vmdefFr,
   vmedit: vmeditFr,
+  iso: isoFr,
+  hostStatus: hostStatusFr,
   clusterFile: setupTextsFr,
 }

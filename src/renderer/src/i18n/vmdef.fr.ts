@@ -4,7 +4,7 @@ import type { MessageCatalog } from '../../../shared/messages/message'
 export const vmdefFr: MessageCatalog['vmdef'] = {
   hostOnline: '{{host}} est en ligne.',
   hostOffline:
-    '{{host}} est {{status}} : une nouvelle VM est définie sur tous les hôtes, chacun doit donc répondre. Connectez-le d’abord.',
+    '{{host}} ne répond pas ({{status, message}}) : une nouvelle VM est définie sur tous les hôtes, chacun doit donc répondre. Connectez-le d’abord.',
   hostUnreadable: 'Impossible de faire les vérifications sur {{host}}.',
   poolUnknown: '{{pool}} n’est pas un des pools du fichier du cluster ({{pools, list}}).',
   poolSpace:
@@ -26,9 +26,11 @@ export const vmdefFr: MessageCatalog['vmdef'] = {
     'La définition de {{vm}} sur {{host}} est illisible : impossible de garantir que l’adresse MAC est unique.',
   bridgePresent: 'Le pont {{bridge}} existe sur tous les hôtes.',
   bridgeMissing: 'Le pont {{bridge}} manque sur {{hosts, list}}.',
+  bridgeUnchecked: 'Le pont {{bridge}} n’a pas pu être vérifié : pas de réponse de {{hosts, list}}.',
   isoPresent: '{{iso}} est présente sur tous les hôtes.',
   isoMissing: '{{iso}} manque sur {{hosts, list}} : placez-la d’abord sur chaque hôte.',
   noIso: 'Pas de support d’installation : le lecteur de CD-ROM reste vide.',
+  isoUnchecked: '{{iso}} n’a pas pu être vérifiée : pas de réponse de {{hosts, list}}.',
   secretSame: 'Le secret Ceph {{uuid}} est défini, avec sa valeur, sur tous les hôtes.',
   secretNone:
     'Aucun secret Ceph (usage ceph) n’est défini sur {{host}} : définissez-y le secret du cluster (virsh secret-define, secret-set-value).',

@@ -1,0 +1,28 @@
+import type { Service } from '../context'
+import { ejectMedia } from '../vmdef/eject'
+
+/** Install media: an ISO uploaded to every host's images pool (a job fed chunk by chunk), and ejecting it. */
+export const isoService: Service<'iso.upload' | 'iso.uploadChunk' | 'vm.ejectMedia'> = ({
+  jobs,
+  isoUploads,
+  vmdefs,
+  vmName,
+}) => ({
+  'iso.upload': async (params) =>
+    jobs.start({
+      kind: 'iso.upload',
+      title: `Upload ${params.name}`,
+      target: {},
+      cancellable: true,
+      run: (context) => isoUploads.run(params, context),
+    }).job,
+  'iso.uploadChunk': async ({ job, offset, data }) =>
+    isoUploads.receive(job, offset, Buffer.from(data, 'base64')),
+  'vm.ejectMedia': async ({ uuid }) =>
+    jobs.start({
+      kind: 'vm.ejectMedia',
+      title: `Eject the CD-ROM of ${vmName(uuid)}`,
+      target: { vm: uuid },
+      run: (context) => ejectMedia(vmdefs.deleteDeps, uuid, context),
+    }).job,
+})
