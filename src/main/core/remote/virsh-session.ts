@@ -40,9 +40,12 @@ const READ_ONLY_COMMANDS = new Set([
   'net-info',
   'nodeinfo',
   'nodememstats',
+  'pool-dumpxml',
+  'pool-info',
   'secret-get-value',
   'secret-list',
   'version',
+  'vol-list',
 ])
 
 const PID_MARK = 'HYPERDESK_PID '

@@ -41,6 +41,8 @@ export interface IsoDeps {
 }
 
 export const IDLE_TIMEOUT_MS = 60_000
+/** The waits between the undo's vol-delete attempts on one host. */
+const DELETE_RETRY_MS = [1000, 2000, 4000, 8000, 15_000]
 
 /** What one host's images pool looks like, for the pre-checks. */
 export interface PoolRead {
@@ -491,9 +493,12 @@ export class IsoUploads {
     )
   }
 
-  /** vol-delete, tried again a few times while libvirt still holds the volume (an upload ending). */
+  /**
+   * vol-delete, tried again for about half a minute: libvirt may still hold the volume (an upload
+   * ending), or the host's connection is coming back (the pool reconnects by itself).
+   */
   private async deleteVolume(host: string, pool: string, name: string): Promise<boolean> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (const wait of DELETE_RETRY_MS) {
       try {
         await this.deps.runner.virsh(host, volumeArgv.delete(pool, name), {
           step: `delete the volume ${name} on ${host}`,
@@ -501,7 +506,7 @@ export class IsoUploads {
         return true
       } catch (error) {
         if (/not found|no storage vol/i.test(ApiError.from(error).message)) return true
-        await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)))
+        await new Promise((resolve) => setTimeout(resolve, wait))
       }
     }
     return false
