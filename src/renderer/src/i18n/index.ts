@@ -30,6 +30,8 @@ import { ovhUiEn } from './ovhui.en'
 import { ovhUiFr } from './ovhui.fr'
 import { vmEditEn } from './vmedit.en'
 import { vmEditFr } from './vmedit-ui.fr'
+import { isoUploadEn } from './isoupload.en'
+import { isoUploadFr } from './isoupload.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -83,6 +85,7 @@ export const englishResources = {
   ...vmWizardEn,
   ...ovhUiEn,
   ...vmEditEn,
+  ...isoUploadEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -105,6 +108,7 @@ export const frenchResources = mapStrings(
     ...vmWizardFr,
     ...ovhUiFr,
     ...vmEditFr,
+    ...isoUploadFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

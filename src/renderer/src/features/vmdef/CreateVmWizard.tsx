@@ -20,6 +20,7 @@ import { ErrorBox } from '../../components/ErrorBox'
 import { SheetFrame } from '../../components/SheetFrame'
 import { formatSize } from '../../format'
 import { useAppStore } from '../../store'
+import { IsoUpload } from './IsoUpload'
 import {
   initialForm,
   MEMORY_RANGE,
@@ -49,6 +50,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const guestLayout = useAppStore((state) => state.config?.config?.guestKeyboardLayout)
   const [form, setForm] = useState<WizardForm>(() => initialForm(pools, guestLayout))
   const [openConsole, setOpenConsole] = useState(true)
+  const [uploading, setUploading] = useState(false)
   const [jobId, setJobId] = useState<string | null>(null)
   const [startError, setStartError] = useState<ApiErrorData | null>(null)
   const job = useAppStore((state) =>
@@ -270,7 +272,19 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
               <option key={iso} value={iso} />
             ))}
           </datalist>
+          <button
+            type="button"
+            className="link small"
+            onClick={() => setUploading(true)}
+            disabled={uploading}
+            data-testid="vm-create-upload-iso"
+          >
+            {t('isoUpload.open')}
+          </button>
         </Field>
+        {uploading && (
+          <IsoUpload onUploaded={(path) => set('iso', path)} onClose={() => setUploading(false)} />
+        )}
         <Field label={t('vmWizard.machine')}>
           <span data-testid="vm-create-machine">
             {current && plan.machine

@@ -1,0 +1,33 @@
+import type { isoUploadEn } from './isoupload.en'
+
+/** Supports d’installation (issue 19, point 1) : l’envoi d’ISO de l’assistant et l’éjection de la vue VM. */
+export const isoUploadFr: typeof isoUploadEn = {
+  isoUpload: {
+    open: 'Envoyer une ISO…',
+    title: 'Envoyer une ISO sur tous les hôtes',
+    intro:
+      'Le fichier va dans le pool d’images de chaque hôte par libvirt ; son SHA-256 est comparé sur chaque hôte. Si quoi que ce soit échoue, il ne reste rien sur aucun hôte.',
+    file: 'Fichier',
+    name: 'Nom sur les hôtes',
+    nameHelp: 'Lettres ASCII, chiffres, « . », « _ » et « - », terminé par .iso.',
+    nameSuffix: 'Le nom doit se terminer par .iso.',
+    sha: 'SHA-256 attendu (facultatif)',
+    shaPlaceholder: 'tiré du SHA256SUMS du distributeur',
+    shaInvalid: 'Un SHA-256 compte 64 chiffres hexadécimaux.',
+    start: 'Envoyer sur tous les hôtes',
+    close: 'Fermer',
+    preparing: 'Vérification du pool d’images sur tous les hôtes…',
+    sending: 'Envoi : {{sent}} sur {{size}}',
+    verifying: 'Vérification du SHA-256 sur tous les hôtes…',
+    cancel: 'Annuler l’envoi',
+    done: '{{name}} est sur {{hosts}}, et choisie comme support d’installation.',
+    failed: 'L’envoi a été refusé ou a échoué.',
+  },
+  vmEject: {
+    offer:
+      'Son CD-ROM contient encore {{isos}} : une migration exige cette ISO sur la destination. Une fois le système installé, éjectez-le.',
+    eject: 'Éjecter le CD-ROM',
+    ejecting: 'Éjection…',
+    failed: 'Le CD-ROM n’a pas pu être éjecté.',
+  },
+}
