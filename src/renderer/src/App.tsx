@@ -9,8 +9,6 @@ import { JobsPanel } from './features/jobs/JobsPanel'
 import { useAppStore } from './store'
 import { VmView } from './features/vm/VmView'
 import { MigrationSheet } from './features/migration/MigrationSheet'
-import { StorageView } from './features/storage/StorageView'
-import { CephView } from './features/ceph/CephView'
 import { FailoverIpView } from './features/ovh/FailoverIpView'
 import { FirewallView } from './features/ovh/FirewallView'
 import { ConsoleDock } from './features/console/ConsoleDock'
@@ -21,6 +19,11 @@ import { JumpDialog } from './features/help/JumpDialog'
 import { useShortcuts } from './features/help/use-shortcuts'
 import { useJobNotices } from './features/help/use-job-notices'
 import { useEffect } from 'react'
+import { LazyPart, lazyPart } from './components/LazyPart'
+
+// Views a session may never open: loaded the first time they are (issue 23 item 5).
+const StorageView = lazyPart(async () => (await import('./features/storage/StorageView')).StorageView)
+const CephView = lazyPart(async () => (await import('./features/ceph/CephView')).CephView)
 
 export function App() {
   const api = useApi()
@@ -54,9 +57,13 @@ export function App() {
         <div className="workspace">
           <main className="main">
             {view.kind === 'storage' ? (
-              <StorageView />
+              <LazyPart>
+                <StorageView />
+              </LazyPart>
             ) : view.kind === 'ceph' ? (
-              <CephView />
+              <LazyPart>
+                <CephView />
+              </LazyPart>
             ) : view.kind === 'failoverIps' ? (
               <FailoverIpView />
             ) : view.kind === 'hostFirewall' ? (

@@ -1,5 +1,5 @@
 export const en = {
-  app: { title: 'Hyperdesk', tagline: 'KVM/libvirt + Ceph cluster' },
+  app: { title: 'Hyperdesk', tagline: 'KVM/libvirt + Ceph cluster', loadingPart: 'Loading…' },
   header: {
     language: 'Language',
     theme: 'Theme',

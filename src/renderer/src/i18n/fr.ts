@@ -1,7 +1,7 @@
 import type { Messages } from './en'
 
 export const fr: Messages = {
-  app: { title: 'Hyperdesk', tagline: 'Cluster KVM/libvirt + Ceph' },
+  app: { title: 'Hyperdesk', tagline: 'Cluster KVM/libvirt + Ceph', loadingPart: 'Chargement…' },
   header: {
     language: 'Langue',
     theme: 'Thème',

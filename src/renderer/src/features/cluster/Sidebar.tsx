@@ -2,9 +2,12 @@ import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { hostHealth, type HostHealth } from '../../../../shared/host-health'
 import { useAppStore } from '../../store'
-import { CreateVmWizard } from '../vmdef/CreateVmWizard'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { ClusterTree } from './ClusterTree'
 import type { TreeRow } from './tree-rows'
+
+// The wizard is loaded when first opened (issue 23 item 5).
+const CreateVmWizard = lazyPart(async () => (await import('../vmdef/CreateVmWizard')).CreateVmWizard)
 
 // A constant fallback: a new [] on every call would make zustand re-render forever.
 const NO_HOSTS: never[] = []
@@ -76,7 +79,11 @@ export function Sidebar() {
           </li>
         )}
       </ul>
-      {creating && <CreateVmWizard onClose={() => setCreating(false)} />}
+      {creating && (
+        <LazyPart>
+          <CreateVmWizard onClose={() => setCreating(false)} />
+        </LazyPart>
+      )}
       {view.kind !== 'config' && (
         <button className="link small" onClick={() => select({ kind: 'config' })} data-testid="show-config">
           {t('sidebar.clusterFile')}

@@ -1,8 +1,11 @@
 import { useTranslation } from 'react-i18next'
-import { TerminalView } from './TerminalView'
-import { VncConsole } from './VncConsole'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { tabKey, useAppStore, type ConsoleTab } from '../../store'
 import './console.css'
+
+// noVNC and xterm are loaded when the first console of their kind opens (issue 23 item 5).
+const VncConsole = lazyPart(async () => (await import('./VncConsole')).VncConsole)
+const TerminalView = lazyPart(async () => (await import('./TerminalView')).TerminalView)
 
 /** The consoles' dock: one tab per open console; hidden tabs stay connected. */
 export function ConsoleDock() {
@@ -54,12 +57,14 @@ export function ConsoleDock() {
           {active ? t('console.hide') : t('console.show')}
         </button>
       </div>
-      {tabs.map((tab) => {
-        const key = tabKey(tab)
-        const visible = key === active
-        if (tab.kind === 'vnc') return <VncConsole key={key} uuid={tab.uuid} visible={visible} />
-        return <TerminalView key={key} target={tab} visible={visible} />
-      })}
+      <LazyPart>
+        {tabs.map((tab) => {
+          const key = tabKey(tab)
+          const visible = key === active
+          if (tab.kind === 'vnc') return <VncConsole key={key} uuid={tab.uuid} visible={visible} />
+          return <TerminalView key={key} target={tab} visible={visible} />
+        })}
+      </LazyPart>
     </section>
   )
 }

@@ -5,7 +5,7 @@ import { useAppStore } from '../../store'
 import { notifyError } from '../../components/notify'
 import { HostErrors } from './HostErrors'
 import { sshSentence } from './ssh-sentence'
-import { HostGraphs } from './HostGraphs'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { HostOverview } from './HostOverview'
 import { HostStatus } from './HostStatus'
 import { DoctorReport } from './DoctorReport'
@@ -18,6 +18,9 @@ import { Data } from '../../components/Data'
  * One hypervisor: its connection and why it is not online, its resources (live graphs), VMs, versions
  * and host key, the doctor's report with exact fixes, and the remote commands that failed lately.
  */
+// uPlot comes with the graphs, loaded when a host's view first shows them (issue 23 item 5).
+const HostGraphs = lazyPart(async () => (await import('./HostGraphs')).HostGraphs)
+
 export function HostDetail({ host }: { host: string }) {
   const { t } = useTranslation()
   const api = useApi()
@@ -123,7 +126,9 @@ export function HostDetail({ host }: { host: string }) {
 
       <HostOverview state={state} />
       {state.status === 'online' && (
-        <HostGraphs host={host} {...(memoryTotalKiB !== undefined ? { memoryTotalKiB } : {})} />
+        <LazyPart>
+          <HostGraphs host={host} {...(memoryTotalKiB !== undefined ? { memoryTotalKiB } : {})} />
+        </LazyPart>
       )}
 
       <h2>{t('hosts.doctor')}</h2>

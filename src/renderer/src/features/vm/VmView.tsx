@@ -8,7 +8,7 @@ import { useAppStore } from '../../store'
 import { DANGER_FLAGS } from '../cluster/tree-rows'
 import { useJobTitle } from '../jobs/job-title'
 import { DefinitionsPanel } from './DefinitionsPanel'
-import { VmGraphs } from './VmGraphs'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { DiskStorageLink } from '../storage/DiskStorageLink'
 import { VmSettingsForm } from '../console/VmSettingsForm'
 import './vm.css'
@@ -26,6 +26,9 @@ import { PendingMarker } from '../vmdef/PendingMarker'
 import { RenameVmDialog } from '../vmdef/RenameVmDialog'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
+// uPlot comes with the graphs, loaded when a running VM's view first shows them (issue 23 item 5).
+const VmGraphs = lazyPart(async () => (await import('./VmGraphs')).VmGraphs)
+
 export function VmView({ uuid }: { uuid: string }) {
   const [open, setOpen] = useState<'delete' | 'edit' | 'rename' | null>(null)
   const close = () => setOpen(null)
@@ -362,7 +365,11 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'e
 
       {fencing && <FenceSheet uuid={uuid} lostHost={fencing} onClose={() => setFencing(null)} />}
 
-      {runningHost && <VmGraphs uuid={uuid} host={runningHost} />}
+      {runningHost && (
+        <LazyPart>
+          <VmGraphs uuid={uuid} host={runningHost} />
+        </LazyPart>
+      )}
 
       <DefinitionsPanel vm={vm} />
 
