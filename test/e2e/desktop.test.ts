@@ -100,24 +100,27 @@ describe('desktop app behaviour in the window', () => {
       const { context, page, errors } = await openFakeInventoryPage(app(), locale)
       await page.getByTestId('tree-vm-web1').click()
       await expect.poll(() => page.getByTestId('vm-state').textContent()).toContain('hv1')
-      // Force off stands in its own labelled group, at the end of the row, apart from the rest.
+      // Force off and delete stand in their own labelled group, at the end of the row, apart from the rest.
       const risky = page.getByRole('group', {
         name: language === 'fr' ? 'Actions risquées' : 'Risky actions',
       })
       expect(await risky.getByTestId('vm-force-off').count()).toBe(1)
+      expect(await risky.getByTestId('vm-delete').count()).toBe(1)
       const migrate = (await page.getByTestId('vm-migrate').boundingBox())!
       const forceOff = (await page.getByTestId('vm-force-off').boundingBox())!
       expect(forceOff.x - (migrate.x + migrate.width)).toBeGreaterThan(40)
-      // The graphs (canvases) are images named by their titles.
-      expect(
-        await page
-          .locator('[data-testid="vm-graphs"] [role="img"]')
-          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))),
-      ).toEqual(
-        language === 'fr'
-          ? ['CPU (tous les vCPU)', 'Mémoire utilisée par QEMU']
-          : ['CPU (all vCPUs)', 'Memory used by QEMU'],
-      )
+      // The graphs (canvases) are images named by their titles (loaded on first use: wait for them).
+      await expect
+        .poll(() =>
+          page
+            .locator('[data-testid="vm-graphs"] [role="img"]')
+            .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))),
+        )
+        .toEqual(
+          language === 'fr'
+            ? ['CPU (tous les vCPU)', 'Mémoire utilisée par QEMU']
+            : ['CPU (all vCPUs)', 'Memory used by QEMU'],
+        )
       await page.screenshot({ path: screenshotPath(`desktop-vm-${language}`) })
 
       // The migration sheet takes a bandwidth cap, checked as typed.

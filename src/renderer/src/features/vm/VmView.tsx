@@ -200,17 +200,6 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'e
             >
               {t('migration.migrate')}
             </button>
-            <span className="risky-actions" role="group" aria-label={t('vm.riskyActions')}>
-              <button
-                type="button"
-                className="danger"
-                disabled={busy}
-                onClick={() => setConfirming(true)}
-                data-testid="vm-force-off"
-              >
-                {t('vm.forceOff')}
-              </button>
-            </span>
           </>
         ) : (
           <>
@@ -256,15 +245,29 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'e
         <button type="button" disabled={busy} onClick={() => onOpen('rename')} data-testid="vm-rename">
           {t('vmRename.open')}
         </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={busy}
-          onClick={() => onOpen('delete')}
-          data-testid="vm-delete"
-        >
-          {t('vmDelete.open')}
-        </button>
+        {/* What cannot be taken back stands apart, at the end of the row: force off and delete. */}
+        <span className="risky-actions" role="group" aria-label={t('vm.riskyActions')}>
+          {runningHost && (
+            <button
+              type="button"
+              className="danger"
+              disabled={busy}
+              onClick={() => setConfirming(true)}
+              data-testid="vm-force-off"
+            >
+              {t('vm.forceOff')}
+            </button>
+          )}
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => onOpen('delete')}
+            data-testid="vm-delete"
+          >
+            {t('vmDelete.open')}
+          </button>
+        </span>
       </div>
 
       {confirming && runningHost && (
