@@ -175,7 +175,7 @@ describe('maintenance sheet (browser)', () => {
     await destination.selectOption(other)
     await expect
       .poll(() => page.getByTestId('maintenance-capacity').textContent(), { timeout: 30_000 })
-      .toMatch(new RegExp(`${other} — [\\d.]+ GiB free, 128 MiB planned`))
+      .toMatch(new RegExp(`${other} — [\\d.]+\\sGiB free, 128\\sMiB planned`))
     await page.screenshot({ path: screenshotPath('maintenance-plan-hv1') })
     await page.context().close()
   }, 120_000)

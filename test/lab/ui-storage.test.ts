@@ -69,8 +69,9 @@ describe('storage view', () => {
     await expect
       .poll(() => vm1.getByTestId('storage-vms').textContent(), { timeout: 30_000 })
       .toBe('labvm1 en marche sur hv1')
-    expect(await vm1.getByTestId('storage-size').textContent()).toBe('24 Mio')
-    expect(await vm1.getByTestId('storage-used').textContent()).toMatch(/^\d+(,\d)? Mio$/)
+    // Sizes are written by Intl with a no-break space before the catalog's unit ("24 Mio").
+    expect(await vm1.getByTestId('storage-size').textContent()).toBe('24\u00a0Mio')
+    expect(await vm1.getByTestId('storage-used').textContent()).toMatch(/^\d+(,\d)?\u00a0Mio$/)
     expect(await vm1.getByTestId('storage-watchers').textContent()).toBe('1 client')
     expect(await row(page, SATA, 'labvm3').getByTestId('storage-vms').textContent()).toBe('labvm3 arrêtée')
     expect(await page.getByTestId('storage-via').textContent()).toMatch(/^rbd exécuté sur hv1/)
@@ -88,7 +89,7 @@ describe('storage view', () => {
     const temp = row(page, SATA, TEMP)
     await expect.poll(() => temp.getAttribute('data-orphan'), { timeout: 20_000 }).toBe('true')
     expect(await temp.getByTestId('storage-orphan').textContent()).toBe('orpheline')
-    expect(await temp.getByTestId('storage-size').textContent()).toBe('16 Mio')
+    expect(await temp.getByTestId('storage-size').textContent()).toBe('16\u00a0Mio')
     await page.screenshot({ path: screenshotPath('storage-view'), fullPage: true })
 
     // Snapshot, then roll back to it (with the default safety snapshot).
@@ -130,10 +131,12 @@ describe('storage view', () => {
     await panel.getByTestId('storage-grow-size').fill('32 Mio')
     await panel.getByTestId('storage-grow-submit').click()
     await explain(page, errors, () =>
-      expect.poll(() => temp.getByTestId('storage-size').textContent(), { timeout: 60_000 }).toBe('32 Mio'),
+      expect
+        .poll(() => temp.getByTestId('storage-size').textContent(), { timeout: 60_000 })
+        .toBe('32\u00a0Mio'),
     )
     expect(await page.getByTestId('storage-job-result').textContent()).toContain(
-      `${TEMP} fait maintenant 32 Mio`,
+      `${TEMP} fait maintenant 32\u00a0Mio`,
     )
     // The jobs panel names storage jobs in the user's language too.
     expect(await page.getByTestId('job-list').textContent()).toContain(`Agrandir ${SATA}/${TEMP}`)

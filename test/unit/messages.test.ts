@@ -3,6 +3,8 @@
  * parameters are typed, and the window renders sizes, percentages, times and plurals through Intl in
  * its language — compared with Intl's own output in this runtime, never with hard-coded bytes.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import i18next from 'i18next'
 import { describe, expect, it } from 'vitest'
 import {
@@ -241,5 +243,61 @@ describe('formats through Intl in the UI’s language', () => {
     expect(formatDuration('fr-FR', 123_000)).toBe(
       new Intl.ListFormat('fr-FR', { style: 'narrow', type: 'unit' }).format([minutes, seconds]),
     )
+  })
+})
+
+describe('the window’s format module (renderer/src/format.ts) follows the UI language', () => {
+  const nf = (locale: string, value: number, options?: Intl.NumberFormatOptions) =>
+    new Intl.NumberFormat(locale, options).format(value)
+
+  it('writes sizes, figures, percentages, times and durations through the shared Intl module', async () => {
+    const { default: i18next } = await import('i18next')
+    const format = await import('../../src/renderer/src/format')
+    await i18next.init(i18nOptions('fr'))
+    addMessageFormatters(i18next)
+    const at = new Date(2026, 11, 3, 7, 51, 3).getTime()
+    for (const [language, locale, gib] of [
+      ['fr', 'fr-FR', 'Gio'],
+      ['en', 'en-GB', 'GiB'],
+    ] as const) {
+      await i18next.changeLanguage(language)
+      expect(format.formatSize(24 * 1024 ** 3)).toBe(`24\u00a0${gib}`)
+      expect(format.formatKiB(1.5 * 1024 ** 2)).toBe(`${nf(locale, 1.5)}\u00a0${gib}`)
+      expect(format.formatNumber(2396)).toBe(nf(locale, 2396))
+      expect(format.formatPercent(0.57)).toBe(
+        nf(locale, 0.57, { style: 'percent', maximumFractionDigits: 0 }),
+      )
+      expect(format.formatClock(at, true)).toBe(
+        new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at),
+      )
+      expect(format.formatDuration(8_500)).toBe(
+        nf(locale, 8.5, { style: 'unit', unit: 'second', unitDisplay: 'short' }),
+      )
+    }
+    await i18next.changeLanguage('fr')
+    // "2 396" with a French group separator, never "2,396" (which reads as 2.4).
+    expect(format.formatNumber(2396)).not.toContain(',')
+    expect(format.formatClock(at, false)).toBe('07:51')
+    expect(format.formatSize(undefined)).toBe('–')
+  })
+
+  it('is the only way the renderer writes numbers and times (no toLocale*/toFixed in components)', () => {
+    const root = path.resolve(__dirname, '../../src/renderer/src')
+    const offenders: string[] = []
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name)
+        if (entry.isDirectory()) walk(full)
+        else if (/\.tsx?$/.test(entry.name))
+          fs.readFileSync(full, 'utf8')
+            .split('\n')
+            .forEach((line, index) => {
+              if (/\.toLocale\w*String\(|\.toFixed\(/.test(line))
+                offenders.push(`${path.relative(root, full)}:${index + 1}: ${line.trim()}`)
+            })
+      }
+    }
+    walk(root)
+    expect(offenders).toEqual([])
   })
 })

@@ -1,46 +1,62 @@
 import i18next from 'i18next'
-import { formatBytes } from '../../shared/storage'
-import { formatTime } from '../../shared/messages'
-import { intlLocale, UNIT_LABELS_FR } from './i18n/messages'
+import * as intl from '../../shared/messages/format'
+import { intlLocale, unitLabels } from './i18n/messages'
 
-/** French writes binary units with "o" (octet) and a decimal comma: 1,5 Gio. */
-const FRENCH_UNITS: Record<string, string> = UNIT_LABELS_FR
+/**
+ * The window's numbers, sizes, percentages, times and durations, in the UI's language: every one goes
+ * through shared/messages/format.ts (Intl), the module the core's messages are written with, so a
+ * size in a sentence and a size in a table read the same ("2 396 Mio", "24 Gio"). Binary unit names
+ * are catalog labels (`units.*`), Intl has none.
+ */
 
-/** A size written by formatBytes ("1.5 GiB"), as the user's language writes it. */
-export function localSize(english: string): string {
-  if (!i18next.language?.startsWith('fr')) return english
-  return english.replace(
-    /^(-?[\d.]+) (B|KiB|MiB|GiB|TiB|PiB)$/,
-    (_, value: string, unit: string) => `${value.replace('.', ',')} ${FRENCH_UNITS[unit]}`,
-  )
+function locale(): string {
+  return intlLocale(i18next.language)
 }
 
-/** Sizes always with units, in binary multiples as libvirt and rbd count them. */
+/** Sizes always with units, in binary multiples as libvirt and rbd count them ("1,5 Gio"). */
 export function formatSize(bytes: number | undefined): string {
-  return localSize(formatBytes(bytes))
+  if (bytes === undefined) return '–'
+  return intl.formatSize(locale(), unitLabels(i18next, i18next.language), bytes)
 }
 
 /** The same from KiB (libvirt's memory figures). */
 export function formatKiB(kib: number | undefined): string {
-  if (kib === undefined) return '–'
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = kib
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return localSize(
-    `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`,
-  )
+  return kib === undefined ? '–' : formatSize(kib * 1024)
 }
 
-/** A moment in the UI's language: "03/12/2026 09:15" in French, "12/3/2026, 9:15 AM" in English. */
+/** A figure with the language's grouping and decimal sign ("2 396", "0,25"). */
+export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
+  return intl.formatNumber(locale(), value, options)
+}
+
+/** A ratio 0..1 as a percentage ("57 %" in French, "57%" in English). */
+export function formatPercent(ratio: number): string {
+  return intl.formatPercent(locale(), ratio)
+}
+
+/** A clock time in the UI's language, not the browser's: "15:38:05", or "15:38" without seconds. */
+export function formatClock(ms: number, seconds = true): string {
+  return intl.formatTime(locale(), ms, seconds)
+}
+
+/** A moment: "03/12/2026 09:15". */
 export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(i18next.language || undefined, {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(new Date(ms))
+  return intl.formatDateTime(locale(), ms)
+}
+
+/** A moment, shorter: "3 déc., 12:03", or "12:03" alone when `compact` and today. */
+export function formatWhen(ms: number, compact = false): string {
+  const today = new Date(ms).toDateString() === new Date().toDateString()
+  return new Intl.DateTimeFormat(locale(), {
+    ...(compact && today ? {} : { day: 'numeric', month: 'short' }),
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms)
+}
+
+/** A duration in ms ("2 min 3 s", "8,5 s"). */
+export function formatDuration(ms: number): string {
+  return intl.formatDuration(locale(), ms)
 }
 
 /** The parameters of a guard sentence (shared/guard-texts.ts) as the UI shows them: times formatted. */
@@ -52,9 +68,4 @@ export function guardParams(params: Record<string, unknown>): Record<string, unk
         : [name, value],
     ),
   )
-}
-
-/** A clock time in the UI's language, not the browser's: "15:38:05" (ms since epoch). */
-export function formatClock(ms: number, seconds = true): string {
-  return formatTime(intlLocale(i18next.language), ms, seconds)
 }

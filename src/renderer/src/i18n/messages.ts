@@ -91,7 +91,8 @@ export function intlLocale(language: string | undefined): string {
   return language === 'fr' ? 'fr-FR' : 'en-GB'
 }
 
-function unitLabels(i18n: I18n, lng: string | undefined): UnitLabels {
+/** The binary unit names of a language, from its catalog (`units.MiB` → "Mio"). */
+export function unitLabels(i18n: I18n, lng: string | undefined): UnitLabels {
   const labels = { ...UNIT_LABELS_EN }
   for (const unit of SIZE_UNITS)
     labels[unit] = String(i18n.t(`units.${unit}`, { lng, defaultValue: UNIT_LABELS_EN[unit] } as never))

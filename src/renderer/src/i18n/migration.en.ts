@@ -52,7 +52,7 @@ export const migrationEn = {
     cancel: 'Cancel the migration',
     failed: '{{name}} was not migrated: it still runs on {{from}}.',
     cancelled: 'Migration cancelled: {{name}} still runs on {{from}}.',
-    done: '{{name}} now runs on {{to}} ({{seconds}} s).',
+    done: '{{name}} now runs on {{to}} ({{duration}}).',
     followUps: 'Now, in the guest',
     checkFailover: 'Check that the failover IP {{ip}} answers on {{to}}.',
     changeGateway:

@@ -54,7 +54,7 @@ export const migrationFr: typeof migrationEn = {
     cancel: 'Annuler la migration',
     failed: '{{name}} n’a pas été migrée : elle tourne toujours sur {{from}}.',
     cancelled: 'Migration annulée : {{name}} tourne toujours sur {{from}}.',
-    done: '{{name}} tourne maintenant sur {{to}} ({{seconds}} s).',
+    done: '{{name}} tourne maintenant sur {{to}} ({{duration}}).',
     followUps: 'Maintenant, dans la VM',
     checkFailover: 'Vérifiez que l’IP failover {{ip}} répond sur {{to}}.',
     changeGateway:

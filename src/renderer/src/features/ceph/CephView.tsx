@@ -3,15 +3,14 @@ import { useTranslation } from 'react-i18next'
 import type { CephStatus, HealthStatus, Osd } from '../../../../shared/ceph'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
-import { formatClock, formatKiB } from '../../format'
-import { formatNumber, formatPercent } from '../../../../shared/messages'
-import { intlLocale } from '../../i18n/messages'
+import { formatClock, formatKiB, formatNumber, formatPercent } from '../../format'
 import { Data } from '../../components/Data'
 import { ErrorBox } from '../../components/ErrorBox'
 import './ceph.css'
 
 /** Read again this often while the panel is open (each read is six `ceph` calls on one host). */
 const REFRESH_MS = 15_000
+const TWO_DECIMALS = { minimumFractionDigits: 2, maximumFractionDigits: 2 }
 
 const bytes = (value: number) => formatKiB(value / 1024)
 
@@ -185,9 +184,8 @@ function Flags({ status, onChanged }: { status: CephStatus; onChanged: () => Pro
 }
 
 function OsdTree({ osds }: { osds: Osd[] }) {
-  const { t, i18n } = useTranslation()
-  const weight = (value: number) =>
-    formatNumber(intlLocale(i18n.language), value, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  const { t } = useTranslation()
+  const weight = (value: number) => formatNumber(value, TWO_DECIMALS)
   const up = osds.filter((osd) => osd.up).length
   const inside = osds.filter((osd) => osd.in).length
   // Sorted by root then CRUSH host, so each host's OSDs sit together under their root.
@@ -279,8 +277,7 @@ function Monitors({ status }: { status: CephStatus }) {
 }
 
 function Pools({ status }: { status: CephStatus }) {
-  const { t, i18n } = useTranslation()
-  const locale = intlLocale(i18n.language)
+  const { t } = useTranslation()
   return (
     <>
       <h2>
@@ -304,10 +301,10 @@ function Pools({ status }: { status: CephStatus }) {
             <tr key={pool.id}>
               <td translate="no">{pool.name}</td>
               <td translate="no">{bytes(pool.storedBytes)}</td>
-              <td translate="no">{formatNumber(locale, pool.objects)}</td>
+              <td translate="no">{formatNumber(pool.objects)}</td>
               <td>
                 <meter min={0} max={1} value={pool.percentUsed} />{' '}
-                <Data>{formatPercent(locale, pool.percentUsed)}</Data>
+                <Data>{formatPercent(pool.percentUsed)}</Data>
               </td>
               <td translate="no">{bytes(pool.maxAvailBytes)}</td>
             </tr>
@@ -322,7 +319,7 @@ function Pools({ status }: { status: CephStatus }) {
         {status.pgs.byState.map((entry) => (
           <li key={entry.state} className={entry.state === 'active+clean' ? 'ceph-good' : 'ceph-warn'}>
             <Data>
-              {formatNumber(locale, entry.count)} {entry.state}
+              {formatNumber(entry.count)} {entry.state}
             </Data>
           </li>
         ))}

@@ -9,8 +9,7 @@ import {
   type KeyboardEvent,
 } from 'react'
 import { useTranslation } from 'react-i18next'
-import { formatPercent } from '../../../../shared/messages'
-import { intlLocale } from '../../i18n/messages'
+import { formatPercent } from '../../format'
 import { useWhen } from '../vm/FenceSheet'
 import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
@@ -32,9 +31,9 @@ export interface ClusterTreeProps {
   onSelect(row: TreeRow): void
 }
 
-function percent(locale: string, used: number | undefined, total: number | undefined): string {
+function percent(used: number | undefined, total: number | undefined): string {
   if (used === undefined || !total) return '–'
-  return formatPercent(locale, used / total)
+  return formatPercent(used / total)
 }
 
 /**
@@ -210,7 +209,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
 }
 
 function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefined }) {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const when = useWhen()
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
@@ -227,7 +226,7 @@ function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefi
         <HostStatus status={status?.status} problems={status?.problems ?? []} />
         <span className="row-meta">
           {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
-          <Data>{percent(intlLocale(i18n.language), used, facts?.memoryTotalKiB)}</Data>
+          <Data>{percent(used, facts?.memoryTotalKiB)}</Data>
           {row.warnings > 0 && (
             <span className="badge-inline danger">
               {' '}

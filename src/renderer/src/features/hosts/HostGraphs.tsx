@@ -1,16 +1,15 @@
 import { useTranslation } from 'react-i18next'
 import { hostCpuPercent, type HostStats } from '../../../../shared/host-activity'
 import { useApi } from '../../api/context'
+import { formatPercent } from '../../format'
 import { LiveGraphs } from '../vm/live-chart'
 import { Data } from '../../components/Data'
-import { formatPercent } from '../../../../shared/messages'
-import { intlLocale } from '../../i18n/messages'
 
 const GiB = 1024 * 1024
 
 /** The host's CPU and memory use over the last minutes, one hosts.stats sample every 2 s. */
 export function HostGraphs({ host, memoryTotalKiB }: { host: string; memoryTotalKiB?: number }) {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const api = useApi()
   return (
     <LiveGraphs<HostStats>
@@ -31,8 +30,7 @@ export function HostGraphs({ host, memoryTotalKiB }: { host: string; memoryTotal
       title={t('hostView.graphs.title')}
       summary={(latest) => (
         <>
-          {t('graphs.cpuNow')}{' '}
-          <Data>{formatPercent(intlLocale(i18n.language), latest.cpuPercent / 100)}</Data> ·{' '}
+          {t('graphs.cpuNow')} <Data>{formatPercent(latest.cpuPercent / 100)}</Data> ·{' '}
           {t('hostView.graphs.used', { gib: latest.memory })}
         </>
       )}

@@ -1,14 +1,13 @@
 import { useTranslation } from 'react-i18next'
 import type { HostState } from '../../../../shared/hosts'
 import { useAppStore } from '../../store'
-import { intlLocale } from '../../i18n/messages'
+import { formatNumber } from '../../format'
 
 const MiB = 1024
 
 /** What the host is (CPU, memory, versions, SSH key) and which VMs it runs or holds shut off. */
 export function HostOverview({ state }: { state: HostState }) {
-  const { t, i18n } = useTranslation()
-  const mib = (kib: number | undefined) => mibIn(intlLocale(i18n.language), kib)
+  const { t } = useTranslation()
   const inventory = useAppStore((store) => store.inventories[state.name])
   const select = useAppStore((store) => store.select)
   const facts = inventory?.facts
@@ -121,6 +120,6 @@ export function HostOverview({ state }: { state: HostState }) {
 }
 
 /** KiB as a whole number of MiB, written in the UI's language ("2 396" in French). */
-function mibIn(locale: string, kib: number | undefined): string {
-  return kib === undefined ? '?' : Math.round(kib / MiB).toLocaleString(locale)
+function mib(kib: number | undefined): string {
+  return kib === undefined ? '?' : formatNumber(Math.round(kib / MiB))
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { HostState } from '../../../../shared/hosts'
+import { formatClock } from '../../format'
 
 /** Re-renders every second while `active` (a countdown). */
 function useNow(active: boolean): number {
@@ -19,7 +20,7 @@ function useNow(active: boolean): number {
  * milliseconds, so the status alone would not show that anything happened.
  */
 export function HostRetry({ state, clickedAt }: { state: HostState; clickedAt: number | null }) {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const retryAt = state.status === 'offline' && state.retryAt ? Date.parse(state.retryAt) : undefined
   const trying = state.status === 'connecting' || (clickedAt !== null && Date.parse(state.since) < clickedAt)
   const now = useNow(retryAt !== undefined)
@@ -31,11 +32,7 @@ export function HostRetry({ state, clickedAt }: { state: HostState; clickedAt: n
     )
   if (retryAt === undefined) return null
   const seconds = Math.max(0, Math.ceil((retryAt - now) / 1000))
-  const time = new Intl.DateTimeFormat(i18n.language, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(retryAt)
+  const time = formatClock(retryAt)
   return (
     <div className="muted small" data-testid="host-retry" data-retry-at={state.retryAt}>
       {seconds > 0 ? t('retry.next', { time, seconds }) : t('retry.nextSoon')}

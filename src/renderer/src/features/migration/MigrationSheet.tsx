@@ -12,7 +12,7 @@ import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
 import { GuardError } from '../../components/GuardMessage'
 import { MessageText } from '../../components/MessageText'
-import { formatKiB } from '../../format'
+import { formatDuration, formatKiB } from '../../format'
 import { useAppStore } from '../../store'
 import { BlockMoveStep, type BlockChoice } from './BlockMoveStep'
 import './migration.css'
@@ -153,7 +153,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
       {result && (
         <div data-testid="migration-done">
           <p className="done">
-            {t('migration.done', { name, to: result.to, seconds: (result.durationMs / 1000).toFixed(1) })}
+            {t('migration.done', { name, to: result.to, duration: formatDuration(result.durationMs) })}
           </p>
           <BlockMoveResult result={result} />
           <h2>{t('migration.followUps')}</h2>

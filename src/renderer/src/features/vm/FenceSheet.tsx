@@ -11,6 +11,7 @@ import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
 import { TypedName, typedMatches } from '../../components/TypedName'
 import { useAppStore } from '../../store'
+import { formatWhen } from '../../format'
 import '../migration/migration.css'
 
 /**
@@ -18,17 +19,12 @@ import '../migration/migration.css'
  * "12:03" when it is today and `compact` is asked (the tree).
  */
 export function useWhen(): (value: number | string | undefined, compact?: boolean) => string {
-  const { i18n } = useTranslation()
+  useTranslation() // written again when the language changes
   return (value, compact = false) => {
     if (value === undefined) return '?'
     const date = new Date(value)
     if (Number.isNaN(date.getTime())) return String(value)
-    const today = date.toDateString() === new Date().toDateString()
-    return new Intl.DateTimeFormat(i18n.language, {
-      ...(compact && today ? {} : { day: 'numeric', month: 'short' }),
-      hour: '2-digit',
-      minute: '2-digit',
-    }).format(date)
+    return formatWhen(date.getTime(), compact)
   }
 }
 

@@ -1,11 +1,9 @@
 import { useTranslation } from 'react-i18next'
 import type { VmStats } from '../../../../shared/inventory'
 import { useApi } from '../../api/context'
-import { formatKiB } from '../../format'
+import { formatKiB, formatPercent } from '../../format'
 import { LiveGraphs } from './live-chart'
 import { Data } from '../../components/Data'
-import { formatPercent } from '../../../../shared/messages'
-import { intlLocale } from '../../i18n/messages'
 
 /** CPU use from two samples: guest CPU time over wall time, per vCPU, in percent. */
 export function cpuPercent(previous: VmStats, current: VmStats): number {
@@ -19,7 +17,7 @@ export function cpuPercent(previous: VmStats, current: VmStats): number {
 
 /** Live CPU and memory of a running VM, sampled every 2 s while the view is open (uPlot). */
 export function VmGraphs({ uuid, host }: { uuid: string; host: string }) {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const api = useApi()
   return (
     <LiveGraphs<VmStats>
@@ -39,8 +37,7 @@ export function VmGraphs({ uuid, host }: { uuid: string; host: string }) {
       title={t('graphs.title', { host })}
       summary={(latest) => (
         <>
-          {t('graphs.cpuNow')}{' '}
-          <Data>{formatPercent(intlLocale(i18n.language), latest.cpuPercent / 100)}</Data>{' '}
+          {t('graphs.cpuNow')} <Data>{formatPercent(latest.cpuPercent / 100)}</Data>{' '}
           {latest.memory !== null && (
             <>
               · <Data>{formatKiB(latest.memory * 1024)}</Data>

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { ApiError } from '../../../../shared/errors'
-import { formatClock } from '../../format'
+import { formatClock, formatNumber } from '../../format'
 
 export const SAMPLE_EVERY_MS = 2000
 const KEEP_SAMPLES = 90
@@ -73,7 +73,11 @@ export function useLiveCharts<S>(spec: LiveChartsSpec<S>, deps: readonly unknown
           // In the UI's language, not the browser's ("07:51", not "7:51 AM" in French).
           values: (_u, ticks) => ticks.map((tick) => formatClock(tick * 1000, false)),
         },
-        { stroke: textColor, size: 64, values: (_u, ticks) => ticks.map((tick) => `${tick}${unit}`) },
+        {
+          stroke: textColor,
+          size: 64,
+          values: (_u, ticks) => ticks.map((tick) => `${formatNumber(tick)}${unit}`),
+        },
       ],
       series: [{}, { stroke: 'rgb(47, 111, 219)', width: 2, fill: 'rgba(47, 111, 219, 0.12)' }],
     })
