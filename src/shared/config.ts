@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { issueMessage, unknownKeyMessages } from './config-problems'
+import { englishText, MessageSchema, type Message } from './messages/message'
 import {
   argumentProblem,
   CephClientIdSchema,
@@ -158,8 +160,18 @@ export type ClusterConfig = z.output<typeof ClusterConfigSchema>
 export type ClusterConfigInput = z.input<typeof ClusterConfigSchema>
 export type HostConfig = z.output<typeof HostConfigSchema>
 
-/** One problem in a cluster file, located by its field path, e.g. "hosts[1].address". */
-export const ConfigProblemSchema = z.object({ field: z.string(), message: z.string() })
+/**
+ * One problem in a cluster file, located by its field path, e.g. "hosts[1].address", and where the
+ * file says it (1-based line and column) when it was read from text. `text` is the problem as a
+ * message (the window shows it in its language); `message` is its English (logs).
+ */
+export const ConfigProblemSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+  text: MessageSchema.optional(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+})
 export type ConfigProblem = z.infer<typeof ConfigProblemSchema>
 
 export function fieldPath(path: readonly PropertyKey[]): string {
@@ -173,11 +185,35 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 export type ConfigParseResult = { ok: true; config: ClusterConfig } | { ok: false; problems: ConfigProblem[] }
 
+/** A validation problem and where it is: the field's path, and for an unknown key the key itself. */
+export interface ConfigIssue {
+  path: (string | number)[]
+  key?: string
+  text: Message
+}
+
+/** Every validation problem of a parsed cluster file, in one pass, as messages. */
+export function configIssues(value: unknown): ConfigIssue[] {
+  const result = ClusterConfigSchema.safeParse(value)
+  if (result.success) return []
+  return result.error.issues.flatMap((issue): ConfigIssue[] => {
+    const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol')
+    if (issue.code === 'unrecognized_keys')
+      return unknownKeyMessages(ClusterConfigSchema, path, issue.keys).map(({ key, text }) => ({
+        path: [...path, key],
+        key,
+        text,
+      }))
+    return [{ path, text: issueMessage(issue, value) }]
+  })
+}
+
+export function configProblem(issue: ConfigIssue, at?: { line: number; column: number }): ConfigProblem {
+  return { field: fieldPath(issue.path), message: englishText(issue.text), text: issue.text, ...(at ?? {}) }
+}
+
 export function parseClusterConfig(value: unknown): ConfigParseResult {
   const result = ClusterConfigSchema.safeParse(value)
   if (result.success) return { ok: true, config: result.data }
-  return {
-    ok: false,
-    problems: result.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })),
-  }
+  return { ok: false, problems: configIssues(value).map((issue) => configProblem(issue)) }
 }

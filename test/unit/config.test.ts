@@ -52,21 +52,21 @@ describe('cluster file schema', () => {
       pools: ['libvirt-ssd', 'libvirt-ssd'],
     })
     expect(problems).toContain(
-      `hosts[0].name: host name contains " ": only ASCII letters, digits, '.', '_' and '-' are allowed`,
+      `hosts[0].name: contains " ": only ASCII letters, digits, '.', '_' and '-' are allowed.`,
     )
-    expect(problems).toContain('hosts[0].address: must be a host name or an IP address')
+    expect(problems).toContain('hosts[0].address: must be a host name or an IP address.')
     expect(problems.some((p) => p.startsWith('hosts[1].port:'))).toBe(true)
-    expect(problems).toContain('hosts[1].gateway: must be an IPv4 address')
+    expect(problems).toContain('hosts[1].gateway: must be an IPv4 address.')
     expect(problems.some((p) => p.startsWith('hosts[1].user: must be a Unix user name'))).toBe(true)
-    expect(problems).toContain('pools[1]: pool libvirt-ssd is listed twice')
+    expect(problems).toContain('pools[1]: lists the pool libvirt-ssd twice.')
   })
 
   it('refuses duplicate host names, unknown fields, an empty host list and a wrong version', () => {
     expect(problemsOf({ ...validInput, hosts: [validInput.hosts[0], validInput.hosts[0]] })).toContain(
-      'hosts[1].name: duplicates hosts[0].name',
+      'hosts[1].name: repeats the name of hosts[0]: each host needs its own name.',
     )
     expect(problemsOf({ ...validInput, extra: true }).some((p) => p.includes('extra'))).toBe(true)
-    expect(problemsOf({ ...validInput, hosts: [] })).toContain('hosts: needs at least one host')
+    expect(problemsOf({ ...validInput, hosts: [] })).toContain('hosts: needs at least one host.')
     expect(problemsOf({ ...validInput, version: 2 }).some((p) => p.startsWith('version:'))).toBe(true)
   })
 })
@@ -91,13 +91,13 @@ describe('ConfigStore', () => {
     expect(() => config.requireConfig()).toThrowError(`No cluster file at ${file}`)
   })
 
-  it('reports broken JSON with the parser message', async () => {
+  it('reports broken JSON with its line and column', async () => {
     fs.mkdirSync(path.dirname(file))
     fs.writeFileSync(file, '{"version": 1,,}')
     const state = await store().load()
     expect(state.status).toBe('invalid')
-    expect(state.problems[0]?.field).toBe('(file)')
-    expect(state.problems[0]?.message).toMatch(/is not valid JSON/)
+    expect(state.problems[0]).toMatchObject({ field: '(file)', line: 1, column: 15 })
+    expect(state.problems[0]?.message).toBe('Line 1, column 15: a key between double quotes was expected.')
   })
 
   it('saves a valid config atomically with mode 0600 and refuses an invalid one, leaving the file alone', async () => {

@@ -271,8 +271,12 @@ describe("the form's draft of the cluster file", () => {
     expect(toConfig(edited).hosts[2]).toEqual({ name: 'hv3', address: 'hv3' })
     expect(draftProblems(edited)).toEqual([])
     expect(draftProblems({ ...edited, pools: ' , ', auth: 'key', keyFile: 'relative/key' })).toEqual([
-      { field: 'ssh.identityFile', message: 'must be an absolute path or start with ~/' },
-      { field: 'pools', message: expect.stringContaining('1') },
+      {
+        field: 'ssh.identityFile',
+        message: 'must be an absolute path or start with ~/.',
+        text: { code: 'clusterFile.notAbsolutePath' },
+      },
+      { field: 'pools', message: 'needs at least one item.', text: { code: 'clusterFile.needsItem' } },
     ])
   })
 

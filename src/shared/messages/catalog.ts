@@ -12,6 +12,7 @@ import { ISO_TEXTS } from '../iso-texts'
 import { HOST_STATUS_TEXTS } from './host-status'
 import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
+import { CLUSTER_FILE_TEXTS } from './cluster-file'
 import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
 import { MAINTENANCE_CHECK_TEXTS } from './maintenance'
@@ -49,5 +50,6 @@ export const MESSAGES_EN = {
   vmedit: VMEDIT_TEXTS,
   iso: ISO_TEXTS,
   hostStatus: HOST_STATUS_TEXTS,
-  clusterFile: SETUP_TEXTS,
+  // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
+  clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
 } as const

@@ -1,8 +1,16 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { parseClusterConfig, type ClusterConfig } from '../../../shared/config'
+import {
+  configIssues,
+  configProblem,
+  parseClusterConfig,
+  type ClusterConfig,
+  type ConfigProblem,
+} from '../../../shared/config'
 import type { ConfigState } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
+import { msg, type Message } from '../../../shared/messages'
+import { readClusterFileText } from './config-file'
 import { resolveHost, sshEnvironment } from './ssh-config'
 
 export interface ConfigStoreOptions {
@@ -31,15 +39,14 @@ export class ConfigStore {
   /** The validated config, or an error that says why there is none and where to fix it. */
   requireConfig(): ClusterConfig {
     if (this.state.status === 'ok' && this.state.config) return this.state.config
-    throw new ApiError({
-      code: this.state.status === 'missing' ? 'config.missing' : 'config.invalid',
-      message:
-        this.state.status === 'missing'
-          ? `No cluster file at ${this.state.path}`
-          : `The cluster file ${this.state.path} is invalid: ${this.state.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
-      step: 'read cluster file',
-      hint: 'Open the settings and describe your hypervisors, or fix the file and reload it.',
-    })
+    const { path: file, problems } = this.state
+    throw ApiError.of(
+      this.state.status === 'missing' ? 'config.missing' : 'config.invalid',
+      this.state.status === 'missing'
+        ? msg('clusterFile.missing', { path: file })
+        : msg('clusterFile.invalid', { path: file, problems: problemMessages(problems) }),
+      { step: 'read cluster file', hint: msg('clusterFile.missingHint') },
+    )
   }
 
   async load(): Promise<ConfigState> {
@@ -51,19 +58,21 @@ export class ConfigStore {
         this.state = { path: this.options.path, status: 'missing', problems: [], hosts: [] }
         return this.state
       }
-      this.state = this.invalid([{ field: '(file)', message: `cannot be read: ${(error as Error).message}` }])
+      const text = msg('clusterFile.unreadable', { path: this.options.path, error: (error as Error).message })
+      this.state = this.invalid([configProblem({ path: [], text })])
       return this.state
     }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (error) {
-      this.state = this.invalid([
-        { field: '(file)', message: `is not valid JSON: ${(error as Error).message}` },
-      ])
-      return this.state
-    }
-    this.state = await this.accept(json)
+    // Every problem of the file at once, each at its line: syntax, keys written twice, validation.
+    const read = readClusterFileText(text)
+    const problems = [
+      ...read.problems,
+      ...(read.value === undefined
+        ? []
+        : configIssues(read.value).map((issue) =>
+            configProblem(issue, read.locate(issue.key ? issue.path.slice(0, -1) : issue.path, issue.key)),
+          )),
+    ].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    this.state = problems.length > 0 ? this.invalid(problems) : await this.accept(read.value)
     return this.state
   }
 
@@ -71,12 +80,14 @@ export class ConfigStore {
   async save(input: unknown): Promise<ConfigState> {
     const parsed = parseClusterConfig(input)
     if (!parsed.ok) {
-      throw new ApiError({
-        code: 'config.invalid',
-        message: `Not saved: ${parsed.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
-        step: 'validate cluster file',
-        details: { problems: parsed.problems },
-      })
+      throw ApiError.of(
+        'config.invalid',
+        msg('clusterFile.notSaved', { problems: problemMessages(parsed.problems) }),
+        {
+          step: 'validate cluster file',
+          details: { problems: parsed.problems },
+        },
+      )
     }
     await fs.mkdir(path.dirname(this.options.path), { recursive: true, mode: 0o700 })
     // Write then rename, so a crash never leaves half a file; the file it replaces is kept beside it
@@ -122,4 +133,15 @@ export class ConfigStore {
   private invalid(problems: ConfigState['problems']): ConfigState {
     return { path: this.options.path, status: 'invalid', problems, hosts: [] }
   }
+}
+
+/** Each problem as one message naming its field ("hosts[1].gateway must be an IPv4 address."). */
+function problemMessages(problems: readonly ConfigProblem[]): Message[] {
+  return problems.map((problem) =>
+    problem.text
+      ? problem.field === '(file)'
+        ? problem.text
+        : msg('clusterFile.fieldProblem', { field: problem.field, problem: problem.text })
+      : msg('clusterFile.other', { text: `${problem.field} ${problem.message}` }),
+  )
 }

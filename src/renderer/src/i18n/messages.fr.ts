@@ -1,4 +1,5 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
+import { clusterFileFr } from './cluster-file.fr'
 import { doctorFr } from './doctor.fr'
 import { maintenanceChecksFr } from './maintenance-checks.fr'
 import { fenceTextsFr } from './fencing.fr'
@@ -74,5 +75,5 @@ export const messagesFr: MessageCatalog = {
   vmedit: vmeditFr,
   iso: isoFr,
   hostStatus: hostStatusFr,
-  clusterFile: setupTextsFr,
+  clusterFile: { ...clusterFileFr, ...setupTextsFr },
 }
