@@ -51,12 +51,6 @@ const CORE_ENGLISH: { screens: string[]; text: RegExp; from: string }[] = [
     text: /^(✓ \S+ is online\.|Ceph could not be read: noout will be set for the whole cluster\.$)/,
     from: 'src/main/core/maintenance/precheck.ts (check messages, fixes, noout.reason)',
   },
-  {
-    // zod's English (issue 18 item 5).
-    screens: ['cluster-file-errors'],
-    text: /^(Unrecognized key: "adress"|Too big: expected number to be <=65535)$/,
-    from: 'src/shared/config.ts parseConfig (zod issue.message)',
-  },
 ]
 
 let lab: LabCore
