@@ -166,8 +166,23 @@ describe('host statuses without the lab', () => {
     const retry = page.getByTestId('host-retry')
     await expect
       .poll(() => retry.textContent())
-      .toMatch(/^Next attempt (at \d\d:\d\d:\d\d [AP]M \(in \d+ s\)|in a moment)\./)
+      .toMatch(/^Next attempt (at \d\d:\d\d:\d\d \(in \d+ s\)|in a moment)\./)
     const before = await retry.getAttribute('data-retry-at')
+    // The clock is the app's English one (Intl, en-GB: 24-hour), not the browser's; compared with Intl's
+    // own output in the page's runtime, whose ICU decides the exact characters.
+    const shown = /at (\S+) \(/.exec((await retry.textContent()) ?? '')?.[1]
+    if (shown !== undefined)
+      expect(shown).toBe(
+        await page.evaluate(
+          (at) =>
+            new Intl.DateTimeFormat('en-GB', {
+              hour: '2-digit',
+              minute: '2-digit',
+              second: '2-digit',
+            }).format(Date.parse(at)),
+          before!,
+        ),
+      )
     // Record every "trying" the page shows: a refused port fails within milliseconds.
     await page.evaluate(() => {
       const seen: string[] = []
