@@ -92,7 +92,7 @@ describe('guards in the window', () => {
         ],
         [
           'en-US',
-          /^labvm3 is being changed by bob@desk-b since \d+\/\d+\/\d{2}, \d+:\d\d [AP]M \(migrate labvm3 to hv2\)\. Their lease ends at /,
+          /^labvm3 is being changed by bob@desk-b since \d\d\/\d\d\/\d{4}, \d\d:\d\d \(migrate labvm3 to hv2\)\. Their lease ends at /,
         ],
       ] as const) {
         const held = await bob.context.lease.acquire([`vm:${LABVM3.uuid}`], 'migrate labvm3 to hv2', 120)
@@ -211,7 +211,7 @@ describe('guards in the window', () => {
       const dialog = panel.getByTestId('storage-snapshot-delete-dialog')
       expect(await dialog.getByTestId('storage-snapshot-safety-explain').textContent()).toMatch(
         new RegExp(
-          `^${safety} is the safety snapshot Hyperdesk took before a rollback of ${SATA}/${TEMP} on \\d+/\\d+/\\d{2}, \\d+:\\d\\d [AP]M: it holds the disk as it was before that rollback\\.`,
+          `^${safety} is the safety snapshot Hyperdesk took before a rollback of ${SATA}/${TEMP} on \\d\\d/\\d\\d/\\d{4}, \\d\\d:\\d\\d: it holds the disk as it was before that rollback\\.`,
         ),
       )
       await dialog.getByTestId('storage-snapshot-delete-name').fill(safety)
