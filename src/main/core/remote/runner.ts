@@ -154,6 +154,50 @@ export class SshRunner implements RemoteRunner {
   ) {}
 
   async run(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
+    const command = await this.start(host, argv, options)
+    if (options.stdin !== undefined) command.channel.end(options.stdin)
+    else command.channel.end()
+    try {
+      return await command.result()
+    } finally {
+      command.release()
+    }
+  }
+
+  async upload(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteUpload> {
+    const command = await this.start(host, argv, options)
+    const { channel, process, display } = command
+    let closed = false
+    const ended = process.finished.then(() => {
+      closed = true
+      command.release()
+    })
+    return {
+      ended,
+      write: async (data) => {
+        // The command ended early (libvirt refused, the host went away): its error says why.
+        if (closed) {
+          await command.result()
+          throw new ApiError({ code: 'remote.failed', host, message: `${display} on ${host} ended early` })
+        }
+        if (channel.write(data)) return
+        await Promise.race([new Promise<void>((resolve) => channel.once('drain', () => resolve())), ended])
+        if (closed) await command.result()
+      },
+      end: async () => {
+        if (!closed) channel.end()
+        return command.result()
+      },
+      abort: () => process.abort('cancelled'),
+    }
+  }
+
+  /**
+   * What run and upload share: the argv checked, the command started under its remote timeout, a local
+   * timer and the caller's cancel wired to it; `result` judges the outcome (and reports failures),
+   * `release` drops the timer and the cancel listener.
+   */
+  private async start(host: string, argv: readonly string[], options: RunOptions) {
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
       throw new Error(`timeoutSeconds must be a positive integer, not ${timeoutSeconds}`)
@@ -163,9 +207,6 @@ export class SshRunner implements RemoteRunner {
     const started = performance.now()
     const channel = await connection.exec(remoteCommandLine(argv, timeoutSeconds), options.signal)
     const process = new RemoteProcess(connection, channel)
-    if (options.stdin !== undefined) channel.end(options.stdin)
-    else channel.end()
-
     const localTimer = setTimeout(
       () => process.abort('local-timeout'),
       (timeoutSeconds + KILL_AFTER_SECONDS + LOCAL_MARGIN_SECONDS) * 1000,
@@ -174,48 +215,6 @@ export class SshRunner implements RemoteRunner {
     // A cancel that came while the channel was opening would never fire the listener: honour it now.
     if (options.signal?.aborted) onAbort()
     else options.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      const outcome = await process.finished
-      return judgeOutcome(outcome, {
-        host,
-        argv,
-        display,
-        options,
-        timeoutSeconds,
-        durationMs: Math.round(performance.now() - started),
-      })
-    } catch (error) {
-      if (error instanceof ApiError) this.onFailure(error)
-      throw error
-    } finally {
-      clearTimeout(localTimer)
-      options.signal?.removeEventListener('abort', onAbort)
-    }
-  }
-
-  async upload(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteUpload> {
-    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
-      throw new Error(`timeoutSeconds must be a positive integer, not ${timeoutSeconds}`)
-    checkArgv(host, argv, options.step)
-    const display = shellCommand(argv)
-    const connection = this.hosts.get(host)
-    const started = performance.now()
-    const channel = await connection.exec(remoteCommandLine(argv, timeoutSeconds), options.signal)
-    const process = new RemoteProcess(connection, channel)
-    const localTimer = setTimeout(
-      () => process.abort('local-timeout'),
-      (timeoutSeconds + KILL_AFTER_SECONDS + LOCAL_MARGIN_SECONDS) * 1000,
-    )
-    const onAbort = () => process.abort('cancelled')
-    if (options.signal?.aborted) onAbort()
-    else options.signal?.addEventListener('abort', onAbort, { once: true })
-    let closed = false
-    const ended = process.finished.then(() => {
-      closed = true
-      clearTimeout(localTimer)
-      options.signal?.removeEventListener('abort', onAbort)
-    })
     const result = async (): Promise<RemoteResult> => {
       try {
         return judgeOutcome(await process.finished, {
@@ -231,24 +230,11 @@ export class SshRunner implements RemoteRunner {
         throw error
       }
     }
-    return {
-      ended,
-      write: async (data) => {
-        // The command ended early (libvirt refused, the host went away): its error says why.
-        if (closed) {
-          await result()
-          throw new ApiError({ code: 'remote.failed', host, message: `${display} on ${host} ended early` })
-        }
-        if (channel.write(data)) return
-        await Promise.race([new Promise<void>((resolve) => channel.once('drain', () => resolve())), ended])
-        if (closed) await result()
-      },
-      end: async () => {
-        if (!closed) channel.end()
-        return result()
-      },
-      abort: () => process.abort('cancelled'),
+    const release = () => {
+      clearTimeout(localTimer)
+      options.signal?.removeEventListener('abort', onAbort)
     }
+    return { channel, process, display, result, release }
   }
 
   async virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
