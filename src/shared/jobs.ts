@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
+import { MessageSchema } from './messages/message'
 
 /** A long operation (start, migration, sync, maintenance…) as the UI sees it. */
 export const JOB_STATES = ['running', 'succeeded', 'failed', 'cancelled'] as const
@@ -17,11 +18,14 @@ export const JobSchema = z.object({
   state: z.enum(JOB_STATES),
   /** 0..1 when known. */
   progress: z.number().min(0).max(1).optional(),
-  /** What is happening now, in a few words. */
+  /** What is happening now, in a few words (English, for logs). */
   step: z.string().optional(),
+  /** The same as a message, for the window to show in its language. */
+  stepText: MessageSchema.optional(),
   /** Live figures of the current step (e.g. a migration's bytes processed/remaining, speed). */
   detail: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-  log: z.array(z.object({ at: z.number(), text: z.string() })),
+  /** Each line in English (`text`) and, when the core wrote it as one, as a message. */
+  log: z.array(z.object({ at: z.number(), text: z.string(), message: MessageSchema.optional() })),
   result: z.unknown().optional(),
   error: ApiErrorDataSchema.optional(),
   cancellable: z.boolean(),

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { JobManager } from '../../src/main/core/jobs/job-manager'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
-import type { Job } from '../../src/shared/jobs'
+import { JobSchema, type Job } from '../../src/shared/jobs'
+import { msg } from '../../src/shared/messages'
+import { ApiError } from '../../src/shared/errors'
+import i18next from 'i18next'
+import { addMessageFormatters, renderMessage } from '../../src/renderer/src/i18n/messages'
+import { i18nOptions } from '../../src/renderer/src/i18n'
 
 describe('JobManager', () => {
   it('reports progress, log and result, and pushes each change', async () => {
@@ -25,6 +30,40 @@ describe('JobManager', () => {
     expect(seen.at(-1)?.state).toBe('succeeded')
     expect(seen.some((s) => s.progress === 0.6)).toBe(true)
     expect(jobs.list()).toEqual([job])
+  })
+
+  it('keeps steps and log lines as messages for the window and in English for the log', async () => {
+    const jobs = new JobManager(() => {})
+    const { job, done } = jobs.start({
+      kind: 'storage.shrink',
+      title: 'Shrink libvirt-sata/web1',
+      run: async (context) => {
+        context.step(msg('jobSteps.shrinking', { image: 'libvirt-sata/web1', size: 16 * 1024 ** 2 }), 0.2)
+        context.log(msg('jobSteps.onHost', { host: 'hv1', command: 'rbd resize --allow-shrink' }))
+        throw ApiError.of('storage.refused', msg('common.hostCommandFailed', { command: 'rbd', host: 'hv1' }))
+      },
+    })
+    await expect(done).rejects.toThrow('rbd failed on hv1.')
+    expect(job.step).toBe('Shrinking libvirt-sata/web1 to 16\u00a0MiB')
+    expect(job.stepText?.code).toBe('jobSteps.shrinking')
+    expect(job.log.map((line) => line.text)).toEqual([
+      'Shrinking libvirt-sata/web1 to 16\u00a0MiB',
+      'On hv1: rbd resize --allow-shrink',
+      'Failed: rbd failed on hv1.',
+    ])
+    // The job crosses the wire with its messages, and reads in French in the window.
+    const wired = JobSchema.parse(JSON.parse(JSON.stringify(job)))
+    const fr = i18next.createInstance()
+    await fr.init(i18nOptions('fr'))
+    addMessageFormatters(fr)
+    expect(renderMessage(fr.t, wired.stepText!)).toBe(
+      `Réduction de libvirt-sata/web1 à ${new Intl.NumberFormat('fr-FR').format(16)}\u00a0Mio`,
+    )
+    expect(wired.log.map((line) => (line.message ? renderMessage(fr.t, line.message) : line.text))).toEqual([
+      'Réduction de libvirt-sata/web1 à 16\u00a0Mio',
+      'Sur hv1\u00a0: rbd resize --allow-shrink',
+      'Échec\u00a0: rbd a échoué sur hv1.',
+    ])
   })
 
   it('keeps the error of a failed job as data', async () => {

@@ -13,6 +13,7 @@ import { renamedDefinition, renamedImage, renameVm } from '../../src/main/core/v
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
+import { englishText } from '../../src/shared/messages'
 
 /**
  * Deleting and renaming a VM, judged and done against a scripted cluster: every host's definitions as the
@@ -152,7 +153,7 @@ function world(scenario: Scenario = {}) {
     step: () => undefined,
     progress: () => undefined,
     detail: () => undefined,
-    log: (text) => logs.push(text),
+    log: (text) => logs.push(typeof text === 'string' ? text : englishText(text)),
   }
   return { deps, job, calls, leases, audits, logs, defined }
 }

@@ -13,6 +13,7 @@ import { HOST_STATUS_TEXTS } from './host-status'
 import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { CLUSTER_FILE_TEXTS } from './cluster-file'
+import { JOB_STEP_TEXTS } from './job-steps'
 import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
 import { MAINTENANCE_CHECK_TEXTS } from './maintenance'
@@ -52,4 +53,5 @@ export const MESSAGES_EN = {
   hostStatus: HOST_STATUS_TEXTS,
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
+  jobSteps: JOB_STEP_TEXTS,
 } as const

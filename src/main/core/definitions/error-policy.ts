@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import { parseDomainXml, withStopErrorPolicy } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { Definitions, DefinitionsDeps } from './sync'
@@ -34,7 +35,7 @@ export async function setStopErrorPolicy(
       `set error_policy='stop' on ${vm.name}`,
       ERROR_POLICY_LEASE_SECONDS,
       async (lease) => {
-        context.step(`Reading the definition on ${reference}`, 0.05)
+        context.step(msg('jobSteps.readingDefinition', { host: reference }), 0.05)
         const source = await readDefinition(deps.runner, reference, id)
         if (source.status !== 'defined')
           throw new ApiError({
@@ -51,7 +52,7 @@ export async function setStopErrorPolicy(
             message: 'The edited definition lost its UUID.',
           })
         await lease.check(`virsh define ${vm.name} on ${reference}`)
-        context.step(`Defining it with error_policy='stop' on ${reference}`, 0.2)
+        context.step(msg('jobSteps.definingErrorPolicy', { host: reference }), 0.2)
         await deps.runner.virsh(reference, domainArgv.defineFromStdin(), {
           stdin: next.xml,
           timeoutSeconds: 30,

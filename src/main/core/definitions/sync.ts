@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { DefinitionDiff, SyncPlan, SyncResult } from '../../../shared/migration'
 import { guardDetails, guardMessage } from '../../../shared/guard-texts'
 import { vmLeaseName } from '../../../shared/lease'
@@ -91,7 +92,7 @@ export class Definitions {
         `sync the definition of ${this.deps.inventory.vm(id)?.name ?? id} from ${from}`,
         SYNC_LEASE_SECONDS,
         async (lease) => {
-          context.step(`Reading the definition on every host`, 0.05)
+          context.step(msg('jobSteps.readingEveryDefinition'), 0.05)
           const [definitions, running] = await Promise.all([
             readDefinitions(this.deps.runner, this.deps.hostNames(), id),
             this.runningOn(id),
@@ -116,7 +117,7 @@ export class Definitions {
           const others = plan.hosts.filter((host) => host.status !== 'source')
           for (const [index, entry] of others.entries()) {
             const { host } = entry
-            context.step(`${host}: defining ${name}`, 0.1 + (0.8 * index) / others.length)
+            context.step(msg('jobSteps.defining', { host, name }), 0.1 + (0.8 * index) / others.length)
             if (entry.status === 'different' || entry.status === 'missing')
               await lease.check(`virsh define ${name} on ${host}`)
             const before = definitions.find((definition) => definition.host === host)

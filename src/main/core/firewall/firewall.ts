@@ -139,7 +139,13 @@ export class Firewall {
         outcomes.push({ host, outcome: 'notTried', message: msg('firewall.notTried', { host, failed }) })
         continue
       }
-      context?.step(`${params.action} ${params.ip} on ${host}`, index / hosts.length)
+      context?.step(
+        msg(params.action === 'add' ? 'jobSteps.firewallAdd' : 'jobSteps.firewallRemove', {
+          ip: params.ip,
+          host,
+        }),
+        index / hosts.length,
+      )
       await lease.check(`${params.action} ${params.ip} in IPS_FAILOVER on ${host}`, seconds + 60)
       const result = await this.changeHost(host, params, seconds, context)
       outcomes.push(result)

@@ -1,17 +1,19 @@
 import crypto from 'node:crypto'
 import type { Job } from '../../../shared/jobs'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
+import { englishText, msg, type Message } from '../../../shared/messages'
 
 /** What a running job can do to report itself; handed to the operation's code. */
 export interface JobContext {
   readonly id: string
   /** Aborted when the user cancels; operations pass it down to remote commands. */
   readonly signal: AbortSignal
-  step(text: string, progress?: number): void
+  /** What is happening now: a message (shown in the user's language), or English for the log only. */
+  step(text: Message | string, progress?: number): void
   progress(value: number): void
   /** Replaces the job's live figures (shown with the progress), and its progress when given. */
   detail(values: Record<string, number | string>, progress?: number): void
-  log(text: string): void
+  log(text: Message | string): void
 }
 
 export interface StartJob<T> {
@@ -63,7 +65,9 @@ export class JobManager {
       id: job.id,
       signal: controller.signal,
       step: (text, progress) => {
-        job.step = text
+        job.step = typeof text === 'string' ? text : englishText(text)
+        if (typeof text === 'string') delete job.stepText
+        else job.stepText = text
         if (progress !== undefined) job.progress = clamp(progress)
         this.appendLog(job, text)
       },
@@ -84,8 +88,7 @@ export class JobManager {
         const result = await spec.run(context)
         // An operation that completed did happen, even if a cancel arrived meanwhile (e.g. a migration
         // that switched over as the user pressed Cancel): only one that stopped short is 'cancelled'.
-        if (controller.signal.aborted)
-          this.appendLog(job, 'The cancel came too late: the operation had already completed.', false)
+        if (controller.signal.aborted) this.appendLog(job, msg('jobSteps.cancelTooLate'), false)
         job.state = 'succeeded'
         job.result = result
         job.progress = 1
@@ -94,9 +97,12 @@ export class JobManager {
         const apiError = ApiError.from(error)
         job.state = controller.signal.aborted ? 'cancelled' : 'failed'
         job.error = apiError.toData()
+        const reason = errorText(apiError)
         this.appendLog(
           job,
-          `${job.state === 'cancelled' ? 'Cancelled' : 'Failed'}: ${apiError.message}`,
+          job.state === 'cancelled'
+            ? msg('jobSteps.cancelled', { error: reason })
+            : msg('jobSteps.failed', { error: reason }),
           false,
         )
         throw apiError
@@ -123,12 +129,16 @@ export class JobManager {
       })
     }
     this.controllers.get(id)?.abort()
-    this.appendLog(job, 'Cancel requested')
+    this.appendLog(job, msg('jobSteps.cancelRequested'))
     return job
   }
 
-  private appendLog(job: Job, text: string, notify = true): void {
-    job.log.push({ at: Date.now(), text })
+  private appendLog(job: Job, text: Message | string, notify = true): void {
+    job.log.push(
+      typeof text === 'string'
+        ? { at: Date.now(), text }
+        : { at: Date.now(), text: englishText(text), message: text },
+    )
     if (job.log.length > MAX_LOG_LINES) job.log.splice(0, job.log.length - MAX_LOG_LINES)
     if (notify) this.onChange(job)
   }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { msg } from '../../../shared/messages'
 import { ApiError } from '../../../shared/errors'
 import { guardDetails, guardMessage, type GuardParams, type GuardText } from '../../../shared/guard-texts'
 import { LEASE_NAME_PATTERN, type LeaseHolder } from '../../../shared/lease'
@@ -288,7 +289,7 @@ export class ClusterLease implements Leases {
     unique.forEach(checkName)
     const cookie = crypto.randomUUID()
     const lease = new HeldLease(this, unique, cookie, operation, durationSeconds, context)
-    context?.step(`Taking the cluster lease (${unique.map(this.label).join(', ')})`)
+    context?.step(msg('jobSteps.takingLease', { objects: unique.map(this.label).join(', ') }))
     for (const name of unique) {
       try {
         await lease.take(name)

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { ApiError } from '../../../shared/errors'
-import { msg } from '../../../shared/messages'
+import { msg, type Message } from '../../../shared/messages'
 import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../shared/maintenance'
 import type { MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
@@ -315,7 +315,7 @@ export class Maintenance {
         current = step
         aborted(context.signal, record.host, stepLabel(step, record.host))
         this.updateStep(record, step, { state: 'running', startedAt: Date.now(), message: undefined })
-        context.step(stepLabel(step, record.host), index / total)
+        context.step(stepMessage(step, record.host), index / total)
         // Still ours before noout and the reboot (a migration checks its VM's own lease); never
         // before unsetting noout, which only puts the cluster back.
         if (step.kind === 'noout-set' || step.kind === 'reboot')
@@ -393,11 +393,11 @@ export class Maintenance {
       id: context.id,
       signal: context.signal,
       step: (text, progress) =>
-        context.step(`${step.vm}: ${text}`, progress === undefined ? undefined : base + progress * span),
+        context.step(ofVm(step.vm, text), progress === undefined ? undefined : base + progress * span),
       progress: (value) => context.progress(base + value * span),
       detail: (values, progress) =>
         context.detail(values, progress === undefined ? undefined : base + progress * span),
-      log: (text) => context.log(`${step.vm}: ${text}`),
+      log: (text) => context.log(ofVm(step.vm, text)),
     }
     const bandwidth = record.bandwidthMiBps ? { bandwidthMiBps: record.bandwidthMiBps } : {}
     // Only the warnings accepted with the plan (or since) pass: a new one (memory now tight on the
@@ -525,7 +525,7 @@ export class Maintenance {
           message: `Reboot ${host} now (its VMs are gone and noout is set). Waiting for ${host} to go offline and come back.`,
         }
     this.updateStep(record, step, waiting)
-    context.step(step.message ?? `Waiting for ${host} to reboot`)
+    context.step(step.message ?? msg('jobSteps.waitingReboot', { host }))
     await waitForReboot(this.deps, {
       host,
       signal: context.signal,
@@ -548,7 +548,7 @@ export class Maintenance {
 
   /** The configured reboot command; the connection dropping under it is the expected outcome. */
   private async sendRebootCommand(host: string, command: string[], context: JobContext): Promise<void> {
-    context.log(`On ${host}: ${command.join(' ')}`)
+    context.log(msg('jobSteps.onHost', { host, command: command.join(' ') }))
     const result = await this.deps.runner
       .run(host, command, { step: 'reboot command', allowFailure: true, timeoutSeconds: 30 })
       .catch((error: unknown) => {
@@ -615,6 +615,28 @@ export class Maintenance {
     const target = record.nooutSet ?? {}
     const command = await setNoout(this.deps.runner, on, privilegeSettings(this.deps), false, target, signal)
     return `${command} on ${on}`
+  }
+}
+
+/** A sub-job's step or log line, prefixed with its VM. */
+function ofVm(vm: string | undefined, text: Message | string): Message | string {
+  if (typeof text === 'string') return `${vm}: ${text}`
+  return msg('jobSteps.ofVm', { vm: vm ?? '?', step: text })
+}
+
+/** A step as the job shows it, in the user's language. */
+export function stepMessage(step: MaintenanceStep, host: string): Message {
+  switch (step.kind) {
+    case 'migrate':
+      return msg('jobSteps.maintenanceMigrate', { vm: step.vm ?? '?', to: step.to ?? '?' })
+    case 'noout-set':
+      return msg('jobSteps.nooutSet')
+    case 'reboot':
+      return msg('jobSteps.rebootHost', { host })
+    case 'wait-clean':
+      return msg('jobSteps.waitClean')
+    case 'noout-unset':
+      return msg('jobSteps.nooutUnset')
   }
 }
 

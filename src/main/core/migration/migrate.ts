@@ -92,18 +92,18 @@ export class Migration {
     lease: LeaseCheck,
     acceptedWarnings: readonly string[] | undefined,
   ): Promise<MigrationResult> {
-    context.step('Pre-checks', 0.01)
+    context.step(msg('jobSteps.preChecks'), 0.01)
     const planStarted = Date.now()
     const { plan } = await planMigration(this.deps, { uuid, to: params.to })
-    context.log(`Pre-checks took ${Date.now() - planStarted} ms`)
+    context.log(msg('jobSteps.preChecksTook', { ms: Date.now() - planStarted }))
     this.refuseUnlessReady(plan, params.acceptWarnings ?? false, acceptedWarnings)
     const { from, to, name } = plan
     const address = uriHost(this.deps.hostConfig(to)?.migrationAddress ?? to)
     const timeoutSeconds = params.timeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS
     const args = domainArgv.migrate(uuid, address, params.bandwidthMiBps)
     await lease.check('virsh migrate')
-    context.step(`Migrating ${name} from ${from} to ${to}`, 0.05)
-    context.log(`On ${from}: virsh ${args.join(' ')}`)
+    context.step(msg('jobSteps.migrating', { name, from, to }), 0.05)
+    context.log(msg('jobSteps.onHost', { host: from, command: `virsh ${args.join(' ')}` }))
     const started = Date.now()
     const abort = new Aborter(this.deps, from, uuid)
     const onCancel = () => abort.request('cancelled')
@@ -128,7 +128,7 @@ export class Migration {
     }
     context.log(poller.summary())
     if (failure?.code === 'host.offline') return this.reconcile({ plan, started, context, cause: failure })
-    const tooLate = `The cancel came too late: ${name} had already moved to ${to}.`
+    const tooLate = msg('jobSteps.migrationTooLate', { name, to })
     if (failure) {
       const where = await this.whereRunning(plan).catch(() => ({ from: false, to: false, known: false }))
       // A cancel racing the switch-over: libvirt may report the abort while the VM did move. The
@@ -255,7 +255,7 @@ export class Migration {
     const { from, to, name, uuid } = plan
     const durationMs = Date.now() - started
     const readBackStarted = Date.now()
-    context.step('Checking both hosts', 0.96)
+    context.step(msg('jobSteps.checkingBothHosts'), 0.96)
     // libvirt's own lifecycle events (the inventory's `virsh event` streams) say where the VM is now;
     // both hosts are read again only when they have not said so in time (a stream down, say). The
     // downtime comes from the source's virsh session meanwhile. The audit line came with the
@@ -430,7 +430,7 @@ export class Migration {
   }): Promise<MigrationResult> {
     const { plan, context } = input
     const { from, to, name, uuid } = plan
-    context.step(`Lost the connection to ${from}: waiting for it to read the outcome`, 0.95)
+    context.step(msg('jobSteps.lostConnection', { from }), 0.95)
     const deadline = Date.now() + (this.options.reconcileTimeoutMs ?? 15 * 60_000)
     let lastReason = ''
     let loggedReason = ''

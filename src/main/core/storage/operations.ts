@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { HostState } from '../../../shared/hosts'
 import { formatBytes, type GrowResult, type ImageUser, type Refusal } from '../../../shared/storage'
 import { imageArgv, imageSpec, snapshotArgv, snapshotSpec, type RbdImageRef } from '../ceph/image'
@@ -155,7 +156,7 @@ export class StorageOps {
     return this.locked(params, 'grow', job, async (_snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
-      job.step('Reading the image', 0.3)
+      job.step(msg('jobSteps.readingImage'), 0.3)
       const { sizeBytes: fromBytes } = await this.read(() => this.reader.info(host, params), host)
       const refusals: Refusal[] = []
       if (params.sizeBytes <= fromBytes)
@@ -181,14 +182,14 @@ export class StorageOps {
       const live = running[0]
       await lease.check(`grow ${spec}`)
       if (live) {
-        job.step(`Growing ${spec} live through ${live.user.name} on ${live.host}`, 0.5)
+        job.step(msg('jobSteps.growingLive', { image: spec, vm: live.user.name, host: live.host }), 0.5)
         await this.deps.runner.virsh(
           live.host,
           domainArgv.blockResize(live.user.uuid, live.user.target, params.sizeBytes),
           { step: `virsh blockresize ${live.user.name} ${live.user.target}`, timeoutSeconds: 120 },
         )
       } else {
-        job.step(`Growing ${spec} with rbd resize`, 0.5)
+        job.step(msg('jobSteps.growingRbd', { image: spec }), 0.5)
         await this.call(host, imageArgv.resize(params, params.sizeBytes), {
           step: `rbd resize ${spec}`,
           timeoutSeconds: 600,
@@ -212,7 +213,7 @@ export class StorageOps {
     return this.locked(params, 'shrink', job, async (snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
-      job.step('Checking that nothing uses the image', 0.1)
+      job.step(msg('jobSteps.checkingUnused'), 0.1)
       const { sizeBytes: fromBytes } = await this.read(() => this.reader.info(host, params), host)
       const refusals = await this.offlineRefusals(host, params, snapshot, users)
       refusals.push(...nameRefusal(params.confirmName, params.image))
@@ -224,12 +225,12 @@ export class StorageOps {
       if (refusals.length > 0) throw refused('shrink', host, refusals)
       const snap = safetySnapshotName('shrink')
       await lease.check(`rbd snap create ${spec}@${snap}`)
-      job.step(`Snapshot ${snap} first`, 0.15)
+      job.step(msg('jobSteps.snapshotFirst', { snapshot: snap }), 0.15)
       await this.call(host, snapshotArgv.create(params, snap), {
         step: `rbd snap create ${spec}@${snap}`,
       })
       await lease.check(`rbd resize --allow-shrink ${spec}`)
-      job.step(`Shrinking ${spec} to ${formatBytes(params.sizeBytes)}`, 0.2)
+      job.step(msg('jobSteps.shrinking', { image: spec, size: params.sizeBytes }), 0.2)
       await rbdWithProgress(
         this.deps.runner,
         host,
@@ -252,7 +253,7 @@ export class StorageOps {
     return this.locked(params, 'delete', job, async (snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
-      job.step('Checking that nothing uses the image', 0.1)
+      job.step(msg('jobSteps.checkingUnused'), 0.1)
       const refusals: Refusal[] = []
       refusals.push(...nameRefusal(params.confirmName, params.image))
       for (const user of users)
@@ -284,7 +285,7 @@ export class StorageOps {
       if (refusals.length > 0) throw refused('delete', host, refusals)
       if (snapshots.length > 0) {
         await lease.check(`rbd snap purge ${spec}`)
-        job.step(`Purging ${snapshots.length} snapshot(s) of ${spec}`, 0.2)
+        job.step(msg('jobSteps.purging', { count: snapshots.length, image: spec }), 0.2)
         await rbdWithProgress(
           this.deps.runner,
           host,
@@ -295,7 +296,7 @@ export class StorageOps {
         )
       }
       await lease.check(`rbd rm ${spec}`)
-      job.step(`Deleting ${spec}`, 0.5)
+      job.step(msg('jobSteps.deleting', { image: spec }), 0.5)
       await rbdWithProgress(
         this.deps.runner,
         host,
@@ -395,7 +396,7 @@ export class StorageOps {
     return this.locked(params, 'rollback', job, async (snapshot, users, lease) => {
       const host = this.host()
       const spec = imageSpec(params)
-      job.step('Checking that nothing uses the image', 0.05)
+      job.step(msg('jobSteps.checkingUnused'), 0.05)
       await this.findSnapshot(host, params)
       const refusals = await this.offlineRefusals(host, params, snapshot, users)
       refusals.push(...nameRefusal(params.confirmName, params.image))
@@ -404,14 +405,14 @@ export class StorageOps {
       if (params.safetySnapshot ?? true) {
         safety = safetySnapshotName('rollback')
         await lease.check(`rbd snap create ${spec}@${safety}`)
-        job.step(`Safety snapshot ${safety} of the current state`, 0.08)
+        job.step(msg('jobSteps.safetySnapshot', { snapshot: safety }), 0.08)
         await this.call(host, snapshotArgv.create(params, safety), {
           step: `rbd snap create ${spec}@${safety}`,
           timeoutSeconds: 120,
         })
       }
       await lease.check(`rbd snap rollback ${spec}@${params.snapshot}`)
-      job.step(`Rolling ${spec} back to ${params.snapshot}`, 0.1)
+      job.step(msg('jobSteps.rollingBack', { image: spec, snapshot: params.snapshot }), 0.1)
       await rbdWithProgress(
         this.deps.runner,
         host,
@@ -432,7 +433,7 @@ export class StorageOps {
   async du(params: ImageParams, job: JobContext) {
     this.checkPool(params.pool)
     const host = this.host()
-    job.step(`rbd du ${imageSpec(params)} on ${host}`, 0.1)
+    job.step(msg('jobSteps.measuring', { image: imageSpec(params), host }), 0.1)
     const usedBytes = await this.read(
       () =>
         this.reader.usedBytes(host, params, { signal: job.signal, timeoutSeconds: LONG_RBD_TIMEOUT_SECONDS }),

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { msg } from '../../../shared/messages'
 import {
   fenceMessage,
   type FenceMessage,
@@ -267,7 +268,7 @@ export class Fencing {
         message: 'The VM cannot start on the host being fenced.',
       })
     return this.deps.vmLocks.run(params.uuid, async () => {
-      context.step(`Reading what ${params.lostHost} may still hold`, 0.05)
+      context.step(msg('jobSteps.readingFencedHost', { host: params.lostHost }), 0.05)
       await this.deps.inventory.refreshAll()
       // The whole fence, the start included, holds the cluster lease of the VM and of every disk it has
       // on any host: no other app instance starts, migrates or changes it meanwhile.
@@ -356,7 +357,7 @@ export class Fencing {
         plan.name,
       )
     }
-    context.step('Reading the blocklist back', 0.55)
+    context.step(msg('jobSteps.readingBlocklist'), 0.55)
     const listed = await this.deps.blocklist.list(reader)
     const missing = all.filter((address) => !listed.some((entry) => entry.address === address))
     if (missing.length > 0)
@@ -394,12 +395,12 @@ export class Fencing {
       for (const lock of await this.deps.rbd.locks(reader, image)) {
         if (!lock.address || !all.some((address) => covers(address, lock.address!))) continue
         await held.lease.check(`rbd lock rm ${imageSpec(image)}`)
-        context.step(`Releasing the fenced client's lock on ${imageSpec(image)}`, 0.6)
+        context.step(msg('jobSteps.releasingLock', { image: imageSpec(image) }), 0.6)
         await this.deps.rbd.breakLock(reader, image, lock)
         context.log(`Released lock ${lock.id} of ${lock.address} on ${imageSpec(image)}`)
       }
     }
-    context.step(`Starting ${plan.name} on ${params.host}`, 0.65)
+    context.step(msg('jobSteps.starting', { name: plan.name, host: params.host }), 0.65)
     const started = await this.deps.lifecycle.startLocked(
       { uuid: params.uuid, host: params.host },
       context,
@@ -517,7 +518,7 @@ export class Fencing {
           const domain = inventory.domains.find((candidate) => candidate.uuid === uuid)
           if (domain && isActive(domain.state)) {
             await lease.check(`virsh destroy ${fence.name}`)
-            context.step(`Destroying the fenced copy of ${fence.name} on ${host}`, 0.2)
+            context.step(msg('jobSteps.destroyingFencedCopy', { name: fence.name, host }), 0.2)
             await this.deps.runner.virsh(host, domainArgv.destroy(uuid), {
               step: `virsh destroy ${fence.name}`,
             })
@@ -532,7 +533,7 @@ export class Fencing {
               host,
               message: `${fence.name} still runs on ${host} after virsh destroy: the blocklist entries stay.`,
             })
-          context.step('Removing the blocklist entries of the fence', 0.6)
+          context.step(msg('jobSteps.removingBlocklist'), 0.6)
           await this.release(host, fence, (text) => context.log(text))
           await this.deps.inventory.refreshAll()
         },

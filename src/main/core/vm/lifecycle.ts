@@ -1,4 +1,5 @@
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
+import { msg } from '../../../shared/messages'
 import { ApiError } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
 import type { RbdImageRef } from '../ceph/image'
@@ -192,7 +193,7 @@ export class Lifecycle {
     context?: JobContext,
   ): Promise<{ refusals: Refusal[]; vm: Vm | undefined; images: RbdImageRef[] }> {
     const refusals: Refusal[] = []
-    context?.step('Reading every host’s state', 0.1)
+    context?.step(msg('jobSteps.readingStates'), 0.1)
     const snapshot = await this.deps.inventory.refreshAll()
     const vm = snapshot.vms.find((candidate) => candidate.uuid === request.uuid)
     const domain = this.domainOn(request.host, request.uuid)
@@ -242,7 +243,7 @@ export class Lifecycle {
     refusals.push(...volumes.refusals)
     const images = [...rbdImagesOf(domain), ...volumes.images]
     if (refusals.length === 0) {
-      context?.step('Checking that no one has its disks open', 0.3)
+      context?.step(msg('jobSteps.checkingDisksFree'), 0.3)
       for (const image of images) {
         const watchers = await this.deps.rbd.watchers(request.host, image)
         if (watchers.length > 0) {
@@ -322,13 +323,13 @@ export class Lifecycle {
       })
     }
     await lease.check(`virsh start ${domain.name}`)
-    context.step(`Starting ${domain.name} on ${request.host}`, 0.6)
+    context.step(msg('jobSteps.starting', { name: domain.name, host: request.host }), 0.6)
     await this.deps.runner.virsh(request.host, domainArgv.start(request.uuid), {
       step: `virsh start ${domain.name}`,
       timeoutSeconds: 60,
     })
     await this.deps.audit(request.host, 'start', domain.name)
-    context.step('Started', 0.9)
+    context.step(msg('jobSteps.started'), 0.9)
     await this.deps.inventory.refreshHost(request.host)
     await this.deps.started?.(request.host, domain).catch((error: unknown) => {
       context.log(`Could not record the disks' Ceph clients: ${ApiError.from(error).message}`)
@@ -363,7 +364,7 @@ export class Lifecycle {
     this.checkTarget(uuid, host)
     return this.deps.vmLocks.run(uuid, async () => {
       const domain = this.domainOn(host, uuid)
-      context.step(`Asking ${domain.name} to shut down (ACPI)`, 0.1)
+      context.step(msg('jobSteps.askingShutdown', { name: domain.name }), 0.1)
       await this.deps.runner.virsh(host, domainArgv.shutdown(uuid), {
         step: `virsh shutdown ${domain.name}`,
         signal: context.signal,
@@ -411,7 +412,7 @@ export class Lifecycle {
         START_LEASE_SECONDS,
         async (lease) => {
           await lease.check(`virsh destroy ${domain.name}`)
-          context.step(`Forcing ${domain.name} off`, 0.3)
+          context.step(msg('jobSteps.forcingOff', { name: domain.name }), 0.3)
           await this.deps.runner.virsh(host, domainArgv.destroy(uuid), {
             step: `virsh destroy ${domain.name}`,
           })
@@ -427,7 +428,7 @@ export class Lifecycle {
     this.checkTarget(uuid, host)
     return this.deps.vmLocks.run(uuid, async () => {
       const domain = this.domainOn(host, uuid)
-      context.step(`Rebooting ${domain.name}`, 0.3)
+      context.step(msg('jobSteps.rebooting', { name: domain.name }), 0.3)
       await this.deps.runner.virsh(host, domainArgv.reboot(uuid), { step: `virsh reboot ${domain.name}` })
       await this.deps.audit(host, 'reboot', domain.name)
     })

@@ -1,4 +1,5 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { VmSettings } from '../../../shared/vm-settings'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext } from '../jobs/job-manager'
@@ -63,19 +64,19 @@ export async function applyVmSettings(
     const failed: string[] = []
     const done: string[] = []
     for (const [index, host] of vm.definedOn.entries()) {
-      job.step(`Write ${name}'s settings on ${host}`, index / vm.definedOn.length)
+      job.step(msg('jobSteps.writingSettings', { name, host }), index / vm.definedOn.length)
       const args = domainArgv.setMetadata(uuid, Object.keys(next).length === 0 ? null : settingsXml(next))
       try {
         await deps.runner.virsh(host, args, { step: `write ${name}'s settings`, signal: job.signal })
         done.push(host)
-        job.log(`${host}: written`)
+        job.log(msg('jobSteps.settingsWritten', { host }))
       } catch (error) {
         failed.push(host)
-        job.log(`${host}: ${ApiError.from(error).message}`)
+        job.log(msg('jobSteps.hostError', { host, error: errorText(ApiError.from(error)) }))
       }
       await deps.inventory.refreshHost(host, { definitions: true }).catch(() => undefined)
     }
-    if (vm.unknownOn.length > 0) job.log(`Not reachable, not written: ${vm.unknownOn.join(', ')}`)
+    if (vm.unknownOn.length > 0) job.log(msg('jobSteps.settingsNotReachable', { hosts: vm.unknownOn }))
     if (failed.length > 0 || vm.unknownOn.length > 0)
       throw new ApiError({
         code: 'vm.settings-partial',

@@ -1,5 +1,6 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
 import { clusterFileFr } from './cluster-file.fr'
+import { jobStepsFr } from './job-steps.fr'
 import { doctorFr } from './doctor.fr'
 import { maintenanceChecksFr } from './maintenance-checks.fr'
 import { fenceTextsFr } from './fencing.fr'
@@ -76,4 +77,5 @@ export const messagesFr: MessageCatalog = {
   iso: isoFr,
   hostStatus: hostStatusFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },
+  jobSteps: jobStepsFr,
 }

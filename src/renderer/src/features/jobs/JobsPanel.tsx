@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { notifyError } from '../../components/notify'
-import { useJobTitle } from './job-title'
+import { useJobText, useJobTitle } from './job-title'
 import { useErrorMessage } from '../../components/GuardMessage'
 import { refusalsOf, useRefusalText } from './refusals'
 import { formatClock } from '../../format'
@@ -18,6 +18,7 @@ export function JobsPanel() {
   const jobs = useAppStore((state) => state.jobs)
   const shown = jobs.slice(0, SHOWN_JOBS)
   const jobTitle = useJobTitle()
+  const jobText = useJobText()
   const refusalText = useRefusalText()
   const errorMessage = useErrorMessage()
 
@@ -41,7 +42,9 @@ export function JobsPanel() {
                 <summary>
                   <span className="job-title">{jobTitle(job)}</span>
                   <span className="muted small"> · {t(`jobState.${job.state}`)}</span>
-                  {job.state === 'running' && job.step && <span className="muted small"> · {job.step}</span>}
+                  {job.state === 'running' && job.step && (
+                    <span className="muted small"> · {jobText.step(job)}</span>
+                  )}
                   {job.state === 'failed' && job.error && (
                     <span className="job-error small">
                       {' '}
@@ -68,7 +71,7 @@ export function JobsPanel() {
                       <span className="muted" translate="no">
                         {formatClock(line.at)}
                       </span>{' '}
-                      {line.text}
+                      {jobText.line(line)}
                     </li>
                   ))}
                 </ol>

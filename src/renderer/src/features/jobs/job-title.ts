@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Job } from '../../../../shared/jobs'
 import { useAppStore } from '../../store'
+import { renderMessage } from '../../i18n/messages'
 
 /** A job's title in the user's language (the core's English title when the kind is not known). */
 export function useJobTitle(): (job: Job) => string {
@@ -11,5 +12,17 @@ export function useJobTitle(): (job: Job) => string {
     // Storage jobs (storage.grow…) are named in the storage strings, with their image.
     const keys = [`jobKinds.${job.kind}`, `storage.jobs.${job.kind.replace(/^storage\./, '')}`]
     return t(keys, { vm, host: job.target.host, image: job.target.image, defaultValue: job.title })
+  }
+}
+
+/** A job's current step and its log lines in the user's language (English from an older core). */
+export function useJobText(): {
+  step: (job: Job) => string | undefined
+  line: (line: Job['log'][number]) => string
+} {
+  const { t } = useTranslation()
+  return {
+    step: (job) => (job.stepText ? renderMessage(t, job.stepText) : job.step),
+    line: (line) => (line.message ? renderMessage(t, line.message) : line.text),
   }
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Job } from '../../../../shared/jobs'
 import { useAppStore } from '../../store'
-import { useJobTitle } from '../jobs/job-title'
+import { useJobText, useJobTitle } from '../jobs/job-title'
 import { GuardError } from '../../components/GuardMessage'
 import { RefusalList, refusalsOf } from '../jobs/refusals'
 
@@ -33,6 +33,7 @@ export function useTrackedJob(onEnd: (job: Job) => void): [Job | undefined, (job
 export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) => ReactNode }) {
   const { t } = useTranslation()
   const jobTitle = useJobTitle()
+  const jobText = useJobText()
   const refusals = refusalsOf(job.error)
   const box = useRef<HTMLDivElement>(null)
   // The form that started it may be far below: bring the outcome into view once, when it starts.
@@ -45,7 +46,7 @@ export function JobOutcome({ job, success }: { job: Job; success?: (job: Job) =>
       <strong>{jobTitle(job)}</strong> — {t(`jobState.${job.state}`)}
       {job.state === 'running' && (
         <>
-          {job.step && <span className="muted"> · {job.step}</span>}{' '}
+          {job.step && <span className="muted"> · {jobText.step(job)}</span>}{' '}
           <progress max={1} value={job.progress ?? 0} data-testid="storage-job-progress" />
         </>
       )}

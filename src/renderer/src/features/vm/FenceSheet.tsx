@@ -11,6 +11,7 @@ import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
 import { TypedName, typedMatches } from '../../components/TypedName'
 import { useAppStore } from '../../store'
+import { useJobText } from '../jobs/job-title'
 import { formatWhen } from '../../format'
 import '../migration/migration.css'
 
@@ -45,6 +46,7 @@ export function useFenceSentence(): (message: FenceMessage) => string {
  * name typed, then one job that fences, reads the blocklist back and starts.
  */
 export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost: string; onClose(): void }) {
+  const jobText = useJobText()
   const { t } = useTranslation()
   const api = useApi()
   const sentence = useFenceSentence()
@@ -236,10 +238,10 @@ export function FenceSheet({ uuid, lostHost, onClose }: { uuid: string; lostHost
                 ? t('fencing.failed')
                 : t('fencing.running')}
           </strong>
-          {job.step && job.state === 'running' && <span className="muted"> · {job.step}</span>}
+          {job.step && job.state === 'running' && <span className="muted"> · {jobText.step(job)}</span>}
           <ul className="small">
             {job.log.map((line) => (
-              <li key={`${line.at}:${line.text}`}>{line.text}</li>
+              <li key={`${line.at}:${line.text}`}>{jobText.line(line)}</li>
             ))}
           </ul>
           {job.state === 'failed' && (

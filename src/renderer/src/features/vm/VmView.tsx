@@ -6,7 +6,7 @@ import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
 import { useAppStore } from '../../store'
 import { DANGER_FLAGS } from '../cluster/tree-rows'
-import { useJobTitle } from '../jobs/job-title'
+import { useJobText, useJobTitle } from '../jobs/job-title'
 import { DefinitionsPanel } from './DefinitionsPanel'
 import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { DiskStorageLink } from '../storage/DiskStorageLink'
@@ -56,6 +56,7 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'e
   const [destroyName, setDestroyName] = useState('')
   const when = useWhen()
   const jobTitle = useJobTitle()
+  const jobText = useJobText()
   const [migrateTo, setMigrateTo] = useState('')
 
   if (!vm) {
@@ -299,7 +300,9 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'e
       {lastJob && (
         <div className={`job-status job-${lastJob.state}`} data-testid="vm-job" data-state={lastJob.state}>
           <strong>{jobTitle(lastJob)}</strong> — {t(`jobState.${lastJob.state}`)}
-          {lastJob.state === 'running' && lastJob.step && <span className="muted"> · {lastJob.step}</span>}
+          {lastJob.state === 'running' && lastJob.step && (
+            <span className="muted"> · {jobText.step(lastJob)}</span>
+          )}
           {lastJob.state === 'succeeded' &&
             lastJob.kind === 'vm.shutdown' &&
             (lastJob.result as { stopped?: boolean })?.stopped === false && (
