@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
 import { FollowUpsSchema } from './migration'
 import { CheckSchema, type Check } from './messages/check'
+import { englishText, MessageSchema, type Message } from './messages/message'
 import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
 
 /**
@@ -31,8 +32,10 @@ export type MaintenanceMove = z.infer<typeof MaintenanceMoveSchema>
 export const NooutPlanSchema = z.object({
   /** CRUSH host bucket for `osd set-group noout <node>`; cluster-wide `osd set noout` when absent. */
   node: z.string().optional(),
-  /** Why this scope, in words. */
+  /** Why this scope, in English (logs). */
   reason: z.string(),
+  /** The same as a message, for the window. */
+  reasonText: MessageSchema.optional(),
 })
 export type NooutPlan = z.infer<typeof NooutPlanSchema>
 
@@ -137,3 +140,8 @@ export const MaintenanceAbortParamsSchema = z
   .object({ id: CoreIdSchema, keepNoout: z.boolean().optional() })
   .strict()
 export const MaintenanceCurrentSchema = z.object({ record: MaintenanceRecordSchema.nullable() })
+
+/** A noout plan with its reason as a message (and its English). */
+export function nooutPlan(reason: Message, node?: string): NooutPlan {
+  return { ...(node !== undefined ? { node } : {}), reason: englishText(reason), reasonText: reason }
+}

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { HostNameSchema, OvhBlockSchema, UuidSchema } from './validators'
 import { ApiErrorDataSchema } from './errors'
 import { CheckSchema, type Check } from './messages/check'
-import { MessageSchema } from './messages/message'
+import { MessageSchema, msg } from './messages/message'
 
 /**
  * Live migration and definition sync, as the UI sees them: the pre-checks of a planned migration,
@@ -28,8 +28,16 @@ export const FollowUpsSchema = z.object({
   interfacesLines: z.array(z.string()),
   /** The safe sequence to type in the guest's console, in order. */
   commands: z.array(z.string()),
-  /** Anything the app could not work out (no gateway configured, no failover IP…): followUps.* messages. */
-  notes: z.array(MessageSchema),
+  /**
+   * Anything the app could not work out (no gateway configured, no failover IP…), as messages; a
+   * string (a maintenance record saved by an older version) is kept as its English.
+   */
+  notes: z.array(
+    z.preprocess(
+      (note) => (typeof note === 'string' ? msg('common.untranslated', { text: note }) : note),
+      MessageSchema,
+    ),
+  ),
 })
 export type FollowUps = z.infer<typeof FollowUpsSchema>
 

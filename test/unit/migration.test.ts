@@ -4,10 +4,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrationFollowUps } from '../../src/main/core/migration/follow-ups'
+import { englishText, msg } from '../../src/shared/messages'
+import { FollowUpsSchema } from '../../src/shared/migration'
 import { relevantLogLines } from '../../src/main/core/migration/migrate'
 import { uriHost } from '../../src/main/core/migration/precheck'
 import { jobActive, parseDomjobinfo, parseSize, progressDetail } from '../../src/main/core/migration/progress'
-import { englishText } from '../../src/shared/messages'
 
 // libvirt 9.0's `LC_ALL=C virsh domjobinfo` during a p2p live migration (lab, labvm1 hv1 → hv2).
 const RUNNING = `Job type:         Unbounded
@@ -123,6 +124,11 @@ describe('follow-ups', () => {
       params: { value: 'not-an-ip' },
     })
     expect(followUps.notes.map((note) => note.code)).toContain('followUps.noNewGateway')
+    // A maintenance record saved before notes were messages still reads: its English is kept.
+    expect(
+      FollowUpsSchema.parse({ gateway: { new: '' }, interfacesLines: [], commands: [], notes: ['old words'] })
+        .notes,
+    ).toEqual([msg('common.untranslated', { text: 'old words' })])
   })
 })
 

@@ -5,6 +5,11 @@ export const MAINTENANCE_CHECK_TEXTS = {
   warnings: 'Confirm these warnings to start the maintenance of {{host}}: {{reasons, messages}}',
   newWarnings:
     'Something changed since the maintenance plan of {{host}} was accepted: the migration of {{vm}} to {{to}} has new warnings. Review them and confirm again to go on. {{reasons, messages}}',
+  nooutUnread: 'Ceph could not be read: noout will be set for the whole cluster.',
+  nooutNoOsd:
+    '{{host}} owns no OSD in the CRUSH map, so there is no host bucket to flag: noout is set for the whole cluster during the reboot. No OSD should go down; noout only keeps data from moving if one does.',
+  nooutNode:
+    'noout only for CRUSH host {{bucket}} (osd set-group), so its OSDs are not marked out while {{host}} reboots.',
   hostOnline: '{{host}} is online.',
   hostNotOnline: '{{host}} is {{status}}: its VMs cannot be migrated from here.',
   cephUnreadable: 'Ceph could not be read: {{error, message}}',

@@ -7,6 +7,7 @@ import type {
   MaintenancePlan,
   NooutPlan,
 } from '../../../shared/maintenance'
+import { nooutPlan } from '../../../shared/maintenance'
 import { cephHost, privilegeSettings } from '../ceph/cluster'
 import { readCephStatus } from '../ceph/health'
 import { clusterArgv } from '../ceph/cluster-commands'
@@ -198,7 +199,7 @@ async function cephChecks(
   settings: PrivilegeSettings,
 ): Promise<{ checks: MaintenanceCheck[]; noout: NooutPlan }> {
   const { checks, add } = collector()
-  let noout: NooutPlan = { reason: 'Ceph could not be read: noout will be set for the whole cluster.' }
+  let noout: NooutPlan = nooutPlan(msg('maintenanceChecks.nooutUnread'))
   let ceph: CephStatus
   let on: string
   try {
@@ -225,14 +226,10 @@ async function cephChecks(
   const osds = ceph.osds.filter((osd) => bucket !== undefined && osd.host === bucket)
   if (osds.length === 0) {
     add('osds', 'ok', msg('maintenanceChecks.noOsds', { host, buckets: buckets.join(', ') || '–' }))
-    noout = {
-      reason: `${host} owns no OSD in the CRUSH map, so there is no host bucket to flag: noout is set for the whole cluster during the reboot. No OSD should go down; noout only keeps data from moving if one does.`,
-    }
+    noout = nooutPlan(msg('maintenanceChecks.nooutNoOsd', { host }))
   } else {
-    noout = {
-      node: bucket,
-      reason: `noout only for CRUSH host ${bucket} (osd set-group), so its OSDs are not marked out while ${host} reboots.`,
-    }
+    const node = bucket ?? host
+    noout = nooutPlan(msg('maintenanceChecks.nooutNode', { bucket: node, host }), node)
     const ids = osds.map((osd) => String(osd.id))
     const names = osds.map((osd) => osd.name).join(', ')
     try {

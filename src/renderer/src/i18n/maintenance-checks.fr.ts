@@ -7,6 +7,11 @@ export const maintenanceChecksFr: MessageCatalog['maintenanceChecks'] = {
   warnings: 'Confirmez ces avertissements pour démarrer la maintenance de {{host}} : {{reasons, messages}}',
   newWarnings:
     'Quelque chose a changé depuis que le plan de maintenance de {{host}} a été accepté : la migration de {{vm}} vers {{to}} a de nouveaux avertissements. Relisez-les et confirmez à nouveau pour continuer. {{reasons, messages}}',
+  nooutUnread: 'Ceph n’a pas pu être lu : noout sera posé pour tout le cluster.',
+  nooutNoOsd:
+    '{{host}} n’a aucun OSD dans la carte CRUSH, donc aucun bucket d’hôte à marquer : noout est posé pour tout le cluster pendant le redémarrage. Aucun OSD ne devrait tomber ; noout empêche seulement les données de bouger si l’un tombe.',
+  nooutNode:
+    'noout seulement pour l’hôte CRUSH {{bucket}} (osd set-group), pour que ses OSD ne soient pas marqués « out » pendant le redémarrage de {{host}}.',
   hostOnline: '{{host}} est en ligne.',
   hostNotOnline: '{{host}} est dans l’état « {{status}} » : ses VM ne peuvent pas être migrées d’ici.',
   cephUnreadable: 'Impossible de lire l’état de Ceph : {{error, message}}',

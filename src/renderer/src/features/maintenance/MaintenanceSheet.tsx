@@ -203,7 +203,9 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
             {plan.noout.node
               ? t('maintenance.nooutNode', { node: plan.noout.node })
               : t('maintenance.nooutCluster')}{' '}
-            <span className="muted">{plan.noout.reason}</span>
+            <span className="muted">
+              {plan.noout.reasonText ? <MessageText message={plan.noout.reasonText} /> : plan.noout.reason}
+            </span>
           </p>
           <h2>{t('maintenance.reboot')}</h2>
           <p className="small">
