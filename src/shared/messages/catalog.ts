@@ -14,6 +14,7 @@ import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { CLUSTER_FILE_TEXTS } from './cluster-file'
 import { JOB_STEP_TEXTS } from './job-steps'
+import { CEPH_HOST_TEXTS } from './ceph-hosts'
 import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
 import { MAINTENANCE_CHECK_TEXTS } from './maintenance'
@@ -54,4 +55,5 @@ export const MESSAGES_EN = {
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,
+  cephHosts: CEPH_HOST_TEXTS,
 } as const

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { ConfigStore } from '../config/config-store'
 import { audit } from '../remote/audit'
 import type { RemoteRunner } from '../remote/runner'
@@ -37,23 +38,23 @@ export function cephHost(context: CephSite, preferred?: string, avoid: readonly 
   if (preferred) {
     const state = context.hosts.get(preferred).current
     if (state.status !== 'online')
-      throw new ApiError({
-        code: 'host.offline',
-        host: preferred,
-        step: 'choose a host for Ceph commands',
-        message: `${preferred} is ${state.status}: Ceph commands cannot run there.`,
-        hint: 'Choose an online host, or reconnect this one.',
-      })
+      throw ApiError.of(
+        'host.offline',
+        msg('cephHosts.notOnline', { host: preferred, status: state.status }),
+        {
+          host: preferred,
+          step: 'choose a host for Ceph commands',
+          hint: msg('cephHosts.notOnlineHint'),
+        },
+      )
     return preferred
   }
   const online = states.filter((state) => state.status === 'online')
   const chosen = online.find((state) => !avoid.includes(state.name)) ?? online[0]
   if (!chosen)
-    throw new ApiError({
-      code: 'ceph.no-online-host',
+    throw ApiError.of('ceph.no-online-host', msg('cephHosts.noneOnline'), {
       step: 'choose a host for Ceph commands',
-      message: 'No host is online: Ceph is read through a hypervisor, over SSH.',
-      hint: 'Reconnect a host (Hosts) and try again.',
+      hint: msg('cephHosts.noneOnlineHint'),
     })
   return chosen.name
 }

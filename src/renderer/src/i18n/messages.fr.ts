@@ -1,6 +1,7 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
 import { clusterFileFr } from './cluster-file.fr'
 import { jobStepsFr } from './job-steps.fr'
+import { cephHostsFr } from './ceph-hosts.fr'
 import { doctorFr } from './doctor.fr'
 import { maintenanceChecksFr } from './maintenance-checks.fr'
 import { fenceTextsFr } from './fencing.fr'
@@ -78,4 +79,5 @@ export const messagesFr: MessageCatalog = {
   hostStatus: hostStatusFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },
   jobSteps: jobStepsFr,
+  cephHosts: cephHostsFr,
 }

@@ -1,0 +1,9 @@
+import type { MessageCatalog } from '../../../shared/messages/message'
+
+/** Choosing the Ceph host, in French: every key of shared/messages/ceph-hosts.ts. */
+export const cephHostsFr: MessageCatalog['cephHosts'] = {
+  notOnline: '{{host}} est dans l’état « {{status}} » : les commandes Ceph ne peuvent pas y tourner.',
+  notOnlineHint: 'Choisissez un hôte en ligne, ou reconnectez celui-ci.',
+  noneOnline: 'Aucun hôte n’est en ligne : Ceph se lit à travers un hyperviseur, par SSH.',
+  noneOnlineHint: 'Reconnectez un hôte (Hôtes) et réessayez.',
+}
