@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
+import { englishText } from '../../src/shared/messages'
 import type { MigrationPlan, MigrationResult } from '../../src/shared/migration'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import {
@@ -85,10 +86,10 @@ function job(): JobContext & { lines: string[] } {
     id: 'j1',
     signal: new AbortController().signal,
     lines,
-    step: (text) => lines.push(`step ${text}`),
+    step: (text) => lines.push(`step ${typeof text === 'string' ? text : englishText(text)}`),
     progress: () => undefined,
     detail: () => undefined,
-    log: (text) => lines.push(text),
+    log: (text) => lines.push(typeof text === 'string' ? text : englishText(text)),
   }
 }
 const PLAN = {

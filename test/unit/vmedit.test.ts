@@ -265,7 +265,7 @@ function world(scenario: Scenario = {}) {
     step: () => undefined,
     progress: () => undefined,
     detail: () => undefined,
-    log: (text) => logs.push(text),
+    log: (text) => logs.push(typeof text === 'string' ? text : englishText(text)),
   }
   return { deps, job, calls, leases, logs, defined }
 }

@@ -1,7 +1,7 @@
 import type { CoreContext } from '../context'
 import type { JobContext } from '../jobs/job-manager'
 import { ApiError } from '../../../shared/errors'
-import { msg } from '../../../shared/messages'
+import { msg, type Message } from '../../../shared/messages'
 import { blockContains, type OvhTask } from '../../../shared/ovh'
 import { OvhApi, unfollowedError } from './api'
 import { OvhClient } from './client'
@@ -114,18 +114,27 @@ export class OvhAccess {
     options: { quiet?: boolean; progress?: number } = {},
   ): Promise<BlockMoveOutcome> {
     const progress = (value: number) => (options.quiet ? undefined : value)
-    const step = (text: string, value: number) =>
+    const step = (text: Message, value: number) =>
       options.quiet ? job.log(text) : job.step(text, progress(value))
-    step(`Asking OVH whether ${params.block} can move to ${params.to}`, options.progress ?? 0.02)
+    step(msg('jobSteps.ovhAskingMove', { block: params.block, to: params.to }), options.progress ?? 0.02)
     const checked = await this.moveCheck(params.block, params.to, job.signal)
     if (checked.already) {
-      job.log(`${checked.block} already routes to ${checked.serviceName}: nothing to move.`)
+      job.log(msg('jobSteps.ovhAlready', { block: checked.block, service: checked.serviceName }))
       return { block: checked.block, serviceName: checked.serviceName, moved: false }
     }
     const ovh = await this.api()
-    step(`Moving ${checked.block} to ${checked.serviceName} (${params.to})`, options.progress ?? 0.05)
+    step(
+      msg('jobSteps.ovhMoving', { block: checked.block, service: checked.serviceName, to: params.to }),
+      options.progress ?? 0.05,
+    )
     const task = await ovh.ipMove(checked.serviceName, checked.block, job.signal)
-    job.log(`OVH task ${task.taskId} (${task.function}) started: ${task.status}`)
+    job.log(
+      msg('jobSteps.ovhTaskStarted', {
+        task: String(task.taskId),
+        action: task.function,
+        status: task.status,
+      }),
+    )
     const started = Date.now()
     const done = await ovh
       .followTask(checked.serviceName, task, {
@@ -138,8 +147,15 @@ export class OvhAccess {
               status: current.status,
               seconds: Math.round((Date.now() - started) / 1000),
             })
+          const task = String(current.taskId)
           job.log(
-            `OVH task ${current.taskId}: ${current.status}${current.comment ? ` (${current.comment})` : ''}`,
+            current.comment
+              ? msg('jobSteps.ovhTaskStatusComment', {
+                  task,
+                  status: current.status,
+                  comment: current.comment,
+                })
+              : msg('jobSteps.ovhTaskStatus', { task, status: current.status }),
           )
         },
       })
@@ -148,7 +164,12 @@ export class OvhAccess {
         throw job.signal.aborted ? unfollowedError(task.taskId) : error
       })
     job.log(
-      `${checked.block} now routes to ${checked.serviceName} (task ${done.taskId}, ${Math.round((Date.now() - started) / 1000)} s)`,
+      msg('jobSteps.ovhMoved', {
+        block: checked.block,
+        service: checked.serviceName,
+        task: String(done.taskId),
+        ms: Date.now() - started,
+      }),
     )
     return { block: checked.block, serviceName: checked.serviceName, moved: true, taskId: done.taskId }
   }

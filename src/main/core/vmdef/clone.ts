@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/errors'
 import type { DomainDefinition, Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { Check } from '../../../shared/messages/check'
-import { englishText, type ParamValue } from '../../../shared/messages/message'
+import { englishText, msg, type ParamValue } from '../../../shared/messages/message'
 import {
   cloneSnapshotName,
   type ClonePlan,
@@ -448,7 +448,7 @@ export class VmCloner {
         ref: child,
         argv: imageArgv.clone(parent, snapshot, child),
         step: `rbd clone ${from} ${spec}`,
-        title: `Cloning ${from} into ${spec}`,
+        title: msg('jobSteps.cloningImage', { from, image: spec }),
         failed: vmdefMsg('cloneImageFailed', { parent: parentSpec, snapshot, image: spec }),
       },
       made,

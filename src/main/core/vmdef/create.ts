@@ -1,10 +1,10 @@
 import crypto from 'node:crypto'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
 import type { KeyboardLayout } from '../../../shared/keyboard'
-import { englishText, withDetail, type Message } from '../../../shared/messages/message'
+import { englishText, msg, withDetail, type Message } from '../../../shared/messages/message'
 import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { canonicalDomainXml, domainMachine, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -163,7 +163,7 @@ export class VmCreator {
     job: JobContext,
   ): Promise<T> {
     if (!host) return created
-    job.step(`Starting ${created.name} on ${host}`, 0.95)
+    job.step(msg('jobSteps.starting', { name: created.name, host }), 0.95)
     try {
       await this.deps.start(created.uuid, host, job)
       return { ...created, started: { host, ok: true } }
@@ -181,7 +181,7 @@ export class VmCreator {
     lease: LeaseCheck,
     job: JobContext,
   ): Promise<CreateVmResult> {
-    job.step('Checking every host', 0.02)
+    job.step(msg('jobSteps.checkingEveryHost'), 0.02)
     const { plan, facts } = await createPlan(this.deps, params)
     const failed = plan.checks.filter((check) => check.level === 'fail')
     if (failed.length > 0 || !facts.machine || !facts.secretUuid || !facts.mac || !facts.rbdHost)
@@ -256,7 +256,7 @@ export class VmCreator {
         ref,
         argv: imageArgv.create(ref, params.sizeBytes),
         step: `rbd create ${spec}`,
-        title: `Creating the image ${spec} (${Math.round(params.sizeBytes / 2 ** 20)} MiB)`,
+        title: msg('jobSteps.creatingImage', { image: spec, size: params.sizeBytes }),
         failed: vmdefMsg('imageCreateFailed', { image: spec }),
       },
       made,
@@ -276,7 +276,7 @@ export class VmCreator {
       ref: RbdImageRef
       argv: string[]
       step: string
-      title: string
+      title: Message
       failed: Message
     },
     made: Made,
@@ -311,7 +311,7 @@ export class VmCreator {
   /** Tags the image the job just made with its id: the undo and the cleanup remove only tagged images. */
   async tagImage(made: Made, job: JobContext): Promise<void> {
     const image = made.image!
-    job.step(`Tagging ${image.spec} with this job`, 0.3)
+    job.step(msg('jobSteps.taggingImage', { image: image.spec }), 0.3)
     await this.deps.runner.rbd(image.host, imageArgv.setMeta(image, CREATE_JOB_META, job.id), {
       step: `rbd image-meta set ${image.spec}`,
     })
@@ -332,7 +332,7 @@ export class VmCreator {
     for (const [index, host] of hosts.entries()) {
       if (job.signal.aborted) throw cancelled()
       await lease.check(`virsh define ${name} on ${host}`)
-      job.step(`Defining ${name} on ${host}`, 0.4 + (0.4 * index) / hosts.length)
+      job.step(msg('jobSteps.definingVm', { name, host }), 0.4 + (0.4 * index) / hosts.length)
       made.defineSent.push(host)
       await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
         stdin: xml,
@@ -342,7 +342,7 @@ export class VmCreator {
     }
     // Read back on every host: libvirt normalises (adds controllers, addresses), so what is compared is
     // each meaningful field, and whether every host normalised to the same definition.
-    job.step('Reading the definitions back', 0.85)
+    job.step(msg('jobSteps.readingBack'), 0.85)
     const canonical = new Map<string, string>()
     for (const host of hosts) {
       const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
@@ -373,7 +373,7 @@ export class VmCreator {
     job: JobContext,
     operation: NewVmOperation = 'create',
   ): Promise<ApiError> {
-    job.step(`Undoing: ${cause.message}`, 0.9)
+    job.step(msg('jobSteps.undoing', { error: errorText(cause) }), 0.9)
     const remains: Remain[] = []
     for (const host of made.defineSent) {
       const remain = await this.undefineIfPresent(host, uuid, job)
@@ -438,7 +438,11 @@ export class VmCreator {
           : remain.kind === 'image'
             ? `${remain.pool}/${remain.image}`
             : `${remain.pool}/${remain.image}@${remain.snapshot}`
-      job.step(remain.kind === 'definition' ? `Undefining on ${remain.host}` : `Removing ${what}`)
+      job.step(
+        remain.kind === 'definition'
+          ? msg('jobSteps.undefiningOn', { host: remain.host })
+          : msg('jobSteps.removingImage', { image: what }),
+      )
       const still =
         remain.kind === 'definition'
           ? await this.undefineIfPresent(remain.host, remain.uuid, job)

@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import type { Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
-import { englishText, type Message } from '../../../shared/messages/message'
+import { englishText, msg, type Message } from '../../../shared/messages/message'
 import type { DeleteVmResult } from '../../../shared/vmdef'
 import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { Rbd, RbdReader } from '../ceph/rbd'
@@ -83,7 +83,7 @@ export async function deleteVm(
   job: JobContext,
 ): Promise<DeleteVmResult> {
   const uuid = params.uuid.toLowerCase()
-  job.step('Reading every host', 0.05)
+  job.step(msg('jobSteps.readingEveryHost'), 0.05)
   const first = await readVm(deps, uuid)
   const leased = params.deleteImages ? rbdDisks(deps, first) : []
   const names = [vmLeaseName(uuid), ...leased.map((image) => imageLeaseName(image.pool, image.image))]
@@ -111,14 +111,14 @@ export async function deleteVm(
         for (const image of toDelete) {
           if (image.snapshots > 0) {
             await lease.check(`rbd snap purge ${image.spec}`)
-            job.step(`Purging the snapshots of ${image.spec}`, 0.7)
+            job.step(msg('jobSteps.purgingSnapshotsOf', { image: image.spec }), 0.7)
             await deps.runner.rbd(rbdHost!, snapshotArgv.purge(image), {
               step: `rbd snap purge ${image.spec}`,
               timeoutSeconds: 600,
             })
           }
           await lease.check(`rbd rm ${image.spec}`)
-          job.step(`Deleting ${image.spec}`, 0.8)
+          job.step(msg('jobSteps.deleting', { image: image.spec }), 0.8)
           await deps.runner.rbd(rbdHost!, imageArgv.remove(image), {
             step: `rbd rm ${image.spec}`,
             timeoutSeconds: 600,
@@ -191,7 +191,7 @@ async function judgeImages(
     )
     if (others.length > 0) {
       kept.push(spec)
-      job.log(englishText(vmdefMsg('deleteSharedImage', { image: spec, others: others.map((o) => o.name) })))
+      job.log(vmdefMsg('deleteSharedImage', { image: spec, others: others.map((o) => o.name) }))
       continue
     }
     const watchers = await new Rbd(deps.runner).watchers(rbdHost, image)
@@ -226,7 +226,10 @@ async function undefineEverywhere(deps: DeleteDeps, vm: Vm, lease: LeaseCheck, j
   for (const [index, host] of vm.definedOn.entries()) {
     try {
       await lease.check(`virsh undefine ${vm.name} on ${host}`)
-      job.step(`Undefining ${vm.name} on ${host}`, 0.2 + (0.4 * index) / vm.definedOn.length)
+      job.step(
+        msg('jobSteps.undefiningVm', { name: vm.name, host }),
+        0.2 + (0.4 * index) / vm.definedOn.length,
+      )
       await deps.runner.virsh(host, domainArgv.undefine(vm.uuid), {
         timeoutSeconds,
         step: `virsh undefine ${vm.name} on ${host}`,

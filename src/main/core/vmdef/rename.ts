@@ -1,7 +1,7 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import type { Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
-import { englishText, type Message } from '../../../shared/messages/message'
+import { msg, type Message } from '../../../shared/messages/message'
 import type { RenameVmResult } from '../../../shared/vmdef'
 import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
 import { Rbd } from '../ceph/rbd'
@@ -90,7 +90,7 @@ export async function renameVm(
   job: JobContext,
 ): Promise<RenameVmResult> {
   const uuid = params.uuid.toLowerCase()
-  job.step('Reading every host', 0.05)
+  job.step(msg('jobSteps.readingEveryHost'), 0.05)
   const first = await readVm(deps, uuid)
   const planned = params.renameImages ? imageRenames(rbdDisks(deps, first), first.name, params.newName) : []
   const names = [
@@ -225,7 +225,10 @@ class Renaming {
       if (this.images.length > 0) this.rbdHost = pickRbdHost(this.deps.hostStates(), this.deps.hostNames())
       for (const rename of this.images) {
         await this.lease.check(`rbd rename ${imageSpec(rename.from)}`)
-        job.step(`Renaming ${imageSpec(rename.from)} to ${rename.to.image}`, 0.3)
+        job.step(
+          msg('jobSteps.renamingImage', { image: imageSpec(rename.from), newName: rename.to.image }),
+          0.3,
+        )
         await this.deps.runner.rbd(this.rbdHost!, imageArgv.rename(rename.from, rename.to.image), {
           step: `rbd rename ${imageSpec(rename.from)} on ${this.rbdHost!}`,
         })
@@ -233,7 +236,10 @@ class Renaming {
       }
       for (const [index, host] of vm.definedOn.entries()) {
         await this.lease.check(`virsh domrename ${vm.name} on ${host}`)
-        job.step(`Renaming ${vm.name} on ${host}`, 0.4 + (0.4 * index) / vm.definedOn.length)
+        job.step(
+          msg('jobSteps.renamingVm', { name: vm.name, host }),
+          0.4 + (0.4 * index) / vm.definedOn.length,
+        )
         this.renamedOn.push(host)
         await this.deps.runner.virsh(host, domainArgv.rename(vm.uuid, newName), {
           timeoutSeconds: this.timeoutSeconds,
@@ -246,7 +252,7 @@ class Renaming {
             step: `virsh define ${newName} on ${host}`,
           })
       }
-      job.step('Reading the definitions back', 0.85)
+      job.step(msg('jobSteps.readingBack'), 0.85)
       for (const host of vm.definedOn) this.checkReadBack(host, await this.readBack(host))
     } catch (error) {
       throw await this.undo(ApiError.from(error))
@@ -263,7 +269,7 @@ class Renaming {
         .map((host) => this.deps.inventory.refreshHost(host, { definitions: true }).catch(() => undefined)),
     )
     const images = this.images.map(({ from, to }) => ({ from: imageSpec(from), to: imageSpec(to) }))
-    job.log(englishText(vmdefMsg('renamed', { name: vm.name, newName, hosts: vm.definedOn })))
+    job.log(vmdefMsg('renamed', { name: vm.name, newName, hosts: vm.definedOn }))
     return { uuid: vm.uuid, oldName: vm.name, name: newName, hosts: [...vm.definedOn], images }
   }
 
@@ -292,7 +298,7 @@ class Renaming {
   /** Renames back and defines back what was done; the error says what could not be restored. */
   private async undo(cause: ApiError): Promise<ApiError> {
     const { vm, job } = this
-    job.step(`Undoing: ${cause.message}`, 0.9)
+    job.step(msg('jobSteps.undoing', { error: errorText(cause) }), 0.9)
     const left: string[] = []
     for (const host of [...this.renamedOn].reverse()) {
       try {
