@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import type { CoreOptions } from '../src/main/core/context'
 import type { RemoteResult, RemoteRunner, RunOptions } from '../src/main/core/remote/runner'
 import { labCore, type LabCore } from '../test/support/lab-core'
 import { startLatencyProxy, type LatencyProxy } from '../test/lab/support/latency-proxy'
@@ -67,10 +68,15 @@ export class CountingRunner implements RemoteRunner {
 }
 
 /**
- * A core on the lab, optionally behind a latency proxy per host (the kernel here has no netem):
- * `addedRoundTripMs` is split evenly between the two directions.
+ * One latency proxy per lab host (the kernel here has no netem), `addedRoundTripMs` split evenly
+ * between the two directions; none at 0. `endpoint` is where to reach a host, `editCluster` points a
+ * cluster file (and its known_hosts) at the proxies.
  */
-export async function benchCore(addedRoundTripMs: number): Promise<{ lab: LabCore; close(): Promise<void> }> {
+export async function latencyProxies(addedRoundTripMs: number): Promise<{
+  endpoint(index: number): { host: string; port: number }
+  editCluster(cluster: Record<string, any>): void // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): Promise<void>
+}> {
   const proxies: LatencyProxy[] = []
   if (addedRoundTripMs > 0) {
     for (const host of LAB_HOSTS) {
@@ -83,8 +89,12 @@ export async function benchCore(addedRoundTripMs: number): Promise<{ lab: LabCor
       )
     }
   }
-  const lab = await labCore(
-    (cluster) => {
+  return {
+    endpoint: (index) =>
+      proxies[index]
+        ? { host: '127.0.0.1', port: proxies[index].port }
+        : { host: LAB_HOSTS[index]!.address, port: 22 },
+    editCluster(cluster) {
       if (proxies.length === 0) return
       // Reach each host through its proxy; its known key is filed under [127.0.0.1]:<port>.
       const knownHosts = fs.readFileSync(cluster.ssh.knownHostsFile, 'utf8').split('\n')
@@ -101,14 +111,26 @@ export async function benchCore(addedRoundTripMs: number): Promise<{ lab: LabCor
       })
       fs.appendFileSync(cluster.ssh.knownHostsFile, `${extra.join('\n')}\n`)
     },
-    { inventoryPollMs: 60 * 60_000 },
-  )
+    async close() {
+      await Promise.all(proxies.map((proxy) => proxy.close()))
+    },
+  }
+}
+
+/** A core on the lab, optionally behind a latency proxy per host (see latencyProxies). */
+export async function benchCore(
+  addedRoundTripMs: number,
+  /** The core's options; by default no periodic inventory refresh (a benchmark refreshes when it measures). */
+  coreOptions: Partial<CoreOptions> = { inventoryPollMs: 60 * 60_000 },
+): Promise<{ lab: LabCore; close(): Promise<void> }> {
+  const proxies = await latencyProxies(addedRoundTripMs)
+  const lab = await labCore((cluster) => proxies.editCluster(cluster), coreOptions)
   await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 60_000)))
   return {
     lab,
     async close() {
       await lab.cleanup()
-      await Promise.all(proxies.map((proxy) => proxy.close()))
+      await proxies.close()
     },
   }
 }

@@ -8,8 +8,19 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DefinitionDiff, MigrationPlan, SyncPlan, SyncResult } from '../../src/shared/migration'
+import { CoreEvents } from '../../src/main/core/events'
+import { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import type { RemoteResult, RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
 import { labCore, type LabCore } from '../support/lab-core'
-import { asRootOn, labGuest, LAB_HOSTS, LAB_STATE_DIR, requireLab, type LabHostName } from './support/lab'
+import {
+  asRootOn,
+  labGuest,
+  LAB_HOSTS,
+  LAB_STATE_DIR,
+  requireLab,
+  waitFor,
+  type LabHostName,
+} from './support/lab'
 
 const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
 const LABVM1 = labGuest('labvm1')
@@ -44,6 +55,18 @@ async function restoreDefinitions(): Promise<void> {
       for (const xml of xmls) await defineAsRoot(host, xml)
     }),
   )
+}
+
+/** The lab's runner, counting its one-shot execs per host (what an inventory refresh costs). */
+function countingRunner(inner: RemoteRunner): { runner: RemoteRunner; execs: Map<string, number> } {
+  const execs = new Map<string, number>()
+  const runner = Object.assign(Object.create(inner) as RemoteRunner, {
+    run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+      execs.set(host, (execs.get(host) ?? 0) + 1)
+      return inner.run(host, argv, options)
+    },
+  })
+  return { runner, execs }
 }
 
 const diff = async (uuid: string, reference?: string) =>
@@ -178,6 +201,46 @@ describe('definition drift and sync', () => {
       '<description>edited on hv2</description>',
     )
     expect(await rootVirsh('hv1', 'dumpxml', LABVM1.name)).not.toContain('<description>')
+  })
+
+  it('shows a change that raises no libvirt event (setmaxmem --config) by the next refresh, at one exec per host at rest', async () => {
+    const { runner, execs } = countingRunner(lab.context.runner)
+    const inventory = new InventoryService({
+      runner,
+      events: new CoreEvents(),
+      hostNames: () => HOSTS,
+      hasDomstats: () => true,
+    })
+    const drift = (snapshot: { vms: { uuid: string; flags: string[] }[] }) =>
+      snapshot.vms.find((vm) => vm.uuid === LABVM3.uuid)?.flags.includes('drift')
+    expect(drift(await inventory.refreshAll())).toBe(false)
+    execs.clear()
+    await inventory.refreshAll()
+    expect(Object.fromEntries(execs)).toEqual({ hv1: 1, hv2: 1, hv3: 1 })
+
+    const maxMemory = /<memory unit='KiB'>(\d+)</.exec(
+      await rootVirsh('hv3', 'dumpxml', '--inactive', LABVM3.name),
+    )?.[1]
+    await rootVirsh('hv3', 'setmaxmem', LABVM3.name, String(Number(maxMemory) + 1024), '--config')
+    execs.clear()
+    expect(drift(await inventory.refreshAll())).toBe(true)
+    // The changed host read that one definition in a follow-up; the others, one exec as always.
+    expect(Object.fromEntries(execs)).toEqual({ hv1: 1, hv2: 1, hv3: 2 })
+    execs.clear()
+    expect(drift(await inventory.refreshAll())).toBe(true)
+    expect(Object.fromEntries(execs)).toEqual({ hv1: 1, hv2: 1, hv3: 1 })
+
+    // The app's own core refreshes every 10 minutes here: its event stream's watch of the definition
+    // files is what shows the undoing, with no refresh asked.
+    await rootVirsh('hv3', 'setmaxmem', LABVM3.name, String(maxMemory), '--config')
+    await waitFor(
+      'the undone change to show',
+      () => drift(lab.context.inventory.snapshot()) === false,
+      20_000,
+      50,
+    )
+    await rootVirsh('hv3', 'setmaxmem', LABVM3.name, String(Number(maxMemory) + 2048), '--config')
+    await waitFor('the change to show', () => drift(lab.context.inventory.snapshot()), 20_000, 50)
   })
 
   it('refuses a source that does not define the VM, and bad input', async () => {

@@ -31,7 +31,9 @@ function flakyHost() {
       const ids = [...(argv.at(-1) ?? '').matchAll(/echo @@hyperdesk-section (\S+) ;/g)].map(
         (m) => m[1] ?? '',
       )
-      const stdout = ids.map((id) => `${SECTION_MARKER}${id}\n${sections.get(id) ?? ''}`).join('')
+      // A batch with definition fingerprints answers them first (none recorded: an empty section).
+      const digests = /@@hyperdesk-digest-/.test(argv.at(-1) ?? '') ? `${SECTION_MARKER}digests\n` : ''
+      const stdout = digests + ids.map((id) => `${SECTION_MARKER}${id}\n${sections.get(id) ?? ''}`).join('')
       return { stdout, stderr: '', exitCode: 0 }
     },
     stream: async (_host: string, _argv: readonly string[], onLine: (line: string) => void) => {

@@ -2,11 +2,14 @@ import crypto from 'node:crypto'
 import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
 import { canonicalDomainXml, DomainXmlError, parseDomainXml } from './domain-xml'
 import {
+  DIGESTS_SECTION,
   FRAMING_ERRORS,
+  parseDigests,
   sectionError,
   sectionText,
   splitBatchOutput,
   type BatchSection,
+  type Sections,
 } from '../remote/framing'
 import { domainNameFromXml } from './domain-name'
 import {
@@ -60,6 +63,32 @@ export function hostBatchSections(plan: HostBatchPlan): BatchSection[] {
   return sections
 }
 
+/**
+ * The fingerprints of inactive definitions: each domain's `dumpxml --inactive`, hashed on the host
+ * (framing.ts: virshDigestedBatchArgv), so a refresh learns which definitions changed (even without a
+ * libvirt event) for 64 bytes each, and reads the XML of those only.
+ */
+export function fingerprintSections(uuids: readonly string[]): BatchSection[] {
+  return uuids.map((uuid) => ({ id: `def:${uuid}`, command: domainArgv.xml(uuid, 'inactive') }))
+}
+
+/** UUID → the host's fingerprint of its inactive definition, from a digested batch's answer. */
+export function readFingerprints(sections: Sections): Map<string, string> {
+  const fingerprints = new Map<string, string>()
+  if (sectionError(sections, DIGESTS_SECTION) !== undefined) return fingerprints
+  for (const [id, digest] of parseDigests(sectionText(sections, DIGESTS_SECTION) ?? ''))
+    if (id.startsWith('def:')) fingerprints.set(id.slice('def:'.length), digest)
+  return fingerprints
+}
+
+/** The domains among `asked` whose definition (XML) this batch did read. */
+export function definitionsRead(sections: Sections, asked: readonly string[]): string[] {
+  return asked.filter((uuid) => {
+    const id = `xml:${uuid}`
+    return sectionError(sections, id) === undefined && (sectionText(sections, id) ?? '').trim() !== ''
+  })
+}
+
 export function definitionHash(xml: string): string {
   return crypto.createHash('sha256').update(canonicalDomainXml(xml)).digest('hex')
 }
@@ -85,7 +114,16 @@ export function readHostBatch(
   now = Date.now(),
   asked?: { sections: readonly BatchSection[]; exitCode?: number | null },
 ): HostInventory {
-  const sections = splitBatchOutput(output, asked)
+  return readHostSections(host, splitBatchOutput(output, asked), previous, now)
+}
+
+/** readHostBatch on an answer already split into sections. */
+export function readHostSections(
+  host: string,
+  sections: Sections,
+  previous: HostInventory | undefined,
+  now = Date.now(),
+): HostInventory {
   const essential = (id: string): string => {
     const error = sectionError(sections, id)
     if (error === FRAMING_ERRORS.missing) throw new HostBatchError(id, `virsh printed no "${id}" section`)

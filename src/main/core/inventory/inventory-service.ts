@@ -3,9 +3,16 @@ import { ApiError } from '../../../shared/errors'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
-import { virshBatchArgv } from '../remote/framing'
-import { eventStreamArgv } from '../libvirt/host'
-import { HostBatchError, hostBatchSections, readHostBatch } from './host-inventory'
+import { digestedAsked, sessionNonce, splitBatchOutput, virshDigestedBatchArgv } from '../remote/framing'
+import { DEFINITIONS_CHANGED, eventStreamArgv } from '../libvirt/host'
+import {
+  definitionsRead,
+  fingerprintSections,
+  HostBatchError,
+  hostBatchSections,
+  readFingerprints,
+  readHostSections,
+} from './host-inventory'
 import { lifecycleChange, needsDefinitionReload, parseVirshEventLine } from './virsh-events'
 
 export interface InventoryOptions {
@@ -30,19 +37,36 @@ export interface InventorySnapshot {
 
 const EVENT_RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000, 10000]
 const REFRESH_DEBOUNCE_MS = 150
-/** With the default 15 s poll: definitions are read again every minute. */
+/**
+ * A host whose batch gave no fingerprints (see fingerprintSections) has its definitions read again
+ * every DEFINITIONS_EVERY-th poll instead: every minute with the default 15 s poll.
+ */
 const DEFINITIONS_EVERY = 4
+
+/** What one batch said: the inventory, the definitions' fingerprints, the definitions it read. */
+interface BatchAnswer {
+  inventory: HostInventory
+  fingerprints: Map<string, string>
+  read: string[]
+}
 
 /**
  * The live inventory of the cluster. One exec per host per refresh (a single read-only `virsh`
  * running a batch), hosts in parallel; XML only for domains that are new or changed; `virsh event`
  * streams per host update the state at once and schedule a refresh; a periodic refresh catches
  * anything missed. A host that cannot be reached is marked unreachable; the others go on.
+ * Each refresh also gets the fingerprint of every known inactive definition, hashed on the host: one
+ * that changed without an event is read again (its XML only) at once, and the event stream says
+ * when a definition file changed, so such a change shows within seconds (DEFINITIONS_CHANGED).
  */
 export class InventoryService {
   private readonly inventories = new Map<string, HostInventory>()
   /** host → UUIDs whose definition must be read again */
   private readonly staleDefinitions = new Map<string, Set<string>>()
+  /** host → UUID → fingerprint of the inactive definition the inventory holds (see fingerprintSections) */
+  private readonly fingerprints = new Map<string, Map<string, string>>()
+  /** Hosts whose last batch gave no fingerprints: their definitions are read again periodically. */
+  private readonly unfingerprinted = new Set<string>()
   private readonly refreshing = new Map<string, Promise<HostInventory>>()
   private readonly refreshAgain = new Set<string>()
   private readonly debounce = new Map<string, NodeJS.Timeout>()
@@ -88,12 +112,14 @@ export class InventoryService {
     this.stopped = false
     this.followHosts()
     let polls = 0
-    // Some definition changes raise no libvirt event (e.g. `setmaxmem --config` on a stopped VM): every
-    // DEFINITIONS_EVERY-th poll reads the definitions again too.
-    this.pollTimer = setInterval(
-      () => void this.refreshAll({ definitions: ++polls % DEFINITIONS_EVERY === 0 }),
-      this.options.pollIntervalMs ?? 15_000,
-    )
+    // Some definition changes raise no libvirt event (e.g. `setmaxmem --config` on a stopped VM): the
+    // fingerprints find them; on a host that gave none, every DEFINITIONS_EVERY-th poll reads the
+    // definitions again.
+    this.pollTimer = setInterval(() => {
+      const rereadAll = ++polls % DEFINITIONS_EVERY === 0
+      for (const host of this.options.hostNames())
+        void this.refreshHost(host, { definitions: rereadAll && this.unfingerprinted.has(host) })
+    }, this.options.pollIntervalMs ?? 15_000)
     this.pollTimer.unref()
   }
 
@@ -109,6 +135,7 @@ export class InventoryService {
       clearTimeout(this.reconnects.get(host))
       this.reconnects.delete(host)
       this.inventories.delete(host)
+      this.fingerprints.delete(host)
     }
   }
 
@@ -176,18 +203,24 @@ export class InventoryService {
     const previous = this.inventories.get(host)
     try {
       const wanted = this.xmlWanted(host, previous)
-      let inventory = await this.runBatch(host, previous, wanted)
-      // Domains seen for the first time need their definition: one follow-up exec, only then.
+      const first = await this.runBatch(host, previous, wanted)
+      let inventory = first.inventory
+      // Definitions whose fingerprint changed (a change that raised no event), and domains seen for
+      // the first time: their XML in one follow-up exec, only then.
+      const changed = this.noteFingerprints(host, first)
       const missing = inventory.domains.filter((domain) => !domain.definition).map((domain) => domain.uuid)
       const needDisplay = inventory.domains
         .filter((d) => d.state === 'running' && d.displayPort === undefined)
         .map((d) => d.uuid)
-      if (missing.length > 0 || needDisplay.length > 0) {
-        inventory = await this.runBatch(host, inventory, missing, inventory)
+      const reread = [...new Set([...missing, ...changed])]
+      if (reread.length > 0 || needDisplay.length > 0) {
+        const again = await this.runBatch(host, inventory, reread, inventory)
+        this.noteFingerprints(host, again)
+        inventory = again.inventory
       }
       // Forget only what this refresh read: a change announced meanwhile waits for the next one.
       const stale = this.staleDefinitions.get(host)
-      for (const uuid of [...wanted, ...missing]) stale?.delete(uuid)
+      for (const uuid of [...wanted, ...reread]) stale?.delete(uuid)
       return this.publish(inventory)
     } catch (error) {
       const apiError = ApiError.from(error)
@@ -204,6 +237,31 @@ export class InventoryService {
     }
   }
 
+  /**
+   * Keeps the fingerprints of the definitions the inventory holds, and returns the domains whose
+   * fingerprint changed since their XML was read (to read again). A definition read in this very
+   * batch takes the batch's fingerprint (asked first in the batch: a change in between shows as a
+   * change at the next refresh, never as a missed one).
+   */
+  private noteFingerprints(host: string, answer: BatchAnswer): string[] {
+    const { inventory, fingerprints, read } = answer
+    const asked = inventory.domains.length > 0 && fingerprints.size > 0
+    if (asked) this.unfingerprinted.delete(host)
+    else if (inventory.domains.length > 0) this.unfingerprinted.add(host)
+    const known = this.fingerprints.get(host) ?? new Map<string, string>()
+    const listed = new Set(inventory.domains.map((domain) => domain.uuid))
+    for (const uuid of [...known.keys()]) if (!listed.has(uuid)) known.delete(uuid)
+    const changed: string[] = []
+    for (const [uuid, fingerprint] of fingerprints) {
+      if (!listed.has(uuid)) continue
+      const before = known.get(uuid)
+      if (read.includes(uuid) || before === undefined) known.set(uuid, fingerprint)
+      else if (before !== fingerprint) changed.push(uuid)
+    }
+    this.fingerprints.set(host, known)
+    return changed
+  }
+
   private xmlWanted(host: string, previous: HostInventory | undefined): string[] {
     const stale = [...(this.staleDefinitions.get(host) ?? [])]
     const known = previous?.domains.filter((domain) => domain.definition).map((domain) => domain.uuid) ?? []
@@ -215,7 +273,7 @@ export class InventoryService {
     previous: HostInventory | undefined,
     xmlFor: string[],
     current?: HostInventory,
-  ): Promise<HostInventory> {
+  ): Promise<BatchAnswer> {
     const basis = current ?? previous
     const useDomstats = this.options.hasDomstats(host)
     // Running domains' displays, and those of domains whose state is not known yet: they are named
@@ -230,20 +288,26 @@ export class InventoryService {
       useDomstats,
       dominfoFor: basis?.domains.map((domain) => domain.uuid) ?? [],
     })
-    const result = await this.options.runner.run(host, virshBatchArgv(sections, 'hyperdesk-refresh'), {
+    // Every domain known so far, and those whose XML this batch reads.
+    const digested = fingerprintSections([
+      ...new Set([...(basis?.domains.map((domain) => domain.uuid) ?? []), ...xmlFor]),
+    ])
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
+    const result = await this.options.runner.run(host, argv, {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
       allowFailure: true,
       step: 'refresh inventory',
     })
     try {
-      const inventory = readHostBatch(host, result.stdout, basis, Date.now(), {
-        sections,
+      const answer = splitBatchOutput(result.stdout, {
+        sections: digestedAsked(sections, digested),
         exitCode: result.exitCode,
       })
+      const inventory = readHostSections(host, answer, basis, Date.now())
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
         return this.runBatch(host, inventory, xmlFor, inventory)
-      return inventory
+      return { inventory, fingerprints: readFingerprints(answer), read: definitionsRead(answer, xmlFor) }
     } catch (error) {
       if (error instanceof HostBatchError) {
         throw new ApiError({
@@ -281,6 +345,11 @@ export class InventoryService {
 
   /** Applies a virsh event at once (state) and refreshes the host soon after (details). */
   handleEventLine(host: string, line: string): void {
+    // A definition file changed (maybe without an event): the refresh's fingerprints say which.
+    if (line.trim() === DEFINITIONS_CHANGED) {
+      this.scheduleRefresh(host)
+      return
+    }
     const inventory = this.inventories.get(host)
     // virsh names the domain (never its UUID), unescaped: read against the names the host has.
     const event = parseVirshEventLine(

@@ -141,9 +141,40 @@ export function parsePoolPath(xml: string): string | undefined {
 }
 
 /**
- * The whole argv of the host's lifecycle event stream (a long-running read-only virsh: the
- * runner's stream takes an argv as is, so the connection is part of it here).
+ * Where qemu:///system keeps its persistent definitions (one NAME.xml each, rewritten by libvirtd at
+ * every change, events or not): the same on every distribution's package.
  */
-export function eventStreamArgv(): string[] {
-  return ['virsh', '-r', '-c', 'qemu:///system', 'event', '--all', '--loop', '--timestamp']
+export const DEFINITIONS_DIR = '/etc/libvirt/qemu'
+/** The line the event stream prints when a definition file changed (see eventStreamArgv). */
+export const DEFINITIONS_CHANGED = '@@hyperdesk-definitions-changed'
+/** How often the stream looks at the definition files, in seconds. */
+export const DEFINITIONS_WATCH_SECONDS = 2
+
+/**
+ * The whole argv of the host's event stream (the runner's stream takes an argv as is, so the
+ * connection is part of it here): libvirt's lifecycle events (a long-running read-only virsh) and, on
+ * the same stream, DEFINITIONS_CHANGED when the listing of the definition files changed. Some
+ * definition changes raise no libvirt event (`setmaxmem --config`, `setvcpus --config` on a stopped
+ * VM…) but every one rewrites its file; its directory is world-readable (the files are not, and are
+ * never read: `ls -l --full-time` only stats them, to the nanosecond). The watch costs the host an
+ * `ls` every DEFINITIONS_WATCH_SECONDS and the app no exec: the line only makes the inventory refresh,
+ * which then reads what changed (by fingerprint). A host where the directory cannot be listed prints
+ * nothing, and its changes show at the next periodic refresh. The stream ends with the virsh.
+ */
+export function eventStreamArgv(watch: { dir?: string; everySeconds?: number } = {}): string[] {
+  const dir = watch.dir ?? DEFINITIONS_DIR
+  const every = watch.everySeconds ?? DEFINITIONS_WATCH_SECONDS
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(dir) || !(every > 0)) refuse('definitions watch', `${dir} ${every}`)
+  return [
+    'sh',
+    '-c',
+    [
+      'virsh -r -c qemu:///system event --all --loop --timestamp & e=$!',
+      `l() { ls -l --full-time -- '${dir}' 2>/dev/null | cksum; }`,
+      `{ p=$(l); while sleep ${every}; do s=$(l); ` +
+        `if [ "$s" != "$p" ]; then echo ${DEFINITIONS_CHANGED}; p=$s; fi; done; } & w=$!`,
+      'wait "$e"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"',
+    ].join('\n'),
+    'hyperdesk-events',
+  ]
 }

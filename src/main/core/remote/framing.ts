@@ -15,6 +15,8 @@ import { virshCommandString } from './quote'
  *   short: for a definition, that is an XML that does not parse, reported on the VM.)
  * The framings (same judgement, three wire forms the hosts' tools impose):
  * - virsh command-string batch, one exec: `virsh 'echo @@hyperdesk-section <id> ; <command> ; …'`;
+ *   its digested form (virshDigestedBatchArgv) answers some sections by the SHA-256 of their output,
+ *   hashed on the host, in one `digests` section first (definition fingerprints);
  * - the long-lived virsh session: markers carrying a random nonce (virshSessionLines);
  * - POSIX sh scripts whose parts report their own exit status: `@@begin <id>` … `@@end <id> <rc>`
  *   (SHELL_SECTIONS, for the doctor), one exit-status line for a streamed command (exitFramed), and
@@ -141,6 +143,87 @@ export function virshBatchArgv(sections: readonly BatchSection[], name: string):
     'qemu:///system',
     virshCommandString(batchCommands(sections)),
   ]
+}
+
+/** The section of a digested batch that holds the digests: `<sha256 hex>  <id>` per line. */
+export const DIGESTS_SECTION = 'digests'
+
+/**
+ * The host's side of a digested batch ($0 the name, $1 the nonce, then virsh's argv). virsh's output
+ * goes to a file; awk moves each digested section's body (between nonce markers, which no command's
+ * output can forge) to a file of its own named by its id, and passes the rest through; sha256sum then
+ * hashes those files in one process (a fork per domain would cost more than the batch). The digests
+ * are printed first, as their own section, so the batch's own sections keep their order, and the exit
+ * status stays virsh's (its last command is the batch's last section, as in a plain batch).
+ */
+const DIGEST_SCRIPT = [
+  'n=$1; shift',
+  'd=$(mktemp -d) || exit 125',
+  `trap 'rm -rf "$d"' EXIT`,
+  'stdbuf -oL -eL "$@" >"$d/out" 2>&1; rc=$?',
+  'mkdir "$d/s"',
+  `awk -v m="@@hyperdesk-digest-$n " -v d="$d/s/" '` +
+    'index($0, m) == 1 { if (f != "") close(f); f = ""; id = substr($0, length(m) + 1); inside = id != "@end"; ' +
+    'if (inside && id ~ /^[A-Za-z0-9:._-]+$/) { f = d id; printf "" > f }; next } ' +
+    `inside { if (f != "") print > f; next } { print }' "$d/out" >"$d/rest"`,
+  `echo '${SECTION_MARKER}${DIGESTS_SECTION}'`,
+  '(cd "$d/s" && set -- * && if [ -e "$1" ]; then sha256sum -- "$@"; fi)',
+  'cat "$d/rest"',
+  'exit "$rc"',
+].join('\n')
+
+/**
+ * A read-only virsh batch whose `digested` sections are answered by the SHA-256 of their output,
+ * computed on the host, instead of the output (a definition's fingerprint costs 64 bytes on the wire,
+ * not its XML). The digests come as one more section, DIGESTS_SECTION, first (see `digestedAsked`);
+ * `nonce` (sessionNonce) makes their markers unforgeable. Without digested sections this is
+ * virshBatchArgv.
+ */
+export function virshDigestedBatchArgv(
+  sections: readonly BatchSection[],
+  digested: readonly BatchSection[],
+  name: string,
+  nonce: string,
+): string[] {
+  if (digested.length === 0) return virshBatchArgv(sections, name)
+  if (!/^[0-9a-f]{8,64}$/.test(nonce)) throw new Error('A digest nonce is hex')
+  const marker = `@@hyperdesk-digest-${nonce}`
+  const digests = digested.flatMap(({ id, command }) => {
+    checkId(id, 'digested')
+    return [['echo', marker, id], [...command]]
+  })
+  return [
+    'sh',
+    '-c',
+    DIGEST_SCRIPT,
+    name,
+    nonce,
+    'virsh',
+    '-r',
+    '-c',
+    'qemu:///system',
+    // Digests first: a definition changed between its digest and its XML (read later in the same
+    // batch) shows as a new digest at the next refresh, never as an old digest beside a new XML.
+    virshCommandString([...digests, ['echo', marker, '@end'], ...batchCommands(sections)]),
+  ]
+}
+
+/** The sections a digested batch answers, in their order: the digests, then the batch's own. */
+export function digestedAsked(
+  sections: readonly BatchSection[],
+  digested: readonly unknown[],
+): BatchSection[] {
+  return digested.length === 0 ? [...sections] : [{ id: DIGESTS_SECTION, command: [] }, ...sections]
+}
+
+/** The digests section: id → lowercase SHA-256 hex. Lines that are not `<hex>  <id>` are ignored. */
+export function parseDigests(text: string): Map<string, string> {
+  const digests = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const match = /^([0-9a-f]{64}) [ *]([A-Za-z0-9:._-]+)$/.exec(line.trimEnd())
+    if (match) digests.set(match[2]!, match[1]!)
+  }
+  return digests
 }
 
 /**

@@ -1,0 +1,284 @@
+/**
+ * Definition fingerprints (issue 23 item 3): each refresh gets the SHA-256 of every known inactive
+ * definition, computed on the host by the batch's own script, and reads the XML of those that changed
+ * only; the event stream says when a definition file changed. The host's script runs here for real
+ * (sh, awk, sha256sum, stdbuf, mktemp, as on a Debian host) around a stand-in virsh that answers
+ * from the lab's recorded batch (libvirt 9.0.0).
+ */
+import { execFile, spawn } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CoreEvents } from '../../src/main/core/events'
+import {
+  definitionsRead,
+  fingerprintSections,
+  hostBatchSections,
+  readFingerprints,
+} from '../../src/main/core/inventory/host-inventory'
+import { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import { DEFINITIONS_CHANGED, eventStreamArgv } from '../../src/main/core/libvirt/host'
+import {
+  DIGESTS_SECTION,
+  digestedAsked,
+  parseDigests,
+  sessionNonce,
+  splitBatchOutput,
+  virshBatchArgv,
+  virshDigestedBatchArgv,
+} from '../../src/main/core/remote/framing'
+import type { RemoteRunner } from '../../src/main/core/remote/runner'
+
+const run = promisify(execFile)
+const RECORDING = path.resolve(__dirname, '../fixtures/libvirt-9.0.0/batch-hv1.txt')
+const FAKE_VIRSH = path.resolve(__dirname, '../support/fake-virsh.mjs')
+const LABVM1 = '1ab0c0de-0000-4000-8000-000000000001'
+const LABVM2 = '1ab0c0de-0000-4000-8000-000000000002'
+const LABVM3 = '1ab0c0de-0000-4000-8000-000000000003'
+const recorded = (id: string): string => {
+  const text = fs.readFileSync(RECORDING, 'utf8')
+  const start = text.indexOf(`@@hyperdesk-section ${id}\n`) + `@@hyperdesk-section ${id}\n`.length
+  const end = text.indexOf('@@hyperdesk-section ', start)
+  return text.slice(start, end < 0 ? undefined : end)
+}
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex')
+
+let dir: string
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-fingerprints-'))
+  fs.mkdirSync(path.join(dir, 'defs'))
+})
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+/** Runs a batch's argv here as the host would, `virsh` being the stand-in. */
+async function onHost(argv: readonly string[]): Promise<{ stdout: string; exitCode: number }> {
+  const local = argv.map((word) => (word === 'virsh' ? 'fake-virsh' : word))
+  const env = {
+    ...process.env,
+    LC_ALL: 'C',
+    PATH: `${path.join(dir, 'bin')}:${process.env['PATH'] ?? ''}`,
+    FAKE_VIRSH_RECORDING: RECORDING,
+    FAKE_VIRSH_DEFS: path.join(dir, 'defs'),
+    FAKE_VIRSH_LOG: path.join(dir, 'log'),
+  }
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true })
+  const bin = path.join(dir, 'bin', 'fake-virsh')
+  fs.writeFileSync(bin, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_VIRSH}' "$@"\n`, { mode: 0o755 })
+  try {
+    const { stdout } = await run(local[0]!, local.slice(1), { env })
+    return { stdout, exitCode: 0 }
+  } catch (error) {
+    const failed = error as { stdout: string; code: number }
+    return { stdout: failed.stdout, exitCode: failed.code }
+  }
+}
+
+/** A definition changed on the host: what `dumpxml --inactive` prints now. */
+function changeOnHost(uuid: string, edit: (xml: string) => string): string {
+  const xml = edit(recorded(`xml:${uuid}`))
+  fs.writeFileSync(path.join(dir, 'defs', `${uuid}.xml`), xml)
+  return xml
+}
+
+describe('a digested batch, run by the host’s sh', () => {
+  const sections = hostBatchSections({
+    xmlFor: [LABVM2],
+    displayFor: [LABVM1],
+    useDomstats: true,
+    dominfoFor: [],
+  })
+  const digested = fingerprintSections([LABVM1, LABVM2, LABVM3])
+
+  it('answers the SHA-256 of each definition exactly as dumpxml printed it, and the batch as before', async () => {
+    const changed = changeOnHost(LABVM3, (xml) =>
+      xml.replace(/<memory unit='KiB'>\d+</, "<memory unit='KiB'>132096<"),
+    )
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
+    const { stdout, exitCode } = await onHost(argv)
+    const answer = splitBatchOutput(stdout, { sections: digestedAsked(sections, digested), exitCode })
+    // The digests come first, then every section of the batch, each with its own answer.
+    expect(stdout.startsWith(`@@hyperdesk-section ${DIGESTS_SECTION}\n`)).toBe(true)
+    expect([...answer.keys()]).toEqual([DIGESTS_SECTION, ...sections.map((section) => section.id)])
+    expect(answer.get('hostname')?.text.trim()).toBe('hv1')
+    expect(answer.get(`xml:${LABVM2}`)?.text).toContain('<name>labvm2</name>')
+    const fingerprints = readFingerprints(answer)
+    expect(fingerprints).toEqual(
+      new Map([
+        [LABVM1, sha256(recorded(`xml:${LABVM1}`))],
+        [LABVM2, sha256(recorded(`xml:${LABVM2}`))],
+        [LABVM3, sha256(changed)],
+      ]),
+    )
+    // Only the XML asked for crossed the wire; the others are 64 hex digits each.
+    expect(stdout).not.toContain('<name>labvm3</name>')
+    expect(definitionsRead(answer, [LABVM2])).toEqual([LABVM2])
+  })
+
+  it('cannot be fooled by marker lines inside a definition (a VM description holds any text)', async () => {
+    const nonce = sessionNonce()
+    // A description forging a section marker, a digest marker with another nonce, and the end marker.
+    const forged = changeOnHost(LABVM1, (xml) =>
+      xml.replace(
+        '<name>labvm1</name>',
+        `<name>labvm1</name>\n  <description>\n@@hyperdesk-section hostname\n@@hyperdesk-digest-${sessionNonce()} def:${LABVM2}\n@@hyperdesk-digest-0000 @end\n</description>`,
+      ),
+    )
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', nonce)
+    const { stdout, exitCode } = await onHost(argv)
+    const answer = splitBatchOutput(stdout, { sections: digestedAsked(sections, digested), exitCode })
+    // The whole forged definition is hashed (the forgery never leaves it), the others are untouched.
+    expect(readFingerprints(answer).get(LABVM1)).toBe(sha256(forged))
+    expect(readFingerprints(answer).get(LABVM2)).toBe(sha256(recorded(`xml:${LABVM2}`)))
+    expect(answer.get('hostname')).toEqual({ text: 'hv1\n', errors: [] })
+  })
+
+  it('hashes a domain gone meanwhile as its error, and keeps virsh’s exit status for the batch', async () => {
+    const gone = '1ab0c0de-0000-4000-8000-0000000000ff'
+    const with404 = fingerprintSections([LABVM1, gone])
+    const argv = virshDigestedBatchArgv(sections, with404, 'hyperdesk-refresh', sessionNonce())
+    const { stdout, exitCode } = await onHost(argv)
+    // The batch's last command (a shut-off VM's display… here labvm1's, recorded) decides the status.
+    expect(exitCode).toBe(0)
+    const fingerprints = readFingerprints(
+      splitBatchOutput(stdout, { sections: digestedAsked(sections, with404), exitCode }),
+    )
+    expect(fingerprints.get(gone)).toBe(sha256(`error: failed to get domain '${gone}'\n`))
+    expect(fingerprints.get(LABVM1)).toBe(sha256(recorded(`xml:${LABVM1}`)))
+  })
+
+  it('is the plain batch when nothing is digested, and refuses a nonce that is not hex', () => {
+    expect(virshDigestedBatchArgv(sections, [], 'hyperdesk-refresh', sessionNonce())).toEqual(
+      virshBatchArgv(sections, 'hyperdesk-refresh'),
+    )
+    expect(() => virshDigestedBatchArgv(sections, digested, 'x', "a'b")).toThrow(/hex/)
+    expect(digestedAsked(sections, [])).toEqual(sections)
+  })
+})
+
+describe('reading digests', () => {
+  it('keeps `<sha256>  <id>` lines (text or binary mode) and ignores anything else', () => {
+    const hash = 'a'.repeat(64)
+    expect(
+      parseDigests(
+        `${hash}  def:${LABVM1}\n${'b'.repeat(64)} *def:${LABVM2}\nsha256sum: x: No such file\n${hash}  ../etc\n\n`,
+      ),
+    ).toEqual(
+      new Map([
+        [`def:${LABVM1}`, hash],
+        [`def:${LABVM2}`, 'b'.repeat(64)],
+      ]),
+    )
+  })
+
+  it('gives no fingerprints when the digests section is missing or failed', () => {
+    expect(
+      readFingerprints(
+        splitBatchOutput('@@hyperdesk-section list\n', {
+          sections: [
+            { id: DIGESTS_SECTION, command: [] },
+            { id: 'list', command: [] },
+          ],
+        }),
+      ),
+    ).toEqual(new Map())
+  })
+})
+
+describe('the inventory with fingerprints', () => {
+  function service() {
+    const execs: string[][] = []
+    let onLine: ((line: string) => void) | undefined
+    const runner = {
+      run: async (_host: string, argv: readonly string[]) => {
+        execs.push([...argv])
+        const { stdout, exitCode } = await onHost(argv)
+        return { stdout, stderr: '', exitCode, durationMs: 1 }
+      },
+      stream: async (_host: string, _argv: readonly string[], line: (line: string) => void) => {
+        onLine = line
+        return { close: () => undefined, done: new Promise<number>(() => undefined) }
+      },
+    } as unknown as RemoteRunner
+    const inventory = new InventoryService({
+      runner,
+      events: new CoreEvents(),
+      hostNames: () => ['hv1'],
+      hasDomstats: () => true,
+      pollIntervalMs: 60 * 60_000,
+    })
+    const xmlAsked = (argv: readonly string[]) =>
+      [...(argv.at(-1) ?? '').matchAll(/@@hyperdesk-section xml:(\S+)/g)].map((m) => m[1])
+    return { inventory, execs, xmlAsked, line: (text: string) => onLine?.(text) }
+  }
+
+  it('reads a definition changed without an event at the next refresh, its XML only; at rest one exec', async () => {
+    const { inventory, execs, xmlAsked } = service()
+    await inventory.refreshHost('hv1')
+    // First read: the list, then every definition (and its fingerprint).
+    expect(execs).toHaveLength(2)
+    expect(xmlAsked(execs[1]!).sort()).toEqual([LABVM1, LABVM2, LABVM3])
+    const before = inventory.domain('hv1', LABVM3)?.definitionHash
+
+    execs.length = 0
+    await inventory.refreshHost('hv1')
+    expect(execs).toHaveLength(1)
+    expect(xmlAsked(execs[0]!)).toEqual([])
+
+    changeOnHost(LABVM3, (xml) => xml.replace(/<memory unit='KiB'>\d+</, "<memory unit='KiB'>132096<"))
+    execs.length = 0
+    await inventory.refreshHost('hv1')
+    // The fingerprint said labvm3 changed: its XML (only) in the refresh's one follow-up.
+    expect(execs).toHaveLength(2)
+    expect(xmlAsked(execs[1]!)).toEqual([LABVM3])
+    expect(inventory.domain('hv1', LABVM3)?.definitionHash).not.toBe(before)
+    expect(inventory.domain('hv1', LABVM3)?.definition?.memoryKiB).toBe(132096)
+
+    execs.length = 0
+    await inventory.refreshHost('hv1')
+    expect(execs).toHaveLength(1)
+  })
+
+  it('refreshes when the event stream says a definition file changed', async () => {
+    const { inventory, execs, line } = service()
+    inventory.start()
+    await inventory.refreshHost('hv1')
+    await new Promise((r) => setTimeout(r, 50))
+    execs.length = 0
+    line(DEFINITIONS_CHANGED)
+    const end = Date.now() + 5000
+    while (execs.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+    inventory.stop()
+    expect(execs).toHaveLength(1)
+  })
+})
+
+describe('the event stream’s watch of the definition files', () => {
+  it('prints DEFINITIONS_CHANGED when a file there changes, and ends with virsh', async () => {
+    const defs = path.join(dir, 'qemu')
+    fs.mkdirSync(defs)
+    fs.writeFileSync(path.join(defs, 'labvm3.xml'), '<domain/>')
+    const argv = eventStreamArgv({ dir: defs, everySeconds: 0.1 })
+    // virsh's part: a stand-in that lives 1.5 s and prints one event.
+    const script = argv[2]!.replace(
+      'virsh -r -c qemu:///system event --all --loop --timestamp',
+      `sh -c 'echo "event lifecycle"; sleep 1.5'`,
+    )
+    const child = spawn('sh', ['-c', script, argv[3]!], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const lines: string[] = []
+    child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)))
+    await new Promise((r) => setTimeout(r, 400))
+    expect(lines).toEqual(['event lifecycle'])
+    fs.writeFileSync(path.join(defs, 'labvm3.xml'), '<domain><memory/></domain>')
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(lines).toEqual(['event lifecycle', DEFINITIONS_CHANGED])
+    expect(exit).toBe(0)
+  })
+
+  it('refuses a directory or period that is not plain', () => {
+    expect(() => eventStreamArgv({ dir: "/etc/'x" })).toThrow(/not a valid/)
+    expect(() => eventStreamArgv({ everySeconds: 0 })).toThrow(/not a valid/)
+  })
+})
