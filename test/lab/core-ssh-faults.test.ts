@@ -131,30 +131,42 @@ describe('faults', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
-  it('an unknown host key is asked about, and a changed one is refused naming both fingerprints', async () => {
+  it('an unknown host key is asked about, and a changed one (same type or another) is refused naming both fingerprints', async () => {
     // Last user of the shared core: it leaves hv1 refused.
     const lab = await sharedCore()
     const lines = fs.readFileSync(lab.knownHostsFile, 'utf8').split('\n')
     const hv1Line = lines.find((line) => line.startsWith('10.77.11.1 '))!
     const realPrint = fingerprintOf(hv1Line.split(' ').slice(1).join(' '), lab.dir)
-    // hv1: replace its key by another one; hv2: remove it.
+    // hv1: replace its key by another one; hv2: remove it; hv3: an ECDSA key, a type the lab's hosts
+    // do not have (they have only ed25519: once read as "offline", the handshake finding no key type).
     const otherFile = path.join(lab.dir, 'other')
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', otherFile])
     const otherKey = fs.readFileSync(`${otherFile}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')
     const otherPrint = fingerprintOf(otherKey, lab.dir)
+    const ecdsaFile = path.join(lab.dir, 'other-ecdsa')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-b', '256', '-N', '', '-f', ecdsaFile])
+    const ecdsaKey = fs.readFileSync(`${ecdsaFile}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')
+    const ecdsaPrint = fingerprintOf(ecdsaKey, lab.dir)
+    const hv3Line = lines.find((line) => line.startsWith('10.77.13.1 '))!
+    const hv3Print = fingerprintOf(hv3Line.split(' ').slice(1).join(' '), lab.dir)
     fs.writeFileSync(
       lab.knownHostsFile,
       lines
         .filter((line) => !line.startsWith('10.77.12.1 '))
-        .map((line) => (line === hv1Line ? `10.77.11.1 ${otherKey}` : line))
+        .map((line) =>
+          line === hv1Line ? `10.77.11.1 ${otherKey}` : line === hv3Line ? `10.77.13.1 ${ecdsaKey}` : line,
+        )
         .join('\n'),
     )
     const prompts: unknown[] = []
     lab.core.subscribe('hosts.hostKeyPrompt', (prompt) => prompts.push(prompt))
+    const historyBefore = lab.history.length
     await lab.core.call('hosts.disconnect', { host: 'hv1' })
     await lab.core.call('hosts.connect', { host: 'hv1' })
     await lab.core.call('hosts.disconnect', { host: 'hv2' })
     await lab.core.call('hosts.connect', { host: 'hv2' })
+    await lab.core.call('hosts.disconnect', { host: 'hv3' })
+    await lab.core.call('hosts.connect', { host: 'hv3' })
 
     const changed = await lab.waitForStatus('hv1', 'key-changed')
     expect(changed.error?.code).toBe('host.key-changed')
@@ -162,6 +174,17 @@ describe('faults', () => {
     expect(changed.error?.message).toContain(otherPrint)
     expect(changed.knownFingerprints).toEqual([otherPrint])
     console.log(`refused: ${changed.error?.message}`)
+
+    const otherType = await lab.waitForStatus('hv3', 'key-changed')
+    expect(otherType.error?.code).toBe('host.key-changed')
+    expect(otherType.hostKey).toEqual({ type: 'ssh-ed25519', fingerprint: hv3Print })
+    expect(otherType.knownFingerprints).toEqual([ecdsaPrint])
+    expect(otherType.error?.message).toContain(ecdsaPrint)
+    expect(otherType.error?.hint).toContain('ssh-keygen -R 10.77.13.1')
+    expect(
+      lab.history.slice(historyBefore).filter((state) => state.name === 'hv3' && state.status === 'offline'),
+    ).toEqual([])
+    console.log(`refused (other key type): ${otherType.error?.message}`)
 
     const unknown = await lab.waitForStatus('hv2', 'key-unknown')
     const hv2Print = unknown.hostKey!.fingerprint

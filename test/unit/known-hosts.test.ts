@@ -64,12 +64,28 @@ describe('known_hosts', () => {
     expect(lookupHost(entries, 'hv3.lab', 22).knownTypes).toEqual([])
   })
 
-  it('says unknown, known or changed (with the known fingerprints), and offers only known key types', () => {
+  it('says unknown, known or changed (with the known fingerprints), and offers known key types first', () => {
     const { entries } = parseKnownHosts(`hv1 ${a.line}\nhv1 ${c.line}\n`)
     const lookup = lookupHost(entries, 'hv1', 22)
     expect(lookup.knownTypes).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256'])
-    expect(hostKeyAlgorithmsFor(lookup.knownTypes)).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256'])
-    expect(hostKeyAlgorithmsFor(['ssh-rsa'])).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'])
+    // Then every other type, so a host that lost its known key type presents another key (refused
+    // as changed) instead of failing the handshake (read as offline).
+    expect(hostKeyAlgorithmsFor(lookup.knownTypes)).toEqual([
+      'ssh-ed25519',
+      'ecdsa-sha2-nistp256',
+      'ecdsa-sha2-nistp384',
+      'ecdsa-sha2-nistp521',
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ])
+    expect(hostKeyAlgorithmsFor(['ssh-rsa']).slice(0, 4)).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+    ])
+    expect(hostKeyAlgorithmsFor([])).toEqual([])
     expect(lookup.verify(a.blob)).toEqual({ kind: 'known' })
     expect(lookup.verify(b.blob)).toEqual({
       kind: 'changed',

@@ -162,7 +162,7 @@ export type HostKeyVerdict =
   | { kind: 'revoked'; file: string; line: number }
 
 export interface HostKeyLookup {
-  /** The key types known for this host: offer only those, so the server picks a key we can check. */
+  /** The key types known for this host: offered first, so the server picks a key we can check. */
   knownTypes: string[]
   verify(keyBlob: Buffer): HostKeyVerdict
 }
@@ -234,21 +234,30 @@ export function appendKnownHost(file: string, hostname: string, port: number, ke
   fs.appendFileSync(file, prefix + line, { mode: 0o600 })
 }
 
-/** ssh2's host key algorithm names for a known_hosts key type. */
+/** Every host key algorithm Hyperdesk accepts, in ssh2's order of preference. */
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+]
+
+/**
+ * ssh2's host key algorithms for a host: those of the key types known_hosts has for it first (so a
+ * host that still has that key presents it), then every other one, as OpenSSH orders them. Offering
+ * only the known types made a host whose known key type it no longer has fail the handshake ("no
+ * matching host key format"), read as "offline" and retried forever; now it presents another key,
+ * which the check refuses as a changed key naming both fingerprints.
+ */
 export function hostKeyAlgorithmsFor(keyTypes: readonly string[]): string[] {
   const algorithms: string[] = []
   for (const type of keyTypes) {
     if (type === 'ssh-rsa') algorithms.push('rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa')
-    else if (
-      [
-        'ssh-ed25519',
-        'ecdsa-sha2-nistp256',
-        'ecdsa-sha2-nistp384',
-        'ecdsa-sha2-nistp521',
-        'ssh-dss',
-      ].includes(type)
-    )
-      algorithms.push(type)
+    else if (HOST_KEY_ALGORITHMS.includes(type) || type === 'ssh-dss') algorithms.push(type)
   }
+  if (algorithms.length > 0) algorithms.push(...HOST_KEY_ALGORITHMS)
   return [...new Set(algorithms)]
 }
