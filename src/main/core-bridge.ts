@@ -7,6 +7,7 @@ import {
 } from 'electron'
 import type { EventName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
+import { msg } from '../shared/messages/message'
 import { answerKeychain, type KeychainRequest } from './keychain-bridge'
 import { ServerMessageSchema, type ResultEnvelope, type ServerMessage } from '../shared/wire'
 
@@ -76,9 +77,8 @@ export class CoreBridge {
     if (!child)
       return {
         ok: false,
-        error: new ApiError({
-          code: 'core.unavailable',
-          message: 'The core process is not running.',
+        error: ApiError.of('core.unavailable', msg('coreErrors.coreUnavailable'), {
+          hint: msg('coreErrors.coreUnavailableHint'),
         }).toData(),
       }
     const id = this.nextId++

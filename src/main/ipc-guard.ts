@@ -1,5 +1,6 @@
 import { methods, isMethodName, isEventName, type EventName, type MethodName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
+import { msg } from '../shared/messages/message'
 import { z } from 'zod'
 import type { DesktopNotice } from '../shared/ipc'
 import type { MenuLanguage } from './menu'
@@ -38,20 +39,20 @@ export function checkIpcCall(method: unknown, params: unknown): CheckedCall {
   if (!isMethodName(method)) {
     return {
       ok: false,
-      error: new ApiError({
-        code: 'api.unknown-method',
-        message: `Unknown method ${JSON.stringify(method)}`,
-      }),
+      error: ApiError.of(
+        'api.unknown-method',
+        msg('coreErrors.unknownMethod', { method: JSON.stringify(method) }),
+      ),
     }
   }
   const parsed = methods[method].params.safeParse(params ?? {})
   if (!parsed.success) {
     return {
       ok: false,
-      error: new ApiError({
-        code: 'api.invalid-params',
-        message: `Invalid parameters for ${method}: ${z.prettifyError(parsed.error)}`,
-      }),
+      error: ApiError.of(
+        'api.invalid-params',
+        msg('coreErrors.invalidParams', { method, problem: z.prettifyError(parsed.error) }),
+      ),
     }
   }
   return { ok: true, method, params: parsed.data }

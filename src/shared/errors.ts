@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { englishText, msg, MessageSchema, type Message } from './messages/message'
+import { englishLine, englishText, msg, MessageSchema, type Message } from './messages/message'
 
 /**
  * Every failure that crosses the API is one of these: a stable code, an English message (logs), and —
@@ -41,14 +41,17 @@ export class ApiError extends Error implements ApiErrorData {
     if (data.hintText !== undefined) this.hintText = data.hintText
   }
 
-  /** An error whose sentences are messages: the English `message`/`hint` are rendered from them. */
+  /**
+   * An error whose sentences are messages: the English `message`/`hint` are rendered from them (the
+   * message with what the host printed, for the logs; the window shows the detail on its own).
+   */
   static of(
     code: string,
     text: Message,
     extra: { host?: string; step?: string; hint?: Message; details?: Record<string, unknown> } = {},
   ): ApiError {
     const { hint, ...rest } = extra
-    const data: ApiErrorData = { code, message: englishText(text), text, ...rest }
+    const data: ApiErrorData = { code, message: englishLine(text), text, ...rest }
     if (hint !== undefined) {
       data.hint = englishText(hint)
       data.hintText = hint

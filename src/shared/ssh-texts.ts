@@ -56,6 +56,10 @@ export const SSH_TEXTS = {
     'This can be an attack. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R {{name}} -f {{file}}) and connect again.',
   keyChangedStrictNoHint:
     'This can be an attack: Hyperdesk refuses a changed key even with StrictHostKeyChecking no. If the host was reinstalled, check the new fingerprint on its console, then remove the old key (ssh-keygen -R {{name}} -f {{file}}) and connect again.',
+  keyCheckFailed:
+    'Hyperdesk could not check the host key of {{host}} ({{where}}), {{type}} {{fingerprint}}, against known_hosts: {{error}}. Connection stopped.',
+  keyCheckFailedHint:
+    'Make {{file}} readable and writable by you (and its folder), compare the fingerprint with the key on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then connect again.',
   proxyJump: '{{host}} is reached through ProxyJump {{jump}}, which Hyperdesk does not support yet',
   proxyJumpHint:
     'Make the host reachable directly (or through a VPN), or remove ProxyJump for it from ~/.ssh/config.',

@@ -106,7 +106,7 @@ describe('virsh session', () => {
     const error = await hung
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ code: 'remote.timeout', host: 'hv2', step: 'session test' })
-    expect((error as ApiError).message).toMatch(/hv2: virsh did not answer within 2 s \(domstate\)/)
+    expect((error as ApiError).message).toMatch(/virsh did not answer on hv2 within 2 s \(domstate\)/)
     expect(Date.now() - started).toBeLessThan(10_000)
     await faults.libvirtd('hv2', 'thaw')
     // The stuck virsh was killed; the next question starts a new one and gets its answer.

@@ -83,7 +83,12 @@ describe('refreshing a host that cannot be read', () => {
     const refresh = inventoryService(context)['inventory.refresh']
     const error = await refresh({ host: 'hv2' }).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'inventory.refresh-failed', host: 'hv2' })
-    expect((error as ApiError).message).toMatch(/^hv2 could not be read: Cannot reach hv2/)
+    expect((error as ApiError).text).toMatchObject({
+      code: 'coreErrors.refreshFailed',
+      params: { host: 'hv2' },
+      detail: expect.stringMatching(/^Cannot reach hv2/),
+    })
+    expect((error as ApiError).message).toMatch(/^hv2 could not be read\. .*Cannot reach hv2/)
     expect((await refresh({ host: 'hv1' })).hosts.find((h) => h.host === 'hv1')?.reachable).toBe(true)
     inventory.stop()
     broken.stop()

@@ -9,6 +9,8 @@ import { SshRunner } from '../../src/main/core/remote/runner'
 import { fingerprint, lookupHost, parseKnownHosts } from '../../src/main/core/ssh/known-hosts'
 import { KeyStore } from '../../src/main/core/ssh/auth'
 import { HostPool } from '../../src/main/core/ssh/pool'
+import { utils } from 'ssh2'
+import { ApiError } from '../../src/shared/errors'
 import { newKeyPair, startFakeSshd, wellFormedEd25519, type FakeSshd } from '../support/fake-sshd'
 
 /** The connection, pool and runner against an in-process SSH server that runs real `sh -c`. */
@@ -96,7 +98,7 @@ describe('host connection', () => {
       },
     ])
     expect(sshd.keyOffers).toEqual([]) // no key is offered to a host we do not trust
-    expect(() => pool.get('hv1').acceptHostKey('SHA256:somethingElse')).toThrow(/nothing saved/)
+    expect(() => pool.get('hv1').acceptHostKey('SHA256:somethingElse')).toThrow(/nothing was saved/)
     pool.get('hv1').acceptHostKey(fingerprint(hostKeyBlob()))
     await until('online', () => status() === 'online')
     expect(fs.readFileSync(knownHosts(), 'utf8')).toBe(`[127.0.0.1]:${sshd.port} ${hostKey.publicSSH}\n`)
@@ -113,6 +115,50 @@ describe('host connection', () => {
     expect(state.error?.message).toContain(fingerprint(hostKeyBlob()))
     expect(state.error?.message).toContain(oldPrint)
     expect(state.knownFingerprints).toEqual([oldPrint])
+    expect(sshd.keyOffers).toEqual([])
+  })
+
+  it('a known_hosts key of a type the host does not have is a changed key, not "offline"', async () => {
+    // The fake sshd, like the lab's hosts, has only an ed25519 key; known_hosts has an ECDSA one.
+    const ecdsa = utils.generateKeyPairSync('ecdsa', { bits: 256 })
+    fs.writeFileSync(knownHosts(), `[127.0.0.1]:${sshd.port} ${ecdsa.public}\n`)
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_good'))], knownHostsFile: knownHosts() })
+    await until('key-changed', () => status() === 'key-changed' || status() === 'offline')
+    const state = pool.list()[0]!
+    const expected = fingerprint(Buffer.from(ecdsa.public.split(' ')[1]!, 'base64'))
+    expect(state.status).toBe('key-changed')
+    expect(state.error?.code).toBe('host.key-changed')
+    expect(state.knownFingerprints).toEqual([expected])
+    expect(state.hostKey).toEqual({ type: 'ssh-ed25519', fingerprint: fingerprint(hostKeyBlob()) })
+    expect(state.error?.message).toContain(expected)
+    expect(state.error?.message).toContain(fingerprint(hostKeyBlob()))
+    expect(state.error?.hint).toContain(`ssh-keygen -R '[127.0.0.1]:${sshd.port}' -f ${knownHosts()}`)
+    expect(states.map((s) => s.status)).not.toContain('offline')
+    expect(sshd.keyOffers).toEqual([])
+    // What the window shows (the error of any call to that host) is the key problem in its words.
+    const refused = await pool
+      .get('hv1')
+      .exec('true')
+      .catch((error: unknown) => error)
+    expect(refused).toMatchObject({ code: 'host.key-changed', host: 'hv1' })
+    expect((refused as ApiError).text?.code).toBe('sshTexts.keyChanged')
+  })
+
+  it('a host key that cannot be checked or kept is a host key problem, not "offline"', async () => {
+    // accept-new must write known_hosts, whose folder is a file here: appending throws.
+    fs.writeFileSync(path.join(dir, 'not-a-dir'), '')
+    const file = path.join(dir, 'not-a-dir', 'known_hosts')
+    await pool.configure({
+      hosts: [{ ...resolved(path.join(dir, 'id_good')), strictHostKeyChecking: 'accept-new' }],
+      knownHostsFile: file,
+    })
+    await until('a verdict', () => status() === 'key-unknown' || status() === 'offline')
+    const state = pool.list()[0]!
+    expect(state.status).toBe('key-unknown')
+    expect(state.error).toMatchObject({ code: 'host.key-check-failed', host: 'hv1' })
+    expect(state.error?.message).toContain(fingerprint(hostKeyBlob()))
+    expect(state.error?.message).toMatch(/EEXIST|ENOTDIR/)
+    expect(state.error?.hint).toContain(file)
     expect(sshd.keyOffers).toEqual([])
   })
 

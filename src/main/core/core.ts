@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { methods, isMethodName, type EventName } from '../../shared/contract'
 import { ApiError } from '../../shared/errors'
+import { msg } from '../../shared/messages/message'
 import type { AttachedStream, StreamPeer } from './console/byte-streams'
 import type { CoreOptions, Handlers } from './context'
 import type { EventListener } from './events'
@@ -71,29 +72,29 @@ export function coreOf({ context, close }: WiredCore): Core {
   return {
     async call(method, params) {
       if (!isMethodName(method)) {
-        throw new ApiError({
-          code: 'api.unknown-method',
-          message: `Unknown method ${JSON.stringify(method)}`,
-        })
+        throw ApiError.of(
+          'api.unknown-method',
+          msg('coreErrors.unknownMethod', { method: JSON.stringify(method) }),
+        )
       }
       const spec = methods[method]
       const parsed = spec.params.safeParse(params ?? {})
       if (!parsed.success) {
-        throw new ApiError({
-          code: 'api.invalid-params',
-          message: `Invalid parameters for ${method}: ${z.prettifyError(parsed.error)}`,
-          step: method,
-        })
+        throw ApiError.of(
+          'api.invalid-params',
+          msg('coreErrors.invalidParams', { method, problem: z.prettifyError(parsed.error) }),
+          { step: method },
+        )
       }
       const handler = handlers[method] as (params: unknown) => Promise<unknown>
       const result = await handler(parsed.data)
       // A result that breaks the contract is a bug in the core: say so rather than send it on.
       const checked = spec.result.safeParse(result)
       if (!checked.success) {
-        throw new ApiError({
-          code: 'internal.bad-result',
-          message: `The core returned an invalid result for ${method}: ${z.prettifyError(checked.error)}`,
-        })
+        throw ApiError.of(
+          'internal.bad-result',
+          msg('coreErrors.badResult', { method, problem: z.prettifyError(checked.error) }),
+        )
       }
       return checked.data
     },

@@ -19,6 +19,10 @@ import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
 import { MAINTENANCE_CHECK_TEXTS } from './maintenance'
 import { FOLLOW_UP_TEXTS, MIGRATION_TEXTS } from './migration'
+import { SSH_ERROR_TEXTS } from './errors-ssh'
+import { REMOTE_ERROR_TEXTS } from './errors-remote'
+import { CONSOLE_ERROR_TEXTS } from './errors-console'
+import { CORE_ERROR_TEXTS } from './errors-core'
 
 /**
  * Every message the core can send, by area, in English with {{placeholders}}: the core's own
@@ -52,6 +56,11 @@ export const MESSAGES_EN = {
   vmedit: VMEDIT_TEXTS,
   iso: ISO_TEXTS,
   hostStatus: HOST_STATUS_TEXTS,
+  // ApiErrors by area (errors-*.ts): what failed, on which host, and what to do.
+  sshErrors: SSH_ERROR_TEXTS,
+  remoteErrors: REMOTE_ERROR_TEXTS,
+  consoleErrors: CONSOLE_ERROR_TEXTS,
+  coreErrors: CORE_ERROR_TEXTS,
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream'
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { ShellOpened, SerialOpened, VncOpened } from '../../../shared/console'
 import { guestLayout, KEYBOARD_LAYOUT_SETTING, type KeyboardLayout } from '../../../shared/keyboard'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -44,13 +45,15 @@ export function parseVncDisplay(
 ): { address: string; port: number } | undefined {
   const display = parseDisplayUri(output)
   if (display === null)
-    throw new ApiError({
-      code: 'console.display-unknown',
-      ...(host ? { host } : {}),
-      step: 'read the VNC display (virsh domdisplay)',
-      message: `virsh domdisplay printed a display Hyperdesk cannot read: ${JSON.stringify(output.trim().slice(0, 200))}`,
-      details: { output: output.trim().slice(0, 200) },
-    })
+    throw ApiError.of(
+      'console.display-unknown',
+      withDetail(msg('consoleErrors.displayUnreadable'), output.trim().slice(0, 200)),
+      {
+        ...(host ? { host } : {}),
+        step: 'read the VNC display (virsh domdisplay)',
+        details: { output: output.trim().slice(0, 200) },
+      },
+    )
   if (!display || display.protocol !== 'vnc' || display.port === undefined) return undefined
   // QEMU listening on every address is still reachable on the host's loopback.
   const raw = display.host
@@ -78,33 +81,32 @@ export class Consoles {
     const vm = this.deps.inventory.vm(uuid)
     const name = this.deps.vmName(uuid)
     if (!vm)
-      throw new ApiError({
-        code: 'vm.unknown',
+      throw ApiError.of('vm.unknown', msg('consoleErrors.vmUnknown', { uuid }), {
         step,
-        message: `No VM with UUID ${uuid} is known on any connected host.`,
-        hint: 'Refresh the inventory, or check that its hosts are online.',
+        hint: msg('consoleErrors.vmUnknownHint'),
       })
     if (vm.runningOn.length > 1)
-      throw new ApiError({
-        code: 'vm.running-twice',
-        step,
-        message: `${name} runs on ${vm.runningOn.join(' and ')}: Hyperdesk will not guess which console you want.`,
-        hint: 'Stop the copy that should not run (see the VM view), then open its console.',
-      })
+      throw ApiError.of(
+        'vm.running-twice',
+        msg('consoleErrors.runningTwice', { name, hosts: vm.runningOn }),
+        {
+          step,
+          hint: msg('consoleErrors.runningTwiceHint'),
+        },
+      )
     const host = vm.runningOn[0]
     if (!host) {
       const lastKnown = vm.lastKnownRunningOn[0]
-      throw new ApiError({
-        code: lastKnown ? 'host.offline' : 'vm.not-running',
-        step,
-        ...(lastKnown ? { host: lastKnown } : {}),
-        message: lastKnown
-          ? `${name} was running on ${lastKnown}, which is not reachable now.`
-          : `${name} is not running: it has no console to show.`,
-        hint: lastKnown
-          ? 'Hyperdesk reconnects by itself; the console opens once the host is back.'
-          : 'Start it first (the console then shows its boot).',
-      })
+      throw lastKnown
+        ? ApiError.of('host.offline', msg('consoleErrors.hostUnreachable', { name, host: lastKnown }), {
+            step,
+            host: lastKnown,
+            hint: msg('consoleErrors.hostUnreachableHint'),
+          })
+        : ApiError.of('vm.not-running', msg('consoleErrors.notRunning', { name }), {
+            step,
+            hint: msg('consoleErrors.notRunningHint'),
+          })
     }
     return host
   }
@@ -120,13 +122,15 @@ export class Consoles {
       display = await this.readDisplay(host, uuid)
     }
     if (!display)
-      throw new ApiError({
-        code: 'console.no-vnc',
-        host,
-        step: 'read the VNC display (virsh domdisplay)',
-        message: `${this.deps.vmName(uuid)} on ${host} has no VNC display.`,
-        hint: "Add a <graphics type='vnc' listen='127.0.0.1'/> to its definition (then sync it).",
-      })
+      throw ApiError.of(
+        'console.no-vnc',
+        msg('consoleErrors.noVnc', { name: this.deps.vmName(uuid), host }),
+        {
+          host,
+          step: 'read the VNC display (virsh domdisplay)',
+          hint: msg('consoleErrors.noVncHint'),
+        },
+      )
     const { channel, via, release } = await this.connectTcp(host, display.address, display.port)
     const definition = this.deps.inventory.domain(host, uuid)?.definition
     const vncKeymap = definition?.graphics.find((graphics) => graphics.type === 'vnc')?.keymap
@@ -164,13 +168,18 @@ export class Consoles {
     if (result.exitCode !== 0) {
       if (/not running|domain is not running/i.test(result.stderr)) return undefined
       if (/No graphical display/i.test(result.stderr)) return undefined
-      throw new ApiError({
-        code: 'console.display-failed',
-        host,
-        step: 'read the VNC display (virsh domdisplay)',
-        message: `Cannot read ${this.deps.vmName(uuid)}'s display on ${host}: ${result.stderr.trim() || `exit ${result.exitCode}`}`,
-        hint: 'Check libvirtd on that host (host view › doctor).',
-      })
+      throw ApiError.of(
+        'console.display-failed',
+        withDetail(
+          msg('consoleErrors.displayFailed', { name: this.deps.vmName(uuid), host }),
+          result.stderr.trim() || `exit ${result.exitCode}`,
+        ),
+        {
+          host,
+          step: 'read the VNC display (virsh domdisplay)',
+          hint: msg('consoleErrors.checkLibvirtHint'),
+        },
+      )
     }
     return parseVncDisplay(result.stdout, host)
   }
@@ -185,7 +194,13 @@ export class Consoles {
     try {
       return { channel: await connection.forwardOut(address, port), via: 'forward', release: () => {} }
     } catch (error) {
-      if (!forwardingRefused(error)) throw this.channelError(host, 'open the VNC channel', error)
+      if (!forwardingRefused(error))
+        throw this.channelError(
+          host,
+          'open the VNC channel',
+          error,
+          msg('consoleErrors.vncChannelFailed', { host }),
+        )
     }
     const { client, release } = await connection.reserveInteractive()
     try {
@@ -197,7 +212,8 @@ export class Consoles {
         host,
         'open the VNC channel through nc',
         error,
-        'sshd forbids TCP forwarding there (AllowTcpForwarding): allow it for this user, or install netcat-openbsd on the host.',
+        msg('consoleErrors.vncNcFailed', { host }),
+        msg('consoleErrors.vncNcHint'),
       )
     }
   }
@@ -222,7 +238,7 @@ export class Consoles {
       banner = await this.checkConsoleAttached(host, uuid, channel)
     } catch (error) {
       release()
-      throw error instanceof ApiError ? error : this.channelError(host, step, error)
+      throw this.channelError(host, step, error, msg('consoleErrors.serialChannelFailed', { host }))
     }
     const streamId = this.deps.streams.register(
       { kind: 'serial', host, resize: (c, r) => channel.setWindow(r, c, 0, 0) },
@@ -262,21 +278,27 @@ export class Consoles {
         const busy = /Active console session exists/i.test(seen)
         const noSerial = /cannot find character device|no console available/i.test(seen)
         reject(
-          new ApiError({
-            code: busy ? 'console.busy' : noSerial ? 'console.no-serial' : 'console.failed',
-            host,
-            step: 'open the serial console (virsh console)',
-            message: busy
-              ? `Someone else is on ${name}'s serial console on ${host}.`
+          ApiError.of(
+            busy ? 'console.busy' : noSerial ? 'console.no-serial' : 'console.failed',
+            busy
+              ? msg('consoleErrors.serialBusy', { name, host })
               : noSerial
-                ? `${name} has no serial console.`
-                : `The serial console of ${name} on ${host} did not open: ${seen.trim().slice(-300) || 'no answer within 10 s'}`,
-            hint: busy
-              ? 'Hyperdesk never takes it over (virsh console --force would cut them off): ask them to leave it (Ctrl+]), or use the VNC console.'
-              : noSerial
-                ? "Use the VNC console, or add <serial type='pty'/> and <console type='pty'/> to its definition."
-                : 'Check libvirtd on that host (host view › doctor).',
-          }),
+                ? msg('consoleErrors.noSerial', { name })
+                : seen.trim()
+                  ? withDetail(msg('consoleErrors.serialFailed', { name, host }), seen.trim().slice(-300))
+                  : msg('consoleErrors.serialNoAnswer', { name, host }),
+            {
+              host,
+              step: 'open the serial console (virsh console)',
+              hint: msg(
+                busy
+                  ? 'consoleErrors.serialBusyHint'
+                  : noSerial
+                    ? 'consoleErrors.noSerialHint'
+                    : 'consoleErrors.checkLibvirtHint',
+              ),
+            },
+          ),
         )
       }
       channel.on('data', onData)
@@ -299,7 +321,7 @@ export class Consoles {
       })
     } catch (error) {
       release()
-      throw this.channelError(host, 'open a shell', error)
+      throw this.channelError(host, 'open a shell', error, msg('consoleErrors.shellFailed', { host }))
     }
     const streamId = this.deps.streams.register(
       { kind: 'shell', host, resize: (c, r) => channel.setWindow(r, c, 0, 0) },
@@ -312,10 +334,8 @@ export class Consoles {
   resize(streamId: string, cols: number, rows: number): void {
     const info = this.deps.streams.info(streamId)
     if (!info)
-      throw new ApiError({
-        code: 'console.closed',
-        message: 'This console is closed.',
-        hint: 'Open it again.',
+      throw ApiError.of('console.closed', msg('consoleErrors.closed'), {
+        hint: msg('consoleErrors.closedHint'),
       })
     info.resize?.(cols, rows)
   }
@@ -324,14 +344,16 @@ export class Consoles {
     this.deps.streams.close(streamId, 'closed by the user')
   }
 
-  private channelError(host: string, step: string, error: unknown, hint?: string): ApiError {
+  private channelError(host: string, step: string, error: unknown, text: Message, hint?: Message): ApiError {
     if (error instanceof ApiError) return error
-    return new ApiError({
-      code: 'console.channel-failed',
-      host,
-      step,
-      message: `Cannot ${step} on ${host}: ${error instanceof Error ? error.message : String(error)}`,
-      hint: hint ?? 'The connection may have just dropped; Hyperdesk reconnects by itself. Try again.',
-    })
+    return ApiError.of(
+      'console.channel-failed',
+      withDetail(text, error instanceof Error ? error.message : String(error)),
+      {
+        host,
+        step,
+        hint: hint ?? msg('consoleErrors.droppedHint'),
+      },
+    )
   }
 }

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
 import type { HostStats } from '../../../shared/host-activity'
 import { sectionError, sectionText, splitBatchOutput, virshBatchArgv } from '../remote/framing'
 import { parseColonFields, parseNodememstats } from '../inventory/virsh-parse'
@@ -26,17 +27,19 @@ export async function readHostStats(runner: RemoteRunner, host: string): Promise
   const cpu = parseNodecpustats(sectionText(sections, 'cpu') ?? '')
   const memory = parseNodememstats(sectionText(sections, 'memory') ?? '')
   if (!cpu || memory.totalKiB === undefined || memory.availableKiB === undefined) {
-    throw new ApiError({
-      code: 'host.stats-unreadable',
-      host,
-      step: 'read host statistics',
-      message: `${host} answered virsh nodecpustats/nodememstats with something Hyperdesk cannot read: ${
-        [sectionError(sections, 'cpu'), sectionError(sections, 'memory')].filter(Boolean).join('; ') ||
-        result.stdout.trim().slice(0, 300) ||
-        result.stderr.trim().slice(0, 300)
-      }`,
-      hint: 'Run the host doctor: it checks that etalab can use libvirt on this host.',
-    })
+    const said =
+      [sectionError(sections, 'cpu'), sectionError(sections, 'memory')].filter(Boolean).join('; ') ||
+      result.stdout.trim().slice(0, 300) ||
+      result.stderr.trim().slice(0, 300)
+    throw ApiError.of(
+      'host.stats-unreadable',
+      withDetail(msg('coreErrors.statsUnreadable', { host }), said),
+      {
+        host,
+        step: 'read host statistics',
+        hint: msg('coreErrors.statsHint'),
+      },
+    )
   }
   return { at, cpu, memoryTotalKiB: memory.totalKiB, memoryAvailableKiB: memory.availableKiB }
 }

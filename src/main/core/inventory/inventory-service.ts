@@ -1,5 +1,6 @@
 import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
@@ -310,13 +311,11 @@ export class InventoryService {
       return { inventory, fingerprints: readFingerprints(answer), read: definitionsRead(answer, xmlFor) }
     } catch (error) {
       if (error instanceof HostBatchError) {
-        throw new ApiError({
-          code: 'inventory.refresh-failed',
-          host,
-          step: `virsh ${error.section}`,
-          message: error.message,
-          hint: 'Check with the host doctor that etalab can use libvirt (group libvirt) and that libvirtd runs.',
-        })
+        throw ApiError.of(
+          'inventory.refresh-failed',
+          withDetail(msg('coreErrors.refreshSectionFailed', { section: error.section, host }), error.message),
+          { host, step: `virsh ${error.section}`, hint: msg('coreErrors.refreshHint') },
+        )
       }
       throw error
     }

@@ -119,12 +119,10 @@ export class JobManager {
 
   cancel(id: string): Job {
     const job = this.jobs.get(id)
-    if (!job) throw new ApiError({ code: 'job.unknown', message: `No job ${id}` })
+    if (!job) throw ApiError.of('job.unknown', msg('coreErrors.unknownJob', { id }))
     if (job.state !== 'running') return job
     if (!job.cancellable) {
-      throw new ApiError({
-        code: 'job.not-cancellable',
-        message: `“${job.title}” cannot be cancelled once started.`,
+      throw ApiError.of('job.not-cancellable', msg('coreErrors.notCancellable', { title: job.title }), {
         step: job.step,
       })
     }

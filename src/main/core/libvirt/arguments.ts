@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { argumentProblem, validatorMeta } from '../../../shared/validators'
 
 /**
@@ -12,12 +13,15 @@ export function checked(schema: z.ZodType<string>, value: string): string {
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const what = validatorMeta(schema)?.validator ?? 'value'
-  throw new ApiError({
-    code: 'remote.unsafe-argument',
-    step: 'build a virsh command',
-    message: `${JSON.stringify(value)} is not a valid ${what}: ${result.error.issues[0]?.message ?? 'refused'}.`,
-    hint: 'Nothing was sent to the host.',
-  })
+  const problem = result.error.issues[0]?.message ?? 'refused'
+  throw ApiError.of(
+    'remote.unsafe-argument',
+    msg('coreErrors.badArgument', { value: JSON.stringify(value), what, problem }),
+    {
+      step: 'build a virsh command',
+      hint: msg('coreErrors.nothingSentHint'),
+    },
+  )
 }
 
 /** A name read from a host (a disk target, a pool): one argument, never an option or a control. */
@@ -26,10 +30,12 @@ export function argument(what: string, value: string): string {
 }
 
 export function refuse(what: string, value: string): never {
-  throw new ApiError({
-    code: 'remote.unsafe-argument',
-    step: 'build a virsh command',
-    message: `${JSON.stringify(value)} is not a valid ${what}.`,
-    hint: 'Nothing was sent to the host.',
-  })
+  throw ApiError.of(
+    'remote.unsafe-argument',
+    msg('coreErrors.badArgumentPlain', { value: JSON.stringify(value), what }),
+    {
+      step: 'build a virsh command',
+      hint: msg('coreErrors.nothingSentHint'),
+    },
+  )
 }

@@ -1,5 +1,6 @@
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import type { BatchSection, Sections } from './framing'
 import { argvProblem, shellCommand, virshCommandString, virshQuote } from './quote'
@@ -134,13 +135,16 @@ interface HostSource {
 export function checkArgv(host: string, argv: readonly string[], step: string | undefined): void {
   const problem = argvProblem(argv)
   if (!problem) return
-  throw new ApiError({
-    code: 'remote.unsafe-argument',
-    host,
-    ...(step ? { step } : {}),
-    message: `${step ?? 'Command'} on ${host} was not run: ${problem}.`,
-    hint: 'Nothing was sent to the host. A value that reaches a command must not start with "-" nor hold control characters: check the name or setting used.',
-  })
+  // The problem names the argument in English: reaching this is a bug (the validators refuse first).
+  throw ApiError.of(
+    'remote.unsafe-argument',
+    msg('remoteErrors.notSent', { host, problem: msg('common.internal', { error: problem }) }),
+    {
+      host,
+      ...(step ? { step } : {}),
+      hint: msg('remoteErrors.notSentHint'),
+    },
+  )
 }
 
 export class SshRunner implements RemoteRunner {
@@ -178,7 +182,9 @@ export class SshRunner implements RemoteRunner {
         // The command ended early (libvirt refused, the host went away): its error says why.
         if (closed) {
           await command.result()
-          throw new ApiError({ code: 'remote.failed', host, message: `${display} on ${host} ended early` })
+          throw ApiError.of('remote.failed', msg('remoteErrors.endedEarly', { command: display, host }), {
+            host,
+          })
         }
         if (channel.write(data)) return
         await Promise.race([new Promise<void>((resolve) => channel.once('drain', () => resolve())), ended])
@@ -447,8 +453,9 @@ interface JudgeInput {
 function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
   const { host, argv, display, options, timeoutSeconds, durationMs } = input
   const base = { host, step: options.step, display, stderr: outcome.stderr }
+  const said = { command: display, host }
   if (outcome.aborted === 'cancelled')
-    throw remoteError({ ...base, code: 'remote.cancelled', what: 'was cancelled' })
+    throw remoteError({ ...base, code: 'remote.cancelled', text: msg('remoteErrors.cancelled', said) })
   const killedByTimeout =
     outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
   // ceph/rbd giving up on the monitors by themselves (--connect-timeout) is a timeout too.
@@ -457,19 +464,19 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
     throw remoteError({
       ...base,
       code: 'remote.timeout',
-      what: cephGaveUp ? 'could not reach the Ceph monitors' : `did not finish within ${timeoutSeconds} s`,
+      text: cephGaveUp
+        ? msg('remoteErrors.cephUnreachable', said)
+        : msg('remoteErrors.timedOut', { ...said, seconds: timeoutSeconds }),
       exitCode: outcome.exitCode,
-      hint: isCeph(argv)
-        ? 'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.'
-        : 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
+      hint: msg(isCeph(argv) ? 'remoteErrors.cephTimeoutHint' : 'remoteErrors.timeoutHint'),
     })
   }
   if (outcome.exitCode === null)
     throw remoteError({
       ...base,
       code: 'host.offline',
-      what: 'lost its connection before it finished',
-      hint: 'The connection dropped: Hyperdesk reconnects by itself. Check the result before trying again.',
+      text: msg('remoteErrors.connectionLost', said),
+      hint: msg('remoteErrors.connectionLostHint'),
     })
   const result: RemoteResult = {
     stdout: outcome.stdout,
@@ -481,7 +488,7 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
     throw remoteError({
       ...base,
       code: 'remote.failed',
-      what: 'failed',
+      text: msg('remoteErrors.failed', { ...said, exitCode: result.exitCode }),
       exitCode: result.exitCode,
       hint: hintForExit(argv, result.exitCode),
     })
@@ -500,15 +507,13 @@ function remoteError(input: {
   step: string | undefined
   display: string
   stderr: string
-  what: string
+  /** What happened, naming the command and the host; stderr becomes its detail. */
+  text: Message
   exitCode?: number | null
-  hint?: string
+  hint?: Message | undefined
 }): ApiError {
   const stderr = tail(input.stderr)
-  const exit = input.exitCode === undefined || input.exitCode === null ? '' : ` (exit ${input.exitCode})`
-  return new ApiError({
-    code: input.code,
-    message: `${input.step ?? 'Command'} on ${input.host} ${input.what}${exit}: ${input.display}${stderr ? `\n${stderr}` : ''}`,
+  return ApiError.of(input.code, withDetail(input.text, stderr), {
     host: input.host,
     ...(input.step ? { step: input.step } : {}),
     ...(input.hint ? { hint: input.hint } : {}),
@@ -520,8 +525,9 @@ function isCeph(argv: readonly string[]): boolean {
   return argv[0] === 'ceph' || argv[0] === 'rbd'
 }
 
-function hintForExit(argv: readonly string[], exitCode: number): string | undefined {
-  if (exitCode === 127) return `${argv[0]} is not installed on the host (or not in PATH).`
-  if (exitCode === 126) return `${argv[0]} cannot be run by this user on the host.`
+function hintForExit(argv: readonly string[], exitCode: number): Message | undefined {
+  const tool = argv[0] ?? ''
+  if (exitCode === 127) return msg('remoteErrors.notInstalled', { tool })
+  if (exitCode === 126) return msg('remoteErrors.notRunnable', { tool })
   return undefined
 }

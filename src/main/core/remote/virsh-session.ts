@@ -1,5 +1,6 @@
 import type { ClientChannel } from 'ssh2'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import {
   endOfAnswer,
@@ -116,13 +117,15 @@ export class VirshSession {
         const timer = setTimeout(() => {
           this.pending = undefined
           reject(
-            new ApiError({
-              code: 'remote.timeout',
-              host: this.host,
-              step,
-              message: `${step} on ${this.host}: virsh did not answer within ${timeoutSeconds} s (${sections.map((s) => s.command[0]).join(', ')}).`,
-              hint: 'Check libvirtd on the host (systemctl status libvirtd). The stuck virsh was stopped; the next attempt starts a new one.',
-            }),
+            ApiError.of(
+              'remote.timeout',
+              msg('remoteErrors.virshTimedOut', {
+                host: this.host,
+                seconds: timeoutSeconds,
+                commands: sections.map((s) => s.command[0] ?? ''),
+              }),
+              { host: this.host, step, hint: msg('remoteErrors.virshTimedOutHint') },
+            ),
           )
           this.kill()
         }, timeoutSeconds * 1000)
@@ -173,12 +176,14 @@ export class VirshSession {
     try {
       return queryLines(sections, sessionNonce())
     } catch (error) {
-      throw new ApiError({
-        code: 'remote.unsafe-argument',
+      // queryLines' refusal names the argument in English: reaching this is a bug (validators first).
+      const problem = msg('common.internal', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+      throw ApiError.of('remote.unsafe-argument', msg('remoteErrors.notSent', { host: this.host, problem }), {
         host: this.host,
         step: 'virsh query',
-        message: `virsh query on ${this.host} was not sent: ${error instanceof Error ? error.message : String(error)}`,
-        hint: 'Nothing was sent to the host.',
+        hint: msg('remoteErrors.notSentHint'),
       })
     }
   }
@@ -224,12 +229,10 @@ export class VirshSession {
   }
 
   private ended(): ApiError {
-    return new ApiError({
-      code: 'host.offline',
+    return ApiError.of('host.offline', msg('remoteErrors.virshSessionEnded', { host: this.host }), {
       host: this.host,
       step: 'virsh query',
-      message: `The virsh session on ${this.host} ended before it answered (connection lost or virsh stopped).`,
-      hint: 'Hyperdesk reconnects by itself; try again when the host is online.',
+      hint: msg('remoteErrors.virshSessionEndedHint'),
     })
   }
 

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { migrationFollowUps } from '../migration/follow-ups'
 import { applyVmSettings } from '../vm/settings'
 import type { Service } from '../context'
@@ -42,11 +43,9 @@ export const consoleService: Service<
     const vm = inventory.vm(id)
     const host = vm?.runningOn[0]
     if (!vm || !host)
-      throw new ApiError({
-        code: 'vm.not-running',
+      throw ApiError.of('vm.not-running', msg('coreErrors.notRunningGateway', { name: vmName(id) }), {
         step: 'work out the guest network lines',
-        message: `${vmName(id)} is not running: its gateway depends on the host it runs on.`,
-        hint: 'Start it first.',
+        hint: msg('coreErrors.startFirstHint'),
       })
     const definition = inventory.domain(host, id)?.definition
     const gateway = context.config.current.hosts.find((candidate) => candidate.name === host)?.gateway

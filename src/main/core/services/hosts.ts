@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import type { Service } from '../context'
 import { readHostStats } from '../hosts/host-stats'
 
@@ -32,11 +33,13 @@ export const hostsService: Service<
   'hosts.providePassphrase': async ({ host, keyPath, passphrase }) => {
     const connection = hosts.get(host)
     if (!connection.current.lockedKeys?.includes(keyPath)) {
-      throw new ApiError({
-        code: 'host.no-key-to-unlock',
-        message: `${host} is not waiting for the passphrase of ${keyPath}`,
-        host,
-      })
+      throw ApiError.of(
+        'host.no-key-to-unlock',
+        msg('coreErrors.notWaitingForPassphrase', { host, file: keyPath }),
+        {
+          host,
+        },
+      )
     }
     hosts.keys.unlock(keyPath, passphrase)
     // Every host waiting for this key can go on now.

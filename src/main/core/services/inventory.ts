@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
 import type { Service } from '../context'
 
 export const inventoryService: Service<'inventory.get' | 'inventory.refresh'> = ({ inventory, config }) => ({
@@ -7,21 +8,22 @@ export const inventoryService: Service<'inventory.get' | 'inventory.refresh'> = 
     // Asked by the user: read everything again, definitions included.
     if (host === undefined) return inventory.refreshAll({ definitions: true })
     if (!config.requireConfig().hosts.some((candidate) => candidate.name === host)) {
-      throw new ApiError({
-        code: 'host.unknown',
+      throw ApiError.of('host.unknown', msg('sshErrors.unknownHost', { host: JSON.stringify(host) }), {
         host,
-        message: `No host named ${JSON.stringify(host)} in the cluster file`,
+        hint: msg('sshErrors.unknownHostHint'),
       })
     }
     const refreshed = await inventory.refreshHost(host, { definitions: true })
     // Asked for one host: a refresh that could not read it is an error, never its old data.
     if (!refreshed.reachable) {
-      throw new ApiError({
-        code: 'inventory.refresh-failed',
-        host,
-        step: 'refresh inventory',
-        message: `${host} could not be read: ${refreshed.error ?? 'no answer'}. What the app shows for it is what it said last.`,
-      })
+      throw ApiError.of(
+        'inventory.refresh-failed',
+        withDetail(msg('coreErrors.refreshFailed', { host }), refreshed.error),
+        {
+          host,
+          step: 'refresh inventory',
+        },
+      )
     }
     return inventory.snapshot()
   },

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { parseDomstats } from '../inventory/virsh-parse'
 import type { Service } from '../context'
 import { domainArgv } from '../libvirt/domain'
@@ -40,11 +41,7 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
     })
     const [stats] = parseDomstats(result.stdout)
     if (!stats || stats.cpuTimeNs === undefined) {
-      throw new ApiError({
-        code: 'vm.not-running',
-        host,
-        message: `No statistics for ${vmName(uuid)} on ${host}: is it running there?`,
-      })
+      throw ApiError.of('vm.not-running', msg('coreErrors.noStats', { name: vmName(uuid), host }), { host })
     }
     return {
       at: Date.now(),

@@ -3,6 +3,7 @@ import os from 'node:os'
 import { OpenSSHAgent, createAgent, utils, type AnyAuthMethod, type BaseAgent, type ParsedKey } from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
 import { OPENSSH_DEFAULT_IDENTITY_FILES } from '../config/openssh-config'
 import { expandHome } from '../paths'
 
@@ -87,19 +88,17 @@ export class KeyStore {
     try {
       data = fs.readFileSync(keyPath)
     } catch (error) {
-      throw new ApiError({
-        code: 'host.key-file',
-        message: `Cannot read ${keyPath}: ${(error as Error).message}`,
-        step: 'unlock key',
-      })
+      throw ApiError.of(
+        'host.key-file',
+        withDetail(msg('sshErrors.keyFileUnreadable', { file: keyPath }), (error as Error).message),
+        { step: 'unlock key', hint: msg('sshErrors.keyFileHint') },
+      )
     }
     const key = firstKey(utils.parseKey(data, passphrase))
     if (key instanceof Error) {
-      throw new ApiError({
-        code: 'host.bad-passphrase',
-        message: `The passphrase does not decrypt ${keyPath}`,
+      throw ApiError.of('host.bad-passphrase', msg('sshErrors.badPassphrase', { file: keyPath }), {
         step: 'unlock key',
-        hint: 'Type the passphrase again. Nothing was sent to the host.',
+        hint: msg('sshErrors.badPassphraseHint'),
       })
     }
     this.unlocked.set(keyPath, key)

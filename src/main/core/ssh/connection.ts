@@ -9,6 +9,8 @@ import {
 } from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError, type ApiErrorData } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
+import { hostStatusMessage } from '../../../shared/messages/host-status'
 import type { HostKeyPrompt, HostState, HostStatus, PassphrasePrompt } from '../../../shared/hosts'
 import type { KeyStore } from './auth'
 import {
@@ -160,20 +162,19 @@ export class HostConnection {
   acceptHostKey(expectedFingerprint: string): void {
     const key = this.pendingHostKey
     if (!key || this.state.status !== 'key-unknown') {
-      throw new ApiError({
-        code: 'host.no-key-to-accept',
-        message: `${this.name} has no unknown host key waiting for approval (it is ${this.state.status})`,
-        host: this.name,
-      })
+      throw ApiError.of(
+        'host.no-key-to-accept',
+        msg('sshErrors.noKeyToAccept', { host: this.name, status: hostStatusMessage(this.state.status) }),
+        { host: this.name },
+      )
     }
     const offered = fingerprint(key)
     if (offered !== expectedFingerprint) {
-      throw new ApiError({
-        code: 'host.key-mismatch',
-        message: `${this.name} offered ${offered}, not ${expectedFingerprint}: nothing saved`,
-        host: this.name,
-        hint: 'Connect again and compare the fingerprint shown with the one on the host.',
-      })
+      throw ApiError.of(
+        'host.key-mismatch',
+        msg('sshErrors.keyMismatch', { host: this.name, offered, expected: expectedFingerprint }),
+        { host: this.name, hint: msg('sshErrors.keyMismatchHint') },
+      )
     }
     appendKnownHost(this.knownHostsFile, this.host.hostname, this.host.port, key)
     this.pendingHostKey = undefined
@@ -239,11 +240,9 @@ export class HostConnection {
     const client = await this.whenOnline()
     const release = this.interactiveSlots.tryAcquire()
     if (!release) {
-      throw new ApiError({
-        code: 'host.busy',
-        message: `${this.name} already has ${INTERACTIVE_SLOTS} consoles or terminals open`,
+      throw ApiError.of('host.busy', msg('sshErrors.busy', { host: this.name, count: INTERACTIVE_SLOTS }), {
         host: this.name,
-        hint: 'Close a console or terminal on this host first.',
+        hint: msg('sshErrors.busyHint'),
       })
     }
     return { client, release }
@@ -318,6 +317,7 @@ export class HostConnection {
     this.knownHostsSkipped = known.skipped
     const lookup = lookupHost(known.entries, host.hostname, host.port)
     let hostKeyProblem: { verdict: HostKeyVerdict; key: Buffer } | undefined
+    let hostKeyFailure: { key: Buffer; error: string } | undefined
     // The key known_hosts vouched for: shown in the host view, to compare with the host's console.
     let verifiedKey: HostState['hostKey']
     let lastError: (Error & { level?: string }) | undefined
@@ -328,6 +328,25 @@ export class HostConnection {
     const offersBefore = this.stats.keyOffers
     let authStarted = false
     const startedAt = performance.now()
+
+    // What known_hosts says of the key the host presents: true lets the handshake go on.
+    const checkKey = (key: Buffer): boolean => {
+      const verdict = lookup.verify(key)
+      if (verdict.kind === 'known') {
+        verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
+        return true
+      }
+      // StrictHostKeyChecking accept-new (or no) in ~/.ssh/config: a new key is kept, as ssh does.
+      // A changed or revoked key is refused whatever the setting.
+      const strict = host.strictHostKeyChecking
+      if (verdict.kind === 'unknown' && (strict === 'accept-new' || strict === 'no') && this.knownHostsFile) {
+        appendKnownHost(this.knownHostsFile, host.hostname, host.port, key)
+        verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
+        return true
+      }
+      hostKeyProblem = { verdict, key }
+      return false
+    }
 
     const client = new Client()
     this.client = client
@@ -356,26 +375,15 @@ export class HostConnection {
         authStarted = true
         next((methods.shift() ?? false) as AnyAuthMethod)
       },
+      // A throw in here (a known_hosts file that cannot be written) would end the handshake as a
+      // network error, shown as "offline" and retried: it is a host key problem, said as such.
       hostVerifier: (key: Buffer) => {
-        const verdict = lookup.verify(key)
-        if (verdict.kind === 'known') {
-          verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
-          return true
+        try {
+          return checkKey(key)
+        } catch (error) {
+          hostKeyFailure = { key, error: error instanceof Error ? error.message : String(error) }
+          return false
         }
-        // StrictHostKeyChecking accept-new (or no) in ~/.ssh/config: a new key is kept, as ssh does.
-        // A changed or revoked key is refused whatever the setting.
-        const strict = host.strictHostKeyChecking
-        if (
-          verdict.kind === 'unknown' &&
-          (strict === 'accept-new' || strict === 'no') &&
-          this.knownHostsFile
-        ) {
-          appendKnownHost(this.knownHostsFile, host.hostname, host.port, key)
-          verifiedKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
-          return true
-        }
-        hostKeyProblem = { verdict, key }
-        return false
       },
       debug: (message: string) => {
         if (message.includes('USERAUTH_REQUEST (publickey -- check)')) this.stats.keyOffers++
@@ -406,6 +414,7 @@ export class HostConnection {
       this.client = undefined
       if (this.closed) return
       if (hostKeyProblem) return this.refuseHostKey(hostKeyProblem.verdict, hostKeyProblem.key)
+      if (hostKeyFailure) return this.hostKeyCheckFailed(hostKeyFailure.key, hostKeyFailure.error)
       const offers = this.stats.keyOffers - offersBefore
       const refused = lastError?.level === 'client-authentication'
       if (!ready && (refused || (authStarted && offers > 0))) {
@@ -511,6 +520,22 @@ export class HostConnection {
     }
   }
 
+  /** The host key could not be checked or kept: a host key problem, never retried by itself. */
+  private hostKeyCheckFailed(key: Buffer, error: string): void {
+    const hostKey = { type: keyTypeOf(key), fingerprint: fingerprint(key) }
+    this.setState({
+      status: 'key-unknown',
+      hostKey,
+      error: this.textError('host.key-check-failed', 'keyCheckFailed', 'keyCheckFailedHint', {
+        host: this.name,
+        where: `${this.host.hostname}:${this.host.port}`,
+        file: this.knownHostsFile,
+        error,
+        ...hostKey,
+      }),
+    })
+  }
+
   private askPassphrase(locked: readonly string[]): void {
     this.setState({
       status: 'passphrase-needed',
@@ -597,38 +622,41 @@ export class HostConnection {
     return {
       ...this.error(code, sshMessage(text, params), sshMessage(hintText, params)),
       details: { text, hintText, params },
+      // The same sentences as messages: an error passed on (a call to this host) keeps its language.
+      text: { code: `sshTexts.${text}`, params },
+      hintText: { code: `sshTexts.${hintText}`, params },
     }
   }
 
   private unavailableError(): ApiError {
     const state = this.state
-    if (this.closed)
-      return new ApiError({ code: 'host.offline', message: `${this.name} is being closed`, host: this.name })
+    const host = this.name
+    if (this.closed) return ApiError.of('host.offline', msg('sshErrors.closing', { host }), { host })
     if (state.status === 'connecting')
-      return new ApiError({
-        code: 'host.offline',
-        message: `${this.name} did not finish connecting in time`,
-        host: this.name,
-        hint: 'Check the host and the network, then try again.',
+      return ApiError.of('host.offline', msg('sshErrors.connectTimedOut', { host }), {
+        host,
+        hint: msg('sshErrors.connectTimedOutHint'),
       })
-    if (state.error) return new ApiError(state.error)
-    return new ApiError({
-      code: 'host.offline',
-      message: `${this.name} is not connected (${state.status})`,
-      host: this.name,
-      hint: 'Connect to the host first.',
-    })
+    // The state's own error: a host key problem, a refused key, why it is offline.
+    if (state.error) return ApiError.from(state.error)
+    return ApiError.of(
+      'host.offline',
+      msg('sshErrors.notConnected', { host, status: hostStatusMessage(state.status) }),
+      { host, hint: msg('sshErrors.notConnectedHint') },
+    )
   }
 
   private channelError(error: Error): ApiError {
-    return new ApiError({
-      code: 'host.channel-failed',
-      message: `Cannot open a channel on ${this.name}: ${error.message}`,
-      host: this.name,
-      hint: WAITS_FOR_USER.includes(this.state.status)
-        ? 'Connect to the host again.'
-        : 'The connection may have just dropped; Hyperdesk reconnects by itself.',
-    })
+    return ApiError.of(
+      'host.channel-failed',
+      withDetail(msg('sshErrors.channelFailed', { host: this.name }), error.message),
+      {
+        host: this.name,
+        hint: msg(
+          WAITS_FOR_USER.includes(this.state.status) ? 'sshErrors.connectAgainHint' : 'sshErrors.droppedHint',
+        ),
+      },
+    )
   }
 }
 

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import type { HostKeyPrompt, HostState, PassphrasePrompt } from '../../../shared/hosts'
 import {
   OPENSSH_DEFAULT_GLOBAL_KNOWN_HOSTS,
@@ -116,11 +117,9 @@ export class HostPool {
   get(name: string): HostConnection {
     const connection = this.connections.get(name)
     if (!connection) {
-      throw new ApiError({
-        code: 'host.unknown',
-        message: `No host named ${JSON.stringify(name)} in the cluster file`,
+      throw ApiError.of('host.unknown', msg('sshErrors.unknownHost', { host: JSON.stringify(name) }), {
         host: name,
-        hint: 'Check the host names in the settings.',
+        hint: msg('sshErrors.unknownHostHint'),
       })
     }
     return connection

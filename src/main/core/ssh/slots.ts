@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 
 /**
  * sshd refuses a session channel beyond MaxSessions (10 by default) on one connection. The app keeps
@@ -71,5 +72,5 @@ export class Slots {
 }
 
 function cancelled(): ApiError {
-  return new ApiError({ code: 'remote.cancelled', message: 'Cancelled before it started' })
+  return ApiError.of('remote.cancelled', msg('sshErrors.cancelledBeforeStart'))
 }

@@ -1,6 +1,7 @@
 import semver from 'semver'
 import { z } from 'zod'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { isReleasePage, renderUpdateText, type UpdateStatus, type UpdateText } from '../../../shared/updates'
 
 /**
@@ -35,18 +36,18 @@ export function checkFeedUrl(feedUrl: string): URL {
   try {
     url = new URL(feedUrl)
   } catch {
-    throw new ApiError({
-      code: 'updates.bad-feed-url',
-      message: `The release feed ${JSON.stringify(feedUrl)} is not a URL.`,
-      hint: 'Set HYPERDESK_UPDATE_FEED to an https URL, or to "off".',
-    })
+    throw ApiError.of(
+      'updates.bad-feed-url',
+      msg('coreErrors.feedNotUrl', { url: JSON.stringify(feedUrl) }),
+      {
+        hint: msg('coreErrors.feedHint'),
+      },
+    )
   }
   const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]'
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ApiError({
-      code: 'updates.bad-feed-url',
-      message: `The release feed ${url.href} must be https (plain http only on 127.0.0.1).`,
-      hint: 'Set HYPERDESK_UPDATE_FEED to an https URL, or to "off".',
+    throw ApiError.of('updates.bad-feed-url', msg('coreErrors.feedNotHttps', { url: url.href }), {
+      hint: msg('coreErrors.feedHint'),
     })
   }
   return url

@@ -16,6 +16,10 @@ import { configProblemsFr, knownHostsReasonsFr, sshTextsFr } from './ssh-texts.f
 import { vmdefFr } from './vmdef.fr'
 import { vmeditFr } from './vmedit.fr'
 import { hostStatusFr, isoFr } from './iso.fr'
+import { sshErrorsFr } from './errors-ssh.fr'
+import { remoteErrorsFr } from './errors-remote.fr'
+import { consoleErrorsFr } from './errors-console.fr'
+import { coreErrorsFr } from './errors-core.fr'
 
 /**
  * The core's messages in French: every area of shared/messages/catalog.ts. The type makes a missing
@@ -77,6 +81,10 @@ export const messagesFr: MessageCatalog = {
   vmedit: vmeditFr,
   iso: isoFr,
   hostStatus: hostStatusFr,
+  sshErrors: sshErrorsFr,
+  remoteErrors: remoteErrorsFr,
+  consoleErrors: consoleErrorsFr,
+  coreErrors: coreErrorsFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },
   jobSteps: jobStepsFr,
   cephHosts: cephHostsFr,

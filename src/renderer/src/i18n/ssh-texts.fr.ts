@@ -51,6 +51,10 @@ export const sshTextsFr: Record<SshText, string> = {
     'Ce peut être une attaque. Si l’hôte a été réinstallé, vérifiez la nouvelle empreinte sur sa console, supprimez l’ancienne clé (ssh-keygen -R {{name}} -f {{file}}) et reconnectez-vous.',
   keyChangedStrictNoHint:
     'Ce peut être une attaque : Hyperdesk refuse une clé changée même avec StrictHostKeyChecking no. Si l’hôte a été réinstallé, vérifiez la nouvelle empreinte sur sa console, supprimez l’ancienne clé (ssh-keygen -R {{name}} -f {{file}}) et reconnectez-vous.',
+  keyCheckFailed:
+    'Hyperdesk n’a pas pu vérifier la clé d’hôte de {{host}} ({{where}}), {{type}} {{fingerprint}}, avec known_hosts : {{error}}. Connexion arrêtée.',
+  keyCheckFailedHint:
+    'Rendez {{file}} (et son dossier) lisible et modifiable par vous, comparez l’empreinte avec la clé sur l’hôte (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), puis reconnectez-vous.',
   proxyJump: '{{host}} est joint via ProxyJump {{jump}}, que Hyperdesk ne prend pas encore en charge',
   proxyJumpHint:
     'Rendez l’hôte joignable directement (ou via un VPN), ou retirez-lui ProxyJump dans ~/.ssh/config.',

@@ -1,0 +1,29 @@
+/**
+ * The errors of commands run on a host (remote/runner.ts, remote/virsh-session.ts): the
+ * `remoteErrors` area. The command is data ({{command}}: the argv as sent); what the host's tool
+ * printed travels as the message's detail. French: src/renderer/src/i18n/errors-remote.fr.ts.
+ */
+export const REMOTE_ERROR_TEXTS = {
+  notSent: 'A command for {{host}} was not sent: {{problem, message}}',
+  notSentHint:
+    'Nothing was sent to the host. A value that reaches a command must not start with "-" nor hold control characters: check the name or setting used.',
+  endedEarly: '{{command}} ended early on {{host}}.',
+  cancelled: '{{command}} was cancelled on {{host}}.',
+  timedOut: '{{command}} did not finish on {{host}} within {{seconds}} s.',
+  cephUnreachable: '{{command}} on {{host}} could not reach the Ceph monitors.',
+  cephTimeoutHint:
+    'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.',
+  timeoutHint: 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
+  connectionLost: '{{command}} on {{host}} lost its connection before it finished.',
+  connectionLostHint:
+    'The connection dropped: Hyperdesk reconnects by itself. Check the result before trying again.',
+  failed: '{{command}} failed on {{host}} (exit {{exitCode}}).',
+  notInstalled: '{{tool}} is not installed on the host (or not in PATH).',
+  notRunnable: '{{tool}} cannot be run by this user on the host.',
+  virshTimedOut: 'virsh did not answer on {{host}} within {{seconds}} s ({{commands, list}}).',
+  virshTimedOutHint:
+    'Check libvirtd on the host (systemctl status libvirtd). The stuck virsh was stopped; the next attempt starts a new one.',
+  virshSessionEnded:
+    'The virsh session on {{host}} ended before it answered (connection lost or virsh stopped).',
+  virshSessionEndedHint: 'Hyperdesk reconnects by itself; try again when the host is online.',
+} as const
