@@ -232,6 +232,11 @@ export const CloneVmParamsSchema = z
   .object({
     source: CloneSourceSchema,
     name: VmNameSchema,
+    /**
+     * The clone's pool, one of the cluster file's (by default its parent's): an RBD clone may hang
+     * from a snapshot in another pool.
+     */
+    pool: PoolNameSchema.optional(),
     network: NetworkChoiceSchema,
     /** A template's clone only (a VM's clone keeps the source's). */
     vcpus: VcpusSchema.default(2),

@@ -1,7 +1,7 @@
 /**
  * Cloning (issue 19 item 2) through the real core on the lab, kept lean: labvm3 (off) cloned — a new
  * UUID and MAC on all three hosts, its disk a copy-on-write child of the job's protected snapshot,
- * labvm3 itself untouched; a template (a protected snapshot) cloned and flattened; a failure injected
+ * labvm3 itself untouched; a template (a protected snapshot) cloned into the other pool and flattened; a failure injected
  * mid-clone (libvirt refusing the definition on hv3) leaving nothing behind. Everything made is removed
  * again (the clones through vm.delete, the snapshots with the lab's admin rbd), also in afterAll.
  */
@@ -17,6 +17,8 @@ import { labRun, LAB_HOSTS, requireLab, sshAsEtalab, virsh, type LabHostName } f
 
 const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
 const POOL = 'libvirt-sata'
+/** Where the template's clone goes: an RBD clone may live in another pool than its parent. */
+const OTHER_POOL = 'libvirt-ssd'
 const SOURCE = 'labvm3'
 const SOURCE_UUID = '1ab0c0de-0000-4000-8000-000000000003'
 const CLONE = 'hd-clone-1'
@@ -35,8 +37,8 @@ async function rbd(...args: string[]): Promise<string> {
   const result = await labRun('rbd', ...args)
   return result.code === 0 ? result.stdout : ''
 }
-async function imageExists(name: string): Promise<boolean> {
-  return (await labRun('rbd', 'info', `${POOL}/${name}`)).code === 0
+async function imageExists(name: string, pool = POOL): Promise<boolean> {
+  return (await labRun('rbd', 'info', `${pool}/${name}`)).code === 0
 }
 async function sourceSnapshots(): Promise<string[]> {
   const listed = JSON.parse((await rbd('snap', 'ls', '--format', 'json', `${POOL}/${SOURCE}`)) || '[]') as {
@@ -56,9 +58,11 @@ async function removeEverything(): Promise<void> {
       ),
     ),
   )
-  const images = (await rbd('ls', POOL)).split('\n')
-  for (const name of NAMES)
-    if (images.includes(name)) await labRun('rbd', 'rm', '--no-progress', `${POOL}/${name}`)
+  for (const pool of [POOL, OTHER_POOL]) {
+    const images = (await rbd('ls', pool)).split('\n')
+    for (const name of NAMES)
+      if (images.includes(name)) await labRun('rbd', 'rm', '--no-progress', `${pool}/${name}`)
+  }
   for (const snapshot of await sourceSnapshots())
     if (SNAPSHOTS.includes(snapshot)) {
       await labRun('rbd', 'snap', 'unprotect', `${POOL}/${SOURCE}@${snapshot}`)
@@ -141,7 +145,7 @@ describe('clone (issue 19 item 2)', () => {
     expect(await sourceSnapshots()).toEqual([])
   }, 90_000)
 
-  it('clones a template (a protected snapshot) and flattens it: no parent left', async () => {
+  it('clones a template (a protected snapshot) into the other pool and flattens it: no parent left', async () => {
     await rbd('snap', 'create', `${POOL}/${SOURCE}@${TEMPLATE}`)
     const unprotected = await typedCall(lab.core, 'vm.clonePlan', {
       source: { kind: 'snapshot', pool: POOL, image: SOURCE, snapshot: TEMPLATE },
@@ -158,6 +162,7 @@ describe('clone (issue 19 item 2)', () => {
       {
         source: { kind: 'snapshot', pool: POOL, image: SOURCE, snapshot: TEMPLATE },
         name: FROM_TEMPLATE,
+        pool: OTHER_POOL,
         network: { kind: 'ripe' },
         vcpus: 1,
         memoryMiB: 64,
@@ -169,11 +174,19 @@ describe('clone (issue 19 item 2)', () => {
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
     const result = job.result as CloneVmResult
     expect(result.flattened).toBe(true)
-    const info = JSON.parse(await rbd('info', '--format', 'json', `${POOL}/${FROM_TEMPLATE}`)) as {
+    expect(result.image).toBe(`${OTHER_POOL}/${FROM_TEMPLATE}`)
+    expect(result.parent).toBe(`${POOL}/${SOURCE}@${TEMPLATE}`)
+    expect(await imageExists(FROM_TEMPLATE)).toBe(false)
+    const info = JSON.parse(await rbd('info', '--format', 'json', `${OTHER_POOL}/${FROM_TEMPLATE}`)) as {
       parent?: unknown
     }
     expect(info.parent).toBeUndefined()
-    for (const host of HOSTS) expect(await definedNames(host)).toContain(FROM_TEMPLATE)
+    for (const host of HOSTS) {
+      expect(await definedNames(host)).toContain(FROM_TEMPLATE)
+      expect(await virsh(host, `dumpxml --inactive ${FROM_TEMPLATE}`)).toContain(
+        `name='${OTHER_POOL}/${FROM_TEMPLATE}'`,
+      )
+    }
     // The template is not the job's: it stays, protected.
     expect(await sourceSnapshots()).toEqual([TEMPLATE])
     const deleted = await lab.runJob('vm.delete', {

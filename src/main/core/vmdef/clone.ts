@@ -171,13 +171,18 @@ async function readSourceXml(deps: VmdefDeps, vm: Vm, checks: Check[]): Promise<
   }
 }
 
+/** The clone's pool: the one asked, else its parent's (creation's pre-checks refuse one the cluster lacks). */
+function clonePool(params: CloneVmInput, parent: RbdImageRef | undefined): string {
+  return params.pool ?? parent?.pool ?? (params.source.kind === 'snapshot' ? params.source.pool : 'rbd')
+}
+
 /** What creation's pre-checks are asked about the new VM: a VM's clone keeps its source's sizes and bridge. */
 function createInput(params: CloneVmInput, source: Source): CreateVmInput {
   const definition = source.definition
   const bridge = definition?.nics.find((nic) => nic.bridge)?.bridge
   return {
     name: params.name,
-    pool: source.parent?.pool ?? (params.source.kind === 'snapshot' ? params.source.pool : 'rbd'),
+    pool: clonePool(params, source.parent),
     sizeBytes: Math.max(source.sizeBytes ?? 0, 2 ** 20),
     vcpus: definition?.vcpus ?? params.vcpus,
     memoryMiB: definition ? Math.max(64, Math.round(definition.currentMemoryKiB / 1024)) : params.memoryMiB,
@@ -250,7 +255,7 @@ export class VmCloner {
     const { parent, vm } = await this.leasedSource(params)
     const names = [
       vmLeaseName(uuid),
-      imageLeaseName(parent?.pool ?? 'rbd', params.name),
+      imageLeaseName(clonePool(params, parent), params.name),
       ...(parent ? [imageLeaseName(parent.pool, parent.image)] : []),
       ...(vm ? [vmLeaseName(vm.uuid)] : []),
     ]
