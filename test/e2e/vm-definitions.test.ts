@@ -1,16 +1,28 @@
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
 import type { Job } from '../../src/shared/jobs'
 import type { Check } from '../../src/shared/messages'
 import { msg } from '../../src/shared/messages/message'
-import { CreatePlanSchema, CreateVmParamsSchema, type CreatePlan } from '../../src/shared/vmdef'
+import { StorageListingSchema } from '../../src/shared/storage'
+import {
+  ClonePlanSchema,
+  CloneVmParamsSchema,
+  CreatePlanSchema,
+  CreateVmParamsSchema,
+  type ClonePlan,
+  type CloneVmResult,
+  type CreatePlan,
+} from '../../src/shared/vmdef'
 import { screenshotPath } from '../support/browser'
-import { sampleCluster, tempCore } from '../support/core'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
-import { routeInventory } from '../support/fake-inventory'
+import {
+  openFakeInventoryPage,
+  pushJob,
+  useClosedPortApp,
+  type FakeInventoryPage,
+} from '../support/fake-inventory'
 
 /**
  * The VM creation wizard and the delete dialog (issue 19) in the browser, in English and French.
@@ -21,7 +33,6 @@ import { routeInventory } from '../support/fake-inventory'
  * (parsed with its schemas below), as the lab's hosts would send them.
  */
 
-const CLOSED_PORT = 9
 const WEB1 = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
 const DB1 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
 
@@ -133,29 +144,100 @@ function healthyPlan(params: unknown): CreatePlan {
   })
 }
 
-let app: LabBrowser
-let core: Awaited<ReturnType<typeof tempCore>>
-
-beforeAll(async () => {
-  core = await tempCore({
-    ...sampleCluster,
-    hosts: sampleCluster.hosts.map((entry) => ({ ...entry, address: '127.0.0.1', port: CLOSED_PORT })),
+/**
+ * A plan as vm.clonePlan answers on a healthy cluster: web1 (off, one RBD disk in libvirt-ssd) or the
+ * template libvirt-ssd/debian12@golden, the clone's own checks, then creation's for the new VM.
+ */
+function healthyClonePlan(params: unknown): ClonePlan {
+  const input = CloneVmParamsSchema.parse(params)
+  const fromVm = input.source.kind === 'vm'
+  const parent = fromVm ? 'libvirt-ssd/web1' : 'libvirt-ssd/debian12'
+  const snapshot = fromVm ? `clone-${input.name}` : 'golden'
+  const pool = input.pool ?? 'libvirt-ssd'
+  const created = healthyPlan({
+    name: input.name,
+    pool,
+    sizeBytes: 20 * 2 ** 30,
+    network: input.network,
+    ...(input.startOn ? { startOn: input.startOn } : {}),
   })
-  app = await startLabBrowser(core)
+  const checks: Check[] = [
+    fromVm
+      ? ok('source', 'vmdef.cloneSourceOff', { name: 'web1' })
+      : ok('snapshot', 'vmdef.cloneTemplate', { parent, snapshot }),
+    ok('clone', 'vmdef.cloneDisk', { pool, name: input.name, parent, snapshot }),
+    ...created.checks.filter((check) => !fromVm || (check.id !== 'iso' && check.id !== 'machine')),
+    ...(fromVm ? [ok('machine', 'vmdef.cloneMachineKept', { name: 'web1', machine: 'pc-i440fx-7.2' })] : []),
+  ]
+  return ClonePlanSchema.parse({
+    ...created,
+    checks,
+    canCreate: true,
+    parent,
+    snapshot,
+    makesSnapshot: fromVm,
+    sizeBytes: 20 * 2 ** 30,
+    vcpus: fromVm ? 2 : input.vcpus,
+    memoryMiB: fromVm ? 1024 : input.memoryMiB,
+  })
+}
+
+/** storage.list as the core answers it: web1's disk, and a template image with a protected snapshot. */
+const listing = StorageListingSchema.parse({
+  host: 'hv1',
+  unknownHosts: [],
+  at: Date.now(),
+  pools: [
+    {
+      pool: 'libvirt-ssd',
+      images: [
+        {
+          pool: 'libvirt-ssd',
+          name: 'debian12',
+          sizeBytes: 20 * 2 ** 30,
+          fastDiff: true,
+          usedBytes: 2 * 2 ** 30,
+          features: ['layering', 'exclusive-lock', 'object-map', 'fast-diff'],
+          watchers: [],
+          snapshots: [
+            {
+              name: 'golden',
+              sizeBytes: 20 * 2 ** 30,
+              protected: true,
+              createdAt: 'Wed Dec  2 09:04:21 2026',
+            },
+            { name: 'before-upgrade', sizeBytes: 20 * 2 ** 30, protected: false },
+          ],
+          usedBy: [],
+          orphan: true,
+        },
+        {
+          pool: 'libvirt-ssd',
+          name: 'web1',
+          sizeBytes: 20 * 2 ** 30,
+          fastDiff: true,
+          features: ['layering'],
+          watchers: [],
+          snapshots: [],
+          usedBy: [{ uuid: WEB1, name: 'web1', target: 'vda', runningOn: [], lastKnownRunningOn: [] }],
+          orphan: false,
+        },
+      ],
+    },
+    { pool: 'libvirt-sata', images: [] },
+  ],
 })
 
-afterAll(async () => {
-  await app?.close()
-  await core?.cleanup()
-})
+/** Text with French spacing (narrow no-break spaces before ":") as plain spaces. */
+const plain = (text: string | null) => (text ?? '').replace(/[\u202f\u00a0]/g, ' ')
 
-interface Opened {
-  context: BrowserContext
-  page: Page
-  errors: string[]
-  /** The create calls the page made (their params), and the socket to push job updates on. */
+const app = useClosedPortApp()
+
+interface Opened extends FakeInventoryPage {
+  /** The create (or clone) calls the page made (their params). */
   creates: unknown[]
-  socket: () => WebSocketRoute
+  /** The clone plans the page asked for (their params). */
+  clonePlans: unknown[]
 }
 
 /**
@@ -163,28 +245,31 @@ interface Opened {
  * `healthy`, the pre-checks answer as a healthy cluster would and vm.create starts `fakeJob`.
  */
 async function openApp(locale: string, healthy: boolean, fakeJob?: Job): Promise<Opened> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1000 } })
   const creates: unknown[] = []
-  const socket = await routeInventory(context, {
-    inventory,
-    hostStates,
-    // The real core's states of its closed-port hosts reach the page.
-    dropFakedHostStates: false,
-    answer(call) {
-      if (healthy && call.method === 'vm.createPlan') return healthyPlan(call.params)
-      if (fakeJob && call.method === 'vm.create') {
-        creates.push(call.params)
-        return fakeJob
-      }
-      return undefined
+  const clonePlans: unknown[] = []
+  const opened = await openFakeInventoryPage(
+    app(),
+    locale,
+    {
+      inventory,
+      hostStates,
+      // The real core's states of its closed-port hosts reach the page.
+      dropFakedHostStates: false,
+      answer(call) {
+        if (healthy && call.method === 'vm.createPlan') return healthyPlan(call.params)
+        if (call.method === 'vm.clonePlan') clonePlans.push(call.params)
+        if (healthy && call.method === 'vm.clonePlan') return healthyClonePlan(call.params)
+        if (healthy && call.method === 'storage.list') return listing
+        if (fakeJob && (call.method === 'vm.create' || call.method === 'vm.clone')) {
+          creates.push(call.params)
+          return fakeJob
+        }
+        return undefined
+      },
     },
-  })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(app.server.url)
-  await expect.poll(() => page.getByTestId('open-vm-create').count(), { timeout: 30_000 }).toBe(1)
-  return { context, page, errors, creates, socket }
+    { height: 1000, ready: 'open-vm-create' },
+  )
+  return { ...opened, creates, clonePlans }
 }
 
 const problem = (page: Page) => page.getByTestId('vm-create-sheet').getByTestId('vm-create-problem')
@@ -317,13 +402,7 @@ describe('VM creation wizard', () => {
         msg('vmdef.failedRemains', { name: 'web2', cause, hosts: ['hv3'], images: ['—'] }),
         { host: 'hv3', step: 'define', details: { remains, job: job.id } },
       ).toData()
-      socket().send(
-        JSON.stringify({
-          kind: 'event',
-          event: 'jobs.update',
-          payload: { ...job, state: 'failed', endedAt: Date.now(), error },
-        }),
-      )
+      pushJob(socket, { ...job, state: 'failed', endedAt: Date.now(), error })
       await expect.poll(() => status.getAttribute('data-state')).toBe('failed')
       const listed = page.getByTestId('vm-create-remains').locator('li')
       expect(await listed.count()).toBe(1)
@@ -398,6 +477,217 @@ describe('VM delete dialog', () => {
       await expect.poll(() => job.getAttribute('data-state'), { timeout: 60_000 }).toBe('failed')
       expect(await page.getByTestId('vm-delete-job-error').count()).toBe(1)
       await page.screenshot({ path: screenshotPath(`vm-delete-failed-${language}`) })
+      expect(errors).toEqual([])
+      await context.close()
+    })
+  }
+})
+
+describe('VM clone dialog', () => {
+  it('English, real core: the new name is refused inline before anything runs; a running source is said', async () => {
+    const { context, page, errors, clonePlans } = await openApp('en-US', false)
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-clone').click()
+    const sheet = page.getByTestId('vm-clone-sheet')
+    expect(await sheet.locator('h1').textContent()).toBe('Clone db1')
+    expect(await page.getByTestId('vm-clone-running').textContent()).toBe(
+      'db1 runs on hv2: a VM is cloned while it is off. Shut it down first.',
+    )
+    const name = page.getByTestId('vm-clone-name')
+    const problem = sheet.getByTestId('vm-clone-problem')
+    for (const [typed, said] of [
+      ['db 2', 'The name contains “␠”: only ASCII letters, digits, “.”, “_” and “-” are allowed.'],
+      ['_db2', 'The name must start with a letter or a digit.'],
+      ['web1', 'A VM named web1 already exists in this cluster.'],
+      ['db2;reboot', 'The name contains “;”: only ASCII letters, digits, “.”, “_” and “-” are allowed.'],
+    ] as const) {
+      await name.fill(typed)
+      expect(await problem.first().textContent()).toBe(said)
+      expect(await name.getAttribute('aria-invalid')).toBe('true')
+      expect(await page.getByTestId('vm-clone-fill').count()).toBe(1)
+    }
+    // Nothing was asked of the core while the name broke the rule.
+    await page.waitForTimeout(800)
+    expect(clonePlans).toEqual([])
+    await name.fill('db2')
+    await page.getByTestId('vm-clone-network-ripe').check()
+    // Now the real core is asked: none of its hosts answers (a closed port), so it says why; refused.
+    const planError = page.getByTestId('vm-clone-plan-error')
+    await expect.poll(() => planError.count(), { timeout: 30_000 }).toBe(1)
+    expect(clonePlans).toHaveLength(1)
+    expect(await planError.textContent()).toContain('No host is online')
+    expect(await page.getByTestId('vm-clone-submit').isDisabled()).toBe(true)
+    await page.screenshot({ path: screenshotPath('vm-clone-refused-en') })
+    await page.keyboard.press('Escape')
+    await expect.poll(() => sheet.count()).toBe(0)
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  for (const [locale, language, texts] of [
+    [
+      'fr-FR',
+      'fr',
+      {
+        title: 'Cloner web1',
+        same: 'celui de la source (libvirt-ssd)',
+        kept: '2 vCPU, 1 024 Mio, machine pc-i440fx-7.2 : ceux de web1',
+        flattened:
+          'Son disque libvirt-sata/web3 a été aplati : il ne dépend plus de libvirt-ssd/web1@clone-web3.',
+      },
+    ],
+    [
+      'en-US',
+      'en',
+      {
+        title: 'Clone web1',
+        same: 'the source’s (libvirt-ssd)',
+        kept: '2 vCPU, 1,024 MiB, machine pc-i440fx-7.2: web1’s',
+        flattened:
+          'Its disk libvirt-sata/web3 was flattened: it no longer depends on libvirt-ssd/web1@clone-web3.',
+      },
+    ],
+  ] as const) {
+    it(`${language}: from web1 (off): pool, RIPE MAC, flatten and start; the plan's checks, then the job to its end`, async () => {
+      const job: Job = {
+        id: '6b1d3c2a-5d6e-4f70-8a9b-0c1d2e3f4a60',
+        kind: 'vm.clone',
+        title: 'Clone web1 to web3',
+        target: { vm: 'web3', image: 'libvirt-sata/web3' },
+        state: 'running',
+        progress: 0.5,
+        step: 'Defining web3 on hv2',
+        log: [{ at: Date.now(), text: 'ok: web1 is off on every host' }],
+        cancellable: true,
+        startedAt: Date.now(),
+      }
+      const { context, page, errors, creates, socket } = await openApp(locale, true, job)
+      await page.getByTestId('tree-vm-web1').first().click()
+      await page.getByTestId('vm-clone').click()
+      const sheet = page.getByTestId('vm-clone-sheet')
+      expect(plain(await sheet.locator('h1').textContent())).toBe(texts.title)
+      expect(await page.getByTestId('vm-clone-running').count()).toBe(0)
+      // The source's pool first, the cluster's others after; a VM's clone keeps its sizes (no fields).
+      expect(await page.getByTestId('vm-clone-pool').locator('option').allTextContents()).toEqual([
+        texts.same,
+        'libvirt-sata',
+      ])
+      expect(await page.getByTestId('vm-clone-vcpus').count()).toBe(0)
+      await page.getByTestId('vm-clone-name').fill('web3')
+      await page.getByTestId('vm-clone-pool').selectOption('libvirt-sata')
+      await page.getByTestId('vm-clone-network-ripe').check()
+      await page.getByTestId('vm-clone-flatten').check()
+      await page.getByTestId('vm-clone-start-on').selectOption('hv2')
+      await expect
+        .poll(() => page.getByTestId('vm-clone-submit').isDisabled(), { timeout: 10_000 })
+        .toBe(false)
+      const checks = page.getByTestId('vm-clone-checks')
+      expect(await checks.locator('[data-check="source"]').getAttribute('data-level')).toBe('ok')
+      expect(await checks.locator('[data-check="clone"]').textContent()).toContain('libvirt-sata/web3')
+      expect(plain(await page.getByTestId('vm-clone-kept').textContent())).toBe(texts.kept)
+      expect(await sheet.textContent()).toContain('52:54:00:3a:7c:01')
+      await page.screenshot({ path: screenshotPath(`vm-clone-form-${language}`) })
+      await page.getByTestId('vm-clone-submit').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: screenshotPath(`vm-clone-plan-${language}`) })
+
+      await page.getByTestId('vm-clone-submit').click()
+      await expect.poll(() => creates.length).toBe(1)
+      expect(creates[0]).toEqual({
+        source: { kind: 'vm', uuid: WEB1 },
+        name: 'web3',
+        pool: 'libvirt-sata',
+        network: { kind: 'ripe' },
+        flatten: true,
+        startOn: 'hv2',
+      })
+      const status = page.getByTestId('vm-clone-job')
+      await expect.poll(() => status.getAttribute('data-state')).toBe('running')
+      expect(await page.getByTestId('vm-clone-close').isDisabled()).toBe(true)
+      expect(await page.getByTestId('vm-clone-name').isDisabled()).toBe(true)
+      await page.screenshot({ path: screenshotPath(`vm-clone-running-${language}`) })
+
+      const result: CloneVmResult = {
+        uuid: '7e2f1d0b-3c4d-4e5f-8a9b-b2c3d4e5f607',
+        name: 'web3',
+        mac: '52:54:00:3a:7c:01',
+        machine: 'pc-i440fx-7.2',
+        image: 'libvirt-sata/web3',
+        hosts: ['hv1', 'hv2', 'hv3'],
+        started: { host: 'hv2', ok: false, error: 'the lab has no KVM' },
+        parent: 'libvirt-ssd/web1@clone-web3',
+        flattened: true,
+      }
+      pushJob(socket, { ...job, state: 'succeeded', endedAt: Date.now(), progress: 1, result })
+      await expect.poll(() => status.getAttribute('data-state')).toBe('succeeded')
+      expect(plain(await page.getByTestId('vm-clone-flatten-result').textContent())).toBe(texts.flattened)
+      expect(await page.getByTestId('vm-clone-started').textContent()).toContain('hv2')
+      await page.screenshot({ path: screenshotPath(`vm-clone-done-${language}`) })
+      expect(errors).toEqual([])
+      await context.close()
+    })
+  }
+
+  for (const [locale, language, badge] of [
+    ['en-US', 'en', 'template'],
+    ['fr-FR', 'fr', 'modèle'],
+  ] as const) {
+    it(`${language}: the storage view marks a protected snapshot as a template and clones from it`, async () => {
+      const { context, page, errors, creates } = await openApp(locale, true, {
+        id: '8c2e4d3b-5d6e-4f70-8a9b-0c1d2e3f4a61',
+        kind: 'vm.clone',
+        title: 'Clone debian12@golden to ns4',
+        target: { vm: 'ns4' },
+        state: 'running',
+        log: [],
+        cancellable: true,
+        startedAt: Date.now(),
+      })
+      await page.getByTestId('tree-vm-web1').first().click()
+      await page.getByTestId('vm-disk-storage-web1').click()
+      // In the list: golden is a template, before-upgrade is not.
+      const row = page.getByTestId('storage-image-libvirt-ssd-debian12')
+      await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1)
+      expect(await row.getByTestId('storage-template').allTextContents()).toEqual([badge])
+      await row.getByTestId('storage-manage').click()
+      const golden = page.getByTestId('storage-snapshot-golden')
+      expect(await golden.getByTestId('storage-template').textContent()).toBe(badge)
+      expect(
+        await page
+          .getByTestId('storage-snapshot-before-upgrade')
+          .getByTestId('storage-template-clone')
+          .count(),
+      ).toBe(0)
+      await golden.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: screenshotPath(`storage-template-${language}`) })
+      await golden.getByTestId('storage-template-clone').click()
+      const sheet = page.getByTestId('vm-clone-sheet')
+      expect(await sheet.locator('h1').textContent()).toContain('libvirt-ssd/debian12@golden')
+      // A template's clone takes its sizes and acceleration.
+      await page.getByTestId('vm-clone-name').fill('ns4')
+      await page.getByTestId('vm-clone-vcpus').fill('0')
+      expect(await sheet.getByTestId('vm-clone-problem').count()).toBe(1)
+      await page.getByTestId('vm-clone-vcpus').fill('1')
+      await page.getByTestId('vm-clone-memory').fill('512')
+      await page.getByTestId('vm-clone-domain-type').selectOption('qemu')
+      await page.getByTestId('vm-clone-mac').fill('02:00:00:AB:CD:10')
+      await expect
+        .poll(() => page.getByTestId('vm-clone-submit').isDisabled(), { timeout: 10_000 })
+        .toBe(false)
+      expect(
+        await page.getByTestId('vm-clone-checks').locator('[data-check="snapshot"]').textContent(),
+      ).toContain('libvirt-ssd/debian12@golden')
+      await page.screenshot({ path: screenshotPath(`vm-clone-template-${language}`) })
+      await page.getByTestId('vm-clone-submit').click()
+      await expect.poll(() => creates.length).toBe(1)
+      expect(creates[0]).toEqual({
+        source: { kind: 'snapshot', pool: 'libvirt-ssd', image: 'debian12', snapshot: 'golden' },
+        name: 'ns4',
+        network: { kind: 'failover', mac: '02:00:00:ab:cd:10' },
+        vcpus: 1,
+        memoryMiB: 512,
+        domainType: 'qemu',
+        flatten: false,
+      })
       expect(errors).toEqual([])
       await context.close()
     })

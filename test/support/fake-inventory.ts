@@ -3,7 +3,8 @@ import type { ClusterConfigInput } from '../../src/shared/config'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
-import { afterAll, beforeAll } from 'vitest'
+import type { Job } from '../../src/shared/jobs'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { sampleCluster, tempCore } from './core'
 import { startLabBrowser, type LabBrowser } from './lab-browser'
 
@@ -184,16 +185,37 @@ export function useClosedPortApp(): () => LabBrowser {
   }
 }
 
-/** A page (own context) on the app with the fake inventory, in that locale, and its uncaught errors. */
+/** A page opened by openFakeInventoryPage: its context, its uncaught errors, and its API socket's route. */
+export interface FakeInventoryPage {
+  context: BrowserContext
+  page: Page
+  errors: string[]
+  /** The page's API socket, to push events (pushJob) as the core would. */
+  socket: () => WebSocketRoute
+}
+
+/**
+ * A page (own context) on the app with the fake inventory (or the route's own), in that locale, and its
+ * uncaught errors. `height` is the viewport's (sheets need more than the default 800); `ready` is a test
+ * id the page shows once the inventory is in (waited for up to 30 s).
+ */
 export async function openFakeInventoryPage(
   app: LabBrowser,
   locale: string,
-): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 800 } })
-  await routeInventory(context)
+  route: InventoryRoute = {},
+  { height = 800, ready }: { height?: number; ready?: string } = {},
+): Promise<FakeInventoryPage> {
+  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height } })
+  const socket = await routeInventory(context, route)
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   await page.goto(app.server.url)
-  return { context, page, errors }
+  if (ready) await expect.poll(() => page.getByTestId(ready).count(), { timeout: 30_000 }).toBeGreaterThan(0)
+  return { context, page, errors, socket }
+}
+
+/** A job's update pushed to the page as the core sends it (the jobs.update event). */
+export function pushJob(socket: () => WebSocketRoute, job: Job): void {
+  socket().send(JSON.stringify({ kind: 'event', event: 'jobs.update', payload: job }))
 }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { initialForm, readForm, type WizardForm } from '../../src/renderer/src/features/vmdef/wizard-form'
+import {
+  initialCloneForm,
+  initialForm,
+  readCloneForm,
+  readForm,
+  type CloneForm,
+  type WizardForm,
+} from '../../src/renderer/src/features/vmdef/wizard-form'
 import { nameProblem } from '../../src/shared/names'
-import { CreateVmParamsSchema, macProblem } from '../../src/shared/vmdef'
+import {
+  CloneVmParamsSchema,
+  CreateVmParamsSchema,
+  macProblem,
+  type CloneSource,
+} from '../../src/shared/vmdef'
 
 const POOLS = ['libvirt-ssd', 'libvirt-sata']
 const filled = (change: Partial<WizardForm>): WizardForm => ({
@@ -133,3 +145,74 @@ describe('the creation wizard’s form', () => {
 function validParams() {
   return readForm(filled({}), []).params!
 }
+
+describe('the clone dialog’s form', () => {
+  const VM: CloneSource = { kind: 'vm', uuid: '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21' }
+  const TEMPLATE: CloneSource = {
+    kind: 'snapshot',
+    pool: 'libvirt-ssd',
+    image: 'debian12',
+    snapshot: 'golden',
+  }
+  const clone = (change: Partial<CloneForm>): CloneForm => ({
+    ...initialCloneForm(),
+    name: 'web3',
+    ...change,
+  })
+
+  it('refuses a broken or taken name before anything is asked, as the wizard does', () => {
+    for (const [name, issue] of [
+      ['web 3', { rule: 'character', character: ' ' }],
+      ['-web3', { rule: 'start' }],
+      ['web1', { rule: 'taken' }],
+      ['', { rule: 'empty' }],
+    ] as const) {
+      const read = readCloneForm(clone({ name, network: 'ripe' }), VM, ['web1'])
+      expect(read).toEqual({ issues: { name: issue }, params: null })
+    }
+  })
+
+  it('a VM’s clone sends no sizes (it keeps its source’s); the pool only when another is chosen', () => {
+    const { params } = readCloneForm(clone({ network: 'ripe' }), VM, ['web1'])
+    expect(params).toEqual({ source: VM, name: 'web3', network: { kind: 'ripe' }, flatten: false })
+    expect(CloneVmParamsSchema.safeParse(params).success).toBe(true)
+    const other = readCloneForm(
+      clone({ pool: 'libvirt-sata', mac: '02-00-00-AB-CD-EF', flatten: true, startOn: 'hv2' }),
+      VM,
+      [],
+    ).params
+    expect(other).toEqual({
+      source: VM,
+      name: 'web3',
+      pool: 'libvirt-sata',
+      network: { kind: 'failover', mac: '02:00:00:ab:cd:ef' },
+      flatten: true,
+      startOn: 'hv2',
+    })
+    expect(CloneVmParamsSchema.safeParse(other).success).toBe(true)
+  })
+
+  it('a template’s clone takes its sizes and acceleration, each checked', () => {
+    expect(
+      readCloneForm(clone({ network: 'ripe', vcpus: '0', memoryMiB: 'x' }), TEMPLATE, []).issues,
+    ).toEqual({
+      vcpus: true,
+      memoryMiB: true,
+    })
+    const { params } = readCloneForm(
+      clone({ network: 'ripe', vcpus: '1', memoryMiB: '512', domainType: 'qemu' }),
+      TEMPLATE,
+      [],
+    )
+    expect(params).toEqual({
+      source: TEMPLATE,
+      name: 'web3',
+      network: { kind: 'ripe' },
+      vcpus: 1,
+      memoryMiB: 512,
+      domainType: 'qemu',
+      flatten: false,
+    })
+    expect(CloneVmParamsSchema.safeParse(params).success).toBe(true)
+  })
+})

@@ -32,6 +32,8 @@ import { vmEditEn } from './vmedit.en'
 import { vmEditFr } from './vmedit-ui.fr'
 import { isoUploadEn } from './isoupload.en'
 import { isoUploadFr } from './isoupload.fr'
+import { vmCloneEn } from './vmclone.en'
+import { vmCloneFr } from './vmclone.fr'
 import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
 import { messagesFr } from './messages.fr'
 import {
@@ -86,6 +88,7 @@ export const englishResources = {
   ...ovhUiEn,
   ...vmEditEn,
   ...isoUploadEn,
+  ...vmCloneEn,
   ...messageResources(MESSAGES_EN),
   units: UNIT_LABELS_EN,
 }
@@ -109,6 +112,7 @@ export const frenchResources = mapStrings(
     ...ovhUiFr,
     ...vmEditFr,
     ...isoUploadFr,
+    ...vmCloneFr,
     ...messageResources(messagesFr),
     units: UNIT_LABELS_FR,
   },

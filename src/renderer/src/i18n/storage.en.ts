@@ -62,7 +62,6 @@ export const storageEn = {
       name: 'Name',
       date: 'Date',
       size: 'Size',
-      protected: 'protected',
       create: 'Take a snapshot',
       created: 'Snapshot {{snapshot}} taken.',
       deleted: 'Snapshot {{snapshot}} deleted.',

@@ -62,7 +62,6 @@ export const storageFr = {
       name: 'Nom',
       date: 'Date',
       size: 'Taille',
-      protected: 'protégé',
       create: 'Prendre un instantané',
       created: 'Instantané {{snapshot}} pris.',
       deleted: 'Instantané {{snapshot}} supprimé.',

@@ -79,6 +79,7 @@ export const vmWizardEn = {
     remains: 'What the undo could not remove:',
     remainDefinition: 'the definition on {{host}} (UUID {{uuid}}): {{error}}',
     remainImage: 'the image {{pool}}/{{image}}: {{error}}',
+    remainSnapshot: 'the snapshot {{pool}}/{{image}}@{{snapshot}}: {{error}}',
     nothingRemains: 'Nothing remains: everything this job had made was removed.',
     cleanup: 'Clean up',
     cleanupRunning: 'Cleaning up…',

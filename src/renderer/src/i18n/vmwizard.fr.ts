@@ -82,6 +82,7 @@ export const vmWizardFr: typeof vmWizardEn = {
     remains: 'Ce que l’annulation n’a pas pu retirer :',
     remainDefinition: 'la définition sur {{host}} (UUID {{uuid}}) : {{error}}',
     remainImage: 'l’image {{pool}}/{{image}} : {{error}}',
+    remainSnapshot: 'l’instantané {{pool}}/{{image}}@{{snapshot}} : {{error}}',
     nothingRemains: 'Il ne reste rien : tout ce que cette tâche avait fait a été retiré.',
     cleanup: 'Nettoyer',
     cleanupRunning: 'Nettoyage…',

@@ -12,6 +12,8 @@ import { Consent } from '../../components/Consent'
 import { Data } from '../../components/Data'
 import { notifyError, notifyInfo } from '../../components/notify'
 import { TypedName, typedMatches } from '../../components/TypedName'
+import { CloneVmDialog } from '../vmdef/CloneVmDialog'
+import { TemplateBadge } from './TemplateBadge'
 
 /**
  * One image: who uses it and has it open, its snapshots (take, roll back, delete), and grow, shrink
@@ -208,6 +210,7 @@ function Snapshots({
   const [deleteTyped, setDeleteTyped] = useState('')
   const [safetyConsent, setSafetyConsent] = useState(false)
   const [safety, setSafety] = useState(true)
+  const [cloning, setCloning] = useState<string | null>(null)
   const ref = { pool: image.pool, image: image.name }
   const badName = name ? nameError(name) : null
 
@@ -257,14 +260,24 @@ function Snapshots({
             {image.snapshots.map((snapshot) => (
               <tr key={snapshot.name} data-testid={`storage-snapshot-${snapshot.name}`}>
                 <td>
-                  <code translate="no">{snapshot.name}</code>{' '}
-                  {snapshot.protected && <span className="badge">{t('storage.snapshots.protected')}</span>}
+                  <code translate="no">{snapshot.name}</code> {snapshot.protected && <TemplateBadge />}
                 </td>
                 <td translate="no">{snapshot.createdAt ?? '–'}</td>
                 <td className="num" translate="no">
                   {formatSize(snapshot.sizeBytes)}
                 </td>
                 <td>
+                  {snapshot.protected && (
+                    <>
+                      <button
+                        type="button"
+                        onClick={() => setCloning(snapshot.name)}
+                        data-testid="storage-template-clone"
+                      >
+                        {t('templates.clone')}
+                      </button>{' '}
+                    </>
+                  )}
                   <button
                     type="button"
                     disabled={busy}
@@ -294,6 +307,12 @@ function Snapshots({
             ))}
           </tbody>
         </table>
+      )}
+      {cloning && (
+        <CloneVmDialog
+          source={{ kind: 'snapshot', pool: image.pool, image: image.name, snapshot: cloning }}
+          onClose={() => setCloning(null)}
+        />
       )}
       {rollbackTo && (
         <ConfirmDialog

@@ -9,6 +9,7 @@ import { useApi } from '../../api/context'
 import { useAppStore, type ImageFocus } from '../../store'
 import { CreateImageForm } from './CreateImageForm'
 import { ImagePanel } from './ImagePanel'
+import { TemplateBadge } from './TemplateBadge'
 import { useTrackedJob } from './storage-jobs'
 import { notifyError } from '../../components/notify'
 import './storage.css'
@@ -187,8 +188,23 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
       <td data-testid="storage-watchers" title={image.watchers.map((w) => w.address).join('\n')}>
         {image.watchers.length > 0 ? t('storage.watchers', { count: image.watchers.length }) : '–'}
       </td>
-      <td data-testid="storage-snapshots" translate="no">
-        {image.snapshots.length > 0 ? image.snapshots.map((s) => s.name).join(', ') : '–'}
+      <td data-testid="storage-snapshots">
+        {image.snapshots.length > 0 ? (
+          image.snapshots.map((snapshot, index) => (
+            <span key={snapshot.name}>
+              {index > 0 && <Data>, </Data>}
+              <Data>{snapshot.name}</Data>
+              {snapshot.protected && (
+                <>
+                  {' '}
+                  <TemplateBadge />
+                </>
+              )}
+            </span>
+          ))
+        ) : (
+          <Data>–</Data>
+        )}
       </td>
       <td>
         <button type="button" onClick={onSelect} data-testid="storage-manage">

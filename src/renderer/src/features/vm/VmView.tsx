@@ -24,13 +24,14 @@ import { DeleteVmDialog } from '../vmdef/DeleteVmDialog'
 import { EditVmSheet } from '../vmdef/EditVmSheet'
 import { PendingMarker } from '../vmdef/PendingMarker'
 import { RenameVmDialog } from '../vmdef/RenameVmDialog'
+import { CloneVmDialog } from '../vmdef/CloneVmDialog'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 // uPlot comes with the graphs, loaded when a running VM's view first shows them (issue 23 item 5).
 const VmGraphs = lazyPart(async () => (await import('./VmGraphs')).VmGraphs)
 
 export function VmView({ uuid }: { uuid: string }) {
-  const [open, setOpen] = useState<'delete' | 'edit' | 'rename' | null>(null)
+  const [open, setOpen] = useState<VmSheet | null>(null)
   const close = () => setOpen(null)
   // Outside the view: a deleted VM leaves the inventory before its job's end reaches the dialog.
   return (
@@ -38,12 +39,15 @@ export function VmView({ uuid }: { uuid: string }) {
       {open === 'delete' && <DeleteVmDialog uuid={uuid} onClose={close} />}
       {open === 'edit' && <EditVmSheet uuid={uuid} onClose={close} />}
       {open === 'rename' && <RenameVmDialog uuid={uuid} onClose={close} />}
+      {open === 'clone' && <CloneVmDialog source={{ kind: 'vm', uuid }} onClose={close} />}
       <VmDetails uuid={uuid} onOpen={setOpen} />
     </>
   )
 }
 
-function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'edit' | 'rename'): void }) {
+type VmSheet = 'delete' | 'edit' | 'rename' | 'clone'
+
+function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): void }) {
   const { t } = useTranslation()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
@@ -245,6 +249,9 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: 'delete' | 'e
         </button>
         <button type="button" disabled={busy} onClick={() => onOpen('rename')} data-testid="vm-rename">
           {t('vmRename.open')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => onOpen('clone')} data-testid="vm-clone">
+          {t('vmClone.open')}
         </button>
         {/* What cannot be taken back stands apart, at the end of the row: force off and delete. */}
         <span className="risky-actions" role="group" aria-label={t('vm.riskyActions')}>

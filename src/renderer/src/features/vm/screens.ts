@@ -18,6 +18,13 @@ export function selectRunningVm(app: ScreenApp): Vm | string {
   return vm
 }
 
+/** Selects the first VM that fits (e.g. one that is off); undefined when none does. */
+export function selectVm(app: ScreenApp, fits: (vm: Vm) => boolean): Vm | undefined {
+  const vm = app.state().vms.find(fits)
+  if (vm) app.select({ kind: 'vm', uuid: vm.uuid })
+  return vm
+}
+
 /** Selects a VM last seen running on a host that no longer answers; returns why when there is none. */
 function selectLostVm(app: ScreenApp): string | undefined {
   const vm = app.state().vms.find((candidate) => candidate.lastKnownRunningOn.length > 0)

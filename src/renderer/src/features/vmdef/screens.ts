@@ -1,5 +1,5 @@
 import { registerScreen } from '../../screens/registry'
-import { selectRunningVm } from '../vm/screens'
+import { selectRunningVm, selectVm } from '../vm/screens'
 
 registerScreen({
   id: 'vm-create-wizard',
@@ -53,5 +53,23 @@ registerScreen({
   },
   async close(app) {
     await app.click('[data-testid="vm-rename-dialog-cancel"]')
+  },
+})
+
+registerScreen({
+  id: 'vm-clone-dialog',
+  about: 'The clone dialog of a VM (off if one is): new name, pool, network, flatten, start, the pre-checks',
+  ready: '[data-testid="vm-clone-form"]',
+  async open(app) {
+    const vm =
+      selectVm(
+        app,
+        (candidate) => candidate.runningOn.length === 0 && candidate.lastKnownRunningOn.length === 0,
+      ) ?? selectRunningVm(app)
+    if (typeof vm === 'string') return vm
+    await app.click('[data-testid="vm-clone"]')
+  },
+  async close(app) {
+    await app.click('[data-testid="vm-clone-close"]')
   },
 })

@@ -4,6 +4,8 @@ import {
   ISO_PATH_PATTERN,
   macIssue,
   normaliseMac,
+  type CloneSource,
+  type CloneVmParams,
   type CreateVmParams,
   type MacIssue,
   DOMAIN_TYPES,
@@ -70,6 +72,27 @@ function wholeIn(text: string, range: { min: number; max: number }): number | nu
   return value >= range.min && value <= range.max ? value : null
 }
 
+/** The network fields the wizard and the clone dialog share, as typed. */
+export type NetworkForm = Pick<WizardForm, 'network' | 'mac' | 'failoverIp'>
+
+/** The name's broken rule (or a VM the window knows already has it), into `issues`. */
+function readName(name: string, takenNames: readonly string[], issues: FormIssues): void {
+  const broken = nameIssue(name)
+  if (broken) issues.name = broken
+  else if (takenNames.includes(name)) issues.name = { rule: 'taken' }
+}
+
+/** The network choice as the contract takes it; a bad MAC or failover IP goes into `issues`. */
+function readNetwork(form: NetworkForm, issues: FormIssues): CreateVmParams['network'] {
+  if (form.network === 'ripe') return { kind: 'ripe' }
+  const mac = normaliseMac(form.mac)
+  const failoverIp = form.failoverIp.trim()
+  const problem = macIssue(mac)
+  if (problem) issues.mac = problem
+  if (failoverIp !== '' && !IPV4_PATTERN.test(failoverIp)) issues.failoverIp = true
+  return { kind: 'failover', mac, ...(failoverIp ? { failoverIp } : {}) }
+}
+
 /**
  * The form read: each field's problem (the name's broken rule first of all, live), and the
  * parameters of vm.createPlan / vm.create when nothing is wrong. `takenNames` are the VMs the window
@@ -80,22 +103,14 @@ export function readForm(
   takenNames: readonly string[],
 ): { issues: FormIssues; params: CreateVmParams | null } {
   const issues: FormIssues = {}
-  const broken = nameIssue(form.name)
-  if (broken) issues.name = broken
-  else if (takenNames.includes(form.name)) issues.name = { rule: 'taken' }
+  readName(form.name, takenNames, issues)
   const size = readSize(form.size)
   if ('error' in size) issues.size = size.error
   const vcpus = wholeIn(form.vcpus, VCPU_RANGE)
   if (vcpus === null) issues.vcpus = true
   const memoryMiB = wholeIn(form.memoryMiB, MEMORY_RANGE)
   if (memoryMiB === null) issues.memoryMiB = true
-  const mac = normaliseMac(form.mac)
-  const failoverIp = form.failoverIp.trim()
-  if (form.network === 'failover') {
-    const problem = macIssue(mac)
-    if (problem) issues.mac = problem
-    if (failoverIp !== '' && !IPV4_PATTERN.test(failoverIp)) issues.failoverIp = true
-  }
+  const network = readNetwork(form, issues)
   const iso = form.iso.trim()
   if (iso !== '' && (!ISO_PATH_PATTERN.test(iso) || iso.split('/').includes('..'))) issues.iso = true
   if (Object.keys(issues).length > 0 || !('bytes' in size) || vcpus === null || memoryMiB === null)
@@ -108,14 +123,75 @@ export function readForm(
       sizeBytes: size.bytes,
       vcpus,
       memoryMiB,
-      network:
-        form.network === 'ripe'
-          ? { kind: 'ripe' }
-          : { kind: 'failover', mac, ...(failoverIp ? { failoverIp } : {}) },
+      network,
       bridge: form.bridge,
       ...(iso ? { iso } : {}),
       keyboardLayout: form.keyboardLayout,
       domainType: form.domainType,
+      ...(form.startOn ? { startOn: form.startOn } : {}),
+    },
+  }
+}
+
+/**
+ * What the clone dialog's fields hold, as typed. A template's clone also takes its sizes and
+ * acceleration (a VM's clone keeps its source's).
+ */
+export interface CloneForm extends NetworkForm {
+  name: string
+  /** '' = the source's own pool. */
+  pool: string
+  vcpus: string
+  memoryMiB: string
+  domainType: (typeof DOMAIN_TYPES)[number]
+  flatten: boolean
+  startOn: string
+}
+
+export function initialCloneForm(): CloneForm {
+  return {
+    name: '',
+    pool: '',
+    network: 'failover',
+    mac: '',
+    failoverIp: '',
+    vcpus: '2',
+    memoryMiB: '1024',
+    domainType: 'kvm',
+    flatten: false,
+    startOn: '',
+  }
+}
+
+/**
+ * The clone dialog read as the wizard's form is: the name's rule live (refused before anything
+ * runs), the network, a template's sizes; the parameters of vm.clonePlan / vm.clone when fine.
+ */
+export function readCloneForm(
+  form: CloneForm,
+  source: CloneSource,
+  takenNames: readonly string[],
+): { issues: FormIssues; params: CloneVmParams | null } {
+  const issues: FormIssues = {}
+  readName(form.name, takenNames, issues)
+  const network = readNetwork(form, issues)
+  const template = source.kind === 'snapshot'
+  const vcpus = template ? wholeIn(form.vcpus, VCPU_RANGE) : null
+  const memoryMiB = template ? wholeIn(form.memoryMiB, MEMORY_RANGE) : null
+  if (template && vcpus === null) issues.vcpus = true
+  if (template && memoryMiB === null) issues.memoryMiB = true
+  if (Object.keys(issues).length > 0) return { issues, params: null }
+  return {
+    issues,
+    params: {
+      source,
+      name: form.name,
+      ...(form.pool ? { pool: form.pool } : {}),
+      network,
+      ...(template && vcpus !== null && memoryMiB !== null
+        ? { vcpus, memoryMiB, domainType: form.domainType }
+        : {}),
+      flatten: form.flatten,
       ...(form.startOn ? { startOn: form.startOn } : {}),
     },
   }
