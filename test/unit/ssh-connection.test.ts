@@ -183,6 +183,41 @@ describe('host connection', () => {
     await sshd.start()
     await until('online again', () => status() === 'online')
   })
+
+  it('while the host refuses connections (sshd restarting), connects as soon as sshd listens, not at the next backoff', async () => {
+    trustHost()
+    // After the first quick retry (refused), a backoff far longer than the test: only the door watch
+    // can bring the host back in time.
+    await pool.close()
+    pool = new HostPool({
+      home: dir,
+      globalKnownHostsFiles: [],
+      onState: (state) => states.push(state),
+      onHostKeyPrompt: (prompt) => prompts.push(prompt),
+      onPassphrasePrompt: () => undefined,
+      connection: { backoffMs: [200, 60_000], keepaliveIntervalMs: 1000, readyTimeoutMs: 5000 },
+    })
+    await pool.configure({ hosts: [resolved(path.join(dir, 'id_good'))], knownHostsFile: knownHosts() })
+    await until('online', () => status() === 'online')
+    const attemptsBefore = pool.get('hv1').stats.connectAttempts
+    await sshd.stop()
+    await until('offline', () => status() === 'offline')
+    // The quick retry is refused: from then on the backoff says a minute.
+    await until('the retry refused', () => pool.get('hv1').stats.connectAttempts === attemptsBefore + 1)
+    await until('offline again', () => status() === 'offline')
+    // Refused connects are polled quietly: no "connecting" flicker, no SSH attempt, while sshd is down.
+    const statesWhileDown = states.length
+    await new Promise((resolve) => setTimeout(resolve, 1600))
+    expect(states.length).toBe(statesWhileDown)
+    expect(pool.get('hv1').stats.connectAttempts).toBe(attemptsBefore + 1)
+    await sshd.start()
+    const listening = Date.now()
+    await until('online again', () => status() === 'online', 5_000)
+    expect(Date.now() - listening).toBeLessThan(5_000)
+    // One SSH handshake, on the socket that found sshd listening: no probe connection closed before the banner.
+    expect(pool.get('hv1').stats.connectAttempts).toBe(attemptsBefore + 2)
+    expect(sshd.keyOffers).toHaveLength(2)
+  })
 })
 
 describe('~/.ssh/config host key settings and refusals', () => {

@@ -51,6 +51,16 @@ export interface ConnectionOptions {
 
 const DEFAULT_BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000]
 
+/**
+ * While the host refuses connections (it answers, sshd does not listen: an sshd restart, a reboot's
+ * last seconds), a bare TCP connect every DOOR_POLL_MS finds the moment sshd listens again; that very
+ * socket then carries the SSH handshake, so sshd never sees a connection closed before its banner
+ * (fail2ban's ddos mode counts those). A refused connect is a SYN answered by a RST: nothing runs on
+ * the host. The backoff's own attempts go on beside it; after DOOR_WATCH_MAX_MS of refusals only they do.
+ */
+const DOOR_POLL_MS = 500
+const DOOR_WATCH_MAX_MS = 10 * 60 * 1000
+
 /** Counters for diagnostics and for the tests that prove "tried once only". */
 export interface ConnectionStats {
   connectAttempts: number
@@ -76,6 +86,10 @@ export class HostConnection {
   private state: HostState
   private client: Client | undefined
   private retryTimer: NodeJS.Timeout | undefined
+  /** The door watch (see DOOR_POLL_MS): its next poll, its socket in flight, when refusals began. */
+  private doorTimer: NodeJS.Timeout | undefined
+  private doorSocket: net.Socket | undefined
+  private refusedSince: number | undefined
   private failuresInARow = 0
   private pendingHostKey: Buffer | undefined
   /** known_hosts lines not used (OpenSSH ignores them too), shown with the host's state. */
@@ -286,8 +300,12 @@ export class HostConnection {
   }
 
   // Over ~80 lines on purpose: ssh2's callbacks share one attempt's state (fail2ban).
-  private attempt(): void {
-    if (this.closed) return
+  private attempt(connected?: net.Socket): void {
+    this.stopDoorWatch()
+    if (this.closed) {
+      connected?.destroy()
+      return
+    }
     const host = this.host
     this.client?.end()
     this.client = undefined
@@ -354,14 +372,17 @@ export class HostConnection {
     this.setState({ status: 'connecting' })
 
     const methods = [...plan.methods]
-    // Our own socket, so its local port is known (and a ProxyJump channel could stand in for it later).
-    const socket = net.connect({ host: host.hostname, port: host.port })
+    // Our own socket, so its local port is known (and a ProxyJump channel could stand in for it later);
+    // the door watch's socket when it just found sshd listening again.
+    const socket = connected ?? net.connect({ host: host.hostname, port: host.port })
     // Keystrokes in consoles are tiny writes: without this, Nagle holds each until the last is
     // acknowledged, one more round trip per key (OpenSSH sets it for interactive sessions too).
     socket.setNoDelay(true)
-    socket.once('connect', () => {
-      this.stats.localPort = socket.localPort
-    })
+    if (connected) this.stats.localPort = socket.localPort
+    else
+      socket.once('connect', () => {
+        this.stats.localPort = socket.localPort
+      })
     const config: ConnectConfig = {
       sock: socket,
       host: host.hostname,
@@ -399,6 +420,7 @@ export class HostConnection {
       if (this.client !== client) return
       ready = true
       this.failuresInARow = 0
+      this.refusedSince = undefined
       this.stats.lastConnectMs = Math.round(performance.now() - startedAt)
       this.setState({
         status: 'online',
@@ -443,6 +465,8 @@ export class HostConnection {
       }
       const reason = lastError ? describeNetworkError(lastError) : 'the connection closed'
       this.goOffline(ready ? 'offlineLost' : 'offlineUnreachable', reason)
+      if (!ready && (lastError as { code?: string } | undefined)?.code === 'ECONNREFUSED') this.watchDoor()
+      else this.refusedSince = undefined
     })
     client.connect(config)
   }
@@ -579,6 +603,43 @@ export class HostConnection {
   private clearRetry(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = undefined
+    this.stopDoorWatch()
+  }
+
+  /** Polls the host's SSH port while it refuses connections, and connects the moment it accepts one. */
+  private watchDoor(): void {
+    this.refusedSince ??= Date.now()
+    if (Date.now() - this.refusedSince > DOOR_WATCH_MAX_MS) return
+    const poll = () => {
+      this.doorTimer = undefined
+      if (this.closed || this.state.status !== 'offline') return
+      const socket = net.connect({ host: this.host.hostname, port: this.host.port })
+      this.doorSocket = socket
+      socket.once('connect', () => {
+        socket.removeAllListeners('error')
+        if (this.doorSocket !== socket || this.state.status !== 'offline') return void socket.destroy()
+        this.doorSocket = undefined
+        this.clearRetry()
+        this.attempt(socket)
+      })
+      socket.once('error', (error: Error & { code?: string }) => {
+        socket.destroy()
+        if (this.doorSocket !== socket) return
+        this.doorSocket = undefined
+        // Anything but a refusal (no route, a timeout): the host itself is away; the backoff goes on.
+        if (error.code === 'ECONNREFUSED') this.watchDoor()
+        else this.refusedSince = undefined
+      })
+    }
+    this.doorTimer = setTimeout(poll, DOOR_POLL_MS)
+    this.doorTimer.unref?.()
+  }
+
+  private stopDoorWatch(): void {
+    if (this.doorTimer) clearTimeout(this.doorTimer)
+    this.doorTimer = undefined
+    this.doorSocket?.destroy()
+    this.doorSocket = undefined
   }
 
   private setState(change: Partial<HostState> & { status: HostStatus }): void {
