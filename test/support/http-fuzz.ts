@@ -23,8 +23,11 @@ export interface Exchange {
 }
 
 /**
- * Writes the chunks to a new connection, then reads until the server closes or is quiet for idleMs
- * (an incomplete request just waits), then drops the connection.
+ * Writes the chunks to a new connection, then reads until the server closes, or until it is quiet for
+ * idleMs after it answered, or until maxMs (an incomplete request just waits), then drops the
+ * connection. Quiet counts only once the server has said something: a server that has not answered yet
+ * may just not have run yet (a busy machine; a first request that loads code), and a client that
+ * took that silence for its verdict read "no answer" where the server's answer was on its way.
  */
 export function exchange(
   port: number,
@@ -52,7 +55,6 @@ export function exchange(
     const limit = setTimeout(finish, maxMs)
     socket.on('connect', () => {
       for (const chunk of chunks) socket.write(chunk)
-      quiet()
     })
     socket.on('data', (data) => {
       received.push(data)

@@ -39,6 +39,15 @@ const closedPortCluster: ClusterConfigInput = {
 }
 /** Methods the fuzz may call for real: they read the core's own state, never a host. */
 const HARMLESS = ['app.info', 'config.get', 'jobs.list', 'inventory.get', 'hosts.list', 'maintenance.current']
+/** An exchange whose answer the test expects: the server closes after it, so this is only the bound. */
+const ANSWER_WITHIN_MS = 10_000
+/**
+ * How long one fuzz exchange may wait for a server that says nothing (an incomplete request). The work
+ * is bounded by runs × wait, and so is each fuzz test's timeout: 250 × 400 ms and 200 × 500 ms, plus
+ * 30 s for the rest (the 60 s they had was below that bound: a loaded machine reached it).
+ */
+const HTTP_WAIT_MS = 400
+const WS_WAIT_MS = 500
 
 let server: BrowserServer
 let cleanupCore: () => Promise<void>
@@ -102,7 +111,7 @@ async function staticStatus(on: BrowserServer): Promise<number> {
 describe('browser mode under hostile input', () => {
   it('answers the request that used to kill it (GET //[ with the right Host) with 400, and keeps serving', async () => {
     const before = await session(server)
-    const answer = await exchange(server.port, [crasher(server.port)])
+    const answer = await exchange(server.port, [crasher(server.port)], 25, ANSWER_WITHIN_MS)
     expect(answer.status).toBe(400)
     expect((await before.call('app.info')).kind).toBe('result')
     expect(await staticStatus(server)).toBe(200)
@@ -114,7 +123,7 @@ describe('browser mode under hostile input', () => {
     const statuses = new Set<number>()
     await fc.assert(
       fc.asyncProperty(httpRequest(target()), async (chunks) => {
-        const answer = await exchange(server.port, chunks)
+        const answer = await exchange(server.port, chunks, 25, HTTP_WAIT_MS)
         if (answer.status !== undefined) {
           statuses.add(answer.status)
           // Whatever came back is an HTTP answer the server chose, never a crash page.
@@ -130,14 +139,14 @@ describe('browser mode under hostile input', () => {
     expect(reply).toMatchObject({ kind: 'result', ok: true })
     expect(await staticStatus(server)).toBe(200)
     before.ws.close()
-  }, 60_000)
+  }, 130_000)
 
   it('survives fuzzed WebSocket frames on authenticated sockets; an open session still answers', async () => {
     const before = await session(server)
     let upgraded = 0
     await fc.assert(
       fc.asyncProperty(socketPath, frames(HARMLESS), async (where, sent) => {
-        const answer = await exchange(server.port, [upgradeRequest(target(), where), ...sent], 25, 500)
+        const answer = await exchange(server.port, [upgradeRequest(target(), where), ...sent], 25, WS_WAIT_MS)
         if (answer.status === 101) upgraded++
       }),
       { numRuns: 200 },
@@ -146,11 +155,11 @@ describe('browser mode under hostile input', () => {
     expect(await before.call('inventory.get')).toMatchObject({ kind: 'result', ok: true })
     expect(await staticStatus(server)).toBe(200)
     before.ws.close()
-  }, 60_000)
+  }, 130_000)
 
   it('closes a socket that sends a frame past the 4 MiB limit, invalid UTF-8 or an unmasked frame', async () => {
     const closeCode = async (bytes: Buffer): Promise<number | undefined> => {
-      const answer = await exchange(server.port, [upgradeRequest(target()), bytes], 50, 1000)
+      const answer = await exchange(server.port, [upgradeRequest(target()), bytes], 50, ANSWER_WITHIN_MS)
       expect(answer.status).toBe(101)
       // The server's close frame: 0x88, length, then the code.
       const at = answer.bytes.indexOf(Buffer.from([0x88]), answer.bytes.indexOf('\r\n\r\n') + 4)
