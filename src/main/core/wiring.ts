@@ -56,17 +56,21 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
     ...(options.home ? { home: options.home } : {}),
   })
   await config.load()
-  // The doctor runs at every (re)connection (its failure is already in the host's state); then the
-  // inventory reads the host, choosing its path from the doctor's findings.
+  // The doctor runs at every (re)connection (its failure is already in the host's state). At the first
+  // connection the inventory reads the host after it, choosing its path from the doctor's findings; at
+  // a reconnection the host's last report is still there, so the inventory reads at once (the doctor's
+  // ceph calls take seconds) and reads again only if the new report changes its path.
   const remote = wireRemote(
     options,
     events,
     config,
     (host) =>
-      void remote.doctor
-        .check(host)
-        .catch(() => undefined)
-        .finally(() => vms.inventory.hostOnline(host)),
+      void readWhenOnline({
+        hasDomstats: () => remote.hosts.get(host).current.doctor?.capabilities.hasDomstats,
+        doctor: () => remote.doctor.check(host),
+        read: () => vms.inventory.hostOnline(host),
+        readAgain: () => void vms.inventory.refreshHost(host),
+      }),
   )
   const vms = wireVms(options, events, config, remote)
   const { hosts, hostErrors, runner, doctor } = remote
@@ -138,6 +142,24 @@ async function start({ options, events, config, hosts, inventory }: CoreContext)
     void applyConfig(state)
     inventory.followHosts()
   })
+}
+
+/**
+ * A host (re)connected: the doctor checks it, and the inventory reads it. Without an earlier report
+ * (the first connection) the read waits for the doctor, whose findings choose its path; with one (a
+ * reconnection) it reads at once, beside the doctor, and again only if the new report changes the path.
+ */
+export async function readWhenOnline(host: {
+  hasDomstats(): boolean | undefined
+  doctor(): Promise<unknown>
+  read(): void
+  readAgain(): void
+}): Promise<void> {
+  const known = host.hasDomstats()
+  if (known !== undefined) host.read()
+  await host.doctor().catch(() => undefined)
+  if (known === undefined) host.read()
+  else if (host.hasDomstats() !== known) host.readAgain()
 }
 
 /** The connections to the hosts and what runs over them: the pool, the runner, the doctor. */
