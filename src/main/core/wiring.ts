@@ -66,7 +66,9 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
     config,
     (host) =>
       void readWhenOnline({
-        hasDomstats: () => remote.hosts.get(host).current.doctor?.capabilities.hasDomstats,
+        // Looked up, never required: the host may leave the cluster file while its doctor runs.
+        hasDomstats: () =>
+          remote.hosts.list().find((state) => state.name === host)?.doctor?.capabilities.hasDomstats,
         doctor: () => remote.doctor.check(host),
         read: () => vms.inventory.hostOnline(host),
         readAgain: () => void vms.inventory.refreshHost(host),
