@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
 import { FollowUpsSchema } from './migration'
 import { CheckSchema, type Check } from './messages/check'
-import { englishText, MessageSchema, type Message } from './messages/message'
+import { englishText, msg, MessageSchema, type Message } from './messages/message'
 import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
 
 /**
@@ -69,8 +69,10 @@ export const MaintenanceStepSchema = z.object({
   uuid: z.string().optional(),
   vm: z.string().optional(),
   to: z.string().optional(),
-  /** What happened or what the step waits for, in words. */
+  /** What happened or what the step waits for, in English (logs; a record saved before `text`). */
   message: z.string().optional(),
+  /** The same as a message, for the window. */
+  text: MessageSchema.optional(),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
   /** A migration's follow-ups (the guest gateway checklist). */
@@ -140,6 +142,17 @@ export const MaintenanceAbortParamsSchema = z
   .object({ id: CoreIdSchema, keepNoout: z.boolean().optional() })
   .strict()
 export const MaintenanceCurrentSchema = z.object({ record: MaintenanceRecordSchema.nullable() })
+
+/** A step's message for the record: the message for the window and its English. */
+export function stepSaid(text: Message): { message: string; text: Message } {
+  return { message: englishText(text), text }
+}
+
+/** What a step says, as a message (a record saved before messages: its English, kept as is). */
+export function stepText(step: Pick<MaintenanceStep, 'message' | 'text'>): Message | undefined {
+  if (step.text) return step.text
+  return step.message ? msg('common.untranslated', { text: step.message }) : undefined
+}
 
 /** A noout plan with its reason as a message (and its English). */
 export function nooutPlan(reason: Message, node?: string): NooutPlan {

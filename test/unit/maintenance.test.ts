@@ -18,8 +18,13 @@ import {
 } from '../../src/main/core/maintenance/precheck'
 import { MaintenanceStore } from '../../src/main/core/maintenance/store'
 import { ApiError } from '../../src/shared/errors'
-import { englishText } from '../../src/shared/messages'
-import type { MaintenanceRecord } from '../../src/shared/maintenance'
+import { englishText, msg } from '../../src/shared/messages'
+import {
+  MaintenanceStepSchema,
+  stepSaid,
+  stepText,
+  type MaintenanceRecord,
+} from '../../src/shared/maintenance'
 
 const dirs: string[] = []
 function tempStore(): MaintenanceStore {
@@ -94,6 +99,23 @@ describe('maintenance record', () => {
     expect(() => maintenance.resume('m1')).toThrow(/only an interrupted or failed one can be resumed/)
     expect(() => maintenance.resume('other')).toThrow(/No maintenance other/)
     expect(() => maintenance.confirmReboot('m1')).toThrow(/not waiting for a reboot/)
+  })
+})
+
+describe('maintenance steps as messages', () => {
+  it('keep the message for the window and its English for the log; an older record reads as its English', () => {
+    const said = stepSaid(msg('maintenanceSteps.alreadyOn', { vm: 'web', to: 'hv2' }))
+    expect(said.message).toBe('web already runs on hv2.')
+    const step = MaintenanceStepSchema.parse({ id: 's1', kind: 'migrate', state: 'done', ...said })
+    expect(stepText(step)).toEqual(msg('maintenanceSteps.alreadyOn', { vm: 'web', to: 'hv2' }))
+    const old = MaintenanceStepSchema.parse({
+      id: 's1',
+      kind: 'migrate',
+      state: 'done',
+      message: 'old words',
+    })
+    expect(stepText(old)).toEqual(msg('common.untranslated', { text: 'old words' }))
+    expect(stepText({})).toBeUndefined()
   })
 })
 

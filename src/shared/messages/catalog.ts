@@ -14,6 +14,8 @@ import { SETUP_TEXTS } from '../setup-texts'
 import { CHECK_TEXTS } from './check-texts'
 import { CLUSTER_FILE_TEXTS } from './cluster-file'
 import { JOB_STEP_TEXTS } from './job-steps'
+import { VMDEF_STEP_TEXTS } from './vmdef-steps'
+import { MAINTENANCE_STEP_TEXTS } from './maintenance-steps'
 import { CEPH_HOST_TEXTS } from './ceph-hosts'
 import { COMMON_TEXTS } from './common'
 import { DOCTOR_TEXTS } from './doctor'
@@ -64,5 +66,7 @@ export const MESSAGES_EN = {
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,
+  vmdefSteps: VMDEF_STEP_TEXTS,
+  maintenanceSteps: MAINTENANCE_STEP_TEXTS,
   cephHosts: CEPH_HOST_TEXTS,
 } as const

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { msg } from '../../../shared/messages'
+import { msg, type Message } from '../../../shared/messages'
 import type { DefinitionDiff, SyncPlan, SyncResult } from '../../../shared/migration'
 import { guardDetails, guardMessage } from '../../../shared/guard-texts'
 import { vmLeaseName } from '../../../shared/lease'
@@ -125,9 +125,7 @@ export class Definitions {
             const result =
               entry.running && outcome.outcome === 'defined' ? { ...outcome, running: true } : outcome
             hosts.push(result)
-            context.log(
-              `${host}: ${outcome.outcome}${outcome.error ? ` — ${outcome.error}` : ''}${result.running ? ` (${name} runs there: applies at its next power-off and start)` : ''}`,
-            )
+            context.log(syncLine(host, name, outcome.outcome, outcome.error, result.running === true))
           }
           await Promise.all(
             others.map(({ host }) => {
@@ -241,4 +239,21 @@ export function planSync(
     .filter((host) => host.running && (host.status === 'different' || host.status === 'missing'))
     .map((host) => host.host)
   return { uuid, name, from, hosts, confirmHosts }
+}
+
+/** A host's outcome of a sync, as its log line (what the host said, if anything, kept as is). */
+function syncLine(
+  host: string,
+  name: string,
+  outcome: SyncResult['hosts'][number]['outcome'],
+  error: string | undefined,
+  running: boolean,
+): Message {
+  if (outcome === 'failed')
+    return error ? msg('jobSteps.syncFailedError', { host, error }) : msg('jobSteps.syncFailed', { host })
+  if (outcome === 'defined')
+    return running
+      ? msg('jobSteps.syncDefinedRunning', { host, name })
+      : msg('jobSteps.syncDefined', { host })
+  return msg(outcome === 'source' ? 'jobSteps.syncSource' : 'jobSteps.syncUnchanged', { host })
 }

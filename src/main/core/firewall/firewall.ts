@@ -149,7 +149,7 @@ export class Firewall {
       await lease.check(`${params.action} ${params.ip} in IPS_FAILOVER on ${host}`, seconds + 60)
       const result = await this.changeHost(host, params, seconds, context)
       outcomes.push(result)
-      context?.log(englishText(result.message))
+      context?.log(result.message)
       if (result.outcome === 'restored' || result.outcome === 'failed') failed = host
     }
     return { action: params.action, ip: params.ip, hosts: outcomes }
@@ -171,7 +171,9 @@ export class Firewall {
       await Promise.all(candidates.map(async (c) => ((await this.deps.reachable(c, 3000)) ? c : undefined)))
     ).filter((c): c is string => c !== undefined)
     context?.log(
-      `${host}: ${answering.length} failover IP(s) answer before the change (${answering.join(' ') || 'none'})`,
+      answering.length > 0
+        ? msg('jobSteps.firewallAnswering', { host, count: answering.length, ips: answering.join(' ') })
+        : msg('jobSteps.firewallNoneAnswering', { host }),
     )
 
     const armed = await this.deps.runner.run(host, [...SUDO, action, String(seconds), ip], {
@@ -196,7 +198,7 @@ export class Firewall {
         msg('firewall.reasonHelper', { error: `unexpected answer ${JSON.stringify(armed.stdout.trim())}` }),
       )
     const deadline = Date.now() + seconds * 1000
-    context?.log(`${host}: packetfilter restarted with the new file; dead-man restore armed for ${seconds} s`)
+    context?.log(msg('jobSteps.firewallArmed', { host, seconds }))
 
     // 1. a NEW SSH connection must work (and see the new list)
     let why: Message | undefined
@@ -244,7 +246,7 @@ export class Firewall {
     why ??= msg('firewall.reasonLate', { seconds })
     // 3. not confirmed: the dead-man restore puts the previous file back; check it over a new connection
     context?.step(
-      `${host}: waiting for the dead-man restore (${Math.ceil((deadline - Date.now()) / 1000)} s)`,
+      msg('jobSteps.firewallWaitingRestore', { host, seconds: Math.ceil((deadline - Date.now()) / 1000) }),
     )
     await (this.deps.sleep ?? delay)(Math.max(0, deadline - Date.now()) + 3000)
     try {

@@ -8,12 +8,16 @@ export interface JobContext {
   readonly id: string
   /** Aborted when the user cancels; operations pass it down to remote commands. */
   readonly signal: AbortSignal
-  /** What is happening now: a message (shown in the user's language), or English for the log only. */
-  step(text: Message | string, progress?: number): void
+  /**
+   * What is happening now, as a message: the window shows it in the user's language, the log keeps
+   * its English. Only a message: a step written as an English string does not compile.
+   */
+  step(text: Message, progress?: number): void
   progress(value: number): void
   /** Replaces the job's live figures (shown with the progress), and its progress when given. */
   detail(values: Record<string, number | string>, progress?: number): void
-  log(text: Message | string): void
+  /** A line of the job's log, as a message (its English is kept for the log file). */
+  log(text: Message): void
 }
 
 export interface StartJob<T> {
@@ -65,9 +69,8 @@ export class JobManager {
       id: job.id,
       signal: controller.signal,
       step: (text, progress) => {
-        job.step = typeof text === 'string' ? text : englishText(text)
-        if (typeof text === 'string') delete job.stepText
-        else job.stepText = text
+        job.step = englishText(text)
+        job.stepText = text
         if (progress !== undefined) job.progress = clamp(progress)
         this.appendLog(job, text)
       },
@@ -131,12 +134,8 @@ export class JobManager {
     return job
   }
 
-  private appendLog(job: Job, text: Message | string, notify = true): void {
-    job.log.push(
-      typeof text === 'string'
-        ? { at: Date.now(), text }
-        : { at: Date.now(), text: englishText(text), message: text },
-    )
+  private appendLog(job: Job, text: Message, notify = true): void {
+    job.log.push({ at: Date.now(), text: englishText(text), message: text })
     if (job.log.length > MAX_LOG_LINES) job.log.splice(0, job.log.length - MAX_LOG_LINES)
     if (notify) this.onChange(job)
   }

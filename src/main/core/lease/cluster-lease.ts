@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { msg } from '../../../shared/messages'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import { guardDetails, guardMessage, type GuardParams, type GuardText } from '../../../shared/guard-texts'
 import { LEASE_NAME_PATTERN, type LeaseHolder } from '../../../shared/lease'
 import { isValidName } from '../../../shared/names'
@@ -259,7 +259,7 @@ export class ClusterLease implements Leases {
     const heartbeat = setInterval(
       () => {
         lease.check('keep the lease', (durationSeconds * 2) / 3).catch((error: unknown) => {
-          context?.log(`Could not renew the lease: ${ApiError.from(error).message}`)
+          context?.log(msg('jobSteps.leaseRenewFailed', { error: errorText(ApiError.from(error)) }))
         })
       },
       (durationSeconds * 1000) / 3,
@@ -271,7 +271,10 @@ export class ClusterLease implements Leases {
       clearInterval(heartbeat)
       await lease.release().catch((error: unknown) => {
         context?.log(
-          `Could not release the lease (${names.join(', ')}): ${ApiError.from(error).message}. It ends by itself at its expiry.`,
+          msg('jobSteps.leaseReleaseFailed', {
+            names: names.join(', '),
+            error: errorText(ApiError.from(error)),
+          }),
         )
       })
     }
@@ -473,7 +476,12 @@ export class HeldLease implements LeaseCheck {
     this.taken.add(name)
     this.expiresAt = started + this.durationSeconds * 1000
     this.context?.log(
-      `Lease ${name} taken through ${this.host} by ${this.lease.holderName()} until ${new Date(this.expiresAt).toISOString()}`,
+      msg('jobSteps.leaseTaken', {
+        name,
+        host: this.host,
+        holder: this.lease.holderName(),
+        until: this.expiresAt,
+      }),
     )
   }
 

@@ -1,7 +1,13 @@
 import crypto from 'node:crypto'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import { msg, type Message } from '../../../shared/messages'
-import type { MaintenancePlan, MaintenanceRecord, MaintenanceStep } from '../../../shared/maintenance'
+import {
+  stepSaid,
+  stepText,
+  type MaintenancePlan,
+  type MaintenanceRecord,
+  type MaintenanceStep,
+} from '../../../shared/maintenance'
 import type { MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
 import { allPgsClean, cephJson } from '../ceph/health'
@@ -187,7 +193,8 @@ export class Maintenance {
       outcome = 'Aborted; noout kept as asked: unset it in the Ceph panel when the host is back.'
     else if (record.nooutSet) {
       try {
-        outcome = `Aborted; noout unset (${await this.unsetNoout(record)}).`
+        const unset = await this.unsetNoout(record)
+        outcome = `Aborted; noout unset (${unset.command} on ${unset.on}).`
         nooutChange = { nooutSet: undefined }
       } catch (error) {
         // The record stays as it was: abort can be asked again; nothing claims noout is gone.
@@ -207,7 +214,7 @@ export class Maintenance {
         // The job's own "cancelled" error is not news once the user aborted, nor is "resume".
         ...(record.error?.code === 'remote.cancelled' ? { error: undefined } : {}),
       },
-      Object.fromEntries(stopped.map((step) => [step.id, { message: 'Aborted here.' }])),
+      Object.fromEntries(stopped.map((step) => [step.id, stepSaid(msg('maintenanceSteps.abortedHere'))])),
     )
   }
 
@@ -314,7 +321,12 @@ export class Maintenance {
         if (step.state === 'done' || step.state === 'skipped') continue
         current = step
         aborted(context.signal, record.host, stepLabel(step, record.host))
-        this.updateStep(record, step, { state: 'running', startedAt: Date.now(), message: undefined })
+        this.updateStep(record, step, {
+          state: 'running',
+          startedAt: Date.now(),
+          message: undefined,
+          text: undefined,
+        })
         context.step(stepMessage(step, record.host), index / total)
         // Still ours before noout and the reboot (a migration checks its VM's own lease); never
         // before unsetting noout, which only puts the cluster back.
@@ -330,15 +342,16 @@ export class Maintenance {
         this.update(record, recordChange, {
           [step.id]: { state: 'done', ...stepChange, endedAt: Date.now() },
         })
-        if (step.message) context.log(step.message)
+        const said = stepText(step)
+        if (said) context.log(said)
       }
       return this.update(record, { status: 'done', jobId: undefined })
     } catch (error) {
       const failure = ApiError.from(error)
       const cancelled = context.signal.aborted
       const stoppedAt: Change<MaintenanceStep> = cancelled
-        ? { state: 'pending', message: 'Stopped here (cancelled): resume to run it again.' }
-        : { state: 'failed', message: failure.message }
+        ? { state: 'pending', ...stepSaid(msg('maintenanceSteps.stoppedHere')) }
+        : { state: 'failed', ...stepSaid(errorText(failure)) }
       this.update(
         record,
         { status: cancelled ? 'interrupted' : 'failed', error: failure.toData(), jobId: undefined },
@@ -382,11 +395,17 @@ export class Maintenance {
     await Promise.all([this.deps.inventory.refreshHost(host), this.deps.inventory.refreshHost(to)])
     const vm = this.deps.inventory.vm(uuid)
     const where = vm?.runningOn ?? []
-    if (where.includes(to) && !where.includes(host)) return { message: `${step.vm} already runs on ${to}.` }
+    const vmName = step.vm ?? uuid
+    if (where.includes(to) && !where.includes(host))
+      return stepSaid(msg('maintenanceSteps.alreadyOn', { vm: vmName, to }))
     if (!where.includes(host))
       return {
         state: 'skipped',
-        message: `${step.vm} no longer runs on ${host} (${where.length ? `it runs on ${where.join(', ')}` : 'it is not running'}): nothing to migrate.`,
+        ...stepSaid(
+          where.length
+            ? msg('maintenanceSteps.noLongerOn', { vm: vmName, host, where: where.join(', ') })
+            : msg('maintenanceSteps.noLongerRunning', { vm: vmName, host }),
+        ),
       }
     // The engine reports into this job: its progress fills this step's share, its steps are prefixed.
     const sub: JobContext = {
@@ -434,7 +453,14 @@ export class Maintenance {
     }
     return {
       followUps: result.followUps,
-      message: `${step.vm} migrated from ${host} to ${to} in ${(result.durationMs / 1000).toFixed(1)} s.`,
+      ...stepSaid(
+        msg('maintenanceSteps.migrated', {
+          vm: vmName,
+          host,
+          to,
+          seconds: (result.durationMs / 1000).toFixed(1),
+        }),
+      ),
     }
   }
 
@@ -465,7 +491,7 @@ export class Maintenance {
     step: MaintenanceStep,
     context: JobContext,
   ): Promise<StepOutcome> {
-    if (record.nooutSet) return { message: 'noout was already set by this maintenance.' }
+    if (record.nooutSet) return stepSaid(msg('maintenanceSteps.nooutAlready'))
     await this.ensureEmpty(record, 'set noout')
     const on = cephHost(this.deps, undefined, [record.host])
     const settings = privilegeSettings(this.deps)
@@ -480,7 +506,14 @@ export class Maintenance {
         context.signal,
       )
       return {
-        message: `${command} (on ${on}). ${record.plan.noout.reason}`,
+        ...stepSaid(
+          msg('maintenanceSteps.nooutSetOn', {
+            command,
+            on,
+            reason:
+              record.plan.noout.reasonText ?? msg('common.untranslated', { text: record.plan.noout.reason }),
+          }),
+        ),
         record: { nooutSet: node ? { node } : {} },
       }
     } catch (error) {
@@ -494,7 +527,7 @@ export class Maintenance {
         throw failure
       const command = await setNoout(this.deps.runner, on, settings, true, {}, context.signal)
       return {
-        message: `${command} (on ${on}): this Ceph has no osd set-group, so noout is cluster-wide.`,
+        ...stepSaid(msg('maintenanceSteps.nooutClusterWide', { command, on })),
         record: { nooutSet: {} },
       }
     }
@@ -508,24 +541,21 @@ export class Maintenance {
   ): Promise<StepOutcome> {
     const { host } = record
     const command = this.deps.config.requireConfig().maintenance?.rebootCommand
-    let message = step.message
+    let said: Change<MaintenanceStep> = { message: step.message, text: step.text }
     if (record.bootId === undefined) {
       await this.ensureEmpty(record, 'reboot')
       const bootId = await readBootId(this.deps.runner, host)
       this.update(record, { bootId, sawOffline: false, rebootConfirmed: undefined })
       if (command) {
         await this.sendRebootCommand(host, command, context)
-        message = `Reboot command sent (${command.join(' ')}); waiting for ${host} to go offline and come back.`
+        said = stepSaid(msg('maintenanceSteps.rebootSent', { command: command.join(' '), host }))
       }
     }
     const waiting: Change<MaintenanceStep> = command
-      ? { message }
-      : {
-          state: 'waiting',
-          message: `Reboot ${host} now (its VMs are gone and noout is set). Waiting for ${host} to go offline and come back.`,
-        }
+      ? said
+      : { state: 'waiting', ...stepSaid(msg('maintenanceSteps.rebootNow', { host })) }
     this.updateStep(record, step, waiting)
-    context.step(step.message ?? msg('jobSteps.waitingReboot', { host }))
+    context.step(stepText(step) ?? msg('jobSteps.waitingReboot', { host }))
     await waitForReboot(this.deps, {
       host,
       signal: context.signal,
@@ -533,14 +563,14 @@ export class Maintenance {
       limitMs: command ? (this.options.rebootTimeoutMs ?? 20 * 60_000) : Infinity,
       pollMs: this.options.pollMs ?? 1000,
       saw: (change, text) => {
-        this.update(record, change, { [step.id]: { message: text } })
+        this.update(record, change, { [step.id]: stepSaid(text) })
         context.log(text)
       },
       rebooted: (text) =>
         this.update(
           record,
           { droppedWithoutReboot: undefined },
-          { [step.id]: { state: 'running', message: text } },
+          { [step.id]: { state: 'running', ...stepSaid(text) } },
         ),
     })
     return {}
@@ -582,11 +612,16 @@ export class Maintenance {
       const { up, total: all } = read.osds
       const states = pgs.byState.map((entry) => `${entry.count} ${entry.state}`).join(', ')
       if (allPgsClean(pgs) && up === all)
-        return { message: `All ${pgs.total} PGs active+clean, ${up}/${all} OSDs up (read on ${on}).` }
-      const message = `Waiting for Ceph: ${up}/${all} OSDs up; PGs: ${states || 'none reported'}.`
+        return stepSaid(msg('maintenanceSteps.pgsClean', { total: pgs.total, up, all, on }))
+      const said = stepSaid(
+        states
+          ? msg('maintenanceSteps.waitingCeph', { up, all, states })
+          : msg('maintenanceSteps.waitingCephNoPgs', { up, all }),
+      )
+      const { message } = said
       if (message !== step.message) {
-        this.updateStep(record, step, { message })
-        context.step(message)
+        this.updateStep(record, step, said)
+        context.step(said.text)
       }
       if (Date.now() - started > limit)
         throw new ApiError({
@@ -605,22 +640,28 @@ export class Maintenance {
     step: MaintenanceStep,
     context: JobContext,
   ): Promise<StepOutcome> {
-    if (!record.nooutSet) return { state: 'skipped', message: 'noout was not set by this maintenance.' }
-    return { message: `${await this.unsetNoout(record, context.signal)}.`, record: { nooutSet: undefined } }
+    if (!record.nooutSet) return { state: 'skipped', ...stepSaid(msg('maintenanceSteps.nooutNotSet')) }
+    const { command, on } = await this.unsetNoout(record, context.signal)
+    return {
+      ...stepSaid(msg('maintenanceSteps.nooutUnsetOn', { command, on })),
+      record: { nooutSet: undefined },
+    }
   }
 
   /** Unsets the noout this maintenance set, on any online host; says what ran where. */
-  private async unsetNoout(record: MaintenanceRecord, signal?: AbortSignal): Promise<string> {
+  private async unsetNoout(
+    record: MaintenanceRecord,
+    signal?: AbortSignal,
+  ): Promise<{ command: string; on: string }> {
     const on = cephHost(this.deps)
     const target = record.nooutSet ?? {}
     const command = await setNoout(this.deps.runner, on, privilegeSettings(this.deps), false, target, signal)
-    return `${command} on ${on}`
+    return { command, on }
   }
 }
 
 /** A sub-job's step or log line, prefixed with its VM. */
-function ofVm(vm: string | undefined, text: Message | string): Message | string {
-  if (typeof text === 'string') return `${vm}: ${text}`
+function ofVm(vm: string | undefined, text: Message): Message {
   return msg('jobSteps.ofVm', { vm: vm ?? '?', step: text })
 }
 

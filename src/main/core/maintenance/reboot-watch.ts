@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { guardMessage } from '../../../shared/guard-texts'
+import { msg, type Message } from '../../../shared/messages'
 import type { MaintenanceRecord } from '../../../shared/maintenance'
 import type { InventoryService } from '../inventory/inventory-service'
 import { hostArgv } from '../libvirt/host'
@@ -32,9 +32,9 @@ export interface RebootWatch {
   /** The record as it is now: the user may confirm the reboot while the watcher waits. */
   readonly record: Readonly<RebootFields>
   /** Saves what the watcher saw (a field given as undefined is removed) with the step's message. */
-  saw(change: { [K in keyof RebootFields]?: RebootFields[K] | undefined }, message: string): void
+  saw(change: { [K in keyof RebootFields]?: RebootFields[K] | undefined }, message: Message): void
   /** The host rebooted: the step runs again (it was waiting) with this message. */
-  rebooted(message: string): void
+  rebooted(message: Message): void
   /** Give up after this long (Infinity when the user reboots the host). */
   readonly limitMs: number
   readonly pollMs: number
@@ -86,30 +86,27 @@ export async function waitForReboot(deps: RebootWatchDeps, watch: RebootWatch): 
     aborted(signal, host, 'wait for the reboot')
     const status = connection.current.status
     if (status !== 'online' && !record.sawOffline)
-      watch.saw({ sawOffline: true }, `${host} went offline (${status}); waiting for it to come back.`)
+      watch.saw({ sawOffline: true }, msg('maintenanceSteps.wentOffline', { host, status }))
     const due = Date.now() - lastBootCheck > 5000
     if (status === 'online' && (record.sawOffline || record.rebootConfirmed || due)) {
       lastBootCheck = Date.now()
       const bootId = await readBootId(deps.runner, host).catch(() => undefined)
       if (bootId !== undefined) {
         if (bootId !== record.bootId) {
-          watch.rebooted(`${host} rebooted (new boot id) and is back online.`)
+          watch.rebooted(msg('maintenanceSteps.rebooted', { host }))
           await waitForLibvirt(deps, host, signal)
           return
         }
         if (record.sawOffline) {
           watch.saw(
             { sawOffline: false, droppedWithoutReboot: true },
-            guardMessage('maintenanceNotRebooted', { host }),
+            msg('guards.maintenanceNotRebooted', { host }),
           )
           continue
         }
         if (!record.rebootConfirmed) continue
         // The user says it rebooted, but nothing shows it: say so and keep waiting.
-        watch.saw(
-          { rebootConfirmed: false },
-          `${host} was never seen offline and its boot id is unchanged: it has not rebooted yet. Reboot it, then confirm again.`,
-        )
+        watch.saw({ rebootConfirmed: false }, msg('maintenanceSteps.notRebootedYet', { host }))
       }
     }
     if (Date.now() - started > watch.limitMs)

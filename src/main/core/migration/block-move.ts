@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import { englishText, msg } from '../../../shared/messages'
 import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
 import { blockContains } from '../../../shared/ovh'
@@ -84,7 +84,7 @@ export async function migrateWithBlockMove(
   const { blockMove, ...migrate } = params
   const uuid = params.uuid.toLowerCase()
   // nothing moves before the migration's own pre-checks pass and OVH is reachable for this host
-  job.step('Pre-checks (migration and OVH block move)', 0.01)
+  job.step(msg('jobSteps.preChecksBlockMove'), 0.01)
   const plan = await deps.migration.plan({ uuid, to: params.to })
   deps.migration.refuseUnlessReady(plan, params.acceptWarnings ?? false)
   const judged = judgeBlockMove(deps.claims(), uuid, blockMove)
@@ -92,7 +92,10 @@ export async function migrateWithBlockMove(
   await deps.ovh.credentials()
   if (judged.others.length > 0)
     job.log(
-      `${blockMove.block} also carries ${judged.others.map((o) => `${o.name} (${o.failoverIp})`).join(', ')}: confirmed by the user, they move too.`,
+      msg('jobSteps.blockAlsoCarries', {
+        block: blockMove.block,
+        vms: judged.others.map((o) => `${o.name} (${o.failoverIp})`).join(', '),
+      }),
     )
   const where = { vm: judged.vm, block: blockMove.block, to: params.to }
 
@@ -124,7 +127,7 @@ export async function migrateWithBlockMove(
   }
   const moved = await moving
   if ('error' in moved) {
-    job.log(moved.error.message)
+    job.log(errorText(moved.error))
     return { ...result, blockMove: { block: blockMove.block, moved: false, error: moved.error.toData() } }
   }
   return { ...result, blockMove: outcomeData(moved.outcome) }
@@ -147,7 +150,7 @@ function movedThenFailed(
 ): ApiError {
   const cause = ApiError.from(error)
   const hint = msg('ovhMoves.movedThenFailed', where)
-  job.log(englishText(hint))
+  job.log(hint)
   return new ApiError({
     ...cause.toData(),
     hint: englishText(hint),

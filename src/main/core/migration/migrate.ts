@@ -238,7 +238,11 @@ export class Migration {
       /** Rate over the span the job was seen running (before it, virsh migrate is still connecting). */
       summary() {
         const seconds = firstAt === undefined ? 0 : (lastAt - firstAt) / 1000
-        return `${samples} progress samples over ${seconds.toFixed(1)} s of migration job (${seconds > 0 ? ((samples - 1) / seconds).toFixed(1) : '–'}/s)`
+        return msg('jobSteps.migrationSamples', {
+          samples,
+          seconds: seconds.toFixed(1),
+          rate: seconds > 0 ? ((samples - 1) / seconds).toFixed(1) : '–',
+        })
       },
     }
   }
@@ -274,24 +278,25 @@ export class Migration {
             .catch(() => undefined),
     ])
     if (!confirmed) {
-      context.log(`No event from ${from} and ${to} yet: reading both hosts`)
+      context.log(msg('jobSteps.noEventYet', { from, to }))
       await Promise.all([this.deps.inventory.refreshHost(from), this.deps.inventory.refreshHost(to)])
     }
     const onSource = this.deps.inventory.domain(from, uuid)
     const onDestination = this.deps.inventory.domain(to, uuid)
     if (onDestination?.state !== 'running')
       context.log(
-        `Warning: ${to} reports ${name} as ${onDestination?.state ?? 'not defined'} after the migration.`,
+        onDestination
+          ? msg('jobSteps.warnStateAfter', { host: to, name, state: onDestination.state })
+          : msg('jobSteps.warnUndefinedAfter', { host: to, name }),
       )
-    if (!onSource)
-      context.log(
-        `Warning: ${name} is no longer defined on ${from}: sync its definition there (vm.syncDefinition).`,
-      )
+    if (!onSource) context.log(msg('jobSteps.warnSourceUndefined', { name, from }))
     else if (onSource.state !== 'shutoff')
-      context.log(`Warning: ${from} reports ${name} as ${onSource.state} after the migration.`)
-    context.log(`Read-back of both hosts took ${Date.now() - readBackStarted} ms`)
+      context.log(msg('jobSteps.warnStateAfter', { host: from, name, state: onSource.state }))
+    context.log(msg('jobSteps.readBackTook', { ms: Date.now() - readBackStarted }))
     context.log(
-      `${name} now runs on ${to}${downtimeMs !== undefined ? ` (downtime ${downtimeMs} ms)` : ''}; definition kept on ${from}.`,
+      downtimeMs !== undefined
+        ? msg('jobSteps.nowRunsDowntime', { name, to, from, ms: downtimeMs })
+        : msg('jobSteps.nowRuns', { name, to, from }),
     )
     return {
       from,
@@ -449,7 +454,8 @@ export class Migration {
           return undefined
         })
       if (info && !jobActive(info)) break
-      if (lastReason && lastReason !== loggedReason) context.log(`Still waiting for ${from}: ${lastReason}`)
+      if (lastReason && lastReason !== loggedReason)
+        context.log(msg('jobSteps.stillWaiting', { from, reason: lastReason }))
       loggedReason = lastReason
       if (Date.now() > deadline || context.signal.aborted) {
         throw new ApiError({
@@ -463,8 +469,9 @@ export class Migration {
       await sleep(1000)
     }
     const where = await this.whereRunning(plan)
+    const on = where.to ? to : where.from ? from : undefined
     context.log(
-      `Reconciled after the lost connection: ${name} runs on ${where.to ? to : where.from ? from : 'neither host'}.`,
+      on ? msg('jobSteps.reconciled', { name, host: on }) : msg('jobSteps.reconciledNowhere', { name }),
     )
     if (where.to && !where.from) return this.finish(plan, input.started, context, true)
     throw new ApiError({

@@ -1,6 +1,5 @@
 import { ApiError } from '../../../shared/errors'
 import { RemainSchema } from '../../../shared/vmdef'
-import { englishText } from '../../../shared/messages/message'
 import type { Service } from '../context'
 import { remainLists } from '../vmdef/create'
 import { deleteVm } from '../vmdef/delete'
@@ -58,11 +57,9 @@ export const vmdefService: Service<
         const result = await vmdefs.creator.cleanup(remains.data, id, context)
         const name = failed.target.vm ?? failed.title
         context.log(
-          englishText(
-            result.removed.length > 0
-              ? vmdefMsg('cleanupDone', { name, removed: result.removed })
-              : vmdefMsg('cleanupNothing'),
-          ),
+          result.removed.length > 0
+            ? vmdefMsg('cleanupDone', { name, removed: result.removed })
+            : vmdefMsg('cleanupNothing'),
         )
         if (result.remains.length > 0) {
           throw ApiError.of('vm.cleanup.remains', vmdefMsg('cleanupRemains', remainLists(result.remains)), {

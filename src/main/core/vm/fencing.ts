@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { msg } from '../../../shared/messages'
+import { msg, type Message } from '../../../shared/messages'
 import {
   fenceMessage,
   type FenceMessage,
@@ -331,12 +331,17 @@ export class Fencing {
     if (all.length > 0) await held.lease.check(`ceph osd blocklist add (${params.lostHost})`)
     for (const target of plan.targets) {
       context.step(
-        `Blocklisting ${target.address} (${target.source}, ${target.image})`,
+        msg('jobSteps.blocklisting', { address: target.address, source: target.source, image: target.image }),
         0.1 + (0.4 * done++) / Math.max(total, 1),
       )
       await this.deps.blocklist.add(reader, target.address, FENCE_EXPIRY_SECONDS)
       context.log(
-        `Blocklisted ${target.address} for ${FENCE_EXPIRY_SECONDS} s (${target.source} of ${target.image})`,
+        msg('jobSteps.blocklisted', {
+          address: target.address,
+          seconds: FENCE_EXPIRY_SECONDS,
+          source: target.source,
+          image: target.image,
+        }),
       )
       await this.deps.audit(
         reader,
@@ -346,11 +351,11 @@ export class Fencing {
     }
     for (const address of wholeIps) {
       context.step(
-        `Fencing the whole IP ${address} of ${params.lostHost}`,
+        msg('jobSteps.fencingWholeIp', { address, host: params.lostHost }),
         0.1 + (0.4 * done++) / Math.max(total, 1),
       )
       await this.deps.blocklist.add(reader, address, FENCE_EXPIRY_SECONDS, { wholeIp: true })
-      context.log(`Blocklisted every client of ${address} for ${FENCE_EXPIRY_SECONDS} s`)
+      context.log(msg('jobSteps.blocklistedWholeIp', { address, seconds: FENCE_EXPIRY_SECONDS }))
       await this.deps.audit(
         reader,
         `fence ${params.lostHost}: blocklist add whole IP ${address} ${FENCE_EXPIRY_SECONDS}s for`,
@@ -368,7 +373,9 @@ export class Fencing {
         message: `The blocklist does not list ${missing.join(', ')} after adding it: ${plan.name} was not started.`,
       })
     context.log(
-      `The blocklist lists ${all.length === 0 ? 'nothing to fence (no client known)' : all.join(', ')}`,
+      all.length === 0
+        ? msg('jobSteps.blocklistListsNothing')
+        : msg('jobSteps.blocklistLists', { addresses: all.join(', ') }),
     )
     const record: FenceRecord = {
       id: crypto.randomUUID(),
@@ -397,7 +404,9 @@ export class Fencing {
         await held.lease.check(`rbd lock rm ${imageSpec(image)}`)
         context.step(msg('jobSteps.releasingLock', { image: imageSpec(image) }), 0.6)
         await this.deps.rbd.breakLock(reader, image, lock)
-        context.log(`Released lock ${lock.id} of ${lock.address} on ${imageSpec(image)}`)
+        context.log(
+          msg('jobSteps.releasedLock', { lock: lock.id, address: lock.address, image: imageSpec(image) }),
+        )
       }
     }
     context.step(msg('jobSteps.starting', { name: plan.name, host: params.host }), 0.65)
@@ -464,7 +473,7 @@ export class Fencing {
   }
 
   /** Removes the fence's blocklist entries and forgets it (its copy is gone). */
-  private release(host: string, fence: FenceRecord, log: (text: string) => void = () => undefined) {
+  private release(host: string, fence: FenceRecord, log: (text: Message) => void = () => undefined) {
     return this.once(`release:${fence.id}`, async () => {
       if (!this.deps.store.fences().some((other) => other.id === fence.id)) return
       // Another host than the one that came back (a whole-IP entry refuses its own ceph too).
@@ -474,7 +483,7 @@ export class Fencing {
       for (const entry of fence.entries) {
         await this.deps.blocklist.remove(reader, entry.address)
         await this.deps.audit(reader, `unfence ${host}: blocklist rm ${entry.address} for`, fence.name)
-        log(`Removed ${entry.address} from the blocklist`)
+        log(msg('jobSteps.unblocklisted', { address: entry.address }))
       }
       this.deps.store.removeFence(fence.id)
       this.deps.recorder.forget(host, fence.uuid)
@@ -523,7 +532,7 @@ export class Fencing {
               step: `virsh destroy ${fence.name}`,
             })
             await this.deps.audit(host, 'destroyed fenced copy of', fence.name)
-            context.log(`Destroyed the fenced copy on ${host}`)
+            context.log(msg('jobSteps.destroyedFencedCopy', { host }))
           }
           await this.deps.inventory.refreshHost(host)
           const after = this.deps.inventory.domain(host, uuid)

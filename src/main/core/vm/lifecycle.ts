@@ -1,6 +1,6 @@
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
 import { msg } from '../../../shared/messages'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
 import type { RbdImageRef } from '../ceph/image'
 import type { Rbd } from '../ceph/rbd'
@@ -332,7 +332,7 @@ export class Lifecycle {
     context.step(msg('jobSteps.started'), 0.9)
     await this.deps.inventory.refreshHost(request.host)
     await this.deps.started?.(request.host, domain).catch((error: unknown) => {
-      context.log(`Could not record the disks' Ceph clients: ${ApiError.from(error).message}`)
+      context.log(msg('jobSteps.clientsNotRecorded', { error: errorText(ApiError.from(error)) }))
     })
     return { host: request.host }
   }
@@ -387,9 +387,7 @@ export class Lifecycle {
         )
         await new Promise((resolve) => setTimeout(resolve, 1000))
       }
-      context.log(
-        `${domain.name} did not stop within ${timeoutSeconds} s: the guest may ignore ACPI. You can force it off.`,
-      )
+      context.log(msg('jobSteps.didNotStop', { name: domain.name, seconds: timeoutSeconds }))
       return { stopped: false }
     })
   }

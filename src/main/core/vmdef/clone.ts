@@ -20,7 +20,7 @@ import { domainArgv } from '../libvirt/domain'
 import { pickRbdHost } from '../storage/rbd-host'
 import { buildDomainXml } from './builder'
 import { clonedDomainXml } from './clone-xml'
-import { cancelled, withReasons, type Made, type VmCreator, type VmdefDeps } from './create'
+import { cancelled, checkLine, withReasons, type Made, type VmCreator, type VmdefDeps } from './create'
 import { generateMac } from './mac'
 import { createPlan, vmdefMsg, type PlanFacts, type VmdefText } from './plan'
 
@@ -301,7 +301,7 @@ export class VmCloner {
     lease: LeaseCheck,
     job: JobContext,
   ): Promise<CloneVmResult> {
-    job.step('Checking every host and the source', 0.02)
+    job.step(msg('vmdefSteps.checkingHostsAndSource'), 0.02)
     const { plan, facts, source, input } = await clonePlan(this.deps, params)
     const failed = plan.checks.filter((check) => check.level === 'fail')
     const parent = source.parent
@@ -325,7 +325,7 @@ export class VmCloner {
         failed.map((check) => check.message),
         { step: 'pre-checks', details: { checks: plan.checks } },
       )
-    for (const check of plan.checks) job.log(`${check.level}: ${englishText(check.message)}`)
+    for (const check of plan.checks) job.log(checkLine(check))
     const child: RbdImageRef = { pool: input.pool, image: params.name }
     const xml = this.definition(params, uuid, source, facts, input, child)
     const made: Made = { defineSent: [] }
@@ -427,7 +427,7 @@ export class VmCloner {
     if (makeSnapshot) {
       if (job.signal.aborted) throw cancelled()
       await lease.check(`rbd snap create ${from}`)
-      job.step(`Snapshotting ${parentSpec} (${snapshot})`, 0.1)
+      job.step(msg('vmdefSteps.snapshotting', { image: parentSpec, snapshot }), 0.1)
       await this.rbdStep(
         host,
         snapshotArgv.create(parent, snapshot),
@@ -494,7 +494,7 @@ export class VmCloner {
     const host = pickRbdHost(this.deps.hostStates(), this.deps.hostNames())
     const [pool, image] = cloned.image.split('/') as [string, string]
     const [parentSpec, snapshot] = cloned.parent.split('@') as [string, string]
-    job.step(`Flattening ${cloned.image}`, 0.9)
+    job.step(msg('vmdefSteps.flattening', { image: cloned.image }), 0.9)
     const result = await this.deps.runner.rbd(host, imageArgv.flatten({ pool, image }), {
       step: `rbd flatten ${cloned.image}`,
       allowFailure: true,
@@ -506,7 +506,7 @@ export class VmCloner {
         { name: cloned.name, image: cloned.image, parent: parentSpec, snapshot },
         result.stderr.trim(),
       )
-      job.log(englishText(text))
+      job.log(text)
       return { ...cloned, flattenError: englishText(text) }
     }
     if (madeSnapshot) {

@@ -4,7 +4,14 @@ import type { HostState } from '../../../shared/hosts'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { CreateVmInput, CreateVmResult, Remain } from '../../../shared/vmdef'
 import type { KeyboardLayout } from '../../../shared/keyboard'
-import { englishText, msg, withDetail, type Message } from '../../../shared/messages/message'
+import type { Check } from '../../../shared/messages/check'
+import {
+  englishText,
+  msg,
+  withDetail,
+  type Message,
+  type MessageCode,
+} from '../../../shared/messages/message'
 import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { canonicalDomainXml, domainMachine, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -169,7 +176,7 @@ export class VmCreator {
       return { ...created, started: { host, ok: true } }
     } catch (error) {
       const message = ApiError.from(error).message
-      job.log(`The VM was created on every host but did not start on ${host}: ${message}`)
+      job.log(msg('vmdefSteps.createdNotStarted', { host, error: errorText(ApiError.from(error)) }))
       return { ...created, started: { host, ok: false, error: message } }
     }
   }
@@ -191,7 +198,7 @@ export class VmCreator {
         failed.map((check) => check.message),
         { step: 'pre-checks', details: { checks: plan.checks } },
       )
-    for (const check of plan.checks) job.log(`${check.level}: ${englishText(check.message)}`)
+    for (const check of plan.checks) job.log(checkLine(check))
     const made: Made = { defineSent: [] }
     const xml = buildDomainXml(this.specFor(params, uuid, facts))
     const hosts = this.deps.hostNames()
@@ -358,10 +365,7 @@ export class VmCreator {
       canonical.set(host, canonicalDomainXml(result.stdout))
     }
     const distinct = new Set(canonical.values())
-    if (distinct.size > 1)
-      job.log(
-        `The hosts normalised the definition differently (libvirt versions differ): the VM view shows which lines.`,
-      )
+    if (distinct.size > 1) job.log(msg('vmdefSteps.normalisedDifferently'))
   }
 
   /** Undoes what `made` lists; the error says what was undone, or exactly what remains. */
@@ -474,7 +478,7 @@ export class VmCreator {
           step: `rbd snap unprotect ${spec}`,
         })
         if (unprotect.exitCode !== 0 && /No such file|\(2\)/.test(unprotect.stderr)) {
-          job.log(`${spec}: not there`)
+          job.log(msg('vmdefSteps.notThere', { what: spec }))
           return undefined
         }
         // "snap is already unprotected" (EINVAL) is fine; anything else (a clone, EBUSY) stops here.
@@ -501,11 +505,11 @@ export class VmCreator {
             step: `rbd snap rm ${spec}`,
           },
         )
-      job.log(`${spec}: removed`)
+      job.log(msg('vmdefSteps.removed', { what: spec }))
       return undefined
     } catch (error) {
       const message = ApiError.from(error).message
-      job.log(`${spec}: could not remove: ${message}`)
+      job.log(msg('vmdefSteps.notRemoved', { what: spec, error: errorText(ApiError.from(error)) }))
       return {
         kind: 'snapshot',
         pool: made.pool,
@@ -533,20 +537,20 @@ export class VmCreator {
         state.exitCode !== 0 &&
         /failed to get domain|Domain not found|no domain with matching/i.test(state.stderr)
       ) {
-        job.log(`${host}: not defined there`)
+        job.log(msg('vmdefSteps.notDefinedThere', { host }))
         return undefined
       }
       await this.deps.runner.virsh(host, domainArgv.undefine(uuid), {
         timeoutSeconds,
         step: `virsh undefine ${uuid} on ${host}`,
       })
-      job.log(`${host}: undefined`)
+      job.log(msg('vmdefSteps.undefinedOn', { host }))
       this.deps.inventory.invalidateDefinition(host, uuid)
       void this.deps.inventory.refreshHost(host).catch(() => undefined)
       return undefined
     } catch (error) {
       const message = ApiError.from(error).message
-      job.log(`${host}: could not undefine: ${message}`)
+      job.log(msg('vmdefSteps.notUndefined', { host, error: errorText(ApiError.from(error)) }))
       return { kind: 'definition', host, uuid, error: message.split('\n')[0] ?? message }
     }
   }
@@ -564,22 +568,22 @@ export class VmCreator {
         step: `rbd image-meta get ${image.spec}`,
       })
       if (tag.exitCode !== 0 && /error opening image/.test(tag.stderr)) {
-        job.log(`${image.spec}: not there`)
+        job.log(msg('vmdefSteps.notThere', { what: image.spec }))
         return undefined
       }
       if (tag.exitCode !== 0 || tag.stdout.trim() !== jobId) {
-        job.log(`${image.spec}: not removed, it does not carry this job's tag (${CREATE_JOB_META})`)
+        job.log(msg('vmdefSteps.notTagged', { image: image.spec, meta: CREATE_JOB_META }))
         return remain(`its ${CREATE_JOB_META} is not this job's`)
       }
       await this.deps.runner.rbd(image.host, imageArgv.remove(image), {
         step: `rbd rm ${image.spec}`,
         timeoutSeconds: 120,
       })
-      job.log(`${image.spec}: removed`)
+      job.log(msg('vmdefSteps.removed', { what: image.spec }))
       return undefined
     } catch (error) {
       const message = ApiError.from(error).message
-      job.log(`${image.spec}: could not remove: ${message}`)
+      job.log(msg('vmdefSteps.notRemoved', { what: image.spec, error: errorText(ApiError.from(error)) }))
       return remain(message.split('\n')[0] ?? message)
     }
   }
@@ -587,4 +591,17 @@ export class VmCreator {
 
 export function cancelled(): ApiError {
   return ApiError.of('vm.create.cancelled', vmdefMsg('cancelled'), { step: 'create' })
+}
+
+const CHECK_LINES = {
+  ok: 'vmdefSteps.checkOk',
+  info: 'vmdefSteps.checkInfo',
+  warn: 'vmdefSteps.checkWarn',
+  fail: 'vmdefSteps.checkFail',
+  unknown: 'vmdefSteps.checkUnknown',
+} as const satisfies Record<Check['level'], MessageCode>
+
+/** A pre-check as a line of the job's log: its level, then what it found. */
+export function checkLine(check: Check): Message {
+  return msg(CHECK_LINES[check.level], { check: check.message })
 }

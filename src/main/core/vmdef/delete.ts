@@ -1,7 +1,7 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import type { Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
-import { englishText, msg, type Message } from '../../../shared/messages/message'
+import { msg, type Message } from '../../../shared/messages/message'
 import type { DeleteVmResult } from '../../../shared/vmdef'
 import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { Rbd, RbdReader } from '../ceph/rbd'
@@ -136,13 +136,11 @@ export async function deleteVm(
           ...(params.deleteImages ? [] : rbdDisks(deps, first).map((image) => imageSpec(image))),
         ]
         job.log(
-          englishText(
-            vmdefMsg('deleted', {
-              name: vm.name,
-              hosts: undefinedOn,
-              images: imagesDeleted.length > 0 ? imagesDeleted : ['—'],
-            }),
-          ),
+          vmdefMsg('deleted', {
+            name: vm.name,
+            hosts: undefinedOn,
+            images: imagesDeleted.length > 0 ? imagesDeleted : ['—'],
+          }),
         )
         return { name: vm.name, undefinedOn, imagesDeleted, imagesKept }
       },
@@ -265,7 +263,9 @@ async function restoreDefinitions(
       restored.push(host)
       await deps.audit(host, `delete VM (${vm.uuid}) undone: defined again`, vm.name).catch(() => undefined)
     } catch (error) {
-      job.log(`${host}: could not define ${vm.name} again: ${ApiError.from(error).message}`)
+      job.log(
+        msg('vmdefSteps.notDefinedAgain', { host, name: vm.name, error: errorText(ApiError.from(error)) }),
+      )
       missing.push(host)
     }
     deps.inventory.invalidateDefinition(host, vm.uuid)

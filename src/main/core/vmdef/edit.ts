@@ -1,11 +1,6 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
 import { vmLeaseName } from '../../../shared/lease'
-import {
-  englishText,
-  type Message,
-  type MessageCode,
-  type ParamValue,
-} from '../../../shared/messages/message'
+import { msg, type Message, type MessageCode, type ParamValue } from '../../../shared/messages/message'
 import type { VMEDIT_TEXTS } from '../../../shared/vmedit-texts'
 import type {
   VmEditChanges,
@@ -253,7 +248,7 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
       `edit the definition of ${name}`,
       EDIT_LEASE_SECONDS,
       async (lease) => {
-        job.step('Reading the definition on every host', 0.05)
+        job.step(msg('jobSteps.readingEveryDefinition'), 0.05)
         const planned = await planEdit(deps, id, params.changes)
         const { plan } = planned
         const changed = plan.hosts
@@ -312,7 +307,10 @@ class Editing {
       let expected: string | undefined
       for (const [index, host] of hosts.entries()) {
         await this.lease.check(`virsh define ${plan.name} on ${host}`)
-        job.step(`${host}: defining the edited ${plan.name}`, 0.1 + (0.6 * index) / hosts.length)
+        job.step(
+          msg('vmdefSteps.definingEdited', { host, name: plan.name }),
+          0.1 + (0.6 * index) / hosts.length,
+        )
         this.definedOn.push(host)
         await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
           stdin: this.next,
@@ -347,13 +345,13 @@ class Editing {
       ...plan.pending,
       ...live.filter((entry) => !entry.ok).map((entry) => setting[entry.action]),
     ]
-    job.log(englishText(vmeditMsg('edited', { name: plan.name, hosts })))
+    job.log(vmeditMsg('edited', { name: plan.name, hosts }))
     return { name: plan.name, hosts, live, pending }
   }
 
   private async setAutostart(host: string, enable: boolean): Promise<void> {
     await this.lease.check(`virsh autostart ${this.plan.name} on ${host}`)
-    this.job.step(`${host}: autostart ${enable ? 'on' : 'off'}`, 0.75)
+    this.job.step(msg(enable ? 'vmdefSteps.autostartOn' : 'vmdefSteps.autostartOff', { host }), 0.75)
     await this.deps.runner.virsh(host, domainArgv.autostart(this.plan.uuid, enable), {
       timeoutSeconds: this.timeoutSeconds,
       step: `virsh autostart ${enable ? '' : '--disable '}${this.plan.name} on ${host}`,
@@ -374,20 +372,22 @@ class Editing {
           : action === 'memory'
             ? domainArgv.setMemoryLive(plan.uuid, changes.memoryMiB! * 1024)
             : domainArgv.changeMediaLive(plan.uuid, changes.cdrom!.target, changes.cdrom!.iso)
-      this.job.step(`${host}: ${argv[0]} on the running ${plan.name}`, 0.85)
+      this.job.step(msg('vmdefSteps.liveChange', { host, command: argv[0] ?? '', name: plan.name }), 0.85)
       try {
         await this.deps.runner.virsh(host, argv, {
           timeoutSeconds: this.timeoutSeconds,
           step: `virsh ${argv[0]} ${plan.name} on ${host}`,
         })
         out.push({ action, ok: true })
-        this.job.log(englishText(vmeditMsg('liveDone', { host, action })))
+        this.job.log(vmeditMsg('liveDone', { host, action }))
       } catch (error) {
         const apiError = ApiError.from(error)
         const stderr = apiError.details?.['stderr']
         const why = typeof stderr === 'string' && stderr.trim() ? stderr.trim() : apiError.message
         out.push({ action, ok: false, error: why })
-        this.job.log(`${englishText(vmeditMsg('liveFailed', { host, action }))} (${why})`)
+        this.job.log(
+          msg('vmdefSteps.liveFailedBecause', { failed: vmeditMsg('liveFailed', { host, action }), why }),
+        )
       }
     }
     return out
@@ -418,7 +418,7 @@ class Editing {
   /** Defines the previous definition back where define was sent; autostart back as it was. */
   private async undo(cause: ApiError): Promise<ApiError> {
     const { plan, job } = this
-    job.step(`Undoing: ${cause.message}`, 0.9)
+    job.step(msg('jobSteps.undoing', { error: errorText(cause) }), 0.9)
     const restored: string[] = []
     const left: string[] = []
     for (const { host, enable } of [...this.autostartDone].reverse())
@@ -442,7 +442,13 @@ class Editing {
           throw new Error('reads back another definition')
         restored.push(host)
       } catch (error) {
-        job.log(`${host}: could not define the previous ${plan.name} back: ${ApiError.from(error).message}`)
+        job.log(
+          msg('vmdefSteps.previousNotBack', {
+            host,
+            name: plan.name,
+            error: errorText(ApiError.from(error)),
+          }),
+        )
         left.push(host)
       }
     }

@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import type { EjectMediaResult } from '../../../shared/iso'
 import { vmLeaseName } from '../../../shared/lease'
+import { msg } from '../../../shared/messages/message'
 import type { JobContext } from '../jobs/job-manager'
 import { domainArgv } from '../libvirt/domain'
 import type { DeleteDeps } from './delete'
@@ -48,7 +49,7 @@ export async function ejectMedia(deps: DeleteDeps, uuid: string, job: JobContext
         for (const host of vm.definedOn) {
           const live = vm.runningOn.includes(host)
           for (const target of loadedCdroms(deps, host, uuid)) {
-            job.step(`Ejecting ${target} of ${name} on ${host}${live ? ' (live too)' : ''}`)
+            job.step(msg(live ? 'vmdefSteps.ejectingLive' : 'vmdefSteps.ejecting', { target, name, host }))
             try {
               await deps.runner.virsh(host, domainArgv.ejectMedia(uuid, target, live), {
                 step: `eject ${target} of ${name} on ${host}`,

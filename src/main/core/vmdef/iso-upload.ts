@@ -329,7 +329,7 @@ export class IsoUploads {
     this.intakes.set(context.id, intake)
     const created: string[] = []
     try {
-      context.step(`Checking the images pool ${pool} on ${hosts.join(', ')}`, 0)
+      context.step(msg('vmdefSteps.isoCheckingPool', { pool, hosts: hosts.join(', ') }), 0)
       context.detail(uploadDetail(sizeBytes, 0, {}, 'prepare'), 0)
       const online = hosts.filter((host) => statuses.get(host) === 'online')
       const reads = await Promise.all(online.map((host) => readPool(this.deps.runner, host, pool, name)))
@@ -343,7 +343,7 @@ export class IsoUploads {
       const paths = new Map(reads.map((read) => [read.host, `${read.path!.replace(/\/+$/, '')}/${name}`]))
 
       for (const host of hosts) {
-        context.step(`Creating ${name} (${sizeBytes} bytes) in ${pool} on ${host}`)
+        context.step(msg('vmdefSteps.isoCreating', { name, size: sizeBytes, pool, host }))
         try {
           await this.deps.runner.virsh(host, volumeArgv.create(pool, name, sizeBytes), {
             step: `create the volume ${name} on ${host}`,
@@ -373,7 +373,7 @@ export class IsoUploads {
           throw new HostStepError(host, 'stepSend', causeOf(error, host))
         }
       }
-      context.step(`Sending ${name} to ${hosts.join(', ')}`, 0.05)
+      context.step(msg('vmdefSteps.isoSending', { name, hosts: hosts.join(', ') }), 0.05)
       context.detail(uploadDetail(sizeBytes, 0, intake.perHost, 'send'), 0.05)
       intake.armIdle()
       intake.ready.resolve()
@@ -395,7 +395,7 @@ export class IsoUploads {
           isoMsg('expectedDiffers', { sent, expected: params.expectedSha256 }),
         )
 
-      context.step(`Checking the SHA-256 of ${name} on ${hosts.join(', ')}`, 0.9)
+      context.step(msg('vmdefSteps.isoChecking', { name, hosts: hosts.join(', ') }), 0.9)
       context.detail(uploadDetail(sizeBytes, sizeBytes, intake.perHost, 'verify'), 0.9)
       await Promise.all(
         hosts.map(async (host) => {
@@ -422,7 +422,7 @@ export class IsoUploads {
               'stepVerify',
               isoMsg('checksumDiffers', { name, host, found: found ?? '?', sent }),
             )
-          context.log(`SHA-256 on ${host}: ${found}, as sent.`)
+          context.log(msg('vmdefSteps.isoChecksumOk', { host, sha256: found ?? '?' }))
         }),
       )
       const result: IsoUploadResult = {
@@ -460,7 +460,7 @@ export class IsoUploads {
     )
     const remains: IsoRemain[] = []
     for (const host of created) {
-      context.log(`Deleting ${name} from ${pool} on ${host}`)
+      context.log(msg('vmdefSteps.isoDeleting', { name, pool, host }))
       if (!(await this.deleteVolume(host, pool, name))) remains.push({ host, pool, name })
     }
     const cancelled = context.signal.aborted

@@ -187,7 +187,9 @@ async function renameRefusals(
       )
   }
   job.log(
-    `Images to rename: ${images.map(({ from, to }) => `${imageSpec(from)} → ${imageSpec(to)}`).join(', ')}`,
+    msg('vmdefSteps.imagesToRename', {
+      images: images.map(({ from, to }) => `${imageSpec(from)} → ${imageSpec(to)}`).join(', '),
+    }),
   )
   return refusals
 }
@@ -315,9 +317,11 @@ class Renaming {
             timeoutSeconds: this.timeoutSeconds,
             step: `virsh define ${vm.name} on ${host} (undo)`,
           })
-        job.log(`${host}: ${vm.name} restored`)
+        job.log(msg('vmdefSteps.restored', { host, name: vm.name }))
       } catch (error) {
-        job.log(`${host}: could not restore ${vm.name}: ${ApiError.from(error).message}`)
+        job.log(
+          msg('vmdefSteps.notRestored', { host, name: vm.name, error: errorText(ApiError.from(error)) }),
+        )
         left.push(`definition on ${host}`)
       }
       this.deps.inventory.invalidateDefinition(host, vm.uuid)
@@ -328,7 +332,12 @@ class Renaming {
           step: `rbd rename ${imageSpec(rename.to)} back`,
         })
       } catch (error) {
-        job.log(`${imageSpec(rename.to)}: could not rename back: ${ApiError.from(error).message}`)
+        job.log(
+          msg('vmdefSteps.notRenamedBack', {
+            image: imageSpec(rename.to),
+            error: errorText(ApiError.from(error)),
+          }),
+        )
         left.push(`image ${imageSpec(rename.to)}`)
       }
     }

@@ -1,6 +1,8 @@
 import type { MessageCatalog } from '../../../shared/messages/message'
 import { clusterFileFr } from './cluster-file.fr'
 import { jobStepsFr } from './job-steps.fr'
+import { vmdefStepsFr } from './vmdef-steps.fr'
+import { maintenanceStepsFr } from './maintenance-steps.fr'
 import { cephHostsFr } from './ceph-hosts.fr'
 import { doctorFr } from './doctor.fr'
 import { maintenanceChecksFr } from './maintenance-checks.fr'
@@ -87,5 +89,7 @@ export const messagesFr: MessageCatalog = {
   coreErrors: coreErrorsFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },
   jobSteps: jobStepsFr,
+  vmdefSteps: vmdefStepsFr,
+  maintenanceSteps: maintenanceStepsFr,
   cephHosts: cephHostsFr,
 }

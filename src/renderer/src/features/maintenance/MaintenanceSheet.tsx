@@ -398,7 +398,13 @@ function StepRow({
         <strong>{t(`maintenance.steps.${step.kind}`, { vm: step.vm, to: step.to, host })}</strong>{' '}
         <span className="muted small">{t(`maintenance.stepState.${step.state}`)}</span>
       </div>
-      {step.message && <div className="small">{step.message}</div>}
+      {step.text ? (
+        <div className="small">
+          <MessageText message={step.text} />
+        </div>
+      ) : (
+        step.message && <div className="small">{step.message}</div>
+      )}
       {gateway && step.followUps && (
         <details open>
           <summary className="small">
