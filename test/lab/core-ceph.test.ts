@@ -169,9 +169,9 @@ describe('Ceph panel (core)', () => {
     expect(error.host).toBe('hv1')
     expect(error.step).toBe('ceph osd set noout')
     expect(error.message).toMatch(
-      /client\.libvirt may not run `ceph osd set noout` on hv1 \(EACCES: access denied\)/,
+      /client\.libvirt may not run `ceph osd set noout` on hv1 \(EACCES\)\. No privileged Ceph client or sudo is configured\./,
     )
-    expect(error.message).toMatch(/No privileged Ceph client or sudo is configured/)
+    expect(error.text).toMatchObject({ code: 'cephErrors.deniedNone', detail: expect.stringMatching(/access denied/) })
     expect(error.hint).toContain(`allow command "osd set" with key=noout`)
     expect(error.hint).toContain('"privilegedClientId": "hyperdesk-maint"')
     expect(error.hint).toContain(

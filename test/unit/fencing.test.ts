@@ -132,8 +132,13 @@ describe('Ceph blocklist output and commands', () => {
     expect(error).toBeInstanceOf(ApiError)
     expect((error as ApiError).code).toBe('fence.permission-denied')
     expect((error as ApiError).message).toContain(
-      `client.libvirt may not run \`ceph osd blocklist add 10.77.0.1:0/3358795907 604800\` on hv2 (EACCES: Error EACCES: access denied). Fencing needs mon caps mon '${fenceMonCaps('blocklist')}'.`,
+      `client.libvirt may not run \`ceph osd blocklist add 10.77.0.1:0/3358795907 604800\` on hv2 (EACCES). Fencing needs mon caps mon '${fenceMonCaps('blocklist')}'.`,
     )
+    // What ceph printed is the message's detail, shown verbatim apart from the translated sentence.
+    expect((error as ApiError).text).toMatchObject({
+      code: 'cephErrors.fenceDeniedEacces',
+      detail: 'Error EACCES: access denied',
+    })
     expect((error as ApiError).hint).toContain('ceph auth get-or-create client.hyperdesk-fence')
     await expect(blocklist.add('hv2', '10.77.0.1', 604800)).rejects.toThrow(/Not a Ceph client address/)
     await expect(blocklist.add('hv2', '10.77.0.1:0/5', 10)).rejects.toThrow(/Invalid expiry/)

@@ -25,6 +25,7 @@ import { SSH_ERROR_TEXTS } from './errors-ssh'
 import { REMOTE_ERROR_TEXTS } from './errors-remote'
 import { CONSOLE_ERROR_TEXTS } from './errors-console'
 import { CORE_ERROR_TEXTS } from './errors-core'
+import { CEPH_ERROR_TEXTS } from './errors-ceph'
 
 /**
  * Every message the core can send, by area, in English with {{placeholders}}: the core's own
@@ -63,6 +64,7 @@ export const MESSAGES_EN = {
   remoteErrors: REMOTE_ERROR_TEXTS,
   consoleErrors: CONSOLE_ERROR_TEXTS,
   coreErrors: CORE_ERROR_TEXTS,
+  cephErrors: CEPH_ERROR_TEXTS,
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
 import { IPV4_PATTERN } from '../../../shared/validators'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
 import { blocklistWord, parseBlocklist, type BlocklistEntry } from './formats/blocklist'
@@ -70,10 +71,7 @@ export function addressIp(address: string): string | undefined {
 /** The whole-IP entry for an IPv4 address: port 0, nonce 0 (Ceph matches every client of that IP). */
 export function wholeIpAddress(ip: string): string {
   if (!IPV4_PATTERN.test(ip))
-    throw new ApiError({
-      code: 'fence.invalid-address',
-      message: `Not an IPv4 address: ${JSON.stringify(ip)}`,
-    })
+    throw ApiError.of('fence.invalid-address', msg('cephErrors.notIpv4', { value: JSON.stringify(ip) }))
   return `${ip}:0/0`
 }
 
@@ -86,16 +84,16 @@ const WHOLE_IP = /^[\d.]+:0\/0$/
 
 function blocklistWordOf(word: BlocklistWord): BlocklistWord {
   if (word === 'blocklist' || word === 'blacklist') return word
-  throw new ApiError({ code: 'fence.invalid-argument', message: `Not a blocklist command: ${String(word)}` })
+  throw ApiError.of('fence.invalid-argument', msg('cephErrors.notBlocklistWord', { value: String(word) }))
 }
 
 /** An exact client address or a whole-IP entry, already normalized (Blocklist checks it with its host). */
 function entryAddress(address: string): string {
   if (isClientAddress(address) || WHOLE_IP.test(address)) return address
-  throw new ApiError({
-    code: 'fence.invalid-address',
-    message: `Not a Ceph address: ${JSON.stringify(address)}`,
-  })
+  throw ApiError.of(
+    'fence.invalid-address',
+    msg('cephErrors.notCephAddress', { value: JSON.stringify(address) }),
+  )
 }
 
 /**
@@ -106,7 +104,7 @@ export const blocklistArgv = {
   list: (word: BlocklistWord) => ['osd', blocklistWordOf(word), 'ls', '-f', 'json'],
   add: (word: BlocklistWord, address: string, seconds: number) => {
     if (!Number.isInteger(seconds) || seconds < 60)
-      throw new ApiError({ code: 'fence.invalid-expiry', message: `Invalid expiry: ${seconds} s` })
+      throw ApiError.of('fence.invalid-expiry', msg('cephErrors.badExpiry', { seconds: String(seconds) }))
     return ['osd', blocklistWordOf(word), 'add', entryAddress(address), String(seconds)]
   },
   remove: (word: BlocklistWord, address: string) => [
@@ -176,11 +174,13 @@ export class Blocklist {
   ): Promise<void> {
     const exact = normalizeAddress(address)
     if (!(options.wholeIp ? WHOLE_IP.test(exact) : isClientAddress(exact))) {
-      throw new ApiError({
-        code: 'fence.invalid-address',
-        host,
-        message: `Not a Ceph client address (IP:port/nonce): ${JSON.stringify(address)}`,
-      })
+      throw ApiError.of(
+        'fence.invalid-address',
+        msg('cephErrors.notClientAddress', { value: JSON.stringify(address) }),
+        {
+          host,
+        },
+      )
     }
     await this.change(host, blocklistArgv.add(this.word(host), exact, seconds))
   }
@@ -188,7 +188,9 @@ export class Blocklist {
   async remove(host: string, address: string): Promise<void> {
     const exact = normalizeAddress(address)
     if (!isClientAddress(exact) && !WHOLE_IP.test(exact))
-      throw new ApiError({ code: 'fence.invalid-address', host, message: `Not a Ceph address: ${address}` })
+      throw ApiError.of('fence.invalid-address', msg('cephErrors.notCephAddress', { value: address }), {
+        host,
+      })
     await this.change(host, blocklistArgv.remove(this.word(host), exact))
   }
 
@@ -219,31 +221,36 @@ export class Blocklist {
     if (refusal) {
       const help = fencePermissionHelp(settings, word)
       const who = settings.fenceClientId
-        ? `client.${settings.fenceClientId}`
+        ? msg('cephErrors.whoClient', { client: `client.${settings.fenceClientId}` })
         : settings.privilegedSudo
-          ? `sudo (as ${settings.user})`
-          : `client.${settings.clientId}`
-      throw new ApiError({
-        code: 'fence.permission-denied',
-        host,
-        step: command,
-        message:
-          `${who} may not run \`${command}\` on ${host} (${refusal === 'sudo' ? 'sudo refused' : 'EACCES'}: ${lastLine}). ` +
-          `Fencing needs mon caps ${help.caps}.`,
-        hint:
-          refusal === 'sudo'
-            ? `Add this sudoers rule on every host (visudo -f /etc/sudoers.d/hyperdesk):\n${help.sudoRule}`
-            : `Create a fencing client (on a host with the admin keyring):\n${help.createClient}\n` +
-              `and name it in the cluster file: ${help.config}.\nOr use sudo: ${help.sudoRule}`,
-        details: { command, exitCode: result.exitCode, stderr: result.stderr.trim(), ...help },
-      })
+          ? msg('cephErrors.whoSudo', { user: settings.user })
+          : msg('cephErrors.whoClient', { client: `client.${settings.clientId}` })
+      const said = { who, command, host, caps: help.caps }
+      throw ApiError.of(
+        'fence.permission-denied',
+        withDetail(
+          msg(refusal === 'sudo' ? 'cephErrors.fenceDeniedSudo' : 'cephErrors.fenceDeniedEacces', said),
+          lastLine,
+        ),
+        {
+          host,
+          step: command,
+          hint:
+            refusal === 'sudo'
+              ? msg('cephErrors.sudoersHint', { rule: help.sudoRule })
+              : msg('cephErrors.fenceClientHint', {
+                  create: help.createClient,
+                  config: help.config,
+                  rule: help.sudoRule,
+                }),
+          details: { command, exitCode: result.exitCode, stderr: result.stderr.trim(), ...help },
+        },
+      )
     }
-    throw new ApiError({
-      code: 'fence.failed',
-      host,
-      step: command,
-      message: `${command} failed on ${host} (exit ${result.exitCode}): ${lastLine}`,
-      details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() },
-    })
+    throw ApiError.of(
+      'fence.failed',
+      withDetail(msg('remoteErrors.failed', { command, host, exitCode: result.exitCode ?? '' }), lastLine),
+      { host, step: command, details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() } },
+    )
   }
 }

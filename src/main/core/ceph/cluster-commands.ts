@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { CrushNodeSchema } from '../../../shared/validators'
 
 /**
@@ -15,12 +16,14 @@ export interface NooutTarget {
 }
 
 function refuse(what: string, value: string): never {
-  throw new ApiError({
-    code: 'ceph.invalid-argument',
-    step: 'build a ceph command',
-    message: `${JSON.stringify(value)} is not a valid ${what}.`,
-    hint: 'Nothing was sent to the host.',
-  })
+  throw ApiError.of(
+    'ceph.invalid-argument',
+    msg('coreErrors.badArgumentPlain', { value: JSON.stringify(value), what }),
+    {
+      step: 'build a ceph command',
+      hint: msg('coreErrors.nothingSentHint'),
+    },
+  )
 }
 
 function crushNode(node: string): string {

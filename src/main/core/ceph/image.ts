@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { isValidName } from '../../../shared/names'
 import { argumentProblem, SizeBytesSchema } from '../../../shared/validators'
 
@@ -26,7 +27,7 @@ export interface ImageLockRef {
 export function imageSpec({ pool, image, namespace }: RbdImageRef): string {
   const parts = namespace !== undefined ? [pool, namespace, image] : [pool, image]
   if (!parts.every(isValidName)) {
-    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD image ${parts.join('/')}` })
+    throw ApiError.of('rbd.invalid-name', msg('cephErrors.invalidImage', { spec: parts.join('/') }))
   }
   return parts.join('/')
 }
@@ -34,22 +35,21 @@ export function imageSpec({ pool, image, namespace }: RbdImageRef): string {
 /** IMAGE@SNAPSHOT, the snapshot a valid name. */
 export function snapshotSpec(ref: RbdImageRef, snapshot: string): string {
   if (!isValidName(snapshot))
-    throw new ApiError({
-      code: 'rbd.invalid-name',
-      message: `Invalid RBD snapshot name ${JSON.stringify(snapshot)}`,
-    })
+    throw ApiError.of(
+      'rbd.invalid-name',
+      msg('cephErrors.invalidSnapshot', { name: JSON.stringify(snapshot) }),
+    )
   return `${imageSpec(ref)}@${snapshot}`
 }
 
 function size(sizeBytes: number): string {
   if (!SizeBytesSchema.safeParse(sizeBytes).success)
-    throw new ApiError({ code: 'rbd.invalid-size', message: `Invalid image size ${String(sizeBytes)} bytes` })
+    throw ApiError.of('rbd.invalid-size', msg('cephErrors.invalidSize', { size: String(sizeBytes) }))
   return `${sizeBytes}B`
 }
 
 function pool(name: string): string {
-  if (!isValidName(name))
-    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD pool ${name}` })
+  if (!isValidName(name)) throw ApiError.of('rbd.invalid-name', msg('cephErrors.invalidPool', { pool: name }))
   return name
 }
 
@@ -130,21 +130,21 @@ export const poolArgv = {
 const META_KEY = /^hyperdesk\.[a-z0-9-]+$/
 function metaKey(key: string): string {
   if (!META_KEY.test(key))
-    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid image-meta key ${JSON.stringify(key)}` })
+    throw ApiError.of('rbd.invalid-name', msg('cephErrors.invalidMetaKey', { key: JSON.stringify(key) }))
   return key
 }
 function metaValue(value: string): string {
   if (value === '' || argumentProblem(value) !== null)
-    throw new ApiError({
-      code: 'rbd.invalid-name',
-      message: `Invalid image-meta value ${JSON.stringify(value)}`,
-    })
+    throw ApiError.of(
+      'rbd.invalid-name',
+      msg('cephErrors.invalidMetaValue', { value: JSON.stringify(value) }),
+    )
   return value
 }
 
 /** A lock id or locker as rbd printed it (`client.4170`, `hyperdesk …`): one argument, never an option. */
 function lockArgument(value: string): string {
   if (value === '' || argumentProblem(value) !== null)
-    throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid RBD lock ${JSON.stringify(value)}` })
+    throw ApiError.of('rbd.invalid-name', msg('cephErrors.invalidLock', { value: JSON.stringify(value) }))
   return value
 }

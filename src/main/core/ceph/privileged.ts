@@ -1,5 +1,6 @@
 import type { Privilege } from '../../../shared/ceph'
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages/message'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
 
 /**
@@ -105,35 +106,57 @@ export async function runPrivileged(
   const command = `ceph ${args.join(' ')}`
   if (refusal) {
     const help = permissionHelp(settings)
-    const who = privilege.mode === 'sudo' ? `sudo (as ${settings.user})` : privilege.client
+    const who =
+      privilege.mode === 'sudo'
+        ? msg('cephErrors.whoSudo', { user: settings.user })
+        : msg('cephErrors.whoClient', { client: privilege.client })
     const firstLine = (result.stderr.trim().split('\n').at(-1) ?? '').replace(/^Error EACCES:\s*/, '')
-    throw new ApiError({
-      code: 'ceph.permission-denied',
-      host,
-      step: options.step,
-      message:
-        `${who} may not run \`${command}\` on ${host} (${refusal === 'sudo' ? 'sudo refused' : 'EACCES'}: ${firstLine})` +
-        (privilege.mode === 'none' ? '. No privileged Ceph client or sudo is configured.' : '.'),
-      hint:
-        refusal === 'sudo'
-          ? `Add this sudoers rule on every host (visudo -f /etc/sudoers.d/hyperdesk):\n${help.sudoRule}`
-          : `Give a privileged client these caps (on a host with the admin keyring):\n${help.createClient}\n` +
-            `and name it in the cluster file: ${help.config}.\nOr use sudo: ${help.sudoRule}`,
-      details: {
-        command,
-        exitCode: result.exitCode,
-        stderr: result.stderr.trim(),
-        mode: privilege.mode,
-        ...help,
+    const said = { who, command, host }
+    throw ApiError.of(
+      'ceph.permission-denied',
+      withDetail(
+        msg(
+          refusal === 'sudo'
+            ? 'cephErrors.deniedSudo'
+            : privilege.mode === 'none'
+              ? 'cephErrors.deniedNone'
+              : 'cephErrors.deniedEacces',
+          said,
+        ),
+        firstLine,
+      ),
+      {
+        host,
+        ...(options.step ? { step: options.step } : {}),
+        hint:
+          refusal === 'sudo'
+            ? msg('cephErrors.sudoersHint', { rule: help.sudoRule })
+            : msg('cephErrors.privilegedClientHint', {
+                create: help.createClient,
+                config: help.config,
+                rule: help.sudoRule,
+              }),
+        details: {
+          command,
+          exitCode: result.exitCode,
+          stderr: result.stderr.trim(),
+          mode: privilege.mode,
+          ...help,
+        },
       },
-    })
+    )
   }
   if (options.allowFailure) return result
-  throw new ApiError({
-    code: 'remote.failed',
-    host,
-    step: options.step,
-    message: `${options.step} on ${host} failed (exit ${result.exitCode}): ${command}\n${result.stderr.trim().slice(-600)}`,
-    details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() },
-  })
+  throw ApiError.of(
+    'remote.failed',
+    withDetail(
+      msg('remoteErrors.failed', { command, host, exitCode: result.exitCode ?? '' }),
+      result.stderr.trim().slice(-600),
+    ),
+    {
+      host,
+      ...(options.step ? { step: options.step } : {}),
+      details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() },
+    },
+  )
 }

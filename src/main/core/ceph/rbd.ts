@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { isValidName } from '../../../shared/names'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
 import { imageArgv, imageSpec, poolArgv, snapshotArgv, snapshotSpec, type RbdImageRef } from './image'
@@ -94,7 +95,7 @@ export class RbdReader {
   /** Every image of a pool with its size and snapshots, in one call (`rbd ls -l`). */
   async pool(host: string, pool: string): Promise<PoolEntry[]> {
     if (!isValidName(pool))
-      throw new ApiError({ code: 'rbd.invalid-name', message: `Invalid pool ${JSON.stringify(pool)}` })
+      throw ApiError.of('rbd.invalid-name', msg('cephErrors.invalidPool', { pool: JSON.stringify(pool) }))
     const step = `rbd ls -l ${pool}`
     // An empty pool prints nothing at all on some releases.
     const rows = await this.output(host, poolArgv.listLong(pool), step, (text) =>
@@ -166,12 +167,14 @@ export class RbdReader {
       options,
     )
     if (used === undefined)
-      throw new ApiError({
-        code: 'rbd.bad-output',
-        host,
-        step,
-        message: `${step} on ${host} did not list the image ${ref.image} itself.`,
-      })
+      throw ApiError.of(
+        'rbd.bad-output',
+        msg('cephErrors.duMissingImage', { command: step, host, image: ref.image }),
+        {
+          host,
+          step,
+        },
+      )
     return used
   }
 }

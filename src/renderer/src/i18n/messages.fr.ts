@@ -22,6 +22,7 @@ import { sshErrorsFr } from './errors-ssh.fr'
 import { remoteErrorsFr } from './errors-remote.fr'
 import { consoleErrorsFr } from './errors-console.fr'
 import { coreErrorsFr } from './errors-core.fr'
+import { cephErrorsFr } from './errors-ceph.fr'
 
 /**
  * The core's messages in French: every area of shared/messages/catalog.ts. The type makes a missing
@@ -87,6 +88,7 @@ export const messagesFr: MessageCatalog = {
   remoteErrors: remoteErrorsFr,
   consoleErrors: consoleErrorsFr,
   coreErrors: coreErrorsFr,
+  cephErrors: cephErrorsFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },
   jobSteps: jobStepsFr,
   vmdefSteps: vmdefStepsFr,

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../../shared/errors'
-import { formatErrorMessage, type FormatErrorParams } from '../../../../shared/format-errors'
+import { msg } from '../../../../shared/messages/message'
 import type { RemoteRunner } from '../../remote/runner'
 import { CephShapeError } from './json'
 import { clientVersionArgv, clusterArgv } from '../cluster-commands'
@@ -17,18 +17,17 @@ export async function shapeFailure(
   tool: 'ceph' | 'rbd',
 ): Promise<ApiError> {
   const version = await cephVersion(runner, host, tool)
-  const params: FormatErrorParams = {
+  const params = {
     command: error.command,
     host,
     version,
     problems: error.problems.join('; '),
   }
-  return new ApiError({
-    code: 'ceph.unknown-output',
+  // What the host printed stays in details.output (shown by the storage and Ceph panels as is).
+  return ApiError.of('ceph.unknown-output', msg('formatErrors.cephUnknownOutput', params), {
     host,
     step: error.command,
-    message: formatErrorMessage('cephUnknownOutput', params),
-    hint: formatErrorMessage('cephUnknownOutputHint', params),
+    hint: msg('formatErrors.cephUnknownOutputHint', params),
     details: { text: 'cephUnknownOutput', params, hintText: 'cephUnknownOutputHint', output: error.excerpt },
   })
 }
