@@ -171,7 +171,10 @@ describe('Ceph panel (core)', () => {
     expect(error.message).toMatch(
       /client\.libvirt may not run `ceph osd set noout` on hv1 \(EACCES\)\. No privileged Ceph client or sudo is configured\./,
     )
-    expect(error.text).toMatchObject({ code: 'cephErrors.deniedNone', detail: expect.stringMatching(/access denied/) })
+    expect(error.text).toMatchObject({
+      code: 'cephErrors.deniedNone',
+      detail: expect.stringMatching(/access denied/),
+    })
     expect(error.hint).toContain(`allow command "osd set" with key=noout`)
     expect(error.hint).toContain('"privilegedClientId": "hyperdesk-maint"')
     expect(error.hint).toContain(
