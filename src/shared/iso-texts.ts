@@ -15,6 +15,10 @@ export const ISO_TEXTS = {
   nameFree: 'No host has {{name}} in {{pool}} yet.',
   namePresent:
     '{{name}} already exists in {{pool}} on {{hosts, list}}: choose another name, or choose that ISO in the wizard.',
+  namePresentSame:
+    '{{host}} already has {{name}} in {{pool}}, of the same size: it is skipped if its SHA-256 is the upload’s, and never overwritten.',
+  namePresentOther:
+    '{{host}} already has a different {{name}} in {{pool}} ({{found, size}}, not {{size, size}}): it is not overwritten. Delete it there (virsh vol-delete --pool {{pool}} {{name}}) or choose another name.',
   space: '{{host}} has {{free, size}} free in {{pool}} for {{size, size}}.',
   spaceShort: '{{host}} has {{free, size}} free in {{pool}}, less than the ISO’s {{size, size}}.',
   // The job.
@@ -45,6 +49,9 @@ export const ISO_TEXTS = {
   ended: 'The upload of {{name}} has ended: no more data is taken.',
   uploaded: '{{name}} ({{size, size}}, SHA-256 {{sha256}}) is in {{pool}} on {{hosts, list}}.',
   checksumSame: 'SHA-256 on {{host}}: {{sha256}}, as sent.',
+  presentSkipped: '{{host}} already had {{name}} with the same SHA-256: skipped.',
+  presentDiffers:
+    '{{hosts, list}} already had a different {{name}} (not the SHA-256 {{sent}} of the file sent): it was not overwritten, and the copies this job made on the other hosts were deleted. Delete it there (virsh vol-delete --pool {{pool}} {{name}}) or choose another name.',
   // Ejecting the install medium.
   ejectNothing: '{{name}} has no CD-ROM with a medium on any host: nothing to eject.',
   ejectUnreachable:

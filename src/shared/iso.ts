@@ -102,6 +102,8 @@ export const IsoUploadResultSchema = z.object({
   sizeBytes: z.number(),
   sha256: z.string(),
   hosts: z.array(z.string()),
+  /** Hosts that already had it with the same SHA-256: nothing was sent there. */
+  skipped: z.array(z.string()).optional(),
 })
 export type IsoUploadResult = z.infer<typeof IsoUploadResultSchema>
 

@@ -44,13 +44,22 @@ async function removeEverything(): Promise<void> {
 }
 
 /** Sends the file as the window does: one chunk per call, in order, from `from`; `chunks` of them at most. */
-async function send(job: string, from = 0, chunks = Infinity): Promise<void> {
+async function send(job: string, from = 0, chunks = Infinity, file = DATA): Promise<void> {
   let sent = 0
-  for (let offset = from; offset < DATA.length && sent < chunks; offset += UPLOAD_CHUNK_BYTES, sent++) {
-    const data = DATA.subarray(offset, offset + UPLOAD_CHUNK_BYTES).toString('base64')
+  for (let offset = from; offset < file.length && sent < chunks; offset += UPLOAD_CHUNK_BYTES, sent++) {
+    const data = file.subarray(offset, offset + UPLOAD_CHUNK_BYTES).toString('base64')
     const answer = await typedCall(lab.core, 'iso.uploadChunk', { job, offset, data })
-    expect(answer.received).toBe(Math.min(offset + UPLOAD_CHUNK_BYTES, DATA.length))
+    expect(answer.received).toBe(Math.min(offset + UPLOAD_CHUNK_BYTES, file.length))
   }
+}
+
+/** The SHA-256 of a volume as the host reads it. */
+async function hostSha(host: LabHostName, name: string): Promise<string> {
+  const sum = await sshOk(
+    host,
+    `virsh -c qemu:///system vol-download --pool ${POOL} ${name} /dev/fd/3 3>&1 >/dev/null | sha256sum`,
+  )
+  return sum.slice(0, 64)
 }
 
 async function start(name: string): Promise<Job> {
@@ -97,13 +106,7 @@ describe('upload an ISO to every host (issue 19 item 1)', () => {
       'host:hv3': DATA.length,
     })
     // Read back independently of the job, on each host.
-    for (const host of HOSTS) {
-      const sum = await sshOk(
-        host,
-        `virsh -c qemu:///system vol-download --pool ${POOL} ${GOOD} /dev/fd/3 3>&1 >/dev/null | sha256sum`,
-      )
-      expect(sum.slice(0, 64), host).toBe(SHA)
-    }
+    for (const host of HOSTS) expect(await hostSha(host, GOOD), host).toBe(SHA)
     const plan = await typedCall(lab.core, 'vm.createPlan', {
       name: 'hd-iso-plan',
       pool: 'libvirt-sata',
@@ -116,19 +119,40 @@ describe('upload an ISO to every host (issue 19 item 1)', () => {
     expect(plan.checks.find((check) => check.id === 'iso')?.level).toBe('ok')
   })
 
-  it('refuses a name that exists on a host before anything, naming the hosts', async () => {
-    const job = await start(GOOD)
-    const done = await lab.waitForJob(job.id, 30_000)
-    expect(done.state).toBe('failed')
-    expect(done.error?.code).toBe('iso.upload.refused')
-    const failed = (done.error?.details?.['checks'] as Check[]).filter((check) => check.level === 'fail')
-    expect(failed.map((check) => check.message)).toEqual([
-      { code: 'iso.namePresent', params: { name: GOOD, pool: POOL, hosts: HOSTS } },
-    ])
+  it('sent again: skipped where the same SHA-256 is there; another size or content refused by host, never overwritten', async () => {
+    // hv2 lost its copy: it gets one, hv1 and hv3 already have it (same SHA-256) and are skipped.
+    await sshOk('hv2', `virsh -c qemu:///system vol-delete --pool ${POOL} ${GOOD} >/dev/null`)
+    const again = await start(GOOD)
+    await send(again.id)
+    const done = await lab.waitForJob(again.id, 60_000)
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded')
+    expect(done.result).toMatchObject({ sha256: SHA, hosts: HOSTS, skipped: ['hv1', 'hv3'] })
+    expect(done.log.map((line) => line.text)).toContain(
+      `hv1 already had ${GOOD} with the same SHA-256: skipped.`,
+    )
+    expect(await hostSha('hv2', GOOD)).toBe(SHA)
+
+    // Another size: refused before anything, each host named.
+    const bigger = await typedCall(lab.core, 'iso.upload', { name: GOOD, sizeBytes: DATA.length + 1 })
+    const refused = await lab.waitForJob(bigger.id, 30_000)
+    expect(refused.error?.code).toBe('iso.upload.refused')
+    const failed = (refused.error?.details?.['checks'] as Check[]).filter((check) => check.level === 'fail')
+    expect(failed.map((check) => [check.message.code, check.message.params?.['host']])).toEqual(
+      HOSTS.map((host) => ['iso.namePresentOther', host]),
+    )
     // The chunk call of a refused upload is refused too.
     await expect(
-      typedCall(lab.core, 'iso.uploadChunk', { job: job.id, offset: 0, data: 'AAAA' }),
+      typedCall(lab.core, 'iso.uploadChunk', { job: bigger.id, offset: 0, data: 'AAAA' }),
     ).rejects.toMatchObject({ code: 'iso.upload.unknown-job' })
+
+    // The same size, other bytes: refused once its SHA-256 is known, naming the hosts; nothing overwritten.
+    const other = await start(GOOD)
+    await send(other.id, 0, Infinity, randomBytes(DATA.length))
+    const differs = await lab.waitForJob(other.id, 60_000)
+    expect(differs.state).toBe('failed')
+    expect(differs.error).toMatchObject({ code: 'iso.upload.present-differs', host: 'hv1' })
+    expect(differs.error?.text).toMatchObject({ code: 'iso.presentDiffers', params: { hosts: HOSTS } })
+    for (const host of HOSTS) expect(await hostSha(host, GOOD), host).toBe(SHA)
   })
 
   it('refuses when the images pool is not defined, naming each host', async () => {

@@ -3,7 +3,8 @@
  * the pre-checks' judgement, the pool's and sha256sum's outputs, the chunk intake (order, size,
  * every host fed), the SHA-256 compared on each host, and the undo that deletes exactly the
  * volumes the job made. The virsh outputs are libvirt 9.0's (Debian 12, the lab), captured with
- * `virsh pool-info --bytes default` and `virsh vol-list --pool default`.
+ * `virsh pool-info --bytes default`, `virsh vol-list --pool default` and `virsh vol-info --bytes
+ * --pool default debian-7.2.0-amd64-netinst.iso` (the lab's placeholder ISO, 1 MiB).
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
@@ -11,7 +12,13 @@ import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import { isoNameIssue, suggestIsoName, UPLOAD_CHUNK_BYTES } from '../../src/shared/iso'
 import { JobManager } from '../../src/main/core/jobs/job-manager'
-import { parsePoolInfo, parsePoolPath, parseVolList, volumeArgv } from '../../src/main/core/libvirt/host'
+import {
+  parsePoolInfo,
+  parsePoolPath,
+  parseVolCapacity,
+  parseVolList,
+  volumeArgv,
+} from '../../src/main/core/libvirt/host'
 import type { RemoteResult, RemoteUpload } from '../../src/main/core/remote/runner'
 import { IsoUploads, judgeUpload, parseSha256sum, type PoolRead } from '../../src/main/core/vmdef/iso-upload'
 
@@ -27,6 +34,12 @@ Available:      242918232064
 const VOL_LIST = ` Name                             Path
 ------------------------------------------------------------------------------------------
  debian-7.2.0-amd64-netinst.iso   /var/lib/libvirt/images/debian-7.2.0-amd64-netinst.iso
+`
+const VOL_INFO = `Name:           debian-7.2.0-amd64-netinst.iso
+Type:           file
+Capacity:       1048576 bytes
+Allocation:     0 bytes
+
 `
 const POOL_XML = `<pool type='dir'>
   <name>default</name>
@@ -71,6 +84,8 @@ describe('what the hosts say', () => {
       ['debian-7.2.0-amd64-netinst.iso', '/var/lib/libvirt/images/debian-7.2.0-amd64-netinst.iso'],
     ])
     expect(parsePoolPath(POOL_XML)).toBe('/var/lib/libvirt/images')
+    expect(parseVolCapacity(VOL_INFO)).toBe(1048576)
+    expect(parseVolCapacity('error: failed to get vol')).toBeUndefined()
     expect(parseSha256sum(`${'ab'.repeat(32)}  -\n`)).toBe('ab'.repeat(32))
     expect(parseSha256sum('')).toBeUndefined()
   })
@@ -133,6 +148,24 @@ describe('judgeUpload', () => {
       { code: 'iso.hostOffline', params: { host: 'hv4', status: { code: 'hostStatus.unknown' } } },
       { code: 'iso.namePresent', params: { name: 'x.iso', pool: 'default', hosts: ['hv1'] } },
     ])
+    // Already there: the same size is compared by SHA-256 later (said), another size is refused by host.
+    const present = judgeUpload({
+      ...base,
+      reads: [
+        ready('hv1', { nameTaken: true, existingBytes: 2 ** 30 }),
+        ready('hv2', { nameTaken: true, existingBytes: 4096 }),
+        ready('hv3'),
+      ],
+    })
+    expect(fails(present)).toEqual([
+      {
+        code: 'iso.namePresentOther',
+        params: { host: 'hv2', name: 'x.iso', pool: 'default', found: 4096, size: 2 ** 30 },
+      },
+    ])
+    expect(present.filter((check) => check.level === 'info').map((check) => check.message)).toEqual([
+      { code: 'iso.namePresentSame', params: { host: 'hv1', name: 'x.iso', pool: 'default' } },
+    ])
     const stopped = judgeUpload({
       ...base,
       reads: base.hosts.map((host) => ready(host, { state: 'inactive' })),
@@ -146,9 +179,13 @@ describe('judgeUpload', () => {
 })
 
 /** A scripted lab: each host's pool, its volumes, and what vol-upload received. */
-function scripted(options: { corruptOn?: string; failCreateOn?: string } = {}) {
+function scripted(
+  options: { corruptOn?: string; failCreateOn?: string; present?: Record<string, Buffer> } = {},
+) {
   const hosts = ['hv1', 'hv2', 'hv3']
-  const volumes = new Map<string, Buffer>()
+  const volumes = new Map<string, Buffer>(
+    Object.entries(options.present ?? {}).map(([host, data]) => [`${host}/x.iso`, data]),
+  )
   const commands: string[] = []
   const ok = (stdout = ''): RemoteResult => ({ stdout, stderr: '', exitCode: 0, durationMs: 1 })
   const runner = {
@@ -160,10 +197,15 @@ function scripted(options: { corruptOn?: string; failCreateOn?: string } = {}) {
         volumes.set(`${host}/${args[2]}`, Buffer.alloc(0))
       }
       if (args[0] === 'vol-delete') volumes.delete(`${host}/${args[3]}`)
+      const existing = volumes.get(`${host}/${args.at(-1)}`)
+      if (args[0] === 'vol-info' && existing) return ok(VOL_INFO.replace('1048576', String(existing.length)))
       return ok()
     },
-    async virshQuery(_host: string, sections: readonly { id: string }[]) {
-      const texts: Record<string, string> = { info: POOL_INFO, xml: POOL_XML, vols: VOL_LIST }
+    async virshQuery(host: string, sections: readonly { id: string }[]) {
+      const vols = volumes.has(`${host}/x.iso`)
+        ? `${VOL_LIST} x.iso   /var/lib/libvirt/images/x.iso\n`
+        : VOL_LIST
+      const texts: Record<string, string> = { info: POOL_INFO, xml: POOL_XML, vols }
       return new Map(sections.map((section) => [section.id, { text: texts[section.id] ?? '', errors: [] }]))
     },
     async run(host: string, argv: readonly string[]) {
@@ -265,6 +307,67 @@ describe('the upload job', () => {
       'hv1: vol-delete --pool default x.iso',
     ])
     expect([...volumes.keys()]).toEqual([])
+  })
+
+  it('a host that already has it with the same SHA-256 is skipped (nothing sent there), and said so', async () => {
+    const { uploads, jobs, volumes, commands } = scripted({ present: { hv2: FILE } })
+    const { job, done } = jobs.start({
+      kind: 'iso.upload',
+      title: 't',
+      run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
+    })
+    await sendAll(uploads, job.id)
+    await expect(done).resolves.toMatchObject({ sha256: SHA, hosts: ['hv1', 'hv2', 'hv3'], skipped: ['hv2'] })
+    expect(commands.filter((line) => /vol-(create|delete)/.test(line))).toEqual([
+      'hv1: vol-create-as default x.iso 2097169 --format raw',
+      'hv3: vol-create-as default x.iso 2097169 --format raw',
+    ])
+    expect(job.detail).not.toHaveProperty('host:hv2')
+    expect(job.log.map((line) => line.text)).toContain(
+      'hv2 already had x.iso with the same SHA-256: skipped.',
+    )
+    for (const host of ['hv1', 'hv2', 'hv3']) expect(volumes.get(`${host}/x.iso`)?.equals(FILE)).toBe(true)
+  })
+
+  it('a host with another file of that name and size: refused naming it, never overwritten, ours deleted', async () => {
+    const other = Buffer.alloc(FILE.length, 7)
+    const { uploads, jobs, volumes } = scripted({ present: { hv3: other } })
+    const { job, done } = jobs.start({
+      kind: 'iso.upload',
+      title: 't',
+      run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
+    })
+    await sendAll(uploads, job.id)
+    const error = ApiError.from(await done.catch((caught: unknown) => caught))
+    expect(error).toMatchObject({ code: 'iso.upload.present-differs', host: 'hv3' })
+    expect(error.text).toEqual({
+      code: 'iso.presentDiffers',
+      params: { name: 'x.iso', pool: 'default', sent: SHA, hosts: ['hv3'] },
+    })
+    expect(error.details?.['found']).toEqual({ hv3: createHash('sha256').update(other).digest('hex') })
+    expect([...volumes.keys()]).toEqual(['hv3/x.iso'])
+    expect(volumes.get('hv3/x.iso')?.equals(other)).toBe(true)
+  })
+
+  it('a host with a file of that name and another size: refused before anything is made', async () => {
+    const { uploads, jobs, commands } = scripted({ present: { hv1: Buffer.alloc(10) } })
+    const { done } = jobs.start({
+      kind: 'iso.upload',
+      title: 't',
+      run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
+    })
+    const error = ApiError.from(await done.catch((caught: unknown) => caught))
+    expect(error.code).toBe('iso.upload.refused')
+    const failed = (error.details?.['checks'] as { level: string; message: unknown }[]).filter(
+      (check) => check.level === 'fail',
+    )
+    expect(failed.map((check) => check.message)).toEqual([
+      {
+        code: 'iso.namePresentOther',
+        params: { host: 'hv1', name: 'x.iso', pool: 'default', found: 10, size: FILE.length },
+      },
+    ])
+    expect(commands.filter((line) => /vol-(create|delete)/.test(line))).toEqual([])
   })
 
   it('refuses a chunk out of order or past the size, and fails the job', async () => {

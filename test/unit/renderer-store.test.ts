@@ -154,3 +154,26 @@ describe('core events into the store (one module)', () => {
     expect(useAppStore.getState().maintenance?.host).toBe('hv3')
   })
 })
+
+describe('jobs in the store', () => {
+  it('an ended job is not put back to running by a late snapshot (the start call answered after its end)', () => {
+    const running = {
+      id: 'j1',
+      kind: 'iso.upload',
+      title: 'Upload x.iso',
+      target: {},
+      state: 'running' as const,
+      log: [],
+      cancellable: true,
+      startedAt: 1,
+    }
+    const store = useAppStore.getState()
+    store.updateJob({ ...running, state: 'failed', endedAt: 2 })
+    store.updateJob(running)
+    expect(useAppStore.getState().jobs.map((job) => job.state)).toEqual(['failed'])
+    // Running updates of a running job still go through.
+    store.updateJob({ ...running, id: 'j2' })
+    store.updateJob({ ...running, id: 'j2', progress: 0.5 })
+    expect(useAppStore.getState().jobs.find((job) => job.id === 'j2')?.progress).toBe(0.5)
+  })
+})

@@ -38,6 +38,7 @@ export const VMDEF_STEP_TEXTS = {
   isoCheckingPool: 'Checking the images pool {{pool}} on {{hosts}}',
   isoCreating: 'Creating {{name}} ({{size, size}}) in {{pool}} on {{host}}',
   isoSending: 'Sending {{name}} to {{hosts}}',
+  isoSendingNone: 'Nothing to send for {{name}}: every host already has a file of that name (SHA-256 only)',
   isoChecking: 'Checking the SHA-256 of {{name}} on {{hosts}}',
   isoChecksumOk: 'SHA-256 on {{host}}: {{sha256}}, as sent.',
   isoDeleting: 'Deleting {{name}} from {{pool}} on {{host}}',

@@ -92,6 +92,14 @@ export const volumeArgv = {
     checked(IsoNameSchema, name),
     '/dev/stdin',
   ],
+  /** Capacity and allocation in bytes (an ISO's capacity is its file's size). */
+  info: (pool: string, name: string) => [
+    'vol-info',
+    '--bytes',
+    '--pool',
+    argument('storage pool name', pool),
+    checked(IsoNameSchema, name),
+  ],
   delete: (pool: string, name: string) => [
     'vol-delete',
     '--pool',
@@ -123,6 +131,12 @@ export function parseVolList(text: string): Map<string, string> {
     if (match) volumes.set(match[1]!, match[2]!)
   }
   return volumes
+}
+
+/** `virsh vol-info --bytes` → the volume's capacity (bytes), or undefined. */
+export function parseVolCapacity(text: string): number | undefined {
+  const capacity = /^Capacity:\s*(\d+)\s*bytes\s*$/m.exec(text)?.[1]
+  return capacity === undefined ? undefined : Number(capacity)
 }
 
 /** `virsh pool-info --bytes` → state and available bytes. */

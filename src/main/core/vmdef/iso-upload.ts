@@ -12,6 +12,7 @@ import {
   hostArgv,
   parsePoolInfo,
   parsePoolPath,
+  parseVolCapacity,
   parseVolList,
   volumeArgv,
 } from '../libvirt/host'
@@ -55,6 +56,8 @@ export interface PoolRead {
   path?: string
   /** The name is already a volume of the pool, or a file in its directory. */
   nameTaken: boolean
+  /** That volume's size (bytes), when libvirt said it. */
+  existingBytes?: number
 }
 
 type IsoText = keyof typeof ISO_TEXTS
@@ -79,6 +82,18 @@ export function verifyTimeoutSeconds(sizeBytes: number): number {
 /** `sha256sum`'s output for stdin ("<hex>  -"), or undefined. */
 export function parseSha256sum(stdout: string): string | undefined {
   return /^([0-9a-f]{64})\s+-?\s*$/m.exec(stdout)?.[1]
+}
+
+/** The size of the volume already there (the pool was refreshed: a file put there by hand is one). */
+async function volumeBytes(
+  runner: RemoteRunner,
+  host: string,
+  pool: string,
+  name: string,
+  step: string,
+): Promise<number | undefined> {
+  const info = await runner.virsh(host, volumeArgv.info(pool, name), { step, allowFailure: true })
+  return info.exitCode === 0 ? parseVolCapacity(info.stdout) : undefined
 }
 
 /** Reads one host's images pool (refreshed first: files put there by hand count) and whether the name is taken. */
@@ -116,10 +131,12 @@ export async function readPool(
       const result = await runner.run(host, pathsArgv(paths), { timeoutSeconds: 15, step })
       nameTaken = presentPaths(result.stdout, paths).has(file)
     }
+    const existingBytes = nameTaken ? await volumeBytes(runner, host, pool, name, step) : undefined
     return {
       host,
       defined: true,
       nameTaken,
+      ...(existingBytes !== undefined ? { existingBytes } : {}),
       ...(info.state ? { state: info.state } : {}),
       ...(info.availableBytes !== undefined ? { availableBytes: info.availableBytes } : {}),
       ...(path ? { path } : {}),
@@ -145,6 +162,7 @@ export function judgeUpload(input: {
   const checks: Check[] = []
   const add = (id: string, level: Check['level'], message: Message) => checks.push({ id, level, message })
   const taken: string[] = []
+  let present = 0
   for (const host of input.hosts) {
     const status = input.statuses.get(host) ?? 'unknown'
     if (status !== 'online') {
@@ -160,7 +178,18 @@ export function judgeUpload(input: {
     else if (read.state !== 'running') add('pool', 'fail', isoMsg('poolInactive', { pool, host }))
     else {
       add('pool', 'ok', isoMsg('poolReady', { pool, host, path: read.path ?? '?' }))
-      if (read.nameTaken) taken.push(host)
+      // Already there: the same size is compared by SHA-256 once the bytes are in (skipped if the
+      // same), another size is another file; an unknown size, a name to change.
+      if (read.nameTaken && read.existingBytes === sizeBytes) {
+        add('name', 'info', isoMsg('namePresentSame', { host, name, pool }))
+        present++
+      } else if (read.nameTaken && read.existingBytes !== undefined)
+        add(
+          'name',
+          'fail',
+          isoMsg('namePresentOther', { host, name, pool, found: read.existingBytes, size: sizeBytes }),
+        )
+      else if (read.nameTaken) taken.push(host)
       if (read.availableBytes !== undefined)
         add(
           'space',
@@ -175,7 +204,7 @@ export function judgeUpload(input: {
     }
   }
   if (taken.length > 0) add('name', 'fail', isoMsg('namePresent', { name, pool, hosts: taken }))
-  else if (!checks.some((check) => check.level === 'fail'))
+  else if (present === 0 && !checks.some((check) => check.level === 'fail'))
     add('name', 'ok', isoMsg('nameFree', { name, pool }))
   return checks
 }
@@ -341,8 +370,12 @@ export class IsoUploads {
           details: { checks },
         })
       const paths = new Map(reads.map((read) => [read.host, `${read.path!.replace(/\/+$/, '')}/${name}`]))
+      // Hosts that already have a file of this name and size: nothing is sent there, its SHA-256 is
+      // compared with the upload's at the end (skipped if the same, refused if not: never overwritten).
+      const present = reads.filter((read) => read.nameTaken).map((read) => read.host)
+      const targets = hosts.filter((host) => !present.includes(host))
 
-      for (const host of hosts) {
+      for (const host of targets) {
         context.step(msg('vmdefSteps.isoCreating', { name, size: sizeBytes, pool, host }))
         try {
           await this.deps.runner.virsh(host, volumeArgv.create(pool, name, sizeBytes), {
@@ -354,7 +387,7 @@ export class IsoUploads {
           throw new HostStepError(host, 'stepCreate', causeOf(error, host))
         }
       }
-      for (const host of hosts) {
+      for (const host of targets) {
         try {
           intake.uploads.set(
             host,
@@ -373,7 +406,12 @@ export class IsoUploads {
           throw new HostStepError(host, 'stepSend', causeOf(error, host))
         }
       }
-      context.step(msg('vmdefSteps.isoSending', { name, hosts: hosts.join(', ') }), 0.05)
+      context.step(
+        targets.length > 0
+          ? msg('vmdefSteps.isoSending', { name, hosts: targets.join(', ') })
+          : msg('vmdefSteps.isoSendingNone', { name }),
+        0.05,
+      )
       context.detail(uploadDetail(sizeBytes, 0, intake.perHost, 'send'), 0.05)
       intake.armIdle()
       intake.ready.resolve()
@@ -397,34 +435,33 @@ export class IsoUploads {
 
       context.step(msg('vmdefSteps.isoChecking', { name, hosts: hosts.join(', ') }), 0.9)
       context.detail(uploadDetail(sizeBytes, sizeBytes, intake.perHost, 'verify'), 0.9)
+      const differs: Record<string, string> = {}
       await Promise.all(
         hosts.map(async (host) => {
-          let found: string | undefined
-          try {
-            const result = await this.deps.runner.run(host, volumeArgv.sha256(pool, name), {
-              step: `read back ${name} on ${host}`,
-              timeoutSeconds: verifyTimeoutSeconds(sizeBytes),
-              signal: context.signal,
-            })
-            if (result.stderr.includes(DOWNLOAD_FAILED))
-              throw new ApiError({
-                code: 'remote.failed',
-                host,
-                message: `vol-download of ${name} failed on ${host}: ${result.stderr.replace(DOWNLOAD_FAILED, '').trim()}`,
-              })
-            found = parseSha256sum(result.stdout)
-          } catch (error) {
-            throw new HostStepError(host, 'stepVerify', causeOf(error, host))
-          }
-          if (found !== sent)
+          const found = await this.hostSha256(host, pool, name, sizeBytes, context.signal)
+          if (present.includes(host)) {
+            if (found === sent) context.log(isoMsg('presentSkipped', { host, name }))
+            else differs[host] = found ?? '?'
+          } else if (found !== sent)
             throw new HostStepError(
               host,
               'stepVerify',
               isoMsg('checksumDiffers', { name, host, found: found ?? '?', sent }),
             )
-          context.log(msg('vmdefSteps.isoChecksumOk', { host, sha256: found ?? '?' }))
+          else context.log(msg('vmdefSteps.isoChecksumOk', { host, sha256: found ?? '?' }))
         }),
       )
+      const differing = hosts.filter((host) => host in differs)
+      if (differing.length > 0)
+        throw ApiError.of(
+          'iso.upload.present-differs',
+          isoMsg('presentDiffers', { name, pool, sent, hosts: differing }),
+          {
+            host: differing[0]!,
+            step: 'compare the copies already there',
+            details: { found: differs },
+          },
+        )
       const result: IsoUploadResult = {
         name,
         pool,
@@ -432,6 +469,7 @@ export class IsoUploads {
         sizeBytes,
         sha256: sent,
         hosts,
+        ...(present.length > 0 ? { skipped: present } : {}),
       }
       return result
     } catch (error) {
@@ -439,6 +477,32 @@ export class IsoUploads {
     } finally {
       intake.stop()
       this.intakes.delete(context.id)
+    }
+  }
+
+  /** The SHA-256 of the volume on a host, read by libvirt into sha256sum there. */
+  private async hostSha256(
+    host: string,
+    pool: string,
+    name: string,
+    sizeBytes: number,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    try {
+      const result = await this.deps.runner.run(host, volumeArgv.sha256(pool, name), {
+        step: `read back ${name} on ${host}`,
+        timeoutSeconds: verifyTimeoutSeconds(sizeBytes),
+        signal,
+      })
+      if (result.stderr.includes(DOWNLOAD_FAILED))
+        throw new ApiError({
+          code: 'remote.failed',
+          host,
+          message: `vol-download of ${name} failed on ${host}: ${result.stderr.replace(DOWNLOAD_FAILED, '').trim()}`,
+        })
+      return parseSha256sum(result.stdout)
+    } catch (error) {
+      throw new HostStepError(host, 'stepVerify', causeOf(error, host))
     }
   }
 
@@ -464,6 +528,14 @@ export class IsoUploads {
       if (!(await this.deleteVolume(host, pool, name))) remains.push({ host, pool, name })
     }
     const cancelled = context.signal.aborted
+    // Copies already there differ: that is the refusal (naming the hosts), once this job's are gone.
+    if (
+      !cancelled &&
+      remains.length === 0 &&
+      error instanceof ApiError &&
+      error.code === 'iso.upload.present-differs'
+    )
+      return error
     const where =
       error instanceof HostStepError
         ? { host: error.host, step: error.step, cause: error.hostCause }

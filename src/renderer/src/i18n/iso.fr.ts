@@ -13,6 +13,10 @@ export const isoFr: MessageCatalog['iso'] = {
   nameFree: 'Aucun hôte n’a encore {{name}} dans {{pool}}.',
   namePresent:
     '{{name}} existe déjà dans {{pool}} sur {{hosts, list}} : choisissez un autre nom, ou choisissez cette ISO dans l’assistant.',
+  namePresentSame:
+    '{{host}} a déjà {{name}} dans {{pool}}, de même taille : il est sauté si son SHA-256 est celui de l’envoi, et jamais écrasé.',
+  namePresentOther:
+    '{{host}} a déjà un autre {{name}} dans {{pool}} ({{found, size}}, pas {{size, size}}) : il n’est pas écrasé. Supprimez-le là-bas (virsh vol-delete --pool {{pool}} {{name}}) ou choisissez un autre nom.',
   space: '{{host}} a {{free, size}} de libre dans {{pool}} pour {{size, size}}.',
   spaceShort:
     '{{host}} n’a que {{free, size}} de libre dans {{pool}}, moins que les {{size, size}} de l’ISO.',
@@ -44,6 +48,9 @@ export const isoFr: MessageCatalog['iso'] = {
   ended: 'L’envoi de {{name}} est terminé : plus aucune donnée n’est prise.',
   uploaded: '{{name}} ({{size, size}}, SHA-256 {{sha256}}) est dans {{pool}} sur {{hosts, list}}.',
   checksumSame: 'SHA-256 sur {{host}} : {{sha256}}, comme envoyé.',
+  presentSkipped: '{{host}} avait déjà {{name}} avec le même SHA-256 : sauté.',
+  presentDiffers:
+    '{{hosts, list}} avait déjà un autre {{name}} (pas le SHA-256 {{sent}} du fichier envoyé) : il n’a pas été écrasé, et les copies faites par cette tâche sur les autres hôtes ont été supprimées. Supprimez-le là-bas (virsh vol-delete --pool {{pool}} {{name}}) ou choisissez un autre nom.',
   ejectNothing: '{{name}} n’a de CD-ROM avec un support sur aucun hôte : rien à éjecter.',
   ejectUnreachable:
     '{{host}} définit {{name}} et ne répond pas : sa définition garderait l’ISO. Réessayez quand il répondra.',

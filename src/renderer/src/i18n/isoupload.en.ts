@@ -19,6 +19,8 @@ export const isoUploadEn = {
     verifying: 'Checking the SHA-256 on every host…',
     cancel: 'Cancel the upload',
     done: '{{name}} is on {{hosts}}, and chosen as the install medium.',
+    hostChecked: 'SHA-256 compared: as sent',
+    hostSkipped: 'already had it with the same SHA-256: skipped',
     failed: 'The upload was refused or failed.',
   },
   vmEject: {

@@ -21,6 +21,8 @@ export const isoUploadFr: typeof isoUploadEn = {
     verifying: 'Vérification du SHA-256 sur tous les hôtes…',
     cancel: 'Annuler l’envoi',
     done: '{{name}} est sur {{hosts}}, et choisie comme support d’installation.',
+    hostChecked: 'SHA-256 comparé : comme envoyé',
+    hostSkipped: 'l’avait déjà avec le même SHA-256 : sauté',
     failed: 'L’envoi a été refusé ou a échoué.',
   },
   vmEject: {

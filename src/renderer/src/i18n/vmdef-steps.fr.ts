@@ -38,6 +38,8 @@ export const vmdefStepsFr: MessageCatalog['vmdefSteps'] = {
   isoCheckingPool: 'Vérification du pool d’images {{pool}} sur {{hosts}}',
   isoCreating: 'Création de {{name}} ({{size, size}}) dans {{pool}} sur {{host}}',
   isoSending: 'Envoi de {{name}} vers {{hosts}}',
+  isoSendingNone:
+    'Rien à envoyer pour {{name}} : chaque hôte a déjà un fichier de ce nom (SHA-256 seulement)',
   isoChecking: 'Vérification du SHA-256 de {{name}} sur {{hosts}}',
   isoChecksumOk: 'SHA-256 sur {{host}} : {{sha256}}, identique à l’envoi.',
   isoDeleting: 'Suppression de {{name}} de {{pool}} sur {{host}}',

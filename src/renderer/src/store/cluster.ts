@@ -79,6 +79,10 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
   replaceJobs: (jobs) => set({ jobs: [...jobs].sort(byStart) }),
   updateJob: (job) =>
     set((state) => {
+      // A job that ended never runs again: the answer of the call that started it (a running
+      // snapshot) may arrive after the event of its end (a refusal takes milliseconds).
+      const known = state.jobs.find((candidate) => candidate.id === job.id)
+      if (known && known.state !== 'running' && job.state === 'running') return {}
       const others = state.jobs.filter((candidate) => candidate.id !== job.id)
       return { jobs: [job, ...others].sort(byStart).slice(0, 200) }
     }),

@@ -238,10 +238,22 @@ export function IsoUpload({ onUploaded, onClose }: { onUploaded(path: string): v
             </>
           )}
           {done && (
-            <p data-testid="iso-upload-done">
-              {t('isoUpload.done', { name: done.name, hosts: done.hosts.join(', ') })}{' '}
-              <Data>SHA-256 {done.sha256}</Data>
-            </p>
+            <>
+              <p data-testid="iso-upload-done">
+                {t('isoUpload.done', { name: done.name, hosts: done.hosts.join(', ') })}{' '}
+                <Data>SHA-256 {done.sha256}</Data>
+              </p>
+              <ul className="small iso-hosts" data-testid="iso-upload-host-results">
+                {done.hosts.map((host) => {
+                  const skipped = done.skipped?.includes(host) ?? false
+                  return (
+                    <li key={host} data-host={host} data-skipped={skipped}>
+                      <Data>{host}</Data> · {t(skipped ? 'isoUpload.hostSkipped' : 'isoUpload.hostChecked')}
+                    </li>
+                  )
+                })}
+              </ul>
+            </>
           )}
           {(job.state === 'failed' || job.state === 'cancelled') && job.error && (
             <>
