@@ -31,6 +31,33 @@ export const VMEDIT_TEXTS = {
     'Editing {{name}} failed ({{cause, message}}). The previous definition was put back on {{hosts, list}}.',
   failedRemains:
     'Editing {{name}} failed ({{cause, message}}), and the previous definition could not be put back on {{hosts, list}}: sync the definition from a host that has it (VM view, definitions).',
+  diskUnknown: '{{name}} has no disk {{target}}.',
+  diskCdrom: '{{target}} is a CD-ROM drive: eject its medium instead (the CD-ROM field).',
+  diskNotRbd: '{{target}} is not an RBD disk: only RBD disks are grown here.',
+  diskNoRbd:
+    '{{name}} has no RBD disk to take the Ceph access (client and secret) from: attach its first disk in expert mode.',
+  diskAttached: '{{image}} is already attached to {{name}} as {{target}}.',
+  diskTargetsFull: '{{name}} has no free virtio disk target left (vda to vdz).',
+  diskDetachGrow: '{{target}} is both detached and grown: do one or the other.',
+  diskPool: '{{pool}} is not one of the cluster’s pools ({{pools, list}}).',
+  diskImageExists:
+    '{{image}} already exists: choose another name, or attach it as an existing image (without a size).',
+  diskImageMissing:
+    '{{image}} does not exist: give a size to create it, or check its name in the Storage view.',
+  diskImageUsed:
+    '{{image}} is in the definition of {{vm}} on {{host}}: an image belongs to one VM. Detach it from {{vm}} first.',
+  diskImageOpen:
+    '{{image}} is open by {{watchers, list}}: a QEMU or another client uses it. Stop that client first.',
+  diskUnreadable:
+    'The definition of {{vm}} on {{host}} could not be read: it may use {{image}}. Refresh, or fix that definition first.',
+  diskUnchecked:
+    'Could not read {{image}} in Ceph through {{host}}: check the Ceph view, then show the changes again.',
+  diskNotLarger:
+    '{{target}} ({{image}}) is {{from, size}}: {{to, size}} is not larger. A disk only grows here; shrinking is done in the Storage view, with the VM off.',
+  imageCreateFailed: 'Creating {{image}} failed.',
+  failedImagesRemain:
+    'Editing {{name}} failed ({{cause, message}}). The previous definition is back on every host, but {{images, list}} made for the edit could not be removed: remove it in the Storage view.',
+  grownKept: '{{images, list}} grew before the failure and stay larger: an undo never shrinks a disk.',
   stepFailed: '“{{step}}” failed on {{host}}',
   liveDone: '{{host}}: {{action}} applied to the running VM.',
   liveFailed: '{{host}}: {{action}} could not be applied to the running VM: it applies at its next start.',

@@ -1,6 +1,15 @@
 import { z } from 'zod'
 import { MessageSchema } from './messages/message'
-import { CONTROL_CHARACTER, HostNameSchema, Sha256Schema, UuidSchema, xmlText } from './validators'
+import {
+  CONTROL_CHARACTER,
+  HostNameSchema,
+  ImageNameSchema,
+  PoolNameSchema,
+  Sha256Schema,
+  SizeBytesSchema,
+  UuidSchema,
+  xmlText,
+} from './validators'
 import { IsoPathSchema } from './vmdef'
 
 /**
@@ -29,6 +38,23 @@ export const DescriptionSchema = xmlText('description', 'web front, primary', 10
   'must not contain control characters',
 )
 
+/**
+ * An RBD image to attach as a new virtio disk (the next free vdX): a new image of `sizeBytes`, made in
+ * a cluster pool and removed again if the edit fails, or (no size) an existing image no other VM's
+ * definition uses and nobody has open.
+ */
+export const DiskAttachSchema = z
+  .object({ pool: PoolNameSchema, image: ImageNameSchema, sizeBytes: SizeBytesSchema.optional() })
+  .strict()
+export type DiskAttach = z.infer<typeof DiskAttachSchema>
+
+/** A disk grown to `sizeBytes` (never shrunk): rbd resize, or virsh blockresize where it runs. */
+export const DiskGrowSchema = z.object({ target: DiskTargetSchema, sizeBytes: SizeBytesSchema }).strict()
+export type DiskGrow = z.infer<typeof DiskGrowSchema>
+
+const distinctTargets = <T>(list: readonly T[], key: (item: T) => string) =>
+  new Set(list.map(key)).size === list.length
+
 /** What the user changed; absent fields stay as they are. */
 export const VmEditChangesSchema = z
   .object({
@@ -52,6 +78,26 @@ export const VmEditChangesSchema = z
     cdrom: z.object({ target: DiskTargetSchema, iso: IsoPathSchema.nullable() }).strict().optional(),
     /** The one host where it starts with the host (null: none); never more than one. */
     autostartOn: HostNameSchema.nullable().optional(),
+    /** RBD images attached as new disks. */
+    attachDisks: z
+      .array(DiskAttachSchema)
+      .min(1)
+      .max(8)
+      .refine((list) => distinctTargets(list, (d) => `${d.pool}/${d.image}`), 'names an image twice')
+      .optional(),
+    /** Disks taken out of the definition by target (vdb); their images are kept. */
+    detachDisks: z
+      .array(DiskTargetSchema)
+      .min(1)
+      .max(16)
+      .refine((list) => distinctTargets(list, (t) => t), 'names a disk twice')
+      .optional(),
+    growDisks: z
+      .array(DiskGrowSchema)
+      .min(1)
+      .max(16)
+      .refine((list) => distinctTargets(list, (d) => d.target), 'names a disk twice')
+      .optional(),
   })
   .strict()
 export type VmEditChanges = z.infer<typeof VmEditChangesSchema>
@@ -84,7 +130,7 @@ export const VmEditSettingsSchema = z.object({
 export type VmEditSettings = z.infer<typeof VmEditSettingsSchema>
 export type VmEditSettingName = keyof VmEditSettings
 
-export const LIVE_ACTIONS = ['vcpus', 'memory', 'cdrom'] as const
+export const LIVE_ACTIONS = ['vcpus', 'memory', 'cdrom', 'diskAttach', 'diskDetach'] as const
 export const LiveActionSchema = z.enum(LIVE_ACTIONS)
 
 export const VmEditPlanSchema = z.object({
@@ -110,6 +156,31 @@ export const VmEditPlanSchema = z.object({
   pending: z.array(z.string()),
   /** Why the edit cannot be made (empty when it can). */
   refusals: z.array(MessageSchema),
+  /**
+   * The VM's disks as Ceph has them (size of each RBD disk, from rbd info; absent when it could not
+   * be read), and what the edit does to disks: the targets new disks get, the grows.
+   */
+  disks: z
+    .array(
+      z.object({
+        target: z.string(),
+        source: z.string(),
+        pool: z.string().optional(),
+        image: z.string().optional(),
+        sizeBytes: z.number().optional(),
+      }),
+    )
+    .default([]),
+  attach: z
+    .array(
+      z.object({ target: z.string(), pool: z.string(), image: z.string(), sizeBytes: z.number().optional() }),
+    )
+    .default([]),
+  grow: z
+    .array(z.object({ target: z.string(), image: z.string(), fromBytes: z.number(), toBytes: z.number() }))
+    .default([]),
+  /** The cluster's RBD pools (where a new disk can be made). */
+  pools: z.array(z.string()).default([]),
   /** Autostart changes: hosts where it would be enabled / disabled. */
   autostart: z.object({ enable: z.array(z.string()), disable: z.array(z.string()) }),
   canApply: z.boolean(),
@@ -119,7 +190,15 @@ export type VmEditPlan = z.infer<typeof VmEditPlanSchema>
 export const VmEditResultSchema = z.object({
   name: z.string(),
   hosts: z.array(z.string()),
-  live: z.array(z.object({ action: LiveActionSchema, ok: z.boolean(), error: z.string().optional() })),
+  live: z.array(
+    z.object({
+      action: LiveActionSchema,
+      /** The disk an attach or detach was about. */
+      target: z.string().optional(),
+      ok: z.boolean(),
+      error: z.string().optional(),
+    }),
+  ),
   pending: z.array(z.string()),
 })
 export type VmEditResult = z.infer<typeof VmEditResultSchema>

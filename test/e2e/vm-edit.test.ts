@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
@@ -83,11 +85,28 @@ const DB1_XML = buildDomainXml({
   iso: ISO,
 })
 
+const RBD_INFO_DB1 = JSON.stringify({
+  ...JSON.parse(fs.readFileSync(path.join(__dirname, '../unit/fixtures/ceph/pacific/rbd-info.json'), 'utf8')),
+  name: 'db1',
+  size: 10 * 2 ** 30,
+})
+
 /** The core's planEdit on a cluster whose hosts answer `xmlOf(host)` to dumpxml, ISO present everywhere. */
 async function realPlan(params: unknown, xmlOf: (host: string) => string = () => DB1_XML) {
   const { uuid, changes } = VmEditPlanParamsSchema.parse(params)
   const runner = {
     virsh: async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0 }),
+    // Ceph: db1's disk is 10 GiB (Ceph 16.2.15's rbd info, as the lab prints it); no other image exists.
+    rbd: async (_host: string, args: readonly string[]) =>
+      args[0] === 'info' && args[1] === 'libvirt-ssd/db1'
+        ? { stdout: RBD_INFO_DB1, stderr: '', exitCode: 0 }
+        : args[0] === 'status'
+          ? { stdout: '{"watchers":[]}', stderr: '', exitCode: 0 }
+          : {
+              stdout: '',
+              stderr: `rbd: error opening image ${args[1]}: (2) No such file or directory`,
+              exitCode: 2,
+            },
     run: async (_host: string, argv: readonly string[]) => ({
       stdout: argv
         .slice(4)
@@ -105,6 +124,8 @@ async function realPlan(params: unknown, xmlOf: (host: string) => string = () =>
     } as unknown as InventoryService,
     vmLocks: new KeyedMutex(),
     hostNames: () => HOSTS,
+    hostStates: () => hostStates,
+    pools: () => ['libvirt-ssd', 'libvirt-sata'],
   } as unknown as DeleteDeps
   return (await planEdit(deps, uuid, changes as VmEditChanges)).plan
 }
@@ -295,6 +316,94 @@ describe('VM edit sheet', () => {
     expect(plain(await status.textContent())).toContain('Modifiée sur hv1, hv2, hv3.')
     await status.scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('vm-edit-done-fr') })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
+
+describe('VM edit sheet: disks', () => {
+  it('English: sizes from Ceph, a grow and a new image shown with their targets, then sent as typed', async () => {
+    const { context, page, errors, edits } = await openApp('en-US')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    expect(plain(await page.getByTestId('vm-edit-disk-vda').textContent())).toContain(
+      'vdalibvirt-ssd/db110 GiB',
+    )
+    // A size that is not one: said at once, nothing can be shown.
+    await page.getByTestId('vm-edit-grow-vda').fill('big')
+    expect(await page.getByTestId('vm-edit-disks').textContent()).toContain(
+      'Size: a positive number with a unit, e.g. 512 MiB or 20 GiB.',
+    )
+    expect(await page.getByTestId('vm-edit-preview').isDisabled()).toBe(true)
+    // Smaller than now: the core refuses (never shrink).
+    await page.getByTestId('vm-edit-grow-vda').fill('8 GiB')
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-refusals').count(), { timeout: 10_000 }).toBe(1)
+    expect(plain(await page.getByTestId('vm-edit-refusals').textContent())).toContain(
+      'vda (libvirt-ssd/db1) is 10 GiB: 8 GiB is not larger.',
+    )
+    await page.getByTestId('vm-edit-grow-vda').fill('12')
+    await page.getByTestId('vm-edit-attach-image').fill('db1-data')
+    await page.getByTestId('vm-edit-attach-size').fill('2 GiB')
+    await page.getByTestId('vm-edit-attach-add').click()
+    expect(plain(await page.getByTestId('vm-edit-attach-list').textContent())).toContain(
+      'To attach, new (2 GiB): libvirt-ssd/db1-data',
+    )
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    const summary = plain(await page.getByTestId('vm-edit-disk-plan').textContent())
+    expect(summary).toContain('New image (2 GiB) attached: libvirt-ssd/db1-data → vdb')
+    expect(summary).toContain('Grown from 10 GiB to 12 GiB: vda (libvirt-ssd/db1)')
+    expect(await page.getByTestId('vm-edit-live').textContent()).toBe(
+      'Applied at once to the running VM on hv2: new disks.',
+    )
+    expect(await page.getByTestId('vm-edit-diff').textContent()).toMatch(
+      /\+\s*<source name="libvirt-ssd\/db1-data" protocol="rbd"\/>\n\+\s*<target bus="virtio" dev="vdb"\/>/,
+    )
+    await page.getByTestId('vm-edit-disk-plan').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-disks-en'), fullPage: true })
+    await page.getByTestId('vm-edit-apply').click()
+    await expect.poll(() => edits.length).toBe(1)
+    expect(edits[0]).toMatchObject({
+      changes: {
+        attachDisks: [{ pool: 'libvirt-ssd', image: 'db1-data', sizeBytes: 2 * 2 ** 30 }],
+        growDisks: [{ target: 'vda', sizeBytes: 12 * 2 ** 30 }],
+      },
+    })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('French: an existing image that does not exist is refused in French; a detach is shown live', async () => {
+    const { context, page, errors } = await openApp('fr-FR')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    expect(plain(await page.getByTestId('vm-edit-disk-vda').textContent())).toContain('10 Gio')
+    await page.getByTestId('vm-edit-attach-kind').selectOption('existing')
+    expect(await page.getByTestId('vm-edit-attach-size').count()).toBe(0)
+    await page.getByTestId('vm-edit-attach-pool').selectOption('libvirt-sata')
+    await page.getByTestId('vm-edit-attach-image').fill('ancien/disque')
+    expect(await page.getByTestId('vm-edit-attach-add').isDisabled()).toBe(true)
+    await page.getByTestId('vm-edit-attach-image').fill('ancien-disque')
+    await page.getByTestId('vm-edit-attach-add').click()
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-refusals').count(), { timeout: 10_000 }).toBe(1)
+    expect(plain(await page.getByTestId('vm-edit-refusals').textContent())).toContain(
+      'libvirt-sata/ancien-disque n’existe pas : donnez une taille pour la créer, ou vérifiez son nom dans la vue Stockage.',
+    )
+    await page.getByTestId('vm-edit-refusals').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-disks-refused-fr'), fullPage: true })
+    await page.getByTestId('vm-edit-attach-list').getByRole('button').click()
+    await page.getByTestId('vm-edit-detach-vda').check()
+    expect(await page.getByTestId('vm-edit-grow-vda').isDisabled()).toBe(true)
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    expect(plain(await page.getByTestId('vm-edit-live').textContent())).toBe(
+      'Appliqué tout de suite à la VM en marche sur hv2 : disques détachés.',
+    )
+    await page.screenshot({ path: screenshotPath('vm-edit-disks-fr'), fullPage: true })
     expect(errors).toEqual([])
     await context.close()
   })

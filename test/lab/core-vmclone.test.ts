@@ -6,13 +6,13 @@
  * again (the clones through vm.delete, the snapshots with the lab's admin rbd), also in afterAll.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { VmCloner } from '../../src/main/core/vmdef/clone'
 import { VmCreator } from '../../src/main/core/vmdef/create'
 import type { CloneVmResult } from '../../src/shared/vmdef'
 import { CloneVmParamsSchema } from '../../src/shared/vmdef'
 import { typedCall } from '../support/in-process-core'
 import { labCore, type LabCore } from '../support/lab-core'
+import { refusingDefineOn } from './support/refusing-runner'
 import { labRun, LAB_HOSTS, requireLab, sshAsEtalab, virsh, type LabHostName } from './support/lab'
 
 const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
@@ -200,20 +200,7 @@ describe('clone (issue 19 item 2)', () => {
   it('libvirt refusing the definition on hv3 mid-clone: everything undone, the source untouched', async () => {
     const context = lab.context
     const real = context.runner
-    // The real runner, except that hv3 is sent a definition libvirt refuses (an unknown domain type).
-    const refusing: RemoteRunner = Object.assign(Object.create(real) as RemoteRunner, {
-      virsh: (host: string, args: readonly string[], options?: Parameters<RemoteRunner['virsh']>[2]) =>
-        real.virsh(
-          host,
-          args,
-          host === 'hv3' && args[0] === 'define' && options?.stdin
-            ? {
-                ...options,
-                stdin: String(options.stdin).replace(/<domain type='\w+'/, "<domain type='nonsense'"),
-              }
-            : options,
-        ),
-    })
+    const refusing = refusingDefineOn(real, 'hv3')
     const deps = { ...context.vmdefs.deleteDeps, runner: refusing }
     const cloner = new VmCloner(deps, new VmCreator(deps))
     const params = CloneVmParamsSchema.parse({

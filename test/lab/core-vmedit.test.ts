@@ -3,15 +3,28 @@
  * labvm3 (off on every host): a persistent edit defined on hv1–hv3 and read back identical; the hash
  * guard refusing when hv2's definition changed underneath (nothing changed, the new diff given);
  * live vCPUs on the running VM (TCG hot-plugs vCPUs up to the maximum) while memory, without a
- * balloon in the lab's VMs, waits for the next start and shows as pending. labvm3 is powered off again
- * and the lab's own definitions are defined back on every host afterwards.
+ * balloon in the lab's VMs, waits for the next start and shows as pending; disks on the running VM —
+ * a new RBD image made, defined on every host and hot-plugged (virtio-blk under TCG), grown live through
+ * QEMU (blockresize), detached with its image kept; and hv3 refusing the definition: hv1/hv2 put back
+ * and the new image removed. labvm3 is powered off again, the lab's own definitions are defined back
+ * on every host and the test's images removed afterwards.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { VmEditPlan, VmEditResult, VmPending } from '../../src/shared/vmedit'
+import { editVm } from '../../src/main/core/vmdef/edit'
+import type { VmEditChanges, VmEditPlan, VmEditResult, VmPending } from '../../src/shared/vmedit'
 import { labCore, type LabCore } from '../support/lab-core'
-import { asRootOn, labGuest, LAB_HOSTS, LAB_STATE_DIR, requireLab, type LabHostName } from './support/lab'
+import { refusingDefineOn } from './support/refusing-runner'
+import {
+  asRootOn,
+  labGuest,
+  labRun,
+  LAB_HOSTS,
+  LAB_STATE_DIR,
+  requireLab,
+  type LabHostName,
+} from './support/lab'
 
 const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
 const LABVM3 = labGuest('labvm3')
@@ -23,10 +36,21 @@ const rootVirsh = (host: LabHostName, ...args: string[]) =>
 const defineAsRoot = (host: LabHostName, xml: string) =>
   asRootOn(host, 'sh', '-c', 'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin', 'sh', xml)
 
-/** labvm3 off and the lab's own definition on every host. */
+/** The images the disk tests make (removed afterwards, whatever happened). */
+const DATA = { pool: 'libvirt-sata', image: 'labvm3-edit-data' }
+const UNDONE = { pool: 'libvirt-sata', image: 'labvm3-edit-undone' }
+const MIB = 2 ** 20
+const spec = (ref: { pool: string; image: string }) => `${ref.pool}/${ref.image}`
+const imageSize = async (ref: { pool: string; image: string }) => {
+  const info = await labRun('rbd', 'info', spec(ref), '--format', 'json')
+  return info.code === 0 ? (JSON.parse(info.stdout) as { size: number }).size : undefined
+}
+
+/** labvm3 off, the lab's own definition on every host, and no image of the tests'. */
 async function restore(): Promise<void> {
   await rootVirsh('hv3', 'destroy', LABVM3.name).catch(() => undefined)
   await Promise.all(HOSTS.map((host) => defineAsRoot(host, LAB_XML())))
+  for (const ref of [DATA, UNDONE]) await labRun('rbd', 'rm', '--no-progress', spec(ref))
 }
 
 const plan = async (changes: Record<string, unknown>) =>
@@ -116,4 +140,79 @@ describe('editing a definition on every host', () => {
     const pending = (await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending
     expect(pending).toEqual({ host: 'hv3', fields: ['memoryMiB'] })
   })
+
+  const edit = async (changes: VmEditChanges) => {
+    const shown = await plan(changes)
+    expect(shown.refusals).toEqual([])
+    const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes, hashes: hashes(shown) })
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    return { shown, result: job.result as VmEditResult }
+  }
+  const liveDisks = async () => rootVirsh('hv3', 'domblklist', LABVM3.name)
+
+  it('disks on the running VM: a new image hot-plugged on hv3 and defined everywhere, grown live, detached with its image kept', async () => {
+    // (labvm3 runs on hv3 since the previous test.)
+    const attached = await edit({ attachDisks: [{ ...DATA, sizeBytes: 8 * MIB }] })
+    expect(attached.shown.attach).toEqual([{ target: 'vdb', ...DATA, sizeBytes: 8 * MIB }])
+    expect(attached.result.live).toEqual([{ action: 'diskAttach', target: 'vdb', ok: true }])
+    expect(await liveDisks()).toMatch(new RegExp(`^\\s*vdb\\s+${spec(DATA)}\\s*$`, 'm'))
+    for (const host of HOSTS)
+      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).toContain(
+        `<source protocol='rbd' name='${spec(DATA)}'>`,
+      )
+    expect(await imageSize(DATA)).toBe(8 * MIB)
+
+    const grown = await edit({ growDisks: [{ target: 'vdb', sizeBytes: 16 * MIB }] })
+    expect(grown.shown.grow).toEqual([
+      { target: 'vdb', image: spec(DATA), fromBytes: 8 * MIB, toBytes: 16 * MIB },
+    ])
+    expect(await imageSize(DATA)).toBe(16 * MIB)
+    expect(await rootVirsh('hv3', 'domblkinfo', LABVM3.name, 'vdb')).toMatch(/^Capacity:\s+16777216$/m)
+    // Never shrink: the plan refuses it.
+    expect(
+      (await plan({ growDisks: [{ target: 'vdb', sizeBytes: 8 * MIB }] })).refusals.map((r) => r.code),
+    ).toEqual(['vmedit.diskNotLarger'])
+
+    const detached = await edit({ detachDisks: ['vdb'] })
+    for (const host of HOSTS)
+      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).not.toContain(spec(DATA))
+    expect(await imageSize(DATA)).toBe(16 * MIB)
+    const pending = (await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending
+    const stillPlugged = (await liveDisks()).includes(spec(DATA))
+    console.log(
+      `detach live: ${JSON.stringify(detached.result.live)}; still in the running VM: ${stillPlugged}`,
+    )
+    expect(detached.result.pending.includes('disks')).toBe(stillPlugged)
+    expect(pending.fields.includes('disks')).toBe(stillPlugged)
+  }, 120_000)
+
+  it('hv3 refusing the definition: hv1 and hv2 get the previous one back and the new image is removed', async () => {
+    const before = await Promise.all(
+      HOSTS.map((host) => rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)),
+    )
+    const real = lab.context.runner
+    const refusing = refusingDefineOn(real, 'hv3')
+    const changes: VmEditChanges = { attachDisks: [{ ...UNDONE, sizeBytes: 8 * MIB }] }
+    const shown = await plan(changes)
+    const started = lab.context.jobs.start({
+      kind: 'vm.edit',
+      title: 'edit labvm3 (hv3 refuses)',
+      target: { vm: LABVM3.name },
+      run: (job) =>
+        editVm(
+          { ...lab.context.vmdefs.deleteDeps, runner: refusing },
+          { uuid: LABVM3.uuid, changes, hashes: hashes(shown) as Record<string, string> },
+          job,
+        ),
+    })
+    await started.done.catch(() => undefined)
+    expect(started.job.state).toBe('failed')
+    expect(started.job.error).toMatchObject({ code: 'vm.edit.failed', host: 'hv3' })
+    expect(started.job.error?.message).toMatch(/put back on hv2 and hv1/)
+    const after = await Promise.all(
+      HOSTS.map((host) => rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)),
+    )
+    expect(after).toEqual(before)
+    expect(await imageSize(UNDONE)).toBeUndefined()
+  }, 60_000)
 })

@@ -1,7 +1,11 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildVms } from '../../src/main/core/inventory/cluster-model'
 import {
+  DefinitionEditError,
   definitionHash,
+  diskDeviceXml,
   editedDefinition,
   pendingSettings,
   readSettings,
@@ -176,7 +180,26 @@ interface Scenario {
   isoMissingOn?: string
   /** virsh setmem answers this error (no balloon). */
   setmemError?: string
+  /** Images in Ceph (POOL/IMAGE → bytes); web1's own disk is always there. */
+  images?: Record<string, number>
+  /** An image with a watcher (someone has it open). */
+  watched?: string
+  /** Another VM (web2, on every host) whose definition uses this image. */
+  usedByWeb2?: string
+  /** rbd resize fails. */
+  resizeFails?: boolean
+  /** rbd rm fails (Ceph stopped answering). */
+  rmFails?: boolean
 }
+
+const PACIFIC = path.join(__dirname, 'fixtures', 'ceph', 'pacific')
+/** Ceph 16.2.15's `rbd info --format json` (captured in the lab) with another name and size. */
+const rbdInfo = (name: string, size: number) =>
+  JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(PACIFIC, 'rbd-info.json'), 'utf8')), name, size })
+/** Ceph 16.2.15's `rbd status --format json`: one watcher, or none. */
+const rbdStatus = (watched: boolean) =>
+  watched ? fs.readFileSync(path.join(PACIFIC, 'rbd-status-labvm2.json'), 'utf8') : '{"watchers":[]}'
+const GIB = 2 ** 30
 
 function world(scenario: Scenario = {}) {
   const calls: string[] = []
@@ -186,6 +209,10 @@ function world(scenario: Scenario = {}) {
       host === scenario.drift ? XML.replace('<vcpu', '<description>x</description><vcpu') : XML,
     ]),
   )
+  const rbdDisk = (spec: string, target: string) => {
+    const [pool, image] = spec.split('/')
+    return { target, device: 'disk', bus: 'virtio', rbd: { pool, image }, readonly: false }
+  }
   const hosts: HostInventory[] = HOSTS.map((host) => ({
     host,
     reachable: scenario.unreachable !== host,
@@ -197,14 +224,31 @@ function world(scenario: Scenario = {}) {
         state: scenario.running === host ? 'running' : 'shutoff',
         autostart: scenario.autostartOn === host,
         managedSave: false,
+        definition: { disks: [rbdDisk('libvirt-ssd/web1', 'vda')] } as never,
       },
+      ...(scenario.usedByWeb2
+        ? [
+            {
+              uuid: UUID.replace('6f', '7f'),
+              name: 'web2',
+              state: 'shutoff' as const,
+              autostart: false,
+              managedSave: false,
+              definition: { disks: [rbdDisk(scenario.usedByWeb2, 'vda')] } as never,
+            },
+          ]
+        : []),
     ],
     refreshedAt: 0,
   }))
+  const images = new Map(Object.entries({ 'libvirt-ssd/web1': 10 * GIB, ...scenario.images }))
+  const meta = new Map<string, string>()
   const inventory = {
     refreshHost: async () => undefined,
     vm: (uuid: string) => buildVms(hosts, () => false).find((vm) => vm.uuid === uuid),
     snapshot: () => ({ hosts, vms: buildVms(hosts, () => false) }),
+    domain: (host: string, uuid: string) =>
+      hosts.find((h) => h.host === host)?.domains.find((d) => d.uuid === uuid),
     invalidateDefinition: () => undefined,
   } as unknown as InventoryService
   const answer = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 })
@@ -228,6 +272,38 @@ function world(scenario: Scenario = {}) {
           details: { stderr: scenario.setmemError },
         })
       return answer(args[0] === 'dumpxml' ? defined.get(host)! : '')
+    },
+    rbd: async (host: string, args: readonly string[]) => {
+      calls.push(`${host}: rbd ${args.join(' ')}`)
+      const fail = (stderr: string, exitCode = 2) => ({ stdout: '', stderr, exitCode })
+      const [command, ...rest] = args
+      const spec = command === 'image-meta' ? rest[1]! : rest.find((arg) => arg.includes('/'))!
+      const size = images.get(spec)
+      if (command === 'info')
+        return size === undefined
+          ? fail(`rbd: error opening image ${spec}: (2) No such file or directory`)
+          : answer(rbdInfo(spec.split('/')[1]!, size))
+      if (command === 'status') return answer(rbdStatus(scenario.watched === spec))
+      if (command === 'create') {
+        if (size !== undefined) return fail('rbd: create error: (17) File exists', 17)
+        images.set(spec, Number.parseInt(rest[1]!, 10))
+        return answer('')
+      }
+      if (command === 'image-meta' && rest[0] === 'set') meta.set(spec, rest[3]!)
+      if (command === 'image-meta' && rest[0] === 'get') return answer(`${meta.get(spec) ?? ''}\n`)
+      if (command === 'rm' && scenario.rmFails)
+        throw new ApiError({ code: 'remote.timeout', host, message: 'rbd rm timed out' })
+      if (command === 'rm') images.delete(spec)
+      if (command === 'resize') {
+        if (scenario.resizeFails)
+          throw new ApiError({
+            code: 'remote.failed',
+            host,
+            message: 'rbd resize failed: (28) No space left',
+          })
+        images.set(spec, Number.parseInt(rest[1]!, 10))
+      }
+      return answer('')
     },
     run: async (host: string, argv: readonly string[]) => {
       calls.push(`${host}: ${argv[0]}`)
@@ -267,7 +343,7 @@ function world(scenario: Scenario = {}) {
     detail: () => undefined,
     log: (text) => logs.push(typeof text === 'string' ? text : englishText(text)),
   }
-  return { deps, job, calls, leases, logs, defined }
+  return { deps, job, calls, leases, logs, defined, images }
 }
 
 const texts = (messages: readonly Message[]) => messages.map(englishText)
@@ -297,8 +373,11 @@ describe('the edit plan', () => {
     expect(plan.diff).toMatch(/^\+\s*<memory unit="KiB">2097152<\/memory>$/m)
     expect(plan.diff).toMatch(/^\+\s*<currentMemory unit="KiB">2097152<\/currentMemory>$/m)
     expect(new Set(plan.hosts.map((h) => h.hash)).size).toBe(1)
-    // Read with the security data, on every host, and nothing else.
-    expect(calls).toEqual(HOSTS.map((host) => `${host}: virsh dumpxml --inactive --security-info ${UUID}`))
+    // Read with the security data, on every host, and the disk's size in Ceph; nothing else.
+    expect(calls).toEqual([
+      ...HOSTS.map((host) => `${host}: virsh dumpxml --inactive --security-info ${UUID}`),
+      'hv1: rbd info libvirt-ssd/web1 --format json',
+    ])
   })
 
   it('refuses an unreachable host, drift, an ISO missing somewhere, autostart on a host that lacks it, and no change', async () => {
@@ -406,5 +485,192 @@ describe('the edit job', () => {
     const { error, calls } = await planAndApply({ drift: 'hv2' }, { vcpus: 1 })
     expect(error).toMatchObject({ code: 'vm.edit.refused' })
     expect(calls.some((c) => c.includes('define'))).toBe(false)
+  })
+})
+
+describe('disks', () => {
+  const NEW = { pool: 'libvirt-ssd', image: 'web1-data', sizeBytes: 2 * GIB }
+
+  it('attaches an RBD disk at the next free virtio target, reaching Ceph as the first disk does', () => {
+    const next = editedDefinition(XML, { attachDisks: [NEW, { pool: 'libvirt-sata', image: 'old' }] })
+    expect(readSettings(next).disks).toEqual([
+      { target: 'vda', source: 'libvirt-ssd/web1' },
+      { target: 'vdb', source: 'libvirt-ssd/web1-data' },
+      { target: 'vdc', source: 'libvirt-sata/old' },
+    ])
+    const disk = diskDeviceXml(next, 'vdb')
+    expect(disk).toContain('<driver name="qemu" type="raw" cache="writeback" error_policy="stop"')
+    expect(disk).toMatch(/<auth username="libvirt">\s*<secret type="ceph" uuid="[^"]+"\/>\s*<\/auth>/)
+    expect(disk).toContain('<source protocol="rbd" name="libvirt-ssd/web1-data"')
+    // Detaching takes the disk out of the definition; its target is not reused in the same edit.
+    const detached = editedDefinition(next, {
+      detachDisks: ['vdb'],
+      attachDisks: [{ pool: 'p', image: 'x' }],
+    })
+    expect(readSettings(detached).disks.map((d) => `${d.target} ${d.source}`)).toEqual([
+      'vda libvirt-ssd/web1',
+      'vdc libvirt-sata/old',
+      'vdd p/x',
+    ])
+  })
+
+  it('keeps <auth> inside <source> when the first disk has it there', () => {
+    const inSource = XML.replace(
+      /(<auth[\s\S]*?<\/auth>)\s*(<source protocol='rbd' name='libvirt-ssd\/web1')\/>/,
+      '$2>$1</source>',
+    )
+    expect(inSource).toMatch(/<source protocol='rbd' name='libvirt-ssd\/web1'><auth/)
+    const disk = diskDeviceXml(editedDefinition(inSource, { attachDisks: [NEW] }), 'vdb')
+    expect(disk).toMatch(/<source protocol="rbd" name="libvirt-ssd\/web1-data"><auth username="libvirt">/)
+  })
+
+  it('refuses a CD-ROM, an unknown target, a grown and detached disk, an image attached twice, and no RBD disk', () => {
+    expect(() => editedDefinition(XML, { detachDisks: ['hdc'] })).toThrow(/hdc/)
+    expect(() => editedDefinition(XML, { detachDisks: ['vdq'] })).toThrow(/vdq/)
+    expect(() => editedDefinition(XML, { growDisks: [{ target: 'hdc', sizeBytes: GIB }] })).toThrow(/hdc/)
+    expect(() =>
+      editedDefinition(XML, { detachDisks: ['vda'], growDisks: [{ target: 'vda', sizeBytes: GIB }] }),
+    ).toThrow(DefinitionEditError)
+    expect(() => editedDefinition(XML, { attachDisks: [{ pool: 'libvirt-ssd', image: 'web1' }] })).toThrow(
+      /libvirt-ssd\/web1 vda/,
+    )
+    const noRbd = editedDefinition(XML, { detachDisks: ['vda'] })
+    expect(() => editedDefinition(noRbd, { attachDisks: [NEW] })).toThrow(/no RBD disk/)
+  })
+
+  it('validates disk input: sizes in whole MiB, image names, targets, no image twice', () => {
+    const ok = (changes: unknown) => VmEditChangesSchema.safeParse(changes).success
+    expect(ok({ attachDisks: [NEW] })).toBe(true)
+    expect(ok({ attachDisks: [{ ...NEW, sizeBytes: GIB + 1 }] })).toBe(false)
+    expect(ok({ attachDisks: [{ ...NEW, image: '../x' }] })).toBe(false)
+    expect(ok({ attachDisks: [{ ...NEW, pool: '-rf' }] })).toBe(false)
+    expect(ok({ attachDisks: [NEW, NEW] })).toBe(false)
+    expect(ok({ detachDisks: ['vda;reboot'] })).toBe(false)
+    expect(ok({ growDisks: [{ target: 'vda', sizeBytes: 0 }] })).toBe(false)
+  })
+
+  it('the plan shows each disk’s size, the new targets and grows, and refuses what Ceph or other VMs forbid', async () => {
+    const w = world({
+      images: { 'libvirt-ssd/spare': GIB, 'libvirt-ssd/open': GIB, 'libvirt-ssd/web2': GIB },
+      watched: 'libvirt-ssd/open',
+      usedByWeb2: 'libvirt-ssd/web2',
+    })
+    const good = await planEdit(w.deps, UUID, {
+      attachDisks: [NEW, { pool: 'libvirt-ssd', image: 'spare' }],
+      growDisks: [{ target: 'vda', sizeBytes: 12 * GIB }],
+    })
+    expect(good.plan.refusals).toEqual([])
+    expect(good.plan.disks).toEqual([
+      { target: 'vda', source: 'libvirt-ssd/web1', pool: 'libvirt-ssd', image: 'web1', sizeBytes: 10 * GIB },
+    ])
+    expect(good.plan.attach).toEqual([
+      { target: 'vdb', pool: 'libvirt-ssd', image: 'web1-data', sizeBytes: 2 * GIB },
+      { target: 'vdc', pool: 'libvirt-ssd', image: 'spare' },
+    ])
+    expect(good.plan.grow).toEqual([
+      { target: 'vda', image: 'libvirt-ssd/web1', fromBytes: 10 * GIB, toBytes: 12 * GIB },
+    ])
+    // (Intl writes sizes with a no-break space.)
+    const refusals = async (changes: VmEditChanges) =>
+      texts((await planEdit(w.deps, UUID, changes)).plan.refusals).map((text) =>
+        text.replace(/[\u00a0\u202f]/g, ' '),
+      )
+    expect(await refusals({ attachDisks: [{ ...NEW, image: 'spare' }] })).toEqual([
+      'libvirt-ssd/spare already exists: choose another name, or attach it as an existing image (without a size).',
+    ])
+    expect(await refusals({ attachDisks: [{ pool: 'libvirt-ssd', image: 'nope' }] })).toEqual([
+      'libvirt-ssd/nope does not exist: give a size to create it, or check its name in the Storage view.',
+    ])
+    expect(await refusals({ attachDisks: [{ pool: 'libvirt-ssd', image: 'open' }] })).toEqual([
+      'libvirt-ssd/open is open by 10.77.0.2:0/2582060319: a QEMU or another client uses it. Stop that client first.',
+    ])
+    expect(await refusals({ attachDisks: [{ pool: 'libvirt-ssd', image: 'web2' }] })).toEqual([
+      'libvirt-ssd/web2 is in the definition of web2 on hv1: an image belongs to one VM. Detach it from web2 first.',
+    ])
+    expect(await refusals({ attachDisks: [{ pool: 'rbd', image: 'x', sizeBytes: GIB }] })).toEqual([
+      'rbd is not one of the cluster’s pools (libvirt-ssd).',
+    ])
+    expect(await refusals({ growDisks: [{ target: 'vda', sizeBytes: 10 * GIB }] })).toEqual([
+      'vda (libvirt-ssd/web1) is 10 GiB: 10 GiB is not larger. A disk only grows here; shrinking is done in the Storage view, with the VM off.',
+    ])
+    expect(await refusals({ detachDisks: ['hdc'] })).toEqual([
+      'hdc is a CD-ROM drive: eject its medium instead (the CD-ROM field).',
+    ])
+  })
+
+  it('makes the new image tagged with the job, defines everywhere, grows with rbd resize when off, under the images’ leases', async () => {
+    const { error, value, calls, leases, defined, images } = await planAndApply(
+      {},
+      { attachDisks: [NEW], growDisks: [{ target: 'vda', sizeBytes: 12 * GIB }] },
+    )
+    expect(error).toBeUndefined()
+    expect(leases).toEqual([[`vm:${UUID}`, 'image:libvirt-ssd/web1-data', 'image:libvirt-ssd/web1']])
+    const order = calls.filter((c) => / rbd (create|image-meta set|resize)|define/.test(c))
+    expect(order).toEqual([
+      `hv1: rbd create --size ${2 * GIB}B libvirt-ssd/web1-data`,
+      'hv1: rbd image-meta set libvirt-ssd/web1-data hyperdesk.create-job j-1',
+      ...HOSTS.map((h) => `${h}: virsh define /dev/stdin <xml>`),
+      `hv1: rbd resize --size ${12 * GIB}B libvirt-ssd/web1`,
+    ])
+    for (const host of HOSTS)
+      expect(readSettings(defined.get(host)!).disks.map((d) => d.target)).toEqual(['vda', 'vdb'])
+    expect(images.get('libvirt-ssd/web1')).toBe(12 * GIB)
+    expect(value).toMatchObject({ hosts: HOSTS, live: [], pending: [] })
+  })
+
+  it('on the running VM: hot-plugs the new disk, unplugs the detached one, grows through QEMU (blockresize)', async () => {
+    const w = world({ running: 'hv2', images: { 'libvirt-ssd/spare': GIB } })
+    const withSpare = editedDefinition(XML, { attachDisks: [{ pool: 'libvirt-ssd', image: 'spare' }] })
+    for (const host of HOSTS) w.defined.set(host, withSpare)
+    const changes: VmEditChanges = {
+      attachDisks: [NEW],
+      detachDisks: ['vdb'],
+      growDisks: [{ target: 'vda', sizeBytes: 11 * GIB }],
+    }
+    const { plan } = await planEdit(w.deps, UUID, changes)
+    expect(plan).toMatchObject({ live: ['diskAttach', 'diskDetach'], canApply: true })
+    expect(plan.attach.map((d) => d.target)).toEqual(['vdc'])
+    const value = await editVm(w.deps, { uuid: UUID, changes, hashes: hashes(plan) }, w.job)
+    expect(w.calls).toContain(`hv2: virsh blockresize ${UUID} vda --size ${11 * GIB}B`)
+    expect(w.calls).toContain(`hv2: virsh attach-device ${UUID} /dev/stdin --live <xml>`)
+    expect(w.calls).toContain(`hv2: virsh detach-disk ${UUID} vdb --live`)
+    expect(w.calls.some((c) => c.includes('rbd resize'))).toBe(false)
+    expect(value.live).toEqual([
+      { action: 'diskAttach', target: 'vdc', ok: true },
+      { action: 'diskDetach', target: 'vdb', ok: true },
+    ])
+  })
+
+  it('a failure after the new image was made removes it (it carries the job’s tag) and puts every definition back', async () => {
+    const { error, defined, images, calls } = await planAndApply(
+      { refuseDefineOn: 'hv3' },
+      { attachDisks: [NEW] },
+    )
+    expect(error).toMatchObject({ code: 'vm.edit.failed', host: 'hv3' })
+    expect(images.has('libvirt-ssd/web1-data')).toBe(false)
+    expect(calls).toContain('hv1: rbd rm libvirt-ssd/web1-data')
+    for (const host of HOSTS) expect(defined.get(host)).toBe(XML)
+  })
+
+  it('a grow that fails undoes the definitions and the new image; an image it could not remove is named', async () => {
+    const failed = await planAndApply(
+      { resizeFails: true },
+      { attachDisks: [NEW], growDisks: [{ target: 'vda', sizeBytes: 12 * GIB }] },
+    )
+    expect(failed.error).toMatchObject({ code: 'vm.edit.failed' })
+    expect(JSON.stringify(failed.error?.details?.['cause'])).toContain('No space left')
+    expect(failed.images.has('libvirt-ssd/web1-data')).toBe(false)
+    for (const host of HOSTS) expect(failed.defined.get(host)).toBe(XML)
+    const kept = await planAndApply(
+      { resizeFails: true, rmFails: true },
+      { attachDisks: [NEW], growDisks: [{ target: 'vda', sizeBytes: 12 * GIB }] },
+    )
+    expect(kept.error).toMatchObject({
+      code: 'vm.edit.remains',
+      details: { remains: ['libvirt-ssd/web1-data'] },
+    })
+    expect(englishText(kept.error!.text!)).toMatch(
+      /The previous definition is back on every host, but libvirt-ssd\/web1-data made for the edit could not be removed: remove it in the Storage view\.$/,
+    )
   })
 })

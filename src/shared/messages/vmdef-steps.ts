@@ -36,6 +36,8 @@ export const VMDEF_STEP_TEXTS = {
   ejecting: 'Ejecting {{target}} of {{name}} on {{host}}',
   ejectingLive: 'Ejecting {{target}} of {{name}} on {{host}} (live too)',
   isoCheckingPool: 'Checking the images pool {{pool}} on {{hosts}}',
+  diskGrowingLive: '{{host}}: growing {{target}} ({{image}}) live',
+  diskGrowingOffline: 'Growing {{image}} with rbd resize',
   isoCreating: 'Creating {{name}} ({{size, size}}) in {{pool}} on {{host}}',
   isoSending: 'Sending {{name}} to {{hosts}}',
   isoSendingNone: 'Nothing to send for {{name}}: every host already has a file of that name (SHA-256 only)',

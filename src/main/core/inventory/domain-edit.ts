@@ -34,7 +34,19 @@ const editBuilder = new XMLBuilder({
 /** Why an edit cannot be made to this definition (the edit job turns it into a message). */
 export class DefinitionEditError extends Error {
   constructor(
-    readonly reason: 'xml' | 'boot-per-device' | 'cdrom-unknown' | 'vcpus-over-max' | 'memory-over-max',
+    readonly reason:
+      | 'xml'
+      | 'boot-per-device'
+      | 'cdrom-unknown'
+      | 'vcpus-over-max'
+      | 'memory-over-max'
+      | 'disk-unknown'
+      | 'disk-cdrom'
+      | 'disk-not-rbd'
+      | 'disk-no-rbd'
+      | 'disk-attached'
+      | 'disk-targets-full'
+      | 'disk-detach-grow',
     readonly detail: string,
   ) {
     super(detail)
@@ -200,7 +212,113 @@ export function editedDefinition(xml: string, changes: VmEditChanges): string {
   if (changes.bootOrder !== undefined && changes.bootOrder.join() !== before.bootOrder.join())
     editBootOrder(domain, changes.bootOrder)
   if (changes.cdrom !== undefined) editCdrom(domain, changes.cdrom.target, changes.cdrom.iso)
+  editDisks(domain, changes)
   return String(editBuilder.build(tree))
+}
+
+function diskNodes(domain: readonly Ordered[]): Ordered[] {
+  return kids(find(domain, 'devices')).filter((node) => tagOf(node) === 'disk')
+}
+function targetOf(disk: Ordered): string {
+  return attribute(find(kids(disk), 'target'), 'dev') ?? ''
+}
+function rbdSource(disk: Ordered): { pool: string; image: string } | undefined {
+  const source = find(kids(disk), 'source')
+  if (attribute(disk, 'type') !== 'network' || attribute(source, 'protocol') !== 'rbd') return undefined
+  const [pool, ...rest] = (attribute(source, 'name') ?? '').split('/')
+  // POOL/IMAGE (a namespace would be POOL/NS/IMAGE: its image is the last part).
+  return pool && rest.length > 0 ? { pool, image: rest[rest.length - 1]! } : undefined
+}
+
+/** The RBD disks of a definition by target: pool and image (what rbd info / resize are asked about). */
+export function rbdDisks(xml: string): { target: string; pool: string; image: string; spec: string }[] {
+  return diskNodes(parseTree(xml).domain).flatMap((disk) => {
+    const rbd = rbdSource(disk)
+    const spec = attribute(find(kids(disk), 'source'), 'name') ?? ''
+    return rbd ? [{ target: targetOf(disk), ...rbd, spec }] : []
+  })
+}
+
+const VIRTIO_TARGETS = Array.from({ length: 26 }, (_, index) => `vd${String.fromCharCode(97 + index)}`)
+
+/** The targets new virtio disks get, in order: the first vdX no disk (or CD-ROM) of the definition uses. */
+export function newDiskTargets(xml: string, changes: VmEditChanges): string[] {
+  return freeTargets(diskNodes(parseTree(xml).domain), changes.attachDisks?.length ?? 0)
+}
+function freeTargets(disks: readonly Ordered[], count: number): string[] {
+  if (count === 0) return []
+  // A detached disk's target is not reused in the same edit: its device may leave the running VM later.
+  const used = new Set(disks.map(targetOf))
+  const free = VIRTIO_TARGETS.filter((target) => !used.has(target))
+  if (free.length < count)
+    throw new DefinitionEditError('disk-targets-full', `${free.length} free vdX targets`)
+  return free.slice(0, count)
+}
+
+/**
+ * Detaches (the image is kept) and attaches RBD disks. A new disk is the app's RBD disk (virtio,
+ * cache writeback, error_policy='stop', see vmdef/builder.ts) reaching Ceph as the VM's first RBD
+ * disk does: the same <auth> (client and secret) and monitor <host>s. Grows change no XML (the size
+ * is Ceph's); they are only checked here against the definition's disks.
+ */
+function editDisks(domain: Ordered[], changes: VmEditChanges): void {
+  const disks = diskNodes(domain)
+  const byTarget = (target: string) => disks.find((disk) => targetOf(disk) === target)
+  for (const grow of changes.growDisks ?? []) {
+    const disk = byTarget(grow.target)
+    if (!disk) throw new DefinitionEditError('disk-unknown', grow.target)
+    if (!rbdSource(disk)) throw new DefinitionEditError('disk-not-rbd', grow.target)
+    if (changes.detachDisks?.includes(grow.target))
+      throw new DefinitionEditError('disk-detach-grow', grow.target)
+  }
+  const devicesNode = find(domain, 'devices')
+  let devices = kids(devicesNode)
+  for (const target of changes.detachDisks ?? []) {
+    const disk = byTarget(target)
+    if (!disk) throw new DefinitionEditError('disk-unknown', target)
+    if (attribute(disk, 'device') === 'cdrom') throw new DefinitionEditError('disk-cdrom', target)
+    devices = devices.filter((node) => node !== disk)
+  }
+  const attach = changes.attachDisks ?? []
+  if (attach.length > 0) {
+    const model = disks.find((disk) => rbdSource(disk) !== undefined)
+    if (!model) throw new DefinitionEditError('disk-no-rbd', 'no RBD disk')
+    for (const wanted of attach) {
+      const same = disks.find((disk) => {
+        const rbd = rbdSource(disk)
+        return rbd?.pool === wanted.pool && rbd.image === wanted.image
+      })
+      if (same)
+        throw new DefinitionEditError('disk-attached', `${wanted.pool}/${wanted.image} ${targetOf(same)}`)
+    }
+    const targets = freeTargets(disks, attach.length)
+    // <auth> sits in <disk> or (libvirt 3.9 and later may write it there) in <source>: kept where it was.
+    const auth = find(kids(model), 'auth')
+    const access = kids(find(kids(model), 'source')).filter((node) => ['host', 'auth'].includes(tagOf(node)))
+    const made = attach.map((wanted, index) =>
+      element('disk', { type: 'network', device: 'disk' }, [
+        element('driver', { name: 'qemu', type: 'raw', cache: 'writeback', error_policy: 'stop' }),
+        ...(auth ? [structuredClone(auth)] : []),
+        element(
+          'source',
+          { protocol: 'rbd', name: `${wanted.pool}/${wanted.image}` },
+          access.map((node) => structuredClone(node)),
+        ),
+        element('target', { dev: targets[index]!, bus: 'virtio' }),
+      ]),
+    )
+    const last = devices.reduce((at, node, index) => (tagOf(node) === 'disk' ? index : at), -1)
+    devices.splice(last + 1, 0, ...made)
+  }
+  if (devicesNode && (attach.length > 0 || (changes.detachDisks?.length ?? 0) > 0))
+    devicesNode[tagOf(devicesNode)] = devices
+}
+
+/** One device of a definition as XML text (a new disk, for virsh attach-device --live). */
+export function diskDeviceXml(xml: string, target: string): string {
+  const disk = diskNodes(parseTree(xml).domain).find((node) => targetOf(node) === target)
+  if (!disk) throw new DefinitionEditError('disk-unknown', target)
+  return String(editBuilder.build([disk]))
 }
 
 function editBootOrder(domain: Ordered[], order: readonly BootDevice[]): void {

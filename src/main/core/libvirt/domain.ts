@@ -110,6 +110,15 @@ export const domainArgv = {
           '--update',
           '--live',
         ],
+  /** Plugs a device into the running domain from the XML on stdin (a new disk: virtio-blk hot-plug). */
+  attachDeviceLive: (uuid: string) => ['attach-device', uuidOf(uuid), '/dev/stdin', '--live'],
+  /** Asks the running domain to let a disk go (the guest completes the unplug; the image is kept). */
+  detachDiskLive: (uuid: string, target: string) => [
+    'detach-disk',
+    uuidOf(uuid),
+    argument('disk target', target),
+    '--live',
+  ],
   /** Starts it with this host (or not). */
   autostart: (uuid: string, enable: boolean) =>
     enable ? ['autostart', uuidOf(uuid)] : ['autostart', '--disable', uuidOf(uuid)],

@@ -256,15 +256,39 @@ export class VmCreator {
     job: JobContext,
   ): Promise<void> {
     const ref = { pool: params.pool, image: params.name }
+    await this.createTaggedImage(
+      'create',
+      host,
+      ref,
+      params.sizeBytes,
+      vmdefMsg('imageCreateFailed', { image: spec }),
+      made,
+      lease,
+      job,
+    )
+  }
+
+  /** A new empty image made with `rbd create` and tagged with the job (a new VM's, or an edit's new disk). */
+  async createTaggedImage(
+    operation: NewVmOperation | 'edit',
+    host: string,
+    ref: RbdImageRef,
+    sizeBytes: number,
+    failed: Message,
+    made: Made,
+    lease: LeaseCheck,
+    job: JobContext,
+  ): Promise<void> {
+    const spec = imageSpec(ref)
     await this.makeImage(
       {
-        operation: 'create',
+        operation,
         host,
         ref,
-        argv: imageArgv.create(ref, params.sizeBytes),
+        argv: imageArgv.create(ref, sizeBytes),
         step: `rbd create ${spec}`,
-        title: msg('jobSteps.creatingImage', { image: spec, size: params.sizeBytes }),
-        failed: vmdefMsg('imageCreateFailed', { image: spec }),
+        title: msg('jobSteps.creatingImage', { image: spec, size: sizeBytes }),
+        failed,
       },
       made,
       lease,
@@ -278,7 +302,8 @@ export class VmCreator {
    */
   async makeImage(
     image: {
-      operation: NewVmOperation
+      /** An edit makes a new disk's image the same way (vm.edit.image-exists…). */
+      operation: NewVmOperation | 'edit'
       host: string
       ref: RbdImageRef
       argv: string[]

@@ -1,7 +1,6 @@
 import { ApiError, errorText } from '../../../shared/errors'
 import { vmLeaseName } from '../../../shared/lease'
-import { msg, type Message, type MessageCode, type ParamValue } from '../../../shared/messages/message'
-import type { VMEDIT_TEXTS } from '../../../shared/vmedit-texts'
+import { msg, type Message } from '../../../shared/messages/message'
 import type {
   VmEditChanges,
   VmEditPlan,
@@ -13,6 +12,7 @@ import { readDefinitions, unifiedDiff, type HostDefinition } from '../definition
 import {
   DefinitionEditError,
   definitionHash,
+  diskDeviceXml,
   editedDefinition,
   pendingSettings,
   readSettings,
@@ -24,6 +24,8 @@ import { domainArgv } from '../libvirt/domain'
 import { pathsArgv, presentPaths } from '../remote/framing'
 import type { VmdefDeps } from './create'
 import { withReasons } from './create'
+import { diskFacts, diskLeaseNames, DiskSteps } from './edit-disks'
+import { vmeditMsg } from './edit-texts'
 
 /**
  * Editing a VM's persistent definition on every host as one change (issue 19 item 3), the app's
@@ -43,25 +45,15 @@ import { withReasons } from './create'
 
 const EDIT_LEASE_SECONDS = 300
 
-type VmeditText = keyof typeof VMEDIT_TEXTS
-
-export function vmeditMsg(
-  text: VmeditText,
-  params: Record<string, ParamValue> = {},
-  detail?: string,
-): Message {
-  return {
-    code: `vmedit.${text}` as MessageCode,
-    ...(Object.keys(params).length > 0 ? { params } : {}),
-    ...(detail ? { detail } : {}),
-  }
-}
+export { vmeditMsg }
 
 interface Planned {
   plan: VmEditPlan
   definitions: HostDefinition[]
   /** The edited definition (absent when refused). */
   next?: string
+  /** The host rbd runs on for the disks' steps. */
+  rbdHost?: string
 }
 
 /** What changes live on the running VM, and what waits for its next start. */
@@ -90,6 +82,9 @@ export function liveAndPending(
     const drive = before.cdroms.find((cdrom) => cdrom.target === changes.cdrom?.target)
     if ((drive?.iso ?? null) !== changes.cdrom.iso) live.push('cdrom')
   }
+  // virtio-blk hot-plug: attached and detached on the running VM too (a refusal leaves it pending).
+  if ((changes.attachDisks?.length ?? 0) > 0) live.push('diskAttach')
+  if ((changes.detachDisks?.length ?? 0) > 0) live.push('diskDetach')
   return { live, pending }
 }
 
@@ -112,6 +107,22 @@ function editRefusal(
       const [memory = 0, max = 0] = (error.detail.match(/\d+/g) ?? []).map(Number)
       return vmeditMsg('memoryOverMax', { memory, max })
     }
+    case 'disk-unknown':
+      return vmeditMsg('diskUnknown', { name, target: error.detail })
+    case 'disk-cdrom':
+      return vmeditMsg('diskCdrom', { target: error.detail })
+    case 'disk-not-rbd':
+      return vmeditMsg('diskNotRbd', { target: error.detail })
+    case 'disk-no-rbd':
+      return vmeditMsg('diskNoRbd', { name })
+    case 'disk-attached': {
+      const [image = '', target = ''] = error.detail.split(' ')
+      return vmeditMsg('diskAttached', { image, name, target })
+    }
+    case 'disk-targets-full':
+      return vmeditMsg('diskTargetsFull', { name })
+    case 'disk-detach-grow':
+      return vmeditMsg('diskDetachGrow', { target: error.detail })
     default:
       return vmeditMsg('xmlInvalid', { host, problem: error.detail })
   }
@@ -182,10 +193,17 @@ export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditCha
         defined.map((d) => d.host),
       )),
     )
+  const disks = await diskFacts(deps, id, reference.xml, changes)
+  refusals.push(...disks.refusals)
   const after = next === undefined ? reference.canonical : canonicalDomainXml(next)
   const diff =
     after === reference.canonical ? '' : unifiedDiff(reference.host, 'edit', name, reference.canonical, after)
-  if (refusals.length === 0 && diff === '' && autostart.enable.length + autostart.disable.length === 0)
+  if (
+    refusals.length === 0 &&
+    diff === '' &&
+    autostart.enable.length + autostart.disable.length === 0 &&
+    disks.grow.length === 0
+  )
     refusals.push(vmeditMsg('nothing'))
   const { live, pending } = settings
     ? liveAndPending(settings, changes, runningOn !== undefined)
@@ -206,10 +224,19 @@ export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditCha
     live,
     pending,
     refusals,
+    disks: disks.disks,
+    attach: disks.attach,
+    grow: disks.grow,
+    pools: deps.pools(),
     autostart,
     canApply: refusals.length === 0,
   }
-  return { plan, definitions, ...(next !== undefined ? { next } : {}) }
+  return {
+    plan,
+    definitions,
+    ...(next !== undefined ? { next } : {}),
+    ...(disks.rbdHost ? { rbdHost: disks.rbdHost } : {}),
+  }
 }
 
 async function isoRefusals(deps: VmdefDeps, iso: string, hosts: readonly string[]): Promise<Message[]> {
@@ -244,7 +271,7 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
   const name = deps.inventory.vm(id)?.name ?? id
   return deps.vmLocks.run(id, () =>
     deps.lease.run(
-      [vmLeaseName(id)],
+      [vmLeaseName(id), ...diskLeaseNames(deps, id, params.changes)],
       `edit the definition of ${name}`,
       EDIT_LEASE_SECONDS,
       async (lease) => {
@@ -267,11 +294,28 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
             plan.refusals,
             { step: 'edit checks', details: { refusals: plan.refusals, plan } },
           )
-        return new Editing(deps, plan, planned.definitions, planned.next, params.changes, lease, job).run()
+        const diskSteps = new DiskSteps(deps, plan, planned.rbdHost, lease, job)
+        return new Editing(
+          deps,
+          plan,
+          planned.definitions,
+          planned.next,
+          params.changes,
+          lease,
+          job,
+          diskSteps,
+        ).run()
       },
       job,
     ),
   )
+}
+
+interface LiveCommand {
+  action: VmEditPlan['live'][number]
+  argv: string[]
+  stdin?: string
+  target?: string
 }
 
 /** The edit's steps and their undo. */
@@ -290,6 +334,7 @@ class Editing {
     private readonly changes: VmEditChanges,
     private readonly lease: LeaseCheck,
     private readonly job: JobContext,
+    private readonly diskSteps: DiskSteps,
   ) {
     this.timeoutSeconds = deps.defineTimeoutSeconds ?? 30
     for (const definition of definitions)
@@ -304,6 +349,7 @@ class Editing {
     const { plan, job } = this
     const hosts = this.hosts
     try {
+      await this.diskSteps.createImages()
       let expected: string | undefined
       for (const [index, host] of hosts.entries()) {
         await this.lease.check(`virsh define ${plan.name} on ${host}`)
@@ -329,6 +375,7 @@ class Editing {
       }
       for (const host of plan.autostart.disable) await this.setAutostart(host, false)
       for (const host of plan.autostart.enable) await this.setAutostart(host, true)
+      await this.diskSteps.growDisks()
     } catch (error) {
       throw await this.undo(ApiError.from(error))
     }
@@ -340,10 +387,19 @@ class Editing {
     await Promise.all(
       this.deps.hostNames().map((host) => this.deps.inventory.refreshHost(host).catch(() => undefined)),
     )
-    const setting = { vcpus: 'vcpus', memory: 'memoryMiB', cdrom: 'cdroms' } as const
+    const setting = {
+      vcpus: 'vcpus',
+      memory: 'memoryMiB',
+      cdrom: 'cdroms',
+      diskAttach: 'disks',
+      diskDetach: 'disks',
+    } as const
     const pending = [
-      ...plan.pending,
-      ...live.filter((entry) => !entry.ok).map((entry) => setting[entry.action]),
+      ...new Set([
+        ...plan.pending,
+        ...live.filter((entry) => !entry.ok).map((entry) => setting[entry.action]),
+        ...(await this.disksPending(live)),
+      ]),
     ]
     job.log(vmeditMsg('edited', { name: plan.name, hosts }))
     return { name: plan.name, hosts, live, pending }
@@ -359,38 +415,88 @@ class Editing {
     this.autostartDone.push({ host, enable })
   }
 
+  /** The running VM's commands for each live action (one per disk for attach and detach). */
+  private liveCommands(): LiveCommand[] {
+    const { plan, changes } = this
+    return plan.live.flatMap((action): LiveCommand[] => {
+      switch (action) {
+        case 'vcpus':
+          return [{ action, argv: domainArgv.setVcpusLive(plan.uuid, changes.vcpus!) }]
+        case 'memory':
+          return [{ action, argv: domainArgv.setMemoryLive(plan.uuid, changes.memoryMiB! * 1024) }]
+        case 'cdrom':
+          return [
+            {
+              action,
+              argv: domainArgv.changeMediaLive(plan.uuid, changes.cdrom!.target, changes.cdrom!.iso),
+            },
+          ]
+        case 'diskAttach':
+          return plan.attach.map((disk) => ({
+            action,
+            target: disk.target,
+            argv: domainArgv.attachDeviceLive(plan.uuid),
+            stdin: diskDeviceXml(this.next, disk.target),
+          }))
+        case 'diskDetach':
+          return (changes.detachDisks ?? []).map((target) => ({
+            action,
+            target,
+            argv: domainArgv.detachDiskLive(plan.uuid, target),
+          }))
+      }
+    })
+  }
+
   /** libvirt's changes to the running VM; a refusal leaves the change for its next start. */
   private async applyLive(): Promise<VmEditResult['live']> {
-    const { plan, changes } = this
+    const { plan } = this
     const host = plan.runningOn
     if (!host) return []
     const out: VmEditResult['live'] = []
-    for (const action of plan.live) {
-      const argv =
-        action === 'vcpus'
-          ? domainArgv.setVcpusLive(plan.uuid, changes.vcpus!)
-          : action === 'memory'
-            ? domainArgv.setMemoryLive(plan.uuid, changes.memoryMiB! * 1024)
-            : domainArgv.changeMediaLive(plan.uuid, changes.cdrom!.target, changes.cdrom!.iso)
+    for (const { action, argv, stdin, target } of this.liveCommands()) {
+      const what = target ? `${action} ${target}` : action
       this.job.step(msg('vmdefSteps.liveChange', { host, command: argv[0] ?? '', name: plan.name }), 0.85)
       try {
         await this.deps.runner.virsh(host, argv, {
           timeoutSeconds: this.timeoutSeconds,
           step: `virsh ${argv[0]} ${plan.name} on ${host}`,
+          ...(stdin ? { stdin } : {}),
         })
-        out.push({ action, ok: true })
-        this.job.log(vmeditMsg('liveDone', { host, action }))
+        out.push({ action, ok: true, ...(target ? { target } : {}) })
+        this.job.log(vmeditMsg('liveDone', { host, action: what }))
       } catch (error) {
         const apiError = ApiError.from(error)
         const stderr = apiError.details?.['stderr']
         const why = typeof stderr === 'string' && stderr.trim() ? stderr.trim() : apiError.message
-        out.push({ action, ok: false, error: why })
+        out.push({ action, ok: false, error: why, ...(target ? { target } : {}) })
         this.job.log(
-          msg('vmdefSteps.liveFailedBecause', { failed: vmeditMsg('liveFailed', { host, action }), why }),
+          msg('vmdefSteps.liveFailedBecause', {
+            failed: vmeditMsg('liveFailed', { host, action: what }),
+            why,
+          }),
         )
       }
     }
     return out
+  }
+
+  /**
+   * A disk unplug the guest has not finished (libvirt sends the request; the guest lets the device
+   * go) still shows in the running VM: read its live definition again after a disk change.
+   */
+  private async disksPending(live: VmEditResult['live']): Promise<string[]> {
+    const host = this.plan.runningOn
+    if (!host || !live.some((entry) => entry.ok && entry.action.startsWith('disk'))) return []
+    try {
+      const read = await this.deps.runner.virsh(host, domainArgv.xml(this.plan.uuid, 'live'), {
+        timeoutSeconds: this.timeoutSeconds,
+        step: `virsh dumpxml ${this.plan.name} on ${host}`,
+      })
+      return pendingSettings(read.stdout, this.next).filter((field) => field === 'disks')
+    } catch {
+      return []
+    }
   }
 
   private async readBack(host: string): Promise<string> {
@@ -453,10 +559,19 @@ class Editing {
       }
     }
     for (const host of this.definedOn) this.deps.inventory.invalidateDefinition(host, plan.uuid)
+    const images = await this.diskSteps.undo()
+    if (this.diskSteps.grown.length > 0) job.log(vmeditMsg('grownKept', { images: this.diskSteps.grown }))
     const step = cause.step ?? 'edit'
     const causeText: Message =
       cause.text ?? vmeditMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
     const where = { ...(cause.host ? { host: cause.host } : {}), step }
+    const grown = this.diskSteps.grown
+    if (left.length === 0 && images.length > 0)
+      return ApiError.of(
+        'vm.edit.remains',
+        vmeditMsg('failedImagesRemain', { name: plan.name, cause: causeText, images }),
+        { ...where, details: { cause: cause.toData(), remains: images, grown } },
+      )
     return left.length === 0
       ? ApiError.of(
           'vm.edit.failed',
@@ -465,14 +580,14 @@ class Editing {
             cause: causeText,
             hosts: restored.length ? restored : ['—'],
           }),
-          { ...where, details: { cause: cause.toData(), restored } },
+          { ...where, details: { cause: cause.toData(), restored, grown } },
         )
       : ApiError.of(
           'vm.edit.remains',
           vmeditMsg('failedRemains', { name: plan.name, cause: causeText, hosts: left }),
           {
             ...where,
-            details: { cause: cause.toData(), remains: left },
+            details: { cause: cause.toData(), remains: [...left, ...images], grown },
           },
         )
   }

@@ -36,6 +36,8 @@ export const vmdefStepsFr: MessageCatalog['vmdefSteps'] = {
   ejecting: 'Éjection de {{target}} de {{name}} sur {{host}}',
   ejectingLive: 'Éjection de {{target}} de {{name}} sur {{host}} (aussi à chaud)',
   isoCheckingPool: 'Vérification du pool d’images {{pool}} sur {{hosts}}',
+  diskGrowingLive: '{{host}} : agrandissement à chaud de {{target}} ({{image}})',
+  diskGrowingOffline: 'Agrandissement de {{image}} avec rbd resize',
   isoCreating: 'Création de {{name}} ({{size, size}}) dans {{pool}} sur {{host}}',
   isoSending: 'Envoi de {{name}} vers {{hosts}}',
   isoSendingNone:

@@ -32,6 +32,34 @@ export const vmeditFr: MessageCatalog['vmedit'] = {
     'La modification de {{name}} a échoué ({{cause, message}}). La définition précédente a été remise sur {{hosts, list}}.',
   failedRemains:
     'La modification de {{name}} a échoué ({{cause, message}}), et la définition précédente n’a pas pu être remise sur {{hosts, list}} : synchronisez la définition depuis un hôte qui l’a (vue de la VM, définitions).',
+  diskUnknown: '{{name}} n’a pas de disque {{target}}.',
+  diskCdrom: '{{target}} est un lecteur de CD-ROM : éjectez plutôt son média (champ CD-ROM).',
+  diskNotRbd: '{{target}} n’est pas un disque RBD : seuls les disques RBD s’agrandissent ici.',
+  diskNoRbd:
+    '{{name}} n’a aucun disque RBD dont reprendre l’accès à Ceph (client et secret) : attachez son premier disque en mode expert.',
+  diskAttached: '{{image}} est déjà attachée à {{name}} en tant que {{target}}.',
+  diskTargetsFull: '{{name}} n’a plus de cible de disque virtio libre (vda à vdz).',
+  diskDetachGrow: '{{target}} est à la fois détaché et agrandi : choisissez l’un ou l’autre.',
+  diskPool: '{{pool}} n’est pas l’un des pools du cluster ({{pools, list}}).',
+  diskImageExists:
+    '{{image}} existe déjà : choisissez un autre nom, ou attachez-la comme image existante (sans taille).',
+  diskImageMissing:
+    '{{image}} n’existe pas : donnez une taille pour la créer, ou vérifiez son nom dans la vue Stockage.',
+  diskImageUsed:
+    '{{image}} figure dans la définition de {{vm}} sur {{host}} : une image appartient à une seule VM. Détachez-la d’abord de {{vm}}.',
+  diskImageOpen:
+    '{{image}} est ouverte par {{watchers, list}} : un QEMU ou un autre client l’utilise. Arrêtez d’abord ce client.',
+  diskUnreadable:
+    'La définition de {{vm}} sur {{host}} n’a pas pu être lue : elle utilise peut-être {{image}}. Actualisez, ou corrigez d’abord cette définition.',
+  diskUnchecked:
+    'Impossible de lire {{image}} dans Ceph via {{host}} : vérifiez la vue Ceph, puis affichez de nouveau les modifications.',
+  diskNotLarger:
+    '{{target}} ({{image}}) fait {{from, size}} : {{to, size}} n’est pas plus grand. Un disque ne fait ici que grandir ; on le réduit dans la vue Stockage, VM arrêtée.',
+  imageCreateFailed: 'La création de {{image}} a échoué.',
+  failedImagesRemain:
+    'La modification de {{name}} a échoué ({{cause, message}}). La définition précédente est de retour sur chaque hôte, mais {{images, list}} créée pour la modification n’a pas pu être supprimée : supprimez-la dans la vue Stockage.',
+  grownKept:
+    '{{images, list}} a grandi avant l’échec et reste plus grande : une annulation ne réduit jamais un disque.',
   stepFailed: '« {{step}} » a échoué sur {{host}}',
   liveDone: '{{host}} : {{action}} appliqué à la VM en marche.',
   liveFailed:

@@ -15,6 +15,7 @@ import { Data } from '../../components/Data'
 import { ErrorBox } from '../../components/ErrorBox'
 import { MessageText } from '../../components/MessageText'
 import { SheetFrame } from '../../components/SheetFrame'
+import { DiskPlanSummary, diskChanges, EditDisks, emptyDisksForm, type DisksForm } from './EditDisks'
 import { fieldNames } from './PendingMarker'
 import { useAppStore } from '../../store'
 import './vmdef.css'
@@ -37,6 +38,7 @@ interface Form {
   bootOrder: string
   cdroms: Record<string, string>
   autostartOn: string
+  disks: DisksForm
 }
 
 function formOf(plan: VmEditPlan): Form | null {
@@ -51,6 +53,7 @@ function formOf(plan: VmEditPlan): Form | null {
     bootOrder: s.bootOrder.join(','),
     cdroms: Object.fromEntries(s.cdroms.map((cdrom) => [cdrom.target, cdrom.iso ?? ''])),
     autostartOn: plan.hosts.find((host) => host.autostart)?.host ?? '',
+    disks: emptyDisksForm(),
   }
 }
 
@@ -77,7 +80,9 @@ function changesOf(form: Form, plan: VmEditPlan): VmEditChanges | null {
   const autostartNow = plan.hosts.find((host) => host.autostart)?.host ?? ''
   if (form.autostartOn !== autostartNow)
     changes.autostartOn = form.autostartOn === '' ? null : form.autostartOn
-  return changes
+  const disks = diskChanges(form.disks)
+  if (!disks) return null
+  return { ...changes, ...disks }
 }
 
 /**
@@ -244,6 +249,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
               </span>
             </label>
           ))}
+          <EditDisks plan={base} value={form.disks} onChange={(disks) => set({ disks })} />
           <label className="wizard-field">
             <span className="wizard-label">{t('vmEdit.autostart')}</span>
             <span className="wizard-input">
@@ -321,6 +327,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
               {t('vmEdit.pending', { fields: fields(preview.pending) })}
             </p>
           )}
+          <DiskPlanSummary plan={preview} />
           {preview.autostart.enable.length + preview.autostart.disable.length > 0 && (
             <p>
               {t('vmEdit.autostartChange', {
