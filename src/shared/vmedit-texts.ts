@@ -58,6 +58,18 @@ export const VMEDIT_TEXTS = {
   failedImagesRemain:
     'Editing {{name}} failed ({{cause, message}}). The previous definition is back on every host, but {{images, list}} made for the edit could not be removed: remove it in the Storage view.',
   grownKept: '{{images, list}} grew before the failure and stay larger: an undo never shrinks a disk.',
+  nicUnknown: '{{name}} has no network card with the MAC {{mac}}.',
+  nicNotBridge:
+    'The network card {{mac}} is not on a bridge (type {{type}}): change its network in expert mode.',
+  nicMacTwice: 'The MAC {{mac}} would be on two network cards of {{name}}.',
+  nicRemoveChange: 'The network card {{mac}} is both removed and changed: do one or the other.',
+  macUsed:
+    'The MAC {{mac}} is already used by {{vm}} on {{host}}: a MAC is unique among every definition on every host.',
+  macUnconfirmed:
+    'The definition of {{vm}} on {{host}} could not be read: its MACs are unknown, so {{mac}} cannot be checked. Refresh, or fix that definition first.',
+  bridgeMissing:
+    'The bridge {{bridge}} is missing on {{hosts, list}}: the VM can run on every host, so each needs it.',
+  bridgeUnchecked: 'Could not list the bridges of {{host}} to look for {{bridge}}.',
   stepFailed: '“{{step}}” failed on {{host}}',
   liveDone: '{{host}}: {{action}} applied to the running VM.',
   liveFailed: '{{host}}: {{action}} could not be applied to the running VM: it applies at its next start.',

@@ -10,7 +10,7 @@ import {
   UuidSchema,
   xmlText,
 } from './validators'
-import { IsoPathSchema } from './vmdef'
+import { BridgeNameSchema, IsoPathSchema, MacSchema } from './vmdef'
 
 /**
  * Editing a VM's persistent definition on every host as one change (issue 19 item 3): the window
@@ -51,6 +51,24 @@ export type DiskAttach = z.infer<typeof DiskAttachSchema>
 /** A disk grown to `sizeBytes` (never shrunk): rbd resize, or virsh blockresize where it runs. */
 export const DiskGrowSchema = z.object({ target: DiskTargetSchema, sizeBytes: SizeBytesSchema }).strict()
 export type DiskGrow = z.infer<typeof DiskGrowSchema>
+
+export const NIC_MODELS = ['virtio', 'e1000', 'rtl8139'] as const
+
+/**
+ * A network card added on a bridge present on every host; without a MAC the app draws one in
+ * 52:54:00 (as create does for a RIPE VM), unused by every definition on every host.
+ */
+export const NicAddSchema = z
+  .object({ bridge: BridgeNameSchema, mac: MacSchema.optional(), model: z.enum(NIC_MODELS).optional() })
+  .strict()
+export type NicAdd = z.infer<typeof NicAddSchema>
+
+/** A network card (by its MAC) given another MAC and/or moved to another bridge. */
+export const NicChangeSchema = z
+  .object({ mac: MacSchema, newMac: MacSchema.optional(), bridge: BridgeNameSchema.optional() })
+  .strict()
+  .refine((change) => change.newMac !== undefined || change.bridge !== undefined, 'changes nothing')
+export type NicChange = z.infer<typeof NicChangeSchema>
 
 const distinctTargets = <T>(list: readonly T[], key: (item: T) => string) =>
   new Set(list.map(key)).size === list.length
@@ -98,6 +116,20 @@ export const VmEditChangesSchema = z
       .max(16)
       .refine((list) => distinctTargets(list, (d) => d.target), 'names a disk twice')
       .optional(),
+    addNics: z.array(NicAddSchema).min(1).max(4).optional(),
+    /** Network cards taken out, by MAC. */
+    removeNics: z
+      .array(MacSchema)
+      .min(1)
+      .max(8)
+      .refine((list) => distinctTargets(list, (mac) => mac), 'names a network card twice')
+      .optional(),
+    changeNics: z
+      .array(NicChangeSchema)
+      .min(1)
+      .max(8)
+      .refine((list) => distinctTargets(list, (change) => change.mac), 'names a network card twice')
+      .optional(),
   })
   .strict()
 export type VmEditChanges = z.infer<typeof VmEditChangesSchema>
@@ -130,7 +162,16 @@ export const VmEditSettingsSchema = z.object({
 export type VmEditSettings = z.infer<typeof VmEditSettingsSchema>
 export type VmEditSettingName = keyof VmEditSettings
 
-export const LIVE_ACTIONS = ['vcpus', 'memory', 'cdrom', 'diskAttach', 'diskDetach'] as const
+export const LIVE_ACTIONS = [
+  'vcpus',
+  'memory',
+  'cdrom',
+  'diskAttach',
+  'diskDetach',
+  'nicAdd',
+  'nicRemove',
+  'nicBridge',
+] as const
 export const LiveActionSchema = z.enum(LIVE_ACTIONS)
 
 export const VmEditPlanSchema = z.object({
@@ -149,6 +190,8 @@ export const VmEditPlanSchema = z.object({
   ),
   /** The canonical definition now → after the edit, as a unified diff ('' when nothing changes). */
   diff: z.string(),
+  /** The changes as the plan resolved them (each new card's MAC): what vm.edit is sent to apply the diff shown. */
+  changes: VmEditChangesSchema.default({}),
   /** Where it runs, and what the edit would change there at once. */
   runningOn: z.string().optional(),
   live: z.array(LiveActionSchema),
@@ -179,6 +222,10 @@ export const VmEditPlanSchema = z.object({
   grow: z
     .array(z.object({ target: z.string(), image: z.string(), fromBytes: z.number(), toBytes: z.number() }))
     .default([]),
+  /** The network cards added, each with the MAC it gets (drawn by the plan when none was typed). */
+  addNics: z.array(z.object({ mac: z.string(), bridge: z.string(), model: z.string() })).default([]),
+  /** The bridges present on every host that defines it (what a card can be put on). */
+  bridges: z.array(z.string()).default([]),
   /** The cluster's RBD pools (where a new disk can be made). */
   pools: z.array(z.string()).default([]),
   /** Autostart changes: hosts where it would be enabled / disabled. */

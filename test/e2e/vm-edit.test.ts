@@ -108,10 +108,14 @@ async function realPlan(params: unknown, xmlOf: (host: string) => string = () =>
               exitCode: 2,
             },
     run: async (_host: string, argv: readonly string[]) => ({
-      stdout: argv
-        .slice(4)
-        .map((path) => `@@hyperdesk-path ${path}\n`)
-        .join(''),
+      // Each host has the bridges br0 and br1 (listBridges), and every path asked (pathsArgv).
+      stdout:
+        argv[0] === 'sh'
+          ? ['br0', 'br1'].map((bridge) => `@@hyperdesk-list /sys/class/net/${bridge}/bridge\n`).join('')
+          : argv
+              .slice(4)
+              .map((path) => `@@hyperdesk-path ${path}\n`)
+              .join(''),
       stderr: '',
       exitCode: 0,
     }),
@@ -121,6 +125,20 @@ async function realPlan(params: unknown, xmlOf: (host: string) => string = () =>
     inventory: {
       vm: (id: string) => inventory.vms.find((vm) => vm.uuid === id),
       snapshot: () => inventory,
+      // Each host's definitions as the plan reads them for MACs in use: web1's card is 02:00:00:12:34:56.
+      host: (name: string) => {
+        const found = inventory.hosts.find((host) => host.host === name)
+        return (
+          found && {
+            ...found,
+            domains: found.domains.map((domain) => ({
+              ...domain,
+              definition: { disks: [], nics: domain.uuid === WEB1 ? [{ mac: '02:00:00:12:34:56' }] : [] },
+            })),
+          }
+        )
+      },
+      refreshHost: async () => undefined,
     } as unknown as InventoryService,
     vmLocks: new KeyedMutex(),
     hostNames: () => HOSTS,
@@ -404,6 +422,82 @@ describe('VM edit sheet: disks', () => {
       'Appliqué tout de suite à la VM en marche sur hv2 : disques détachés.',
     )
     await page.screenshot({ path: screenshotPath('vm-edit-disks-fr'), fullPage: true })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
+
+describe('VM edit sheet: network cards', () => {
+  const MAC = '02:00:00:12:34:57'
+
+  it('English: a bridge moved and a card added with a MAC the core draws, sent as shown', async () => {
+    const { context, page, errors, edits } = await openApp('en-US')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    expect(await page.getByTestId(`vm-edit-nic-mac-${MAC}`).inputValue()).toBe(MAC)
+    expect(await page.getByTestId(`vm-edit-nic-bridge-${MAC}`).inputValue()).toBe('br0')
+    await page.getByTestId(`vm-edit-nic-bridge-${MAC}`).selectOption('br1')
+    await page.getByTestId('vm-edit-nic-add-button').click()
+    expect(await page.getByTestId('vm-edit-nic-add-list').textContent()).toContain(
+      'To add, MAC drawn by the app: br0 (virtio)',
+    )
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    expect(await page.getByTestId('vm-edit-live').textContent()).toBe(
+      'Applied at once to the running VM on hv2: new network cards, bridges.',
+    )
+    const added = /52:54:00(:[0-9a-f]{2}){3}/.exec(
+      (await page.getByTestId('vm-edit-nic-plan').textContent()) ?? '',
+    )
+    expect(added).not.toBeNull()
+    expect(await page.getByTestId('vm-edit-nic-plan').textContent()).toBe(
+      `New network card: ${added![0]} → br0 (virtio)`,
+    )
+    expect(await page.getByTestId('vm-edit-diff').textContent()).toContain(
+      `+      <mac address="${added![0]}"/>`,
+    )
+    await page.getByTestId('vm-edit-nic-plan').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-nics-en'), fullPage: true })
+    await page.getByTestId('vm-edit-apply').click()
+    await expect.poll(() => edits.length).toBe(1)
+    // The MAC the plan drew is the one sent: the job defines the diff that was shown.
+    expect(edits[0]).toMatchObject({
+      changes: { addNics: [{ bridge: 'br0', mac: added![0] }], changeNics: [{ mac: MAC, bridge: 'br1' }] },
+    })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('French: a MAC that is not one said at once; a MAC change waits for the restart', async () => {
+    const { context, page, errors } = await openApp('fr-FR')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    const mac = page.getByTestId(`vm-edit-nic-mac-${MAC}`)
+    await mac.fill('03:00:00:12:34:57')
+    expect(plain(await page.getByTestId('vm-edit-nics').textContent())).toContain('multicast')
+    expect(await page.getByTestId('vm-edit-preview').isDisabled()).toBe(true)
+    // web1's MAC: refused by the core, in French.
+    await mac.fill('02:00:00:12:34:56')
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-refusals').count(), { timeout: 10_000 }).toBe(1)
+    expect(plain(await page.getByTestId('vm-edit-refusals').textContent())).toContain(
+      'La MAC 02:00:00:12:34:56 est déjà utilisée par web1 sur hv1 : une MAC est unique parmi toutes les définitions de tous les hôtes.',
+    )
+    await page.getByTestId('vm-edit-refusals').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-nics-refused-fr'), fullPage: true })
+    await mac.fill('02-00-00-12-34-99')
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    expect(plain(await page.getByTestId('vm-edit-pending').textContent())).toBe(
+      'En attente de son prochain arrêt et démarrage : cartes réseau.',
+    )
+    expect(await page.getByTestId('vm-edit-diff').textContent()).toContain(
+      '+      <mac address="02:00:00:12:34:99"/>',
+    )
+    await page.getByTestId('vm-edit-pending').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-nics-fr'), fullPage: true })
     expect(errors).toEqual([])
     await context.close()
   })

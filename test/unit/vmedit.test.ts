@@ -7,6 +7,7 @@ import {
   definitionHash,
   diskDeviceXml,
   editedDefinition,
+  nicDeviceXml,
   pendingSettings,
   readSettings,
 } from '../../src/main/core/inventory/domain-edit'
@@ -190,6 +191,10 @@ interface Scenario {
   resizeFails?: boolean
   /** rbd rm fails (Ceph stopped answering). */
   rmFails?: boolean
+  /** Bridges per host (default br0 and br1 everywhere). */
+  bridges?: Record<string, string[]>
+  /** Another VM (web3) whose NIC has this MAC, defined on hv3 only. */
+  macOfWeb3?: string
 }
 
 const PACIFIC = path.join(__dirname, 'fixtures', 'ceph', 'pacific')
@@ -224,8 +229,23 @@ function world(scenario: Scenario = {}) {
         state: scenario.running === host ? 'running' : 'shutoff',
         autostart: scenario.autostartOn === host,
         managedSave: false,
-        definition: { disks: [rbdDisk('libvirt-ssd/web1', 'vda')] } as never,
+        definition: {
+          disks: [rbdDisk('libvirt-ssd/web1', 'vda')],
+          nics: [{ mac: '52:54:00:12:34:56', bridge: 'br0' }],
+        } as never,
       },
+      ...(scenario.macOfWeb3 && host === 'hv3'
+        ? [
+            {
+              uuid: UUID.replace('6f', '8f'),
+              name: 'web3',
+              state: 'shutoff' as const,
+              autostart: false,
+              managedSave: false,
+              definition: { disks: [], nics: [{ mac: scenario.macOfWeb3, bridge: 'br0' }] } as never,
+            },
+          ]
+        : []),
       ...(scenario.usedByWeb2
         ? [
             {
@@ -234,7 +254,7 @@ function world(scenario: Scenario = {}) {
               state: 'shutoff' as const,
               autostart: false,
               managedSave: false,
-              definition: { disks: [rbdDisk(scenario.usedByWeb2, 'vda')] } as never,
+              definition: { disks: [rbdDisk(scenario.usedByWeb2, 'vda')], nics: [] } as never,
             },
           ]
         : []),
@@ -247,6 +267,7 @@ function world(scenario: Scenario = {}) {
     refreshHost: async () => undefined,
     vm: (uuid: string) => buildVms(hosts, () => false).find((vm) => vm.uuid === uuid),
     snapshot: () => ({ hosts, vms: buildVms(hosts, () => false) }),
+    host: (host: string) => hosts.find((h) => h.host === host),
     domain: (host: string, uuid: string) =>
       hosts.find((h) => h.host === host)?.domains.find((d) => d.uuid === uuid),
     invalidateDefinition: () => undefined,
@@ -307,6 +328,13 @@ function world(scenario: Scenario = {}) {
     },
     run: async (host: string, argv: readonly string[]) => {
       calls.push(`${host}: ${argv[0]}`)
+      // listBridges: one marked line per /sys/class/net/X/bridge.
+      if (argv[0] === 'sh' && String(argv[2]).includes('/sys/class/net/'))
+        return answer(
+          (scenario.bridges?.[host] ?? ['br0', 'br1'])
+            .map((bridge) => `@@hyperdesk-list /sys/class/net/${bridge}/bridge\n`)
+            .join(''),
+        )
       // As pathsArgv's script prints each asked path that exists (every one but on isoMissingOn).
       const asked = argv.slice(4)
       return answer(
@@ -373,9 +401,11 @@ describe('the edit plan', () => {
     expect(plan.diff).toMatch(/^\+\s*<memory unit="KiB">2097152<\/memory>$/m)
     expect(plan.diff).toMatch(/^\+\s*<currentMemory unit="KiB">2097152<\/currentMemory>$/m)
     expect(new Set(plan.hosts.map((h) => h.hash)).size).toBe(1)
-    // Read with the security data, on every host, and the disk's size in Ceph; nothing else.
+    // Read with the security data on every host, with each host's bridges, and the disk's size in
+    // Ceph; nothing else.
     expect(calls).toEqual([
       ...HOSTS.map((host) => `${host}: virsh dumpxml --inactive --security-info ${UUID}`),
+      ...HOSTS.map((host) => `${host}: sh`),
       'hv1: rbd info libvirt-ssd/web1 --format json',
     ])
   })
@@ -672,5 +702,88 @@ describe('disks', () => {
     expect(englishText(kept.error!.text!)).toMatch(
       /The previous definition is back on every host, but libvirt-ssd\/web1-data made for the edit could not be removed: remove it in the Storage view\.$/,
     )
+  })
+})
+
+describe('network cards', () => {
+  const MAC = '52:54:00:12:34:56'
+
+  it('adds a card on a bridge, removes one, changes a MAC and a bridge; never a MAC twice', () => {
+    const next = editedDefinition(XML, {
+      addNics: [{ bridge: 'br1', mac: '02:00:00:aa:bb:cc', model: 'e1000' }],
+      changeNics: [{ mac: MAC, newMac: '52:54:00:00:00:01', bridge: 'br1' }],
+    })
+    expect(readSettings(next).nics).toEqual([
+      { mac: '52:54:00:00:00:01', bridge: 'br1', model: 'virtio' },
+      { mac: '02:00:00:aa:bb:cc', bridge: 'br1', model: 'e1000' },
+    ])
+    expect(nicDeviceXml(next, '02:00:00:AA:BB:CC')).toBe(
+      '<interface type="bridge"><mac address="02:00:00:aa:bb:cc"/><source bridge="br1"/><model type="e1000"/></interface>',
+    )
+    expect(readSettings(editedDefinition(next, { removeNics: ['52:54:00:00:00:01'] })).nics).toHaveLength(1)
+    expect(() => editedDefinition(XML, { removeNics: ['52:54:00:99:99:99'] })).toThrow(/52:54:00:99:99:99/)
+    expect(() => editedDefinition(XML, { addNics: [{ bridge: 'br0', mac: MAC }] })).toThrow(
+      DefinitionEditError,
+    )
+    expect(() =>
+      editedDefinition(XML, { removeNics: [MAC], changeNics: [{ mac: MAC, bridge: 'br1' }] }),
+    ).toThrow(DefinitionEditError)
+    const onNetwork = XML.replace("<interface type='bridge'>", "<interface type='network'>")
+    expect(() => editedDefinition(onNetwork, { changeNics: [{ mac: MAC, bridge: 'br1' }] })).toThrow(
+      /network/,
+    )
+  })
+
+  it('validates card input: MACs unicast and well-formed, bridge names, something to change', () => {
+    const ok = (changes: unknown) => VmEditChangesSchema.safeParse(changes).success
+    expect(ok({ addNics: [{ bridge: 'br0' }] })).toBe(true)
+    expect(ok({ addNics: [{ bridge: 'br0; reboot' }] })).toBe(false)
+    expect(ok({ addNics: [{ bridge: 'br0', mac: '01:00:00:00:00:01' }] })).toBe(false)
+    expect(ok({ changeNics: [{ mac: MAC }] })).toBe(false)
+    expect(ok({ changeNics: [{ mac: MAC, newMac: '52-54-00-00-00-01' }] })).toBe(false)
+    expect(ok({ removeNics: [MAC, MAC] })).toBe(false)
+  })
+
+  it('the plan draws an unused MAC for a new card, lists bridges on every host, and refuses a used MAC or a missing bridge', async () => {
+    const w = world({ macOfWeb3: '02:00:00:77:77:77', bridges: { hv2: ['br0'] } })
+    const { plan } = await planEdit(w.deps, UUID, { addNics: [{ bridge: 'br0' }] })
+    expect(plan.refusals).toEqual([])
+    expect(plan.bridges).toEqual(['br0'])
+    expect(plan.addNics).toEqual([
+      { mac: expect.stringMatching(/^52:54:00:/), bridge: 'br0', model: 'virtio' },
+    ])
+    // The drawn MAC is in the changes the sheet sends back, so the job defines the diff shown.
+    expect(plan.changes.addNics).toEqual([{ bridge: 'br0', mac: plan.addNics[0]!.mac }])
+    expect(plan.diff).toContain(`<mac address="${plan.addNics[0]!.mac}"/>`)
+    const refusals = async (changes: VmEditChanges) =>
+      texts((await planEdit(w.deps, UUID, changes)).plan.refusals)
+    expect(await refusals({ addNics: [{ bridge: 'br1', mac: '02:00:00:77:77:77' }] })).toEqual([
+      'The bridge br1 is missing on hv2: the VM can run on every host, so each needs it.',
+      'The MAC 02:00:00:77:77:77 is already used by web3 on hv3: a MAC is unique among every definition on every host.',
+    ])
+    expect(await refusals({ changeNics: [{ mac: '52:54:00:99:99:99', bridge: 'br0' }] })).toEqual([
+      'web1 has no network card with the MAC 52:54:00:99:99:99.',
+    ])
+  })
+
+  it('on the running VM: a new card plugged, a bridge moved live, a MAC change pending; removal unplugged with its old XML', async () => {
+    const w = world({ running: 'hv2' })
+    const changes: VmEditChanges = { addNics: [{ bridge: 'br1' }], changeNics: [{ mac: MAC, bridge: 'br1' }] }
+    const { plan } = await planEdit(w.deps, UUID, changes)
+    expect(plan).toMatchObject({ live: ['nicAdd', 'nicBridge'], pending: [], canApply: true })
+    const value = await editVm(w.deps, { uuid: UUID, changes: plan.changes, hashes: hashes(plan) }, w.job)
+    const added = plan.addNics[0]!.mac
+    expect(w.calls).toContain(`hv2: virsh attach-device ${UUID} /dev/stdin --live <xml>`)
+    expect(w.calls).toContain(`hv2: virsh update-device ${UUID} /dev/stdin --live <xml>`)
+    expect(value.live).toEqual([
+      { action: 'nicAdd', target: added, ok: true },
+      { action: 'nicBridge', target: MAC, ok: true },
+    ])
+    for (const host of HOSTS)
+      expect(readSettings(w.defined.get(host)!).nics.map((n) => n.mac)).toEqual([MAC, added])
+    const mac = await planEdit(w.deps, UUID, { changeNics: [{ mac: MAC, newMac: '52:54:00:00:00:02' }] })
+    expect(mac.plan).toMatchObject({ live: [], pending: ['nics'] })
+    const removal = await planEdit(w.deps, UUID, { removeNics: [added] })
+    expect(removal.plan.live).toEqual(['nicRemove'])
   })
 })

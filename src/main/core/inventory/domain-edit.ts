@@ -46,7 +46,11 @@ export class DefinitionEditError extends Error {
       | 'disk-no-rbd'
       | 'disk-attached'
       | 'disk-targets-full'
-      | 'disk-detach-grow',
+      | 'disk-detach-grow'
+      | 'nic-unknown'
+      | 'nic-not-bridge'
+      | 'nic-mac-twice'
+      | 'nic-remove-change',
     readonly detail: string,
   ) {
     super(detail)
@@ -213,7 +217,77 @@ export function editedDefinition(xml: string, changes: VmEditChanges): string {
     editBootOrder(domain, changes.bootOrder)
   if (changes.cdrom !== undefined) editCdrom(domain, changes.cdrom.target, changes.cdrom.iso)
   editDisks(domain, changes)
+  editNics(domain, changes)
   return String(editBuilder.build(tree))
+}
+
+function macOf(nic: Ordered): string {
+  return (attribute(find(kids(nic), 'mac'), 'address') ?? '').toLowerCase()
+}
+
+/**
+ * Network cards: removed by MAC, given another MAC or bridge (a card on a bridge only), added on a
+ * bridge with the MAC the plan gave (typed, or drawn unused everywhere). No MAC twice in the result.
+ */
+function editNics(domain: Ordered[], changes: VmEditChanges): void {
+  const add = changes.addNics ?? []
+  const remove = changes.removeNics ?? []
+  const change = changes.changeNics ?? []
+  if (add.length + remove.length + change.length === 0) return
+  const devicesNode = find(domain, 'devices')
+  if (!devicesNode) throw new DefinitionEditError('xml', 'no <devices> element')
+  let devices = kids(devicesNode)
+  const nicOf = (mac: string) =>
+    devices.find((node) => tagOf(node) === 'interface' && macOf(node) === mac.toLowerCase())
+  for (const mac of remove) {
+    const nic = nicOf(mac)
+    if (!nic) throw new DefinitionEditError('nic-unknown', mac)
+    if (change.some((entry) => entry.mac.toLowerCase() === mac.toLowerCase()))
+      throw new DefinitionEditError('nic-remove-change', mac)
+    devices = devices.filter((node) => node !== nic)
+  }
+  for (const entry of change) {
+    const nic = nicOf(entry.mac)
+    if (!nic) throw new DefinitionEditError('nic-unknown', entry.mac)
+    const children = kids(nic)
+    if (entry.bridge !== undefined) {
+      if (attribute(nic, 'type') !== 'bridge')
+        throw new DefinitionEditError('nic-not-bridge', `${entry.mac} ${attribute(nic, 'type') ?? '?'}`)
+      const source = find(children, 'source')
+      if (source) source[':@'] = { ...source[':@'], '@bridge': entry.bridge }
+      else children.splice(1, 0, element('source', { bridge: entry.bridge }))
+    }
+    if (entry.newMac !== undefined) {
+      const mac = find(children, 'mac')
+      if (mac) mac[':@'] = { ...mac[':@'], '@address': entry.newMac.toLowerCase() }
+    }
+  }
+  const made = add.map((nic) => {
+    if (!nic.mac) throw new DefinitionEditError('xml', 'a new network card has no MAC yet')
+    return element('interface', { type: 'bridge' }, [
+      element('mac', { address: nic.mac.toLowerCase() }),
+      element('source', { bridge: nic.bridge }),
+      element('model', { type: nic.model ?? 'virtio' }),
+    ])
+  })
+  const last = devices.reduce(
+    (at, node, index) => (['interface', 'disk', 'controller'].includes(tagOf(node)) ? index : at),
+    -1,
+  )
+  devices.splice(last + 1, 0, ...made)
+  const macs = devices.filter((node) => tagOf(node) === 'interface').map(macOf)
+  const twice = macs.find((mac, index) => macs.indexOf(mac) !== index)
+  if (twice) throw new DefinitionEditError('nic-mac-twice', twice)
+  devicesNode[tagOf(devicesNode)] = devices
+}
+
+/** One network card of a definition as XML text (for attach-device, detach-device, update-device --live). */
+export function nicDeviceXml(xml: string, mac: string): string {
+  const nic = kids(find(parseTree(xml).domain, 'devices')).find(
+    (node) => tagOf(node) === 'interface' && macOf(node) === mac.toLowerCase(),
+  )
+  if (!nic) throw new DefinitionEditError('nic-unknown', mac)
+  return String(editBuilder.build([nic]))
 }
 
 function diskNodes(domain: readonly Ordered[]): Ordered[] {

@@ -112,6 +112,10 @@ export const domainArgv = {
         ],
   /** Plugs a device into the running domain from the XML on stdin (a new disk: virtio-blk hot-plug). */
   attachDeviceLive: (uuid: string) => ['attach-device', uuidOf(uuid), '/dev/stdin', '--live'],
+  /** Asks the running domain to let a device go, matched on the XML on stdin (a network card by its MAC). */
+  detachDeviceLive: (uuid: string) => ['detach-device', uuidOf(uuid), '/dev/stdin', '--live'],
+  /** Changes a running domain's device from the XML on stdin (a network card moved to another bridge). */
+  updateDeviceLive: (uuid: string) => ['update-device', uuidOf(uuid), '/dev/stdin', '--live'],
   /** Asks the running domain to let a disk go (the guest completes the unplug; the image is kept). */
   detachDiskLive: (uuid: string, target: string) => [
     'detach-disk',

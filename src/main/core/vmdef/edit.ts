@@ -14,6 +14,7 @@ import {
   definitionHash,
   diskDeviceXml,
   editedDefinition,
+  nicDeviceXml,
   pendingSettings,
   readSettings,
 } from '../inventory/domain-edit'
@@ -25,6 +26,7 @@ import { pathsArgv, presentPaths } from '../remote/framing'
 import type { VmdefDeps } from './create'
 import { withReasons } from './create'
 import { diskFacts, diskLeaseNames, DiskSteps } from './edit-disks'
+import { nicFacts } from './edit-nics'
 import { vmeditMsg } from './edit-texts'
 
 /**
@@ -85,6 +87,12 @@ export function liveAndPending(
   // virtio-blk hot-plug: attached and detached on the running VM too (a refusal leaves it pending).
   if ((changes.attachDisks?.length ?? 0) > 0) live.push('diskAttach')
   if ((changes.detachDisks?.length ?? 0) > 0) live.push('diskDetach')
+  // Network cards: plugged and unplugged, moved to another bridge (update-device); a MAC waits.
+  if ((changes.addNics?.length ?? 0) > 0) live.push('nicAdd')
+  if ((changes.removeNics?.length ?? 0) > 0) live.push('nicRemove')
+  if ((changes.changeNics ?? []).some((change) => change.bridge !== undefined && change.newMac === undefined))
+    live.push('nicBridge')
+  if ((changes.changeNics ?? []).some((change) => change.newMac !== undefined)) pending.push('nics')
   return { live, pending }
 }
 
@@ -123,13 +131,23 @@ function editRefusal(
       return vmeditMsg('diskTargetsFull', { name })
     case 'disk-detach-grow':
       return vmeditMsg('diskDetachGrow', { target: error.detail })
+    case 'nic-unknown':
+      return vmeditMsg('nicUnknown', { name, mac: error.detail })
+    case 'nic-not-bridge': {
+      const [mac = '', type = ''] = error.detail.split(' ')
+      return vmeditMsg('nicNotBridge', { mac, type })
+    }
+    case 'nic-mac-twice':
+      return vmeditMsg('nicMacTwice', { name, mac: error.detail })
+    case 'nic-remove-change':
+      return vmeditMsg('nicRemoveChange', { mac: error.detail })
     default:
       return vmeditMsg('xmlInvalid', { host, problem: error.detail })
   }
 }
 
 /** Reads every host and judges the edit; changes nothing. */
-export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditChanges): Promise<Planned> {
+export async function planEdit(deps: VmdefDeps, uuid: string, requested: VmEditChanges): Promise<Planned> {
   const id = uuid.toLowerCase()
   const hosts = deps.hostNames()
   const definitions = await readDefinitions(deps.runner, hosts, id)
@@ -159,6 +177,16 @@ export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditCha
     else if (definition.canonical !== reference.canonical)
       refusals.push(vmeditMsg('drift', { name, reference: reference.host, host: definition.host }))
   }
+  const nics = await nicFacts(
+    deps,
+    id,
+    reference.xml,
+    requested,
+    defined.map((d) => d.host),
+  )
+  refusals.push(...nics.refusals)
+  // The changes with the MACs the plan drew: the job defines what the diff shows.
+  const changes = nics.changes
   let next: string | undefined
   try {
     next = editedDefinition(reference.xml, changes)
@@ -220,6 +248,7 @@ export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditCha
       autostart: autostartNow.get(definition.host) ?? false,
     })),
     diff,
+    changes,
     ...(runningOn ? { runningOn } : {}),
     live,
     pending,
@@ -228,6 +257,8 @@ export async function planEdit(deps: VmdefDeps, uuid: string, changes: VmEditCha
     attach: disks.attach,
     grow: disks.grow,
     pools: deps.pools(),
+    addNics: nics.addNics,
+    bridges: nics.bridges,
     autostart,
     canApply: refusals.length === 0,
   }
@@ -300,7 +331,7 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
           plan,
           planned.definitions,
           planned.next,
-          params.changes,
+          plan.changes,
           lease,
           job,
           diskSteps,
@@ -343,6 +374,11 @@ class Editing {
 
   private get hosts(): string[] {
     return [...this.saved.keys()]
+  }
+
+  /** The definition before the edit (the same on every host: the plan refuses drift). */
+  private get previous(): string {
+    return this.saved.get(this.plan.reference ?? '') ?? [...this.saved.values()][0]!
   }
 
   async run(): Promise<VmEditResult> {
@@ -393,12 +429,15 @@ class Editing {
       cdrom: 'cdroms',
       diskAttach: 'disks',
       diskDetach: 'disks',
+      nicAdd: 'nics',
+      nicRemove: 'nics',
+      nicBridge: 'nics',
     } as const
     const pending = [
       ...new Set([
         ...plan.pending,
         ...live.filter((entry) => !entry.ok).map((entry) => setting[entry.action]),
-        ...(await this.disksPending(live)),
+        ...(await this.devicesPending(live)),
       ]),
     ]
     job.log(vmeditMsg('edited', { name: plan.name, hosts }))
@@ -444,6 +483,29 @@ class Editing {
             target,
             argv: domainArgv.detachDiskLive(plan.uuid, target),
           }))
+        case 'nicAdd':
+          return plan.addNics.map((nic) => ({
+            action,
+            target: nic.mac,
+            argv: domainArgv.attachDeviceLive(plan.uuid),
+            stdin: nicDeviceXml(this.next, nic.mac),
+          }))
+        case 'nicRemove':
+          return (changes.removeNics ?? []).map((mac) => ({
+            action,
+            target: mac,
+            argv: domainArgv.detachDeviceLive(plan.uuid),
+            stdin: nicDeviceXml(this.previous, mac),
+          }))
+        case 'nicBridge':
+          return (changes.changeNics ?? [])
+            .filter((change) => change.bridge !== undefined && change.newMac === undefined)
+            .map((change) => ({
+              action,
+              target: change.mac,
+              argv: domainArgv.updateDeviceLive(plan.uuid),
+              stdin: nicDeviceXml(this.next, change.mac),
+            }))
       }
     })
   }
@@ -482,18 +544,29 @@ class Editing {
   }
 
   /**
-   * A disk unplug the guest has not finished (libvirt sends the request; the guest lets the device
-   * go) still shows in the running VM: read its live definition again after a disk change.
+   * A device unplug the guest has not finished (libvirt sends the request; the guest lets the device
+   * go) still shows in the running VM: read its live definition again after a disk or card change.
    */
-  private async disksPending(live: VmEditResult['live']): Promise<string[]> {
+  private async devicesPending(live: VmEditResult['live']): Promise<string[]> {
     const host = this.plan.runningOn
-    if (!host || !live.some((entry) => entry.ok && entry.action.startsWith('disk'))) return []
+    const touched = new Set<string>(
+      live.flatMap((entry) =>
+        !entry.ok
+          ? []
+          : entry.action.startsWith('disk')
+            ? ['disks']
+            : entry.action.startsWith('nic')
+              ? ['nics']
+              : [],
+      ),
+    )
+    if (!host || touched.size === 0) return []
     try {
       const read = await this.deps.runner.virsh(host, domainArgv.xml(this.plan.uuid, 'live'), {
         timeoutSeconds: this.timeoutSeconds,
         step: `virsh dumpxml ${this.plan.name} on ${host}`,
       })
-      return pendingSettings(read.stdout, this.next).filter((field) => field === 'disks')
+      return pendingSettings(read.stdout, this.next).filter((field) => touched.has(field))
     } catch {
       return []
     }

@@ -60,6 +60,18 @@ export const vmeditFr: MessageCatalog['vmedit'] = {
     'La modification de {{name}} a échoué ({{cause, message}}). La définition précédente est de retour sur chaque hôte, mais {{images, list}} créée pour la modification n’a pas pu être supprimée : supprimez-la dans la vue Stockage.',
   grownKept:
     '{{images, list}} a grandi avant l’échec et reste plus grande : une annulation ne réduit jamais un disque.',
+  nicUnknown: '{{name}} n’a pas de carte réseau de MAC {{mac}}.',
+  nicNotBridge:
+    'La carte réseau {{mac}} n’est pas sur un pont (type {{type}}) : changez son réseau en mode expert.',
+  nicMacTwice: 'La MAC {{mac}} serait sur deux cartes réseau de {{name}}.',
+  nicRemoveChange: 'La carte réseau {{mac}} est à la fois retirée et modifiée : choisissez l’un ou l’autre.',
+  macUsed:
+    'La MAC {{mac}} est déjà utilisée par {{vm}} sur {{host}} : une MAC est unique parmi toutes les définitions de tous les hôtes.',
+  macUnconfirmed:
+    'La définition de {{vm}} sur {{host}} n’a pas pu être lue : ses MAC sont inconnues, {{mac}} ne peut donc pas être vérifiée. Actualisez, ou corrigez d’abord cette définition.',
+  bridgeMissing:
+    'Le pont {{bridge}} manque sur {{hosts, list}} : la VM peut tourner sur chaque hôte, chacun en a donc besoin.',
+  bridgeUnchecked: 'Impossible de lister les ponts de {{host}} pour y chercher {{bridge}}.',
   stepFailed: '« {{step}} » a échoué sur {{host}}',
   liveDone: '{{host}} : {{action}} appliqué à la VM en marche.',
   liveFailed:

@@ -16,6 +16,7 @@ import { ErrorBox } from '../../components/ErrorBox'
 import { MessageText } from '../../components/MessageText'
 import { SheetFrame } from '../../components/SheetFrame'
 import { DiskPlanSummary, diskChanges, EditDisks, emptyDisksForm, type DisksForm } from './EditDisks'
+import { EditNics, NicPlanSummary, nicChanges, nicsFormOf, type NicsForm } from './EditNics'
 import { fieldNames } from './PendingMarker'
 import { useAppStore } from '../../store'
 import './vmdef.css'
@@ -39,6 +40,7 @@ interface Form {
   cdroms: Record<string, string>
   autostartOn: string
   disks: DisksForm
+  nics: NicsForm
 }
 
 function formOf(plan: VmEditPlan): Form | null {
@@ -54,6 +56,7 @@ function formOf(plan: VmEditPlan): Form | null {
     cdroms: Object.fromEntries(s.cdroms.map((cdrom) => [cdrom.target, cdrom.iso ?? ''])),
     autostartOn: plan.hosts.find((host) => host.autostart)?.host ?? '',
     disks: emptyDisksForm(),
+    nics: nicsFormOf(plan),
   }
 }
 
@@ -81,8 +84,9 @@ function changesOf(form: Form, plan: VmEditPlan): VmEditChanges | null {
   if (form.autostartOn !== autostartNow)
     changes.autostartOn = form.autostartOn === '' ? null : form.autostartOn
   const disks = diskChanges(form.disks)
-  if (!disks) return null
-  return { ...changes, ...disks }
+  const nics = nicChanges(form.nics, plan)
+  if (!disks || !nics) return null
+  return { ...changes, ...disks, ...nics }
 }
 
 /**
@@ -156,7 +160,8 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
       const hashes = Object.fromEntries(
         preview.hosts.flatMap((host) => (host.hash ? [[host.host, host.hash]] : [])),
       )
-      const started = (await api.call('vm.edit', { uuid, changes: previewed, hashes })) as Job
+      // The changes as the plan resolved them (a new card's drawn MAC): the diff shown is what applies.
+      const started = (await api.call('vm.edit', { uuid, changes: preview.changes, hashes })) as Job
       useAppStore.getState().updateJob(started)
       setJobId(started.id)
     } catch (caught) {
@@ -250,6 +255,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
             </label>
           ))}
           <EditDisks plan={base} value={form.disks} onChange={(disks) => set({ disks })} />
+          <EditNics plan={base} value={form.nics} onChange={(nics) => set({ nics })} />
           <label className="wizard-field">
             <span className="wizard-label">{t('vmEdit.autostart')}</span>
             <span className="wizard-input">
@@ -328,6 +334,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
             </p>
           )}
           <DiskPlanSummary plan={preview} />
+          <NicPlanSummary plan={preview} />
           {preview.autostart.enable.length + preview.autostart.disable.length > 0 && (
             <p>
               {t('vmEdit.autostartChange', {
