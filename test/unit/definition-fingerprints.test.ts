@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CoreEvents } from '../../src/main/core/events'
 import {
   definitionsRead,
+  fingerprintOf,
   fingerprintSections,
   hostBatchSections,
   readFingerprints,
@@ -25,6 +26,7 @@ import {
   DIGESTS_SECTION,
   digestedAsked,
   parseDigests,
+  sectionText,
   sessionNonce,
   splitBatchOutput,
   virshBatchArgv,
@@ -115,6 +117,8 @@ describe('a digested batch, run by the host’s sh', () => {
     // Only the XML asked for crossed the wire; the others are 64 hex digits each.
     expect(stdout).not.toContain('<name>labvm3</name>')
     expect(definitionsRead(answer, [LABVM2])).toEqual([LABVM2])
+    // A definition read whole in the batch gives the host's fingerprint without asking it.
+    expect(fingerprintOf(sectionText(answer, `xml:${LABVM2}`) ?? '')).toBe(fingerprints.get(LABVM2))
   })
 
   it('cannot be fooled by marker lines inside a definition (a VM description holds any text)', async () => {
@@ -239,6 +243,18 @@ describe('the inventory with fingerprints', () => {
     execs.length = 0
     await inventory.refreshHost('hv1')
     expect(execs).toHaveLength(1)
+  })
+
+  it('reads a definition the same on every host once, each host keeping its own copy', async () => {
+    const [first, second] = [service(), service()]
+    await first!.inventory.refreshHost('hv1')
+    await second!.inventory.refreshHost('hv1')
+    const a = first!.inventory.domain('hv1', LABVM1)!
+    const b = second!.inventory.domain('hv1', LABVM1)!
+    expect(b.definition).toEqual(a.definition)
+    expect(b.definitionHash).toBe(a.definitionHash)
+    a.definition!.disks.length = 0
+    expect(b.definition!.disks.length).toBeGreaterThan(0)
   })
 
   it('refreshes when the event stream says a definition file changed', async () => {

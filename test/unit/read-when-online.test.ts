@@ -25,11 +25,17 @@ function host(before: boolean | undefined, after: boolean | undefined) {
 }
 
 describe('a host that comes online', () => {
-  it('first connection: the inventory reads after the doctor, whose findings choose its path', async () => {
+  it('first connection: the inventory reads at once, assuming domstats, beside the doctor', async () => {
     const first = host(undefined, true)
-    expect(first.log).toEqual(['doctor starts'])
+    expect(first.log).toEqual(['read', 'doctor starts'])
     await first.finish()
-    expect(first.log).toEqual(['doctor starts', 'doctor done', 'read'])
+    expect(first.log).toEqual(['read', 'doctor starts', 'doctor done'])
+  })
+
+  it('first connection to a libvirt without domstats: read again once the doctor says so', async () => {
+    const old = host(undefined, false)
+    await old.finish()
+    expect(old.log).toEqual(['read', 'doctor starts', 'doctor done', 'read again'])
   })
 
   it('reconnection: the inventory reads at once beside the doctor (its last report still holds)', async () => {
@@ -45,7 +51,7 @@ describe('a host that comes online', () => {
     expect(downgraded.log).toEqual(['read', 'doctor starts', 'doctor done', 'read again'])
   })
 
-  it('a failing doctor still lets the first read happen', async () => {
+  it('a failing doctor does not hold the first read back', async () => {
     const log: string[] = []
     await readWhenOnline({
       hasDomstats: () => undefined,

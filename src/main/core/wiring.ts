@@ -56,10 +56,9 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
     ...(options.home ? { home: options.home } : {}),
   })
   await config.load()
-  // The doctor runs at every (re)connection (its failure is already in the host's state). At the first
-  // connection the inventory reads the host after it, choosing its path from the doctor's findings; at
-  // a reconnection the host's last report is still there, so the inventory reads at once (the doctor's
-  // ceph calls take seconds) and reads again only if the new report changes its path.
+  // At every (re)connection the inventory reads the host at once and the doctor runs beside it (its
+  // failure is already in the host's state): the doctor's Ceph probes take seconds, and the tree
+  // waited for them. See readWhenOnline for how its findings may send the inventory back.
   const remote = wireRemote(
     options,
     events,
@@ -147,9 +146,10 @@ async function start({ options, events, config, hosts, inventory }: CoreContext)
 }
 
 /**
- * A host (re)connected: the doctor checks it, and the inventory reads it. Without an earlier report
- * (the first connection) the read waits for the doctor, whose findings choose its path; with one (a
- * reconnection) it reads at once, beside the doctor, and again only if the new report changes the path.
+ * A host (re)connected: the inventory reads it at once and the doctor checks it beside the read. The
+ * read's path depends on whether libvirt has domstats: the host's last report says so, and without one
+ * (the first connection) domstats is assumed (libvirt 1.2.8, 2014; docs/hosts.md asks for 5.0). When
+ * the doctor's new report says otherwise, the inventory reads again through the other path.
  */
 export async function readWhenOnline(host: {
   hasDomstats(): boolean | undefined
@@ -157,11 +157,10 @@ export async function readWhenOnline(host: {
   read(): void
   readAgain(): void
 }): Promise<void> {
-  const known = host.hasDomstats()
-  if (known !== undefined) host.read()
+  const assumed = host.hasDomstats() ?? true
+  host.read()
   await host.doctor().catch(() => undefined)
-  if (known === undefined) host.read()
-  else if (host.hasDomstats() !== known) host.readAgain()
+  if ((host.hasDomstats() ?? assumed) !== assumed) host.readAgain()
 }
 
 /** The connections to the hosts and what runs over them: the pool, the runner, the doctor. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
+import type { DomainDefinition, DomainOnHost, HostInventory } from '../../../shared/inventory'
 import { canonicalDomainXml, DomainXmlError, parseDomainXml } from './domain-xml'
 import {
   DIGESTS_SECTION,
@@ -87,6 +87,37 @@ export function definitionsRead(sections: Sections, asked: readonly string[]): s
     const id = `xml:${uuid}`
     return sectionError(sections, id) === undefined && (sectionText(sections, id) ?? '').trim() !== ''
   })
+}
+
+/**
+ * Definitions already read, by their text's SHA-256: a VM's definition is the same on every host
+ * (and after a re-read), and reading one (validate, parse, canonical form) costs milliseconds of CPU,
+ * most of a first inventory's time. Successes only (an error names its host and VM). Bounded: the
+ * oldest entry goes first.
+ */
+const readDefinitions = new Map<string, { definition: DomainDefinition; hash: string }>()
+const READ_DEFINITIONS_KEPT = 4096
+
+function readDefinition(
+  xml: string,
+  from: { host: string; vm: string },
+): { definition: DomainDefinition; hash: string } {
+  const key = crypto.createHash('sha256').update(xml).digest('hex')
+  const known = readDefinitions.get(key)
+  if (known) return { definition: structuredClone(known.definition), hash: known.hash }
+  const read = { definition: parseDomainXml(xml, from), hash: definitionHash(xml) }
+  readDefinitions.set(key, read)
+  if (readDefinitions.size > READ_DEFINITIONS_KEPT)
+    readDefinitions.delete(readDefinitions.keys().next().value!)
+  return { definition: structuredClone(read.definition), hash: read.hash }
+}
+
+/**
+ * The host's fingerprint of a definition read in the batch (an `xml:` section's text): what
+ * sha256sum prints for the same dumpxml, since its body is those lines each ended by a newline.
+ */
+export function fingerprintOf(sectionText: string): string {
+  return crypto.createHash('sha256').update(`${sectionText}\n`).digest('hex')
 }
 
 export function definitionHash(xml: string): string {
@@ -193,11 +224,9 @@ function readDomain(host: string, uuid: string, facts: DomainFacts): DomainOnHos
   }
   if (fresh) {
     try {
-      domain.definition = {
-        ...parseDomainXml(xml, { host, vm: domain.name }),
-        ...(xmlName !== undefined ? { name: xmlName } : {}),
-      }
-      domain.definitionHash = definitionHash(xml)
+      const read = readDefinition(xml, { host, vm: domain.name })
+      domain.definition = { ...read.definition, ...(xmlName !== undefined ? { name: xmlName } : {}) }
+      domain.definitionHash = read.hash
     } catch (error) {
       // A broken definition is reported on the VM, never read as a VM with fewer disks.
       if (!(error instanceof DomainXmlError)) throw error

@@ -4,10 +4,17 @@ import { msg, withDetail } from '../../../shared/messages/message'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
-import { digestedAsked, sessionNonce, splitBatchOutput, virshDigestedBatchArgv } from '../remote/framing'
+import {
+  digestedAsked,
+  sectionText,
+  sessionNonce,
+  splitBatchOutput,
+  virshDigestedBatchArgv,
+} from '../remote/framing'
 import { DEFINITIONS_CHANGED, eventStreamArgv } from '../libvirt/host'
 import {
   definitionsRead,
+  fingerprintOf,
   fingerprintSections,
   HostBatchError,
   hostBatchSections,
@@ -289,10 +296,11 @@ export class InventoryService {
       useDomstats,
       dominfoFor: basis?.domains.map((domain) => domain.uuid) ?? [],
     })
-    // Every domain known so far, and those whose XML this batch reads.
-    const digested = fingerprintSections([
-      ...new Set([...(basis?.domains.map((domain) => domain.uuid) ?? []), ...xmlFor]),
-    ])
+    // Every domain known so far; those whose XML this batch reads get theirs from that XML.
+    const reading = new Set(xmlFor)
+    const digested = fingerprintSections(
+      basis?.domains.map((domain) => domain.uuid).filter((uuid) => !reading.has(uuid)) ?? [],
+    )
     const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
     const result = await this.options.runner.run(host, argv, {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
@@ -308,7 +316,10 @@ export class InventoryService {
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
         return this.runBatch(host, inventory, xmlFor, inventory)
-      return { inventory, fingerprints: readFingerprints(answer), read: definitionsRead(answer, xmlFor) }
+      const fingerprints = readFingerprints(answer)
+      const read = definitionsRead(answer, xmlFor)
+      for (const uuid of read) fingerprints.set(uuid, fingerprintOf(sectionText(answer, `xml:${uuid}`) ?? ''))
+      return { inventory, fingerprints, read }
     } catch (error) {
       if (error instanceof HostBatchError) {
         throw ApiError.of(

@@ -235,7 +235,9 @@ export function splitBatchOutput(
   output: string,
   asked?: { sections: readonly BatchSection[]; exitCode?: number | null },
 ): Sections {
-  const lines = output.split('\n')
+  // The newline ending the output ends the last line: no empty line after it, so the last section
+  // reads like every other one (a definition's fingerprint is computed from its text).
+  const lines = output.endsWith('\n') ? output.slice(0, -1).split('\n') : output.split('\n')
   const marks: Mark[] = []
   lines.forEach((line, index) => {
     if (line.startsWith(SECTION_MARKER))
