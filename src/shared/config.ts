@@ -168,7 +168,7 @@ export type HostConfig = z.output<typeof HostConfigSchema>
 export const ConfigProblemSchema = z.object({
   field: z.string(),
   message: z.string(),
-  text: MessageSchema.optional(),
+  text: z.optional(MessageSchema),
   line: z.number().int().optional(),
   column: z.number().int().optional(),
 })

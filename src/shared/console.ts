@@ -40,5 +40,4 @@ export const TerminalSizeSchema = {
   rows: z.number().int().min(1).max(500),
 }
 
-/** The path a browser-mode client opens a stream's WebSocket on. */
-export const STREAM_PATH_PREFIX = '/stream/'
+export { STREAM_PATH_PREFIX } from './wire'

@@ -142,7 +142,7 @@ export const ResolvedHostSchema = z.object({
   /** ~/.ssh/config's StrictHostKeyChecking when not "ask" (yes: never accept; accept-new/no: keep new keys). */
   strictHostKeyChecking: z.enum(['yes', 'no', 'accept-new']).optional(),
   /** Why this host cannot be reached as ~/.ssh/config describes it (e.g. Match exec): never contacted. */
-  refusal: ApiErrorDataSchema.optional(),
+  refusal: z.optional(ApiErrorDataSchema),
 })
 export type ResolvedHost = z.infer<typeof ResolvedHostSchema>
 
@@ -170,16 +170,16 @@ export const SshConfigHostSchema = z.object({
   file: z.string(),
   line: z.number(),
   /** Why ssh itself would refuse this host (the app would too): not offered for import. */
-  refusal: ApiErrorDataSchema.optional(),
+  refusal: z.optional(ApiErrorDataSchema),
 })
 export type SshConfigHost = z.infer<typeof SshConfigHostSchema>
 export const SshConfigImportSchema = z.object({
   file: z.string(),
   hosts: z.array(SshConfigHostSchema),
   /** Nothing to import, and why (no file, no host names). */
-  problem: MessageSchema.optional(),
+  problem: z.optional(MessageSchema),
   /** The file is one ssh refuses (which line, what to fix): nothing imported. */
-  refusal: ApiErrorDataSchema.optional(),
+  refusal: z.optional(ApiErrorDataSchema),
 })
 export type SshConfigImport = z.infer<typeof SshConfigImportSchema>
 

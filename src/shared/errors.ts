@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { englishLine, englishText, msg, MessageSchema, type Message } from './messages/message'
 
 /**
@@ -8,15 +8,16 @@ import { englishLine, englishText, msg, MessageSchema, type Message } from './me
  * language, with the host's own output (`text.detail`) verbatim. New errors are made with
  * `ApiError.of(code, text, { host, hint })`, which writes the English from the messages.
  */
+/** zod/mini, like MessageSchema: the window's first script parses every error with it. */
 export const ApiErrorDataSchema = z.object({
   code: z.string(),
   message: z.string(),
-  host: z.string().optional(),
-  step: z.string().optional(),
-  hint: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-  text: MessageSchema.optional(),
-  hintText: MessageSchema.optional(),
+  host: z.optional(z.string()),
+  step: z.optional(z.string()),
+  hint: z.optional(z.string()),
+  details: z.optional(z.record(z.string(), z.unknown())),
+  text: z.optional(MessageSchema),
+  hintText: z.optional(MessageSchema),
 })
 export type ApiErrorData = z.infer<typeof ApiErrorDataSchema>
 

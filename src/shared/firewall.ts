@@ -19,7 +19,7 @@ export const HostFirewallSchema = z.object({
   ips: z.array(z.string()).optional(),
   /** A change armed and not confirmed yet (its dead-man restore is pending). */
   armed: z.boolean().optional(),
-  error: ApiErrorDataSchema.optional(),
+  error: z.optional(ApiErrorDataSchema),
 })
 export type HostFirewall = z.infer<typeof HostFirewallSchema>
 

@@ -90,7 +90,7 @@ export const HostStateSchema = z.object({
   /** When the status last changed (ISO time). */
   since: z.string(),
   /** Why the host is not online, with host, step and hint. */
-  error: ApiErrorDataSchema.optional(),
+  error: z.optional(ApiErrorDataSchema),
   /**
    * The key the host offered: for key-unknown (to accept) and key-changed (to compare); when online,
    * the key known_hosts vouched for.

@@ -119,7 +119,7 @@ export const DomainOnHostSchema = z.object({
   definitionHash: z.string().optional(),
   definition: DomainDefinitionSchema.optional(),
   /** Why the definition could not be read (a truncated or broken XML): the VM then has no known disks. */
-  definitionError: ApiErrorDataSchema.optional(),
+  definitionError: z.optional(ApiErrorDataSchema),
 })
 export type DomainOnHost = z.infer<typeof DomainOnHostSchema>
 

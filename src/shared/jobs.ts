@@ -21,13 +21,13 @@ export const JobSchema = z.object({
   /** What is happening now, in a few words (English, for logs). */
   step: z.string().optional(),
   /** The same as a message, for the window to show in its language. */
-  stepText: MessageSchema.optional(),
+  stepText: z.optional(MessageSchema),
   /** Live figures of the current step (e.g. a migration's bytes processed/remaining, speed). */
   detail: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
   /** Each line in English (`text`) and, when the core wrote it as one, as a message. */
-  log: z.array(z.object({ at: z.number(), text: z.string(), message: MessageSchema.optional() })),
+  log: z.array(z.object({ at: z.number(), text: z.string(), message: z.optional(MessageSchema) })),
   result: z.unknown().optional(),
-  error: ApiErrorDataSchema.optional(),
+  error: z.optional(ApiErrorDataSchema),
   cancellable: z.boolean(),
   startedAt: z.number(),
   endedAt: z.number().optional(),

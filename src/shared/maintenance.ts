@@ -35,7 +35,7 @@ export const NooutPlanSchema = z.object({
   /** Why this scope, in English (logs). */
   reason: z.string(),
   /** The same as a message, for the window. */
-  reasonText: MessageSchema.optional(),
+  reasonText: z.optional(MessageSchema),
 })
 export type NooutPlan = z.infer<typeof NooutPlanSchema>
 
@@ -107,7 +107,7 @@ export const MaintenanceRecordSchema = z.object({
    * not among them that appears during the maintenance stops it for a new confirmation.
    */
   acceptedWarnings: z.array(z.string()).optional(),
-  error: ApiErrorDataSchema.optional(),
+  error: z.optional(ApiErrorDataSchema),
   /** Caps each migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
   bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
   /** What abort did (noout unset or kept), in words. */

@@ -104,7 +104,7 @@ export const MigrationResultSchema = z.object({
       serviceName: z.string().optional(),
       moved: z.boolean(),
       taskId: z.number().optional(),
-      error: ApiErrorDataSchema.optional(),
+      error: z.optional(ApiErrorDataSchema),
     })
     .optional(),
 })

@@ -305,7 +305,7 @@ export const OvhMoveCheckSchema = z.object({
   /** The block already routes there: nothing to move. */
   already: z.boolean(),
   /** OVH's refusal (its message in details.ovhMessage). */
-  refusal: ApiErrorDataSchema.optional(),
+  refusal: z.optional(ApiErrorDataSchema),
 })
 export type OvhMoveCheck = z.infer<typeof OvhMoveCheckSchema>
 

@@ -60,14 +60,14 @@ export const ImageSchema = z.object({
   /** No known definition uses it. Only certain when every host could be asked (listing.unknownHosts). */
   orphan: z.boolean(),
   /** Why some details are missing (a failed rbd info/status for this image). */
-  error: ApiErrorDataSchema.optional(),
+  error: z.optional(ApiErrorDataSchema),
 })
 export type Image = z.infer<typeof ImageSchema>
 
 export const PoolListingSchema = z.object({
   pool: z.string(),
   images: z.array(ImageSchema),
-  error: ApiErrorDataSchema.optional(),
+  error: z.optional(ApiErrorDataSchema),
 })
 export type PoolListing = z.infer<typeof PoolListingSchema>
 

@@ -1,14 +1,15 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ApiErrorDataSchema } from './errors'
 
 /**
- * Messages on the wire between a UI client and the core. The WebSocket bridge and the Electron
+ * Messages on the wire between a UI client and the core (zod/mini: the window's first script parses
+ * every answer with these, see shared/messages/message.ts). The WebSocket bridge and the Electron
  * utility-process channel both carry these; Electron IPC carries the same envelopes.
  */
 export const ClientMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('call'),
-    id: z.number().int().nonnegative(),
+    id: z.int().check(z.nonnegative()),
     method: z.string(),
     params: z.unknown(),
   }),
@@ -26,15 +27,18 @@ export type ResultEnvelope = z.infer<typeof ResultEnvelopeSchema>
 export type ServerMessage =
   ({ kind: 'result'; id: number } & ResultEnvelope) | { kind: 'event'; event: string; payload: unknown }
 
-export const ServerMessageSchema: z.ZodType<ServerMessage> = z.union([
+export const ServerMessageSchema: z.ZodMiniType<ServerMessage> = z.union([
   z.object({ kind: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
   z.object({ kind: z.literal('result'), id: z.number(), ok: z.literal(false), error: ApiErrorDataSchema }),
   z.object({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
-]) as z.ZodType<ServerMessage>
+]) as z.ZodMiniType<ServerMessage>
 
 /** The WebSocket subprotocol; the token travels as a second offered subprotocol, never in the URL. */
 export const WS_PROTOCOL = 'hyperdesk.v1'
 export const WS_TOKEN_PREFIX = 'token.'
+
+/** The path a browser-mode client opens a stream's WebSocket on. */
+export const STREAM_PATH_PREFIX = '/stream/'
 
 /**
  * Close code (RFC 6455 §7.4.2, 4000-4999 are the application's) of a socket whose client did not

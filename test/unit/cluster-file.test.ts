@@ -41,7 +41,7 @@ const RUNBOOK = `{
 
 async function instance(language: Language) {
   const i18n = i18next.createInstance()
-  await i18n.init(i18nOptions(language))
+  await i18n.init(await i18nOptions(language))
   addMessageFormatters(i18n)
   return i18n
 }

@@ -32,7 +32,7 @@ const fr = messagesFr as unknown as Catalog
 
 async function instance(language: Language) {
   const i18n = i18next.createInstance()
-  await i18n.init(i18nOptions(language))
+  await i18n.init(await i18nOptions(language))
   addMessageFormatters(i18n)
   return i18n
 }
@@ -253,7 +253,7 @@ describe('the window’s format module (renderer/src/format.ts) follows the UI l
   it('writes sizes, figures, percentages, times and durations through the shared Intl module', async () => {
     const { default: i18next } = await import('i18next')
     const format = await import('../../src/renderer/src/format')
-    await i18next.init(i18nOptions('fr'))
+    await i18next.init(await i18nOptions('fr'))
     addMessageFormatters(i18next)
     const at = new Date(2026, 11, 3, 7, 51, 3).getTime()
     for (const [language, locale, gib] of [

@@ -3,18 +3,12 @@ import { useApi } from './api/context'
 import { Header } from './components/Header'
 import { Sidebar } from './features/cluster/Sidebar'
 import { ConfigPanel } from './features/config/ConfigPanel'
-import { HostDetail } from './features/hosts/HostDetail'
 import { HostPrompts } from './features/hosts/HostPrompts'
 import { JobsPanel } from './features/jobs/JobsPanel'
 import { useAppStore } from './store'
-import { VmView } from './features/vm/VmView'
-import { MigrationSheet } from './features/migration/MigrationSheet'
-import { FailoverIpView } from './features/ovh/FailoverIpView'
-import { FirewallView } from './features/ovh/FirewallView'
 import { ConsoleDock } from './features/console/ConsoleDock'
 import { UpdateNotice } from './features/updates/UpdateNotice'
 import { SidebarResizer } from './features/cluster/SidebarResizer'
-import { HelpSheet } from './features/help/HelpSheet'
 import { JumpDialog } from './features/help/JumpDialog'
 import { useShortcuts } from './features/help/use-shortcuts'
 import { useJobNotices } from './features/help/use-job-notices'
@@ -24,17 +18,37 @@ import { LazyPart, lazyPart } from './components/LazyPart'
 // Views a session may never open: loaded the first time they are (issue 23 item 5).
 const StorageView = lazyPart(async () => (await import('./features/storage/StorageView')).StorageView)
 const CephView = lazyPart(async () => (await import('./features/ceph/CephView')).CephView)
+const FailoverIpView = lazyPart(async () => (await import('./features/ovh/FailoverIpView')).FailoverIpView)
+const FirewallView = lazyPart(async () => (await import('./features/ovh/FirewallView')).FirewallView)
+const VmView = lazyPart(async () => (await import('./features/vm/VmView')).VmView)
+const HostDetail = lazyPart(async () => (await import('./features/hosts/HostDetail')).HostDetail)
+const HelpSheet = lazyPart(async () => (await import('./features/help/HelpSheet')).HelpSheet)
+const MigrationSheet = lazyPart(
+  async () => (await import('./features/migration/MigrationSheet')).MigrationSheet,
+)
+
+/** Fetches the chunks of the views a click opens once the tree is painted, so a click never waits. */
+function prefetchViews(): void {
+  void import('./features/vm/VmView')
+  void import('./features/hosts/HostDetail')
+}
 
 export function App() {
   const api = useApi()
   const { t, i18n } = useTranslation()
   const connection = useAppStore((state) => state.connection)
   const view = useAppStore((state) => state.view)
+  const migrating = useAppStore((state) => state.migration !== null)
+  const helpOpen = useAppStore((state) => state.overlay === 'help')
   useShortcuts(api)
   useJobNotices(api)
   // Electron: the menu follows the window's language, and its Help items open the help sheet.
   useEffect(() => api.setLanguage(i18n.language), [api, i18n.language])
   useEffect(() => api.onMenuCommand(() => useAppStore.getState().openOverlay('help')), [api])
+  useEffect(() => {
+    const idle = requestIdleCallback(prefetchViews, { timeout: 5000 })
+    return () => cancelIdleCallback(idle)
+  }, [])
 
   return (
     <div className="app">
@@ -65,13 +79,21 @@ export function App() {
                 <CephView />
               </LazyPart>
             ) : view.kind === 'failoverIps' ? (
-              <FailoverIpView />
+              <LazyPart>
+                <FailoverIpView />
+              </LazyPart>
             ) : view.kind === 'hostFirewall' ? (
-              <FirewallView />
+              <LazyPart>
+                <FirewallView />
+              </LazyPart>
             ) : view.kind === 'vm' ? (
-              <VmView uuid={view.uuid} />
+              <LazyPart>
+                <VmView uuid={view.uuid} />
+              </LazyPart>
             ) : view.kind === 'host' ? (
-              <HostDetail host={view.host} />
+              <LazyPart>
+                <HostDetail host={view.host} />
+              </LazyPart>
             ) : (
               <ConfigPanel />
             )}
@@ -81,8 +103,16 @@ export function App() {
       </div>
       <JobsPanel />
       <HostPrompts />
-      <MigrationSheet />
-      <HelpSheet />
+      {migrating && (
+        <LazyPart>
+          <MigrationSheet />
+        </LazyPart>
+      )}
+      {helpOpen && (
+        <LazyPart>
+          <HelpSheet />
+        </LazyPart>
+      )}
       <JumpDialog />
     </div>
   )

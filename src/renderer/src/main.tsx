@@ -10,7 +10,6 @@ import { exposeScreens } from './screens'
 import { applyTheme, initialTheme } from './theme'
 import './styles.css'
 
-initI18n()
 const theme = initialTheme()
 applyTheme(theme)
 useAppStore.setState({ language: initialLanguage(), theme })
@@ -18,6 +17,8 @@ useAppStore.setState({ language: initialLanguage(), theme })
 const api = connectApi()
 if (api) wireCoreEvents(api)
 exposeScreens()
+// The window's language is loaded before the first paint: no text shows untranslated.
+await initI18n()
 const root = createRoot(document.getElementById('root') as HTMLElement)
 root.render(
   <StrictMode>

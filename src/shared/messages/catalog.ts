@@ -1,4 +1,4 @@
-import { FENCE_TEXTS } from '../fencing'
+import { FENCE_TEXTS } from '../fencing-texts'
 import { FIREWALL_TEXTS } from '../firewall-texts'
 import { FAILOVER_BADGE_TEXTS } from '../ovh-texts'
 import { OVH_MOVE_TEXTS } from '../ovh-move-texts'

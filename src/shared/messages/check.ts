@@ -26,7 +26,7 @@ export type BlockedAction = (typeof BLOCKED_ACTIONS)[number]
 
 export const FixSchema = z.object({
   /** What to do, in words. */
-  message: MessageSchema.optional(),
+  message: z.optional(MessageSchema),
   /** The exact command(s) to run (shown verbatim, copyable; never translated). */
   command: z.string().optional(),
 })

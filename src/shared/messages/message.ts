@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { MESSAGES_EN } from './catalog'
 import {
   formatDateTime,
@@ -114,20 +114,25 @@ export function withDetail(message: Message, output: string | undefined): Messag
 
 // ---- the wire ----
 
-const ParamValueSchema: z.ZodType<ParamValue> = z.lazy(() =>
+// Written with zod/mini, as are the error and the envelope around it (errors.ts, wire.ts): the window's
+// first script parses every answer with them and carries zod's small core, not its whole API (issue 23
+// item 5). Other schemas embed them as usual: `z.optional(MessageSchema)`, `z.array(MessageSchema)`.
+const ParamValueSchema: z.ZodMiniType<ParamValue> = z.lazy(() =>
   z.union([
     z.string(),
     z.number(),
-    z.array(z.string()).readonly(),
+    z.readonly(z.array(z.string())),
     MessageSchema,
-    z.array(MessageSchema).readonly(),
+    z.readonly(z.array(MessageSchema)),
   ]),
 )
-export const MessageSchema: z.ZodType<Message> = z.lazy(() =>
+export const MessageSchema: z.ZodMiniType<Message> = z.lazy(() =>
   z.object({
-    code: z.string().refine(isMessageCode, { message: 'unknown message code' }) as z.ZodType<MessageCode>,
-    params: z.record(z.string(), ParamValueSchema).optional(),
-    detail: z.string().optional(),
+    code: z
+      .string()
+      .check(z.refine(isMessageCode, { message: 'unknown message code' })) as z.ZodMiniType<MessageCode>,
+    params: z.optional(z.record(z.string(), ParamValueSchema)),
+    detail: z.optional(z.string()),
   }),
 )
 

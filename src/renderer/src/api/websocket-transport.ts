@@ -1,6 +1,11 @@
-import { STREAM_PATH_PREFIX } from '../../../shared/console'
 import { ApiError } from '../../../shared/errors'
-import { ServerMessageSchema, WS_PROTOCOL, WS_TOKEN_PREFIX, type ClientMessage } from '../../../shared/wire'
+import {
+  ServerMessageSchema,
+  STREAM_PATH_PREFIX,
+  WS_PROTOCOL,
+  WS_TOKEN_PREFIX,
+  type ClientMessage,
+} from '../../../shared/wire'
 import type { Transport, TransportStatus } from './client'
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]

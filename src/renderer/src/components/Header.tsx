@@ -46,8 +46,8 @@ export function Header() {
             value={language}
             onChange={(event) => {
               const next = event.target.value as Language
-              setLanguage(next)
               useAppStore.getState().setLanguage(next)
+              void setLanguage(next)
             }}
           >
             {LANGUAGES.map((code) => (

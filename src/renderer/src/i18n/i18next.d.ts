@@ -1,6 +1,6 @@
 import 'i18next'
 import type { ParamKinds } from '../../../shared/messages'
-import type { englishResources } from './index'
+import type { englishResources } from './resources.en'
 
 /**
  * Typed translation keys: `t('sidebar.storage')` is checked against the English resources (a key

@@ -1,49 +1,6 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import { clusterEn } from './cluster.en'
-import { clusterFr } from './cluster.fr'
-import { en } from './en'
-import { migrationEn } from './migration.en'
-import { migrationFr } from './migration.fr'
-import { fr } from './fr'
-import { storageEn } from './storage.en'
-import { storageFr } from './storage.fr'
-import { cephEn } from './ceph.en'
-import { cephFr } from './ceph.fr'
-import { maintenanceEn } from './maintenance.en'
-import { maintenanceFr } from './maintenance.fr'
-import { consoleEn } from './console.en'
-import { consoleFr } from './console.fr'
-import { updatesEn } from './updates.en'
-import { desktopEn } from './desktop.en'
-import { desktopFr } from './desktop.fr'
-import { updatesFr } from './updates.fr'
-import { fencingEn } from './fencing.en'
-import { fencingFr } from './fencing.fr'
-import { statusEn } from './status.en'
-import { statusFr } from './status.fr'
-import { setupEn } from './setup.en'
-import { setupFr } from './setup.fr'
-import { vmWizardEn } from './vmwizard.en'
-import { vmWizardFr } from './vmwizard.fr'
-import { ovhUiEn } from './ovhui.en'
-import { ovhUiFr } from './ovhui.fr'
-import { vmEditEn } from './vmedit.en'
-import { vmEditFr } from './vmedit-ui.fr'
-import { isoUploadEn } from './isoupload.en'
-import { isoUploadFr } from './isoupload.fr'
-import { vmCloneEn } from './vmclone.en'
-import { vmCloneFr } from './vmclone.fr'
-import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
-import { messagesFr } from './messages.fr'
-import {
-  addMessageFormatters,
-  frenchSpacing,
-  mapStrings,
-  messageResources,
-  pseudoText,
-  UNIT_LABELS_FR,
-} from './messages'
+import { addMessageFormatters } from './messages'
 
 export const LANGUAGES = ['fr', 'en'] as const
 /**
@@ -67,90 +24,75 @@ export function htmlLang(language: Language): string {
 }
 
 /**
- * Every UI string in English: the UI catalogs, the core's messages and the unit labels. A message
- * area must not share a name with a UI namespace (test/unit/messages.test.ts checks it): the spread
- * would replace one with the other.
+ * One language's catalogs (UI strings, the core's messages, unit labels). Each language is a chunk
+ * of its own, fetched when the window needs it: the window's first script carries neither (issue 23
+ * item 5), and the window's language is loaded before anything is painted (see `initI18n`).
  */
-export const englishResources = {
-  ...en,
-  ...clusterEn,
-  ...migrationEn,
-  ...storageEn,
-  ...cephEn,
-  ...maintenanceEn,
-  ...consoleEn,
-  ...updatesEn,
-  ...desktopEn,
-  ...fencingEn,
-  ...statusEn,
-  ...setupEn,
-  ...vmWizardEn,
-  ...ovhUiEn,
-  ...vmEditEn,
-  ...isoUploadEn,
-  ...vmCloneEn,
-  ...messageResources(MESSAGES_EN),
-  units: UNIT_LABELS_EN,
-}
-
-/** The same in French, with French spacing before ":", ";", "!", "?". */
-export const frenchResources = mapStrings(
-  {
-    ...fr,
-    ...clusterFr,
-    ...migrationFr,
-    ...storageFr,
-    ...cephFr,
-    ...maintenanceFr,
-    ...consoleFr,
-    ...updatesFr,
-    ...desktopFr,
-    ...fencingFr,
-    ...statusFr,
-    ...setupFr,
-    ...vmWizardFr,
-    ...ovhUiFr,
-    ...vmEditFr,
-    ...isoUploadFr,
-    ...vmCloneFr,
-    ...messageResources(messagesFr),
-    units: UNIT_LABELS_FR,
-  },
-  frenchSpacing,
-)
-
-export function setLanguage(language: Language): void {
-  localStorage.setItem(STORAGE_KEY, language)
-  document.documentElement.lang = htmlLang(language)
-  void i18next.changeLanguage(language)
-}
-
-/**
- * English with every catalog string marked, except `common.untranslated`: English the core has not
- * converted to messages yet stays unmarked, so the walk test points at it.
- */
-function pseudoResources() {
-  const marked = mapStrings(englishResources, pseudoText)
-  return { ...marked, common: { ...marked.common, untranslated: englishResources.common.untranslated } }
-}
-
-/** i18next's options for a language: the app's instance, and the tests' own instances. */
-export function i18nOptions(language: Language) {
-  return {
-    resources: {
-      en: { translation: englishResources },
-      fr: { translation: frenchResources },
-      pseudo: { translation: pseudoResources() },
-    },
-    lng: language,
-    fallbackLng: 'en',
-    interpolation: { escapeValue: false },
+export async function languageResources(language: Language): Promise<Record<string, unknown>> {
+  switch (language) {
+    case 'fr':
+      return (await import('./resources.fr')).frenchResources
+    case 'en':
+      return (await import('./resources.en')).englishResources
+    case 'pseudo':
+      return (await import('./resources.en')).pseudoResources()
   }
 }
 
-export function initI18n(): void {
+/** Adds a language's catalogs to the window's i18next once. */
+async function ensureLanguage(language: Language): Promise<void> {
+  if (i18next.hasResourceBundle(language, 'translation')) return
+  const resources = await languageResources(language)
+  i18next.addResourceBundle(language, 'translation', resources, true, true)
+}
+
+/**
+ * Switches the window's language once its catalogs are there: no text is ever shown as a bare key.
+ * When they already are (the usual case, see `initI18n`), the switch happens at once, inside the
+ * event that asked for it, so the window is rewritten in the same frame.
+ */
+export function setLanguage(language: Language): Promise<void> {
+  localStorage.setItem(STORAGE_KEY, language)
+  const apply = async () => {
+    document.documentElement.lang = htmlLang(language)
+    await i18next.changeLanguage(language)
+  }
+  return i18next.hasResourceBundle(language, 'translation') ? apply() : ensureLanguage(language).then(apply)
+}
+
+const OPTIONS = { fallbackLng: 'en', interpolation: { escapeValue: false } } as const
+
+/** i18next's options with every language loaded: the tests' own instances. */
+export async function i18nOptions(language: Language) {
+  const [en, fr, pseudo] = [
+    await languageResources('en'),
+    await languageResources('fr'),
+    await languageResources('pseudo'),
+  ]
+  return {
+    ...OPTIONS,
+    resources: { en: { translation: en }, fr: { translation: fr }, pseudo: { translation: pseudo } },
+    lng: language,
+  }
+}
+
+/**
+ * The window's i18next: its language's catalogs are loaded before it resolves (main.tsx paints after
+ * it, so no text flashes untranslated); the other language follows once the window is idle, so a
+ * switch is immediate and still works when the server has gone away (a stale browser tab).
+ */
+export async function initI18n(): Promise<void> {
   const language = initialLanguage()
   document.documentElement.lang = htmlLang(language)
-  void i18next.use(initReactI18next).init(i18nOptions(language))
+  const resources = await languageResources(language)
+  await i18next.use(initReactI18next).init({
+    ...OPTIONS,
+    resources: { [language]: { translation: resources } },
+    partialBundledLanguages: true,
+    lng: language,
+  })
   addMessageFormatters(i18next)
+  requestIdleCallback(() => void Promise.all(LANGUAGES.map((other) => ensureLanguage(other))), {
+    timeout: 2000,
+  })
 }

@@ -1,13 +1,8 @@
 import type { i18n as I18n, TFunction } from 'i18next'
-import {
-  formatParam,
-  PARAM_KINDS,
-  SIZE_UNITS,
-  UNIT_LABELS_EN,
-  type Message,
-  type MessageEntry,
-  type UnitLabels,
-} from '../../../shared/messages'
+// From the modules, not the barrel: the barrel also builds the checks' schemas (full zod), which the
+// window's first script does not need (issue 23 item 5).
+import { formatParam, PARAM_KINDS, type Message, type MessageEntry } from '../../../shared/messages/message'
+import { SIZE_UNITS, UNIT_LABELS_EN, type UnitLabels } from '../../../shared/messages/format'
 
 /**
  * The window's side of shared/messages: the catalogs become i18next resources (plural entries as

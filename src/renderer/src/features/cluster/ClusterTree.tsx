@@ -10,7 +10,7 @@ import {
 } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatPercent } from '../../format'
-import { useWhen } from '../vm/FenceSheet'
+import { useWhen } from '../vm/use-when'
 import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
 import { Data } from '../../components/Data'

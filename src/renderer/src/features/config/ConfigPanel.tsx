@@ -5,10 +5,12 @@ import { useAppStore } from '../../store'
 import { notifyError, notifyInfo } from '../../components/notify'
 import { Data } from '../../components/Data'
 import { sshSentence } from '../hosts/ssh-sentence'
-import { draftFromConfig, emptyDraft } from './cluster-draft'
 import { ConfigProblems } from './ConfigProblems'
 import { HostsProgress } from './HostsProgress'
-import { SetupForm } from './SetupForm'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
+
+// The form comes when it is first shown: the first run, or "edit" (issue 23 item 5).
+const SetupForm = lazyPart(async () => (await import('./SetupForm')).SetupForm)
 
 /**
  * What the cluster file says, where it is, and what to fix in it; with no file, the form that writes
@@ -56,14 +58,16 @@ export function ConfigPanel() {
         <>
           <h2>{state.status === 'missing' ? t('setup.title') : t('setup.editTitle')}</h2>
           {state.status === 'missing' && <p>{t('setup.intro')}</p>}
-          <SetupForm
-            initial={state.config ? draftFromConfig(state.config) : emptyDraft()}
-            onSaved={() => {
-              setEditing(false)
-              setShowProgress(true)
-            }}
-            {...(state.status === 'missing' ? {} : { onCancel: () => setEditing(false) })}
-          />
+          <LazyPart>
+            <SetupForm
+              config={state.config}
+              onSaved={() => {
+                setEditing(false)
+                setShowProgress(true)
+              }}
+              {...(state.status === 'missing' ? {} : { onCancel: () => setEditing(false) })}
+            />
+          </LazyPart>
         </>
       ) : (
         <button type="button" data-testid="setup-edit" onClick={() => setEditing(true)}>

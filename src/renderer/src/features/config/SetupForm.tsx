@@ -1,13 +1,21 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { ConfigProblem } from '../../../../shared/config'
+import type { ClusterConfig, ConfigProblem } from '../../../../shared/config'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { KEYBOARD_LAYOUTS, keyboardLayoutOf } from '../../../../shared/keyboard'
 import { useApi } from '../../api/context'
 import { ErrorBox } from '../../components/ErrorBox'
 import { notifyInfo } from '../../components/notify'
 import { useAppStore } from '../../store'
-import { emptyHost, draftProblems, toConfig, type ClusterDraft, type HostDraft } from './cluster-draft'
+import {
+  draftFromConfig,
+  draftProblems,
+  emptyDraft,
+  emptyHost,
+  toConfig,
+  type ClusterDraft,
+  type HostDraft,
+} from './cluster-draft'
 import { ConfigProblems } from './ConfigProblems'
 import { SshConfigImport } from './SshConfigImport'
 import './setup.css'
@@ -19,17 +27,18 @@ import './setup.css'
  * file and connects to the hosts (the pool follows the file: no restart).
  */
 export function SetupForm({
-  initial,
+  config,
   onSaved,
   onCancel,
 }: {
-  initial: ClusterDraft
+  /** The cluster file as it is; none on the first run (an empty form). */
+  config: ClusterConfig | undefined
   onSaved: () => void
   onCancel?: () => void
 }) {
   const { t } = useTranslation()
   const api = useApi()
-  const [draft, setDraft] = useState(initial)
+  const [draft, setDraft] = useState(() => (config ? draftFromConfig(config) : emptyDraft()))
   const [tried, setTried] = useState(false)
   const [serverProblems, setServerProblems] = useState<ConfigProblem[]>([])
   const [error, setError] = useState<ApiErrorData | null>(null)

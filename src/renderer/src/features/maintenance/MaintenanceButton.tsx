@@ -1,7 +1,10 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { MaintenanceSheet } from './MaintenanceSheet'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { isActive, useMaintenanceRecord } from './use-maintenance'
+
+// The sheet comes the first time it is opened (issue 23 item 5).
+const MaintenanceSheet = lazyPart(async () => (await import('./MaintenanceSheet')).MaintenanceSheet)
 
 /**
  * The host view's entry to maintenance: opens the sheet; says when a maintenance of this host is
@@ -26,7 +29,11 @@ export function MaintenanceButton({ host, online }: { host: string; online: bool
           ? t('maintenance.inProgress', { status: t(`maintenance.status.${record.status}`) })
           : t('maintenance.open')}
       </button>
-      {open && <MaintenanceSheet host={host} record={record ?? null} onClose={() => setOpen(false)} />}
+      {open && (
+        <LazyPart>
+          <MaintenanceSheet host={host} record={record ?? null} onClose={() => setOpen(false)} />
+        </LazyPart>
+      )}
     </>
   )
 }

@@ -12,22 +12,8 @@ import { ErrorBox } from '../../components/ErrorBox'
 import { TypedName, typedMatches } from '../../components/TypedName'
 import { useAppStore } from '../../store'
 import { useJobText } from '../jobs/job-title'
-import { formatWhen } from '../../format'
+import { useWhen } from './use-when'
 import '../migration/migration.css'
-
-/**
- * A time the core sent (ms or ISO), as the user's language writes it: "3 déc., 12:03", or only
- * "12:03" when it is today and `compact` is asked (the tree).
- */
-export function useWhen(): (value: number | string | undefined, compact?: boolean) => string {
-  useTranslation() // written again when the language changes
-  return (value, compact = false) => {
-    if (value === undefined) return '?'
-    const date = new Date(value)
-    if (Number.isNaN(date.getTime())) return String(value)
-    return formatWhen(date.getTime(), compact)
-  }
-}
 
 /** A fencing sentence from the core, in the user's language (times formatted there too). */
 export function useFenceSentence(): (message: FenceMessage) => string {

@@ -18,17 +18,19 @@ import { ErrorText } from '../../components/ErrorText'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { notifyError } from '../../components/notify'
 import { TypedName, typedMatches } from '../../components/TypedName'
-import { FenceSheet, useWhen } from './FenceSheet'
+import { useWhen } from './use-when'
 import { Data } from '../../components/Data'
-import { DeleteVmDialog } from '../vmdef/DeleteVmDialog'
-import { EditVmSheet } from '../vmdef/EditVmSheet'
 import { PendingMarker } from '../vmdef/PendingMarker'
-import { RenameVmDialog } from '../vmdef/RenameVmDialog'
-import { CloneVmDialog } from '../vmdef/CloneVmDialog'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 // uPlot comes with the graphs, loaded when a running VM's view first shows them (issue 23 item 5).
 const VmGraphs = lazyPart(async () => (await import('./VmGraphs')).VmGraphs)
+// The sheets and dialogs come the first time one is opened.
+const DeleteVmDialog = lazyPart(async () => (await import('../vmdef/DeleteVmDialog')).DeleteVmDialog)
+const EditVmSheet = lazyPart(async () => (await import('../vmdef/EditVmSheet')).EditVmSheet)
+const RenameVmDialog = lazyPart(async () => (await import('../vmdef/RenameVmDialog')).RenameVmDialog)
+const FenceSheet = lazyPart(async () => (await import('./FenceSheet')).FenceSheet)
+const CloneVmDialog = lazyPart(async () => (await import('../vmdef/CloneVmDialog')).CloneVmDialog)
 
 export function VmView({ uuid }: { uuid: string }) {
   const [open, setOpen] = useState<VmSheet | null>(null)
@@ -36,10 +38,12 @@ export function VmView({ uuid }: { uuid: string }) {
   // Outside the view: a deleted VM leaves the inventory before its job's end reaches the dialog.
   return (
     <>
-      {open === 'delete' && <DeleteVmDialog uuid={uuid} onClose={close} />}
-      {open === 'edit' && <EditVmSheet uuid={uuid} onClose={close} />}
-      {open === 'rename' && <RenameVmDialog uuid={uuid} onClose={close} />}
-      {open === 'clone' && <CloneVmDialog source={{ kind: 'vm', uuid }} onClose={close} />}
+      <LazyPart>
+        {open === 'delete' && <DeleteVmDialog uuid={uuid} onClose={close} />}
+        {open === 'edit' && <EditVmSheet uuid={uuid} onClose={close} />}
+        {open === 'rename' && <RenameVmDialog uuid={uuid} onClose={close} />}
+        {open === 'clone' && <CloneVmDialog source={{ kind: 'vm', uuid }} onClose={close} />}
+      </LazyPart>
       <VmDetails uuid={uuid} onOpen={setOpen} />
     </>
   )
@@ -376,7 +380,11 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): voi
         </p>
       )}
 
-      {fencing && <FenceSheet uuid={uuid} lostHost={fencing} onClose={() => setFencing(null)} />}
+      {fencing && (
+        <LazyPart>
+          <FenceSheet uuid={uuid} lostHost={fencing} onClose={() => setFencing(null)} />
+        </LazyPart>
+      )}
 
       {runningHost && (
         <LazyPart>

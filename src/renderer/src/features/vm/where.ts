@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { useWhen } from './FenceSheet'
+import { useWhen } from './use-when'
 import { useAppStore } from '../../store'
 
 /**

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
@@ -82,7 +83,7 @@ export function DeleteVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
     }
   }
 
-  const refusals = MessageSchema.array().safeParse(job?.error?.details?.['refusals'])
+  const refusals = z.array(MessageSchema).safeParse(job?.error?.details?.['refusals'])
   return (
     <ConfirmDialog
       testId="vm-delete-dialog"
