@@ -85,9 +85,11 @@ describe('a browser tab whose server was restarted', () => {
 
     await page.getByTestId('language').selectOption('fr')
     // The French catalogs are a chunk of their own, fetched once the window was idle (issue 23 item 5).
-    await expect.poll(() => page.getByTestId('stale-link').textContent()).toBe(
-      'Ce lien est périmé\u00a0: le serveur a été relancé et a affiché un nouveau lien. Ouvrez le nouveau lien affiché par `npm run serve`.',
-    )
+    await expect
+      .poll(() => page.getByTestId('stale-link').textContent())
+      .toBe(
+        'Ce lien est périmé\u00a0: le serveur a été relancé et a affiché un nouveau lien. Ouvrez le nouveau lien affiché par `npm run serve`.',
+      )
     expect(await connection.textContent()).toBe('Cœur\u00a0: lien périmé')
     await page.screenshot({ path: screenshotPath('link-stale-fr'), fullPage: true })
 
