@@ -61,7 +61,7 @@ describe('JobManager', () => {
     // The job crosses the wire with its messages, and reads in French in the window.
     const wired = JobSchema.parse(JSON.parse(JSON.stringify(job)))
     const fr = i18next.createInstance()
-    await fr.init(i18nOptions('fr'))
+    await fr.init(await i18nOptions('fr'))
     addMessageFormatters(fr)
     expect(renderMessage(fr.t, wired.stepText!)).toBe(
       `Réduction de libvirt-sata/web1 à ${new Intl.NumberFormat('fr-FR').format(16)}\u00a0Mio`,

@@ -6,7 +6,6 @@ import { App, NoTokenPage } from './App'
 import { initI18n, initialLanguage } from './i18n'
 import { useAppStore } from './store'
 import { wireCoreEvents } from './store/core-events'
-import { exposeScreens } from './screens'
 import { applyTheme, initialTheme } from './theme'
 import './styles.css'
 
@@ -16,7 +15,10 @@ useAppStore.setState({ language: initialLanguage(), theme })
 
 const api = connectApi()
 if (api) wireCoreEvents(api)
-exposeScreens()
+// The screen registry is for the walk test (window.hyperdeskScreens): loaded once the window is idle.
+requestIdleCallback(() => void import('./screens').then(({ exposeScreens }) => exposeScreens()), {
+  timeout: 2000,
+})
 // The window's language is loaded before the first paint: no text shows untranslated.
 await initI18n()
 const root = createRoot(document.getElementById('root') as HTMLElement)
