@@ -72,7 +72,7 @@ export const MaintenanceStepSchema = z.object({
   /** What happened or what the step waits for, in English (logs; a record saved before `text`). */
   message: z.string().optional(),
   /** The same as a message, for the window. */
-  text: MessageSchema.optional(),
+  text: z.optional(MessageSchema),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
   /** A migration's follow-ups (the guest gateway checklist). */
