@@ -3,7 +3,7 @@ import { ApiErrorDataSchema } from './errors'
 import { FollowUpsSchema } from './migration'
 import { CheckSchema, type Check } from './messages/check'
 import { englishText, msg, MessageSchema, type Message } from './messages/message'
-import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
+import { CoreIdSchema, HostNameSchema, OvhBlockSchema, UuidSchema } from './validators'
 
 /**
  * Host maintenance as one guided job: pre-checks, a capacity plan, migrations one by one, noout,
@@ -19,13 +19,49 @@ import { CoreIdSchema, HostNameSchema, UuidSchema } from './validators'
 export const MaintenanceCheckSchema = CheckSchema
 export type MaintenanceCheck = Check
 
+/**
+ * The VM's failover block as OVH routes it (issue 20): the plan offers to move it to the
+ * destination's server through OVH before the VM migrates. OVH moves whole blocks: every address
+ * goes, with every VM that claims one (`others`, which the user confirms).
+ */
+export const MaintenanceBlockSchema = z.object({
+  block: z.string(),
+  /** The OVH server it routes to now, and the cluster host that is that server. */
+  routedTo: z.string().nullable(),
+  routedHost: z.string().optional(),
+  /** The destination host's OVH server. */
+  toServer: z.string().optional(),
+  /** False when the block already routes to the destination's server. */
+  needed: z.boolean(),
+  addresses: z.array(z.object({ ip: z.string(), vms: z.array(z.string()) })),
+  /** Other VMs whose address moves too; `to` is where this maintenance sends them, if it does. */
+  others: z.array(
+    z.object({
+      uuid: z.string(),
+      name: z.string(),
+      ip: z.string(),
+      runningOn: z.array(z.string()),
+      to: z.string().optional(),
+    }),
+  ),
+  /** OVH's pre-check (ipCanBeMovedTo) said yes. */
+  canMove: z.boolean(),
+  /** What stops the move before asking OVH. */
+  blockedBy: z.enum(['unmappedHost', 'duplicateMac']).optional(),
+  /** OVH's refusal of the pre-check. */
+  refusal: z.optional(ApiErrorDataSchema),
+})
+export type MaintenanceBlock = z.infer<typeof MaintenanceBlockSchema>
+
 export const MaintenanceMoveSchema = z.object({
   uuid: z.string(),
   name: z.string(),
   memoryKiB: z.number(),
   to: z.string(),
-  /** Move it in the OVH manager before this VM's migration. */
+  /** The VM's failover IP: its block moves (by the app or in the OVH manager) before it migrates. */
   failoverIp: z.string().optional(),
+  /** Its block as OVH routes it, when OVH is configured. */
+  block: MaintenanceBlockSchema.optional(),
 })
 export type MaintenanceMove = z.infer<typeof MaintenanceMoveSchema>
 
@@ -57,18 +93,30 @@ export const MaintenancePlanSchema = z.object({
   rebootCommand: z.string().optional(),
   /** No check failed. */
   canStart: z.boolean(),
+  /** With failover IPs among the moves: whether OVH is configured, or why it could not be read. */
+  ovh: z.object({ configured: z.boolean(), error: z.optional(ApiErrorDataSchema) }).optional(),
 })
 export type MaintenancePlan = z.infer<typeof MaintenancePlanSchema>
 
-export const MAINTENANCE_STEP_KINDS = ['migrate', 'noout-set', 'reboot', 'wait-clean', 'noout-unset'] as const
+export const MAINTENANCE_STEP_KINDS = [
+  'block-move',
+  'migrate',
+  'noout-set',
+  'reboot',
+  'wait-clean',
+  'noout-unset',
+] as const
 export const MaintenanceStepSchema = z.object({
   id: z.string(),
   kind: z.enum(MAINTENANCE_STEP_KINDS),
   state: z.enum(['pending', 'running', 'waiting', 'done', 'skipped', 'failed']),
-  /** For migrate: the VM and its destination. */
+  /** For migrate and block-move: the VM and its destination. */
   uuid: z.string().optional(),
   vm: z.string().optional(),
   to: z.string().optional(),
+  /** For block-move: the VM's failover block and the other VMs the user confirmed it moves. */
+  block: z.string().optional(),
+  others: z.array(z.string()).optional(),
   /** What happened or what the step waits for, in English (logs; a record saved before `text`). */
   message: z.string().optional(),
   /** The same as a message, for the window. */
@@ -128,6 +176,16 @@ export const MaintenanceStartParamsSchema = z
     acceptWarnings: z.boolean().optional(),
     /** Caps each migration's bandwidth (MiB/s), e.g. to spare the production network. */
     bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
+    /**
+     * VM UUID → its failover block, moved through OVH before that VM migrates; `others`: the UUIDs
+     * of the other VMs whose addresses move with it, as the user confirmed.
+     */
+    blockMoves: z
+      .record(
+        UuidSchema,
+        z.object({ block: OvhBlockSchema, others: z.array(UuidSchema).max(256).optional() }),
+      )
+      .optional(),
   })
   .strict()
 export const MaintenanceIdParamsSchema = z.object({ id: CoreIdSchema }).strict()

@@ -185,3 +185,6 @@ export const SyncParamsSchema = z
     confirmRunningHosts: z.array(HostNameSchema).max(64).optional(),
   })
   .strict()
+
+/** The migration plan's check that asks to move the failover IP by hand; a block move by the app does it. */
+export const FAILOVER_CHECK = 'failover-ip'

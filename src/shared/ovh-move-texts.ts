@@ -20,5 +20,9 @@ export const OVH_MOVE_TEXTS = {
   movedThenFailed:
     '{{block}} was moved to {{to}} before the migration of {{vm}} failed: {{vm}} still runs on {{from}}. Migrate again, or move the block back to {{from}}.',
   maintenanceFailed:
-    'Maintenance of {{host}} stopped at {{vm}}: its failover block {{block}} did not move to {{to}}.',
+    'Maintenance of {{host}} stopped at {{vm}}: its failover block {{block}} did not move to {{to}}, so {{vm}} was not migrated and still runs on {{host}}. Fix what OVH says, then resume (or abort and move the block by hand).',
+  maintenanceNotPlanned:
+    '{{vm}} is not among the VMs this maintenance of {{host}} migrates: refresh the sheet.',
+  maintenanceNotMovable:
+    "{{vm}}'s failover block {{block}} cannot be moved to {{to}} by the app (see the plan): move it in the OVH manager, or start without moving it from here.",
 } as const

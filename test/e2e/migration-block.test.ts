@@ -92,6 +92,12 @@ const plan = MigrationPlanSchema.parse({
       level: 'ok',
       message: { code: 'migrationChecks.destinationOnline', params: { to: 'hv2' } },
     },
+    // as the core's judge adds it for a VM with a failover IP (migration/precheck-judge.ts)
+    {
+      id: 'failover-ip',
+      level: 'warn',
+      message: { code: 'migrationChecks.failoverIp', params: { ip: '203.0.113.9', to: 'hv2' } },
+    },
   ],
   canStart: true,
   persistent: true,
@@ -246,6 +252,17 @@ describe('migration sheet: the failover block moved through OVH', () => {
       expect(await confirm.isDisabled()).toBe(true)
       await step.getByTestId('migration-block-others').check()
       expect(await step.getByTestId('migration-block-first').isChecked()).toBe(true)
+      // the app moves the block: no "move it in the OVH manager" warning to accept
+      const manualCheck = page.locator('[data-testid="migration-checks"] [data-check="failover-ip"]')
+      expect(await manualCheck.count()).toBe(0)
+      expect(await page.getByTestId('migration-accept-warnings').count()).toBe(0)
+      await expect.poll(() => confirm.isDisabled()).toBe(false)
+      // moving it by hand brings the warning back, with its acceptance
+      await step.getByTestId('migration-block-manual').check()
+      await expect.poll(() => manualCheck.count()).toBe(1)
+      expect(await page.getByTestId('migration-accept-warnings').count()).toBe(1)
+      await step.getByTestId('migration-block-first').check()
+      await expect.poll(() => manualCheck.count()).toBe(0)
       await expect.poll(() => confirm.isDisabled()).toBe(false)
       await page.screenshot({ path: screenshotPath(`migration-block-${language}`), fullPage: true })
       await confirm.click()
@@ -269,6 +286,12 @@ describe('migration sheet: the failover block moved through OVH', () => {
       const confirm = page.getByTestId('migration-confirm')
       expect(await confirm.isDisabled()).toBe(true)
       await page.getByTestId('migration-failover-done').check()
+      // moved by hand: the plan's warning stays, to accept
+      expect(await page.locator('[data-testid="migration-checks"] [data-check="failover-ip"]').count()).toBe(
+        1,
+      )
+      expect(await confirm.isDisabled()).toBe(true)
+      await page.getByTestId('migration-accept-warnings').check()
       await expect.poll(() => confirm.isDisabled()).toBe(false)
       await page.screenshot({
         path: screenshotPath(`migration-block-unconfigured-${language}`),
@@ -276,7 +299,7 @@ describe('migration sheet: the failover block moved through OVH', () => {
       })
       await confirm.click()
       await page.getByTestId('migration-progress').waitFor()
-      expect(migrates).toEqual([{ uuid: WEB1, to: 'hv2' }])
+      expect(migrates).toEqual([{ uuid: WEB1, to: 'hv2', acceptWarnings: true }])
       expect(errors).toEqual([])
       await context.close()
     })

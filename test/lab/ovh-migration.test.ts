@@ -4,11 +4,15 @@
  * (ipCanBeMovedTo), moves it to hv2's server and follows OVH's task until it routes there (the lab's
  * routing follows), then live-migrates labvm1 hv1 → hv2; its gateway changed, its failover IP answers
  * from the destination. It comes back with `blockMove: parallel` (migrated while the block moves).
+ * Then a guided maintenance of hv1 does the same per VM: its plan shows labvm1's block (addresses,
+ * users, OVH's ipCanBeMovedTo), its job moves the block to hv2's server before migrating labvm1, and
+ * the failover IP answers from hv2; the maintenance is aborted there (noout unset).
  * Everything is left as `lab up` made it: labvm1 on hv1, 10.77.100.1 routed to hv1, hv1's gateway.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { MaintenancePlan, MaintenanceRecord } from '../../src/shared/maintenance'
 import type { MigrationResult } from '../../src/shared/migration'
 import os from 'node:os'
 import { OvhApi, OVH_ACCESS_RULES } from '../../src/main/core/ovh/api'
@@ -73,8 +77,14 @@ beforeAll(async () => {
   lab = await labCore(
     (cluster) => {
       for (const host of cluster.hosts) if (SERVER[host.name]) host.ovhServiceName = SERVER[host.name]
+      // the maintenance's noout runs as core-maintenance's privileged client
+      cluster.ceph.privilegedClientId = 'hyperdesk-maint'
     },
-    { ovhCredentials: { env: {}, files: [conf] }, ovhTaskIntervalMs: 200 },
+    {
+      ovhCredentials: { env: {}, files: [conf] },
+      ovhTaskIntervalMs: 200,
+      maintenance: { pollMs: 250, cleanPollMs: 1000 },
+    },
   )
   await lab.waitForInventory()
   // labvm1's failover IP in its settings (Hyperdesk metadata), as the app records it at creation
@@ -88,6 +98,11 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
+  // a maintenance left by a failed assertion: aborted, which unsets the noout it set
+  const left =
+    lab && ((await lab.core.call('maintenance.current', {})) as { record: MaintenanceRecord | null }).record
+  if (left && left.status !== 'done' && left.status !== 'cancelled')
+    await lab.core.call('maintenance.abort', { id: left.id }).catch(() => undefined)
   // leave labvm1 where `lab up` put it, routed and configured for hv1, whatever happened
   if ((await domState('hv2', VM.name).catch(() => '')) === 'running')
     await lab
@@ -144,4 +159,63 @@ describe('migration with OVH’s block move, as one job of the app', () => {
     expect(await answers(VM.failoverIp)).toBe(true)
     expect(double.violations).toEqual([])
   }, 400_000)
+
+  it('guided maintenance of hv1 moves labvm1’s block through OVH before migrating it: its failover IP answers from hv2', async () => {
+    const block = `${VM.failoverIp}/32`
+    const destinations = { [VM.uuid]: 'hv2' }
+    const plan = (await lab.core.call('maintenance.plan', { host: 'hv1', destinations })) as MaintenancePlan
+    expect(plan.moves.find((move) => move.uuid === VM.uuid)?.failoverIp, JSON.stringify(plan)).toBe(
+      VM.failoverIp,
+    )
+    expect(plan.ovh).toEqual({ configured: true })
+    // the plan shows the block as OVH routes it, every address and who uses it, OVH's pre-check
+    expect(plan.moves.find((move) => move.uuid === VM.uuid)?.block).toEqual({
+      block,
+      routedTo: SERVER['hv1'],
+      routedHost: 'hv1',
+      toServer: SERVER['hv2'],
+      needed: true,
+      addresses: [{ ip: VM.failoverIp, vms: [VM.name] }],
+      others: [],
+      canMove: true,
+    })
+    const started = (await lab.core.call('maintenance.start', {
+      host: 'hv1',
+      destinations,
+      acceptWarnings: true,
+      blockMoves: { [VM.uuid]: { block } },
+    })) as MaintenanceRecord
+    expect(started.steps.slice(0, 2).map((step) => step.id)).toEqual([
+      `block:${VM.uuid}`,
+      `migrate:${VM.uuid}`,
+    ])
+    const migrated = await waitFor(
+      'labvm1 migrated by the maintenance',
+      async () => {
+        const record = ((await lab.core.call('maintenance.current', {})) as { record: MaintenanceRecord })
+          .record
+        if (record.status === 'failed') throw new Error(JSON.stringify(record.error))
+        return record.steps.find((step) => step.id === `migrate:${VM.uuid}`)?.state === 'done'
+          ? record
+          : undefined
+      },
+      120_000,
+      250,
+    )
+    const moved = migrated.steps.find((step) => step.id === `block:${VM.uuid}`)!
+    expect(moved.state).toBe('done')
+    expect(moved.message).toContain(`${block} now routes to hv2 (${SERVER['hv2']}, OVH task `)
+    // the block moved first, then labvm1 left hv1
+    expect(moved.endedAt!).toBeLessThanOrEqual(migrated.steps[1]!.startedAt!)
+    expect((await api.failoverBlocks()).find((b) => b.ip === block)?.routedTo?.serviceName).toBe(
+      SERVER['hv2'],
+    )
+    expect(await domState('hv2', VM.name)).toBe('running')
+    await setGuestGateway('hv2', VM.name, labHost('hv2').gateway)
+    expect(await answers(VM.failoverIp)).toBe(true)
+    // the rest (noout, the reboot) is core-maintenance's: abort, which unsets the noout it set
+    const aborted = (await lab.core.call('maintenance.abort', { id: started.id })) as MaintenanceRecord
+    expect(aborted.status).toBe('cancelled')
+    expect(double.violations).toEqual([])
+  }, 300_000)
 })

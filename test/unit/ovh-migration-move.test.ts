@@ -172,6 +172,40 @@ describe('migrateWithBlockMove', () => {
     expect(result.blockMove).toEqual({ block: '1.2.3.8/30', serviceName: 'ns2', moved: true, taskId: 7 })
   })
 
+  it('the plan\'s "move the failover IP in the OVH manager" warning is this job\'s: it needs no acceptance', async () => {
+    const withWarnings = {
+      ...PLAN,
+      checks: [
+        { id: 'failover-ip', level: 'warn', message: { code: 'migrationChecks.failoverIp' } },
+        { id: 'memory', level: 'warn', message: { code: 'migrationChecks.memoryTight' } },
+      ],
+    } as unknown as MigrationPlan
+    for (const acceptWarnings of [false, true]) {
+      const { deps: d } = deps()
+      const judged: string[][] = []
+      const migrated: unknown[] = []
+      const result = await migrateWithBlockMove(
+        {
+          ...d,
+          migration: {
+            plan: async () => withWarnings,
+            refuseUnlessReady: (plan) => void judged.push(plan.checks.map((check) => check.id)),
+            migrate: async (_params, _job, options) => {
+              migrated.push(options)
+              return RESULT
+            },
+          },
+        },
+        { ...params('first', [DB]), ...(acceptWarnings ? { acceptWarnings } : {}) },
+        job(),
+      )
+      expect(result.blockMove?.moved).toBe(true)
+      // judged without it before anything moves; the migration accepts only it unless all were accepted
+      expect(judged).toEqual([['memory']])
+      expect(migrated).toEqual([acceptWarnings ? undefined : { acceptedWarnings: ['failover-ip'] }])
+    }
+  })
+
   it('moves nothing when the migration pre-checks refuse or a neighbour is not confirmed', async () => {
     const refused = deps({ refuse: true })
     await expect(migrateWithBlockMove(refused.deps, params('first', [DB]), job())).rejects.toMatchObject({

@@ -22,9 +22,13 @@ import { InventoryService } from './inventory/inventory-service'
 import { JobManager, type JobContext } from './jobs/job-manager'
 import { KeyedMutex } from './jobs/keyed-mutex'
 import { ClusterLease, leaseHostOrder } from './lease/cluster-lease'
+import { maintenanceBlocks } from './maintenance/block-moves'
 import { Maintenance } from './maintenance/maintenance'
 import { MaintenanceStore } from './maintenance/store'
 import { Migration } from './migration/migrate'
+import { ovhOf } from './ovh/access'
+import { vmClaims } from './ovh/view'
+import { coreFailoverView } from './services/ovh'
 import { audit, localAdminName } from './remote/audit'
 import { SshRunner } from './remote/runner'
 import { HostPool } from './ssh/pool'
@@ -104,6 +108,12 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
         migration: vms.migration,
         jobs: vms.jobs,
         lease: vms.lease,
+        // the VMs' failover blocks move through OVH the migration's way (one OvhAccess per core)
+        blocks: maintenanceBlocks({
+          ovh: () => ovhOf(context),
+          view: (signal) => coreFailoverView(context, signal),
+          claims: () => vmClaims(vms.inventory.snapshot()),
+        }),
         emit: (record: MaintenanceRecord | null) => events.emit('maintenance.changed', { record }),
       },
       MaintenanceStore.besideConfig(options.configPath),

@@ -42,6 +42,7 @@ export const JOB_STEP_TEXTS = {
   checkingBothHosts: 'Checking both hosts',
   lostConnection: 'Lost the connection to {{from}}: waiting for it to read the outcome',
   ofVm: '{{vm}}: {{step, message}}',
+  maintenanceBlockMove: "Move {{vm}}'s failover block {{block}} to {{to}}",
   maintenanceMigrate: 'Migrate {{vm}} to {{to}}',
   nooutSet: 'Set noout',
   rebootHost: 'Reboot {{host}}',

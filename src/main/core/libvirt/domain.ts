@@ -78,12 +78,19 @@ export const domainArgv = {
   },
   /**
    * Hyperdesk's settings in the persistent definition's <metadata> (hd:vm, HYPERDESK_METADATA_NS), or
-   * their removal. The XML is the app's own (settings.ts writes it, escaped).
+   * their removal; with `live` (where it runs) in the running domain's too: a live migration takes
+   * the running XML, so the settings travel with it and the migration's plan sees them. The XML is
+   * the app's own (settings.ts writes it, escaped).
    */
-  setMetadata: (uuid: string, xml: string | null) =>
-    xml === null
-      ? ['metadata', uuidOf(uuid), '--uri', HYPERDESK_METADATA_NS, '--remove', '--config']
-      : ['metadata', uuidOf(uuid), '--uri', HYPERDESK_METADATA_NS, '--key', 'hd', '--set', xml, '--config'],
+  setMetadata: (uuid: string, xml: string | null, options: { live?: boolean } = {}) => [
+    'metadata',
+    uuidOf(uuid),
+    '--uri',
+    HYPERDESK_METADATA_NS,
+    ...(xml === null ? ['--remove'] : ['--key', 'hd', '--set', xml]),
+    '--config',
+    ...(options.live ? ['--live'] : []),
+  ],
   /** The running domain's vCPUs (up to its maximum); the persistent definition is the edit's. */
   setVcpusLive: (uuid: string, count: number) => [
     'setvcpus',

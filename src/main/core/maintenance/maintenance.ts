@@ -8,7 +8,7 @@ import {
   type MaintenanceRecord,
   type MaintenanceStep,
 } from '../../../shared/maintenance'
-import type { MigrationCheck } from '../../../shared/migration'
+import { FAILOVER_CHECK, type MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
 import { allPgsClean, cephJson } from '../ceph/health'
 import { clusterReads } from '../ceph/cluster-commands'
@@ -94,6 +94,7 @@ export class Maintenance {
     destinations?: Record<string, string> | undefined
     acceptWarnings?: boolean | undefined
     bandwidthMiBps?: number | undefined
+    blockMoves?: Record<string, { block: string; others?: string[] | undefined }> | undefined
   }): Promise<MaintenanceRecord> {
     const { host } = params
     if (this.record && !FINAL.has(this.record.status))
@@ -105,7 +106,15 @@ export class Maintenance {
       })
     const plan = await planMaintenance(this.deps, host, params.destinations)
     const failed = plan.checks.filter((check) => check.level === 'fail')
+    const blockMoves = this.judgeBlockMoves(plan, params.blockMoves ?? {})
     const warned = plan.checks.filter((check) => check.level === 'warn')
+    // "move the failover IP in the OVH manager": done by this job for the blocks it moves
+    const handled = new Set(
+      plan.moves
+        .filter((move) => blockMoves.has(move.uuid))
+        .map((move) => `migration:${move.name}:${FAILOVER_CHECK}`),
+    )
+    const toAccept = warned.filter((check) => !handled.has(check.id))
     const reasons = (checks: typeof failed) => checks.map((check) => check.message)
     if (failed.length > 0)
       throw ApiError.of(
@@ -118,21 +127,32 @@ export class Maintenance {
           details: { checks: plan.checks },
         },
       )
-    if (warned.length > 0 && !params.acceptWarnings)
+    if (toAccept.length > 0 && !params.acceptWarnings)
       throw ApiError.of(
         'maintenance.warnings',
-        msg('maintenanceChecks.warnings', { host, reasons: reasons(warned) }),
+        msg('maintenanceChecks.warnings', { host, reasons: reasons(toAccept) }),
         { host, step: 'pre-checks', details: { checks: plan.checks } },
       )
     const steps: MaintenanceStep[] = [
-      ...plan.moves.map((move): MaintenanceStep => ({
-        id: `migrate:${move.uuid}`,
-        kind: 'migrate',
-        state: 'pending',
-        uuid: move.uuid,
-        vm: move.name,
-        to: move.to,
-      })),
+      ...plan.moves.flatMap((move): MaintenanceStep[] => {
+        const vm = { uuid: move.uuid, vm: move.name, to: move.to }
+        const block = blockMoves.get(move.uuid)
+        return [
+          ...(block
+            ? [
+                {
+                  id: `block:${move.uuid}`,
+                  kind: 'block-move' as const,
+                  state: 'pending' as const,
+                  ...vm,
+                  block: block.block,
+                  ...(block.others ? { others: block.others } : {}),
+                },
+              ]
+            : []),
+          { id: `migrate:${move.uuid}`, kind: 'migrate', state: 'pending', ...vm },
+        ]
+      }),
       { id: 'noout-set', kind: 'noout-set', state: 'pending' },
       { id: 'reboot', kind: 'reboot', state: 'pending' },
       { id: 'wait-clean', kind: 'wait-clean', state: 'pending' },
@@ -152,6 +172,38 @@ export class Maintenance {
     }
     this.record = record
     return this.launch(record)
+  }
+
+  /**
+   * The blocks the user chose to move through OVH, each judged against the plan (a VM it migrates,
+   * its block as planned, OVH's pre-check passed) and the migration's rules (the VM claims an
+   * address of it, every other VM using one confirmed); by the VM's UUID as the plan spells it.
+   */
+  private judgeBlockMoves(
+    plan: MaintenancePlan,
+    requests: Record<string, { block: string; others?: string[] | undefined }>,
+  ): Map<string, { block: string; others?: string[] }> {
+    const chosen = new Map<string, { block: string; others?: string[] }>()
+    for (const [uuid, request] of Object.entries(requests)) {
+      const move = plan.moves.find((candidate) => candidate.uuid.toLowerCase() === uuid.toLowerCase())
+      const step = 'pre-checks: OVH block moves'
+      if (!move)
+        throw ApiError.of(
+          'maintenance.block-refused',
+          msg('ovhMoves.maintenanceNotPlanned', { vm: uuid, host: plan.host }),
+          { host: plan.host, step },
+        )
+      const planned = move.block
+      if (!this.deps.blocks || planned?.block !== request.block || (planned.needed && !planned.canMove))
+        throw ApiError.of(
+          'maintenance.block-refused',
+          msg('ovhMoves.maintenanceNotMovable', { vm: move.name, block: request.block, to: move.to }),
+          { host: move.to, step, ...(planned?.refusal ? { details: { cause: planned.refusal } } : {}) },
+        )
+      this.deps.blocks.judge(move.uuid, request)
+      chosen.set(move.uuid, { block: request.block, ...(request.others ? { others: request.others } : {}) })
+    }
+    return chosen
   }
 
   resume(id: string, acceptWarnings = false): MaintenanceRecord {
@@ -369,6 +421,8 @@ export class Maintenance {
     span: number,
   ): Promise<StepOutcome> {
     switch (step.kind) {
+      case 'block-move':
+        return this.blockMove(record, step, context, base, span)
       case 'migrate':
         return this.migrate(record, step, context, base, span)
       case 'noout-set':
@@ -407,17 +461,7 @@ export class Maintenance {
             : msg('maintenanceSteps.noLongerRunning', { vm: vmName, host }),
         ),
       }
-    // The engine reports into this job: its progress fills this step's share, its steps are prefixed.
-    const sub: JobContext = {
-      id: context.id,
-      signal: context.signal,
-      step: (text, progress) =>
-        context.step(ofVm(step.vm, text), progress === undefined ? undefined : base + progress * span),
-      progress: (value) => context.progress(base + value * span),
-      detail: (values, progress) =>
-        context.detail(values, progress === undefined ? undefined : base + progress * span),
-      log: (text) => context.log(ofVm(step.vm, text)),
-    }
+    const sub = vmJob(context, step.vm ?? uuid, base, span)
     const bandwidth = record.bandwidthMiBps ? { bandwidthMiBps: record.bandwidthMiBps } : {}
     // Only the warnings accepted with the plan (or since) pass: a new one (memory now tight on the
     // destination, say) stops the maintenance here for a new confirmation.
@@ -461,6 +505,61 @@ export class Maintenance {
           seconds: (result.durationMs / 1000).toFixed(1),
         }),
       ),
+    }
+  }
+
+  /**
+   * The VM's failover block moved to its destination's OVH server before it migrates, OVH's task
+   * followed (its status in the step's message). A failure stops the maintenance here with OVH's
+   * reason (the VM still runs on the host: fix, then resume); cancelling stops following only (the
+   * error says the move may still happen; a resume asks OVH again, and finds it done).
+   */
+  private async blockMove(
+    record: MaintenanceRecord,
+    step: MaintenanceStep,
+    context: JobContext,
+    base: number,
+    span: number,
+  ): Promise<StepOutcome> {
+    const { host } = record
+    const uuid = step.uuid ?? ''
+    const to = step.to ?? ''
+    const block = step.block ?? ''
+    const where = this.deps.inventory.vm(uuid)?.runningOn ?? []
+    if (!where.includes(host) && !where.includes(to))
+      return {
+        state: 'skipped',
+        message: `${step.vm} no longer runs on ${host} nor on ${to}: its block ${block} was not moved.`,
+      }
+    if (!this.deps.blocks)
+      throw new ApiError({
+        code: 'ovh.not-configured',
+        host,
+        step: stepLabel(step, host),
+        message: `This app has no access to OVH to move ${block}.`,
+      })
+    const sub = vmJob(context, step.vm ?? uuid, base, span)
+    const job: JobContext = {
+      ...sub,
+      detail: (values, progress) => {
+        sub.detail(values, progress)
+        const text = `OVH task ${values['taskId']}: ${values['status']}`
+        if (values['taskId'] !== undefined && text !== step.message)
+          this.updateStep(record, step, { message: text })
+      },
+    }
+    const outcome = await this.deps.blocks.move(job, {
+      uuid,
+      vm: step.vm ?? uuid,
+      host,
+      to,
+      block,
+      ...(step.others ? { others: step.others } : {}),
+    })
+    return {
+      message: outcome.moved
+        ? `${outcome.block} now routes to ${to} (${outcome.serviceName}, OVH task ${outcome.taskId ?? '?'}).`
+        : `${outcome.block} already routes to ${to} (${outcome.serviceName}): nothing to move.`,
     }
   }
 
@@ -668,6 +767,12 @@ function ofVm(vm: string | undefined, text: Message): Message {
 /** A step as the job shows it, in the user's language. */
 export function stepMessage(step: MaintenanceStep, host: string): Message {
   switch (step.kind) {
+    case 'block-move':
+      return msg('jobSteps.maintenanceBlockMove', {
+        vm: step.vm ?? '?',
+        block: step.block ?? '?',
+        to: step.to ?? '?',
+      })
     case 'migrate':
       return msg('jobSteps.maintenanceMigrate', { vm: step.vm ?? '?', to: step.to ?? '?' })
     case 'noout-set':
@@ -681,8 +786,24 @@ export function stepMessage(step: MaintenanceStep, host: string): Message {
   }
 }
 
+/** A VM's share of the maintenance job: its progress fills the step's share, its lines are prefixed. */
+function vmJob(context: JobContext, vm: string, base: number, span: number): JobContext {
+  const scaled = (progress: number | undefined) =>
+    progress === undefined ? undefined : base + progress * span
+  return {
+    id: context.id,
+    signal: context.signal,
+    step: (text, progress) => context.step(ofVm(vm, text), scaled(progress)),
+    progress: (value) => context.progress(base + value * span),
+    detail: (values, progress) => context.detail(values, scaled(progress)),
+    log: (text) => context.log(ofVm(vm, text)),
+  }
+}
+
 export function stepLabel(step: MaintenanceStep, host: string): string {
   switch (step.kind) {
+    case 'block-move':
+      return `Move ${step.vm}'s failover block ${step.block} to ${step.to}`
     case 'migrate':
       return `Migrate ${step.vm} to ${step.to}`
     case 'noout-set':

@@ -20,7 +20,7 @@ import {
 } from '../ceph/privileged'
 import type { ConfigStore } from '../config/config-store'
 import type { InventoryService } from '../inventory/inventory-service'
-import type { JobManager } from '../jobs/job-manager'
+import type { JobContext, JobManager } from '../jobs/job-manager'
 import type { Migration } from '../migration/migrate'
 import type { Leases } from '../lease/cluster-lease'
 import type { RemoteRunner } from '../remote/runner'
@@ -32,6 +32,26 @@ import type { HostPool } from '../ssh/pool'
  * where the OSDs are not on the hypervisors) — so a pass is never a guess.
  */
 
+export interface MaintenanceBlocks {
+  /** The moves with their blocks and OVH's pre-check; OVH's state when some move has a failover IP. */
+  plan(
+    moves: readonly MaintenanceMove[],
+    signal?: AbortSignal,
+  ): Promise<{ moves: MaintenanceMove[]; ovh?: MaintenancePlan['ovh'] }>
+  /** The migration's judgement of a request (the VM's claim, every other VM confirmed); throws. */
+  judge(uuid: string, request: BlockRequest): void
+  /** Moves the block as steps of the job (judged again: the settings may have changed since). */
+  move(
+    job: JobContext,
+    where: { uuid: string; vm: string; host: string; to: string } & BlockRequest,
+  ): Promise<{ block: string; serviceName: string; moved: boolean; taskId?: number }>
+}
+
+export interface BlockRequest {
+  block: string
+  others?: readonly string[] | undefined
+}
+
 /** What the pre-checks and the maintenance job use of the core's engines. */
 export interface MaintenanceContext {
   readonly config: Pick<ConfigStore, 'requireConfig'>
@@ -42,6 +62,8 @@ export interface MaintenanceContext {
   readonly jobs: Pick<JobManager, 'start' | 'cancel'>
   /** The cluster lease: the host's, held over the whole maintenance. */
   readonly lease: Leases
+  /** The VMs' failover blocks through OVH (absent: the user moves them in the OVH manager). */
+  readonly blocks?: MaintenanceBlocks
 }
 
 export function checkHost(context: MaintenanceContext, host: string): void {
@@ -181,10 +203,12 @@ export async function planMaintenance(
     ...migrations.checks,
   ]
   const rebootCommand = context.config.requireConfig().maintenance?.rebootCommand
+  const blocks = context.blocks ? await context.blocks.plan(migrations.moves) : { moves: migrations.moves }
   return {
     host,
     checks,
-    moves: migrations.moves,
+    moves: blocks.moves,
+    ...(blocks.ovh ? { ovh: blocks.ovh } : {}),
     destinations,
     noout: ceph.noout,
     ...(rebootCommand ? { rebootCommand: rebootCommand.join(' ') } : {}),

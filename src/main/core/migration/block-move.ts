@@ -1,6 +1,11 @@
 import { ApiError, errorText } from '../../../shared/errors'
 import { englishText, msg } from '../../../shared/messages'
-import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
+import {
+  FAILOVER_CHECK,
+  type MigrateParams,
+  type MigrationPlan,
+  type MigrationResult,
+} from '../../../shared/migration'
 import { blockContains } from '../../../shared/ovh'
 import type { JobContext } from '../jobs/job-manager'
 import { OvhAccess, type BlockMoveOutcome } from '../ovh/access'
@@ -71,8 +76,39 @@ export interface BlockMoveMigrationDeps {
   migration: {
     plan(request: { uuid: string; to: string }): Promise<MigrationPlan>
     refuseUnlessReady(plan: MigrationPlan, acceptWarnings: boolean): void
-    migrate(params: MigrateParams, job: JobContext): Promise<MigrationResult>
+    migrate(
+      params: MigrateParams,
+      job: JobContext,
+      options?: { acceptedWarnings?: readonly string[] },
+    ): Promise<MigrationResult>
   }
+}
+
+/** The job's log line for the other VMs whose addresses move with the block (the user confirmed them). */
+export function logOthersMoving(job: JobContext, block: string, others: readonly BlockClaim[]): void {
+  if (others.length > 0)
+    job.log(
+      msg('jobSteps.blockAlsoCarries', {
+        block,
+        vms: others.map((o) => `${o.name} (${o.failoverIp})`).join(', '),
+      }),
+    )
+}
+
+/**
+ * A VM's failover block moved to a host's server as steps of a job (the migration's, a
+ * maintenance's): OVH's task followed, a failure said with the VM, block, host and OVH's reason.
+ */
+export function moveVmBlock(
+  ovh: Pick<OvhAccess, 'moveBlock'>,
+  job: JobContext,
+  where: { vm: string; block: string; to: string; host?: string },
+  step: 'before' | 'parallel' | 'maintenance',
+  options: { quiet?: boolean } = {},
+): Promise<BlockMoveOutcome> {
+  return ovh.moveBlock(job, { block: where.block, to: where.to }, options).catch((error: unknown) => {
+    throw OvhAccess.moveFailed(error, { ...where, step })
+  })
 }
 
 /** A migration job with its failover block's move before it (`first`) or alongside (`parallel`). */
@@ -86,39 +122,38 @@ export async function migrateWithBlockMove(
   // nothing moves before the migration's own pre-checks pass and OVH is reachable for this host
   job.step(msg('jobSteps.preChecksBlockMove'), 0.01)
   const plan = await deps.migration.plan({ uuid, to: params.to })
-  deps.migration.refuseUnlessReady(plan, params.acceptWarnings ?? false)
+  deps.migration.refuseUnlessReady(
+    { ...plan, checks: plan.checks.filter((check) => check.id !== FAILOVER_CHECK) },
+    params.acceptWarnings ?? false,
+  )
   const judged = judgeBlockMove(deps.claims(), uuid, blockMove)
   deps.ovh.serverOf(params.to)
   await deps.ovh.credentials()
-  if (judged.others.length > 0)
-    job.log(
-      msg('jobSteps.blockAlsoCarries', {
-        block: blockMove.block,
-        vms: judged.others.map((o) => `${o.name} (${o.failoverIp})`).join(', '),
-      }),
-    )
+  logOthersMoving(job, blockMove.block, judged.others)
   const where = { vm: judged.vm, block: blockMove.block, to: params.to }
+  // the app moves the block: the plan's "move the failover IP in the OVH manager" warning is done by
+  // this job, so it needs no acceptance of its own (any other warning still does)
+  const migrateHandled = (request: MigrateParams) =>
+    request.acceptWarnings
+      ? deps.migration.migrate(request, job)
+      : deps.migration.migrate(request, job, { acceptedWarnings: [FAILOVER_CHECK] })
 
   if (blockMove.when === 'first') {
-    const outcome = await deps.ovh
-      .moveBlock(job, { block: blockMove.block, to: params.to })
-      .catch((error: unknown) => {
-        throw OvhAccess.moveFailed(error, { ...where, step: 'before' })
-      })
-    const result = await deps.migration.migrate(migrate, job).catch((error: unknown) => {
+    const outcome = await moveVmBlock(deps.ovh, job, where, 'before')
+    const result = await migrateHandled(migrate).catch((error: unknown) => {
       throw outcome.moved ? movedThenFailed(error, { ...where, from: plan.from }, job) : error
     })
     return { ...result, blockMove: outcomeData(outcome) }
   }
 
   // parallel: the block's move is followed in the log while the migration owns the progress
-  const moving = deps.ovh.moveBlock(job, { block: blockMove.block, to: params.to }, { quiet: true }).then(
+  const moving = moveVmBlock(deps.ovh, job, where, 'parallel', { quiet: true }).then(
     (outcome) => ({ outcome }),
-    (error: unknown) => ({ error: OvhAccess.moveFailed(error, { ...where, step: 'parallel' }) }),
+    (error: unknown) => ({ error: ApiError.from(error) }),
   )
   let result: MigrationResult
   try {
-    result = await deps.migration.migrate(migrate, job)
+    result = await migrateHandled(migrate)
   } catch (error) {
     const moved = await moving
     throw 'outcome' in moved && moved.outcome.moved

@@ -1,5 +1,5 @@
 import type { DomainDefinition } from '../../../shared/inventory'
-import type { FollowUps, MigrationCheck } from '../../../shared/migration'
+import { FAILOVER_CHECK, type FollowUps, type MigrationCheck } from '../../../shared/migration'
 import type { Message } from '../../../shared/messages'
 import { type MigrationCheckParams, type MigrationCheckText } from '../../../shared/migration-checks'
 import { canonicalDomainXml } from '../inventory/domain-xml'
@@ -110,7 +110,7 @@ export function judgeMigration(facts: MigrationFacts): MigrationJudgement {
     ...(facts.gateways.old ? { oldGateway: facts.gateways.old } : {}),
     ...(facts.gateways.new ? { newGateway: facts.gateways.new } : {}),
   })
-  if (followUps.failoverIp) add('failover-ip', 'warn', 'failoverIp', { ip: followUps.failoverIp, to })
+  if (followUps.failoverIp) add(FAILOVER_CHECK, 'warn', 'failoverIp', { ip: followUps.failoverIp, to })
   return {
     checks,
     canStart: !checks.some((check) => check.level === 'fail'),

@@ -180,10 +180,19 @@ export class OvhAccess {
    */
   static moveFailed(
     error: unknown,
-    where: { vm: string; block: string; to: string; step: 'before' | 'parallel' | 'maintenance' },
+    where: {
+      vm: string
+      block: string
+      to: string
+      step: 'before' | 'parallel' | 'maintenance'
+      /** For a maintenance: the host being drained. */
+      host?: string
+    },
   ): ApiError {
     const cause = ApiError.from(error)
+    if (cause.code === 'ovh.move.failed' || cause.code === 'ovh.move.unfollowed') return cause
     const unfollowed = cause.code === 'ovh.task.unfollowed'
+    const names = { vm: where.vm, block: where.block, to: where.to }
     return ApiError.of(
       unfollowed ? 'ovh.move.unfollowed' : 'ovh.move.failed',
       msg(unfollowed ? 'ovhMoves.unfollowed' : 'ovhMoves.failed', {
@@ -195,14 +204,11 @@ export class OvhAccess {
       {
         host: where.to,
         step: `OVH block move of ${where.block} to ${where.to}`,
-        hint: msg(
-          unfollowed
-            ? 'ovhMoves.unfollowedHint'
-            : where.step === 'parallel'
-              ? 'ovhMoves.failedParallelHint'
-              : 'ovhMoves.failedHint',
-          { vm: where.vm, block: where.block, to: where.to },
-        ),
+        hint: unfollowed
+          ? msg('ovhMoves.unfollowedHint', names)
+          : where.step === 'maintenance'
+            ? msg('ovhMoves.maintenanceFailed', { ...names, host: where.host ?? '?' })
+            : msg(where.step === 'parallel' ? 'ovhMoves.failedParallelHint' : 'ovhMoves.failedHint', names),
         details: { cause: cause.toData(), block: where.block },
       },
     )

@@ -1,4 +1,5 @@
-import type { Service } from '../context'
+import type { CoreContext, Service } from '../context'
+import type { FailoverView } from '../../../shared/ovh'
 import { ApiError } from '../../../shared/errors'
 import { OvhApi, OVH_ACCESS_RULES } from '../ovh/api'
 import { ovhOf } from '../ovh/access'
@@ -6,6 +7,20 @@ import { OvhClient } from '../ovh/client'
 import { checkedEndpointUrl } from '../ovh/credentials'
 import { failoverView } from '../ovh/view'
 import { firewallOf } from './firewall'
+
+/** This core's failover IP view (the OVH service's, and the maintenance plan's blocks). */
+export async function coreFailoverView(context: CoreContext, signal?: AbortSignal): Promise<FailoverView> {
+  const cluster = context.config.requireConfig()
+  return failoverView(await ovhOf(context).api(), {
+    hosts: cluster.hosts.map((host) => ({
+      name: host.name,
+      ...(host.ovhServiceName ? { serviceName: host.ovhServiceName } : {}),
+    })),
+    inventory: context.inventory.snapshot(),
+    firewall: await firewallOf(context).state(),
+    ...(signal ? { signal } : {}),
+  })
+}
 
 /**
  * OVH: where the credentials come from (never the secrets themselves), the OS keychain for the ones
@@ -23,14 +38,13 @@ export const ovhService: Service<
   | 'ovh.moveCheck'
   | 'ovh.moveBlock'
 > = (context) => {
-  const { config, inventory, jobs } = context
+  const { jobs } = context
   const ovh = ovhOf(context)
   const keychain = ovh.keychain
   const read = () => ovh.read()
   /** The consumer key OVH gave for the guided creation: kept here until saved with the secret. */
   let pending:
     { endpoint: string; applicationKey: string; consumerKey: string; validationUrl: string } | undefined
-  const api = () => ovh.api()
   const status = async () => {
     const result = read()
     const kept = result.credentials ? undefined : await keychain.load().catch(() => undefined)
@@ -47,7 +61,6 @@ export const ovhService: Service<
         : {}),
     }
   }
-  const firewall = firewallOf(context)
   const moveCheck = (block: string, to: string, signal?: AbortSignal) => ovh.moveCheck(block, to, signal)
 
   return {
@@ -104,17 +117,7 @@ export const ovhService: Service<
         accessRules: OVH_ACCESS_RULES.map((rule) => ({ ...rule })),
       }
     },
-    'ovh.failoverView': async () => {
-      const cluster = config.requireConfig()
-      return failoverView(await api(), {
-        hosts: cluster.hosts.map((host) => ({
-          name: host.name,
-          ...(host.ovhServiceName ? { serviceName: host.ovhServiceName } : {}),
-        })),
-        inventory: inventory.snapshot(),
-        firewall: await firewall.state(),
-      })
-    },
+    'ovh.failoverView': () => coreFailoverView(context),
     'ovh.moveCheck': async (params) => {
       try {
         const checked = await moveCheck(params.block, params.to)

@@ -10,7 +10,8 @@ import { domainArgv } from '../libvirt/domain'
 /**
  * Hyperdesk's per-VM settings (failover IP, keyboard layout) live in each definition's <metadata>, so
  * they travel with the definition. A change is written on every host where the VM is defined, with
- * `virsh metadata --config`, so the definitions stay identical; a host that cannot be written is named,
+ * `virsh metadata --config` (and `--live` where it runs: a live migration carries the running XML),
+ * so the definitions stay identical; a host that cannot be written is named,
  * and the drift it leaves shows in the VM view until synced.
  */
 
@@ -65,7 +66,9 @@ export async function applyVmSettings(
     const done: string[] = []
     for (const [index, host] of vm.definedOn.entries()) {
       job.step(msg('jobSteps.writingSettings', { name, host }), index / vm.definedOn.length)
-      const args = domainArgv.setMetadata(uuid, Object.keys(next).length === 0 ? null : settingsXml(next))
+      const args = domainArgv.setMetadata(uuid, Object.keys(next).length === 0 ? null : settingsXml(next), {
+        live: vm.runningOn.includes(host),
+      })
       try {
         await deps.runner.virsh(host, args, { step: `write ${name}'s settings`, signal: job.signal })
         done.push(host)

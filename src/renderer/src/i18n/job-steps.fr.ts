@@ -40,6 +40,7 @@ export const jobStepsFr: MessageCatalog['jobSteps'] = {
   checkingBothHosts: 'Vérification des deux hôtes',
   lostConnection: 'Connexion à {{from}} perdue : attente de pouvoir y lire le résultat',
   ofVm: '{{vm}} : {{step, message}}',
+  maintenanceBlockMove: 'Déplacer le bloc failover {{block}} de {{vm}} vers {{to}}',
   maintenanceMigrate: 'Migrer {{vm}} vers {{to}}',
   nooutSet: 'Poser noout',
   rebootHost: 'Redémarrer {{host}}',

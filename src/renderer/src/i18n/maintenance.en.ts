@@ -28,8 +28,24 @@ export const maintenanceEn = {
     reboot: 'Reboot',
     rebootCommand: 'The app runs the configured command: {{command}}',
     rebootUser: 'You reboot {{host}} when the job asks (console, OVH manager…); the job waits for it.',
-    failoverAck:
-      'I will move each failover IP above to its destination in the OVH manager (Dedicated servers › IP › Move) as its VM migrates.',
+    ovhTitle: 'Failover blocks through OVH',
+    ovhUnconfigured:
+      'OVH is not configured in this app: move each failover IP in the OVH manager, or enter the OVH credentials (failover IP view) and check again.',
+    ovhUnreadable: 'OVH could not be read: move each failover IP in the OVH manager, or check again.',
+    ovhNoBlock: '{{ip}} ({{vm}}) is in no failover block of this OVH account.',
+    ovhAlready: '{{vm}}: {{block}} already routes to {{to}} ({{server}}). Nothing to move.',
+    ovhBlock: '{{vm}}: {{block}} routes to {{server}}. OVH moves the whole block to {{to}} ({{toServer}}):',
+    ovhCanMove: 'OVH says it can move there (ipCanBeMovedTo).',
+    ovhRefused: 'OVH refuses to move {{block}} to {{to}}: move it by hand, or leave it.',
+    ovhMoveIt: 'Move {{block}} to {{to}} through OVH before migrating {{vm}}, and follow OVH’s task',
+    ovhOthers: 'I know moving {{block}} also moves: {{others}}',
+    ovhOtherWhere: '{{name}} ({{ip}}, runs on {{runningOn}})',
+    ovhOtherWhereTo: '{{name}} ({{ip}}, runs on {{runningOn}}, this maintenance sends it to {{to}})',
+    failoverAckManual:
+      'I will move {{ips}} to the destination in the OVH manager (Dedicated servers › IP › Move) as each VM migrates.',
+    stopFollowing: 'Stop following OVH’s task',
+    stopFollowingHint:
+      'The maintenance pauses here; OVH may still carry the move out. Resume asks OVH again (and finds it done), or abort.',
     acceptWarnings: 'Start despite the warnings above.',
     start: 'Start the maintenance of {{host}}',
     blocked: 'A check failed: fix it, then check again.',
@@ -44,6 +60,7 @@ export const maintenanceEn = {
     interruptedHelp: 'Nothing runs now (the app was closed or the job cancelled): resume it, or abort it.',
     failedHelp: 'A step failed: fix the cause, then resume (the failed step runs again), or abort.',
     steps: {
+      'block-move': 'Move {{vm}}’s failover block {{block}} to {{to}} (OVH)',
       migrate: 'Migrate {{vm}} to {{to}}',
       'noout-set': 'Set noout',
       reboot: 'Reboot {{host}}',

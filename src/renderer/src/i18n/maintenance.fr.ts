@@ -29,8 +29,26 @@ export const maintenanceFr = {
     rebootCommand: 'L’application lance la commande configurée : {{command}}',
     rebootUser:
       'Vous redémarrez {{host}} quand la tâche le demande (console, manager OVH…) ; la tâche l’attend.',
-    failoverAck:
-      'Je déplacerai chaque IP failover ci-dessus vers sa destination dans le manager OVH (Serveurs dédiés › IP › Déplacer) au fil des migrations.',
+    ovhTitle: 'Blocs failover via OVH',
+    ovhUnconfigured:
+      'OVH n’est pas configuré dans l’application : déplacez chaque IP failover dans le manager OVH, ou saisissez les identifiants OVH (vue des IP failover) et vérifiez à nouveau.',
+    ovhUnreadable:
+      'OVH n’a pas pu être lu : déplacez chaque IP failover dans le manager OVH, ou vérifiez à nouveau.',
+    ovhNoBlock: '{{ip}} ({{vm}}) n’est dans aucun bloc failover de ce compte OVH.',
+    ovhAlready: '{{vm}} : {{block}} est déjà routé vers {{to}} ({{server}}). Rien à déplacer.',
+    ovhBlock:
+      '{{vm}} : {{block}} est routé vers {{server}}. OVH déplace le bloc entier vers {{to}} ({{toServer}}) :',
+    ovhCanMove: 'OVH indique qu’il peut y être déplacé (ipCanBeMovedTo).',
+    ovhRefused: 'OVH refuse de déplacer {{block}} vers {{to}} : déplacez-le à la main, ou laissez-le.',
+    ovhMoveIt: 'Déplacer {{block}} vers {{to}} via OVH avant de migrer {{vm}}, et suivre la tâche OVH',
+    ovhOthers: 'Je sais que déplacer {{block}} déplace aussi : {{others}}',
+    ovhOtherWhere: '{{name}} ({{ip}}, tourne sur {{runningOn}})',
+    ovhOtherWhereTo: '{{name}} ({{ip}}, tourne sur {{runningOn}}, cette maintenance l’envoie sur {{to}})',
+    failoverAckManual:
+      'Je déplacerai {{ips}} vers la destination dans le manager OVH (Serveurs dédiés › IP › Déplacer) au fil des migrations.',
+    stopFollowing: 'Arrêter de suivre la tâche OVH',
+    stopFollowingHint:
+      'La maintenance s’arrête ici ; OVH peut encore effectuer le déplacement. Reprendre interroge OVH à nouveau (et le trouve fait), ou abandonnez.',
     acceptWarnings: 'Démarrer malgré les avertissements ci-dessus.',
     start: 'Démarrer la maintenance de {{host}}',
     blocked: 'Une vérification a échoué : corrigez, puis vérifiez à nouveau.',
@@ -47,6 +65,7 @@ export const maintenanceFr = {
     failedHelp:
       'Une étape a échoué : corrigez la cause, puis reprenez (l’étape échouée est relancée), ou abandonnez.',
     steps: {
+      'block-move': 'Déplacer le bloc failover {{block}} de {{vm}} vers {{to}} (OVH)',
       migrate: 'Migrer {{vm}} vers {{to}}',
       'noout-set': 'Activer noout',
       reboot: 'Redémarrer {{host}}',

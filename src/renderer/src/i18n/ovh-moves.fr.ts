@@ -19,5 +19,9 @@ export const ovhMovesFr: MessageCatalog['ovhMoves'] = {
   movedThenFailed:
     '{{block}} a été déplacé vers {{to}} avant l’échec de la migration de {{vm}} : {{vm}} tourne toujours sur {{from}}. Relancez la migration, ou ramenez le bloc vers {{from}}.',
   maintenanceFailed:
-    'La maintenance de {{host}} s’est arrêtée à {{vm}} : son bloc failover {{block}} n’a pas été déplacé vers {{to}}.',
+    'La maintenance de {{host}} s’est arrêtée à {{vm}} : son bloc failover {{block}} n’a pas été déplacé vers {{to}}, donc {{vm}} n’a pas été migrée et tourne toujours sur {{host}}. Corrigez ce que dit OVH, puis reprenez (ou abandonnez et déplacez le bloc à la main).',
+  maintenanceNotPlanned:
+    '{{vm}} ne fait pas partie des VM que cette maintenance de {{host}} migre : rouvrez la fiche.',
+  maintenanceNotMovable:
+    'Le bloc failover {{block}} de {{vm}} ne peut pas être déplacé vers {{to}} par l’application (voir le plan) : déplacez-le dans le manager OVH, ou démarrez sans le déplacer d’ici.',
 }

@@ -12,6 +12,7 @@ import { SheetFrame } from '../../components/SheetFrame'
 import { CheckList } from '../../components/CheckList'
 import { MessageText } from '../../components/MessageText'
 import { isActive } from './use-maintenance'
+import { blockDecisions, MaintenanceBlocks, type BlockChoices } from './MaintenanceBlocks'
 import { useAppStore } from '../../store'
 import '../migration/migration.css'
 import { Data } from '../../components/Data'
@@ -59,6 +60,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
   const [error, setError] = useState<ApiErrorData | null>(null)
   const [destinations, setDestinations] = useState<Record<string, string>>({})
   const [failoverAck, setFailoverAck] = useState(false)
+  const [blockChoices, setBlockChoices] = useState<BlockChoices>({ move: {}, othersOk: {} })
   const [acceptWarnings, setAcceptWarnings] = useState(false)
   const [starting, setStarting] = useState(false)
   const [bandwidth, setBandwidth] = useState('')
@@ -84,11 +86,13 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
     setError(null)
     try {
       const cap = parseBandwidth(bandwidth)
+      const blockMoves = plan ? blockDecisions(plan, blockChoices).blockMoves : {}
       onStarted(
         await api.call('maintenance.start', {
           host,
           destinations,
           acceptWarnings,
+          ...(Object.keys(blockMoves).length > 0 ? { blockMoves } : {}),
           ...(cap.ok && cap.value ? { bandwidthMiBps: cap.value } : {}),
         }),
       )
@@ -99,14 +103,18 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
     }
   }
 
-  const warnings = plan?.checks.filter((check) => check.level === 'warn') ?? []
-  const failovers = plan?.moves.filter((move) => move.failoverIp) ?? []
+  // the blocks moved through OVH take care of their "move it in the OVH manager" checks
+  const blocks = plan ? blockDecisions(plan, blockChoices) : undefined
+  const checks = plan?.checks.filter((check) => !blocks?.handledChecks.has(check.id)) ?? []
+  const warnings = checks.filter((check) => check.level === 'warn')
+  const manual = blocks?.manual ?? []
   const canStart =
     !!plan &&
     plan.canStart &&
     parseBandwidth(bandwidth).ok &&
     (warnings.length === 0 || acceptWarnings) &&
-    (failovers.length === 0 || failoverAck) &&
+    (manual.length === 0 || failoverAck) &&
+    !blocks?.othersPending &&
     !starting
 
   return (
@@ -122,7 +130,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
       {error && <ErrorBox title={t('maintenance.blocked')} error={error} testId="maintenance-error" />}
       {plan && (
         <>
-          <CheckList checks={plan.checks} testId="maintenance-checks" />
+          <CheckList checks={checks} testId="maintenance-checks" />
 
           <h2>{t('maintenance.moves')}</h2>
           {plan.moves.length === 0 ? (
@@ -182,6 +190,7 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
               testId="maintenance-bandwidth"
             />
           )}
+          <MaintenanceBlocks plan={plan} choices={blockChoices} onChange={setBlockChoices} />
           <p className="small" data-testid="maintenance-capacity">
             {t('maintenance.capacity')}{' '}
             {plan.destinations.map((destination, index) => (
@@ -214,14 +223,16 @@ function PlanView({ host, onStarted }: { host: string; onStarted: (record: Maint
               : t('maintenance.rebootUser', { host })}
           </p>
 
-          {failovers.length > 0 && (
+          {manual.length > 0 && (
             <Consent
               className="maintenance-ack"
               checked={failoverAck}
               onChange={setFailoverAck}
               testId="maintenance-failover-ack"
             >
-              {t('maintenance.failoverAck')}
+              {t('maintenance.failoverAckManual', {
+                ips: manual.map((move) => `${move.failoverIp} (${move.name} → ${move.to})`).join(', '),
+              })}
             </Consent>
           )}
           {warnings.length > 0 && (
@@ -276,6 +287,10 @@ function Progress({ record }: { record: MaintenanceRecord }) {
 
   const { host } = record
   const unfinished = isActive(record)
+  // OVH's task of a block move is being followed: stopping pauses the maintenance, OVH may go on
+  const following =
+    record.status === 'running' &&
+    record.steps.some((step) => step.kind === 'block-move' && step.state === 'running')
   return (
     <div data-testid="maintenance-progress" data-status={record.status}>
       <p>
@@ -341,6 +356,18 @@ function Progress({ record }: { record: MaintenanceRecord }) {
           </StepRow>
         ))}
       </ol>
+      {following && record.jobId && (
+        <p>
+          <button
+            disabled={busy}
+            data-testid="maintenance-stop-following"
+            onClick={() => void act(() => api.call('jobs.cancel', { id: record.jobId! }))}
+          >
+            {t('maintenance.stopFollowing')}
+          </button>{' '}
+          <span className="muted small">{t('maintenance.stopFollowingHint')}</span>
+        </p>
+      )}
       {error && <ErrorBox title={t('maintenance.blocked')} error={error} testId="maintenance-action-error" />}
       {unfinished && (
         <div className="maintenance-actions">
@@ -395,7 +422,9 @@ function StepRow({
   return (
     <li className={`maintenance-step step-${step.state}`} data-step={step.id} data-state={step.state}>
       <div>
-        <strong>{t(`maintenance.steps.${step.kind}`, { vm: step.vm, to: step.to, host })}</strong>{' '}
+        <strong>
+          {t(`maintenance.steps.${step.kind}`, { vm: step.vm, to: step.to, host, block: step.block })}
+        </strong>{' '}
         <span className="muted small">{t(`maintenance.stepState.${step.state}`)}</span>
       </div>
       {step.text ? (

@@ -3,7 +3,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
-import type { MigrationPlan, MigrationResult } from '../../../../shared/migration'
+import { FAILOVER_CHECK, type MigrationPlan, type MigrationResult } from '../../../../shared/migration'
 import { CheckList } from '../../components/CheckList'
 import { useApi } from '../../api/context'
 import { usePlan } from '../../api/use-plan'
@@ -67,8 +67,10 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
 
   const name = vm?.name ?? plan?.name ?? uuid
   const from = plan?.from ?? vm?.runningOn[0] ?? '?'
-  const warnings = plan?.checks.filter((check) => check.level === 'warn') ?? []
   const failoverIp = plan?.followUps.failoverIp
+  // the app moves the block: the plan's "move it in the OVH manager" check is this job's own step
+  const checks = plan?.checks.filter((check) => !(block.blockMove && check.id === FAILOVER_CHECK)) ?? []
+  const warnings = checks.filter((check) => check.level === 'warn')
   const canConfirm =
     plan !== null &&
     plan.canStart &&
@@ -107,9 +109,13 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
               </h2>
               {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
               {planError && <ErrorBox error={planError} testId="migration-error" />}
-              {plan && <CheckList checks={plan.checks} testId="migration-checks" />}
+              {plan && <CheckList checks={checks} testId="migration-checks" />}
               {warnings.length > 0 && (
-                <Consent checked={acceptWarnings} onChange={setAcceptWarnings}>
+                <Consent
+                  checked={acceptWarnings}
+                  onChange={setAcceptWarnings}
+                  testId="migration-accept-warnings"
+                >
                   {t('migration.acceptWarnings')}
                 </Consent>
               )}
