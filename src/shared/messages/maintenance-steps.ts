@@ -4,6 +4,11 @@
  * src/renderer/src/i18n/maintenance-steps.fr.ts.
  */
 export const MAINTENANCE_STEP_TEXTS = {
+  blockNotMoved: '{{vm}} no longer runs on {{host}} nor on {{to}}: its block {{block}} was not moved.',
+  noOvhAccess: 'This app has no access to OVH to move {{block}}: configure OVH, then resume.',
+  ovhTask: 'OVH task {{task}}: {{status}}',
+  blockMoved: '{{block}} now routes to {{to}} ({{service}}, OVH task {{task}}).',
+  blockAlreadyThere: '{{block}} already routes to {{to}} ({{service}}): nothing to move.',
   stoppedHere: 'Stopped here (cancelled): resume to run it again.',
   abortedHere: 'Aborted here.',
   alreadyOn: '{{vm}} already runs on {{to}}.',

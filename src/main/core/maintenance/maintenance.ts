@@ -529,23 +529,26 @@ export class Maintenance {
     if (!where.includes(host) && !where.includes(to))
       return {
         state: 'skipped',
-        message: `${step.vm} no longer runs on ${host} nor on ${to}: its block ${block} was not moved.`,
+        ...stepSaid(msg('maintenanceSteps.blockNotMoved', { vm: step.vm ?? uuid, host, to, block })),
       }
     if (!this.deps.blocks)
-      throw new ApiError({
-        code: 'ovh.not-configured',
+      throw ApiError.of('ovh.not-configured', msg('maintenanceSteps.noOvhAccess', { block }), {
         host,
         step: stepLabel(step, host),
-        message: `This app has no access to OVH to move ${block}.`,
       })
     const sub = vmJob(context, step.vm ?? uuid, base, span)
     const job: JobContext = {
       ...sub,
       detail: (values, progress) => {
         sub.detail(values, progress)
-        const text = `OVH task ${values['taskId']}: ${values['status']}`
-        if (values['taskId'] !== undefined && text !== step.message)
-          this.updateStep(record, step, { message: text })
+        const said = stepSaid(
+          msg('maintenanceSteps.ovhTask', {
+            task: String(values['taskId']),
+            status: String(values['status']),
+          }),
+        )
+        if (values['taskId'] !== undefined && said.message !== step.message)
+          this.updateStep(record, step, said)
       },
     }
     const outcome = await this.deps.blocks.move(job, {
@@ -556,11 +559,17 @@ export class Maintenance {
       block,
       ...(step.others ? { others: step.others } : {}),
     })
-    return {
-      message: outcome.moved
-        ? `${outcome.block} now routes to ${to} (${outcome.serviceName}, OVH task ${outcome.taskId ?? '?'}).`
-        : `${outcome.block} already routes to ${to} (${outcome.serviceName}): nothing to move.`,
-    }
+    const service = outcome.serviceName
+    return stepSaid(
+      outcome.moved
+        ? msg('maintenanceSteps.blockMoved', {
+            block: outcome.block,
+            to,
+            service,
+            task: outcome.taskId ?? '?',
+          })
+        : msg('maintenanceSteps.blockAlreadyThere', { block: outcome.block, to, service }),
+    )
   }
 
   /** Nothing may run on the host when noout goes on and the reboot starts. */

@@ -2,6 +2,13 @@ import type { MessageCatalog } from '../../../shared/messages/message'
 
 /** A maintenance's step messages in French (English: shared/messages/maintenance-steps.ts). */
 export const maintenanceStepsFr: MessageCatalog['maintenanceSteps'] = {
+  blockNotMoved:
+    '{{vm}} ne tourne plus ni sur {{host}} ni sur {{to}} : son bloc {{block}} n’a pas été déplacé.',
+  noOvhAccess:
+    'Cette application n’a pas d’accès à OVH pour déplacer {{block}} : configurez OVH, puis reprenez.',
+  ovhTask: 'Tâche OVH {{task}} : {{status}}',
+  blockMoved: '{{block}} est maintenant routé vers {{to}} ({{service}}, tâche OVH {{task}}).',
+  blockAlreadyThere: '{{block}} est déjà routé vers {{to}} ({{service}}) : rien à déplacer.',
   stoppedHere: 'Arrêtée ici (annulation) : reprenez pour relancer cette étape.',
   abortedHere: 'Abandonnée ici.',
   alreadyOn: '{{vm}} tourne déjà sur {{to}}.',
