@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['bench/**/*.bench.ts'],
     environment: 'node',
+    setupFiles: ['test/setup-english.ts'],
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 300_000,

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/electron/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['test/setup-english.ts'],
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,

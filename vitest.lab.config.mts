@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/lab/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['test/setup-english.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -1,3 +1,5 @@
+// The English sentences for logs and errors (registered by loading the catalog).
+import '../shared/messages/catalog'
 import {
   app,
   BrowserWindow,

@@ -6,12 +6,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import i18next from 'i18next'
+import { MESSAGES_EN } from '../../src/shared/messages/catalog'
 import { describe, expect, it } from 'vitest'
 import {
   englishLine,
   englishText,
+  isKnownMessageCode,
   isMessage,
-  MESSAGES_EN,
   MessageSchema,
   msg,
   PARAM_KINDS,
@@ -95,14 +96,19 @@ describe('messages on the wire', () => {
     msg('common.noSuchCode')
   })
 
-  it('accepts known codes only, nested messages included', () => {
+  it('accepts well-formed codes of known areas, nested messages included', () => {
     const nested = msg('common.invalidValue', {
       field: 'size',
       problem: msg('common.hostCommandTimedOut', { command: 'rbd info', host: 'hv2', seconds: 10 }),
     })
     expect(MessageSchema.parse(nested)).toEqual(nested)
-    expect(MessageSchema.safeParse({ code: 'common.nope' }).success).toBe(false)
+    expect(MessageSchema.safeParse({ code: 'nosuchArea.nope' }).success).toBe(false)
     expect(MessageSchema.safeParse({ code: 'nope' }).success).toBe(false)
+    expect(MessageSchema.safeParse({ code: 'common.' }).success).toBe(false)
+    expect(MessageSchema.safeParse({ code: 'common.a b' }).success).toBe(false)
+    // membership is the core's check (the window carries no English catalog)
+    expect(isKnownMessageCode('common.invalidValue')).toBe(true)
+    expect(isKnownMessageCode('common.nope')).toBe(false)
     expect(isMessage(nested)).toBe(true)
   })
 

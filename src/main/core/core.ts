@@ -1,3 +1,5 @@
+// The English sentences for the core's logs and errors (registered by loading the catalog).
+import '../../shared/messages/catalog'
 import { z } from 'zod'
 import { methods, isMethodName, type EventName } from '../../shared/contract'
 import { ApiError } from '../../shared/errors'

@@ -26,6 +26,8 @@ import { REMOTE_ERROR_TEXTS } from './errors-remote'
 import { CONSOLE_ERROR_TEXTS } from './errors-console'
 import { CORE_ERROR_TEXTS } from './errors-core'
 import { CEPH_ERROR_TEXTS } from './errors-ceph'
+import { MESSAGE_AREAS } from './areas'
+import { registerEnglishCatalog } from './english-registry'
 
 /**
  * Every message the core can send, by area, in English with {{placeholders}}: the core's own
@@ -72,3 +74,10 @@ export const MESSAGES_EN = {
   maintenanceSteps: MAINTENANCE_STEP_TEXTS,
   cephHosts: CEPH_HOST_TEXTS,
 } as const
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+/** A compile error when areas.ts does not list exactly the catalog's areas: add the new area there. */
+export const AREAS_LISTED: Same<(typeof MESSAGE_AREAS)[number], keyof typeof MESSAGES_EN> = true
+
+// This module is the English catalog's one entry point: loading it gives englishText its sentences.
+registerEnglishCatalog(MESSAGES_EN)

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
-import { MESSAGES_EN } from './catalog'
+import { MESSAGE_AREAS } from './areas'
+import { englishCatalog } from './english-registry'
 import {
   formatDateTime,
   formatDuration,
@@ -20,7 +21,7 @@ import {
  * verbatim in a "the host said" block marked lang="en".
  */
 
-type Catalog = typeof MESSAGES_EN
+type Catalog = typeof import('./catalog').MESSAGES_EN
 export type MessageArea = keyof Catalog
 export type MessageCode = { [A in MessageArea]: `${A}.${keyof Catalog[A] & string}` }[MessageArea]
 export type PluralEntry = { readonly one: string; readonly other: string; readonly many?: string }
@@ -136,10 +137,22 @@ export const MessageSchema: z.ZodMiniType<Message> = z.lazy(() =>
   }),
 )
 
+/**
+ * A code's shape: a catalog area and a key. Every `msg()` call is checked against the catalog by the
+ * compiler; what comes over the wire or from a saved record is checked here without the English
+ * sentences, which the window's first script does not carry (an unknown key shows as its code).
+ * The core checks membership with isKnownMessageCode.
+ */
 export function isMessageCode(code: string): code is MessageCode {
-  return (
-    catalogEntry(MESSAGES_EN as unknown as Record<string, Record<string, MessageEntry>>, code) !== undefined
-  )
+  const dot = code.indexOf('.')
+  return dot > 0 && AREA_NAMES.has(code.slice(0, dot)) && /^[\w-]+$/.test(code.slice(dot + 1))
+}
+const AREA_NAMES: ReadonlySet<string> = new Set(MESSAGE_AREAS)
+
+/** Whether the English catalog has this code (the core's check; the window has no English catalog). */
+export function isKnownMessageCode(code: string): code is MessageCode {
+  const english = englishCatalog()
+  return english !== undefined && catalogEntry(english, code) !== undefined
 }
 
 export function isMessage(value: unknown): value is Message {
@@ -234,10 +247,8 @@ export function fillTemplate(
 
 /** The core's English rendering of a message (logs, audit lines, the `message` of an ApiError). */
 export function englishText(message: Message): string {
-  const entry = catalogEntry(
-    MESSAGES_EN as unknown as Record<string, Record<string, MessageEntry>>,
-    message.code,
-  )
+  const english = englishCatalog()
+  const entry = english && catalogEntry(english, message.code)
   if (entry === undefined) return message.code
   const params = message.params ?? {}
   return fillTemplate(pickEntry('en', entry, params.count), params, (value, kind) =>

@@ -1,4 +1,5 @@
-import { MESSAGES_EN, UNIT_LABELS_EN } from '../../../shared/messages'
+import { UNIT_LABELS_EN } from '../../../shared/messages'
+import { MESSAGES_EN } from '../../../shared/messages/catalog'
 import { cephEn } from './ceph.en'
 import { clusterEn } from './cluster.en'
 import { consoleEn } from './console.en'
