@@ -13,11 +13,13 @@ export const ApiErrorDataSchema = z.object({
   code: z.string(),
   message: z.string(),
   host: z.optional(z.string()),
+  /** The step in English, for the logs; the window shows `stepText`, in its language. */
   step: z.optional(z.string()),
   hint: z.optional(z.string()),
   details: z.optional(z.record(z.string(), z.unknown())),
   text: z.optional(MessageSchema),
   hintText: z.optional(MessageSchema),
+  stepText: z.optional(MessageSchema),
 })
 export type ApiErrorData = z.infer<typeof ApiErrorDataSchema>
 
@@ -29,6 +31,7 @@ export class ApiError extends Error implements ApiErrorData {
   readonly details?: Record<string, unknown>
   readonly text?: Message
   readonly hintText?: Message
+  readonly stepText?: Message
 
   constructor(data: ApiErrorData) {
     super(data.message)
@@ -40,6 +43,7 @@ export class ApiError extends Error implements ApiErrorData {
     if (data.details !== undefined) this.details = data.details
     if (data.text !== undefined) this.text = data.text
     if (data.hintText !== undefined) this.hintText = data.hintText
+    if (data.stepText !== undefined) this.stepText = data.stepText
   }
 
   /**
@@ -49,13 +53,19 @@ export class ApiError extends Error implements ApiErrorData {
   static of(
     code: string,
     text: Message,
-    extra: { host?: string; step?: string; hint?: Message; details?: Record<string, unknown> } = {},
+    // A string step is the old English-only form, being converted (test/unit/api-error-messages.test.ts).
+    extra: { host?: string; step?: Message | string; hint?: Message; details?: Record<string, unknown> } = {},
   ): ApiError {
-    const { hint, ...rest } = extra
+    const { hint, step, ...rest } = extra
     const data: ApiErrorData = { code, message: englishLine(text), text, ...rest }
     if (hint !== undefined) {
       data.hint = englishText(hint)
       data.hintText = hint
+    }
+    if (typeof step === 'string') data.step = step
+    else if (step !== undefined) {
+      data.step = englishText(step)
+      data.stepText = step
     }
     return new ApiError(data)
   }
@@ -68,6 +78,7 @@ export class ApiError extends Error implements ApiErrorData {
     if (this.details !== undefined) data.details = this.details
     if (this.text !== undefined) data.text = this.text
     if (this.hintText !== undefined) data.hintText = this.hintText
+    if (this.stepText !== undefined) data.stepText = this.stepText
     return data
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MessageSchema } from './messages/message'
 
 /**
  * What a host is doing, for its view: resource samples for the live graphs, and the remote commands
@@ -24,6 +25,8 @@ export const HostErrorEntrySchema = z.object({
   code: z.string(),
   /** What the app was doing, e.g. "virsh migrate", "refresh inventory". */
   step: z.string().optional(),
+  /** The same step as a message, which the window shows in its language. */
+  stepText: z.optional(MessageSchema),
   /** The command as run on the host (shell-quoted argv). */
   command: z.string(),
   exitCode: z.number().nullable(),

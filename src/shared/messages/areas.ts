@@ -29,6 +29,7 @@ export const MESSAGE_AREAS = [
   'consoleErrors',
   'coreErrors',
   'cephErrors',
+  'errorSteps',
   'clusterFile',
   'jobSteps',
   'vmdefSteps',

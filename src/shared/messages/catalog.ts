@@ -26,6 +26,7 @@ import { REMOTE_ERROR_TEXTS } from './errors-remote'
 import { CONSOLE_ERROR_TEXTS } from './errors-console'
 import { CORE_ERROR_TEXTS } from './errors-core'
 import { CEPH_ERROR_TEXTS } from './errors-ceph'
+import { ERROR_STEP_TEXTS } from './error-steps'
 import { MESSAGE_AREAS } from './areas'
 import { registerEnglishCatalog } from './english-registry'
 
@@ -67,6 +68,7 @@ export const MESSAGES_EN = {
   consoleErrors: CONSOLE_ERROR_TEXTS,
   coreErrors: CORE_ERROR_TEXTS,
   cephErrors: CEPH_ERROR_TEXTS,
+  errorSteps: ERROR_STEP_TEXTS,
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,

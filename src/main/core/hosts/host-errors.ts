@@ -24,6 +24,7 @@ export class HostErrorLog {
       host: error.host,
       code: error.code,
       ...(error.step !== undefined ? { step: error.step } : {}),
+      ...(error.stepText !== undefined ? { stepText: error.stepText } : {}),
       command: typeof details['command'] === 'string' ? details['command'] : '',
       exitCode: typeof exitCode === 'number' ? exitCode : null,
       stderr: typeof details['stderr'] === 'string' ? details['stderr'] : '',

@@ -11,12 +11,12 @@ import './error-box.css'
  */
 export function ErrorBox({ title, error, testId }: { title?: string; error: ApiErrorData; testId?: string }) {
   const { t } = useTranslation()
-  const { message, hint } = errorSentences(t, error)
+  const { message, hint, step } = errorSentences(t, error)
   return (
     <div className="error-box" role="alert" data-testid={testId} data-code={error.code}>
       {title && <strong>{title}</strong>}
       {error.host && <span className="muted small"> · {error.host}</span>}
-      {error.step && <span className="muted small"> · {error.step}</span>}
+      {step && <span className="muted small"> · {step}</span>}
       <div className="error-box-message">{message}</div>
       {hint && <pre className="error-box-fix">{hint}</pre>}
       {error.text?.detail && <HostSaid output={error.text.detail} />}

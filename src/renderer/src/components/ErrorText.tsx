@@ -10,12 +10,12 @@ import { HostSaid } from './MessageText'
  */
 export function ErrorText({ error }: { error: ApiErrorData }) {
   const { t } = useTranslation()
-  const { message, hint } = errorSentences(t, error)
+  const { message, hint, step } = errorSentences(t, error)
   return (
     <div className="error" role="alert">
       <div>{message}</div>
-      {(error.host || error.step) && (
-        <div className="muted small">{[error.host, error.step].filter(Boolean).join(' · ')}</div>
+      {(error.host || step) && (
+        <div className="muted small">{[error.host, step].filter(Boolean).join(' · ')}</div>
       )}
       {hint && <div className="small">{hint}</div>}
       {error.text?.detail && <HostSaid output={error.text.detail} />}

@@ -10,7 +10,21 @@ import { guardParams } from '../format'
  * made it with ApiError.of; else the key and values of older errors (`details.text`/`details.hintText`
  * + `details.params`, see shared/format-errors.ts and shared/guard-texts.ts); else the core's English words.
  */
-export function errorSentences(t: TFunction, error: ApiErrorData): { message: string; hint?: string } {
+export function errorSentences(
+  t: TFunction,
+  error: ApiErrorData,
+): { message: string; hint?: string; step?: string } {
+  const { message, hint } = messageAndHint(t, error)
+  // The step in the window's language; an English-only step (not converted yet) as the core sent it.
+  const step = error.stepText ? renderMessage(t, error.stepText) : error.step
+  return {
+    message,
+    ...(hint !== undefined ? { hint } : {}),
+    ...(step !== undefined ? { step } : {}),
+  }
+}
+
+function messageAndHint(t: TFunction, error: ApiErrorData): { message: string; hint?: string } {
   if (error.text) {
     const message = renderMessage(t, error.text)
     const hint = error.hintText ? renderMessage(t, error.hintText) : error.hint

@@ -21,6 +21,7 @@ import { hostStatusFr, isoFr } from './iso.fr'
 import { sshErrorsFr } from './errors-ssh.fr'
 import { remoteErrorsFr } from './errors-remote.fr'
 import { consoleErrorsFr } from './errors-console.fr'
+import { errorStepsFr } from './error-steps.fr'
 import { coreErrorsFr } from './errors-core.fr'
 import { cephErrorsFr } from './errors-ceph.fr'
 
@@ -87,6 +88,7 @@ export const messagesFr: MessageCatalog = {
   sshErrors: sshErrorsFr,
   remoteErrors: remoteErrorsFr,
   consoleErrors: consoleErrorsFr,
+  errorSteps: errorStepsFr,
   coreErrors: coreErrorsFr,
   cephErrors: cephErrorsFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },

@@ -4,6 +4,7 @@ import type { HostErrorEntry } from '../../../../shared/host-activity'
 import { ApiError } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { formatClock } from '../../format'
+import { renderMessage } from '../../i18n/messages'
 import { useAppStore } from '../../store'
 
 // A constant fallback: a new [] on every call would make zustand re-render forever.
@@ -53,7 +54,7 @@ export function HostErrors({ host }: { host: string }) {
                   {formatClock(entry.at)}
                 </td>
                 <td>
-                  {entry.step ?? '—'}
+                  {entry.stepText ? renderMessage(t, entry.stepText) : (entry.step ?? '—')}
                   <div className="muted small">
                     {t(`hostView.errors.codes.${entry.code}`, { defaultValue: entry.code })}
                     {entry.exitCode !== null && <> · {t('hostView.errors.exit', { code: entry.exitCode })}</>}

@@ -1,6 +1,7 @@
 import { BandwidthInput, parseBandwidth } from '../../components/BandwidthInput'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useJobText } from '../jobs/job-title'
 import { ApiError } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import { FAILOVER_CHECK, type MigrationPlan, type MigrationResult } from '../../../../shared/migration'
@@ -209,6 +210,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
 
 function Progress({ job }: { job: Job }) {
   const { t } = useTranslation()
+  const jobText = useJobText()
   const api = useApi()
   const detail = job.detail as Record<string, number> | undefined
   // OVH's task of the block move (before the migration): its status, and "stop following"
@@ -221,7 +223,7 @@ function Progress({ job }: { job: Job }) {
     <div className="migration-progress" data-testid="migration-progress">
       <progress max={1} value={job.progress ?? undefined} />
       <p className="small">
-        {job.step}
+        {jobText.step(job)}
         {task && (
           <>
             {' '}

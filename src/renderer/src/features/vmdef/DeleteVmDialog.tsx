@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useJobText } from '../jobs/job-title'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import { MessageSchema } from '../../../../shared/messages/message'
@@ -23,6 +24,7 @@ import './vmdef.css'
  */
 export function DeleteVmDialog({ uuid, onClose }: { uuid: string; onClose(): void }) {
   const { t } = useTranslation()
+  const jobText = useJobText()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
   const inventories = useAppStore((state) => state.inventories)
@@ -138,7 +140,7 @@ export function DeleteVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
             {busy && (
               <>
                 <strong>{t('vmDelete.deleting', { name })}</strong>
-                {job.step && <span className="muted"> · {job.step}</span>}
+                {job.step && <span className="muted"> · {jobText.step(job)}</span>}
                 <progress
                   max={1}
                   value={job.progress ?? undefined}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useJobText } from '../jobs/job-title'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import {
@@ -97,6 +98,7 @@ function changesOf(form: Form, plan: VmEditPlan): VmEditChanges | null {
  */
 export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }) {
   const { t } = useTranslation()
+  const jobText = useJobText()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
   const [base, setBase] = useState<VmEditPlan | null>(null)
@@ -360,7 +362,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
           {busy && (
             <>
               <strong>{t('vmEdit.applying')}</strong>
-              {job.step && <span className="muted"> · {job.step}</span>}
+              {job.step && <span className="muted"> · {jobText.step(job)}</span>}
             </>
           )}
           {job.state === 'succeeded' && result.success && (

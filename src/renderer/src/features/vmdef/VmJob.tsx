@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useJobText } from '../jobs/job-title'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { Check } from '../../../../shared/messages'
@@ -61,6 +62,7 @@ export function VmJob({
   done?: ReactNode
 }) {
   const { t } = useTranslation()
+  const jobText = useJobText()
   const api = useApi()
   const words = WORDS[kind]
   const id = (part: string) => `vm-${kind}-${part}`
@@ -103,7 +105,7 @@ export function VmJob({
       {job.state === 'running' && (
         <>
           <strong>{t(words.running, { name })}</strong>
-          {job.step && <span className="muted"> · {job.step}</span>}
+          {job.step && <span className="muted"> · {jobText.step(job)}</span>}
           <progress max={1} value={job.progress ?? undefined} aria-label={t(words.running, { name })} />
           {job.cancellable && (
             <button
