@@ -23,6 +23,12 @@ export const ApiErrorDataSchema = z.object({
 })
 export type ApiErrorData = z.infer<typeof ApiErrorDataSchema>
 
+/**
+ * The step an error happened in: a message (area `errorSteps`). A string is the old English-only form,
+ * still accepted while the last files are converted (issue 18); the window shows it as it came.
+ */
+export type ErrorStep = Message | string
+
 export class ApiError extends Error implements ApiErrorData {
   readonly code: string
   readonly host?: string
@@ -53,8 +59,7 @@ export class ApiError extends Error implements ApiErrorData {
   static of(
     code: string,
     text: Message,
-    // A string step is the old English-only form, being converted (test/unit/api-error-messages.test.ts).
-    extra: { host?: string; step?: Message | string; hint?: Message; details?: Record<string, unknown> } = {},
+    extra: { host?: string; step?: ErrorStep; hint?: Message; details?: Record<string, unknown> } = {},
   ): ApiError {
     const { hint, step, ...rest } = extra
     const data: ApiErrorData = { code, message: englishLine(text), text, ...rest }
@@ -89,6 +94,16 @@ export class ApiError extends Error implements ApiErrorData {
     const message = error instanceof Error ? error.message : String(error)
     return new ApiError({ code: 'internal', message })
   }
+}
+
+/** A step that is a command line, shown as the host ran it (data, never translated). */
+export function commandStep(command: string): Message {
+  return msg('errorSteps.command', { command })
+}
+
+/** An ApiErrorData's step fields from a message: its English for the logs, the message for the window. */
+export function stepFields(step: Message): { step: string; stepText: Message } {
+  return { step: englishText(step), stepText: step }
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   withDetail,
   type MessageEntry,
 } from '../../src/shared/messages'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, ApiErrorDataSchema, commandStep } from '../../src/shared/errors'
 import { checkLine, CheckSchema, worstLevel } from '../../src/shared/messages/check'
 import { messagesFr } from '../../src/renderer/src/i18n/messages.fr'
 import { addMessageFormatters, frenchSpacing, renderMessage } from '../../src/renderer/src/i18n/messages'
@@ -189,6 +189,27 @@ describe('rendering in the window’s language', () => {
     )
     expect(errorSentences(i18n.t, error.toData())).toEqual({ message: 'rbd ls a échoué sur hv3.' })
     expect(error.toData().text?.detail).toBe('rbd: error opening pool')
+  })
+
+  it('renders the step an error happened in, in the window’s language; a command stays as run', async () => {
+    const i18n = await instance('fr')
+    const named = ApiError.of('host.offline', msg('remoteErrors.virshSessionEnded', { host: 'hv2' }), {
+      host: 'hv2',
+      step: msg('errorSteps.readVncDisplay'),
+    }).toData()
+    // English for the logs, the message for the window.
+    expect(named.step).toBe('read the VNC display (virsh domdisplay)')
+    expect(errorSentences(i18n.t, named).step).toBe('lecture de l’affichage VNC (virsh domdisplay)')
+    const command = ApiError.of(
+      'remote.failed',
+      msg('common.hostCommandFailed', { command: 'rbd du', host: 'hv1' }),
+      {
+        step: commandStep('rbd du libvirt-ssd/web1'),
+      },
+    ).toData()
+    expect(errorSentences(i18n.t, command).step).toBe('rbd du libvirt-ssd/web1')
+    // The schema keeps stepText across the wire (the window parses every error).
+    expect(ApiErrorDataSchema.parse(JSON.parse(JSON.stringify(named))).stepText).toEqual(named.stepText)
   })
 })
 

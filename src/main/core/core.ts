@@ -85,7 +85,7 @@ export function coreOf({ context, close }: WiredCore): Core {
         throw ApiError.of(
           'api.invalid-params',
           msg('coreErrors.invalidParams', { method, problem: z.prettifyError(parsed.error) }),
-          { step: method },
+          { step: msg('errorSteps.request', { method }) },
         )
       }
       const handler = handlers[method] as (params: unknown) => Promise<unknown>

@@ -80,4 +80,9 @@ export const ERROR_STEP_TEXTS = {
   ovhBlockMove: 'OVH block move of {{block}} to {{to}}',
   upload: 'upload {{name}}',
   request: 'request {{method}}',
+  openVncConsole: 'open the VNC console',
+  openSerial: 'open the serial console',
+  openVncChannel: 'open the VNC channel',
+  openVncChannelNc: 'open the VNC channel through nc',
+  openShell: 'open a shell',
 } as const

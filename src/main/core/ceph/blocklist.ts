@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import { IPV4_PATTERN } from '../../../shared/validators'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
@@ -160,7 +160,7 @@ export class Blocklist {
   async list(host: string): Promise<BlocklistEntry[]> {
     const word = this.word(host)
     const step = `ceph osd ${word} ls`
-    const result = await this.runner.ceph(host, blocklistArgv.list(word), { step })
+    const result = await this.runner.ceph(host, blocklistArgv.list(word), { step: commandStep(step) })
     const entries = await readShape(this.runner, host, 'ceph', () => parseBlocklist(result.stdout, step))
     return entries.map((entry) => ({ ...entry, address: normalizeAddress(entry.address) }))
   }
@@ -197,7 +197,7 @@ export class Blocklist {
   /** `osd_client_watch_timeout` as the cluster has it (seconds), or undefined with why. */
   async watchTimeout(host: string): Promise<{ seconds?: number; error?: string }> {
     const result = await this.runner.ceph(host, clusterArgv.watchTimeout(), {
-      step: 'ceph config get osd osd_client_watch_timeout',
+      step: msg('errorSteps.command', { command: 'ceph config get osd osd_client_watch_timeout' }),
       allowFailure: true,
     })
     const seconds = Number(result.stdout.trim())
@@ -211,7 +211,7 @@ export class Blocklist {
     const word = this.word(host)
     const command = `ceph ${args.join(' ')}`
     const result = await this.runner.run(host, fenceArgv(settings, args), {
-      step: command,
+      step: commandStep(command),
       timeoutSeconds: settings.monitorTimeoutSeconds + 20,
       allowFailure: true,
     })
@@ -234,7 +234,7 @@ export class Blocklist {
         ),
         {
           host,
-          step: command,
+          step: commandStep(command),
           hint:
             refusal === 'sudo'
               ? msg('cephErrors.sudoersHint', { rule: help.sudoRule })
@@ -250,7 +250,11 @@ export class Blocklist {
     throw ApiError.of(
       'fence.failed',
       withDetail(msg('remoteErrors.failed', { command, host, exitCode: result.exitCode ?? '' }), lastLine),
-      { host, step: command, details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() } },
+      {
+        host,
+        step: commandStep(command),
+        details: { command, exitCode: result.exitCode, stderr: result.stderr.trim() },
+      },
     )
   }
 }

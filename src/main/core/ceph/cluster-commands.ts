@@ -20,7 +20,7 @@ function refuse(what: string, value: string): never {
     'ceph.invalid-argument',
     msg('coreErrors.badArgumentPlain', { value: JSON.stringify(value), what }),
     {
-      step: 'build a ceph command',
+      step: msg('errorSteps.buildCephCommand'),
       hint: msg('coreErrors.nothingSentHint'),
     },
   )

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import { msg } from '../../../shared/messages'
 import type { ConfigStore } from '../config/config-store'
 import { audit } from '../remote/audit'
@@ -43,7 +43,7 @@ export function cephHost(context: CephSite, preferred?: string, avoid: readonly 
         msg('cephHosts.notOnline', { host: preferred, status: state.status }),
         {
           host: preferred,
-          step: 'choose a host for Ceph commands',
+          step: msg('errorSteps.chooseCephHost'),
           hint: msg('cephHosts.notOnlineHint'),
         },
       )
@@ -53,7 +53,7 @@ export function cephHost(context: CephSite, preferred?: string, avoid: readonly 
   const chosen = online.find((state) => !avoid.includes(state.name)) ?? online[0]
   if (!chosen)
     throw ApiError.of('ceph.no-online-host', msg('cephHosts.noneOnline'), {
-      step: 'choose a host for Ceph commands',
+      step: msg('errorSteps.chooseCephHost'),
       hint: msg('cephHosts.noneOnlineHint'),
     })
   return chosen.name
@@ -70,7 +70,10 @@ export async function setNoout(
 ): Promise<string> {
   const args = nooutCommand(set, target)
   const step = `ceph ${args.join(' ')}`
-  await runPrivileged(runner, host, settings, args, { step, ...(signal ? { signal } : {}) })
+  await runPrivileged(runner, host, settings, args, {
+    step: commandStep(step),
+    ...(signal ? { signal } : {}),
+  })
   await audit(runner, host, { action: step })
   return step
 }

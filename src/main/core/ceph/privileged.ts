@@ -1,5 +1,5 @@
 import type { Privilege } from '../../../shared/ceph'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
 
@@ -92,7 +92,7 @@ export async function runPrivileged(
   host: string,
   settings: PrivilegeSettings,
   args: readonly string[],
-  options: { step: string; signal?: AbortSignal; allowFailure?: boolean },
+  options: { step: ErrorStep; signal?: AbortSignal; allowFailure?: boolean },
 ): Promise<RemoteResult> {
   const privilege = privilegeOf(settings)
   const result = await runner.run(host, privilegedArgv(settings, args), {

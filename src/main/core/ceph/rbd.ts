@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import { msg } from '../../../shared/messages/message'
 import { isValidName } from '../../../shared/names'
 import type { RemoteRunner, RunOptions } from '../remote/runner'
@@ -35,7 +35,7 @@ export class Rbd {
   /** Clients that have the image open (a running QEMU is one), as every supported release prints them. */
   async watchers(host: string, ref: RbdImageRef): Promise<Watcher[]> {
     const step = `rbd status ${imageSpec(ref)}`
-    const result = await this.run(host, imageArgv.status(ref), { step })
+    const result = await this.run(host, imageArgv.status(ref), { step: commandStep(step) })
     const { watchers } = await readShape(this.runner, host, 'rbd', () => parseRbdStatus(result.stdout, step))
     return watchers.map((watcher) => ({ address: watcher.address, client: watcher.client }))
   }
@@ -43,7 +43,7 @@ export class Rbd {
   /** Advisory locks: an object keyed by lock id (Luminous) or a list (Mimic and later). */
   async locks(host: string, ref: RbdImageRef): Promise<ImageLock[]> {
     const step = `rbd lock ls ${imageSpec(ref)}`
-    const result = await this.run(host, imageArgv.locks(ref), { step })
+    const result = await this.run(host, imageArgv.locks(ref), { step: commandStep(step) })
     const { locks } = await readShape(this.runner, host, 'rbd', () => parseRbdLocks(result.stdout, step))
     return locks
   }
@@ -52,7 +52,7 @@ export class Rbd {
   async breakLock(host: string, ref: RbdImageRef, lock: ImageLock): Promise<void> {
     // Without blocklisting (see imageArgv.unlock): the locker (a finished `rbd lock add`) is gone.
     await this.run(host, imageArgv.unlock(ref, lock), {
-      step: `rbd lock rm ${imageSpec(ref)}`,
+      step: commandStep(`rbd lock rm ${imageSpec(ref)}`),
     })
   }
 }
@@ -88,7 +88,10 @@ export class RbdReader {
     parse: (text: string) => T,
     options: RunOptions = {},
   ): Promise<T> {
-    const result = await this.runner.rbd(host, [...args, '--format', 'json'], { step, ...options })
+    const result = await this.runner.rbd(host, [...args, '--format', 'json'], {
+      step: commandStep(step),
+      ...options,
+    })
     return readShape(this.runner, host, 'rbd', () => parse(result.stdout))
   }
 
@@ -172,7 +175,7 @@ export class RbdReader {
         msg('cephErrors.duMissingImage', { command: step, host, image: ref.image }),
         {
           host,
-          step,
+          step: commandStep(step),
         },
       )
     return used

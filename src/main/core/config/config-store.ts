@@ -45,7 +45,7 @@ export class ConfigStore {
       this.state.status === 'missing'
         ? msg('clusterFile.missing', { path: file })
         : msg('clusterFile.invalid', { path: file, problems: problemMessages(problems) }),
-      { step: 'read cluster file', hint: msg('clusterFile.missingHint') },
+      { step: msg('errorSteps.readClusterFile'), hint: msg('clusterFile.missingHint') },
     )
   }
 
@@ -84,7 +84,7 @@ export class ConfigStore {
         'config.invalid',
         msg('clusterFile.notSaved', { problems: problemMessages(parsed.problems) }),
         {
-          step: 'validate cluster file',
+          step: msg('errorSteps.validateClusterFile'),
           details: { problems: parsed.problems },
         },
       )

@@ -4,7 +4,7 @@ import type { ClusterConfig, HostConfig } from '../../../shared/config'
 import type { ResolvedHost, SshConfigHost, SshConfigImport } from '../../../shared/contract'
 import { msg } from '../../../shared/messages/message'
 import { HostNameSchema } from '../../../shared/validators'
-import type { ApiErrorData } from '../../../shared/errors'
+import { stepFields, type ApiErrorData } from '../../../shared/errors'
 import { sshMessage } from '../../../shared/ssh-texts'
 import { expandHome } from '../paths'
 import {
@@ -73,7 +73,7 @@ function refusalError(refusal: SshConfigRefusal): ApiErrorData {
   return {
     code: 'host.ssh-config',
     message: refusal.message,
-    step: 'read ~/.ssh/config',
+    ...stepFields(msg('errorSteps.readSshConfig')),
     hint: refusal.hint,
     details: {
       text: refusal.text,
@@ -137,7 +137,7 @@ export function resolveHost(
     resolved.refusal = {
       code: 'host.ssh-config',
       message: sshMessage('configKnownHostsNone', params),
-      step: 'read ~/.ssh/config',
+      ...stepFields(msg('errorSteps.readSshConfig')),
       hint: sshMessage('configFixHint', params),
       details: { text: 'configKnownHostsNone', hintText: 'configFixHint', params },
     }

@@ -50,7 +50,7 @@ export function parseVncDisplay(
       withDetail(msg('consoleErrors.displayUnreadable'), output.trim().slice(0, 200)),
       {
         ...(host ? { host } : {}),
-        step: 'read the VNC display (virsh domdisplay)',
+        step: msg('errorSteps.readVncDisplay'),
         details: { output: output.trim().slice(0, 200) },
       },
     )
@@ -77,7 +77,7 @@ export class Consoles {
   constructor(private readonly deps: ConsolesDeps) {}
 
   /** The host a VM runs on now, from the live inventory (events make it current within ms). */
-  private runningHost(uuid: string, step: string): string {
+  private runningHost(uuid: string, step: Message): string {
     const vm = this.deps.inventory.vm(uuid)
     const name = this.deps.vmName(uuid)
     if (!vm)
@@ -112,7 +112,7 @@ export class Consoles {
   }
 
   async openVnc(uuid: string): Promise<VncOpened> {
-    const step = 'open the VNC console'
+    const step = msg('errorSteps.openVncConsole')
     let host = this.runningHost(uuid, step)
     let display = await this.readDisplay(host, uuid)
     if (!display) {
@@ -127,7 +127,7 @@ export class Consoles {
         msg('consoleErrors.noVnc', { name: this.deps.vmName(uuid), host }),
         {
           host,
-          step: 'read the VNC display (virsh domdisplay)',
+          step: msg('errorSteps.readVncDisplay'),
           hint: msg('consoleErrors.noVncHint'),
         },
       )
@@ -161,7 +161,7 @@ export class Consoles {
     uuid: string,
   ): Promise<{ address: string; port: number } | undefined> {
     const result = await this.deps.runner.virsh(host, domainArgv.display(uuid, 'vnc'), {
-      step: 'read the VNC display (virsh domdisplay)',
+      step: msg('errorSteps.readVncDisplay'),
       timeoutSeconds: 15,
       allowFailure: true,
     })
@@ -176,7 +176,7 @@ export class Consoles {
         ),
         {
           host,
-          step: 'read the VNC display (virsh domdisplay)',
+          step: msg('errorSteps.readVncDisplay'),
           hint: msg('consoleErrors.checkLibvirtHint'),
         },
       )
@@ -197,7 +197,7 @@ export class Consoles {
       if (!forwardingRefused(error))
         throw this.channelError(
           host,
-          'open the VNC channel',
+          msg('errorSteps.openVncChannel'),
           error,
           msg('consoleErrors.vncChannelFailed', { host }),
         )
@@ -210,7 +210,7 @@ export class Consoles {
       release()
       throw this.channelError(
         host,
-        'open the VNC channel through nc',
+        msg('errorSteps.openVncChannelNc'),
         error,
         msg('consoleErrors.vncNcFailed', { host }),
         msg('consoleErrors.vncNcHint'),
@@ -219,7 +219,7 @@ export class Consoles {
   }
 
   async openSerial(uuid: string, cols: number, rows: number): Promise<SerialOpened> {
-    const step = 'open the serial console'
+    const step = msg('errorSteps.openSerial')
     const host = this.runningHost(uuid, step)
     const { client, release } = await this.deps.hosts.get(host).reserveInteractive()
     let channel: ClientChannel
@@ -289,7 +289,7 @@ export class Consoles {
                   : msg('consoleErrors.serialNoAnswer', { name, host }),
             {
               host,
-              step: 'open the serial console (virsh console)',
+              step: msg('errorSteps.openSerialConsole'),
               hint: msg(
                 busy
                   ? 'consoleErrors.serialBusyHint'
@@ -321,7 +321,12 @@ export class Consoles {
       })
     } catch (error) {
       release()
-      throw this.channelError(host, 'open a shell', error, msg('consoleErrors.shellFailed', { host }))
+      throw this.channelError(
+        host,
+        msg('errorSteps.openShell'),
+        error,
+        msg('consoleErrors.shellFailed', { host }),
+      )
     }
     const streamId = this.deps.streams.register(
       { kind: 'shell', host, resize: (c, r) => channel.setWindow(r, c, 0, 0) },
@@ -344,7 +349,7 @@ export class Consoles {
     this.deps.streams.close(streamId, 'closed by the user')
   }
 
-  private channelError(host: string, step: string, error: unknown, text: Message, hint?: Message): ApiError {
+  private channelError(host: string, step: Message, error: unknown, text: Message, hint?: Message): ApiError {
     if (error instanceof ApiError) return error
     return ApiError.of(
       'console.channel-failed',

@@ -358,7 +358,7 @@ export async function runDoctor(
       {
         timeoutSeconds: 90,
         allowFailure: true,
-        step: 'host doctor',
+        step: msg('errorSteps.hostDoctor'),
       },
     ),
     probeForwarding(connection),

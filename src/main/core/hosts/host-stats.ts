@@ -17,7 +17,7 @@ export async function readHostStats(runner: RemoteRunner, host: string): Promise
     { id: 'memory', command: hostArgv.memory() },
   ]
   const result = await runner.run(host, virshBatchArgv(asked, 'hyperdesk-stats'), {
-    step: 'read host statistics',
+    step: msg('errorSteps.readHostStats'),
     timeoutSeconds: 10,
     // virsh's errors land in their sections (stderr is merged): judged below, with the host named.
     allowFailure: true,
@@ -36,7 +36,7 @@ export async function readHostStats(runner: RemoteRunner, host: string): Promise
       withDetail(msg('coreErrors.statsUnreadable', { host }), said),
       {
         host,
-        step: 'read host statistics',
+        step: msg('errorSteps.readHostStats'),
         hint: msg('coreErrors.statsHint'),
       },
     )

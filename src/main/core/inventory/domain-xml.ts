@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, stepFields } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import { formatErrorMessage, type FormatErrorText } from '../../../shared/format-errors'
 import type { Disk, DomainDefinition, Nic } from '../../../shared/inventory'
 
@@ -99,7 +100,7 @@ export class DomainXmlError extends ApiError {
     super({
       code: 'domain-xml.invalid',
       ...(params.host ? { host: params.host } : {}),
-      step: 'read the VM definition',
+      ...stepFields(msg('errorSteps.readVmDefinition')),
       message,
       hint: formatErrorMessage('domainXmlInvalidHint', params),
       details: { text, params, hintText: 'domainXmlInvalidHint' },

@@ -1,5 +1,5 @@
 import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
@@ -305,7 +305,7 @@ export class InventoryService {
     const result = await this.options.runner.run(host, argv, {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
       allowFailure: true,
-      step: 'refresh inventory',
+      step: msg('errorSteps.refreshInventory'),
     })
     try {
       const answer = splitBatchOutput(result.stdout, {
@@ -325,7 +325,7 @@ export class InventoryService {
         throw ApiError.of(
           'inventory.refresh-failed',
           withDetail(msg('coreErrors.refreshSectionFailed', { section: error.section, host }), error.message),
-          { host, step: `virsh ${error.section}`, hint: msg('coreErrors.refreshHint') },
+          { host, step: commandStep(`virsh ${error.section}`), hint: msg('coreErrors.refreshHint') },
         )
       }
       throw error

@@ -126,7 +126,7 @@ export class JobManager {
     if (job.state !== 'running') return job
     if (!job.cancellable) {
       throw ApiError.of('job.not-cancellable', msg('coreErrors.notCancellable', { title: job.title }), {
-        step: job.step,
+        ...(job.stepText ? { step: job.stepText } : job.step ? { step: job.step } : {}),
       })
     }
     this.controllers.get(id)?.abort()

@@ -18,7 +18,7 @@ export function checked(schema: z.ZodType<string>, value: string): string {
     'remote.unsafe-argument',
     msg('coreErrors.badArgument', { value: JSON.stringify(value), what, problem }),
     {
-      step: 'build a virsh command',
+      step: msg('errorSteps.buildVirshCommand'),
       hint: msg('coreErrors.nothingSentHint'),
     },
   )
@@ -34,7 +34,7 @@ export function refuse(what: string, value: string): never {
     'remote.unsafe-argument',
     msg('coreErrors.badArgumentPlain', { value: JSON.stringify(value), what }),
     {
-      step: 'build a virsh command',
+      step: msg('errorSteps.buildVirshCommand'),
       hint: msg('coreErrors.nothingSentHint'),
     },
   )

@@ -1,5 +1,6 @@
 import os from 'node:os'
 import { CONTROL_CHARACTER } from '../../../shared/validators'
+import { msg } from '../../../shared/messages'
 import type { RemoteRunner } from './runner'
 
 /**
@@ -39,7 +40,7 @@ function printable(text: string): string {
 export async function audit(runner: RemoteRunner, host: string, entry: AuditEntry): Promise<void> {
   await runner.run(host, ['logger', '-t', 'hyperdesk', '--', auditMessage(entry)], {
     timeoutSeconds: 10,
-    step: 'write the audit line to syslog',
+    step: msg('errorSteps.writeAuditLine'),
   })
 }
 

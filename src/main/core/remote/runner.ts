@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import type { BatchSection, Sections } from './framing'
@@ -20,8 +20,8 @@ export interface RunOptions {
   stdin?: string
   /** Return a non-zero exit instead of throwing. */
   allowFailure?: boolean
-  /** Human step name for errors, e.g. "read VM definitions". */
-  step?: string
+  /** The step errors name, e.g. msg('errorSteps.readDefinitions'). */
+  step?: ErrorStep
 }
 
 export interface RemoteResult {
@@ -132,7 +132,7 @@ interface HostSource {
  * Refuses, before any channel is opened, an argv that must not reach a host (quote.ts: argvProblem).
  * The contract's validators refuse such values first; reaching this is a bug the error names.
  */
-export function checkArgv(host: string, argv: readonly string[], step: string | undefined): void {
+export function checkArgv(host: string, argv: readonly string[], step: ErrorStep | undefined): void {
   const problem = argvProblem(argv)
   if (!problem) return
   // The problem names the argument in English: reaching this is a bug (the validators refuse first).
@@ -504,7 +504,7 @@ function tail(text: string): string {
 function remoteError(input: {
   code: string
   host: string
-  step: string | undefined
+  step: ErrorStep | undefined
   display: string
   stderr: string
   /** What happened, naming the command and the host; stderr becomes its detail. */

@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, type ErrorStep } from '../../../shared/errors'
 import { msg } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import {
@@ -65,8 +65,8 @@ export const VIRSH_SESSION_COMMAND =
 
 export interface QueryOptions {
   timeoutSeconds?: number
-  /** Human step name for errors, e.g. "pre-checks on hv2". */
-  step?: string
+  /** The step errors name, e.g. msg('errorSteps.preChecks'). */
+  step?: ErrorStep
 }
 
 interface Pending {
@@ -107,7 +107,7 @@ export class VirshSession {
 
   private async send(sections: readonly BatchSection[], options: QueryOptions): Promise<Sections> {
     clearTimeout(this.idleTimer)
-    const step = options.step ?? 'virsh query'
+    const step = options.step ?? msg('errorSteps.virshQuery')
     // Refused before a session is opened; checked again where the lines are written.
     this.frame(sections)
     const channel = await this.open()
@@ -182,7 +182,7 @@ export class VirshSession {
       })
       throw ApiError.of('remote.unsafe-argument', msg('remoteErrors.notSent', { host: this.host, problem }), {
         host: this.host,
-        step: 'virsh query',
+        step: msg('errorSteps.virshQuery'),
         hint: msg('remoteErrors.notSentHint'),
       })
     }
@@ -231,7 +231,7 @@ export class VirshSession {
   private ended(): ApiError {
     return ApiError.of('host.offline', msg('remoteErrors.virshSessionEnded', { host: this.host }), {
       host: this.host,
-      step: 'virsh query',
+      step: msg('errorSteps.virshQuery'),
       hint: msg('remoteErrors.virshSessionEndedHint'),
     })
   }

@@ -52,14 +52,14 @@ function refuseBusyRemovals(
     if (job)
       throw ApiError.of('config.host-busy', msg('clusterFile.hostBusy', { host, job: job.title }), {
         host,
-        step: 'save cluster file',
+        step: msg('errorSteps.saveClusterFile'),
         hint: msg('clusterFile.removeHint'),
       })
     const record = maintenance.current()
     if (record?.host === host && (record.status === 'running' || record.status === 'interrupted'))
       throw ApiError.of('config.host-busy', msg('clusterFile.hostInMaintenance', { host }), {
         host,
-        step: 'save cluster file',
+        step: msg('errorSteps.saveClusterFile'),
         hint: msg('clusterFile.removeHint'),
       })
   }

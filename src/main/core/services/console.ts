@@ -44,7 +44,7 @@ export const consoleService: Service<
     const host = vm?.runningOn[0]
     if (!vm || !host)
       throw ApiError.of('vm.not-running', msg('coreErrors.notRunningGateway', { name: vmName(id) }), {
-        step: 'work out the guest network lines',
+        step: msg('errorSteps.guestNetworkLines'),
         hint: msg('coreErrors.startFirstHint'),
       })
     const definition = inventory.domain(host, id)?.definition

@@ -21,7 +21,7 @@ export const inventoryService: Service<'inventory.get' | 'inventory.refresh'> = 
         withDetail(msg('coreErrors.refreshFailed', { host }), refreshed.error),
         {
           host,
-          step: 'refresh inventory',
+          step: msg('errorSteps.refreshInventory'),
         },
       )
     }

@@ -36,7 +36,7 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
   'vm.stats': async ({ uuid, host }) => {
     // domstats of one domain: cheap, read-only, and the same counters the inventory parses.
     const result = await runner.virsh(host, domainArgv.stats(uuid), {
-      step: 'read VM statistics',
+      step: msg('errorSteps.readVmStats'),
       timeoutSeconds: 10,
     })
     const [stats] = parseDomstats(result.stdout)

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import { RemainSchema } from '../../../shared/vmdef'
 import type { Service } from '../context'
 import { remainLists } from '../vmdef/create'
@@ -47,7 +48,7 @@ export const vmdefService: Service<
       !remains.success
     )
       throw ApiError.of('vm.cleanup.unknown-job', vmdefMsg('cleanupUnknownJob', { job: id }), {
-        step: 'clean up a failed creation',
+        step: msg('errorSteps.cleanUpCreation'),
       })
     return jobs.start({
       kind: 'vm.cleanupCreate',
@@ -63,7 +64,7 @@ export const vmdefService: Service<
         )
         if (result.remains.length > 0) {
           throw ApiError.of('vm.cleanup.remains', vmdefMsg('cleanupRemains', remainLists(result.remains)), {
-            step: 'clean up a failed creation',
+            step: msg('errorSteps.cleanUpCreation'),
             details: { remains: result.remains },
           })
         }

@@ -91,13 +91,13 @@ export class KeyStore {
       throw ApiError.of(
         'host.key-file',
         withDetail(msg('sshErrors.keyFileUnreadable', { file: keyPath }), (error as Error).message),
-        { step: 'unlock key', hint: msg('sshErrors.keyFileHint') },
+        { step: msg('errorSteps.unlockKey'), hint: msg('sshErrors.keyFileHint') },
       )
     }
     const key = firstKey(utils.parseKey(data, passphrase))
     if (key instanceof Error) {
       throw ApiError.of('host.bad-passphrase', msg('sshErrors.badPassphrase', { file: keyPath }), {
-        step: 'unlock key',
+        step: msg('errorSteps.unlockKey'),
         hint: msg('sshErrors.badPassphraseHint'),
       })
     }

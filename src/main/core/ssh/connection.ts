@@ -8,7 +8,7 @@ import {
   type PseudoTtyOptions,
 } from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
-import { ApiError, type ApiErrorData } from '../../../shared/errors'
+import { ApiError, stepFields, type ApiErrorData } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import { hostStatusMessage } from '../../../shared/messages/host-status'
 import type { HostKeyPrompt, HostState, HostStatus, PassphrasePrompt } from '../../../shared/hosts'
@@ -675,7 +675,7 @@ export class HostConnection {
   }
 
   private error(code: string, message: string, hint: string): ApiErrorData {
-    return { code, message, host: this.name, step: 'connect', hint }
+    return { code, message, host: this.name, ...stepFields(msg('errorSteps.connect')), hint }
   }
 
   /** An error whose sentences the window shows in its language (shared/ssh-texts.ts). */

@@ -1,4 +1,5 @@
 import type { DomainOnHost, HostInventory } from '../../../shared/inventory'
+import { msg } from '../../../shared/messages'
 import { ApiError } from '../../../shared/errors'
 import { addressIp, isClientAddress, normalizeAddress } from '../ceph/blocklist'
 import { imageSpec, type RbdImageRef } from '../ceph/image'
@@ -115,7 +116,7 @@ export class WatcherRecorder {
       host,
       ['sh', '-c', RECORD_SCRIPT, 'hyperdesk-watchers', clientId, String(monitorTimeoutSeconds), ...specs],
       {
-        step: 'record the disks’ Ceph clients',
+        step: msg('errorSteps.recordCephClients'),
         timeoutSeconds: (monitorTimeoutSeconds + 10) * specs.length + 10,
         allowFailure: true,
       },

@@ -77,4 +77,9 @@ export const errorStepsFr: MessageCatalog['errorSteps'] = {
   ovhBlockMove: 'déplacement OVH du bloc {{block}} vers {{to}}',
   upload: 'envoi de {{name}}',
   request: 'requête {{method}}',
+  openVncConsole: 'ouverture de la console VNC',
+  openSerial: 'ouverture de la console série',
+  openVncChannel: 'ouverture du canal VNC',
+  openVncChannelNc: 'ouverture du canal VNC par nc',
+  openShell: 'ouverture d’un shell',
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../../shared/errors'
+import { ApiError, commandStep } from '../../../../shared/errors'
 import { msg } from '../../../../shared/messages/message'
 import type { RemoteRunner } from '../../remote/runner'
 import { CephShapeError } from './json'
@@ -26,7 +26,7 @@ export async function shapeFailure(
   // What the host printed stays in details.output (shown by the storage and Ceph panels as is).
   return ApiError.of('ceph.unknown-output', msg('formatErrors.cephUnknownOutput', params), {
     host,
-    step: error.command,
+    step: commandStep(error.command),
     hint: msg('formatErrors.cephUnknownOutputHint', params),
     details: { text: 'cephUnknownOutput', params, hintText: 'cephUnknownOutputHint', output: error.excerpt },
   })
@@ -44,7 +44,7 @@ export async function cephVersion(
           () =>
             runner.ceph(host, clusterArgv.version(), {
               allowFailure: true,
-              step: 'ceph version',
+              step: msg('errorSteps.command', { command: 'ceph version' }),
               timeoutSeconds: 20,
             }),
         ]
@@ -52,7 +52,7 @@ export async function cephVersion(
   attempts.push(() =>
     runner.run(host, clientVersionArgv(tool), {
       allowFailure: true,
-      step: `${tool} --version`,
+      step: commandStep(`${tool} --version`),
       timeoutSeconds: 10,
     }),
   )
