@@ -419,3 +419,57 @@ export function isOvhValidationUrl(url: string): boolean {
     (parsed.searchParams.get('credentialToken') ?? '') !== ''
   )
 }
+
+// ------------------------------------------------------------------ a new VM's failover IP
+
+/**
+ * What the creation wizard says of an address: `reuse` (its virtual MAC on the server it routes to)
+ * and `create` (the job makes one) can be chosen; `claimed` (another VM's settings name it),
+ * `elsewhere` (its block routes to another host than the one the VM starts on), `unmapped` (it routes
+ * to a server no host maps to) and `duplicate` (several virtual MACs) cannot. The core checks all of
+ * it again before anything runs (vmdef/ovh-mac.ts).
+ */
+export type FailoverChoiceState = 'reuse' | 'create' | 'claimed' | 'elsewhere' | 'unmapped' | 'duplicate'
+
+export interface FailoverChoice {
+  ip: string
+  block: string
+  routedTo: string | null
+  /** The cluster host whose server the block routes to: where the VM runs. */
+  routedHost?: string
+  state: FailoverChoiceState
+  /** The virtual MAC(s) OVH lists for it. */
+  macs: string[]
+  /** The VMs whose settings claim it. */
+  vms: string[]
+}
+
+export function failoverChoices(view: FailoverView, startOn?: string): FailoverChoice[] {
+  return view.blocks.flatMap((block) =>
+    block.addresses.map((address): FailoverChoice => {
+      const macs = address.virtualMacs.map((mac) => mac.macAddress)
+      const vms = address.vms.map((vm) => vm.name)
+      const state: FailoverChoiceState =
+        vms.length > 0
+          ? 'claimed'
+          : !block.routedHost
+            ? 'unmapped'
+            : startOn && startOn !== block.routedHost
+              ? 'elsewhere'
+              : macs.length > 1
+                ? 'duplicate'
+                : macs.length === 1
+                  ? 'reuse'
+                  : 'create'
+      return {
+        ip: address.ip,
+        block: block.block,
+        routedTo: block.routedTo,
+        ...(block.routedHost ? { routedHost: block.routedHost } : {}),
+        state,
+        macs,
+        vms,
+      }
+    }),
+  )
+}

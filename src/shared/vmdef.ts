@@ -79,6 +79,20 @@ export const NetworkChoiceSchema = z.discriminatedUnion('kind', [
 ])
 export type NetworkChoice = z.infer<typeof NetworkChoiceSchema>
 
+/**
+ * A creation's network choice: those above, or a failover IP of the OVH account whose virtual MAC the
+ * job reuses or creates at OVH (issue 20 item 4), on the server of `host` — the host the VM runs on,
+ * which its block must route to. The IP is recorded in the VM's settings.
+ */
+export const OvhNetworkChoiceSchema = z
+  .object({ kind: z.literal('ovh'), failoverIp: Ipv4Schema, host: HostNameSchema })
+  .strict()
+export const CreateNetworkChoiceSchema = z.discriminatedUnion('kind', [
+  ...NetworkChoiceSchema.options,
+  OvhNetworkChoiceSchema,
+])
+export type CreateNetworkChoice = z.infer<typeof CreateNetworkChoiceSchema>
+
 export const DOMAIN_TYPES = ['kvm', 'qemu'] as const
 
 /** A new VM's vCPUs and memory (MiB). */
@@ -96,7 +110,7 @@ export const CreateVmParamsSchema = z
     sizeBytes: SizeBytesSchema,
     vcpus: VcpusSchema.default(2),
     memoryMiB: MemoryMiBSchema.default(1024),
-    network: NetworkChoiceSchema,
+    network: CreateNetworkChoiceSchema,
     bridge: BridgeNameSchema.default('br0'),
     /** The install medium, present on every host; boot is disk then CD-ROM, as the runbook's scripts. */
     iso: IsoPathSchema.optional(),
@@ -122,6 +136,10 @@ export const CreatePlanSchema = z.object({
   /** The MAC the VM will get (typed for failover, generated for RIPE: the job checks it again). */
   mac: z.string().optional(),
   secretUuid: z.string().optional(),
+  /** An OVH failover IP's virtual MAC: the one it has on the host's server, or made by the job. */
+  virtualMac: z
+    .object({ server: z.string(), action: z.enum(['reuse', 'create']), mac: z.string().optional() })
+    .optional(),
   /** Bridges present on every host, for the wizard. */
   bridges: z.array(z.string()),
   /** ISO images present on every host (in the images directory), for the wizard. */

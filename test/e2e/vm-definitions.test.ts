@@ -115,9 +115,9 @@ function healthyPlan(params: unknown): CreatePlan {
     ok('pool', 'vmdef.poolSpace', { pool: input.pool, free: 412 * 2 ** 30, size: input.sizeBytes }),
     ok('name', 'vmdef.nameFree', { name: input.name }),
     ok('image', 'vmdef.imageFree', { pool: input.pool, name: input.name }),
-    input.network.kind === 'ripe'
-      ? ok('mac', 'vmdef.macGenerated', { mac: '52:54:00:3a:7c:01' })
-      : ok('mac', 'vmdef.macFree', { mac: input.network.mac }),
+    input.network.kind === 'failover'
+      ? ok('mac', 'vmdef.macFree', { mac: input.network.mac })
+      : ok('mac', 'vmdef.macGenerated', { mac: '52:54:00:3a:7c:01' }),
     ok('bridge', 'vmdef.bridgePresent', { bridge: input.bridge }),
     isoMissing
       ? {
@@ -137,7 +137,7 @@ function healthyPlan(params: unknown): CreatePlan {
     canCreate: !checks.some((check) => check.level === 'fail'),
     machine: 'pc-i440fx-7.2',
     domainType: input.domainType ?? 'kvm',
-    mac: input.network.kind === 'ripe' ? '52:54:00:3a:7c:01' : input.network.mac,
+    mac: input.network.kind === 'failover' ? input.network.mac : '52:54:00:3a:7c:01',
     bridges: ['br0', 'br1'],
     isos: ['/var/lib/libvirt/images/debian-12.iso', '/var/lib/libvirt/images/lab.iso'],
     poolFreeBytes: 412 * 2 ** 30,

@@ -290,6 +290,7 @@ function wireVms(
     ceph: () => ({ clientId: config.requireConfig().ceph.clientId }),
     guestKeyboardLayout: () => config.requireConfig().guestKeyboardLayout,
     start: (uuid, host, job) => lifecycle.start({ uuid, host }, job),
+    ovh: () => ovhOf({ options, config }),
     isFenced: (host, uuid) => fencing.isFenced(host, uuid),
     ...(options.vmdef?.defineTimeoutSeconds
       ? { defineTimeoutSeconds: options.vmdef.defineTimeoutSeconds }

@@ -19,6 +19,7 @@ export const MESSAGE_AREAS = [
   'firewall',
   'failoverBadges',
   'ovhMoves',
+  'ovhCreate',
   'guards',
   'vmdef',
   'vmedit',

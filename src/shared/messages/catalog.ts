@@ -2,6 +2,7 @@ import { FENCE_TEXTS } from '../fencing-texts'
 import { FIREWALL_TEXTS } from '../firewall-texts'
 import { FAILOVER_BADGE_TEXTS } from '../ovh-texts'
 import { OVH_MOVE_TEXTS } from '../ovh-move-texts'
+import { OVH_CREATE_TEXTS } from '../ovh-create-texts'
 import { FORMAT_ERROR_TEXTS } from '../format-errors'
 import { GUARD_TEXTS } from '../guard-texts'
 import { MIGRATION_CHECK_TEXTS } from '../migration-checks'
@@ -57,6 +58,7 @@ export const MESSAGES_EN = {
   firewall: FIREWALL_TEXTS,
   failoverBadges: FAILOVER_BADGE_TEXTS,
   ovhMoves: OVH_MOVE_TEXTS,
+  ovhCreate: OVH_CREATE_TEXTS,
   guards: GUARD_TEXTS,
   vmdef: VMDEF_TEXTS,
   vmedit: VMEDIT_TEXTS,

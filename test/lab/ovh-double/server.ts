@@ -12,7 +12,8 @@ import { OvhSchema, type MatchedOperation } from './schema'
  * - consumer keys carry access rules (`GET /dedicated/server/*`…): anything else is 403;
  * - IPs move as whole blocks (an address inside a bigger block is refused), within a region, never
  *   a block with duplicate virtual MACs, never twice at once (409); `ipCanBeMovedTo` says so first;
- * - moves and virtual MAC creation answer tasks that go init → todo → doing → done over time;
+ * - moves and virtual MAC creation answer tasks that go init → todo → doing → done over time
+ *   (or, when a test sets `failNext`, end cancelled / customerError / ovhError changing nothing);
  *   during a move the block's virtual MACs are suspended (listed nowhere) and reappear on the
  *   destination when it is done; then `onRouted` changes the lab's real routing (lab failover-ip).
  * OVH's exact error sentences for refused moves are not published: these are stand-ins in OVH's
@@ -52,10 +53,16 @@ interface Task {
   startedAt: number
   durationMs: number
   block?: string
-  status: 'init' | 'todo' | 'doing' | 'done' | 'ovhError'
+  status: 'init' | 'todo' | 'doing' | 'done' | TaskFailure['status']
   comment: string | null
   doneDate: string | null
   apply(): Promise<void>
+}
+
+/** How a test makes OVH's next task of a kind end badly (OVH's task statuses other than done). */
+export interface TaskFailure {
+  status: 'cancelled' | 'customerError' | 'ovhError'
+  comment: string
 }
 
 type Reply = { status: number; body: unknown }
@@ -111,6 +118,8 @@ export class OvhDouble {
   private readonly tasks = new Map<number, Task>()
   private nextTaskId = 4_200_000
   private nextMac = 0x10
+  /** The next task of this function ends this way instead of done, changing nothing. */
+  failNext: Partial<Record<Task['function'], TaskFailure>> = {}
   private server: http.Server | undefined
   private readonly timers = new Set<NodeJS.Timeout>()
   url = ''
@@ -140,7 +149,8 @@ export class OvhDouble {
 
   /** Waits until every task has ended (tests' cleanup). */
   async settle(): Promise<void> {
-    while ([...this.tasks.values()].some((task) => task.status !== 'done' && task.status !== 'ovhError'))
+    const ended = ['done', 'cancelled', 'customerError', 'ovhError']
+    while ([...this.tasks.values()].some((task) => !ended.includes(task.status)))
       await new Promise((resolve) => setTimeout(resolve, 100))
   }
 
@@ -320,11 +330,19 @@ export class OvhDouble {
       ...(block ? { block } : {}),
     }
     this.tasks.set(task.taskId, task)
+    const failure = this.failNext[fn]
+    delete this.failNext[fn]
     const at = (fraction: number, status: Task['status']): void => {
       const timer = setTimeout(() => {
         this.timers.delete(timer)
         if (status !== 'done') {
           task.status = status
+          return
+        }
+        if (failure) {
+          task.status = failure.status
+          task.comment = failure.comment
+          task.doneDate = new Date().toISOString()
           return
         }
         task

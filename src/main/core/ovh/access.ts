@@ -217,12 +217,15 @@ export class OvhAccess {
 
 const accesses = new WeakMap<object, OvhAccess>()
 
-/** The one OvhAccess of a core (its client cache and keychain shared by every service). */
+/**
+ * The one OvhAccess of a core (its client cache and keychain shared by every service), keyed by the
+ * core's options: the VM wiring, built before the CoreContext, gets the same one.
+ */
 export function ovhOf(context: Pick<CoreContext, 'options' | 'config'>): OvhAccess {
-  let access = accesses.get(context)
+  let access = accesses.get(context.options)
   if (!access) {
     access = new OvhAccess(context)
-    accesses.set(context, access)
+    accesses.set(context.options, access)
   }
   return access
 }

@@ -22,6 +22,7 @@ import type { LeaseCheck, Leases } from '../lease/cluster-lease'
 import { domainArgv } from '../libvirt/domain'
 import { buildDomainXml, type VmSpec } from './builder'
 import { createPlan, vmdefMsg, type PlanFacts } from './plan'
+import { virtualMacForJob, type OvhForVmdef } from './ovh-mac'
 import { pickRbdHost } from '../storage/rbd-host'
 
 /**
@@ -56,6 +57,8 @@ export interface VmdefDeps {
   start(uuid: string, host: string, job: JobContext): Promise<unknown>
   /** virsh define / undefine timeout on a host (default 30 s). */
   defineTimeoutSeconds?: number
+  /** OVH, for a failover IP whose virtual MAC the job reuses or creates (ovh-mac.ts). */
+  ovh?(): OvhForVmdef
 }
 
 /** The image-meta key that tags an image with the creation job that made it. */
@@ -191,7 +194,15 @@ export class VmCreator {
     job.step(msg('jobSteps.checkingEveryHost'), 0.02)
     const { plan, facts } = await createPlan(this.deps, params)
     const failed = plan.checks.filter((check) => check.level === 'fail')
-    if (failed.length > 0 || !facts.machine || !facts.secretUuid || !facts.mac || !facts.rbdHost)
+    // An OVH failover IP without a virtual MAC yet gets its MAC from the job's first step.
+    const macToMake = facts.virtualMac?.action.kind === 'create'
+    if (
+      failed.length > 0 ||
+      !facts.machine ||
+      !facts.secretUuid ||
+      (!facts.mac && !macToMake) ||
+      !facts.rbdHost
+    )
       throw withReasons(
         'vm.create.refused',
         vmdefMsg('refused', { name: params.name, count: failed.length }),
@@ -199,6 +210,15 @@ export class VmCreator {
         { step: 'pre-checks', details: { checks: plan.checks } },
       )
     for (const check of plan.checks) job.log(checkLine(check))
+    // OVH first: a task that fails or is cancelled leaves nothing made (no image, no definition).
+    if (facts.virtualMac)
+      facts.mac = await virtualMacForJob(
+        this.deps.ovh!(),
+        facts.virtualMac,
+        params.name,
+        facts.usedMacs ?? [],
+        job,
+      )
     const made: Made = { defineSent: [] }
     const xml = buildDomainXml(this.specFor(params, uuid, facts))
     const hosts = this.deps.hostNames()
@@ -206,13 +226,15 @@ export class VmCreator {
       await this.createImage(params, spec, facts.rbdHost, made, lease, job)
       await this.defineEverywhere(params.name, uuid, xml, hosts, made, lease, job)
     } catch (error) {
+      if (macToMake && facts.virtualMac)
+        job.log(msg('ovhCreate.keptAfterFailure', { ip: facts.virtualMac.ip, mac: facts.mac! }))
       throw await this.undo(params.name, uuid, made, ApiError.from(error), job)
     }
     await this.announce(hosts, params.name, `create VM (${uuid}) with disk ${spec}`)
     return {
       uuid,
       name: params.name,
-      mac: facts.mac,
+      mac: facts.mac!,
       machine: facts.machine,
       image: spec,
       hosts,

@@ -3,10 +3,8 @@ import { generateMac } from './mac'
 
 /**
  * The network part of a new VM: which MAC and failover IP a network choice gives, checked against
- * every MAC in use on every host. This is the seam for another kind of choice — OVH's virtual MAC
- * created for a failover IP (issue 20 item 4): a member of NetworkChoiceSchema, a branch here for the
- * plan (read-only: the MAC OVH already has for that IP, or "created by the job"), and the creation
- * itself in VmCreator.createLocked before the image (so the undo can list it).
+ * every MAC in use on every host. The creation's third choice — an OVH failover IP whose virtual MAC
+ * the job reuses or creates — reads OVH and is decided in ovh-mac.ts.
  */
 
 /** A MAC some definition uses. */

@@ -17,6 +17,7 @@ import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } fro
 import type { RemoteRunner } from '../remote/runner'
 import { pickRbdHost } from '../storage/rbd-host'
 import { planNetwork, type MacUse } from './network'
+import { planVirtualMac, type IpClaim, type OvhForVmdef, type PlannedVirtualMac } from './ovh-mac'
 import { commonMachine, type HostMachines } from './machine'
 
 /**
@@ -35,6 +36,8 @@ export interface PlanDeps {
   pools(): string[]
   /** The libvirt images pool whose ISO volumes the wizard offers (uploaded ones included). */
   imagesPool?(): string
+  /** OVH, for a failover IP whose virtual MAC the job reuses or creates (ovh-mac.ts). */
+  ovh?(): OvhForVmdef
 }
 
 /** What the job needs besides the checks. */
@@ -45,6 +48,10 @@ export interface PlanFacts {
   domainType: 'kvm' | 'qemu'
   mac?: string
   failoverIp?: string
+  /** An OVH failover IP's virtual MAC, reused or made by the job before anything else. */
+  virtualMac?: PlannedVirtualMac
+  /** Every MAC the definitions use (the job checks the one OVH made against them). */
+  usedMacs?: MacUse[]
 }
 
 const MiB = 1024
@@ -196,6 +203,7 @@ export async function createPlan(
   )
 
   const usedMacs: MacUse[] = []
+  const claims: IpClaim[] = []
   let nameUsed = false
   for (const host of online) {
     const inventory = deps.inventory.host(host)
@@ -214,16 +222,42 @@ export async function createPlan(
           domain.definitionError?.message ?? 'not read yet',
         )
       for (const nic of domain.definition?.nics ?? []) usedMacs.push({ mac: nic.mac, vm: domain.name, host })
+      const failoverIp = domain.definition?.hyperdesk['failoverIp']
+      if (failoverIp) claims.push({ vm: domain.name, failoverIp })
     }
   }
   if (!nameUsed && online.length === hosts.length) add('name', 'pass', 'nameFree', { name })
-  const network = planNetwork(params.network, usedMacs)
-  facts.mac = network.mac
-  if (network.failoverIp) facts.failoverIp = network.failoverIp
-  for (const finding of network.findings)
-    // A definition that could not be read already failed the MAC check: no "free" on top of it.
-    if (finding.status === 'fail' || !checks.some((check) => check.id === 'mac'))
-      add('mac', finding.status, finding.text, finding.params)
+  facts.usedMacs = usedMacs
+  let virtualMac: CreatePlan['virtualMac']
+  if (params.network.kind === 'ovh') {
+    const { failoverIp, host } = params.network
+    facts.failoverIp = failoverIp
+    const decided = await planVirtualMac(deps.ovh?.(), {
+      ip: failoverIp,
+      host,
+      startOn: params.startOn,
+      usedMacs,
+      claims,
+    })
+    checks.push(...decided.checks)
+    if (decided.action && decided.serviceName) {
+      facts.virtualMac = { ip: failoverIp, serviceName: decided.serviceName, action: decided.action }
+      if (decided.action.kind === 'reuse') facts.mac = decided.action.mac
+      virtualMac = {
+        server: decided.serviceName,
+        action: decided.action.kind,
+        ...(decided.action.kind === 'reuse' ? { mac: decided.action.mac } : {}),
+      }
+    }
+  } else {
+    const network = planNetwork(params.network, usedMacs)
+    facts.mac = network.mac
+    if (network.failoverIp) facts.failoverIp = network.failoverIp
+    for (const finding of network.findings)
+      // A definition that could not be read already failed the MAC check: no "free" on top of it.
+      if (finding.status === 'fail' || !checks.some((check) => check.id === 'mac'))
+        add('mac', finding.status, finding.text, finding.params)
+  }
 
   const unreadable = reads.filter((read) => read.error)
   for (const read of unreadable)
@@ -395,6 +429,7 @@ export async function createPlan(
     ...(facts.machine ? { machine: facts.machine } : {}),
     domainType: facts.domainType,
     ...(facts.mac ? { mac: facts.mac } : {}),
+    ...(virtualMac ? { virtualMac } : {}),
     ...(facts.secretUuid ? { secretUuid: facts.secretUuid } : {}),
     bridges,
     isos,

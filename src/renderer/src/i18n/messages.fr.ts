@@ -10,6 +10,7 @@ import { fenceTextsFr } from './fencing.fr'
 import { firewallFr } from './firewall.fr'
 import { failoverBadgesFr } from './ovh.fr'
 import { ovhMovesFr } from './ovh-moves.fr'
+import { ovhCreateFr } from './ovh-create.fr'
 import { formatErrorsFr } from './format-errors.fr'
 import { guardsFr } from './guards.fr'
 import { migrationChecksFr } from './migration-checks.fr'
@@ -80,6 +81,7 @@ export const messagesFr: MessageCatalog = {
   firewall: firewallFr,
   failoverBadges: failoverBadgesFr,
   ovhMoves: ovhMovesFr,
+  ovhCreate: ovhCreateFr,
   guards: guardsFr,
   vmdef: vmdefFr,
   vmedit: vmeditFr,

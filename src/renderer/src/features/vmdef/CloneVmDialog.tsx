@@ -142,7 +142,16 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
         ) : (
           <SizeFields prefix="vm-clone" form={form} issues={issues} set={set} />
         )}
-        <NetworkFields prefix="vm-clone" form={form} issues={issues} set={set} generatedMac={fresh?.mac} />
+        <NetworkFields
+          prefix="vm-clone"
+          form={form}
+          issues={issues}
+          set={set}
+          onNetwork={(kind) => {
+            if (kind !== 'ovh') set('network', kind)
+          }}
+          generatedMac={fresh?.mac}
+        />
         {/* Not a Field: its checkbox has its own label. */}
         <div className="wizard-field">
           <span className="wizard-label">{t('vmClone.flattenLabel')}</span>

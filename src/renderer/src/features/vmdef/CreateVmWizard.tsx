@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Job } from '../../../../shared/jobs'
 import { KEYBOARD_LAYOUTS } from '../../../../shared/keyboard'
+import type { FailoverView, OvhStatus } from '../../../../shared/ovh'
 import { useApi } from '../../api/context'
+import { usePlan } from '../../api/use-plan'
 import { Data } from '../../components/Data'
 import { SheetFrame } from '../../components/SheetFrame'
 import { formatSize } from '../../format'
 import { useAppStore } from '../../store'
 import { IsoUpload } from './IsoUpload'
+import { OvhFailoverChoice } from './OvhFailoverChoice'
 import { ChecksThenJob, useSheetJob } from './VmJob'
 import { initialForm, readForm, type WizardForm } from './wizard-form'
 import { Field, nameText, NetworkFields, SizeFields, StartOnField, usePlanFor } from './wizard-parts'
@@ -46,6 +49,18 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const fresh = planState.current ? plan : null
   const set = <K extends keyof WizardForm>(field: K, value: WizardForm[K]) =>
     setForm((previous) => ({ ...previous, [field]: value }))
+
+  // OVH: its failover IPs when access is configured (the network's default then), else a note
+  // saying how to configure it beside the typed virtual MAC.
+  const ovh = usePlan<{ status: OvhStatus; view?: FailoverView }>(async () => {
+    const status = await api.call('ovh.status', {})
+    return status.configured ? { status, view: await api.call('ovh.failoverView', {}) } : { status }
+  }, 'ovh')
+  const ovhConfigured = ovh.plan?.status.configured === true
+  const networkTouched = useRef(false)
+  useEffect(() => {
+    if (ovhConfigured && !networkTouched.current) set('network', 'ovh')
+  }, [ovhConfigured])
 
   // Bridges: only those on every host are offered; keep the choice among them.
   useEffect(() => {
@@ -123,7 +138,35 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
           />
         </Field>
         <SizeFields prefix="vm-create" form={form} issues={issues} set={set} />
-        <NetworkFields prefix="vm-create" form={form} issues={issues} set={set} generatedMac={fresh?.mac} />
+        <NetworkFields
+          prefix="vm-create"
+          form={form}
+          issues={issues}
+          set={set}
+          onNetwork={(kind) => {
+            networkTouched.current = true
+            set('network', kind)
+          }}
+          generatedMac={fresh?.mac}
+          ovh={{
+            offered: ovhConfigured,
+            choice: (
+              <OvhFailoverChoice
+                view={ovh.plan?.view ?? null}
+                error={ovh.error}
+                startOn={form.startOn}
+                chosen={form.ovhIp}
+                missing={issues.ovhIp === true && form.name !== ''}
+                onChoose={(ip, host) => setForm((previous) => ({ ...previous, ovhIp: ip, ovhHost: host }))}
+              />
+            ),
+            unconfigured: ovh.plan && !ovhConfigured && (
+              <p className="muted small wizard-note" data-testid="vm-create-ovh-unconfigured">
+                {t('vmWizard.ovhUnconfigured')}
+              </p>
+            ),
+          }}
+        />
         <Field
           label={t('vmWizard.bridge')}
           help={plan && plan.bridges.length === 0 ? t('vmWizard.bridgeNone') : t('vmWizard.bridgeHelp')}

@@ -100,12 +100,26 @@ export function VmJob({
     }
   }
 
+  // OVH's task while the job creates a failover IP's virtual MAC (ovh-mac.ts), until it is done
+  const ovhTask =
+    job.detail && 'taskId' in job.detail && job.detail['status'] !== 'done' ? job.detail : undefined
   return (
     <div ref={box} className={`job-status job-${job.state}`} data-testid={id('job')} data-state={job.state}>
       {job.state === 'running' && (
         <>
           <strong>{t(words.running, { name })}</strong>
-          {job.step && <span className="muted"> · {jobText.step(job)}</span>}
+          {(job.stepText || job.step) && (
+            <span className="muted" data-testid={id('step')}>
+              {' '}
+              · {jobText.step(job)}
+            </span>
+          )}
+          {ovhTask && (
+            <span className="muted" data-testid={id('ovh-task')}>
+              {' '}
+              · {t('vmWizard.ovhTask', ovhTask)}
+            </span>
+          )}
           <progress max={1} value={job.progress ?? undefined} aria-label={t(words.running, { name })} />
           {job.cancellable && (
             <button

@@ -8,6 +8,7 @@ import {
   type CloneVmParams,
   type CreateVmParams,
   type MacIssue,
+  type NetworkChoice,
   DOMAIN_TYPES,
 } from '../../../../shared/vmdef'
 import type { KeyboardLayout } from '../../../../shared/keyboard'
@@ -20,9 +21,13 @@ export interface WizardForm {
   size: string
   vcpus: string
   memoryMiB: string
-  network: 'failover' | 'ripe'
+  /** ovh: a failover IP of the OVH account, its virtual MAC reused or created by the job. */
+  network: 'ovh' | 'failover' | 'ripe'
   mac: string
   failoverIp: string
+  /** The OVH failover IP chosen, and the host its block routes to (where the VM runs). */
+  ovhIp: string
+  ovhHost: string
   bridge: string
   iso: string
   domainType: (typeof DOMAIN_TYPES)[number]
@@ -44,6 +49,8 @@ export function initialForm(pools: readonly string[], keyboardLayout: KeyboardLa
     network: 'failover',
     mac: '',
     failoverIp: '',
+    ovhIp: '',
+    ovhHost: '',
     bridge: 'br0',
     iso: '',
     domainType: 'kvm',
@@ -63,6 +70,8 @@ export interface FormIssues {
   memoryMiB?: true
   mac?: MacIssue
   failoverIp?: true
+  /** OVH's choice made with no failover IP chosen. */
+  ovhIp?: true
   iso?: true
 }
 
@@ -73,7 +82,9 @@ function wholeIn(text: string, range: { min: number; max: number }): number | nu
 }
 
 /** The network fields the wizard and the clone dialog share, as typed. */
-export type NetworkForm = Pick<WizardForm, 'network' | 'mac' | 'failoverIp'>
+export interface NetworkForm extends Pick<WizardForm, 'mac' | 'failoverIp'> {
+  network: 'failover' | 'ripe'
+}
 
 /** The name's broken rule (or a VM the window knows already has it), into `issues`. */
 function readName(name: string, takenNames: readonly string[], issues: FormIssues): void {
@@ -83,7 +94,7 @@ function readName(name: string, takenNames: readonly string[], issues: FormIssue
 }
 
 /** The network choice as the contract takes it; a bad MAC or failover IP goes into `issues`. */
-function readNetwork(form: NetworkForm, issues: FormIssues): CreateVmParams['network'] {
+function readNetwork(form: NetworkForm, issues: FormIssues): NetworkChoice {
   if (form.network === 'ripe') return { kind: 'ripe' }
   const mac = normaliseMac(form.mac)
   const failoverIp = form.failoverIp.trim()
@@ -110,7 +121,11 @@ export function readForm(
   if (vcpus === null) issues.vcpus = true
   const memoryMiB = wholeIn(form.memoryMiB, MEMORY_RANGE)
   if (memoryMiB === null) issues.memoryMiB = true
-  const network = readNetwork(form, issues)
+  const network: CreateVmParams['network'] =
+    form.network === 'ovh'
+      ? { kind: 'ovh', failoverIp: form.ovhIp, host: form.ovhHost }
+      : readNetwork({ ...form, network: form.network }, issues)
+  if (form.network === 'ovh' && (form.ovhIp === '' || form.ovhHost === '')) issues.ovhIp = true
   const iso = form.iso.trim()
   if (iso !== '' && (!ISO_PATH_PATTERN.test(iso) || iso.split('/').includes('..'))) issues.iso = true
   if (Object.keys(issues).length > 0 || !('bytes' in size) || vcpus === null || memoryMiB === null)

@@ -8,7 +8,7 @@ import { CheckList } from '../../components/CheckList'
 import { Consent } from '../../components/Consent'
 import { Data } from '../../components/Data'
 import { ErrorBox } from '../../components/ErrorBox'
-import { MEMORY_RANGE, VCPU_RANGE, type FormIssues, type NetworkForm, type WizardForm } from './wizard-form'
+import { MEMORY_RANGE, VCPU_RANGE, type FormIssues, type WizardForm } from './wizard-form'
 
 /**
  * What the creation wizard and the clone dialog share: a labelled field with its problem or help,
@@ -63,35 +63,47 @@ export function nameText(t: TFunction, issue: FormIssues['name'], name: string):
   }
 }
 
-/** Failover (the virtual MAC typed, the failover IP recorded) or RIPE (the MAC the plan generated). */
+type NetworkKind = 'ovh' | 'failover' | 'ripe'
+
+/**
+ * OVH's failover IP (chosen from the account, its virtual MAC reused or created by the job: the
+ * wizard's), failover (the virtual MAC typed, the failover IP recorded) or RIPE (the MAC the plan
+ * generated). Without OVH access the typed path says how to configure it.
+ */
 export function NetworkFields({
   prefix,
   form,
   issues,
   set,
+  onNetwork,
   generatedMac,
+  ovh,
 }: {
   /** The test ids' prefix: vm-create, vm-clone. */
   prefix: string
-  form: NetworkForm
+  form: { network: NetworkKind; mac: string; failoverIp: string }
   issues: FormIssues
-  set<K extends keyof NetworkForm>(field: K, value: NetworkForm[K]): void
+  set(field: 'mac' | 'failoverIp', value: string): void
+  onNetwork(kind: NetworkKind): void
   generatedMac?: string | undefined
+  /** The creation wizard's OVH choice: offered when OVH access is configured, else a note. */
+  ovh?: { offered: boolean; choice: ReactNode; unconfigured?: ReactNode }
 }) {
   const { t } = useTranslation()
   const problemTestId = `${prefix}-problem`
+  const kinds: NetworkKind[] = ovh?.offered ? ['ovh', 'failover', 'ripe'] : ['failover', 'ripe']
   return (
     <>
       <div className="wizard-field" role="radiogroup" aria-label={t('vmWizard.network')}>
         <span className="wizard-label">{t('vmWizard.network')}</span>
         <div>
-          {(['failover', 'ripe'] as const).map((kind) => (
+          {kinds.map((kind) => (
             <label key={kind} className="block">
               <input
                 type="radio"
                 name={`${prefix}-network`}
                 checked={form.network === kind}
-                onChange={() => set('network', kind)}
+                onChange={() => onNetwork(kind)}
                 data-testid={`${prefix}-network-${kind}`}
               />{' '}
               {t(`vmWizard.${kind}`)}
@@ -99,7 +111,9 @@ export function NetworkFields({
           ))}
         </div>
       </div>
-      {form.network === 'failover' ? (
+      {form.network === 'ovh' && ovh?.choice}
+      {form.network === 'failover' && ovh?.unconfigured}
+      {form.network === 'failover' && (
         <>
           <Field
             label={t('vmWizard.mac')}
@@ -133,7 +147,8 @@ export function NetworkFields({
             />
           </Field>
         </>
-      ) : (
+      )}
+      {form.network === 'ripe' && (
         <p className="muted small wizard-note">
           {t('vmWizard.ripeHelp')}
           {generatedMac && (
