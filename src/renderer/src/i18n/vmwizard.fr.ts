@@ -28,7 +28,7 @@ export const vmWizardFr: typeof vmWizardEn = {
     memory: 'Mémoire (Mio)',
     numberInvalid: '{{what}} : entre {{min}} et {{max}}.',
     network: 'Réseau',
-    failover: 'IP failover (MAC virtuelle OVH)',
+    failover: 'IP failover, MAC virtuelle saisie (créée dans le manager OVH)',
     ripe: 'Bloc RIPE (MAC générée par l’application)',
     ovh: 'IP failover du compte OVH (l’application réutilise ou crée sa MAC virtuelle)',
     ovhAsking: 'Lecture des IP failover du compte auprès d’OVH…',

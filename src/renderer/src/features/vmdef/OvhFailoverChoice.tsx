@@ -48,7 +48,7 @@ export function OvhFailoverChoice({
         {choices.length === 0 ? (
           <p data-testid="vm-create-ovh-none">{t('vmWizard.ovhNone')}</p>
         ) : (
-          <table className="block-addresses" data-testid="vm-create-ovh-ips">
+          <table className="ovh-ips" data-testid="vm-create-ovh-ips">
             <thead>
               <tr>
                 <th>{t('vmWizard.ovhAddress')}</th>
