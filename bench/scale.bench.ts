@@ -1,0 +1,141 @@
+/**
+ * Scale (issue 23 item 2): with 300 extra VMs defined (not running) on each lab host, the steady
+ * refresh is still one exec per host and within 1.5× a hand-written batch (list, domstats and every
+ * inactive definition, one virsh per host), at 0 and 30 ms added round trip; and the core's memory
+ * after it. Where the app's time goes is split into the host's side (the app's own batch, run and
+ * read back without parsing) and the core's parsing (the same output read again), so a miss says
+ * whom to speed up. The VMs are removed again at the end (other lab files expect the usual three).
+ * Reports ratios; asserts only that the app and the hand batch saw the same VMs (no timed assertions).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CoreEvents } from '../src/main/core/events'
+import { InventoryService } from '../src/main/core/inventory/inventory-service'
+import { readHostSections } from '../src/main/core/inventory/host-inventory'
+import { splitBatchOutput } from '../src/main/core/remote/framing'
+import type { RemoteResult, RunOptions } from '../src/main/core/remote/runner'
+import { addVms, delVms, LAB_HOSTS, requireLab } from '../test/lab/support/lab'
+import { benchCore, CountingRunner, medianOf, writeReport } from './support'
+import { figure } from './summary'
+
+const EXTRA_VMS = 300
+/** add-vms in chunks: each `lab` command has 110 s, and 300 RBD images take longer on a busy machine. */
+const CHUNK = 100
+const RUNS = Number(process.env['SCALE_BENCH_RUNS'] ?? 5)
+const HOSTS = LAB_HOSTS.map((host) => host.name)
+const MIB = 1024 * 1024
+const report: string[] = []
+
+beforeAll(async () => {
+  await requireLab()
+  await delVms()
+  for (let added = 0; added < EXTRA_VMS; added += CHUNK) await addVms(Math.min(CHUNK, EXTRA_VMS - added))
+}, 600_000)
+
+afterAll(async () => {
+  await delVms()
+  writeReport('scale', report)
+}, 300_000)
+
+/** Remembers each host's last refresh exec (its argv and answer), to replay its two halves apart. */
+class RecordingRunner extends CountingRunner {
+  readonly last = new Map<string, { argv: readonly string[]; result: RemoteResult }>()
+  override async run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+    const result = await super.run(host, argv, options)
+    if (options?.step === 'refresh inventory') this.last.set(host, { argv, result })
+    return result
+  }
+}
+
+describe.each([0, 30])('scale: 300 defined VMs per host at +%i ms round trip', (roundTrip) => {
+  let bench: Awaited<ReturnType<typeof benchCore>>
+  beforeAll(async () => {
+    bench = await benchCore(roundTrip)
+  }, 120_000)
+  afterAll(async () => bench?.close())
+
+  it('steady refresh against the hand batch, where its time goes, and the core’s memory', async () => {
+    const runner = new RecordingRunner(bench.lab.context.runner)
+    const inventory = new InventoryService({
+      runner,
+      events: new CoreEvents(),
+      hostNames: () => HOSTS,
+      hasDomstats: () => true,
+    })
+    // The first read (definitions included), then the steady state.
+    const first = await inventory.refreshAll()
+    const vmCount = first.vms.length
+    expect(vmCount).toBeGreaterThanOrEqual(EXTRA_VMS + 3)
+    await inventory.refreshAll()
+    runner.execs = 0
+    const steady = await medianOf(RUNS, () => inventory.refreshAll())
+    const steadyExecs = runner.execs / RUNS
+    const perHostExecs = steadyExecs / HOSTS.length
+
+    // The hand batch: one virsh per host, list, domstats and every inactive definition.
+    const uuidsByHost = new Map(first.hosts.map((host) => [host.host, host.domains.map((d) => d.uuid)]))
+    runner.execs = 0
+    const hand = await medianOf(RUNS, () =>
+      Promise.all(
+        HOSTS.map(async (host) => {
+          const result = await runner.virshBatch(host, [
+            ['list', '--all', '--uuid'],
+            ['domstats', '--raw'],
+            ...(uuidsByHost.get(host) ?? []).map((uuid) => ['dumpxml', '--inactive', uuid]),
+          ])
+          expect(result.stdout.split('<domain ').length - 1).toBe(uuidsByHost.get(host)?.length)
+        }),
+      ),
+    )
+    const handExecs = runner.execs / RUNS
+
+    // Where the steady refresh goes: the app's own batch on the hosts (the same exec, not read), and
+    // reading its answers back in the core (split, sections, domains; all hosts, one after the other).
+    const recorded = HOSTS.map((host) => ({ host, ...runner.last.get(host)! }))
+    const hostSide = await medianOf(RUNS, () =>
+      Promise.all(
+        recorded.map(({ host, argv }) => bench.lab.context.runner.run(host, argv, { allowFailure: true })),
+      ),
+    )
+    const parse = await medianOf(RUNS, async () => {
+      for (const { host, result } of recorded)
+        readHostSections(host, splitBatchOutput(result.stdout), inventory.host(host), Date.now())
+    })
+    const answerBytes = recorded.reduce((sum, { result }) => sum + result.stdout.length, 0)
+
+    // The core's memory: this process holds the core (pool, runner, inventories) besides vitest.
+    await bench.lab.context.inventory.refreshAll()
+    ;(globalThis as { gc?: () => void }).gc?.()
+    const memory = process.memoryUsage()
+
+    const at = `+${roundTrip} ms RTT, ${vmCount} VMs on ${HOSTS.length} hosts`
+    report.push(
+      `scale, ${at} (${EXTRA_VMS} defined, not running, per host), median of ${RUNS}:`,
+      `  app, steady refresh          ${steady.toFixed(1).padStart(8)} ms   ${perHostExecs} exec(s) per host`,
+      `  hand batch (1 per host)      ${hand.toFixed(1).padStart(8)} ms   ${handExecs} execs`,
+      `  ratio                        ${(steady / hand).toFixed(2).padStart(8)} ×   (target ≤ 1.5×)`,
+      `  of which: the app's batch on the hosts ${hostSide.toFixed(1)} ms, reading it in the core ${parse.toFixed(1)} ms (${(answerBytes / 1024).toFixed(0)} KiB over ${HOSTS.length} hosts)`,
+      `  core process RSS ${(memory.rss / MIB).toFixed(0)} MiB, heap used ${(memory.heapUsed / MIB).toFixed(0)} MiB (target RSS ≤ 200 MiB)`,
+    )
+    figure({
+      name: `scale: steady refresh, 300 defined VMs per host (${at})`,
+      bench: 'scale',
+      value: steady,
+      unit: 'ms',
+      baseline: {
+        name: `hand batch with definitions, ${handExecs / HOSTS.length} exec per host`,
+        value: hand,
+      },
+      target: { kind: 'max', value: 1.5 },
+      detail: `median of ${RUNS}; ${perHostExecs} exec(s) per host; the app's batch alone on the hosts ${hostSide.toFixed(0)} ms, reading it in the core ${parse.toFixed(1)} ms`,
+    })
+    figure({
+      name: `scale: core memory (RSS) after refreshes (${at})`,
+      bench: 'scale',
+      value: memory.rss / MIB,
+      unit: 'MiB',
+      target: { kind: 'max', value: 200 },
+      detail: `the bench process (core + vitest); heap used ${(memory.heapUsed / MIB).toFixed(0)} MiB`,
+    })
+    expect(perHostExecs).toBe(1)
+  }, 600_000)
+})
