@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildTreeRows } from '../../src/renderer/src/features/cluster/tree-rows'
+import { buildTreeRows, sameTreeRow } from '../../src/renderer/src/features/cluster/tree-rows'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
 
 const vm = (name: string, runningOn: string[], flags: Vm['flags'] = []): Vm => ({
@@ -79,5 +79,33 @@ describe('cluster tree rows', () => {
     const rows = buildTreeRows({ ...base, vms: [lost] })
     expect(rows.map((row) => row.key)).toEqual(['host:hv1', 'host:hv2', 'host:hv3', 'vm:hv3:uuid-lost'])
     expect(rows[3]).toMatchObject({ kind: 'vm', stale: true })
+  })
+
+  it('a row rebuilt with the same content is the same row; one that shows something new is not', () => {
+    const before = buildTreeRows(base)
+    // A keystroke rebuilds every row; an inventory update brings new VM and host objects.
+    const again = buildTreeRows({
+      ...base,
+      vms: base.vms.map((one) => structuredClone(one)),
+      inventories: { ...base.inventories, hv1: { ...inventory('hv1'), refreshedAt: 5 } },
+    })
+    before.forEach((row, index) => {
+      expect(again[index]).not.toBe(row)
+      expect(sameTreeRow(row, again[index]!)).toBe(row.kind !== 'host' || row.host !== 'hv1')
+    })
+    const changed = buildTreeRows({
+      ...base,
+      vms: base.vms.map((one) => (one.name === 'web' ? { ...one, flags: ['drift' as const] } : one)),
+      inventories: {
+        ...base.inventories,
+        hv1: { ...inventory('hv1'), reachable: false, unreachableSince: 9 },
+      },
+    })
+    const web = (rows: typeof before) => rows.find((row) => row.key === 'vm:hv1:uuid-web')!
+    expect(sameTreeRow(web(before), web(changed))).toBe(false)
+    // The host's unreachable time shows on its VMs' rows (last seen at…).
+    const twin = (rows: typeof before) => rows.find((row) => row.key === 'vm:hv1:uuid-twin')!
+    expect(sameTreeRow(twin(before), twin(changed))).toBe(false)
+    expect(sameTreeRow(web(before), twin(before))).toBe(false)
   })
 })

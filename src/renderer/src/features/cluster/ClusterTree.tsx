@@ -1,5 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import {
+  memo,
+  useCallback,
   useId,
   useMemo,
   useRef,
@@ -9,12 +11,13 @@ import {
   type KeyboardEvent,
 } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
 import { formatPercent } from '../../format'
-import { useWhen } from '../vm/use-when'
+import { formatCoreTime } from '../vm/use-when'
 import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
 import { Data } from '../../components/Data'
-import { buildTreeRows, DANGER_FLAGS, type TreeRow } from './tree-rows'
+import { buildTreeRows, DANGER_FLAGS, sameTreeRow, type TreeRow } from './tree-rows'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
@@ -41,7 +44,7 @@ function percent(used: number | undefined, total: number | undefined): string {
  * fluid), filtered as you type, driven by the keyboard (↑ ↓ to move, ← → to fold, Enter to open).
  */
 export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSelect }: ClusterTreeProps) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const inventories = useAppStore((state) => state.inventories)
   const vms = useAppStore((state) => state.vms)
   const [filter, setFilter] = useState('')
@@ -64,51 +67,16 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
 
-  /**
-   * A running VM can be dragged onto another host: that opens the migration sheet (which checks and
-   * asks before anything happens). The VM view's "Migrate…" does the same without a mouse.
-   */
-  function dragAndDrop(row: TreeRow): HTMLAttributes<HTMLDivElement> {
-    if (row.kind === 'vm' && row.host !== null && !row.stale) {
-      return {
-        draggable: true,
-        onDragStart: (event) => {
-          event.dataTransfer.setData(VM_DRAG_TYPE, JSON.stringify({ uuid: row.vm.uuid, from: row.host }))
-          event.dataTransfer.effectAllowed = 'move'
-        },
-      }
-    }
-    if (row.kind !== 'host') return {}
-    const accepts = (event: DragEvent<HTMLDivElement>) => event.dataTransfer.types.includes(VM_DRAG_TYPE)
-    return {
-      onDragOver: (event) => {
-        if (!accepts(event)) return
-        event.preventDefault()
-        event.dataTransfer.dropEffect = 'move'
-        setDropTarget(row.host)
-      },
-      onDragLeave: () => setDropTarget(null),
-      onDrop: (event) => {
-        setDropTarget(null)
-        if (!accepts(event)) return
-        event.preventDefault()
-        const { uuid, from } = JSON.parse(event.dataTransfer.getData(VM_DRAG_TYPE)) as {
-          uuid: string
-          from: string
-        }
-        if (from !== row.host) useAppStore.getState().openMigration(uuid, row.host)
-      },
-    }
-  }
-
-  function toggle(key: string): void {
+  // A stable callback (and a stable onSelect from the sidebar), so a row that did not change is not
+  // rendered again (TreeItem is memoized).
+  const toggle = useCallback((key: string): void => {
     setCollapsed((previous) => {
       const next = new Set(previous)
       if (next.has(key)) next.delete(key)
       else next.add(key)
       return next
     })
-  }
+  }, [])
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
     const move = (index: number): void => {
@@ -166,40 +134,20 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
             const row = rows[item.index]
             if (!row) return null
             return (
-              // The keyboard is the tree's (arrows, Enter, on the focused role="tree" above), not each row's.
-              // eslint-disable-next-line jsx-a11y/click-events-have-key-events
-              <div
+              <TreeItem
                 key={row.key}
+                row={row}
                 id={rowId(row)}
-                role="treeitem"
-                tabIndex={-1}
-                aria-selected={isSelected(row)}
-                aria-level={row.kind === 'vm' ? 2 : 1}
-                aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
-                className={`tree-row tree-row-${row.kind}${isSelected(row) ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${row.kind === 'host' && row.host === dropTarget ? ' drop-target' : ''}`}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT,
-                  transform: `translateY(${item.start}px)`,
-                }}
-                onClick={() => onSelect(row)}
-                onDoubleClick={() => row.kind !== 'vm' && toggle(row.key)}
-                {...dragAndDrop(row)}
-                data-testid={
-                  row.kind === 'vm'
-                    ? `tree-vm-${row.vm.name}`
-                    : row.kind === 'host'
-                      ? `tree-host-${row.host}`
-                      : 'tree-group-stopped'
-                }
-                data-host={row.kind === 'host' ? row.host : undefined}
-                data-vm-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
-              >
-                <RowContent row={row} status={row.kind === 'host' ? hostStatus[row.host] : undefined} />
-              </div>
+                start={item.start}
+                selected={isSelected(row)}
+                dropTarget={row.kind === 'host' && row.host === dropTarget}
+                status={row.kind === 'host' ? hostStatus[row.host] : undefined}
+                t={t}
+                language={i18n.resolvedLanguage}
+                onSelect={onSelect}
+                onToggle={toggle}
+                onDropTarget={setDropTarget}
+              />
             )
           })}
         </div>
@@ -208,9 +156,124 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
   )
 }
 
-function RowContent({ row, status }: { row: TreeRow; status: HostHealth | undefined }) {
-  const { t } = useTranslation()
-  const when = useWhen()
+interface TreeItemProps {
+  row: TreeRow
+  id: string
+  /** The row's offset in the virtual list (px). */
+  start: number
+  selected: boolean
+  dropTarget: boolean
+  status: HostHealth | undefined
+  t: TFunction
+  /** The window's language: its change renders every row again (dates, counts). */
+  language: string | undefined
+  onSelect(row: TreeRow): void
+  onToggle(key: string): void
+  onDropTarget(host: string | null): void
+}
+
+/**
+ * One row of the tree. Memoized (issue 23 item 2): a keystroke in the filter re-renders only the rows
+ * that appear or move, not the fifty on screen.
+ */
+const TreeItem = memo(
+  function TreeItem({
+    row,
+    id,
+    start,
+    selected,
+    dropTarget,
+    status,
+    t,
+    onSelect,
+    onToggle,
+    onDropTarget,
+  }: TreeItemProps) {
+    return (
+      // The keyboard is the tree's (arrows, Enter, on the focused role="tree" above), not each row's.
+      // eslint-disable-next-line jsx-a11y/click-events-have-key-events
+      <div
+        id={id}
+        role="treeitem"
+        tabIndex={-1}
+        aria-selected={selected}
+        aria-level={row.kind === 'vm' ? 2 : 1}
+        aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
+        className={`tree-row tree-row-${row.kind}${selected ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${dropTarget ? ' drop-target' : ''}`}
+        style={{
+          position: 'absolute',
+          top: 0,
+          left: 0,
+          right: 0,
+          height: ROW_HEIGHT,
+          transform: `translateY(${start}px)`,
+        }}
+        onClick={() => onSelect(row)}
+        onDoubleClick={() => row.kind !== 'vm' && onToggle(row.key)}
+        {...dragAndDrop(row, onDropTarget)}
+        data-testid={
+          row.kind === 'vm'
+            ? `tree-vm-${row.vm.name}`
+            : row.kind === 'host'
+              ? `tree-host-${row.host}`
+              : 'tree-group-stopped'
+        }
+        data-host={row.kind === 'host' ? row.host : undefined}
+        data-vm-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
+      >
+        <RowContent row={row} status={status} t={t} />
+      </div>
+    )
+  },
+  (before, after) =>
+    sameTreeRow(before.row, after.row) &&
+    (Object.keys(after) as (keyof TreeItemProps)[]).every(
+      (key) => key === 'row' || before[key] === after[key],
+    ),
+)
+
+/**
+ * A running VM can be dragged onto another host: that opens the migration sheet (which checks and
+ * asks before anything happens). The VM view's "Migrate…" does the same without a mouse.
+ */
+function dragAndDrop(
+  row: TreeRow,
+  onDropTarget: (host: string | null) => void,
+): HTMLAttributes<HTMLDivElement> {
+  if (row.kind === 'vm' && row.host !== null && !row.stale) {
+    return {
+      draggable: true,
+      onDragStart: (event) => {
+        event.dataTransfer.setData(VM_DRAG_TYPE, JSON.stringify({ uuid: row.vm.uuid, from: row.host }))
+        event.dataTransfer.effectAllowed = 'move'
+      },
+    }
+  }
+  if (row.kind !== 'host') return {}
+  const accepts = (event: DragEvent<HTMLDivElement>) => event.dataTransfer.types.includes(VM_DRAG_TYPE)
+  return {
+    onDragOver: (event) => {
+      if (!accepts(event)) return
+      event.preventDefault()
+      event.dataTransfer.dropEffect = 'move'
+      onDropTarget(row.host)
+    },
+    onDragLeave: () => onDropTarget(null),
+    onDrop: (event) => {
+      onDropTarget(null)
+      if (!accepts(event)) return
+      event.preventDefault()
+      const { uuid, from } = JSON.parse(event.dataTransfer.getData(VM_DRAG_TYPE)) as {
+        uuid: string
+        from: string
+      }
+      if (from !== row.host) useAppStore.getState().openMigration(uuid, row.host)
+    },
+  }
+}
+
+function RowContent({ row, status, t }: { row: TreeRow; status: HostHealth | undefined; t: TFunction }) {
+  const when = formatCoreTime
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
     const used =

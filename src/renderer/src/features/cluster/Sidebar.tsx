@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { hostHealth, type HostHealth } from '../../../../shared/host-health'
 import { useAppStore } from '../../store'
@@ -36,10 +36,14 @@ export function Sidebar() {
   // Keys as the tree builds them; a VM is selected under whichever host shows it.
   const selected = selectedHost ? `host:${selectedHost}` : null
 
-  function onSelect(row: TreeRow): void {
-    if (row.kind === 'host') select({ kind: 'host', host: row.host })
-    else if (row.kind === 'vm') select({ kind: 'vm', uuid: row.vm.uuid })
-  }
+  // Stable: the tree's rows are memoized on it.
+  const onSelect = useCallback(
+    (row: TreeRow): void => {
+      if (row.kind === 'host') select({ kind: 'host', host: row.host })
+      else if (row.kind === 'vm') select({ kind: 'vm', uuid: row.vm.uuid })
+    },
+    [select],
+  )
 
   return (
     <nav className="sidebar" aria-label={t('sidebar.cluster')}>

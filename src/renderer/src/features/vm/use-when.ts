@@ -7,10 +7,13 @@ import { formatWhen } from '../../format'
  */
 export function useWhen(): (value: number | string | undefined, compact?: boolean) => string {
   useTranslation() // written again when the language changes
-  return (value, compact = false) => {
-    if (value === undefined) return '?'
-    const date = new Date(value)
-    if (Number.isNaN(date.getTime())) return String(value)
-    return formatWhen(date.getTime(), compact)
-  }
+  return formatCoreTime
+}
+
+/** useWhen's writing, for a component that re-renders on a language change by other means (the tree's rows). */
+export function formatCoreTime(value: number | string | undefined, compact = false): string {
+  if (value === undefined) return '?'
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) return String(value)
+  return formatWhen(date.getTime(), compact)
 }
