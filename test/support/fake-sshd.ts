@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { Server, utils, type Connection } from 'ssh2'
 
 /**
@@ -13,6 +13,8 @@ export interface FakeSshd {
   keyOffers: string[]
   /** Exec requests received. */
   commands: string[]
+  /** direct-tcpip channels asked for, as `address:port` (with `allowForwarding` only). */
+  forwards: string[]
   /** Drops every open connection (like a host going away) and stops listening. */
   stop(): Promise<void>
   /** Listens again on the same port. */
@@ -43,12 +45,18 @@ export async function startFakeSshd(options: {
   hostKey: string
   clientPublicKey: string
   port?: number
+  /**
+   * Without it, direct-tcpip is refused as `AllowTcpForwarding no` does ("administratively
+   * prohibited"); with it, each channel is a connection from here to its address and port.
+   */
+  allowForwarding?: boolean
 }): Promise<FakeSshd> {
   const allowed = utils.parseKey(options.clientPublicKey)
   if (allowed instanceof Error) throw allowed
   const allowedBlob = (Array.isArray(allowed) ? allowed[0]! : allowed).getPublicSSH()
   const keyOffers: string[] = []
   const commands: string[] = []
+  const forwards: string[] = []
   const connections = new Set<Connection>()
   let server: Server | undefined
   let port = options.port ?? 0
@@ -65,6 +73,19 @@ export async function startFakeSshd(options: {
           if (!context.key.data.equals(allowedBlob)) return context.reject(['publickey'])
           context.accept()
         })
+        // ssh2 refuses as administratively prohibited only when nobody listens for 'tcpip'.
+        if (options.allowForwarding)
+          client.on('tcpip', (accept, reject, info) => {
+            forwards.push(`${info.destIP}:${info.destPort}`)
+            const socket = net.connect(info.destPort, info.destIP)
+            socket.once('error', () => reject())
+            socket.once('connect', () => {
+              const channel = accept()
+              socket.pipe(channel).pipe(socket)
+              channel.on('close', () => socket.destroy())
+              socket.on('close', () => channel.close())
+            })
+          })
         client.on('session', (acceptSession) => {
           const session = acceptSession()
           session.on('exec', (accept, _reject, info) => {
@@ -96,6 +117,7 @@ export async function startFakeSshd(options: {
     },
     keyOffers,
     commands,
+    forwards,
     async stop() {
       for (const connection of connections) connection.end()
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))

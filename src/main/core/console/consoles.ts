@@ -8,6 +8,7 @@ import type { InventoryService } from '../inventory/inventory-service'
 import { shellCommand } from '../remote/quote'
 import type { RemoteRunner } from '../remote/runner'
 import { parseDisplayUri } from '../inventory/virsh-parse'
+import { sectionError, sectionText } from '../remote/framing'
 import { openExec } from '../ssh/connection'
 import type { HostPool } from '../ssh/pool'
 import { ByteStreams } from './byte-streams'
@@ -73,7 +74,19 @@ function forwardingRefused(error: unknown): boolean {
   )
 }
 
+/** A channel opened ahead of the display lookup (see Consoles.earlyChannel). */
+interface EarlyChannel {
+  /** The channel when the lookup found the display where it was opened to; else undefined (closed). */
+  take(host: string, display: { address: string; port: number }): Promise<Duplex | undefined>
+  discard(): void
+}
+
 export class Consoles {
+  /** The address each host's VNC displays were last found on (QEMU's vnc_listen, one per host). */
+  private readonly vncAddress = new Map<string, string>()
+  /** Hosts whose sshd refused TCP forwarding: no channel is opened there ahead of the lookup. */
+  private readonly noForwarding = new Set<string>()
+
   constructor(private readonly deps: ConsolesDeps) {}
 
   /** The host a VM runs on now, from the live inventory (events make it current within ms). */
@@ -114,14 +127,24 @@ export class Consoles {
   async openVnc(uuid: string): Promise<VncOpened> {
     const step = msg('errorSteps.openVncConsole')
     let host = this.runningHost(uuid, step)
-    let display = await this.readDisplay(host, uuid)
-    if (!display) {
-      // It may have just moved or stopped: read that host again, then decide once more.
-      await this.deps.inventory.refreshHost(host).catch(() => undefined)
-      host = this.runningHost(uuid, step)
+    // The channel opens toward where the display probably is while the lookup runs (one round trip
+    // instead of two); it is used only if the lookup names that very address and port.
+    const early = this.earlyChannel(host, uuid)
+    let display: { address: string; port: number } | undefined
+    try {
       display = await this.readDisplay(host, uuid)
+      if (!display) {
+        // It may have just moved or stopped: read that host again, then decide once more.
+        await this.deps.inventory.refreshHost(host).catch(() => undefined)
+        host = this.runningHost(uuid, step)
+        display = await this.readDisplay(host, uuid)
+      }
+    } catch (error) {
+      early?.discard()
+      throw error
     }
-    if (!display)
+    if (!display) {
+      early?.discard()
       throw ApiError.of(
         'console.no-vnc',
         msg('consoleErrors.noVnc', { name: this.deps.vmName(uuid), host }),
@@ -131,7 +154,12 @@ export class Consoles {
           hint: msg('consoleErrors.noVncHint'),
         },
       )
-    const { channel, via, release } = await this.connectTcp(host, display.address, display.port)
+    }
+    this.vncAddress.set(host, display.address)
+    const forwarded = await early?.take(host, display)
+    const { channel, via, release } = forwarded
+      ? { channel: forwarded, via: 'forward' as const, release: () => {} }
+      : await this.connectTcp(host, display.address, display.port)
     const definition = this.deps.inventory.domain(host, uuid)?.definition
     const vncKeymap = definition?.graphics.find((graphics) => graphics.type === 'vnc')?.keymap
     const streamId = this.deps.streams.register({ kind: 'vnc', host }, channel, release)
@@ -155,33 +183,67 @@ export class Consoles {
     }
   }
 
-  /** The display is read at every connect: ports change after a migration and are reused. */
+  /**
+   * The display is read at every connect (ports change after a migration and are reused), in the
+   * host's virsh session: no new process or libvirt connection, one round trip.
+   */
   private async readDisplay(
     host: string,
     uuid: string,
   ): Promise<{ address: string; port: number } | undefined> {
-    const result = await this.deps.runner.virsh(host, domainArgv.display(uuid, 'vnc'), {
-      step: msg('errorSteps.readVncDisplay'),
-      timeoutSeconds: 15,
-      allowFailure: true,
-    })
-    if (result.exitCode !== 0) {
-      if (/not running|domain is not running/i.test(result.stderr)) return undefined
-      if (/No graphical display/i.test(result.stderr)) return undefined
+    const step = msg('errorSteps.readVncDisplay')
+    const answer = await this.deps.runner.virshQuery(
+      host,
+      [{ id: 'display', command: domainArgv.display(uuid, 'vnc') }],
+      { step, timeoutSeconds: 15 },
+    )
+    const error = sectionError(answer, 'display')
+    if (error !== undefined) {
+      if (/not running|No graphical display/i.test(error)) return undefined
       throw ApiError.of(
         'console.display-failed',
-        withDetail(
-          msg('consoleErrors.displayFailed', { name: this.deps.vmName(uuid), host }),
-          result.stderr.trim() || `exit ${result.exitCode}`,
-        ),
-        {
-          host,
-          step: msg('errorSteps.readVncDisplay'),
-          hint: msg('consoleErrors.checkLibvirtHint'),
-        },
+        withDetail(msg('consoleErrors.displayFailed', { name: this.deps.vmName(uuid), host }), error),
+        { host, step, hint: msg('consoleErrors.checkLibvirtHint') },
       )
     }
-    return parseVncDisplay(result.stdout, host)
+    return parseVncDisplay(sectionText(answer, 'display') ?? '', host)
+  }
+
+  /**
+   * A direct-tcpip channel opened before the display is known, toward the inventory's port on the
+   * address the host's displays were last found on; none where forwarding was refused. Nothing is
+   * read from it or written to it unless take() finds the lookup named the same host, address and
+   * port; otherwise it is closed, and the connect goes where the lookup says.
+   */
+  private earlyChannel(host: string, uuid: string): EarlyChannel | undefined {
+    const port = this.deps.inventory.domain(host, uuid)?.displayPort
+    if (port === undefined || this.noForwarding.has(host)) return undefined
+    const address = this.vncAddress.get(host) ?? '127.0.0.1'
+    let closed = false
+    const opening = this.deps.hosts
+      .get(host)
+      .forwardOut(address, port)
+      .then((channel) => {
+        // Closed before it was taken (the display went away): its 'close' would reach no stream.
+        channel.once('close', () => (closed = true))
+        return channel
+      })
+      .catch((error: unknown) => {
+        if (forwardingRefused(error)) this.noForwarding.add(host)
+        return undefined
+      })
+    const discard = () => void opening.then((channel) => channel?.close())
+    return {
+      discard,
+      take: async (to, display) => {
+        if (to === host && display.address === address && display.port === port) {
+          const channel = await opening
+          if (channel && !closed) return channel
+        }
+        discard()
+        return undefined
+      },
+    }
   }
 
   /** A TCP stream from the host: direct-tcpip first (no SSH session used), else `nc` on the host. */
@@ -192,9 +254,12 @@ export class Consoles {
   ): Promise<{ channel: Duplex; via: 'forward' | 'nc'; release: () => void }> {
     const connection = this.deps.hosts.get(host)
     try {
-      return { channel: await connection.forwardOut(address, port), via: 'forward', release: () => {} }
+      const channel = await connection.forwardOut(address, port)
+      this.noForwarding.delete(host)
+      return { channel, via: 'forward', release: () => {} }
     } catch (error) {
-      if (!forwardingRefused(error))
+      if (forwardingRefused(error)) this.noForwarding.add(host)
+      else
         throw this.channelError(
           host,
           msg('errorSteps.openVncChannel'),
