@@ -32,10 +32,14 @@ export async function medianOf(runs: number, task: () => Promise<unknown>): Prom
 export class CountingRunner implements RemoteRunner {
   execs = 0
   queries = 0
+  /** How long each run() took, from the call to its result (the host's work and the transport). */
+  runMs: number[] = []
   constructor(private readonly inner: RemoteRunner) {}
-  run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
+  async run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
     this.execs++
-    return this.inner.run(host, argv, options)
+    const { ms, value } = await timed(() => this.inner.run(host, argv, options))
+    this.runMs.push(ms)
+    return value
   }
   virsh(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult> {
     this.execs++
