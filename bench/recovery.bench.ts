@@ -2,6 +2,8 @@
  * Time to recover, on the lab, at +0 ms round trip, REPS times each, no timed assertions:
  * - after a monitor restart: from `lab mon start` returning to the app's `ceph.status` saying
  *   HEALTH_OK, beside `ceph health` polled by hand in the lab (root) at the same pace, same moment;
+ *   also when Ceph is whole by its own signals (waitForCephWhole: quorum, manager, every PG clean
+ *   since its OSDs came up). Each repetition starts from a whole Ceph, never from a recovery;
  * - after an sshd restart on hv3 (killed with its sessions, down long enough for the event stream's
  *   retries to reach their longest wait): from sshd listening again to the app's host online, and to
  *   its first fresh inventory of hv3 (the catch-up read), beside a fresh `ssh` + the hand batch
@@ -9,7 +11,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CephStatus } from '../src/shared/ceph'
-import { cephJson, faults, requireLab, sshAsEtalab, waitFor } from '../test/lab/support/lab'
+import {
+  cephJson,
+  cephNotWhole,
+  faults,
+  requireLab,
+  sshAsEtalab,
+  waitFor,
+  waitForCephWhole,
+} from '../test/lab/support/lab'
 import { benchCore, median, writeReport } from './support'
 import { figure } from './summary'
 
@@ -54,12 +64,14 @@ describe('time to recover', () => {
   it('after a monitor restart', async () => {
     const app: number[] = []
     const base: number[] = []
+    const whole: number[] = []
     for (let rep = 0; rep < REPS; rep++) {
+      await waitForCephWhole(`before monitor restart ${rep + 1}`)
       await faults.mon('stop')
       await sleep(5_000)
       await faults.mon('start')
       const t0 = performance.now()
-      const [byApp, byHand] = await Promise.all([
+      const [byApp, byHand, byCeph] = await Promise.all([
         waitFor(
           'HEALTH_OK in the app',
           async () =>
@@ -78,15 +90,28 @@ describe('time to recover', () => {
           90_000,
           POLL_MS,
         ),
+        waitFor(
+          'Ceph whole (quorum, manager, PGs clean)',
+          async () => ((await cephNotWhole()) === undefined ? performance.now() - t0 : undefined),
+          180_000,
+          POLL_MS,
+        ),
       ])
       app.push(byApp)
       base.push(byHand)
+      whole.push(byCeph)
     }
     report.push(
       `time to recover, +0 ms RTT, median of ${REPS} (from \`lab mon start\` returning, mon down 5 s):`,
     )
     report.push(line('monitor restart → HEALTH_OK', app, base))
+    report.push(line('monitor restart → Ceph whole (root)', whole, base))
     recoveryFigure('monitor restart → HEALTH_OK in the app', app, {
+      name: '`ceph health` by hand',
+      runs: base,
+    })
+    // Ceph's own readiness (3 `ceph` calls as root per look, ~2-4 s each under load: a coarse clock).
+    recoveryFigure('monitor restart → Ceph whole (quorum, manager, PGs clean)', whole, {
       name: '`ceph health` by hand',
       runs: base,
     })
