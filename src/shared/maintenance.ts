@@ -158,8 +158,10 @@ export const MaintenanceRecordSchema = z.object({
   error: z.optional(ApiErrorDataSchema),
   /** Caps each migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
   bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
-  /** What abort did (noout unset or kept), in words. */
+  /** What abort did (noout unset or kept), in English (logs; a record saved before `outcomeText`). */
   outcome: z.string().optional(),
+  /** The same as a message, for the window. */
+  outcomeText: z.optional(MessageSchema),
 })
 export type MaintenanceRecord = z.infer<typeof MaintenanceRecordSchema>
 

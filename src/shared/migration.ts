@@ -133,7 +133,9 @@ export const DefinitionDiffSchema = z.object({
       status: DefinitionStatusSchema,
       /** Unified diff reference → this host (canonical XML), for 'different' and 'missing'. */
       diff: z.string().optional(),
+      /** Why the host's definition could not be read: English (logs), and `errorText` for the window. */
       error: z.string().optional(),
+      errorText: z.optional(MessageSchema),
     }),
   ),
 })
@@ -146,6 +148,7 @@ export const SyncResultSchema = z.object({
       host: z.string(),
       outcome: z.enum(['source', 'unchanged', 'defined', 'failed']),
       error: z.string().optional(),
+      errorText: z.optional(MessageSchema),
       /** The VM runs there: the new definition applies at its next power-off and start. */
       running: z.boolean().optional(),
     }),
@@ -170,6 +173,7 @@ export const SyncPlanSchema = z.object({
       /** Unified diff: this host's definition now → after the sync ('different', 'missing'). */
       diff: z.string().optional(),
       error: z.string().optional(),
+      errorText: z.optional(MessageSchema),
     }),
   ),
   /** Hosts where the VM runs and whose definition would change: each must be named to confirm. */

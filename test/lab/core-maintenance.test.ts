@@ -186,6 +186,10 @@ describe('host maintenance (core)', () => {
       // Abort: noout unset by the app, as it set it.
       record = (await lab.core.call('maintenance.abort', { id: record.id })) as MaintenanceRecord
       expect(record.outcome).toMatch(/^Aborted; noout unset \(ceph osd unset noout on hv/)
+      expect(record.outcomeText).toMatchObject({
+        code: 'maintenanceErrors.abortedNooutUnset',
+        params: { command: 'ceph osd unset noout' },
+      })
       expect(await osdFlags()).not.toContain('noout')
       console.log(`maintenance up to the unproven reboot took ${Date.now() - started} ms`)
     } finally {
@@ -302,6 +306,10 @@ describe('host maintenance (core)', () => {
       record = (await second.call('maintenance.abort', { id: record.id })) as MaintenanceRecord
       expect(record.status).toBe('cancelled')
       expect(record.outcome).toMatch(/^Aborted; noout unset \(ceph osd unset noout on hv/)
+      expect(record.outcomeText).toMatchObject({
+        code: 'maintenanceErrors.abortedNooutUnset',
+        params: { command: 'ceph osd unset noout' },
+      })
       expect(await osdFlags()).not.toContain('noout')
     } finally {
       await second?.close()

@@ -306,16 +306,28 @@ describe('failures, cancel, timeout and a lost connection', () => {
       expect(job.state).toBe('failed')
       expect(job.error?.code).toBe('vm.migrate.failed')
       expect(job.error?.host).toBe('hv1')
-      expect(job.error?.message).toMatch(
-        /^Migration of labvm1 from hv1 to hv2 failed on hv1: .+ labvm1 is still running on hv1\./s,
-      )
+      expect(job.error?.text).toMatchObject({
+        code: 'migrationErrors.failed',
+        params: {
+          name: 'labvm1',
+          from: 'hv1',
+          to: 'hv2',
+          state: { code: 'migrationErrors.stillOnSource', params: { name: 'labvm1', from: 'hv1' } },
+        },
+      })
       // libvirtd's own error lines, logged on hv1 since the migration started, read through sudo.
       const logged = job.error?.details?.['libvirtLog'] as string[]
       console.log(`hv1's libvirtd.log, as quoted in the error:\n${logged.join('\n')}`)
       expect(logged.length).toBeGreaterThan(0)
       for (const line of logged) expect(line).toMatch(/: error : /)
-      expect(job.error?.message).toContain(`libvirtd.log on hv1:\n${logged[0]}`)
-      expect(job.error?.hint).toBe("The lines above are from hv1's /var/log/libvirt/libvirtd.log.")
+      // What the host said: virsh's error, then those lines, verbatim.
+      const said = job.error?.text?.detail ?? ''
+      expect(said.split('\n').length).toBeGreaterThan(logged.length)
+      expect(said.endsWith(logged.join('\n'))).toBe(true)
+      expect(job.error?.hintText).toEqual({
+        code: 'migrationErrors.libvirtLogShown',
+        params: { host: 'hv1', log: '/var/log/libvirt/libvirtd.log' },
+      })
     } finally {
       await asRootOn('hv1', 'rm', '-f', '/etc/sudoers.d/hyperdesk')
       await lab.core.call('hosts.doctor', { host: 'hv1' })
@@ -344,6 +356,10 @@ describe('failures, cancel, timeout and a lost connection', () => {
     expect(job.error?.message).toMatch(
       /cancelled \(virsh domjobabort on hv1\)\. labvm1 is still running on hv1\./,
     )
+    expect(job.error?.text).toMatchObject({
+      code: 'migrationErrors.cancelled',
+      params: { state: { code: 'migrationErrors.stillOnSource' } },
+    })
     expect(await runningOn(VM.name)).toEqual(['hv1'])
     await expectDefinedEverywhere(VM.name, VM.uuid)
     stop()
@@ -360,6 +376,7 @@ describe('failures, cancel, timeout and a lost connection', () => {
     expect(job.error?.message).toMatch(
       /did not finish within 10 s and was aborted\. labvm1 is still running on hv1\./,
     )
+    expect(job.error?.text).toMatchObject({ code: 'migrationErrors.timedOut', params: { seconds: 10 } })
     expect(await runningOn(VM.name)).toEqual(['hv1'])
   })
 

@@ -16,17 +16,8 @@ const ROOT = path.resolve(__dirname, '../..')
  * an internal programmer error kept on purpose). The number is how many `new ApiError(` each has.
  */
 const NOT_CONVERTED_YET: Record<string, number> = {
-  'src/main/core/definitions/drift.ts': 1,
-  'src/main/core/definitions/error-policy.ts': 3,
-  'src/main/core/definitions/sync.ts': 5,
   'src/main/core/firewall/firewall.ts': 2,
   'src/main/core/lease/cluster-lease.ts': 3,
-  'src/main/core/maintenance/maintenance.ts': 9,
-  'src/main/core/maintenance/precheck.ts': 2,
-  'src/main/core/maintenance/reboot-watch.ts': 3,
-  'src/main/core/migration/block-move.ts': 1,
-  'src/main/core/migration/migrate.ts': 5,
-  'src/main/core/migration/precheck.ts': 5,
   'src/main/core/ovh/access.ts': 4,
   'src/main/core/ovh/api.ts': 5,
   'src/main/core/ovh/client.ts': 2,
@@ -37,9 +28,6 @@ const NOT_CONVERTED_YET: Record<string, number> = {
   'src/main/core/storage/listing.ts': 1,
   'src/main/core/storage/operations.ts': 6,
   'src/main/core/storage/rbd-host.ts': 4,
-  'src/main/core/vm/fencing.ts': 12,
-  'src/main/core/vm/lifecycle.ts': 6,
-  'src/main/core/vm/settings.ts': 2,
   'src/main/core/vmdef/clone-xml.ts': 1,
   'src/main/core/vmdef/create.ts': 1,
   'src/main/core/vmdef/iso-upload.ts': 1,

@@ -7,6 +7,11 @@ import {
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { canonicalDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { planSync } from '../../src/main/core/definitions/sync'
+import { ApiError } from '../../src/shared/errors'
+import { msg } from '../../src/shared/messages'
+import '../../src/shared/messages/catalog'
+
+const OFFLINE = msg('definitionErrors.readFailed', { host: 'hv4', exit: 1 })
 
 const UUID = '1ab0c0de-0000-4000-8000-000000000003'
 const xml = (memory: number) =>
@@ -24,7 +29,7 @@ describe('definition drift', () => {
       defined('hv1', 131072),
       defined('hv2', 262144),
       { host: 'hv3', status: 'missing' },
-      { host: 'hv4', status: 'unreachable', error: 'offline' },
+      { host: 'hv4', status: 'unreachable', error: 'offline', text: OFFLINE },
       defined('hv5', 131072),
     ])
     expect(diff.name).toBe('labvm3')
@@ -41,12 +46,51 @@ describe('definition drift', () => {
     expect(hv2).toMatch(/^-\s*<memory unit="KiB">131072<\/memory>$/m)
     expect(hv2).toMatch(/^\+\s*<memory unit="KiB">262144<\/memory>$/m)
     expect(diff.hosts[2]?.diff).toMatch(/^-\s*<name>labvm3<\/name>$/m)
+    // Why a host could not be read travels as a message for the window.
+    expect(diff.hosts[3]).toMatchObject({ error: 'offline', errorText: OFFLINE })
   })
 
-  it('refuses a reference host that does not define the VM', () => {
-    expect(() =>
-      compareDefinitions(UUID, 'hv3', [defined('hv1', 1), { host: 'hv3', status: 'missing' }]),
-    ).toThrow(/not defined on hv3/)
+  it('refuses a reference host that does not define the VM, as a message', () => {
+    const refusal = (definitions: HostDefinition[]) => {
+      try {
+        compareDefinitions(UUID, 'hv3', definitions)
+      } catch (error) {
+        return ApiError.from(error)
+      }
+      throw new Error('not refused')
+    }
+    const missing = refusal([defined('hv1', 1), { host: 'hv3', status: 'missing' }])
+    expect(missing.message).toMatch(/not defined on hv3/)
+    expect(missing).toMatchObject({
+      code: 'vm.not-defined',
+      host: 'hv3',
+      text: msg('definitionErrors.notDefinedReference', { uuid: UUID, host: 'hv3' }),
+      stepText: msg('errorSteps.readDefinitions'),
+    })
+    const unreadable = refusal([
+      defined('hv1', 1),
+      { host: 'hv3', status: 'unreachable', error: 'x', text: OFFLINE },
+    ])
+    expect(unreadable.text).toEqual(
+      msg('definitionErrors.unreadableReference', { uuid: UUID, host: 'hv3', error: OFFLINE }),
+    )
+  })
+
+  it('a definition virsh cannot read says so, with what virsh printed as the host’s words', async () => {
+    const runner = {
+      virsh: () =>
+        Promise.resolve({ exitCode: 1, stdout: '', stderr: 'error: failed to connect to the hypervisor\n' }),
+    } as unknown as RemoteRunner
+    const read = await readDefinition(runner, 'hv2', UUID)
+    expect(read).toEqual({
+      host: 'hv2',
+      status: 'unreachable',
+      error: 'error: failed to connect to the hypervisor',
+      text: {
+        ...msg('definitionErrors.readFailed', { host: 'hv2', exit: 1 }),
+        detail: 'error: failed to connect to the hypervisor',
+      },
+    })
   })
 
   it('ignores the order of device kinds, which libvirt changes after a migration, but not of disks', () => {
@@ -110,7 +154,7 @@ describe('sync plan', () => {
         defined('hv2', 262144),
         defined('hv3', 262144),
         { host: 'hv4', status: 'missing' },
-        { host: 'hv5', status: 'unreachable', error: 'offline' },
+        { host: 'hv5', status: 'unreachable', error: 'offline', text: OFFLINE },
       ],
       // Runs on hv1 (would change) and hv3 (already the same: nothing to confirm there).
       ['hv1', 'hv3'],

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
+import { msg } from '../../src/shared/messages'
 import type { MigrationResult } from '../../src/shared/migration'
 import { JobManager } from '../../src/main/core/jobs/job-manager'
 import { migrateCommand, Migration } from '../../src/main/core/migration/migrate'
@@ -127,12 +128,24 @@ describe('a migration that fails', () => {
     await migrating
     end({ moved: false, exit: 'error' })
     await expect(done).rejects.toThrow(
-      /^Migration of web1 from hv1 to hv2 failed on hv1: error: End of file while reading data: Input\/output error\. web1 is still running on hv1\.$/,
+      /^Migration of web1 from hv1 to hv2 failed on hv1\. web1 is still running on hv1\. \(the host said: error: End of file while reading data: Input\/output error\)$/,
     )
     expect(job.state).toBe('failed')
     expect(job.error?.code).toBe('vm.migrate.failed')
+    // For the window: the message and its parameters, virsh's own words verbatim as the detail.
+    expect(job.error?.text).toEqual({
+      ...msg('migrationErrors.failed', {
+        name: 'web1',
+        from: 'hv1',
+        to: 'hv2',
+        state: msg('migrationErrors.stillOnSource', { name: 'web1', from: 'hv1' }),
+      }),
+      detail: 'error: End of file while reading data: Input/output error',
+    })
+    expect(job.error?.stepText).toEqual(msg('errorSteps.virshMigrate'))
+    expect(job.error?.hintText?.code).toBe('migrationErrors.libvirtLogManual')
     expect(job.error?.hint).toMatch(
-      /^libvirt's real reason is in hv1's \/var\/log\/libvirt\/libvirtd\.log \(root only\)/,
+      /^libvirt’s real reason is in hv1’s \/var\/log\/libvirt\/libvirtd\.log \(root only\)/,
     )
     expect(job.error?.hint).toContain(
       "echo 'etalab ALL=(root) NOPASSWD: /usr/bin/tail -n 200 /var/log/libvirt/libvirtd.log' > /etc/sudoers.d/hyperdesk",

@@ -28,6 +28,10 @@ import { CONSOLE_ERROR_TEXTS } from './errors-console'
 import { CORE_ERROR_TEXTS } from './errors-core'
 import { CEPH_ERROR_TEXTS } from './errors-ceph'
 import { ERROR_STEP_TEXTS } from './error-steps'
+import { DEFINITION_ERROR_TEXTS } from './errors-definitions'
+import { MAINTENANCE_ERROR_TEXTS } from './errors-maintenance'
+import { MIGRATION_ERROR_TEXTS } from './errors-migration'
+import { VM_ERROR_TEXTS } from './errors-vm'
 import { MESSAGE_AREAS } from './areas'
 import { registerEnglishCatalog } from './english-registry'
 
@@ -71,6 +75,10 @@ export const MESSAGES_EN = {
   coreErrors: CORE_ERROR_TEXTS,
   cephErrors: CEPH_ERROR_TEXTS,
   errorSteps: ERROR_STEP_TEXTS,
+  definitionErrors: DEFINITION_ERROR_TEXTS,
+  maintenanceErrors: MAINTENANCE_ERROR_TEXTS,
+  migrationErrors: MIGRATION_ERROR_TEXTS,
+  vmErrors: VM_ERROR_TEXTS,
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,

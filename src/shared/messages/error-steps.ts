@@ -85,4 +85,5 @@ export const ERROR_STEP_TEXTS = {
   openVncChannel: 'open the VNC channel',
   openVncChannelNc: 'open the VNC channel through nc',
   openShell: 'open a shell',
+  ovhBlockMoveChecks: 'OVH block move checks',
 } as const

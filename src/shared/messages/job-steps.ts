@@ -86,7 +86,7 @@ export const JOB_STEP_TEXTS = {
   syncUnchanged: '{{host}}: unchanged',
   syncSource: '{{host}}: source',
   syncFailed: '{{host}}: failed',
-  syncFailedError: '{{host}}: failed — {{error}}',
+  syncFailedError: '{{host}}: failed — {{error, message}}',
   firewallAnswering: '{{host}}: {{count}} failover IP(s) answer before the change ({{ips}})',
   firewallNoneAnswering: '{{host}}: 0 failover IP(s) answer before the change (none)',
   firewallArmed:

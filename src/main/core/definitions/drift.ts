@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, errorText } from '../../../shared/errors'
+import { msg, withDetail, type Message } from '../../../shared/messages'
 import type { DefinitionDiff } from '../../../shared/migration'
 import { canonicalDomainXml } from '../inventory/domain-xml'
 import type { RemoteRunner } from '../remote/runner'
@@ -16,7 +17,8 @@ import { domainNameFromXml } from '../inventory/domain-name'
 export type HostDefinition =
   | { host: string; status: 'defined'; xml: string; canonical: string }
   | { host: string; status: 'missing' }
-  | { host: string; status: 'unreachable'; error: string }
+  /** `error`: the English (logs, the host's own words when it printed some); `text`: for the window. */
+  | { host: string; status: 'unreachable'; error: string; text: Message }
 
 /** libvirt's wording for "no such domain" (VIR_ERR_NO_DOMAIN), across versions. */
 const NO_DOMAIN = /failed to get domain|Domain not found|no domain with matching/i
@@ -40,9 +42,19 @@ export async function readDefinition(
     if (result.exitCode === 0 && result.stdout.trim())
       return { host, status: 'defined', xml: result.stdout, canonical: canonicalDomainXml(result.stdout) }
     if (NO_DOMAIN.test(result.stderr)) return { host, status: 'missing' }
-    return { host, status: 'unreachable', error: result.stderr.trim() || `virsh exit ${result.exitCode}` }
+    const text = withDetail(
+      msg('definitionErrors.readFailed', { host, exit: result.exitCode }),
+      result.stderr,
+    )
+    return {
+      host,
+      status: 'unreachable',
+      error: result.stderr.trim() || `virsh exit ${result.exitCode}`,
+      text,
+    }
   } catch (error) {
-    return { host, status: 'unreachable', error: ApiError.from(error).message }
+    const failure = ApiError.from(error)
+    return { host, status: 'unreachable', error: failure.message, text: errorText(failure) }
   }
 }
 
@@ -82,12 +94,13 @@ export function compareDefinitions(
 ): DefinitionDiff {
   const base = definitions.find((definition) => definition.host === reference)
   if (base?.status !== 'defined') {
-    throw new ApiError({
-      code: 'vm.not-defined',
-      host: reference,
-      step: 'read definitions',
-      message: `The VM ${uuid} is not defined on ${reference}${base?.status === 'unreachable' ? ` (${base.error})` : ''}: choose a host that defines it as the reference.`,
-    })
+    throw ApiError.of(
+      'vm.not-defined',
+      base?.status === 'unreachable'
+        ? msg('definitionErrors.unreadableReference', { uuid, host: reference, error: base.text })
+        : msg('definitionErrors.notDefinedReference', { uuid, host: reference }),
+      { host: reference, step: msg('errorSteps.readDefinitions') },
+    )
   }
   const name = domainNameFromXml(base.xml) ?? uuid
   return {
@@ -97,7 +110,12 @@ export function compareDefinitions(
     hosts: definitions.map((definition) => {
       if (definition.host === reference) return { host: definition.host, status: 'reference' as const }
       if (definition.status === 'unreachable')
-        return { host: definition.host, status: 'unreachable' as const, error: definition.error }
+        return {
+          host: definition.host,
+          status: 'unreachable' as const,
+          error: definition.error,
+          errorText: definition.text,
+        }
       if (definition.status === 'missing')
         return {
           host: definition.host,

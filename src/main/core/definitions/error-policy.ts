@@ -27,7 +27,9 @@ export async function setStopErrorPolicy(
   const vm = deps.inventory.vm(id)
   const reference = vm?.runningOn[0] ?? vm?.definedOn[0]
   if (!vm || !reference)
-    throw new ApiError({ code: 'vm.unknown', message: `No reachable host defines a VM with UUID ${id}.` })
+    throw ApiError.of('vm.unknown', msg('definitionErrors.noHostDefines', { uuid: id }), {
+      hint: msg('definitionErrors.noHostDefinesHint'),
+    })
   // Like a sync, the change holds the VM's cluster lease (no other app instance changes it meanwhile).
   const changed = await deps.vmLocks.run(id, () =>
     deps.lease.run(
@@ -38,18 +40,19 @@ export async function setStopErrorPolicy(
         context.step(msg('jobSteps.readingDefinition', { host: reference }), 0.05)
         const source = await readDefinition(deps.runner, reference, id)
         if (source.status !== 'defined')
-          throw new ApiError({
-            code: 'vm.not-defined',
-            host: reference,
-            message: `${id} is not defined on ${reference}.`,
-          })
+          throw ApiError.of(
+            'vm.not-defined',
+            source.status === 'unreachable'
+              ? msg('definitionErrors.unreadableReference', { uuid: id, host: reference, error: source.text })
+              : msg('definitionErrors.notDefinedOn', { uuid: id, host: reference }),
+            { host: reference, step: msg('errorSteps.readDefinitionOn', { host: reference }) },
+          )
         const next = withStopErrorPolicy(source.xml)
         if (next.changed === 0) return 0
         if (parseDomainXml(next.xml).uuid !== id)
-          throw new ApiError({
-            code: 'internal',
+          throw ApiError.of('internal', msg('definitionErrors.lostUuid'), {
             host: reference,
-            message: 'The edited definition lost its UUID.',
+            step: msg('errorSteps.editDefinition'),
           })
         await lease.check(`virsh define ${vm.name} on ${reference}`)
         context.step(msg('jobSteps.definingErrorPolicy', { host: reference }), 0.2)

@@ -1,7 +1,7 @@
-import { ApiError } from '../../../shared/errors'
-import { msg, type Message } from '../../../shared/messages'
+import { ApiError, errorText } from '../../../shared/errors'
+import { englishText, msg, withDetail, type Message } from '../../../shared/messages'
 import type { DefinitionDiff, SyncPlan, SyncResult } from '../../../shared/migration'
-import { guardDetails, guardMessage } from '../../../shared/guard-texts'
+import { guardDetails } from '../../../shared/guard-texts'
 import { vmLeaseName } from '../../../shared/lease'
 import type { Leases } from '../lease/cluster-lease'
 import { parseDomainXml } from '../inventory/domain-xml'
@@ -57,10 +57,9 @@ export class Definitions {
       ?.runningOn.find((host) => definitions.some((d) => d.host === host && d.status === 'defined'))
     const chosen = reference ?? running ?? definitions.find((d) => d.status === 'defined')?.host
     if (!chosen)
-      throw new ApiError({
-        code: 'vm.unknown',
-        message: `No reachable host defines a VM with UUID ${id}.`,
-        hint: 'Check that the hosts are online.',
+      throw ApiError.of('vm.unknown', msg('definitionErrors.noHostDefines', { uuid: id }), {
+        step: msg('errorSteps.readDefinitions'),
+        hint: msg('definitionErrors.noHostDefinesHint'),
       })
     return compareDefinitions(id, chosen, definitions)
   }
@@ -68,7 +67,7 @@ export class Definitions {
   /** What a sync from `from` would change on each host, and where the VM runs; changes nothing. */
   async plan(uuid: string, from: string): Promise<SyncPlan> {
     checkUuid(uuid)
-    checkHostName(this.deps, from, 'source of the definition')
+    checkHostName(this.deps, from, 'syncSource')
     const id = uuid.toLowerCase()
     const [definitions, running] = await Promise.all([
       readDefinitions(this.deps.runner, this.deps.hostNames(), id),
@@ -84,7 +83,7 @@ export class Definitions {
     confirmRunningHosts: readonly string[] = [],
   ): Promise<SyncResult> {
     checkUuid(uuid)
-    checkHostName(this.deps, from, 'source of the definition')
+    checkHostName(this.deps, from, 'syncSource')
     const id = uuid.toLowerCase()
     return this.deps.vmLocks.run(id, () =>
       this.deps.lease.run(
@@ -105,11 +104,9 @@ export class Definitions {
           const [first] = unconfirmed
           if (first !== undefined) {
             const params = { name, host: unconfirmed.join(', ') }
-            throw new ApiError({
-              code: 'vm.sync.confirm-running-host',
+            throw ApiError.of('vm.sync.confirm-running-host', msg('guards.syncRunningHost', params), {
               host: first,
-              step: 'confirm the hosts where the VM runs',
-              message: guardMessage('syncRunningHost', params),
+              step: msg('errorSteps.confirmRunningHosts'),
               details: guardDetails('syncRunningHost', params, { plan }),
             })
           }
@@ -125,7 +122,7 @@ export class Definitions {
             const result =
               entry.running && outcome.outcome === 'defined' ? { ...outcome, running: true } : outcome
             hosts.push(result)
-            context.log(syncLine(host, name, outcome.outcome, outcome.error, result.running === true))
+            context.log(syncLine(host, name, outcome.outcome, outcome.errorText, result.running === true))
           }
           await Promise.all(
             others.map(({ host }) => {
@@ -135,14 +132,25 @@ export class Definitions {
           )
           const failed = hosts.filter((host) => host.outcome === 'failed')
           if (failed.length > 0)
-            throw new ApiError({
-              code: 'vm.sync.failed',
-              host: failed[0]?.host,
-              step: 'virsh define',
-              message: `${name}'s definition from ${from} could not be defined on ${failed.map((h) => `${h.host} (${h.error})`).join(', ')}.`,
-              hint: 'A VM with the same name and another UUID, or the same UUID under another name, blocks the define: rename or undefine it there first.',
-              details: { hosts },
-            })
+            throw ApiError.of(
+              'vm.sync.failed',
+              msg('definitionErrors.syncFailed', {
+                name,
+                from,
+                hosts: failed.map((h) => h.host),
+                reasons: failed.flatMap((h) =>
+                  h.errorText
+                    ? [msg('definitionErrors.hostFailed', { host: h.host, error: h.errorText })]
+                    : [],
+                ),
+              }),
+              {
+                ...(failed[0] ? { host: failed[0].host } : {}),
+                step: msg('errorSteps.virshDefine'),
+                hint: msg('definitionErrors.syncFailedHint'),
+                details: { hosts },
+              },
+            )
           return { from, hosts }
         },
         context,
@@ -165,7 +173,7 @@ export class Definitions {
     read?: HostDefinition,
   ): Promise<SyncResult['hosts'][number]> {
     const before = read ?? (await readDefinition(this.deps.runner, host, uuid))
-    if (before.status === 'unreachable') return { host, outcome: 'failed', error: before.error }
+    if (before.status === 'unreachable') return failedOn(host, before.text, before.error)
     if (before.status === 'defined' && before.canonical === canonical) return { host, outcome: 'unchanged' }
     try {
       await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
@@ -175,7 +183,7 @@ export class Definitions {
       })
       const after = await readDefinition(this.deps.runner, host, uuid)
       if (after.status !== 'defined' || after.canonical !== canonical)
-        return { host, outcome: 'failed', error: 'defined, but reading it back shows a different definition' }
+        return failedOn(host, msg('definitionErrors.readBackDiffers', { host }))
       await this.deps
         .audit(host, before.status === 'missing' ? 'define (sync)' : 'redefine (sync)', name)
         .catch(() => undefined)
@@ -183,11 +191,10 @@ export class Definitions {
     } catch (error) {
       const apiError = ApiError.from(error)
       const stderr = apiError.details?.['stderr']
-      return {
-        host,
-        outcome: 'failed',
-        error: typeof stderr === 'string' && stderr ? stderr : apiError.message,
-      }
+      // What virsh printed is the reason; any other failure keeps its own message.
+      return typeof stderr === 'string' && stderr.trim()
+        ? failedOn(host, withDetail(msg('definitionErrors.defineFailed', { host }), stderr), stderr.trim())
+        : failedOn(host, errorText(apiError), apiError.message)
     }
   }
 }
@@ -201,25 +208,35 @@ export function planSync(
 ): SyncPlan {
   const source = definitions.find((definition) => definition.host === from)
   if (source?.status !== 'defined')
-    throw new ApiError({
-      code: 'vm.not-defined',
-      host: from,
-      step: 'read the canonical definition',
-      message: `The VM ${uuid} is not defined on ${from}${source?.status === 'unreachable' ? ` (${source.error})` : ''}: sync from a host that defines it.`,
-    })
+    throw ApiError.of(
+      'vm.not-defined',
+      source?.status === 'unreachable'
+        ? msg('definitionErrors.unreadableSource', { uuid, host: from, error: source.text })
+        : msg('definitionErrors.notDefinedSource', { uuid, host: from }),
+      { host: from, step: msg('errorSteps.readCanonicalDefinition') },
+    )
   const definition = parseDomainXml(source.xml, { host: from, vm: uuid })
   if (definition.uuid !== uuid)
-    throw new ApiError({
-      code: 'internal',
-      host: from,
-      message: `${from} answered with UUID ${definition.uuid}`,
-    })
+    throw ApiError.of(
+      'internal',
+      msg('definitionErrors.wrongUuid', { host: from, found: definition.uuid, uuid }),
+      {
+        host: from,
+        step: msg('errorSteps.readCanonicalDefinition'),
+      },
+    )
   const name = definition.name
   const hosts: SyncPlan['hosts'] = definitions.map((entry) => {
     const runs = running.includes(entry.host)
     if (entry.host === from) return { host: entry.host, status: 'source', running: runs }
     if (entry.status === 'unreachable')
-      return { host: entry.host, status: 'unreachable', running: runs, error: entry.error }
+      return {
+        host: entry.host,
+        status: 'unreachable',
+        running: runs,
+        error: entry.error,
+        errorText: entry.text,
+      }
     if (entry.status === 'missing')
       return {
         host: entry.host,
@@ -241,16 +258,23 @@ export function planSync(
   return { uuid, name, from, hosts, confirmHosts }
 }
 
+/** A host the sync could not define: why, for the window (`errorText`) and in English (`error`, logs). */
+function failedOn(host: string, text: Message, english?: string): SyncResult['hosts'][number] {
+  return { host, outcome: 'failed', error: english ?? englishText(text), errorText: text }
+}
+
 /** A host's outcome of a sync, as its log line (what the host said, if anything, kept as is). */
 function syncLine(
   host: string,
   name: string,
   outcome: SyncResult['hosts'][number]['outcome'],
-  error: string | undefined,
+  error: Message | undefined,
   running: boolean,
 ): Message {
   if (outcome === 'failed')
-    return error ? msg('jobSteps.syncFailedError', { host, error }) : msg('jobSteps.syncFailed', { host })
+    return error
+      ? withDetail(msg('jobSteps.syncFailedError', { host, error }), error.detail)
+      : msg('jobSteps.syncFailed', { host })
   if (outcome === 'defined')
     return running
       ? msg('jobSteps.syncDefinedRunning', { host, name })

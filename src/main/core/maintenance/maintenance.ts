@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { ApiError, errorText } from '../../../shared/errors'
-import { msg, type Message } from '../../../shared/messages'
+import { englishText, msg, withDetail, type Message } from '../../../shared/messages'
 import {
   stepSaid,
   stepText,
@@ -98,12 +98,14 @@ export class Maintenance {
   }): Promise<MaintenanceRecord> {
     const { host } = params
     if (this.record && !FINAL.has(this.record.status))
-      throw new ApiError({
-        code: 'maintenance.in-progress',
-        host: this.record.host,
-        step: 'start maintenance',
-        message: `The maintenance of ${this.record.host} is ${this.record.status}: resume or abort it before starting another.`,
-      })
+      throw ApiError.of(
+        'maintenance.in-progress',
+        msg('maintenanceErrors.inProgress', {
+          host: this.record.host,
+          status: statusMessage(this.record.status),
+        }),
+        { host: this.record.host, step: msg('errorSteps.startMaintenance') },
+      )
     const plan = await planMaintenance(this.deps, host, params.destinations)
     const failed = plan.checks.filter((check) => check.level === 'fail')
     const blockMoves = this.judgeBlockMoves(plan, params.blockMoves ?? {})
@@ -122,7 +124,7 @@ export class Maintenance {
         msg('maintenanceChecks.refused', { host, reasons: reasons(failed) }),
         {
           host,
-          step: 'pre-checks',
+          step: msg('errorSteps.preChecks'),
           hint: msg('maintenanceChecks.refusedHint'),
           details: { checks: plan.checks },
         },
@@ -131,7 +133,7 @@ export class Maintenance {
       throw ApiError.of(
         'maintenance.warnings',
         msg('maintenanceChecks.warnings', { host, reasons: reasons(toAccept) }),
-        { host, step: 'pre-checks', details: { checks: plan.checks } },
+        { host, step: msg('errorSteps.preChecks'), details: { checks: plan.checks } },
       )
     const steps: MaintenanceStep[] = [
       ...plan.moves.flatMap((move): MaintenanceStep[] => {
@@ -186,7 +188,7 @@ export class Maintenance {
     const chosen = new Map<string, { block: string; others?: string[] }>()
     for (const [uuid, request] of Object.entries(requests)) {
       const move = plan.moves.find((candidate) => candidate.uuid.toLowerCase() === uuid.toLowerCase())
-      const step = 'pre-checks: OVH block moves'
+      const step = msg('errorSteps.ovhBlockMoveChecks')
       if (!move)
         throw ApiError.of(
           'maintenance.block-refused',
@@ -209,16 +211,17 @@ export class Maintenance {
   resume(id: string, acceptWarnings = false): MaintenanceRecord {
     const record = this.require(id)
     if (record.status !== 'interrupted' && record.status !== 'failed')
-      throw new ApiError({
-        code: 'maintenance.not-resumable',
-        host: record.host,
-        step: 'resume maintenance',
-        message: `The maintenance of ${record.host} is ${record.status}: only an interrupted or failed one can be resumed.`,
-      })
+      throw ApiError.of(
+        'maintenance.not-resumable',
+        msg('maintenanceErrors.notResumable', { host: record.host, status: statusMessage(record.status) }),
+        { host: record.host, step: msg('errorSteps.resumeMaintenance') },
+      )
     if (record.error?.code === 'maintenance.new-warnings') {
       const ids = (record.error.details?.warningIds ?? []) as string[]
+      const step = msg('errorSteps.resumeMaintenance')
+      // The saved error again (its warnings to accept), now as the resume's.
       if (!acceptWarnings)
-        throw new ApiError({ ...record.error, host: record.host, step: 'resume maintenance' })
+        throw ApiError.from({ ...record.error, host: record.host, step: englishText(step), stepText: step })
       return this.launch(record, {
         error: undefined,
         acceptedWarnings: [...new Set([...(record.acceptedWarnings ?? []), ...ids])],
@@ -239,14 +242,13 @@ export class Maintenance {
       }
       await this.running.done.catch(() => undefined)
     }
-    let outcome = 'Aborted; noout was not set by this maintenance.'
+    let outcome = msg('maintenanceErrors.abortedNoNoout')
     let nooutChange: Change<MaintenanceRecord> = {}
-    if (record.nooutSet && keepNoout)
-      outcome = 'Aborted; noout kept as asked: unset it in the Ceph panel when the host is back.'
+    if (record.nooutSet && keepNoout) outcome = msg('maintenanceErrors.abortedNooutKept')
     else if (record.nooutSet) {
       try {
         const unset = await this.unsetNoout(record)
-        outcome = `Aborted; noout unset (${unset.command} on ${unset.on}).`
+        outcome = msg('maintenanceErrors.abortedNooutUnset', unset)
         nooutChange = { nooutSet: undefined }
       } catch (error) {
         // The record stays as it was: abort can be asked again; nothing claims noout is gone.
@@ -255,14 +257,15 @@ export class Maintenance {
       }
     }
     const stopped = record.steps.filter(
-      (step) => step.state === 'pending' && step.message?.startsWith('Stopped here'),
+      (step) => step.state === 'pending' && step.text?.code === 'maintenanceSteps.stoppedHere',
     )
     return this.update(
       record,
       {
         ...nooutChange,
         status: 'cancelled',
-        outcome,
+        outcome: englishText(outcome),
+        outcomeText: outcome,
         // The job's own "cancelled" error is not news once the user aborted, nor is "resume".
         ...(record.error?.code === 'remote.cancelled' ? { error: undefined } : {}),
       },
@@ -274,21 +277,21 @@ export class Maintenance {
     const record = this.require(id)
     const step = record.steps.find((entry) => entry.kind === 'reboot')
     if (record.status !== 'running' || step?.state !== 'waiting')
-      throw new ApiError({
-        code: 'maintenance.not-waiting',
-        host: record.host,
-        step: 'confirm the reboot',
-        message: `The maintenance of ${record.host} is not waiting for a reboot.`,
-      })
+      throw ApiError.of(
+        'maintenance.not-waiting',
+        msg('maintenanceErrors.notWaiting', { host: record.host }),
+        {
+          host: record.host,
+          step: msg('errorSteps.confirmReboot'),
+        },
+      )
     return this.update(record, { rebootConfirmed: true })
   }
 
   private require(id: string): MaintenanceRecord {
     if (!this.record || this.record.id !== id)
-      throw new ApiError({
-        code: 'maintenance.unknown',
-        step: 'maintenance',
-        message: `No maintenance ${id}.`,
+      throw ApiError.of('maintenance.unknown', msg('maintenanceErrors.unknown', { id }), {
+        step: msg('errorSteps.maintenance'),
       })
     return this.record
   }
@@ -372,7 +375,7 @@ export class Maintenance {
       for (const [index, step] of record.steps.entries()) {
         if (step.state === 'done' || step.state === 'skipped') continue
         current = step
-        aborted(context.signal, record.host, stepLabel(step, record.host))
+        aborted(context.signal, record.host, stepMessage(step, record.host))
         this.updateStep(record, step, {
           state: 'running',
           startedAt: Date.now(),
@@ -383,7 +386,7 @@ export class Maintenance {
         // Still ours before noout and the reboot (a migration checks its VM's own lease); never
         // before unsetting noout, which only puts the cluster back.
         if (step.kind === 'noout-set' || step.kind === 'reboot')
-          await lease.check(stepLabel(step, record.host))
+          await lease.check(englishText(stepMessage(step, record.host)))
         const { record: recordChange = {}, ...stepChange } = await this.runStep(
           record,
           step,
@@ -486,7 +489,7 @@ export class Maintenance {
         }),
         {
           host: to,
-          step: stepLabel(step, host),
+          step: stepMessage(step, host),
           details: {
             warningIds: warnings.map((warning) => `${prefix}${warning.id}`),
             // Each a check (message code + parameters), for the sheet to show it in the user's language.
@@ -534,7 +537,7 @@ export class Maintenance {
     if (!this.deps.blocks)
       throw ApiError.of('ovh.not-configured', msg('maintenanceSteps.noOvhAccess', { block }), {
         host,
-        step: stepLabel(step, host),
+        step: stepMessage(step, host),
       })
     const sub = vmJob(context, step.vm ?? uuid, base, span)
     const job: JobContext = {
@@ -573,25 +576,27 @@ export class Maintenance {
   }
 
   /** Nothing may run on the host when noout goes on and the reboot starts. */
-  private async ensureEmpty(record: MaintenanceRecord, stepName: string): Promise<void> {
-    const inventory = await this.deps.inventory.refreshHost(record.host)
+  private async ensureEmpty(record: MaintenanceRecord, step: Message): Promise<void> {
+    const { host } = record
+    const inventory = await this.deps.inventory.refreshHost(host)
     if (!inventory.reachable)
-      throw new ApiError({
-        code: 'host.offline',
-        host: record.host,
-        step: stepName,
-        message: `${record.host} could not be read before ${stepName}: ${inventory.error ?? 'unreachable'}.`,
-      })
+      throw ApiError.of(
+        'host.offline',
+        withDetail(msg('maintenanceErrors.hostUnreadable', { host, step }), inventory.error),
+        { host, step },
+      )
     const left = inventory.domains.filter(
       (domain) => domain.state !== 'shutoff' && domain.state !== 'crashed',
     )
     if (left.length > 0)
-      throw new ApiError({
-        code: 'maintenance.vms-left',
-        host: record.host,
-        step: stepName,
-        message: `${left.map((domain) => `${domain.name} (${domain.state})`).join(', ')} still on ${record.host}: migrate or shut it down, then resume.`,
-      })
+      throw ApiError.of(
+        'maintenance.vms-left',
+        msg('maintenanceErrors.vmsLeft', {
+          host,
+          vms: left.map((domain) => `${domain.name} (${domain.state})`),
+        }),
+        { host, step },
+      )
   }
 
   private async nooutSet(
@@ -600,7 +605,7 @@ export class Maintenance {
     context: JobContext,
   ): Promise<StepOutcome> {
     if (record.nooutSet) return stepSaid(msg('maintenanceSteps.nooutAlready'))
-    await this.ensureEmpty(record, 'set noout')
+    await this.ensureEmpty(record, stepMessage(step, record.host))
     const on = cephHost(this.deps, undefined, [record.host])
     const settings = privilegeSettings(this.deps)
     const node = record.plan.noout.node
@@ -651,7 +656,7 @@ export class Maintenance {
     const command = this.deps.config.requireConfig().maintenance?.rebootCommand
     let said: Change<MaintenanceStep> = { message: step.message, text: step.text }
     if (record.bootId === undefined) {
-      await this.ensureEmpty(record, 'reboot')
+      await this.ensureEmpty(record, stepMessage(step, host))
       const bootId = await readBootId(this.deps.runner, host)
       this.update(record, { bootId, sawOffline: false, rebootConfirmed: undefined })
       if (command) {
@@ -695,13 +700,14 @@ export class Maintenance {
         throw failure
       })
     if (result && result.exitCode !== 0 && this.deps.hosts.get(host).current.status === 'online')
-      throw new ApiError({
-        code: 'maintenance.reboot-failed',
-        host,
-        step: 'reboot command',
-        message: `The reboot command failed on ${host} (exit ${result.exitCode}): ${command.join(' ')}\n${result.stderr.trim()}`,
-        hint: 'Fix the command (cluster file: maintenance.rebootCommand) or reboot the host yourself, then resume.',
-      })
+      throw ApiError.of(
+        'maintenance.reboot-failed',
+        withDetail(
+          msg('maintenanceErrors.rebootFailed', { host, exit: result.exitCode, command: command.join(' ') }),
+          result.stderr,
+        ),
+        { host, step: msg('errorSteps.rebootCommand'), hint: msg('maintenanceErrors.rebootFailedHint') },
+      )
   }
 
   private async waitClean(
@@ -712,7 +718,7 @@ export class Maintenance {
     const started = Date.now()
     const limit = this.options.cleanTimeoutMs ?? 30 * 60_000
     for (;;) {
-      aborted(context.signal, record.host, 'wait for the PGs')
+      aborted(context.signal, record.host, msg('errorSteps.waitPgs'))
       const on = cephHost(this.deps)
       const status = await cephJson(this.deps.runner, on, clusterReads.status(), context.signal)
       const read = await readShape(this.deps.runner, on, 'ceph', () => readStatusPgs(status))
@@ -732,13 +738,11 @@ export class Maintenance {
         context.step(said.text)
       }
       if (Date.now() - started > limit)
-        throw new ApiError({
-          code: 'maintenance.pgs-not-clean',
-          host: on,
-          step: 'wait for the PGs',
-          message: `After ${Math.round(limit / 60_000)} min Ceph is still not clean: ${message}`,
-          hint: 'Look at the Ceph panel (OSDs down?), then resume; noout stays set meanwhile.',
-        })
+        throw ApiError.of(
+          'maintenance.pgs-not-clean',
+          msg('maintenanceErrors.pgsNotClean', { minutes: Math.round(limit / 60_000), state: said.text }),
+          { host: on, step: msg('errorSteps.waitPgs'), hint: msg('maintenanceErrors.pgsNotCleanHint') },
+        )
       await sleep(this.options.cleanPollMs ?? 3000, context.signal)
     }
   }
@@ -809,19 +813,18 @@ function vmJob(context: JobContext, vm: string, base: number, span: number): Job
   }
 }
 
-export function stepLabel(step: MaintenanceStep, host: string): string {
-  switch (step.kind) {
-    case 'block-move':
-      return `Move ${step.vm}'s failover block ${step.block} to ${step.to}`
-    case 'migrate':
-      return `Migrate ${step.vm} to ${step.to}`
-    case 'noout-set':
-      return 'Set noout'
-    case 'reboot':
-      return `Reboot ${host}`
-    case 'wait-clean':
-      return 'Wait for every PG active+clean'
-    case 'noout-unset':
-      return 'Unset noout'
+/** A maintenance's status, as its errors say it. */
+function statusMessage(status: MaintenanceRecord['status']): Message {
+  switch (status) {
+    case 'running':
+      return msg('maintenanceErrors.statusRunning')
+    case 'interrupted':
+      return msg('maintenanceErrors.statusInterrupted')
+    case 'failed':
+      return msg('maintenanceErrors.statusFailed')
+    case 'cancelled':
+      return msg('maintenanceErrors.statusCancelled')
+    case 'done':
+      return msg('maintenanceErrors.statusDone')
   }
 }

@@ -126,13 +126,15 @@ export function planMoves(
         .filter((entry) => entry.online)
         .sort((a, b) => (b.freeKiB ?? 0) - b.plannedKiB - ((a.freeKiB ?? 0) - a.plannedKiB))[0]
     if (!target)
-      throw new ApiError({
-        code: 'maintenance.no-destination',
-        host,
-        step: 'capacity plan',
-        message: `No other host is online to take ${vm.name} from ${host}.`,
-        hint: 'Reconnect another host first.',
-      })
+      throw ApiError.of(
+        'maintenance.no-destination',
+        msg('maintenanceErrors.noDestination', { vm: vm.name, host }),
+        {
+          host,
+          step: msg('errorSteps.capacityPlan'),
+          hint: msg('maintenanceErrors.noDestinationHint'),
+        },
+      )
     target.plannedKiB += vm.memoryKiB
     return { ...vm, to: target.host }
   })
@@ -169,12 +171,14 @@ export async function planMaintenance(
   checkHost(context, host)
   for (const [uuid, to] of Object.entries(overrides)) {
     if (to === host)
-      throw new ApiError({
-        code: 'maintenance.bad-destination',
-        host,
-        step: 'capacity plan',
-        message: `A VM cannot be moved to ${host}, the host going into maintenance (${uuid}).`,
-      })
+      throw ApiError.of(
+        'maintenance.bad-destination',
+        msg('maintenanceErrors.badDestination', { host, uuid }),
+        {
+          host,
+          step: msg('errorSteps.capacityPlan'),
+        },
+      )
     checkHost(context, to)
   }
   const first = collector()

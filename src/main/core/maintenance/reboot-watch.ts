@@ -41,14 +41,9 @@ export interface RebootWatch {
 }
 
 /** Throws the maintenance's "cancelled" error once the job is cancelled. */
-export function aborted(signal: AbortSignal, host: string, step: string): void {
+export function aborted(signal: AbortSignal, host: string, step: Message): void {
   if (signal.aborted)
-    throw new ApiError({
-      code: 'remote.cancelled',
-      host,
-      step,
-      message: `Maintenance of ${host} cancelled during: ${step}`,
-    })
+    throw ApiError.of('remote.cancelled', msg('maintenanceErrors.cancelled', { host, step }), { host, step })
 }
 
 /** Waits `ms`, or less when the job is cancelled. */
@@ -83,7 +78,7 @@ export async function waitForReboot(deps: RebootWatchDeps, watch: RebootWatch): 
   const started = Date.now()
   let lastBootCheck = 0
   for (;;) {
-    aborted(signal, host, 'wait for the reboot')
+    aborted(signal, host, msg('errorSteps.waitReboot'))
     const status = connection.current.status
     if (status !== 'online' && !record.sawOffline)
       watch.saw({ sawOffline: true }, msg('maintenanceSteps.wentOffline', { host, status }))
@@ -110,13 +105,11 @@ export async function waitForReboot(deps: RebootWatchDeps, watch: RebootWatch): 
       }
     }
     if (Date.now() - started > watch.limitMs)
-      throw new ApiError({
-        code: 'maintenance.reboot-timeout',
-        host,
-        step: 'wait for the reboot',
-        message: `${host} did not go offline and come back within ${Math.round(watch.limitMs / 60_000)} min after the reboot command.`,
-        hint: 'Look at the host (console, OVH manager), then resume or abort.',
-      })
+      throw ApiError.of(
+        'maintenance.reboot-timeout',
+        msg('maintenanceErrors.rebootTimeout', { host, minutes: Math.round(watch.limitMs / 60_000) }),
+        { host, step: msg('errorSteps.waitReboot'), hint: msg('maintenanceErrors.rebootTimeoutHint') },
+      )
     await sleep(watch.pollMs, signal)
   }
 }
@@ -125,7 +118,7 @@ export async function waitForReboot(deps: RebootWatchDeps, watch: RebootWatch): 
 async function waitForLibvirt(deps: RebootWatchDeps, host: string, signal: AbortSignal): Promise<void> {
   const until = Date.now() + 120_000
   for (;;) {
-    aborted(signal, host, 'wait for libvirtd')
+    aborted(signal, host, msg('errorSteps.waitLibvirtd'))
     const result = await deps.runner
       .virsh(host, hostArgv.uri(), { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
       .catch(() => undefined)
@@ -134,12 +127,10 @@ async function waitForLibvirt(deps: RebootWatchDeps, host: string, signal: Abort
       return
     }
     if (Date.now() > until)
-      throw new ApiError({
-        code: 'maintenance.libvirt-down',
+      throw ApiError.of('maintenance.libvirt-down', msg('maintenanceErrors.libvirtDown', { host }), {
         host,
-        step: 'wait for libvirtd',
-        message: `${host} is back but libvirtd does not answer (virsh uri) after 2 min.`,
-        hint: 'Start libvirtd on the host, then resume.',
+        step: msg('errorSteps.waitLibvirtd'),
+        hint: msg('maintenanceErrors.libvirtDownHint'),
       })
     await sleep(2000, signal)
   }

@@ -39,7 +39,7 @@ export function judgeBlockMove(
 ): { vm: string; ip: string; others: BlockClaim[] } {
   const vm = claims.find((claim) => claim.uuid === uuid)
   const name = vm?.name ?? uuid
-  const step = 'OVH block move: checks'
+  const step = msg('errorSteps.ovhBlockMoveChecks')
   if (!vm?.failoverIp)
     throw ApiError.of('ovh.move.no-ip', msg('ovhMoves.noFailoverIp', { vm: name }), { step })
   if (!blockContains(request.block, vm.failoverIp))
@@ -186,7 +186,8 @@ function movedThenFailed(
   const cause = ApiError.from(error)
   const hint = msg('ovhMoves.movedThenFailed', where)
   job.log(hint)
-  return new ApiError({
+  // The cause as it was (its message, host and step), with the block's whereabouts as its hint.
+  return ApiError.from({
     ...cause.toData(),
     hint: englishText(hint),
     hintText: hint,

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { msg } from '../../../shared/messages'
+import { msg, withDetail, type Message } from '../../../shared/messages'
 import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
@@ -158,7 +158,7 @@ export class Migration {
         msg('migrationRefusals.refused', { name: plan.name, reasons: reasons(failed) }),
         {
           host: plan.to,
-          step: 'pre-checks',
+          step: msg('errorSteps.preChecks'),
           hint: failed.some((check) => check.id === 'drift' || check.id === 'defined')
             ? msg('migrationRefusals.refusedSyncHint', { from: plan.from })
             : msg('migrationRefusals.refusedHint'),
@@ -171,7 +171,11 @@ export class Migration {
       throw ApiError.of(
         'vm.migrate.new-warnings',
         msg('migrationRefusals.newWarnings', { name: plan.name, reasons: reasons(unaccepted) }),
-        { host: plan.to, step: 'pre-checks', details: { checks: plan.checks, warnings: unaccepted } },
+        {
+          host: plan.to,
+          step: msg('errorSteps.preChecks'),
+          details: { checks: plan.checks, warnings: unaccepted },
+        },
       )
     }
     if (warned.length > 0 && !acceptWarnings && !acceptedWarnings) {
@@ -180,7 +184,7 @@ export class Migration {
         msg('migrationRefusals.warnings', { name: plan.name, reasons: reasons(warned) }),
         {
           host: plan.to,
-          step: 'pre-checks',
+          step: msg('errorSteps.preChecks'),
           hint: msg('migrationRefusals.warningsHint'),
           details: { checks: plan.checks },
         },
@@ -355,52 +359,54 @@ export class Migration {
   ): Promise<ApiError> {
     const { from, to, name } = plan
     const state = where.from
-      ? `${name} is still running on ${from}.`
+      ? msg('migrationErrors.stillOnSource', { name, from })
       : where.to
-        ? `${name} runs on ${to} after all: check it there.`
-        : `Could not confirm where ${name} runs now: look at both hosts before doing anything else.`
-    const virshError = String(cause.details?.['stderr'] ?? cause.message).trim()
+        ? msg('migrationErrors.movedAfterAll', { name, to })
+        : msg('migrationErrors.whereUnknown', { name })
+    const step = msg('errorSteps.virshMigrate')
     if (reason === 'cancelled')
-      return new ApiError({
-        code: 'job.cancelled',
+      return ApiError.of('job.cancelled', msg('migrationErrors.cancelled', { name, from, to, state }), {
         host: from,
-        step: 'virsh migrate',
-        message: `Migration of ${name} to ${to} cancelled (virsh domjobabort on ${from}). ${state}`,
+        step,
       })
     if (reason === 'timeout')
-      return new ApiError({
-        code: 'vm.migrate.timeout',
-        host: from,
-        step: 'virsh migrate',
-        message: `Migration of ${name} from ${from} to ${to} did not finish within ${timeoutSeconds} s and was aborted. ${state}`,
-        hint: 'The guest writes memory faster than it can be copied: migrate with more bandwidth, a longer timeout, or when it is quieter.',
-      })
+      return ApiError.of(
+        'vm.migrate.timeout',
+        msg('migrationErrors.timedOut', { name, from, to, seconds: timeoutSeconds, state }),
+        { host: from, step, hint: msg('migrationErrors.timedOutHint') },
+      )
     const log = await this.libvirtLog(from, started)
-    return new ApiError({
-      code: 'vm.migrate.failed',
-      host: from,
-      step: 'virsh migrate',
-      message: `Migration of ${name} from ${from} to ${to} failed on ${from}: ${virshError}. ${state}${log.lines.length ? `\nlibvirtd.log on ${from}:\n${log.lines.join('\n')}` : ''}`,
-      hint: log.hint,
-      details: {
-        ...cause.details,
-        libvirtLog: log.lines,
-        runningOn: where.from ? from : where.to ? to : null,
+    // What the host said: virsh's error, then libvirtd's own lines (with --p2p the real reason).
+    const stderr = cause.details?.['stderr']
+    const said = [typeof stderr === 'string' && stderr.trim() ? stderr.trim() : cause.message, ...log.lines]
+    return ApiError.of(
+      'vm.migrate.failed',
+      withDetail(msg('migrationErrors.failed', { name, from, to, state }), said.join('\n')),
+      {
+        host: from,
+        step,
+        hint: log.hint,
+        details: {
+          ...cause.details,
+          libvirtLog: log.lines,
+          runningOn: where.from ? from : where.to ? to : null,
+        },
       },
-    })
+    )
   }
 
   /**
    * libvirtd's own errors since the migration started: with --p2p the real reason is only there. Root
    * only; readable when the doctor found it readable (group adm, or the sudo rule it proposes).
    */
-  private async libvirtLog(host: string, since: number): Promise<{ lines: string[]; hint: string }> {
+  private async libvirtLog(host: string, since: number): Promise<{ lines: string[]; hint: Message }> {
     const state = this.deps.hostState(host)
     const check = state?.doctor?.checks.find((candidate) => candidate.id === 'libvirt-log')
+    // The doctor's command when it has one (it knows the host's admin user), else the runbook's.
     const fix =
-      check?.fix ??
+      check?.fix?.command ??
       `echo 'etalab ALL=(root) NOPASSWD: /usr/bin/tail -n 200 ${LIBVIRT_LOG}' > /etc/sudoers.d/hyperdesk`
-    const manual = `libvirt's real reason is in ${host}'s ${LIBVIRT_LOG} (root only): run "tail -n 50 ${LIBVIRT_LOG}" as root on ${host}, or let Hyperdesk read it — as root on ${host}:\n${fix}`
+    const manual = msg('migrationErrors.libvirtLogManual', { host, log: LIBVIRT_LOG, fix })
     if (!state?.doctor?.capabilities.canReadLibvirtLog) return { lines: [], hint: manual }
     const result = await this.deps.runner
       .run(
@@ -419,7 +425,7 @@ export class Migration {
     if (!result || result.exitCode !== 0) return { lines: [], hint: manual }
     return {
       lines: relevantLogLines(result.stdout, since),
-      hint: `The lines above are from ${host}'s ${LIBVIRT_LOG}.`,
+      hint: msg('migrationErrors.libvirtLogShown', { host, log: LIBVIRT_LOG }),
     }
   }
 
@@ -458,13 +464,18 @@ export class Migration {
         context.log(msg('jobSteps.stillWaiting', { from, reason: lastReason }))
       loggedReason = lastReason
       if (Date.now() > deadline || context.signal.aborted) {
-        throw new ApiError({
-          code: 'vm.migrate.unknown-outcome',
-          host: from,
-          step: 'reconcile',
-          message: `Lost the connection to ${from} during the migration of ${name} and could not read the outcome: ${lastReason || input.cause.message}`,
-          hint: `When ${from} is reachable, look where ${name} runs (refresh the inventory) before doing anything else.`,
-        })
+        throw ApiError.of(
+          'vm.migrate.unknown-outcome',
+          withDetail(
+            msg('migrationErrors.unknownOutcome', { from, name }),
+            lastReason || input.cause.message,
+          ),
+          {
+            host: from,
+            step: msg('errorSteps.reconcile'),
+            hint: msg('migrationErrors.unknownOutcomeHint', { from, name }),
+          },
+        )
       }
       await sleep(1000)
     }
@@ -474,15 +485,15 @@ export class Migration {
       on ? msg('jobSteps.reconciled', { name, host: on }) : msg('jobSteps.reconciledNowhere', { name }),
     )
     if (where.to && !where.from) return this.finish(plan, input.started, context, true)
-    throw new ApiError({
-      code: 'vm.migrate.failed',
-      host: from,
-      step: 'reconcile',
-      message: where.from
-        ? `The migration of ${name} did not complete (the connection to ${from} dropped): ${name} is still running on ${from}.`
-        : `After the lost connection, ${name} runs on ${where.to ? `both ${from} and ${to}` : 'neither host'}: check both hosts now.`,
-      details: { reconciled: true },
-    })
+    throw ApiError.of(
+      'vm.migrate.failed',
+      where.from && where.to
+        ? msg('migrationErrors.runsOnBoth', { name, from, to })
+        : where.from
+          ? msg('migrationErrors.notCompleted', { name, from })
+          : msg('migrationErrors.runsOnNeither', { name }),
+      { host: from, step: msg('errorSteps.reconcile'), details: { reconciled: true } },
+    )
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import type { HostState } from '../../../shared/hosts'
 import type { DomainDefinition, DomainState } from '../../../shared/inventory'
 import type { MigrationPlan } from '../../../shared/migration'
@@ -57,28 +58,40 @@ export interface PlanDetails {
   definition?: DomainDefinition
 }
 
-export function checkHostName(deps: Pick<MigrationDeps, 'hostNames'>, host: string, role: string): void {
-  if (!deps.hostNames().includes(host)) {
-    throw new ApiError({
-      code: 'host.unknown',
+/** What a host named in a request is for, as the refusal of an unknown one says. */
+const HOST_ROLES = {
+  destination: msg('migrationErrors.roleDestination'),
+  source: msg('migrationErrors.roleSource'),
+  reference: msg('migrationErrors.roleReference'),
+  syncSource: msg('migrationErrors.roleSyncSource'),
+} as const
+
+export function checkHostName(
+  deps: Pick<MigrationDeps, 'hostNames'>,
+  host: string,
+  role: keyof typeof HOST_ROLES,
+): void {
+  const hosts = deps.hostNames()
+  if (!hosts.includes(host)) {
+    throw ApiError.of('host.unknown', msg('migrationErrors.unknownHost', { host, role: HOST_ROLES[role] }), {
       host,
-      message: `No host named ${JSON.stringify(host)} in the cluster file (${role}).`,
-      hint: `Known hosts: ${deps.hostNames().join(', ') || 'none'}.`,
+      hint:
+        hosts.length > 0
+          ? msg('migrationErrors.unknownHostHint', { hosts })
+          : msg('migrationErrors.noHostHint'),
     })
   }
 }
 
 export function checkUuid(uuid: string): void {
-  if (!isUuid(uuid))
-    throw new ApiError({ code: 'vm.invalid-uuid', message: `Not a VM UUID: ${JSON.stringify(uuid)}` })
+  if (!isUuid(uuid)) throw ApiError.of('vm.invalid-uuid', msg('vmErrors.invalidUuid', { value: uuid }))
 }
 
 /** The host part of a libvirt URI: IPv6 addresses in brackets. */
 export function uriHost(address: string): string {
   if (!/^[A-Za-z0-9.:-]+$/.test(address) || address.startsWith('-'))
-    throw new ApiError({
-      code: 'config.invalid-address',
-      message: `Migration address ${JSON.stringify(address)} is not a host name or an IP address.`,
+    throw ApiError.of('config.invalid-address', msg('migrationErrors.invalidAddress', { value: address }), {
+      hint: msg('migrationErrors.invalidAddressHint'),
     })
   return address.includes(':') ? `[${address}]` : address
 }
@@ -140,18 +153,17 @@ async function gatherFacts(deps: MigrationDeps, request: PlanRequest): Promise<M
   })
   const definedOn = hosts.filter((host) => states.get(host))
   if (definedOn.length === 0 && !source?.facts.definition) {
-    throw new ApiError({
-      code: 'vm.unknown',
-      message: `No VM with UUID ${uuid} on any reachable host.`,
-      hint: 'Refresh the inventory; check that the hosts are online.',
+    throw ApiError.of('vm.unknown', msg('migrationErrors.vmNotFound', { uuid }), {
+      step: msg('errorSteps.preChecks'),
+      hint: msg('migrationErrors.vmNotFoundHint'),
     })
   }
   const from = request.from ?? runningOn[0] ?? guess ?? definedOn[0] ?? to
   if (from === to) {
-    throw new ApiError({
-      code: 'vm.migrate.same-host',
+    const name = cached?.name ?? source?.facts.definition?.name ?? uuid
+    throw ApiError.of('vm.migrate.same-host', msg('migrationErrors.sameHost', { name, host: from }), {
       host: to,
-      message: `${cached?.name ?? source?.facts.definition?.name ?? uuid} would migrate from ${from} to itself: choose another destination.`,
+      step: msg('errorSteps.preChecks'),
     })
   }
   if (from !== guess || !source) source = await inspect(from)

@@ -4,6 +4,7 @@ import {
   fenceMessage,
   type FenceMessage,
   type FencePlan,
+  type FenceText,
   type FenceRecord,
   type FenceStartParams,
   type FenceTarget,
@@ -138,11 +139,7 @@ export class Fencing {
 
   private checkHost(host: string): void {
     if (!this.deps.hostNames().includes(host))
-      throw new ApiError({
-        code: 'host.unknown',
-        host,
-        message: `No host named ${JSON.stringify(host)} in the cluster file`,
-      })
+      throw ApiError.of('host.unknown', msg('vmErrors.unknownHost', { host }), { host })
   }
 
   /** A reachable host to ask Ceph from (the start host first). */
@@ -150,9 +147,8 @@ export class Fencing {
     const hosts = preferred ? [preferred, ...this.deps.hostNames()] : this.deps.hostNames()
     const reader = hosts.find((host) => this.deps.inventory.host(host)?.reachable)
     if (!reader)
-      throw new ApiError({
-        code: 'fence.no-host',
-        message: 'No host answers: Ceph cannot be asked from anywhere.',
+      throw ApiError.of('fence.no-host', msg('vmErrors.noCephReader'), {
+        step: msg('errorSteps.chooseCephHost'),
       })
     return reader
   }
@@ -262,10 +258,8 @@ export class Fencing {
     this.checkHost(params.host)
     this.checkHost(params.lostHost)
     if (params.host === params.lostHost)
-      throw new ApiError({
-        code: 'fence.same-host',
+      throw ApiError.of('fence.same-host', msg('vmErrors.fenceSameHost', { host: params.host }), {
         host: params.host,
-        message: 'The VM cannot start on the host being fenced.',
       })
     return this.deps.vmLocks.run(params.uuid, async () => {
       context.step(msg('jobSteps.readingFencedHost', { host: params.lostHost }), 0.05)
@@ -292,33 +286,38 @@ export class Fencing {
   ): Promise<{ host: string; fence: FenceRecord }> {
     const plan = await this.plan(params.uuid, params.lostHost, params.host)
     if (params.confirmName !== plan.name)
-      throw new ApiError({
-        code: 'vm.confirm-mismatch',
-        message: `To fence ${params.lostHost} and start ${plan.name}, confirm with its exact name.`,
-      })
+      throw ApiError.of(
+        'vm.confirm-mismatch',
+        msg('vmErrors.confirmFence', { host: params.lostHost, name: plan.name }),
+      )
     if (plan.blocks.length > 0)
-      throw new ApiError({
-        code: 'fence.refused',
-        host: params.lostHost,
-        step: 'fence plan',
-        message: plan.blocks.map((block) => block.message).join(' '),
-        details: { blocks: plan.blocks },
-      })
+      throw ApiError.of(
+        'fence.refused',
+        msg('vmErrors.fenceRefused', {
+          host: params.lostHost,
+          name: plan.name,
+          reasons: plan.blocks.map(fenceText),
+        }),
+        { host: params.lostHost, step: msg('errorSteps.fencePlan'), details: { blocks: plan.blocks } },
+      )
     if (plan.liveWatchers.length > 0 && !params.acceptLiveWatchers)
-      throw new ApiError({
-        code: 'fence.live-watcher',
-        host: params.lostHost,
-        step: 'fence plan',
-        message: `${plan.liveWatchers.map((w) => `${w.image} is open by ${w.address}`).join('; ')}: fencing cuts the disk of a running VM. Confirm that separately.`,
-        details: { liveWatchers: plan.liveWatchers },
-      })
+      throw ApiError.of(
+        'fence.live-watcher',
+        msg('vmErrors.fenceLiveWatcher', {
+          watchers: plan.liveWatchers.map((w) => `${w.image} (${w.address})`),
+        }),
+        {
+          host: params.lostHost,
+          step: msg('errorSteps.fencePlan'),
+          details: { liveWatchers: plan.liveWatchers },
+        },
+      )
     if (plan.needsWholeIp && !params.wholeIp)
-      throw new ApiError({
-        code: 'fence.needs-whole-ip',
-        host: params.lostHost,
-        step: 'fence plan',
-        message: `No client address of ${params.lostHost} is known for ${plan.name}'s disks: only fencing its whole IP (${plan.hostIps.join(', ')}) can stop it. Choose that step explicitly.`,
-      })
+      throw ApiError.of(
+        'fence.needs-whole-ip',
+        msg('vmErrors.fenceNeedsWholeIp', { host: params.lostHost, name: plan.name, ips: plan.hostIps }),
+        { host: params.lostHost, step: msg('errorSteps.fencePlan') },
+      )
     const reader = this.readerHost(params.host)
     const addresses = plan.targets.map((target) => target.address)
     const wholeIps = params.wholeIp
@@ -366,12 +365,11 @@ export class Fencing {
     const listed = await this.deps.blocklist.list(reader)
     const missing = all.filter((address) => !listed.some((entry) => entry.address === address))
     if (missing.length > 0)
-      throw new ApiError({
-        code: 'fence.not-confirmed',
-        host: reader,
-        step: 'read the blocklist back',
-        message: `The blocklist does not list ${missing.join(', ')} after adding it: ${plan.name} was not started.`,
-      })
+      throw ApiError.of(
+        'fence.not-confirmed',
+        msg('vmErrors.fenceNotConfirmed', { addresses: missing, name: plan.name }),
+        { host: reader, step: msg('errorSteps.readBlocklist') },
+      )
     context.log(
       all.length === 0
         ? msg('jobSteps.blocklistListsNothing')
@@ -498,25 +496,14 @@ export class Fencing {
   async destroyFenced(uuid: string, host: string, confirmName: string, context: JobContext): Promise<void> {
     this.checkHost(host)
     const fence = this.deps.store.fence(uuid, host)
-    if (!fence)
-      throw new ApiError({
-        code: 'fence.none',
-        host,
-        message: `No fence of ${host} is recorded for this VM.`,
-      })
+    if (!fence) throw ApiError.of('fence.none', msg('vmErrors.fenceNone', { host }), { host })
     if (confirmName !== fence.name)
-      throw new ApiError({
-        code: 'vm.confirm-mismatch',
+      throw ApiError.of('vm.confirm-mismatch', msg('vmErrors.confirmDestroyCopy', { name: fence.name }), {
         host,
-        message: `To destroy the fenced copy of ${fence.name}, confirm with its exact name.`,
       })
     const inventory = this.deps.inventory.host(host)
     if (!inventory?.reachable)
-      throw new ApiError({
-        code: 'fence.host-unreachable',
-        host,
-        message: `${host} does not answer: its fenced copy cannot be destroyed yet.`,
-      })
+      throw ApiError.of('fence.host-unreachable', msg('vmErrors.fencedHostUnreachable', { host }), { host })
     // Like a force off, destroying the copy holds the VM's cluster lease.
     await this.deps.vmLocks.run(uuid, () =>
       this.deps.lease.run(
@@ -537,11 +524,11 @@ export class Fencing {
           await this.deps.inventory.refreshHost(host)
           const after = this.deps.inventory.domain(host, uuid)
           if (after && isActive(after.state))
-            throw new ApiError({
-              code: 'fence.still-running',
-              host,
-              message: `${fence.name} still runs on ${host} after virsh destroy: the blocklist entries stay.`,
-            })
+            throw ApiError.of(
+              'fence.still-running',
+              msg('vmErrors.fencedCopyStillRuns', { name: fence.name, host }),
+              { host },
+            )
           context.step(msg('jobSteps.removingBlocklist'), 0.6)
           await this.release(host, fence, (text) => context.log(text))
           await this.deps.inventory.refreshAll()
@@ -557,4 +544,9 @@ function covers(entry: string, address: string): boolean {
   const normal = normalizeAddress(address)
   if (entry === normal) return true
   return isWholeIpAddress(entry) && entry.slice(0, -4) === addressIp(normal)
+}
+
+/** A fence plan's sentence as a message of the fenceTexts area (its key and parameters). */
+function fenceText(message: FenceMessage): Message {
+  return { code: `fenceTexts.${message.text as FenceText}`, params: message.params }
 }

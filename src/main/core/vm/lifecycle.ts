@@ -1,5 +1,5 @@
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
-import { msg } from '../../../shared/messages'
+import { englishText, msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
 import type { RbdImageRef } from '../ceph/image'
@@ -45,8 +45,15 @@ export interface StartRequest {
 
 export interface Refusal {
   code: string
+  /** English (logs, and the window's fallback); `text` is the same for the window. */
   message: string
+  text: Message
   host?: string
+}
+
+/** A refusal from its message: the English is rendered from it. */
+function refusal(code: string, text: Message, host?: string): Refusal {
+  return { code, message: englishText(text), text, ...(host !== undefined ? { host } : {}) }
 }
 
 /** The VM's disks that live on Ceph, from its definition on one host. */
@@ -68,11 +75,15 @@ function rbdImagesOf(domain: DomainOnHost): RbdImageRef[] {
 export function uncheckableDisks(domain: DomainOnHost, host: string): Refusal[] {
   if (domain.definitionError || !domain.definition)
     return [
-      {
-        code: 'definition-unreadable',
+      refusal(
+        'definition-unreadable',
+        // The reason the definition could not be read travels as the host's words (detail).
+        withDetail(
+          msg('vmErrors.refusedDefinitionUnreadable', { name: domain.name, host }),
+          domain.definitionError?.message,
+        ),
         host,
-        message: `${domain.name}'s definition on ${host} could not be read${domain.definitionError ? ` (${domain.definitionError.message})` : ''}: its disks, and who uses them, are unknown.`,
-      },
+      ),
     ]
   return []
 }
@@ -97,18 +108,23 @@ export async function resolvePoolVolumes(
   for (const disk of domain.definition?.disks ?? []) {
     if (!disk.volume || disk.readonly) continue
     const { pool, volume } = disk.volume
-    const refuse = (why: string) =>
-      refusals.push({
-        code: 'disk-unchecked',
-        host,
-        message: `${domain.name}'s disk ${disk.target} is the volume ${volume} of the libvirt storage pool ${pool}, ${why}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol='rbd' name='POOL/IMAGE'>), or start the VM by hand after checking.`,
-      })
+    const refuse = (why: Message, said?: string) =>
+      refusals.push(
+        refusal(
+          'disk-unchecked',
+          withDetail(
+            msg('vmErrors.refusedVolume', { name: domain.name, target: disk.target, volume, pool, why }),
+            said,
+          ),
+          host,
+        ),
+      )
     // A name from the XML reaches virsh as one argument; an option-like or control-character name never does.
     if (
       pool.startsWith('-') ||
       [...pool].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)
     ) {
-      refuse('whose name Hyperdesk will not pass to virsh')
+      refuse(msg('vmErrors.poolNameRefused'))
       continue
     }
     const step = `virsh pool-dumpxml ${pool}`
@@ -118,24 +134,21 @@ export async function resolvePoolVolumes(
       timeoutSeconds: 15,
     })
     if (result.exitCode !== 0) {
-      refuse(
-        `which cannot be read on ${host} (${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.exitCode}`})`,
-      )
+      refuse(msg('vmErrors.poolUnreadable', { host, reason: `exit ${result.exitCode}` }), result.stderr)
       continue
     }
     let source: ReturnType<typeof parsePoolXml>
     try {
       source = parsePoolXml(result.stdout, { host, vm: domain.name, target: disk.target })
     } catch (error) {
-      refuse(`whose definition cannot be read (${(error as Error).message})`)
+      refuse(msg('vmErrors.poolDefinitionUnreadable'), (error as Error).message)
       continue
     }
     if (source.type === 'rbd' && source.cephPool && isValidName(source.cephPool) && isValidName(volume))
       images.push({ pool: source.cephPool, image: volume })
     else if (source.type === 'rbd')
-      refuse(`an RBD image whose name (${source.cephPool}/${volume}) Hyperdesk cannot pass to rbd`)
-    else if (!LOCAL_POOL_TYPES.has(source.type))
-      refuse(`a ${source.type} pool, shared storage without watchers to read`)
+      refuse(msg('vmErrors.poolRbdName', { image: `${source.cephPool ?? ''}/${volume}` }))
+    else if (!LOCAL_POOL_TYPES.has(source.type)) refuse(msg('vmErrors.poolShared', { type: source.type }))
   }
   return { images, refusals }
 }
@@ -163,25 +176,17 @@ export class Lifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
   private checkTarget(uuid: string, host: string): void {
-    if (!isUuid(uuid))
-      throw new ApiError({ code: 'vm.invalid-uuid', message: `Not a VM UUID: ${JSON.stringify(uuid)}` })
-    if (!this.deps.hostNames().includes(host)) {
-      throw new ApiError({
-        code: 'host.unknown',
-        message: `No host named ${JSON.stringify(host)} in the cluster file`,
-        host,
-      })
-    }
+    if (!isUuid(uuid)) throw ApiError.of('vm.invalid-uuid', msg('vmErrors.invalidUuid', { value: uuid }))
+    if (!this.deps.hostNames().includes(host))
+      throw ApiError.of('host.unknown', msg('vmErrors.unknownHost', { host }), { host })
   }
 
   private domainOn(host: string, uuid: string): DomainOnHost {
     const domain = this.deps.inventory.host(host)?.domains.find((candidate) => candidate.uuid === uuid)
     if (!domain) {
-      throw new ApiError({
-        code: 'vm.not-defined',
+      throw ApiError.of('vm.not-defined', msg('vmErrors.notDefinedOn', { uuid, host }), {
         host,
-        message: `The VM ${uuid} is not defined on ${host}.`,
-        hint: 'Sync its definition to this host first.',
+        hint: msg('vmErrors.notDefinedOnHint'),
       })
     }
     return domain
@@ -201,41 +206,48 @@ export class Lifecycle {
     for (const inventory of snapshot.hosts) {
       // A host that cannot be asked blocks the start until it is fenced for this VM (fencing.ts).
       if (!inventory.reachable && !this.deps.isFenced?.(inventory.host, request.uuid)) {
-        refusals.push({
-          code: 'host-unreachable',
-          host: inventory.host,
-          message: `${inventory.host} cannot be reached (${inventory.error ?? 'no answer'}): ${name} might be running there.`,
-        })
+        refusals.push(
+          refusal(
+            'host-unreachable',
+            withDetail(msg('vmErrors.refusedUnreachable', { host: inventory.host, name }), inventory.error),
+            inventory.host,
+          ),
+        )
       }
     }
     // A fenced copy is no place the VM runs, but while it exists its host cannot start another.
     const target = snapshot.hosts.find((inventory) => inventory.host === request.host)
     const copyHere = target?.domains.find((candidate) => candidate.uuid === request.uuid)
     if (copyHere && isActive(copyHere.state) && !(vm?.runningOn ?? []).includes(request.host)) {
-      refusals.push({
-        code: 'fenced-copy',
-        host: request.host,
-        message: `A fenced copy of ${name} is still on ${request.host} (${copyHere.state}): destroy it there first.`,
-      })
+      refusals.push(
+        refusal(
+          'fenced-copy',
+          msg('vmErrors.refusedFencedCopy', { name, host: request.host, state: copyHere.state }),
+          request.host,
+        ),
+      )
     }
     for (const host of vm?.runningOn ?? []) {
-      refusals.push({
-        code: host === request.host ? 'already-running' : 'running-elsewhere',
-        host,
-        message:
-          host === request.host
-            ? `${name} is already running on ${host}.`
-            : `${name} is running on ${host}: starting it on ${request.host} would run it twice on one disk.`,
-      })
+      refusals.push(
+        host === request.host
+          ? refusal('already-running', msg('vmErrors.refusedAlreadyRunning', { name, host }), host)
+          : refusal(
+              'running-elsewhere',
+              msg('vmErrors.refusedRunningElsewhere', { name, host, target: request.host }),
+              host,
+            ),
+      )
     }
     for (const inventory of snapshot.hosts) {
       const copy = inventory.domains.find((candidate) => candidate.uuid === request.uuid)
       if (copy?.managedSave) {
-        refusals.push({
-          code: 'managed-save',
-          host: inventory.host,
-          message: `${name} has a saved memory image on ${inventory.host}; it would resume over a disk that may have changed since. Remove it there (virsh managedsave-remove) or start it on ${inventory.host}.`,
-        })
+        refusals.push(
+          refusal(
+            'managed-save',
+            msg('vmErrors.refusedManagedSave', { name, host: inventory.host }),
+            inventory.host,
+          ),
+        )
       }
     }
     refusals.push(...uncheckableDisks(domain, request.host))
@@ -247,10 +259,15 @@ export class Lifecycle {
       for (const image of images) {
         const watchers = await this.deps.rbd.watchers(request.host, image)
         if (watchers.length > 0) {
-          refusals.push({
-            code: 'image-in-use',
-            message: `The disk ${image.pool}/${image.image} is open by ${watchers.map((w) => w.address).join(', ')}: a QEMU somewhere still uses it. A watch that expires only proves its host lost Ceph for now: fence that host first.`,
-          })
+          refusals.push(
+            refusal(
+              'image-in-use',
+              msg('vmErrors.refusedImageInUse', {
+                image: `${image.pool}/${image.image}`,
+                addresses: watchers.map((w) => w.address),
+              }),
+            ),
+          )
         }
       }
     }
@@ -311,16 +328,22 @@ export class Lifecycle {
     const checked = await this.startRefusals(request, context)
     const refusals = [...checked.refusals, ...(await this.qemuLocks(request.host, checked.images))]
     if (refusals.length > 0) {
-      throw new ApiError({
-        code: 'vm.start.refused',
-        host: request.host,
-        step: 'pre-start checks',
-        message: `Not started: ${refusals.map((refusal) => refusal.message).join(' ')}`,
-        details: { refusals },
-        hint: refusals.some((refusal) => refusal.code === 'host-unreachable')
-          ? 'Fence the unreachable host first (confirm it is off or isolated): the app blocklists its clients of the disks, then starts.'
-          : undefined,
-      })
+      throw ApiError.of(
+        'vm.start.refused',
+        msg('vmErrors.startRefused', {
+          name: domain.name,
+          host: request.host,
+          reasons: refusals.map((entry) => entry.text),
+        }),
+        {
+          host: request.host,
+          step: msg('errorSteps.preStartChecks'),
+          details: { refusals },
+          ...(refusals.some((entry) => entry.code === 'host-unreachable')
+            ? { hint: msg('vmErrors.startRefusedFenceHint') }
+            : {}),
+        },
+      )
     }
     await lease.check(`virsh start ${domain.name}`)
     context.step(msg('jobSteps.starting', { name: domain.name, host: request.host }), 0.6)
@@ -346,10 +369,15 @@ export class Lifecycle {
     for (const image of images) {
       const owner = (await this.deps.rbd.locks(host, image)).find((lock) => lock.id.startsWith('auto '))
       if (owner)
-        refusals.push({
-          code: 'image-locked',
-          message: `The disk ${image.pool}/${image.image} is locked by the QEMU client ${owner.address ?? owner.locker}: it runs somewhere, or ran on a host that was lost (fence that host).`,
-        })
+        refusals.push(
+          refusal(
+            'image-locked',
+            msg('vmErrors.refusedImageLocked', {
+              image: `${image.pool}/${image.image}`,
+              owner: owner.address ?? owner.locker,
+            }),
+          ),
+        )
     }
     return refusals
   }
@@ -373,7 +401,9 @@ export class Lifecycle {
       const deadline = Date.now() + timeoutSeconds * 1000
       while (Date.now() < deadline) {
         if (context.signal.aborted)
-          throw new ApiError({ code: 'job.cancelled', message: 'Stopped waiting for the shutdown.' })
+          throw ApiError.of('job.cancelled', msg('vmErrors.shutdownWaitStopped', { name: domain.name }), {
+            host,
+          })
         const state = await this.deps.runner.virsh(host, domainArgv.state(uuid), {
           step: 'virsh domstate',
           allowFailure: true,
@@ -398,10 +428,8 @@ export class Lifecycle {
     return this.deps.vmLocks.run(uuid, async () => {
       const domain = this.domainOn(host, uuid)
       if (confirmName !== domain.name) {
-        throw new ApiError({
-          code: 'vm.confirm-mismatch',
+        throw ApiError.of('vm.confirm-mismatch', msg('vmErrors.confirmForceOff', { name: domain.name }), {
           host,
-          message: `To force ${domain.name} off, confirm with its exact name.`,
         })
       }
       await this.deps.lease.run(

@@ -46,10 +46,8 @@ export async function applyVmSettings(
   const name = deps.vmName(uuid)
   const vm = deps.inventory.vm(uuid)
   if (!vm || vm.definedOn.length === 0)
-    throw new ApiError({
-      code: 'vm.unknown',
-      step: 'change VM settings',
-      message: `No host defines a VM with UUID ${uuid}.`,
+    throw ApiError.of('vm.unknown', msg('vmErrors.unknownVm', { uuid }), {
+      step: msg('errorSteps.changeVmSettings'),
     })
   return deps.vmLocks.run(uuid, async () => {
     // Start from the settings of the first host that has them read, so other settings are kept.
@@ -80,14 +78,20 @@ export async function applyVmSettings(
       await deps.inventory.refreshHost(host, { definitions: true }).catch(() => undefined)
     }
     if (vm.unknownOn.length > 0) job.log(msg('jobSteps.settingsNotReachable', { hosts: vm.unknownOn }))
-    if (failed.length > 0 || vm.unknownOn.length > 0)
-      throw new ApiError({
-        code: 'vm.settings-partial',
-        host: [...failed, ...vm.unknownOn][0]!,
-        step: 'write VM settings',
-        message: `${name}'s settings were written on ${done.join(', ') || 'no host'} but not on ${[...failed, ...vm.unknownOn].join(', ')}.`,
-        hint: 'Its definitions now differ: once the host is back, sync the definition from a written host (VM view › Definitions).',
-      })
+    if (failed.length > 0 || vm.unknownOn.length > 0) {
+      const missed = [...failed, ...vm.unknownOn]
+      throw ApiError.of(
+        'vm.settings-partial',
+        done.length > 0
+          ? msg('vmErrors.settingsPartial', { name, done, failed: missed })
+          : msg('vmErrors.settingsNone', { name, failed: missed }),
+        {
+          host: missed[0]!,
+          step: msg('errorSteps.writeVmSettings'),
+          hint: msg('vmErrors.settingsPartialHint'),
+        },
+      )
+    }
     return { hosts: done }
   })
 }

@@ -82,4 +82,5 @@ export const errorStepsFr: MessageCatalog['errorSteps'] = {
   openVncChannel: 'ouverture du canal VNC',
   openVncChannelNc: 'ouverture du canal VNC par nc',
   openShell: 'ouverture d’un shell',
+  ovhBlockMoveChecks: 'vérifications avant le déplacement du bloc OVH',
 }

@@ -85,7 +85,7 @@ export const jobStepsFr: MessageCatalog['jobSteps'] = {
   syncUnchanged: '{{host}} : inchangée',
   syncSource: '{{host}} : source',
   syncFailed: '{{host}} : échec',
-  syncFailedError: '{{host}} : échec — {{error}}',
+  syncFailedError: '{{host}} : échec — {{error, message}}',
   firewallAnswering: '{{host}} : IP failover qui répondent avant le changement : {{count}} ({{ips}})',
   firewallNoneAnswering: '{{host}} : aucune IP failover ne répond avant le changement',
   firewallArmed:

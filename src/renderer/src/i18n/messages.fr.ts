@@ -23,6 +23,10 @@ import { sshErrorsFr } from './errors-ssh.fr'
 import { remoteErrorsFr } from './errors-remote.fr'
 import { consoleErrorsFr } from './errors-console.fr'
 import { errorStepsFr } from './error-steps.fr'
+import { definitionErrorsFr } from './errors-definitions.fr'
+import { maintenanceErrorsFr } from './errors-maintenance.fr'
+import { migrationErrorsFr } from './errors-migration.fr'
+import { vmErrorsFr } from './errors-vm.fr'
 import { coreErrorsFr } from './errors-core.fr'
 import { cephErrorsFr } from './errors-ceph.fr'
 
@@ -91,6 +95,10 @@ export const messagesFr: MessageCatalog = {
   remoteErrors: remoteErrorsFr,
   consoleErrors: consoleErrorsFr,
   errorSteps: errorStepsFr,
+  definitionErrors: definitionErrorsFr,
+  maintenanceErrors: maintenanceErrorsFr,
+  migrationErrors: migrationErrorsFr,
+  vmErrors: vmErrorsFr,
   coreErrors: coreErrorsFr,
   cephErrors: cephErrorsFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },

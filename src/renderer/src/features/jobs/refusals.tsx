@@ -3,6 +3,8 @@ import type { ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { Refusal } from '../../../../shared/storage'
 import { useAppStore } from '../../store'
+import { useMessage } from '../../components/MessageText'
+import { isMessage } from '../../../../shared/messages/message'
 
 /**
  * "Not done, because…": the reasons a VM or storage operation was refused (error.details.refusals),
@@ -19,7 +21,11 @@ export function refusalsOf(error: ApiErrorData | undefined): Refusal[] {
 export function useRefusalText(): (job: Job, refusal: Refusal) => string {
   const { t } = useTranslation()
   const vms = useAppStore((state) => state.vms)
+  const render = useMessage()
   return (job, refusal) => {
+    // A refusal the core sent as a message (a VM start's): its own words, in the UI's language.
+    const text = (refusal as { text?: unknown }).text
+    if (isMessage(text)) return render(text)
     const vm = vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
     const key = job.kind.startsWith('storage.')
       ? `storage.refusals.${refusal.code}`

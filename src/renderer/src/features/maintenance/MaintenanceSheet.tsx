@@ -301,7 +301,14 @@ function Progress({ record }: { record: MaintenanceRecord }) {
       </p>
       {record.status === 'interrupted' && <p className="muted">{t('maintenance.interruptedHelp')}</p>}
       {record.status === 'failed' && <p className="muted">{t('maintenance.failedHelp')}</p>}
-      {record.outcome && <p data-testid="maintenance-outcome">{record.outcome}</p>}
+      {record.outcomeText ? (
+        <p data-testid="maintenance-outcome">
+          <MessageText message={record.outcomeText} />
+        </p>
+      ) : (
+        // A record saved before outcomes were messages: its English, as it was.
+        record.outcome && <p data-testid="maintenance-outcome">{record.outcome}</p>
+      )}
       {record.error && record.status !== 'done' && (
         <ErrorBox
           title={t(`maintenance.status.${record.status}`)}

@@ -7,6 +7,7 @@ import type { Vm } from '../../../../shared/inventory'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { useErrorMessage } from '../../components/GuardMessage'
+import { MessageText } from '../../components/MessageText'
 
 /**
  * The VM's definition on each host compared with a reference host's (a diff for each that differs),
@@ -83,7 +84,14 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
             <li key={host.host} data-host-definition={host.host} data-status={host.status}>
               <strong>{host.host}</strong> —{' '}
               {t(`definitions.status.${host.status}`, { reference: diff.reference })}
-              {host.error && <span className="error"> {host.error}</span>}
+              {host.errorText ? (
+                <span className="error">
+                  {' '}
+                  <MessageText message={host.errorText} />
+                </span>
+              ) : (
+                host.error && <span className="error"> {host.error}</span>
+              )}
               {host.diff && <pre className="lines diff">{host.diff}</pre>}
             </li>
           ))}
@@ -131,7 +139,14 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
                   {t(`definitions.plan.${host.status as Exclude<typeof host.status, 'source'>}`)}
                   {host.running && ' '}
                   {host.running && <span className="badge badge-missing">{t('definitions.runsHere')}</span>}
-                  {host.error && <span className="error"> {host.error}</span>}
+                  {host.errorText ? (
+                    <span className="error">
+                      {' '}
+                      <MessageText message={host.errorText} />
+                    </span>
+                  ) : (
+                    host.error && <span className="error"> {host.error}</span>
+                  )}
                   {plan.confirmHosts.includes(host.host) && (
                     <p className="warning" data-testid="definitions-running-warning">
                       {t('guards.syncRunningHost', { name: plan.name, host: host.host })}
