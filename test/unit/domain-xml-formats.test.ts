@@ -223,7 +223,13 @@ describe('the start guard and disks it cannot check', () => {
       'hv1',
       domainOf(named),
     )
-    expect(missing.refusals[0]?.message).toContain('cannot be read on hv1 (error: Storage pool not found)')
+    // The pool that cannot be read: a message for the window, virsh's own words as its detail.
+    expect(missing.refusals[0]?.text).toMatchObject({
+      code: 'vmErrors.refusedVolume',
+      params: { pool: 'pool-disk', why: { code: 'vmErrors.poolUnreadable', params: { host: 'hv1' } } },
+      detail: expect.stringContaining('error: Storage pool not found'),
+    })
+    expect(missing.refusals[0]?.message).toContain('cannot be read on hv1')
     const dashed = await resolvePoolVolumes(
       none,
       'hv1',

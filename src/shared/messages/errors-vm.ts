@@ -25,7 +25,7 @@ export const VM_ERROR_TEXTS = {
   refusedDefinitionUnreadable:
     '{{name}}’s definition on {{host}} could not be read: its disks, and who uses them, are unknown.',
   refusedVolume:
-    '{{name}}’s disk {{target}} is the volume {{volume}} of the libvirt storage pool {{pool}}, {{why, message}}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol=’rbd’ name=’POOL/IMAGE’>), or start the VM by hand after checking.',
+    '{{name}}’s disk {{target}} is the volume {{volume}} of the libvirt storage pool {{pool}}, {{why, message}}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol="rbd" name="POOL/IMAGE">), or start the VM by hand after checking.',
   poolNameRefused: 'whose name Hyperdesk will not pass to virsh',
   poolUnreadable: 'which cannot be read on {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'whose definition cannot be read',

@@ -1,5 +1,5 @@
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
-import { englishText, msg, withDetail, type Message } from '../../../shared/messages'
+import { englishLine, msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
 import type { RbdImageRef } from '../ceph/image'
@@ -51,9 +51,9 @@ export interface Refusal {
   host?: string
 }
 
-/** A refusal from its message: the English is rendered from it. */
+/** A refusal from its message: the English (with what the host said) is rendered from it. */
 function refusal(code: string, text: Message, host?: string): Refusal {
-  return { code, message: englishText(text), text, ...(host !== undefined ? { host } : {}) }
+  return { code, message: englishLine(text), text, ...(host !== undefined ? { host } : {}) }
 }
 
 /** The VM's disks that live on Ceph, from its definition on one host. */

@@ -25,7 +25,7 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
   refusedDefinitionUnreadable:
     'La définition de {{name}} sur {{host}} n’a pas pu être lue : ses disques, et qui les utilise, sont inconnus.',
   refusedVolume:
-    'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage libvirt {{pool}}, {{why, message}} : Hyperdesk ne peut pas vérifier qui l’a ouvert. Définissez-le comme disque réseau (<source protocol=’rbd’ name=’POOL/IMAGE’>), ou démarrez la VM à la main après vérification.',
+    'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage libvirt {{pool}}, {{why, message}} : Hyperdesk ne peut pas vérifier qui l’a ouvert. Définissez-le comme disque réseau (<source protocol="rbd" name="POOL/IMAGE">), ou démarrez la VM à la main après vérification.',
   poolNameRefused: 'dont Hyperdesk refuse de passer le nom à virsh',
   poolUnreadable: 'qui ne peut pas être lu sur {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'dont la définition ne peut pas être lue',
