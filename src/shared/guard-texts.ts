@@ -1,21 +1,11 @@
 /**
- * The sentences of the guards (cluster lease, typed-name confirmations, definition sync onto a running
+ * The sentences of the guards (typed-name confirmations, definition sync onto a running
  * host, maintenance re-confirmations), in English with {{placeholders}}. The core writes an error's
  * `message` from here and puts the key and parameters in `details.text` / `details.params`; the UI
  * shows the same sentence in the user's language (i18n/guards.fr.ts translates every key). Parameters
  * named `since`, `until` or ending in `At` are times (ms since the epoch), formatted by the reader.
  */
 export const GUARD_TEXTS = {
-  leaseHeld:
-    '{{object}} is being changed by {{holder}} since {{since}} ({{operation}}). Their lease ends at {{until}} unless they finish first.',
-  leaseHeldNoExpiry: '{{object}} is being changed by {{holder}} ({{operation}}), with no end time.',
-  leaseLost:
-    'The lease on {{object}} was lost before “{{step}}” (taken over, or expired): nothing more was changed.',
-  leaseUnavailable: 'Could not take the lease on {{object}} on {{host}}: {{error}}. Nothing was changed.',
-  leaseNoHost: 'No host is online to take the lease through: nothing was changed.',
-  leaseTakeOverMismatch:
-    'The lease on {{object}} is now held by {{holder}}, not by {{confirmed}}: look again before taking it over.',
-  leaseTakeOverGone: 'The lease on {{object}} was already released: nothing to take over.',
   confirmNameMismatch: 'The name typed ({{typed}}) is not {{expected}}: nothing was changed.',
   safetySnapshotConsent:
     '{{snapshot}} is the safety snapshot Hyperdesk took before a {{reason}} of {{image}} on {{takenAt}}: it holds the disk as it was before that {{reason}}. Deleting it needs the second consent.',

@@ -34,6 +34,8 @@ export const HostErrorEntrySchema = z.object({
   stderr: z.string(),
   message: z.string(),
   hint: z.string().optional(),
+  /** The same hint as a message, which the window shows in its language. */
+  hintText: z.optional(MessageSchema),
   /** The same failure again and again (a sampler against a stopped libvirtd): how many times, `at` the last. */
   repeats: z.number().optional(),
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ApiErrorDataSchema } from './errors'
+import { MessageSchema } from './messages/message'
 
 /**
  * The cluster as the app sees it: each host's facts and domains, and each VM across hosts with the
@@ -127,7 +128,9 @@ export const HostInventorySchema = z.object({
   host: z.string(),
   /** false when the last refresh could not reach the host: its domains are then unknown, not absent. */
   reachable: z.boolean(),
+  /** Why, in English (logs); the window shows `errorText`, in its language. */
   error: z.string().optional(),
+  errorText: z.optional(MessageSchema),
   /** When the app first found it unreachable (kept until it answers again); its domains are then its last report. */
   unreachableSince: z.number().optional(),
   facts: HostFactsSchema,

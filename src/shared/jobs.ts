@@ -9,6 +9,8 @@ export const JobSchema = z.object({
   kind: z.string(),
   /** What the job acts on, e.g. a VM's name, for lists and notifications. */
   title: z.string(),
+  /** The title as a message, for the window to show in its language (else it names the job by kind). */
+  titleText: z.optional(MessageSchema),
   target: z.object({
     vm: z.string().optional(),
     host: z.string().optional(),

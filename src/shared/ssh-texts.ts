@@ -68,6 +68,15 @@ export const SSH_TEXTS = {
   offlineUnreachable: 'Cannot reach {{host}}: {{reason}}',
   offlineLost: 'Connection to {{host}} lost: {{reason}}',
   offlineHint: 'Hyperdesk retries by itself. Check that the host is up and that its sshd runs.',
+  // Why a connection failed or dropped: the {{reason}} of offlineUnreachable/offlineLost.
+  reasonRefused: 'connection refused (is sshd running?)',
+  reasonNoRoute: 'no route to the host',
+  reasonTcpTimeout: 'TCP connection timed out',
+  reasonNoResolve: 'the host name does not resolve',
+  reasonKeepalive: 'the host stopped answering (keepalive timeout)',
+  reasonHandshakeTimeout: 'the SSH handshake timed out',
+  reasonClosed: 'the connection closed',
+  reasonLibrary: 'the SSH connection failed (the library’s words below)',
   // known_hosts lines OpenSSH would not use: shown, never trusted.
   knownHostsSkipped: '{{file}} line {{line}} is not used: {{reason}}.',
 } as const

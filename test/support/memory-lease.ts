@@ -1,4 +1,5 @@
 import { ApiError } from '../../src/shared/errors'
+import { englishText } from '../../src/shared/messages/message'
 import type { LeaseCheck, Leases } from '../../src/main/core/lease/cluster-lease'
 
 /**
@@ -25,7 +26,8 @@ export class MemoryLeases implements Leases {
     this.log.push(`take ${names.join(',')}`)
     try {
       return await task({
-        check: async (step) => {
+        check: async (checked) => {
+          const step = typeof checked === 'string' ? checked : englishText(checked)
           this.log.push(`check ${step}`)
           if (this.lostAt?.test(step))
             throw new ApiError({ code: 'lease.lost', message: `The lease was lost before “${step}”` })

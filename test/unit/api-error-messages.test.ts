@@ -16,23 +16,6 @@ const ROOT = path.resolve(__dirname, '../..')
  * an internal programmer error kept on purpose). The number is how many `new ApiError(` each has.
  */
 const NOT_CONVERTED_YET: Record<string, number> = {
-  'src/main/core/firewall/firewall.ts': 2,
-  'src/main/core/lease/cluster-lease.ts': 3,
-  'src/main/core/ovh/access.ts': 4,
-  'src/main/core/ovh/api.ts': 5,
-  'src/main/core/ovh/client.ts': 2,
-  'src/main/core/ovh/credentials.ts': 1,
-  'src/main/core/ovh/keychain.ts': 2,
-  'src/main/core/services/firewall.ts': 1,
-  'src/main/core/services/ovh.ts': 1,
-  'src/main/core/storage/listing.ts': 1,
-  'src/main/core/storage/operations.ts': 6,
-  'src/main/core/storage/rbd-host.ts': 4,
-  'src/main/core/vmdef/clone-xml.ts': 1,
-  'src/main/core/vmdef/create.ts': 1,
-  'src/main/core/vmdef/iso-upload.ts': 1,
-  'src/main/core/vmdef/mac.ts': 1,
-  'src/main/core/vmdef/rename.ts': 1,
 }
 
 function sources(dir: string): string[] {

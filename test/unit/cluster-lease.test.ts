@@ -184,12 +184,20 @@ describe('cluster lease', () => {
     now += 5000
     const error = await failure(bob.run([VM], 'migrate labvm1 to hv3', 120, async () => 'ran'))
     expect(error.code).toBe('lease.held')
-    expect(error.message).toBe(
-      'labvm1 is being changed by alice@desk-a since 2026-12-03 09:00:00 UTC (start labvm1 on hv2). Their lease ends at 2026-12-03 09:02:00 UTC unless they finish first.',
-    )
+    // Who, what, since and until when: times as parameters, written in the reader's language.
+    expect(error.text).toEqual({
+      code: 'leaseErrors.held',
+      params: {
+        object: 'labvm1',
+        holder: 'alice@desk-a',
+        operation: 'start labvm1 on hv2',
+        since: Date.parse('2026-12-03T09:00:00Z'),
+        until: Date.parse('2026-12-03T09:02:00Z'),
+      },
+    })
+    expect(error.stepText).toEqual({ code: 'errorSteps.clusterLease' })
     expect(error.details).toMatchObject({
-      text: 'leaseHeld',
-      params: { object: 'labvm1', holder: 'alice@desk-a' },
+      lease: { holder: 'alice@desk-a', operation: 'start labvm1 on hv2' },
     })
     await held.check('virsh start')
     await held.release()

@@ -64,9 +64,9 @@ describe('firewall changes under the cluster lease', () => {
     expect(result.hosts.map((h) => h.outcome)).toEqual(['changed', 'changed', 'changed'])
     expect(lease.log).toEqual([
       `take ${FIREWALL_LEASE_NAME}`,
-      'check add 10.77.100.9 in IPS_FAILOVER on hv1',
-      'check add 10.77.100.9 in IPS_FAILOVER on hv2',
-      'check add 10.77.100.9 in IPS_FAILOVER on hv3',
+      'check add 10.77.100.9 to IPS_FAILOVER on hv1',
+      'check add 10.77.100.9 to IPS_FAILOVER on hv2',
+      'check add 10.77.100.9 to IPS_FAILOVER on hv3',
       `release ${FIREWALL_LEASE_NAME}`,
     ])
     for (const host of HOSTS) expect(files.get(host)).toContain('10.77.100.9')

@@ -123,7 +123,13 @@ describe('OvhClient', () => {
     const error = (await new OvhApi(client).servers().catch((e: unknown) => e)) as OvhHttpError
     expect(error).toBeInstanceOf(OvhHttpError)
     expect(error.code).toBe('ovh.http.403')
-    expect(error.message).toBe('OVH refused GET /dedicated/server (HTTP 403): This call has not been granted')
+    // OVH's own words are the message's detail, shown verbatim beside the sentence.
+    expect(error.text).toEqual({
+      code: 'ovhErrors.httpRefused',
+      params: { method: 'GET', path: '/dedicated/server', status: 403 },
+      detail: 'This call has not been granted',
+    })
+    expect(error.hintText).toEqual({ code: 'ovhErrors.http403Hint' })
     expect(error.hint).toMatch(/access rule/)
     expect(JSON.stringify(error.toData())).not.toContain(AS)
   })
@@ -233,7 +239,10 @@ describe('credentials like OVH’s tools read them', () => {
     const partial = readOvhCredentials({ env: { OVH_ENDPOINT: 'ovh-eu' }, files: [file] })
     expect(partial.problems[0]).toMatchObject({
       code: 'ovh.credentials.incomplete',
-      message: expect.stringContaining('application_secret, consumer_key'),
+      text: {
+        code: 'ovhErrors.credentialsIncomplete',
+        params: { endpoint: 'ovh-eu', missing: ['application_secret', 'consumer_key'] },
+      },
     })
     expect(readOvhCredentials({ env: { OVH_ENDPOINT: 'ovh-mars' }, files: [] }).problems[0]?.code).toBe(
       'ovh.endpoint.unknown',

@@ -8,6 +8,7 @@ import { unknownHosts, unreadableDefinitions, usersByImage } from '../../src/mai
 import { safetySnapshotName } from '../../src/main/core/storage/operations'
 import { explainCephFailure, pickRbdHost, rbdWithProgress } from '../../src/main/core/storage/rbd-host'
 import { ApiError } from '../../src/shared/errors'
+import { msg, type Message } from '../../src/shared/messages/message'
 import type { HostState } from '../../src/shared/hosts'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 import { buildVms } from '../../src/main/core/inventory/cluster-model'
@@ -20,6 +21,11 @@ import {
 
 const MiB = 2 ** 20
 const GiB = 2 ** 30
+
+/** A command line as an error's step. */
+function step(command: string): Message {
+  return msg('errorSteps.command', { command })
+}
 
 describe('sizes', () => {
   it('reads sizes as users type them, in binary units, a bare number in the default unit', () => {
@@ -217,8 +223,13 @@ describe('rbd progress', () => {
       `printf '\\rRolling back to snapshot: 50%% complete...' >&2; printf '\\rRolling back to snapshot: 100%% complete...done.\\n' >&2`,
     )
     const seen: number[] = []
-    await rbdWithProgress(runner, 'hv1', access, ['snap', 'rollback', 'p/i@s'], 'rbd snap rollback', (f) =>
-      seen.push(f),
+    await rbdWithProgress(
+      runner,
+      'hv1',
+      access,
+      ['snap', 'rollback', 'p/i@s'],
+      step('rbd snap rollback'),
+      (f) => seen.push(f),
     )
     expect(seen).toEqual([0.5, 1])
   })
@@ -226,17 +237,23 @@ describe('rbd progress', () => {
   it('fails with rbd’s own words and exit code, and says when the keyring is missing', async () => {
     const failing = fake(`echo 'rbd: image has snapshots - these must be deleted' >&2; exit 39`)
     await expect(
-      rbdWithProgress(failing, 'hv2', access, ['rm', 'p/i'], 'rbd rm p/i', () => undefined),
+      rbdWithProgress(failing, 'hv2', access, ['rm', 'p/i'], step('rbd rm p/i'), () => undefined),
     ).rejects.toMatchObject({
       code: 'remote.failed',
       host: 'hv2',
-      message: expect.stringContaining('rbd rm p/i on hv2 failed (exit 39): rbd: image has snapshots'),
+      stepText: step('rbd rm p/i'),
+      // rbd's own words are the message's detail, shown verbatim.
+      text: {
+        code: 'storageErrors.failed',
+        params: { command: 'rbd rm p/i', host: 'hv2', exitCode: 39 },
+        detail: 'rbd: image has snapshots - these must be deleted',
+      },
     })
     const noKeyring = fake(
       `echo 'auth: unable to find a keyring on /etc/ceph/ceph.client.libvirt.keyring' >&2; exit 2`,
     )
     await expect(
-      rbdWithProgress(noKeyring, 'hv3', access, ['rm', 'p/i'], 'rbd rm p/i', () => undefined),
+      rbdWithProgress(noKeyring, 'hv3', access, ['rm', 'p/i'], step('rbd rm p/i'), () => undefined),
     ).rejects.toMatchObject({ code: 'storage.no-keyring', host: 'hv3' })
   })
 })

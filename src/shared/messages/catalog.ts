@@ -32,6 +32,11 @@ import { DEFINITION_ERROR_TEXTS } from './errors-definitions'
 import { MAINTENANCE_ERROR_TEXTS } from './errors-maintenance'
 import { MIGRATION_ERROR_TEXTS } from './errors-migration'
 import { VM_ERROR_TEXTS } from './errors-vm'
+import { OVH_ERROR_TEXTS } from './errors-ovh'
+import { STORAGE_ERROR_TEXTS } from './errors-storage'
+import { LEASE_ERROR_TEXTS } from './errors-lease'
+import { FIREWALL_ERROR_TEXTS } from './errors-firewall'
+import { VMDEF_ERROR_TEXTS } from './errors-vmdef'
 import { MESSAGE_AREAS } from './areas'
 import { registerEnglishCatalog } from './english-registry'
 
@@ -79,6 +84,11 @@ export const MESSAGES_EN = {
   maintenanceErrors: MAINTENANCE_ERROR_TEXTS,
   migrationErrors: MIGRATION_ERROR_TEXTS,
   vmErrors: VM_ERROR_TEXTS,
+  ovhErrors: OVH_ERROR_TEXTS,
+  storageErrors: STORAGE_ERROR_TEXTS,
+  leaseErrors: LEASE_ERROR_TEXTS,
+  firewallErrors: FIREWALL_ERROR_TEXTS,
+  vmdefErrors: VMDEF_ERROR_TEXTS,
   // The file's own problems (config-file.ts) and the first-run form's refusals (setup-texts.ts).
   clusterFile: { ...CLUSTER_FILE_TEXTS, ...SETUP_TEXTS },
   jobSteps: JOB_STEP_TEXTS,

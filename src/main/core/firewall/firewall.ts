@@ -10,7 +10,7 @@ import {
   type HostFirewall,
 } from '../../../shared/firewall'
 import { FIREWALL_LEASE_NAME } from '../../../shared/lease'
-import { englishText, msg, type Message } from '../../../shared/messages'
+import { englishText, msg, withDetail, type Message } from '../../../shared/messages'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck, Leases } from '../lease/cluster-lease'
 import type { RemoteRunner } from '../remote/runner'
@@ -60,21 +60,29 @@ export function parseHelperList(stdout: string): { ips: string[]; armed: boolean
   return { ips, armed }
 }
 
-function helperError(host: string, stderr: string, exitCode: number, step: string): ApiError {
+function helperError(host: string, stderr: string, exitCode: number, step: Message): ApiError {
   const text = stderr.trim().split('\n').pop() ?? ''
   const missing = exitCode === 127 || /command not found|No such file/.test(text)
   const sudo = /sudo:|password is required|not allowed/.test(text)
-  return new ApiError({
-    code: missing ? 'firewall.helper-missing' : sudo ? 'firewall.sudo-refused' : 'firewall.helper-failed',
-    host,
-    step,
-    message: `${step} on ${host} failed (exit ${exitCode}): ${text || 'no message'}`,
-    hint: missing
-      ? `Install ${FIREWALL_HELPER} on ${host} (root:root 0755, docs/hosts.md).`
-      : sudo
-        ? `Allow exactly the helper in sudoers on ${host}: "etalab ALL=(root) NOPASSWD: ${FIREWALL_HELPER}" (docs/hosts.md).`
-        : 'Read the helper’s message; /etc/etalab.conf must set IPS_FAILOVER on one line of IPv4 addresses.',
-  })
+  const names = { host, helper: FIREWALL_HELPER }
+  return ApiError.of(
+    missing ? 'firewall.helper-missing' : sudo ? 'firewall.sudo-refused' : 'firewall.helper-failed',
+    withDetail(msg('firewallErrors.helperFailed', { host, exitCode }), text),
+    {
+      host,
+      step,
+      hint: missing
+        ? msg('firewallErrors.helperMissingHint', names)
+        : sudo
+          ? msg('firewallErrors.sudoRefusedHint', names)
+          : msg('firewallErrors.helperHint'),
+    },
+  )
+}
+
+/** The step of a change on one host, as the error and the lease name it. */
+function changeStep(action: FirewallChangeParams['action'], ip: string, host: string): Message {
+  return msg(action === 'add' ? 'errorSteps.firewallAdd' : 'errorSteps.firewallRemove', { ip, host })
 }
 
 export class Firewall {
@@ -85,9 +93,10 @@ export class Firewall {
       const result = await this.deps.runner.run(host, [...SUDO, 'list'], {
         allowFailure: true,
         timeoutSeconds: 20,
-        step: 'read IPS_FAILOVER',
+        step: msg('errorSteps.readIpsFailover'),
       })
-      if (result.exitCode !== 0) throw helperError(host, result.stderr, result.exitCode, 'read IPS_FAILOVER')
+      if (result.exitCode !== 0)
+        throw helperError(host, result.stderr, result.exitCode, msg('errorSteps.readIpsFailover'))
       return { host, ...parseHelperList(result.stdout) }
     } catch (error) {
       return { host, error: ApiError.from(error).toData() }
@@ -117,10 +126,8 @@ export class Firewall {
     const all = this.deps.hostNames()
     const unknown = (params.hosts ?? []).filter((host) => !all.includes(host))
     if (unknown.length > 0)
-      throw new ApiError({
-        code: 'host.unknown',
-        message: `No host named ${unknown.join(', ')} in the cluster file`,
-        hint: 'Check the host names in the settings.',
+      throw ApiError.of('host.unknown', msg('sshErrors.unknownHost', { host: unknown.join(', ') }), {
+        hint: msg('sshErrors.unknownHostHint'),
       })
     return params.hosts ? all.filter((host) => params.hosts!.includes(host)) : all
   }
@@ -146,7 +153,7 @@ export class Firewall {
         }),
         index / hosts.length,
       )
-      await lease.check(`${params.action} ${params.ip} in IPS_FAILOVER on ${host}`, seconds + 60)
+      await lease.check(changeStep(params.action, params.ip, host), seconds + 60)
       const result = await this.changeHost(host, params, seconds, context)
       outcomes.push(result)
       context?.log(result.message)
@@ -179,10 +186,10 @@ export class Firewall {
     const armed = await this.deps.runner.run(host, [...SUDO, action, String(seconds), ip], {
       allowFailure: true,
       timeoutSeconds: 60,
-      step: `${action} ${ip} in IPS_FAILOVER`,
+      step: changeStep(action, ip, host),
     })
     if (armed.exitCode !== 0) {
-      const error = helperError(host, armed.stderr, armed.exitCode, `${action} ${ip} in IPS_FAILOVER`)
+      const error = helperError(host, armed.stderr, armed.exitCode, changeStep(action, ip, host))
       return failed(host, msg('firewall.reasonHelper', { error: error.message }))
     }
     if (armed.stdout.trim() === 'unchanged')
@@ -222,7 +229,7 @@ export class Firewall {
         const confirmed = await this.deps.runner.run(host, [...SUDO, 'confirm', token], {
           allowFailure: true,
           timeoutSeconds: 20,
-          step: 'confirm the firewall change',
+          step: msg('errorSteps.confirmFirewall'),
         })
         if (confirmed.exitCode === 0) {
           await this.deps.audit?.(host, `${action} ${ip} in IPS_FAILOVER (firewall)`).catch(() => undefined)

@@ -30,6 +30,7 @@ export class HostErrorLog {
       stderr: typeof details['stderr'] === 'string' ? details['stderr'] : '',
       message: error.message,
       ...(error.hint !== undefined ? { hint: error.hint } : {}),
+      ...(error.hintText !== undefined ? { hintText: error.hintText } : {}),
     }
     const entries = this.byHost.get(entry.host) ?? []
     // The same failure in a row (a periodic sample) is one line with a count, not the whole buffer.

@@ -1,5 +1,5 @@
 import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
-import { ApiError, commandStep } from '../../../shared/errors'
+import { ApiError, commandStep, errorText } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import type { CoreEvents } from '../events'
 import type { RemoteRunner } from '../remote/runner'
@@ -236,6 +236,7 @@ export class InventoryService {
         host,
         reachable: false,
         error: apiError.message,
+        errorText: errorText(apiError),
         unreachableSince:
           previous && !previous.reachable ? (previous.unreachableSince ?? Date.now()) : Date.now(),
         facts: previous?.facts ?? {},

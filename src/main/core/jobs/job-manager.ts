@@ -22,7 +22,8 @@ export interface JobContext {
 
 export interface StartJob<T> {
   kind: string
-  title: string
+  /** English (logs), or a message the window shows in its language. */
+  title: string | Message
   target?: Job['target']
   cancellable?: boolean
   run(context: JobContext): Promise<T>
@@ -55,7 +56,9 @@ export class JobManager {
     const job: Job = {
       id: crypto.randomUUID(),
       kind: spec.kind,
-      title: spec.title,
+      ...(typeof spec.title === 'string'
+        ? { title: spec.title }
+        : { title: englishText(spec.title), titleText: spec.title }),
       target: spec.target ?? {},
       state: 'running',
       log: [],

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto'
-import { msg } from '../../../shared/messages'
+import { msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText } from '../../../shared/errors'
-import { guardDetails, guardMessage, type GuardParams, type GuardText } from '../../../shared/guard-texts'
 import { LEASE_NAME_PATTERN, type LeaseHolder } from '../../../shared/lease'
 import { isValidName } from '../../../shared/names'
 import type { JobContext } from '../jobs/job-manager'
@@ -27,7 +26,8 @@ import { cephClientArgv } from '../storage/rbd-host'
 
 /** What an operation holding the lease can do: re-check it before each destructive step. */
 export interface LeaseCheck {
-  check(step: string, needSeconds?: number): Promise<void>
+  /** `step` names the destructive step about to run (a string is English-only, being converted). */
+  check(step: Message | string, needSeconds?: number): Promise<void>
 }
 
 /** What operations need of the lease (ClusterLease; unit tests of other modules give a local one). */
@@ -151,18 +151,20 @@ export type ObjectLabel = (name: string) => string
 
 function leaseError(
   code: string,
-  text: GuardText,
-  params: GuardParams,
-  extra: Record<string, unknown> = {},
-  host?: string,
+  text: Message,
+  extra: { host?: string | undefined; details?: Record<string, unknown>; hint?: Message } = {},
 ): ApiError {
-  return new ApiError({
-    code,
-    ...(host ? { host } : {}),
-    step: 'cluster lease',
-    message: guardMessage(text, params),
-    details: guardDetails(text, params, extra),
+  return ApiError.of(code, text, {
+    ...(extra.host ? { host: extra.host } : {}),
+    step: msg('errorSteps.clusterLease'),
+    ...(extra.hint ? { hint: extra.hint } : {}),
+    ...(extra.details ? { details: extra.details } : {}),
   })
+}
+
+/** A step as a message: an English-only one (not converted yet) is shown as the core wrote it. */
+function stepMessage(step: Message | string): Message {
+  return typeof step === 'string' ? msg('common.untranslated', { text: step }) : step
 }
 
 const BUSY = /\(16\)|Device or resource busy/
@@ -178,7 +180,9 @@ export class ClusterLease implements Leases {
     const access = this.deps.ceph()
     const pool = this.deps.pool()
     if (!isValidName(pool))
-      throw new ApiError({ code: 'lease.bad-pool', step: 'cluster lease', message: `Invalid pool ${pool}` })
+      throw leaseError('lease.bad-pool', msg('leaseErrors.badPool', { pool }), {
+        hint: msg('leaseErrors.badPoolHint'),
+      })
     const seconds = String(access.monitorTimeoutSeconds)
     return cephClientArgv('rados', access, ['--rados-osd-op-timeout', seconds, '-p', pool, ...args])
   }
@@ -186,12 +190,13 @@ export class ClusterLease implements Leases {
   /** Runs `rados …` on the first online host that answers; a host that drops is skipped. */
   private async rados(
     args: readonly string[],
-    step: string,
+    step: Message,
     prefer?: string,
   ): Promise<{ host: string; exitCode: number; stdout: string; stderr: string }> {
     const hosts = this.deps.hosts()
     const order = prefer && hosts.includes(prefer) ? [prefer, ...hosts.filter((h) => h !== prefer)] : hosts
-    if (order.length === 0) throw leaseError('lease.no-host', 'leaseNoHost', {})
+    if (order.length === 0)
+      throw leaseError('lease.no-host', msg('leaseErrors.noHost'), { hint: msg('leaseErrors.noHostHint') })
     let last: ApiError | undefined
     for (const host of order) {
       try {
@@ -208,7 +213,9 @@ export class ClusterLease implements Leases {
         if (last.code !== 'host.offline' && !last.code.startsWith('ssh.')) throw last
       }
     }
-    throw last ?? leaseError('lease.no-host', 'leaseNoHost', {})
+    throw (
+      last ?? leaseError('lease.no-host', msg('leaseErrors.noHost'), { hint: msg('leaseErrors.noHostHint') })
+    )
   }
 
   /** Who holds `name` now (unexpired lockers only). */
@@ -216,7 +223,7 @@ export class ClusterLease implements Leases {
     checkName(name)
     const result = await this.rados(
       ['lock', 'info', LEASE_OBJECT, name, '--format', 'json'],
-      `rados lock info ${name}`,
+      msg('errorSteps.command', { command: `rados lock info ${name}` }),
       prefer,
     )
     if (result.exitCode !== 0) {
@@ -231,7 +238,10 @@ export class ClusterLease implements Leases {
 
   /** Every lease held in the cluster now. */
   async list(): Promise<LeaseHolder[]> {
-    const result = await this.rados(['lock', 'list', LEASE_OBJECT, '--format', 'json'], 'rados lock list')
+    const result = await this.rados(
+      ['lock', 'list', LEASE_OBJECT, '--format', 'json'],
+      msg('errorSteps.command', { command: 'rados lock list' }),
+    )
     if (result.exitCode !== 0) {
       if (MISSING.test(result.stderr)) return []
       throw this.failed('*', result)
@@ -258,7 +268,7 @@ export class ClusterLease implements Leases {
     // Long steps (an rbd resize of a big image, a migration) outlive one duration: renew meanwhile.
     const heartbeat = setInterval(
       () => {
-        lease.check('keep the lease', (durationSeconds * 2) / 3).catch((error: unknown) => {
+        lease.check(msg('errorSteps.keepLease'), (durationSeconds * 2) / 3).catch((error: unknown) => {
           context?.log(msg('jobSteps.leaseRenewFailed', { error: errorText(ApiError.from(error)) }))
         })
       },
@@ -327,7 +337,7 @@ export class ClusterLease implements Leases {
         '--lock-description',
         description,
       ],
-      `rados lock get ${name}`,
+      msg('errorSteps.command', { command: `rados lock get ${name}` }),
       prefer,
     )
     if (result.exitCode === 0) return result.host
@@ -347,7 +357,7 @@ export class ClusterLease implements Leases {
   ): Promise<{ host: string; gone: boolean }> {
     const result = await this.rados(
       ['lock', 'break', LEASE_OBJECT, name, locker, '--lock-cookie', cookie],
-      `rados lock break ${name}`,
+      msg('errorSteps.command', { command: `rados lock break ${name}` }),
       prefer,
     )
     if (result.exitCode === 0) return { host: result.host, gone: false }
@@ -365,14 +375,12 @@ export class ClusterLease implements Leases {
     const current = holders.find((holder) => holder.cookie === cookie)
     // Another cookie now, or another holder than the one confirmed: the user must look again.
     const shown = current ?? holders[0]
-    if (!shown) throw leaseError('lease.takeover-gone', 'leaseTakeOverGone', { object }, {}, host)
+    if (!shown) throw leaseError('lease.takeover-gone', msg('leaseErrors.takeOverGone', { object }), { host })
     if (!current || current.holder !== confirmHolder)
       throw leaseError(
         'lease.takeover-mismatch',
-        'leaseTakeOverMismatch',
-        { object, holder: shown.holder, confirmed: confirmHolder },
-        { lease: shown },
-        host,
+        msg('leaseErrors.takeOverMismatch', { object, holder: shown.holder, confirmed: confirmHolder }),
+        { host, details: { lease: shown } },
       )
     const broken = await this.lockBreak(name, current.locker, current.cookie, host)
     await this.deps
@@ -387,38 +395,44 @@ export class ClusterLease implements Leases {
     if (!holder)
       return leaseError(
         'lease.held',
-        'leaseHeldNoExpiry',
-        { object, holder: '?', operation: '?' },
-        { lease: { name } },
-        host,
+        msg('leaseErrors.heldNoExpiry', { object, holder: '?', operation: '?' }),
+        {
+          host,
+          details: { lease: { name } },
+        },
       )
-    const params: GuardParams = { object, holder: holder.holder, operation: holder.operation }
-    if (holder.since !== undefined) params.since = holder.since
-    if (holder.expiresAt !== undefined) params.until = holder.expiresAt
-    const text: GuardText =
-      holder.expiresAt !== undefined && holder.since !== undefined ? 'leaseHeld' : 'leaseHeldNoExpiry'
-    return leaseError('lease.held', text, params, { lease: holder }, host)
+    const names = { object, holder: holder.holder, operation: holder.operation }
+    const text =
+      holder.expiresAt !== undefined && holder.since !== undefined
+        ? msg('leaseErrors.held', { ...names, since: holder.since, until: holder.expiresAt })
+        : msg('leaseErrors.heldNoExpiry', names)
+    return leaseError('lease.held', text, { host, details: { lease: holder } })
   }
 
-  lostError(name: string, step: string, holders: LeaseHolder[], host?: string): ApiError {
+  lostError(name: string, step: Message | string, holders: LeaseHolder[], host?: string): ApiError {
     return leaseError(
       'lease.lost',
-      'leaseLost',
-      { object: this.label(name), step },
-      holders[0] ? { lease: holders[0] } : {},
-      host,
+      msg('leaseErrors.lost', { object: this.label(name), step: stepMessage(step) }),
+      {
+        host,
+        ...(holders[0] ? { details: { lease: holders[0] } } : {}),
+      },
     )
   }
 
   private failed(name: string, result: { host: string; exitCode: number; stderr: string }): ApiError {
-    const error =
-      result.stderr.trim().split('\n').slice(-2).join(' ').slice(-300) || `exit ${result.exitCode}`
+    const said = result.stderr.trim().split('\n').slice(-2).join(' ').slice(-300)
     return leaseError(
       'lease.unavailable',
-      'leaseUnavailable',
-      { object: this.label(name), host: result.host, error },
-      { exitCode: result.exitCode },
-      result.host,
+      withDetail(
+        msg('leaseErrors.unavailable', {
+          object: this.label(name),
+          host: result.host,
+          exitCode: result.exitCode,
+        }),
+        said,
+      ),
+      { host: result.host, details: { exitCode: result.exitCode } },
     )
   }
 
@@ -437,11 +451,7 @@ export class ClusterLease implements Leases {
 
 function checkName(name: string): void {
   if (!LEASE_NAME_PATTERN.test(name))
-    throw new ApiError({
-      code: 'lease.bad-name',
-      step: 'cluster lease',
-      message: `Not a lease name: ${JSON.stringify(name)}`,
-    })
+    throw leaseError('lease.bad-name', msg('leaseErrors.badName', { name: JSON.stringify(name) }))
 }
 
 /** A lease this instance holds: re-checked before each destructive step, released in finally. */
@@ -489,14 +499,14 @@ export class HeldLease implements LeaseCheck {
    * Before a destructive step: every name still ours and unexpired, with at least `needSeconds` left
    * (default half the duration), else renewed. Throws `lease.lost` when another instance has it now.
    */
-  check(step: string, needSeconds = this.durationSeconds / 2): Promise<void> {
+  check(step: Message | string, needSeconds = this.durationSeconds / 2): Promise<void> {
     // One check at a time: the heartbeat and a step's check must not both renew.
     const next = this.queue.then(() => this.checkNow(step, needSeconds))
     this.queue = next.catch(() => undefined)
     return next
   }
 
-  private async checkNow(step: string, needSeconds: number): Promise<void> {
+  private async checkNow(step: Message | string, needSeconds: number): Promise<void> {
     for (const name of this.names) {
       const { host, holders } = await this.lease.holders(name, this.host)
       const mine = holders.find((holder) => holder.cookie === this.cookie)

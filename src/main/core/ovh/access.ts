@@ -47,11 +47,13 @@ export class OvhAccess {
     const result = this.read()
     const found = result.credentials ?? (await this.keychain.load())
     if (!found)
-      throw new ApiError({
-        code: 'ovh.not-configured',
-        message: `No OVH credentials: ${result.problems.map((p) => p.message).join(' ') || `none in the environment (OVH_ENDPOINT, OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY), in ${result.files.join(', ')} nor in the OS keychain`}`,
-        hint: 'Enter them in the OVH settings (kept in the OS keychain), or write them to ~/.ovh.conf (chmod 600) as OVH’s own tools expect, with a consumer key limited to the access rules Hyperdesk lists.',
-      })
+      throw ApiError.of(
+        'ovh.not-configured',
+        result.problems.length > 0
+          ? msg('ovhErrors.notUsable', { problems: result.problems.map((problem) => problem.text) })
+          : msg('ovhErrors.notConfigured', { files: result.files }),
+        { hint: msg('ovhErrors.notConfiguredHint') },
+      )
     return found
   }
 
@@ -66,17 +68,13 @@ export class OvhAccess {
   serverOf(host: string): string {
     const entry = this.context.config.requireConfig().hosts.find((candidate) => candidate.name === host)
     if (!entry)
-      throw new ApiError({
-        code: 'host.unknown',
-        message: `No host named ${host} in the cluster file`,
-        hint: 'Check the host names in the settings.',
+      throw ApiError.of('host.unknown', msg('sshErrors.unknownHost', { host }), {
+        hint: msg('sshErrors.unknownHostHint'),
       })
     if (!entry.ovhServiceName)
-      throw new ApiError({
-        code: 'ovh.host.unmapped',
+      throw ApiError.of('ovh.host.unmapped', msg('ovhErrors.hostUnmapped', { host }), {
         host,
-        message: `${host} has no OVH service name (ovhServiceName) in the cluster file: the app cannot tell OVH which server it is`,
-        hint: `Set ${host}'s OVH service name (ns…ip-…eu, as the OVH manager shows it) in the host settings.`,
+        hint: msg('ovhErrors.hostUnmappedHint', { host }),
       })
     return entry.ovhServiceName
   }
@@ -92,10 +90,8 @@ export class OvhAccess {
     const blocks = await ovh.failoverBlocks(signal)
     const known = blocks.find((candidate) => candidate.ip === block || blockContains(candidate.ip, block))
     if (!known)
-      throw new ApiError({
-        code: 'ovh.ip.unknown',
-        message: `${block} is in no failover block of this OVH account`,
-        hint: 'Refresh the failover IP view: the block may have been removed.',
+      throw ApiError.of('ovh.ip.unknown', msg('ovhErrors.ipUnknown', { ip: block }), {
+        hint: msg('ovhErrors.ipUnknownRefreshHint'),
       })
     if (known.routedTo?.serviceName === serviceName) return { block: known.ip, serviceName, already: true }
     await ovh.ipCanBeMovedTo(serviceName, known.ip, signal)
@@ -203,7 +199,7 @@ export class OvhAccess {
       }),
       {
         host: where.to,
-        step: `OVH block move of ${where.block} to ${where.to}`,
+        step: msg('errorSteps.ovhBlockMove', { block: where.block, to: where.to }),
         hint: unfollowed
           ? msg('ovhMoves.unfollowedHint', names)
           : where.step === 'maintenance'

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages'
 import {
   OVH_TASK_ENDS,
   blockContains,
@@ -190,16 +191,20 @@ export class OvhApi {
       task = await this.task(serviceName, task.taskId, options.signal)
     }
     if (task.status === 'done') return task
-    throw new ApiError({
-      code: `ovh.task.${task.status}`,
-      message: `OVH's task ${task.taskId} (${task.function}) on ${serviceName} ended ${task.status}${task.comment ? `: ${task.comment}` : ''}`,
-      step: `${task.function} on ${serviceName}`,
+    const ended = msg('ovhErrors.taskEnded', {
+      taskId: task.taskId,
+      task: task.function,
+      service: serviceName,
+      status: task.status,
+    })
+    throw ApiError.of(`ovh.task.${task.status}`, withDetail(ended, task.comment ?? undefined), {
+      step: msg('errorSteps.ovhTask', { task: task.function, service: serviceName }),
       hint:
         task.status === 'customerError'
-          ? 'OVH says the request itself is wrong: read its comment.'
+          ? msg('ovhErrors.taskCustomerErrorHint')
           : task.status === 'ovhError'
-            ? 'OVH failed on its side: try again later or open a ticket with OVH quoting the task id.'
-            : 'The task was cancelled at OVH.',
+            ? msg('ovhErrors.taskOvhErrorHint')
+            : msg('ovhErrors.taskCancelledHint'),
       details: {
         taskId: task.taskId,
         status: task.status,
@@ -235,19 +240,26 @@ export class OvhApi {
     const blocks = await this.failoverBlocks(signal)
     const block = blocks.find((candidate) => blockContains(candidate.ip, ipAddress))
     if (!block)
-      throw new ApiError({
-        code: 'ovh.ip.unknown',
-        message: `${ipAddress} is in no failover block of this OVH account`,
-        hint: 'Check the address, or the OVH account in ovh.conf.',
+      throw ApiError.of('ovh.ip.unknown', msg('ovhErrors.ipUnknown', { ip: ipAddress }), {
+        hint: msg('ovhErrors.ipUnknownCheckHint'),
       })
     const routed = block.routedTo?.serviceName ?? null
     if (routed !== serviceName)
-      throw new ApiError({
-        code: 'ovh.ip.elsewhere',
-        message: `${ipAddress}'s block ${block.ip} routes to ${routed ?? 'no server'}, not ${serviceName}: a virtual MAC is created on the server the IP routes to`,
-        hint: `Move the block to ${serviceName} first, or create the VM on the host whose server has it.`,
-        details: { block: block.ip, routedTo: routed },
-      })
+      throw ApiError.of(
+        'ovh.ip.elsewhere',
+        routed === null
+          ? msg('ovhErrors.ipNowhere', { ip: ipAddress, block: block.ip, service: serviceName })
+          : msg('ovhErrors.ipElsewhere', {
+              ip: ipAddress,
+              block: block.ip,
+              routedTo: routed,
+              service: serviceName,
+            }),
+        {
+          hint: msg('ovhErrors.ipElsewhereHint', { service: serviceName }),
+          details: { block: block.ip, routedTo: routed },
+        },
+      )
     const existing = await this.virtualMacFor(serviceName, ipAddress, signal)
     if (existing) return { macAddress: existing.macAddress, created: false }
     const task = await this.createVirtualMac(serviceName, ipAddress, options.virtualMachineName, signal)
@@ -258,11 +270,11 @@ export class OvhApi {
     })
     const made = await this.virtualMacFor(serviceName, ipAddress, signal)
     if (!made)
-      throw new ApiError({
-        code: 'ovh.vmac.missing',
-        message: `OVH's task ${task.taskId} ended done but ${serviceName} lists no virtual MAC for ${ipAddress}`,
-        hint: 'Look at the server’s virtual MACs in the OVH manager.',
-      })
+      throw ApiError.of(
+        'ovh.vmac.missing',
+        msg('ovhErrors.vmacMissing', { taskId: task.taskId, service: serviceName, ip: ipAddress }),
+        { hint: msg('ovhErrors.vmacMissingHint') },
+      )
     return { macAddress: made.macAddress, created: true, taskId: task.taskId }
   }
 
@@ -300,10 +312,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** "Stop following": the app no longer watches OVH's task, which OVH may still carry out. */
 export function unfollowedError(taskId?: number): ApiError {
-  return new ApiError({
-    code: 'ovh.task.unfollowed',
-    message: `Stopped following OVH’s task${taskId !== undefined ? ` ${taskId}` : ''}: OVH may still carry it out.`,
-    hint: 'Look at the IP in the failover IP view (or the OVH manager) before acting again.',
-    ...(taskId !== undefined ? { details: { taskId } } : {}),
-  })
+  return ApiError.of(
+    'ovh.task.unfollowed',
+    taskId !== undefined ? msg('ovhErrors.unfollowed', { taskId }) : msg('ovhErrors.unfollowedNoId'),
+    {
+      hint: msg('ovhErrors.unfollowedHint'),
+      ...(taskId !== undefined ? { details: { taskId } } : {}),
+    },
+  )
 }

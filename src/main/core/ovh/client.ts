@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail, type Message } from '../../../shared/messages'
 import type { OvhCredentials } from './credentials'
 import { OvhClock, ovhSignature } from './signer'
 
@@ -32,25 +33,27 @@ export class OvhHttpError extends ApiError {
     method: HttpMethod,
     path: string,
   ) {
-    super({
-      code: `ovh.http.${status}`,
-      message: `OVH refused ${method} ${path} (HTTP ${status}): ${ovhMessage}`,
-      step: `${method} ${path}`,
-      hint: hintFor(status),
-      details: { status, ovhMessage, ...(errorCode ? { errorCode } : {}) },
-    })
+    super(
+      ApiError.of(
+        `ovh.http.${status}`,
+        withDetail(msg('ovhErrors.httpRefused', { method, path, status }), ovhMessage),
+        {
+          step: msg('errorSteps.ovhRequest', { method, path }),
+          hint: hintFor(status),
+          details: { status, ovhMessage, ...(errorCode ? { errorCode } : {}) },
+        },
+      ).toData(),
+    )
   }
 }
 
-function hintFor(status: number): string {
-  if (status === 403)
-    return 'The consumer key lacks this access rule, has expired, or its signature/clock is wrong: create a key with the rules Hyperdesk lists.'
-  if (status === 409)
-    return 'OVH is already doing something on this IP or server: wait for its task to end, then try again.'
-  if (status === 400) return 'OVH refused the request as it stands: read its message.'
-  if (status === 404) return 'OVH does not know this IP, server or MAC on this account.'
-  if (status === 401) return 'OVH does not know this application key or consumer key.'
-  return 'Try again later; if it persists, look at OVH’s status page.'
+function hintFor(status: number): Message {
+  if (status === 403) return msg('ovhErrors.http403Hint')
+  if (status === 409) return msg('ovhErrors.http409Hint')
+  if (status === 400) return msg('ovhErrors.http400Hint')
+  if (status === 404) return msg('ovhErrors.http404Hint')
+  if (status === 401) return msg('ovhErrors.http401Hint')
+  return msg('ovhErrors.httpOtherHint')
 }
 
 /** `/dedicated/server/{serviceName}/…` with each parameter encoded (`1.2.3.0/29` → `1.2.3.0%2F29`). */
@@ -89,10 +92,10 @@ export class OvhClient {
       ...(signal ? { signal } : {}),
     })
     if (typeof seconds !== 'number' || !Number.isFinite(seconds))
-      throw new ApiError({
-        code: 'ovh.time',
-        message: `OVH's /auth/time answered ${JSON.stringify(seconds)}, not a time`,
-      })
+      throw ApiError.of(
+        'ovh.time',
+        msg('ovhErrors.badTime', { answer: JSON.stringify(seconds) ?? 'nothing' }),
+      )
     this.clock.set(seconds)
     return seconds
   }
@@ -134,12 +137,15 @@ export class OvhClient {
         signal,
       })
     } catch (error) {
-      throw new ApiError({
-        code: 'ovh.unreachable',
-        message: `Could not reach OVH's API at ${this.credentials.baseUrl} for ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`,
-        step: `${request.method} ${request.path}`,
-        hint: 'Check this computer’s internet access and the endpoint in ovh.conf.',
-      })
+      const names = { method: request.method, path: request.path }
+      throw ApiError.of(
+        'ovh.unreachable',
+        withDetail(
+          msg('ovhErrors.unreachable', { url: this.credentials.baseUrl, ...names }),
+          error instanceof Error ? error.message : String(error),
+        ),
+        { step: msg('errorSteps.ovhRequest', names), hint: msg('ovhErrors.unreachableHint') },
+      )
     }
     const text = await response.text()
     let parsed: unknown = null

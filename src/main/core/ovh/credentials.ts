@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ApiError } from '../../../shared/errors'
+import { englishText, msg, type Message } from '../../../shared/messages/message'
 
 /**
  * OVH credentials, read the way OVH's own tools read them (python-ovh's ovh/config.py, also used by
@@ -39,8 +40,14 @@ export interface OvhCredentials {
 
 export interface CredentialProblem {
   code: 'ovh.conf.permissions' | 'ovh.conf.unreadable' | 'ovh.endpoint.unknown' | 'ovh.credentials.incomplete'
+  /** English, for the logs; `text` is the same as a message. */
   message: string
+  text: Message
   file?: string
+}
+
+function problem(code: CredentialProblem['code'], text: Message, file?: string): CredentialProblem {
+  return { code, message: englishText(text), text, ...(file !== undefined ? { file } : {}) }
 }
 
 export interface ReadResult {
@@ -102,10 +109,15 @@ export function endpointUrl(endpoint: string): string | undefined {
 export function checkedEndpointUrl(endpoint: string): string {
   const url = endpointUrl(endpoint)
   if (url) return url
-  throw new ApiError({
-    code: 'ovh.endpoint.unknown',
-    message: `Unknown OVH endpoint ${JSON.stringify(endpoint)}: use one of ${Object.keys(OVH_ENDPOINTS).join(', ')}.`,
-    hint: 'Choose ovh-eu, ovh-ca or ovh-us (or kimsufi/soyoustart).',
+  throw ApiError.of('ovh.endpoint.unknown', endpointUnknown(endpoint), {
+    hint: msg('ovhErrors.endpointUnknownHint'),
+  })
+}
+
+function endpointUnknown(endpoint: string): Message {
+  return msg('ovhErrors.endpointUnknown', {
+    endpoint: JSON.stringify(endpoint),
+    endpoints: Object.keys(OVH_ENDPOINTS),
   })
 }
 
@@ -132,11 +144,13 @@ export function readOvhCredentials(options: ReadOptions = {}): ReadResult {
     try {
       text = fs.readFileSync(file, 'utf8')
     } catch (error) {
-      problems.push({
-        code: 'ovh.conf.unreadable',
-        file,
-        message: `${file} exists but cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): it is ignored.`,
-      })
+      problems.push(
+        problem(
+          'ovh.conf.unreadable',
+          msg('ovhErrors.confUnreadable', { file, reason: (error as NodeJS.ErrnoException).code ?? 'error' }),
+          file,
+        ),
+      )
       continue
     }
     const sections = parseIni(text)
@@ -144,11 +158,8 @@ export function readOvhCredentials(options: ReadOptions = {}): ReadResult {
       (section) => section.has('application_secret') || section.has('consumer_key'),
     )
     if (holdsSecret && (stat.mode & 0o077) !== 0) {
-      problems.push({
-        code: 'ovh.conf.permissions',
-        file,
-        message: `${file} holds OVH secrets and is readable by other users (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}): it is ignored. Run: chmod 600 ${file}`,
-      })
+      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0')
+      problems.push(problem('ovh.conf.permissions', msg('ovhErrors.confPermissions', { file, mode }), file))
       continue
     }
     for (const [name, section] of sections) {
@@ -161,10 +172,7 @@ export function readOvhCredentials(options: ReadOptions = {}): ReadResult {
   if (!endpoint) return { problems, files }
   const baseUrl = endpointUrl(endpoint)
   if (!baseUrl) {
-    problems.push({
-      code: 'ovh.endpoint.unknown',
-      message: `Unknown OVH endpoint ${JSON.stringify(endpoint)}: use one of ${Object.keys(OVH_ENDPOINTS).join(', ')}.`,
-    })
+    problems.push(problem('ovh.endpoint.unknown', endpointUnknown(endpoint)))
     return { problems, files }
   }
   const values: Partial<Record<Key, string>> = {}
@@ -185,10 +193,12 @@ export function readOvhCredentials(options: ReadOptions = {}): ReadResult {
   const missing = KEYS.filter((key) => !values[key])
   if (missing.length > 0) {
     if (missing.length < KEYS.length)
-      problems.push({
-        code: 'ovh.credentials.incomplete',
-        message: `OVH credentials for ${endpoint} lack ${missing.join(', ')} (looked in the environment and ${files.join(', ')}).`,
-      })
+      problems.push(
+        problem(
+          'ovh.credentials.incomplete',
+          msg('ovhErrors.credentialsIncomplete', { endpoint, missing, files }),
+        ),
+      )
     return { problems, files }
   }
   return {

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail } from '../../../shared/messages'
 import type { OvhKeychainStatus } from '../../../shared/ovh'
 import { checkedEndpointUrl, endpointUrl, type OvhCredentials } from './credentials'
 
@@ -88,20 +89,21 @@ export class OvhKeychain {
   private async secureBox(): Promise<SecretBox> {
     const status = await this.status()
     if (status.state === 'ok' && this.box) return this.box
-    throw new ApiError({
-      code: `ovh.keychain.${status.state}`,
-      step: 'keep the OVH credentials in the OS keychain',
-      message:
-        status.state === 'browserMode'
-          ? 'Browser mode has no OS keychain: Hyperdesk does not keep OVH credentials there.'
-          : status.state === 'plainText'
-            ? `The OS keychain is not available (Electron's safeStorage would store the secrets in plain text, backend ${status.backend}): Hyperdesk refuses to keep them that way.`
-            : 'The OS keychain is not available (Electron safeStorage cannot encrypt on this session).',
-      hint:
-        status.state === 'browserMode'
-          ? 'Write them to ~/.ovh.conf (chmod 600) or the OVH_* environment variables, or enter them in the desktop app.'
-          : 'Start a keyring (GNOME Keyring or KWallet) in this session and try again, or write the credentials to ~/.ovh.conf (chmod 600).',
-    })
+    throw ApiError.of(
+      `ovh.keychain.${status.state}`,
+      status.state === 'browserMode'
+        ? msg('ovhErrors.keychainBrowserMode')
+        : status.state === 'plainText'
+          ? msg('ovhErrors.keychainPlainText', { backend: status.backend ?? '?' })
+          : msg('ovhErrors.keychainUnavailable'),
+      {
+        step: msg('errorSteps.keepOvhKeychain'),
+        hint:
+          status.state === 'browserMode'
+            ? msg('ovhErrors.keychainBrowserModeHint')
+            : msg('ovhErrors.keychainHint'),
+      },
+    )
   }
 
   async save(credentials: Omit<OvhCredentials, 'baseUrl' | 'source'>): Promise<OvhKeychainStatus> {
@@ -151,12 +153,14 @@ export class OvhKeychain {
     try {
       sealed = JSON.parse(await this.box.decrypt(stored.sealed)) as Sealed
     } catch (error) {
-      throw new ApiError({
-        code: 'ovh.keychain.unreadable',
-        step: 'read the OVH credentials from the OS keychain',
-        message: `The OS keychain could not decrypt the OVH credentials in ${this.file}: ${error instanceof Error ? error.message : String(error)}`,
-        hint: 'Unlock the keyring of this session, or forget the stored credentials and enter them again.',
-      })
+      throw ApiError.of(
+        'ovh.keychain.unreadable',
+        withDetail(
+          msg('ovhErrors.keychainUnreadable', { file: this.file }),
+          error instanceof Error ? error.message : String(error),
+        ),
+        { step: msg('errorSteps.readOvhKeychain'), hint: msg('ovhErrors.keychainUnreadableHint') },
+      )
     }
     const credentials: OvhCredentials = {
       endpoint: stored.endpoint,

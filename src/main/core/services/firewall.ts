@@ -1,6 +1,6 @@
 import type { CoreContext, Service } from '../context'
 import { ApiError } from '../../../shared/errors'
-import { englishText } from '../../../shared/messages'
+import { msg } from '../../../shared/messages'
 import { Firewall, tcpReachable } from '../firewall/firewall'
 import { freshRun } from '../firewall/fresh-run'
 import { audit } from '../remote/audit'
@@ -26,19 +26,21 @@ export const firewallService: Service<'firewall.state' | 'firewall.change'> = (c
     'firewall.change': async (params) =>
       jobs.start({
         kind: 'firewall.change',
-        title: `${params.action === 'add' ? 'Add' : 'Remove'} ${params.ip} ${params.action === 'add' ? 'to' : 'from'} every host's firewall`,
+        title: msg(params.action === 'add' ? 'firewallErrors.titleAdd' : 'firewallErrors.titleRemove', {
+          ip: params.ip,
+        }),
         target: {},
         run: async (context) => {
           const result = await firewall.change(params, context)
           const bad = result.hosts.find((h) => h.outcome === 'failed' || h.outcome === 'restored')
           if (bad)
-            throw new ApiError({
-              code: `firewall.${bad.outcome}`,
+            throw ApiError.of(`firewall.${bad.outcome}`, bad.message, {
               host: bad.host,
-              step: `${params.action} ${params.ip} in IPS_FAILOVER`,
-              message: englishText(bad.message),
-              text: bad.message,
-              hint: 'Fix what the message names on that host, then run the change again: hosts already changed keep it (see the drift).',
+              step: msg(params.action === 'add' ? 'errorSteps.firewallAdd' : 'errorSteps.firewallRemove', {
+                ip: params.ip,
+                host: bad.host,
+              }),
+              hint: msg('firewallErrors.changeFailedHint'),
               details: { result },
             })
           return result

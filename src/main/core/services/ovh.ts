@@ -1,6 +1,7 @@
 import type { CoreContext, Service } from '../context'
 import type { FailoverView } from '../../../shared/ovh'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages'
 import { OvhApi, OVH_ACCESS_RULES } from '../ovh/api'
 import { ovhOf } from '../ovh/access'
 import { OvhClient } from '../ovh/client'
@@ -73,11 +74,7 @@ export const ovhService: Service<
           pending.endpoint !== params.endpoint ||
           pending.applicationKey !== params.applicationKey
         )
-          throw new ApiError({
-            code: 'ovh.consumer-key.none',
-            message:
-              'No consumer key to save: type one, or ask OVH for one first (step 1) with this endpoint and application key.',
-          })
+          throw ApiError.of('ovh.consumer-key.none', msg('ovhErrors.consumerKeyNone'))
         consumerKey = pending.consumerKey
       }
       await keychain.save({

@@ -463,7 +463,7 @@ export class HostConnection {
         })
         return
       }
-      const reason = lastError ? describeNetworkError(lastError) : 'the connection closed'
+      const reason: NetworkReason = lastError ? describeNetworkError(lastError) : { text: 'reasonClosed' }
       this.goOffline(ready ? 'offlineLost' : 'offlineUnreachable', reason)
       if (!ready && (lastError as { code?: string } | undefined)?.code === 'ECONNREFUSED') this.watchDoor()
       else this.refusedSince = undefined
@@ -582,7 +582,7 @@ export class HostConnection {
     })
   }
 
-  private goOffline(message: 'offlineLost' | 'offlineUnreachable', reason: string): void {
+  private goOffline(message: 'offlineLost' | 'offlineUnreachable', reason: NetworkReason): void {
     const delays = this.options.backoffMs ?? DEFAULT_BACKOFF_MS
     const base = delays[Math.min(this.failuresInARow, delays.length - 1)] ?? 30000
     this.failuresInARow++
@@ -596,7 +596,7 @@ export class HostConnection {
     this.setState({
       status: 'offline',
       retryAt: new Date(Date.now() + delay).toISOString(),
-      error: this.textError('host.offline', message, 'offlineHint', { host: this.name, reason }),
+      error: this.offlineError(message, reason),
     })
   }
 
@@ -678,6 +678,22 @@ export class HostConnection {
     return { code, message, host: this.name, ...stepFields(msg('errorSteps.connect')), hint }
   }
 
+  /**
+   * Offline, and why: the reason's key goes in `details.reasonText` (the window translates it); what
+   * the SSH library said in its own words stays English, in the logs' sentence and as the detail.
+   */
+  private offlineError(message: 'offlineLost' | 'offlineUnreachable', reason: NetworkReason): ApiErrorData {
+    const error = this.textError('host.offline', message, 'offlineHint', {
+      host: this.name,
+      reason: reason.said ?? sshMessage(reason.text),
+    })
+    return {
+      ...error,
+      details: { ...error.details, reasonText: reason.text, ...(reason.said ? { said: reason.said } : {}) },
+      ...(error.text ? { text: withDetail(error.text, reason.said) } : {}),
+    }
+  }
+
   /** An error whose sentences the window shows in its language (shared/ssh-texts.ts). */
   private textError(code: string, text: SshText, hintText: SshText, params: SshTextParams): ApiErrorData {
     return {
@@ -747,19 +763,28 @@ function now(): string {
   return new Date().toISOString()
 }
 
-function describeNetworkError(error: Error & { code?: string; level?: string }): string {
+/**
+ * Why a connection failed, as a text the window translates; what the SSH library said in its own
+ * words (`said`) when no text names it, shown verbatim.
+ */
+function describeNetworkError(error: Error & { code?: string; level?: string }): NetworkReason {
   switch (error.code) {
     case 'ECONNREFUSED':
-      return 'connection refused (is sshd running?)'
+      return { text: 'reasonRefused' }
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return 'no route to the host'
+      return { text: 'reasonNoRoute' }
     case 'ETIMEDOUT':
-      return 'TCP connection timed out'
+      return { text: 'reasonTcpTimeout' }
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name does not resolve'
+      return { text: 'reasonNoResolve' }
   }
-  if (error.level === 'client-timeout') return error.message
-  return error.message
+  if (/keepalive/i.test(error.message)) return { text: 'reasonKeepalive' }
+  if (error.level === 'client-timeout') return { text: 'reasonHandshakeTimeout' }
+  return { text: 'reasonLibrary', said: error.message }
+}
+interface NetworkReason {
+  text: SshText
+  said?: string
 }

@@ -90,7 +90,7 @@ export async function listStorage(deps: ListingDeps): Promise<StorageListing> {
   const pools = await Promise.all(deps.pools.map(listPool))
   // The same failure everywhere (no keyring, Ceph down) is one error, not one per pool.
   const first = pools[0]?.error
-  if (first && pools.every((pool) => pool.error)) throw new ApiError(first)
+  if (first && pools.every((pool) => pool.error)) throw ApiError.from(first)
   return {
     host: deps.host,
     pools,

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { msg } from '../../../shared/messages'
+import { msg, withDetail } from '../../../shared/messages'
 import type { HostState } from '../../../shared/hosts'
 import { formatBytes, type GrowResult, type ImageUser, type Refusal } from '../../../shared/storage'
 import { imageArgv, imageSpec, snapshotArgv, snapshotSpec, type RbdImageRef } from '../ceph/image'
@@ -61,14 +61,29 @@ export function safetySnapshotName(reason: string, at = new Date()): string {
   return `hyperdesk-before-${reason}-${stamp}`
 }
 
-function refused(action: string, host: string, refusals: Refusal[]): ApiError {
-  return new ApiError({
-    code: 'storage.refused',
-    host,
-    step: `${action} checks`,
-    message: `Not done: ${refusals.map((refusal) => refusal.message).join(' ')}`,
-    details: { refusals },
-  })
+type CheckedAction =
+  'growChecks' | 'shrinkChecks' | 'deleteImageChecks' | 'deleteSnapshotChecks' | 'rollbackChecks'
+
+const CHECKS_OF = {
+  grow: 'growChecks',
+  shrink: 'shrinkChecks',
+  delete: 'deleteImageChecks',
+  rollback: 'rollbackChecks',
+} as const
+
+/** The refusals are shown one by one (their codes); the English message lists them for the logs. */
+function refused(action: CheckedAction, host: string, image: string, refusals: Refusal[]): ApiError {
+  const error = ApiError.of(
+    'storage.refused',
+    msg('storageErrors.refused', { image, count: refusals.length }),
+    {
+      host,
+      step: msg(`errorSteps.${action}`),
+      details: { refusals },
+    },
+  )
+  error.message = `Not done: ${refusals.map((refusal) => refusal.message).join(' ')}`
+  return error
 }
 
 /** Typing the object's name (the image's, or the snapshot's) is what confirms a destructive operation. */
@@ -133,16 +148,14 @@ export class StorageOps {
     const host = this.host()
     const spec = imageSpec(params)
     const result = await this.call(host, imageArgv.create(params, params.sizeBytes), {
-      step: `rbd create ${spec}`,
+      step: msg('errorSteps.command', { command: `rbd create ${spec}` }),
       allowFailure: true,
     })
     if (result.exitCode === 17) {
-      throw new ApiError({
-        code: 'storage.image-exists',
+      throw ApiError.of('storage.image-exists', msg('storageErrors.imageExists', { image: spec }), {
         host,
-        step: `rbd create ${spec}`,
-        message: `An image ${spec} already exists.`,
-        hint: 'Choose another name, or use the existing image.',
+        step: msg('errorSteps.command', { command: `rbd create ${spec}` }),
+        hint: msg('storageErrors.imageExistsHint'),
       })
     }
     if (result.exitCode !== 0) throw this.failed(host, `rbd create ${spec}`, result)
@@ -178,20 +191,25 @@ export class StorageOps {
           code: 'vm-running',
           message: `${spec} is open by several running QEMUs (${running.map((r) => `${r.user.name} on ${r.host}`).join(', ')}): resize it by hand.`,
         })
-      if (refusals.length > 0) throw refused('grow', host, refusals)
+      if (refusals.length > 0) throw refused('growChecks', host, spec, refusals)
       const live = running[0]
-      await lease.check(`grow ${spec}`)
+      await lease.check(msg('errorSteps.growImage', { image: spec }))
       if (live) {
         job.step(msg('jobSteps.growingLive', { image: spec, vm: live.user.name, host: live.host }), 0.5)
         await this.deps.runner.virsh(
           live.host,
           domainArgv.blockResize(live.user.uuid, live.user.target, params.sizeBytes),
-          { step: `virsh blockresize ${live.user.name} ${live.user.target}`, timeoutSeconds: 120 },
+          {
+            step: msg('errorSteps.command', {
+              command: `virsh blockresize ${live.user.name} ${live.user.target}`,
+            }),
+            timeoutSeconds: 120,
+          },
         )
       } else {
         job.step(msg('jobSteps.growingRbd', { image: spec }), 0.5)
         await this.call(host, imageArgv.resize(params, params.sizeBytes), {
-          step: `rbd resize ${spec}`,
+          step: msg('errorSteps.command', { command: `rbd resize ${spec}` }),
           timeoutSeconds: 600,
         })
       }
@@ -222,21 +240,21 @@ export class StorageOps {
           code: 'not-smaller',
           message: `${spec} is ${formatBytes(fromBytes)}: shrinking needs a smaller size.`,
         })
-      if (refusals.length > 0) throw refused('shrink', host, refusals)
+      if (refusals.length > 0) throw refused('shrinkChecks', host, spec, refusals)
       const snap = safetySnapshotName('shrink')
-      await lease.check(`rbd snap create ${spec}@${snap}`)
+      await lease.check(msg('errorSteps.command', { command: `rbd snap create ${spec}@${snap}` }))
       job.step(msg('jobSteps.snapshotFirst', { snapshot: snap }), 0.15)
       await this.call(host, snapshotArgv.create(params, snap), {
-        step: `rbd snap create ${spec}@${snap}`,
+        step: msg('errorSteps.command', { command: `rbd snap create ${spec}@${snap}` }),
       })
-      await lease.check(`rbd resize --allow-shrink ${spec}`)
+      await lease.check(msg('errorSteps.command', { command: `rbd resize --allow-shrink ${spec}` }))
       job.step(msg('jobSteps.shrinking', { image: spec, size: params.sizeBytes }), 0.2)
       await rbdWithProgress(
         this.deps.runner,
         host,
         this.deps.ceph(),
         imageArgv.resize(params, params.sizeBytes, true),
-        `rbd resize --allow-shrink ${spec}`,
+        msg('errorSteps.command', { command: `rbd resize --allow-shrink ${spec}` }),
         (fraction) => job.progress(0.2 + fraction * 0.75),
       )
       await this.audit(
@@ -282,27 +300,27 @@ export class StorageOps {
           code: 'protected-snapshots',
           message: `${spec} has protected snapshots (${protectedSnaps.map((s) => s.name).join(', ')}), which clones may depend on: unprotect them by hand first.`,
         })
-      if (refusals.length > 0) throw refused('delete', host, refusals)
+      if (refusals.length > 0) throw refused('deleteImageChecks', host, spec, refusals)
       if (snapshots.length > 0) {
-        await lease.check(`rbd snap purge ${spec}`)
+        await lease.check(msg('errorSteps.command', { command: `rbd snap purge ${spec}` }))
         job.step(msg('jobSteps.purging', { count: snapshots.length, image: spec }), 0.2)
         await rbdWithProgress(
           this.deps.runner,
           host,
           this.deps.ceph(),
           snapshotArgv.purge(params),
-          `rbd snap purge ${spec}`,
+          msg('errorSteps.command', { command: `rbd snap purge ${spec}` }),
           (fraction) => job.progress(0.2 + fraction * 0.3),
         )
       }
-      await lease.check(`rbd rm ${spec}`)
+      await lease.check(msg('errorSteps.command', { command: `rbd rm ${spec}` }))
       job.step(msg('jobSteps.deleting', { image: spec }), 0.5)
       await rbdWithProgress(
         this.deps.runner,
         host,
         this.deps.ceph(),
         imageArgv.remove(params),
-        `rbd rm ${spec}`,
+        msg('errorSteps.command', { command: `rbd rm ${spec}` }),
         (fraction) => job.progress(0.5 + fraction * 0.45),
       )
       const purged = snapshots.map((s) => s.name)
@@ -319,18 +337,20 @@ export class StorageOps {
     const host = this.host()
     const spec = snapshotSpec(params, params.snapshot)
     const result = await this.call(host, snapshotArgv.create(params, params.snapshot), {
-      step: `rbd snap create ${spec}`,
+      step: msg('errorSteps.command', { command: `rbd snap create ${spec}` }),
       allowFailure: true,
       timeoutSeconds: 120,
     })
     if (result.exitCode === 17) {
-      throw new ApiError({
-        code: 'storage.snapshot-exists',
-        host,
-        step: `rbd snap create ${spec}`,
-        message: `${imageSpec(params)} already has a snapshot named ${params.snapshot}.`,
-        hint: 'Choose another name.',
-      })
+      throw ApiError.of(
+        'storage.snapshot-exists',
+        msg('storageErrors.snapshotExists', { image: imageSpec(params), snapshot: params.snapshot }),
+        {
+          host,
+          step: msg('errorSteps.command', { command: `rbd snap create ${spec}` }),
+          hint: msg('storageErrors.snapshotExistsHint'),
+        },
+      )
     }
     if (result.exitCode !== 0) throw this.failed(host, `rbd snap create ${spec}`, result)
     await this.audit(host, `snapshot ${spec}`)
@@ -371,10 +391,10 @@ export class StorageOps {
                 takenAt: safety.takenAt,
               }),
             })
-          if (refusals.length > 0) throw refused('delete snapshot', host, refusals)
-          await lease.check(`rbd snap rm ${spec}`)
+          if (refusals.length > 0) throw refused('deleteSnapshotChecks', host, spec, refusals)
+          await lease.check(msg('errorSteps.command', { command: `rbd snap rm ${spec}` }))
           await this.call(host, snapshotArgv.remove(params, params.snapshot), {
-            step: `rbd snap rm ${spec}`,
+            step: msg('errorSteps.command', { command: `rbd snap rm ${spec}` }),
             timeoutSeconds: 600,
           })
           await this.audit(
@@ -400,25 +420,27 @@ export class StorageOps {
       await this.findSnapshot(host, params)
       const refusals = await this.offlineRefusals(host, params, snapshot, users)
       refusals.push(...nameRefusal(params.confirmName, params.image))
-      if (refusals.length > 0) throw refused('rollback', host, refusals)
+      if (refusals.length > 0) throw refused('rollbackChecks', host, spec, refusals)
       let safety: string | undefined
       if (params.safetySnapshot ?? true) {
         safety = safetySnapshotName('rollback')
-        await lease.check(`rbd snap create ${spec}@${safety}`)
+        await lease.check(msg('errorSteps.command', { command: `rbd snap create ${spec}@${safety}` }))
         job.step(msg('jobSteps.safetySnapshot', { snapshot: safety }), 0.08)
         await this.call(host, snapshotArgv.create(params, safety), {
-          step: `rbd snap create ${spec}@${safety}`,
+          step: msg('errorSteps.command', { command: `rbd snap create ${spec}@${safety}` }),
           timeoutSeconds: 120,
         })
       }
-      await lease.check(`rbd snap rollback ${spec}@${params.snapshot}`)
+      await lease.check(
+        msg('errorSteps.command', { command: `rbd snap rollback ${spec}@${params.snapshot}` }),
+      )
       job.step(msg('jobSteps.rollingBack', { image: spec, snapshot: params.snapshot }), 0.1)
       await rbdWithProgress(
         this.deps.runner,
         host,
         this.deps.ceph(),
         snapshotArgv.rollback(params, params.snapshot),
-        `rbd snap rollback ${spec}@${params.snapshot}`,
+        msg('errorSteps.command', { command: `rbd snap rollback ${spec}@${params.snapshot}` }),
         (fraction) => job.progress(0.1 + fraction * 0.85),
       )
       await this.audit(
@@ -473,13 +495,15 @@ export class StorageOps {
     const snapshots = await this.read(() => this.reader.snapshots(host, params), host)
     const snap = snapshots.find((candidate) => candidate.name === params.snapshot)
     if (!snap) {
-      throw new ApiError({
-        code: 'storage.no-snapshot',
-        host,
-        step: `rbd snap ls ${imageSpec(params)}`,
-        message: `${imageSpec(params)} has no snapshot named ${params.snapshot}.`,
-        hint: 'Refresh the storage view: someone may have deleted it.',
-      })
+      throw ApiError.of(
+        'storage.no-snapshot',
+        msg('storageErrors.noSnapshot', { image: imageSpec(params), snapshot: params.snapshot }),
+        {
+          host,
+          step: msg('errorSteps.command', { command: `rbd snap ls ${imageSpec(params)}` }),
+          hint: msg('storageErrors.noSnapshotHint'),
+        },
+      )
     }
     return snap
   }
@@ -490,7 +514,7 @@ export class StorageOps {
    */
   private async locked<T>(
     ref: RbdImageRef,
-    action: string,
+    action: keyof typeof CHECKS_OF,
     job: JobContext,
     task: (snapshot: InventorySnapshot, users: ImageUser[], lease: LeaseCheck) => Promise<T>,
   ): Promise<T> {
@@ -512,8 +536,9 @@ export class StorageOps {
               const unleased = users.filter((user) => !keys.includes(user.uuid))
               if (unleased.length > 0)
                 throw refused(
-                  action,
+                  CHECKS_OF[action],
                   this.host(),
+                  imageSpec(ref),
                   unleased.map((user) => ({
                     code: 'users-changed',
                     message: `${user.name} started using ${imageSpec(ref)} during the checks: try again.`,
@@ -532,12 +557,14 @@ export class StorageOps {
 
   private checkPool(pool: string): void {
     if (!this.deps.pools().includes(pool)) {
-      throw new ApiError({
-        code: 'storage.unknown-pool',
-        step: 'check the pool',
-        message: `${pool} is not one of the cluster's pools (${this.deps.pools().join(', ')}).`,
-        hint: 'Pools are listed in the cluster file ("pools").',
-      })
+      throw ApiError.of(
+        'storage.unknown-pool',
+        msg('storageErrors.unknownPool', { pool, pools: this.deps.pools() }),
+        {
+          step: msg('errorSteps.checkPool'),
+          hint: msg('storageErrors.unknownPoolHint'),
+        },
+      )
     }
   }
 
@@ -557,15 +584,18 @@ export class StorageOps {
     }
   }
 
-  private failed(host: string, step: string, result: { exitCode: number; stderr: string }): ApiError {
+  private failed(host: string, command: string, result: { exitCode: number; stderr: string }): ApiError {
+    const stderr = result.stderr.trim().slice(-600)
     return explainCephFailure(
-      new ApiError({
-        code: 'remote.failed',
-        host,
-        step,
-        message: `${step} on ${host} failed (exit ${result.exitCode}): ${result.stderr.trim().slice(-400)}`,
-        details: { exitCode: result.exitCode, stderr: result.stderr.trim().slice(-600) },
-      }),
+      ApiError.of(
+        'remote.failed',
+        withDetail(msg('storageErrors.failed', { command, host, exitCode: result.exitCode }), stderr),
+        {
+          host,
+          step: msg('errorSteps.command', { command }),
+          details: { exitCode: result.exitCode, stderr },
+        },
+      ),
       host,
       this.deps.ceph().clientId,
     )

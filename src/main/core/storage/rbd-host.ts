@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { HostState } from '../../../shared/hosts'
 import { exitFramed } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
@@ -23,19 +24,19 @@ export function pickRbdHost(states: readonly HostState[], order: readonly string
   const able = online.find((state) => state.doctor?.capabilities.canReadCephKeyring !== false)
   if (able) return able.name
   if (online.length > 0) {
-    throw new ApiError({
-      code: 'storage.no-keyring',
-      host: online[0]?.name,
-      step: 'choose a host for rbd',
-      message: `No online host can read a Ceph keyring (${online.map((state) => state.name).join(', ')}): rbd cannot reach the cluster.`,
-      hint: 'Install the Ceph client keyring on a host (its doctor gives the exact commands), then run the doctor again.',
-    })
+    throw ApiError.of(
+      'storage.no-keyring',
+      msg('storageErrors.noKeyringHosts', { hosts: online.map((state) => state.name) }),
+      {
+        ...(online[0] ? { host: online[0].name } : {}),
+        step: msg('errorSteps.chooseRbdHost'),
+        hint: msg('storageErrors.noKeyringHostsHint'),
+      },
+    )
   }
-  throw new ApiError({
-    code: 'storage.no-host',
-    step: 'choose a host for rbd',
-    message: 'No host is online: storage commands run on a hypervisor.',
-    hint: 'Connect at least one host (see the hosts list).',
+  throw ApiError.of('storage.no-host', msg('storageErrors.noHost'), {
+    step: msg('errorSteps.chooseRbdHost'),
+    hint: msg('storageErrors.noHostHint'),
   })
 }
 
@@ -46,14 +47,19 @@ export function explainCephFailure(error: unknown, host: string, clientId: strin
   const apiError = ApiError.from(error)
   const stderr = String(apiError.details?.stderr ?? apiError.message)
   if (!KEYRING_MISSING.test(stderr)) return apiError
-  return new ApiError({
-    code: 'storage.no-keyring',
-    host,
-    ...(apiError.step ? { step: apiError.step } : {}),
-    message: `${apiError.step ?? 'rbd'} on ${host} failed: ${host} has no readable keyring for client.${clientId} (/etc/ceph/ceph.client.${clientId}.keyring), so rbd cannot reach Ceph there.`,
-    hint: `Restore the keyring on ${host} (its doctor shows the commands), or disconnect ${host} so another host is used.`,
-    ...(apiError.details ? { details: apiError.details } : {}),
-  })
+  return ApiError.of(
+    'storage.no-keyring',
+    withDetail(
+      msg('storageErrors.noKeyring', { host, client: clientId }),
+      String(apiError.details?.stderr ?? apiError.text?.detail ?? ''),
+    ),
+    {
+      host,
+      ...(apiError.stepText ? { step: apiError.stepText } : apiError.step ? { step: apiError.step } : {}),
+      hint: msg('storageErrors.noKeyringHint', { host }),
+      ...(apiError.details ? { details: apiError.details } : {}),
+    },
+  )
 }
 
 /** The `rbd` argv as RemoteRunner.rbd builds it, for the streamed (progress) calls. */
@@ -89,7 +95,7 @@ export async function rbdWithProgress(
   host: string,
   access: CephAccess,
   args: readonly string[],
-  step: string,
+  step: Message,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -115,17 +121,22 @@ export async function rbdWithProgress(
   const streamExit = await stream.done
   if (exitCode === 0) return
   const stderr = output.slice(-8).join('\n')
+  const command = args.join(' ')
   throw explainCephFailure(
-    new ApiError({
-      code: streamExit === null ? 'host.offline' : 'remote.failed',
-      host,
-      step,
-      message:
-        streamExit === null && exitCode === null
-          ? `${step} on ${host} was interrupted (connection lost or cancelled): check the image before trying again.`
-          : `${step} on ${host} failed (exit ${exitCode ?? streamExit}): ${stderr}`,
-      details: { exitCode: exitCode ?? streamExit, stderr },
-    }),
+    ApiError.of(
+      streamExit === null ? 'host.offline' : 'remote.failed',
+      streamExit === null && exitCode === null
+        ? msg('storageErrors.interrupted', { command: `rbd ${command}`, host })
+        : withDetail(
+            msg('storageErrors.failed', {
+              command: `rbd ${command}`,
+              host,
+              exitCode: exitCode ?? streamExit ?? '?',
+            }),
+            stderr,
+          ),
+      { host, step, details: { exitCode: exitCode ?? streamExit, stderr } },
+    ),
     host,
     access.clientId,
   )

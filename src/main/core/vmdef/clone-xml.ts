@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 import { HYPERDESK_METADATA_NS, parseDomainXml } from '../inventory/domain-xml'
 import { escapeXml } from './builder'
 
@@ -92,10 +93,8 @@ export function clonedDomainXml(xml: string, edits: CloneEdits): string {
     (parsed.hyperdesk['failoverIp'] ?? undefined) !== edits.failoverIp && 'failover IP',
   ].filter((problem): problem is string => typeof problem === 'string')
   if (problems.length > 0)
-    throw new ApiError({
-      code: 'internal',
-      step: 'edit the definition',
-      message: `The clone's definition does not read back as ${edits.name} (${problems.join(', ')}).`,
+    throw ApiError.of('internal', msg('vmdefErrors.cloneReadBack', { name: edits.name, fields: problems }), {
+      step: msg('errorSteps.editDefinition'),
     })
   return out
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/errors'
 import type { DomainDefinition, Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { Check } from '../../../shared/messages/check'
-import { englishText, msg, type ParamValue } from '../../../shared/messages/message'
+import { englishText, msg, type Message, type ParamValue } from '../../../shared/messages/message'
 import {
   cloneSnapshotName,
   type ClonePlan,
@@ -162,7 +162,7 @@ async function readSourceXml(deps: VmdefDeps, vm: Vm, checks: Check[]): Promise<
   try {
     const read = await deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
       timeoutSeconds: deps.defineTimeoutSeconds ?? 30,
-      step: `virsh dumpxml ${vm.name} on ${host}`,
+      step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${vm.name}`, host }),
     })
     return read.stdout
   } catch (error) {
@@ -323,7 +323,7 @@ export class VmCloner {
         'vm.clone.refused',
         vmdefMsg('cloneRefused', { name: params.name, count: Math.max(failed.length, 1) }),
         failed.map((check) => check.message),
-        { step: 'pre-checks', details: { checks: plan.checks } },
+        { step: msg('errorSteps.preChecks'), details: { checks: plan.checks } },
       )
     for (const check of plan.checks) job.log(checkLine(check))
     const child: RbdImageRef = { pool: input.pool, image: params.name }
@@ -426,12 +426,12 @@ export class VmCloner {
     const from = `${parentSpec}@${snapshot}`
     if (makeSnapshot) {
       if (job.signal.aborted) throw cancelled()
-      await lease.check(`rbd snap create ${from}`)
+      await lease.check(msg('errorSteps.command', { command: `rbd snap create ${from}` }))
       job.step(msg('vmdefSteps.snapshotting', { image: parentSpec, snapshot }), 0.1)
       await this.rbdStep(
         host,
         snapshotArgv.create(parent, snapshot),
-        `rbd snap create ${from}`,
+        msg('errorSteps.command', { command: `rbd snap create ${from}` }),
         'cloneSnapshotFailed',
         { parent: parentSpec, snapshot },
       )
@@ -439,7 +439,7 @@ export class VmCloner {
       await this.rbdStep(
         host,
         snapshotArgv.protect(parent, snapshot),
-        `rbd snap protect ${from}`,
+        msg('errorSteps.command', { command: `rbd snap protect ${from}` }),
         'cloneSnapshotFailed',
         { parent: parentSpec, snapshot },
       )
@@ -452,7 +452,7 @@ export class VmCloner {
         host,
         ref: child,
         argv: imageArgv.clone(parent, snapshot, child),
-        step: `rbd clone ${from} ${spec}`,
+        step: msg('errorSteps.command', { command: `rbd clone ${from} ${spec}` }),
         title: msg('jobSteps.cloningImage', { from, image: spec }),
         failed: vmdefMsg('cloneImageFailed', { parent: parentSpec, snapshot, image: spec }),
       },
@@ -465,7 +465,7 @@ export class VmCloner {
   private async rbdStep(
     host: string,
     argv: string[],
-    step: string,
+    step: Message,
     text: VmdefText,
     params: Record<string, ParamValue>,
   ): Promise<void> {
@@ -496,7 +496,7 @@ export class VmCloner {
     const [parentSpec, snapshot] = cloned.parent.split('@') as [string, string]
     job.step(msg('vmdefSteps.flattening', { image: cloned.image }), 0.9)
     const result = await this.deps.runner.rbd(host, imageArgv.flatten({ pool, image }), {
-      step: `rbd flatten ${cloned.image}`,
+      step: msg('errorSteps.command', { command: `rbd flatten ${cloned.image}` }),
       allowFailure: true,
       timeoutSeconds: 3600,
     })

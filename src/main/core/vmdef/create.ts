@@ -133,14 +133,11 @@ export function withReasons(
   code: string,
   text: Message,
   reasons: readonly Message[],
-  extra: { step?: string; details?: Record<string, unknown> } = {},
+  extra: { step?: Message; details?: Record<string, unknown> } = {},
 ): ApiError {
-  return new ApiError({
-    code,
-    message: [englishText(text), ...reasons.map(englishText)].join(' '),
-    text,
-    ...extra,
-  })
+  const error = ApiError.of(code, text, extra)
+  error.message = [englishText(text), ...reasons.map(englishText)].join(' ')
+  return error
 }
 
 export class VmCreator {
@@ -207,7 +204,7 @@ export class VmCreator {
         'vm.create.refused',
         vmdefMsg('refused', { name: params.name, count: failed.length }),
         failed.map((check) => check.message),
-        { step: 'pre-checks', details: { checks: plan.checks } },
+        { step: msg('errorSteps.preChecks'), details: { checks: plan.checks } },
       )
     for (const check of plan.checks) job.log(checkLine(check))
     // OVH first: a task that fails or is cancelled leaves nothing made (no image, no definition).
@@ -308,7 +305,7 @@ export class VmCreator {
         host,
         ref,
         argv: imageArgv.create(ref, sizeBytes),
-        step: `rbd create ${spec}`,
+        step: msg('errorSteps.command', { command: `rbd create ${spec}` }),
         title: msg('jobSteps.creatingImage', { image: spec, size: sizeBytes }),
         failed,
       },
@@ -329,7 +326,7 @@ export class VmCreator {
       host: string
       ref: RbdImageRef
       argv: string[]
-      step: string
+      step: Message
       title: Message
       failed: Message
     },
@@ -367,7 +364,7 @@ export class VmCreator {
     const image = made.image!
     job.step(msg('jobSteps.taggingImage', { image: image.spec }), 0.3)
     await this.deps.runner.rbd(image.host, imageArgv.setMeta(image, CREATE_JOB_META, job.id), {
-      step: `rbd image-meta set ${image.spec}`,
+      step: msg('errorSteps.command', { command: `rbd image-meta set ${image.spec}` }),
     })
     image.tagged = true
   }
@@ -385,13 +382,13 @@ export class VmCreator {
     const timeoutSeconds = this.deps.defineTimeoutSeconds ?? 30
     for (const [index, host] of hosts.entries()) {
       if (job.signal.aborted) throw cancelled()
-      await lease.check(`virsh define ${name} on ${host}`)
+      await lease.check(msg('errorSteps.commandOn', { command: `virsh define ${name}`, host }))
       job.step(msg('jobSteps.definingVm', { name, host }), 0.4 + (0.4 * index) / hosts.length)
       made.defineSent.push(host)
       await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
         stdin: xml,
         timeoutSeconds,
-        step: `virsh define ${name} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh define ${name}`, host }),
       })
     }
     // Read back on every host: libvirt normalises (adds controllers, addresses), so what is compared is
@@ -401,13 +398,13 @@ export class VmCreator {
     for (const host of hosts) {
       const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
         timeoutSeconds,
-        step: `virsh dumpxml ${name} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${name}`, host }),
       })
       const fields = readBackDifferences(xml, result.stdout)
       if (fields.length > 0)
         throw ApiError.of('vm.create.read-back', vmdefMsg('readBackDiffers', { host, fields }), {
           host,
-          step: `read back ${name} on ${host}`,
+          step: msg('errorSteps.readBack', { name: `${name}`, host }),
         })
       canonical.set(host, canonicalDomainXml(result.stdout))
     }
@@ -449,7 +446,10 @@ export class VmCreator {
     const step = cause.step ?? operation
     const causeText: Message =
       cause.text ?? vmdefMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
-    const where = { ...(cause.host ? { host: cause.host } : {}), step }
+    const where = {
+      ...(cause.host ? { host: cause.host } : {}),
+      step: cause.stepText ?? msg(`errorSteps.${operation}`),
+    }
     const texts = {
       create: { undone: 'failedUndone', remains: 'failedRemains' },
       clone: { undone: 'cloneFailedUndone', remains: 'cloneFailedRemains' },
@@ -522,7 +522,7 @@ export class VmCreator {
       if (made.protected) {
         const unprotect = await this.deps.runner.rbd(made.host, snapshotArgv.unprotect(made, made.snapshot), {
           allowFailure: true,
-          step: `rbd snap unprotect ${spec}`,
+          step: msg('errorSteps.command', { command: `rbd snap unprotect ${spec}` }),
         })
         if (unprotect.exitCode !== 0 && /No such file|\(2\)/.test(unprotect.stderr)) {
           job.log(msg('vmdefSteps.notThere', { what: spec }))
@@ -535,13 +535,13 @@ export class VmCreator {
             vmdefMsg('cloneSnapshotKept', { snapshot: spec }, unprotect.stderr.trim()),
             {
               host: made.host,
-              step: `rbd snap unprotect ${spec}`,
+              step: msg('errorSteps.command', { command: `rbd snap unprotect ${spec}` }),
             },
           )
       }
       const removed = await this.deps.runner.rbd(made.host, snapshotArgv.remove(made, made.snapshot), {
         allowFailure: true,
-        step: `rbd snap rm ${spec}`,
+        step: msg('errorSteps.command', { command: `rbd snap rm ${spec}` }),
       })
       if (removed.exitCode !== 0 && !/No such file|\(2\)/.test(removed.stderr))
         throw ApiError.of(
@@ -549,7 +549,7 @@ export class VmCreator {
           vmdefMsg('cloneSnapshotKept', { snapshot: spec }, removed.stderr.trim()),
           {
             host: made.host,
-            step: `rbd snap rm ${spec}`,
+            step: msg('errorSteps.command', { command: `rbd snap rm ${spec}` }),
           },
         )
       job.log(msg('vmdefSteps.removed', { what: spec }))
@@ -578,7 +578,7 @@ export class VmCreator {
       const state = await this.deps.runner.virsh(host, domainArgv.state(uuid), {
         allowFailure: true,
         timeoutSeconds,
-        step: `virsh domstate ${uuid} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh domstate ${uuid}`, host }),
       })
       if (
         state.exitCode !== 0 &&
@@ -589,7 +589,7 @@ export class VmCreator {
       }
       await this.deps.runner.virsh(host, domainArgv.undefine(uuid), {
         timeoutSeconds,
-        step: `virsh undefine ${uuid} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh undefine ${uuid}`, host }),
       })
       job.log(msg('vmdefSteps.undefinedOn', { host }))
       this.deps.inventory.invalidateDefinition(host, uuid)
@@ -612,7 +612,7 @@ export class VmCreator {
     try {
       const tag = await this.deps.runner.rbd(image.host, imageArgv.getMeta(image, CREATE_JOB_META), {
         allowFailure: true,
-        step: `rbd image-meta get ${image.spec}`,
+        step: msg('errorSteps.command', { command: `rbd image-meta get ${image.spec}` }),
       })
       if (tag.exitCode !== 0 && /error opening image/.test(tag.stderr)) {
         job.log(msg('vmdefSteps.notThere', { what: image.spec }))
@@ -623,7 +623,7 @@ export class VmCreator {
         return remain(`its ${CREATE_JOB_META} is not this job's`)
       }
       await this.deps.runner.rbd(image.host, imageArgv.remove(image), {
-        step: `rbd rm ${image.spec}`,
+        step: msg('errorSteps.command', { command: `rbd rm ${image.spec}` }),
         timeoutSeconds: 120,
       })
       job.log(msg('vmdefSteps.removed', { what: image.spec }))
@@ -637,7 +637,7 @@ export class VmCreator {
 }
 
 export function cancelled(): ApiError {
-  return ApiError.of('vm.create.cancelled', vmdefMsg('cancelled'), { step: 'create' })
+  return ApiError.of('vm.create.cancelled', vmdefMsg('cancelled'), { step: msg('errorSteps.create') })
 }
 
 const CHECK_LINES = {

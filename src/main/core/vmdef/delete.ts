@@ -48,7 +48,7 @@ function refusedError(name: string, refusals: readonly Message[]): ApiError {
     'vm.delete.refused',
     vmdefMsg('deleteRefused', { name, count: refusals.length }),
     refusals,
-    { step: 'delete checks', details: { refusals } },
+    { step: msg('errorSteps.deleteChecks'), details: { refusals } },
   )
 }
 
@@ -73,7 +73,10 @@ export function rbdDisks(deps: DeleteDeps, vm: Vm): RbdImageRef[] {
 export async function readVm(deps: DeleteDeps, uuid: string): Promise<Vm> {
   await Promise.all(deps.hostNames().map((host) => deps.inventory.refreshHost(host, { definitions: true })))
   const vm = deps.inventory.vm(uuid)
-  if (!vm) throw ApiError.of('vm.unknown', vmdefMsg('vmUnknown', { uuid }), { step: 'read every host' })
+  if (!vm)
+    throw ApiError.of('vm.unknown', vmdefMsg('vmUnknown', { uuid }), {
+      step: msg('errorSteps.readEveryHost'),
+    })
   return vm
 }
 
@@ -110,17 +113,17 @@ export async function deleteVm(
         const imagesDeleted: string[] = []
         for (const image of toDelete) {
           if (image.snapshots > 0) {
-            await lease.check(`rbd snap purge ${image.spec}`)
+            await lease.check(msg('errorSteps.command', { command: `rbd snap purge ${image.spec}` }))
             job.step(msg('jobSteps.purgingSnapshotsOf', { image: image.spec }), 0.7)
             await deps.runner.rbd(rbdHost!, snapshotArgv.purge(image), {
-              step: `rbd snap purge ${image.spec}`,
+              step: msg('errorSteps.command', { command: `rbd snap purge ${image.spec}` }),
               timeoutSeconds: 600,
             })
           }
-          await lease.check(`rbd rm ${image.spec}`)
+          await lease.check(msg('errorSteps.command', { command: `rbd rm ${image.spec}` }))
           job.step(msg('jobSteps.deleting', { image: image.spec }), 0.8)
           await deps.runner.rbd(rbdHost!, imageArgv.remove(image), {
-            step: `rbd rm ${image.spec}`,
+            step: msg('errorSteps.command', { command: `rbd rm ${image.spec}` }),
             timeoutSeconds: 600,
           })
           imagesDeleted.push(image.spec)
@@ -216,21 +219,21 @@ async function undefineEverywhere(deps: DeleteDeps, vm: Vm, lease: LeaseCheck, j
   for (const host of vm.definedOn) {
     const result = await deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
       timeoutSeconds,
-      step: `virsh dumpxml ${vm.name} on ${host}`,
+      step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${vm.name}`, host }),
     })
     saved.set(host, result.stdout)
   }
   const undefinedOn: string[] = []
   for (const [index, host] of vm.definedOn.entries()) {
     try {
-      await lease.check(`virsh undefine ${vm.name} on ${host}`)
+      await lease.check(msg('errorSteps.commandOn', { command: `virsh undefine ${vm.name}`, host }))
       job.step(
         msg('jobSteps.undefiningVm', { name: vm.name, host }),
         0.2 + (0.4 * index) / vm.definedOn.length,
       )
       await deps.runner.virsh(host, domainArgv.undefine(vm.uuid), {
         timeoutSeconds,
-        step: `virsh undefine ${vm.name} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh undefine ${vm.name}`, host }),
       })
     } catch (error) {
       throw await restoreDefinitions(deps, vm, saved, undefinedOn, host, ApiError.from(error), job)
@@ -258,7 +261,7 @@ async function restoreDefinitions(
       await deps.runner.virsh(host, domainArgv.defineFromStdin(), {
         stdin: saved.get(host)!,
         timeoutSeconds: deps.defineTimeoutSeconds ?? 30,
-        step: `virsh define ${vm.name} on ${host} (undo)`,
+        step: msg('errorSteps.commandUndo', { command: `virsh define ${vm.name}`, host }),
       })
       restored.push(host)
       await deps.audit(host, `delete VM (${vm.uuid}) undone: defined again`, vm.name).catch(() => undefined)

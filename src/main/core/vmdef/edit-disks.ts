@@ -35,7 +35,8 @@ export interface DiskFacts {
 type ImageState = { exists: true; sizeBytes: number } | { exists: false } | { error: string }
 
 async function imageState(deps: VmdefDeps, host: string, ref: RbdImageRef): Promise<ImageState> {
-  const step = `rbd info ${imageSpec(ref)}`
+  const command = `rbd info ${imageSpec(ref)}`
+  const step = msg('errorSteps.command', { command })
   try {
     const result = await deps.runner.rbd(host, [...imageArgv.info(ref), '--format', 'json'], {
       step,
@@ -46,7 +47,7 @@ async function imageState(deps: VmdefDeps, host: string, ref: RbdImageRef): Prom
       return /No such file|\(2\)/.test(result.stderr)
         ? { exists: false }
         : { error: result.stderr.trim() || `rbd exit ${result.exitCode}` }
-    return { exists: true, sizeBytes: parseRbdInfo(result.stdout, step).sizeBytes }
+    return { exists: true, sizeBytes: parseRbdInfo(result.stdout, command).sizeBytes }
   } catch (error) {
     return { error: ApiError.from(error).message }
   }
@@ -242,7 +243,7 @@ export class DiskSteps {
     for (const grow of plan.grow) {
       const [pool = '', image = ''] = grow.image.split('/')
       const ref = { pool, image }
-      await this.lease.check(`grow ${grow.image}`)
+      await this.lease.check(msg('errorSteps.growImage', { image: `${grow.image}` }))
       if (plan.runningOn) {
         this.job.step(
           msg('vmdefSteps.diskGrowingLive', { host: plan.runningOn, target: grow.target, image: grow.image }),
@@ -251,13 +252,18 @@ export class DiskSteps {
         await this.deps.runner.virsh(
           plan.runningOn,
           domainArgv.blockResize(plan.uuid, grow.target, grow.toBytes),
-          { step: `virsh blockresize ${plan.name} ${grow.target} on ${plan.runningOn}`, timeoutSeconds: 120 },
+          {
+            step: msg('errorSteps.command', {
+              command: `virsh blockresize ${plan.name} ${grow.target} on ${plan.runningOn}`,
+            }),
+            timeoutSeconds: 120,
+          },
         )
       } else {
         const host = this.host()
         this.job.step(msg('vmdefSteps.diskGrowingOffline', { image: grow.image }), 0.8)
         await this.deps.runner.rbd(host, imageArgv.resize(ref, grow.toBytes), {
-          step: `rbd resize ${grow.image}`,
+          step: msg('errorSteps.command', { command: `rbd resize ${grow.image}` }),
           timeoutSeconds: 600,
         })
       }

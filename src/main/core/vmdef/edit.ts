@@ -156,7 +156,9 @@ export async function planEdit(deps: VmdefDeps, uuid: string, requested: VmEditC
       definition.status === 'defined',
   )
   if (defined.length === 0)
-    throw ApiError.of('vm.unknown', vmeditMsg('unknownVm', { uuid: id }), { step: 'read the definitions' })
+    throw ApiError.of('vm.unknown', vmeditMsg('unknownVm', { uuid: id }), {
+      step: msg('errorSteps.readDefinitions'),
+    })
   const vm = deps.inventory.vm(id)
   const runningOn = vm?.runningOn.find((host) => defined.some((d) => d.host === host))
   const reference = defined.find((d) => d.host === runningOn) ?? defined[0]!
@@ -278,7 +280,7 @@ async function isoRefusals(deps: VmdefDeps, iso: string, hosts: readonly string[
       try {
         const result = await deps.runner.run(host, pathsArgv([iso]), {
           timeoutSeconds: 15,
-          step: `look for ${iso} on ${host}`,
+          step: msg('errorSteps.lookForIso', { iso: `${iso}`, host }),
         })
         if (!presentPaths(result.stdout, [iso]).has(iso)) missing.push(host)
       } catch {
@@ -315,7 +317,7 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
         if (changed.length > 0)
           throw ApiError.of('vm.edit.changed', vmeditMsg('changed', { name: plan.name, hosts: changed }), {
             ...(changed[0] ? { host: changed[0] } : {}),
-            step: 'compare the definition hashes',
+            step: msg('errorSteps.compareHashes'),
             details: { plan },
           })
         if (!plan.canApply || planned.next === undefined)
@@ -323,7 +325,7 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
             'vm.edit.refused',
             vmeditMsg('refused', { name: plan.name, count: plan.refusals.length }),
             plan.refusals,
-            { step: 'edit checks', details: { refusals: plan.refusals, plan } },
+            { step: msg('errorSteps.editChecks'), details: { refusals: plan.refusals, plan } },
           )
         const diskSteps = new DiskSteps(deps, plan, planned.rbdHost, lease, job)
         return new Editing(
@@ -388,7 +390,7 @@ class Editing {
       await this.diskSteps.createImages()
       let expected: string | undefined
       for (const [index, host] of hosts.entries()) {
-        await this.lease.check(`virsh define ${plan.name} on ${host}`)
+        await this.lease.check(msg('errorSteps.commandOn', { command: `virsh define ${plan.name}`, host }))
         job.step(
           msg('vmdefSteps.definingEdited', { host, name: plan.name }),
           0.1 + (0.6 * index) / hosts.length,
@@ -397,7 +399,7 @@ class Editing {
         await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
           stdin: this.next,
           timeoutSeconds: this.timeoutSeconds,
-          step: `virsh define ${plan.name} on ${host}`,
+          step: msg('errorSteps.commandOn', { command: `virsh define ${plan.name}`, host }),
         })
         const back = await this.readBack(host)
         this.checkKept(host, back)
@@ -406,7 +408,7 @@ class Editing {
         if (canonical !== expected)
           throw ApiError.of('vm.edit.read-back', vmeditMsg('readBack', { host, reference: hosts[0] ?? '' }), {
             host,
-            step: `read back ${plan.name} on ${host}`,
+            step: msg('errorSteps.readBack', { name: `${plan.name}`, host }),
           })
       }
       for (const host of plan.autostart.disable) await this.setAutostart(host, false)
@@ -445,11 +447,16 @@ class Editing {
   }
 
   private async setAutostart(host: string, enable: boolean): Promise<void> {
-    await this.lease.check(`virsh autostart ${this.plan.name} on ${host}`)
+    await this.lease.check(
+      msg('errorSteps.commandOn', { command: `virsh autostart ${this.plan.name}`, host }),
+    )
     this.job.step(msg(enable ? 'vmdefSteps.autostartOn' : 'vmdefSteps.autostartOff', { host }), 0.75)
     await this.deps.runner.virsh(host, domainArgv.autostart(this.plan.uuid, enable), {
       timeoutSeconds: this.timeoutSeconds,
-      step: `virsh autostart ${enable ? '' : '--disable '}${this.plan.name} on ${host}`,
+      step: msg('errorSteps.commandOn', {
+        command: `virsh autostart ${enable ? '' : '--disable '}${this.plan.name}`,
+        host,
+      }),
     })
     this.autostartDone.push({ host, enable })
   }
@@ -522,7 +529,7 @@ class Editing {
       try {
         await this.deps.runner.virsh(host, argv, {
           timeoutSeconds: this.timeoutSeconds,
-          step: `virsh ${argv[0]} ${plan.name} on ${host}`,
+          step: msg('errorSteps.commandOn', { command: `virsh ${argv[0]} ${plan.name}`, host }),
           ...(stdin ? { stdin } : {}),
         })
         out.push({ action, ok: true, ...(target ? { target } : {}) })
@@ -564,7 +571,7 @@ class Editing {
     try {
       const read = await this.deps.runner.virsh(host, domainArgv.xml(this.plan.uuid, 'live'), {
         timeoutSeconds: this.timeoutSeconds,
-        step: `virsh dumpxml ${this.plan.name} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.plan.name}`, host }),
       })
       return pendingSettings(read.stdout, this.next).filter((field) => touched.has(field))
     } catch {
@@ -575,7 +582,7 @@ class Editing {
   private async readBack(host: string): Promise<string> {
     const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(this.plan.uuid), {
       timeoutSeconds: this.timeoutSeconds,
-      step: `virsh dumpxml ${this.plan.name} on ${host}`,
+      step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.plan.name}`, host }),
     })
     return result.stdout
   }
@@ -590,7 +597,7 @@ class Editing {
     if (fields.length > 0)
       throw ApiError.of('vm.edit.read-back', vmeditMsg('readBackField', { host, fields }), {
         host,
-        step: `read back ${this.plan.name} on ${host}`,
+        step: msg('errorSteps.readBack', { name: `${this.plan.name}`, host }),
       })
   }
 
@@ -604,7 +611,7 @@ class Editing {
       await this.deps.runner
         .virsh(host, domainArgv.autostart(plan.uuid, !enable), {
           timeoutSeconds: this.timeoutSeconds,
-          step: `virsh autostart back on ${host}`,
+          step: msg('errorSteps.commandUndo', { command: 'virsh autostart', host }),
         })
         .catch(() => left.push(`autostart on ${host}`))
     for (const host of [...this.definedOn].reverse()) {
@@ -615,7 +622,7 @@ class Editing {
         await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
           stdin: saved,
           timeoutSeconds: this.timeoutSeconds,
-          step: `virsh define ${plan.name} on ${host} (undo)`,
+          step: msg('errorSteps.commandUndo', { command: `virsh define ${plan.name}`, host }),
         })
         if (canonicalDomainXml(await this.readBack(host)) !== canonicalDomainXml(saved))
           throw new Error('reads back another definition')
@@ -637,7 +644,10 @@ class Editing {
     const step = cause.step ?? 'edit'
     const causeText: Message =
       cause.text ?? vmeditMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
-    const where = { ...(cause.host ? { host: cause.host } : {}), step }
+    const where = {
+      ...(cause.host ? { host: cause.host } : {}),
+      step: cause.stepText ?? msg('errorSteps.edit'),
+    }
     const grown = this.diskSteps.grown
     if (left.length === 0 && images.length > 0)
       return ApiError.of(
@@ -675,7 +685,7 @@ export async function pendingChanges(deps: VmdefDeps, uuid: string): Promise<VmP
     deps.runner
       .virsh(host, domainArgv.xml(id, which), {
         timeoutSeconds: 20,
-        step: `virsh dumpxml (${which}) on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh dumpxml (${which})`, host }),
       })
       .then((result) => result.stdout)
   const [live, persistent] = await Promise.all([read('live'), read('inactive')])

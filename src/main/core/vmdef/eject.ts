@@ -39,11 +39,13 @@ export async function ejectMedia(deps: DeleteDeps, uuid: string, job: JobContext
         if (unreachable)
           throw ApiError.of('vm.eject.refused', isoMsg('ejectUnreachable', { host: unreachable, name }), {
             host: unreachable,
-            step: 'eject checks',
+            step: msg('errorSteps.ejectChecks'),
           })
         const targets = new Set(vm.definedOn.flatMap((host) => loadedCdroms(deps, host, uuid)))
         if (targets.size === 0)
-          throw ApiError.of('vm.eject.nothing', isoMsg('ejectNothing', { name }), { step: 'eject checks' })
+          throw ApiError.of('vm.eject.nothing', isoMsg('ejectNothing', { name }), {
+            step: msg('errorSteps.ejectChecks'),
+          })
         const persistentOn: string[] = []
         let liveOn: string | undefined
         for (const host of vm.definedOn) {
@@ -52,14 +54,14 @@ export async function ejectMedia(deps: DeleteDeps, uuid: string, job: JobContext
             job.step(msg(live ? 'vmdefSteps.ejectingLive' : 'vmdefSteps.ejecting', { target, name, host }))
             try {
               await deps.runner.virsh(host, domainArgv.ejectMedia(uuid, target, live), {
-                step: `eject ${target} of ${name} on ${host}`,
+                step: msg('errorSteps.eject', { target }),
                 signal: job.signal,
               })
             } catch (error) {
               const cause = ApiError.from(error)
               throw ApiError.of('vm.eject.failed', isoMsg('ejectFailed', { name, host }, cause.message), {
                 host,
-                step: `eject ${target}`,
+                step: msg('errorSteps.eject', { target }),
                 details: { persistentOn, cause: cause.toData() },
               })
             }

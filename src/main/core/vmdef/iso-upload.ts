@@ -90,7 +90,7 @@ async function volumeBytes(
   host: string,
   pool: string,
   name: string,
-  step: string,
+  step: Message,
 ): Promise<number | undefined> {
   const info = await runner.virsh(host, volumeArgv.info(pool, name), { step, allowFailure: true })
   return info.exitCode === 0 ? parseVolCapacity(info.stdout) : undefined
@@ -103,7 +103,7 @@ export async function readPool(
   pool: string,
   name: string,
 ): Promise<PoolRead> {
-  const step = `read the images pool ${pool} on ${host}`
+  const step = msg('errorSteps.readImagesPool', { pool, host })
   try {
     const refresh = await runner.virsh(host, hostArgv.poolRefresh(pool), { step, allowFailure: true })
     if (refresh.exitCode !== 0 && /not found|no storage pool/i.test(refresh.stderr))
@@ -366,7 +366,7 @@ export class IsoUploads {
       const failed = checks.filter((check) => check.level === 'fail')
       if (failed.length > 0)
         throw ApiError.of('iso.upload.refused', isoMsg('refused', { count: failed.length }), {
-          step: 'check the images pool',
+          step: msg('errorSteps.checkImagesPool'),
           details: { checks },
         })
       const paths = new Map(reads.map((read) => [read.host, `${read.path!.replace(/\/+$/, '')}/${name}`]))
@@ -379,7 +379,7 @@ export class IsoUploads {
         context.step(msg('vmdefSteps.isoCreating', { name, size: sizeBytes, pool, host }))
         try {
           await this.deps.runner.virsh(host, volumeArgv.create(pool, name, sizeBytes), {
-            step: `create the volume ${name} on ${host}`,
+            step: msg('errorSteps.createVolume', { name, host }),
             signal: context.signal,
           })
           created.push(host)
@@ -395,7 +395,7 @@ export class IsoUploads {
               host,
               ['virsh', '-c', 'qemu:///system', ...volumeArgv.uploadFromStdin(pool, name)],
               {
-                step: `upload ${name} to ${host}`,
+                step: msg('errorSteps.uploadTo', { name, host }),
                 timeoutSeconds: uploadTimeoutSeconds(sizeBytes),
                 signal: context.signal,
               },
@@ -458,7 +458,7 @@ export class IsoUploads {
           isoMsg('presentDiffers', { name, pool, sent, hosts: differing }),
           {
             host: differing[0]!,
-            step: 'compare the copies already there',
+            step: msg('errorSteps.compareCopies'),
             details: { found: differs },
           },
         )
@@ -490,16 +490,19 @@ export class IsoUploads {
   ): Promise<string | undefined> {
     try {
       const result = await this.deps.runner.run(host, volumeArgv.sha256(pool, name), {
-        step: `read back ${name} on ${host}`,
+        step: msg('errorSteps.readBack', { name, host }),
         timeoutSeconds: verifyTimeoutSeconds(sizeBytes),
         signal,
       })
       if (result.stderr.includes(DOWNLOAD_FAILED))
-        throw new ApiError({
-          code: 'remote.failed',
-          host,
-          message: `vol-download of ${name} failed on ${host}: ${result.stderr.replace(DOWNLOAD_FAILED, '').trim()}`,
-        })
+        throw ApiError.of(
+          'remote.failed',
+          withDetail(
+            msg('vmdefErrors.downloadFailed', { name, host }),
+            result.stderr.replace(DOWNLOAD_FAILED, ''),
+          ),
+          { host },
+        )
       return parseSha256sum(result.stdout)
     } catch (error) {
       throw new HostStepError(host, 'stepVerify', causeOf(error, host))
@@ -559,7 +562,7 @@ export class IsoUploads {
       text,
       {
         ...(where.host !== '—' ? { host: where.host } : {}),
-        step: `upload ${name}: ${where.step}`,
+        step: msg('errorSteps.uploadStep', { name, step: isoMsg(where.step) }),
         details: { remains, cause: where.cause },
       },
     )
@@ -573,7 +576,7 @@ export class IsoUploads {
     for (const wait of DELETE_RETRY_MS) {
       try {
         await this.deps.runner.virsh(host, volumeArgv.delete(pool, name), {
-          step: `delete the volume ${name} on ${host}`,
+          step: msg('errorSteps.deleteVolume', { name, host }),
         })
         return true
       } catch (error) {

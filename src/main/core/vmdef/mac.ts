@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { ApiError } from '../../../shared/errors'
+import { msg } from '../../../shared/messages/message'
 
 /**
  * MAC addresses for RIPE VMs (the runbook's generate_mac). The app draws them in 52:54:00:xx:xx:xx,
@@ -35,9 +36,11 @@ export function generateMac(
     if (mac.endsWith(':00:00:00')) continue
     if (!taken.has(mac)) return mac
   }
-  throw new ApiError({
-    code: 'vm.create.no-mac',
-    step: 'generate a MAC address',
-    message: `No unused MAC address in ${GENERATED_MAC_PREFIX}:xx:xx:xx after 64 draws.`,
-  })
+  throw ApiError.of(
+    'vm.create.no-mac',
+    msg('vmdefErrors.noMac', { prefix: GENERATED_MAC_PREFIX, draws: 64 }),
+    {
+      step: msg('errorSteps.generateMac'),
+    },
+  )
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import type { HostState } from '../../../shared/hosts'
 import type { Check } from '../../../shared/messages/check'
-import type { MessageCode, ParamValue } from '../../../shared/messages/message'
+import { msg, type MessageCode, type ParamValue } from '../../../shared/messages/message'
 import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
 import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
 import { hostStatusMessage } from '../../../shared/messages/host-status'
@@ -86,7 +86,7 @@ export async function listBridges(runner: RemoteRunner, host: string): Promise<s
       '-c',
       `for p in /sys/class/net/*/bridge; do [ -e "$p" ] && printf '${LIST_MARK}%s\\n' "$p"; done; true`,
     ],
-    { timeoutSeconds: 15, step: `list bridges on ${host}` },
+    { timeoutSeconds: 15, step: msg('errorSteps.listBridges', { host }) },
   )
   return result.stdout
     .split('\n')
@@ -132,7 +132,7 @@ async function readHost(
   params: CreateVmInput,
   isos: readonly string[],
 ): Promise<HostRead> {
-  const step = `creation checks on ${host}`
+  const step = msg('errorSteps.creationChecks', { host })
   try {
     const sections = await deps.runner.virshQuery(
       host,
@@ -383,7 +383,7 @@ export async function createPlan(
     const ref = { pool: params.pool, image: name }
     const spec = `${params.pool}/${name}`
     const info = await deps.runner.rbd(facts.rbdHost, imageArgv.info(ref), {
-      step: `rbd info ${spec}`,
+      step: msg('errorSteps.command', { command: `rbd info ${spec}` }),
       allowFailure: true,
     })
     if (info.exitCode === 0) add('image', 'fail', 'imageExists', { pool: params.pool, name })
@@ -399,7 +399,7 @@ export async function createPlan(
       )
     try {
       const df = await deps.runner.ceph(facts.rbdHost, [...clusterReads.df(), '--format', 'json'], {
-        step: 'ceph df',
+        step: msg('errorSteps.command', { command: 'ceph df' }),
       })
       const row = readCephDf(jsonValue(df.stdout, 'ceph df')).df.pools.find((p) => p.name === params.pool)
       if (row) {

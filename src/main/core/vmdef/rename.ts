@@ -72,10 +72,8 @@ export function renamedDefinition(
     parsed.uuid !== uuid ||
     images.some(({ to }) => !sources.includes(imageSpec(to)))
   )
-    throw new ApiError({
-      code: 'internal',
-      step: 'edit the definition',
-      message: `The renamed definition of ${uuid} does not read back as ${newName} with its renamed disks.`,
+    throw ApiError.of('internal', msg('vmdefErrors.renameReadBack', { uuid, name: newName }), {
+      step: msg('errorSteps.editDefinition'),
     })
   return out
 }
@@ -119,7 +117,7 @@ export async function renameVm(
             'vm.rename.refused',
             vmdefMsg('renameRefused', { name: vm.name, count: refusals.length }),
             refusals,
-            { step: 'rename checks', details: { refusals } },
+            { step: msg('errorSteps.renameChecks'), details: { refusals } },
           )
         return new Renaming(deps, vm, params.newName, images, lease, job).run()
       },
@@ -156,7 +154,7 @@ async function renameRefusals(
   for (const host of vm.definedOn) {
     const listed = await deps.runner.virsh(host, domainArgv.snapshotNames(vm.uuid), {
       timeoutSeconds: deps.defineTimeoutSeconds ?? 30,
-      step: `virsh snapshot-list ${vm.name} on ${host}`,
+      step: msg('errorSteps.commandOn', { command: `virsh snapshot-list ${vm.name}`, host }),
     })
     const snapshots = listed.stdout
       .split('\n')
@@ -168,7 +166,7 @@ async function renameRefusals(
   const rbdHost = pickRbdHost(deps.hostStates(), deps.hostNames())
   for (const { from, to } of images) {
     const info = await deps.runner.rbd(rbdHost, imageArgv.info(to), {
-      step: `rbd info ${imageSpec(to)}`,
+      step: msg('errorSteps.command', { command: `rbd info ${imageSpec(to)}` }),
       allowFailure: true,
     })
     if (info.exitCode === 0) refusals.push(vmdefMsg('imageExists', { pool: to.pool, name: to.image }))
@@ -219,25 +217,27 @@ class Renaming {
     for (const host of vm.definedOn) {
       const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
         timeoutSeconds: this.timeoutSeconds,
-        step: `virsh dumpxml ${vm.name} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${vm.name}`, host }),
       })
       this.saved.set(host, result.stdout)
     }
     try {
       if (this.images.length > 0) this.rbdHost = pickRbdHost(this.deps.hostStates(), this.deps.hostNames())
       for (const rename of this.images) {
-        await this.lease.check(`rbd rename ${imageSpec(rename.from)}`)
+        await this.lease.check(msg('errorSteps.command', { command: `rbd rename ${imageSpec(rename.from)}` }))
         job.step(
           msg('jobSteps.renamingImage', { image: imageSpec(rename.from), newName: rename.to.image }),
           0.3,
         )
         await this.deps.runner.rbd(this.rbdHost!, imageArgv.rename(rename.from, rename.to.image), {
-          step: `rbd rename ${imageSpec(rename.from)} on ${this.rbdHost!}`,
+          step: msg('errorSteps.command', {
+            command: `rbd rename ${imageSpec(rename.from)} on ${this.rbdHost!}`,
+          }),
         })
         this.renamedImages.push(rename)
       }
       for (const [index, host] of vm.definedOn.entries()) {
-        await this.lease.check(`virsh domrename ${vm.name} on ${host}`)
+        await this.lease.check(msg('errorSteps.commandOn', { command: `virsh domrename ${vm.name}`, host }))
         job.step(
           msg('jobSteps.renamingVm', { name: vm.name, host }),
           0.4 + (0.4 * index) / vm.definedOn.length,
@@ -245,13 +245,13 @@ class Renaming {
         this.renamedOn.push(host)
         await this.deps.runner.virsh(host, domainArgv.rename(vm.uuid, newName), {
           timeoutSeconds: this.timeoutSeconds,
-          step: `virsh domrename ${vm.name} on ${host}`,
+          step: msg('errorSteps.commandOn', { command: `virsh domrename ${vm.name}`, host }),
         })
         if (this.images.length > 0)
           await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
             stdin: renamedDefinition(this.saved.get(host)!, vm.uuid, newName, this.images),
             timeoutSeconds: this.timeoutSeconds,
-            step: `virsh define ${newName} on ${host}`,
+            step: msg('errorSteps.commandOn', { command: `virsh define ${newName}`, host }),
           })
       }
       job.step(msg('jobSteps.readingBack'), 0.85)
@@ -278,7 +278,7 @@ class Renaming {
   private async readBack(host: string): Promise<string> {
     const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(this.vm.uuid), {
       timeoutSeconds: this.timeoutSeconds,
-      step: `virsh dumpxml ${this.newName} on ${host}`,
+      step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.newName}`, host }),
     })
     return result.stdout
   }
@@ -293,7 +293,7 @@ class Renaming {
     if (fields.length > 0)
       throw ApiError.of('vm.rename.read-back', vmdefMsg('readBackDiffers', { host, fields }), {
         host,
-        step: `read back ${this.newName} on ${host}`,
+        step: msg('errorSteps.readBack', { name: `${this.newName}`, host }),
       })
   }
 
@@ -307,7 +307,7 @@ class Renaming {
         if (parseDomainXml(await this.readBack(host)).name !== vm.name)
           await this.deps.runner.virsh(host, domainArgv.rename(vm.uuid, vm.name), {
             timeoutSeconds: this.timeoutSeconds,
-            step: `virsh domrename back on ${host}`,
+            step: msg('errorSteps.commandUndo', { command: 'virsh domrename', host }),
           })
         // Defined again only when it differs from what was read first (its disks were renamed).
         const saved = this.saved.get(host)!
@@ -315,7 +315,7 @@ class Renaming {
           await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
             stdin: saved,
             timeoutSeconds: this.timeoutSeconds,
-            step: `virsh define ${vm.name} on ${host} (undo)`,
+            step: msg('errorSteps.commandUndo', { command: `virsh define ${vm.name}`, host }),
           })
         job.log(msg('vmdefSteps.restored', { host, name: vm.name }))
       } catch (error) {
@@ -329,7 +329,9 @@ class Renaming {
     for (const rename of [...this.renamedImages].reverse()) {
       try {
         await this.deps.runner.rbd(this.rbdHost!, imageArgv.rename(rename.to, rename.from.image), {
-          step: `rbd rename ${imageSpec(rename.to)} back`,
+          step: msg('errorSteps.command', {
+            command: `rbd rename ${imageSpec(rename.to)} ${rename.from.image}`,
+          }),
         })
       } catch (error) {
         job.log(
@@ -344,7 +346,10 @@ class Renaming {
     const step = cause.step ?? 'rename'
     const causeText: Message =
       cause.text ?? vmdefMsg('stepFailed', { step, host: cause.host ?? '?' }, cause.message)
-    const where = { ...(cause.host ? { host: cause.host } : {}), step }
+    const where = {
+      ...(cause.host ? { host: cause.host } : {}),
+      step: cause.stepText ?? msg('errorSteps.rename'),
+    }
     return left.length === 0
       ? ApiError.of('vm.rename.failed', vmdefMsg('renameUndone', { name: vm.name, cause: causeText }), {
           ...where,

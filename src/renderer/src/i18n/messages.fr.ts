@@ -27,6 +27,11 @@ import { definitionErrorsFr } from './errors-definitions.fr'
 import { maintenanceErrorsFr } from './errors-maintenance.fr'
 import { migrationErrorsFr } from './errors-migration.fr'
 import { vmErrorsFr } from './errors-vm.fr'
+import { ovhErrorsFr } from './errors-ovh.fr'
+import { storageErrorsFr } from './errors-storage.fr'
+import { leaseErrorsFr } from './errors-lease.fr'
+import { firewallErrorsFr } from './errors-firewall.fr'
+import { vmdefErrorsFr } from './errors-vmdef.fr'
 import { coreErrorsFr } from './errors-core.fr'
 import { cephErrorsFr } from './errors-ceph.fr'
 
@@ -99,6 +104,11 @@ export const messagesFr: MessageCatalog = {
   maintenanceErrors: maintenanceErrorsFr,
   migrationErrors: migrationErrorsFr,
   vmErrors: vmErrorsFr,
+  ovhErrors: ovhErrorsFr,
+  storageErrors: storageErrorsFr,
+  leaseErrors: leaseErrorsFr,
+  firewallErrors: firewallErrorsFr,
+  vmdefErrors: vmdefErrorsFr,
   coreErrors: coreErrorsFr,
   cephErrors: cephErrorsFr,
   clusterFile: { ...clusterFileFr, ...setupTextsFr },

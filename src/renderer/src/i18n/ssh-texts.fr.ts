@@ -64,6 +64,14 @@ export const sshTextsFr: Record<SshText, string> = {
   offlineUnreachable: 'Impossible de joindre {{host}} : {{reason}}',
   offlineLost: 'Connexion à {{host}} perdue : {{reason}}',
   offlineHint: 'Hyperdesk réessaie seul. Vérifiez que l’hôte est démarré et que son sshd tourne.',
+  reasonRefused: 'connexion refusée (sshd tourne-t-il ?)',
+  reasonNoRoute: 'aucune route vers l’hôte',
+  reasonTcpTimeout: 'délai de connexion TCP dépassé',
+  reasonNoResolve: 'le nom d’hôte ne se résout pas',
+  reasonKeepalive: 'l’hôte ne répond plus (keepalive expiré)',
+  reasonHandshakeTimeout: 'délai de la négociation SSH dépassé',
+  reasonClosed: 'la connexion s’est fermée',
+  reasonLibrary: 'la connexion SSH a échoué (message de la bibliothèque ci-dessous)',
   knownHostsSkipped: '{{file}} ligne {{line}} ignorée : {{reason}}.',
 }
 

@@ -58,6 +58,11 @@ export function HostDetail({ host }: { host: string }) {
       {error && state.status !== 'online' && (
         <div className="host-error" role="status" data-testid="host-error">
           <div>{error.message}</div>
+          {error.said && (
+            <pre className="stderr" translate="no" lang="en">
+              {error.said}
+            </pre>
+          )}
           {error.hint && <div className="muted small">{error.hint}</div>}
         </div>
       )}

@@ -70,7 +70,11 @@ export function HostErrors({ host }: { host: string }) {
                       {entry.stderr}
                     </pre>
                   )}
-                  {entry.hint && <div className="muted small">{entry.hint}</div>}
+                  {(entry.hintText || entry.hint) && (
+                    <div className="muted small">
+                      {entry.hintText ? renderMessage(t, entry.hintText) : entry.hint}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import type { HostState } from '../../../../shared/hosts'
 import { useAppStore } from '../../store'
 import { formatNumber } from '../../format'
+import { renderMessage } from '../../i18n/messages'
 
 const MiB = 1024
 
@@ -75,7 +76,11 @@ export function HostOverview({ state }: { state: HostState }) {
         </dl>
       )}
       {inventory && !inventory.reachable && inventory.error && (
-        <p className="muted small">{t('hostView.stale', { error: inventory.error })}</p>
+        <p className="muted small">
+          {t('hostView.stale', {
+            error: inventory.errorText ? renderMessage(t, inventory.errorText) : inventory.error,
+          })}
+        </p>
       )}
 
       <h2>{t('hostView.vms', { count: domains.length })}</h2>

@@ -8,6 +8,7 @@ export function useJobTitle(): (job: Job) => string {
   const { t } = useTranslation()
   const vms = useAppStore((state) => state.vms)
   return (job) => {
+    if (job.titleText) return renderMessage(t, job.titleText)
     const vm = vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
     // Storage jobs (storage.grow…) are named in the storage strings, with their image.
     const keys = [`jobKinds.${job.kind}`, `storage.jobs.${job.kind.replace(/^storage\./, '')}`]

@@ -12,6 +12,8 @@ import { ImagePanel } from './ImagePanel'
 import { TemplateBadge } from './TemplateBadge'
 import { useTrackedJob } from './storage-jobs'
 import { notifyError } from '../../components/notify'
+import { errorSentences } from '../../components/error-sentence'
+import { HostSaid } from '../../components/MessageText'
 import './storage.css'
 
 /**
@@ -67,8 +69,7 @@ export function StorageView() {
       {loading && !listing && <p className="muted">{t('storage.loading')}</p>}
       {error && (
         <div className="job-status job-failed" role="alert" data-testid="storage-error">
-          <p>{error.message}</p>
-          {error.hint && <p className="muted">{error.hint}</p>}
+          <FailedText error={error} />
         </div>
       )}
       {listing && listing.unknownHosts.length > 0 && (
@@ -98,10 +99,7 @@ export function StorageView() {
           </h2>
           {pool.error && (
             <div className="job-status job-failed" role="alert">
-              <p>
-                {t('storage.poolError', { pool: pool.pool })} {pool.error.message}
-              </p>
-              {pool.error.hint && <p className="muted">{pool.error.hint}</p>}
+              <FailedText error={pool.error} before={t('storage.poolError', { pool: pool.pool })} />
             </div>
           )}
           {!pool.error && pool.images.length === 0 && <p className="muted">{t('storage.noImages')}</p>}
@@ -153,7 +151,7 @@ function ImageRow({ image, selected, onSelect }: { image: Image; selected: boole
           </span>
         )}
         {image.error && (
-          <span className="warning" title={image.error.message}>
+          <span className="warning" title={errorSentences(t, image.error).message}>
             {' '}
             ⚠
           </span>
@@ -236,5 +234,18 @@ function UsedOnRequest({ image }: { image: Image }) {
       {t('storage.computeUsed')}
       {job?.state === 'failed' && ' ⚠'}
     </button>
+  )
+}
+
+/** A failed listing in the window's language, with what the host printed (verbatim). */
+function FailedText({ error, before }: { error: ApiErrorData; before?: string }) {
+  const { t } = useTranslation()
+  const { message, hint } = errorSentences(t, error)
+  return (
+    <>
+      <p>{before ? `${before} ${message}` : message}</p>
+      {hint && <p className="muted">{hint}</p>}
+      {error.text?.detail && <HostSaid output={error.text.detail} />}
+    </>
   )
 }

@@ -1,0 +1,18 @@
+import type { MessageCatalog } from '../../../shared/messages/message'
+
+/** The cluster lease's errors in French: every key of shared/messages/errors-lease.ts. */
+export const leaseErrorsFr: MessageCatalog['leaseErrors'] = {
+  held: '{{object}} est en cours de modification par {{holder}} depuis le {{since, datetime}} ({{operation}}). Son bail se termine le {{until, datetime}}, sauf s’il finit avant.',
+  heldNoExpiry: '{{object}} est en cours de modification par {{holder}} ({{operation}}), sans heure de fin.',
+  lost: 'Le bail sur {{object}} a été perdu avant « {{step, message}} » (repris par un autre, ou expiré) : rien de plus n’a été modifié.',
+  unavailable:
+    'Impossible de prendre le bail sur {{object}} via {{host}} (code de sortie {{exitCode}}). Rien n’a été modifié.',
+  noHost: 'Aucun hôte n’est en ligne pour prendre le bail : rien n’a été modifié.',
+  noHostHint: 'Connectez au moins un hôte, puis réessayez.',
+  takeOverMismatch:
+    'Le bail sur {{object}} est maintenant tenu par {{holder}}, pas par {{confirmed}} : regardez à nouveau avant de le reprendre.',
+  takeOverGone: 'Le bail sur {{object}} a déjà été libéré : rien à reprendre.',
+  badPool: 'Le bail du cluster ne peut pas utiliser le pool {{pool}} : ce n’est pas un nom de pool valide.',
+  badPoolHint: 'Le bail se trouve dans le premier pool du fichier du cluster (« pools ») : corrigez ce nom.',
+  badName: 'Ce n’est pas un nom de bail : {{name}}.',
+}

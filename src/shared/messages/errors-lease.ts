@@ -1,0 +1,19 @@
+/**
+ * The errors of the cluster lease (lease/cluster-lease.ts): the `leaseErrors` area. Times are
+ * parameters (`since`, `until`), written in the reader's language; what rados printed is the detail.
+ * French: src/renderer/src/i18n/errors-lease.fr.ts.
+ */
+export const LEASE_ERROR_TEXTS = {
+  held: '{{object}} is being changed by {{holder}} since {{since, datetime}} ({{operation}}). Their lease ends at {{until, datetime}} unless they finish first.',
+  heldNoExpiry: '{{object}} is being changed by {{holder}} ({{operation}}), with no end time.',
+  lost: 'The lease on {{object}} was lost before “{{step, message}}” (taken over, or expired): nothing more was changed.',
+  unavailable: 'Could not take the lease on {{object}} on {{host}} (exit {{exitCode}}). Nothing was changed.',
+  noHost: 'No host is online to take the lease through: nothing was changed.',
+  noHostHint: 'Connect at least one host, then try again.',
+  takeOverMismatch:
+    'The lease on {{object}} is now held by {{holder}}, not by {{confirmed}}: look again before taking it over.',
+  takeOverGone: 'The lease on {{object}} was already released: nothing to take over.',
+  badPool: 'The cluster lease cannot use the pool {{pool}}: not a valid pool name.',
+  badPoolHint: 'The lease lives in the first pool of the cluster file ("pools"): correct that name.',
+  badName: 'Not a lease name: {{name}}.',
+} as const
