@@ -100,7 +100,10 @@ describe('changing IPS_FAILOVER on every host', () => {
       const job = await lab.runJob('firewall.change', { action: 'add', ip: SPARE }, 30_000)
       expect(job.state).toBe('failed')
       expect(job.error?.code).toBe('lease.held')
-      expect(job.error?.message).toContain(`remove ${SPARE} elsewhere`)
+      expect(job.error?.text).toMatchObject({
+        code: 'leaseErrors.held',
+        params: { object: expect.any(String), operation: `remove ${SPARE} elsewhere` },
+      })
     } finally {
       await other.release()
     }

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
+import { msg } from '../../src/shared/messages/message'
 import type { Job } from '../../src/shared/jobs'
 import type { LeaseHolder } from '../../src/shared/lease'
 import { labCore, type LabCore } from '../support/lab-core'
@@ -56,7 +57,17 @@ describe('cluster lease', () => {
       expect(holder.operation).toMatch(/^start labvm1 on hv[23]$/)
       expect(holder.since).toBeLessThanOrEqual(Date.now())
       expect(holder.expiresAt).toBeGreaterThan(holder.since ?? 0)
-      expect(loser.error?.message).toMatch(new RegExp(`^labvm1 is being changed by ${winner} since `))
+      // Since and until when as times, written in the reader's language.
+      expect(loser.error?.text).toEqual({
+        code: 'leaseErrors.held',
+        params: {
+          object: 'labvm1',
+          holder: winner,
+          operation: holder.operation,
+          since: holder.since,
+          until: holder.expiresAt,
+        },
+      })
       const refused = (loser === a ? b : a).error?.details?.refusals as { code: string }[]
       expect(refused.map((refusal) => refusal.code)).toContain('running-elsewhere')
     }
@@ -113,8 +124,14 @@ describe('cluster lease', () => {
     // Bob's start now passes the lease; Alice's next destructive step is refused: lease lost.
     const after = await bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000)
     expect(after.error?.code).toBe('vm.start.refused')
-    const lost = await stale.check('virsh migrate').catch((error: unknown) => ApiError.from(error))
+    const lost = await stale
+      .check(msg('errorSteps.virshMigrate'))
+      .catch((error: unknown) => ApiError.from(error))
     expect((lost as ApiError).code).toBe('lease.lost')
+    expect((lost as ApiError).text).toEqual({
+      code: 'leaseErrors.lost',
+      params: { object: 'labvm1', step: { code: 'errorSteps.virshMigrate' } },
+    })
     expect((lost as ApiError).message).toBe(
       'The lease on labvm1 was lost before “virsh migrate” (taken over, or expired): nothing more was changed.',
     )

@@ -169,7 +169,7 @@ describe('storage view', () => {
   it('refuses bad creates: existing name, unknown pool, unsafe name, size not in whole MiB', async () => {
     const exists = await callError('storage.createImage', { pool: SATA, image: TEMP, sizeBytes: MiB })
     expect(exists).toMatchObject({ code: 'storage.image-exists', host: 'hv1' })
-    expect(exists.message).toContain(`${SATA}/${TEMP} already exists`)
+    expect(exists.text).toEqual({ code: 'storageErrors.imageExists', params: { image: `${SATA}/${TEMP}` } })
     const pool = await callError('storage.createImage', { pool: 'rbd', image: 'x1', sizeBytes: MiB })
     expect(pool.code).toBe('storage.unknown-pool')
     for (const bad of ['a/b', 'a@b', 'a b', '-a', ''])
@@ -451,7 +451,11 @@ describe('storage view', () => {
     try {
       const error = await callError('storage.list', {})
       expect(error).toMatchObject({ code: 'storage.no-keyring', host: 'hv1' })
-      expect(error.message).toContain('hv1 has no readable keyring for client.libvirt')
+      expect(error.text).toMatchObject({
+        code: 'storageErrors.noKeyring',
+        params: { host: 'hv1', client: 'libvirt' },
+        detail: expect.stringMatching(/keyring/),
+      })
       // Once the doctor knows, another host answers.
       await lab.core.call('hosts.doctor', { host: 'hv1' })
       expect((await list()).host).toBe('hv2')

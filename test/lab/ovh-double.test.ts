@@ -142,9 +142,11 @@ describe('the OVH double', () => {
     expect((await readOnly.client.request<string[]>({ method: 'GET', path: '/ip' })).length).toBe(5)
     const refused = (await readOnly.ipMove(SERVER.hv2, BLOCK).catch((e: unknown) => e)) as OvhHttpError
     expect(refused).toBeInstanceOf(OvhHttpError)
-    expect(refused.message).toBe(
-      `OVH refused POST /dedicated/server/${SERVER.hv2}/ipMove (HTTP 403): This call has not been granted`,
-    )
+    expect(refused.text).toEqual({
+      code: 'ovhErrors.httpRefused',
+      params: { method: 'POST', path: `/dedicated/server/${SERVER.hv2}/ipMove`, status: 403 },
+      detail: 'This call has not been granted',
+    })
   })
 
   it('lists the account’s failover blocks and each server’s virtual MACs in OVH’s shapes', async () => {

@@ -88,7 +88,7 @@ describe('guards in the window', () => {
       for (const [locale, expected] of [
         [
           'fr-FR',
-          /^labvm3 est en cours de modification par bob@desk-b depuis \d\d\/\d\d\/\d{4} \d\d:\d\d \(migrate labvm3 to hv2\)\. Son bail se termine à \d\d\/\d\d\/\d{4} \d\d:\d\d/,
+          /^labvm3 est en cours de modification par bob@desk-b depuis le \d\d\/\d\d\/\d{4} \d\d:\d\d \(migrate labvm3 to hv2\)\. Son bail se termine le \d\d\/\d\d\/\d{4} \d\d:\d\d/,
         ],
         [
           'en-US',

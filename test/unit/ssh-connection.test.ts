@@ -205,6 +205,10 @@ describe('host connection', () => {
     // The quick retry is refused: from then on the backoff says a minute.
     await until('the retry refused', () => pool.get('hv1').stats.connectAttempts === attemptsBefore + 1)
     await until('offline again', () => status() === 'offline')
+    // Why, as a text the window translates (not the socket's English), and the step as a message.
+    const offline = pool.list()[0]?.error
+    expect(offline?.details).toMatchObject({ text: 'offlineUnreachable', reasonText: 'reasonRefused' })
+    expect(offline?.stepText).toEqual({ code: 'errorSteps.connect' })
     // Refused connects are polled quietly: no "connecting" flicker, no SSH attempt, while sshd is down.
     const statesWhileDown = states.length
     await new Promise((resolve) => setTimeout(resolve, 1600))

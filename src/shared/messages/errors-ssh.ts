@@ -25,4 +25,6 @@ export const SSH_ERROR_TEXTS = {
   droppedHint: 'The connection may have just dropped; Hyperdesk reconnects by itself.',
   unknownHost: 'No host named {{host}} in the cluster file.',
   unknownHostHint: 'Check the host names in the settings.',
+  offlineUnreachable: 'Cannot reach {{host}}: {{reason, message}}',
+  offlineLost: 'Connection to {{host}} lost: {{reason, message}}',
 } as const

@@ -690,7 +690,14 @@ export class HostConnection {
     return {
       ...error,
       details: { ...error.details, reasonText: reason.text, ...(reason.said ? { said: reason.said } : {}) },
-      ...(error.text ? { text: withDetail(error.text, reason.said) } : {}),
+      // Passed on (the inventory's last read, a call to this host), the reason stays translatable.
+      text: withDetail(
+        msg(message === 'offlineLost' ? 'sshErrors.offlineLost' : 'sshErrors.offlineUnreachable', {
+          host: this.name,
+          reason: { code: `sshTexts.${reason.text}` },
+        }),
+        reason.said,
+      ),
     }
   }
 

@@ -24,4 +24,6 @@ export const sshErrorsFr: MessageCatalog['sshErrors'] = {
   droppedHint: 'La connexion vient peut-être de tomber ; Hyperdesk se reconnecte tout seul.',
   unknownHost: 'Aucun hôte nommé {{host}} dans le fichier du cluster.',
   unknownHostHint: 'Vérifiez les noms d’hôtes dans les réglages.',
+  offlineUnreachable: 'Impossible de joindre {{host}} : {{reason, message}}',
+  offlineLost: 'Connexion à {{host}} perdue : {{reason, message}}',
 }
