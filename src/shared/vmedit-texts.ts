@@ -18,6 +18,20 @@ export const VMEDIT_TEXTS = {
   autostartHost: '{{host}} does not define {{name}}: autostart is set on one of {{hosts, list}}.',
   isoMissing: '{{iso}} is missing on {{hosts, list}}: put it on every host first.',
   isoUnchecked: 'Could not check {{iso}} on {{host}}.',
+  expertMixed:
+    'An XML edit (expert mode) is applied alone: apply the form’s changes first, or put them in the XML.',
+  expertMalformed: 'The XML cannot be read ({{problem}}): nothing was sent to the hosts.',
+  expertRename:
+    'The XML renames {{name}} to {{newName}}: expert mode does not rename. Put the name back, and use Rename (VM off).',
+  expertUuid:
+    'The XML changes the UUID of {{name}} ({{uuid}} → {{newUuid}}): libvirt would see another VM. Put the UUID back.',
+  expertUuidMissing:
+    'The XML has no <uuid>: libvirt would give {{name}} another one. Put <uuid>{{uuid}}</uuid> back.',
+  expertInvalid:
+    'libvirt’s schema refuses the XML on {{host}} (virt-xml-validate): nothing was changed. Its output follows.',
+  expertNoValidator:
+    'virt-xml-validate is missing on {{host}}, so the XML cannot be checked there: install libvirt-clients on {{host}}.',
+  expertUnchecked: 'Could not check the XML on {{host}} with virt-xml-validate.',
   nothing: 'Nothing to change.',
   refused: {
     one: '{{name}} was not edited: {{count, number}} reason.',

@@ -30,6 +30,8 @@ export const DiskTargetSchema = z
   .meta({ validator: 'disk target', example: 'hdc' })
 
 export const MAX_VCPUS = 256
+/** An expert edit's XML, at most 1 MB (a definition is a few KB). */
+export const EXPERT_XML_MAX = 1_000_000
 export const MAX_MEMORY_MIB = 4 * 1024 * 1024
 
 /** A description: any text but control characters (tab and newline allowed), at most 1000 characters. */
@@ -130,11 +132,24 @@ export const VmEditChangesSchema = z
       .max(8)
       .refine((list) => distinctTargets(list, (change) => change.mac), 'names a network card twice')
       .optional(),
+    /**
+     * Expert mode, the app's `virsh edit`: the whole persistent definition as the user wrote it (from
+     * `dumpxml --inactive --security-info`), alone in its edit; same name and UUID; checked by
+     * virt-xml-validate on every host before the same define-everywhere as the form's changes.
+     */
+    xml: z.string().min(1).max(EXPERT_XML_MAX).optional(),
   })
   .strict()
 export type VmEditChanges = z.infer<typeof VmEditChangesSchema>
 
-export const VmEditPlanParamsSchema = z.object({ uuid: UuidSchema, changes: VmEditChangesSchema }).strict()
+export const VmEditPlanParamsSchema = z
+  .object({
+    uuid: UuidSchema,
+    changes: VmEditChangesSchema,
+    /** Also send the reference host's definition text (expert mode starts from it). */
+    withXml: z.boolean().optional(),
+  })
+  .strict()
 export type VmEditPlanParams = z.input<typeof VmEditPlanParamsSchema>
 
 export const VmEditParamsSchema = z
@@ -180,6 +195,11 @@ export const VmEditPlanSchema = z.object({
   /** The host whose definition the diff starts from (all must be identical). */
   reference: z.string().optional(),
   settings: VmEditSettingsSchema.optional(),
+  /**
+   * The reference host's persistent definition as `dumpxml --inactive --security-info` prints it
+   * (asked with withXml): what expert mode edits, passwords included so a define keeps them.
+   */
+  xml: z.string().optional(),
   hosts: z.array(
     z.object({
       host: z.string(),

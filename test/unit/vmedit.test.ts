@@ -18,7 +18,8 @@ import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
 import { buildDomainXml } from '../../src/main/core/vmdef/builder'
 import type { DeleteDeps } from '../../src/main/core/vmdef/delete'
-import { editVm, liveAndPending, planEdit } from '../../src/main/core/vmdef/edit'
+import { changedSince, editVm, liveAndPending, planEdit } from '../../src/main/core/vmdef/edit'
+import { expertPending, expertProblems } from '../../src/main/core/vmdef/edit-expert'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory } from '../../src/shared/inventory'
@@ -195,6 +196,10 @@ interface Scenario {
   bridges?: Record<string, string[]>
   /** Another VM (web3) whose NIC has this MAC, defined on hv3 only. */
   macOfWeb3?: string
+  /** virt-xml-validate refuses the XML on this host (as libvirt 9's prints it). */
+  invalidOn?: string
+  /** virt-xml-validate is not installed on this host. */
+  noValidatorOn?: string
 }
 
 const PACIFIC = path.join(__dirname, 'fixtures', 'ceph', 'pacific')
@@ -208,6 +213,7 @@ const GIB = 2 ** 30
 
 function world(scenario: Scenario = {}) {
   const calls: string[] = []
+  const validated: { host: string; argv: string; stdin: string }[] = []
   const defined = new Map(
     HOSTS.map((host) => [
       host,
@@ -326,8 +332,21 @@ function world(scenario: Scenario = {}) {
       }
       return answer('')
     },
-    run: async (host: string, argv: readonly string[]) => {
+    run: async (host: string, argv: readonly string[], options?: RunOptions) => {
       calls.push(`${host}: ${argv[0]}`)
+      if (argv[0] === 'virt-xml-validate') {
+        validated.push({ host, argv: argv.join(' '), stdin: options?.stdin ?? '' })
+        if (host === scenario.noValidatorOn)
+          return { stdout: '', stderr: 'timeout: failed to run command ‘virt-xml-validate’', exitCode: 127 }
+        if (host === scenario.invalidOn)
+          return {
+            stdout: '',
+            stderr:
+              '-:9: element bogus: Relax-NG validity error : Element devices has extra content: bogus\n- fails to validate\n',
+            exitCode: 3,
+          }
+        return answer('- validates\n')
+      }
       // listBridges: one marked line per /sys/class/net/X/bridge.
       if (argv[0] === 'sh' && String(argv[2]).includes('/sys/class/net/'))
         return answer(
@@ -371,7 +390,7 @@ function world(scenario: Scenario = {}) {
     detail: () => undefined,
     log: (text) => logs.push(typeof text === 'string' ? text : englishText(text)),
   }
-  return { deps, job, calls, leases, logs, defined, images }
+  return { deps, job, calls, leases, logs, defined, images, validated }
 }
 
 const texts = (messages: readonly Message[]) => messages.map(englishText)
@@ -785,5 +804,115 @@ describe('network cards', () => {
     expect(mac.plan).toMatchObject({ live: [], pending: ['nics'] })
     const removal = await planEdit(w.deps, UUID, { removeNics: [added] })
     expect(removal.plan.live).toEqual(['nicRemove'])
+  })
+})
+
+describe('expert mode (the XML itself)', () => {
+  const PASSWORD_XML = XML.replace("<graphics type='vnc'", "<graphics type='vnc' passwd='s3cret'")
+  const withVcpus = (xml: string, vcpus: number) =>
+    xml.replace(/<vcpu([^>]*)>\d+<\/vcpu>/, `<vcpu$1>${vcpus}</vcpu>`)
+
+  it('refuses before any host is asked: a rename, another or no UUID, unreadable XML, form changes mixed in', () => {
+    const problems = (changes: VmEditChanges) => texts(expertProblems(XML, changes))
+    expect(problems({ xml: XML.replace('<name>web1</name>', '<name>web9</name>') })).toEqual([
+      'The XML renames web1 to web9: expert mode does not rename. Put the name back, and use Rename (VM off).',
+    ])
+    const other = '0f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f'
+    expect(problems({ xml: XML.replace(UUID, other) })).toEqual([
+      `The XML changes the UUID of web1 (${UUID} → ${other}): libvirt would see another VM. Put the UUID back.`,
+    ])
+    expect(problems({ xml: XML.replace(/<uuid>[^<]*<\/uuid>/, '') })).toEqual([
+      `The XML has no <uuid>: libvirt would give web1 another one. Put <uuid>${UUID}</uuid> back.`,
+    ])
+    // The UUID's case is libvirt's business: the same VM.
+    expect(problems({ xml: XML.replace(UUID, UUID.toUpperCase()) })).toEqual([])
+    expect(problems({ xml: XML.replace('</devices>', '<devices>') })[0]).toMatch(
+      /^The XML cannot be read \(line \d+: .+\): nothing was sent to the hosts\.$/,
+    )
+    expect(problems({ xml: XML, vcpus: 1 })).toEqual([
+      'An XML edit (expert mode) is applied alone: apply the form’s changes first, or put them in the XML.',
+    ])
+    expect(problems({ xml: withVcpus(XML, 1) })).toEqual([])
+  })
+
+  it('validates with virt-xml-validate on every host and names the host that refuses, with its output', async () => {
+    const w = world({ invalidOn: 'hv2' })
+    const xml = withVcpus(XML, 1)
+    const { plan } = await planEdit(w.deps, UUID, { xml })
+    expect(w.validated.map((v) => v.host).sort()).toEqual(HOSTS)
+    expect(w.validated.every((v) => v.argv === 'virt-xml-validate - domain' && v.stdin === xml)).toBe(true)
+    expect(plan.canApply).toBe(false)
+    expect(plan.refusals).toHaveLength(1)
+    expect(englishText(plan.refusals[0]!)).toContain(
+      'libvirt’s schema refuses the XML on hv2 (virt-xml-validate): nothing was changed.',
+    )
+    expect(plan.refusals[0]!.detail).toBe(
+      '-:9: element bogus: Relax-NG validity error : Element devices has extra content: bogus\n- fails to validate',
+    )
+    const missing = world({ noValidatorOn: 'hv3' })
+    const refused = await planEdit(missing.deps, UUID, { xml })
+    expect(texts(refused.plan.refusals)).toEqual([
+      'virt-xml-validate is missing on hv3, so the XML cannot be checked there: install libvirt-clients on hv3.',
+    ])
+  })
+
+  it('a rename asks no host to validate anything', async () => {
+    const w = world()
+    const { plan } = await planEdit(w.deps, UUID, { xml: XML.replace('<name>web1</name>', '<name>x</name>') })
+    expect(plan.canApply).toBe(false)
+    expect(w.validated).toEqual([])
+  })
+
+  it('sends the definition with its password, then defines the XML on every host by the form’s path, password kept', async () => {
+    const w = world()
+    for (const host of HOSTS) w.defined.set(host, PASSWORD_XML)
+    const loaded = await planEdit(w.deps, UUID, {}, { withXml: true })
+    expect(loaded.plan.xml).toBe(PASSWORD_XML)
+    const xml = withVcpus(loaded.plan.xml!, 1)
+    const { plan } = await planEdit(w.deps, UUID, { xml })
+    expect(plan).toMatchObject({ canApply: true, live: [], pending: [] })
+    expect(plan.xml).toBeUndefined()
+    expect(plan.diff).toMatch(/^\+\s*<vcpu[^>]*>1<\/vcpu>$/m)
+    const value = await editVm(w.deps, { uuid: UUID, changes: { xml }, hashes: hashes(loaded.plan) }, w.job)
+    expect(value).toMatchObject({ name: 'web1', hosts: HOSTS, pending: [] })
+    for (const host of HOSTS) {
+      expect(w.defined.get(host)).toBe(xml)
+      expect(w.defined.get(host)).toContain("passwd='s3cret'")
+    }
+  })
+
+  it('on a running VM nothing applies live: what changed waits for its next start, the edited XML included', async () => {
+    const w = world({ running: 'hv1' })
+    const { plan } = await planEdit(w.deps, UUID, { xml: withVcpus(XML, 1) })
+    expect(plan).toMatchObject({ canApply: true, live: [], pending: ['vcpus', 'maxVcpus', 'definition'] })
+    expect(expertPending(readSettings(XML), readSettings(XML), false, true)).toEqual([])
+  })
+
+  it('refuses when a host changed since the XML was loaded, with the new diff, and defines nothing', async () => {
+    const w = world()
+    const loaded = await planEdit(w.deps, UUID, {}, { withXml: true })
+    const xml = withVcpus(loaded.plan.xml!, 1)
+    w.defined.set('hv1', XML.replace('<vcpu', '<description>edited by bob</description><vcpu'))
+    w.calls.length = 0
+    const error = await editVm(
+      w.deps,
+      { uuid: UUID, changes: { xml }, hashes: hashes(loaded.plan) },
+      w.job,
+    ).then(
+      () => undefined,
+      (e: unknown) => ApiError.from(e),
+    )
+    expect(error).toMatchObject({ code: 'vm.edit.changed', host: 'hv1' })
+    expect(w.calls.some((c) => c.includes('define'))).toBe(false)
+    const fresh = (error!.details as { plan: VmEditPlan }).plan
+    // The new diff shows that applying this XML now would take bob's description away.
+    expect(fresh.diff).toMatch(/^-\s*<description>edited by bob<\/description>$/m)
+  })
+
+  it('the guard names each host whose hash is not the one shown, a host missing from the hashes included', () => {
+    const hosts = HOSTS.map((host) => ({ host, hash: `h-${host}`, running: false, autostart: false }))
+    expect(changedSince(hosts, { hv1: 'h-hv1', hv2: 'h-hv2', hv3: 'h-hv3' })).toEqual([])
+    expect(changedSince(hosts, { hv1: 'h-hv1', hv2: 'other', hv3: 'h-hv3' })).toEqual(['hv2'])
+    expect(changedSince(hosts, { hv1: 'h-hv1' })).toEqual(['hv2', 'hv3'])
   })
 })

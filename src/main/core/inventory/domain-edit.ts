@@ -112,6 +112,12 @@ function put(nodes: Ordered[], tag: string, next: Ordered | null, after: readonl
 
 const KIB = { unit: 'KiB' }
 
+/** A definition's top-level name and UUID ('' when absent); throws DefinitionEditError on bad XML. */
+export function identityOf(xml: string): { name: string; uuid: string } {
+  const { domain } = parseTree(xml)
+  return { name: textIn(find(domain, 'name')), uuid: textIn(find(domain, 'uuid')).toLowerCase() }
+}
+
 /** The settings an edit can change, as the definition has them (the sheet's starting values). */
 export function readSettings(xml: string): VmEditSettings {
   const { domain } = parseTree(xml)

@@ -86,7 +86,8 @@ export const vmdefService: Service<
       target: { vm: params.uuid },
       run: (context) => renameVm(vmdefs.deleteDeps, params, context),
     }).job,
-  'vm.editPlan': async ({ uuid, changes }) => (await planEdit(vmdefs.deleteDeps, uuid, changes)).plan,
+  'vm.editPlan': async ({ uuid, changes, withXml }) =>
+    (await planEdit(vmdefs.deleteDeps, uuid, changes, withXml ? { withXml } : {})).plan,
   'vm.edit': async (params) =>
     jobs.start({
       kind: 'vm.edit',

@@ -27,6 +27,7 @@ import type { VmdefDeps } from './create'
 import { withReasons } from './create'
 import { diskFacts, diskLeaseNames, DiskSteps } from './edit-disks'
 import { nicFacts } from './edit-nics'
+import { expertPending, expertProblems, newIsos, validateOnHosts } from './edit-expert'
 import { vmeditMsg } from './edit-texts'
 
 /**
@@ -146,8 +147,23 @@ function editRefusal(
   }
 }
 
-/** Reads every host and judges the edit; changes nothing. */
-export async function planEdit(deps: VmdefDeps, uuid: string, requested: VmEditChanges): Promise<Planned> {
+/** The hosts whose definition hash is not the one the user was shown (the edit's guard). */
+export function changedSince(hosts: VmEditPlan['hosts'], hashes: Record<string, string>): string[] {
+  return hosts
+    .filter((host) => host.hash !== undefined && host.hash !== hashes[host.host])
+    .map((host) => host.host)
+}
+
+/**
+ * Reads every host and judges the edit; changes nothing. Expert mode (changes.xml) takes the user's
+ * XML as the edited definition once edit-expert's checks pass, libvirt's schema on every host included.
+ */
+export async function planEdit(
+  deps: VmdefDeps,
+  uuid: string,
+  requested: VmEditChanges,
+  options: { withXml?: boolean; signal?: AbortSignal } = {},
+): Promise<Planned> {
   const id = uuid.toLowerCase()
   const hosts = deps.hostNames()
   const definitions = await readDefinitions(deps.runner, hosts, id)
@@ -190,11 +206,24 @@ export async function planEdit(deps: VmdefDeps, uuid: string, requested: VmEditC
   // The changes with the MACs the plan drew: the job defines what the diff shows.
   const changes = nics.changes
   let next: string | undefined
-  try {
-    next = editedDefinition(reference.xml, changes)
-  } catch (error) {
-    if (!(error instanceof DefinitionEditError)) throw error
-    refusals.push(editRefusal(error, name, reference.host, changes))
+  const expert = changes.xml
+  if (expert !== undefined) {
+    const problems = expertProblems(reference.xml, changes)
+    refusals.push(...problems)
+    if (problems.length === 0) {
+      const hostsDefining = defined.map((d) => d.host)
+      refusals.push(...(await validateOnHosts(deps.runner, hostsDefining, expert, options.signal)))
+      for (const iso of settings ? newIsos(settings, readSettings(expert)) : [])
+        refusals.push(...(await isoRefusals(deps, iso, hostsDefining)))
+      next = expert
+    }
+  } else {
+    try {
+      next = editedDefinition(reference.xml, changes)
+    } catch (error) {
+      if (!(error instanceof DefinitionEditError)) throw error
+      refusals.push(editRefusal(error, name, reference.host, changes))
+    }
   }
   const autostartNow = new Map(
     hosts.map((host) => [
@@ -235,14 +264,23 @@ export async function planEdit(deps: VmdefDeps, uuid: string, requested: VmEditC
     disks.grow.length === 0
   )
     refusals.push(vmeditMsg('nothing'))
-  const { live, pending } = settings
-    ? liveAndPending(settings, changes, runningOn !== undefined)
-    : { live: [], pending: [] }
+  const { live, pending } = !settings
+    ? { live: [], pending: [] }
+    : expert !== undefined
+      ? {
+          live: [],
+          pending:
+            next === undefined
+              ? []
+              : expertPending(settings, readSettings(next), diff !== '', runningOn !== undefined),
+        }
+      : liveAndPending(settings, changes, runningOn !== undefined)
   const plan: VmEditPlan = {
     uuid: id,
     name,
     reference: reference.host,
     ...(settings ? { settings } : {}),
+    ...(options.withXml ? { xml: reference.xml } : {}),
     hosts: definitions.map((definition) => ({
       host: definition.host,
       ...(definition.status === 'defined' ? { hash: definitionHash(definition.xml) } : {}),
@@ -309,11 +347,9 @@ export async function editVm(deps: VmdefDeps, params: EditParams, job: JobContex
       EDIT_LEASE_SECONDS,
       async (lease) => {
         job.step(msg('jobSteps.readingEveryDefinition'), 0.05)
-        const planned = await planEdit(deps, id, params.changes)
+        const planned = await planEdit(deps, id, params.changes, { signal: job.signal })
         const { plan } = planned
-        const changed = plan.hosts
-          .filter((host) => host.hash !== undefined && host.hash !== params.hashes[host.host])
-          .map((host) => host.host)
+        const changed = changedSince(plan.hosts, params.hashes)
         if (changed.length > 0)
           throw ApiError.of('vm.edit.changed', vmeditMsg('changed', { name: plan.name, hosts: changed }), {
             ...(changed[0] ? { host: changed[0] } : {}),

@@ -19,6 +19,20 @@ export const vmeditFr: MessageCatalog['vmedit'] = {
     '{{host}} ne définit pas {{name}} : le démarrage automatique se règle sur l’un de {{hosts, list}}.',
   isoMissing: '{{iso}} manque sur {{hosts, list}} : placez-la d’abord sur chaque hôte.',
   isoUnchecked: 'Impossible de vérifier {{iso}} sur {{host}}.',
+  expertMixed:
+    'Une modification du XML (mode expert) s’applique seule : appliquez d’abord les modifications du formulaire, ou mettez-les dans le XML.',
+  expertMalformed: 'Le XML est illisible ({{problem}}) : rien n’a été envoyé aux hôtes.',
+  expertRename:
+    'Le XML renomme {{name}} en {{newName}} : le mode expert ne renomme pas. Remettez le nom, et utilisez Renommer (VM arrêtée).',
+  expertUuid:
+    'Le XML change l’UUID de {{name}} ({{uuid}} → {{newUuid}}) : libvirt y verrait une autre VM. Remettez l’UUID.',
+  expertUuidMissing:
+    'Le XML n’a pas de <uuid> : libvirt en donnerait un autre à {{name}}. Remettez <uuid>{{uuid}}</uuid>.',
+  expertInvalid:
+    'Le schéma de libvirt refuse le XML sur {{host}} (virt-xml-validate) : rien n’a été modifié. Sa sortie suit.',
+  expertNoValidator:
+    'virt-xml-validate manque sur {{host}}, le XML ne peut donc pas y être vérifié : installez libvirt-clients sur {{host}}.',
+  expertUnchecked: 'Impossible de vérifier le XML sur {{host}} avec virt-xml-validate.',
   nothing: 'Rien à modifier.',
   refused: {
     one: '{{name}} n’a pas été modifiée : {{count, number}} raison.',
