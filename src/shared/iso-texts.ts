@@ -59,4 +59,6 @@ export const ISO_TEXTS = {
   ejectFailed: 'Ejecting the CD-ROM of {{name}} failed on {{host}}.',
   ejected: 'The CD-ROM of {{name}} ({{targets, list}}) is empty in the definition on {{hosts, list}}.',
   ejectedLive: 'It was also ejected from the running VM on {{host}}.',
+  ejectLiveRefused:
+    'libvirt did not eject it from the running VM on {{host}}: the definition is empty, and the drive empties when {{name}} next starts.',
 } as const

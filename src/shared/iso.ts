@@ -132,5 +132,7 @@ export const EjectMediaResultSchema = z.object({
   persistentOn: z.array(z.string()),
   /** The host where it ran and was ejected live, if it ran. */
   liveOn: z.string().optional(),
+  /** libvirt refused the running VM (a locked tray): the drive empties at its next start. */
+  liveError: z.string().optional(),
 })
 export type EjectMediaResult = z.infer<typeof EjectMediaResultSchema>

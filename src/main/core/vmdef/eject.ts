@@ -18,6 +18,13 @@ import { isoMsg } from './iso-upload'
 
 const EJECT_LEASE_SECONDS = 120
 
+/** What libvirt printed, for the user to read as is. */
+function hostSaid(error: unknown): string {
+  const apiError = ApiError.from(error)
+  const stderr = apiError.details?.['stderr']
+  return typeof stderr === 'string' && stderr.trim() ? stderr.trim() : apiError.message
+}
+
 /** The CD-ROM targets holding a medium in a host's definition. */
 export function loadedCdroms(deps: DeleteDeps, host: string, uuid: string): string[] {
   return (deps.inventory.domain(host, uuid)?.definition?.disks ?? [])
@@ -48,15 +55,27 @@ export async function ejectMedia(deps: DeleteDeps, uuid: string, job: JobContext
           })
         const persistentOn: string[] = []
         let liveOn: string | undefined
+        let liveError: string | undefined
         for (const host of vm.definedOn) {
           const live = vm.runningOn.includes(host)
           for (const target of loadedCdroms(deps, host, uuid)) {
             job.step(msg(live ? 'vmdefSteps.ejectingLive' : 'vmdefSteps.ejecting', { target, name, host }))
-            try {
-              await deps.runner.virsh(host, domainArgv.ejectMedia(uuid, target, live), {
+            const eject = (withLive: boolean) =>
+              deps.runner.virsh(host, domainArgv.ejectMedia(uuid, target, withLive), {
                 step: msg('errorSteps.eject', { target }),
                 signal: job.signal,
               })
+            try {
+              try {
+                await eject(live)
+              } catch (error) {
+                // libvirt may refuse the running VM (a tray the guest locked): the definition is
+                // still emptied, and the drive empties at the VM's next start.
+                if (!live) throw error
+                await eject(false)
+                liveError = hostSaid(error)
+                job.log(isoMsg('ejectLiveRefused', { name, host }, liveError))
+              }
             } catch (error) {
               const cause = ApiError.from(error)
               throw ApiError.of('vm.eject.failed', isoMsg('ejectFailed', { name, host }, cause.message), {
@@ -67,11 +86,17 @@ export async function ejectMedia(deps: DeleteDeps, uuid: string, job: JobContext
             }
           }
           persistentOn.push(host)
-          if (live) liveOn = host
+          if (live && liveError === undefined) liveOn = host
           await deps.audit(host, 'eject CD-ROM', name).catch(() => undefined)
         }
         await Promise.all(vm.definedOn.map((host) => deps.inventory.refreshHost(host, { definitions: true })))
-        return { name, targets: [...targets].sort(), persistentOn, ...(liveOn ? { liveOn } : {}) }
+        return {
+          name,
+          targets: [...targets].sort(),
+          persistentOn,
+          ...(liveOn ? { liveOn } : {}),
+          ...(liveError !== undefined ? { liveError } : {}),
+        }
       },
       job,
     ),

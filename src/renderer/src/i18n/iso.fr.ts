@@ -57,6 +57,8 @@ export const isoFr: MessageCatalog['iso'] = {
   ejectFailed: 'L’éjection du CD-ROM de {{name}} a échoué sur {{host}}.',
   ejected: 'Le CD-ROM de {{name}} ({{targets, list}}) est vide dans la définition sur {{hosts, list}}.',
   ejectedLive: 'Il a aussi été éjecté de la VM en marche sur {{host}}.',
+  ejectLiveRefused:
+    'libvirt ne l’a pas éjecté de la VM en marche sur {{host}} : la définition est vide, et le lecteur se videra au prochain démarrage de {{name}}.',
 }
 
 /** Host connection statuses in French (shared/messages/host-status.ts). */

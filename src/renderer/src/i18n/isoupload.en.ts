@@ -26,8 +26,15 @@ export const isoUploadEn = {
   vmEject: {
     offer:
       'Its CD-ROM still holds {{isos}}: a migration needs that ISO on the destination. Once the system is installed, eject it.',
-    eject: 'Eject the CD-ROM',
-    ejecting: 'Ejecting…',
+    open: 'Eject the CD-ROM…',
+    title: 'Eject the CD-ROM of {{name}}',
+    explain:
+      'Empties its CD-ROM ({{isos}}) in the definition on every host that defines {{name}} ({{hosts}}). A migration then no longer needs the ISO on the destination.',
+    live: '{{name}} runs on {{host}}: the drive is emptied there at once too (if the guest locked it, it empties at the next start).',
+    confirm: 'Eject',
+    cancel: 'Cancel',
+    ejecting: 'Ejecting the CD-ROM of {{name}}…',
     failed: 'The CD-ROM could not be ejected.',
+    fromMigration: 'Eject the CD-ROM…',
   },
 }

@@ -28,8 +28,15 @@ export const isoUploadFr: typeof isoUploadEn = {
   vmEject: {
     offer:
       'Son CD-ROM contient encore {{isos}} : une migration exige cette ISO sur la destination. Une fois le système installé, éjectez-le.',
-    eject: 'Éjecter le CD-ROM',
-    ejecting: 'Éjection…',
+    open: 'Éjecter le CD-ROM…',
+    title: 'Éjecter le CD-ROM de {{name}}',
+    explain:
+      'Vide son CD-ROM ({{isos}}) dans la définition sur chaque hôte qui définit {{name}} ({{hosts}}). Une migration n’a alors plus besoin de l’ISO sur la destination.',
+    live: '{{name}} tourne sur {{host}} : le lecteur y est aussi vidé tout de suite (si l’invité l’a verrouillé, il se vide au prochain démarrage).',
+    confirm: 'Éjecter',
+    cancel: 'Annuler',
+    ejecting: 'Éjection du CD-ROM de {{name}}…',
     failed: 'Le CD-ROM n’a pas pu être éjecté.',
+    fromMigration: 'Éjecter le CD-ROM…',
   },
 }

@@ -37,6 +37,16 @@ export const vmEditFr: typeof vmEditEn = {
       'La définition a changé entre-temps : voici les nouvelles différences. Affichez de nouveau les modifications, puis appliquez.',
     failed: 'La modification a échoué',
     invalidNumber: 'Saisissez un nombre entier.',
+    modes: 'Mode de modification',
+    modeForm: 'Formulaire',
+    modeXml: 'XML (expert)',
+    xmlIntro:
+      'La définition persistante telle que libvirt la garde (virsh dumpxml --inactive --security-info), mots de passe compris : modifiez-la comme avec virsh edit. Elle est vérifiée par virt-xml-validate sur chaque hôte, refusée si quelqu’un l’a changée depuis sa lecture ici, puis définie sur chaque hôte et relue. Le nom et l’UUID restent (Renommer fait un renommage).',
+    xmlLabel: 'Définition (XML)',
+    xmlLoading: 'Lecture du XML…',
+    xmlReload: 'La relire (abandonne vos modifications)',
+    xmlChanged:
+      'Une autre modification a eu lieu entre-temps : les différences ci-dessous sont ce que votre XML ferait maintenant à la définition (il peut défaire cette modification). Relisez-la, ou affichez les modifications et appliquez.',
     field: {
       vcpus: 'vCPU',
       maxVcpus: 'vCPU maximum',
@@ -54,6 +64,7 @@ export const vmEditFr: typeof vmEditEn = {
       nicAdd: 'nouvelles cartes réseau',
       nicRemove: 'cartes réseau retirées',
       nicBridge: 'ponts',
+      definition: 'le XML modifié',
     },
     nics: {
       title: 'Cartes réseau',

@@ -38,6 +38,16 @@ export const vmEditEn = {
       'The definition changed meanwhile: here are the new differences. Show the changes again, then apply.',
     failed: 'The edit failed',
     invalidNumber: 'Type a whole number.',
+    modes: 'How to edit',
+    modeForm: 'Form',
+    modeXml: 'XML (expert)',
+    xmlIntro:
+      'The persistent definition as libvirt keeps it (virsh dumpxml --inactive --security-info), passwords included: edit it as with virsh edit. It is checked by virt-xml-validate on every host, refused if someone changed it since it was read here, then defined on every host and read back. The name and UUID stay (Rename does a rename).',
+    xmlLabel: 'Definition (XML)',
+    xmlLoading: 'Reading the XML…',
+    xmlReload: 'Read it again (drops your changes)',
+    xmlChanged:
+      'Another change was made meanwhile: the differences below are what your XML would now do to the definition (it may undo that change). Read it again, or show the changes and apply.',
     field: {
       vcpus: 'vCPUs',
       maxVcpus: 'maximum vCPUs',
@@ -55,6 +65,7 @@ export const vmEditEn = {
       nicAdd: 'new network cards',
       nicRemove: 'removed network cards',
       nicBridge: 'bridges',
+      definition: 'the edited XML',
     },
     nics: {
       title: 'Network cards',

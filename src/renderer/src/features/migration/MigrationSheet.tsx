@@ -15,8 +15,12 @@ import { GuardError } from '../../components/GuardMessage'
 import { MessageText } from '../../components/MessageText'
 import { formatDuration, formatKiB } from '../../format'
 import { useAppStore } from '../../store'
+import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { BlockMoveStep, type BlockChoice } from './BlockMoveStep'
 import './migration.css'
+
+// The eject dialog comes the first time a refusal for a missing ISO offers it.
+const EjectCdromDialog = lazyPart(async () => (await import('../vmdef/EjectCdromDialog')).EjectCdromDialog)
 
 /**
  * The migration sheet, in the runbook's order: first the failover IP's block (moved by the app
@@ -44,6 +48,7 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
   const [block, setBlock] = useState<BlockChoice>({ ready: false })
   const [acceptWarnings, setAcceptWarnings] = useState(false)
   const [bandwidth, setBandwidth] = useState('')
+  const [ejecting, setEjecting] = useState(false)
   const cap = parseBandwidth(bandwidth)
   const [jobId, setJobId] = useState<string | null>(null)
   const job = useAppStore((state) =>
@@ -111,6 +116,22 @@ function Sheet({ uuid, to }: { uuid: string; to: string }) {
               {!plan && !planError && <p className="muted">{t('migration.checking')}</p>}
               {planError && <ErrorBox error={planError} testId="migration-error" />}
               {plan && <CheckList checks={checks} testId="migration-checks" />}
+              {checks.some((check) => check.id === 'cdrom' && check.level === 'fail') && (
+                <p>
+                  <button type="button" onClick={() => setEjecting(true)} data-testid="migration-eject">
+                    {t('vmEject.fromMigration')}
+                  </button>
+                </p>
+              )}
+              {ejecting && (
+                <LazyPart>
+                  <EjectCdromDialog
+                    uuid={uuid}
+                    onClose={() => setEjecting(false)}
+                    onDone={() => void check()}
+                  />
+                </LazyPart>
+              )}
               {warnings.length > 0 && (
                 <Consent
                   checked={acceptWarnings}

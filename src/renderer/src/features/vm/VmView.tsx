@@ -21,6 +21,7 @@ import { TypedName, typedMatches } from '../../components/TypedName'
 import { useWhen } from './use-when'
 import { Data } from '../../components/Data'
 import { PendingMarker } from '../vmdef/PendingMarker'
+import { loadedIsos } from '../vmdef/loaded-isos'
 
 /** One VM: where it runs and is defined, its hardware, its dangers, and what can be done to it. */
 // uPlot comes with the graphs, loaded when a running VM's view first shows them (issue 23 item 5).
@@ -31,6 +32,7 @@ const EditVmSheet = lazyPart(async () => (await import('../vmdef/EditVmSheet')).
 const RenameVmDialog = lazyPart(async () => (await import('../vmdef/RenameVmDialog')).RenameVmDialog)
 const FenceSheet = lazyPart(async () => (await import('./FenceSheet')).FenceSheet)
 const CloneVmDialog = lazyPart(async () => (await import('../vmdef/CloneVmDialog')).CloneVmDialog)
+const EjectCdromDialog = lazyPart(async () => (await import('../vmdef/EjectCdromDialog')).EjectCdromDialog)
 
 export function VmView({ uuid }: { uuid: string }) {
   const [open, setOpen] = useState<VmSheet | null>(null)
@@ -43,13 +45,14 @@ export function VmView({ uuid }: { uuid: string }) {
         {open === 'edit' && <EditVmSheet uuid={uuid} onClose={close} />}
         {open === 'rename' && <RenameVmDialog uuid={uuid} onClose={close} />}
         {open === 'clone' && <CloneVmDialog source={{ kind: 'vm', uuid }} onClose={close} />}
+        {open === 'eject' && <EjectCdromDialog uuid={uuid} onClose={close} />}
       </LazyPart>
       <VmDetails uuid={uuid} onOpen={setOpen} />
     </>
   )
 }
 
-type VmSheet = 'delete' | 'edit' | 'rename' | 'clone'
+type VmSheet = 'delete' | 'edit' | 'rename' | 'clone' | 'eject'
 
 function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): void }) {
   const { t } = useTranslation()
@@ -106,6 +109,8 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): voi
   const lastSeenHost = runningHost ? undefined : vm.lastKnownRunningOn[0]
   const lostHost = lastSeenHost ?? unreachable[0]?.host
   const fencedCopies = (vm.fencedOn ?? []).filter((host) => hosts[host]?.reachable)
+  // An install medium left in: a migration would need it on the destination (issue 19).
+  const isos = loadedIsos(vm, hosts)
   const noStopPolicy = (definition?.disks ?? [])
     .filter((disk) => disk.rbd && disk.device === 'disk' && disk.errorPolicy !== 'stop')
     .map((disk) => disk.target)
@@ -151,6 +156,15 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): voi
       )}
 
       {runningHost && <PendingMarker uuid={uuid} host={runningHost} version={lastJob?.state ?? ''} />}
+
+      {isos.length > 0 && (
+        <p className="muted" data-testid="vm-cdrom-loaded">
+          {t('vmEject.offer', { isos: isos.join(', ') })}{' '}
+          <button type="button" disabled={busy} onClick={() => onOpen('eject')} data-testid="vm-eject">
+            {t('vmEject.open')}
+          </button>
+        </p>
+      )}
 
       <div className="vm-actions" data-testid="vm-actions">
         {runningHost ? (

@@ -1,19 +1,15 @@
-import { z } from 'zod'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useJobText } from '../jobs/job-title'
-import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
-import { MessageSchema } from '../../../../shared/messages/message'
 import { DeleteVmResultSchema } from '../../../../shared/vmdef'
 import { useApi } from '../../api/context'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
-import { MessageText } from '../../components/MessageText'
 import { notifyInfo } from '../../components/notify'
 import { TypedName, typedMatches } from '../../components/TypedName'
 import { useAppStore } from '../../store'
+import { SheetJobStatus, useSheetJob } from './SheetJob'
 import './vmdef.css'
 
 /**
@@ -24,18 +20,14 @@ import './vmdef.css'
  */
 export function DeleteVmDialog({ uuid, onClose }: { uuid: string; onClose(): void }) {
   const { t } = useTranslation()
-  const jobText = useJobText()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
   const inventories = useAppStore((state) => state.inventories)
   const [typed, setTyped] = useState('')
   const [deleteImages, setDeleteImages] = useState(false)
   const [purge, setPurge] = useState(false)
-  const [jobId, setJobId] = useState<string | null>(null)
-  const [callError, setCallError] = useState<ApiErrorData | null>(null)
-  const job = useAppStore((state) =>
-    jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
-  )
+  const sheetJob = useSheetJob()
+  const { job, startError: callError } = sheetJob
   const name = vm?.name ?? job?.title ?? uuid
 
   const definition = (vm?.definedOn ?? [])
@@ -70,22 +62,17 @@ export function DeleteVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
   }, [done, onClose, t])
 
   async function confirm(): Promise<void> {
-    setCallError(null)
-    try {
-      const started = (await api.call('vm.delete', {
-        uuid,
-        confirmName: typed,
-        deleteImages,
-        purgeSnapshots: deleteImages && purge,
-      })) as Job
-      useAppStore.getState().updateJob(started)
-      setJobId(started.id)
-    } catch (caught) {
-      setCallError(ApiError.from(caught).toData())
-    }
+    await sheetJob.start(
+      async () =>
+        (await api.call('vm.delete', {
+          uuid,
+          confirmName: typed,
+          deleteImages,
+          purgeSnapshots: deleteImages && purge,
+        })) as Job,
+    )
   }
 
-  const refusals = z.array(MessageSchema).safeParse(job?.error?.details?.['refusals'])
   return (
     <ConfirmDialog
       testId="vm-delete-dialog"
@@ -136,33 +123,12 @@ export function DeleteVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
         />
         {callError && <ErrorBox error={callError} testId="vm-delete-error" />}
         {job && (
-          <div className={`job-status job-${job.state}`} data-testid="vm-delete-job" data-state={job.state}>
-            {busy && (
-              <>
-                <strong>{t('vmDelete.deleting', { name })}</strong>
-                {job.step && <span className="muted"> · {jobText.step(job)}</span>}
-                <progress
-                  max={1}
-                  value={job.progress ?? undefined}
-                  aria-label={t('vmDelete.deleting', { name })}
-                />
-              </>
-            )}
-            {job.state === 'failed' && job.error && (
-              <>
-                <ErrorBox title={t('vmDelete.failed')} error={job.error} testId="vm-delete-job-error" />
-                {refusals.success && refusals.data.length > 0 && (
-                  <ul data-testid="vm-delete-refusals">
-                    {refusals.data.map((refusal, index) => (
-                      <li key={`${refusal.code}:${index}`}>
-                        <MessageText message={refusal} />
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </>
-            )}
-          </div>
+          <SheetJobStatus
+            job={job}
+            prefix="vm-delete"
+            running={t('vmDelete.deleting', { name })}
+            failedTitle={t('vmDelete.failed')}
+          />
         )}
       </div>
     </ConfirmDialog>

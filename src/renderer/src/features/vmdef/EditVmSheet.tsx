@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useJobText } from '../jobs/job-title'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import {
@@ -19,6 +18,7 @@ import { SheetFrame } from '../../components/SheetFrame'
 import { DiskPlanSummary, diskChanges, EditDisks, emptyDisksForm, type DisksForm } from './EditDisks'
 import { EditNics, NicPlanSummary, nicChanges, nicsFormOf, type NicsForm } from './EditNics'
 import { fieldNames } from './PendingMarker'
+import { SheetJobStatus, useSheetJob } from './SheetJob'
 import { useAppStore } from '../../store'
 import './vmdef.css'
 
@@ -98,7 +98,6 @@ function changesOf(form: Form, plan: VmEditPlan): VmEditChanges | null {
  */
 export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }) {
   const { t } = useTranslation()
-  const jobText = useJobText()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
   const [base, setBase] = useState<VmEditPlan | null>(null)
@@ -106,10 +105,14 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
   const [preview, setPreview] = useState<VmEditPlan | null>(null)
   const [previewed, setPreviewed] = useState<VmEditChanges | null>(null)
   const [error, setError] = useState<ApiErrorData | null>(null)
-  const [jobId, setJobId] = useState<string | null>(null)
-  const job = useAppStore((state) =>
-    jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
-  )
+  const [mode, setMode] = useState<'form' | 'xml'>('form')
+  /** Expert mode: the definition as read (with each host's hash then), and the text being edited. */
+  const [xmlBase, setXmlBase] = useState<VmEditPlan | null>(null)
+  const [xml, setXml] = useState('')
+  /** The plan a "changed meanwhile" refusal carried: its diff is shown. */
+  const [changedPlan, setChangedPlan] = useState<VmEditPlan | null>(null)
+  const sheetJob = useSheetJob()
+  const { job } = sheetJob
   const busy = job?.state === 'running'
   const name = vm?.name ?? base?.name ?? uuid
 
@@ -129,24 +132,52 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [uuid])
 
-  // A refusal because a host changed meanwhile carries the new plan: show its differences.
+  async function loadXml(): Promise<void> {
+    setError(null)
+    setXmlBase(null)
+    try {
+      const plan = VmEditPlanSchema.parse(await api.call('vm.editPlan', { uuid, changes: {}, withXml: true }))
+      setXmlBase(plan)
+      setXml(plan.xml ?? '')
+    } catch (caught) {
+      setError(ApiError.from(caught).toData())
+    }
+  }
+
+  function switchTo(next: 'form' | 'xml'): void {
+    setMode(next)
+    setPreview(null)
+    setPreviewed(null)
+    setChangedPlan(null)
+    sheetJob.again()
+    if (next === 'xml' && !xmlBase) void loadXml()
+  }
+
+  // A refusal because a host changed meanwhile carries the new plan: show its differences. In expert
+  // mode its hashes become the ones an apply is checked against: the user has seen what changed.
   useEffect(() => {
     if (job?.state !== 'failed' || job.error?.code !== 'vm.edit.changed') return
     const fresh = VmEditPlanSchema.safeParse(job.error.details?.['plan'])
     if (fresh.success) {
-      setBase(fresh.data)
+      setChangedPlan(fresh.data)
+      if (mode === 'form') setBase(fresh.data)
+      else setXmlBase((loaded) => (loaded ? { ...loaded, hosts: fresh.data.hosts } : loaded))
       setPreview(null)
       setPreviewed(null)
     }
+    // Only when a job ends this way.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [job?.state, job?.error])
 
-  const changes = form && base ? changesOf(form, base) : null
+  const changes: VmEditChanges | null =
+    mode === 'xml' ? (xml.trim() && xmlBase ? { xml } : null) : form && base ? changesOf(form, base) : null
   const fields = (names: readonly string[]) => fieldNames(t, names)
 
   async function showChanges(): Promise<void> {
     if (!changes) return
     setError(null)
-    setJobId(null)
+    setChangedPlan(null)
+    sheetJob.again()
     try {
       setPreview(VmEditPlanSchema.parse(await api.call('vm.editPlan', { uuid, changes })))
       setPreviewed(changes)
@@ -158,17 +189,16 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
   async function apply(): Promise<void> {
     if (!preview || !previewed) return
     setError(null)
-    try {
-      const hashes = Object.fromEntries(
-        preview.hosts.flatMap((host) => (host.hash ? [[host.host, host.hash]] : [])),
-      )
-      // The changes as the plan resolved them (a new card's drawn MAC): the diff shown is what applies.
-      const started = (await api.call('vm.edit', { uuid, changes: preview.changes, hashes })) as Job
-      useAppStore.getState().updateJob(started)
-      setJobId(started.id)
-    } catch (caught) {
-      setError(ApiError.from(caught).toData())
-    }
+    // Expert mode checks against the hashes of the definition the XML was read from (an edit made
+    // since then would be undone by it); the form's changes apply to what the preview read.
+    const guard = mode === 'xml' && xmlBase ? xmlBase : preview
+    const hashes = Object.fromEntries(
+      guard.hosts.flatMap((host) => (host.hash ? [[host.host, host.hash]] : [])),
+    )
+    // The changes as the plan resolved them (a new card's drawn MAC): the diff shown is what applies.
+    await sheetJob.start(
+      async () => (await api.call('vm.edit', { uuid, changes: preview.changes, hashes })) as Job,
+    )
   }
 
   const stale = JSON.stringify(changes) !== JSON.stringify(previewed)
@@ -203,7 +233,56 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
     >
       <p className="muted">{t('vmEdit.intro', { hosts: (vm?.definedOn ?? []).join(', ') })}</p>
       {!base && !error && <p className="muted">{t('vmEdit.loading')}</p>}
-      {form && base && (
+      <div className="vm-edit-modes" role="radiogroup" aria-label={t('vmEdit.modes')}>
+        {(['form', 'xml'] as const).map((which) => (
+          <label key={which}>
+            <input
+              type="radio"
+              name="vm-edit-mode"
+              checked={mode === which}
+              disabled={busy}
+              onChange={() => switchTo(which)}
+              data-testid={`vm-edit-mode-${which}`}
+            />{' '}
+            {t(which === 'form' ? 'vmEdit.modeForm' : 'vmEdit.modeXml')}
+          </label>
+        ))}
+      </div>
+      {mode === 'xml' && (
+        <fieldset className="wizard-form" data-testid="vm-edit-expert" disabled={busy}>
+          <p className="muted small">{t('vmEdit.xmlIntro')}</p>
+          {!xmlBase && !error && <p className="muted">{t('vmEdit.xmlLoading')}</p>}
+          {xmlBase && (
+            <>
+              <label className="vm-edit-xml">
+                <span className="wizard-label">{t('vmEdit.xmlLabel')}</span>
+                <textarea
+                  value={xml}
+                  rows={24}
+                  spellCheck={false}
+                  autoCapitalize="off"
+                  autoCorrect="off"
+                  translate="no"
+                  lang="en"
+                  onChange={(event) => setXml(event.target.value)}
+                  data-testid="vm-edit-xml"
+                />
+              </label>
+              <p>
+                <button
+                  type="button"
+                  className="link small"
+                  onClick={() => void loadXml()}
+                  data-testid="vm-edit-xml-reload"
+                >
+                  {t('vmEdit.xmlReload')}
+                </button>
+              </p>
+            </>
+          )}
+        </fieldset>
+      )}
+      {mode === 'form' && form && base && (
         <fieldset className="wizard-form" data-testid="vm-edit-form" disabled={busy}>
           {number('vcpus', t('vmEdit.vcpus'))}
           {number('maxVcpus', t('vmEdit.maxVcpus'))}
@@ -290,7 +369,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
           </label>
         </fieldset>
       )}
-      {form && (
+      {((mode === 'form' && form) || (mode === 'xml' && xmlBase)) && (
         <p className="sheet-actions">
           <button
             type="button"
@@ -358,45 +437,46 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
         </div>
       )}
       {job && (
-        <div className={`job-status job-${job.state}`} data-testid="vm-edit-job" data-state={job.state}>
-          {busy && (
-            <>
-              <strong>{t('vmEdit.applying')}</strong>
-              {job.step && <span className="muted"> · {jobText.step(job)}</span>}
-            </>
-          )}
-          {job.state === 'succeeded' && result.success && (
-            <>
-              <p>{t('vmEdit.done', { hosts: result.data.hosts.join(', ') })}</p>
-              {result.data.pending.length > 0 && (
-                <p className="warning">{t('vmEdit.pending', { fields: fields(result.data.pending) })}</p>
-              )}
-            </>
-          )}
-          {job.state === 'failed' && job.error && (
-            <>
-              <ErrorBox title={t('vmEdit.failed')} error={job.error} testId="vm-edit-job-error" />
-              {job.error.code === 'vm.edit.changed' && (
-                <>
-                  <p className="warning">{t('vmEdit.changed')}</p>
-                  {base?.diff && (
-                    <Data>
-                      <pre className="diff" data-testid="vm-edit-new-diff" translate="no">
-                        {base.diff}
-                      </pre>
-                    </Data>
-                  )}
-                  {base?.refusals.map((refusal, index) => (
-                    <p key={`${refusal.code}:${index}`}>
-                      <MessageText message={refusal} />
-                    </p>
-                  ))}
-                </>
-              )}
-            </>
-          )}
-        </div>
+        <SheetJobStatus
+          job={job}
+          prefix="vm-edit"
+          running={t('vmEdit.applying')}
+          failedTitle={t('vmEdit.failed')}
+          succeeded={
+            result.success && (
+              <>
+                <p>{t('vmEdit.done', { hosts: result.data.hosts.join(', ') })}</p>
+                {result.data.pending.length > 0 && (
+                  <p className="warning" data-testid="vm-edit-done-pending">
+                    {t('vmEdit.pending', { fields: fields(result.data.pending) })}
+                  </p>
+                )}
+              </>
+            )
+          }
+          failed={
+            job.error?.code === 'vm.edit.changed' &&
+            changedPlan && (
+              <>
+                <p className="warning">{t(mode === 'xml' ? 'vmEdit.xmlChanged' : 'vmEdit.changed')}</p>
+                {changedPlan.diff && (
+                  <Data>
+                    <pre className="diff" data-testid="vm-edit-new-diff" translate="no">
+                      {changedPlan.diff}
+                    </pre>
+                  </Data>
+                )}
+                {changedPlan.refusals.map((refusal, index) => (
+                  <p key={`${refusal.code}:${index}`}>
+                    <MessageText message={refusal} />
+                  </p>
+                ))}
+              </>
+            )
+          }
+        />
       )}
+      {sheetJob.startError && <ErrorBox error={sheetJob.startError} testId="vm-edit-error" />}
       {error && <ErrorBox error={error} testId="vm-edit-error" />}
     </SheetFrame>
   )

@@ -1,19 +1,16 @@
-import { z } from 'zod'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
-import { MessageSchema } from '../../../../shared/messages/message'
 import { RenameVmResultSchema } from '../../../../shared/vmdef'
 import { VmNameSchema } from '../../../../shared/validators'
 import { useApi } from '../../api/context'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Consent } from '../../components/Consent'
 import { ErrorBox } from '../../components/ErrorBox'
-import { MessageText } from '../../components/MessageText'
 import { notifyInfo } from '../../components/notify'
 import { useAppStore } from '../../store'
 import { nameIssue } from '../../../../shared/names'
+import { SheetJobStatus, useSheetJob } from './SheetJob'
 import './vmdef.css'
 
 /**
@@ -28,11 +25,8 @@ export function RenameVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
   const vms = useAppStore((state) => state.vms)
   const [newName, setNewName] = useState('')
   const [renameImages, setRenameImages] = useState(true)
-  const [jobId, setJobId] = useState<string | null>(null)
-  const [callError, setCallError] = useState<ApiErrorData | null>(null)
-  const job = useAppStore((state) =>
-    jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
-  )
+  const sheetJob = useSheetJob()
+  const { job, startError: callError } = sheetJob
   const busy = job?.state === 'running'
   const name = vm?.name ?? uuid
   const running = [...new Set([...(vm?.runningOn ?? []), ...(vm?.lastKnownRunningOn ?? [])])]
@@ -60,17 +54,9 @@ export function RenameVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
   }, [done, onClose, t])
 
   async function confirm(): Promise<void> {
-    setCallError(null)
-    try {
-      const started = (await api.call('vm.rename', { uuid, newName, renameImages })) as Job
-      useAppStore.getState().updateJob(started)
-      setJobId(started.id)
-    } catch (caught) {
-      setCallError(ApiError.from(caught).toData())
-    }
+    await sheetJob.start(async () => (await api.call('vm.rename', { uuid, newName, renameImages })) as Job)
   }
 
-  const refusals = z.array(MessageSchema).safeParse(job?.error?.details?.['refusals'])
   return (
     <ConfirmDialog
       testId="vm-rename-dialog"
@@ -123,23 +109,12 @@ export function RenameVmDialog({ uuid, onClose }: { uuid: string; onClose(): voi
         </p>
         {callError && <ErrorBox error={callError} testId="vm-rename-error" />}
         {job && (
-          <div className={`job-status job-${job.state}`} data-testid="vm-rename-job" data-state={job.state}>
-            {busy && <strong>{t('vmRename.renaming', { name })}</strong>}
-            {job.state === 'failed' && job.error && (
-              <>
-                <ErrorBox title={t('vmRename.failed')} error={job.error} testId="vm-rename-job-error" />
-                {refusals.success && refusals.data.length > 0 && (
-                  <ul data-testid="vm-rename-refusals">
-                    {refusals.data.map((refusal, index) => (
-                      <li key={`${refusal.code}:${index}`}>
-                        <MessageText message={refusal} />
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </>
-            )}
-          </div>
+          <SheetJobStatus
+            job={job}
+            prefix="vm-rename"
+            running={t('vmRename.renaming', { name })}
+            failedTitle={t('vmRename.failed')}
+          />
         )}
       </div>
     </ConfirmDialog>

@@ -9,6 +9,7 @@ import { useApi } from '../../api/context'
 import { CheckList } from '../../components/CheckList'
 import { ErrorBox } from '../../components/ErrorBox'
 import { useAppStore } from '../../store'
+import type { useSheetJob } from './SheetJob'
 import { PlanChecks, type PlanState } from './wizard-parts'
 
 /** The job's own words: creating or cloning (the rest of the block is the same). */
@@ -254,37 +255,6 @@ export function VmJob({
       )}
     </div>
   )
-}
-
-/** A sheet's one job: started by a call, then followed in the store; "again" forgets it. */
-export function useSheetJob(): {
-  jobId: string | null
-  job: Job | undefined
-  startError: ApiErrorData | null
-  start(call: () => Promise<Job>): Promise<void>
-  again(): void
-} {
-  const [jobId, setJobId] = useState<string | null>(null)
-  const [startError, setStartError] = useState<ApiErrorData | null>(null)
-  const job = useAppStore((state) =>
-    jobId ? state.jobs.find((candidate) => candidate.id === jobId) : undefined,
-  )
-  return {
-    jobId,
-    job,
-    startError,
-    async start(call) {
-      setStartError(null)
-      try {
-        const started = await call()
-        useAppStore.getState().updateJob(started)
-        setJobId(started.id)
-      } catch (caught) {
-        setStartError(ApiError.from(caught).toData())
-      }
-    },
-    again: () => setJobId(null),
-  }
 }
 
 /**
