@@ -273,3 +273,100 @@ describe('editing a definition on every host', () => {
     expect(((await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending).fields).toContain('nics')
   }, 120_000)
 })
+
+describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
+  const PASSWORD = "passwd='lab-vnc-pw'"
+  const withPassword = () => LAB_XML().replace("<graphics type='vnc'", `<graphics type='vnc' ${PASSWORD}`)
+  const secured = (host: LabHostName) =>
+    rootVirsh(host, 'dumpxml', '--inactive', '--security-info', LABVM3.name)
+  const loadXml = async () =>
+    (await lab.core.call('vm.editPlan', { uuid: LABVM3.uuid, changes: {}, withXml: true })) as VmEditPlan
+
+  beforeAll(async () => {
+    await restore()
+    // A VNC password on every host: an expert edit must keep it (dumpxml --security-info).
+    await Promise.all(HOSTS.map((host) => defineAsRoot(host, withPassword())))
+    await lab.core.call('inventory.refresh', {})
+  }, 120_000)
+
+  it('a valid XML edit is validated on every host, defined on all three and read back identical, password kept', async () => {
+    const loaded = await loadXml()
+    expect(loaded.xml).toContain(PASSWORD)
+    const xml = loaded
+      .xml!.replace('</uuid>', '</uuid>\n  <description>expert edit on the lab</description>')
+      .replace('<on_crash>destroy</on_crash>', '<on_crash>restart</on_crash>')
+    const shown = await plan({ xml })
+    expect(shown.refusals).toEqual([])
+    expect(shown.diff).toMatch(/^\+\s*<on_crash>restart<\/on_crash>$/m)
+    const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes: { xml }, hashes: hashes(loaded) })
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    expect((job.result as VmEditResult).hosts).toEqual(HOSTS)
+    const xmls = await Promise.all(HOSTS.map(secured))
+    for (const read of xmls) {
+      expect(read).toContain('<description>expert edit on the lab</description>')
+      expect(read).toContain('<on_crash>restart</on_crash>')
+      expect(read).toContain(PASSWORD)
+    }
+    expect(new Set(xmls).size).toBe(1)
+  }, 60_000)
+
+  it('an invalid XML is refused naming each host with virt-xml-validate’s output; a rename too; nothing changes', async () => {
+    const before = await Promise.all(HOSTS.map(secured))
+    const loaded = await loadXml()
+    const invalid = loaded.xml!.replace('</devices>', '  <bogus/>\n  </devices>')
+    const shown = await plan({ xml: invalid })
+    expect(shown.canApply).toBe(false)
+    expect(shown.refusals.map((r) => [r.code, r.params?.['host']])).toEqual(
+      HOSTS.map((host) => ['vmedit.expertInvalid', host]),
+    )
+    for (const refusal of shown.refusals) expect(refusal.detail).toMatch(/bogus[\s\S]*fails to validate/)
+    const job = await lab.runJob('vm.edit', {
+      uuid: LABVM3.uuid,
+      changes: { xml: invalid },
+      hashes: hashes(loaded),
+    })
+    expect(job.state).toBe('failed')
+    expect(job.error?.code).toBe('vm.edit.refused')
+    const renamed = await plan({ xml: loaded.xml!.replace('<name>labvm3</name>', '<name>labvm3b</name>') })
+    expect(renamed.refusals.map((r) => r.code)).toEqual(['vmedit.expertRename'])
+    expect(await Promise.all(HOSTS.map(secured))).toEqual(before)
+  }, 60_000)
+
+  it('refuses when hv2’s definition changed since the XML was loaded, with the new diff, and defines nothing', async () => {
+    const loaded = await loadXml()
+    const xml = loaded.xml!.replace(/<description>[^<]*<\/description>/, '<description>mine</description>')
+    const before = await secured('hv1')
+    await defineAsRoot(
+      'hv2',
+      before.replace(/<description>[^<]*<\/description>/, '<description>edited by bob on hv2</description>'),
+    )
+    const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes: { xml }, hashes: hashes(loaded) })
+    expect(job.state).toBe('failed')
+    expect(job.error).toMatchObject({ code: 'vm.edit.changed', host: 'hv2' })
+    const fresh = job.error?.details?.['plan'] as VmEditPlan
+    expect(fresh.refusals.map((r) => r.code)).toEqual(['vmedit.drift'])
+    expect(await secured('hv1')).toBe(before)
+    expect(await secured('hv2')).toContain('edited by bob on hv2')
+    await defineAsRoot('hv2', before)
+  }, 60_000)
+
+  it('ejects the install CD-ROM: live on the running VM and in the definition on every host', async () => {
+    await rootVirsh('hv3', 'start', LABVM3.name)
+    await lab.core.call('inventory.refresh', {})
+    const job = await lab.runJob('vm.ejectMedia', { uuid: LABVM3.uuid })
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    expect(job.result).toMatchObject({ name: 'labvm3', targets: ['hdc'], persistentOn: HOSTS, liveOn: 'hv3' })
+    for (const host of HOSTS) {
+      const read = await secured(host)
+      expect(read).not.toContain('netinst.iso')
+      // The password survives the eject too.
+      expect(read).toContain(PASSWORD)
+    }
+    expect(await rootVirsh('hv3', 'dumpxml', LABVM3.name)).not.toContain('netinst.iso')
+    await lab.core.call('inventory.refresh', {})
+    await expect(lab.runJob('vm.ejectMedia', { uuid: LABVM3.uuid })).resolves.toMatchObject({
+      state: 'failed',
+      error: { code: 'vm.eject.nothing' },
+    })
+  }, 90_000)
+})
