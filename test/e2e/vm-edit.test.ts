@@ -93,7 +93,7 @@ const RBD_INFO_DB1 = JSON.stringify({
 
 /** The core's planEdit on a cluster whose hosts answer `xmlOf(host)` to dumpxml, ISO present everywhere. */
 async function realPlan(params: unknown, xmlOf: (host: string) => string = () => DB1_XML) {
-  const { uuid, changes } = VmEditPlanParamsSchema.parse(params)
+  const { uuid, changes, withXml } = VmEditPlanParamsSchema.parse(params)
   const runner = {
     virsh: async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0 }),
     // Ceph: db1's disk is 10 GiB (Ceph 16.2.15's rbd info, as the lab prints it); no other image exists.
@@ -107,18 +107,31 @@ async function realPlan(params: unknown, xmlOf: (host: string) => string = () =>
               stderr: `rbd: error opening image ${args[1]}: (2) No such file or directory`,
               exitCode: 2,
             },
-    run: async (_host: string, argv: readonly string[]) => ({
-      // Each host has the bridges br0 and br1 (listBridges), and every path asked (pathsArgv).
-      stdout:
-        argv[0] === 'sh'
-          ? ['br0', 'br1'].map((bridge) => `@@hyperdesk-list /sys/class/net/${bridge}/bridge\n`).join('')
-          : argv
-              .slice(4)
-              .map((path) => `@@hyperdesk-path ${path}\n`)
-              .join(''),
-      stderr: '',
-      exitCode: 0,
-    }),
+    run: async (host: string, argv: readonly string[], options?: { stdin?: string }) =>
+      // libvirt's schema check (expert mode): hv3 refuses an unknown element, as libvirt 9 prints it.
+      argv[0] === 'virt-xml-validate'
+        ? host === 'hv3' && options?.stdin?.includes('<bogus')
+          ? {
+              stdout: '',
+              stderr:
+                '-:40: element bogus: Relax-NG validity error : Element devices has extra content: bogus\n- fails to validate\n',
+              exitCode: 3,
+            }
+          : { stdout: '- validates\n', stderr: '', exitCode: 0 }
+        : {
+            // Each host has the bridges br0 and br1 (listBridges), and every path asked (pathsArgv).
+            stdout:
+              argv[0] === 'sh'
+                ? ['br0', 'br1']
+                    .map((bridge) => `@@hyperdesk-list /sys/class/net/${bridge}/bridge\n`)
+                    .join('')
+                : argv
+                    .slice(4)
+                    .map((path) => `@@hyperdesk-path ${path}\n`)
+                    .join(''),
+            stderr: '',
+            exitCode: 0,
+          },
   } as unknown as RemoteRunner
   const deps = {
     runner,
@@ -145,7 +158,7 @@ async function realPlan(params: unknown, xmlOf: (host: string) => string = () =>
     hostStates: () => hostStates,
     pools: () => ['libvirt-ssd', 'libvirt-sata'],
   } as unknown as DeleteDeps
-  return (await planEdit(deps, uuid, changes as VmEditChanges)).plan
+  return (await planEdit(deps, uuid, changes as VmEditChanges, withXml ? { withXml } : {})).plan
 }
 
 let app: LabBrowser
@@ -545,4 +558,92 @@ describe('VM rename dialog', () => {
       await context.close()
     })
   }
+})
+
+describe('VM edit sheet: XML (expert)', () => {
+  const edited = (xml: string) => xml.replace('</uuid>', '</uuid>\n  <description>expert</description>')
+
+  it('English: the definition as XML, a rename refused, hv3’s validator output shown, then the XML applied with the hashes it was read with', async () => {
+    const { context, page, errors, edits } = await openApp('en-US')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    await page.getByTestId('vm-edit-mode-xml').check()
+    const area = page.getByTestId('vm-edit-xml')
+    await expect.poll(() => area.count(), { timeout: 10_000 }).toBe(1)
+    const xml = await area.inputValue()
+    expect(xml).toBe(DB1_XML)
+    await area.fill(xml.replace('<name>db1</name>', '<name>db2</name>'))
+    await page.getByTestId('vm-edit-preview').click()
+    const refusals = page.getByTestId('vm-edit-refusals')
+    await expect.poll(() => refusals.count(), { timeout: 10_000 }).toBe(1)
+    expect(await refusals.textContent()).toContain(
+      'The XML renames db1 to db2: expert mode does not rename. Put the name back, and use Rename (VM off).',
+    )
+    await area.fill(xml.replace('</devices>', '<bogus/></devices>'))
+    await page.getByTestId('vm-edit-preview').click()
+    await expect
+      .poll(async () => (await refusals.textContent()) ?? '', { timeout: 10_000 })
+      .toContain('libvirt’s schema refuses the XML on hv3 (virt-xml-validate): nothing was changed.')
+    expect(await refusals.textContent()).toContain('Element devices has extra content: bogus')
+    expect(await page.getByTestId('vm-edit-apply').isDisabled()).toBe(true)
+    await refusals.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-xml-invalid-en') })
+    await area.fill(edited(xml))
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    expect(await page.getByTestId('vm-edit-diff').textContent()).toMatch(
+      /\+\s*<description>expert<\/description>/,
+    )
+    expect(await page.getByTestId('vm-edit-pending').textContent()).toBe(
+      'Pending until its next power-off and start: description, the edited XML.',
+    )
+    await page.getByTestId('vm-edit-apply').click()
+    await expect.poll(() => edits.length).toBe(1)
+    expect(edits[0]).toMatchObject({ uuid: DB1, changes: { xml: edited(xml) } })
+    expect(Object.keys((edits[0] as { hashes: object }).hashes)).toEqual(HOSTS)
+    await page.screenshot({ path: screenshotPath('vm-edit-xml-en') })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('French: the validator’s refusal in French, then a host changed since the XML was read', async () => {
+    const { context, page, errors, socket } = await openApp('fr-FR')
+    await page.getByTestId('tree-vm-db1').first().click()
+    await page.getByTestId('vm-edit').click()
+    await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
+    await page.getByTestId('vm-edit-mode-xml').check()
+    const area = page.getByTestId('vm-edit-xml')
+    await expect.poll(() => area.count(), { timeout: 10_000 }).toBe(1)
+    const xml = await area.inputValue()
+    await area.fill(xml.replace('</devices>', '<bogus/></devices>'))
+    await page.getByTestId('vm-edit-preview').click()
+    const refusals = page.getByTestId('vm-edit-refusals')
+    await expect.poll(() => refusals.count(), { timeout: 10_000 }).toBe(1)
+    expect(plain(await refusals.textContent())).toContain(
+      'Le schéma de libvirt refuse le XML sur hv3 (virt-xml-validate) : rien n’a été modifié.',
+    )
+    await area.fill(edited(xml))
+    await page.getByTestId('vm-edit-preview').click()
+    await expect.poll(() => page.getByTestId('vm-edit-apply').isDisabled(), { timeout: 10_000 }).toBe(false)
+    await page.getByTestId('vm-edit-apply').click()
+    await expect.poll(() => page.getByTestId('vm-edit-job').count()).toBe(1)
+    const fresh = await realPlan({ uuid: DB1, changes: { xml: edited(xml) } }, (host) =>
+      host === 'hv3' ? DB1_XML.replace('</uuid>', '</uuid><title>bob</title>') : DB1_XML,
+    )
+    const error = ApiError.of('vm.edit.changed', msg('vmedit.changed', { name: 'db1', hosts: ['hv3'] }), {
+      host: 'hv3',
+      step: 'compare the definition hashes',
+      details: { plan: fresh },
+    }).toData()
+    push(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
+    const status = page.getByTestId('vm-edit-job')
+    await expect.poll(() => status.getAttribute('data-state')).toBe('failed')
+    expect(plain(await status.textContent())).toContain('Une autre modification a eu lieu entre-temps')
+    expect(await page.getByTestId('vm-edit-new-diff').count()).toBe(1)
+    await status.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: screenshotPath('vm-edit-xml-changed-fr') })
+    expect(errors).toEqual([])
+    await context.close()
+  })
 })
