@@ -249,7 +249,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
         ))}
       </div>
       {mode === 'xml' && (
-        <fieldset className="wizard-form" data-testid="vm-edit-expert" disabled={busy}>
+        <fieldset className="vm-edit-expert" data-testid="vm-edit-expert" disabled={busy}>
           <p className="muted small">{t('vmEdit.xmlIntro')}</p>
           {!xmlBase && !error && <p className="muted">{t('vmEdit.xmlLoading')}</p>}
           {xmlBase && (
