@@ -275,7 +275,7 @@ describe('editing a definition on every host', () => {
 })
 
 describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
-  const PASSWORD = "passwd='lab-vnc-pw'"
+  const PASSWORD = "passwd='labvncpw'"
   const withPassword = () => LAB_XML().replace("<graphics type='vnc'", `<graphics type='vnc' ${PASSWORD}`)
   const secured = (host: LabHostName) =>
     rootVirsh(host, 'dumpxml', '--inactive', '--security-info', LABVM3.name)
