@@ -219,6 +219,15 @@ export const LocalPathSchema = named(
   { validator: 'local path', example: '/home/admin/.ssh/id_ed25519', localOnly: true },
 )
 
+/**
+ * A whole domain XML document (the edit's expert mode): it reaches a host only on the stdin of
+ * virt-xml-validate and virsh define, never as an argument, so it counts as xmlText; the core reads
+ * it (well-formed, same name and UUID) before any host does.
+ */
+export function xmlDocument(what: string, example: string, max: number): z.ZodString {
+  return named(z.string().min(1).max(max), { validator: what, example, xmlText: true })
+}
+
 /** Text that reaches a host only escaped inside an XML document on stdin (ValidatorMeta.xmlText). */
 export function xmlText(what: string, example: string, max: number): z.ZodString {
   return named(z.string().max(max), { validator: what, example, xmlText: true })

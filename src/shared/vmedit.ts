@@ -8,6 +8,7 @@ import {
   Sha256Schema,
   SizeBytesSchema,
   UuidSchema,
+  xmlDocument,
   xmlText,
 } from './validators'
 import { BridgeNameSchema, IsoPathSchema, MacSchema } from './vmdef'
@@ -137,7 +138,7 @@ export const VmEditChangesSchema = z
      * `dumpxml --inactive --security-info`), alone in its edit; same name and UUID; checked by
      * virt-xml-validate on every host before the same define-everywhere as the form's changes.
      */
-    xml: z.string().min(1).max(EXPERT_XML_MAX).optional(),
+    xml: xmlDocument('domain XML', "<domain type='kvm'>…</domain>", EXPERT_XML_MAX).optional(),
   })
   .strict()
 export type VmEditChanges = z.infer<typeof VmEditChangesSchema>
