@@ -109,7 +109,7 @@ async function realPlan(params: unknown, xmlOf: (host: string) => string = () =>
             },
     run: async (host: string, argv: readonly string[], options?: { stdin?: string }) =>
       // libvirt's schema check (expert mode): hv3 refuses an unknown element, as libvirt 9 prints it.
-      argv[0] === 'virt-xml-validate'
+      String(argv[2]).includes('virt-xml-validate')
         ? host === 'hv3' && options?.stdin?.includes('<bogus')
           ? {
               stdout: '',

@@ -334,7 +334,7 @@ function world(scenario: Scenario = {}) {
     },
     run: async (host: string, argv: readonly string[], options?: RunOptions) => {
       calls.push(`${host}: ${argv[0]}`)
-      if (argv[0] === 'virt-xml-validate') {
+      if (String(argv[2]).includes('virt-xml-validate')) {
         validated.push({ host, argv: argv.join(' '), stdin: options?.stdin ?? '' })
         if (host === scenario.noValidatorOn)
           return { stdout: '', stderr: 'timeout: failed to run command ‘virt-xml-validate’', exitCode: 127 }
@@ -840,7 +840,11 @@ describe('expert mode (the XML itself)', () => {
     const xml = withVcpus(XML, 1)
     const { plan } = await planEdit(w.deps, UUID, { xml })
     expect(w.validated.map((v) => v.host).sort()).toEqual(HOSTS)
-    expect(w.validated.every((v) => v.argv === 'virt-xml-validate - domain' && v.stdin === xml)).toBe(true)
+    expect(
+      w.validated.every(
+        (v) => v.argv.endsWith('exec virt-xml-validate - domain hyperdesk-validate') && v.stdin === xml,
+      ),
+    ).toBe(true)
     expect(plan.canApply).toBe(false)
     expect(plan.refusals).toHaveLength(1)
     expect(englishText(plan.refusals[0]!)).toContain(

@@ -13,8 +13,17 @@ import { vmeditMsg } from './edit-texts'
  * (hash guard, define on every host, read back, undo).
  */
 
-/** libvirt's schema checker (libvirt-clients), reading the XML from stdin. */
-export const VALIDATE_ARGV = ['virt-xml-validate', '-', 'domain'] as const
+/**
+ * libvirt's schema checker (libvirt-clients), reading the XML from stdin: its "-" goes through a
+ * fixed script (the runner sends no argument that looks like an option it does not write), and
+ * `command -v` first so a missing validator says so (exit 127) rather than failing obscurely.
+ */
+export const VALIDATE_ARGV = [
+  'sh',
+  '-c',
+  'command -v virt-xml-validate >/dev/null || exit 127; exec virt-xml-validate - domain',
+  'hyperdesk-validate',
+] as const
 const VALIDATE_TIMEOUT_SECONDS = 30
 /** The validator's output kept in a refusal's detail (it repeats itself on big documents). */
 const DETAIL_MAX = 4000
