@@ -319,7 +319,8 @@ describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
     expect(shown.refusals.map((r) => [r.code, r.params?.['host']])).toEqual(
       HOSTS.map((host) => ['vmedit.expertInvalid', host]),
     )
-    for (const refusal of shown.refusals) expect(refusal.detail).toMatch(/Relax-NG validity error[\s\S]*fails to validate/)
+    for (const refusal of shown.refusals)
+      expect(refusal.detail).toMatch(/Relax-NG validity error[\s\S]*fails to validate/)
     const job = await lab.runJob('vm.edit', {
       uuid: LABVM3.uuid,
       changes: { xml: invalid },
