@@ -41,7 +41,7 @@ class RecordingRunner extends CountingRunner {
   readonly last = new Map<string, { argv: readonly string[]; result: RemoteResult }>()
   override async run(host: string, argv: readonly string[], options?: RunOptions): Promise<RemoteResult> {
     const result = await super.run(host, argv, options)
-    if (options?.step === 'refresh inventory') this.last.set(host, { argv, result })
+    if (options?.step?.code === 'errorSteps.refreshInventory') this.last.set(host, { argv, result })
     return result
   }
 }

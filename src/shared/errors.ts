@@ -24,10 +24,10 @@ export const ApiErrorDataSchema = z.object({
 export type ApiErrorData = z.infer<typeof ApiErrorDataSchema>
 
 /**
- * The step an error happened in: a message (area `errorSteps`). A string is the old English-only form,
- * still accepted while the last files are converted (issue 18); the window shows it as it came.
+ * The step an error happened in: a message (area `errorSteps`; a command line is `commandStep(…)`), so
+ * the window shows it in its language. A step written as an English string does not compile.
  */
-export type ErrorStep = Message | string
+export type ErrorStep = Message
 
 export class ApiError extends Error implements ApiErrorData {
   readonly code: string
@@ -67,8 +67,7 @@ export class ApiError extends Error implements ApiErrorData {
       data.hint = englishText(hint)
       data.hintText = hint
     }
-    if (typeof step === 'string') data.step = step
-    else if (step !== undefined) {
+    if (step !== undefined) {
       data.step = englishText(step)
       data.stepText = step
     }

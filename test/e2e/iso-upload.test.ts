@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { createHash, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import {
   IsoChunkParamsSchema,
   IsoUploadParamsSchema,
@@ -231,7 +231,7 @@ describe('ISO upload panel', () => {
           host: 'hv2',
           step: msg('iso.stepVerify'),
         }),
-        { host: 'hv2', step: `upload ${NAME}: stepVerify`, details: { remains: [], cause } },
+        { host: 'hv2', step: commandStep(`upload ${NAME}: stepVerify`), details: { remains: [], cause } },
       ).toData()
       pushJob(socket, { ...first, state: 'failed', endedAt: Date.now(), error: failed })
       const box = page.getByTestId('iso-upload-failed')
@@ -248,7 +248,7 @@ describe('ISO upload panel', () => {
         msg('iso.presentDiffers', { name: NAME, pool: 'default', sent: SHA, hosts: ['hv3'] }),
         {
           host: 'hv3',
-          step: 'compare the copies already there',
+          step: msg('errorSteps.compareCopies'),
           details: { found: { hv3: 'e'.repeat(64) } },
         },
       ).toData()

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import {
   firewallDrift,
   FirewallStateSchema,
@@ -431,7 +431,7 @@ describe.each([
     const restored = result.hosts[2]!.message
     const error = ApiError.of('firewall.restored', restored, {
       host: 'hv3',
-      step: 'add 10.77.100.9 in IPS_FAILOVER',
+      step: commandStep('add 10.77.100.9 in IPS_FAILOVER'),
       details: { result },
     }).toData()
     socket().send(

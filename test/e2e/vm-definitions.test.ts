@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
 import type { Job } from '../../src/shared/jobs'
@@ -400,7 +400,7 @@ describe('VM creation wizard', () => {
       const error = ApiError.of(
         'vm.create.remains',
         msg('vmdef.failedRemains', { name: 'web2', cause, hosts: ['hv3'], images: ['—'] }),
-        { host: 'hv3', step: 'define', details: { remains, job: job.id } },
+        { host: 'hv3', step: commandStep('virsh define'), details: { remains, job: job.id } },
       ).toData()
       pushJob(socket, { ...job, state: 'failed', endedAt: Date.now(), error })
       await expect.poll(() => status.getAttribute('data-state')).toBe('failed')

@@ -288,7 +288,7 @@ describe('VM edit sheet', () => {
     )
     const error = ApiError.of('vm.edit.changed', msg('vmedit.changed', { name: 'db1', hosts: ['hv3'] }), {
       host: 'hv3',
-      step: 'compare the definition hashes',
+      step: msg('errorSteps.compareHashes'),
       details: { plan: fresh },
     }).toData()
     push(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
@@ -633,7 +633,7 @@ describe('VM edit sheet: XML (expert)', () => {
     )
     const error = ApiError.of('vm.edit.changed', msg('vmedit.changed', { name: 'db1', hosts: ['hv3'] }), {
       host: 'hv3',
-      step: 'compare the definition hashes',
+      step: msg('errorSteps.compareHashes'),
       details: { plan: fresh },
     }).toData()
     push(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)

@@ -1,3 +1,4 @@
+import { commandStep } from '../../src/shared/errors'
 /**
  * Issue 5's fault tests against the real lab: sshd stopped on one host, a wrong key (tried once,
  * never retried: fail2ban), an unknown and a changed host key, and Ceph with its monitor stopped.
@@ -221,7 +222,9 @@ describe('faults', () => {
     try {
       // 1. The app's way: ceph's own connect timeout (5 s) inside timeout -k on the host.
       let started = Date.now()
-      const viaCeph = await runner.ceph('hv2', ['-s'], { step: 'read Ceph status' }).catch((e: unknown) => e)
+      const viaCeph = await runner
+        .ceph('hv2', ['-s'], { step: commandStep('read Ceph status') })
+        .catch((e: unknown) => e)
       const cephMs = Date.now() - started
       expect(viaCeph).toMatchObject({ code: 'remote.timeout', host: 'hv2', step: 'read Ceph status' })
       expect((viaCeph as { hint?: string }).hint).toMatch(/Ceph did not answer/)

@@ -1,3 +1,4 @@
+import { commandStep } from '../../src/shared/errors'
 /**
  * The core's SSH layer against the real lab: one connection per host, commands through the runner
  * (quoting, LC_ALL=C, errors, Ceph, cancel), MaxSessions queueing, and the audit line in syslog.
@@ -51,7 +52,7 @@ describe('SSH to every hypervisor', () => {
 
     const missing = '00000000-0000-4000-8000-00000000dead'
     const error = await runner
-      .virsh('hv2', ['dominfo', missing], { step: 'read VM' })
+      .virsh('hv2', ['dominfo', missing], { step: commandStep('read VM') })
       .catch((e: unknown) => e)
     expect(error).toMatchObject({
       code: 'remote.failed',

@@ -4,7 +4,7 @@
  * can do to it: a hung libvirtd (frozen with SIGSTOP) and an sshd killed under it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import { labCore, type LabCore } from '../support/lab-core'
 import { faults, labGuest, requireLab, run, virsh, waitFor } from './support/lab'
 
@@ -41,7 +41,7 @@ async function sessionProcesses(host: 'hv1' | 'hv2' | 'hv3'): Promise<number> {
 
 function query(host: string, sections: { id: string; command: string[] }[], timeoutSeconds?: number) {
   return lab.context.runner.virshQuery(host, sections, {
-    step: 'session test',
+    step: commandStep('session test'),
     ...(timeoutSeconds ? { timeoutSeconds } : {}),
   })
 }

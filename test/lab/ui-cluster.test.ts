@@ -1,3 +1,4 @@
+import { commandStep } from '../../src/shared/errors'
 /**
  * The cluster tree and the VM view in browser mode against the real lab: VMs under the hosts they
  * run on, starting a shut-off VM and seeing it run, a refused start with its reason and the fence
@@ -252,7 +253,9 @@ describe('cluster window', () => {
 
     // A command that really fails on hv1, through the app's runner: it lands in the host's recent errors.
     await lab.context.runner
-      .virsh('hv1', ['dominfo', 'hyperdesk-no-such-vm'], { step: 'read a VM that does not exist' })
+      .virsh('hv1', ['dominfo', 'hyperdesk-no-such-vm'], {
+        step: commandStep('read a VM that does not exist'),
+      })
       .catch(() => undefined)
     const entry = view.getByTestId('host-error-entry').first()
     await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toContain('hyperdesk-no-such-vm')

@@ -1,3 +1,4 @@
+import { commandStep } from '../../src/shared/errors'
 /**
  * A lost host in the window (issue 15, item 1 and the fence sheet), in French and English: hv1's
  * links cut while labvm1 runs there. The tree and the VM view say "last seen running on hv1, hv1
@@ -138,7 +139,7 @@ async function fenceFromSheet(
   await expect
     .poll(() => refusal.getByTestId('lease-held').textContent(), { timeout: 20_000 })
     .toContain('Lease of bob@desk-b ended')
-  await expect(held.check('virsh migrate')).rejects.toMatchObject({ code: 'lease.lost' })
+  await expect(held.check(commandStep('virsh migrate'))).rejects.toMatchObject({ code: 'lease.lost' })
   await held.release()
   await confirm.click()
   await expect

@@ -1,3 +1,4 @@
+import { commandStep } from '../../src/shared/errors'
 /**
  * The guards in the window, in French and English, against the real lab (screenshots in
  * test-results/screenshots/guards-*.png, each looked at):
@@ -121,7 +122,7 @@ describe('guards in the window', () => {
             .toContain('Bail de bob@desk-b terminé\u00a0: relancez l’opération.')
           expect((await lab.core.call('lease.list', {})) as LeaseHolder[]).toEqual([])
           // Bob's own next step finds its lease gone.
-          await expect(held.check('virsh migrate')).rejects.toMatchObject({ code: 'lease.lost' })
+          await expect(held.check(commandStep('virsh migrate'))).rejects.toMatchObject({ code: 'lease.lost' })
           const logs = await Promise.all((['hv1', 'hv2', 'hv3'] as const).map((host) => labRun('log', host)))
           expect(logs.map((log) => log.stdout).join('\n')).toMatch(
             /hyperdesk: .*: took over the lease vm:1ab0c0de-0000-4000-8000-000000000003 from bob@desk-b \(migrate labvm3 to hv2\)/,

@@ -7,7 +7,7 @@ import {
   type LeaseDeps,
 } from '../../src/main/core/lease/cluster-lease'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 
 /**
  * The lease's decisions: what rados prints is read right (outputs captured on the lab's Ceph 16.2.15
@@ -199,7 +199,7 @@ describe('cluster lease', () => {
     expect(error.details).toMatchObject({
       lease: { holder: 'alice@desk-a', operation: 'start labvm1 on hv2' },
     })
-    await held.check('virsh start')
+    await held.check(commandStep('virsh start'))
     await held.release()
     expect(await bob.run([VM], 'migrate labvm1 to hv3', 120, async () => 'ran')).toBe('ran')
     expect(await alice.list()).toEqual([])
@@ -227,7 +227,7 @@ describe('cluster lease', () => {
     expect(
       (await lease(rados.runner, 'bob@desk-b', [], clock).acquire([VM], 'start labvm1 on hv3', 60)).names,
     ).toEqual([VM])
-    const lost = await failure(held.check('virsh start labvm1'))
+    const lost = await failure(held.check(commandStep('virsh start labvm1')))
     expect(lost.code).toBe('lease.lost')
     expect(lost.message).toBe(
       'The lease on labvm1 was lost before “virsh start labvm1” (taken over, or expired): nothing more was changed.',
@@ -245,14 +245,14 @@ describe('cluster lease', () => {
     )
     const first = rados.locks.get(VM)
     now += 200_000
-    await held.check('virsh migrate')
+    await held.check(commandStep('virsh migrate'))
     const renewed = rados.locks.get(VM)
     expect(renewed?.cookie).toBe(first?.cookie)
     expect(renewed?.client).not.toBe(first?.client)
     expect(renewed?.expiresAt).toBe(now + 300_000)
     // Plenty left: no renewal.
     now += 10_000
-    await held.check('virsh migrate')
+    await held.check(commandStep('virsh migrate'))
     expect(rados.locks.get(VM)).toBe(renewed)
   })
 
@@ -277,7 +277,7 @@ describe('cluster lease', () => {
       'hv1: took over the lease vm:1ab0c0de-0000-4000-8000-000000000001 from alice@desk-a (start labvm1 on hv2)',
     ])
     expect((await failure(bob.takeOver(VM, stale.cookie, 'alice@desk-a'))).code).toBe('lease.takeover-gone')
-    expect((await failure(stale.check('virsh start'))).code).toBe('lease.lost')
+    expect((await failure(stale.check(commandStep('virsh start')))).code).toBe('lease.lost')
   })
 
   it('refuses a name outside the lease namespace', async () => {

@@ -1,3 +1,4 @@
+import type { Message } from '../../src/shared/messages/message'
 /**
  * The fencing decisions (issue 15): what blocks a start, what counts as fenced, what is blocklisted,
  * and how Ceph's blocklist output and refusals are read.
@@ -388,7 +389,7 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
   it('inside the fence job it takes nothing the job holds, only what the job does not cover', async () => {
     const { lifecycle, lease, virsh, context } = started()
     const checks: string[] = []
-    const held = { names, lease: { check: async (step: string) => void checks.push(step) } }
+    const held = { names, lease: { check: async (step: Message) => void checks.push(englishText(step)) } }
     await lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, context, held)
     expect(lease.log).toEqual([])
     expect(checks).toEqual(['virsh start labvm1'])
@@ -396,7 +397,7 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
     const partial = started()
     await partial.lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, partial.context, {
       names: names.slice(0, 1),
-      lease: { check: async (step: string) => void checks.push(`job ${step}`) },
+      lease: { check: async (step: Message) => void checks.push(`job ${englishText(step)}`) },
     })
     expect(partial.lease.log).toEqual([`take ${names[1]}`, 'check virsh start labvm1', `release ${names[1]}`])
     expect(checks).toContain('job virsh start labvm1')

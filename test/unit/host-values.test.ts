@@ -13,7 +13,7 @@ import { checkArgv } from '../../src/main/core/remote/runner'
 import { HostConnection } from '../../src/main/core/ssh/connection'
 import { methods, METHOD_NAMES } from '../../src/shared/contract'
 import { parseClusterConfig } from '../../src/shared/config'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import {
   argumentProblem,
   CONTROL_CHARACTER,
@@ -300,7 +300,7 @@ describe('the runner refuses what no validator should have let through', () => {
     expect(argvProblem(['sh', '-c', 'echo a\necho b', 'doctor', 'libvirt'])).toBeNull()
     expect(argvProblem(['sh', '-c', 'echo "$1"', 'doctor', 'a\nb'])).toMatch(/U\+000A/)
     expect(() =>
-      checkArgv('hv1', ['ceph', 'osd', 'set-group', 'noout', '--out-file=/tmp/p'], 'set noout'),
+      checkArgv('hv1', ['ceph', 'osd', 'set-group', 'noout', '--out-file=/tmp/p'], commandStep('set noout')),
     ).toThrow(expect.objectContaining({ code: 'remote.unsafe-argument', host: 'hv1' }))
   })
 

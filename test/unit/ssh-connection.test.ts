@@ -10,7 +10,7 @@ import { fingerprint, lookupHost, parseKnownHosts } from '../../src/main/core/ss
 import { KeyStore } from '../../src/main/core/ssh/auth'
 import { HostPool } from '../../src/main/core/ssh/pool'
 import { utils } from 'ssh2'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import { newKeyPair, startFakeSshd, wellFormedEd25519, type FakeSshd } from '../support/fake-sshd'
 
 /** The connection, pool and runner against an in-process SSH server that runs real `sh -c`. */
@@ -378,7 +378,7 @@ describe('remote runner', () => {
 
   it('throws remote.failed with host, step, command, exit code and stderr (unless allowFailure)', async () => {
     const error = await runner
-      .run('hv1', ['sh', '-c', 'echo "no such domain" >&2; exit 3'], { step: 'read the VM' })
+      .run('hv1', ['sh', '-c', 'echo "no such domain" >&2; exit 3'], { step: commandStep('read the VM') })
       .catch((e: unknown) => e)
     expect(error).toMatchObject({
       code: 'remote.failed',

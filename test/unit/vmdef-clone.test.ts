@@ -10,7 +10,7 @@ import { buildDomainXml } from '../../src/main/core/vmdef/builder'
 import { judgeVmSource } from '../../src/main/core/vmdef/clone'
 import { clonedDomainXml } from '../../src/main/core/vmdef/clone-xml'
 import { CREATE_JOB_META, VmCreator, type Made, type VmdefDeps } from '../../src/main/core/vmdef/create'
-import { ApiError } from '../../src/shared/errors'
+import { ApiError, commandStep } from '../../src/shared/errors'
 import type { Check } from '../../src/shared/messages/check'
 import type { DomainDefinition, Vm } from '../../src/shared/inventory'
 import { cloneSnapshotName, CloneVmParamsSchema, type Remain } from '../../src/shared/vmdef'
@@ -217,7 +217,7 @@ describe('the undo shared with creation (a clone’s image, then the snapshot th
     { code: 'vmdef.stepFailed', params: { step: 'define', host: 'hv3' } },
     {
       host: 'hv3',
-      step: 'virsh define web2 on hv3',
+      step: commandStep('virsh define web2 on hv3'),
     },
   )
   const changes = (calls: string[]) =>

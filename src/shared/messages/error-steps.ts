@@ -109,4 +109,7 @@ export const ERROR_STEP_TEXTS = {
   rename: 'rename',
   readImagesPool: 'read the images pool {{pool}} on {{host}}',
   creationChecks: 'creation checks on {{host}}',
+  virtualMac: 'virtual MAC of {{ip}} on {{server}}',
+  readVmStateOn: 'read the VM’s state on {{host}}',
+  preChecksOn: 'pre-checks on {{host}}',
 } as const

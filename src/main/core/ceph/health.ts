@@ -1,3 +1,4 @@
+import { commandStep } from '../../../shared/errors'
 import type {
   CephStatus,
   HealthCheck,
@@ -34,7 +35,7 @@ export async function cephJson(
 ): Promise<unknown> {
   const step = `ceph ${args.join(' ')}`
   const result = await runner.ceph(host, [...args, '--format', 'json'], {
-    step,
+    step: commandStep(step),
     ...(signal ? { signal } : {}),
   })
   return readShape(runner, host, 'ceph', () => jsonValue(result.stdout, step))

@@ -37,7 +37,7 @@ export async function readDefinition(
     const result = await runner.virsh(host, domainArgv.xmlToCopy(uuid), {
       allowFailure: true,
       timeoutSeconds: 20,
-      step: `read the definition on ${host}`,
+      step: msg('errorSteps.readDefinitionOn', { host }),
     })
     if (result.exitCode === 0 && result.stdout.trim())
       return { host, status: 'defined', xml: result.stdout, canonical: canonicalDomainXml(result.stdout) }

@@ -54,12 +54,14 @@ export async function setStopErrorPolicy(
             host: reference,
             step: msg('errorSteps.editDefinition'),
           })
-        await lease.check(`virsh define ${vm.name} on ${reference}`)
+        await lease.check(
+          msg('errorSteps.commandOn', { command: `virsh define ${vm.name}`, host: reference }),
+        )
         context.step(msg('jobSteps.definingErrorPolicy', { host: reference }), 0.2)
         await deps.runner.virsh(reference, domainArgv.defineFromStdin(), {
           stdin: next.xml,
           timeoutSeconds: 30,
-          step: `virsh define ${vm.name} on ${reference}`,
+          step: msg('errorSteps.commandOn', { command: `virsh define ${vm.name}`, host: reference }),
         })
         await deps
           .audit(reference, "set error_policy='stop' on the RBD disks of", vm.name)

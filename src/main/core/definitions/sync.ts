@@ -116,7 +116,7 @@ export class Definitions {
             const { host } = entry
             context.step(msg('jobSteps.defining', { host, name }), 0.1 + (0.8 * index) / others.length)
             if (entry.status === 'different' || entry.status === 'missing')
-              await lease.check(`virsh define ${name} on ${host}`)
+              await lease.check(msg('errorSteps.commandOn', { command: `virsh define ${name}`, host }))
             const before = definitions.find((definition) => definition.host === host)
             const outcome = await this.syncHost(host, id, name, source.canonical, source.xml, before)
             const result =
@@ -179,7 +179,7 @@ export class Definitions {
       await this.deps.runner.virsh(host, domainArgv.defineFromStdin(), {
         stdin: xml,
         timeoutSeconds: 30,
-        step: `virsh define ${name} on ${host}`,
+        step: msg('errorSteps.commandOn', { command: `virsh define ${name}`, host }),
       })
       const after = await readDefinition(this.deps.runner, host, uuid)
       if (after.status !== 'defined' || after.canonical !== canonical)

@@ -1,3 +1,4 @@
+import { msg } from '../../../shared/messages'
 import type { HostPool } from '../ssh/pool'
 import { remoteCommandLine } from '../remote/runner'
 import { checkArgv } from '../remote/runner'
@@ -13,7 +14,7 @@ export async function freshRun(
   argv: readonly string[],
   timeoutMs: number,
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  checkArgv(host, argv, 'new SSH connection check')
+  checkArgv(host, argv, msg('errorSteps.confirmFirewall'))
   const connection = pool.separate(host, timeoutMs)
   const timer = setTimeout(() => void connection.close(), timeoutMs + 2000)
   try {

@@ -129,7 +129,7 @@ export class JobManager {
     if (job.state !== 'running') return job
     if (!job.cancellable) {
       throw ApiError.of('job.not-cancellable', msg('coreErrors.notCancellable', { title: job.title }), {
-        ...(job.stepText ? { step: job.stepText } : job.step ? { step: job.step } : {}),
+        ...(job.stepText ? { step: job.stepText } : {}),
       })
     }
     this.controllers.get(id)?.abort()

@@ -27,7 +27,7 @@ import { cephClientArgv } from '../storage/rbd-host'
 /** What an operation holding the lease can do: re-check it before each destructive step. */
 export interface LeaseCheck {
   /** `step` names the destructive step about to run (a string is English-only, being converted). */
-  check(step: Message | string, needSeconds?: number): Promise<void>
+  check(step: Message, needSeconds?: number): Promise<void>
 }
 
 /** What operations need of the lease (ClusterLease; unit tests of other modules give a local one). */
@@ -160,11 +160,6 @@ function leaseError(
     ...(extra.hint ? { hint: extra.hint } : {}),
     ...(extra.details ? { details: extra.details } : {}),
   })
-}
-
-/** A step as a message: an English-only one (not converted yet) is shown as the core wrote it. */
-function stepMessage(step: Message | string): Message {
-  return typeof step === 'string' ? msg('common.untranslated', { text: step }) : step
 }
 
 const BUSY = /\(16\)|Device or resource busy/
@@ -409,15 +404,11 @@ export class ClusterLease implements Leases {
     return leaseError('lease.held', text, { host, details: { lease: holder } })
   }
 
-  lostError(name: string, step: Message | string, holders: LeaseHolder[], host?: string): ApiError {
-    return leaseError(
-      'lease.lost',
-      msg('leaseErrors.lost', { object: this.label(name), step: stepMessage(step) }),
-      {
-        host,
-        ...(holders[0] ? { details: { lease: holders[0] } } : {}),
-      },
-    )
+  lostError(name: string, step: Message, holders: LeaseHolder[], host?: string): ApiError {
+    return leaseError('lease.lost', msg('leaseErrors.lost', { object: this.label(name), step: step }), {
+      host,
+      ...(holders[0] ? { details: { lease: holders[0] } } : {}),
+    })
   }
 
   private failed(name: string, result: { host: string; exitCode: number; stderr: string }): ApiError {
@@ -499,14 +490,14 @@ export class HeldLease implements LeaseCheck {
    * Before a destructive step: every name still ours and unexpired, with at least `needSeconds` left
    * (default half the duration), else renewed. Throws `lease.lost` when another instance has it now.
    */
-  check(step: Message | string, needSeconds = this.durationSeconds / 2): Promise<void> {
+  check(step: Message, needSeconds = this.durationSeconds / 2): Promise<void> {
     // One check at a time: the heartbeat and a step's check must not both renew.
     const next = this.queue.then(() => this.checkNow(step, needSeconds))
     this.queue = next.catch(() => undefined)
     return next
   }
 
-  private async checkNow(step: Message | string, needSeconds: number): Promise<void> {
+  private async checkNow(step: Message, needSeconds: number): Promise<void> {
     for (const name of this.names) {
       const { host, holders } = await this.lease.holders(name, this.host)
       const mine = holders.find((holder) => holder.cookie === this.cookie)

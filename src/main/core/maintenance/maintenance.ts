@@ -386,7 +386,7 @@ export class Maintenance {
         // Still ours before noout and the reboot (a migration checks its VM's own lease); never
         // before unsetting noout, which only puts the cluster back.
         if (step.kind === 'noout-set' || step.kind === 'reboot')
-          await lease.check(englishText(stepMessage(step, record.host)))
+          await lease.check(stepMessage(step, record.host))
         const { record: recordChange = {}, ...stepChange } = await this.runStep(
           record,
           step,
@@ -693,7 +693,7 @@ export class Maintenance {
   private async sendRebootCommand(host: string, command: string[], context: JobContext): Promise<void> {
     context.log(msg('jobSteps.onHost', { host, command: command.join(' ') }))
     const result = await this.deps.runner
-      .run(host, command, { step: 'reboot command', allowFailure: true, timeoutSeconds: 30 })
+      .run(host, command, { step: msg('errorSteps.rebootCommand'), allowFailure: true, timeoutSeconds: 30 })
       .catch((error: unknown) => {
         const failure = ApiError.from(error)
         if (failure.code === 'host.offline' || failure.code === 'remote.timeout') return undefined

@@ -1,5 +1,5 @@
 import type { CephStatus } from '../../../shared/ceph'
-import { ApiError, errorText } from '../../../shared/errors'
+import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { msg, withDetail, type Fix, type Message } from '../../../shared/messages'
 import type {
   MaintenanceCheck,
@@ -267,7 +267,7 @@ async function cephChecks(
         settings,
         clusterArgv.okToStop(osds.map((osd) => osd.id)),
         {
-          step: `ceph osd ok-to-stop ${ids.join(' ')}`,
+          step: commandStep(`ceph osd ok-to-stop ${ids.join(' ')}`),
           allowFailure: true,
         },
       )
@@ -386,7 +386,7 @@ export async function privilegeChecks(
       : privilegedArgv(settings, clusterArgv.health())
   const result = await context.runner
     .run(on, probe, {
-      step: 'check the privileged Ceph access',
+      step: msg('errorSteps.checkPrivilegedCeph'),
       allowFailure: true,
       timeoutSeconds: settings.monitorTimeoutSeconds + 20,
     })
@@ -484,7 +484,9 @@ async function libvirtGuestsChecks(context: MaintenanceContext, host: string): P
     '(systemctl is-enabled libvirt-guests 2>/dev/null || true); ' +
     `for f in ${files.join(' ')}; do grep -hE '^[[:space:]]*ON_(BOOT|SHUTDOWN)=' "$f" 2>/dev/null; done; true`
   try {
-    const result = await context.runner.run(host, ['sh', '-c', script], { step: 'check libvirt-guests' })
+    const result = await context.runner.run(host, ['sh', '-c', script], {
+      step: msg('errorSteps.checkLibvirtGuests'),
+    })
     const lines = result.stdout.trim().split('\n').filter(Boolean)
     if (!lines.includes('installed')) {
       add('libvirt-guests', 'ok', msg('maintenanceChecks.guestsAbsent', { host }))

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import { msg, type Message } from '../../../shared/messages'
 import type { MaintenanceRecord } from '../../../shared/maintenance'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -61,7 +61,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export async function readBootId(runner: Pick<RemoteRunner, 'run'>, host: string): Promise<string> {
   const result = await runner.run(host, ['cat', '/proc/sys/kernel/random/boot_id'], {
-    step: 'read the boot id',
+    step: msg('errorSteps.readBootId'),
     timeoutSeconds: 10,
   })
   return result.stdout.trim()
@@ -120,7 +120,7 @@ async function waitForLibvirt(deps: RebootWatchDeps, host: string, signal: Abort
   for (;;) {
     aborted(signal, host, msg('errorSteps.waitLibvirtd'))
     const result = await deps.runner
-      .virsh(host, hostArgv.uri(), { step: 'virsh uri', timeoutSeconds: 10, allowFailure: true })
+      .virsh(host, hostArgv.uri(), { step: commandStep('virsh uri'), timeoutSeconds: 10, allowFailure: true })
       .catch(() => undefined)
     if (result?.exitCode === 0) {
       await deps.inventory.refreshHost(host)

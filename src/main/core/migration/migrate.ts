@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import { msg, withDetail, type Message } from '../../../shared/messages'
 import type { MigrateParams, MigrationPlan, MigrationResult } from '../../../shared/migration'
 import type { JobContext } from '../jobs/job-manager'
@@ -101,7 +101,7 @@ export class Migration {
     const address = uriHost(this.deps.hostConfig(to)?.migrationAddress ?? to)
     const timeoutSeconds = params.timeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS
     const args = domainArgv.migrate(uuid, address, params.bandwidthMiBps)
-    await lease.check('virsh migrate')
+    await lease.check(commandStep('virsh migrate'))
     context.step(msg('jobSteps.migrating', { name, from, to }), 0.05)
     context.log(msg('jobSteps.onHost', { host: from, command: `virsh ${args.join(' ')}` }))
     const started = Date.now()
@@ -116,7 +116,7 @@ export class Migration {
       await this.deps.runner.run(
         from,
         migrateCommand(auditMessage({ action: `migrate to ${to}`, vm: name }), args),
-        { timeoutSeconds: timeoutSeconds + 60, step: 'virsh migrate' },
+        { timeoutSeconds: timeoutSeconds + 60, step: commandStep('virsh migrate') },
       )
     } catch (error) {
       failure = ApiError.from(error)
@@ -207,7 +207,7 @@ export class Migration {
     const sample = async () => {
       const sections = await this.deps.runner
         .virshQuery(host, [{ id: 'job', command: domainArgv.jobInfo(uuid) }], {
-          step: 'read the migration progress',
+          step: msg('errorSteps.readMigrationProgress'),
           timeoutSeconds: 10,
         })
         .catch(() => undefined)
@@ -330,7 +330,7 @@ export class Migration {
   private async downtime(host: string, uuid: string): Promise<number | undefined> {
     const sections = await this.deps.runner
       .virshQuery(host, [{ id: 'completed', command: domainArgv.jobInfo(uuid, 'completed') }], {
-        step: 'read the migration statistics',
+        step: msg('errorSteps.readMigrationStats'),
         timeoutSeconds: 10,
       })
       .catch(() => undefined)
@@ -419,7 +419,7 @@ export class Migration {
           LIBVIRT_LOG,
           ...SUDO_TAIL,
         ],
-        { timeoutSeconds: 15, allowFailure: true, step: 'read libvirtd.log' },
+        { timeoutSeconds: 15, allowFailure: true, step: msg('errorSteps.readLibvirtdLog') },
       )
       .catch(() => undefined)
     if (!result || result.exitCode !== 0) return { lines: [], hint: manual }

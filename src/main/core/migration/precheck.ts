@@ -214,7 +214,7 @@ async function domainState(
 ): Promise<DomainState | null | undefined> {
   const sections = await runner
     .virshQuery(host, [{ id: 'state', command: domainArgv.state(uuid) }], {
-      step: `read the VM's state on ${host}`,
+      step: msg('errorSteps.readVmStateOn', { host }),
     })
     .catch(() => undefined)
   return sections ? sectionState(sections) : undefined
@@ -253,7 +253,7 @@ async function readSource(
         { id: 'job', command: domainArgv.jobInfo(uuid) },
         { id: 'state', command: domainArgv.state(uuid) },
       ],
-      { step: `read the VM's definition on ${from}` },
+      { step: msg('errorSteps.readDefinitionOn', { host: from }) },
     )
   } catch (error) {
     return { state: undefined, facts: { readError: ApiError.from(error).message } }
@@ -345,7 +345,7 @@ async function readDestination(
     ...(needs.domcapsType ? [{ id: 'domcaps', command: hostArgv.cpuModels(needs.domcapsType) }] : []),
   ]
   const paths = [...needs.bridges.map(bridgePath), ...needs.isos]
-  const step = `pre-checks on ${to}`
+  const step = msg('errorSteps.preChecksOn', { host: to })
   const [answers, present] = await Promise.all([
     deps.runner.virshQuery(to, sections, { step }),
     paths.length === 0

@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2'
-import { ApiError, type ErrorStep } from '../../../shared/errors'
+import { ApiError, commandStep, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import type { BatchSection, Sections } from './framing'
@@ -312,7 +312,7 @@ export class SshRunner implements RemoteRunner {
     onLine: (line: string) => void,
     options: { signal?: AbortSignal } = {},
   ): Promise<RemoteStream> {
-    checkArgv(host, argv, 'stream')
+    checkArgv(host, argv, commandStep(argv.join(' ')))
     const connection = this.hosts.get(host)
     const channel = await connection.exec(remoteStreamLine(argv), options.signal)
     // stdin stays open: its EOF is what stops the command when the channel or connection goes.

@@ -55,7 +55,7 @@ export function explainCephFailure(error: unknown, host: string, clientId: strin
     ),
     {
       host,
-      ...(apiError.stepText ? { step: apiError.stepText } : apiError.step ? { step: apiError.step } : {}),
+      ...(apiError.stepText ? { step: apiError.stepText } : {}),
       hint: msg('storageErrors.noKeyringHint', { host }),
       ...(apiError.details ? { details: apiError.details } : {}),
     },

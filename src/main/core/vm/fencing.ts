@@ -9,7 +9,7 @@ import {
   type FenceStartParams,
   type FenceTarget,
 } from '../../../shared/fencing'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, commandStep } from '../../../shared/errors'
 import type { HostInventory } from '../../../shared/inventory'
 import {
   addressIp,
@@ -327,7 +327,7 @@ export class Fencing {
     const total = all.length
     let done = 0
     // Still ours before the first entry: a take-over by another instance stops the fence before it cuts anything.
-    if (all.length > 0) await held.lease.check(`ceph osd blocklist add (${params.lostHost})`)
+    if (all.length > 0) await held.lease.check(commandStep(`ceph osd blocklist add (${params.lostHost})`))
     for (const target of plan.targets) {
       context.step(
         msg('jobSteps.blocklisting', { address: target.address, source: target.source, image: target.image }),
@@ -399,7 +399,7 @@ export class Fencing {
     for (const image of this.imagesOf(params.uuid)) {
       for (const lock of await this.deps.rbd.locks(reader, image)) {
         if (!lock.address || !all.some((address) => covers(address, lock.address!))) continue
-        await held.lease.check(`rbd lock rm ${imageSpec(image)}`)
+        await held.lease.check(commandStep(`rbd lock rm ${imageSpec(image)}`))
         context.step(msg('jobSteps.releasingLock', { image: imageSpec(image) }), 0.6)
         await this.deps.rbd.breakLock(reader, image, lock)
         context.log(
@@ -449,18 +449,18 @@ export class Fencing {
     return this.once(`isolate:${fence.id}`, async () => {
       const { runner } = this.deps
       const list = await runner.virsh(host, domainArgv.interfaces(fence.uuid), {
-        step: 'virsh domiflist',
+        step: commandStep('virsh domiflist'),
         allowFailure: true,
       })
       const macs = [...list.stdout.matchAll(/([0-9a-f]{2}(?::[0-9a-f]{2}){5})/gi)].map((match) => match[1]!)
       for (const mac of macs) {
         await runner.virsh(host, domainArgv.linkDown(fence.uuid, mac), {
-          step: `virsh domif-setlink ${fence.name} ${mac} down`,
+          step: commandStep(`virsh domif-setlink ${fence.name} ${mac} down`),
           allowFailure: true,
         })
       }
       await runner.virsh(host, domainArgv.suspend(fence.uuid), {
-        step: `virsh suspend ${fence.name}`,
+        step: commandStep(`virsh suspend ${fence.name}`),
         allowFailure: true,
       })
       await this.deps.audit(host, `isolated fenced copy (link down, paused) of`, fence.name)
@@ -513,10 +513,10 @@ export class Fencing {
         async (lease) => {
           const domain = inventory.domains.find((candidate) => candidate.uuid === uuid)
           if (domain && isActive(domain.state)) {
-            await lease.check(`virsh destroy ${fence.name}`)
+            await lease.check(commandStep(`virsh destroy ${fence.name}`))
             context.step(msg('jobSteps.destroyingFencedCopy', { name: fence.name, host }), 0.2)
             await this.deps.runner.virsh(host, domainArgv.destroy(uuid), {
-              step: `virsh destroy ${fence.name}`,
+              step: commandStep(`virsh destroy ${fence.name}`),
             })
             await this.deps.audit(host, 'destroyed fenced copy of', fence.name)
             context.log(msg('jobSteps.destroyedFencedCopy', { host }))

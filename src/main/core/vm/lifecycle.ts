@@ -1,6 +1,6 @@
 import type { DomainOnHost, Vm } from '../../../shared/inventory'
 import { englishLine, msg, withDetail, type Message } from '../../../shared/messages'
-import { ApiError, errorText } from '../../../shared/errors'
+import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
 import type { RbdImageRef } from '../ceph/image'
 import type { Rbd } from '../ceph/rbd'
@@ -129,7 +129,7 @@ export async function resolvePoolVolumes(
     }
     const step = `virsh pool-dumpxml ${pool}`
     const result = await runner.virsh(host, hostArgv.poolXml(pool), {
-      step,
+      step: commandStep(step),
       allowFailure: true,
       timeoutSeconds: 15,
     })
@@ -345,10 +345,10 @@ export class Lifecycle {
         },
       )
     }
-    await lease.check(`virsh start ${domain.name}`)
+    await lease.check(commandStep(`virsh start ${domain.name}`))
     context.step(msg('jobSteps.starting', { name: domain.name, host: request.host }), 0.6)
     await this.deps.runner.virsh(request.host, domainArgv.start(request.uuid), {
-      step: `virsh start ${domain.name}`,
+      step: commandStep(`virsh start ${domain.name}`),
       timeoutSeconds: 60,
     })
     await this.deps.audit(request.host, 'start', domain.name)
@@ -394,7 +394,7 @@ export class Lifecycle {
       const domain = this.domainOn(host, uuid)
       context.step(msg('jobSteps.askingShutdown', { name: domain.name }), 0.1)
       await this.deps.runner.virsh(host, domainArgv.shutdown(uuid), {
-        step: `virsh shutdown ${domain.name}`,
+        step: commandStep(`virsh shutdown ${domain.name}`),
         signal: context.signal,
       })
       await this.deps.audit(host, 'shutdown', domain.name)
@@ -405,7 +405,7 @@ export class Lifecycle {
             host,
           })
         const state = await this.deps.runner.virsh(host, domainArgv.state(uuid), {
-          step: 'virsh domstate',
+          step: commandStep('virsh domstate'),
           allowFailure: true,
         })
         if (state.stdout.trim() === 'shut off') {
@@ -437,10 +437,10 @@ export class Lifecycle {
         `force off ${domain.name} on ${host}`,
         START_LEASE_SECONDS,
         async (lease) => {
-          await lease.check(`virsh destroy ${domain.name}`)
+          await lease.check(commandStep(`virsh destroy ${domain.name}`))
           context.step(msg('jobSteps.forcingOff', { name: domain.name }), 0.3)
           await this.deps.runner.virsh(host, domainArgv.destroy(uuid), {
-            step: `virsh destroy ${domain.name}`,
+            step: commandStep(`virsh destroy ${domain.name}`),
           })
           await this.deps.audit(host, 'force off', domain.name)
           await this.deps.inventory.refreshHost(host)
@@ -455,7 +455,9 @@ export class Lifecycle {
     return this.deps.vmLocks.run(uuid, async () => {
       const domain = this.domainOn(host, uuid)
       context.step(msg('jobSteps.rebooting', { name: domain.name }), 0.3)
-      await this.deps.runner.virsh(host, domainArgv.reboot(uuid), { step: `virsh reboot ${domain.name}` })
+      await this.deps.runner.virsh(host, domainArgv.reboot(uuid), {
+        step: commandStep(`virsh reboot ${domain.name}`),
+      })
       await this.deps.audit(host, 'reboot', domain.name)
     })
   }

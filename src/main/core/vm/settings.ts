@@ -68,7 +68,7 @@ export async function applyVmSettings(
         live: vm.runningOn.includes(host),
       })
       try {
-        await deps.runner.virsh(host, args, { step: `write ${name}'s settings`, signal: job.signal })
+        await deps.runner.virsh(host, args, { step: msg('errorSteps.writeVmSettings'), signal: job.signal })
         done.push(host)
         job.log(msg('jobSteps.settingsWritten', { host }))
       } catch (error) {

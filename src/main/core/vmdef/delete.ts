@@ -1,4 +1,4 @@
-import { ApiError, errorText } from '../../../shared/errors'
+import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import type { Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import { msg, type Message } from '../../../shared/messages/message'
@@ -288,7 +288,7 @@ async function restoreDefinitions(
       : vmdefMsg('deletePartly', { name: vm.name, host: failedHost, cause: cause_, hosts: missing }),
     {
       host: failedHost,
-      step: cause.step ?? 'virsh undefine',
+      step: cause.stepText ?? commandStep('virsh undefine'),
       details: { restored, missing, cause: cause.toData() },
     },
   )

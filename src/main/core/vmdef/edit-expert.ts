@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import type { Message } from '../../../shared/messages/message'
+import { msg, type Message } from '../../../shared/messages/message'
 import type { VmEditChanges, VmEditSettings } from '../../../shared/vmedit'
 import { DefinitionEditError, identityOf, readSettings } from '../inventory/domain-edit'
 import type { RemoteRunner } from '../remote/runner'
@@ -77,7 +77,7 @@ export async function validateOnHosts(
           stdin: xml,
           allowFailure: true,
           timeoutSeconds: VALIDATE_TIMEOUT_SECONDS,
-          step: `virt-xml-validate on ${host}`,
+          step: msg('errorSteps.commandOn', { command: 'virt-xml-validate', host }),
           ...(signal ? { signal } : {}),
         })
         if (result.exitCode === 0) return null

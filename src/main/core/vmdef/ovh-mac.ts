@@ -232,7 +232,7 @@ export async function virtualMacForJob(
   const id = String(task.taskId)
   if (!made)
     throw ApiError.of('vm.create.ovh-vmac-missing', msg('ovhCreate.vanished', { task: id, ip, server }), {
-      step: `virtual MAC of ${ip} on ${server}`,
+      step: msg('errorSteps.virtualMac', { ip, server }),
     })
   const mac = made.macAddress.toLowerCase()
   const user = usedMacs.find((use) => use.mac.toLowerCase() === mac)
@@ -241,7 +241,7 @@ export async function virtualMacForJob(
       'vm.create.mac-used',
       msg('ovhCreate.macTaken', { ip, mac, vm: user.vm, host: user.host }),
       {
-        step: `virtual MAC of ${ip} on ${server}`,
+        step: msg('errorSteps.virtualMac', { ip, server }),
         hint: msg('ovhCreate.keptAfterFailure', { ip, mac }),
       },
     )
@@ -256,7 +256,7 @@ export function virtualMacFailed(
   aborted: boolean,
 ): ApiError {
   const cause = ApiError.from(error)
-  const step = `virtual MAC of ${where.ip} on ${where.server}`
+  const step = msg('errorSteps.virtualMac', { ip: where.ip, server: where.server })
   const task = String(where.taskId ?? cause.details?.['taskId'] ?? '?')
   const details = { cause: cause.toData(), ...(where.taskId !== undefined ? { taskId: where.taskId } : {}) }
   if (aborted || cause.code === 'ovh.task.unfollowed')

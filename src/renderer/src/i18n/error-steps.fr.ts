@@ -106,4 +106,7 @@ export const errorStepsFr: MessageCatalog['errorSteps'] = {
   rename: 'renommage',
   readImagesPool: 'lecture du pool d’images {{pool}} sur {{host}}',
   creationChecks: 'vérifications avant création sur {{host}}',
+  virtualMac: 'MAC virtuelle de {{ip}} sur {{server}}',
+  readVmStateOn: 'lecture de l’état de la VM sur {{host}}',
+  preChecksOn: 'vérifications préalables sur {{host}}',
 }
