@@ -1,6 +1,6 @@
 import type { ClientChannel } from 'ssh2'
 import { ApiError, type ErrorStep } from '../../../shared/errors'
-import { msg, type Message } from '../../../shared/messages/message'
+import { msg } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import {
   endOfAnswer,
