@@ -1,3 +1,4 @@
+import { msg } from '../../src/shared/messages/message'
 /**
  * Cloning (issue 19 item 2) through the real core on the lab, kept lean: labvm3 (off) cloned — a new
  * UUID and MAC on all three hosts, its disk a copy-on-write child of the job's protected snapshot,
@@ -210,7 +211,7 @@ describe('clone (issue 19 item 2)', () => {
     })
     const started = context.jobs.start({
       kind: 'vm.clone',
-      title: `Clone ${SOURCE} to ${FAILED}`,
+      title: msg('common.untranslated', { text: `Clone ${SOURCE} to ${FAILED}` }),
       target: { vm: FAILED },
       run: (jobContext) => cloner.clone(params, jobContext),
     })

@@ -1,3 +1,4 @@
+import { msg } from '../../src/shared/messages/message'
 /**
  * VM definitions across the cluster (issue 19) through the real core on the lab: hostile names refused
  * before anything runs; the pre-checks on every host; a VM created from the lab's ISO (image tagged
@@ -299,7 +300,7 @@ describe('a failure injected mid-creation leaves nothing behind (item 1)', () =>
     try {
       const started = context.jobs.start({
         kind: 'vm.create',
-        title: `Create ${FAILED}`,
+        title: msg('common.untranslated', { text: `Create ${FAILED}` }),
         target: { vm: FAILED },
         run: (jobContext) => creator.create(params, jobContext),
       })

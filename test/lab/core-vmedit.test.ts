@@ -1,3 +1,4 @@
+import { msg } from '../../src/shared/messages/message'
 /**
  * Editing a VM's definition on every host (issue 19 item 3) through the real core on the lab, on
  * labvm3 (off on every host): a persistent edit defined on hv1–hv3 and read back identical; the hash
@@ -211,7 +212,7 @@ describe('editing a definition on every host', () => {
     const shown = await plan(changes)
     const started = lab.context.jobs.start({
       kind: 'vm.edit',
-      title: 'edit labvm3 (hv3 refuses)',
+      title: msg('common.untranslated', { text: 'edit labvm3 (hv3 refuses)' }),
       target: { vm: LABVM3.name },
       run: (job) =>
         editVm(

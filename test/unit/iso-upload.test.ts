@@ -1,3 +1,4 @@
+import { msg } from '../../src/shared/messages/message'
 /**
  * ISO upload (issue 19 item 1) on facts and a scripted runner: the name rule and the suggested name,
  * the pre-checks' judgement, the pool's and sha256sum's outputs, the chunk intake (order, size,
@@ -259,7 +260,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes } = scripted()
     const { job, done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await sendAll(uploads, job.id)
@@ -279,7 +280,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes } = scripted({ corruptOn: 'hv2' })
     const { job, done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await sendAll(uploads, job.id)
@@ -297,7 +298,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes, commands } = scripted({ failCreateOn: 'hv2' })
     const { done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await expect(done).rejects.toMatchObject({ code: 'iso.upload.failed', host: 'hv2' })
@@ -313,7 +314,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes, commands } = scripted({ present: { hv2: FILE } })
     const { job, done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await sendAll(uploads, job.id)
@@ -334,7 +335,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes } = scripted({ present: { hv3: other } })
     const { job, done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await sendAll(uploads, job.id)
@@ -353,7 +354,7 @@ describe('the upload job', () => {
     const { uploads, jobs, commands } = scripted({ present: { hv1: Buffer.alloc(10) } })
     const { done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     const error = ApiError.from(await done.catch((caught: unknown) => caught))
@@ -374,7 +375,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes } = scripted()
     const { job, done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await uploads.receive(job.id, 0, FILE.subarray(0, UPLOAD_CHUNK_BYTES))
@@ -392,7 +393,7 @@ describe('the upload job', () => {
     const idle = scripted()
     const first = idle.jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => idle.uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
     await idle.uploads.receive(first.job.id, 0, FILE.subarray(0, UPLOAD_CHUNK_BYTES))
@@ -403,7 +404,7 @@ describe('the upload job', () => {
     const cancel = scripted()
     const second = cancel.jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       cancellable: true,
       run: (c) => cancel.uploads.run({ name: 'x.iso', sizeBytes: FILE.length }, c),
     })
@@ -418,7 +419,7 @@ describe('the upload job', () => {
     const { uploads, jobs, volumes } = scripted()
     const { job, done } = jobs.start({
       kind: 'iso.upload',
-      title: 't',
+      title: msg('common.untranslated', { text: 't' }),
       run: (c) => uploads.run({ name: 'x.iso', sizeBytes: FILE.length, expectedSha256: '0'.repeat(64) }, c),
     })
     await sendAll(uploads, job.id)

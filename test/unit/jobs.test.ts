@@ -16,7 +16,7 @@ describe('JobManager', () => {
     )
     const { job, done } = jobs.start({
       kind: 'test',
-      title: 'labvm1',
+      title: msg('common.untranslated', { text: 'labvm1' }),
       run: async (context) => {
         context.step(msg('jobSteps.checkingEveryHost'), 0.2)
         context.progress(0.6)
@@ -43,7 +43,7 @@ describe('JobManager', () => {
     const jobs = new JobManager(() => {})
     const { job, done } = jobs.start({
       kind: 'storage.shrink',
-      title: 'Shrink libvirt-sata/web1',
+      title: msg('common.untranslated', { text: 'Shrink libvirt-sata/web1' }),
       run: async (context) => {
         context.step(msg('jobSteps.shrinking', { image: 'libvirt-sata/web1', size: 16 * 1024 ** 2 }), 0.2)
         context.log(msg('jobSteps.onHost', { host: 'hv1', command: 'rbd resize --allow-shrink' }))
@@ -77,7 +77,7 @@ describe('JobManager', () => {
     const jobs = new JobManager(() => {})
     const { job, done } = jobs.start({
       kind: 'test',
-      title: 'x',
+      title: msg('common.untranslated', { text: 'x' }),
       run: async () => {
         throw new Error('boom')
       },
@@ -93,7 +93,7 @@ describe('JobManager', () => {
       new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))))
     const cancellable = jobs.start({
       kind: 't',
-      title: 'a',
+      title: msg('common.untranslated', { text: 'a' }),
       cancellable: true,
       run: (c) => waitForAbort(c.signal),
     })
@@ -104,7 +104,7 @@ describe('JobManager', () => {
     let finish: () => void = () => {}
     const fixed = jobs.start({
       kind: 't',
-      title: 'b',
+      title: msg('common.untranslated', { text: 'b' }),
       run: () => new Promise<void>((resolve) => (finish = resolve)),
     })
     expect(() => jobs.cancel(fixed.job.id)).toThrow(/cannot be cancelled/)
@@ -118,7 +118,7 @@ describe('JobManager', () => {
     let finish: () => void = () => {}
     const late = jobs.start({
       kind: 't',
-      title: 'c',
+      title: msg('common.untranslated', { text: 'c' }),
       cancellable: true,
       run: () => new Promise<string>((resolve) => (finish = () => resolve('done'))),
     })

@@ -104,7 +104,7 @@ describe('a warning that appears after it was accepted', () => {
       jobs
         .start({
           kind: 'vm.migrate',
-          title: 'Migrate web1',
+          title: msg('common.untranslated', { text: 'Migrate web1' }),
           run: (context) => migration.migrate({ uuid: UUID, to: 'hv2' }, context, { acceptedWarnings }),
         })
         .done.catch((error: unknown) => ApiError.from(error))

@@ -74,7 +74,7 @@ function setUp() {
   const jobs = new JobManager(() => undefined)
   const { job, done } = jobs.start({
     kind: 'vm.migrate',
-    title: 'Migrate web1',
+    title: msg('common.untranslated', { text: 'Migrate web1' }),
     cancellable: true,
     run: (context) => migration.migrate({ uuid: UUID, to: 'hv2' }, context),
   })

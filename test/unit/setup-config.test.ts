@@ -1,3 +1,4 @@
+import { msg } from '../../src/shared/messages/message'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -227,7 +228,7 @@ describe('editing the hosts while the app runs', () => {
     let finish = () => {}
     const { done } = wired.context.jobs.start({
       kind: 'maintenance',
-      title: 'Maintenance of hv2',
+      title: msg('common.untranslated', { text: 'Maintenance of hv2' }),
       target: { host: 'hv2' },
       run: () => new Promise<void>((resolve) => (finish = resolve)),
     })

@@ -31,6 +31,7 @@ export const MESSAGE_AREAS = [
   'coreErrors',
   'cephErrors',
   'errorSteps',
+  'jobTitles',
   'definitionErrors',
   'maintenanceErrors',
   'migrationErrors',

@@ -28,6 +28,7 @@ import { CONSOLE_ERROR_TEXTS } from './errors-console'
 import { CORE_ERROR_TEXTS } from './errors-core'
 import { CEPH_ERROR_TEXTS } from './errors-ceph'
 import { ERROR_STEP_TEXTS } from './error-steps'
+import { JOB_TITLE_TEXTS } from './job-titles'
 import { DEFINITION_ERROR_TEXTS } from './errors-definitions'
 import { MAINTENANCE_ERROR_TEXTS } from './errors-maintenance'
 import { MIGRATION_ERROR_TEXTS } from './errors-migration'
@@ -80,6 +81,7 @@ export const MESSAGES_EN = {
   coreErrors: CORE_ERROR_TEXTS,
   cephErrors: CEPH_ERROR_TEXTS,
   errorSteps: ERROR_STEP_TEXTS,
+  jobTitles: JOB_TITLE_TEXTS,
   definitionErrors: DEFINITION_ERROR_TEXTS,
   maintenanceErrors: MAINTENANCE_ERROR_TEXTS,
   migrationErrors: MIGRATION_ERROR_TEXTS,

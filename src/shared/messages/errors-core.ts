@@ -10,7 +10,7 @@ export const CORE_ERROR_TEXTS = {
   coreUnavailable: 'The core process is not running.',
   coreUnavailableHint: 'Restart Hyperdesk.',
   unknownJob: 'No job {{id}}.',
-  notCancellable: '“{{title}}” cannot be cancelled once started.',
+  notCancellable: '“{{title, message}}” cannot be cancelled once started.',
   notWaitingForPassphrase: '{{host}} is not waiting for the passphrase of {{file}}.',
   refreshFailed: '{{host}} could not be read. What the app shows for it is what it said last.',
   refreshSectionFailed: 'virsh {{section}} failed on {{host}}.',

@@ -23,7 +23,8 @@ export interface JobContext {
 export interface StartJob<T> {
   kind: string
   /** English (logs), or a message the window shows in its language. */
-  title: string | Message
+  /** In the window's language from the `jobTitles` area (the job keeps its English for the log). */
+  title: Message
   target?: Job['target']
   cancellable?: boolean
   run(context: JobContext): Promise<T>
@@ -56,9 +57,8 @@ export class JobManager {
     const job: Job = {
       id: crypto.randomUUID(),
       kind: spec.kind,
-      ...(typeof spec.title === 'string'
-        ? { title: spec.title }
-        : { title: englishText(spec.title), titleText: spec.title }),
+      title: englishText(spec.title),
+      titleText: spec.title,
       target: spec.target ?? {},
       state: 'running',
       log: [],
@@ -128,9 +128,15 @@ export class JobManager {
     if (!job) throw ApiError.of('job.unknown', msg('coreErrors.unknownJob', { id }))
     if (job.state !== 'running') return job
     if (!job.cancellable) {
-      throw ApiError.of('job.not-cancellable', msg('coreErrors.notCancellable', { title: job.title }), {
-        ...(job.stepText ? { step: job.stepText } : {}),
-      })
+      throw ApiError.of(
+        'job.not-cancellable',
+        msg('coreErrors.notCancellable', {
+          title: job.titleText ?? msg('common.untranslated', { text: job.title }),
+        }),
+        {
+          ...(job.stepText ? { step: job.stepText } : {}),
+        },
+      )
     }
     this.controllers.get(id)?.abort()
     this.appendLog(job, msg('jobSteps.cancelRequested'))

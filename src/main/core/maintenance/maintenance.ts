@@ -329,7 +329,7 @@ export class Maintenance {
   private launch(record: MaintenanceRecord, change: Change<MaintenanceRecord> = {}): MaintenanceRecord {
     const { job, done } = this.deps.jobs.start({
       kind: 'host.maintenance',
-      title: `Maintenance of ${record.host}`,
+      title: msg('jobTitles.maintenance', { host: record.host }),
       target: { host: record.host },
       cancellable: true,
       // The host's lease: no other app instance runs a maintenance of it meanwhile; each migration

@@ -32,7 +32,7 @@ export const consoleService: Service<
     const id = uuid.toLowerCase()
     return context.jobs.start({
       kind: 'vm.setSettings',
-      title: `Change ${context.vmName(id)}'s settings`,
+      title: msg('jobTitles.setSettings', { vm: context.vmName(id) }),
       target: { vm: id },
       run: (job) => applyVmSettings(context, id, settings, job),
     }).job

@@ -1,3 +1,4 @@
+import { msg } from '../../../shared/messages'
 import type { Service } from '../context'
 
 /** Definition drift across hosts (read-only) and its sync, as a job reporting each host. */
@@ -11,7 +12,7 @@ export const definitionsService: Service<'vm.definitionDiff' | 'vm.syncDefinitio
   'vm.syncDefinition': async ({ uuid, from, confirmRunningHosts }) =>
     jobs.start({
       kind: 'vm.syncDefinition',
-      title: `Sync ${vmName(uuid)}'s definition from ${from}`,
+      title: msg('jobTitles.syncDefinition', { vm: vmName(uuid), from }),
       target: { vm: uuid, host: from },
       run: (context) => definitions.sync(uuid, from, context, confirmRunningHosts),
     }).job,

@@ -1,3 +1,4 @@
+import { msg } from '../../../shared/messages'
 import type { Service } from '../context'
 
 /** Fencing a lost host (vm/fencing.ts): the plan, the fence-then-start job, the fenced copy's end. */
@@ -8,14 +9,18 @@ export const fencingService: Service<
   'vm.fenceStart': async (params) =>
     jobs.start({
       kind: 'vm.fenceStart',
-      title: `Fence ${params.lostHost} and start ${vmName(params.uuid)} on ${params.host}`,
+      title: msg('jobTitles.fenceStart', {
+        lost: params.lostHost,
+        vm: vmName(params.uuid),
+        host: params.host,
+      }),
       target: { vm: params.uuid, host: params.host },
       run: (context) => fencing.fenceAndStart(params, context),
     }).job,
   'vm.destroyFenced': async ({ uuid, host, confirmName }) =>
     jobs.start({
       kind: 'vm.destroyFenced',
-      title: `Destroy the fenced copy of ${vmName(uuid)} on ${host}`,
+      title: msg('jobTitles.destroyFenced', { vm: vmName(uuid), host }),
       target: { vm: uuid, host },
       run: (context) => fencing.destroyFenced(uuid, host, confirmName, context),
     }).job,
@@ -23,7 +28,7 @@ export const fencingService: Service<
   'vm.setErrorPolicy': async ({ uuid }) =>
     jobs.start({
       kind: 'vm.setErrorPolicy',
-      title: `Pause ${vmName(uuid)} on disk write errors`,
+      title: msg('jobTitles.setErrorPolicy', { vm: vmName(uuid) }),
       target: { vm: uuid },
       run: (context) => errorPolicy.setStop(uuid, context),
     }).job,

@@ -1,3 +1,4 @@
+import { msg } from '../../../shared/messages'
 import type { Service } from '../context'
 import { ejectMedia } from '../vmdef/eject'
 
@@ -11,7 +12,7 @@ export const isoService: Service<'iso.upload' | 'iso.uploadChunk' | 'vm.ejectMed
   'iso.upload': async (params) =>
     jobs.start({
       kind: 'iso.upload',
-      title: `Upload ${params.name}`,
+      title: msg('jobTitles.upload', { name: params.name }),
       target: {},
       cancellable: true,
       run: (context) => isoUploads.run(params, context),
@@ -21,7 +22,7 @@ export const isoService: Service<'iso.upload' | 'iso.uploadChunk' | 'vm.ejectMed
   'vm.ejectMedia': async ({ uuid }) =>
     jobs.start({
       kind: 'vm.ejectMedia',
-      title: `Eject the CD-ROM of ${vmName(uuid)}`,
+      title: msg('jobTitles.eject', { vm: vmName(uuid) }),
       target: { vm: uuid },
       run: (context) => ejectMedia(vmdefs.deleteDeps, uuid, context),
     }).job,

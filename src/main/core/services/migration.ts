@@ -1,3 +1,4 @@
+import { msg } from '../../../shared/messages'
 import type { Service } from '../context'
 import { migrateWithBlockMove } from '../migration/block-move'
 import { ovhOf } from '../ovh/access'
@@ -16,7 +17,13 @@ export const migrationService: Service<'vm.migrationPlan' | 'vm.migrate'> = (con
     'vm.migrate': async (params) =>
       jobs.start({
         kind: 'vm.migrate',
-        title: `Migrate ${vmName(params.uuid)} to ${params.to}${params.blockMove ? ` with its failover block ${params.blockMove.block}` : ''}`,
+        title: params.blockMove
+          ? msg('jobTitles.migrateWithBlock', {
+              vm: vmName(params.uuid),
+              to: params.to,
+              block: params.blockMove.block,
+            })
+          : msg('jobTitles.migrate', { vm: vmName(params.uuid), to: params.to }),
         target: { vm: params.uuid, host: params.to },
         cancellable: true,
         run: (job) => {

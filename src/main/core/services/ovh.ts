@@ -134,7 +134,7 @@ export const ovhService: Service<
     'ovh.moveBlock': async (params) =>
       jobs.start({
         kind: 'ovh.moveBlock',
-        title: `Move the failover block ${params.block} to ${params.to}`,
+        title: msg('jobTitles.moveBlock', { block: params.block, to: params.to }),
         target: { host: params.to },
         cancellable: true,
         run: (job) => ovh.moveBlock(job, params),

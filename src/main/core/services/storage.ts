@@ -1,3 +1,4 @@
+import { msg } from '../../../shared/messages'
 import type { Service } from '../context'
 
 /**
@@ -23,28 +24,28 @@ export const storageService: Service<
       jobs.start({
         kind: 'storage.grow',
         target: { image: spec(params.pool, params.image) },
-        title: `Grow ${spec(params.pool, params.image)}`,
+        title: msg('jobTitles.grow', { image: spec(params.pool, params.image) }),
         run: (context) => ops.grow(params, context),
       }).job,
     'storage.shrinkImage': async (params) =>
       jobs.start({
         kind: 'storage.shrink',
         target: { image: spec(params.pool, params.image) },
-        title: `Shrink ${spec(params.pool, params.image)}`,
+        title: msg('jobTitles.shrink', { image: spec(params.pool, params.image) }),
         run: (context) => ops.shrink(params, context),
       }).job,
     'storage.deleteImage': async (params) =>
       jobs.start({
         kind: 'storage.delete',
         target: { image: spec(params.pool, params.image) },
-        title: `Delete ${spec(params.pool, params.image)}`,
+        title: msg('jobTitles.deleteImage', { image: spec(params.pool, params.image) }),
         run: (context) => ops.remove(params, context),
       }).job,
     'storage.du': async (params) =>
       jobs.start({
         kind: 'storage.du',
         target: { image: spec(params.pool, params.image) },
-        title: `Used space of ${spec(params.pool, params.image)}`,
+        title: msg('jobTitles.usedSpace', { image: spec(params.pool, params.image) }),
         cancellable: true,
         run: (context) => ops.du(params, context),
       }).job,
@@ -54,7 +55,10 @@ export const storageService: Service<
       jobs.start({
         kind: 'storage.rollback',
         target: { image: spec(params.pool, params.image) },
-        title: `Roll ${spec(params.pool, params.image)} back to ${params.snapshot}`,
+        title: msg('jobTitles.rollback', {
+          image: spec(params.pool, params.image),
+          snapshot: params.snapshot,
+        }),
         run: (context) => ops.rollback(params, context),
       }).job,
   }

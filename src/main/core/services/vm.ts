@@ -14,14 +14,14 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
   'vm.start': async ({ uuid, host }) =>
     jobs.start({
       kind: 'vm.start',
-      title: `Start ${vmName(uuid)} on ${host}`,
+      title: msg('jobTitles.start', { vm: vmName(uuid), host }),
       target: { vm: uuid, host },
       run: (context) => lifecycle.start({ uuid, host }, context),
     }).job,
   'vm.shutdown': async ({ uuid, host, timeoutSeconds }) =>
     jobs.start({
       kind: 'vm.shutdown',
-      title: `Shut down ${vmName(uuid)} on ${host}`,
+      title: msg('jobTitles.shutdown', { vm: vmName(uuid), host }),
       target: { vm: uuid, host },
       cancellable: true,
       run: (context) => lifecycle.shutdown(uuid, host, timeoutSeconds ?? 120, context),
@@ -29,7 +29,7 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
   'vm.forceOff': async ({ uuid, host, confirmName }) =>
     jobs.start({
       kind: 'vm.forceOff',
-      title: `Force off ${vmName(uuid)} on ${host}`,
+      title: msg('jobTitles.forceOff', { vm: vmName(uuid), host }),
       target: { vm: uuid, host },
       run: (context) => lifecycle.forceOff(uuid, host, confirmName, context),
     }).job,
@@ -54,7 +54,7 @@ export const vmService: Service<'vm.start' | 'vm.shutdown' | 'vm.forceOff' | 'vm
   'vm.reboot': async ({ uuid, host }) =>
     jobs.start({
       kind: 'vm.reboot',
-      title: `Reboot ${vmName(uuid)} on ${host}`,
+      title: msg('jobTitles.reboot', { vm: vmName(uuid), host }),
       target: { vm: uuid, host },
       run: (context) => lifecycle.reboot(uuid, host, context),
     }).job,

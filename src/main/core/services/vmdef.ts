@@ -25,7 +25,7 @@ export const vmdefService: Service<
   'vm.create': async (params) =>
     jobs.start({
       kind: 'vm.create',
-      title: `Create ${params.name}`,
+      title: msg('jobTitles.create', { name: params.name }),
       target: { vm: params.name, image: `${params.pool}/${params.name}` },
       cancellable: true,
       run: (context) => vmdefs.creator.create(params, context),
@@ -34,7 +34,13 @@ export const vmdefService: Service<
   'vm.clone': async (params) =>
     jobs.start({
       kind: 'vm.clone',
-      title: `Clone ${params.source.kind === 'vm' ? vmName(params.source.uuid) : `${params.source.pool}/${params.source.image}@${params.source.snapshot}`} to ${params.name}`,
+      title: msg('jobTitles.clone', {
+        source:
+          params.source.kind === 'vm'
+            ? vmName(params.source.uuid)
+            : `${params.source.pool}/${params.source.image}@${params.source.snapshot}`,
+        name: params.name,
+      }),
       target: { vm: params.name },
       cancellable: true,
       run: (context) => vmdefs.cloner.clone(params, context),
@@ -52,7 +58,9 @@ export const vmdefService: Service<
       })
     return jobs.start({
       kind: 'vm.cleanupCreate',
-      title: `Clean up after “${failed.title}”`,
+      title: msg('jobTitles.cleanupCreate', {
+        job: failed.titleText ?? msg('common.untranslated', { text: failed.title }),
+      }),
       target: failed.target,
       run: async (context) => {
         const result = await vmdefs.creator.cleanup(remains.data, id, context)
@@ -75,14 +83,14 @@ export const vmdefService: Service<
   'vm.delete': async (params) =>
     jobs.start({
       kind: 'vm.delete',
-      title: `Delete ${vmName(params.uuid)}`,
+      title: msg('jobTitles.delete', { vm: vmName(params.uuid) }),
       target: { vm: params.uuid },
       run: (context) => deleteVm(vmdefs.deleteDeps, params, context),
     }).job,
   'vm.rename': async (params) =>
     jobs.start({
       kind: 'vm.rename',
-      title: `Rename ${vmName(params.uuid)} to ${params.newName}`,
+      title: msg('jobTitles.rename', { vm: vmName(params.uuid), name: params.newName }),
       target: { vm: params.uuid },
       run: (context) => renameVm(vmdefs.deleteDeps, params, context),
     }).job,
@@ -91,7 +99,7 @@ export const vmdefService: Service<
   'vm.edit': async (params) =>
     jobs.start({
       kind: 'vm.edit',
-      title: `Edit ${vmName(params.uuid)}`,
+      title: msg('jobTitles.edit', { vm: vmName(params.uuid) }),
       target: { vm: params.uuid },
       run: (context) => editVm(vmdefs.deleteDeps, params, context),
     }).job,

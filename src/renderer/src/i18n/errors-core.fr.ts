@@ -8,7 +8,7 @@ export const coreErrorsFr: MessageCatalog['coreErrors'] = {
   coreUnavailable: 'Le processus du cœur ne tourne pas.',
   coreUnavailableHint: 'Redémarrez Hyperdesk.',
   unknownJob: 'Aucune tâche {{id}}.',
-  notCancellable: '« {{title}} » ne peut plus être annulée une fois commencée.',
+  notCancellable: '« {{title, message}} » ne peut plus être annulée une fois commencée.',
   notWaitingForPassphrase: '{{host}} n’attend pas la phrase de passe de {{file}}.',
   refreshFailed:
     '{{host}} n’a pas pu être lu. Ce que l’application affiche pour lui est ce qu’il a dit en dernier.',

@@ -23,6 +23,7 @@ import { sshErrorsFr } from './errors-ssh.fr'
 import { remoteErrorsFr } from './errors-remote.fr'
 import { consoleErrorsFr } from './errors-console.fr'
 import { errorStepsFr } from './error-steps.fr'
+import { jobTitlesFr } from './job-titles.fr'
 import { definitionErrorsFr } from './errors-definitions.fr'
 import { maintenanceErrorsFr } from './errors-maintenance.fr'
 import { migrationErrorsFr } from './errors-migration.fr'
@@ -100,6 +101,7 @@ export const messagesFr: MessageCatalog = {
   remoteErrors: remoteErrorsFr,
   consoleErrors: consoleErrorsFr,
   errorSteps: errorStepsFr,
+  jobTitles: jobTitlesFr,
   definitionErrors: definitionErrorsFr,
   maintenanceErrors: maintenanceErrorsFr,
   migrationErrors: migrationErrorsFr,

@@ -1,0 +1,31 @@
+import type { MessageCatalog } from '../../../shared/messages/message'
+
+/** Job titles in French: every key of shared/messages/job-titles.ts. */
+export const jobTitlesFr: MessageCatalog['jobTitles'] = {
+  migrate: 'Migrer {{vm}} vers {{to}}',
+  migrateWithBlock: 'Migrer {{vm}} vers {{to}} avec son bloc failover {{block}}',
+  syncDefinition: 'Synchroniser la définition de {{vm}} depuis {{from}}',
+  create: 'Créer {{name}}',
+  clone: 'Cloner {{source}} en {{name}}',
+  cleanupCreate: 'Nettoyer après « {{job, message}} »',
+  delete: 'Supprimer {{vm}}',
+  rename: 'Renommer {{vm}} en {{name}}',
+  edit: 'Modifier {{vm}}',
+  fenceStart: 'Isoler {{lost}} et démarrer {{vm}} sur {{host}}',
+  destroyFenced: 'Détruire la copie isolée de {{vm}} sur {{host}}',
+  setErrorPolicy: 'Mettre {{vm}} en pause sur erreur d’écriture disque',
+  start: 'Démarrer {{vm}} sur {{host}}',
+  shutdown: 'Arrêter {{vm}} sur {{host}}',
+  forceOff: 'Arrêt forcé de {{vm}} sur {{host}}',
+  reboot: 'Redémarrer {{vm}} sur {{host}}',
+  grow: 'Agrandir {{image}}',
+  shrink: 'Réduire {{image}}',
+  deleteImage: 'Supprimer {{image}}',
+  usedSpace: 'Espace utilisé par {{image}}',
+  rollback: 'Ramener {{image}} à l’instantané {{snapshot}}',
+  upload: 'Envoyer {{name}}',
+  eject: 'Éjecter le CD-ROM de {{vm}}',
+  moveBlock: 'Déplacer le bloc failover {{block}} vers {{to}}',
+  setSettings: 'Modifier les réglages de {{vm}}',
+  maintenance: 'Maintenance de {{host}}',
+}
