@@ -77,7 +77,9 @@ describe('cluster lease', () => {
     // Released every time, by both.
     expect(await heldNow()).toEqual([])
     expect(alice.context.inventory.vm(LABVM1.uuid)?.runningOn).toEqual(['hv1'])
-  }, 120_000)
+    // 50 rounds of two real rados races take ~2.5 s each on a quiet lab and twice that on a loaded
+    // machine (seen at load 20): a budget, not a speed check (the bench measures speed).
+  }, 300_000)
 
   it('frees a crashed holder’s lease at its expiry, without anyone breaking it', async () => {
     // A lease taken and never released, as by an app that died: 4 s long.
