@@ -2,7 +2,7 @@ import type { CoreContext } from '../context'
 import type { JobContext } from '../jobs/job-manager'
 import { ApiError } from '../../../shared/errors'
 import { msg, type Message } from '../../../shared/messages'
-import { blockContains, type OvhTask } from '../../../shared/ovh'
+import { blockContains } from '../../../shared/ovh'
 import { OvhApi, unfollowedError } from './api'
 import { OvhClient } from './client'
 import { readOvhCredentials, type OvhCredentials } from './credentials'
@@ -124,36 +124,12 @@ export class OvhAccess {
       options.progress ?? 0.05,
     )
     const task = await ovh.ipMove(checked.serviceName, checked.block, job.signal)
-    job.log(
-      msg('jobSteps.ovhTaskStarted', {
-        task: String(task.taskId),
-        action: task.function,
-        status: task.status,
-      }),
-    )
     const started = Date.now()
     const done = await ovh
-      .followTask(checked.serviceName, task, {
-        signal: job.signal,
+      .followTaskInJob(checked.serviceName, task, job, {
+        started,
         ...(this.intervalMs !== undefined ? { intervalMs: this.intervalMs } : {}),
-        onStatus: (current: OvhTask) => {
-          if (!options.quiet)
-            job.detail({
-              taskId: current.taskId,
-              status: current.status,
-              seconds: Math.round((Date.now() - started) / 1000),
-            })
-          const task = String(current.taskId)
-          job.log(
-            current.comment
-              ? msg('jobSteps.ovhTaskStatusComment', {
-                  task,
-                  status: current.status,
-                  comment: current.comment,
-                })
-              : msg('jobSteps.ovhTaskStatus', { task, status: current.status }),
-          )
-        },
+        ...(options.quiet ? { quiet: true } : {}),
       })
       .catch((error: unknown) => {
         // "stop following" while a poll was in flight: the move was asked and may still happen

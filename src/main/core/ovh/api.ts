@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { msg, withDetail } from '../../../shared/messages'
+import { msg, withDetail, type Message } from '../../../shared/messages'
 import {
   OVH_TASK_ENDS,
   blockContains,
@@ -174,6 +174,48 @@ export class OvhApi {
    * status change. Resolves with the last task when it is done; rejects with OVH's comment otherwise.
    * An abort ("stop following") only stops watching: OVH may still carry the task out.
    */
+  /**
+   * Follows a task a job asked for, as that job's log (OVH's task started, then each status and
+   * comment) and detail (task, status, seconds since `started`; none when `quiet`): one way for every
+   * job that waits on OVH (a block move, a virtual MAC).
+   */
+  async followTaskInJob(
+    serviceName: string,
+    first: OvhTask,
+    job: {
+      signal: AbortSignal
+      log(message: Message): void
+      detail(values: Record<string, number | string>): void
+    },
+    options: { started: number; intervalMs?: number; quiet?: boolean },
+  ): Promise<OvhTask> {
+    job.log(
+      msg('jobSteps.ovhTaskStarted', {
+        task: String(first.taskId),
+        action: first.function,
+        status: first.status,
+      }),
+    )
+    return this.followTask(serviceName, first, {
+      signal: job.signal,
+      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+      onStatus: (current) => {
+        if (!options.quiet)
+          job.detail({
+            taskId: current.taskId,
+            status: current.status,
+            seconds: Math.round((Date.now() - options.started) / 1000),
+          })
+        const task = String(current.taskId)
+        job.log(
+          current.comment
+            ? msg('jobSteps.ovhTaskStatusComment', { task, status: current.status, comment: current.comment })
+            : msg('jobSteps.ovhTaskStatus', { task, status: current.status }),
+        )
+      },
+    })
+  }
+
   async followTask(
     serviceName: string,
     first: OvhTask,

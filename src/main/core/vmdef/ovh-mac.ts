@@ -192,34 +192,9 @@ export async function virtualMacForJob(
   try {
     api = await ovh.api()
     task = await api.createVirtualMac(server, ip, vmName, job.signal)
-    const first = task
-    job.log(
-      msg('jobSteps.ovhTaskStarted', {
-        task: String(first.taskId),
-        action: first.function,
-        status: first.status,
-      }),
-    )
-    await api.followTask(server, first, {
-      signal: job.signal,
+    await api.followTaskInJob(server, task, job, {
+      started,
       ...(ovh.intervalMs !== undefined ? { intervalMs: ovh.intervalMs } : {}),
-      onStatus: (current) => {
-        job.detail({
-          taskId: current.taskId,
-          status: current.status,
-          seconds: Math.round((Date.now() - started) / 1000),
-        })
-        const id = String(current.taskId)
-        job.log(
-          current.comment
-            ? msg('jobSteps.ovhTaskStatusComment', {
-                task: id,
-                status: current.status,
-                comment: current.comment,
-              })
-            : msg('jobSteps.ovhTaskStatus', { task: id, status: current.status }),
-        )
-      },
     })
   } catch (error) {
     throw virtualMacFailed(
