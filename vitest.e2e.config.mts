@@ -7,6 +7,9 @@ export default defineConfig({
     environment: 'node',
     setupFiles: ['test/setup-english.ts'],
     fileParallelism: false,
+    // expect.poll waits for something the page or the core will do; its 1 s default lost the race on
+    // a loaded 2-core CI machine (iso-upload's chunk count). A poll that fails now fails after 15 s.
+    expect: { poll: { timeout: 15_000 } },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
