@@ -16,15 +16,15 @@ import {
   requireLab,
   sshAsEtalab,
   waitFor,
-  waitForHealthOk,
+  waitForCephWhole,
 } from './support/lab'
 
 beforeAll(requireLab, 60_000)
 afterAll(async () => {
   await faults.sshd('hv3', 'start').catch(() => undefined)
   await faults.mon('start').catch(() => undefined)
-  await waitForHealthOk(60_000).catch(() => undefined)
-}, 120_000)
+  await waitForCephWhole('after core-ssh-faults').catch(() => undefined)
+}, 240_000)
 
 const cores: LabCore[] = []
 afterAll(async () => {
@@ -258,6 +258,7 @@ describe('faults', () => {
     } finally {
       await faults.mon('start')
     }
-    await waitForHealthOk(60_000)
-  }, 120_000)
+    // Ceph's own readiness (quorum, manager, every PG clean), not one HEALTH_OK sample.
+    await waitForCephWhole('after the monitor restarted')
+  }, 240_000)
 })

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium, screenshotPath } from '../support/browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { cephJson, faults, labCmd, LAB_HOSTS, requireLab, waitFor } from './support/lab'
+import { faults, labCmd, LAB_HOSTS, requireLab, waitForCephWhole } from './support/lab'
 
 const rendererDir = path.resolve(__dirname, '../../out/renderer')
 let browser: Browser
@@ -36,37 +36,6 @@ async function open(url: string, locale = 'en-US'): Promise<Page> {
 
 async function osdFlags(): Promise<string[]> {
   return JSON.parse(await labCmd('ceph', 'osd', 'dump', '-f', 'json')).flags_set
-}
-
-/**
- * HEALTH_OK, every OSD up, every PG active+clean — and still so 6 s later: after an OSD returns,
- * the manager's PG stats lag (HEALTH_OK can show before PG_DEGRADED does).
- */
-async function waitCephSettled(): Promise<void> {
-  const clean = async () => {
-    const s = await cephJson<CephAdminStatus>('status')
-    const pgs = s.pgmap.pgs_by_state
-    return (
-      s.health.status === 'HEALTH_OK' &&
-      s.osdmap.num_up_osds === s.osdmap.num_osds &&
-      pgs.every((entry) => entry.state_name === 'active+clean')
-    )
-  }
-  await waitFor(
-    'Ceph settled (HEALTH_OK, all PGs active+clean, twice 6 s apart)',
-    async () => {
-      if (!(await clean())) return false
-      await new Promise((resolve) => setTimeout(resolve, 6000))
-      return clean()
-    },
-    90_000,
-    500,
-  )
-}
-interface CephAdminStatus {
-  health: { status: string }
-  osdmap: { num_osds: number; num_up_osds: number }
-  pgmap: { pgs_by_state: { state_name: string; count: number }[] }
 }
 
 beforeAll(async () => {
@@ -131,10 +100,11 @@ describe('Ceph panel (browser)', () => {
     } finally {
       await faults.osd(3, 'start')
     }
-    // Recovery after the OSD returns takes a few seconds: the next test starts from a clean Ceph.
-    await waitCephSettled()
+    // Recovery after the OSD returns takes a few seconds: the next test starts from a whole Ceph, by
+    // Ceph's own signals (the manager can say HEALTH_OK before PG_DEGRADED shows), not a fixed pause.
+    await waitForCephWhole('after osd.3 restarted')
     await page.context().close()
-  }, 90_000)
+  }, 240_000)
 })
 
 describe('maintenance sheet (browser)', () => {
