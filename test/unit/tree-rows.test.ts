@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { buildTreeRows, sameTreeRow } from '../../src/renderer/src/features/cluster/tree-rows'
+import {
+  buildTreeRows,
+  filterTree,
+  groupTree,
+  sameTreeRow,
+} from '../../src/renderer/src/features/cluster/tree-rows'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
 
 const vm = (name: string, runningOn: string[], flags: Vm['flags'] = []): Vm => ({
@@ -107,5 +112,15 @@ describe('cluster tree rows', () => {
     const twin = (rows: typeof before) => rows.find((row) => row.key === 'vm:hv1:uuid-twin')!
     expect(sameTreeRow(twin(before), twin(changed))).toBe(false)
     expect(sameTreeRow(web(before), twin(before))).toBe(false)
+  })
+
+  it('a keystroke picks among the same row objects (no row to compare again), grouped once per update', () => {
+    const groups = groupTree(base)
+    const all = filterTree(groups, '', new Set())
+    const some = filterTree(groups, 'TW', new Set())
+    expect(keys(some)).toEqual(['host:hv1', 'vm:hv1:uuid-twin', 'host:hv2', 'vm:hv2:uuid-twin'])
+    for (const row of some.filter((one) => one.kind === 'vm')) expect(all).toContain(row)
+    // A stopped VM is found by a host it is defined on.
+    expect(keys(filterTree(groups, 'HV3', new Set()))).toEqual(['host:hv3', 'group:stopped', 'vm:-:uuid-old'])
   })
 })

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { connectApi } from './api'
+import { loadFormatData } from './format'
 import { ApiContext } from './api/context'
 import { App, NoTokenPage } from './App'
 import { initI18n, initialLanguage } from './i18n'
@@ -21,6 +22,7 @@ requestIdleCallback(() => void import('./screens').then(({ exposeScreens }) => e
 })
 // The window's language is loaded before the first paint: no text shows untranslated.
 await initI18n()
+requestIdleCallback(loadFormatData, { timeout: 1000 })
 const root = createRoot(document.getElementById('root') as HTMLElement)
 root.render(
   <StrictMode>

@@ -20,8 +20,42 @@ export const UNIT_LABELS_EN: UnitLabels = {
   PiB: 'PiB',
 }
 
+/**
+ * Building an Intl formatter costs about a thousand times what using one does (the window's tree
+ * spent ~100 ms building percent formatters for a few rows): one per language and options, kept.
+ * The keys come from this module's own option sets and the UI's few languages, so the map stays small.
+ */
+const formatters = new Map<string, unknown>()
+function kept<T>(key: string, make: () => T): T {
+  let formatter = formatters.get(key) as T | undefined
+  if (formatter === undefined) {
+    formatter = make()
+    formatters.set(key, formatter)
+  }
+  return formatter
+}
+
+export function numberFormat(locale: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  return kept(
+    `number|${locale}|${JSON.stringify(options ?? {})}`,
+    () => new Intl.NumberFormat(locale, options),
+  )
+}
+
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return kept(`date|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options))
+}
+
+export function listFormat(locale: string, options: Intl.ListFormatOptions): Intl.ListFormat {
+  return kept(`list|${locale}|${JSON.stringify(options)}`, () => new Intl.ListFormat(locale, options))
+}
+
+export function pluralRules(locale: string): Intl.PluralRules {
+  return kept(`plural|${locale}`, () => new Intl.PluralRules(locale))
+}
+
 export function formatNumber(locale: string, value: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(locale, options).format(value)
+  return numberFormat(locale, options).format(value)
 }
 
 /**
@@ -63,7 +97,7 @@ export function formatPercent(locale: string, ratio: number): string {
 
 /** A clock time (ms since epoch): "07:51" in French, "07:51 AM" in English. */
 export function formatTime(locale: string, at: number, seconds = false): string {
-  return new Intl.DateTimeFormat(locale, {
+  return dateTimeFormat(locale, {
     hour: '2-digit',
     minute: '2-digit',
     ...(seconds ? { second: '2-digit' } : {}),
@@ -72,7 +106,7 @@ export function formatTime(locale: string, at: number, seconds = false): string 
 
 /** A date and time (ms since epoch). */
 export function formatDateTime(locale: string, at: number): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(at)
+  return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(at)
 }
 
 /** A duration in ms: "1 h 5 min", "2 min 3 s", "850 ms" (each part through Intl's unit style). */
@@ -89,10 +123,10 @@ export function formatDuration(locale: string, ms: number): string {
   if (hours) parts.push(unit(hours, 'hour'))
   if (minutes) parts.push(unit(minutes, 'minute'))
   if (seconds && !hours) parts.push(unit(seconds, 'second'))
-  return new Intl.ListFormat(locale, { style: 'narrow', type: 'unit' }).format(parts)
+  return listFormat(locale, { style: 'narrow', type: 'unit' }).format(parts)
 }
 
 /** "a, b and c" / "a, b et c". */
 export function formatList(locale: string, items: readonly string[]): string {
-  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(items)
+  return listFormat(locale, { style: 'long', type: 'conjunction' }).format(items)
 }

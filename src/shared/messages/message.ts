@@ -9,6 +9,7 @@ import {
   formatPercent,
   formatSize,
   formatTime,
+  pluralRules,
   UNIT_LABELS_EN,
   type UnitLabels,
 } from './format'
@@ -230,7 +231,7 @@ export function formatParam(
 /** The sentence of an entry for a count (plural rules of the language). */
 export function pickEntry(locale: string, entry: MessageEntry, count: unknown): string {
   if (typeof entry === 'string') return entry
-  const category = new Intl.PluralRules(locale).select(Number(count ?? 0))
+  const category = pluralRules(locale).select(Number(count ?? 0))
   return (entry as Record<string, string | undefined>)[category] ?? entry.other
 }
 

@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { elementScroll, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import {
   memo,
   useCallback,
@@ -17,11 +17,74 @@ import { formatCoreTime } from '../vm/use-when'
 import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
 import { Data } from '../../components/Data'
-import { buildTreeRows, DANGER_FLAGS, sameTreeRow, type TreeRow } from './tree-rows'
+import { DANGER_FLAGS, filterTree, groupTree, sameTreeRow, type TreeRow } from './tree-rows'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
 const ROW_HEIGHT = 30
+const ROW_STYLE = { height: ROW_HEIGHT }
+/** Rows rendered beyond each edge of the screen: enough for a wheel notch, few enough to render fast. */
+const OVERSCAN = 4
+/** Labels kept per language before the oldest are dropped (counts and times vary; names do not). */
+const KEPT_LABELS = 2000
+
+/** i18next's t for the rows: the same key and parameters give the same text, asked once per language. */
+type Label = (key: string, params?: Record<string, unknown>) => string
+
+function keptLabels(typed: TFunction): Label {
+  // The keys are the rows' own (checked where they are written, below); i18next's typing wants literals.
+  const t = typed as unknown as (key: string, params?: Record<string, unknown>) => string
+  const kept = new Map<string, string>()
+  return (key, params) => {
+    const id = params === undefined ? key : `${key}\u0000${JSON.stringify(params)}`
+    let text = kept.get(id)
+    if (text === undefined) {
+      text = t(key, params)
+      if (kept.size >= KEPT_LABELS) kept.clear()
+      kept.set(id, text)
+    }
+    return text
+  }
+}
+
+/**
+ * The scroller's size from a ResizeObserver only. The virtualizer's own observer reads the size at
+ * mount, which forces the browser to lay out the whole window in the middle of the render (~60 ms of
+ * the first paint with 900 VMs); the observer's first report comes after the browser's own layout,
+ * before the paint, and the first render assumes the window's height meanwhile.
+ */
+function observeScrollerSize(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  report: (rect: { width: number; height: number }) => void,
+): (() => void) | undefined {
+  const element = instance.scrollElement
+  if (!element) return undefined
+  const observer = new ResizeObserver(() =>
+    report({ width: element.clientWidth, height: element.clientHeight }),
+  )
+  observer.observe(element)
+  return () => observer.disconnect()
+}
+
+/** Scrollers the virtualizer has written an offset to. */
+const written = new WeakSet<Element>()
+
+/**
+ * The virtualizer's scrolling, but its first write, the offset 0 a new scroller already has: a
+ * write there forces the browser to lay out the whole window in the middle of the first render.
+ */
+function scrollScroller(
+  offset: number,
+  options: { adjustments?: number; behavior?: ScrollBehavior },
+  instance: Virtualizer<HTMLDivElement, Element>,
+): void {
+  const element = instance.scrollElement
+  if (element && !written.has(element)) {
+    written.add(element)
+    if (offset === 0 && !options.adjustments) return
+  }
+  elementScroll(offset, options, instance)
+}
 
 export interface ClusterTreeProps {
   hostNames: readonly string[]
@@ -44,26 +107,31 @@ function percent(used: number | undefined, total: number | undefined): string {
  * fluid), filtered as you type, driven by the keyboard (↑ ↓ to move, ← → to fold, Enter to open).
  */
 export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSelect }: ClusterTreeProps) {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const inventories = useAppStore((state) => state.inventories)
   const vms = useAppStore((state) => state.vms)
   const [filter, setFilter] = useState('')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
-  const rows = useMemo(
-    () => buildTreeRows({ hostNames, inventories, vms, filter, collapsed }),
-    [hostNames, inventories, vms, filter, collapsed],
-  )
+  // Grouped once per inventory update; a keystroke or a fold only picks among the same row objects.
+  const groups = useMemo(() => groupTree({ hostNames, inventories, vms }), [hostNames, inventories, vms])
+  const rows = useMemo(() => filterTree(groups, filter, collapsed), [groups, filter, collapsed])
   const scroller = useRef<HTMLDivElement>(null)
   const [dropTarget, setDropTarget] = useState<string | null>(null)
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: OVERSCAN,
+    initialRect: { width: 0, height: window.innerHeight },
+    observeElementRect: observeScrollerSize,
+    scrollToFn: scrollScroller,
   })
+  // Rows whose text is the same ask i18next once (its t costs tens of µs; a filled screen asks ~100 times).
+  const label = useMemo(() => keptLabels(t), [t])
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
   const selectedIndex = rows.findIndex(isSelected)
+  const items = virtualizer.getVirtualItems()
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
 
@@ -112,8 +180,8 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
       <input
         className="tree-filter"
         type="search"
-        placeholder={t('tree.filter')}
-        aria-label={t('tree.filter')}
+        placeholder={label('tree.filter')}
+        aria-label={label('tree.filter')}
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
         data-testid="tree-filter"
@@ -122,7 +190,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
         ref={scroller}
         className="tree-scroll"
         role="tree"
-        aria-label={t('sidebar.hosts')}
+        aria-label={label('sidebar.hosts')}
         tabIndex={0}
         // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern).
         aria-activedescendant={rows[selectedIndex] ? rowId(rows[selectedIndex]) : undefined}
@@ -130,26 +198,29 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
         data-testid="cluster-tree"
       >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = rows[item.index]
-            if (!row) return null
-            return (
-              <TreeItem
-                key={row.key}
-                row={row}
-                id={rowId(row)}
-                start={item.start}
-                selected={isSelected(row)}
-                dropTarget={row.kind === 'host' && row.host === dropTarget}
-                status={row.kind === 'host' ? hostStatus[row.host] : undefined}
-                t={t}
-                language={i18n.resolvedLanguage}
-                onSelect={onSelect}
-                onToggle={toggle}
-                onDropTarget={setDropTarget}
-              />
-            )
-          })}
+          {/* The rows on screen flow inside one block moved to the first one's place: a row keeps its
+              props when the rows above it change (a filter keystroke, a scroll), so it is not
+              rendered again; each row placed on its own would take a new offset every time. */}
+          <div style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item) => {
+              const row = rows[item.index]
+              if (!row) return null
+              return (
+                <TreeItem
+                  key={row.key}
+                  row={row}
+                  id={rowId(row)}
+                  selected={isSelected(row)}
+                  dropTarget={row.kind === 'host' && row.host === dropTarget}
+                  status={row.kind === 'host' ? hostStatus[row.host] : undefined}
+                  label={label}
+                  onSelect={onSelect}
+                  onToggle={toggle}
+                  onDropTarget={setDropTarget}
+                />
+              )
+            })}
+          </div>
         </div>
       </div>
     </div>
@@ -159,14 +230,11 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
 interface TreeItemProps {
   row: TreeRow
   id: string
-  /** The row's offset in the virtual list (px). */
-  start: number
   selected: boolean
   dropTarget: boolean
   status: HostHealth | undefined
-  t: TFunction
-  /** The window's language: its change renders every row again (dates, counts). */
-  language: string | undefined
+  /** The window's words, kept per language: a new one (a language change) renders every row again. */
+  label: Label
   onSelect(row: TreeRow): void
   onToggle(key: string): void
   onDropTarget(host: string | null): void
@@ -180,11 +248,10 @@ const TreeItem = memo(
   function TreeItem({
     row,
     id,
-    start,
     selected,
     dropTarget,
     status,
-    t,
+    label,
     onSelect,
     onToggle,
     onDropTarget,
@@ -200,14 +267,7 @@ const TreeItem = memo(
         aria-level={row.kind === 'vm' ? 2 : 1}
         aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
         className={`tree-row tree-row-${row.kind}${selected ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${dropTarget ? ' drop-target' : ''}`}
-        style={{
-          position: 'absolute',
-          top: 0,
-          left: 0,
-          right: 0,
-          height: ROW_HEIGHT,
-          transform: `translateY(${start}px)`,
-        }}
+        style={ROW_STYLE}
         onClick={() => onSelect(row)}
         onDoubleClick={() => row.kind !== 'vm' && onToggle(row.key)}
         {...dragAndDrop(row, onDropTarget)}
@@ -221,7 +281,7 @@ const TreeItem = memo(
         data-host={row.kind === 'host' ? row.host : undefined}
         data-vm-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
       >
-        <RowContent row={row} status={status} t={t} />
+        <RowContent row={row} status={status} label={label} />
       </div>
     )
   },
@@ -272,7 +332,15 @@ function dragAndDrop(
   }
 }
 
-function RowContent({ row, status, t }: { row: TreeRow; status: HostHealth | undefined; t: TFunction }) {
+function RowContent({
+  row,
+  status,
+  label: t,
+}: {
+  row: TreeRow
+  status: HostHealth | undefined
+  label: Label
+}) {
   const when = formatCoreTime
   if (row.kind === 'host') {
     const facts = row.inventory?.facts

@@ -47,15 +47,37 @@ export interface TreeInput {
   collapsed: ReadonlySet<string>
 }
 
-function matches(filter: string, ...texts: string[]): boolean {
-  if (filter === '') return true
-  return texts.some((text) => text.toLowerCase().includes(filter))
+type VmRow = Extract<TreeRow, { kind: 'vm' }>
+
+/** A VM row and the lowercased name the filter looks in. */
+interface Named {
+  row: VmRow
+  name: string
 }
 
-export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }: TreeInput): TreeRow[] {
-  const needle = filter.trim().toLowerCase()
-  const rows: TreeRow[] = []
-  for (const host of hostNames) {
+/**
+ * The tree before the filter and the folds: each host with the rows of the VMs running on it, then
+ * the VMs running nowhere. Built once per inventory update; a keystroke only picks among its rows,
+ * which stay the same objects (the tree's rows are memoized on them, issue 23 item 2).
+ */
+export interface TreeGroups {
+  hosts: {
+    host: string
+    inventory: HostInventory | undefined
+    vms: Named[]
+    warnings: number
+  }[]
+  /** Stopped VMs, with where each is defined (the filter looks there too). */
+  stopped: (Named & { definedOn: string[] })[]
+}
+
+export function groupTree({
+  hostNames,
+  inventories,
+  vms,
+}: Pick<TreeInput, 'hostNames' | 'inventories' | 'vms'>): TreeGroups {
+  const names = new Map(vms.map((vm) => [vm, vm.name.toLowerCase()]))
+  const hosts = hostNames.map((host) => {
     const inventory = inventories[host]
     // A VM last seen running on a host that is now unreachable stays under it, marked as stale.
     // A fenced copy stays under its host too, marked as fenced (never as a second running copy).
@@ -65,42 +87,70 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
         vm.lastKnownRunningOn.includes(host) ||
         (vm.fencedOn ?? []).includes(host),
     )
+    // By UUID: a find per VM would cost hosts × VMs² (900 VMs: ~270 000 compares).
+    const domains = new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
+    return {
+      host,
+      inventory,
+      warnings: running.filter((vm) => vm.flags.some((flag) => DANGER_FLAGS.includes(flag))).length,
+      vms: running.map((vm): Named => ({
+        name: names.get(vm)!,
+        row: {
+          kind: 'vm',
+          key: `vm:${host}:${vm.uuid}`,
+          vm,
+          host,
+          state: domains.get(vm.uuid)?.state ?? 'running',
+          flags: vm.flags,
+          stale: !vm.runningOn.includes(host) && !(vm.fencedOn ?? []).includes(host),
+          fenced: (vm.fencedOn ?? []).includes(host),
+          inventory,
+        },
+      })),
+    }
+  })
+  const stopped = vms
+    .filter((vm) => vm.runningOn.length === 0 && vm.lastKnownRunningOn.length === 0)
+    .map((vm) => ({
+      name: names.get(vm)!,
+      definedOn: vm.definedOn.map((host) => host.toLowerCase()),
+      row: {
+        kind: 'vm' as const,
+        key: `vm:-:${vm.uuid}`,
+        vm,
+        host: null,
+        state: 'shutoff',
+        flags: vm.flags,
+        stale: false,
+        fenced: false,
+      },
+    }))
+  return { hosts, stopped }
+}
+
+/** The rows shown: the groups' rows that the filter names, under the hosts and group not folded. */
+export function filterTree(groups: TreeGroups, filter: string, collapsed: ReadonlySet<string>): TreeRow[] {
+  const needle = filter.trim().toLowerCase()
+  const rows: TreeRow[] = []
+  for (const { host, inventory, vms, warnings } of groups.hosts) {
     // A filter that names the host shows all its VMs; otherwise only the VMs it names.
-    const visible = matches(needle, host) ? running : running.filter((vm) => matches(needle, vm.name))
-    if (visible.length === 0 && !matches(needle, host)) continue
+    const wholeHost = host.toLowerCase().includes(needle)
+    const visible = wholeHost ? vms : vms.filter(({ name }) => name.includes(needle))
+    if (visible.length === 0 && !wholeHost) continue
     const isCollapsed = collapsed.has(`host:${host}`)
     rows.push({
       kind: 'host',
       key: `host:${host}`,
       host,
       inventory,
-      runningCount: running.length,
+      runningCount: vms.length,
       collapsed: isCollapsed,
-      warnings: running.filter((vm) => vm.flags.some((flag) => DANGER_FLAGS.includes(flag))).length,
+      warnings,
     })
-    if (isCollapsed) continue
-    // By UUID: a find per VM would cost hosts × VMs² at each keystroke (900 VMs: ~270 000 compares).
-    const domains = new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
-    for (const vm of visible) {
-      const domain = domains.get(vm.uuid)
-      rows.push({
-        kind: 'vm',
-        key: `vm:${host}:${vm.uuid}`,
-        vm,
-        host,
-        state: domain?.state ?? 'running',
-        flags: vm.flags,
-        stale: !vm.runningOn.includes(host) && !(vm.fencedOn ?? []).includes(host),
-        fenced: (vm.fencedOn ?? []).includes(host),
-        inventory,
-      })
-    }
+    if (!isCollapsed) for (const { row } of visible) rows.push(row)
   }
-  const stopped = vms.filter(
-    (vm) =>
-      vm.runningOn.length === 0 &&
-      vm.lastKnownRunningOn.length === 0 &&
-      matches(needle, vm.name, ...vm.definedOn),
+  const stopped = groups.stopped.filter(
+    ({ name, definedOn }) => name.includes(needle) || definedOn.some((host) => host.includes(needle)),
   )
   if (stopped.length > 0) {
     const isCollapsed = collapsed.has('group:stopped')
@@ -111,21 +161,13 @@ export function buildTreeRows({ hostNames, inventories, vms, filter, collapsed }
       count: stopped.length,
       collapsed: isCollapsed,
     })
-    if (!isCollapsed) {
-      for (const vm of stopped)
-        rows.push({
-          kind: 'vm',
-          key: `vm:-:${vm.uuid}`,
-          vm,
-          host: null,
-          state: 'shutoff',
-          flags: vm.flags,
-          stale: false,
-          fenced: false,
-        })
-    }
+    if (!isCollapsed) for (const { row } of stopped) rows.push(row)
   }
   return rows
+}
+
+export function buildTreeRows({ filter, collapsed, ...input }: TreeInput): TreeRow[] {
+  return filterTree(groupTree(input), filter, collapsed)
 }
 
 /**

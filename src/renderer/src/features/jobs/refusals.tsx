@@ -20,13 +20,14 @@ export function refusalsOf(error: ApiErrorData | undefined): Refusal[] {
 /** One refusal's sentence; storage jobs' codes are in the storage strings. */
 export function useRefusalText(): (job: Job, refusal: Refusal) => string {
   const { t } = useTranslation()
-  const vms = useAppStore((state) => state.vms)
   const render = useMessage()
   return (job, refusal) => {
     // A refusal the core sent as a message (a VM start's): its own words, in the UI's language.
     const text = (refusal as { text?: unknown }).text
     if (isMessage(text)) return render(text)
-    const vm = vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
+    // Read when written, not subscribed to (see useJobTitle): only an older core's refusal needs it.
+    const vm =
+      useAppStore.getState().vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
     const key = job.kind.startsWith('storage.')
       ? `storage.refusals.${refusal.code}`
       : `refusals.${refusal.code}`
