@@ -26,6 +26,7 @@ import {
   DIGESTS_SECTION,
   digestedAsked,
   parseDigests,
+  readListing,
   sectionText,
   sessionNonce,
   splitBatchOutput,
@@ -153,6 +154,49 @@ describe('a digested batch, run by the host’s sh', () => {
     expect(fingerprints.get(LABVM1)).toBe(sha256(recorded(`xml:${LABVM1}`)))
   })
 
+  it('skips the fingerprints while the gate directory’s listing is the one given, and takes them when it changed', async () => {
+    const gate = path.join(dir, 'defs')
+    fs.writeFileSync(path.join(gate, 'labvm3.xml'), '<domain/>')
+    const ask = async (listing: string | undefined, where = gate) => {
+      const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce(), {
+        dir: where,
+        listing,
+      })
+      const { stdout, exitCode } = await onHost(argv)
+      const answer = splitBatchOutput(stdout, { sections: digestedAsked(sections, digested), exitCode })
+      expect(answer.get('hostname')).toEqual({ text: 'hv1\n', errors: [] })
+      expect(answer.get(`xml:${LABVM2}`)?.text).toContain('<name>labvm2</name>')
+      return { answer, gate: readListing(answer), fingerprints: readFingerprints(answer) }
+    }
+    // Nothing known yet: the fingerprints, and the listing they go with.
+    const first = await ask(undefined)
+    expect(first.gate).toEqual({ listing: expect.stringMatching(/^\d+-\d+$/), unchanged: false })
+    expect(first.fingerprints.size).toBe(3)
+    // The same listing: no fingerprint asked of virsh, none given, the batch answered as before.
+    const same = await ask(first.gate.listing)
+    expect(same.gate).toEqual({ listing: first.gate.listing, unchanged: true })
+    expect(same.fingerprints.size).toBe(0)
+    expect(fs.readFileSync(path.join(dir, 'log'), 'utf8').split('\n').filter(Boolean).at(-1)).not.toMatch(
+      /@@hyperdesk-digest/,
+    )
+    // A definition rewritten (same size, as `setmaxmem --config` may leave it): another listing.
+    fs.writeFileSync(path.join(gate, 'labvm3.xml'), '<domain/>')
+    const changed = await ask(first.gate.listing)
+    expect(changed.gate.unchanged).toBe(false)
+    expect(changed.gate.listing).not.toBe(first.gate.listing)
+    expect(changed.fingerprints.size).toBe(3)
+    // A directory that cannot be listed gates nothing: the fingerprints every time.
+    const unlisted = await ask(first.gate.listing, path.join(dir, 'absent'))
+    expect(unlisted.gate).toEqual({ listing: undefined, unchanged: false })
+    expect(unlisted.fingerprints.size).toBe(3)
+    expect(() =>
+      virshDigestedBatchArgv(sections, digested, 'x', sessionNonce(), { dir: 'rel', listing: undefined }),
+    ).toThrow(/absolute/)
+    expect(() =>
+      virshDigestedBatchArgv(sections, digested, 'x', sessionNonce(), { dir: gate, listing: '$(reboot)' }),
+    ).toThrow(/cksum/)
+  })
+
   it('is the plain batch when nothing is digested, and refuses a nonce that is not hex', () => {
     expect(virshDigestedBatchArgv(sections, [], 'hyperdesk-refresh', sessionNonce())).toEqual(
       virshBatchArgv(sections, 'hyperdesk-refresh'),
@@ -194,11 +238,13 @@ describe('reading digests', () => {
 describe('the inventory with fingerprints', () => {
   function service() {
     const execs: string[][] = []
+    const outputs: string[] = []
     let onLine: ((line: string) => void) | undefined
     const runner = {
       run: async (_host: string, argv: readonly string[]) => {
         execs.push([...argv])
         const { stdout, exitCode } = await onHost(argv)
+        outputs.push(stdout)
         return { stdout, stderr: '', exitCode, durationMs: 1 }
       },
       stream: async (_host: string, _argv: readonly string[], line: (line: string) => void) => {
@@ -212,14 +258,18 @@ describe('the inventory with fingerprints', () => {
       hostNames: () => ['hv1'],
       hasDomstats: () => true,
       pollIntervalMs: 60 * 60_000,
+      // The stand-in's definitions: a change there changes the listing that gates the fingerprints.
+      definitionsDir: path.join(dir, 'defs'),
     })
-    const xmlAsked = (argv: readonly string[]) =>
-      [...(argv.at(-1) ?? '').matchAll(/@@hyperdesk-section xml:(\S+)/g)].map((m) => m[1])
-    return { inventory, execs, xmlAsked, line: (text: string) => onLine?.(text) }
+    // A gated batch carries its commands twice (with the fingerprints and without).
+    const xmlAsked = (argv: readonly string[]) => [
+      ...new Set([...argv.join('\n').matchAll(/@@hyperdesk-section xml:(\S+)/g)].map((m) => m[1])),
+    ]
+    return { inventory, execs, outputs, xmlAsked, line: (text: string) => onLine?.(text) }
   }
 
   it('reads a definition changed without an event at the next refresh, its XML only; at rest one exec', async () => {
-    const { inventory, execs, xmlAsked } = service()
+    const { inventory, execs, outputs, xmlAsked } = service()
     await inventory.refreshHost('hv1')
     // First read: the list, then every definition (and its fingerprint).
     expect(execs).toHaveLength(2)
@@ -230,6 +280,13 @@ describe('the inventory with fingerprints', () => {
     await inventory.refreshHost('hv1')
     expect(execs).toHaveLength(1)
     expect(xmlAsked(execs[0]!)).toEqual([])
+    // The fingerprints, with the definition files' listing they go with; then, at rest, the listing
+    // is the same and the host skips them.
+    expect(outputs.at(-1)).toMatch(/^@listing \d+-\d+$/m)
+    execs.length = 0
+    await inventory.refreshHost('hv1')
+    expect(execs).toHaveLength(1)
+    expect(outputs.at(-1)).toMatch(/^@listing \d+-\d+ unchanged$/m)
 
     changeOnHost(LABVM3, (xml) => xml.replace(/<memory unit='KiB'>\d+</, "<memory unit='KiB'>132096<"))
     execs.length = 0
@@ -243,6 +300,7 @@ describe('the inventory with fingerprints', () => {
     execs.length = 0
     await inventory.refreshHost('hv1')
     expect(execs).toHaveLength(1)
+    expect(outputs.at(-1)).toMatch(/^@listing \d+-\d+ unchanged$/m)
   })
 
   it('reads a definition the same on every host once, each host keeping its own copy', async () => {

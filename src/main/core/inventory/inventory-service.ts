@@ -6,12 +6,13 @@ import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
 import {
   digestedAsked,
+  readListing,
   sectionText,
   sessionNonce,
   splitBatchOutput,
   virshDigestedBatchArgv,
 } from '../remote/framing'
-import { DEFINITIONS_CHANGED, eventStreamArgv } from '../libvirt/host'
+import { DEFINITIONS_CHANGED, DEFINITIONS_DIR, eventStreamArgv } from '../libvirt/host'
 import {
   definitionsRead,
   fingerprintOf,
@@ -36,6 +37,8 @@ export interface InventoryOptions {
   refreshTimeoutSeconds?: number
   /** A fence covers this VM's copy on this host (fencing.ts). */
   isFenced?(host: string, uuid: string): boolean
+  /** Where the hosts keep libvirt's definition files (DEFINITIONS_DIR; tests give their own). */
+  definitionsDir?: string
 }
 
 export interface InventorySnapshot {
@@ -56,6 +59,10 @@ interface BatchAnswer {
   inventory: HostInventory
   fingerprints: Map<string, string>
   read: string[]
+  /** The definition directory's listing (its sum) when the batch ran, if the host could list it. */
+  listing: string | undefined
+  /** The listing was the one given: the host skipped the fingerprints, none changed. */
+  unchanged: boolean
 }
 
 /**
@@ -75,6 +82,12 @@ export class InventoryService {
   private readonly fingerprints = new Map<string, Map<string, string>>()
   /** Hosts whose last batch gave no fingerprints: their definitions are read again periodically. */
   private readonly unfingerprinted = new Set<string>()
+  /**
+   * host → the definition directory's listing when the fingerprints held were taken (and what they
+   * said changed was read): while it stays the same, the host skips the fingerprints (framing.ts,
+   * DigestGate), the most of a steady refresh's work on the host with hundreds of definitions.
+   */
+  private readonly listings = new Map<string, string>()
   private readonly refreshing = new Map<string, Promise<HostInventory>>()
   private readonly refreshAgain = new Set<string>()
   private readonly debounce = new Map<string, NodeJS.Timeout>()
@@ -125,8 +138,13 @@ export class InventoryService {
     // definitions again.
     this.pollTimer = setInterval(() => {
       const rereadAll = ++polls % DEFINITIONS_EVERY === 0
-      for (const host of this.options.hostNames())
+      for (const host of this.options.hostNames()) {
+        // The listing gate trusts file times: on a file system that keeps whole seconds, two changes
+        // of one definition in a second, to the same size, would look like one. The fingerprints are
+        // taken anyway at these polls, so such a change shows within a minute.
+        if (rereadAll) this.listings.delete(host)
         void this.refreshHost(host, { definitions: rereadAll && this.unfingerprinted.has(host) })
+      }
     }, this.options.pollIntervalMs ?? 15_000)
     this.pollTimer.unref()
   }
@@ -144,6 +162,7 @@ export class InventoryService {
       this.reconnects.delete(host)
       this.inventories.delete(host)
       this.fingerprints.delete(host)
+      this.listings.delete(host)
     }
   }
 
@@ -211,21 +230,26 @@ export class InventoryService {
     const previous = this.inventories.get(host)
     try {
       const wanted = this.xmlWanted(host, previous)
-      const first = await this.runBatch(host, previous, wanted)
+      const first = await this.runBatch(host, previous, wanted, undefined, this.listings.get(host))
       let inventory = first.inventory
       // Definitions whose fingerprint changed (a change that raised no event), and domains seen for
       // the first time: their XML in one follow-up exec, only then.
       const changed = this.noteFingerprints(host, first)
+      // The listing is kept only once every change its fingerprints showed has been read.
+      let settled: BatchAnswer | undefined = changed.length === 0 ? first : undefined
       const missing = inventory.domains.filter((domain) => !domain.definition).map((domain) => domain.uuid)
       const needDisplay = inventory.domains
         .filter((d) => d.state === 'running' && d.displayPort === undefined)
         .map((d) => d.uuid)
       const reread = [...new Set([...missing, ...changed])]
       if (reread.length > 0 || needDisplay.length > 0) {
-        const again = await this.runBatch(host, inventory, reread, inventory)
-        this.noteFingerprints(host, again)
+        const again = await this.runBatch(host, inventory, reread, inventory, first.listing)
+        settled = this.noteFingerprints(host, again).length === 0 ? again : undefined
         inventory = again.inventory
       }
+      if (settled?.listing && (settled.unchanged || this.fingerprints.get(host)?.size))
+        this.listings.set(host, settled.listing)
+      else this.listings.delete(host)
       // Forget only what this refresh read: a change announced meanwhile waits for the next one.
       const stale = this.staleDefinitions.get(host)
       for (const uuid of [...wanted, ...reread]) stale?.delete(uuid)
@@ -253,8 +277,8 @@ export class InventoryService {
    * change at the next refresh, never as a missed one).
    */
   private noteFingerprints(host: string, answer: BatchAnswer): string[] {
-    const { inventory, fingerprints, read } = answer
-    const asked = inventory.domains.length > 0 && fingerprints.size > 0
+    const { inventory, fingerprints, read, unchanged } = answer
+    const asked = inventory.domains.length > 0 && (unchanged || fingerprints.size > 0)
     if (asked) this.unfingerprinted.delete(host)
     else if (inventory.domains.length > 0) this.unfingerprinted.add(host)
     const known = this.fingerprints.get(host) ?? new Map<string, string>()
@@ -282,6 +306,8 @@ export class InventoryService {
     previous: HostInventory | undefined,
     xmlFor: string[],
     current?: HostInventory,
+    /** The definition directory's listing when the fingerprints held were taken. */
+    listing?: string,
   ): Promise<BatchAnswer> {
     const basis = current ?? previous
     const useDomstats = this.options.hasDomstats(host)
@@ -302,7 +328,10 @@ export class InventoryService {
     const digested = fingerprintSections(
       basis?.domains.map((domain) => domain.uuid).filter((uuid) => !reading.has(uuid)) ?? [],
     )
-    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce(), {
+      dir: this.options.definitionsDir ?? DEFINITIONS_DIR,
+      listing,
+    })
     const result = await this.options.runner.run(host, argv, {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
       allowFailure: true,
@@ -316,11 +345,13 @@ export class InventoryService {
       const inventory = readHostSections(host, answer, basis, Date.now())
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
-        return this.runBatch(host, inventory, xmlFor, inventory)
+        return this.runBatch(host, inventory, xmlFor, inventory, listing)
       const fingerprints = readFingerprints(answer)
       const read = definitionsRead(answer, xmlFor)
       for (const uuid of read) fingerprints.set(uuid, fingerprintOf(sectionText(answer, `xml:${uuid}`) ?? ''))
-      return { inventory, fingerprints, read }
+      // Without digested sections there is no gate: nothing to skip, nothing learnt of the listing.
+      const gate = digested.length > 0 ? readListing(answer) : { listing: undefined, unchanged: false }
+      return { inventory, fingerprints, read, ...gate }
     } catch (error) {
       if (error instanceof HostBatchError) {
         throw ApiError.of(
@@ -388,8 +419,10 @@ export class InventoryService {
     this.streaming.add(host)
     let connectedAt = 0
     try {
-      const stream = await this.options.runner.stream(host, eventStreamArgv(), (line) =>
-        this.handleEventLine(host, line),
+      const stream = await this.options.runner.stream(
+        host,
+        eventStreamArgv({ dir: this.options.definitionsDir ?? DEFINITIONS_DIR }),
+        (line) => this.handleEventLine(host, line),
       )
       this.streams.set(host, stream)
       connectedAt = Date.now()

@@ -148,16 +148,29 @@ export function virshBatchArgv(sections: readonly BatchSection[], name: string):
 /** The section of a digested batch that holds the digests: `<sha256 hex>  <id>` per line. */
 export const DIGESTS_SECTION = 'digests'
 
+/** The digests section's line that gives the gate's listing: `@listing <cksum>[ unchanged]`. */
+const LISTING_LINE = '@listing'
+
 /**
- * The host's side of a digested batch ($0 the name, $1 the nonce, then virsh's argv). virsh's output
- * goes to a file; awk moves each digested section's body (between nonce markers, which no command's
- * output can forge) to a file of its own named by its id, and passes the rest through; sha256sum then
- * hashes those files in one process (a fork per domain would cost more than the batch). The digests
- * are printed first, as their own section, so the batch's own sections keep their order, and the exit
- * status stays virsh's (its last command is the batch's last section, as in a plain batch).
+ * The host's side of a digested batch ($0 the name, $1 the nonce, $2 the listing last seen, $3 the
+ * directory whose listing gates the digests, $4 virsh's command string without the digested
+ * sections, then virsh's argv, whose last word is the command string with them). First the gate: the directory's listing (names, sizes, inodes,
+ * times to the nanosecond) is summed; when it is the one the core last saw, nothing there changed,
+ * so the digests are skipped and virsh runs the batch alone (the steady refresh of 300 definitions per
+ * host then costs an `ls`, not 300 dumpxml and their hashing). Otherwise virsh's output goes to a file;
+ * awk moves each digested section's body (between nonce markers, which no command's output can forge)
+ * to a file of its own named by its id, and passes the rest through; sha256sum then hashes those files
+ * in one process (a fork per domain would cost more than the batch). The digests are printed first,
+ * as their own section with the listing's sum, so the batch's own sections keep their order, and the
+ * exit status stays virsh's (its last command is the batch's last section, as in a plain batch).
  */
 const DIGEST_SCRIPT = [
-  'n=$1; shift',
+  'n=$1; k=$2; g=$3; plain=$4; shift 4',
+  `if [ -n "$g" ] && l=$(ls -li --full-time -- "$g" 2>/dev/null); then l=$(printf '%s\\n' "$l" | cksum); l=\${l%% *}-\${l##* }; else l=-; fi`,
+  'if [ "$l" != - ] && [ "$l" = "$k" ]; then',
+  `  echo '${SECTION_MARKER}${DIGESTS_SECTION}'; echo "${LISTING_LINE} $l unchanged"`,
+  '  exec stdbuf -oL -eL "$1" "$2" "$3" "$4" "$plain" 2>&1',
+  'fi',
   'd=$(mktemp -d) || exit 125',
   `trap 'rm -rf "$d"' EXIT`,
   'stdbuf -oL -eL "$@" >"$d/out" 2>&1; rc=$?',
@@ -166,27 +179,43 @@ const DIGEST_SCRIPT = [
     'index($0, m) == 1 { if (f != "") close(f); f = ""; id = substr($0, length(m) + 1); inside = id != "@end"; ' +
     'if (inside && id ~ /^[A-Za-z0-9:._-]+$/) { f = d id; printf "" > f }; next } ' +
     `inside { if (f != "") print > f; next } { print }' "$d/out" >"$d/rest"`,
-  `echo '${SECTION_MARKER}${DIGESTS_SECTION}'`,
+  `echo '${SECTION_MARKER}${DIGESTS_SECTION}'; echo "${LISTING_LINE} $l"`,
   '(cd "$d/s" && set -- * && if [ -e "$1" ]; then sha256sum -- "$@"; fi)',
   'cat "$d/rest"',
   'exit "$rc"',
 ].join('\n')
 
 /**
+ * What gates a digested batch's digests: a directory whose listing changes with every digested
+ * output (libvirt rewrites a definition's file at each change, raised as an event or not), and the
+ * listing's sum when the digests were last taken (undefined: take them).
+ */
+export interface DigestGate {
+  dir: string
+  listing: string | undefined
+}
+
+/**
  * A read-only virsh batch whose `digested` sections are answered by the SHA-256 of their output,
  * computed on the host, instead of the output (a definition's fingerprint costs 64 bytes on the wire,
  * not its XML). The digests come as one more section, DIGESTS_SECTION, first (see `digestedAsked`);
- * `nonce` (sessionNonce) makes their markers unforgeable. Without digested sections this is
- * virshBatchArgv.
+ * `nonce` (sessionNonce) makes their markers unforgeable. With a `gate`, the host skips the digests
+ * when the gate directory's listing is `gate.listing` (readListing says which it did). Without
+ * digested sections this is virshBatchArgv.
  */
 export function virshDigestedBatchArgv(
   sections: readonly BatchSection[],
   digested: readonly BatchSection[],
   name: string,
   nonce: string,
+  gate?: DigestGate,
 ): string[] {
   if (digested.length === 0) return virshBatchArgv(sections, name)
   if (!/^[0-9a-f]{8,64}$/.test(nonce)) throw new Error('A digest nonce is hex')
+  if (gate && !/^\/[A-Za-z0-9._/-]+$/.test(gate.dir))
+    throw new Error('A digest gate is a plain absolute path')
+  if (gate?.listing !== undefined && !/^[0-9]+-[0-9]+$/.test(gate.listing))
+    throw new Error('A digest gate listing is a cksum')
   const marker = `@@hyperdesk-digest-${nonce}`
   const digests = digested.flatMap(({ id, command }) => {
     checkId(id, 'digested')
@@ -198,6 +227,10 @@ export function virshDigestedBatchArgv(
     DIGEST_SCRIPT,
     name,
     nonce,
+    gate?.listing ?? '-',
+    gate?.dir ?? '',
+    virshCommandString(batchCommands(sections)),
+    // Four words: the gate's skip runs these with the command string above instead of the last.
     'virsh',
     '-r',
     '-c',
@@ -206,6 +239,19 @@ export function virshDigestedBatchArgv(
     // batch) shows as a new digest at the next refresh, never as an old digest beside a new XML.
     virshCommandString([...digests, ['echo', marker, '@end'], ...batchCommands(sections)]),
   ]
+}
+
+/**
+ * The gate's answer in a digested batch: the listing's sum the host found (undefined when it could
+ * not list the directory) and whether it skipped the digests because the sum was the one given.
+ */
+export function readListing(sections: Sections): { listing: string | undefined; unchanged: boolean } {
+  const none = { listing: undefined, unchanged: false }
+  const section = sections.get(DIGESTS_SECTION)
+  if (!section || section.errors.length > 0) return none
+  const match = new RegExp(`^${LISTING_LINE} ([0-9]+-[0-9]+|-)( unchanged)?$`, 'm').exec(section.text)
+  if (!match || match[1] === '-') return none
+  return { listing: match[1], unchanged: match[2] !== undefined }
 }
 
 /** The sections a digested batch answers, in their order: the digests, then the batch's own. */
