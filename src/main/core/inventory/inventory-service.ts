@@ -54,6 +54,11 @@ const REFRESH_DEBOUNCE_MS = 150
  */
 const DEFINITIONS_EVERY = 4
 
+export interface RefreshOptions {
+  definitions?: boolean
+  fingerprints?: boolean
+}
+
 /** What one batch said: the inventory, the definitions' fingerprints, the definitions it read. */
 interface BatchAnswer {
   inventory: HostInventory
@@ -142,8 +147,10 @@ export class InventoryService {
         // The listing gate trusts file times: on a file system that keeps whole seconds, two changes
         // of one definition in a second, to the same size, would look like one. The fingerprints are
         // taken anyway at these polls, so such a change shows within a minute.
-        if (rereadAll) this.listings.delete(host)
-        void this.refreshHost(host, { definitions: rereadAll && this.unfingerprinted.has(host) })
+        void this.refreshHost(host, {
+          definitions: rereadAll && this.unfingerprinted.has(host),
+          fingerprints: rereadAll,
+        })
       }
     }, this.options.pollIntervalMs ?? 15_000)
     this.pollTimer.unref()
@@ -191,8 +198,11 @@ export class InventoryService {
     this.watching.clear()
   }
 
-  /** `definitions`: read every definition again, not only the ones announced as changed. */
-  async refreshAll(options: { definitions?: boolean } = {}): Promise<InventorySnapshot> {
+  /**
+   * `definitions`: read every definition again, not only the ones announced as changed.
+   * `fingerprints`: take every definition's fingerprint, even if their files' listing is the same.
+   */
+  async refreshAll(options: RefreshOptions = {}): Promise<InventorySnapshot> {
     await Promise.all(this.options.hostNames().map((host) => this.refreshHost(host, options)))
     return this.snapshot()
   }
@@ -201,7 +211,8 @@ export class InventoryService {
    * Refreshes one host. Concurrent calls share the refresh in flight, and one more runs after it
    * when something asked during it, so no change is missed and no host is asked twice at once.
    */
-  refreshHost(host: string, options: { definitions?: boolean } = {}): Promise<HostInventory> {
+  refreshHost(host: string, options: RefreshOptions = {}): Promise<HostInventory> {
+    if (options.fingerprints) this.listings.delete(host)
     if (options.definitions) {
       for (const domain of this.inventories.get(host)?.domains ?? [])
         this.invalidateDefinition(host, domain.uuid)
