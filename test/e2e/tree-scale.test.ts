@@ -1,0 +1,103 @@
+/**
+ * The cluster tree with 900 running VMs and 20 stopped ones (issue 23 item 2), in English and French:
+ * only the rows on screen are in the page, the host rows say their counts and memory in the window's
+ * language, the filter narrows as typed, the keyboard moves the selection (and the view follows), and
+ * the last rows are reached by scrolling. Screenshots: tree-scale-<language>.
+ */
+import { describe, expect, it } from 'vitest'
+import type { HostInventory, Vm } from '../../src/shared/inventory'
+import { screenshotPath } from '../support/browser'
+import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
+
+const HOSTS = ['hv1', 'hv2', 'hv3']
+const PER_HOST = 300
+const STOPPED = 20
+const uuidOf = (group: number, index: number) =>
+  `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`
+
+function bigInventory(): { hosts: HostInventory[]; vms: Vm[] } {
+  const vms: Vm[] = []
+  const vm = (uuid: string, name: string, runningOn: string[], flags: Vm['flags'] = []): Vm => ({
+    uuid,
+    name,
+    runningOn,
+    lastKnownRunningOn: [],
+    definedOn: HOSTS,
+    missingOn: [],
+    unknownOn: [],
+    flags,
+  })
+  const hosts = HOSTS.map((host, h): HostInventory => {
+    const domains = Array.from({ length: PER_HOST }, (_, i) => {
+      const name = `${host}-app-${String(i + 1).padStart(3, '0')}`
+      vms.push(vm(uuidOf(h, i), name, [host], host === 'hv1' && i === 1 ? ['drift'] : []))
+      return { uuid: uuidOf(h, i), name, state: 'running' as const, autostart: false, managedSave: false }
+    })
+    return {
+      host,
+      reachable: true,
+      facts: { memoryTotalKiB: 256 * 1024 * 1024, memoryFreeKiB: 64 * 1024 * 1024 },
+      domains,
+      refreshedAt: Date.now(),
+    }
+  })
+  for (let i = 0; i < STOPPED; i++) vms.push(vm(uuidOf(9, i), `spare-${String(i + 1).padStart(2, '0')}`, []))
+  return { hosts, vms }
+}
+
+const app = useClosedPortApp()
+const inventory = bigInventory()
+const TEXT = {
+  'en-US': { host: /300 VMs · mem\s*75%/, stopped: 'Stopped (20)' },
+  'fr-FR': { host: /300 VM · mém\s*75\u00a0%/, stopped: 'Arrêtées (20)' },
+} as const
+
+describe('the cluster tree with 920 VMs', () => {
+  for (const language of ['en-US', 'fr-FR'] as const) {
+    it(`${language}: rows on screen only, filter, keyboard and scroll`, async () => {
+      const { page, context, errors } = await openFakeInventoryPage(
+        app(),
+        language,
+        { inventory },
+        { ready: 'tree-vm-hv1-app-001' },
+      )
+      const tree = page.getByTestId('cluster-tree')
+      const rows = tree.locator('[role="treeitem"]')
+      // Virtualised: a screenful and a few more, not 923 rows.
+      expect(await rows.count()).toBeLessThan(60)
+      await expect.poll(() => page.getByTestId('tree-host-hv1').textContent()).toMatch(TEXT[language].host)
+      // The drifting VM carries its badge.
+      expect(await page.getByTestId('tree-vm-hv1-app-002').locator('.badge-inline.danger').count()).toBe(1)
+      await page.screenshot({ path: screenshotPath(`tree-scale-${language}`) })
+
+      // The filter narrows as typed: hv2's host row and its ten hv2-app-29x VMs.
+      await page.getByTestId('tree-filter').pressSequentially('hv2-app-29')
+      await expect.poll(() => rows.count()).toBe(11)
+      expect(await rows.first().getAttribute('data-testid')).toBe('tree-host-hv2')
+      expect(await rows.nth(1).getAttribute('data-testid')).toBe('tree-vm-hv2-app-290')
+      await page.screenshot({ path: screenshotPath(`tree-scale-filtered-${language}`) })
+      await page.getByTestId('tree-filter').fill('')
+      await expect.poll(() => page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
+
+      // The keyboard: the first VM, then the next one; the view follows the selection.
+      await page.getByTestId('tree-vm-hv1-app-001').click()
+      await tree.focus()
+      await page.keyboard.press('ArrowDown')
+      await expect
+        .poll(() => page.getByTestId('tree-vm-hv1-app-002').getAttribute('aria-selected'))
+        .toBe('true')
+      expect(await tree.getAttribute('aria-activedescendant')).toBe(
+        await page.getByTestId('tree-vm-hv1-app-002').getAttribute('id'),
+      )
+
+      // The end of the list by scrolling: the stopped group and its last VM.
+      await tree.evaluate((element) => (element.scrollTop = element.scrollHeight))
+      await expect.poll(() => page.getByTestId('tree-vm-spare-20').count()).toBe(1)
+      expect(await page.getByTestId('tree-group-stopped').textContent()).toContain(TEXT[language].stopped)
+      expect(await rows.count()).toBeLessThan(60)
+      await page.screenshot({ path: screenshotPath(`tree-scale-end-${language}`) })
+      expect(errors).toEqual([])
+      await context.close()
+    }, 120_000)
+  }
+})
