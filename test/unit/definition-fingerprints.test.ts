@@ -34,6 +34,7 @@ import {
   virshDigestedBatchArgv,
 } from '../../src/main/core/remote/framing'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import { argvProblem } from '../../src/main/core/remote/quote'
 
 const run = promisify(execFile)
 const RECORDING = path.resolve(__dirname, '../fixtures/libvirt-9.0.0/batch-hv1.txt')
@@ -162,6 +163,8 @@ describe('a digested batch, run by the host’s sh', () => {
         dir: where,
         listing,
       })
+      // What the runner checks of every argv before it is sent (a word like "-" would be refused).
+      expect(argvProblem(argv)).toBeNull()
       const { stdout, exitCode } = await onHost(argv)
       const answer = splitBatchOutput(stdout, { sections: digestedAsked(sections, digested), exitCode })
       expect(answer.get('hostname')).toEqual({ text: 'hv1\n', errors: [] })

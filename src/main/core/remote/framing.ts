@@ -227,7 +227,8 @@ export function virshDigestedBatchArgv(
     DIGEST_SCRIPT,
     name,
     nonce,
-    gate?.listing ?? '-',
+    // No word of an argv starts with "-" unless it is an option (remote/argv.ts).
+    gate?.listing ?? 'none',
     gate?.dir ?? '',
     virshCommandString(batchCommands(sections)),
     // Four words: the gate's skip runs these with the command string above instead of the last.
