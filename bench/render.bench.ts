@@ -10,10 +10,9 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HostInventory, Vm } from '../src/shared/inventory'
 import type { Core } from '../src/main/core/core'
 import { tempCore } from '../test/support/core'
-import { closedPortCluster } from '../test/support/fake-inventory'
+import { closedPortCluster, scaleInventory } from '../test/support/fake-inventory'
 import { startLabBrowser, type LabBrowser } from '../test/support/lab-browser'
 import { median, writeReport } from './support'
 import { figure } from './summary'
@@ -29,37 +28,8 @@ const SETTLE_MS = 250
 const FRAME_MS = 1000 / 60
 const report: string[] = []
 
-const uuidOf = (host: number, index: number) =>
-  `${host.toString(16).padStart(8, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`
-
 /** 900 VMs, 300 running on each host (defined there only), as inventory.get answers. */
-function bigInventory(): { hosts: HostInventory[]; vms: Vm[] } {
-  const vms: Vm[] = []
-  const hosts = HOSTS.map((host, h): HostInventory => {
-    const domains = Array.from({ length: PER_HOST }, (_, i) => {
-      const name = `${host}-app-${String(i + 1).padStart(3, '0')}`
-      vms.push({
-        uuid: uuidOf(h, i),
-        name,
-        runningOn: [host],
-        lastKnownRunningOn: [],
-        definedOn: [host],
-        missingOn: [],
-        unknownOn: [],
-        flags: [],
-      })
-      return { uuid: uuidOf(h, i), name, state: 'running' as const, autostart: true, managedSave: false }
-    })
-    return {
-      host,
-      reachable: true,
-      facts: { memoryTotalKiB: 256 * 1024 * 1024, memoryFreeKiB: 64 * 1024 * 1024 },
-      domains,
-      refreshedAt: Date.now(),
-    }
-  })
-  return { hosts, vms }
-}
+const bigInventory = () => scaleInventory(HOSTS, PER_HOST)
 
 /**
  * The page's scripting time (ms) while `work` runs: the Performance domain's ScriptDuration, which

@@ -7,41 +7,22 @@
 import { describe, expect, it } from 'vitest'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
 import { screenshotPath } from '../support/browser'
-import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
+import { openFakeInventoryPage, scaleInventory, useClosedPortApp } from '../support/fake-inventory'
 
 const HOSTS = ['hv1', 'hv2', 'hv3']
 const PER_HOST = 300
 const STOPPED = 20
-const uuidOf = (group: number, index: number) =>
-  `${group.toString(16).padStart(8, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`
+const uuidOf = (index: number) => `00000009-0000-4000-8000-${index.toString(16).padStart(12, '0')}`
 
 function bigInventory(): { hosts: HostInventory[]; vms: Vm[] } {
-  const vms: Vm[] = []
-  const vm = (uuid: string, name: string, runningOn: string[], flags: Vm['flags'] = []): Vm => ({
-    uuid,
-    name,
-    runningOn,
-    lastKnownRunningOn: [],
+  const { hosts, vms } = scaleInventory(HOSTS, PER_HOST, (vm) => ({
+    ...vm,
     definedOn: HOSTS,
-    missingOn: [],
-    unknownOn: [],
-    flags,
-  })
-  const hosts = HOSTS.map((host, h): HostInventory => {
-    const domains = Array.from({ length: PER_HOST }, (_, i) => {
-      const name = `${host}-app-${String(i + 1).padStart(3, '0')}`
-      vms.push(vm(uuidOf(h, i), name, [host], host === 'hv1' && i === 1 ? ['drift'] : []))
-      return { uuid: uuidOf(h, i), name, state: 'running' as const, autostart: false, managedSave: false }
-    })
-    return {
-      host,
-      reachable: true,
-      facts: { memoryTotalKiB: 256 * 1024 * 1024, memoryFreeKiB: 64 * 1024 * 1024 },
-      domains,
-      refreshedAt: Date.now(),
-    }
-  })
-  for (let i = 0; i < STOPPED; i++) vms.push(vm(uuidOf(9, i), `spare-${String(i + 1).padStart(2, '0')}`, []))
+    flags: vm.name === 'hv1-app-002' ? ['drift'] : [],
+  }))
+  // Stopped everywhere: a copy of a running one, renamed.
+  for (let i = 0; i < STOPPED; i++)
+    vms.push({ ...vms[0]!, uuid: uuidOf(i), name: `spare-${String(i + 1).padStart(2, '0')}`, runningOn: [] })
   return { hosts, vms }
 }
 

@@ -57,6 +57,51 @@ export const fakeHostStates: HostState[] = [
   { name: 'hv1', target: 'etalab@10.77.11.1:22', status: 'online', since: new Date().toISOString() },
 ]
 
+/**
+ * A cluster at scale for the tree (the render bench, the tree's e2e test): `perHost` VMs running on
+ * each host (`<host>-app-001`…), each defined there only unless `edit` says otherwise, hosts with 75 %
+ * of their memory used.
+ */
+export function scaleInventory(
+  hostNames: readonly string[],
+  perHost: number,
+  edit: (vm: Vm) => Vm = (vm) => vm,
+): { hosts: HostInventory[]; vms: Vm[] } {
+  const uuidOf = (host: number, index: number) =>
+    `${host.toString(16).padStart(8, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`
+  const vms: Vm[] = []
+  const hosts = hostNames.map((name, h): HostInventory => {
+    const domains = Array.from({ length: perHost }, (_, i) => {
+      const one = edit({
+        uuid: uuidOf(h, i),
+        name: `${name}-app-${String(i + 1).padStart(3, '0')}`,
+        runningOn: [name],
+        lastKnownRunningOn: [],
+        definedOn: [name],
+        missingOn: [],
+        unknownOn: [],
+        flags: [],
+      })
+      vms.push(one)
+      return {
+        uuid: one.uuid,
+        name: one.name,
+        state: 'running' as const,
+        autostart: true,
+        managedSave: false,
+      }
+    })
+    return {
+      host: name,
+      reachable: true,
+      facts: { memoryTotalKiB: 256 * 1024 * 1024, memoryFreeKiB: 64 * 1024 * 1024 },
+      domains,
+      refreshedAt: Date.now(),
+    }
+  })
+  return { hosts, vms }
+}
+
 /** What `routeInventory` fakes: the answers to inventory.get and hosts.list, and optionally more. */
 export interface InventoryRoute {
   inventory?: unknown
