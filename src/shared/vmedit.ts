@@ -274,6 +274,9 @@ export type VmEditResult = z.infer<typeof VmEditResultSchema>
 /** What the running VM has not taken yet (its live definition differs from the persistent one). */
 export const VmPendingSchema = z.object({
   host: z.string().optional(),
+  /** The parts that differ (PendingPart names: the form's settings, cpu, features, clock, …). */
   fields: z.array(z.string()),
+  /** What the VM view says, naming those parts (absent when nothing waits). */
+  message: z.optional(MessageSchema),
 })
 export type VmPending = z.infer<typeof VmPendingSchema>

@@ -6,7 +6,7 @@ import type { InventoryService } from '../../src/main/core/inventory/inventory-s
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { buildDomainXml } from '../../src/main/core/vmdef/builder'
-import { planEdit } from '../../src/main/core/vmdef/edit'
+import { planEdit, vmeditMsg } from '../../src/main/core/vmdef/edit'
 import type { DeleteDeps } from '../../src/main/core/vmdef/delete'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
@@ -208,7 +208,13 @@ async function openApp(locale: string): Promise<Opened> {
     answer(call) {
       if (call.method === 'vm.editPlan') return realPlan(call.params)
       if (call.method === 'vm.pending')
-        return VmPendingSchema.parse({ host: 'hv2', fields: ['maxMemoryMiB'] })
+        return VmPendingSchema.parse({
+          host: 'hv2',
+          fields: ['maxMemoryMiB', 'cpu'],
+          message: vmeditMsg('pendingRestart', {
+            parts: [vmeditMsg('partMaxMemoryMiB'), vmeditMsg('partCpu')],
+          }),
+        })
       if (call.method === 'vm.edit') {
         edits.push(VmEditParamsSchema.parse(call.params))
         return JOB
@@ -237,7 +243,7 @@ describe('VM edit sheet', () => {
     // The VM view marks what the running VM has not taken yet.
     await expect
       .poll(() => page.getByTestId('vm-pending').textContent())
-      .toBe('Pending until restart: maximum memory')
+      .toBe('Pending until restart: maximum memory and CPU model.')
     await page.getByTestId('vm-edit').click()
     const sheet = page.getByTestId('vm-edit-sheet')
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -311,7 +317,7 @@ describe('VM edit sheet', () => {
     await page.getByTestId('tree-vm-db1').first().click()
     await expect
       .poll(async () => plain(await page.getByTestId('vm-pending').textContent()))
-      .toBe('En attente du redémarrage : mémoire maximale')
+      .toBe('En attente du redémarrage : mémoire maximale et modèle de CPU.')
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
     expect(await page.getByTestId('vm-edit-sheet').locator('h1').textContent()).toBe('Modifier db1')

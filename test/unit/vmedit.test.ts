@@ -8,9 +8,9 @@ import {
   diskDeviceXml,
   editedDefinition,
   nicDeviceXml,
-  pendingSettings,
   readSettings,
 } from '../../src/main/core/inventory/domain-edit'
+import { pendingParts } from '../../src/main/core/inventory/domain-pending'
 import { canonicalDomainXml } from '../../src/main/core/inventory/domain-xml'
 import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
@@ -143,8 +143,8 @@ describe('the XML edit', () => {
 
   it('says what the running VM has not taken yet (live against persistent definition)', () => {
     const persistent = editedDefinition(XML, { maxMemoryMiB: 2048, bootOrder: ['cdrom', 'hd'] })
-    expect(pendingSettings(XML, persistent)).toEqual(['maxMemoryMiB', 'bootOrder'])
-    expect(pendingSettings(XML, XML)).toEqual([])
+    expect(pendingParts(XML, persistent)).toEqual(['maxMemoryMiB', 'bootOrder'])
+    expect(pendingParts(XML, XML)).toEqual([])
   })
 
   it('on a running VM: vCPUs and memory up to the running maximum and media live, the rest at the next start', () => {

@@ -51,6 +51,8 @@ export interface ParamKinds {
   message: Message
   /** Several messages, one after the other (the reasons of a refusal). */
   messages: readonly Message[]
+  /** Several short messages joined as the language joins a list ("a, b and c"): named parts. */
+  messageList: readonly Message[]
 }
 export type ParamKind = keyof ParamKinds
 export const PARAM_KINDS: readonly ParamKind[] = [
@@ -65,6 +67,7 @@ export const PARAM_KINDS: readonly ParamKind[] = [
   'list',
   'message',
   'messages',
+  'messageList',
 ]
 
 export type ParamValue = string | number | readonly string[] | Message | readonly Message[]
@@ -222,6 +225,13 @@ export function formatParam(
     case 'messages':
       return Array.isArray(value)
         ? value.map((item) => (isMessage(item) ? render(item) : String(item))).join(' ')
+        : ''
+    case 'messageList':
+      return Array.isArray(value)
+        ? formatList(
+            locale,
+            value.map((item) => (isMessage(item) ? render(item) : String(item))),
+          )
         : ''
     default:
       return typeof value === 'number' ? formatNumber(locale, value, { useGrouping: false }) : String(value)

@@ -11,7 +11,8 @@ import { canonicalDomainXml } from './domain-xml'
  * job compares what each host reads back.
  */
 
-type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> }
+/** A node of the ordered tree (fast-xml-parser's preserveOrder shape); domain-pending.ts reads it too. */
+export type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> }
 
 const editParser = new XMLParser({
   ignoreAttributes: false,
@@ -58,18 +59,18 @@ export class DefinitionEditError extends Error {
   }
 }
 
-function tagOf(node: Ordered): string {
+export function tagOf(node: Ordered): string {
   return Object.keys(node).find((key) => key !== ':@') ?? ''
 }
-function kids(node: Ordered | undefined): Ordered[] {
+export function kids(node: Ordered | undefined): Ordered[] {
   if (!node) return []
   const value = node[tagOf(node)]
   return Array.isArray(value) ? (value as Ordered[]) : []
 }
-function find(nodes: readonly Ordered[], tag: string): Ordered | undefined {
+export function find(nodes: readonly Ordered[], tag: string): Ordered | undefined {
   return nodes.find((node) => tagOf(node) === tag)
 }
-function textIn(node: Ordered | undefined): string {
+export function textIn(node: Ordered | undefined): string {
   return kids(node)
     .map((child) => (typeof child['#text'] === 'string' ? child['#text'] : ''))
     .join('')
@@ -84,11 +85,11 @@ function element(tag: string, attributes: Record<string, string> = {}, children:
 function textElement(tag: string, value: string, attributes: Record<string, string> = {}): Ordered {
   return element(tag, attributes, [{ '#text': value }])
 }
-function attribute(node: Ordered | undefined, name: string): string | undefined {
+export function attribute(node: Ordered | undefined, name: string): string | undefined {
   return node?.[':@']?.[`@${name}`]
 }
 
-function parseTree(xml: string): { tree: Ordered[]; domain: Ordered[] } {
+export function parseTree(xml: string): { tree: Ordered[]; domain: Ordered[] } {
   const valid = XMLValidator.validate(xml)
   if (valid !== true) throw new DefinitionEditError('xml', `line ${valid.err.line}: ${valid.err.msg}`)
   const tree = editParser.parse(xml) as Ordered[]
@@ -440,21 +441,4 @@ function editCdrom(domain: Ordered[], target: string, iso: string | null): void 
  */
 export function definitionHash(xml: string): string {
   return crypto.createHash('sha256').update(canonicalDomainXml(xml)).digest('hex')
-}
-
-/** Settings whose running value (live XML) differs from the persistent one: they apply at the next start. */
-export function pendingSettings(liveXml: string, persistentXml: string): (keyof VmEditSettings)[] {
-  const live = readSettings(liveXml)
-  const persistent = readSettings(persistentXml)
-  const fields: (keyof VmEditSettings)[] = [
-    'vcpus',
-    'maxVcpus',
-    'memoryMiB',
-    'maxMemoryMiB',
-    'bootOrder',
-    'cdroms',
-    'nics',
-    'disks',
-  ]
-  return fields.filter((field) => JSON.stringify(live[field]) !== JSON.stringify(persistent[field]))
 }

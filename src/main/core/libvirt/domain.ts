@@ -36,6 +36,13 @@ export const domainArgv = {
    * other hosts, so a define there does not drop them (read-write connection only).
    */
   xmlToCopy: (uuid: string) => ['dumpxml', '--inactive', '--security-info', uuidOf(uuid)],
+  /** Both definitions with their security data, compared in the core for what waits for a restart. */
+  xmlWithSecrets: (uuid: string, which: 'inactive' | 'live') => [
+    'dumpxml',
+    ...(which === 'inactive' ? ['--inactive'] : []),
+    '--security-info',
+    uuidOf(uuid),
+  ],
   /** The running job (migration…), or the last completed one. */
   jobInfo: (uuid: string, which: 'current' | 'completed' = 'current') =>
     which === 'completed' ? ['domjobinfo', '--completed', uuidOf(uuid)] : ['domjobinfo', uuidOf(uuid)],

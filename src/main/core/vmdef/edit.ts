@@ -15,9 +15,9 @@ import {
   diskDeviceXml,
   editedDefinition,
   nicDeviceXml,
-  pendingSettings,
   readSettings,
 } from '../inventory/domain-edit'
+import { pendingParts, type PendingPart } from '../inventory/domain-pending'
 import { canonicalDomainXml } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
@@ -609,7 +609,7 @@ class Editing {
         timeoutSeconds: this.timeoutSeconds,
         step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.plan.name}`, host }),
       })
-      return pendingSettings(read.stdout, this.next).filter((field) => touched.has(field))
+      return pendingParts(read.stdout, this.next).filter((field) => touched.has(field))
     } catch {
       return []
     }
@@ -712,18 +712,29 @@ class Editing {
   }
 }
 
-/** What the running VM has not taken yet: its live definition against the persistent one, where it runs. */
+/**
+ * What the running VM has not taken yet: its live definition against the persistent one, where it
+ * runs, both with their security data so a changed display password counts (compared here, never
+ * sent). Whoever changed the definition (the sheet, expert mode, virsh edit on the host).
+ */
 export async function pendingChanges(deps: VmdefDeps, uuid: string): Promise<VmPending> {
   const id = uuid.toLowerCase()
   const host = deps.inventory.vm(id)?.runningOn[0]
   if (!host) return { fields: [] }
   const read = (which: 'inactive' | 'live') =>
     deps.runner
-      .virsh(host, domainArgv.xml(id, which), {
+      .virsh(host, domainArgv.xmlWithSecrets(id, which), {
         timeoutSeconds: 20,
         step: msg('errorSteps.commandOn', { command: `virsh dumpxml (${which})`, host }),
       })
       .then((result) => result.stdout)
   const [live, persistent] = await Promise.all([read('live'), read('inactive')])
-  return { host, fields: pendingSettings(live, persistent) }
+  const fields = pendingParts(live, persistent)
+  if (fields.length === 0) return { host, fields }
+  return { host, fields, message: vmeditMsg('pendingRestart', { parts: fields.map(partMessage) }) }
+}
+
+/** A part's name in the VM view's words (vmedit.partCpu…). */
+export function partMessage(part: PendingPart): Message {
+  return vmeditMsg(`part${part[0]!.toUpperCase()}${part.slice(1)}` as `part${Capitalize<PendingPart>}`)
 }

@@ -101,7 +101,6 @@ export const vmEditFr: typeof vmEditEn = {
       planExisting: 'Image existante attachée :',
       planGrow: 'Agrandi de {{from}} à {{to}} :',
     },
-    pendingMarker: 'En attente du redémarrage : {{fields}}',
   },
   vmRename: {
     open: 'Renommer…',

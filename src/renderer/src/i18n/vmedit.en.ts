@@ -102,7 +102,6 @@ export const vmEditEn = {
       planExisting: 'Existing image attached:',
       planGrow: 'Grown from {{from}} to {{to}}:',
     },
-    pendingMarker: 'Pending until restart: {{fields}}',
   },
   vmRename: {
     open: 'Rename…',
