@@ -33,6 +33,14 @@ export const VMEDIT_TEXTS = {
     'virt-xml-validate is missing on {{host}}, so the XML cannot be checked there: install libvirt-clients on {{host}}.',
   expertUnchecked: 'Could not check the XML on {{host}} with virt-xml-validate.',
   nothing: 'Nothing to change.',
+  vncPasswordLong:
+    'The VNC password in the XML has {{count, number}} characters: VNC uses {{max, number}} at most, and libvirt refuses a longer one. Shorten it.',
+  displayPasswordUnknown:
+    'The XML keeps a hidden display password that is no longer the definition’s (it changed since the XML was read): read the XML again.',
+  displayPasswordChanged: 'The {{display}} password changes (not shown).',
+  displayPasswordSet: 'A {{display}} password is set (not shown).',
+  displayPasswordRemoved:
+    'The {{display}} password is removed: whoever reaches the console’s port can connect.',
   refused: {
     one: '{{name}} was not edited: {{count, number}} reason.',
     other: '{{name}} was not edited: {{count, number}} reasons.',

@@ -198,7 +198,8 @@ export const VmEditPlanSchema = z.object({
   settings: VmEditSettingsSchema.optional(),
   /**
    * The reference host's persistent definition as `dumpxml --inactive --security-info` prints it
-   * (asked with withXml): what expert mode edits, passwords included so a define keeps them.
+   * (asked with withXml): what expert mode edits. Each display password is hidden, `(hidden 1a2b…)`:
+   * sent back unchanged, the core puts the password back; another value is a new password.
    */
   xml: z.string().optional(),
   hosts: z.array(
@@ -211,6 +212,8 @@ export const VmEditPlanSchema = z.object({
   ),
   /** The canonical definition now → after the edit, as a unified diff ('' when nothing changes). */
   diff: z.string(),
+  /** What the edit does to display passwords, in words (the diff and the XML show them hidden). */
+  passwords: z.array(MessageSchema).default([]),
   /** The changes as the plan resolved them (each new card's MAC): what vm.edit is sent to apply the diff shown. */
   changes: VmEditChangesSchema.default({}),
   /** Where it runs, and what the edit would change there at once. */

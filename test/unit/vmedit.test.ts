@@ -867,22 +867,74 @@ describe('expert mode (the XML itself)', () => {
     expect(w.validated).toEqual([])
   })
 
-  it('sends the definition with its password, then defines the XML on every host by the form’s path, password kept', async () => {
+  it('sends the definition with its password hidden, then defines the XML on every host with the password put back', async () => {
     const w = world()
     for (const host of HOSTS) w.defined.set(host, PASSWORD_XML)
     const loaded = await planEdit(w.deps, UUID, {}, { withXml: true })
-    expect(loaded.plan.xml).toBe(PASSWORD_XML)
+    expect(loaded.plan.xml).toMatch(/<graphics type='vnc' passwd='\(hidden [0-9a-f]{12}\)'/)
+    expect(JSON.stringify(loaded.plan)).not.toContain('s3cret')
     const xml = withVcpus(loaded.plan.xml!, 1)
     const { plan } = await planEdit(w.deps, UUID, { xml })
-    expect(plan).toMatchObject({ canApply: true, live: [], pending: [] })
+    expect(plan).toMatchObject({ canApply: true, live: [], pending: [], passwords: [] })
     expect(plan.xml).toBeUndefined()
     expect(plan.diff).toMatch(/^\+\s*<vcpu[^>]*>1<\/vcpu>$/m)
+    expect(JSON.stringify(plan)).not.toContain('s3cret')
     const value = await editVm(w.deps, { uuid: UUID, changes: { xml }, hashes: hashes(loaded.plan) }, w.job)
     expect(value).toMatchObject({ name: 'web1', hosts: HOSTS, pending: [] })
+    for (const host of HOSTS) expect(w.defined.get(host)).toBe(withVcpus(PASSWORD_XML, 1))
+  })
+
+  it('a new VNC password alone is a change: said in words, hidden in the diff, defined on every host', async () => {
+    const w = world({ running: 'hv2' })
+    for (const host of HOSTS) w.defined.set(host, PASSWORD_XML)
+    const loaded = await planEdit(w.deps, UUID, {}, { withXml: true })
+    const xml = loaded.plan.xml!.replace(/passwd='[^']*'/, "passwd='n3wpass'")
+    const { plan } = await planEdit(w.deps, UUID, { xml })
+    expect(plan.refusals).toEqual([])
+    expect(plan.diff).toBe('')
+    expect(texts(plan.passwords)).toEqual(['The VNC password changes (not shown).'])
+    // Nothing applies live: the running VM keeps the old one until its next start.
+    expect(plan.pending).toEqual(['definition'])
+    expect(JSON.stringify(plan)).not.toContain('s3cret')
+    await editVm(w.deps, { uuid: UUID, changes: { xml }, hashes: hashes(loaded.plan) }, w.job)
     for (const host of HOSTS) {
-      expect(w.defined.get(host)).toBe(xml)
-      expect(w.defined.get(host)).toContain("passwd='s3cret'")
+      expect(w.defined.get(host)).toContain("passwd='n3wpass'")
+      expect(w.defined.get(host)).not.toContain('s3cret')
     }
+    // Removed, set: said too.
+    const removed = await planEdit(w.deps, UUID, { xml: xml.replace(" passwd='n3wpass'", '') })
+    expect(texts(removed.plan.passwords)).toEqual([
+      'The VNC password is removed: whoever reaches the console’s port can connect.',
+    ])
+    const none = world()
+    const set = await planEdit(none.deps, UUID, {
+      xml: XML.replace("<graphics type='vnc'", "<graphics type='vnc' passwd='abc'"),
+    })
+    expect(texts(set.plan.passwords)).toEqual(['A VNC password is set (not shown).'])
+  })
+
+  it('refuses a VNC password over 8 characters, and a hidden one that is no longer the definition’s', async () => {
+    const w = world()
+    for (const host of HOSTS) w.defined.set(host, PASSWORD_XML)
+    const loaded = await planEdit(w.deps, UUID, {}, { withXml: true })
+    const long = await planEdit(w.deps, UUID, {
+      xml: loaded.plan.xml!.replace(/passwd='[^']*'/, "passwd='123456789'"),
+    })
+    expect(texts(long.plan.refusals)).toEqual([
+      'The VNC password in the XML has 9 characters: VNC uses 8 at most, and libvirt refuses a longer one. Shorten it.',
+    ])
+    expect(w.validated).toEqual([])
+    // Eight is fine (accents count as one character each).
+    expect(
+      (await planEdit(w.deps, UUID, { xml: loaded.plan.xml!.replace(/passwd='[^']*'/, "passwd='éééééééé'") }))
+        .plan.refusals,
+    ).toEqual([])
+    // Another admin changed the password since the XML was read: its fingerprint matches nothing.
+    for (const host of HOSTS) w.defined.set(host, PASSWORD_XML.replace('s3cret', 'bob12345'))
+    const stale = await planEdit(w.deps, UUID, { xml: withVcpus(loaded.plan.xml!, 1) })
+    expect(texts(stale.plan.refusals)).toEqual([
+      'The XML keeps a hidden display password that is no longer the definition’s (it changed since the XML was read): read the XML again.',
+    ])
   })
 
   it('on a running VM nothing applies live: what changed waits for its next start, the edited XML included', async () => {

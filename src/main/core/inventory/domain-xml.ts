@@ -441,18 +441,102 @@ export function maskedSecret(value: string): string {
   return `(hidden ${crypto.createHmac('sha256', secretKey).update(value).digest('hex').slice(0, 12)})`
 }
 
+/** What a hidden password looks like in the XML the window is given (maskedSecret's form). */
+export const HIDDEN_SECRET = /^\(hidden [0-9a-f]{12}\)$/
+
+/** A display's password as the definition writes it: the text between the quotes, and its value. */
+export interface DisplayPassword {
+  /** The display's type (vnc, spice). */
+  display: string
+  /** The attribute's text as written (entities kept), and its quote. */
+  raw?: string
+  quote?: string
+  value?: string
+}
+
+const GRAPHICS_TAG = /<graphics\b[^>]*>/g
+const ATTRIBUTE = (name: string) => new RegExp(`\\s${name}\\s*=\\s*(['"])([^'"]*?)\\1`)
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+function unescapeXml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (whole, name: string) =>
+    name.startsWith('#')
+      ? String.fromCodePoint(
+          name[1]?.toLowerCase() === 'x' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)),
+        )
+      : (ENTITIES[name.toLowerCase()] ?? whole),
+  )
+}
+
+/**
+ * Each <graphics> of a definition in order, with its password (read from the text: the edit keeps
+ * the host's own bytes when it puts a hidden password back). Core only: never sent to the window.
+ */
+export function displayPasswords(xml: string): DisplayPassword[] {
+  return [...xml.matchAll(GRAPHICS_TAG)].map(([tag]) => {
+    const display = ATTRIBUTE('type').exec(tag)?.[2] ?? ''
+    const passwd = /\spasswd\s*=\s*(['"])(.*?)\1/.exec(tag)
+    return passwd
+      ? { display, raw: passwd[2]!, quote: passwd[1]!, value: unescapeXml(passwd[2]!) }
+      : { display }
+  })
+}
+
+/**
+ * The definition as the window may see it (expert mode): every display password replaced by its
+ * keyed fingerprint, `(hidden 1a2b…)`, the rest byte for byte.
+ */
+export function withHiddenPasswords(xml: string): string {
+  return xml.replace(GRAPHICS_TAG, (tag) =>
+    tag.replace(
+      /(\spasswd\s*=\s*)(['"])(.*?)\2/,
+      (_, lead: string, quote: string, raw: string) =>
+        `${lead}${quote}${maskedSecret(unescapeXml(raw))}${quote}`,
+    ),
+  )
+}
+
+/**
+ * The user's XML with each hidden password put back from the definition it came from (matched by
+ * fingerprint); `unknown` lists the hidden ones no password of that definition has (it changed
+ * since, or the core restarted: its fingerprints' key is its own).
+ */
+export function withPasswordsBack(xml: string, from: string): { xml: string; unknown: number } {
+  const known = new Map(
+    displayPasswords(from).flatMap((display) =>
+      display.value === undefined ? [] : [[maskedSecret(display.value), display] as const],
+    ),
+  )
+  let unknown = 0
+  const out = xml.replace(GRAPHICS_TAG, (tag) =>
+    tag.replace(/(\spasswd\s*=\s*)(['"])(.*?)\2/, (whole, lead: string, quote: string, raw: string) => {
+      if (!HIDDEN_SECRET.test(raw)) return whole
+      const original = known.get(raw)
+      if (!original) {
+        unknown++
+        return whole
+      }
+      return `${lead}${original.quote}${original.raw}${original.quote}`
+    }),
+  )
+  return { xml: out, unknown }
+}
+
 /** Live-only details that say nothing about the definition itself. */
 const VOLATILE_ELEMENTS = new Set(['alias', 'seclabel', '#comment'])
 const VOLATILE_DOMAIN_ATTRIBUTES = new Set(['@id'])
 
-function canonicalise(nodes: OrderedNode[], depth: number): OrderedNode[] {
+function canonicalise(
+  nodes: OrderedNode[],
+  depth: number,
+  secret: (value: string) => string = maskedSecret,
+): OrderedNode[] {
   const out: OrderedNode[] = []
   for (const node of nodes) {
     const tag = Object.keys(node).find((key) => key !== ':@')
     if (!tag || VOLATILE_ELEMENTS.has(tag)) continue
     const copy: OrderedNode = {}
     const value = node[tag]
-    copy[tag] = Array.isArray(value) ? canonicalise(value as OrderedNode[], depth + 1) : value
+    copy[tag] = Array.isArray(value) ? canonicalise(value as OrderedNode[], depth + 1, secret) : value
     // libvirt may write devices in another order after a migration (controllers, inputs): only the order
     // within some kinds means something (disks, NICs…), so the rest are sorted (stable sort).
     if (tag === 'devices' && Array.isArray(copy[tag])) copy[tag] = sortByTag(copy[tag] as OrderedNode[])
@@ -465,7 +549,7 @@ function canonicalise(nodes: OrderedNode[], depth: number): OrderedNode[] {
         copy[':@'] = Object.fromEntries(
           sorted.map((name) => {
             const value = attributes[name] as string
-            return [name, SECRET_ATTRIBUTES.has(name) ? maskedSecret(value) : value]
+            return [name, SECRET_ATTRIBUTES.has(name) ? secret(value) : value]
           }),
         )
     }
@@ -501,11 +585,17 @@ function sortByTag(nodes: OrderedNode[]): OrderedNode[] {
 /**
  * The definition in a canonical text form (attributes sorted, volatile parts removed, stable
  * indentation), so two hosts' `dumpxml --inactive` compare equal exactly when they define the same VM,
- * and a line diff of two canonical forms shows the user what differs.
+ * and a line diff of two canonical forms shows the user what differs. A password is its keyed
+ * fingerprint (a changed one differs), or with passwords 'hidden' the same "(hidden)" whatever it is:
+ * the edit's diff, which names a password change in words instead (vmedit.displayPassword…).
  */
-export function canonicalDomainXml(xml: string): string {
+export function canonicalDomainXml(
+  xml: string,
+  options: { passwords?: 'fingerprint' | 'hidden' } = {},
+): string {
   const tree = canonicalParser.parse(xml) as OrderedNode[]
-  return String(canonicalBuilder.build(canonicalise(tree, 0))).trim() + '\n'
+  const secret = options.passwords === 'hidden' ? () => '(hidden)' : maskedSecret
+  return String(canonicalBuilder.build(canonicalise(tree, 0, secret))).trim() + '\n'
 }
 
 const DISK_BLOCK = /<disk\b[^>]*>[\s\S]*?<\/disk>/g

@@ -2,6 +2,7 @@ import { ApiError } from '../../../shared/errors'
 import { msg, type Message } from '../../../shared/messages/message'
 import type { VmEditChanges, VmEditSettings } from '../../../shared/vmedit'
 import { DefinitionEditError, identityOf, readSettings } from '../inventory/domain-edit'
+import { displayPasswords, HIDDEN_SECRET } from '../inventory/domain-xml'
 import type { RemoteRunner } from '../remote/runner'
 import { vmeditMsg } from './edit-texts'
 
@@ -48,7 +49,7 @@ export function expertProblems(currentXml: string, changes: VmEditChanges): Mess
     return [vmeditMsg('expertMalformed', { problem: error.detail })]
   }
   const current = identityOf(currentXml)
-  const problems: Message[] = []
+  const problems: Message[] = [...vncPasswordProblems(xml)]
   if (edited.name !== current.name)
     problems.push(vmeditMsg('expertRename', { name: current.name, newName: edited.name || '—' }))
   if (edited.uuid !== current.uuid)
@@ -58,6 +59,39 @@ export function expertProblems(currentXml: string, changes: VmEditChanges): Mess
         : vmeditMsg('expertUuid', { name: current.name, uuid: current.uuid, newUuid: edited.uuid }),
     )
   return problems
+}
+
+/**
+ * VNC authentication uses 8 characters of a password (RFC 6143 §7.2.2) and libvirt 8.0 and later
+ * refuses a longer one ("VNC password is 9 characters long, only 8 permitted"): said before any host
+ * is asked. A hidden password (the definition's own, put back by the core) is not counted.
+ */
+export const VNC_PASSWORD_MAX = 8
+function vncPasswordProblems(xml: string): Message[] {
+  return displayPasswords(xml).flatMap((display) => {
+    if (display.display !== 'vnc' || display.value === undefined || HIDDEN_SECRET.test(display.value))
+      return []
+    const count = Array.from(display.value).length
+    return count > VNC_PASSWORD_MAX ? [vmeditMsg('vncPasswordLong', { count, max: VNC_PASSWORD_MAX })] : []
+  })
+}
+
+/**
+ * What an edit does to the display passwords, in words (the diff shows every password as
+ * "(hidden)"): set, changed or removed, by display in the definition's order. Compared here, in the
+ * core, on the definitions' own text; only these messages leave.
+ */
+export function passwordChanges(beforeXml: string, afterXml: string): Message[] {
+  const before = displayPasswords(beforeXml)
+  const after = displayPasswords(afterXml)
+  return after.flatMap((display, index) => {
+    const previous = before[index]
+    if (!previous || previous.display !== display.display || previous.value === display.value) return []
+    const name = display.display.toUpperCase()
+    if (previous.value === undefined) return [vmeditMsg('displayPasswordSet', { display: name })]
+    if (display.value === undefined) return [vmeditMsg('displayPasswordRemoved', { display: name })]
+    return [vmeditMsg('displayPasswordChanged', { display: name })]
+  })
 }
 
 /**

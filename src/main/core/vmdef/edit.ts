@@ -18,7 +18,7 @@ import {
   readSettings,
 } from '../inventory/domain-edit'
 import { pendingParts, type PendingPart } from '../inventory/domain-pending'
-import { canonicalDomainXml } from '../inventory/domain-xml'
+import { canonicalDomainXml, withHiddenPasswords, withPasswordsBack } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
 import { domainArgv } from '../libvirt/domain'
@@ -27,7 +27,7 @@ import type { VmdefDeps } from './create'
 import { withReasons } from './create'
 import { diskFacts, diskLeaseNames, DiskSteps } from './edit-disks'
 import { nicFacts } from './edit-nics'
-import { expertPending, expertProblems, newIsos, validateOnHosts } from './edit-expert'
+import { expertPending, expertProblems, newIsos, passwordChanges, validateOnHosts } from './edit-expert'
 import { vmeditMsg } from './edit-texts'
 
 /**
@@ -206,9 +206,12 @@ export async function planEdit(
   // The changes with the MACs the plan drew: the job defines what the diff shows.
   const changes = nics.changes
   let next: string | undefined
-  const expert = changes.xml
+  // The window has the XML with its passwords hidden (withXml): they are put back here, in the core.
+  const restored = changes.xml === undefined ? undefined : withPasswordsBack(changes.xml, reference.xml)
+  const expert = restored?.xml
   if (expert !== undefined) {
     const problems = expertProblems(reference.xml, changes)
+    if (restored && restored.unknown > 0) problems.push(vmeditMsg('displayPasswordUnknown'))
     refusals.push(...problems)
     if (problems.length === 0) {
       const hostsDefining = defined.map((d) => d.host)
@@ -254,12 +257,15 @@ export async function planEdit(
     )
   const disks = await diskFacts(deps, id, reference.xml, changes)
   refusals.push(...disks.refusals)
-  const after = next === undefined ? reference.canonical : canonicalDomainXml(next)
-  const diff =
-    after === reference.canonical ? '' : unifiedDiff(reference.host, 'edit', name, reference.canonical, after)
+  // The diff shows every password as "(hidden)"; what happens to one is said in words.
+  const shown = canonicalDomainXml(reference.xml, { passwords: 'hidden' })
+  const after = next === undefined ? shown : canonicalDomainXml(next, { passwords: 'hidden' })
+  const diff = after === shown ? '' : unifiedDiff(reference.host, 'edit', name, shown, after)
+  const passwords = next === undefined ? [] : passwordChanges(reference.xml, next)
   if (
     refusals.length === 0 &&
     diff === '' &&
+    passwords.length === 0 &&
     autostart.enable.length + autostart.disable.length === 0 &&
     disks.grow.length === 0
   )
@@ -272,7 +278,12 @@ export async function planEdit(
           pending:
             next === undefined
               ? []
-              : expertPending(settings, readSettings(next), diff !== '', runningOn !== undefined),
+              : expertPending(
+                  settings,
+                  readSettings(next),
+                  diff !== '' || passwords.length > 0,
+                  runningOn !== undefined,
+                ),
         }
       : liveAndPending(settings, changes, runningOn !== undefined)
   const plan: VmEditPlan = {
@@ -280,7 +291,7 @@ export async function planEdit(
     name,
     reference: reference.host,
     ...(settings ? { settings } : {}),
-    ...(options.withXml ? { xml: reference.xml } : {}),
+    ...(options.withXml ? { xml: withHiddenPasswords(reference.xml) } : {}),
     hosts: definitions.map((definition) => ({
       host: definition.host,
       ...(definition.status === 'defined' ? { hash: definitionHash(definition.xml) } : {}),
@@ -288,6 +299,7 @@ export async function planEdit(
       autostart: autostartNow.get(definition.host) ?? false,
     })),
     diff,
+    passwords,
     changes,
     ...(runningOn ? { runningOn } : {}),
     live,
@@ -627,9 +639,11 @@ class Editing {
   private checkKept(host: string, xml: string): void {
     const wanted = readSettings(this.next)
     const got = readSettings(xml)
-    const fields = (Object.keys(wanted) as (keyof VmEditSettings)[]).filter(
+    const fields: string[] = (Object.keys(wanted) as (keyof VmEditSettings)[]).filter(
       (key) => JSON.stringify(wanted[key]) !== JSON.stringify(got[key]),
     )
+    // The display passwords too (compared here; the field's name only is said).
+    if (passwordChanges(this.next, xml).length > 0) fields.push('passwd')
     if (fields.length > 0)
       throw ApiError.of('vm.edit.read-back', vmeditMsg('readBackField', { host, fields }), {
         host,

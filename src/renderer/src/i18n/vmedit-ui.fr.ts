@@ -41,7 +41,7 @@ export const vmEditFr: typeof vmEditEn = {
     modeForm: 'Formulaire',
     modeXml: 'XML (expert)',
     xmlIntro:
-      'La définition persistante telle que libvirt la garde (virsh dumpxml --inactive --security-info), mots de passe compris : modifiez-la comme avec virsh edit. Elle est vérifiée par virt-xml-validate sur chaque hôte, refusée si quelqu’un l’a changée depuis sa lecture ici, puis définie sur chaque hôte et relue. Le nom et l’UUID restent (Renommer fait un renommage).',
+      'La définition persistante telle que libvirt la garde (virsh dumpxml --inactive --security-info) : modifiez-la comme avec virsh edit. Un mot de passe d’affichage apparaît masqué, (hidden …) : laissez-le pour le garder, ou tapez-en un nouveau (8 caractères au plus pour VNC). Elle est vérifiée par virt-xml-validate sur chaque hôte, refusée si quelqu’un l’a changée depuis sa lecture ici, puis définie sur chaque hôte et relue. Le nom et l’UUID restent (Renommer fait un renommage).',
     xmlLabel: 'Définition (XML)',
     xmlLoading: 'Lecture du XML…',
     xmlReload: 'La relire (abandonne vos modifications)',

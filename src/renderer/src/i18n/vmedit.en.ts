@@ -42,7 +42,7 @@ export const vmEditEn = {
     modeForm: 'Form',
     modeXml: 'XML (expert)',
     xmlIntro:
-      'The persistent definition as libvirt keeps it (virsh dumpxml --inactive --security-info), passwords included: edit it as with virsh edit. It is checked by virt-xml-validate on every host, refused if someone changed it since it was read here, then defined on every host and read back. The name and UUID stay (Rename does a rename).',
+      'The persistent definition as libvirt keeps it (virsh dumpxml --inactive --security-info): edit it as with virsh edit. A display password shows as (hidden …): leave it to keep the password, or type a new one (8 characters at most for VNC). It is checked by virt-xml-validate on every host, refused if someone changed it since it was read here, then defined on every host and read back. The name and UUID stay (Rename does a rename).',
     xmlLabel: 'Definition (XML)',
     xmlLoading: 'Reading the XML…',
     xmlReload: 'Read it again (drops your changes)',

@@ -34,6 +34,14 @@ export const vmeditFr: MessageCatalog['vmedit'] = {
     'virt-xml-validate manque sur {{host}}, le XML ne peut donc pas y être vérifié : installez libvirt-clients sur {{host}}.',
   expertUnchecked: 'Impossible de vérifier le XML sur {{host}} avec virt-xml-validate.',
   nothing: 'Rien à modifier.',
+  vncPasswordLong:
+    'Le mot de passe VNC du XML a {{count, number}} caractères : VNC en utilise {{max, number}} au plus, et libvirt refuse un mot de passe plus long. Raccourcissez-le.',
+  displayPasswordUnknown:
+    'Le XML garde un mot de passe d’affichage masqué qui n’est plus celui de la définition (il a changé depuis la lecture du XML) : relisez le XML.',
+  displayPasswordChanged: 'Le mot de passe {{display}} change (non affiché).',
+  displayPasswordSet: 'Un mot de passe {{display}} est défini (non affiché).',
+  displayPasswordRemoved:
+    'Le mot de passe {{display}} est supprimé : quiconque atteint le port de la console pourra s’y connecter.',
   refused: {
     one: '{{name}} n’a pas été modifiée : {{count, number}} raison.',
     other: '{{name}} n’a pas été modifiée : {{count, number}} raisons.',

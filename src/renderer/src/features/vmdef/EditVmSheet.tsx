@@ -425,6 +425,15 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
             </p>
           )}
           <h2 className="small">{t('vmEdit.diffTitle')}</h2>
+          {preview.passwords.length > 0 && (
+            <ul data-testid="vm-edit-passwords">
+              {preview.passwords.map((message, index) => (
+                <li key={index}>
+                  <MessageText message={message} />
+                </li>
+              ))}
+            </ul>
+          )}
           {preview.diff ? (
             <Data>
               <pre className="diff" data-testid="vm-edit-diff" translate="no">
@@ -432,7 +441,7 @@ export function EditVmSheet({ uuid, onClose }: { uuid: string; onClose(): void }
               </pre>
             </Data>
           ) : (
-            <p className="muted">{t('vmEdit.noDiff')}</p>
+            preview.passwords.length === 0 && <p className="muted">{t('vmEdit.noDiff')}</p>
           )}
         </div>
       )}
