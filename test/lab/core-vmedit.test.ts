@@ -149,7 +149,8 @@ describe('editing a definition on every host', () => {
     expect(memory).toMatchObject({ ok: false, error: expect.stringMatching(/balloon/i) })
     expect(result.pending).toEqual(['memoryMiB'])
     const pending = (await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending
-    expect(pending).toEqual({ host: 'hv3', fields: ['memoryMiB'] })
+    expect(pending).toMatchObject({ host: 'hv3', fields: ['memoryMiB'] })
+    expect(pending.message?.code).toBe('vmedit.pendingRestart')
   })
 
   const edit = async (changes: VmEditChanges) => {
@@ -292,7 +293,9 @@ describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
 
   it('a valid XML edit is validated on every host, defined on all three and read back identical, password kept', async () => {
     const loaded = await loadXml()
-    expect(loaded.xml).toContain(PASSWORD)
+    // The window gets the password hidden; the core puts it back.
+    expect(loaded.xml).not.toContain('labvncpw')
+    expect(loaded.xml).toMatch(/passwd='\(hidden [0-9a-f]{12}\)'/)
     const xml = loaded
       .xml!.replace('</uuid>', '</uuid>\n  <description>expert edit on the lab</description>')
       .replace('<on_crash>destroy</on_crash>', '<on_crash>restart</on_crash>')
@@ -371,4 +374,64 @@ describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
       error: { code: 'vm.eject.nothing' },
     })
   }, 90_000)
+
+  const pendingOf = async () => (await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending
+
+  it('a new VNC password alone is an edit: defined on every host, pending on the running VM; over 8 characters refused', async () => {
+    // (labvm3 runs on hv3 since the eject test.)
+    const loaded = await loadXml()
+    const long = await plan({ xml: loaded.xml!.replace(/passwd='[^']*'/, "passwd='toolong99'") })
+    expect(long.refusals.map((r) => r.code)).toEqual(['vmedit.vncPasswordLong'])
+    const xml = loaded.xml!.replace(/passwd='[^']*'/, "passwd='n3wpass1'")
+    const shown = await plan({ xml })
+    expect(shown).toMatchObject({ diff: '', refusals: [], canApply: true })
+    expect(shown.passwords.map((m) => m.code)).toEqual(['vmedit.displayPasswordChanged'])
+    expect(JSON.stringify(shown)).not.toContain('labvncpw')
+    const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes: { xml }, hashes: hashes(loaded) })
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    for (const host of HOSTS) {
+      const read = await secured(host)
+      expect(read).toContain("passwd='n3wpass1'")
+      expect(read).not.toContain('labvncpw')
+    }
+    // The running QEMU still has the old one until its next start.
+    expect(await pendingOf()).toMatchObject({ host: 'hv3', fields: ['displayPassword'] })
+  }, 90_000)
+
+  it('an expert edit of the running VM’s CPU model and features shows pending in its view, gone after a stop and start', async () => {
+    const loaded = await loadXml()
+    const model = /<model[^>]*>qemu64<\/model>/.test(loaded.xml!) ? 'kvm64' : 'qemu64'
+    const cpu = `<cpu mode='custom' match='exact' check='partial'>\n    <model fallback='allow'>${model}</model>\n  </cpu>\n  `
+    const xml = (
+      /<cpu\b[\s\S]*?(<\/cpu>|\/>)\s*/.test(loaded.xml!)
+        ? loaded.xml!.replace(/<cpu\b[\s\S]*?(<\/cpu>|\/>)\s*/, cpu)
+        : loaded.xml!.replace('<clock', `${cpu}<clock`)
+    ).replace('<acpi/>', '<acpi/>\n    <pae/>')
+    const shown = await plan({ xml })
+    expect(shown.refusals).toEqual([])
+    const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes: { xml }, hashes: hashes(loaded) })
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
+    await lab.core.call('inventory.refresh', {})
+    expect(lab.context.inventory.vm(LABVM3.uuid)?.runningOn).toEqual(['hv3'])
+    const pending = await pendingOf()
+    expect(pending).toMatchObject({ host: 'hv3', fields: ['cpu', 'features', 'displayPassword'] })
+    expect(pending.message).toEqual({
+      code: 'vmedit.pendingRestart',
+      params: {
+        parts: [
+          { code: 'vmedit.partCpu' },
+          { code: 'vmedit.partFeatures' },
+          { code: 'vmedit.partDisplayPassword' },
+        ],
+      },
+    })
+    // A stop and start: the running VM takes the definition (libvirt completes its CPU: no change).
+    await rootVirsh('hv3', 'destroy', LABVM3.name)
+    await rootVirsh('hv3', 'start', LABVM3.name)
+    await lab.core.call('inventory.refresh', {})
+    const live = await rootVirsh('hv3', 'dumpxml', LABVM3.name)
+    expect(live).toContain(`>${model}</model>`)
+    expect(live).toContain('<pae/>')
+    expect(await pendingOf()).toEqual({ host: 'hv3', fields: [] })
+  }, 120_000)
 })

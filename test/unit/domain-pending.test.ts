@@ -27,6 +27,16 @@ describe('pending until restart: running against persistent definition', () => {
     expect(pendingParts(INACTIVE, INACTIVE)).toEqual([])
   })
 
+  it('the lab’s running VM (libvirt 9.0, TCG) against its definition, before and after a live eject, is no change', () => {
+    const lab = (name: string) => fs.readFileSync(path.join(FIXTURES, `lab-labvm3-${name}.xml`), 'utf8')
+    expect(pendingParts(lab('live'), lab('inactive'))).toEqual([])
+    expect(pendingParts(lab('live-ejected'), lab('inactive-ejected'))).toEqual([])
+    // The definition ejected, the running VM not yet: the CD-ROM media.
+    expect(pendingParts(lab('live'), lab('inactive-ejected'))).toEqual(['cdroms'])
+    // Another CPU model in the definition (libvirt's default one runs).
+    expect(pendingParts(lab('live'), lab('inactive').replace('>qemu64<', '>kvm64<'))).toEqual(['cpu'])
+  })
+
   it('names what an expert edit changed outside the form: features, clock, power actions, devices', () => {
     const edited = INACTIVE.replace('<apic/>', '<apic/>\n    <pae/>')
       .replace("<timer name='hpet' present='no'/>", "<timer name='hpet' present='yes'/>")

@@ -238,6 +238,11 @@ function partOfDevice(device: Ordered): PendingPart {
 /** libvirt's generated tap and macvtap names (a definition's own vnet* name is ignored by libvirt). */
 const GENERATED_IFNAME = /^(vnet|vif|macvtap|macvlan)\d*$/
 
+function emptySource(source: Ordered): boolean {
+  const attributes = Object.keys(source[':@'] ?? {}).filter((name) => name !== '@index')
+  return attributes.length === 0 && kids(source).every((child) => tagOf(child) === '#text')
+}
+
 /** A device as compared: what libvirt adds to the running copy removed from both. */
 function deviceKey(device: Ordered): string {
   const tag = tagOf(device)
@@ -246,7 +251,10 @@ function deviceKey(device: Ordered): string {
     case 'disk':
       return key(
         without(device, {
-          children: (child) => ['backingStore', 'mirror'].includes(tagOf(child)),
+          children: (child) =>
+            ['backingStore', 'mirror'].includes(tagOf(child)) ||
+            // An ejected drive of the running VM keeps <source index='3'/>.
+            (tagOf(child) === 'source' && emptySource(child)),
         }),
       )
         .replace(/ @index="\d+"/g, '')
