@@ -55,6 +55,7 @@ const definition = (iso: string | undefined) =>
     nics: [{ mac: '02:00:00:12:34:56', type: 'bridge', bridge: 'br0', model: 'virtio' }],
     graphics: [],
     serials: [{ type: 'pty' }],
+    hyperdesk: {},
   })
 const inventory = {
   hosts: HOSTS.map((host): HostInventory => ({
@@ -105,7 +106,12 @@ const migrationPlan = (ejected: boolean) =>
     ],
     canStart: ejected,
     persistent: true,
-    followUps: { interfacesLines: [], commands: [], notes: [] },
+    followUps: {
+      gateway: { old: '10.77.11.254', new: '10.77.12.254' },
+      interfacesLines: [],
+      commands: [],
+      notes: [],
+    },
   })
 
 const JOB_ID = '6b1d3c2b-6e7f-4a81-9bac-1d2e3f4a5b6c'
