@@ -33,6 +33,10 @@ describe('pending until restart: running against persistent definition', () => {
     expect(pendingParts(lab('live-ejected'), lab('inactive-ejected'))).toEqual([])
     // The definition ejected, the running VM not yet: the CD-ROM media.
     expect(pendingParts(lab('live'), lab('inactive-ejected'))).toEqual(['cdroms'])
+    // Started with the drive already empty: libvirt runs it without the driver's format.
+    expect(pendingParts(lab('live-started-empty'), lab('inactive-started-empty'))).toEqual([])
+    // …and a medium inserted in the definition since is pending.
+    expect(pendingParts(lab('live-started-empty'), lab('inactive'))).toEqual(['cdroms'])
     // Another CPU model in the definition (libvirt's default one runs).
     expect(pendingParts(lab('live'), lab('inactive').replace('>qemu64<', '>kvm64<'))).toEqual(['cpu'])
   })

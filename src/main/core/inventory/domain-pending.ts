@@ -243,6 +243,22 @@ function emptySource(source: Ordered): boolean {
   return attributes.length === 0 && kids(source).every((child) => tagOf(child) === '#text')
 }
 
+/**
+ * A drive with no medium (an ejected CD-ROM): libvirt starts it without the driver's format, so the
+ * running VM shows <driver name='qemu'/> where the definition says type='raw' (seen on the lab's
+ * libvirt 9.0 after `change-media --eject --config` and a start). Compared without that format.
+ */
+function emptyDriveFormatDropped(disk: Ordered): Ordered {
+  const source = kids(disk).find((child) => tagOf(child) === 'source')
+  if (source && !emptySource(source)) return disk
+  return {
+    ...disk,
+    disk: kids(disk).map((child) =>
+      tagOf(child) === 'driver' ? without(child, { attributes: ['type'] }) : child,
+    ),
+  }
+}
+
 /** A device as compared: what libvirt adds to the running copy removed from both. */
 function deviceKey(device: Ordered): string {
   const tag = tagOf(device)
@@ -250,7 +266,7 @@ function deviceKey(device: Ordered): string {
   switch (tag) {
     case 'disk':
       return key(
-        without(device, {
+        without(emptyDriveFormatDropped(device), {
           children: (child) =>
             ['backingStore', 'mirror'].includes(tagOf(child)) ||
             // An ejected drive of the running VM keeps <source index='3'/>.
