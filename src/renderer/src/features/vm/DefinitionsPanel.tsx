@@ -8,6 +8,7 @@ import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
 import { useErrorMessage } from '../../components/GuardMessage'
 import { MessageText } from '../../components/MessageText'
+import type { Message } from '../../../../shared/messages'
 
 /**
  * The VM's definition on each host compared with a reference host's (a diff for each that differs),
@@ -84,14 +85,7 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
             <li key={host.host} data-host-definition={host.host} data-status={host.status}>
               <strong>{host.host}</strong> —{' '}
               {t(`definitions.status.${host.status}`, { reference: diff.reference })}
-              {host.errorText ? (
-                <span className="error">
-                  {' '}
-                  <MessageText message={host.errorText} />
-                </span>
-              ) : (
-                host.error && <span className="error"> {host.error}</span>
-              )}
+              <HostError host={host} />
               {host.diff && <pre className="lines diff">{host.diff}</pre>}
             </li>
           ))}
@@ -139,14 +133,7 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
                   {t(`definitions.plan.${host.status as Exclude<typeof host.status, 'source'>}`)}
                   {host.running && ' '}
                   {host.running && <span className="badge badge-missing">{t('definitions.runsHere')}</span>}
-                  {host.errorText ? (
-                    <span className="error">
-                      {' '}
-                      <MessageText message={host.errorText} />
-                    </span>
-                  ) : (
-                    host.error && <span className="error"> {host.error}</span>
-                  )}
+                  <HostError host={host} />
                   {plan.confirmHosts.includes(host.host) && (
                     <p className="warning" data-testid="definitions-running-warning">
                       {t('guards.syncRunningHost', { name: plan.name, host: host.host })}
@@ -185,4 +172,19 @@ export function DefinitionsPanel({ vm }: { vm: Vm }) {
       )}
     </section>
   )
+}
+
+/**
+ * Why a host's definition could not be read or written, in the window's language with what the host
+ * said; the core's English only when it sent no message. The drift and the sync plan show it alike.
+ */
+function HostError({ host }: { host: { error?: string | undefined; errorText?: Message | undefined } }) {
+  if (host.errorText)
+    return (
+      <span className="error">
+        {' '}
+        <MessageText message={host.errorText} />
+      </span>
+    )
+  return host.error ? <span className="error"> {host.error}</span> : null
 }
