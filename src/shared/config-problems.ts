@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { msg, type Message } from './messages/message'
+import { msg, withDetail, type Message } from './messages/message'
 
 /**
  * A cluster file's validation problems as messages: each zod issue becomes a code from the
@@ -136,8 +136,8 @@ export function issueMessage(issue: z.core.$ZodIssue, input: unknown): Message {
       if (issue.origin === 'string') return msg('clusterFile.tooLong', { count: Number(issue.maximum) })
       return msg('clusterFile.tooBigNumber', { maximum: Number(issue.maximum) })
   }
-  // A problem this table does not know yet: its English, shown as data.
-  return msg('clusterFile.other', { text: issue.message })
+  // A problem this table does not know yet: its English is the detail, shown as the validator wrote it.
+  return withDetail(msg('clusterFile.other'), issue.message, 'local')
 }
 
 /** One problem per unknown key, with the nearest known key when one is near enough. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { englishLine, englishText, msg, MessageSchema, type Message } from './messages/message'
+import { englishLine, englishText, msg, MessageSchema, withDetail, type Message } from './messages/message'
 
 /**
  * Every failure that crosses the API is one of these: a stable code, an English message (logs), and —
@@ -93,6 +93,16 @@ export class ApiError extends Error implements ApiErrorData {
     const message = error instanceof Error ? error.message : String(error)
     return new ApiError({ code: 'internal', message })
   }
+}
+
+/**
+ * What went wrong, as a message to set inside another (`{{why, message}}`): an error the core made
+ * with ApiError.of is its own message (its detail kept); anything else — node's, ssh2's, fetch's — is
+ * "an error, quoted below" with its words as the detail, never set inside the sentence.
+ */
+export function causeText(error: unknown): Message {
+  const data = ApiError.from(error)
+  return data.text ?? withDetail(msg('common.failedSaidBelow'), data.message, 'local')
 }
 
 /** A step that is a command line, shown as the host ran it (data, never translated). */

@@ -7,7 +7,7 @@ export const OVH_CREATE_TEXTS = {
   notConfigured: 'OVH access is not configured, so the app cannot create the virtual MAC of {{ip}}.',
   notConfiguredHint:
     'Enter the OVH credentials in the OVH settings (kept in the OS keychain) or write them to ~/.ovh.conf (chmod 600); or choose “type the virtual MAC” with the MAC made in the OVH manager.',
-  unreadable: 'OVH did not answer about {{ip}}: {{error}}',
+  unreadable: 'OVH did not answer about {{ip}}: {{error, message}}',
   hostUnmapped:
     '{{host}} has no OVH service name (ovhServiceName) in the cluster file: the app cannot tell OVH which server the VM runs on.',
   ipUnknown: '{{ip}} is in no failover block of this OVH account.',
@@ -30,10 +30,10 @@ export const OVH_CREATE_TEXTS = {
   // its failures
   failed:
     'OVH did not make a virtual MAC for {{ip}} on {{server}}: {{reason, message}} Nothing was created: no image, no definition.',
-  ovhAnswered: 'OVH answered: {{error}}',
   taskCancelled: 'OVH cancelled its task {{task}}.',
-  taskCustomerError: 'OVH refused the request (task {{task}}): {{comment}}.',
-  taskOvhError: 'OVH failed on its side (task {{task}}): {{comment}}.',
+  // OVH's comment on its task is the message's detail, shown as OVH wrote it.
+  taskCustomerError: 'OVH refused the request (task {{task}}).',
+  taskOvhError: 'OVH failed on its side (task {{task}}).',
   failedHint: 'Fix what OVH says and create again, or type a virtual MAC made in the OVH manager.',
   ovhErrorHint: 'Try again later, or open a ticket with OVH quoting task {{task}}.',
   unfollowed:

@@ -3,7 +3,7 @@
  * shared/messages/catalog.ts); the French is in src/renderer/src/i18n/ovh-moves.fr.ts.
  */
 export const OVH_MOVE_TEXTS = {
-  failed: "{{vm}}'s failover block {{block}} did not move to {{to}}: {{reason}}",
+  failed: "{{vm}}'s failover block {{block}} did not move to {{to}}: {{reason, message}}",
   failedHint:
     '{{vm}} was not migrated: it still runs where it was. Fix what OVH says, then migrate again (or migrate without moving the block).',
   failedParallelHint:

@@ -9,7 +9,9 @@ export const VMEDIT_TEXTS = {
   drift:
     'The definition of {{name}} differs between {{reference}} and {{host}}: sync the definitions first (VM view, definitions), then edit.',
   unknownVm: 'No reachable host defines a VM with UUID {{uuid}}.',
-  xmlInvalid: 'The definition read on {{host}} cannot be edited ({{problem}}).',
+  // The XML reader's own words are the message's detail.
+  xmlInvalid:
+    'The definition read on {{host}} cannot be edited: its XML does not read (the reader’s words below).',
   bootPerDevice:
     'The boot order of {{name}} is set on its devices ({{detail}}): edit it in the XML (expert mode).',
   cdromUnknown: '{{name}} has no CD-ROM drive {{target}}.',
@@ -20,7 +22,7 @@ export const VMEDIT_TEXTS = {
   isoUnchecked: 'Could not check {{iso}} on {{host}}.',
   expertMixed:
     'An XML edit (expert mode) is applied alone: apply the form’s changes first, or put them in the XML.',
-  expertMalformed: 'The XML cannot be read ({{problem}}): nothing was sent to the hosts.',
+  expertMalformed: 'The XML cannot be read (the reader’s words below): nothing was sent to the hosts.',
   expertRename:
     'The XML renames {{name}} to {{newName}}: expert mode does not rename. Put the name back, and use Rename (VM off).',
   expertUuid:

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError, commandStep } from '../../src/shared/errors'
+import { ApiError, causeText, commandStep } from '../../src/shared/errors'
 import {
   firewallDrift,
   FirewallStateSchema,
@@ -264,6 +264,7 @@ const texts = {
     drift: 'Drift: 1 address is not listed on every host.',
     browser: 'Browser mode has no OS keychain',
     restored: 'hv3: the change was not confirmed',
+    quoted: 'an error, quoted below',
     failedOn: 'Failed on hv3',
   },
   fr: {
@@ -274,6 +275,7 @@ const texts = {
     drift: 'Écart : 1 adresse n’est pas listée sur tous les hôtes.',
     browser: 'Le mode navigateur n’a pas de trousseau',
     restored: 'hv3 : le changement n’a pas été confirmé',
+    quoted: 'une erreur, citée ci-dessous',
     failedOn: 'Échec sur hv3',
   },
 }
@@ -410,7 +412,11 @@ describe.each([
     await page.screenshot({ path: screenshotPath(`ovh-firewall-running-${language}`), fullPage: true })
 
     // hv1 and hv2 list it already; hv3's change was not confirmed and its dead-man put the file back.
-    const reason = msg('firewall.reasonNewSsh', { host: 'hv3', error: 'connect ETIMEDOUT 10.77.13.1:22' })
+    // ssh2's own words are the detail, shown under the sentence, never inside it.
+    const reason = msg('firewall.reasonNewSsh', {
+      host: 'hv3',
+      why: causeText(new Error('connect ETIMEDOUT 10.77.13.1:22')),
+    })
     const result: FirewallChangeResult = {
       action: 'add',
       ip: '10.77.100.9',
@@ -454,6 +460,13 @@ describe.each([
       await outcomes.evaluateAll((items) => items.map((item) => item.getAttribute('data-outcome'))),
     ).toEqual(['unchanged', 'unchanged', 'restored'])
     expect(plain(await outcomes.nth(2).textContent())).toContain(said.restored)
+    const sentence = plain(await outcomes.nth(2).locator('[data-message]').textContent())
+    expect(sentence).toContain(said.quoted)
+    expect(sentence).not.toContain('ETIMEDOUT')
+    expect(await outcomes.nth(2).locator('[data-said="local"] pre').textContent()).toBe(
+      'connect ETIMEDOUT 10.77.13.1:22',
+    )
+    expect(await outcomes.nth(2).locator('[data-said="local"] pre').getAttribute('lang')).toBe('en')
     await page.screenshot({ path: screenshotPath(`ovh-firewall-restored-${language}`), fullPage: true })
     expect(errors).toEqual([])
     await context.close()

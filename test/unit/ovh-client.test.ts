@@ -128,6 +128,7 @@ describe('OvhClient', () => {
       code: 'ovhErrors.httpRefused',
       params: { method: 'GET', path: '/dedicated/server', status: 403 },
       detail: 'This call has not been granted',
+      detailFrom: 'ovh',
     })
     expect(error.hintText).toEqual({ code: 'ovhErrors.http403Hint' })
     expect(error.hint).toMatch(/access rule/)

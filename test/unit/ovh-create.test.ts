@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
-import { englishText } from '../../src/shared/messages/message'
+import { detailsOf, englishText, msg, withDetail } from '../../src/shared/messages/message'
 import '../../src/shared/messages/catalog'
 import { failoverChoices, type FailoverView, type OvhTask } from '../../src/shared/ovh'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
@@ -134,12 +134,20 @@ describe('reuse, create or refuse (the plan’s decision)', () => {
 })
 
 describe('the plan’s OVH part', () => {
-  it('OVH not configured: a failed check saying how to configure it, the reason as its detail', async () => {
+  it('OVH not configured: a failed check saying how to configure it, its own words (a file’s) the detail', async () => {
     const ovh = {
       intervalMs: undefined,
       serverOf: () => NS1,
       api: () =>
-        Promise.reject(new ApiError({ code: 'ovh.not-configured', message: 'No OVH credentials: none' })),
+        Promise.reject(
+          ApiError.of(
+            'ovh.not-configured',
+            withDetail(
+              msg('ovhErrors.notConfigured', { files: ['~/.ovh.conf'] }),
+              'No OVH credentials: none',
+            ),
+          ),
+        ),
     }
     const planned = await planVirtualMac(ovh, { ip: '203.0.113.9', host: 'hv1', usedMacs: [], claims: [] })
     expect(planned.action).toBeUndefined()
@@ -262,8 +270,8 @@ describe('the job’s OVH step', async () => {
   })
 
   it.each([
-    ['customerError', 'ip not routed', 'OVH refused the request (task 77): ip not routed.'],
-    ['ovhError', 'internal', 'OVH failed on its side (task 77): internal.'],
+    ['customerError', 'ip not routed', 'OVH refused the request (task 77).'],
+    ['ovhError', 'internal', 'OVH failed on its side (task 77).'],
     ['cancelled', undefined, 'OVH cancelled its task 77.'],
   ] as const)(
     'a task ending %s fails the step with OVH’s reason in plain words',
@@ -279,8 +287,10 @@ describe('the job’s OVH step', async () => {
       ).catch((error: unknown) => error as ApiError)
       expect(failure).toBeInstanceOf(ApiError)
       expect((failure as ApiError).code).toBe('vm.create.ovh-failed')
+      // OVH's comment is never set inside the sentence: it is the detail, "OVH said" in the log line.
       expect((failure as ApiError).message).toBe(
-        `OVH did not make a virtual MAC for 203.0.113.10 on ${NS1}: ${said} Nothing was created: no image, no definition.`,
+        `OVH did not make a virtual MAC for 203.0.113.10 on ${NS1}: ${said} Nothing was created: no image, no definition.` +
+          (comment ? ` (OVH said: ${comment})` : ''),
       )
     },
   )
@@ -311,12 +321,22 @@ describe('the job’s OVH step', async () => {
   })
 
   it('an HTTP refusal keeps OVH’s own words', () => {
+    const refusal = msg('ovhErrors.httpRefused', { method: 'POST', path: '/virtualMac', status: 400 })
     const error = virtualMacFailed(
-      new ApiError({ code: 'ovh.http.400', message: '203.0.113.10 is not routed to ns1' }),
+      ApiError.of('ovh.http.400', withDetail(refusal, '203.0.113.10 is not routed to ns1', 'ovh')),
       { ip: '203.0.113.10', server: NS1 },
       false,
     )
-    expect(error.message).toContain('OVH answered: 203.0.113.10 is not routed to ns1')
+    // OVH's refusal as our sentence, its words under "OVH said" — never inside the sentence.
+    expect(error.text?.params?.['reason']).toMatchObject({ code: 'ovhErrors.httpRefused' })
+    expect(englishText(error.text!)).not.toContain('not routed')
+    expect(detailsOf(error.text!)).toEqual([{ text: '203.0.113.10 is not routed to ns1', from: 'ovh' }])
+    expect(error.message).toContain('(OVH said: 203.0.113.10 is not routed to ns1)')
+
+    // Anything else (fetch's, node's words): "an error, quoted below", the words as a local detail.
+    const other = virtualMacFailed(new Error('fetch failed'), { ip: '203.0.113.10', server: NS1 }, false)
+    expect(englishText(other.text!)).toContain(': an error, quoted below Nothing was created')
+    expect(detailsOf(other.text!)).toEqual([{ text: 'fetch failed', from: 'local' }])
   })
 })
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
-import { englishText } from '../../src/shared/messages'
+import { englishText, msg, withDetail } from '../../src/shared/messages'
 import type { MigrationPlan, MigrationResult } from '../../src/shared/migration'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import {
@@ -222,10 +222,13 @@ describe('migrateWithBlockMove', () => {
   it('first: a failed move stops before migrating, naming the VM, the block and the destination', async () => {
     const { calls, deps: d } = deps({
       move: async () => {
-        throw new ApiError({
-          code: 'ovh.task.customerError',
-          message: 'OVH task 7 ended customerError: IP busy',
+        const ended = msg('ovhErrors.taskEnded', {
+          taskId: 7,
+          task: 'move',
+          service: 'ns2',
+          status: 'customerError',
         })
+        throw ApiError.of('ovh.task.customerError', withDetail(ended, 'IP busy', 'ovh'))
       },
     })
     const error = await failure(migrateWithBlockMove(d, params('first', [DB]), job()))
@@ -233,7 +236,7 @@ describe('migrateWithBlockMove', () => {
     expect(error.code).toBe('ovh.move.failed')
     expect(error.host).toBe('hv2')
     expect(error.message).toBe(
-      "web's failover block 1.2.3.8/30 did not move to hv2: OVH task 7 ended customerError: IP busy",
+      "web's failover block 1.2.3.8/30 did not move to hv2: OVH’s task 7 (move) on ns2 ended customerError. (OVH said: IP busy)",
     )
     expect(error.hint).toMatch(/^web was not migrated/)
   })

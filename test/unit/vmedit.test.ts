@@ -826,9 +826,12 @@ describe('expert mode (the XML itself)', () => {
     ])
     // The UUID's case is libvirt's business: the same VM.
     expect(problems({ xml: XML.replace(UUID, UUID.toUpperCase()) })).toEqual([])
-    expect(problems({ xml: XML.replace('</devices>', '<devices>') })[0]).toMatch(
-      /^The XML cannot be read \(line \d+: .+\): nothing was sent to the hosts\.$/,
+    // The XML reader's words are the detail, never inside the sentence.
+    const [malformed] = expertProblems(XML, { xml: XML.replace('</devices>', '<devices>') })
+    expect(englishText(malformed!)).toBe(
+      'The XML cannot be read (the reader’s words below): nothing was sent to the hosts.',
     )
+    expect(malformed).toMatchObject({ detailFrom: 'local', detail: expect.stringMatching(/^line \d+: .+/) })
     expect(problems({ xml: XML, vcpus: 1 })).toEqual([
       'An XML edit (expert mode) is applied alone: apply the form’s changes first, or put them in the XML.',
     ])

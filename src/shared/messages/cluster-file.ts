@@ -9,7 +9,7 @@ export const CLUSTER_FILE_TEXTS = {
   missingHint: 'Open the settings and describe your hypervisors, or fix the file and reload it.',
   invalid: 'The cluster file {{path}} is invalid: {{problems, messages}}',
   notSaved: 'Not saved: {{problems, messages}}',
-  unreadable: 'The cluster file {{path}} cannot be read: {{error}}',
+  unreadable: 'The cluster file {{path}} cannot be read (the system’s words below).',
   empty: 'The cluster file is empty: it must hold one JSON object.',
   syntax: 'Line {{line}}, column {{column}}: {{problem, message}}',
   trailingComma:
@@ -48,7 +48,8 @@ export const CLUSTER_FILE_TEXTS = {
   nameStart: 'must start with a letter or a digit.',
   nameCharacter: "contains {{character}}: only ASCII letters, digits, '.', '_' and '-' are allowed.",
   fieldProblem: '{{field}} {{problem, message}}',
-  other: '{{text}}',
+  /** A problem the table has no words for yet: the validator's English is the detail. */
+  other: 'is not accepted (the validator’s words below).',
   // What a JSON parser stopped on (jsonc-parser's error codes).
   invalidSymbol: 'a character that is not JSON here.',
   invalidNumberFormat: 'a number written the way JSON does not allow.',

@@ -79,7 +79,6 @@ export const JOB_STEP_TEXTS = {
   ovhMoving: 'Moving {{block}} to {{service}} ({{to}})',
   ovhTaskStarted: 'OVH task {{task}} ({{action}}) started: {{status}}',
   ovhTaskStatus: 'OVH task {{task}}: {{status}}',
-  ovhTaskStatusComment: 'OVH task {{task}}: {{status}} ({{comment}})',
   ovhMoved: '{{block}} now routes to {{service}} (task {{task}}, {{ms, duration}})',
   syncDefined: '{{host}}: defined',
   syncDefinedRunning: '{{host}}: defined ({{name}} runs there: applies at its next power-off and start)',

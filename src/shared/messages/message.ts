@@ -71,11 +71,18 @@ export const PARAM_KINDS: readonly ParamKind[] = [
 ]
 
 export type ParamValue = string | number | readonly string[] | Message | readonly Message[]
+/**
+ * Who said a detail in its own words: a host's tool (the default), OVH's API, or a library or the
+ * system on this machine (node, ssh2, a validator): each has its caption above the verbatim block.
+ */
+export type DetailFrom = 'host' | 'ovh' | 'local'
 export interface Message {
   code: MessageCode
   params?: Record<string, ParamValue>
-  /** What a host's tool printed, verbatim (never translated). */
+  /** What a host's tool (or OVH, or a library: `detailFrom`) said, verbatim (never translated). */
   detail?: string
+  /** Who said the detail; absent: the host. */
+  detailFrom?: DetailFrom
 }
 
 // ---- typed parameters, read from the English template at compile time ----
@@ -110,11 +117,43 @@ export function msg<C extends MessageCode>(code: C, ...[params]: ParamsArg<C>): 
     : { code }
 }
 
-/** The same message with what the host's tool printed, kept verbatim (trimmed, bounded). */
-export function withDetail(message: Message, output: string | undefined): Message {
+/**
+ * The same message with what the host's tool printed (or OVH, or a local library: `from`), kept
+ * verbatim (trimmed, bounded). Foreign words go here, never into a parameter: a parameter is set
+ * inside a sentence of the window's language (test/unit/foreign-words.test.ts).
+ */
+export function withDetail(message: Message, output: string | undefined, from?: DetailFrom): Message {
   const detail = output?.trim()
   if (!detail) return message
-  return { ...message, detail: detail.length > 4000 ? `${detail.slice(0, 4000)}…` : detail }
+  return {
+    ...message,
+    detail: detail.length > 4000 ? `${detail.slice(0, 4000)}…` : detail,
+    ...(from && from !== 'host' ? { detailFrom: from } : {}),
+  }
+}
+
+/** A detail and who said it. */
+export interface SaidDetail {
+  text: string
+  from: DetailFrom
+}
+
+/**
+ * Every detail under a message: its own, then its nested messages' (a refusal's reason, a firewall
+ * outcome's cause), each once — so what a tool said is shown however deep the core nested it.
+ */
+export function detailsOf(message: Message): SaidDetail[] {
+  const found: SaidDetail[] = []
+  const walk = (current: Message): void => {
+    if (current.detail && !found.some((seen) => seen.text === current.detail))
+      found.push({ text: current.detail, from: current.detailFrom ?? 'host' })
+    for (const value of Object.values(current.params ?? {})) {
+      if (isMessage(value)) walk(value)
+      else if (Array.isArray(value)) for (const item of value) if (isMessage(item)) walk(item)
+    }
+  }
+  walk(message)
+  return found
 }
 
 // ---- the wire ----
@@ -138,6 +177,7 @@ export const MessageSchema: z.ZodMiniType<Message> = z.lazy(() =>
       .check(z.refine(isMessageCode, { message: 'unknown message code' })) as z.ZodMiniType<MessageCode>,
     params: z.optional(z.record(z.string(), ParamValueSchema)),
     detail: z.optional(z.string()),
+    detailFrom: z.optional(z.enum(['host', 'ovh', 'local'])),
   }),
 )
 
@@ -267,10 +307,16 @@ export function englishText(message: Message): string {
   )
 }
 
-/** English with the host's own output appended: one log line. */
+const SAID_EN: Record<DetailFrom, string> = {
+  host: 'the host said',
+  ovh: 'OVH said',
+  local: 'in its own words',
+}
+
+/** English with what the tools said appended (the nested messages' too): one log line. */
 export function englishLine(message: Message): string {
-  const text = englishText(message)
-  return message.detail ? `${text} (the host said: ${message.detail})` : text
+  const said = detailsOf(message).map((detail) => ` (${SAID_EN[detail.from]}: ${detail.text})`)
+  return `${englishText(message)}${said.join('')}`
 }
 
 /**

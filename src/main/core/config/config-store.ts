@@ -9,7 +9,7 @@ import {
 } from '../../../shared/config'
 import type { ConfigState } from '../../../shared/contract'
 import { ApiError } from '../../../shared/errors'
-import { msg, type Message } from '../../../shared/messages'
+import { msg, withDetail, type Message } from '../../../shared/messages'
 import { readClusterFileText } from './config-file'
 import { resolveHost, sshEnvironment } from './ssh-config'
 
@@ -58,7 +58,11 @@ export class ConfigStore {
         this.state = { path: this.options.path, status: 'missing', problems: [], hosts: [] }
         return this.state
       }
-      const text = msg('clusterFile.unreadable', { path: this.options.path, error: (error as Error).message })
+      const text = withDetail(
+        msg('clusterFile.unreadable', { path: this.options.path }),
+        (error as Error).message,
+        'local',
+      )
       this.state = this.invalid([configProblem({ path: [], text })])
       return this.state
     }
@@ -142,6 +146,9 @@ function problemMessages(problems: readonly ConfigProblem[]): Message[] {
       ? problem.field === '(file)'
         ? problem.text
         : msg('clusterFile.fieldProblem', { field: problem.field, problem: problem.text })
-      : msg('clusterFile.other', { text: `${problem.field} ${problem.message}` }),
+      : msg('clusterFile.fieldProblem', {
+          field: problem.field,
+          problem: withDetail(msg('clusterFile.other'), problem.message, 'local'),
+        }),
   )
 }

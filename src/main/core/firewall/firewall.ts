@@ -1,5 +1,5 @@
 import net from 'node:net'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, causeText } from '../../../shared/errors'
 import {
   FIREWALL_HELPER,
   firewallDrift,
@@ -37,7 +37,7 @@ export interface FirewallDeps {
     host: string,
     argv: readonly string[],
     timeoutMs: number,
-  ): Promise<{ stdout: string; exitCode: number }>
+  ): Promise<{ stdout: string; stderr?: string; exitCode: number }>
   /** Does this address answer now (within timeoutMs)? */
   reachable(ip: string, timeoutMs: number): Promise<boolean>
   audit?(host: string, action: string): Promise<void>
@@ -171,7 +171,7 @@ export class Firewall {
   ): Promise<FirewallHostOutcome> {
     const { action, ip } = params
     const before = await this.readHost(host)
-    if (!before.ips) return failed(host, msg('firewall.reasonHelper', { error: before.error?.message ?? '' }))
+    if (!before.ips) return failed(host, causeText(before.error))
     // what must still answer afterwards: the listed addresses that answer now (not the one removed)
     const candidates = before.ips.filter((listed) => !(action === 'remove' && listed === ip))
     const answering = (
@@ -189,8 +189,10 @@ export class Firewall {
       step: changeStep(action, ip, host),
     })
     if (armed.exitCode !== 0) {
-      const error = helperError(host, armed.stderr, armed.exitCode, changeStep(action, ip, host))
-      return failed(host, msg('firewall.reasonHelper', { error: error.message }))
+      return failed(
+        host,
+        causeText(helperError(host, armed.stderr, armed.exitCode, changeStep(action, ip, host))),
+      )
     }
     if (armed.stdout.trim() === 'unchanged')
       return {
@@ -199,11 +201,7 @@ export class Firewall {
         message: msg(action === 'add' ? 'firewall.alreadyListed' : 'firewall.alreadyAbsent', { host, ip }),
       }
     const token = /^armed ([0-9a-f]{32}) /.exec(armed.stdout.trim())?.[1]
-    if (!token)
-      return failed(
-        host,
-        msg('firewall.reasonHelper', { error: `unexpected answer ${JSON.stringify(armed.stdout.trim())}` }),
-      )
+    if (!token) return failed(host, withDetail(msg('firewall.reasonHelperAnswer'), armed.stdout))
     const deadline = Date.now() + seconds * 1000
     context?.log(msg('jobSteps.firewallArmed', { host, seconds }))
 
@@ -211,13 +209,14 @@ export class Firewall {
     let why: Message | undefined
     try {
       const fresh = await this.deps.freshRun(host, [...SUDO, 'list'], Math.min(15_000, seconds * 500))
-      if (fresh.exitCode !== 0) throw new Error(`the helper answered exit ${fresh.exitCode}`)
-      const seen = parseHelperList(fresh.stdout).ips
-      if (seen.includes(ip) !== (action === 'add'))
-        throw new Error('the new connection does not see the change')
+      if (fresh.exitCode !== 0)
+        why = withDetail(msg('firewall.newSshExit', { exitCode: fresh.exitCode }), fresh.stderr)
+      else if (parseHelperList(fresh.stdout).ips.includes(ip) !== (action === 'add'))
+        why = msg('firewall.newSshUnchanged')
     } catch (error) {
-      why = msg('firewall.reasonNewSsh', { host, error: (error as Error).message })
+      why = causeText(error)
     }
+    if (why) why = msg('firewall.reasonNewSsh', { host, why })
     // 2. what answered before still answers
     if (!why) {
       const lost: string[] = []
@@ -243,11 +242,9 @@ export class Firewall {
             }),
           }
         }
-        why = msg('firewall.reasonHelper', {
-          error: confirmed.stderr.trim() || `confirm answered exit ${confirmed.exitCode}`,
-        })
+        why = withDetail(msg('firewall.reasonHelper', { exitCode: confirmed.exitCode }), confirmed.stderr)
       } catch (error) {
-        why = msg('firewall.reasonHelper', { error: (error as Error).message })
+        why = causeText(error)
       }
     }
     why ??= msg('firewall.reasonLate', { seconds })
@@ -256,17 +253,20 @@ export class Firewall {
       msg('jobSteps.firewallWaitingRestore', { host, seconds: Math.ceil((deadline - Date.now()) / 1000) }),
     )
     await (this.deps.sleep ?? delay)(Math.max(0, deadline - Date.now()) + 3000)
+    let notRestored: Message | undefined
     try {
       const after = await this.retryFresh(host, 20_000)
       const list = parseHelperList(after.stdout)
-      if (after.exitCode !== 0 || list.armed || list.ips.join(' ') !== before.ips.join(' '))
-        throw new Error(`IPS_FAILOVER reads ${list.ips.join(' ')}${list.armed ? ' (still armed)' : ''}`)
+      if (after.exitCode !== 0)
+        notRestored = withDetail(msg('firewall.newSshExit', { exitCode: after.exitCode }), after.stderr)
+      else if (list.armed) notRestored = msg('firewall.restoreStillArmed')
+      else if (list.ips.join(' ') !== before.ips.join(' '))
+        notRestored = msg('firewall.restoreNotSeen', { ips: list.ips.join(' ') || '—' })
     } catch (error) {
-      return failed(
-        host,
-        msg('firewall.reasonNotRestored', { host, why, seconds, error: (error as Error).message }),
-      )
+      notRestored = causeText(error)
     }
+    if (notRestored)
+      return failed(host, msg('firewall.reasonNotRestored', { host, why, seconds, cause: notRestored }))
     await this.deps
       .audit?.(host, `${action} ${ip} in IPS_FAILOVER not confirmed: restored (firewall)`)
       .catch(() => undefined)
@@ -281,7 +281,10 @@ export class Firewall {
     }
   }
 
-  private async retryFresh(host: string, withinMs: number): Promise<{ stdout: string; exitCode: number }> {
+  private async retryFresh(
+    host: string,
+    withinMs: number,
+  ): Promise<{ stdout: string; stderr?: string; exitCode: number }> {
     const end = Date.now() + withinMs
     for (;;) {
       try {

@@ -1,3 +1,4 @@
+import { ApiError } from '../../../shared/errors'
 import { msg } from '../../../shared/messages'
 import type { HostPool } from '../ssh/pool'
 import { remoteCommandLine } from '../remote/runner'
@@ -28,7 +29,12 @@ export async function freshRun(
       channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
       channel.once('close', (code: number | null) =>
         code === null || code === undefined
-          ? reject(new Error(`the new SSH connection to ${host} closed before the command ended`))
+          ? reject(
+              ApiError.of('host.offline', msg('firewall.newSshClosed', { host }), {
+                host,
+                step: msg('errorSteps.confirmFirewall'),
+              }),
+            )
           : resolve({ stdout, stderr, exitCode: code }),
       )
     })

@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context'
 import type { JobContext } from '../jobs/job-manager'
-import { ApiError } from '../../../shared/errors'
+import { ApiError, causeText } from '../../../shared/errors'
 import { msg, type Message } from '../../../shared/messages'
 import { blockContains } from '../../../shared/ovh'
 import { OvhApi, unfollowedError } from './api'
@@ -171,7 +171,7 @@ export class OvhAccess {
         vm: where.vm,
         block: where.block,
         to: where.to,
-        reason: cause.message,
+        reason: causeText(cause),
       }),
       {
         host: where.to,

@@ -207,10 +207,13 @@ export class OvhApi {
             seconds: Math.round((Date.now() - options.started) / 1000),
           })
         const task = String(current.taskId)
+        // OVH's comment is its own words: the line's detail, never inside the sentence.
         job.log(
-          current.comment
-            ? msg('jobSteps.ovhTaskStatusComment', { task, status: current.status, comment: current.comment })
-            : msg('jobSteps.ovhTaskStatus', { task, status: current.status }),
+          withDetail(
+            msg('jobSteps.ovhTaskStatus', { task, status: current.status }),
+            current.comment ?? undefined,
+            'ovh',
+          ),
         )
       },
     })
@@ -239,7 +242,7 @@ export class OvhApi {
       service: serviceName,
       status: task.status,
     })
-    throw ApiError.of(`ovh.task.${task.status}`, withDetail(ended, task.comment ?? undefined), {
+    throw ApiError.of(`ovh.task.${task.status}`, withDetail(ended, task.comment ?? undefined, 'ovh'), {
       step: msg('errorSteps.ovhTask', { task: task.function, service: serviceName }),
       hint:
         task.status === 'customerError'

@@ -36,7 +36,7 @@ export class OvhHttpError extends ApiError {
     super(
       ApiError.of(
         `ovh.http.${status}`,
-        withDetail(msg('ovhErrors.httpRefused', { method, path, status }), ovhMessage),
+        withDetail(msg('ovhErrors.httpRefused', { method, path, status }), ovhMessage, 'ovh'),
         {
           step: msg('errorSteps.ovhRequest', { method, path }),
           hint: hintFor(status),
@@ -143,6 +143,7 @@ export class OvhClient {
         withDetail(
           msg('ovhErrors.unreachable', { url: this.credentials.baseUrl, ...names }),
           error instanceof Error ? error.message : String(error),
+          'local',
         ),
         { step: msg('errorSteps.ovhRequest', names), hint: msg('ovhErrors.unreachableHint') },
       )

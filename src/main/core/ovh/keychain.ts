@@ -158,6 +158,7 @@ export class OvhKeychain {
         withDetail(
           msg('ovhErrors.keychainUnreadable', { file: this.file }),
           error instanceof Error ? error.message : String(error),
+          'local',
         ),
         { step: msg('errorSteps.readOvhKeychain'), hint: msg('ovhErrors.keychainUnreadableHint') },
       )

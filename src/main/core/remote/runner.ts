@@ -138,7 +138,7 @@ export function checkArgv(host: string, argv: readonly string[], step: ErrorStep
   // The problem names the argument in English: reaching this is a bug (the validators refuse first).
   throw ApiError.of(
     'remote.unsafe-argument',
-    msg('remoteErrors.notSent', { host, problem: msg('common.internal', { error: problem }) }),
+    msg('remoteErrors.notSent', { host, problem: withDetail(msg('common.internal'), problem, 'local') }),
     {
       host,
       ...(step ? { step } : {}),

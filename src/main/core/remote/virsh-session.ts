@@ -1,6 +1,6 @@
 import type { ClientChannel } from 'ssh2'
 import { ApiError, type ErrorStep } from '../../../shared/errors'
-import { msg } from '../../../shared/messages/message'
+import { msg, withDetail } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import {
   endOfAnswer,
@@ -177,9 +177,11 @@ export class VirshSession {
       return queryLines(sections, sessionNonce())
     } catch (error) {
       // queryLines' refusal names the argument in English: reaching this is a bug (validators first).
-      const problem = msg('common.internal', {
-        error: error instanceof Error ? error.message : String(error),
-      })
+      const problem = withDetail(
+        msg('common.internal'),
+        error instanceof Error ? error.message : String(error),
+        'local',
+      )
       throw ApiError.of('remote.unsafe-argument', msg('remoteErrors.notSent', { host: this.host, problem }), {
         host: this.host,
         step: msg('errorSteps.virshQuery'),

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors'
-import { msg, type Message } from '../../../shared/messages/message'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { VmEditChanges, VmEditSettings } from '../../../shared/vmedit'
 import { DefinitionEditError, identityOf, readSettings } from '../inventory/domain-edit'
 import { displayPasswords, HIDDEN_SECRET } from '../inventory/domain-xml'
@@ -46,7 +46,7 @@ export function expertProblems(currentXml: string, changes: VmEditChanges): Mess
     readSettings(xml)
   } catch (error) {
     if (!(error instanceof DefinitionEditError)) throw error
-    return [vmeditMsg('expertMalformed', { problem: error.detail })]
+    return [withDetail(vmeditMsg('expertMalformed'), error.detail, 'local')]
   }
   const current = identityOf(currentXml)
   const problems: Message[] = [...vncPasswordProblems(xml)]

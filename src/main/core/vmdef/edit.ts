@@ -1,6 +1,6 @@
 import { ApiError, errorText } from '../../../shared/errors'
 import { vmLeaseName } from '../../../shared/lease'
-import { msg, type Message } from '../../../shared/messages/message'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type {
   VmEditChanges,
   VmEditPlan,
@@ -143,7 +143,7 @@ function editRefusal(
     case 'nic-remove-change':
       return vmeditMsg('nicRemoveChange', { mac: error.detail })
     default:
-      return vmeditMsg('xmlInvalid', { host, problem: error.detail })
+      return withDetail(vmeditMsg('xmlInvalid', { host }), error.detail, 'local')
   }
 }
 
@@ -185,7 +185,9 @@ export async function planEdit(
     settings = readSettings(reference.xml)
     name = /<name>([^<]*)<\/name>/.exec(reference.xml)?.[1] ?? name
   } catch (error) {
-    refusals.push(vmeditMsg('xmlInvalid', { host: reference.host, problem: (error as Error).message }))
+    refusals.push(
+      withDetail(vmeditMsg('xmlInvalid', { host: reference.host }), (error as Error).message, 'local'),
+    )
   }
   for (const definition of definitions) {
     if (definition.status === 'unreachable')

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/errors'
+import { ApiError, causeText } from '../../../shared/errors'
 import type { Check } from '../../../shared/messages/check'
 import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import { blockContains, type OvhTask, type VirtualMacEntry } from '../../../shared/ovh'
@@ -155,8 +155,8 @@ export async function planVirtualMac(
     }
   } catch (error) {
     const cause = ApiError.from(error)
-    if (cause.code === 'ovh.not-configured') return notConfigured(cause.message)
-    return { checks: [check('fail', msg('ovhCreate.unreadable', { ip, error: cause.message }))] }
+    if (cause.code === 'ovh.not-configured') return notConfigured(cause.text?.detail ?? '')
+    return { checks: [check('fail', msg('ovhCreate.unreadable', { ip, error: causeText(cause) }))] }
   }
   return { ...decideVirtualMac({ ...input, serviceName, facts }), serviceName }
 }
@@ -240,15 +240,15 @@ export function virtualMacFailed(
       hint: msg('ovhCreate.unfollowedHint'),
       details,
     })
-  const comment = String(cause.details?.['comment'] ?? '—')
+  const comment = typeof cause.details?.['comment'] === 'string' ? cause.details['comment'] : undefined
   const reason: Message =
     cause.code === 'ovh.task.cancelled'
       ? msg('ovhCreate.taskCancelled', { task })
       : cause.code === 'ovh.task.customerError'
-        ? msg('ovhCreate.taskCustomerError', { task, comment })
+        ? withDetail(msg('ovhCreate.taskCustomerError', { task }), comment, 'ovh')
         : cause.code === 'ovh.task.ovhError'
-          ? msg('ovhCreate.taskOvhError', { task, comment })
-          : msg('ovhCreate.ovhAnswered', { error: cause.message })
+          ? withDetail(msg('ovhCreate.taskOvhError', { task }), comment, 'ovh')
+          : causeText(cause)
   return ApiError.of(
     'vm.create.ovh-failed',
     msg('ovhCreate.failed', { ip: where.ip, server: where.server, reason }),

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { ApiErrorData } from '../../../shared/errors'
 import { errorSentences } from './error-sentence'
-import { HostSaid } from './MessageText'
+import { SaidBlocks } from './MessageText'
 import './error-box.css'
 
 /**
@@ -19,7 +19,7 @@ export function ErrorBox({ title, error, testId }: { title?: string; error: ApiE
       {step && <span className="muted small"> · {step}</span>}
       <div className="error-box-message">{message}</div>
       {hint && <pre className="error-box-fix">{hint}</pre>}
-      {error.text?.detail && <HostSaid output={error.text.detail} />}
+      <SaidBlocks message={error.text} />
     </div>
   )
 }

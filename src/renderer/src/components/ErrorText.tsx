@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { ApiErrorData } from '../../../shared/errors'
 import { errorSentences } from './error-sentence'
-import { HostSaid } from './MessageText'
+import { SaidBlocks } from './MessageText'
 
 /**
  * An API error as the user reads it: what failed, where (host, step), what to do, and what the host
@@ -18,7 +18,7 @@ export function ErrorText({ error }: { error: ApiErrorData }) {
         <div className="muted small">{[error.host, step].filter(Boolean).join(' · ')}</div>
       )}
       {hint && <div className="small">{hint}</div>}
-      {error.text?.detail && <HostSaid output={error.text.detail} />}
+      <SaidBlocks message={error.text} />
     </div>
   )
 }

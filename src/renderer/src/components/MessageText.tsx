@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import './messages.css'
-import type { Message } from '../../../shared/messages'
+import { detailsOf, type DetailFrom, type Message } from '../../../shared/messages'
 import { renderMessage } from '../i18n/messages'
 
 /** Renders core messages in the window's language (re-renders when the language changes). */
@@ -10,28 +10,45 @@ export function useMessage(): (message: Message) => string {
 }
 
 /**
- * A core message as the user reads it, then — when the host's tool printed something — that output
- * verbatim in a "the host said" block.
+ * A core message as the user reads it, then — when a host's tool, OVH or a library said something —
+ * those words verbatim (SaidBlocks).
  */
 export function MessageText({ message, as: Tag = 'span' }: { message: Message; as?: 'span' | 'div' | 'p' }) {
   const render = useMessage()
   return (
     <>
       <Tag data-message={message.code}>{render(message)}</Tag>
-      {message.detail && <HostSaid output={message.detail} />}
+      <SaidBlocks message={message} />
     </>
   )
 }
 
 /**
- * What a host's tool printed (virsh, ceph, rbd stderr): never translated, so marked lang="en" and
- * translate="no" (the pseudo-locale walk treats it as data).
+ * Every detail under a message, its nested messages' included (shared/messages detailsOf), each in
+ * its "the host said" / "OVH said" block. The one place a message's foreign words are shown.
  */
-export function HostSaid({ output }: { output: string }) {
+export function SaidBlocks({ message }: { message: Message | undefined }) {
+  if (!message) return null
+  return (
+    <>
+      {detailsOf(message).map((detail) => (
+        <HostSaid key={detail.text} output={detail.text} from={detail.from} />
+      ))}
+    </>
+  )
+}
+
+const CAPTIONS = { host: 'checkUi.hostSaid', ovh: 'checkUi.ovhSaid', local: 'checkUi.localSaid' } as const
+
+/**
+ * What a host's tool printed (virsh, ceph, rbd stderr), what OVH answered, or a library's words:
+ * never translated, so marked lang="en" and translate="no" (the pseudo-locale walk treats it as data).
+ */
+export function HostSaid({ output, from = 'host' }: { output: string; from?: DetailFrom }) {
   const { t } = useTranslation()
   return (
-    <figure className="host-said">
-      <figcaption className="muted small">{t('checkUi.hostSaid')}</figcaption>
+    <figure className="host-said" data-said={from}>
+      <figcaption className="muted small">{t(CAPTIONS[from])}</figcaption>
       <pre lang="en" translate="no">
         {output}
       </pre>

@@ -7,7 +7,7 @@ export const clusterFileFr: Pick<MessageCatalog['clusterFile'], keyof typeof CLU
   missingHint: 'Ouvrez les réglages et décrivez vos hyperviseurs, ou corrigez le fichier et rechargez-le.',
   invalid: 'Le fichier du cluster {{path}} n’est pas valide : {{problems, messages}}',
   notSaved: 'Non enregistré : {{problems, messages}}',
-  unreadable: 'Le fichier du cluster {{path}} ne peut pas être lu : {{error}}',
+  unreadable: 'Le fichier du cluster {{path}} ne peut pas être lu (le message du système ci-dessous).',
   empty: 'Le fichier du cluster est vide : il doit contenir un objet JSON.',
   syntax: 'Ligne {{line}}, colonne {{column}} : {{problem, message}}',
   trailingComma:
@@ -48,7 +48,7 @@ export const clusterFileFr: Pick<MessageCatalog['clusterFile'], keyof typeof CLU
   nameCharacter:
     'contient {{character}} : seuls les lettres ASCII, les chiffres, « . », « _ » et « - » sont permis.',
   fieldProblem: '{{field}} {{problem, message}}',
-  other: '{{text}}',
+  other: 'n’est pas accepté (le message du validateur ci-dessous).',
   invalidSymbol: 'un caractère qui n’est pas du JSON à cet endroit.',
   invalidNumberFormat: 'un nombre écrit d’une façon que JSON n’admet pas.',
   propertyNameExpected: 'une clé entre guillemets droits était attendue.',

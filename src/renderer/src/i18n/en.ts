@@ -131,6 +131,8 @@ export const en = {
   errors: { generic: 'Error' },
   checkUi: {
     hostSaid: 'The host said:',
+    ovhSaid: 'OVH said:',
+    localSaid: 'In its own words:',
     fix: 'Fix:',
     levels: { ok: 'OK', info: 'Information', warn: 'Warning', fail: 'Failed', unknown: 'Not checked' },
   },

@@ -135,6 +135,8 @@ export const fr: Messages = {
   errors: { generic: 'Erreur' },
   checkUi: {
     hostSaid: 'L’hôte a répondu :',
+    ovhSaid: 'OVH a répondu :',
+    localSaid: 'Dans ses propres mots :',
     fix: 'Correction :',
     levels: { ok: 'OK', info: 'Information', warn: 'Avertissement', fail: 'Échec', unknown: 'Non vérifié' },
   },

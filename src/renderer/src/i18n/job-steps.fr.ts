@@ -77,7 +77,6 @@ export const jobStepsFr: MessageCatalog['jobSteps'] = {
   ovhMoving: 'Déplacement de {{block}} vers {{service}} ({{to}})',
   ovhTaskStarted: 'Tâche OVH {{task}} ({{action}}) lancée : {{status}}',
   ovhTaskStatus: 'Tâche OVH {{task}} : {{status}}',
-  ovhTaskStatusComment: 'Tâche OVH {{task}} : {{status}} ({{comment}})',
   ovhMoved: '{{block}} est maintenant routé vers {{service}} (tâche {{task}}, {{ms, duration}})',
   syncDefined: '{{host}} : définie',
   syncDefinedRunning:

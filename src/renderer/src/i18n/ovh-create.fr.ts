@@ -6,7 +6,7 @@ export const ovhCreateFr: MessageCatalog['ovhCreate'] = {
     'L’accès à OVH n’est pas configuré : l’application ne peut pas créer la MAC virtuelle de {{ip}}.',
   notConfiguredHint:
     'Saisissez les identifiants OVH dans les réglages OVH (gardés dans le trousseau du système) ou écrivez-les dans ~/.ovh.conf (chmod 600) ; ou choisissez « saisir la MAC virtuelle » avec la MAC créée dans le manager OVH.',
-  unreadable: 'OVH n’a pas répondu pour {{ip}} : {{error}}',
+  unreadable: 'OVH n’a pas répondu pour {{ip}} : {{error, message}}',
   hostUnmapped:
     '{{host}} n’a pas de nom de service OVH (ovhServiceName) dans le fichier du cluster : l’application ne peut pas dire à OVH sur quel serveur tourne la VM.',
   ipUnknown: '{{ip}} n’appartient à aucun bloc failover de ce compte OVH.',
@@ -30,10 +30,9 @@ export const ovhCreateFr: MessageCatalog['ovhCreate'] = {
     'OVH a créé la MAC virtuelle {{mac}} pour {{ip}} sur {{server}} (tâche {{task}}, {{ms, duration}})',
   failed:
     'OVH n’a pas créé de MAC virtuelle pour {{ip}} sur {{server}} : {{reason, message}} Rien n’a été créé : ni image, ni définition.',
-  ovhAnswered: 'Réponse d’OVH : {{error}}',
   taskCancelled: 'OVH a annulé sa tâche {{task}}.',
-  taskCustomerError: 'OVH a refusé la demande (tâche {{task}}) : {{comment}}.',
-  taskOvhError: 'OVH a échoué de son côté (tâche {{task}}) : {{comment}}.',
+  taskCustomerError: 'OVH a refusé la demande (tâche {{task}}).',
+  taskOvhError: 'OVH a échoué de son côté (tâche {{task}}).',
   failedHint:
     'Corrigez ce que dit OVH et relancez la création, ou saisissez une MAC virtuelle créée dans le manager OVH.',
   ovhErrorHint: 'Réessayez plus tard, ou ouvrez un ticket chez OVH en citant la tâche {{task}}.',

@@ -2,7 +2,7 @@ import type { MessageCatalog } from '../../../shared/messages/message'
 
 /** Moving a VM's failover block with its migration, in French (shared/ovh-move-texts.ts). */
 export const ovhMovesFr: MessageCatalog['ovhMoves'] = {
-  failed: 'Le bloc failover {{block}} de {{vm}} n’a pas été déplacé vers {{to}} : {{reason}}',
+  failed: 'Le bloc failover {{block}} de {{vm}} n’a pas été déplacé vers {{to}} : {{reason, message}}',
   failedHint:
     '{{vm}} n’a pas été migrée : elle tourne toujours au même endroit. Corrigez ce que dit OVH, puis relancez la migration (ou migrez sans déplacer le bloc).',
   failedParallelHint:

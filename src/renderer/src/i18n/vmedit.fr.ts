@@ -9,7 +9,8 @@ export const vmeditFr: MessageCatalog['vmedit'] = {
   drift:
     'La définition de {{name}} diffère entre {{reference}} et {{host}} : synchronisez d’abord les définitions (vue de la VM, définitions), puis modifiez.',
   unknownVm: 'Aucun hôte joignable ne définit de VM d’UUID {{uuid}}.',
-  xmlInvalid: 'La définition lue sur {{host}} ne peut pas être modifiée ({{problem}}).',
+  xmlInvalid:
+    'La définition lue sur {{host}} ne peut pas être modifiée : son XML est illisible (le message du lecteur ci-dessous).',
   bootPerDevice:
     'L’ordre de démarrage de {{name}} est fixé sur ses périphériques ({{detail}}) : modifiez-le dans le XML (mode expert).',
   cdromUnknown: '{{name}} n’a pas de lecteur de CD-ROM {{target}}.',
@@ -21,7 +22,7 @@ export const vmeditFr: MessageCatalog['vmedit'] = {
   isoUnchecked: 'Impossible de vérifier {{iso}} sur {{host}}.',
   expertMixed:
     'Une modification du XML (mode expert) s’applique seule : appliquez d’abord les modifications du formulaire, ou mettez-les dans le XML.',
-  expertMalformed: 'Le XML est illisible ({{problem}}) : rien n’a été envoyé aux hôtes.',
+  expertMalformed: 'Le XML est illisible (le message du lecteur ci-dessous) : rien n’a été envoyé aux hôtes.',
   expertRename:
     'Le XML renomme {{name}} en {{newName}} : le mode expert ne renomme pas. Remettez le nom, et utilisez Renommer (VM arrêtée).',
   expertUuid:

@@ -5,6 +5,7 @@ import { notifyError } from '../../components/notify'
 import { useJobText, useJobTitle } from './job-title'
 import { useErrorMessage } from '../../components/GuardMessage'
 import { refusalsOf, useRefusalText } from './refusals'
+import { SaidBlocks } from '../../components/MessageText'
 import { formatClock } from '../../format'
 
 const SHOWN_JOBS = 8
@@ -72,6 +73,7 @@ export function JobsPanel() {
                         {formatClock(line.at)}
                       </span>{' '}
                       {jobText.line(line)}
+                      <SaidBlocks message={line.message} />
                     </li>
                   ))}
                 </ol>

@@ -3,8 +3,8 @@ import type { ApiErrorData } from '../../../../shared/errors'
 import type { Job } from '../../../../shared/jobs'
 import type { Refusal } from '../../../../shared/storage'
 import { useAppStore } from '../../store'
-import { useMessage } from '../../components/MessageText'
-import { isMessage } from '../../../../shared/messages/message'
+import { SaidBlocks, useMessage } from '../../components/MessageText'
+import { isMessage, type Message } from '../../../../shared/messages/message'
 
 /**
  * "Not done, because…": the reasons a VM or storage operation was refused (error.details.refusals),
@@ -23,8 +23,8 @@ export function useRefusalText(): (job: Job, refusal: Refusal) => string {
   const render = useMessage()
   return (job, refusal) => {
     // A refusal the core sent as a message (a VM start's): its own words, in the UI's language.
-    const text = (refusal as { text?: unknown }).text
-    if (isMessage(text)) return render(text)
+    const text = refusalMessage(refusal)
+    if (text) return render(text)
     // Read when written, not subscribed to (see useJobTitle): only an older core's refusal needs it.
     const vm =
       useAppStore.getState().vms.find((candidate) => candidate.uuid === job.target.vm)?.name ?? job.target.vm
@@ -35,6 +35,12 @@ export function useRefusalText(): (job: Job, refusal: Refusal) => string {
   }
 }
 
+/** A refusal the core sent as a message (a VM start's), if it did. */
+function refusalMessage(refusal: Refusal): Message | undefined {
+  const text = (refusal as { text?: unknown }).text
+  return isMessage(text) ? text : undefined
+}
+
 export function RefusalList({ job }: { job: Job }) {
   const text = useRefusalText()
   return (
@@ -42,6 +48,7 @@ export function RefusalList({ job }: { job: Job }) {
       {refusalsOf(job.error).map((refusal) => (
         <li key={`${refusal.code}:${refusal.host ?? ''}`} data-refusal={refusal.code} title={refusal.message}>
           {text(job, refusal)}
+          <SaidBlocks message={refusalMessage(refusal)} />
         </li>
       ))}
     </ul>

@@ -11,7 +11,7 @@ import type { Job } from '../../../../shared/jobs'
 import { IPV4_PATTERN } from '../../../../shared/validators'
 import { useApi } from '../../api/context'
 import { ErrorBox } from '../../components/ErrorBox'
-import { HostSaid } from '../../components/MessageText'
+import { SaidBlocks } from '../../components/MessageText'
 import { MessageText } from '../../components/MessageText'
 import { useTrackedJob } from '../storage/storage-jobs'
 import { useRead } from './use-read'
@@ -160,7 +160,7 @@ function HostReadError({ host, error }: { host: string; error: ApiErrorData }) {
     return (
       <>
         <p className="ovh-fail small">{t('hostFirewall.helperFailed', { host })}</p>
-        <HostSaid output={error.message} />
+        <SaidBlocks message={error.text} />
       </>
     )
   return <p className="ovh-fail small">{t('hostFirewall.notReachable', { host })}</p>

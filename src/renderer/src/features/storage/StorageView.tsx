@@ -13,7 +13,7 @@ import { TemplateBadge } from './TemplateBadge'
 import { useTrackedJob } from './storage-jobs'
 import { notifyError } from '../../components/notify'
 import { errorSentences } from '../../components/error-sentence'
-import { HostSaid } from '../../components/MessageText'
+import { SaidBlocks } from '../../components/MessageText'
 import './storage.css'
 
 /**
@@ -245,7 +245,7 @@ function FailedText({ error, before }: { error: ApiErrorData; before?: string })
     <>
       <p>{before ? `${before} ${message}` : message}</p>
       {hint && <p className="muted">{hint}</p>}
-      {error.text?.detail && <HostSaid output={error.text.detail} />}
+      <SaidBlocks message={error.text} />
     </>
   )
 }
