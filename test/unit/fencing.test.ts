@@ -33,7 +33,7 @@ import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { parseRecordOutput } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
 import { MemoryLeases } from '../support/memory-lease'
-import { englishText } from '../../src/shared/messages'
+import { detailsOf, englishLine, englishText, msg, withDetail } from '../../src/shared/messages'
 import { fenceMessage, type FenceRecord } from '../../src/shared/fencing'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 
@@ -317,6 +317,34 @@ describe('what blocks a start', () => {
       host: 'hv2',
     })
     expect(fenced.refusals).toEqual([])
+  })
+
+  it('a lost host’s refusal says why in words (the timed-out step), the host’s output the only detail', async () => {
+    const timedOut = withDetail(
+      msg('remoteErrors.timedOut', { step: msg('errorSteps.refreshInventory'), host: 'hv1', seconds: 30 }),
+      'error: failed to connect to the hypervisor',
+    )
+    const lost = {
+      ...host('hv1', [domain('running')], false),
+      error: englishLine(timedOut),
+      errorText: timedOut,
+    }
+    const { refusals } = await lifecycle([lost, host('hv2', [domain('shutoff')])]).startRefusals({
+      uuid: UUID,
+      host: 'hv2',
+    })
+    const text = refusals[0]!.text
+    expect(text).toEqual(msg('vmErrors.refusedUnreachable', { host: 'hv1', name: 'labvm1', why: timedOut }))
+    expect(englishText(text)).toBe(
+      'hv1 cannot be reached (refresh the inventory did not finish on hv1 within 30 s and was stopped there; what it printed is below.): labvm1 might be running there.',
+    )
+    expect(detailsOf(text)).toEqual([{ text: 'error: failed to connect to the hypervisor', from: 'host' }])
+    // A host that never said why: said so, no English sentence as if the host had printed it.
+    const silent = await lifecycle(hosts()).startRefusals({ uuid: UUID, host: 'hv2' })
+    expect(silent.refusals[0]!.text).toEqual(
+      msg('vmErrors.refusedUnreachable', { host: 'hv1', name: 'labvm1', why: msg('vmErrors.noAnswer') }),
+    )
+    expect(detailsOf(silent.refusals[0]!.text)).toEqual([])
   })
 
   it('a fenced copy still on the chosen host blocks a start there until it is destroyed', async () => {

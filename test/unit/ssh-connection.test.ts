@@ -5,7 +5,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ResolvedHost } from '../../src/shared/contract'
 import type { HostKeyPrompt, HostState } from '../../src/shared/hosts'
-import { SshRunner } from '../../src/main/core/remote/runner'
+import { briefCommand, SshRunner } from '../../src/main/core/remote/runner'
+import { englishText, msg } from '../../src/shared/messages'
 import { fingerprint, lookupHost, parseKnownHosts } from '../../src/main/core/ssh/known-hosts'
 import { KeyStore } from '../../src/main/core/ssh/auth'
 import { HostPool } from '../../src/main/core/ssh/pool'
@@ -400,6 +401,40 @@ describe('remote runner', () => {
     expect(error).toMatchObject({ code: 'remote.timeout', host: 'hv1' })
     expect(Date.now() - started).toBeLessThan(4000)
     expect(livePids(`sleep\0${marker}`)).toEqual([])
+  })
+
+  it('a timeout names the step and says what the host printed, never the command line', async () => {
+    const [quiet, talking] = [uniqueSleep(), uniqueSleep()]
+    const silent = (await runner
+      .run('hv1', ['sh', '-c', `sleep ${quiet}; true`], {
+        timeoutSeconds: 1,
+        step: msg('errorSteps.refreshInventory'),
+      })
+      .catch((e: unknown) => e)) as ApiError
+    expect(silent.text?.detail).toBeUndefined()
+    expect(silent.text).toEqual({
+      code: 'remoteErrors.timedOutSilent',
+      params: { step: { code: 'errorSteps.refreshInventory' }, host: 'hv1', seconds: 1 },
+    })
+    expect(silent.message).toBe(
+      'refresh the inventory did not finish on hv1 within 1 s and was stopped there; it printed nothing.',
+    )
+    // The whole command stays in the details, for the logs.
+    expect(silent.details?.['command']).toContain(`sleep ${quiet}`)
+
+    // No step given: a short start of the command names it; what the host printed is the detail.
+    const long = `echo "pool busy" >&2; sleep ${talking}; ${'true; '.repeat(30)}`
+    const said = (await runner
+      .run('hv1', ['sh', '-c', long], { timeoutSeconds: 1 })
+      .catch((e: unknown) => e)) as ApiError
+    expect(said.text).toMatchObject({ code: 'remoteErrors.timedOut', detail: 'pool busy' })
+    const step = said.text?.params?.['step'] as { code: string; params: { command: string } }
+    expect(step.code).toBe('errorSteps.command')
+    expect(step.params.command.length).toBeLessThanOrEqual(62)
+    expect(step.params.command).toMatch(/^sh -c .* …$/)
+    expect(englishText(said.text!)).not.toContain('true; true')
+    expect(briefCommand('virsh list')).toBe('virsh list')
+    expect(livePids(`sleep\0${quiet}`)).toEqual([])
   })
 
   it('cancels: kills the remote process group and frees the slot', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { endOfAnswer, parseAnswer } from '../../src/main/core/remote/framing'
 import { queryLines, VirshSession } from '../../src/main/core/remote/virsh-session'
 import type { HostConnection } from '../../src/main/core/ssh/connection'
+import type { ApiError } from '../../src/shared/errors'
 
 /**
  * The virsh session's framing. The answers below are written as virsh 9.0 prints them when it reads
@@ -133,6 +134,67 @@ describe('virsh session input', () => {
       })
     expect(opened).toBe(0)
     expect(written).toEqual([])
+    session.close()
+  })
+})
+
+describe('virsh session timeout', () => {
+  /** A session whose virsh echoes each line it is sent (as virsh does on a pipe), then `then`, and never ends. */
+  function stuckSession(then: string): VirshSession {
+    const connection = {
+      exec: async () => {
+        const channel = Object.assign(new EventEmitter(), {
+          stderr: new EventEmitter(),
+          write: (text: string) => {
+            const echoes = text
+              .trim()
+              .split('\n')
+              .filter((line) => !line.startsWith('echo'))
+              .map((line) => `virsh # ${line}\n`)
+            setImmediate(() => channel.emit('data', Buffer.from(echoes.join('') + then)))
+          },
+          close: () => undefined,
+        })
+        return channel
+      },
+    } as unknown as HostConnection
+    return new VirshSession('hv1', () => connection)
+  }
+
+  it('says virsh printed nothing (no echo, no command line as what it said)', async () => {
+    const session = stuckSession('')
+    const error = await session
+      .query([{ id: 'state', command: ['domstate', UUID] }], { timeoutSeconds: 1 })
+      .then(
+        () => undefined,
+        (e: unknown) => e as ApiError,
+      )
+    expect(error).toMatchObject({
+      code: 'remote.timeout',
+      host: 'hv1',
+      stepText: { code: 'errorSteps.virshQuery' },
+    })
+    expect(error?.text).toEqual({
+      code: 'remoteErrors.virshTimedOut',
+      params: { host: 'hv1', seconds: 1, commands: ['domstate'] },
+    })
+    expect(error?.message).toBe('virsh did not answer on hv1 within 1 s (domstate) and printed nothing.')
+    session.close()
+  })
+
+  it('keeps only what virsh printed for the query as the detail', async () => {
+    const session = stuckSession('error: failed to connect to the hypervisor\n')
+    const error = await session
+      .query([{ id: 'state', command: ['domstate', UUID] }], { timeoutSeconds: 1 })
+      .then(
+        () => undefined,
+        (e: unknown) => e as ApiError,
+      )
+    expect(error?.text).toMatchObject({
+      code: 'remoteErrors.virshTimedOutOutput',
+      detail: 'error: failed to connect to the hypervisor',
+    })
+    expect(error?.text?.detail).not.toContain('domstate')
     session.close()
   })
 })

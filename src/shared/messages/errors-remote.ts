@@ -9,7 +9,12 @@ export const REMOTE_ERROR_TEXTS = {
     'Nothing was sent to the host. A value that reaches a command must not start with "-" nor hold control characters: check the name or setting used.',
   endedEarly: '{{command}} ended early on {{host}}.',
   cancelled: '{{command}} was cancelled on {{host}}.',
-  timedOut: '{{command}} did not finish on {{host}} within {{seconds}} s.',
+  // A timeout names the step (what was being done; a short command when the caller named none) and
+  // says whether the host printed anything: its output is the detail, never the command line.
+  timedOut:
+    '{{step, message}} did not finish on {{host}} within {{seconds}} s and was stopped there; what it printed is below.',
+  timedOutSilent:
+    '{{step, message}} did not finish on {{host}} within {{seconds}} s and was stopped there; it printed nothing.',
   cephUnreachable: '{{command}} on {{host}} could not reach the Ceph monitors.',
   cephTimeoutHint:
     'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.',
@@ -20,7 +25,10 @@ export const REMOTE_ERROR_TEXTS = {
   failed: '{{command}} failed on {{host}} (exit {{exitCode}}).',
   notInstalled: '{{tool}} is not installed on the host (or not in PATH).',
   notRunnable: '{{tool}} cannot be run by this user on the host.',
-  virshTimedOut: 'virsh did not answer on {{host}} within {{seconds}} s ({{commands, list}}).',
+  virshTimedOut:
+    'virsh did not answer on {{host}} within {{seconds}} s ({{commands, list}}) and printed nothing.',
+  virshTimedOutOutput:
+    'virsh did not answer on {{host}} within {{seconds}} s ({{commands, list}}); what it printed so far is below.',
   virshTimedOutHint:
     'Check libvirtd on the host (systemctl status libvirtd). The stuck virsh was stopped; the next attempt starts a new one.',
   virshSessionEnded:

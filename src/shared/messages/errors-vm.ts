@@ -11,7 +11,10 @@ export const VM_ERROR_TEXTS = {
   startRefused: '{{name}} was not started on {{host}}: {{reasons, messages}}',
   startRefusedFenceHint:
     'Fence the unreachable host first (confirm it is off or isolated): the app blocklists its clients of the disks, then starts.',
-  refusedUnreachable: '{{host}} cannot be reached: {{name}} might be running there.',
+  // {{why}}: the host's last error as a message (a timed-out step, a refused connection…), its
+  // output the detail — never the command line.
+  refusedUnreachable: '{{host}} cannot be reached ({{why, message}}): {{name}} might be running there.',
+  noAnswer: 'it does not answer',
   refusedFencedCopy: 'A fenced copy of {{name}} is still on {{host}} ({{state}}): destroy it there first.',
   refusedAlreadyRunning: '{{name}} is already running on {{host}}.',
   refusedRunningElsewhere:

@@ -401,7 +401,8 @@ class RemoteProcess {
         if (onLine && lineBuffer) onLine(lineBuffer)
         resolve({
           stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: stderr || stderrHead,
+          // Our PID line is never the host's words; what came before it was ever complete is.
+          stderr: this.pid === undefined ? stderrHead : stderr,
           exitCode,
           ...(this.aborted ? { aborted: this.aborted } : {}),
         })
@@ -460,13 +461,27 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
     outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
   // ceph/rbd giving up on the monitors by themselves (--connect-timeout) is a timeout too.
   const cephGaveUp = isCeph(argv) && outcome.exitCode !== 0 && /timed out|errno 110/i.test(outcome.stderr)
-  if (outcome.aborted === 'local-timeout' || killedByTimeout || cephGaveUp) {
+  if (cephGaveUp)
     throw remoteError({
       ...base,
       code: 'remote.timeout',
-      text: cephGaveUp
-        ? msg('remoteErrors.cephUnreachable', said)
-        : msg('remoteErrors.timedOut', { ...said, seconds: timeoutSeconds }),
+      text: msg('remoteErrors.cephUnreachable', said),
+      exitCode: outcome.exitCode,
+      hint: msg('remoteErrors.cephTimeoutHint'),
+    })
+  if (outcome.aborted === 'local-timeout' || killedByTimeout) {
+    // What the host printed before it was stopped (stderr, else stdout) is the detail; the step names
+    // the operation, so the sentence never carries the whole command line.
+    const output = outcome.stderr.trim() ? outcome.stderr : outcome.stdout
+    throw remoteError({
+      ...base,
+      stderr: output,
+      code: 'remote.timeout',
+      text: msg(output.trim() ? 'remoteErrors.timedOut' : 'remoteErrors.timedOutSilent', {
+        step: options.step ?? commandStep(briefCommand(display)),
+        host,
+        seconds: timeoutSeconds,
+      }),
       exitCode: outcome.exitCode,
       hint: msg(isCeph(argv) ? 'remoteErrors.cephTimeoutHint' : 'remoteErrors.timeoutHint'),
     })
@@ -494,6 +509,15 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
     })
   }
   return result
+}
+
+/** A command short enough to name a step: its start, cut at a word (the whole one is in details.command). */
+export function briefCommand(display: string, max = 60): string {
+  const line = display.replace(/\s+/g, ' ').trim()
+  if (line.length <= max) return line
+  const cut = line.slice(0, max)
+  const space = cut.lastIndexOf(' ')
+  return `${space > max / 2 ? cut.slice(0, space) : cut} …`
 }
 
 function tail(text: string): string {

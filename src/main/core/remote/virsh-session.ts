@@ -115,15 +115,20 @@ export class VirshSession {
     try {
       return await new Promise<Sections>((resolve, reject) => {
         const timer = setTimeout(() => {
+          // What virsh printed for this query so far (its markers left out) is the detail.
+          const printed = this.printedSoFar()
           this.pending = undefined
+          const said = {
+            host: this.host,
+            seconds: timeoutSeconds,
+            commands: sections.map((s) => s.command[0] ?? ''),
+          }
           reject(
             ApiError.of(
               'remote.timeout',
-              msg('remoteErrors.virshTimedOut', {
-                host: this.host,
-                seconds: timeoutSeconds,
-                commands: sections.map((s) => s.command[0] ?? ''),
-              }),
+              printed
+                ? withDetail(msg('remoteErrors.virshTimedOutOutput', said), printed)
+                : msg('remoteErrors.virshTimedOut', said),
               { host: this.host, step, hint: msg('remoteErrors.virshTimedOutHint') },
             ),
           )
@@ -248,6 +253,21 @@ export class VirshSession {
     this.output = this.output.slice(end.next)
     this.pending = undefined
     pending.resolve(parseAnswer(answer, pending.nonce, pending.sections))
+  }
+
+  /**
+   * The pending query's output so far, without virsh's echo of what it was sent: the lines that carry
+   * its markers, the prompt with the echoed command ("virsh # domstate …"), readline's scrolled echoes.
+   */
+  private printedSoFar(): string {
+    const nonce = this.pending?.nonce
+    const lines = this.output
+      .split('\n')
+      .filter(
+        (line) => !(nonce && line.includes(nonce)) && !line.startsWith('virsh # ') && !line.includes('\r'),
+      )
+    const printed = lines.join('\n').trim()
+    return printed.length > 2000 ? `…${printed.slice(-2000)}` : printed
   }
 
   /** A virsh that does not answer: stop its process group and drop the session. */

@@ -1,4 +1,4 @@
-import type { DomainOnHost, Vm } from '../../../shared/inventory'
+import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
 import { englishLine, msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
@@ -86,6 +86,15 @@ export function uncheckableDisks(domain: DomainOnHost, host: string): Refusal[] 
       ),
     ]
   return []
+}
+
+/**
+ * Why a host cannot be reached, as a message: the inventory's last error (its detail — what the host
+ * printed — kept, never the command line), the core's English only for an error made before messages.
+ */
+function unreachableWhy(inventory: HostInventory): Message {
+  if (inventory.errorText) return inventory.errorText
+  return inventory.error ? msg('common.untranslated', { text: inventory.error }) : msg('vmErrors.noAnswer')
 }
 
 /** Pools whose volumes live on the host itself (like a file disk): one host's QEMU only. */
@@ -209,7 +218,11 @@ export class Lifecycle {
         refusals.push(
           refusal(
             'host-unreachable',
-            withDetail(msg('vmErrors.refusedUnreachable', { host: inventory.host, name }), inventory.error),
+            msg('vmErrors.refusedUnreachable', {
+              host: inventory.host,
+              name,
+              why: unreachableWhy(inventory),
+            }),
             inventory.host,
           ),
         )

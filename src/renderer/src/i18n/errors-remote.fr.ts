@@ -7,7 +7,10 @@ export const remoteErrorsFr: MessageCatalog['remoteErrors'] = {
     'Rien n’a été envoyé à l’hôte. Une valeur passée à une commande ne doit ni commencer par « - » ni contenir de caractère de contrôle : vérifiez le nom ou le réglage utilisé.',
   endedEarly: '{{command}} s’est arrêtée trop tôt sur {{host}}.',
   cancelled: '{{command}} a été annulée sur {{host}}.',
-  timedOut: '{{command}} n’a pas fini sur {{host}} en {{seconds}} s.',
+  timedOut:
+    '« {{step, message}} » n’a pas fini sur {{host}} en {{seconds}} s et y a été arrêté ; ce qu’il a affiché est ci-dessous.',
+  timedOutSilent:
+    '« {{step, message}} » n’a pas fini sur {{host}} en {{seconds}} s et y a été arrêté ; il n’a rien affiché.',
   cephUnreachable: '{{command}} sur {{host}} n’a pas pu joindre les moniteurs Ceph.',
   cephTimeoutHint:
     'Ceph n’a pas répondu : vérifiez les moniteurs et les OSD (ceph -s sur un hôte qui a le trousseau admin). La commande a été arrêtée sur l’hôte.',
@@ -19,7 +22,10 @@ export const remoteErrorsFr: MessageCatalog['remoteErrors'] = {
   failed: '{{command}} a échoué sur {{host}} (code de sortie {{exitCode}}).',
   notInstalled: '{{tool}} n’est pas installé sur l’hôte (ou pas dans le PATH).',
   notRunnable: '{{tool}} ne peut pas être lancé par cet utilisateur sur l’hôte.',
-  virshTimedOut: 'virsh n’a pas répondu sur {{host}} en {{seconds}} s ({{commands, list}}).',
+  virshTimedOut:
+    'virsh n’a pas répondu sur {{host}} en {{seconds}} s ({{commands, list}}) et n’a rien affiché.',
+  virshTimedOutOutput:
+    'virsh n’a pas répondu sur {{host}} en {{seconds}} s ({{commands, list}}) ; ce qu’il a affiché jusque-là est ci-dessous.',
   virshTimedOutHint:
     'Vérifiez libvirtd sur l’hôte (systemctl status libvirtd). Le virsh bloqué a été arrêté ; la prochaine tentative en lance un nouveau.',
   virshSessionEnded:

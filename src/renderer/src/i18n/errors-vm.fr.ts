@@ -10,7 +10,8 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
   startRefused: '{{name}} n’a pas été démarrée sur {{host}} : {{reasons, messages}}',
   startRefusedFenceHint:
     'Isolez d’abord l’hôte injoignable (après avoir confirmé qu’il est éteint ou isolé) : l’application met ses clients des disques sur la liste de blocage Ceph, puis démarre la VM.',
-  refusedUnreachable: '{{host}} est injoignable : {{name}} y tourne peut-être.',
+  refusedUnreachable: '{{host}} est injoignable ({{why, message}}) : {{name}} y tourne peut-être.',
+  noAnswer: 'il ne répond pas',
   refusedFencedCopy:
     'Une copie isolée de {{name}} est encore sur {{host}} ({{state}}) : détruisez-la d’abord là-bas.',
   refusedAlreadyRunning: '{{name}} tourne déjà sur {{host}}.',
