@@ -1,12 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
 import { MaintenancePlanSchema, MaintenanceRecordSchema } from '../../src/shared/maintenance'
 import { screenshotPath } from '../support/browser'
-import { sampleCluster, tempCore } from '../support/core'
-import { routeInventory } from '../support/fake-inventory'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
 
 /**
  * The guided maintenance's block moves (issue 20, item 3) in the browser, in French and English:
@@ -18,7 +16,6 @@ import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
  * answers are values of the contract's shapes (parsed with its schemas), as the core builds them.
  */
 
-const CLOSED_PORT = 9
 const WEB1 = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
 const DB1 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
 const BLOCK = '203.0.113.8/30'
@@ -177,21 +174,7 @@ const record = (status: 'running') =>
     acceptedWarnings: [],
   })
 
-let app: LabBrowser
-let core: Awaited<ReturnType<typeof tempCore>>
-
-beforeAll(async () => {
-  core = await tempCore({
-    ...sampleCluster,
-    hosts: sampleCluster.hosts.map((entry) => ({ ...entry, address: '127.0.0.1', port: CLOSED_PORT })),
-  })
-  app = await startLabBrowser(core)
-})
-
-afterAll(async () => {
-  await app?.close()
-  await core?.cleanup()
-})
+const app = useClosedPortApp()
 
 async function openSheet(
   locale: string,
@@ -202,25 +185,25 @@ async function openSheet(
   calls: { method: string; params: unknown }[]
   errors: string[]
 }> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1300 } })
   const calls: { method: string; params: unknown }[] = []
-  await routeInventory(context, {
-    inventory,
-    hostStates,
-    answer(call) {
-      if (call.method === 'maintenance.current') return { record: running ? record('running') : null }
-      if (call.method === 'maintenance.plan') return plan
-      if (call.method === 'maintenance.start' || call.method === 'jobs.cancel') {
-        calls.push({ method: call.method, params: call.params })
-        return new Promise(() => undefined)
-      }
-      return undefined
+  const { context, page, errors } = await openFakeInventoryPage(
+    app(),
+    locale,
+    {
+      inventory,
+      hostStates,
+      answer(call) {
+        if (call.method === 'maintenance.current') return { record: running ? record('running') : null }
+        if (call.method === 'maintenance.plan') return plan
+        if (call.method === 'maintenance.start' || call.method === 'jobs.cancel') {
+          calls.push({ method: call.method, params: call.params })
+          return new Promise(() => undefined)
+        }
+        return undefined
+      },
     },
-  })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(app.server.url)
+    { height: 1300 },
+  )
   await page.getByTestId('tree-host-hv1').click()
   await page.getByTestId('open-maintenance').click()
   return { context, page, calls, errors }

@@ -1,14 +1,13 @@
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
 import { JobSchema, type Job } from '../../src/shared/jobs'
 import { MigrationPlanSchema } from '../../src/shared/migration'
-import { FailoverViewSchema, OvhMoveCheckSchema, OvhStatusSchema } from '../../src/shared/ovh'
+import { OvhMoveCheckSchema } from '../../src/shared/ovh'
 import { screenshotPath } from '../support/browser'
-import { sampleCluster, tempCore } from '../support/core'
-import { routeInventory } from '../support/fake-inventory'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { failoverAddress, failoverView, ovhAnswer } from '../support/fake-ovh'
+import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
 
 /**
  * The migration sheet's first step (issue 20, item 3) in the browser, in French and English: the
@@ -20,7 +19,6 @@ import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
  * its schemas), as the lab's hosts and OVH's API (through the lab's double) would give them.
  */
 
-const CLOSED_PORT = 9
 const WEB1 = '5b0c6a3e-1f2d-4c5b-9a8e-7d6c5b4a3f21'
 const DB1 = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
 const BLOCK = '203.0.113.8/30'
@@ -109,43 +107,25 @@ const plan = MigrationPlanSchema.parse({
     notes: [],
   },
 })
-const status = (configured: boolean) =>
-  OvhStatusSchema.parse({
-    keychain: { state: 'browserMode' },
-    configured,
-    ...(configured ? { endpoint: 'ovh-eu', source: '~/.ovh.conf' } : {}),
-    files: ['/home/etalab/.ovh.conf'],
-    problems: [],
-    accessRules: [],
-  })
-const address = (ip: string, vms: { uuid: string; name: string }[] = []) => ({
-  ip,
-  vms: vms.map((v) => ({ ...v, runningOn: ['hv1'] })),
-  virtualMacs: [],
-  firewallHosts: ['hv1', 'hv2'],
-})
-const view = FailoverViewSchema.parse({
-  endpoint: 'ovh-eu',
-  hosts: [
+const view = failoverView(
+  [
     { host: 'hv1', serviceName: 'ns3000001.ip-10-77-11.eu' },
     { host: 'hv2', serviceName: 'ns3000002.ip-10-77-12.eu' },
   ],
-  blocks: [
+  [
     {
       block: BLOCK,
       routedTo: 'ns3000001.ip-10-77-11.eu',
       routedHost: 'hv1',
       addresses: [
-        address('203.0.113.8'),
-        address('203.0.113.9', [{ uuid: WEB1, name: 'web1' }]),
-        address('203.0.113.10', [{ uuid: DB1, name: 'db1' }]),
-        address('203.0.113.11'),
+        failoverAddress('203.0.113.8'),
+        failoverAddress('203.0.113.9', { vms: [{ uuid: WEB1, name: 'web1' }] }),
+        failoverAddress('203.0.113.10', { vms: [{ uuid: DB1, name: 'db1' }] }),
+        failoverAddress('203.0.113.11'),
       ],
     },
   ],
-  badges: [],
-  firewallUnread: [],
-})
+)
 const moveCheck = OvhMoveCheckSchema.parse({
   block: BLOCK,
   serviceName: 'ns3000002.ip-10-77-12.eu',
@@ -166,47 +146,30 @@ const job: Job = JobSchema.parse({
   startedAt: Date.now(),
 })
 
-let app: LabBrowser
-let core: Awaited<ReturnType<typeof tempCore>>
-
-beforeAll(async () => {
-  core = await tempCore({
-    ...sampleCluster,
-    hosts: sampleCluster.hosts.map((entry) => ({ ...entry, address: '127.0.0.1', port: CLOSED_PORT })),
-  })
-  app = await startLabBrowser(core)
-})
-
-afterAll(async () => {
-  await app?.close()
-  await core?.cleanup()
-})
+const app = useClosedPortApp()
 
 async function openSheet(
   locale: string,
   configured: boolean,
 ): Promise<{ context: BrowserContext; page: Page; migrates: unknown[]; errors: string[] }> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1100 } })
   const migrates: unknown[] = []
-  await routeInventory(context, {
-    inventory,
-    hostStates,
-    answer(call) {
-      if (call.method === 'vm.migrationPlan') return plan
-      if (call.method === 'ovh.status') return status(configured)
-      if (call.method === 'ovh.failoverView') return view
-      if (call.method === 'ovh.moveCheck') return moveCheck
-      if (call.method === 'vm.migrate') {
-        migrates.push(call.params)
-        return job
-      }
-      return undefined
+  const { context, page, errors } = await openFakeInventoryPage(
+    app(),
+    locale,
+    {
+      inventory,
+      hostStates,
+      answer(call) {
+        if (call.method === 'vm.migrationPlan') return plan
+        if (call.method === 'vm.migrate') {
+          migrates.push(call.params)
+          return job
+        }
+        return ovhAnswer(call, { configured, view, moveCheck })
+      },
     },
-  })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(app.server.url)
+    { height: 1100 },
+  )
   await page.getByTestId('tree-vm-web1').click()
   await page.getByTestId('vm-migrate-host').selectOption('hv2')
   await page.getByTestId('vm-migrate').click()

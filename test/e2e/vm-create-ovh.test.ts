@@ -3,9 +3,9 @@ import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
 import { JobSchema, type Job } from '../../src/shared/jobs'
 import { msg } from '../../src/shared/messages/message'
-import { FailoverViewSchema, OvhStatusSchema } from '../../src/shared/ovh'
 import { CreatePlanSchema, CreateVmParamsSchema, type CreatePlan } from '../../src/shared/vmdef'
 import { screenshotPath } from '../support/browser'
+import { failoverAddress, failoverView, ovhAnswer } from '../support/fake-ovh'
 import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
 
 /**
@@ -68,25 +68,15 @@ const hostStates: HostState[] = ['hv1', 'hv2', 'hv3'].map((name, index) => ({
   status: 'online',
   since: new Date().toISOString(),
 }))
-const status = (configured: boolean) =>
-  OvhStatusSchema.parse({
-    keychain: { state: 'browserMode' },
-    configured,
-    ...(configured ? { endpoint: 'ovh-eu', source: '~/.ovh.conf' } : {}),
-    files: ['/home/etalab/.ovh.conf'],
-    problems: [],
-    accessRules: [],
+const address = (ip: string, macs: string[] = [], vms: string[] = []) =>
+  failoverAddress(ip, {
+    vms: vms.map((name) => ({ uuid: WEB1, name })),
+    macs: macs.map((macAddress) => ({ server: NS1, macAddress })),
+    firewallHosts: ['hv1', 'hv2', 'hv3'],
   })
-const address = (ip: string, macs: string[] = [], vms: string[] = []) => ({
-  ip,
-  vms: vms.map((name) => ({ uuid: WEB1, name, runningOn: ['hv1'] })),
-  virtualMacs: macs.map((macAddress) => ({ server: NS1, macAddress })),
-  firewallHosts: ['hv1', 'hv2', 'hv3'],
-})
-const view = FailoverViewSchema.parse({
-  endpoint: 'ovh-eu',
-  hosts: [{ host: 'hv1', serviceName: NS1 }, { host: 'hv2', serviceName: NS2 }, { host: 'hv3' }],
-  blocks: [
+const view = failoverView(
+  [{ host: 'hv1', serviceName: NS1 }, { host: 'hv2', serviceName: NS2 }, { host: 'hv3' }],
+  [
     {
       block: '203.0.113.8/30',
       routedTo: NS1,
@@ -101,9 +91,7 @@ const view = FailoverViewSchema.parse({
     { block: '198.51.100.7/32', routedTo: NS2, routedHost: 'hv2', addresses: [address('198.51.100.7')] },
     { block: '192.0.2.1/32', routedTo: 'ns9.ip-192-0-2.eu', addresses: [address('192.0.2.1')] },
   ],
-  badges: [],
-  firewallUnread: [],
-})
+)
 
 /** The plan a healthy cluster answers for an OVH failover IP with no virtual MAC yet. */
 function ovhPlan(params: unknown): CreatePlan {
@@ -161,14 +149,12 @@ async function openWizard(locale: string, configured: boolean) {
       hostStates,
       dropFakedHostStates: false,
       answer(call) {
-        if (call.method === 'ovh.status') return status(configured)
-        if (call.method === 'ovh.failoverView') return view
         if (call.method === 'vm.createPlan' && configured) return ovhPlan(call.params)
         if (call.method === 'vm.create') {
           creates.push(call.params)
           return job
         }
-        return undefined
+        return ovhAnswer(call, { configured, view })
       },
     },
     { height: 1300, ready: 'open-vm-create' },
