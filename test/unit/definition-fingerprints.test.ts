@@ -15,23 +15,28 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CoreEvents } from '../../src/main/core/events'
 import {
   definitionsRead,
+  FIRST_READ,
   fingerprintOf,
   fingerprintSections,
   hostBatchSections,
   readFingerprints,
+  readHostSections,
 } from '../../src/main/core/inventory/host-inventory'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import { DEFINITIONS_CHANGED, eventStreamArgv } from '../../src/main/core/libvirt/host'
 import {
   DIGESTS_SECTION,
   digestedAsked,
+  listedAsked,
   parseDigests,
   readListing,
   sectionText,
   sessionNonce,
   splitBatchOutput,
+  takeListed,
   virshBatchArgv,
   virshDigestedBatchArgv,
+  virshListedBatchArgv,
 } from '../../src/main/core/remote/framing'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { argvProblem } from '../../src/main/core/remote/quote'
@@ -58,13 +63,18 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 /** Runs a batch's argv here as the host would, `virsh` being the stand-in. */
-async function onHost(argv: readonly string[]): Promise<{ stdout: string; exitCode: number }> {
+async function onHost(
+  argv: readonly string[],
+  recording = RECORDING,
+  listing?: string,
+): Promise<{ stdout: string; exitCode: number }> {
   const local = argv.map((word) => (word === 'virsh' ? 'fake-virsh' : word))
   const env = {
     ...process.env,
     LC_ALL: 'C',
     PATH: `${path.join(dir, 'bin')}:${process.env['PATH'] ?? ''}`,
-    FAKE_VIRSH_RECORDING: RECORDING,
+    FAKE_VIRSH_RECORDING: recording,
+    ...(listing !== undefined ? { FAKE_VIRSH_LISTING: listing } : {}),
     FAKE_VIRSH_DEFS: path.join(dir, 'defs'),
     FAKE_VIRSH_LOG: path.join(dir, 'log'),
   }
@@ -79,6 +89,12 @@ async function onHost(argv: readonly string[]): Promise<{ stdout: string; exitCo
     return { stdout: failed.stdout, exitCode: failed.code }
   }
 }
+
+/** The command strings the stand-in virsh ran, in order. */
+const virshRan = (): string[] =>
+  fs.existsSync(path.join(dir, 'log'))
+    ? fs.readFileSync(path.join(dir, 'log'), 'utf8').trimEnd().split('\n')
+    : []
 
 /** A definition changed on the host: what `dumpxml --inactive` prints now. */
 function changeOnHost(uuid: string, edit: (xml: string) => string): string {
@@ -209,6 +225,60 @@ describe('a digested batch, run by the host’s sh', () => {
   })
 })
 
+describe('a listed batch (a first read), run by the host’s sh', () => {
+  const HV2 = path.resolve(__dirname, '../fixtures/libvirt-9.0.0/batch-hv2.txt')
+  const sections = hostBatchSections({ xmlFor: [], displayFor: [], useDomstats: true, dominfoFor: [] })
+  const listedArgv = (nonce: string) =>
+    virshListedBatchArgv(sections, FIRST_READ.listing, FIRST_READ.perDomain, 'hyperdesk-refresh', nonce)
+
+  it('lists the domains, then reads every definition and the active ones’ displays: one exec, two virsh', async () => {
+    const nonce = sessionNonce()
+    const { stdout, exitCode } = await onHost(listedArgv(nonce), HV2)
+    const taken = takeListed(stdout, nonce)!
+    expect(taken.listed).toEqual({ every: [LABVM2, LABVM1, LABVM3], active: [LABVM2, LABVM1] })
+    const asked = listedAsked(sections, FIRST_READ.perDomain, taken.listed)
+    expect(asked.map((section) => section.id).slice(sections.length)).toEqual([
+      `xml:${LABVM2}`,
+      `xml:${LABVM1}`,
+      `xml:${LABVM3}`,
+      `display:${LABVM2}`,
+      `display:${LABVM1}`,
+    ])
+    const answer = splitBatchOutput(taken.rest, { sections: asked, exitCode })
+    expect(definitionsRead(answer, taken.listed.every)).toEqual(taken.listed.every)
+    const inventory = readHostSections('hv2', answer, undefined)
+    expect(inventory.domains.map((d) => [d.definition?.name, d.state, d.displayPort])).toEqual([
+      ['labvm2', 'running', 5900],
+      ['labvm1', 'running', 5901],
+      ['labvm3', 'shutoff', undefined],
+    ])
+    // The listing's virsh, then the batch's; the shut-off VM's display is not asked.
+    expect(virshRan()).toHaveLength(2)
+    expect(virshRan()[1]).not.toContain(`domdisplay ${LABVM3}`)
+  })
+
+  it('pastes nothing but UUIDs into the batch, and believes only its own listed line', async () => {
+    const nonce = sessionNonce()
+    // What a listing could print besides UUIDs: names, errors, words made to look like commands.
+    const listing = [
+      `${LABVM1} labvm1`,
+      `; destroy ${LABVM2}`,
+      `${LABVM2.slice(0, -1)}'`,
+      `${LABVM3.toUpperCase()}X`,
+      '@@hyperdesk-listed',
+      `${LABVM1}`,
+      `${LABVM3};reboot`,
+      `${LABVM3}`,
+    ].join('\n')
+    const { stdout } = await onHost(listedArgv(nonce), HV2, listing)
+    expect(takeListed(stdout, nonce)?.listed).toEqual({ every: [LABVM1, LABVM3], active: [LABVM1] })
+    expect(virshRan()[1]).not.toMatch(/destroy|reboot/)
+    // Another nonce's line (a forgery, or another batch's) is not this batch's listing.
+    expect(takeListed(stdout, sessionNonce())).toBeUndefined()
+    expect(takeListed(`@@hyperdesk-section hostname\n${stdout}`, nonce)).toBeUndefined()
+  })
+})
+
 describe('reading digests', () => {
   it('keeps `<sha256>  <id>` lines (text or binary mode) and ignores anything else', () => {
     const hash = 'a'.repeat(64)
@@ -274,9 +344,15 @@ describe('the inventory with fingerprints', () => {
   it('reads a definition changed without an event at the next refresh, its XML only; at rest one exec', async () => {
     const { inventory, execs, outputs, xmlAsked } = service()
     await inventory.refreshHost('hv1')
-    // First read: the list, then every definition (and its fingerprint).
-    expect(execs).toHaveLength(2)
-    expect(xmlAsked(execs[1]!).sort()).toEqual([LABVM1, LABVM2, LABVM3])
+    // First read: one exec, the host listing its domains and the batch reading every definition.
+    expect(execs).toHaveLength(1)
+    expect(virshRan().at(-1)).toContain(`dumpxml --inactive ${LABVM3}`)
+    expect(
+      inventory
+        .host('hv1')
+        ?.domains.map((d) => d.definition?.name)
+        .sort(),
+    ).toEqual(['labvm1', 'labvm2', 'labvm3'])
     const before = inventory.domain('hv1', LABVM3)?.definitionHash
 
     execs.length = 0

@@ -60,7 +60,7 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
     ...(options.home ? { home: options.home } : {}),
   })
   await config.load()
-  // At every (re)connection the inventory reads the host at once and the doctor runs beside it (its
+  // At every (re)connection the inventory reads the host at once and the doctor runs after it (its
   // failure is already in the host's state): the doctor's Ceph probes take seconds, and the tree
   // waited for them. See readWhenOnline for how its findings may send the inventory back.
   const remote = wireRemote(
@@ -156,19 +156,33 @@ async function start({ options, events, config, hosts, inventory }: CoreContext)
 }
 
 /**
- * A host (re)connected: the inventory reads it at once and the doctor checks it beside the read. The
- * read's path depends on whether libvirt has domstats: the host's last report says so, and without one
- * (the first connection) domstats is assumed (libvirt 1.2.8, 2014; docs/hosts.md asks for 5.0). When
- * the doctor's new report says otherwise, the inventory reads again through the other path.
+ * How long the doctor waits for a host's read before it starts anyway (a host whose libvirt hangs is
+ * read until the refresh's timeout: its diagnosis must not wait for that).
  */
-export async function readWhenOnline(host: {
-  hasDomstats(): boolean | undefined
-  doctor(): Promise<unknown>
-  read(): void
-  readAgain(): void
-}): Promise<void> {
+export const DOCTOR_AFTER_READ_MS = 3000
+
+/**
+ * A host (re)connected: the inventory reads it at once and the doctor checks it once the read is done
+ * (or after DOCTOR_AFTER_READ_MS): its probes (Ceph's command-line tools, seconds of CPU) would slow
+ * the read the tree waits for, on the host and on the connection. The read's path depends on whether
+ * libvirt has domstats: the host's last report says so, and without one (the first connection)
+ * domstats is assumed (libvirt 1.2.8, 2014; docs/hosts.md asks for 5.0). When the doctor's new report
+ * says otherwise, the inventory reads again through the other path.
+ */
+export async function readWhenOnline(
+  host: {
+    hasDomstats(): boolean | undefined
+    doctor(): Promise<unknown>
+    read(): Promise<unknown>
+    readAgain(): void
+  },
+  doctorAfterMs = DOCTOR_AFTER_READ_MS,
+): Promise<void> {
   const assumed = host.hasDomstats() ?? true
-  host.read()
+  const read = host.read().catch(() => undefined)
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([read, new Promise((resolve) => (timer = setTimeout(resolve, doctorAfterMs)))])
+  clearTimeout(timer)
   await host.doctor().catch(() => undefined)
   if ((host.hasDomstats() ?? assumed) !== assumed) host.readAgain()
 }

@@ -9,6 +9,7 @@ import {
   sectionText,
   splitBatchOutput,
   type BatchSection,
+  type ListedSections,
   type Sections,
 } from '../remote/framing'
 import { domainNameFromXml } from './domain-name'
@@ -56,11 +57,29 @@ export function hostBatchSections(plan: HostBatchPlan): BatchSection[] {
     for (const uuid of plan.dominfoFor)
       sections.push({ id: `dominfo:${uuid}`, command: domainArgv.info(uuid) })
   }
-  for (const uuid of plan.xmlFor)
-    sections.push({ id: `xml:${uuid}`, command: domainArgv.xml(uuid, 'inactive') })
-  for (const uuid of plan.displayFor)
-    sections.push({ id: `display:${uuid}`, command: domainArgv.display(uuid) })
+  for (const uuid of plan.xmlFor) sections.push(xmlSection(uuid))
+  for (const uuid of plan.displayFor) sections.push(displaySection(uuid))
   return sections
+}
+
+const xmlSection = (uuid: string): BatchSection => ({
+  id: `xml:${uuid}`,
+  command: domainArgv.xml(uuid, 'inactive'),
+})
+const displaySection = (uuid: string): BatchSection => ({
+  id: `display:${uuid}`,
+  command: domainArgv.display(uuid),
+})
+
+/**
+ * A first read (nothing known of the host yet) as one exec: the host lists its domains and the batch
+ * reads every one's definition, and the active ones' display, beside the host's sections
+ * (framing.ts: virshListedBatchArgv). Otherwise the list would come first and the definitions in a
+ * second exec, one more round trip and one more virsh at every cold start.
+ */
+export const FIRST_READ: { listing: { active: string[]; every: string[] }; perDomain: ListedSections } = {
+  listing: { active: hostArgv.activeDomainUuids(), every: hostArgv.domainUuids() },
+  perDomain: { every: (uuid) => [xmlSection(uuid)], active: (uuid) => [displaySection(uuid)] },
 }
 
 /**

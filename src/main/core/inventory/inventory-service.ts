@@ -6,15 +6,19 @@ import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
 import {
   digestedAsked,
+  listedAsked,
   readListing,
   sectionText,
   sessionNonce,
   splitBatchOutput,
+  takeListed,
   virshDigestedBatchArgv,
+  virshListedBatchArgv,
 } from '../remote/framing'
 import { DEFINITIONS_CHANGED, DEFINITIONS_DIR, eventStreamArgv } from '../libvirt/host'
 import {
   definitionsRead,
+  FIRST_READ,
   fingerprintOf,
   fingerprintSections,
   HostBatchError,
@@ -59,7 +63,10 @@ export interface RefreshOptions {
   fingerprints?: boolean
 }
 
-/** What one batch said: the inventory, the definitions' fingerprints, the definitions it read. */
+/**
+ * What one batch said: the inventory, the definitions' fingerprints, the definitions it read, and the
+ * domains whose display it asked.
+ */
 interface BatchAnswer {
   inventory: HostInventory
   fingerprints: Map<string, string>
@@ -68,6 +75,8 @@ interface BatchAnswer {
   listing: string | undefined
   /** The listing was the one given: the host skipped the fingerprints, none changed. */
   unchanged: boolean
+  /** The running domains whose display this batch asked. */
+  displayAsked: string[]
 }
 
 /**
@@ -176,14 +185,15 @@ export class InventoryService {
   /**
    * A host (re)connected: read it now, and reopen its event stream at once rather than after the
    * backoff of its failed attempts (the stream's return triggers one more refresh, so an event that
-   * came between this read and the stream is not missed).
+   * came between this read and the stream is not missed). Settles when the read is done.
    */
-  hostOnline(host: string): void {
-    void this.refreshHost(host)
-    if (this.stopped || !this.watching.has(host) || this.streaming.has(host)) return
+  hostOnline(host: string): Promise<HostInventory> {
+    const read = this.refreshHost(host)
+    if (this.stopped || !this.watching.has(host) || this.streaming.has(host)) return read
     clearTimeout(this.reconnects.get(host))
     this.reconnects.delete(host)
     void this.watchEvents(host, 1)
+    return read
   }
 
   stop(): void {
@@ -249,8 +259,12 @@ export class InventoryService {
       // The listing is kept only once every change its fingerprints showed has been read.
       let settled: BatchAnswer | undefined = changed.length === 0 ? first : undefined
       const missing = inventory.domains.filter((domain) => !domain.definition).map((domain) => domain.uuid)
+      // Running domains whose display this batch did not ask (they started meanwhile); one it asked
+      // and did not get (no VNC) is not asked again in a second exec.
       const needDisplay = inventory.domains
-        .filter((d) => d.state === 'running' && d.displayPort === undefined)
+        .filter(
+          (d) => d.state === 'running' && d.displayPort === undefined && !first.displayAsked.includes(d.uuid),
+        )
         .map((d) => d.uuid)
       const reread = [...new Set([...missing, ...changed])]
       if (reread.length > 0 || needDisplay.length > 0) {
@@ -339,30 +353,46 @@ export class InventoryService {
     const digested = fingerprintSections(
       basis?.domains.map((domain) => domain.uuid).filter((uuid) => !reading.has(uuid)) ?? [],
     )
-    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce(), {
-      dir: this.options.definitionsDir ?? DEFINITIONS_DIR,
-      listing,
-    })
+    // Nothing known of the host yet (a cold start, a host added): its domains are listed and read in
+    // this one exec (FIRST_READ).
+    const firstRead = !basis && useDomstats
+    const nonce = sessionNonce()
+    const argv = firstRead
+      ? virshListedBatchArgv(sections, FIRST_READ.listing, FIRST_READ.perDomain, 'hyperdesk-refresh', nonce)
+      : virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', nonce, {
+          dir: this.options.definitionsDir ?? DEFINITIONS_DIR,
+          listing,
+        })
     const result = await this.options.runner.run(host, argv, {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
       allowFailure: true,
       step: msg('errorSteps.refreshInventory'),
     })
     try {
-      const answer = splitBatchOutput(result.stdout, {
-        sections: digestedAsked(sections, digested),
-        exitCode: result.exitCode,
-      })
+      let output = result.stdout
+      let asked = digestedAsked(sections, digested)
+      let readFor = xmlFor
+      let displayAsked = running
+      if (firstRead) {
+        // No listed line: the script did not run; the batch's own sections say why (missing ones).
+        const taken = takeListed(result.stdout, nonce)
+        const listed = taken?.listed ?? { every: [], active: [] }
+        output = taken?.rest ?? result.stdout
+        asked = listedAsked(sections, FIRST_READ.perDomain, listed)
+        readFor = [...xmlFor, ...listed.every]
+        displayAsked = listed.active
+      }
+      const answer = splitBatchOutput(output, { sections: asked, exitCode: result.exitCode })
       const inventory = readHostSections(host, answer, basis, Date.now())
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
         return this.runBatch(host, inventory, xmlFor, inventory, listing)
       const fingerprints = readFingerprints(answer)
-      const read = definitionsRead(answer, xmlFor)
+      const read = definitionsRead(answer, readFor)
       for (const uuid of read) fingerprints.set(uuid, fingerprintOf(sectionText(answer, `xml:${uuid}`) ?? ''))
       // Without digested sections there is no gate: nothing to skip, nothing learnt of the listing.
       const gate = digested.length > 0 ? readListing(answer) : { listing: undefined, unchanged: false }
-      return { inventory, fingerprints, read, ...gate }
+      return { inventory, fingerprints, read, displayAsked, ...gate }
     } catch (error) {
       if (error instanceof HostBatchError) {
         throw ApiError.of(

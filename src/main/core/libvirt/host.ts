@@ -43,6 +43,8 @@ export const hostArgv = {
     if (!Object.hasOwn(LIST_FILTERS, filter)) refuse('domain list filter', String(filter))
     return ['list', '--all', ...LIST_FILTERS[filter], '--uuid']
   },
+  /** The active (running or paused) domains' UUIDs. */
+  activeDomainUuids: () => ['list', '--uuid'],
   /** Every domain's state and counters in one call (libvirt 1.2.8 and later). */
   allDomainStats: () => ['domstats', '--raw', '--state', '--balloon', '--vcpu', '--cpu-total'],
   /** The CPU models a virt type can run on this host. */
