@@ -159,10 +159,22 @@ describe('the inventory service with hostile names', () => {
     let listener: (line: string) => void = () => undefined
     const runner = {
       run: async (_host: string, argv: readonly string[]) => {
-        const batch = argv.at(-1) ?? ''
-        const ids = [...batch.matchAll(/echo @@hyperdesk-section (\S+) ;/g)].map((m) => m[1] ?? '')
+        // A first read is a listed batch (framing.ts: virshListedBatchArgv): the host's sh lists the
+        // domains (here the recorded list; active: those with a recorded display) and asks each one's
+        // definition, and the active ones' display, after the batch's own sections.
+        const listed = argv[2]?.includes('@@hyperdesk-listed') === true
+        const batch = (listed ? argv[5] : argv.at(-1)) ?? ''
+        const ids = [...`${batch} ;`.matchAll(/echo @@hyperdesk-section (\S+) ;/g)].map((m) => m[1] ?? '')
+        let head = ''
+        if (listed) {
+          const every = parseUuidList(raw.get('list') ?? '')
+          const active = every.filter((id) => !(raw.get(`display:${id}`) ?? 'error').startsWith('error'))
+          ids.push(...every.map((id) => `xml:${id}`), ...active.map((id) => `display:${id}`))
+          const words = every.map((id) => (active.includes(id) ? `${id}*` : id))
+          head = `@@hyperdesk-listed-${argv[4]} ${words.join(' ')}\n`
+        }
         asked.push(ids)
-        const stdout = ids.map((id) => `${SECTION_MARKER}${id}\n${raw.get(id) ?? ''}`).join('')
+        const stdout = head + ids.map((id) => `${SECTION_MARKER}${id}\n${raw.get(id) ?? ''}`).join('')
         return { stdout, stderr: '', exitCode: 0 }
       },
       stream: async (_host: string, _argv: readonly string[], onLine: (line: string) => void) => {
@@ -182,10 +194,11 @@ describe('the inventory service with hostile names', () => {
       hasDomstats: () => true,
     })
     const hv3 = await inventory.refreshHost('hv3')
-    // First the list and domstats; then, for the domains it does not know yet, their XML and display.
-    expect(asked).toHaveLength(2)
-    expect(asked[1]).toContain(`xml:${uuid(7)}`)
-    expect(asked[1]).toContain(`display:${RUNNING}`)
+    // One exec: the list and domstats, and the listed domains' XML and the running one's display.
+    expect(asked).toHaveLength(1)
+    expect(asked[0]).toContain(`xml:${uuid(7)}`)
+    expect(asked[0]).toContain(`display:${RUNNING}`)
+    expect(asked[0]).not.toContain(`display:${uuid(7)}`)
     expect(Object.fromEntries(hv3.domains.map((d) => [d.uuid, d.name]))).toEqual(NAMES)
     expect(hv3.domains.find((d) => d.uuid === RUNNING)).toMatchObject({ state: 'running', displayPort: 5900 })
     expect(inventory.snapshot().vms.find((vm) => vm.uuid === RUNNING)).toMatchObject({
