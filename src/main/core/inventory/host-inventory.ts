@@ -1,10 +1,13 @@
 import crypto from 'node:crypto'
+import { StringDecoder } from 'node:string_decoder'
 import type { DomainDefinition, DomainOnHost, HostInventory } from '../../../shared/inventory'
 import { canonicalDomainXml, DomainXmlError, parseDomainXml } from './domain-xml'
 import {
   DIGESTS_SECTION,
   FRAMING_ERRORS,
+  judgeSection,
   parseDigests,
+  SECTION_MARKER,
   sectionError,
   sectionText,
   splitBatchOutput,
@@ -129,6 +132,43 @@ function readDefinition(
   if (readDefinitions.size > READ_DEFINITIONS_KEPT)
     readDefinitions.delete(readDefinitions.keys().next().value!)
   return { definition: structuredClone(read.definition), hash: read.hash }
+}
+
+/**
+ * Reads a batch's definitions while its output arrives: each `xml:` section, once the next marker
+ * shows it complete, goes through readDefinition, so reading a first inventory's definitions (most of
+ * its CPU) overlaps with the host still printing the rest. It only fills readDefinitions' cache: the
+ * whole output is still split and judged when it is all there (a section cut short, spoofed or failed
+ * is judged then, and a text that differs from what was read here is read again).
+ */
+export function definitionReader(host: string): (chunk: Buffer) => void {
+  const decoder = new StringDecoder('utf8')
+  let pending = ''
+  let section: string | undefined
+  let lines: string[] = []
+  const done = () => {
+    const { text, errors } = judgeSection(lines)
+    if (section !== undefined && errors.length === 0 && text.trim() !== '') {
+      try {
+        readDefinition(text, { host, vm: section.slice('xml:'.length) })
+      } catch {
+        // Reported by the batch's own reading, with the section as judged.
+      }
+    }
+    section = undefined
+    lines = []
+  }
+  return (chunk) => {
+    const parts = (pending + decoder.write(chunk)).split('\n')
+    pending = parts.pop() ?? ''
+    for (const line of parts) {
+      if (line.startsWith(SECTION_MARKER)) {
+        done()
+        const id = line.slice(SECTION_MARKER.length).trim()
+        if (id.startsWith('xml:')) section = id
+      } else if (section !== undefined) lines.push(line)
+    }
+  }
 }
 
 /**

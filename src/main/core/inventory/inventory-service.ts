@@ -17,6 +17,7 @@ import {
 } from '../remote/framing'
 import { DEFINITIONS_CHANGED, DEFINITIONS_DIR, eventStreamArgv } from '../libvirt/host'
 import {
+  definitionReader,
   definitionsRead,
   FIRST_READ,
   fingerprintOf,
@@ -367,6 +368,8 @@ export class InventoryService {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
       allowFailure: true,
       step: msg('errorSteps.refreshInventory'),
+      // Definitions are read as they arrive, while the host prints the rest.
+      ...(listing || xmlFor.length > 0 ? { onStdout: definitionReader(host) } : {}),
     })
     try {
       let output = result.stdout

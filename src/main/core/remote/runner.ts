@@ -22,6 +22,11 @@ export interface RunOptions {
   allowFailure?: boolean
   /** The step errors name, e.g. msg('errorSteps.readDefinitions'). */
   step?: ErrorStep
+  /**
+   * Each piece of stdout as it arrives (the result still holds it all): lets a caller start work on
+   * the first part of a long output while the rest is on its way.
+   */
+  onStdout?: (chunk: Buffer) => void
 }
 
 export interface RemoteResult {
@@ -212,7 +217,7 @@ export class SshRunner implements RemoteRunner {
     const connection = this.hosts.get(host)
     const started = performance.now()
     const channel = await connection.exec(remoteCommandLine(argv, timeoutSeconds), options.signal)
-    const process = new RemoteProcess(connection, channel)
+    const process = new RemoteProcess(connection, channel, undefined, options.onStdout)
     const localTimer = setTimeout(
       () => process.abort('local-timeout'),
       (timeoutSeconds + KILL_AFTER_SECONDS + LOCAL_MARGIN_SECONDS) * 1000,
@@ -356,6 +361,7 @@ class RemoteProcess {
     private readonly connection: HostConnection,
     private readonly channel: ClientChannel,
     onLine?: (line: string) => void,
+    onStdout?: (chunk: Buffer) => void,
   ) {
     const stdout: Buffer[] = []
     let stderr = ''
@@ -365,6 +371,7 @@ class RemoteProcess {
     channel.on('data', (chunk: Buffer) => {
       if (!onLine) {
         stdout.push(chunk)
+        onStdout?.(chunk)
         return
       }
       lineBuffer += chunk.toString('utf8')
