@@ -273,9 +273,23 @@ describe('a listed batch (a first read), run by the host’s sh', () => {
     const { stdout } = await onHost(listedArgv(nonce), HV2, listing)
     expect(takeListed(stdout, nonce)?.listed).toEqual({ every: [LABVM1, LABVM3], active: [LABVM1] })
     expect(virshRan()[1]).not.toMatch(/destroy|reboot/)
-    // Another nonce's line (a forgery, or another batch's) is not this batch's listing.
+    // Another nonce’s line (a forgery, or another batch’s) is not this batch’s listing.
     expect(takeListed(stdout, sessionNonce())).toBeUndefined()
     expect(takeListed(`@@hyperdesk-section hostname\n${stdout}`, nonce)).toBeUndefined()
+  })
+
+  it('keeps virsh’s exit status (its last command’s) through the output’s reblocking', async () => {
+    const gone = '1ab0c0de-0000-4000-8000-0000000000ff'
+    const nonce = sessionNonce()
+    const { stdout, exitCode } = await onHost(listedArgv(nonce), HV2, `@@hyperdesk-listed\n${gone}`)
+    expect(exitCode).toBe(1)
+    const taken = takeListed(stdout, nonce)!
+    const answer = splitBatchOutput(taken.rest, {
+      sections: listedAsked(sections, FIRST_READ.perDomain, taken.listed),
+      exitCode,
+    })
+    expect(answer.get(`xml:${gone}`)?.errors).toEqual([`failed to get domain '${gone}'`])
+    expect(answer.get('hostname')?.text.trim()).toBe('hv2')
   })
 })
 
