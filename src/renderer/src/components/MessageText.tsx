@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import './messages.css'
-import { detailsOf, type DetailFrom, type Message } from '../../../shared/messages'
+import { detailsOf, type DetailFrom, type Message } from '../../../shared/messages/message'
 import { renderMessage } from '../i18n/messages'
 
 /** Renders core messages in the window's language (re-renders when the language changes). */
