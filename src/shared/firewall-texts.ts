@@ -14,7 +14,7 @@ export const FIREWALL_TEXTS = {
     '{{host}}: the change was not confirmed ({{reason, message}}); the dead-man restore put the previous /etc/etalab.conf back and SSH answers again. The other hosts were not touched.',
   failed: '{{host}}: {{reason, message}}. The other hosts were not touched.',
   notTried: '{{host}}: not tried, because {{failed}} failed first.',
-  reasonNewSsh: 'a new SSH connection to {{host}} failed after the restart ({{why, message}})',
+  reasonNewSsh: 'a new SSH connection to {{host}} failed after the restart: {{why, message}}',
   newSshExit: 'the helper answered with exit {{exitCode}}',
   newSshUnchanged: 'the new connection does not see the change',
   newSshClosed: 'the new SSH connection to {{host}} closed before the command ended',

@@ -13,7 +13,7 @@ export const firewallFr: MessageCatalog['firewall'] = {
     '{{host}} : le changement n’a pas été confirmé ({{reason, message}}) ; la restauration automatique a remis l’ancien /etc/etalab.conf et SSH répond de nouveau. Les autres hôtes n’ont pas été touchés.',
   failed: '{{host}} : {{reason, message}}. Les autres hôtes n’ont pas été touchés.',
   notTried: '{{host}} : pas tenté, car {{failed}} a échoué avant.',
-  reasonNewSsh: 'une nouvelle connexion SSH à {{host}} a échoué après le redémarrage ({{why, message}})',
+  reasonNewSsh: 'une nouvelle connexion SSH à {{host}} a échoué après le redémarrage : {{why, message}}',
   newSshExit: 'l’outil a répondu avec le code de sortie {{exitCode}}',
   newSshUnchanged: 'la nouvelle connexion ne voit pas le changement',
   newSshClosed: 'la nouvelle connexion SSH à {{host}} s’est fermée avant la fin de la commande',
