@@ -146,6 +146,7 @@ describe('the OVH double', () => {
       code: 'ovhErrors.httpRefused',
       params: { method: 'POST', path: `/dedicated/server/${SERVER.hv2}/ipMove`, status: 403 },
       detail: 'This call has not been granted',
+      detailFrom: 'ovh',
     })
   })
 
