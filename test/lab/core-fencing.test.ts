@@ -32,6 +32,7 @@ import {
   requireLab,
   run,
   LAB_SCRIPT,
+  sshAsEtalab,
   virsh,
   waitFor,
   waitForSerial,
@@ -327,7 +328,17 @@ afterAll(async () => {
       .then(() => labCmd('rbd', 'rm', '--no-progress', IMAGE))
       .catch(() => undefined),
   ])
-}, 240_000)
+  // The next file needs hv1 back: a failed restore above was only swallowed. Put its links up again
+  // until etalab logs in, and fail here, naming it, if it never does (not in the next file's setup).
+  await waitFor(
+    'hv1 back on the network after the fencing tests (etalab logs in)',
+    async () => {
+      await faults.net('hv1', 'restore').catch(() => undefined)
+      return (await sshAsEtalab('hv1', 'hostname')).stdout.trim() === 'hv1' || undefined
+    },
+    60_000,
+  )
+}, 300_000)
 
 describe('fencing a lost host (issue 15)', () => {
   it('network cut: fence hv1, start on hv2; hv1 comes back fenced, isolated, destroyed; hv2’s marker stays', async () => {
