@@ -134,9 +134,10 @@ describe('VM creation with an OVH failover IP (issue 20 item 4)', () => {
     const job = await lab.runJob('vm.create', { ...BASE, name: FAILED, network: OVH_NETWORK }, 120_000)
     expect(job.state).toBe('failed')
     expect(job.error?.code).toBe('vm.create.ovh-failed')
+    // OVH's own words are the message's detail (quoted, never set inside our sentence).
     expect(job.error?.message).toMatch(
       new RegExp(
-        `^OVH did not make a virtual MAC for ${IP.replace(/\./g, '\\.')} on ${SERVER['hv1']!.replace(/\./g, '\\.')}: OVH refused the request \\(task \\d+\\): virtual MAC quota reached\\. Nothing was created: no image, no definition\\.$`,
+        `^OVH did not make a virtual MAC for ${IP.replace(/\./g, '\\.')} on ${SERVER['hv1']!.replace(/\./g, '\\.')}: OVH refused the request \\(task \\d+\\)\\. Nothing was created: no image, no definition\\. \\(OVH said: virtual MAC quota reached\\)$`,
       ),
     )
     const log = job.log.map((line) => line.text).join('\n')
