@@ -1,28 +1,29 @@
 /**
  * The errors of commands run on a host (remote/runner.ts, remote/virsh-session.ts): the
- * `remoteErrors` area. The command is data ({{command}}: the argv as sent); what the host's tool
+ * `remoteErrors` area. The step names what was being done; what the host's tool
  * printed travels as the message's detail. French: src/renderer/src/i18n/errors-remote.fr.ts.
  */
 export const REMOTE_ERROR_TEXTS = {
   notSent: 'A command for {{host}} was not sent: {{problem, message}}',
   notSentHint:
     'Nothing was sent to the host. A value that reaches a command must not start with "-" nor hold control characters: check the name or setting used.',
-  endedEarly: '{{command}} ended early on {{host}}.',
-  cancelled: '{{command}} was cancelled on {{host}}.',
-  // A timeout names the step (what was being done; a short command when the caller named none) and
-  // says whether the host printed anything: its output is the detail, never the command line.
+  // Each names the step (what was being done; a short command when the caller named none), never
+  // the whole command line: a batch is kilobytes of shell. The command is in the error's details.
+  endedEarly: '{{step, message}} ended early on {{host}}.',
+  cancelled: '{{step, message}} was cancelled on {{host}}.',
+  // A timeout also says whether the host printed anything: its output is the detail.
   timedOut:
     '{{step, message}} did not finish on {{host}} within {{seconds}} s and was stopped there; what it printed is below.',
   timedOutSilent:
     '{{step, message}} did not finish on {{host}} within {{seconds}} s and was stopped there; it printed nothing.',
-  cephUnreachable: '{{command}} on {{host}} could not reach the Ceph monitors.',
+  cephUnreachable: '{{step, message}} on {{host}} could not reach the Ceph monitors.',
   cephTimeoutHint:
     'Ceph did not answer: check the monitors and OSDs (ceph -s on a host with the admin keyring). The command was stopped on the host.',
   timeoutHint: 'The command was stopped on the host. Check the host (load, libvirtd, storage) and try again.',
-  connectionLost: '{{command}} on {{host}} lost its connection before it finished.',
+  connectionLost: '{{step, message}} on {{host}} lost its connection before it finished.',
   connectionLostHint:
     'The connection dropped: Hyperdesk reconnects by itself. Check the result before trying again.',
-  failed: '{{command}} failed on {{host}} (exit {{exitCode}}).',
+  failed: '{{step, message}} failed on {{host}} (exit {{exitCode}}).',
   notInstalled: '{{tool}} is not installed on the host (or not in PATH).',
   notRunnable: '{{tool}} cannot be run by this user on the host.',
   virshTimedOut:

@@ -249,7 +249,10 @@ export class Blocklist {
     }
     throw ApiError.of(
       'fence.failed',
-      withDetail(msg('remoteErrors.failed', { command, host, exitCode: result.exitCode ?? '' }), lastLine),
+      withDetail(
+        msg('remoteErrors.failed', { step: commandStep(command), host, exitCode: result.exitCode ?? '' }),
+        lastLine,
+      ),
       {
         host,
         step: commandStep(command),

@@ -1,5 +1,5 @@
 import type { Privilege } from '../../../shared/ceph'
-import { ApiError, type ErrorStep } from '../../../shared/errors'
+import { ApiError, commandStep, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
 
@@ -150,7 +150,11 @@ export async function runPrivileged(
   throw ApiError.of(
     'remote.failed',
     withDetail(
-      msg('remoteErrors.failed', { command, host, exitCode: result.exitCode ?? '' }),
+      msg('remoteErrors.failed', {
+        step: options.step ?? commandStep(command),
+        host,
+        exitCode: result.exitCode ?? '',
+      }),
       result.stderr.trim().slice(-600),
     ),
     {

@@ -187,8 +187,11 @@ export class SshRunner implements RemoteRunner {
         // The command ended early (libvirt refused, the host went away): its error says why.
         if (closed) {
           await command.result()
-          throw ApiError.of('remote.failed', msg('remoteErrors.endedEarly', { command: display, host }), {
+          const step = options.step ?? commandStep(briefCommand(display))
+          throw ApiError.of('remote.failed', msg('remoteErrors.endedEarly', { step, host }), {
             host,
+            step,
+            details: { command: display },
           })
         }
         if (channel.write(data)) return
@@ -461,7 +464,8 @@ interface JudgeInput {
 function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
   const { host, argv, display, options, timeoutSeconds, durationMs } = input
   const base = { host, step: options.step, display, stderr: outcome.stderr }
-  const said = { command: display, host }
+  // What the sentences name: the caller's step, else the command's start (never a whole batch).
+  const said = { step: options.step ?? commandStep(briefCommand(display)), host }
   if (outcome.aborted === 'cancelled')
     throw remoteError({ ...base, code: 'remote.cancelled', text: msg('remoteErrors.cancelled', said) })
   const killedByTimeout =
@@ -485,8 +489,7 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
       stderr: output,
       code: 'remote.timeout',
       text: msg(output.trim() ? 'remoteErrors.timedOut' : 'remoteErrors.timedOutSilent', {
-        step: options.step ?? commandStep(briefCommand(display)),
-        host,
+        ...said,
         seconds: timeoutSeconds,
       }),
       exitCode: outcome.exitCode,

@@ -5,21 +5,21 @@ export const remoteErrorsFr: MessageCatalog['remoteErrors'] = {
   notSent: 'Une commande pour {{host}} n’a pas été envoyée : {{problem, message}}',
   notSentHint:
     'Rien n’a été envoyé à l’hôte. Une valeur passée à une commande ne doit ni commencer par « - » ni contenir de caractère de contrôle : vérifiez le nom ou le réglage utilisé.',
-  endedEarly: '{{command}} s’est arrêtée trop tôt sur {{host}}.',
-  cancelled: '{{command}} a été annulée sur {{host}}.',
+  endedEarly: '« {{step, message}} » s’est arrêté trop tôt sur {{host}}.',
+  cancelled: '« {{step, message}} » a été annulé sur {{host}}.',
   timedOut:
     '« {{step, message}} » n’a pas fini sur {{host}} en {{seconds}} s et y a été arrêté ; ce qu’il a affiché est ci-dessous.',
   timedOutSilent:
     '« {{step, message}} » n’a pas fini sur {{host}} en {{seconds}} s et y a été arrêté ; il n’a rien affiché.',
-  cephUnreachable: '{{command}} sur {{host}} n’a pas pu joindre les moniteurs Ceph.',
+  cephUnreachable: '« {{step, message}} » sur {{host}} n’a pas pu joindre les moniteurs Ceph.',
   cephTimeoutHint:
     'Ceph n’a pas répondu : vérifiez les moniteurs et les OSD (ceph -s sur un hôte qui a le trousseau admin). La commande a été arrêtée sur l’hôte.',
   timeoutHint:
     'La commande a été arrêtée sur l’hôte. Vérifiez l’hôte (charge, libvirtd, stockage) et réessayez.',
-  connectionLost: '{{command}} sur {{host}} a perdu sa connexion avant de finir.',
+  connectionLost: '« {{step, message}} » sur {{host}} a perdu sa connexion avant de finir.',
   connectionLostHint:
     'La connexion est tombée : Hyperdesk se reconnecte tout seul. Vérifiez le résultat avant de réessayer.',
-  failed: '{{command}} a échoué sur {{host}} (code de sortie {{exitCode}}).',
+  failed: '« {{step, message}} » a échoué sur {{host}} (code de sortie {{exitCode}}).',
   notInstalled: '{{tool}} n’est pas installé sur l’hôte (ou pas dans le PATH).',
   notRunnable: '{{tool}} ne peut pas être lancé par cet utilisateur sur l’hôte.',
   virshTimedOut:
