@@ -217,6 +217,27 @@ describe('cluster lease', () => {
     await image.release()
   })
 
+  it('releases its names side by side; one that fails to release leaves the others released', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const held = await alice.acquire([VM, IMAGE], 'start labvm1 on hv2', 180)
+    // Each rados call waits here: both names' first calls must be under way before either answers.
+    const run = rados.runner.run.bind(rados.runner)
+    let inFlight = 0
+    let most = 0
+    rados.runner.run = async (host, argv, options) => {
+      inFlight++
+      most = Math.max(most, inFlight)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      inFlight--
+      if (argv.includes('break') && argv.includes(VM)) throw new Error('hv1 dropped')
+      return run(host, argv, options)
+    }
+    await expect(held.release()).rejects.toThrow('hv1 dropped')
+    expect(most).toBe(2)
+    expect([...rados.locks.keys()]).toEqual([VM])
+  })
+
   it('frees a lease at its expiry; a check past it is a lost lease', async () => {
     let now = Date.parse('2026-12-03T09:00:00Z')
     const clock = () => now
