@@ -117,17 +117,35 @@ export async function labCore(
       )
     },
     async waitForJob(id, timeoutMs = 110_000) {
-      const job = await waitFor(
-        `job ${id} to end`,
-        async () => {
-          const current = (await core.call('jobs.get', { id })) as Job
-          return current.state === 'running' ? undefined : current
-        },
-        timeoutMs,
-        100,
-      )
-      if (job.error) console.log(`${job.kind} → ${job.state}: ${JSON.stringify(job.error)}`)
-      return job
+      // A job's end arrives at once as a jobs.update event (polling jobs.get every 100 ms cost 50 ms
+      // a job on average: core-lease alone runs 100); jobs.get each second stays as a backstop.
+      let ended: Job | undefined
+      let wake = () => {}
+      const unsubscribe = core.subscribe('jobs.update', (update) => {
+        if (update.id !== id || update.state === 'running') return
+        ended = update
+        wake()
+      })
+      try {
+        const job = await waitFor(
+          `job ${id} to end`,
+          async () => {
+            const current = ended ?? ((await core.call('jobs.get', { id })) as Job)
+            if (current.state !== 'running') return current
+            await new Promise<void>((resolve) => {
+              wake = resolve
+              setTimeout(resolve, 1000)
+            })
+            return ended
+          },
+          timeoutMs,
+          0,
+        )
+        if (job.error) console.log(`${job.kind} → ${job.state}: ${JSON.stringify(job.error)}`)
+        return job
+      } finally {
+        unsubscribe()
+      }
     },
     async runJob(method, params, timeoutMs) {
       const started = (await core.call(method, params)) as Job

@@ -350,19 +350,19 @@ export async function requireLab(): Promise<void> {
   if (!existsSync(LAB_CLUSTER_CONFIG)) notUp(`${LAB_CLUSTER_CONFIG} is missing`)
   // without the lab's links, 10.77.x would follow the default route off this machine: never try
   if (!existsSync('/sys/class/net/hdpriv')) notUp('its network (bridge hdpriv) does not exist')
-  await Promise.all(
-    LAB_HOSTS.map(async (h) => {
-      const r = await sshAsEtalab(h.name, 'hostname', { timeoutMs: 15_000 })
-      if (r.code !== 0 || r.stdout.trim() !== h.name) {
-        notUp(`ssh etalab@${h.address}: exit ${r.code} ${r.stderr.trim() || r.stdout.trim()}`)
-      }
-    }),
+  // Side by side: each file starts with this, and an ssh and a `ceph health` take ~1-2 s each.
+  const health = waitForHealthOk(20_000).then(
+    () => undefined,
+    async () => `Ceph is not HEALTH_OK: ${await cephHealth()}`,
   )
-  try {
-    await waitForHealthOk(20_000)
-  } catch {
-    notUp(`Ceph is not HEALTH_OK: ${await cephHealth()}`)
-  }
+  const hosts = LAB_HOSTS.map(async (h) => {
+    const r = await sshAsEtalab(h.name, 'hostname', { timeoutMs: 15_000 })
+    if (r.code !== 0 || r.stdout.trim() !== h.name)
+      return `ssh etalab@${h.address}: exit ${r.code} ${r.stderr.trim() || r.stdout.trim()}`
+    return undefined
+  })
+  const problem = (await Promise.all([...hosts, health])).find((why) => why !== undefined)
+  if (problem) notUp(problem)
 }
 
 // ------------------------------------------------------------------ fault controls
