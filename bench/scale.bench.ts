@@ -214,7 +214,7 @@ describe.each([0, 30])('scale: 300 defined VMs per host at +%i ms round trip', (
       `  ratio                        ${(steady / hand).toFixed(2).padStart(8)} ×   (target ≤ 1.5×)`,
       `  refresh with every fingerprint (each 4th poll; every refresh before the listing gate) ${fingerprinted.toFixed(1)} ms, ${(fingerprinted / hand).toFixed(2)}× the hand batch, ${fingerprintedExecs} exec(s) per host`,
       `  of which: the app's batch on the hosts ${hostSide.toFixed(1)} ms, reading it in the core ${parse.toFixed(1)} ms (${(answerBytes / 1024).toFixed(0)} KiB over ${HOSTS.length} hosts)`,
-      `  core process RSS ${(memory.rss / MIB).toFixed(0)} MiB, heap used ${(memory.heapUsed / MIB).toFixed(0)} MiB (target RSS ≤ 200 MiB)`,
+      `  bench process (core + vitest) RSS ${(memory.rss / MIB).toFixed(0)} MiB, heap used ${(memory.heapUsed / MIB).toFixed(0)} MiB (the core alone: its own row)`,
     )
     figure({
       name: `scale: steady refresh, 300 defined VMs per host (${at})`,
@@ -237,13 +237,14 @@ describe.each([0, 30])('scale: 300 defined VMs per host at +%i ms round trip', (
       target: { kind: 'max', value: 1.5 },
       detail: `median of ${RUNS}; ${fingerprintedExecs} exec(s) per host; what every steady refresh did before the listing gate`,
     })
+    // Reported only: this process is vitest besides the core (and a second inventory, the proxies);
+    // the 200 MiB target is the core alone's, measured above on out/main/serve.js.
     figure({
-      name: `scale: core memory (RSS) after refreshes (${at})`,
+      name: `scale: bench process memory (RSS, core + vitest) after refreshes (${at})`,
       bench: 'scale',
       value: memory.rss / MIB,
       unit: 'MiB',
-      target: { kind: 'max', value: 200 },
-      detail: `the bench process (core + vitest); heap used ${(memory.heapUsed / MIB).toFixed(0)} MiB`,
+      detail: `the bench process (core + vitest), not the core alone (its row: core-only memory); heap used ${(memory.heapUsed / MIB).toFixed(0)} MiB`,
     })
     expect(perHostExecs).toBe(1)
   }, 600_000)

@@ -103,15 +103,51 @@ export function summaryMarkdown(figures: readonly Figure[]): string {
 
 export const BENCH_RESULTS_DIR = path.resolve(__dirname, '../test-results/bench')
 
+/** Writes a whole file at once (a reader never sees half of it). */
+function replaceFile(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(temporary, text)
+  fs.renameSync(temporary, file)
+}
+
+/**
+ * Runs `update` holding figures.json's lock: bench files run apart (a lab file under the lab lock, a
+ * browser one beside it) may record a figure at the same moment, and neither may lose the other's row.
+ * A lock left by a process that died is taken over after 10 s.
+ */
+function withFiguresLock(dir: string, update: () => void): void {
+  const lock = path.join(dir, 'figures.lock')
+  const until = Date.now() + 10_000
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx'))
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      if (Date.now() > until) break
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+    }
+  }
+  try {
+    update()
+  } finally {
+    fs.rmSync(lock, { force: true })
+  }
+}
+
 /** Records one figure and rewrites summary.md with every figure recorded so far. */
 export function figure(entry: Figure, dir = BENCH_RESULTS_DIR): void {
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, 'figures.json')
-  const stored: Figure[] = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Figure[]) : []
-  const row = { ...entry, at: entry.at ?? new Date().toISOString() }
-  const at = stored.findIndex((old) => old.name === entry.name)
-  if (at >= 0) stored[at] = row
-  else stored.push(row)
-  fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`)
-  fs.writeFileSync(path.join(dir, 'summary.md'), summaryMarkdown(stored))
+  withFiguresLock(dir, () => {
+    const stored: Figure[] = fs.existsSync(file)
+      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Figure[])
+      : []
+    const row = { ...entry, at: entry.at ?? new Date().toISOString() }
+    const at = stored.findIndex((old) => old.name === entry.name)
+    if (at >= 0) stored[at] = row
+    else stored.push(row)
+    replaceFile(file, `${JSON.stringify(stored, null, 2)}\n`)
+    replaceFile(path.join(dir, 'summary.md'), summaryMarkdown(stored))
+  })
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -60,6 +61,36 @@ describe('the bench summary table', () => {
     const table = fs.readFileSync(path.join(dir, 'summary.md'), 'utf8')
     expect(table).toContain('| ✅ | inventory steady refresh, +0 ms | 110 ms |')
     expect(table).toContain('| · | console open | 50.0 ms | — | — | — | console |')
+    fs.rmSync(dir, { recursive: true })
+  })
+
+  it('waits for another bench file recording at the same moment, and keeps its row', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-summary-'))
+    const lock = path.join(dir, 'figures.lock')
+    fs.writeFileSync(lock, '')
+    // Another process holds the lock, writes its row, then lets go.
+    const other = { name: 'render', bench: 'render', value: 9, unit: 'ms' }
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs');
+         setTimeout(() => {
+           fs.writeFileSync(process.argv[1], JSON.stringify([${JSON.stringify(other)}]));
+           fs.rmSync(process.argv[2]);
+         }, 300)`,
+        path.join(dir, 'figures.json'),
+        lock,
+      ],
+      { stdio: 'ignore' },
+    )
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    await new Promise((resolve) => child.once('spawn', resolve))
+    figure({ ...steady, value: 110 }, dir)
+    await exited
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'figures.json'), 'utf8')) as Figure[]
+    expect(stored.map((row) => row.name)).toEqual(['render', steady.name])
+    expect(fs.existsSync(lock)).toBe(false)
     fs.rmSync(dir, { recursive: true })
   })
 })
