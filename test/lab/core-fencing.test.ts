@@ -30,6 +30,7 @@ import {
   LAB_MON_ADDRESS,
   readSerialLog,
   requireLab,
+  resetCephConnections,
   run,
   LAB_SCRIPT,
   sshAsEtalab,
@@ -109,24 +110,26 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   return waitFor(what, probe, ms, 500)
 }
 
-/**
- * The app's inventory sees `host` unreachable (its refresh fails), then the lost QEMU's watches have
- * expired on *every* disk of labvm1: the fence plan reads them all. The boot disk's watch may keep
- * Ceph's 30 s (labvm1 started before this test shortened the timeout, and the afterAll starts it with
- * 30 s again), so waiting for the test disk's 10 s alone would race it: a plan read in between rightly
- * sees a live watcher on the boot disk and asks for the running-VM consent.
- */
-async function hostLost(host: LabHostName, expectWatchGone: boolean): Promise<void> {
+/** The app's inventory sees `host` unreachable (its refresh fails). */
+async function hostLost(host: LabHostName): Promise<void> {
   await until(`${host} unreachable in the app`, async () => {
     await lab.context.inventory.refreshHost(host)
     return lab.context.inventory.host(host)?.reachable === false || undefined
   })
-  if (expectWatchGone)
-    await until(
-      'the lost QEMU’s watches to expire on every disk',
-      async () =>
-        ((await watchers(IMAGE)).length === 0 && (await watchers(BOOT_IMAGE)).length === 0) || undefined,
-    )
+}
+
+/**
+ * The lost QEMU's watches have expired on *every* disk of labvm1: the fence plan reads them all. The
+ * boot disk's watch may keep Ceph's 30 s (labvm1 started before this test shortened the timeout, and
+ * the afterAll starts it with 30 s again), so waiting for the test disk's 10 s alone would race it: a
+ * plan read in between rightly sees a live watcher on the boot disk and asks for the running-VM consent.
+ */
+async function watchesExpired(): Promise<void> {
+  await until(
+    'the lost QEMU’s watches to expire on every disk',
+    async () =>
+      ((await watchers(IMAGE)).length === 0 && (await watchers(BOOT_IMAGE)).length === 0) || undefined,
+  )
 }
 
 async function hostBack(host: LabHostName): Promise<void> {
@@ -146,6 +149,8 @@ async function fenceStory(
   live: boolean,
   /** What brings the app's way to the host back, after the guest's write errors (default: nothing more). */
   reconnect: () => Promise<unknown> = async () => undefined,
+  /** What the plan waits for, after the refused start (which needs only the host lost). */
+  beforePlan: () => Promise<unknown> = async () => undefined,
 ) {
   const lostLog = readSerialLog(lost, 'labvm1').length
   const toLog = readSerialLog(to, 'labvm1').length
@@ -162,6 +167,7 @@ async function fenceStory(
     expect.objectContaining({ code: 'host-unreachable', host: lost }),
   )
 
+  await beforePlan()
   const plan = (await lab.core.call('vm.fencePlan', { uuid: VM.uuid, lostHost: lost })) as FencePlan
   expect(plan.blocks).toEqual([])
   expect(plan.watchTimeoutSeconds).toBe(WATCH_TIMEOUT_SECONDS)
@@ -267,9 +273,11 @@ beforeAll(async () => {
     (cluster) => {
       cluster.ceph.fenceClientId = 'hyperdesk-fence'
     },
-    // Every story loses a host and gets it back: found lost and back sooner (see LOST_HOST_TIMING);
-    // hv2's frozen libvirtd alone cost three 20 s inventory reads per story.
-    LOST_HOST_TIMING,
+    // Every story loses a host and gets it back: found lost and back sooner (see LOST_HOST_TIMING).
+    // hv2's frozen libvirtd costs one whole inventory read per job of its story (the refused start,
+    // the fence without and with the consent) and one to find it lost: 5 s each, not 8 (a lab host's
+    // read takes ~1-2 s even with the machine loaded).
+    { ...LOST_HOST_TIMING, inventoryRefreshTimeoutSeconds: 5 },
   )
   await lab.waitForInventory()
   // The app records hv1's clients of labvm1's disks while hv1 is reachable.
@@ -288,10 +296,13 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  await faults.net('hv1', 'restore').catch(() => undefined)
-  await faults.libvirtd('hv2', 'thaw').catch(() => undefined)
-  // Before labvm1 starts again below: its new watch must get Ceph's 30 s, not this test's value.
-  await labCmd('ceph', 'config', 'rm', 'osd', 'osd_client_watch_timeout').catch(() => undefined)
+  // Independent of each other; the watch timeout goes before labvm1 starts again below: its new
+  // watch must get Ceph's 30 s, not this test's value.
+  await Promise.all([
+    faults.net('hv1', 'restore').catch(() => undefined),
+    faults.libvirtd('hv2', 'thaw').catch(() => undefined),
+    labCmd('ceph', 'config', 'rm', 'osd', 'osd_client_watch_timeout').catch(() => undefined),
+  ])
   // The app first, so it isolates nothing more while the lab is put back.
   await lab?.cleanup().catch(() => undefined)
   // labvm1 runs on hv1 only, without the test disk; the image and any entry the test left go.
@@ -344,15 +355,20 @@ describe('fencing a lost host (issue 15)', () => {
   it('network cut: fence hv1, start on hv2; hv1 comes back fenced, isolated, destroyed; hv2’s marker stays', async () => {
     await faults.net('hv1', 'cut')
     try {
-      await hostLost('hv1', true)
+      await hostLost('hv1')
       // The private link (Ceph's) comes back first: the fenced QEMU meets the blocklist while the
-      // app cannot yet reach hv1 to pause it, so its guest sees the refused writes.
+      // app cannot yet reach hv1 to pause it, so its guest sees the refused writes. The refused start
+      // runs while the boot disk's 30 s watch expires.
       await fenceStory(
         'hv1',
         'hv2',
-        () => run('ip', ['-n', 'hv1', 'link', 'set', 'eth1', 'up']),
+        async () => {
+          await run('ip', ['-n', 'hv1', 'link', 'set', 'eth1', 'up'])
+          await resetCephConnections('hv1')
+        },
         false,
         () => faults.net('hv1', 'restore'),
+        watchesExpired,
       )
     } finally {
       await faults.net('hv1', 'restore')
@@ -363,7 +379,7 @@ describe('fencing a lost host (issue 15)', () => {
     expect((await virsh('hv2', 'domstate labvm1')).trim()).toBe('running')
     await faults.libvirtd('hv2', 'freeze')
     try {
-      await hostLost('hv2', false)
+      await hostLost('hv2')
       expect(await watchers()).not.toEqual([])
       await fenceStory('hv2', 'hv1', () => faults.libvirtd('hv2', 'thaw'), true)
     } finally {
@@ -376,7 +392,8 @@ describe('fencing a lost host (issue 15)', () => {
     const hv1Boot = (await marker()).boot
     await faults.net('hv1', 'cut')
     try {
-      await hostLost('hv1', true)
+      await hostLost('hv1')
+      await watchesExpired()
       const since = readSerialLog('hv2', 'labvm1').length
       // What the old override did: start on hv2 once the watch expired, no fence.
       await virsh('hv2', 'start labvm1')
@@ -384,6 +401,8 @@ describe('fencing a lost host (issue 15)', () => {
     } finally {
       await faults.net('hv1', 'restore')
     }
+    // The same reset as in the fenced story: unfenced, the QEMU's resent writes land.
+    await resetCephConnections('hv1')
     await hostBack('hv1')
     await until(
       'hv1’s marker back on the image',

@@ -390,6 +390,19 @@ export const faults = {
   latency: (roundTripMs: number | 'off') => labCmd('latency', String(roundTripMs)),
 }
 
+/**
+ * Resets `host`'s TCP connections to the lab's Ceph daemons (its QEMUs' to the OSDs and the monitor),
+ * for a test to call as the host's link comes back after a long cut. The daemons run in this machine's
+ * own namespace, whose TCP backs its retransmits off up to 120 s (`lab up` shortens only the hosts'):
+ * after an ~80 s cut the OSD's side of a stalled connection spoke again up to ~45 s after the link was
+ * back. Reset, the QEMUs reconnect at once and resend their pending writes, which the OSDs judge as any
+ * other (a blocklisted client's are refused, anyone else's land).
+ */
+export async function resetCephConnections(host: LabHostName): Promise<void> {
+  const reset = await run('ip', ['netns', 'exec', host, 'ss', '-K', '-t', 'dst', LAB_MON_ADDRESS])
+  if (reset.code !== 0) throw new Error(`ss -K in ${host}'s namespace failed: ${reset.stderr}`)
+}
+
 /** Define N extra shut-off VMs (scale-001...) on all three hosts; `delVms` removes them all. */
 export const addVms = (n: number) => labCmd('add-vms', String(n))
 export const delVms = () => labCmd('del-vms')
