@@ -7,11 +7,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Core } from '../src/main/core/core'
-import { tempCore } from '../test/support/core'
-import { closedPortCluster, scaleInventory } from '../test/support/fake-inventory'
-import { RENDERER_DIR, startLabBrowser, type LabBrowser } from '../test/support/lab-browser'
+import { afterAll, describe, expect, it } from 'vitest'
+import { scaleInventory } from '../test/support/fake-inventory'
+import { RENDERER_DIR } from '../test/support/lab-browser'
+import { useScriptedApp } from './scripted-app'
 import { median, writeReport } from './support'
 import { figure } from './summary'
 
@@ -31,24 +30,10 @@ function initialScripts(): { file: string; bytes: number }[] {
 }
 
 describe('first paint', () => {
-  let app: LabBrowser | undefined
-  let core: Awaited<ReturnType<typeof tempCore>> | undefined
   const inventory = scaleInventory(['hv1', 'hv2', 'hv3'], 300)
-  beforeAll(async () => {
-    core = await tempCore(closedPortCluster)
-    const real = core.core
-    const answered: Core = {
-      ...real,
-      call: (method, params) =>
-        method === 'inventory.get' ? Promise.resolve(inventory) : real.call(method, params),
-    }
-    app = await startLabBrowser({ core: answered })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await core?.cleanup()
-    writeReport('firstpaint', report)
-  })
+  const scripted = useScriptedApp()
+  scripted.answerWith(() => inventory)
+  afterAll(() => writeReport('firstpaint', report))
 
   it('the initial script’s size', () => {
     const scripts = initialScripts()
@@ -73,7 +58,7 @@ describe('first paint', () => {
     const firstVm = `tree-vm-${inventory.vms[0]!.name}`
     const times: number[] = []
     for (let load = 0; load < LOADS; load++) {
-      const context = await app!.browser.newContext({
+      const context = await scripted.app().browser.newContext({
         locale: 'en-US',
         viewport: { width: 1280, height: 800 },
       })
@@ -87,7 +72,7 @@ describe('first paint', () => {
         }).observe(document, { childList: true, subtree: true })
       }, firstVm)
       const page = await context.newPage()
-      await page.goto(app!.server.url)
+      await page.goto(scripted.app().server.url)
       await page.getByTestId(firstVm).waitFor()
       times.push(await page.evaluate(() => (window as unknown as { firstRowMs: number }).firstRowMs))
       await context.close()

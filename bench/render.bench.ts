@@ -9,11 +9,9 @@
  * start-up), and each filter keystroke; and the page's JS heap and DOM nodes. No timed assertions: the rows must be there, the figures go to the summary table.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Core } from '../src/main/core/core'
-import { tempCore } from '../test/support/core'
-import { closedPortCluster, scaleInventory } from '../test/support/fake-inventory'
-import { startLabBrowser, type LabBrowser } from '../test/support/lab-browser'
+import { afterAll, describe, expect, it } from 'vitest'
+import { scaleInventory } from '../test/support/fake-inventory'
+import { useScriptedApp } from './scripted-app'
 import { median, writeReport } from './support'
 import { figure } from './summary'
 
@@ -133,47 +131,6 @@ document.getElementById('filter').addEventListener('input', (event) => {
 })
 </script></body></html>`
 const PLAIN_URL = 'http://plain-list.invalid/'
-
-/**
- * The app in browser mode on a core without hosts, whose inventory the bench plays: `inventory.get`
- * answers `answer()` (held while it is a promise), and `emit` sends an inventory.changed event
- * through the core's own socket to every page, as the core does when a host is read.
- */
-function useScriptedApp() {
-  let app: LabBrowser | undefined
-  let core: Awaited<ReturnType<typeof tempCore>> | undefined
-  const listeners = new Set<(payload: unknown) => void>()
-  let answer: () => unknown = () => ({ hosts: [], vms: [] })
-  beforeAll(async () => {
-    core = await tempCore(closedPortCluster)
-    const real = core.core
-    const played: Core = {
-      ...real,
-      call: (method, params) =>
-        method === 'inventory.get' ? Promise.resolve(answer()) : real.call(method, params),
-      subscribe(event, listener) {
-        if (event !== 'inventory.changed') return real.subscribe(event, listener)
-        const play = listener as (payload: unknown) => void
-        listeners.add(play)
-        return () => listeners.delete(play)
-      },
-    }
-    app = await startLabBrowser({ core: played })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await core?.cleanup()
-  })
-  return {
-    app: () => app!,
-    answerWith(next: () => unknown) {
-      answer = next
-    },
-    emit(payload: unknown) {
-      for (const listener of listeners) listener(payload)
-    },
-  }
-}
 
 const scripted = useScriptedApp()
 
