@@ -187,7 +187,7 @@ export class SshRunner implements RemoteRunner {
         // The command ended early (libvirt refused, the host went away): its error says why.
         if (closed) {
           await command.result()
-          const step = options.step ?? commandStep(briefCommand(display))
+          const step = stepNamed(options, display)
           throw ApiError.of('remote.failed', msg('remoteErrors.endedEarly', { step, host }), {
             host,
             step,
@@ -464,8 +464,7 @@ interface JudgeInput {
 function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
   const { host, argv, display, options, timeoutSeconds, durationMs } = input
   const base = { host, step: options.step, display, stderr: outcome.stderr }
-  // What the sentences name: the caller's step, else the command's start (never a whole batch).
-  const said = { step: options.step ?? commandStep(briefCommand(display)), host }
+  const said = { step: stepNamed(options, display), host }
   if (outcome.aborted === 'cancelled')
     throw remoteError({ ...base, code: 'remote.cancelled', text: msg('remoteErrors.cancelled', said) })
   const killedByTimeout =
@@ -519,6 +518,11 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
     })
   }
   return result
+}
+
+/** What an error's sentence names: the caller's step, else the command's start (never a whole batch). */
+function stepNamed(options: RunOptions, display: string): ErrorStep {
+  return options.step ?? commandStep(briefCommand(display))
 }
 
 /** A command short enough to name a step: its start, cut at a word (the whole one is in details.command). */
