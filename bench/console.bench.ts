@@ -8,7 +8,9 @@
  * The app's stream reaches the RFB client through a loopback bridge (test support), which the
  * Electron app does not have: that only adds to the app's side. Reports medians and ratios, of the
  * whole open (to a first full frame) and of its part until the desktop's name is known (the frame's
- * transfer, 1 MB of Raw pixels, dominates the first and varies with the machine's load).
+ * transfer, 1 MB of Raw pixels, dominates the first and varies with the machine's load). Every timed
+ * open starts after the previous connections are torn down and a short pause, so neither side pays
+ * for the other's teardown.
  */
 import { spawn } from 'node:child_process'
 import net from 'node:net'
@@ -33,14 +35,34 @@ beforeAll(async () => {
 
 afterAll(() => writeReport('console', report))
 
-/** An ssh -L tunnel to the VM's VNC port on hv1, through the same address and port the app uses. */
+/** Pause before each timed open (see its use). */
+const SETTLE_MS = 100
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+const range = (values: readonly number[]) =>
+  `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} ms`
+
+/** A loopback port free right now (the kernel's pick), for ssh -L to listen on. */
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/**
+ * An ssh -L tunnel to the VM's VNC port on hv1, through the same address and port the app uses. Its
+ * local port is one the kernel just found free (a random pick once hit a port in use: ssh exited on
+ * the forward failure and the bench waited 15 s for a tunnel that was never there); if ssh exits
+ * before the tunnel answers, its own words are the error.
+ */
 async function sshTunnel(
   address: string,
   port: number,
   knownHosts: string,
   vncPort: number,
-): Promise<{ port: number; close(): void }> {
-  const localPort = 20000 + Math.floor(Math.random() * 20000)
+): Promise<{ port: number; close(): Promise<void> }> {
+  const localPort = await freePort()
   const child = spawn(
     'ssh',
     [
@@ -54,23 +76,49 @@ async function sshTunnel(
       `127.0.0.1:${localPort}:127.0.0.1:${vncPort}`,
       `etalab@${address}`,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   )
-  await waitFor(
-    'the ssh -L tunnel',
-    () =>
-      new Promise<boolean | undefined>((resolve) => {
-        const probe = net.connect({ host: '127.0.0.1', port: localPort })
-        probe.once('connect', () => {
-          probe.destroy()
-          resolve(true)
-        })
-        probe.once('error', () => resolve(undefined))
-      }),
-    15_000,
-    20,
-  )
-  return { port: localPort, close: () => child.kill('SIGTERM') }
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (data: string) => (stderr += data))
+  let onExit: (code: number | null, signal: string | null) => void = () => {}
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code, signal) =>
+      reject(
+        new Error(
+          `ssh -L exited (${code ?? signal}) before its tunnel answered: ${stderr.trim().slice(-300)}`,
+        ),
+      )
+    child.once('exit', onExit)
+  })
+  await Promise.race([
+    exited,
+    waitFor(
+      'the ssh -L tunnel',
+      () =>
+        new Promise<boolean | undefined>((resolve) => {
+          const probe = net.connect({ host: '127.0.0.1', port: localPort })
+          probe.once('connect', () => {
+            probe.destroy()
+            resolve(true)
+          })
+          probe.once('error', () => resolve(undefined))
+        }),
+      15_000,
+      20,
+    ),
+  ]).catch((error: unknown) => {
+    child.kill('SIGTERM')
+    throw error
+  })
+  child.off('exit', onExit)
+  return {
+    port: localPort,
+    close: () => {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      child.kill('SIGTERM')
+      return gone
+    },
+  }
 }
 
 describe('consoles', () => {
@@ -87,14 +135,23 @@ describe('consoles', () => {
         // Until the desktop's name is known (RFB ServerInit: what the client checks before showing
         // anything): the part of an open the display lookup weighs on, without the frame's transfer.
         const named = { app: [] as number[], tunnelOpen: [] as number[] }
+        // Where the app's part goes: console.openVnc (lookup and channel, overlapped), then the RFB
+        // handshake through the stream (the already-open tunnel's whole part is its handshake).
+        const parts = { openCall: [] as number[], handshake: [] as number[] }
 
         for (let run = 0; run < OPENS; run++) {
           // Through the app: open the console (domdisplay, channel) and get a whole frame.
+          // Each open starts from a quiet lab: the previous connections' teardown (ssh's exit, sshd's
+          // session end, QEMU's disconnect) is not charged to whichever open comes next.
+          await settle()
           const app = await timed(async () => {
             const start = performance.now()
             const opened = await typedCall(lab.core, 'console.openVnc', { uuid: VM.uuid })
+            parts.openCall.push(performance.now() - start)
             const bridge = await streamOnLoopback(lab.core, opened.streamId)
+            const attached = performance.now()
             const client = await RfbTiming.connect(bridge.port)
+            parts.handshake.push(performance.now() - attached)
             named.app.push(performance.now() - start)
             await client.firstFrame()
             return { client, bridge }
@@ -106,6 +163,7 @@ describe('consoles', () => {
           await app.value.bridge.close()
 
           // By hand: ssh -L (a new SSH connection), then the same client.
+          await settle()
           const cold = await timed(async () => {
             const tunnel = await sshTunnel(hv1.hostname, hv1.port, lab.knownHostsFile, vncPort)
             const client = await RfbTiming.connect(tunnel.port)
@@ -115,6 +173,7 @@ describe('consoles', () => {
           samples.tunnelCold.push(cold.ms)
           cold.value.client.close()
           // The tunnel already open: connect and first frame only.
+          await settle()
           const warm = await timed(async () => {
             const start = performance.now()
             const client = await RfbTiming.connect(cold.value.tunnel.port)
@@ -124,7 +183,7 @@ describe('consoles', () => {
           })
           samples.tunnelOpen.push(warm.ms)
           warm.value.close()
-          cold.value.tunnel.close()
+          await cold.value.tunnel.close()
         }
         // Keystroke echo on the serial console (no cursor blink there): app stream versus ssh -tt.
         const serial = { app: [] as number[], ssh: [] as number[] }
@@ -179,6 +238,7 @@ describe('consoles', () => {
           `+${addedMs} ms round trip, ${OPENS} opens and ${RUNS} keystrokes, medians (labvm1 ${screen} text console, Raw encoding):`,
           `  open console → first full frame: app ${app.toFixed(0)} ms; ssh -L new tunnel ${cold.toFixed(0)} ms (app/that = ${(app / cold).toFixed(2)}×); ssh -L already open ${open.toFixed(0)} ms (app/that = ${(app / open).toFixed(2)}×)`,
           `  open console → desktop name (RFB ServerInit): app ${median(named.app).toFixed(0)} ms; ssh -L already open ${median(named.tunnelOpen).toFixed(0)} ms (app/that = ${(median(named.app) / median(named.tunnelOpen)).toFixed(2)}×)`,
+          `  of which console.openVnc (lookup ∥ channel) ${median(parts.openCall).toFixed(1)} ms (${range(parts.openCall)}), RFB handshake through the stream ${median(parts.handshake).toFixed(1)} ms (${range(parts.handshake)}); the already-open tunnel's ${range(named.tunnelOpen)}`,
           `  keystroke → echo on the serial console: app ${median(serial.app).toFixed(1)} ms; ssh -tt virsh console ${median(serial.ssh).toFixed(1)} ms (ratio ${(median(serial.app) / median(serial.ssh)).toFixed(2)}×)`,
         )
         figure({
