@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process'
 import net from 'node:net'
+import type { Duplex } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { typedCall } from '../test/support/in-process-core'
 import { attachStream, streamOnLoopback } from '../test/support/core-stream'
@@ -40,6 +41,32 @@ const SETTLE_MS = 100
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
 const range = (values: readonly number[]) =>
   `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} ms`
+
+/**
+ * A direct-tcpip channel on an open SSH connection, served on a loopback port to the first client
+ * that connects (as the test support bridges the app's stream).
+ */
+async function channelOnLoopback(
+  connection: { forwardOut(host: string, port: number): Promise<Duplex & { close(): void }> },
+  vncPort: number,
+): Promise<{ port: number; close(): void }> {
+  const channel = await connection.forwardOut('127.0.0.1', vncPort)
+  const server = net.createServer((socket) => {
+    server.close()
+    socket.setNoDelay(true)
+    socket.pipe(channel).pipe(socket)
+    socket.on('close', () => channel.close())
+    socket.on('error', () => channel.close())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      server.close()
+      channel.close()
+    },
+  }
+}
 
 /** A loopback port free right now (the kernel's pick), for ssh -L to listen on. */
 async function freePort(): Promise<number> {
@@ -131,10 +158,15 @@ describe('consoles', () => {
         const hv1 = lab.context.config.current.hosts.find((host) => host.name === 'hv1')!
         const vncPort = 5900 + Number((await virsh('hv1', `domdisplay ${VM.name}`)).trim().split(':').pop())
         let screen = ''
-        const samples = { app: [] as number[], tunnelOpen: [] as number[], tunnelCold: [] as number[] }
+        const samples = {
+          app: [] as number[],
+          tunnelOpen: [] as number[],
+          tunnelCold: [] as number[],
+          channel: [] as number[],
+        }
         // Until the desktop's name is known (RFB ServerInit: what the client checks before showing
         // anything): the part of an open the display lookup weighs on, without the frame's transfer.
-        const named = { app: [] as number[], tunnelOpen: [] as number[] }
+        const named = { app: [] as number[], tunnelOpen: [] as number[], channel: [] as number[] }
         // Where the app's part goes: console.openVnc (lookup and channel, overlapped), then the RFB
         // handshake through the stream (the already-open tunnel's whole part is its handshake).
         const parts = { openCall: [] as number[], handshake: [] as number[] }
@@ -184,6 +216,22 @@ describe('consoles', () => {
           samples.tunnelOpen.push(warm.ms)
           warm.value.close()
           await cold.value.tunnel.close()
+
+          // The strictest tunnel: a channel on the app's own open SSH connection to the port already
+          // known (no lookup, no name check), bridged to the same client on loopback. What the app's
+          // checks and stream cost on top of the transport itself.
+          await settle()
+          const bare = await timed(async () => {
+            const start = performance.now()
+            const bridge = await channelOnLoopback(lab.context.hosts.get('hv1'), vncPort)
+            const client = await RfbTiming.connect(bridge.port)
+            named.channel.push(performance.now() - start)
+            await client.firstFrame()
+            return { client, bridge }
+          })
+          samples.channel.push(bare.ms)
+          bare.value.client.close()
+          bare.value.bridge.close()
         }
         // Keystroke echo on the serial console (no cursor blink there): app stream versus ssh -tt.
         const serial = { app: [] as number[], ssh: [] as number[] }
@@ -239,6 +287,7 @@ describe('consoles', () => {
           `  open console → first full frame: app ${app.toFixed(0)} ms; ssh -L new tunnel ${cold.toFixed(0)} ms (app/that = ${(app / cold).toFixed(2)}×); ssh -L already open ${open.toFixed(0)} ms (app/that = ${(app / open).toFixed(2)}×)`,
           `  open console → desktop name (RFB ServerInit): app ${median(named.app).toFixed(0)} ms; ssh -L already open ${median(named.tunnelOpen).toFixed(0)} ms (app/that = ${(median(named.app) / median(named.tunnelOpen)).toFixed(2)}×)`,
           `  of which console.openVnc (lookup ∥ channel) ${median(parts.openCall).toFixed(1)} ms (${range(parts.openCall)}), RFB handshake through the stream ${median(parts.handshake).toFixed(1)} ms (${range(parts.handshake)}); the already-open tunnel's ${range(named.tunnelOpen)}`,
+          `  the same two against a bare channel on the app's open SSH connection (port known, no lookup, no check): first frame ${median(samples.channel).toFixed(0)} ms (app/that = ${(app / median(samples.channel)).toFixed(2)}×), desktop name ${median(named.channel).toFixed(0)} ms (app/that = ${(median(named.app) / median(named.channel)).toFixed(2)}×)`,
           `  keystroke → echo on the serial console: app ${median(serial.app).toFixed(1)} ms; ssh -tt virsh console ${median(serial.ssh).toFixed(1)} ms (ratio ${(median(serial.app) / median(serial.ssh)).toFixed(2)}×)`,
         )
         figure({
@@ -259,6 +308,20 @@ describe('consoles', () => {
           target: { kind: 'max', value: 1.05 },
           detail: `median of ${OPENS}; range ${Math.round(Math.min(...named.app))}–${Math.round(Math.max(...named.app))} ms (already open: ${Math.round(Math.min(...named.tunnelOpen))}–${Math.round(Math.max(...named.tunnelOpen))} ms); the lookup's share of an open, without the frame`,
         })
+        // Context, no target: what the lookup and the checks cost over the transport alone (ssh -L
+        // is the issue's baseline; OpenSSH's own overhead on it is not the app's merit).
+        for (const [what, value, base] of [
+          ['first frame', app, samples.channel],
+          ['desktop name known', median(named.app), named.channel],
+        ] as const)
+          figure({
+            name: `console open → ${what}, over a bare channel (+${addedMs} ms RTT)`,
+            bench: 'console',
+            value,
+            unit: 'ms',
+            baseline: { name: "a channel on the app's open connection, no lookup", value: median(base) },
+            detail: `median of ${OPENS}; bare channel ${range(base)}`,
+          })
         figure({
           name: `serial console keystroke → echo (+${addedMs} ms RTT)`,
           bench: 'console',
