@@ -25,8 +25,9 @@ export interface LabCore {
   waitForStatus(host: string, status: HostState['status'], timeoutMs?: number): Promise<HostState>
   /** Every lab host online and read once by the inventory. */
   waitForInventory(timeoutMs?: number): Promise<void>
-  /** Polls a job until it ends; logs its error so a failing assertion shows why. */
-  waitForJob(id: string, timeoutMs?: number): Promise<Job>
+  /** Polls a job until it ends; logs its error so a failing assertion shows why. `kind` names it in
+   * HYPERDESK_LAB_TIMING's lines (which job kinds a lab file waits on). */
+  waitForJob(id: string, timeoutMs?: number, kind?: string): Promise<Job>
   /** Starts a job through the API and waits for it to end. */
   runJob(method: MethodName, params: Record<string, unknown>, timeoutMs?: number): Promise<Job>
   cleanup(): Promise<void>
@@ -116,7 +117,7 @@ export async function labCore(
         timeoutMs,
       )
     },
-    async waitForJob(id, timeoutMs = 110_000) {
+    async waitForJob(id, timeoutMs = 110_000, kind) {
       // A job's end arrives at once as a jobs.update event (polling jobs.get every 100 ms cost 50 ms
       // a job on average: core-lease alone runs 100); jobs.get each second stays as a backstop.
       let ended: Job | undefined
@@ -128,7 +129,7 @@ export async function labCore(
       })
       try {
         const job = await waitFor(
-          `job ${id} to end`,
+          `job ${kind ?? id} to end`,
           async () => {
             const current = ended ?? ((await core.call('jobs.get', { id })) as Job)
             if (current.state !== 'running') return current
@@ -149,7 +150,7 @@ export async function labCore(
     },
     async runJob(method, params, timeoutMs) {
       const started = (await core.call(method, params)) as Job
-      return lab.waitForJob(started.id, timeoutMs)
+      return lab.waitForJob(started.id, timeoutMs, started.kind)
     },
     async cleanup() {
       await core.close()
