@@ -36,6 +36,9 @@ let lab: LabCore
 
 const rootVirsh = (host: LabHostName, ...args: string[]) =>
   asRootOn(host, 'virsh', '-c', 'qemu:///system', ...args)
+/** labvm3's persistent definition on each host, read on all three at once (HOSTS order). */
+const inactiveXmls = () =>
+  Promise.all(HOSTS.map((host) => rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)))
 const defineAsRoot = (host: LabHostName, xml: string) =>
   asRootOn(host, 'sh', '-c', 'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin', 'sh', xml)
 
@@ -60,8 +63,10 @@ const addBridge = async (host: LabHostName) => {
 async function restore(): Promise<void> {
   await rootVirsh('hv3', 'destroy', LABVM3.name).catch(() => undefined)
   await Promise.all(HOSTS.map((host) => defineAsRoot(host, LAB_XML())))
-  for (const ref of [DATA, UNDONE]) await labRun('rbd', 'rm', '--no-progress', spec(ref))
-  for (const host of HOSTS) await asRootOn(host, 'ip', 'link', 'del', BRIDGE).catch(() => undefined)
+  await Promise.all([
+    ...[DATA, UNDONE].map((ref) => labRun('rbd', 'rm', '--no-progress', spec(ref))),
+    ...HOSTS.map((host) => asRootOn(host, 'ip', 'link', 'del', BRIDGE).catch(() => undefined)),
+  ])
 }
 
 const plan = async (changes: Record<string, unknown>) =>
@@ -95,7 +100,7 @@ describe('editing a definition on every host', () => {
     const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes, hashes: hashes(shown) })
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
     expect((job.result as VmEditResult).hosts).toEqual(HOSTS)
-    const xmls = await Promise.all(HOSTS.map((host) => rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)))
+    const xmls = await inactiveXmls()
     for (const xml of xmls) {
       expect(xml).toMatch(/<vcpu placement='static' current='1'>2<\/vcpu>/)
       expect(xml).toContain("<currentMemory unit='KiB'>98304</currentMemory>")
@@ -173,10 +178,8 @@ describe('editing a definition on every host', () => {
     expect(attached.shown.attach).toEqual([{ target: 'vdb', ...DATA, sizeBytes: 8 * MIB }])
     expect(attached.result.live).toEqual([{ action: 'diskAttach', target: 'vdb', ok: true }])
     expect(await liveDisks()).toMatch(new RegExp(`^\\s*vdb\\s+${spec(DATA)}\\s*$`, 'm'))
-    for (const host of HOSTS)
-      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).toContain(
-        `<source protocol='rbd' name='${spec(DATA)}'>`,
-      )
+    for (const xml of await inactiveXmls())
+      expect(xml).toContain(`<source protocol='rbd' name='${spec(DATA)}'>`)
     expect(await imageSize(DATA)).toBe(8 * MIB)
 
     const grown = await edit({ growDisks: [{ target: 'vdb', sizeBytes: 16 * MIB }] })
@@ -191,8 +194,7 @@ describe('editing a definition on every host', () => {
     ).toEqual(['vmedit.diskNotLarger'])
 
     const detached = await edit({ detachDisks: ['vdb'] })
-    for (const host of HOSTS)
-      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).not.toContain(spec(DATA))
+    for (const xml of await inactiveXmls()) expect(xml).not.toContain(spec(DATA))
     expect(await imageSize(DATA)).toBe(16 * MIB)
     const pending = (await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending
     const stillPlugged = (await liveDisks()).includes(spec(DATA))
@@ -204,9 +206,7 @@ describe('editing a definition on every host', () => {
   }, 120_000)
 
   it('hv3 refusing the definition: hv1 and hv2 get the previous one back and the new image is removed', async () => {
-    const before = await Promise.all(
-      HOSTS.map((host) => rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)),
-    )
+    const before = await inactiveXmls()
     const real = lab.context.runner
     const refusing = refusingDefineOn(real, 'hv3')
     const changes: VmEditChanges = { attachDisks: [{ ...UNDONE, sizeBytes: 8 * MIB }] }
@@ -226,17 +226,14 @@ describe('editing a definition on every host', () => {
     expect(started.job.state).toBe('failed')
     expect(started.job.error).toMatchObject({ code: 'vm.edit.failed', host: 'hv3' })
     expect(started.job.error?.message).toMatch(/put back on hv2 and hv1/)
-    const after = await Promise.all(
-      HOSTS.map((host) => rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)),
-    )
+    const after = await inactiveXmls()
     expect(after).toEqual(before)
     expect(await imageSize(UNDONE)).toBeUndefined()
   }, 60_000)
 
   it('network cards on the running VM: checks on every host, a card hot-plugged, moved live, a MAC pending, removed', async () => {
     const interfaces = async () => rootVirsh('hv3', 'domiflist', LABVM3.name)
-    await addBridge('hv1')
-    await addBridge('hv2')
+    await Promise.all([addBridge('hv1'), addBridge('hv2')])
     const refused = async (changes: VmEditChanges) => (await plan(changes)).refusals.map((r) => r.params)
     expect(await refused({ addNics: [{ bridge: BRIDGE }] })).toEqual([{ bridge: BRIDGE, hosts: ['hv3'] }])
     const labvm1 = labGuest('labvm1')
@@ -250,8 +247,7 @@ describe('editing a definition on every host', () => {
     expect(mac).toMatch(/^52:54:00:/)
     expect(added.result.live).toEqual([{ action: 'nicAdd', target: mac, ok: true }])
     expect(await interfaces()).toMatch(new RegExp(`\\sbr0\\s+virtio\\s+${mac}`))
-    for (const host of HOSTS)
-      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).toContain(`<mac address='${mac}'/>`)
+    for (const xml of await inactiveXmls()) expect(xml).toContain(`<mac address='${mac}'/>`)
 
     const moved = await edit({ changeNics: [{ mac, bridge: BRIDGE }] })
     expect(moved.result.live).toEqual([{ action: 'nicBridge', target: mac, ok: true }])
@@ -259,8 +255,7 @@ describe('editing a definition on every host', () => {
 
     const removed = await edit({ removeNics: [mac] })
     expect(removed.result.live).toEqual([{ action: 'nicRemove', target: mac, ok: true }])
-    for (const host of HOSTS)
-      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).not.toContain(mac)
+    for (const xml of await inactiveXmls()) expect(xml).not.toContain(mac)
     // The guest may not let the card go at once: then the removal shows pending until restart.
     const stillPlugged = (await interfaces()).includes(mac)
     expect(removed.result.pending.includes('nics')).toBe(stillPlugged)
@@ -268,10 +263,7 @@ describe('editing a definition on every host', () => {
     const renamed = await edit({ changeNics: [{ mac: LABVM3.mac, newMac: '02:00:00:77:01:33' }] })
     expect(renamed.shown.pending).toEqual(['nics'])
     expect(renamed.result.pending).toEqual(['nics'])
-    for (const host of HOSTS)
-      expect(await rootVirsh(host, 'dumpxml', '--inactive', LABVM3.name)).toContain(
-        "<mac address='02:00:00:77:01:33'/>",
-      )
+    for (const xml of await inactiveXmls()) expect(xml).toContain("<mac address='02:00:00:77:01:33'/>")
     expect(((await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending).fields).toContain('nics')
   }, 120_000)
 })
@@ -361,8 +353,7 @@ describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
     const job = await lab.runJob('vm.ejectMedia', { uuid: LABVM3.uuid })
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
     expect(job.result).toMatchObject({ name: 'labvm3', targets: ['hdc'], persistentOn: HOSTS, liveOn: 'hv3' })
-    for (const host of HOSTS) {
-      const read = await secured(host)
+    for (const read of await Promise.all(HOSTS.map(secured))) {
       expect(read).not.toContain('netinst.iso')
       // The password survives the eject too.
       expect(read).toContain(PASSWORD)
@@ -389,8 +380,7 @@ describe('expert mode (the XML itself) and ejecting the CD-ROM', () => {
     expect(JSON.stringify(shown)).not.toContain('labvncpw')
     const job = await lab.runJob('vm.edit', { uuid: LABVM3.uuid, changes: { xml }, hashes: hashes(loaded) })
     expect(job.state, JSON.stringify(job.error)).toBe('succeeded')
-    for (const host of HOSTS) {
-      const read = await secured(host)
+    for (const read of await Promise.all(HOSTS.map(secured))) {
       expect(read).toContain("passwd='n3wpass1'")
       expect(read).not.toContain('labvncpw')
     }
