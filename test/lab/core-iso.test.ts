@@ -35,12 +35,15 @@ async function volumes(host: LabHostName): Promise<string[]> {
 }
 
 async function removeEverything(): Promise<void> {
-  for (const host of HOSTS)
-    for (const name of NAMES)
-      await sshAsEtalab(
+  // One SSH command per host, the hosts side by side (one call per host and name cost seconds in a row).
+  await Promise.all(
+    HOSTS.map((host) =>
+      sshAsEtalab(
         host,
-        `virsh -c qemu:///system vol-delete --pool ${POOL} ${name} >/dev/null 2>&1; true`,
-      )
+        `${NAMES.map((name) => `virsh -c qemu:///system vol-delete --pool ${POOL} ${name} >/dev/null 2>&1`).join('; ')}; true`,
+      ),
+    ),
+  )
 }
 
 /** Sends the file as the window does: one chunk per call, in order, from `from`; `chunks` of them at most. */

@@ -58,18 +58,23 @@ async function imageExists(name: string): Promise<boolean> {
 /** Removes whatever a test made, even after a failure (by name, with the lab's admin tools). */
 async function removeEverything(): Promise<void> {
   await faults.libvirtd('hv3', 'thaw').catch(() => undefined)
-  for (const host of HOSTS)
-    for (const name of NAMES)
-      await sshAsEtalab(
+  // One SSH command per host, the hosts and the images side by side (9 SSH calls in a row cost seconds).
+  await Promise.all(
+    HOSTS.map((host) =>
+      sshAsEtalab(
         host,
-        `virsh -c qemu:///system destroy ${name} >/dev/null 2>&1; virsh -c qemu:///system undefine --managed-save --snapshots-metadata ${name} >/dev/null 2>&1; true`,
-      )
-  for (const name of NAMES)
-    if (await imageExists(name)) {
+        `${NAMES.map((name) => `virsh -c qemu:///system destroy ${name} >/dev/null 2>&1; virsh -c qemu:///system undefine --managed-save --snapshots-metadata ${name} >/dev/null 2>&1`).join('; ')}; true`,
+      ),
+    ),
+  )
+  await Promise.all(
+    NAMES.map(async (name) => {
+      if (!(await imageExists(name))) return
       await labRun('rbd', 'snap', 'unprotect', `${POOL}/${name}@before`)
       await labRun('rbd', 'snap', 'purge', '--no-progress', `${POOL}/${name}`)
       await labRun('rbd', 'rm', '--no-progress', `${POOL}/${name}`)
-    }
+    }),
+  )
 }
 
 beforeAll(async () => {
