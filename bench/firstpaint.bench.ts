@@ -1,8 +1,9 @@
 /**
  * First paint (issue 23 item 5): the size of what the window loads before it can paint (index.html's
  * module script and every chunk it preloads, from the build in out/renderer), and the time from the
- * page's navigation to its first tree row in chromium, the core answering with 900 VMs (3 × 300).
- * No lab: a core without hosts whose inventory answer is replaced. Reports figures; asserts only that
+ * page's navigation to its first tree row in chromium, the core answering with 900 VMs (3 × 300),
+ * beside the previous build's (./previous-build.ts: the merge base with main, or HEAD's parent on
+ * main, built from git into the temp directory) served on the same core and loaded in turn. No lab: a core without hosts whose inventory answer is replaced. Reports figures; asserts only that
  * the rows are there (no timed assertions).
  */
 import fs from 'node:fs'
@@ -10,6 +11,8 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { scaleInventory } from '../test/support/fake-inventory'
 import { RENDERER_DIR } from '../test/support/lab-browser'
+import { startBrowserServer } from '../src/main/browser-server'
+import { buildPrevious, previousCommit } from './previous-build'
 import { useScriptedApp } from './scripted-app'
 import { median, writeReport } from './support'
 import { figure } from './summary'
@@ -54,10 +57,16 @@ describe('first paint', () => {
     expect(kb).toBeGreaterThan(200)
   })
 
-  it('navigation → first tree row, 900 VMs', async () => {
+  it('navigation → first tree row, 900 VMs, against the previous build', async () => {
     const firstVm = `tree-vm-${inventory.vms[0]!.name}`
-    const times: number[] = []
-    for (let load = 0; load < LOADS; load++) {
+    // The previous build's window, served by a second server on the same played core.
+    const previous = previousCommit()
+    const short = previous.sha.slice(0, 9)
+    const previousServer = await startBrowserServer({
+      core: scripted.core(),
+      staticDir: buildPrevious(previous.sha),
+    })
+    const firstRow = async (url: string): Promise<number> => {
       const context = await scripted.app().browser.newContext({
         locale: 'en-US',
         viewport: { width: 1280, height: 800 },
@@ -72,22 +81,39 @@ describe('first paint', () => {
         }).observe(document, { childList: true, subtree: true })
       }, firstVm)
       const page = await context.newPage()
-      await page.goto(scripted.app().server.url)
+      await page.goto(url)
       await page.getByTestId(firstVm).waitFor()
-      times.push(await page.evaluate(() => (window as unknown as { firstRowMs: number }).firstRowMs))
+      const ms = await page.evaluate(() => (window as unknown as { firstRowMs: number }).firstRowMs)
       await context.close()
+      return ms
     }
-    const sorted = [...times].sort((a, b) => a - b)
+    const times: number[] = []
+    const before: number[] = []
+    try {
+      // Interleaved, so both builds see the same load on this shared machine.
+      for (let load = 0; load < LOADS; load++) {
+        times.push(await firstRow(scripted.app().server.url))
+        before.push(await firstRow(previousServer.url))
+      }
+    } finally {
+      await previousServer.close()
+    }
+    const range = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b)
+      return `${sorted[0]!.toFixed(0)}–${sorted.at(-1)!.toFixed(0)} ms`
+    }
     report.push(
-      `navigation → first tree row (900 VMs, chromium, ${LOADS} loads): median ${median(times).toFixed(0)} ms, range ${sorted[0]!.toFixed(0)}–${sorted.at(-1)!.toFixed(0)} ms`,
+      `navigation → first tree row (900 VMs, chromium, ${LOADS} loads each, interleaved): median ${median(times).toFixed(0)} ms (range ${range(times)}); previous build ${short} (${previous.how}) ${median(before).toFixed(0)} ms (range ${range(before)}); ratio ${(median(times) / median(before)).toFixed(2)}×`,
     )
     figure({
       name: 'first paint: navigation → first tree row (900 VMs, chromium)',
       bench: 'firstpaint',
       value: median(times),
       unit: 'ms',
-      detail: `median of ${LOADS} loads, range ${sorted[0]!.toFixed(0)}–${sorted.at(-1)!.toFixed(0)} ms; browser mode, loopback; no previous build measured beside it`,
+      baseline: { name: `previous build ${short} (${previous.how})`, value: median(before) },
+      detail: `median of ${LOADS} loads each, interleaved, same browser and core; ranges: this build ${range(times)}, previous ${range(before)}; browser mode, loopback`,
     })
     expect(times.every((ms) => ms > 0)).toBe(true)
+    expect(before.every((ms) => ms > 0)).toBe(true)
   }, 300_000)
 })

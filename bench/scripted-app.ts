@@ -12,12 +12,13 @@ import { startLabBrowser, type LabBrowser } from '../test/support/lab-browser'
 export function useScriptedApp() {
   let app: LabBrowser | undefined
   let core: Awaited<ReturnType<typeof tempCore>> | undefined
+  let played: Core | undefined
   const listeners = new Set<(payload: unknown) => void>()
   let answer: () => unknown = () => ({ hosts: [], vms: [] })
   beforeAll(async () => {
     core = await tempCore(closedPortCluster)
     const real = core.core
-    const played: Core = {
+    played = {
       ...real,
       call: (method, params) =>
         method === 'inventory.get' ? Promise.resolve(answer()) : real.call(method, params),
@@ -36,6 +37,8 @@ export function useScriptedApp() {
   })
   return {
     app: () => app!,
+    /** The played core, for a second server (another build of the window on the same core). */
+    core: () => played!,
     answerWith(next: () => unknown) {
       answer = next
     },
