@@ -2,7 +2,8 @@
  * The cluster tree with 900 running VMs and 20 stopped ones (issue 23 item 2), in English and French:
  * only the rows on screen are in the page, the host rows say their counts and memory in the window's
  * language, the filter narrows as typed, the keyboard moves the selection (and the view follows), and
- * the last rows are reached by scrolling. Screenshots: tree-scale-<language>.
+ * the last rows are reached by scrolling, a host folds and unfolds by the keyboard, and a VM dragged
+ * onto another host opens the migration sheet. Screenshots: tree-scale-<language>.
  */
 import { describe, expect, it } from 'vitest'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
@@ -71,12 +72,37 @@ describe('the cluster tree with 920 VMs', () => {
         await page.getByTestId('tree-vm-hv1-app-002').getAttribute('id'),
       )
 
+      // Below the screen: the tree scrolls the least that shows the selected row whole.
+      for (let step = 0; step < 40; step++) await page.keyboard.press('ArrowDown')
+      const far = page.getByTestId('tree-vm-hv1-app-042')
+      await expect.poll(() => far.getAttribute('aria-selected')).toBe('true')
+      const [box, frame] = [await far.boundingBox(), await tree.boundingBox()]
+      expect(box!.y).toBeGreaterThanOrEqual(frame!.y)
+      expect(box!.y + box!.height).toBeLessThanOrEqual(frame!.y + frame!.height + 0.5)
+      expect(box!.y + box!.height).toBeGreaterThan(frame!.y + frame!.height - 40)
+
       // The end of the list by scrolling: the stopped group and its last VM.
       await tree.evaluate((element) => (element.scrollTop = element.scrollHeight))
       await expect.poll(() => page.getByTestId('tree-vm-spare-20').count()).toBe(1)
       expect(await page.getByTestId('tree-group-stopped').textContent()).toContain(TEXT[language].stopped)
       expect(await rows.count()).toBeLessThan(60)
       await page.screenshot({ path: screenshotPath(`tree-scale-end-${language}`) })
+
+      // Back to the top, hv1 folded by the keyboard (←), then a VM of hv2 dragged onto hv1: the
+      // migration sheet opens for it (nothing moves before its confirm).
+      await tree.evaluate((element) => (element.scrollTop = 0))
+      await page.getByTestId('tree-host-hv1').click()
+      await tree.focus()
+      await page.keyboard.press('ArrowLeft')
+      await expect.poll(() => page.getByTestId('tree-host-hv1').getAttribute('aria-expanded')).toBe('false')
+      expect(await page.getByTestId('tree-vm-hv1-app-001').count()).toBe(0)
+      await page.getByTestId('tree-vm-hv2-app-001').dragTo(page.getByTestId('tree-host-hv1'))
+      const sheet = page.getByTestId('migration-sheet')
+      await expect.poll(() => sheet.locator('h1').textContent()).toMatch(/hv2-app-001.*hv2.*hv1/)
+      await page.keyboard.press('Escape')
+      await expect.poll(() => sheet.count()).toBe(0)
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(() => page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
       expect(errors).toEqual([])
       await context.close()
     }, 120_000)

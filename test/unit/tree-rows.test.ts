@@ -86,6 +86,45 @@ describe('cluster tree rows', () => {
     expect(rows[3]).toMatchObject({ kind: 'vm', stale: true })
   })
 
+  it('lists a VM once under each host that runs it, last saw it or fenced it; a host not in the file shows none', () => {
+    const copies = {
+      ...vm('copies', ['hv1', 'hv9']),
+      lastKnownRunningOn: ['hv1', 'hv3'],
+      fencedOn: ['hv2', 'hv3'],
+    }
+    const rows = buildTreeRows({ ...base, vms: [copies] })
+    expect(keys(rows)).toEqual([
+      'host:hv1',
+      'vm:hv1:uuid-copies',
+      'host:hv2',
+      'vm:hv2:uuid-copies',
+      'host:hv3',
+      'vm:hv3:uuid-copies',
+    ])
+    expect(rows.filter((row) => row.kind === 'vm')).toMatchObject([
+      { stale: false, fenced: false },
+      { stale: false, fenced: true },
+      { stale: false, fenced: true },
+    ])
+  })
+
+  it('a VM row differs when any field of its VM does (each list item by item)', () => {
+    const [row] = buildTreeRows({ ...base, vms: [vm('web', ['hv1'])] }).filter((one) => one.kind === 'vm')
+    for (const change of [
+      { name: 'web2' },
+      { definedOn: ['hv1', 'hv2'] },
+      { missingOn: ['hv3'] },
+      { unknownOn: ['hv2'] },
+      { fencedOn: [] },
+      { flags: ['drift' as const] },
+    ]) {
+      const [other] = buildTreeRows({ ...base, vms: [{ ...vm('web', ['hv1']), ...change }] }).filter(
+        (one) => one.kind === 'vm',
+      )
+      expect(sameTreeRow(row!, other!), JSON.stringify(change)).toBe(false)
+    }
+  })
+
   it('a row rebuilt with the same content is the same row; one that shows something new is not', () => {
     const before = buildTreeRows(base)
     // A keystroke rebuilds every row; an inventory update brings new VM and host objects.

@@ -1,4 +1,3 @@
-import { elementScroll, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import {
   memo,
   useCallback,
@@ -18,11 +17,12 @@ import type { HostHealth } from '../../../../shared/host-health'
 import { HostStatus } from '../hosts/HostStatus'
 import { Data } from '../../components/Data'
 import { DANGER_FLAGS, filterTree, groupTree, sameTreeRow, type TreeRow } from './tree-rows'
+import { useRowWindow } from './row-window'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
+/** Every row's height, as cluster-tree.css sets it (.tree-row). */
 const ROW_HEIGHT = 30
-const ROW_STYLE = { height: ROW_HEIGHT }
 /** Rows rendered beyond each edge of the screen: enough for a wheel notch, few enough to render fast. */
 const OVERSCAN = 4
 /** Labels kept per language before the oldest are dropped (counts and times vary; names do not). */
@@ -47,45 +47,6 @@ function keptLabels(typed: TFunction): Label {
   }
 }
 
-/**
- * The scroller's size from a ResizeObserver only. The virtualizer's own observer reads the size at
- * mount, which forces the browser to lay out the whole window in the middle of the render (~60 ms of
- * the first paint with 900 VMs); the observer's first report comes after the browser's own layout,
- * before the paint, and the first render assumes the window's height meanwhile.
- */
-function observeScrollerSize(
-  instance: Virtualizer<HTMLDivElement, Element>,
-  report: (rect: { width: number; height: number }) => void,
-): (() => void) | undefined {
-  const element = instance.scrollElement
-  if (!element) return undefined
-  const observer = new ResizeObserver(() =>
-    report({ width: element.clientWidth, height: element.clientHeight }),
-  )
-  observer.observe(element)
-  return () => observer.disconnect()
-}
-
-/** Scrollers the virtualizer has written an offset to. */
-const written = new WeakSet<Element>()
-
-/**
- * The virtualizer's scrolling, but its first write, the offset 0 a new scroller already has: a
- * write there forces the browser to lay out the whole window in the middle of the first render.
- */
-function scrollScroller(
-  offset: number,
-  options: { adjustments?: number; behavior?: ScrollBehavior },
-  instance: Virtualizer<HTMLDivElement, Element>,
-): void {
-  const element = instance.scrollElement
-  if (element && !written.has(element)) {
-    written.add(element)
-    if (offset === 0 && !options.adjustments) return
-  }
-  elementScroll(offset, options, instance)
-}
-
 export interface ClusterTreeProps {
   hostNames: readonly string[]
   /** Status per host (online, offline, key-unknown…, or degraded: libvirt/Ceph unusable). */
@@ -106,8 +67,23 @@ function percent(used: number | undefined, total: number | undefined): string {
  * Hosts with the VMs running on each, then the VMs running nowhere. Virtualised (hundreds of VMs stay
  * fluid), filtered as you type, driven by the keyboard (↑ ↓ to move, ← → to fold, Enter to open).
  */
-export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSelect }: ClusterTreeProps) {
+export function ClusterTree(props: ClusterTreeProps) {
+  // The language's words here, above the filter's state: a keystroke renders TreeView only, and
+  // useTranslation costs a fraction of a millisecond at each render (its snapshot is checked again).
   const { t } = useTranslation()
+  // Rows whose text is the same ask i18next once (its t costs tens of µs; a filled screen asks ~100 times).
+  const label = useMemo(() => keptLabels(t), [t])
+  return <TreeView {...props} label={label} />
+}
+
+const TreeView = memo(function TreeView({
+  hostNames,
+  hostStatus,
+  selected,
+  selectedVm,
+  onSelect,
+  label,
+}: ClusterTreeProps & { label: Label }) {
   const inventories = useAppStore((state) => state.inventories)
   const vms = useAppStore((state) => state.vms)
   const [filter, setFilter] = useState('')
@@ -117,21 +93,10 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
   const rows = useMemo(() => filterTree(groups, filter, collapsed), [groups, filter, collapsed])
   const scroller = useRef<HTMLDivElement>(null)
   const [dropTarget, setDropTarget] = useState<string | null>(null)
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    initialRect: { width: 0, height: window.innerHeight },
-    observeElementRect: observeScrollerSize,
-    scrollToFn: scrollScroller,
-  })
-  // Rows whose text is the same ask i18next once (its t costs tens of µs; a filled screen asks ~100 times).
-  const label = useMemo(() => keptLabels(t), [t])
+  const shown = useRowWindow(scroller, rows.length, ROW_HEIGHT, OVERSCAN)
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
   const selectedIndex = rows.findIndex(isSelected)
-  const items = virtualizer.getVirtualItems()
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
 
@@ -151,7 +116,7 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
       const row = rows[Math.max(0, Math.min(rows.length - 1, index))]
       if (!row) return
       onSelect(row)
-      virtualizer.scrollToIndex(rows.indexOf(row))
+      shown.scrollToIndex(rows.indexOf(row))
     }
     const current = rows[selectedIndex]
     switch (event.key) {
@@ -197,35 +162,31 @@ export function ClusterTree({ hostNames, hostStatus, selected, selectedVm, onSel
         onKeyDown={onKeyDown}
         data-testid="cluster-tree"
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: shown.totalHeight, position: 'relative' }}>
           {/* The rows on screen flow inside one block moved to the first one's place: a row keeps its
               props when the rows above it change (a filter keystroke, a scroll), so it is not
               rendered again; each row placed on its own would take a new offset every time. */}
-          <div style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
-            {items.map((item) => {
-              const row = rows[item.index]
-              if (!row) return null
-              return (
-                <TreeItem
-                  key={row.key}
-                  row={row}
-                  id={rowId(row)}
-                  selected={isSelected(row)}
-                  dropTarget={row.kind === 'host' && row.host === dropTarget}
-                  status={row.kind === 'host' ? hostStatus[row.host] : undefined}
-                  label={label}
-                  onSelect={onSelect}
-                  onToggle={toggle}
-                  onDropTarget={setDropTarget}
-                />
-              )
-            })}
+          <div style={{ transform: `translateY(${shown.start * ROW_HEIGHT}px)` }}>
+            {rows.slice(shown.start, shown.end).map((row) => (
+              <TreeItem
+                key={row.key}
+                row={row}
+                id={rowId(row)}
+                selected={isSelected(row)}
+                dropTarget={row.kind === 'host' && row.host === dropTarget}
+                status={row.kind === 'host' ? hostStatus[row.host] : undefined}
+                label={label}
+                onSelect={onSelect}
+                onToggle={toggle}
+                onDropTarget={setDropTarget}
+              />
+            ))}
           </div>
         </div>
       </div>
     </div>
   )
-}
+})
 
 interface TreeItemProps {
   row: TreeRow
@@ -267,7 +228,6 @@ const TreeItem = memo(
         aria-level={row.kind === 'vm' ? 2 : 1}
         aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
         className={`tree-row tree-row-${row.kind}${selected ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${dropTarget ? ' drop-target' : ''}`}
-        style={ROW_STYLE}
         onClick={() => onSelect(row)}
         onDoubleClick={() => row.kind !== 'vm' && onToggle(row.key)}
         {...dragAndDrop(row, onDropTarget)}
