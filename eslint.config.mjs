@@ -13,6 +13,17 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
+      // An error's .message is the core's English words. The window shows an error through
+      // errorSentences / useErrorMessage (components/), which render its message code in the window's
+      // language; a French window showed "hv1 is not connected" from such a .message.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='message'][object.type='CallExpression'][object.callee.object.name='ApiError'][object.callee.property.name='from']",
+          message: "Show an ApiError with useErrorMessage() or errorSentences(), not its English '.message'.",
+        },
+      ],
     },
   },
   // Accessibility of the window's markup (issue 21 item 6): the plugin's strict set, every rule on.

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { HostErrorEntry } from '../../../../shared/host-activity'
-import { ApiError } from '../../../../shared/errors'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
+import { useErrorMessage } from '../../components/GuardMessage'
 import { formatClock } from '../../format'
 import { renderMessage } from '../../i18n/messages'
 import { useAppStore } from '../../store'
@@ -15,7 +16,8 @@ export function HostErrors({ host }: { host: string }) {
   const { t } = useTranslation()
   const api = useApi()
   const entries = useAppStore((state) => state.hostErrors[host] ?? NO_ENTRIES)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<ApiErrorData | null>(null)
+  const errorMessage = useErrorMessage()
 
   useEffect(() => {
     let stopped = false
@@ -25,7 +27,7 @@ export function HostErrors({ host }: { host: string }) {
     store.resetHostErrors(host)
     api.call('hosts.errors', { host }).then(
       (list) => !stopped && store.loadHostErrors(host, list),
-      (caught: unknown) => !stopped && setError(ApiError.from(caught).message),
+      (caught: unknown) => !stopped && setError(ApiError.from(caught).toData()),
     )
     return () => {
       stopped = true
@@ -35,7 +37,7 @@ export function HostErrors({ host }: { host: string }) {
   return (
     <section data-testid="host-errors">
       <h2>{t('hostView.errors.title')}</h2>
-      {error && <p className="error">{error}</p>}
+      {error && <p className="error">{errorMessage(error)}</p>}
       {entries.length === 0 ? (
         <p className="muted">{t('hostView.errors.none')}</p>
       ) : (

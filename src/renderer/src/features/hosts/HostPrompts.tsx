@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError } from '../../../../shared/errors'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { Dialog } from '../../components/Dialog'
+import { useErrorMessage } from '../../components/GuardMessage'
 import { useAppStore } from '../../store'
 
 /**
@@ -37,7 +38,8 @@ export function HostPrompts() {
 function HostKeyDialog(props: { host: string; target: string; type: string; fingerprint: string }) {
   const { t } = useTranslation()
   const api = useApi()
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<ApiErrorData | null>(null)
+  const errorMessage = useErrorMessage()
   const [busy, setBusy] = useState(false)
 
   async function accept(): Promise<void> {
@@ -45,7 +47,7 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
     try {
       await api.call('hosts.acceptHostKey', { host: props.host, fingerprint: props.fingerprint })
     } catch (caught) {
-      setError(ApiError.from(caught).message)
+      setError(ApiError.from(caught).toData())
       setBusy(false)
     }
   }
@@ -73,7 +75,7 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
         </dd>
       </dl>
       <p className="muted small">{t('hosts.keyDialog.howToCheck')}</p>
-      {error && <p className="warning">{error}</p>}
+      {error && <p className="warning">{errorMessage(error)}</p>}
       <div className="dialog-buttons">
         <button onClick={() => useAppStore.getState().dismissPrompt(props.fingerprint)}>
           {t('hosts.keyDialog.refuse')}
@@ -95,7 +97,8 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
   const { t } = useTranslation()
   const api = useApi()
   const [passphrase, setPassphrase] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<ApiErrorData | null>(null)
+  const errorMessage = useErrorMessage()
   const [busy, setBusy] = useState(false)
 
   async function submit(event: FormEvent): Promise<void> {
@@ -104,7 +107,7 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
     try {
       await api.call('hosts.providePassphrase', { host: props.host, keyPath: props.keyPath, passphrase })
     } catch (caught) {
-      setError(ApiError.from(caught).message)
+      setError(ApiError.from(caught).toData())
       setBusy(false)
     } finally {
       setPassphrase('')
@@ -132,7 +135,7 @@ function PassphraseDialog(props: { host: string; keyPath: string }) {
           onChange={(event) => setPassphrase(event.target.value)}
         />
         <p className="muted small">{t('hosts.passphraseDialog.memoryOnly')}</p>
-        {error && <p className="warning">{error}</p>}
+        {error && <p className="warning">{errorMessage(error)}</p>}
         <div className="dialog-buttons">
           <button type="button" onClick={() => useAppStore.getState().dismissPrompt(props.keyPath)}>
             {t('hosts.passphraseDialog.cancel')}

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store'
+import { errorSentences } from '../../components/error-sentence'
 import { notifyError } from '../../components/notify'
 import { useJobText, useJobTitle } from './job-title'
 import { useErrorMessage } from '../../components/GuardMessage'
@@ -84,22 +85,26 @@ export function JobsPanel() {
       )}
       {notifications.length > 0 && (
         <ul className="notifications">
-          {notifications.map((item) => (
-            <li
-              key={item.id}
-              className={`notification notification-${item.kind}`}
-              role={item.kind === 'error' ? 'alert' : 'status'}
-            >
-              <span>
-                {item.error?.host && <strong>{item.error.host}: </strong>}
-                {item.text}
-                {item.error?.hint && <span className="muted"> — {item.error.hint}</span>}
-              </span>
-              <button type="button" className="link" onClick={() => dismiss(item.id)}>
-                {t('jobs.dismiss')}
-              </button>
-            </li>
-          ))}
+          {notifications.map((item) => {
+            // An error's words are rendered now, in the window's current language, not when it came.
+            const sentences = item.error ? errorSentences(t, item.error) : undefined
+            return (
+              <li
+                key={item.id}
+                className={`notification notification-${item.kind}`}
+                role={item.kind === 'error' ? 'alert' : 'status'}
+              >
+                <span>
+                  {item.error?.host && <strong>{item.error.host}: </strong>}
+                  {sentences?.message ?? item.text}
+                  {sentences?.hint && <span className="muted"> — {sentences.hint}</span>}
+                </span>
+                <button type="button" className="link" onClick={() => dismiss(item.id)}>
+                  {t('jobs.dismiss')}
+                </button>
+              </li>
+            )
+          })}
         </ul>
       )}
     </section>

@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
-import { ApiError } from '../../../../shared/errors'
+import { ApiError, type ApiErrorData } from '../../../../shared/errors'
+import { useErrorMessage } from '../../components/GuardMessage'
 import { formatClock, formatNumber } from '../../format'
 
 export const SAMPLE_EVERY_MS = 2000
@@ -33,7 +34,7 @@ export interface LiveChartsSpec<S> {
 export function useLiveCharts<S>(spec: LiveChartsSpec<S>, deps: readonly unknown[]) {
   const cpuRef = useRef<HTMLDivElement>(null)
   const memoryRef = useRef<HTMLDivElement>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<ApiErrorData | null>(null)
   const [latest, setLatest] = useState<LivePoint | null>(null)
   // uPlot draws nothing for a single point: the graphs show from the second one (third sample).
   const [points, setPoints] = useState(0)
@@ -107,7 +108,7 @@ export function useLiveCharts<S>(spec: LiveChartsSpec<S>, deps: readonly unknown
         }
         previous = current
       } catch (caught) {
-        if (!stopped) setError(ApiError.from(caught).message)
+        if (!stopped) setError(ApiError.from(caught).toData())
       }
     }
     void sample()
@@ -134,6 +135,7 @@ export function LiveGraphs<S>(props: {
   summary(latest: LivePoint): ReactNode
 }) {
   const { cpuRef, memoryRef, error, latest, points } = useLiveCharts(props.spec, props.deps)
+  const errorMessage = useErrorMessage()
   // The graphs are canvases: each is an image named by its title and described by the latest figures.
   const latestId = useId()
   const described = latest ? latestId : undefined
@@ -148,7 +150,7 @@ export function LiveGraphs<S>(props: {
           </span>
         )}
       </h2>
-      {error && <p className="error">{error}</p>}
+      {error && <p className="error">{errorMessage(error)}</p>}
       <div className="graphs">
         <div ref={cpuRef} role="img" aria-label={props.spec.cpuTitle} aria-describedby={described} />
         <div ref={memoryRef} role="img" aria-label={props.spec.memoryTitle} aria-describedby={described} />
