@@ -411,8 +411,9 @@ describe('the inventory with fingerprints', () => {
   it('refreshes when the event stream says a definition file changed', async () => {
     const { inventory, execs, line } = service()
     inventory.start()
-    await inventory.refreshHost('hv1')
-    await new Promise((r) => setTimeout(r, 50))
+    await inventory.hostOnline('hv1')
+    // The stream's return reads the host once more (events between the read and the stream).
+    await new Promise((r) => setTimeout(r, 300))
     execs.length = 0
     line(DEFINITIONS_CHANGED)
     const end = Date.now() + 5000

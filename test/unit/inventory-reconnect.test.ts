@@ -73,7 +73,10 @@ describe('inventory when a host comes back', () => {
       hasDomstats: () => true,
     })
     inventory.start()
-    await inventory.refreshHost('hv1')
+    // No stream before the host is read: its start would slow that read.
+    await vi.advanceTimersByTimeAsync(0)
+    expect(host.state.streamAttempts).toBe(0)
+    await inventory.hostOnline('hv1')
     await vi.advanceTimersByTimeAsync(0)
     expect(host.state.streamsOpened).toBe(1)
 

@@ -166,11 +166,19 @@ export class InventoryService {
     this.pollTimer.unref()
   }
 
-  /** Watches the events of hosts added to the cluster file, and forgets removed ones. */
+  /**
+   * Watches the events of hosts added to the cluster file, and forgets removed ones. A host's stream
+   * opens once the host is read (hostOnline): opened beside a cold start's first read, its virsh and
+   * its watch loop took the host's CPU that read, the tree's, waited for.
+   */
   followHosts(): void {
     if (this.stopped) return
     const names = new Set(this.options.hostNames())
-    for (const host of names) if (!this.watching.has(host)) void this.watchEvents(host, 0)
+    for (const host of names) {
+      if (this.watching.has(host)) continue
+      this.watching.add(host)
+      if (this.inventories.get(host)?.reachable) void this.watchEvents(host, 1)
+    }
     for (const host of [...this.watching]) {
       if (names.has(host)) continue
       this.watching.delete(host)
@@ -184,16 +192,22 @@ export class InventoryService {
   }
 
   /**
-   * A host (re)connected: read it now, and reopen its event stream at once rather than after the
-   * backoff of its failed attempts (the stream's return triggers one more refresh, so an event that
-   * came between this read and the stream is not missed). Settles when the read is done.
+   * A host (re)connected: read it now, then open its event stream, at once rather than after the
+   * backoff of its failed attempts, and once the read is done, so the stream's start does not slow
+   * the read (the stream's return triggers one more refresh, so an event that came between this read
+   * and the stream is not missed). Settles when the read is done.
    */
   hostOnline(host: string): Promise<HostInventory> {
     const read = this.refreshHost(host)
     if (this.stopped || !this.watching.has(host) || this.streaming.has(host)) return read
     clearTimeout(this.reconnects.get(host))
     this.reconnects.delete(host)
-    void this.watchEvents(host, 1)
+    // Held from now: a second hostOnline meanwhile opens no second stream.
+    this.streaming.add(host)
+    void read.finally(() => {
+      this.streaming.delete(host)
+      if (!this.stopped && this.watching.has(host)) void this.watchEvents(host, 1)
+    })
     return read
   }
 
