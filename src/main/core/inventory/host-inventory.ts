@@ -111,27 +111,46 @@ export function definitionsRead(sections: Sections, asked: readonly string[]): s
   })
 }
 
+/** A definition's text as read: its exact name (domain-name.ts), the definition and its hash. */
+interface ReadXml {
+  name: string | undefined
+  definition: DomainDefinition
+  hash: string
+}
+
 /**
  * Definitions already read, by their text's SHA-256: a VM's definition is the same on every host
- * (and after a re-read), and reading one (validate, parse, canonical form) costs milliseconds of CPU,
- * most of a first inventory's time. Successes only (an error names its host and VM). Bounded: the
- * oldest entry goes first.
+ * (and after a re-read), and reading one (its name, validate, parse, canonical form: four passes
+ * over the XML) costs milliseconds of CPU, most of a first inventory's time. Successes only (an error
+ * names its host and VM). Bounded: the oldest entry goes first.
  */
-const readDefinitions = new Map<string, { definition: DomainDefinition; hash: string }>()
+const readDefinitions = new Map<string, ReadXml>()
 const READ_DEFINITIONS_KEPT = 4096
 
-function readDefinition(
-  xml: string,
-  from: { host: string; vm: string },
-): { definition: DomainDefinition; hash: string } {
+/**
+ * A definition's text read once (the cache's own entry: not to be changed). `from.vm` names the VM
+ * in an error when its XML gives no name. Throws DomainXmlError for a broken definition.
+ */
+function readXmlOnce(xml: string, from: { host: string; vm: string }): ReadXml {
   const key = crypto.createHash('sha256').update(xml).digest('hex')
   const known = readDefinitions.get(key)
-  if (known) return { definition: structuredClone(known.definition), hash: known.hash }
-  const read = { definition: parseDomainXml(xml, from), hash: definitionHash(xml) }
+  if (known) return known
+  const name = domainNameFromXml(xml)
+  const read = {
+    name,
+    definition: parseDomainXml(xml, { host: from.host, vm: name ?? from.vm }),
+    hash: definitionHash(xml),
+  }
   readDefinitions.set(key, read)
   if (readDefinitions.size > READ_DEFINITIONS_KEPT)
     readDefinitions.delete(readDefinitions.keys().next().value!)
-  return { definition: structuredClone(read.definition), hash: read.hash }
+  return read
+}
+
+/** readXmlOnce, the definition the caller's own copy (each host's inventory keeps its own). */
+function readDefinition(xml: string, from: { host: string; vm: string }): ReadXml {
+  const read = readXmlOnce(xml, from)
+  return { ...read, definition: structuredClone(read.definition) }
 }
 
 /**
@@ -150,7 +169,7 @@ export function definitionReader(host: string): (chunk: Buffer) => void {
     const { text, errors } = judgeSection(lines)
     if (section !== undefined && errors.length === 0 && text.trim() !== '') {
       try {
-        readDefinition(text, { host, vm: section.slice('xml:'.length) })
+        readXmlOnce(text, { host, vm: section.slice('xml:'.length) })
       } catch {
         // Reported by the batch's own reading, with the section as judged.
       }
@@ -272,11 +291,10 @@ function readDomain(host: string, uuid: string, facts: DomainFacts): DomainOnHos
   const { before } = facts
   const xml = facts.optional(`xml:${uuid}`)
   const fresh = xml !== undefined && xml.trim() !== ''
-  const xmlName = fresh ? domainNameFromXml(xml) : undefined
   const domain: DomainOnHost = {
     uuid,
     // Until its XML is read (the refresh's follow-up does it), a new domain goes by its UUID.
-    name: xmlName ?? before?.name ?? uuid,
+    name: before?.name ?? uuid,
     state: 'nostate',
     autostart: facts.autostart,
     managedSave: facts.managedSave,
@@ -284,11 +302,13 @@ function readDomain(host: string, uuid: string, facts: DomainFacts): DomainOnHos
   if (fresh) {
     try {
       const read = readDefinition(xml, { host, vm: domain.name })
-      domain.definition = { ...read.definition, ...(xmlName !== undefined ? { name: xmlName } : {}) }
+      if (read.name !== undefined) domain.name = read.name
+      domain.definition = { ...read.definition, ...(read.name !== undefined ? { name: read.name } : {}) }
       domain.definitionHash = read.hash
     } catch (error) {
       // A broken definition is reported on the VM, never read as a VM with fewer disks.
       if (!(error instanceof DomainXmlError)) throw error
+      domain.name = domainNameFromXml(xml) ?? domain.name
       domain.definitionError = error.toData()
     }
   } else if (before?.definition) {
