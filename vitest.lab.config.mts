@@ -7,10 +7,9 @@ export default defineConfig({
     environment: 'node',
     setupFiles: ['test/setup-english.ts'],
     fileParallelism: false,
-    // One worker for all the files, its modules imported once: each file still makes its own core (and
-    // closes it in afterAll), and no lab file mocks modules or changes globals. Isolated, each of the
-    // ~40 files paid a new fork and the core's imports again (~1-2 s a file; import 45 s in a CI run).
-    isolate: false,
+    // Each file in its own worker (vitest's default). `isolate: false` saved ~1 s a file on five small
+    // files, but it was never run over the whole suite, and app modules keep state at module level
+    // (caches, registries): one file could then change what the next one sees.
     // expect.poll waits for something the page or the core will do; its 1 s default lost the race on
     // a loaded 2-core CI machine (iso-upload's chunk count). A poll that fails now fails after 15 s.
     expect: { poll: { timeout: 15_000 } },
