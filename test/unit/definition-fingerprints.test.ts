@@ -429,19 +429,38 @@ describe('the event stream’s watch of the definition files', () => {
     fs.mkdirSync(defs)
     fs.writeFileSync(path.join(defs, 'labvm3.xml'), '<domain/>')
     const argv = eventStreamArgv({ dir: defs, everySeconds: 0.1 })
-    // virsh's part: a stand-in that lives 1.5 s and prints one event.
+    // virsh's part: a stand-in that prints one event and lives until the test is done (a file).
+    const done = path.join(dir, 'virsh-done')
     const script = argv[2]!.replace(
       'virsh -r -c qemu:///system event --all --loop --timestamp',
-      `sh -c 'echo "event lifecycle"; sleep 1.5'`,
+      `sh -c 'echo "event lifecycle"; while [ ! -e ${done} ]; do sleep 0.05; done'`,
     )
     const child = spawn('sh', ['-c', script, argv[3]!], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
     const lines: string[] = []
     child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)))
-    await new Promise((r) => setTimeout(r, 400))
+    const until = async (what: string, ok: () => boolean, each?: () => void) => {
+      const end = Date.now() + 10_000
+      while (!ok()) {
+        if (Date.now() > end) throw new Error(`no ${what} in 10 s: ${JSON.stringify(lines)}`)
+        each?.()
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    await until('event', () => lines.length > 0)
     expect(lines).toEqual(['event lifecycle'])
-    fs.writeFileSync(path.join(defs, 'labvm3.xml'), '<domain><memory/></domain>')
-    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(lines).toEqual(['event lifecycle', DEFINITIONS_CHANGED])
+    // The watch's first listing has no signal of its own: the file changes (again) until it is seen.
+    let writes = 0
+    await until(
+      'DEFINITIONS_CHANGED',
+      () => lines.includes(DEFINITIONS_CHANGED),
+      () => fs.writeFileSync(path.join(defs, 'labvm3.xml'), `<domain><memory>${++writes}</memory></domain>`),
+    )
+    fs.writeFileSync(done, '')
+    const exit = await exited
+    expect(lines[0]).toBe('event lifecycle')
+    expect(lines.slice(1).length).toBeGreaterThan(0)
+    expect(lines.slice(1).every((line) => line === DEFINITIONS_CHANGED)).toBe(true)
     expect(exit).toBe(0)
   })
 

@@ -122,45 +122,48 @@ interface ReadXml {
  * Definitions already read, by their text's SHA-256: a VM's definition is the same on every host
  * (and after a re-read), and reading one (its name, validate, parse, canonical form: four passes
  * over the XML) costs milliseconds of CPU, most of a first inventory's time. Successes only (an error
- * names its host and VM). Bounded: the oldest entry goes first.
+ * names its host and VM). Bounded: the oldest entry goes first. One per InventoryService (not
+ * module-wide), so a started core begins with none, as a freshly started app does.
  */
-const readDefinitions = new Map<string, ReadXml>()
-const READ_DEFINITIONS_KEPT = 4096
+export class DefinitionCache {
+  private readonly read = new Map<string, ReadXml>()
 
-/**
- * A definition's text read once (the cache's own entry: not to be changed). `from.vm` names the VM
- * in an error when its XML gives no name. Throws DomainXmlError for a broken definition.
- */
-function readXmlOnce(xml: string, from: { host: string; vm: string }): ReadXml {
-  const key = crypto.createHash('sha256').update(xml).digest('hex')
-  const known = readDefinitions.get(key)
-  if (known) return known
-  const name = domainNameFromXml(xml)
-  const read = {
-    name,
-    definition: parseDomainXml(xml, { host: from.host, vm: name ?? from.vm }),
-    hash: definitionHash(xml),
+  constructor(private readonly kept = 4096) {}
+
+  /**
+   * A definition's text read once (the cache's own entry: not to be changed). `from.vm` names the
+   * VM in an error when its XML gives no name. Throws DomainXmlError for a broken definition.
+   */
+  once(xml: string, from: { host: string; vm: string }): ReadXml {
+    const key = crypto.createHash('sha256').update(xml).digest('hex')
+    const known = this.read.get(key)
+    if (known) return known
+    const name = domainNameFromXml(xml)
+    const read = {
+      name,
+      definition: parseDomainXml(xml, { host: from.host, vm: name ?? from.vm }),
+      hash: definitionHash(xml),
+    }
+    this.read.set(key, read)
+    if (this.read.size > this.kept) this.read.delete(this.read.keys().next().value!)
+    return read
   }
-  readDefinitions.set(key, read)
-  if (readDefinitions.size > READ_DEFINITIONS_KEPT)
-    readDefinitions.delete(readDefinitions.keys().next().value!)
-  return read
-}
 
-/** readXmlOnce, the definition the caller's own copy (each host's inventory keeps its own). */
-function readDefinition(xml: string, from: { host: string; vm: string }): ReadXml {
-  const read = readXmlOnce(xml, from)
-  return { ...read, definition: structuredClone(read.definition) }
+  /** once(), the definition the caller's own copy (each host's inventory keeps its own). */
+  copy(xml: string, from: { host: string; vm: string }): ReadXml {
+    const read = this.once(xml, from)
+    return { ...read, definition: structuredClone(read.definition) }
+  }
 }
 
 /**
  * Reads a batch's definitions while its output arrives: each `xml:` section, once the next marker
- * shows it complete, goes through readDefinition, so reading a first inventory's definitions (most of
- * its CPU) overlaps with the host still printing the rest. It only fills readDefinitions' cache: the
+ * shows it complete, goes through `definitions`, so reading a first inventory's definitions (most of
+ * its CPU) overlaps with the host still printing the rest. It only fills that cache: the
  * whole output is still split and judged when it is all there (a section cut short, spoofed or failed
  * is judged then, and a text that differs from what was read here is read again).
  */
-export function definitionReader(host: string): (chunk: Buffer) => void {
+export function definitionReader(host: string, definitions: DefinitionCache): (chunk: Buffer) => void {
   const decoder = new StringDecoder('utf8')
   let pending = ''
   let section: string | undefined
@@ -169,7 +172,7 @@ export function definitionReader(host: string): (chunk: Buffer) => void {
     const { text, errors } = judgeSection(lines)
     if (section !== undefined && errors.length === 0 && text.trim() !== '') {
       try {
-        readXmlOnce(text, { host, vm: section.slice('xml:'.length) })
+        definitions.once(text, { host, vm: section.slice('xml:'.length) })
       } catch {
         // Reported by the batch's own reading, with the section as judged.
       }
@@ -222,16 +225,21 @@ export function readHostBatch(
   previous: HostInventory | undefined,
   now = Date.now(),
   asked?: { sections: readonly BatchSection[]; exitCode?: number | null },
+  definitions = new DefinitionCache(),
 ): HostInventory {
-  return readHostSections(host, splitBatchOutput(output, asked), previous, now)
+  return readHostSections(host, splitBatchOutput(output, asked), previous, now, definitions)
 }
 
-/** readHostBatch on an answer already split into sections. */
+/**
+ * readHostBatch on an answer already split into sections. `definitions`: the caller's cache of
+ * definitions already read (without one, each definition is read here).
+ */
 export function readHostSections(
   host: string,
   sections: Sections,
   previous: HostInventory | undefined,
   now = Date.now(),
+  definitions = new DefinitionCache(),
 ): HostInventory {
   const essential = (id: string): string => {
     const error = sectionError(sections, id)
@@ -262,6 +270,7 @@ export function readHostSections(
       managedSave: managedSave.has(uuid),
       stats,
       optional,
+      definitions,
     }),
   )
 
@@ -284,6 +293,7 @@ interface DomainFacts {
   /** domstats by domain name, or null on a libvirt without domstats (dominfo sections instead). */
   stats: Map<string, ReturnType<typeof parseDomstats>[number]> | null
   optional: (id: string) => string | undefined
+  definitions: DefinitionCache
 }
 
 /** One domain of a host's batch: its definition (fresh, or the previous one), state and display. */
@@ -301,7 +311,7 @@ function readDomain(host: string, uuid: string, facts: DomainFacts): DomainOnHos
   }
   if (fresh) {
     try {
-      const read = readDefinition(xml, { host, vm: domain.name })
+      const read = facts.definitions.copy(xml, { host, vm: domain.name })
       if (read.name !== undefined) domain.name = read.name
       domain.definition = { ...read.definition, ...(read.name !== undefined ? { name: read.name } : {}) }
       domain.definitionHash = read.hash

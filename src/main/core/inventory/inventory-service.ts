@@ -17,6 +17,7 @@ import {
 } from '../remote/framing'
 import { DEFINITIONS_CHANGED, DEFINITIONS_DIR, eventStreamArgv } from '../libvirt/host'
 import {
+  DefinitionCache,
   definitionReader,
   definitionsRead,
   FIRST_READ,
@@ -91,6 +92,8 @@ interface BatchAnswer {
  */
 export class InventoryService {
   private readonly inventories = new Map<string, HostInventory>()
+  /** Definitions already read, this service's own: a started core begins with none. */
+  private readonly definitions = new DefinitionCache()
   /** host → UUIDs whose definition must be read again */
   private readonly staleDefinitions = new Map<string, Set<string>>()
   /** host → UUID → fingerprint of the inactive definition the inventory holds (see fingerprintSections) */
@@ -383,7 +386,7 @@ export class InventoryService {
       allowFailure: true,
       step: msg('errorSteps.refreshInventory'),
       // Definitions are read as they arrive, while the host prints the rest.
-      ...(listing || xmlFor.length > 0 ? { onStdout: definitionReader(host) } : {}),
+      ...(listing || xmlFor.length > 0 ? { onStdout: definitionReader(host, this.definitions) } : {}),
     })
     try {
       let output = result.stdout
@@ -400,7 +403,7 @@ export class InventoryService {
         displayAsked = listed.active
       }
       const answer = splitBatchOutput(output, { sections: asked, exitCode: result.exitCode })
-      const inventory = readHostSections(host, answer, basis, Date.now())
+      const inventory = readHostSections(host, answer, basis, Date.now(), this.definitions)
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
         return this.runBatch(host, inventory, xmlFor, inventory, listing)
