@@ -179,19 +179,26 @@ export function buildTreeRows({ filter, collapsed, ...input }: TreeInput): TreeR
 export function sameTreeRow(a: TreeRow, b: TreeRow): boolean {
   if (a === b) return true
   if (a.kind !== b.kind || a.key !== b.key) return false
+  return sameFields(a, b, (key, x, y) => {
+    if (key === 'vm') return sameVm(x as Vm, y as Vm)
+    if (key === 'flags') return sameList(x as unknown[], y as unknown[])
+    if (key === 'inventory' && a.kind === 'vm' && b.kind === 'vm')
+      return a.inventory?.unreachableSince === b.inventory?.unreachableSince
+    return false
+  })
+}
+
+/** The same keys, each value identical or judged the same by `sameField` (called only when not ===). */
+function sameFields<T extends object>(
+  a: T,
+  b: T,
+  sameField: (key: string, x: unknown, y: unknown) => boolean,
+): boolean {
   const [before, after] = [a, b] as unknown as Record<string, unknown>[]
   const keys = Object.keys(before!)
   return (
     keys.length === Object.keys(after!).length &&
-    keys.every((key) => {
-      const [x, y] = [before![key], after![key]]
-      if (x === y) return true
-      if (key === 'vm') return sameVm(x as Vm, y as Vm)
-      if (key === 'flags') return sameList(x as unknown[], y as unknown[])
-      if (key === 'inventory' && a.kind === 'vm' && b.kind === 'vm')
-        return a.inventory?.unreachableSince === b.inventory?.unreachableSince
-      return false
-    })
+    keys.every((key) => before![key] === after![key] || sameField(key, before![key], after![key]))
   )
 }
 
@@ -204,15 +211,8 @@ const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean =>
  * screen at every inventory update cost more than the rest of the row's compare.
  */
 function sameVm(a: Vm, b: Vm): boolean {
-  const [before, after] = [a, b] as unknown as Record<string, unknown>[]
-  const keys = Object.keys(before!)
-  return (
-    keys.length === Object.keys(after!).length &&
-    keys.every((key) => {
-      const [x, y] = [before![key], after![key]]
-      if (x === y) return true
-      if (Array.isArray(x) && Array.isArray(y)) return sameList(x, y)
-      return typeof x === 'object' && typeof y === 'object' && JSON.stringify(x) === JSON.stringify(y)
-    })
-  )
+  return sameFields(a, b, (_key, x, y) => {
+    if (Array.isArray(x) && Array.isArray(y)) return sameList(x, y)
+    return typeof x === 'object' && typeof y === 'object' && JSON.stringify(x) === JSON.stringify(y)
+  })
 }
