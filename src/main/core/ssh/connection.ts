@@ -9,7 +9,7 @@ import {
 } from 'ssh2'
 import type { ResolvedHost } from '../../../shared/contract'
 import { ApiError, stepFields, type ApiErrorData } from '../../../shared/errors'
-import { msg, withDetail } from '../../../shared/messages/message'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import { hostStatusMessage } from '../../../shared/messages/host-status'
 import type { HostKeyPrompt, HostState, HostStatus, PassphrasePrompt } from '../../../shared/hosts'
 import type { KeyStore } from './auth'
@@ -47,6 +47,30 @@ export interface ConnectionOptions {
   keepaliveCountMax?: number
   /** Reconnect delays in ms; the last one repeats. */
   backoffMs?: readonly number[]
+}
+
+type NotConnectedCode =
+  `sshErrors.notConnected${'' | 'Offline' | 'NoKey' | 'AuthFailed' | 'Passphrase' | 'KeyUnknown' | 'KeyChanged' | 'Unsupported'}`
+/** One sentence per status, each with what to do (the status's words put inside "is not connected" read twice). */
+const NOT_CONNECTED: Record<HostStatus, [text: NotConnectedCode, hint: Message]> = {
+  idle: ['sshErrors.notConnected', msg('sshErrors.notConnectedHint')],
+  // connecting has its own sentence (connectTimedOut) in unavailableError; online without a client
+  // is the moment between the state and the client's 'ready'.
+  connecting: ['sshErrors.notConnected', msg('sshErrors.notConnectedHint')],
+  online: ['sshErrors.notConnected', msg('sshErrors.notConnectedHint')],
+  offline: ['sshErrors.notConnectedOffline', msg('sshTexts.offlineHint')],
+  'no-key': ['sshErrors.notConnectedNoKey', msg('sshTexts.authNoKeyHint')],
+  'auth-failed': ['sshErrors.notConnectedAuthFailed', msg('sshErrors.notConnectedAuthFailedHint')],
+  'passphrase-needed': ['sshErrors.notConnectedPassphrase', msg('sshErrors.notConnectedPassphraseHint')],
+  'key-unknown': ['sshErrors.notConnectedKeyUnknown', msg('sshErrors.notConnectedKeyUnknownHint')],
+  'key-changed': ['sshErrors.notConnectedKeyChanged', msg('sshErrors.notConnectedKeyChangedHint')],
+  unsupported: ['sshErrors.notConnectedUnsupported', msg('sshErrors.notConnectedUnsupportedHint')],
+}
+
+/** Why a call finds its host without a connection, when the state carries no error of its own. */
+export function notConnectedError(host: string, status: HostStatus): ApiError {
+  const [text, hint] = NOT_CONNECTED[status]
+  return ApiError.of('host.offline', msg(text, { host }), { host, hint })
 }
 
 const DEFAULT_BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000]
@@ -725,11 +749,7 @@ export class HostConnection {
       })
     // The state's own error: a host key problem, a refused key, why it is offline.
     if (state.error) return ApiError.from(state.error)
-    return ApiError.of(
-      'host.offline',
-      msg('sshErrors.notConnected', { host, status: hostStatusMessage(state.status) }),
-      { host, hint: msg('sshErrors.notConnectedHint') },
-    )
+    return notConnectedError(host, state.status)
   }
 
   private channelError(error: Error): ApiError {

@@ -17,8 +17,25 @@ export const sshErrorsFr: MessageCatalog['sshErrors'] = {
   closing: 'La connexion à {{host}} est en cours de fermeture.',
   connectTimedOut: '{{host}} n’a pas fini de se connecter à temps.',
   connectTimedOutHint: 'Vérifiez l’hôte et le réseau, puis réessayez.',
-  notConnected: '{{host}} n’est pas connecté ({{status, message}}).',
+  notConnected: '{{host}} n’est pas connecté.',
   notConnectedHint: 'Connectez-vous d’abord à l’hôte.',
+  notConnectedOffline: '{{host}} est hors ligne : il n’a pas répondu.',
+  notConnectedNoKey: '{{host}} n’est pas connecté : aucune clé SSH ne lui a été proposée.',
+  notConnectedAuthFailed: '{{host}} n’est pas connecté : il a refusé la clé SSH.',
+  notConnectedAuthFailedHint:
+    'Vérifiez que votre clé figure dans le fichier authorized_keys de l’hôte, puis reconnectez-vous.',
+  notConnectedPassphrase: '{{host}} n’est pas connecté : la phrase de passe d’une clé est attendue.',
+  notConnectedPassphraseHint: 'Saisissez la phrase de passe de la clé, puis reconnectez-vous.',
+  notConnectedKeyUnknown: '{{host}} n’est pas connecté : sa clé d’hôte n’est pas encore confirmée.',
+  notConnectedKeyUnknownHint:
+    'Comparez la clé d’hôte avec celle relevée sur l’hôte, et acceptez-la si elle est identique.',
+  notConnectedKeyChanged: '{{host}} n’est pas connecté : sa clé d’hôte a changé.',
+  notConnectedKeyChangedHint:
+    'Ce peut être une attaque : vérifiez la nouvelle empreinte sur la console de l’hôte avant de remplacer la clé dans known_hosts.',
+  notConnectedUnsupported:
+    '{{host}} n’est pas connecté : Hyperdesk ne peut pas le joindre comme ses réglages l’indiquent.',
+  notConnectedUnsupportedHint:
+    'Corrigez les réglages de l’hôte (fichier du cluster ou ~/.ssh/config), puis rechargez-les.',
   channelFailed: 'Impossible d’ouvrir un canal sur {{host}}.',
   connectAgainHint: 'Reconnectez-vous à l’hôte.',
   droppedHint: 'La connexion vient peut-être de tomber ; Hyperdesk se reconnecte tout seul.',
