@@ -61,7 +61,7 @@ beforeAll(async () => {
   double = new OvhDouble({
     application: { key: APP_KEY, secret: APP_SECRET },
     consumers,
-    moveMs: 1500,
+    moveMs: 800, // long enough to see the task "todo" and stop following it; three moves wait for it
     state: {
       servers: SERVERS.map((serviceName) => ({ serviceName, region: 'eu' })),
       blocks: [
