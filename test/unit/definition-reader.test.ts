@@ -17,9 +17,9 @@ vi.mock('../../src/main/core/inventory/domain-xml', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/main/core/inventory/domain-xml')>()
   return {
     ...real,
-    parseDomainXml: (...args: Parameters<typeof real.parseDomainXml>) => {
+    readDomainXml: (...args: Parameters<typeof real.readDomainXml>) => {
       reads.count++
-      return real.parseDomainXml(...args)
+      return real.readDomainXml(...args)
     },
   }
 })

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import { StringDecoder } from 'node:string_decoder'
 import type { DomainDefinition, DomainOnHost, HostInventory } from '../../../shared/inventory'
-import { canonicalDomainXml, DomainXmlError, parseDomainXml } from './domain-xml'
+import { canonicalDomainXml, readDomainXml, type DomainXmlError } from './domain-xml'
 import {
   DIGESTS_SECTION,
   FRAMING_ERRORS,
@@ -15,7 +15,6 @@ import {
   type ListedSections,
   type Sections,
 } from '../remote/framing'
-import { domainNameFromXml } from './domain-name'
 import {
   parseDomdisplay,
   parseDominfo,
@@ -118,12 +117,18 @@ interface ReadXml {
   hash: string
 }
 
+/** A definition Hyperdesk will not read: its name if the XML gives one, and why. */
+interface BrokenXml {
+  name: string | undefined
+  error: DomainXmlError
+}
+
 /**
  * Definitions already read, by their text's SHA-256: a VM's definition is the same on every host
- * (and after a re-read), and reading one (its name, validate, parse, canonical form: four passes
- * over the XML) costs milliseconds of CPU, most of a first inventory's time. Successes only (an error
- * names its host and VM). Bounded: the oldest entry goes first. One per InventoryService (not
- * module-wide), so a started core begins with none, as a freshly started app does.
+ * (and after a re-read), and reading one (domain-xml.ts: readDomainXml) costs a millisecond or more
+ * of CPU, most of a first inventory's time. Successes only (an error names its host and VM).
+ * Bounded: the oldest entry goes first. One per InventoryService (not module-wide), so a started
+ * core begins with none, as a freshly started app does.
  */
 export class DefinitionCache {
   private readonly read = new Map<string, ReadXml>()
@@ -131,18 +136,19 @@ export class DefinitionCache {
   constructor(private readonly kept = 4096) {}
 
   /**
-   * A definition's text read once (the cache's own entry: not to be changed). `from.vm` names the
-   * VM in an error when its XML gives no name. Throws DomainXmlError for a broken definition.
+   * A definition's text read once (the cache's own entry: not to be changed), or why it cannot be
+   * read. `from.vm` names the VM in an error when its XML gives no name.
    */
-  once(xml: string, from: { host: string; vm: string }): ReadXml {
+  once(xml: string, from: { host: string; vm: string }): ReadXml | BrokenXml {
     const key = crypto.createHash('sha256').update(xml).digest('hex')
     const known = this.read.get(key)
     if (known) return known
-    const name = domainNameFromXml(xml)
+    const result = readDomainXml(xml, from)
+    if ('error' in result) return result
     const read = {
-      name,
-      definition: parseDomainXml(xml, { host: from.host, vm: name ?? from.vm }),
-      hash: definitionHash(xml),
+      name: result.name,
+      definition: result.definition,
+      hash: crypto.createHash('sha256').update(result.canonical).digest('hex'),
     }
     this.read.set(key, read)
     if (this.read.size > this.kept) this.read.delete(this.read.keys().next().value!)
@@ -150,9 +156,9 @@ export class DefinitionCache {
   }
 
   /** once(), the definition the caller's own copy (each host's inventory keeps its own). */
-  copy(xml: string, from: { host: string; vm: string }): ReadXml {
+  copy(xml: string, from: { host: string; vm: string }): ReadXml | BrokenXml {
     const read = this.once(xml, from)
-    return { ...read, definition: structuredClone(read.definition) }
+    return 'error' in read ? read : { ...read, definition: structuredClone(read.definition) }
   }
 }
 
@@ -310,16 +316,14 @@ function readDomain(host: string, uuid: string, facts: DomainFacts): DomainOnHos
     managedSave: facts.managedSave,
   }
   if (fresh) {
-    try {
-      const read = facts.definitions.copy(xml, { host, vm: domain.name })
-      if (read.name !== undefined) domain.name = read.name
+    const read = facts.definitions.copy(xml, { host, vm: domain.name })
+    if (read.name !== undefined) domain.name = read.name
+    if ('error' in read) {
+      // A broken definition is reported on the VM, never read as a VM with fewer disks.
+      domain.definitionError = read.error.toData()
+    } else {
       domain.definition = { ...read.definition, ...(read.name !== undefined ? { name: read.name } : {}) }
       domain.definitionHash = read.hash
-    } catch (error) {
-      // A broken definition is reported on the VM, never read as a VM with fewer disks.
-      if (!(error instanceof DomainXmlError)) throw error
-      domain.name = domainNameFromXml(xml) ?? domain.name
-      domain.definitionError = error.toData()
     }
   } else if (before?.definition) {
     domain.definition = before.definition
