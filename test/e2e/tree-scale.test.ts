@@ -47,6 +47,8 @@ describe('the cluster tree with 920 VMs', () => {
       const rows = tree.locator('[role="treeitem"]')
       // Virtualised: a screenful and a few more, not 923 rows.
       expect(await rows.count()).toBeLessThan(60)
+      // Drawn as high as the tree places them (ROW_HEIGHT, handed to the CSS as --tree-row-height).
+      for (const index of [0, 1, 5]) expect((await rows.nth(index).boundingBox())?.height).toBe(30)
       await expect.poll(() => page.getByTestId('tree-host-hv1').textContent()).toMatch(TEXT[language].host)
       // The drifting VM carries its badge.
       expect(await page.getByTestId('tree-vm-hv1-app-002').locator('.badge-inline.danger').count()).toBe(1)

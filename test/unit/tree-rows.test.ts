@@ -3,6 +3,7 @@ import {
   buildTreeRows,
   filterTree,
   groupTree,
+  rowsOf,
   sameTreeRow,
 } from '../../src/renderer/src/features/cluster/tree-rows'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
@@ -155,11 +156,32 @@ describe('cluster tree rows', () => {
 
   it('a keystroke picks among the same row objects (no row to compare again), grouped once per update', () => {
     const groups = groupTree(base)
-    const all = filterTree(groups, '', new Set())
-    const some = filterTree(groups, 'TW', new Set())
+    const all = rowsOf(filterTree(groups, '', new Set()))
+    const some = rowsOf(filterTree(groups, 'TW', new Set()))
     expect(keys(some)).toEqual(['host:hv1', 'vm:hv1:uuid-twin', 'host:hv2', 'vm:hv2:uuid-twin'])
     for (const row of some.filter((one) => one.kind === 'vm')) expect(all).toContain(row)
     // A stopped VM is found by a host it is defined on.
-    expect(keys(filterTree(groups, 'HV3', new Set()))).toEqual(['host:hv3', 'group:stopped', 'vm:-:uuid-old'])
+    expect(keys(rowsOf(filterTree(groups, 'HV3', new Set())))).toEqual([
+      'host:hv3',
+      'group:stopped',
+      'vm:-:uuid-old',
+    ])
+  })
+
+  it('makes a row only when asked for it, the same object each time; finds the selection by key or VM', () => {
+    const many = Array.from({ length: 900 }, (_, i) => vm(`vm-${i}`, [`hv${(i % 3) + 1}`]))
+    const list = filterTree(groupTree({ ...base, vms: many }), '', new Set())
+    expect(list.length).toBe(903)
+    expect(list.at(0)).toMatchObject({ kind: 'host', key: 'host:hv1', runningCount: 300 })
+    expect(list.at(300)).toMatchObject({ key: 'vm:hv1:uuid-vm-897' })
+    expect(list.at(301)).toMatchObject({ key: 'host:hv2' })
+    expect(list.at(302)).toBe(list.at(302))
+    expect(list.at(903)).toBeUndefined()
+    expect(list.indexOfSelection('host:hv3', null)).toBe(602)
+    expect(list.indexOfSelection(null, 'uuid-vm-4')).toBe(303)
+    expect(list.indexOfSelection(null, 'uuid-none')).toBe(-1)
+    // A VM listed under two hosts: its first row.
+    const twin = filterTree(groupTree(base), 'twin', new Set())
+    expect(twin.indexOfSelection(null, 'uuid-twin')).toBe(1)
   })
 })

@@ -3,6 +3,7 @@ import type { HostState } from '../../../shared/hosts'
 import type { HostInventory, Vm } from '../../../shared/inventory'
 import type { Job } from '../../../shared/jobs'
 import type { MaintenanceRecord } from '../../../shared/maintenance'
+import { shareVms } from './share-vms'
 import type { Slice } from './types'
 
 /** What the core knows of the cluster, as its events push it (see ./core-events.ts). */
@@ -64,18 +65,19 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
       hostErrors: { ...previous.hostErrors, [host]: mergeHostErrors(previous.hostErrors[host] ?? [], list) },
     })),
   resetHostErrors: (host) => set((previous) => ({ hostErrors: { ...previous.hostErrors, [host]: [] } })),
+  // An unchanged VM keeps its object, and an unchanged list stays the same list (share-vms.ts).
   applyInventory: ({ host, vms }) =>
     set((state) => ({
       inventories: { ...state.inventories, [host.host]: host },
-      vms,
+      vms: shareVms(state.vms, vms),
       receivedAt: performance.now(),
     })),
   replaceInventory: ({ hosts, vms }) =>
-    set({
+    set((state) => ({
       inventories: Object.fromEntries(hosts.map((host) => [host.host, host])),
-      vms,
+      vms: shareVms(state.vms, vms),
       receivedAt: performance.now(),
-    }),
+    })),
   replaceJobs: (jobs) => set({ jobs: [...jobs].sort(byStart) }),
   updateJob: (job) =>
     set((state) => {

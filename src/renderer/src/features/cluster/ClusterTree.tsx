@@ -5,6 +5,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
   type DragEvent,
   type HTMLAttributes,
   type KeyboardEvent,
@@ -21,8 +22,12 @@ import { useRowWindow } from './row-window'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
-/** Every row's height, as cluster-tree.css sets it (.tree-row). */
+/**
+ * Every row's height: the one source. The tree places its rows by it, and hands it to
+ * cluster-tree.css (--tree-row-height) so a row is drawn that high.
+ */
 const ROW_HEIGHT = 30
+const ROW_HEIGHT_STYLE = { '--tree-row-height': `${ROW_HEIGHT}px` } as CSSProperties
 /** Rows rendered beyond each edge of the screen: enough for a wheel notch, few enough to render fast. */
 const OVERSCAN = 4
 /** Labels kept per language before the oldest are dropped (counts and times vary; names do not). */
@@ -88,7 +93,8 @@ const TreeView = memo(function TreeView({
   const vms = useAppStore((state) => state.vms)
   const [filter, setFilter] = useState('')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
-  // Grouped once per inventory update; a keystroke or a fold only picks among the same row objects.
+  // Grouped once per inventory update; a keystroke or a fold only picks among the same VMs, and a
+  // row object is made only for a row on screen (the list's `at`).
   const groups = useMemo(() => groupTree({ hostNames, inventories, vms }), [hostNames, inventories, vms])
   const rows = useMemo(() => filterTree(groups, filter, collapsed), [groups, filter, collapsed])
   const scroller = useRef<HTMLDivElement>(null)
@@ -96,7 +102,10 @@ const TreeView = memo(function TreeView({
   const shown = useRowWindow(scroller, rows.length, ROW_HEIGHT, OVERSCAN)
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
-  const selectedIndex = rows.findIndex(isSelected)
+  const selectedIndex = rows.indexOfSelection(selected, selectedVm)
+  const selectedRow = rows.at(selectedIndex)
+  const onScreen: TreeRow[] = []
+  for (let index = shown.start; index < shown.end; index++) onScreen.push(rows.at(index)!)
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
 
@@ -113,12 +122,13 @@ const TreeView = memo(function TreeView({
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
     const move = (index: number): void => {
-      const row = rows[Math.max(0, Math.min(rows.length - 1, index))]
+      const shownIndex = Math.max(0, Math.min(rows.length - 1, index))
+      const row = rows.at(shownIndex)
       if (!row) return
       onSelect(row)
-      shown.scrollToIndex(rows.indexOf(row))
+      shown.scrollToIndex(shownIndex)
     }
-    const current = rows[selectedIndex]
+    const current = selectedRow
     switch (event.key) {
       case 'ArrowDown':
         move(selectedIndex + 1)
@@ -141,7 +151,7 @@ const TreeView = memo(function TreeView({
   }
 
   return (
-    <div className="cluster-tree">
+    <div className="cluster-tree" style={ROW_HEIGHT_STYLE}>
       <input
         className="tree-filter"
         type="search"
@@ -158,7 +168,7 @@ const TreeView = memo(function TreeView({
         aria-label={label('sidebar.hosts')}
         tabIndex={0}
         // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern).
-        aria-activedescendant={rows[selectedIndex] ? rowId(rows[selectedIndex]) : undefined}
+        aria-activedescendant={selectedRow ? rowId(selectedRow) : undefined}
         onKeyDown={onKeyDown}
         data-testid="cluster-tree"
       >
@@ -167,7 +177,7 @@ const TreeView = memo(function TreeView({
               props when the rows above it change (a filter keystroke, a scroll), so it is not
               rendered again; each row placed on its own would take a new offset every time. */}
           <div style={{ transform: `translateY(${shown.start * ROW_HEIGHT}px)` }}>
-            {rows.slice(shown.start, shown.end).map((row) => (
+            {onScreen.map((row) => (
               <TreeItem
                 key={row.key}
                 row={row}

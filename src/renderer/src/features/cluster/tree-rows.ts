@@ -1,4 +1,5 @@
 import type { HostInventory, Vm, VmFlag } from '../../../../shared/inventory'
+import { sameFields, sameList, sameVm } from '../../store/share-vms'
 
 /**
  * The cluster tree as a flat list of rows (so it can be virtualised): each host with the VMs running
@@ -49,132 +50,220 @@ export interface TreeInput {
 
 type VmRow = Extract<TreeRow, { kind: 'vm' }>
 
-/** A VM row and the lowercased name the filter looks in. */
-interface Named {
-  row: VmRow
-  name: string
+/** A host and the VMs listed under it (running there, last seen there or fenced there). */
+interface HostGroup {
+  host: string
+  inventory: HostInventory | undefined
+  vms: Vm[]
+  warnings: number
+  /** Its VMs' rows, made when first shown (one object per VM for this grouping). */
+  rows: Map<Vm, VmRow>
+  /** The host's domains by UUID, read when a first row needs its state. */
+  domains?: Map<string, { state: string }>
 }
 
 /**
- * The tree before the filter and the folds: each host with the rows of the VMs running on it, then
- * the VMs running nowhere. Built once per inventory update; a keystroke only picks among its rows,
- * which stay the same objects (the tree's rows are memoized on them, issue 23 item 2).
+ * The tree before the filter and the folds: each host with the VMs listed under it, then the VMs
+ * running nowhere. Built once per inventory update in one pass that only sorts VMs into lists: a row
+ * object is made only for a row on screen (issue 23 item 2: ~40 of 900), and the same VM gives the
+ * same row object for as long as this grouping lives (a keystroke, a fold or a scroll reuses it).
  */
 export interface TreeGroups {
-  hosts: {
-    host: string
-    inventory: HostInventory | undefined
-    vms: Named[]
-    warnings: number
-  }[]
-  /** Stopped VMs, with where each is defined (the filter looks there too). */
-  stopped: (Named & { definedOn: string[] })[]
+  hosts: HostGroup[]
+  /** Stopped VMs (the filter also looks in the hosts they are defined on). */
+  stopped: Vm[]
+  stoppedRows: Map<Vm, VmRow>
 }
+
+const isDanger = (flag: VmFlag): boolean => DANGER_FLAGS.includes(flag)
 
 export function groupTree({
   hostNames,
   inventories,
   vms,
 }: Pick<TreeInput, 'hostNames' | 'inventories' | 'vms'>): TreeGroups {
-  // One pass over the VMs for all hosts (a filter per host walked every VM once per host).
-  const names = new Map(vms.map((vm) => [vm, vm.name.toLowerCase()]))
-  const runningOn = new Map<string, Vm[]>(hostNames.map((host) => [host, []]))
-  for (const vm of vms) {
-    // A VM last seen running on a host that is now unreachable stays under it, marked as stale.
-    // A fenced copy stays under its host too, marked as fenced (never as a second running copy).
-    for (const host of new Set([...vm.runningOn, ...vm.lastKnownRunningOn, ...(vm.fencedOn ?? [])]))
-      runningOn.get(host)?.push(vm)
+  const hosts = hostNames.map((host): HostGroup => ({
+    host,
+    inventory: inventories[host],
+    vms: [],
+    warnings: 0,
+    rows: new Map(),
+  }))
+  const byName = new Map(hosts.map((group) => [group.host, group]))
+  const stopped: Vm[] = []
+  const place = (vm: Vm, host: string, danger: boolean): void => {
+    const group = byName.get(host)
+    if (!group) return
+    group.vms.push(vm)
+    if (danger) group.warnings += 1
   }
-  const hosts = hostNames.map((host) => {
-    const inventory = inventories[host]
-    const running = runningOn.get(host)!
-    // By UUID: a find per VM would cost hosts × VMs² (900 VMs: ~270 000 compares).
-    const domains = new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
-    return {
+  for (const vm of vms) {
+    const { runningOn, lastKnownRunningOn: lastKnown, fencedOn = [] } = vm
+    if (runningOn.length === 0 && lastKnown.length === 0) stopped.push(vm)
+    const danger = vm.flags.length > 0 && vm.flags.some(isDanger)
+    // Once under each host that runs it, last saw it running (now unreachable: marked stale) or
+    // fenced a copy of it (marked fenced, never a second running copy). The lists hold a host or two.
+    for (const host of runningOn) place(vm, host, danger)
+    for (const host of lastKnown) if (!runningOn.includes(host)) place(vm, host, danger)
+    for (const host of fencedOn)
+      if (!runningOn.includes(host) && !lastKnown.includes(host)) place(vm, host, danger)
+  }
+  return { hosts, stopped, stoppedRows: new Map() }
+}
+
+function hostVmRow(group: HostGroup, vm: Vm): VmRow {
+  let row = group.rows.get(vm)
+  if (!row) {
+    const { host, inventory } = group
+    // By UUID, built once per grouping: a find per row would walk the host's domains each time.
+    group.domains ??= new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
+    const fenced = (vm.fencedOn ?? []).includes(host)
+    row = {
+      kind: 'vm',
+      key: `vm:${host}:${vm.uuid}`,
+      vm,
       host,
+      state: group.domains.get(vm.uuid)?.state ?? 'running',
+      flags: vm.flags,
+      stale: !vm.runningOn.includes(host) && !fenced,
+      fenced,
       inventory,
-      warnings: running.filter((vm) => vm.flags.some((flag) => DANGER_FLAGS.includes(flag))).length,
-      vms: running.map((vm): Named => ({
-        name: names.get(vm)!,
-        row: {
-          kind: 'vm',
-          key: `vm:${host}:${vm.uuid}`,
-          vm,
-          host,
-          state: domains.get(vm.uuid)?.state ?? 'running',
-          flags: vm.flags,
-          stale: !vm.runningOn.includes(host) && !(vm.fencedOn ?? []).includes(host),
-          fenced: (vm.fencedOn ?? []).includes(host),
-          inventory,
-        },
-      })),
     }
-  })
-  const stopped = vms
-    .filter((vm) => vm.runningOn.length === 0 && vm.lastKnownRunningOn.length === 0)
-    .map((vm) => ({
-      name: names.get(vm)!,
-      definedOn: vm.definedOn.map((host) => host.toLowerCase()),
-      row: {
-        kind: 'vm' as const,
-        key: `vm:-:${vm.uuid}`,
-        vm,
-        host: null,
-        state: 'shutoff',
-        flags: vm.flags,
-        stale: false,
-        fenced: false,
-      },
-    }))
-  return { hosts, stopped }
+    group.rows.set(vm, row)
+  }
+  return row
+}
+
+function stoppedVmRow(groups: TreeGroups, vm: Vm): VmRow {
+  let row = groups.stoppedRows.get(vm)
+  if (!row) {
+    row = {
+      kind: 'vm',
+      key: `vm:-:${vm.uuid}`,
+      vm,
+      host: null,
+      state: 'shutoff',
+      flags: vm.flags,
+      stale: false,
+      fenced: false,
+    }
+    groups.stoppedRows.set(vm, row)
+  }
+  return row
+}
+
+/** Lowercased names, once per VM object (the store keeps an unchanged VM's object across updates). */
+const lowerNames = new WeakMap<Vm, string>()
+function lowerName(vm: Vm): string {
+  let name = lowerNames.get(vm)
+  if (name === undefined) {
+    name = vm.name.toLowerCase()
+    lowerNames.set(vm, name)
+  }
+  return name
+}
+
+/** A run of rows: a host's or the group's own row, or VMs listed one after another. */
+type Run = { row: TreeRow } | { vms: readonly Vm[]; rowOf(vm: Vm): VmRow }
+
+/**
+ * The rows shown, as a list whose rows are made when asked for: the tree asks only for those on
+ * screen. `at` gives the same object for the same row (while the grouping lives).
+ */
+export interface TreeList {
+  readonly length: number
+  at(index: number): TreeRow | undefined
+  /** The first row of the selection: the host row with this key, or a row of the VM with this UUID. */
+  indexOfSelection(key: string | null, vmUuid: string | null): number
 }
 
 /** The rows shown: the groups' rows that the filter names, under the hosts and group not folded. */
-export function filterTree(groups: TreeGroups, filter: string, collapsed: ReadonlySet<string>): TreeRow[] {
+export function filterTree(groups: TreeGroups, filter: string, collapsed: ReadonlySet<string>): TreeList {
   const needle = filter.trim().toLowerCase()
-  const rows: TreeRow[] = []
-  for (const { host, inventory, vms, warnings } of groups.hosts) {
+  const runs: Run[] = []
+  for (const group of groups.hosts) {
+    const { host, inventory, vms, warnings } = group
     // A filter that names the host shows all its VMs; otherwise only the VMs it names.
     const wholeHost = host.toLowerCase().includes(needle)
-    const visible = wholeHost ? vms : vms.filter(({ name }) => name.includes(needle))
+    const visible = wholeHost ? vms : vms.filter((vm) => lowerName(vm).includes(needle))
     if (visible.length === 0 && !wholeHost) continue
     const isCollapsed = collapsed.has(`host:${host}`)
-    rows.push({
-      kind: 'host',
-      key: `host:${host}`,
-      host,
-      inventory,
-      runningCount: vms.length,
-      collapsed: isCollapsed,
-      warnings,
+    runs.push({
+      row: {
+        kind: 'host',
+        key: `host:${host}`,
+        host,
+        inventory,
+        runningCount: vms.length,
+        collapsed: isCollapsed,
+        warnings,
+      },
     })
-    if (!isCollapsed) for (const { row } of visible) rows.push(row)
+    if (!isCollapsed && visible.length > 0) runs.push({ vms: visible, rowOf: (vm) => hostVmRow(group, vm) })
   }
-  const stopped = groups.stopped.filter(
-    ({ name, definedOn }) => name.includes(needle) || definedOn.some((host) => host.includes(needle)),
-  )
+  const stopped =
+    needle === ''
+      ? groups.stopped
+      : groups.stopped.filter(
+          (vm) =>
+            lowerName(vm).includes(needle) ||
+            vm.definedOn.some((host) => host.toLowerCase().includes(needle)),
+        )
   if (stopped.length > 0) {
     const isCollapsed = collapsed.has('group:stopped')
-    rows.push({
-      kind: 'group',
-      key: 'group:stopped',
-      group: 'stopped',
-      count: stopped.length,
-      collapsed: isCollapsed,
+    runs.push({
+      row: {
+        kind: 'group',
+        key: 'group:stopped',
+        group: 'stopped',
+        count: stopped.length,
+        collapsed: isCollapsed,
+      },
     })
-    if (!isCollapsed) for (const { row } of stopped) rows.push(row)
+    if (!isCollapsed) runs.push({ vms: stopped, rowOf: (vm) => stoppedVmRow(groups, vm) })
   }
-  return rows
+  const sizes = runs.map((run) => ('row' in run ? 1 : run.vms.length))
+  return {
+    length: sizes.reduce((sum, size) => sum + size, 0),
+    at(index) {
+      // A run per host and two for the stopped group: a walk over them is a few steps.
+      let offset = index
+      for (const [i, run] of runs.entries()) {
+        if (offset < sizes[i]!) return 'row' in run ? run.row : run.rowOf(run.vms[offset]!)
+        offset -= sizes[i]!
+      }
+      return undefined
+    },
+    indexOfSelection(key, vmUuid) {
+      let start = 0
+      for (const [i, run] of runs.entries()) {
+        if ('row' in run) {
+          if (run.row.key === key) return start
+        } else if (vmUuid !== null) {
+          const found = run.vms.findIndex((vm) => vm.uuid === vmUuid)
+          if (found >= 0) return start + found
+        }
+        start += sizes[i]!
+      }
+      return -1
+    },
+  }
+}
+
+/** Every row of a list, made now (for tests and small trees). */
+export function rowsOf(list: TreeList): TreeRow[] {
+  return Array.from({ length: list.length }, (_, index) => list.at(index)!)
 }
 
 export function buildTreeRows({ filter, collapsed, ...input }: TreeInput): TreeRow[] {
-  return filterTree(groupTree(input), filter, collapsed)
+  return rowsOf(filterTree(groupTree(input), filter, collapsed))
 }
 
 /**
- * Rows are rebuilt at every keystroke, and every inventory update brings new VM objects: a row whose
- * fields show the same is the same row (a VM by its content; a VM row's host inventory by what it
- * shows of it, the time it became unreachable). The tree's rows are memoized on it.
+ * Each inventory update groups the rows again (new row objects), and brings a new host inventory: a
+ * row whose fields show the same is the same row (a VM by its content, mostly the same object: the
+ * store keeps an unchanged VM's; a VM row's host inventory by what it shows of it, the time it became
+ * unreachable). The tree's rows are memoized on it.
  */
 export function sameTreeRow(a: TreeRow, b: TreeRow): boolean {
   if (a === b) return true
@@ -185,34 +274,5 @@ export function sameTreeRow(a: TreeRow, b: TreeRow): boolean {
     if (key === 'inventory' && a.kind === 'vm' && b.kind === 'vm')
       return a.inventory?.unreachableSince === b.inventory?.unreachableSince
     return false
-  })
-}
-
-/** The same keys, each value identical or judged the same by `sameField` (called only when not ===). */
-function sameFields<T extends object>(
-  a: T,
-  b: T,
-  sameField: (key: string, x: unknown, y: unknown) => boolean,
-): boolean {
-  const [before, after] = [a, b] as unknown as Record<string, unknown>[]
-  const keys = Object.keys(before!)
-  return (
-    keys.length === Object.keys(after!).length &&
-    keys.every((key) => before![key] === after![key] || sameField(key, before![key], after![key]))
-  )
-}
-
-const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean =>
-  a.length === b.length && a.every((item, index) => item === b[index])
-
-/**
- * The same VM as far as its row shows: field by field, lists item by item (a VM is strings and lists
- * of strings); a field of another shape is compared by its JSON. Two JSON.stringify per row on
- * screen at every inventory update cost more than the rest of the row's compare.
- */
-function sameVm(a: Vm, b: Vm): boolean {
-  return sameFields(a, b, (_key, x, y) => {
-    if (Array.isArray(x) && Array.isArray(y)) return sameList(x, y)
-    return typeof x === 'object' && typeof y === 'object' && JSON.stringify(x) === JSON.stringify(y)
   })
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next'
+import { useShallow } from 'zustand/react/shallow'
 import { LazyPart, lazyPart } from '../../components/LazyPart'
 import { tabKey, useAppStore, type ConsoleTab } from '../../store'
 import './console.css'
@@ -12,12 +13,20 @@ export function ConsoleDock() {
   const { t } = useTranslation()
   const tabs = useAppStore((state) => state.consoleTabs)
   const active = useAppStore((state) => state.activeConsole)
-  const vms = useAppStore((state) => state.vms)
+  // The names of the open consoles' VMs only: an inventory update (every VM as new objects) that
+  // renames none of them does not render the dock again.
+  const names = useAppStore(
+    useShallow((state) =>
+      state.consoleTabs.map((tab) =>
+        tab.kind === 'shell' ? '' : (state.vms.find((vm) => vm.uuid === tab.uuid)?.name ?? tab.uuid),
+      ),
+    ),
+  )
   if (tabs.length === 0) return null
 
   const title = (tab: ConsoleTab): string => {
     if (tab.kind === 'shell') return t('console.shellTab', { host: tab.host })
-    const name = vms.find((vm) => vm.uuid === tab.uuid)?.name ?? tab.uuid
+    const name = names[tabs.indexOf(tab)] ?? tab.uuid
     return tab.kind === 'vnc' ? t('console.vncTab', { name }) : t('console.serialTab', { name })
   }
 
