@@ -114,4 +114,36 @@ describe('inventory when a host comes back', () => {
     expect(host.state.streamsOpened).toBe(2)
     inventory.stop()
   })
+  it('marks a lost host unreachable as soon as the pool says so, its running VMs last seen there', async () => {
+    vi.useFakeTimers()
+    const host = flakyHost()
+    const inventory = new InventoryService({
+      runner: host.runner,
+      events: new CoreEvents(),
+      hostNames: () => ['hv1'],
+      hasDomstats: () => true,
+    })
+    inventory.start()
+    // This double answers the batches of a host already read once (not a cold start's listed batch),
+    // and its recording's states through events.
+    await inventory.hostOnline('hv1')
+    await inventory.hostOnline('hv1')
+    await vi.advanceTimersByTimeAsync(0)
+    host.event("2026-12-03 10:00:00.000+0000: event 'lifecycle' for domain 'labvm1': Started Booted")
+    expect(inventory.snapshot().vms.find((vm) => vm.name === 'labvm1')?.runningOn).toEqual(['hv1'])
+    host.goDown()
+    const refreshes = host.state.refreshes
+    inventory.hostOffline('hv1')
+    // Well before the next poll (15 s): the read failed at once.
+    await vi.advanceTimersByTimeAsync(0)
+    expect(inventory.host('hv1')?.reachable).toBe(false)
+    const labvm1 = inventory.snapshot().vms.find((vm) => vm.name === 'labvm1')
+    expect(labvm1?.runningOn).toEqual([])
+    expect(labvm1?.lastKnownRunningOn).toEqual(['hv1'])
+    // Already unreachable: a second offline state (a failed retry) reads nothing more.
+    inventory.hostOffline('hv1')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(host.state.refreshes).toBe(refreshes)
+    inventory.stop()
+  })
 })

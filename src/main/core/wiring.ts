@@ -250,6 +250,10 @@ function wireVms(
       ? { refreshTimeoutSeconds: options.inventoryRefreshTimeoutSeconds }
       : {}),
   })
+  // A host the pool lost: its VMs show as last seen there at once, not at the next inventory poll.
+  events.on('hosts.state', (state) => {
+    if (state.status === 'offline') inventory.hostOffline(state.name)
+  })
   const jobs = new JobManager((job) => events.emit('jobs.update', job))
   // The lease's rados never goes first through a host whose whole IP this app fenced (Ceph refuses it).
   const lease = leaseOf(options, config, remote, inventory, () => fencing.wholeIpFenced())

@@ -214,6 +214,16 @@ export class InventoryService {
     return read
   }
 
+  /**
+   * The pool lost a host the inventory still holds as reachable: read it now. The read fails at once
+   * (the connection is down) and publishes the host unreachable, its running VMs as last seen there;
+   * without this the tree showed them running on the lost host until the next poll (up to 15 s).
+   */
+  hostOffline(host: string): void {
+    if (this.stopped || !this.inventories.get(host)?.reachable) return
+    void this.refreshHost(host)
+  }
+
   stop(): void {
     this.stopped = true
     if (this.pollTimer) clearInterval(this.pollTimer)
