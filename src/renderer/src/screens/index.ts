@@ -1,3 +1,4 @@
+import { setLanguage, type Language } from '../i18n'
 import { useAppStore } from '../store'
 import { registeredScreens, type ScreenApp } from './registry'
 // Each feature registers its screens in its own screens.ts; a new feature adds one line here.
@@ -47,6 +48,8 @@ export interface ScreenWalker {
   /** Opens a screen and waits until it is ready; throws with the reason when it cannot be shown. */
   open(id: string): Promise<void>
   close(id: string): Promise<void>
+  /** Switches the window's language as the header's menu does (or to the pseudo-locale). */
+  language(language: Language): Promise<void>
 }
 
 function screen(id: string) {
@@ -70,6 +73,10 @@ export function exposeScreens(): void {
     },
     async close(id) {
       await screen(id).close?.(app)
+    },
+    async language(language) {
+      useAppStore.getState().setLanguage(language)
+      await setLanguage(language)
     },
   }
   ;(window as unknown as { hyperdeskScreens: ScreenWalker }).hyperdeskScreens = walker
