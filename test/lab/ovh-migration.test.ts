@@ -50,7 +50,8 @@ beforeAll(async () => {
         },
       ],
     },
-    moveMs: 3000,
+    // OVH's task still goes init, todo, doing (700 ms), done: several of the app's 200 ms polls.
+    moveMs: 1000,
     onRouted: async (block, serviceName) => {
       for (const address of routedAddresses(block))
         await labCmd('failover-ip', address, HOST_OF[serviceName]!)
