@@ -49,14 +49,20 @@ const macsOf = (ip: string) =>
   double.state.virtualMacs.filter((mac) => mac.addresses.some((address) => address.ipAddress === ip))
 
 async function removeEverything(): Promise<void> {
-  for (const host of HOSTS)
-    for (const name of NAMES)
-      await sshAsEtalab(
+  // Side by side: one ssh per host for every name, one look per image.
+  await Promise.all(
+    HOSTS.map((host) =>
+      sshAsEtalab(
         host,
-        `virsh -c qemu:///system destroy ${name} >/dev/null 2>&1; virsh -c qemu:///system undefine ${name} >/dev/null 2>&1; true`,
-      )
-  for (const name of NAMES)
-    if (await imageExists(name)) await labRun('rbd', 'rm', '--no-progress', `${POOL}/${name}`)
+        `${NAMES.map((name) => `virsh -c qemu:///system destroy ${name} >/dev/null 2>&1; virsh -c qemu:///system undefine ${name} >/dev/null 2>&1; `).join('')}true`,
+      ),
+    ),
+  )
+  await Promise.all(
+    NAMES.map(async (name) => {
+      if (await imageExists(name)) await labRun('rbd', 'rm', '--no-progress', `${POOL}/${name}`)
+    }),
+  )
 }
 
 beforeAll(async () => {

@@ -19,11 +19,15 @@ let app: LabBrowser
 let lab: LabCore
 
 async function removeEverything(): Promise<void> {
-  for (const host of HOSTS)
-    await sshAsEtalab(
-      host,
-      `virsh -c qemu:///system destroy ${NAME} >/dev/null 2>&1; virsh -c qemu:///system undefine --managed-save --snapshots-metadata ${NAME} >/dev/null 2>&1; true`,
-    )
+  // Side by side on the three hosts.
+  await Promise.all(
+    HOSTS.map((host) =>
+      sshAsEtalab(
+        host,
+        `virsh -c qemu:///system destroy ${NAME} >/dev/null 2>&1; virsh -c qemu:///system undefine --managed-save --snapshots-metadata ${NAME} >/dev/null 2>&1; true`,
+      ),
+    ),
+  )
   if ((await labRun('rbd', 'info', `${POOL}/${NAME}`)).code === 0)
     await labRun('rbd', 'rm', '--no-progress', `${POOL}/${NAME}`)
 }
