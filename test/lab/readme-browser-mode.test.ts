@@ -25,14 +25,14 @@ export function readmeBrowserModeBlock(readme: string): string {
 }
 
 let child: ChildProcess | undefined
-let browser: Browser | undefined
+let browser: Promise<Browser> | undefined
 
 beforeAll(async () => {
   await requireLab()
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await (await browser?.catch(() => undefined))?.close()
   // The block's processes (npm, node serve.js) form one process group: end it, ours only.
   if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM')
 })
@@ -42,6 +42,8 @@ describe("the README's browser-mode block", () => {
     const block = readmeBrowserModeBlock(fs.readFileSync(path.join(root, 'README.md'), 'utf8'))
     expect(block).toMatch(/^npm run serve\b/m)
     const started = Date.now()
+    // Chromium starts while the block builds and starts the server: it needs neither.
+    browser = launchChromium()
     const env: NodeJS.ProcessEnv = { ...process.env, HYPERDESK_CONFIG: LAB_CLUSTER_CONFIG }
     delete env.SSH_AUTH_SOCK
     child = spawn('bash', ['-e', '-c', block], {
@@ -70,9 +72,8 @@ describe("the README's browser-mode block", () => {
     expect(output).toContain(`cluster file: ${LAB_CLUSTER_CONFIG}`)
     console.log(`README block: link printed after ${Math.round((Date.now() - started) / 1000)} s`)
 
-    browser = await launchChromium()
     const page = await (
-      await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
+      await (await browser).newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })
     ).newPage()
     await page.goto(url)
     for (const host of LAB_HOSTS) {
