@@ -58,21 +58,27 @@ function flakyHost() {
   }
 }
 
+/** Fake timers, and an inventory started on hv1 behind flakyHost(). */
+function startedOnFlakyHost() {
+  vi.useFakeTimers()
+  const host = flakyHost()
+  const inventory = new InventoryService({
+    runner: host.runner,
+    events: new CoreEvents(),
+    hostNames: () => ['hv1'],
+    hasDomstats: () => true,
+  })
+  inventory.start()
+  return { host, inventory }
+}
+
 describe('inventory when a host comes back', () => {
   afterEach(() => {
     vi.useRealTimers()
   })
 
   it('reopens the event stream at once on hostOnline, not after its backoff, and reads the host again', async () => {
-    vi.useFakeTimers()
-    const host = flakyHost()
-    const inventory = new InventoryService({
-      runner: host.runner,
-      events: new CoreEvents(),
-      hostNames: () => ['hv1'],
-      hasDomstats: () => true,
-    })
-    inventory.start()
+    const { host, inventory } = startedOnFlakyHost()
     // No stream before the host is read: its start would slow that read.
     await vi.advanceTimersByTimeAsync(0)
     expect(host.state.streamAttempts).toBe(0)
@@ -114,16 +120,9 @@ describe('inventory when a host comes back', () => {
     expect(host.state.streamsOpened).toBe(2)
     inventory.stop()
   })
+
   it('marks a lost host unreachable as soon as the pool says so, its running VMs last seen there', async () => {
-    vi.useFakeTimers()
-    const host = flakyHost()
-    const inventory = new InventoryService({
-      runner: host.runner,
-      events: new CoreEvents(),
-      hostNames: () => ['hv1'],
-      hasDomstats: () => true,
-    })
-    inventory.start()
+    const { host, inventory } = startedOnFlakyHost()
     // This double answers the batches of a host already read once (not a cold start's listed batch),
     // and its recording's states through events.
     await inventory.hostOnline('hv1')
