@@ -35,20 +35,24 @@ const rootVirsh = (host: 'hv1' | 'hv2' | 'hv3', ...args: string[]) =>
   asRootOn(host, 'virsh', '-c', 'qemu:///system', ...args)
 
 async function runningOn(vm: string): Promise<string[]> {
-  const hosts = ['hv1', 'hv2', 'hv3'] as const
-  // Side by side: one ssh per host.
-  const states = await Promise.all(hosts.map(async (host) => (await virsh(host, `domstate ${vm}`)).trim()))
-  return hosts.filter((_, index) => states[index] === 'running')
+  const hosts: string[] = []
+  for (const host of ['hv1', 'hv2', 'hv3'] as const)
+    if ((await virsh(host, `domstate ${vm}`)).trim() === 'running') hosts.push(host)
+  return hosts
 }
 
 /** labvm1's definition as `lab up` wrote it, back on these hosts. */
 async function restoreLabvm1On(...hosts: ('hv1' | 'hv2' | 'hv3')[]): Promise<void> {
   const xml = fs.readFileSync(path.join(LAB_STATE_DIR, 'domains', 'labvm1.xml'), 'utf8')
-  await Promise.all(
-    hosts.map((host) =>
-      asRootOn(host, 'sh', '-c', 'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin', 'sh', xml),
-    ),
-  )
+  for (const host of hosts)
+    await asRootOn(
+      host,
+      'sh',
+      '-c',
+      'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin',
+      'sh',
+      xml,
+    )
 }
 
 beforeAll(async () => {
