@@ -13,20 +13,26 @@ const original = new Map<string, string>()
 
 beforeAll(async () => {
   await requireLab()
-  for (const host of LAB_HOSTS)
-    original.set(host.name, await virsh(host.name, `dumpxml --inactive ${VM.name}`))
+  await Promise.all(
+    LAB_HOSTS.map(async (host) =>
+      original.set(host.name, await virsh(host.name, `dumpxml --inactive ${VM.name}`)),
+    ),
+  )
   lab = await labCore()
   await lab.waitForInventory()
 }, 60_000)
 
 afterAll(async () => {
   await lab?.cleanup()
-  for (const [host, xml] of original) {
-    const r = await sshAsEtalab(host as LabHostName, 'LC_ALL=C virsh -c qemu:///system define /dev/stdin', {
-      input: xml,
-    })
-    if (r.code !== 0) throw new Error(`restoring ${VM.name} on ${host}: ${r.stderr}`)
-  }
+  // The hosts' own definitions, side by side.
+  await Promise.all(
+    [...original].map(async ([host, xml]) => {
+      const r = await sshAsEtalab(host as LabHostName, 'LC_ALL=C virsh -c qemu:///system define /dev/stdin', {
+        input: xml,
+      })
+      if (r.code !== 0) throw new Error(`restoring ${VM.name} on ${host}: ${r.stderr}`)
+    }),
+  )
 }, 60_000)
 
 describe("error_policy='stop'", () => {

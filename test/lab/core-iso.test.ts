@@ -72,11 +72,15 @@ async function start(name: string): Promise<Job> {
 beforeAll(async () => {
   await requireLab()
   // The images pool as `lab up` now defines it (labs built before it lack the pool).
-  for (const host of HOSTS)
-    await sshOk(
-      host,
-      `virsh -c qemu:///system pool-info ${POOL} >/dev/null 2>&1 || { virsh -c qemu:///system pool-define-as ${POOL} dir --target /var/lib/libvirt/images && virsh -c qemu:///system pool-start ${POOL} && virsh -c qemu:///system pool-autostart ${POOL}; }`,
-    )
+  // Each host's own pool: the three side by side.
+  await Promise.all(
+    HOSTS.map((host) =>
+      sshOk(
+        host,
+        `virsh -c qemu:///system pool-info ${POOL} >/dev/null 2>&1 || { virsh -c qemu:///system pool-define-as ${POOL} dir --target /var/lib/libvirt/images && virsh -c qemu:///system pool-start ${POOL} && virsh -c qemu:///system pool-autostart ${POOL}; }`,
+      ),
+    ),
+  )
   await removeEverything()
   lab = await labCore()
   await lab.waitForInventory()
