@@ -95,6 +95,9 @@ export const JOB_STEP_TEXTS = {
   leaseReleaseFailed:
     'Could not release the lease ({{names}}): {{error, message}}. It ends by itself at its expiry.',
   leaseTaken: 'Lease {{name}} taken through {{host}} by {{holder}} until {{until, datetime}}',
+  leaseTakeTook: 'Taking the lease took {{ms}} ms',
+  leaseCheckTook: 'Checking the lease before “{{step, message}}” took {{ms}} ms',
+  leaseReleaseTook: 'Releasing the lease took {{ms}} ms',
   preChecksBlockMove: 'Pre-checks (migration and OVH block move)',
   blockAlsoCarries: '{{block}} also carries {{vms}}: confirmed by the user, they move too.',
   migrationSamples: '{{samples}} progress samples over {{seconds}} s of migration job ({{rate}}/s)',

@@ -298,6 +298,7 @@ export class ClusterLease implements Leases {
     const cookie = crypto.randomUUID()
     const lease = new HeldLease(this, unique, cookie, operation, durationSeconds, context)
     context?.step(msg('jobSteps.takingLease', { objects: unique.map(this.label).join(', ') }))
+    const started = performance.now()
     for (const name of unique) {
       try {
         await lease.take(name)
@@ -306,6 +307,7 @@ export class ClusterLease implements Leases {
         throw error
       }
     }
+    context?.log(msg('jobSteps.leaseTakeTook', { ms: Math.round(performance.now() - started) }))
     return lease
   }
 
@@ -492,7 +494,11 @@ export class HeldLease implements LeaseCheck {
    */
   check(step: Message, needSeconds = this.durationSeconds / 2): Promise<void> {
     // One check at a time: the heartbeat and a step's check must not both renew.
-    const next = this.queue.then(() => this.checkNow(step, needSeconds))
+    const next = this.queue.then(async () => {
+      const started = performance.now()
+      await this.checkNow(step, needSeconds)
+      this.context?.log(msg('jobSteps.leaseCheckTook', { step, ms: Math.round(performance.now() - started) }))
+    })
     this.queue = next.catch(() => undefined)
     return next
   }
@@ -526,6 +532,7 @@ export class HeldLease implements LeaseCheck {
    */
   async release(): Promise<void> {
     await this.queue
+    const started = performance.now()
     const results = await Promise.allSettled(
       [...this.taken].map(async (name) => {
         const { host, holders } = await this.lease.holders(name, this.host)
@@ -536,6 +543,7 @@ export class HeldLease implements LeaseCheck {
     )
     const failed = results.find((result) => result.status === 'rejected')
     if (failed) throw failed.reason
+    this.context?.log(msg('jobSteps.leaseReleaseTook', { ms: Math.round(performance.now() - started) }))
   }
 
   /** The time Ceph lets this lease go by itself (the local clock's estimate). */

@@ -94,6 +94,9 @@ export const jobStepsFr: MessageCatalog['jobSteps'] = {
   leaseReleaseFailed:
     'Le bail ({{names}}) n’a pas pu être libéré : {{error, message}}. Il prend fin de lui-même à son expiration.',
   leaseTaken: 'Bail {{name}} pris via {{host}} par {{holder}} jusqu’à {{until, datetime}}',
+  leaseTakeTook: 'Prise du bail : {{ms}} ms',
+  leaseCheckTook: 'Vérification du bail avant « {{step, message}} » : {{ms}} ms',
+  leaseReleaseTook: 'Libération du bail : {{ms}} ms',
   preChecksBlockMove: 'Vérifications préalables (migration et déplacement du bloc OVH)',
   blockAlsoCarries: '{{block}} porte aussi {{vms}} : confirmé par l’utilisateur, elles bougent aussi.',
   migrationSamples: '{{samples}} mesures de progression sur {{seconds}} s de migration ({{rate}}/s)',
