@@ -18,7 +18,12 @@ const VM_LEASE = `vm:${LABVM1.uuid}`
 let alice: LabCore
 let bob: LabCore
 
+/**
+ * What Ceph holds once both instances' releases ended: a job reports its result without waiting for
+ * its lease's release, and only an instance's own list waits for its own releases.
+ */
 async function heldNow(): Promise<LeaseHolder[]> {
+  await bob.context.lease.released()
   return (await alice.core.call('lease.list', {})) as LeaseHolder[]
 }
 

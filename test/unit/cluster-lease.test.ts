@@ -301,6 +301,132 @@ describe('cluster lease', () => {
     expect((await failure(stale.check(commandStep('virsh start')))).code).toBe('lease.lost')
   })
 
+  it('spends one rados per step: take, read-back before the step, and a release that only breaks the locker read', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const log: string[] = []
+    const context = { log: (text: { code: string }) => log.push(text.code), step: () => undefined }
+    expect(
+      await alice.run(
+        [VM],
+        'migrate labvm1 to hv2',
+        300,
+        async (held) => {
+          await held.check(commandStep('virsh migrate'))
+          return 'migrated'
+        },
+        context as never,
+      ),
+    ).toBe('migrated')
+    await alice.released()
+    expect(rados.calls).toEqual([`hv1 get ${VM}`, `hv1 info ${VM}`, `hv1 break ${VM}`])
+    expect(rados.locks.size).toBe(0)
+    // Each phase's time is in the job's log (the migration bench reads them).
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'jobSteps.leaseTakeTook',
+        'jobSteps.leaseCheckTook',
+        'jobSteps.leaseReleaseTook',
+      ]),
+    )
+  })
+
+  it('hands back the result before the release ends; its own next take and list wait for it, another instance still sees it held meanwhile', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const bob = lease(rados.runner, 'bob@desk-b')
+    // Every rados lock break waits until let go.
+    const run = rados.runner.run.bind(rados.runner)
+    let letGo: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (letGo = resolve))
+    rados.runner.run = async (host, argv, options) => {
+      if (argv.includes('break')) await gate
+      return run(host, argv, options)
+    }
+    const first = await alice.run([VM], 'start labvm1 on hv2', 120, async (held) => {
+      await held.check(commandStep('virsh start'))
+      return 'started'
+    })
+    expect(first).toBe('started')
+    expect(rados.locks.has(VM)).toBe(true)
+    expect((await failure(bob.acquire([VM], 'migrate labvm1 to hv3', 120))).code).toBe('lease.held')
+    // Alice's own next operation on labvm1 is not refused by her own ending lease: it waits for it.
+    const next = alice.run([VM], 'migrate labvm1 to hv3', 120, async () => 'migrated')
+    const listed = alice.list()
+    letGo()
+    expect(await next).toBe('migrated')
+    // Its list never shows its own finished operation's lease (the next one may be there, or done).
+    expect((await listed).map((holder) => holder.operation)).not.toContain('start labvm1 on hv2')
+    await alice.released()
+    expect(rados.locks.size).toBe(0)
+  })
+
+  it('a release after a take-over breaks nothing of the new holder’s', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const bob = lease(rados.runner, 'bob@desk-b')
+    const stale = await alice.acquire([VM], 'start labvm1 on hv2', 120)
+    // Alice's read-back noted her locker; then Bob takes over and takes the name himself.
+    await stale.check(commandStep('virsh start'))
+    const [shown] = await bob.list()
+    await bob.takeOver(VM, shown?.cookie ?? '', 'alice@desk-a')
+    const bobs = await bob.acquire([VM], 'migrate labvm1 to hv3', 120)
+    await stale.release()
+    expect(rados.locks.get(VM)?.cookie).toBe(bobs.cookie)
+    await bobs.release()
+    expect(rados.locks.size).toBe(0)
+  })
+
+  it('after a renewal (a new Ceph client) the release reads the locker again, and frees it', async () => {
+    let now = Date.parse('2026-12-03T09:00:00Z')
+    const clock = () => now
+    const rados = radosModel(clock)
+    const held = await lease(rados.runner, 'alice@desk-a', [], clock).acquire([VM], 'migrate', 300)
+    now += 200_000
+    await held.check(commandStep('virsh migrate'))
+    rados.calls.length = 0
+    await held.release()
+    expect(rados.calls).toEqual([`hv1 info ${VM}`, `hv1 break ${VM}`])
+    expect(rados.locks.size).toBe(0)
+  })
+
+  it('takes the first name alone, then the others side by side; a check reads every name side by side', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const second = 'image:libvirt-ssd/labvm1-data'
+    const run = rados.runner.run.bind(rados.runner)
+    const inFlight: string[] = []
+    const seen: string[][] = []
+    rados.runner.run = async (host, argv, options) => {
+      const call = `${argv[argv.indexOf('lock') + 1]} ${argv[argv.indexOf('lock') + 3]}`
+      inFlight.push(call)
+      seen.push([...inFlight])
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      inFlight.splice(inFlight.indexOf(call), 1)
+      return run(host, argv, options)
+    }
+    const held = await alice.acquire([VM, IMAGE, second], 'start labvm1 on hv2', 180)
+    expect(seen.slice(0, 3)).toEqual([[`get ${VM}`], [`get ${IMAGE}`], [`get ${IMAGE}`, `get ${second}`]])
+    seen.length = 0
+    await held.check(commandStep('virsh start'))
+    expect(seen.at(-1)).toEqual([`info ${VM}`, `info ${IMAGE}`, `info ${second}`])
+    await held.release()
+    expect(rados.locks.size).toBe(0)
+  })
+
+  it('a disk held elsewhere refuses the whole start, naming the first one held, and leaves nothing taken', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const bob = lease(rados.runner, 'bob@desk-b')
+    const second = 'image:libvirt-ssd/labvm1-data'
+    const shrink = await bob.acquire([second], 'shrink libvirt-ssd/labvm1-data', 300)
+    const error = await failure(alice.acquire([VM, IMAGE, second], 'start labvm1 on hv2', 180))
+    expect(error.code).toBe('lease.held')
+    expect(error.message).toMatch(/^libvirt-ssd\/labvm1-data is being changed by bob@desk-b/)
+    expect([...rados.locks.keys()]).toEqual([second])
+    await shrink.release()
+  })
+
   it('refuses a name outside the lease namespace', async () => {
     const clock = Date.now
     const rados = radosModel(clock)

@@ -22,6 +22,14 @@ import { cephClientArgv } from '../storage/rbd-host'
  * cookie; if someone took it in between, the renewal fails and the operation stops as "lease lost".
  * Before each destructive step the operation calls `check`, which reads the lease back (still ours,
  * not expired, enough time left — renewing when less than half its duration is left).
+ *
+ * Each `rados` is a new Ceph client (~0.1 s on a quiet lab host, 0.6-1.2 s on a busy one), so the
+ * lease spends as few as it safely can: the read-back of a check also notes our locker (client.N),
+ * so the release is one `rados lock break` of exactly that locker and cookie (nothing else can match
+ * them); and `run` hands back its operation's result without waiting for that release. This
+ * instance's own next take, list or take-over of those names waits for it first (never a refusal
+ * by its own lease); another instance may see the lease for the length of that one `rados` more, as
+ * it would have while the job was still releasing.
  */
 
 /** What an operation holding the lease can do: re-check it before each destructive step. */
@@ -166,6 +174,9 @@ const BUSY = /\(16\)|Device or resource busy/
 const MISSING = /\(2\)|No such file or directory/
 
 export class ClusterLease implements Leases {
+  /** Releases still under way after their operation returned: name → the release. */
+  private readonly releasing = new Map<string, Promise<void>>()
+
   constructor(
     private readonly deps: LeaseDeps,
     private readonly label: ObjectLabel = (name) => name,
@@ -213,9 +224,24 @@ export class ClusterLease implements Leases {
     )
   }
 
-  /** Who holds `name` now (unexpired lockers only). */
+  /**
+   * Waits for this instance's releases of `names` (all when omitted) still under way: what it reads
+   * or takes next then never finds its own finished operation's lease. A failed release was logged.
+   */
+  async released(names?: readonly string[]): Promise<void> {
+    const pending = names ? names.map((name) => this.releasing.get(name)) : [...this.releasing.values()]
+    await Promise.all(pending)
+  }
+
+  /** Who holds `name` now (unexpired lockers only), after this instance's own release of it. */
   async holders(name: string, prefer?: string): Promise<{ host: string; holders: LeaseHolder[] }> {
     checkName(name)
+    await this.released([name])
+    return this.read(name, prefer)
+  }
+
+  /** @internal One `rados lock info` of `name` (a held lease's own reads: they must not wait). */
+  async read(name: string, prefer?: string): Promise<{ host: string; holders: LeaseHolder[] }> {
     const result = await this.rados(
       ['lock', 'info', LEASE_OBJECT, name, '--format', 'json'],
       msg('errorSteps.command', { command: `rados lock info ${name}` }),
@@ -233,6 +259,7 @@ export class ClusterLease implements Leases {
 
   /** Every lease held in the cluster now. */
   async list(): Promise<LeaseHolder[]> {
+    await this.released()
     const result = await this.rados(
       ['lock', 'list', LEASE_OBJECT, '--format', 'json'],
       msg('errorSteps.command', { command: 'rados lock list' }),
@@ -244,13 +271,14 @@ export class ClusterLease implements Leases {
     const names = ((JSON.parse(result.stdout.trim() || '{}') as { locks?: { name?: string }[] }).locks ?? [])
       .map((lock) => lock.name ?? '')
       .filter((name) => LEASE_NAME_PATTERN.test(name))
-    const all = await Promise.all(names.map((name) => this.holders(name, result.host)))
+    const all = await Promise.all(names.map((name) => this.read(name, result.host)))
     return all.flatMap((entry) => entry.holders)
   }
 
   /**
-   * Takes every name (all or none) for `operation`, runs `task`, and releases them in finally. While
-   * another instance holds one, fails at once with `lease.held`: who, since when, until when.
+   * Takes every name (all or none) for `operation`, runs `task`, and releases them in finally (the
+   * result does not wait for the release: see the module's comment). While another instance holds
+   * one, fails at once with `lease.held`: who, since when, until when.
    */
   async run<T>(
     names: readonly string[],
@@ -274,15 +302,24 @@ export class ClusterLease implements Leases {
       return await task(lease)
     } finally {
       clearInterval(heartbeat)
-      await lease.release().catch((error: unknown) => {
-        context?.log(
-          msg('jobSteps.leaseReleaseFailed', {
-            names: names.join(', '),
-            error: errorText(ApiError.from(error)),
-          }),
-        )
-      })
+      this.releaseLater(lease, context)
     }
+  }
+
+  /** Starts the release and notes it under each name until it ends (it logs its own failure). */
+  private releaseLater(lease: HeldLease, context?: Pick<JobContext, 'log' | 'step'>): void {
+    const done = lease.release().catch((error: unknown) => {
+      context?.log(
+        msg('jobSteps.leaseReleaseFailed', {
+          names: lease.names.join(', '),
+          error: errorText(ApiError.from(error)),
+        }),
+      )
+    })
+    for (const name of lease.names) this.releasing.set(name, done)
+    void done.then(() => {
+      for (const name of lease.names) if (this.releasing.get(name) === done) this.releasing.delete(name)
+    })
   }
 
   async acquire(
@@ -291,21 +328,26 @@ export class ClusterLease implements Leases {
     durationSeconds: number,
     context?: Pick<JobContext, 'log' | 'step'>,
   ): Promise<HeldLease> {
-    // In the caller's order (the VM first): the first name held is the one the refusal names. No
-    // wait is ever made for a held name, so the order cannot deadlock two instances.
+    // The first name (the VM) alone, then the others (its disks) side by side: two instances after the
+    // same object meet on its first name, and exactly one goes on. No wait is ever made for a held
+    // name, so no order can deadlock two instances. A refusal names the first name held, in the
+    // caller's order.
     const unique = [...new Set(names)]
     unique.forEach(checkName)
+    await this.released(unique)
     const cookie = crypto.randomUUID()
     const lease = new HeldLease(this, unique, cookie, operation, durationSeconds, context)
     context?.step(msg('jobSteps.takingLease', { objects: unique.map(this.label).join(', ') }))
     const started = performance.now()
-    for (const name of unique) {
-      try {
-        await lease.take(name)
-      } catch (error) {
-        await lease.release().catch(() => undefined)
-        throw error
-      }
+    const [first, ...others] = unique
+    try {
+      if (first !== undefined) await lease.take(first)
+      const taken = await Promise.allSettled(others.map((name) => lease.take(name)))
+      const refused = taken.find((outcome) => outcome.status === 'rejected')
+      if (refused) throw refused.reason
+    } catch (error) {
+      await lease.release().catch(() => undefined)
+      throw error
     }
     context?.log(msg('jobSteps.leaseTakeTook', { ms: Math.round(performance.now() - started) }))
     return lease
@@ -339,7 +381,7 @@ export class ClusterLease implements Leases {
     )
     if (result.exitCode === 0) return result.host
     if (BUSY.test(result.stderr)) {
-      const { holders } = await this.holders(name, result.host)
+      const { holders } = await this.read(name, result.host)
       throw this.heldError(name, holders, result.host)
     }
     throw this.failed(name, result)
@@ -450,6 +492,11 @@ function checkName(name: string): void {
 /** A lease this instance holds: re-checked before each destructive step, released in finally. */
 export class HeldLease implements LeaseCheck {
   private readonly taken = new Set<string>()
+  /**
+   * Ceph's locker (client.N) of each name, as the last read-back found it ours: the release breaks
+   * exactly it. A take (a renewal) is a new client: its locker is unknown until read again.
+   */
+  private readonly lockers = new Map<string, string>()
   private host: string | undefined
   private readonly since: number
   private expiresAt = 0
@@ -469,6 +516,7 @@ export class HeldLease implements LeaseCheck {
   /** @internal */
   async take(name: string): Promise<void> {
     const started = this.lease.now()
+    this.lockers.delete(name)
     this.host = await this.lease.lockGet(
       name,
       this.cookie,
@@ -504,12 +552,20 @@ export class HeldLease implements LeaseCheck {
   }
 
   private async checkNow(step: Message, needSeconds: number): Promise<void> {
-    for (const name of this.names) {
-      const { host, holders } = await this.lease.holders(name, this.host)
+    // Every name read back side by side (independent locks), judged in the caller's order (the
+    // first one lost is the one named), then the short ones renewed side by side.
+    const reads = await Promise.all(this.names.map((name) => this.lease.read(name, this.host)))
+    const short: { name: string; mine: LeaseHolder; host: string }[] = []
+    for (const [index, name] of this.names.entries()) {
+      const { host, holders } = reads[index] as { host: string; holders: LeaseHolder[] }
       const mine = holders.find((holder) => holder.cookie === this.cookie)
       if (!mine) throw this.lease.lostError(name, step, holders, host)
+      this.lockers.set(name, mine.locker)
       const left = (mine.expiresAt ?? Infinity) - this.lease.now()
-      if (left < needSeconds * 1000) {
+      if (left < needSeconds * 1000) short.push({ name, mine, host })
+    }
+    const renewals = await Promise.allSettled(
+      short.map(async ({ name, mine, host }) => {
         // Renew: a new rados client cannot extend another client's lock, so break ours and take it
         // again with the same cookie; losing the race in between is a lost lease.
         await this.lease.lockBreak(name, mine.locker, mine.cookie, host)
@@ -521,24 +577,33 @@ export class HeldLease implements LeaseCheck {
           if (failure.code === 'lease.held') throw this.lease.lostError(name, step, [], host)
           throw failure
         }
-      }
-    }
+      }),
+    )
+    const failed = renewals.find((renewal) => renewal.status === 'rejected')
+    if (failed) throw failed.reason
   }
 
   /**
-   * Ends every name taken (reading each locker back: a renewal changes the client name). The names
-   * are independent locks, so they are released side by side: a start holds the VM and each disk,
-   * and every name costs two `rados` processes, each a new Ceph client (~0.5-1 s on a busy host).
+   * Ends every name taken. The names are independent locks, so they are released side by side (a
+   * start holds the VM and each disk). A name whose locker a check read back is one `rados lock
+   * break` of that locker and our cookie: if the lease was taken over or expired since, nothing
+   * matches both and Ceph says so (ENOENT), which is the same end. Otherwise (no check since the
+   * take or a renewal) the locker is read first: two `rados`, each a new Ceph client.
    */
   async release(): Promise<void> {
     await this.queue
     const started = performance.now()
     const results = await Promise.allSettled(
       [...this.taken].map(async (name) => {
-        const { host, holders } = await this.lease.holders(name, this.host)
-        const mine = holders.find((holder) => holder.cookie === this.cookie)
-        if (mine) await this.lease.lockBreak(name, mine.locker, mine.cookie, host)
+        const known = this.lockers.get(name)
+        if (known) await this.lease.lockBreak(name, known, this.cookie, this.host)
+        else {
+          const { host, holders } = await this.lease.read(name, this.host)
+          const mine = holders.find((holder) => holder.cookie === this.cookie)
+          if (mine) await this.lease.lockBreak(name, mine.locker, mine.cookie, host)
+        }
         this.taken.delete(name)
+        this.lockers.delete(name)
       }),
     )
     const failed = results.find((result) => result.status === 'rejected')
