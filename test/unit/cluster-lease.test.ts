@@ -117,6 +117,12 @@ function lease(
   return new ClusterLease(deps, (name) => (name === VM ? 'labvm1' : name.replace(/^image:/, '')))
 }
 
+/** Alice's and Bob's instances on one modelled cluster. */
+function aliceAndBob() {
+  const rados = radosModel(Date.now)
+  return { rados, alice: lease(rados.runner, 'alice@desk-a'), bob: lease(rados.runner, 'bob@desk-b') }
+}
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => {
@@ -332,9 +338,7 @@ describe('cluster lease', () => {
   })
 
   it('hands back the result before the release ends; its own next take and list wait for it, another instance still sees it held meanwhile', async () => {
-    const rados = radosModel(Date.now)
-    const alice = lease(rados.runner, 'alice@desk-a')
-    const bob = lease(rados.runner, 'bob@desk-b')
+    const { rados, alice, bob } = aliceAndBob()
     // Every rados lock break waits until let go.
     const run = rados.runner.run.bind(rados.runner)
     let letGo: () => void = () => undefined
@@ -362,9 +366,7 @@ describe('cluster lease', () => {
   })
 
   it('a release after a take-over breaks nothing of the new holder’s', async () => {
-    const rados = radosModel(Date.now)
-    const alice = lease(rados.runner, 'alice@desk-a')
-    const bob = lease(rados.runner, 'bob@desk-b')
+    const { rados, alice, bob } = aliceAndBob()
     const stale = await alice.acquire([VM], 'start labvm1 on hv2', 120)
     // Alice's read-back noted her locker; then Bob takes over and takes the name himself.
     await stale.check(commandStep('virsh start'))
@@ -415,9 +417,7 @@ describe('cluster lease', () => {
   })
 
   it('a disk held elsewhere refuses the whole start, naming the first one held, and leaves nothing taken', async () => {
-    const rados = radosModel(Date.now)
-    const alice = lease(rados.runner, 'alice@desk-a')
-    const bob = lease(rados.runner, 'bob@desk-b')
+    const { rados, alice, bob } = aliceAndBob()
     const second = 'image:libvirt-ssd/labvm1-data'
     const shrink = await bob.acquire([second], 'shrink libvirt-ssd/labvm1-data', 300)
     const error = await failure(alice.acquire([VM, IMAGE, second], 'start labvm1 on hv2', 180))
