@@ -427,6 +427,21 @@ describe('cluster lease', () => {
     await shrink.release()
   })
 
+  it('takes a name whose holder let go between its refused get and the read of who holds it', async () => {
+    const { rados, alice, bob } = aliceAndBob()
+    await bob.acquire([VM], 'start labvm1 on hv3', 120)
+    const run = rados.runner.run.bind(rados.runner)
+    rados.runner.run = async (host, argv, options) => {
+      // Bob's release lands just before Alice reads who refused her.
+      if (argv.includes('info')) rados.locks.delete(VM)
+      return run(host, argv, options)
+    }
+    rados.calls.length = 0
+    const held = await alice.acquire([VM], 'start labvm1 on hv2', 120)
+    expect(rados.calls).toEqual([`hv1 get ${VM}`, `hv1 info ${VM}`, `hv1 get ${VM}`])
+    expect(rados.locks.get(VM)?.cookie).toBe(held.cookie)
+  })
+
   it('refuses a name outside the lease namespace', async () => {
     const clock = Date.now
     const rados = radosModel(clock)

@@ -353,13 +353,18 @@ export class ClusterLease implements Leases {
     return lease
   }
 
-  /** @internal One `rados lock get`; resolves to the host it went through, or throws lease.held. */
+  /**
+   * @internal One `rados lock get`; resolves to the host it went through, or throws lease.held. When
+   * the holder it met is gone by the time it is read (a release just landing), the name is free:
+   * one more get, rather than a refusal that names nobody.
+   */
   async lockGet(
     name: string,
     cookie: string,
     description: string,
     durationSeconds: number,
     prefer?: string,
+    again = true,
   ): Promise<string> {
     const result = await this.rados(
       [
@@ -382,6 +387,8 @@ export class ClusterLease implements Leases {
     if (result.exitCode === 0) return result.host
     if (BUSY.test(result.stderr)) {
       const { holders } = await this.read(name, result.host)
+      if (holders.length === 0 && again)
+        return this.lockGet(name, cookie, description, durationSeconds, result.host, false)
       throw this.heldError(name, holders, result.host)
     }
     throw this.failed(name, result)
