@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sameVm, shareVms } from '../../src/renderer/src/store/share-vms'
+import { sameVm, shareVms, VM_FIELDS } from '../../src/renderer/src/store/share-vms'
 import { useAppStore } from '../../src/renderer/src/store'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
 
@@ -63,6 +63,11 @@ describe('structural sharing of the VMs', () => {
     ])
       expect(sameVm(base, { ...base, ...change }), JSON.stringify(change)).toBe(false)
     expect(sameVm(base, structuredClone(base))).toBe(true)
+    // Every field the schema has (VM_FIELDS must list them all to compile) is compared.
+    for (const [key, kind] of Object.entries(VM_FIELDS)) {
+      const changed = { ...base, [key]: kind === 'text' ? 'other' : ['hv9'] }
+      expect(sameVm(base, changed), key).toBe(false)
+    }
   })
 
   it('the store keeps an unchanged VM across inventory updates and answers', () => {
