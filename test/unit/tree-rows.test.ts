@@ -156,21 +156,43 @@ describe('cluster tree rows', () => {
 
   it('a keystroke picks among the same row objects (no row to compare again), grouped once per update', () => {
     const groups = groupTree(base)
-    const all = rowsOf(filterTree(groups, '', new Set()))
-    const some = rowsOf(filterTree(groups, 'TW', new Set()))
+    const all = rowsOf(filterTree(groups, base.inventories, '', new Set()))
+    const some = rowsOf(filterTree(groups, base.inventories, 'TW', new Set()))
     expect(keys(some)).toEqual(['host:hv1', 'vm:hv1:uuid-twin', 'host:hv2', 'vm:hv2:uuid-twin'])
     for (const row of some.filter((one) => one.kind === 'vm')) expect(all).toContain(row)
     // A stopped VM is found by a host it is defined on.
-    expect(keys(rowsOf(filterTree(groups, 'HV3', new Set())))).toEqual([
+    expect(keys(rowsOf(filterTree(groups, base.inventories, 'HV3', new Set())))).toEqual([
       'host:hv3',
       'group:stopped',
       'vm:-:uuid-old',
     ])
   })
 
+  it('a host refreshed with the same VMs keeps the grouping; its rows show what its new inventory says', () => {
+    const groups = groupTree(base)
+    const web = (inventories: typeof base.inventories) =>
+      rowsOf(filterTree(groups, inventories, '', new Set())).find((row) => row.key === 'vm:hv1:uuid-web')
+    const first = web(base.inventories)
+    expect(first).toMatchObject({ state: 'running' })
+    // The same inventory: the same row object.
+    expect(web(base.inventories)).toBe(first)
+    const paused = {
+      ...base.inventories,
+      hv1: {
+        ...inventory('hv1'),
+        domains: [
+          { uuid: 'uuid-web', name: 'web', state: 'paused' as const, autostart: false, managedSave: false },
+        ],
+      },
+    }
+    const again = web(paused)
+    expect(again).toMatchObject({ state: 'paused' })
+    expect(sameTreeRow(first!, again!)).toBe(false)
+  })
+
   it('makes a row only when asked for it, the same object each time; finds the selection by key or VM', () => {
     const many = Array.from({ length: 900 }, (_, i) => vm(`vm-${i}`, [`hv${(i % 3) + 1}`]))
-    const list = filterTree(groupTree({ ...base, vms: many }), '', new Set())
+    const list = filterTree(groupTree({ ...base, vms: many }), base.inventories, '', new Set())
     expect(list.length).toBe(903)
     expect(list.at(0)).toMatchObject({ kind: 'host', key: 'host:hv1', runningCount: 300 })
     expect(list.at(300)).toMatchObject({ key: 'vm:hv1:uuid-vm-897' })
@@ -181,7 +203,7 @@ describe('cluster tree rows', () => {
     expect(list.indexOfSelection(null, 'uuid-vm-4')).toBe(303)
     expect(list.indexOfSelection(null, 'uuid-none')).toBe(-1)
     // A VM listed under two hosts: its first row.
-    const twin = filterTree(groupTree(base), 'twin', new Set())
+    const twin = filterTree(groupTree(base), base.inventories, 'twin', new Set())
     expect(twin.indexOfSelection(null, 'uuid-twin')).toBe(1)
   })
 })

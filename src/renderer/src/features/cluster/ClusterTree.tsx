@@ -1,6 +1,7 @@
 import {
   memo,
   useCallback,
+  useEffect,
   useId,
   useMemo,
   useRef,
@@ -15,10 +16,10 @@ import type { TFunction } from 'i18next'
 import { formatPercent } from '../../format'
 import { formatCoreTime } from '../vm/use-when'
 import type { HostHealth } from '../../../../shared/host-health'
-import { HostStatus } from '../hosts/HostStatus'
+import { HostStatusText } from '../hosts/HostStatus'
 import { Data } from '../../components/Data'
 import { DANGER_FLAGS, filterTree, groupTree, sameTreeRow, type TreeRow } from './tree-rows'
-import { useRowWindow } from './row-window'
+import { assignSlots, useRowWindow } from './row-window'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
@@ -93,10 +94,14 @@ const TreeView = memo(function TreeView({
   const vms = useAppStore((state) => state.vms)
   const [filter, setFilter] = useState('')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
-  // Grouped once per inventory update; a keystroke or a fold only picks among the same VMs, and a
-  // row object is made only for a row on screen (the list's `at`).
-  const groups = useMemo(() => groupTree({ hostNames, inventories, vms }), [hostNames, inventories, vms])
-  const rows = useMemo(() => filterTree(groups, filter, collapsed), [groups, filter, collapsed])
+  // Grouped again only when the VMs change (a host's refresh brings a new inventory, mostly the same
+  // VMs); a keystroke or a fold only picks among the same VMs, and a row object is made only for a
+  // row on screen (the list's `at`).
+  const groups = useMemo(() => groupTree({ hostNames, vms }), [hostNames, vms])
+  const rows = useMemo(
+    () => filterTree(groups, inventories, filter, collapsed),
+    [groups, inventories, filter, collapsed],
+  )
   const scroller = useRef<HTMLDivElement>(null)
   const [dropTarget, setDropTarget] = useState<string | null>(null)
   const shown = useRowWindow(scroller, rows.length, ROW_HEIGHT, OVERSCAN)
@@ -106,6 +111,15 @@ const TreeView = memo(function TreeView({
   const selectedRow = rows.at(selectedIndex)
   const onScreen: TreeRow[] = []
   for (let index = shown.start; index < shown.end; index++) onScreen.push(rows.at(index)!)
+  // Each row on screen keyed by its slot (row-window.ts): the screen's rows change in place.
+  const slots = useRef<ReadonlyMap<string, number>>(new Map())
+  const slotOf = assignSlots(
+    slots.current,
+    onScreen.map((row) => row.key),
+  )
+  useEffect(() => {
+    slots.current = slotOf
+  })
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
 
@@ -157,7 +171,8 @@ const TreeView = memo(function TreeView({
         type="search"
         placeholder={label('tree.filter')}
         aria-label={label('tree.filter')}
-        value={filter}
+        // Uncontrolled: only typing changes it, and React then has no value to put back at each keystroke.
+        defaultValue=""
         onChange={(event) => setFilter(event.target.value)}
         data-testid="tree-filter"
       />
@@ -179,7 +194,7 @@ const TreeView = memo(function TreeView({
           <div style={{ transform: `translateY(${shown.start * ROW_HEIGHT}px)` }}>
             {onScreen.map((row) => (
               <TreeItem
-                key={row.key}
+                key={slotOf.get(row.key)}
                 row={row}
                 id={rowId(row)}
                 selected={isSelected(row)}
@@ -213,7 +228,7 @@ interface TreeItemProps {
 
 /**
  * One row of the tree. Memoized (issue 23 item 2): a keystroke in the filter re-renders only the rows
- * that appear or move, not the fifty on screen.
+ * that appear (each in the slot of a row that went), not the fifty on screen.
  */
 const TreeItem = memo(
   function TreeItem({
@@ -324,7 +339,7 @@ function RowContent({
         <span className="row-name" translate="no">
           {row.host}
         </span>
-        <HostStatus status={status?.status} problems={status?.problems ?? []} />
+        <HostStatusText status={status?.status} problems={status?.problems ?? []} t={t} />
         <span className="row-meta">
           {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
           <Data>{percent(used, facts?.memoryTotalKiB)}</Data>

@@ -53,10 +53,15 @@ type VmRow = Extract<TreeRow, { kind: 'vm' }>
 /** A host and the VMs listed under it (running there, last seen there or fenced there). */
 interface HostGroup {
   host: string
-  inventory: HostInventory | undefined
   vms: Vm[]
   warnings: number
-  /** Its VMs' rows, made when first shown (one object per VM for this grouping). */
+  /** Its VMs' rows as last shown, made when first shown, for one inventory of the host. */
+  shown?: HostRows
+}
+
+/** A host's VM rows for one inventory of it (a row shows the VM's state there, when it went away). */
+interface HostRows {
+  inventory: HostInventory | undefined
   rows: Map<Vm, VmRow>
   /** The host's domains by UUID, read when a first row needs its state. */
   domains?: Map<string, { state: string }>
@@ -64,9 +69,11 @@ interface HostGroup {
 
 /**
  * The tree before the filter and the folds: each host with the VMs listed under it, then the VMs
- * running nowhere. Built once per inventory update in one pass that only sorts VMs into lists: a row
- * object is made only for a row on screen (issue 23 item 2: ~40 of 900), and the same VM gives the
- * same row object for as long as this grouping lives (a keystroke, a fold or a scroll reuses it).
+ * running nowhere. Built from the VMs alone, in one pass that only sorts them into lists, so only a
+ * change of the cluster's VMs groups again (a host's refresh with the same VMs brings a new host
+ * inventory, not a new list: the store keeps it). A row object is made only for a row on screen
+ * (issue 23 item 2: ~40 of 900), and the same VM gives the same row object for as long as this
+ * grouping and its host's inventory live (a keystroke, a fold or a scroll reuses it).
  */
 export interface TreeGroups {
   hosts: HostGroup[]
@@ -77,18 +84,8 @@ export interface TreeGroups {
 
 const isDanger = (flag: VmFlag): boolean => DANGER_FLAGS.includes(flag)
 
-export function groupTree({
-  hostNames,
-  inventories,
-  vms,
-}: Pick<TreeInput, 'hostNames' | 'inventories' | 'vms'>): TreeGroups {
-  const hosts = hostNames.map((host): HostGroup => ({
-    host,
-    inventory: inventories[host],
-    vms: [],
-    warnings: 0,
-    rows: new Map(),
-  }))
+export function groupTree({ hostNames, vms }: Pick<TreeInput, 'hostNames' | 'vms'>): TreeGroups {
+  const hosts = hostNames.map((host): HostGroup => ({ host, vms: [], warnings: 0 }))
   const byName = new Map(hosts.map((group) => [group.host, group]))
   const stopped: Vm[] = []
   const place = (vm: Vm, host: string, danger: boolean): void => {
@@ -111,25 +108,28 @@ export function groupTree({
   return { hosts, stopped, stoppedRows: new Map() }
 }
 
-function hostVmRow(group: HostGroup, vm: Vm): VmRow {
-  let row = group.rows.get(vm)
+function hostVmRow(group: HostGroup, inventory: HostInventory | undefined, vm: Vm): VmRow {
+  // A new inventory of the host (its refresh): new rows, which the tree compares with those it shows.
+  let shown = group.shown
+  if (!shown || shown.inventory !== inventory) shown = group.shown = { inventory, rows: new Map() }
+  let row = shown.rows.get(vm)
   if (!row) {
-    const { host, inventory } = group
-    // By UUID, built once per grouping: a find per row would walk the host's domains each time.
-    group.domains ??= new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
+    const { host } = group
+    // By UUID, built once per inventory: a find per row would walk the host's domains each time.
+    shown.domains ??= new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
     const fenced = (vm.fencedOn ?? []).includes(host)
     row = {
       kind: 'vm',
       key: `vm:${host}:${vm.uuid}`,
       vm,
       host,
-      state: group.domains.get(vm.uuid)?.state ?? 'running',
+      state: shown.domains.get(vm.uuid)?.state ?? 'running',
       flags: vm.flags,
       stale: !vm.runningOn.includes(host) && !fenced,
       fenced,
       inventory,
     }
-    group.rows.set(vm, row)
+    shown.rows.set(vm, row)
   }
   return row
 }
@@ -177,12 +177,21 @@ export interface TreeList {
   indexOfSelection(key: string | null, vmUuid: string | null): number
 }
 
-/** The rows shown: the groups' rows that the filter names, under the hosts and group not folded. */
-export function filterTree(groups: TreeGroups, filter: string, collapsed: ReadonlySet<string>): TreeList {
+/**
+ * The rows shown: the groups' rows that the filter names, under the hosts and group not folded, each
+ * host's with what its inventory says.
+ */
+export function filterTree(
+  groups: TreeGroups,
+  inventories: Readonly<Record<string, HostInventory>>,
+  filter: string,
+  collapsed: ReadonlySet<string>,
+): TreeList {
   const needle = filter.trim().toLowerCase()
   const runs: Run[] = []
   for (const group of groups.hosts) {
-    const { host, inventory, vms, warnings } = group
+    const { host, vms, warnings } = group
+    const inventory = inventories[host]
     // A filter that names the host shows all its VMs; otherwise only the VMs it names.
     const wholeHost = host.toLowerCase().includes(needle)
     const visible = wholeHost ? vms : vms.filter((vm) => lowerName(vm).includes(needle))
@@ -199,7 +208,8 @@ export function filterTree(groups: TreeGroups, filter: string, collapsed: Readon
         warnings,
       },
     })
-    if (!isCollapsed && visible.length > 0) runs.push({ vms: visible, rowOf: (vm) => hostVmRow(group, vm) })
+    if (!isCollapsed && visible.length > 0)
+      runs.push({ vms: visible, rowOf: (vm) => hostVmRow(group, inventory, vm) })
   }
   const stopped =
     needle === ''
@@ -256,7 +266,7 @@ export function rowsOf(list: TreeList): TreeRow[] {
 }
 
 export function buildTreeRows({ filter, collapsed, ...input }: TreeInput): TreeRow[] {
-  return rowsOf(filterTree(groupTree(input), filter, collapsed))
+  return rowsOf(filterTree(groupTree(input), input.inventories, filter, collapsed))
 }
 
 /**

@@ -2,18 +2,29 @@ import { useTranslation } from 'react-i18next'
 import type { HostProblem, ShownHostStatus } from '../../../../shared/host-health'
 import './hosts.css'
 
+interface HostStatusProps {
+  status: ShownHostStatus | undefined
+  problems?: readonly HostProblem[]
+}
+
 /**
  * A coloured dot and the status in words (colour is never the only signal). `degraded`: reachable
  * over SSH, but the doctor found libvirt or Ceph unusable (shared/host-health.ts).
  */
-export function HostStatus({
+export function HostStatus(props: HostStatusProps) {
+  const { t } = useTranslation()
+  return <HostStatusText {...props} t={t as (key: string, params?: Record<string, unknown>) => string} />
+}
+
+/**
+ * The same, in words the caller already has: the tree's host rows share the window's (a
+ * useTranslation per row costs a subscription at each mount).
+ */
+export function HostStatusText({
   status,
   problems = [],
-}: {
-  status: ShownHostStatus | undefined
-  problems?: readonly HostProblem[]
-}) {
-  const { t } = useTranslation()
+  t,
+}: HostStatusProps & { t: (key: string, params?: Record<string, unknown>) => string }) {
   const value = status ?? 'idle'
   const text =
     value === 'degraded'
