@@ -3,6 +3,7 @@
  * the per-host Ceph checks must say so (pass with the reason) and noout is cluster-wide.
  *
  * - the plan: every pre-check with its reason, the capacity plan, destinations that can be chosen;
+ *   Ceph read through the host in maintenance when the others' keyrings are gone;
  * - draining hv1: labvm1 migrated through the engine (with its gateway checklist), noout set, the
  *   configured reboot command run (it drops the app's own SSH connection to hv1, see REBOOT_COMMAND);
  *   hv1 comes back with the same boot id, which is not a reboot: the job keeps waiting with noout
@@ -22,7 +23,7 @@ import type { Job } from '../../src/shared/jobs'
 import type { MaintenancePlan, MaintenanceRecord } from '../../src/shared/maintenance'
 import { englishText } from '../../src/shared/messages'
 import { labCore, type LabCore } from '../support/lab-core'
-import { labCmd, labGuest, requireLab, virsh, waitFor } from './support/lab'
+import { faults, labCmd, labGuest, requireLab, virsh, waitFor } from './support/lab'
 
 const VM = labGuest('labvm1')
 let lab: LabCore
@@ -128,6 +129,25 @@ describe('host maintenance (core)', () => {
     })) as MaintenancePlan
     expect(chosen.moves[0]!.to).toBe(other)
   }, 60_000)
+
+  it('reads Ceph for hv1’s pre-checks through hv1 itself when hv2’s and hv3’s keyrings are gone', async () => {
+    // Removed after their doctors found them readable: the plan tries hv2, then hv3, and each fails
+    // on its missing keyring before hv1 (the host in maintenance, last choice) answers.
+    await waitFor('hv2’s and hv3’s doctors to find their keyrings readable', () =>
+      (['hv2', 'hv3'] as const).every(
+        (host) => lab.states.get(host)?.doctor?.capabilities.canReadCephKeyring,
+      ),
+    )
+    await Promise.all([faults.keyring('hv2', 'off'), faults.keyring('hv3', 'off')])
+    try {
+      const plan = (await lab.core.call('maintenance.plan', { host: 'hv1' })) as MaintenancePlan
+      const health = plan.checks.find((check) => check.id === 'ceph-health')!
+      expect(health.level, englishText(health.message)).toBe('ok')
+      expect(englishText(health.message)).toBe('Ceph is HEALTH_OK.')
+    } finally {
+      await Promise.all([faults.keyring('hv2', 'on'), faults.keyring('hv3', 'on')])
+    }
+  })
 
   it('drains hv1: migrates labvm1, sets noout, runs the reboot command; a dropped connection is not the reboot', async () => {
     const started = Date.now()

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  leaseHostOrder,
   ClusterLease,
   parseExpiration,
   parseLockInfo,
@@ -130,21 +129,6 @@ const failure = (promise: Promise<unknown>) =>
     },
     (error: unknown) => ApiError.from(error),
   )
-
-describe('the hosts the lease goes through', () => {
-  it('online ones, a readable keyring first, a host whose whole IP is fenced last', () => {
-    const hosts = [
-      { name: 'hv1', online: true },
-      { name: 'hv2', online: true, canReadKeyring: false },
-      { name: 'hv3', online: true, canReadKeyring: true },
-      { name: 'hv4', online: false },
-    ]
-    expect(leaseHostOrder(hosts, [])).toEqual(['hv1', 'hv3', 'hv2'])
-    // hv1 came back after a whole-IP fence: its own rados is refused by the OSDs; tried only if alone.
-    expect(leaseHostOrder(hosts, ['hv1'])).toEqual(['hv3', 'hv2', 'hv1'])
-    expect(leaseHostOrder([{ name: 'hv1', online: true }], ['hv1'])).toEqual(['hv1'])
-  })
-})
 
 describe('rados lock output', () => {
   it('reads a Pacific locker: holder, expiry, address', () => {

@@ -4,6 +4,7 @@ import type { DoctorReport } from '../../shared/hosts'
 import { FIREWALL_LEASE_NAME } from '../../shared/lease'
 import type { MaintenanceRecord } from '../../shared/maintenance'
 import { Blocklist } from './ceph/blocklist'
+import { cephHosts } from './ceph/cluster'
 import { Rbd } from './ceph/rbd'
 import { ConfigStore } from './config/config-store'
 import { ByteStreams } from './console/byte-streams'
@@ -21,7 +22,7 @@ import { HostErrorLog } from './hosts/host-errors'
 import { InventoryService } from './inventory/inventory-service'
 import { JobManager, type JobContext } from './jobs/job-manager'
 import { KeyedMutex } from './jobs/keyed-mutex'
-import { ClusterLease, leaseHostOrder } from './lease/cluster-lease'
+import { ClusterLease } from './lease/cluster-lease'
 import { maintenanceBlocks } from './maintenance/block-moves'
 import { Maintenance } from './maintenance/maintenance'
 import { MaintenanceStore } from './maintenance/store'
@@ -103,6 +104,7 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
       {
         config,
         hosts,
+        wholeIpFenced: () => vms.fencing.wholeIpFenced(),
         runner,
         inventory: vms.inventory,
         migration: vms.migration,
@@ -357,7 +359,7 @@ function wireVms(
 function leaseOf(
   options: CoreOptions,
   config: ConfigStore,
-  { runner, hosts, hostNames }: ReturnType<typeof wireRemote>,
+  { runner, hosts }: ReturnType<typeof wireRemote>,
   inventory: InventoryService,
   wholeIpFenced: () => readonly string[],
 ) {
@@ -365,19 +367,7 @@ function leaseOf(
   return new ClusterLease(
     {
       runner,
-      hosts: () =>
-        leaseHostOrder(
-          hostNames().map((name) => {
-            const state = hosts.list().find((candidate) => candidate.name === name)
-            const canRead = state?.doctor?.capabilities.canReadCephKeyring
-            return {
-              name,
-              online: state?.status === 'online',
-              ...(canRead !== undefined ? { canReadKeyring: canRead } : {}),
-            }
-          }),
-          wholeIpFenced(),
-        ),
+      hosts: () => cephHosts({ config, hosts, wholeIpFenced }),
       pool: () => config.requireConfig().pools[0] ?? '',
       ceph: () => config.requireConfig().ceph,
       holder: () => holder,

@@ -16,6 +16,8 @@ import { runPrivileged, type PrivilegeSettings } from './privileged'
 export interface CephSite {
   readonly config: Pick<ConfigStore, 'requireConfig'>
   readonly hosts: Pick<HostPool, 'list' | 'get'>
+  /** The hosts whose whole IP this app fenced (Ceph refuses every client there); none if absent. */
+  readonly wholeIpFenced?: () => readonly string[]
 }
 
 export function privilegeSettings(context: CephSite): PrivilegeSettings {
@@ -29,12 +31,64 @@ export function privilegeSettings(context: CephSite): PrivilegeSettings {
   }
 }
 
+/** A host as the choice of where to ask Ceph sees it. */
+export interface CephHostCandidate {
+  name: string
+  online: boolean
+  /** What the host's doctor found; unknown until it has answered (the call itself will say). */
+  canReadKeyring?: boolean
+}
+
+/**
+ * The hosts to ask Ceph through, best first: the one ranking of the Ceph panel, host maintenance and
+ * the cluster lease. Online hosts only, in the given order, except that a host whose doctor found no
+ * readable keyring comes after those where it did (or has not looked yet), a host to avoid (the one
+ * in maintenance) after those, and a host whose whole IP is fenced last (Ceph refuses every client
+ * there): each is still tried when nothing better is online.
+ */
+export function cephHostOrder(
+  hosts: readonly CephHostCandidate[],
+  { avoid = [], wholeIpFenced = [] }: { avoid?: readonly string[]; wholeIpFenced?: readonly string[] } = {},
+): string[] {
+  const rank = (host: CephHostCandidate) =>
+    (wholeIpFenced.includes(host.name) ? 4 : 0) +
+    (host.canReadKeyring === false ? 2 : 0) +
+    (avoid.includes(host.name) ? 1 : 0)
+  return hosts
+    .filter((host) => host.online)
+    .map((host, index) => ({ host, index }))
+    .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
+    .map(({ host }) => host.name)
+}
+
+/** The cluster's hosts in cephHostOrder, from their connections and their doctors' reports. */
+export function cephHosts(context: CephSite, avoid: readonly string[] = []): string[] {
+  return cephHostOrder(
+    context.hosts.list().map((state) => {
+      const canRead = state.doctor?.capabilities.canReadCephKeyring
+      return {
+        name: state.name,
+        online: state.status === 'online',
+        ...(canRead !== undefined ? { canReadKeyring: canRead } : {}),
+      }
+    }),
+    { avoid, wholeIpFenced: context.wholeIpFenced?.() ?? [] },
+  )
+}
+
+function noHostOnline(): ApiError {
+  return ApiError.of('ceph.no-online-host', msg('cephHosts.noneOnline'), {
+    step: msg('errorSteps.chooseCephHost'),
+    hint: msg('cephHosts.noneOnlineHint'),
+  })
+}
+
 /**
  * An online host to run Ceph commands on: the preferred one (which must then be online), else the
- * first online host other than those to avoid (e.g. the host in maintenance).
+ * best of cephHosts (a host to avoid, e.g. the one in maintenance, after the others that can read
+ * the keyring).
  */
 export function cephHost(context: CephSite, preferred?: string, avoid: readonly string[] = []): string {
-  const states = context.hosts.list()
   if (preferred) {
     const state = context.hosts.get(preferred).current
     if (state.status !== 'online')
@@ -49,14 +103,42 @@ export function cephHost(context: CephSite, preferred?: string, avoid: readonly 
       )
     return preferred
   }
-  const online = states.filter((state) => state.status === 'online')
-  const chosen = online.find((state) => !avoid.includes(state.name)) ?? online[0]
-  if (!chosen)
-    throw ApiError.of('ceph.no-online-host', msg('cephHosts.noneOnline'), {
-      step: msg('errorSteps.chooseCephHost'),
-      hint: msg('cephHosts.noneOnlineHint'),
-    })
-  return chosen.name
+  const [best] = cephHosts(context, avoid)
+  if (!best) throw noHostOnline()
+  return best
+}
+
+/**
+ * Not worth another host: Ceph did not answer in time (the runner says remote.timeout, also when
+ * ceph gave up on the monitors itself), every host would wait as long; or the caller cancelled.
+ */
+function notWorthAnotherHost(error: ApiError): boolean {
+  return error.code === 'remote.timeout' || error.code === 'remote.cancelled'
+}
+
+/**
+ * Runs a Ceph read through the best host of cephHosts, and through the next one when it fails: a
+ * host without a readable keyring, or gone meanwhile, does not fail a read another host can make
+ * (a host's keyring can go after its doctor looked). A Ceph that did not answer in time is not asked
+ * again elsewhere. Resolves with the host that answered; if none did, rejects with the best host's error.
+ */
+export async function readThroughCephHosts<T>(
+  context: CephSite,
+  avoid: readonly string[],
+  read: (host: string) => Promise<T>,
+): Promise<{ host: string; value: T }> {
+  const order = cephHosts(context, avoid)
+  let first: ApiError | undefined
+  for (const host of order) {
+    try {
+      return { host, value: await read(host) }
+    } catch (error) {
+      const failure = ApiError.from(error)
+      if (notWorthAnotherHost(failure)) throw failure
+      first ??= failure
+    }
+  }
+  throw first ?? noHostOnline()
 }
 
 /** Sets or unsets noout through the privileged path, and writes it to the host's syslog. */

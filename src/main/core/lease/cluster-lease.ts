@@ -49,30 +49,12 @@ export interface Leases {
   ): Promise<T>
 }
 
-/**
- * The hosts the lease goes through, best first: online ones whose doctor found a readable keyring,
- * then online ones it did not; a host whose whole IP is fenced comes last, since Ceph refuses every
- * client there (a `rados` on it would fail, and the take-back of a fence must not depend on it).
- */
-export function leaseHostOrder(
-  hosts: ReadonlyArray<{ name: string; online: boolean; canReadKeyring?: boolean }>,
-  wholeIpFenced: readonly string[],
-): string[] {
-  const rank = (host: { name: string; canReadKeyring?: boolean }) =>
-    (wholeIpFenced.includes(host.name) ? 2 : 0) + (host.canReadKeyring === false ? 1 : 0)
-  return hosts
-    .filter((host) => host.online)
-    .map((host, index) => ({ host, index }))
-    .sort((a, b) => rank(a.host) - rank(b.host) || a.index - b.index)
-    .map(({ host }) => host.name)
-}
-
 export const LEASE_OBJECT = 'hyperdesk.lease'
 const LEASE_TAG = 'hyperdesk'
 
 export interface LeaseDeps {
   runner: RemoteRunner
-  /** Online hosts that can reach Ceph, best first: the lease goes through the first that answers. */
+  /** Online hosts that can reach Ceph, best first (cephHosts): the lease goes through the first that answers. */
   hosts(): string[]
   /** The pool that holds the lease object (the cluster file's first pool). */
   pool(): string

@@ -8,7 +8,7 @@ import type {
   NooutPlan,
 } from '../../../shared/maintenance'
 import { nooutPlan } from '../../../shared/maintenance'
-import { cephHost, privilegeSettings } from '../ceph/cluster'
+import { cephHost, privilegeSettings, readThroughCephHosts, type CephSite } from '../ceph/cluster'
 import { readCephStatus } from '../ceph/health'
 import { clusterArgv } from '../ceph/cluster-commands'
 import {
@@ -18,13 +18,11 @@ import {
   runPrivileged,
   type PrivilegeSettings,
 } from '../ceph/privileged'
-import type { ConfigStore } from '../config/config-store'
 import type { InventoryService } from '../inventory/inventory-service'
 import type { JobContext, JobManager } from '../jobs/job-manager'
 import type { Migration } from '../migration/migrate'
 import type { Leases } from '../lease/cluster-lease'
 import type { RemoteRunner } from '../remote/runner'
-import type { HostPool } from '../ssh/pool'
 
 /**
  * The maintenance pre-checks and capacity plan; changes nothing. Each check says what it found and
@@ -53,9 +51,7 @@ export interface BlockRequest {
 }
 
 /** What the pre-checks and the maintenance job use of the core's engines. */
-export interface MaintenanceContext {
-  readonly config: Pick<ConfigStore, 'requireConfig'>
-  readonly hosts: Pick<HostPool, 'list' | 'get'>
+export interface MaintenanceContext extends CephSite {
   readonly runner: RemoteRunner
   readonly inventory: Pick<InventoryService, 'snapshot' | 'refreshHost' | 'vm'>
   readonly migration: Pick<Migration, 'plan' | 'migrate'>
@@ -220,7 +216,10 @@ export async function planMaintenance(
   }
 }
 
-/** Ceph health, the host's OSDs (ok-to-stop) and its monitors, read on another host when one is online. */
+/**
+ * Ceph health, the host's OSDs (ok-to-stop) and its monitors, read through the best host that answers
+ * (cephHosts: another one than the host itself when one can).
+ */
 async function cephChecks(
   context: MaintenanceContext,
   host: string,
@@ -231,8 +230,12 @@ async function cephChecks(
   let ceph: CephStatus
   let on: string
   try {
-    on = cephHost(context, undefined, [host])
-    ceph = await readCephStatus(context.runner, on, privilegeOf(settings), `client.${settings.clientId}`)
+    // Through another host when one can answer (this one is about to reboot), the next if one fails.
+    const read = await readThroughCephHosts(context, [host], (through) =>
+      readCephStatus(context.runner, through, privilegeOf(settings), `client.${settings.clientId}`),
+    )
+    on = read.host
+    ceph = read.value
   } catch (error) {
     const failure = ApiError.from(error)
     add(

@@ -1,0 +1,127 @@
+/**
+ * Which host the app asks Ceph through (the Ceph panel, host maintenance, the cluster lease): one
+ * ranking from the hosts' connections and their doctors, and a read that goes on to the next host
+ * when one fails on something of its own (a keyring gone since its doctor looked) but not when Ceph
+ * itself does not answer in time.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  cephHost,
+  cephHostOrder,
+  readThroughCephHosts,
+  type CephSite,
+} from '../../src/main/core/ceph/cluster'
+import { ApiError } from '../../src/shared/errors'
+import type { HostState } from '../../src/shared/hosts'
+import { msg } from '../../src/shared/messages'
+
+/** Hosts as the pool lists them: online or not, and what each one's doctor found of the keyring. */
+function site(hosts: { name: string; online: boolean; canReadKeyring?: boolean }[], fenced: string[] = []) {
+  const states = hosts.map(
+    (host) =>
+      ({
+        name: host.name,
+        status: host.online ? 'online' : 'offline',
+        ...(host.canReadKeyring !== undefined
+          ? { doctor: { capabilities: { canReadCephKeyring: host.canReadKeyring } } }
+          : {}),
+      }) as unknown as HostState,
+  )
+  return {
+    config: { requireConfig: () => ({}) },
+    hosts: {
+      list: () => states,
+      get: (name: string) => ({ current: states.find((state) => state.name === name)! }),
+    },
+    wholeIpFenced: () => fenced,
+  } as unknown as CephSite
+}
+
+const failed = (code: string, stderr: string) =>
+  ApiError.of(code, msg('common.untranslated', { text: stderr }), { details: { stderr } })
+
+describe('the hosts to ask Ceph through', () => {
+  it('online ones, a readable keyring first, a host to avoid next, a host whose whole IP is fenced last', () => {
+    const hosts = [
+      { name: 'hv1', online: true },
+      { name: 'hv2', online: true, canReadKeyring: false },
+      { name: 'hv3', online: true, canReadKeyring: true },
+      { name: 'hv4', online: false },
+    ]
+    expect(cephHostOrder(hosts)).toEqual(['hv1', 'hv3', 'hv2'])
+    // hv1 came back after a whole-IP fence: the OSDs refuse its clients; tried only if alone.
+    expect(cephHostOrder(hosts, { wholeIpFenced: ['hv1'] })).toEqual(['hv3', 'hv2', 'hv1'])
+    expect(cephHostOrder([{ name: 'hv1', online: true }], { wholeIpFenced: ['hv1'] })).toEqual(['hv1'])
+    // hv1 is in maintenance: another host that can read the keyring first, then hv1 itself, which
+    // answers where a host without its keyring cannot (the walk's maintenance sheet: hv3's keyring gone).
+    expect(cephHostOrder(hosts, { avoid: ['hv1'] })).toEqual(['hv3', 'hv1', 'hv2'])
+    expect(
+      cephHostOrder(
+        [
+          { name: 'hv1', online: true, canReadKeyring: true },
+          { name: 'hv2', online: false },
+          { name: 'hv3', online: true, canReadKeyring: false },
+        ],
+        { avoid: ['hv1'] },
+      ),
+    ).toEqual(['hv1', 'hv3'])
+  })
+
+  it('cephHost: the best host from the states and the fences; none online says so', () => {
+    const hosts = [
+      { name: 'hv1', online: true, canReadKeyring: true },
+      { name: 'hv2', online: true, canReadKeyring: true },
+      { name: 'hv3', online: true, canReadKeyring: false },
+    ]
+    expect(cephHost(site(hosts), undefined, ['hv1'])).toBe('hv2')
+    expect(cephHost(site(hosts, ['hv2']), undefined, ['hv1'])).toBe('hv1')
+    expect(() => cephHost(site([{ name: 'hv1', online: false }]))).toThrow(
+      expect.objectContaining({ code: 'ceph.no-online-host' }),
+    )
+  })
+
+  it('a read goes on to the next host when one fails, and says which host answered', async () => {
+    // hv2's doctor saw its keyring before it went: it is tried first, fails, and hv1 answers.
+    const context = site([
+      { name: 'hv1', online: true, canReadKeyring: true },
+      { name: 'hv2', online: true, canReadKeyring: true },
+      { name: 'hv3', online: false },
+    ])
+    const tried: string[] = []
+    const read = await readThroughCephHosts(context, ['hv1'], async (host) => {
+      tried.push(host)
+      if (host === 'hv2')
+        throw failed(
+          'remote.failed',
+          'auth: unable to find a keyring on /etc/ceph/ceph.client.libvirt.keyring',
+        )
+      return `status read on ${host}`
+    })
+    expect(tried).toEqual(['hv2', 'hv1'])
+    expect(read).toEqual({ host: 'hv1', value: 'status read on hv1' })
+  })
+
+  it('a Ceph that does not answer in time is not asked again elsewhere; when all fail, the best host’s error', async () => {
+    const context = site([
+      { name: 'hv1', online: true },
+      { name: 'hv2', online: true },
+    ])
+    const tried: string[] = []
+    await expect(
+      readThroughCephHosts(context, [], async (host) => {
+        tried.push(host)
+        throw failed('remote.timeout', '[errno 110] RADOS timed out (error connecting to the cluster)')
+      }),
+    ).rejects.toMatchObject({ code: 'remote.timeout' })
+    expect(tried).toEqual(['hv1'])
+
+    await expect(
+      readThroughCephHosts(context, [], async (host) => {
+        throw failed('remote.failed', `no keyring on ${host}`)
+      }),
+    ).rejects.toMatchObject({ details: { stderr: 'no keyring on hv1' } })
+    await expect(readThroughCephHosts(site([]), [], async () => 'never')).rejects.toMatchObject({
+      code: 'ceph.no-online-host',
+    })
+  })
+})
