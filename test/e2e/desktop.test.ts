@@ -112,6 +112,17 @@ describe('desktop app behaviour in the window', () => {
       const migrate = (await page.getByTestId('vm-migrate').boundingBox())!
       const forceOff = (await page.getByTestId('vm-force-off').boundingBox())!
       expect(forceOff.x - (migrate.x + migrate.width)).toBeGreaterThan(40)
+      // The row fits the view in both languages (it wraps): the French one was wider than the view,
+      // which then scrolled sideways, the delete button off its edge.
+      expect(
+        await page
+          .getByTestId('vm-actions')
+          .evaluate(
+            (row) =>
+              row.scrollWidth <= row.clientWidth &&
+              row.closest('main')!.scrollWidth <= row.closest('main')!.clientWidth,
+          ),
+      ).toBe(true)
       // The graphs (canvases) are images named by their titles (loaded on first use: wait for them).
       await expect
         .poll(() =>
