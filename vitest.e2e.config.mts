@@ -6,11 +6,10 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['test/setup-english.ts'],
-    // Two files at a time: a file alone keeps ~0.7 of a core busy (the rest is the page, the core and
-    // the test waiting on one another), so on two cores two files side by side nearly halve the step.
-    // Each file has its own core, server (port 0) and browser.
-    fileParallelism: true,
-    maxWorkers: 2,
+    // One file at a time. Two side by side were measured on the 2-core CI machine: the step took 330 s
+    // against 323 s for one at a time (each file's page, core and browser already keep the cores busy),
+    // and each test ran about twice as long, nearer its timeouts and polls: no gain, more flake risk.
+    fileParallelism: false,
     // expect.poll waits for something the page or the core will do; its 1 s default lost the race on
     // a loaded 2-core CI machine (iso-upload's chunk count). A poll that fails now fails after 15 s.
     expect: { poll: { timeout: 15_000 } },
