@@ -378,8 +378,11 @@ export const faults = {
   /** freeze/thaw: SIGSTOP/SIGCONT, a hung libvirtd (its socket accepts, nothing answers) */
   libvirtd: (host: LabHostName, action: 'stop' | 'start' | 'restart' | 'freeze' | 'thaw') =>
     labCmd('libvirtd', host, action),
-  /** take the host's public and private links down (cut) or up (restore) */
-  net: (host: LabHostName, action: 'cut' | 'restore') => labCmd('net', host, action),
+  /**
+   * take the host's public and private links down (cut) or up (restore); cut-public takes only the
+   * public link down: the app cannot reach the host, whose QEMUs still reach Ceph
+   */
+  net: (host: LabHostName, action: 'cut' | 'cut-public' | 'restore') => labCmd('net', host, action),
   /** stop/start osd.N (0,1: CRUSH root ssd; 2,3: root sata); waits until the monitor sees it */
   osd: (id: 0 | 1 | 2 | 3, action: 'stop' | 'start') => labCmd('osd', String(id), action),
   /** stop/start the only monitor: every Ceph call then hangs until its timeout */
