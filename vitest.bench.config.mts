@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['bench/**/*.bench.ts'],
     environment: 'node',
     setupFiles: ['test/setup-english.ts'],
+    // The lab up and etalab logging in on every host, once per run (each file checks less: requireLab).
+    globalSetup: ['test/lab/support/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 300_000,

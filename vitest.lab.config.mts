@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/lab/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['test/setup-english.ts'],
+    // The lab up and etalab logging in on every host, once per run (each file checks less: requireLab).
+    globalSetup: ['test/lab/support/global-setup.ts'],
     fileParallelism: false,
     // Each file in its own worker (vitest's default). `isolate: false` saved ~1 s a file on five small
     // files, but it was never run over the whole suite, and app modules keep state at module level
