@@ -7,7 +7,8 @@ Each stdin line is a JSON object:
   {"prefix": "osd pool create", "pool": "x", ...}   a monitor command (same JSON as `ceph ... -f json` sends)
   "_inbuf": "text"                                  optional input (e.g. `osd new` secrets)
   "_out": "/path"                                   optional: write the command's output there (mode 0600)
-  "_print": true                                    optional: print the command's output (e.g. health)
+  "_print": true                                    optional: print the command's output, then a NUL
+  "_mgr": true                                      optional: a manager command (e.g. pg dump), not a monitor's
   {"_rbd_pool_init": "pool"}                        what `rbd pool init pool` does
 Stops at the first failure with the monitor's message. Uses Debian's /usr/bin/python3 bindings."""
 import json
@@ -35,13 +36,15 @@ def main() -> int:
             inbuf = cmd.pop("_inbuf", "").encode()
             out = cmd.pop("_out", None)
             show = cmd.pop("_print", False)
+            to_mgr = cmd.pop("_mgr", False)
             cmd.setdefault("format", "plain")
-            ret, outbuf, outs = cluster.mon_command(json.dumps(cmd), inbuf, timeout=30)
+            send = cluster.mgr_command if to_mgr else cluster.mon_command
+            ret, outbuf, outs = send(json.dumps(cmd), inbuf, timeout=30)
             if ret != 0:
                 print(f"ceph-batch: line {n} {cmd['prefix']!r} failed ({ret}): {outs}", file=sys.stderr)
                 return 1
             if show:
-                sys.stdout.write(outbuf.decode("utf-8", "replace"))
+                sys.stdout.write(outbuf.decode("utf-8", "replace") + "\0")
             if out:
                 fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(fd, "wb") as f:
