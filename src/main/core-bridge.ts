@@ -9,6 +9,7 @@ import type { EventName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import { msg } from '../shared/messages/message'
 import { answerKeychain, type KeychainRequest } from './keychain-bridge'
+import { stopCoreChild } from './core-stop'
 import { ServerMessageSchema, type ResultEnvelope, type ServerMessage } from '../shared/wire'
 
 /**
@@ -119,9 +120,16 @@ export class CoreBridge {
     this.child.postMessage({ kind: 'stream', streamId }, [port])
   }
 
-  stop(): void {
+  /**
+   * Asks the core process to close (its pending lease releases end first) and resolves once it has
+   * exited; killed after a few seconds if it does not answer, so quitting never hangs.
+   */
+  async stop(): Promise<void> {
     this.stopping = true
-    this.child?.kill()
+    const child = this.child
+    if (!child) return
+    const outcome = await stopCoreChild(child)
+    if (outcome === 'killed') this.log.warn('the core process did not close in time: it was stopped')
   }
 
   private restart(): void {

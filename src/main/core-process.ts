@@ -4,6 +4,7 @@ import { CoreSession } from './core/session'
 import type { StreamCloseMessage } from '../shared/ipc'
 import { PortSecretBox } from './keychain-bridge'
 import { installProcessGuards } from './process-guards'
+import { CLOSE_MESSAGE } from './core-stop'
 
 /**
  * Entry of the Electron utility process that runs the core, off the main thread, so a hung host or a
@@ -27,16 +28,26 @@ async function main(): Promise<void> {
   // OVH credentials typed in the app: encrypted by the main process's safeStorage (the OS keychain)
   const secretBox = new PortSecretBox((request) => parentPort.postMessage(request))
   parentPort.on('message', (event) => secretBox.receive(event.data))
-  const core = await createCore({
+  const creating = createCore({
     configPath: argument('--config'),
     version: argument('--version'),
     ...(updateFeedUrl ? { updateFeedUrl } : {}),
     secretBox,
   })
+  // Quitting asks for a close (core-stop.ts, which bounds the wait): the lease releases of jobs
+  // that just ended land before the process exits.
+  parentPort.on('message', (event) => {
+    if ((event.data as { kind?: unknown } | null)?.kind !== CLOSE_MESSAGE.kind) return
+    creating
+      .then((core) => core.close())
+      .catch((error: unknown) => console.error('core process: close failed:', error))
+      .finally(() => process.exit(0))
+  })
+  const core = await creating
   const session = new CoreSession(core, (message) => parentPort.postMessage(message))
   parentPort.on('message', (event) => {
     const data = event.data as { kind?: string; streamId?: unknown }
-    if (data?.kind === 'keychain-result') return
+    if (data?.kind === 'keychain-result' || data?.kind === CLOSE_MESSAGE.kind) return
     if (data?.kind === 'stream' && typeof data.streamId === 'string' && event.ports[0])
       return attachPort(core, data.streamId, event.ports[0])
     session.handle(event.data)

@@ -252,7 +252,18 @@ app.whenReady().then(async () => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('before-quit', () => {
+// The first quit waits for the core's close (a finished job's lease release must not be lost;
+// core-stop.ts bounds the wait), then quits again, and that quit goes through. A quit asked again
+// meanwhile waits for the same close.
+let coreStop: 'running' | 'stopping' | 'stopped' = 'running'
+app.on('before-quit', (event) => {
+  if (coreStop === 'stopped') return
+  event.preventDefault()
+  if (coreStop === 'stopping') return
+  coreStop = 'stopping'
   if (primary) log.info('Hyperdesk quits')
-  core.stop()
+  void core.stop().finally(() => {
+    coreStop = 'stopped'
+    app.quit()
+  })
 })

@@ -6,6 +6,7 @@ import { defaultConfigPath, defaultLogDir } from './core/paths'
 import { jobEndLine, LogFile } from './log-file'
 import { checkFeedUrl } from './core/updates/update-check'
 import { installProcessGuards } from './process-guards'
+import { closeWithin } from './core-stop'
 
 /**
  * `npm run serve`: runs the core in this Node process and serves the UI to a browser on loopback.
@@ -54,10 +55,21 @@ async function main(): Promise<void> {
   console.log(`Open: ${server.url}`)
   console.log('This URL holds a secret token: do not share it. Press Ctrl-C to stop.')
 
+  // The core's close waits for the lease releases of jobs that just ended; bounded (core-stop.ts)
+  // so a host that does not answer never keeps the server up. A second Ctrl-C stops at once.
+  let stopping = false
   const stop = async (): Promise<void> => {
+    if (stopping) process.exit(1)
+    stopping = true
     log.info('Hyperdesk stops')
-    await server.close()
-    await core.close()
+    const outcome = await closeWithin(async () => {
+      await server.close()
+      await core.close()
+    }).catch((error: unknown) => {
+      log.error(`close failed: ${error instanceof Error ? error.message : String(error)}`)
+      return 'failed'
+    })
+    if (outcome === 'timeout') log.warn('the core did not close in time: stopping anyway')
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
