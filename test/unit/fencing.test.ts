@@ -373,7 +373,7 @@ describe('what blocks a start', () => {
 describe('a start under the cluster lease (alone, or inside the fence job)', () => {
   const disk = { target: 'vda', rbd: { pool: 'rbd', image: 'labvm1' } }
   const withDisk = { ...DEFINITION, disks: [disk] } as unknown as DomainOnHost['definition']
-  function started(locks: { id: string; locker: string; address?: string }[] = []) {
+  function started(locks: { id: string; locker: string; address?: string }[] = [], lostAt?: RegExp) {
     const hosts = [host('hv1', [domain('shutoff', { definition: withDisk })]), host('hv2', [])]
     const snapshot = { hosts, vms: buildVms(hosts) }
     const inventory = {
@@ -382,7 +382,7 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
       host: (name: string) => hosts.find((candidate) => candidate.host === name),
     } as unknown as InventoryService
     const virsh: string[][] = []
-    const lease = new MemoryLeases()
+    const lease = new MemoryLeases(lostAt)
     const lifecycle = new Lifecycle({
       runner: {
         virsh: async (_host: string, args: string[]) => {
@@ -429,6 +429,36 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
     })
     expect(partial.lease.log).toEqual([`take ${names[1]}`, 'check virsh start labvm1', `release ${names[1]}`])
     expect(checks).toContain('job virsh start labvm1')
+  })
+
+  it("checks the fence job's lease and its own side by side before virsh start; the job's loss is told first", async () => {
+    const partial = started()
+    // The job's check ends only once the start's own check has begun: one after the other never ends.
+    const heldCheck = async () => {
+      for (let tries = 0; !partial.lease.log.includes('check virsh start labvm1'); tries++) {
+        if (tries > 100) throw new Error("the start's own check did not begin while the job's ran")
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+    }
+    await partial.lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, partial.context, {
+      names: names.slice(0, 1),
+      lease: { check: heldCheck },
+    })
+    expect(partial.virsh).toEqual([['start', UUID]])
+    // Both lost: the job's lease is the one named, as when they were checked one after the other.
+    const lost = started([], /virsh start/)
+    const error = await lost.lifecycle
+      .startLocked({ uuid: UUID, host: 'hv1' }, lost.context, {
+        names: names.slice(0, 1),
+        lease: {
+          check: async () => {
+            throw new ApiError({ code: 'lease.lost', message: 'the fence job lost its lease' })
+          },
+        },
+      })
+      .catch((caught: unknown) => caught)
+    expect((error as ApiError).message).toBe('the fence job lost its lease')
+    expect(lost.virsh).toEqual([])
   })
 
   it("a QEMU's exclusive lock on a disk refuses the start (image-locked), pointing to fencing", async () => {

@@ -322,9 +322,15 @@ export class Lifecycle {
       START_LEASE_SECONDS,
       (taken) =>
         this.checkAndStart(request, domain, context, {
+          // Two leases (two cookies), so two checks, but of different names: read side by side.
+          // The held one's failure is told first, as when they ran one after the other.
           check: async (step, needSeconds) => {
-            await held.lease.check(step, needSeconds)
-            await taken.check(step, needSeconds)
+            const [first, second] = await Promise.allSettled([
+              held.lease.check(step, needSeconds),
+              taken.check(step, needSeconds),
+            ])
+            if (first.status === 'rejected') throw first.reason
+            if (second.status === 'rejected') throw second.reason
           },
         }),
       context,
