@@ -3,7 +3,7 @@
 // batch (FAKE_VIRSH_RECORDING: the lab's, libvirt 9.0.0): the text recorded under the section whose
 // marker it echoed last. `dumpxml --inactive <uuid>` prints FAKE_VIRSH_DEFS/<uuid>.xml when that file
 // exists (a definition changed on the host), else the recorded `xml:<uuid>` section; an unknown
-// domain is virsh's own error. A `list` outside any section (a listed batch's listing) prints the
+// domain is virsh's own error. A `list` in a section not recorded (a first read's listing) prints the
 // recorded list's UUIDs. Every command line it ran is appended to FAKE_VIRSH_LOG.
 import fs from 'node:fs'
 import process from 'node:process'
@@ -34,14 +34,9 @@ for (const command of commandString.split(' ; ')) {
       process.stdout.write(`error: failed to get domain '${uuid}'\n`)
       status = 1
     } else process.stdout.write(xml)
-  } else if (words[0] === 'list' && section === '') {
-    // A listing outside any section (a listed batch's): the recorded list's UUIDs, all of them with
-    // --all, else the active ones (those whose recorded display is not an error).
-    // FAKE_VIRSH_LISTING, when set, is printed as the whole listing instead.
-    if (process.env.FAKE_VIRSH_LISTING !== undefined) {
-      if (!words.includes('--all')) process.stdout.write(`${process.env.FAKE_VIRSH_LISTING}\n`)
-      continue
-    }
+  } else if (words[0] === 'list' && !recorded.has(section)) {
+    // A listing in a section not recorded (a first read's): the recorded list's UUIDs, all of them
+    // with --all, else the active ones (those whose recorded display is not an error).
     const uuids = (recorded.get('list') ?? '')
       .split('\n')
       .map((line) => line.split(' ')[0])

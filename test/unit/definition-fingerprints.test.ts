@@ -15,30 +15,27 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CoreEvents } from '../../src/main/core/events'
 import {
   definitionsRead,
-  FIRST_READ,
   fingerprintOf,
   fingerprintSections,
   hostBatchSections,
   readFingerprints,
-  readHostSections,
 } from '../../src/main/core/inventory/host-inventory'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import { DEFINITIONS_CHANGED, eventStreamArgv } from '../../src/main/core/libvirt/host'
 import {
   DIGESTS_SECTION,
+  type BatchSection,
   digestedAsked,
-  listedAsked,
   parseDigests,
   readListing,
   sectionText,
   sessionNonce,
   splitBatchOutput,
-  takeListed,
   virshBatchArgv,
   virshDigestedBatchArgv,
-  virshListedBatchArgv,
 } from '../../src/main/core/remote/framing'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import { asSessionAnswer } from '../support/recorded-session'
 import { argvProblem } from '../../src/main/core/remote/quote'
 
 const run = promisify(execFile)
@@ -66,7 +63,6 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 async function onHost(
   argv: readonly string[],
   recording = RECORDING,
-  listing?: string,
 ): Promise<{ stdout: string; exitCode: number }> {
   const local = argv.map((word) => (word === 'virsh' ? 'fake-virsh' : word))
   const env = {
@@ -74,7 +70,6 @@ async function onHost(
     LC_ALL: 'C',
     PATH: `${path.join(dir, 'bin')}:${process.env['PATH'] ?? ''}`,
     FAKE_VIRSH_RECORDING: recording,
-    ...(listing !== undefined ? { FAKE_VIRSH_LISTING: listing } : {}),
     FAKE_VIRSH_DEFS: path.join(dir, 'defs'),
     FAKE_VIRSH_LOG: path.join(dir, 'log'),
   }
@@ -225,74 +220,6 @@ describe('a digested batch, run by the host’s sh', () => {
   })
 })
 
-describe('a listed batch (a first read), run by the host’s sh', () => {
-  const HV2 = path.resolve(__dirname, '../fixtures/libvirt-9.0.0/batch-hv2.txt')
-  const sections = hostBatchSections({ xmlFor: [], displayFor: [], useDomstats: true, dominfoFor: [] })
-  const listedArgv = (nonce: string) =>
-    virshListedBatchArgv(sections, FIRST_READ.listing, FIRST_READ.perDomain, 'hyperdesk-refresh', nonce)
-
-  it('lists the domains, then reads every definition and the active ones’ displays: one exec, two virsh', async () => {
-    const nonce = sessionNonce()
-    const { stdout, exitCode } = await onHost(listedArgv(nonce), HV2)
-    const taken = takeListed(stdout, nonce)!
-    expect(taken.listed).toEqual({ every: [LABVM2, LABVM1, LABVM3], active: [LABVM2, LABVM1] })
-    const asked = listedAsked(sections, FIRST_READ.perDomain, taken.listed)
-    expect(asked.map((section) => section.id).slice(sections.length)).toEqual([
-      `xml:${LABVM2}`,
-      `xml:${LABVM1}`,
-      `xml:${LABVM3}`,
-      `display:${LABVM2}`,
-      `display:${LABVM1}`,
-    ])
-    const answer = splitBatchOutput(taken.rest, { sections: asked, exitCode })
-    expect(definitionsRead(answer, taken.listed.every)).toEqual(taken.listed.every)
-    const inventory = readHostSections('hv2', answer, undefined)
-    expect(inventory.domains.map((d) => [d.definition?.name, d.state, d.displayPort])).toEqual([
-      ['labvm2', 'running', 5900],
-      ['labvm1', 'running', 5901],
-      ['labvm3', 'shutoff', undefined],
-    ])
-    // The listing's virsh, then the batch's; the shut-off VM's display is not asked.
-    expect(virshRan()).toHaveLength(2)
-    expect(virshRan()[1]).not.toContain(`domdisplay ${LABVM3}`)
-  })
-
-  it('pastes nothing but UUIDs into the batch, and believes only its own listed line', async () => {
-    const nonce = sessionNonce()
-    // What a listing could print besides UUIDs: names, errors, words made to look like commands.
-    const listing = [
-      `${LABVM1} labvm1`,
-      `; destroy ${LABVM2}`,
-      `${LABVM2.slice(0, -1)}'`,
-      `${LABVM3.toUpperCase()}X`,
-      '@@hyperdesk-listed',
-      `${LABVM1}`,
-      `${LABVM3};reboot`,
-      `${LABVM3}`,
-    ].join('\n')
-    const { stdout } = await onHost(listedArgv(nonce), HV2, listing)
-    expect(takeListed(stdout, nonce)?.listed).toEqual({ every: [LABVM1, LABVM3], active: [LABVM1] })
-    expect(virshRan()[1]).not.toMatch(/destroy|reboot/)
-    // Another nonce’s line (a forgery, or another batch’s) is not this batch’s listing.
-    expect(takeListed(stdout, sessionNonce())).toBeUndefined()
-    expect(takeListed(`@@hyperdesk-section hostname\n${stdout}`, nonce)).toBeUndefined()
-  })
-
-  it('keeps virsh’s exit status (its last command’s) through the output’s reblocking', async () => {
-    const gone = '1ab0c0de-0000-4000-8000-0000000000ff'
-    const nonce = sessionNonce()
-    const { stdout, exitCode } = await onHost(listedArgv(nonce), HV2, `@@hyperdesk-listed\n${gone}`)
-    expect(exitCode).toBe(1)
-    const taken = takeListed(stdout, nonce)!
-    const answer = splitBatchOutput(taken.rest, {
-      sections: listedAsked(sections, FIRST_READ.perDomain, taken.listed),
-      exitCode,
-    })
-    expect(answer.get(`xml:${gone}`)?.errors).toEqual([`failed to get domain '${gone}'`])
-    expect(answer.get('hostname')?.text.trim()).toBe('hv2')
-  })
-})
-
 describe('reading digests', () => {
   it('keeps `<sha256>  <id>` lines (text or binary mode) and ignores anything else', () => {
     const hash = 'a'.repeat(64)
@@ -325,6 +252,7 @@ describe('reading digests', () => {
 describe('the inventory with fingerprints', () => {
   function service() {
     const execs: string[][] = []
+    const queries: string[][] = []
     const outputs: string[] = []
     let onLine: ((line: string) => void) | undefined
     const runner = {
@@ -333,6 +261,12 @@ describe('the inventory with fingerprints', () => {
         const { stdout, exitCode } = await onHost(argv)
         outputs.push(stdout)
         return { stdout, stderr: '', exitCode, durationMs: 1 }
+      },
+      // A first read asks the host's virsh session: here each question runs in the stand-in virsh.
+      virshQuery: async (_host: string, sections: readonly BatchSection[]) => {
+        queries.push(sections.map((section) => section.id))
+        const { stdout, exitCode } = await onHost(virshBatchArgv(sections, 'query'))
+        return asSessionAnswer(splitBatchOutput(stdout, { sections, exitCode }))
       },
       stream: async (_host: string, _argv: readonly string[], line: (line: string) => void) => {
         onLine = line
@@ -352,14 +286,16 @@ describe('the inventory with fingerprints', () => {
     const xmlAsked = (argv: readonly string[]) => [
       ...new Set([...argv.join('\n').matchAll(/@@hyperdesk-section xml:(\S+)/g)].map((m) => m[1])),
     ]
-    return { inventory, execs, outputs, xmlAsked, line: (text: string) => onLine?.(text) }
+    return { inventory, execs, queries, outputs, xmlAsked, line: (text: string) => onLine?.(text) }
   }
 
   it('reads a definition changed without an event at the next refresh, its XML only; at rest one exec', async () => {
-    const { inventory, execs, outputs, xmlAsked } = service()
+    const { inventory, execs, queries, outputs, xmlAsked } = service()
     await inventory.refreshHost('hv1')
-    // First read: one exec, the host listing its domains and the batch reading every definition.
-    expect(execs).toHaveLength(1)
+    // First read: no exec, two questions of the host's virsh session (the listing, then the batch
+    // reading every listed definition).
+    expect(execs).toHaveLength(0)
+    expect(queries).toHaveLength(2)
     expect(virshRan().at(-1)).toContain(`dumpxml --inactive ${LABVM3}`)
     expect(
       inventory
@@ -369,6 +305,8 @@ describe('the inventory with fingerprints', () => {
     ).toEqual(['labvm1', 'labvm2', 'labvm3'])
     const before = inventory.domain('hv1', LABVM3)?.definitionHash
 
+    // The next refresh's fingerprints are those of the definitions read in the session: nothing to
+    // read again.
     execs.length = 0
     await inventory.refreshHost('hv1')
     expect(execs).toHaveLength(1)

@@ -9,6 +9,8 @@ import { CoreEvents } from '../../src/main/core/events'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import { lifecycleChange } from '../../src/main/core/inventory/virsh-events'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import type { BatchSection } from '../../src/main/core/remote/framing'
+import { recordedSession } from '../support/recorded-session'
 import { inventoryService } from '../../src/main/core/services/inventory'
 import type { CoreContext } from '../../src/main/core/context'
 import { ApiError } from '../../src/shared/errors'
@@ -22,11 +24,21 @@ const batch: Record<string, string> = {
 const LABVM1 = '1ab0c0de-0000-4000-8000-000000000001'
 
 function inventoryOf(reachable: Record<string, boolean>): InventoryService {
+  const offline = (host: string) =>
+    new ApiError({ code: 'host.offline', host, message: `Cannot reach ${host}` })
+  const sessions = Object.fromEntries(
+    Object.entries(batch).map(([host, text]) => [host, recordedSession(text)]),
+  )
   const runner = {
     run: async (host: string) => {
-      if (!reachable[host])
-        throw new ApiError({ code: 'host.offline', host, message: `Cannot reach ${host}` })
+      if (!reachable[host]) throw offline(host)
       return { stdout: batch[host] ?? '', stderr: '', exitCode: 0, durationMs: 1 }
+    },
+    // A first read asks the host's virsh session.
+    virshQuery: async (host: string, sections: readonly BatchSection[]) => {
+      const session = sessions[host]
+      if (!reachable[host] || !session) throw offline(host)
+      return session(sections)
     },
   } as unknown as RemoteRunner
   return new InventoryService({

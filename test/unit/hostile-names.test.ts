@@ -3,12 +3,13 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CoreEvents } from '../../src/main/core/events'
 import { domainNameFromXml } from '../../src/main/core/inventory/domain-name'
-import { splitBatchOutput, SECTION_MARKER } from '../../src/main/core/remote/framing'
+import { splitBatchOutput, SECTION_MARKER, type BatchSection } from '../../src/main/core/remote/framing'
 import { readHostBatch } from '../../src/main/core/inventory/host-inventory'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import { parseVirshEventLine } from '../../src/main/core/inventory/virsh-events'
 import { parseDomstats, parseUuidList } from '../../src/main/core/inventory/virsh-parse'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import { recordedSession } from '../support/recorded-session'
 
 /**
  * VM names as libvirt allows them (anything but '/' and newlines). Recorded on the lab's hv3
@@ -144,7 +145,10 @@ describe('virsh events with hostile names', () => {
 })
 
 describe('the inventory service with hostile names', () => {
-  /** Answers each batch with the recorded sections it asks for, as hv3 printed them. */
+  /**
+   * Answers each batch, and each question of the host's virsh session, with the recorded sections it
+   * asks for, as hv3 printed them.
+   */
   function recordedRunner(recording: string): {
     runner: RemoteRunner
     asked: string[][]
@@ -155,27 +159,21 @@ describe('the inventory service with hostile names', () => {
       const newline = part.indexOf('\n')
       raw.set(part.slice(0, newline).trim(), part.slice(newline + 1))
     }
+    const session = recordedSession(recording)
     const asked: string[][] = []
     let listener: (line: string) => void = () => undefined
     const runner = {
       run: async (_host: string, argv: readonly string[]) => {
-        // A first read is a listed batch (framing.ts: virshListedBatchArgv): the host's sh lists the
-        // domains (here the recorded list; active: those with a recorded display) and asks each one's
-        // definition, and the active ones' display, after the batch's own sections.
-        const listed = argv[2]?.includes('@@hyperdesk-listed') === true
-        const batch = (listed ? argv[5] : argv.at(-1)) ?? ''
-        const ids = [...`${batch} ;`.matchAll(/echo @@hyperdesk-section (\S+) ;/g)].map((m) => m[1] ?? '')
-        let head = ''
-        if (listed) {
-          const every = parseUuidList(raw.get('list') ?? '')
-          const active = every.filter((id) => !(raw.get(`display:${id}`) ?? 'error').startsWith('error'))
-          ids.push(...every.map((id) => `xml:${id}`), ...active.map((id) => `display:${id}`))
-          const words = every.map((id) => (active.includes(id) ? `${id}*` : id))
-          head = `@@hyperdesk-listed-${argv[4]} ${words.join(' ')}\n`
-        }
+        const ids = [...`${argv.at(-1) ?? ''} ;`.matchAll(/echo @@hyperdesk-section (\S+) ;/g)].map(
+          (m) => m[1] ?? '',
+        )
         asked.push(ids)
-        const stdout = head + ids.map((id) => `${SECTION_MARKER}${id}\n${raw.get(id) ?? ''}`).join('')
+        const stdout = ids.map((id) => `${SECTION_MARKER}${id}\n${raw.get(id) ?? ''}`).join('')
         return { stdout, stderr: '', exitCode: 0 }
+      },
+      virshQuery: async (_host: string, sections: readonly BatchSection[]) => {
+        asked.push(sections.map((section) => section.id))
+        return session(sections)
       },
       stream: async (_host: string, _argv: readonly string[], onLine: (line: string) => void) => {
         listener = onLine
@@ -194,11 +192,13 @@ describe('the inventory service with hostile names', () => {
       hasDomstats: () => true,
     })
     const hv3 = await inventory.refreshHost('hv3')
-    // One exec: the list and domstats, and the listed domains' XML and the running one's display.
-    expect(asked).toHaveLength(1)
-    expect(asked[0]).toContain(`xml:${uuid(7)}`)
-    expect(asked[0]).toContain(`display:${RUNNING}`)
-    expect(asked[0]).not.toContain(`display:${uuid(7)}`)
+    // A first read: two questions of the host's virsh session, the listing, then the list and
+    // domstats with the listed domains' XML and the running one's display.
+    expect(asked).toHaveLength(2)
+    expect(asked[0]).toEqual(['active', 'every'])
+    expect(asked[1]).toContain(`xml:${uuid(7)}`)
+    expect(asked[1]).toContain(`display:${RUNNING}`)
+    expect(asked[1]).not.toContain(`display:${uuid(7)}`)
     expect(Object.fromEntries(hv3.domains.map((d) => [d.uuid, d.name]))).toEqual(NAMES)
     expect(hv3.domains.find((d) => d.uuid === RUNNING)).toMatchObject({ state: 'running', displayPort: 5900 })
     expect(inventory.snapshot().vms.find((vm) => vm.uuid === RUNNING)).toMatchObject({

@@ -2,9 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CoreEvents } from '../../src/main/core/events'
-import { SECTION_MARKER } from '../../src/main/core/remote/framing'
+import { SECTION_MARKER, type BatchSection } from '../../src/main/core/remote/framing'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import { recordedSession } from '../support/recorded-session'
 
 // hv1's batch as the lab (libvirt 9.0.0) answered it: labvm1 running, labvm2 and labvm3 shut off.
 const recording = fs.readFileSync(path.resolve(__dirname, '../fixtures/libvirt-9.0.0/batch-hv1.txt'), 'utf8')
@@ -20,6 +21,7 @@ function flakyHost() {
     const newline = part.indexOf('\n')
     sections.set(part.slice(0, newline).trim(), part.slice(newline + 1))
   }
+  const session = recordedSession(recording)
   const state = { up: true, refreshes: 0, streamsOpened: 0, streamAttempts: 0 }
   let emit: ((line: string) => void) | undefined
   let endStream: (() => void) | undefined
@@ -35,6 +37,12 @@ function flakyHost() {
       const digests = /@@hyperdesk-digest-/.test(argv.at(-1) ?? '') ? `${SECTION_MARKER}digests\n` : ''
       const stdout = digests + ids.map((id) => `${SECTION_MARKER}${id}\n${sections.get(id) ?? ''}`).join('')
       return { stdout, stderr: '', exitCode: 0 }
+    },
+    // A first read asks the host's virsh session (two questions: one read).
+    virshQuery: async (_host: string, asked: readonly BatchSection[]) => {
+      if (!state.up) return down()
+      if (asked.some((section) => section.id === 'list')) state.refreshes++
+      return session(asked)
     },
     stream: async (_host: string, _argv: readonly string[], onLine: (line: string) => void) => {
       state.streamAttempts++
@@ -123,8 +131,7 @@ describe('inventory when a host comes back', () => {
 
   it('marks a lost host unreachable as soon as the pool says so, its running VMs last seen there', async () => {
     const { host, inventory } = startedOnFlakyHost()
-    // This double answers the batches of a host already read once (not a cold start's listed batch),
-    // and its recording's states through events.
+    // Read twice (a first read in the session, then a batch); the recording's states through events.
     await inventory.hostOnline('hv1')
     await inventory.hostOnline('hv1')
     await vi.advanceTimersByTimeAsync(0)

@@ -12,7 +12,6 @@ import {
   sectionText,
   splitBatchOutput,
   type BatchSection,
-  type ListedSections,
   type Sections,
 } from '../remote/framing'
 import {
@@ -74,14 +73,44 @@ const displaySection = (uuid: string): BatchSection => ({
 })
 
 /**
- * A first read (nothing known of the host yet) as one exec: the host lists its domains and the batch
- * reads every one's definition, and the active ones' display, beside the host's sections
- * (framing.ts: virshListedBatchArgv). Otherwise the list would come first and the definitions in a
- * second exec, one more round trip and one more virsh at every cold start.
+ * A first read (nothing known of the host yet: a cold start, a host added) goes through the host's
+ * long-lived virsh session (remote/virsh-session.ts), in two questions: the listing (`firstReadListing`,
+ * the active domains, then every one), then the host's sections with every listed domain's definition
+ * and the active ones' display (`firstReadSections`). One virsh start per host, like a hand-written
+ * batch, where an exec that lists then reads (the list had to come first) started two; and the session
+ * stays open for what asks next (consoles, pre-checks). The second question lists again: a domain
+ * defined in between has no definition yet (the refresh's follow-up reads it), one undefined in
+ * between is simply not listed.
  */
-export const FIRST_READ: { listing: { active: string[]; every: string[] }; perDomain: ListedSections } = {
-  listing: { active: hostArgv.activeDomainUuids(), every: hostArgv.domainUuids() },
-  perDomain: { every: (uuid) => [xmlSection(uuid)], active: (uuid) => [displaySection(uuid)] },
+export function firstReadListing(): BatchSection[] {
+  return [
+    { id: 'active', command: hostArgv.activeDomainUuids() },
+    { id: 'every', command: hostArgv.domainUuids() },
+  ]
+}
+
+/** The listing's answer: every domain's UUID, and the active ones'; a failed listing throws. */
+export function readFirstReadListing(sections: Sections): { every: string[]; active: string[] } {
+  for (const id of ['every', 'active']) {
+    const error = sectionError(sections, id)
+    if (error !== undefined) throw new HostBatchError('list', `virsh list: ${error}`)
+  }
+  const every = parseUuidList(sectionText(sections, 'every') ?? '')
+  const listed = new Set(every)
+  const active = parseUuidList(sectionText(sections, 'active') ?? '').filter((uuid) => listed.has(uuid))
+  return { every, active }
+}
+
+export function firstReadSections(listed: {
+  every: readonly string[]
+  active: readonly string[]
+}): BatchSection[] {
+  return hostBatchSections({
+    xmlFor: listed.every,
+    displayFor: listed.active,
+    useDomstats: true,
+    dominfoFor: [],
+  })
 }
 
 /**
@@ -205,6 +234,16 @@ export function definitionReader(host: string, definitions: DefinitionCache): (c
  */
 export function fingerprintOf(sectionText: string): string {
   return crypto.createHash('sha256').update(`${sectionText}\n`).digest('hex')
+}
+
+/**
+ * The same fingerprint for a definition read in the host's virsh session: a batch's virsh prints an
+ * empty line after each dumpxml's XML (part of what the host hashes), the session's prompt follows
+ * the XML at once. Were this ever to differ from the host's, the next refresh would see a changed
+ * fingerprint and read the definition again: one read too many, never a stale definition kept.
+ */
+export function sessionFingerprintOf(sectionText: string): string {
+  return fingerprintOf(`${sectionText}\n`)
 }
 
 export function definitionHash(xml: string): string {

@@ -6,27 +6,28 @@ import type { RemoteRunner } from '../remote/runner'
 import { buildVms } from './cluster-model'
 import {
   digestedAsked,
-  listedAsked,
   readListing,
   sectionText,
   sessionNonce,
   splitBatchOutput,
-  takeListed,
   virshDigestedBatchArgv,
-  virshListedBatchArgv,
+  type Sections,
 } from '../remote/framing'
 import { DEFINITIONS_CHANGED, DEFINITIONS_DIR, eventStreamArgv } from '../libvirt/host'
 import {
   DefinitionCache,
   definitionReader,
   definitionsRead,
-  FIRST_READ,
   fingerprintOf,
+  firstReadListing,
+  firstReadSections,
   fingerprintSections,
   HostBatchError,
   hostBatchSections,
   readFingerprints,
+  readFirstReadListing,
   readHostSections,
+  sessionFingerprintOf,
 } from './host-inventory'
 import { lifecycleChange, needsDefinitionReload, parseVirshEventLine } from './virsh-events'
 
@@ -364,6 +365,8 @@ export class InventoryService {
   ): Promise<BatchAnswer> {
     const basis = current ?? previous
     const useDomstats = this.options.hasDomstats(host)
+    // Nothing known of the host yet (a cold start, a host added): read in the host's virsh session.
+    if (!basis && useDomstats) return this.firstRead(host)
     // Running domains' displays, and those of domains whose state is not known yet: they are named
     // only once their XML is read (in this very batch), so they may well be running.
     const running =
@@ -381,16 +384,11 @@ export class InventoryService {
     const digested = fingerprintSections(
       basis?.domains.map((domain) => domain.uuid).filter((uuid) => !reading.has(uuid)) ?? [],
     )
-    // Nothing known of the host yet (a cold start, a host added): its domains are listed and read in
-    // this one exec (FIRST_READ).
-    const firstRead = !basis && useDomstats
     const nonce = sessionNonce()
-    const argv = firstRead
-      ? virshListedBatchArgv(sections, FIRST_READ.listing, FIRST_READ.perDomain, 'hyperdesk-refresh', nonce)
-      : virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', nonce, {
-          dir: this.options.definitionsDir ?? DEFINITIONS_DIR,
-          listing,
-        })
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', nonce, {
+      dir: this.options.definitionsDir ?? DEFINITIONS_DIR,
+      listing,
+    })
     const result = await this.options.runner.run(host, argv, {
       timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
       allowFailure: true,
@@ -398,31 +396,71 @@ export class InventoryService {
       // Definitions are read as they arrive, while the host prints the rest.
       ...(listing || xmlFor.length > 0 ? { onStdout: definitionReader(host, this.definitions) } : {}),
     })
-    try {
-      let output = result.stdout
-      let asked = digestedAsked(sections, digested)
-      let readFor = xmlFor
-      let displayAsked = running
-      if (firstRead) {
-        // No listed line: the script did not run; the batch's own sections say why (missing ones).
-        const taken = takeListed(result.stdout, nonce)
-        const listed = taken?.listed ?? { every: [], active: [] }
-        output = taken?.rest ?? result.stdout
-        asked = listedAsked(sections, FIRST_READ.perDomain, listed)
-        readFor = [...xmlFor, ...listed.every]
-        displayAsked = listed.active
-      }
-      const answer = splitBatchOutput(output, { sections: asked, exitCode: result.exitCode })
+    return this.answerOf(host, () => {
+      const answer = splitBatchOutput(result.stdout, {
+        sections: digestedAsked(sections, digested),
+        exitCode: result.exitCode,
+      })
       const inventory = readHostSections(host, answer, basis, Date.now(), this.definitions)
       // Without domstats, the first refresh only learns the UUIDs: ask dominfo for them now.
       if (!useDomstats && !basis && inventory.domains.length > 0)
         return this.runBatch(host, inventory, xmlFor, inventory, listing)
       const fingerprints = readFingerprints(answer)
-      const read = definitionsRead(answer, readFor)
-      for (const uuid of read) fingerprints.set(uuid, fingerprintOf(sectionText(answer, `xml:${uuid}`) ?? ''))
+      const read = this.withReadFingerprints(answer, xmlFor, fingerprints, fingerprintOf)
       // Without digested sections there is no gate: nothing to skip, nothing learnt of the listing.
       const gate = digested.length > 0 ? readListing(answer) : { listing: undefined, unchanged: false }
-      return { inventory, fingerprints, read, displayAsked, ...gate }
+      return { inventory, fingerprints, read, displayAsked: running, ...gate }
+    })
+  }
+
+  /**
+   * A host's first read, in its virsh session (host-inventory.ts: firstReadListing): the listing, then
+   * the host's sections with every listed definition and the active domains' displays.
+   */
+  private async firstRead(host: string): Promise<BatchAnswer> {
+    const options = {
+      timeoutSeconds: this.options.refreshTimeoutSeconds ?? 20,
+      step: msg('errorSteps.refreshInventory'),
+    }
+    return this.answerOf(host, async () => {
+      const listed = readFirstReadListing(
+        await this.options.runner.virshQuery(host, firstReadListing(), options),
+      )
+      const answer = await this.options.runner.virshQuery(host, firstReadSections(listed), options)
+      const inventory = readHostSections(host, answer, undefined, Date.now(), this.definitions)
+      const fingerprints = new Map<string, string>()
+      const read = this.withReadFingerprints(answer, listed.every, fingerprints, sessionFingerprintOf)
+      return {
+        inventory,
+        fingerprints,
+        read,
+        displayAsked: listed.active,
+        listing: undefined,
+        unchanged: false,
+      }
+    })
+  }
+
+  /**
+   * The definitions among `asked` that the answer did read; each one's fingerprint is set from its
+   * text, as the host's sha256sum of the same dumpxml in a batch would give (`fingerprint`: fingerprintOf
+   * for a batch's text, sessionFingerprintOf for a session's).
+   */
+  private withReadFingerprints(
+    answer: Sections,
+    asked: readonly string[],
+    fingerprints: Map<string, string>,
+    fingerprint: (text: string) => string,
+  ): string[] {
+    const read = definitionsRead(answer, asked)
+    for (const uuid of read) fingerprints.set(uuid, fingerprint(sectionText(answer, `xml:${uuid}`) ?? ''))
+    return read
+  }
+
+  /** Reads an answer; an essential section that failed becomes the error naming it and the host. */
+  private async answerOf(host: string, read: () => BatchAnswer | Promise<BatchAnswer>): Promise<BatchAnswer> {
+    try {
+      return await read()
     } catch (error) {
       if (error instanceof HostBatchError) {
         throw ApiError.of(

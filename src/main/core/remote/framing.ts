@@ -16,8 +16,7 @@ import { virshCommandString } from './quote'
  * The framings (same judgement, three wire forms the hosts' tools impose):
  * - virsh command-string batch, one exec: `virsh 'echo @@hyperdesk-section <id> ; <command> ; …'`;
  *   its digested form (virshDigestedBatchArgv) answers some sections by the SHA-256 of their output,
- *   hashed on the host, in one `digests` section first (definition fingerprints); its listed form
- *   (virshListedBatchArgv) adds sections for every domain the host lists, asked by the host's sh;
+ *   hashed on the host, in one `digests` section first (definition fingerprints);
  * - the long-lived virsh session: markers carrying a random nonce (virshSessionLines);
  * - POSIX sh scripts whose parts report their own exit status: `@@begin <id>` … `@@end <id> <rc>`
  *   (SHELL_SECTIONS, for the doctor), one exit-status line for a streamed command (exitFramed), and
@@ -254,131 +253,6 @@ export function readListing(sections: Sections): { listing: string | undefined; 
   const match = new RegExp(`^${LISTING_LINE} ([0-9]+-[0-9]+|-)( unchanged)?$`, 'm').exec(section.text)
   if (!match || match[1] === '-') return none
   return { listing: match[1], unchanged: match[2] !== undefined }
-}
-
-/**
- * Per-domain sections of a listed batch (virshListedBatchArgv), for one domain's UUID: those asked of
- * every domain the host lists, and those asked of its active (running or paused) domains only.
- */
-export interface ListedSections {
-  every(uuid: string): BatchSection[]
-  active(uuid: string): BatchSection[]
-}
-
-/** What a listed batch's host listed, in its order (see virshListedBatchArgv). */
-export interface Listed {
-  every: string[]
-  active: string[]
-}
-
-const LISTED_SPLIT = '@@hyperdesk-listed'
-/** A UUID the templates hold in place of each listed domain's (the script puts the real one). */
-const TEMPLATE_UUID = '00000000-0000-4000-8000-00000000face'
-const TEMPLATE_SLOT = '@UUID@'
-
-/**
- * The host's side of a listed batch ($0 the name, $1 the nonce, $2 the batch's own command string,
- * $3 the listing's, $4 and $5 the per-domain templates, then virsh's argv). A first virsh lists the
- * active domains, then all of them (one UUID per line; anything else is skipped); the shell adds each
- * listed domain's sections to the batch (a template's @UUID@ replaced by the UUID, no fork per
- * domain) and prints, first, one line saying what it listed (nonce-marked: no later output can pass
- * for it); then the batch runs in one virsh, as virshBatchArgv's, stderr merged and line-buffered.
- */
-const LISTED_SCRIPT = [
-  'n=$1 b=$2 q=$3 te=$4 ta=$5; shift 5',
-  `sub() { t=$1 r=; while :; do case $t in *${TEMPLATE_SLOT}*) r=$r\${t%%${TEMPLATE_SLOT}*}$u; t=\${t#*${TEMPLATE_SLOT}} ;; *) r=$r$t; return ;; esac; done; }`,
-  '"$@" "$q" 2>/dev/null | {',
-  "a=' ' l= c= e= s=1",
-  'while read -r u x; do',
-  '  case $u in',
-  `    ${LISTED_SPLIT}) s= ;;`,
-  '    *[!0-9a-f-]*) ;;',
-  '    *) [ ${#u} -eq 36 ] || continue',
-  '      if [ -n "$s" ]; then a="$a$u "; continue; fi',
-  '      sub "$te"; c=$c$r',
-  `      case $a in *" $u "*) l="$l $u*"; sub "$ta"; e=$e$r ;; *) l="$l $u" ;; esac ;;`,
-  '  esac',
-  'done',
-  `echo "${LISTED_SPLIT}-$n$l"`,
-  // Line-buffered (each error in its own section) means hundreds of writes, each an SSH packet to
-  // encrypt, send and decrypt: dd gathers them into 16 KiB blocks; the exit status stays virsh's.
-  'exec 4>&1',
-  'rc=$({ { stdbuf -oL -eL "$@" "$b$c$e" 2>&1; echo $? >&3; } | dd ibs=4096 obs=16384 2>/dev/null >&4; } 3>&1)',
-  'exit "$rc"',
-  '}',
-].join('\n')
-
-/** A per-domain template: its sections' virsh commands, the domain's UUID as TEMPLATE_SLOT. */
-function listedTemplate(sections: readonly BatchSection[]): string {
-  if (sections.length === 0) return ''
-  const text = ` ; ${virshCommandString(batchCommands(sections))}`.replaceAll(TEMPLATE_UUID, TEMPLATE_SLOT)
-  // The script pastes it into virsh's command string: plain words only, as virshQuote leaves them.
-  if (!/^[A-Za-z0-9_/.:@%+, ;-]+$/.test(text)) throw new Error(`A listed template is not plain: ${text}`)
-  return text
-}
-
-/**
- * A read-only virsh batch that also asks, in the same exec, some sections of every domain the host
- * has (`perDomain`), without knowing them first: the host lists them (`listing`: the active domains'
- * UUIDs, then all of them) and adds their sections itself. A cold start's first read is then one
- * exec, not a list and then a second exec for the definitions. `takeListed` reads what was listed,
- * `listedAsked` the sections that were therefore asked.
- */
-export function virshListedBatchArgv(
-  sections: readonly BatchSection[],
-  listing: { active: readonly string[]; every: readonly string[] },
-  perDomain: ListedSections,
-  name: string,
-  nonce: string,
-): string[] {
-  if (!/^[0-9a-f]{8,64}$/.test(nonce)) throw new Error('A listed batch nonce is hex')
-  return [
-    'sh',
-    '-c',
-    LISTED_SCRIPT,
-    name,
-    nonce,
-    virshCommandString(batchCommands(sections)),
-    virshCommandString([listing.active, ['echo', LISTED_SPLIT], listing.every]),
-    listedTemplate(perDomain.every(TEMPLATE_UUID)),
-    listedTemplate(perDomain.active(TEMPLATE_UUID)),
-    'virsh',
-    '-r',
-    '-c',
-    'qemu:///system',
-  ]
-}
-
-/**
- * A listed batch's output: what the host listed (its first line, marked with this batch's nonce) and
- * the batch's own output after it; undefined when the first line is not that (the script did not run).
- */
-export function takeListed(output: string, nonce: string): { listed: Listed; rest: string } | undefined {
-  const newline = output.indexOf('\n')
-  const first = newline < 0 ? output : output.slice(0, newline)
-  const marker = `${LISTED_SPLIT}-${nonce}`
-  if (first !== marker && !first.startsWith(`${marker} `)) return undefined
-  const listed: Listed = { every: [], active: [] }
-  for (const word of first.slice(marker.length).split(' ')) {
-    const uuid = word.replace(/\*$/, '')
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(uuid)) continue
-    listed.every.push(uuid)
-    if (word.endsWith('*')) listed.active.push(uuid)
-  }
-  return { listed, rest: newline < 0 ? '' : output.slice(newline + 1) }
-}
-
-/** The sections a listed batch asked, in the order it asked them (see virshListedBatchArgv). */
-export function listedAsked(
-  sections: readonly BatchSection[],
-  perDomain: ListedSections,
-  listed: Listed,
-): BatchSection[] {
-  return [
-    ...sections,
-    ...listed.every.flatMap((uuid) => perDomain.every(uuid)),
-    ...listed.active.flatMap((uuid) => perDomain.active(uuid)),
-  ]
 }
 
 /** The sections a digested batch answers, in their order: the digests, then the batch's own. */

@@ -37,6 +37,7 @@ const READ_ONLY_COMMANDS = new Set([
   'domjobinfo',
   'domstats',
   'dumpxml',
+  'hostname',
   'list',
   'net-info',
   'nodeinfo',
