@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder'
 import type { ClientChannel } from 'ssh2'
 import { ApiError, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
@@ -51,6 +52,8 @@ const READ_ONLY_COMMANDS = new Set([
 ])
 
 const PID_MARK = 'HYPERDESK_PID '
+/** More than an end marker's length (framing.ts: sessionMarker), so one cut between packets is seen. */
+const TAIL_CHARS = 128
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 15
 /** A session nobody asked anything for this long is closed (it holds one of the host's exec slots). */
 const IDLE_CLOSE_MS = 5 * 60_000
@@ -82,6 +85,8 @@ export class VirshSession {
   private opening: Promise<ClientChannel> | undefined
   private pid: number | undefined
   private output = ''
+  /** The end of `output`: where a marker cut between two packets begins (see attach). */
+  private tail = ''
   private pending: Pending | undefined
   /** Queries run one at a time, in order. */
   private queue: Promise<unknown> = Promise.resolve()
@@ -214,11 +219,19 @@ export class VirshSession {
   private attach(channel: ClientChannel): void {
     this.channel = channel
     this.output = ''
+    this.tail = ''
+    const decoder = new StringDecoder('utf8')
     this.pid = undefined
     let stderrHead = ''
     channel.on('data', (chunk: Buffer) => {
-      this.output += chunk.toString('utf8')
-      this.readAnswer()
+      const text = decoder.write(chunk)
+      const seen = this.tail + text
+      this.output += text
+      this.tail = seen.slice(-TAIL_CHARS)
+      // Only the new text, with the few characters before it, can complete the end marker. Searching
+      // the whole output at each packet made a large answer quadratic: a first inventory's
+      // definitions come in thousands of line-buffered packets over hundreds of KB.
+      if (this.pending && endOfAnswer(seen, this.pending.nonce)) this.readAnswer()
     })
     channel.stderr.on('data', (chunk: Buffer) => {
       if (this.pid !== undefined) return
@@ -252,6 +265,7 @@ export class VirshSession {
     if (!end) return
     const answer = this.output.slice(0, end.at)
     this.output = this.output.slice(end.next)
+    this.tail = this.output.slice(-TAIL_CHARS)
     this.pending = undefined
     pending.resolve(parseAnswer(answer, pending.nonce, pending.sections))
   }
