@@ -84,7 +84,7 @@ interface BatchAnswer {
 
 /**
  * The live inventory of the cluster. One exec per host per refresh (a single read-only `virsh`
- * running a batch), hosts in parallel; XML only for domains that are new or changed; `virsh event`
+ * running a batch; a host's first read asks its virsh session instead: firstRead), hosts in parallel; XML only for domains that are new or changed; `virsh event`
  * streams per host update the state at once and schedule a refresh; a periodic refresh catches
  * anything missed. A host that cannot be reached is marked unreachable; the others go on.
  * Each refresh also gets the fingerprint of every known inactive definition, hashed on the host: one
