@@ -159,7 +159,7 @@ describe.each([0, 30])('inventory refresh at +%i ms round trip', (roundTrip) => 
       unit: 'ms',
       baseline: handFigure,
       target: { kind: 'max', value: 1.5 },
-      detail: `one run; ${coldExecs} execs, ${coldQueries} virsh session queries`,
+      detail: `one run of a new inventory (no definition known) after the core's own start, so the process's code is warm: a process's very first read is coldstart's; ${coldExecs} execs, ${coldQueries} virsh session queries`,
     })
     const range = `${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}×`
     figure({
