@@ -55,6 +55,18 @@ describe('a browser tab whose server was restarted', () => {
     await expect.poll(() => connection.getAttribute('data-state')).toBe('connected')
     expect(await connection.textContent()).toBe('Core: connected')
     expect(await page.getByTestId('host-count').textContent()).toBe('0/3 hosts reachable')
+    // The other language's catalogs follow once the window is idle (i18n/index.ts), so that a tab that
+    // lost its server can still switch: the server goes away only once they are here, as it would for
+    // a user (under load, idle may come seconds after the first paint, and a failed chunk stays failed).
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .some((entry) => /\/resources\.fr-[^/]*\.js$/.test(entry.name)),
+        ),
+      )
+      .toBe(true)
 
     // Down: the address answers nothing, so this is not "out of date" (the server may come back). The
     // page's own signals, not a fixed wait (under load a few seconds may not reach the probe): after
