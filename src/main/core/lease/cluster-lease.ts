@@ -26,10 +26,11 @@ import { cephClientArgv } from '../storage/rbd-host'
  * Each `rados` is a new Ceph client (~0.1 s on a quiet lab host, 0.6-1.2 s on a busy one), so the
  * lease spends as few as it safely can: the read-back of a check also notes our locker (client.N),
  * so the release is one `rados lock break` of exactly that locker and cookie (nothing else can match
- * them); and `run` hands back its operation's result without waiting for that release. This
- * instance's own next take, list or take-over of those names waits for it first (never a refusal
- * by its own lease); another instance may see the lease for the length of that one `rados` more, as
- * it would have while the job was still releasing.
+ * them). `run` returns once that release has landed: a release left running after the result raced
+ * whatever came next (in CI a keyring removed right after a job made it fail through that host, and
+ * the lease stayed visible to every instance until it expired). Releases under way are still noted,
+ * so this instance's own next take, list or take-over of those names, and the core's close, wait for
+ * them.
  */
 
 /** What an operation holding the lease can do: re-check it before each destructive step. */
@@ -259,7 +260,7 @@ export class ClusterLease implements Leases {
 
   /**
    * Takes every name (all or none) for `operation`, runs `task`, and releases them in finally (the
-   * result does not wait for the release: see the module's comment). While another instance holds
+   * result waits for the release: see the module's comment). While another instance holds
    * one, fails at once with `lease.held`: who, since when, until when.
    */
   async run<T>(
@@ -284,12 +285,12 @@ export class ClusterLease implements Leases {
       return await task(lease)
     } finally {
       clearInterval(heartbeat)
-      this.releaseLater(lease, context)
+      await this.releaseNoted(lease, context)
     }
   }
 
-  /** Starts the release and notes it under each name until it ends (it logs its own failure). */
-  private releaseLater(lease: HeldLease, context?: Pick<JobContext, 'log' | 'step'>): void {
+  /** Releases, noted under each name until it ends (it logs its own failure, never throws). */
+  private releaseNoted(lease: HeldLease, context?: Pick<JobContext, 'log' | 'step'>): Promise<void> {
     const done = lease.release().catch((error: unknown) => {
       context?.log(
         msg('jobSteps.leaseReleaseFailed', {
@@ -302,6 +303,7 @@ export class ClusterLease implements Leases {
     void done.then(() => {
       for (const name of lease.names) if (this.releasing.get(name) === done) this.releasing.delete(name)
     })
+    return done
   }
 
   async acquire(
