@@ -123,6 +123,52 @@ describe('a browser tab whose server was restarted', () => {
     await page.context().close()
     await fresh.context().close()
   })
+
+  it.each([
+    {
+      shown: 'en',
+      locale: 'en-US',
+      picked: 'fr',
+      connected: 'Core: connected',
+      says: 'Français could not be loaded: the app’s server does not answer.',
+    },
+    {
+      shown: 'fr',
+      locale: 'fr-FR',
+      picked: 'en',
+      connected: 'Cœur\u00a0: connecté',
+      says: 'English\u00a0: impossible de charger cette langue, le serveur de l’application ne répond pas.',
+    },
+  ])(
+    'in $shown, a language whose catalogs cannot be fetched is not chosen: the menu stays, the jobs panel says why',
+    async ({ shown, locale, picked, connected, says }) => {
+      const server = await startBrowserServer({ core: core.core, staticDir: rendererDir })
+      servers.push(server)
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 760 } })
+      // The other language's chunk fails as it would once the server is gone (a tab that lost it
+      // before the window was idle enough to preload it).
+      let refused = 0
+      await context.route(new RegExp(`/resources\\.${picked}-[^/]*\\.js$`), (route) => {
+        refused += 1
+        return route.abort('connectionrefused')
+      })
+      const page = await context.newPage()
+      await page.goto(server.url)
+      const connection = page.getByTestId('connection')
+      await expect.poll(() => connection.getAttribute('data-state')).toBe('connected')
+
+      await page.getByTestId('language').selectOption(picked)
+      await expect.poll(() => page.locator('.notifications').textContent()).toContain(says)
+      expect(refused).toBeGreaterThan(0)
+      // Still in its language, and the menu says so; the failed choice is not kept for the next window.
+      expect(await page.getByTestId('language').inputValue()).toBe(shown)
+      expect(await connection.textContent()).toBe(connected)
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(shown)
+      expect(await page.evaluate(() => localStorage.getItem('hyperdesk.language'))).toBeNull()
+      await page.screenshot({ path: screenshotPath(`language-unavailable-${shown}`), fullPage: true })
+      await context.close()
+    },
+  )
 })
 
 describe('host statuses without the lab', () => {

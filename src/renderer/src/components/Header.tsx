@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { LANGUAGES, setLanguage, type Language } from '../i18n'
+import { LANGUAGES, type Language } from '../i18n'
+import { chooseLanguage } from '../i18n/choose-language'
 import { useAppStore, type Theme } from '../store'
 import { applyTheme } from '../theme'
 import { HostCount } from './HostCount'
@@ -45,9 +46,7 @@ export function Header() {
             data-testid="language"
             value={language}
             onChange={(event) => {
-              const next = event.target.value as Language
-              useAppStore.getState().setLanguage(next)
-              void setLanguage(next)
+              void chooseLanguage(event.target.value as Language)
             }}
           >
             {LANGUAGES.map((code) => (

@@ -2,6 +2,8 @@ export const en = {
   app: { title: 'Hyperdesk', tagline: 'KVM/libvirt + Ceph cluster', loadingPart: 'Loading…' },
   header: {
     language: 'Language',
+    languageUnavailable:
+      '{{language}} could not be loaded: the app’s server does not answer. Open the window again once the app runs.',
     theme: 'Theme',
     themes: { system: 'System', light: 'Light', dark: 'Dark' },
     connection: {

@@ -4,6 +4,8 @@ export const fr: Messages = {
   app: { title: 'Hyperdesk', tagline: 'Cluster KVM/libvirt + Ceph', loadingPart: 'Chargement…' },
   header: {
     language: 'Langue',
+    languageUnavailable:
+      '{{language}} : impossible de charger cette langue, le serveur de l’application ne répond pas. Rouvrez la fenêtre une fois l’application lancée.',
     theme: 'Thème',
     themes: { system: 'Système', light: 'Clair', dark: 'Sombre' },
     connection: {

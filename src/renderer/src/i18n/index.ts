@@ -52,10 +52,12 @@ async function ensureLanguage(language: Language): Promise<void> {
  * event that asked for it, so the window is rewritten in the same frame.
  */
 export function setLanguage(language: Language): Promise<void> {
-  localStorage.setItem(STORAGE_KEY, language)
+  // Saved once the switch is sure: a language whose catalogs could not be fetched is not kept as
+  // the choice (the next window would start in it, untranslated).
   const apply = async () => {
     document.documentElement.lang = htmlLang(language)
     await i18next.changeLanguage(language)
+    localStorage.setItem(STORAGE_KEY, language)
   }
   return i18next.hasResourceBundle(language, 'translation') ? apply() : ensureLanguage(language).then(apply)
 }

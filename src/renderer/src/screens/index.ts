@@ -75,6 +75,7 @@ export function exposeScreens(): void {
       await screen(id).close?.(app)
     },
     async language(language) {
+      // Not chooseLanguage: a walk must fail loudly when a language cannot be loaded.
       useAppStore.getState().setLanguage(language)
       await setLanguage(language)
     },
