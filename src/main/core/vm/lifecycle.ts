@@ -384,21 +384,26 @@ export class Lifecycle {
    * was lost. Read with the lock listing (the cluster lease, not an rbd lock, serialises starts).
    */
   private async qemuLocks(host: string, images: readonly RbdImageRef[]): Promise<Refusal[]> {
-    const refusals: Refusal[] = []
-    for (const image of images) {
-      const owner = (await this.deps.rbd.locks(host, image)).find((lock) => lock.id.startsWith('auto '))
-      if (owner)
-        refusals.push(
-          refusal(
-            'image-locked',
-            msg('vmErrors.refusedImageLocked', {
-              image: `${image.pool}/${image.image}`,
-              owner: owner.address ?? owner.locker,
-            }),
-          ),
-        )
-    }
-    return refusals
+    // Each disk's locks side by side: a VM with several disks waits for one read, not one per disk.
+    const owners = await Promise.all(
+      images.map(async (image) => ({
+        image,
+        owner: (await this.deps.rbd.locks(host, image)).find((lock) => lock.id.startsWith('auto ')),
+      })),
+    )
+    return owners.flatMap(({ image, owner }) =>
+      owner
+        ? [
+            refusal(
+              'image-locked',
+              msg('vmErrors.refusedImageLocked', {
+                image: `${image.pool}/${image.image}`,
+                owner: owner.address ?? owner.locker,
+              }),
+            ),
+          ]
+        : [],
+    )
   }
 
   /** ACPI shutdown, then wait for the guest to stop; on timeout the result offers a force off. */
