@@ -168,6 +168,38 @@ describe('cluster tree rows', () => {
     ])
   })
 
+  it('typing, erasing and typing again on one grouping shows what a fresh grouping shows at each step', () => {
+    const many = [
+      ...Array.from({ length: 60 }, (_, i) => vm(`hv${(i % 3) + 1}-app-${i}`, [`hv${(i % 3) + 1}`])),
+      { ...vm('app-lost', []), lastKnownRunningOn: ['hv3'] },
+      { ...vm('app-fenced', ['hv1']), fencedOn: ['hv2'] },
+      { ...vm('app-stopped-2', []), definedOn: ['hv2'] },
+    ]
+    const input = { ...base, vms: many }
+    const groups = groupTree(input)
+    // Each prefix narrows from the one before; an erased character or a new word starts again.
+    const typed = [
+      'a',
+      'ap',
+      'app-',
+      'app-2',
+      'app-',
+      'hv',
+      'hv2',
+      'hv2-',
+      'hv2-app-1',
+      'p-1',
+      'APP-5',
+      'app-s',
+      'x',
+      '',
+    ]
+    for (const filter of typed)
+      expect(keys(rowsOf(filterTree(groups, input.inventories, filter, new Set())))).toEqual(
+        keys(buildTreeRows({ ...input, filter })),
+      )
+  })
+
   it('a host refreshed with the same VMs keeps the grouping; its rows show what its new inventory says', () => {
     const groups = groupTree(base)
     const web = (inventories: typeof base.inventories) =>
