@@ -1,6 +1,7 @@
 import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { useTranslation } from 'react-i18next'
-import type { DomainOnHost } from '../../../../shared/inventory'
+import type { DomainOnHost, HostInventory, Vm } from '../../../../shared/inventory'
 import type { Job } from '../../../../shared/jobs'
 import { useApi } from '../../api/context'
 import { formatKiB } from '../../format'
@@ -52,13 +53,28 @@ export function VmView({ uuid }: { uuid: string }) {
   )
 }
 
+/** The inventories of the hosts a VM's view reads: where it is defined, was last seen running, or is fenced. */
+function inventoriesOf(
+  all: Readonly<Record<string, HostInventory>>,
+  vm: Vm | undefined,
+): Record<string, HostInventory> {
+  const picked: Record<string, HostInventory> = {}
+  if (!vm) return picked
+  for (const host of [...vm.definedOn, ...vm.lastKnownRunningOn, ...(vm.fencedOn ?? [])]) {
+    const inventory = all[host]
+    if (inventory) picked[host] = inventory
+  }
+  return picked
+}
+
 type VmSheet = 'delete' | 'edit' | 'rename' | 'clone' | 'eject'
 
 function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): void }) {
   const { t } = useTranslation()
   const api = useApi()
   const vm = useAppStore((state) => state.vms.find((candidate) => candidate.uuid === uuid))
-  const hosts = useAppStore((state) => state.inventories)
+  // Only its own hosts' inventories: another host's refresh (every few seconds each) does not render it again.
+  const hosts = useAppStore(useShallow((state) => inventoriesOf(state.inventories, vm)))
   const lastJob = useAppStore((state) => state.jobs.find((job) => job.target.vm === uuid))
   const [startHost, setStartHost] = useState<string>('')
   const [confirming, setConfirming] = useState(false)
