@@ -11,19 +11,26 @@ import { msg } from '../../src/shared/messages/message'
 import type { Job } from '../../src/shared/jobs'
 import type { LeaseHolder } from '../../src/shared/lease'
 import { labCore, type LabCore } from '../support/lab-core'
-import { labGuest, readHostSyslog, requireLab } from './support/lab'
+import { LEASE_OBJECT } from '../../src/main/core/lease/cluster-lease'
+import { cephHosts } from '../../src/main/core/ceph/cluster'
+import { LAB_POOLS, asRootOn, labCmd, labGuest, readHostSyslog, requireLab } from './support/lab'
 
 const LABVM1 = labGuest('labvm1')
 const VM_LEASE = `vm:${LABVM1.uuid}`
 let alice: LabCore
 let bob: LabCore
 
-/**
- * What Ceph holds once both instances' releases ended: a job reports its result without waiting for
- * its lease's release, and only an instance's own list waits for its own releases.
- */
+/** The lockers of `name` as Ceph itself shows them (client.admin on hv3, not through the app). */
+async function cephLockers(name: string): Promise<unknown[]> {
+  const info = await asRootOn(
+    'hv3',
+    ...['rados', '--id', 'admin', '-p', LAB_POOLS[0], 'lock', 'info', LEASE_OBJECT, name, '--format', 'json'],
+  )
+  return (JSON.parse(info) as { lockers: unknown[] }).lockers
+}
+
+/** What Ceph holds now, as alice lists it: a job ends once its lease's release has landed. */
 async function heldNow(): Promise<LeaseHolder[]> {
-  await bob.context.lease.released()
   return (await alice.core.call('lease.list', {})) as LeaseHolder[]
 }
 
@@ -143,6 +150,24 @@ describe('cluster lease', () => {
       'The lease on labvm1 was lost before “virsh migrate” (taken over, or expired): nothing more was changed.',
     )
     await stale.release()
+    expect(await heldNow()).toEqual([])
+  }, 60_000)
+
+  it('releases through the next host when the first-ranked one cannot reach Ceph (its keyring gone)', async () => {
+    const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 120)
+    // The read-back notes the locker: the release is then the one lock break, through hv1 first.
+    await held.check(msg('errorSteps.virshMigrate'))
+    expect(cephHosts(alice.context)[0]).toBe('hv1')
+    expect(await cephLockers(VM_LEASE)).toHaveLength(1)
+    await labCmd('keyring', 'hv1', 'off')
+    try {
+      // rados on hv1 now fails, printing "auth: unable to find a keyring …: (2) No such file or
+      // directory": not a lock already gone.
+      await held.release()
+    } finally {
+      await labCmd('keyring', 'hv1', 'on')
+    }
+    expect(await cephLockers(VM_LEASE)).toEqual([])
     expect(await heldNow()).toEqual([])
   }, 60_000)
 })

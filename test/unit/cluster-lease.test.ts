@@ -308,7 +308,6 @@ describe('cluster lease', () => {
         context as never,
       ),
     ).toBe('migrated')
-    await alice.released()
     expect(rados.calls).toEqual([`hv1 get ${VM}`, `hv1 info ${VM}`, `hv1 break ${VM}`])
     expect(rados.locks.size).toBe(0)
     // Each phase's time is in the job's log (the migration bench reads them).
@@ -355,6 +354,76 @@ describe('cluster lease', () => {
     const bobs = await bob.acquire([VM], 'migrate labvm1 to hv3', 120)
     await bobs.release()
     expect(rados.locks.size).toBe(0)
+  })
+
+  it('releases through the next host when one cannot reach Ceph (its keyring gone: not "already released")', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const run = rados.runner.run.bind(rados.runner)
+    const keyringGone = new Set(['hv1'])
+    // What rados printed on the lab's hv1 after `lab keyring hv1 off` (exit 1).
+    rados.runner.run = async (host, argv, options) =>
+      keyringGone.has(host)
+        ? {
+            exitCode: 1,
+            stdout: '',
+            stderr:
+              '2026-12-05T09:08:51.649+0000 7fab75ccdd00 -1 auth: unable to find a keyring on /etc/ceph/ceph.client.libvirt.keyring,/etc/ceph/ceph.keyring,/etc/ceph/keyring,/etc/ceph/keyring.bin,: (2) No such file or directory\nfailed to fetch mon config (--no-mon-config to skip)\n',
+            durationMs: 1,
+          }
+        : run(host, argv, options)
+    // The locker known (a check read it back): one break, through hv2 once hv1 failed.
+    keyringGone.clear()
+    const checked = await alice.acquire([VM], 'migrate labvm1 to hv2', 120)
+    await checked.check(commandStep('virsh migrate'))
+    keyringGone.add('hv1')
+    rados.calls.length = 0
+    await checked.release()
+    expect(rados.calls).toEqual([`hv2 break ${VM}`])
+    expect(rados.locks.size).toBe(0)
+    // Not known (no check since the take): read, then break, both through hv2.
+    keyringGone.clear()
+    const unchecked = await alice.acquire([VM], 'start labvm1 on hv2', 120)
+    keyringGone.add('hv1')
+    rados.calls.length = 0
+    await unchecked.release()
+    expect(rados.calls).toEqual([`hv2 info ${VM}`, `hv2 break ${VM}`])
+    expect(rados.locks.size).toBe(0)
+  })
+
+  it('when no host can release, the job says so with each host’s reason and when Ceph ends the lease', async () => {
+    const rados = radosModel(Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a')
+    const run = rados.runner.run.bind(rados.runner)
+    let down = false
+    rados.runner.run = async (host, argv, options) => {
+      if (down && host === 'hv1')
+        return { exitCode: 1, stdout: '', stderr: 'error 110: (110) Connection timed out\n', durationMs: 1 }
+      if (down) throw ApiError.of('host.offline', 'hv2 is offline')
+      return run(host, argv, options)
+    }
+    const log: { code: string; params?: Record<string, unknown> }[] = []
+    const context = { log: (text: (typeof log)[number]) => log.push(text), step: () => undefined }
+    const result = await alice.run(
+      [VM],
+      'start labvm1 on hv2',
+      120,
+      async (held) => {
+        await held.check(commandStep('virsh start'))
+        down = true
+        return 'started'
+      },
+      context as never,
+    )
+    expect(result).toBe('started')
+    expect(rados.locks.size).toBe(1)
+    const failed = log.find((line) => line.code === 'jobSteps.leaseReleaseFailed')
+    const error = failed?.params?.['error'] as {
+      code: string
+      params: { reasons: { params: { host: string } }[] }
+    }
+    expect(error.code).toBe('leaseErrors.releaseFailed')
+    expect(error.params.reasons.map((reason) => reason.params.host)).toEqual(['hv1', 'hv2'])
   })
 
   it('a release after a take-over breaks nothing of the new holder’s', async () => {

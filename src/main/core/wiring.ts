@@ -134,8 +134,8 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
       stopFollowingConfig()
       vms.streams.closeAll('the app is closing')
       vms.inventory.stop()
-      // A finished job's lease release may still be running: let it end before the connections do.
-      await vms.lease.released()
+      // A job's lease release may still be running (close does not wait for jobs): let it end first.
+      await vms.lease.releasesEnded()
       await hosts.close()
     },
   }

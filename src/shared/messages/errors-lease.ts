@@ -8,6 +8,11 @@ export const LEASE_ERROR_TEXTS = {
   heldNoExpiry: '{{object}} is being changed by {{holder}} ({{operation}}), with no end time.',
   lost: 'The lease on {{object}} was lost before “{{step, message}}” (taken over, or expired): nothing more was changed.',
   unavailable: 'Could not take the lease on {{object}} on {{host}} (exit {{exitCode}}). Nothing was changed.',
+  callFailed: 'rados failed on the lease of {{object}} through {{host}} (exit {{exitCode}}).',
+  releaseFailed: 'Could not release the lease on {{object}} through any host: {{reasons, messages}}',
+  releaseFailedOn: '{{host}}: {{error, message}}',
+  releaseFailedHint:
+    'Ceph ends it by itself at {{until, datetime}}. Sooner: once a host reaches Ceph again, the next operation on it is refused as held and offers to take it over.',
   noHost: 'No host is online to take the lease through: nothing was changed.',
   noHostHint: 'Connect at least one host, then try again.',
   takeOverMismatch:

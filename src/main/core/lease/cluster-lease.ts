@@ -28,9 +28,10 @@ import { cephClientArgv } from '../storage/rbd-host'
  * so the release is one `rados lock break` of exactly that locker and cookie (nothing else can match
  * them). `run` returns once that release has landed: a release left running after the result raced
  * whatever came next (in CI a keyring removed right after a job made it fail through that host, and
- * the lease stayed visible to every instance until it expired). Releases under way are still noted,
- * so this instance's own next take, list or take-over of those names, and the core's close, wait for
- * them.
+ * the lease stayed visible to every instance until it expired). So this instance never meets its own
+ * release under way (vmLocks: it never holds a name twice); only the core's close waits for releases
+ * of jobs it does not wait for. A release that fails through one host is tried through the next one
+ * (a host whose keyring or network is gone must not leave the lease held until it expires).
  */
 
 /** What an operation holding the lease can do: re-check it before each destructive step. */
@@ -154,11 +155,16 @@ function leaseError(
 }
 
 const BUSY = /\(16\)|Device or resource busy/
-const MISSING = /\(2\)|No such file or directory/
+/**
+ * rados's own ENOENT line ("ERROR: failed breaking lock: (2) …", "error 2: (2) …"): no such object or
+ * locker. Not any "(2)": a host without its keyring prints "auth: unable to find a keyring on …: (2) No
+ * such file or directory" too, and a release that read that as "already gone" left the lease held.
+ */
+const MISSING = /^(ERROR: .*|error 2: )\(2\) No such file or directory/m
 
 export class ClusterLease implements Leases {
-  /** Releases still under way after their operation returned: name → the release. */
-  private readonly releasing = new Map<string, Promise<void>>()
+  /** Releases under way, for close: a job's release is part of it, but close does not wait for jobs. */
+  private readonly releasing = new Set<Promise<void>>()
 
   constructor(
     private readonly deps: LeaseDeps,
@@ -176,14 +182,23 @@ export class ClusterLease implements Leases {
     return cephClientArgv('rados', access, ['--rados-osd-op-timeout', seconds, '-p', pool, ...args])
   }
 
-  /** Runs `rados …` on the first online host that answers; a host that drops is skipped. */
+  /** The hosts to go through, best first (cephHostOrder), `prefer` first when it is still among them. */
+  private order(prefer?: string): string[] {
+    const hosts = this.deps.hosts()
+    return prefer && hosts.includes(prefer) ? [prefer, ...hosts.filter((h) => h !== prefer)] : hosts
+  }
+
+  /**
+   * Runs `rados …` on the first online host that answers; a host that drops is skipped. `only`: through
+   * `prefer` alone (a release tries each host itself).
+   */
   private async rados(
     args: readonly string[],
     step: Message,
     prefer?: string,
+    only = false,
   ): Promise<{ host: string; exitCode: number; stdout: string; stderr: string }> {
-    const hosts = this.deps.hosts()
-    const order = prefer && hosts.includes(prefer) ? [prefer, ...hosts.filter((h) => h !== prefer)] : hosts
+    const order = only && prefer ? [prefer] : this.order(prefer)
     if (order.length === 0)
       throw leaseError('lease.no-host', msg('leaseErrors.noHost'), { hint: msg('leaseErrors.noHostHint') })
     let last: ApiError | undefined
@@ -207,28 +222,24 @@ export class ClusterLease implements Leases {
     )
   }
 
-  /**
-   * Waits for this instance's releases of `names` (all when omitted) still under way: what it reads
-   * or takes next then never finds its own finished operation's lease. A failed release was logged.
-   */
-  async released(names?: readonly string[]): Promise<void> {
-    const pending = names ? names.map((name) => this.releasing.get(name)) : [...this.releasing.values()]
-    await Promise.all(pending)
+  /** For close: the releases under way have ended (a failed one was logged). */
+  async releasesEnded(): Promise<void> {
+    await Promise.all(this.releasing)
   }
 
-  /** Who holds `name` now (unexpired lockers only), after this instance's own release of it. */
+  /** Who holds `name` now (unexpired lockers only). */
   async holders(name: string, prefer?: string): Promise<{ host: string; holders: LeaseHolder[] }> {
     checkName(name)
-    await this.released([name])
     return this.read(name, prefer)
   }
 
-  /** @internal One `rados lock info` of `name` (a held lease's own reads: they must not wait). */
-  async read(name: string, prefer?: string): Promise<{ host: string; holders: LeaseHolder[] }> {
+  /** @internal One `rados lock info` of `name`. */
+  async read(name: string, prefer?: string, only = false): Promise<{ host: string; holders: LeaseHolder[] }> {
     const result = await this.rados(
       ['lock', 'info', LEASE_OBJECT, name, '--format', 'json'],
       msg('errorSteps.command', { command: `rados lock info ${name}` }),
       prefer,
+      only,
     )
     if (result.exitCode !== 0) {
       if (MISSING.test(result.stderr)) return { host: result.host, holders: [] }
@@ -242,7 +253,6 @@ export class ClusterLease implements Leases {
 
   /** Every lease held in the cluster now. */
   async list(): Promise<LeaseHolder[]> {
-    await this.released()
     const result = await this.rados(
       ['lock', 'list', LEASE_OBJECT, '--format', 'json'],
       msg('errorSteps.command', { command: 'rados lock list' }),
@@ -285,12 +295,12 @@ export class ClusterLease implements Leases {
       return await task(lease)
     } finally {
       clearInterval(heartbeat)
-      await this.releaseNoted(lease, context)
+      await this.release(lease, context)
     }
   }
 
-  /** Releases, noted under each name until it ends (it logs its own failure, never throws). */
-  private releaseNoted(lease: HeldLease, context?: Pick<JobContext, 'log' | 'step'>): Promise<void> {
+  /** Releases `lease`, noted for close until it ends; logs its own failure, never throws. */
+  private release(lease: HeldLease, context?: Pick<JobContext, 'log' | 'step'>): Promise<void> {
     const done = lease.release().catch((error: unknown) => {
       context?.log(
         msg('jobSteps.leaseReleaseFailed', {
@@ -299,10 +309,8 @@ export class ClusterLease implements Leases {
         }),
       )
     })
-    for (const name of lease.names) this.releasing.set(name, done)
-    void done.then(() => {
-      for (const name of lease.names) if (this.releasing.get(name) === done) this.releasing.delete(name)
-    })
+    this.releasing.add(done)
+    void done.then(() => this.releasing.delete(done))
     return done
   }
 
@@ -318,7 +326,6 @@ export class ClusterLease implements Leases {
     // caller's order.
     const unique = [...new Set(names)]
     unique.forEach(checkName)
-    await this.released(unique)
     const cookie = crypto.randomUUID()
     const lease = new HeldLease(this, unique, cookie, operation, durationSeconds, context)
     context?.step(msg('jobSteps.takingLease', { objects: unique.map(this.label).join(', ') }))
@@ -375,7 +382,7 @@ export class ClusterLease implements Leases {
         return this.lockGet(name, cookie, description, durationSeconds, result.host, false)
       throw this.heldError(name, holders, result.host)
     }
-    throw this.failed(name, result)
+    throw this.failed(name, result, 'unavailable')
   }
 
   /** @internal Breaks one locker (ours at release/renewal, another's at a take-over). */
@@ -384,15 +391,59 @@ export class ClusterLease implements Leases {
     locker: string,
     cookie: string,
     prefer?: string,
+    only = false,
   ): Promise<{ host: string; gone: boolean }> {
     const result = await this.rados(
       ['lock', 'break', LEASE_OBJECT, name, locker, '--lock-cookie', cookie],
       msg('errorSteps.command', { command: `rados lock break ${name}` }),
       prefer,
+      only,
     )
     if (result.exitCode === 0) return { host: result.host, gone: false }
     if (MISSING.test(result.stderr)) return { host: result.host, gone: true }
     throw this.failed(name, result)
+  }
+
+  /**
+   * @internal Ends our lock of `name` (cookie, and the locker a check read back, else read first):
+   * through `prefer`, and when that fails for any reason (its keyring gone, Ceph unreachable from
+   * there), through each next host in turn. Throws lease.release-failed, with each host's reason,
+   * when none could. Resolves to the host it went through.
+   */
+  async releaseName(
+    name: string,
+    cookie: string,
+    locker: string | undefined,
+    prefer: string | undefined,
+    until: number,
+  ): Promise<string> {
+    const order = this.order(prefer)
+    if (order.length === 0)
+      throw leaseError('lease.no-host', msg('leaseErrors.noHost'), { hint: msg('leaseErrors.noHostHint') })
+    const reasons: Message[] = []
+    for (const host of order) {
+      try {
+        let known = locker
+        if (!known) {
+          const { holders } = await this.read(name, host, true)
+          known = holders.find((holder) => holder.cookie === cookie)?.locker
+          // Not ours any more (expired, taken over): nothing of ours to end.
+          if (!known) return host
+        }
+        await this.lockBreak(name, known, cookie, host, true)
+        return host
+      } catch (error) {
+        reasons.push(msg('leaseErrors.releaseFailedOn', { host, error: errorText(ApiError.from(error)) }))
+      }
+    }
+    throw leaseError(
+      'lease.release-failed',
+      msg('leaseErrors.releaseFailed', { object: this.label(name), reasons }),
+      {
+        hint: msg('leaseErrors.releaseFailedHint', { until }),
+        details: { tried: order },
+      },
+    )
   }
 
   /**
@@ -446,12 +497,17 @@ export class ClusterLease implements Leases {
     })
   }
 
-  private failed(name: string, result: { host: string; exitCode: number; stderr: string }): ApiError {
+  /** A rados that failed: `unavailable` for a take (nothing changed yet), `callFailed` otherwise. */
+  private failed(
+    name: string,
+    result: { host: string; exitCode: number; stderr: string },
+    text: 'unavailable' | 'callFailed' = 'callFailed',
+  ): ApiError {
     const said = result.stderr.trim().split('\n').slice(-2).join(' ').slice(-300)
     return leaseError(
       'lease.unavailable',
       withDetail(
-        msg('leaseErrors.unavailable', {
+        msg(`leaseErrors.${text}`, {
           object: this.label(name),
           host: result.host,
           exitCode: result.exitCode,
@@ -579,20 +635,15 @@ export class HeldLease implements LeaseCheck {
    * start holds the VM and each disk). A name whose locker a check read back is one `rados lock
    * break` of that locker and our cookie: if the lease was taken over or expired since, nothing
    * matches both and Ceph says so (ENOENT), which is the same end. Otherwise (no check since the
-   * take or a renewal) the locker is read first: two `rados`, each a new Ceph client.
+   * take or a renewal) the locker is read first: two `rados`, each a new Ceph client. Each name goes
+   * through the next host when one fails (releaseName).
    */
   async release(): Promise<void> {
     await this.queue
     const started = performance.now()
     const results = await Promise.allSettled(
       [...this.taken].map(async (name) => {
-        const known = this.lockers.get(name)
-        if (known) await this.lease.lockBreak(name, known, this.cookie, this.host)
-        else {
-          const { host, holders } = await this.lease.read(name, this.host)
-          const mine = holders.find((holder) => holder.cookie === this.cookie)
-          if (mine) await this.lease.lockBreak(name, mine.locker, mine.cookie, host)
-        }
+        await this.lease.releaseName(name, this.cookie, this.lockers.get(name), this.host, this.expiresAt)
         this.taken.delete(name)
         this.lockers.delete(name)
       }),

@@ -7,6 +7,11 @@ export const leaseErrorsFr: MessageCatalog['leaseErrors'] = {
   lost: 'Le bail sur {{object}} a été perdu avant « {{step, message}} » (repris par un autre, ou expiré) : rien de plus n’a été modifié.',
   unavailable:
     'Impossible de prendre le bail sur {{object}} via {{host}} (code de sortie {{exitCode}}). Rien n’a été modifié.',
+  callFailed: 'rados a échoué sur le bail de {{object}} via {{host}} (code de sortie {{exitCode}}).',
+  releaseFailed: 'Impossible de libérer le bail sur {{object}} via aucun des hôtes : {{reasons, messages}}',
+  releaseFailedOn: '{{host}} : {{error, message}}',
+  releaseFailedHint:
+    'Ceph le termine de lui-même le {{until, datetime}}. Plus tôt : dès qu’un hôte joint de nouveau Ceph, l’opération suivante sur cet objet est refusée comme tenue et propose de le reprendre.',
   noHost: 'Aucun hôte n’est en ligne pour prendre le bail : rien n’a été modifié.',
   noHostHint: 'Connectez au moins un hôte, puis réessayez.',
   takeOverMismatch:
