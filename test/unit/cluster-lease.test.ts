@@ -7,6 +7,7 @@ import {
 } from '../../src/main/core/lease/cluster-lease'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import { ApiError, commandStep } from '../../src/shared/errors'
+import { msg } from '../../src/shared/messages'
 
 /**
  * The lease's decisions: what rados prints is read right (outputs captured on the lab's Ceph 16.2.15
@@ -399,7 +400,7 @@ describe('cluster lease', () => {
     rados.runner.run = async (host, argv, options) => {
       if (down && host === 'hv1')
         return { exitCode: 1, stdout: '', stderr: 'error 110: (110) Connection timed out\n', durationMs: 1 }
-      if (down) throw ApiError.of('host.offline', 'hv2 is offline')
+      if (down) throw ApiError.of('host.offline', msg('sshErrors.notConnectedOffline', { host }))
       return run(host, argv, options)
     }
     const log: { code: string; params?: Record<string, unknown> }[] = []
