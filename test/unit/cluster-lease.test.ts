@@ -425,6 +425,17 @@ describe('cluster lease', () => {
     }
     expect(error.code).toBe('leaseErrors.releaseFailed')
     expect(error.params.reasons.map((reason) => reason.params.host)).toEqual(['hv1', 'hv2'])
+    // The sentence itself: each host's reason, and the hint says when Ceph ends it.
+    down = false
+    const held = await alice.acquire([IMAGE], 'start labvm1 on hv2', 120)
+    down = true
+    const failed2 = await failure(held.release())
+    expect(failed2.code).toBe('lease.release-failed')
+    expect(failed2.message).toMatch(
+      /^Could not release the lease on libvirt-ssd\/labvm1 through any host: hv1: rados failed on the lease of libvirt-ssd\/labvm1 through hv1 \(exit 1\)\..*hv2: hv2 is offline: it did not answer\./,
+    )
+    expect(failed2.hintText?.code).toBe('leaseErrors.releaseFailedHint')
+    expect(failed2.hint).toMatch(/^Ceph ends it by itself at .+\. Sooner: once a host reaches Ceph again/)
   })
 
   it('a release after a take-over breaks nothing of the new holder’s', async () => {
