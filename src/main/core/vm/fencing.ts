@@ -178,14 +178,27 @@ export class Fencing {
     if (!lost || lost.reachable) blocks.push(fenceMessage('hostReachable', { host: lostHost, name }))
     const reader = this.readerHost(startHost)
     const images = this.imagesOf(uuid)
-    const locks: Array<{ image: string; id: string; address?: string }> = []
-    const live: Array<{ image: string; address: string }> = []
-    for (const image of images) {
-      const spec = imageSpec(image)
-      for (const lock of await this.deps.rbd.locks(reader, image)) locks.push({ ...lock, image: spec })
-      for (const watcher of await this.deps.rbd.watchers(reader, image))
-        live.push({ image: spec, address: watcher.address })
-    }
+    // Every read the plan needs, side by side: each is its own command on the reader host (~0.3-0.7 s
+    // on the lab, more under load), and none depends on another. The results keep the disks' order.
+    const [perImage, timeout, listed] = await Promise.all([
+      Promise.all(
+        images.map(async (image) => {
+          const spec = imageSpec(image)
+          const [imageLocks, watchers] = await Promise.all([
+            this.deps.rbd.locks(reader, image),
+            this.deps.rbd.watchers(reader, image),
+          ])
+          return {
+            locks: imageLocks.map((lock) => ({ ...lock, image: spec })),
+            live: watchers.map((watcher) => ({ image: spec, address: watcher.address })),
+          }
+        }),
+      ),
+      this.deps.blocklist.watchTimeout(reader),
+      this.deps.blocklist.list(reader),
+    ])
+    const locks = perImage.flatMap((image) => image.locks)
+    const live = perImage.flatMap((image) => image.live)
     const recorded = this.deps.store.watchers(lostHost, uuid)
     const { targets, liveWatchers } = fenceTargets({
       locks,
@@ -220,14 +233,12 @@ export class Fencing {
       if (domain.autostart) warnings.push(fenceMessage('autostart', { vm: domain.name, host: lostHost }))
       if (domain.managedSave) warnings.push(fenceMessage('managedSave', { vm: domain.name, host: lostHost }))
     }
-    const timeout = await this.deps.blocklist.watchTimeout(reader)
     notes.push(
       timeout.seconds !== undefined
         ? fenceMessage('watchTimeout', { seconds: timeout.seconds })
         : fenceMessage('watchTimeoutUnknown', { error: timeout.error ?? '?' }),
     )
     notes.push(fenceMessage('expiry', { days: FENCE_EXPIRY_SECONDS / 86400 }))
-    const listed = await this.deps.blocklist.list(reader)
     for (const target of targets) {
       const entry = listed.find((candidate) => candidate.address === target.address)
       if (entry)
