@@ -22,6 +22,7 @@ import type { Vm } from '../../src/shared/inventory'
 import { labCore, LOST_HOST_TIMING, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
+  cephCommand,
   faults,
   labCmd,
   labGuest,
@@ -89,7 +90,7 @@ async function writerBoot(host: LabHostName, since: number): Promise<string> {
   return /labvm: writer labvm1 ([0-9a-f-]{36})/.exec(log)![1]!
 }
 
-/** labvm1's boot disk: its QEMU opened it before this test set the short watch timeout. */
+/** labvm1's boot disk: the fence plan reads its watchers and lock too. */
 const BOOT_IMAGE = `${VM.pool}/labvm1`
 
 async function watchers(image = IMAGE): Promise<string[]> {
@@ -99,9 +100,10 @@ async function watchers(image = IMAGE): Promise<string[]> {
   return (status.watchers ?? []).map((watcher) => watcher.address)
 }
 
+/** The blocklist's addresses (plain: `<addr> <until>` a line; Pacific's JSON is two arrays back to back). */
 async function blocklist(): Promise<string[]> {
-  const out = await labCmd('ceph', 'osd', 'blocklist', 'ls', '-f', 'json')
-  return [...out.matchAll(/"addr":"([^"]+)"/g)].map((match) => match[1]!)
+  const out = (await cephCommand<string | undefined>({ prefix: 'osd blocklist ls', format: 'plain' })) ?? ''
+  return out.split('\n').flatMap((line) => line.split(' ')[0] || [])
 }
 
 const vmNow = () => lab.context.inventory.vm(VM.uuid) as Vm
@@ -119,10 +121,10 @@ async function hostLost(host: LabHostName): Promise<void> {
 }
 
 /**
- * The lost QEMU's watches have expired on *every* disk of labvm1: the fence plan reads them all. The
- * boot disk's watch may keep Ceph's 30 s (labvm1 started before this test shortened the timeout, and
- * the afterAll starts it with 30 s again), so waiting for the test disk's 10 s alone would race it: a
- * plan read in between rightly sees a live watcher on the boot disk and asks for the running-VM consent.
+ * The lost QEMU's watches have expired on *every* disk of labvm1: the fence plan reads them all, and a
+ * plan read while one is still there rightly sees a live watcher and asks for the running-VM consent.
+ * Both were opened under the test's watch timeout (the beforeAll restarts labvm1), yet their last pings
+ * differ: wait for both, not for the test disk alone.
  */
 async function watchesExpired(): Promise<void> {
   await until(
@@ -190,7 +192,8 @@ async function fenceStory(
   expect(fenced.log.map((line) => line.text).join('\n')).toMatch(
     /Blocklisted .* for 604800 s[\s\S]*The blocklist lists/,
   )
-  for (const address of addresses) expect(await blocklist()).toContain(address)
+  const listedAfterFence = await blocklist()
+  for (const address of addresses) expect(listedAfterFence).toContain(address)
   const toBoot = await writerBoot(to, toLog)
   await until(
     `${to}'s marker on the image`,
@@ -227,7 +230,8 @@ async function fenceStory(
   const destroyed = await lab.runJob('vm.destroyFenced', { uuid: VM.uuid, host: lost, confirmName: 'labvm1' })
   expect(destroyed.state, JSON.stringify(destroyed.error)).toBe('succeeded')
   expect((await virsh(lost, 'domstate labvm1')).trim()).toBe('shut off')
-  for (const address of addresses) expect(await blocklist()).not.toContain(address)
+  const listedAfterDestroy = await blocklist()
+  for (const address of addresses) expect(listedAfterDestroy).not.toContain(address)
   expect(await fencesNow()).toEqual([])
   const syslog = await labCmd('log', to)
   expect(syslog).toMatch(new RegExp(`fence ${lost}: blocklist add .* 604800s`))
@@ -243,32 +247,29 @@ beforeAll(async () => {
       )
   }
   expect((await virsh('hv1', 'domstate labvm1')).trim()).toBe('running')
-  await labCmd('ceph', 'config', 'set', 'osd', 'osd_client_watch_timeout', String(WATCH_TIMEOUT_SECONDS))
-  await labCmd('rbd', 'create', '--size', '8M', IMAGE)
-  const since = readSerialLog('hv1', 'labvm1').length
-  await asRootOn(
-    'hv1',
-    'virsh',
-    '-c',
-    'qemu:///system',
-    'attach-device',
-    'labvm1',
-    diskXmlOn('hv1'),
-    '--live',
-    '--config',
+  // labvm1 starts again, the test disk in its definition on every host: its QEMU then opens *both*
+  // disks under the short watch timeout. Its boot disk's watch, opened at `lab up`, would keep Ceph's
+  // 30 s, and the first story would wait ~15 s more for it to expire (a boot costs ~7 s once).
+  await Promise.all([
+    cephCommand({
+      prefix: 'config set',
+      who: 'osd',
+      name: 'osd_client_watch_timeout',
+      value: String(WATCH_TIMEOUT_SECONDS),
+    }),
+    labCmd('rbd', 'create', '--size', '8M', IMAGE),
+    asRootOn('hv1', 'virsh', '-c', 'qemu:///system', 'destroy', 'labvm1'),
+  ])
+  await Promise.all(
+    HOSTS.map((host) =>
+      asRootOn(host, 'virsh', '-c', 'qemu:///system', 'attach-device', 'labvm1', diskXmlOn(host), '--config'),
+    ),
   )
-  for (const host of ['hv2', 'hv3'] as const)
-    await asRootOn(
-      host,
-      'virsh',
-      '-c',
-      'qemu:///system',
-      'attach-device',
-      'labvm1',
-      diskXmlOn(host),
-      '--config',
-    )
-  await writerBoot('hv1', since)
+  const since = readSerialLog('hv1', 'labvm1').length
+  await asRootOn('hv1', 'virsh', '-c', 'qemu:///system', 'start', 'labvm1')
+  // The app starts while the guest boots: its QEMU has both disks open once `virsh start` returns,
+  // which is what the app records below.
+  const booted = writerBoot('hv1', since)
   lab = await labCore(
     (cluster) => {
       cluster.ceph.fenceClientId = 'hyperdesk-fence'
@@ -280,6 +281,7 @@ beforeAll(async () => {
     { ...LOST_HOST_TIMING, inventoryRefreshTimeoutSeconds: 5 },
   )
   await lab.waitForInventory()
+  await booted
   // The app records hv1's clients of labvm1's disks while hv1 is reachable.
   await until(
     'labvm1’s clients recorded on hv1',
@@ -301,7 +303,7 @@ afterAll(async () => {
   await Promise.all([
     faults.net('hv1', 'restore').catch(() => undefined),
     faults.libvirtd('hv2', 'thaw').catch(() => undefined),
-    labCmd('ceph', 'config', 'rm', 'osd', 'osd_client_watch_timeout').catch(() => undefined),
+    cephCommand({ prefix: 'config rm', who: 'osd', name: 'osd_client_watch_timeout' }).catch(() => undefined),
   ])
   // The app first, so it isolates nothing more while the lab is put back.
   await lab?.cleanup().catch(() => undefined)
@@ -327,7 +329,11 @@ afterAll(async () => {
         Promise.all(
           addresses
             .filter((address) => address.startsWith('10.77.'))
-            .map((address) => labCmd('ceph', 'osd', 'blocklist', 'rm', address).catch(() => undefined)),
+            .map((address) =>
+              cephCommand({ prefix: 'osd blocklist', blocklistop: 'rm', addr: address }).catch(
+                () => undefined,
+              ),
+            ),
         ),
       )
       .catch(() => undefined),
@@ -358,7 +364,7 @@ describe('fencing a lost host (issue 15)', () => {
       await hostLost('hv1')
       // The private link (Ceph's) comes back first: the fenced QEMU meets the blocklist while the
       // app cannot yet reach hv1 to pause it, so its guest sees the refused writes. The refused start
-      // runs while the boot disk's 30 s watch expires.
+      // runs while the watches expire.
       await fenceStory(
         'hv1',
         'hv2',

@@ -182,6 +182,13 @@ export async function domState(host: LabHostName, vm: string): Promise<string> {
   return (await virsh(host, `domstate ${vm}`)).trim()
 }
 
+/** The hosts where `vm` runs, each asked at the same time (one etalab login each). */
+export async function runningOn(vm: string): Promise<LabHostName[]> {
+  const names = LAB_HOSTS.map((h) => h.name)
+  const states = await Promise.all(names.map((host) => domState(host, vm)))
+  return names.filter((_, i) => states[i] === 'running')
+}
+
 /** Path (in the root namespace) of a VM's serial log on a host; root-only, like the real one. */
 export function serialLogPath(host: LabHostName, vm: string): string {
   return join(LAB_STATE_DIR, 'hosts', host, 'log-libvirt', 'qemu', `${vm}-serial.log`)
@@ -271,6 +278,18 @@ async function cephBatch(
   noteTiming(r.ms, `ceph ${what}`)
   if (r.code !== 0) throw new Error(`ceph ${what} failed (exit ${r.code}): ${r.stderr.trim()}`)
   return r.stdout.split('\0').slice(0, commands.length)
+}
+
+/**
+ * One Ceph monitor command as client.admin (`_mgr: true`: a manager's), through the rados binding
+ * like the waits below (~0.25 s, where `lab ceph ...` costs ~0.7 s and more under load): the same JSON
+ * the `ceph` CLI sends, e.g. `{ prefix: 'osd blocklist ls' }`. Its output, parsed if it is JSON (the
+ * default format here), else the text (undefined when empty).
+ */
+export async function cephCommand<T = unknown>(command: Record<string, unknown>): Promise<T> {
+  const [out = ''] = await cephBatch([{ format: 'json', ...command }])
+  if (out.trim() === '') return undefined as T
+  return (command['format'] === undefined || command['format'] === 'json' ? JSON.parse(out) : out) as T
 }
 
 /** `ceph health` (plain text), else why Ceph did not answer. */
