@@ -404,6 +404,12 @@ describe('fencing a lost host (issue 15)', () => {
       // What the old override did: start on hv2 once the watch expired, no fence.
       await virsh('hv2', 'start labvm1')
       await writerBoot('hv2', since)
+      // The app's own view first: labvm1 runs on hv2. It learns it from hv2's event stream, which
+      // may still be coming back from the story before (a libvirtd frozen long enough ends it).
+      await until(
+        'the app to see labvm1 running on hv2',
+        async () => vmNow().runningOn.includes('hv2') || undefined,
+      )
     } finally {
       await faults.net('hv1', 'restore')
     }
