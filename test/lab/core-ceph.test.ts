@@ -11,7 +11,7 @@ import type { CephStatus } from '../../src/shared/ceph'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import { labCore, type LabCore } from '../support/lab-core'
-import { faults, labCmd, requireLab, waitFor, waitForCephWhole } from './support/lab'
+import { cephCommand, faults, labCmd, requireLab, waitFor, waitForCephWhole } from './support/lab'
 
 let lab: LabCore
 /** The same lab with client.hyperdesk-maint named as the privileged client. */
@@ -22,10 +22,12 @@ const status = (core: LabCore, host?: string) =>
 
 /** The OSD map's admin flags as root reads them (cheaper than a whole ceph.status). */
 async function osdFlags(): Promise<{ flags: string[]; nodes: Record<string, string[]> }> {
-  const dump = JSON.parse(await labCmd('ceph', 'osd', 'dump', '-f', 'json'))
+  const dump = await cephCommand<{ flags_set: string[]; crush_node_flags: Record<string, string[]> }>({
+    prefix: 'osd dump',
+  })
   const internal = ['sortbitwise', 'recovery_deletes', 'purged_snapdirs', 'pglog_hardlimit']
   return {
-    flags: (dump.flags_set as string[]).filter((flag) => !internal.includes(flag)),
+    flags: dump.flags_set.filter((flag) => !internal.includes(flag)),
     nodes: dump.crush_node_flags,
   }
 }
