@@ -39,16 +39,22 @@ async function osdFlags(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await requireLab()
   if (!fs.existsSync(path.join(rendererDir, 'index.html')))
     throw new Error('Build the renderer first: npm run build')
-  ;[plain, privileged] = await Promise.all([
-    serve(),
-    serve((cluster) => {
-      ;(cluster.ceph as Record<string, unknown>).privilegedClientId = 'hyperdesk-maint'
-    }),
-  ])
-  browser = await launchChromium()
+  // chromium launches while the lab is checked and the two cores connect (2-6 s on a loaded machine)
+  const launching = launchChromium()
+  launching.catch(() => undefined) // awaited below, or closed if the setup fails
+  try {
+    await requireLab()
+    ;[plain, privileged] = await Promise.all([
+      serve(),
+      serve((cluster) => {
+        ;(cluster.ceph as Record<string, unknown>).privilegedClientId = 'hyperdesk-maint'
+      }),
+    ])
+  } finally {
+    browser = await launching
+  }
 }, 90_000)
 
 afterAll(async () => {

@@ -24,12 +24,17 @@ async function stopLabvm3(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await requireLab()
-  await stopLabvm3()
-  // A host whose sshd is back is reconnected within 200 ms, not after the next 1, 2, 4, 8 s backoff.
-  lab = await labCore(undefined, { connection: { backoffMs: [200] } })
-  await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
-  app = await startLabBrowser(lab)
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      await stopLabvm3()
+      // A host whose sshd is back is reconnected within 200 ms, not after the next 1, 2, 4, 8 s backoff.
+      lab = await labCore(undefined, { connection: { backoffMs: [200] } })
+      await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
+      return lab
+    })(),
+  )
 }, 90_000)
 
 afterAll(async () => {

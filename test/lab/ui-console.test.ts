@@ -82,10 +82,15 @@ async function typeInConsole(page: Page, uuid: string, text: string): Promise<vo
 }
 
 beforeAll(async () => {
-  await requireLab()
-  lab = await labCore()
-  await lab.waitForInventory()
-  app = await startLabBrowser(lab)
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      lab = await labCore()
+      await lab.waitForInventory()
+      return lab
+    })(),
+  )
 }, 90_000)
 
 afterAll(async () => {

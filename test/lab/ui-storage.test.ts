@@ -23,11 +23,16 @@ async function removeTemp(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await requireLab()
-  lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
-  await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
-  await lab.waitForInventory()
-  app = await startLabBrowser(lab)
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
+      await Promise.all(LAB_HOSTS.map((host) => lab.waitForStatus(host.name, 'online', 30_000)))
+      await lab.waitForInventory()
+      return lab
+    })(),
+  )
 }, 90_000)
 
 afterAll(async () => {

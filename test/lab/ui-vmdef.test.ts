@@ -48,12 +48,17 @@ async function explain<T>(page: Page, name: string, step: () => Promise<T>): Pro
 }
 
 beforeAll(async () => {
-  await requireLab()
-  await removeEverything()
-  lab = await labCore()
-  await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
-  await lab.waitForInventory()
-  app = await startLabBrowser(lab)
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      await removeEverything()
+      lab = await labCore()
+      await Promise.all(HOSTS.map((host) => lab.waitForStatus(host, 'online', 30_000)))
+      await lab.waitForInventory()
+      return lab
+    })(),
+  )
 }, 120_000)
 
 afterAll(async () => {

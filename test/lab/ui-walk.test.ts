@@ -49,38 +49,43 @@ let hv2Cut = false
 let hv3KeyringOff = false
 
 beforeAll(async () => {
-  await requireLab()
-  // Keepalives every second: a cut host is offline within ~3 s; no reconnection during the walk.
-  lab = await labCore(undefined, {
-    connection: { keepaliveIntervalMs: 1000, keepaliveCountMax: 2, backoffMs: [10 * 60_000] },
-  })
-  hv3KeyringOff = true
-  await faults.keyring('hv3', 'off')
-  await lab.waitForInventory(60_000)
-  // hv3's doctor ran before its keyring went: ask again.
-  await lab.core.call('hosts.doctor', { host: 'hv3' })
-  await waitFor('hv3 to fail its doctor', () =>
-    lab.states.get('hv3')?.doctor?.checks.some((check) => check.level === 'fail'),
+  // chromium launches while the lab is readied (a host cut, a keyring off) and the core connects
+  ui = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      // Keepalives every second: a cut host is offline within ~3 s; no reconnection during the walk.
+      lab = await labCore(undefined, {
+        connection: { keepaliveIntervalMs: 1000, keepaliveCountMax: 2, backoffMs: [10 * 60_000] },
+      })
+      hv3KeyringOff = true
+      await faults.keyring('hv3', 'off')
+      await lab.waitForInventory(60_000)
+      // hv3's doctor ran before its keyring went: ask again.
+      await lab.core.call('hosts.doctor', { host: 'hv3' })
+      await waitFor('hv3 to fail its doctor', () =>
+        lab.states.get('hv3')?.doctor?.checks.some((check) => check.level === 'fail'),
+      )
+      const labvm1 = labGuest('labvm1')
+      await lab.runJob('storage.du', { pool: labvm1.pool, image: labvm1.name })
+      // The lost-host screens need a VM that hv2 ran when it went away: make sure the inventory saw one
+      // running there first, and, after the cut, that the model has marked it (the SSH state goes offline
+      // before the inventory re-reads: a quick walk could otherwise still see the VM running on hv2).
+      const runsOnHv2 = () =>
+        lab.context.inventory
+          .snapshot()
+          .vms.some((vm) => vm.runningOn.includes('hv2') || vm.lastKnownRunningOn.includes('hv2'))
+      await waitFor('a VM running on hv2 in the inventory (the walk cuts hv2)', runsOnHv2, 60_000)
+      hv2Cut = true
+      await faults.net('hv2', 'cut')
+      await lab.waitForStatus('hv2', 'offline', 30_000)
+      await waitFor(
+        'the inventory to show a VM last seen running on the cut hv2',
+        () => lab.context.inventory.snapshot().vms.some((vm) => vm.lastKnownRunningOn.includes('hv2')),
+        60_000,
+      )
+      return lab
+    })(),
   )
-  const labvm1 = labGuest('labvm1')
-  await lab.runJob('storage.du', { pool: labvm1.pool, image: labvm1.name })
-  // The lost-host screens need a VM that hv2 ran when it went away: make sure the inventory saw one
-  // running there first, and, after the cut, that the model has marked it (the SSH state goes offline
-  // before the inventory re-reads: a quick walk could otherwise still see the VM running on hv2).
-  const runsOnHv2 = () =>
-    lab.context.inventory
-      .snapshot()
-      .vms.some((vm) => vm.runningOn.includes('hv2') || vm.lastKnownRunningOn.includes('hv2'))
-  await waitFor('a VM running on hv2 in the inventory (the walk cuts hv2)', runsOnHv2, 60_000)
-  hv2Cut = true
-  await faults.net('hv2', 'cut')
-  await lab.waitForStatus('hv2', 'offline', 30_000)
-  await waitFor(
-    'the inventory to show a VM last seen running on the cut hv2',
-    () => lab.context.inventory.snapshot().vms.some((vm) => vm.lastKnownRunningOn.includes('hv2')),
-    60_000,
-  )
-  ui = await startLabBrowser(lab)
 }, 150_000)
 
 afterAll(async () => {

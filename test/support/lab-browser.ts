@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium } from './browser'
 import type { LabCore } from './lab-core'
+import { noteTiming } from '../lab/support/lab'
 
 /** The built UI that browser mode serves (npm run build). */
 export const RENDERER_DIR = path.resolve(__dirname, '../../out/renderer')
@@ -19,18 +20,49 @@ export interface LabBrowser {
   close(): Promise<void>
 }
 
-/** Also for a core without the lab (the e2e tests' temporary core): only its `core` is used. */
-export async function startLabBrowser(lab: Pick<LabCore, 'core'>): Promise<LabBrowser> {
+/**
+ * Also for a core without the lab (the e2e tests' temporary core): only its `core` is used. Given the
+ * core as a promise (the file's setup still under way: the core connecting, the lab being readied),
+ * chromium launches meanwhile: its launch took 2-6 s on the loaded two-core machine, each UI file's
+ * setup waited for it after the rest. A chromium launched for a setup that then failed is closed.
+ * Given `shared`, a chromium the caller launched for several of these (and closes itself), it is used
+ * instead: close() then closes only the pages opened here.
+ */
+export async function startLabBrowser(
+  lab: Pick<LabCore, 'core'> | Promise<Pick<LabCore, 'core'>>,
+  shared?: Browser,
+): Promise<LabBrowser> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
     throw new Error('Build the renderer first: npm run build')
-  const server = await startBrowserServer({ core: lab.core, staticDir: RENDERER_DIR })
-  const browser = await launchChromium()
+  const ours = !shared
+  const launching = shared ? Promise.resolve(shared) : launchChromium()
+  // Awaited below; until then a failed launch must not count as an unhandled rejection.
+  launching.catch(() => undefined)
+  let ready: Pick<LabCore, 'core'>
+  try {
+    ready = await lab
+  } catch (error) {
+    if (ours) await launching.then((browser) => browser.close()).catch(() => undefined)
+    throw error
+  }
+  const waited = performance.now()
+  const browser = await launching
+  noteTiming(performance.now() - waited, 'wait chromium launch, left after the setup')
+  const server = await startBrowserServer({ core: ready.core, staticDir: RENDERER_DIR }).catch(
+    async (error: unknown) => {
+      if (ours) await browser.close()
+      throw error
+    },
+  )
   const errors = new WeakMap<Page, string[]>()
+  const contexts: BrowserContext[] = []
   return {
     server,
     browser,
     async openPage(locale = 'en-US', viewport = { width: 1280, height: 900 }) {
-      const page = await (await browser.newContext({ locale, viewport })).newPage()
+      const context = await browser.newContext({ locale, viewport })
+      contexts.push(context)
+      const page = await context.newPage()
       const seen: string[] = []
       errors.set(page, seen)
       page.on('pageerror', (error) => seen.push(error.message))
@@ -39,7 +71,8 @@ export async function startLabBrowser(lab: Pick<LabCore, 'core'>): Promise<LabBr
     },
     errorsOf: (page) => errors.get(page) ?? [],
     async close() {
-      await browser.close()
+      if (ours) await browser.close()
+      else await Promise.all(contexts.map((context) => context.close()))
       await server.close()
     },
   }
