@@ -13,10 +13,10 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/main/core/core'
-import { screenshotPath } from '../support/browser'
+import { launchChromium, screenshotPath } from '../support/browser'
 import { createCoreWithContext } from '../support/in-process-core'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { LAB_APP_KEY, LAB_HOSTS, LAB_STATE_DIR, requireLab } from './support/lab'
@@ -37,6 +37,8 @@ interface Run {
   ui: LabBrowser
 }
 const runs: Run[] = []
+/** One chromium for both runs (each page in its own context): a launch took 2-6 s on a loaded machine. */
+let browser: Browser
 
 /** A core and browser mode with no cluster file, its home a fresh directory (no known_hosts). */
 async function firstRun(sshConfig?: string): Promise<Run> {
@@ -51,7 +53,7 @@ async function firstRun(sshConfig?: string): Promise<Run> {
     version: 'lab',
     globalKnownHostsFiles: [],
   })
-  const run = { dir, configPath, core, ui: await startLabBrowser({ core }) }
+  const run = { dir, configPath, core, ui: await startLabBrowser({ core }, browser) }
   runs.push(run)
   return run
 }
@@ -109,12 +111,19 @@ async function fillRow(page: Page, index: number, values: Record<string, string>
 }
 
 beforeAll(async () => {
-  await requireLab()
+  const launching = launchChromium() // while the lab is checked
+  launching.catch(() => undefined) // awaited below
+  try {
+    await requireLab()
+  } finally {
+    browser = await launching
+  }
   delete process.env.SSH_AUTH_SOCK
 }, 30_000)
 
 afterAll(async () => {
   for (const run of runs.splice(0)) await closeRun(run)
+  await browser?.close()
 })
 
 describe('first run on the lab', () => {
