@@ -21,7 +21,7 @@ import type { MaintenanceRecord } from '../../src/shared/maintenance'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { asRootOn, labGuest, labRun, LAB_STATE_DIR, requireLab, virsh, waitFor } from './support/lab'
+import { asRootOn, labGuest, labRun, LAB_STATE_DIR, requireLab, runningOn, waitFor } from './support/lab'
 
 const LABVM1 = labGuest('labvm1')
 const LABVM3 = labGuest('labvm3')
@@ -33,13 +33,6 @@ let app: LabBrowser
 
 const rootVirsh = (host: 'hv1' | 'hv2' | 'hv3', ...args: string[]) =>
   asRootOn(host, 'virsh', '-c', 'qemu:///system', ...args)
-
-async function runningOn(vm: string): Promise<string[]> {
-  const hosts: string[] = []
-  for (const host of ['hv1', 'hv2', 'hv3'] as const)
-    if ((await virsh(host, `domstate ${vm}`)).trim() === 'running') hosts.push(host)
-  return hosts
-}
 
 /** labvm1's definition as `lab up` wrote it, back on these hosts. */
 async function restoreLabvm1On(...hosts: ('hv1' | 'hv2' | 'hv3')[]): Promise<void> {
@@ -133,7 +126,7 @@ describe('guards in the window', () => {
       }
       expect(await runningOn('labvm3')).toEqual([])
     } finally {
-      for (const host of await runningOn('labvm3')) await rootVirsh(host as 'hv3', 'destroy', 'labvm3')
+      for (const host of await runningOn('labvm3')) await rootVirsh(host, 'destroy', 'labvm3')
     }
   }, 90_000)
 
