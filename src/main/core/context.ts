@@ -51,6 +51,8 @@ export interface CoreOptions {
    * 20 s). Lab tests that freeze or cut a host on purpose shorten it: it is only a wait there.
    */
   inventoryRefreshTimeoutSeconds?: number
+  /** The waits before each try to reopen a host's event stream (default 0.5, 1, 2, 5 then 10 s; tests). */
+  inventoryEventReconnectMs?: readonly number[]
   /** Connection tuning (tests). */
   connection?: PoolOptions['connection']
   /** The release feed to check for a newer release (off when undefined). */

@@ -253,6 +253,9 @@ function wireVms(
     ...(options.inventoryRefreshTimeoutSeconds
       ? { refreshTimeoutSeconds: options.inventoryRefreshTimeoutSeconds }
       : {}),
+    ...(options.inventoryEventReconnectMs
+      ? { eventReconnectDelaysMs: options.inventoryEventReconnectMs }
+      : {}),
   })
   // A host the pool lost: its VMs show as last seen there at once, not at the next inventory poll.
   events.on('hosts.state', (state) => {

@@ -46,6 +46,11 @@ export interface InventoryOptions {
   isFenced?(host: string, uuid: string): boolean
   /** Where the hosts keep libvirt's definition files (DEFINITIONS_DIR; tests give their own). */
   definitionsDir?: string
+  /**
+   * The waits before each new try to reopen a host's event stream, growing; the last repeats
+   * (default EVENT_RECONNECT_DELAYS_MS). Lab tests shorten the growth to reach the last one sooner.
+   */
+  eventReconnectDelaysMs?: readonly number[]
 }
 
 export interface InventorySnapshot {
@@ -545,7 +550,8 @@ export class InventoryService {
     this.streaming.delete(host)
     if (this.stopped || !this.watching.has(host)) return
     const next = connectedAt && Date.now() - connectedAt > 30_000 ? 0 : attempt
-    const delay = EVENT_RECONNECT_DELAYS_MS[Math.min(next, EVENT_RECONNECT_DELAYS_MS.length - 1)] ?? 10_000
+    const delays = this.options.eventReconnectDelaysMs ?? EVENT_RECONNECT_DELAYS_MS
+    const delay = delays[Math.min(next, delays.length - 1)] ?? 10_000
     const timer = setTimeout(() => {
       this.reconnects.delete(host)
       void this.watchEvents(host, next + 1)
