@@ -13,20 +13,25 @@ let app: LabBrowser
 let lab: LabCore
 
 beforeAll(async () => {
-  await requireLab()
-  // hv3 is missing from known_hosts: the UI must ask about its key.
-  lab = await labCore()
-  fs.writeFileSync(
-    lab.knownHostsFile,
-    fs
-      .readFileSync(lab.knownHostsFile, 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('10.77.13.1 '))
-      .join('\n'),
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      // hv3 is missing from known_hosts: the UI must ask about its key.
+      lab = await labCore()
+      fs.writeFileSync(
+        lab.knownHostsFile,
+        fs
+          .readFileSync(lab.knownHostsFile, 'utf8')
+          .split('\n')
+          .filter((line) => !line.startsWith('10.77.13.1 '))
+          .join('\n'),
+      )
+      await lab.core.call('hosts.disconnect', { host: 'hv3' })
+      await lab.core.call('hosts.connect', { host: 'hv3' })
+      return lab
+    })(),
   )
-  await lab.core.call('hosts.disconnect', { host: 'hv3' })
-  await lab.core.call('hosts.connect', { host: 'hv3' })
-  app = await startLabBrowser(lab)
 }, 90_000)
 afterAll(async () => {
   await app?.close()

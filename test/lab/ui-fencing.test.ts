@@ -28,20 +28,25 @@ let bob: LabCore
 const LABVM1_LEASE = `vm:${labGuest('labvm1').uuid}`
 
 beforeAll(async () => {
-  await requireLab()
-  // hv1 is found lost sooner, and reconnected within 200 ms of coming back (LOST_HOST_TIMING).
-  lab = await labCore((cluster) => {
-    cluster.ceph.fenceClientId = 'hyperdesk-fence'
-  }, LOST_HOST_TIMING)
-  // bob's app reads Ceph (its lease) through a host it still thinks is up: it must find hv1 lost as
-  // soon as this app does, or its lease call goes to the cut host.
-  bob = await labCore(undefined, {
-    ...LOST_HOST_TIMING,
-    leaseHolder: 'bob@desk-b',
-    inventoryPollMs: 10 * 60_000,
-  })
-  await Promise.all([lab.waitForInventory(), bob.waitForInventory()])
-  app = await startLabBrowser(lab)
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      // hv1 is found lost sooner, and reconnected within 200 ms of coming back (LOST_HOST_TIMING).
+      lab = await labCore((cluster) => {
+        cluster.ceph.fenceClientId = 'hyperdesk-fence'
+      }, LOST_HOST_TIMING)
+      // bob's app reads Ceph (its lease) through a host it still thinks is up: it must find hv1 lost as
+      // soon as this app does, or its lease call goes to the cut host.
+      bob = await labCore(undefined, {
+        ...LOST_HOST_TIMING,
+        leaseHolder: 'bob@desk-b',
+        inventoryPollMs: 10 * 60_000,
+      })
+      await Promise.all([lab.waitForInventory(), bob.waitForInventory()])
+      return lab
+    })(),
+  )
 }, 90_000)
 
 afterAll(async () => {

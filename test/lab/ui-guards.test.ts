@@ -49,20 +49,25 @@ async function restoreLabvm1On(...hosts: ('hv1' | 'hv2' | 'hv3')[]): Promise<voi
 }
 
 beforeAll(async () => {
-  await requireLab()
-  lab = await labCore(
-    (cluster) => {
-      cluster.ceph.privilegedClientId = 'hyperdesk-maint'
-    },
-    {
-      leaseHolder: 'alice@desk-a',
-      inventoryPollMs: 10 * 60_000,
-      maintenance: { pollMs: 250, cleanPollMs: 1000 },
-    },
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      lab = await labCore(
+        (cluster) => {
+          cluster.ceph.privilegedClientId = 'hyperdesk-maint'
+        },
+        {
+          leaseHolder: 'alice@desk-a',
+          inventoryPollMs: 10 * 60_000,
+          maintenance: { pollMs: 250, cleanPollMs: 1000 },
+        },
+      )
+      bob = await labCore(undefined, { leaseHolder: 'bob@desk-b', inventoryPollMs: 10 * 60_000 })
+      await Promise.all([lab.waitForInventory(), bob.waitForInventory()])
+      return lab
+    })(),
   )
-  bob = await labCore(undefined, { leaseHolder: 'bob@desk-b', inventoryPollMs: 10 * 60_000 })
-  await Promise.all([lab.waitForInventory(), bob.waitForInventory()])
-  app = await startLabBrowser(lab)
 }, 90_000)
 
 afterAll(async () => {

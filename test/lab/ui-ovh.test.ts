@@ -33,42 +33,47 @@ let app: LabBrowser
 const started = performance.now()
 
 beforeAll(async () => {
-  await requireLab()
-  double = new OvhDouble({
-    application: KEYS.application,
-    consumers: [{ key: KEYS.consumer, rules: OVH_ACCESS_RULES.map((r) => ({ ...r })) }],
-    state: {
-      servers: Object.values(SERVER).map((serviceName) => ({ serviceName, region: 'eu-west-gra' })),
-      blocks: [{ block: `${VM.failoverIp}/32`, routedTo: SERVER['hv1']!, region: 'eu-west-gra' }],
-      virtualMacs: [
+  // chromium launches while the lab is checked and the core connects
+  app = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      double = new OvhDouble({
+        application: KEYS.application,
+        consumers: [{ key: KEYS.consumer, rules: OVH_ACCESS_RULES.map((r) => ({ ...r })) }],
+        state: {
+          servers: Object.values(SERVER).map((serviceName) => ({ serviceName, region: 'eu-west-gra' })),
+          blocks: [{ block: `${VM.failoverIp}/32`, routedTo: SERVER['hv1']!, region: 'eu-west-gra' }],
+          virtualMacs: [
+            {
+              server: SERVER['hv1']!,
+              macAddress: VM.mac,
+              type: 'ovh',
+              addresses: [{ ipAddress: VM.failoverIp, virtualMachineName: VM.name }],
+            },
+          ],
+        },
+      })
+      await double.start()
+      lab = await labCore(
+        (cluster) => {
+          for (const host of cluster.hosts) host.ovhServiceName = SERVER[host.name]
+        },
         {
-          server: SERVER['hv1']!,
-          macAddress: VM.mac,
-          type: 'ovh',
-          addresses: [{ ipAddress: VM.failoverIp, virtualMachineName: VM.name }],
+          ovhCredentials: {
+            files: [],
+            env: {
+              OVH_ENDPOINT: double.url,
+              OVH_APPLICATION_KEY: KEYS.application.key,
+              OVH_APPLICATION_SECRET: KEYS.application.secret,
+              OVH_CONSUMER_KEY: KEYS.consumer,
+            },
+          },
         },
-      ],
-    },
-  })
-  await double.start()
-  lab = await labCore(
-    (cluster) => {
-      for (const host of cluster.hosts) host.ovhServiceName = SERVER[host.name]
-    },
-    {
-      ovhCredentials: {
-        files: [],
-        env: {
-          OVH_ENDPOINT: double.url,
-          OVH_APPLICATION_KEY: KEYS.application.key,
-          OVH_APPLICATION_SECRET: KEYS.application.secret,
-          OVH_CONSUMER_KEY: KEYS.consumer,
-        },
-      },
-    },
+      )
+      await Promise.all(['hv1', 'hv2', 'hv3'].map((host) => lab.waitForStatus(host, 'online', 30_000)))
+      return lab
+    })(),
   )
-  await Promise.all(['hv1', 'hv2', 'hv3'].map((host) => lab.waitForStatus(host, 'online', 30_000)))
-  app = await startLabBrowser(lab)
 }, 90_000)
 
 afterAll(async () => {

@@ -18,16 +18,21 @@ let lab: LabCore
 let ui: LabBrowser
 
 beforeAll(async () => {
-  await requireLab()
-  lab = await labCore((cluster) => {
-    // The key moves from the file's defaults to hv2 and hv3; hv1 gets a key file that is not there.
-    delete cluster.ssh.identityFile
-    cluster.hosts[0].identityFile = path.join('/nonexistent', 'id_ed25519')
-    cluster.hosts[1].identityFile = LAB_APP_KEY
-    cluster.hosts[2].identityFile = LAB_APP_KEY
-    cluster.ceph.clientId = 'nokeyring'
-  })
-  ui = await startLabBrowser(lab)
+  // chromium launches while the lab is checked and the core connects
+  ui = await startLabBrowser(
+    (async () => {
+      await requireLab()
+      lab = await labCore((cluster) => {
+        // The key moves from the file's defaults to hv2 and hv3; hv1 gets a key file that is not there.
+        delete cluster.ssh.identityFile
+        cluster.hosts[0].identityFile = path.join('/nonexistent', 'id_ed25519')
+        cluster.hosts[1].identityFile = LAB_APP_KEY
+        cluster.hosts[2].identityFile = LAB_APP_KEY
+        cluster.ceph.clientId = 'nokeyring'
+      })
+      return lab
+    })(),
+  )
 }, 60_000)
 
 afterAll(async () => {

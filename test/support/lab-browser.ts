@@ -35,7 +35,13 @@ export async function startLabBrowser(
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
     throw new Error('Build the renderer first: npm run build')
   const ours = !shared
-  const launching = shared ? Promise.resolve(shared) : launchChromium()
+  const launchedAt = performance.now()
+  const launching = shared
+    ? Promise.resolve(shared)
+    : launchChromium().then((browser) => {
+        noteTiming(performance.now() - launchedAt, 'chromium launch')
+        return browser
+      })
   // Awaited below; until then a failed launch must not count as an unhandled rejection.
   launching.catch(() => undefined)
   let ready: Pick<LabCore, 'core'>
