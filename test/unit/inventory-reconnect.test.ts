@@ -67,7 +67,7 @@ function flakyHost() {
 }
 
 /** Fake timers, and an inventory started on hv1 behind flakyHost(). */
-function startedOnFlakyHost() {
+function startedOnFlakyHost(eventReconnectDelaysMs?: readonly number[]) {
   vi.useFakeTimers()
   const host = flakyHost()
   const inventory = new InventoryService({
@@ -75,6 +75,7 @@ function startedOnFlakyHost() {
     events: new CoreEvents(),
     hostNames: () => ['hv1'],
     hasDomstats: () => true,
+    ...(eventReconnectDelaysMs ? { eventReconnectDelaysMs } : {}),
   })
   inventory.start()
   return { host, inventory }
@@ -127,6 +128,32 @@ describe('inventory when a host comes back', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(host.state.streamsOpened).toBe(2)
     inventory.stop()
+  })
+
+  it('waits between tries to reopen the stream as configured, the last wait repeating (1 s, 2 s… by default)', async () => {
+    // A stream that ends soon after it opened retries from the second wait on: 1 s by default.
+    for (const [delays, waits] of [
+      [undefined, [1000, 2000, 5000, 10_000, 10_000]],
+      [
+        [200, 400, 800, 10_000],
+        [400, 800, 10_000, 10_000],
+      ],
+    ] as const) {
+      const { host, inventory } = startedOnFlakyHost(delays)
+      await inventory.hostOnline('hv1')
+      await vi.advanceTimersByTimeAsync(0)
+      host.goDown()
+      await vi.advanceTimersByTimeAsync(0)
+      for (const wait of waits) {
+        const attempts = host.state.streamAttempts
+        await vi.advanceTimersByTimeAsync(wait - 1)
+        expect(host.state.streamAttempts).toBe(attempts)
+        await vi.advanceTimersByTimeAsync(1)
+        expect(host.state.streamAttempts).toBe(attempts + 1)
+      }
+      inventory.stop()
+      vi.useRealTimers()
+    }
   })
 
   it('marks a lost host unreachable as soon as the pool says so, its running VMs last seen there', async () => {
