@@ -9,9 +9,15 @@ export default defineConfig({
     // The lab up and etalab logging in on every host, once per run (each file checks less: requireLab).
     globalSetup: ['test/lab/support/global-setup.ts'],
     fileParallelism: false,
-    // Each file in its own worker (vitest's default). `isolate: false` saved ~1 s a file on five small
-    // files, but it was never run over the whole suite, and app modules keep state at module level
-    // (caches, registries): one file could then change what the next one sees.
+    // Every file in one worker, its modules imported once: a worker of its own cost each file its app
+    // modules' import again (33 s of the suite's run on CI; 29 s against 6 s over nine files on the
+    // loaded lab machine). What is shared cannot change what the next file sees: the modules' only
+    // state is a cache of Intl formatters, the English catalog (the same) and a WeakMap per core's
+    // options; the lab files use no vi.mock, spy, fake timers or stubbed globals, and every core and
+    // chromium they start is closed in their afterAll or a finally (nothing alive when the next file
+    // starts, checked). The one process-wide change, SSH_AUTH_SOCK deleted, every lab core makes.
+    // A timed-out test's body still runs on into the next file: read a red run from its first failure.
+    isolate: false,
     // expect.poll waits for something the page or the core will do; its 1 s default lost the race on
     // a loaded 2-core CI machine (iso-upload's chunk count). A poll that fails now fails after 15 s.
     expect: { poll: { timeout: 15_000 } },
