@@ -122,6 +122,13 @@ const TreeView = memo(function TreeView({
   })
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
+  // The rows on screen by their element's id: the tree's own handlers find the row under the pointer
+  // (one handler per event for every row, instead of each row's own closures, new at each render).
+  const onScreenById = new Map(onScreen.map((row) => [rowId(row), row]))
+  const rowAt = (target: EventTarget): TreeRow | undefined => {
+    const element = target instanceof Element ? target.closest('[role="treeitem"]') : null
+    return element ? onScreenById.get(element.id) : undefined
+  }
 
   // A stable callback (and a stable onSelect from the sidebar), so a row that did not change is not
   // rendered again (TreeItem is memoized).
@@ -166,16 +173,7 @@ const TreeView = memo(function TreeView({
 
   return (
     <div className="cluster-tree" style={ROW_HEIGHT_STYLE}>
-      <input
-        className="tree-filter"
-        type="search"
-        placeholder={label('tree.filter')}
-        aria-label={label('tree.filter')}
-        // Uncontrolled: only typing changes it, and React then has no value to put back at each keystroke.
-        defaultValue=""
-        onChange={(event) => setFilter(event.target.value)}
-        data-testid="tree-filter"
-      />
+      <FilterField label={label} onFilter={setFilter} />
       <div
         ref={scroller}
         className="tree-scroll"
@@ -185,6 +183,15 @@ const TreeView = memo(function TreeView({
         // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern).
         aria-activedescendant={selectedRow ? rowId(selectedRow) : undefined}
         onKeyDown={onKeyDown}
+        onClick={(event) => {
+          const row = rowAt(event.target)
+          if (row) onSelect(row)
+        }}
+        onDoubleClick={(event) => {
+          const row = rowAt(event.target)
+          if (row && row.kind !== 'vm') toggle(row.key)
+        }}
+        {...dragAndDrop(rowAt, setDropTarget)}
         data-testid="cluster-tree"
       >
         <div style={{ height: shown.totalHeight, position: 'relative' }}>
@@ -201,15 +208,38 @@ const TreeView = memo(function TreeView({
                 dropTarget={row.kind === 'host' && row.host === dropTarget}
                 status={row.kind === 'host' ? hostStatus[row.host] : undefined}
                 label={label}
-                onSelect={onSelect}
-                onToggle={toggle}
-                onDropTarget={setDropTarget}
               />
             ))}
           </div>
         </div>
       </div>
     </div>
+  )
+})
+
+/**
+ * The filter's field, apart from the tree's rows: its props do not change as one types (the label
+ * per language, React's stable setState), so a keystroke renders the rows and leaves the field alone
+ * (rendered with them, React compared its props and wrote its default value back at each keystroke).
+ */
+const FilterField = memo(function FilterField({
+  label,
+  onFilter,
+}: {
+  label: Label
+  onFilter(text: string): void
+}) {
+  return (
+    <input
+      className="tree-filter"
+      type="search"
+      placeholder={label('tree.filter')}
+      aria-label={label('tree.filter')}
+      // Uncontrolled: only typing changes it, and React then has no value to put back at each keystroke.
+      defaultValue=""
+      onChange={(event) => onFilter(event.target.value)}
+      data-testid="tree-filter"
+    />
   )
 })
 
@@ -221,30 +251,18 @@ interface TreeItemProps {
   status: HostHealth | undefined
   /** The window's words, kept per language: a new one (a language change) renders every row again. */
   label: Label
-  onSelect(row: TreeRow): void
-  onToggle(key: string): void
-  onDropTarget(host: string | null): void
 }
 
 /**
  * One row of the tree. Memoized (issue 23 item 2): a keystroke in the filter re-renders only the rows
- * that appear (each in the slot of a row that went), not the fifty on screen.
+ * that appear (each in the slot of a row that went), not the fifty on screen. Its pointer (click,
+ * double click, drag) is the tree's (TreeView's handlers find the row), and its content is written
+ * here, not by a component of its own: a row rewritten by a keystroke is one component and its
+ * elements, with no handlers to compare.
  */
 const TreeItem = memo(
-  function TreeItem({
-    row,
-    id,
-    selected,
-    dropTarget,
-    status,
-    label,
-    onSelect,
-    onToggle,
-    onDropTarget,
-  }: TreeItemProps) {
+  function TreeItem({ row, id, selected, dropTarget, status, label }: TreeItemProps) {
     return (
-      // The keyboard is the tree's (arrows, Enter, on the focused role="tree" above), not each row's.
-      // eslint-disable-next-line jsx-a11y/click-events-have-key-events
       <div
         id={id}
         role="treeitem"
@@ -253,9 +271,8 @@ const TreeItem = memo(
         aria-level={row.kind === 'vm' ? 2 : 1}
         aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
         className={`tree-row tree-row-${row.kind}${selected ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${dropTarget ? ' drop-target' : ''}`}
-        onClick={() => onSelect(row)}
-        onDoubleClick={() => row.kind !== 'vm' && onToggle(row.key)}
-        {...dragAndDrop(row, onDropTarget)}
+        // A running VM can be dragged onto another host (TreeView's dragAndDrop).
+        draggable={row.kind === 'vm' && row.host !== null && !row.stale ? true : undefined}
         data-testid={
           row.kind === 'vm'
             ? `tree-vm-${row.vm.name}`
@@ -266,7 +283,7 @@ const TreeItem = memo(
         data-host={row.kind === 'host' ? row.host : undefined}
         data-vm-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
       >
-        <RowContent row={row} status={status} label={label} />
+        {rowContent(row, status, label)}
       </div>
     )
   },
@@ -279,32 +296,38 @@ const TreeItem = memo(
 
 /**
  * A running VM can be dragged onto another host: that opens the migration sheet (which checks and
- * asks before anything happens). The VM view's "Migrate…" does the same without a mouse.
+ * asks before anything happens). The VM view's "Migrate…" does the same without a mouse. The tree's
+ * handlers, for every row: `rowAt` finds the row an event comes from.
  */
 function dragAndDrop(
-  row: TreeRow,
+  rowAt: (target: EventTarget) => TreeRow | undefined,
   onDropTarget: (host: string | null) => void,
 ): HTMLAttributes<HTMLDivElement> {
-  if (row.kind === 'vm' && row.host !== null && !row.stale) {
-    return {
-      draggable: true,
-      onDragStart: (event) => {
-        event.dataTransfer.setData(VM_DRAG_TYPE, JSON.stringify({ uuid: row.vm.uuid, from: row.host }))
-        event.dataTransfer.effectAllowed = 'move'
-      },
-    }
+  const hostAt = (event: DragEvent<HTMLDivElement>): string | undefined => {
+    const row = rowAt(event.target)
+    return row?.kind === 'host' ? row.host : undefined
   }
-  if (row.kind !== 'host') return {}
   const accepts = (event: DragEvent<HTMLDivElement>) => event.dataTransfer.types.includes(VM_DRAG_TYPE)
   return {
+    onDragStart: (event) => {
+      const row = rowAt(event.target)
+      if (row?.kind !== 'vm' || row.host === null || row.stale) return
+      event.dataTransfer.setData(VM_DRAG_TYPE, JSON.stringify({ uuid: row.vm.uuid, from: row.host }))
+      event.dataTransfer.effectAllowed = 'move'
+    },
     onDragOver: (event) => {
-      if (!accepts(event)) return
+      const host = hostAt(event)
+      if (host === undefined || !accepts(event)) return
       event.preventDefault()
       event.dataTransfer.dropEffect = 'move'
-      onDropTarget(row.host)
+      onDropTarget(host)
     },
-    onDragLeave: () => onDropTarget(null),
+    onDragLeave: (event) => {
+      if (hostAt(event) !== undefined) onDropTarget(null)
+    },
     onDrop: (event) => {
+      const host = hostAt(event)
+      if (host === undefined) return
       onDropTarget(null)
       if (!accepts(event)) return
       event.preventDefault()
@@ -312,20 +335,13 @@ function dragAndDrop(
         uuid: string
         from: string
       }
-      if (from !== row.host) useAppStore.getState().openMigration(uuid, row.host)
+      if (from !== host) useAppStore.getState().openMigration(uuid, host)
     },
   }
 }
 
-function RowContent({
-  row,
-  status,
-  label: t,
-}: {
-  row: TreeRow
-  status: HostHealth | undefined
-  label: Label
-}) {
+/** What a row shows, written into its TreeItem. */
+function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label) {
   const when = formatCoreTime
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
