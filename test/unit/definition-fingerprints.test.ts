@@ -211,6 +211,44 @@ describe('a digested batch, run by the host’s sh', () => {
     ).toThrow(/cksum/)
   })
 
+  it('keeps its per-definition files in memory, and leaves none behind when timeout’s TERM cuts it short', async () => {
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
+    // A virsh that hangs (libvirtd stuck): it tells where its output goes, then waits.
+    const bin = path.join(dir, 'hung-bin')
+    fs.mkdirSync(bin)
+    const told = path.join(dir, 'output-file')
+    fs.writeFileSync(
+      path.join(bin, 'virsh'),
+      `#!/bin/sh\nout=$(readlink /proc/$$/fd/1)\necho "$out" >'${told}'\nexec sleep 60\n`,
+      {
+        mode: 0o755,
+      },
+    )
+    const script = spawn(argv[0]!, argv.slice(1), {
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+      detached: true,
+      stdio: 'ignore',
+    })
+    const exited = new Promise((resolve) => script.once('exit', resolve))
+    for (let waited = 0; !fs.existsSync(told) || fs.readFileSync(told, 'utf8') === ''; waited += 20) {
+      if (waited > 10_000) throw new Error('the stand-in virsh never ran')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const files = path.dirname(fs.readFileSync(told, 'utf8').trim())
+    let inMemory = true
+    try {
+      fs.accessSync('/dev/shm', fs.constants.W_OK)
+    } catch {
+      inMemory = false
+    }
+    expect(files).toMatch(inMemory ? /^\/dev\/shm\/hyperdesk-digests\./ : /\/hyperdesk-digests\./)
+    expect(fs.existsSync(files)).toBe(true)
+    // timeout's TERM goes to the whole process group (sh, virsh); the script's EXIT trap cleans up.
+    process.kill(-script.pid!, 'SIGTERM')
+    await exited
+    expect(fs.existsSync(files)).toBe(false)
+  })
+
   it('is the plain batch when nothing is digested, and refuses a nonce that is not hex', () => {
     expect(virshDigestedBatchArgv(sections, [], 'hyperdesk-refresh', sessionNonce())).toEqual(
       virshBatchArgv(sections, 'hyperdesk-refresh'),
