@@ -249,6 +249,34 @@ describe('a digested batch, run by the host’s sh', () => {
     expect(fs.existsSync(files)).toBe(false)
   })
 
+  it('leaves none behind either when the app closed the channel before the answer (SIGPIPE)', async () => {
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
+    // A virsh that tells where its output goes and ends a moment later, once the reader is gone.
+    const bin = path.join(dir, 'slow-bin')
+    fs.mkdirSync(bin)
+    const told = path.join(dir, 'output-file')
+    fs.writeFileSync(
+      path.join(bin, 'virsh'),
+      `#!/bin/sh\nout=$(readlink /proc/$$/fd/1)\necho "$out" >'${told}'\nsleep 0.5\n`,
+      { mode: 0o755 },
+    )
+    const script = spawn(argv[0]!, argv.slice(1), {
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    const exited = new Promise((resolve) => script.once('exit', resolve))
+    for (let waited = 0; !fs.existsSync(told) || fs.readFileSync(told, 'utf8') === ''; waited += 20) {
+      if (waited > 10_000) throw new Error('the stand-in virsh never ran')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const files = path.dirname(fs.readFileSync(told, 'utf8').trim())
+    expect(fs.existsSync(files)).toBe(true)
+    // The app quit or lost the host: nobody reads the answer any more.
+    script.stdout.destroy()
+    await exited
+    expect(fs.existsSync(files)).toBe(false)
+  })
+
   it('is the plain batch when nothing is digested, and refuses a nonce that is not hex', () => {
     expect(virshDigestedBatchArgv(sections, [], 'hyperdesk-refresh', sessionNonce())).toEqual(
       virshBatchArgv(sections, 'hyperdesk-refresh'),

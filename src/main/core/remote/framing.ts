@@ -167,8 +167,9 @@ const LISTING_LINE = '@listing'
  * where it cannot be used): a file created, filled and removed per definition on a disk's file
  * system cost the host half as much CPU again as virsh's own work (lab, 300 definitions: virsh 0.22 s,
  * the script around it 0.11 s more in /tmp, 0.05 s in /dev/shm), the most of what made the refresh
- * taking every fingerprint slower than a hand batch that sends every XML. timeout's TERM (or a
- * hang-up) ends the script through its EXIT trap, so a refresh cut short leaves nothing in memory.
+ * taking every fingerprint slower than a hand batch that sends every XML. timeout's TERM, a hang-up,
+ * or a write to a channel the app closed (SIGPIPE: the app quit or lost the host mid-refresh) ends the
+ * script through its EXIT trap, so a refresh cut short leaves nothing in memory.
  */
 const DIGEST_SCRIPT = [
   'n=$1; k=$2; g=$3; plain=$4; shift 4',
@@ -179,7 +180,7 @@ const DIGEST_SCRIPT = [
   'fi',
   'd=$(mktemp -d -p /dev/shm hyperdesk-digests.XXXXXXXX 2>/dev/null || mktemp -d -t hyperdesk-digests.XXXXXXXX) || exit 125',
   `trap 'rm -rf "$d"' EXIT`,
-  `trap 'exit 143' HUP INT TERM`,
+  `trap 'exit 143' HUP INT PIPE TERM`,
   'stdbuf -oL -eL "$@" >"$d/out" 2>&1; rc=$?',
   'mkdir "$d/s"',
   `awk -v m="@@hyperdesk-digest-$n " -v d="$d/s/" '` +
