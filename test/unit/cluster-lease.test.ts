@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import {
   ClusterLease,
@@ -6,6 +7,7 @@ import {
   type LeaseDeps,
 } from '../../src/main/core/lease/cluster-lease'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
+import type { HostConnection } from '../../src/main/core/ssh/connection'
 import { ApiError, commandStep } from '../../src/shared/errors'
 import { msg } from '../../src/shared/messages'
 
@@ -97,11 +99,82 @@ function radosModel(now: () => number) {
   return { runner, locks, calls }
 }
 
+/**
+ * The lease session's python (lease-session-program.ts) on the same modelled object: one Ceph client
+ * per session, cls_lock's answers (EBUSY held, ENOENT not ours, MUST_RENEW only while held). `missing`:
+ * a host without the binding; `dieOn`: the session ends instead of answering that op (after applying
+ * it when `applied`).
+ */
+function sessionHost(
+  rados: ReturnType<typeof radosModel>,
+  now: () => number,
+  options: { missing?: boolean; dieOn?: string; applied?: boolean } = {},
+) {
+  let clients = 9000
+  const execs: string[] = []
+  const ops: string[] = []
+  const connection = {
+    async exec(command: string) {
+      execs.push(command)
+      const client = `client.${++clients}`
+      let program = true
+      const channel = Object.assign(new EventEmitter(), {
+        stderr: new EventEmitter(),
+        close: () => setImmediate(() => channel.emit('close', 0)),
+        write(text: string) {
+          if (program) {
+            program = false
+            const line = options.missing
+              ? '{"fatal": "no-binding", "error": "No module named \'rados\'"}\n'
+              : `{"ready": true, "client": "${client}"}\n`
+            setImmediate(() => channel.emit('data', Buffer.from(line)))
+            return true
+          }
+          const req = JSON.parse(text) as Record<string, string> & { id: number; duration: number }
+          ops.push(`${req['op']} ${req['name']}`)
+          const current = rados.locks.get(req['name'])
+          const live = current && current.expiresAt > now() ? current : undefined
+          const ours = live && live.client === client && live.cookie === req['cookie']
+          let errno = 0
+          if (req['op'] === 'take') {
+            if (live) errno = ours ? 17 : 16
+            else
+              rados.locks.set(req['name'], {
+                client,
+                cookie: req['cookie'],
+                description: req['desc'],
+                expiresAt: now() + req.duration * 1000,
+              })
+          } else if (req['op'] === 'renew') {
+            if (ours) live.expiresAt = now() + req.duration * 1000
+            else errno = 2
+          } else if (req['op'] === 'unlock') {
+            if (ours) rados.locks.delete(req['name'])
+            else errno = 2
+          }
+          if (options.dieOn === req['op']) {
+            if (!options.applied && req['op'] === 'take' && !errno) rados.locks.delete(req['name'])
+            setImmediate(() => channel.emit('close', null))
+            return true
+          }
+          const answer = errno ? { id: req.id, errno, error: `[errno ${errno}]` } : { id: req.id, ok: true }
+          setImmediate(() => channel.emit('data', Buffer.from(`${JSON.stringify(answer)}\n`)))
+          return true
+        },
+      })
+      setImmediate(() => channel.stderr.emit('data', Buffer.from('HYPERDESK_PID 4242\n')))
+      return channel
+    },
+  } as unknown as HostConnection
+  return { connection, execs, ops }
+}
+
 function lease(
   runner: RemoteRunner,
   holder: string,
   audits: string[] = [],
   now: () => number = Date.now,
+  connection?: HostConnection,
 ): ClusterLease {
   const deps: LeaseDeps = {
     runner,
@@ -113,6 +186,7 @@ function lease(
       audits.push(`${host}: ${action}`)
     },
     now,
+    ...(connection ? { connection: () => connection } : {}),
   }
   return new ClusterLease(deps, (name) => (name === VM ? 'labvm1' : name.replace(/^image:/, '')))
 }
@@ -522,5 +596,109 @@ describe('cluster lease', () => {
       'lease.bad-name',
     )
     expect(rados.calls).toEqual([])
+  })
+})
+
+describe('cluster lease through a Ceph session', () => {
+  it('takes, checks and releases through one session: no rados process at all', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+    expect(
+      await alice.run([VM, IMAGE], 'migrate labvm1 to hv2', 300, async (held) => {
+        await held.check(commandStep('virsh migrate'))
+        expect([...rados.locks.values()].map((l) => l.client)).toEqual(['client.9001', 'client.9001'])
+        return 'migrated'
+      }),
+    ).toBe('migrated')
+    expect(host.execs).toHaveLength(1)
+    expect(host.ops).toEqual([
+      `take ${VM}`,
+      `take ${IMAGE}`,
+      `renew ${VM}`,
+      `renew ${IMAGE}`,
+      `unlock ${VM}`,
+      `unlock ${IMAGE}`,
+    ])
+    expect(rados.calls).toEqual([])
+    expect(rados.locks.size).toBe(0)
+    alice.close()
+  })
+
+  it('a held name refuses through the session with who holds it (read by the CLI)', async () => {
+    const rados = radosModel(Date.now)
+    const bob = lease(rados.runner, 'bob@desk-b')
+    const held = await bob.acquire([VM], 'start labvm1 on hv2', 120)
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, sessionHost(rados, Date.now).connection)
+    const error = await failure(alice.acquire([VM], 'migrate labvm1 to hv2', 300))
+    expect(error.code).toBe('lease.held')
+    expect(error.details).toMatchObject({ lease: { holder: 'bob@desk-b' } })
+    await held.release()
+    alice.close()
+  })
+
+  it('uses the rados CLI on a host without the binding, and does not try again at each call', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now, { missing: true })
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+    await alice.run([VM], 'start labvm1 on hv2', 120, (held) => held.check(commandStep('virsh start')))
+    await alice.run([VM], 'start labvm1 on hv2', 120, async () => undefined)
+    expect(host.execs).toHaveLength(1)
+    expect(rados.calls.map((c) => c.split(' ')[1])).toEqual(['get', 'info', 'break', 'get', 'info', 'break'])
+    expect(rados.locks.size).toBe(0)
+  })
+
+  it('a check proves it still holds the lease: after its expiry it is lost, never taken again', async () => {
+    let now = Date.parse('2026-12-03T09:00:00Z')
+    const clock = () => now
+    const rados = radosModel(clock)
+    const alice = lease(rados.runner, 'alice@desk-a', [], clock, sessionHost(rados, clock).connection)
+    const held = await alice.acquire([VM], 'migrate labvm1 to hv2', 60)
+    now += 61_000
+    const lost = await failure(held.check(commandStep('virsh migrate')))
+    expect(lost.code).toBe('lease.lost')
+    expect(rados.locks.get(VM)?.expiresAt).toBeLessThan(now)
+    await held.release()
+    alice.close()
+  })
+
+  it('a release after a take-over unlocks nothing of the new holder’s', async () => {
+    let now = Date.parse('2026-12-03T09:00:00Z')
+    const clock = () => now
+    const rados = radosModel(clock)
+    const alice = lease(rados.runner, 'alice@desk-a', [], clock, sessionHost(rados, clock).connection)
+    const held = await alice.acquire([VM], 'migrate labvm1 to hv2', 60)
+    now += 61_000
+    const bob = await lease(rados.runner, 'bob@desk-b', [], clock).acquire([VM], 'start labvm1 on hv3', 60)
+    await held.release()
+    expect(rados.locks.get(VM)?.description).toContain('bob@desk-b')
+    await bob.release()
+    alice.close()
+  })
+
+  it('a session that ends mid-check: the CLI reads the lease back, and releases it by its locker', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now, { dieOn: 'renew' })
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+    await alice.run([VM], 'migrate labvm1 to hv2', 300, (held) => held.check(commandStep('virsh migrate')))
+    // The read found it ours with time left; the release is one break of the session's client.
+    expect(rados.calls).toEqual([`hv1 info ${VM}`, `hv1 break ${VM}`])
+    expect(rados.locks.size).toBe(0)
+    alice.close()
+  })
+
+  it('a session that ends mid-take fails the job and leaves no lock behind', async () => {
+    for (const applied of [true, false]) {
+      const rados = radosModel(Date.now)
+      const host = sessionHost(rados, Date.now, { dieOn: 'take', applied })
+      const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+      const error = await failure(alice.run([VM], 'migrate labvm1 to hv2', 300, async () => 'ran'))
+      expect(error.code).toBe('lease.session-ended')
+      expect(error.message).toMatch(/session on hv1 ended before it answered “take vm:/)
+      // The take's outcome was unknown: the release broke exactly that client's lock, if any.
+      expect(rados.calls).toEqual([`hv1 break ${VM}`])
+      expect(rados.locks.size).toBe(0)
+      alice.close()
+    }
   })
 })

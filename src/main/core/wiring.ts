@@ -136,6 +136,7 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
       vms.inventory.stop()
       // A job's lease release may still be running (close does not wait for jobs): let it end first.
       await vms.lease.releasesEnded()
+      vms.lease.close()
       await hosts.close()
     },
   }
@@ -375,6 +376,7 @@ function leaseOf(
       ceph: () => config.requireConfig().ceph,
       holder: () => holder,
       audit: (host, action) => audit(runner, host, { action }),
+      connection: (host) => hosts.get(host),
     },
     (name) => {
       if (name.startsWith('vm:')) return inventory.vm(name.slice(3))?.name ?? name.slice(3)

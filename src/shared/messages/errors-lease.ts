@@ -21,4 +21,13 @@ export const LEASE_ERROR_TEXTS = {
   badPool: 'The cluster lease cannot use the pool {{pool}}: not a valid pool name.',
   badPoolHint: 'The lease lives in the first pool of the cluster file ("pools"): correct that name.',
   badName: 'Not a lease name: {{name}}.',
+  sessionUnavailable:
+    'The lease’s Ceph session could not open on {{host}} ({{reason}}): rados is used instead.',
+  sessionEnded:
+    'The lease’s Ceph session on {{host}} ended before it answered “{{call}}” (connection lost or its python3 stopped).',
+  sessionTimedOut:
+    'The lease’s Ceph session on {{host}} did not answer “{{call}}” within {{seconds}} s: it was stopped.',
+  sessionEndedHint:
+    'Nothing more was changed. A lease it may have taken is released through another way, or Ceph ends it at its expiry. Try again when the host is online.',
+  sessionRefused: 'Ceph refused “{{call}}” on the lease of {{object}} through {{host}} (errno {{errno}}).',
 } as const

@@ -5,6 +5,8 @@ import { LEASE_NAME_PATTERN, type LeaseHolder } from '../../../shared/lease'
 import { isValidName } from '../../../shared/names'
 import type { JobContext } from '../jobs/job-manager'
 import type { RemoteRunner } from '../remote/runner'
+import type { HostConnection } from '../ssh/connection'
+import { LeaseSession, type LeaseCall, type LeaseCallAnswer } from './lease-session'
 import { cephClientArgv } from '../storage/rbd-host'
 
 /**
@@ -67,6 +69,11 @@ export interface LeaseDeps {
   audit(host: string, action: string): Promise<void>
   /** The clock (tests); Date.now by default. */
   now?(): number
+  /**
+   * The host's SSH connection, for the lease's Ceph session (lease-session.ts). Without it every
+   * call is a `rados` process (unit tests of other modules).
+   */
+  connection?(host: string): HostConnection
 }
 
 interface RawLocker {
@@ -161,10 +168,19 @@ const BUSY = /\(16\)|Device or resource busy/
  * such file or directory" too, and a release that read that as "already gone" left the lease held.
  */
 const MISSING = /^(ERROR: .*|error 2: )\(2\) No such file or directory/m
+const EBUSY = 16
+const ENOENT = 2
+
+/** A session call that ended without an answer: its outcome in Ceph is unknown (details.locker). */
+function sessionLost(error: ApiError): boolean {
+  return error.code === 'lease.session-ended' || error.code === 'lease.session-timeout'
+}
 
 export class ClusterLease implements Leases {
   /** Releases under way, for close: a job's release is part of it, but close does not wait for jobs. */
   private readonly releasing = new Set<Promise<void>>()
+  /** The lease's Ceph session of each host (lease-session.ts), opened on first use. */
+  private readonly sessions = new Map<string, LeaseSession>()
 
   constructor(
     private readonly deps: LeaseDeps,
@@ -173,13 +189,89 @@ export class ClusterLease implements Leases {
 
   private argv(args: readonly string[]): string[] {
     const access = this.deps.ceph()
+    const pool = this.pool()
+    const seconds = String(access.monitorTimeoutSeconds)
+    return cephClientArgv('rados', access, ['--rados-osd-op-timeout', seconds, '-p', pool, ...args])
+  }
+
+  private pool(): string {
     const pool = this.deps.pool()
     if (!isValidName(pool))
       throw leaseError('lease.bad-pool', msg('leaseErrors.badPool', { pool }), {
         hint: msg('leaseErrors.badPoolHint'),
       })
-    const seconds = String(access.monitorTimeoutSeconds)
-    return cephClientArgv('rados', access, ['--rados-osd-op-timeout', seconds, '-p', pool, ...args])
+    return pool
+  }
+
+  /** `host`'s session, unless there is no connection to open one or the host lacks the binding. */
+  private session(host: string): LeaseSession | undefined {
+    const connection = this.deps.connection
+    if (!connection) return undefined
+    let session = this.sessions.get(host)
+    if (!session) {
+      session = new LeaseSession(
+        host,
+        () => connection(host),
+        () => {
+          const { clientId, monitorTimeoutSeconds } = this.deps.ceph()
+          return { clientId, monitorTimeoutSeconds, pool: this.pool() }
+        },
+        () => this.now(),
+      )
+      this.sessions.set(host, session)
+    }
+    return session.usable ? session : undefined
+  }
+
+  /**
+   * @internal One call through `host`'s session (opened if needed); undefined when no session can
+   * serve there (the caller uses the CLI). Throws lease.session-ended/-timeout when it died mid-call.
+   */
+  async sessionCall(
+    host: string,
+    call: LeaseCall,
+  ): Promise<{ client: string; answer: LeaseCallAnswer } | undefined> {
+    const session = this.session(host)
+    if (!session) return undefined
+    try {
+      return await session.call(call)
+    } catch (error) {
+      const failure = ApiError.from(error)
+      if (failure.code === 'lease.session-unavailable') return undefined
+      throw failure
+    }
+  }
+
+  /** @internal One call through `host`'s open session if its Ceph client is still `client`. */
+  async sessionCallAs(host: string, client: string, call: LeaseCall): Promise<LeaseCallAnswer | undefined> {
+    return this.sessions.get(host)?.callAs(client, call)
+  }
+
+  /** Closes the Ceph sessions (the core's close; a lock they hold stays until released or expired). */
+  close(): void {
+    for (const session of this.sessions.values()) session.close()
+  }
+
+  /** A call Ceph refused through a session (other than busy / not ours), as a lease error. */
+  refused(
+    name: string,
+    host: string,
+    call: string,
+    answer: { errno: number | undefined; error: string },
+  ): ApiError {
+    return leaseError(
+      'lease.unavailable',
+      withDetail(
+        msg('leaseErrors.sessionRefused', {
+          call,
+          object: this.label(name),
+          host,
+          errno: answer.errno ?? '?',
+        }),
+        answer.error.slice(-300),
+      ),
+      { host, details: { errno: answer.errno } },
+    )
   }
 
   /** The hosts to go through, best first (cephHostOrder), `prefer` first when it is still among them. */
@@ -345,9 +437,10 @@ export class ClusterLease implements Leases {
   }
 
   /**
-   * @internal One `rados lock get`; resolves to the host it went through, or throws lease.held. When
-   * the holder it met is gone by the time it is read (a release just landing), the name is free:
-   * one more get, rather than a refusal that names nobody.
+   * @internal Takes `name`: through the first host's session when it can serve (resolving to that
+   * host and the session's Ceph client, the locker), else one `rados lock get`; or throws lease.held.
+   * When the holder it met is gone by the time it is read (a release just landing), the name is
+   * free: one more take, rather than a refusal that names nobody.
    */
   async lockGet(
     name: string,
@@ -356,7 +449,25 @@ export class ClusterLease implements Leases {
     durationSeconds: number,
     prefer?: string,
     again = true,
-  ): Promise<string> {
+  ): Promise<{ host: string; locker?: string }> {
+    const first = this.order(prefer)[0]
+    const viaSession =
+      first === undefined
+        ? undefined
+        : await this.sessionCall(first, {
+            op: 'take',
+            name,
+            cookie,
+            tag: LEASE_TAG,
+            desc: description,
+            duration: durationSeconds,
+          })
+    if (first !== undefined && viaSession) {
+      const { answer, client } = viaSession
+      if (answer.ok) return { host: first, locker: client }
+      if (answer.errno === EBUSY) return this.busy(name, cookie, description, durationSeconds, first, again)
+      throw this.refused(name, first, `take ${name}`, answer)
+    }
     const result = await this.rados(
       [
         'lock',
@@ -375,14 +486,25 @@ export class ClusterLease implements Leases {
       msg('errorSteps.command', { command: `rados lock get ${name}` }),
       prefer,
     )
-    if (result.exitCode === 0) return result.host
-    if (BUSY.test(result.stderr)) {
-      const { holders } = await this.read(name, result.host)
-      if (holders.length === 0 && again)
-        return this.lockGet(name, cookie, description, durationSeconds, result.host, false)
-      throw this.heldError(name, holders, result.host)
-    }
+    if (result.exitCode === 0) return { host: result.host }
+    if (BUSY.test(result.stderr))
+      return this.busy(name, cookie, description, durationSeconds, result.host, again)
     throw this.failed(name, result, 'unavailable')
+  }
+
+  /** A take met another holder: who, or one more take when it was just released. */
+  private async busy(
+    name: string,
+    cookie: string,
+    description: string,
+    durationSeconds: number,
+    host: string,
+    again: boolean,
+  ): Promise<{ host: string; locker?: string }> {
+    const { holders } = await this.read(name, host)
+    if (holders.length === 0 && again)
+      return this.lockGet(name, cookie, description, durationSeconds, host, false)
+    throw this.heldError(name, holders, host)
   }
 
   /** @internal Breaks one locker (ours at release/renewal, another's at a take-over). */
@@ -544,6 +666,11 @@ export class HeldLease implements LeaseCheck {
    * exactly it. A take (a renewal) is a new client: its locker is unknown until read again.
    */
   private readonly lockers = new Map<string, string>()
+  /**
+   * The host whose lease session took (or last renewed) each name, its client being the name's
+   * locker: that session alone can renew it in place and unlock it (a call or two of milliseconds).
+   */
+  private readonly viaSession = new Map<string, string>()
   private host: string | undefined
   private readonly since: number
   private expiresAt = 0
@@ -564,19 +691,38 @@ export class HeldLease implements LeaseCheck {
   async take(name: string): Promise<void> {
     const started = this.lease.now()
     this.lockers.delete(name)
-    this.host = await this.lease.lockGet(
-      name,
-      this.cookie,
-      this.lease.describe(this.operation, this.since),
-      this.durationSeconds,
-      this.host,
-    )
+    this.viaSession.delete(name)
+    let taken: { host: string; locker?: string }
+    try {
+      taken = await this.lease.lockGet(
+        name,
+        this.cookie,
+        this.lease.describe(this.operation, this.since),
+        this.durationSeconds,
+        this.host,
+      )
+    } catch (error) {
+      const failure = ApiError.from(error)
+      const locker = failure.details?.['locker']
+      // The session died mid-take: the lock may be ours in Ceph. Noted as taken by that client, so
+      // the release breaks exactly it (ENOENT when the take never landed).
+      if (sessionLost(failure) && typeof locker === 'string') {
+        this.taken.add(name)
+        this.lockers.set(name, locker)
+      }
+      throw failure
+    }
+    this.host = taken.host
+    if (taken.locker) {
+      this.lockers.set(name, taken.locker)
+      this.viaSession.set(name, taken.host)
+    }
     this.taken.add(name)
     this.expiresAt = started + this.durationSeconds * 1000
     this.context?.log(
       msg('jobSteps.leaseTaken', {
         name,
-        host: this.host,
+        host: taken.host,
         holder: this.lease.holderName(),
         until: this.expiresAt,
       }),
@@ -599,11 +745,66 @@ export class HeldLease implements LeaseCheck {
   }
 
   private async checkNow(step: Message, needSeconds: number): Promise<void> {
+    // A name its session took is renewed in place there (MUST_RENEW: succeeds only while that
+    // client still holds it unexpired, and extends it): proof and renewal in one call. The others
+    // (no session, or it ended since) are read back and renewed through the CLI, as before.
+    const renewed = await Promise.all(this.names.map((name) => this.renewThroughSession(name)))
+    const lost = this.names.findIndex((_, index) => renewed[index] === 'lost')
+    const lostName = this.names[lost]
+    if (lostName !== undefined) {
+      const host = this.viaSession.get(lostName) ?? this.host
+      this.viaSession.delete(lostName)
+      // Who has it now, for the message (a read only on this rare path).
+      const { holders } = await this.lease.read(lostName, host).catch(() => ({ holders: [] }))
+      throw this.lease.lostError(lostName, step, holders, host)
+    }
+    const refused = renewed.find((outcome): outcome is ApiError => outcome instanceof ApiError)
+    if (refused) throw refused
+    const rest = this.names.filter((_, index) => renewed[index] === 'cli')
+    if (rest.length > 0) await this.checkThroughCli(rest, step, needSeconds)
+  }
+
+  /** 'renewed', 'lost', a refusal, or 'cli' when no session of this name's client is open. */
+  private async renewThroughSession(name: string): Promise<'renewed' | 'lost' | 'cli' | ApiError> {
+    const host = this.viaSession.get(name)
+    const locker = this.lockers.get(name)
+    if (!host || !locker) return 'cli'
+    const started = this.lease.now()
+    let answer: LeaseCallAnswer | undefined
+    try {
+      answer = await this.lease.sessionCallAs(host, locker, {
+        op: 'renew',
+        name,
+        cookie: this.cookie,
+        tag: LEASE_TAG,
+        desc: this.lease.describe(this.operation, this.since),
+        duration: this.durationSeconds,
+      })
+    } catch (error) {
+      const failure = ApiError.from(error)
+      if (!sessionLost(failure)) throw failure
+      // The session died mid-renewal: the lock is still in Ceph, ours or not; the CLI reads it.
+      answer = undefined
+    }
+    if (!answer) {
+      this.viaSession.delete(name)
+      return 'cli'
+    }
+    if (answer.ok) {
+      this.expiresAt = started + this.durationSeconds * 1000
+      return 'renewed'
+    }
+    // ENOENT: expired, released or another's; EBUSY: held by someone else under another tag.
+    if (answer.errno === ENOENT || answer.errno === EBUSY) return 'lost'
+    return this.lease.refused(name, host, `renew ${name}`, answer)
+  }
+
+  private async checkThroughCli(names: readonly string[], step: Message, needSeconds: number): Promise<void> {
     // Every name read back side by side (independent locks), judged in the caller's order (the
     // first one lost is the one named), then the short ones renewed side by side.
-    const reads = await Promise.all(this.names.map((name) => this.lease.read(name, this.host)))
+    const reads = await Promise.all(names.map((name) => this.lease.read(name, this.host)))
     const short: { name: string; mine: LeaseHolder; host: string }[] = []
-    for (const [index, name] of this.names.entries()) {
+    for (const [index, name] of names.entries()) {
       const { host, holders } = reads[index] as { host: string; holders: LeaseHolder[] }
       const mine = holders.find((holder) => holder.cookie === this.cookie)
       if (!mine) throw this.lease.lostError(name, step, holders, host)
@@ -643,14 +844,31 @@ export class HeldLease implements LeaseCheck {
     const started = performance.now()
     const results = await Promise.allSettled(
       [...this.taken].map(async (name) => {
-        await this.lease.releaseName(name, this.cookie, this.lockers.get(name), this.host, this.expiresAt)
+        if (!(await this.unlockThroughSession(name)))
+          await this.lease.releaseName(name, this.cookie, this.lockers.get(name), this.host, this.expiresAt)
         this.taken.delete(name)
         this.lockers.delete(name)
+        this.viaSession.delete(name)
       }),
     )
     const failed = results.find((result) => result.status === 'rejected')
     if (failed) throw failed.reason
     this.context?.log(msg('jobSteps.leaseReleaseTook', { ms: Math.round(performance.now() - started) }))
+  }
+
+  /**
+   * Unlocks `name` through the session that holds it, if it is still open: true once Ceph says it
+   * is not ours any more (unlocked now, or ENOENT: expired or taken over, the same end). False sends
+   * it the CLI way (releaseName: a break of exactly this locker and cookie).
+   */
+  private async unlockThroughSession(name: string): Promise<boolean> {
+    const host = this.viaSession.get(name)
+    const locker = this.lockers.get(name)
+    if (!host || !locker) return false
+    const answer = await this.lease
+      .sessionCallAs(host, locker, { op: 'unlock', name, cookie: this.cookie })
+      .catch(() => undefined)
+    return answer !== undefined && (answer.ok || answer.errno === ENOENT)
   }
 
   /** The time Ceph lets this lease go by itself (the local clock's estimate). */

@@ -20,4 +20,13 @@ export const leaseErrorsFr: MessageCatalog['leaseErrors'] = {
   badPool: 'Le bail du cluster ne peut pas utiliser le pool {{pool}} : ce n’est pas un nom de pool valide.',
   badPoolHint: 'Le bail se trouve dans le premier pool du fichier du cluster (« pools ») : corrigez ce nom.',
   badName: 'Ce n’est pas un nom de bail : {{name}}.',
+  sessionUnavailable:
+    'La session Ceph du bail n’a pas pu s’ouvrir sur {{host}} ({{reason}}) : rados est utilisé à la place.',
+  sessionEnded:
+    'La session Ceph du bail sur {{host}} s’est terminée avant de répondre à « {{call}} » (connexion perdue ou son python3 arrêté).',
+  sessionTimedOut:
+    'La session Ceph du bail sur {{host}} n’a pas répondu à « {{call}} » en {{seconds}} s : elle a été arrêtée.',
+  sessionEndedHint:
+    'Rien de plus n’a été modifié. Un bail qu’elle aurait pris est libéré par un autre chemin, ou Ceph le termine à son expiration. Réessayez quand l’hôte est en ligne.',
+  sessionRefused: 'Ceph a refusé « {{call}} » sur le bail de {{object}} via {{host}} (errno {{errno}}).',
 }
