@@ -130,30 +130,37 @@ function sessionHost(
             setImmediate(() => channel.emit('data', Buffer.from(line)))
             return true
           }
-          const req = JSON.parse(text) as Record<string, string> & { id: number; duration: number }
-          ops.push(`${req['op']} ${req['name']}`)
-          const current = rados.locks.get(req['name'])
+          const req = JSON.parse(text) as {
+            id: number
+            op: string
+            name: string
+            cookie: string
+            desc: string
+            duration: number
+          }
+          ops.push(`${req.op} ${req.name}`)
+          const current = rados.locks.get(req.name)
           const live = current && current.expiresAt > now() ? current : undefined
-          const ours = live && live.client === client && live.cookie === req['cookie']
+          const ours = live && live.client === client && live.cookie === req.cookie
           let errno = 0
-          if (req['op'] === 'take') {
+          if (req.op === 'take') {
             if (live) errno = ours ? 17 : 16
             else
-              rados.locks.set(req['name'], {
+              rados.locks.set(req.name, {
                 client,
-                cookie: req['cookie'],
-                description: req['desc'],
+                cookie: req.cookie,
+                description: req.desc,
                 expiresAt: now() + req.duration * 1000,
               })
-          } else if (req['op'] === 'renew') {
+          } else if (req.op === 'renew') {
             if (ours) live.expiresAt = now() + req.duration * 1000
             else errno = 2
-          } else if (req['op'] === 'unlock') {
-            if (ours) rados.locks.delete(req['name'])
+          } else if (req.op === 'unlock') {
+            if (ours) rados.locks.delete(req.name)
             else errno = 2
           }
-          if (options.dieOn === req['op']) {
-            if (!options.applied && req['op'] === 'take' && !errno) rados.locks.delete(req['name'])
+          if (options.dieOn === req.op) {
+            if (!options.applied && req.op === 'take' && !errno) rados.locks.delete(req.name)
             setImmediate(() => channel.emit('close', null))
             return true
           }

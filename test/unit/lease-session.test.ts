@@ -90,7 +90,12 @@ describe('lease session faults', () => {
       }),
     )
     const call = session.call({ op: 'unlock', name: 'vm:x', cookie: 'c' })
-    const failed = call.catch((error: unknown) => ApiError.from(error))
+    const failed = call.then(
+      () => {
+        throw new Error('answered')
+      },
+      (error: unknown) => ApiError.from(error),
+    )
     await vi.advanceTimersByTimeAsync(14_000)
     expect(session.client).toBe('client.77')
     await vi.advanceTimersByTimeAsync(2_000)
@@ -132,9 +137,12 @@ describe('lease session faults', () => {
       () => ({ clientId: 'libvirt', monitorTimeoutSeconds: 10, pool: 'libvirt-ssd' }),
       () => now,
     )
-    const error = await session
-      .call({ op: 'unlock', name: 'vm:x', cookie: 'c' })
-      .catch((e: unknown) => ApiError.from(e))
+    const error = await session.call({ op: 'unlock', name: 'vm:x', cookie: 'c' }).then(
+      () => {
+        throw new Error('answered')
+      },
+      (e: unknown) => ApiError.from(e),
+    )
     expect(error.code).toBe('lease.session-unavailable')
     expect(error.message).toContain('/usr/bin/python3: not found')
     expect(session.usable).toBe(false)
