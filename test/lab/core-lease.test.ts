@@ -160,6 +160,9 @@ describe('cluster lease', () => {
     await held.check(msg('errorSteps.virshMigrate'))
     expect(cephHosts(alice.context)[0]).toBe('hv1')
     expect(await cephLockers(VM_LEASE)).toHaveLength(1)
+    // Its Ceph session, connected before the keyring goes, would still unlock it: the CLI path is
+    // what this case is about (the session's own faults are below).
+    alice.context.lease.close()
     await labCmd('keyring', 'hv1', 'off')
     try {
       // rados on hv1 now fails, printing "auth: unable to find a keyring …: (2) No such file or
@@ -171,4 +174,100 @@ describe('cluster lease', () => {
     expect(await cephLockers(VM_LEASE)).toEqual([])
     expect(await heldNow()).toEqual([])
   }, 60_000)
+})
+
+interface Locker {
+  name: string
+  cookie: string
+  expiration: string
+}
+
+/** The lease sessions' pythons on hv1 (root's view inside the host): PIDs, to stop or kill one. */
+async function sessionPids(): Promise<string[]> {
+  const out = await asRootOn('hv1', 'pgrep', '-u', 'etalab', '-f', 'base64.b64decode').catch(() => '')
+  return out.split('\n').filter((line) => /^\d+$/.test(line.trim()))
+}
+
+describe('cluster lease through its Ceph session', () => {
+  it('takes, checks and releases through one long-lived Ceph client: the same client.N each time', async () => {
+    // Bob's session (from the races above) closed: the one python left on hv1 is alice's.
+    bob.context.lease.close()
+    const clients: string[] = []
+    for (let round = 0; round < 2; round++) {
+      const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 30)
+      const [taken] = (await cephLockers(VM_LEASE)) as Locker[]
+      // cls_lock's duration exactly (the binding's own call would add up to seconds).
+      const left = Date.parse(taken?.expiration ?? '') - Date.now()
+      expect(left).toBeGreaterThan(20_000)
+      expect(left).toBeLessThanOrEqual(30_500)
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      await held.check(msg('errorSteps.virshMigrate'))
+      const [checked] = (await cephLockers(VM_LEASE)) as Locker[]
+      // The check renewed it in place: same client and cookie, later expiry.
+      expect(checked?.name).toBe(taken?.name)
+      expect(checked?.cookie).toBe(taken?.cookie)
+      expect(Date.parse(checked?.expiration ?? '')).toBeGreaterThan(Date.parse(taken?.expiration ?? ''))
+      clients.push(taken?.name ?? '')
+      await held.release()
+      expect(await cephLockers(VM_LEASE)).toEqual([])
+    }
+    // A rados process is a new client each time; the session is one.
+    expect(clients[0]).toMatch(/^client\.\d+$/)
+    expect(clients[1]).toBe(clients[0])
+    expect(await sessionPids()).toHaveLength(1)
+  }, 60_000)
+
+  it('a check after the lease expired refuses as lost: it is never silently taken again', async () => {
+    const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 3)
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    const lost = await held
+      .check(msg('errorSteps.virshMigrate'))
+      .catch((error: unknown) => ApiError.from(error))
+    expect((lost as ApiError).code).toBe('lease.lost')
+    expect(await cephLockers(VM_LEASE)).toEqual([])
+    await held.release()
+    expect(await cephLockers(VM_LEASE)).toEqual([])
+  }, 30_000)
+
+  it('its python killed between take and check: the CLI proves and releases the lease, none left', async () => {
+    alice.context.lease.close()
+    bob.context.lease.close()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 30)
+    const pids = await sessionPids()
+    expect(pids).toHaveLength(1)
+    await asRootOn('hv1', 'kill', '-KILL', pids[0] ?? '')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await held.check(msg('errorSteps.virshMigrate'))
+    expect(await cephLockers(VM_LEASE)).toHaveLength(1)
+    await held.release()
+    expect(await cephLockers(VM_LEASE)).toEqual([])
+    expect(await heldNow()).toEqual([])
+  }, 60_000)
+
+  it('its python hung mid-take: the job fails within the deadline naming the host, and no lock is left', async () => {
+    alice.context.lease.close()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    // A session open and idle, then its python stopped (as a Ceph call that never returns).
+    const first = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 30)
+    await first.release()
+    const [pid] = await sessionPids()
+    await asRootOn('hv1', 'kill', '-STOP', pid ?? '')
+    const started = Date.now()
+    const job = await alice.runJob('vm.migrate', { uuid: LABVM1.uuid, to: 'hv2' }, 60_000)
+    expect(job.error?.code).toBe('lease.session-timeout')
+    expect(job.error?.host).toBe('hv1')
+    expect(job.error?.message).toMatch(/session on hv1 did not answer “take vm:.*” within 15 s/)
+    // The Ceph timeout (10 s in the lab) plus 5 s; never a hang.
+    expect(Date.now() - started).toBeLessThan(40_000)
+    // The stopped python was killed; nothing held; labvm1 still on hv1.
+    expect(await sessionPids()).toEqual([])
+    expect(await cephLockers(VM_LEASE)).toEqual([])
+    expect(await heldNow()).toEqual([])
+    expect(alice.context.inventory.vm(LABVM1.uuid)?.runningOn).toEqual(['hv1'])
+    // The next operation opens a new session.
+    const again = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 30)
+    expect(await sessionPids()).toHaveLength(1)
+    await again.release()
+  }, 90_000)
 })
