@@ -19,11 +19,17 @@ import { cephClientArgv } from '../storage/rbd-host'
  * expires *in the OSD*, so the lease of a crashed or disconnected app frees itself without anyone
  * trusting a clock in a lock name. `rbd lock add` has no duration, and needs an image per object.
  *
- * Each acquisition has its own random cookie. A `rados` process is a new Ceph client each time, so a
- * lease cannot be extended in place: renewing breaks our own lock and takes it again with the same
+ * Each acquisition has its own random cookie. The calls go through the host's lease session
+ * (lease-session.ts: one long-lived Ceph client over SSH, a few ms a call) where it can serve:
+ * take = cls_lock `lock`; check = `lock` with LOCK_FLAG_MUST_RENEW by that same client, which
+ * succeeds only while it still holds the lock unexpired (ENOENT once expired, released or taken
+ * over: never taken again silently) and extends it; release = `unlock` by that client (never
+ * another's). Where no session serves (no binding, the session ended, another host), the `rados` CLI
+ * below does it as before. A `rados` process is a new Ceph client each time, so through it a lease
+ * cannot be extended in place: renewing breaks our own lock and takes it again with the same
  * cookie; if someone took it in between, the renewal fails and the operation stops as "lease lost".
- * Before each destructive step the operation calls `check`, which reads the lease back (still ours,
- * not expired, enough time left — renewing when less than half its duration is left).
+ * Before each destructive step the operation calls `check`, which through the CLI reads the lease
+ * back (still ours, not expired, enough time left — renewing when less than half its duration is left).
  *
  * Each `rados` is a new Ceph client (~0.1 s on a quiet lab host, 0.6-1.2 s on a busy one), so the
  * lease spends as few as it safely can: the read-back of a check also notes our locker (client.N),
