@@ -4,6 +4,7 @@ import { ApiError } from '../../../shared/errors'
 import { msg } from '../../../shared/messages'
 import type { HostConnection } from '../ssh/connection'
 import { shellQuote } from '../remote/quote'
+import { runUrgently } from '../remote/urgent'
 import { LEASE_SESSION_PROGRAM } from './lease-session-program'
 
 /**
@@ -302,18 +303,8 @@ export class LeaseSession {
   }
 
   private killChannel(channel: ClientChannel, pid: number | undefined): void {
-    if (pid !== undefined && Number.isInteger(pid)) {
-      Promise.resolve()
-        .then(() => this.connection().exec(`kill -s KILL ${pid} 2>/dev/null; true`, undefined, true))
-        .then(
-          (killer) => {
-            killer.resume()
-            killer.stderr.resume()
-            killer.end()
-          },
-          () => undefined,
-        )
-    }
+    if (pid !== undefined && Number.isInteger(pid))
+      runUrgently(this.connection, `kill -s KILL ${pid} 2>/dev/null; true`)
     channel.close()
   }
 

@@ -12,6 +12,7 @@ import {
   type Sections,
 } from './framing'
 import { argvProblem } from './quote'
+import { runUrgently } from './urgent'
 
 /**
  * A long-lived `virsh` on one host, fed commands on its stdin: one process and one libvirt connection
@@ -289,18 +290,8 @@ export class VirshSession {
   private kill(): void {
     const channel = this.channel
     this.channel = undefined
-    if (this.pid !== undefined && Number.isInteger(this.pid)) {
-      this.connection()
-        .exec(`kill -s KILL -- -${this.pid} 2>/dev/null; true`, undefined, true)
-        .then(
-          (killer) => {
-            killer.resume()
-            killer.stderr.resume()
-            killer.end()
-          },
-          () => undefined,
-        )
-    }
+    if (this.pid !== undefined && Number.isInteger(this.pid))
+      runUrgently(this.connection, `kill -s KILL -- -${this.pid} 2>/dev/null; true`)
     channel?.close()
   }
 }
