@@ -39,6 +39,11 @@ export const IDLE_CLOSE_MS = 30_000
 const REQUEST_GRACE_S = 5
 /** After the binding or python3 was found missing on a host, the CLI serves it this long. */
 export const UNAVAILABLE_RETRY_MS = 10 * 60_000
+/**
+ * After a session could not connect to Ceph (keyring, monitors) or answer in time: the CLI meets the
+ * same and says so; no new session is tried for this long, so each call does not wait twice.
+ */
+const FAILED_OPEN_RETRY_MS = 60_000
 const PID_MARK = 'HYPERDESK_PID '
 
 export interface LeaseSessionSettings {
@@ -236,9 +241,13 @@ export class LeaseSession {
         fail(`no answer within ${openSeconds} s`)
         this.killChannel(channel, pid)
       }, openSeconds * 1000)
+      let failed = false
       const fail = (reason: string, missing = false) => {
         clearTimeout(timer)
-        if (missing) this.unavailableUntil = this.now() + UNAVAILABLE_RETRY_MS
+        // A fatal line is followed by the exit: the first word is the one that counts.
+        if (failed) return
+        failed = true
+        this.unavailableUntil = this.now() + (missing ? UNAVAILABLE_RETRY_MS : FAILED_OPEN_RETRY_MS)
         reject(this.unavailable(reason))
       }
       channel.stderr.on('data', (chunk: Buffer) => {
