@@ -5,7 +5,7 @@
  * (sh, awk, sha256sum, stdbuf, mktemp, as on a Debian host) around a stand-in virsh that answers
  * from the lab's recorded batch (libvirt 9.0.0).
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile, spawn, type SpawnOptions } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -106,6 +106,34 @@ describe('a digested batch, run by the host’s sh', () => {
     dominfoFor: [],
   })
   const digested = fingerprintSections([LABVM1, LABVM2, LABVM3])
+
+  /**
+   * Runs the digested batch with a stand-in virsh that first tells where its output goes (the file the
+   * script made for it), then runs `rest`; resolves once it has told, with that file's directory.
+   */
+  async function digestWithStandInVirsh(rest: string, options: SpawnOptions) {
+    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
+    const bin = path.join(dir, 'stand-in-bin')
+    fs.mkdirSync(bin)
+    const told = path.join(dir, 'output-file')
+    fs.writeFileSync(
+      path.join(bin, 'virsh'),
+      `#!/bin/sh\nout=$(readlink /proc/$$/fd/1)\necho "$out" >'${told}'\n${rest}\n`,
+      {
+        mode: 0o755,
+      },
+    )
+    const script = spawn(argv[0]!, argv.slice(1), {
+      ...options,
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+    })
+    const exited = new Promise((resolve) => script.once('exit', resolve))
+    for (let waited = 0; !fs.existsSync(told) || fs.readFileSync(told, 'utf8') === ''; waited += 20) {
+      if (waited > 10_000) throw new Error('the stand-in virsh never ran')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    return { script, exited, files: path.dirname(fs.readFileSync(told, 'utf8').trim()) }
+  }
 
   it('answers the SHA-256 of each definition exactly as dumpxml printed it, and the batch as before', async () => {
     const changed = changeOnHost(LABVM3, (xml) =>
@@ -212,29 +240,11 @@ describe('a digested batch, run by the host’s sh', () => {
   })
 
   it('keeps its per-definition files in memory, and leaves none behind when timeout’s TERM cuts it short', async () => {
-    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
-    // A virsh that hangs (libvirtd stuck): it tells where its output goes, then waits.
-    const bin = path.join(dir, 'hung-bin')
-    fs.mkdirSync(bin)
-    const told = path.join(dir, 'output-file')
-    fs.writeFileSync(
-      path.join(bin, 'virsh'),
-      `#!/bin/sh\nout=$(readlink /proc/$$/fd/1)\necho "$out" >'${told}'\nexec sleep 60\n`,
-      {
-        mode: 0o755,
-      },
-    )
-    const script = spawn(argv[0]!, argv.slice(1), {
-      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+    // A virsh that hangs (libvirtd stuck).
+    const { script, exited, files } = await digestWithStandInVirsh('exec sleep 60', {
       detached: true,
       stdio: 'ignore',
     })
-    const exited = new Promise((resolve) => script.once('exit', resolve))
-    for (let waited = 0; !fs.existsSync(told) || fs.readFileSync(told, 'utf8') === ''; waited += 20) {
-      if (waited > 10_000) throw new Error('the stand-in virsh never ran')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    const files = path.dirname(fs.readFileSync(told, 'utf8').trim())
     let inMemory = true
     try {
       fs.accessSync('/dev/shm', fs.constants.W_OK)
@@ -250,26 +260,10 @@ describe('a digested batch, run by the host’s sh', () => {
   })
 
   it('leaves none behind either when the app closed the channel before the answer (SIGPIPE)', async () => {
-    const argv = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce())
-    // A virsh that tells where its output goes and ends a moment later, once the reader is gone.
-    const bin = path.join(dir, 'slow-bin')
-    fs.mkdirSync(bin)
-    const told = path.join(dir, 'output-file')
-    fs.writeFileSync(
-      path.join(bin, 'virsh'),
-      `#!/bin/sh\nout=$(readlink /proc/$$/fd/1)\necho "$out" >'${told}'\nsleep 0.5\n`,
-      { mode: 0o755 },
-    )
-    const script = spawn(argv[0]!, argv.slice(1), {
-      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+    // A virsh that ends a moment later, once the reader is gone.
+    const { script, exited, files } = await digestWithStandInVirsh('sleep 0.5', {
       stdio: ['ignore', 'pipe', 'ignore'],
     })
-    const exited = new Promise((resolve) => script.once('exit', resolve))
-    for (let waited = 0; !fs.existsSync(told) || fs.readFileSync(told, 'utf8') === ''; waited += 20) {
-      if (waited > 10_000) throw new Error('the stand-in virsh never ran')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    const files = path.dirname(fs.readFileSync(told, 'utf8').trim())
     expect(fs.existsSync(files)).toBe(true)
     // The app quit or lost the host: nobody reads the answer any more.
     script.stdout.destroy()
