@@ -266,7 +266,7 @@ describe('a digested batch, run by the host’s sh', () => {
     })
     expect(fs.existsSync(files)).toBe(true)
     // The app quit or lost the host: nobody reads the answer any more.
-    script.stdout.destroy()
+    script.stdout!.destroy() // piped: stdio above
     await exited
     expect(fs.existsSync(files)).toBe(false)
   })
