@@ -205,7 +205,11 @@ describe('a lost host in the window', () => {
       await copy.getByTestId('fenced-destroy').click()
       await expect.poll(() => page.getByTestId('vm-fenced-copy').count(), { timeout: 60_000 }).toBe(0)
       expect((await virsh('hv1', 'domstate labvm1')).trim()).toBe('shut off')
-      expect(await labCmd('ceph', 'osd', 'blocklist', 'ls')).not.toMatch(/10\.77\.0\.1:/)
+      // The copy leaves the window as soon as hv1 reads it shut off; the same job then removes the
+      // fence's blocklist entries (fencing.ts destroyFenced: refresh, then release): wait for that.
+      await expect
+        .poll(() => labCmd('ceph', 'osd', 'blocklist', 'ls'), { timeout: 30_000 })
+        .not.toMatch(/10\.77\.0\.1:/)
     } finally {
       await faults.net('hv1', 'restore')
     }
