@@ -19,6 +19,7 @@ import { OvhApi, OVH_ACCESS_RULES } from '../../src/main/core/ovh/api'
 import { OvhClient } from '../../src/main/core/ovh/client'
 import { tcpReachable } from '../../src/main/core/firewall/firewall'
 import { labCore, type LabCore } from '../support/lab-core'
+import { vmFailoverState } from './ovh-double/lab-state'
 import { OvhDouble, routedAddresses } from './ovh-double/server'
 import { setGuestGateway } from './support/guest-console'
 import { domState, labCmd, labGuest, labHost, requireLab, waitFor } from './support/lab'
@@ -38,18 +39,7 @@ beforeAll(async () => {
   double = new OvhDouble({
     application: { key: 'hdLabAppKey00002', secret: 'hdLabAppSecret000000000000000002' },
     consumers: [{ key: 'hdLabConsumerKey0000000000000002', rules: OVH_ACCESS_RULES.map((r) => ({ ...r })) }],
-    state: {
-      servers: Object.values(SERVER).map((serviceName) => ({ serviceName, region: 'eu-west-gra' })),
-      blocks: [{ block: `${VM.failoverIp}/32`, routedTo: SERVER['hv1']!, region: 'eu-west-gra' }],
-      virtualMacs: [
-        {
-          server: SERVER['hv1']!,
-          macAddress: VM.mac,
-          type: 'ovh',
-          addresses: [{ ipAddress: VM.failoverIp, virtualMachineName: VM.name }],
-        },
-      ],
-    },
+    state: vmFailoverState(VM, SERVER),
     // OVH's task still goes init, todo, doing (700 ms), done: several of the app's 200 ms polls.
     moveMs: 1000,
     onRouted: async (block, serviceName) => {

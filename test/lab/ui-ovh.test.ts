@@ -14,6 +14,7 @@ import { OVH_ACCESS_RULES } from '../../src/main/core/ovh/api'
 import { screenshotPath } from '../support/browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { vmFailoverState } from './ovh-double/lab-state'
 import { OvhDouble } from './ovh-double/server'
 import { labGuest, requireLab } from './support/lab'
 
@@ -40,18 +41,7 @@ beforeAll(async () => {
       double = new OvhDouble({
         application: KEYS.application,
         consumers: [{ key: KEYS.consumer, rules: OVH_ACCESS_RULES.map((r) => ({ ...r })) }],
-        state: {
-          servers: Object.values(SERVER).map((serviceName) => ({ serviceName, region: 'eu-west-gra' })),
-          blocks: [{ block: `${VM.failoverIp}/32`, routedTo: SERVER['hv1']!, region: 'eu-west-gra' }],
-          virtualMacs: [
-            {
-              server: SERVER['hv1']!,
-              macAddress: VM.mac,
-              type: 'ovh',
-              addresses: [{ ipAddress: VM.failoverIp, virtualMachineName: VM.name }],
-            },
-          ],
-        },
+        state: vmFailoverState(VM, SERVER),
       })
       await double.start()
       lab = await labCore(
