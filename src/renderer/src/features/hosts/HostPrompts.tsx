@@ -1,38 +1,61 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError, type ApiErrorData } from '../../../../shared/errors'
 import { useApi } from '../../api/context'
 import { Dialog } from '../../components/Dialog'
 import { useErrorMessage } from '../../components/GuardMessage'
 import { useAppStore } from '../../store'
+import { nextPromptQueue, waitingPrompts, type HostPrompt } from './prompt-queue'
 
 /**
  * The questions only the user can answer: an unknown host key (compare its SHA256 fingerprint, then
  * accept or refuse) and an encrypted key's passphrase. Driven by the hosts' states, so a reloaded
- * window asks again; one dialog at a time.
+ * window asks again; one dialog at a time, in the order the prompts arrived (prompt-queue.ts): the
+ * dialog on screen never turns into another host's under the user's pointer. Each prompt gets its own
+ * dialog (keyed by its id), so the next one opens afresh: focus and reading start over.
  */
 export function HostPrompts() {
   const states = useAppStore((store) => store.hostStates)
   const dismissed = useAppStore((store) => store.dismissedPrompts)
-  const keyHost = Object.values(states).find(
-    (state) => state.status === 'key-unknown' && state.hostKey && !dismissed.has(state.hostKey.fingerprint),
-  )
-  if (keyHost?.hostKey)
+  const waiting = useMemo(() => waitingPrompts(Object.values(states), dismissed), [states, dismissed])
+  // The queue derives from the previous one (arrival order), so it is state adjusted while rendering.
+  const [queue, setQueue] = useState<HostPrompt[]>([])
+  const next = nextPromptQueue(queue, waiting)
+  if (!sameOrder(next, queue)) setQueue(next)
+  const shown = next[0]
+  if (shown?.kind === 'host-key')
     return (
       <HostKeyDialog
-        key={keyHost.hostKey.fingerprint}
-        host={keyHost.name}
-        target={keyHost.target}
-        type={keyHost.hostKey.type}
-        fingerprint={keyHost.hostKey.fingerprint}
+        key={shown.id}
+        host={shown.host}
+        target={shown.target}
+        type={shown.type}
+        fingerprint={shown.fingerprint}
       />
     )
-  const locked = Object.values(states).find(
-    (state) => state.status === 'passphrase-needed' && state.lockedKeys?.some((file) => !dismissed.has(file)),
-  )
-  const keyPath = locked?.lockedKeys?.find((file) => !dismissed.has(file))
-  if (locked && keyPath) return <PassphraseDialog key={keyPath} host={locked.name} keyPath={keyPath} />
+  if (shown?.kind === 'passphrase')
+    return <PassphraseDialog key={shown.id} host={shown.host} keyPath={shown.keyPath} />
   return null
+}
+
+const sameOrder = (a: readonly HostPrompt[], b: readonly HostPrompt[]) =>
+  a.length === b.length && a.every((prompt, index) => prompt.id === b[index]?.id)
+
+/**
+ * How long a host key dialog's Accept stays disabled after it opens (Firefox arms its install and
+ * permission prompts after 1 s, for the same reason): a click meant for what was there before, such
+ * as the second click of a double-click on the previous dialog's Accept, never accepts this key unread.
+ */
+const ACCEPT_ARMING_MS = 1000
+
+/** False until `delayMs` after the component mounted. */
+function useArmedAfter(delayMs: number): boolean {
+  const [armed, setArmed] = useState(false)
+  useEffect(() => {
+    const timer = setTimeout(() => setArmed(true), delayMs)
+    return () => clearTimeout(timer)
+  }, [delayMs])
+  return armed
 }
 
 function HostKeyDialog(props: { host: string; target: string; type: string; fingerprint: string }) {
@@ -41,6 +64,7 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
   const [error, setError] = useState<ApiErrorData | null>(null)
   const errorMessage = useErrorMessage()
   const [busy, setBusy] = useState(false)
+  const armed = useArmedAfter(ACCEPT_ARMING_MS)
 
   async function accept(): Promise<void> {
     setBusy(true)
@@ -82,7 +106,7 @@ function HostKeyDialog(props: { host: string; target: string; type: string; fing
         </button>
         <button
           className="primary"
-          disabled={busy}
+          disabled={busy || !armed}
           onClick={() => void accept()}
           data-testid="host-key-accept"
         >
