@@ -7,7 +7,7 @@ import { createCoreWithContext } from './in-process-core'
 import type { MethodName } from '../../src/shared/api-names'
 import type { HostState } from '../../src/shared/hosts'
 import type { Job } from '../../src/shared/jobs'
-import { LAB_CLUSTER_CONFIG, LAB_HOSTS, LAB_KNOWN_HOSTS, waitFor } from '../lab/support/lab'
+import { LAB_CLUSTER_CONFIG, LAB_HOSTS, LAB_KNOWN_HOSTS, noteTiming, waitFor } from '../lab/support/lab'
 
 /**
  * A real core on the lab's cluster file, with a private copy of the lab's known_hosts (tests edit
@@ -143,6 +143,8 @@ export async function labCore(
           0,
         )
         if (job.error) console.log(`${job.kind} → ${job.state}: ${JSON.stringify(job.error)}`)
+        if (process.env['HYPERDESK_LAB_JOBLOG'])
+          for (const line of job.log) noteTiming(line.at - job.startedAt, `  ${job.kind} +: ${line.text}`)
         return job
       } finally {
         unsubscribe()
