@@ -35,14 +35,15 @@ export interface LabCore {
 
 /**
  * Core options for lab files that lose a host on purpose (a cut link, a frozen libvirtd): the app's
- * ways of finding a host lost are waits there, not what the test proves. Keepalives every 3 s (a cut
- * host drops after ~9-12 s of silence, not 15-20 s), one inventory read may take 8 s (not 20 s: every
- * fence or start job reads the lost host again first, and a lab host answers in well under a second),
- * and a host that answers again is reconnected within 200 ms, not at the next 1, 2, 4, 8 s backoff.
+ * ways of finding a host lost are waits there, not what the test proves. Keepalives every 2 s, the
+ * connection dropped at the fourth unanswered (a cut host drops after 6-8 s, not 15-20 s; a live one
+ * still has 6 s to answer a keepalive), one inventory read may take 8 s (not 20 s: every fence or start
+ * job reads the lost host again first, and a lab host answers in well under a second), and a host that
+ * answers again is reconnected within 200 ms, not at the next 1, 2, 4, 8 s backoff.
  */
 export const LOST_HOST_TIMING = {
   inventoryRefreshTimeoutSeconds: 8,
-  connection: { keepaliveIntervalMs: 3000, backoffMs: [200] },
+  connection: { keepaliveIntervalMs: 2000, keepaliveCountMax: 3, backoffMs: [200] },
 } satisfies Partial<CoreOptions>
 
 export async function labCore(
