@@ -2,8 +2,9 @@
  * The cluster tree with 900 running VMs and 20 stopped ones (issue 23 item 2), in English and French:
  * only the rows on screen are in the page, the host rows say their counts and memory in the window's
  * language, the filter narrows as typed, the keyboard moves the selection (and the view follows), and
- * the last rows are reached by scrolling, a host folds and unfolds by the keyboard, and a VM dragged
- * onto another host opens the migration sheet. Screenshots: tree-scale-<language>.
+ * the last rows are reached by scrolling, a host folds and unfolds by the keyboard, a VM dragged
+ * onto another host opens the migration sheet, and the rows follow a change of language. Screenshots:
+ * tree-scale-<language>.
  */
 import { describe, expect, it } from 'vitest'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
@@ -105,6 +106,15 @@ describe('the cluster tree with 920 VMs', () => {
       await expect.poll(() => sheet.count()).toBe(0)
       await page.keyboard.press('ArrowRight')
       await expect.poll(() => page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
+
+      // The other language from the header: every row on screen is written again in it (the rows are
+      // written without React, tree-row-dom.ts), the drifting VM's badge included.
+      const other = language === 'en-US' ? 'fr-FR' : 'en-US'
+      await page.getByTestId('language').selectOption(other.slice(0, 2))
+      await expect.poll(() => page.getByTestId('tree-host-hv1').textContent()).toMatch(TEXT[other].host)
+      expect(
+        await page.getByTestId('tree-vm-hv1-app-002').locator('.badge-inline.danger').textContent(),
+      ).toBe(other === 'fr-FR' ? 'DÉRIVE' : 'DRIFT')
       expect(errors).toEqual([])
       await context.close()
     }, 120_000)

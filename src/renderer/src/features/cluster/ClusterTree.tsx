@@ -1,8 +1,8 @@
 import {
   memo,
   useCallback,
-  useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -13,13 +13,10 @@ import {
 } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
-import { formatPercent } from '../../format'
-import { formatCoreTime } from '../vm/use-when'
 import type { HostHealth } from '../../../../shared/host-health'
-import { HostStatusText } from '../hosts/HostStatus'
-import { Data } from '../../components/Data'
-import { DANGER_FLAGS, filterTree, groupTree, sameTreeRow, type TreeRow } from './tree-rows'
+import { filterTree, groupTree, type TreeRow } from './tree-rows'
 import { assignSlots, useRowWindow } from './row-window'
+import { writeRows, type Label, type WrittenRow } from './tree-row-dom'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
 
@@ -34,11 +31,8 @@ const OVERSCAN = 4
 /** Labels kept per language before the oldest are dropped (counts and times vary; names do not). */
 const KEPT_LABELS = 2000
 
-/** i18next's t for the rows: the same key and parameters give the same text, asked once per language. */
-type Label = (key: string, params?: Record<string, unknown>) => string
-
 function keptLabels(typed: TFunction): Label {
-  // The keys are the rows' own (checked where they are written, below); i18next's typing wants literals.
+  // The keys are the rows' own (tree-row-dom.ts writes them); i18next's typing wants literals.
   const t = typed as unknown as (key: string, params?: Record<string, unknown>) => string
   const kept = new Map<string, string>()
   return (key, params) => {
@@ -62,11 +56,6 @@ export interface ClusterTreeProps {
   /** The selected VM's UUID: its row is highlighted under whichever host shows it. */
   selectedVm: string | null
   onSelect(row: TreeRow): void
-}
-
-function percent(used: number | undefined, total: number | undefined): string {
-  if (used === undefined || !total) return '–'
-  return formatPercent(used / total)
 }
 
 /**
@@ -111,27 +100,45 @@ const TreeView = memo(function TreeView({
   const selectedRow = rows.at(selectedIndex)
   const onScreen: TreeRow[] = []
   for (let index = shown.start; index < shown.end; index++) onScreen.push(rows.at(index)!)
-  // Each row on screen keyed by its slot (row-window.ts): the screen's rows change in place.
+  // Each row on screen in its slot (row-window.ts): the screen's rows change in place.
   const slots = useRef<ReadonlyMap<string, number>>(new Map())
   const slotOf = assignSlots(
     slots.current,
     onScreen.map((row) => row.key),
   )
-  useEffect(() => {
-    slots.current = slotOf
-  })
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
   // The rows on screen by their element's id: the tree's own handlers find the row under the pointer
   // (one handler per event for every row, instead of each row's own closures, new at each render).
   const onScreenById = new Map(onScreen.map((row) => [rowId(row), row]))
+  // The rows on screen are written into their box without React (tree-row-dom.ts), before the frame
+  // is painted; React renders the box empty and leaves its children alone.
+  const rowsBox = useRef<HTMLDivElement>(null)
+  const written = useRef(new Map<number, WrittenRow>())
+  useLayoutEffect(() => {
+    slots.current = slotOf
+    writeRows(
+      rowsBox.current!,
+      written.current,
+      onScreen.map((row) => ({
+        slot: slotOf.get(row.key)!,
+        look: {
+          row,
+          id: rowId(row),
+          selected: isSelected(row),
+          dropTarget: row.kind === 'host' && row.host === dropTarget,
+          status: row.kind === 'host' ? hostStatus[row.host] : undefined,
+          label,
+        },
+      })),
+    )
+  })
   const rowAt = (target: EventTarget): TreeRow | undefined => {
     const element = target instanceof Element ? target.closest('[role="treeitem"]') : null
     return element ? onScreenById.get(element.id) : undefined
   }
 
-  // A stable callback (and a stable onSelect from the sidebar), so a row that did not change is not
-  // rendered again (TreeItem is memoized).
+  // Folds or unfolds a host or the stopped group (by the keyboard or a double click).
   const toggle = useCallback((key: string): void => {
     setCollapsed((previous) => {
       const next = new Set(previous)
@@ -196,21 +203,9 @@ const TreeView = memo(function TreeView({
       >
         <div style={{ height: shown.totalHeight, position: 'relative' }}>
           {/* The rows on screen flow inside one block moved to the first one's place: a row keeps its
-              props when the rows above it change (a filter keystroke, a scroll), so it is not
-              rendered again; each row placed on its own would take a new offset every time. */}
-          <div style={{ transform: `translateY(${shown.start * ROW_HEIGHT}px)` }}>
-            {onScreen.map((row) => (
-              <TreeItem
-                key={slotOf.get(row.key)}
-                row={row}
-                id={rowId(row)}
-                selected={isSelected(row)}
-                dropTarget={row.kind === 'host' && row.host === dropTarget}
-                status={row.kind === 'host' ? hostStatus[row.host] : undefined}
-                label={label}
-              />
-            ))}
-          </div>
+              look when the rows above it change (a filter keystroke, a scroll), so it is not
+              written again; each row placed on its own would take a new offset every time. */}
+          <div ref={rowsBox} style={{ transform: `translateY(${shown.start * ROW_HEIGHT}px)` }} />
         </div>
       </div>
     </div>
@@ -242,57 +237,6 @@ const FilterField = memo(function FilterField({
     />
   )
 })
-
-interface TreeItemProps {
-  row: TreeRow
-  id: string
-  selected: boolean
-  dropTarget: boolean
-  status: HostHealth | undefined
-  /** The window's words, kept per language: a new one (a language change) renders every row again. */
-  label: Label
-}
-
-/**
- * One row of the tree. Memoized (issue 23 item 2): a keystroke in the filter re-renders only the rows
- * that appear (each in the slot of a row that went), not the fifty on screen. Its pointer (click,
- * double click, drag) is the tree's (TreeView's handlers find the row), and its content is written
- * here, not by a component of its own: a row rewritten by a keystroke is one component and its
- * elements, with no handlers to compare.
- */
-const TreeItem = memo(
-  function TreeItem({ row, id, selected, dropTarget, status, label }: TreeItemProps) {
-    return (
-      <div
-        id={id}
-        role="treeitem"
-        tabIndex={-1}
-        aria-selected={selected}
-        aria-level={row.kind === 'vm' ? 2 : 1}
-        aria-expanded={row.kind === 'vm' ? undefined : !row.collapsed}
-        className={`tree-row tree-row-${row.kind}${selected ? ' selected' : ''}${row.kind === 'vm' && row.stale ? ' stale' : ''}${dropTarget ? ' drop-target' : ''}`}
-        // A running VM can be dragged onto another host (TreeView's dragAndDrop).
-        draggable={row.kind === 'vm' && row.host !== null && !row.stale ? true : undefined}
-        data-testid={
-          row.kind === 'vm'
-            ? `tree-vm-${row.vm.name}`
-            : row.kind === 'host'
-              ? `tree-host-${row.host}`
-              : 'tree-group-stopped'
-        }
-        data-host={row.kind === 'host' ? row.host : undefined}
-        data-vm-host={row.kind === 'vm' ? (row.host ?? '') : undefined}
-      >
-        {rowContent(row, status, label)}
-      </div>
-    )
-  },
-  (before, after) =>
-    sameTreeRow(before.row, after.row) &&
-    (Object.keys(after) as (keyof TreeItemProps)[]).every(
-      (key) => key === 'row' || before[key] === after[key],
-    ),
-)
 
 /**
  * A running VM can be dragged onto another host: that opens the migration sheet (which checks and
@@ -338,84 +282,4 @@ function dragAndDrop(
       if (from !== host) useAppStore.getState().openMigration(uuid, host)
     },
   }
-}
-
-/** What a row shows, written into its TreeItem. */
-function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label) {
-  const when = formatCoreTime
-  if (row.kind === 'host') {
-    const facts = row.inventory?.facts
-    const used =
-      facts?.memoryTotalKiB !== undefined && facts.memoryFreeKiB !== undefined
-        ? facts.memoryTotalKiB - facts.memoryFreeKiB
-        : undefined
-    return (
-      <>
-        <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
-        <span className="row-name" translate="no">
-          {row.host}
-        </span>
-        <HostStatusText status={status?.status} problems={status?.problems ?? []} t={t} />
-        <span className="row-meta">
-          {t('tree.vmCount', { count: row.runningCount })} · {t('tree.memory')}{' '}
-          <Data>{percent(used, facts?.memoryTotalKiB)}</Data>
-          {row.warnings > 0 && (
-            <span className="badge-inline danger">
-              {' '}
-              ⚠ <Data>{row.warnings}</Data>
-            </span>
-          )}
-        </span>
-      </>
-    )
-  }
-  if (row.kind === 'group') {
-    return (
-      <>
-        <span className="twisty">{row.collapsed ? '▸' : '▾'}</span>
-        <span className="row-name muted">{t('tree.stopped', { count: row.count })}</span>
-      </>
-    )
-  }
-  const dangers = row.flags.filter((flag) => DANGER_FLAGS.includes(flag))
-  return (
-    <>
-      <span
-        className={`vm-state state-${row.state}`}
-        title={t(`vmState.${row.state}`, { defaultValue: row.state })}
-      />
-      <span className="row-name" translate="no">
-        {row.vm.name}
-      </span>
-      {row.stale && row.host !== null && (
-        <span
-          className="muted small tree-last-seen"
-          title={`${t('fencing.lastSeen', { host: row.host, since: when(row.inventory?.unreachableSince) })}. ${t('fencing.lastSeenLong', { host: row.host })}`}
-          data-testid="tree-last-seen"
-        >
-          {t('fencing.lastSeenTree', { host: row.host, since: when(row.inventory?.unreachableSince, true) })}
-        </span>
-      )}
-      {row.fenced && (
-        <span className="badge-inline danger" title={t('fencing.fencedLong')} data-testid="tree-fenced">
-          {t('fencing.fenced')}
-        </span>
-      )}
-      <span className="row-meta">
-        {row.host === null && (
-          <span className="muted small">{t('tree.definedOn', { hosts: row.vm.definedOn.join(', ') })}</span>
-        )}
-        {dangers.map((flag) => (
-          <span key={flag} className="badge-inline danger" title={t(`flags.${flag}.long`)}>
-            {t(`flags.${flag}.short`)}
-          </span>
-        ))}
-        {row.vm.flags.includes('host-unknown') && (
-          <span className="badge-inline warn" title={t('flags.host-unknown.long')}>
-            ?
-          </span>
-        )}
-      </span>
-    </>
-  )
 }

@@ -25,14 +25,7 @@ export function HostStatusText({
   problems = [],
   t,
 }: HostStatusProps & { t: (key: string, params?: Record<string, unknown>) => string }) {
-  const value = status ?? 'idle'
-  const text =
-    value === 'degraded'
-      ? t('hostHealth.degraded', {
-          what: problems.map((problem) => t(`hostHealth.problem.${problem}`)).join(t('hostHealth.and')),
-          count: problems.length,
-        })
-      : t(`hosts.status.${value}`)
+  const { value, text } = hostStatusWords(status, problems, t)
   return (
     <span
       className={`host-status host-status-${value}`}
@@ -43,4 +36,21 @@ export function HostStatusText({
       {text}
     </span>
   )
+}
+
+/** The status shown and its words: HostStatusText's, and the tree's host rows' (written without React). */
+export function hostStatusWords(
+  status: ShownHostStatus | undefined,
+  problems: readonly HostProblem[],
+  t: (key: string, params?: Record<string, unknown>) => string,
+): { value: ShownHostStatus | 'idle'; text: string } {
+  const value = status ?? 'idle'
+  const text =
+    value === 'degraded'
+      ? t('hostHealth.degraded', {
+          what: problems.map((problem) => t(`hostHealth.problem.${problem}`)).join(t('hostHealth.and')),
+          count: problems.length,
+        })
+      : t(`hosts.status.${value}`)
+  return { value, text }
 }
