@@ -39,6 +39,7 @@ import {
   waitFor,
   waitForSerial,
   type LabHostName,
+  rbdWatchers,
 } from './support/lab'
 
 const VM = labGuest('labvm1')
@@ -93,12 +94,7 @@ async function writerBoot(host: LabHostName, since: number): Promise<string> {
 /** labvm1's boot disk: the fence plan reads its watchers and lock too. */
 const BOOT_IMAGE = `${VM.pool}/labvm1`
 
-async function watchers(image = IMAGE): Promise<string[]> {
-  const status = JSON.parse(await labCmd('rbd', 'status', image, '--format', 'json')) as {
-    watchers?: Array<{ address: string }>
-  }
-  return (status.watchers ?? []).map((watcher) => watcher.address)
-}
+const watchers = (image = IMAGE): Promise<string[]> => rbdWatchers(image)
 
 /** The blocklist's addresses (plain: `<addr> <until>` a line; Pacific's JSON is two arrays back to back). */
 async function blocklist(): Promise<string[]> {

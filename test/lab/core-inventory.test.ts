@@ -17,6 +17,7 @@ import {
   requireLab,
   waitFor,
   type LabHostName,
+  rbdWatchers,
 } from './support/lab'
 
 const HOSTS: LabHostName[] = LAB_HOSTS.map((host) => host.name)
@@ -30,15 +31,9 @@ function waitUntil<T>(
   return waitFor(options.what, probe, options.timeoutMs)
 }
 
-/** Clients watching labvm3's disk, as `rbd status` reports them. */
+/** Clients watching labvm3's disk. */
 async function watcherCount(): Promise<number> {
-  const status = await asRootOn(
-    'hv2',
-    'sh',
-    '-c',
-    `rbd --id libvirt status ${LABVM3.pool}/${LABVM3.name} --format json`,
-  )
-  return (JSON.parse(status) as { watchers: unknown[] }).watchers.length
+  return (await rbdWatchers(`${LABVM3.pool}/${LABVM3.name}`)).length
 }
 
 /** Where virsh itself (as root on each host) says a VM runs. */

@@ -25,6 +25,7 @@ import {
   virsh,
   waitFor,
   waitForSerial,
+  rbdWatchers,
 } from './support/lab'
 import { RfbClient } from './support/rfb'
 import { consoleCommand, setGuestGateway } from './support/guest-console'
@@ -225,12 +226,10 @@ describe('Ceph as etalab', () => {
       await virsh('hv3', 'start labvm3')
       await waitFor(
         'labvm3’s QEMU on hv3 watching its RBD disk',
-        async () => {
-          const status = JSON.parse(
-            await sshOk('hv1', 'rbd --id libvirt status libvirt-sata/labvm3 --format json'),
-          ) as { watchers?: { address: string }[] }
-          return status.watchers?.some((w) => w.address.startsWith(`${labHost('hv3').migrationAddress}:`))
-        },
+        async () =>
+          (await rbdWatchers('libvirt-sata/labvm3')).some((address) =>
+            address.startsWith(`${labHost('hv3').migrationAddress}:`),
+          ),
         30_000,
       )
     } finally {

@@ -300,6 +300,14 @@ export async function cephHealth(): Promise<string> {
   )
 }
 
+/** The clients watching an RBD image ("pool/image"), by address (`10.77.0.3:0/…`), as `rbd status` reports them. */
+export async function rbdWatchers(image: string): Promise<string[]> {
+  const status = JSON.parse(await labCmd('rbd', 'status', image, '--format', 'json')) as {
+    watchers?: Array<{ address: string }>
+  }
+  return (status.watchers ?? []).map((watcher) => watcher.address)
+}
+
 export function waitForHealthOk(timeoutMs = 60_000): Promise<string> {
   return waitFor(
     'Ceph HEALTH_OK',
