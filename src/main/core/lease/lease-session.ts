@@ -29,9 +29,9 @@ import { LEASE_SESSION_PROGRAM } from './lease-session-program'
 /**
  * A session nobody used this long is closed. Why 30 s: longer than the gaps inside one operation
  * (take, pre-checks, check, the step, release) and between operations a user starts in a row, so
- * they share one Ceph client; short enough not to
- * keep one of the host's SSH exec slots (sshd's MaxSessions, 10 by default, shared with the virsh
- * session, consoles and streams) for minutes after the last one. A lease held longer than that (a
+ * they share one Ceph client; short enough not to keep one of the host's SSH exec slots (sshd's
+ * MaxSessions, 10 by default, shared with the virsh session, consoles and streams) for minutes after
+ * the last one. A lease held longer than that (a
  * long migration) is renewed and released through the CLI or a new session: correct, just slower.
  */
 export const IDLE_CLOSE_MS = 30_000
