@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assignSlots } from '../../src/renderer/src/features/cluster/row-window'
+import { assignSlots, rowRange } from '../../src/renderer/src/features/cluster/row-window'
 
 const slots = (map: Map<string, number>) => Object.fromEntries(map)
 
@@ -26,5 +26,20 @@ describe("the tree's row slots", () => {
     expect(slots(assignSlots(few, ['c', 'd', 'e', 'f']))).toEqual({ c: 2, d: 0, e: 1, f: 3 })
     const all = assignSlots(new Map(), ['k1', 'k2', 'k3', 'k4'])
     expect(new Set(all.values()).size).toBe(4)
+  })
+})
+
+describe("the tree's rows on screen", () => {
+  it('the rows the scroller shows, plus the overscan beyond each edge, within the list', () => {
+    // 300 px of 30 px rows from row 20: rows 20-30 (the last partly shown), 4 more on each side.
+    expect(rowRange({ first: 20, height: 300 }, 900, 30, 4)).toEqual({ start: 16, end: 35 })
+    // At the top nothing above row 0; before the scroller's first height report, its first rows.
+    expect(rowRange({ first: 0, height: 300 }, 900, 30, 4)).toEqual({ start: 0, end: 15 })
+    expect(rowRange({ first: 0, height: 0 }, 900, 30, 4)).toEqual({ start: 0, end: 5 })
+  })
+
+  it('fewer rows than the scroll showed (a filter): the screen is the end of the list', () => {
+    expect(rowRange({ first: 500, height: 300 }, 20, 30, 4)).toEqual({ start: 5, end: 20 })
+    expect(rowRange({ first: 500, height: 300 }, 3, 30, 4)).toEqual({ start: 0, end: 3 })
   })
 })

@@ -2,7 +2,6 @@ import {
   memo,
   useCallback,
   useId,
-  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -15,7 +14,7 @@ import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { HostHealth } from '../../../../shared/host-health'
 import { filterTree, groupTree, type TreeRow } from './tree-rows'
-import { assignSlots, useRowWindow } from './row-window'
+import { assignSlots, rowRange, useRowWindow } from './row-window'
 import { writeRows, type Label, type WrittenRow } from './tree-row-dom'
 import { useAppStore, VM_DRAG_TYPE } from '../../store'
 import './cluster-tree.css'
@@ -93,32 +92,38 @@ const TreeView = memo(function TreeView({
   )
   const scroller = useRef<HTMLDivElement>(null)
   const [dropTarget, setDropTarget] = useState<string | null>(null)
-  const shown = useRowWindow(scroller, rows.length, ROW_HEIGHT, OVERSCAN)
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
   const selectedIndex = rows.indexOfSelection(selected, selectedVm)
   const selectedRow = rows.at(selectedIndex)
-  const onScreen: TreeRow[] = []
-  for (let index = shown.start; index < shown.end; index++) onScreen.push(rows.at(index)!)
-  // Each row on screen in its slot (row-window.ts): the screen's rows change in place.
-  const slots = useRef<ReadonlyMap<string, number>>(new Map())
-  const slotOf = assignSlots(
-    slots.current,
-    onScreen.map((row) => row.key),
-  )
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
+  // Each row on screen in its slot (row-window.ts): the screen's rows change in place.
+  const slots = useRef<ReadonlyMap<string, number>>(new Map())
   // The rows on screen by their element's id: the tree's own handlers find the row under the pointer
   // (one handler per event for every row, instead of each row's own closures, new at each render).
-  const onScreenById = new Map(onScreen.map((row) => [rowId(row), row]))
-  // The rows on screen are written into their box without React (tree-row-dom.ts), before the frame
-  // is painted; React renders the box empty and leaves its children alone.
+  const onScreenById = useRef<ReadonlyMap<string, TreeRow>>(new Map())
+  // The rows on screen are written into their box without React (tree-row-dom.ts), after each render
+  // and at each scroll or resize (row-window.ts); React renders the box empty and leaves it alone.
   const rowsBox = useRef<HTMLDivElement>(null)
   const written = useRef(new Map<number, WrittenRow>())
-  useLayoutEffect(() => {
+  const rowWindow = useRowWindow(scroller, ROW_HEIGHT, (shown) => {
+    const { start, end } = rowRange(shown, rows.length, ROW_HEIGHT, OVERSCAN)
+    const onScreen: TreeRow[] = []
+    for (let index = start; index < end; index++) onScreen.push(rows.at(index)!)
+    const slotOf = assignSlots(
+      slots.current,
+      onScreen.map((row) => row.key),
+    )
     slots.current = slotOf
+    onScreenById.current = new Map(onScreen.map((row) => [rowId(row), row]))
+    const box = rowsBox.current!
+    // The rows on screen flow inside one block moved to the first one's place: a row keeps its look
+    // when the rows above it change (a filter keystroke, a scroll), so it is not written again; each
+    // row placed on its own would take a new offset every time.
+    box.style.transform = `translateY(${start * ROW_HEIGHT}px)`
     writeRows(
-      rowsBox.current!,
+      box,
       written.current,
       onScreen.map((row) => ({
         slot: slotOf.get(row.key)!,
@@ -135,7 +140,7 @@ const TreeView = memo(function TreeView({
   })
   const rowAt = (target: EventTarget): TreeRow | undefined => {
     const element = target instanceof Element ? target.closest('[role="treeitem"]') : null
-    return element ? onScreenById.get(element.id) : undefined
+    return element ? onScreenById.current.get(element.id) : undefined
   }
 
   // Folds or unfolds a host or the stopped group (by the keyboard or a double click).
@@ -154,7 +159,7 @@ const TreeView = memo(function TreeView({
       const row = rows.at(shownIndex)
       if (!row) return
       onSelect(row)
-      shown.scrollToIndex(shownIndex)
+      rowWindow.scrollToIndex(shownIndex)
     }
     const current = selectedRow
     switch (event.key) {
@@ -201,11 +206,8 @@ const TreeView = memo(function TreeView({
         {...dragAndDrop(rowAt, setDropTarget)}
         data-testid="cluster-tree"
       >
-        <div style={{ height: shown.totalHeight, position: 'relative' }}>
-          {/* The rows on screen flow inside one block moved to the first one's place: a row keeps its
-              look when the rows above it change (a filter keystroke, a scroll), so it is not
-              written again; each row placed on its own would take a new offset every time. */}
-          <div ref={rowsBox} style={{ transform: `translateY(${shown.start * ROW_HEIGHT}px)` }} />
+        <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+          <div ref={rowsBox} />
         </div>
       </div>
     </div>

@@ -1,53 +1,70 @@
-import { useCallback, useLayoutEffect, useState, type RefObject } from 'react'
-import { flushSync } from 'react-dom'
+import { useCallback, useLayoutEffect, useRef, type RefObject } from 'react'
 
 /** What the scroller shows, in rows of a fixed height: the first row at its top, and its height. */
-interface Shown {
+export interface Shown {
   first: number
   height: number
 }
 
-export interface RowWindow {
-  /** The rows to render, `start` included, `end` excluded. */
+/** The rows to write for what the scroller shows: `start` included, `end` excluded. */
+export interface RowRange {
   start: number
   end: number
-  /** The height of all the rows, for the scroller's inner block. */
-  totalHeight: number
+}
+
+/**
+ * The rows of a fixed-height list that are on screen, plus `overscan` beyond each edge: the tree's
+ * rows all have one height, so the window is arithmetic.
+ */
+export function rowRange(shown: Shown, count: number, rowHeight: number, overscan: number): RowRange {
+  const onScreen = Math.ceil(shown.height / rowHeight) + 1
+  // Fewer rows than before (a filter): the browser pulls the scroll back to the end of the list.
+  const first = Math.min(shown.first, Math.max(0, count - onScreen))
+  return { start: Math.max(0, first - overscan), end: Math.min(count, first + onScreen + overscan) }
+}
+
+export interface RowWindow {
   /** Scrolls the least that shows row `index` whole (nothing when it is already). */
   scrollToIndex(index: number): void
 }
 
 /**
- * The rows of a fixed-height list that are on screen, plus `overscan` beyond each edge: the tree's
- * rows all have one height, so the window is arithmetic. (A general virtualizer measured every row
- * of the list again whenever their count changed — each filter keystroke, each inventory update —
- * and rendered the tree again at each scroll event; this renders again only when the first row on
- * screen or the height changes.) The scroller's height comes from a ResizeObserver, never read during
- * a render (that would force a layout of the whole window in the middle of the first paint). Until
- * its first report, which comes after the first layout and before that frame is painted, the list
- * shows its first few rows; that report is rendered at once (no frame is painted with those only),
- * so the first paint builds the rows on screen and no more (the window's height, which stood in
- * before, built a quarter more rows and removed them at once).
+ * Writes the rows on screen (`write`, given what the scroller shows) after each render, before the
+ * frame is painted, and again whenever the scroller scrolls or resizes, without React: the rows are
+ * written outside React (tree-row-dom.ts), so a React render for a scroll, or for the scroller's
+ * first height report, was only overhead (~1 ms of the window's first paint with 900 VMs). (A
+ * general virtualizer measured every row of the list again whenever their count changed — each
+ * filter keystroke, each inventory update — and rendered the tree again at each scroll event.) The
+ * scroller's height comes from a ResizeObserver, never read during a render or an effect (that would
+ * force a layout of the whole window in the middle of the first paint). Until its first report,
+ * which comes after the first layout and before that frame is painted, the list shows its first few
+ * rows; the report writes the others at once, so the first paint builds the rows on screen and no
+ * more.
  */
 export function useRowWindow(
   scroller: RefObject<HTMLElement | null>,
-  count: number,
   rowHeight: number,
-  overscan: number,
+  write: (shown: Shown) => void,
 ): RowWindow {
-  const [shown, setShown] = useState<Shown>({ first: 0, height: 0 })
+  const shown = useRef<Shown>({ first: 0, height: 0 })
+  // The latest render's writer: a scroll or a resize writes what that render holds.
+  const latest = useRef(write)
+  useLayoutEffect(() => {
+    latest.current = write
+    write(shown.current)
+  })
   // Observed from the commit on, so the first report comes before the first paint.
   useLayoutEffect(() => {
     const element = scroller.current
     if (!element) return undefined
-    // Same values, same object: React then skips the render.
-    const update = () =>
-      setShown((previous) => {
-        const first = Math.floor(element.scrollTop / rowHeight)
-        const height = element.clientHeight
-        return previous.first === first && previous.height === height ? previous : { first, height }
-      })
-    const observer = new ResizeObserver(() => flushSync(update))
+    const update = () => {
+      const first = Math.floor(element.scrollTop / rowHeight)
+      const height = element.clientHeight
+      if (shown.current.first === first && shown.current.height === height) return
+      shown.current = { first, height }
+      latest.current(shown.current)
+    }
+    const observer = new ResizeObserver(update)
     observer.observe(element)
     element.addEventListener('scroll', update, { passive: true })
     return () => {
@@ -66,23 +83,15 @@ export function useRowWindow(
     },
     [scroller, rowHeight],
   )
-  const onScreen = Math.ceil(shown.height / rowHeight) + 1
-  // Fewer rows than before (a filter): the browser pulls the scroll back to the end of the list.
-  const first = Math.min(shown.first, Math.max(0, count - onScreen))
-  return {
-    start: Math.max(0, first - overscan),
-    end: Math.min(count, first + onScreen + overscan),
-    totalHeight: count * rowHeight,
-    scrollToIndex,
-  }
+  return { scrollToIndex }
 }
 
 /**
- * React keys for the rows on screen, from the previous screen's (`previous`: row key → slot). A row
- * still on screen keeps its slot, so it is not rendered again; a row that comes takes the slot of a
- * row that went, so React rewrites that row's few attributes and texts in place instead of removing
- * one row's elements and building another's (a filter keystroke that changes the whole screen, a
- * scroll by a row). A new slot is the smallest one free.
+ * Slots for the rows on screen, from the previous screen's (`previous`: row key → slot). A row
+ * still on screen keeps its slot, so it is not written again; a row that comes takes the slot of a
+ * row that went, so tree-row-dom.ts rewrites that row's few attributes and texts in place instead of
+ * removing one row's elements and building another's (a filter keystroke that changes the whole
+ * screen, a scroll by a row). A new slot is the smallest one free.
  */
 export function assignSlots(
   previous: ReadonlyMap<string, number>,
