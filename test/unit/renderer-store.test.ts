@@ -176,4 +176,26 @@ describe('jobs in the store', () => {
     store.updateJob({ ...running, id: 'j2', progress: 0.5 })
     expect(useAppStore.getState().jobs.find((job) => job.id === 'j2')?.progress).toBe(0.5)
   })
+
+  it("the core's job list replaces the window's, newest first; none before nor now keeps the same list", () => {
+    const job = (id: string, startedAt: number) => ({
+      id,
+      kind: 'iso.upload',
+      title: `Upload ${id}.iso`,
+      target: {},
+      state: 'succeeded' as const,
+      log: [],
+      cancellable: false,
+      startedAt,
+    })
+    useAppStore.setState({ jobs: [] })
+    const none = useAppStore.getState().jobs
+    // The same array: the jobs panel, which selects it, is not rendered again.
+    useAppStore.getState().replaceJobs([])
+    expect(useAppStore.getState().jobs).toBe(none)
+    useAppStore.getState().replaceJobs([job('old', 1), job('new', 2)])
+    expect(useAppStore.getState().jobs.map((each) => each.id)).toEqual(['new', 'old'])
+    useAppStore.getState().replaceJobs([])
+    expect(useAppStore.getState().jobs).toEqual([])
+  })
 })

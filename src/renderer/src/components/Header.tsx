@@ -7,12 +7,27 @@ import { HostCount } from './HostCount'
 
 const THEMES: Theme[] = ['system', 'light', 'dark']
 
+/**
+ * The cluster's name from its file, else the app's tagline. Apart from the header: the cluster file
+ * comes in the window's first paint, and the header's controls (their words, the language and theme
+ * lists) need not be rendered again for it.
+ */
+function ClusterName({ tagline }: { tagline: string }) {
+  const clusterName = useAppStore((state) => state.config?.config?.name)
+  return clusterName ? (
+    <span className="muted" translate="no">
+      {clusterName}
+    </span>
+  ) : (
+    <span className="muted">{tagline}</span>
+  )
+}
+
 export function Header() {
   const { t } = useTranslation()
   const connection = useAppStore((state) => state.connection)
   const language = useAppStore((state) => state.language)
   const theme = useAppStore((state) => state.theme)
-  const clusterName = useAppStore((state) => state.config?.config?.name)
 
   return (
     <header className="header">
@@ -21,13 +36,7 @@ export function Header() {
           ▦
         </span>
         <strong>{t('app.title')}</strong>
-        {clusterName ? (
-          <span className="muted" translate="no">
-            {clusterName}
-          </span>
-        ) : (
-          <span className="muted">{t('app.tagline')}</span>
-        )}
+        <ClusterName tagline={t('app.tagline')} />
       </div>
       <div className="header-controls">
         <span

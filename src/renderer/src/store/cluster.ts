@@ -78,7 +78,10 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
       vms: shareVms(state.vms, vms),
       receivedAt: performance.now(),
     })),
-  replaceJobs: (jobs) => set({ jobs: [...jobs].sort(byStart) }),
+  // No job before nor now (every start of the window): the same list, so the jobs panel is not
+  // rendered again in the window's first paint.
+  replaceJobs: (jobs) =>
+    set((state) => (jobs.length === 0 && state.jobs.length === 0 ? {} : { jobs: [...jobs].sort(byStart) })),
   updateJob: (job) =>
     set((state) => {
       // A job that ended never runs again: the answer of the call that started it (a running
