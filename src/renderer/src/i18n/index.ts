@@ -108,6 +108,9 @@ export async function initI18n(): Promise<void> {
   // The language's plural rules (an Intl.PluralRules, cached by i18next), built now while the window
   // waits for the core rather than at the first plural text of the first paint (issue 23 item 2).
   i18next.services.pluralResolver.getSuffix(language, 1)
+  // Likewise its interpolation's regular expressions, compiled at their first use (the header's host
+  // count in the first paint, ~0.2 ms there).
+  i18next.services.interpolator.interpolate('{{count}}', { count: 1 }, language, {})
   requestIdleCallback(() => void Promise.all(LANGUAGES.map((other) => ensureLanguage(other))), {
     timeout: 2000,
   })
