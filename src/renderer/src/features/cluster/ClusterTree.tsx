@@ -16,7 +16,7 @@ import type { HostHealth } from '../../../../shared/host-health'
 import { filterTree, groupTree, type TreeRow } from './tree-rows'
 import { assignSlots, rowRange, useRowWindow } from './row-window'
 import { writeRows, type Label, type WrittenRow } from './tree-row-dom'
-import { useAppStore, VM_DRAG_TYPE } from '../../store'
+import { useAppStore, VM_DRAG_TYPE, type AppState } from '../../store'
 import './cluster-tree.css'
 
 /**
@@ -45,6 +45,11 @@ function keptLabels(typed: TFunction): Label {
     return text
   }
 }
+
+// The tree's subscriptions, the same functions at every render: with a new selector each time, each
+// render (a filter keystroke) also scheduled and ran an effect per subscription to note the new one.
+const selectInventories = (state: AppState) => state.inventories
+const selectVms = (state: AppState) => state.vms
 
 export interface ClusterTreeProps {
   hostNames: readonly string[]
@@ -78,8 +83,8 @@ const TreeView = memo(function TreeView({
   onSelect,
   label,
 }: ClusterTreeProps & { label: Label }) {
-  const inventories = useAppStore((state) => state.inventories)
-  const vms = useAppStore((state) => state.vms)
+  const inventories = useAppStore(selectInventories)
+  const vms = useAppStore(selectVms)
   const [filter, setFilter] = useState('')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   // Grouped again only when the VMs change (a host's refresh brings a new inventory, mostly the same
