@@ -9,7 +9,7 @@ import {
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import type { HostConnection } from '../../src/main/core/ssh/connection'
 import { ApiError, commandStep } from '../../src/shared/errors'
-import { msg } from '../../src/shared/messages'
+import { msg, type Message } from '../../src/shared/messages'
 
 /**
  * The lease's decisions: what rados prints is read right (outputs captured on the lab's Ceph 16.2.15
@@ -108,7 +108,7 @@ function radosModel(now: () => number) {
 function sessionHost(
   rados: ReturnType<typeof radosModel>,
   now: () => number,
-  options: { missing?: boolean; dieOn?: string; applied?: boolean } = {},
+  options: { missing?: boolean; dieOn?: string; applied?: boolean; cleanErrno?: number } = {},
 ) {
   let clients = 9000
   const execs: string[] = []
@@ -158,6 +158,9 @@ function sessionHost(
           } else if (req.op === 'unlock') {
             if (ours) rados.locks.delete(req.name)
             else errno = 2
+          } else if (req.op === 'clean') {
+            // cls_lock's take with a fresh cookie fails while anyone holds it; the model keeps no entry.
+            errno = live ? 16 : (options.cleanErrno ?? 0)
           }
           if (options.dieOn === req.op) {
             if (!options.applied && req.op === 'take' && !errno) rados.locks.delete(req.name)
@@ -626,9 +629,27 @@ describe('cluster lease through a Ceph session', () => {
       `renew ${IMAGE}`,
       `unlock ${VM}`,
       `unlock ${IMAGE}`,
+      `clean ${VM}`,
+      `clean ${IMAGE}`,
     ])
     expect(rados.calls).toEqual([])
     expect(rados.locks.size).toBe(0)
+    alice.close()
+  })
+
+  it('a released name whose removal Ceph refuses is logged in the job; the release and the operation succeed', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now, { cleanErrno: 5 })
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+    const logged: Message[] = []
+    const context = { log: (line: Message) => logged.push(line), step: () => undefined }
+    expect(await alice.run([VM], 'start labvm1 on hv2', 60, async () => 'started', context)).toBe('started')
+    expect(rados.locks.size).toBe(0)
+    const failed = logged.filter((line) => line.code === 'jobSteps.leaseCleanupFailed')
+    expect(failed).toHaveLength(1)
+    const error = failed[0]?.params?.['error'] as Message
+    expect(error.code).toBe('leaseErrors.cleanupFailed')
+    expect(error.params).toMatchObject({ name: VM, host: 'hv1' })
     alice.close()
   })
 

@@ -19,6 +19,11 @@ describe('lease session protocol', () => {
       error: "No module named 'rados'",
     })
     expect(parseSessionLine('{"id": 3, "ok": true}')).toEqual({ kind: 'answer', id: 3, answer: { ok: true } })
+    expect(parseSessionLine('{"id": 4, "ok": true, "value": [{"name": "vm:x", "lockers": []}]}')).toEqual({
+      kind: 'answer',
+      id: 4,
+      answer: { ok: true, value: [{ name: 'vm:x', lockers: [] }] },
+    })
     // As the lab's Pacific answered a renewal of a lock another cookie holds.
     expect(
       parseSessionLine(
@@ -42,7 +47,7 @@ describe('lease session protocol', () => {
     expect(command.endsWith(` libvirt 10 'x'\\'';rm -rf /'\\'''`)).toBe(true)
     // Uses cls_lock's class calls with exact durations and MUST_RENEW for a check.
     expect(LEASE_SESSION_PROGRAM).toContain('EXCLUSIVE, ENTITY_CLIENT, MUST_RENEW = 1, 8, 0x2')
-    expect(LEASE_SESSION_PROGRAM).toContain('"renew": ("lock", lambda req: lock(req, MUST_RENEW))')
+    expect(LEASE_SESSION_PROGRAM).toContain('"renew": call("lock", lambda req: lock(req, MUST_RENEW))')
   })
 })
 

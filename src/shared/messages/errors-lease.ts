@@ -30,4 +30,8 @@ export const LEASE_ERROR_TEXTS = {
   sessionEndedHint:
     'Nothing more was changed. A lease it may have taken is released through another way, or Ceph ends it at its expiry. Try again when the host is online.',
   sessionRefused: 'Ceph refused “{{call}}” on the lease of {{object}} through {{host}} (errno {{errno}}).',
+  cleanupFailed:
+    'Could not remove the released lease name {{name}} from Ceph’s lease object through {{host}}: {{error, message}}',
+  cleanupFailedHint:
+    'The release itself is done and nothing else changed. The name only takes room in the lease object (hyperdesk.lease); the next lease list removes it once Ceph answers.',
 } as const

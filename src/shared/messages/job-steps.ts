@@ -94,6 +94,7 @@ export const JOB_STEP_TEXTS = {
   leaseRenewFailed: 'Could not renew the lease: {{error, message}}',
   leaseReleaseFailed:
     'Could not release the lease ({{names}}): {{error, message}}. It ends by itself at its expiry.',
+  leaseCleanupFailed: 'Released; the lease name could not be removed from Ceph: {{error, message}}',
   leaseTaken: 'Lease {{name}} taken through {{host}} by {{holder}} until {{until, datetime}}',
   leaseTakeTook: 'Taking the lease took {{ms}} ms',
   leaseCheckTook: 'Checking the lease before “{{step, message}}” took {{ms}} ms',

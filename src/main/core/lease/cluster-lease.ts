@@ -176,6 +176,43 @@ const BUSY = /\(16\)|Device or resource busy/
 const MISSING = /^(ERROR: .*|error 2: )\(2\) No such file or directory/m
 const EBUSY = 16
 const ENOENT = 2
+/**
+ * The duration of a clean's own take. It never outlives the op (the same atomic op removes the
+ * entry, or none of it is applied); a duration is set anyway so that no bug can leave a lock that
+ * never expires.
+ */
+const CLEAN_TAKE_SECONDS = 10
+
+/** The session's list answer (lease-session-program.ts): names and their lockers; [] for anything else. */
+export function parseSessionList(value: unknown): { name: string; lockers: RawLocker[] }[] {
+  if (!Array.isArray(value)) return []
+  return value.flatMap((entry: unknown) => {
+    if (!entry || typeof entry !== 'object') return []
+    const { name, lockers } = entry as { name?: unknown; lockers?: unknown }
+    if (typeof name !== 'string' || !Array.isArray(lockers)) return []
+    return [
+      {
+        name,
+        lockers: lockers.flatMap((raw: unknown) => {
+          if (!raw || typeof raw !== 'object') return []
+          const r = raw as Record<string, unknown>
+          const text = (key: string) => (typeof r[key] === 'string' ? r[key] : undefined)
+          const expiration = typeof r['expiration'] === 'number' ? r['expiration'] : 0
+          return [
+            {
+              name: text('locker'),
+              cookie: text('cookie'),
+              description: text('description'),
+              // In seconds, as parseExpiration reads a number; 0: a lock without duration.
+              expiration: String(expiration / 1000),
+              addr: text('addr'),
+            },
+          ]
+        }),
+      },
+    ]
+  })
+}
 
 /** A session call that ended without an answer: its outcome in Ceph is unknown (details.locker). */
 function sessionLost(error: ApiError): boolean {
@@ -349,8 +386,32 @@ export class ClusterLease implements Leases {
     }
   }
 
-  /** Every lease held in the cluster now. */
+  /**
+   * Every lease held in the cluster now. Through the first host's session when it serves: one
+   * call for every name and its lockers, then the names nobody holds are removed (clean: cls_lock
+   * keeps a released name's entry, so without it this list grows with everything ever leased).
+   * Otherwise through the CLI: one `rados lock list`, then one `rados lock info` per name, each a
+   * new Ceph client, and nothing removed (the CLI cannot remove an entry race-free).
+   */
   async list(): Promise<LeaseHolder[]> {
+    const first = this.order()[0]
+    const viaSession =
+      first === undefined ? undefined : await this.sessionCall(first, { op: 'list', name: '*' })
+    if (first !== undefined && viaSession) {
+      const { answer } = viaSession
+      if (!answer.ok) throw this.refused('*', first, 'list', answer)
+      const names = parseSessionList(answer.value)
+      const now = this.now()
+      const holders = names.flatMap(({ name, lockers }) =>
+        LEASE_NAME_PATTERN.test(name)
+          ? lockers.map((raw) => parseLocker(name, raw, now)).filter((holder) => !holder.expired)
+          : [],
+      )
+      // A failed removal is retried at the next list; it never fails the list itself.
+      const free = names.filter(({ name, lockers }) => lockers.length === 0 && LEASE_NAME_PATTERN.test(name))
+      await Promise.all(free.map(({ name }) => this.clean(name, first).catch(() => undefined)))
+      return holders
+    }
     const result = await this.rados(
       ['lock', 'list', LEASE_OBJECT, '--format', 'json'],
       msg('errorSteps.command', { command: 'rados lock list' }),
@@ -364,6 +425,44 @@ export class ClusterLease implements Leases {
       .filter((name) => LEASE_NAME_PATTERN.test(name))
     const all = await Promise.all(names.map((name) => this.read(name, result.host)))
     return all.flatMap((entry) => entry.holders)
+  }
+
+  /**
+   * @internal Removes `name`'s entry from the lease object if nobody holds it, through `host`'s
+   * session (see the program's clean: one atomic OSD op, a take with a fresh cookie then the
+   * removal, so a name someone holds, by the OSD's clock, is never touched). 'removed', 'held' (left
+   * as is), or 'no-session' where none serves (the entry stays, as through the CLI). Throws a
+   * lease.cleanup-failed error (host, name, Ceph's errno and what to do) when Ceph refused otherwise
+   * or the session died: callers log it and go on.
+   */
+  async clean(name: string, host: string): Promise<'removed' | 'held' | 'no-session'> {
+    checkName(name)
+    let result: { client: string; answer: LeaseCallAnswer } | undefined
+    try {
+      result = await this.sessionCall(host, {
+        op: 'clean',
+        name,
+        cookie: crypto.randomUUID(),
+        tag: LEASE_TAG,
+        desc: '',
+        duration: CLEAN_TAKE_SECONDS,
+      })
+    } catch (error) {
+      throw this.cleanupFailed(name, host, errorText(ApiError.from(error)))
+    }
+    if (!result) return 'no-session'
+    const { answer } = result
+    if (answer.ok) return 'removed'
+    // Held (EBUSY), or held by us just now under the same cookie (impossible: a fresh one).
+    if (answer.errno === EBUSY) return 'held'
+    throw this.cleanupFailed(name, host, errorText(this.refused(name, host, `clean ${name}`, answer)))
+  }
+
+  private cleanupFailed(name: string, host: string, error: Message): ApiError {
+    return leaseError('lease.cleanup-failed', msg('leaseErrors.cleanupFailed', { name, host, error }), {
+      host,
+      hint: msg('leaseErrors.cleanupFailedHint'),
+    })
   }
 
   /**
@@ -850,16 +949,32 @@ export class HeldLease implements LeaseCheck {
     const started = performance.now()
     const results = await Promise.allSettled(
       [...this.taken].map(async (name) => {
-        if (!(await this.unlockThroughSession(name)))
+        const session = this.viaSession.get(name)
+        const unlocked = await this.unlockThroughSession(name)
+        if (!unlocked)
           await this.lease.releaseName(name, this.cookie, this.lockers.get(name), this.host, this.expiresAt)
         this.taken.delete(name)
         this.lockers.delete(name)
         this.viaSession.delete(name)
+        if (unlocked && session) await this.clean(name, session)
       }),
     )
     const failed = results.find((result) => result.status === 'rejected')
     if (failed) throw failed.reason
     this.context?.log(msg('jobSteps.leaseReleaseTook', { ms: Math.round(performance.now() - started) }))
+  }
+
+  /**
+   * After a release through `host`'s session: the name's entry removed there unless someone took
+   * it meanwhile (ClusterLease.clean). A failure is logged in the job and never fails the release
+   * nor the operation (the next lease.list tries again); released through the CLI, nothing is done.
+   */
+  private async clean(name: string, host: string): Promise<void> {
+    try {
+      await this.lease.clean(name, host)
+    } catch (error) {
+      this.context?.log(msg('jobSteps.leaseCleanupFailed', { error: errorText(ApiError.from(error)) }))
+    }
   }
 
   /**

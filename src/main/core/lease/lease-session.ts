@@ -53,12 +53,21 @@ export interface LeaseSessionSettings {
 }
 
 export type LeaseCall =
-  | { op: 'take' | 'renew'; name: string; cookie: string; tag: string; desc: string; duration: number }
+  | {
+      op: 'take' | 'renew' | 'clean'
+      name: string
+      cookie: string
+      tag: string
+      desc: string
+      duration: number
+    }
+  | { op: 'list'; name: '*' }
   | { op: 'unlock'; name: string; cookie: string }
   | { op: 'break'; name: string; cookie: string; locker: string }
 
 /** Ceph's answer to one call: done, or refused with an errno (EBUSY 16, ENOENT 2, EEXIST 17…). */
-export type LeaseCallAnswer = { ok: true } | { ok: false; errno: number | undefined; error: string }
+export type LeaseCallAnswer =
+  { ok: true; value?: unknown } | { ok: false; errno: number | undefined; error: string }
 
 export type SessionLine =
   | { kind: 'ready'; client: string }
@@ -80,7 +89,12 @@ export function parseSessionLine(line: string): SessionLine | undefined {
   if (typeof v['fatal'] === 'string')
     return { kind: 'fatal', reason: v['fatal'], error: typeof v['error'] === 'string' ? v['error'] : '' }
   if (typeof v['id'] !== 'number') return undefined
-  if (v['ok'] === true) return { kind: 'answer', id: v['id'], answer: { ok: true } }
+  if (v['ok'] === true)
+    return {
+      kind: 'answer',
+      id: v['id'],
+      answer: 'value' in v ? { ok: true, value: v['value'] } : { ok: true },
+    }
   return {
     kind: 'answer',
     id: v['id'],

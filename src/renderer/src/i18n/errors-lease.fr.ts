@@ -29,4 +29,8 @@ export const leaseErrorsFr: MessageCatalog['leaseErrors'] = {
   sessionEndedHint:
     'Rien de plus n’a été modifié. Un bail qu’elle aurait pris est libéré par un autre chemin, ou Ceph le termine à son expiration. Réessayez quand l’hôte est en ligne.',
   sessionRefused: 'Ceph a refusé « {{call}} » sur le bail de {{object}} via {{host}} (errno {{errno}}).',
+  cleanupFailed:
+    'Le nom de bail libéré {{name}} n’a pas pu être retiré de l’objet de bail de Ceph via {{host}} : {{error, message}}',
+  cleanupFailedHint:
+    'La libération elle-même est faite et rien d’autre n’a changé. Le nom n’occupe que de la place dans l’objet de bail (hyperdesk.lease) ; la prochaine liste des baux le retire dès que Ceph répond.',
 }

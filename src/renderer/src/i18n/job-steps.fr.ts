@@ -93,6 +93,7 @@ export const jobStepsFr: MessageCatalog['jobSteps'] = {
   leaseRenewFailed: 'Le bail n’a pas pu être renouvelé : {{error, message}}',
   leaseReleaseFailed:
     'Le bail ({{names}}) n’a pas pu être libéré : {{error, message}}. Il prend fin de lui-même à son expiration.',
+  leaseCleanupFailed: 'Libéré ; le nom du bail n’a pas pu être retiré de Ceph : {{error, message}}',
   leaseTaken: 'Bail {{name}} pris via {{host}} par {{holder}} jusqu’à {{until, datetime}}',
   leaseTakeTook: 'Prise du bail : {{ms}} ms',
   leaseCheckTook: 'Vérification du bail avant « {{step, message}} » : {{ms}} ms',
