@@ -182,6 +182,12 @@ const ENOENT = 2
  * never expires.
  */
 const CLEAN_TAKE_SECONDS = 10
+/**
+ * At most this many names removed by one list: the calls queue in one session, each with its own
+ * deadline, so a pile left by years of releases is worked off over several lists rather than
+ * risking the session's deadline in one.
+ */
+const CLEANS_PER_LIST = 200
 
 /** The session's list answer (lease-session-program.ts): names and their lockers; [] for anything else. */
 export function parseSessionList(value: unknown): { name: string; lockers: RawLocker[] }[] {
@@ -395,12 +401,13 @@ export class ClusterLease implements Leases {
    */
   async list(): Promise<LeaseHolder[]> {
     const first = this.order()[0]
+    // A session that died or was refused: the CLI below answers, or says why in its own terms.
     const viaSession =
-      first === undefined ? undefined : await this.sessionCall(first, { op: 'list', name: '*' })
-    if (first !== undefined && viaSession) {
-      const { answer } = viaSession
-      if (!answer.ok) throw this.refused('*', first, 'list', answer)
-      const names = parseSessionList(answer.value)
+      first === undefined
+        ? undefined
+        : await this.sessionCall(first, { op: 'list', name: '*' }).catch(() => undefined)
+    if (first !== undefined && viaSession?.answer.ok) {
+      const names = parseSessionList(viaSession.answer.value)
       const now = this.now()
       const holders = names.flatMap(({ name, lockers }) =>
         LEASE_NAME_PATTERN.test(name)
@@ -408,7 +415,9 @@ export class ClusterLease implements Leases {
           : [],
       )
       // A failed removal is retried at the next list; it never fails the list itself.
-      const free = names.filter(({ name, lockers }) => lockers.length === 0 && LEASE_NAME_PATTERN.test(name))
+      const free = names
+        .filter(({ name, lockers }) => lockers.length === 0 && LEASE_NAME_PATTERN.test(name))
+        .slice(0, CLEANS_PER_LIST)
       await Promise.all(free.map(({ name }) => this.clean(name, first).catch(() => undefined)))
       return holders
     }
