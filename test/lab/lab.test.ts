@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LAB_GUESTS,
   LAB_HOSTS,
+  LAB_GUEST_BOOT_FILES,
   LAB_ISO,
   LAB_SECRET_UUID,
   type LabHostName,
@@ -114,7 +115,22 @@ describe('configuration like the runbook', () => {
       expect(xml).toMatch(/<serial type='pty'>/)
       expect(xml).toMatch(/<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/)
       expect(xml.includes("keymap='fr'")).toBe(g.keymap === 'fr')
+      // Debian's kernel booted directly, with the guest's own command line (rcS reads labvm.*).
+      expect(xml).toContain(`<kernel>${LAB_GUEST_BOOT_FILES[0]}</kernel>`)
+      expect(xml).toContain(`<initrd>${LAB_GUEST_BOOT_FILES[1]}</initrd>`)
+      expect(xml).toMatch(
+        new RegExp(
+          `<cmdline>[^<]* labvm\\.name=${g.name} labvm\\.ip=${g.failoverIp.replaceAll('.', '\\.')} `,
+        ),
+      )
     }
+    // The files are this host's own (a migration's destination needs them): a kernel ELF, an initramfs.
+    expect(
+      await sshOk(
+        host,
+        `head -c 4 ${LAB_GUEST_BOOT_FILES[0]} | od -An -c; stat -c %s ${LAB_GUEST_BOOT_FILES[1]}`,
+      ),
+    ).toMatch(/^\s*177\s+E\s+L\s+F\s*\n[1-9]\d*\s*$/)
     expect(await virsh(host, 'secret-list')).toMatch(
       new RegExp(`${LAB_SECRET_UUID}\\s+ceph client.libvirt secret`),
     )

@@ -35,6 +35,11 @@ export const LAB_MON_ADDRESS = '10.77.0.254'
 export const LAB_POOLS = ['libvirt-ssd', 'libvirt-sata'] as const
 export const LAB_SECRET_UUID = '5a1b7e57-c3f0-4d1b-9a6e-000000000c1b'
 export const LAB_ISO = '/var/lib/libvirt/images/debian-7.2.0-amd64-netinst.iso'
+/** The guests' kernel (uncompressed, booted directly) and initramfs: each host has its own copy. */
+export const LAB_GUEST_BOOT_FILES = [
+  '/var/lib/libvirt/boot/labvm-vmlinux',
+  '/var/lib/libvirt/boot/labvm-initrd.gz',
+] as const
 
 export interface LabGuest {
   name: string
