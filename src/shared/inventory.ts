@@ -82,6 +82,11 @@ export const DomainDefinitionSchema = z.object({
   currentMemoryKiB: z.number(),
   vcpus: z.number(),
   cpuModel: z.string().optional(),
+  /**
+   * Files on the host's own disk QEMU opens when it starts the VM: `<os>`'s kernel, initrd, dtb and
+   * loader (firmware), in that order. Not `<nvram>`: libvirt creates it per host from its template.
+   */
+  bootFiles: z.array(z.string()).optional(),
   disks: z.array(DiskSchema),
   nics: z.array(NicSchema),
   graphics: z.array(GraphicsSchema),

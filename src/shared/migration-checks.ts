@@ -46,6 +46,10 @@ export const MIGRATION_CHECK_TEXTS = {
     'The CD-ROM image {{images}} is missing on {{to}}: copy it to the same path there, or eject it.',
   cdromPresent: '{{images}} is present on {{to}}.',
   noCdrom: 'No CD-ROM image inserted.',
+  bootFilesMissing:
+    "{{files}} missing on {{to}}: QEMU opens the VM's kernel, initrd and firmware from the host's own disk as it starts there. Copy them to the same path on {{to}} first.",
+  bootFilesPresent: '{{files}} present on {{to}}.',
+  noBootFiles: 'No kernel, initrd or firmware file to find on the destination.',
   bridgesMissing: 'Missing on {{to}}: {{missing}}.',
   bridgesPresent: '{{bridges}} present on {{to}}.',
   noBridges: 'No bridge or libvirt network needed.',

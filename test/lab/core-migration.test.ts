@@ -150,6 +150,7 @@ describe('live migration', () => {
       'memory',
       'disks-shared',
       'cdrom',
+      'boot-files',
       'bridges',
       'ceph-secret',
       'cpu',
@@ -258,6 +259,28 @@ describe('pre-checks that fail, each with its reason', () => {
     } finally {
       await asRootOn('hv2', 'mv', `${LAB_ISO}.hidden`, LAB_ISO)
     }
+  })
+
+  it('boot kernel missing on the destination: the check names the file and the host, then passes once it is back', async () => {
+    // The guests boot the kernel each host keeps in its own /var/lib/libvirt/boot (lab guest_build).
+    const kernel = /<kernel>([^<]+)<\/kernel>/.exec(await rootVirsh('hv1', 'dumpxml', VM.name))?.[1]
+    expect(kernel).toMatch(/^\/var\/lib\/libvirt\/boot\//)
+    await asRootOn('hv2', 'mv', kernel!, `${kernel}.hidden`)
+    try {
+      const p = await plan('hv2')
+      expect(p.canStart).toBe(false)
+      expect(check(p, 'boot-files')).toMatchObject({ level: 'fail' })
+      expect(englishText(check(p, 'boot-files')!.message)).toBe(
+        `${kernel} missing on hv2: QEMU opens the VM's kernel, initrd and firmware from the host's own disk as it starts there. Copy them to the same path on hv2 first.`,
+      )
+    } finally {
+      await asRootOn('hv2', 'mv', `${kernel}.hidden`, kernel!)
+    }
+    const p = await plan('hv2')
+    expect(check(p, 'boot-files')).toMatchObject({ level: 'ok' })
+    expect(englishText(check(p, 'boot-files')!.message)).toMatch(
+      new RegExp(`^${kernel}, .* present on hv2\\.$`),
+    )
   })
 
   it('Ceph secret missing on the destination', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { englishText } from '../../src/shared/messages'
 import { domainCpuMode, domcapsModelUsable, parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import {
   judgeMigration,
@@ -22,6 +23,7 @@ const definition = parseDomainXml(liveXml)
 const UUID = definition.uuid
 const SECRET = '5a1b7e57-c3f0-4d1b-9a6e-000000000c1b'
 const ISO = definition.disks.find((disk) => disk.device === 'cdrom')?.file ?? ''
+const KERNEL = '/var/lib/libvirt/boot/labvm-vmlinux'
 
 function healthyDestination(): DestinationFacts {
   return {
@@ -33,7 +35,8 @@ function healthyDestination(): DestinationFacts {
     secrets: [{ uuid: SECRET, value: 'QVFEQnpBWnI=' }],
     bridges: ['br0'],
     isos: [ISO],
-    present: new Set(['/sys/class/net/br0/bridge', ISO]),
+    bootFiles: [KERNEL],
+    present: new Set(['/sys/class/net/br0/bridge', ISO, KERNEL]),
     cpuModelUsable: 'yes',
   }
 }
@@ -70,6 +73,30 @@ describe('the domain-XML reader for the pre-checks', () => {
     expect(domcapsModelUsable(domcaps, 'NoSuchModel')).toBeUndefined()
     expect(domcapsModelUsable('<not xml', 'qemu64')).toBeUndefined()
   })
+
+  it('reads the local files QEMU boots from (kernel, initrd, dtb, loader), not the per-host nvram', () => {
+    expect(definition.bootFiles).toBeUndefined()
+    const direct = parseDomainXml(
+      liveXml.replace(
+        /<os>[\s\S]*?<\/os>/,
+        `<os>
+    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
+    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>
+    <nvram template='/usr/share/OVMF/OVMF_VARS.fd'>/var/lib/libvirt/qemu/nvram/labvm1_VARS.fd</nvram>
+    <kernel>${KERNEL}</kernel>
+    <initrd>/var/lib/libvirt/boot/labvm-initrd.gz</initrd>
+    <cmdline>console=ttyS0 labvm.name=labvm1</cmdline>
+    <dtb>/var/lib/libvirt/boot/labvm.dtb</dtb>
+  </os>`,
+      ),
+    )
+    expect(direct.bootFiles).toEqual([
+      KERNEL,
+      '/var/lib/libvirt/boot/labvm-initrd.gz',
+      '/var/lib/libvirt/boot/labvm.dtb',
+      '/usr/share/OVMF/OVMF_CODE.fd',
+    ])
+  })
 })
 
 describe('judging a migration on its facts', () => {
@@ -78,6 +105,9 @@ describe('judging a migration on its facts', () => {
     expect(judged.checks.filter((check) => check.level !== 'ok').map((check) => check.id)).toEqual([])
     expect(judged.canStart).toBe(true)
     expect(judged.persistent).toBe(true)
+    expect(judged.checks.find((check) => check.id === 'boot-files')).toMatchObject({
+      message: { code: 'migrationChecks.bootFilesPresent', params: { files: KERNEL, to: 'hv2' } },
+    })
     expect(statusOf(judged)).toMatchObject({
       cpu: 'ok',
       'ceph-secret': 'ok',
@@ -159,6 +189,22 @@ describe('judging a migration on its facts', () => {
     expect(memory(undefined)).toBe('warn')
   })
 
+  it('names only the boot files missing on the destination; none needed is ok', () => {
+    const INITRD = '/var/lib/libvirt/boot/labvm-initrd.gz'
+    const bootCheck = (change: (destination: DestinationFacts) => void) =>
+      judgeMigration(facts((f) => change(f.destination!))).checks.find((check) => check.id === 'boot-files')
+    const halfThere = bootCheck((destination) => (destination.bootFiles = [KERNEL, INITRD]))
+    expect(halfThere).toMatchObject({ level: 'fail', message: { params: { files: INITRD, to: 'hv2' } } })
+    expect(englishText(halfThere!.message)).toBe(
+      `${INITRD} missing on hv2: QEMU opens the VM's kernel, initrd and firmware from the host's own disk as it starts there. Copy them to the same path on hv2 first.`,
+    )
+    expect(judgeMigration(facts((f) => (f.destination!.bootFiles = [KERNEL, INITRD]))).canStart).toBe(false)
+    expect(bootCheck((destination) => (destination.bootFiles = []))).toMatchObject({
+      level: 'ok',
+      message: { code: 'migrationChecks.noBootFiles' },
+    })
+  })
+
   it('fails a missing ISO, bridge, inactive network or secret without value, naming each', () => {
     const judged = judgeMigration(
       facts((f) => {
@@ -170,6 +216,10 @@ describe('judging a migration on its facts', () => {
     )
     const message = (id: string) => judged.checks.find((check) => check.id === id)
     expect(message('cdrom')).toMatchObject({ level: 'fail', message: { params: { images: ISO, to: 'hv2' } } })
+    expect(message('boot-files')).toMatchObject({
+      level: 'fail',
+      message: { code: 'migrationChecks.bootFilesMissing', params: { files: KERNEL, to: 'hv2' } },
+    })
     expect(message('bridges')).toMatchObject({
       level: 'fail',
       message: { params: { missing: 'br0, network:default' } },

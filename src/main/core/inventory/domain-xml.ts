@@ -291,6 +291,9 @@ function definitionOf(document: Node, where: Where): DomainDefinition {
   }
   const cpuModel = text(child(child(domain, 'cpu'), 'model'))
   if (cpuModel) definition.cpuModel = cpuModel
+  const os = child(domain, 'os')
+  const bootFiles = ['kernel', 'initrd', 'dtb', 'loader'].flatMap((tag) => text(child(os, tag))?.trim() || [])
+  if (bootFiles.length > 0) definition.bootFiles = bootFiles
   return definition
 }
 

@@ -45,6 +45,8 @@ export interface DestinationFacts {
   /** Bridges the NICs use and ISO images the CD-ROMs hold, with those present on the host. */
   bridges: readonly string[]
   isos: readonly string[]
+  /** The kernel, initrd, dtb and firmware files the VM boots with (DomainDefinition.bootFiles). */
+  bootFiles: readonly string[]
   present: ReadonlySet<string>
   /** Whether the VM's CPU model is usable there (domcapabilities), when one is named. */
   cpuModelUsable?: 'yes' | 'no' | 'unknown'
@@ -227,7 +229,7 @@ export function judgeDisks(definition: DomainDefinition): MigrationCheck {
   return migrationCheck('disks-shared', 'ok', 'noDisks', {})
 }
 
-/** The ISO images, bridges, networks and Ceph secrets the VM uses, on the destination. */
+/** The ISO images, boot files, bridges, networks and Ceph secrets the VM uses, on the destination. */
 export function judgeHostResources(
   to: string,
   from: string,
@@ -240,6 +242,15 @@ export function judgeHostResources(
   if (missingIsos.length > 0) add('cdrom', 'fail', 'cdromMissing', { images: missingIsos.join(', '), to })
   else if (isos.length > 0) add('cdrom', 'ok', 'cdromPresent', { images: isos.join(', '), to })
   else add('cdrom', 'ok', 'noCdrom', {})
+
+  // Each host has its own copy (QEMU opens them on the destination as it starts there).
+  const { bootFiles } = destination
+  const missingBootFiles = bootFiles.filter((file) => !present.has(file))
+  if (missingBootFiles.length > 0)
+    add('boot-files', 'fail', 'bootFilesMissing', { files: missingBootFiles.join(', '), to })
+  else if (bootFiles.length > 0)
+    add('boot-files', 'ok', 'bootFilesPresent', { files: bootFiles.join(', '), to })
+  else add('boot-files', 'ok', 'noBootFiles', {})
 
   const networks = destination.networks.map((network) => network.name)
   const missingBridges = bridges.filter((bridge) => !present.has(bridgePath(bridge)))

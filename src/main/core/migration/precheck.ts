@@ -296,6 +296,8 @@ interface DestinationNeeds {
   cpuModel?: string
   bridges: string[]
   isos: string[]
+  /** The kernel, initrd, dtb and firmware QEMU opens from the host's own disk (bootFiles). */
+  bootFiles: string[]
 }
 
 function needsOf(definition: DomainDefinition, cpuMode: string | undefined): DestinationNeeds {
@@ -307,6 +309,7 @@ function needsOf(definition: DomainDefinition, cpuMode: string | undefined): Des
     ...(definition.cpuModel ? { cpuModel: definition.cpuModel } : {}),
     bridges: [...new Set(definition.nics.flatMap((nic) => (nic.bridge ? [nic.bridge] : [])))],
     isos: definition.disks.filter((disk) => disk.device === 'cdrom' && disk.file).map((disk) => disk.file!),
+    bootFiles: [...new Set(definition.bootFiles ?? [])],
   }
 }
 
@@ -318,6 +321,7 @@ function covers(asked: DestinationNeeds, needed: DestinationNeeds): boolean {
     all(asked.networks, needed.networks) &&
     all(asked.bridges, needed.bridges) &&
     all(asked.isos, needed.isos) &&
+    all(asked.bootFiles, needed.bootFiles) &&
     (needed.domcapsType === undefined || needed.domcapsType === asked.domcapsType)
   )
 }
@@ -344,7 +348,7 @@ async function readDestination(
     ...needs.networks.map((network, index) => ({ id: `net:${index}`, command: hostArgv.network(network) })),
     ...(needs.domcapsType ? [{ id: 'domcaps', command: hostArgv.cpuModels(needs.domcapsType) }] : []),
   ]
-  const paths = [...needs.bridges.map(bridgePath), ...needs.isos]
+  const paths = [...needs.bridges.map(bridgePath), ...needs.isos, ...needs.bootFiles]
   const step = msg('errorSteps.preChecksOn', { host: to })
   const [answers, present] = await Promise.all([
     deps.runner.virshQuery(to, sections, { step }),
@@ -411,7 +415,7 @@ async function destinationFacts(
   ahead: Promise<DestinationRead> | undefined,
 ): Promise<DestinationFacts> {
   DestinationQuestions.of(deps).remember(uuid, needs)
-  const { secrets, networks, bridges, isos } = needs
+  const { secrets, networks, bridges, isos, bootFiles } = needs
   let read: DestinationRead
   try {
     const early = ahead ? await ahead.catch(() => undefined) : undefined
@@ -424,6 +428,7 @@ async function destinationFacts(
       secrets: [],
       bridges,
       isos,
+      bootFiles,
       present: new Set(),
     }
   }
@@ -449,6 +454,7 @@ async function destinationFacts(
     }),
     bridges,
     isos,
+    bootFiles,
     present,
     ...(usable === 'yes' || usable === 'no' || usable === 'unknown' ? { cpuModelUsable: usable } : {}),
   }

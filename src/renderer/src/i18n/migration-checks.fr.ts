@@ -49,6 +49,10 @@ export const migrationChecksFr: Record<MigrationCheckText, string> = {
     'L’image CD-ROM {{images}} manque sur {{to}} : copiez-la au même chemin là-bas, ou éjectez-la.',
   cdromPresent: '{{images}} est présente sur {{to}}.',
   noCdrom: 'Aucune image CD-ROM insérée.',
+  bootFilesMissing:
+    '{{files}} manquant sur {{to}} : QEMU ouvre le noyau, l’initrd et le firmware de la VM sur le disque de l’hôte en l’y démarrant. Copiez-les d’abord au même chemin sur {{to}}.',
+  bootFilesPresent: '{{files}} présent sur {{to}}.',
+  noBootFiles: 'Aucun fichier de noyau, d’initrd ni de firmware à trouver sur la destination.',
   bridgesMissing: 'Manquant sur {{to}} : {{missing}}.',
   bridgesPresent: '{{bridges}} présent sur {{to}}.',
   noBridges: 'Aucun bridge ni réseau libvirt nécessaire.',
