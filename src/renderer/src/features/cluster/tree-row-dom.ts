@@ -76,16 +76,32 @@ function attribute(element: Element, name: string, value: string | undefined): v
   else if (element.getAttribute(name) !== value) element.setAttribute(name, value)
 }
 
-/** A span with these attributes and this content (text or elements). */
-function span(attributes: Record<string, string>, ...content: (Node | string)[]): HTMLSpanElement {
-  const element = document.createElement('span')
-  for (const name in attributes) element.setAttribute(name, attributes[name]!)
-  element.append(...content)
-  return element
+/**
+ * A span of a row's content, described before it is built: a row written again in place (a filter
+ * keystroke brings another row into each slot) compares its elements with these and builds only
+ * what is missing, instead of building every span of the row and then comparing the two trees.
+ */
+interface SpanSpec {
+  attributes: Record<string, string>
+  content: (SpanSpec | string)[]
 }
+
+/** A span with these attributes and this content (texts and spans). */
+const span = (attributes: Record<string, string>, ...content: (SpanSpec | string)[]): SpanSpec => ({
+  attributes,
+  content,
+})
 
 /** Data shown as is in every language (components/Data.tsx): marked translate="no". */
 const data = (text: string) => span({ translate: 'no' }, text)
+
+function build(spec: SpanSpec | string): Node {
+  if (typeof spec === 'string') return document.createTextNode(spec)
+  const element = document.createElement('span')
+  for (const name in spec.attributes) element.setAttribute(name, spec.attributes[name]!)
+  element.append(...spec.content.map(build))
+  return element
+}
 
 /**
  * One row: the element's attributes, then its content when it changed (`before`: what the element
@@ -117,7 +133,7 @@ export function writeRow(element: HTMLDivElement, look: RowLook, before: RowLook
   )
   attribute(element, 'data-host', row.kind === 'host' ? row.host : undefined)
   attribute(element, 'data-vm-host', row.kind === 'vm' ? (row.host ?? '') : undefined)
-  if (!before) element.append(...rowContent(row, status, label))
+  if (!before) element.append(...rowContent(row, status, label).map(build))
   else if (!sameContent(before, look)) patchChildren(element, rowContent(row, status, label))
 }
 
@@ -127,17 +143,19 @@ export function writeRow(element: HTMLDivElement, look: RowLook, before: RowLook
  * (a drag over a host row while its count changes, a click) keeps the element the pointer is on, as
  * React kept it.
  */
-function patchChildren(parent: Element, next: readonly Node[]): void {
-  next.forEach((node, index) => {
+function patchChildren(parent: Element, next: readonly (SpanSpec | string)[]): void {
+  next.forEach((spec, index) => {
     const old = parent.childNodes[index]
-    if (old === undefined || old.nodeName !== node.nodeName) parent.insertBefore(node, old ?? null)
-    else if (old.nodeType === Node.TEXT_NODE) {
-      if (old.nodeValue !== node.nodeValue) old.nodeValue = node.nodeValue
+    const text = typeof spec === 'string'
+    if (old === undefined || old.nodeName !== (text ? '#text' : 'SPAN'))
+      parent.insertBefore(build(spec), old ?? null)
+    else if (text) {
+      if (old.nodeValue !== spec) old.nodeValue = spec
     } else {
-      const [was, now] = [old as Element, node as Element]
-      for (const name of was.getAttributeNames()) if (!now.hasAttribute(name)) was.removeAttribute(name)
-      for (const name of now.getAttributeNames()) attribute(was, name, now.getAttribute(name)!)
-      patchChildren(was, [...now.childNodes])
+      const was = old as Element
+      for (const name of was.getAttributeNames()) if (!(name in spec.attributes)) was.removeAttribute(name)
+      for (const name in spec.attributes) attribute(was, name, spec.attributes[name])
+      patchChildren(was, spec.content)
     }
   })
   while (parent.childNodes.length > next.length) parent.lastChild!.remove()
@@ -149,7 +167,7 @@ function percent(used: number | undefined, total: number | undefined): string {
 }
 
 /** What a row shows. */
-function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label): Node[] {
+function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label): SpanSpec[] {
   if (row.kind === 'host') {
     const facts = row.inventory?.facts
     const used =
@@ -163,7 +181,7 @@ function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label): Nod
       data(percent(used, facts?.memoryTotalKiB)),
     )
     if (row.warnings > 0)
-      meta.append(span({ class: 'badge-inline danger' }, ' ⚠ ', data(String(row.warnings))))
+      meta.content.push(span({ class: 'badge-inline danger' }, ' ⚠ ', data(String(row.warnings))))
     return [
       span({ class: 'twisty' }, row.collapsed ? '▸' : '▾'),
       span({ class: 'row-name', translate: 'no' }, row.host),
@@ -184,7 +202,7 @@ function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label): Nod
       span({ class: 'twisty' }, row.collapsed ? '▸' : '▾'),
       span({ class: 'row-name muted' }, t('tree.stopped', { count: row.count })),
     ]
-  const content: Node[] = [
+  const content: SpanSpec[] = [
     span({
       class: `vm-state state-${row.state}`,
       title: t(`vmState.${row.state}`, { defaultValue: row.state }),
@@ -213,14 +231,16 @@ function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label): Nod
     )
   const meta = span({ class: 'row-meta' })
   if (row.host === null)
-    meta.append(span({ class: 'muted small' }, t('tree.definedOn', { hosts: row.vm.definedOn.join(', ') })))
+    meta.content.push(
+      span({ class: 'muted small' }, t('tree.definedOn', { hosts: row.vm.definedOn.join(', ') })),
+    )
   for (const flag of row.flags)
     if (DANGER_FLAGS.includes(flag))
-      meta.append(
+      meta.content.push(
         span({ class: 'badge-inline danger', title: t(`flags.${flag}.long`) }, t(`flags.${flag}.short`)),
       )
   if (row.vm.flags.includes('host-unknown'))
-    meta.append(span({ class: 'badge-inline warn', title: t('flags.host-unknown.long') }, '?'))
+    meta.content.push(span({ class: 'badge-inline warn', title: t('flags.host-unknown.long') }, '?'))
   content.push(meta)
   return content
 }
