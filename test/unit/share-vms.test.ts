@@ -48,6 +48,24 @@ describe('structural sharing of the VMs', () => {
     expect(shareVms([], before)).toBe(before)
   })
 
+  it('VMs added after the kept ones (a host read after the others) are new, the kept ones shared', () => {
+    const before = [vm('a'), vm('b')]
+    const grown = copy([...before, vm('c'), vm('d')])
+    const shared = shareVms(before, grown)
+    expect(shared).not.toBe(before)
+    expect(shared.map((one) => one.name)).toEqual(['a', 'b', 'c', 'd'])
+    expect(shared[0]).toBe(before[0])
+    expect(shared[1]).toBe(before[1])
+    expect(shared[2]).toBe(grown[2])
+    expect(shared[3]).toBe(grown[3])
+    // Moved and then added: the earlier ones are still found by UUID.
+    const moved = copy([before[1]!, before[0]!, vm('c')])
+    const again = shareVms(before, moved)
+    expect(again[0]).toBe(before[1])
+    expect(again[1]).toBe(before[0])
+    expect(again[2]).toBe(moved[2])
+  })
+
   it('a VM differs when any field does, each list item by item', () => {
     const base = { ...vm('a'), fencedOn: ['hv2'] }
     for (const change of [

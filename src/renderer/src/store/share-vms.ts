@@ -14,6 +14,12 @@ export function shareVms(previous: readonly Vm[], next: Vm[]): Vm[] {
   let byUuid: Map<string, Vm> | undefined
   const shared = next.map((vm, index) => {
     let old = previous[index]
+    // Past the end of a list whose VMs all kept their place (a host's VMs added after the others'),
+    // every earlier VM is accounted for: this one is new, no index of the old list to build.
+    if (old === undefined && byUuid === undefined && index >= previous.length) {
+      unchanged = false
+      return vm
+    }
     if (old?.uuid !== vm.uuid) {
       byUuid ??= new Map(previous.map((one) => [one.uuid, one]))
       old = byUuid.get(vm.uuid)
