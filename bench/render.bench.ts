@@ -255,15 +255,17 @@ describe('tree render cost with 900 VMs (3 × 300) in chromium', () => {
       report.push(
         `  in ${where.padEnd(19)} loops ${loops.toFixed(1)} ms (page clock); trace less the presses: wall ${wall.toFixed(1)} ms, thread ${thread.toFixed(1)} ms`,
       )
-      // Each loop counted once: one missed would be BUSY_MS short, all counted twice 100% over. Above
-      // the loops, each callback's own dispatch (TimerFire, FireAnimationFrame, a microtask run:
-      // 0.1-0.4 ms each here) is the page's scripting too: up to 0.6 ms a loop is allowed.
+      // Each loop counted once: one missed would be BUSY_MS short, nested events counted twice would
+      // put every loop in twice (100% over). Above the loops, each callback's own dispatch
+      // (TimerFire, FireAnimationFrame, a microtask run: 0.1-0.4 ms each when quiet) is the page's
+      // scripting too, and under load its wall time stretches (47.8 ms against 40 ms of loops was
+      // seen at a load of 5): up to half a loop more per loop is allowed, still far below twice.
       expect(
         wall,
         `wall scripting in ${where}, against busy loops of ${loops.toFixed(1)} ms`,
       ).toBeGreaterThan(loops - BUSY_MS / 2)
       expect(wall, `wall scripting in ${where}, against busy loops of ${loops.toFixed(1)} ms`).toBeLessThan(
-        loops + 0.6 * CALIBRATION_REPS,
+        loops + (BUSY_MS / 2) * CALIBRATION_REPS,
       )
       // CPU time: never more than the wall time; less by what the machine's other processes took
       // (up to half of it under a build here); absent thread times would read 0.
