@@ -19,6 +19,7 @@ import {
   labHost,
   labRun,
   LAB_STATE_DIR,
+  rbdWatchers,
   requireLab,
   run,
   sshArgs,
@@ -111,6 +112,14 @@ async function watch(spec: string): Promise<{ stop(): Promise<void> }> {
 
 beforeAll(async () => {
   await requireLab()
+  // The listing below counts labvm1's watchers as Ceph has them: its QEMU on hv1, one. A QEMU an
+  // earlier file killed mid-migration (a destination's) keeps its watch until the OSD drops it, after
+  // osd_client_watch_timeout (30 s by default): wait for Ceph to say the lab is as this file assumes.
+  await waitFor(
+    'labvm1’s disk watched by its one QEMU only',
+    async () => ((await rbdWatchers(`${SSD}/${LABVM1.name}`)).length === 1 ? true : undefined),
+    45_000,
+  )
   lab = await labCore(undefined, { inventoryPollMs: 10 * 60_000 })
   await lab.waitForInventory()
 }, 120_000)
