@@ -21,9 +21,13 @@ interface Violation {
   nodes: Array<{ target: string[]; html: string }>
 }
 
-/** axe on the whole document; page.evaluate goes through DevTools, so the app's CSP does not block it. */
+/**
+ * axe on the whole document; page.evaluate goes through DevTools, so the app's CSP does not block it.
+ * Injected once per document: the test walks its screens in one page (no navigation), and parsing
+ * axe's 500 kB again for each of the 11 screens cost the file seconds on the CI machine.
+ */
 async function axe(page: Page): Promise<Violation[]> {
-  await page.evaluate(AXE_SOURCE)
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
   return page.evaluate(async () => {
     const run = (
       window as unknown as {
