@@ -112,8 +112,18 @@ describe('core events into the store (one module)', () => {
       'app.checkForUpdates': { state: 'newer', manual: false, text: 'newer', params: {} },
     })
     const stop = wireCoreEvents(core.api)
+    // What the core knows arrives as one store update (each update runs every subscriber's selector).
+    const snapshots: string[][] = []
+    const unsubscribe = useAppStore.subscribe((state, before) => {
+      const changed = (['appInfo', 'config', 'hostStates', 'inventories', 'jobs'] as const).filter(
+        (key) => state[key] !== before[key],
+      )
+      if (changed.length > 0) snapshots.push(changed)
+    })
     core.status('connected')
     await expect.poll(() => useAppStore.getState().jobs).toEqual([job])
+    expect(snapshots).toEqual([['appInfo', 'config', 'hostStates', 'inventories', 'jobs']])
+    unsubscribe()
     await expect.poll(() => useAppStore.getState().update?.state).toBe('newer')
     expect(useAppStore.getState().connection).toBe('connected')
     expect(useAppStore.getState().hostStates['hv1']?.status).toBe('online')

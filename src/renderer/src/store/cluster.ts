@@ -23,7 +23,6 @@ export interface ClusterSlice {
   jobs: Job[]
   /** The saved maintenance record (`maintenance.changed`); undefined until read. */
   maintenance: MaintenanceRecord | null | undefined
-  replaceHosts(list: readonly HostState[]): void
   updateHost(state: HostState): void
   dismissPrompt(key: string): void
   /** A failure the core just pushed: first in its host's list. */
@@ -40,6 +39,33 @@ export interface ClusterSlice {
 
 const byStart = (a: Job, b: Job) => b.startedAt - a.startedAt
 
+/*
+ * What each replacement changes in the state, apart from its action: what the core knows at each
+ * (re)connection is one store update (core-events.ts), not one per answer.
+ */
+export const hostsReplaced = (list: readonly HostState[]): Pick<ClusterSlice, 'hostStates'> => ({
+  hostStates: Object.fromEntries(list.map((state) => [state.name, state])),
+})
+
+export const inventoryReplaced = (
+  state: Pick<ClusterSlice, 'vms'>,
+  { hosts, vms }: { hosts: HostInventory[]; vms: Vm[] },
+): Pick<ClusterSlice, 'inventories' | 'vms' | 'receivedAt'> => ({
+  inventories: Object.fromEntries(hosts.map((host) => [host.host, host])),
+  vms: shareVms(state.vms, vms),
+  receivedAt: performance.now(),
+})
+
+/**
+ * No job before nor now (every start of the window): the same list, so the jobs panel is not
+ * rendered again in the window's first paint.
+ */
+export const jobsReplaced = (
+  state: Pick<ClusterSlice, 'jobs'>,
+  jobs: Job[],
+): Partial<Pick<ClusterSlice, 'jobs'>> =>
+  jobs.length === 0 && state.jobs.length === 0 ? {} : { jobs: [...jobs].sort(byStart) }
+
 export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
   hostStates: {},
   dismissedPrompts: new Set(),
@@ -49,7 +75,6 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
   receivedAt: 0,
   jobs: [],
   maintenance: undefined,
-  replaceHosts: (list) => set({ hostStates: Object.fromEntries(list.map((state) => [state.name, state])) }),
   updateHost: (state) => set((previous) => ({ hostStates: { ...previous.hostStates, [state.name]: state } })),
   dismissPrompt: (key) =>
     set((previous) => ({ dismissedPrompts: new Set([...previous.dismissedPrompts, key]) })),
@@ -72,16 +97,8 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
       vms: shareVms(state.vms, vms),
       receivedAt: performance.now(),
     })),
-  replaceInventory: ({ hosts, vms }) =>
-    set((state) => ({
-      inventories: Object.fromEntries(hosts.map((host) => [host.host, host])),
-      vms: shareVms(state.vms, vms),
-      receivedAt: performance.now(),
-    })),
-  // No job before nor now (every start of the window): the same list, so the jobs panel is not
-  // rendered again in the window's first paint.
-  replaceJobs: (jobs) =>
-    set((state) => (jobs.length === 0 && state.jobs.length === 0 ? {} : { jobs: [...jobs].sort(byStart) })),
+  replaceInventory: (snapshot) => set((state) => inventoryReplaced(state, snapshot)),
+  replaceJobs: (jobs) => set((state) => jobsReplaced(state, jobs)),
   updateJob: (job) =>
     set((state) => {
       // A job that ended never runs again: the answer of the call that started it (a running

@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import type { UpdateStatus } from '../../../shared/updates'
 import type { Api } from '../api/client'
+import { hostsReplaced, inventoryReplaced, jobsReplaced } from './cluster'
 import { useAppStore } from './index'
 
 /** Pages whose automatic release check was made (once per page, not at each reconnection). */
@@ -29,13 +30,16 @@ export function wireCoreEvents(api: Api): () => void {
         api.call('inventory.get', {}),
         api.call('jobs.list', {}),
       ]).then(
-        ([info, config, hosts, inventory, jobs]) => {
-          store.setAppInfo(info)
-          store.setConfig(config)
-          store.replaceHosts(hosts)
-          store.replaceInventory(inventory)
-          store.replaceJobs(jobs)
-        },
+        // One store update: five (one per answer) each ran every subscriber's selector of the window
+        // and copied the state, in the middle of the first paint.
+        ([info, config, hosts, inventory, jobs]) =>
+          useAppStore.setState((state) => ({
+            appInfo: info,
+            config,
+            ...hostsReplaced(hosts),
+            ...inventoryReplaced(state, inventory),
+            ...jobsReplaced(state, jobs),
+          })),
         (error: unknown) => {
           const data = ApiError.from(error).toData()
           store.notify({ kind: 'error', text: data.message, error: data })

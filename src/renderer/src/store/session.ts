@@ -17,7 +17,6 @@ export interface SessionSlice {
   /** The release check's answer worth showing (a newer release, or any answer to a manual check). */
   update: UpdateStatus | null
   setConnection(status: TransportStatus): void
-  setAppInfo(info: z.infer<typeof AppInfoSchema>): void
   setConfig(state: ConfigState): void
   setLanguage(language: Language): void
   setTheme(theme: Theme): void
@@ -32,7 +31,6 @@ export const createSessionSlice: Slice<SessionSlice> = (set) => ({
   theme: 'system',
   update: null,
   setConnection: (connection) => set({ connection }),
-  setAppInfo: (appInfo) => set({ appInfo }),
   setConfig: (config) => set({ config }),
   setLanguage: (language) => set({ language }),
   setTheme: (theme) => set({ theme }),
