@@ -222,6 +222,17 @@ describe('cluster tree rows', () => {
     expect(sameTreeRow(first!, again!)).toBe(false)
   })
 
+  it("another host's update groups again; the rows of a host with the same inventory and VMs stay the same objects", () => {
+    const rowsWith = (vms: typeof base.vms) =>
+      rowsOf(filterTree(groupTree({ ...base, vms }), base.inventories, '', new Set()))
+    const before = rowsWith(base.vms)
+    // A VM comes on hv2: a new list of VMs (the store keeps the others' objects), a new grouping.
+    const after = rowsWith([...base.vms, vm('new', ['hv2'])])
+    for (const row of before.filter((one) => one.kind === 'vm'))
+      expect(after.find((one) => one.key === row.key)).toBe(row)
+    expect(after.some((row) => row.key === 'vm:hv2:uuid-new')).toBe(true)
+  })
+
   it('makes a row only when asked for it, the same object each time; finds the selection by key or VM', () => {
     const many = Array.from({ length: 900 }, (_, i) => vm(`vm-${i}`, [`hv${(i % 3) + 1}`]))
     const list = filterTree(groupTree({ ...base, vms: many }), base.inventories, '', new Set())

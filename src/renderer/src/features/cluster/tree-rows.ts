@@ -55,8 +55,8 @@ interface HostGroup {
   host: string
   vms: Vm[]
   warnings: number
-  /** Its VMs' rows as last shown, made when first shown, for one inventory of the host. */
-  shown?: HostRows
+  /** Its VMs' rows while the host has no inventory yet (see `hostRows`). */
+  unread?: HostRows
   /** Its VMs the last filter named (see `narrowed`). */
   named?: Named
 }
@@ -84,25 +84,42 @@ function narrowed(
 
 /** A host's VM rows for one inventory of it (a row shows the VM's state there, when it went away). */
 interface HostRows {
-  inventory: HostInventory | undefined
   rows: Map<Vm, VmRow>
   /** The host's domains by UUID, read when a first row needs its state. */
   domains?: Map<string, { state: string }>
 }
 
 /**
+ * Each host inventory's VM rows, kept across groupings: an update that brings another host's VMs
+ * groups the cluster again, and the rows on screen (their host's inventory and VMs unchanged) stay
+ * the same objects, not made again with the host's index of domains (hundreds of entries) for the
+ * tree to compare with those it shows. Rows are made only for rows on screen; a new inventory of the
+ * host (its refresh) starts new ones.
+ */
+const rowsOfInventory = new WeakMap<HostInventory, HostRows>()
+
+function hostRows(group: HostGroup, inventory: HostInventory | undefined): HostRows {
+  if (inventory === undefined) return (group.unread ??= { rows: new Map() })
+  let shown = rowsOfInventory.get(inventory)
+  if (!shown) rowsOfInventory.set(inventory, (shown = { rows: new Map() }))
+  return shown
+}
+
+/** A stopped VM's row depends on the VM alone: kept while the store keeps the VM's object. */
+const stoppedRows = new WeakMap<Vm, VmRow>()
+
+/**
  * The tree before the filter and the folds: each host with the VMs listed under it, then the VMs
  * running nowhere. Built from the VMs alone, in one pass that only sorts them into lists, so only a
  * change of the cluster's VMs groups again (a host's refresh with the same VMs brings a new host
  * inventory, not a new list: the store keeps it). A row object is made only for a row on screen
- * (issue 23 item 2: ~40 of 900), and the same VM gives the same row object for as long as this
- * grouping and its host's inventory live (a keystroke, a fold or a scroll reuses it).
+ * (issue 23 item 2: ~40 of 900), and the same VM gives the same row object for as long as its host's
+ * inventory lives (a keystroke, a fold, a scroll or another host's update reuses it).
  */
 export interface TreeGroups {
   hosts: HostGroup[]
   /** Stopped VMs (the filter also looks in the hosts they are defined on). */
   stopped: Vm[]
-  stoppedRows: Map<Vm, VmRow>
   /** The stopped VMs the last filter named. */
   stoppedNamed?: Named
 }
@@ -142,18 +159,20 @@ export function groupTree({ hostNames, vms }: Pick<TreeInput, 'hostNames' | 'vms
       if (!runningOn.includes(host) && !lastKnown.includes(host)) place(vm, host, danger)
     }
   }
-  return { hosts, stopped, stoppedRows: new Map() }
+  return { hosts, stopped }
 }
 
 function hostVmRow(group: HostGroup, inventory: HostInventory | undefined, vm: Vm): VmRow {
   // A new inventory of the host (its refresh): new rows, which the tree compares with those it shows.
-  let shown = group.shown
-  if (!shown || shown.inventory !== inventory) shown = group.shown = { inventory, rows: new Map() }
+  const shown = hostRows(group, inventory)
   let row = shown.rows.get(vm)
   if (!row) {
     const { host } = group
     // By UUID, built once per inventory: a find per row would walk the host's domains each time.
-    shown.domains ??= new Map(inventory?.domains.map((domain) => [domain.uuid, domain]))
+    if (!shown.domains) {
+      shown.domains = new Map()
+      for (const domain of inventory?.domains ?? []) shown.domains.set(domain.uuid, domain)
+    }
     const fenced = (vm.fencedOn ?? []).includes(host)
     row = {
       kind: 'vm',
@@ -171,8 +190,8 @@ function hostVmRow(group: HostGroup, inventory: HostInventory | undefined, vm: V
   return row
 }
 
-function stoppedVmRow(groups: TreeGroups, vm: Vm): VmRow {
-  let row = groups.stoppedRows.get(vm)
+function stoppedVmRow(vm: Vm): VmRow {
+  let row = stoppedRows.get(vm)
   if (!row) {
     row = {
       kind: 'vm',
@@ -184,7 +203,7 @@ function stoppedVmRow(groups: TreeGroups, vm: Vm): VmRow {
       stale: false,
       fenced: false,
     }
-    groups.stoppedRows.set(vm, row)
+    stoppedRows.set(vm, row)
   }
   return row
 }
@@ -205,7 +224,7 @@ type Run = { row: TreeRow } | { vms: readonly Vm[]; rowOf(vm: Vm): VmRow }
 
 /**
  * The rows shown, as a list whose rows are made when asked for: the tree asks only for those on
- * screen. `at` gives the same object for the same row (while the grouping lives).
+ * screen. `at` gives the same object for the same row (same VM, same host inventory).
  */
 export interface TreeList {
   readonly length: number
@@ -274,7 +293,7 @@ export function filterTree(
         collapsed: isCollapsed,
       },
     })
-    if (!isCollapsed) runs.push({ vms: stopped, rowOf: (vm) => stoppedVmRow(groups, vm) })
+    if (!isCollapsed) runs.push({ vms: stopped, rowOf: stoppedVmRow })
   }
   const sizes = runs.map((run) => ('row' in run ? 1 : run.vms.length))
   return {
