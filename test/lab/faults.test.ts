@@ -88,13 +88,13 @@ describe('fault controls', () => {
   it('net cut -> hv3 unreachable on both networks; restore -> back', async () => {
     await faults.net('hv3', 'cut')
     try {
-      const r = await sshAsEtalab('hv3', 'true', {
-        sshOptions: ['-o', 'ConnectTimeout=2'],
-        timeoutMs: 10_000,
-      })
+      // Both networks at once: each probe waits out its own timeout (2 s, 3 s), side by side.
+      const [r, p] = await Promise.all([
+        sshAsEtalab('hv3', 'true', { sshOptions: ['-o', 'ConnectTimeout=2'], timeoutMs: 10_000 }),
+        labRun('hv', 'hv1', 'timeout', '3', 'bash', '-c', 'exec 3<>/dev/tcp/10.77.0.3/22'),
+      ])
       expect(r.code).toBe(255)
       expect(r.stderr).toMatch(/timed out|No route|unreachable/i)
-      const p = await labRun('hv', 'hv1', 'timeout', '3', 'bash', '-c', 'exec 3<>/dev/tcp/10.77.0.3/22')
       expect(p.code).not.toBe(0)
     } finally {
       await faults.net('hv3', 'restore')
