@@ -66,7 +66,7 @@ export const MigrateParamsSchema = z
     /** Caps the migration's bandwidth (virsh migrate --bandwidth, MiB/s). */
     bandwidthMiBps: z.number().int().min(1).max(100_000).optional(),
     /** Aborts (virsh domjobabort) a migration that has not finished after this long. Default 600. */
-    timeoutSeconds: z.number().int().min(10).max(86_400).optional(),
+    timeoutSeconds: z.number().int().min(1).max(86_400).optional(),
     /** Start even though some checks warned. */
     acceptWarnings: z.boolean().optional(),
     /**

@@ -391,15 +391,17 @@ describe('failures, cancel, timeout and a lost connection', () => {
   })
 
   it('a migration that does not finish in time is aborted', async () => {
+    // 4 s at 1 MiB/s (128 MiB of guest): far from done when the timeout aborts it. An abort sent
+    // before libvirt's job is active is sent again each second until the migration command ends.
     const job = await lab.waitForJob(
-      (await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv3', bandwidthMiBps: 1, timeoutSeconds: 10 })).id,
+      (await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv3', bandwidthMiBps: 1, timeoutSeconds: 4 })).id,
     )
     expect(job.state).toBe('failed')
     expect(job.error?.code).toBe('vm.migrate.timeout')
     expect(job.error?.message).toMatch(
-      /did not finish within 10 s and was aborted\. labvm1 is still running on hv1\./,
+      /did not finish within 4 s and was aborted\. labvm1 is still running on hv1\./,
     )
-    expect(job.error?.text).toMatchObject({ code: 'migrationErrors.timedOut', params: { seconds: 10 } })
+    expect(job.error?.text).toMatchObject({ code: 'migrationErrors.timedOut', params: { seconds: 4 } })
     expect(await runningOn(VM.name)).toEqual(['hv1'])
   })
 
@@ -407,7 +409,9 @@ describe('failures, cancel, timeout and a lost connection', () => {
   // workstation that slept or lost its network finds it): cutting hv1's network instead would also
   // cut the private link the migration itself uses. libvirtd goes on with the --p2p migration.
   it('a connection lost mid-migration is reconciled from where the VM runs when the host is back', async () => {
-    const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 10 })
+    // 20 MiB/s: still migrating for seconds after the first progress figure, when sshd is killed; the
+    // job then waits for libvirt's own migration to end, so a slower cap only lengthens that wait.
+    const started = await startJob('vm.migrate', { uuid: VM.uuid, to: 'hv2', bandwidthMiBps: 20 })
     await waitForProgress(started.id)
     await faults.sshd('hv1', 'kill')
     // The app has seen the connection drop (the migration's own command with it) before sshd returns.
