@@ -31,6 +31,18 @@ async function cephLockers(name: string): Promise<unknown[]> {
   return (JSON.parse(info) as { lockers: unknown[] }).lockers
 }
 
+/**
+ * Returns once `name`'s lock is past the expiry Ceph recorded for it (`rados lock info`; the OSD runs on
+ * this machine's clock), with 300 ms to spare: a lease's expiry waited out from Ceph's own figure, not
+ * a pause sized for a slow take.
+ */
+async function pastExpiry(name: string): Promise<void> {
+  const [locker] = (await cephLockers(name)) as { expiration: string }[]
+  const expiry = Date.parse(locker?.expiration ?? '')
+  if (!Number.isFinite(expiry)) throw new Error(`no expiry for ${name}: ${JSON.stringify(locker)}`)
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - Date.now()) + 300))
+}
+
 /** What Ceph holds now, as alice lists it: a job ends once its lease's release has landed. */
 async function heldNow(): Promise<LeaseHolder[]> {
   return (await alice.core.call('lease.list', {})) as LeaseHolder[]
@@ -131,7 +143,7 @@ describe('cluster lease', () => {
     const held = await bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000)
     expect(held.error?.code).toBe('lease.held')
     expect((held.error?.details?.lease as LeaseHolder).holder).toBe('alice@desk-a')
-    await new Promise((resolve) => setTimeout(resolve, 4500))
+    await pastExpiry(VM_LEASE)
     const after = await bob.runJob('vm.start', { uuid: LABVM1.uuid, host: 'hv3' }, 30_000)
     expect(after.error?.code).toBe('vm.start.refused')
     expect(await heldNow()).toEqual([])
@@ -251,7 +263,7 @@ describe('cluster lease through its Ceph session', () => {
 
   it('a check after the lease expired refuses as lost: it is never silently taken again', async () => {
     const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 3)
-    await new Promise((resolve) => setTimeout(resolve, 4000))
+    await pastExpiry(VM_LEASE)
     const lost = await held
       .check(msg('errorSteps.virshMigrate'))
       .catch((error: unknown) => ApiError.from(error))
