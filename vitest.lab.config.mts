@@ -7,7 +7,10 @@ export default defineConfig({
     environment: 'node',
     setupFiles: ['test/setup-english.ts'],
     // The lab up and etalab logging in on every host, once per run (each file checks less: requireLab).
-    globalSetup: ['test/lab/support/global-setup.ts'],
+    // One chromium for the run, which the UI files connect to (test/support/browser.ts), as in the
+    // e2e suite: each launched its own (2-6 s of a loaded machine's CPU beside the file's setup) and
+    // closed it after its tests; each file still opens and closes its own contexts.
+    globalSetup: ['test/lab/support/global-setup.ts', 'test/support/chromium-server.ts'],
     fileParallelism: false,
     // Every file in one worker, its modules imported once: a worker of its own cost each file its app
     // modules' import again (33 s of the suite's run on CI; 29 s against 6 s over nine files on the
