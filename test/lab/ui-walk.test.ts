@@ -89,10 +89,12 @@ beforeAll(async () => {
 }, 150_000)
 
 afterAll(async () => {
+  const started = performance.now()
   await ui?.close()
   await lab?.cleanup()
-  if (hv2Cut) await faults.net('hv2', 'restore')
-  if (hv3KeyringOff) await faults.keyring('hv3', 'on')
+  noteTiming(performance.now() - started, 'walk: chromium pages and core closed')
+  // Two hosts, put back side by side.
+  await Promise.all([hv2Cut && faults.net('hv2', 'restore'), hv3KeyringOff && faults.keyring('hv3', 'on')])
 })
 
 /**
@@ -123,17 +125,20 @@ const walker = (page: Page) => ({
       (screen) => (window as unknown as { hyperdeskScreens: Walker }).hyperdeskScreens.close(screen),
       id,
     ),
-  /** Switches the window's language; resolves once the page says it is in that language. */
-  language: async (language: Language) => {
-    await page.evaluate(
-      (lng) => (window as unknown as { hyperdeskScreens: Walker }).hyperdeskScreens.language(lng),
-      language,
-    )
-    await page.waitForFunction(
-      (lang) => document.documentElement.lang === lang,
-      language === 'fr' ? 'fr' : 'en',
-    )
-  },
+  /**
+   * Switches the window's language; resolves once the page says it is in that language (one round
+   * trip to the page: the switch and the wait for <html lang> in the same call).
+   */
+  language: (language: Language) =>
+    page.evaluate(async (lng) => {
+      await (window as unknown as { hyperdeskScreens: Walker }).hyperdeskScreens.language(lng)
+      const lang = lng === 'fr' ? 'fr' : 'en'
+      const end = performance.now() + 10_000
+      while (document.documentElement.lang !== lang) {
+        if (performance.now() > end) throw new Error(`the page is not in ${lang} 10 s after the switch`)
+        await new Promise((resolve) => requestAnimationFrame(resolve))
+      }
+    }, language),
 })
 
 /**
@@ -172,6 +177,31 @@ function unmarkedText(): string[] {
     .filter((run) => /[\p{L}\p{N}]/u.test(run))
 }
 
+/** Two reads of the page's text at least this far apart that agree: the screen has settled. */
+const SETTLED_MS = 150
+
+/**
+ * A screenshot of a settled screen: the page's text read before the screenshot and again after it,
+ * at least SETTLED_MS apart, is the same (else it is taken again). The same proof as settle() and
+ * then a screenshot, and the picture is taken inside the settled span: the screenshot's own time
+ * counts towards it instead of being added after it (60 screenshots a walk).
+ */
+async function screenshotSettled(page: Page, file: string): Promise<void> {
+  await waitFor(
+    `the screen to settle for ${path.basename(file)}`,
+    async () => {
+      const started = performance.now()
+      const before = await page.evaluate(() => document.body.innerText)
+      await page.screenshot({ path: file })
+      const left = SETTLED_MS - (performance.now() - started)
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left))
+      return before === (await page.evaluate(() => document.body.innerText)) || undefined
+    },
+    10_000,
+    0,
+  )
+}
+
 async function settle(page: Page): Promise<void> {
   // Screens fill in as their calls answer; wait until the page's text stops changing.
   let last = ''
@@ -184,7 +214,7 @@ async function settle(page: Page): Promise<void> {
       return same || undefined
     },
     10_000,
-    150,
+    SETTLED_MS,
   )
 }
 
@@ -208,10 +238,10 @@ async function walk(needs: string | undefined, found: Map<string, string[]>): Pr
     mark()
     for (const language of ['fr', 'en'] as const) {
       await screens.language(language)
-      await settle(page)
+      mark()
       // The window fills the viewport (.app is 100vh) and scrolls inside: a full-page shot is the
       // same 1280×900 image (all 60 were), taken slower (Playwright measures and re-lays out first).
-      await page.screenshot({ path: screenshotPath(`walk-${screen.id}-${language}`) })
+      await screenshotSettled(page, screenshotPath(`walk-${screen.id}-${language}`))
       mark()
     }
     await screens.close(screen.id)
@@ -220,7 +250,7 @@ async function walk(needs: string | undefined, found: Map<string, string[]>): Pr
     const spans = marks.slice(1).map((at, index) => Math.round(at - marks[index]!))
     noteTiming(
       marks.at(-1)! - marks[0]!,
-      `walk ${screen.id} (open, pseudo, fr, en, close: ${spans.join(', ')} ms)`,
+      `walk ${screen.id} (open, pseudo, fr switch, fr shot, en switch, en shot, close: ${spans.join(', ')} ms)`,
     )
   }
   expect(errors, 'uncaught errors').toEqual([])
