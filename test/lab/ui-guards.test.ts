@@ -21,7 +21,16 @@ import type { MaintenanceRecord } from '../../src/shared/maintenance'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { asRootOn, labGuest, labRun, LAB_STATE_DIR, requireLab, runningOn, waitFor } from './support/lab'
+import {
+  asRootOn,
+  labGuest,
+  labRun,
+  LAB_STATE_DIR,
+  noteTiming,
+  requireLab,
+  runningOn,
+  waitFor,
+} from './support/lab'
 
 const LABVM1 = labGuest('labvm1')
 const LABVM3 = labGuest('labvm3')
@@ -34,18 +43,14 @@ let app: LabBrowser
 const rootVirsh = (host: 'hv1' | 'hv2' | 'hv3', ...args: string[]) =>
   asRootOn(host, 'virsh', '-c', 'qemu:///system', ...args)
 
-/** labvm1's definition as `lab up` wrote it, back on these hosts. */
+/** labvm1's definition as `lab up` wrote it, back on these hosts (each host's define at once). */
 async function restoreLabvm1On(...hosts: ('hv1' | 'hv2' | 'hv3')[]): Promise<void> {
   const xml = fs.readFileSync(path.join(LAB_STATE_DIR, 'domains', 'labvm1.xml'), 'utf8')
-  for (const host of hosts)
-    await asRootOn(
-      host,
-      'sh',
-      '-c',
-      'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin',
-      'sh',
-      xml,
-    )
+  await Promise.all(
+    hosts.map((host) =>
+      asRootOn(host, 'sh', '-c', 'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin', 'sh', xml),
+    ),
+  )
 }
 
 beforeAll(async () => {
@@ -231,6 +236,7 @@ describe('guards in the window', () => {
   it('a warning that appears after the maintenance plan was accepted stops it for a new confirmation', async () => {
     // The same definition everywhere (a migration with --persistent, by any earlier test, leaves the
     // source's live XML on the destination: a drift the maintenance would rightly refuse).
+    const started = performance.now()
     await restoreLabvm1On('hv1', 'hv2', 'hv3')
     await lab.core.call('inventory.refresh', {})
     const configPath = path.join(lab.dir, 'cluster.json')
@@ -281,6 +287,10 @@ describe('guards in the window', () => {
         code: 'maintenance.new-warnings',
       })
 
+      noteTiming(
+        performance.now() - started,
+        'guards maintenance: interrupted, then stopped by the new warning',
+      )
       for (const locale of ['fr-FR', 'en-US']) {
         const page = await app.openPage(locale, { width: 1280, height: 1000 })
         await page.getByTestId('tree-host-hv1').click()
@@ -329,6 +339,7 @@ describe('guards in the window', () => {
         250,
       )
       expect(record.error?.code).not.toBe('maintenance.new-warnings')
+      noteTiming(performance.now() - started, 'guards maintenance: confirmed again in both languages')
     } finally {
       const left = await current()
       if (left && left.status !== 'done' && left.status !== 'cancelled')
@@ -341,6 +352,7 @@ describe('guards in the window', () => {
         expect(back.state).toBe('succeeded')
       }
       expect(await runningOn('labvm1')).toEqual(['hv1'])
+      noteTiming(performance.now() - started, 'guards maintenance: aborted, labvm1 back on hv1')
     }
   }, 180_000)
 })
