@@ -3,6 +3,7 @@ import { FAILOVER_CHECK, type FollowUps, type MigrationCheck } from '../../../sh
 import type { Message } from '../../../shared/messages'
 import { type MigrationCheckParams, type MigrationCheckText } from '../../../shared/migration-checks'
 import { canonicalDomainXml } from '../inventory/domain-xml'
+import type { HostFiles } from '../vm/host-files'
 import { migrationFollowUps } from './follow-ups'
 import { jobActive, type DomainJobInfo } from './progress'
 
@@ -237,20 +238,8 @@ export function judgeHostResources(
 ): MigrationCheck[] {
   const checks: MigrationCheck[] = []
   const add = checkAdder(checks)
-  const { isos, bridges, present } = destination
-  const missingIsos = isos.filter((iso) => !present.has(iso))
-  if (missingIsos.length > 0) add('cdrom', 'fail', 'cdromMissing', { images: missingIsos.join(', '), to })
-  else if (isos.length > 0) add('cdrom', 'ok', 'cdromPresent', { images: isos.join(', '), to })
-  else add('cdrom', 'ok', 'noCdrom', {})
-
-  // Each host has its own copy (QEMU opens them on the destination as it starts there).
-  const { bootFiles } = destination
-  const missingBootFiles = bootFiles.filter((file) => !present.has(file))
-  if (missingBootFiles.length > 0)
-    add('boot-files', 'fail', 'bootFilesMissing', { files: missingBootFiles.join(', '), to })
-  else if (bootFiles.length > 0)
-    add('boot-files', 'ok', 'bootFilesPresent', { files: bootFiles.join(', '), to })
-  else add('boot-files', 'ok', 'noBootFiles', {})
+  const { bridges, present } = destination
+  checks.push(...judgeHostFiles(to, destination, present))
 
   const networks = destination.networks.map((network) => network.name)
   const missingBridges = bridges.filter((bridge) => !present.has(bridgePath(bridge)))
@@ -280,6 +269,36 @@ export function judgeHostResources(
       to,
     })
   else add('ceph-secret', 'ok', 'noSecret', {})
+  return checks
+}
+
+/**
+ * The CD-ROM images and boot files QEMU opens from `host`'s own disk as it starts the VM there
+ * (vm/host-files.ts), against those found there: a missing one fails, naming the files and the host
+ * and saying to copy them to the same path. The migration judges its destination with it, and a
+ * start its host (its failing checks are the start's refusals: vm/lifecycle.ts).
+ */
+export function judgeHostFiles(
+  host: string,
+  files: HostFiles,
+  present: ReadonlySet<string>,
+): MigrationCheck[] {
+  const checks: MigrationCheck[] = []
+  const add = checkAdder(checks)
+  const to = host
+  const { isos, bootFiles } = files
+  const missingIsos = isos.filter((iso) => !present.has(iso))
+  if (missingIsos.length > 0) add('cdrom', 'fail', 'cdromMissing', { images: missingIsos.join(', '), to })
+  else if (isos.length > 0) add('cdrom', 'ok', 'cdromPresent', { images: isos.join(', '), to })
+  else add('cdrom', 'ok', 'noCdrom', {})
+
+  // Each host has its own copy (QEMU opens them on that host as it starts there).
+  const missingBootFiles = bootFiles.filter((file) => !present.has(file))
+  if (missingBootFiles.length > 0)
+    add('boot-files', 'fail', 'bootFilesMissing', { files: missingBootFiles.join(', '), to })
+  else if (bootFiles.length > 0)
+    add('boot-files', 'ok', 'bootFilesPresent', { files: bootFiles.join(', '), to })
+  else add('boot-files', 'ok', 'noBootFiles', {})
   return checks
 }
 

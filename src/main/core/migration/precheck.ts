@@ -20,7 +20,8 @@ import {
   type MigrationFacts,
   type SourceFacts,
 } from './precheck-judge'
-import { pathsArgv, presentPaths, sectionError, sectionText, type Sections } from '../remote/framing'
+import { sectionError, sectionText, type Sections } from '../remote/framing'
+import { hostFilePaths, hostFilesOf, presentOn } from '../vm/host-files'
 import { domainArgv } from '../libvirt/domain'
 import { hostArgv } from '../libvirt/host'
 
@@ -295,9 +296,9 @@ interface DestinationNeeds {
   /** The CPU model to look up in that list. */
   cpuModel?: string
   bridges: string[]
-  isos: string[]
-  /** The kernel, initrd, dtb and firmware QEMU opens from the host's own disk (bootFiles). */
-  bootFiles: string[]
+  /** The CD-ROM images and boot files QEMU opens from the host's own disk (vm/host-files.ts). */
+  isos: readonly string[]
+  bootFiles: readonly string[]
 }
 
 function needsOf(definition: DomainDefinition, cpuMode: string | undefined): DestinationNeeds {
@@ -308,14 +309,13 @@ function needsOf(definition: DomainDefinition, cpuMode: string | undefined): Des
     ...(cpuMode === 'custom' || cpuMode === undefined ? { domcapsType: definition.type || 'kvm' } : {}),
     ...(definition.cpuModel ? { cpuModel: definition.cpuModel } : {}),
     bridges: [...new Set(definition.nics.flatMap((nic) => (nic.bridge ? [nic.bridge] : [])))],
-    isos: definition.disks.filter((disk) => disk.device === 'cdrom' && disk.file).map((disk) => disk.file!),
-    bootFiles: [...new Set(definition.bootFiles ?? [])],
+    ...hostFilesOf(definition),
   }
 }
 
 /** Whether a read made for `asked` answers everything `needed` asks. */
 function covers(asked: DestinationNeeds, needed: DestinationNeeds): boolean {
-  const all = (have: string[], want: string[]) => want.every((item) => have.includes(item))
+  const all = (have: readonly string[], want: readonly string[]) => want.every((item) => have.includes(item))
   return (
     all(asked.secrets, needed.secrets) &&
     all(asked.networks, needed.networks) &&
@@ -348,15 +348,11 @@ async function readDestination(
     ...needs.networks.map((network, index) => ({ id: `net:${index}`, command: hostArgv.network(network) })),
     ...(needs.domcapsType ? [{ id: 'domcaps', command: hostArgv.cpuModels(needs.domcapsType) }] : []),
   ]
-  const paths = [...needs.bridges.map(bridgePath), ...needs.isos, ...needs.bootFiles]
+  const paths = [...needs.bridges.map(bridgePath), ...hostFilePaths(needs)]
   const step = msg('errorSteps.preChecksOn', { host: to })
   const [answers, present] = await Promise.all([
     deps.runner.virshQuery(to, sections, { step }),
-    paths.length === 0
-      ? new Set<string>()
-      : deps.runner
-          .run(to, pathsArgv(paths), { timeoutSeconds: 15, step })
-          .then((result) => presentPaths(result.stdout, paths)),
+    presentOn(deps.runner, to, paths, step),
   ])
   return { needs, sections: answers, present }
 }

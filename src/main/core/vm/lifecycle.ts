@@ -14,11 +14,14 @@ import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import type { RemoteRunner } from '../remote/runner'
 import { domainArgv } from '../libvirt/domain'
 import { hostArgv } from '../libvirt/host'
+import { judgeHostFiles } from '../migration/precheck-judge'
+import { hostFilePaths, hostFilesOf, presentOn } from './host-files'
 
 /**
  * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to
  * memory. Start is refused while the VM runs elsewhere, while its RBD images are open (watchers),
- * while a managed save exists, or while a host cannot be asked (until that host is fenced: fencing.ts);
+ * while a managed save exists, while the chosen host lacks a CD-ROM image or boot file the VM opens,
+ * or while a host cannot be asked (until that host is fenced: fencing.ts);
  * the check and the start happen under the cluster lease, so two admins cannot both start it.
  */
 
@@ -264,8 +267,12 @@ export class Lifecycle {
       }
     }
     refusals.push(...uncheckableDisks(domain, request.host))
-    const volumes = await resolvePoolVolumes(this.deps.runner, request.host, domain)
-    refusals.push(...volumes.refusals)
+    // Asked alongside the pool volumes: the files QEMU opens from this host's disk as it starts.
+    const [volumes, missingFiles] = await Promise.all([
+      resolvePoolVolumes(this.deps.runner, request.host, domain),
+      target?.reachable ? this.missingFiles(request.host, domain) : [],
+    ])
+    refusals.push(...volumes.refusals, ...missingFiles)
     const images = [...rbdImagesOf(domain), ...volumes.images]
     if (refusals.length === 0) {
       context?.step(msg('jobSteps.checkingDisksFree'), 0.3)
@@ -285,6 +292,25 @@ export class Lifecycle {
       }
     }
     return { refusals, vm, images }
+  }
+
+  /**
+   * The CD-ROM images and boot files the definition opens that `host` lacks, judged as the migration
+   * judges its destination's (one probe, one judge: vm/host-files.ts, judgeHostFiles), each failing
+   * check a refusal naming the files and the host. No exec for a VM that opens none.
+   */
+  private async missingFiles(host: string, domain: DomainOnHost): Promise<Refusal[]> {
+    if (!domain.definition) return []
+    const files = hostFilesOf(domain.definition)
+    const present = await presentOn(
+      this.deps.runner,
+      host,
+      hostFilePaths(files),
+      msg('errorSteps.startFilesOn', { host }),
+    )
+    return judgeHostFiles(host, files, present)
+      .filter((check) => check.level === 'fail')
+      .map((check) => refusal(`${check.id}-missing`, check.message, host))
   }
 
   async start(request: StartRequest, context: JobContext): Promise<{ host: string }> {

@@ -1,0 +1,172 @@
+/**
+ * A start on a host asks that host for the CD-ROM images and boot files the VM's definition opens
+ * (vm/host-files.ts), judged as the migration judges its destination (judgeHostFiles): a missing one
+ * refuses the start, naming the files and the host, before the VM is started. The existence check is
+ * the real one (pathsArgv's script, run here by sh on a temporary directory).
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Rbd } from '../../src/main/core/ceph/rbd'
+import { buildVms } from '../../src/main/core/inventory/cluster-model'
+import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
+import type { JobContext } from '../../src/main/core/jobs/job-manager'
+import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
+import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import { hostFilePaths, hostFilesOf } from '../../src/main/core/vm/host-files'
+import { Lifecycle } from '../../src/main/core/vm/lifecycle'
+import { ApiError } from '../../src/shared/errors'
+import type { DomainDefinition, DomainOnHost, HostInventory } from '../../src/shared/inventory'
+import { englishLine } from '../../src/shared/messages'
+import { MemoryLeases } from '../support/memory-lease'
+
+const UUID = '1ab0c0de-0000-4000-8000-000000000002'
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperdesk-start-files-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+const file = (name: string, exists: boolean): string => {
+  const at = path.join(dir, name)
+  if (exists) fs.writeFileSync(at, '')
+  return at
+}
+const kernel = file('vmlinuz', false)
+const initrd = file('initrd.img', true)
+const iso = file('debian.iso', false)
+const isoThere = file('tools.iso', true)
+
+function definition(extra: Partial<DomainDefinition>): DomainDefinition {
+  return {
+    name: 'labvm1',
+    uuid: UUID,
+    type: 'kvm',
+    memoryKiB: 524288,
+    currentMemoryKiB: 524288,
+    vcpus: 1,
+    disks: [],
+    nics: [],
+    graphics: [],
+    serials: [],
+    hyperdesk: {},
+    ...extra,
+  }
+}
+const cdrom = (target: string, source?: string) =>
+  ({
+    target,
+    device: 'cdrom',
+    readonly: true,
+    ...(source ? { file: source } : {}),
+  }) as DomainDefinition['disks'][number]
+
+/** hv1 and hv2 both define the VM, off; starts go to hv2, whose "disk" is the temporary directory. */
+function setup(defined: DomainDefinition, hv2Reachable = true) {
+  const domain: DomainOnHost = {
+    uuid: UUID,
+    name: 'labvm1',
+    state: 'shutoff',
+    autostart: false,
+    managedSave: false,
+    definition: defined,
+  }
+  const hosts: HostInventory[] = [
+    { host: 'hv1', reachable: true, facts: {}, domains: [domain], refreshedAt: 0 },
+    { host: 'hv2', reachable: hv2Reachable, facts: {}, domains: [domain], refreshedAt: 0 },
+  ]
+  const snapshot = { hosts, vms: buildVms(hosts) }
+  const inventory = {
+    refreshAll: async () => snapshot,
+    refreshHost: async () => hosts[1],
+    host: (name: string) => hosts.find((candidate) => candidate.host === name),
+  } as unknown as InventoryService
+  const execs: { host: string; argv: string[] }[] = []
+  const runner = {
+    run: async (host: string, argv: string[]) => {
+      execs.push({ host, argv })
+      const ran = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
+      return { exitCode: ran.status ?? 1, stdout: ran.stdout, stderr: ran.stderr, durationMs: 1 }
+    },
+    virsh: async (host: string, argv: string[]) => {
+      execs.push({ host, argv: ['virsh', ...argv] })
+      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1 }
+    },
+  } as unknown as RemoteRunner
+  const lease = new MemoryLeases()
+  const lifecycle = new Lifecycle({
+    runner,
+    inventory,
+    rbd: { watchers: async () => [], locks: async () => [] } as unknown as Rbd,
+    vmLocks: new KeyedMutex(),
+    lease,
+    hostNames: () => hosts.map((h) => h.host),
+    audit: async () => undefined,
+  })
+  const context = { step: () => undefined, log: () => undefined } as unknown as JobContext
+  return { lifecycle, execs, lease, context }
+}
+
+describe('the files a definition opens from the host’s disk', () => {
+  it('are the CD-ROM images with a medium and the <os> boot files, each once', () => {
+    const files = hostFilesOf(
+      definition({
+        disks: [cdrom('sda', iso), cdrom('sdb'), cdrom('sdc', iso)],
+        bootFiles: [kernel, initrd],
+      }),
+    )
+    expect(files).toEqual({ isos: [iso], bootFiles: [kernel, initrd] })
+    expect(hostFilePaths(files)).toEqual([iso, kernel, initrd])
+    expect(hostFilePaths(hostFilesOf(definition({ disks: [cdrom('sda')] })))).toEqual([])
+  })
+})
+
+describe('a start on a host that lacks them', () => {
+  it('is refused before anything is done, naming the missing files and the host, in one existence check', async () => {
+    const { lifecycle, execs, lease, context } = setup(
+      definition({ disks: [cdrom('sda', iso), cdrom('sdb', isoThere)], bootFiles: [kernel, initrd] }),
+    )
+    const error = await lifecycle.start({ uuid: UUID, host: 'hv2' }, context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    const refused = error as ApiError
+    expect(refused.code).toBe('vm.start.refused')
+    const refusals = (refused.details as { refusals: { code: string; host: string; message: string }[] })
+      .refusals
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'cdrom-missing', host: 'hv2' },
+      { code: 'boot-files-missing', host: 'hv2' },
+    ])
+    // Only what is missing is named; present files are not.
+    expect(refusals[0]!.message).toBe(
+      `The CD-ROM image ${iso} is missing on hv2: copy it to the same path there, or eject it.`,
+    )
+    expect(refusals[1]!.message).toContain(`${kernel} missing on hv2`)
+    expect(refusals[1]!.message).toContain('Copy them to the same path on hv2 first.')
+    expect(refusals[1]!.message).not.toContain(initrd)
+    expect(englishLine(refused.text!)).toContain('labvm1 was not started on hv2')
+    // One exec, on hv2, asked every path; no virsh start; the lease let go.
+    expect(execs).toEqual([{ host: 'hv2', argv: expect.arrayContaining([iso, isoThere, kernel, initrd]) }])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('starts once the files are there', async () => {
+    const present = file('vmlinuz-present', true)
+    const { lifecycle, execs, context } = setup(
+      definition({ disks: [cdrom('sdb', isoThere)], bootFiles: [present, initrd] }),
+    )
+    await lifecycle.start({ uuid: UUID, host: 'hv2' }, context)
+    expect(execs.map((exec) => exec.argv[0])).toEqual(['sh', 'virsh'])
+    expect(execs[1]!.argv).toEqual(['virsh', 'start', UUID])
+  })
+
+  it('asks nothing for a CD-ROM with no medium and no boot file', async () => {
+    const { lifecycle, execs, context } = setup(definition({ disks: [cdrom('sda')] }))
+    await lifecycle.start({ uuid: UUID, host: 'hv2' }, context)
+    expect(execs.map((exec) => exec.argv.slice(0, 2))).toEqual([['virsh', 'start']])
+  })
+
+  it('does not probe a host that cannot be asked (its own refusal says so)', async () => {
+    const { lifecycle, execs } = setup(definition({ bootFiles: [kernel] }), false)
+    const { refusals } = await lifecycle.startRefusals({ uuid: UUID, host: 'hv2' })
+    expect(refusals.map((refusal) => refusal.code)).toEqual(['host-unreachable'])
+    expect(execs).toEqual([])
+  })
+})
