@@ -1,40 +1,17 @@
 /**
  * A start on a host that lacks a boot file or CD-ROM image the VM opens from that host's own disk is refused before
  * anything is done, naming the files and the host (the migration pre-check's probe and judge:
- * vm/host-files.ts, judgeHostFiles): the VM stays off everywhere and no lease is left. With the file
+ * vm/host-files.ts, judgeHostFiles): the VM stays off everywhere and no lease is left. With the files
  * back, the same start works. The path probe costs one exec on the chosen host, counted here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { englishText, type Message } from '../../src/shared/messages'
 import { labCore, type LabCore } from '../support/lab-core'
-import { startLeaseNames } from '../../src/main/core/vm/lifecycle'
-import type { LeaseHolder } from '../../src/shared/lease'
-import {
-  asRootOn,
-  labGuest,
-  LAB_GUEST_BOOT_FILES,
-  LAB_ISO,
-  requireLab,
-  runningOn,
-  waitFor,
-} from './support/lab'
+import { hideOnHv3, KERNEL, LABVM3, labvm3Leases, putBackOnHv3 } from './support/start-files'
+import { asRootOn, LAB_ISO, requireLab, runningOn, waitFor } from './support/lab'
 
-const LABVM3 = labGuest('labvm3')
-const KERNEL = LAB_GUEST_BOOT_FILES[0]
-/** Hidden on hv3 and put back (each lab host has its own copy). */
-const HIDDEN = [KERNEL, LAB_ISO]
-const putBack = HIDDEN.map((file) => `if test -e ${file}.hidden; then mv ${file}.hidden ${file}; fi`).join(
-  '; ',
-)
 let lab: LabCore
-
-/** The leases a start of labvm3 takes (its own and its disk's) still held; others' leases are theirs. */
-async function labvm3Leases(): Promise<LeaseHolder[]> {
-  const names = startLeaseNames(LABVM3.uuid, [{ pool: LABVM3.pool, image: LABVM3.name }])
-  const held = (await lab.core.call('lease.list', {})) as LeaseHolder[]
-  return held.filter((lease) => names.includes(lease.name))
-}
 
 /** Counts the runner's one-shot execs per host (the core's own runner: the lifecycle holds it). */
 function countExecs(runner: RemoteRunner): { execs: Map<string, string[]>; stop: () => void } {
@@ -59,7 +36,7 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(async () => {
-  await asRootOn('hv3', 'sh', '-c', putBack)
+  await putBackOnHv3()
   await asRootOn('hv3', 'sh', '-c', `virsh -c qemu:///system destroy ${LABVM3.name} >/dev/null 2>&1; true`)
   await lab?.cleanup()
 })
@@ -69,16 +46,16 @@ describe('a start on a host without the VM’s boot file and CD-ROM image', () =
     const xml = await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'dumpxml', LABVM3.name)
     expect(xml).toContain(`<kernel>${KERNEL}</kernel>`)
     expect(xml).toContain(`<source file='${LAB_ISO}'`)
-    for (const file of HIDDEN) await asRootOn('hv3', 'mv', file, `${file}.hidden`)
+    await hideOnHv3()
     const counting = countExecs(lab.context.runner)
     let refused
     try {
       // Only hv3 lacks them: hv1 keeps its own copies.
-      expect(await asRootOn('hv1', 'sh', '-c', `ls ${HIDDEN.join(' ')} | wc -l`)).toBe('2\n')
+      expect(await asRootOn('hv1', 'sh', '-c', `ls ${KERNEL} ${LAB_ISO} | wc -l`)).toBe('2\n')
       refused = await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
     } finally {
       counting.stop()
-      await asRootOn('hv3', 'sh', '-c', putBack)
+      await putBackOnHv3()
     }
     expect(refused.state).toBe('failed')
     expect(refused.error?.code).toBe('vm.start.refused')
@@ -94,7 +71,7 @@ describe('a start on a host without the VM’s boot file and CD-ROM image', () =
     )
     // Nothing changed: off everywhere (virsh as root says so), no lease held.
     expect(await runningOn(LABVM3.name)).toEqual([])
-    expect(await labvm3Leases()).toEqual([])
+    expect(await labvm3Leases(lab)).toEqual([])
     // One existence check on hv3 for the VM's files, and no virsh start.
     const hv3 = counting.execs.get('hv3') ?? []
     expect(hv3.filter((argv) => argv.includes('hyperdesk-paths'))).toHaveLength(1)
@@ -116,6 +93,6 @@ describe('a start on a host without the VM’s boot file and CD-ROM image', () =
     const off = await lab.runJob('vm.forceOff', { uuid: LABVM3.uuid, host: 'hv3', confirmName: LABVM3.name })
     expect(off.state).toBe('succeeded')
     await waitFor('labvm3 off everywhere', async () => (await runningOn(LABVM3.name)).length === 0, 15_000)
-    expect(await labvm3Leases()).toEqual([])
+    expect(await labvm3Leases(lab)).toEqual([])
   })
 })

@@ -1,31 +1,17 @@
 /**
- * In the window, a start refused because the chosen host lacks the VM's boot file shows where every
- * start refusal shows (the VM's job box), in the window's language: the file, the host, what to do.
+ * In the window, a start refused because the chosen host lacks the VM's boot file and CD-ROM image
+ * shows where every start refusal shows (the VM's job box), in the window's language: the files, the
+ * host, what to do.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { startLeaseNames } from '../../src/main/core/vm/lifecycle'
-import type { LeaseHolder } from '../../src/shared/lease'
-import { asRootOn, labGuest, LAB_GUEST_BOOT_FILES, LAB_ISO, requireLab, runningOn } from './support/lab'
+import { hideOnHv3, KERNEL, LABVM3, labvm3Leases, putBackOnHv3 } from './support/start-files'
+import { LAB_ISO, requireLab, runningOn } from './support/lab'
 
-const LABVM3 = labGuest('labvm3')
-const KERNEL = LAB_GUEST_BOOT_FILES[0]
-/** Hidden on hv3 and put back (each lab host has its own copy). */
-const HIDDEN = [KERNEL, LAB_ISO]
-const putBack = HIDDEN.map((file) => `if test -e ${file}.hidden; then mv ${file}.hidden ${file}; fi`).join(
-  '; ',
-)
 let lab: LabCore
-
-/** The leases a start of labvm3 takes (its own and its disk's) still held; others' leases are theirs. */
-async function labvm3Leases(): Promise<LeaseHolder[]> {
-  const names = startLeaseNames(LABVM3.uuid, [{ pool: LABVM3.pool, image: LABVM3.name }])
-  const held = (await lab.core.call('lease.list', {})) as LeaseHolder[]
-  return held.filter((lease) => names.includes(lease.name))
-}
 let app: LabBrowser
 
 beforeAll(async () => {
@@ -41,7 +27,7 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(async () => {
-  await asRootOn('hv3', 'sh', '-c', putBack)
+  await putBackOnHv3()
   await app?.close()
   await lab?.cleanup()
 })
@@ -60,7 +46,7 @@ async function refusedStart(page: Page): Promise<string> {
 
 describe('a start refused for a missing boot file, in the window', () => {
   it('names the file and the host and says to copy it, in French and in English', async () => {
-    for (const file of HIDDEN) await asRootOn('hv3', 'mv', file, `${file}.hidden`)
+    await hideOnHv3()
     try {
       for (const [locale, expected] of [
         [
@@ -90,9 +76,9 @@ describe('a start refused for a missing boot file, in the window', () => {
         await page.context().close()
       }
     } finally {
-      await asRootOn('hv3', 'sh', '-c', putBack)
+      await putBackOnHv3()
     }
     expect(await runningOn(LABVM3.name)).toEqual([])
-    expect(await labvm3Leases()).toEqual([])
+    expect(await labvm3Leases(lab)).toEqual([])
   })
 })
