@@ -17,10 +17,12 @@ import { labCore, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
   faults,
+  labCmd,
   labGuest,
   LAB_HOSTS,
   LAB_ISO,
   LAB_SECRET_UUID,
+  rbdWatchers,
   readHostSyslog,
   requireLab,
   waitFor,
@@ -82,6 +84,30 @@ async function restoreHome(): Promise<void> {
   }
 }
 
+/**
+ * Ends the watches dead QEMUs left on labvm1's disk. A destination QEMU torn down mid-migration (the
+ * aborted and the cut migrations here) can keep its watch until the OSD drops it, after
+ * osd_client_watch_timeout (30 s), and the next file would wait for it (core-storage counts the
+ * watchers). A watcher on a host where labvm1 does not run is such a dead client: blocklisting its
+ * address (ip:port/nonce, that one client only) ends its watch at once, as fencing does to a lost
+ * host's clients; the entry goes again once the watch has.
+ */
+async function dropDeadWatches(): Promise<void> {
+  const image = `${VM.pool}/${VM.name}`
+  const running = await runningOn(VM.name)
+  const live = LAB_HOSTS.filter((host) => running.includes(host.name)).map((host) => host.migrationAddress)
+  const dead = (await rbdWatchers(image)).filter((address) => !live.includes(address.split(':')[0]!))
+  if (dead.length === 0) return
+  for (const address of dead) await labCmd('ceph', 'osd', 'blocklist', 'add', address, '120')
+  await waitFor(
+    'the dead QEMUs’ watches gone',
+    async () => ((await rbdWatchers(image)).some((address) => dead.includes(address)) ? undefined : true),
+    30_000,
+  )
+  for (const address of dead) await labCmd('ceph', 'osd', 'blocklist', 'rm', address)
+  console.log(`dead watches on ${image} ended: ${dead.join(', ')}`)
+}
+
 async function startJob(
   method: 'vm.migrate' | 'vm.syncDefinition',
   params: Record<string, unknown>,
@@ -134,6 +160,7 @@ afterEach(async () => {
 afterAll(async () => {
   await lab?.cleanup()
   await restoreHome()
+  await dropDeadWatches()
 }, 120_000)
 
 describe('live migration', () => {
