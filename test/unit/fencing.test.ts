@@ -662,3 +662,248 @@ describe("error_policy='stop' on RBD disks", () => {
     expect(parseDomainXml(fixed.xml).disks.find((disk) => disk.rbd)?.errorPolicy).toBe('stop')
   })
 })
+
+/*
+ * The fence job's order with its entries added side by side (fence-s41): every add (and its audit
+ * line) ends before the blocklist is read back; no lock is released before the read-back confirmed
+ * every entry; only a lock an entry covers is released; the start is last. A failed add among
+ * parallel ones stops the fence with its address and host named, nothing released, nothing started.
+ */
+/** A disk lock as `rbd lock ls` reads it. */
+type FenceLock = { id: string; locker: string; address?: string }
+/** The QEMU on hv1 that owns the boot disk's exclusive lock, and its client of the data disk. */
+const PARALLEL_OWNER = '10.77.0.1:0/3091442101'
+const WATCHER = '10.77.0.1:0/3091442102'
+const DISKS = [
+  { target: 'vda', rbd: { pool: 'rbd', image: 'labvm1' } },
+  { target: 'vdb', rbd: { pool: 'rbd', image: 'labvm1-data' } },
+]
+
+/** labvm1 with both disks, as each host defines it. */
+const withBothDisks = (state: DomainOnHost['state']) =>
+  domain(state, { definition: { ...DEFINITION, disks: DISKS } as unknown as DomainOnHost['definition'] })
+
+/** What the sheet sends to fence hv1 and start labvm1 on hv2. */
+const FENCE_HV1_ON_HV2 = {
+  uuid: UUID,
+  confirmName: 'labvm1',
+  lostHost: 'hv1',
+  host: 'hv2',
+  confirmHostOff: true as const,
+}
+
+/** A step that waits for the test to let it end, to see what ran while it was under way. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => {}
+  const wait = new Promise<void>((resolve) => (open = resolve))
+  return { wait, open }
+}
+
+interface Options {
+  /** An add of this address fails as Ceph's refusal would (fence.failed). */
+  failAdd?: string
+  /** An audit line containing this text cannot be written. */
+  failAudit?: string
+  /** The read-back leaves this address out. */
+  notListed?: string
+  /** Adds wait for this gate (to see them run side by side). */
+  addGate?: Promise<void>
+}
+
+/** hv1 lost with labvm1 running (its QEMU owns the boot disk's lock, watches the data disk), hv2 starts it. */
+function parallelFenceJob(options: Options = {}) {
+  const hosts: HostInventory[] = [
+    { ...host('hv1', [withBothDisks('running')], false), unreachableSince: 1 },
+    host('hv2', [withBothDisks('shutoff')]),
+  ]
+  const store = new FenceStore()
+  store.setWatchers({ host: 'hv1', uuid: UUID, seenAt: 1, images: { 'rbd/labvm1-data': [WATCHER] } })
+  const isFenced = (h: string, u: string) => isFencedBy(store.fences(), h, u)
+  const snapshot = () => ({ hosts, vms: buildVms(hosts, isFenced) })
+  const inventory = {
+    refreshAll: async () => snapshot(),
+    host: (name: string) => hosts.find((candidate) => candidate.host === name),
+    domain: (name: string, uuid: string) =>
+      hosts.find((candidate) => candidate.host === name)?.domains.find((d) => d.uuid === uuid),
+    vm: (uuid: string) => snapshot().vms.find((vm) => vm.uuid === uuid),
+  } as unknown as InventoryService
+  /** What ran, in order: "<what> <address or image>" as each ends ("add+" as an add begins). */
+  const events: string[] = []
+  const counts = { list: 0, watchTimeout: 0 }
+  const added: { address: string; until: string }[] = []
+  const locks: Record<string, () => FenceLock[]> = {
+    labvm1: () => [{ id: 'auto 140245734', locker: 'client.4235', address: PARALLEL_OWNER }],
+    // Another client's lock, taken after the plan read the disk: no entry covers it, never released.
+    'labvm1-data': () =>
+      added.length > 0 ? [{ id: 'other', locker: 'client.9', address: '10.77.0.3:0/77' }] : [],
+  }
+  const rbd = {
+    watchers: async () => [],
+    locks: async (_host: string, image: { image: string }) => {
+      events.push(`locks ${image.image}`)
+      return locks[image.image]?.() ?? []
+    },
+    breakLock: async (_host: string, image: { image: string }, lock: FenceLock) => {
+      events.push(`lock rm ${image.image} ${lock.address}`)
+    },
+  } as unknown as Rbd
+  const blocklist = {
+    watchTimeout: async () => {
+      counts.watchTimeout++
+      return { seconds: 30 }
+    },
+    list: async () => {
+      counts.list++
+      events.push('blocklist ls')
+      return added.filter((entry) => entry.address !== options.notListed)
+    },
+    add: async (host: string, address: string) => {
+      events.push(`add+ ${address}`)
+      await options.addGate
+      if (address === options.failAdd) {
+        events.push(`add failed ${address}`)
+        throw ApiError.of('fence.failed', { code: 'common.untranslated', params: { text: 'EIO' } }, { host })
+      }
+      added.push({ address, until: '2026-12-13T12:00:00' })
+      events.push(`add ${address}`)
+    },
+  } as unknown as Blocklist
+  const lifecycle = {
+    startLocked: async (request: { host: string }) => {
+      events.push(`start on ${request.host}`)
+      return { host: request.host }
+    },
+  } as unknown as Lifecycle
+  const lease = new MemoryLeases()
+  const fencing = new Fencing({
+    runner: {} as RemoteRunner,
+    inventory,
+    rbd,
+    lease,
+    vmLocks: new KeyedMutex(),
+    hostNames: () => hosts.map((h) => h.host),
+    audit: async (host: string, action: string) => {
+      if (options.failAudit && action.includes(options.failAudit))
+        throw ApiError.of(
+          'remote.failed',
+          { code: 'common.untranslated', params: { text: 'logger' } },
+          { host },
+        )
+      events.push(`audit ${action}`)
+    },
+    blocklist,
+    store,
+    lifecycle,
+    recorder: {} as WatcherRecorder,
+    changed: () => undefined,
+  })
+  const log: string[] = []
+  const context = {
+    step: (text: Message) => log.push(englishText(text)),
+    log: (text: Message) => log.push(englishText(text)),
+  } as unknown as JobContext
+  return { fencing, store, events, counts, lease, log, context, params: FENCE_HV1_ON_HV2 }
+}
+
+describe('the fence job’s order, its entries added side by side', () => {
+  it('adds both entries at once, reads back after both ended (audited), releases only the covered lock, starts last', async () => {
+    const adds = gate()
+    const job = parallelFenceJob({ addGate: adds.wait })
+    const running = job.fencing.fenceAndStart(job.params, job.context)
+    // Both adds are under way before either ends: side by side, not one after the other.
+    await expect.poll(() => job.events.filter((e) => e.startsWith('add+')).length).toBe(2)
+    expect(job.events.some((e) => e.startsWith('blocklist ls') || e.startsWith('lock rm'))).toBe(false)
+    adds.open()
+    const result = await running
+    expect(result.host).toBe('hv2')
+    const at = (event: string) => job.events.findIndex((e) => e.startsWith(event))
+    const lastAddOrAudit = Math.max(
+      ...job.events.flatMap((e, index) => (/^(add |audit fence hv1: blocklist add)/.test(e) ? [index] : [])),
+    )
+    // Each entry is audited; every add and its audit line before the read-back.
+    expect(job.events.filter((e) => e.startsWith('audit fence hv1: blocklist add'))).toHaveLength(2)
+    expect(lastAddOrAudit).toBeLessThan(at('blocklist ls'))
+    // The locks are listed after the adds (beside the read-back); released after it and the fence's audit.
+    // (the plan, before the adds, listed them too: the listing that counts is the last one)
+    expect(job.events.lastIndexOf('locks labvm1')).toBeGreaterThan(lastAddOrAudit)
+    expect(at('lock rm')).toBeGreaterThan(at('audit fenced hv1'))
+    expect(at('audit fenced hv1')).toBeGreaterThan(at('blocklist ls'))
+    expect(job.events.filter((e) => e.startsWith('lock rm'))).toEqual([`lock rm labvm1 ${PARALLEL_OWNER}`])
+    expect(job.events.at(-1)).toBe('start on hv2')
+    // The lease is checked before the first entry and before the release.
+    expect(job.lease.log).toEqual([
+      expect.stringMatching(/^take /),
+      'check ceph osd blocklist add (hv1)',
+      'check rbd lock rm rbd/labvm1',
+      expect.stringMatching(/^release /),
+    ])
+    // The job reads the blocklist once (the read-back) and not the watch timeout: those are the sheet's.
+    expect(job.counts).toEqual({ list: 1, watchTimeout: 0 })
+    expect(job.log).toContain('Blocklisting 2 clients of hv1 side by side')
+    expect(job.store.fences()).toEqual([
+      expect.objectContaining({
+        lostHost: 'hv1',
+        startedOn: 'hv2',
+        entries: [
+          expect.objectContaining({ address: PARALLEL_OWNER }),
+          expect.objectContaining({ address: WATCHER }),
+        ],
+      }),
+    ])
+  })
+
+  it('a failed add among parallel ones: the other ends and is audited, nothing released or started, the error names the address and host', async () => {
+    const job = parallelFenceJob({ failAdd: WATCHER })
+    const error = await job.fencing.fenceAndStart(job.params, job.context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    const failure = error as ApiError
+    expect(failure.code).toBe('fence.failed')
+    expect(failure.host).toBe('hv2')
+    expect(failure.message).toBe(
+      `${WATCHER} (hv1) could not be blocklisted through hv2: EIO No lock was released and labvm1 was not started. Already in the blocklist: ${PARALLEL_OWNER}.`,
+    )
+    expect(failure.hint).toBe(
+      'Fix what stopped the add, then fence hv1 again: entries already in are added again and recorded with the fence.',
+    )
+    expect(failure.details).toMatchObject({ address: WATCHER, added: [PARALLEL_OWNER] })
+    expect(job.events).toContain(`add ${PARALLEL_OWNER}`)
+    expect(job.events).toContain(`audit fence hv1: blocklist add ${PARALLEL_OWNER} 604800s (rbd/labvm1) for`)
+    const afterAdds = job.events.slice(job.events.findIndex((e) => e.startsWith('add+')))
+    expect(afterAdds.some((e) => /^(blocklist ls|locks|lock rm|start)/.test(e))).toBe(false)
+    expect(job.store.fences()).toEqual([])
+    expect(job.lease.held.size).toBe(0)
+  })
+
+  it('every add failing: says no entry was added', async () => {
+    const job = parallelFenceJob({ failAdd: PARALLEL_OWNER })
+    job.store.setWatchers({ host: 'hv1', uuid: UUID, seenAt: 1, images: {} })
+    const error = (await job.fencing
+      .fenceAndStart(job.params, job.context)
+      .catch((e: unknown) => e)) as ApiError
+    expect(error.message).toBe(
+      `${PARALLEL_OWNER} (hv1) could not be blocklisted through hv2: EIO No entry was added, no lock released, and labvm1 was not started.`,
+    )
+    expect(job.events.some((e) => /^(blocklist ls|lock rm|start)/.test(e))).toBe(false)
+  })
+
+  it('an audit line that cannot be written stops the fence as before: nothing released, nothing started', async () => {
+    const job = parallelFenceJob({ failAudit: `blocklist add ${WATCHER}` })
+    await expect(job.fencing.fenceAndStart(job.params, job.context)).rejects.toMatchObject({
+      code: 'remote.failed',
+    })
+    expect(job.events).toContain(`add ${WATCHER}`)
+    expect(job.events.some((e) => /^(blocklist ls|lock rm|start)/.test(e))).toBe(false)
+    expect(job.store.fences()).toEqual([])
+  })
+
+  it('an entry the read-back does not list: nothing released, nothing started, named in the error', async () => {
+    const job = parallelFenceJob({ notListed: WATCHER })
+    await expect(job.fencing.fenceAndStart(job.params, job.context)).rejects.toMatchObject({
+      code: 'fence.not-confirmed',
+      host: 'hv2',
+      message: `The blocklist does not list ${WATCHER} after adding it: labvm1 was not started.`,
+    })
+    expect(job.events.some((e) => /^(lock rm|start)/.test(e))).toBe(false)
+    expect(job.store.fences()).toEqual([])
+  })
+})

@@ -46,6 +46,12 @@ export const VM_ERROR_TEXTS = {
     'No client address of {{host}} is known for {{name}}’s disks: only fencing its whole IP ({{ips, list}}) can stop it. Choose that step explicitly.',
   fenceNotConfirmed:
     'The blocklist does not list {{addresses, list}} after adding it: {{name}} was not started.',
+  fenceAddFailed:
+    '{{address}} ({{lostHost}}) could not be blocklisted through {{host}}: {{why, message}} No lock was released and {{name}} was not started. Already in the blocklist: {{added, list}}.',
+  fenceAddFailedNoEntry:
+    '{{address}} ({{lostHost}}) could not be blocklisted through {{host}}: {{why, message}} No entry was added, no lock released, and {{name}} was not started.',
+  fenceAddFailedHint:
+    'Fix what stopped the add, then fence {{host}} again: entries already in are added again and recorded with the fence.',
   fenceNone: 'No fence of {{host}} is recorded for this VM.',
   confirmDestroyCopy: 'To destroy the fenced copy of {{name}}, confirm with its exact name.',
   fencedHostUnreachable: '{{host}} does not answer: its fenced copy cannot be destroyed yet.',

@@ -113,6 +113,10 @@ export const JOB_STEP_TEXTS = {
   stillWaiting: 'Still waiting for {{from}}: {{reason}}',
   reconciled: 'Reconciled after the lost connection: {{name}} runs on {{host}}.',
   reconciledNowhere: 'Reconciled after the lost connection: {{name}} runs on neither host.',
+  blocklistingAll: {
+    one: 'Blocklisting {{count, number}} client of {{host}}',
+    other: 'Blocklisting {{count, number}} clients of {{host}} side by side',
+  },
   blocklisting: 'Blocklisting {{address}} ({{source}}, {{image}})',
   blocklisted: 'Blocklisted {{address}} for {{seconds}} s ({{source}} of {{image}})',
   fencingWholeIp: 'Fencing the whole IP {{address}} of {{host}}',

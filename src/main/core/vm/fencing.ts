@@ -9,7 +9,7 @@ import {
   type FenceStartParams,
   type FenceTarget,
 } from '../../../shared/fencing'
-import { ApiError, commandStep } from '../../../shared/errors'
+import { ApiError, causeText, commandStep } from '../../../shared/errors'
 import type { HostInventory } from '../../../shared/inventory'
 import {
   addressIp,
@@ -163,11 +163,50 @@ export class Fencing {
     return [...byspec.values()]
   }
 
-  // Over ~80 lines on purpose: the plan's checks in the sheet's order.
   /** What fencing `lostHost` for this VM would do, and what the user must accept. Changes nothing. */
   async plan(uuid: string, lostHost: string, startHost?: string): Promise<FencePlan> {
     this.checkHost(lostHost)
     if (startHost) this.checkHost(startHost)
+    const images = this.imagesOf(uuid)
+    const reader = this.readerHost(startHost)
+    // The sheet's two notes read Ceph beside the decision's reads: each is a `ceph` process on the
+    // reader host (python's start-up, ~1 s), and none depends on another.
+    const [plan, timeout, listed] = await Promise.all([
+      this.decide(uuid, lostHost, startHost, images),
+      this.deps.blocklist.watchTimeout(reader),
+      this.deps.blocklist.list(reader),
+    ])
+    plan.notes.push(
+      timeout.seconds !== undefined
+        ? fenceMessage('watchTimeout', { seconds: timeout.seconds })
+        : fenceMessage('watchTimeoutUnknown', { error: timeout.error ?? '?' }),
+    )
+    plan.notes.push(fenceMessage('expiry', { days: FENCE_EXPIRY_SECONDS / 86400 }))
+    for (const target of plan.targets) {
+      const entry = listed.find((candidate) => candidate.address === target.address)
+      if (entry)
+        plan.notes.push(
+          fenceMessage('alreadyBlocklisted', { address: entry.address, until: entry.until ?? '?' }),
+        )
+    }
+    return {
+      ...plan,
+      ...(timeout.seconds !== undefined ? { watchTimeoutSeconds: timeout.seconds } : {}),
+    }
+  }
+
+  // Over ~80 lines on purpose: the plan's checks in the sheet's order.
+  /**
+   * The plan's decisions: what to blocklist (every lock owner and watcher of `images`, and the
+   * addresses recorded on the lost host), what blocks, what the user must accept. The fence job
+   * needs only these: the watch timeout and the blocklist's current entries are the sheet's notes.
+   */
+  private async decide(
+    uuid: string,
+    lostHost: string,
+    startHost: string | undefined,
+    images: readonly RbdImageRef[],
+  ): Promise<FencePlan> {
     const vm = this.deps.inventory.vm(uuid)
     const lost = this.deps.inventory.host(lostHost)
     const name = vm?.name ?? uuid
@@ -177,26 +216,21 @@ export class Fencing {
     const since = timeOf(lost?.unreachableSince)
     if (!lost || lost.reachable) blocks.push(fenceMessage('hostReachable', { host: lostHost, name }))
     const reader = this.readerHost(startHost)
-    const images = this.imagesOf(uuid)
-    // Every read the plan needs, side by side: each is its own command on the reader host (~0.3-0.7 s
-    // on the lab, more under load), and none depends on another. The results keep the disks' order.
-    const [perImage, timeout, listed] = await Promise.all([
-      Promise.all(
-        images.map(async (image) => {
-          const spec = imageSpec(image)
-          const [imageLocks, watchers] = await Promise.all([
-            this.deps.rbd.locks(reader, image),
-            this.deps.rbd.watchers(reader, image),
-          ])
-          return {
-            locks: imageLocks.map((lock) => ({ ...lock, image: spec })),
-            live: watchers.map((watcher) => ({ image: spec, address: watcher.address })),
-          }
-        }),
-      ),
-      this.deps.blocklist.watchTimeout(reader),
-      this.deps.blocklist.list(reader),
-    ])
+    // Each disk's locks and watchers, side by side: each is its own command on the reader host
+    // (~0.3-0.7 s on the lab, more under load), and none depends on another. The disks' order is kept.
+    const perImage = await Promise.all(
+      images.map(async (image) => {
+        const spec = imageSpec(image)
+        const [imageLocks, watchers] = await Promise.all([
+          this.deps.rbd.locks(reader, image),
+          this.deps.rbd.watchers(reader, image),
+        ])
+        return {
+          locks: imageLocks.map((lock) => ({ ...lock, image: spec })),
+          live: watchers.map((watcher) => ({ image: spec, address: watcher.address })),
+        }
+      }),
+    )
     const locks = perImage.flatMap((image) => image.locks)
     const live = perImage.flatMap((image) => image.live)
     const recorded = this.deps.store.watchers(lostHost, uuid)
@@ -233,17 +267,6 @@ export class Fencing {
       if (domain.autostart) warnings.push(fenceMessage('autostart', { vm: domain.name, host: lostHost }))
       if (domain.managedSave) warnings.push(fenceMessage('managedSave', { vm: domain.name, host: lostHost }))
     }
-    notes.push(
-      timeout.seconds !== undefined
-        ? fenceMessage('watchTimeout', { seconds: timeout.seconds })
-        : fenceMessage('watchTimeoutUnknown', { error: timeout.error ?? '?' }),
-    )
-    notes.push(fenceMessage('expiry', { days: FENCE_EXPIRY_SECONDS / 86400 }))
-    for (const target of targets) {
-      const entry = listed.find((candidate) => candidate.address === target.address)
-      if (entry)
-        notes.push(fenceMessage('alreadyBlocklisted', { address: entry.address, until: entry.until ?? '?' }))
-    }
     return {
       uuid,
       name,
@@ -254,7 +277,6 @@ export class Fencing {
       hostIps,
       needsWholeIp,
       expirySeconds: FENCE_EXPIRY_SECONDS,
-      ...(timeout.seconds !== undefined ? { watchTimeoutSeconds: timeout.seconds } : {}),
       blocks,
       warnings,
       notes,
@@ -289,13 +311,20 @@ export class Fencing {
   }
 
   // Over ~80 lines on purpose: the fence's safety steps in their order.
-  /** fenceStart's work, under the VM's lock and the cluster lease. */
+  /**
+   * fenceStart's work, under the VM's lock and the cluster lease. The order is the fence's safety:
+   * lease checked, then every entry added (side by side: independent addresses, one `ceph` process
+   * each) and audited, then the blocklist read back, then only covered locks released, then the start.
+   * Nothing of a later step runs before every part of the one before has ended and succeeded.
+   */
   private async fenceLeased(
     params: FenceStartParams,
     context: JobContext,
     held: HeldStartLease,
   ): Promise<{ host: string; fence: FenceRecord }> {
-    const plan = await this.plan(params.uuid, params.lostHost, params.host)
+    // One list of disks for the plan, the lock release and the lease names (fenceAndStart's).
+    const images = this.imagesOf(params.uuid)
+    const plan = await this.decide(params.uuid, params.lostHost, params.host, images)
     if (params.confirmName !== plan.name)
       throw ApiError.of(
         'vm.confirm-mismatch',
@@ -330,50 +359,21 @@ export class Fencing {
         { host: params.lostHost, step: msg('errorSteps.fencePlan') },
       )
     const reader = this.readerHost(params.host)
-    const addresses = plan.targets.map((target) => target.address)
-    const wholeIps = params.wholeIp
-      ? plan.hostIps.filter((ip) => /^[\d.]+$/.test(ip)).map(wholeIpAddress)
-      : []
-    const all = [...addresses, ...wholeIps]
-    const total = all.length
-    let done = 0
+    const entries = fenceEntries(plan, params)
+    const all = entries.map((entry) => entry.address)
     // Still ours before the first entry: a take-over by another instance stops the fence before it cuts anything.
     if (all.length > 0) await held.lease.check(commandStep(`ceph osd blocklist add (${params.lostHost})`))
-    for (const target of plan.targets) {
-      context.step(
-        msg('jobSteps.blocklisting', { address: target.address, source: target.source, image: target.image }),
-        0.1 + (0.4 * done++) / Math.max(total, 1),
-      )
-      await this.deps.blocklist.add(reader, target.address, FENCE_EXPIRY_SECONDS)
-      context.log(
-        msg('jobSteps.blocklisted', {
-          address: target.address,
-          seconds: FENCE_EXPIRY_SECONDS,
-          source: target.source,
-          image: target.image,
-        }),
-      )
-      await this.deps.audit(
-        reader,
-        `fence ${params.lostHost}: blocklist add ${target.address} ${FENCE_EXPIRY_SECONDS}s (${target.image}) for`,
-        plan.name,
-      )
-    }
-    for (const address of wholeIps) {
-      context.step(
-        msg('jobSteps.fencingWholeIp', { address, host: params.lostHost }),
-        0.1 + (0.4 * done++) / Math.max(total, 1),
-      )
-      await this.deps.blocklist.add(reader, address, FENCE_EXPIRY_SECONDS, { wholeIp: true })
-      context.log(msg('jobSteps.blocklistedWholeIp', { address, seconds: FENCE_EXPIRY_SECONDS }))
-      await this.deps.audit(
-        reader,
-        `fence ${params.lostHost}: blocklist add whole IP ${address} ${FENCE_EXPIRY_SECONDS}s for`,
-        plan.name,
-      )
-    }
+    await this.addEntries(reader, entries, plan.name, params.lostHost, context)
+
+    // The read-back, and each disk's locks beside it: both only read, after every entry is in; no
+    // lock is released before the list has confirmed every entry.
     context.step(msg('jobSteps.readingBlocklist'), 0.55)
-    const listed = await this.deps.blocklist.list(reader)
+    const [listedRead, locksRead] = await Promise.allSettled([
+      this.deps.blocklist.list(reader),
+      Promise.all(images.map((image) => this.deps.rbd.locks(reader, image))),
+    ])
+    if (listedRead.status === 'rejected') throw listedRead.reason
+    const listed = listedRead.value
     const missing = all.filter((address) => !listed.some((entry) => entry.address === address))
     if (missing.length > 0)
       throw ApiError.of(
@@ -405,19 +405,26 @@ export class Fencing {
     this.deps.store.putFence(record)
     this.deps.changed(this.fences())
     await this.deps.audit(reader, `fenced ${params.lostHost} (host confirmed off or isolated) for`, plan.name)
+    // A failed lock listing stops here, the fence recorded (its entries are removed with it later).
+    if (locksRead.status === 'rejected') throw locksRead.reason
     // The fenced client may still hold its image's exclusive lock; a client with the runbook's
-    // mon caps cannot break it (librbd would blocklist first), so the app releases it now.
-    for (const image of this.imagesOf(params.uuid)) {
-      for (const lock of await this.deps.rbd.locks(reader, image)) {
-        if (!lock.address || !all.some((address) => covers(address, lock.address!))) continue
+    // mon caps cannot break it (librbd would blocklist first), so the app releases it now: only a
+    // lock whose address an entry covers, each disk's beside the others'.
+    const covered = images.flatMap((image, index) =>
+      locksRead.value[index]!.filter(
+        (lock) => lock.address !== undefined && all.some((address) => covers(address, lock.address!)),
+      ).map((lock) => ({ image, lock })),
+    )
+    await settledAll(
+      covered.map(async ({ image, lock }) => {
         await held.lease.check(commandStep(`rbd lock rm ${imageSpec(image)}`))
         context.step(msg('jobSteps.releasingLock', { image: imageSpec(image) }), 0.6)
         await this.deps.rbd.breakLock(reader, image, lock)
         context.log(
-          msg('jobSteps.releasedLock', { lock: lock.id, address: lock.address, image: imageSpec(image) }),
+          msg('jobSteps.releasedLock', { lock: lock.id, address: lock.address!, image: imageSpec(image) }),
         )
-      }
-    }
+      }),
+    )
     context.step(msg('jobSteps.starting', { name: plan.name, host: params.host }), 0.65)
     const started = await this.deps.lifecycle.startLocked(
       { uuid: params.uuid, host: params.host },
@@ -428,6 +435,71 @@ export class Fencing {
     this.deps.store.putFence(final)
     this.deps.changed(this.fences())
     return { host: started.host, fence: final }
+  }
+
+  /**
+   * Adds every entry side by side, each audited as soon as it is in. Waits for all of them before
+   * saying anything failed (no add is left running); a failed add is told with its address, the
+   * host it ran on and the entries that are in. A failed audit line stops the fence as before.
+   */
+  private async addEntries(
+    reader: string,
+    entries: readonly FenceEntry[],
+    name: string,
+    lostHost: string,
+    context: JobContext,
+  ): Promise<void> {
+    if (entries.length === 0) return
+    context.step(msg('jobSteps.blocklistingAll', { count: entries.length, host: lostHost }), 0.1)
+    for (const entry of entries) context.log(entry.adding)
+    const added: string[] = []
+    const outcomes = await Promise.allSettled(
+      entries.map(async (entry) => {
+        try {
+          await this.deps.blocklist.add(
+            reader,
+            entry.address,
+            FENCE_EXPIRY_SECONDS,
+            entry.wholeIp ? { wholeIp: true } : {},
+          )
+        } catch (error) {
+          throw new AddFailed(entry.address, error)
+        }
+        added.push(entry.address)
+        context.log(entry.added)
+        await this.deps.audit(reader, entry.audit, name)
+      }),
+    )
+    const failedAdd = outcomes.find(
+      (outcome): outcome is PromiseRejectedResult =>
+        outcome.status === 'rejected' && outcome.reason instanceof AddFailed,
+    )
+    if (failedAdd) {
+      const { address, failure } = failedAdd.reason as AddFailed
+      const error = ApiError.from(failure)
+      const inNow = entries.map((entry) => entry.address).filter((candidate) => added.includes(candidate))
+      throw ApiError.of(
+        error.code,
+        msg(inNow.length > 0 ? 'vmErrors.fenceAddFailed' : 'vmErrors.fenceAddFailedNoEntry', {
+          address,
+          host: reader,
+          lostHost,
+          name,
+          why: causeText(error),
+          added: inNow,
+        }),
+        {
+          host: reader,
+          step: error.stepText ?? commandStep(`ceph osd blocklist add ${address}`),
+          hint: error.hintText ?? msg('vmErrors.fenceAddFailedHint', { host: lostHost }),
+          details: { ...error.details, address, added: inNow },
+        },
+      )
+    }
+    // Every entry is in; an audit line that could not be written stops the fence here, as it did
+    // when the adds ran one by one: nothing released, nothing started.
+    const failedAudit = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failedAudit) throw failedAudit.reason
   }
 
   /**
@@ -560,4 +632,60 @@ function covers(entry: string, address: string): boolean {
 /** A fence plan's sentence as a message of the fenceTexts area (its key and parameters). */
 function fenceText(message: FenceMessage): Message {
   return { code: `fenceTexts.${message.text as FenceText}`, params: message.params }
+}
+
+/** One blocklist entry the fence adds: its address, its job lines and its audit line. */
+interface FenceEntry {
+  address: string
+  wholeIp: boolean
+  adding: Message
+  added: Message
+  audit: string
+}
+
+/** The entries of a fence: the plan's exact addresses, then the whole IPs when the user chose them. */
+function fenceEntries(plan: FencePlan, params: FenceStartParams): FenceEntry[] {
+  const exact = plan.targets.map((target): FenceEntry => ({
+    address: target.address,
+    wholeIp: false,
+    adding: msg('jobSteps.blocklisting', {
+      address: target.address,
+      source: target.source,
+      image: target.image,
+    }),
+    added: msg('jobSteps.blocklisted', {
+      address: target.address,
+      seconds: FENCE_EXPIRY_SECONDS,
+      source: target.source,
+      image: target.image,
+    }),
+    audit: `fence ${params.lostHost}: blocklist add ${target.address} ${FENCE_EXPIRY_SECONDS}s (${target.image}) for`,
+  }))
+  const wholeIps = params.wholeIp ? plan.hostIps.filter((ip) => /^[\d.]+$/.test(ip)).map(wholeIpAddress) : []
+  return [
+    ...exact,
+    ...wholeIps.map((address): FenceEntry => ({
+      address,
+      wholeIp: true,
+      adding: msg('jobSteps.fencingWholeIp', { address, host: params.lostHost }),
+      added: msg('jobSteps.blocklistedWholeIp', { address, seconds: FENCE_EXPIRY_SECONDS }),
+      audit: `fence ${params.lostHost}: blocklist add whole IP ${address} ${FENCE_EXPIRY_SECONDS}s for`,
+    })),
+  ]
+}
+
+/** An add that failed, with its address (an audit line's failure is not one). */
+class AddFailed extends Error {
+  constructor(
+    readonly address: string,
+    readonly failure: unknown,
+  ) {
+    super(`blocklist add ${address} failed`)
+  }
+}
+
+/** Waits for every promise, then throws the first failure in their order (none is left running). */
+async function settledAll(promises: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((outcome) => outcome.status === 'rejected')
+  if (failed) throw failed.reason
 }

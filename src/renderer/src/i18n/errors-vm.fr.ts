@@ -44,6 +44,12 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
     'Aucune adresse de client de {{host}} n’est connue pour les disques de {{name}} : seule l’isolation de son IP entière ({{ips, list}}) peut l’arrêter. Choisissez explicitement cette étape.',
   fenceNotConfirmed:
     'La liste de blocage ne contient pas {{addresses, list}} après l’ajout : {{name}} n’a pas été démarrée.',
+  fenceAddFailed:
+    '{{address}} ({{lostHost}}) n’a pas pu être mise en liste de blocage via {{host}} : {{why, message}} Aucun verrou n’a été libéré et {{name}} n’a pas été démarrée. Déjà dans la liste de blocage : {{added, list}}.',
+  fenceAddFailedNoEntry:
+    '{{address}} ({{lostHost}}) n’a pas pu être mise en liste de blocage via {{host}} : {{why, message}} Aucune entrée ajoutée, aucun verrou libéré, et {{name}} n’a pas été démarrée.',
+  fenceAddFailedHint:
+    'Corrigez ce qui a empêché l’ajout, puis isolez de nouveau {{host}} : les entrées déjà présentes sont ajoutées de nouveau et enregistrées avec l’isolation.',
   fenceNone: 'Aucune isolation de {{host}} n’est enregistrée pour cette VM.',
   confirmDestroyCopy: 'Pour détruire la copie isolée de {{name}}, confirmez avec son nom exact.',
   fencedHostUnreachable: '{{host}} ne répond pas : sa copie isolée ne peut pas encore être détruite.',

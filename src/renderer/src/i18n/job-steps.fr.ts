@@ -113,6 +113,10 @@ export const jobStepsFr: MessageCatalog['jobSteps'] = {
   stillWaiting: 'Toujours en attente de {{from}} : {{reason}}',
   reconciled: 'Issue relue après la perte de connexion : {{name}} tourne sur {{host}}.',
   reconciledNowhere: 'Issue relue après la perte de connexion : {{name}} ne tourne sur aucun des deux hôtes.',
+  blocklistingAll: {
+    one: 'Mise en liste de blocage de {{count, number}} client de {{host}}',
+    other: 'Mise en liste de blocage de {{count, number}} clients de {{host}} en parallèle',
+  },
   blocklisting: 'Mise en liste de blocage de {{address}} ({{source}}, {{image}})',
   blocklisted: '{{address}} en liste de blocage pour {{seconds}} s ({{source}} de {{image}})',
   fencingWholeIp: 'Isolement de toute l’IP {{address}} de {{host}}',
