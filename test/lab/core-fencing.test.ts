@@ -214,8 +214,16 @@ async function fenceStory(
   expect(after.fencedOn).toEqual([lost])
   expect(after.flags).not.toContain('running-twice')
   const before = await marker()
-  await new Promise((resolve) => setTimeout(resolve, 2000))
-  const later = await marker()
+  // The new host's writer goes on (a mark every 0.2 s) and stays the last writer: its own marks
+  // say when enough went by, not a fixed 2 s sleep.
+  const later = await until(
+    `${to}'s writer to write 3 more marks`,
+    async () => {
+      const now = await marker()
+      return (now.boot !== toBoot || now.count >= before.count + 3) && now
+    },
+    30_000,
+  )
   expect(later.boot).toBe(toBoot)
   expect(later.boot).not.toBe(lostBoot)
   expect(later.count).toBeGreaterThan(before.count)
