@@ -45,9 +45,9 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
   fenceNotConfirmed:
     'La liste de blocage ne contient pas {{addresses, list}} après l’ajout : {{name}} n’a pas été démarrée.',
   fenceAddFailed:
-    '{{address}} ({{lostHost}}) n’a pas pu être mise en liste de blocage via {{host}} : {{why, message}} Aucun verrou n’a été libéré et {{name}} n’a pas été démarrée. Déjà dans la liste de blocage : {{added, list}}.',
+    'L’adresse {{address}} ({{lostHost}}) n’a pas pu être mise en liste de blocage via {{host}} : {{why, message}} Aucun verrou n’a été libéré et {{name}} n’a pas été démarrée. Déjà dans la liste de blocage : {{added, list}}.',
   fenceAddFailedNoEntry:
-    '{{address}} ({{lostHost}}) n’a pas pu être mise en liste de blocage via {{host}} : {{why, message}} Aucune entrée ajoutée, aucun verrou libéré, et {{name}} n’a pas été démarrée.',
+    'L’adresse {{address}} ({{lostHost}}) n’a pas pu être mise en liste de blocage via {{host}} : {{why, message}} Aucune entrée ajoutée, aucun verrou libéré, et {{name}} n’a pas été démarrée.',
   fenceAddFailedHint:
     'Corrigez ce qui a empêché l’ajout, puis isolez de nouveau {{host}} : les entrées déjà présentes sont ajoutées de nouveau et enregistrées avec l’isolation.',
   fenceNone: 'Aucune isolation de {{host}} n’est enregistrée pour cette VM.',
