@@ -38,7 +38,7 @@ const TEXT = {
 describe('the cluster tree with 920 VMs', () => {
   for (const language of ['en-US', 'fr-FR'] as const) {
     it(`${language}: rows on screen only, filter, keyboard and scroll`, async () => {
-      const { page, context, errors } = await openFakeInventoryPage(
+      const { page, context, errors, socket } = await openFakeInventoryPage(
         app(),
         language,
         { inventory },
@@ -61,6 +61,50 @@ describe('the cluster tree with 920 VMs', () => {
       expect(await rows.first().getAttribute('data-testid')).toBe('tree-host-hv2')
       expect(await rows.nth(1).getAttribute('data-testid')).toBe('tree-vm-hv2-app-290')
       await page.screenshot({ path: screenshotPath(`tree-scale-filtered-${language}`) })
+      // The keyboard walks the filtered rows (the field writes them without React; a render reads it).
+      await page.getByTestId('tree-vm-hv2-app-290').click()
+      await tree.focus()
+      await page.keyboard.press('ArrowDown')
+      await expect
+        .poll(() => page.getByTestId('tree-vm-hv2-app-291').getAttribute('aria-selected'))
+        .toBe('true')
+      expect(await tree.getAttribute('aria-activedescendant')).toBe(
+        await page.getByTestId('tree-vm-hv2-app-291').getAttribute('id'),
+      )
+      // A host's update while filtered: the tree renders again, still filtered, with the new VM.
+      const hv2 = inventory.hosts.find((host) => host.host === 'hv2')!
+      const added = { ...inventory.vms.find((vm) => vm.name === 'hv2-app-290')!, uuid: uuidOf(999) }
+      socket().send(
+        JSON.stringify({
+          kind: 'event',
+          event: 'inventory.changed',
+          payload: { host: hv2, vms: [...inventory.vms, { ...added, name: 'hv2-app-29x' }] },
+        }),
+      )
+      await expect.poll(() => page.getByTestId('tree-vm-hv2-app-29x').count()).toBe(1)
+      expect(await rows.count()).toBe(12)
+      // A host folded while filtered (a render) keeps the filter: only the host row, then its 11 VMs.
+      await page.getByTestId('tree-host-hv2').click()
+      await tree.focus()
+      await page.keyboard.press('ArrowLeft')
+      await expect.poll(() => rows.count()).toBe(1)
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(() => rows.count()).toBe(12)
+      // The selected host filtered out: the keys act on the first row shown, the active descendant;
+      // nothing shown, none.
+      await page.getByTestId('tree-filter').fill('hv1-app-00')
+      await expect.poll(() => rows.count()).toBe(10)
+      expect(await page.getByTestId('tree-host-hv2').count()).toBe(0)
+      expect(await tree.getAttribute('aria-activedescendant')).toBe(
+        await page.getByTestId('tree-host-hv1').getAttribute('id'),
+      )
+      await page.getByTestId('tree-filter').fill('hv2')
+      await expect
+        .poll(() => tree.getAttribute('aria-activedescendant'))
+        .toBe(await page.getByTestId('tree-host-hv2').getAttribute('id'))
+      await page.getByTestId('tree-filter').fill('no such vm')
+      await expect.poll(() => rows.count()).toBe(0)
+      expect(await tree.getAttribute('aria-activedescendant')).toBe(null)
       await page.getByTestId('tree-filter').fill('')
       await expect.poll(() => page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
 

@@ -2,6 +2,7 @@ import {
   memo,
   useCallback,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -13,7 +14,7 @@ import {
 import { useTranslation } from 'react-i18next'
 import type { TFunction } from 'i18next'
 import type { HostHealth } from '../../../../shared/host-health'
-import { filterTree, groupTree, type TreeRow } from './tree-rows'
+import { filterTree, groupTree, type TreeList, type TreeRow } from './tree-rows'
 import { assignSlots, rowRange, useRowWindow } from './row-window'
 import { writeRows, type Label, type WrittenRow } from './tree-row-dom'
 import { useAppStore, VM_DRAG_TYPE, type AppState } from '../../store'
@@ -25,6 +26,8 @@ import './cluster-tree.css'
  */
 const ROW_HEIGHT = 30
 const ROW_HEIGHT_STYLE = { '--tree-row-height': `${ROW_HEIGHT}px` } as CSSProperties
+/** The box as high as every row shown: its height is set with the rows (TreeView's `show`). */
+const SIZER_STYLE: CSSProperties = { position: 'relative' }
 /** Rows rendered beyond each edge of the screen: enough for a wheel notch, few enough to render fast. */
 const OVERSCAN = 4
 /** Labels kept per language before the oldest are dropped (counts and times vary; names do not). */
@@ -85,22 +88,26 @@ const TreeView = memo(function TreeView({
 }: ClusterTreeProps & { label: Label }) {
   const inventories = useAppStore(selectInventories)
   const vms = useAppStore(selectVms)
-  const [filter, setFilter] = useState('')
+  // The filter's text: the field sets it at each keystroke without a render (`refilter` below); a
+  // render (an update, a fold, a selection) reads it.
+  const filter = useRef('')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   // Grouped again only when the VMs change (a host's refresh brings a new inventory, mostly the same
   // VMs); a keystroke or a fold only picks among the same VMs, and a row object is made only for a
   // row on screen (the list's `at`).
   const groups = useMemo(() => groupTree({ hostNames, vms }), [hostNames, vms])
+  const filterText = filter.current
   const rows = useMemo(
-    () => filterTree(groups, inventories, filter, collapsed),
-    [groups, inventories, filter, collapsed],
+    () => filterTree(groups, inventories, filterText, collapsed),
+    [groups, inventories, filterText, collapsed],
   )
+  // The rows shown now: the last render's, or the last filter keystroke's since.
+  const shownRows = useRef(rows)
   const scroller = useRef<HTMLDivElement>(null)
+  const sizer = useRef<HTMLDivElement>(null)
   const [dropTarget, setDropTarget] = useState<string | null>(null)
   const isSelected = (row: TreeRow): boolean =>
     row.kind === 'vm' ? row.vm.uuid === selectedVm : row.key === selected
-  const selectedIndex = rows.indexOfSelection(selected, selectedVm)
-  const selectedRow = rows.at(selectedIndex)
   const idPrefix = useId()
   const rowId = (row: TreeRow): string => `${idPrefix}-${row.key}`
   // Each row on screen in its slot (row-window.ts): the screen's rows change in place.
@@ -112,10 +119,38 @@ const TreeView = memo(function TreeView({
   // and at each scroll or resize (row-window.ts); React renders the box empty and leaves it alone.
   const rowsBox = useRef<HTMLDivElement>(null)
   const written = useRef(new Map<number, WrittenRow>())
+
+  // The list's height and the selected row as the tree's active descendant, for the rows shown: set
+  // here, not as props, since a filter keystroke changes them without React (which would not write
+  // again a prop it believes unchanged).
+  const show = (list: TreeList): void => {
+    shownRows.current = list
+    const height = `${list.length * ROW_HEIGHT}px`
+    if (sizer.current!.style.height !== height) sizer.current!.style.height = height
+    const active = list.at(list.indexOfSelection(selected, selectedVm))
+    const tree = scroller.current!
+    if (active) tree.setAttribute('aria-activedescendant', rowId(active))
+    else tree.removeAttribute('aria-activedescendant')
+  }
+  // A filter keystroke, outside React (issue 23 item 2): the field's own `input` listener computes the
+  // rows shown and writes them, with this render's VMs, folds and selection. Through React, each
+  // keystroke also ran React's change event, rendered TreeView and committed it.
+  const refilter = useRef<(text: string) => void>(() => undefined)
+  useLayoutEffect(() => {
+    show(rows)
+    refilter.current = (text) => {
+      if (text === filter.current) return
+      filter.current = text
+      show(filterTree(groups, inventories, text, collapsed))
+      rowWindow.rewrite()
+    }
+  })
+  const onFilter = useCallback((text: string) => refilter.current(text), [])
   const rowWindow = useRowWindow(scroller, ROW_HEIGHT, (shown) => {
-    const { start, end } = rowRange(shown, rows.length, ROW_HEIGHT, OVERSCAN)
+    const list = shownRows.current
+    const { start, end } = rowRange(shown, list.length, ROW_HEIGHT, OVERSCAN)
     const onScreen: TreeRow[] = []
-    for (let index = start; index < end; index++) onScreen.push(rows.at(index)!)
+    for (let index = start; index < end; index++) onScreen.push(list.at(index)!)
     const slotOf = assignSlots(
       slots.current,
       onScreen.map((row) => row.key),
@@ -159,14 +194,16 @@ const TreeView = memo(function TreeView({
   }, [])
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
+    const list = shownRows.current
+    const selectedIndex = list.indexOfSelection(selected, selectedVm)
     const move = (index: number): void => {
-      const shownIndex = Math.max(0, Math.min(rows.length - 1, index))
-      const row = rows.at(shownIndex)
+      const shownIndex = Math.max(0, Math.min(list.length - 1, index))
+      const row = list.at(shownIndex)
       if (!row) return
       onSelect(row)
       rowWindow.scrollToIndex(shownIndex)
     }
-    const current = selectedRow
+    const current = list.at(selectedIndex)
     switch (event.key) {
       case 'ArrowDown':
         move(selectedIndex + 1)
@@ -190,15 +227,15 @@ const TreeView = memo(function TreeView({
 
   return (
     <div className="cluster-tree" style={ROW_HEIGHT_STYLE}>
-      <FilterField label={label} onFilter={setFilter} />
+      <FilterField label={label} onFilter={onFilter} />
       <div
         ref={scroller}
         className="tree-scroll"
         role="tree"
         aria-label={label('sidebar.hosts')}
         tabIndex={0}
-        // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern).
-        aria-activedescendant={selectedRow ? rowId(selectedRow) : undefined}
+        // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern),
+        // set with the rows shown (`show`).
         onKeyDown={onKeyDown}
         onClick={(event) => {
           const row = rowAt(event.target)
@@ -211,7 +248,7 @@ const TreeView = memo(function TreeView({
         {...dragAndDrop(rowAt, setDropTarget)}
         data-testid="cluster-tree"
       >
-        <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+        <div ref={sizer} style={SIZER_STYLE}>
           <div ref={rowsBox} />
         </div>
       </div>
@@ -221,8 +258,8 @@ const TreeView = memo(function TreeView({
 
 /**
  * The filter's field, apart from the tree's rows: its props do not change as one types (the label
- * per language, React's stable setState), so a keystroke renders the rows and leaves the field alone
- * (rendered with them, React compared its props and wrote its default value back at each keystroke).
+ * per language, a stable `onFilter`). Uncontrolled, with its own `input` listener: a keystroke calls
+ * `onFilter` with the text and React renders nothing (TreeView writes the rows itself).
  */
 const FilterField = memo(function FilterField({
   label,
@@ -231,15 +268,22 @@ const FilterField = memo(function FilterField({
   label: Label
   onFilter(text: string): void
 }) {
+  const field = useRef<HTMLInputElement>(null)
+  // At the commit, not in a passive effect: a key typed before that effect ran would be missed.
+  useLayoutEffect(() => {
+    const element = field.current!
+    const onInput = (): void => onFilter(element.value)
+    element.addEventListener('input', onInput)
+    return () => element.removeEventListener('input', onInput)
+  }, [onFilter])
   return (
     <input
+      ref={field}
       className="tree-filter"
       type="search"
       placeholder={label('tree.filter')}
       aria-label={label('tree.filter')}
-      // Uncontrolled: only typing changes it, and React then has no value to put back at each keystroke.
       defaultValue=""
-      onChange={(event) => onFilter(event.target.value)}
       data-testid="tree-filter"
     />
   )

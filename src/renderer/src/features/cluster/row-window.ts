@@ -26,6 +26,8 @@ export function rowRange(shown: Shown, count: number, rowHeight: number, oversca
 export interface RowWindow {
   /** Scrolls the least that shows row `index` whole (nothing when it is already). */
   scrollToIndex(index: number): void
+  /** Writes the rows on screen again, without a render (a filter keystroke: ClusterTree's field). */
+  rewrite(): void
 }
 
 /**
@@ -83,7 +85,8 @@ export function useRowWindow(
     },
     [scroller, rowHeight],
   )
-  return { scrollToIndex }
+  const rewrite = useCallback(() => latest.current(shown.current), [])
+  return { scrollToIndex, rewrite }
 }
 
 /**
