@@ -46,6 +46,16 @@ describe('the cluster tree with 920 VMs', () => {
       )
       const tree = page.getByTestId('cluster-tree')
       const rows = tree.locator('[role="treeitem"]')
+      // A row clicked, then ↓ on the tree: the next row is selected and is the active descendant.
+      const clickThenDown = async (from: string, to: string) => {
+        await page.getByTestId(from).click()
+        await tree.focus()
+        await page.keyboard.press('ArrowDown')
+        await expect.poll(() => page.getByTestId(to).getAttribute('aria-selected')).toBe('true')
+        expect(await tree.getAttribute('aria-activedescendant')).toBe(
+          await page.getByTestId(to).getAttribute('id'),
+        )
+      }
       // Virtualised: a screenful and a few more, not 923 rows.
       expect(await rows.count()).toBeLessThan(60)
       // Drawn as high as the tree places them (ROW_HEIGHT, handed to the CSS as --tree-row-height).
@@ -62,15 +72,7 @@ describe('the cluster tree with 920 VMs', () => {
       expect(await rows.nth(1).getAttribute('data-testid')).toBe('tree-vm-hv2-app-290')
       await page.screenshot({ path: screenshotPath(`tree-scale-filtered-${language}`) })
       // The keyboard walks the filtered rows (the field writes them without React; a render reads it).
-      await page.getByTestId('tree-vm-hv2-app-290').click()
-      await tree.focus()
-      await page.keyboard.press('ArrowDown')
-      await expect
-        .poll(() => page.getByTestId('tree-vm-hv2-app-291').getAttribute('aria-selected'))
-        .toBe('true')
-      expect(await tree.getAttribute('aria-activedescendant')).toBe(
-        await page.getByTestId('tree-vm-hv2-app-291').getAttribute('id'),
-      )
+      await clickThenDown('tree-vm-hv2-app-290', 'tree-vm-hv2-app-291')
       // A host's update while filtered: the tree renders again, still filtered, with the new VM.
       const hv2 = inventory.hosts.find((host) => host.host === 'hv2')!
       const added = { ...inventory.vms.find((vm) => vm.name === 'hv2-app-290')!, uuid: uuidOf(999) }
@@ -110,19 +112,13 @@ describe('the cluster tree with 920 VMs', () => {
       await page.getByTestId('tree-filter').fill('no such vm')
       await expect.poll(() => rows.count()).toBe(0)
       expect(await tree.getAttribute('aria-activedescendant')).toBe(null)
-      await page.getByTestId('tree-filter').fill('')
+      // Escape empties the search field (chromium's own): every row is back.
+      await page.getByTestId('tree-filter').press('Escape')
+      expect(await page.getByTestId('tree-filter').inputValue()).toBe('')
       await expect.poll(() => page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
 
       // The keyboard: the first VM, then the next one; the view follows the selection.
-      await page.getByTestId('tree-vm-hv1-app-001').click()
-      await tree.focus()
-      await page.keyboard.press('ArrowDown')
-      await expect
-        .poll(() => page.getByTestId('tree-vm-hv1-app-002').getAttribute('aria-selected'))
-        .toBe('true')
-      expect(await tree.getAttribute('aria-activedescendant')).toBe(
-        await page.getByTestId('tree-vm-hv1-app-002').getAttribute('id'),
-      )
+      await clickThenDown('tree-vm-hv1-app-001', 'tree-vm-hv1-app-002')
 
       // Below the screen: the tree scrolls the least that shows the selected row whole.
       for (let step = 0; step < 40; step++) await page.keyboard.press('ArrowDown')
