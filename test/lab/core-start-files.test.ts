@@ -3,13 +3,17 @@
  * anything is done, naming the files and the host (the migration pre-check's probe and judge:
  * vm/host-files.ts, judgeHostFiles): the VM stays off everywhere and no lease is left. With the files
  * back, the same start works. The path probe costs one exec on the chosen host, counted here.
+ * A VM whose disk is a file on a host's own disk (defined here on every host, its file on hv1 only)
+ * is refused on hv3 the same way, and starts on hv1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { englishText, type Message } from '../../src/shared/messages'
+import { startLeaseNames } from '../../src/main/core/vm/lifecycle'
+import type { LeaseHolder } from '../../src/shared/lease'
 import { labCore, type LabCore } from '../support/lab-core'
 import { hideOnHv3, KERNEL, LABVM3, labvm3Leases, putBackOnHv3 } from './support/start-files'
-import { asRootOn, LAB_ISO, requireLab, runningOn, waitFor } from './support/lab'
+import { asRootOn, LAB_HOSTS, LAB_ISO, requireLab, runningOn, waitFor } from './support/lab'
 
 let lab: LabCore
 
@@ -35,9 +39,47 @@ beforeAll(async () => {
   expect(await runningOn(LABVM3.name)).toEqual([])
 }, 90_000)
 
+/** A VM whose only disk is a raw file on the host's own disk: defined on every host, the file on hv1 only. */
+const LOCAL = {
+  name: 'hyperdesk-local-disk',
+  uuid: '1ab0c0de-5f11-4e00-8000-00000000d15c',
+  file: '/var/lib/libvirt/images/hyperdesk-local-disk.img',
+}
+const LOCAL_XML = `<domain type='qemu'>
+  <name>${LOCAL.name}</name>
+  <uuid>${LOCAL.uuid}</uuid>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='${LOCAL.file}'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+`
+
+/** The local-disk VM gone from every host, its file too (also after a run that died half way). */
+async function removeLocalVm(): Promise<void> {
+  await Promise.all(
+    LAB_HOSTS.map((host) =>
+      asRootOn(
+        host.name,
+        'sh',
+        '-c',
+        `virsh -c qemu:///system destroy ${LOCAL.uuid} >/dev/null 2>&1; virsh -c qemu:///system undefine ${LOCAL.uuid} >/dev/null 2>&1; rm -f ${LOCAL.file}; true`,
+      ),
+    ),
+  )
+}
+
 afterAll(async () => {
   await putBackOnHv3()
   await asRootOn('hv3', 'sh', '-c', `virsh -c qemu:///system destroy ${LABVM3.name} >/dev/null 2>&1; true`)
+  await removeLocalVm()
   await lab?.cleanup()
 })
 
@@ -94,5 +136,55 @@ describe('a start on a host without the VM’s boot file and CD-ROM image', () =
     expect(off.state).toBe('succeeded')
     await waitFor('labvm3 off everywhere', async () => (await runningOn(LABVM3.name)).length === 0, 15_000)
     expect(await labvm3Leases(lab)).toEqual([])
+  })
+})
+
+describe('a start on a host without the VM’s local disk file', () => {
+  it('is refused naming the disk, its file and the host, nothing changed; on the host holding it, it starts', async () => {
+    await removeLocalVm()
+    await Promise.all(
+      LAB_HOSTS.map((host) =>
+        asRootOn(
+          host.name,
+          'sh',
+          '-c',
+          'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin',
+          'sh',
+          LOCAL_XML,
+        ),
+      ),
+    )
+    await asRootOn('hv1', 'truncate', '-s', '1M', LOCAL.file)
+    // The core reads the new definitions now (its poll is long): a start needs the VM known.
+    await lab.context.inventory.refreshAll()
+    const leases = async () => {
+      const held = (await lab.core.call('lease.list', {})) as LeaseHolder[]
+      return held.filter((lease) => startLeaseNames(LOCAL.uuid, []).includes(lease.name))
+    }
+
+    const refused = await lab.runJob('vm.start', { uuid: LOCAL.uuid, host: 'hv3' })
+    expect(refused.state).toBe('failed')
+    expect(refused.error?.code).toBe('vm.start.refused')
+    expect(refused.error?.details?.refusals).toEqual([
+      expect.objectContaining({ code: 'local-disk-missing', host: 'hv3' }),
+    ])
+    expect(englishText(refused.error!.text as Message)).toBe(
+      `${LOCAL.name} was not started on hv3: ${LOCAL.name}’s disk vda (${LOCAL.file}) is missing on hv3: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start ${LOCAL.name} on the host that holds it, or move the file to the same path on hv3 first.`,
+    )
+    expect(await runningOn(LOCAL.name)).toEqual([])
+    expect(await leases()).toEqual([])
+
+    const started = await lab.runJob('vm.start', { uuid: LOCAL.uuid, host: 'hv1' })
+    expect(started.error).toBeUndefined()
+    expect(started.state).toBe('succeeded')
+    expect(await runningOn(LOCAL.name)).toEqual(['hv1'])
+    const off = await lab.runJob('vm.forceOff', { uuid: LOCAL.uuid, host: 'hv1', confirmName: LOCAL.name })
+    expect(off.state).toBe('succeeded')
+    await waitFor(
+      'the local-disk VM off everywhere',
+      async () => (await runningOn(LOCAL.name)).length === 0,
+      15_000,
+    )
+    expect(await leases()).toEqual([])
   })
 })

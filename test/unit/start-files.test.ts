@@ -15,7 +15,7 @@ import type { InventoryService } from '../../src/main/core/inventory/inventory-s
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
-import { hostFilePaths, hostFilesOf } from '../../src/main/core/vm/host-files'
+import { hostFilePaths, hostFilesOf, localDisksOf } from '../../src/main/core/vm/host-files'
 import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { ApiError } from '../../src/shared/errors'
 import type { DomainDefinition, DomainOnHost, HostInventory } from '../../src/shared/inventory'
@@ -34,6 +34,8 @@ const kernel = file('vmlinuz', false)
 const initrd = file('initrd.img', true)
 const iso = file('debian.iso', false)
 const isoThere = file('tools.iso', true)
+const qcow2 = file('labvm1.qcow2', false)
+const qcow2There = file('data.qcow2', true)
 
 function definition(extra: Partial<DomainDefinition>): DomainDefinition {
   return {
@@ -51,6 +53,8 @@ function definition(extra: Partial<DomainDefinition>): DomainDefinition {
     ...extra,
   }
 }
+const localDisk = (target: string, source: string) =>
+  ({ target, device: 'disk', readonly: false, file: source }) as DomainDefinition['disks'][number]
 const cdrom = (target: string, source?: string) =>
   ({
     target,
@@ -117,6 +121,19 @@ describe('the files a definition opens from the host’s disk', () => {
     expect(hostFilePaths(files)).toEqual([iso, kernel, initrd])
     expect(hostFilePaths(hostFilesOf(definition({ disks: [cdrom('sda')] })))).toEqual([])
   })
+
+  it('have, apart, the other disks that are files or devices on the host (not the CD-ROMs, not Ceph)', () => {
+    const rbd = { target: 'vdc', device: 'disk', readonly: false, rbd: { pool: 'vms', image: 'x' } } as const
+    const disks = localDisksOf(
+      definition({
+        disks: [localDisk('vda', qcow2), cdrom('sda', iso), rbd, localDisk('vdb', '/dev/vg0/x')],
+      }),
+    )
+    expect(disks).toEqual([
+      { target: 'vda', file: qcow2 },
+      { target: 'vdb', file: '/dev/vg0/x' },
+    ])
+  })
 })
 
 describe('a start on a host that lacks them', () => {
@@ -147,10 +164,34 @@ describe('a start on a host that lacks them', () => {
     expect(lease.held.size).toBe(0)
   })
 
+  it('is refused, one refusal per disk, when a local disk file is missing there', async () => {
+    const { lifecycle, execs, lease, context } = setup(
+      definition({ disks: [localDisk('vda', qcow2), localDisk('vdb', qcow2There)], bootFiles: [kernel] }),
+    )
+    const error = await lifecycle.start({ uuid: UUID, host: 'hv2' }, context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    const refused = error as ApiError
+    const refusals = (refused.details as { refusals: { code: string; host: string; message: string }[] })
+      .refusals
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'local-disk-missing', host: 'hv2' },
+      { code: 'boot-files-missing', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toBe(
+      `labvm1’s disk vda (${qcow2}) is missing on hv2: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start labvm1 on the host that holds it, or move the file to the same path on hv2 first.`,
+    )
+    // The disks and the boot files in the same one existence check; no virsh start.
+    expect(execs).toEqual([{ host: 'hv2', argv: expect.arrayContaining([qcow2, qcow2There, kernel]) }])
+    expect(lease.held.size).toBe(0)
+  })
+
   it('starts once the files are there', async () => {
     const present = file('vmlinuz-present', true)
     const { lifecycle, execs, context } = setup(
-      definition({ disks: [cdrom('sdb', isoThere)], bootFiles: [present, initrd] }),
+      definition({
+        disks: [localDisk('vda', qcow2There), cdrom('sdb', isoThere)],
+        bootFiles: [present, initrd],
+      }),
     )
     await lifecycle.start({ uuid: UUID, host: 'hv2' }, context)
     expect(execs.map((exec) => exec.argv[0])).toEqual(['sh', 'virsh'])

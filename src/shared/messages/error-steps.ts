@@ -112,5 +112,5 @@ export const ERROR_STEP_TEXTS = {
   virtualMac: 'virtual MAC of {{ip}} on {{server}}',
   readVmStateOn: 'read the VM’s state on {{host}}',
   preChecksOn: 'pre-checks on {{host}}',
-  startFilesOn: 'look for the VM’s CD-ROM images and boot files on {{host}}',
+  startFilesOn: 'look for the VM’s local disks, CD-ROM images and boot files on {{host}}',
 } as const

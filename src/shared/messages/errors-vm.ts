@@ -29,6 +29,9 @@ export const VM_ERROR_TEXTS = {
     '{{name}}’s definition on {{host}} could not be read: its disks, and who uses them, are unknown.',
   refusedVolume:
     '{{name}}’s disk {{target}} is the volume {{volume}} of the libvirt storage pool {{pool}}, {{why, message}}: Hyperdesk cannot check who has it open. Define it as a network disk (<source protocol="rbd" name="POOL/IMAGE">), or start the VM by hand after checking.',
+  // One refusal per disk: a local disk is not the same disk on another host.
+  refusedLocalDiskMissing:
+    '{{name}}’s disk {{target}} ({{file}}) is missing on {{host}}: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start {{name}} on the host that holds it, or move the file to the same path on {{host}} first.',
   poolNameRefused: 'whose name Hyperdesk will not pass to virsh',
   poolUnreadable: 'which cannot be read on {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'whose definition cannot be read',

@@ -26,6 +26,24 @@ export function hostFilesOf(definition: DomainDefinition): HostFiles {
   }
 }
 
+/** A disk that is a file (qcow2, raw image) or a device (an LV, a partition) on the host's own disk. */
+export interface LocalDisk {
+  target: string
+  file: string
+}
+
+/**
+ * The VM's disks, CD-ROMs aside, that QEMU opens from the host's own disk: each host has its own
+ * file at that path (not the same disk), so a start asks its host for them with the files above (one
+ * existence check) and is refused when one is missing. A migration refuses them outright as unshared
+ * storage (judgeDisks), whatever the destination holds.
+ */
+export function localDisksOf(definition: DomainDefinition): LocalDisk[] {
+  return definition.disks.flatMap((disk) =>
+    disk.device !== 'cdrom' && disk.file ? [{ target: disk.target, file: disk.file }] : [],
+  )
+}
+
 /** Every path of `files`, to ask in one existence check. */
 export function hostFilePaths(files: HostFiles): string[] {
   return [...files.isos, ...files.bootFiles]

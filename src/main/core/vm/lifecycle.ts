@@ -15,12 +15,13 @@ import type { RemoteRunner } from '../remote/runner'
 import { domainArgv } from '../libvirt/domain'
 import { hostArgv } from '../libvirt/host'
 import { judgeHostFiles } from '../migration/precheck-judge'
-import { hostFilePaths, hostFilesOf, presentOn } from './host-files'
+import { hostFilePaths, hostFilesOf, localDisksOf, presentOn } from './host-files'
 
 /**
  * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to
  * memory. Start is refused while the VM runs elsewhere, while its RBD images are open (watchers),
- * while a managed save exists, while the chosen host lacks a CD-ROM image or boot file the VM opens,
+ * while a managed save exists, while the chosen host lacks a local disk file, CD-ROM image or boot
+ * file the VM opens,
  * or while a host cannot be asked (until that host is fenced: fencing.ts);
  * the check and the start happen under the cluster lease, so two admins cannot both start it.
  */
@@ -296,21 +297,38 @@ export class Lifecycle {
 
   /**
    * The CD-ROM images and boot files the definition opens that `host` lacks, judged as the migration
-   * judges its destination's (one probe, one judge: vm/host-files.ts, judgeHostFiles), each failing
-   * check a refusal naming the files and the host. No exec for a VM that opens none.
+   * judges its destination's (one probe, one judge: vm/host-files.ts, judgeHostFiles), and its local
+   * disk files missing there (localDisksOf), asked in the same existence check: each failing check a
+   * refusal naming the files and the host. No exec for a VM that opens none.
    */
   private async missingFiles(host: string, domain: DomainOnHost): Promise<Refusal[]> {
     if (!domain.definition) return []
     const files = hostFilesOf(domain.definition)
+    const disks = localDisksOf(domain.definition)
     const present = await presentOn(
       this.deps.runner,
       host,
-      hostFilePaths(files),
+      [...new Set([...disks.map((disk) => disk.file), ...hostFilePaths(files)])],
       msg('errorSteps.startFilesOn', { host }),
     )
-    return judgeHostFiles(host, files, present)
+    const missingDisks = disks
+      .filter((disk) => !present.has(disk.file))
+      .map((disk) =>
+        refusal(
+          'local-disk-missing',
+          msg('vmErrors.refusedLocalDiskMissing', {
+            name: domain.name,
+            target: disk.target,
+            file: disk.file,
+            host,
+          }),
+          host,
+        ),
+      )
+    const missingHostFiles = judgeHostFiles(host, files, present)
       .filter((check) => check.level === 'fail')
       .map((check) => refusal(`${check.id}-missing`, check.message, host))
+    return [...missingDisks, ...missingHostFiles]
   }
 
   async start(request: StartRequest, context: JobContext): Promise<{ host: string }> {

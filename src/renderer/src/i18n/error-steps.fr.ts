@@ -109,5 +109,6 @@ export const errorStepsFr: MessageCatalog['errorSteps'] = {
   virtualMac: 'MAC virtuelle de {{ip}} sur {{server}}',
   readVmStateOn: 'lecture de l’état de la VM sur {{host}}',
   preChecksOn: 'vérifications préalables sur {{host}}',
-  startFilesOn: 'chercher les images CD-ROM et les fichiers de démarrage de la VM sur {{host}}',
+  startFilesOn:
+    'chercher les disques locaux, les images CD-ROM et les fichiers de démarrage de la VM sur {{host}}',
 }

@@ -27,6 +27,8 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
     'La définition de {{name}} sur {{host}} n’a pas pu être lue : ses disques, et qui les utilise, sont inconnus.',
   refusedVolume:
     'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage libvirt {{pool}}, {{why, message}} : Hyperdesk ne peut pas vérifier qui l’a ouvert. Définissez-le comme disque réseau (<source protocol="rbd" name="POOL/IMAGE">), ou démarrez la VM à la main après vérification.',
+  refusedLocalDiskMissing:
+    'Le disque {{target}} de {{name}} ({{file}}) manque sur {{host}} : c’est un fichier sur le disque propre d’un hôte, pas sur Ceph, et chaque hôte a le sien. Démarrez {{name}} sur l’hôte qui le détient, ou déplacez d’abord le fichier au même chemin sur {{host}}.',
   poolNameRefused: 'dont Hyperdesk refuse de passer le nom à virsh',
   poolUnreadable: 'qui ne peut pas être lu sur {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'dont la définition ne peut pas être lue',
