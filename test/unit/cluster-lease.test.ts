@@ -6,6 +6,7 @@ import {
   parseLockInfo,
   type LeaseDeps,
 } from '../../src/main/core/lease/cluster-lease'
+import { HostErrorLog } from '../../src/main/core/hosts/host-errors'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import type { HostConnection } from '../../src/main/core/ssh/connection'
 import { ApiError, commandStep } from '../../src/shared/errors'
@@ -108,7 +109,14 @@ function radosModel(now: () => number) {
 function sessionHost(
   rados: ReturnType<typeof radosModel>,
   now: () => number,
-  options: { missing?: boolean; dieOn?: string; applied?: boolean; cleanErrno?: number } = {},
+  options: {
+    missing?: boolean
+    dieOn?: string
+    applied?: boolean
+    cleanErrno?: number
+    /** Names released earlier whose entries the object still keeps (no lockers): what a list sweeps. */
+    released?: string[]
+  } = {},
 ) {
   let clients = 9000
   const execs: string[] = []
@@ -143,6 +151,13 @@ function sessionHost(
           const live = current && current.expiresAt > now() ? current : undefined
           const ours = live && live.client === client && live.cookie === req.cookie
           let errno = 0
+          if (req.op === 'list') {
+            const value = (options.released ?? []).map((name) => ({ name, lockers: [] }))
+            setImmediate(() =>
+              channel.emit('data', Buffer.from(`${JSON.stringify({ id: req.id, ok: true, value })}\n`)),
+            )
+            return true
+          }
           if (req.op === 'take') {
             if (live) errno = ours ? 17 : 16
             else
@@ -185,6 +200,7 @@ function lease(
   audits: string[] = [],
   now: () => number = Date.now,
   connection?: HostConnection,
+  hostError?: LeaseDeps['hostError'],
 ): ClusterLease {
   const deps: LeaseDeps = {
     runner,
@@ -197,6 +213,7 @@ function lease(
     },
     now,
     ...(connection ? { connection: () => connection } : {}),
+    ...(hostError ? { hostError } : {}),
   }
   return new ClusterLease(deps, (name) => (name === VM ? 'labvm1' : name.replace(/^image:/, '')))
 }
@@ -651,6 +668,38 @@ describe('cluster lease through a Ceph session', () => {
     expect(error.code).toBe('leaseErrors.cleanupFailed')
     expect(error.params).toMatchObject({ name: VM, host: 'hv1' })
     alice.close()
+  })
+
+  it('a list whose sweep of released names Ceph refuses answers, and puts each failure in the host’s error log with its step', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now, { cleanErrno: 5, released: [VM, IMAGE] })
+    const errors = new HostErrorLog()
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection, (error) =>
+      errors.record(error),
+    )
+    expect(await alice.list()).toEqual([])
+    expect(host.ops).toEqual(['list *', `clean ${VM}`, `clean ${IMAGE}`])
+    // The same failure in a row is one line with a count (HostErrorLog), not one per name.
+    const logged = errors.list('hv1')
+    expect(logged).toHaveLength(1)
+    expect(logged[0]).toMatchObject({
+      host: 'hv1',
+      code: 'lease.cleanup-failed',
+      stepText: msg('errorSteps.leaseSweep'),
+      hintText: msg('leaseErrors.cleanupFailedHint'),
+      repeats: 2,
+    })
+    expect(logged[0]?.message).toContain(`lease name ${VM} from Ceph’s lease object through hv1`)
+    // Retried at the next list; a sweep that works logs nothing more.
+    alice.close()
+    const again = sessionHost(rados, Date.now, { released: [VM] })
+    const bob = lease(rados.runner, 'bob@desk-b', [], Date.now, again.connection, (error) =>
+      errors.record(error),
+    )
+    expect(await bob.list()).toEqual([])
+    expect(again.ops).toEqual(['list *', `clean ${VM}`])
+    expect(errors.list('hv1')).toEqual(logged)
+    bob.close()
   })
 
   it('a held name refuses through the session with who holds it (read by the CLI)', async () => {

@@ -363,7 +363,7 @@ function wireVms(
 function leaseOf(
   options: CoreOptions,
   config: ConfigStore,
-  { runner, hosts }: ReturnType<typeof wireRemote>,
+  { runner, hosts, hostErrors }: ReturnType<typeof wireRemote>,
   inventory: InventoryService,
   wholeIpFenced: () => readonly string[],
 ) {
@@ -377,6 +377,7 @@ function leaseOf(
       holder: () => holder,
       audit: (host, action) => audit(runner, host, { action }),
       connection: (host) => hosts.get(host),
+      hostError: (error) => hostErrors.record(error),
     },
     (name) => {
       if (name.startsWith('vm:')) return inventory.vm(name.slice(3))?.name ?? name.slice(3)

@@ -112,5 +112,6 @@ export const ERROR_STEP_TEXTS = {
   virtualMac: 'virtual MAC of {{ip}} on {{server}}',
   readVmStateOn: 'read the VM’s state on {{host}}',
   preChecksOn: 'pre-checks on {{host}}',
+  leaseSweep: 'remove the released lease names from Ceph’s lease object after a lease list',
   startFilesOn: 'look for the VM’s local disks, CD-ROM images and boot files on {{host}}',
 } as const

@@ -80,6 +80,12 @@ export interface LeaseDeps {
    * call is a `rados` process (unit tests of other modules).
    */
   connection?(host: string): HostConnection
+  /**
+   * A failure of the lease's own background work, which no job logs: the sweep of released names
+   * after a list. Goes to the host's error log (HostErrorLog, beside its failed commands), shown in
+   * the host view. Without it the failure is only retried at the next list (unit tests of others).
+   */
+  hostError?(error: ApiError): void
 }
 
 interface RawLocker {
@@ -157,11 +163,16 @@ export type ObjectLabel = (name: string) => string
 function leaseError(
   code: string,
   text: Message,
-  extra: { host?: string | undefined; details?: Record<string, unknown>; hint?: Message } = {},
+  extra: {
+    host?: string | undefined
+    details?: Record<string, unknown>
+    hint?: Message
+    step?: Message
+  } = {},
 ): ApiError {
   return ApiError.of(code, text, {
     ...(extra.host ? { host: extra.host } : {}),
-    step: msg('errorSteps.clusterLease'),
+    step: extra.step ?? msg('errorSteps.clusterLease'),
     ...(extra.hint ? { hint: extra.hint } : {}),
     ...(extra.details ? { details: extra.details } : {}),
   })
@@ -414,11 +425,19 @@ export class ClusterLease implements Leases {
           ? lockers.map((raw) => parseLocker(name, raw, now)).filter((holder) => !holder.expired)
           : [],
       )
-      // A failed removal is retried at the next list; it never fails the list itself.
+      // A failed removal never fails the list itself: it goes to the host's error log (no job
+      // to log it in) and is retried at the next list.
       const free = names
         .filter(({ name, lockers }) => lockers.length === 0 && LEASE_NAME_PATTERN.test(name))
         .slice(0, CLEANS_PER_LIST)
-      await Promise.all(free.map(({ name }) => this.clean(name, first).catch(() => undefined)))
+      const sweep = msg('errorSteps.leaseSweep')
+      await Promise.all(
+        free.map(({ name }) =>
+          this.clean(name, first, sweep).catch((error: unknown) =>
+            this.deps.hostError?.(ApiError.from(error)),
+          ),
+        ),
+      )
       return holders
     }
     const result = await this.rados(
@@ -444,7 +463,11 @@ export class ClusterLease implements Leases {
    * lease.cleanup-failed error (host, name, Ceph's errno and what to do) when Ceph refused otherwise
    * or the session died: callers log it and go on.
    */
-  async clean(name: string, host: string): Promise<'removed' | 'held' | 'no-session'> {
+  async clean(
+    name: string,
+    host: string,
+    step = msg('errorSteps.clusterLease'),
+  ): Promise<'removed' | 'held' | 'no-session'> {
     checkName(name)
     let result: { client: string; answer: LeaseCallAnswer } | undefined
     try {
@@ -457,19 +480,20 @@ export class ClusterLease implements Leases {
         duration: CLEAN_TAKE_SECONDS,
       })
     } catch (error) {
-      throw this.cleanupFailed(name, host, errorText(ApiError.from(error)))
+      throw this.cleanupFailed(name, host, step, errorText(ApiError.from(error)))
     }
     if (!result) return 'no-session'
     const { answer } = result
     if (answer.ok) return 'removed'
     // Held (EBUSY), or held by us just now under the same cookie (impossible: a fresh one).
     if (answer.errno === EBUSY) return 'held'
-    throw this.cleanupFailed(name, host, errorText(this.refused(name, host, `clean ${name}`, answer)))
+    throw this.cleanupFailed(name, host, step, errorText(this.refused(name, host, `clean ${name}`, answer)))
   }
 
-  private cleanupFailed(name: string, host: string, error: Message): ApiError {
+  private cleanupFailed(name: string, host: string, step: Message, error: Message): ApiError {
     return leaseError('lease.cleanup-failed', msg('leaseErrors.cleanupFailed', { name, host, error }), {
       host,
+      step,
       hint: msg('leaseErrors.cleanupFailedHint'),
     })
   }

@@ -109,6 +109,7 @@ export const errorStepsFr: MessageCatalog['errorSteps'] = {
   virtualMac: 'MAC virtuelle de {{ip}} sur {{server}}',
   readVmStateOn: 'lecture de l’état de la VM sur {{host}}',
   preChecksOn: 'vérifications préalables sur {{host}}',
+  leaseSweep: 'retrait des noms de bail libérés de l’objet de bail de Ceph après une liste des baux',
   startFilesOn:
     'chercher les disques locaux, les images CD-ROM et les fichiers de démarrage de la VM sur {{host}}',
 }
