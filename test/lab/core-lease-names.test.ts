@@ -14,6 +14,7 @@ import { ClusterLease, LEASE_OBJECT, type LeaseDeps } from '../../src/main/core/
 import { LEASE_CLS_CODEC } from '../../src/main/core/lease/lease-session-program'
 import { labCore, type LabCore } from '../support/lab-core'
 import { LAB_POOLS, asRootOn, requireLab } from './support/lab'
+import { cephLockers, pastExpiry } from './support/lease'
 
 let alice: LabCore
 let bob: LabCore
@@ -33,11 +34,6 @@ async function cephNames(): Promise<string[]> {
     throw error
   })
   return ((JSON.parse(out) as { locks?: { name: string }[] }).locks ?? []).map((lock) => lock.name)
-}
-
-async function cephLockers(name: string): Promise<{ name: string; cookie: string }[]> {
-  const out = await adminRados('lock', 'info', LEASE_OBJECT, name, '--format', 'json')
-  return (JSON.parse(out) as { lockers: { name: string; cookie: string }[] }).lockers
 }
 
 /**
@@ -126,8 +122,8 @@ describe('lease names in Ceph', () => {
         expired: false,
       })
       expect((await cephLockers(name)).map((locker) => locker.cookie)).toEqual(['by-hand'])
-      // Expired by the OSD's clock: trimmed by the take, then removed.
-      await new Promise((resolve) => setTimeout(resolve, 3000))
+      // Expired by the OSD's clock (its own recorded expiry waited out): trimmed by the take, then removed.
+      await pastExpiry(short)
       expect(await alice.context.lease.clean(short, 'hv1')).toBe('removed')
       expect(await cephNames()).toContain(name)
       expect(await cephNames()).not.toContain(short)

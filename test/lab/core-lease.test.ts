@@ -12,36 +12,15 @@ import { msg } from '../../src/shared/messages/message'
 import type { Job } from '../../src/shared/jobs'
 import type { LeaseHolder } from '../../src/shared/lease'
 import { labCore, type LabCore } from '../support/lab-core'
-import { LEASE_OBJECT } from '../../src/main/core/lease/cluster-lease'
 import { startLeaseNames } from '../../src/main/core/vm/lifecycle'
 import { cephHosts } from '../../src/main/core/ceph/cluster'
-import { LAB_POOLS, asRootOn, labCmd, labGuest, readHostSyslog, requireLab, waitFor } from './support/lab'
+import { asRootOn, labCmd, labGuest, readHostSyslog, requireLab, waitFor } from './support/lab'
+import { cephLockers, pastExpiry } from './support/lease'
 
 const LABVM1 = labGuest('labvm1')
 const VM_LEASE = `vm:${LABVM1.uuid}`
 let alice: LabCore
 let bob: LabCore
-
-/** The lockers of `name` as Ceph itself shows them (client.admin on hv3, not through the app). */
-async function cephLockers(name: string): Promise<unknown[]> {
-  const info = await asRootOn(
-    'hv3',
-    ...['rados', '--id', 'admin', '-p', LAB_POOLS[0], 'lock', 'info', LEASE_OBJECT, name, '--format', 'json'],
-  )
-  return (JSON.parse(info) as { lockers: unknown[] }).lockers
-}
-
-/**
- * Returns once `name`'s lock is past the expiry Ceph recorded for it (`rados lock info`; the OSD runs on
- * this machine's clock), with 300 ms to spare: a lease's expiry waited out from Ceph's own figure, not
- * a pause sized for a slow take.
- */
-async function pastExpiry(name: string): Promise<void> {
-  const [locker] = (await cephLockers(name)) as { expiration: string }[]
-  const expiry = Date.parse(locker?.expiration ?? '')
-  if (!Number.isFinite(expiry)) throw new Error(`no expiry for ${name}: ${JSON.stringify(locker)}`)
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - Date.now()) + 300))
-}
 
 /** What Ceph holds now, as alice lists it: a job ends once its lease's release has landed. */
 async function heldNow(): Promise<LeaseHolder[]> {
@@ -220,12 +199,6 @@ describe('cluster lease', () => {
   }, 60_000)
 })
 
-interface Locker {
-  name: string
-  cookie: string
-  expiration: string
-}
-
 /** The lease sessions' pythons on hv1 (root's view inside the host): PIDs, to stop or kill one. */
 async function sessionPids(): Promise<string[]> {
   const out = await asRootOn('hv1', 'pgrep', '-u', 'etalab', '-f', 'base64.b64decode').catch(() => '')
@@ -239,14 +212,14 @@ describe('cluster lease through its Ceph session', () => {
     const clients: string[] = []
     for (let round = 0; round < 2; round++) {
       const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 30)
-      const [taken] = (await cephLockers(VM_LEASE)) as Locker[]
+      const [taken] = await cephLockers(VM_LEASE)
       // cls_lock's duration exactly (the binding's own call would add up to seconds).
       const left = Date.parse(taken?.expiration ?? '') - Date.now()
       expect(left).toBeGreaterThan(20_000)
       expect(left).toBeLessThanOrEqual(30_500)
       await new Promise((resolve) => setTimeout(resolve, 1000))
       await held.check(msg('errorSteps.virshMigrate'))
-      const [checked] = (await cephLockers(VM_LEASE)) as Locker[]
+      const [checked] = await cephLockers(VM_LEASE)
       // The check renewed it in place: same client and cookie, later expiry.
       expect(checked?.name).toBe(taken?.name)
       expect(checked?.cookie).toBe(taken?.cookie)
