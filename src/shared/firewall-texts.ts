@@ -24,6 +24,7 @@ export const FIREWALL_TEXTS = {
   reasonHelperAnswer: 'the helper answered something unexpected',
   restoreNotSeen: 'IPS_FAILOVER reads {{ips}}, not the list from before',
   restoreStillArmed: 'the change is still armed',
+  restoreProbe: '{{ips, list}} answered before the change and do not answer again',
   reasonNotRestored:
     'the change was not confirmed ({{why, message}}) and {{host}} could not be reached {{seconds}} s later to check the dead-man restore ({{cause, message}}): look at the host from its console',
 } as const

@@ -43,9 +43,16 @@ export interface FirewallDeps {
   audit?(host: string, action: string): Promise<void>
   /** The cluster lease (every change takes `cluster:firewall`). */
   lease: Leases
-  /** Waits (tests shorten nothing: the dead-man's delay is real). */
+  /** Waits; and the clock (both for unit tests: on the hosts the dead-man's delay is real). */
   sleep?(ms: number): Promise<void>
+  now?(): number
 }
+
+/**
+ * How long after its deadline the dead-man restore may take to show (its packetfilter restart),
+ * polled over new connections; past it, the host is reported not restored, with the last reason.
+ */
+export const RESTORE_WAIT_MS = 30_000
 
 const SUDO = ['sudo', '-n', FIREWALL_HELPER] as const
 
@@ -202,7 +209,7 @@ export class Firewall {
       }
     const token = /^armed ([0-9a-f]{32}) /.exec(armed.stdout.trim())?.[1]
     if (!token) return failed(host, withDetail(msg('firewall.reasonHelperAnswer'), armed.stdout))
-    const deadline = Date.now() + seconds * 1000
+    const deadline = this.now() + seconds * 1000
     context?.log(msg('jobSteps.firewallArmed', { host, seconds }))
 
     // 1. a NEW SSH connection must work (and see the new list)
@@ -223,7 +230,7 @@ export class Firewall {
       for (const address of answering) if (!(await this.retryReachable(address, 6000))) lost.push(address)
       if (lost.length > 0) why = msg('firewall.reasonProbe', { ips: lost })
     }
-    if (!why && Date.now() < deadline - 2000) {
+    if (!why && this.now() < deadline - 2000) {
       try {
         const confirmed = await this.deps.runner.run(host, [...SUDO, 'confirm', token], {
           allowFailure: true,
@@ -248,23 +255,13 @@ export class Firewall {
       }
     }
     why ??= msg('firewall.reasonLate', { seconds })
-    // 3. not confirmed: the dead-man restore puts the previous file back; check it over a new connection
+    // 3. not confirmed: the dead-man restore (its timer started before our deadline) puts the previous
+    // file back and restarts packetfilter; from the deadline on, polled until a new connection sees it
     context?.step(
-      msg('jobSteps.firewallWaitingRestore', { host, seconds: Math.ceil((deadline - Date.now()) / 1000) }),
+      msg('jobSteps.firewallWaitingRestore', { host, seconds: Math.ceil((deadline - this.now()) / 1000) }),
     )
-    await (this.deps.sleep ?? delay)(Math.max(0, deadline - Date.now()) + 3000)
-    let notRestored: Message | undefined
-    try {
-      const after = await this.retryFresh(host, 20_000)
-      const list = parseHelperList(after.stdout)
-      if (after.exitCode !== 0)
-        notRestored = withDetail(msg('firewall.newSshExit', { exitCode: after.exitCode }), after.stderr)
-      else if (list.armed) notRestored = msg('firewall.restoreStillArmed')
-      else if (list.ips.join(' ') !== before.ips.join(' '))
-        notRestored = msg('firewall.restoreNotSeen', { ips: list.ips.join(' ') || '—' })
-    } catch (error) {
-      notRestored = causeText(error)
-    }
+    await this.sleep(Math.max(0, deadline - this.now()))
+    const notRestored = await this.restoreNotSeen(host, before.ips, answering, deadline + RESTORE_WAIT_MS)
     if (notRestored)
       return failed(host, msg('firewall.reasonNotRestored', { host, why, seconds, cause: notRestored }))
     await this.deps
@@ -281,19 +278,48 @@ export class Firewall {
     }
   }
 
-  private async retryFresh(
+  /**
+   * Polls `host` over new SSH connections until the dead-man restore shows, or `end`: undefined once
+   * a new connection works (the lockout is over), the helper lists the previous addresses with
+   * nothing armed, and what answered before answers again (the helper drops its marker before its
+   * packetfilter restart: the probes show the old rules in force). Else the last reason. A
+   * connection that fails, a change still armed and a probe not answering yet are waited out; a
+   * helper error or another list is final.
+   */
+  private async restoreNotSeen(
     host: string,
-    withinMs: number,
-  ): Promise<{ stdout: string; stderr?: string; exitCode: number }> {
-    const end = Date.now() + withinMs
+    previous: readonly string[],
+    answering: readonly string[],
+    end: number,
+  ): Promise<Message | undefined> {
     for (;;) {
+      let cause: Message
       try {
-        return await this.deps.freshRun(host, [...SUDO, 'list'], 8000)
+        const after = await this.deps.freshRun(host, [...SUDO, 'list'], 8000)
+        const list = parseHelperList(after.stdout)
+        if (after.exitCode !== 0)
+          return withDetail(msg('firewall.newSshExit', { exitCode: after.exitCode }), after.stderr)
+        if (!list.armed && list.ips.join(' ') !== previous.join(' '))
+          return msg('firewall.restoreNotSeen', { ips: list.ips.join(' ') || '—' })
+        const lost: string[] = []
+        if (!list.armed)
+          for (const address of answering) if (!(await this.deps.reachable(address, 2000))) lost.push(address)
+        if (!list.armed && lost.length === 0) return undefined
+        cause = list.armed ? msg('firewall.restoreStillArmed') : msg('firewall.restoreProbe', { ips: lost })
       } catch (error) {
-        if (Date.now() >= end) throw error
-        await delay(1000)
+        cause = causeText(error)
       }
+      if (this.now() >= end) return cause
+      await this.sleep(1000)
     }
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now()
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return (this.deps.sleep ?? delay)(ms)
   }
 }
 

@@ -23,6 +23,7 @@ export const firewallFr: MessageCatalog['firewall'] = {
   reasonHelperAnswer: 'l’outil a répondu quelque chose d’inattendu',
   restoreNotSeen: 'IPS_FAILOVER contient {{ips}}, pas la liste d’avant',
   restoreStillArmed: 'le changement est toujours armé',
+  restoreProbe: '{{ips, list}} répondaient avant le changement et ne répondent toujours pas',
   reasonNotRestored:
     'le changement n’a pas été confirmé ({{why, message}}) et {{host}} n’a pas pu être joint {{seconds}} s plus tard pour vérifier la restauration automatique ({{cause, message}}) : regardez l’hôte depuis sa console',
 }
