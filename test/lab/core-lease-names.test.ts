@@ -10,7 +10,12 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LeaseHolder } from '../../src/shared/lease'
-import { ClusterLease, LEASE_OBJECT, type LeaseDeps } from '../../src/main/core/lease/cluster-lease'
+import {
+  ClusterLease,
+  LEASE_OBJECT,
+  LEASE_TAG,
+  type LeaseDeps,
+} from '../../src/main/core/lease/cluster-lease'
 import { LEASE_CLS_CODEC } from '../../src/main/core/lease/lease-session-program'
 import { labCore, type LabCore } from '../support/lab-core'
 import { LAB_POOLS, asRootOn, requireLab } from './support/lab'
@@ -46,7 +51,7 @@ import json, rados
 cluster = rados.Rados(rados_id="admin"); cluster.conf_read_file(); cluster.connect(timeout=10)
 io = cluster.open_ioctx(${JSON.stringify(LAB_POOLS[0])})
 for name in json.loads(${JSON.stringify(JSON.stringify(names))}):
-    req = {"name": name, "cookie": "left", "tag": "hyperdesk", "desc": "", "duration": 60}
+    req = {"name": name, "cookie": "left", "tag": ${JSON.stringify(LEASE_TAG)}, "desc": "", "duration": 60}
     io.execute(${JSON.stringify(LEASE_OBJECT)}, "lock", "lock", lock(req, 0))
     io.execute(${JSON.stringify(LEASE_OBJECT)}, "lock", "unlock", unlock(req))
 cluster.shutdown()

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import {
   ClusterLease,
+  LEASE_TAG,
   parseExpiration,
   parseLockInfo,
   type LeaseDeps,
@@ -80,7 +81,7 @@ function radosModel(now: () => number) {
               },
             ]
           : []
-        return result(0, JSON.stringify({ name, type: 'exclusive', tag: 'hyperdesk', lockers }))
+        return result(0, JSON.stringify({ name, type: 'exclusive', tag: LEASE_TAG, lockers }))
       }
       if (verb === 'break') {
         const locker = argv[at + 4]

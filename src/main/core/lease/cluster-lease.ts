@@ -60,7 +60,8 @@ export interface Leases {
 }
 
 export const LEASE_OBJECT = 'hyperdesk.lease'
-const LEASE_TAG = 'hyperdesk'
+/** The tag of every lock the lease takes, through its session and the rados CLI alike (one home). */
+export const LEASE_TAG = 'hyperdesk'
 
 export interface LeaseDeps {
   runner: RemoteRunner
