@@ -62,17 +62,16 @@ const LOCAL_XML = `<domain type='qemu'>
 </domain>
 `
 
+/** argv as root on every lab host at once. */
+const onEveryHost = (...argv: string[]) => Promise.all(LAB_HOSTS.map((host) => asRootOn(host.name, ...argv)))
+
 /** The local-disk VM gone from every host, its file too (also after a run that died half way). */
 async function removeLocalVm(): Promise<void> {
-  await Promise.all(
-    LAB_HOSTS.map((host) =>
-      asRootOn(
-        host.name,
-        'sh',
-        '-c',
-        `virsh -c qemu:///system destroy ${LOCAL.uuid} >/dev/null 2>&1; virsh -c qemu:///system undefine ${LOCAL.uuid} >/dev/null 2>&1; rm -f ${LOCAL.file}; true`,
-      ),
-    ),
+  const virsh = 'virsh -c qemu:///system'
+  await onEveryHost(
+    'sh',
+    '-c',
+    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; rm -f ${LOCAL.file}; true`,
   )
 }
 
@@ -142,17 +141,12 @@ describe('a start on a host without the VM’s boot file and CD-ROM image', () =
 describe('a start on a host without the VM’s local disk file', () => {
   it('is refused naming the disk, its file and the host, nothing changed; on the host holding it, it starts', async () => {
     await removeLocalVm()
-    await Promise.all(
-      LAB_HOSTS.map((host) =>
-        asRootOn(
-          host.name,
-          'sh',
-          '-c',
-          'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin',
-          'sh',
-          LOCAL_XML,
-        ),
-      ),
+    await onEveryHost(
+      'sh',
+      '-c',
+      'printf "%s" "$1" | virsh -c qemu:///system define /dev/stdin',
+      'sh',
+      LOCAL_XML,
     )
     await asRootOn('hv1', 'truncate', '-s', '1M', LOCAL.file)
     // The core reads the new definitions now (its poll is long): a start needs the VM known.
