@@ -32,6 +32,7 @@ import { withStopErrorPolicy } from '../../src/main/core/inventory/domain-xml'
 import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
 import { parseRecordOutput } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
+import { domainDefinition } from '../support/domain-definition'
 import { MemoryLeases } from '../support/memory-lease'
 import { detailsOf, englishLine, englishText, msg, withDetail } from '../../src/shared/messages'
 import { fenceMessage, type FenceRecord } from '../../src/shared/fencing'
@@ -46,19 +47,7 @@ const settings: FenceSettings = {
 }
 
 /** A read definition with no disk: the start guard has nothing to check but where the VM runs. */
-const DEFINITION: DomainOnHost['definition'] = {
-  name: 'labvm1',
-  uuid: UUID,
-  type: 'kvm',
-  memoryKiB: 524288,
-  currentMemoryKiB: 524288,
-  vcpus: 1,
-  disks: [],
-  nics: [],
-  graphics: [],
-  serials: [],
-  hyperdesk: {},
-}
+const DEFINITION = domainDefinition({ uuid: UUID })
 
 function domain(state: DomainOnHost['state'], extra: Partial<DomainOnHost> = {}): DomainOnHost {
   return {

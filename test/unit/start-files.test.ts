@@ -20,6 +20,7 @@ import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { ApiError } from '../../src/shared/errors'
 import type { DomainDefinition, DomainOnHost, HostInventory } from '../../src/shared/inventory'
 import { englishLine } from '../../src/shared/messages'
+import { domainDefinition } from '../support/domain-definition'
 import { MemoryLeases } from '../support/memory-lease'
 
 const UUID = '1ab0c0de-0000-4000-8000-000000000002'
@@ -37,22 +38,7 @@ const isoThere = file('tools.iso', true)
 const qcow2 = file('labvm1.qcow2', false)
 const qcow2There = file('data.qcow2', true)
 
-function definition(extra: Partial<DomainDefinition>): DomainDefinition {
-  return {
-    name: 'labvm1',
-    uuid: UUID,
-    type: 'kvm',
-    memoryKiB: 524288,
-    currentMemoryKiB: 524288,
-    vcpus: 1,
-    disks: [],
-    nics: [],
-    graphics: [],
-    serials: [],
-    hyperdesk: {},
-    ...extra,
-  }
-}
+const definition = (extra: Partial<DomainDefinition>) => domainDefinition({ uuid: UUID, ...extra })
 const localDisk = (target: string, source: string) =>
   ({ target, device: 'disk', readonly: false, file: source }) as DomainDefinition['disks'][number]
 const cdrom = (target: string, source?: string) =>
@@ -109,6 +95,16 @@ function setup(defined: DomainDefinition, hv2Reachable = true) {
   return { lifecycle, execs, lease, context }
 }
 
+/** A start on hv2 that must be refused: its error and its refusals. */
+async function refusedStart(lifecycle: Lifecycle, context: JobContext) {
+  const error = await lifecycle.start({ uuid: UUID, host: 'hv2' }, context).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(ApiError)
+  const refused = error as ApiError
+  expect(refused.code).toBe('vm.start.refused')
+  const details = refused.details as { refusals: { code: string; host: string; message: string }[] }
+  return { refused, refusals: details.refusals }
+}
+
 describe('the files a definition opens from the host’s disk', () => {
   it('are the CD-ROM images with a medium and the <os> boot files, each once', () => {
     const files = hostFilesOf(
@@ -141,12 +137,7 @@ describe('a start on a host that lacks them', () => {
     const { lifecycle, execs, lease, context } = setup(
       definition({ disks: [cdrom('sda', iso), cdrom('sdb', isoThere)], bootFiles: [kernel, initrd] }),
     )
-    const error = await lifecycle.start({ uuid: UUID, host: 'hv2' }, context).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ApiError)
-    const refused = error as ApiError
-    expect(refused.code).toBe('vm.start.refused')
-    const refusals = (refused.details as { refusals: { code: string; host: string; message: string }[] })
-      .refusals
+    const { refused, refusals } = await refusedStart(lifecycle, context)
     expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
       { code: 'cdrom-missing', host: 'hv2' },
       { code: 'boot-files-missing', host: 'hv2' },
@@ -168,11 +159,7 @@ describe('a start on a host that lacks them', () => {
     const { lifecycle, execs, lease, context } = setup(
       definition({ disks: [localDisk('vda', qcow2), localDisk('vdb', qcow2There)], bootFiles: [kernel] }),
     )
-    const error = await lifecycle.start({ uuid: UUID, host: 'hv2' }, context).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ApiError)
-    const refused = error as ApiError
-    const refusals = (refused.details as { refusals: { code: string; host: string; message: string }[] })
-      .refusals
+    const { refusals } = await refusedStart(lifecycle, context)
     expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
       { code: 'local-disk-missing', host: 'hv2' },
       { code: 'boot-files-missing', host: 'hv2' },

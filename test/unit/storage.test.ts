@@ -12,6 +12,7 @@ import { msg, type Message } from '../../src/shared/messages/message'
 import type { HostState } from '../../src/shared/hosts'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 import { buildVms } from '../../src/main/core/inventory/cluster-model'
+import { domainDefinition } from '../support/domain-definition'
 import {
   CreateImageParamsSchema,
   formatBytes,
@@ -124,22 +125,14 @@ describe('image users', () => {
     state,
     autostart: false,
     managedSave: false,
-    definition: {
+    definition: domainDefinition({
       name,
       uuid,
-      type: 'kvm',
-      memoryKiB: 1,
-      currentMemoryKiB: 1,
-      vcpus: 1,
       disks: [
         { device: 'disk', target: 'vda', readonly: false, rbd: { pool: 'libvirt-ssd', image } },
         { device: 'cdrom', target: 'hdc', readonly: true, file: '/x.iso' },
       ],
-      nics: [],
-      graphics: [],
-      serials: [],
-      hyperdesk: {},
-    },
+    }),
   })
   const host = (name: string, reachable: boolean, domains: DomainOnHost[]): HostInventory => ({
     host: name,

@@ -24,6 +24,7 @@ import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { HostInventory } from '../../src/shared/inventory'
 import { englishText, type Message } from '../../src/shared/messages/message'
+import { domainDefinition } from '../support/domain-definition'
 import {
   VmEditChangesSchema,
   type VmEditChanges,
@@ -221,8 +222,8 @@ function world(scenario: Scenario = {}) {
     ]),
   )
   const rbdDisk = (spec: string, target: string) => {
-    const [pool, image] = spec.split('/')
-    return { target, device: 'disk', bus: 'virtio', rbd: { pool, image }, readonly: false }
+    const [pool = '', image = ''] = spec.split('/')
+    return { target, device: 'disk' as const, bus: 'virtio', rbd: { pool, image }, readonly: false }
   }
   const hosts: HostInventory[] = HOSTS.map((host) => ({
     host,
@@ -235,10 +236,12 @@ function world(scenario: Scenario = {}) {
         state: scenario.running === host ? 'running' : 'shutoff',
         autostart: scenario.autostartOn === host,
         managedSave: false,
-        definition: {
+        definition: domainDefinition({
+          name: 'web1',
+          uuid: UUID,
           disks: [rbdDisk('libvirt-ssd/web1', 'vda')],
-          nics: [{ mac: '52:54:00:12:34:56', bridge: 'br0' }],
-        } as never,
+          nics: [{ mac: '52:54:00:12:34:56', type: 'bridge', bridge: 'br0' }],
+        }),
       },
       ...(scenario.macOfWeb3 && host === 'hv3'
         ? [
@@ -248,7 +251,11 @@ function world(scenario: Scenario = {}) {
               state: 'shutoff' as const,
               autostart: false,
               managedSave: false,
-              definition: { disks: [], nics: [{ mac: scenario.macOfWeb3, bridge: 'br0' }] } as never,
+              definition: domainDefinition({
+                name: 'web3',
+                uuid: UUID.replace('6f', '8f'),
+                nics: [{ mac: scenario.macOfWeb3, type: 'bridge', bridge: 'br0' }],
+              }),
             },
           ]
         : []),
@@ -260,7 +267,11 @@ function world(scenario: Scenario = {}) {
               state: 'shutoff' as const,
               autostart: false,
               managedSave: false,
-              definition: { disks: [rbdDisk(scenario.usedByWeb2, 'vda')], nics: [] } as never,
+              definition: domainDefinition({
+                name: 'web2',
+                uuid: UUID.replace('6f', '7f'),
+                disks: [rbdDisk(scenario.usedByWeb2, 'vda')],
+              }),
             },
           ]
         : []),
