@@ -280,7 +280,7 @@ function wireVms(
     ...vmDeps,
     rbd,
     isFenced: (host, uuid) => fencing.isFenced(host, uuid),
-    started: (host, domain) => recorder.record(host, [domain]),
+    started: (host, domain, since) => recorder.recordStarted(host, domain, since),
   })
   const fencing: Fencing = new Fencing({
     ...vmDeps,

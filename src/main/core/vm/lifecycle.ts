@@ -38,8 +38,11 @@ export interface LifecycleDeps {
   audit(host: string, action: string, vm: string): Promise<void>
   /** A fence of `host` covers this VM (fencing.ts): that host's silence no longer blocks a start. */
   isFenced?(host: string, uuid: string): boolean
-  /** After a start: record the new QEMU's Ceph client addresses (watcher-recorder.ts). */
-  started?(host: string, domain: DomainOnHost): Promise<void>
+  /**
+   * After a start: record the new QEMU's Ceph client addresses (watcher-recorder.ts); `since` is
+   * when `virsh start` was sent (Date.now()), so a recording asked for since can be joined.
+   */
+  started?(host: string, domain: DomainOnHost, since: number): Promise<void>
 }
 
 export interface StartRequest {
@@ -179,6 +182,11 @@ function startOperation(name: string, host: string): string {
   return `start ${name} on ${host}`
 }
 
+/** What a start still does once the VM runs, begun but not awaited under the lease. */
+interface AfterStart {
+  after: Promise<void>
+}
+
 /** A lease the caller of startLocked already holds (the fence job), and the names it covers. */
 export interface HeldStartLease {
   names: readonly string[]
@@ -209,6 +217,18 @@ export class Lifecycle {
   async startRefusals(
     request: StartRequest,
     context?: JobContext,
+  ): Promise<{ refusals: Refusal[]; vm: Vm | undefined; images: RbdImageRef[] }> {
+    return this.readChecks(request, context, false)
+  }
+
+  /**
+   * startRefusals' checks; with `locks`, also a QEMU's lock on each disk (qemuLocks), read beside
+   * them: its refusals come after theirs, and its read's failure is told after theirs.
+   */
+  private async readChecks(
+    request: StartRequest,
+    context: JobContext | undefined,
+    locks: boolean,
   ): Promise<{ refusals: Refusal[]; vm: Vm | undefined; images: RbdImageRef[] }> {
     const refusals: Refusal[] = []
     context?.step(msg('jobSteps.readingStates'), 0.1)
@@ -268,31 +288,63 @@ export class Lifecycle {
       }
     }
     refusals.push(...uncheckableDisks(domain, request.host))
-    // Asked alongside the pool volumes: the files QEMU opens from this host's disk as it starts.
-    const [volumes, missingFiles] = await Promise.all([
+    // All asked side by side, every read independent of the others: the pool volumes, the files QEMU
+    // opens from this host's disk as it starts, and each RBD disk's watchers (`rbd status`).
+    const direct = rbdImagesOf(domain)
+    const [volumes, missingFiles, directWatchers, directLocks] = await Promise.allSettled([
       resolvePoolVolumes(this.deps.runner, request.host, domain),
       target?.reachable ? this.missingFiles(request.host, domain) : [],
+      this.watchersOf(request.host, direct),
+      locks ? this.qemuLocks(request.host, direct) : [],
     ])
-    refusals.push(...volumes.refusals, ...missingFiles)
-    const images = [...rbdImagesOf(domain), ...volumes.images]
+    if (volumes.status === 'rejected') throw volumes.reason
+    if (missingFiles.status === 'rejected') throw missingFiles.reason
+    refusals.push(...volumes.value.refusals, ...missingFiles.value)
+    const images = [...direct, ...volumes.value.images]
+    // A pool volume's image is known once its pool is read: its locks and watchers are read then.
+    const volumeLocks =
+      locks && volumes.value.images.length > 0
+        ? this.qemuLocks(request.host, volumes.value.images)
+        : undefined
+    void volumeLocks?.catch(() => undefined)
+    // The watchers count (and their read's failure is told) only when nothing else refused, as when
+    // they were read after the other checks: a refused start's reasons stay the same.
     if (refusals.length === 0) {
       context?.step(msg('jobSteps.checkingDisksFree'), 0.3)
-      for (const image of images) {
-        const watchers = await this.deps.rbd.watchers(request.host, image)
-        if (watchers.length > 0) {
-          refusals.push(
-            refusal(
-              'image-in-use',
-              msg('vmErrors.refusedImageInUse', {
-                image: `${image.pool}/${image.image}`,
-                addresses: watchers.map((w) => w.address),
-              }),
-            ),
-          )
-        }
-      }
+      if (directWatchers.status === 'rejected') throw directWatchers.reason
+      const watchers = [
+        ...directWatchers.value,
+        ...(await this.watchersOf(request.host, volumes.value.images)),
+      ]
+      refusals.push(
+        ...watchers.flatMap(({ image, addresses }) =>
+          addresses.length > 0
+            ? [
+                refusal(
+                  'image-in-use',
+                  msg('vmErrors.refusedImageInUse', { image: `${image.pool}/${image.image}`, addresses }),
+                ),
+              ]
+            : [],
+        ),
+      )
     }
+    if (directLocks.status === 'rejected') throw directLocks.reason
+    refusals.push(...directLocks.value, ...((await volumeLocks) ?? []))
     return { refusals, vm, images }
+  }
+
+  /** Each disk's watchers (`rbd status`), every disk's read beside the others'. */
+  private watchersOf(
+    host: string,
+    images: readonly RbdImageRef[],
+  ): Promise<Array<{ image: RbdImageRef; addresses: string[] }>> {
+    return Promise.all(
+      images.map(async (image) => ({
+        image,
+        addresses: (await this.deps.rbd.watchers(host, image)).map((watcher) => watcher.address),
+      })),
+    )
   }
 
   /**
@@ -350,46 +402,59 @@ export class Lifecycle {
     this.checkTarget(request.uuid, request.host)
     const domain = this.domainOn(request.host, request.uuid)
     const names = startLeaseNames(request.uuid, rbdImagesOf(domain))
+    const operation = startOperation(domain.name, request.host)
+    let launched: AfterStart
     if (!held)
-      return this.deps.lease.run(
+      launched = await this.deps.lease.run(
         names,
-        startOperation(domain.name, request.host),
+        operation,
         START_LEASE_SECONDS,
         (lease) => this.checkAndStart(request, domain, context, lease),
         context,
       )
-    const missing = names.filter((name) => !held.names.includes(name))
-    if (missing.length === 0) return this.checkAndStart(request, domain, context, held.lease)
-    return this.deps.lease.run(
-      missing,
-      startOperation(domain.name, request.host),
-      START_LEASE_SECONDS,
-      (taken) =>
-        this.checkAndStart(request, domain, context, {
-          // Two leases (two cookies), so two checks, but of different names: read side by side.
-          // The held one's failure is told first, as when they ran one after the other.
-          check: async (step, needSeconds) => {
-            const [first, second] = await Promise.allSettled([
-              held.lease.check(step, needSeconds),
-              taken.check(step, needSeconds),
-            ])
-            if (first.status === 'rejected') throw first.reason
-            if (second.status === 'rejected') throw second.reason
-          },
-        }),
-      context,
-    )
+    else {
+      const missing = names.filter((name) => !held.names.includes(name))
+      launched =
+        missing.length === 0
+          ? await this.checkAndStart(request, domain, context, held.lease)
+          : await this.deps.lease.run(
+              missing,
+              operation,
+              START_LEASE_SECONDS,
+              (taken) =>
+                this.checkAndStart(request, domain, context, {
+                  // Two leases (two cookies), so two checks, but of different names: read side by side.
+                  // The held one's failure is told first, as when they ran one after the other.
+                  check: async (step, needSeconds) => {
+                    const [first, second] = await Promise.allSettled([
+                      held.lease.check(step, needSeconds),
+                      taken.check(step, needSeconds),
+                    ])
+                    if (first.status === 'rejected') throw first.reason
+                    if (second.status === 'rejected') throw second.reason
+                  },
+                }),
+              context,
+            )
+    }
+    await launched.after
+    return { host: request.host }
   }
 
-  /** Under the lease: every refusal (start checks, a QEMU's lock on a disk), then virsh start. */
+  /**
+   * Under the lease: every refusal (start checks, a QEMU's lock on a disk), then virsh start and its
+   * audit line. Then the lease is no longer needed (the VM runs: any other start's checks see it), so
+   * what follows — the host read again, the new QEMU's Ceph clients recorded — is begun and returned
+   * unawaited (`after`): the lease is released while it runs, and the caller waits for it.
+   */
   private async checkAndStart(
     request: StartRequest,
     domain: DomainOnHost,
     context: JobContext,
     lease: LeaseCheck,
-  ): Promise<{ host: string }> {
-    const checked = await this.startRefusals(request, context)
-    const refusals = [...checked.refusals, ...(await this.qemuLocks(request.host, checked.images))]
+  ): Promise<AfterStart> {
+    const checked = await this.readChecks(request, context, true)
+    const refusals = checked.refusals
     if (refusals.length > 0) {
       throw ApiError.of(
         'vm.start.refused',
@@ -410,17 +475,30 @@ export class Lifecycle {
     }
     await lease.check(commandStep(`virsh start ${domain.name}`))
     context.step(msg('jobSteps.starting', { name: domain.name, host: request.host }), 0.6)
+    const since = Date.now()
     await this.deps.runner.virsh(request.host, domainArgv.start(request.uuid), {
       step: commandStep(`virsh start ${domain.name}`),
       timeoutSeconds: 60,
     })
     await this.deps.audit(request.host, 'start', domain.name)
     context.step(msg('jobSteps.started'), 0.9)
-    await this.deps.inventory.refreshHost(request.host)
-    await this.deps.started?.(request.host, domain).catch((error: unknown) => {
+    const after = this.afterStart(request.host, domain, context, since)
+    // Awaited by startLocked once the lease is released; a failure meanwhile is not left unhandled.
+    void after.catch(() => undefined)
+    return { after }
+  }
+
+  /** The started VM's host read again, then its Ceph clients recorded (a failure there only logged). */
+  private async afterStart(
+    host: string,
+    domain: DomainOnHost,
+    context: JobContext,
+    since: number,
+  ): Promise<void> {
+    await this.deps.inventory.refreshHost(host)
+    await this.deps.started?.(host, domain, since).catch((error: unknown) => {
       context.log(msg('jobSteps.clientsNotRecorded', { error: errorText(ApiError.from(error)) }))
     })
-    return { host: request.host }
   }
 
   /**

@@ -61,6 +61,14 @@ export function parseRecordOutput(
   return { ips, images }
 }
 
+/** A recording asked for and not ended: when, and for which VMs. */
+interface PendingRecording {
+  askedAt: number
+  uuids: ReadonlySet<string>
+  /** Settles (never rejects) when the recording has ended. */
+  done: Promise<void>
+}
+
 export interface RecorderSettings {
   clientId: string
   monitorTimeoutSeconds: number
@@ -70,6 +78,8 @@ export class WatcherRecorder {
   /** host/uuid pairs seen active since the app started (recorded once per run of the QEMU). */
   private readonly seen = new Set<string>()
   private readonly queue = new Map<string, Promise<void>>()
+  /** host → the recordings asked for and not ended (queued or running), for a start to join. */
+  private readonly pending = new Map<string, PendingRecording[]>()
 
   constructor(
     private readonly runner: RemoteRunner,
@@ -101,11 +111,47 @@ export class WatcherRecorder {
   record(host: string, domains: readonly DomainOnHost[]): Promise<void> {
     const previous = this.queue.get(host) ?? Promise.resolve()
     const next = previous.then(() => this.recordNow(host, domains))
-    this.queue.set(
-      host,
-      next.catch(() => undefined),
-    )
+    const settled = next.catch(() => undefined)
+    this.queue.set(host, settled)
+    const entry: PendingRecording = {
+      askedAt: Date.now(),
+      uuids: new Set(domains.map((domain) => domain.uuid)),
+      done: settled,
+    }
+    this.pending.set(host, [...(this.pending.get(host) ?? []), entry])
+    void settled.then(() => {
+      const left = (this.pending.get(host) ?? []).filter((other) => other !== entry)
+      if (left.length > 0) this.pending.set(host, left)
+      else this.pending.delete(host)
+    })
     return next
+  }
+
+  /**
+   * After a start that ran `virsh start` from `since` (Date.now()): the inventory, seeing the VM run,
+   * has usually asked for its recording already (often ended already); that one is joined rather
+   * than another queued behind it. It is enough only if it found a client of every disk of the VM on `host` after
+   * `since` (the start's checks found no watcher before, so these are the new QEMU's); otherwise
+   * (none asked, it failed, it ran before the QEMU opened a disk) the start records as before.
+   */
+  async recordStarted(host: string, domain: DomainOnHost, since: number): Promise<void> {
+    // Already ended: the inventory saw the VM run (a libvirt event) before the start returned.
+    if (this.recordedSince(host, domain, since)) return
+    const joinable = (this.pending.get(host) ?? []).filter(
+      (entry) => entry.askedAt >= since && entry.uuids.has(domain.uuid),
+    )
+    if (joinable.length > 0) {
+      await Promise.all(joinable.map((entry) => entry.done))
+      if (this.recordedSince(host, domain, since)) return
+    }
+    return this.record(host, [domain])
+  }
+
+  /** Every Ceph disk of `domain` has a client on `host` recorded at or after `since`. */
+  private recordedSince(host: string, domain: DomainOnHost, since: number): boolean {
+    const recorded = this.store.watchers(host, domain.uuid)
+    if (!recorded || recorded.seenAt < since) return false
+    return rbdImagesOf(domain).every((image) => (recorded.images[imageSpec(image)] ?? []).length > 0)
   }
 
   private async recordNow(host: string, domains: readonly DomainOnHost[]): Promise<void> {
