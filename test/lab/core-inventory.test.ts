@@ -91,8 +91,26 @@ afterEach(async () => {
 describe('inventory', () => {
   it('equals what virsh says on each host', async () => {
     const snapshot = (await lab.core.call('inventory.refresh', {})) as InventorySnapshot
-    for (const host of HOSTS) {
-      const list = await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'list', '--all', '--uuid', '--name')
+    // What virsh says: on each host one virsh lists the domains, then asks each domain's state (its
+    // commands in one call, one connection to libvirtd; a call per read, one after another, took
+    // 6.6 s). The hosts, and where labvm1 runs, are asked at once.
+    const [virshSays, labvm1RunsOn] = await Promise.all([
+      Promise.all(
+        HOSTS.map(async (host) => {
+          const uuids = (snapshot.hosts.find((candidate) => candidate.host === host)?.domains ?? []).map(
+            (domain) => domain.uuid,
+          )
+          const commands = ['list --all --uuid --name', ...uuids.map((uuid) => `domstate ${uuid}`)]
+          const [list = '', ...states] = (
+            await asRootOn(host, 'virsh', '-c', 'qemu:///system', commands.join('; echo @@; '))
+          ).split('@@\n')
+          return { list, states: states.map((state) => state.trim()) }
+        }),
+      ),
+      runningOn('labvm1'),
+    ])
+    for (const [index, host] of HOSTS.entries()) {
+      const { list, states } = virshSays[index]!
       const expected = list
         .trim()
         .split('\n')
@@ -102,10 +120,9 @@ describe('inventory', () => {
       const inventory = snapshot.hosts.find((candidate) => candidate.host === host)
       expect(inventory?.reachable).toBe(true)
       expect(inventory?.domains.map((d) => `${d.uuid} ${d.name}`).sort()).toEqual(expected)
-      for (const domain of inventory?.domains ?? []) {
-        const state = (await asRootOn(host, 'virsh', '-c', 'qemu:///system', 'domstate', domain.uuid)).trim()
+      for (const [at, domain] of (inventory?.domains ?? []).entries()) {
         expect(`${host}/${domain.name}: ${domain.state}`).toBe(
-          `${host}/${domain.name}: ${state.replace('shut off', 'shutoff')}`,
+          `${host}/${domain.name}: ${(states[at] ?? '(no answer)').replace('shut off', 'shutoff')}`,
         )
         expect(domain.definition?.uuid).toBe(domain.uuid)
       }
@@ -114,7 +131,7 @@ describe('inventory', () => {
     }
     const labvm1 = snapshot.vms.find((vm) => vm.name === 'labvm1')
     expect(labvm1?.definedOn.sort()).toEqual(HOSTS)
-    expect(labvm1?.runningOn).toEqual(await runningOn('labvm1'))
+    expect(labvm1?.runningOn).toEqual(labvm1RunsOn)
     const running = snapshot.hosts.flatMap((h) =>
       h.domains.filter((d) => d.name === 'labvm1' && d.state === 'running'),
     )
