@@ -177,27 +177,40 @@ describe('editing a definition on every host', () => {
     const attached = await edit({ attachDisks: [{ ...DATA, sizeBytes: 8 * MIB }] })
     expect(attached.shown.attach).toEqual([{ target: 'vdb', ...DATA, sizeBytes: 8 * MIB }])
     expect(attached.result.live).toEqual([{ action: 'diskAttach', target: 'vdb', ok: true }])
-    expect(await liveDisks()).toMatch(new RegExp(`^\\s*vdb\\s+${spec(DATA)}\\s*$`, 'm'))
-    for (const xml of await inactiveXmls())
-      expect(xml).toContain(`<source protocol='rbd' name='${spec(DATA)}'>`)
-    expect(await imageSize(DATA)).toBe(8 * MIB)
+    // After each edit, what hv3, every host and Ceph say is read at once (the reads are independent).
+    const [plugged, attachedXmls, attachedSize] = await Promise.all([
+      liveDisks(),
+      inactiveXmls(),
+      imageSize(DATA),
+    ])
+    expect(plugged).toMatch(new RegExp(`^\\s*vdb\\s+${spec(DATA)}\\s*$`, 'm'))
+    for (const xml of attachedXmls) expect(xml).toContain(`<source protocol='rbd' name='${spec(DATA)}'>`)
+    expect(attachedSize).toBe(8 * MIB)
 
     const grown = await edit({ growDisks: [{ target: 'vdb', sizeBytes: 16 * MIB }] })
     expect(grown.shown.grow).toEqual([
       { target: 'vdb', image: spec(DATA), fromBytes: 8 * MIB, toBytes: 16 * MIB },
     ])
-    expect(await imageSize(DATA)).toBe(16 * MIB)
-    expect(await rootVirsh('hv3', 'domblkinfo', LABVM3.name, 'vdb')).toMatch(/^Capacity:\s+16777216$/m)
-    // Never shrink: the plan refuses it.
-    expect(
-      (await plan({ growDisks: [{ target: 'vdb', sizeBytes: 8 * MIB }] })).refusals.map((r) => r.code),
-    ).toEqual(['vmedit.diskNotLarger'])
+    const [grownSize, blockInfo, shrinkPlan] = await Promise.all([
+      imageSize(DATA),
+      rootVirsh('hv3', 'domblkinfo', LABVM3.name, 'vdb'),
+      // Never shrink: the plan refuses it.
+      plan({ growDisks: [{ target: 'vdb', sizeBytes: 8 * MIB }] }),
+    ])
+    expect(grownSize).toBe(16 * MIB)
+    expect(blockInfo).toMatch(/^Capacity:\s+16777216$/m)
+    expect(shrinkPlan.refusals.map((r) => r.code)).toEqual(['vmedit.diskNotLarger'])
 
     const detached = await edit({ detachDisks: ['vdb'] })
-    for (const xml of await inactiveXmls()) expect(xml).not.toContain(spec(DATA))
-    expect(await imageSize(DATA)).toBe(16 * MIB)
-    const pending = (await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending
-    const stillPlugged = (await liveDisks()).includes(spec(DATA))
+    const [detachedXmls, keptSize, pending, liveAfter] = await Promise.all([
+      inactiveXmls(),
+      imageSize(DATA),
+      lab.core.call('vm.pending', { uuid: LABVM3.uuid }) as Promise<VmPending>,
+      liveDisks(),
+    ])
+    for (const xml of detachedXmls) expect(xml).not.toContain(spec(DATA))
+    expect(keptSize).toBe(16 * MIB)
+    const stillPlugged = liveAfter.includes(spec(DATA))
     console.log(
       `detach live: ${JSON.stringify(detached.result.live)}; still in the running VM: ${stillPlugged}`,
     )
@@ -226,9 +239,9 @@ describe('editing a definition on every host', () => {
     expect(started.job.state).toBe('failed')
     expect(started.job.error).toMatchObject({ code: 'vm.edit.failed', host: 'hv3' })
     expect(started.job.error?.message).toMatch(/put back on hv2 and hv1/)
-    const after = await inactiveXmls()
+    const [after, undoneSize] = await Promise.all([inactiveXmls(), imageSize(UNDONE)])
     expect(after).toEqual(before)
-    expect(await imageSize(UNDONE)).toBeUndefined()
+    expect(undoneSize).toBeUndefined()
   }, 60_000)
 
   it('network cards on the running VM: checks on every host, a card hot-plugged, moved live, a MAC pending, removed', async () => {
@@ -246,8 +259,9 @@ describe('editing a definition on every host', () => {
     const mac = added.shown.addNics[0]!.mac
     expect(mac).toMatch(/^52:54:00:/)
     expect(added.result.live).toEqual([{ action: 'nicAdd', target: mac, ok: true }])
-    expect(await interfaces()).toMatch(new RegExp(`\\sbr0\\s+virtio\\s+${mac}`))
-    for (const xml of await inactiveXmls()) expect(xml).toContain(`<mac address='${mac}'/>`)
+    const [addedLive, addedXmls] = await Promise.all([interfaces(), inactiveXmls()])
+    expect(addedLive).toMatch(new RegExp(`\\sbr0\\s+virtio\\s+${mac}`))
+    for (const xml of addedXmls) expect(xml).toContain(`<mac address='${mac}'/>`)
 
     const moved = await edit({ changeNics: [{ mac, bridge: BRIDGE }] })
     expect(moved.result.live).toEqual([{ action: 'nicBridge', target: mac, ok: true }])
@@ -255,16 +269,21 @@ describe('editing a definition on every host', () => {
 
     const removed = await edit({ removeNics: [mac] })
     expect(removed.result.live).toEqual([{ action: 'nicRemove', target: mac, ok: true }])
-    for (const xml of await inactiveXmls()) expect(xml).not.toContain(mac)
+    const [removedXmls, removedLive] = await Promise.all([inactiveXmls(), interfaces()])
+    for (const xml of removedXmls) expect(xml).not.toContain(mac)
     // The guest may not let the card go at once: then the removal shows pending until restart.
-    const stillPlugged = (await interfaces()).includes(mac)
+    const stillPlugged = removedLive.includes(mac)
     expect(removed.result.pending.includes('nics')).toBe(stillPlugged)
 
     const renamed = await edit({ changeNics: [{ mac: LABVM3.mac, newMac: '02:00:00:77:01:33' }] })
     expect(renamed.shown.pending).toEqual(['nics'])
     expect(renamed.result.pending).toEqual(['nics'])
-    for (const xml of await inactiveXmls()) expect(xml).toContain("<mac address='02:00:00:77:01:33'/>")
-    expect(((await lab.core.call('vm.pending', { uuid: LABVM3.uuid })) as VmPending).fields).toContain('nics')
+    const [renamedXmls, renamedPending] = await Promise.all([
+      inactiveXmls(),
+      lab.core.call('vm.pending', { uuid: LABVM3.uuid }) as Promise<VmPending>,
+    ])
+    for (const xml of renamedXmls) expect(xml).toContain("<mac address='02:00:00:77:01:33'/>")
+    expect(renamedPending.fields).toContain('nics')
   }, 120_000)
 })
 
