@@ -9,19 +9,15 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Rbd } from '../../src/main/core/ceph/rbd'
-import { buildVms } from '../../src/main/core/inventory/cluster-model'
-import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
-import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { hostFilePaths, hostFilesOf, localDisksOf } from '../../src/main/core/vm/host-files'
 import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { ApiError } from '../../src/shared/errors'
-import type { DomainDefinition, DomainOnHost, HostInventory } from '../../src/shared/inventory'
+import type { DomainDefinition, DomainOnHost } from '../../src/shared/inventory'
 import { englishLine } from '../../src/shared/messages'
 import { domainDefinition } from '../support/domain-definition'
-import { MemoryLeases } from '../support/memory-lease'
+import { twoHostStart } from '../support/start-harness'
 
 const UUID = '1ab0c0de-0000-4000-8000-000000000002'
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperdesk-start-files-'))
@@ -59,16 +55,6 @@ function setup(defined: DomainDefinition, hv2Reachable = true) {
     managedSave: false,
     definition: defined,
   }
-  const hosts: HostInventory[] = [
-    { host: 'hv1', reachable: true, facts: {}, domains: [domain], refreshedAt: 0 },
-    { host: 'hv2', reachable: hv2Reachable, facts: {}, domains: [domain], refreshedAt: 0 },
-  ]
-  const snapshot = { hosts, vms: buildVms(hosts) }
-  const inventory = {
-    refreshAll: async () => snapshot,
-    refreshHost: async () => hosts[1],
-    host: (name: string) => hosts.find((candidate) => candidate.host === name),
-  } as unknown as InventoryService
   const execs: { host: string; argv: string[] }[] = []
   const runner = {
     run: async (host: string, argv: string[]) => {
@@ -81,16 +67,7 @@ function setup(defined: DomainDefinition, hv2Reachable = true) {
       return { exitCode: 0, stdout: '', stderr: '', durationMs: 1 }
     },
   } as unknown as RemoteRunner
-  const lease = new MemoryLeases()
-  const lifecycle = new Lifecycle({
-    runner,
-    inventory,
-    rbd: { watchers: async () => [], locks: async () => [] } as unknown as Rbd,
-    vmLocks: new KeyedMutex(),
-    lease,
-    hostNames: () => hosts.map((h) => h.host),
-    audit: async () => undefined,
-  })
+  const { lifecycle, lease } = twoHostStart({ domain, runner, hv2Reachable })
   const context = { step: () => undefined, log: () => undefined } as unknown as JobContext
   return { lifecycle, execs, lease, context }
 }

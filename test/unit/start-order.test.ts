@@ -7,18 +7,14 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Rbd, Watcher } from '../../src/main/core/ceph/rbd'
-import { buildVms } from '../../src/main/core/inventory/cluster-model'
-import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
-import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { FenceStore } from '../../src/main/core/vm/fence-store'
-import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { WatcherRecorder } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
 import type { DomainDefinition, DomainOnHost, HostInventory } from '../../src/shared/inventory'
 import { domainDefinition } from '../support/domain-definition'
-import { MemoryLeases } from '../support/memory-lease'
+import { twoHostStart } from '../support/start-harness'
 
 const UUID = '1ab0c0de-0000-4000-8000-000000000002'
 const rbdDisk = (target: string, image: string) =>
@@ -59,21 +55,7 @@ function setup(options: {
   afterStart?: () => Promise<void>
   present?: boolean
 }) {
-  const domain = domainOf(options.definition ?? TWO_DISKS)
-  const hosts: HostInventory[] = [
-    { host: 'hv1', reachable: true, facts: {}, domains: [domain], refreshedAt: 0 },
-    { host: 'hv2', reachable: true, facts: {}, domains: [domain], refreshedAt: 0 },
-  ]
   const events: string[] = []
-  const inventory = {
-    refreshAll: async () => ({ hosts, vms: buildVms(hosts) }),
-    refreshHost: async () => {
-      events.push('refresh')
-      await options.afterStart?.()
-      return hosts[1]
-    },
-    host: (name: string) => hosts.find((candidate) => candidate.host === name),
-  } as unknown as InventoryService
   const runner = {
     // The host files' existence check: every path present unless told otherwise.
     run: async (_host: string, argv: string[]) => ({
@@ -93,15 +75,15 @@ function setup(options: {
       return { exitCode: 0, stdout: '', stderr: '', durationMs: 1 }
     },
   } as unknown as RemoteRunner
-  const lease = new MemoryLeases()
-  const lifecycle = new Lifecycle({
+  const { lifecycle, lease } = twoHostStart({
+    domain: domainOf(options.definition ?? TWO_DISKS),
     runner,
-    inventory,
-    rbd: { watchers: async () => [], locks: async () => [], ...options.rbd } as unknown as Rbd,
-    vmLocks: new KeyedMutex(),
-    lease,
-    hostNames: () => hosts.map((h) => h.host),
-    audit: async () => void events.push('audit'),
+    rbd: options.rbd,
+    refreshHost: async () => {
+      events.push('refresh')
+      await options.afterStart?.()
+    },
+    audit: () => void events.push('audit'),
     ...(options.started
       ? { started: (_host: string, _domain: DomainOnHost, since: number) => options.started!(since) }
       : {}),
