@@ -285,7 +285,14 @@ beforeAll(async () => {
     { ...LOST_HOST_TIMING, inventoryRefreshTimeoutSeconds: 5 },
   )
   await lab.waitForInventory()
-  await booted
+  // The writer announces itself on the serial port before its first write: the stories read the
+  // image's marker as soon as they cut a host, so the first write must have reached Ceph.
+  const bootId = await booted
+  await until(
+    'hv1’s first marker on the image',
+    async () => (await marker().catch(() => undefined))?.boot === bootId || undefined,
+    30_000,
+  )
   // The app records hv1's clients of labvm1's disks while hv1 is reachable.
   await until(
     'labvm1’s clients recorded on hv1',
