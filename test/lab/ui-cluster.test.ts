@@ -7,7 +7,7 @@ import { commandStep } from '../../src/shared/errors'
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { awaitNewVmJob, startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { asRootOn, faults, labGuest, LAB_HOSTS, requireLab, type LabHostName } from './support/lab'
 
@@ -102,10 +102,7 @@ describe('cluster window', () => {
 
     await page.getByTestId('tree-vm-labvm3').click()
     await page.getByTestId('vm-start-host').selectOption('hv3')
-    await page.getByTestId('vm-start').click()
-    await expect
-      .poll(() => page.getByTestId('vm-job').getAttribute('data-state'), { timeout: 60_000 })
-      .toBe('failed')
+    await awaitNewVmJob(page, () => page.getByTestId('vm-start').click(), 'failed', 60_000)
     const reason = page.locator('[data-refusal="host-unreachable"]')
     // Why hv2 cannot be reached is our own sentence too (sshd refused), in French, nested in the reason.
     expect(await reason.textContent()).toMatch(

@@ -19,7 +19,7 @@ import type { Job } from '../../src/shared/jobs'
 import type { LeaseHolder } from '../../src/shared/lease'
 import type { MaintenanceRecord } from '../../src/shared/maintenance'
 import { screenshotPath } from '../support/browser'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { awaitNewVmJob, startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
@@ -104,11 +104,8 @@ describe('guards in the window', () => {
         const errors = app.errorsOf(page)
         await openVm(page, 'labvm3')
         await page.getByTestId('vm-start-host').selectOption('hv3')
-        await page.getByTestId('vm-start').click()
+        await awaitNewVmJob(page, () => page.getByTestId('vm-start').click(), 'failed')
         const box = page.getByTestId('vm-job-error')
-        await expect
-          .poll(() => page.getByTestId('vm-job').getAttribute('data-state'), { timeout: 30_000 })
-          .toBe('failed')
         expect(await box.locator('p').first().textContent()).toMatch(expected)
         expect(await box.getByTestId('lease-held').textContent()).toMatch(
           /bob@desk-b (depuis|from) 10\.77\.0\.\d:0\/\d+\u202f; Ceph le termine|bob@desk-b from 10\.77\.0\.\d:0\/\d+; Ceph ends it/,

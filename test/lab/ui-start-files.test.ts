@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
-import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
+import { awaitNewVmJob, startLabBrowser, type LabBrowser } from '../support/lab-browser'
 import { labCore, type LabCore } from '../support/lab-core'
 import { hideOnHv3, KERNEL, LABVM3, labvm3Leases, putBackOnHv3 } from './support/start-files'
 import { LAB_ISO, requireLab, runningOn } from './support/lab'
@@ -36,10 +36,7 @@ async function refusedStart(page: Page): Promise<string> {
   await page.getByTestId(`tree-vm-${LABVM3.name}`).waitFor({ timeout: 30_000 })
   await page.getByTestId(`tree-vm-${LABVM3.name}`).click()
   await page.getByTestId('vm-start-host').selectOption('hv3')
-  await page.getByTestId('vm-start').click()
-  await expect
-    .poll(() => page.getByTestId('vm-job').getAttribute('data-state'), { timeout: 30_000 })
-    .toBe('failed')
+  await awaitNewVmJob(page, () => page.getByTestId('vm-start').click(), 'failed')
   // The job box: its heading, then each reason (the operations bar below repeats them).
   return (await page.getByTestId('vm-job').innerText()).replace(/[\s\u202f\u00a0]+/g, ' ')
 }

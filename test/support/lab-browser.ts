@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium } from './browser'
 import type { LabCore } from './lab-core'
@@ -82,4 +83,33 @@ export async function startLabBrowser(
       await server.close()
     },
   }
+}
+
+/**
+ * Does what starts a job on the open VM (`start`), then waits until the VM's job box shows that new
+ * job in `state`. A page opened after an earlier job on the same VM shows that job at once: waiting
+ * for the state alone can read the old job's "failed" before the new one replaces it.
+ */
+export async function awaitNewVmJob(
+  page: Page,
+  start: () => Promise<void>,
+  state: 'failed' | 'succeeded',
+  timeout = 30_000,
+): Promise<void> {
+  const shown = () =>
+    page.evaluate(() => {
+      const box = document.querySelector('[data-testid="vm-job"]')
+      return { id: box?.getAttribute('data-job-id') ?? null, state: box?.getAttribute('data-state') ?? null }
+    })
+  const before = (await shown()).id
+  await start()
+  await expect
+    .poll(
+      async () => {
+        const now = await shown()
+        return now.id !== null && now.id !== before ? now.state : `still the earlier job (${now.state})`
+      },
+      { timeout },
+    )
+    .toBe(state)
 }

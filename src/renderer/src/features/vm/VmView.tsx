@@ -339,7 +339,12 @@ function VmDetails({ uuid, onOpen }: { uuid: string; onOpen(sheet: VmSheet): voi
       )}
 
       {lastJob && (
-        <div className={`job-status job-${lastJob.state}`} data-testid="vm-job" data-state={lastJob.state}>
+        <div
+          className={`job-status job-${lastJob.state}`}
+          data-testid="vm-job"
+          data-job-id={lastJob.id}
+          data-state={lastJob.state}
+        >
           <strong>{jobTitle(lastJob)}</strong> — {t(`jobState.${lastJob.state}`)}
           {lastJob.state === 'running' && lastJob.step && (
             <span className="muted"> · {jobText.step(lastJob)}</span>
