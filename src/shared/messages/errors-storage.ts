@@ -28,4 +28,8 @@ export const STORAGE_ERROR_TEXTS = {
     'rbd failed on {{host}}: {{host}} has no readable keyring for client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), so rbd cannot reach Ceph there.',
   noKeyringHint:
     'Restore the keyring on {{host}} (its doctor shows the commands), or disconnect {{host}} so another host is used.',
+  noKeyringOrConfig:
+    'rbd failed on {{host}}: it could not connect to Ceph there (No such file or directory). Either {{host}} has no readable keyring for client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), or its /etc/ceph/ceph.conf is missing or names no monitor (mon_host).',
+  noKeyringOrConfigHint:
+    'Check both files on {{host}} (its doctor checks the keyring), or disconnect {{host}} so another host is used.',
 } as const

@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { HostState } from '../../../shared/hosts'
+import { missingCephFile } from '../ceph/connect-failure'
 import { exitFramed } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 
@@ -40,23 +41,31 @@ export function pickRbdHost(states: readonly HostState[], order: readonly string
   })
 }
 
-const KEYRING_MISSING = /unable to find a keyring|no keyring found/i
-
-/** Rewrites an rbd failure caused by a missing keyring into an error that says so; others unchanged. */
+/**
+ * Rewrites an rbd failure caused by a missing keyring into an error that says so; others unchanged.
+ * When rbd's own ENOENT connect failure is all there is (librados' keyring line can be lost), the
+ * message names both files it can be: the keyring and ceph.conf's monitor address.
+ */
 export function explainCephFailure(error: unknown, host: string, clientId: string): ApiError {
   const apiError = ApiError.from(error)
   const stderr = String(apiError.details?.stderr ?? apiError.message)
-  if (!KEYRING_MISSING.test(stderr)) return apiError
+  const exitCode = apiError.details?.exitCode
+  const missing = missingCephFile(stderr, typeof exitCode === 'number' ? exitCode : undefined)
+  if (!missing) return apiError
+  const certain = missing === 'keyring'
   return ApiError.of(
     'storage.no-keyring',
     withDetail(
-      msg('storageErrors.noKeyring', { host, client: clientId }),
+      msg(certain ? 'storageErrors.noKeyring' : 'storageErrors.noKeyringOrConfig', {
+        host,
+        client: clientId,
+      }),
       String(apiError.details?.stderr ?? apiError.text?.detail ?? ''),
     ),
     {
       host,
       ...(apiError.stepText ? { step: apiError.stepText } : {}),
-      hint: msg('storageErrors.noKeyringHint', { host }),
+      hint: msg(certain ? 'storageErrors.noKeyringHint' : 'storageErrors.noKeyringOrConfigHint', { host }),
       ...(apiError.details ? { details: apiError.details } : {}),
     },
   )

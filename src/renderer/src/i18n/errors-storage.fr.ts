@@ -27,4 +27,8 @@ export const storageErrorsFr: MessageCatalog['storageErrors'] = {
     'rbd a échoué sur {{host}} : {{host}} n’a pas de trousseau lisible pour client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), donc rbd ne peut pas y joindre Ceph.',
   noKeyringHint:
     'Restaurez le trousseau sur {{host}} (son diagnostic montre les commandes), ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+  noKeyringOrConfig:
+    'rbd a échoué sur {{host}} : il n’a pas pu y joindre Ceph (fichier ou dossier introuvable). Soit {{host}} n’a pas de trousseau lisible pour client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), soit son /etc/ceph/ceph.conf manque ou ne nomme aucun moniteur (mon_host).',
+  noKeyringOrConfigHint:
+    'Vérifiez ces deux fichiers sur {{host}} (son diagnostic vérifie le trousseau), ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
 }
