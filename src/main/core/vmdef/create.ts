@@ -12,6 +12,7 @@ import {
   type Message,
   type MessageCode,
 } from '../../../shared/messages/message'
+import { rbdSaysNotFound } from '../ceph/connect-failure'
 import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/image'
 import { canonicalDomainXml, domainMachine, parseDomainXml } from '../inventory/domain-xml'
 import type { InventoryService } from '../inventory/inventory-service'
@@ -524,7 +525,7 @@ export class VmCreator {
           allowFailure: true,
           step: msg('errorSteps.command', { command: `rbd snap unprotect ${spec}` }),
         })
-        if (unprotect.exitCode !== 0 && /No such file|\(2\)/.test(unprotect.stderr)) {
+        if (unprotect.exitCode !== 0 && rbdSaysNotFound(unprotect.stderr)) {
           job.log(msg('vmdefSteps.notThere', { what: spec }))
           return undefined
         }
@@ -543,7 +544,7 @@ export class VmCreator {
         allowFailure: true,
         step: msg('errorSteps.command', { command: `rbd snap rm ${spec}` }),
       })
-      if (removed.exitCode !== 0 && !/No such file|\(2\)/.test(removed.stderr))
+      if (removed.exitCode !== 0 && !rbdSaysNotFound(removed.stderr))
         throw ApiError.of(
           'vm.clone.snapshot',
           vmdefMsg('cloneSnapshotKept', { snapshot: spec }, removed.stderr.trim()),

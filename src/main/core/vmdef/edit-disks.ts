@@ -2,6 +2,7 @@ import { ApiError } from '../../../shared/errors'
 import { imageLeaseName } from '../../../shared/lease'
 import { msg, type Message } from '../../../shared/messages/message'
 import type { VmEditChanges, VmEditPlan } from '../../../shared/vmedit'
+import { rbdSaysNotFound } from '../ceph/connect-failure'
 import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
 import { parseRbdInfo } from '../ceph/formats/rbd-image'
 import { Rbd } from '../ceph/rbd'
@@ -44,7 +45,7 @@ async function imageState(deps: VmdefDeps, host: string, ref: RbdImageRef): Prom
       timeoutSeconds: 20,
     })
     if (result.exitCode !== 0)
-      return /No such file|\(2\)/.test(result.stderr)
+      return rbdSaysNotFound(result.stderr)
         ? { exists: false }
         : { error: result.stderr.trim() || `rbd exit ${result.exitCode}` }
     return { exists: true, sizeBytes: parseRbdInfo(result.stdout, command).sizeBytes }

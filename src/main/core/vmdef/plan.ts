@@ -6,6 +6,7 @@ import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../
 import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
 import { hostStatusMessage } from '../../../shared/messages/host-status'
 import { clusterReads } from '../ceph/cluster-commands'
+import { rbdSaysNotFound } from '../ceph/connect-failure'
 import { imageArgv } from '../ceph/image'
 import { readCephDf } from '../ceph/formats/ceph-df'
 import { jsonValue } from '../ceph/formats/json'
@@ -387,8 +388,7 @@ export async function createPlan(
       allowFailure: true,
     })
     if (info.exitCode === 0) add('image', 'fail', 'imageExists', { pool: params.pool, name })
-    else if (/No such file|\(2\)/.test(info.stderr))
-      add('image', 'pass', 'imageFree', { pool: params.pool, name })
+    else if (rbdSaysNotFound(info.stderr)) add('image', 'pass', 'imageFree', { pool: params.pool, name })
     else
       add(
         'image',

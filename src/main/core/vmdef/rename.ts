@@ -3,6 +3,7 @@ import type { Vm } from '../../../shared/inventory'
 import { imageLeaseName, vmLeaseName } from '../../../shared/lease'
 import { msg, type Message } from '../../../shared/messages/message'
 import type { RenameVmResult } from '../../../shared/vmdef'
+import { rbdSaysNotFound } from '../ceph/connect-failure'
 import { imageArgv, imageSpec, type RbdImageRef } from '../ceph/image'
 import { Rbd } from '../ceph/rbd'
 import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
@@ -170,7 +171,7 @@ async function renameRefusals(
       allowFailure: true,
     })
     if (info.exitCode === 0) refusals.push(vmdefMsg('imageExists', { pool: to.pool, name: to.image }))
-    else if (!/No such file|\(2\)/.test(info.stderr))
+    else if (!rbdSaysNotFound(info.stderr))
       refusals.push(
         vmdefMsg(
           'imageUnreadable',
