@@ -183,7 +183,9 @@ const BUSY = /\(16\)|Device or resource busy/
 /**
  * rados's own ENOENT line ("ERROR: failed breaking lock: (2) …", "error 2: (2) …"): no such object or
  * locker. Not any "(2)": a host without its keyring prints "auth: unable to find a keyring on …: (2) No
- * such file or directory" too, and a release that read that as "already gone" left the lease held.
+ * such file or directory" too (when librados' log thread gets to it), and a release that read that as
+ * "already gone" left the lease held. rados's connect failures ("failed to fetch mon config …",
+ * "couldn't connect to cluster: (2) …", ceph/connect-failure.ts) start otherwise, so never match.
  */
 const MISSING = /^(ERROR: .*|error 2: )\(2\) No such file or directory/m
 const EBUSY = 16
