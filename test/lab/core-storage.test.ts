@@ -460,10 +460,12 @@ describe('storage view', () => {
     try {
       const error = await callError('storage.list', {})
       expect(error).toMatchObject({ code: 'storage.no-keyring', host: 'hv1' })
+      // The keyring named alone when librados' log line made it to stderr; with the keyring and
+      // ceph.conf both when only rbd's own connect failure did (its log thread can lose the race).
       expect(error.text).toMatchObject({
-        code: 'storageErrors.noKeyring',
+        code: expect.stringMatching(/^storageErrors\.noKeyring(OrConfig)?$/),
         params: { host: 'hv1', client: 'libvirt' },
-        detail: expect.stringMatching(/keyring/),
+        detail: expect.stringMatching(/unable to find a keyring|rbd: couldn't connect to the cluster!/),
       })
       // Once the doctor knows, another host answers.
       await lab.core.call('hosts.doctor', { host: 'hv1' })
