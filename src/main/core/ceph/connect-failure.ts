@@ -8,8 +8,9 @@
  * `ceph -s`. What the tools print themselves is always there: rbd's "rbd: couldn't connect to the
  * cluster!" (src/tools/rbd/Utils.cc init_rados; the exit status is the errno), rados's "couldn't
  * connect to cluster: (2) …" (src/tools/rados/rados.cc) or "failed to fetch mon config
- * (--no-mon-config to skip)" (src/global/global_init.cc, exit 1, no errno), and the ceph CLI's
- * "[errno 2] RADOS object not found (error connecting to the cluster)" (src/pybind/rados/rados.pyx).
+ * (--no-mon-config to skip)" (src/global/global_init.cc, exit 1, no errno; it flushes the log
+ * first, so rados keeps its keyring line), and the ceph CLI's "[errno 2] RADOS object not found
+ * (error connecting to the cluster)" (src/pybind/rados/rados.pyx connect, printed by src/ceph.in).
  *
  * A connect-time ENOENT is a missing keyring, or no monitor to contact: no ceph.conf or no mon_host
  * in it (src/mon/MonMap.cc build_initial returns -ENOENT), which prints the same tool line. So
