@@ -51,6 +51,8 @@ interface Scenario {
   managedSaveOn?: string
   /** Images that already exist (rbd info answers). */
   existing?: string[]
+  /** What every `rbd info` prints instead (the rbd host cannot reach Ceph). */
+  rbdInfoFails?: { stderr: string; exitCode: number }
 }
 
 function world(scenario: Scenario = {}) {
@@ -108,6 +110,7 @@ function world(scenario: Scenario = {}) {
       calls.push(`${host}: rbd ${args.join(' ')}`)
       if (args[0] === 'status') return answer(scenario.watchers ?? '{"watchers":[]}')
       if (args[0] === 'snap' && args[1] === 'ls') return answer(scenario.snapshots ?? '[]')
+      if (args[0] === 'info' && scenario.rbdInfoFails) return { stdout: '', ...scenario.rbdInfoFails }
       if (args[0] === 'info' && !scenario.existing?.includes(args[1]!))
         return {
           stdout: '',
@@ -337,6 +340,28 @@ describe('rename (item 4)', () => {
     expect(message).toContain('An image libvirt-ssd/shop1 already exists')
     expect(changes(calls)).toEqual([])
   })
+
+  // rbd on a host without its keyring (the lab's, Ceph 16.2.15), with librados' "(2) No such file or
+  // directory" log line and without it: neither says the new name is free.
+  it.each([
+    [
+      'with',
+      fs.readFileSync(
+        path.join(__dirname, 'fixtures/ceph/pacific/connect-failure/keyring-off.rbd-info.exit2.stderr'),
+        'utf8',
+      ),
+    ],
+    ['without', "rbd: couldn't connect to the cluster!\n"],
+  ])(
+    'refuses when rbd cannot reach Ceph (no keyring, %s its log line): the new image name is not known free',
+    async (_with, stderr) => {
+      const { deps, job, calls } = world({ rbdInfoFails: { stderr, exitCode: 2 } })
+      const error = await renameVm(deps, RENAME, job).catch((e: unknown) => ApiError.from(e))
+      expect((error as ApiError).code).toBe('vm.rename.refused')
+      expect((error as ApiError).message).toContain('Could not check whether libvirt-ssd/shop1 exists')
+      expect(changes(calls)).toEqual([])
+    },
+  )
 
   it('refuses while it runs, and when another VM has the name', async () => {
     const running = await renameVm(world({ running: 'hv1' }).deps, RENAME, world().job).catch((e: unknown) =>
