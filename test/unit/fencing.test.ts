@@ -700,6 +700,11 @@ interface Options {
   notListed?: string
   /** Adds wait for this gate (to see them run side by side). */
   addGate?: Promise<void>
+  /**
+   * No client of hv1 is known (no lock owner, no recorded watcher): only its IP, from the host's
+   * last answers, can fence it (the plan needs the whole IP).
+   */
+  noClientKnown?: boolean
 }
 
 /** hv1 lost with labvm1 running (its QEMU owns the boot disk's lock, watches the data disk), hv2 starts it. */
@@ -709,7 +714,8 @@ function parallelFenceJob(options: Options = {}) {
     host('hv2', [withBothDisks('shutoff')]),
   ]
   const store = new FenceStore()
-  store.setWatchers({ host: 'hv1', uuid: UUID, seenAt: 1, images: { 'rbd/labvm1-data': [WATCHER] } })
+  if (options.noClientKnown) store.setHostIps('hv1', ['10.77.0.1'])
+  else store.setWatchers({ host: 'hv1', uuid: UUID, seenAt: 1, images: { 'rbd/labvm1-data': [WATCHER] } })
   const isFenced = (h: string, u: string) => isFencedBy(store.fences(), h, u)
   const snapshot = () => ({ hosts, vms: buildVms(hosts, isFenced) })
   const inventory = {
@@ -723,8 +729,11 @@ function parallelFenceJob(options: Options = {}) {
   const events: string[] = []
   const counts = { list: 0, watchTimeout: 0 }
   const added: { address: string; until: string }[] = []
+  /** The addresses added as whole IPs (blocklist.add's wholeIp option). */
+  const wholeIpAdds: string[] = []
   const locks: Record<string, () => FenceLock[]> = {
-    labvm1: () => [{ id: 'auto 140245734', locker: 'client.4235', address: PARALLEL_OWNER }],
+    labvm1: () =>
+      options.noClientKnown ? [] : [{ id: 'auto 140245734', locker: 'client.4235', address: PARALLEL_OWNER }],
     // Another client's lock, taken after the plan read the disk: no entry covers it, never released.
     'labvm1-data': () =>
       added.length > 0 ? [{ id: 'other', locker: 'client.9', address: '10.77.0.3:0/77' }] : [],
@@ -749,8 +758,9 @@ function parallelFenceJob(options: Options = {}) {
       events.push('blocklist ls')
       return added.filter((entry) => entry.address !== options.notListed)
     },
-    add: async (host: string, address: string) => {
+    add: async (host: string, address: string, _seconds: number, how: { wholeIp?: boolean }) => {
       events.push(`add+ ${address}`)
+      if (how.wholeIp) wholeIpAdds.push(address)
       await options.addGate
       if (address === options.failAdd) {
         events.push(`add failed ${address}`)
@@ -794,7 +804,7 @@ function parallelFenceJob(options: Options = {}) {
     step: (text: Message) => log.push(englishText(text)),
     log: (text: Message) => log.push(englishText(text)),
   } as unknown as JobContext
-  return { fencing, store, events, counts, lease, log, context, params: FENCE_HV1_ON_HV2 }
+  return { fencing, store, events, counts, lease, log, context, wholeIpAdds, params: FENCE_HV1_ON_HV2 }
 }
 
 describe('the fence job’s order, its entries added side by side', () => {
@@ -896,5 +906,101 @@ describe('the fence job’s order, its entries added side by side', () => {
     })
     expect(job.events.some((e) => /^(lock rm|start)/.test(e))).toBe(false)
     expect(job.store.fences()).toEqual([])
+  })
+})
+
+/*
+ * Whole-IP entries (`IP:0/0`, every client of the lost host's IP) go through the same side-by-side
+ * adds as the exact ones: added as whole IPs, audited, read back and recorded; a failed one named,
+ * nothing released or started.
+ */
+const WHOLE_IP = '10.77.0.1:0/0'
+
+describe('the fence job’s whole-IP entries, added beside the exact ones', () => {
+  it('adds the whole IP as such beside both exact entries, audits it, records it and starts last', async () => {
+    const adds = gate()
+    const job = parallelFenceJob({ addGate: adds.wait })
+    const running = job.fencing.fenceAndStart({ ...job.params, wholeIp: true }, job.context)
+    // The three adds under way at once: both clients and the whole IP, before any ended.
+    await expect.poll(() => job.events.filter((e) => e.startsWith('add+')).length).toBe(3)
+    adds.open()
+    const result = await running
+    expect(result.host).toBe('hv2')
+    // Only the whole IP is added as one (blocklist.add's wholeIp option); each entry audited.
+    expect(job.wholeIpAdds).toEqual([WHOLE_IP])
+    expect(job.events).toContain(`audit fence hv1: blocklist add whole IP ${WHOLE_IP} 604800s for`)
+    expect(job.events.filter((e) => e.startsWith('audit fence hv1: blocklist add'))).toHaveLength(3)
+    expect(job.log).toContain('Blocklisting 3 clients of hv1 side by side')
+    expect(job.log).toContain(`Fencing the whole IP ${WHOLE_IP} of hv1`)
+    expect(job.log).toContain(`Blocklisted every client of ${WHOLE_IP} for 604800 s`)
+    // Read back once, after every add; only the covered lock released; the start last.
+    const lastAudit = job.events.findLastIndex((e) => e.startsWith('audit fence hv1: blocklist add'))
+    expect(job.events.indexOf('blocklist ls')).toBeGreaterThan(lastAudit)
+    expect(job.events.filter((e) => e.startsWith('lock rm'))).toEqual([`lock rm labvm1 ${PARALLEL_OWNER}`])
+    expect(job.events.at(-1)).toBe('start on hv2')
+    expect(job.store.fences()[0]?.entries.map((entry) => entry.address)).toEqual([
+      PARALLEL_OWNER,
+      WATCHER,
+      WHOLE_IP,
+    ])
+  })
+
+  it('a failed whole-IP add: named with its host, the exact entries listed as in, nothing released or started', async () => {
+    const job = parallelFenceJob({ failAdd: WHOLE_IP })
+    const error = await job.fencing
+      .fenceAndStart({ ...job.params, wholeIp: true }, job.context)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    const failure = error as ApiError
+    expect(failure.code).toBe('fence.failed')
+    expect(failure.host).toBe('hv2')
+    expect(failure.message).toBe(
+      `${WHOLE_IP} (hv1) could not be blocklisted through hv2: EIO No lock was released and labvm1 was not started. Already in the blocklist: ${PARALLEL_OWNER} and ${WATCHER}.`,
+    )
+    expect(failure.details).toMatchObject({ address: WHOLE_IP, added: [PARALLEL_OWNER, WATCHER] })
+    // The exact entries ended and were audited; the failed whole IP was not audited.
+    expect(job.events).toContain(`audit fence hv1: blocklist add ${WATCHER} 604800s (rbd/labvm1-data) for`)
+    expect(job.events.some((e) => e.includes(`blocklist add whole IP`))).toBe(false)
+    expect(eventsAfterAdds(job.events).some((e) => /^(blocklist ls|locks|lock rm|start)/.test(e))).toBe(false)
+    expect(job.store.fences()).toEqual([])
+    expect(job.lease.held.size).toBe(0)
+  })
+
+  it('with no client address known, the whole IP is the only entry; it failing says no entry was added', async () => {
+    const refused = parallelFenceJob({ noClientKnown: true })
+    // Not chosen explicitly: refused before anything is added.
+    await expect(refused.fencing.fenceAndStart(refused.params, refused.context)).rejects.toMatchObject({
+      code: 'fence.needs-whole-ip',
+    })
+    expect(refused.events.some((e) => e.startsWith('add'))).toBe(false)
+
+    const job = parallelFenceJob({ noClientKnown: true, failAdd: WHOLE_IP })
+    const error = (await job.fencing
+      .fenceAndStart({ ...job.params, wholeIp: true }, job.context)
+      .catch((e: unknown) => e)) as ApiError
+    expect(job.wholeIpAdds).toEqual([WHOLE_IP])
+    expect(error.message).toBe(
+      `${WHOLE_IP} (hv1) could not be blocklisted through hv2: EIO No entry was added, no lock released, and labvm1 was not started.`,
+    )
+    expect(eventsAfterAdds(job.events).some((e) => /^(blocklist ls|lock rm|start)/.test(e))).toBe(false)
+    expect(job.store.fences()).toEqual([])
+  })
+
+  it('with no client address known, the whole IP alone fences: read back, recorded, then the start', async () => {
+    const job = parallelFenceJob({ noClientKnown: true })
+    const result = await job.fencing.fenceAndStart({ ...job.params, wholeIp: true }, job.context)
+    expect(result.host).toBe('hv2')
+    expect(job.wholeIpAdds).toEqual([WHOLE_IP])
+    expect(eventsAfterAdds(job.events)).toEqual([
+      `add+ ${WHOLE_IP}`,
+      `add ${WHOLE_IP}`,
+      `audit fence hv1: blocklist add whole IP ${WHOLE_IP} 604800s for`,
+      'blocklist ls',
+      'locks labvm1',
+      'locks labvm1-data',
+      'audit fenced hv1 (host confirmed off or isolated) for',
+      'start on hv2',
+    ])
+    expect(job.store.fences()[0]?.entries.map((entry) => entry.address)).toEqual([WHOLE_IP])
   })
 })
