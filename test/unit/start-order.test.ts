@@ -54,6 +54,8 @@ function setup(options: {
   started?: (since: number) => Promise<void>
   afterStart?: () => Promise<void>
   present?: boolean
+  /** The VM's state on both hosts (off unless told). */
+  state?: DomainOnHost['state']
 }) {
   const events: string[] = []
   const runner = {
@@ -76,7 +78,7 @@ function setup(options: {
     },
   } as unknown as RemoteRunner
   const { lifecycle, lease } = twoHostStart({
-    domain: domainOf(options.definition ?? TWO_DISKS),
+    domain: domainOf(options.definition ?? TWO_DISKS, options.state),
     runner,
     rbd: options.rbd,
     refreshHost: async () => {
@@ -152,6 +154,31 @@ describe('a start’s reads of its disks', () => {
     expect(error.code).toBe('vm.start.refused')
     const { refusals } = error.details as { refusals: { code: string }[] }
     expect(refusals.map((r) => r.code)).toEqual(['boot-files-missing'])
+  })
+
+  it('asks no watchers when the start is refused before its disks are read (it runs already); the locks still', async () => {
+    const asked: string[] = []
+    const { lifecycle, context, events } = setup({
+      state: 'running',
+      rbd: {
+        watchers: async (_h: string, image: { image: string }) => {
+          asked.push(`status ${image.image}`)
+          return [{ address: '10.77.0.3:0/42' }]
+        },
+        locks: async (_h: string, image: { image: string }) => {
+          asked.push(`locks ${image.image}`)
+          return []
+        },
+      },
+    })
+    const error = (await lifecycle
+      .start({ uuid: UUID, host: 'hv2' }, context)
+      .catch((e: unknown) => e)) as ApiError
+    const { refusals } = error.details as { refusals: { code: string }[] }
+    // The same reasons as when the watchers were read and discarded: they never counted here.
+    expect(refusals.map((r) => r.code)).toEqual(['running-elsewhere', 'already-running'])
+    expect(asked.sort()).toEqual(['locks a', 'locks b'])
+    expect(events).toEqual([])
   })
 
   it('tells a failed watchers read before a failed lock read, as when they ran in that order', async () => {

@@ -289,12 +289,15 @@ export class Lifecycle {
     }
     refusals.push(...uncheckableDisks(domain, request.host))
     // All asked side by side, every read independent of the others: the pool volumes, the files QEMU
-    // opens from this host's disk as it starts, and each RBD disk's watchers (`rbd status`).
+    // opens from this host's disk as it starts, and each RBD disk's watchers (`rbd status`). The
+    // watchers count only when nothing else refused: a start refused already is not asked them (one
+    // `rbd status` per disk, and no wait on a target that may not answer, for an answer never used).
     const direct = rbdImagesOf(domain)
+    const watchersCount = refusals.length === 0
     const [volumes, missingFiles, directWatchers, directLocks] = await Promise.allSettled([
       resolvePoolVolumes(this.deps.runner, request.host, domain),
       target?.reachable ? this.missingFiles(request.host, domain) : [],
-      this.watchersOf(request.host, direct),
+      watchersCount ? this.watchersOf(request.host, direct) : [],
       locks ? this.qemuLocks(request.host, direct) : [],
     ])
     if (volumes.status === 'rejected') throw volumes.reason
