@@ -49,6 +49,23 @@ export const DiskSchema = z.object({
   network: z.object({ protocol: z.string(), name: z.string().optional() }).optional(),
   /** A local file (ISO, qcow2). */
   file: z.string().optional(),
+  /**
+   * A local disk's format (<driver type>) when it is one that can sit on backing files (qcow2, qed,
+   * vmdk): before a start the host reads the chain its header names (a missing file fails the start).
+   */
+  layeredFormat: z.string().optional(),
+  /**
+   * The backing chain the definition itself gives (<backingStore>, used by libvirt instead of the
+   * image's header): its files on the host's disk, outermost first, and whether it is complete (an
+   * empty <backingStore/>, or shared storage, ends it); if not, libvirt reads the rest from the
+   * last file's header.
+   */
+  backingStore: z
+    .object({
+      files: z.array(z.object({ file: z.string(), format: z.string().optional() })),
+      complete: z.boolean(),
+    })
+    .optional(),
   readonly: z.boolean(),
   /** <driver error_policy>: 'stop' pauses the guest on a write error (a fenced copy stops, issue 15). */
   errorPolicy: z.string().optional(),

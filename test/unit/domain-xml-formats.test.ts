@@ -164,7 +164,7 @@ describe('the start guard and disks it cannot check', () => {
     ])
   })
 
-  it('resolves writable pool volumes on the host: RBD pool → its image, local pool → nothing, others refused', async () => {
+  it('resolves writable pool volumes on the host: RBD pool → its image, local pool → its volume asked, others refused', async () => {
     const xml = fixture('disk-source-pool.xml')
     // The same definition with vdb writable, like libvirt's formatdomain docs' blk-pool0 volume disk.
     const writable = xml.replace(
@@ -206,30 +206,34 @@ describe('the start guard and disks it cannot check', () => {
       images: [{ pool: 'rbd', image: 'web-disk0' }],
       refusals: [],
     })
-    expect(
-      await resolvePoolVolumes(runner({ stdout: fixture('pool-dir.xml') }), 'hv1', domainOf(named)),
-    ).toEqual({
+    // A local pool's volume: not Ceph, but the host must have it (virsh vol-path answers).
+    const local = runner({ stdout: fixture('pool-dir.xml') })
+    expect(await resolvePoolVolumes(local, 'hv1', domainOf(named))).toEqual({
       images: [],
       refusals: [],
     })
+    expect(local.asked).toEqual([
+      ['pool-dumpxml', 'pool-disk'],
+      ['vol-path', '--pool', 'pool-disk', 'web-disk0'],
+    ])
     const nfs = await resolvePoolVolumes(
       runner({ stdout: "<pool type='netfs'><name>shared</name></pool>" }),
       'hv1',
       domainOf(named),
     )
     expect(nfs.refusals[0]?.message).toContain('a netfs pool, shared storage without watchers to read')
-    const missing = await resolvePoolVolumes(
-      runner({ exitCode: 1, stderr: "error: failed to get pool 'pool-disk'\nerror: Storage pool not found" }),
+    const unreadable = await resolvePoolVolumes(
+      runner({ exitCode: 1, stderr: 'error: failed to connect to the hypervisor' }),
       'hv1',
       domainOf(named),
     )
     // The pool that cannot be read: a message for the window, virsh's own words as its detail.
-    expect(missing.refusals[0]?.text).toMatchObject({
+    expect(unreadable.refusals[0]?.text).toMatchObject({
       code: 'vmErrors.refusedVolume',
       params: { pool: 'pool-disk', why: { code: 'vmErrors.poolUnreadable', params: { host: 'hv1' } } },
-      detail: expect.stringContaining('error: Storage pool not found'),
+      detail: expect.stringContaining('error: failed to connect to the hypervisor'),
     })
-    expect(missing.refusals[0]?.message).toContain('cannot be read on hv1')
+    expect(unreadable.refusals[0]?.message).toContain('cannot be read on hv1')
     const dashed = await resolvePoolVolumes(
       none,
       'hv1',

@@ -1,12 +1,16 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   exitFramed,
   FRAMING_ERRORS,
   parseAnswer,
+  pathsAndChainsArgv,
   pathsArgv,
   presentPaths,
+  readPathsAndChains,
   sectionError,
   sectionText,
   splitBatchOutput,
@@ -148,6 +152,53 @@ describe('streamed exit status and paths', () => {
     expect(framed.exitCode('Removing image: 50% complete...')).toBeUndefined()
     // Each framing draws its own nonce.
     expect(exitFramed(['rbd']).argv[2]).not.toBe(framed.argv[2])
+  })
+
+  it('asks the paths, then each present image’s chain, names as arguments; a path line in a chain is not believed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperdesk-chains-'))
+    try {
+      // A stand-in qemu-img that prints its arguments, then a forged line naming an absent asked path.
+      const bin = path.join(dir, 'bin')
+      fs.mkdirSync(bin)
+      fs.writeFileSync(
+        path.join(bin, 'qemu-img'),
+        `#!/bin/sh\nprintf '%s\\n' "$@"\nprintf '@@hyperdesk-path %s\\n' "${dir}/absent"\n`,
+        { mode: 0o755 },
+      )
+      const odd = path.join(dir, "-a b;$(id) it's.qcow2")
+      const plain = path.join(dir, 'plain.qcow2')
+      for (const file of [odd, plain]) fs.writeFileSync(file, '')
+      const paths = [odd, plain, `${dir}/absent`]
+      const argv = pathsAndChainsArgv(paths, [
+        { format: 'qcow2', file: odd },
+        { format: 'qed', file: `${dir}/absent` },
+        { format: 'qcow2', file: plain },
+      ])
+      const ran = spawnSync(argv[0]!, argv.slice(1), {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:${process.env.PATH}`, LC_ALL: 'C' },
+      })
+      const read = readPathsAndChains(ran.stdout, paths)
+      expect(read.present).toEqual(new Set([odd, plain]))
+      // chain:2's image is absent: no section; the others ran with their name as one argument.
+      expect([...read.chains.keys()]).toEqual(['chain:1', 'chain:3'])
+      const args = (file: string, format: string) =>
+        [
+          'info',
+          '-U',
+          '--backing-chain',
+          '--output=json',
+          '-f',
+          format,
+          '--',
+          file,
+          `@@hyperdesk-path ${dir}/absent`,
+        ].join('\n')
+      expect(read.chains.get('chain:1')).toEqual({ output: args(odd, 'qcow2'), exitCode: 0 })
+      expect(read.chains.get('chain:3')).toEqual({ output: args(plain, 'qcow2'), exitCode: 0 })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('believes a present path only when it was asked', () => {

@@ -1,21 +1,31 @@
 /**
  * A start on a host asks that host for the CD-ROM images and boot files the VM's definition opens
- * (vm/host-files.ts), judged as the migration judges its destination (judgeHostFiles): a missing one
- * refuses the start, naming the files and the host, before the VM is started. The existence check is
- * the real one (pathsArgv's script, run here by sh on a temporary directory).
+ * (vm/host-files.ts), judged as the migration judges its destination (judgeHostFiles), for its
+ * local disk files and their backing files (those the definition names, and the chain qemu-img
+ * reads from each qcow2's header), all in one exec: a missing one refuses the start, naming the
+ * disk or file and the host, before the VM is started. The existence check is the real one
+ * (pathsAndChainsArgv's script, run here by sh on a temporary directory); qemu-img's answers are
+ * recorded ones (fixtures/qemu-img/SOURCES.md). A volume of a local storage pool is asked of the
+ * host too (`virsh vol-path`). The refusals read in the window's two languages.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import i18next from 'i18next'
 import { afterAll, describe, expect, it } from 'vitest'
+import { errorSentences } from '../../src/renderer/src/components/error-sentence'
+import { i18nOptions } from '../../src/renderer/src/i18n'
+import { addMessageFormatters, frenchSpacing } from '../../src/renderer/src/i18n/messages'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
-import type { RemoteRunner } from '../../src/main/core/remote/runner'
-import { hostFilePaths, hostFilesOf, localDisksOf } from '../../src/main/core/vm/host-files'
+import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
+import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
+import { pathsAndChainsArgv } from '../../src/main/core/remote/framing'
+import { backingChecksOf, hostFilePaths, hostFilesOf, localDisksOf } from '../../src/main/core/vm/host-files'
 import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { ApiError } from '../../src/shared/errors'
 import type { DomainDefinition, DomainOnHost } from '../../src/shared/inventory'
-import { englishLine } from '../../src/shared/messages'
+import { englishLine, type Message } from '../../src/shared/messages'
 import { domainDefinition } from '../support/domain-definition'
 import { twoHostStart } from '../support/start-harness'
 
@@ -34,6 +44,12 @@ const isoThere = file('tools.iso', true)
 const qcow2 = file('labvm1.qcow2', false)
 const qcow2There = file('data.qcow2', true)
 
+/** What virsh 9.0 (LC_ALL=C) prints for a volume or a pool the host lacks (recorded on the lab). */
+const VOL_PATH_NOT_FOUND =
+  "error: failed to get vol 'labvm1-root'\nerror: Storage volume not found: no storage vol with matching name 'labvm1-root'\n"
+const POOL_NOT_FOUND =
+  "error: failed to get pool 'vmpool'\nerror: Storage pool not found: no storage pool with matching name 'vmpool'\n"
+
 const definition = (extra: Partial<DomainDefinition>) => domainDefinition({ uuid: UUID, ...extra })
 const localDisk = (target: string, source: string) =>
   ({ target, device: 'disk', readonly: false, file: source }) as DomainDefinition['disks'][number]
@@ -45,8 +61,16 @@ const cdrom = (target: string, source?: string) =>
     ...(source ? { file: source } : {}),
   }) as DomainDefinition['disks'][number]
 
-/** hv1 and hv2 both define the VM, off; starts go to hv2, whose "disk" is the temporary directory. */
-function setup(defined: DomainDefinition, hv2Reachable = true) {
+/**
+ * hv1 and hv2 both define the VM, off; starts go to hv2, whose "disk" is the temporary directory,
+ * or whose answer to the files' probe is `replay` (a recorded real output). `virsh` answers each
+ * virsh command (exit 0 and nothing unless it says otherwise).
+ */
+function setup(
+  defined: DomainDefinition,
+  hv2Reachable = true,
+  options: { replay?: string; virsh?: (argv: string[]) => Partial<RemoteResult> | undefined } = {},
+) {
   const domain: DomainOnHost = {
     uuid: UUID,
     name: 'labvm1',
@@ -59,12 +83,14 @@ function setup(defined: DomainDefinition, hv2Reachable = true) {
   const runner = {
     run: async (host: string, argv: string[]) => {
       execs.push({ host, argv })
+      if (options.replay !== undefined)
+        return { exitCode: 0, stdout: options.replay, stderr: '', durationMs: 1 }
       const ran = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
       return { exitCode: ran.status ?? 1, stdout: ran.stdout, stderr: ran.stderr, durationMs: 1 }
     },
     virsh: async (host: string, argv: string[]) => {
       execs.push({ host, argv: ['virsh', ...argv] })
-      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1 }
+      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, ...options.virsh?.(argv) }
     },
   } as unknown as RemoteRunner
   const { lifecycle, lease } = twoHostStart({ domain, runner, hv2Reachable })
@@ -173,5 +199,248 @@ describe('a start on a host that lacks them', () => {
     const { refusals } = await lifecycle.startRefusals({ uuid: UUID, host: 'hv2' })
     expect(refusals.map((refusal) => refusal.code)).toEqual(['host-unreachable'])
     expect(execs).toEqual([])
+  })
+})
+
+/** A recorded answer of a host to the start's probe (fixtures/qemu-img/SOURCES.md). */
+const probeAnswer = (name: string) =>
+  fs.readFileSync(path.join(__dirname, 'fixtures', 'qemu-img', name), 'utf8')
+/** Where the recorded images were. */
+const RECORDED = '/tmp/hyperdesk-chain-fixture'
+const qcow2Disk = (target: string, source: string) =>
+  ({ ...localDisk(target, source), layeredFormat: 'qcow2' }) as DomainDefinition['disks'][number]
+const RECORDED_DISKS = [
+  qcow2Disk('vda', `${RECORDED}/labvm9.qcow2`),
+  qcow2Disk('vdb', `${RECORDED}/data.qcow2`),
+]
+
+describe('a local disk’s backing files', () => {
+  it('are read from the definition: a layered format’s chain from its header, or the <backingStore> given', () => {
+    const xml = `<domain type='kvm'><name>labvm9</name><uuid>${UUID}</uuid><memory>1024</memory><vcpu>1</vcpu>
+      <os><type>hvm</type></os><devices>
+      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/img/a.qcow2'/><target dev='vda'/></disk>
+      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/img/b.qcow2'/>
+        <backingStore type='file'><format type='qcow2'/><source file='/img/b-mid.qcow2'/>
+          <backingStore type='block'><format type='raw'/><source dev='/dev/vg0/base'/><backingStore/></backingStore>
+        </backingStore><target dev='vdb'/></disk>
+      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/img/c.qcow2'/>
+        <backingStore type='file'><format type='qcow2'/><source file='/img/c-base.qcow2'/></backingStore><target dev='vdc'/></disk>
+      <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='/img/d.img'/><target dev='vdd'/></disk>
+      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/img/e.qcow2'/>
+        <backingStore type='network'><format type='raw'/><source protocol='rbd' name='vms/base'/></backingStore><target dev='vde'/></disk>
+      <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='/iso/x.iso'/><target dev='sda'/><readonly/></disk>
+      </devices></domain>`
+    const defined = parseDomainXml(xml)
+    expect(defined.disks.map((disk) => [disk.target, disk.layeredFormat, disk.backingStore])).toEqual([
+      ['vda', 'qcow2', undefined],
+      [
+        'vdb',
+        'qcow2',
+        {
+          files: [
+            { file: '/img/b-mid.qcow2', format: 'qcow2' },
+            { file: '/dev/vg0/base', format: 'raw' },
+          ],
+          complete: true,
+        },
+      ],
+      ['vdc', 'qcow2', { files: [{ file: '/img/c-base.qcow2', format: 'qcow2' }], complete: false }],
+      ['vdd', undefined, undefined],
+      ['vde', 'qcow2', { files: [], complete: true }],
+      ['sda', undefined, undefined],
+    ])
+    expect(backingChecksOf(defined)).toEqual({
+      // The files the definition names, checked for existence with the others.
+      named: [
+        { target: 'vdb', disk: '/img/b.qcow2', file: '/img/b-mid.qcow2' },
+        { target: 'vdb', disk: '/img/b.qcow2', file: '/dev/vg0/base' },
+        { target: 'vdc', disk: '/img/c.qcow2', file: '/img/c-base.qcow2' },
+      ],
+      // Read from a header: a qcow2 disk with no chain given, and the rest of vdc's from its last file.
+      chains: [
+        { target: 'vda', disk: '/img/a.qcow2', file: '/img/a.qcow2', format: 'qcow2' },
+        { target: 'vdc', disk: '/img/c.qcow2', file: '/img/c-base.qcow2', format: 'qcow2' },
+      ],
+    })
+  })
+
+  it('missing on the host refuse the start, naming the disk, the file and the host, in the one probe (qemu-img 7.2, recorded)', async () => {
+    const { lifecycle, execs, lease, context } = setup(definition({ disks: RECORDED_DISKS }), true, {
+      replay: probeAnswer('start-probe-base-missing.txt'),
+    })
+    const { refusals } = await refusedStart(lifecycle, context)
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'backing-file-missing', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toBe(
+      `labvm1’s disk vda (${RECORDED}/labvm9.qcow2) is built on the backing file ${RECORDED}/debian-base.qcow2, which is missing on hv2: QEMU opens every file of a disk’s backing chain, and each host has its own. Copy it to the same path on hv2 first, or start labvm1 on the host that holds the whole chain.`,
+    )
+    // The one exec the recording answered, both disks' chains in it; no virsh start; the lease let go.
+    expect(execs).toEqual([
+      {
+        host: 'hv2',
+        argv: pathsAndChainsArgv(
+          [`${RECORDED}/labvm9.qcow2`, `${RECORDED}/data.qcow2`],
+          [
+            { format: 'qcow2', file: `${RECORDED}/labvm9.qcow2` },
+            { format: 'qcow2', file: `${RECORDED}/data.qcow2` },
+          ],
+        ),
+      },
+    ])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('start the VM once the chain is read; a host that cannot read it (no qemu-img) leaves it to libvirt', async () => {
+    for (const answer of ['start-probe-chain-present.txt', 'start-probe-no-qemu-img.txt']) {
+      const { lifecycle, execs, context } = setup(definition({ disks: RECORDED_DISKS }), true, {
+        replay: probeAnswer(answer),
+      })
+      await lifecycle.start({ uuid: UUID, host: 'hv2' }, context)
+      expect(execs.map((exec) => exec.argv.slice(0, 2))).toEqual([
+        ['sh', '-c'],
+        ['virsh', 'start'],
+      ])
+    }
+  })
+
+  it('named by the definition are asked with the other files (the real probe), nothing read from a header when complete', async () => {
+    const base = file('base-gone.qcow2', false)
+    const mid = file('mid.qcow2', true)
+    const disk = {
+      ...qcow2Disk('vda', qcow2There),
+      backingStore: {
+        files: [
+          { file: mid, format: 'qcow2' },
+          { file: base, format: 'qcow2' },
+        ],
+        complete: true,
+      },
+    }
+    const { lifecycle, execs, context } = setup(definition({ disks: [disk] }))
+    const { refusals } = await refusedStart(lifecycle, context)
+    expect(refusals.map(({ code }) => code)).toEqual(['backing-file-missing'])
+    expect(refusals[0]!.message).toContain(
+      `disk vda (${qcow2Disk('vda', qcow2There).file}) is built on the backing file ${base}, which is missing on hv2`,
+    )
+    // One exec: the three paths asked, no chain (the argv ends with the paths).
+    expect(execs).toHaveLength(1)
+    expect(execs[0]!.argv.slice(4)).toEqual(['3', qcow2There, mid, base])
+  })
+})
+
+const libvirtFixture = (name: string) =>
+  fs.readFileSync(path.join(__dirname, 'fixtures', 'libvirt', name), 'utf8')
+const poolDir = libvirtFixture('pool-dir.xml')
+const poolRbd = libvirtFixture('pool-rbd.xml')
+/** A writable disk that is the volume labvm1-root of the pool vmpool. */
+const volumeDisk = (target: string) =>
+  ({
+    target,
+    device: 'disk',
+    readonly: false,
+    volume: { pool: 'vmpool', volume: 'labvm1-root' },
+  }) as DomainDefinition['disks'][number]
+/** The host's answers to `virsh pool-dumpxml` and `virsh vol-path`. */
+const answers =
+  (pool: Partial<RemoteResult>, volume: Partial<RemoteResult> = {}) =>
+  (argv: string[]) =>
+    argv[0] === 'pool-dumpxml' ? pool : argv[0] === 'vol-path' ? volume : undefined
+
+describe('a disk that is a volume of a local storage pool (dir, logical…)', () => {
+  it('refuses the start when the chosen host lacks the volume, naming the pool, the volume and the host', async () => {
+    const { lifecycle, execs, lease, context } = setup(definition({ disks: [volumeDisk('vda')] }), true, {
+      virsh: answers({ stdout: poolDir }, { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }),
+    })
+    const { refused, refusals } = await refusedStart(lifecycle, context)
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'local-volume-missing', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toBe(
+      'labvm1’s disk vda is the volume labvm1-root of the local storage pool vmpool, which hv2 cannot find there: a local pool is each host’s own. Create the volume there (or start the pool and refresh it: virsh pool-refresh vmpool), or start labvm1 on the host that holds it.' +
+        ` (the host said: ${VOL_PATH_NOT_FOUND.trim()})`,
+    )
+    // libvirt's words travel as the refusal's detail, under the message.
+    const reasons = (refused.text!.params as { reasons: Message[] }).reasons
+    expect(reasons[0]!.detail).toBe(VOL_PATH_NOT_FOUND.trim())
+    expect(execs.map((exec) => exec.argv)).toEqual([
+      ['virsh', 'pool-dumpxml', 'vmpool'],
+      ['virsh', 'vol-path', '--pool', 'vmpool', 'labvm1-root'],
+    ])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('refuses it when the chosen host does not define the pool', async () => {
+    const { lifecycle, execs, context } = setup(definition({ disks: [volumeDisk('vda')] }), true, {
+      virsh: answers({ exitCode: 1, stderr: POOL_NOT_FOUND }),
+    })
+    const { refusals } = await refusedStart(lifecycle, context)
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'pool-missing', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toBe(
+      'labvm1’s disk vda is the volume labvm1-root of the libvirt storage pool vmpool, which hv2 does not define: define and start that pool on hv2 (virsh pool-define, pool-start), or start labvm1 on a host that has it.' +
+        ` (the host said: ${POOL_NOT_FOUND.trim()})`,
+    )
+    expect(execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml'])
+  })
+
+  it('starts when the host has it; an RBD pool’s volume is shared, never asked where it is', async () => {
+    const local = setup(definition({ disks: [volumeDisk('vda')] }), true, {
+      virsh: answers({ stdout: poolDir }, { stdout: '/var/lib/libvirt/images/labvm1-root\n' }),
+    })
+    await local.lifecycle.start({ uuid: UUID, host: 'hv2' }, local.context)
+    expect(local.execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml', 'vol-path', 'start'])
+    const rbd = setup(definition({ disks: [volumeDisk('vda')] }), true, {
+      virsh: answers({ stdout: poolRbd }),
+    })
+    await rbd.lifecycle.start({ uuid: UUID, host: 'hv2' }, rbd.context)
+    expect(rbd.execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml', 'start'])
+  })
+})
+
+describe('the new refusals in the window', () => {
+  /** The window's i18n in `language`, as the job-error display renders an error (errorSentences). */
+  async function windowIn(language: 'fr' | 'en') {
+    const i18n = i18next.createInstance()
+    await i18n.init(await i18nOptions(language))
+    addMessageFormatters(i18n)
+    return (error: ApiError) => errorSentences(i18n.t, error.toData())
+  }
+
+  it('read in French and in English: the disk, the file or the pool and volume, the host, what to do', async () => {
+    const volume = volumeDisk('vdc')
+    const { lifecycle, context } = setup(definition({ disks: [...RECORDED_DISKS, volume] }), true, {
+      replay: probeAnswer('start-probe-base-missing.txt'),
+      virsh: answers({ stdout: poolDir }, { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }),
+    })
+    const { refused } = await refusedStart(lifecycle, context)
+    const french = (await windowIn('fr'))(refused)
+    const english = (await windowIn('en'))(refused)
+    const chain = `(${RECORDED}/labvm9.qcow2)`
+    const base = `${RECORDED}/debian-base.qcow2`
+    expect(french).toEqual({
+      message: frenchSpacing(
+        'labvm1 n’a pas été démarrée sur hv2 : Le disque vdc de labvm1 est le volume labvm1-root du pool de stockage local vmpool, que hv2 n’y trouve pas : un pool local est propre à chaque hôte. Créez-y le volume (ou démarrez le pool et rafraîchissez-le : virsh pool-refresh vmpool), ou démarrez labvm1 sur l’hôte qui le détient. ' +
+          `Le disque vda de labvm1 ${chain} repose sur le fichier de base (backing file) ${base}, qui manque sur hv2 : QEMU ouvre chaque fichier de la chaîne d’un disque, et chaque hôte a les siens. Copiez-le d’abord au même chemin sur hv2, ou démarrez labvm1 sur l’hôte qui détient toute la chaîne.`,
+      ),
+      step: 'vérifications avant démarrage',
+    })
+    expect(english).toEqual({
+      message:
+        'labvm1 was not started on hv2: labvm1’s disk vdc is the volume labvm1-root of the local storage pool vmpool, which hv2 cannot find there: a local pool is each host’s own. Create the volume there (or start the pool and refresh it: virsh pool-refresh vmpool), or start labvm1 on the host that holds it. ' +
+        `labvm1’s disk vda ${chain} is built on the backing file ${base}, which is missing on hv2: QEMU opens every file of a disk’s backing chain, and each host has its own. Copy it to the same path on hv2 first, or start labvm1 on the host that holds the whole chain.`,
+      step: 'pre-start checks',
+    })
+    // The pool's own refusal, in French, through the same catalog.
+    const noPool = setup(definition({ disks: [volume] }), true, {
+      virsh: answers({ exitCode: 1, stderr: POOL_NOT_FOUND }),
+    })
+    const poolRefused = (await refusedStart(noPool.lifecycle, noPool.context)).refused
+    expect((await windowIn('fr'))(poolRefused).message).toBe(
+      frenchSpacing(
+        'labvm1 n’a pas été démarrée sur hv2 : Le disque vdc de labvm1 est le volume labvm1-root du pool de stockage libvirt vmpool, que hv2 ne définit pas : définissez et démarrez ce pool sur hv2 (virsh pool-define, pool-start), ou démarrez labvm1 sur un hôte qui l’a.',
+      ),
+    )
   })
 })

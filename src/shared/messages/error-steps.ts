@@ -113,5 +113,6 @@ export const ERROR_STEP_TEXTS = {
   readVmStateOn: 'read the VM’s state on {{host}}',
   preChecksOn: 'pre-checks on {{host}}',
   leaseSweep: 'remove the released lease names from Ceph’s lease object after a lease list',
-  startFilesOn: 'look for the VM’s local disks, CD-ROM images and boot files on {{host}}',
+  startFilesOn:
+    'look for the VM’s local disks and their backing files, CD-ROM images and boot files on {{host}}',
 } as const

@@ -32,6 +32,12 @@ export const VM_ERROR_TEXTS = {
   // One refusal per disk: a local disk is not the same disk on another host.
   refusedLocalDiskMissing:
     '{{name}}’s disk {{target}} ({{file}}) is missing on {{host}}: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start {{name}} on the host that holds it, or move the file to the same path on {{host}} first.',
+  refusedBackingFileMissing:
+    '{{name}}’s disk {{target}} ({{file}}) is built on the backing file {{backing}}, which is missing on {{host}}: QEMU opens every file of a disk’s backing chain, and each host has its own. Copy it to the same path on {{host}} first, or start {{name}} on the host that holds the whole chain.',
+  refusedPoolMissing:
+    '{{name}}’s disk {{target}} is the volume {{volume}} of the libvirt storage pool {{pool}}, which {{host}} does not define: define and start that pool on {{host}} (virsh pool-define, pool-start), or start {{name}} on a host that has it.',
+  refusedLocalVolumeMissing:
+    '{{name}}’s disk {{target}} is the volume {{volume}} of the local storage pool {{pool}}, which {{host}} cannot find there: a local pool is each host’s own. Create the volume there (or start the pool and refresh it: virsh pool-refresh {{pool}}), or start {{name}} on the host that holds it.',
   poolNameRefused: 'whose name Hyperdesk will not pass to virsh',
   poolUnreadable: 'which cannot be read on {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'whose definition cannot be read',

@@ -152,7 +152,39 @@ function readDisk(disk: Node, where: Record<string, string>): Disk {
   }
   const file = attr(source, 'file') ?? attr(source, 'dev')
   if (file) out.file = file
+  const format = attr(child(disk, 'driver'), 'type')
+  if (file && format && LAYERED_FORMATS.has(format)) out.layeredFormat = format
+  const backingStore = readBackingStore(disk)
+  if (backingStore) out.backingStore = backingStore
   return out
+}
+
+/** Image formats whose header can name a backing file (QEMU's block drivers with a backing chain). */
+export const LAYERED_FORMATS = new Set(['qcow2', 'qcow', 'qed', 'vmdk'])
+
+/**
+ * A disk's <backingStore> chain as the definition gives it: each file or block device, until an
+ * empty <backingStore/> (complete), a store that is not on the host's disk (a network one: shared,
+ * complete for this purpose), or a store with no <backingStore> inside (not complete: libvirt
+ * reads the rest from that file's header). Undefined when the definition gives none.
+ */
+function readBackingStore(disk: Node): Disk['backingStore'] {
+  const files: NonNullable<Disk['backingStore']>['files'] = []
+  let node: unknown = disk['backingStore']
+  if (node === undefined) return undefined
+  for (;;) {
+    if (Array.isArray(node)) node = node[0]
+    // <backingStore/>, with neither attribute nor child, is read as an empty string.
+    if (!node || typeof node !== 'object') return { files, complete: true }
+    const type = attr(node, 'type')
+    const source = child(node, 'source')
+    const file = attr(source, 'file') ?? attr(source, 'dev')
+    if ((type !== 'file' && type !== 'block') || !file) return { files, complete: true }
+    const format = attr(child(node, 'format'), 'type')
+    files.push({ file, ...(format ? { format } : {}) })
+    node = (node as Node)['backingStore']
+    if (node === undefined) return { files, complete: false }
+  }
 }
 
 function readRbdSource(disk: Node, source: Node | undefined, fail: (problem: string) => never): Disk['rbd'] {

@@ -20,7 +20,8 @@ import { virshCommandString } from './quote'
  * - the long-lived virsh session: markers carrying a random nonce (virshSessionLines);
  * - POSIX sh scripts whose parts report their own exit status: `@@begin <id>` … `@@end <id> <rc>`
  *   (SHELL_SECTIONS, for the doctor), one exit-status line for a streamed command (exitFramed), and
- *   one line per present path (pathsArgv).
+ *   one line per present path (pathsArgv, and with qemu-img's chain sections after them:
+ *   pathsAndChainsArgv).
  */
 
 /** One question of a framed exec: a section id and its command (virsh verb and arguments). */
@@ -485,6 +486,56 @@ export function pathsArgv(paths: readonly string[]): string[] {
     'hyperdesk-paths',
     ...paths,
   ]
+}
+
+/**
+ * pathsArgv's check of `paths`, then, for each image of `chains` whose file exists, its backing chain
+ * as QEMU opens it (`qemu-img info --backing-chain`, -U: an image open elsewhere is only read;
+ * stderr merged) in a shell section `chain:<n>`, n counted from 1 in the order given: one exec for
+ * all of them. Paths and formats are arguments, never parsed by a shell.
+ */
+export function pathsAndChainsArgv(
+  paths: readonly string[],
+  chains: ReadonlyArray<{ file: string; format: string }>,
+): string[] {
+  const script =
+    SHELL_SECTIONS +
+    String.raw`
+n=$1; shift
+while [ "$n" -gt 0 ]; do
+  if [ -e "$1" ]; then printf '${PATH_MARK}%s
+' "$1"; fi
+  shift; n=$((n - 1))
+done
+i=0
+while [ "$#" -ge 2 ]; do
+  i=$((i + 1))
+  if [ -e "$2" ]; then section "chain:$i" qemu-img info -U --backing-chain --output=json -f "$1" -- "$2"; fi
+  shift 2
+done
+`
+  return [
+    'sh',
+    '-c',
+    script,
+    'hyperdesk-start-files',
+    String(paths.length),
+    ...paths,
+    ...chains.flatMap((chain) => [chain.format, chain.file]),
+  ]
+}
+
+/**
+ * What pathsAndChainsArgv's output says: the asked paths that exist (read before the first section,
+ * so no image's name in a chain's output can pass for one) and each chain's section by its number.
+ */
+export function readPathsAndChains(
+  stdout: string,
+  paths: readonly string[],
+): { present: Set<string>; chains: Map<string, ShellSection> } {
+  const firstSection = stdout.search(/^@@begin /m)
+  const head = firstSection < 0 ? stdout : stdout.slice(0, firstSection)
+  return { present: presentPaths(head, paths), chains: splitShellSections(stdout.slice(head.length)) }
 }
 
 /** The asked paths the output says exist (a marked line for a path not asked is not believed). */

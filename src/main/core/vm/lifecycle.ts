@@ -2,6 +2,7 @@ import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
 import { englishLine, msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
+import { argumentProblem } from '../../../shared/validators'
 import type { RbdImageRef } from '../ceph/image'
 import type { Rbd } from '../ceph/rbd'
 import { parsePoolXml } from '../inventory/domain-xml'
@@ -15,13 +16,21 @@ import type { RemoteRunner } from '../remote/runner'
 import { domainArgv } from '../libvirt/domain'
 import { hostArgv } from '../libvirt/host'
 import { judgeHostFiles } from '../migration/precheck-judge'
-import { hostFilePaths, hostFilesOf, localDisksOf, presentOn } from './host-files'
+import {
+  backingChecksOf,
+  hostFilePaths,
+  hostFilesOf,
+  localDisksOf,
+  missingBackingFile,
+  startFilesOn,
+  type BackingFile,
+} from './host-files'
 
 /**
  * Start, shut down, force off and reboot a VM on a chosen host, with the guards the runbook leaves to
  * memory. Start is refused while the VM runs elsewhere, while its RBD images are open (watchers),
- * while a managed save exists, while the chosen host lacks a local disk file, CD-ROM image or boot
- * file the VM opens,
+ * while a managed save exists, while the chosen host lacks a local disk file (or a file of its
+ * backing chain), a volume of a local storage pool, a CD-ROM image or a boot file the VM opens,
  * or while a host cannot be asked (until that host is fenced: fencing.ts);
  * the check and the start happen under the cluster lease, so two admins cannot both start it.
  */
@@ -110,8 +119,9 @@ const LOCAL_POOL_TYPES = new Set(['dir', 'fs', 'logical', 'disk', 'zfs'])
 /**
  * The VM's writable disks defined through a libvirt storage pool (<source pool=… volume=…/>),
  * resolved on `host` with `virsh pool-dumpxml`: a volume of an RBD pool is the image
- * CEPHPOOL/VOLUME, checked like any RBD disk; a local pool's volume is like a file disk; any other
- * pool (NFS, iSCSI, Gluster…), or a pool that cannot be read, is refused with the way out.
+ * CEPHPOOL/VOLUME, checked like any RBD disk; a local pool's volume is like a file disk, each host's
+ * own: `host` must have it (`virsh vol-path`, asked only then); any other pool (NFS, iSCSI,
+ * Gluster…), a pool `host` does not define, or one that cannot be read, is refused with the way out.
  * Read-only volumes (install media) cannot be corrupted by a second QEMU.
  */
 export async function resolvePoolVolumes(
@@ -150,7 +160,13 @@ export async function resolvePoolVolumes(
       timeoutSeconds: 15,
     })
     if (result.exitCode !== 0) {
-      refuse(msg('vmErrors.poolUnreadable', { host, reason: `exit ${result.exitCode}` }), result.stderr)
+      const names = { name: domain.name, target: disk.target, volume, pool, host }
+      // libvirt's VIR_ERR_NO_STORAGE_POOL, in English (LC_ALL=C): this host has no such pool.
+      if (/Storage pool not found/.test(result.stderr))
+        refusals.push(
+          refusal('pool-missing', withDetail(msg('vmErrors.refusedPoolMissing', names), result.stderr), host),
+        )
+      else refuse(msg('vmErrors.poolUnreadable', { host, reason: `exit ${result.exitCode}` }), result.stderr)
       continue
     }
     let source: ReturnType<typeof parsePoolXml>
@@ -165,6 +181,31 @@ export async function resolvePoolVolumes(
     else if (source.type === 'rbd')
       refuse(msg('vmErrors.poolRbdName', { image: `${source.cephPool ?? ''}/${volume}` }))
     else if (!LOCAL_POOL_TYPES.has(source.type)) refuse(msg('vmErrors.poolShared', { type: source.type }))
+    else if (argumentProblem(volume) !== null || volume === '') refuse(msg('vmErrors.poolNameRefused'))
+    else {
+      const found = await runner.virsh(host, hostArgv.volPath(pool, volume), {
+        step: commandStep(`virsh vol-path --pool ${pool} ${volume}`),
+        allowFailure: true,
+        timeoutSeconds: 15,
+      })
+      if (found.exitCode !== 0)
+        refusals.push(
+          refusal(
+            'local-volume-missing',
+            withDetail(
+              msg('vmErrors.refusedLocalVolumeMissing', {
+                name: domain.name,
+                target: disk.target,
+                volume,
+                pool,
+                host,
+              }),
+              found.stderr,
+            ),
+            host,
+          ),
+        )
+    }
   }
   return { images, refusals }
 }
@@ -352,18 +393,28 @@ export class Lifecycle {
 
   /**
    * The CD-ROM images and boot files the definition opens that `host` lacks, judged as the migration
-   * judges its destination's (one probe, one judge: vm/host-files.ts, judgeHostFiles), and its local
-   * disk files missing there (localDisksOf), asked in the same existence check: each failing check a
-   * refusal naming the files and the host. No exec for a VM that opens none.
+   * judges its destination's (one probe, one judge: vm/host-files.ts, judgeHostFiles), its local
+   * disk files missing there (localDisksOf) and their backing files (backingChecksOf: those the
+   * definition names, and the chain qemu-img reads from each layered image's header), all asked in
+   * one exec: each missing item a refusal naming the disk, the file and the host. No exec for a VM
+   * that opens none.
    */
   private async missingFiles(host: string, domain: DomainOnHost): Promise<Refusal[]> {
     if (!domain.definition) return []
     const files = hostFilesOf(domain.definition)
     const disks = localDisksOf(domain.definition)
-    const present = await presentOn(
+    const backing = backingChecksOf(domain.definition)
+    const { present, chains } = await startFilesOn(
       this.deps.runner,
       host,
-      [...new Set([...disks.map((disk) => disk.file), ...hostFilePaths(files)])],
+      [
+        ...new Set([
+          ...disks.map((disk) => disk.file),
+          ...backing.named.map((named) => named.file),
+          ...hostFilePaths(files),
+        ]),
+      ],
+      backing.chains,
       msg('errorSteps.startFilesOn', { host }),
     )
     const missingDisks = disks
@@ -380,10 +431,33 @@ export class Lifecycle {
           host,
         ),
       )
+    const missingBacking: BackingFile[] = [
+      ...backing.named.filter((named) => !present.has(named.file)),
+      ...backing.chains.flatMap((chain, index) => {
+        const file = missingBackingFile(chains[index])
+        // The image the chain starts from was there a moment before: only a file under it counts.
+        return file !== undefined && file !== chain.file
+          ? [{ target: chain.target, disk: chain.disk, file }]
+          : []
+      }),
+    ]
+    const missingBackingFiles = missingBacking.map((missing) =>
+      refusal(
+        'backing-file-missing',
+        msg('vmErrors.refusedBackingFileMissing', {
+          name: domain.name,
+          target: missing.target,
+          file: missing.disk,
+          backing: missing.file,
+          host,
+        }),
+        host,
+      ),
+    )
     const missingHostFiles = judgeHostFiles(host, files, present)
       .filter((check) => check.level === 'fail')
       .map((check) => refusal(`${check.id}-missing`, check.message, host))
-    return [...missingDisks, ...missingHostFiles]
+    return [...missingDisks, ...missingBackingFiles, ...missingHostFiles]
   }
 
   async start(request: StartRequest, context: JobContext): Promise<{ host: string }> {

@@ -111,5 +111,5 @@ export const errorStepsFr: MessageCatalog['errorSteps'] = {
   preChecksOn: 'vérifications préalables sur {{host}}',
   leaseSweep: 'retrait des noms de bail libérés de l’objet de bail de Ceph après une liste des baux',
   startFilesOn:
-    'chercher les disques locaux, les images CD-ROM et les fichiers de démarrage de la VM sur {{host}}',
+    'chercher les disques locaux et leurs fichiers de base, les images CD-ROM et les fichiers de démarrage de la VM sur {{host}}',
 }

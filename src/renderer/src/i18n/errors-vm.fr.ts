@@ -29,6 +29,12 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
     'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage libvirt {{pool}}, {{why, message}} : Hyperdesk ne peut pas vérifier qui l’a ouvert. Définissez-le comme disque réseau (<source protocol="rbd" name="POOL/IMAGE">), ou démarrez la VM à la main après vérification.',
   refusedLocalDiskMissing:
     'Le disque {{target}} de {{name}} ({{file}}) manque sur {{host}} : c’est un fichier sur le disque propre d’un hôte, pas sur Ceph, et chaque hôte a le sien. Démarrez {{name}} sur l’hôte qui le détient, ou déplacez d’abord le fichier au même chemin sur {{host}}.',
+  refusedBackingFileMissing:
+    'Le disque {{target}} de {{name}} ({{file}}) repose sur le fichier de base (backing file) {{backing}}, qui manque sur {{host}} : QEMU ouvre chaque fichier de la chaîne d’un disque, et chaque hôte a les siens. Copiez-le d’abord au même chemin sur {{host}}, ou démarrez {{name}} sur l’hôte qui détient toute la chaîne.',
+  refusedPoolMissing:
+    'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage libvirt {{pool}}, que {{host}} ne définit pas : définissez et démarrez ce pool sur {{host}} (virsh pool-define, pool-start), ou démarrez {{name}} sur un hôte qui l’a.',
+  refusedLocalVolumeMissing:
+    'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage local {{pool}}, que {{host}} n’y trouve pas : un pool local est propre à chaque hôte. Créez-y le volume (ou démarrez le pool et rafraîchissez-le : virsh pool-refresh {{pool}}), ou démarrez {{name}} sur l’hôte qui le détient.',
   poolNameRefused: 'dont Hyperdesk refuse de passer le nom à virsh',
   poolUnreadable: 'qui ne peut pas être lu sur {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'dont la définition ne peut pas être lue',
