@@ -3,8 +3,9 @@
  * anything is done, naming the files and the host (the migration pre-check's probe and judge:
  * vm/host-files.ts, judgeHostFiles): the VM stays off everywhere and no lease is left. With the files
  * back, the same start works. The path probe costs one exec on the chosen host, counted here.
- * A VM whose disk is a file on a host's own disk (defined here on every host, its file on hv1 only)
- * is refused on hv3 the same way, and starts on hv1.
+ * A VM whose disks are files on a host's own disk (defined here on every host, its files on hv1 only)
+ * is refused on hv3 the same way, and starts on hv1: a raw file missing on hv3, and a qcow2 overlay
+ * there whose backing file is not (the chain read by qemu-img in the same exec).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
@@ -39,11 +40,16 @@ beforeAll(async () => {
   expect(await runningOn(LABVM3.name)).toEqual([])
 }, 90_000)
 
-/** A VM whose only disk is a raw file on the host's own disk: defined on every host, the file on hv1 only. */
+/**
+ * A VM whose disks are files on the host's own disk, defined on every host: a raw file (on hv1 only)
+ * and a qcow2 overlay on a qcow2 base (on hv1; on hv3 the overlay without its base).
+ */
 const LOCAL = {
   name: 'hyperdesk-local-disk',
   uuid: '1ab0c0de-5f11-4e00-8000-00000000d15c',
   file: '/var/lib/libvirt/images/hyperdesk-local-disk.img',
+  overlay: '/var/lib/libvirt/images/hyperdesk-local-overlay.qcow2',
+  base: '/var/lib/libvirt/images/hyperdesk-local-base.qcow2',
 }
 const LOCAL_XML = `<domain type='qemu'>
   <name>${LOCAL.name}</name>
@@ -58,6 +64,11 @@ const LOCAL_XML = `<domain type='qemu'>
       <source file='${LOCAL.file}'/>
       <target dev='vda' bus='virtio'/>
     </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='${LOCAL.overlay}'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
   </devices>
 </domain>
 `
@@ -71,7 +82,7 @@ async function removeLocalVm(): Promise<void> {
   await onEveryHost(
     'sh',
     '-c',
-    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; rm -f ${LOCAL.file}; true`,
+    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; rm -f ${LOCAL.file} ${LOCAL.overlay} ${LOCAL.base}; true`,
   )
 }
 
@@ -115,7 +126,7 @@ describe('a start on a host without the VM’s boot file and CD-ROM image', () =
     expect(await labvm3Leases(lab)).toEqual([])
     // One existence check on hv3 for the VM's files, and no virsh start.
     const hv3 = counting.execs.get('hv3') ?? []
-    expect(hv3.filter((argv) => argv.includes('hyperdesk-paths'))).toHaveLength(1)
+    expect(hv3.filter((argv) => argv.includes('hyperdesk-start-files'))).toHaveLength(1)
     expect(hv3.filter((argv) => argv.startsWith('virsh -c qemu:///system start'))).toEqual([])
     console.log(`execs of the refused start, per host: ${counts(counting.execs)}`)
 
@@ -148,7 +159,12 @@ describe('a start on a host without the VM’s local disk file', () => {
       'sh',
       LOCAL_XML,
     )
-    await asRootOn('hv1', 'truncate', '-s', '1M', LOCAL.file)
+    // The overlay on both hosts, made over its base; hv3's base then removed.
+    const overlay = `qemu-img create -q -f qcow2 ${LOCAL.base} 1M && qemu-img create -q -f qcow2 -b ${LOCAL.base} -F qcow2 ${LOCAL.overlay}`
+    await Promise.all([
+      asRootOn('hv1', 'sh', '-c', `truncate -s 1M ${LOCAL.file} && ${overlay}`),
+      asRootOn('hv3', 'sh', '-c', `${overlay} && rm ${LOCAL.base}`),
+    ])
     // The core reads the new definitions now (its poll is long): a start needs the VM known.
     await lab.context.inventory.refreshAll()
     const leases = async () => {
@@ -161,9 +177,11 @@ describe('a start on a host without the VM’s local disk file', () => {
     expect(refused.error?.code).toBe('vm.start.refused')
     expect(refused.error?.details?.refusals).toEqual([
       expect.objectContaining({ code: 'local-disk-missing', host: 'hv3' }),
+      expect.objectContaining({ code: 'backing-file-missing', host: 'hv3' }),
     ])
     expect(englishText(refused.error!.text as Message)).toBe(
-      `${LOCAL.name} was not started on hv3: ${LOCAL.name}’s disk vda (${LOCAL.file}) is missing on hv3: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start ${LOCAL.name} on the host that holds it, or move the file to the same path on hv3 first.`,
+      `${LOCAL.name} was not started on hv3: ${LOCAL.name}’s disk vda (${LOCAL.file}) is missing on hv3: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start ${LOCAL.name} on the host that holds it, or move the file to the same path on hv3 first. ` +
+        `${LOCAL.name}’s disk vdb (${LOCAL.overlay}) is built on the backing file ${LOCAL.base}, which is missing on hv3: QEMU opens every file of a disk’s backing chain, and each host has its own. Copy it to the same path on hv3 first, or start ${LOCAL.name} on the host that holds the whole chain.`,
     )
     expect(await runningOn(LOCAL.name)).toEqual([])
     expect(await leases()).toEqual([])

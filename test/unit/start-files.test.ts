@@ -44,9 +44,9 @@ const isoThere = file('tools.iso', true)
 const qcow2 = file('labvm1.qcow2', false)
 const qcow2There = file('data.qcow2', true)
 
-/** What virsh 9.0 (LC_ALL=C) prints for a volume or a pool the host lacks (recorded on the lab). */
+/** What virsh 9.0.0 (LC_ALL=C) prints for a volume or a pool the host lacks (recorded on the lab's hv2). */
 const VOL_PATH_NOT_FOUND =
-  "error: failed to get vol 'labvm1-root'\nerror: Storage volume not found: no storage vol with matching name 'labvm1-root'\n"
+  "error: failed to get vol 'labvm1-root'\nerror: Storage volume not found: no storage vol with matching path 'labvm1-root'\n"
 const POOL_NOT_FOUND =
   "error: failed to get pool 'vmpool'\nerror: Storage pool not found: no storage pool with matching name 'vmpool'\n"
 
