@@ -332,7 +332,7 @@ export class Lifecycle {
     // All asked side by side, every read independent of the others: the pool volumes, the files QEMU
     // opens from this host's disk as it starts, and each RBD disk's watchers (`rbd status`). The
     // watchers count only when nothing else refused: a start refused already is not asked them (one
-    // `rbd status` per disk, and no wait on a target that may not answer, for an answer never used).
+    // `rbd status` per disk, a Ceph client session each, for an answer never used).
     const direct = rbdImagesOf(domain)
     const watchersCount = refusals.length === 0
     const [volumes, missingFiles, directWatchers, directLocks] = await Promise.allSettled([
