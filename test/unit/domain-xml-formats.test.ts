@@ -164,7 +164,7 @@ describe('the start guard and disks it cannot check', () => {
     ])
   })
 
-  it('resolves writable pool volumes on the host: RBD pool → its image, local pool → its volume asked, others refused', async () => {
+  it('resolves pool volumes on the host: a writable RBD one → its image, a local one → asked, others refused', async () => {
     const xml = fixture('disk-source-pool.xml')
     // The same definition with vdb writable, like libvirt's formatdomain docs' blk-pool0 volume disk.
     const writable = xml.replace(
@@ -187,17 +187,20 @@ describe('the start guard and disks it cannot check', () => {
         },
       }
     }
-    // As shipped every volume there is read-only (harmless to share): nothing to ask.
+    // As shipped every volume there is read-only (harmless to share): only whether the host has it
+    // is asked (its pool first); a pool whose answer cannot be read refuses nothing for them.
+    const poolAsked = ['pool-dumpxml', 'pool-disk']
     const none = runner({})
     expect(await resolvePoolVolumes(none, 'hv1', domainOf(xml))).toEqual({ images: [], refusals: [] })
-    expect(none.asked).toEqual([])
+    expect(none.asked).toEqual([poolAsked, poolAsked, poolAsked])
     const rbd = runner({ stdout: fixture('pool-rbd.xml') })
     const oddName = await resolvePoolVolumes(rbd, 'hv1', domainOf(writable))
     expect(oddName.images).toEqual([])
     expect(oddName.refusals[0]?.message).toContain(
       'an RBD image whose name (rbd/dir+vol2) Hyperdesk cannot pass to rbd',
     )
-    expect(rbd.asked).toEqual([['pool-dumpxml', 'pool-disk']])
+    // The read-only RBD volumes: shared, nothing more asked of them.
+    expect(rbd.asked).toEqual([poolAsked, poolAsked, poolAsked])
     // A volume name rbd accepts is checked like any RBD disk.
     const named = writable.replace("volume='dir+vol2'", "volume='web-disk0'")
     expect(
@@ -206,14 +209,18 @@ describe('the start guard and disks it cannot check', () => {
       images: [{ pool: 'rbd', image: 'web-disk0' }],
       refusals: [],
     })
-    // A local pool's volume: not Ceph, but the host must have it (virsh vol-path answers).
+    // A local pool's volume, read-only or not: not Ceph, but the host must have it (vol-path answers).
     const local = runner({ stdout: fixture('pool-dir.xml') })
     expect(await resolvePoolVolumes(local, 'hv1', domainOf(named))).toEqual({
       images: [],
       refusals: [],
     })
     expect(local.asked).toEqual([
-      ['pool-dumpxml', 'pool-disk'],
+      poolAsked,
+      ['vol-path', '--pool', 'pool-disk', 'block+cdrom'],
+      poolAsked,
+      ['vol-path', '--pool', 'pool-disk', 'dir+vol1'],
+      poolAsked,
       ['vol-path', '--pool', 'pool-disk', 'web-disk0'],
     ])
     const nfs = await resolvePoolVolumes(
@@ -234,13 +241,15 @@ describe('the start guard and disks it cannot check', () => {
       detail: expect.stringContaining('error: failed to connect to the hypervisor'),
     })
     expect(unreadable.refusals[0]?.message).toContain('cannot be read on hv1')
+    const dashedRunner = runner({})
     const dashed = await resolvePoolVolumes(
-      none,
+      dashedRunner,
       'hv1',
       domainOf(named.replace("pool='pool-disk' volume='web-disk0'", "pool='--all' volume='web-disk0'")),
     )
     expect(dashed.refusals[0]?.message).toContain('whose name Hyperdesk will not pass to virsh')
-    expect(none.asked).toEqual([])
+    // Only the other (read-only) volumes' pool asked: never "--all".
+    expect(dashedRunner.asked).toEqual([poolAsked, poolAsked])
     expect(await resolvePoolVolumes(none, 'hv1', domainOf(fixture('disk-network-rbd.xml')))).toEqual({
       images: [],
       refusals: [],

@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { errorSentences } from '../../src/renderer/src/components/error-sentence'
 import { i18nOptions } from '../../src/renderer/src/i18n'
 import { addMessageFormatters, frenchSpacing } from '../../src/renderer/src/i18n/messages'
+import type { Rbd } from '../../src/main/core/ceph/rbd'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
@@ -69,7 +70,11 @@ const cdrom = (target: string, source?: string) =>
 function setup(
   defined: DomainDefinition,
   hv2Reachable = true,
-  options: { replay?: string; virsh?: (argv: string[]) => Partial<RemoteResult> | undefined } = {},
+  options: {
+    replay?: string
+    virsh?: (argv: string[]) => Partial<RemoteResult> | undefined
+    rbd?: Partial<Rbd>
+  } = {},
 ) {
   const domain: DomainOnHost = {
     uuid: UUID,
@@ -93,7 +98,12 @@ function setup(
       return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, ...options.virsh?.(argv) }
     },
   } as unknown as RemoteRunner
-  const { lifecycle, lease } = twoHostStart({ domain, runner, hv2Reachable })
+  const { lifecycle, lease } = twoHostStart({
+    domain,
+    runner,
+    hv2Reachable,
+    ...(options.rbd ? { rbd: options.rbd } : {}),
+  })
   const context = { step: () => undefined, log: () => undefined } as unknown as JobContext
   return { lifecycle, execs, lease, context }
 }
@@ -368,6 +378,32 @@ describe('a disk that is a volume of a local storage pool (dir, logical…)', ()
       ['virsh', 'vol-path', '--pool', 'vmpool', 'labvm1-root'],
     ])
     expect(lease.held.size).toBe(0)
+  })
+
+  it('refuses a read-only one (install media) the host lacks too; a read-only RBD one is shared, not asked', async () => {
+    const media = {
+      ...volumeDisk('sda'),
+      device: 'cdrom',
+      readonly: true,
+    } as DomainDefinition['disks'][number]
+    const missing = setup(definition({ disks: [media] }), true, {
+      virsh: answers({ stdout: poolDir }, { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }),
+    })
+    const { refusals } = await refusedStart(missing.lifecycle, missing.context)
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'local-volume-missing', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toContain(
+      'labvm1’s disk sda is the volume labvm1-root of the local storage pool vmpool',
+    )
+    const watchers: string[] = []
+    const shared = setup(definition({ disks: [media] }), true, {
+      virsh: answers({ stdout: poolRbd }),
+      rbd: { watchers: async (_host, image) => (watchers.push(image.image), []) },
+    })
+    await shared.lifecycle.start({ uuid: UUID, host: 'hv2' }, shared.context)
+    expect(shared.execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml', 'start'])
+    expect(watchers).toEqual([])
   })
 
   it('refuses it when the chosen host does not define the pool', async () => {

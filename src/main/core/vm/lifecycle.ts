@@ -117,12 +117,12 @@ function unreachableWhy(inventory: HostInventory): Message {
 const LOCAL_POOL_TYPES = new Set(['dir', 'fs', 'logical', 'disk', 'zfs'])
 
 /**
- * The VM's writable disks defined through a libvirt storage pool (<source pool=… volume=…/>),
- * resolved on `host` with `virsh pool-dumpxml`: a volume of an RBD pool is the image
- * CEPHPOOL/VOLUME, checked like any RBD disk; a local pool's volume is like a file disk, each host's
- * own: `host` must have it (`virsh vol-path`, asked only then); any other pool (NFS, iSCSI,
- * Gluster…), a pool `host` does not define, or one that cannot be read, is refused with the way out.
- * Read-only volumes (install media) cannot be corrupted by a second QEMU.
+ * The VM's disks defined through a libvirt storage pool (<source pool=… volume=…/>), resolved on
+ * `host` with `virsh pool-dumpxml`. Every one: a pool `host` does not define, or a local pool's
+ * volume (like a file disk, each host's own) that `virsh vol-path` does not find there, is refused.
+ * A writable one besides: a volume of an RBD pool is the image CEPHPOOL/VOLUME, checked like any
+ * RBD disk; any other pool (NFS, iSCSI, Gluster…), or one that cannot be read, is refused with the
+ * way out. Read-only volumes (install media) cannot be corrupted by a second QEMU.
  */
 export async function resolvePoolVolumes(
   runner: Pick<RemoteRunner, 'virsh'>,
@@ -132,9 +132,11 @@ export async function resolvePoolVolumes(
   const images: RbdImageRef[] = []
   const refusals: Refusal[] = []
   for (const disk of domain.definition?.disks ?? []) {
-    if (!disk.volume || disk.readonly) continue
+    if (!disk.volume) continue
     const { pool, volume } = disk.volume
+    // Why Hyperdesk cannot check who has the volume open: only a writable one is refused for that.
     const refuse = (why: Message, said?: string) =>
+      !disk.readonly &&
       refusals.push(
         refusal(
           'disk-unchecked',
@@ -176,11 +178,13 @@ export async function resolvePoolVolumes(
       refuse(msg('vmErrors.poolDefinitionUnreadable'), (error as Error).message)
       continue
     }
-    if (source.type === 'rbd' && source.cephPool && isValidName(source.cephPool) && isValidName(volume))
-      images.push({ pool: source.cephPool, image: volume })
-    else if (source.type === 'rbd')
-      refuse(msg('vmErrors.poolRbdName', { image: `${source.cephPool ?? ''}/${volume}` }))
-    else if (!LOCAL_POOL_TYPES.has(source.type)) refuse(msg('vmErrors.poolShared', { type: source.type }))
+    if (source.type === 'rbd') {
+      // Shared: nothing of a read-only one to check; a writable one is checked like any RBD disk.
+      if (disk.readonly) continue
+      if (source.cephPool && isValidName(source.cephPool) && isValidName(volume))
+        images.push({ pool: source.cephPool, image: volume })
+      else refuse(msg('vmErrors.poolRbdName', { image: `${source.cephPool ?? ''}/${volume}` }))
+    } else if (!LOCAL_POOL_TYPES.has(source.type)) refuse(msg('vmErrors.poolShared', { type: source.type }))
     else if (argumentProblem(volume) !== null || volume === '') refuse(msg('vmErrors.poolNameRefused'))
     else {
       const found = await runner.virsh(host, hostArgv.volPath(pool, volume), {
