@@ -4,8 +4,9 @@
  * vm/host-files.ts, judgeHostFiles): the VM stays off everywhere and no lease is left. With the files
  * back, the same start works. The path probe costs one exec on the chosen host, counted here.
  * A VM whose disks are files on a host's own disk (defined here on every host, its files on hv1 only)
- * is refused on hv3 the same way, and starts on hv1: a raw file missing on hv3, and a qcow2 overlay
- * there whose backing file is not (the chain read by qemu-img in the same exec).
+ * is refused on hv3 the same way, and starts on hv1: a raw file missing on hv3, a qcow2 overlay
+ * there whose backing file is not (the chain read by qemu-img in the same exec), and a volume of the
+ * local pool `default` that hv3's libvirt does not have (`virsh vol-path`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
@@ -50,6 +51,8 @@ const LOCAL = {
   file: '/var/lib/libvirt/images/hyperdesk-local-disk.img',
   overlay: '/var/lib/libvirt/images/hyperdesk-local-overlay.qcow2',
   base: '/var/lib/libvirt/images/hyperdesk-local-base.qcow2',
+  /** A volume of each host's own dir pool `default` (/var/lib/libvirt/images), made on hv1 only. */
+  volume: 'hyperdesk-local-vol.img',
 }
 const LOCAL_XML = `<domain type='qemu'>
   <name>${LOCAL.name}</name>
@@ -69,6 +72,11 @@ const LOCAL_XML = `<domain type='qemu'>
       <source file='${LOCAL.overlay}'/>
       <target dev='vdb' bus='virtio'/>
     </disk>
+    <disk type='volume' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source pool='default' volume='${LOCAL.volume}'/>
+      <target dev='vdc' bus='virtio'/>
+    </disk>
   </devices>
 </domain>
 `
@@ -82,7 +90,7 @@ async function removeLocalVm(): Promise<void> {
   await onEveryHost(
     'sh',
     '-c',
-    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; rm -f ${LOCAL.file} ${LOCAL.overlay} ${LOCAL.base}; true`,
+    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} vol-delete --pool default ${LOCAL.volume} >/dev/null 2>&1; rm -f ${LOCAL.file} ${LOCAL.overlay} ${LOCAL.base}; true`,
   )
 }
 
@@ -162,7 +170,12 @@ describe('a start on a host without the VM’s local disk file', () => {
     // The overlay on both hosts, made over its base; hv3's base then removed.
     const overlay = `qemu-img create -q -f qcow2 ${LOCAL.base} 1M && qemu-img create -q -f qcow2 -b ${LOCAL.base} -F qcow2 ${LOCAL.overlay}`
     await Promise.all([
-      asRootOn('hv1', 'sh', '-c', `truncate -s 1M ${LOCAL.file} && ${overlay}`),
+      asRootOn(
+        'hv1',
+        'sh',
+        '-c',
+        `truncate -s 1M ${LOCAL.file} && ${overlay} && virsh -c qemu:///system vol-create-as default ${LOCAL.volume} 1M --format raw >/dev/null`,
+      ),
       asRootOn('hv3', 'sh', '-c', `${overlay} && rm ${LOCAL.base}`),
     ])
     // The core reads the new definitions now (its poll is long): a start needs the VM known.
@@ -176,11 +189,13 @@ describe('a start on a host without the VM’s local disk file', () => {
     expect(refused.state).toBe('failed')
     expect(refused.error?.code).toBe('vm.start.refused')
     expect(refused.error?.details?.refusals).toEqual([
+      expect.objectContaining({ code: 'local-volume-missing', host: 'hv3' }),
       expect.objectContaining({ code: 'local-disk-missing', host: 'hv3' }),
       expect.objectContaining({ code: 'backing-file-missing', host: 'hv3' }),
     ])
     expect(englishText(refused.error!.text as Message)).toBe(
-      `${LOCAL.name} was not started on hv3: ${LOCAL.name}’s disk vda (${LOCAL.file}) is missing on hv3: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start ${LOCAL.name} on the host that holds it, or move the file to the same path on hv3 first. ` +
+      `${LOCAL.name} was not started on hv3: ${LOCAL.name}’s disk vdc is the volume ${LOCAL.volume} of the local storage pool default, which hv3 cannot find there: a local pool is each host’s own. Create the volume there (or start the pool and refresh it: virsh pool-refresh default), or start ${LOCAL.name} on the host that holds it. ` +
+        `${LOCAL.name}’s disk vda (${LOCAL.file}) is missing on hv3: it is a file on a host’s own disk, not on Ceph, and each host has its own. Start ${LOCAL.name} on the host that holds it, or move the file to the same path on hv3 first. ` +
         `${LOCAL.name}’s disk vdb (${LOCAL.overlay}) is built on the backing file ${LOCAL.base}, which is missing on hv3: QEMU opens every file of a disk’s backing chain, and each host has its own. Copy it to the same path on hv3 first, or start ${LOCAL.name} on the host that holds the whole chain.`,
     )
     expect(await runningOn(LOCAL.name)).toEqual([])
