@@ -109,21 +109,30 @@ describe('cluster tree rows', () => {
     ])
   })
 
-  it('a VM row differs when any field of its VM does (each list item by item)', () => {
-    const [row] = buildTreeRows({ ...base, vms: [vm('web', ['hv1'])] }).filter((one) => one.kind === 'vm')
-    for (const change of [
-      { name: 'web2' },
-      { definedOn: ['hv1', 'hv2'] },
-      { missingOn: ['hv3'] },
-      { unknownOn: ['hv2'] },
-      { fencedOn: [] },
-      { flags: ['drift' as const] },
-    ]) {
-      const [other] = buildTreeRows({ ...base, vms: [{ ...vm('web', ['hv1']), ...change }] }).filter(
-        (one) => one.kind === 'vm',
+  it('a VM row differs when what it shows of its VM does (each list item by item), not when the rest does', () => {
+    const rowOf = (vms: Vm[]) =>
+      buildTreeRows({ ...base, vms }).find((one) => one.kind === 'vm' && one.vm.uuid === 'uuid-web')!
+    const row = rowOf([vm('web', ['hv1'])])
+    // What its row shows: the name, where it is defined (a stopped VM's row) and the flags.
+    for (const change of [{ name: 'web2' }, { definedOn: ['hv1', 'hv2'] }, { flags: ['drift' as const] }])
+      expect(sameTreeRow(row, rowOf([{ ...vm('web', ['hv1']), ...change }])), JSON.stringify(change)).toBe(
+        false,
       )
-      expect(sameTreeRow(row!, other!), JSON.stringify(change)).toBe(false)
-    }
+    // Where it is missing or unknown (every VM's, at each host read at start-up), and fences elsewhere:
+    // the same row on screen, not written again.
+    for (const change of [{ missingOn: ['hv3'] }, { unknownOn: ['hv2'] }, { fencedOn: [] }])
+      expect(sameTreeRow(row, rowOf([{ ...vm('web', ['hv1']), ...change }])), JSON.stringify(change)).toBe(
+        true,
+      )
+    // A fence on its own host changes its row (fenced), and moves it from running to fenced.
+    const fenced = rowOf([{ ...vm('web', ['hv2']), fencedOn: ['hv1'] }])
+    expect(fenced).toMatchObject({ host: 'hv1', fenced: true })
+    expect(sameTreeRow(row, fenced)).toBe(false)
+    // A stopped VM's row says where it is defined.
+    const stopped = (definedOn: string[]) =>
+      buildTreeRows({ ...base, vms: [{ ...vm('web', []), definedOn }] }).find((one) => one.kind === 'vm')!
+    expect(sameTreeRow(stopped(['hv1']), stopped(['hv1', 'hv2']))).toBe(false)
+    expect(sameTreeRow(stopped(['hv1']), stopped(['hv1']))).toBe(true)
   })
 
   it('a row rebuilt with the same content is the same row; one that shows something new is not', () => {

@@ -1,5 +1,5 @@
 import type { HostInventory, Vm, VmFlag } from '../../../../shared/inventory'
-import { sameFields, sameList, sameVm } from '../../store/share-vms'
+import { sameFields, sameList } from '../../store/share-vms'
 
 /**
  * The cluster tree as a flat list of rows (so it can be virtualised): each host with the VMs running
@@ -124,7 +124,11 @@ export interface TreeGroups {
   stoppedNamed?: Named
 }
 
-const isDanger = (flag: VmFlag): boolean => DANGER_FLAGS.includes(flag)
+/** Any flag that means "look now" (most VMs have none, or only not-defined-everywhere / host-unknown). */
+function hasDanger(flags: readonly VmFlag[]): boolean {
+  for (let index = 0; index < flags.length; index++) if (DANGER_FLAGS.includes(flags[index]!)) return true
+  return false
+}
 
 export function groupTree({ hostNames, vms }: Pick<TreeInput, 'hostNames' | 'vms'>): TreeGroups {
   const hosts = hostNames.map((host): HostGroup => ({ host, vms: [], warnings: 0 }))
@@ -143,7 +147,7 @@ export function groupTree({ hostNames, vms }: Pick<TreeInput, 'hostNames' | 'vms
   for (let index = 0; index < vms.length; index++) {
     const vm = vms[index]!
     const { runningOn, lastKnownRunningOn: lastKnown, fencedOn } = vm
-    const danger = vm.flags.length > 0 && vm.flags.some(isDanger)
+    const danger = hasDanger(vm.flags)
     if (runningOn.length === 1 && lastKnown.length === 0 && !fencedOn?.length) {
       place(vm, runningOn[0]!, danger)
       continue
@@ -333,16 +337,32 @@ export function buildTreeRows({ filter, collapsed, ...input }: TreeInput): TreeR
 }
 
 /**
+ * A VM as its row shows it (tree-row-dom.ts reads these of `row.vm`, and nothing else): its name,
+ * where it is defined (a stopped VM's row) and its flags. Each host read at start-up changes every
+ * VM of the cluster (one more host where it is defined, or missing) but none of these: the rows on
+ * screen are then not written again. A field the row comes to show must be compared here.
+ */
+function sameShownVm(a: Vm, b: Vm): boolean {
+  return (
+    a === b ||
+    (a.uuid === b.uuid &&
+      a.name === b.name &&
+      sameList(a.definedOn, b.definedOn) &&
+      sameList(a.flags, b.flags))
+  )
+}
+
+/**
  * Each inventory update groups the rows again (new row objects), and brings a new host inventory: a
- * row whose fields show the same is the same row (a VM by its content, mostly the same object: the
- * store keeps an unchanged VM's; a VM row's host inventory by what it shows of it, the time it became
- * unreachable). The tree's rows are memoized on it.
+ * row whose fields show the same is the same row (a VM by what its row shows of it, mostly the same
+ * object: the store keeps an unchanged VM's; a VM row's host inventory by what it shows of it, the
+ * time it became unreachable). The tree writes a row on screen again only when it is not the same.
  */
 export function sameTreeRow(a: TreeRow, b: TreeRow): boolean {
   if (a === b) return true
   if (a.kind !== b.kind || a.key !== b.key) return false
   return sameFields(a, b, (key, x, y) => {
-    if (key === 'vm') return sameVm(x as Vm, y as Vm)
+    if (key === 'vm') return sameShownVm(x as Vm, y as Vm)
     if (key === 'flags') return sameList(x as unknown[], y as unknown[])
     if (key === 'inventory' && a.kind === 'vm' && b.kind === 'vm')
       return a.inventory?.unreachableSince === b.inventory?.unreachableSince
