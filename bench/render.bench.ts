@@ -3,12 +3,12 @@
  * (300 running on each of three hosts; a fake inventory on a core without hosts) against a plain
  * list of the same 900 VMs (no framework, a `hidden` toggle per item to filter), both in the same
  * run, loads interleaved. Reported as p95: the first paint once the inventory arrives, both for the
- * whole window (it waits for the inventory with the cluster file: tree, sidebar and main view mount
- * at once) and for the tree filled in an open window (each host's update as the core sends them at
- * start-up: the host, and every VM as the core's buildVms computes them from the hosts read so far,
- * so each update changes every VM read before it), and each filter keystroke; and the page's JS heap
- * and DOM nodes. No timed assertions:
- * the rows must be there, the figures go to the summary table.
+ * whole window (its sidebar, empty tree and main view mount with the cluster file, before the
+ * inventory, whose answer fills the tree) and for the tree filled in an open window (each host's
+ * update as the core sends them at start-up: the host, and every VM as the core's buildVms computes
+ * them from the hosts read so far, so each update changes every VM read before it), and each filter
+ * keystroke; and the page's JS heap and DOM nodes. No timed assertions: the rows must be there, the
+ * figures go to the summary table.
  *
  * Scripting time is read from a Performance trace (trace-scripting.ts): the self time of the events
  * DevTools' Performance panel files under Scripting, on the page's main thread. It counts promise
@@ -305,8 +305,8 @@ describe('tree render cost with 900 VMs (3 × 300) in chromium', () => {
     let treeMemory = { heapMiB: NaN, nodes: NaN }
     const treeKeys: Measure[] = []
     const treeLoad = async (typed: boolean, last: boolean) => {
-      // The whole window's first paint: the page loads and asks; the inventory's answer (which the
-      // window waits for with the cluster file and the hosts) is held until the measure runs.
+      // The whole window's first paint: the page loads and asks; the inventory's answer is held until
+      // the measure runs (the window shows its shell meanwhile, the tree saying it reads the VMs).
       let release: (value: unknown) => void = () => undefined
       let asked = false
       const held = new Promise((resolve) => (release = resolve))

@@ -9,7 +9,8 @@ import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-invento
  * main screen in English and French and finds no serious or critical violation. A planted unlabeled
  * control proves the check would catch one. The screens with VMs come from the fake inventory path
  * (no lab): the tree, the file, a host, storage, Ceph, a VM, its migration sheet, its force-off
- * confirmation, a host's maintenance sheet, the fence sheet and the jobs panel.
+ * confirmation, a host's maintenance sheet, the fence sheet and the jobs panel; and the window
+ * before the inventory comes (the tree busy, reading the VMs).
  */
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
@@ -161,6 +162,19 @@ describe('accessibility (axe-core)', () => {
       await context.close()
     })
   }
+
+  it('the window before the inventory (the tree reading the VMs), in en and fr: no serious or critical violation', async () => {
+    for (const locale of ['en-US', 'fr-FR']) {
+      // The inventory's answer never comes: the tree stays busy, with no row.
+      const { context, page, errors } = await openFakeInventoryPage(app(), locale, {
+        answer: ({ method }) => (method === 'inventory.get' ? new Promise(() => undefined) : undefined),
+      })
+      await expect.poll(() => page.getByTestId('tree-loading').count()).toBe(1)
+      expect(serious(await axe(page))).toEqual([])
+      expect(errors).toEqual([])
+      await context.close()
+    }
+  })
 
   it('catches a planted unlabeled control', async () => {
     const context = await app().browser.newContext({

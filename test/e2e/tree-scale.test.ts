@@ -3,8 +3,9 @@
  * only the rows on screen are in the page, the host rows say their counts and memory in the window's
  * language, the filter narrows as typed, the keyboard moves the selection (and the view follows), and
  * the last rows are reached by scrolling, a host folds and unfolds by the keyboard, a VM dragged
- * onto another host opens the migration sheet, and the rows follow a change of language. Screenshots:
- * tree-scale-<language>.
+ * onto another host opens the migration sheet, and the rows follow a change of language. Before the
+ * inventory comes, the window shows with the tree saying it reads the VMs. Screenshots:
+ * tree-scale-<language>, tree-loading-<language>.
  */
 import { describe, expect, it } from 'vitest'
 import type { HostInventory, Vm } from '../../src/shared/inventory'
@@ -31,11 +32,45 @@ function bigInventory(): { hosts: HostInventory[]; vms: Vm[] } {
 const app = useClosedPortApp()
 const inventory = bigInventory()
 const TEXT = {
-  'en-US': { host: /300 VMs · mem\s*75%/, stopped: 'Stopped (20)' },
-  'fr-FR': { host: /300 VM · mém\s*75\u00a0%/, stopped: 'Arrêtées (20)' },
+  'en-US': { host: /300 VMs · mem\s*75%/, stopped: 'Stopped (20)', loading: 'Reading the VMs of each host…' },
+  'fr-FR': {
+    host: /300 VM · mém\s*75\u00a0%/,
+    stopped: 'Arrêtées (20)',
+    loading: 'Lecture des VM de chaque hôte…',
+  },
 } as const
 
 describe('the cluster tree with 920 VMs', () => {
+  for (const language of ['en-US', 'fr-FR'] as const) {
+    it(`${language}: the window shows before the inventory, the tree saying it reads the VMs`, async () => {
+      // The inventory's answer is held: the cluster file and the hosts come, the VMs not yet.
+      let release: (value: unknown) => void = () => undefined
+      const held = new Promise((resolve) => (release = resolve))
+      const { page, context, errors } = await openFakeInventoryPage(app(), language, {
+        inventory,
+        answer: ({ method }) => (method === 'inventory.get' ? held : undefined),
+      })
+      const tree = page.getByTestId('cluster-tree')
+      const loading = page.getByTestId('tree-loading')
+      await expect.poll(() => loading.textContent()).toBe(TEXT[language].loading)
+      expect(await loading.getAttribute('role')).toBe('status')
+      expect(await tree.getAttribute('aria-busy')).toBe('true')
+      // The shell is there (the filter, the main view), but no host says "0 VMs" before it is known.
+      expect(await page.getByTestId('tree-filter').count()).toBe(1)
+      expect(await page.getByTestId('config-panel').count()).toBe(1)
+      expect(await tree.locator('[role="treeitem"]').count()).toBe(0)
+      await page.screenshot({ path: screenshotPath(`tree-loading-${language}`) })
+
+      release(inventory)
+      await expect.poll(() => page.getByTestId('tree-host-hv1').textContent()).toMatch(TEXT[language].host)
+      expect(await loading.count()).toBe(0)
+      expect(await tree.getAttribute('aria-busy')).toBe('false')
+      expect(await page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
+      expect(errors).toEqual([])
+      await context.close()
+    })
+  }
+
   for (const language of ['en-US', 'fr-FR'] as const) {
     it(`${language}: rows on screen only, filter, keyboard and scroll`, async () => {
       const { page, context, errors, socket } = await openFakeInventoryPage(

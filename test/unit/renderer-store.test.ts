@@ -106,23 +106,38 @@ describe('core events into the store (one module)', () => {
       'app.info': { version: 'test' },
       'config.get': { path: '/x', config: null, problems: [] },
       'hosts.list': [{ name: 'hv1', status: 'online' }],
-      'inventory.get': { hosts: [], vms: [] },
       'jobs.list': [job],
       'maintenance.current': { record: null },
       'app.checkForUpdates': { state: 'newer', manual: false, text: 'newer', params: {} },
     })
+    // The core's inventory answer is held: the window's shell comes without it.
+    let answerInventory: (value: unknown) => void = () => undefined
+    const call = core.api.call
+    ;(core.api as { call: unknown }).call = (method: string, params: unknown): Promise<unknown> =>
+      method === 'inventory.get'
+        ? new Promise((resolve) => (answerInventory = resolve))
+        : call(method as never, params as never)
     const stop = wireCoreEvents(core.api)
-    // What the core knows arrives as one store update (each update runs every subscriber's selector).
+    // What the core knows arrives as two store updates (each update runs every subscriber's selector):
+    // the shell's (cluster file, hosts, jobs) as soon as it is known, then the inventory.
     const snapshots: string[][] = []
     const unsubscribe = useAppStore.subscribe((state, before) => {
-      const changed = (['appInfo', 'config', 'hostStates', 'inventories', 'jobs'] as const).filter(
-        (key) => state[key] !== before[key],
-      )
+      const changed = (
+        ['appInfo', 'config', 'hostStates', 'inventories', 'inventoryKnown', 'jobs'] as const
+      ).filter((key) => state[key] !== before[key])
       if (changed.length > 0) snapshots.push(changed)
     })
     core.status('connected')
     await expect.poll(() => useAppStore.getState().jobs).toEqual([job])
-    expect(snapshots).toEqual([['appInfo', 'config', 'hostStates', 'inventories', 'jobs']])
+    expect(snapshots).toEqual([['appInfo', 'config', 'hostStates', 'jobs']])
+    expect(useAppStore.getState().inventoryKnown).toBe(false)
+    answerInventory({ hosts: [{ host: 'hv1', domains: [] }], vms: [] })
+    await expect.poll(() => useAppStore.getState().inventoryKnown).toBe(true)
+    expect(snapshots).toEqual([
+      ['appInfo', 'config', 'hostStates', 'jobs'],
+      ['inventories', 'inventoryKnown'],
+    ])
+    expect(Object.keys(useAppStore.getState().inventories)).toEqual(['hv1'])
     unsubscribe()
     await expect.poll(() => useAppStore.getState().update?.state).toBe('newer')
     expect(useAppStore.getState().connection).toBe('connected')

@@ -1,6 +1,7 @@
 /** Strings of the cluster tree and VM views. */
 export const clusterEn = {
   tree: {
+    loading: 'Reading the VMs of each host…',
     filter: 'Filter VMs and hosts…',
     vmCount_one: '{{count}} VM',
     vmCount_other: '{{count}} VMs',

@@ -2,6 +2,7 @@ import type { clusterEn } from './cluster.en'
 
 export const clusterFr: typeof clusterEn = {
   tree: {
+    loading: 'Lecture des VM de chaque hôte…',
     filter: 'Filtrer VMs et hôtes…',
     vmCount_one: '{{count}} VM',
     vmCount_other: '{{count}} VM',

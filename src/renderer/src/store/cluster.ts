@@ -17,6 +17,11 @@ export interface ClusterSlice {
   /** The live inventory (`inventory.changed`): each host's, and the cluster's VMs. */
   inventories: Record<string, HostInventory>
   vms: Vm[]
+  /**
+   * Whether the core's inventory has come (its answer or an update): until then the tree says it is
+   * reading the VMs, rather than show hosts with 0 VMs.
+   */
+  inventoryKnown: boolean
   /** When the last inventory update arrived (performance.now()), for the UI's freshness. */
   receivedAt: number
   /** Long operations (`jobs.update`), newest first. */
@@ -50,9 +55,10 @@ export const hostsReplaced = (list: readonly HostState[]): Pick<ClusterSlice, 'h
 export const inventoryReplaced = (
   state: Pick<ClusterSlice, 'vms'>,
   { hosts, vms }: { hosts: HostInventory[]; vms: Vm[] },
-): Pick<ClusterSlice, 'inventories' | 'vms' | 'receivedAt'> => ({
+): Pick<ClusterSlice, 'inventories' | 'vms' | 'inventoryKnown' | 'receivedAt'> => ({
   inventories: Object.fromEntries(hosts.map((host) => [host.host, host])),
   vms: shareVms(state.vms, vms),
+  inventoryKnown: true,
   receivedAt: performance.now(),
 })
 
@@ -72,6 +78,7 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
   hostErrors: {},
   inventories: {},
   vms: [],
+  inventoryKnown: false,
   receivedAt: 0,
   jobs: [],
   maintenance: undefined,
@@ -95,6 +102,7 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
     set((state) => ({
       inventories: { ...state.inventories, [host.host]: host },
       vms: shareVms(state.vms, vms),
+      inventoryKnown: true,
       receivedAt: performance.now(),
     })),
   replaceInventory: (snapshot) => set((state) => inventoryReplaced(state, snapshot)),

@@ -23,28 +23,33 @@ export function wireCoreEvents(api: Api): () => void {
     api.onStatus((status) => {
       store.setConnection(status)
       if (status !== 'connected') return
+      const failed = (error: unknown) => {
+        const data = ApiError.from(error).toData()
+        store.notify({ kind: 'error', text: data.message, error: data })
+      }
+      // The window's shell (cluster file, hosts, jobs) in one store update as soon as it is known, and
+      // the inventory in another when it comes: the window mounts its sidebar, tree and main view
+      // before the inventory arrives, which then only fills the tree (which says meanwhile that it is
+      // reading the VMs). One update per answer ran every subscriber's selector of the window and
+      // copied the state five times in the middle of the first paint.
       Promise.all([
         api.call('app.info', {}),
         api.call('config.get', {}),
         api.call('hosts.list', {}),
-        api.call('inventory.get', {}),
         api.call('jobs.list', {}),
       ]).then(
-        // One store update: five (one per answer) each ran every subscriber's selector of the window
-        // and copied the state, in the middle of the first paint.
-        ([info, config, hosts, inventory, jobs]) =>
+        ([info, config, hosts, jobs]) =>
           useAppStore.setState((state) => ({
             appInfo: info,
             config,
             ...hostsReplaced(hosts),
-            ...inventoryReplaced(state, inventory),
             ...jobsReplaced(state, jobs),
           })),
-        (error: unknown) => {
-          const data = ApiError.from(error).toData()
-          store.notify({ kind: 'error', text: data.message, error: data })
-        },
+        failed,
       )
+      api
+        .call('inventory.get', {})
+        .then((inventory) => useAppStore.setState((state) => inventoryReplaced(state, inventory)), failed)
       const seen = maintenanceEvents
       api.call('maintenance.current', {}).then(
         (current) => seen === maintenanceEvents && store.setMaintenance(current.record),

@@ -53,6 +53,9 @@ function keptLabels(typed: TFunction): Label {
 // render (a filter keystroke) also scheduled and ran an effect per subscription to note the new one.
 const selectInventories = (state: AppState) => state.inventories
 const selectVms = (state: AppState) => state.vms
+const selectInventoryKnown = (state: AppState) => state.inventoryKnown
+/** No host row until the inventory comes: a host with "0 VMs" would be a guess. */
+const NO_HOST_NAMES: readonly string[] = []
 
 export interface ClusterTreeProps {
   hostNames: readonly string[]
@@ -88,6 +91,7 @@ const TreeView = memo(function TreeView({
 }: ClusterTreeProps & { label: Label }) {
   const inventories = useAppStore(selectInventories)
   const vms = useAppStore(selectVms)
+  const inventoryKnown = useAppStore(selectInventoryKnown)
   // The filter's text: the field sets it at each keystroke without a render (`refilter` below); a
   // render (an update, a fold, a selection) reads it.
   const filter = useRef('')
@@ -95,7 +99,10 @@ const TreeView = memo(function TreeView({
   // Grouped again only when the VMs change (a host's refresh brings a new inventory, mostly the same
   // VMs); a keystroke or a fold only picks among the same VMs, and a row object is made only for a
   // row on screen (the list's `at`).
-  const groups = useMemo(() => groupTree({ hostNames, vms }), [hostNames, vms])
+  const groups = useMemo(
+    () => groupTree({ hostNames: inventoryKnown ? hostNames : NO_HOST_NAMES, vms }),
+    [inventoryKnown, hostNames, vms],
+  )
   const filterText = filter.current
   const rows = useMemo(
     () => filterTree(groups, inventories, filterText, collapsed),
@@ -228,11 +235,17 @@ const TreeView = memo(function TreeView({
   return (
     <div className="cluster-tree" style={ROW_HEIGHT_STYLE}>
       <FilterField label={label} onFilter={onFilter} />
+      {!inventoryKnown && (
+        <p className="muted small" role="status" data-testid="tree-loading">
+          {label('tree.loading')}
+        </p>
+      )}
       <div
         ref={scroller}
         className="tree-scroll"
         role="tree"
         aria-label={label('sidebar.hosts')}
+        aria-busy={!inventoryKnown}
         tabIndex={0}
         // The tree keeps the focus; the selected row is its active descendant (WAI-ARIA tree pattern),
         // set with the rows shown (`show`).
