@@ -38,6 +38,11 @@ export function argumentProblem(value: string): string | null {
   return null
 }
 
+/** A value sent to a host as one whole argument: not empty, and no problem argumentProblem names. */
+export function isWholeArgument(value: string): boolean {
+  return value !== '' && argumentProblem(value) === null
+}
+
 export interface ValidatorMeta {
   /** The validator's name, e.g. "pool name". */
   validator: string

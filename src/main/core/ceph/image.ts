@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { msg } from '../../../shared/messages/message'
 import { isValidName } from '../../../shared/names'
-import { argumentProblem, SizeBytesSchema } from '../../../shared/validators'
+import { isWholeArgument, SizeBytesSchema } from '../../../shared/validators'
 
 /**
  * Ceph RBD by object, as cockpit-machines does libvirt: the `rbd` argv (after `rbd --id <client>`
@@ -134,7 +134,7 @@ function metaKey(key: string): string {
   return key
 }
 function metaValue(value: string): string {
-  if (value === '' || argumentProblem(value) !== null)
+  if (!isWholeArgument(value))
     throw ApiError.of(
       'rbd.invalid-name',
       msg('cephErrors.invalidMetaValue', { value: JSON.stringify(value) }),
@@ -144,7 +144,7 @@ function metaValue(value: string): string {
 
 /** A lock id or locker as rbd printed it (`client.4170`, `hyperdesk …`): one argument, never an option. */
 function lockArgument(value: string): string {
-  if (value === '' || argumentProblem(value) !== null)
+  if (!isWholeArgument(value))
     throw ApiError.of('rbd.invalid-name', msg('cephErrors.invalidLock', { value: JSON.stringify(value) }))
   return value
 }

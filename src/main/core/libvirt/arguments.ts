@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { ApiError } from '../../../shared/errors'
 import { msg } from '../../../shared/messages/message'
-import { argumentProblem, validatorMeta } from '../../../shared/validators'
+import { isWholeArgument, validatorMeta } from '../../../shared/validators'
 
 /**
  * How libvirt's object modules (domain.ts, host.ts) refuse a value: before anything is sent, with
@@ -26,7 +26,7 @@ export function checked(schema: z.ZodType<string>, value: string): string {
 
 /** A name read from a host (a disk target, a pool): one argument, never an option or a control. */
 export function argument(what: string, value: string): string {
-  return argumentProblem(value) === null && value !== '' ? value : refuse(what, value)
+  return isWholeArgument(value) ? value : refuse(what, value)
 }
 
 export function refuse(what: string, value: string): never {

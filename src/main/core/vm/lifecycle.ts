@@ -2,7 +2,7 @@ import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
 import { englishLine, msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
-import { argumentProblem } from '../../../shared/validators'
+import { isWholeArgument } from '../../../shared/validators'
 import type { RbdImageRef } from '../ceph/image'
 import type { Rbd } from '../ceph/rbd'
 import { parsePoolXml } from '../inventory/domain-xml'
@@ -185,7 +185,7 @@ export async function resolvePoolVolumes(
         images.push({ pool: source.cephPool, image: volume })
       else refuse(msg('vmErrors.poolRbdName', { image: `${source.cephPool ?? ''}/${volume}` }))
     } else if (!LOCAL_POOL_TYPES.has(source.type)) refuse(msg('vmErrors.poolShared', { type: source.type }))
-    else if (argumentProblem(volume) !== null || volume === '') refuse(msg('vmErrors.poolNameRefused'))
+    else if (!isWholeArgument(volume)) refuse(msg('vmErrors.poolNameRefused'))
     else {
       const found = await runner.virsh(host, hostArgv.volPath(pool, volume), {
         step: commandStep(`virsh vol-path --pool ${pool} ${volume}`),
