@@ -22,8 +22,6 @@ export interface ClusterSlice {
    * reading the VMs, rather than show hosts with 0 VMs.
    */
   inventoryKnown: boolean
-  /** When the last inventory update arrived (performance.now()), for the UI's freshness. */
-  receivedAt: number
   /** Long operations (`jobs.update`), newest first. */
   jobs: Job[]
   /** The saved maintenance record (`maintenance.changed`); undefined until read. */
@@ -55,11 +53,10 @@ export const hostsReplaced = (list: readonly HostState[]): Pick<ClusterSlice, 'h
 export const inventoryReplaced = (
   state: Pick<ClusterSlice, 'vms'>,
   { hosts, vms }: { hosts: HostInventory[]; vms: Vm[] },
-): Pick<ClusterSlice, 'inventories' | 'vms' | 'inventoryKnown' | 'receivedAt'> => ({
+): Pick<ClusterSlice, 'inventories' | 'vms' | 'inventoryKnown'> => ({
   inventories: Object.fromEntries(hosts.map((host) => [host.host, host])),
   vms: shareVms(state.vms, vms),
   inventoryKnown: true,
-  receivedAt: performance.now(),
 })
 
 /**
@@ -79,7 +76,6 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
   inventories: {},
   vms: [],
   inventoryKnown: false,
-  receivedAt: 0,
   jobs: [],
   maintenance: undefined,
   updateHost: (state) => set((previous) => ({ hostStates: { ...previous.hostStates, [state.name]: state } })),
@@ -103,7 +99,6 @@ export const createClusterSlice: Slice<ClusterSlice> = (set) => ({
       inventories: { ...state.inventories, [host.host]: host },
       vms: shareVms(state.vms, vms),
       inventoryKnown: true,
-      receivedAt: performance.now(),
     })),
   replaceInventory: (snapshot) => set((state) => inventoryReplaced(state, snapshot)),
   replaceJobs: (jobs) => set((state) => jobsReplaced(state, jobs)),
