@@ -459,13 +459,13 @@ describe('storage view', () => {
     await faults.keyring('hv1', 'off')
     try {
       const error = await callError('storage.list', {})
-      expect(error).toMatchObject({ code: 'storage.no-keyring', host: 'hv1' })
+      expect(error).toMatchObject({ code: 'ceph.no-keyring', host: 'hv1' })
       // The keyring named alone when librados' log line made it to stderr; with the keyring and
       // ceph.conf both when only rbd's own connect failure did (its log thread can lose the race).
       expect(error.text).toMatchObject({
-        code: expect.stringMatching(/^storageErrors\.noKeyring(OrConfig)?$/),
-        params: { host: 'hv1', client: 'libvirt' },
-        detail: expect.stringMatching(/unable to find a keyring|rbd: couldn't connect to the cluster!/),
+        code: expect.stringMatching(/^cephErrors\.connectNoKeyring(OrConfig)?$/),
+        params: { host: 'hv1', client: 'client.libvirt', tool: 'rbd' },
+        detail: "rbd: couldn't connect to the cluster!",
       })
       // Once the doctor knows, another host answers.
       await lab.core.call('hosts.doctor', { host: 'hv1' })

@@ -100,9 +100,11 @@ describe('choosing the host for rbd', () => {
       'hv3',
       'libvirt',
     )
-    expect(error.code).toBe('storage.no-keyring')
+    expect(error.code).toBe('ceph.no-keyring')
     expect(error.host).toBe('hv3')
-    expect(error.message).toContain('hv3 has no readable keyring for client.libvirt')
+    expect(error.message).toContain(
+      'rbd could not connect to Ceph on hv3: there is no keyring for client.libvirt that it can read',
+    )
     const other = new ApiError({
       code: 'remote.failed',
       message: 'rbd: error opening image',
@@ -247,6 +249,6 @@ describe('rbd progress', () => {
     )
     await expect(
       rbdWithProgress(noKeyring, 'hv3', access, ['rm', 'p/i'], step('rbd rm p/i'), () => undefined),
-    ).rejects.toMatchObject({ code: 'storage.no-keyring', host: 'hv3' })
+    ).rejects.toMatchObject({ code: 'ceph.no-keyring', host: 'hv3' })
   })
 })

@@ -32,4 +32,33 @@ export const CEPH_ERROR_TEXTS = {
   invalidMetaValue: 'Invalid image-meta value {{value}}',
   invalidLock: 'Invalid RBD lock {{value}}',
   duMissingImage: '{{command}} on {{host}} did not list the image {{image}} itself.',
+  // A Ceph tool that could not connect (ceph/connect-failure.ts): host, client, file, fix.
+  connectNoKeyring:
+    '{{tool}} could not connect to Ceph on {{host}}: there is no keyring for {{client}} that it can read ({{keyring}}).',
+  connectNoKeyringHint:
+    'Put {{client}}’s keyring in {{keyring}} on {{host}}: on a host with the admin keyring, `ceph auth get {{client}} -o {{keyring}}`, copy the file to {{host}}, then `chown root:libvirt` and `chmod 0640` it. Or disconnect {{host}} so that another host is used.',
+  connectNoKeyringOrConfig:
+    '{{tool}} could not connect to Ceph on {{host}} (No such file or directory): either there is no keyring for {{client}} that it can read ({{keyring}}), or {{conf}} is missing or names no monitor (mon_host).',
+  connectNoKeyringOrConfigHint:
+    'Check both files on {{host}}: the keyring (`ceph auth get {{client}}` on a host with the admin keyring gives it) and mon_host in {{conf}}. Or disconnect {{host}} so that another host is used.',
+  connectNoConfig:
+    '{{tool}} could not connect to Ceph on {{host}}: {{conf}} is missing there or cannot be read, so it does not know where the monitors are.',
+  connectNoConfigHint:
+    'Copy {{conf}} from another host of the cluster to {{host}}, readable by everyone (`chmod 644 {{conf}}`), or disconnect {{host}} so that another host is used.',
+  connectNoMonitor:
+    '{{tool}} could not connect to Ceph on {{host}}: {{conf}} names no monitor (no mon_host line).',
+  connectNoMonitorHint:
+    'Add the monitors’ addresses (mon_host) to {{conf}} on {{host}}, or copy the file from another host of the cluster.',
+  connectKeyRefused:
+    'The Ceph monitors refused {{client}} from {{host}} (permission denied when connecting): the key in {{keyring}} is not the one Ceph has for {{client}}, or Ceph has no {{client}}.',
+  connectKeyRefusedHint:
+    'On a host with the admin keyring, `ceph auth get {{client}}` prints the right keyring: copy it to {{keyring}} on {{host}}. If Ceph has no {{client}}, create it or correct the client id in the cluster file.',
+  connectUnreachable:
+    '{{tool}} on {{host}} got no answer from the Ceph monitors (as {{client}}): they are down, or {{host}} cannot reach them.',
+  connectUnreachableHint:
+    'Check the monitors (`ceph -s` on a monitor host) and that {{host}} reaches the addresses of mon_host in {{conf}} (ports 3300 and 6789). The command was stopped on the host.',
+  connectFailed:
+    '{{tool}} could not connect to Ceph on {{host}} as {{client}}: no readable keyring ({{keyring}}), a key the monitors refuse, or monitors it cannot reach ({{conf}}).',
+  connectFailedHint:
+    'Run `ceph -n {{client}} -s` on {{host}}: what it prints says which of these it is. The host’s doctor also checks the keyring.',
 } as const

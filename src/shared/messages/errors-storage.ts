@@ -24,12 +24,4 @@ export const STORAGE_ERROR_TEXTS = {
     'Install the Ceph client keyring on a host (its doctor gives the exact commands), then run the doctor again.',
   noHost: 'No host is online: storage commands run on a hypervisor.',
   noHostHint: 'Connect at least one host (see the hosts list).',
-  noKeyring:
-    'rbd failed on {{host}}: {{host}} has no readable keyring for client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), so rbd cannot reach Ceph there.',
-  noKeyringHint:
-    'Restore the keyring on {{host}} (its doctor shows the commands), or disconnect {{host}} so another host is used.',
-  noKeyringOrConfig:
-    'rbd failed on {{host}}: it could not connect to Ceph there (No such file or directory). Either {{host}} has no readable keyring for client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), or its /etc/ceph/ceph.conf is missing or names no monitor (mon_host).',
-  noKeyringOrConfigHint:
-    'Check both files on {{host}} (its doctor checks the keyring), or disconnect {{host}} so another host is used.',
 } as const

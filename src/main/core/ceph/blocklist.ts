@@ -5,7 +5,7 @@ import type { RemoteResult, RemoteRunner } from '../remote/runner'
 import { blocklistWord, parseBlocklist, type BlocklistEntry } from './formats/blocklist'
 import { readShape } from './formats/errors'
 import { clusterArgv } from './cluster-commands'
-import { CEPH_BINARY, privilegedArgv, refused } from './privileged'
+import { CEPH_BINARY, privilegedArgv, refused, throwIfNotConnected } from './privileged'
 
 /**
  * Ceph's blocklist, the fence: the OSDs refuse every request of a blocklisted client address, even
@@ -210,12 +210,15 @@ export class Blocklist {
     const settings = this.settings(host)
     const word = this.word(host)
     const command = `ceph ${args.join(' ')}`
-    const result = await this.runner.run(host, fenceArgv(settings, args), {
+    const argv = fenceArgv(settings, args)
+    const result = await this.runner.run(host, argv, {
       step: commandStep(command),
       timeoutSeconds: settings.monitorTimeoutSeconds + 20,
       allowFailure: true,
     })
     if (result.exitCode === 0) return result
+    // The fencing client never reached Ceph (its keyring, ceph.conf, a refused key): say which.
+    throwIfNotConnected(host, argv, result, commandStep(command), command)
     const refusal = refused(result.stderr, result.exitCode)
     const lastLine = result.stderr.trim().split('\n').at(-1) ?? ''
     if (refusal) {

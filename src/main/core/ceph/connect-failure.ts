@@ -17,6 +17,9 @@
  * without librados' keyring line the cause is one of the two, and the message says both.
  */
 
+import { ApiError, type ErrorStep } from '../../../shared/errors'
+import { msg, withDetail, type Message } from '../../../shared/messages/message'
+
 /**
  * Each tool's own line for a failed connection. `errno` reads the connect's errno where the tool
  * gives it: in the line (captured), or as rbd's exit status; rados's global_init line gives none.
@@ -31,16 +34,22 @@ const TOOL_LINES: readonly {
   { line: /^\[errno (\d+)\] .*\(error connecting to the cluster\)/m, errno: captured },
   // The ceph CLI reads ceph.conf itself first ("Error initializing cluster client: …"): no ceph.conf.
   { line: /\(error calling conf_read_file\)/, errno: () => ENOENT },
+  // The ceph CLI when no monitor answered within --connect-timeout (src/ceph.in), all it prints.
+  { line: /^timed out$/m, errno: () => ETIMEDOUT },
 ]
 
 const ENOENT = 2
+const EACCES = 13
+const ETIMEDOUT = 110
+
+function lineAt(text: string, index: number): string {
+  const end = text.indexOf('\n', index)
+  return text.slice(text.lastIndexOf('\n', index) + 1, end < 0 ? undefined : end).trim()
+}
 
 function captured(found: RegExpExecArray): number | undefined {
   return found[1] === undefined ? undefined : Number(found[1])
 }
-
-/** librados' log line for a keyring it could not find (auth/KeyRing.cc, auth/AuthRegistry.cc). */
-const KEYRING_LINE = /unable to find a keyring|no keyring found/i
 
 /** Whether the tool never reached the cluster (whatever the reason): its own connect-failure line. */
 export function couldNotConnect(stderr: string): boolean {
@@ -48,20 +57,71 @@ export function couldNotConnect(stderr: string): boolean {
 }
 
 /**
- * Why a Ceph tool failed, when it is a file missing on the host: `keyring` when librados said so,
- * `keyring-or-config` when only the tool's ENOENT connect failure is there (the keyring, or the
- * monitors' address in ceph.conf). Undefined for anything else (refused key, monitors down…).
+ * What librados logs (or the tools print) before the tool's line, for the causes its errno does not
+ * tell apart. A ceph.conf the user cannot read is skipped like a missing one: Ceph 16 says "can't
+ * open ceph.conf: (2)" for both (recorded in the lab), so the two are one cause here.
  */
-export function missingCephFile(
-  stderr: string,
-  exitCode?: number | null,
-): 'keyring' | 'keyring-or-config' | undefined {
-  if (KEYRING_LINE.test(stderr)) return 'keyring'
+const LOG_LINES = {
+  /** auth/KeyRing.cc: "auth: unable to find a keyring on <paths>: (2) …"; AuthRegistry: "no keyring found at". */
+  keyring: /(?:unable to find a keyring on|no keyring found at) ([^\s,:]+)/i,
+  /** common/config.cc, printed (not logged) by every tool; the ceph CLI's own conf_read_file. */
+  configMissing: /did not load config file|can't open ceph\.conf|\(error calling conf_read_file\)/,
+  /** mon/MonClient.cc: no mon_host in ceph.conf, and no DNS SRV record either. */
+  noMonitor: /cannot identify monitors to contact|unable to get monitor info from DNS SRV/,
+  /** The monitor refused the key (cephx: a wrong key, or an entity it does not have). */
+  keyRefused: /handle_auth_bad_method/,
+  /** No monitor answered within --connect-timeout / client_mount_timeout. */
+  unreachable: /authenticate timed out/,
+}
+
+/**
+ * Why a Ceph tool could not connect, in the order that makes each cause certain:
+ * - `keyring`: librados found no keyring it can read (`keyring`: the first path it tried);
+ * - `config-missing`: no ceph.conf the user can read;
+ * - `no-monitor`: ceph.conf read, but it names no monitor (mon_host);
+ * - `key-refused`: the monitors refused the key (EACCES at connection: a wrong key, or a client
+ *   Ceph does not have: the lab's Ceph 16 prints the same for both);
+ * - `unreachable`: no monitor answered in time (down, not reachable from the host; the ceph CLI
+ *   also only says "timed out" when ceph.conf names no monitor);
+ * - `keyring-or-config`: the tool's ENOENT alone (librados' line lost): the keyring, or no monitor
+ *   address;
+ * - `unknown`: the tool's line alone, without an errno (rados's "failed to fetch mon config").
+ * Undefined when the tool did connect (its failure is the operation's own).
+ */
+export type ConnectFailureKind =
+  | 'keyring'
+  | 'config-missing'
+  | 'no-monitor'
+  | 'key-refused'
+  | 'unreachable'
+  | 'keyring-or-config'
+  | 'unknown'
+
+export interface ConnectFailure {
+  kind: ConnectFailureKind
+  /** The tool's own line, the one piece of its output worth showing. */
+  toolLine: string
+  /** The keyring librados looked for first, when it said so. */
+  keyring?: string
+}
+
+export function connectFailure(stderr: string, exitCode?: number | null): ConnectFailure | undefined {
   for (const { line, errno } of TOOL_LINES) {
     const found = line.exec(stderr)
-    if (found) return errno(found, exitCode) === ENOENT ? 'keyring-or-config' : undefined
+    if (!found) continue
+    const said = { toolLine: lineAt(stderr, found.index) }
+    const keyring = LOG_LINES.keyring.exec(stderr)
+    if (keyring?.[1]) return { kind: 'keyring', keyring: keyring[1], ...said }
+    if (LOG_LINES.configMissing.test(stderr)) return { kind: 'config-missing', ...said }
+    if (LOG_LINES.noMonitor.test(stderr)) return { kind: 'no-monitor', ...said }
+    const code = errno(found, exitCode)
+    if (code === EACCES || LOG_LINES.keyRefused.test(stderr)) return { kind: 'key-refused', ...said }
+    if (code === ETIMEDOUT || LOG_LINES.unreachable.test(stderr)) return { kind: 'unreachable', ...said }
+    return { kind: code === ENOENT ? 'keyring-or-config' : 'unknown', ...said }
   }
-  return undefined
+  // librados says this only while connecting: the tool's own line may just not be there yet.
+  const keyring = LOG_LINES.keyring.exec(stderr)
+  return keyring?.[1] ? { kind: 'keyring', keyring: keyring[1], toolLine: '' } : undefined
 }
 
 /**
@@ -71,4 +131,108 @@ export function missingCephFile(
  */
 export function rbdSaysNotFound(stderr: string): boolean {
   return !couldNotConnect(stderr) && /No such file|\(2\)/.test(stderr)
+}
+
+/** Where every host's Ceph tools read the cluster's monitors (the runbook's, and the tools' default). */
+export const CEPH_CONF = '/etc/ceph/ceph.conf'
+
+export type CephTool = 'ceph' | 'rbd' | 'rados'
+
+/** Which tool ran and as which Ceph client, read from the argv the app built (sudo: client.admin). */
+export function cephCaller(argv: readonly string[]): { tool: CephTool; client: string } | undefined {
+  const command = argv[0] === 'sudo' ? argv.slice(argv[1] === '-n' ? 2 : 1) : argv
+  const tool = (command[0] ?? '').split('/').at(-1)
+  if (tool !== 'ceph' && tool !== 'rbd' && tool !== 'rados') return undefined
+  const id = command.indexOf('--id')
+  const name = id >= 0 ? command[id + 1] : undefined
+  return { tool, client: name ? `client.${name}` : 'client.admin' }
+}
+
+interface Said {
+  tool: CephTool
+  host: string
+  client: string
+  keyring: string
+  conf: string
+}
+
+/** Each cause's error code, sentence and fix. A monitor that does not answer is a timeout (not worth another host). */
+const SENTENCES: Record<ConnectFailureKind, (said: Said) => { code: string; text: Message; hint: Message }> =
+  {
+    keyring: (said) => ({
+      code: 'ceph.no-keyring',
+      text: msg('cephErrors.connectNoKeyring', said),
+      hint: msg('cephErrors.connectNoKeyringHint', said),
+    }),
+    'keyring-or-config': (said) => ({
+      code: 'ceph.no-keyring',
+      text: msg('cephErrors.connectNoKeyringOrConfig', said),
+      hint: msg('cephErrors.connectNoKeyringOrConfigHint', said),
+    }),
+    'config-missing': (said) => ({
+      code: 'ceph.no-config',
+      text: msg('cephErrors.connectNoConfig', said),
+      hint: msg('cephErrors.connectNoConfigHint', said),
+    }),
+    'no-monitor': (said) => ({
+      code: 'ceph.no-config',
+      text: msg('cephErrors.connectNoMonitor', said),
+      hint: msg('cephErrors.connectNoMonitorHint', said),
+    }),
+    'key-refused': (said) => ({
+      code: 'ceph.key-refused',
+      text: msg('cephErrors.connectKeyRefused', said),
+      hint: msg('cephErrors.connectKeyRefusedHint', said),
+    }),
+    unreachable: (said) => ({
+      code: 'remote.timeout',
+      text: msg('cephErrors.connectUnreachable', said),
+      hint: msg('cephErrors.connectUnreachableHint', said),
+    }),
+    unknown: (said) => ({
+      code: 'ceph.connect-failed',
+      text: msg('cephErrors.connectFailed', said),
+      hint: msg('cephErrors.connectFailedHint', said),
+    }),
+  }
+
+export interface CephCall {
+  host: string
+  tool: CephTool
+  /** `client.<id>`, as the tool ran. */
+  client: string
+  stderr: string
+  exitCode?: number | null | undefined
+  step?: ErrorStep | undefined
+  details?: Record<string, unknown>
+}
+
+/**
+ * A Ceph tool's failure to connect as an error that says why in words: which host, which client,
+ * which file, and the fix. Its detail is the tool's own line, not librados' log (the whole stderr
+ * stays in details). Undefined when the tool did connect: its failure is the operation's own.
+ */
+export function connectFailureError(call: CephCall): ApiError | undefined {
+  const failure = connectFailure(call.stderr, call.exitCode)
+  if (!failure) return undefined
+  const said: Said = {
+    tool: call.tool,
+    host: call.host,
+    client: call.client,
+    keyring: failure.keyring ?? `/etc/ceph/ceph.${call.client}.keyring`,
+    conf: CEPH_CONF,
+  }
+  const { code, text, hint } = SENTENCES[failure.kind](said)
+  return ApiError.of(code, withDetail(text, failure.toolLine), {
+    host: call.host,
+    ...(call.step ? { step: call.step } : {}),
+    hint,
+    details: {
+      ...call.details,
+      connect: failure.kind,
+      client: call.client,
+      exitCode: call.exitCode ?? null,
+      stderr: call.stderr.trim(),
+    },
+  })
 }

@@ -2,6 +2,7 @@ import type { Privilege } from '../../../shared/ceph'
 import { ApiError, commandStep, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import type { RemoteResult, RemoteRunner } from '../remote/runner'
+import { cephCaller, connectFailureError } from './connect-failure'
 
 /**
  * The few Ceph commands the runbook's client.libvirt may not run (`osd set noout` is EACCES for it):
@@ -81,6 +82,28 @@ export function refused(stderr: string, exitCode: number): 'caps' | 'sudo' | und
   return undefined
 }
 
+/** Throws the connect failure's own error (connect-failure.ts) when the client never reached Ceph. */
+export function throwIfNotConnected(
+  host: string,
+  argv: readonly string[],
+  result: Pick<RemoteResult, 'stderr' | 'exitCode'>,
+  step: ErrorStep | undefined,
+  command: string,
+): void {
+  const caller = cephCaller(argv)
+  const connect =
+    caller &&
+    connectFailureError({
+      host,
+      ...caller,
+      stderr: result.stderr,
+      exitCode: result.exitCode,
+      step,
+      details: { command },
+    })
+  if (connect) throw connect
+}
+
 /**
  * Runs a privileged Ceph command. A refusal (EACCES, sudo asking for a password) becomes a
  * `ceph.permission-denied` error with the caps and sudo rule in its hint and details; other failures
@@ -95,15 +118,18 @@ export async function runPrivileged(
   options: { step: ErrorStep; signal?: AbortSignal; allowFailure?: boolean },
 ): Promise<RemoteResult> {
   const privilege = privilegeOf(settings)
-  const result = await runner.run(host, privilegedArgv(settings, args), {
+  const argv = privilegedArgv(settings, args)
+  const result = await runner.run(host, argv, {
     step: options.step,
     timeoutSeconds: settings.monitorTimeoutSeconds + 20,
     allowFailure: true,
     ...(options.signal ? { signal: options.signal } : {}),
   })
   if (result.exitCode === 0) return result
-  const refusal = refused(result.stderr, result.exitCode)
   const command = `ceph ${args.join(' ')}`
+  // Never connected (its keyring, ceph.conf, a refused key): not a refusal of this command's caps.
+  throwIfNotConnected(host, argv, result, options.step, command)
+  const refusal = refused(result.stderr, result.exitCode)
   if (refusal) {
     const help = permissionHelp(settings)
     const who =

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { msg, withDetail, type Message } from '../../../shared/messages'
+import { connectFailureError } from '../ceph/connect-failure'
 import { ApiError, errorText } from '../../../shared/errors'
 import { LEASE_NAME_PATTERN, type LeaseHolder } from '../../../shared/lease'
 import { isValidName } from '../../../shared/names'
@@ -766,6 +767,20 @@ export class ClusterLease implements Leases {
     result: { host: string; exitCode: number; stderr: string },
     text: 'unavailable' | 'callFailed' = 'callFailed',
   ): ApiError {
+    // rados never reached Ceph there: why (keyring, ceph.conf, key, monitors), as a lease error.
+    const connect = connectFailureError({
+      host: result.host,
+      tool: 'rados',
+      client: `client.${this.deps.ceph().clientId}`,
+      stderr: result.stderr,
+      exitCode: result.exitCode,
+    })
+    if (connect?.text)
+      return leaseError('lease.unavailable', connect.text, {
+        host: result.host,
+        ...(connect.hintText ? { hint: connect.hintText } : {}),
+        details: connect.details ?? {},
+      })
     const said = result.stderr.trim().split('\n').slice(-2).join(' ').slice(-300)
     return leaseError(
       'lease.unavailable',

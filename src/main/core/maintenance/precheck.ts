@@ -1,6 +1,7 @@
 import type { CephStatus } from '../../../shared/ceph'
 import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { msg, withDetail, type Fix, type Message } from '../../../shared/messages'
+import { cephCaller, connectFailureError } from '../ceph/connect-failure'
 import type {
   MaintenanceCheck,
   MaintenanceMove,
@@ -393,9 +394,27 @@ export async function privilegeChecks(
       allowFailure: true,
       timeoutSeconds: settings.monitorTimeoutSeconds + 20,
     })
-    .catch((error: unknown) => ({ exitCode: -1, stderr: ApiError.from(error).message }))
+    .catch((error: unknown) => ApiError.from(error))
   const who = privilege.mode === 'sudo' ? 'sudo' : privilege.client
+  if (result instanceof ApiError) {
+    // The runner's own words (monitors that never answered, the host gone), with its fix.
+    add(
+      'privilege',
+      'fail',
+      result.text ?? withDetail(msg('maintenanceChecks.privilegeBroken', { who, on }), result.message),
+      result.hintText ? { message: result.hintText } : undefined,
+    )
+    return checks
+  }
+  const caller = cephCaller(probe)
+  // The privileged client never reached Ceph (its keyring, ceph.conf, a refused key): say which.
+  const connect =
+    result.exitCode !== 0 && caller
+      ? connectFailureError({ host: on, ...caller, stderr: result.stderr, exitCode: result.exitCode })
+      : undefined
   if (result.exitCode === 0) add('privilege', 'ok', msg('maintenanceChecks.privilegeOk', { who, on }))
+  else if (connect?.text)
+    add('privilege', 'fail', connect.text, connect.hintText ? { message: connect.hintText } : undefined)
   else
     add(
       'privilege',

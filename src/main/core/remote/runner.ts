@@ -5,6 +5,7 @@ import type { HostConnection } from '../ssh/connection'
 import type { BatchSection, Sections } from './framing'
 import { argvProblem, shellCommand, virshCommandString, virshQuote } from './quote'
 import { VirshSession, type QueryOptions } from './virsh-session'
+import { cephCaller, connectFailureError } from '../ceph/connect-failure'
 
 /**
  * Runs commands on the hypervisors, safely: argv arrays through one quoting function, a timeout
@@ -469,6 +470,21 @@ function judgeOutcome(outcome: Outcome, input: JudgeInput): RemoteResult {
     throw remoteError({ ...base, code: 'remote.cancelled', text: msg('remoteErrors.cancelled', said) })
   const killedByTimeout =
     outcome.exitCode === 124 || (outcome.exitCode === 137 && durationMs >= timeoutSeconds * 1000)
+  // A Ceph tool that could not connect says why (keyring, ceph.conf, key, monitors), not its log. A
+  // caller that allows failures reads the rest itself; monitors that never answered fail everyone.
+  const caller = outcome.exitCode !== 0 && outcome.exitCode !== null ? cephCaller(argv) : undefined
+  const connect =
+    caller && !outcome.aborted && !killedByTimeout
+      ? connectFailureError({
+          host,
+          ...caller,
+          stderr: outcome.stderr,
+          exitCode: outcome.exitCode,
+          step: options.step ?? commandStep(briefCommand(display)),
+          details: { command: display },
+        })
+      : undefined
+  if (connect && (!options.allowFailure || connect.code === 'remote.timeout')) throw connect
   // ceph/rbd giving up on the monitors by themselves (--connect-timeout) is a timeout too.
   const cephGaveUp = isCeph(argv) && outcome.exitCode !== 0 && /timed out|errno 110/i.test(outcome.stderr)
   if (cephGaveUp)

@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { msg, withDetail, type Message } from '../../../shared/messages/message'
 import type { HostState } from '../../../shared/hosts'
-import { missingCephFile } from '../ceph/connect-failure'
+import { connectFailureError, type CephTool } from '../ceph/connect-failure'
 import { exitFramed } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 
@@ -42,32 +42,28 @@ export function pickRbdHost(states: readonly HostState[], order: readonly string
 }
 
 /**
- * Rewrites an rbd failure caused by a missing keyring into an error that says so; others unchanged.
- * When rbd's own ENOENT connect failure is all there is (librados' keyring line can be lost), the
- * message names both files it can be: the keyring and ceph.conf's monitor address.
+ * Rewrites an rbd (or rados) failure to connect to Ceph into the error that says why on this host
+ * (ceph/connect-failure.ts: the keyring, ceph.conf, a refused key, the monitors); others unchanged.
  */
-export function explainCephFailure(error: unknown, host: string, clientId: string): ApiError {
+export function explainCephFailure(
+  error: unknown,
+  host: string,
+  clientId: string,
+  tool: CephTool = 'rbd',
+): ApiError {
   const apiError = ApiError.from(error)
-  const stderr = String(apiError.details?.stderr ?? apiError.message)
+  if (apiError.details?.connect !== undefined) return apiError
   const exitCode = apiError.details?.exitCode
-  const missing = missingCephFile(stderr, typeof exitCode === 'number' ? exitCode : undefined)
-  if (!missing) return apiError
-  const certain = missing === 'keyring'
-  return ApiError.of(
-    'storage.no-keyring',
-    withDetail(
-      msg(certain ? 'storageErrors.noKeyring' : 'storageErrors.noKeyringOrConfig', {
-        host,
-        client: clientId,
-      }),
-      String(apiError.details?.stderr ?? apiError.text?.detail ?? ''),
-    ),
-    {
+  return (
+    connectFailureError({
       host,
-      ...(apiError.stepText ? { step: apiError.stepText } : {}),
-      hint: msg(certain ? 'storageErrors.noKeyringHint' : 'storageErrors.noKeyringOrConfigHint', { host }),
+      tool,
+      client: `client.${clientId}`,
+      stderr: String(apiError.details?.stderr ?? apiError.message),
+      exitCode: typeof exitCode === 'number' ? exitCode : undefined,
+      step: apiError.stepText,
       ...(apiError.details ? { details: apiError.details } : {}),
-    },
+    }) ?? apiError
   )
 }
 

@@ -30,4 +30,32 @@ export const cephErrorsFr: MessageCatalog['cephErrors'] = {
   invalidMetaValue: 'Valeur image-meta invalide {{value}}',
   invalidLock: 'Verrou RBD invalide {{value}}',
   duMissingImage: '{{command}} sur {{host}} n’a pas listé l’image {{image}} elle-même.',
+  connectNoKeyring:
+    '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} : aucun trousseau de {{client}} qu’il puisse lire ({{keyring}}).',
+  connectNoKeyringHint:
+    'Installez le trousseau de {{client}} dans {{keyring}} sur {{host}} : sur un hôte qui a le trousseau admin, `ceph auth get {{client}} -o {{keyring}}`, copiez le fichier sur {{host}}, puis `chown root:libvirt` et `chmod 0640`. Ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+  connectNoKeyringOrConfig:
+    '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} (fichier ou dossier introuvable) : soit il n’y a aucun trousseau de {{client}} qu’il puisse lire ({{keyring}}), soit {{conf}} manque ou ne nomme aucun moniteur (mon_host).',
+  connectNoKeyringOrConfigHint:
+    'Vérifiez ces deux fichiers sur {{host}} : le trousseau (`ceph auth get {{client}}` sur un hôte qui a le trousseau admin le donne) et mon_host dans {{conf}}. Ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+  connectNoConfig:
+    '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} : {{conf}} y manque ou n’est pas lisible, il ne sait donc pas où sont les moniteurs.',
+  connectNoConfigHint:
+    'Copiez {{conf}} depuis un autre hôte du cluster sur {{host}}, lisible par tous (`chmod 644 {{conf}}`), ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+  connectNoMonitor:
+    '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} : {{conf}} ne nomme aucun moniteur (pas de ligne mon_host).',
+  connectNoMonitorHint:
+    'Ajoutez l’adresse des moniteurs (mon_host) dans {{conf}} sur {{host}}, ou copiez le fichier depuis un autre hôte du cluster.',
+  connectKeyRefused:
+    'Les moniteurs Ceph ont refusé {{client}} depuis {{host}} (permission refusée à la connexion) : la clé de {{keyring}} n’est pas celle que Ceph a pour {{client}}, ou Ceph ne connaît pas {{client}}.',
+  connectKeyRefusedHint:
+    'Sur un hôte qui a le trousseau admin, `ceph auth get {{client}}` affiche le bon trousseau : copiez-le dans {{keyring}} sur {{host}}. Si Ceph ne connaît pas {{client}}, créez-le ou corrigez l’identifiant du client dans le fichier du cluster.',
+  connectUnreachable:
+    '{{tool}} sur {{host}} n’a reçu aucune réponse des moniteurs Ceph (en tant que {{client}}) : ils sont arrêtés, ou {{host}} ne peut pas les joindre.',
+  connectUnreachableHint:
+    'Vérifiez les moniteurs (`ceph -s` sur un hôte moniteur) et que {{host}} joint les adresses de mon_host dans {{conf}} (ports 3300 et 6789). La commande a été arrêtée sur l’hôte.',
+  connectFailed:
+    '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} en tant que {{client}} : trousseau illisible ou absent ({{keyring}}), clé refusée par les moniteurs, ou moniteurs injoignables ({{conf}}).',
+  connectFailedHint:
+    'Lancez `ceph -n {{client}} -s` sur {{host}} : ce qu’il affiche dit laquelle de ces causes est en jeu. Le diagnostic de l’hôte vérifie aussi le trousseau.',
 }

@@ -23,12 +23,4 @@ export const storageErrorsFr: MessageCatalog['storageErrors'] = {
     'Installez le trousseau du client Ceph sur un hôte (son diagnostic donne les commandes exactes), puis relancez le diagnostic.',
   noHost: 'Aucun hôte n’est en ligne : les commandes de stockage s’exécutent sur un hyperviseur.',
   noHostHint: 'Connectez au moins un hôte (voir la liste des hôtes).',
-  noKeyring:
-    'rbd a échoué sur {{host}} : {{host}} n’a pas de trousseau lisible pour client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), donc rbd ne peut pas y joindre Ceph.',
-  noKeyringHint:
-    'Restaurez le trousseau sur {{host}} (son diagnostic montre les commandes), ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
-  noKeyringOrConfig:
-    'rbd a échoué sur {{host}} : il n’a pas pu y joindre Ceph (fichier ou dossier introuvable). Soit {{host}} n’a pas de trousseau lisible pour client.{{client}} (/etc/ceph/ceph.client.{{client}}.keyring), soit son /etc/ceph/ceph.conf manque ou ne nomme aucun moniteur (mon_host).',
-  noKeyringOrConfigHint:
-    'Vérifiez ces deux fichiers sur {{host}} (son diagnostic vérifie le trousseau), ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
 }
