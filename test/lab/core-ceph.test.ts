@@ -182,6 +182,54 @@ describe('Ceph panel (core)', () => {
     expect(log).toMatch(/hyperdesk: .*: ceph osd unset-group noout ceph-a-ssd/)
   })
 
+  it('a host without its keyring: the panel’s read there says which host, client and file, with the fix', async () => {
+    await faults.keyring('hv3', 'off')
+    try {
+      const error = await rejection(status(lab, 'hv3'))
+      expect(error.code).toBe('ceph.no-keyring')
+      expect(error.host).toBe('hv3')
+      expect(error.step).toMatch(/^ceph /)
+      // The keyring alone when librados' log line made it to stderr, both files when it did not.
+      expect(error.text).toMatchObject({
+        code: expect.stringMatching(/^cephErrors\.connectNoKeyring(OrConfig)?$/),
+        params: {
+          tool: 'ceph',
+          host: 'hv3',
+          client: 'client.libvirt',
+          keyring: '/etc/ceph/ceph.client.libvirt.keyring',
+        },
+        detail: '[errno 2] RADOS object not found (error connecting to the cluster)',
+      })
+      expect(error.hint).toContain('ceph auth get client.libvirt')
+      // Without a chosen host, the panel reads through another one.
+      expect((await status(lab)).host).not.toBe('hv3')
+    } finally {
+      await faults.keyring('hv3', 'on')
+    }
+  })
+
+  it('the maintenance client’s keyring gone: noout says so with that client and its file, and sets nothing', async () => {
+    const keyring = '/etc/ceph/ceph.client.hyperdesk-maint.keyring'
+    const aside = '/etc/ceph/.hidden-by-core-ceph-test'
+    await labCmd('hv', 'hv3', 'mv', keyring, aside)
+    try {
+      const error = await rejection(
+        privileged.core.call('ceph.setFlag', { flag: 'noout', set: true, host: 'hv3' }),
+      )
+      expect(error.code).toBe('ceph.no-keyring')
+      expect(error.host).toBe('hv3')
+      expect(error.step).toBe('ceph osd set noout')
+      expect(error.text).toMatchObject({
+        code: expect.stringMatching(/^cephErrors\.connectNoKeyring(OrConfig)?$/),
+        params: { tool: 'ceph', host: 'hv3', client: 'client.hyperdesk-maint', keyring },
+      })
+      expect(error.message).not.toMatch(/EACCES|may not run/)
+    } finally {
+      await labCmd('hv', 'hv3', 'mv', aside, keyring)
+    }
+    expect((await osdFlags()).flags).toEqual([])
+  })
+
   it('a stopped monitor gives a clear timeout within the monitor timeout, never a frozen core', async () => {
     const short = await labCore((cluster) => {
       cluster.ceph.monitorTimeoutSeconds = 3
@@ -204,8 +252,11 @@ describe('Ceph panel (core)', () => {
       expect(error.code).toBe('remote.timeout')
       expect(error.host).toBe('hv1')
       expect(error.step).toMatch(/^ceph /)
-      expect(error.message).toMatch(/could not reach the Ceph monitors|did not finish on \S+ within/)
-      expect(error.hint).toMatch(/Ceph did not answer/)
+      // ceph's own "timed out" (connect-failure.ts), or the runner's limit when ceph never returned.
+      expect(error.message).toMatch(
+        /ceph on hv1 got no answer from the Ceph monitors \(as client\.libvirt\)|did not finish on \S+ within/,
+      )
+      expect(error.hint).toMatch(/Check the monitors|Ceph did not answer/)
       expect(took).toBeLessThan(3_000 + 20_000)
     } finally {
       await faults.mon('start')
