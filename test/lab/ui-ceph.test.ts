@@ -113,6 +113,48 @@ describe('Ceph panel (browser)', () => {
   }, 240_000)
 })
 
+describe('Ceph panel, its only host without its keyring (browser)', () => {
+  it('says which host, client and file, and the fix, in English and in French', async () => {
+    // A cluster file with hv3 alone, so the panel has no other host to read through.
+    const only = await labCore((cluster) => {
+      cluster.hosts = cluster.hosts.filter((host: { name: string }) => host.name === 'hv3')
+    })
+    await only.waitForStatus('hv3', 'online', 30_000)
+    const server = await startBrowserServer({ core: only.core, staticDir: rendererDir })
+    await faults.keyring('hv3', 'off')
+    try {
+      const page = await open(server.url, 'en-US')
+      await page.getByTestId('show-ceph').click()
+      const error = page.getByTestId('ceph-error')
+      await error.waitFor({ timeout: 30_000 })
+      expect(await error.getAttribute('data-code')).toBe('ceph.no-keyring')
+      const english = (await error.textContent()) ?? ''
+      expect(english).toMatch(/ceph could not connect to Ceph on hv3( \(No such file or directory\))?: (there is no keyring|either)/)
+      expect(english).toContain('client.libvirt')
+      expect(english).toContain('/etc/ceph/ceph.client.libvirt.keyring')
+      expect(english).toContain('ceph auth get client.libvirt')
+      // The tool's one line, not librados' log.
+      expect(english).toContain('[errno 2] RADOS object not found (error connecting to the cluster)')
+      expect(english).not.toMatch(/AuthRegistry|disabling cephx/)
+      await page.screenshot({ path: screenshotPath('ceph-no-keyring-en'), fullPage: true })
+
+      await page.getByTestId('language').selectOption('fr')
+      await expect
+        .poll(() => error.textContent(), { timeout: 30_000 })
+        .toMatch(/n’a pas pu se connecter à Ceph sur hv3/)
+      const french = (await error.textContent()) ?? ''
+      expect(french).toContain('/etc/ceph/ceph.client.libvirt.keyring')
+      expect(french).toMatch(/déconnectez hv3/)
+      await page.screenshot({ path: screenshotPath('ceph-no-keyring-fr'), fullPage: true })
+      await page.context().close()
+    } finally {
+      await faults.keyring('hv3', 'on')
+      await server.close()
+      await only.cleanup()
+    }
+  }, 120_000)
+})
+
 describe('maintenance sheet (browser)', () => {
   it('plans hv3, starts, waits for the reboot with noout set, and Abort unsets noout', async () => {
     const page = await open(privileged.server.url, 'en-US')
