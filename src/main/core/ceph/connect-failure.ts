@@ -18,7 +18,7 @@
  */
 
 import { ApiError, type ErrorStep } from '../../../shared/errors'
-import { msg, withDetail, type Message } from '../../../shared/messages/message'
+import { msg, withDetail } from '../../../shared/messages/message'
 
 /**
  * Each tool's own line for a failed connection. `errno` reads the connect's errno where the tool
@@ -156,45 +156,19 @@ interface Said {
   conf: string
 }
 
-/** Each cause's error code, sentence and fix. A monitor that does not answer is a timeout (not worth another host). */
-const SENTENCES: Record<ConnectFailureKind, (said: Said) => { code: string; text: Message; hint: Message }> =
-  {
-    keyring: (said) => ({
-      code: 'ceph.no-keyring',
-      text: msg('cephErrors.connectNoKeyring', said),
-      hint: msg('cephErrors.connectNoKeyringHint', said),
-    }),
-    'keyring-or-config': (said) => ({
-      code: 'ceph.no-keyring',
-      text: msg('cephErrors.connectNoKeyringOrConfig', said),
-      hint: msg('cephErrors.connectNoKeyringOrConfigHint', said),
-    }),
-    'config-missing': (said) => ({
-      code: 'ceph.no-config',
-      text: msg('cephErrors.connectNoConfig', said),
-      hint: msg('cephErrors.connectNoConfigHint', said),
-    }),
-    'no-monitor': (said) => ({
-      code: 'ceph.no-config',
-      text: msg('cephErrors.connectNoMonitor', said),
-      hint: msg('cephErrors.connectNoMonitorHint', said),
-    }),
-    'key-refused': (said) => ({
-      code: 'ceph.key-refused',
-      text: msg('cephErrors.connectKeyRefused', said),
-      hint: msg('cephErrors.connectKeyRefusedHint', said),
-    }),
-    unreachable: (said) => ({
-      code: 'remote.timeout',
-      text: msg('cephErrors.connectUnreachable', said),
-      hint: msg('cephErrors.connectUnreachableHint', said),
-    }),
-    unknown: (said) => ({
-      code: 'ceph.connect-failed',
-      text: msg('cephErrors.connectFailed', said),
-      hint: msg('cephErrors.connectFailedHint', said),
-    }),
-  }
+/**
+ * Each cause's error code and sentence (`cephErrors.<name>`, its fix `<name>Hint`). A monitor that
+ * does not answer is a timeout: not worth asking through another host.
+ */
+const SENTENCES = {
+  keyring: ['ceph.no-keyring', 'connectNoKeyring'],
+  'keyring-or-config': ['ceph.no-keyring', 'connectNoKeyringOrConfig'],
+  'config-missing': ['ceph.no-config', 'connectNoConfig'],
+  'no-monitor': ['ceph.no-config', 'connectNoMonitor'],
+  'key-refused': ['ceph.key-refused', 'connectKeyRefused'],
+  unreachable: ['remote.timeout', 'connectUnreachable'],
+  unknown: ['ceph.connect-failed', 'connectFailed'],
+} as const satisfies Record<ConnectFailureKind, readonly [string, string]>
 
 export interface CephCall {
   host: string
@@ -222,8 +196,9 @@ export function connectFailureError(call: CephCall): ApiError | undefined {
     keyring: failure.keyring ?? `/etc/ceph/ceph.${call.client}.keyring`,
     conf: CEPH_CONF,
   }
-  const { code, text, hint } = SENTENCES[failure.kind](said)
-  return ApiError.of(code, withDetail(text, failure.toolLine), {
+  const [code, name] = SENTENCES[failure.kind]
+  const hint = msg(`cephErrors.${name}Hint`, said)
+  return ApiError.of(code, withDetail(msg(`cephErrors.${name}`, said), failure.toolLine), {
     host: call.host,
     ...(call.step ? { step: call.step } : {}),
     hint,
