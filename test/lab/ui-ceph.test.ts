@@ -129,7 +129,9 @@ describe('Ceph panel, its only host without its keyring (browser)', () => {
       await error.waitFor({ timeout: 30_000 })
       expect(await error.getAttribute('data-code')).toBe('ceph.no-keyring')
       const english = (await error.textContent()) ?? ''
-      expect(english).toMatch(/ceph could not connect to Ceph on hv3( \(No such file or directory\))?: (there is no keyring|either)/)
+      expect(english).toMatch(
+        /ceph could not connect to Ceph on hv3( \(No such file or directory\))?: (there is no keyring|either)/,
+      )
       expect(english).toContain('client.libvirt')
       expect(english).toContain('/etc/ceph/ceph.client.libvirt.keyring')
       expect(english).toContain('ceph auth get client.libvirt')
