@@ -127,6 +127,25 @@ describe('host maintenance (core)', () => {
     expect(chosen.moves[0]!.to).toBe(other)
   }, 60_000)
 
+  it('says the maintenance client’s keyring is missing on the host that checks it, with the file and the fix', async () => {
+    // hv1's privilege check runs on hv2 (the first online host other than hv1).
+    const keyring = '/etc/ceph/ceph.client.hyperdesk-maint.keyring'
+    const aside = '/etc/ceph/.hidden-by-core-maintenance-test'
+    await labCmd('hv', 'hv2', 'mv', keyring, aside)
+    try {
+      const plan = (await lab.core.call('maintenance.plan', { host: 'hv1' })) as MaintenancePlan
+      const privilege = plan.checks.find((check) => check.id === 'privilege')!
+      expect(privilege.level).toBe('fail')
+      expect(privilege.message).toMatchObject({
+        code: expect.stringMatching(/^cephErrors\.connectNoKeyring(OrConfig)?$/),
+        params: { tool: 'ceph', host: 'hv2', client: 'client.hyperdesk-maint', keyring },
+      })
+      expect(englishText(privilege.fix!.message!)).toContain('ceph auth get client.hyperdesk-maint')
+    } finally {
+      await labCmd('hv', 'hv2', 'mv', aside, keyring)
+    }
+  }, 60_000)
+
   it('reads Ceph for hv1’s pre-checks through hv1 itself when hv2’s and hv3’s keyrings are gone', async () => {
     // Removed after their doctors found them readable: the plan tries hv2, then hv3, and each fails
     // on its missing keyring before hv1 (the host in maintenance, last choice) answers.
