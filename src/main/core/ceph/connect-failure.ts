@@ -14,7 +14,11 @@
  *
  * A connect-time ENOENT is a missing keyring, or no monitor to contact: no ceph.conf or no mon_host
  * in it (src/mon/MonMap.cc build_initial returns -ENOENT), which prints the same tool line. So
- * without librados' keyring line the cause is one of the two, and the message says both.
+ * without librados' keyring line the cause is one of the two, and the message says both. The other
+ * causes (no ceph.conf, no mon_host, a refused key, silent monitors) are told by the tools' printed
+ * lines or the errno, as recorded in test/unit/fixtures/ceph/pacific/connect-failure. The error made
+ * here (connectFailureError) is the one every path shows: the runner's ceph/rbd/rados, the privileged
+ * and fencing clients, the lease's rados, the storage operations.
  */
 
 import { ApiError, type ErrorStep } from '../../../shared/errors'
