@@ -6,7 +6,9 @@
  * A VM whose disks are files on a host's own disk (defined here on every host, its files on hv1 only)
  * is refused on hv3 the same way, and starts on hv1: a raw file missing on hv3, a qcow2 overlay
  * there whose backing file is not (the chain read by qemu-img in the same exec), and a volume of the
- * local pool `default` that hv3's libvirt does not have (`virsh vol-path`).
+ * local pool `default` that hv3's libvirt does not have (`virsh vol-path`, in the same probe). On hv1,
+ * with that volume's file removed behind libvirt's back (the pool not refreshed: libvirt still lists
+ * it), the start is refused too, naming the file, before QEMU would fail on it; no exec more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
@@ -90,7 +92,8 @@ async function removeLocalVm(): Promise<void> {
   await onEveryHost(
     'sh',
     '-c',
-    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} vol-delete --pool default ${LOCAL.volume} >/dev/null 2>&1; rm -f ${LOCAL.file} ${LOCAL.overlay} ${LOCAL.base}; true`,
+    // The pool refreshed last: a volume whose file a failed run left removed is listed no more.
+    `${virsh} destroy ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} undefine ${LOCAL.uuid} >/dev/null 2>&1; ${virsh} vol-delete --pool default ${LOCAL.volume} >/dev/null 2>&1; rm -f ${LOCAL.file} ${LOCAL.overlay} ${LOCAL.base}; ${virsh} pool-refresh default >/dev/null 2>&1; true`,
   )
 }
 
@@ -213,5 +216,37 @@ describe('a start on a host without the VM’s local disk file', () => {
       15_000,
     )
     expect(await leases()).toEqual([])
+
+    // The volume's file removed on hv1 by hand, the pool not refreshed: libvirt still lists it.
+    const volumeFile = (
+      await asRootOn('hv1', 'virsh', '-c', 'qemu:///system', 'vol-path', '--pool', 'default', LOCAL.volume)
+    ).trim()
+    expect(volumeFile).toBe(`/var/lib/libvirt/images/${LOCAL.volume}`)
+    const stale = countExecs(lab.context.runner)
+    let staleStart
+    try {
+      await asRootOn('hv1', 'rm', volumeFile)
+      staleStart = await lab.runJob('vm.start', { uuid: LOCAL.uuid, host: 'hv1' })
+    } finally {
+      stale.stop()
+      // The file back (a VM's disk never stays removed by a test); the volume listed all along.
+      await asRootOn('hv1', 'truncate', '-s', '1M', volumeFile)
+    }
+    expect(staleStart.state).toBe('failed')
+    expect(staleStart.error?.code).toBe('vm.start.refused')
+    expect(staleStart.error?.details?.refusals).toEqual([
+      expect.objectContaining({ code: 'local-volume-file-missing', host: 'hv1' }),
+    ])
+    expect(englishText(staleStart.error!.text as Message)).toBe(
+      `${LOCAL.name} was not started on hv1: ${LOCAL.name}’s disk vdc is the volume ${LOCAL.volume} of the local storage pool default, whose file ${volumeFile} is missing on hv1: libvirt still lists the volume (the pool was not refreshed since the file went), but QEMU cannot open it. Put the file back at ${volumeFile} on hv1, or run virsh pool-refresh default there and create the volume again, or start ${LOCAL.name} on the host that holds it.`,
+    )
+    expect(await runningOn(LOCAL.name)).toEqual([])
+    expect(await leases()).toEqual([])
+    // The file's absence found by the files' probe: on hv1, that probe and the pool's read, nothing more.
+    const hv1 = stale.execs.get('hv1') ?? []
+    expect(hv1.filter((argv) => argv.includes('hyperdesk-start-files'))).toHaveLength(1)
+    // (no vol-path of its own, no virsh start).
+    expect(hv1.filter((argv) => argv.startsWith('virsh'))).toEqual(['virsh -c qemu:///system pool-dumpxml'])
+    console.log(`execs of the start refused for the volume's file, per host: ${counts(stale.execs)}`)
   })
 })

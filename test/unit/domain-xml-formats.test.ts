@@ -187,14 +187,22 @@ describe('the start guard and disks it cannot check', () => {
         },
       }
     }
+    // Where the start's probe found each local volume (by the disk's target): its file there.
+    const foundVolume = async (target: string) => ({
+      path: `/var/lib/libvirt/images/${target}`,
+      exists: true,
+    })
     // As shipped every volume there is read-only (harmless to share): only whether the host has it
     // is asked (its pool first); a pool whose answer cannot be read refuses nothing for them.
     const poolAsked = ['pool-dumpxml', 'pool-disk']
     const none = runner({})
-    expect(await resolvePoolVolumes(none, 'hv1', domainOf(xml))).toEqual({ images: [], refusals: [] })
+    expect(await resolvePoolVolumes(none, 'hv1', domainOf(xml), foundVolume)).toEqual({
+      images: [],
+      refusals: [],
+    })
     expect(none.asked).toEqual([poolAsked, poolAsked, poolAsked])
     const rbd = runner({ stdout: fixture('pool-rbd.xml') })
-    const oddName = await resolvePoolVolumes(rbd, 'hv1', domainOf(writable))
+    const oddName = await resolvePoolVolumes(rbd, 'hv1', domainOf(writable), foundVolume)
     expect(oddName.images).toEqual([])
     expect(oddName.refusals[0]?.message).toContain(
       'an RBD image whose name (rbd/dir+vol2) Hyperdesk cannot pass to rbd',
@@ -204,35 +212,35 @@ describe('the start guard and disks it cannot check', () => {
     // A volume name rbd accepts is checked like any RBD disk.
     const named = writable.replace("volume='dir+vol2'", "volume='web-disk0'")
     expect(
-      await resolvePoolVolumes(runner({ stdout: fixture('pool-rbd.xml') }), 'hv1', domainOf(named)),
+      await resolvePoolVolumes(
+        runner({ stdout: fixture('pool-rbd.xml') }),
+        'hv1',
+        domainOf(named),
+        foundVolume,
+      ),
     ).toEqual({
       images: [{ pool: 'rbd', image: 'web-disk0' }],
       refusals: [],
     })
-    // A local pool's volume, read-only or not: not Ceph, but the host must have it (vol-path answers).
+    // A local pool's volume, read-only or not: not Ceph, but the host must have it (the probe says so).
     const local = runner({ stdout: fixture('pool-dir.xml') })
-    expect(await resolvePoolVolumes(local, 'hv1', domainOf(named))).toEqual({
+    expect(await resolvePoolVolumes(local, 'hv1', domainOf(named), foundVolume)).toEqual({
       images: [],
       refusals: [],
     })
-    expect(local.asked).toEqual([
-      poolAsked,
-      ['vol-path', '--pool', 'pool-disk', 'block+cdrom'],
-      poolAsked,
-      ['vol-path', '--pool', 'pool-disk', 'dir+vol1'],
-      poolAsked,
-      ['vol-path', '--pool', 'pool-disk', 'web-disk0'],
-    ])
+    expect(local.asked).toEqual([poolAsked, poolAsked, poolAsked])
     const nfs = await resolvePoolVolumes(
       runner({ stdout: "<pool type='netfs'><name>shared</name></pool>" }),
       'hv1',
       domainOf(named),
+      foundVolume,
     )
     expect(nfs.refusals[0]?.message).toContain('a netfs pool, shared storage without watchers to read')
     const unreadable = await resolvePoolVolumes(
       runner({ exitCode: 1, stderr: 'error: failed to connect to the hypervisor' }),
       'hv1',
       domainOf(named),
+      foundVolume,
     )
     // The pool that cannot be read: a message for the window, virsh's own words as its detail.
     expect(unreadable.refusals[0]?.text).toMatchObject({
@@ -246,11 +254,14 @@ describe('the start guard and disks it cannot check', () => {
       dashedRunner,
       'hv1',
       domainOf(named.replace("pool='pool-disk' volume='web-disk0'", "pool='--all' volume='web-disk0'")),
+      foundVolume,
     )
     expect(dashed.refusals[0]?.message).toContain('whose name Hyperdesk will not pass to virsh')
     // Only the other (read-only) volumes' pool asked: never "--all".
     expect(dashedRunner.asked).toEqual([poolAsked, poolAsked])
-    expect(await resolvePoolVolumes(none, 'hv1', domainOf(fixture('disk-network-rbd.xml')))).toEqual({
+    expect(
+      await resolvePoolVolumes(none, 'hv1', domainOf(fixture('disk-network-rbd.xml')), foundVolume),
+    ).toEqual({
       images: [],
       refusals: [],
     })

@@ -7,10 +7,11 @@ import {
   exitFramed,
   FRAMING_ERRORS,
   parseAnswer,
-  pathsAndChainsArgv,
   pathsArgv,
   presentPaths,
-  readPathsAndChains,
+  readStartFiles,
+  startFilesArgv,
+  VOLUME_FILE_ABSENT,
   sectionError,
   sectionText,
   splitBatchOutput,
@@ -154,10 +155,12 @@ describe('streamed exit status and paths', () => {
     expect(exitFramed(['rbd']).argv[2]).not.toBe(framed.argv[2])
   })
 
-  it('asks the paths, then each present image’s chain, names as arguments; a path line in a chain is not believed', () => {
+  it('asks the paths, then each present image’s chain, then each volume’s file, names as arguments; a path line in a section is not believed', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperdesk-chains-'))
     try {
-      // A stand-in qemu-img that prints its arguments, then a forged line naming an absent asked path.
+      // A stand-in qemu-img that prints its arguments, then a forged line naming an absent asked path;
+      // a stand-in virsh that prints its arguments to stderr, then the volume's path as vol-path does
+      // (the file named after the volume in dir), or fails for the volume "gone".
       const bin = path.join(dir, 'bin')
       fs.mkdirSync(bin)
       fs.writeFileSync(
@@ -165,23 +168,36 @@ describe('streamed exit status and paths', () => {
         `#!/bin/sh\nprintf '%s\\n' "$@"\nprintf '@@hyperdesk-path %s\\n' "${dir}/absent"\n`,
         { mode: 0o755 },
       )
+      fs.writeFileSync(
+        path.join(bin, 'virsh'),
+        `#!/bin/sh\nprintf '%s\\n' "$@" >&2\neval "v=\\$$#"\n[ "$v" = gone ] && { echo "error: failed to get vol 'gone'" >&2; exit 1; }\nprintf '%s\\n' "${dir}/$v"\n`,
+        { mode: 0o755 },
+      )
       const odd = path.join(dir, "-a b;$(id) it's.qcow2")
       const plain = path.join(dir, 'plain.qcow2')
-      for (const file of [odd, plain]) fs.writeFileSync(file, '')
+      for (const file of [odd, plain, path.join(dir, 'vol-here')]) fs.writeFileSync(file, '')
       const paths = [odd, plain, `${dir}/absent`]
-      const argv = pathsAndChainsArgv(paths, [
-        { format: 'qcow2', file: odd },
-        { format: 'qed', file: `${dir}/absent` },
-        { format: 'qcow2', file: plain },
-      ])
+      const argv = startFilesArgv(
+        paths,
+        [
+          { format: 'qcow2', file: odd },
+          { format: 'qed', file: `${dir}/absent` },
+          { format: 'qcow2', file: plain },
+        ],
+        [
+          { pool: 'default', volume: 'vol-here' },
+          { pool: 'default', volume: 'vol-file-gone' },
+          { pool: 'a b;$(id)', volume: 'gone' },
+        ],
+      )
       const ran = spawnSync(argv[0]!, argv.slice(1), {
         encoding: 'utf8',
         env: { PATH: `${bin}:${process.env.PATH}`, LC_ALL: 'C' },
       })
-      const read = readPathsAndChains(ran.stdout, paths)
+      const read = readStartFiles(ran.stdout, paths)
       expect(read.present).toEqual(new Set([odd, plain]))
       // chain:2's image is absent: no section; the others ran with their name as one argument.
-      expect([...read.chains.keys()]).toEqual(['chain:1', 'chain:3'])
+      expect([...read.sections.keys()]).toEqual(['chain:1', 'chain:3', 'volume:1', 'volume:2', 'volume:3'])
       const args = (file: string, format: string) =>
         [
           'info',
@@ -194,8 +210,40 @@ describe('streamed exit status and paths', () => {
           file,
           `@@hyperdesk-path ${dir}/absent`,
         ].join('\n')
-      expect(read.chains.get('chain:1')).toEqual({ output: args(odd, 'qcow2'), exitCode: 0 })
-      expect(read.chains.get('chain:3')).toEqual({ output: args(plain, 'qcow2'), exitCode: 0 })
+      expect(read.sections.get('chain:1')).toEqual({ output: args(odd, 'qcow2'), exitCode: 0 })
+      expect(read.sections.get('chain:3')).toEqual({ output: args(plain, 'qcow2'), exitCode: 0 })
+      // Each volume: virsh's argv (its stderr, merged), then its path; the exit status says the rest.
+      const asked = (pool: string, volume: string) =>
+        ['-c', 'qemu:///system', 'vol-path', '--pool', pool, volume].join('\n')
+      expect(read.sections.get('volume:1')).toEqual({
+        output: `${asked('default', 'vol-here')}\n${dir}/vol-here`,
+        exitCode: 0,
+      })
+      expect(read.sections.get('volume:2')).toEqual({
+        output: `${asked('default', 'vol-file-gone')}\n${dir}/vol-file-gone`,
+        exitCode: VOLUME_FILE_ABSENT,
+      })
+      expect(read.sections.get('volume:3')).toEqual({
+        output: `${asked('a b;$(id)', 'gone')}\nerror: failed to get vol 'gone'`,
+        exitCode: 1,
+      })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps pathsArgv’s argv as the paths after its name, its check the same as the start probe’s', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperdesk-paths-'))
+    try {
+      const here = path.join(dir, "it's here")
+      fs.writeFileSync(here, '')
+      const paths = [here, path.join(dir, 'absent')]
+      const argv = pathsArgv(paths)
+      const ran = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
+      expect(presentPaths(ran.stdout, paths)).toEqual(new Set([here]))
+      const start = startFilesArgv(paths, [])
+      const both = spawnSync(start[0]!, start.slice(1), { encoding: 'utf8' })
+      expect(both.stdout).toBe(ran.stdout)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -5,8 +5,9 @@
  * reads from each qcow2's header), all in one exec: a missing one refuses the start, naming the
  * disk or file and the host, before the VM is started. The existence check is the real one
  * (pathsAndChainsArgv's script, run here by sh on a temporary directory); qemu-img's answers are
- * recorded ones (fixtures/qemu-img/SOURCES.md). A volume of a local storage pool is asked of the
- * host too (`virsh vol-path`). The refusals read in the window's two languages.
+ * recorded ones (fixtures/qemu-img/SOURCES.md). A volume of a local storage pool is found in the same
+ * probe (`virsh vol-path`, then its file's existence: a stand-in virsh on the probe's PATH answers as
+ * the lab's libvirt 9.0.0 did). The refusals read in the window's two languages.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -21,7 +22,7 @@ import type { Rbd } from '../../src/main/core/ceph/rbd'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runner'
 import { parseDomainXml } from '../../src/main/core/inventory/domain-xml'
-import { pathsAndChainsArgv } from '../../src/main/core/remote/framing'
+import { startFilesArgv } from '../../src/main/core/remote/framing'
 import { backingChecksOf, hostFilePaths, hostFilesOf, localDisksOf } from '../../src/main/core/vm/host-files'
 import { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { ApiError } from '../../src/shared/errors'
@@ -44,6 +45,17 @@ const iso = file('debian.iso', false)
 const isoThere = file('tools.iso', true)
 const qcow2 = file('labvm1.qcow2', false)
 const qcow2There = file('data.qcow2', true)
+/**
+ * A stand-in virsh for the probe: prints VOL_PATH_OUT, VOL_PATH_ERR to stderr, exits VOL_PATH_EXIT
+ * (as the recorded vol-path answers below).
+ */
+const bin = path.join(dir, 'bin')
+fs.mkdirSync(bin)
+fs.writeFileSync(
+  path.join(bin, 'virsh'),
+  '#!/bin/sh\nprintf %s "$VOL_PATH_ERR" >&2\nprintf %s "$VOL_PATH_OUT"\nexit "${VOL_PATH_EXIT:-0}"\n',
+  { mode: 0o755 },
+)
 
 /** What virsh 9.0.0 (LC_ALL=C) prints for a volume or a pool the host lacks (recorded on the lab's hv2). */
 const VOL_PATH_NOT_FOUND =
@@ -73,6 +85,8 @@ function setup(
   options: {
     replay?: string
     virsh?: (argv: string[]) => Partial<RemoteResult> | undefined
+    /** What the host's `virsh vol-path` answers in the probe (its stdout, stderr, exit status). */
+    volPath?: Partial<RemoteResult>
     rbd?: Partial<Rbd>
   } = {},
 ) {
@@ -90,7 +104,16 @@ function setup(
       execs.push({ host, argv })
       if (options.replay !== undefined)
         return { exitCode: 0, stdout: options.replay, stderr: '', durationMs: 1 }
-      const ran = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
+      const ran = spawnSync(argv[0]!, argv.slice(1), {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          VOL_PATH_OUT: options.volPath?.stdout ?? '',
+          VOL_PATH_ERR: options.volPath?.stderr ?? '',
+          VOL_PATH_EXIT: String(options.volPath?.exitCode ?? 1),
+        },
+      })
       return { exitCode: ran.status ?? 1, stdout: ran.stdout, stderr: ran.stderr, durationMs: 1 }
     },
     virsh: async (host: string, argv: string[]) => {
@@ -204,8 +227,14 @@ describe('a start on a host that lacks them', () => {
     expect(execs.map((exec) => exec.argv.slice(0, 2))).toEqual([['virsh', 'start']])
   })
 
-  it('does not probe a host that cannot be asked (its own refusal says so)', async () => {
-    const { lifecycle, execs } = setup(definition({ bootFiles: [kernel] }), false)
+  it('asks nothing of a host that cannot be asked, not even its pools (its own refusal says so)', async () => {
+    const volume = {
+      target: 'vdb',
+      device: 'disk',
+      readonly: false,
+      volume: { pool: 'vmpool', volume: 'labvm1-root' },
+    } as DomainDefinition['disks'][number]
+    const { lifecycle, execs } = setup(definition({ bootFiles: [kernel], disks: [volume] }), false)
     const { refusals } = await lifecycle.startRefusals({ uuid: UUID, host: 'hv2' })
     expect(refusals.map((refusal) => refusal.code)).toEqual(['host-unreachable'])
     expect(execs).toEqual([])
@@ -289,7 +318,7 @@ describe('a local disk’s backing files', () => {
     expect(execs).toEqual([
       {
         host: 'hv2',
-        argv: pathsAndChainsArgv(
+        argv: startFilesArgv(
           [`${RECORDED}/labvm9.qcow2`, `${RECORDED}/data.qcow2`],
           [
             { format: 'qcow2', file: `${RECORDED}/labvm9.qcow2` },
@@ -333,9 +362,9 @@ describe('a local disk’s backing files', () => {
     expect(refusals[0]!.message).toContain(
       `disk vda (${qcow2Disk('vda', qcow2There).file}) is built on the backing file ${base}, which is missing on hv2`,
     )
-    // One exec: the three paths asked, no chain (the argv ends with the paths).
+    // One exec: the three paths asked, no chain, no volume (the argv ends with no chain's count).
     expect(execs).toHaveLength(1)
-    expect(execs[0]!.argv.slice(4)).toEqual(['3', qcow2There, mid, base])
+    expect(execs[0]!.argv.slice(4)).toEqual(['3', qcow2There, mid, base, '0'])
   })
 })
 
@@ -351,16 +380,20 @@ const volumeDisk = (target: string) =>
     readonly: false,
     volume: { pool: 'vmpool', volume: 'labvm1-root' },
   }) as DomainDefinition['disks'][number]
-/** The host's answers to `virsh pool-dumpxml` and `virsh vol-path`. */
-const answers =
-  (pool: Partial<RemoteResult>, volume: Partial<RemoteResult> = {}) =>
-  (argv: string[]) =>
-    argv[0] === 'pool-dumpxml' ? pool : argv[0] === 'vol-path' ? volume : undefined
+/** The host's answer to `virsh pool-dumpxml`. */
+const answers = (pool: Partial<RemoteResult>) => (argv: string[]) =>
+  argv[0] === 'pool-dumpxml' ? pool : undefined
+/** The execs of a start: the probe by its name, a virsh command by its words. */
+const asked = (execs: { argv: string[] }[]) =>
+  execs.map((exec) => (exec.argv[0] === 'sh' ? exec.argv[3] : exec.argv.join(' ')))
+/** `virsh vol-path`'s answer for a volume the host lacks. */
+const NO_VOLUME = { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }
 
 describe('a disk that is a volume of a local storage pool (dir, logical…)', () => {
   it('refuses the start when the chosen host lacks the volume, naming the pool, the volume and the host', async () => {
     const { lifecycle, execs, lease, context } = setup(definition({ disks: [volumeDisk('vda')] }), true, {
-      virsh: answers({ stdout: poolDir }, { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }),
+      virsh: answers({ stdout: poolDir }),
+      volPath: NO_VOLUME,
     })
     const { refused, refusals } = await refusedStart(lifecycle, context)
     expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
@@ -373,21 +406,39 @@ describe('a disk that is a volume of a local storage pool (dir, logical…)', ()
     // libvirt's words travel as the refusal's detail, under the message.
     const reasons = (refused.text!.params as { reasons: Message[] }).reasons
     expect(reasons[0]!.detail).toBe(VOL_PATH_NOT_FOUND.trim())
-    expect(execs.map((exec) => exec.argv)).toEqual([
-      ['virsh', 'pool-dumpxml', 'vmpool'],
-      ['virsh', 'vol-path', '--pool', 'vmpool', 'labvm1-root'],
-    ])
+    // The volume asked in the files' probe (its pool and name as arguments), beside the pool's read.
+    expect(asked(execs)).toEqual(['hyperdesk-start-files', 'virsh pool-dumpxml vmpool'])
+    expect(execs[0]!.argv.slice(4)).toEqual(['0', '0', 'vmpool', 'labvm1-root'])
     expect(lease.held.size).toBe(0)
   })
 
-  it('refuses a read-only one (install media) the host lacks too; a read-only RBD one is shared, not asked', async () => {
+  it('refuses it when libvirt still lists the volume but its file is gone (pool not refreshed), in the same probe', async () => {
+    const gone = path.join(dir, 'labvm1-root')
+    const { lifecycle, execs, lease, context } = setup(definition({ disks: [volumeDisk('vda')] }), true, {
+      virsh: answers({ stdout: poolDir }),
+      volPath: { stdout: `${gone}\n`, exitCode: 0 },
+    })
+    const { refusals } = await refusedStart(lifecycle, context)
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'local-volume-file-missing', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toBe(
+      `labvm1’s disk vda is the volume labvm1-root of the local storage pool vmpool, whose file ${gone} is missing on hv2: libvirt still lists the volume (the pool was not refreshed since the file went), but QEMU cannot open it. Put the file back at ${gone} on hv2, or run virsh pool-refresh vmpool there and create the volume again, or start labvm1 on the host that holds it.`,
+    )
+    // No exec more than for a volume the host lacks: the probe found the path and tested it.
+    expect(asked(execs)).toEqual(['hyperdesk-start-files', 'virsh pool-dumpxml vmpool'])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('refuses a read-only one (install media) the host lacks too; a read-only RBD one is shared, its answer unused', async () => {
     const media = {
       ...volumeDisk('sda'),
       device: 'cdrom',
       readonly: true,
     } as DomainDefinition['disks'][number]
     const missing = setup(definition({ disks: [media] }), true, {
-      virsh: answers({ stdout: poolDir }, { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }),
+      virsh: answers({ stdout: poolDir }),
+      volPath: NO_VOLUME,
     })
     const { refusals } = await refusedStart(missing.lifecycle, missing.context)
     expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
@@ -397,18 +448,26 @@ describe('a disk that is a volume of a local storage pool (dir, logical…)', ()
       'labvm1’s disk sda is the volume labvm1-root of the local storage pool vmpool',
     )
     const watchers: string[] = []
+    // The probe asks every volume (their pools' types are read beside it); an RBD one's answer
+    // (libvirt's "POOL/IMAGE", no file) counts for nothing.
     const shared = setup(definition({ disks: [media] }), true, {
       virsh: answers({ stdout: poolRbd }),
+      volPath: { stdout: 'rbd/labvm1-root\n', exitCode: 0 },
       rbd: { watchers: async (_host, image) => (watchers.push(image.image), []) },
     })
     await shared.lifecycle.start({ uuid: UUID, host: 'hv2' }, shared.context)
-    expect(shared.execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml', 'start'])
+    expect(asked(shared.execs)).toEqual([
+      'hyperdesk-start-files',
+      'virsh pool-dumpxml vmpool',
+      `virsh start ${UUID}`,
+    ])
     expect(watchers).toEqual([])
   })
 
   it('refuses it when the chosen host does not define the pool', async () => {
     const { lifecycle, execs, context } = setup(definition({ disks: [volumeDisk('vda')] }), true, {
       virsh: answers({ exitCode: 1, stderr: POOL_NOT_FOUND }),
+      volPath: NO_VOLUME,
     })
     const { refusals } = await refusedStart(lifecycle, context)
     expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
@@ -418,20 +477,34 @@ describe('a disk that is a volume of a local storage pool (dir, logical…)', ()
       'labvm1’s disk vda is the volume labvm1-root of the libvirt storage pool vmpool, which hv2 does not define: define and start that pool on hv2 (virsh pool-define, pool-start), or start labvm1 on a host that has it.' +
         ` (the host said: ${POOL_NOT_FOUND.trim()})`,
     )
-    expect(execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml'])
+    expect(asked(execs)).toEqual(['hyperdesk-start-files', 'virsh pool-dumpxml vmpool'])
   })
 
-  it('starts when the host has it; an RBD pool’s volume is shared, never asked where it is', async () => {
+  it('starts when the host has it and its file; an RBD pool’s volume is checked as a Ceph image', async () => {
+    const there = file('labvm1-root-there', true)
     const local = setup(definition({ disks: [volumeDisk('vda')] }), true, {
-      virsh: answers({ stdout: poolDir }, { stdout: '/var/lib/libvirt/images/labvm1-root\n' }),
+      virsh: answers({ stdout: poolDir }),
+      volPath: { stdout: `${there}\n`, exitCode: 0 },
     })
     await local.lifecycle.start({ uuid: UUID, host: 'hv2' }, local.context)
-    expect(local.execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml', 'vol-path', 'start'])
+    expect(asked(local.execs)).toEqual([
+      'hyperdesk-start-files',
+      'virsh pool-dumpxml vmpool',
+      `virsh start ${UUID}`,
+    ])
+    const watchers: string[] = []
     const rbd = setup(definition({ disks: [volumeDisk('vda')] }), true, {
       virsh: answers({ stdout: poolRbd }),
+      volPath: { stdout: 'rbd/labvm1-root\n', exitCode: 0 },
+      rbd: { watchers: async (_host, image) => (watchers.push(image.image), []) },
     })
     await rbd.lifecycle.start({ uuid: UUID, host: 'hv2' }, rbd.context)
-    expect(rbd.execs.map((exec) => exec.argv[1])).toEqual(['pool-dumpxml', 'start'])
+    expect(asked(rbd.execs)).toEqual([
+      'hyperdesk-start-files',
+      'virsh pool-dumpxml vmpool',
+      `virsh start ${UUID}`,
+    ])
+    expect(watchers).toEqual(['labvm1-root'])
   })
 })
 
@@ -446,9 +519,10 @@ describe('the new refusals in the window', () => {
 
   it('read in French and in English: the disk, the file or the pool and volume, the host, what to do', async () => {
     const volume = volumeDisk('vdc')
+    // The recorded probe, and after its chains the volume's section as the probe frames vol-path's failure.
     const { lifecycle, context } = setup(definition({ disks: [...RECORDED_DISKS, volume] }), true, {
-      replay: probeAnswer('start-probe-base-missing.txt'),
-      virsh: answers({ stdout: poolDir }, { exitCode: 1, stderr: VOL_PATH_NOT_FOUND }),
+      replay: `${probeAnswer('start-probe-base-missing.txt')}@@begin volume:1\n${VOL_PATH_NOT_FOUND}\n@@end volume:1 1\n`,
+      virsh: answers({ stdout: poolDir }),
     })
     const { refused } = await refusedStart(lifecycle, context)
     const french = (await windowIn('fr'))(refused)
@@ -471,11 +545,24 @@ describe('the new refusals in the window', () => {
     // The pool's own refusal, in French, through the same catalog.
     const noPool = setup(definition({ disks: [volume] }), true, {
       virsh: answers({ exitCode: 1, stderr: POOL_NOT_FOUND }),
+      volPath: NO_VOLUME,
     })
     const poolRefused = (await refusedStart(noPool.lifecycle, noPool.context)).refused
     expect((await windowIn('fr'))(poolRefused).message).toBe(
       frenchSpacing(
         'labvm1 n’a pas été démarrée sur hv2 : Le disque vdc de labvm1 est le volume labvm1-root du pool de stockage libvirt vmpool, que hv2 ne définit pas : définissez et démarrez ce pool sur hv2 (virsh pool-define, pool-start), ou démarrez labvm1 sur un hôte qui l’a.',
+      ),
+    )
+    // A volume libvirt still lists whose file is gone, in French.
+    const gone = path.join(dir, 'vol-gone')
+    const stale = setup(definition({ disks: [volume] }), true, {
+      virsh: answers({ stdout: poolDir }),
+      volPath: { stdout: `${gone}\n`, exitCode: 0 },
+    })
+    const staleRefused = (await refusedStart(stale.lifecycle, stale.context)).refused
+    expect((await windowIn('fr'))(staleRefused).message).toBe(
+      frenchSpacing(
+        `labvm1 n’a pas été démarrée sur hv2 : Le disque vdc de labvm1 est le volume labvm1-root du pool de stockage local vmpool, dont le fichier ${gone} manque sur hv2 : libvirt liste encore le volume (le pool n’a pas été rafraîchi depuis la disparition du fichier), mais QEMU ne peut pas l’ouvrir. Remettez le fichier à ${gone} sur hv2, ou lancez-y virsh pool-refresh vmpool et recréez le volume, ou démarrez labvm1 sur l’hôte qui le détient.`,
       ),
     )
   })

@@ -2,7 +2,7 @@
  * A start's order and concurrency (vm/lifecycle.ts): the disks' independent reads (`rbd status`,
  * `rbd lock ls`) side by side; the cluster lease released once `virsh start` and its audit are done,
  * the job still waiting for the host read again and the Ceph clients recorded; a refused start's
- * reasons the same as when the watchers were read last. And the recording after a start
+ * reasons the same as when the watchers were read last, told without waiting for the disks' reads. And the recording after a start
  * (vm/watcher-recorder.ts) joins the one the inventory asked for rather than queue a second.
  */
 import { describe, expect, it } from 'vitest'
@@ -156,7 +156,7 @@ describe('a start’s reads of its disks', () => {
     expect(refusals.map((r) => r.code)).toEqual(['boot-files-missing'])
   })
 
-  it('asks no watchers when the start is refused before its disks are read (it runs already); the locks still', async () => {
+  it('asks neither watchers nor locks when the start is refused before its disks are read (it runs already)', async () => {
     const asked: string[] = []
     const { lifecycle, context, events } = setup({
       state: 'running',
@@ -177,8 +177,48 @@ describe('a start’s reads of its disks', () => {
     const { refusals } = error.details as { refusals: { code: string }[] }
     // The same reasons as when the watchers were read and discarded: they never counted here.
     expect(refusals.map((r) => r.code)).toEqual(['running-elsewhere', 'already-running'])
-    expect(asked.sort()).toEqual(['locks a', 'locks b'])
+    expect(asked).toEqual([])
     expect(events).toEqual([])
+  })
+
+  it('tells a refusal of the files at once, the disks’ watchers and locks still unanswered (a target reconnecting)', async () => {
+    // Reads that never answer: the connection's wait for a host that reconnects, without its end.
+    const never = deferred<never[]>()
+    const asked: string[] = []
+    const { lifecycle, context, lease, events } = setup({
+      definition: domainDefinition({ uuid: UUID, disks: [rbdDisk('vda', 'a')], bootFiles: ['/boot/none'] }),
+      present: false,
+      rbd: {
+        watchers: async () => (asked.push('status'), never.promise),
+        locks: async () => (asked.push('locks'), never.promise),
+      },
+    })
+    const error = (await lifecycle
+      .start({ uuid: UUID, host: 'hv2' }, context)
+      .catch((e: unknown) => e)) as ApiError
+    expect(error.code).toBe('vm.start.refused')
+    const { refusals } = error.details as { refusals: { code: string }[] }
+    expect(refusals.map((r) => r.code)).toEqual(['boot-files-missing'])
+    // Asked beside the files (a start that passes needs them), never answered, and not waited for.
+    expect(asked.sort()).toEqual(['locks', 'status'])
+    expect(events).toEqual([])
+    expect(lease.held.size).toBe(0)
+  })
+
+  it('never starts while a disk’s lock read is unanswered', async () => {
+    const locks = deferred<never[]>()
+    const { lifecycle, context, events } = setup({
+      definition: domainDefinition({ uuid: UUID, disks: [rbdDisk('vda', 'a')] }),
+      rbd: { watchers: async () => [], locks: () => locks.promise },
+    })
+    let done = false
+    const start = lifecycle.start({ uuid: UUID, host: 'hv2' }, context).then(() => void (done = true))
+    for (let turn = 0; turn < 5; turn++) await settle()
+    expect(done).toBe(false)
+    expect(events).toEqual([])
+    locks.resolve([])
+    await start
+    expect(events).toEqual([`start ${UUID}`, 'audit', 'refresh'])
   })
 
   it('tells a failed watchers read before a failed lock read, as when they ran in that order', async () => {

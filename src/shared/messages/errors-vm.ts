@@ -38,6 +38,11 @@ export const VM_ERROR_TEXTS = {
     '{{name}}’s disk {{target}} is the volume {{volume}} of the libvirt storage pool {{pool}}, which {{host}} does not define: define and start that pool on {{host}} (virsh pool-define, pool-start), or start {{name}} on a host that has it.',
   refusedLocalVolumeMissing:
     '{{name}}’s disk {{target}} is the volume {{volume}} of the local storage pool {{pool}}, which {{host}} cannot find there: a local pool is each host’s own. Create the volume there (or start the pool and refresh it: virsh pool-refresh {{pool}}), or start {{name}} on the host that holds it.',
+  // libvirt lists a volume until its pool is refreshed, even once its file is gone: vol-path finds it.
+  refusedLocalVolumeFileMissing:
+    '{{name}}’s disk {{target}} is the volume {{volume}} of the local storage pool {{pool}}, whose file {{path}} is missing on {{host}}: libvirt still lists the volume (the pool was not refreshed since the file went), but QEMU cannot open it. Put the file back at {{path}} on {{host}}, or run virsh pool-refresh {{pool}} there and create the volume again, or start {{name}} on the host that holds it.',
+  refusedLocalVolumeUnanswered:
+    '{{name}}’s disk {{target}} is the volume {{volume}} of the local storage pool {{pool}}, and {{host}} did not say where its file is: start {{name}} again once {{host}} answers.',
   poolNameRefused: 'whose name Hyperdesk will not pass to virsh',
   poolUnreadable: 'which cannot be read on {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'whose definition cannot be read',

@@ -65,13 +65,6 @@ export const hostArgv = {
   poolInfo: (pool: string) => ['pool-info', '--bytes', argument('storage pool name', pool)],
   /** Reads the pool's directory again (files put there by hand, e.g. the runbook's wget). */
   poolRefresh: (pool: string) => ['pool-refresh', argument('storage pool name', pool)],
-  /** Where libvirt finds one volume of the pool: fails when the pool is inactive or lacks it. */
-  volPath: (pool: string, volume: string) => [
-    'vol-path',
-    '--pool',
-    argument('storage pool name', pool),
-    argument('volume name', volume),
-  ],
   /** The pool's volumes: name and path per line. */
   volList: (pool: string) => ['vol-list', '--pool', argument('storage pool name', pool)],
 } as const

@@ -20,8 +20,8 @@ import { virshCommandString } from './quote'
  * - the long-lived virsh session: markers carrying a random nonce (virshSessionLines);
  * - POSIX sh scripts whose parts report their own exit status: `@@begin <id>` … `@@end <id> <rc>`
  *   (SHELL_SECTIONS, for the doctor), one exit-status line for a streamed command (exitFramed), and
- *   one line per present path (pathsArgv, and with qemu-img's chain sections after them:
- *   pathsAndChainsArgv).
+ *   one line per present path (pathsArgv, and with qemu-img's chain sections and virsh's
+ *   volume sections after them: startFilesArgv).
  */
 
 /** One question of a framed exec: a section id and its command (virsh verb and arguments). */
@@ -475,42 +475,62 @@ export function exitFramed(argv: readonly string[]): {
 const PATH_MARK = '@@hyperdesk-path '
 
 /**
+ * The one existence check of the path probes: a shell function printing one marked line for each of
+ * its arguments that exists (pathsArgv, startFilesArgv; read back by presentPaths).
+ */
+const PRESENT_PATHS = `present_paths() { for p do if [ -e "$p" ]; then printf '${PATH_MARK}%s\\n' "$p"; fi; done; }`
+
+/**
  * The argv that prints, for each of these paths that exists on the host, one marked line. Paths are
  * arguments, never parsed by a shell.
  */
 export function pathsArgv(paths: readonly string[]): string[] {
-  return [
-    'sh',
-    '-c',
-    `for p do if [ -e "$p" ]; then printf '${PATH_MARK}%s\\n' "$p"; fi; done`,
-    'hyperdesk-paths',
-    ...paths,
-  ]
+  return ['sh', '-c', `${PRESENT_PATHS}\npresent_paths "$@"`, 'hyperdesk-paths', ...paths]
 }
 
 /**
- * pathsArgv's check of `paths`, then, for each image of `chains` whose file exists, its backing chain
- * as QEMU opens it (`qemu-img info --backing-chain`, -U: an image open elsewhere is only read;
- * stderr merged) in a shell section `chain:<n>`, n counted from 1 in the order given: one exec for
- * all of them. Paths and formats are arguments, never parsed by a shell.
+ * What a local pool's volume gives in startFilesArgv's section `volume:<n>`: exit 0, its path (it
+ * exists); VOLUME_FILE_ABSENT, its path (libvirt lists the volume, its file is gone: a pool not
+ * refreshed since); any other exit, virsh's own words (no such volume, pool inactive…).
  */
-export function pathsAndChainsArgv(
+export const VOLUME_FILE_ABSENT = 3
+
+/**
+ * A start's one probe of the chosen host: pathsArgv's check of `paths`; then, for each image of
+ * `chains` whose file exists, its backing chain as QEMU opens it (`qemu-img info --backing-chain`,
+ * -U: an image open elsewhere is only read; stderr merged) in a shell section `chain:<n>`; then,
+ * for each storage-pool volume of `volumes`, where libvirt says it is (`virsh vol-path`) and whether
+ * that file is there, in a section `volume:<n>` (see VOLUME_FILE_ABSENT). n counts from 1 in the
+ * order given. Paths, formats and names are arguments, never parsed by a shell; names reach virsh
+ * as whole arguments only (the caller checks they are: isWholeArgument).
+ */
+export function startFilesArgv(
   paths: readonly string[],
   chains: ReadonlyArray<{ file: string; format: string }>,
+  volumes: ReadonlyArray<{ pool: string; volume: string }> = [],
 ): string[] {
   const script =
     SHELL_SECTIONS +
+    PRESENT_PATHS +
     String.raw`
+volume_file() {
+  p=$(virsh -c qemu:///system vol-path --pool "$1" "$2") || return 1
+  printf '%s
+' "$p"
+  [ -e "$p" ] || return ${VOLUME_FILE_ABSENT}
+}
 n=$1; shift
+while [ "$n" -gt 0 ]; do present_paths "$1"; shift; n=$((n - 1)); done
+n=$1; shift; i=0
 while [ "$n" -gt 0 ]; do
-  if [ -e "$1" ]; then printf '${PATH_MARK}%s
-' "$1"; fi
-  shift; n=$((n - 1))
+  i=$((i + 1))
+  if [ -e "$2" ]; then section "chain:$i" qemu-img info -U --backing-chain --output=json -f "$1" -- "$2"; fi
+  shift 2; n=$((n - 1))
 done
 i=0
 while [ "$#" -ge 2 ]; do
   i=$((i + 1))
-  if [ -e "$2" ]; then section "chain:$i" qemu-img info -U --backing-chain --output=json -f "$1" -- "$2"; fi
+  section "volume:$i" volume_file "$1" "$2"
   shift 2
 done
 `
@@ -521,21 +541,23 @@ done
     'hyperdesk-start-files',
     String(paths.length),
     ...paths,
+    String(chains.length),
     ...chains.flatMap((chain) => [chain.format, chain.file]),
+    ...volumes.flatMap((volume) => [volume.pool, volume.volume]),
   ]
 }
 
 /**
- * What pathsAndChainsArgv's output says: the asked paths that exist (read before the first section,
- * so no image's name in a chain's output can pass for one) and each chain's section by its number.
+ * What startFilesArgv's output says: the asked paths that exist (read before the first section, so
+ * no image's name in a chain's output can pass for one) and each section by its id.
  */
-export function readPathsAndChains(
+export function readStartFiles(
   stdout: string,
   paths: readonly string[],
-): { present: Set<string>; chains: Map<string, ShellSection> } {
+): { present: Set<string>; sections: Map<string, ShellSection> } {
   const firstSection = stdout.search(/^@@begin /m)
   const head = firstSection < 0 ? stdout : stdout.slice(0, firstSection)
-  return { present: presentPaths(head, paths), chains: splitShellSections(stdout.slice(head.length)) }
+  return { present: presentPaths(head, paths), sections: splitShellSections(stdout.slice(head.length)) }
 }
 
 /** The asked paths the output says exist (a marked line for a path not asked is not believed). */

@@ -2,12 +2,14 @@ import type { DomainDefinition } from '../../../shared/inventory'
 import type { Message } from '../../../shared/messages'
 import { LAYERED_FORMATS } from '../inventory/domain-xml'
 import {
-  pathsAndChainsArgv,
   pathsArgv,
   presentPaths,
-  readPathsAndChains,
+  readStartFiles,
+  startFilesArgv,
+  VOLUME_FILE_ABSENT,
   type ShellSection,
 } from '../remote/framing'
+import { isWholeArgument } from '../../../shared/validators'
 import type { RemoteRunner } from '../remote/runner'
 
 /**
@@ -124,19 +126,74 @@ export function missingBackingFile(section: ShellSection | undefined): string | 
   return /.*Could not open '(.+)': No such file or directory/.exec(section.output)?.[1]
 }
 
+/** A disk that is a volume of a libvirt storage pool, to be found on the host (<source pool volume>). */
+export interface PoolVolume {
+  target: string
+  pool: string
+  volume: string
+}
+
 /**
- * Which of `paths` exist on `host`, and each chain's reading (by its index in `chains`; undefined
- * when its image is not there or the section did not answer): one exec, none when nothing is asked.
+ * The VM's pool volumes whose names can reach virsh as whole arguments (the others are refused
+ * before anything is asked: resolvePoolVolumes), to be found by the start's probe.
+ */
+export function poolVolumesOf(definition: DomainDefinition): PoolVolume[] {
+  return definition.disks.flatMap((disk) =>
+    disk.volume && isWholeArgument(disk.volume.pool) && isWholeArgument(disk.volume.volume)
+      ? [{ target: disk.target, ...disk.volume }]
+      : [],
+  )
+}
+
+/**
+ * Where the host's libvirt finds a volume (`virsh vol-path`) and whether that file is there; or,
+ * when libvirt does not find it, what virsh said.
+ */
+export type VolumeFile = { path: string; exists: boolean } | { path?: undefined; said: string }
+
+/** A volume's section of the probe, read (undefined when the section did not answer). */
+export function volumeFile(section: ShellSection | undefined): VolumeFile | undefined {
+  if (!section) return undefined
+  if (section.exitCode === 0 || section.exitCode === VOLUME_FILE_ABSENT) {
+    // The path is virsh's one line; anything else (an empty answer) is no path found.
+    const path = section.output.split('\n').at(-1)?.trim()
+    if (path) return { path, exists: section.exitCode === 0 }
+  }
+  return { said: section.output }
+}
+
+/** What the start's probe found on the host: present paths, each chain's reading, each volume's file. */
+export interface StartFiles {
+  present: Set<string>
+  /** By index in the chains asked; undefined when its image is not there or its section did not answer. */
+  chains: Array<ShellSection | undefined>
+  /** By the volume disk's target; a target missing when its section did not answer. */
+  volumes: Map<string, VolumeFile>
+}
+
+/**
+ * Which of `paths` exist on `host`, each chain's reading and where each pool volume's file is and
+ * whether it is there: one exec (startFilesArgv), none when nothing is asked.
  */
 export async function startFilesOn(
   runner: Pick<RemoteRunner, 'run'>,
   host: string,
   paths: readonly string[],
   chains: readonly ChainStart[],
+  volumes: readonly PoolVolume[],
   step: Message,
-): Promise<{ present: Set<string>; chains: Array<ShellSection | undefined> }> {
-  if (paths.length === 0 && chains.length === 0) return { present: new Set(), chains: [] }
-  const result = await runner.run(host, pathsAndChainsArgv(paths, chains), { timeoutSeconds: 15, step })
-  const read = readPathsAndChains(result.stdout, paths)
-  return { present: read.present, chains: chains.map((_, index) => read.chains.get(`chain:${index + 1}`)) }
+): Promise<StartFiles> {
+  if (paths.length === 0 && chains.length === 0 && volumes.length === 0)
+    return { present: new Set(), chains: [], volumes: new Map() }
+  const result = await runner.run(host, startFilesArgv(paths, chains, volumes), { timeoutSeconds: 15, step })
+  const read = readStartFiles(result.stdout, paths)
+  const answered = volumes.flatMap((volume, index) => {
+    const file = volumeFile(read.sections.get(`volume:${index + 1}`))
+    return file ? [[volume.target, file] as const] : []
+  })
+  return {
+    present: read.present,
+    chains: chains.map((_, index) => read.sections.get(`chain:${index + 1}`)),
+    volumes: new Map(answered),
+  }
 }

@@ -1,4 +1,4 @@
-import type { DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
+import type { DomainDefinition, DomainOnHost, HostInventory, Vm } from '../../../shared/inventory'
 import { englishLine, msg, withDetail, type Message } from '../../../shared/messages'
 import { ApiError, errorText, commandStep } from '../../../shared/errors'
 import { isUuid, isValidName } from '../../../shared/names'
@@ -22,8 +22,11 @@ import {
   hostFilesOf,
   localDisksOf,
   missingBackingFile,
+  poolVolumesOf,
   startFilesOn,
   type BackingFile,
+  type StartFiles,
+  type VolumeFile,
 } from './host-files'
 
 /**
@@ -119,7 +122,10 @@ const LOCAL_POOL_TYPES = new Set(['dir', 'fs', 'logical', 'disk', 'zfs'])
 /**
  * The VM's disks defined through a libvirt storage pool (<source pool=… volume=…/>), resolved on
  * `host` with `virsh pool-dumpxml`. Every one: a pool `host` does not define, or a local pool's
- * volume (like a file disk, each host's own) that `virsh vol-path` does not find there, is refused.
+ * volume (like a file disk, each host's own) that `virsh vol-path` does not find there, or whose
+ * file is gone while libvirt still lists it (a pool not refreshed since), is refused. Where each
+ * volume is, and whether its file is there, is the start's files probe's answer (`localVolume`, by
+ * the disk's target: the probe asks every volume, its pool's type unknown yet), not one more exec.
  * A writable one besides: a volume of an RBD pool is the image CEPHPOOL/VOLUME, checked like any
  * RBD disk; any other pool (NFS, iSCSI, Gluster…), or one that cannot be read, is refused with the
  * way out. Read-only volumes (install media) cannot be corrupted by a second QEMU.
@@ -128,6 +134,7 @@ export async function resolvePoolVolumes(
   runner: Pick<RemoteRunner, 'virsh'>,
   host: string,
   domain: DomainOnHost,
+  localVolume: (target: string) => Promise<VolumeFile | undefined>,
 ): Promise<{ images: RbdImageRef[]; refusals: Refusal[] }> {
   const images: RbdImageRef[] = []
   const refusals: Refusal[] = []
@@ -187,31 +194,46 @@ export async function resolvePoolVolumes(
     } else if (!LOCAL_POOL_TYPES.has(source.type)) refuse(msg('vmErrors.poolShared', { type: source.type }))
     else if (!isWholeArgument(volume)) refuse(msg('vmErrors.poolNameRefused'))
     else {
-      const found = await runner.virsh(host, hostArgv.volPath(pool, volume), {
-        step: commandStep(`virsh vol-path --pool ${pool} ${volume}`),
-        allowFailure: true,
-        timeoutSeconds: 15,
-      })
-      if (found.exitCode !== 0)
+      const found = await localVolume(disk.target)
+      const names = { name: domain.name, target: disk.target, volume, pool, host }
+      if (!found)
+        refusals.push(
+          refusal('local-volume-unchecked', msg('vmErrors.refusedLocalVolumeUnanswered', names), host),
+        )
+      else if (found.path === undefined)
         refusals.push(
           refusal(
             'local-volume-missing',
-            withDetail(
-              msg('vmErrors.refusedLocalVolumeMissing', {
-                name: domain.name,
-                target: disk.target,
-                volume,
-                pool,
-                host,
-              }),
-              found.stderr,
-            ),
+            withDetail(msg('vmErrors.refusedLocalVolumeMissing', names), found.said),
+            host,
+          ),
+        )
+      else if (!found.exists)
+        refusals.push(
+          refusal(
+            'local-volume-file-missing',
+            msg('vmErrors.refusedLocalVolumeFileMissing', { ...names, path: found.path }),
             host,
           ),
         )
     }
   }
   return { images, refusals }
+}
+
+/** The paths a start asks its host about (local disks, named backing files, host files), once each. */
+function startFileQuestions(definition: DomainDefinition) {
+  const files = hostFilesOf(definition)
+  const disks = localDisksOf(definition)
+  const backing = backingChecksOf(definition)
+  const paths = [
+    ...new Set([
+      ...disks.map((disk) => disk.file),
+      ...backing.named.map((named) => named.file),
+      ...hostFilePaths(files),
+    ]),
+  ]
+  return { files, disks, backing, paths }
 }
 
 /** A start's lease: the checks and `virsh start` (60 s) fit well within it; it is renewed if not. */
@@ -333,52 +355,59 @@ export class Lifecycle {
       }
     }
     refusals.push(...uncheckableDisks(domain, request.host))
+    // A target refused as unreachable is asked nothing more: each read there would wait for its
+    // connection (up to 17 s while it reconnects), to add reasons to a refusal already certain.
+    const targetSilent = refusals.some(
+      (entry) => entry.code === 'host-unreachable' && entry.host === request.host,
+    )
     // All asked side by side, every read independent of the others: the pool volumes, the files QEMU
-    // opens from this host's disk as it starts, and each RBD disk's watchers (`rbd status`). The
-    // watchers count only when nothing else refused: a start refused already is not asked them (one
-    // `rbd status` per disk, a Ceph client session each, for an answer never used).
+    // opens from this host's disk as it starts (one probe, which also finds each pool volume's file)
+    // and, when nothing refused yet, each RBD disk's watchers (`rbd status`) and QEMU locks. The disks'
+    // sharing reads count only when nothing else refuses: a start refused already is not asked them,
+    // and one the volumes or files refuse is told at once, not after them (a target that reconnects
+    // holds them up to 17 s), since their answer cannot change that refusal.
     const direct = rbdImagesOf(domain)
-    const watchersCount = refusals.length === 0
-    const [volumes, missingFiles, directWatchers, directLocks] = await Promise.allSettled([
-      resolvePoolVolumes(this.deps.runner, request.host, domain),
-      target?.reachable ? this.missingFiles(request.host, domain) : [],
-      watchersCount ? this.watchersOf(request.host, direct) : [],
-      locks ? this.qemuLocks(request.host, direct) : [],
+    const sharing = refusals.length === 0
+    const files = target?.reachable ? this.startFiles(request.host, domain) : undefined
+    const directWatchers = sharing ? this.watchersOf(request.host, direct) : undefined
+    const directLocks = sharing && locks ? this.qemuLocks(request.host, direct) : undefined
+    // Each is awaited below, or left unread by a refused start: never an unhandled rejection.
+    for (const read of [files, directWatchers, directLocks]) void read?.catch(() => undefined)
+    const [volumes, missingFiles] = await Promise.allSettled([
+      targetSilent
+        ? { images: [], refusals: [] }
+        : resolvePoolVolumes(this.deps.runner, request.host, domain, async (disk) =>
+            (await files)?.volumes.get(disk),
+          ),
+      files ? files.then((found) => this.missingFiles(request.host, domain, found)) : [],
     ])
     if (volumes.status === 'rejected') throw volumes.reason
     if (missingFiles.status === 'rejected') throw missingFiles.reason
     refusals.push(...volumes.value.refusals, ...missingFiles.value)
     const images = [...direct, ...volumes.value.images]
-    // A pool volume's image is known once its pool is read: its locks and watchers are read then.
-    const volumeLocks =
-      locks && volumes.value.images.length > 0
-        ? this.qemuLocks(request.host, volumes.value.images)
-        : undefined
+    if (refusals.length > 0 || !directWatchers) return { refusals, vm, images }
+    // Nothing refused: the start goes on only once every disk's sharing is read. A pool volume's
+    // image is known once its pool is read: its watchers and locks are read then.
+    context?.step(msg('jobSteps.checkingDisksFree'), 0.3)
+    const volumeWatchers = this.watchersOf(request.host, volumes.value.images)
+    const volumeLocks = locks ? this.qemuLocks(request.host, volumes.value.images) : undefined
+    void volumeWatchers.catch(() => undefined)
     void volumeLocks?.catch(() => undefined)
-    // The watchers count (and their read's failure is told) only when nothing else refused, as when
-    // they were read after the other checks: a refused start's reasons stay the same.
-    if (refusals.length === 0) {
-      context?.step(msg('jobSteps.checkingDisksFree'), 0.3)
-      if (directWatchers.status === 'rejected') throw directWatchers.reason
-      const watchers = [
-        ...directWatchers.value,
-        ...(await this.watchersOf(request.host, volumes.value.images)),
-      ]
-      refusals.push(
-        ...watchers.flatMap(({ image, addresses }) =>
-          addresses.length > 0
-            ? [
-                refusal(
-                  'image-in-use',
-                  msg('vmErrors.refusedImageInUse', { image: `${image.pool}/${image.image}`, addresses }),
-                ),
-              ]
-            : [],
-        ),
-      )
-    }
-    if (directLocks.status === 'rejected') throw directLocks.reason
-    refusals.push(...directLocks.value, ...((await volumeLocks) ?? []))
+    // A failed watchers read is told before a failed lock read, and their refusals in that order.
+    const watchers = [...(await directWatchers), ...(await volumeWatchers)]
+    refusals.push(
+      ...watchers.flatMap(({ image, addresses }) =>
+        addresses.length > 0
+          ? [
+              refusal(
+                'image-in-use',
+                msg('vmErrors.refusedImageInUse', { image: `${image.pool}/${image.image}`, addresses }),
+              ),
+            ]
+          : [],
+      ),
+    )
+    refusals.push(...((await directLocks) ?? []), ...((await volumeLocks) ?? []))
     return { refusals, vm, images }
   }
 
@@ -396,31 +425,30 @@ export class Lifecycle {
   }
 
   /**
-   * The CD-ROM images and boot files the definition opens that `host` lacks, judged as the migration
-   * judges its destination's (one probe, one judge: vm/host-files.ts, judgeHostFiles), its local
-   * disk files missing there (localDisksOf) and their backing files (backingChecksOf: those the
-   * definition names, and the chain qemu-img reads from each layered image's header), all asked in
-   * one exec: each missing item a refusal naming the disk, the file and the host. No exec for a VM
-   * that opens none.
+   * The start's one probe of `host` (vm/host-files.ts): the CD-ROM images and boot files the
+   * definition opens (judged as the migration judges its destination's: judgeHostFiles), its local
+   * disk files (localDisksOf) and their backing files (backingChecksOf: those the definition names,
+   * and the chain qemu-img reads from each layered image's header), and where each pool volume's file
+   * is (judged by resolvePoolVolumes), all in one exec. No exec for a VM that opens none.
    */
-  private async missingFiles(host: string, domain: DomainOnHost): Promise<Refusal[]> {
-    if (!domain.definition) return []
-    const files = hostFilesOf(domain.definition)
-    const disks = localDisksOf(domain.definition)
-    const backing = backingChecksOf(domain.definition)
-    const { present, chains } = await startFilesOn(
+  private startFiles(host: string, domain: DomainOnHost): Promise<StartFiles> {
+    if (!domain.definition) return Promise.resolve({ present: new Set(), chains: [], volumes: new Map() })
+    const { paths, backing } = startFileQuestions(domain.definition)
+    return startFilesOn(
       this.deps.runner,
       host,
-      [
-        ...new Set([
-          ...disks.map((disk) => disk.file),
-          ...backing.named.map((named) => named.file),
-          ...hostFilePaths(files),
-        ]),
-      ],
+      paths,
       backing.chains,
+      poolVolumesOf(domain.definition),
       msg('errorSteps.startFilesOn', { host }),
     )
+  }
+
+  /** What the start's probe says is missing on `host` (see startFiles), each a refusal. */
+  private missingFiles(host: string, domain: DomainOnHost, found: StartFiles): Refusal[] {
+    if (!domain.definition) return []
+    const { files, disks, backing } = startFileQuestions(domain.definition)
+    const { present, chains } = found
     const missingDisks = disks
       .filter((disk) => !present.has(disk.file))
       .map((disk) =>

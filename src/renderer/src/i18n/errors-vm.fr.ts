@@ -35,6 +35,10 @@ export const vmErrorsFr: MessageCatalog['vmErrors'] = {
     'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage libvirt {{pool}}, que {{host}} ne définit pas : définissez et démarrez ce pool sur {{host}} (virsh pool-define, pool-start), ou démarrez {{name}} sur un hôte qui l’a.',
   refusedLocalVolumeMissing:
     'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage local {{pool}}, que {{host}} n’y trouve pas : un pool local est propre à chaque hôte. Créez-y le volume (ou démarrez le pool et rafraîchissez-le : virsh pool-refresh {{pool}}), ou démarrez {{name}} sur l’hôte qui le détient.',
+  refusedLocalVolumeFileMissing:
+    'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage local {{pool}}, dont le fichier {{path}} manque sur {{host}} : libvirt liste encore le volume (le pool n’a pas été rafraîchi depuis la disparition du fichier), mais QEMU ne peut pas l’ouvrir. Remettez le fichier à {{path}} sur {{host}}, ou lancez-y virsh pool-refresh {{pool}} et recréez le volume, ou démarrez {{name}} sur l’hôte qui le détient.',
+  refusedLocalVolumeUnanswered:
+    'Le disque {{target}} de {{name}} est le volume {{volume}} du pool de stockage local {{pool}}, et {{host}} n’a pas dit où est son fichier : démarrez à nouveau {{name}} quand {{host}} répondra.',
   poolNameRefused: 'dont Hyperdesk refuse de passer le nom à virsh',
   poolUnreadable: 'qui ne peut pas être lu sur {{host}} ({{reason}})',
   poolDefinitionUnreadable: 'dont la définition ne peut pas être lue',
