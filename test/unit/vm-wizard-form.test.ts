@@ -66,6 +66,17 @@ describe('the creation wizard’s form', () => {
       expect(readForm(filled({ name }), ['web1']).issues.name, name).toBeUndefined()
   })
 
+  it('waits for the cluster’s VMs before a valid name counts (null: not read yet); a broken one is said at once', () => {
+    expect(readForm(filled({ name: 'web2' }), null)).toEqual({
+      issues: { name: { rule: 'reading' } },
+      params: null,
+    })
+    expect(readForm(filled({ name: 'web 2' }), null).issues.name).toEqual({
+      rule: 'character',
+      character: ' ',
+    })
+  })
+
   it('normalises a typed MAC and refuses a multicast, all-zero or malformed one', () => {
     expect(readForm(filled({ mac: '02-00-00-AB-CD-EF ' }), []).params?.network).toEqual({
       kind: 'failover',
@@ -170,6 +181,13 @@ describe('the clone dialog’s form', () => {
       const read = readCloneForm(clone({ name, network: 'ripe' }), VM, ['web1'])
       expect(read).toEqual({ issues: { name: issue }, params: null })
     }
+  })
+
+  it('waits for the cluster’s VMs before a valid name counts, as the wizard does', () => {
+    expect(readCloneForm(clone({ name: 'web2', network: 'ripe' }), VM, null)).toEqual({
+      issues: { name: { rule: 'reading' } },
+      params: null,
+    })
   })
 
   it('a VM’s clone sends no sizes (it keeps its source’s); the pool only when another is chosen', () => {

@@ -26,6 +26,8 @@ export const desktopEn = {
     label: 'Name of a VM or a host',
     results: 'Matches',
     none: 'Nothing matches.',
+    readingVms: 'Reading the VMs of each host… until then only hosts can be found.',
+    noHost: 'No host matches.',
     host: 'host',
     vm: 'VM',
     close: 'Close',

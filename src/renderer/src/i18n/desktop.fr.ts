@@ -28,6 +28,8 @@ export const desktopFr: typeof desktopEn = {
     label: 'Nom d’une VM ou d’un hôte',
     results: 'Résultats',
     none: 'Aucun résultat.',
+    readingVms: 'Lecture des VM de chaque hôte… d’ici là, seuls les hôtes peuvent être trouvés.',
+    noHost: 'Aucun hôte ne correspond.',
     host: 'hôte',
     vm: 'VM',
     close: 'Fermer',

@@ -11,6 +11,7 @@ export const vmWizardEn = {
     close: 'Close',
     name: 'Name',
     nameHelp: 'ASCII letters, digits, “.”, “_” and “-”, no space: it is also the disk image’s name.',
+    namesReading: 'Reading the VMs of each host… the name is checked against theirs once they are read.',
     nameRule: {
       empty: 'Type a name.',
       tooLong: 'The name is longer than {{max}} characters.',
@@ -90,6 +91,8 @@ export const vmWizardEn = {
     checking: 'Checking every host…',
     checkAgain: 'Check again',
     fillFirst: 'Complete the form: the checks run on every host once it is valid.',
+    checksWaitForVms:
+      'The checks run once the VMs of each host are read: the name must not be one of theirs.',
     stale: 'The form changed since these checks: they run again.',
     create: 'Create {{name}}',
     running: 'Creating {{name}}…',

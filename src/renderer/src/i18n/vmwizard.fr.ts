@@ -11,6 +11,7 @@ export const vmWizardFr: typeof vmWizardEn = {
     name: 'Nom',
     nameHelp:
       'Lettres ASCII, chiffres, « . », « _ » et « - », sans espace : c’est aussi le nom de l’image disque.',
+    namesReading: 'Lecture des VM de chaque hôte… le nom est comparé aux leurs une fois qu’elles sont lues.',
     nameRule: {
       empty: 'Saisissez un nom.',
       tooLong: 'Le nom dépasse {{max}} caractères.',
@@ -93,6 +94,8 @@ export const vmWizardFr: typeof vmWizardEn = {
     checkAgain: 'Vérifier à nouveau',
     fillFirst:
       'Complétez le formulaire : les vérifications sont faites sur chaque hôte dès qu’il est valide.',
+    checksWaitForVms:
+      'Les vérifications sont faites une fois lues les VM de chaque hôte : le nom ne doit être celui d’aucune.',
     stale: 'Le formulaire a changé depuis ces vérifications : elles sont refaites.',
     create: 'Créer {{name}}',
     running: 'Création de {{name}}…',

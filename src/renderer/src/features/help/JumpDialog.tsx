@@ -20,6 +20,9 @@ function JumpBox({ onClose }: { onClose(): void }) {
   const id = useId()
   const hosts = useAppStore((state) => state.config?.hosts ?? NO_HOSTS)
   const vms = useAppStore((state) => state.vms)
+  // Before the inventory has come only hosts can be found: the box says so, and VMs join the
+  // matches as they are read.
+  const vmsKnown = useAppStore((state) => state.inventoryKnown)
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const matches = useMemo(
@@ -73,8 +76,13 @@ function JumpBox({ onClose }: { onClose(): void }) {
         onKeyDown={onKeyDown}
         data-testid="jump-input"
       />
+      {!vmsKnown && (
+        <p className="muted" role="status" data-testid="jump-reading">
+          {t('jump.readingVms')}
+        </p>
+      )}
       {matches.length === 0 ? (
-        <p className="muted">{t('jump.none')}</p>
+        <p className="muted">{vmsKnown ? t('jump.none') : t('jump.noHost')}</p>
       ) : (
         <div className="jump-results" id={`${id}-list`} role="listbox" aria-label={t('jump.results')}>
           {matches.map((target, index) => (

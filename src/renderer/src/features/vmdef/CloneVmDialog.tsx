@@ -10,7 +10,16 @@ import { useAppStore } from '../../store'
 import { useSheetJob } from './SheetJob'
 import { ChecksThenJob } from './VmJob'
 import { initialCloneForm, readCloneForm, type CloneForm } from './wizard-form'
-import { Field, nameText, NetworkFields, SizeFields, StartOnField, usePlanFor } from './wizard-parts'
+import {
+  Field,
+  NameHelp,
+  nameText,
+  NetworkFields,
+  SizeFields,
+  StartOnField,
+  usePlanFor,
+  useVmNamesKnown,
+} from './wizard-parts'
 import './vmdef.css'
 
 const NO_POOLS: string[] = []
@@ -40,6 +49,7 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
   const pools = useAppStore((state) => state.config?.config?.pools ?? NO_POOLS)
   const hosts = useAppStore((state) => state.config?.hosts)
   const vms = useAppStore((state) => state.vms)
+  const namesKnown = useVmNamesKnown()
   const vm = source.kind === 'vm' ? vms.find((candidate) => candidate.uuid === source.uuid) : undefined
   const sourcePool = useSourcePool(source)
   const [form, setForm] = useState<CloneForm>(initialCloneForm)
@@ -47,7 +57,12 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
   const sheetJob = useSheetJob()
   const { jobId, job } = sheetJob
   // Once its job started, the form is what was sent: the new VM must not make its own name "taken".
-  const { issues, params } = readCloneForm(form, source, jobId ? [] : vms.map((other) => other.name))
+  // Before the VMs are read (a template's clone opens from the storage view), no name can be checked.
+  const { issues, params } = readCloneForm(
+    form,
+    source,
+    jobId ? [] : namesKnown ? vms.map((other) => other.name) : null,
+  )
   const key = params ? JSON.stringify(params) : ''
   const planState = usePlanFor(
     (forParams: NonNullable<typeof params>) => api.call('vm.clonePlan', forParams),
@@ -91,7 +106,7 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
       <fieldset className="wizard-form" disabled={job !== undefined} data-testid="vm-clone-form">
         <Field
           label={t('vmClone.name')}
-          help={t('vmWizard.nameHelp')}
+          help={<NameHelp prefix="vm-clone" />}
           problem={nameText(t, issues.name, form.name)}
           problemTestId="vm-clone-problem"
         >
@@ -180,6 +195,7 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
       <ChecksThenJob
         kind="clone"
         ready={params !== null}
+        waitingForVms={!namesKnown && !jobId}
         planState={planState}
         sheetJob={sheetJob}
         submitLabel={t('vmClone.submit', { name: form.name || '…' })}

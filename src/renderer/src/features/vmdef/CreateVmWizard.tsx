@@ -14,7 +14,16 @@ import { OvhFailoverChoice } from './OvhFailoverChoice'
 import { useSheetJob } from './SheetJob'
 import { ChecksThenJob } from './VmJob'
 import { initialForm, readForm, type WizardForm } from './wizard-form'
-import { Field, nameText, NetworkFields, SizeFields, StartOnField, usePlanFor } from './wizard-parts'
+import {
+  Field,
+  NameHelp,
+  nameText,
+  NetworkFields,
+  SizeFields,
+  StartOnField,
+  usePlanFor,
+  useVmNamesKnown,
+} from './wizard-parts'
 import './vmdef.css'
 
 const NO_POOLS: string[] = []
@@ -31,6 +40,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const pools = useAppStore((state) => state.config?.config?.pools ?? NO_POOLS)
   const hosts = useAppStore((state) => state.config?.hosts)
   const vms = useAppStore((state) => state.vms)
+  const namesKnown = useVmNamesKnown()
   const guestLayout = useAppStore((state) => state.config?.config?.guestKeyboardLayout)
   const [form, setForm] = useState<WizardForm>(() => initialForm(pools, guestLayout))
   const [openConsole, setOpenConsole] = useState(true)
@@ -38,7 +48,8 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const sheetJob = useSheetJob()
   const { jobId, job } = sheetJob
   // Once its job started, the form is what was sent: the new VM must not make its own name "taken".
-  const { issues, params } = readForm(form, jobId ? [] : vms.map((vm) => vm.name))
+  // Before the VMs are read, no name can be checked: the form waits for them (no plan asked).
+  const { issues, params } = readForm(form, jobId ? [] : namesKnown ? vms.map((vm) => vm.name) : null)
   const key = params ? JSON.stringify(params) : ''
   const planState = usePlanFor(
     (forParams: NonNullable<typeof params>) => api.call('vm.createPlan', forParams),
@@ -88,7 +99,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
       <fieldset className="wizard-form" disabled={job !== undefined} data-testid="vm-create-form">
         <Field
           label={t('vmWizard.name')}
-          help={t('vmWizard.nameHelp')}
+          help={<NameHelp prefix="vm-create" />}
           problem={nameText(t, issues.name, form.name)}
         >
           <input
@@ -251,6 +262,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
       <ChecksThenJob
         kind="create"
         ready={params !== null}
+        waitingForVms={!namesKnown && !jobId}
         planState={planState}
         sheetJob={sheetJob}
         submitLabel={t('vmWizard.create', { name: form.name || '…' })}

@@ -272,10 +272,13 @@ export function ChecksThenJob({
   openConsole,
   onClose,
   done,
+  waitingForVms,
 }: {
   kind: 'create' | 'clone'
   /** The form is valid (its plan is asked). */
   ready: boolean
+  /** The form waits for the cluster's VMs to be read (its name is checked against them). */
+  waitingForVms?: boolean
   planState: PlanState<{ checks: Check[]; canCreate: boolean }>
   sheetJob: ReturnType<typeof useSheetJob>
   submitLabel: string
@@ -290,7 +293,13 @@ export function ChecksThenJob({
   const canStart = ready && current && plan !== null && plan.canCreate && !checking && job === undefined
   return (
     <>
-      <PlanChecks prefix={`vm-${kind}`} ready={ready} started={job !== undefined} state={planState} />
+      <PlanChecks
+        prefix={`vm-${kind}`}
+        ready={ready}
+        started={job !== undefined}
+        state={planState}
+        waitingForVms={waitingForVms ?? false}
+      />
       {!job && (
         <div className="dialog-buttons">
           <button

@@ -64,7 +64,8 @@ export const MEMORY_RANGE = { min: 64, max: 1024 * 1024 } as const
 
 /** Each field's problem, as the window says it (i18n keys and their values); absent when fine. */
 export interface FormIssues {
-  name?: NameIssue | { rule: 'taken' }
+  /** 'reading': a valid name, but the window does not know the cluster's VMs yet (taken or not). */
+  name?: NameIssue | { rule: 'taken' } | { rule: 'reading' }
   size?: 'storage.invalid.size' | 'storage.invalid.sizeStep'
   vcpus?: true
   memoryMiB?: true
@@ -86,10 +87,14 @@ export interface NetworkForm extends Pick<WizardForm, 'mac' | 'failoverIp'> {
   network: 'failover' | 'ripe'
 }
 
-/** The name's broken rule (or a VM the window knows already has it), into `issues`. */
-function readName(name: string, takenNames: readonly string[], issues: FormIssues): void {
+/**
+ * The name's broken rule (or a VM the window knows already has it), into `issues`. `takenNames` null:
+ * the window has not read the cluster's VMs yet, so whether the name is taken is not known.
+ */
+function readName(name: string, takenNames: readonly string[] | null, issues: FormIssues): void {
   const broken = nameIssue(name)
   if (broken) issues.name = broken
+  else if (takenNames === null) issues.name = { rule: 'reading' }
   else if (takenNames.includes(name)) issues.name = { rule: 'taken' }
 }
 
@@ -111,7 +116,7 @@ function readNetwork(form: NetworkForm, issues: FormIssues): NetworkChoice {
  */
 export function readForm(
   form: WizardForm,
-  takenNames: readonly string[],
+  takenNames: readonly string[] | null,
 ): { issues: FormIssues; params: CreateVmParams | null } {
   const issues: FormIssues = {}
   readName(form.name, takenNames, issues)
@@ -185,7 +190,7 @@ export function initialCloneForm(): CloneForm {
 export function readCloneForm(
   form: CloneForm,
   source: CloneSource,
-  takenNames: readonly string[],
+  takenNames: readonly string[] | null,
 ): { issues: FormIssues; params: CloneVmParams | null } {
   const issues: FormIssues = {}
   readName(form.name, takenNames, issues)

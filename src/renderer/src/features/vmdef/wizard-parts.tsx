@@ -8,6 +8,7 @@ import { CheckList } from '../../components/CheckList'
 import { Consent } from '../../components/Consent'
 import { Data } from '../../components/Data'
 import { ErrorBox } from '../../components/ErrorBox'
+import { useAppStore } from '../../store'
 import { MEMORY_RANGE, VCPU_RANGE, type FormIssues, type WizardForm } from './wizard-form'
 
 /**
@@ -60,7 +61,37 @@ export function nameText(t: TFunction, issue: FormIssues['name'], name: string):
       return t('vmWizard.nameRule.character', { character: issue.character === ' ' ? '␠' : issue.character })
     case 'taken':
       return t('vmWizard.nameRule.taken', { name })
+    case 'reading':
+      // Not a problem of the name: NamesReading says why it is not checked yet.
+      return undefined
   }
+}
+
+/**
+ * Whether the window knows the cluster's VMs (the core's inventory has come): a new VM's name is
+ * checked against them, so until then the name field says so and the pre-checks wait.
+ */
+export function useVmNamesKnown(): boolean {
+  return useAppStore((state) => state.inventoryKnown)
+}
+
+/** The name's rules, and while the VMs are being read, that the name waits for them (useVmNamesKnown). */
+export function NameHelp({ prefix }: { prefix: string }) {
+  const { t } = useTranslation()
+  const known = useVmNamesKnown()
+  return (
+    <>
+      {t('vmWizard.nameHelp')}
+      {!known && (
+        <>
+          {' '}
+          <strong role="status" data-testid={`${prefix}-reading`}>
+            {t('vmWizard.namesReading')}
+          </strong>
+        </>
+      )}
+    </>
+  )
 }
 
 type NetworkKind = 'ovh' | 'failover' | 'ripe'
@@ -343,6 +374,7 @@ export function PlanChecks({
   ready,
   started,
   state,
+  waitingForVms = false,
 }: {
   prefix: string
   /** The form is valid (the plan is asked). */
@@ -350,6 +382,8 @@ export function PlanChecks({
   /** Its job started: no more checking again. */
   started: boolean
   state: PlanState<{ checks: Check[] }>
+  /** The form waits for the cluster's VMs to be read (useVmNamesKnown), not for the user. */
+  waitingForVms?: boolean
 }) {
   const { t } = useTranslation()
   const { plan, current, checking, error, recheck } = state
@@ -371,7 +405,7 @@ export function PlanChecks({
       </h2>
       {!ready ? (
         <p className="muted" data-testid={`${prefix}-fill`}>
-          {t('vmWizard.fillFirst')}
+          {waitingForVms ? t('vmWizard.checksWaitForVms') : t('vmWizard.fillFirst')}
         </p>
       ) : checking && !current ? (
         <p className="muted" data-testid={`${prefix}-checking`}>
