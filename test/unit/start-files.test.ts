@@ -430,6 +430,20 @@ describe('a disk that is a volume of a local storage pool (dir, logical…)', ()
     expect(lease.held.size).toBe(0)
   })
 
+  it('refuses it when the probe’s answer has no section for the volume (cut or forged output): never taken as there', async () => {
+    const { lifecycle, context } = setup(definition({ disks: [volumeDisk('vda')] }), true, {
+      replay: '',
+      virsh: answers({ stdout: poolDir }),
+    })
+    const { refusals } = await refusedStart(lifecycle, context)
+    expect(refusals.map(({ code, host }) => ({ code, host }))).toEqual([
+      { code: 'local-volume-unchecked', host: 'hv2' },
+    ])
+    expect(refusals[0]!.message).toBe(
+      'labvm1’s disk vda is the volume labvm1-root of the local storage pool vmpool, and hv2 did not say where its file is: start labvm1 again once hv2 answers.',
+    )
+  })
+
   it('refuses a read-only one (install media) the host lacks too; a read-only RBD one is shared, its answer unused', async () => {
     const media = {
       ...volumeDisk('sda'),

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { Rbd, Watcher } from '../../src/main/core/ceph/rbd'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
+import type { Lifecycle } from '../../src/main/core/vm/lifecycle'
 import { FenceStore } from '../../src/main/core/vm/fence-store'
 import { WatcherRecorder } from '../../src/main/core/vm/watcher-recorder'
 import { ApiError } from '../../src/shared/errors'
@@ -95,6 +96,15 @@ function setup(options: {
   return { lifecycle, lease, context, events, logs }
 }
 
+/** A start on hv2 that must be refused: its refusals' codes, in order. */
+async function refusalCodes(lifecycle: Lifecycle, context: JobContext): Promise<string[]> {
+  const error = (await lifecycle
+    .start({ uuid: UUID, host: 'hv2' }, context)
+    .catch((e: unknown) => e)) as ApiError
+  expect(error.code).toBe('vm.start.refused')
+  return (error.details as { refusals: { code: string }[] }).refusals.map((r) => r.code)
+}
+
 describe('a start’s reads of its disks', () => {
   it('asks every disk’s watchers and locks side by side, not one disk after another', async () => {
     const inFlight: string[] = []
@@ -148,12 +158,7 @@ describe('a start’s reads of its disks', () => {
         },
       },
     })
-    const error = (await lifecycle
-      .start({ uuid: UUID, host: 'hv2' }, context)
-      .catch((e: unknown) => e)) as ApiError
-    expect(error.code).toBe('vm.start.refused')
-    const { refusals } = error.details as { refusals: { code: string }[] }
-    expect(refusals.map((r) => r.code)).toEqual(['boot-files-missing'])
+    expect(await refusalCodes(lifecycle, context)).toEqual(['boot-files-missing'])
   })
 
   it('asks neither watchers nor locks when the start is refused before its disks are read (it runs already)', async () => {
@@ -171,12 +176,8 @@ describe('a start’s reads of its disks', () => {
         },
       },
     })
-    const error = (await lifecycle
-      .start({ uuid: UUID, host: 'hv2' }, context)
-      .catch((e: unknown) => e)) as ApiError
-    const { refusals } = error.details as { refusals: { code: string }[] }
     // The same reasons as when the watchers were read and discarded: they never counted here.
-    expect(refusals.map((r) => r.code)).toEqual(['running-elsewhere', 'already-running'])
+    expect(await refusalCodes(lifecycle, context)).toEqual(['running-elsewhere', 'already-running'])
     expect(asked).toEqual([])
     expect(events).toEqual([])
   })
@@ -193,12 +194,7 @@ describe('a start’s reads of its disks', () => {
         locks: async () => (asked.push('locks'), never.promise),
       },
     })
-    const error = (await lifecycle
-      .start({ uuid: UUID, host: 'hv2' }, context)
-      .catch((e: unknown) => e)) as ApiError
-    expect(error.code).toBe('vm.start.refused')
-    const { refusals } = error.details as { refusals: { code: string }[] }
-    expect(refusals.map((r) => r.code)).toEqual(['boot-files-missing'])
+    expect(await refusalCodes(lifecycle, context)).toEqual(['boot-files-missing'])
     // Asked beside the files (a start that passes needs them), never answered, and not waited for.
     expect(asked.sort()).toEqual(['locks', 'status'])
     expect(events).toEqual([])
