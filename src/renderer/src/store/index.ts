@@ -1,3 +1,4 @@
+import { useMemo } from 'react'
 import { create } from 'zustand'
 import { createClusterSlice } from './cluster'
 import { createConsolesSlice } from './consoles'
@@ -25,3 +26,13 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createViewSlice(...a),
   ...createConsolesSlice(...a),
 }))
+
+/**
+ * The names of the cluster's VMs, or null until the core's inventory has come (inventoryKnown): a
+ * new VM's name is checked against them, and "none read yet" must not pass for "no VM has it".
+ */
+export function useKnownVmNames(): readonly string[] | null {
+  const vms = useAppStore((state) => state.vms)
+  const known = useAppStore((state) => state.inventoryKnown)
+  return useMemo(() => (known ? vms.map((vm) => vm.name) : null), [known, vms])
+}

@@ -6,20 +6,11 @@ import { useApi } from '../../api/context'
 import { Consent } from '../../components/Consent'
 import { Data } from '../../components/Data'
 import { SheetFrame } from '../../components/SheetFrame'
-import { useAppStore } from '../../store'
+import { useAppStore, useKnownVmNames } from '../../store'
 import { useSheetJob } from './SheetJob'
 import { ChecksThenJob } from './VmJob'
 import { initialCloneForm, readCloneForm, type CloneForm } from './wizard-form'
-import {
-  Field,
-  NameHelp,
-  nameText,
-  NetworkFields,
-  SizeFields,
-  StartOnField,
-  usePlanFor,
-  useVmNamesKnown,
-} from './wizard-parts'
+import { Field, NameField, NetworkFields, SizeFields, StartOnField, usePlanFor } from './wizard-parts'
 import './vmdef.css'
 
 const NO_POOLS: string[] = []
@@ -49,7 +40,7 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
   const pools = useAppStore((state) => state.config?.config?.pools ?? NO_POOLS)
   const hosts = useAppStore((state) => state.config?.hosts)
   const vms = useAppStore((state) => state.vms)
-  const namesKnown = useVmNamesKnown()
+  const knownNames = useKnownVmNames()
   const vm = source.kind === 'vm' ? vms.find((candidate) => candidate.uuid === source.uuid) : undefined
   const sourcePool = useSourcePool(source)
   const [form, setForm] = useState<CloneForm>(initialCloneForm)
@@ -58,11 +49,7 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
   const { jobId, job } = sheetJob
   // Once its job started, the form is what was sent: the new VM must not make its own name "taken".
   // Before the VMs are read (a template's clone opens from the storage view), no name can be checked.
-  const { issues, params } = readCloneForm(
-    form,
-    source,
-    jobId ? [] : namesKnown ? vms.map((other) => other.name) : null,
-  )
+  const { issues, params } = readCloneForm(form, source, jobId ? [] : knownNames)
   const key = params ? JSON.stringify(params) : ''
   const planState = usePlanFor(
     (forParams: NonNullable<typeof params>) => api.call('vm.clonePlan', forParams),
@@ -104,23 +91,13 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
         </p>
       )}
       <fieldset className="wizard-form" disabled={job !== undefined} data-testid="vm-clone-form">
-        <Field
+        <NameField
+          prefix="vm-clone"
           label={t('vmClone.name')}
-          help={<NameHelp prefix="vm-clone" />}
-          problem={nameText(t, issues.name, form.name)}
-          problemTestId="vm-clone-problem"
-        >
-          <input
-            type="text"
-            value={form.name}
-            onChange={(event) => set('name', event.target.value)}
-            aria-invalid={form.name !== '' && issues.name !== undefined}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-            data-testid="vm-clone-name"
-          />
-        </Field>
+          name={form.name}
+          issue={issues.name}
+          onChange={(name) => set('name', name)}
+        />
         <Field label={t('vmClone.pool')}>
           <select
             value={form.pool}
@@ -195,7 +172,7 @@ export function CloneVmDialog({ source, onClose }: { source: CloneSource; onClos
       <ChecksThenJob
         kind="clone"
         ready={params !== null}
-        waitingForVms={!namesKnown && !jobId}
+        waitingForVms={knownNames === null && !jobId}
         planState={planState}
         sheetJob={sheetJob}
         submitLabel={t('vmClone.submit', { name: form.name || '…' })}

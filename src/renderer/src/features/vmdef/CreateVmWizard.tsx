@@ -8,22 +8,13 @@ import { usePlan } from '../../api/use-plan'
 import { Data } from '../../components/Data'
 import { SheetFrame } from '../../components/SheetFrame'
 import { formatSize } from '../../format'
-import { useAppStore } from '../../store'
+import { useAppStore, useKnownVmNames } from '../../store'
 import { IsoUpload } from './IsoUpload'
 import { OvhFailoverChoice } from './OvhFailoverChoice'
 import { useSheetJob } from './SheetJob'
 import { ChecksThenJob } from './VmJob'
 import { initialForm, readForm, type WizardForm } from './wizard-form'
-import {
-  Field,
-  NameHelp,
-  nameText,
-  NetworkFields,
-  SizeFields,
-  StartOnField,
-  usePlanFor,
-  useVmNamesKnown,
-} from './wizard-parts'
+import { Field, NameField, NetworkFields, SizeFields, StartOnField, usePlanFor } from './wizard-parts'
 import './vmdef.css'
 
 const NO_POOLS: string[] = []
@@ -39,8 +30,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const api = useApi()
   const pools = useAppStore((state) => state.config?.config?.pools ?? NO_POOLS)
   const hosts = useAppStore((state) => state.config?.hosts)
-  const vms = useAppStore((state) => state.vms)
-  const namesKnown = useVmNamesKnown()
+  const knownNames = useKnownVmNames()
   const guestLayout = useAppStore((state) => state.config?.config?.guestKeyboardLayout)
   const [form, setForm] = useState<WizardForm>(() => initialForm(pools, guestLayout))
   const [openConsole, setOpenConsole] = useState(true)
@@ -49,7 +39,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
   const { jobId, job } = sheetJob
   // Once its job started, the form is what was sent: the new VM must not make its own name "taken".
   // Before the VMs are read, no name can be checked: the form waits for them (no plan asked).
-  const { issues, params } = readForm(form, jobId ? [] : namesKnown ? vms.map((vm) => vm.name) : null)
+  const { issues, params } = readForm(form, jobId ? [] : knownNames)
   const key = params ? JSON.stringify(params) : ''
   const planState = usePlanFor(
     (forParams: NonNullable<typeof params>) => api.call('vm.createPlan', forParams),
@@ -97,22 +87,13 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
     >
       <p className="muted">{t('vmWizard.intro')}</p>
       <fieldset className="wizard-form" disabled={job !== undefined} data-testid="vm-create-form">
-        <Field
+        <NameField
+          prefix="vm-create"
           label={t('vmWizard.name')}
-          help={<NameHelp prefix="vm-create" />}
-          problem={nameText(t, issues.name, form.name)}
-        >
-          <input
-            type="text"
-            value={form.name}
-            onChange={(event) => set('name', event.target.value)}
-            aria-invalid={form.name !== '' && issues.name !== undefined}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-            data-testid="vm-create-name"
-          />
-        </Field>
+          name={form.name}
+          issue={issues.name}
+          onChange={(name) => set('name', name)}
+        />
         <Field
           label={t('vmWizard.pool')}
           help={
@@ -262,7 +243,7 @@ export function CreateVmWizard({ onClose }: { onClose(): void }) {
       <ChecksThenJob
         kind="create"
         ready={params !== null}
-        waitingForVms={!namesKnown && !jobId}
+        waitingForVms={knownNames === null && !jobId}
         planState={planState}
         sheetJob={sheetJob}
         submitLabel={t('vmWizard.create', { name: form.name || '…' })}

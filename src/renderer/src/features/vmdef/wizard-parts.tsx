@@ -62,27 +62,34 @@ export function nameText(t: TFunction, issue: FormIssues['name'], name: string):
     case 'taken':
       return t('vmWizard.nameRule.taken', { name })
     case 'reading':
-      // Not a problem of the name: NamesReading says why it is not checked yet.
+      // Not a problem of the name: NameField says why it is not checked yet.
       return undefined
   }
 }
 
 /**
- * Whether the window knows the cluster's VMs (the core's inventory has come): a new VM's name is
- * checked against them, so until then the name field says so and the pre-checks wait.
+ * The new VM's name: its rules under it and, until the window has read the cluster's VMs
+ * (useKnownVmNames), that it is checked against theirs then; its broken rule live.
  */
-export function useVmNamesKnown(): boolean {
-  return useAppStore((state) => state.inventoryKnown)
-}
-
-/** The name's rules, and while the VMs are being read, that the name waits for them (useVmNamesKnown). */
-export function NameHelp({ prefix }: { prefix: string }) {
+export function NameField({
+  prefix,
+  label,
+  name,
+  issue,
+  onChange,
+}: {
+  prefix: string
+  label: string
+  name: string
+  issue: FormIssues['name']
+  onChange(name: string): void
+}) {
   const { t } = useTranslation()
-  const known = useVmNamesKnown()
-  return (
+  const vmsKnown = useAppStore((state) => state.inventoryKnown)
+  const help = (
     <>
       {t('vmWizard.nameHelp')}
-      {!known && (
+      {!vmsKnown && (
         <>
           {' '}
           <strong role="status" data-testid={`${prefix}-reading`}>
@@ -91,6 +98,21 @@ export function NameHelp({ prefix }: { prefix: string }) {
         </>
       )}
     </>
+  )
+  return (
+    <Field label={label} help={help} problem={nameText(t, issue, name)} problemTestId={`${prefix}-problem`}>
+      <input
+        type="text"
+        value={name}
+        onChange={(event) => onChange(event.target.value)}
+        // Waiting for the VMs is no fault of the name.
+        aria-invalid={name !== '' && issue !== undefined && issue.rule !== 'reading'}
+        autoComplete="off"
+        spellCheck={false}
+        data-autofocus
+        data-testid={`${prefix}-name`}
+      />
+    </Field>
   )
 }
 
@@ -382,7 +404,7 @@ export function PlanChecks({
   /** Its job started: no more checking again. */
   started: boolean
   state: PlanState<{ checks: Check[] }>
-  /** The form waits for the cluster's VMs to be read (useVmNamesKnown), not for the user. */
+  /** The form waits for the cluster's VMs to be read (useKnownVmNames), not for the user. */
   waitingForVms?: boolean
 }) {
   const { t } = useTranslation()
