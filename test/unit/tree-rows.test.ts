@@ -113,14 +113,26 @@ describe('cluster tree rows', () => {
     const rowOf = (vms: Vm[]) =>
       buildTreeRows({ ...base, vms }).find((one) => one.kind === 'vm' && one.vm.uuid === 'uuid-web')!
     const row = rowOf([vm('web', ['hv1'])])
-    // What its row shows: the name, where it is defined (a stopped VM's row) and the flags.
-    for (const change of [{ name: 'web2' }, { definedOn: ['hv1', 'hv2'] }, { flags: ['drift' as const] }])
+    // What its row shows: the name, where it is defined (a stopped VM's row) and the flags it shows.
+    for (const change of [
+      { name: 'web2' },
+      { definedOn: ['hv1', 'hv2'] },
+      { flags: ['drift' as const] },
+      { flags: ['not-defined-everywhere' as const, 'host-unknown' as const] },
+    ])
       expect(sameTreeRow(row, rowOf([{ ...vm('web', ['hv1']), ...change }])), JSON.stringify(change)).toBe(
         false,
       )
     // Where it is missing or unknown (every VM's, at each host read at start-up), and fences elsewhere:
     // the same row on screen, not written again.
-    for (const change of [{ missingOn: ['hv3'] }, { unknownOn: ['hv2'] }, { fencedOn: [] }])
+    // So is a flag the row does not show (the second host read flags every VM read before it
+    // not-defined-everywhere).
+    for (const change of [
+      { missingOn: ['hv3'] },
+      { unknownOn: ['hv2'] },
+      { fencedOn: [] },
+      { flags: ['not-defined-everywhere' as const] },
+    ])
       expect(sameTreeRow(row, rowOf([{ ...vm('web', ['hv1']), ...change }])), JSON.stringify(change)).toBe(
         true,
       )
@@ -207,6 +219,28 @@ describe('cluster tree rows', () => {
       expect(keys(rowsOf(filterTree(groups, input.inventories, filter, new Set())))).toEqual(
         keys(buildTreeRows({ ...input, filter })),
       )
+    // With a host and the stopped group folded, the same.
+    const collapsed = new Set(['host:hv2', 'group:stopped'])
+    const folded = groupTree(input)
+    for (const filter of typed)
+      expect(keys(rowsOf(filterTree(folded, input.inventories, filter, collapsed)))).toEqual(
+        keys(buildTreeRows({ ...input, filter, collapsed })),
+      )
+    // A host's update while filtered (a VM renamed, one gone, one come): its grouping, typed on.
+    const updated = {
+      ...input,
+      vms: [
+        ...many
+          .filter((one) => one.name !== 'hv2-app-13')
+          .map((one) => (one.name === 'hv2-app-1' ? { ...one, name: 'hv2-app-99' } : one)),
+        vm('hv2-app-100', ['hv2']),
+      ],
+    }
+    const regrouped = groupTree(updated)
+    for (const filter of ['hv2-app-1', 'hv2-app-10', 'hv2-app-1', 'hv2-app-9', 'app-'])
+      expect(keys(rowsOf(filterTree(regrouped, updated.inventories, filter, new Set())))).toEqual(
+        keys(buildTreeRows({ ...updated, filter })),
+      )
   })
 
   it('a host refreshed with the same VMs keeps the grouping; its rows show what its new inventory says', () => {
@@ -251,6 +285,11 @@ describe('cluster tree rows', () => {
     expect(list.at(301)).toMatchObject({ key: 'host:hv2' })
     expect(list.at(302)).toBe(list.at(302))
     expect(list.at(903)).toBeUndefined()
+    // The rows on screen, in one walk: the same objects as `at` gives, across a host's edge.
+    expect(list.slice(297, 305)).toEqual(Array.from({ length: 8 }, (_, i) => list.at(297 + i)))
+    for (const [index, row] of list.slice(297, 305).entries()) expect(row).toBe(list.at(297 + index))
+    expect(list.slice(900, 910)).toHaveLength(3)
+    expect(list.slice(0, 0)).toEqual([])
     expect(list.indexOfSelection('host:hv3', null)).toBe(602)
     expect(list.indexOfSelection(null, 'uuid-vm-4')).toBe(303)
     expect(list.indexOfSelection(null, 'uuid-none')).toBe(-1)

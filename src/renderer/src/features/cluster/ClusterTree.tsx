@@ -156,34 +156,36 @@ const TreeView = memo(function TreeView({
   const rowWindow = useRowWindow(scroller, ROW_HEIGHT, (shown) => {
     const list = shownRows.current
     const { start, end } = rowRange(shown, list.length, ROW_HEIGHT, OVERSCAN)
-    const onScreen: TreeRow[] = []
-    for (let index = start; index < end; index++) onScreen.push(list.at(index)!)
+    const onScreen = list.slice(start, end)
     const slotOf = assignSlots(
       slots.current,
       onScreen.map((row) => row.key),
     )
     slots.current = slotOf
-    onScreenById.current = new Map(onScreen.map((row) => [rowId(row), row]))
-    const box = rowsBox.current!
-    // The rows on screen flow inside one block moved to the first one's place: a row keeps its look
-    // when the rows above it change (a filter keystroke, a scroll), so it is not written again; each
-    // row placed on its own would take a new offset every time.
-    box.style.transform = `translateY(${start * ROW_HEIGHT}px)`
-    writeRows(
-      box,
-      written.current,
-      onScreen.map((row) => ({
+    const byId = new Map<string, TreeRow>()
+    const wanted = onScreen.map((row) => {
+      const id = rowId(row)
+      byId.set(id, row)
+      return {
         slot: slotOf.get(row.key)!,
         look: {
           row,
-          id: rowId(row),
+          id,
           selected: isSelected(row),
           dropTarget: row.kind === 'host' && row.host === dropTarget,
           status: row.kind === 'host' ? hostStatus[row.host] : undefined,
           label,
         },
-      })),
-    )
+      }
+    })
+    onScreenById.current = byId
+    const box = rowsBox.current!
+    // The rows on screen flow inside one block moved to the first one's place: a row keeps its look
+    // when the rows above it change (a filter keystroke, a scroll), so it is not written again; each
+    // row placed on its own would take a new offset every time.
+    const offset = `translateY(${start * ROW_HEIGHT}px)`
+    if (box.style.transform !== offset) box.style.transform = offset
+    writeRows(box, written.current, wanted)
   })
   const rowAt = (target: EventTarget): TreeRow | undefined => {
     const element = target instanceof Element ? target.closest('[role="treeitem"]') : null

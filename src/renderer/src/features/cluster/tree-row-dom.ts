@@ -144,21 +144,36 @@ export function writeRow(element: HTMLDivElement, look: RowLook, before: RowLook
  * React kept it.
  */
 function patchChildren(parent: Element, next: readonly (SpanSpec | string)[]): void {
-  next.forEach((spec, index) => {
-    const old = parent.childNodes[index]
+  // Walked by sibling, not by childNodes[index]: a row in place of another changes a few texts.
+  let old = parent.firstChild
+  for (let index = 0; index < next.length; index++) {
+    const spec = next[index]!
     const text = typeof spec === 'string'
-    if (old === undefined || old.nodeName !== (text ? '#text' : 'SPAN'))
-      parent.insertBefore(build(spec), old ?? null)
-    else if (text) {
+    if (old === null || old.nodeName !== (text ? '#text' : 'SPAN')) {
+      parent.insertBefore(build(spec), old)
+      continue
+    }
+    if (text) {
       if (old.nodeValue !== spec) old.nodeValue = spec
     } else {
       const was = old as Element
-      for (const name of was.getAttributeNames()) if (!(name in spec.attributes)) was.removeAttribute(name)
-      for (const name in spec.attributes) attribute(was, name, spec.attributes[name])
+      let count = 0
+      for (const name in spec.attributes) {
+        attribute(was, name, spec.attributes[name])
+        count++
+      }
+      // It has every attribute of the spec now: any more are the old span's own.
+      if (was.attributes.length > count)
+        for (const name of was.getAttributeNames()) if (!(name in spec.attributes)) was.removeAttribute(name)
       patchChildren(was, spec.content)
     }
-  })
-  while (parent.childNodes.length > next.length) parent.lastChild!.remove()
+    old = old.nextSibling
+  }
+  while (old !== null) {
+    const after = old.nextSibling
+    old.remove()
+    old = after
+  }
 }
 
 function percent(used: number | undefined, total: number | undefined): string {
@@ -234,12 +249,13 @@ function rowContent(row: TreeRow, status: HostHealth | undefined, t: Label): Spa
     meta.content.push(
       span({ class: 'muted small' }, t('tree.definedOn', { hosts: row.vm.definedOn.join(', ') })),
     )
+  // The flags shown are rowShowsFlag's (sameTreeRow compares those alone).
   for (const flag of row.flags)
     if (DANGER_FLAGS.includes(flag))
       meta.content.push(
         span({ class: 'badge-inline danger', title: t(`flags.${flag}.long`) }, t(`flags.${flag}.short`)),
       )
-  if (row.vm.flags.includes('host-unknown'))
+  if (row.flags.includes('host-unknown'))
     meta.content.push(span({ class: 'badge-inline warn', title: t('flags.host-unknown.long') }, '?'))
   content.push(meta)
   return content

@@ -61,25 +61,50 @@ interface HostGroup {
   named?: Named
 }
 
-/** The VMs a filter named: every VM a longer filter that contains it can name is among them. */
+/**
+ * The VMs a filter named: every VM a longer filter that contains it can name is among them. With
+ * their lowercased names, index for index: the next keystroke reads those, not lowerName's WeakMap.
+ */
 interface Named {
   needle: string
   vms: readonly Vm[]
+  names: readonly string[]
 }
 
 /**
- * The VMs of `all` that `names` accepts for `needle`, from the last filter's (`last`) when `needle`
- * contains it: a keystroke that adds a character looks only among the VMs the one before named, not
- * among the hundreds of the host (a name that contains "app-29" contains "app-2").
+ * The VMs of `all` that `names` accepts for `needle` (given a VM and its lowercased name), from the
+ * last filter's (`last`) when `needle` contains it: a keystroke that adds a character looks only
+ * among the VMs the one before named, not among the hundreds of the host (a name that contains
+ * "app-29" contains "app-2").
  */
 function narrowed(
   all: readonly Vm[],
   last: Named | undefined,
   needle: string,
-  names: (vm: Vm) => boolean,
+  names: (vm: Vm, name: string) => boolean,
 ): Named {
-  const from = last !== undefined && needle.includes(last.needle) ? last.vms : all
-  return { needle, vms: from.filter(names) }
+  const vms: Vm[] = []
+  const lower: string[] = []
+  if (last !== undefined && needle.includes(last.needle)) {
+    for (let index = 0; index < last.vms.length; index++) {
+      const vm = last.vms[index]!
+      const name = last.names[index]!
+      if (names(vm, name)) {
+        vms.push(vm)
+        lower.push(name)
+      }
+    }
+  } else {
+    for (let index = 0; index < all.length; index++) {
+      const vm = all[index]!
+      const name = lowerName(vm)
+      if (names(vm, name)) {
+        vms.push(vm)
+        lower.push(name)
+      }
+    }
+  }
+  return { needle, vms, names: lower }
 }
 
 /** A host's VM rows for one inventory of it (a row shows the VM's state there, when it went away). */
@@ -149,7 +174,12 @@ export function groupTree({ hostNames, vms }: Pick<TreeInput, 'hostNames' | 'vms
     const { runningOn, lastKnownRunningOn: lastKnown, fencedOn } = vm
     const danger = hasDanger(vm.flags)
     if (runningOn.length === 1 && lastKnown.length === 0 && !fencedOn?.length) {
-      place(vm, runningOn[0]!, danger)
+      // `place` written out: a call per VM in a cold page costs more than the work.
+      const group = byName.get(runningOn[0]!)
+      if (group) {
+        group.vms.push(vm)
+        if (danger) group.warnings += 1
+      }
       continue
     }
     if (runningOn.length === 0 && lastKnown.length === 0) stopped.push(vm)
@@ -233,6 +263,8 @@ type Run = { row: TreeRow } | { vms: readonly Vm[]; rowOf(vm: Vm): VmRow }
 export interface TreeList {
   readonly length: number
   at(index: number): TreeRow | undefined
+  /** The rows from `start` to `end` (excluded), in one walk over the runs (the rows on screen). */
+  slice(start: number, end: number): TreeRow[]
   /** The first row of the selection: the host row with this key, or a row of the VM with this UUID. */
   indexOfSelection(key: string | null, vmUuid: string | null): number
 }
@@ -256,7 +288,7 @@ export function filterTree(
     const wholeHost = host.toLowerCase().includes(needle)
     let visible: readonly Vm[] = vms
     if (!wholeHost) {
-      group.named = narrowed(vms, group.named, needle, (vm) => lowerName(vm).includes(needle))
+      group.named = narrowed(vms, group.named, needle, (_vm, name) => name.includes(needle))
       visible = group.named.vms
     }
     if (visible.length === 0 && !wholeHost) continue
@@ -281,8 +313,7 @@ export function filterTree(
       stopped,
       groups.stoppedNamed,
       needle,
-      (vm) =>
-        lowerName(vm).includes(needle) || vm.definedOn.some((host) => host.toLowerCase().includes(needle)),
+      (vm, name) => name.includes(needle) || vm.definedOn.some((host) => host.toLowerCase().includes(needle)),
     )
     stopped = groups.stoppedNamed.vms
   }
@@ -305,11 +336,26 @@ export function filterTree(
     at(index) {
       // A run per host and two for the stopped group: a walk over them is a few steps.
       let offset = index
-      for (const [i, run] of runs.entries()) {
+      for (let i = 0; i < runs.length; i++) {
+        const run = runs[i]!
         if (offset < sizes[i]!) return 'row' in run ? run.row : run.rowOf(run.vms[offset]!)
         offset -= sizes[i]!
       }
       return undefined
+    },
+    slice(start, end) {
+      const rows: TreeRow[] = []
+      let first = 0
+      for (let i = 0; i < runs.length && first < end; i++) {
+        const run = runs[i]!
+        const size = sizes[i]!
+        const from = Math.max(start, first)
+        const to = Math.min(end, first + size)
+        for (let index = from; index < to; index++)
+          rows.push('row' in run ? run.row : run.rowOf(run.vms[index - first]!))
+        first += size
+      }
+      return rows
     },
     indexOfSelection(key, vmUuid) {
       let start = 0
@@ -336,11 +382,36 @@ export function buildTreeRows({ filter, collapsed, ...input }: TreeInput): TreeR
   return rowsOf(filterTree(groupTree(input), input.inventories, filter, collapsed))
 }
 
+/** The flags a VM's row shows (tree-row-dom.ts): the danger ones, and a host that could not be asked. */
+export function rowShowsFlag(flag: VmFlag): boolean {
+  return flag === 'host-unknown' || DANGER_FLAGS.includes(flag)
+}
+
+/**
+ * The same flags shown, in the same order. The others are not on the row: the second host read at
+ * start-up flags every VM read before it not-defined-everywhere (it is missing there), which wrote
+ * every row on screen again for nothing.
+ */
+function sameShownFlags(a: readonly VmFlag[], b: readonly VmFlag[]): boolean {
+  if (a === b) return true
+  let i = 0
+  let j = 0
+  for (;;) {
+    while (i < a.length && !rowShowsFlag(a[i]!)) i++
+    while (j < b.length && !rowShowsFlag(b[j]!)) j++
+    if (i === a.length || j === b.length) return i === a.length && j === b.length
+    if (a[i] !== b[j]) return false
+    i++
+    j++
+  }
+}
+
 /**
  * A VM as its row shows it (tree-row-dom.ts reads these of `row.vm`, and nothing else): its name,
- * where it is defined (a stopped VM's row) and its flags. Each host read at start-up changes every
- * VM of the cluster (one more host where it is defined, or missing) but none of these: the rows on
- * screen are then not written again. A field the row comes to show must be compared here.
+ * where it is defined (a stopped VM's row) and the flags it shows. Each host read at start-up changes
+ * every VM of the cluster (one more host where it is defined, or missing, and so maybe
+ * not-defined-everywhere) but none of these: the rows on screen are then not written again. A field
+ * the row comes to show must be compared here.
  */
 function sameShownVm(a: Vm, b: Vm): boolean {
   return (
@@ -348,7 +419,7 @@ function sameShownVm(a: Vm, b: Vm): boolean {
     (a.uuid === b.uuid &&
       a.name === b.name &&
       sameList(a.definedOn, b.definedOn) &&
-      sameList(a.flags, b.flags))
+      sameShownFlags(a.flags, b.flags))
   )
 }
 
@@ -363,7 +434,7 @@ export function sameTreeRow(a: TreeRow, b: TreeRow): boolean {
   if (a.kind !== b.kind || a.key !== b.key) return false
   return sameFields(a, b, (key, x, y) => {
     if (key === 'vm') return sameShownVm(x as Vm, y as Vm)
-    if (key === 'flags') return sameList(x as unknown[], y as unknown[])
+    if (key === 'flags') return sameShownFlags(x as VmFlag[], y as VmFlag[])
     if (key === 'inventory' && a.kind === 'vm' && b.kind === 'vm')
       return a.inventory?.unreachableSince === b.inventory?.unreachableSince
     return false
