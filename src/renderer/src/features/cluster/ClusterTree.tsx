@@ -272,18 +272,20 @@ const TreeView = memo(function TreeView({
 })
 
 /**
- * The field's typing events, which end at the field: nothing above it handles them, and each one that
- * reached React's root listener ran React's event plugins there for no handler (a trace of 58
- * keystrokes: 0.4 ms of 2.9 per keystroke). keydown goes on: the window's shortcuts read it
- * (use-shortcuts.ts), and the tree's own keys are on the tree, not here. A handler for these events
- * above the field (a React onKeyUp, onInput, onChange on an ancestor) would not see the field's.
+ * The field's typing events, which stop at the window, in their capture phase, before they reach
+ * anything else: nothing in the window handles them but the field. React listens at its root in both
+ * phases for every event under it; stopped at the field itself, they still ran React's capture
+ * dispatch at the root (the target's fiber found, its ancestors walked for capture handlers, none
+ * there), ~5 times per keystroke. keydown goes on: the window's shortcuts read it (use-shortcuts.ts),
+ * and the tree's own keys are on the tree, not here. A handler for these events on the field's
+ * ancestors (a React onKeyUp, onInput, onChange or their Capture forms) would not see the field's.
  */
 const FIELD_OWN_EVENTS = ['keypress', 'textInput', 'beforeinput', 'input', 'keyup'] as const
 
 /**
  * The filter's field, apart from the tree's rows: its props do not change as one types (the label
- * per language, a stable `onFilter`). Uncontrolled, with its own `input` listener: a keystroke calls
- * `onFilter` with the text and React renders nothing (TreeView writes the rows itself).
+ * per language, a stable `onFilter`). Uncontrolled: a keystroke calls `onFilter` with the text and
+ * React renders nothing (TreeView writes the rows itself).
  */
 const FilterField = memo(function FilterField({
   label,
@@ -296,13 +298,15 @@ const FilterField = memo(function FilterField({
   // At the commit, not in a passive effect: a key typed before that effect ran would be missed.
   useLayoutEffect(() => {
     const element = field.current!
+    const view = element.ownerDocument.defaultView!
     const onEvent = (event: Event): void => {
+      if (event.target !== element) return
       event.stopPropagation()
       if (event.type === 'input') onFilter(element.value)
     }
-    for (const type of FIELD_OWN_EVENTS) element.addEventListener(type, onEvent)
+    for (const type of FIELD_OWN_EVENTS) view.addEventListener(type, onEvent, { capture: true })
     return () => {
-      for (const type of FIELD_OWN_EVENTS) element.removeEventListener(type, onEvent)
+      for (const type of FIELD_OWN_EVENTS) view.removeEventListener(type, onEvent, { capture: true })
     }
   }, [onFilter])
   return (
