@@ -101,25 +101,30 @@ export function assignSlots(
   keys: readonly string[],
 ): Map<string, number> {
   const next = new Map<string, number>()
-  const used = new Set<number>()
+  // Indexed by slot (a screen holds a few dozen): at each write, a filter keystroke's among them.
+  const used: boolean[] = []
   for (const key of keys) {
     const slot = previous.get(key)
     if (slot !== undefined && !next.has(key)) {
       next.set(key, slot)
-      used.add(slot)
+      used[slot] = true
     }
   }
-  const freed = [...previous.values()].filter((slot) => !used.has(slot)).sort((a, b) => a - b)
+  const freed: number[] = []
+  for (const slot of previous.values()) if (!used[slot]) freed.push(slot)
+  freed.sort((a, b) => a - b)
+  let reused = 0
   let fresh = 0
   for (const key of keys) {
     if (next.has(key)) continue
-    let slot = freed.shift()
-    if (slot === undefined) {
-      while (used.has(fresh)) fresh++
+    let slot: number
+    if (reused < freed.length) slot = freed[reused++]!
+    else {
+      while (used[fresh]) fresh++
       slot = fresh++
     }
     next.set(key, slot)
-    used.add(slot)
+    used[slot] = true
   }
   return next
 }
