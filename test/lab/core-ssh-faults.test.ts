@@ -251,11 +251,14 @@ describe('faults', () => {
         timed(() => runner.run('hv2', ['ceph', '--id', 'libvirt', 'health'], { timeoutSeconds: 4 })),
       ])
       expect(viaCeph).toMatchObject({ code: 'remote.timeout', host: 'hv2', step: 'read Ceph status' })
-      expect((viaCeph as { hint?: string }).hint).toMatch(/Ceph did not answer/)
-      // The sentence names the step and what failed; the command line is in the details, with ceph's own
-      // words (its connect timeout) as the detail.
+      // ceph gave up by itself (its connect timeout): connect-failure.ts says which tool, host and Ceph
+      // client got no answer from the monitors and what to check; the step stays in `step`, the command
+      // line in the details, and ceph's own words (its connect timeout) are the detail.
+      expect((viaCeph as { hint?: string }).hint).toMatch(
+        /^Check the monitors \(`ceph -s` on a monitor host\) and that hv2 reaches the addresses of mon_host/,
+      )
       expect((viaCeph as Error).message).toMatch(
-        /^read Ceph status on hv2 could not reach the Ceph monitors\./,
+        /^ceph on hv2 got no answer from the Ceph monitors \(as client\.libvirt\)/,
       )
       expect((viaCeph as Error).message).toMatch(/timed out|errno 110/i)
       expect((viaCeph as { details?: { command?: string } }).details?.command).toMatch(
