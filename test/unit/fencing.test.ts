@@ -25,7 +25,7 @@ import type { RemoteResult, RemoteRunner } from '../../src/main/core/remote/runn
 import { FenceStore } from '../../src/main/core/vm/fence-store'
 import { Fencing, fenceTargets, isFencedBy } from '../../src/main/core/vm/fencing'
 import type { WatcherRecorder } from '../../src/main/core/vm/watcher-recorder'
-import { Lifecycle, startLeaseNames } from '../../src/main/core/vm/lifecycle'
+import { Lifecycle, startLeaseNames, type HeldStartLease } from '../../src/main/core/vm/lifecycle'
 import type { JobContext } from '../../src/main/core/jobs/job-manager'
 import { lockBreakCheck } from '../../src/main/core/doctor/doctor'
 import { withStopErrorPolicy } from '../../src/main/core/inventory/domain-xml'
@@ -365,8 +365,13 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
   function started(locks: { id: string; locker: string; address?: string }[] = [], lostAt?: RegExp) {
     const hosts = [host('hv1', [domain('shutoff', { definition: withDisk })]), host('hv2', [])]
     const snapshot = { hosts, vms: buildVms(hosts) }
+    /** The hosts each full refresh left out (its `keep`). */
+    const kept: string[][] = []
     const inventory = {
-      refreshAll: async () => snapshot,
+      refreshAll: async (_options: unknown, keep: readonly string[] = []) => {
+        kept.push([...keep])
+        return snapshot
+      },
       refreshHost: async () => hosts[0],
       host: (name: string) => hosts.find((candidate) => candidate.host === name),
     } as unknown as InventoryService
@@ -387,7 +392,7 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
       audit: async () => undefined,
     })
     const context = { step: () => undefined, log: () => undefined } as unknown as JobContext
-    return { lifecycle, lease, virsh, context }
+    return { lifecycle, lease, virsh, context, kept }
   }
   const names = startLeaseNames(UUID, [{ pool: 'rbd', image: 'labvm1' }])
 
@@ -418,6 +423,29 @@ describe('a start under the cluster lease (alone, or inside the fence job)', () 
     })
     expect(partial.lease.log).toEqual([`take ${names[1]}`, 'check virsh start labvm1', `release ${names[1]}`])
     expect(checks).toContain('job virsh start labvm1')
+  })
+
+  it('inside the fence job it reads every host again but the one the job fenced; a plain start reads all', async () => {
+    const fenced = started()
+    const lease = { check: async () => undefined }
+    await fenced.lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, fenced.context, {
+      names,
+      lease,
+      fencedHost: 'hv2',
+    })
+    expect(fenced.kept).toEqual([['hv2']])
+    expect(fenced.virsh).toEqual([['start', UUID]])
+    // Also when the start takes names the job does not hold.
+    const partial = started()
+    await partial.lifecycle.startLocked({ uuid: UUID, host: 'hv1' }, partial.context, {
+      names: names.slice(0, 1),
+      lease,
+      fencedHost: 'hv2',
+    })
+    expect(partial.kept).toEqual([['hv2']])
+    const plain = started()
+    await plain.lifecycle.start({ uuid: UUID, host: 'hv1' }, plain.context)
+    expect(plain.kept).toEqual([[]])
   })
 
   it("checks the fence job's lease and its own side by side before virsh start; the job's loss is told first", async () => {
@@ -700,6 +728,8 @@ interface Options {
   notListed?: string
   /** Adds wait for this gate (to see them run side by side). */
   addGate?: Promise<void>
+  /** Removals (the fenced copy destroyed) wait for this gate. */
+  removeGate?: Promise<void>
   /**
    * No client of hv1 is known (no lock owner, no recorded watcher): only its IP, from the host's
    * last answers, can fence it (the plan needs the whole IP).
@@ -720,6 +750,7 @@ function parallelFenceJob(options: Options = {}) {
   const snapshot = () => ({ hosts, vms: buildVms(hosts, isFenced) })
   const inventory = {
     refreshAll: async () => snapshot(),
+    refreshHost: async (name: string) => hosts.find((candidate) => candidate.host === name),
     host: (name: string) => hosts.find((candidate) => candidate.host === name),
     domain: (name: string, uuid: string) =>
       hosts.find((candidate) => candidate.host === name)?.domains.find((d) => d.uuid === uuid),
@@ -769,10 +800,18 @@ function parallelFenceJob(options: Options = {}) {
       added.push({ address, until: '2026-12-13T12:00:00' })
       events.push(`add ${address}`)
     },
+    remove: async (_host: string, address: string) => {
+      events.push(`rm+ ${address}`)
+      await options.removeGate
+      events.push(`rm ${address}`)
+    },
   } as unknown as Blocklist
+  /** The host each start was told it need not read again (HeldStartLease.fencedHost). */
+  const keptReads: (string | undefined)[] = []
   const lifecycle = {
-    startLocked: async (request: { host: string }) => {
+    startLocked: async (request: { host: string }, _context: JobContext, held?: HeldStartLease) => {
       events.push(`start on ${request.host}`)
+      keptReads.push(held?.fencedHost)
       return { host: request.host }
     },
   } as unknown as Lifecycle
@@ -796,7 +835,7 @@ function parallelFenceJob(options: Options = {}) {
     blocklist,
     store,
     lifecycle,
-    recorder: {} as WatcherRecorder,
+    recorder: { forget: () => undefined } as unknown as WatcherRecorder,
     changed: () => undefined,
   })
   const log: string[] = []
@@ -804,7 +843,19 @@ function parallelFenceJob(options: Options = {}) {
     step: (text: Message) => log.push(englishText(text)),
     log: (text: Message) => log.push(englishText(text)),
   } as unknown as JobContext
-  return { fencing, store, events, counts, lease, log, context, wholeIpAdds, params: FENCE_HV1_ON_HV2 }
+  return {
+    fencing,
+    store,
+    hosts,
+    events,
+    counts,
+    lease,
+    log,
+    context,
+    wholeIpAdds,
+    keptReads,
+    params: FENCE_HV1_ON_HV2,
+  }
 }
 
 describe('the fence job’s order, its entries added side by side', () => {
@@ -832,6 +883,8 @@ describe('the fence job’s order, its entries added side by side', () => {
     expect(at('audit fenced hv1')).toBeGreaterThan(at('blocklist ls'))
     expect(job.events.filter((e) => e.startsWith('lock rm'))).toEqual([`lock rm labvm1 ${PARALLEL_OWNER}`])
     expect(job.events.at(-1)).toBe('start on hv2')
+    // The start keeps the job's read of hv1 (fenced now): a hung hv1 is not waited for twice.
+    expect(job.keptReads).toEqual(['hv1'])
     // The lease is checked before the first entry and before the release.
     expect(job.lease.log).toEqual([
       expect.stringMatching(/^take /),
@@ -852,6 +905,22 @@ describe('the fence job’s order, its entries added side by side', () => {
         ],
       }),
     ])
+  })
+
+  it('destroying the fenced copy removes both entries side by side, audited, and forgets the fence after both', async () => {
+    const removals = gate()
+    const job = parallelFenceJob({ removeGate: removals.wait })
+    await job.fencing.fenceAndStart(job.params, job.context)
+    // hv1 answers again, its copy already off: nothing to destroy, the entries go.
+    job.hosts[0] = host('hv1', [withBothDisks('shutoff')])
+    const destroying = job.fencing.destroyFenced(UUID, 'hv1', 'labvm1', job.context)
+    await expect.poll(() => job.events.filter((e) => e.startsWith('rm+')).length).toBe(2)
+    expect(job.events.some((e) => e.startsWith('rm '))).toBe(false)
+    expect(job.store.fences()).toHaveLength(1)
+    removals.open()
+    await destroying
+    expect(job.events.filter((e) => e.startsWith('audit unfence hv1: blocklist rm'))).toHaveLength(2)
+    expect(job.store.fences()).toEqual([])
   })
 
   it('a failed add among parallel ones: the other ends and is audited, nothing released or started, the error names the address and host', async () => {

@@ -245,9 +245,11 @@ export class InventoryService {
   /**
    * `definitions`: read every definition again, not only the ones announced as changed.
    * `fingerprints`: take every definition's fingerprint, even if their files' listing is the same.
+   * `keep`: hosts not read again, their last read kept (the fence's start: fencing.ts).
    */
-  async refreshAll(options: RefreshOptions = {}): Promise<InventorySnapshot> {
-    await Promise.all(this.options.hostNames().map((host) => this.refreshHost(host, options)))
+  async refreshAll(options: RefreshOptions = {}, keep: readonly string[] = []): Promise<InventorySnapshot> {
+    const hosts = this.options.hostNames().filter((host) => !keep.includes(host))
+    await Promise.all(hosts.map((host) => this.refreshHost(host, options)))
     return this.snapshot()
   }
 

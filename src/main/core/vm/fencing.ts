@@ -426,11 +426,11 @@ export class Fencing {
       }),
     )
     context.step(msg('jobSteps.starting', { name: plan.name, host: params.host }), 0.65)
-    const started = await this.deps.lifecycle.startLocked(
-      { uuid: params.uuid, host: params.host },
-      context,
-      held,
-    )
+    // The lost host, read unreachable by this job and now fenced: the start does not wait on it again.
+    const started = await this.deps.lifecycle.startLocked({ uuid: params.uuid, host: params.host }, context, {
+      ...held,
+      fencedHost: params.lostHost,
+    })
     const final = { ...record, startedOn: started.host }
     this.deps.store.putFence(final)
     this.deps.changed(this.fences())
@@ -561,11 +561,17 @@ export class Fencing {
       const reader = this.readerHost(
         this.deps.hostNames().find((name) => name !== host && this.deps.inventory.host(name)?.reachable),
       )
-      for (const entry of fence.entries) {
-        await this.deps.blocklist.remove(reader, entry.address)
-        await this.deps.audit(reader, `unfence ${host}: blocklist rm ${entry.address} for`, fence.name)
-        log(msg('jobSteps.unblocklisted', { address: entry.address }))
-      }
+      // Each entry's removal beside the others' (independent addresses, one `ceph` process each, as the
+      // adds); the fence is forgotten only once every one is out and audited, else kept to retry.
+      const outcomes = await Promise.allSettled(
+        fence.entries.map(async (entry) => {
+          await this.deps.blocklist.remove(reader, entry.address)
+          await this.deps.audit(reader, `unfence ${host}: blocklist rm ${entry.address} for`, fence.name)
+          log(msg('jobSteps.unblocklisted', { address: entry.address }))
+        }),
+      )
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+      if (failed) throw failed.reason
       this.deps.store.removeFence(fence.id)
       this.deps.recorder.forget(host, fence.uuid)
       this.deps.changed(this.fences())

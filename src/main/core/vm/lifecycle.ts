@@ -258,6 +258,12 @@ interface AfterStart {
 export interface HeldStartLease {
   names: readonly string[]
   lease: LeaseCheck
+  /**
+   * The lost host the job has just fenced for this VM, after reading it unreachable: the start's
+   * checks keep that read. Its copy can no longer write and counts nowhere as running, so a new read
+   * changes no refusal, and a host whose libvirtd hangs would make it wait a whole refresh timeout again.
+   */
+  fencedHost?: string
 }
 
 export class Lifecycle {
@@ -296,10 +302,11 @@ export class Lifecycle {
     request: StartRequest,
     context: JobContext | undefined,
     locks: boolean,
+    fencedHost?: string,
   ): Promise<{ refusals: Refusal[]; vm: Vm | undefined; images: RbdImageRef[] }> {
     const refusals: Refusal[] = []
     context?.step(msg('jobSteps.readingStates'), 0.1)
-    const snapshot = await this.deps.inventory.refreshAll()
+    const snapshot = await this.deps.inventory.refreshAll({}, fencedHost ? [fencedHost] : [])
     const vm = snapshot.vms.find((candidate) => candidate.uuid === request.uuid)
     const domain = this.domainOn(request.host, request.uuid)
     const name = domain.name
@@ -525,24 +532,30 @@ export class Lifecycle {
       const missing = names.filter((name) => !held.names.includes(name))
       launched =
         missing.length === 0
-          ? await this.checkAndStart(request, domain, context, held.lease)
+          ? await this.checkAndStart(request, domain, context, held.lease, held.fencedHost)
           : await this.deps.lease.run(
               missing,
               operation,
               START_LEASE_SECONDS,
               (taken) =>
-                this.checkAndStart(request, domain, context, {
-                  // Two leases (two cookies), so two checks, but of different names: read side by side.
-                  // The held one's failure is told first, as when they ran one after the other.
-                  check: async (step, needSeconds) => {
-                    const [first, second] = await Promise.allSettled([
-                      held.lease.check(step, needSeconds),
-                      taken.check(step, needSeconds),
-                    ])
-                    if (first.status === 'rejected') throw first.reason
-                    if (second.status === 'rejected') throw second.reason
+                this.checkAndStart(
+                  request,
+                  domain,
+                  context,
+                  {
+                    // Two leases (two cookies), so two checks, but of different names: read side by side.
+                    // The held one's failure is told first, as when they ran one after the other.
+                    check: async (step, needSeconds) => {
+                      const [first, second] = await Promise.allSettled([
+                        held.lease.check(step, needSeconds),
+                        taken.check(step, needSeconds),
+                      ])
+                      if (first.status === 'rejected') throw first.reason
+                      if (second.status === 'rejected') throw second.reason
+                    },
                   },
-                }),
+                  held.fencedHost,
+                ),
               context,
             )
     }
@@ -561,8 +574,9 @@ export class Lifecycle {
     domain: DomainOnHost,
     context: JobContext,
     lease: LeaseCheck,
+    fencedHost?: string,
   ): Promise<AfterStart> {
-    const checked = await this.readChecks(request, context, true)
+    const checked = await this.readChecks(request, context, true, fencedHost)
     const refusals = checked.refusals
     if (refusals.length > 0) {
       throw ApiError.of(
