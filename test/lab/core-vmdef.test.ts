@@ -308,7 +308,10 @@ describe('a failure injected mid-creation leaves nothing behind (item 1)', () =>
         return real.virsh(host, args, options)
       },
     })
-    const creator = new VmCreator({ ...context.vmdefs.deleteDeps, runner: freezing })
+    // The frozen libvirtd answers nothing: the define sent to it, then the undo's question, each wait
+    // out the timeout. 3 s for this job's commands (the file's 5 s, the product's 30 s: the same
+    // timeout path); an answering host's define or read-back takes well under a second on the lab.
+    const creator = new VmCreator({ ...context.vmdefs.deleteDeps, runner: freezing, defineTimeoutSeconds: 3 })
     const params = { ...BASE, name: FAILED, vcpus: 1, bridge: 'br0' }
     let job: Job
     try {
