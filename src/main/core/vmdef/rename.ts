@@ -256,16 +256,25 @@ class Renaming {
           })
       }
       job.step(msg('jobSteps.readingBack'), 0.85)
-      for (const host of vm.definedOn) this.checkReadBack(host, await this.readBack(host))
+      // Every host read at once (independent reads), then judged in the hosts' order as before.
+      const readBacks = await Promise.allSettled(vm.definedOn.map((host) => this.readBack(host)))
+      for (const [index, host] of vm.definedOn.entries()) {
+        const read = readBacks[index]!
+        if (read.status === 'rejected') throw read.reason
+        this.checkReadBack(host, read.value)
+      }
     } catch (error) {
       throw await this.undo(ApiError.from(error))
     }
-    for (const host of vm.definedOn) {
-      this.deps.inventory.invalidateDefinition(host, vm.uuid)
-      await this.deps
-        .audit(host, `rename VM (${vm.uuid}) from ${vm.name} to ${newName}`, newName)
-        .catch(() => undefined)
-    }
+    for (const host of vm.definedOn) this.deps.inventory.invalidateDefinition(host, vm.uuid)
+    // Each host's audit line goes to its own syslog: side by side, not an SSH round trip a host in a row.
+    await Promise.all(
+      vm.definedOn.map((host) =>
+        this.deps
+          .audit(host, `rename VM (${vm.uuid}) from ${vm.name} to ${newName}`, newName)
+          .catch(() => undefined),
+      ),
+    )
     await Promise.all(
       this.deps
         .hostNames()
