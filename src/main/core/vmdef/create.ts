@@ -396,11 +396,20 @@ export class VmCreator {
     // each meaningful field, and whether every host normalised to the same definition.
     job.step(msg('jobSteps.readingBack'), 0.85)
     const canonical = new Map<string, string>()
-    for (const host of hosts) {
-      const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
-        timeoutSeconds,
-        step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${name}`, host }),
-      })
+    // The hosts read at once (one after another: a virsh round trip a host, 1.3 s for three on a
+    // loaded lab), then judged in their order as before: the first host that differs or fails is told.
+    const reads = await Promise.allSettled(
+      hosts.map((host) =>
+        this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
+          timeoutSeconds,
+          step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${name}`, host }),
+        }),
+      ),
+    )
+    for (const [index, host] of hosts.entries()) {
+      const read = reads[index]!
+      if (read.status === 'rejected') throw read.reason
+      const result = read.value
       const fields = readBackDifferences(xml, result.stdout)
       if (fields.length > 0)
         throw ApiError.of('vm.create.read-back', vmdefMsg('readBackDiffers', { host, fields }), {
