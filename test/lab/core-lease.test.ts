@@ -234,6 +234,34 @@ describe('cluster lease through its Ceph session', () => {
     expect(await sessionPids()).toHaveLength(1)
   }, 60_000)
 
+  it('a migration’s plan opens the lease’s session ahead, holding nothing; the take after it goes through that session', async () => {
+    alice.context.lease.close()
+    bob.context.lease.close()
+    await waitFor(
+      'the closed sessions’ pythons gone from hv1',
+      async () => (await sessionPids()).length === 0,
+      10_000,
+      100,
+    )
+    // What the migration sheet asks first; labvm1 is not moved.
+    await alice.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv2' })
+    const [opened] = await waitFor(
+      'the lease session’s python on hv1 after the plan',
+      async () => {
+        const pids = await sessionPids()
+        return pids.length === 1 ? pids : undefined
+      },
+      15_000,
+      100,
+    )
+    expect(await cephLockers(VM_LEASE)).toEqual([])
+    const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 30)
+    expect(await cephLockers(VM_LEASE)).toHaveLength(1)
+    expect(await sessionPids()).toEqual([opened])
+    await held.release()
+    expect(await cephLockers(VM_LEASE)).toEqual([])
+  }, 60_000)
+
   it('a check after the lease expired refuses as lost: it is never silently taken again', async () => {
     const held = await alice.context.lease.acquire([VM_LEASE], 'migrate labvm1 to hv2', 3)
     await pastExpiry(VM_LEASE)

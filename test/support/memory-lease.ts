@@ -10,9 +10,15 @@ import type { LeaseCheck, Leases } from '../../src/main/core/lease/cluster-lease
 export class MemoryLeases implements Leases {
   readonly held = new Map<string, string>()
   readonly log: string[] = []
+  /** How many times something readied the lease ahead of a take (warm). */
+  warmed = 0
 
   /** `lostAt`: the check before a matching step finds the lease taken over (as ClusterLease's lease.lost). */
   constructor(private readonly lostAt?: RegExp) {}
+
+  warm(): void {
+    this.warmed++
+  }
 
   async run<T>(
     names: readonly string[],

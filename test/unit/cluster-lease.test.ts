@@ -727,6 +727,38 @@ describe('cluster lease through a Ceph session', () => {
     expect(rados.locks.size).toBe(0)
   })
 
+  it('a warm opens the first host’s session and asks Ceph nothing; the take after it goes through that session', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now)
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+    alice.warm()
+    alice.warm() // a second plan meanwhile opens nothing more
+    // Open once its client answers through it (this probe is the session's first op: the warm sent none).
+    await vi.waitFor(() =>
+      expect(alice.sessionCallAs('hv1', 'client.9001', { op: 'list', name: '*' })).resolves.toBeDefined(),
+    )
+    expect(host.ops).toEqual(['list *'])
+    expect(rados.locks.size).toBe(0)
+    host.ops.length = 0
+    await alice.run([VM], 'migrate labvm1 to hv2', 300, (held) => held.check(commandStep('virsh migrate')))
+    expect(host.execs).toHaveLength(1)
+    expect(host.ops).toEqual([`take ${VM}`, `renew ${VM}`, `unlock ${VM}`, `clean ${VM}`])
+    expect(rados.calls).toEqual([])
+    alice.close()
+  })
+
+  it('a warm on a host without the binding leaves the take to the rados CLI, without trying the session again', async () => {
+    const rados = radosModel(Date.now)
+    const host = sessionHost(rados, Date.now, { missing: true })
+    const alice = lease(rados.runner, 'alice@desk-a', [], Date.now, host.connection)
+    alice.warm()
+    await vi.waitFor(() => expect(host.execs).toHaveLength(1))
+    await alice.run([VM], 'start labvm1 on hv2', 120, async () => undefined)
+    expect(host.execs).toHaveLength(1)
+    expect(rados.calls.map((c) => c.split(' ')[1])).toEqual(['get', 'info', 'break'])
+    expect(rados.locks.size).toBe(0)
+  })
+
   it('a check after its expiry finds it lost, never takes it again; the release unlocks nothing of the next holder’s', async () => {
     let now = Date.parse('2026-12-03T09:00:00Z')
     const clock = () => now

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { Migration } from '../../src/main/core/migration/migrate'
 import { planMigration } from '../../src/main/core/migration/precheck'
+import type { MemoryLeases } from '../support/memory-lease'
 import { MIGRATION_CHECK_TEXTS } from '../../src/shared/migration-checks'
 import { englishText, placeholdersOf } from '../../src/shared/messages'
 import { migrationChecksFr } from '../../src/renderer/src/i18n/migration-checks.fr'
@@ -180,6 +182,24 @@ describe('migration pre-checks on a fake host', () => {
     expect(englishText(more.checks.find((c) => c.id === 'ceph-secret')!.message)).toMatch(
       new RegExp(`${other}: no value`),
     )
+  })
+
+  it('a plan readies the lease for the migration that follows it, and takes nothing', async () => {
+    const runner = fakeRunner({ hv1: healthy('running'), hv2: healthy('shut off') }, [
+      '/srv/iso/debian.iso',
+      '/sys/class/net/br1/bridge',
+    ])
+    const { inventory } = fakeInventory(UUID, [
+      { name: 'hv1', state: 'running' },
+      { name: 'hv2', state: 'shutoff' },
+    ])
+    const deps = fakeDeps(runner, inventory, ['hv1', 'hv2'])
+    const lease = deps.lease as MemoryLeases
+    const plan = await new Migration(deps).plan({ uuid: UUID, to: 'hv2' })
+    expect(plan.from).toBe('hv1')
+    expect(lease.warmed).toBe(1)
+    expect(lease.log).toEqual([])
+    expect(lease.held.size).toBe(0)
   })
 
   it('has every sentence in French, with the same values to fill in', () => {

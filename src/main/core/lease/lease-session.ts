@@ -186,6 +186,19 @@ export class LeaseSession {
     }
   }
 
+  /**
+   * Opens the session ahead of its first call (ClusterLease.warm), or keeps an open one from closing
+   * for IDLE_CLOSE_MS more. A failed open is what a call's own open would have met: noted, the CLI
+   * serves meanwhile (unavailable), and the call that comes says why in its own terms.
+   */
+  warm(): void {
+    if (!this.usable) return
+    this.open().then(
+      () => this.idleLater(),
+      () => undefined,
+    )
+  }
+
   private idleLater(): void {
     clearTimeout(this.idleTimer)
     if (this.pending.size > 0 || !this.current) return

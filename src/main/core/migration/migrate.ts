@@ -59,6 +59,9 @@ export class Migration {
   ) {}
 
   async plan(request: PlanRequest): Promise<MigrationPlan> {
+    // A migration usually follows its plan (the sheet, a maintenance, a block move): its lease's Ceph
+    // session opens meanwhile, so the take after the click does not wait for it.
+    this.deps.lease.warm?.()
     return (await planMigration(this.deps, request)).plan
   }
 
