@@ -205,6 +205,18 @@ async function sessionPids(): Promise<string[]> {
   return out.split('\n').filter((line) => /^\d+$/.test(line.trim()))
 }
 
+/** Both instances' lease sessions closed, and their pythons gone from hv1. */
+async function closeSessions(): Promise<void> {
+  alice.context.lease.close()
+  bob.context.lease.close()
+  await waitFor(
+    'the closed sessions’ pythons gone from hv1',
+    async () => (await sessionPids()).length === 0,
+    10_000,
+    100,
+  )
+}
+
 describe('cluster lease through its Ceph session', () => {
   it('takes, checks and releases through one long-lived Ceph client: the same client.N each time', async () => {
     // Bob's session (from the races above) closed: the one python left on hv1 is alice's.
@@ -235,14 +247,7 @@ describe('cluster lease through its Ceph session', () => {
   }, 60_000)
 
   it('a migration’s plan opens the lease’s session ahead, holding nothing; the take after it goes through that session', async () => {
-    alice.context.lease.close()
-    bob.context.lease.close()
-    await waitFor(
-      'the closed sessions’ pythons gone from hv1',
-      async () => (await sessionPids()).length === 0,
-      10_000,
-      100,
-    )
+    await closeSessions()
     // What the migration sheet asks first; labvm1 is not moved.
     await alice.core.call('vm.migrationPlan', { uuid: LABVM1.uuid, to: 'hv2' })
     const [opened] = await waitFor(
@@ -293,14 +298,7 @@ describe('cluster lease through its Ceph session', () => {
   it('its python hung mid-take: the job fails within the deadline naming the host, and no lock is left', async () => {
     // An app whose Ceph timeout is 3 s (the lab's cluster file says 10): the deadline is that plus 5 s,
     // so the hang is waited out in 8 s, not 15 s. The same session, the same fault, the same checks.
-    alice.context.lease.close()
-    bob.context.lease.close()
-    await waitFor(
-      'the closed sessions’ pythons gone from hv1',
-      async () => (await sessionPids()).length === 0,
-      10_000,
-      100,
-    )
+    await closeSessions()
     const short = await labCore(
       (cluster) => {
         cluster.ceph.monitorTimeoutSeconds = 3
