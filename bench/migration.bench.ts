@@ -27,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Job } from '../src/shared/jobs'
 import type { MigrationResult } from '../src/shared/migration'
 import { IDLE_CLOSE_MS } from '../src/main/core/lease/lease-session'
+import { domainArgv } from '../src/main/core/libvirt/domain'
 import { labGuest, requireLab, waitFor } from '../test/lab/support/lab'
 import { benchCore, median, timed, writeReport } from './support'
 import { figure } from './summary'
@@ -37,6 +38,13 @@ const PAIRS = Number(process.env['MIGRATION_BENCH_PAIRS'] ?? 20)
  * or bare (to tell what of the app's first is the lab's own first migration, not the app's).
  */
 const FIRST = process.env['MIGRATION_BENCH_FIRST'] === 'bare' ? 'bare' : 'app'
+/**
+ * Opt-in (default 0): that many more pairs, bare against bare while the bench asks the source
+ * `virsh domjobinfo` every POLL_MS through the runner's virsh session, as the app's progress does: does
+ * that polling slow the migration itself (the app's fell in the slow mode more often than bare's)?
+ */
+const POLLED_PAIRS = Number(process.env['MIGRATION_BENCH_POLLED_PAIRS'] ?? 0)
+const POLL_MS = 400
 /** Quiet before every migration, app or bare (see above). */
 const SETTLE_MS = 1500
 /** The idle before the last two migrations: the lease's session closes after IDLE_CLOSE_MS unused. */
@@ -45,6 +53,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const VM = labGuest('labvm1')
 const ADDRESS = { hv1: '10.77.0.1', hv2: '10.77.0.2' } as const
 type Host = keyof typeof ADDRESS
+type Side = 'app' | 'bare' | 'bare+poll'
 /** Where `lab up` starts it, where the bench leaves it. */
 const HOME: Host = 'hv1'
 const AWAY: Host = 'hv2'
@@ -53,7 +62,7 @@ let bench: Awaited<ReturnType<typeof benchCore>>
 
 /** One migration as measured: who, which way, its wall time, libvirt's statistics of its job. */
 interface Measured {
-  side: 'app' | 'bare'
+  side: Side
   from: Host
   to: Host
   ms: number
@@ -173,6 +182,24 @@ describe('live migration', () => {
       const { ms } = await timed(() => bare(from, to))
       return { side: 'bare', from, to, ms, stats: await completedStats(from) }
     }
+    /** Bare, while the source is asked for the job's progress as the app asks it (migrate.ts). */
+    const throughPolledVirsh = async (from: Host, to: Host): Promise<Measured> => {
+      await pause(SETTLE_MS)
+      let polling = true
+      const poller = (async () => {
+        while (polling) {
+          const next = Date.now() + POLL_MS
+          await context.runner
+            .virshQuery(from, [{ id: 'job', command: domainArgv.jobInfo(VM.uuid) }], { timeoutSeconds: 10 })
+            .catch(() => undefined)
+          await pause(Math.max(0, next - Date.now()))
+        }
+      })()
+      const { ms } = await timed(() => bare(from, to))
+      polling = false
+      await poller
+      return { side: 'bare+poll', from, to, ms, stats: await completedStats(from) }
+    }
 
     // The first migrations, not counted: the app's first after the core started, and bare's first.
     let firstApp: Measured
@@ -189,6 +216,12 @@ describe('live migration', () => {
     for (let pair = 0; pair < PAIRS; pair++) {
       if (pair % 2 === 0) counted.push(await throughApp(HOME, AWAY), await throughVirsh(AWAY, HOME))
       else counted.push(await throughVirsh(HOME, AWAY), await throughApp(AWAY, HOME))
+    }
+    // Opt-in: bare against bare polled, ABBA.
+    const polled: Measured[] = []
+    for (let pair = 0; pair < POLLED_PAIRS; pair++) {
+      if (pair % 2 === 0) polled.push(await throughPolledVirsh(HOME, AWAY), await throughVirsh(AWAY, HOME))
+      else polled.push(await throughVirsh(HOME, AWAY), await throughPolledVirsh(AWAY, HOME))
     }
     // After an idle: the sheet's path (its plan, the user's read, the migration), then bare.
     await pause(IDLE_MS - SETTLE_MS)
@@ -270,6 +303,25 @@ describe('live migration', () => {
       '  the app’s phases, per counted migration:',
       ...app.map((run) => `    ${run.job ? phasesOf(run.job).text : '?'}`),
     )
+    if (polled.length > 0) {
+      const line = (side: Side) => {
+        const runs = polled.filter((run) => run.side === side)
+        const elapsed = median(runs.map((run) => numberOf(run.stats, 'Time elapsed')).filter(Number.isFinite))
+        return `    ${side.padEnd(9)}: total ${round(sum(walls(runs)))} ms, median ${round(median(walls(runs)))} ms, libvirt's time elapsed median ${round(elapsed)} ms, ${runs.filter((run) => run.ms >= middle).length} of ${runs.length} at or above ${round(middle)} ms (${ms(walls(runs))})`
+      }
+      const polledTotal = sum(walls(polled.filter((run) => run.side === 'bare+poll')))
+      const plainTotal = sum(walls(polled.filter((run) => run.side === 'bare')))
+      report.push(
+        `  ${POLLED_PAIRS} more pairs, ABBA: bare against bare with domjobinfo asked every ${POLL_MS} ms through the runner's virsh session (the app's progress polling), not counted:`,
+        line('bare+poll'),
+        line('bare'),
+        `    ratio polled / plain, total wall time: ${(polledTotal / plainTotal).toFixed(3)}×`,
+        ...polled.map(
+          (run) =>
+            `    ${run.side.padEnd(9)} ${run.from}→${run.to} ${round(run.ms).padStart(5)} ms; ${libvirt(run)}`,
+        ),
+      )
+    }
     figure({
       name: 'live migration, total wall time',
       bench: 'migration',
