@@ -3,6 +3,8 @@ import { commandStep } from '../../src/shared/errors'
  * The cluster tree and the VM view in browser mode against the real lab: VMs under the hosts they
  * run on, starting a shut-off VM and seeing it run, a refused start with its reason and the fence
  * sheet that replaces the override, a force off confirmed by typing the name. Screenshots in test-results/screenshots/.
+ * One page per language for the whole file (app.pageFor): each test starts from where the last one
+ * left that window (its sheets closed), as a user's window would be; a fresh page cost 2-3.5 s.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -54,7 +56,7 @@ function treeHostOf(page: Page, vm: string): Promise<string | null> {
 
 describe('cluster window', () => {
   it('shows the lab’s VMs under the hosts they run on, starts a shut-off VM and forces it off', async () => {
-    const page = await app.openPage('en-US', { width: 1280, height: 800 })
+    const page = await app.pageFor('en-US', { width: 1280, height: 800 })
     const errors = app.errorsOf(page)
 
     await expect.poll(() => treeHostOf(page, 'labvm1'), { timeout: 30_000 }).toBe('hv1')
@@ -95,7 +97,7 @@ describe('cluster window', () => {
   })
 
   it('shows why a start is refused, and starts only after the user fences the unreachable host', async () => {
-    const page = await app.openPage('fr-FR', { width: 1280, height: 800 })
+    const page = await app.pageFor('fr-FR', { width: 1280, height: 800 })
     await expect.poll(() => treeHostOf(page, 'labvm3'), { timeout: 30_000 }).toBe('')
     await faults.sshd('hv2', 'kill')
     await lab.waitForStatus('hv2', 'offline', 60_000)
@@ -141,7 +143,7 @@ describe('cluster window', () => {
   })
 
   it('migrates a running VM by drag and drop, with pre-checks, progress and the gateway checklist, and back from the menu in French', async () => {
-    const page = await app.openPage('en-US', { width: 1280, height: 900 })
+    const page = await app.pageFor('en-US', { width: 1280, height: 900 })
     const errors = app.errorsOf(page)
     // From wherever labvm1 runs now (the lab starts it on hv1) to another host, and back.
     await expect.poll(() => treeHostOf(page, 'labvm1'), { timeout: 30_000 }).toMatch(/^hv[123]$/)
@@ -176,7 +178,7 @@ describe('cluster window', () => {
 
     // Back without the mouse, and in French: the VM view's menu opens the same sheet, whose checks
     // read in French (the core sends each sentence's key and values, not only its English).
-    const french = await app.openPage('fr-FR', { width: 1280, height: 900 })
+    const french = await app.pageFor('fr-FR', { width: 1280, height: 900 })
     const frenchErrors = app.errorsOf(french)
     await french.getByTestId('tree-vm-labvm1').click()
     await french.getByTestId('vm-migrate-host').selectOption(home)
@@ -195,6 +197,7 @@ describe('cluster window', () => {
     await french.getByTestId('migration-confirm').click()
     await expect.poll(() => french.getByTestId('migration-done').isVisible(), { timeout: 90_000 }).toBe(true)
     await expect.poll(() => treeHostOf(french, 'labvm1')).toBe(home)
+    await french.getByTestId('migration-close').click()
     expect(errors).toEqual([])
     expect(frenchErrors).toEqual([])
   })
@@ -205,7 +208,7 @@ describe('cluster window', () => {
     // An edit made on hv3 only, as the runbook warns about ("devront être répercutées").
     await asRootOn('hv3', 'virsh', '-c', 'qemu:///system', 'setmaxmem', LABVM3.name, '262144', '--config')
     await lab.core.call('inventory.refresh', {})
-    const page = await app.openPage('en-US', { width: 1280, height: 900 })
+    const page = await app.pageFor('en-US', { width: 1280, height: 900 })
     await expect
       .poll(() => page.getByTestId('tree-vm-labvm3').textContent(), { timeout: 30_000 })
       .toContain('DRIFT')
@@ -232,7 +235,7 @@ describe('cluster window', () => {
     expect(memory).toMatch(/Max memory:\s+131072 KiB/)
   })
   it('shows a host: resources with live graphs, its VMs, versions, host key, doctor, and the commands that failed there', async () => {
-    const page = await app.openPage('fr-FR', { width: 1280, height: 1400 })
+    const page = await app.pageFor('fr-FR', { width: 1280, height: 1400 })
     const errors = app.errorsOf(page)
     await page.getByTestId('tree-host-hv1').click()
     const view = page.getByTestId('host-detail')

@@ -16,6 +16,12 @@ export interface LabBrowser {
   browser: Browser
   /** A new page (own context) on the app, in that locale and viewport. */
   openPage(locale?: string, viewport?: { width: number; height: number }): Promise<Page>
+  /**
+   * The one page this browser keeps per locale (opened by openPage the first time), resized to the
+   * viewport: for the tests of a file that need no fresh window. A new page costs its own renderer
+   * process and a load of the app (2-3.5 s each on the loaded two-core machine).
+   */
+  pageFor(locale: string, viewport: { width: number; height: number }): Promise<Page>
   /** The uncaught errors of a page opened here, from its first script on (tests expect none). */
   errorsOf(page: Page): string[]
   close(): Promise<void>
@@ -63,9 +69,16 @@ export async function startLabBrowser(
   )
   const errors = new WeakMap<Page, string[]>()
   const contexts: BrowserContext[] = []
-  return {
+  const kept = new Map<string, Promise<Page>>()
+  const labBrowser: LabBrowser = {
     server,
     browser,
+    async pageFor(locale, viewport) {
+      if (!kept.has(locale)) kept.set(locale, labBrowser.openPage(locale, viewport))
+      const page = await kept.get(locale)!
+      await page.setViewportSize(viewport)
+      return page
+    },
     async openPage(locale = 'en-US', viewport = { width: 1280, height: 900 }) {
       const context = await browser.newContext({ locale, viewport })
       contexts.push(context)
@@ -83,6 +96,7 @@ export async function startLabBrowser(
       await server.close()
     },
   }
+  return labBrowser
 }
 
 /**
