@@ -79,7 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Whatever failed: no flag left behind.
-  await labCmd('ceph', 'osd', 'unset', 'noout').catch(() => undefined)
+  await cephCommand({ prefix: 'osd unset', key: 'noout' }).catch(() => undefined)
   await labCmd('ceph', 'osd', 'unset-group', 'noout', 'ceph-a-ssd').catch(() => undefined)
   await Promise.all([lab?.cleanup(), privileged?.cleanup()])
 })
@@ -205,6 +205,34 @@ describe('Ceph panel (core)', () => {
       expect((await status(lab)).host).not.toBe('hv3')
     } finally {
       await faults.keyring('hv3', 'on')
+    }
+  })
+
+  it('no host with its keyring: the panel’s read says so once, naming every host it tried', async () => {
+    await Promise.all(['hv1', 'hv2', 'hv3'].map((host) => faults.keyring(host as 'hv1', 'off')))
+    try {
+      const error = await rejection(status(lab))
+      expect(error.code).toBe('ceph.no-keyring')
+      expect(error.text).toMatchObject({
+        code: 'cephHosts.everyHostFailedAlike',
+        params: {
+          hosts: expect.arrayContaining(['hv1', 'hv2', 'hv3']),
+          cause: {
+            code: expect.stringMatching(/^cephErrors\.connectNoKeyring(OrConfig)?$/),
+            params: {
+              tool: 'ceph',
+              client: 'client.libvirt',
+              keyring: '/etc/ceph/ceph.client.libvirt.keyring',
+            },
+          },
+        },
+      })
+      expect(error.message).toMatch(
+        /^Ceph could not be read through any host \(hv\d, hv\d, and hv\d\), each failing as hv\d did: /,
+      )
+      expect(error.hint).toContain('ceph auth get client.libvirt')
+    } finally {
+      await Promise.all(['hv1', 'hv2', 'hv3'].map((host) => faults.keyring(host as 'hv1', 'on')))
     }
   })
 

@@ -13,7 +13,7 @@ import {
 } from '../../src/main/core/ceph/cluster'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
-import { msg } from '../../src/shared/messages'
+import { msg, withDetail } from '../../src/shared/messages'
 
 /** Hosts as the pool lists them: online or not, and what each one's doctor found of the keyring. */
 function site(hosts: { name: string; online: boolean; canReadKeyring?: boolean }[], fenced: string[] = []) {
@@ -35,6 +35,31 @@ function site(hosts: { name: string; online: boolean; canReadKeyring?: boolean }
     },
     wholeIpFenced: () => fenced,
   } as unknown as CephSite
+}
+
+/** The error of a read on a host without its keyring, as the runner words it. */
+const noKeyring = (host: string) =>
+  ApiError.of(
+    'ceph.no-keyring',
+    withDetail(
+      msg('cephErrors.connectNoKeyring', {
+        tool: 'ceph',
+        host,
+        client: 'client.libvirt',
+        keyring: '/etc/ceph/ceph.client.libvirt.keyring',
+      }),
+      '[errno 2] RADOS object not found (error connecting to the cluster)',
+    ),
+    { host, hint: msg('cephHosts.noneOnlineHint') },
+  )
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise
+  } catch (error) {
+    return ApiError.from(error)
+  }
+  throw new Error('expected a rejection')
 }
 
 const failed = (code: string, stderr: string) =>
@@ -101,27 +126,94 @@ describe('the hosts to ask Ceph through', () => {
     expect(read).toEqual({ host: 'hv1', value: 'status read on hv1' })
   })
 
-  it('a Ceph that does not answer in time is not asked again elsewhere; when all fail, the best host’s error', async () => {
+  it('a Ceph that does not answer in time is not asked again elsewhere, and its error says so', async () => {
+    const context = site([
+      { name: 'hv1', online: true },
+      { name: 'hv2', online: true },
+      { name: 'hv3', online: true },
+    ])
+    const tried: string[] = []
+    const timeout = failed('remote.timeout', '[errno 110] RADOS timed out (error connecting to the cluster)')
+    const error = await rejection(
+      readThroughCephHosts(context, [], async (host) => {
+        tried.push(host)
+        throw timeout
+      }),
+    )
+    expect(tried).toEqual(['hv1'])
+    expect(error).toMatchObject({ code: 'remote.timeout', details: timeout.details })
+    expect(error.text).toEqual(
+      msg('cephHosts.notAskedElsewhere', { cause: timeout.text!, hosts: ['hv2', 'hv3'] }),
+    )
+    expect(error.message).toBe(
+      '[errno 110] RADOS timed out (error connecting to the cluster) The other hosts (hv2 and hv3) were not asked: Ceph did not answer in time, and it would keep them waiting as long.',
+    )
+    // The only host online: its error as it is.
+    await expect(
+      readThroughCephHosts(site([{ name: 'hv1', online: true }]), [], async () => {
+        throw timeout
+      }),
+    ).rejects.toBe(timeout)
+    await expect(readThroughCephHosts(site([]), [], async () => 'never')).rejects.toMatchObject({
+      code: 'ceph.no-online-host',
+    })
+  })
+
+  it('every host failing on its own: each host with its cause, the best host’s code, step and hint kept', async () => {
+    const context = site([
+      { name: 'hv1', online: true },
+      { name: 'hv2', online: true },
+      { name: 'hv3', online: true },
+    ])
+    const causes: Record<string, ApiError> = {
+      hv1: noKeyring('hv1'),
+      hv2: ApiError.of('host.offline', msg('cephHosts.notOnline', { host: 'hv2', status: 'offline' }), {
+        host: 'hv2',
+      }),
+      hv3: failed('remote.failed', 'monclient(hunting): authenticate timed out'),
+    }
+    const error = await rejection(
+      readThroughCephHosts(context, [], async (host) => {
+        throw causes[host]
+      }),
+    )
+    expect(error).toMatchObject({ code: 'ceph.no-keyring', host: 'hv1', hint: causes['hv1']!.hint })
+    expect(error.text).toEqual(
+      msg('cephHosts.everyHostFailed', {
+        causes: ['hv1', 'hv2', 'hv3'].map((host) =>
+          msg('cephHosts.hostCause', { host, cause: causes[host]!.text! }),
+        ),
+      }),
+    )
+    expect(error.message).toContain('hv2: hv2 is offline: Ceph commands cannot run there.')
+    expect(error.message).toContain('hv3: monclient(hunting): authenticate timed out')
+    expect(error.message).toMatch(/^Ceph could not be read through any host: hv1: /)
+  })
+
+  it('every host failing alike (the same cause but for the host): one sentence naming them', async () => {
     const context = site([
       { name: 'hv1', online: true },
       { name: 'hv2', online: true },
     ])
-    const tried: string[] = []
-    await expect(
+    const error = await rejection(
       readThroughCephHosts(context, [], async (host) => {
-        tried.push(host)
-        throw failed('remote.timeout', '[errno 110] RADOS timed out (error connecting to the cluster)')
+        throw noKeyring(host)
       }),
-    ).rejects.toMatchObject({ code: 'remote.timeout' })
-    expect(tried).toEqual(['hv1'])
-
-    await expect(
+    )
+    expect(error).toMatchObject({ code: 'ceph.no-keyring', host: 'hv1' })
+    expect(error.text).toEqual(
+      msg('cephHosts.everyHostFailedAlike', {
+        hosts: ['hv1', 'hv2'],
+        host: 'hv1',
+        cause: noKeyring('hv1').text!,
+      }),
+    )
+    // The same code but not the same words: each host's own.
+    const different = await rejection(
       readThroughCephHosts(context, [], async (host) => {
         throw failed('remote.failed', `no keyring on ${host}`)
       }),
-    ).rejects.toMatchObject({ details: { stderr: 'no keyring on hv1' } })
-    await expect(readThroughCephHosts(site([]), [], async () => 'never')).rejects.toMatchObject({
-      code: 'ceph.no-online-host',
-    })
+    )
+    expect(different.text?.code).toBe('cephHosts.everyHostFailed')
   })
 })

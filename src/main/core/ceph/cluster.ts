@@ -1,5 +1,5 @@
-import { ApiError, commandStep } from '../../../shared/errors'
-import { msg } from '../../../shared/messages'
+import { ApiError, causeText, commandStep } from '../../../shared/errors'
+import { englishLine, msg, type Message } from '../../../shared/messages'
 import type { ConfigStore } from '../config/config-store'
 import { audit } from '../remote/audit'
 import type { RemoteRunner } from '../remote/runner'
@@ -116,11 +116,50 @@ function notWorthAnotherHost(error: ApiError): boolean {
   return error.code === 'remote.timeout' || error.code === 'remote.cancelled'
 }
 
+/** The same error, its text saying more (code, host, step and hint kept: what callers act on). */
+function retold(error: ApiError, text: Message): ApiError {
+  return new ApiError({ ...error.toData(), message: englishLine(text), text })
+}
+
+/** Two hosts' errors that say the same but for the host's name: one cause, Ceph-wide. */
+function sameCause(a: ApiError, b: ApiError): boolean {
+  const withoutHost = (text: Message | undefined) => {
+    const { host: _host, ...params } = text?.params ?? {}
+    return JSON.stringify([text?.code, params, text?.detail])
+  }
+  return a.code === b.code && withoutHost(a.text) === withoutHost(b.text)
+}
+
+/**
+ * The error of a read that failed on every host it was tried on, in the order tried: one host's as
+ * it is; several that failed alike (same code, same kind of message: a Ceph-wide cause) as one
+ * sentence naming the hosts; else each host with its own cause. The best host's code, host, step
+ * and hint stay (what callers and the panel act on).
+ */
+export function everyHostFailed(failures: readonly { host: string; error: ApiError }[]): ApiError {
+  const [best, ...others] = failures
+  if (!best) return noHostOnline()
+  if (others.length === 0) return best.error
+  const alike = others.every(({ error }) => sameCause(error, best.error))
+  const hosts = failures.map(({ host }) => host)
+  return retold(
+    best.error,
+    alike
+      ? msg('cephHosts.everyHostFailedAlike', { hosts, host: best.host, cause: causeText(best.error) })
+      : msg('cephHosts.everyHostFailed', {
+          causes: failures.map(({ host, error }) =>
+            msg('cephHosts.hostCause', { host, cause: causeText(error) }),
+          ),
+        }),
+  )
+}
+
 /**
  * Runs a Ceph read through the best host of cephHosts, and through the next one when it fails: a
  * host without a readable keyring, or gone meanwhile, does not fail a read another host can make
  * (a host's keyring can go after its doctor looked). A Ceph that did not answer in time is not asked
- * again elsewhere. Resolves with the host that answered; if none did, rejects with the best host's error.
+ * again elsewhere, and its error says so. Resolves with the host that answered; if none did, rejects
+ * with every host's cause (everyHostFailed).
  */
 export async function readThroughCephHosts<T>(
   context: CephSite,
@@ -128,17 +167,23 @@ export async function readThroughCephHosts<T>(
   read: (host: string) => Promise<T>,
 ): Promise<{ host: string; value: T }> {
   const order = cephHosts(context, avoid)
-  let first: ApiError | undefined
-  for (const host of order) {
+  const failures: { host: string; error: ApiError }[] = []
+  for (const [index, host] of order.entries()) {
     try {
       return { host, value: await read(host) }
     } catch (error) {
       const failure = ApiError.from(error)
+      const notAsked = order.slice(index + 1)
+      if (failure.code === 'remote.timeout' && notAsked.length > 0)
+        throw retold(
+          failure,
+          msg('cephHosts.notAskedElsewhere', { cause: causeText(failure), hosts: notAsked }),
+        )
       if (notWorthAnotherHost(failure)) throw failure
-      first ??= failure
+      failures.push({ host, error: failure })
     }
   }
-  throw first ?? noHostOnline()
+  throw everyHostFailed(failures)
 }
 
 /** Sets or unsets noout through the privileged path, and writes it to the host's syslog. */
