@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBrowserServer, type BrowserServer } from '../../src/main/browser-server'
 import { launchChromium, screenshotPath } from '../support/browser'
 import { labCore, type LabCore } from '../support/lab-core'
-import { faults, labCmd, LAB_HOSTS, requireLab, waitForCephWhole } from './support/lab'
+import { cephCommand, faults, LAB_HOSTS, requireLab, waitForCephWhole } from './support/lab'
 
 const rendererDir = path.resolve(__dirname, '../../out/renderer')
 let browser: Browser
@@ -34,8 +34,9 @@ async function open(url: string, locale = 'en-US'): Promise<Page> {
   return page
 }
 
+/** The OSD map's flags as root reads them, through the rados binding (~0.25 s, not the CLI's ~0.7 s). */
 async function osdFlags(): Promise<string[]> {
-  return JSON.parse(await labCmd('ceph', 'osd', 'dump', '-f', 'json')).flags_set
+  return (await cephCommand<{ flags_set: string[] }>({ prefix: 'osd dump' })).flags_set
 }
 
 beforeAll(async () => {
@@ -64,7 +65,7 @@ afterAll(async () => {
     await side?.lab.cleanup()
   }
   await faults.osd(3, 'start').catch(() => undefined)
-  await labCmd('ceph', 'osd', 'unset', 'noout').catch(() => undefined)
+  await cephCommand({ prefix: 'osd unset', key: 'noout' }).catch(() => undefined)
 })
 
 describe('Ceph panel (browser)', () => {
