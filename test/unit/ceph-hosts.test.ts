@@ -53,14 +53,12 @@ const noKeyring = (host: string) =>
     { host, hint: msg('cephHosts.noneOnlineHint') },
   )
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise
-  } catch (error) {
-    return ApiError.from(error)
-  }
-  throw new Error('expected a rejection')
-}
+/** What a read rejected with (fails the test if it resolved). */
+const rejection = (promise: Promise<unknown>): Promise<ApiError> =>
+  promise.then(
+    () => Promise.reject(new Error('expected a rejection')),
+    (error: unknown) => ApiError.from(error),
+  )
 
 const failed = (code: string, stderr: string) =>
   ApiError.of(code, msg('common.untranslated', { text: stderr }), { details: { stderr } })

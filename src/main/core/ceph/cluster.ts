@@ -118,7 +118,7 @@ function notWorthAnotherHost(error: ApiError): boolean {
 
 /** The same error, its text saying more (code, host, step and hint kept: what callers act on). */
 function retold(error: ApiError, text: Message): ApiError {
-  return new ApiError({ ...error.toData(), message: englishLine(text), text })
+  return ApiError.from({ ...error.toData(), message: englishLine(text), text })
 }
 
 /** Two hosts' errors that say the same but for the host's name: one cause, Ceph-wide. */
