@@ -114,15 +114,16 @@ describe('Ceph panel (browser)', () => {
   }, 240_000)
 })
 
-describe('Ceph panel, its only host without its keyring (browser)', () => {
-  it('says which host, client and file, and the fix, in English and in French', async () => {
-    // A cluster file with hv3 alone, so the panel has no other host to read through.
-    const only = await labCore((cluster) => {
-      cluster.hosts = cluster.hosts.filter((host: { name: string }) => host.name === 'hv3')
+describe('Ceph panel, no host with its keyring (browser)', () => {
+  it('says so once, naming the hosts it tried, the client, the file and the fix, in English and in French', async () => {
+    // A cluster file with hv2 and hv3 only, both without client.libvirt's keyring: the panel has no
+    // host left to read through, and tells the one cause they share (cluster.ts everyHostFailed).
+    const pair = await labCore((cluster) => {
+      cluster.hosts = cluster.hosts.filter((host: { name: string }) => host.name !== 'hv1')
     })
-    await only.waitForStatus('hv3', 'online', 30_000)
-    const server = await startBrowserServer({ core: only.core, staticDir: rendererDir })
-    await faults.keyring('hv3', 'off')
+    await Promise.all(['hv2', 'hv3'].map((host) => pair.waitForStatus(host, 'online', 30_000)))
+    const server = await startBrowserServer({ core: pair.core, staticDir: rendererDir })
+    await Promise.all((['hv2', 'hv3'] as const).map((host) => faults.keyring(host, 'off')))
     try {
       const page = await open(server.url, 'en-US')
       await page.getByTestId('show-ceph').click()
@@ -131,7 +132,7 @@ describe('Ceph panel, its only host without its keyring (browser)', () => {
       expect(await error.getAttribute('data-code')).toBe('ceph.no-keyring')
       const english = (await error.textContent()) ?? ''
       expect(english).toMatch(
-        /ceph could not connect to Ceph on hv3( \(No such file or directory\))?: (there is no keyring|either)/,
+        /Ceph could not be read through any host \(hv[23] and hv[23]\), each failing as (hv[23]) did: ceph could not connect to Ceph on \1( \(No such file or directory\))?: (there is no keyring|either)/,
       )
       expect(english).toContain('client.libvirt')
       expect(english).toContain('/etc/ceph/ceph.client.libvirt.keyring')
@@ -144,16 +145,22 @@ describe('Ceph panel, its only host without its keyring (browser)', () => {
       await page.getByTestId('language').selectOption('fr')
       await expect
         .poll(() => error.textContent(), { timeout: 30_000 })
-        .toMatch(/n’a pas pu se connecter à Ceph sur hv3/)
+        .toMatch(
+          /Ceph n’a pu être lu à travers aucun hôte \(hv[23] et hv[23]\), tous pour la même raison que hv[23]\s:\s/,
+        )
       const french = (await error.textContent()) ?? ''
+      expect(french).toMatch(/n’a pas pu se connecter à Ceph sur hv[23]/)
       expect(french).toContain('/etc/ceph/ceph.client.libvirt.keyring')
-      expect(french).toMatch(/déconnectez hv3/)
+      expect(french).toContain('ceph auth get client.libvirt')
+      // Every host was tried: no hint to disconnect one so that another is used.
+      expect(english).not.toMatch(/disconnect/i)
+      expect(french).not.toMatch(/déconnectez/i)
       await page.screenshot({ path: screenshotPath('ceph-no-keyring-fr'), fullPage: true })
       await page.context().close()
     } finally {
-      await faults.keyring('hv3', 'on')
+      await Promise.all((['hv2', 'hv3'] as const).map((host) => faults.keyring(host, 'on')))
       await server.close()
-      await only.cleanup()
+      await pair.cleanup()
     }
   }, 120_000)
 })

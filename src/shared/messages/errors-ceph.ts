@@ -36,15 +36,15 @@ export const CEPH_ERROR_TEXTS = {
   connectNoKeyring:
     '{{tool}} could not connect to Ceph on {{host}}: there is no keyring for {{client}} that it can read ({{keyring}}).',
   connectNoKeyringHint:
-    'Put {{client}}’s keyring in {{keyring}} on {{host}}: on a host with the admin keyring, `ceph auth get {{client}} -o {{keyring}}`, copy the file to {{host}}, then `chown root:libvirt` and `chmod 0640` it. Or disconnect {{host}} so that another host is used.',
+    'Put {{client}}’s keyring in {{keyring}} on {{host}}: on a host with the admin keyring, `ceph auth get {{client}} -o {{keyring}}`, copy the file to {{host}}, then `chown root:libvirt` and `chmod 0640` it.',
   connectNoKeyringOrConfig:
     '{{tool}} could not connect to Ceph on {{host}} (No such file or directory): either there is no keyring for {{client}} that it can read ({{keyring}}), or {{conf}} is missing or names no monitor (mon_host).',
   connectNoKeyringOrConfigHint:
-    'Check both files on {{host}}: the keyring (`ceph auth get {{client}}` on a host with the admin keyring gives it) and mon_host in {{conf}}. Or disconnect {{host}} so that another host is used.',
+    'Check both files on {{host}}: the keyring (`ceph auth get {{client}}` on a host with the admin keyring gives it) and mon_host in {{conf}}.',
   connectNoConfig:
     '{{tool}} could not connect to Ceph on {{host}}: {{conf}} is missing there or cannot be read, so it does not know where the monitors are.',
   connectNoConfigHint:
-    'Copy {{conf}} from another host of the cluster to {{host}}, readable by everyone (`chmod 644 {{conf}}`), or disconnect {{host}} so that another host is used.',
+    'Copy {{conf}} from another host of the cluster to {{host}}, readable by everyone (`chmod 644 {{conf}}`).',
   connectNoMonitor:
     '{{tool}} could not connect to Ceph on {{host}}: {{conf}} names no monitor (no mon_host line).',
   connectNoMonitorHint:

@@ -9,7 +9,7 @@ export const cephHostsFr: MessageCatalog['cephHosts'] = {
   everyHostFailed: 'Ceph n’a pu être lu à travers aucun hôte : {{causes, messages}}',
   hostCause: '{{host}} : {{cause, message}}',
   everyHostFailedAlike:
-    'Ceph n’a pu être lu à travers aucun hôte ({{hosts, list}}), chacun échouant comme {{host}} : {{cause, message}}',
+    'Ceph n’a pu être lu à travers aucun hôte ({{hosts, list}}), tous pour la même raison que {{host}} : {{cause, message}}',
   notAskedElsewhere:
     '{{cause, message}} Les autres hôtes ({{hosts, list}}) n’ont pas été interrogés : Ceph n’a pas répondu à temps, et les ferait attendre aussi longtemps.',
 }

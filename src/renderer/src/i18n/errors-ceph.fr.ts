@@ -33,15 +33,15 @@ export const cephErrorsFr: MessageCatalog['cephErrors'] = {
   connectNoKeyring:
     '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} : aucun trousseau de {{client}} qu’il puisse lire ({{keyring}}).',
   connectNoKeyringHint:
-    'Installez le trousseau de {{client}} dans {{keyring}} sur {{host}} : sur un hôte qui a le trousseau admin, `ceph auth get {{client}} -o {{keyring}}`, copiez le fichier sur {{host}}, puis `chown root:libvirt` et `chmod 0640`. Ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+    'Installez le trousseau de {{client}} dans {{keyring}} sur {{host}} : sur un hôte qui a le trousseau admin, `ceph auth get {{client}} -o {{keyring}}`, copiez le fichier sur {{host}}, puis `chown root:libvirt` et `chmod 0640`.',
   connectNoKeyringOrConfig:
     '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} (fichier ou dossier introuvable) : soit il n’y a aucun trousseau de {{client}} qu’il puisse lire ({{keyring}}), soit {{conf}} manque ou ne nomme aucun moniteur (mon_host).',
   connectNoKeyringOrConfigHint:
-    'Vérifiez ces deux fichiers sur {{host}} : le trousseau (`ceph auth get {{client}}` sur un hôte qui a le trousseau admin le donne) et mon_host dans {{conf}}. Ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+    'Vérifiez ces deux fichiers sur {{host}} : le trousseau (`ceph auth get {{client}}` sur un hôte qui a le trousseau admin le donne) et mon_host dans {{conf}}.',
   connectNoConfig:
     '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} : {{conf}} y manque ou n’est pas lisible, il ne sait donc pas où sont les moniteurs.',
   connectNoConfigHint:
-    'Copiez {{conf}} depuis un autre hôte du cluster sur {{host}}, lisible par tous (`chmod 644 {{conf}}`), ou déconnectez {{host}} pour qu’un autre hôte soit utilisé.',
+    'Copiez {{conf}} depuis un autre hôte du cluster sur {{host}}, lisible par tous (`chmod 644 {{conf}}`).',
   connectNoMonitor:
     '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} : {{conf}} ne nomme aucun moniteur (pas de ligne mon_host).',
   connectNoMonitorHint:
