@@ -206,6 +206,20 @@ describe('the hosts to ask Ceph through', () => {
         cause: noKeyring('hv1').text!,
       }),
     )
+    // A missing keyring told as "keyring or ceph.conf" on one host (librados' log line did not reach
+    // stderr before the tool exited) and as "keyring" on the other: still one cause.
+    const toldBothWays = await rejection(
+      readThroughCephHosts(context, [], async (host) => {
+        const error = noKeyring(host)
+        if (host === 'hv1') return Promise.reject(error)
+        const text = { ...error.text!, code: 'cephErrors.connectNoKeyringOrConfig' }
+        throw ApiError.from({ ...error.toData(), text })
+      }),
+    )
+    expect(toldBothWays.text).toMatchObject({
+      code: 'cephHosts.everyHostFailedAlike',
+      params: { hosts: ['hv1', 'hv2'], host: 'hv1' },
+    })
     // The same code but not the same words: each host's own.
     const different = await rejection(
       readThroughCephHosts(context, [], async (host) => {
