@@ -396,8 +396,8 @@ export class VmCreator {
     // each meaningful field, and whether every host normalised to the same definition.
     job.step(msg('jobSteps.readingBack'), 0.85)
     const canonical = new Map<string, string>()
-    // The hosts read at once (one after another: a virsh round trip a host, 1.3 s for three on a
-    // loaded lab), then judged in their order as before: the first host that differs or fails is told.
+    // The hosts are read at once (one after another cost a virsh round trip per host: 1.3 s for three
+    // on a loaded lab), then judged in their order as before: the first host that differs or fails is told.
     const reads = await Promise.allSettled(
       hosts.map((host) =>
         this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
