@@ -6,6 +6,7 @@ import type { RemoteRunner } from '../remote/runner'
 import type { HostPool } from '../ssh/pool'
 import { nooutCommand, type NooutTarget } from './cluster-commands'
 import { runPrivileged, type PrivilegeSettings } from './privileged'
+import { connectCauseKey } from './connect-failure'
 
 /**
  * What the Ceph panel and host maintenance share: which host to ask, with which privileges, and
@@ -121,20 +122,11 @@ function retold(error: ApiError, text: Message): ApiError {
   return ApiError.from({ ...error.toData(), message: englishLine(text), text })
 }
 
-/**
- * One missing keyring, told two ways: the tool says "keyring" when librados' log line reached its
- * stderr before it exited and "keyring or ceph.conf" when it did not (connect-failure.ts), so two
- * hosts without the keyring can differ only by that race (seen on the lab). Compared as one cause.
- */
-const SAME_CAUSE_AS: Readonly<Record<string, string>> = {
-  'cephErrors.connectNoKeyringOrConfig': 'cephErrors.connectNoKeyring',
-}
-
 /** Two hosts' errors that say the same but for the host's name: one cause, Ceph-wide. */
 function sameCause(a: ApiError, b: ApiError): boolean {
   const withoutHost = (text: Message | undefined) => {
     const { host: _host, ...params } = text?.params ?? {}
-    const code = text?.code && (SAME_CAUSE_AS[text.code] ?? text.code)
+    const code = text?.code && connectCauseKey(text.code)
     return JSON.stringify([code, params, text?.detail])
   }
   return a.code === b.code && withoutHost(a.text) === withoutHost(b.text)

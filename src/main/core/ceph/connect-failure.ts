@@ -174,6 +174,17 @@ const SENTENCES = {
   unknown: ['ceph.connect-failed', 'connectFailed'],
 } as const satisfies Record<ConnectFailureKind, readonly [string, string]>
 
+/**
+ * A connect failure's message code as one cause: a missing keyring is told "keyring" when librados'
+ * log line reached the tool's stderr before it exited and "keyring or ceph.conf" when it did not, so
+ * two hosts without the keyring can differ only by that race (seen on the lab). Any other code is its own.
+ */
+export function connectCauseKey(messageCode: string): string {
+  return messageCode === `cephErrors.${SENTENCES['keyring-or-config'][1]}`
+    ? `cephErrors.${SENTENCES.keyring[1]}`
+    : messageCode
+}
+
 export interface CephCall {
   host: string
   tool: CephTool
