@@ -3,6 +3,7 @@ import {
   buildTreeRows,
   filterTree,
   groupTree,
+  keptGroups,
   rowsOf,
   sameTreeRow,
 } from '../../src/renderer/src/features/cluster/tree-rows'
@@ -274,6 +275,22 @@ describe('cluster tree rows', () => {
     for (const row of before.filter((one) => one.kind === 'vm'))
       expect(after.find((one) => one.key === row.key)).toBe(row)
     expect(after.some((row) => row.key === 'vm:hv2:uuid-new')).toBe(true)
+  })
+
+  it('kept groups: the same VMs and host names give the same groups (what the filter named in them too); another list of either groups again', () => {
+    const groupsOf = keptGroups()
+    const groups = groupsOf(base.vms, base.hostNames)
+    filterTree(groups, base.inventories, 'tw', new Set())
+    const again = groupsOf(base.vms, base.hostNames)
+    expect(again).toBe(groups)
+    // The keystroke's narrowing is still there for the next one (a render or an update outside React).
+    expect(again.hosts[0]?.named?.vms.map((one) => one.name)).toEqual(['twin'])
+    const more = [...base.vms, vm('new', ['hv2'])]
+    const regrouped = groupsOf(more, base.hostNames)
+    expect(regrouped).not.toBe(groups)
+    expect(regrouped.hosts[1]?.vms.map((one) => one.name)).toEqual(['db', 'twin', 'new'])
+    expect(groupsOf(more, ['hv1'])).not.toBe(regrouped)
+    expect(groupsOf(more, ['hv1']).hosts.map((group) => group.host)).toEqual(['hv1'])
   })
 
   it('makes a row only when asked for it, the same object each time; finds the selection by key or VM', () => {

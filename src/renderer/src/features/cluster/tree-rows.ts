@@ -196,6 +196,20 @@ export function groupTree({ hostNames, vms }: Pick<TreeInput, 'hostNames' | 'vms
   return { hosts, stopped }
 }
 
+/**
+ * groupTree, kept: grouped again only for another list of VMs or of host names. The same groups
+ * keep what the filter named in them (a keystroke narrows from the last one's VMs), whether a
+ * render or an inventory update, written outside React, asks for them.
+ */
+export function keptGroups(): (vms: readonly Vm[], hostNames: readonly string[]) => TreeGroups {
+  let last: { vms: readonly Vm[]; hostNames: readonly string[]; groups: TreeGroups } | undefined
+  return (vms, hostNames) => {
+    if (last?.vms !== vms || last.hostNames !== hostNames)
+      last = { vms, hostNames, groups: groupTree({ hostNames, vms }) }
+    return last.groups
+  }
+}
+
 function hostVmRow(group: HostGroup, inventory: HostInventory | undefined, vm: Vm): VmRow {
   // A new inventory of the host (its refresh): new rows, which the tree compares with those it shows.
   const shown = hostRows(group, inventory)
