@@ -108,7 +108,7 @@ describe('the cluster tree with 920 VMs', () => {
       await page.screenshot({ path: screenshotPath(`tree-scale-filtered-${language}`) })
       // The keyboard walks the filtered rows (the field writes them without React; a render reads it).
       await clickThenDown('tree-vm-hv2-app-290', 'tree-vm-hv2-app-291')
-      // A host's update while filtered: the tree renders again, still filtered, with the new VM.
+      // A host's update while filtered: the tree writes its rows again (no React render), still filtered, with the new VM.
       const hv2 = inventory.hosts.find((host) => host.host === 'hv2')!
       const added = { ...inventory.vms.find((vm) => vm.name === 'hv2-app-290')!, uuid: uuidOf(999) }
       socket().send(
