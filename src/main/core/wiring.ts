@@ -32,7 +32,6 @@ import { vmClaims } from './ovh/view'
 import { coreFailoverView } from './services/ovh'
 import { audit, localAdminName } from './remote/audit'
 import { SshRunner } from './remote/runner'
-import { CephReadSessions, openReadSession } from './ceph/read-session'
 import { HostPool } from './ssh/pool'
 import { StorageOps } from './storage/operations'
 import { UpdateChecker } from './updates/update-check'
@@ -138,7 +137,6 @@ export async function wireCore(options: CoreOptions): Promise<WiredCore> {
       // A job's lease release may still be running (close does not wait for jobs): let it end first.
       await vms.lease.releasesEnded()
       vms.lease.close()
-      runner.close()
       await hosts.close()
     },
   }
@@ -215,8 +213,7 @@ function wireRemote(
     const ceph = config.requireConfig().ceph
     return { clientId: ceph.clientId, monitorTimeoutSeconds: ceph.monitorTimeoutSeconds }
   }
-  const cephReads = new CephReadSessions((host) => openReadSession(host, () => hosts.get(host), cephClient))
-  const runner = new SshRunner(hosts, cephClient, (error) => hostErrors.record(error), cephReads)
+  const runner = new SshRunner(hosts, cephClient, (error) => hostErrors.record(error))
   const doctor = {
     async check(host: string): Promise<DoctorReport> {
       const connection = hosts.get(host)

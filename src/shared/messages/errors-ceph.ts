@@ -61,10 +61,4 @@ export const CEPH_ERROR_TEXTS = {
     '{{tool}} could not connect to Ceph on {{host}} as {{client}}: no readable keyring ({{keyring}}), a key the monitors refuse, or monitors it cannot reach ({{conf}}).',
   connectFailedHint:
     'Run `ceph -n {{client}} -s` on {{host}}: what it prints says which of these it is. The host’s doctor also checks the keyring.',
-  readSessionUnavailable:
-    'The Ceph read session could not open on {{host}} ({{reason}}): the ceph command is used instead.',
-  readSessionEnded:
-    'The Ceph read session on {{host}} ended before it answered “{{call}}”: the ceph command is used instead.',
-  readSessionTimedOut:
-    'The Ceph read session on {{host}} did not answer “{{call}}” within {{seconds}} s: it was stopped, and the ceph command is used instead.',
 } as const

@@ -1,5 +1,3 @@
-import { RADOS_SESSION_HEAD, RADOS_SESSION_LOOP } from '../ceph/rados-session'
-
 /**
  * The Python program of a lease session (lease-session.ts), sent as the first line of its stdin to the
  * host's /usr/bin/python3 (nothing is installed or left on the host). It uses the `rados` binding,
@@ -116,11 +114,26 @@ def decode_info(data):
 `
 
 export const LEASE_SESSION_PROGRAM =
-  RADOS_SESSION_HEAD +
   LEASE_CLS_CODEC +
   String.raw`
-pool = sys.argv[3]
+import json, sys
+
+def out(value):
+    sys.stdout.write(json.dumps(value) + "\n")
+    sys.stdout.flush()
+
 try:
+    import rados
+except Exception as error:
+    out({"fatal": "no-binding", "error": str(error)})
+    sys.exit(3)
+
+client_id, seconds, pool = sys.argv[1], sys.argv[2], sys.argv[3]
+try:
+    cluster = rados.Rados(rados_id=client_id, conf={
+        "client_mount_timeout": seconds, "rados_mon_op_timeout": seconds, "rados_osd_op_timeout": seconds})
+    cluster.conf_read_file()
+    cluster.connect(timeout=int(seconds))
     ioctx = cluster.open_ioctx(pool)
 except rados.Error as error:
     out({"fatal": "connect", "errno": getattr(error, "errno", None), "error": str(error)})
@@ -168,5 +181,17 @@ OPS = {
     "clean": clean,
     "list": list_all,
 }
-` +
-  RADOS_SESSION_LOOP
+
+out({"ready": True, "client": "client.%d" % cluster.get_instance_id()})
+for line in sys.stdin:
+    req = {}
+    try:
+        req = json.loads(line)
+        value = OPS[req["op"]](req)
+        out({"id": req["id"], "ok": True, **({"value": value} if value is not None else {})})
+    except rados.Error as error:
+        out({"id": req.get("id"), "errno": getattr(error, "errno", None), "error": str(error)})
+    except Exception as error:
+        out({"id": req.get("id") if isinstance(req, dict) else None, "errno": None, "error": repr(error)})
+cluster.shutdown()
+`

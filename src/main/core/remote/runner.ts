@@ -89,21 +89,6 @@ export interface RemoteRunner {
   ): Promise<RemoteStream>
 }
 
-/** Serves some read-only `ceph` commands without a `ceph` process each (ceph/read-session.ts). */
-export interface CephReadRoute {
-  /**
-   * `args` (after the client and timeout) answered its own way, with `cli` (the command as the CLI)
-   * where it cannot; undefined when it does not serve that command (the CLI runs it).
-   */
-  read(
-    host: string,
-    args: readonly string[],
-    options: { signal?: AbortSignal | undefined; cancelled(): ApiError },
-    cli: () => Promise<RemoteResult>,
-  ): Promise<RemoteResult> | undefined
-  close(): void
-}
-
 export interface CephSettings {
   clientId: string
   monitorTimeoutSeconds: number
@@ -176,8 +161,6 @@ export class SshRunner implements RemoteRunner {
     private readonly cephSettings: () => CephSettings,
     /** Every command that ends in an error (the host's recent errors are kept from here). */
     private readonly onFailure: (error: ApiError) => void = () => undefined,
-    /** The app's read-only `ceph` commands without a `ceph` process each (ceph/read-session.ts). */
-    private readonly cephReads?: CephReadRoute,
   ) {}
 
   async run(host: string, argv: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
@@ -306,42 +289,11 @@ export class SshRunner implements RemoteRunner {
 
   ceph(host: string, args: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {
     const { clientId, monitorTimeoutSeconds } = this.cephSettings()
-    const argv = ['ceph', '--id', clientId, '--connect-timeout', String(monitorTimeoutSeconds), ...args]
-    const cli = () =>
-      this.run(host, argv, {
-        ...options,
-        timeoutSeconds: options.timeoutSeconds ?? monitorTimeoutSeconds + 20,
-      })
-    if (!this.cephReads || options.stdin !== undefined) return cli()
-    checkArgv(host, argv, options.step)
-    const served = this.cephReads.read(
+    return this.run(
       host,
-      args,
-      {
-        signal: options.signal,
-        cancelled: () => {
-          const display = shellCommand(argv)
-          const error = remoteError({
-            code: 'remote.cancelled',
-            host,
-            step: options.step,
-            display,
-            stderr: '',
-            text: msg('remoteErrors.cancelled', { step: stepNamed(options, display), host }),
-          })
-          // As a cancelled CLI's error is (run's result()).
-          this.onFailure(error)
-          return error
-        },
-      },
-      cli,
+      ['ceph', '--id', clientId, '--connect-timeout', String(monitorTimeoutSeconds), ...args],
+      { ...options, timeoutSeconds: options.timeoutSeconds ?? monitorTimeoutSeconds + 20 },
     )
-    return served ?? cli()
-  }
-
-  /** Closes the hosts' Ceph read sessions (the core's close). */
-  close(): void {
-    this.cephReads?.close()
   }
 
   rbd(host: string, args: readonly string[], options: RunOptions = {}): Promise<RemoteResult> {

@@ -58,10 +58,4 @@ export const cephErrorsFr: MessageCatalog['cephErrors'] = {
     '{{tool}} n’a pas pu se connecter à Ceph sur {{host}} en tant que {{client}} : trousseau illisible ou absent ({{keyring}}), clé refusée par les moniteurs, ou moniteurs injoignables ({{conf}}).',
   connectFailedHint:
     'Lancez `ceph -n {{client}} -s` sur {{host}} : ce qu’il affiche dit laquelle de ces causes est en jeu. Le diagnostic de l’hôte vérifie aussi le trousseau.',
-  readSessionUnavailable:
-    'La session de lecture Ceph n’a pas pu s’ouvrir sur {{host}} ({{reason}}) : la commande ceph est utilisée à la place.',
-  readSessionEnded:
-    'La session de lecture Ceph sur {{host}} s’est terminée avant de répondre à « {{call}} » : la commande ceph est utilisée à la place.',
-  readSessionTimedOut:
-    'La session de lecture Ceph sur {{host}} n’a pas répondu à « {{call}} » en {{seconds}} s : elle a été arrêtée, et la commande ceph est utilisée à la place.',
 }
