@@ -29,6 +29,27 @@ afterAll(async () => {
   await browser?.close()
 })
 
+/**
+ * A free loopback port below the kernel's ephemeral range. The test takes its server down and brings
+ * it back on the same port; a port from that range (what `listen(0)` hands out) could meanwhile be
+ * given to another listener on this machine (in CI the lab files start servers and tunnels beside
+ * this suite), and the page's probe would then reach that listener instead of a closed port.
+ */
+async function portBelowEphemeralRange(): Promise<number> {
+  const range = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)
+  const first = Number(range[0]) || 32768
+  for (let tries = 0; tries < 50; tries += 1) {
+    const port = first - 1 - Math.floor(Math.random() * Math.min(10_000, first - 1025))
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer()
+      probe.once('error', () => resolve(false))
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error(`no free loopback port below ${first}`)
+}
+
 async function openPage(url: string, locale: string): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 760 } })
   const page = await context.newPage()
@@ -48,7 +69,11 @@ describe('a browser tab whose server was restarted', () => {
   })
 
   it('says "not answering" while the server is down, then that its link is out of date', async () => {
-    const first = await startBrowserServer({ core: core.core, staticDir: rendererDir })
+    const first = await startBrowserServer({
+      core: core.core,
+      staticDir: rendererDir,
+      port: await portBelowEphemeralRange(),
+    })
     servers.push(first)
     const page = await openPage(first.url, 'en-US')
     const connection = page.getByTestId('connection')
@@ -74,14 +99,27 @@ describe('a browser tab whose server was restarted', () => {
     // would stop trying).
     let attempts = 0
     let attemptsAtFailedProbe = -1
+    // How each probe of the address ended, for the failure message: what the page saw, not a guess.
+    const probes: string[] = []
+    const isProbe = (url: string): boolean => new URL(url).pathname === '/'
     page.on('websocket', () => (attempts += 1))
     page.on('requestfailed', (request) => {
-      if (new URL(request.url()).pathname === '/' && attemptsAtFailedProbe < 0)
-        attemptsAtFailedProbe = attempts
+      if (!isProbe(request.url())) return
+      probes.push(`failed (${request.failure()?.errorText ?? '?'})`)
+      if (attemptsAtFailedProbe < 0) attemptsAtFailedProbe = attempts
+    })
+    page.on('requestfinished', (request) => {
+      if (isProbe(request.url())) probes.push('answered')
     })
     await first.close()
     servers = []
-    await expect.poll(() => attemptsAtFailedProbe).toBeGreaterThanOrEqual(0)
+    await expect
+      .poll(async () =>
+        attemptsAtFailedProbe >= 0
+          ? 'a probe failed'
+          : `${attempts} attempts, probes: ${probes.join(', ') || 'none'}, state: ${await connection.getAttribute('data-state')}`,
+      )
+      .toBe('a probe failed')
     await expect.poll(() => attempts).toBeGreaterThan(attemptsAtFailedProbe)
     // Between two attempts (each is "connecting" for as long as the refusal takes): state and text.
     await expect
