@@ -65,6 +65,12 @@ export class CountingRunner implements RemoteRunner {
     this.execs++
     return this.inner.rbd(host, args, options)
   }
+  cephMonCommands(
+    ...args: Parameters<RemoteRunner['cephMonCommands']>
+  ): ReturnType<RemoteRunner['cephMonCommands']> {
+    this.execs++
+    return this.inner.cephMonCommands(...args)
+  }
   stream(...args: Parameters<RemoteRunner['stream']>): ReturnType<RemoteRunner['stream']> {
     this.execs++
     return this.inner.stream(...args)

@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CephStatus } from '../../src/shared/ceph'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
+import { clusterMonCommands, clusterReads } from '../../src/main/core/ceph/cluster-commands'
+import { cephJson, readCephStatus } from '../../src/main/core/ceph/health'
+import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { labCore, type LabCore } from '../support/lab-core'
 import { cephCommand, faults, labCmd, requireLab, waitFor, waitForCephWhole } from './support/lab'
 
@@ -113,6 +116,31 @@ describe('Ceph panel (core)', () => {
     expect((await status(privileged)).privilege).toEqual({ mode: 'client', client: 'client.hyperdesk-maint' })
   })
 
+  it('reads the panel over one librados connection, and it equals what the ceph CLI reads', async () => {
+    const { runner } = lab.context
+    const commands = [clusterMonCommands.healthDetail(), clusterMonCommands.osdTree()]
+    const [health, tree] = (await runner.cephMonCommands('hv1', commands)) ?? []
+    // The one connection did answer (python3 with the rados binding, as client.libvirt).
+    expect(health).toEqual({ status: 'HEALTH_OK', checks: {}, mutes: [] })
+    expect(tree).toEqual(await cephJson(runner, 'hv1', clusterReads.osdTree()))
+    // The whole panel both ways: the CLI's when the one connection is not there.
+    const cliOnly = Object.assign(Object.create(runner) as RemoteRunner, {
+      cephMonCommands: async () => null,
+    })
+    const read = (through: RemoteRunner) =>
+      readCephStatus(through, 'hv1', { mode: 'none', client: 'client.libvirt' }, 'client.libvirt')
+    const [viaOne, viaCli] = await Promise.all([read(runner), read(cliOnly)])
+    // Byte counts move between two reads (the manager's stats, the running guests' writes): compared
+    // apart, as present and of the same pools.
+    const steady = ({ fetchedAt: _at, totalBytes, usedBytes, pools, ...rest }: CephStatus) => ({
+      ...rest,
+      bytes: [totalBytes > 0, usedBytes > 0],
+      pools: pools.map(({ name }) => name),
+    })
+    expect(steady(viaOne)).toEqual(steady(viaCli))
+    expect(viaOne.pools.find((pool) => pool.name === 'libvirt-ssd')!.storedBytes).toBeGreaterThan(0)
+  })
+
   it('shows a stopped OSD as down, with the health check in plain words', async () => {
     await faults.osd(2, 'stop')
     try {
@@ -201,6 +229,8 @@ describe('Ceph panel (core)', () => {
         detail: '[errno 2] RADOS object not found (error connecting to the cluster)',
       })
       expect(error.hint).toContain('ceph auth get client.libvirt')
+      // The one librados connection could not answer there: the error above is the CLI's.
+      expect(await lab.context.runner.cephMonCommands('hv3', [clusterMonCommands.healthDetail()])).toBeNull()
       // Without a chosen host, the panel reads through another one.
       expect((await status(lab)).host).not.toBe('hv3')
     } finally {

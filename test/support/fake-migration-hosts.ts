@@ -86,6 +86,7 @@ export function fakeRunner(
     virshBatch: () => Promise.reject(new Error('not used')),
     ceph: () => Promise.reject(new Error('not used')),
     rbd: () => Promise.reject(new Error('not used')),
+    cephMonCommands: () => Promise.reject(new Error('not used')),
     async stream() {
       return { close: () => undefined, done: Promise.resolve(0) }
     },

@@ -16,6 +16,7 @@ import { ApiError } from '../../src/shared/errors'
 import type { DomainDefinition, DomainOnHost, HostInventory } from '../../src/shared/inventory'
 import { domainDefinition } from '../support/domain-definition'
 import { twoHostStart } from '../support/start-harness'
+import { deferred } from '../support/deferred'
 
 const UUID = '1ab0c0de-0000-4000-8000-000000000002'
 const rbdDisk = (target: string, image: string) =>
@@ -29,17 +30,6 @@ const TWO_DISKS = domainDefinition({ uuid: UUID, disks: [rbdDisk('vda', 'a'), rb
 
 function domainOf(definition: DomainDefinition, state: DomainOnHost['state'] = 'shutoff'): DomainOnHost {
   return { uuid: UUID, name: 'labvm1', state, autostart: false, managedSave: false, definition }
-}
-
-/** A promise settled from outside, to hold a fake remote command in flight. */
-function deferred<T>() {
-  let resolve!: (value: T) => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<T>((ok, fail) => {
-    resolve = ok
-    reject = fail
-  })
-  return { promise, resolve, reject }
 }
 
 /** Lets every callback already due run (fake commands answered in the same turn). */

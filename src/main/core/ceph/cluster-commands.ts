@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors'
 import { msg } from '../../../shared/messages/message'
 import { CrushNodeSchema } from '../../../shared/validators'
+import type { MonCommand } from './one-connection'
 
 /**
  * Ceph by object, the cluster's side (ceph/image.ts has images, snapshots and pools; blocklist.ts
@@ -50,6 +51,20 @@ export const clusterReads = {
   quorum: () => ['quorum_status'],
   df: () => ['df'],
 } as const
+
+/**
+ * The same reads as the monitors take them, with their JSON format: what the CLI sends for each argv
+ * above (its `health detail` word is the command's `detail` argument), for the reads made over one
+ * librados connection (one-connection.ts).
+ */
+export const clusterMonCommands = {
+  status: () => ({ prefix: 'status', format: 'json' }),
+  healthDetail: () => ({ prefix: 'health', detail: 'detail', format: 'json' }),
+  osdTree: () => ({ prefix: 'osd tree', format: 'json' }),
+  osdDump: () => ({ prefix: 'osd dump', format: 'json' }),
+  quorum: () => ({ prefix: 'quorum_status', format: 'json' }),
+  df: () => ({ prefix: 'df', format: 'json' }),
+} as const satisfies Record<keyof typeof clusterReads, () => MonCommand>
 
 /** The cluster's other commands. */
 export const clusterArgv = {

@@ -9,17 +9,18 @@ import type {
   Privilege,
 } from '../../../shared/ceph'
 import type { RemoteRunner } from '../remote/runner'
-import { clusterReads } from './cluster-commands'
+import { clusterMonCommands, clusterReads } from './cluster-commands'
 import { readCephDf } from './formats/ceph-df'
 import { readCephHealth } from './formats/ceph-health'
 import { readOsdDumpFlags, readOsdTree } from './formats/ceph-osd'
 import { readQuorum, readStatusPgs } from './formats/ceph-status'
 import { readShape } from './formats/errors'
 import { jsonValue } from './formats/json'
+import { oneConnectionOrCli } from './one-connection'
 
 /**
- * Reads the Ceph cluster's state with the configured (read-only) client: six `ceph … --format json`
- * calls run side by side on one host. The parsers below are pure so unit tests can feed them the JSON
+ * Reads the Ceph cluster's state with the configured (read-only) client: six reads on one host, over
+ * one librados connection or as `ceph … --format json` calls side by side (one-connection.ts). The parsers below are pure so unit tests can feed them the JSON
  * of other Ceph versions; fields missing on old versions become absent, never invented.
  */
 
@@ -39,6 +40,32 @@ export async function cephJson(
     ...(signal ? { signal } : {}),
   })
   return readShape(runner, host, 'ceph', () => jsonValue(result.stdout, step))
+}
+
+/**
+ * Some of the cluster's reads on one host, as JSON values in the order asked: over one librados
+ * connection when the host can (one python, not a `ceph` process each), else as `ceph … --format
+ * json` calls side by side. The CLI speaks every error users see (one-connection.ts).
+ */
+export async function readCluster(
+  runner: RemoteRunner,
+  host: string,
+  reads: readonly (keyof typeof clusterReads)[],
+  signal?: AbortSignal,
+): Promise<unknown[]> {
+  return oneConnectionOrCli(
+    (fast) =>
+      runner.cephMonCommands(
+        host,
+        reads.map((read) => clusterMonCommands[read]()),
+        {
+          signal: fast,
+          step: commandStep(reads.map((read) => `ceph ${clusterReads[read]().join(' ')}`).join(', ')),
+        },
+      ),
+    (slow) => Promise.all(reads.map((read) => cephJson(runner, host, clusterReads[read](), slow))),
+    signal ? { signal } : {},
+  )
 }
 
 export function healthStatus(value: unknown): HealthStatus {
@@ -159,15 +186,12 @@ export async function readCephStatus(
   readAs: string,
   signal?: AbortSignal,
 ): Promise<CephStatus> {
-  const call = (args: string[]) => cephJson(runner, host, args, signal)
-  const [status, health, tree, dump, quorum, df] = await Promise.all([
-    call(clusterReads.status()),
-    call(clusterReads.healthDetail()),
-    call(clusterReads.osdTree()),
-    call(clusterReads.osdDump()),
-    call(clusterReads.quorum()),
-    call(clusterReads.df()),
-  ])
+  const [status, health, tree, dump, quorum, df] = await readCluster(
+    runner,
+    host,
+    ['status', 'healthDetail', 'osdTree', 'osdDump', 'quorum', 'df'],
+    signal,
+  )
   return readShape(runner, host, 'ceph', () => {
     const { status: overall, checks } = parseHealthDetail(health)
     const { fsid } = readStatusPgs(status)

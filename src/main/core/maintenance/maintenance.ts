@@ -10,8 +10,7 @@ import {
 } from '../../../shared/maintenance'
 import { FAILOVER_CHECK, type MigrationCheck } from '../../../shared/migration'
 import { cephHost, privilegeSettings, setNoout } from '../ceph/cluster'
-import { allPgsClean, cephJson } from '../ceph/health'
-import { clusterReads } from '../ceph/cluster-commands'
+import { allPgsClean, readCluster } from '../ceph/health'
 import { readShape } from '../ceph/formats/errors'
 import { readStatusPgs } from '../ceph/formats/ceph-status'
 import type { JobContext } from '../jobs/job-manager'
@@ -720,7 +719,7 @@ export class Maintenance {
     for (;;) {
       aborted(context.signal, record.host, msg('errorSteps.waitPgs'))
       const on = cephHost(this.deps)
-      const status = await cephJson(this.deps.runner, on, clusterReads.status(), context.signal)
+      const [status] = await readCluster(this.deps.runner, on, ['status'], context.signal)
       const read = await readShape(this.deps.runner, on, 'ceph', () => readStatusPgs(status))
       const pgs = { total: read.total, byState: read.byState }
       const { up, total: all } = read.osds

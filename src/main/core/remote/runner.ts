@@ -6,6 +6,12 @@ import type { BatchSection, Sections } from './framing'
 import { argvProblem, shellCommand, virshCommandString, virshQuote } from './quote'
 import { VirshSession, type QueryOptions } from './virsh-session'
 import { cephCaller, connectFailureError } from '../ceph/connect-failure'
+import {
+  ONE_CONNECTION_PROGRAM,
+  oneConnectionArgv,
+  oneConnectionValues,
+  type MonCommand,
+} from '../ceph/one-connection'
 
 /**
  * Runs commands on the hypervisors, safely: argv arrays through one quoting function, a timeout
@@ -80,6 +86,16 @@ export interface RemoteRunner {
   ceph(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult>
   /** `rbd --id <client>` with the monitor timeouts set */
   rbd(host: string, args: readonly string[], options?: RunOptions): Promise<RemoteResult>
+  /**
+   * Read-only monitor commands as the configured client over one librados connection
+   * (ceph/one-connection.ts): each output parsed as JSON, or null when that path cannot answer (the
+   * caller then asks `ceph`, whose errors users see).
+   */
+  cephMonCommands(
+    host: string,
+    commands: readonly MonCommand[],
+    options?: RunOptions,
+  ): Promise<unknown[] | null>
   /** Long-running (e.g. `virsh event --loop`): no timeout, one callback per stdout line. */
   stream(
     host: string,
@@ -313,6 +329,21 @@ export class SshRunner implements RemoteRunner {
       ],
       { ...options, timeoutSeconds: options.timeoutSeconds ?? monitorTimeoutSeconds + 20 },
     )
+  }
+
+  async cephMonCommands(
+    host: string,
+    commands: readonly MonCommand[],
+    options: RunOptions = {},
+  ): Promise<unknown[] | null> {
+    const { clientId, monitorTimeoutSeconds } = this.cephSettings()
+    const result = await this.run(host, oneConnectionArgv(clientId, monitorTimeoutSeconds, commands), {
+      ...options,
+      stdin: ONE_CONNECTION_PROGRAM,
+      allowFailure: true,
+      timeoutSeconds: options.timeoutSeconds ?? monitorTimeoutSeconds + 20,
+    })
+    return result.exitCode === 0 ? oneConnectionValues(result.stdout, commands.length) : null
   }
 
   async stream(
