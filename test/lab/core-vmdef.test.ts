@@ -136,6 +136,10 @@ describe('create, consoles, delete (items 1 and 5)', () => {
         'image',
       ]),
     )
+    // The pool's free space as Ceph's df gives it (read over one librados connection): room for the disk.
+    const space = plan.checks.find((check) => check.id === 'pool-space')
+    expect(space?.message).toMatchObject({ code: 'vmdef.poolSpace', params: { pool: BASE.pool } })
+    expect(Number(space?.message.params?.['free'])).toBeGreaterThan(BASE.sizeBytes)
     // The lab's own VMs make the checks real: labvm3 (its image in libvirt-sata) is taken, labvm2's MAC too.
     const taken = await typedCall(lab.core, 'vm.createPlan', {
       ...BASE,

@@ -5,11 +5,10 @@ import { msg, type MessageCode, type ParamValue } from '../../../shared/messages
 import { ISO_PATH_PATTERN, type CreatePlan, type CreateVmInput } from '../../../shared/vmdef'
 import type { VMDEF_TEXTS } from '../../../shared/vmdef-texts'
 import { hostStatusMessage } from '../../../shared/messages/host-status'
-import { clusterReads } from '../ceph/cluster-commands'
 import { rbdSaysNotFound } from '../ceph/connect-failure'
 import { imageArgv } from '../ceph/image'
 import { readCephDf } from '../ceph/formats/ceph-df'
-import { jsonValue } from '../ceph/formats/json'
+import { readCluster } from '../ceph/health'
 import type { InventoryService } from '../inventory/inventory-service'
 import { parseNodememstats } from '../inventory/virsh-parse'
 import { parseCapabilityMachines, parseDomcapsMachine } from '../inventory/domain-xml'
@@ -398,10 +397,8 @@ export async function createPlan(
         info.stderr.trim() || `exit ${info.exitCode}`,
       )
     try {
-      const df = await deps.runner.ceph(facts.rbdHost, [...clusterReads.df(), '--format', 'json'], {
-        step: msg('errorSteps.command', { command: 'ceph df' }),
-      })
-      const row = readCephDf(jsonValue(df.stdout, 'ceph df')).df.pools.find((p) => p.name === params.pool)
+      const [df] = await readCluster(deps.runner, facts.rbdHost, ['df'])
+      const row = readCephDf(df).df.pools.find((p) => p.name === params.pool)
       if (row) {
         poolFreeBytes = row.maxAvailBytes
         const figures = { pool: params.pool, free: row.maxAvailBytes, size: params.sizeBytes }
