@@ -336,6 +336,9 @@ const FilterField = memo(function FilterField({
       placeholder={label('tree.filter')}
       aria-label={label('tree.filter')}
       defaultValue=""
+      // VM and host names are not words: no red underline, no suggestions from earlier forms.
+      spellCheck={false}
+      autoComplete="off"
       data-testid="tree-filter"
     />
   )
