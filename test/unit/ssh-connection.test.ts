@@ -185,6 +185,25 @@ describe('host connection', () => {
     await until('online again', () => status() === 'online')
   })
 
+  it('a cluster file change that is not about reaching the host keeps its connection; one that is reconnects', async () => {
+    trustHost()
+    const host = resolved(path.join(dir, 'id_good'))
+    await pool.configure({ hosts: [host], knownHostsFile: knownHosts() })
+    await until('online', () => status() === 'online')
+    const first = pool.get('hv1')
+    const changed = {
+      ...host,
+      migrationAddress: '10.77.12.9',
+      gateway: '10.77.12.254',
+      ovhServiceName: 'ns1',
+    }
+    await pool.configure({ hosts: [changed], knownHostsFile: knownHosts() })
+    expect(pool.get('hv1')).toBe(first)
+    expect(status()).toBe('online')
+    await pool.configure({ hosts: [{ ...changed, user: 'root' }], knownHostsFile: knownHosts() })
+    expect(pool.get('hv1')).not.toBe(first)
+  })
+
   it('while the host refuses connections (sshd restarting), connects as soon as sshd listens, not at the next backoff', async () => {
     trustHost()
     // After the first quick retry (refused), a backoff far longer than the test: only the door watch

@@ -71,9 +71,10 @@ export class HostPool {
       const host = wanted.get(name)
       if (
         host &&
-        sameTarget(host, connection.host) &&
+        sameTarget(howReached(host), howReached(connection.host)) &&
         sameTarget(userFiles(host), connection.knownHostsFiles)
       )
+        // The rest (migration address, gateway…) is read from the cluster file where it is used.
         continue
       this.connections.delete(name)
       closing.push(connection.close())
@@ -169,6 +170,23 @@ export class HostPool {
     }, TICK_MS)
     this.wakeTimer.unref?.()
   }
+}
+
+/**
+ * A host's settings that decide how it is reached over SSH: all of them but those the app only uses
+ * once connected, or shows. Changing one of those (say the migration address) keeps the connection,
+ * with its consoles, event stream and running commands; a setting not listed here reconnects.
+ */
+function howReached(host: ResolvedHost): Partial<ResolvedHost> {
+  const {
+    migrationAddress: _migrationAddress,
+    gateway: _gateway,
+    ovhServiceName: _ovhServiceName,
+    ignoredDirectives: _ignoredDirectives,
+    fromSshConfig: _fromSshConfig,
+    ...reach
+  } = host
+  return reach
 }
 
 function sameTarget<T>(a: T, b: T): boolean {
