@@ -22,6 +22,7 @@ import type { Vm } from '../../src/shared/inventory'
 import { labCore, LOST_HOST_TIMING, type LabCore } from '../support/lab-core'
 import {
   asRootOn,
+  blocklistedAddresses,
   cephCommand,
   faults,
   labCmd,
@@ -95,12 +96,6 @@ async function writerBoot(host: LabHostName, since: number): Promise<string> {
 const BOOT_IMAGE = `${VM.pool}/labvm1`
 
 const watchers = (image = IMAGE): Promise<string[]> => rbdWatchers(image)
-
-/** The blocklist's addresses (plain: `<addr> <until>` a line; Pacific's JSON is two arrays back to back). */
-async function blocklist(): Promise<string[]> {
-  const out = (await cephCommand<string | undefined>({ prefix: 'osd blocklist ls', format: 'plain' })) ?? ''
-  return out.split('\n').flatMap((line) => line.split(' ')[0] || [])
-}
 
 const vmNow = () => lab.context.inventory.vm(VM.uuid) as Vm
 
@@ -200,7 +195,7 @@ async function fenceStory(
     return toBoot
   })
   toWriting.catch(() => undefined) // awaited below; a failure there, not an unhandled rejection
-  const listedAfterFence = await blocklist()
+  const listedAfterFence = await blocklistedAddresses()
   for (const address of addresses) expect(listedAfterFence).toContain(address)
 
   await restore()
@@ -243,7 +238,7 @@ async function fenceStory(
   // Four independent reads of what the destroy left, side by side.
   const [state, listedAfterDestroy, fencesLeft, syslog] = await Promise.all([
     virsh(lost, 'domstate labvm1'),
-    blocklist(),
+    blocklistedAddresses(),
     fencesNow(),
     labCmd('log', to),
   ])
@@ -347,7 +342,7 @@ afterAll(async () => {
   // depend on each other; the image goes once no client has it open.
   await Promise.all([
     virsh('hv1', 'start labvm1').catch(() => undefined),
-    blocklist()
+    blocklistedAddresses()
       .then((addresses) =>
         Promise.all(
           addresses

@@ -297,6 +297,12 @@ export async function cephCommand<T = unknown>(command: Record<string, unknown>)
   return (command['format'] === undefined || command['format'] === 'json' ? JSON.parse(out) : out) as T
 }
 
+/** The OSD blocklist's addresses (plain: `<addr> <until>` a line; Pacific's JSON is two arrays back to back). */
+export async function blocklistedAddresses(): Promise<string[]> {
+  const out = (await cephCommand<string | undefined>({ prefix: 'osd blocklist ls', format: 'plain' })) ?? ''
+  return out.split('\n').flatMap((line) => line.split(' ')[0] || [])
+}
+
 /** `ceph health` (plain text), else why Ceph did not answer. */
 export async function cephHealth(): Promise<string> {
   return cephBatch([{ prefix: 'health' }], 15_000).then(
