@@ -76,6 +76,8 @@ beforeAll(async () => {
       return lab
     })(),
   )
+  // The file's two windows load side by side, not one when each language's first test reaches it.
+  await Promise.all(['fr-FR', 'en-US'].map((locale) => app.pageFor(locale, { width: 1280, height: 900 })))
 }, 90_000)
 
 afterAll(async () => {
