@@ -298,7 +298,8 @@ describe('guards in the window', () => {
         60_000,
         250,
       )
-      expect(record.error?.code).toBe('maintenance.new-warnings')
+      // The whole error on a failure: which pre-check refused, when it is not the new warning.
+      expect(record.error?.code, JSON.stringify(record.error)).toBe('maintenance.new-warnings')
       expect(record.error?.message).toBe(
         'Something changed since the maintenance plan of hv1 was accepted: the migration of labvm1 to hv2 has new warnings. Review them and confirm again to go on. hv2 has no separate migrationAddress in the cluster file: the migration goes over its SSH address 10.77.12.1, not the private network the runbook uses.',
       )
