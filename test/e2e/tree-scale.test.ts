@@ -100,6 +100,12 @@ describe('the cluster tree with 920 VMs', () => {
       expect(await page.getByTestId('tree-vm-hv1-app-002').locator('.badge-inline.danger').count()).toBe(1)
       await page.screenshot({ path: screenshotPath(`tree-scale-${language}`) })
 
+      // VM names are not words: no spell check (red underlines) and no autocomplete on the filter.
+      expect(
+        await page
+          .getByTestId('tree-filter')
+          .evaluate((field: HTMLInputElement) => [field.spellcheck, field.autocomplete]),
+      ).toEqual([false, 'off'])
       // The filter narrows as typed: hv2's host row and its ten hv2-app-29x VMs.
       await page.getByTestId('tree-filter').pressSequentially('hv2-app-29')
       await expect.poll(() => rows.count()).toBe(11)
