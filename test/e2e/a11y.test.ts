@@ -148,7 +148,7 @@ describe('accessibility (axe-core)', () => {
     ['fr', 'fr-FR'],
   ] as const) {
     it(`every main screen in ${language}: no serious or critical violation`, async () => {
-      const { done, page, errors } = await openFakeInventoryPage(app(), locale)
+      const { context, page, errors } = await openFakeInventoryPage(app(), locale)
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(language)
       const found: Record<string, Violation[]> = {}
       for (const screen of SCREENS) {
@@ -159,20 +159,20 @@ describe('accessibility (axe-core)', () => {
       }
       expect(found).toEqual({})
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 
   it('the window before the inventory (the tree reading the VMs), in en and fr: no serious or critical violation', async () => {
     for (const locale of ['en-US', 'fr-FR']) {
       // The inventory's answer never comes: the tree stays busy, with no row.
-      const { done, page, errors } = await openFakeInventoryPage(app(), locale, {
+      const { context, page, errors } = await openFakeInventoryPage(app(), locale, {
         answer: ({ method }) => (method === 'inventory.get' ? new Promise(() => undefined) : undefined),
       })
       await expect.poll(() => page.getByTestId('tree-loading').count()).toBe(1)
       expect(serious(await axe(page))).toEqual([])
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     }
   })
 

@@ -30,7 +30,7 @@ describe('desktop app behaviour in the window', () => {
     ['fr', 'fr-FR'],
   ] as const) {
     it(`help sheet, Ctrl+K, F5 and ? (${language})`, async () => {
-      const { done, page, errors } = await openFakeInventoryPage(app(), locale)
+      const { context, page, errors } = await openFakeInventoryPage(app(), locale)
       const calls = callsOf(page)
       await page.getByTestId('tree-vm-web1').waitFor()
 
@@ -91,7 +91,7 @@ describe('desktop app behaviour in the window', () => {
       expect(await page.getByTestId('vm-state').isVisible()).toBe(false)
       await expect.poll(() => page.getByTestId('vm-state').count()).toBe(0)
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 
@@ -100,7 +100,7 @@ describe('desktop app behaviour in the window', () => {
     ['fr', 'fr-FR'],
   ] as const) {
     it(`small things (${language}): risky actions apart, charts named, bandwidth cap, Ctrl+Alt+Del in the language`, async () => {
-      const { done, page, errors } = await openFakeInventoryPage(app(), locale)
+      const { context, page, errors } = await openFakeInventoryPage(app(), locale)
       await page.getByTestId('tree-vm-web1').click()
       await expect.poll(() => page.getByTestId('vm-state').textContent()).toContain('hv1')
       // Force off and delete stand in their own labelled group, at the end of the row, apart from the rest.
@@ -158,7 +158,7 @@ describe('desktop app behaviour in the window', () => {
         .poll(() => button.textContent())
         .toBe(language === 'fr' ? 'Ctrl+Alt+Suppr' : 'Ctrl+Alt+Del')
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 

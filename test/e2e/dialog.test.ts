@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { screenshotPath } from '../support/browser'
 import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-inventory'
@@ -15,11 +15,11 @@ import { openFakeInventoryPage, useClosedPortApp } from '../support/fake-invento
 const app = useClosedPortApp()
 
 /** A page on the app whose inventory shows web1 running on hv1, in that locale. */
-async function openApp(locale: string): Promise<{ done: () => Promise<void>; page: Page; errors: string[] }> {
-  const { done, page, errors } = await openFakeInventoryPage(app(), locale)
+async function openApp(locale: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const { context, page, errors } = await openFakeInventoryPage(app(), locale)
   await page.getByTestId('tree-vm-web1').click()
   await expect.poll(() => page.getByTestId('vm-state').textContent()).toContain('hv1')
-  return { done, page, errors }
+  return { context, page, errors }
 }
 
 /** The data-testid (or the tag) of the focused element, and whether it is inside the open dialog. */
@@ -49,7 +49,7 @@ async function tabThrough(
 
 describe('the shared dialog', () => {
   it('force off: focus moves into the dialog, stays there, Escape closes it and the focus returns to its button', async () => {
-    const { done, page, errors } = await openApp('en-US')
+    const { context, page, errors } = await openApp('en-US')
     const opener = page.getByTestId('vm-force-off')
     await opener.click()
     const dialog = page.getByTestId('force-off-dialog')
@@ -101,11 +101,11 @@ describe('the shared dialog', () => {
     await expect.poll(() => dialog.count()).toBe(0)
     expect((await focused(page)).id).toBe('vm-force-off')
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('migration sheet: opened from the keyboard, Escape closes it and the focus returns to "Migrate"', async () => {
-    const { done, page, errors } = await openApp('fr-FR')
+    const { context, page, errors } = await openApp('fr-FR')
     const opener = page.getByTestId('vm-migrate')
     await opener.focus()
     await page.keyboard.press('Enter')
@@ -129,7 +129,7 @@ describe('the shared dialog', () => {
     await page.screenshot({ path: screenshotPath('dialog-force-off-fr') })
     await page.keyboard.press('Escape')
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   for (const [locale, language] of [
@@ -137,7 +137,7 @@ describe('the shared dialog', () => {
     ['fr-FR', 'fr'],
   ] as const) {
     it(`maintenance and fence sheets (${language}): Escape closes each, the focus returns to its button`, async () => {
-      const { done, page, errors } = await openApp(locale)
+      const { context, page, errors } = await openApp(locale)
       await page.getByTestId('tree-host-hv1').click()
       const maintenance = page.getByTestId('open-maintenance')
       await maintenance.click()
@@ -182,7 +182,7 @@ describe('the shared dialog', () => {
         await page.keyboard.press('Escape')
       }
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

@@ -76,7 +76,7 @@ const shownFingerprint = (page: Page) => page.getByTestId('host-key-fingerprint'
 describe('host prompts', () => {
   for (const locale of ['en-US', 'fr-FR'])
     it(`${locale}: hv2's key dialog stays while hv1's prompt arrives; accepting answers hv2, then hv1's dialog opens afresh`, async () => {
-      const { done, page, errors, answers, push } = await openPrompts(locale)
+      const { context, page, errors, answers, push } = await openPrompts(locale)
       await push(keyUnknown('hv2'))
       const dialog = page.getByTestId('host-key-dialog')
       await expect.poll(() => shownFingerprint(page)).toBe(FINGERPRINTS.hv2)
@@ -101,11 +101,11 @@ describe('host prompts', () => {
       expect(await hv2Dialog?.evaluate((element) => element.isConnected)).toBe(false)
       await page.screenshot({ path: screenshotPath(`host-prompts-key-next-${locale}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
 
   it('the core withdrawing the prompt on screen closes its dialog; the next opens in a new one, and refusing asks nothing', async () => {
-    const { done, page, errors, answers, push } = await openPrompts('en-US')
+    const { context, page, errors, answers, push } = await openPrompts('en-US')
     await push(keyUnknown('hv3'))
     await expect.poll(() => shownFingerprint(page)).toBe(FINGERPRINTS.hv3)
     const hv3Dialog = await page.getByTestId('host-key-dialog').elementHandle()
@@ -121,7 +121,7 @@ describe('host prompts', () => {
     await expect.poll(() => page.getByTestId('host-key-dialog').count()).toBe(0)
     expect(answers).toEqual([])
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it("a new key dialog's Accept is armed one second after it opens, so a click meant for the previous dialog cannot accept it", async () => {
@@ -150,7 +150,7 @@ describe('host prompts', () => {
   })
 
   it('a passphrase being typed stays on screen when a host key prompt arrives; the key dialog comes after', async () => {
-    const { done, page, errors, answers, push } = await openPrompts('en-US')
+    const { context, page, errors, answers, push } = await openPrompts('en-US')
     await push(passphraseNeeded('hv2'))
     const passphrase = page.getByTestId('passphrase-dialog')
     await passphrase.waitFor()
@@ -172,6 +172,6 @@ describe('host prompts', () => {
     await push(connecting('hv2'))
     await expect.poll(() => shownFingerprint(page)).toBe(FINGERPRINTS.hv1)
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })

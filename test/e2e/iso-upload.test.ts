@@ -103,7 +103,7 @@ async function screenshotPanel(page: Page, name: string): Promise<void> {
 
 describe('ISO upload panel', () => {
   it('English, real core: the file’s name made valid, then every host that does not answer is named', async () => {
-    const { done, page, errors } = await openPanel('en-US')
+    const { context, page, errors } = await openPanel('en-US')
     // The system's name (spaces) becomes one the hosts accept; a bad one is said live.
     const name = page.getByTestId('iso-upload-name')
     expect(await name.inputValue()).toBe('Debian-12.8.0-amd64-netinst.iso')
@@ -127,7 +127,7 @@ describe('ISO upload panel', () => {
     expect(await name.isDisabled()).toBe(false)
     await screenshotPanel(page, 'iso-upload-refused-en')
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   for (const [locale, language, texts] of [
@@ -152,7 +152,7 @@ describe('ISO upload panel', () => {
   ] as const) {
     it(`${language}: progress per host, each host's SHA-256 compared or skipped, the wizard's medium filled`, async () => {
       const job = jobOf('5c3e2d1a-5d6e-4f70-8a9b-0c1d2e3f4a71')
-      const { done, page, errors, faked, socket } = await openPanel(locale, () => job)
+      const { context, page, errors, faked, socket } = await openPanel(locale, () => job)
       await page.getByTestId('iso-upload-name').fill(NAME)
       await page.getByTestId('iso-upload-sha').fill(SHA.toUpperCase())
       await page.getByTestId('iso-upload-start').click()
@@ -209,7 +209,7 @@ describe('ISO upload panel', () => {
       expect(await page.getByTestId('vm-create-iso').inputValue()).toBe(PATH)
       await screenshotPanel(page, `iso-upload-done-${language}`)
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 
@@ -224,7 +224,7 @@ describe('ISO upload panel', () => {
     it(`${language}: a host whose copy differs is named, and one with another file of that name is not overwritten`, async () => {
       const first = jobOf('5c3e2d1a-5d6e-4f70-8a9b-0c1d2e3f4a72')
       const second = jobOf('5c3e2d1a-5d6e-4f70-8a9b-0c1d2e3f4a73')
-      const { done, page, errors, faked, socket } = await openPanel(locale, (attempt) =>
+      const { context, page, errors, faked, socket } = await openPanel(locale, (attempt) =>
         attempt === 1 ? first : second,
       )
       await page.getByTestId('iso-upload-name').fill(NAME)
@@ -265,7 +265,7 @@ describe('ISO upload panel', () => {
       expect(plain(await box.textContent())).toContain(texts.differs)
       await screenshotPanel(page, `iso-upload-differs-${language}`)
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

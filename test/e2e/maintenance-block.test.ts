@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
@@ -180,13 +180,13 @@ async function openSheet(
   locale: string,
   running: boolean,
 ): Promise<{
-  done: () => Promise<void>
+  context: BrowserContext
   page: Page
   calls: { method: string; params: unknown }[]
   errors: string[]
 }> {
   const calls: { method: string; params: unknown }[] = []
-  const { done, page, errors } = await openFakeInventoryPage(
+  const { context, page, errors } = await openFakeInventoryPage(
     app(),
     locale,
     {
@@ -206,7 +206,7 @@ async function openSheet(
   )
   await page.getByTestId('tree-host-hv1').click()
   await page.getByTestId('open-maintenance').click()
-  return { done, page, calls, errors }
+  return { context, page, calls, errors }
 }
 
 describe('maintenance sheet: each VM’s failover block moved through OVH', () => {
@@ -232,7 +232,7 @@ describe('maintenance sheet: each VM’s failover block moved through OVH', () =
     ],
   ] as const) {
     it(`${language}: the plan offers each block's move, its addresses and neighbours; the job starts with blockMoves`, async () => {
-      const { done, page, calls, errors } = await openSheet(locale, false)
+      const { context, page, calls, errors } = await openSheet(locale, false)
       const web1 = page.getByTestId('maintenance-block-web1')
       await web1.waitFor()
       expect(await web1.textContent()).toMatch(texts.block)
@@ -278,11 +278,11 @@ describe('maintenance sheet: each VM’s failover block moved through OVH', () =
         },
       })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
 
     it(`${language}: the running block move shows OVH's task and "stop following"`, async () => {
-      const { done, page, calls, errors } = await openSheet(locale, true)
+      const { context, page, calls, errors } = await openSheet(locale, true)
       const step = page.locator(`[data-step="block:${WEB1}"]`)
       await step.waitFor()
       expect(await step.textContent()).toContain('OVH task 4242: doing')
@@ -292,7 +292,7 @@ describe('maintenance sheet: each VM’s failover block moved through OVH', () =
       await stop.click()
       await expect.poll(() => calls.map((call) => call.method)).toEqual(['jobs.cancel'])
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

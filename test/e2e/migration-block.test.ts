@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { HostState } from '../../src/shared/hosts'
 import { DomainDefinitionSchema, type HostInventory, type Vm } from '../../src/shared/inventory'
@@ -151,9 +151,9 @@ const app = useClosedPortApp()
 async function openSheet(
   locale: string,
   configured: boolean,
-): Promise<{ done: () => Promise<void>; page: Page; migrates: unknown[]; errors: string[] }> {
+): Promise<{ context: BrowserContext; page: Page; migrates: unknown[]; errors: string[] }> {
   const migrates: unknown[] = []
-  const { done, page, errors } = await openFakeInventoryPage(
+  const { context, page, errors } = await openFakeInventoryPage(
     app(),
     locale,
     {
@@ -174,7 +174,7 @@ async function openSheet(
   await page.getByTestId('vm-migrate-host').selectOption('hv2')
   await page.getByTestId('vm-migrate').click()
   await page.getByTestId('migration-block').waitFor()
-  return { done, page, migrates, errors }
+  return { context, page, migrates, errors }
 }
 
 describe('migration sheet: the failover block moved through OVH', () => {
@@ -203,7 +203,7 @@ describe('migration sheet: the failover block moved through OVH', () => {
     ],
   ] as const) {
     it(`${language}: every address of the block and its VMs, the neighbour confirmed, moved first, OVH's task followed`, async () => {
-      const { done, page, migrates, errors } = await openSheet(locale, true)
+      const { context, page, migrates, errors } = await openSheet(locale, true)
       const step = page.getByTestId('migration-block')
       await step.getByTestId('migration-block-can-move').waitFor()
       expect(await step.textContent()).toContain(texts.block)
@@ -237,11 +237,11 @@ describe('migration sheet: the failover block moved through OVH', () => {
       expect(await page.getByTestId('migration-cancel').textContent()).toBe(texts.stop)
       await page.screenshot({ path: screenshotPath(`migration-block-task-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
 
     it(`${language}: OVH not configured: how to configure it, and the manual confirmation as before`, async () => {
-      const { done, page, migrates, errors } = await openSheet(locale, false)
+      const { context, page, migrates, errors } = await openSheet(locale, false)
       const said = page.getByTestId('migration-ovh-unconfigured')
       await said.waitFor()
       expect(await said.textContent()).toContain(texts.unconfigured)
@@ -264,7 +264,7 @@ describe('migration sheet: the failover block moved through OVH', () => {
       await page.getByTestId('migration-progress').waitFor()
       expect(migrates).toEqual([{ uuid: WEB1, to: 'hv2', acceptWarnings: true }])
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

@@ -1,3 +1,4 @@
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError, causeText, commandStep } from '../../src/shared/errors'
 import {
@@ -19,12 +20,7 @@ import {
 } from '../../src/shared/ovh'
 import { screenshotPath } from '../support/browser'
 import { sampleCluster, tempCore } from '../support/core'
-import {
-  CLOSED_PORT,
-  closeKeptPages,
-  openFakeInventoryPage,
-  type FakeInventoryPage,
-} from '../support/fake-inventory'
+import { CLOSED_PORT, routeInventory } from '../support/fake-inventory'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 
 /**
@@ -214,13 +210,16 @@ beforeAll(async () => {
   app = await startLabBrowser(core)
 })
 afterAll(async () => {
-  if (app) await closeKeptPages(app)
   await app?.close()
   await core?.cleanup()
 })
 
-interface Opened extends FakeInventoryPage {
+interface Opened {
+  context: BrowserContext
+  page: Page
+  errors: string[]
   changes: unknown[]
+  socket: () => WebSocketRoute
 }
 
 /** A page on the fake account; `realFirewall`: firewall.state goes to the real (closed-port) core. */
@@ -228,32 +227,32 @@ async function openApp(
   locale: string,
   options: { realFirewall?: boolean; realOvh?: boolean; job?: Job } = {},
 ): Promise<Opened> {
+  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1000 } })
   const changes: unknown[] = []
-  const opened = await openFakeInventoryPage(
-    app,
-    locale,
-    {
-      inventory,
-      hostStates,
-      answer(call) {
-        if (call.method === 'ovh.failoverView' && !options.realOvh) return failoverView()
-        if (call.method === 'firewall.state' && !options.realFirewall) return firewallState
-        if (call.method === 'firewall.change' && options.job) {
-          changes.push(call.params)
-          return options.job
-        }
-        if (call.method === 'ovh.requestConsumerKey')
-          return OvhConsumerKeyRequestSchema.parse({
-            validationUrl: 'https://eu.api.ovh.com/auth/?credentialToken=Zx8w4tGvP2hQkL9s',
-            accessRules: [{ method: 'GET', path: '/ip' }],
-          })
-        return undefined
-      },
+  const socket = await routeInventory(context, {
+    inventory,
+    hostStates,
+    answer(call) {
+      if (call.method === 'ovh.failoverView' && !options.realOvh) return failoverView()
+      if (call.method === 'firewall.state' && !options.realFirewall) return firewallState
+      if (call.method === 'firewall.change' && options.job) {
+        changes.push(call.params)
+        return options.job
+      }
+      if (call.method === 'ovh.requestConsumerKey')
+        return OvhConsumerKeyRequestSchema.parse({
+          validationUrl: 'https://eu.api.ovh.com/auth/?credentialToken=Zx8w4tGvP2hQkL9s',
+          accessRules: [{ method: 'GET', path: '/ip' }],
+        })
+      return undefined
     },
-    { height: 1000, ready: 'show-failoverIps' },
-  )
-  expect(await opened.page.getByTestId('show-failoverIps').count()).toBe(1)
-  return { ...opened, changes }
+  })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(app.server.url)
+  await expect.poll(() => page.getByTestId('show-failoverIps').count(), { timeout: 30_000 }).toBe(1)
+  return { context, page, errors, changes, socket }
 }
 
 const texts = {
@@ -288,7 +287,7 @@ describe.each([
   const said = texts[language]
 
   it('the failover IP view shows each block, its server, MACs, VMs, firewall hosts and every badge', async () => {
-    const { done, page, errors } = await openApp(locale)
+    const { context, page, errors } = await openApp(locale)
     await page.getByTestId('show-failoverIps').click()
     const view = page.getByTestId('failover-view')
     await view.getByTestId('ovh-host-servers').waitFor()
@@ -337,11 +336,11 @@ describe.each([
     await web2.getByTestId('failover-vm').click()
     await page.getByTestId('vm-view').first().waitFor()
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('the credentials dialog: sources without secrets, browser mode refuses the keychain, the guided key', async () => {
-    const { done, page, errors } = await openApp(locale)
+    const { context, page, errors } = await openApp(locale)
     await page.getByTestId('show-failoverIps').click()
     await page.getByTestId('ovh-credentials-open').click()
     const dialog = page.getByTestId('ovh-credentials')
@@ -371,7 +370,7 @@ describe.each([
     await dialog.getByTestId('ovh-credentials-close').click()
     await expect.poll(() => dialog.count()).toBe(0)
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('the firewall view: drift side by side, one change on every host, the dead-man outcome and the failed host named', async () => {
@@ -387,7 +386,7 @@ describe.each([
       cancellable: false,
       startedAt: Date.now(),
     }
-    const { done, page, errors, changes, socket } = await openApp(locale, { job })
+    const { context, page, errors, changes, socket } = await openApp(locale, { job })
     await page.getByTestId('show-hostFirewall').click()
     const view = page.getByTestId('firewall-view')
     await view.getByTestId('firewall-table').waitFor()
@@ -470,13 +469,13 @@ describe.each([
     expect(await outcomes.nth(2).locator('[data-said="local"] pre').getAttribute('lang')).toBe('en')
     await page.screenshot({ path: screenshotPath(`ovh-firewall-restored-${language}`), fullPage: true })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })
 
 describe('the real core, without OVH credentials or hosts that answer', () => {
   it('the failover IP view says what to do and opens the credentials dialog', async () => {
-    const { done, page, errors } = await openApp('fr-FR', { realOvh: true })
+    const { context, page, errors } = await openApp('fr-FR', { realOvh: true })
     await page.getByTestId('show-failoverIps').click()
     const box = page.getByTestId('failover-error')
     expect(await box.getAttribute('data-code')).toBe('ovh.not-configured')
@@ -487,11 +486,11 @@ describe('the real core, without OVH credentials or hosts that answer', () => {
     ).toBe('no')
     await page.screenshot({ path: screenshotPath('ovh-not-configured-fr') })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('names each host whose IPS_FAILOVER could not be read', async () => {
-    const { done, page, errors } = await openApp('en-US', { realFirewall: true })
+    const { context, page, errors } = await openApp('en-US', { realFirewall: true })
     await page.getByTestId('show-hostFirewall').click()
     const view = page.getByTestId('firewall-view')
     await view.getByTestId('firewall-table').waitFor({ timeout: 30_000 })
@@ -504,6 +503,6 @@ describe('the real core, without OVH credentials or hosts that answer', () => {
       'No host lists a failover IP.',
     )
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })

@@ -46,7 +46,7 @@ describe('the cluster tree with 920 VMs', () => {
       // The inventory's answer is held: the cluster file and the hosts come, the VMs not yet.
       let release: (value: unknown) => void = () => undefined
       const held = new Promise((resolve) => (release = resolve))
-      const { page, done, errors } = await openFakeInventoryPage(app(), language, {
+      const { page, context, errors } = await openFakeInventoryPage(app(), language, {
         inventory,
         answer: ({ method }) => (method === 'inventory.get' ? held : undefined),
       })
@@ -67,13 +67,13 @@ describe('the cluster tree with 920 VMs', () => {
       expect(await tree.getAttribute('aria-busy')).toBe('false')
       expect(await page.getByTestId('tree-vm-hv1-app-001').count()).toBe(1)
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 
   for (const language of ['en-US', 'fr-FR'] as const) {
     it(`${language}: rows on screen only, filter, keyboard and scroll`, async () => {
-      const { page, done, errors, socket } = await openFakeInventoryPage(
+      const { page, context, errors, socket } = await openFakeInventoryPage(
         app(),
         language,
         { inventory },
@@ -202,7 +202,7 @@ describe('the cluster tree with 920 VMs', () => {
         await page.getByTestId('tree-vm-hv1-app-002').locator('.badge-inline.danger').textContent(),
       ).toBe(other === 'fr-FR' ? 'DÉRIVE' : 'DRIFT')
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     }, 120_000)
   }
 })

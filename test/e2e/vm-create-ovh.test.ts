@@ -203,7 +203,7 @@ describe('creation wizard: a failover IP of the OVH account', () => {
     ],
   ] as const) {
     it(`${language}: the account's addresses, why some cannot be chosen, the chosen one created by the job with OVH's task`, async () => {
-      const { done, page, errors, creates } = await openWizard(locale, true)
+      const { context, page, errors, creates } = await openWizard(locale, true)
       const sheet = page.getByTestId('vm-create-sheet')
       // OVH configured: its failover IPs are the network's default
       await expect.poll(() => page.getByTestId('vm-create-network-ovh').isChecked()).toBe(true)
@@ -256,11 +256,11 @@ describe('creation wizard: a failover IP of the OVH account', () => {
       ).toMatch(texts.task)
       await page.screenshot({ path: screenshotPath(`vm-create-ovh-task-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
 
     it(`${language}: OVH not configured: the typed virtual MAC, with how to configure access`, async () => {
-      const { done, page, errors } = await openWizard(locale, false)
+      const { context, page, errors } = await openWizard(locale, false)
       const note = page.getByTestId('vm-create-ovh-unconfigured')
       await note.waitFor()
       expect(plain(await note.textContent())).toContain(texts.unconfigured)
@@ -270,7 +270,7 @@ describe('creation wizard: a failover IP of the OVH account', () => {
       expect(await page.getByTestId('vm-create-mac').count()).toBe(1)
       await page.screenshot({ path: screenshotPath(`vm-create-ovh-unconfigured-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

@@ -276,7 +276,7 @@ const problem = (page: Page) => page.getByTestId('vm-create-sheet').getByTestId(
 
 describe('VM creation wizard', () => {
   it('English, real core: the name rule is said live, then every host is checked and creation stays refused', async () => {
-    const { done, page, errors } = await openApp('en-US', false)
+    const { context, page, errors } = await openApp('en-US', false)
     await page.getByTestId('open-vm-create').click()
     const sheet = page.getByTestId('vm-create-sheet')
     expect(await sheet.locator('h1').textContent()).toBe('Create a VM')
@@ -325,7 +325,7 @@ describe('VM creation wizard', () => {
     await page.keyboard.press('Escape')
     await expect.poll(() => sheet.count()).toBe(0)
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   for (const [locale, language] of [
@@ -345,7 +345,7 @@ describe('VM creation wizard', () => {
         cancellable: true,
         startedAt: Date.now(),
       }
-      const { done, page, errors, creates, socket } = await openApp(locale, true, job)
+      const { context, page, errors, creates, socket } = await openApp(locale, true, job)
       await page.getByTestId('open-vm-create').click()
       await page.getByTestId('vm-create-name').fill('web2')
       await page.getByTestId('vm-create-mac').fill('02:00:00:ab:cd:ef')
@@ -422,12 +422,12 @@ describe('VM creation wizard', () => {
       expect(await page.getByTestId('vm-create-name').inputValue()).toBe('web2')
       expect(await page.getByTestId('vm-create-name').isDisabled()).toBe(false)
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 
   it('RIPE: the generated MAC is shown and no MAC is asked', async () => {
-    const { done, page, errors } = await openApp('fr-FR', true)
+    const { context, page, errors } = await openApp('fr-FR', true)
     await page.getByTestId('open-vm-create').click()
     await page.getByTestId('vm-create-name').fill('ns3')
     await page.getByTestId('vm-create-network-ripe').check()
@@ -437,7 +437,7 @@ describe('VM creation wizard', () => {
       .toBe(false)
     expect(await page.getByTestId('vm-create-sheet').textContent()).toContain('52:54:00:3a:7c:01')
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })
 
@@ -447,7 +447,7 @@ describe('VM delete dialog', () => {
     ['fr-FR', 'fr'],
   ] as const) {
     it(`${language}: refused while running; disks behind the typed name; purge explicit`, async () => {
-      const { done, page, errors } = await openApp(locale, false)
+      const { context, page, errors } = await openApp(locale, false)
       await page.getByTestId('tree-vm-db1').first().click()
       await page.getByTestId('vm-delete').click()
       const dialog = page.getByTestId('vm-delete-dialog')
@@ -478,14 +478,14 @@ describe('VM delete dialog', () => {
       expect(await page.getByTestId('vm-delete-job-error').count()).toBe(1)
       await page.screenshot({ path: screenshotPath(`vm-delete-failed-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })
 
 describe('VM clone dialog', () => {
   it('English, real core: the new name is refused inline before anything runs; a running source is said', async () => {
-    const { done, page, errors, clonePlans } = await openApp('en-US', false)
+    const { context, page, errors, clonePlans } = await openApp('en-US', false)
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-clone').click()
     const sheet = page.getByTestId('vm-clone-sheet')
@@ -521,7 +521,7 @@ describe('VM clone dialog', () => {
     await page.keyboard.press('Escape')
     await expect.poll(() => sheet.count()).toBe(0)
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   for (const [locale, language, texts] of [
@@ -561,7 +561,7 @@ describe('VM clone dialog', () => {
         cancellable: true,
         startedAt: Date.now(),
       }
-      const { done, page, errors, creates, socket } = await openApp(locale, true, job)
+      const { context, page, errors, creates, socket } = await openApp(locale, true, job)
       await page.getByTestId('tree-vm-web1').first().click()
       await page.getByTestId('vm-clone').click()
       const sheet = page.getByTestId('vm-clone-sheet')
@@ -623,7 +623,7 @@ describe('VM clone dialog', () => {
       expect(await page.getByTestId('vm-clone-started').textContent()).toContain('hv2')
       await page.screenshot({ path: screenshotPath(`vm-clone-done-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 
@@ -632,7 +632,7 @@ describe('VM clone dialog', () => {
     ['fr-FR', 'fr', 'modèle'],
   ] as const) {
     it(`${language}: the storage view marks a protected snapshot as a template and clones from it`, async () => {
-      const { done, page, errors, creates } = await openApp(locale, true, {
+      const { context, page, errors, creates } = await openApp(locale, true, {
         id: '8c2e4d3b-5d6e-4f70-8a9b-0c1d2e3f4a61',
         kind: 'vm.clone',
         title: 'Clone debian12@golden to ns4',
@@ -689,7 +689,7 @@ describe('VM clone dialog', () => {
         flatten: false,
       })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

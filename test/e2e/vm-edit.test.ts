@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { WebSocketRoute } from 'playwright-core'
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
@@ -22,12 +22,7 @@ import {
 } from '../../src/shared/vmedit'
 import { screenshotPath } from '../support/browser'
 import { sampleCluster, tempCore } from '../support/core'
-import {
-  CLOSED_PORT,
-  closeKeptPages,
-  openFakeInventoryPage,
-  type FakeInventoryPage,
-} from '../support/fake-inventory'
+import { CLOSED_PORT, routeInventory } from '../support/fake-inventory'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 
 /**
@@ -178,13 +173,16 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  if (app) await closeKeptPages(app)
   await app?.close()
   await core?.cleanup()
 })
 
-interface Opened extends FakeInventoryPage {
+interface Opened {
+  context: BrowserContext
+  page: Page
+  errors: string[]
   edits: unknown[]
+  socket: () => WebSocketRoute
 }
 
 const JOB: Job = {
@@ -201,34 +199,35 @@ const JOB: Job = {
 } as Job
 
 async function openApp(locale: string): Promise<Opened> {
+  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1100 } })
   const edits: unknown[] = []
-  const opened = await openFakeInventoryPage(
-    app,
-    locale,
-    {
-      inventory,
-      hostStates,
-      dropFakedHostStates: false,
-      answer(call) {
-        if (call.method === 'vm.editPlan') return realPlan(call.params)
-        if (call.method === 'vm.pending')
-          return VmPendingSchema.parse({
-            host: 'hv2',
-            fields: ['maxMemoryMiB', 'cpu'],
-            message: vmeditMsg('pendingRestart', {
-              parts: [vmeditMsg('partMaxMemoryMiB'), vmeditMsg('partCpu')],
-            }),
-          })
-        if (call.method === 'vm.edit') {
-          edits.push(VmEditParamsSchema.parse(call.params))
-          return JOB
-        }
-        return undefined
-      },
+  const socket = await routeInventory(context, {
+    inventory,
+    hostStates,
+    dropFakedHostStates: false,
+    answer(call) {
+      if (call.method === 'vm.editPlan') return realPlan(call.params)
+      if (call.method === 'vm.pending')
+        return VmPendingSchema.parse({
+          host: 'hv2',
+          fields: ['maxMemoryMiB', 'cpu'],
+          message: vmeditMsg('pendingRestart', {
+            parts: [vmeditMsg('partMaxMemoryMiB'), vmeditMsg('partCpu')],
+          }),
+        })
+      if (call.method === 'vm.edit') {
+        edits.push(VmEditParamsSchema.parse(call.params))
+        return JOB
+      }
+      return undefined
     },
-    { height: 1100, ready: 'tree-vm-db1' },
-  )
-  return { ...opened, edits }
+  })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(app.server.url)
+  await expect.poll(() => page.getByTestId('tree-vm-db1').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+  return { context, page, errors, edits, socket }
 }
 
 /** Text with French spacing (narrow no-break spaces before ":") as plain spaces. */
@@ -239,7 +238,7 @@ const push = (socket: () => WebSocketRoute, job: Job) =>
 
 describe('VM edit sheet', () => {
   it('English: the settings as every host has them, the diff with live and pending, then a host changed meanwhile', async () => {
-    const { done, page, errors, edits, socket } = await openApp('en-US')
+    const { context, page, errors, edits, socket } = await openApp('en-US')
     await page.getByTestId('tree-vm-db1').first().click()
     // The VM view marks what the running VM has not taken yet.
     await expect
@@ -310,11 +309,11 @@ describe('VM edit sheet', () => {
     await status.scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('vm-edit-changed-en') })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('French: refusals in French, then an edit applied with what waits for the restart', async () => {
-    const { done, page, errors, socket } = await openApp('fr-FR')
+    const { context, page, errors, socket } = await openApp('fr-FR')
     await page.getByTestId('tree-vm-db1').first().click()
     await expect
       .poll(async () => plain(await page.getByTestId('vm-pending').textContent()))
@@ -355,13 +354,13 @@ describe('VM edit sheet', () => {
     await status.scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('vm-edit-done-fr') })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })
 
 describe('VM edit sheet: disks', () => {
   it('English: sizes from Ceph, a grow and a new image shown with their targets, then sent as typed', async () => {
-    const { done, page, errors, edits } = await openApp('en-US')
+    const { context, page, errors, edits } = await openApp('en-US')
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -410,11 +409,11 @@ describe('VM edit sheet: disks', () => {
       },
     })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('French: an existing image that does not exist is refused in French; a detach is shown live', async () => {
-    const { done, page, errors } = await openApp('fr-FR')
+    const { context, page, errors } = await openApp('fr-FR')
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -443,7 +442,7 @@ describe('VM edit sheet: disks', () => {
     )
     await page.screenshot({ path: screenshotPath('vm-edit-disks-fr'), fullPage: true })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })
 
@@ -451,7 +450,7 @@ describe('VM edit sheet: network cards', () => {
   const MAC = '02:00:00:12:34:57'
 
   it('English: a bridge moved and a card added with a MAC the core draws, sent as shown', async () => {
-    const { done, page, errors, edits } = await openApp('en-US')
+    const { context, page, errors, edits } = await openApp('en-US')
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -486,11 +485,11 @@ describe('VM edit sheet: network cards', () => {
       changes: { addNics: [{ bridge: 'br0', mac: added![0] }], changeNics: [{ mac: MAC, bridge: 'br1' }] },
     })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('French: a MAC that is not one said at once; a MAC change waits for the restart', async () => {
-    const { done, page, errors } = await openApp('fr-FR')
+    const { context, page, errors } = await openApp('fr-FR')
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -519,7 +518,7 @@ describe('VM edit sheet: network cards', () => {
     await page.getByTestId('vm-edit-pending').scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('vm-edit-nics-fr'), fullPage: true })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })
 
@@ -529,7 +528,7 @@ describe('VM rename dialog', () => {
     ['fr-FR', 'fr'],
   ] as const) {
     it(`${language}: refused while running; the name checked live; the core's refusals listed`, async () => {
-      const { done, page, errors } = await openApp(locale)
+      const { context, page, errors } = await openApp(locale)
       await page.getByTestId('tree-vm-db1').first().click()
       await page.getByTestId('vm-rename').click()
       expect(await page.getByTestId('vm-rename-running').textContent()).toContain('hv2')
@@ -562,7 +561,7 @@ describe('VM rename dialog', () => {
       )
       await page.screenshot({ path: screenshotPath(`vm-rename-failed-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })
@@ -571,7 +570,7 @@ describe('VM edit sheet: XML (expert)', () => {
   const edited = (xml: string) => xml.replace('</uuid>', '</uuid>\n  <description>expert</description>')
 
   it('English: the definition as XML, a rename refused, hv3’s validator output shown, then the XML applied with the hashes it was read with', async () => {
-    const { done, page, errors, edits } = await openApp('en-US')
+    const { context, page, errors, edits } = await openApp('en-US')
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -611,11 +610,11 @@ describe('VM edit sheet: XML (expert)', () => {
     expect(Object.keys((edits[0] as { hashes: object }).hashes)).toEqual(HOSTS)
     await page.screenshot({ path: screenshotPath('vm-edit-xml-en') })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 
   it('French: the validator’s refusal in French, then a host changed since the XML was read', async () => {
-    const { done, page, errors, socket } = await openApp('fr-FR')
+    const { context, page, errors, socket } = await openApp('fr-FR')
     await page.getByTestId('tree-vm-db1').first().click()
     await page.getByTestId('vm-edit').click()
     await expect.poll(() => page.getByTestId('vm-edit-form').count(), { timeout: 10_000 }).toBe(1)
@@ -651,6 +650,6 @@ describe('VM edit sheet: XML (expert)', () => {
     await status.scrollIntoViewIfNeeded()
     await page.screenshot({ path: screenshotPath('vm-edit-xml-changed-fr') })
     expect(errors).toEqual([])
-    await done()
+    await context.close()
   })
 })

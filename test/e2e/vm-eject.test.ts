@@ -201,7 +201,7 @@ describe('ejecting the CD-ROM', () => {
     const texts = TEXTS[language]
 
     it(`${language}: from the VM view, the dialog names the ISO and the hosts, ejects, and says so`, async () => {
-      const { done, page, errors, socket, ejects } = await open(locale)
+      const { context, page, errors, socket, ejects } = await open(locale)
       await page.getByTestId('tree-vm-web1').first().click()
       expect(plain(await page.getByTestId('vm-cdrom-loaded').textContent())).toContain(ISO)
       await page.getByTestId('vm-eject').click()
@@ -216,11 +216,11 @@ describe('ejecting the CD-ROM', () => {
       await expect.poll(async () => plain(await notice.textContent())).toContain(texts.done)
       await page.screenshot({ path: screenshotPath(`vm-eject-done-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     }, 60_000)
 
     it(`${language}: the migration sheet refused for the ISO offers Eject, then checks again`, async () => {
-      const { done, page, errors, socket, ejects, plans } = await open(locale)
+      const { context, page, errors, socket, ejects, plans } = await open(locale)
       await page.getByTestId('tree-vm-web1').first().click()
       await page.getByTestId('vm-migrate-host').selectOption('hv2')
       await page.getByTestId('vm-migrate').click()
@@ -241,7 +241,7 @@ describe('ejecting the CD-ROM', () => {
       await expect.poll(() => page.getByTestId('migration-confirm').isDisabled()).toBe(false)
       await page.screenshot({ path: screenshotPath(`migration-eject-done-${language}`) })
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     }, 60_000)
   }
 })

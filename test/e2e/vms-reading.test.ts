@@ -42,7 +42,7 @@ describe('before the VMs of each host are read', () => {
       let release: (value: unknown) => void = () => undefined
       const held = new Promise((resolve) => (release = resolve))
       const plans: unknown[] = []
-      const { page, done, errors } = await openFakeInventoryPage(
+      const { page, context, errors } = await openFakeInventoryPage(
         app(),
         language,
         {
@@ -101,7 +101,7 @@ describe('before the VMs of each host are read', () => {
       await expect.poll(() => page.getByTestId('jump-vm-web1').count()).toBe(1)
       expect(await reading.count()).toBe(0)
       expect(errors).toEqual([])
-      await done()
+      await context.close()
     })
   }
 })

@@ -122,17 +122,14 @@ export interface InventoryRoute {
  * Route the context's API socket to the real core, answering inventory.get and hosts.list with the
  * fakes (web1 and db1 by default); the core's later inventory events are dropped so its empty
  * inventory does not replace the one shown. Gives the route, for tests that send events themselves.
- * Given a function, it is asked for the route each time the page opens its socket.
  */
 export async function routeInventory(
   context: BrowserContext,
-  routeOrCurrent: InventoryRoute | (() => InventoryRoute) = {},
+  options: InventoryRoute = {},
 ): Promise<() => WebSocketRoute> {
+  const { inventory = fakeInventory, hostStates = fakeHostStates, dropFakedHostStates = true } = options
   let route: WebSocketRoute | undefined
   await context.routeWebSocket(/\/api$/, (ws) => {
-    // A kept page (openFakeInventoryPage) is loaded again for each test: its current test's route.
-    const options = typeof routeOrCurrent === 'function' ? routeOrCurrent() : routeOrCurrent
-    const { inventory = fakeInventory, hostStates = fakeHostStates, dropFakedHostStates = true } = options
     route = ws
     const real = ws.connectToServer()
     const replaced = new Map<number, unknown>()
@@ -224,7 +221,6 @@ export function useClosedPortApp(): () => LabBrowser {
     app = await startLabBrowser(core)
   })
   afterAll(async () => {
-    if (app) await closeKeptPages(app)
     await app?.close()
     await core?.cleanup()
   })
@@ -234,42 +230,19 @@ export function useClosedPortApp(): () => LabBrowser {
   }
 }
 
-/** A page opened by openFakeInventoryPage: the app freshly loaded, its uncaught errors, its API socket's route. */
+/** A page opened by openFakeInventoryPage: its context, its uncaught errors, and its API socket's route. */
 export interface FakeInventoryPage {
+  context: BrowserContext
   page: Page
   errors: string[]
   /** The page's API socket, to push events (pushJob) as the core would. */
   socket: () => WebSocketRoute
-  /** The test is done with the page: its app unloaded, the page kept for the file's next test in that locale. */
-  done(): Promise<void>
-}
-
-/** The page a file's tests share in one locale, and the current test's route and error list. */
-interface KeptPage {
-  context: BrowserContext
-  page: Page
-  socket: () => WebSocketRoute
-  current: { route: InventoryRoute; errors: string[] }
-}
-const keptPages = new WeakMap<LabBrowser, Map<string, KeptPage>>()
-
-/** Closes the pages openFakeInventoryPage kept for this app (its file's tests are over). */
-export async function closeKeptPages(app: LabBrowser): Promise<void> {
-  const kept = keptPages.get(app)
-  keptPages.delete(app)
-  await Promise.all([...(kept?.values() ?? [])].map((one) => one.context.close().catch(() => undefined)))
 }
 
 /**
- * The app with the fake inventory (or the route's own), freshly loaded in that locale, and its
+ * A page (own context) on the app with the fake inventory (or the route's own), in that locale, and its
  * uncaught errors. `height` is the viewport's (sheets need more than the default 800); `ready` is a test
  * id the page shows once the inventory is in (waited for up to 30 s).
- *
- * A file's tests share one page (own context) per locale: a new context and page cost ~2 CPU-s more than
- * loading the app again in a kept one (its renderer processes and Playwright's scripts), most of the e2e
- * suite's CPU. Each test still starts from what a new window has: its storage (the app's only state
- * in the browser: localStorage, and the token in sessionStorage) emptied, the app loaded anew from
- * the secret link, the mouse at the corner; only the context's locale is shared.
  */
 export async function openFakeInventoryPage(
   app: LabBrowser,
@@ -277,55 +250,14 @@ export async function openFakeInventoryPage(
   route: InventoryRoute = {},
   { height = 800, ready }: { height?: number; ready?: string } = {},
 ): Promise<FakeInventoryPage> {
-  let byLocale = keptPages.get(app)
-  if (!byLocale) keptPages.set(app, (byLocale = new Map()))
-  let kept = byLocale.get(locale)
-  if (kept && !(await emptied(kept.page, app.server.url))) {
-    byLocale.delete(locale)
-    await kept.context.close().catch(() => undefined)
-    kept = undefined
-  }
-  if (!kept) {
-    const context = await app.browser.newContext({ locale, viewport: { width: 1280, height } })
-    const current: KeptPage['current'] = { route, errors: [] }
-    const socket = await routeInventory(context, () => current.route)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => current.errors.push(error.message))
-    kept = { context, page, socket, current }
-    byLocale.set(locale, kept)
-  }
-  const { page, socket } = kept
+  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height } })
+  const socket = await routeInventory(context, route)
+  const page = await context.newPage()
   const errors: string[] = []
-  // Read by the kept route and error listener (they hold this object): the current test's.
-  kept.current.route = route
-  kept.current.errors = errors
-  await page.setViewportSize({ width: 1280, height })
-  await page.mouse.move(0, 0)
+  page.on('pageerror', (error) => errors.push(error.message))
   await page.goto(app.server.url)
   if (ready) await expect.poll(() => page.getByTestId(ready).count(), { timeout: 30_000 }).toBeGreaterThan(0)
-  return { page, errors, socket, done: async () => void (await emptied(page, app.server.url)) }
-}
-
-/**
- * The kept page's storage emptied and its app unloaded (about:blank: an app left open between tests
- * would keep its socket and renderer busy), ready for a fresh load; false when that could not be done
- * (the page closed, or left on another origin by its test).
- */
-async function emptied(page: Page, appUrl: string): Promise<boolean> {
-  if (page.isClosed()) return false
-  if (page.url() !== 'about:blank' && new URL(page.url()).origin !== new URL(appUrl).origin) return false
-  try {
-    if (page.url() !== 'about:blank') {
-      await page.evaluate(() => {
-        localStorage.clear()
-        sessionStorage.clear()
-      })
-    }
-    await page.goto('about:blank')
-    return true
-  } catch {
-    return false
-  }
+  return { context, page, errors, socket }
 }
 
 /** A job's update pushed to the page as the core sends it (the jobs.update event). */
