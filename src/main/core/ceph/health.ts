@@ -20,8 +20,9 @@ import { oneConnectionOrCli } from './one-connection'
 
 /**
  * Reads the Ceph cluster's state with the configured (read-only) client: six reads on one host, over
- * one librados connection or as `ceph … --format json` calls side by side (one-connection.ts). The parsers below are pure so unit tests can feed them the JSON
- * of other Ceph versions; fields missing on old versions become absent, never invented.
+ * one librados connection or as `ceph … --format json` calls side by side (one-connection.ts). The
+ * parsers below are pure so unit tests can feed them the JSON of other Ceph versions; fields missing
+ * on old versions become absent, never invented.
  */
 
 /**
