@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CephStatus } from '../../src/shared/ceph'
 import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
-import { clusterMonCommands, clusterReads } from '../../src/main/core/ceph/cluster-commands'
+import { clusterReads } from '../../src/main/core/ceph/cluster-commands'
 import { cephJson, readCephStatus } from '../../src/main/core/ceph/health'
 import type { RemoteRunner } from '../../src/main/core/remote/runner'
 import { labCore, type LabCore } from '../support/lab-core'
@@ -118,11 +118,11 @@ describe('Ceph panel (core)', () => {
 
   it('reads the panel over one librados connection, and it equals what the ceph CLI reads', async () => {
     const { runner } = lab.context
-    const commands = [clusterMonCommands.healthDetail(), clusterMonCommands.osdTree()]
+    const commands = [clusterReads.healthDetail.mon, clusterReads.osdTree.mon]
     const [health, tree] = (await runner.cephMonCommands('hv1', commands)) ?? []
     // The one connection did answer (python3 with the rados binding, as client.libvirt).
     expect(health).toEqual({ status: 'HEALTH_OK', checks: {}, mutes: [] })
-    expect(tree).toEqual(await cephJson(runner, 'hv1', clusterReads.osdTree()))
+    expect(tree).toEqual(await cephJson(runner, 'hv1', clusterReads.osdTree.argv))
     // The whole panel both ways: the CLI's when the one connection is not there.
     const cliOnly = Object.assign(Object.create(runner) as RemoteRunner, {
       cephMonCommands: async () => null,
@@ -230,7 +230,7 @@ describe('Ceph panel (core)', () => {
       })
       expect(error.hint).toContain('ceph auth get client.libvirt')
       // The one librados connection could not answer there: the error above is the CLI's.
-      expect(await lab.context.runner.cephMonCommands('hv3', [clusterMonCommands.healthDetail()])).toBeNull()
+      expect(await lab.context.runner.cephMonCommands('hv3', [clusterReads.healthDetail.mon])).toBeNull()
       // Without a chosen host, the panel reads through another one.
       expect((await status(lab)).host).not.toBe('hv3')
     } finally {

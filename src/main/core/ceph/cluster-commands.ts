@@ -42,29 +42,20 @@ export function nooutCommand(set: boolean, target: NooutTarget): string[] {
     : ['osd', set ? 'set' : 'unset', 'noout']
 }
 
-/** The cluster's reads: each is read as JSON (health.ts cephJson adds `--format json`). */
-export const clusterReads = {
-  status: () => ['status'],
-  healthDetail: () => ['health', 'detail'],
-  osdTree: () => ['osd', 'tree'],
-  osdDump: () => ['osd', 'dump'],
-  quorum: () => ['quorum_status'],
-  df: () => ['df'],
-} as const
-
 /**
- * The same reads as the monitors take them, with their JSON format: what the CLI sends for each argv
- * above (its `health detail` word is the command's `detail` argument), for the reads made over one
- * librados connection (one-connection.ts).
+ * The cluster's reads, each in the two forms it is sent in: the `ceph` argv (health.ts cephJson adds
+ * `--format json`), and the monitors' own command with its JSON format for the reads made over one
+ * librados connection (one-connection.ts): what the CLI sends for that argv (its `health detail`
+ * word is the command's `detail` argument).
  */
-export const clusterMonCommands = {
-  status: () => ({ prefix: 'status', format: 'json' }),
-  healthDetail: () => ({ prefix: 'health', detail: 'detail', format: 'json' }),
-  osdTree: () => ({ prefix: 'osd tree', format: 'json' }),
-  osdDump: () => ({ prefix: 'osd dump', format: 'json' }),
-  quorum: () => ({ prefix: 'quorum_status', format: 'json' }),
-  df: () => ({ prefix: 'df', format: 'json' }),
-} as const satisfies Record<keyof typeof clusterReads, () => MonCommand>
+export const clusterReads = {
+  status: { argv: ['status'], mon: { prefix: 'status', format: 'json' } },
+  healthDetail: { argv: ['health', 'detail'], mon: { prefix: 'health', detail: 'detail', format: 'json' } },
+  osdTree: { argv: ['osd', 'tree'], mon: { prefix: 'osd tree', format: 'json' } },
+  osdDump: { argv: ['osd', 'dump'], mon: { prefix: 'osd dump', format: 'json' } },
+  quorum: { argv: ['quorum_status'], mon: { prefix: 'quorum_status', format: 'json' } },
+  df: { argv: ['df'], mon: { prefix: 'df', format: 'json' } },
+} as const satisfies Record<string, { argv: readonly string[]; mon: MonCommand }>
 
 /** The cluster's other commands. */
 export const clusterArgv = {

@@ -9,7 +9,7 @@ import type {
   Privilege,
 } from '../../../shared/ceph'
 import type { RemoteRunner } from '../remote/runner'
-import { clusterMonCommands, clusterReads } from './cluster-commands'
+import { clusterReads } from './cluster-commands'
 import { readCephDf } from './formats/ceph-df'
 import { readCephHealth } from './formats/ceph-health'
 import { readOsdDumpFlags, readOsdTree } from './formats/ceph-osd'
@@ -58,13 +58,13 @@ export async function readCluster(
     (fast) =>
       runner.cephMonCommands(
         host,
-        reads.map((read) => clusterMonCommands[read]()),
+        reads.map((read) => clusterReads[read].mon),
         {
           signal: fast,
-          step: commandStep(reads.map((read) => `ceph ${clusterReads[read]().join(' ')}`).join(', ')),
+          step: commandStep(reads.map((read) => `ceph ${clusterReads[read].argv.join(' ')}`).join(', ')),
         },
       ),
-    (slow) => Promise.all(reads.map((read) => cephJson(runner, host, clusterReads[read](), slow))),
+    (slow) => Promise.all(reads.map((read) => cephJson(runner, host, clusterReads[read].argv, slow))),
     signal ? { signal } : {},
   )
 }
