@@ -107,7 +107,10 @@ describe('host doctor', () => {
     expect(fast.get('ceph-one-connection')?.output).toBe('health ls-0 ls-1 status')
     expect(cli.get('ceph-one-connection')?.output).toBe('')
     for (const name of CEPH_SECTIONS) expect({ name, ...fast.get(name) }).toEqual({ name, ...cli.get(name) })
-    expect(fast.get('ceph-health')).toEqual({ output: 'HEALTH_OK', exitCode: 0 })
+    expect(fast.get('ceph-health')).toMatchObject({
+      output: expect.stringMatching(/^HEALTH_(OK|WARN)/),
+      exitCode: 0,
+    })
     expect(fast.get('ceph-caps')).toEqual({ output: 'Error EACCES: access denied', exitCode: 13 })
     expect(fast.get('rbd-status')?.output).toMatch(
       /^Watchers:\n\twatcher=10\.77\.0\.\d:0\/\d+ client\.\d+ cookie=\d+/,
