@@ -94,7 +94,7 @@ describe('the doctor’s Ceph probes over one connection', () => {
     })
   })
 
-  it('leaves to the CLI what it may not read: caps refused, a pool it cannot open, and then the status', () => {
+  it('words the monitors’ refusal of the caps as the CLI does; leaves it a pool it cannot open, then the status', () => {
     const scenario = {
       ...HEALTHY,
       mon: { ...HEALTHY.mon, 'auth get': [-13, '', 'access denied'] },
@@ -102,15 +102,13 @@ describe('the doctor’s Ceph probes over one connection', () => {
       watchers: [],
     }
     const sections = probes({ FAKE_CEPH: JSON.stringify(scenario) })
-    expect(sections.get('ceph-caps')).toEqual({
-      output: 'cli: ceph --id libvirt --connect-timeout 8 auth get client.libvirt',
-      exitCode: 0,
-    })
+    // The CLI's main(): `Error <errno name>: <status>` and the errno as its exit code.
+    expect(sections.get('ceph-caps')).toEqual({ output: 'Error EACCES: access denied', exitCode: 13 })
     expect(sections.get('rbd-ls ssd')?.output).toMatch(/^cli: rbd --id libvirt .* ls -p ssd$/)
     expect(sections.get('rbd-ls sata')).toEqual({ output: 'vm3', exitCode: 0 })
     // The CLI listed ssd: its first line names the image, so the CLI reads its status too.
     expect(sections.get('rbd-status')?.output).toMatch(/^cli: rbd .* status ssd\/cli: rbd/)
-    expect(sections.get('ceph-one-connection')?.output).toBe('health ls-1')
+    expect(sections.get('ceph-one-connection')?.output).toBe('health caps-refused ls-1')
   })
 
   it('says "Watchers: none" as the CLI does, and leaves a migrating image’s status to the CLI', () => {
@@ -148,6 +146,20 @@ describe('the doctor’s Ceph probes over one connection', () => {
     expect(sections.get('ceph-caps')?.output).toMatch(/^cli: ceph .* auth get client\.libvirt$/)
     expect(sections.get('rbd-ls ssd')?.output).toMatch(/^cli: rbd /)
     expect(sections.get('ceph-one-connection')?.output).toBe('health')
+  })
+
+  it('leaves the caps to the CLI when a refusal carries no exit code', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64')
+    const odd = executable(
+      'odd-python',
+      `#!/bin/sh
+cat >/dev/null
+echo "@@fast caps-refused ${b64('EACCES\nError EACCES: access denied\n')} ."
+`,
+    )
+    const sections = probes({ HYPERDESK_DOCTOR_PYTHON: odd })
+    expect(sections.get('ceph-caps')?.output).toMatch(/^cli: ceph .* auth get client\.libvirt$/)
+    expect(sections.get('ceph-one-connection')?.output).toBe('')
   })
 })
 

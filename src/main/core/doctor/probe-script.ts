@@ -11,10 +11,14 @@ import { SHELL_SECTIONS } from '../remote/framing'
  * `ls-<i>` (`rbd ls` of the i-th pool) and `status` (`rbd status` of the first image of the first
  * pool that has one, only when every pool was listed here). A probe it cannot answer (no binding, a
  * connect or command refused, a migrating image whose status the CLI would describe) it leaves to
- * the CLI, as one-connection.ts does: every error the doctor shows stays the CLI's.
+ * the CLI, as one-connection.ts does: every error the doctor shows stays the CLI's. One exception,
+ * the usual one: the monitors refusing `auth get` (a client with `profile rbd` may not read its own
+ * entry), answered `caps-refused` as `<exit code>\n<text>` in the CLI's words (its main(): the
+ * output, then `Error <errno name>: <status>`, exit code the errno): the monitors' reply is the
+ * same whoever asks, and the CLI for it alone cost a python start and ~0.5 s of CPU per connect.
  */
 export const CEPH_ONE_CONNECTION_PROGRAM = String.raw`
-import base64, json, sys
+import base64, errno, json, sys
 
 def answer(name, text):
     # One write per line: a program cut short leaves no half answer that reads as whole.
@@ -45,6 +49,11 @@ try:
     if ret == 0:
         lines = printed(out, status).split(b"\n")
         answer("caps", b"\n".join(line for line in lines if b"key =" not in line))
+    elif ret < 0:
+        refusal = "Error %s: %s\n" % (errno.errorcode.get(-ret, "Unknown"), status)
+        lines = (out + refusal.encode("utf-8")).split(b"\n")
+        kept = b"\n".join(line for line in lines if b"key =" not in line)
+        answer("caps-refused", str(-ret).encode("ascii") + b"\n" + kept)
     import rbd
     first = None
     every = True
@@ -109,6 +118,8 @@ if [ "$rc" = 0 ]; then
   # The client's own caps, when it may read them (never its key).
   if text=$(fast_answer caps); then
     section_text ceph-caps "$text" 0; answered="$answered caps"
+  elif text=$(fast_answer caps-refused) && [ "${'$'}{text%%"$nl"*}" -gt 0 ] 2>/dev/null; then
+    section_text ceph-caps "${'$'}{text#*"$nl"}" "${'$'}{text%%"$nl"*}"; answered="$answered caps-refused"
   else
     section ceph-caps sh -c 'out=$(timeout -k 2 15 ceph --id "$1" --connect-timeout 8 auth get "client.$1" 2>&1); rc=$?; printf "%s\n" "$out" | grep -v "key ="; exit $rc' sh "$client"
   fi
