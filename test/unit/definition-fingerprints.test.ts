@@ -21,7 +21,11 @@ import {
   readFingerprints,
 } from '../../src/main/core/inventory/host-inventory'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
-import { DEFINITIONS_CHANGED, eventStreamArgv } from '../../src/main/core/libvirt/host'
+import {
+  DEFINITIONS_CHANGED,
+  eventStreamArgv,
+  readDefinitionsChanged,
+} from '../../src/main/core/libvirt/host'
 import {
   DIGESTS_SECTION,
   type BatchSection,
@@ -51,6 +55,40 @@ const recorded = (id: string): string => {
   return text.slice(start, end < 0 ? undefined : end)
 }
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex')
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits for `ok`, at most 5 s (what a change made outside the app may take to show). */
+async function until(what: string, ok: () => boolean): Promise<void> {
+  const end = Date.now() + 5000
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`no ${what} in 5 s`)
+    await sleep(20)
+  }
+}
+const memoryChanged = (xml: string) => xml.replace(/<memory unit='KiB'>\d+</, "<memory unit='KiB'>132096<")
+
+/**
+ * The event stream's watch of the definition files, run here for real on `defs` (eventStreamArgv),
+ * its virsh a stand-in that prints `events` and lives until stopped (the stream then ends with it).
+ */
+function watchDefinitions(defs: string, onLine: (line: string) => void, events: readonly string[] = []) {
+  const argv = eventStreamArgv({ dir: defs, everySeconds: 0.1 })
+  const done = path.join(dir, 'virsh-done')
+  const virsh = [...events.map((event) => `echo '${event}'`), `while [ ! -e ${done} ]; do sleep 0.05; done`]
+  const script = argv[2]!.replace(
+    'virsh -r -c qemu:///system event --all --loop --timestamp',
+    `sh -c "${virsh.join('; ')}"`,
+  )
+  const child = spawn('sh', ['-c', script, argv[3]!], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  child.stdout.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(onLine))
+  return {
+    exited,
+    stop: () => {
+      fs.writeFileSync(done, '')
+      return exited
+    },
+  }
+}
 
 let dir: string
 beforeEach(() => {
@@ -314,11 +352,18 @@ describe('the inventory with fingerprints', () => {
     const execs: string[][] = []
     const queries: string[][] = []
     const outputs: string[] = []
+    /**
+     * `answer` set: a batch that ran on the host answers only once it settles (a refresh held in
+     * flight); `ran` counts the batches the host ran.
+     */
+    const hold: { answer?: Promise<void>; ran: number } = { ran: 0 }
     let onLine: ((line: string) => void) | undefined
     const runner = {
       run: async (_host: string, argv: readonly string[]) => {
         execs.push([...argv])
         const { stdout, exitCode } = await onHost(argv)
+        hold.ran++
+        await hold.answer
         outputs.push(stdout)
         return { stdout, stderr: '', exitCode, durationMs: 1 }
       },
@@ -346,7 +391,20 @@ describe('the inventory with fingerprints', () => {
     const xmlAsked = (argv: readonly string[]) => [
       ...new Set([...argv.join('\n').matchAll(/@@hyperdesk-section xml:(\S+)/g)].map((m) => m[1])),
     ]
-    return { inventory, execs, queries, outputs, xmlAsked, line: (text: string) => onLine?.(text) }
+    return { inventory, execs, queries, outputs, xmlAsked, hold, line: (text: string) => onLine?.(text) }
+  }
+
+  /**
+   * A service on hv1 read twice (a first read, then a batch that takes the listing); `line` gives it a
+   * line of hv1's event stream.
+   */
+  async function started() {
+    const it = service()
+    await it.inventory.refreshHost('hv1')
+    await it.inventory.refreshHost('hv1')
+    it.execs.length = 0
+    it.hold.ran = 0
+    return { ...it, line: (text: string) => it.inventory.handleEventLine('hv1', text) }
   }
 
   it('reads a definition changed without an event at the next refresh, its XML only; at rest one exec', async () => {
@@ -407,36 +465,106 @@ describe('the inventory with fingerprints', () => {
   })
 
   it('refreshes when the event stream says a definition file changed', async () => {
-    const { inventory, execs, line } = service()
-    inventory.start()
-    await inventory.hostOnline('hv1')
-    // The stream's return reads the host once more (events between the read and the stream).
-    await new Promise((r) => setTimeout(r, 300))
-    execs.length = 0
+    const { inventory, execs, line } = await started()
     line(DEFINITIONS_CHANGED)
-    const end = Date.now() + 5000
-    while (execs.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+    await until('refresh', () => execs.length > 0)
     inventory.stop()
     expect(execs).toHaveLength(1)
+  })
+
+  it('reads a change made outside the app without an event (setmaxmem --config) once the watch sees it', async () => {
+    const { inventory, execs, line } = await started()
+    const watch = watchDefinitions(path.join(dir, 'defs'), line)
+    // Written until seen: the watch's first look (its reference) may come after a first write.
+    const writing = setInterval(() => changeOnHost(LABVM3, memoryChanged), 200)
+    await until(
+      'labvm3’s new memory',
+      () => inventory.domain('hv1', LABVM3)?.definition?.memoryKiB === 132096,
+    )
+    clearInterval(writing)
+    await watch.stop()
+    inventory.stop()
+    expect(execs.length).toBeGreaterThan(0)
+  })
+
+  it('asks no refresh for a change of the definition files that a refresh already read (the app’s own define)', async () => {
+    const { inventory, execs, line } = await started()
+    const watch = watchDefinitions(path.join(dir, 'defs'), line)
+    await sleep(300)
+    // The app defines and reads the host itself: the watch's line names the listing that read took.
+    changeOnHost(LABVM3, memoryChanged)
+    inventory.invalidateDefinition('hv1', LABVM3)
+    await inventory.refreshHost('hv1')
+    expect(inventory.domain('hv1', LABVM3)?.definition?.memoryKiB).toBe(132096)
+    // Long enough for the watch's line (every 0.1 s) and its debounce (0.15 s) several times over.
+    await sleep(1000)
+    await watch.stop()
+    inventory.stop()
+    expect(execs).toHaveLength(1)
+  })
+
+  it('lets a refresh that starts after an event stand for the event’s own refresh', async () => {
+    const { inventory, execs, line, xmlAsked } = await started()
+    line("2026-12-03 10:00:00.000+0000: event 'lifecycle' for domain 'labvm3': Defined Updated")
+    await inventory.refreshHost('hv1')
+    await sleep(600)
+    inventory.stop()
+    expect(execs).toHaveLength(1)
+    expect(xmlAsked(execs[0]!)).toEqual([LABVM3])
+  })
+
+  it('reads once more after a refresh in flight when an event came during it', async () => {
+    const { inventory, execs, hold, line } = await started()
+    let answer = () => {}
+    hold.answer = new Promise<void>((resolve) => (answer = resolve))
+    const inFlight = inventory.refreshHost('hv1')
+    await until('the batch', () => hold.ran === 1)
+    // The host answered with labvm3 as it was; it is redefined before the answer is read.
+    changeOnHost(LABVM3, memoryChanged)
+    line("2026-12-03 10:00:00.000+0000: event 'lifecycle' for domain 'labvm3': Defined Updated")
+    await sleep(300)
+    delete hold.answer
+    answer()
+    await inFlight
+    await until(
+      'labvm3’s new memory',
+      () => inventory.domain('hv1', LABVM3)?.definition?.memoryKiB === 132096,
+    )
+    inventory.stop()
+    expect(execs).toHaveLength(2)
+  })
+
+  it('reads once more after a refresh in flight when the watch saw a listing that refresh did not read', async () => {
+    const { inventory, execs, hold, line } = await started()
+    let answer = () => {}
+    hold.answer = new Promise<void>((resolve) => (answer = resolve))
+    const inFlight = inventory.refreshHost('hv1')
+    await until('the batch', () => hold.ran === 1)
+    const watch = watchDefinitions(path.join(dir, 'defs'), line)
+    await sleep(300)
+    changeOnHost(LABVM3, memoryChanged)
+    await sleep(500)
+    delete hold.answer
+    answer()
+    await inFlight
+    await until(
+      'labvm3’s new memory',
+      () => inventory.domain('hv1', LABVM3)?.definition?.memoryKiB === 132096,
+    )
+    await watch.stop()
+    inventory.stop()
+    expect(execs.length).toBeGreaterThan(1)
   })
 })
 
 describe('the event stream’s watch of the definition files', () => {
-  it('prints DEFINITIONS_CHANGED when a file there changes, and ends with virsh', async () => {
+  it('prints DEFINITIONS_CHANGED with the listing a batch’s gate takes when a file there changes, and ends with virsh', async () => {
     const defs = path.join(dir, 'qemu')
     fs.mkdirSync(defs)
     fs.writeFileSync(path.join(defs, 'labvm3.xml'), '<domain/>')
-    const argv = eventStreamArgv({ dir: defs, everySeconds: 0.1 })
-    // virsh's part: a stand-in that prints one event and lives until the test is done (a file).
-    const done = path.join(dir, 'virsh-done')
-    const script = argv[2]!.replace(
-      'virsh -r -c qemu:///system event --all --loop --timestamp',
-      `sh -c 'echo "event lifecycle"; while [ ! -e ${done} ]; do sleep 0.05; done'`,
-    )
-    const child = spawn('sh', ['-c', script, argv[3]!], { stdio: ['ignore', 'pipe', 'inherit'] })
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    // virsh's part: a stand-in that prints one event and lives until the test is done.
     const lines: string[] = []
-    child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)))
+    const watch = watchDefinitions(defs, (line) => lines.push(line), ['event lifecycle'])
     const until = async (what: string, ok: () => boolean, each?: () => void) => {
       const end = Date.now() + 10_000
       while (!ok()) {
@@ -451,14 +579,30 @@ describe('the event stream’s watch of the definition files', () => {
     let writes = 0
     await until(
       'DEFINITIONS_CHANGED',
-      () => lines.includes(DEFINITIONS_CHANGED),
+      () => lines.length > 1,
       () => fs.writeFileSync(path.join(defs, 'labvm3.xml'), `<domain><memory>${++writes}</memory></domain>`),
     )
-    fs.writeFileSync(done, '')
-    const exit = await exited
+    // The files at rest: the watch's last line names the listing a digested batch gated on the same
+    // directory finds, so the inventory knows whether it has read the files as they are now.
+    for (let seen = -1; seen !== lines.length;) {
+      seen = lines.length
+      await new Promise((r) => setTimeout(r, 400))
+    }
+    const sections = hostBatchSections({ xmlFor: [], displayFor: [], useDomstats: true, dominfoFor: [] })
+    const digested = fingerprintSections([LABVM1])
+    const batch = virshDigestedBatchArgv(sections, digested, 'hyperdesk-refresh', sessionNonce(), {
+      dir: defs,
+      listing: undefined,
+    })
+    const { stdout, exitCode } = await onHost(batch)
+    const { listing } = readListing(
+      splitBatchOutput(stdout, { sections: digestedAsked(sections, digested), exitCode }),
+    )
+    expect(listing).toMatch(/^\d+-\d+$/)
+    const exit = await watch.stop()
     expect(lines[0]).toBe('event lifecycle')
-    expect(lines.slice(1).length).toBeGreaterThan(0)
-    expect(lines.slice(1).every((line) => line === DEFINITIONS_CHANGED)).toBe(true)
+    expect(lines.slice(1).every((line) => readDefinitionsChanged(line)?.listing !== undefined)).toBe(true)
+    expect(readDefinitionsChanged(lines.at(-1)!)).toEqual({ listing })
     expect(exit).toBe(0)
   })
 

@@ -13,7 +13,7 @@ import {
   virshDigestedBatchArgv,
   type Sections,
 } from '../remote/framing'
-import { DEFINITIONS_CHANGED, DEFINITIONS_DIR, eventStreamArgv } from '../libvirt/host'
+import { DEFINITIONS_DIR, eventStreamArgv, readDefinitionsChanged } from '../libvirt/host'
 import {
   DefinitionCache,
   definitionReader,
@@ -114,7 +114,11 @@ export class InventoryService {
   private readonly listings = new Map<string, string>()
   private readonly refreshing = new Map<string, Promise<HostInventory>>()
   private readonly refreshAgain = new Set<string>()
-  private readonly debounce = new Map<string, NodeJS.Timeout>()
+  /**
+   * host → its debounced refresh: `listing` when only the definition files' watch asked it (the
+   * listing it saw), none when an event did (see scheduleRefresh).
+   */
+  private readonly debounce = new Map<string, { timer: NodeJS.Timeout; listing?: string }>()
   private readonly streams = new Map<string, { close(): void }>()
   /** Hosts whose event stream is being kept up. */
   private readonly watching = new Set<string>()
@@ -233,7 +237,7 @@ export class InventoryService {
   stop(): void {
     this.stopped = true
     if (this.pollTimer) clearInterval(this.pollTimer)
-    for (const timer of this.debounce.values()) clearTimeout(timer)
+    for (const pending of this.debounce.values()) clearTimeout(pending.timer)
     this.debounce.clear()
     for (const stream of this.streams.values()) stream.close()
     this.streams.clear()
@@ -255,7 +259,9 @@ export class InventoryService {
 
   /**
    * Refreshes one host. Concurrent calls share the refresh in flight, and one more runs after it
-   * when something asked during it, so no change is missed and no host is asked twice at once.
+   * when something asked during it, so no change is missed and no host is asked twice at once. A
+   * refresh that starts reads whatever an event before it announced: it replaces the host's pending
+   * debounced refresh.
    */
   refreshHost(host: string, options: RefreshOptions = {}): Promise<HostInventory> {
     if (options.fingerprints) this.listings.delete(host)
@@ -268,6 +274,8 @@ export class InventoryService {
       this.refreshAgain.add(host)
       return running
     }
+    clearTimeout(this.debounce.get(host)?.timer)
+    this.debounce.delete(host)
     const refresh = this.doRefresh(host).finally(() => {
       this.refreshing.delete(host)
       if (this.refreshAgain.delete(host)) void this.refreshHost(host)
@@ -491,21 +499,40 @@ export class InventoryService {
     return inventory
   }
 
-  private scheduleRefresh(host: string): void {
-    clearTimeout(this.debounce.get(host))
+  /**
+   * Refreshes the host soon (events come in bursts). `watched`: only the definition files' watch asks,
+   * having seen their listing as `watched.listing`; an event's ask (none) outweighs it.
+   */
+  private scheduleRefresh(host: string, watched?: { listing: string | undefined }): void {
+    const pending = this.debounce.get(host)
+    clearTimeout(pending?.timer)
+    const listing = pending && pending.listing === undefined ? undefined : watched?.listing
     const timer = setTimeout(() => {
       this.debounce.delete(host)
-      void this.refreshHost(host)
+      if (listing === undefined) void this.refreshHost(host)
+      else void this.refreshUnlessRead(host, listing)
     }, REFRESH_DEBOUNCE_MS)
     timer.unref()
-    this.debounce.set(host, timer)
+    this.debounce.set(host, listing === undefined ? { timer } : { timer, listing })
+  }
+
+  /**
+   * The definition files' watch saw their listing as `listing`: the host is read again unless a
+   * refresh already read every definition with the files so (it keeps that listing: see doRefresh),
+   * as after the app's own define. A refresh in flight may be that one: its end says.
+   */
+  private async refreshUnlessRead(host: string, listing: string): Promise<void> {
+    for (let running = this.refreshing.get(host); running; running = this.refreshing.get(host)) await running
+    if (this.listings.get(host) === listing) return
+    await this.refreshHost(host)
   }
 
   /** Applies a virsh event at once (state) and refreshes the host soon after (details). */
   handleEventLine(host: string, line: string): void {
     // A definition file changed (maybe without an event): the refresh's fingerprints say which.
-    if (line.trim() === DEFINITIONS_CHANGED) {
-      this.scheduleRefresh(host)
+    const watched = readDefinitionsChanged(line)
+    if (watched) {
+      this.scheduleRefresh(host, watched)
       return
     }
     const inventory = this.inventories.get(host)

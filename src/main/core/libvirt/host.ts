@@ -161,8 +161,21 @@ export function parsePoolPath(xml: string): string | undefined {
  * every change, events or not): the same on every distribution's package.
  */
 export const DEFINITIONS_DIR = '/etc/libvirt/qemu'
-/** The line the event stream prints when a definition file changed (see eventStreamArgv). */
+/**
+ * The line the event stream prints when a definition file changed (see eventStreamArgv), followed by
+ * the directory's listing as a digested batch's gate gives it (framing.ts: `<cksum>-<size>`).
+ */
 export const DEFINITIONS_CHANGED = '@@hyperdesk-definitions-changed'
+
+/**
+ * A stream line that says the definition files changed: undefined when it is not one; else the listing
+ * the watch saw (undefined if the line gave none).
+ */
+export function readDefinitionsChanged(line: string): { listing: string | undefined } | undefined {
+  const [word, listing, ...rest] = line.trim().split(/\s+/)
+  if (word !== DEFINITIONS_CHANGED || rest.length > 0) return undefined
+  return { listing: listing !== undefined && /^[0-9]+-[0-9]+$/.test(listing) ? listing : undefined }
+}
 /** How often the stream looks at the definition files, in seconds. */
 export const DEFINITIONS_WATCH_SECONDS = 2
 
@@ -174,8 +187,10 @@ export const DEFINITIONS_WATCH_SECONDS = 2
  * VM…) but every one rewrites its file; its directory is world-readable (the files are not, and are
  * never read: `ls -l --full-time` only stats them, to the nanosecond). The watch costs the host an
  * `ls` every DEFINITIONS_WATCH_SECONDS and the app no exec: the line only makes the inventory refresh,
- * which then reads what changed (by fingerprint). A host where the directory cannot be listed prints
- * nothing, and its changes show at the next periodic refresh. The stream ends with the virsh.
+ * which then reads what changed (by fingerprint). The line carries the listing seen, taken as a
+ * digested batch's gate takes it, so a change the inventory already read (the app's own define) asks
+ * no refresh. A host where the directory cannot be listed prints nothing, and its changes show at the
+ * next periodic refresh. The stream ends with the virsh.
  */
 export function eventStreamArgv(watch: { dir?: string; everySeconds?: number } = {}): string[] {
   const dir = watch.dir ?? DEFINITIONS_DIR
@@ -186,9 +201,10 @@ export function eventStreamArgv(watch: { dir?: string; everySeconds?: number } =
     '-c',
     [
       'virsh -r -c qemu:///system event --all --loop --timestamp & e=$!',
-      `l() { ls -l --full-time -- '${dir}' 2>/dev/null | cksum; }`,
+      // The gate's listing (framing.ts, virshDigestedBatchArgv): the same `ls`, summed the same way.
+      `l() { ls -li --full-time -- '${dir}' 2>/dev/null | cksum; }`,
       `{ p=$(l); while sleep ${every}; do s=$(l); ` +
-        `if [ "$s" != "$p" ]; then echo ${DEFINITIONS_CHANGED}; p=$s; fi; done; } & w=$!`,
+        `if [ "$s" != "$p" ]; then echo "${DEFINITIONS_CHANGED} \${s%% *}-\${s##* }"; p=$s; fi; done; } & w=$!`,
       'wait "$e"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"',
     ].join('\n'),
     'hyperdesk-events',
