@@ -407,6 +407,26 @@ describe('the inventory with fingerprints', () => {
     return { ...it, line: (text: string) => it.inventory.handleEventLine('hv1', text) }
   }
 
+  /**
+   * A refresh of hv1 whose batch the host holds unanswered; `answered()` lets it answer, waits for it,
+   * then for the inventory to show labvm3's changed memory (read by the refresh after it).
+   */
+  async function refreshHeld(it: Awaited<ReturnType<typeof started>>) {
+    let answer = () => {}
+    it.hold.answer = new Promise<void>((resolve) => (answer = resolve))
+    const inFlight = it.inventory.refreshHost('hv1')
+    await until('the batch', () => it.hold.ran === 1)
+    return async () => {
+      delete it.hold.answer
+      answer()
+      await inFlight
+      await until(
+        'labvm3’s new memory',
+        () => it.inventory.domain('hv1', LABVM3)?.definition?.memoryKiB === 132096,
+      )
+    }
+  }
+
   it('reads a definition changed without an event at the next refresh, its XML only; at rest one exec', async () => {
     const { inventory, execs, queries, outputs, xmlAsked } = service()
     await inventory.refreshHost('hv1')
@@ -514,43 +534,27 @@ describe('the inventory with fingerprints', () => {
   })
 
   it('reads once more after a refresh in flight when an event came during it', async () => {
-    const { inventory, execs, hold, line } = await started()
-    let answer = () => {}
-    hold.answer = new Promise<void>((resolve) => (answer = resolve))
-    const inFlight = inventory.refreshHost('hv1')
-    await until('the batch', () => hold.ran === 1)
+    const held = await started()
+    const { inventory, execs, line } = held
+    const answered = await refreshHeld(held)
     // The host answered with labvm3 as it was; it is redefined before the answer is read.
     changeOnHost(LABVM3, memoryChanged)
     line("2026-12-03 10:00:00.000+0000: event 'lifecycle' for domain 'labvm3': Defined Updated")
     await sleep(300)
-    delete hold.answer
-    answer()
-    await inFlight
-    await until(
-      'labvm3’s new memory',
-      () => inventory.domain('hv1', LABVM3)?.definition?.memoryKiB === 132096,
-    )
+    await answered()
     inventory.stop()
     expect(execs).toHaveLength(2)
   })
 
   it('reads once more after a refresh in flight when the watch saw a listing that refresh did not read', async () => {
-    const { inventory, execs, hold, line } = await started()
-    let answer = () => {}
-    hold.answer = new Promise<void>((resolve) => (answer = resolve))
-    const inFlight = inventory.refreshHost('hv1')
-    await until('the batch', () => hold.ran === 1)
+    const held = await started()
+    const { inventory, execs, line } = held
+    const answered = await refreshHeld(held)
     const watch = watchDefinitions(path.join(dir, 'defs'), line)
     await sleep(300)
     changeOnHost(LABVM3, memoryChanged)
     await sleep(500)
-    delete hold.answer
-    answer()
-    await inFlight
-    await until(
-      'labvm3’s new memory',
-      () => inventory.domain('hv1', LABVM3)?.definition?.memoryKiB === 132096,
-    )
+    await answered()
     await watch.stop()
     inventory.stop()
     expect(execs.length).toBeGreaterThan(1)
