@@ -1,4 +1,3 @@
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError, causeText, commandStep } from '../../src/shared/errors'
 import {
@@ -20,7 +19,13 @@ import {
 } from '../../src/shared/ovh'
 import { screenshotPath } from '../support/browser'
 import { sampleCluster, tempCore } from '../support/core'
-import { CLOSED_PORT, routeInventory } from '../support/fake-inventory'
+import {
+  CLOSED_PORT,
+  openFakeInventoryPage,
+  pushJob,
+  type FakeInventoryPage,
+  type InventoryRoute,
+} from '../support/fake-inventory'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 
 /**
@@ -214,12 +219,8 @@ afterAll(async () => {
   await core?.cleanup()
 })
 
-interface Opened {
-  context: BrowserContext
-  page: Page
-  errors: string[]
+interface Opened extends FakeInventoryPage {
   changes: unknown[]
-  socket: () => WebSocketRoute
 }
 
 /** A page on the fake account; `realFirewall`: firewall.state goes to the real (closed-port) core. */
@@ -227,9 +228,8 @@ async function openApp(
   locale: string,
   options: { realFirewall?: boolean; realOvh?: boolean; job?: Job } = {},
 ): Promise<Opened> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1000 } })
   const changes: unknown[] = []
-  const socket = await routeInventory(context, {
+  const route: InventoryRoute = {
     inventory,
     hostStates,
     answer(call) {
@@ -246,13 +246,10 @@ async function openApp(
         })
       return undefined
     },
-  })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(app.server.url)
-  await expect.poll(() => page.getByTestId('show-failoverIps').count(), { timeout: 30_000 }).toBe(1)
-  return { context, page, errors, changes, socket }
+  }
+  const opened = await openFakeInventoryPage(app, locale, route, { height: 1000 })
+  await expect.poll(() => opened.page.getByTestId('show-failoverIps').count(), { timeout: 30_000 }).toBe(1)
+  return { ...opened, changes }
 }
 
 const texts = {
@@ -440,19 +437,13 @@ describe.each([
       step: commandStep('add 10.77.100.9 in IPS_FAILOVER'),
       details: { result },
     }).toData()
-    socket().send(
-      JSON.stringify({
-        kind: 'event',
-        event: 'jobs.update',
-        payload: {
-          ...job,
-          state: 'failed',
-          endedAt: Date.now(),
-          error,
-          log: result.hosts.map((host) => ({ at: Date.now(), text: englishText(host.message) })),
-        },
-      }),
-    )
+    pushJob(socket, {
+      ...job,
+      state: 'failed',
+      endedAt: Date.now(),
+      error,
+      log: result.hosts.map((host) => ({ at: Date.now(), text: englishText(host.message) })),
+    })
     await expect.poll(() => status.getAttribute('data-state')).toBe('failed')
     expect(await view.getByTestId('firewall-failed-host').textContent()).toBe(said.failedOn)
     const outcomes = view.getByTestId('firewall-outcomes').locator('li')

@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import { KeyedMutex } from '../../src/main/core/jobs/keyed-mutex'
@@ -22,7 +21,13 @@ import {
 } from '../../src/shared/vmedit'
 import { screenshotPath } from '../support/browser'
 import { sampleCluster, tempCore } from '../support/core'
-import { CLOSED_PORT, routeInventory } from '../support/fake-inventory'
+import {
+  CLOSED_PORT,
+  openFakeInventoryPage,
+  pushJob,
+  type FakeInventoryPage,
+  type InventoryRoute,
+} from '../support/fake-inventory'
 import { startLabBrowser, type LabBrowser } from '../support/lab-browser'
 
 /**
@@ -177,12 +182,8 @@ afterAll(async () => {
   await core?.cleanup()
 })
 
-interface Opened {
-  context: BrowserContext
-  page: Page
-  errors: string[]
+interface Opened extends FakeInventoryPage {
   edits: unknown[]
-  socket: () => WebSocketRoute
 }
 
 const JOB: Job = {
@@ -199,9 +200,8 @@ const JOB: Job = {
 } as Job
 
 async function openApp(locale: string): Promise<Opened> {
-  const context = await app.browser.newContext({ locale, viewport: { width: 1280, height: 1100 } })
   const edits: unknown[] = []
-  const socket = await routeInventory(context, {
+  const route: InventoryRoute = {
     inventory,
     hostStates,
     dropFakedHostStates: false,
@@ -221,20 +221,13 @@ async function openApp(locale: string): Promise<Opened> {
       }
       return undefined
     },
-  })
-  const page = await context.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(app.server.url)
-  await expect.poll(() => page.getByTestId('tree-vm-db1').count(), { timeout: 30_000 }).toBeGreaterThan(0)
-  return { context, page, errors, edits, socket }
+  }
+  const opened = await openFakeInventoryPage(app, locale, route, { height: 1100, ready: 'tree-vm-db1' })
+  return { ...opened, edits }
 }
 
 /** Text with French spacing (narrow no-break spaces before ":") as plain spaces. */
 const plain = (text: string | null) => (text ?? '').replace(/[\u202f\u00a0]/g, ' ')
-
-const push = (socket: () => WebSocketRoute, job: Job) =>
-  socket().send(JSON.stringify({ kind: 'event', event: 'jobs.update', payload: job }))
 
 describe('VM edit sheet', () => {
   it('English: the settings as every host has them, the diff with live and pending, then a host changed meanwhile', async () => {
@@ -297,7 +290,7 @@ describe('VM edit sheet', () => {
       step: msg('errorSteps.compareHashes'),
       details: { plan: fresh },
     }).toData()
-    push(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
+    pushJob(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
     const status = page.getByTestId('vm-edit-job')
     await expect.poll(() => status.getAttribute('data-state')).toBe('failed')
     expect(await page.getByTestId('vm-edit-job-error').textContent()).toContain(
@@ -347,7 +340,7 @@ describe('VM edit sheet', () => {
       pending: ['maxVcpus', 'vcpus', 'bootOrder'],
     })
     await expect.poll(() => page.getByTestId('vm-edit-job').count()).toBe(1)
-    push(socket, { ...JOB, state: 'succeeded', endedAt: Date.now(), result } as Job)
+    pushJob(socket, { ...JOB, state: 'succeeded', endedAt: Date.now(), result } as Job)
     const status = page.getByTestId('vm-edit-job')
     await expect.poll(() => status.getAttribute('data-state')).toBe('succeeded')
     expect(plain(await status.textContent())).toContain('Modifiée sur hv1, hv2, hv3.')
@@ -642,7 +635,7 @@ describe('VM edit sheet: XML (expert)', () => {
       step: msg('errorSteps.compareHashes'),
       details: { plan: fresh },
     }).toData()
-    push(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
+    pushJob(socket, { ...JOB, state: 'failed', endedAt: Date.now(), error } as Job)
     const status = page.getByTestId('vm-edit-job')
     await expect.poll(() => status.getAttribute('data-state')).toBe('failed')
     expect(plain(await status.textContent())).toContain('Une autre modification a eu lieu entre-temps')
