@@ -1,5 +1,6 @@
 import { IsoNameSchema } from '../../../shared/iso'
 import { UuidSchema } from '../../../shared/validators'
+import { isListing } from '../remote/framing'
 import { argument, checked, refuse } from './arguments'
 
 /**
@@ -174,7 +175,7 @@ export const DEFINITIONS_CHANGED = '@@hyperdesk-definitions-changed'
 export function readDefinitionsChanged(line: string): { listing: string | undefined } | undefined {
   const [word, listing, ...rest] = line.trim().split(/\s+/)
   if (word !== DEFINITIONS_CHANGED || rest.length > 0) return undefined
-  return { listing: listing !== undefined && /^[0-9]+-[0-9]+$/.test(listing) ? listing : undefined }
+  return { listing: listing !== undefined && isListing(listing) ? listing : undefined }
 }
 /** How often the stream looks at the definition files, in seconds. */
 export const DEFINITIONS_WATCH_SECONDS = 2

@@ -151,6 +151,9 @@ export const DIGESTS_SECTION = 'digests'
 
 /** The digests section's line that gives the gate's listing: `@listing <cksum>[ unchanged]`. */
 const LISTING_LINE = '@listing'
+/** A listing as the gate gives it: the directory's `ls -li --full-time | cksum`, `<sum>-<size>`. */
+const LISTING = '[0-9]+-[0-9]+'
+export const isListing = (text: string): boolean => new RegExp(`^${LISTING}$`).test(text)
 
 /**
  * The host's side of a digested batch ($0 the name, $1 the nonce, $2 the listing last seen, $3 the
@@ -223,7 +226,7 @@ export function virshDigestedBatchArgv(
   if (!/^[0-9a-f]{8,64}$/.test(nonce)) throw new Error('A digest nonce is hex')
   if (gate && !/^\/[A-Za-z0-9._/-]+$/.test(gate.dir))
     throw new Error('A digest gate is a plain absolute path')
-  if (gate?.listing !== undefined && !/^[0-9]+-[0-9]+$/.test(gate.listing))
+  if (gate?.listing !== undefined && !isListing(gate.listing))
     throw new Error('A digest gate listing is a cksum')
   const marker = `@@hyperdesk-digest-${nonce}`
   const digests = digested.flatMap(({ id, command }) => {
@@ -259,7 +262,7 @@ export function readListing(sections: Sections): { listing: string | undefined; 
   const none = { listing: undefined, unchanged: false }
   const section = sections.get(DIGESTS_SECTION)
   if (!section || section.errors.length > 0) return none
-  const match = new RegExp(`^${LISTING_LINE} ([0-9]+-[0-9]+|-)( unchanged)?$`, 'm').exec(section.text)
+  const match = new RegExp(`^${LISTING_LINE} (${LISTING}|-)( unchanged)?$`, 'm').exec(section.text)
   if (!match || match[1] === '-') return none
   return { listing: match[1], unchanged: match[2] !== undefined }
 }
