@@ -4,6 +4,9 @@ import path from 'node:path'
 import type { Core } from '../../src/main/core/core'
 import type { CoreContext, CoreOptions } from '../../src/main/core/context'
 import { createCoreWithContext } from './in-process-core'
+import type { BatchSection } from '../../src/main/core/remote/framing'
+import type { RunOptions } from '../../src/main/core/remote/runner'
+import type { QueryOptions } from '../../src/main/core/remote/virsh-session'
 import type { MethodName } from '../../src/shared/api-names'
 import type { HostState } from '../../src/shared/hosts'
 import type { Job } from '../../src/shared/jobs'
@@ -70,6 +73,7 @@ export async function labCore(
     globalKnownHostsFiles: [],
     ...coreOptions,
   })
+  if (process.env['HYPERDESK_LAB_EXECS']) noteCommands(context)
   core.subscribe('hosts.state', (state) => {
     states.set(state.name, state)
     history.push(state)
@@ -161,4 +165,31 @@ export async function labCore(
     },
   }
   return lab
+}
+
+/**
+ * With HYPERDESK_LAB_EXECS set (and HYPERDESK_LAB_TIMING naming the file), every one-shot exec
+ * (`exec <host> <argv's start>`) and every virsh session query (`query <host> <verbs>`) the core runs
+ * is a timing line: what a lab file costs the hosts, counted with grep.
+ */
+function noteCommands(context: CoreContext): void {
+  const runner = context.runner
+  const run = runner.run.bind(runner)
+  const virshQuery = runner.virshQuery.bind(runner)
+  const timed = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    const started = performance.now()
+    try {
+      return await call()
+    } finally {
+      noteTiming(performance.now() - started, what)
+    }
+  }
+  Object.assign(runner, {
+    run: (host: string, argv: readonly string[], options?: RunOptions) =>
+      timed(`exec ${host} ${argv.slice(0, 6).join(' ')}`, () => run(host, argv, options)),
+    virshQuery: (host: string, sections: readonly BatchSection[], options?: QueryOptions) =>
+      timed(`query ${host} ${sections.map((section) => section.command[0]).join(' ')}`, () =>
+        virshQuery(host, sections, options),
+      ),
+  })
 }
