@@ -35,6 +35,12 @@ export interface BatchSection {
 export interface SectionAnswer {
   text: string
   errors: string[]
+  /**
+   * The output as virsh printed it, "error:" lines in place, when it held both those and other text
+   * (the session's answers: parseAnswer). An output can hold such a line of its own: a VM's
+   * description is free text, so its XML can have a line that starts with "error: ".
+   */
+  printed?: string
 }
 
 /** Each section's answer, by id. */
@@ -397,7 +403,14 @@ export function parseAnswer(answer: string, nonce: string, sections: readonly Ba
     const prompt = text.lastIndexOf(PROMPT)
     if (prompt >= 0) text = text.slice(0, prompt)
     const lines = text.replace(/\n$/, '').split('\n')
-    parsed.set(id, judgeSection(lines.filter((line) => !NOTICES.test(line))))
+    const judged = judgeSection(lines.filter((line) => !NOTICES.test(line)))
+    if (judged.errors.length === 0 || judged.text.trim() === '') {
+      parsed.set(id, judged)
+      continue
+    }
+    // virsh's notices come before the command's output (it reconnects, then runs the command).
+    const first = lines.findIndex((line) => !NOTICES.test(line))
+    parsed.set(id, { ...judged, printed: lines.slice(first).join('\n') })
   }
   return parsed
 }
