@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder'
 import type { ClientChannel } from 'ssh2'
-import { ApiError, type ErrorStep } from '../../../shared/errors'
+import { ApiError, stepFields, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail } from '../../../shared/messages/message'
 import type { HostConnection } from '../ssh/connection'
 import {
@@ -77,6 +77,7 @@ export interface QueryOptions {
 interface Pending {
   nonce: string
   sections: readonly BatchSection[]
+  step: ErrorStep
   resolve(sections: Sections): void
   reject(error: ApiError): void
 }
@@ -117,7 +118,11 @@ export class VirshSession {
     const step = options.step ?? msg('errorSteps.virshQuery')
     // Refused before a session is opened; checked again where the lines are written.
     this.frame(sections)
-    const channel = await this.open()
+    const channel = await this.open().catch((error: unknown) => {
+      // The host's connection says why (offline, key…) but not what was being done: the step says.
+      const failure = ApiError.from(error)
+      throw failure.step === undefined ? new ApiError({ ...failure.toData(), ...stepFields(step) }) : failure
+    })
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS
     try {
       return await new Promise<Sections>((resolve, reject) => {
@@ -147,12 +152,13 @@ export class VirshSession {
         } catch (error) {
           clearTimeout(timer)
           // The channel closed between opening and writing (connection lost), or a refused line.
-          reject(error instanceof ApiError ? error : this.ended())
+          reject(error instanceof ApiError ? error : this.ended(step))
           return
         }
         this.pending = {
           nonce: framed.nonce,
           sections,
+          step,
           resolve: (answer) => {
             clearTimeout(timer)
             resolve(answer)
@@ -246,14 +252,15 @@ export class VirshSession {
       this.channel = undefined
       const pending = this.pending
       this.pending = undefined
-      pending?.reject(this.ended())
+      pending?.reject(this.ended(pending.step))
     })
   }
 
-  private ended(): ApiError {
+  /** The session ended under a query: the error names that query's step. */
+  private ended(step: ErrorStep): ApiError {
     return ApiError.of('host.offline', msg('remoteErrors.virshSessionEnded', { host: this.host }), {
       host: this.host,
-      step: msg('errorSteps.virshQuery'),
+      step,
       hint: msg('remoteErrors.virshSessionEndedHint'),
     })
   }
