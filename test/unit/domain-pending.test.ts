@@ -10,6 +10,7 @@ import type { VmdefDeps } from '../../src/main/core/vmdef/create'
 import { englishText } from '../../src/shared/messages/message'
 import { i18nOptions } from '../../src/renderer/src/i18n'
 import { addMessageFormatters, frenchSpacing, renderMessage } from '../../src/renderer/src/i18n/messages'
+import { sessionOverOneShot } from '../support/scripted-virsh'
 
 /**
  * "Pending until restart" from the two definitions of a running VM (issue 19 item 3): what libvirt
@@ -178,10 +179,15 @@ describe('vm.pending', () => {
     const deps = {
       inventory: { vm: () => ({ runningOn: ['hv2'] }) },
       runner: {
-        virsh: async (_host: string, argv: readonly string[]) => {
+        virshQuery: sessionOverOneShot(async (_host, argv) => {
           asked.push([...argv])
-          return { stdout: argv.includes('--inactive') ? inactive : live, stderr: '', exitCode: 0 }
-        },
+          return {
+            stdout: argv.includes('--inactive') ? inactive : live,
+            stderr: '',
+            exitCode: 0,
+            durationMs: 0,
+          }
+        }),
       },
     } as unknown as VmdefDeps
     return { deps, asked }

@@ -14,6 +14,7 @@ import { ApiError } from '../../src/shared/errors'
 import type { HostState } from '../../src/shared/hosts'
 import type { DomainOnHost, HostInventory } from '../../src/shared/inventory'
 import { englishText } from '../../src/shared/messages'
+import { sessionOverOneShot } from '../support/scripted-virsh'
 
 /**
  * Deleting and renaming a VM, judged and done against a scripted cluster: every host's definitions as the
@@ -120,6 +121,8 @@ function world(scenario: Scenario = {}) {
       return answer('')
     },
   } as unknown as RemoteRunner
+  // Definitions are read in the host's virsh session: answered by the same fake virsh.
+  runner.virshQuery = sessionOverOneShot((host, args, options) => runner.virsh(host, args, options))
   const leases: string[][] = []
   const audits: string[] = []
   const deps: DeleteDeps = {

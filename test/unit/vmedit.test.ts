@@ -31,6 +31,7 @@ import {
   type VmEditPlan,
   type VmEditResult,
 } from '../../src/shared/vmedit'
+import { sessionOverOneShot } from '../support/scripted-virsh'
 
 /**
  * Editing a definition on every host: the XML edit itself (on the app's own builder's output, as
@@ -372,6 +373,8 @@ function world(scenario: Scenario = {}) {
       )
     },
   } as unknown as RemoteRunner
+  // Definitions are read in the host's virsh session: answered by the same fake virsh.
+  runner.virshQuery = sessionOverOneShot((host, args, options) => runner.virsh(host, args, options))
   const leases: string[][] = []
   const deps: DeleteDeps = {
     runner,

@@ -13,7 +13,7 @@ export const DEFINITION_ERROR_TEXTS = {
   unreadableSource:
     'The definition of the VM {{uuid}} could not be read on {{host}}: {{error, message}} Sync from a host that defines it.',
   wrongUuid: '{{host}} answered with the UUID {{found}} instead of {{uuid}}.',
-  readFailed: 'virsh could not read the definition on {{host}} (exit {{exit}}).',
+  readFailed: 'virsh could not read the definition on {{host}}.',
   defineFailed: 'virsh define failed on {{host}}.',
   readBackDiffers: 'Defined on {{host}}, but reading it back shows a different definition.',
   hostFailed: '{{host}}: {{error, message}}',

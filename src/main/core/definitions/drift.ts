@@ -1,8 +1,9 @@
 import { createTwoFilesPatch } from 'diff'
-import { ApiError, errorText } from '../../../shared/errors'
+import { ApiError, errorText, type ErrorStep } from '../../../shared/errors'
 import { msg, withDetail, type Message } from '../../../shared/messages'
 import type { DefinitionDiff } from '../../../shared/migration'
 import { canonicalDomainXml } from '../inventory/domain-xml'
+import { FRAMING_ERRORS, type SectionAnswer } from '../remote/framing'
 import type { RemoteRunner } from '../remote/runner'
 import { domainArgv } from '../libvirt/domain'
 import { domainNameFromXml } from '../inventory/domain-name'
@@ -23,38 +24,102 @@ export type HostDefinition =
 /** libvirt's wording for "no such domain" (VIR_ERR_NO_DOMAIN), across versions. */
 const NO_DOMAIN = /failed to get domain|Domain not found|no domain with matching/i
 
+/** As long as the one-shot `virsh dumpxml` these reads replace was given on the host. */
+const READ_TIMEOUT_SECONDS = 20
+
+export interface ReadDefinitionOptions {
+  timeoutSeconds?: number
+  /** The step errors name; default "read the definition on <host>". */
+  step?: ErrorStep
+  /** Another of the VM's dumpxml (domainArgv.xml, xmlWithSecrets); default domainArgv.xmlToCopy. */
+  command?: readonly string[]
+}
+
 /**
  * A host's persistent definition as it would be copied elsewhere: `dumpxml --inactive --security-info`,
  * so a define from it keeps the VNC/SPICE password (the plain dump leaves `passwd` out, and a define
- * from that drops it). The canonical form hides the password (canonicalDomainXml).
+ * from that drops it). The canonical form hides the password (canonicalDomainXml). Read in the host's
+ * virsh session (read-write, as --security-info needs): a one-shot virsh per read cost a process and
+ * a libvirt connection (~150 ms on the lab's hosts, ~12 ms in the session), and a VM edit reads every
+ * host several times.
+ * A host the session cannot reach (offline, virsh not answering) is `unreachable` with its error.
  */
 export async function readDefinition(
   runner: RemoteRunner,
   host: string,
   uuid: string,
+  options: ReadDefinitionOptions = {},
 ): Promise<HostDefinition> {
   try {
-    const result = await runner.virsh(host, domainArgv.xmlToCopy(uuid), {
-      allowFailure: true,
-      timeoutSeconds: 20,
-      step: msg('errorSteps.readDefinitionOn', { host }),
-    })
-    if (result.exitCode === 0 && result.stdout.trim())
-      return { host, status: 'defined', xml: result.stdout, canonical: canonicalDomainXml(result.stdout) }
-    if (NO_DOMAIN.test(result.stderr)) return { host, status: 'missing' }
-    const text = withDetail(
-      msg('definitionErrors.readFailed', { host, exit: result.exitCode }),
-      result.stderr,
-    )
-    return {
-      host,
-      status: 'unreachable',
-      error: result.stderr.trim() || `virsh exit ${result.exitCode}`,
-      text,
-    }
+    return await askDefinition(runner, host, uuid, options)
   } catch (error) {
     const failure = ApiError.from(error)
     return { host, status: 'unreachable', error: failure.message, text: errorText(failure) }
+  }
+}
+
+/**
+ * The definition a job copies or checks, from a host that must have it: any other answer is an error
+ * naming the host and the caller's step (not defined there, virsh's own words, or the session's error).
+ */
+export async function readDefinitionXml(
+  runner: RemoteRunner,
+  host: string,
+  uuid: string,
+  options: ReadDefinitionOptions & { step: ErrorStep },
+): Promise<string> {
+  const read = await askDefinition(runner, host, uuid, options)
+  if (read.status === 'defined') return read.xml
+  const { step } = options
+  if (read.status === 'missing')
+    throw ApiError.of('vm.not-defined', msg('definitionErrors.notDefinedOn', { uuid, host }), { host, step })
+  throw ApiError.of('remote.failed', read.text, {
+    host,
+    step,
+    details: { command: `virsh ${commandOf(uuid, options).join(' ')}`, stderr: read.error },
+  })
+}
+
+/** The read itself; the session's own errors (host offline, timeout) are thrown, naming the step. */
+async function askDefinition(
+  runner: RemoteRunner,
+  host: string,
+  uuid: string,
+  options: ReadDefinitionOptions,
+): Promise<HostDefinition> {
+  const sections = await runner.virshQuery(host, [{ id: 'xml', command: commandOf(uuid, options) }], {
+    timeoutSeconds: options.timeoutSeconds ?? READ_TIMEOUT_SECONDS,
+    step: options.step ?? msg('errorSteps.readDefinitionOn', { host }),
+  })
+  return judgeDefinition(host, sections.get('xml'))
+}
+
+function commandOf(uuid: string, options: ReadDefinitionOptions): readonly string[] {
+  return options.command ?? domainArgv.xmlToCopy(uuid)
+}
+
+/**
+ * What a session's answer to `dumpxml` says: the XML (defined), libvirt's "no such domain"
+ * (missing), or anything else with virsh's words (unreachable). The XML is what one-shot virsh
+ * printed without its closing empty line: libvirt's document, ending in its newline. A description
+ * can hold a line that starts with "error: ", so an answer that is a whole domain element is the
+ * definition, whatever its lines look like.
+ */
+function judgeDefinition(host: string, answer: SectionAnswer | undefined): HostDefinition {
+  const printed = answer?.printed ?? answer?.text ?? ''
+  if (/^<domain[\s>]/.test(printed) && /<\/domain>\s*$/.test(printed)) {
+    const xml = `${printed.trimEnd()}\n`
+    return { host, status: 'defined', xml, canonical: canonicalDomainXml(xml) }
+  }
+  const errors = answer ? answer.errors : [FRAMING_ERRORS.missing]
+  if (errors.some((line) => NO_DOMAIN.test(line))) return { host, status: 'missing' }
+  const words = errors.length > 0 ? errors.map((line) => `error: ${line}`).join('\n') : printed.trim()
+  const error = words || 'virsh printed nothing'
+  return {
+    host,
+    status: 'unreachable',
+    error,
+    text: withDetail(msg('definitionErrors.readFailed', { host }), error),
   }
 }
 

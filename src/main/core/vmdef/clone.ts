@@ -16,7 +16,7 @@ import { RbdReader } from '../ceph/rbd'
 import { domainMachine } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
-import { domainArgv } from '../libvirt/domain'
+import { readDefinitionXml } from '../definitions/drift'
 import { pickRbdHost } from '../storage/rbd-host'
 import { buildDomainXml } from './builder'
 import { clonedDomainXml } from './clone-xml'
@@ -160,11 +160,10 @@ async function readSourceXml(deps: VmdefDeps, vm: Vm, checks: Check[]): Promise<
   const host = vm.definedOn.find((name) => online.has(name)) ?? vm.definedOn[0]
   if (!host) return undefined
   try {
-    const read = await deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
+    return await readDefinitionXml(deps.runner, host, vm.uuid, {
       timeoutSeconds: deps.defineTimeoutSeconds ?? 30,
       step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${vm.name}`, host }),
     })
-    return read.stdout
   } catch (error) {
     add(checks, 'source', 'fail', 'hostUnreadable', { host, error: ApiError.from(error).message })
     return undefined

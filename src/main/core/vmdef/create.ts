@@ -20,6 +20,7 @@ import type { JobContext } from '../jobs/job-manager'
 import type { KeyedMutex } from '../jobs/keyed-mutex'
 import type { RemoteRunner } from '../remote/runner'
 import type { LeaseCheck, Leases } from '../lease/cluster-lease'
+import { readDefinitionXml } from '../definitions/drift'
 import { domainArgv } from '../libvirt/domain'
 import { buildDomainXml, type VmSpec } from './builder'
 import { createPlan, vmdefMsg, type PlanFacts } from './plan'
@@ -400,7 +401,7 @@ export class VmCreator {
     // on a loaded lab), then judged in their order as before: the first host that differs or fails is told.
     const reads = await Promise.allSettled(
       hosts.map((host) =>
-        this.deps.runner.virsh(host, domainArgv.xmlToCopy(uuid), {
+        readDefinitionXml(this.deps.runner, host, uuid, {
           timeoutSeconds,
           step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${name}`, host }),
         }),
@@ -409,14 +410,13 @@ export class VmCreator {
     for (const [index, host] of hosts.entries()) {
       const read = reads[index]!
       if (read.status === 'rejected') throw read.reason
-      const result = read.value
-      const fields = readBackDifferences(xml, result.stdout)
+      const fields = readBackDifferences(xml, read.value)
       if (fields.length > 0)
         throw ApiError.of('vm.create.read-back', vmdefMsg('readBackDiffers', { host, fields }), {
           host,
           step: msg('errorSteps.readBack', { name: `${name}`, host }),
         })
-      canonical.set(host, canonicalDomainXml(result.stdout))
+      canonical.set(host, canonicalDomainXml(read.value))
     }
     const distinct = new Set(canonical.values())
     if (distinct.size > 1) job.log(msg('vmdefSteps.normalisedDifferently'))

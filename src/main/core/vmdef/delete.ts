@@ -7,6 +7,7 @@ import { imageArgv, imageSpec, snapshotArgv, type RbdImageRef } from '../ceph/im
 import { Rbd, RbdReader } from '../ceph/rbd'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
+import { readDefinitionXml } from '../definitions/drift'
 import { domainArgv } from '../libvirt/domain'
 import { imageKey, usersByImage } from '../storage/image-users'
 import { pickRbdHost } from '../storage/rbd-host'
@@ -217,11 +218,11 @@ async function undefineEverywhere(deps: DeleteDeps, vm: Vm, lease: LeaseCheck, j
   const timeoutSeconds = deps.defineTimeoutSeconds ?? 30
   const saved = new Map<string, string>()
   for (const host of vm.definedOn) {
-    const result = await deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
+    const xml = await readDefinitionXml(deps.runner, host, vm.uuid, {
       timeoutSeconds,
       step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${vm.name}`, host }),
     })
-    saved.set(host, result.stdout)
+    saved.set(host, xml)
   }
   const undefinedOn: string[] = []
   for (const [index, host] of vm.definedOn.entries()) {

@@ -8,7 +8,7 @@ import type {
   VmPending,
   VmEditSettings,
 } from '../../../shared/vmedit'
-import { readDefinitions, unifiedDiff, type HostDefinition } from '../definitions/drift'
+import { readDefinitionXml, readDefinitions, unifiedDiff, type HostDefinition } from '../definitions/drift'
 import {
   DefinitionEditError,
   definitionHash,
@@ -619,22 +619,22 @@ class Editing {
     )
     if (!host || touched.size === 0) return []
     try {
-      const read = await this.deps.runner.virsh(host, domainArgv.xml(this.plan.uuid, 'live'), {
+      const live = await readDefinitionXml(this.deps.runner, host, this.plan.uuid, {
+        command: domainArgv.xml(this.plan.uuid, 'live'),
         timeoutSeconds: this.timeoutSeconds,
         step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.plan.name}`, host }),
       })
-      return pendingParts(read.stdout, this.next).filter((field) => touched.has(field))
+      return pendingParts(live, this.next).filter((field) => touched.has(field))
     } catch {
       return []
     }
   }
 
-  private async readBack(host: string): Promise<string> {
-    const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(this.plan.uuid), {
+  private readBack(host: string): Promise<string> {
+    return readDefinitionXml(this.deps.runner, host, this.plan.uuid, {
       timeoutSeconds: this.timeoutSeconds,
       step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.plan.name}`, host }),
     })
-    return result.stdout
   }
 
   /** The settings the user changed, as the host reads them back. */
@@ -738,12 +738,11 @@ export async function pendingChanges(deps: VmdefDeps, uuid: string): Promise<VmP
   const host = deps.inventory.vm(id)?.runningOn[0]
   if (!host) return { fields: [] }
   const read = (which: 'inactive' | 'live') =>
-    deps.runner
-      .virsh(host, domainArgv.xmlWithSecrets(id, which), {
-        timeoutSeconds: 20,
-        step: msg('errorSteps.commandOn', { command: `virsh dumpxml (${which})`, host }),
-      })
-      .then((result) => result.stdout)
+    readDefinitionXml(deps.runner, host, id, {
+      command: domainArgv.xmlWithSecrets(id, which),
+      timeoutSeconds: 20,
+      step: msg('errorSteps.commandOn', { command: `virsh dumpxml (${which})`, host }),
+    })
   const [live, persistent] = await Promise.all([read('live'), read('inactive')])
   const fields = pendingParts(live, persistent)
   if (fields.length === 0) return { host, fields }

@@ -9,6 +9,7 @@ import { Rbd } from '../ceph/rbd'
 import { canonicalDomainXml, parseDomainXml } from '../inventory/domain-xml'
 import type { JobContext } from '../jobs/job-manager'
 import type { LeaseCheck } from '../lease/cluster-lease'
+import { readDefinitionXml } from '../definitions/drift'
 import { domainArgv } from '../libvirt/domain'
 import { pickRbdHost } from '../storage/rbd-host'
 import { withReasons } from './create'
@@ -216,11 +217,11 @@ class Renaming {
   async run(): Promise<RenameVmResult> {
     const { vm, newName, job } = this
     for (const host of vm.definedOn) {
-      const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(vm.uuid), {
+      const xml = await readDefinitionXml(this.deps.runner, host, vm.uuid, {
         timeoutSeconds: this.timeoutSeconds,
         step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${vm.name}`, host }),
       })
-      this.saved.set(host, result.stdout)
+      this.saved.set(host, xml)
     }
     try {
       if (this.images.length > 0) this.rbdHost = pickRbdHost(this.deps.hostStates(), this.deps.hostNames())
@@ -285,12 +286,11 @@ class Renaming {
     return { uuid: vm.uuid, oldName: vm.name, name: newName, hosts: [...vm.definedOn], images }
   }
 
-  private async readBack(host: string): Promise<string> {
-    const result = await this.deps.runner.virsh(host, domainArgv.xmlToCopy(this.vm.uuid), {
+  private readBack(host: string): Promise<string> {
+    return readDefinitionXml(this.deps.runner, host, this.vm.uuid, {
       timeoutSeconds: this.timeoutSeconds,
       step: msg('errorSteps.commandOn', { command: `virsh dumpxml ${this.newName}`, host }),
     })
-    return result.stdout
   }
 
   private checkReadBack(host: string, xml: string): void {

@@ -13,7 +13,7 @@ export const definitionErrorsFr: MessageCatalog['definitionErrors'] = {
   unreadableSource:
     'La définition de la VM {{uuid}} n’a pas pu être lue sur {{host}} : {{error, message}} Synchronisez depuis un hôte qui la définit.',
   wrongUuid: '{{host}} a répondu avec l’UUID {{found}} au lieu de {{uuid}}.',
-  readFailed: 'virsh n’a pas pu lire la définition sur {{host}} (code de sortie {{exit}}).',
+  readFailed: 'virsh n’a pas pu lire la définition sur {{host}}.',
   defineFailed: 'virsh define a échoué sur {{host}}.',
   readBackDiffers: 'Définie sur {{host}}, mais la relecture montre une définition différente.',
   hostFailed: '{{host}} : {{error, message}}',
