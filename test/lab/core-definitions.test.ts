@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DefinitionDiff, MigrationPlan, SyncPlan, SyncResult } from '../../src/shared/migration'
+import { readDefinition } from '../../src/main/core/definitions/drift'
 import { CoreEvents } from '../../src/main/core/events'
 import { InventoryService } from '../../src/main/core/inventory/inventory-service'
 import type { RemoteResult, RemoteRunner, RunOptions } from '../../src/main/core/remote/runner'
@@ -18,6 +19,7 @@ import {
   LAB_HOSTS,
   LAB_STATE_DIR,
   requireLab,
+  virsh,
   waitFor,
   type LabHostName,
 } from './support/lab'
@@ -130,6 +132,51 @@ describe('definition drift and sync', () => {
       )
     expect(statuses(await diff(LABVM3.uuid, 'hv1'))).toEqual(['hv1:reference', 'hv2:same', 'hv3:same'])
     // afterEach defines the lab's own XML (no password) on every host again.
+  })
+
+  it("reads a definition in the host's virsh session as one-shot virsh prints it, a big one too", async () => {
+    // One-shot virsh (as etalab, like the app) prints libvirt's document, then an empty line.
+    const oneShot = (host: LabHostName, uuid: string) =>
+      virsh(host, `dumpxml --inactive --security-info ${uuid}`)
+    const lab1 = await readDefinition(lab.context.runner, 'hv1', LABVM1.uuid)
+    expect(lab1.status).toBe('defined')
+    expect(lab1.status === 'defined' && `${lab1.xml}\n`).toBe(await oneShot('hv1', LABVM1.uuid))
+
+    // Tens of KB: 40 disks, 16 cards, a VNC password, and a description whose lines look like
+    // virsh's errors and prompt (the session merges virsh's stderr into its output).
+    const uuid = '1ab0c0de-0000-4000-8000-00000000b16d'
+    const disk = (n: number) =>
+      `<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>` +
+      `<source file='/var/lib/libvirt/images/readback-${n}.qcow2'/>` +
+      `<target dev='vd${String.fromCharCode(97 + (n % 26))}${n >= 26 ? 'a' : ''}' bus='virtio'/></disk>`
+    const card = (n: number) =>
+      `<interface type='bridge'><mac address='52:54:00:b1:6d:${n.toString(16).padStart(2, '0')}'/>` +
+      `<source bridge='br0'/><model type='virtio'/></interface>`
+    const description = Array.from(
+      { length: 400 },
+      (_, n) => `line ${n}: error: failed to get domain 'readback-big' virsh # dumpxml`,
+    ).join("\nerror: failed to get domain 'readback-big'\n")
+    await defineAsRoot(
+      'hv1',
+      `<domain type='qemu'><name>readback-big</name><uuid>${uuid}</uuid>` +
+        `<description>${description}</description>` +
+        `<memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>` +
+        Array.from({ length: 40 }, (_, n) => disk(n)).join('') +
+        Array.from({ length: 16 }, (_, n) => card(n)).join('') +
+        `<graphics type='vnc' autoport='yes' passwd='rb-s3crt'/></devices></domain>`,
+    )
+    try {
+      const big = await readDefinition(lab.context.runner, 'hv1', uuid)
+      const printed = await oneShot('hv1', uuid)
+      expect(printed.length).toBeGreaterThan(30_000)
+      expect(printed).toContain("passwd='rb-s3crt'")
+      expect(printed).toMatch(/^error: failed to get domain /m)
+      expect(big.status === 'defined' && `${big.xml}\n`).toBe(printed)
+    } finally {
+      await rootVirsh('hv1', 'undefine', uuid)
+    }
+    // Gone: libvirt's no-domain answer, not an error.
+    expect(await readDefinition(lab.context.runner, 'hv1', uuid)).toEqual({ host: 'hv1', status: 'missing' })
   })
 
   it('a host that lost the definition shows it as missing and gets it back with the same UUID', async () => {
