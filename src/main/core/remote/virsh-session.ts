@@ -121,7 +121,7 @@ export class VirshSession {
     const channel = await this.open().catch((error: unknown) => {
       // The host's connection says why (offline, key…) but not what was being done: the step says.
       const failure = ApiError.from(error)
-      throw failure.step === undefined ? new ApiError({ ...failure.toData(), ...stepFields(step) }) : failure
+      throw failure.step === undefined ? ApiError.from({ ...failure.toData(), ...stepFields(step) }) : failure
     })
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS
     try {
