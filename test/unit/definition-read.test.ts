@@ -55,6 +55,18 @@ function runnerOver(answers: Record<string, (command: string) => string | undefi
   )
 }
 
+/** hv1 answering XML to every command, and the command lines it was asked. */
+function answeringXml(): { runner: SshRunner; asked: string[] } {
+  const asked: string[] = []
+  const runner = runnerOver({
+    hv1: (command) => {
+      asked.push(command)
+      return XML
+    },
+  })
+  return { runner, asked }
+}
+
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   return promise.then(
     () => {
@@ -66,13 +78,7 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 
 describe('a definition read in the virsh session', () => {
   it('is the XML, byte for byte, password included; the canonical form hides the password', async () => {
-    const asked: string[] = []
-    const runner = runnerOver({
-      hv1: (command) => {
-        asked.push(command)
-        return XML
-      },
-    })
+    const { runner, asked } = answeringXml()
     const read = await readDefinition(runner, 'hv1', UUID)
     expect(asked).toEqual([DUMP])
     expect(read).toMatchObject({ host: 'hv1', status: 'defined', xml: XML })
@@ -128,13 +134,7 @@ describe('a definition read in the virsh session', () => {
   })
 
   it('another dumpxml (the live one) goes the same way', async () => {
-    const asked: string[] = []
-    const runner = runnerOver({
-      hv1: (command) => {
-        asked.push(command)
-        return XML
-      },
-    })
+    const { runner, asked } = answeringXml()
     const live = await readDefinitionXml(runner, 'hv1', UUID, {
       command: domainArgv.xmlWithSecrets(UUID, 'live'),
       step: STEP,
