@@ -197,4 +197,25 @@ describe('virsh session timeout', () => {
     expect(error?.text?.detail).not.toContain('domstate')
     session.close()
   })
+
+  it('hides the display passwords of a definition read with its security data', async () => {
+    // libvirt escapes quotes inside attribute values: a password never holds a raw one.
+    const session = stuckSession(
+      "<domain type='kvm'>\n  <graphics type='vnc' port='-1' passwd='s3cret'/>\n  <graphics type='spice' passwd=\"cut",
+    )
+    const error = await session
+      .query([{ id: 'xml', command: ['dumpxml', '--inactive', '--security-info', UUID] }], {
+        timeoutSeconds: 1,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as ApiError,
+      )
+    expect(error?.text?.detail).toBe(
+      "<domain type='kvm'>\n  <graphics type='vnc' port='-1' passwd='(hidden)'/>\n" +
+        '  <graphics type=\'spice\' passwd="(hidden)"',
+    )
+    expect(error?.message).not.toMatch(/s3cret|cut/)
+    session.close()
+  })
 })

@@ -281,6 +281,8 @@ export class VirshSession {
   /**
    * The pending query's output so far, without virsh's echo of what it was sent: the lines that carry
    * its markers, the prompt with the echoed command ("virsh # domstate …"), readline's scrolled echoes.
+   * A definition read with --security-info carries display passwords: they are hidden, since this
+   * becomes an error's detail (the window, the host's recent errors).
    */
   private printedSoFar(): string {
     const nonce = this.pending?.nonce
@@ -289,7 +291,11 @@ export class VirshSession {
       .filter(
         (line) => !(nonce && line.includes(nonce)) && !line.startsWith('virsh # ') && !line.includes('\r'),
       )
-    const printed = lines.join('\n').trim()
+    const printed = lines
+      .join('\n')
+      .trim()
+      // A value the timeout cut short is hidden too.
+      .replace(/(\spasswd\s*=\s*)(['"])[^'"\n]*(?:\2|$)/gm, '$1$2(hidden)$2')
     return printed.length > 2000 ? `…${printed.slice(-2000)}` : printed
   }
 
