@@ -38,15 +38,19 @@ export interface LabCore {
 
 /**
  * Core options for lab files that lose a host on purpose (a cut link, a frozen libvirtd): the app's
- * ways of finding a host lost are waits there, not what the test proves. Keepalives every 2 s, the
- * connection dropped at the fourth unanswered (a cut host drops after 6-8 s, not 15-20 s; a live one
- * still has 6 s to answer a keepalive), one inventory read may take 8 s (not 20 s: every fence or start
- * job reads the lost host again first, and a lab host answers in well under a second), and a host that
- * answers again is reconnected within 200 ms, not at the next 1, 2, 4, 8 s backoff.
+ * ways of finding a host lost are waits there, not what the test proves. Keepalives every second, the
+ * connection dropped at the fourth unanswered: a cut link (nothing comes back, not even an error) is
+ * found 3-4 s after the cut, not 15-20 s (ssh2 counts from the last answer; with 2 s it was 6-8 s,
+ * the whole of core-fencing's and ui-fencing's "unreachable in the app" waits). A live host still has
+ * 3 s to answer a keepalive, which its sshd does in milliseconds; a stalled event loop here counts as
+ * one tick, not several (the answer is read before the next one). One inventory read may take 8 s
+ * (not 20 s: every fence or start job reads the lost host again first, and a lab host answers in well
+ * under a second), and a host that answers again is reconnected within 200 ms, not at the next 1, 2,
+ * 4, 8 s backoff.
  */
 export const LOST_HOST_TIMING = {
   inventoryRefreshTimeoutSeconds: 8,
-  connection: { keepaliveIntervalMs: 2000, keepaliveCountMax: 3, backoffMs: [200] },
+  connection: { keepaliveIntervalMs: 1000, keepaliveCountMax: 3, backoffMs: [200] },
 } satisfies Partial<CoreOptions>
 
 export async function labCore(
