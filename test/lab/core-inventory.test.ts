@@ -84,8 +84,19 @@ afterAll(async () => {
   await stopEverywhere(LABVM3.name)
 })
 
+/** Hosts whose sshd a test killed: the ones afterEach brings back should the test fail half way. */
+const sshdKilled = new Set<LabHostName>()
+
+async function killSshd(host: LabHostName): Promise<void> {
+  sshdKilled.add(host)
+  await faults.sshd(host, 'kill')
+}
+
+// Only where a test killed sshd: a start of each host's sshd after every test cost ~0.5 s a test
+// (a new sshd that cannot bind, and its port probed), ten times.
 afterEach(async () => {
-  await Promise.all(HOSTS.map((host) => faults.sshd(host, 'start').catch(() => undefined)))
+  await Promise.all([...sshdKilled].map((host) => faults.sshd(host, 'start').catch(() => undefined)))
+  sshdKilled.clear()
 })
 
 describe('inventory', () => {
@@ -276,7 +287,7 @@ describe('lifecycle', () => {
 
   it('refuses while a host cannot be asked, and starts only after that host is fenced for the VM', async () => {
     // kill, not stop: a stopped sshd leaves open sessions alive, as on a real host.
-    await faults.sshd('hv2', 'kill')
+    await killSshd('hv2')
     await lab.waitForStatus('hv2', 'offline', 60_000)
     const refused = await lab.runJob('vm.start', { uuid: LABVM3.uuid, host: 'hv3' })
     expect(refused.state).toBe('failed')
@@ -401,7 +412,7 @@ describe('live updates', () => {
     await startSeenAsEvent('after libvirtd restart')
   })
   it('resume as soon as sshd is back, even after the event stream had backed off', async () => {
-    await faults.sshd('hv3', 'kill')
+    await killSshd('hv3')
     await lab.waitForStatus('hv3', 'offline', 60_000)
     // While sshd is down each try to reopen the event stream fails and the next waits longer, up to
     // 10 s: stay down long enough for that longest wait to be the pending one (1.4 s of shorter
