@@ -20,6 +20,7 @@ import {
   type VmEditChanges,
 } from '../../src/shared/vmedit'
 import { screenshotPath } from '../support/browser'
+import { sessionOverOneShot } from '../support/scripted-virsh'
 import { sampleCluster, tempCore } from '../support/core'
 import {
   CLOSED_PORT,
@@ -99,8 +100,11 @@ const RBD_INFO_DB1 = JSON.stringify({
 /** The core's planEdit on a cluster whose hosts answer `xmlOf(host)` to dumpxml, ISO present everywhere. */
 async function realPlan(params: unknown, xmlOf: (host: string) => string = () => DB1_XML) {
   const { uuid, changes, withXml } = VmEditPlanParamsSchema.parse(params)
+  const virsh = async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0 })
   const runner = {
-    virsh: async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0 }),
+    virsh,
+    // Definitions are read in each host's virsh session: the same answer, framed as the session's.
+    virshQuery: sessionOverOneShot(virsh),
     // Ceph: db1's disk is 10 GiB (Ceph 16.2.15's rbd info, as the lab prints it); no other image exists.
     rbd: async (_host: string, args: readonly string[]) =>
       args[0] === 'info' && args[1] === 'libvirt-ssd/db1'
