@@ -100,7 +100,7 @@ const RBD_INFO_DB1 = JSON.stringify({
 /** The core's planEdit on a cluster whose hosts answer `xmlOf(host)` to dumpxml, ISO present everywhere. */
 async function realPlan(params: unknown, xmlOf: (host: string) => string = () => DB1_XML) {
   const { uuid, changes, withXml } = VmEditPlanParamsSchema.parse(params)
-  const virsh = async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0 })
+  const virsh = async (host: string) => ({ stdout: xmlOf(host), stderr: '', exitCode: 0, durationMs: 0 })
   const runner = {
     virsh,
     // Definitions are read in each host's virsh session: the same answer, framed as the session's.
